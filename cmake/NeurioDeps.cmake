@@ -1,0 +1,13 @@
+# Third-party libraries, all from Debian packages, as imported targets.
+pkg_check_modules(LIBCONFIG REQUIRED IMPORTED_TARGET libconfig)
+pkg_check_modules(LIBFFI REQUIRED IMPORTED_TARGET libffi)
+pkg_check_modules(HIDAPI REQUIRED IMPORTED_TARGET hidapi-hidraw)
+pkg_check_modules(CUNIT REQUIRED IMPORTED_TARGET cunit)
+pkg_check_modules(CJSON REQUIRED IMPORTED_TARGET libcjson)
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+pkg_check_modules(LIBCRYPTO REQUIRED IMPORTED_TARGET libcrypto)
+pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)
+pkg_check_modules(PROTOBUFC REQUIRED IMPORTED_TARGET libprotobuf-c)
+find_program(PROTOC_C protoc-c REQUIRED)
+find_library(LIBM m)

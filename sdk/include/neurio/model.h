@@ -1,0 +1,247 @@
+/* sdk/include/neurio/model.h — neurio's graph IR.
+ *
+ * Every importer (TFLite, ONNX) produces a neurio_model; every plugin's
+ * prepare/codegen consumes one.  Conventions:
+ *   - Activations are NHWC for rank-4 tensors (TFLite's layout).  The ONNX
+ *     importer converts NCHW graphs to this layout.
+ *   - Weights: CONV_2D [out_c, kh, kw, in_c] (OHWI); DEPTHWISE_CONV_2D
+ *     [1, kh, kw, in_c * depth_multiplier]; FULLY_CONNECTED [out, in].
+ *     Biases are int32 for int8 ops, float32 for float ops.
+ *   - Tensors and ops are referred to by index (int32_t); -1 means "absent"
+ *     (e.g. no bias).  Constant tensors carry their data; activations do not.
+ *   - Graph rewriting: passes mark ops as removed (op->removed = 1) and/or add
+ *     new tensors/ops at the end, then call neurio_model_compact(), which
+ *     drops removed ops and unreferenced tensors and renumbers everything in
+ *     topological order.  Indices held across a compact() are invalid.
+ *
+ * Ownership: a neurio_model owns every string, array and data buffer it
+ * points to; neurio_model_free() releases them all.  Pointers into a model
+ * (tensors, ops, data) stay valid until the next call that adds tensors or
+ * ops, compact(), or free().
+ */
+#ifndef NEURIO_MODEL_H
+#define NEURIO_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "neurio/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NEURIO_MAX_RANK 6
+
+typedef enum neurio_dtype {
+    NEURIO_DT_UNKNOWN = 0,
+    NEURIO_DT_FLOAT32,
+    NEURIO_DT_INT8,
+    NEURIO_DT_UINT8,
+    NEURIO_DT_INT16,
+    NEURIO_DT_INT32,
+    NEURIO_DT_INT64,
+    NEURIO_DT_BOOL
+} neurio_dtype;
+
+/* Bytes per element (0 for UNKNOWN) and the lower-case name ("int8"). */
+size_t neurio_dtype_size(neurio_dtype dt);
+const char *neurio_dtype_name(neurio_dtype dt);
+
+/* Quantization: real = scale * (q - zero_point).
+ * count == 0: not quantized; 1: per-tensor; > 1: per-channel along `axis`
+ * (count must equal dims[axis]). */
+typedef struct neurio_quant {
+    int32_t count;
+    int32_t axis;
+    float *scale;        /* [count], owned by the model */
+    int32_t *zero_point; /* [count], owned by the model */
+} neurio_quant;
+
+typedef struct neurio_tensor {
+    char *name;                    /* never NULL; may be ""               */
+    neurio_dtype dtype;
+    int32_t rank;                  /* 0..NEURIO_MAX_RANK                  */
+    int32_t dims[NEURIO_MAX_RANK];
+    neurio_quant quant;
+    void *data;                    /* constant contents, C order, or NULL */
+    size_t data_bytes;
+    int32_t producer;              /* op index or -1 (input or constant); kept
+                                      up to date by add_op and compact     */
+} neurio_tensor;
+
+typedef enum neurio_op_kind {
+    NEURIO_OP_CONV_2D = 0,
+    NEURIO_OP_DEPTHWISE_CONV_2D,
+    NEURIO_OP_FULLY_CONNECTED,
+    NEURIO_OP_AVERAGE_POOL_2D,
+    NEURIO_OP_MAX_POOL_2D,
+    NEURIO_OP_ADD,
+    NEURIO_OP_SUB,
+    NEURIO_OP_MUL,
+    NEURIO_OP_SOFTMAX,
+    NEURIO_OP_RESHAPE,
+    NEURIO_OP_PAD,
+    NEURIO_OP_CONCATENATION,
+    NEURIO_OP_MEAN,
+    NEURIO_OP_QUANTIZE,
+    NEURIO_OP_DEQUANTIZE,
+    NEURIO_OP_LOGISTIC,
+    NEURIO_OP_TANH,
+    NEURIO_OP_RELU,
+    NEURIO_OP_RELU6,
+    NEURIO_OP_CLIP,          /* min/max in attr.clip (ONNX Clip)             */
+    NEURIO_OP_TRANSPOSE,     /* attr.transpose.perm                          */
+    NEURIO_OP_BATCH_NORM,    /* inputs: x, scale, bias, mean, var (ONNX);
+                                folded away by the optimizer                 */
+    NEURIO_OP_MATMUL,        /* general A x B, both may be activations       */
+    NEURIO_OP_COUNT
+} neurio_op_kind;
+
+/* Upper-case TFLite-style name ("CONV_2D"); "UNKNOWN" if out of range. */
+const char *neurio_op_name(neurio_op_kind kind);
+
+typedef enum neurio_activation {
+    NEURIO_ACT_NONE = 0,
+    NEURIO_ACT_RELU,
+    NEURIO_ACT_RELU6,
+    NEURIO_ACT_RELU_N1_TO_1
+} neurio_activation;
+
+typedef enum neurio_padding {
+    NEURIO_PAD_VALID = 0,
+    NEURIO_PAD_SAME,
+    NEURIO_PAD_EXPLICIT      /* attr.*.pad = {top, left, bottom, right}      */
+} neurio_padding;
+
+typedef struct neurio_conv_attr {      /* CONV_2D, DEPTHWISE_CONV_2D        */
+    int32_t stride_h, stride_w;
+    int32_t dilation_h, dilation_w;
+    neurio_padding padding;
+    int32_t pad[4];                    /* top, left, bottom, right          */
+    int32_t depth_multiplier;          /* depthwise only, >= 1              */
+    neurio_activation activation;
+} neurio_conv_attr;
+
+typedef struct neurio_pool_attr {      /* AVERAGE_POOL_2D, MAX_POOL_2D      */
+    int32_t filter_h, filter_w;
+    int32_t stride_h, stride_w;
+    neurio_padding padding;
+    int32_t pad[4];
+    neurio_activation activation;
+} neurio_pool_attr;
+
+typedef struct neurio_op {
+    neurio_op_kind kind;
+    int32_t n_inputs;
+    int32_t *inputs;    /* [n_inputs] tensor indices, -1 = absent optional  */
+    int32_t n_outputs;
+    int32_t *outputs;   /* [n_outputs] tensor indices                       */
+    int32_t removed;    /* set by rewrite passes; dropped by compact()      */
+    char *name;         /* source node name or "" (for messages)            */
+    union {
+        neurio_conv_attr conv;
+        neurio_pool_attr pool;
+        struct { neurio_activation activation; int32_t keep_num_dims; } fc;
+        struct { neurio_activation activation; } eltwise;  /* ADD SUB MUL   */
+        struct { int32_t axis; neurio_activation activation; } concat;
+        struct { float beta; } softmax;
+        struct { int32_t keep_dims; int32_t n_axes; int32_t axes[NEURIO_MAX_RANK]; } mean;
+        struct { float min, max; } clip;
+        struct { int32_t perm[NEURIO_MAX_RANK]; } transpose;
+        struct { float epsilon; } batch_norm;
+        /* PAD: paddings come from the constant input tensor 1 ([rank, 2]).
+         * RESHAPE: the target shape is the output tensor's shape. */
+    } attr;
+} neurio_op;
+
+typedef struct neurio_model {
+    char *name;          /* C-identifier-safe, from the file name ("kws")  */
+    char *source;        /* path the model was imported from, or ""        */
+    char *format;        /* "tflite", "onnx", or "" for built graphs       */
+    char *description;   /* free text from the file, or ""                 */
+    neurio_tensor *tensors;
+    int32_t n_tensors;
+    neurio_op *ops;      /* in execution (topological) order               */
+    int32_t n_ops;
+    int32_t *inputs;     /* graph inputs (tensor indices)                  */
+    int32_t n_inputs;
+    int32_t *outputs;    /* graph outputs                                  */
+    int32_t n_outputs;
+    void *priv;          /* libneurio-internal bookkeeping; do not touch   */
+} neurio_model;
+
+/* --- construction ------------------------------------------------------ */
+
+/* New empty model.  name is sanitized into a C identifier.  NULL on ENOMEM. */
+neurio_model *neurio_model_new(const char *name);
+void neurio_model_free(neurio_model *m);
+
+/* Append a tensor; returns its index, or -1 on ENOMEM / bad rank.  dims may be
+ * NULL for rank 0.  name is copied (NULL → ""). */
+int32_t neurio_model_add_tensor(neurio_model *m, const char *name,
+                                neurio_dtype dtype, int32_t rank,
+                                const int32_t *dims);
+/* Copy `bytes` bytes of constant data into tensor t (replacing any). */
+int neurio_tensor_set_data(neurio_model *m, int32_t t, const void *data,
+                           size_t bytes);
+/* Copy quantization parameters (count 0 clears). */
+int neurio_tensor_set_quant(neurio_model *m, int32_t t, int32_t count,
+                            int32_t axis, const float *scale,
+                            const int32_t *zero_point);
+
+/* Append an op; inputs/outputs are copied; sets outputs' producer.  Returns
+ * the op index or -1 on ENOMEM.  Attributes are set through the returned
+ * index: m->ops[i].attr.conv = ...  (zeroed initially, with stride/dilation/
+ * depth_multiplier defaulted to 1). */
+int32_t neurio_model_add_op(neurio_model *m, neurio_op_kind kind,
+                            int32_t n_inputs, const int32_t *inputs,
+                            int32_t n_outputs, const int32_t *outputs);
+int neurio_model_set_io(neurio_model *m, int32_t n_inputs,
+                        const int32_t *inputs, int32_t n_outputs,
+                        const int32_t *outputs);
+
+/* Drop removed ops and unreferenced tensors, sort ops topologically,
+ * renumber, recompute producers.  Fails (NEURIO_ERR_INVALID) on a cycle. */
+int neurio_model_compact(neurio_model *m, neurio_errbuf *err);
+
+/* Deep copy; NULL on ENOMEM. */
+neurio_model *neurio_model_clone(const neurio_model *m);
+
+/* --- queries ----------------------------------------------------------- */
+
+size_t neurio_tensor_elements(const neurio_tensor *t);
+size_t neurio_tensor_bytes(const neurio_tensor *t);
+static inline int neurio_tensor_is_const(const neurio_tensor *t)
+{
+    return t->data != NULL;
+}
+/* Ops (not removed) that read tensor t, written to out[0..max); returns the
+ * total count (may exceed max). */
+int32_t neurio_model_consumers(const neurio_model *m, int32_t t, int32_t *out,
+                               int32_t max);
+/* Multiply-accumulates of one op: one per weight use in CONV_2D,
+ * DEPTHWISE_CONV_2D, FULLY_CONNECTED (and MATMUL); 0 for other ops. */
+uint64_t neurio_op_macs(const neurio_model *m, const neurio_op *op);
+
+/* Structural checks: indices in range, shapes/dtypes consistent per op,
+ * quantization present on int8/uint8/int16 activations and weights, no
+ * dangling tensors, inputs/outputs set, no cycle.  On failure writes e.g.
+ * "op 3 (CONV_2D): weights tensor 7 'conv1/w' is float32, expected int8". */
+int neurio_model_validate(const neurio_model *m, neurio_errbuf *err);
+
+/* SHA-256 over a canonical serialization of the model (tensors, constants,
+ * quantization, ops, attributes, io).  Equal graphs give equal hashes. */
+int neurio_model_sha256(const neurio_model *m, uint8_t digest[32]);
+
+/* --- import ------------------------------------------------------------ */
+
+/* Load a model file, choosing the importer by content (TFLite identifier
+ * "TFL3", else ONNX protobuf) and falling back to the extension.  On success
+ * *out is a validated model owned by the caller. */
+int neurio_model_load(const char *path, neurio_model **out, neurio_errbuf *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NEURIO_MODEL_H */
