@@ -41,7 +41,8 @@ typedef enum neurio_dtype {
     NEURIO_DT_INT16,
     NEURIO_DT_INT32,
     NEURIO_DT_INT64,
-    NEURIO_DT_BOOL
+    NEURIO_DT_BOOL,
+    NEURIO_DT_FLOAT64     /* .npy data only; never a model tensor dtype */
 } neurio_dtype;
 
 /* Bytes per element (0 for UNKNOWN) and the lower-case name ("int8"). */
