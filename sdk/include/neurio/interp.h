@@ -1,0 +1,50 @@
+/* sdk/include/neurio/interp.h — reference interpreter of the IR on the host.
+ *
+ * Runs a (float or int8) neurio_model op by op with the portable kernels of
+ * firmware/kernels/.  Used for calibration (activation ranges), for constant
+ * folding, and as the float reference run of a pipeline.
+ */
+#ifndef NEURIO_INTERP_H
+#define NEURIO_INTERP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "neurio/model.h"
+#include "neurio/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct neurio_interp neurio_interp;
+
+/* Create an interpreter for m.  m is borrowed and must outlive the
+ * interpreter and stay unmodified.  Allocates one buffer per activation
+ * tensor.  Fails (NEURIO_ERR_UNSUPPORTED) naming the first op/dtype that
+ * cannot be run. */
+int neurio_interp_new(const neurio_model *m, neurio_interp **out,
+                      neurio_errbuf *err);
+void neurio_interp_free(neurio_interp *it);
+
+/* Run one inference: inputs[i] points at model input i's data (the tensor's
+ * dtype and size), outputs[i] receives output i.  Returns NEURIO_OK or an
+ * error naming the op. */
+int neurio_interp_run(neurio_interp *it, const void *const *inputs,
+                      void *const *outputs, neurio_errbuf *err);
+
+/* After a run: the data of any tensor (activations and constants), valid
+ * until the next run or free.  NULL for an out-of-range index. */
+const void *neurio_interp_tensor(const neurio_interp *it, int32_t t);
+
+/* Optional per-op callback after each op during run (for calibration):
+ * called with the op index; return non-zero to abort the run. */
+typedef int (*neurio_interp_hook)(void *user, const neurio_interp *it,
+                                  int32_t op_index);
+void neurio_interp_set_hook(neurio_interp *it, neurio_interp_hook fn,
+                            void *user);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NEURIO_INTERP_H */
