@@ -1,0 +1,121 @@
+/* core/pipeline.h — one `neurio run`: rig → plugin → model → device → results.
+ *
+ * Stages, in order (each a plugin hook, see neurio/plugin.h):
+ *   prepare  : neurio_model_load(model.path) then plugin->prepare
+ *   codegen  : plugin->codegen into <output.dir>/<run-id>/gen
+ *   flash    : plugin->flash (fills neurio_device_info)
+ *   infer    : data.inputs read and converted to the model's input dtype,
+ *              cut into batches of min(data.batch_size, info.max_batch)
+ *              (the last partial batch is never dropped, data.limit honoured),
+ *              then transfer/infer per batch; outputs written to
+ *              output.predictions (pred.npy, pred_1.npy, ...).
+ * A failed hook stops the run with the plugin's message wrapped in context;
+ * results already received are kept, written and passed to observers.
+ *
+ * Observers (reporting, stores) plug in without touching the pipeline: the
+ * report team attaches theirs in core/cmd_run.c at the marked line.
+ */
+#ifndef NEURIO_CORE_PIPELINE_H
+#define NEURIO_CORE_PIPELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "neurio/model.h"
+#include "neurio/plugin.h"
+#include "neurio/status.h"
+#include "rig.h"
+
+typedef enum nr_stage {
+    NR_STAGE_PREPARE = 0,
+    NR_STAGE_CODEGEN,
+    NR_STAGE_FLASH,
+    NR_STAGE_INFER,   /* the full run (transfer/infer of every batch) */
+    NR_STAGE_COUNT
+} nr_stage;
+
+/* Lower-case stage name ("prepare"); "?" out of range. */
+const char *nr_stage_name(nr_stage s);
+
+/* Everything an observer may read about the run.  Owned by the pipeline;
+ * valid during the callbacks only (copy what you keep).  Arrays grow as
+ * batches arrive: entries [0, n_done) are valid. */
+typedef struct nr_run {
+    const nr_rig *rig;              /* parsed rig                            */
+    const char *rig_path;           /* absolute                              */
+    const neurio_plugin *plugin;    /* descriptor (core's full-size copy)    */
+    const char *plugin_path;        /* the .so it came from                  */
+    const neurio_model *model;      /* prepared model (after prepare)        */
+    char model_sha256[65];          /* hex of neurio_model_sha256, "" before */
+    neurio_device_info info;        /* filled by flash (zero before)         */
+    size_t n_samples;               /* samples to run (after data.limit)     */
+    uint32_t batch_size;            /* effective batch size                  */
+    char run_id[64];                /* "20261126-054412-echo-3f2a"           */
+    const char *run_dir;            /* <output.dir>/<run-id>, absolute       */
+    const char *gen_dir;            /* <run_dir>/gen                         */
+    int64_t start_unix_ms;          /* wall clock at start                   */
+
+    /* Inputs as sent, in the model's input dtype, samples back to back:
+     * inputs[i] has n_samples * input_sample_bytes[i] bytes. */
+    uint32_t n_inputs;
+    const void *const *inputs;
+    const size_t *input_sample_bytes;
+    /* Outputs received: outputs[i] has n_samples * output_sample_bytes[i]
+     * bytes, rows [0, n_done) valid. */
+    uint32_t n_outputs;
+    const void *const *outputs;
+    const size_t *output_sample_bytes;
+    const neurio_measure *measures; /* [n_samples], [0, n_done) valid        */
+    /* Per-layer counts [n_samples * n_layers] or NULL; layers_filled = how
+     * many layers the device measured (0 = none). */
+    const uint64_t *layer_cycles;
+    uint32_t n_layers;
+    uint32_t layers_filled;
+    size_t n_done;                  /* samples completed so far              */
+
+    nr_stage stage;                 /* stage running / reached               */
+    nr_stage until;                 /* last stage requested                  */
+    const char *error;              /* failure message in on_finish, or NULL */
+} nr_run;
+
+/* A listener.  Every callback may be NULL.  A non-zero return from on_start
+ * or on_batch stops the run (status NEURIO_ERR_INTERNAL unless a negative
+ * neurio_status is returned); on_finish's return is logged only.
+ * on_start: after flash, before the first batch (only for a full run).
+ * on_batch: after each batch with its results (batch->done rows).
+ * on_finish: exactly once per started run, also on failure/cancel, with
+ *            status NEURIO_OK or the failing neurio_status. */
+typedef struct nr_observer {
+    void *user;
+    int (*on_start)(void *user, const nr_run *run);
+    int (*on_batch)(void *user, const nr_run *run, const neurio_batch *batch);
+    int (*on_finish)(void *user, const nr_run *run, int status);
+    void (*destroy)(void *user); /* optional: called by nr_pipeline_free */
+} nr_observer;
+
+typedef struct nr_pipeline nr_pipeline;
+
+/* Create a pipeline for a loaded rig (borrowed: must outlive the pipeline).
+ * Loads the plugin and validates its options.  Returns NEURIO_OK or an
+ * error with the message in err (the exit code is chosen from the stage via
+ * nr_pipeline_exit_code). */
+int nr_pipeline_new(const nr_rig *rig, nr_pipeline **out, neurio_errbuf *err);
+
+/* Register an observer (copied).  Up to 8.  Returns NEURIO_OK or
+ * NEURIO_ERR_INVALID when full. */
+int nr_pipeline_add_observer(nr_pipeline *p, const nr_observer *obs);
+
+/* Run the stages up to and including `until`.  Prints the minimal summary
+ * for a full run.  Returns NEURIO_OK or the failing status with a one-line
+ * message in err ("flash failed: [cortex-m] qemu exited: ..."). */
+int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err);
+
+/* The launcher exit code (NR_EXIT_*) for the last failure. */
+int nr_pipeline_exit_code(const nr_pipeline *p, int status);
+
+/* The run state (valid until nr_pipeline_free). */
+const nr_run *nr_pipeline_state(const nr_pipeline *p);
+
+void nr_pipeline_free(nr_pipeline *p);
+
+#endif /* NEURIO_CORE_PIPELINE_H */

@@ -1,0 +1,95 @@
+/* core/rig.h — a parsed rig (.cfg, libconfig syntax).
+ *
+ * A rig names the device (plugin + its options), the model, the data, the
+ * task and where results go.  nr_rig_load() parses the file, applies
+ * `--set dotted.key=value` overrides, checks every core key against the
+ * table in core/rig.c (unknown keys and wrong types are errors with
+ * file:line, or naming the --set argument), fills defaults, and resolves
+ * relative paths (against the rig file's directory; for --set values,
+ * against the current directory).  It does NOT check the `device` section
+ * beyond `device.plugin`: that is validated against the plugin's declared
+ * options by nr_options_validate() (core/options.h) once the plugin is
+ * loaded.
+ *
+ * To add a core key: append a field at the end of nr_rig and one entry to
+ * the key table in core/rig.c (targeted edits).
+ */
+#ifndef NEURIO_CORE_RIG_H
+#define NEURIO_CORE_RIG_H
+
+#include <libconfig.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "neurio/status.h"
+
+/* One `--set key=value` argument as given on the command line. */
+typedef struct nr_override {
+    const char *arg;   /* the whole argument "device.board=mps2-an500"     */
+} nr_override;
+
+/* All strings are owned by the rig; NULL means "not given, no default".
+ * Paths are absolute after loading. */
+typedef struct nr_rig {
+    char *path;              /* the rig file, absolute                       */
+    char *dir;               /* its directory, absolute                      */
+
+    char **plugin_path;      /* plugin_path = [ ... ], absolute; may be empty */
+    size_t n_plugin_path;
+
+    /* device = { plugin = "..."; <plugin options> } */
+    char *device_plugin;
+    const config_setting_t *device; /* the section (inside `cfg`)           */
+
+    /* model = { ... } */
+    char *model_path;               /* required                              */
+    char *model_quantize;           /* "none" (default) | "int8"             */
+    char *model_calibration;        /* .npy, or NULL                         */
+    char *model_calibration_method; /* "minmax" (default) | "percentile" | "mse" */
+
+    /* data = { ... } */
+    char *data_inputs;       /* .npy, required for `run` past flash          */
+    char *data_labels;       /* .npy or NULL                                 */
+    int64_t data_batch_size; /* default 16                                   */
+    int64_t data_limit;      /* 0 = all samples                              */
+
+    /* task = { ... } */
+    char *task_kind;         /* "classification" (default) | "regression" | "none" */
+    int64_t task_top_k;      /* default 5                                    */
+    char *task_reference;    /* reference outputs .npy or NULL               */
+
+    /* output = { ... } */
+    char *output_dir;        /* default "runs" next to the rig               */
+    char *output_predictions;/* file name inside the run dir, default "pred.npy";
+                                an absolute path is used as is               */
+    char *output_store;      /* "sqlite:<path>", "postgresql:<conninfo>", or NULL */
+
+    /* --- internal ----------------------------------------------------- */
+    config_t cfg;            /* the parsed tree, overrides applied          */
+    /* The --set arguments that target device.* : validated and applied by
+     * nr_options_validate() because only the plugin knows their types. */
+    const char **device_sets;
+    size_t n_device_sets;
+} nr_rig;
+
+/* Parse and check `path` with `n_sets` overrides.  On success returns
+ * NEURIO_OK and *out (free with nr_rig_free).  On failure returns
+ * NEURIO_ERR_CONFIG (or NEURIO_ERR_IO / NOMEM) with a one-line message in
+ * err such as "rig.cfg:12: data.batch_size: expected an integer, got a
+ * string; write batch_size = 16;" and *out == NULL.  `sets` strings must
+ * outlive the rig (argv does). */
+int nr_rig_load(const char *path, const char *const *sets, size_t n_sets,
+                nr_rig **out, neurio_errbuf *err);
+
+void nr_rig_free(nr_rig *rig);
+
+/* Where a setting came from, for messages: "rig.cfg:12" or
+ * "--set device.board=x".  Writes into buf and returns it. */
+const char *nr_rig_where(const nr_rig *rig, const config_setting_t *s,
+                         char *buf, size_t len);
+
+/* Resolve `p` against `base_dir` unless it is absolute.  Returns a new
+ * string (caller frees) or NULL on ENOMEM. */
+char *nr_path_resolve(const char *base_dir, const char *p);
+
+#endif /* NEURIO_CORE_RIG_H */
