@@ -1,0 +1,101 @@
+/* sdk/include/neurio/planner.h — static memory planner.
+ *
+ * Gives every activation tensor of a model a place: an offset in one arena,
+ * the caller's input/output buffer, or the constant data.  Tensor lifetimes
+ * come from the op order (a tensor lives from its producer to its last
+ * consumer); buffers whose lifetimes overlap never overlap in memory.
+ *
+ * Aliasing (no copy, no extra memory):
+ *   - RESHAPE: the output shares its input's storage.
+ *   - element-wise ops (ADD, SUB, MUL without broadcast, RELU, RELU6, CLIP,
+ *     LOGISTIC, TANH, QUANTIZE with equal element sizes) write in place into
+ *     an input whose storage dies at that op.
+ * Storage shared this way forms one "group"; a group may sit in the arena,
+ * in one graph input buffer (read-only), one graph output buffer, or in
+ * constant data (read-only).
+ *
+ * Placement is greedy: buffers are taken in several orders (largest first,
+ * earliest first, longest-lived first, largest size x duration first), each
+ * placed at the lowest aligned offset free for its whole lifetime; the
+ * smallest arena wins.
+ */
+#ifndef NEURIO_PLANNER_H
+#define NEURIO_PLANNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "neurio/model.h"
+#include "neurio/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum neurio_mem_kind {
+    NEURIO_MEM_NONE = 0,   /* tensor unused by the graph                    */
+    NEURIO_MEM_CONST,      /* constant data (index = the const tensor)      */
+    NEURIO_MEM_ARENA,      /* arena at `offset`                             */
+    NEURIO_MEM_INPUT,      /* the caller's buffer of graph input `index`    */
+    NEURIO_MEM_OUTPUT      /* the caller's buffer of graph output `index`   */
+} neurio_mem_kind;
+
+typedef struct neurio_tensor_place {
+    neurio_mem_kind kind;
+    int32_t index;      /* INPUT/OUTPUT: graph io position; CONST: tensor  */
+    size_t offset;      /* ARENA: byte offset; else 0                       */
+    int32_t alias_of;   /* tensor whose storage this one reuses (RESHAPE or
+                           in place), or -1                                 */
+    int32_t first_op;   /* lifetime of the tensor's storage group, in op    */
+    int32_t last_op;    /* indices (inclusive); -1 when not in the arena    */
+    int32_t group;      /* representative tensor of the storage group       */
+} neurio_tensor_place;
+
+typedef struct neurio_plan_options {
+    size_t alignment;        /* arena offsets are multiples; 0 means 16    */
+    int no_alias;            /* 1: RESHAPE always copies                    */
+    int no_inplace;          /* 1: element-wise ops never write in place    */
+    int io_in_arena;         /* 1: graph inputs/outputs live in the arena
+                                too (TFLite Micro's accounting)             */
+    const size_t *op_scratch;/* [n_ops] scratch bytes each op needs during
+                                its execution only, or NULL                */
+} neurio_plan_options;
+
+typedef struct neurio_plan {
+    int32_t n_tensors;
+    int32_t n_ops;
+    neurio_tensor_place *tensors;  /* [n_tensors]                           */
+    size_t *scratch_offset;        /* [n_ops] arena offset of op scratch    */
+    size_t *scratch_bytes;         /* [n_ops] 0 = none                      */
+    uint8_t *op_elided;            /* [n_ops] 1 = nothing to execute
+                                      (aliased RESHAPE)                     */
+    size_t arena_bytes;            /* total arena size (aligned)            */
+    size_t alignment;
+    size_t naive_bytes;            /* sum of all arena buffers (no reuse),
+                                      for comparison                       */
+    const char *strategy;          /* static name of the winning order      */
+} neurio_plan;
+
+/* Plan `m` (validated, ops in execution order).  opts may be NULL
+ * (defaults).  On success *out is owned by the caller (neurio_plan_free).
+ * Errors: NEURIO_ERR_INVALID (bad indices, tensor of unknown size) with a
+ * message naming the op/tensor; NEURIO_ERR_NOMEM. */
+int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
+                      neurio_plan **out, neurio_errbuf *err);
+
+void neurio_plan_free(neurio_plan *p);
+
+/* Independent check of a plan against its model: every arena tensor fits in
+ * the arena and is aligned, and no two storage groups whose lifetimes
+ * overlap share a byte.  Returns NEURIO_OK or NEURIO_ERR_INTERNAL with the
+ * two tensors named. */
+int neurio_plan_check(const neurio_model *m, const neurio_plan *p,
+                      neurio_errbuf *err);
+
+/* Static name of a placement kind ("arena", "input", ...). */
+const char *neurio_mem_kind_name(neurio_mem_kind k);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NEURIO_PLANNER_H */

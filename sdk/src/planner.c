@@ -1,0 +1,503 @@
+/* sdk/src/planner.c — tensor lifetimes → offsets in one arena.
+ * See neurio/planner.h for the contract. */
+#include "neurio/planner.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* One storage group waiting for an arena offset. */
+typedef struct pl_buf {
+    size_t bytes;
+    int32_t first, last;   /* op indices, inclusive */
+    int32_t tensor;        /* representative tensor (or -1 - op for scratch) */
+    size_t offset;
+} pl_buf;
+
+typedef struct pl_state {
+    const neurio_model *m;
+    int32_t *parent;       /* union-find over tensors                       */
+    int32_t *last_use;     /* per tensor: last op reading it (-1 none)      */
+    int32_t *grp_last;     /* per root: max last_use of members             */
+    int32_t *grp_first;    /* per root: first op writing the group          */
+    size_t *grp_bytes;     /* per root                                      */
+    neurio_mem_kind *grp_kind;
+    int32_t *grp_index;
+} pl_state;
+
+static const char *const pl_kind_names[] = {
+    [NEURIO_MEM_NONE] = "none",   [NEURIO_MEM_CONST] = "const",
+    [NEURIO_MEM_ARENA] = "arena", [NEURIO_MEM_INPUT] = "input",
+    [NEURIO_MEM_OUTPUT] = "output",
+};
+
+const char *neurio_mem_kind_name(neurio_mem_kind k)
+{
+    if ((unsigned)k >= sizeof pl_kind_names / sizeof pl_kind_names[0])
+        return "unknown";
+    return pl_kind_names[k];
+}
+
+static int32_t pl_find(pl_state *s, int32_t t)
+{
+    while (s->parent[t] != t) {
+        s->parent[t] = s->parent[s->parent[t]];
+        t = s->parent[t];
+    }
+    return t;
+}
+
+static size_t pl_align(size_t v, size_t a)
+{
+    return (v + a - 1) / a * a;
+}
+
+static int32_t pl_max32(int32_t a, int32_t b) { return a > b ? a : b; }
+
+/* Merge group of `b` into group of `a` if their kinds are compatible.
+ * Returns 1 if merged. */
+static int pl_merge(pl_state *s, int32_t a, int32_t b)
+{
+    int32_t ra = pl_find(s, a), rb = pl_find(s, b);
+    if (ra == rb)
+        return 1;
+    neurio_mem_kind ka = s->grp_kind[ra], kb = s->grp_kind[rb];
+    neurio_mem_kind k = ka;
+    int32_t idx = s->grp_index[ra];
+    if (ka == NEURIO_MEM_ARENA) {
+        k = kb;
+        idx = s->grp_index[rb];
+    } else if (kb != NEURIO_MEM_ARENA &&
+               (kb != ka || s->grp_index[rb] != s->grp_index[ra])) {
+        return 0;
+    }
+    s->parent[rb] = ra;
+    s->grp_kind[ra] = k;
+    s->grp_index[ra] = idx;
+    s->grp_last[ra] = pl_max32(s->grp_last[ra], s->grp_last[rb]);
+    if (s->grp_first[rb] >= 0 &&
+        (s->grp_first[ra] < 0 || s->grp_first[rb] < s->grp_first[ra]))
+        s->grp_first[ra] = s->grp_first[rb];
+    if (s->grp_bytes[rb] > s->grp_bytes[ra])
+        s->grp_bytes[ra] = s->grp_bytes[rb];
+    return 1;
+}
+
+/* Ops that may write their output over input 0 (or 1) element by element. */
+static int pl_is_elementwise(const neurio_op *op)
+{
+    switch (op->kind) {
+    case NEURIO_OP_ADD: case NEURIO_OP_SUB: case NEURIO_OP_MUL:
+    case NEURIO_OP_RELU: case NEURIO_OP_RELU6: case NEURIO_OP_CLIP:
+    case NEURIO_OP_LOGISTIC: case NEURIO_OP_TANH: case NEURIO_OP_QUANTIZE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Try to write op's output in place into one of its dying inputs. */
+static int32_t pl_try_inplace(pl_state *s, int32_t oi, const neurio_op *op)
+{
+    const neurio_model *m = s->m;
+    if (op->n_outputs != 1 || op->outputs[0] < 0)
+        return -1;
+    int32_t o = op->outputs[0];
+    const neurio_tensor *to = &m->tensors[o];
+    int32_t n_data = op->kind == NEURIO_OP_ADD || op->kind == NEURIO_OP_SUB ||
+                             op->kind == NEURIO_OP_MUL ? 2 : 1;
+    if (op->n_inputs < n_data)
+        return -1;
+    /* No broadcasting: every data input has the output's element count. */
+    for (int32_t k = 0; k < n_data; k++) {
+        int32_t t = op->inputs[k];
+        if (t < 0 || neurio_tensor_elements(&m->tensors[t]) !=
+                         neurio_tensor_elements(to))
+            return -1;
+    }
+    if (s->grp_kind[pl_find(s, o)] != NEURIO_MEM_ARENA)
+        return -1;
+    for (int32_t k = 0; k < n_data; k++) {
+        int32_t t = op->inputs[k];
+        int32_t r = pl_find(s, t);
+        if (s->grp_kind[r] != NEURIO_MEM_ARENA)
+            continue;
+        if (neurio_dtype_size(m->tensors[t].dtype) !=
+            neurio_dtype_size(to->dtype))
+            continue;
+        if (s->grp_last[r] != oi)
+            continue; /* someone reads it later */
+        if (pl_merge(s, t, o))
+            return t;
+    }
+    return -1;
+}
+
+static int pl_cmp_size(const void *a, const void *b)
+{
+    const pl_buf *x = a, *y = b;
+    if (x->bytes != y->bytes)
+        return x->bytes < y->bytes ? 1 : -1;
+    return x->first - y->first;
+}
+static int pl_cmp_first(const void *a, const void *b)
+{
+    const pl_buf *x = a, *y = b;
+    if (x->first != y->first)
+        return x->first - y->first;
+    return x->bytes < y->bytes ? 1 : (x->bytes > y->bytes ? -1 : 0);
+}
+static int pl_cmp_duration(const void *a, const void *b)
+{
+    const pl_buf *x = a, *y = b;
+    int32_t dx = x->last - x->first, dy = y->last - y->first;
+    if (dx != dy)
+        return dy - dx;
+    return pl_cmp_size(a, b);
+}
+static int pl_cmp_area(const void *a, const void *b)
+{
+    const pl_buf *x = a, *y = b;
+    double ax = (double)x->bytes * (x->last - x->first + 1);
+    double ay = (double)y->bytes * (y->last - y->first + 1);
+    if (ax != ay)
+        return ax < ay ? 1 : -1;
+    return pl_cmp_size(a, b);
+}
+
+/* Greedy: place bufs in array order at the lowest free aligned offset.
+ * `tmp` holds n indices.  Returns the arena size. */
+static size_t pl_place(pl_buf *b, size_t n, size_t align, size_t *tmp)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* Collect already placed buffers overlapping in time, by offset. */
+        size_t k = 0;
+        for (size_t j = 0; j < i; j++)
+            if (b[j].first <= b[i].last && b[i].first <= b[j].last)
+                tmp[k++] = j;
+        /* insertion sort by offset (k is small) */
+        for (size_t x = 1; x < k; x++) {
+            size_t v = tmp[x], y = x;
+            while (y > 0 && b[tmp[y - 1]].offset > b[v].offset) {
+                tmp[y] = tmp[y - 1];
+                y--;
+            }
+            tmp[y] = v;
+        }
+        size_t off = 0;
+        for (size_t x = 0; x < k; x++) {
+            const pl_buf *o = &b[tmp[x]];
+            if (off + b[i].bytes <= o->offset)
+                break;
+            size_t end = pl_align(o->offset + o->bytes, align);
+            if (end > off)
+                off = end;
+        }
+        b[i].offset = off;
+        if (off + b[i].bytes > total)
+            total = off + b[i].bytes;
+    }
+    return pl_align(total, align);
+}
+
+typedef struct pl_order {
+    const char *name;
+    int (*cmp)(const void *, const void *);
+} pl_order;
+
+static const pl_order pl_orders[] = {
+    {"greedy by size", pl_cmp_size},
+    {"greedy by size x lifetime", pl_cmp_area},
+    {"greedy by lifetime", pl_cmp_duration},
+    {"greedy by first use", pl_cmp_first},
+};
+
+void neurio_plan_free(neurio_plan *p)
+{
+    if (!p)
+        return;
+    free(p->tensors);
+    free(p->scratch_offset);
+    free(p->scratch_bytes);
+    free(p->op_elided);
+    free(p);
+}
+
+static int pl_check_indices(const neurio_model *m, neurio_errbuf *err)
+{
+    for (int32_t i = 0; i < m->n_ops; i++) {
+        const neurio_op *op = &m->ops[i];
+        for (int32_t k = 0; k < op->n_inputs; k++)
+            if (op->inputs[k] < -1 || op->inputs[k] >= m->n_tensors)
+                return neurio_fail(err, NEURIO_ERR_INVALID,
+                                   "planner: op %d (%s) input %d refers to tensor %d, "
+                                   "model has %d tensors",
+                                   i, neurio_op_name(op->kind), k, op->inputs[k],
+                                   m->n_tensors);
+        for (int32_t k = 0; k < op->n_outputs; k++)
+            if (op->outputs[k] < 0 || op->outputs[k] >= m->n_tensors)
+                return neurio_fail(err, NEURIO_ERR_INVALID,
+                                   "planner: op %d (%s) output %d refers to tensor %d, "
+                                   "model has %d tensors",
+                                   i, neurio_op_name(op->kind), k, op->outputs[k],
+                                   m->n_tensors);
+    }
+    for (int32_t i = 0; i < m->n_inputs; i++)
+        if (m->inputs[i] < 0 || m->inputs[i] >= m->n_tensors)
+            return neurio_fail(err, NEURIO_ERR_INVALID,
+                               "planner: graph input %d refers to tensor %d", i,
+                               m->inputs[i]);
+    for (int32_t i = 0; i < m->n_outputs; i++)
+        if (m->outputs[i] < 0 || m->outputs[i] >= m->n_tensors)
+            return neurio_fail(err, NEURIO_ERR_INVALID,
+                               "planner: graph output %d refers to tensor %d", i,
+                               m->outputs[i]);
+    return NEURIO_OK;
+}
+
+int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
+                      neurio_plan **out, neurio_errbuf *err)
+{
+    static const neurio_plan_options defaults = {.alignment = 16};
+    int rc = NEURIO_ERR_NOMEM;
+    pl_state s = {.m = m};
+    pl_buf *bufs = NULL, *best = NULL;
+    size_t *tmp = NULL;
+    neurio_plan *p = NULL;
+    if (!m || !out)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "planner: NULL model or output");
+    *out = NULL;
+    if (!opts)
+        opts = &defaults;
+    size_t align = opts->alignment ? opts->alignment : 16;
+    int32_t nt = m->n_tensors, no = m->n_ops;
+    rc = pl_check_indices(m, err);
+    if (rc)
+        return rc;
+    rc = NEURIO_ERR_NOMEM;
+
+    size_t ntt = nt > 0 ? (size_t)nt : 1, noo = no > 0 ? (size_t)no : 1;
+    s.parent = malloc(ntt * sizeof *s.parent);
+    s.last_use = malloc(ntt * sizeof *s.last_use);
+    s.grp_last = malloc(ntt * sizeof *s.grp_last);
+    s.grp_first = malloc(ntt * sizeof *s.grp_first);
+    s.grp_bytes = malloc(ntt * sizeof *s.grp_bytes);
+    s.grp_kind = malloc(ntt * sizeof *s.grp_kind);
+    s.grp_index = malloc(ntt * sizeof *s.grp_index);
+    p = calloc(1, sizeof *p);
+    if (!s.parent || !s.last_use || !s.grp_last || !s.grp_first ||
+        !s.grp_bytes || !s.grp_kind || !s.grp_index || !p)
+        goto fail;
+    p->n_tensors = nt;
+    p->n_ops = no;
+    p->alignment = align;
+    p->tensors = calloc(ntt, sizeof *p->tensors);
+    p->scratch_offset = calloc(noo, sizeof *p->scratch_offset);
+    p->scratch_bytes = calloc(noo, sizeof *p->scratch_bytes);
+    p->op_elided = calloc(noo, 1);
+    if (!p->tensors || !p->scratch_offset || !p->scratch_bytes || !p->op_elided)
+        goto fail;
+
+    /* Initial groups: one per tensor. */
+    for (int32_t t = 0; t < nt; t++) {
+        const neurio_tensor *tt = &m->tensors[t];
+        s.parent[t] = t;
+        s.last_use[t] = -1;
+        s.grp_first[t] = -1;
+        s.grp_bytes[t] = neurio_tensor_bytes(tt);
+        s.grp_kind[t] = neurio_tensor_is_const(tt) ? NEURIO_MEM_CONST : NEURIO_MEM_ARENA;
+        s.grp_index[t] = neurio_tensor_is_const(tt) ? t : -1;
+        p->tensors[t].alias_of = -1;
+        p->tensors[t].first_op = -1;
+        p->tensors[t].last_op = -1;
+    }
+    for (int32_t i = 0; i < no; i++) {
+        const neurio_op *op = &m->ops[i];
+        for (int32_t k = 0; k < op->n_inputs; k++)
+            if (op->inputs[k] >= 0)
+                s.last_use[op->inputs[k]] = i;
+        for (int32_t k = 0; k < op->n_outputs; k++) {
+            int32_t t = op->outputs[k];
+            if (s.grp_first[t] < 0)
+                s.grp_first[t] = i;
+        }
+    }
+    for (int32_t i = 0; i < m->n_inputs; i++) {
+        int32_t t = m->inputs[i];
+        if (!opts->io_in_arena) {
+            s.grp_kind[t] = NEURIO_MEM_INPUT;
+            s.grp_index[t] = i;
+        }
+        s.grp_first[t] = 0;
+    }
+    for (int32_t i = 0; i < m->n_outputs; i++) {
+        int32_t t = m->outputs[i];
+        if (!opts->io_in_arena && s.grp_kind[t] == NEURIO_MEM_ARENA) {
+            s.grp_kind[t] = NEURIO_MEM_OUTPUT;
+            s.grp_index[t] = i;
+        }
+        s.last_use[t] = no > 0 ? no - 1 : 0; /* lives to the end */
+    }
+    for (int32_t t = 0; t < nt; t++) {
+        s.grp_last[t] = s.last_use[t];
+        if (s.grp_kind[t] == NEURIO_MEM_ARENA && s.grp_bytes[t] == 0 &&
+            (s.grp_first[t] >= 0 || s.last_use[t] >= 0))
+            { rc = neurio_fail(err, NEURIO_ERR_INVALID,
+                               "planner: tensor %d '%s' has unknown size (dtype %s, rank %d)",
+                               t, m->tensors[t].name, neurio_dtype_name(m->tensors[t].dtype),
+                               m->tensors[t].rank);
+              goto fail; }
+    }
+
+    /* Aliasing, in execution order. */
+    for (int32_t i = 0; i < no; i++) {
+        const neurio_op *op = &m->ops[i];
+        if (op->kind == NEURIO_OP_RESHAPE && !opts->no_alias && op->n_inputs >= 1 &&
+            op->n_outputs == 1 && op->inputs[0] >= 0) {
+            int32_t in = op->inputs[0], o = op->outputs[0];
+            if (s.grp_bytes[pl_find(&s, in)] >= neurio_tensor_bytes(&m->tensors[o]) &&
+                neurio_tensor_bytes(&m->tensors[in]) == neurio_tensor_bytes(&m->tensors[o]) &&
+                pl_merge(&s, in, o)) {
+                p->tensors[o].alias_of = in;
+                p->op_elided[i] = 1;
+            }
+            continue;
+        }
+        if (!opts->no_inplace && pl_is_elementwise(op)) {
+            int32_t in = pl_try_inplace(&s, i, op);
+            if (in >= 0)
+                p->tensors[op->outputs[0]].alias_of = in;
+        }
+    }
+
+    /* Collect arena buffers: one per group root, plus op scratch. */
+    size_t nb = 0;
+    bufs = calloc(ntt + noo, sizeof *bufs);
+    best = calloc(ntt + noo, sizeof *best);
+    tmp = calloc(ntt + noo, sizeof *tmp);
+    if (!bufs || !best || !tmp)
+        goto fail;
+    for (int32_t t = 0; t < nt; t++) {
+        if (pl_find(&s, t) != t || s.grp_kind[t] != NEURIO_MEM_ARENA)
+            continue;
+        if (s.grp_first[t] < 0 && s.grp_last[t] < 0)
+            continue; /* unused */
+        int32_t first = s.grp_first[t] >= 0 ? s.grp_first[t] : 0;
+        int32_t last = s.grp_last[t] >= first ? s.grp_last[t] : first;
+        bufs[nb++] = (pl_buf){.bytes = s.grp_bytes[t], .first = first, .last = last,
+                              .tensor = t};
+    }
+    for (int32_t i = 0; i < no; i++) {
+        size_t sb = opts->op_scratch ? opts->op_scratch[i] : 0;
+        p->scratch_bytes[i] = sb;
+        if (sb)
+            bufs[nb++] = (pl_buf){.bytes = sb, .first = i, .last = i, .tensor = -1 - i};
+    }
+    for (size_t i = 0; i < nb; i++)
+        p->naive_bytes += pl_align(bufs[i].bytes, align);
+
+    size_t best_total = (size_t)-1;
+    for (size_t o = 0; o < sizeof pl_orders / sizeof pl_orders[0]; o++) {
+        qsort(bufs, nb, sizeof *bufs, pl_orders[o].cmp);
+        size_t total = pl_place(bufs, nb, align, tmp);
+        if (total < best_total) {
+            best_total = total;
+            memcpy(best, bufs, nb * sizeof *bufs);
+            p->strategy = pl_orders[o].name;
+        }
+    }
+    if (!p->strategy)
+        p->strategy = "empty";
+    p->arena_bytes = nb ? best_total : 0;
+
+    /* Write placements: group offsets to roots, then to every member. */
+    size_t *root_off = (size_t *)tmp; /* reuse: indexed by tensor */
+    for (size_t i = 0; i < ntt; i++)
+        root_off[i] = 0;
+    for (size_t i = 0; i < nb; i++) {
+        if (best[i].tensor >= 0)
+            root_off[best[i].tensor] = best[i].offset;
+        else
+            p->scratch_offset[-1 - best[i].tensor] = best[i].offset;
+    }
+    for (int32_t t = 0; t < nt; t++) {
+        int32_t r = pl_find(&s, t);
+        neurio_tensor_place *pl = &p->tensors[t];
+        pl->kind = s.grp_kind[r];
+        pl->index = s.grp_index[r];
+        pl->group = r;
+        if (pl->kind == NEURIO_MEM_ARENA) {
+            if (s.grp_first[r] < 0 && s.grp_last[r] < 0) {
+                pl->kind = NEURIO_MEM_NONE;
+                continue;
+            }
+            pl->offset = root_off[r];
+            pl->first_op = s.grp_first[r] >= 0 ? s.grp_first[r] : 0;
+            pl->last_op = s.grp_last[r] >= pl->first_op ? s.grp_last[r] : pl->first_op;
+        }
+    }
+    *out = p;
+    p = NULL;
+    rc = NEURIO_OK;
+fail:
+    if (rc == NEURIO_ERR_NOMEM)
+        neurio_fail(err, rc, "planner: out of memory planning %d tensors", nt);
+    free(s.parent);
+    free(s.last_use);
+    free(s.grp_last);
+    free(s.grp_first);
+    free(s.grp_bytes);
+    free(s.grp_kind);
+    free(s.grp_index);
+    free(bufs);
+    free(best);
+    free(tmp);
+    neurio_plan_free(p);
+    return rc;
+}
+
+int neurio_plan_check(const neurio_model *m, const neurio_plan *p,
+                      neurio_errbuf *err)
+{
+    if (!m || !p || p->n_tensors != m->n_tensors || p->n_ops != m->n_ops)
+        return neurio_fail(err, NEURIO_ERR_INTERNAL, "plan check: plan does not match model");
+    for (int32_t a = 0; a < m->n_tensors; a++) {
+        const neurio_tensor_place *pa = &p->tensors[a];
+        if (pa->kind != NEURIO_MEM_ARENA)
+            continue;
+        size_t ba = neurio_tensor_bytes(&m->tensors[a]);
+        if (pa->offset % p->alignment || pa->offset + ba > p->arena_bytes)
+            return neurio_fail(err, NEURIO_ERR_INTERNAL,
+                               "plan check: tensor %d '%s' at %zu+%zu outside arena %zu "
+                               "or misaligned", a, m->tensors[a].name, pa->offset, ba,
+                               p->arena_bytes);
+        for (int32_t b = a + 1; b < m->n_tensors; b++) {
+            const neurio_tensor_place *pb = &p->tensors[b];
+            if (pb->kind != NEURIO_MEM_ARENA)
+                continue;
+            if (pb->group == pa->group)
+                continue; /* one storage (RESHAPE alias or in place) */
+            size_t bb = neurio_tensor_bytes(&m->tensors[b]);
+            int time = pa->first_op <= pb->last_op && pb->first_op <= pa->last_op;
+            int space = pa->offset < pb->offset + bb && pb->offset < pa->offset + ba;
+            if (time && space)
+                return neurio_fail(err, NEURIO_ERR_INTERNAL,
+                                   "plan check: tensors %d '%s' [%zu,+%zu) ops %d..%d and %d "
+                                   "'%s' [%zu,+%zu) ops %d..%d overlap",
+                                   a, m->tensors[a].name, pa->offset, ba, pa->first_op,
+                                   pa->last_op, b, m->tensors[b].name, pb->offset, bb,
+                                   pb->first_op, pb->last_op);
+        }
+        for (int32_t i = 0; i < m->n_ops; i++) {
+            size_t sb = p->scratch_bytes[i];
+            if (!sb || i < pa->first_op || i > pa->last_op)
+                continue;
+            size_t so = p->scratch_offset[i];
+            if (pa->offset < so + sb && so < pa->offset + ba)
+                return neurio_fail(err, NEURIO_ERR_INTERNAL,
+                                   "plan check: scratch of op %d overlaps tensor %d '%s'", i,
+                                   a, m->tensors[a].name);
+        }
+    }
+    return NEURIO_OK;
+}
