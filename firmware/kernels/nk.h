@@ -1,0 +1,289 @@
+/* firmware/kernels/nk.h — neurio's portable kernels (C99, freestanding).
+ *
+ * Every kernel takes a parameter struct of plain integers and pointers that
+ * the code generator fills at generation time (emitted as `static const`),
+ * so an int8 model needs no float math on the device.  The host-side
+ * derivation of every fixed-point constant is in libneurio's
+ * neurio/requant.h.  No allocation, no libc beyond <string.h>/<stdint.h>;
+ * the float kernels that need exp/tanh also use <math.h> (libm).
+ *
+ * Conventions (all kernels):
+ *  - Layout is NHWC for rank-4 activations, C order otherwise.
+ *  - Weights: CONV_2D [out_c][kh][kw][in_c] (OHWI); DEPTHWISE_CONV_2D
+ *    [1][kh][kw][in_c * depth_multiplier]; FULLY_CONNECTED [out][in].
+ *    int8 kernels take int32 biases, float kernels float biases; a NULL
+ *    bias means zero.
+ *  - Zero points are stored as zero points (real = scale * (q - zp)); the
+ *    kernels do the subtraction.  Multipliers/shifts follow TFLite's
+ *    QuantizeMultiplier convention: mult in [2^30, 2^31) (or 0), shift > 0
+ *    is a left shift, shift < 0 a right shift.
+ *  - Padding is already resolved into pad_top/pad_left (SAME/VALID/explicit
+ *    all become offsets; see neurio_compute_padding() in requant.h).
+ *  - int8 arithmetic is bit-exact with TFLite (Micro)'s reference kernels.
+ *  - act_min/act_max: int8 kernels clamp to [act_min, act_max] (the
+ *    quantized fused-activation range, -128..127 when none); float kernels
+ *    clamp to [act_min_f, act_max_f] (-INFINITY..INFINITY when none; use
+ *    -FLT_MAX/FLT_MAX in generated code).
+ *  - Every kernel returns NK_OK, or NK_ERR_PARAMS when its parameters are
+ *    inconsistent (zero/negative sizes, stride < 1, NULL pointer, ...); it
+ *    then writes nothing.  Input and output buffers must not overlap unless
+ *    the kernel's comment says in-place is allowed.
+ */
+#ifndef NEURIO_NK_H
+#define NEURIO_NK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NK_OK 0
+#define NK_ERR_PARAMS (-1)
+
+/* Highest rank for the N-d kernels (binary broadcast, pad, mean). */
+#define NK_MAX_DIMS 6
+
+/* ---------------------------------------------------------------- conv */
+
+/* CONV_2D and DEPTHWISE_CONV_2D. */
+typedef struct nk_conv_params {
+    int32_t batches;
+    int32_t in_h, in_w, in_c;
+    int32_t out_h, out_w, out_c;     /* depthwise: out_c = in_c * depth_multiplier */
+    int32_t filter_h, filter_w;
+    int32_t stride_h, stride_w;      /* >= 1 */
+    int32_t dilation_h, dilation_w;  /* >= 1 */
+    int32_t pad_top, pad_left;       /* resolved offsets, >= 0 */
+    int32_t depth_multiplier;        /* depthwise only (>= 1); ignored by conv */
+    /* int8 */
+    int32_t in_zp;                   /* input zero point (weights are symmetric) */
+    int32_t out_zp;
+    int32_t per_channel;             /* 1: out_mult/out_shift have out_c entries;
+                                        0: one entry for all channels */
+    const int32_t *out_mult;
+    const int32_t *out_shift;
+    int32_t act_min, act_max;
+    /* float */
+    float act_min_f, act_max_f;
+} nk_conv_params;
+
+int nk_conv2d_s8(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
+                 const int32_t *bias, int8_t *output);
+int nk_conv2d_f32(const nk_conv_params *p, const float *input, const float *filter,
+                  const float *bias, float *output);
+int nk_depthwise_conv2d_s8(const nk_conv_params *p, const int8_t *input,
+                           const int8_t *filter, const int32_t *bias, int8_t *output);
+int nk_depthwise_conv2d_f32(const nk_conv_params *p, const float *input,
+                            const float *filter, const float *bias, float *output);
+
+/* ------------------------------------------------------ fully connected */
+
+/* FULLY_CONNECTED: output[b][o] = sum_d input[b][d] * weights[o][d] + bias[o]. */
+typedef struct nk_fc_params {
+    int32_t batches;                 /* rows of input (product of leading dims) */
+    int32_t in_depth;                /* accumulation depth */
+    int32_t out_depth;
+    /* int8 */
+    int32_t in_zp;
+    int32_t filter_zp;               /* weights zero point (0 for int8 symmetric) */
+    int32_t out_zp;
+    int32_t per_channel;             /* 1: out_depth entries in out_mult/out_shift */
+    const int32_t *out_mult;
+    const int32_t *out_shift;
+    int32_t act_min, act_max;
+    /* float */
+    float act_min_f, act_max_f;
+} nk_fc_params;
+
+int nk_fully_connected_s8(const nk_fc_params *p, const int8_t *input,
+                          const int8_t *weights, const int32_t *bias, int8_t *output);
+int nk_fully_connected_f32(const nk_fc_params *p, const float *input,
+                           const float *weights, const float *bias, float *output);
+
+/* ---------------------------------------------------------------- pool */
+
+/* AVERAGE_POOL_2D and MAX_POOL_2D (int8: input and output share scale/zp,
+ * as TFLite requires). */
+typedef struct nk_pool_params {
+    int32_t batches;
+    int32_t in_h, in_w, channels;
+    int32_t out_h, out_w;
+    int32_t filter_h, filter_w;
+    int32_t stride_h, stride_w;
+    int32_t pad_top, pad_left;
+    int32_t act_min, act_max;        /* int8 */
+    float act_min_f, act_max_f;      /* float */
+} nk_pool_params;
+
+int nk_avg_pool2d_s8(const nk_pool_params *p, const int8_t *input, int8_t *output);
+int nk_avg_pool2d_f32(const nk_pool_params *p, const float *input, float *output);
+int nk_max_pool2d_s8(const nk_pool_params *p, const int8_t *input, int8_t *output);
+int nk_max_pool2d_f32(const nk_pool_params *p, const float *input, float *output);
+
+/* ------------------------------------------------- element-wise binary */
+
+/* ADD, SUB, MUL with numpy broadcasting.  When broadcast == 0 both inputs
+ * and the output have flat_size elements (same shape).  Otherwise the
+ * output has shape out_dims[0..rank) and in1/in2 are addressed with element
+ * strides in1_strides/in2_strides (0 on a broadcast dimension); shapes of
+ * lower rank are left-padded with 1 by the code generator.
+ *
+ * int8 ADD/SUB (TFLite): each input is (q - zp) << left_shift (20), scaled
+ * by in_mult/in_shift; the sum/difference is scaled by out_mult/out_shift,
+ * plus out_zp, clamped.  int8 MUL: (q1 - zp1) * (q2 - zp2) scaled by
+ * out_mult/out_shift, plus out_zp, clamped (in*_mult/left_shift unused).
+ * In-place (output == in1 or in2) is allowed when broadcast == 0. */
+typedef struct nk_binary_params {
+    int32_t broadcast;
+    int32_t flat_size;
+    int32_t rank;
+    int32_t out_dims[NK_MAX_DIMS];
+    int32_t in1_strides[NK_MAX_DIMS];
+    int32_t in2_strides[NK_MAX_DIMS];
+    /* int8 */
+    int32_t left_shift;
+    int32_t in1_zp, in1_mult, in1_shift;
+    int32_t in2_zp, in2_mult, in2_shift;
+    int32_t out_zp, out_mult, out_shift;
+    int32_t act_min, act_max;
+    /* float */
+    float act_min_f, act_max_f;
+} nk_binary_params;
+
+int nk_add_s8(const nk_binary_params *p, const int8_t *in1, const int8_t *in2, int8_t *output);
+int nk_add_f32(const nk_binary_params *p, const float *in1, const float *in2, float *output);
+int nk_sub_s8(const nk_binary_params *p, const int8_t *in1, const int8_t *in2, int8_t *output);
+int nk_sub_f32(const nk_binary_params *p, const float *in1, const float *in2, float *output);
+int nk_mul_s8(const nk_binary_params *p, const int8_t *in1, const int8_t *in2, int8_t *output);
+int nk_mul_f32(const nk_binary_params *p, const float *in1, const float *in2, float *output);
+
+/* ------------------------------------------------------------- softmax */
+
+/* SOFTMAX over the last dimension: `rows` rows of `depth` elements.
+ * int8: output scale 1/256, zero point -128 (TFLite's requirement);
+ * input_multiplier/input_left_shift/diff_min from
+ * neurio_softmax_params_s8().  float: beta. */
+typedef struct nk_softmax_params {
+    int32_t rows;
+    int32_t depth;
+    int32_t input_multiplier;
+    int32_t input_left_shift;
+    int32_t diff_min;
+    float beta;
+} nk_softmax_params;
+
+int nk_softmax_s8(const nk_softmax_params *p, const int8_t *input, int8_t *output);
+int nk_softmax_f32(const nk_softmax_params *p, const float *input, float *output);
+
+/* --------------------------------------------------- logistic and tanh */
+
+/* LOGISTIC (int8 output: scale 1/256, zp -128) and TANH (int8 output:
+ * scale 1/128, zp 0).  Parameters from neurio_logistic_params_s8() /
+ * neurio_tanh_params_s8().  In-place allowed. */
+typedef struct nk_sigmoid_params {
+    int32_t size;
+    int32_t in_zp;
+    int32_t in_range_radius;
+    int32_t in_mult;
+    int32_t in_left_shift;
+} nk_sigmoid_params;
+
+int nk_logistic_s8(const nk_sigmoid_params *p, const int8_t *input, int8_t *output);
+int nk_logistic_f32(int32_t size, const float *input, float *output);
+int nk_tanh_s8(const nk_sigmoid_params *p, const int8_t *input, int8_t *output);
+int nk_tanh_f32(int32_t size, const float *input, float *output);
+
+/* ------------------------------------ quantize, requantize, relu family */
+
+/* QUANTIZE float -> int8: q = round_half_away(x / scale) + zp, saturated
+ * (TFLite computes x / scale in float). */
+typedef struct nk_quantize_params {
+    int32_t size;
+    float scale;
+    int32_t zp;
+} nk_quantize_params;
+
+int nk_quantize_f32_s8(const nk_quantize_params *p, const float *input, int8_t *output);
+
+/* DEQUANTIZE int8 -> float: x = (float)((double)scale * (q - zp)). */
+int nk_dequantize_s8_f32(const nk_quantize_params *p, const int8_t *input, float *output);
+
+/* QUANTIZE int8 -> int8 (requantize) and standalone int8 RELU/RELU6/
+ * RELU_N1_TO_1/CLIP: out = clamp(out_zp + MBQM(q - in_zp, mult, shift),
+ * act_min, act_max), with mult/shift = QuantizeMultiplier(in_scale /
+ * out_scale).  For a plain requantize act_min/act_max are -128/127.
+ * In-place allowed. */
+typedef struct nk_requant_params {
+    int32_t size;
+    int32_t in_zp, out_zp;
+    int32_t mult, shift;
+    int32_t act_min, act_max;
+} nk_requant_params;
+
+int nk_requantize_s8(const nk_requant_params *p, const int8_t *input, int8_t *output);
+int nk_relu_s8(const nk_requant_params *p, const int8_t *input, int8_t *output);
+
+/* float RELU/RELU6/RELU_N1_TO_1/CLIP: out = min(max(x, lo), hi).
+ * In-place allowed. */
+int nk_relu_f32(int32_t size, float lo, float hi, const float *input, float *output);
+
+/* ------------------------------------------------------------- layout */
+
+/* RESHAPE when the planner cannot alias: copies `bytes` (overlap allowed). */
+int nk_copy(const void *input, void *output, size_t bytes);
+
+/* PAD (constant): output dims = pad_before + in_dims + pad_after per axis.
+ * int8 pads with pad_value (the output zero point for zeros); float with
+ * pad_value_f. */
+typedef struct nk_pad_params {
+    int32_t rank;                    /* 1..NK_MAX_DIMS */
+    int32_t in_dims[NK_MAX_DIMS];
+    int32_t pad_before[NK_MAX_DIMS];
+    int32_t pad_after[NK_MAX_DIMS];
+    int32_t pad_value;
+    float pad_value_f;
+} nk_pad_params;
+
+int nk_pad_s8(const nk_pad_params *p, const int8_t *input, int8_t *output);
+int nk_pad_f32(const nk_pad_params *p, const float *input, float *output);
+
+/* CONCATENATION along one axis, for any element type.  outer = product of
+ * the dims before the axis; input i contributes in_inner[i] =
+ * dims[axis] * product(dims after axis) elements per outer step.  All
+ * inputs must share the output's scale/zero point (the code generator
+ * inserts a requantize otherwise). */
+typedef struct nk_concat_params {
+    int32_t n_inputs;
+    int32_t outer;
+    int32_t elem_size;               /* bytes per element */
+    const int32_t *in_inner;         /* [n_inputs] */
+} nk_concat_params;
+
+int nk_concat(const nk_concat_params *p, const void *const *inputs, void *output);
+
+/* ---------------------------------------------------------------- mean */
+
+/* MEAN over the axes with reduce[axis] == 1 (output keeps those axes as 1;
+ * keep_dims only changes the output's shape, not its data).
+ * int8: in_zp/out_zp and mult/shift from neurio_mean_params_s8(): the sum
+ * of (q - in_zp) over `count` elements is scaled by mult/shift (which
+ * include 1/count and in_scale/out_scale), plus out_zp, clamped, as
+ * TFLite (Micro)'s quantized mean.  If mult == 0 (same scale and zp in and
+ * out), the int8 result is TFLite's rounded integer average instead. */
+typedef struct nk_mean_params {
+    int32_t rank;                    /* 1..NK_MAX_DIMS */
+    int32_t in_dims[NK_MAX_DIMS];
+    int32_t reduce[NK_MAX_DIMS];     /* 1 = reduce this axis */
+    int32_t in_zp, out_zp;
+    int32_t mult, shift;
+} nk_mean_params;
+
+int nk_mean_s8(const nk_mean_params *p, const int8_t *input, int8_t *output);
+int nk_mean_f32(const nk_mean_params *p, const float *input, float *output);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NEURIO_NK_H */
