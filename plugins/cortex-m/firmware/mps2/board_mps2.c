@@ -1,0 +1,84 @@
+/* plugins/cortex-m/firmware/mps2/board_mps2.c — board support for the ARM
+ * MPS2 FPGA images emulated by QEMU: mps2-an386 (Cortex-M4F) and
+ * mps2-an500 (Cortex-M7).  C99.
+ *
+ * Link UART: CMSDK APB UART0 at 0x40004000, polled.  QEMU forwards it to
+ * the host socket and applies backpressure, so no byte is ever lost.
+ * Cycle source: CMSDK dual timer 1 at 0x40002000 as a free-running 32-bit
+ * down counter on the 25 MHz system clock.  Under `-icount shift=0` one
+ * instruction is 1 ns of virtual time, so one tick is 40 instructions: the
+ * count returned is ticks * 40, labelled "icount (instructions, 40/tick)".
+ * (DWT CYCCNT reads 0 in QEMU, so it cannot be used here.)
+ */
+#include <stdint.h>
+
+#include "cm_board.h"
+
+#define UART0_BASE 0x40004000u
+#define UART_DATA CM_REG32(UART0_BASE + 0x00u)
+#define UART_STATE CM_REG32(UART0_BASE + 0x04u)
+#define UART_CTRL CM_REG32(UART0_BASE + 0x08u)
+#define UART_BAUDDIV CM_REG32(UART0_BASE + 0x10u)
+#define UART_STATE_TXFULL (1u << 0)
+#define UART_STATE_RXFULL (1u << 1)
+#define UART_CTRL_TXEN (1u << 0)
+#define UART_CTRL_RXEN (1u << 1)
+
+#define TIMER_BASE 0x40002000u
+#define TIMER1_LOAD CM_REG32(TIMER_BASE + 0x00u)
+#define TIMER1_VALUE CM_REG32(TIMER_BASE + 0x04u)
+#define TIMER1_CTRL CM_REG32(TIMER_BASE + 0x08u)
+#define TIMER_CTRL_32BIT (1u << 1)
+#define TIMER_CTRL_ENABLE (1u << 7)
+
+/* Instructions per timer tick under -icount shift=0 with a 25 MHz timer. */
+#define CM_MPS2_INSNS_PER_TICK 40u
+
+static uint32_t count_last; /* last ticks-elapsed value read (32-bit)   */
+static uint32_t count_high; /* wraps of the 32-bit counter seen so far  */
+
+void cm_board_init(void)
+{
+    /* QEMU ignores TX unless the baud divisor is at least 16. */
+    UART_BAUDDIV = 16u;
+    UART_CTRL = UART_CTRL_TXEN | UART_CTRL_RXEN;
+
+    TIMER1_CTRL = 0u;
+    TIMER1_LOAD = 0xFFFFFFFFu;
+    TIMER1_CTRL = TIMER_CTRL_32BIT | TIMER_CTRL_ENABLE; /* free-running */
+    count_last = 0u;
+    count_high = 0u;
+}
+
+void cm_board_putc(uint8_t c)
+{
+    while (UART_STATE & UART_STATE_TXFULL) {
+    }
+    UART_DATA = c;
+}
+
+int cm_board_getc(void)
+{
+    if (!(UART_STATE & UART_STATE_RXFULL))
+        return -1;
+    return (int)(UART_DATA & 0xFFu);
+}
+
+uint64_t cm_board_count(void)
+{
+    uint32_t now = 0xFFFFFFFFu - TIMER1_VALUE; /* ticks since enable */
+    if (now < count_last)
+        count_high++;
+    count_last = now;
+    uint64_t ticks = ((uint64_t)count_high << 32) | now;
+    return ticks * CM_MPS2_INSNS_PER_TICK;
+}
+
+void cm_board_reset(void)
+{
+    cm_dsb_isb();
+    CM_SCB_AIRCR = CM_AIRCR_VECTKEY | CM_AIRCR_SYSRESETREQ;
+    cm_dsb_isb();
+    for (;;) {
+    }
+}
