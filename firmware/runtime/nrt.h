@@ -1,0 +1,67 @@
+/* firmware/runtime/nrt.h — the portable device runtime (C99, no host code):
+ * the device end of the neurio link (neurio/link.h, firmware/LINK.md),
+ * hello on boot, batch receive into the platform's batch memory, dispatch
+ * through the generated model's generic run(), per-inference counts through
+ * platform_cycles(), per-layer counts through NEURIO_LAYER_HOOK, stack
+ * high-water mark by painting.
+ *
+ * Build: compile firmware/runtime/nrt_*.c with -I sdk/include
+ * -I firmware/include -I firmware/runtime, and the generated model with
+ * -DNEURIO_LAYER_HOOK_FN=nrt_layer_hook to get per-layer counts.
+ * Compile-time options (-D):
+ *   NRT_MAX_PAYLOAD   largest payload accepted/sent (default 1024, >= 512)
+ *   NRT_BUILD_ID      firmware build id string (default "nrt-" version)
+ *   NRT_RESET_AFTER   reboot through platform_reset() after this many
+ *                     inferences since boot (fault testing; default 0 = no)
+ *   NRT_RX_TIMEOUT_MS inter-byte timeout inside a frame (default 200)
+ */
+#ifndef NEURIO_FIRMWARE_NRT_H
+#define NEURIO_FIRMWARE_NRT_H
+
+#include <stdint.h>
+
+#include "neurio_model_desc.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef NRT_MAX_PAYLOAD
+#define NRT_MAX_PAYLOAD 1024u
+#endif
+#ifndef NRT_RX_TIMEOUT_MS
+#define NRT_RX_TIMEOUT_MS 200u
+#endif
+#ifndef NRT_RESET_AFTER
+#define NRT_RESET_AFTER 0u
+#endif
+
+/* Run-time options (zero-initialised = defaults from the macros above). */
+typedef struct nrt_options {
+    uint32_t reset_after;   /* 0 = NRT_RESET_AFTER                          */
+    const char *build_id;   /* NULL = NRT_BUILD_ID                          */
+} nrt_options;
+
+/* Serve the link forever: send the boot hello, then answer requests.  On a
+ * real board it never returns.  Returns 0 when platform_uart_getc reports
+ * PLATFORM_UART_CLOSED (host build), 1 when the model descriptor is
+ * unusable (NULL, wrong version, too many tensors) after reporting it in a
+ * hello with max_batch 0.  opt may be NULL. */
+int nrt_serve(const neurio_model_desc *model, const nrt_options *opt);
+
+/* Layer hook called by the generated code (NEURIO_LAYER_HOOK_FN). */
+void nrt_layer_hook(uint32_t layer);
+
+/* CRC-32 (IEEE, same as zlib's crc32), continuing from crc (start 0). */
+uint32_t nrt_crc32(uint32_t crc, const uint8_t *buf, uint32_t len);
+
+/* Stack painting: paint the unused stack below the caller's frame, and
+ * return the deepest use (bytes from the top) since the last paint; 0 if
+ * the platform gave no bounds. */
+void nrt_stack_paint(void);
+uint32_t nrt_stack_high_water(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NEURIO_FIRMWARE_NRT_H */

@@ -1,0 +1,120 @@
+/* sdk/include/neurio/transport.h — byte transports to a device, behind one
+ * interface: open / read with timeout / write / close.
+ *
+ * Implementations (sdk/src/transport_*.c):
+ *   "unix:/path/to.sock"        unix stream socket client (QEMU
+ *                               -chardev socket,path=...,server=on,wait=on)
+ *   "tcp:HOST:PORT"             TCP client (QEMU -chardev socket,host=,port=)
+ *   "serial:/dev/ttyACM0[@BAUD]" serial port / pty, raw 8N1 termios, any
+ *                               baud (default 115200); "/dev/..." alone too
+ *   "fd:N"                      an already open fd (tests, inherited pipes)
+ *   "hid:VID:PID[:SERIAL]"      USB HID (hidapi), link frames in 64-byte
+ *                               reports (transport_hid.c)
+ * plus a fault-injection wrapper over any transport (tests, soak runs).
+ *
+ * Ownership: a neurio_transport is owned by whoever opened it and released
+ * with neurio_transport_close() (or by the object it was handed to, e.g.
+ * neurio_link_open takes ownership).  Not thread-safe: one user at a time.
+ */
+#ifndef NEURIO_TRANSPORT_H
+#define NEURIO_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "neurio/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct neurio_transport neurio_transport;
+
+/* Implementation table (designated initializers in each transport_*.c).
+ * read: wait up to timeout_ms (< 0 = forever) for at least one byte; return
+ *   NEURIO_OK with 1 <= *got <= cap, NEURIO_ERR_TIMEOUT with *got == 0,
+ *   NEURIO_ERR_CLOSED when the peer closed, NEURIO_ERR_IO otherwise.
+ * write: write all len bytes within timeout_ms (< 0 = forever); NEURIO_OK,
+ *   NEURIO_ERR_TIMEOUT, NEURIO_ERR_CLOSED or NEURIO_ERR_IO.
+ * close: release everything including the struct itself. */
+typedef struct neurio_transport_ops {
+    const char *kind; /* "unix", "tcp", "serial", "fd", "hid", "fault" */
+    int (*read)(neurio_transport *t, void *buf, size_t cap, size_t *got,
+                int timeout_ms, neurio_errbuf *err);
+    int (*write)(neurio_transport *t, const void *buf, size_t len,
+                 int timeout_ms, neurio_errbuf *err);
+    void (*close)(neurio_transport *t);
+} neurio_transport_ops;
+
+/* Every implementation's struct starts with this header. */
+struct neurio_transport {
+    const neurio_transport_ops *ops;
+    char desc[256]; /* human description for messages: "unix:/tmp/q.sock" */
+};
+
+/* Open from a spec string (see the list above).  On success *out is owned
+ * by the caller.  connect_timeout_ms bounds the wait for a socket server to
+ * appear (QEMU starting up); < 0 = forever, 0 = one attempt.  Errors name
+ * the spec and the system error, and suggest the fix. */
+int neurio_transport_open(const char *spec, int connect_timeout_ms,
+                          neurio_transport **out, neurio_errbuf *err);
+
+/* Specific constructors (same ownership as neurio_transport_open). */
+int neurio_transport_unix_open(const char *path, int connect_timeout_ms,
+                               neurio_transport **out, neurio_errbuf *err);
+int neurio_transport_tcp_open(const char *host, const char *port,
+                              int connect_timeout_ms, neurio_transport **out,
+                              neurio_errbuf *err);
+/* baud: any rate termios accepts (standard B* rates, others through
+ * termios2/BOTHER where the kernel supports it). */
+int neurio_transport_serial_open(const char *path, uint32_t baud,
+                                 neurio_transport **out, neurio_errbuf *err);
+/* Wrap an open fd (set non-blocking internally).  own != 0: closed by
+ * neurio_transport_close. */
+int neurio_transport_fd_open(int fd, int own, const char *desc,
+                             neurio_transport **out, neurio_errbuf *err);
+
+/* Fault injection: every byte going through the wrapper in the selected
+ * directions is, with the given probabilities (0..1, per byte, drawn from
+ * a deterministic PRNG seeded by `seed`), corrupted (one random bit
+ * flipped), dropped, or duplicated; and before a write, with probability
+ * garbage_rate, 1..16 random bytes are inserted.  The wrapper takes
+ * ownership of `inner`. */
+typedef struct neurio_fault_config {
+    uint64_t seed;
+    double corrupt_rate;
+    double drop_rate;
+    double dup_rate;
+    double garbage_rate;
+    int on_read;  /* apply to bytes read from the device                  */
+    int on_write; /* apply to bytes written to the device                 */
+} neurio_fault_config;
+
+typedef struct neurio_fault_stats {
+    uint64_t bytes;      /* bytes that went through the wrapper         */
+    uint64_t corrupted;
+    uint64_t dropped;
+    uint64_t duplicated;
+    uint64_t garbage;    /* garbage bytes inserted                      */
+} neurio_fault_stats;
+
+int neurio_transport_fault_wrap(neurio_transport *inner,
+                                const neurio_fault_config *cfg,
+                                neurio_transport **out, neurio_errbuf *err);
+/* Counters of a fault wrapper; zeroes for any other transport. */
+neurio_fault_stats neurio_transport_fault_stats(const neurio_transport *t);
+
+/* Thin dispatchers over t->ops (documented on neurio_transport_ops). */
+int neurio_transport_read(neurio_transport *t, void *buf, size_t cap,
+                          size_t *got, int timeout_ms, neurio_errbuf *err);
+int neurio_transport_write(neurio_transport *t, const void *buf, size_t len,
+                           int timeout_ms, neurio_errbuf *err);
+/* Closes and frees; NULL is accepted. */
+void neurio_transport_close(neurio_transport *t);
+/* The human description (never NULL, owned by t). */
+const char *neurio_transport_describe(const neurio_transport *t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NEURIO_TRANSPORT_H */
