@@ -48,6 +48,8 @@ extern "C" {
 /* Status of run(). */
 #define NEURIO_RUN_OK 0
 #define NEURIO_RUN_ERR_ARG 1      /* a NULL input/output pointer */
+#define NEURIO_RUN_ERR_LAYER 256  /* + i: the kernel of layer i refused its
+                                     parameters (a code generator bug)    */
 
 /* One graph input or output. */
 typedef struct neurio_tensor_desc {
