@@ -1,0 +1,1113 @@
+/* sdk/src/onnx_ops.c — conversion of ONNX nodes into IR ops (see onnx.c for
+ * the value table and the NCHW/NHWC bookkeeping).  One function per op
+ * family; ox_convert_node() dispatches on op_type. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "onnx_internal.h"
+
+#define OX_MAXV 64
+
+static int32_t ox_out_dtype(const ox_ctx *c, int32_t in)
+{
+    neurio_dtype dt = c->m->tensors[in].dtype;
+    /* Compute ops on int8 inputs produce float in QDQ graphs until the
+     * following QuantizeLinear retypes them. */
+    return (dt == NEURIO_DT_INT8 || dt == NEURIO_DT_UINT8) ? NEURIO_DT_FLOAT32 : dt;
+}
+
+static const ox_value *ox_need(ox_ctx *c, int i, const char *what)
+{
+    const ox_value *v = ox_input(c, i);
+    if (!v)
+        ox_fail(c, NEURIO_ERR_FORMAT, "missing required input %d (%s)", i, what);
+    return v;
+}
+
+/* Copy per-tensor quantization of src onto dst (layout-only ops). */
+static void ox_copy_quant(ox_ctx *c, int32_t dst, int32_t src)
+{
+    const neurio_tensor *s = &c->m->tensors[src];
+    if (s->quant.count == 1)
+        neurio_tensor_set_quant(c->m, dst, 1, 0, s->quant.scale, s->quant.zero_point);
+}
+
+/* Unary op keeping shape and layout. */
+static int ox_unary(ox_ctx *c, neurio_op_kind k, int32_t *op_out)
+{
+    const ox_value *x = ox_need(c, 0, "X");
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    int nhwc = x->nhwc;
+    int32_t in = x->t;
+    const neurio_tensor *t = &c->m->tensors[in];
+    int32_t dims[NEURIO_MAX_RANK];
+    memcpy(dims, t->dims, sizeof dims);
+    int32_t out = ox_new_output(c, 0, t->dtype, t->rank, dims);
+    if (out < 0)
+        return NEURIO_ERR_NOMEM;
+    ox_copy_quant(c, out, in);
+    int32_t o = ox_add_op(c, k, 1, &in, 1, &out);
+    if (o < 0)
+        return NEURIO_ERR_NOMEM;
+    if (op_out)
+        *op_out = o;
+    return ox_bind(c, c->node->output[0], out, nhwc);
+}
+
+/* Reshape the IR tensor `in` (plain layout) to dims; binds output 0. */
+static int ox_reshape_to(ox_ctx *c, int32_t in, int32_t rank, const int32_t *dims)
+{
+    size_t n = 1;
+    for (int32_t i = 0; i < rank; i++)
+        n *= (size_t)dims[i];
+    if (n != neurio_tensor_elements(&c->m->tensors[in]))
+        return ox_fail(c, NEURIO_ERR_INVALID,
+                       "target shape has %zu elements, input has %zu", n,
+                       neurio_tensor_elements(&c->m->tensors[in]));
+    int32_t out = ox_new_output(c, 0, c->m->tensors[in].dtype, rank, dims);
+    if (out < 0)
+        return NEURIO_ERR_NOMEM;
+    ox_copy_quant(c, out, in);
+    if (ox_add_op(c, NEURIO_OP_RESHAPE, 1, &in, 1, &out) < 0)
+        return NEURIO_ERR_NOMEM;
+    return ox_bind(c, c->node->output[0], out, 0);
+}
+
+/* Spatial attributes shared by Conv and pooling (2-D only). */
+typedef struct ox_spatial {
+    int32_t k[2], s[2], d[2], pad[4]; /* pad: top, left, bottom, right */
+    int32_t out_h, out_w;
+    neurio_padding padding;
+} ox_spatial;
+
+static int ox_spatial_attrs(ox_ctx *c, int32_t in_h, int32_t in_w, ox_spatial *sp,
+                            int ceil_ok)
+{
+    int64_t v[8];
+    char ap[32];
+    sp->s[0] = sp->s[1] = sp->d[0] = sp->d[1] = 1;
+    memset(sp->pad, 0, sizeof sp->pad);
+    if (ox_attr_ints(c, "strides", v, 8) == 2) {
+        sp->s[0] = (int32_t)v[0];
+        sp->s[1] = (int32_t)v[1];
+    }
+    if (ox_attr_ints(c, "dilations", v, 8) == 2) {
+        sp->d[0] = (int32_t)v[0];
+        sp->d[1] = (int32_t)v[1];
+    }
+    for (int i = 0; i < 2; i++)
+        if (sp->s[i] < 1 || sp->d[i] < 1 || sp->k[i] < 1 || sp->s[i] > 4096 || sp->d[i] > 4096)
+            return ox_fail(c, NEURIO_ERR_INVALID, "bad kernel/stride/dilation");
+    int32_t ek[2] = { (sp->k[0] - 1) * sp->d[0] + 1, (sp->k[1] - 1) * sp->d[1] + 1 };
+    int32_t in[2] = { in_h, in_w };
+    ox_attr_str(c, "auto_pad", ap, sizeof ap);
+    if (!strcmp(ap, "SAME_UPPER") || !strcmp(ap, "SAME_LOWER")) {
+        for (int i = 0; i < 2; i++) {
+            int32_t o = (in[i] + sp->s[i] - 1) / sp->s[i];
+            int32_t tot = (o - 1) * sp->s[i] + ek[i] - in[i];
+            if (tot < 0)
+                tot = 0;
+            int32_t lo = ap[5] == 'U' ? tot / 2 : tot - tot / 2;
+            sp->pad[i] = lo;
+            sp->pad[i + 2] = tot - lo;
+        }
+    } else if (!strcmp(ap, "VALID")) {
+        /* zero pads */
+    } else if (!ap[0] || !strcmp(ap, "NOTSET")) {
+        int32_t n = ox_attr_ints(c, "pads", v, 8);
+        if (n == 4) {
+            for (int i = 0; i < 4; i++) {
+                if (v[i] < 0 || v[i] > 4096)
+                    return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "negative or huge pads");
+                sp->pad[i] = (int32_t)v[i];
+            }
+        } else if (n >= 0 && n != 0) {
+            return ox_fail(c, NEURIO_ERR_INVALID, "pads has %d values, expected 4", (int)n);
+        }
+    } else {
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "auto_pad '%s'", ap);
+    }
+    int32_t o[2];
+    for (int i = 0; i < 2; i++) {
+        int32_t span = in[i] + sp->pad[i] + sp->pad[i + 2] - ek[i];
+        if (span < 0)
+            return ox_fail(c, NEURIO_ERR_INVALID, "kernel larger than padded input");
+        o[i] = span / sp->s[i] + 1;
+        if (ox_attr_int(c, "ceil_mode", 0) && span % sp->s[i]) {
+            if (!ceil_ok)
+                return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                               "ceil_mode=1 changes the output size here; re-export with "
+                               "ceil_mode=0 or explicit pads");
+        }
+    }
+    sp->out_h = o[0];
+    sp->out_w = o[1];
+    /* TFLite SAME: total = max((out-1)*s + ek - in, 0), extra at the end. */
+    int same = 1, zero = 1;
+    for (int i = 0; i < 2; i++) {
+        int32_t so = (in[i] + sp->s[i] - 1) / sp->s[i];
+        int32_t tot = (so - 1) * sp->s[i] + ek[i] - in[i];
+        if (tot < 0)
+            tot = 0;
+        if (so != o[i] || sp->pad[i] != tot / 2 || sp->pad[i + 2] != tot - tot / 2)
+            same = 0;
+        if (sp->pad[i] || sp->pad[i + 2])
+            zero = 0;
+    }
+    sp->padding = zero ? NEURIO_PAD_VALID : same ? NEURIO_PAD_SAME : NEURIO_PAD_EXPLICIT;
+    return NEURIO_OK;
+}
+
+static int ox_conv(ox_ctx *c)
+{
+    const ox_value *x = ox_need(c, 0, "X"), *w = ox_need(c, 1, "W");
+    const ox_value *b = ox_input(c, 2);
+    if (!x || !w)
+        return NEURIO_ERR_FORMAT;
+    const neurio_tensor *wt = &c->m->tensors[w->t];
+    if (!wt->data)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "weights '%s' must be constant", w->name);
+    if (wt->rank != 4)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                       "only 2-D convolution is supported (weights have rank %d)", (int)wt->rank);
+    int32_t xi = ox_nhwc(c, x);
+    if (xi < 0)
+        return NEURIO_ERR_UNSUPPORTED;
+    wt = &c->m->tensors[w->t];
+    const neurio_tensor *xt = &c->m->tensors[xi];
+    int32_t M = wt->dims[0], Cg = wt->dims[1], C = xt->dims[3];
+    int64_t group = ox_attr_int(c, "group", 1);
+    ox_spatial sp = { .k = { wt->dims[2], wt->dims[3] } };
+    int64_t ks[4];
+    if (ox_attr_ints(c, "kernel_shape", ks, 4) == 2 && (ks[0] != sp.k[0] || ks[1] != sp.k[1]))
+        return ox_fail(c, NEURIO_ERR_INVALID, "kernel_shape disagrees with the weights");
+    int rc = ox_spatial_attrs(c, xt->dims[1], xt->dims[2], &sp, 0);
+    if (rc)
+        return rc;
+    int dw;
+    if (group == 1 && Cg == C)
+        dw = 0;
+    else if (group == C && Cg == 1 && M % C == 0)
+        dw = 1;
+    else
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                       "grouped convolution with group=%lld, %d input channels, weights "
+                       "[%d,%d,..] (only group=1 or depthwise)", (long long)group, (int)C,
+                       (int)M, (int)Cg);
+    static const int32_t perm_conv[4] = { 0, 2, 3, 1 }, perm_dw[4] = { 1, 2, 3, 0 };
+    const int32_t *perm = dw ? perm_dw : perm_conv;
+    int32_t wd[4];
+    for (int i = 0; i < 4; i++)
+        wd[i] = wt->dims[perm[i]];
+    size_t esz = neurio_dtype_size(wt->dtype), n = neurio_tensor_elements(wt);
+    unsigned char *pw = malloc(n * esz);
+    if (!pw)
+        return ox_fail(c, NEURIO_ERR_NOMEM, "out of memory");
+    /* generic permutation */
+    int32_t idx[4], st[4] = { wt->dims[1] * wt->dims[2] * wt->dims[3],
+                              wt->dims[2] * wt->dims[3], wt->dims[3], 1 };
+    size_t o = 0;
+    for (idx[0] = 0; idx[0] < wd[0]; idx[0]++)
+        for (idx[1] = 0; idx[1] < wd[1]; idx[1]++)
+            for (idx[2] = 0; idx[2] < wd[2]; idx[2]++)
+                for (idx[3] = 0; idx[3] < wd[3]; idx[3]++, o++) {
+                    size_t off = 0;
+                    for (int i = 0; i < 4; i++)
+                        off += (size_t)idx[i] * (size_t)st[perm[i]];
+                    memcpy(pw + o * esz, (const unsigned char *)wt->data + off * esz, esz);
+                }
+    char wname[512];
+    snprintf(wname, sizeof wname, "%s_%s", w->name, dw ? "1hwo" : "ohwi");
+    neurio_dtype wdt = wt->dtype;
+    int32_t wq_count = wt->quant.count, wq_axis = wt->quant.axis;
+    int32_t wi = ox_new_const(c, wname, wdt, 4, wd, pw);
+    free(pw);
+    if (wi < 0)
+        return NEURIO_ERR_NOMEM;
+    if (wq_count > 0) {
+        const neurio_tensor *ws = &c->m->tensors[w->t];
+        int32_t ax = wq_count > 1 ? (dw ? 3 : 0) : 0;
+        (void)wq_axis;
+        neurio_tensor_set_quant(c->m, wi, wq_count, ax, ws->quant.scale, ws->quant.zero_point);
+    }
+    int32_t bi = -1;
+    if (b) {
+        bi = b->t;
+        if (!c->m->tensors[bi].data || neurio_tensor_elements(&c->m->tensors[bi]) != (size_t)M)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "bias '%s' must be a constant of %d values",
+                           b->name, (int)M);
+    }
+    int32_t od[4] = { c->m->tensors[xi].dims[0], sp.out_h, sp.out_w, M };
+    int32_t out = ox_new_output(c, 0, ox_out_dtype(c, xi), 4, od);
+    if (out < 0)
+        return NEURIO_ERR_NOMEM;
+    int32_t ins[3] = { xi, wi, bi };
+    int32_t op = ox_add_op(c, dw ? NEURIO_OP_DEPTHWISE_CONV_2D : NEURIO_OP_CONV_2D, 3, ins, 1, &out);
+    if (op < 0)
+        return NEURIO_ERR_NOMEM;
+    neurio_conv_attr *a = &c->m->ops[op].attr.conv;
+    a->stride_h = sp.s[0];
+    a->stride_w = sp.s[1];
+    a->dilation_h = sp.d[0];
+    a->dilation_w = sp.d[1];
+    a->padding = sp.padding;
+    memcpy(a->pad, sp.pad, sizeof a->pad);
+    a->depth_multiplier = dw ? M / C : 1;
+    a->activation = NEURIO_ACT_NONE;
+    return ox_bind(c, c->node->output[0], out, 1);
+}
+
+static int ox_pool(ox_ctx *c, neurio_op_kind k, int global)
+{
+    const ox_value *x = ox_need(c, 0, "X");
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    int32_t xi = ox_nhwc(c, x);
+    if (xi < 0)
+        return NEURIO_ERR_UNSUPPORTED;
+    const neurio_tensor *xt = &c->m->tensors[xi];
+    ox_spatial sp = { .k = { xt->dims[1], xt->dims[2] } };
+    if (global) {
+        sp.s[0] = sp.s[1] = sp.d[0] = sp.d[1] = 1;
+        sp.out_h = sp.out_w = 1;
+        sp.padding = NEURIO_PAD_VALID;
+    } else {
+        int64_t ks[4];
+        if (ox_attr_ints(c, "kernel_shape", ks, 4) != 2)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "only 2-D pooling (kernel_shape of 2)");
+        if (ks[0] < 1 || ks[1] < 1 || ks[0] > 4096 || ks[1] > 4096)
+            return ox_fail(c, NEURIO_ERR_INVALID, "bad kernel_shape");
+        sp.k[0] = (int32_t)ks[0];
+        sp.k[1] = (int32_t)ks[1];
+        int rc = ox_spatial_attrs(c, xt->dims[1], xt->dims[2], &sp, 0);
+        if (rc)
+            return rc;
+        if (sp.d[0] != 1 || sp.d[1] != 1)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "dilated pooling");
+        if (k == NEURIO_OP_AVERAGE_POOL_2D && ox_attr_int(c, "count_include_pad", 0) &&
+            sp.padding != NEURIO_PAD_VALID)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                           "count_include_pad=1 with padding (neurio averages valid cells only)");
+        if (c->node->n_output > 1 && c->node->output[1] && *c->node->output[1])
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "MaxPool Indices output");
+    }
+    xt = &c->m->tensors[xi];
+    int32_t od[4] = { xt->dims[0], sp.out_h, sp.out_w, xt->dims[3] };
+    int32_t out = ox_new_output(c, 0, xt->dtype, 4, od);
+    if (out < 0)
+        return NEURIO_ERR_NOMEM;
+    ox_copy_quant(c, out, xi);
+    int32_t op = ox_add_op(c, k, 1, &xi, 1, &out);
+    if (op < 0)
+        return NEURIO_ERR_NOMEM;
+    neurio_pool_attr *a = &c->m->ops[op].attr.pool;
+    a->filter_h = sp.k[0];
+    a->filter_w = sp.k[1];
+    a->stride_h = sp.s[0];
+    a->stride_w = sp.s[1];
+    a->padding = sp.padding;
+    memcpy(a->pad, sp.pad, sizeof a->pad);
+    a->activation = NEURIO_ACT_NONE;
+    return ox_bind(c, c->node->output[0], out, 1);
+}
+
+/* Constant of rank `rank` holding v's data with leading 1s prepended, then
+ * (when to_nhwc) permuted to NHWC. */
+static int32_t ox_const_expand(ox_ctx *c, const ox_value *v, int32_t rank, int to_nhwc)
+{
+    const neurio_tensor *t = &c->m->tensors[v->t];
+    int32_t d[NEURIO_MAX_RANK];
+    int32_t pre = rank - t->rank;
+    for (int32_t i = 0; i < rank; i++)
+        d[i] = i < pre ? 1 : t->dims[i - pre];
+    char name[512];
+    snprintf(name, sizeof name, "%s_r%d%s", v->name, (int)rank, to_nhwc ? "_nhwc" : "");
+    const ox_value *memo = ox_find(c, name);
+    if (memo)
+        return memo->t;
+    int32_t nt = ox_new_const(c, name, t->dtype, rank, d, t->data);
+    if (nt < 0)
+        return -1;
+    t = &c->m->tensors[v->t];
+    if (t->quant.count == 1)
+        neurio_tensor_set_quant(c->m, nt, 1, 0, t->quant.scale, t->quant.zero_point);
+    if (ox_bind(c, name, nt, 0))
+        return -1;
+    if (!to_nhwc)
+        return nt;
+    ox_value tmp = { .name = name, .t = nt, .nhwc = 0 };
+    return ox_nhwc(c, &tmp);
+}
+
+static int ox_binary(ox_ctx *c, neurio_op_kind k)
+{
+    const ox_value *a = ox_need(c, 0, "A"), *b = ox_need(c, 1, "B");
+    if (!a || !b)
+        return NEURIO_ERR_FORMAT;
+    int div = !strcmp(c->node->op_type, "Div");
+    int32_t ti[2] = { a->t, b->t };
+    const ox_value *v[2] = { a, b };
+    int32_t ra = c->m->tensors[a->t].rank, rb = c->m->tensors[b->t].rank;
+    int32_t rank = ra > rb ? ra : rb;
+    int nhwc = (a->nhwc || b->nhwc) && rank == 4;
+    if (div) {
+        size_t n;
+        const float *f = ox_const_floats(c, b, &n);
+        if (!f)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "Div by a non-constant or non-float divisor");
+        float *r = malloc(n * sizeof *r);
+        if (!r)
+            return ox_fail(c, NEURIO_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < n; i++)
+            r[i] = 1.0f / f[i];
+        char name[512];
+        snprintf(name, sizeof name, "%s_recip", b->name);
+        const neurio_tensor *bt = &c->m->tensors[b->t];
+        int32_t bd[NEURIO_MAX_RANK];
+        memcpy(bd, bt->dims, sizeof bd);
+        int32_t nt = ox_new_const(c, name, NEURIO_DT_FLOAT32, bt->rank, bd, r);
+        free(r);
+        if (nt < 0 || ox_bind(c, name, nt, 0))
+            return NEURIO_ERR_NOMEM;
+        ti[1] = nt;
+        v[1] = ox_find(c, name);
+        k = NEURIO_OP_MUL;
+    }
+    for (int i = 0; i < 2; i++) {
+        const neurio_tensor *t = &c->m->tensors[v[i]->t];
+        if (nhwc) {
+            if (v[i]->nhwc)
+                ti[i] = v[i]->t;
+            else if (t->data)
+                ti[i] = ox_const_expand(c, v[i], 4, 1);
+            else if (t->rank == 4)
+                ti[i] = ox_nhwc(c, v[i]);
+            else
+                return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                               "broadcasting a rank-%d activation against a 4-D one", (int)t->rank);
+        } else if (t->rank < rank && t->data) {
+            ti[i] = ox_const_expand(c, v[i], rank, 0);
+        } else {
+            ti[i] = ox_plain(c, v[i]);
+        }
+        if (ti[i] < 0)
+            return NEURIO_ERR_UNSUPPORTED;
+    }
+    const neurio_tensor *ta = &c->m->tensors[ti[0]], *tb = &c->m->tensors[ti[1]];
+    if (ta->rank != tb->rank)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                       "operands of rank %d and %d where the lower-rank one is not constant",
+                       (int)ta->rank, (int)tb->rank);
+    int32_t od[NEURIO_MAX_RANK];
+    for (int32_t i = 0; i < ta->rank; i++) {
+        int32_t x = ta->dims[i], y = tb->dims[i];
+        if (x != y && x != 1 && y != 1)
+            return ox_fail(c, NEURIO_ERR_INVALID, "shapes do not broadcast at axis %d (%d vs %d)",
+                           (int)i, (int)x, (int)y);
+        od[i] = x == 1 ? y : x;
+    }
+    if (ta->dtype != tb->dtype)
+        return ox_fail(c, NEURIO_ERR_INVALID, "operand dtypes differ (%s vs %s)",
+                       neurio_dtype_name(ta->dtype), neurio_dtype_name(tb->dtype));
+    int32_t out = ox_new_output(c, 0, ox_out_dtype(c, ti[0]), ta->rank, od);
+    if (out < 0 || ox_add_op(c, k, 2, ti, 1, &out) < 0)
+        return NEURIO_ERR_NOMEM;
+    return ox_bind(c, c->node->output[0], out, nhwc);
+}
+
+static int ox_gemm(ox_ctx *c, int matmul)
+{
+    const ox_value *a = ox_need(c, 0, "A"), *b = ox_need(c, 1, "B");
+    const ox_value *cv = matmul ? NULL : ox_input(c, 2);
+    if (!a || !b)
+        return NEURIO_ERR_FORMAT;
+    if (!matmul && ox_attr_int(c, "transA", 0))
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "Gemm with transA=1");
+    int transB = matmul ? 0 : (int)ox_attr_int(c, "transB", 0);
+    float alpha = matmul ? 1.0f : ox_attr_float(c, "alpha", 1.0f);
+    float beta = matmul ? 1.0f : ox_attr_float(c, "beta", 1.0f);
+    int32_t ai = ox_plain(c, a);
+    if (ai < 0)
+        return NEURIO_ERR_UNSUPPORTED;
+    const neurio_tensor *at = &c->m->tensors[ai], *bt = &c->m->tensors[b->t];
+    if (at->rank < 2 || bt->rank < 2 || (!matmul && (at->rank != 2 || bt->rank != 2)))
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "operands of rank %d and %d (need >= 2)",
+                       (int)at->rank, (int)bt->rank);
+    int32_t K = at->dims[at->rank - 1];
+    if (bt->data && bt->rank == 2 && bt->dtype == NEURIO_DT_FLOAT32) {
+        int32_t N = transB ? bt->dims[0] : bt->dims[1];
+        int32_t Kb = transB ? bt->dims[1] : bt->dims[0];
+        if (Kb != K)
+            return ox_fail(c, NEURIO_ERR_INVALID, "inner dimensions differ (%d vs %d)", (int)K, (int)Kb);
+        float *w = malloc((size_t)N * (size_t)K * sizeof *w);
+        if (!w)
+            return ox_fail(c, NEURIO_ERR_NOMEM, "out of memory");
+        const float *src = bt->data;
+        for (int32_t n = 0; n < N; n++)
+            for (int32_t k = 0; k < K; k++)
+                w[(size_t)n * K + k] = alpha * (transB ? src[(size_t)n * K + k] : src[(size_t)k * N + n]);
+        char name[512];
+        snprintf(name, sizeof name, "%s_fc", b->name);
+        int32_t wd[2] = { N, K };
+        int32_t wi = ox_new_const(c, name, NEURIO_DT_FLOAT32, 2, wd, w);
+        free(w);
+        if (wi < 0)
+            return NEURIO_ERR_NOMEM;
+        int32_t bi = -1;
+        if (cv) {
+            size_t nc;
+            const float *cf = ox_const_floats(c, cv, &nc);
+            const neurio_tensor *ct = &c->m->tensors[cv->t];
+            int ok = cf && (nc == 1 || (nc == (size_t)N && ct->dims[ct->rank - 1] == N));
+            if (!ok)
+                return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                               "C must be a constant float of shape [N] or [1,N] or a scalar");
+            float *bb = malloc((size_t)N * sizeof *bb);
+            if (!bb)
+                return ox_fail(c, NEURIO_ERR_NOMEM, "out of memory");
+            for (int32_t n = 0; n < N; n++)
+                bb[n] = beta * cf[nc == 1 ? 0 : n];
+            snprintf(name, sizeof name, "%s_bias", cv->name);
+            bi = ox_new_const(c, name, NEURIO_DT_FLOAT32, 1, &N, bb);
+            free(bb);
+            if (bi < 0)
+                return NEURIO_ERR_NOMEM;
+        }
+        at = &c->m->tensors[ai];
+        int32_t od[NEURIO_MAX_RANK];
+        memcpy(od, at->dims, sizeof od);
+        od[at->rank - 1] = N;
+        int32_t out = ox_new_output(c, 0, ox_out_dtype(c, ai), at->rank, od);
+        int32_t ins[3] = { ai, wi, bi };
+        if (out < 0)
+            return NEURIO_ERR_NOMEM;
+        int32_t op = ox_add_op(c, NEURIO_OP_FULLY_CONNECTED, 3, ins, 1, &out);
+        if (op < 0)
+            return NEURIO_ERR_NOMEM;
+        c->m->ops[op].attr.fc.keep_num_dims = at->rank > 2;
+        return ox_bind(c, c->node->output[0], out, 0);
+    }
+    if (cv || transB || alpha != 1.0f)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "Gemm with a non-constant B");
+    int32_t bi = ox_plain(c, b);
+    if (bi < 0)
+        return NEURIO_ERR_UNSUPPORTED;
+    at = &c->m->tensors[ai];
+    bt = &c->m->tensors[bi];
+    if (at->rank != bt->rank || bt->dims[bt->rank - 2] != K)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                       "MatMul of two activations needs equal ranks and matching K");
+    int32_t od[NEURIO_MAX_RANK];
+    for (int32_t i = 0; i < at->rank - 2; i++) {
+        if (at->dims[i] != bt->dims[i])
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "MatMul with broadcast batch dims");
+        od[i] = at->dims[i];
+    }
+    od[at->rank - 2] = at->dims[at->rank - 2];
+    od[at->rank - 1] = bt->dims[bt->rank - 1];
+    int32_t out = ox_new_output(c, 0, ox_out_dtype(c, ai), at->rank, od);
+    int32_t ins[2] = { ai, bi };
+    if (out < 0 || ox_add_op(c, NEURIO_OP_MATMUL, 2, ins, 1, &out) < 0)
+        return NEURIO_ERR_NOMEM;
+    return ox_bind(c, c->node->output[0], out, 0);
+}
+
+static int ox_clip(ox_ctx *c)
+{
+    float lo = -INFINITY, hi = INFINITY;
+    if (c->opset >= 11) {
+        for (int i = 1; i <= 2; i++) {
+            const ox_value *v = ox_input(c, i);
+            if (!v)
+                continue;
+            size_t n;
+            const float *f = ox_const_floats(c, v, &n);
+            if (!f || n != 1)
+                return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "Clip bounds must be float constants");
+            if (i == 1)
+                lo = f[0];
+            else
+                hi = f[0];
+        }
+    } else {
+        lo = ox_attr_float(c, "min", -INFINITY);
+        hi = ox_attr_float(c, "max", INFINITY);
+    }
+    neurio_op_kind k = NEURIO_OP_CLIP;
+    if (lo == 0.0f && hi == INFINITY)
+        k = NEURIO_OP_RELU;
+    else if (lo == 0.0f && hi == 6.0f)
+        k = NEURIO_OP_RELU6;
+    int32_t op;
+    int rc = ox_unary(c, k, &op);
+    if (rc == NEURIO_OK && k == NEURIO_OP_CLIP) {
+        c->m->ops[op].attr.clip.min = lo;
+        c->m->ops[op].attr.clip.max = hi;
+    }
+    return rc;
+}
+
+static int ox_softmax(ox_ctx *c)
+{
+    const ox_value *x = ox_need(c, 0, "input");
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    int32_t rank = c->m->tensors[x->t].rank;
+    int64_t axis = ox_attr_int(c, "axis", c->opset >= 13 ? -1 : 1);
+    if (axis < 0)
+        axis += rank;
+    if (axis < 0 || axis >= rank)
+        return ox_fail(c, NEURIO_ERR_INVALID, "axis out of range");
+    int32_t op;
+    if (x->nhwc) {
+        const neurio_tensor *t = &c->m->tensors[x->t];
+        int hw1 = t->dims[1] * t->dims[2] == 1;
+        if (axis == 1 && (c->opset >= 13 || hw1)) {
+            int rc = ox_unary(c, NEURIO_OP_SOFTMAX, &op);
+            if (!rc)
+                c->m->ops[op].attr.softmax.beta = 1.0f;
+            return rc;
+        }
+    } else if (axis == rank - 1) {
+        int rc = ox_unary(c, NEURIO_OP_SOFTMAX, &op);
+        if (!rc)
+            c->m->ops[op].attr.softmax.beta = 1.0f;
+        return rc;
+    } else if (c->opset < 13) {
+        /* Coerced to 2-D [prod(before), prod(after)]. */
+        int32_t in = ox_plain(c, x);
+        if (in < 0)
+            return NEURIO_ERR_UNSUPPORTED;
+        const neurio_tensor *t = &c->m->tensors[in];
+        int32_t d2[2] = { 1, 1 }, od[NEURIO_MAX_RANK];
+        int32_t orank = t->rank;
+        memcpy(od, t->dims, sizeof od);
+        for (int32_t i = 0; i < t->rank; i++)
+            d2[i >= axis] *= t->dims[i];
+        char name[512];
+        snprintf(name, sizeof name, "%s_2d", c->node->output[0]);
+        int32_t r2 = neurio_model_add_tensor(c->m, name, c->m->tensors[in].dtype, 2, d2);
+        snprintf(name, sizeof name, "%s_sm", c->node->output[0]);
+        int32_t s2 = neurio_model_add_tensor(c->m, name, c->m->tensors[in].dtype, 2, d2);
+        int32_t out = ox_new_output(c, 0, c->m->tensors[in].dtype, orank, od);
+        if (r2 < 0 || s2 < 0 || out < 0 ||
+            ox_add_op(c, NEURIO_OP_RESHAPE, 1, &in, 1, &r2) < 0 ||
+            (op = ox_add_op(c, NEURIO_OP_SOFTMAX, 1, &r2, 1, &s2)) < 0 ||
+            ox_add_op(c, NEURIO_OP_RESHAPE, 1, &s2, 1, &out) < 0)
+            return NEURIO_ERR_NOMEM;
+        c->m->ops[op].attr.softmax.beta = 1.0f;
+        return ox_bind(c, c->node->output[0], out, 0);
+    }
+    return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "softmax over axis %lld of a rank-%d tensor "
+                   "(only the innermost/channel axis)", (long long)axis, (int)rank);
+}
+
+static int ox_flatten(ox_ctx *c)
+{
+    const ox_value *x = ox_need(c, 0, "input");
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    int32_t in = ox_plain(c, x);
+    if (in < 0)
+        return NEURIO_ERR_UNSUPPORTED;
+    const neurio_tensor *t = &c->m->tensors[in];
+    int64_t axis = ox_attr_int(c, "axis", 1);
+    if (axis < 0)
+        axis += t->rank;
+    if (axis < 0 || axis > t->rank)
+        return ox_fail(c, NEURIO_ERR_INVALID, "axis %lld out of range", (long long)axis);
+    int32_t d[2] = { 1, 1 };
+    for (int32_t i = 0; i < t->rank; i++)
+        d[i >= axis] *= t->dims[i];
+    return ox_reshape_to(c, in, 2, d);
+}
+
+static int ox_reshape(ox_ctx *c)
+{
+    const ox_value *x = ox_need(c, 0, "data"), *s = ox_need(c, 1, "shape");
+    if (!x || !s)
+        return NEURIO_ERR_FORMAT;
+    int64_t shp[NEURIO_MAX_RANK];
+    int32_t n = ox_const_ints(c, s, shp, NEURIO_MAX_RANK);
+    if (n < 0)
+        return NEURIO_ERR_UNSUPPORTED;
+    int32_t in = ox_plain(c, x);
+    if (in < 0)
+        return NEURIO_ERR_UNSUPPORTED;
+    const neurio_tensor *t = &c->m->tensors[in];
+    size_t total = neurio_tensor_elements(t), known = 1;
+    int32_t d[NEURIO_MAX_RANK], infer = -1;
+    int allowzero = (int)ox_attr_int(c, "allowzero", 0);
+    for (int32_t i = 0; i < n; i++) {
+        if (shp[i] == 0 && !allowzero) {
+            if (i >= t->rank)
+                return ox_fail(c, NEURIO_ERR_INVALID, "shape[%d] = 0 copies a missing dim", (int)i);
+            d[i] = t->dims[i];
+        } else if (shp[i] == -1) {
+            if (infer >= 0)
+                return ox_fail(c, NEURIO_ERR_INVALID, "more than one -1 in shape");
+            infer = i;
+            d[i] = 1;
+            continue;
+        } else if (shp[i] <= 0 || shp[i] > INT32_MAX) {
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "shape[%d] = %lld", (int)i, (long long)shp[i]);
+        } else {
+            d[i] = (int32_t)shp[i];
+        }
+        known *= (size_t)d[i];
+    }
+    if (infer >= 0) {
+        if (known == 0 || total % known)
+            return ox_fail(c, NEURIO_ERR_INVALID, "cannot infer -1: %zu elements into %zu", total, known);
+        d[infer] = (int32_t)(total / known);
+    }
+    return ox_reshape_to(c, in, n, d);
+}
+
+static int ox_squeeze(ox_ctx *c, int unsq)
+{
+    const ox_value *x = ox_need(c, 0, "data");
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    int64_t axes[NEURIO_MAX_RANK * 2];
+    int32_t na;
+    const ox_value *av = ox_input(c, 1);
+    if (c->opset >= 13 && av)
+        na = ox_const_ints(c, av, axes, NEURIO_MAX_RANK * 2);
+    else
+        na = ox_attr_ints(c, "axes", axes, NEURIO_MAX_RANK * 2);
+    if (na > NEURIO_MAX_RANK * 2 - 1)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "too many axes");
+    int32_t in = ox_plain(c, x);
+    if (in < 0)
+        return NEURIO_ERR_UNSUPPORTED;
+    const neurio_tensor *t = &c->m->tensors[in];
+    int32_t d[NEURIO_MAX_RANK], r = 0;
+    if (unsq) {
+        if (na < 0)
+            return ox_fail(c, NEURIO_ERR_INVALID, "Unsqueeze needs axes");
+        int32_t orank = t->rank + na;
+        if (orank > NEURIO_MAX_RANK)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "result rank %d > %d", (int)orank, NEURIO_MAX_RANK);
+        int mark[NEURIO_MAX_RANK] = { 0 };
+        for (int32_t i = 0; i < na; i++) {
+            int64_t a = axes[i] < 0 ? axes[i] + orank : axes[i];
+            if (a < 0 || a >= orank || mark[a])
+                return ox_fail(c, NEURIO_ERR_INVALID, "bad axis %lld", (long long)axes[i]);
+            mark[a] = 1;
+        }
+        int32_t k = 0;
+        for (int32_t i = 0; i < orank; i++)
+            d[r++] = mark[i] ? 1 : t->dims[k++];
+    } else {
+        int mark[NEURIO_MAX_RANK] = { 0 };
+        if (na < 0) {
+            for (int32_t i = 0; i < t->rank; i++)
+                mark[i] = t->dims[i] == 1;
+        } else {
+            for (int32_t i = 0; i < na; i++) {
+                int64_t a = axes[i] < 0 ? axes[i] + t->rank : axes[i];
+                if (a < 0 || a >= t->rank || t->dims[a] != 1)
+                    return ox_fail(c, NEURIO_ERR_INVALID, "cannot squeeze axis %lld", (long long)axes[i]);
+                mark[a] = 1;
+            }
+        }
+        for (int32_t i = 0; i < t->rank; i++)
+            if (!mark[i])
+                d[r++] = t->dims[i];
+    }
+    return ox_reshape_to(c, in, r, d);
+}
+
+static int ox_transpose(ox_ctx *c)
+{
+    const ox_value *x = ox_need(c, 0, "data");
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    const neurio_tensor *t = &c->m->tensors[x->t];
+    int32_t rank = t->rank;
+    int64_t p[NEURIO_MAX_RANK + 1];
+    int32_t np = ox_attr_ints(c, "perm", p, NEURIO_MAX_RANK + 1);
+    if (np < 0) {
+        np = rank;
+        for (int32_t i = 0; i < rank; i++)
+            p[i] = rank - 1 - i;
+    }
+    if (np != rank)
+        return ox_fail(c, NEURIO_ERR_INVALID, "perm has %d entries for rank %d", (int)np, (int)rank);
+    int seen[NEURIO_MAX_RANK] = { 0 };
+    for (int32_t i = 0; i < rank; i++) {
+        if (p[i] < 0 || p[i] >= rank || seen[p[i]])
+            return ox_fail(c, NEURIO_ERR_INVALID, "perm is not a permutation");
+        seen[p[i]] = 1;
+    }
+    static const int32_t nchw_axis_in_nhwc[4] = { 0, 3, 1, 2 };
+    int32_t q[NEURIO_MAX_RANK], od[NEURIO_MAX_RANK];
+    int ident = 1;
+    for (int32_t i = 0; i < rank; i++) {
+        q[i] = x->nhwc ? nchw_axis_in_nhwc[p[i]] : (int32_t)p[i];
+        od[i] = t->dims[q[i]];
+        ident &= q[i] == i;
+    }
+    if (ident) /* the transpose only undoes our layout change: fold it */
+        return ox_bind(c, c->node->output[0], x->t, 0);
+    int32_t in = x->t;
+    int32_t out = ox_new_output(c, 0, t->dtype, rank, od);
+    if (out < 0)
+        return NEURIO_ERR_NOMEM;
+    ox_copy_quant(c, out, in);
+    int32_t op = ox_add_op(c, NEURIO_OP_TRANSPOSE, 1, &in, 1, &out);
+    if (op < 0)
+        return NEURIO_ERR_NOMEM;
+    memcpy(c->m->ops[op].attr.transpose.perm, q, sizeof(int32_t) * (size_t)rank);
+    return ox_bind(c, c->node->output[0], out, 0);
+}
+
+static int ox_concat(ox_ctx *c)
+{
+    int32_t n = (int32_t)c->node->n_input;
+    if (n < 1 || n > OX_MAXV)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "%d inputs", (int)n);
+    int32_t ins[OX_MAXV];
+    int any_nhwc = 0;
+    for (int32_t i = 0; i < n; i++) {
+        const ox_value *v = ox_need(c, i, "input");
+        if (!v)
+            return NEURIO_ERR_FORMAT;
+        any_nhwc |= v->nhwc;
+    }
+    int32_t rank = c->m->tensors[ox_input(c, 0)->t].rank;
+    int64_t axis = ox_attr_int(c, "axis", 1);
+    if (axis < 0)
+        axis += rank;
+    if (axis < 0 || axis >= rank)
+        return ox_fail(c, NEURIO_ERR_INVALID, "axis out of range");
+    static const int32_t nchw_axis_in_nhwc[4] = { 0, 3, 1, 2 };
+    int32_t ax = any_nhwc ? nchw_axis_in_nhwc[axis] : (int32_t)axis;
+    int32_t od[NEURIO_MAX_RANK];
+    for (int32_t i = 0; i < n; i++) {
+        const ox_value *v = ox_input(c, i);
+        ins[i] = any_nhwc ? ox_nhwc(c, v) : ox_plain(c, v);
+        if (ins[i] < 0)
+            return NEURIO_ERR_UNSUPPORTED;
+        const neurio_tensor *t = &c->m->tensors[ins[i]];
+        if (t->rank != rank)
+            return ox_fail(c, NEURIO_ERR_INVALID, "input %d has rank %d, expected %d", (int)i,
+                           (int)t->rank, (int)rank);
+        for (int32_t k = 0; k < rank; k++) {
+            if (i == 0)
+                od[k] = t->dims[k];
+            else if (k == ax)
+                od[k] += t->dims[k];
+            else if (od[k] != t->dims[k])
+                return ox_fail(c, NEURIO_ERR_INVALID, "input %d dim %d is %d, expected %d",
+                               (int)i, (int)k, (int)t->dims[k], (int)od[k]);
+        }
+    }
+    int32_t out = ox_new_output(c, 0, c->m->tensors[ins[0]].dtype, rank, od);
+    if (out < 0)
+        return NEURIO_ERR_NOMEM;
+    int32_t op = ox_add_op(c, NEURIO_OP_CONCATENATION, n, ins, 1, &out);
+    if (op < 0)
+        return NEURIO_ERR_NOMEM;
+    c->m->ops[op].attr.concat.axis = ax;
+    return ox_bind(c, c->node->output[0], out, any_nhwc);
+}
+
+static int ox_pad(ox_ctx *c)
+{
+    const ox_value *x = ox_need(c, 0, "data");
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    char mode[32];
+    ox_attr_str(c, "mode", mode, sizeof mode);
+    if (mode[0] && strcmp(mode, "constant"))
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "mode '%s' (only constant)", mode);
+    int32_t rank = c->m->tensors[x->t].rank;
+    int64_t pads[2 * NEURIO_MAX_RANK + 1];
+    int32_t np;
+    if (c->opset >= 11) {
+        const ox_value *pv = ox_need(c, 1, "pads");
+        if (!pv)
+            return NEURIO_ERR_FORMAT;
+        np = ox_const_ints(c, pv, pads, 2 * NEURIO_MAX_RANK);
+        const ox_value *cv = ox_input(c, 2);
+        if (cv) {
+            size_t n;
+            const float *f = ox_const_floats(c, cv, &n);
+            if (!f || n != 1 || f[0] != 0.0f)
+                return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "constant_value other than 0");
+        }
+    } else {
+        np = ox_attr_ints(c, "pads", pads, 2 * NEURIO_MAX_RANK);
+        if (ox_attr_float(c, "value", 0.0f) != 0.0f)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "value other than 0");
+    }
+    if (np != 2 * rank)
+        return ox_fail(c, NEURIO_ERR_INVALID, "pads has %d values for rank %d", (int)np, (int)rank);
+    if (c->opset >= 18 && ox_input(c, 3))
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "axes input");
+    static const int32_t plain_axis_of_nhwc[4] = { 0, 2, 3, 1 };
+    int32_t in = x->t, pd[2 * NEURIO_MAX_RANK], od[NEURIO_MAX_RANK];
+    const neurio_tensor *t = &c->m->tensors[in];
+    for (int32_t k = 0; k < rank; k++) {
+        int32_t j = x->nhwc ? plain_axis_of_nhwc[k] : k;
+        if (pads[j] < 0 || pads[j + rank] < 0 || pads[j] > 65536 || pads[j + rank] > 65536)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "negative or huge pads");
+        pd[2 * k] = (int32_t)pads[j];
+        pd[2 * k + 1] = (int32_t)pads[j + rank];
+        od[k] = t->dims[k] + pd[2 * k] + pd[2 * k + 1];
+    }
+    char name[512];
+    snprintf(name, sizeof name, "%s_paddings", c->node->output[0]);
+    int32_t pdims[2] = { rank, 2 };
+    int32_t pi = ox_new_const(c, name, NEURIO_DT_INT32, 2, pdims, pd);
+    if (pi < 0)
+        return NEURIO_ERR_NOMEM;
+    int32_t out = ox_new_output(c, 0, c->m->tensors[in].dtype, rank, od);
+    if (out < 0)
+        return NEURIO_ERR_NOMEM;
+    ox_copy_quant(c, out, in);
+    int32_t ins[2] = { in, pi };
+    if (ox_add_op(c, NEURIO_OP_PAD, 2, ins, 1, &out) < 0)
+        return NEURIO_ERR_NOMEM;
+    return ox_bind(c, c->node->output[0], out, x->nhwc);
+}
+
+static int ox_batchnorm(ox_ctx *c)
+{
+    const ox_value *x = ox_need(c, 0, "X");
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    if (ox_attr_int(c, "training_mode", 0) || c->node->n_output > 1)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "training mode");
+    const neurio_tensor *t = &c->m->tensors[x->t];
+    if (!x->nhwc && t->rank != 2)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "rank-%d input (only NCHW 4-D or [N,C])", (int)t->rank);
+    int32_t C = t->dims[t->rank - 1];
+    int32_t ins[5] = { x->t };
+    for (int i = 1; i < 5; i++) {
+        const ox_value *v = ox_need(c, i, "scale/B/mean/var");
+        if (!v)
+            return NEURIO_ERR_FORMAT;
+        size_t n;
+        if (!ox_const_floats(c, v, &n) || n != (size_t)C)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "input %d '%s' must be a constant float[%d]",
+                           i, v->name, (int)C);
+        ins[i] = v->t;
+    }
+    int32_t bd[NEURIO_MAX_RANK];
+    memcpy(bd, t->dims, sizeof bd);
+    int32_t out = ox_new_output(c, 0, t->dtype, t->rank, bd);
+    if (out < 0)
+        return NEURIO_ERR_NOMEM;
+    int32_t op = ox_add_op(c, NEURIO_OP_BATCH_NORM, 5, ins, 1, &out);
+    if (op < 0)
+        return NEURIO_ERR_NOMEM;
+    c->m->ops[op].attr.batch_norm.epsilon = ox_attr_float(c, "epsilon", 1e-5f);
+    return ox_bind(c, c->node->output[0], out, x->nhwc);
+}
+
+static int ox_constant(ox_ctx *c)
+{
+    const Onnx__AttributeProto *a;
+    const char *name = c->node->output[0];
+    int32_t t;
+    if ((a = ox_attr(c, "value")) && a->t) {
+        t = ox_tensor_from_proto(c, a->t, name);
+        if (t == -2)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "empty constant");
+    } else if ((a = ox_attr(c, "value_float")) && a->has_f) {
+        t = ox_new_const(c, name, NEURIO_DT_FLOAT32, 0, NULL, &a->f);
+    } else if ((a = ox_attr(c, "value_int")) && a->has_i) {
+        t = ox_new_const(c, name, NEURIO_DT_INT64, 0, NULL, &a->i);
+    } else if ((a = ox_attr(c, "value_floats")) && a->n_floats) {
+        int32_t n = (int32_t)a->n_floats;
+        t = ox_new_const(c, name, NEURIO_DT_FLOAT32, 1, &n, a->floats);
+    } else if ((a = ox_attr(c, "value_ints")) && a->n_ints) {
+        int32_t n = (int32_t)a->n_ints;
+        t = ox_new_const(c, name, NEURIO_DT_INT64, 1, &n, a->ints);
+    } else {
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "Constant without a value/value_float(s)/value_int(s)");
+    }
+    if (t < 0)
+        return NEURIO_ERR_FORMAT;
+    return ox_bind(c, name, t, 0);
+}
+
+/* QDQ: DequantizeLinear on a constant quantizes that constant; on an
+ * activation it is an alias of the quantized tensor. */
+static int ox_qparams(ox_ctx *c, int32_t *count, float **scale, int32_t **zp, neurio_dtype *zdt)
+{
+    const ox_value *s = ox_need(c, 1, "scale"), *z = ox_input(c, 2);
+    if (!s)
+        return NEURIO_ERR_FORMAT;
+    size_t n;
+    const float *sf = ox_const_floats(c, s, &n);
+    if (!sf || n == 0)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "scale must be a float constant");
+    *count = (int32_t)n;
+    *scale = malloc(n * sizeof **scale);
+    *zp = calloc(n, sizeof **zp);
+    if (!*scale || !*zp)
+        return ox_fail(c, NEURIO_ERR_NOMEM, "out of memory");
+    memcpy(*scale, sf, n * sizeof **scale);
+    *zdt = NEURIO_DT_UINT8;
+    if (z) {
+        const neurio_tensor *zt = &c->m->tensors[z->t];
+        if (!zt->data || neurio_tensor_elements(zt) != n ||
+            (zt->dtype != NEURIO_DT_INT8 && zt->dtype != NEURIO_DT_UINT8 && zt->dtype != NEURIO_DT_INT32))
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "zero_point must be an int8/uint8 constant like scale");
+        *zdt = zt->dtype;
+        for (size_t i = 0; i < n; i++)
+            (*zp)[i] = zt->dtype == NEURIO_DT_INT8 ? ((const int8_t *)zt->data)[i]
+                     : zt->dtype == NEURIO_DT_UINT8 ? ((const uint8_t *)zt->data)[i]
+                     : ((const int32_t *)zt->data)[i];
+    }
+    return NEURIO_OK;
+}
+
+static int ox_qdq(ox_ctx *c, int dequant)
+{
+    const ox_value *x = ox_need(c, 0, "x");
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    int32_t count = 0, *zp = NULL, rc;
+    float *scale = NULL;
+    neurio_dtype zdt;
+    if ((rc = ox_qparams(c, &count, &scale, &zp, &zdt)) != NEURIO_OK)
+        goto fail;
+    x = ox_input(c, 0);
+    int32_t xt = x->t, nhwc = x->nhwc;
+    neurio_tensor *t = &c->m->tensors[xt];
+    int32_t axis = (int32_t)ox_attr_int(c, "axis", 1);
+    if (axis < 0)
+        axis += t->rank;
+    if (count > 1 && (axis < 0 || axis >= t->rank || t->dims[axis] != count || nhwc)) {
+        rc = ox_fail(c, NEURIO_ERR_UNSUPPORTED, "per-axis quantization on axis %d", (int)axis);
+        goto fail;
+    }
+    if (dequant) {
+        if (t->dtype != NEURIO_DT_INT8 && t->dtype != NEURIO_DT_UINT8 && t->dtype != NEURIO_DT_INT32) {
+            rc = ox_fail(c, NEURIO_ERR_UNSUPPORTED, "dequantizing %s", neurio_dtype_name(t->dtype));
+            goto fail;
+        }
+        if (t->data || t->quant.count == 0) {
+            if ((rc = neurio_tensor_set_quant(c->m, xt, count, count > 1 ? axis : 0, scale, zp)))
+                goto fail;
+        }
+        if (!t->data && ox_is_graph_output(c, c->node->output[0])) {
+            int32_t dd[NEURIO_MAX_RANK];
+            memcpy(dd, t->dims, sizeof dd);
+            int32_t out = ox_new_output(c, 0, NEURIO_DT_FLOAT32, t->rank, dd);
+            if (out < 0 || ox_add_op(c, NEURIO_OP_DEQUANTIZE, 1, &xt, 1, &out) < 0) {
+                rc = NEURIO_ERR_NOMEM;
+                goto fail;
+            }
+            rc = ox_bind(c, c->node->output[0], out, nhwc);
+            goto fail;
+        }
+        rc = ox_bind(c, c->node->output[0], xt, nhwc);
+        goto fail;
+    }
+    /* QuantizeLinear */
+    if (count != 1) {
+        rc = ox_fail(c, NEURIO_ERR_UNSUPPORTED, "per-axis QuantizeLinear of an activation");
+        goto fail;
+    }
+    if (t->dtype != NEURIO_DT_FLOAT32) {
+        rc = ox_fail(c, NEURIO_ERR_UNSUPPORTED, "quantizing %s", neurio_dtype_name(t->dtype));
+        goto fail;
+    }
+    int32_t prod = t->producer;
+    int retype = !t->data && prod >= 0 && ox_use_count(c, x->name) == 1 &&
+                 c->m->ops[prod].kind != NEURIO_OP_DEQUANTIZE;
+    if (retype) {
+        /* the producer computes in int8 when its first input is int8 */
+        int32_t pin = c->m->ops[prod].n_inputs ? c->m->ops[prod].inputs[0] : -1;
+        neurio_dtype pdt = pin >= 0 ? c->m->tensors[pin].dtype : NEURIO_DT_FLOAT32;
+        retype = pdt == NEURIO_DT_INT8 || pdt == NEURIO_DT_UINT8;
+    }
+    if (retype) {
+        t->dtype = zdt == NEURIO_DT_INT8 ? NEURIO_DT_INT8 : NEURIO_DT_UINT8;
+        if ((rc = neurio_tensor_set_quant(c->m, xt, 1, 0, scale, zp)))
+            goto fail;
+        rc = ox_bind(c, c->node->output[0], xt, nhwc);
+        goto fail;
+    }
+    int32_t dims[NEURIO_MAX_RANK];
+    memcpy(dims, t->dims, sizeof dims);
+    int32_t out = ox_new_output(c, 0, zdt == NEURIO_DT_INT8 ? NEURIO_DT_INT8 : NEURIO_DT_UINT8,
+                                t->rank, dims);
+    if (out < 0 || neurio_tensor_set_quant(c->m, out, 1, 0, scale, zp) ||
+        ox_add_op(c, NEURIO_OP_QUANTIZE, 1, &xt, 1, &out) < 0) {
+        rc = NEURIO_ERR_NOMEM;
+        goto fail;
+    }
+    rc = ox_bind(c, c->node->output[0], out, nhwc);
+fail:
+    free(scale);
+    free(zp);
+    return rc;
+}
+
+static int ox_alias(ox_ctx *c)
+{
+    const ox_value *x = ox_need(c, 0, "input");
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    if (c->node->n_output > 1 && c->node->output[1] && *c->node->output[1] &&
+        ox_use_count(c, c->node->output[1]) > 0)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "the mask output is used");
+    int32_t t = x->t, nhwc = x->nhwc;
+    if (ox_is_graph_output(c, c->node->output[0])) /* keep a computed output */
+        return ox_unary(c, NEURIO_OP_RESHAPE, NULL);
+    return ox_bind(c, c->node->output[0], t, nhwc);
+}
+
+int ox_convert_node(ox_ctx *c)
+{
+    const Onnx__NodeProto *n = c->node;
+    const char *op = n->op_type;
+    if (n->domain && *n->domain && strcmp(n->domain, "ai.onnx"))
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "operator domain '%s' is not supported", n->domain);
+    if (n->n_output < 1 || !n->output[0] || !*n->output[0])
+        return ox_fail(c, NEURIO_ERR_FORMAT, "node has no output");
+    if (!strcmp(op, "Conv")) return ox_conv(c);
+    if (!strcmp(op, "Gemm")) return ox_gemm(c, 0);
+    if (!strcmp(op, "MatMul")) return ox_gemm(c, 1);
+    if (!strcmp(op, "Add")) return ox_binary(c, NEURIO_OP_ADD);
+    if (!strcmp(op, "Sub")) return ox_binary(c, NEURIO_OP_SUB);
+    if (!strcmp(op, "Mul")) return ox_binary(c, NEURIO_OP_MUL);
+    if (!strcmp(op, "Div")) return ox_binary(c, NEURIO_OP_MUL);
+    if (!strcmp(op, "Relu")) return ox_unary(c, NEURIO_OP_RELU, NULL);
+    if (!strcmp(op, "Sigmoid")) return ox_unary(c, NEURIO_OP_LOGISTIC, NULL);
+    if (!strcmp(op, "Tanh")) return ox_unary(c, NEURIO_OP_TANH, NULL);
+    if (!strcmp(op, "Clip")) return ox_clip(c);
+    if (!strcmp(op, "MaxPool")) return ox_pool(c, NEURIO_OP_MAX_POOL_2D, 0);
+    if (!strcmp(op, "AveragePool")) return ox_pool(c, NEURIO_OP_AVERAGE_POOL_2D, 0);
+    if (!strcmp(op, "GlobalAveragePool")) return ox_pool(c, NEURIO_OP_AVERAGE_POOL_2D, 1);
+    if (!strcmp(op, "GlobalMaxPool")) return ox_pool(c, NEURIO_OP_MAX_POOL_2D, 1);
+    if (!strcmp(op, "Softmax")) return ox_softmax(c);
+    if (!strcmp(op, "Flatten")) return ox_flatten(c);
+    if (!strcmp(op, "Reshape")) return ox_reshape(c);
+    if (!strcmp(op, "Squeeze")) return ox_squeeze(c, 0);
+    if (!strcmp(op, "Unsqueeze")) return ox_squeeze(c, 1);
+    if (!strcmp(op, "Transpose")) return ox_transpose(c);
+    if (!strcmp(op, "Concat")) return ox_concat(c);
+    if (!strcmp(op, "Pad")) return ox_pad(c);
+    if (!strcmp(op, "BatchNormalization")) return ox_batchnorm(c);
+    if (!strcmp(op, "Constant")) return ox_constant(c);
+    if (!strcmp(op, "QuantizeLinear")) return ox_qdq(c, 0);
+    if (!strcmp(op, "DequantizeLinear")) return ox_qdq(c, 1);
+    if (!strcmp(op, "Identity") || !strcmp(op, "Dropout")) return ox_alias(c);
+    return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                   "operator '%s' is not supported by neurio's ONNX importer (supported: Conv, "
+                   "Gemm, MatMul, Add, Sub, Mul, Div, Relu, Clip, Sigmoid, Tanh, MaxPool, "
+                   "AveragePool, GlobalAveragePool, GlobalMaxPool, Softmax, Flatten, Reshape, "
+                   "Squeeze, Unsqueeze, Transpose, Concat, Pad, BatchNormalization, Constant, "
+                   "QuantizeLinear, DequantizeLinear, Identity, Dropout)", op);
+}
