@@ -164,7 +164,10 @@ int nk_mul_f32(const nk_binary_params *p, const float *in1, const float *in2, fl
 /* SOFTMAX over the last dimension: `rows` rows of `depth` elements.
  * int8: output scale 1/256, zero point -128 (TFLite's requirement);
  * input_multiplier/input_left_shift/diff_min from
- * neurio_softmax_params_s8().  float: beta. */
+ * neurio_softmax_params_s8().  float: beta.
+ * int8 rows are processed in order; a row whose fixed-point sum of
+ * exponentials reaches 2^28 (needs depth >= 512) makes the kernel return
+ * NK_ERR_PARAMS there (TFLite aborts in that case). */
 typedef struct nk_softmax_params {
     int32_t rows;
     int32_t depth;
@@ -270,8 +273,9 @@ int nk_concat(const nk_concat_params *p, const void *const *inputs, void *output
  * int8: in_zp/out_zp and mult/shift from neurio_mean_params_s8(): the sum
  * of (q - in_zp) over `count` elements is scaled by mult/shift (which
  * include 1/count and in_scale/out_scale), plus out_zp, clamped, as
- * TFLite (Micro)'s quantized mean.  If mult == 0 (same scale and zp in and
- * out), the int8 result is TFLite's rounded integer average instead. */
+ * TFLite (Micro)'s QuantizedMeanOrSum.  If mult == 0 (input and output
+ * share scale and zero point) the int8 result is TFLite's plain integer
+ * mean instead: sum(q) / count with C truncation. */
 typedef struct nk_mean_params {
     int32_t rank;                    /* 1..NK_MAX_DIMS */
     int32_t in_dims[NK_MAX_DIMS];

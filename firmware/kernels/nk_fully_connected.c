@@ -1,0 +1,57 @@
+/* firmware/kernels/nk_fully_connected.c — FULLY_CONNECTED, int8 (per-tensor
+ * with optional weights zero point, or per-channel) and float32.
+ * Arithmetic as TFLite's reference FullyConnected / FullyConnectedPerChannel. */
+#include "nk.h"
+#include "nk_fixedpoint.h"
+
+static int fc_check(const nk_fc_params *p)
+{
+    if (!p || p->batches < 1 || p->in_depth < 1 || p->out_depth < 1)
+        return NK_ERR_PARAMS;
+    return NK_OK;
+}
+
+int nk_fully_connected_s8(const nk_fc_params *p, const int8_t *input,
+                          const int8_t *weights, const int32_t *bias, int8_t *output)
+{
+    if (fc_check(p) != NK_OK || !input || !weights || !output || !p->out_mult ||
+        !p->out_shift || p->act_min > p->act_max)
+        return NK_ERR_PARAMS;
+    const int32_t depth = p->in_depth;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *in = input + (size_t)b * depth;
+        for (int32_t o = 0; o < p->out_depth; ++o) {
+            const int8_t *w = weights + (size_t)o * depth;
+            int32_t acc = 0;
+            for (int32_t d = 0; d < depth; ++d)
+                acc += ((int32_t)w[d] - p->filter_zp) * ((int32_t)in[d] - p->in_zp);
+            if (bias)
+                acc += bias[o];
+            const int32_t q = p->per_channel ? o : 0;
+            acc = nk_mbqm(acc, p->out_mult[q], p->out_shift[q]) + p->out_zp;
+            output[(size_t)b * p->out_depth + o] = (int8_t)nk_clamp(acc, p->act_min, p->act_max);
+        }
+    }
+    return NK_OK;
+}
+
+int nk_fully_connected_f32(const nk_fc_params *p, const float *input,
+                           const float *weights, const float *bias, float *output)
+{
+    if (fc_check(p) != NK_OK || !input || !weights || !output)
+        return NK_ERR_PARAMS;
+    const int32_t depth = p->in_depth;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const float *in = input + (size_t)b * depth;
+        for (int32_t o = 0; o < p->out_depth; ++o) {
+            const float *w = weights + (size_t)o * depth;
+            float total = 0.0f;
+            for (int32_t d = 0; d < depth; ++d)
+                total += in[d] * w[d];
+            const float bias_value = bias ? bias[o] : 0.0f;
+            output[(size_t)b * p->out_depth + o] =
+                nk_fminmax(total + bias_value, p->act_min_f, p->act_max_f);
+        }
+    }
+    return NK_OK;
+}

@@ -1,0 +1,49 @@
+/* firmware/kernels/nk_mul.c — MUL, int8 and float32, with numpy
+ * broadcasting through precomputed strides (see nk_binary_params).
+ * int8 as TFLite's reference MulElementwise: (q1 - zp1) * (q2 - zp2) rescaled to the output. */
+#include "nk.h"
+#include "nk_fixedpoint.h"
+#include "nk_internal.h"
+
+static inline int8_t mul_s8_one(const nk_binary_params *p, int32_t a, int32_t b)
+{
+    const int32_t raw = nk_mbqm((a - p->in1_zp) * (b - p->in2_zp), p->out_mult, p->out_shift) +
+                        p->out_zp;
+    return (int8_t)nk_clamp(raw, p->act_min, p->act_max);
+}
+
+int nk_mul_s8(const nk_binary_params *p, const int8_t *in1, const int8_t *in2, int8_t *output)
+{
+    const int32_t n = nk_binary_count(p);
+    if (n < 0 || !in1 || !in2 || !output || p->act_min > p->act_max)
+        return NK_ERR_PARAMS;
+    if (!p->broadcast) {
+        for (int32_t i = 0; i < n; ++i)
+            output[i] = mul_s8_one(p, in1[i], in2[i]);
+        return NK_OK;
+    }
+    int32_t idx[NK_MAX_DIMS] = {0}, o1 = 0, o2 = 0;
+    for (int32_t i = 0; i < n; ++i) {
+        output[i] = mul_s8_one(p, in1[o1], in2[o2]);
+        nk_bcast_next(p, idx, &o1, &o2);
+    }
+    return NK_OK;
+}
+
+int nk_mul_f32(const nk_binary_params *p, const float *in1, const float *in2, float *output)
+{
+    const int32_t n = nk_binary_count(p);
+    if (n < 0 || !in1 || !in2 || !output)
+        return NK_ERR_PARAMS;
+    if (!p->broadcast) {
+        for (int32_t i = 0; i < n; ++i)
+            output[i] = nk_fminmax(in1[i] * in2[i], p->act_min_f, p->act_max_f);
+        return NK_OK;
+    }
+    int32_t idx[NK_MAX_DIMS] = {0}, o1 = 0, o2 = 0;
+    for (int32_t i = 0; i < n; ++i) {
+        output[i] = nk_fminmax(in1[o1] * in2[o2], p->act_min_f, p->act_max_f);
+        nk_bcast_next(p, idx, &o1, &o2);
+    }
+    return NK_OK;
+}
