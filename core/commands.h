@@ -22,8 +22,9 @@ enum {
     NR_EXIT_OK = 0,        /* success                                      */
     NR_EXIT_FAILURE = 1,   /* internal or unclassified error               */
     NR_EXIT_USAGE = 2,     /* bad command line                             */
-    NR_EXIT_CONFIG = 3,    /* bad rig: syntax, keys, types, missing files  */
-    NR_EXIT_PLUGIN = 4,    /* plugin missing, refused or its options bad   */
+    NR_EXIT_CONFIG = 3,    /* bad rig: syntax, keys, types, missing files,
+                              bad device option values                     */
+    NR_EXIT_PLUGIN = 4,    /* plugin missing, refused, failing to open     */
     NR_EXIT_MODEL = 5,     /* model or data cannot be loaded / prepared    */
     NR_EXIT_DEVICE = 6,    /* codegen, build, flash or device link failed  */
     NR_EXIT_CANCELLED = 130 /* interrupted by the user (SIGINT)            */
@@ -32,9 +33,6 @@ enum {
 /* The table and its length (core/main.c). */
 extern const nr_command nr_commands[];
 extern const int nr_n_commands;
-
-/* Map a neurio_status to the exit code of the stage it happened in. */
-int nr_exit_code_for(int status, int stage_is_device);
 
 /* Text block listing the exit codes, printed by every --help. */
 extern const char nr_exit_codes_help[];

@@ -81,10 +81,13 @@ typedef struct nr_run {
 /* A listener.  Every callback may be NULL.  A non-zero return from on_start
  * or on_batch stops the run (status NEURIO_ERR_INTERNAL unless a negative
  * neurio_status is returned); on_finish's return is logged only.
- * on_start: after flash, before the first batch (only for a full run).
+ * Observers are only called for a full run (until == NR_STAGE_INFER).
+ * on_start: after flash, before the first batch.
  * on_batch: after each batch with its results (batch->done rows).
- * on_finish: exactly once per started run, also on failure/cancel, with
- *            status NEURIO_OK or the failing neurio_status. */
+ * on_finish: exactly once per full run, also on failure/cancel and also
+ *            when the run failed before on_start (run->stage says where,
+ *            run->error says why), with status NEURIO_OK or the failing
+ *            neurio_status. */
 typedef struct nr_observer {
     void *user;
     int (*on_start)(void *user, const nr_run *run);
@@ -96,10 +99,18 @@ typedef struct nr_observer {
 typedef struct nr_pipeline nr_pipeline;
 
 /* Create a pipeline for a loaded rig (borrowed: must outlive the pipeline).
- * Loads the plugin and validates its options.  Returns NEURIO_OK or an
- * error with the message in err (the exit code is chosen from the stage via
- * nr_pipeline_exit_code). */
-int nr_pipeline_new(const nr_rig *rig, nr_pipeline **out, neurio_errbuf *err);
+ * Finds and loads the plugin and validates its device options (nothing is
+ * opened).  Returns NEURIO_OK, or an error with the message in err and the
+ * launcher exit code (NR_EXIT_CONFIG / NR_EXIT_PLUGIN ...) in *exit_code
+ * (may be NULL). */
+int nr_pipeline_new(const nr_rig *rig, nr_pipeline **out, int *exit_code,
+                    neurio_errbuf *err);
+
+/* The plugin entry chosen (descriptor, file), valid until free. */
+const struct nr_plugin_entry *nr_pipeline_plugin(const nr_pipeline *p);
+
+/* The validated device options (for `neurio check`), valid until free. */
+const struct nr_options *nr_pipeline_options(const nr_pipeline *p);
 
 /* Register an observer (copied).  Up to 8.  Returns NEURIO_OK or
  * NEURIO_ERR_INVALID when full. */

@@ -1,0 +1,45 @@
+/* core/host.h — the neurio_host services table and per-instance contexts.
+ *
+ * One neurio_ctx per plugin instance (or per probe/listing call): it holds
+ * the plugin's name (log prefix), its validated options (typed getters), the
+ * last set_error message, the work directory and the progress-bar state.
+ */
+#ifndef NEURIO_CORE_HOST_H
+#define NEURIO_CORE_HOST_H
+
+#include "neurio/plugin.h"
+#include "options.h"
+
+/* The static services table (valid for the life of the process). */
+const neurio_host *nr_host(void);
+
+/* New context.  plugin_name and opts are borrowed (must outlive the ctx);
+ * opts may be NULL (getters then log an error); work_dir may be NULL.
+ * Returns NULL on ENOMEM. */
+neurio_ctx *nr_ctx_new(const char *plugin_name, const nr_options *opts,
+                       const char *work_dir);
+void nr_ctx_free(neurio_ctx *ctx);
+
+/* The message of the last set_error since the last clear, or NULL.  Owned
+ * by the ctx, valid until the next set_error/clear/free. */
+const char *nr_ctx_error(const neurio_ctx *ctx);
+void nr_ctx_clear_error(neurio_ctx *ctx);
+
+/* Terminate a progress bar line on a TTY (no-op otherwise). */
+void nr_ctx_progress_done(neurio_ctx *ctx);
+
+/* Core-side logging with the "[neurio]" prefix. */
+void nr_log(neurio_log_level level, const char *fmt, ...) NEURIO_PRINTF(2, 3);
+/* Messages above `level` are dropped (default INFO; NEURIO_LOG=debug|info|
+ * warn|error in the environment overrides). */
+void nr_log_set_level(neurio_log_level level);
+
+/* Install the SIGINT handler: the first Ctrl-C sets the cancellation flag
+ * (hooks see it through host->cancelled; the pipeline stops after the
+ * current batch), a second one terminates the process. */
+void nr_cancel_install(void);
+int nr_cancel_requested(void);
+/* For tests: set/clear the flag as if Ctrl-C was pressed. */
+void nr_cancel_set(int on);
+
+#endif /* NEURIO_CORE_HOST_H */

@@ -1,0 +1,615 @@
+/* core/pipeline.c — run a rig through the plugin's hooks, in order. */
+#include "pipeline.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "host.h"
+#include "loader.h"
+#include "neurio/dataprep.h"
+#include "neurio/npy.h"
+#include "options.h"
+
+#define PIPE_MAX_OBSERVERS 8
+
+struct nr_pipeline {
+    const nr_rig *rig;
+    nr_plugin_set plugins;
+    const nr_plugin_entry *entry;
+    nr_options opts;
+    neurio_ctx *ctx;
+    void *self;
+    int opened;
+    int ran;
+    neurio_model *model;
+    nr_observer obs[PIPE_MAX_OBSERVERS];
+    size_t n_obs;
+    nr_run run;
+    char run_dir[PATH_MAX];
+    char gen_dir[PATH_MAX];
+    char work_dir[PATH_MAX];
+    void **inputs;
+    size_t *input_sample_bytes;
+    void **outputs;
+    size_t *output_sample_bytes;
+    neurio_measure *measures;
+    uint64_t *layer_cycles;
+    int exit_code;
+    char error[1024];
+};
+
+static const char *const pipe_stage_names[NR_STAGE_COUNT] = { "prepare", "codegen", "flash",
+                                                               "infer" };
+
+const char *nr_stage_name(nr_stage s)
+{
+    return s >= 0 && s < NR_STAGE_COUNT ? pipe_stage_names[s] : "?";
+}
+
+/* Record a failure: message into p->error and err, exit code kept. */
+static int pipe_fail(nr_pipeline *p, neurio_errbuf *err, int status, int exit_code,
+                     const char *fmt, ...) NEURIO_PRINTF(5, 6);
+
+static int pipe_fail(nr_pipeline *p, neurio_errbuf *err, int status, int exit_code,
+                     const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->error, sizeof p->error, fmt, ap);
+    va_end(ap);
+    if (status == NEURIO_ERR_CANCELLED)
+        exit_code = NR_EXIT_CANCELLED;
+    else if (status == NEURIO_ERR_CONFIG)
+        exit_code = NR_EXIT_CONFIG;
+    p->exit_code = exit_code;
+    p->run.error = p->error;
+    if (err)
+        snprintf(err->msg, sizeof err->msg, "%s", p->error);
+    return status;
+}
+
+/* The failing hook's message wrapped with the stage and the plugin. */
+static int pipe_hook_fail(nr_pipeline *p, neurio_errbuf *err, int status, const char *stage,
+                          int exit_code)
+{
+    const char *msg = nr_ctx_error(p->ctx);
+    if (status >= 0)
+        status = NEURIO_ERR_INTERNAL; /* a hook must return a negative code */
+    return pipe_fail(p, err, status, exit_code, "%s failed: [%s] %s%s", stage,
+                     p->entry->desc.name, msg ? msg : neurio_status_str(status),
+                     msg ? "" : " (the plugin gave no message)");
+}
+
+int nr_pipeline_new(const nr_rig *rig, nr_pipeline **out, int *exit_code, neurio_errbuf *err)
+{
+    int rc;
+    *out = NULL;
+    if (exit_code)
+        *exit_code = NR_EXIT_OK;
+    nr_pipeline *p = calloc(1, sizeof *p);
+    if (!p) {
+        if (exit_code)
+            *exit_code = NR_EXIT_FAILURE;
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    }
+    p->rig = rig;
+    p->exit_code = NR_EXIT_FAILURE;
+    rc = nr_loader_scan((const char *const *)rig->plugin_path, rig->n_plugin_path, 0,
+                        &p->plugins, err);
+    if (rc) {
+        p->exit_code = rc == NEURIO_ERR_CONFIG ? NR_EXIT_CONFIG : NR_EXIT_PLUGIN;
+        goto fail;
+    }
+    p->entry = nr_loader_find(&p->plugins, rig->device_plugin, err);
+    if (!p->entry) {
+        rc = NEURIO_ERR_UNSUPPORTED;
+        p->exit_code = NR_EXIT_PLUGIN;
+        goto fail;
+    }
+    rc = nr_options_validate(rig, &p->entry->desc, &p->opts, err);
+    if (rc) {
+        p->exit_code = rc == NEURIO_ERR_CONFIG ? NR_EXIT_CONFIG : NR_EXIT_PLUGIN;
+        goto fail;
+    }
+    p->run.rig = rig;
+    p->run.rig_path = rig->path;
+    p->run.plugin = &p->entry->desc;
+    p->run.plugin_path = p->entry->path;
+    *out = p;
+    return NEURIO_OK;
+fail:
+    if (exit_code)
+        *exit_code = p->exit_code;
+    nr_pipeline_free(p);
+    return rc;
+}
+
+int nr_pipeline_add_observer(nr_pipeline *p, const nr_observer *obs)
+{
+    if (!p || !obs || p->n_obs >= PIPE_MAX_OBSERVERS)
+        return NEURIO_ERR_INVALID;
+    p->obs[p->n_obs++] = *obs;
+    return NEURIO_OK;
+}
+
+const nr_plugin_entry *nr_pipeline_plugin(const nr_pipeline *p)
+{
+    return p->entry;
+}
+
+const nr_options *nr_pipeline_options(const nr_pipeline *p)
+{
+    return &p->opts;
+}
+
+const nr_run *nr_pipeline_state(const nr_pipeline *p)
+{
+    return p ? &p->run : NULL;
+}
+
+int nr_pipeline_exit_code(const nr_pipeline *p, int status)
+{
+    if (status == NEURIO_OK)
+        return NR_EXIT_OK;
+    return p ? p->exit_code : NR_EXIT_FAILURE;
+}
+
+/* mkdir -p */
+static int pipe_mkdirs(const char *path)
+{
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *c = buf + 1; *c; c++) {
+        if (*c != '/')
+            continue;
+        *c = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return -1;
+        *c = '/';
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+static int pipe_make_dirs(nr_pipeline *p, neurio_errbuf *err)
+{
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    localtime_r(&ts.tv_sec, &tm);
+    p->run.start_unix_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    unsigned tag = (unsigned)(ts.tv_nsec ^ ((unsigned)getpid() << 8)) & 0xffffu;
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(p->run.run_id, sizeof p->run.run_id, "%s-%.24s-%04x", stamp,
+             p->entry->desc.name, tag);
+    if (snprintf(p->run_dir, sizeof p->run_dir, "%s/%s", p->rig->output_dir, p->run.run_id) >=
+        (int)sizeof p->run_dir)
+        return pipe_fail(p, err, NEURIO_ERR_CONFIG, NR_EXIT_CONFIG,
+                         "output.dir %s: path too long", p->rig->output_dir);
+    snprintf(p->gen_dir, sizeof p->gen_dir, "%s/gen", p->run_dir);
+    snprintf(p->work_dir, sizeof p->work_dir, "%s/work", p->run_dir);
+    const char *dirs[] = { p->run_dir, p->gen_dir, p->work_dir };
+    for (size_t i = 0; i < 3; i++)
+        if (pipe_mkdirs(dirs[i]) != 0)
+            return pipe_fail(p, err, NEURIO_ERR_IO, NR_EXIT_CONFIG,
+                             "cannot create %s: %s; check output.dir (%s) is writable",
+                             dirs[i], strerror(errno), p->rig->output_dir);
+    p->run.run_dir = p->run_dir;
+    p->run.gen_dir = p->gen_dir;
+    return NEURIO_OK;
+}
+
+/* Read data.inputs and convert it to the model's input dtype. */
+static int pipe_load_inputs(nr_pipeline *p, neurio_errbuf *err)
+{
+    const neurio_model *m = p->model;
+    neurio_npy arr;
+    neurio_errbuf e2;
+    int rc;
+    if (!p->rig->data_inputs)
+        return pipe_fail(p, err, NEURIO_ERR_CONFIG, NR_EXIT_CONFIG,
+                         "%s: data.inputs is required to run inferences; add data = { "
+                         "inputs = \"x.npy\"; }; or stop earlier with --until flash",
+                         p->rig->path);
+    if (m->n_inputs != 1)
+        return pipe_fail(p, err, NEURIO_ERR_UNSUPPORTED, NR_EXIT_MODEL,
+                         "model '%s' has %d inputs but data.inputs gives one array; "
+                         "multi-input models are not supported by `neurio run` yet",
+                         m->name, (int)m->n_inputs);
+    if ((rc = neurio_npy_read(p->rig->data_inputs, &arr, &e2)) != 0)
+        return pipe_fail(p, err, rc, NR_EXIT_MODEL, "data.inputs: %s", e2.msg);
+    p->inputs = calloc(1, sizeof *p->inputs);
+    p->input_sample_bytes = calloc(1, sizeof *p->input_sample_bytes);
+    if (!p->inputs || !p->input_sample_bytes) {
+        neurio_npy_free(&arr);
+        return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
+    }
+    size_t n = 0;
+    rc = neurio_dataprep_input(m, 0, &arr, &p->inputs[0], &n, &e2);
+    neurio_npy_free(&arr);
+    if (rc)
+        return pipe_fail(p, err, rc, NR_EXIT_MODEL, "data.inputs %s: %s", p->rig->data_inputs,
+                         e2.msg);
+    if (n == 0)
+        return pipe_fail(p, err, NEURIO_ERR_INVALID, NR_EXIT_MODEL,
+                         "data.inputs %s: holds 0 samples; nothing to run",
+                         p->rig->data_inputs);
+    p->input_sample_bytes[0] = neurio_tensor_bytes(&m->tensors[m->inputs[0]]);
+    if (p->rig->data_limit > 0 && (size_t)p->rig->data_limit < n)
+        n = (size_t)p->rig->data_limit;
+    p->run.n_samples = n;
+    p->run.n_inputs = 1;
+    p->run.inputs = (const void *const *)p->inputs;
+    p->run.input_sample_bytes = p->input_sample_bytes;
+    return NEURIO_OK;
+}
+
+static int pipe_alloc_outputs(nr_pipeline *p, neurio_errbuf *err)
+{
+    const neurio_model *m = p->model;
+    size_t n = p->run.n_samples, no = (size_t)m->n_outputs;
+    p->outputs = calloc(no ? no : 1, sizeof *p->outputs);
+    p->output_sample_bytes = calloc(no ? no : 1, sizeof *p->output_sample_bytes);
+    p->measures = calloc(n, sizeof *p->measures);
+    p->run.n_layers = (uint32_t)m->n_ops;
+    p->layer_cycles = calloc(n * (m->n_ops ? (size_t)m->n_ops : 1), sizeof *p->layer_cycles);
+    if (!p->outputs || !p->output_sample_bytes || !p->measures || !p->layer_cycles)
+        return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
+    for (size_t i = 0; i < no; i++) {
+        p->output_sample_bytes[i] = neurio_tensor_bytes(&m->tensors[m->outputs[i]]);
+        p->outputs[i] = calloc(n, p->output_sample_bytes[i] ? p->output_sample_bytes[i] : 1);
+        if (!p->outputs[i])
+            return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
+    }
+    p->run.n_outputs = (uint32_t)no;
+    p->run.outputs = (const void *const *)p->outputs;
+    p->run.output_sample_bytes = p->output_sample_bytes;
+    p->run.measures = p->measures;
+    p->run.layer_cycles = p->layer_cycles;
+    return NEURIO_OK;
+}
+
+/* output.predictions for output k: "pred.npy", "pred_1.npy", ... */
+static void pipe_pred_path(const nr_pipeline *p, uint32_t k, char *buf, size_t cap)
+{
+    const char *name = p->rig->output_predictions;
+    char base[PATH_MAX];
+    if (name[0] == '/')
+        snprintf(base, sizeof base, "%s", name);
+    else
+        snprintf(base, sizeof base, "%s/%s", p->run_dir, name);
+    if (k == 0) {
+        snprintf(buf, cap, "%s", base);
+        return;
+    }
+    size_t l = strlen(base);
+    if (l > 4 && !strcmp(base + l - 4, ".npy"))
+        snprintf(buf, cap, "%.*s_%u.npy", (int)(l - 4), base, k);
+    else
+        snprintf(buf, cap, "%s_%u", base, k);
+}
+
+static int pipe_write_predictions(nr_pipeline *p, neurio_errbuf *err)
+{
+    const neurio_model *m = p->model;
+    for (uint32_t k = 0; k < p->run.n_outputs; k++) {
+        const neurio_tensor *t = &m->tensors[m->outputs[k]];
+        int64_t dims[NEURIO_NPY_MAX_RANK];
+        int32_t rank = t->rank + 1;
+        if (rank > NEURIO_NPY_MAX_RANK)
+            return pipe_fail(p, err, NEURIO_ERR_UNSUPPORTED, NR_EXIT_FAILURE,
+                             "output %u has rank %d; .npy output is limited to rank %d", k,
+                             (int)t->rank, NEURIO_NPY_MAX_RANK - 1);
+        dims[0] = (int64_t)p->run.n_done;
+        for (int32_t d = 0; d < t->rank; d++)
+            dims[d + 1] = t->dims[d];
+        char path[PATH_MAX];
+        neurio_errbuf e2;
+        pipe_pred_path(p, k, path, sizeof path);
+        int rc = neurio_npy_write(path, t->dtype, rank, dims, p->outputs[k], &e2);
+        if (rc)
+            return pipe_fail(p, err, rc, NR_EXIT_FAILURE, "writing predictions: %s", e2.msg);
+        printf("predictions: %s [%zu", path, p->run.n_done);
+        for (int32_t d = 0; d < t->rank; d++)
+            printf(", %d", (int)t->dims[d]);
+        printf("] %s\n", neurio_dtype_name(t->dtype));
+    }
+    return NEURIO_OK;
+}
+
+static int pipe_cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* mean, p50, p99 (nearest rank) of n values; values is sorted in place. */
+static void pipe_stats(uint64_t *v, size_t n, double *mean, uint64_t *p50, uint64_t *p99)
+{
+    double s = 0;
+    qsort(v, n, sizeof *v, pipe_cmp_u64);
+    for (size_t i = 0; i < n; i++)
+        s += (double)v[i];
+    *mean = s / (double)n;
+    size_t i50 = (n * 50 + 99) / 100, i99 = (n * 99 + 99) / 100;
+    *p50 = v[i50 ? i50 - 1 : 0];
+    *p99 = v[i99 ? i99 - 1 : 0];
+}
+
+static void pipe_summary(nr_pipeline *p)
+{
+    size_t n = p->run.n_done;
+    printf("run %s: %zu of %zu samples on '%s' (%s), batches of %u\n", p->run.run_id, n,
+           p->run.n_samples, p->entry->desc.name,
+           p->run.info.board ? p->run.info.board : "device", p->run.batch_size);
+    if (!n)
+        return;
+    uint64_t *v = malloc(n * sizeof *v);
+    if (!v)
+        return;
+    double mean;
+    uint64_t p50, p99;
+    int have_ns = 0, have_cyc = 0;
+    for (size_t i = 0; i < n; i++) {
+        have_ns |= p->measures[i].host_ns != 0;
+        have_cyc |= p->measures[i].cycles != 0;
+    }
+    if (have_ns) {
+        for (size_t i = 0; i < n; i++)
+            v[i] = p->measures[i].host_ns;
+        pipe_stats(v, n, &mean, &p50, &p99);
+        printf("latency (host wall clock): mean %.3f ms, p50 %.3f ms, p99 %.3f ms\n",
+               mean / 1e6, (double)p50 / 1e6, (double)p99 / 1e6);
+    }
+    if (have_cyc) {
+        for (size_t i = 0; i < n; i++)
+            v[i] = p->measures[i].cycles;
+        pipe_stats(v, n, &mean, &p50, &p99);
+        const char *unit = p->run.info.cycle_unit ? p->run.info.cycle_unit : "cycles";
+        printf("%s (%s): mean %.0f, p50 %llu, p99 %llu\n", unit,
+               p->run.info.cycle_source ? p->run.info.cycle_source : "device", mean,
+               (unsigned long long)p50, (unsigned long long)p99);
+        if (p->run.info.clock_hz > 0)
+            printf("latency (%s at %.0f MHz): mean %.3f ms, p50 %.3f ms, p99 %.3f ms\n", unit,
+                   p->run.info.clock_hz / 1e6, mean / p->run.info.clock_hz * 1e3,
+                   (double)p50 / p->run.info.clock_hz * 1e3,
+                   (double)p99 / p->run.info.clock_hz * 1e3);
+    }
+    free(v);
+}
+
+/* Notify observers; the first failure stops the run. */
+static int pipe_notify(nr_pipeline *p, int which, const neurio_batch *b, neurio_errbuf *err)
+{
+    for (size_t i = 0; i < p->n_obs; i++) {
+        const nr_observer *o = &p->obs[i];
+        int r = 0;
+        if (which == 0 && o->on_start)
+            r = o->on_start(o->user, &p->run);
+        else if (which == 1 && o->on_batch)
+            r = o->on_batch(o->user, &p->run, b);
+        if (r)
+            return pipe_fail(p, err, r < 0 ? r : NEURIO_ERR_INTERNAL, NR_EXIT_FAILURE,
+                             "observer %zu failed %s (status %d: %s)", i,
+                             which == 0 ? "at start" : "after a batch", r,
+                             neurio_status_str(r < 0 ? r : NEURIO_ERR_INTERNAL));
+    }
+    return NEURIO_OK;
+}
+
+static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
+{
+    const neurio_plugin *d = &p->entry->desc;
+    size_t n = p->run.n_samples;
+    uint32_t bs = (uint32_t)p->rig->data_batch_size;
+    if (p->run.info.max_batch && p->run.info.max_batch < bs)
+        bs = p->run.info.max_batch;
+    p->run.batch_size = bs;
+    int rc = pipe_notify(p, 0, NULL, err);
+    if (rc)
+        return rc;
+    const void *in_ptr[1];
+    void **out_ptr = calloc(p->run.n_outputs ? p->run.n_outputs : 1, sizeof *out_ptr);
+    if (!out_ptr)
+        return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
+    for (size_t first = 0; first < n; first += bs) {
+        if (nr_cancel_requested()) {
+            rc = pipe_fail(p, err, NEURIO_ERR_CANCELLED, NR_EXIT_CANCELLED,
+                           "cancelled by the user after %zu of %zu samples; the results "
+                           "received so far are kept", p->run.n_done, n);
+            goto out;
+        }
+        uint32_t count = (uint32_t)(n - first < bs ? n - first : bs);
+        in_ptr[0] = (const char *)p->inputs[0] + first * p->input_sample_bytes[0];
+        for (uint32_t k = 0; k < p->run.n_outputs; k++)
+            out_ptr[k] = (char *)p->outputs[k] + first * p->output_sample_bytes[k];
+        neurio_batch b = {
+            .first = (uint32_t)first,
+            .count = count,
+            .n_inputs = 1,
+            .n_outputs = p->run.n_outputs,
+            .inputs = in_ptr,
+            .outputs = (void *const *)out_ptr,
+            .measures = p->measures + first,
+            .layer_cycles = p->layer_cycles + first * p->run.n_layers,
+            .n_layers = p->run.n_layers,
+        };
+        nr_ctx_clear_error(p->ctx);
+        rc = d->transfer(p->self, &b);
+        if (rc) {
+            rc = pipe_hook_fail(p, err, rc, "transfer", NR_EXIT_DEVICE);
+            goto out;
+        }
+        rc = d->infer(p->self, &b);
+        uint32_t done = b.done > count ? count : b.done;
+        if (!rc && done != count) {
+            nr_ctx_clear_error(p->ctx);
+            nr_host()->set_error(p->ctx, "infer returned success but completed %u of %u "
+                                         "samples", done, count);
+            rc = NEURIO_ERR_DEVICE;
+        }
+        p->run.n_done = first + done;
+        if (b.layers_filled > p->run.layers_filled)
+            p->run.layers_filled = b.layers_filled > b.n_layers ? b.n_layers : b.layers_filled;
+        b.done = done;
+        if (rc) {
+            int r2 = pipe_hook_fail(p, err, rc, "infer", NR_EXIT_DEVICE);
+            if (done)
+                pipe_notify(p, 1, &b, NULL);
+            rc = r2;
+            goto out;
+        }
+        if ((rc = pipe_notify(p, 1, &b, err)) != 0)
+            goto out;
+        nr_host()->progress(p->ctx, "inference", p->run.n_done, n);
+    }
+out:
+    nr_ctx_progress_done(p->ctx);
+    free(out_ptr);
+    return rc;
+}
+
+static void pipe_finish(nr_pipeline *p, int status)
+{
+    for (size_t i = 0; i < p->n_obs; i++)
+        if (p->obs[i].on_finish && p->obs[i].on_finish(p->obs[i].user, &p->run, status) != 0)
+            nr_log(NEURIO_LOG_WARN, "observer %zu failed while finishing the run", i);
+}
+
+int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
+{
+    const neurio_plugin *d = &p->entry->desc;
+    const nr_rig *rig = p->rig;
+    neurio_errbuf e2;
+    int rc;
+    if (p->ran)
+        return pipe_fail(p, err, NEURIO_ERR_INVALID, NR_EXIT_FAILURE,
+                         "a pipeline runs only once");
+    p->ran = 1;
+    p->run.until = until;
+    p->run.stage = NR_STAGE_PREPARE;
+    if ((rc = pipe_make_dirs(p, err)) != 0)
+        goto done;
+    p->ctx = nr_ctx_new(d->name, &p->opts, p->work_dir);
+    if (!p->ctx) {
+        rc = pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
+        goto done;
+    }
+    rc = d->open(p->ctx, nr_host(), &p->self);
+    if (rc) {
+        rc = pipe_hook_fail(p, err, rc, "open", NR_EXIT_PLUGIN);
+        goto done;
+    }
+    p->opened = 1;
+
+    /* prepare */
+    if ((rc = neurio_model_load(rig->model_path, &p->model, &e2)) != 0) {
+        rc = pipe_fail(p, err, rc, NR_EXIT_MODEL, "model.path: %s", e2.msg);
+        goto done;
+    }
+    neurio_prepare_args args = {
+        .size = (uint32_t)sizeof args,
+        .model_path = rig->model_path,
+        .quantize = rig->model_quantize,
+        .calibration = rig->model_calibration,
+        .calibration_method = rig->model_calibration_method,
+    };
+    nr_ctx_clear_error(p->ctx);
+    if ((rc = d->prepare(p->self, p->model, &args)) != 0) {
+        rc = pipe_hook_fail(p, err, rc, "prepare", NR_EXIT_MODEL);
+        goto done;
+    }
+    p->run.model = p->model;
+    uint8_t digest[32];
+    if (neurio_model_sha256(p->model, digest) == NEURIO_OK)
+        for (int i = 0; i < 32; i++)
+            snprintf(p->run.model_sha256 + 2 * i, 3, "%02x", digest[i]);
+    printf("prepared model '%s': %d ops, %d tensors, sha256 %s\n", p->model->name,
+           (int)p->model->n_ops, (int)p->model->n_tensors, p->run.model_sha256);
+    if (until == NR_STAGE_PREPARE)
+        goto done;
+
+    p->run.stage = NR_STAGE_CODEGEN;
+    nr_ctx_clear_error(p->ctx);
+    if ((rc = d->codegen(p->self, p->model, p->gen_dir)) != 0) {
+        rc = pipe_hook_fail(p, err, rc, "codegen", NR_EXIT_DEVICE);
+        goto done;
+    }
+    printf("generated code: %s\n", p->gen_dir);
+    if (until == NR_STAGE_CODEGEN)
+        goto done;
+
+    p->run.stage = NR_STAGE_FLASH;
+    memset(&p->run.info, 0, sizeof p->run.info);
+    p->run.info.size = (uint32_t)sizeof p->run.info;
+    nr_ctx_clear_error(p->ctx);
+    if ((rc = d->flash(p->self, p->model, p->gen_dir, &p->run.info)) != 0) {
+        rc = pipe_hook_fail(p, err, rc, "flash", NR_EXIT_DEVICE);
+        goto done;
+    }
+    printf("flashed: %s%s%s\n", p->run.info.board ? p->run.info.board : "device",
+           p->run.info.firmware ? ", " : "", p->run.info.firmware ? p->run.info.firmware : "");
+    if (until == NR_STAGE_FLASH)
+        goto done;
+
+    p->run.stage = NR_STAGE_INFER;
+    if ((rc = pipe_load_inputs(p, err)) != 0)
+        goto done;
+    if ((rc = pipe_alloc_outputs(p, err)) != 0)
+        goto done;
+    rc = pipe_batches(p, err);
+done:
+    if (until == NR_STAGE_INFER && p->run.n_done > 0) {
+        neurio_errbuf e3;
+        int wrc = pipe_write_predictions(p, rc ? &e3 : err);
+        if (wrc && !rc)
+            rc = wrc;
+        else if (wrc)
+            nr_log(NEURIO_LOG_ERROR, "%s", e3.msg);
+    }
+    if (until == NR_STAGE_INFER && p->run.model)
+        pipe_summary(p);
+    if (until == NR_STAGE_INFER)
+        pipe_finish(p, rc);
+    if (p->opened) {
+        d->close(p->self);
+        p->opened = 0;
+    }
+    return rc;
+}
+
+void nr_pipeline_free(nr_pipeline *p)
+{
+    if (!p)
+        return;
+    if (p->opened)
+        p->entry->desc.close(p->self);
+    for (size_t i = 0; i < p->n_obs; i++)
+        if (p->obs[i].destroy)
+            p->obs[i].destroy(p->obs[i].user);
+    neurio_model_free(p->model);
+    nr_ctx_free(p->ctx);
+    if (p->inputs)
+        free(p->inputs[0]);
+    free(p->inputs);
+    free(p->input_sample_bytes);
+    for (uint32_t k = 0; p->outputs && k < p->run.n_outputs; k++)
+        free(p->outputs[k]);
+    free(p->outputs);
+    free(p->output_sample_bytes);
+    free(p->measures);
+    free(p->layer_cycles);
+    nr_options_free(&p->opts);
+    nr_plugin_set_free(&p->plugins);
+    free(p);
+}

@@ -1,0 +1,473 @@
+/* core/rig.c — parse and check a rig (.cfg) with --set overrides. */
+#include "rig.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef enum rig_type {
+    RIG_STRING,  /* free string (choices optional)                  */
+    RIG_PATH,    /* path, resolved, need not exist (output dir...)  */
+    RIG_FILE,    /* path, resolved, must exist                      */
+    RIG_NAME,    /* file name inside the run dir, or absolute path  */
+    RIG_INT      /* integer >= min                                  */
+} rig_type;
+
+typedef struct rig_key {
+    const char *key;        /* dotted: "data.batch_size"                 */
+    rig_type type;
+    size_t off;             /* offsetof the field in nr_rig              */
+    const char *def;        /* default in text, NULL = none              */
+    const char *choices;    /* "a|b|c" or NULL                           */
+    int required;
+    int64_t min;            /* RIG_INT only                              */
+    const char *example;    /* shown in "expected ..." messages          */
+} rig_key;
+
+#define F(field) offsetof(nr_rig, field)
+/* The core keys (DESIGN.md "Rigs").  device.* beyond `plugin` belongs to
+ * the plugin's declared options.  Add new keys at the end of a section. */
+static const rig_key rig_keys[] = {
+    { "device.plugin", RIG_STRING, F(device_plugin), NULL, NULL, 1, 0, "plugin = \"host\";" },
+    { "model.path", RIG_FILE, F(model_path), NULL, NULL, 1, 0, "path = \"model.tflite\";" },
+    { "model.quantize", RIG_STRING, F(model_quantize), "none", "none|int8", 0, 0,
+      "quantize = \"int8\";" },
+    { "model.calibration", RIG_FILE, F(model_calibration), NULL, NULL, 0, 0,
+      "calibration = \"calib.npy\";" },
+    { "model.calibration_method", RIG_STRING, F(model_calibration_method), "minmax",
+      "minmax|percentile|mse", 0, 0, "calibration_method = \"minmax\";" },
+    { "data.inputs", RIG_FILE, F(data_inputs), NULL, NULL, 0, 0, "inputs = \"x.npy\";" },
+    { "data.labels", RIG_FILE, F(data_labels), NULL, NULL, 0, 0, "labels = \"y.npy\";" },
+    { "data.batch_size", RIG_INT, F(data_batch_size), "16", NULL, 0, 1, "batch_size = 16;" },
+    { "data.limit", RIG_INT, F(data_limit), "0", NULL, 0, 0, "limit = 100;" },
+    { "task.kind", RIG_STRING, F(task_kind), "classification",
+      "classification|regression|none", 0, 0, "kind = \"classification\";" },
+    { "task.top_k", RIG_INT, F(task_top_k), "5", NULL, 0, 1, "top_k = 5;" },
+    { "task.reference", RIG_FILE, F(task_reference), NULL, NULL, 0, 0,
+      "reference = \"ref.npy\";" },
+    { "output.dir", RIG_PATH, F(output_dir), "runs", NULL, 0, 0, "dir = \"runs\";" },
+    { "output.predictions", RIG_NAME, F(output_predictions), "pred.npy", NULL, 0, 0,
+      "predictions = \"pred.npy\";" },
+    { "output.store", RIG_STRING, F(output_store), NULL, NULL, 0, 0,
+      "store = \"sqlite:runs/results.db\";" },
+};
+#undef F
+static const size_t rig_n_keys = sizeof rig_keys / sizeof rig_keys[0];
+static const char *const rig_sections[] = { "plugin_path", "device", "model", "data",
+                                            "task", "output" };
+static const size_t rig_n_sections = sizeof rig_sections / sizeof rig_sections[0];
+
+char *nr_path_resolve(const char *base_dir, const char *p)
+{
+    if (p[0] == '/' || !base_dir || !base_dir[0])
+        return strdup(p);
+    size_t n = strlen(base_dir) + strlen(p) + 2;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s/%s", base_dir, p);
+    return out;
+}
+
+const char *nr_rig_where(const nr_rig *rig, const config_setting_t *s, char *buf,
+                         size_t len)
+{
+    const char *file = s ? config_setting_source_file(s) : NULL;
+    unsigned line = s ? config_setting_source_line(s) : 0;
+    if (!file)
+        file = rig ? rig->path : "rig";
+    if (line)
+        snprintf(buf, len, "%s:%u", file, line);
+    else
+        snprintf(buf, len, "%s", file);
+    return buf;
+}
+
+static const char *rig_type_word(int libconfig_type)
+{
+    switch (libconfig_type) {
+    case CONFIG_TYPE_GROUP: return "a group { }";
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64: return "an integer";
+    case CONFIG_TYPE_FLOAT: return "a float";
+    case CONFIG_TYPE_STRING: return "a string";
+    case CONFIG_TYPE_BOOL: return "a boolean";
+    case CONFIG_TYPE_ARRAY: return "an array [ ]";
+    case CONFIG_TYPE_LIST: return "a list ( )";
+    default: return "something else";
+    }
+}
+
+static int rig_choice_ok(const char *choices, const char *v)
+{
+    size_t vl = strlen(v);
+    for (const char *c = choices; *c;) {
+        const char *bar = strchr(c, '|');
+        size_t l = bar ? (size_t)(bar - c) : strlen(c);
+        if (l == vl && !strncmp(c, v, l))
+            return 1;
+        if (!bar)
+            break;
+        c = bar + 1;
+    }
+    return 0;
+}
+
+/* Parse a decimal/hex integer covering the whole string. */
+static int rig_parse_int(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 0);
+    if (errno || end == s || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Store one value into the rig field for key k.  `where` names the origin
+ * for messages, base_dir resolves relative paths. */
+static int rig_store(nr_rig *rig, const rig_key *k, const char *sval, int64_t ival,
+                     const char *where, const char *base_dir, neurio_errbuf *err)
+{
+    char *field_s = NULL;
+    const char *leaf = strchr(k->key, '.') + 1;
+    switch (k->type) {
+    case RIG_INT:
+        if (ival < k->min)
+            return neurio_fail(err, NEURIO_ERR_CONFIG,
+                               "%s: %s = %lld is out of range (minimum %lld); e.g. %s",
+                               where, k->key, (long long)ival, (long long)k->min, k->example);
+        *(int64_t *)((char *)rig + k->off) = ival;
+        return NEURIO_OK;
+    case RIG_STRING:
+        if (k->choices && !rig_choice_ok(k->choices, sval))
+            return neurio_fail(err, NEURIO_ERR_CONFIG,
+                               "%s: %s = \"%s\" is not one of %s", where, k->key, sval,
+                               k->choices);
+        if (!sval[0] && k->required)
+            return neurio_fail(err, NEURIO_ERR_CONFIG, "%s: %s must not be empty; e.g. %s",
+                               where, k->key, k->example);
+        field_s = strdup(sval);
+        break;
+    case RIG_NAME:
+        if (!sval[0])
+            return neurio_fail(err, NEURIO_ERR_CONFIG, "%s: %s must not be empty; e.g. %s",
+                               where, k->key, k->example);
+        field_s = strdup(sval);
+        break;
+    case RIG_PATH:
+    case RIG_FILE:
+        if (!sval[0])
+            return neurio_fail(err, NEURIO_ERR_CONFIG, "%s: %s must not be empty; e.g. %s",
+                               where, k->key, k->example);
+        field_s = nr_path_resolve(base_dir, sval);
+        if (field_s && k->type == RIG_FILE) {
+            struct stat st;
+            if (stat(field_s, &st) != 0 || !S_ISREG(st.st_mode)) {
+                int e = errno;
+                int rc = neurio_fail(err, NEURIO_ERR_CONFIG,
+                                     "%s: %s = \"%s\": %s (looked for %s); fix the path "
+                                     "(relative paths are relative to %s)",
+                                     where, k->key, sval,
+                                     stat(field_s, &st) == 0 ? "not a regular file"
+                                                             : strerror(e),
+                                     field_s, base_dir);
+                free(field_s);
+                return rc;
+            }
+        }
+        break;
+    }
+    (void)leaf;
+    if (!field_s)
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    char **slot = (char **)((char *)rig + k->off);
+    free(*slot);
+    *slot = field_s;
+    return NEURIO_OK;
+}
+
+/* Take the value of key k from the config tree (or its default). */
+static int rig_take_cfg(nr_rig *rig, const rig_key *k, neurio_errbuf *err)
+{
+    char where[PATH_MAX + 32];
+    const config_setting_t *s = config_lookup(&rig->cfg, k->key);
+    if (!s) {
+        if (k->required) {
+            char sec[32];
+            snprintf(sec, sizeof sec, "%.*s", (int)(strchr(k->key, '.') - k->key), k->key);
+            const config_setting_t *g = config_lookup(&rig->cfg, sec);
+            return neurio_fail(err, NEURIO_ERR_CONFIG,
+                               "%s: missing required key %s; add %s inside %s = { ... }",
+                               nr_rig_where(rig, g, where, sizeof where), k->key,
+                               k->example, sec);
+        }
+        if (!k->def)
+            return NEURIO_OK;
+        if (k->type == RIG_INT) {
+            int64_t v = 0;
+            rig_parse_int(k->def, &v);
+            *(int64_t *)((char *)rig + k->off) = v;
+            return NEURIO_OK;
+        }
+        return rig_store(rig, k, k->def, 0, "default", rig->dir, err);
+    }
+    nr_rig_where(rig, s, where, sizeof where);
+    int t = config_setting_type(s);
+    if (k->type == RIG_INT) {
+        if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
+            return neurio_fail(err, NEURIO_ERR_CONFIG,
+                               "%s: %s: expected an integer, got %s; write %s", where,
+                               k->key, rig_type_word(t), k->example);
+        return rig_store(rig, k, NULL, config_setting_get_int64(s), where, rig->dir, err);
+    }
+    if (t != CONFIG_TYPE_STRING)
+        return neurio_fail(err, NEURIO_ERR_CONFIG,
+                           "%s: %s: expected a string, got %s; write %s", where, k->key,
+                           rig_type_word(t), k->example);
+    return rig_store(rig, k, config_setting_get_string(s), 0, where, rig->dir, err);
+}
+
+static int rig_check_unknown(nr_rig *rig, neurio_errbuf *err)
+{
+    char where[PATH_MAX + 32];
+    config_setting_t *root = config_root_setting(&rig->cfg);
+    int n = config_setting_length(root);
+    for (int i = 0; i < n; i++) {
+        config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
+        const char *name = config_setting_name(s);
+        size_t j;
+        for (j = 0; j < rig_n_sections; j++)
+            if (!strcmp(name, rig_sections[j]))
+                break;
+        if (j == rig_n_sections)
+            return neurio_fail(err, NEURIO_ERR_CONFIG,
+                               "%s: unknown key '%s'; known top-level keys: plugin_path, "
+                               "device, model, data, task, output",
+                               nr_rig_where(rig, s, where, sizeof where), name);
+        if (!strcmp(name, "plugin_path"))
+            continue;
+        if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+            return neurio_fail(err, NEURIO_ERR_CONFIG,
+                               "%s: %s: expected a group { ... }, got %s; write %s = { ... };",
+                               nr_rig_where(rig, s, where, sizeof where), name,
+                               rig_type_word(config_setting_type(s)), name);
+        if (!strcmp(name, "device"))
+            continue; /* the plugin's options: checked against its schema */
+        int m = config_setting_length(s);
+        for (int c = 0; c < m; c++) {
+            config_setting_t *e = config_setting_get_elem(s, (unsigned)c);
+            char dotted[128], known[512] = "";
+            snprintf(dotted, sizeof dotted, "%s.%s", name, config_setting_name(e));
+            size_t q, kl = 0;
+            for (q = 0; q < rig_n_keys; q++)
+                if (!strcmp(rig_keys[q].key, dotted))
+                    break;
+            if (q < rig_n_keys)
+                continue;
+            for (size_t r = 0; r < rig_n_keys; r++) {
+                size_t sl = strlen(name);
+                if (!strncmp(rig_keys[r].key, name, sl) && rig_keys[r].key[sl] == '.')
+                    kl += (size_t)snprintf(known + kl, sizeof known - kl, "%s%s",
+                                           kl ? ", " : "", rig_keys[r].key + sl + 1);
+            }
+            return neurio_fail(err, NEURIO_ERR_CONFIG,
+                               "%s: unknown key '%s'; %s accepts: %s",
+                               nr_rig_where(rig, e, where, sizeof where), dotted, name,
+                               known);
+        }
+    }
+    return NEURIO_OK;
+}
+
+static int rig_plugin_path(nr_rig *rig, neurio_errbuf *err)
+{
+    char where[PATH_MAX + 32];
+    const config_setting_t *s = config_lookup(&rig->cfg, "plugin_path");
+    if (!s)
+        return NEURIO_OK;
+    nr_rig_where(rig, s, where, sizeof where);
+    int t = config_setting_type(s);
+    int n = 1;
+    if (t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST)
+        n = config_setting_length(s);
+    else if (t != CONFIG_TYPE_STRING)
+        return neurio_fail(err, NEURIO_ERR_CONFIG,
+                           "%s: plugin_path: expected a string or an array of strings, got "
+                           "%s; write plugin_path = [ \"path/to/plugins\" ];",
+                           where, rig_type_word(t));
+    rig->plugin_path = calloc((size_t)n + 1, sizeof *rig->plugin_path);
+    if (!rig->plugin_path)
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = t == CONFIG_TYPE_STRING
+                                        ? s
+                                        : config_setting_get_elem(s, (unsigned)i);
+        if (config_setting_type(e) != CONFIG_TYPE_STRING)
+            return neurio_fail(err, NEURIO_ERR_CONFIG,
+                               "%s: plugin_path[%d]: expected a string, got %s", where, i,
+                               rig_type_word(config_setting_type(e)));
+        rig->plugin_path[i] = nr_path_resolve(rig->dir, config_setting_get_string(e));
+        if (!rig->plugin_path[i])
+            return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+        rig->n_plugin_path++;
+    }
+    return NEURIO_OK;
+}
+
+/* Apply one --set to a core key (device.* other than plugin is deferred). */
+static int rig_apply_set(nr_rig *rig, const char *arg, const char *cwd, neurio_errbuf *err)
+{
+    const char *eq = strchr(arg, '=');
+    char key[128], where[256];
+    snprintf(where, sizeof where, "--set %s", arg);
+    if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof key)
+        return neurio_fail(err, NEURIO_ERR_CONFIG,
+                           "--set %s: expected dotted.key=value, e.g. --set data.limit=100",
+                           arg);
+    snprintf(key, sizeof key, "%.*s", (int)(eq - arg), arg);
+    const char *val = eq + 1;
+    if (!strncmp(key, "device.", 7) && strcmp(key, "device.plugin") != 0) {
+        const char **v = realloc(rig->device_sets, (rig->n_device_sets + 1) * sizeof *v);
+        if (!v)
+            return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+        rig->device_sets = v;
+        v[rig->n_device_sets++] = arg;
+        return NEURIO_OK;
+    }
+    if (!strcmp(key, "plugin_path")) {
+        char **pp = realloc(rig->plugin_path, (rig->n_plugin_path + 2) * sizeof *pp);
+        if (!pp)
+            return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+        rig->plugin_path = pp;
+        pp[rig->n_plugin_path] = nr_path_resolve(cwd, val);
+        pp[++rig->n_plugin_path] = NULL;
+        return NEURIO_OK;
+    }
+    for (size_t i = 0; i < rig_n_keys; i++) {
+        const rig_key *k = &rig_keys[i];
+        if (strcmp(k->key, key) != 0)
+            continue;
+        if (k->type == RIG_INT) {
+            int64_t v;
+            if (rig_parse_int(val, &v) != 0)
+                return neurio_fail(err, NEURIO_ERR_CONFIG,
+                                   "%s: %s: expected an integer, got \"%s\"", where, key, val);
+            return rig_store(rig, k, NULL, v, where, cwd, err);
+        }
+        return rig_store(rig, k, val, 0, where, cwd, err);
+    }
+    char known[1024] = "plugin_path, device.<option>";
+    size_t kl = strlen(known);
+    for (size_t i = 0; i < rig_n_keys; i++)
+        kl += (size_t)snprintf(known + kl, sizeof known - kl, ", %s", rig_keys[i].key);
+    return neurio_fail(err, NEURIO_ERR_CONFIG, "%s: unknown key '%s'; known keys: %s", where,
+                       key, known);
+}
+
+int nr_rig_load(const char *path, const char *const *sets, size_t n_sets, nr_rig **out,
+                neurio_errbuf *err)
+{
+    char abs[PATH_MAX], cwd[PATH_MAX];
+    int rc;
+    *out = NULL;
+    nr_rig *rig = calloc(1, sizeof *rig);
+    if (!rig)
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    config_init(&rig->cfg);
+    if (!getcwd(cwd, sizeof cwd)) {
+        rc = neurio_fail(err, NEURIO_ERR_IO, "cannot get the current directory: %s",
+                         strerror(errno));
+        goto fail;
+    }
+    struct stat st;
+    if (!realpath(path, abs) || stat(abs, &st) != 0) {
+        rc = neurio_fail(err, NEURIO_ERR_CONFIG, "%s: cannot open rig: %s; check the path",
+                         path, strerror(errno));
+        goto fail;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        rc = neurio_fail(err, NEURIO_ERR_CONFIG, "%s: not a regular file; give a .cfg rig",
+                         path);
+        goto fail;
+    }
+    rig->path = strdup(abs);
+    char *slash = strrchr(abs, '/');
+    *slash = '\0';
+    rig->dir = strdup(abs[0] ? abs : "/");
+    if (!rig->path || !rig->dir) {
+        rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    config_set_include_dir(&rig->cfg, rig->dir);
+    if (config_read_file(&rig->cfg, path) != CONFIG_TRUE) {
+        const char *f = config_error_file(&rig->cfg);
+        if (config_error_type(&rig->cfg) == CONFIG_ERR_FILE_IO)
+            rc = neurio_fail(err, NEURIO_ERR_CONFIG, "%s: cannot read rig: %s", path,
+                             config_error_text(&rig->cfg));
+        else
+            rc = neurio_fail(err, NEURIO_ERR_CONFIG,
+                             "%s:%d: %s; check the libconfig syntax (key = value; groups "
+                             "{ }, strings in double quotes)",
+                             f ? f : path, config_error_line(&rig->cfg),
+                             config_error_text(&rig->cfg));
+        goto fail;
+    }
+    if ((rc = rig_check_unknown(rig, err)) != 0)
+        goto fail;
+    if ((rc = rig_plugin_path(rig, err)) != 0)
+        goto fail;
+    /* --set values first, so a wrong value in the file can be overridden */
+    int *overridden = calloc(rig_n_keys, sizeof *overridden);
+    if (!overridden) {
+        rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < n_sets; i++) {
+        if ((rc = rig_apply_set(rig, sets[i], cwd, err)) != 0) {
+            free(overridden);
+            goto fail;
+        }
+        for (size_t k = 0; k < rig_n_keys; k++) {
+            size_t kl = strlen(rig_keys[k].key);
+            if (!strncmp(sets[i], rig_keys[k].key, kl) && sets[i][kl] == '=')
+                overridden[k] = 1;
+        }
+    }
+    for (size_t k = 0; k < rig_n_keys; k++) {
+        if (overridden[k])
+            continue;
+        if ((rc = rig_take_cfg(rig, &rig_keys[k], err)) != 0) {
+            free(overridden);
+            goto fail;
+        }
+    }
+    free(overridden);
+    rig->device = config_lookup(&rig->cfg, "device");
+    *out = rig;
+    return NEURIO_OK;
+fail:
+    nr_rig_free(rig);
+    return rc;
+}
+
+void nr_rig_free(nr_rig *rig)
+{
+    if (!rig)
+        return;
+    for (size_t i = 0; i < rig_n_keys; i++)
+        if (rig_keys[i].type != RIG_INT)
+            free(*(char **)((char *)rig + rig_keys[i].off));
+    for (size_t i = 0; i < rig->n_plugin_path; i++)
+        free(rig->plugin_path[i]);
+    free(rig->plugin_path);
+    free(rig->device_sets);
+    free(rig->path);
+    free(rig->dir);
+    config_destroy(&rig->cfg);
+    free(rig);
+}
