@@ -32,6 +32,9 @@ int cm_board_getc(void);
  * cycles).  Must be called at least once per 32-bit wrap of the hardware
  * counter (QEMU: 171 s virtual, NUCLEO: 35 s) to extend it correctly. */
 uint64_t cm_board_count(void);
+/* cm_board_count() units per millisecond (QEMU: 1e6 instructions = 1 ms of
+ * virtual time under -icount shift=0; real board: clock_hz / 1000). */
+uint32_t cm_board_counts_per_ms(void);
 /* Request a system reset through SCB->AIRCR; does not return. */
 void cm_board_reset(void) __attribute__((noreturn));
 

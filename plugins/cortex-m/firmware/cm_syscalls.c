@@ -1,8 +1,8 @@
 /* plugins/cortex-m/firmware/cm_syscalls.c — the few newlib system calls a
  * bare-metal image can reach (through printf, malloc, abort in libm/libc
- * corners).  The runtime itself never allocates; _sbrk hands out the RAM
- * between .bss and the end of RAM so a stray malloc works rather than
- * corrupting the stack.  C99. */
+ * corners).  The runtime never allocates, and the RAM after .bss is the
+ * batch buffer (cm_platform.c), so _sbrk always fails with ENOMEM: a stray
+ * malloc returns NULL instead of overwriting batch data.  C99. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,16 +23,9 @@ int _getpid(void);
 
 void *_sbrk(ptrdiff_t incr)
 {
-    static uint8_t *brk;
-    if (!brk)
-        brk = (uint8_t *)__cm_heap_start;
-    if (incr < 0 || (size_t)incr > (size_t)((uint8_t *)__cm_heap_end - brk)) {
-        errno = ENOMEM;
-        return (void *)-1;
-    }
-    uint8_t *old = brk;
-    brk += incr;
-    return old;
+    (void)incr;
+    errno = ENOMEM;
+    return (void *)-1;
 }
 
 /* stdout/stderr would interleave with link frames: drop them. */

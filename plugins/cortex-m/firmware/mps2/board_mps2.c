@@ -74,6 +74,11 @@ uint64_t cm_board_count(void)
     return ticks * CM_MPS2_INSNS_PER_TICK;
 }
 
+uint32_t cm_board_counts_per_ms(void)
+{
+    return 1000000u; /* 1 instruction = 1 ns of virtual time */
+}
+
 void cm_board_reset(void)
 {
     cm_dsb_isb();

@@ -1,0 +1,362 @@
+/* plugins/cortex-m/src/cm_firmware.c — see cm_firmware.h. */
+#define _GNU_SOURCE
+#include "cm_firmware.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <glob.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cm_proc.h"
+
+/* A growable NULL-terminated argv of owned strings. */
+typedef struct cm_argv {
+    char **v;
+    size_t n, cap;
+    int oom;
+} cm_argv;
+
+static void argv_add(cm_argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void argv_add(cm_argv *a, const char *fmt, ...)
+{
+    if (a->oom)
+        return;
+    if (a->n + 2 > a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 64;
+        char **v = realloc(a->v, cap * sizeof *v);
+        if (!v) {
+            a->oom = 1;
+            return;
+        }
+        a->v = v;
+        a->cap = cap;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0)
+        s = NULL;
+    va_end(ap);
+    if (!s) {
+        a->oom = 1;
+        return;
+    }
+    a->v[a->n++] = s;
+    a->v[a->n] = NULL;
+}
+
+static void argv_free(cm_argv *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->v[i]);
+    free(a->v);
+    memset(a, 0, sizeof *a);
+}
+
+/* Add every `dir/pattern` match; returns the number added. */
+static size_t argv_glob(cm_argv *a, const char *dir, const char *pattern)
+{
+    char pat[4096];
+    snprintf(pat, sizeof pat, "%s/%s", dir, pattern);
+    glob_t g;
+    size_t added = 0;
+    if (glob(pat, 0, NULL, &g) == 0) {
+        for (size_t i = 0; i < g.gl_pathc; i++, added++)
+            argv_add(a, "%s", g.gl_pathv[i]);
+        globfree(&g);
+    }
+    return added;
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int cm_fw_write_memory_ld(const cm_profile *p, const char *out_dir,
+                          neurio_errbuf *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/memory.ld", out_dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return neurio_fail(err, NEURIO_ERR_IO, "cannot write %s: %s", path,
+                           strerror(errno));
+    fprintf(f,
+            "/* Written by the neurio cortex-m plugin from the device profile "
+            "(board %s). */\n"
+            "MEMORY\n{\n"
+            "    FLASH (rx)  : ORIGIN = 0x%08x, LENGTH = %u\n"
+            "    RAM   (rwx) : ORIGIN = 0x%08x, LENGTH = %u\n"
+            "}\n"
+            "__cm_stack_size = %u;\n",
+            p->board->name, p->board->flash_origin, p->flash_bytes,
+            p->board->ram_origin, p->ram_bytes, p->stack_bytes);
+    if (fclose(f) != 0)
+        return neurio_fail(err, NEURIO_ERR_IO, "cannot write %s: %s", path,
+                           strerror(errno));
+    return NEURIO_OK;
+}
+
+/* Look for GNU ld's "region `X' overflowed by N bytes" in the log. */
+static int find_overflow(const char *log_path, const char *region,
+                         unsigned long long *over)
+{
+    FILE *f = fopen(log_path, "r");
+    if (!f)
+        return 0;
+    char line[2048], needle[64];
+    snprintf(needle, sizeof needle, "region `%s' overflowed by ", region);
+    int found = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *p = strstr(line, needle);
+        if (p && sscanf(p + strlen(needle), "%llu", over) == 1) {
+            found = 1;
+            break;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
+                size_t cap, neurio_errbuf *err)
+{
+    const cm_profile *p = a->profile;
+    cm_argv av = {0};
+    char elf[4096], log_path[4096], map[4096];
+    int rc = cm_fw_write_memory_ld(p, a->out_dir, err);
+    if (rc)
+        return rc;
+    snprintf(elf, sizeof elf, "%s/fw.elf", a->out_dir);
+    snprintf(log_path, sizeof log_path, "%s/build.log", a->out_dir);
+    snprintf(map, sizeof map, "%s/fw.map", a->out_dir);
+    unlink(log_path);
+    unlink(elf);
+
+    argv_add(&av, "%sgcc", a->toolchain_prefix ? a->toolchain_prefix : "arm-none-eabi-");
+    argv_add(&av, "-mcpu=%s", p->cpu);
+    argv_add(&av, "-mthumb");
+    if (p->fpu) {
+        argv_add(&av, "-mfpu=%s", p->fpu);
+        argv_add(&av, "-mfloat-abi=hard");
+    } else {
+        argv_add(&av, "-mfloat-abi=soft");
+    }
+    argv_add(&av, "-O%s", a->opt_level && *a->opt_level ? a->opt_level : "2");
+    argv_add(&av, "-g");
+    argv_add(&av, "-std=c99");
+    argv_add(&av, "-Wall");
+    argv_add(&av, "-ffunction-sections");
+    argv_add(&av, "-fdata-sections");
+    argv_add(&av, "-fno-common");
+    argv_add(&av, "-DCM_BOARD_NAME=\"%s\"", p->board->name);
+    argv_add(&av, "-DCM_CLOCK_HZ=%.0fu", p->clock_hz);
+    argv_add(&av, "-DCM_STACK_BYTES=%uu", p->stack_bytes);
+    argv_add(&av, "-DCM_CYCLE_SOURCE=\"%s\"", p->board->cycle_source);
+    argv_add(&av, "-DNRT_BUILD_ID=\"%s\"", a->build_id ? a->build_id : "neurio-cm");
+    argv_add(&av, "-DNEURIO_LAYER_HOOK_FN=nrt_layer_hook");
+    argv_add(&av, "-I%s", a->board_dir);
+    if (!a->main_src) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/include", a->fw_dir);
+        argv_add(&av, "-I%s", dir);
+        snprintf(dir, sizeof dir, "%s/runtime", a->fw_dir);
+        argv_add(&av, "-I%s", dir);
+        snprintf(dir, sizeof dir, "%s/kernels", a->fw_dir);
+        argv_add(&av, "-I%s", dir);
+        if (a->sdk_include)
+            argv_add(&av, "-I%s", a->sdk_include);
+        if (a->gen_dir)
+            argv_add(&av, "-I%s", a->gen_dir);
+    }
+    if (a->reset_after)
+        argv_add(&av, "-DNRT_RESET_AFTER=%uu", a->reset_after);
+    if (a->max_payload)
+        argv_add(&av, "-DNRT_MAX_PAYLOAD=%uu", a->max_payload);
+    /* Sources. */
+    argv_add(&av, "%s/cm_startup.c", a->board_dir);
+    argv_add(&av, "%s/cm_syscalls.c", a->board_dir);
+    argv_add(&av, "%s/%s", a->board_dir, p->board->board_src);
+    if (a->main_src) {
+        argv_add(&av, "%s", a->main_src);
+    } else {
+        char dir[4096];
+        argv_add(&av, "%s/cm_platform.c", a->board_dir);
+        argv_add(&av, "%s/cm_main.c", a->board_dir);
+        snprintf(dir, sizeof dir, "%s/runtime", a->fw_dir);
+        if (!is_dir(dir) || argv_glob(&av, dir, "*.c") == 0) {
+            argv_free(&av);
+            return neurio_fail(err, NEURIO_ERR_TOOLCHAIN,
+                               "no device runtime sources in %s; set "
+                               "NEURIO_FIRMWARE_DIR to neurio's firmware/ directory",
+                               dir);
+        }
+        snprintf(dir, sizeof dir, "%s/kernels", a->fw_dir);
+        argv_glob(&av, dir, "*.c");
+        argv_glob(&av, dir, "*/*.c");
+        if (a->gen_dir && argv_glob(&av, a->gen_dir, "*.c") == 0) {
+            argv_free(&av);
+            return neurio_fail(err, NEURIO_ERR_INVALID,
+                               "no generated C sources in %s: run the codegen "
+                               "stage first",
+                               a->gen_dir);
+        }
+    }
+    argv_add(&av, "-nostartfiles");
+    argv_add(&av, "--specs=nano.specs");
+    argv_add(&av, "-L%s", a->out_dir);
+    argv_add(&av, "-T%s/cm_sections.ld", a->board_dir);
+    argv_add(&av, "-Wl,--gc-sections");
+    argv_add(&av, "-Wl,-Map=%s", map);
+    argv_add(&av, "-o");
+    argv_add(&av, "%s", elf);
+    argv_add(&av, "-lm");
+    if (av.oom) {
+        argv_free(&av);
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory building the "
+                                                  "compiler command line");
+    }
+    /* Keep the exact command in the log for reproduction. */
+    FILE *lf = fopen(log_path, "w");
+    if (lf) {
+        fputs("$", lf);
+        for (size_t i = 0; i < av.n; i++)
+            fprintf(lf, " '%s'", av.v[i]);
+        fputs("\n", lf);
+        fclose(lf);
+    }
+    int code = 0;
+    rc = cm_proc_run(av.v, log_path, a->timeout_ms > 0 ? a->timeout_ms : 600000,
+                     &code, err);
+    argv_free(&av);
+    if (rc)
+        return rc;
+    if (code != 0) {
+        unsigned long long over = 0;
+        if (find_overflow(log_path, "RAM", &over))
+            return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
+                               "firmware does not fit %s: RAM needs %llu bytes, "
+                               "board has %u (data+bss+arena+%u stack); use a "
+                               "smaller model or raise device.ram_bytes",
+                               p->board->name, (unsigned long long)p->ram_bytes + over,
+                               p->ram_bytes, p->stack_bytes);
+        if (find_overflow(log_path, "FLASH", &over))
+            return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
+                               "firmware does not fit %s: flash needs %llu bytes, "
+                               "board has %u; use a smaller model or raise "
+                               "device.flash_bytes",
+                               p->board->name, (unsigned long long)p->flash_bytes + over,
+                               p->flash_bytes);
+        char tail[400];
+        cm_log_tail(log_path, tail, sizeof tail);
+        return neurio_fail(err, NEURIO_ERR_TOOLCHAIN,
+                           "firmware build failed (exit %d): %s (full log: %s)",
+                           code, tail, log_path);
+    }
+    rc = cm_fw_elf_sizes(elf, sizes, err);
+    if (rc)
+        return rc;
+    if (elf_out && cap)
+        snprintf(elf_out, cap, "%s", elf);
+    return NEURIO_OK;
+}
+
+int cm_fw_elf_sizes(const char *path, cm_fw_sizes *sizes, neurio_errbuf *err)
+{
+    memset(sizes, 0, sizeof *sizes);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return neurio_fail(err, NEURIO_ERR_IO, "cannot open %s: %s", path,
+                           strerror(errno));
+    unsigned char *buf = NULL;
+    int rc = NEURIO_OK;
+    if (fseek(f, 0, SEEK_END) != 0) {
+        rc = neurio_fail(err, NEURIO_ERR_IO, "cannot seek %s", path);
+        goto fail;
+    }
+    long len = ftell(f);
+    if (len < (long)sizeof(Elf32_Ehdr)) {
+        rc = neurio_fail(err, NEURIO_ERR_FORMAT,
+                         "%s: %ld bytes, too short for an ELF header", path, len);
+        goto fail;
+    }
+    buf = malloc((size_t)len);
+    if (!buf) {
+        rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory reading %s", path);
+        goto fail;
+    }
+    rewind(f);
+    if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
+        rc = neurio_fail(err, NEURIO_ERR_IO, "short read on %s", path);
+        goto fail;
+    }
+    Elf32_Ehdr eh;
+    memcpy(&eh, buf, sizeof eh);
+    if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS32 ||
+        eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_ARM) {
+        rc = neurio_fail(err, NEURIO_ERR_FORMAT,
+                         "%s: not a little-endian 32-bit ARM ELF file (byte 0)", path);
+        goto fail;
+    }
+    if (eh.e_shentsize != sizeof(Elf32_Shdr) || eh.e_shoff == 0 ||
+        (uint64_t)eh.e_shoff + (uint64_t)eh.e_shnum * sizeof(Elf32_Shdr) > (uint64_t)len ||
+        eh.e_shstrndx >= eh.e_shnum) {
+        rc = neurio_fail(err, NEURIO_ERR_FORMAT,
+                         "%s: section header table at byte %u (%u entries) is "
+                         "outside the %ld-byte file",
+                         path, eh.e_shoff, eh.e_shnum, len);
+        goto fail;
+    }
+    Elf32_Shdr strsh;
+    memcpy(&strsh, buf + eh.e_shoff + (size_t)eh.e_shstrndx * sizeof strsh, sizeof strsh);
+    if ((uint64_t)strsh.sh_offset + strsh.sh_size > (uint64_t)len) {
+        rc = neurio_fail(err, NEURIO_ERR_FORMAT,
+                         "%s: section name table at byte %u runs past the end",
+                         path, strsh.sh_offset);
+        goto fail;
+    }
+    for (unsigned i = 0; i < eh.e_shnum; i++) {
+        Elf32_Shdr sh;
+        memcpy(&sh, buf + eh.e_shoff + (size_t)i * sizeof sh, sizeof sh);
+        if (!(sh.sh_flags & SHF_ALLOC) || sh.sh_size == 0)
+            continue;
+        if (sh.sh_name >= strsh.sh_size) {
+            rc = neurio_fail(err, NEURIO_ERR_FORMAT,
+                             "%s: section %u name offset %u outside the name table",
+                             path, i, sh.sh_name);
+            goto fail;
+        }
+        const char *name = (const char *)buf + strsh.sh_offset + sh.sh_name;
+        size_t maxn = strsh.sh_size - sh.sh_name;
+        if (!memchr(name, '\0', maxn)) {
+            rc = neurio_fail(err, NEURIO_ERR_FORMAT,
+                             "%s: section %u name is not terminated", path, i);
+            goto fail;
+        }
+        if (strcmp(name, ".text") == 0)
+            sizes->text += sh.sh_size;
+        else if (strcmp(name, ".data") == 0)
+            sizes->data += sh.sh_size;
+        else if (strcmp(name, ".bss") == 0)
+            sizes->bss += sh.sh_size;
+        else if (strcmp(name, ".stack") == 0)
+            sizes->stack += sh.sh_size;
+        else if (sh.sh_type != SHT_NOBITS && (sh.sh_flags & SHF_ALLOC))
+            sizes->rodata += sh.sh_size; /* .rodata, .ARM.exidx, init arrays */
+        else
+            sizes->bss += sh.sh_size;
+    }
+    sizes->flash = sizes->text + sizes->rodata + sizes->data;
+    sizes->ram = sizes->data + sizes->bss + sizes->stack;
+fail:
+    free(buf);
+    fclose(f);
+    return rc;
+}

@@ -1,0 +1,58 @@
+/* plugins/cortex-m/src/cm_firmware.h — build the device firmware with
+ * arm-none-eabi-gcc and measure it.  Internal to the cortex-m plugin.
+ *
+ * The image = board support (plugins/cortex-m/firmware: startup, linker
+ * script, board file, platform adapter) + the portable runtime
+ * (firmware/runtime) + kernels (firmware/kernels) + the generated model
+ * (gen_dir/ *.c).  memory.ld is written from the profile so an image that
+ * does not fit fails at link time and is reported as "needs N bytes, board
+ * has M". */
+#ifndef CM_FIRMWARE_H
+#define CM_FIRMWARE_H
+
+#include <stdint.h>
+
+#include "cm_profile.h"
+#include "neurio/status.h"
+
+typedef struct cm_fw_args {
+    const cm_profile *profile;
+    const char *board_dir;   /* plugins/cortex-m/firmware (board support)    */
+    const char *fw_dir;      /* neurio_firmware_dir(): runtime/ kernels/ ... */
+    const char *sdk_include; /* dir holding neurio/link.h                    */
+    const char *gen_dir;     /* generated model sources (NULL: none)         */
+    const char *out_dir;     /* where memory.ld, fw.elf, build.log go        */
+    const char *toolchain_prefix; /* "arm-none-eabi-"                        */
+    const char *opt_level;   /* "2", "s", ...                                */
+    const char *main_src;    /* NULL = runtime's main; else this file (the
+                                smoke image) and no runtime/kernels/model   */
+    uint32_t reset_after;    /* fault-test build: the runtime reboots after
+                                N inferences since boot (NRT_RESET_AFTER)  */
+    uint32_t max_payload;    /* NRT_MAX_PAYLOAD, 0 = runtime default        */
+    const char *build_id;    /* string compiled into the image               */
+    int timeout_ms;          /* for the compiler                            */
+} cm_fw_args;
+
+/* Section sizes of the linked image (bytes). */
+typedef struct cm_fw_sizes {
+    uint64_t text, rodata, data, bss, stack;
+    uint64_t flash;   /* text + rodata + data (load image)                 */
+    uint64_t ram;     /* data + bss + stack                                */
+} cm_fw_sizes;
+
+/* Build out_dir/fw.elf.  On success fills *sizes and, when elf_out is not
+ * NULL, copies the image path into it (cap bytes).  Errors:
+ * NEURIO_ERR_TOOLCHAIN with the compiler's last lines and the log path,
+ * NEURIO_ERR_UNSUPPORTED "does not fit: RAM needs N bytes, board has M". */
+int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
+                size_t cap, neurio_errbuf *err);
+
+/* Section sizes of an ARM ELF32 image.  NEURIO_ERR_FORMAT on a malformed
+ * file (naming the byte offset). */
+int cm_fw_elf_sizes(const char *path, cm_fw_sizes *sizes, neurio_errbuf *err);
+
+/* Write out_dir/memory.ld for the profile. */
+int cm_fw_write_memory_ld(const cm_profile *p, const char *out_dir,
+                          neurio_errbuf *err);
+
+#endif

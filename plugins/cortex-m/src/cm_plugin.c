@@ -1,0 +1,589 @@
+/* plugins/cortex-m/src/cm_plugin.c — the `cortex-m` device plugin:
+ * emulated MPS2 boards under QEMU and real boards (NUCLEO-L4R5ZI) through
+ * their flasher and serial port.
+ *
+ *   prepare  : neurio_optimize + neurio_quantize; refuses float tensors
+ *              when the build has no FPU (device.fpu = false)
+ *   codegen  : neurio_codegen (C99 model + static arena)
+ *   flash    : arm-none-eabi-gcc build (cm_firmware.c) with the profile's
+ *              memory sizes, then QEMU (cm_qemu.c) or the flasher
+ *              (cm_flasher.c); opens the link and checks the device's hello
+ *              (model SHA-256, tensor sizes)
+ *   transfer/infer : neurio_link_* (link team's host helpers); batches
+ *              larger than the device's max_batch are split, never dropped
+ *   close    : link closed, QEMU stopped and reaped
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cm_firmware.h"
+#include "cm_flasher.h"
+#include "cm_proc.h"
+#include "cm_profile.h"
+#include "cm_qemu.h"
+#include "neurio/codegen.h"
+#include "neurio/link_host.h"
+#include "neurio/model.h"
+#include "neurio/optimize.h"
+#include "neurio/paths.h"
+#include "neurio/plugin.h"
+#include "neurio/quantize.h"
+#include "neurio/transport.h"
+
+#ifndef CM_SOURCE_BOARD_DIR
+#define CM_SOURCE_BOARD_DIR ""
+#endif
+
+typedef struct cm_plugin {
+    neurio_ctx *ctx;
+    const neurio_host *host;
+    cm_profile profile;
+    cm_qemu qemu;
+    neurio_link *link;
+    char model_sha[65];
+    char board_dir[4096];
+    char toolchain[128];
+    char build_id[128];
+    /* Pending batch when it exceeds the device's max_batch (split in infer). */
+    int pending_split;
+} cm_plugin;
+
+static const neurio_option cm_options[] = {
+    {"board", NEURIO_OPT_STRING, "\"mps2-an386\"", "mps2-an386|mps2-an500|nucleo-l4r5zi",
+     "board: QEMU mps2-an386 (Cortex-M4F), mps2-an500 (Cortex-M7), or a real NUCLEO-L4R5ZI"},
+    {"core", NEURIO_OPT_STRING, "\"auto\"", "auto|cortex-m4|cortex-m7",
+     "CPU core (-mcpu); auto = the board's"},
+    {"fpu", NEURIO_OPT_BOOL, "true", NULL,
+     "build hard-float for the board's FPU; false = soft float (float models then need model.quantize = int8)"},
+    {"clock_hz", NEURIO_OPT_INT, "0", NULL,
+     "core clock for latency/energy estimates; 0 = the board's (MPS2 25 MHz, NUCLEO 120 MHz)"},
+    {"flash_bytes", NEURIO_OPT_INT, "0", NULL,
+     "flash the image may use (linker region); 0 = the whole board"},
+    {"ram_bytes", NEURIO_OPT_INT, "0", NULL,
+     "RAM the image may use: data+bss+arena+stack, the rest holds batches; 0 = the whole board"},
+    {"stack_bytes", NEURIO_OPT_INT, "16384", NULL, "main stack size"},
+    {"active_ua_per_mhz", NEURIO_OPT_FLOAT, "0", NULL,
+     "run-mode supply current per MHz (datasheet) for energy estimates; 0 = the board's"},
+    {"supply_v", NEURIO_OPT_FLOAT, "0", NULL, "supply voltage for energy estimates; 0 = the board's"},
+    {"link", NEURIO_OPT_STRING, "\"auto\"", NULL,
+     "device link: auto (QEMU's UART socket; serial:/dev/ttyACM0@115200 on a real board) or a transport spec"},
+    {"flasher", NEURIO_OPT_STRING, "\"auto\"", "auto|st-flash|openocd|none",
+     "real boards: tool that writes the image (auto = st-flash)"},
+    {"openocd_config", NEURIO_OPT_STRING, "\"board/st_nucleo_l4.cfg\"", NULL,
+     "openocd -f script for device.flasher = openocd"},
+    {"qemu", NEURIO_OPT_STRING, "\"qemu-system-arm\"", NULL, "QEMU executable"},
+    {"toolchain_prefix", NEURIO_OPT_STRING, "\"arm-none-eabi-\"", NULL,
+     "cross compiler prefix (gcc, objcopy)"},
+    {"opt_level", NEURIO_OPT_STRING, "\"2\"", "0|1|2|3|s", "firmware optimisation level (-O)"},
+    {"board_dir", NEURIO_OPT_STRING, "\"\"", NULL,
+     "board-support sources (absolute); empty = the ones shipped with neurio"},
+    {"boot_timeout_ms", NEURIO_OPT_INT, "10000", NULL, "wait for the device's first hello"},
+    {"timeout_ms", NEURIO_OPT_INT, "2000", NULL, "wait for an answer to a link request"},
+    {"run_timeout_ms", NEURIO_OPT_INT, "120000", NULL, "wait for one inference"},
+    {"build_timeout_ms", NEURIO_OPT_INT, "600000", NULL, "firmware build time limit"},
+    {"max_payload", NEURIO_OPT_INT, "0", NULL,
+     "largest link frame payload the firmware accepts (NRT_MAX_PAYLOAD); 0 = runtime default"},
+    {"reset_after", NEURIO_OPT_INT, "0", NULL,
+     "fault testing: the firmware reboots after this many inferences since boot (0 = never)"},
+    {"fault_rate", NEURIO_OPT_FLOAT, "0", NULL,
+     "fault testing: per-byte probability of corrupting, dropping and duplicating link bytes"},
+    {"fault_seed", NEURIO_OPT_INT, "1", NULL, "fault testing: PRNG seed for fault_rate"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+#define CM_LOG(s, lvl, ...) (s)->host->log((s)->ctx, (lvl), __VA_ARGS__)
+
+static int cm_fail(cm_plugin *s, int rc, const neurio_errbuf *e)
+{
+    s->host->set_error(s->ctx, "%s", e->msg[0] ? e->msg : neurio_status_str(rc));
+    return rc;
+}
+
+static int file_exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+/* Board-support directory: option, then the source tree this plugin was
+ * built from, then the data dir (build tree or install). */
+static int find_board_dir(cm_plugin *s, neurio_errbuf *e)
+{
+    const char *opt = s->host->opt_string(s->ctx, "board_dir");
+    char cand[4][4096];
+    int n = 0;
+    if (opt && *opt)
+        cm_fmt(cand[n++], sizeof cand[0], "%s", opt);
+    else {
+        const char *env = getenv("NEURIO_CORTEXM_BOARD_DIR");
+        if (env && *env)
+            cm_fmt(cand[n++], sizeof cand[0], "%s", env);
+        cm_fmt(cand[n++], sizeof cand[0], "%s/plugins/cortex-m/firmware", neurio_data_dir());
+        cm_fmt(cand[n++], sizeof cand[0], "%s/cortex-m/firmware", neurio_data_dir());
+        if (CM_SOURCE_BOARD_DIR[0])
+            cm_fmt(cand[n++], sizeof cand[0], "%s", CM_SOURCE_BOARD_DIR);
+    }
+    for (int i = 0; i < n; i++) {
+        char probe[4200];
+        cm_fmt(probe, sizeof probe, "%s/cm_sections.ld", cand[i]);
+        if (file_exists(probe)) {
+            cm_fmt(s->board_dir, sizeof s->board_dir, "%s", cand[i]);
+            return NEURIO_OK;
+        }
+    }
+    return neurio_fail(e, NEURIO_ERR_CONFIG,
+                       "cortex-m board support not found (looked for cm_sections.ld "
+                       "in %s%s%s); set device.board_dir",
+                       cand[0], n > 1 ? " and " : "", n > 1 ? cand[1] : "");
+}
+
+static void sha_hex(const neurio_model *m, char out[65])
+{
+    uint8_t d[32];
+    out[0] = '\0';
+    if (neurio_model_sha256(m, d) != NEURIO_OK)
+        return;
+    for (int i = 0; i < 32; i++)
+        cm_fmt(out + 2 * i, 3, "%02x", d[i]);
+}
+
+static int cm_open(neurio_ctx *ctx, const neurio_host *host, void **self)
+{
+    cm_plugin *s = calloc(1, sizeof *s);
+    if (!s) {
+        host->set_error(ctx, "out of memory");
+        return NEURIO_ERR_NOMEM;
+    }
+    s->ctx = ctx;
+    s->host = host;
+    neurio_errbuf e = {{0}};
+    cm_profile_overrides o = {
+        .board = host->opt_string(ctx, "board"),
+        .core = host->opt_string(ctx, "core"),
+        .fpu = host->opt_bool(ctx, "fpu"),
+        .flash_bytes = host->opt_int(ctx, "flash_bytes"),
+        .ram_bytes = host->opt_int(ctx, "ram_bytes"),
+        .stack_bytes = host->opt_int(ctx, "stack_bytes"),
+        .clock_hz = (double)host->opt_int(ctx, "clock_hz"),
+        .active_ua_per_mhz = host->opt_float(ctx, "active_ua_per_mhz"),
+        .supply_v = host->opt_float(ctx, "supply_v"),
+    };
+    int rc = cm_profile_make(&o, &s->profile, &e);
+    if (!rc)
+        rc = find_board_dir(s, &e);
+    if (rc) {
+        cm_fail(s, rc, &e);
+        free(s);
+        return rc;
+    }
+    *self = s;
+    return NEURIO_OK;
+}
+
+/* First float32 tensor an op reads or writes, for the no-FPU refusal. */
+static int find_float_op(const neurio_model *m, int32_t *op_index, int32_t *tensor)
+{
+    for (int32_t i = 0; i < m->n_ops; i++) {
+        const neurio_op *op = &m->ops[i];
+        for (int32_t k = 0; k < op->n_inputs + op->n_outputs; k++) {
+            int32_t t = k < op->n_inputs ? op->inputs[k] : op->outputs[k - op->n_inputs];
+            if (t >= 0 && t < m->n_tensors && m->tensors[t].dtype == NEURIO_DT_FLOAT32) {
+                *op_index = i;
+                *tensor = t;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int cm_prepare(void *self, neurio_model *model, const neurio_prepare_args *args)
+{
+    cm_plugin *s = self;
+    neurio_errbuf e = {{0}};
+    int rc = neurio_optimize(model, &e);
+    if (rc)
+        return cm_fail(s, rc, &e);
+    rc = neurio_quantize(model, args, &e);
+    if (rc)
+        return cm_fail(s, rc, &e);
+    int32_t op, t;
+    if (!s->profile.fpu && find_float_op(model, &op, &t)) {
+        s->host->set_error(
+            s->ctx,
+            "model '%s' computes in float32 (op %d %s, tensor %d '%s') but this %s "
+            "build has no FPU (device.fpu = false): set model.quantize = \"int8\" "
+            "with model.calibration, or device.fpu = true",
+            model->name, op, neurio_op_name(model->ops[op].kind), t,
+            model->tensors[t].name, s->profile.cpu);
+        return NEURIO_ERR_UNSUPPORTED;
+    }
+    return NEURIO_OK;
+}
+
+static int cm_codegen(void *self, const neurio_model *model, const char *out_dir)
+{
+    cm_plugin *s = self;
+    neurio_errbuf e = {{0}};
+    neurio_codegen_result res;
+    int rc = neurio_codegen(model, out_dir, NULL, &res, &e);
+    if (rc)
+        return cm_fail(s, rc, &e);
+    CM_LOG(s, NEURIO_LOG_INFO, "generated %s: %u layers, arena %llu bytes, weights %llu bytes",
+           res.name, res.n_layers, (unsigned long long)res.arena_bytes,
+           (unsigned long long)res.weights_bytes);
+    return NEURIO_OK;
+}
+
+static void link_log(void *user, int level, const char *msg)
+{
+    cm_plugin *s = user;
+    CM_LOG(s, (neurio_log_level)level, "link: %s", msg);
+}
+
+static int link_cancelled(void *user)
+{
+    cm_plugin *s = user;
+    return s->host->cancelled(s->ctx);
+}
+
+/* "arm-none-eabi-gcc 12.2.1" from -dumpversion. */
+static void toolchain_version(cm_plugin *s, const char *prefix, const char *work)
+{
+    char gcc[256], log[4096];
+    cm_fmt(gcc, sizeof gcc, "%sgcc", prefix);
+    cm_fmt(log, sizeof log, "%s/gcc-version.txt", work);
+    unlink(log);
+    char *argv[] = {gcc, "-dumpversion", NULL};
+    int code = 1;
+    neurio_errbuf e;
+    cm_fmt(s->toolchain, sizeof s->toolchain, "%s", gcc);
+    if (cm_proc_run(argv, log, 10000, &code, &e) == NEURIO_OK && code == 0) {
+        FILE *f = fopen(log, "r");
+        char ver[64] = "";
+        if (f) {
+            if (fgets(ver, sizeof ver, f))
+                ver[strcspn(ver, "\r\n")] = '\0';
+            fclose(f);
+        }
+        cm_fmt(s->toolchain, sizeof s->toolchain, "%s %s", gcc, ver);
+    }
+}
+
+static int open_link(cm_plugin *s, neurio_transport *t, neurio_errbuf *e)
+{
+    double rate = s->host->opt_float(s->ctx, "fault_rate");
+    int rc;
+    if (rate > 0) {
+        if (rate >= 0.5) {
+            neurio_transport_close(t);
+            return neurio_fail(e, NEURIO_ERR_CONFIG,
+                               "device.fault_rate = %g must be below 0.5", rate);
+        }
+        neurio_fault_config fc = {
+            .seed = (uint64_t)s->host->opt_int(s->ctx, "fault_seed"),
+            .corrupt_rate = rate,
+            .drop_rate = rate,
+            .dup_rate = rate,
+            .garbage_rate = rate,
+            .on_read = 1,
+            .on_write = 1,
+        };
+        neurio_transport *w = NULL;
+        rc = neurio_transport_fault_wrap(t, &fc, &w, e);
+        if (rc)
+            return rc; /* the wrapper owns (and closed) t */
+        t = w;
+        CM_LOG(s, NEURIO_LOG_WARN, "fault injection on the link: rate %g per byte, seed %lld",
+               rate, (long long)fc.seed);
+    }
+    neurio_link_options lo;
+    neurio_link_options_default(&lo);
+    lo.boot_timeout_ms = (int)s->host->opt_int(s->ctx, "boot_timeout_ms");
+    lo.timeout_ms = (int)s->host->opt_int(s->ctx, "timeout_ms");
+    lo.run_timeout_ms = (int)s->host->opt_int(s->ctx, "run_timeout_ms");
+    lo.log = link_log;
+    lo.cancelled = link_cancelled;
+    lo.user = s;
+    return neurio_link_open(t, &lo, &s->link, e);
+}
+
+static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
+                    neurio_device_info *info)
+{
+    cm_plugin *s = self;
+    neurio_errbuf e = {{0}};
+    const cm_profile *p = &s->profile;
+    const char *work = s->host->work_dir(s->ctx);
+    const char *prefix = s->host->opt_string(s->ctx, "toolchain_prefix");
+    char out_dir[4096], elf[4096], sdk_inc[4096];
+    int rc;
+
+    sha_hex(model, s->model_sha);
+    cm_fmt(out_dir, sizeof out_dir, "%s/firmware", work);
+    if (mkdir(out_dir, 0755) != 0 && errno != EEXIST) {
+        e.msg[0] = '\0';
+        neurio_fail(&e, NEURIO_ERR_IO, "cannot create %s: %s", out_dir, strerror(errno));
+        return cm_fail(s, NEURIO_ERR_IO, &e);
+    }
+    cm_fmt(sdk_inc, sizeof sdk_inc, "%s/sdk/include", neurio_data_dir());
+    char probe[4200];
+    cm_fmt(probe, sizeof probe, "%s/neurio/link.h", sdk_inc);
+    if (!file_exists(probe))
+        cm_fmt(sdk_inc, sizeof sdk_inc, "%s/../../include", neurio_data_dir());
+    cm_fmt(s->build_id, sizeof s->build_id, "neurio-cm %s %.12s", p->board->name,
+             s->model_sha);
+    toolchain_version(s, prefix, work);
+
+    cm_fw_args fa = {
+        .profile = p,
+        .board_dir = s->board_dir,
+        .fw_dir = neurio_firmware_dir(),
+        .sdk_include = sdk_inc,
+        .gen_dir = gen_dir,
+        .out_dir = out_dir,
+        .toolchain_prefix = prefix,
+        .opt_level = s->host->opt_string(s->ctx, "opt_level"),
+        .reset_after = (uint32_t)s->host->opt_int(s->ctx, "reset_after"),
+        .max_payload = (uint32_t)s->host->opt_int(s->ctx, "max_payload"),
+        .build_id = s->build_id,
+        .timeout_ms = (int)s->host->opt_int(s->ctx, "build_timeout_ms"),
+    };
+    cm_fw_sizes sz;
+    s->host->progress(s->ctx, "building firmware", 0, 0);
+    rc = cm_fw_build(&fa, &sz, elf, sizeof elf, &e);
+    if (rc)
+        return cm_fail(s, rc, &e);
+    CM_LOG(s, NEURIO_LOG_INFO,
+           "firmware %s: text %llu, rodata %llu, data %llu, bss %llu, stack %llu bytes",
+           elf, (unsigned long long)sz.text, (unsigned long long)sz.rodata,
+           (unsigned long long)sz.data, (unsigned long long)sz.bss,
+           (unsigned long long)sz.stack);
+
+    const char *link_spec = s->host->opt_string(s->ctx, "link");
+    neurio_transport *t = NULL;
+    if (p->board->qemu_machine) {
+        if (link_spec && strcmp(link_spec, "auto") != 0) {
+            neurio_fail(&e, NEURIO_ERR_CONFIG,
+                        "device.link = \"%s\": the emulated %s always links over "
+                        "QEMU's UART socket; remove device.link",
+                        link_spec, p->board->name);
+            return cm_fail(s, NEURIO_ERR_CONFIG, &e);
+        }
+        cm_qemu_args qa = {
+            .qemu = s->host->opt_string(s->ctx, "qemu"),
+            .machine = p->board->qemu_machine,
+            .elf = elf,
+            .work_dir = out_dir,
+            .connect_timeout_ms = (int)s->host->opt_int(s->ctx, "boot_timeout_ms"),
+        };
+        s->host->progress(s->ctx, "starting QEMU", 0, 0);
+        rc = cm_qemu_start(&s->qemu, &qa, &t, &e);
+        if (rc)
+            return cm_fail(s, rc, &e);
+    } else {
+        const char *flasher = s->host->opt_string(s->ctx, "flasher");
+        char bin[4096], log[4096];
+        cm_fmt(bin, sizeof bin, "%s/fw.bin", out_dir);
+        cm_fmt(log, sizeof log, "%s/flash.log", out_dir);
+        cm_flash_args fl = {
+            .flasher = strcmp(flasher, "auto") == 0 ? "st-flash" : flasher,
+            .elf = elf,
+            .bin = bin,
+            .flash_origin = p->board->flash_origin,
+            .openocd_config = s->host->opt_string(s->ctx, "openocd_config"),
+            .toolchain_prefix = prefix,
+            .log_path = log,
+            .timeout_ms = 120000,
+        };
+        s->host->progress(s->ctx, "flashing", 0, 0);
+        rc = cm_flash_image(&fl, &e);
+        if (rc)
+            return cm_fail(s, rc, &e);
+        const char *spec = strcmp(link_spec, "auto") == 0 ? "serial:/dev/ttyACM0@115200"
+                                                           : link_spec;
+        rc = neurio_transport_open(spec, (int)s->host->opt_int(s->ctx, "boot_timeout_ms"),
+                                   &t, &e);
+        if (rc)
+            return cm_fail(s, rc, &e);
+    }
+    rc = open_link(s, t, &e);
+    if (rc)
+        goto fail;
+    rc = neurio_link_check_model(s->link, s->model_sha, &e);
+    if (rc)
+        goto fail;
+    size_t in_b[NEURIO_LINK_MAX_TENSORS], out_b[NEURIO_LINK_MAX_TENSORS];
+    if (model->n_inputs > (int32_t)NEURIO_LINK_MAX_TENSORS ||
+        model->n_outputs > (int32_t)NEURIO_LINK_MAX_TENSORS) {
+        rc = neurio_fail(&e, NEURIO_ERR_UNSUPPORTED, "model has more than %u inputs or outputs",
+                         NEURIO_LINK_MAX_TENSORS);
+        goto fail;
+    }
+    for (int32_t i = 0; i < model->n_inputs; i++)
+        in_b[i] = neurio_tensor_bytes(&model->tensors[model->inputs[i]]);
+    for (int32_t i = 0; i < model->n_outputs; i++)
+        out_b[i] = neurio_tensor_bytes(&model->tensors[model->outputs[i]]);
+    rc = neurio_link_check_tensors(s->link, (uint32_t)model->n_inputs, in_b,
+                                   (uint32_t)model->n_outputs, out_b, &e);
+    if (rc)
+        goto fail;
+    const neurio_link_hello *h = neurio_link_info(s->link);
+    if (h->max_batch == 0) {
+        rc = neurio_fail(&e, NEURIO_ERR_UNSUPPORTED,
+                         "no RAM left for even one sample on %s: the batch buffer "
+                         "has %u bytes (RAM %u, image uses %llu); raise "
+                         "device.ram_bytes or lower device.stack_bytes",
+                         p->board->name, h->batch_bytes, p->ram_bytes,
+                         (unsigned long long)sz.ram);
+        goto fail;
+    }
+
+    neurio_link_device_info(s->link, info);
+    info->board = p->board->name;
+    info->cpu = p->cpu;
+    info->toolchain = s->toolchain;
+    info->cycle_source = p->board->cycle_source;
+    info->cycle_unit = p->board->cycle_unit;
+    info->clock_hz = p->clock_hz;
+    info->flash_text = sz.text;
+    info->flash_rodata = sz.rodata;
+    info->flash_data = sz.data;
+    info->ram_bytes = sz.ram;
+    info->active_current_a = cm_profile_active_current_a(p);
+    info->supply_voltage_v = p->supply_v;
+    CM_LOG(s, NEURIO_LOG_INFO, "%s ready: %s, max batch %u, %u-byte frames, %s",
+           p->board->name, h->build_id, h->max_batch, h->max_payload, h->cycle_method);
+    return NEURIO_OK;
+fail:
+    neurio_link_close(s->link);
+    s->link = NULL;
+    cm_qemu_stop(&s->qemu);
+    return cm_fail(s, rc, &e);
+}
+
+static int cm_transfer(void *self, const neurio_batch *batch)
+{
+    cm_plugin *s = self;
+    neurio_errbuf e = {{0}};
+    if (!s->link) {
+        s->host->set_error(s->ctx, "transfer before a successful flash");
+        return NEURIO_ERR_INVALID;
+    }
+    const neurio_link_hello *h = neurio_link_info(s->link);
+    s->pending_split = batch->count > h->max_batch;
+    if (s->pending_split)
+        return NEURIO_OK; /* sent piecewise by infer */
+    int rc = neurio_link_transfer(s->link, batch, &e);
+    return rc ? cm_fail(s, rc, &e) : NEURIO_OK;
+}
+
+/* Run a batch larger than the device holds as consecutive sub-batches. */
+static int infer_split(cm_plugin *s, neurio_batch *batch, neurio_errbuf *e)
+{
+    const neurio_link_hello *h = neurio_link_info(s->link);
+    const void *in_ptr[NEURIO_LINK_MAX_TENSORS];
+    void *out_ptr[NEURIO_LINK_MAX_TENSORS];
+    batch->done = 0;
+    while (batch->done < batch->count) {
+        uint32_t n = batch->count - batch->done;
+        if (n > h->max_batch)
+            n = h->max_batch;
+        for (uint32_t i = 0; i < batch->n_inputs; i++)
+            in_ptr[i] = (const uint8_t *)batch->inputs[i] + (size_t)batch->done * h->in_bytes[i];
+        for (uint32_t i = 0; i < batch->n_outputs; i++)
+            out_ptr[i] = (uint8_t *)batch->outputs[i] + (size_t)batch->done * h->out_bytes[i];
+        neurio_batch sub = {
+            .first = batch->first + batch->done,
+            .count = n,
+            .n_inputs = batch->n_inputs,
+            .n_outputs = batch->n_outputs,
+            .inputs = in_ptr,
+            .outputs = out_ptr,
+            .measures = batch->measures + batch->done,
+            .layer_cycles = batch->layer_cycles
+                                ? batch->layer_cycles + (size_t)batch->done * batch->n_layers
+                                : NULL,
+            .n_layers = batch->n_layers,
+        };
+        int rc = neurio_link_run_batch(s->link, &sub, e);
+        batch->done += sub.done;
+        batch->layers_filled = sub.layers_filled;
+        if (rc)
+            return rc;
+    }
+    return NEURIO_OK;
+}
+
+static int cm_infer(void *self, neurio_batch *batch)
+{
+    cm_plugin *s = self;
+    neurio_errbuf e = {{0}};
+    if (!s->link) {
+        s->host->set_error(s->ctx, "infer before a successful flash");
+        return NEURIO_ERR_INVALID;
+    }
+    if (batch->n_inputs > NEURIO_LINK_MAX_TENSORS || batch->n_outputs > NEURIO_LINK_MAX_TENSORS) {
+        s->host->set_error(s->ctx, "batch has too many tensors");
+        return NEURIO_ERR_INVALID;
+    }
+    int rc = s->pending_split ? infer_split(s, batch, &e) : neurio_link_infer(s->link, batch, &e);
+    if (rc) {
+        char why[64];
+        if (s->qemu.child.pid && cm_qemu_exited(&s->qemu, why, sizeof why)) {
+            char tail[200];
+            cm_log_tail(s->qemu.log_path, tail, sizeof tail);
+            s->host->set_error(s->ctx, "%s (QEMU %s: %s)", e.msg, why, tail);
+            return rc;
+        }
+        return cm_fail(s, rc, &e);
+    }
+    return NEURIO_OK;
+}
+
+static void cm_close(void *self)
+{
+    cm_plugin *s = self;
+    if (!s)
+        return;
+    neurio_link_close(s->link);
+    s->link = NULL;
+    cm_qemu_stop(&s->qemu);
+    free(s);
+}
+
+static int cm_probe(neurio_ctx *ctx, const neurio_host *host, neurio_probe_fn fn, void *user)
+{
+    (void)ctx;
+    (void)host;
+    static const char *const names[] = {"mps2-an386", "mps2-an500"};
+    for (size_t i = 0; i < 2; i++) {
+        const cm_board *b = cm_board_find(names[i]);
+        neurio_probe_entry pe = {.kind = "emulator", .id = b->name, .detail = b->description};
+        fn(user, &pe);
+    }
+    return NEURIO_OK;
+}
+
+static const neurio_plugin cm_descriptor = {
+    NEURIO_PLUGIN_HEADER,
+    .name = "cortex-m",
+    .version = "0.1.0",
+    .summary = "Cortex-M boards: QEMU mps2-an386 (M4F) / mps2-an500 (M7), NUCLEO-L4R5ZI",
+    .options = cm_options,
+    .open = cm_open,
+    .prepare = cm_prepare,
+    .codegen = cm_codegen,
+    .flash = cm_flash,
+    .transfer = cm_transfer,
+    .infer = cm_infer,
+    .close = cm_close,
+    .probe = cm_probe,
+};
+
+NEURIO_PLUGIN_DEFINE(cm_descriptor)

@@ -1,0 +1,162 @@
+/* plugins/cortex-m/src/cm_profile.c — see cm_profile.h.
+ *
+ * Sources of the numbers:
+ *   - MPS2 AN386/AN500 memory map as emulated by QEMU 7.2 (measured on this
+ *     machine): 4 MiB code at 0x0, 4 MiB data at 0x20000000; FPGA system
+ *     clock 25 MHz.  QEMU counts instructions, not cycles.
+ *   - NUCLEO-L4R5ZI: STM32L4R5ZI datasheet/reference manual: 2 MiB flash at
+ *     0x08000000, 640 KiB SRAM (SRAM1+2+3 contiguous) at 0x20000000,
+ *     120 MHz in range-1 boost mode, run-mode current 110 uA/MHz (LDO),
+ *     VDD 3.3 V on the Nucleo board.
+ *   - The MPS2 boards are FPGA prototypes with no meaningful power figure:
+ *     their energy model borrows the microcontroller class they stand for
+ *     (M4F: the STM32L4R5 figure above; M7: an STM32F7-class estimate).
+ *     Rigs can override active_ua_per_mhz / supply_v.
+ */
+#include "cm_profile.h"
+
+#include <string.h>
+
+static const cm_board cm_boards[] = {
+    {
+        .name = "mps2-an386",
+        .description = "ARM MPS2 AN386, Cortex-M4F (QEMU)",
+        .cpu = "cortex-m4",
+        .fpu = "fpv4-sp-d16",
+        .qemu_machine = "mps2-an386",
+        .board_src = "mps2/board_mps2.c",
+        .flash_origin = 0x00000000u,
+        .flash_bytes = 4u << 20,
+        .ram_origin = 0x20000000u,
+        .ram_bytes = 4u << 20,
+        .clock_hz = 25e6,
+        .cycle_source = "icount (instructions, 40/tick)",
+        .cycle_unit = "instructions",
+        .active_ua_per_mhz = 110.0,
+        .supply_v = 3.3,
+        .energy_ref = "STM32L4R5 class (datasheet run mode, LDO), estimate",
+    },
+    {
+        .name = "mps2-an500",
+        .description = "ARM MPS2 AN500, Cortex-M7 (QEMU)",
+        .cpu = "cortex-m7",
+        .fpu = "fpv5-d16",
+        .qemu_machine = "mps2-an500",
+        .board_src = "mps2/board_mps2.c",
+        .flash_origin = 0x00000000u,
+        .flash_bytes = 4u << 20,
+        .ram_origin = 0x20000000u,
+        .ram_bytes = 4u << 20,
+        .clock_hz = 25e6,
+        .cycle_source = "icount (instructions, 40/tick)",
+        .cycle_unit = "instructions",
+        .active_ua_per_mhz = 470.0,
+        .supply_v = 3.3,
+        .energy_ref = "STM32F7 class, estimate",
+    },
+    {
+        .name = "nucleo-l4r5zi",
+        .description = "ST NUCLEO-L4R5ZI, STM32L4R5ZI Cortex-M4F @120 MHz",
+        .cpu = "cortex-m4",
+        .fpu = "fpv4-sp-d16",
+        .qemu_machine = NULL,
+        .board_src = "nucleo-l4r5zi/board_nucleo_l4r5zi.c",
+        .flash_origin = 0x08000000u,
+        .flash_bytes = 2u << 20,
+        .ram_origin = 0x20000000u,
+        .ram_bytes = 640u << 10,
+        .clock_hz = 120e6,
+        .cycle_source = "dwt",
+        .cycle_unit = "cycles",
+        .active_ua_per_mhz = 110.0,
+        .supply_v = 3.3,
+        .energy_ref = "STM32L4R5 datasheet, run mode range 1 (LDO)",
+    },
+};
+
+static const char *const cm_cores[] = {"cortex-m4", "cortex-m7", NULL};
+
+const cm_board *cm_board_find(const char *name)
+{
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < sizeof cm_boards / sizeof cm_boards[0]; i++)
+        if (strcmp(cm_boards[i].name, name) == 0)
+            return &cm_boards[i];
+    return NULL;
+}
+
+const char *cm_board_choices(void)
+{
+    return "mps2-an386|mps2-an500|nucleo-l4r5zi";
+}
+
+int cm_profile_make(const cm_profile_overrides *o, cm_profile *out,
+                    neurio_errbuf *err)
+{
+    memset(out, 0, sizeof *out);
+    const cm_board *b = cm_board_find(o->board);
+    if (!b)
+        return neurio_fail(err, NEURIO_ERR_CONFIG,
+                           "device.board = \"%s\" is not a known board; use one of %s",
+                           o->board ? o->board : "(null)", cm_board_choices());
+    out->board = b;
+    out->cpu = b->cpu;
+    if (o->core && *o->core && strcmp(o->core, "auto") != 0) {
+        int ok = 0;
+        for (int i = 0; cm_cores[i]; i++)
+            ok |= strcmp(cm_cores[i], o->core) == 0;
+        if (!ok)
+            return neurio_fail(err, NEURIO_ERR_CONFIG,
+                               "device.core = \"%s\" is not supported; use auto, "
+                               "cortex-m4 or cortex-m7",
+                               o->core);
+        if (strcmp(o->core, b->cpu) != 0)
+            return neurio_fail(err, NEURIO_ERR_CONFIG,
+                               "device.core = \"%s\" but board %s has a %s; remove "
+                               "device.core or pick a board with that core",
+                               o->core, b->name, b->cpu);
+    }
+    out->fpu = o->fpu ? b->fpu : NULL;
+
+    out->flash_bytes = b->flash_bytes;
+    if (o->flash_bytes) {
+        if (o->flash_bytes < 0 || o->flash_bytes > (int64_t)b->flash_bytes)
+            return neurio_fail(err, NEURIO_ERR_CONFIG,
+                               "device.flash_bytes = %lld is outside 1..%u, the "
+                               "flash of %s",
+                               (long long)o->flash_bytes, b->flash_bytes, b->name);
+        out->flash_bytes = (uint32_t)o->flash_bytes;
+    }
+    out->ram_bytes = b->ram_bytes;
+    if (o->ram_bytes) {
+        if (o->ram_bytes < 0 || o->ram_bytes > (int64_t)b->ram_bytes)
+            return neurio_fail(err, NEURIO_ERR_CONFIG,
+                               "device.ram_bytes = %lld is outside 1..%u, the RAM "
+                               "of %s",
+                               (long long)o->ram_bytes, b->ram_bytes, b->name);
+        out->ram_bytes = (uint32_t)o->ram_bytes;
+    }
+    out->stack_bytes = 16384u;
+    if (o->stack_bytes) {
+        if (o->stack_bytes < 1024 || o->stack_bytes > (int64_t)out->ram_bytes / 2)
+            return neurio_fail(err, NEURIO_ERR_CONFIG,
+                               "device.stack_bytes = %lld is outside 1024..%u "
+                               "(half the RAM)",
+                               (long long)o->stack_bytes, out->ram_bytes / 2);
+        out->stack_bytes = (uint32_t)(o->stack_bytes + 7) & ~7u;
+    }
+    out->clock_hz = o->clock_hz > 0 ? o->clock_hz : b->clock_hz;
+    if (o->clock_hz < 0)
+        return neurio_fail(err, NEURIO_ERR_CONFIG,
+                           "device.clock_hz = %g must be positive", o->clock_hz);
+    out->active_ua_per_mhz =
+        o->active_ua_per_mhz > 0 ? o->active_ua_per_mhz : b->active_ua_per_mhz;
+    out->supply_v = o->supply_v > 0 ? o->supply_v : b->supply_v;
+    return NEURIO_OK;
+}
+
+double cm_profile_active_current_a(const cm_profile *p)
+{
+    return p->active_ua_per_mhz * 1e-6 * (p->clock_hz / 1e6);
+}

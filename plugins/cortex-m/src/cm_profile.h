@@ -1,0 +1,62 @@
+/* plugins/cortex-m/src/cm_profile.h — Cortex-M device profiles: the boards
+ * the plugin knows (built-in table) and the profile of one run (board
+ * defaults overridden by the rig's device options).  Internal (cm_*). */
+#ifndef CM_PROFILE_H
+#define CM_PROFILE_H
+
+#include <stdint.h>
+
+#include "neurio/plugin.h"
+#include "neurio/status.h"
+
+/* One board the plugin supports.  All strings static. */
+typedef struct cm_board {
+    const char *name;         /* rig value: "mps2-an386"                     */
+    const char *description;
+    const char *cpu;          /* -mcpu value: "cortex-m4"                    */
+    const char *fpu;          /* -mfpu value for hard float, NULL = no FPU   */
+    const char *qemu_machine; /* qemu -M value, NULL for a real board        */
+    const char *board_src;    /* board file under the board-support dir      */
+    uint32_t flash_origin, flash_bytes; /* physical memory of the board      */
+    uint32_t ram_origin, ram_bytes;
+    double clock_hz;          /* core clock the board runs at                */
+    const char *cycle_source; /* what the count is: "icount (...)" or "dwt"  */
+    const char *cycle_unit;   /* "instructions" or "cycles"                  */
+    double active_ua_per_mhz; /* datasheet run-mode current per MHz          */
+    double supply_v;
+    const char *energy_ref;   /* where the two numbers come from             */
+} cm_board;
+
+/* Look a board up by name; NULL if unknown. */
+const cm_board *cm_board_find(const char *name);
+/* "mps2-an386|mps2-an500|nucleo-l4r5zi" (static) for option choices. */
+const char *cm_board_choices(void);
+
+/* The effective profile of a run: board + rig overrides, validated. */
+typedef struct cm_profile {
+    const cm_board *board;
+    const char *cpu;          /* -mcpu                                       */
+    const char *fpu;          /* -mfpu, NULL when built soft-float           */
+    uint32_t flash_bytes, ram_bytes, stack_bytes;
+    double clock_hz;
+    double active_ua_per_mhz, supply_v;
+} cm_profile;
+
+/* Values a caller read from the rig (0 / NULL = use the board's). */
+typedef struct cm_profile_overrides {
+    const char *board;
+    const char *core;   /* "auto" or a -mcpu name                            */
+    int fpu;            /* 1 = use the board's FPU, 0 = soft float            */
+    int64_t flash_bytes, ram_bytes, stack_bytes;
+    double clock_hz, active_ua_per_mhz, supply_v;
+} cm_profile_overrides;
+
+/* Build a profile; errors name the option and the allowed range, e.g.
+ * "device.ram_bytes = 8388608 exceeds mps2-an386's 4194304 bytes of RAM". */
+int cm_profile_make(const cm_profile_overrides *o, cm_profile *out,
+                    neurio_errbuf *err);
+
+/* Supply current while inferring, in amperes (0 when unknown). */
+double cm_profile_active_current_a(const cm_profile *p);
+
+#endif
