@@ -1,0 +1,275 @@
+/* tests/store/store_cases.c — the result store's contract, run against a
+ * real engine: schema creation and versioning, runs/rows/metrics round trip,
+ * atomic batches, lookups by prefix, refusal of a newer schema, and a run
+ * killed with SIGKILL after N results keeping N rows marked incomplete. */
+#include "store_cases.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "test_util.h"
+
+static const store_engine *E;
+
+static nr_store_run sample_run(const char *id, const char *started)
+{
+    return (nr_store_run){
+        .run_id = id, .started_at = started, .task = "classification",
+        .rig_path = "/rigs/kws.cfg", .plugin = "host", .plugin_version = "0.1.0",
+        .plugin_path = "/x/host.so", .model_sha256 = "ab12cd", .model_name = "kws",
+        .model_path = "/m/kws.tflite", .model_format = "tflite", .board = "x86_64 host",
+        .cpu = "x86_64", .firmware = "libmodel.so", .toolchain = "cc 12.2.0",
+        .cycle_source = "rdtsc", .cycle_unit = "cycles", .clock_hz = 3e9,
+        .neurio_version = "0.1.0", .git_revision = "deadbeef", .host = "ci",
+        .n_planned = 10, .batch_size = 4,
+    };
+}
+
+static nr_store_row row(uint64_t i)
+{
+    return (nr_store_row){ .index = i, .host_ns = 1000 + i, .cycles = 5000 + i,
+                           .stack_bytes = (uint32_t)(i ? 100 : 0), .has_label = 1,
+                           .label = (int64_t)(i % 3), .has_prediction = 1,
+                           .prediction = (int64_t)(i % 2), .score = i == 1 ? NAN : 0.25 * (double)i };
+}
+
+static void test_round_trip(void)
+{
+    const char *spec = E->fresh("roundtrip");
+    nr_store *s = NULL;
+    neurio_errbuf err = { { 0 } };
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), 0);
+    CU_ASSERT_EQUAL(nr_store_schema_version(s), NR_STORE_SCHEMA_VERSION);
+    CU_ASSERT_STRING_EQUAL(nr_store_kind(s), E->name);
+    nr_store_run r1 = sample_run("20261126-050000-host-aaaa", "2026-11-26T05:00:00Z");
+    nr_store_run r2 = sample_run("20261126-060000-host-bbbb", "2026-11-26T06:00:00Z");
+    CU_ASSERT_EQUAL_FATAL(nr_store_begin_run(s, &r1, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(nr_store_begin_run(s, &r2, &err), 0); /* same model+device */
+    nr_store_row rows[6];
+    for (int i = 0; i < 6; i++)
+        rows[i] = row((uint64_t)i);
+    CU_ASSERT_EQUAL(nr_store_add_rows(s, r1.run_id, rows, 4, &err), 0);
+    CU_ASSERT_EQUAL(nr_store_add_rows(s, r1.run_id, rows + 4, 2, &err), 0);
+    nr_metrics m = { 0 };
+    nr_metrics_add(&m, "accuracy", "top1_accuracy", 0.875, "ratio", "y.npy");
+    nr_metrics_add(&m, "latency", "host_latency_p50", 1.25, "ms", "host clock");
+    CU_ASSERT_EQUAL(nr_store_finish_run(s, r1.run_id, "ok", 0, NULL, "2026-11-26T05:00:09Z",
+                                        &m, "/runs/a/profile.json", NULL, &err), 0);
+    nr_metrics_free(&m);
+    nr_store_close(s);
+
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(spec, NR_STORE_READ, &s, &err), 0);
+    nr_store_run_info info;
+    CU_ASSERT_EQUAL_FATAL(nr_store_get_run(s, "20261126-05", &info, &err), 0); /* prefix */
+    CU_ASSERT_STRING_EQUAL(info.run_id, r1.run_id);
+    CU_ASSERT_STRING_EQUAL(info.status, "ok");
+    CU_ASSERT_EQUAL(info.n_done, 6);
+    CU_ASSERT_EQUAL(info.n_planned, 10);
+    CU_ASSERT_STRING_EQUAL(info.model_name, "kws");
+    CU_ASSERT_STRING_EQUAL(info.board, "x86_64 host");
+    CU_ASSERT_STRING_EQUAL(info.git_revision, "deadbeef");
+    CU_ASSERT_STRING_EQUAL(info.cycle_source, "rdtsc");
+    CU_ASSERT_STRING_EQUAL(info.finished_at, "2026-11-26T05:00:09Z");
+    CU_ASSERT_EQUAL(nr_store_get_run(s, "last", &info, &err), 0);
+    CU_ASSERT_STRING_EQUAL(info.run_id, r2.run_id);
+    CU_ASSERT_STRING_EQUAL(info.status, "running");
+    CU_ASSERT_EQUAL(info.complete, 0);
+    CU_ASSERT_EQUAL(nr_store_get_run(s, "2026", &info, &err), NEURIO_ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "several runs"));
+    CU_ASSERT_EQUAL(nr_store_get_run(s, "nope", &info, &err), NEURIO_ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "no run 'nope'"));
+
+    nr_metrics got = { 0 };
+    CU_ASSERT_EQUAL(nr_store_get_metrics(s, r1.run_id, &got, &err), 0);
+    CU_ASSERT_EQUAL(got.n, 2);
+    const nr_metric *t1 = nr_metrics_find(&got, "top1_accuracy");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t1);
+    CU_ASSERT_DOUBLE_EQUAL(t1->value, 0.875, 1e-12);
+    CU_ASSERT_STRING_EQUAL(t1->unit, "ratio");
+    CU_ASSERT_STRING_EQUAL(t1->source, "y.npy");
+    CU_ASSERT_STRING_EQUAL(t1->group, "accuracy");
+    nr_metrics_free(&got);
+
+    nr_store_row back[8];
+    size_t n = 0;
+    CU_ASSERT_EQUAL(nr_store_get_rows(s, r1.run_id, back, 8, &n, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 6);
+    CU_ASSERT_EQUAL(back[5].index, 5);
+    CU_ASSERT_EQUAL(back[5].cycles, 5005);
+    CU_ASSERT_EQUAL(back[0].stack_bytes, 0); /* NULL round trip */
+    CU_ASSERT(isnan(back[1].score));
+    CU_ASSERT_DOUBLE_EQUAL(back[4].score, 1.0, 1e-12);
+    CU_ASSERT_EQUAL(back[4].label, 1);
+
+    nr_store_close(s);
+}
+
+typedef struct list_acc {
+    int n;
+    char first[64];
+} list_acc;
+
+static int list_cb(void *user, const nr_store_run_info *r)
+{
+    list_acc *a = user;
+    if (a->n++ == 0)
+        snprintf(a->first, sizeof a->first, "%s", r->run_id);
+    return 0;
+}
+
+static void test_list_and_atomic_batch(void)
+{
+    const char *spec = E->fresh("atomic");
+    nr_store *s = NULL;
+    neurio_errbuf err = { { 0 } };
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), 0);
+    nr_store_run r1 = sample_run("run-1", "2026-11-26T05:00:00Z");
+    nr_store_run r2 = sample_run("run-2", "2026-11-26T07:00:00Z");
+    r2.model_sha256 = "ffff"; /* a second model */
+    CU_ASSERT_EQUAL_FATAL(nr_store_begin_run(s, &r1, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(nr_store_begin_run(s, &r2, &err), 0);
+    CU_ASSERT_NOT_EQUAL(nr_store_begin_run(s, &r1, &err), 0); /* duplicate id refused */
+    list_acc a = { 0 };
+    CU_ASSERT_EQUAL(nr_store_list_runs(s, 0, list_cb, &a, &err), 0);
+    CU_ASSERT_EQUAL(a.n, 2);
+    CU_ASSERT_STRING_EQUAL(a.first, "run-2"); /* newest first */
+    a = (list_acc){ 0 };
+    CU_ASSERT_EQUAL(nr_store_list_runs(s, 1, list_cb, &a, &err), 0);
+    CU_ASSERT_EQUAL(a.n, 1);
+
+    /* A batch whose third row repeats an index fails as a whole: no row of
+     * it is kept (never a half-written batch), earlier batches stay. */
+    nr_store_row ok[2] = { row(0), row(1) };
+    CU_ASSERT_EQUAL(nr_store_add_rows(s, "run-1", ok, 2, &err), 0);
+    nr_store_row bad[3] = { row(2), row(3), row(2) };
+    CU_ASSERT_EQUAL(nr_store_add_rows(s, "run-1", bad, 3, &err), NEURIO_ERR_IO);
+    CU_ASSERT(strlen(err.msg) > 0);
+    size_t n = 99;
+    CU_ASSERT_EQUAL(nr_store_get_rows(s, "run-1", NULL, 0, &n, &err), 0);
+    CU_ASSERT_EQUAL(n, 2);
+    /* The store is still usable after the rollback. */
+    nr_store_row next[1] = { row(2) };
+    CU_ASSERT_EQUAL(nr_store_add_rows(s, "run-1", next, 1, &err), 0);
+    nr_store_run_info info;
+    CU_ASSERT_EQUAL(nr_store_get_run(s, "run-1", &info, &err), 0);
+    CU_ASSERT_EQUAL(info.n_done, 3);
+    nr_store_close(s);
+}
+
+static void test_newer_schema_refused(void)
+{
+    const char *spec = E->fresh("newer");
+    nr_store *s = NULL;
+    neurio_errbuf err = { { 0 } };
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), 0);
+    nr_store_close(s);
+    /* Reopening an up-to-date store is a no-op migration. */
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), 0);
+    CU_ASSERT_EQUAL(nr_store_schema_version(s), NR_STORE_SCHEMA_VERSION);
+    nr_store_close(s);
+    CU_ASSERT_EQUAL_FATAL(E->raw_exec(spec, "UPDATE neurio_schema SET version = 99"), 0);
+    s = NULL;
+    CU_ASSERT_EQUAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), NEURIO_ERR_UNSUPPORTED);
+    CU_ASSERT_PTR_NULL(s);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "schema version 99"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "upgrade neurio"));
+    CU_ASSERT_EQUAL(nr_store_open(spec, NR_STORE_READ, &s, &err), NEURIO_ERR_UNSUPPORTED);
+}
+
+/* The child writes one row per "batch" and tells the parent; the parent
+ * SIGKILLs it after N rows, as a crash or kill -9 would. */
+static void test_killed_run_keeps_rows(void)
+{
+    const char *spec = E->fresh("killed");
+    enum { N = 5 };
+    int fds[2];
+    CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        nr_store *s = NULL;
+        neurio_errbuf err;
+        if (nr_store_open(spec, NR_STORE_WRITE, &s, &err))
+            _exit(3);
+        nr_store_run r = sample_run("killed-run", "2026-11-26T05:30:00Z");
+        r.n_planned = 100;
+        if (nr_store_begin_run(s, &r, &err))
+            _exit(4);
+        for (uint64_t i = 0; i < 100; i++) {
+            nr_store_row w = row(i);
+            if (nr_store_add_rows(s, "killed-run", &w, 1, &err))
+                _exit(5);
+            if (write(fds[1], "x", 1) != 1)
+                _exit(6);
+            if (i + 1 == N)
+                for (;;)
+                    pause(); /* a device that hangs: the user kills -9 */
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    char buf[N];
+    size_t got = 0;
+    while (got < N) {
+        ssize_t k = read(fds[0], buf + got, N - got);
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    close(fds[0]);
+    kill(pid, SIGKILL);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    CU_ASSERT_EQUAL_FATAL(got, N);
+    CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+
+    nr_store *s = NULL;
+    neurio_errbuf err = { { 0 } };
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(spec, NR_STORE_READ, &s, &err), 0);
+    nr_store_run_info info;
+    CU_ASSERT_EQUAL_FATAL(nr_store_get_run(s, "killed-run", &info, &err), 0);
+    CU_ASSERT_EQUAL(info.complete, 0);            /* the incomplete marker */
+    CU_ASSERT_STRING_EQUAL(info.status, "running");
+    CU_ASSERT_STRING_EQUAL(info.finished_at, "");
+    CU_ASSERT_EQUAL(info.n_done, N);
+    CU_ASSERT_EQUAL(info.n_planned, 100);
+    size_t n = 0;
+    nr_store_row back[N + 1];
+    CU_ASSERT_EQUAL(nr_store_get_rows(s, "killed-run", back, N + 1, &n, &err), 0);
+    CU_ASSERT_EQUAL(n, N);
+    CU_ASSERT_EQUAL(back[N - 1].index, N - 1);
+    nr_store_close(s);
+}
+
+static void test_bad_specs(void)
+{
+    nr_store *s = NULL;
+    neurio_errbuf err = { { 0 } };
+    CU_ASSERT_EQUAL(nr_store_open("mysql://x", NR_STORE_WRITE, &s, &err), NEURIO_ERR_CONFIG);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "unknown store 'mysql://x'"));
+    CU_ASSERT_EQUAL(nr_store_open("sqlite:", NR_STORE_WRITE, &s, &err), NEURIO_ERR_CONFIG);
+    CU_ASSERT_EQUAL(nr_store_open("", NR_STORE_WRITE, &s, &err), NEURIO_ERR_CONFIG);
+    CU_ASSERT_PTR_NULL(s);
+}
+
+int store_cases_register(const store_engine *engine)
+{
+    E = engine;
+    CU_pSuite s = CU_add_suite(engine->name, NULL, NULL);
+    if (!s)
+        return -1;
+    CU_add_test(s, "round trip (runs, rows, metrics, lookups)", test_round_trip);
+    CU_add_test(s, "listing and atomic batches", test_list_and_atomic_batch);
+    CU_add_test(s, "newer schema refused", test_newer_schema_refused);
+    CU_add_test(s, "SIGKILL after N results keeps N rows, incomplete", test_killed_run_keeps_rows);
+    CU_add_test(s, "bad specs", test_bad_specs);
+    return 0;
+}
