@@ -79,11 +79,11 @@ static int is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int cm_fw_write_memory_ld(const cm_profile *p, const char *out_dir,
-                          neurio_errbuf *err)
+int cm_fw_write_memory_ld(const cm_profile *p, const char *board_dir,
+                          const char *out_dir, neurio_errbuf *err)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/memory.ld", out_dir);
+    snprintf(path, sizeof path, "%s/fw.ld", out_dir);
     FILE *f = fopen(path, "w");
     if (!f)
         return neurio_fail(err, NEURIO_ERR_IO, "cannot write %s: %s", path,
@@ -95,9 +95,10 @@ int cm_fw_write_memory_ld(const cm_profile *p, const char *out_dir,
             "    FLASH (rx)  : ORIGIN = 0x%08x, LENGTH = %u\n"
             "    RAM   (rwx) : ORIGIN = 0x%08x, LENGTH = %u\n"
             "}\n"
-            "__cm_stack_size = %u;\n",
+            "__cm_stack_size = %u;\n"
+            "INCLUDE \"%s/cm_sections.ld\"\n",
             p->board->name, p->board->flash_origin, p->flash_bytes,
-            p->board->ram_origin, p->ram_bytes, p->stack_bytes);
+            p->board->ram_origin, p->ram_bytes, p->stack_bytes, board_dir);
     if (fclose(f) != 0)
         return neurio_fail(err, NEURIO_ERR_IO, "cannot write %s: %s", path,
                            strerror(errno));
@@ -131,7 +132,12 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
     const cm_profile *p = a->profile;
     cm_argv av = {0};
     char elf[4096], log_path[4096], map[4096];
-    int rc = cm_fw_write_memory_ld(p, a->out_dir, err);
+    if (strchr(a->board_dir, '"'))
+        return neurio_fail(err, NEURIO_ERR_CONFIG,
+                           "board-support directory %s contains a '\"', which a "
+                           "linker script cannot name; move it",
+                           a->board_dir);
+    int rc = cm_fw_write_memory_ld(p, a->board_dir, a->out_dir, err);
     if (rc)
         return rc;
     snprintf(elf, sizeof elf, "%s/fw.elf", a->out_dir);
@@ -211,8 +217,7 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
     }
     argv_add(&av, "-nostartfiles");
     argv_add(&av, "--specs=nano.specs");
-    argv_add(&av, "-L%s", a->out_dir);
-    argv_add(&av, "-T%s/cm_sections.ld", a->board_dir);
+    argv_add(&av, "-T%s/fw.ld", a->out_dir);
     argv_add(&av, "-Wl,--gc-sections");
     argv_add(&av, "-Wl,-Map=%s", map);
     argv_add(&av, "-o");

@@ -4,7 +4,7 @@
  * The image = board support (plugins/cortex-m/firmware: startup, linker
  * script, board file, platform adapter) + the portable runtime
  * (firmware/runtime) + kernels (firmware/kernels) + the generated model
- * (gen_dir/ *.c).  memory.ld is written from the profile so an image that
+ * (gen_dir/ *.c).  fw.ld (MEMORY block) is written from the profile so an image that
  * does not fit fails at link time and is reported as "needs N bytes, board
  * has M". */
 #ifndef CM_FIRMWARE_H
@@ -21,7 +21,7 @@ typedef struct cm_fw_args {
     const char *fw_dir;      /* neurio_firmware_dir(): runtime/ kernels/ ... */
     const char *sdk_include; /* dir holding neurio/link.h                    */
     const char *gen_dir;     /* generated model sources (NULL: none)         */
-    const char *out_dir;     /* where memory.ld, fw.elf, build.log go        */
+    const char *out_dir;     /* where fw.ld, fw.elf, build.log go        */
     const char *toolchain_prefix; /* "arm-none-eabi-"                        */
     const char *opt_level;   /* "2", "s", ...                                */
     const char *main_src;    /* NULL = runtime's main; else this file (the
@@ -51,8 +51,9 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
  * file (naming the byte offset). */
 int cm_fw_elf_sizes(const char *path, cm_fw_sizes *sizes, neurio_errbuf *err);
 
-/* Write out_dir/memory.ld for the profile. */
-int cm_fw_write_memory_ld(const cm_profile *p, const char *out_dir,
-                          neurio_errbuf *err);
+/* Write out_dir/fw.ld for the profile: MEMORY + stack size, then INCLUDE
+ * board_dir/cm_sections.ld. */
+int cm_fw_write_memory_ld(const cm_profile *p, const char *board_dir,
+                          const char *out_dir, neurio_errbuf *err);
 
 #endif
