@@ -1,0 +1,75 @@
+/* sdk/include/neurio/codegen.h — C99 code generator for a prepared model.
+ *
+ * neurio_codegen() writes two files into out_dir for a model named M (the
+ * model's name made a C identifier, or opts->name):
+ *   M.h  — the typed entry point int M_run(const in_t *in0, ..., out_t
+ *          *out0, ...), the generic M_run_generic(), size macros and the
+ *          extern description table `const neurio_model_desc M_desc`
+ *          (firmware/include/neurio_model_desc.h);
+ *   M.c  — weights and biases as aligned `static const` arrays, every
+ *          kernel's parameters (fixed-point multipliers, shifts, padding,
+ *          activation ranges) precomputed as `static const` structs, one
+ *          static arena of the planned size (neurio/planner.h), and the call
+ *          sequence into the portable kernels (firmware/kernels/nk.h), with
+ *          NEURIO_LAYER_HOOK(i) before each layer and NEURIO_LAYER_HOOK(n)
+ *          at the end.
+ * The output compiles warning-free with -std=c99 -Wall -Wextra -pedantic,
+ * includes only <stdint.h>, <stddef.h>, <float.h>, "nk.h" and
+ * "neurio_model_desc.h", and contains nothing host-specific.  Compile it
+ * with -I<firmware>/kernels -I<firmware>/include plus the kernels' .c files.
+ *
+ * Graph inputs and outputs are the caller's buffers (not in the arena).
+ */
+#ifndef NEURIO_CODEGEN_H
+#define NEURIO_CODEGEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "neurio/model.h"
+#include "neurio/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct neurio_codegen_options {
+    const char *name;      /* C identifier for the model, NULL = from model */
+    size_t alignment;      /* arena and weights alignment, 0 = 16          */
+    int no_alias;          /* passed to the planner                        */
+    int no_inplace;
+    int no_default_model;  /* 1: don't emit neurio_model_get() (several
+                              models in one image)                         */
+} neurio_codegen_options;
+
+typedef struct neurio_codegen_result {
+    char name[128];        /* the identifier used (M)                       */
+    char header_path[4096];
+    char source_path[4096];
+    uint64_t arena_bytes;
+    uint64_t weights_bytes;/* bytes of constant arrays emitted              */
+    uint32_t n_layers;
+    char sha256[65];       /* hex neurio_model_sha256 of the model          */
+    const char *plan_strategy; /* static string                             */
+} neurio_codegen_result;
+
+/* Generate M.h and M.c for `m` into the existing directory out_dir
+ * (files replaced atomically).  opts may be NULL.  res may be NULL.
+ * Returns NEURIO_OK; NEURIO_ERR_UNSUPPORTED naming the op index, kind and
+ * what is unsupported (dtype, per-channel input, hybrid weights ...);
+ * NEURIO_ERR_INVALID for an inconsistent model; NEURIO_ERR_IO. */
+int neurio_codegen(const neurio_model *m, const char *out_dir,
+                   const neurio_codegen_options *opts,
+                   neurio_codegen_result *res, neurio_errbuf *err);
+
+/* Make a C identifier from any string ("pretrainedResnet_quant.tflite" ->
+ * "pretrainedResnet_quant"): the extension and directories are dropped,
+ * other characters become '_', a leading digit gets a 'm_' prefix, C
+ * keywords get a '_model' suffix.  Always NUL-terminates; returns the
+ * length written. */
+size_t neurio_c_identifier(const char *in, char *out, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NEURIO_CODEGEN_H */
