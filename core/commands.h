@@ -42,4 +42,10 @@ int nr_cmd_plugins(int argc, char **argv);
 int nr_cmd_check(int argc, char **argv);
 int nr_cmd_run(int argc, char **argv);
 
+/* codegen team */
+int nr_cmd_codegen(int argc, char **argv);
+
+/* tflite team */
+int nr_cmd_inspect(int argc, char **argv);
+
 #endif /* NEURIO_CORE_COMMANDS_H */

@@ -12,8 +12,12 @@
 const nr_command nr_commands[] = {
     { .name = "plugins", .summary = "list device plugins found, and why any was refused",
       .fn = nr_cmd_plugins },
+    { .name = "inspect", .summary = "show a model's layers, shapes, parameters, MACs and support",
+      .fn = nr_cmd_inspect },
     { .name = "check", .summary = "validate a rig and its plugin options (no device touched)",
       .fn = nr_cmd_check },
+    { .name = "codegen", .summary = "generate a model's C99 code (weights, arena plan, kernel calls)",
+      .fn = nr_cmd_codegen },
     { .name = "run", .summary = "prepare, generate, flash, infer and report a rig",
       .fn = nr_cmd_run },
 };
