@@ -69,6 +69,10 @@ int neurio_transport_tcp_open(const char *host, const char *port,
  * termios2/BOTHER where the kernel supports it). */
 int neurio_transport_serial_open(const char *path, uint32_t baud,
                                  neurio_transport **out, neurio_errbuf *err);
+/* USB HID from a spec "hid:VID:PID[:SERIAL]" (hex ids), frames carried in
+ * 64-byte reports (transport_hid.c, protocol in firmware/LINK.md). */
+int neurio_transport_hid_open(const char *spec, int connect_timeout_ms,
+                              neurio_transport **out, neurio_errbuf *err);
 /* Wrap an open fd (set non-blocking internally).  own != 0: closed by
  * neurio_transport_close. */
 int neurio_transport_fd_open(int fd, int own, const char *desc,

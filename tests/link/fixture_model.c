@@ -1,0 +1,114 @@
+/* tests/link/fixture_model.c — see fixture_model.h. */
+#include "fixture_model.h"
+
+#include <string.h>
+#include <unistd.h>
+
+unsigned fixture_hang_at;
+static unsigned fixture_runs;
+
+static void maybe_hang(void)
+{
+    if (fixture_hang_at && ++fixture_runs >= fixture_hang_at) {
+        for (;;)
+            pause();
+    }
+}
+
+static int small_run(const void *const *in, void *const *out)
+{
+    if (!in || !out || !in[0] || !in[1] || !out[0] || !out[1])
+        return NEURIO_RUN_ERR_ARG;
+    maybe_hang();
+    const int8_t *a = in[0];
+    float f[2];
+    memcpy(f, in[1], sizeof f);
+    NEURIO_LAYER_HOOK(0);
+    int8_t *o = out[0];
+    for (int j = 0; j < 4; j++) {
+        int v = a[2 * j] + a[2 * j + 1] + 1;
+        o[j] = (int8_t)(v > 127 ? 127 : v < -128 ? -128 : v);
+    }
+    NEURIO_LAYER_HOOK(1);
+    float p = f[0] * f[1];
+    memcpy(out[1], &p, sizeof p);
+    NEURIO_LAYER_HOOK(2);
+    return NEURIO_RUN_OK;
+}
+
+static const neurio_tensor_desc small_in[2] = {
+    {.name = "a", .dtype = NEURIO_DESC_DT_INT8, .rank = 2, .dims = {1, 8}, .bytes = 8,
+     .scale = 0.5f, .zero_point = -3},
+    {.name = "b", .dtype = NEURIO_DESC_DT_FLOAT32, .rank = 2, .dims = {1, 2}, .bytes = 8},
+};
+static const neurio_tensor_desc small_out[2] = {
+    {.name = "s", .dtype = NEURIO_DESC_DT_INT8, .rank = 2, .dims = {1, 4}, .bytes = 4,
+     .scale = 0.25f, .zero_point = 1},
+    {.name = "p", .dtype = NEURIO_DESC_DT_FLOAT32, .rank = 2, .dims = {1, 1}, .bytes = 4},
+};
+static const char *const small_ops[2] = {"ADD", "MUL"};
+static const uint64_t small_macs[2] = {4, 1};
+
+const neurio_model_desc fixture_small_desc = {
+    .version = NEURIO_MODEL_DESC_VERSION,
+    .name = "fixture_small",
+    .sha256 = "5a11f1c7ee5a11f1c7ee5a11f1c7ee5a11f1c7ee5a11f1c7ee5a11f1c7ee0001",
+    .n_inputs = 2,
+    .n_outputs = 2,
+    .inputs = small_in,
+    .outputs = small_out,
+    .arena_bytes = 64,
+    .weights_bytes = 0,
+    .n_layers = 2,
+    .layer_ops = small_ops,
+    .layer_macs = small_macs,
+    .run = small_run,
+};
+
+static int wide_run(const void *const *in, void *const *out)
+{
+    if (!in || !out || !in[0] || !out[0])
+        return NEURIO_RUN_ERR_ARG;
+    maybe_hang();
+    const int8_t *a = in[0];
+    int8_t *o = out[0];
+    NEURIO_LAYER_HOOK(0);
+    for (int i = 0; i < 1500; i++)
+        o[i] = (int8_t)(a[i % 300] ^ (i / 300));
+    NEURIO_LAYER_HOOK(1);
+    return NEURIO_RUN_OK;
+}
+
+static const neurio_tensor_desc wide_in[1] = {
+    {.name = "x", .dtype = NEURIO_DESC_DT_INT8, .rank = 2, .dims = {1, 300}, .bytes = 300},
+};
+static const neurio_tensor_desc wide_out[1] = {
+    {.name = "y", .dtype = NEURIO_DESC_DT_INT8, .rank = 2, .dims = {1, 1500}, .bytes = 1500},
+};
+static const char *const wide_ops[1] = {"TILE"};
+static const uint64_t wide_macs[1] = {0};
+
+const neurio_model_desc fixture_wide_desc = {
+    .version = NEURIO_MODEL_DESC_VERSION,
+    .name = "fixture_wide",
+    .sha256 = "91de000000000000000000000000000000000000000000000000000000000000",
+    .n_inputs = 1,
+    .n_outputs = 1,
+    .inputs = wide_in,
+    .outputs = wide_out,
+    .arena_bytes = 0,
+    .weights_bytes = 0,
+    .n_layers = 1,
+    .layer_ops = wide_ops,
+    .layer_macs = wide_macs,
+    .run = wide_run,
+};
+
+const neurio_model_desc *fixture_model(const char *name)
+{
+    if (!strcmp(name, "small"))
+        return &fixture_small_desc;
+    if (!strcmp(name, "wide"))
+        return &fixture_wide_desc;
+    return NULL;
+}

@@ -1,0 +1,24 @@
+/* tests/link/fixture_model.h — two tiny hand-written models in the shape
+ * of generated code (a neurio_model_desc each), used to drive the REAL
+ * device runtime in the link tests without depending on the code
+ * generator.  Test fixture, not a mock: the runtime is the real one. */
+#ifndef NEURIO_TESTS_LINK_FIXTURE_MODEL_H
+#define NEURIO_TESTS_LINK_FIXTURE_MODEL_H
+
+#include "neurio_model_desc.h"
+
+/* "small": in0 int8[1,8], in1 float32[1,2] -> out0 int8[1,4] (pairwise sum
+ * + 1, saturated), out1 float32[1,1] (product of in1); 2 layers. */
+extern const neurio_model_desc fixture_small_desc;
+/* "wide": in0 int8[1,300] -> out0 int8[1,1500] (too big for one RESULT,
+ * so the host READs it); 1 layer. */
+extern const neurio_model_desc fixture_wide_desc;
+
+/* The fixture for a name, or NULL. */
+const neurio_model_desc *fixture_model(const char *name);
+
+/* Inference number (1-based, counted over the process) at which run()
+ * blocks forever, 0 = never: simulates a hung device. */
+extern unsigned fixture_hang_at;
+
+#endif
