@@ -1,0 +1,107 @@
+/* tests/cortexm/cm_e2e_util.c — see cm_e2e_util.h. */
+#include "cm_e2e_util.h"
+
+#include <dirent.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "test_util.h"
+
+void cm_e2e_require_tools(void)
+{
+    struct stat st;
+    const char *neurio = neurio_test_path(NEURIO_BINARY_DIR, "core/neurio");
+    if (stat(neurio, &st) != 0)
+        neurio_test_skip("launcher %s not built", neurio);
+    if (neurio_test_run("arm-none-eabi-gcc --version && qemu-system-arm --version", NULL) != 0)
+        neurio_test_skip("arm-none-eabi-gcc or qemu-system-arm missing "
+                         "(Debian gcc-arm-none-eabi, qemu-system-arm)");
+}
+
+const char *cm_e2e_outdir(const char *name)
+{
+    static char bufs[4][1024];
+    static int next;
+    char *b = bufs[next++ & 3];
+    snprintf(b, sizeof bufs[0], "%s/%s-runs", neurio_test_tmpdir(), name);
+    return b;
+}
+
+int cm_e2e_run(const char *name, const char *rig_text, const char *args, char **log)
+{
+    char rig[1024], cmd[4096];
+    snprintf(rig, sizeof rig, "%s/%s.cfg", neurio_test_tmpdir(), name);
+    if (neurio_test_write_file(rig, rig_text, strlen(rig_text)) != 0)
+        return -1;
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' %s",
+             neurio_test_path(NEURIO_BINARY_DIR, "core/neurio"), rig, args ? args : "");
+    char *out = NULL;
+    int rc = neurio_test_run(cmd, &out);
+    if (rc != 0)
+        fprintf(stderr, "\n[%s] exit %d:\n%s\n", name, rc, out ? out : "");
+    if (log)
+        *log = out;
+    else
+        free(out);
+    return rc;
+}
+
+int cm_e2e_read_pred(const char *outdir, const char *file, neurio_npy *a)
+{
+    char pat[2048];
+    snprintf(pat, sizeof pat, "%s/*/%s", outdir, file);
+    glob_t g;
+    if (glob(pat, 0, NULL, &g) != 0)
+        return -1;
+    int rc = -1;
+    if (g.gl_pathc == 1) {
+        neurio_errbuf e;
+        rc = neurio_npy_read(g.gl_pathv[0], a, &e) == NEURIO_OK ? 0 : -1;
+        if (rc)
+            fprintf(stderr, "%s\n", e.msg);
+    }
+    globfree(&g);
+    return rc;
+}
+
+int cm_e2e_count_qemu(const char *needle)
+{
+    DIR *d = opendir("/proc");
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] < '0' || de->d_name[0] > '9')
+            continue;
+        char path[300], buf[8192];
+        snprintf(path, sizeof path, "/proc/%s/cmdline", de->d_name);
+        FILE *f = fopen(path, "rb");
+        if (!f)
+            continue;
+        size_t len = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        for (size_t i = 0; i < len; i++)
+            if (buf[i] == '\0')
+                buf[i] = ' ';
+        buf[len] = '\0';
+        if (strstr(buf, "qemu-system-arm") && strstr(buf, needle))
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+const char *cm_e2e_golden(const char *model)
+{
+    static char buf[2048];
+    const char *shared = neurio_test_shared_dir();
+    if (!shared)
+        return NULL;
+    snprintf(buf, sizeof buf, "%s/golden/%s", shared, model);
+    struct stat st;
+    return stat(buf, &st) == 0 ? buf : NULL;
+}

@@ -1,0 +1,166 @@
+/* tests/cortexm/test_cortexm_e2e.c — end to end on the emulated Cortex-M4F
+ * (mps2-an386) and Cortex-M7 (mps2-an500) with the project's own demo
+ * model (examples/digits, quantized to int8 with its calibration set):
+ * `neurio run` must succeed, write one prediction per sample, be identical
+ * to the host device's predictions, and leave no QEMU behind.  Also the
+ * refusals: a float model on a build without FPU, an image that does not
+ * fit, and fault tests — the firmware rebooting after every N inferences,
+ * and a link that corrupts/drops/duplicates bytes — must still give every
+ * result exactly once (identical predictions). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cm_e2e_util.h"
+#include "test_util.h"
+
+#define DIGITS NEURIO_SOURCE_DIR "/examples/digits"
+#define N_SAMPLES 40 /* data.limit: enough for several batches, fast */
+
+static char *rig_text(const char *name, const char *device, int batch)
+{
+    static char buf[4096];
+    snprintf(buf, sizeof buf,
+             "device = { %s };\n"
+             "model = { path = \"" DIGITS "/digits.onnx\"; quantize = \"int8\";\n"
+             "          calibration = \"" DIGITS "/calib.npy\"; };\n"
+             "data = { inputs = \"" DIGITS "/test_x.npy\"; labels = \"" DIGITS "/test_y.npy\";\n"
+             "         batch_size = %d; limit = %d; };\n"
+             "task = { kind = \"classification\"; top_k = 1; };\n"
+             "output = { dir = \"%s\"; predictions = \"pred.npy\"; };\n",
+             device, batch, N_SAMPLES, cm_e2e_outdir(name));
+    return buf;
+}
+
+static neurio_npy host_pred;
+static int host_ok;
+
+static void get_host_reference(void)
+{
+    if (host_ok)
+        return;
+    int rc = cm_e2e_run("host", rig_text("host", "plugin = \"host\";", 16), "", NULL);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    CU_ASSERT_EQUAL_FATAL(cm_e2e_read_pred(cm_e2e_outdir("host"), "pred.npy", &host_pred), 0);
+    CU_ASSERT_EQUAL_FATAL(host_pred.dims[0], N_SAMPLES);
+    host_ok = 1;
+}
+
+static void check_same_as_host(const char *name)
+{
+    neurio_npy p;
+    CU_ASSERT_EQUAL_FATAL(cm_e2e_read_pred(cm_e2e_outdir(name), "pred.npy", &p), 0);
+    CU_ASSERT_EQUAL(p.dtype, host_pred.dtype);
+    CU_ASSERT_EQUAL(p.dims[0], N_SAMPLES);
+    CU_ASSERT_EQUAL_FATAL(p.bytes, host_pred.bytes);
+    CU_ASSERT_EQUAL(memcmp(p.data, host_pred.data, p.bytes), 0);
+    neurio_npy_free(&p);
+}
+
+static void run_board(const char *name, const char *device, int batch, const char *needle)
+{
+    cm_e2e_require_tools();
+    get_host_reference();
+    char *log = NULL;
+    int rc = cm_e2e_run(name, rig_text(name, device, batch), "", &log);
+    CU_ASSERT_EQUAL(rc, 0);
+    if (rc == 0) {
+        check_same_as_host(name);
+        if (needle)
+            CU_ASSERT_PTR_NOT_NULL(strstr(log, needle));
+    }
+    free(log);
+    CU_ASSERT_EQUAL(cm_e2e_count_qemu(neurio_test_tmpdir()), 0);
+}
+
+static void test_m4(void)
+{
+    run_board("m4", "plugin = \"cortex-m\"; board = \"mps2-an386\";", 16, NULL);
+}
+
+static void test_m7(void)
+{
+    run_board("m7", "plugin = \"cortex-m\"; board = \"mps2-an500\";", 16, NULL);
+}
+
+/* A profile with little RAM (40 000 bytes: 8 KiB stack, the image, the
+ * rest for batches) still runs everything: batches are sized from the
+ * hello's free RAM and the last partial batch (40 = 32 + 8) is kept. */
+static void test_small_ram(void)
+{
+    run_board("smallram",
+              "plugin = \"cortex-m\"; board = \"mps2-an386\"; ram_bytes = 40000;"
+              " stack_bytes = 8192;",
+              32, NULL);
+}
+
+/* The firmware reboots after every 7 inferences: the host sees each
+ * reboot's hello, re-sends the batch and resumes at the first missing
+ * result. */
+static void test_fault_reset(void)
+{
+    run_board("reset", "plugin = \"cortex-m\"; board = \"mps2-an386\"; reset_after = 7;",
+              16, NULL);
+}
+
+/* 0.2 % of the link bytes corrupted, dropped, duplicated, plus garbage. */
+static void test_fault_link(void)
+{
+    run_board("faulty", "plugin = \"cortex-m\"; board = \"mps2-an386\"; fault_rate = 0.002;"
+              " fault_seed = 7;",
+              16, NULL);
+}
+
+static void test_refusals(void)
+{
+    cm_e2e_require_tools();
+    char *log = NULL;
+    /* Float model on a soft-float build: refused in prepare (exit 5). */
+    char rig[4096];
+    snprintf(rig, sizeof rig,
+             "device = { plugin = \"cortex-m\"; board = \"mps2-an386\"; fpu = false; };\n"
+             "model = { path = \"" DIGITS "/digits.onnx\"; quantize = \"none\"; };\n"
+             "data = { inputs = \"" DIGITS "/test_x.npy\"; limit = 4; };\n"
+             "task = { kind = \"none\"; };\n"
+             "output = { dir = \"%s\"; };\n",
+             cm_e2e_outdir("nofpu"));
+    int rc = cm_e2e_run("nofpu", rig, "", &log);
+    CU_ASSERT_NOT_EQUAL(rc, 0);
+    CU_ASSERT_PTR_NOT_NULL(log && strstr(log, "no FPU"));
+    CU_ASSERT_PTR_NOT_NULL(log && strstr(log, "model.quantize"));
+    free(log);
+
+    /* 16 KiB of RAM cannot hold the stack plus the model: link-time
+     * refusal with both numbers (exit 6). */
+    log = NULL;
+    rc = cm_e2e_run("nofit",
+                    rig_text("nofit", "plugin = \"cortex-m\"; board = \"mps2-an386\";"
+                                      " ram_bytes = 16384;", 16),
+                    "", &log);
+    CU_ASSERT_EQUAL(rc, 6);
+    CU_ASSERT_PTR_NOT_NULL(log && strstr(log, "RAM needs"));
+    CU_ASSERT_PTR_NOT_NULL(log && strstr(log, "board has 16384"));
+    free(log);
+    CU_ASSERT_EQUAL(cm_e2e_count_qemu(neurio_test_tmpdir()), 0);
+}
+
+static int cleanup(void)
+{
+    if (host_ok)
+        neurio_npy_free(&host_pred);
+    return 0;
+}
+
+int neurio_register_tests(void)
+{
+    CU_pSuite s = CU_add_suite("cortexm_e2e", NULL, cleanup);
+    if (!s)
+        return -1;
+    CU_add_test(s, "digits_mps2_an386", test_m4);
+    CU_add_test(s, "digits_mps2_an500", test_m7);
+    CU_add_test(s, "split_batches_small_ram", test_small_ram);
+    CU_add_test(s, "fault_reset_after_7", test_fault_reset);
+    CU_add_test(s, "fault_link_bytes", test_fault_link);
+    CU_add_test(s, "refusals", test_refusals);
+    return 0;
+}
