@@ -65,8 +65,8 @@ int nr_kpi_fidelity_metrics(const nr_kpi_fidelity *f, const char *source,
                             "output units", source);
     if (!rc)
         rc = nr_metrics_add(m, "fidelity", "cosine_similarity", f->cosine_similarity,
-                            "ratio", source);
+                            "1", source);
     if (!rc)
-        rc = nr_metrics_add(m, "fidelity", "relative_l2", f->relative_l2, "ratio", source);
+        rc = nr_metrics_add(m, "fidelity", "relative_l2", f->relative_l2, "1", source);
     return rc;
 }

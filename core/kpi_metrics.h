@@ -14,7 +14,8 @@ typedef struct nr_metric {
                          "throughput", "energy", "memory"                   */
     char name[48];    /* unique within a list: "latency_p50"                */
     double value;     /* always finite (undefined figures are not added)    */
-    char unit[24];    /* "ratio", "ms", "cycles", "instructions", "uJ", "bytes", "1/s" */
+    char unit[24];    /* "ratio" (0..1), "1" (dimensionless), "ms",
+                         "cycles", "instructions", "uJ", "bytes", "1/s" */
     char source[96];  /* where it came from: "labels", "host clock", "dwt",
                          "estimated: 0.012 A x 3.3 V x device latency"     */
 } nr_metric;
