@@ -71,8 +71,13 @@ static int pipe_fail(nr_pipeline *p, neurio_errbuf *err, int status, int exit_co
         exit_code = NR_EXIT_CONFIG;
     p->exit_code = exit_code;
     p->run.error = p->error;
-    if (err)
-        snprintf(err->msg, sizeof err->msg, "%s", p->error);
+    if (err) {
+        size_t l = strlen(p->error);
+        if (l >= sizeof err->msg)
+            l = sizeof err->msg - 1;
+        memcpy(err->msg, p->error, l);
+        err->msg[l] = '\0';
+    }
     return status;
 }
 
@@ -196,8 +201,11 @@ static int pipe_make_dirs(nr_pipeline *p, neurio_errbuf *err)
         (int)sizeof p->run_dir)
         return pipe_fail(p, err, NEURIO_ERR_CONFIG, NR_EXIT_CONFIG,
                          "output.dir %s: path too long", p->rig->output_dir);
-    snprintf(p->gen_dir, sizeof p->gen_dir, "%s/gen", p->run_dir);
-    snprintf(p->work_dir, sizeof p->work_dir, "%s/work", p->run_dir);
+    if (snprintf(p->gen_dir, sizeof p->gen_dir, "%s/gen", p->run_dir) >= (int)sizeof p->gen_dir ||
+        snprintf(p->work_dir, sizeof p->work_dir, "%s/work", p->run_dir) >=
+            (int)sizeof p->work_dir)
+        return pipe_fail(p, err, NEURIO_ERR_CONFIG, NR_EXIT_CONFIG,
+                         "output.dir %s: path too long", p->rig->output_dir);
     const char *dirs[] = { p->run_dir, p->gen_dir, p->work_dir };
     for (size_t i = 0; i < 3; i++)
         if (pipe_mkdirs(dirs[i]) != 0)
@@ -283,20 +291,21 @@ static int pipe_alloc_outputs(nr_pipeline *p, neurio_errbuf *err)
 static void pipe_pred_path(const nr_pipeline *p, uint32_t k, char *buf, size_t cap)
 {
     const char *name = p->rig->output_predictions;
-    char base[PATH_MAX];
+    int n;
     if (name[0] == '/')
-        snprintf(base, sizeof base, "%s", name);
+        n = snprintf(buf, cap, "%s", name);
     else
-        snprintf(base, sizeof base, "%s/%s", p->run_dir, name);
-    if (k == 0) {
-        snprintf(buf, cap, "%s", base);
+        n = snprintf(buf, cap, "%s/%s", p->run_dir, name);
+    if (n < 0 || (size_t)n >= cap || k == 0)
         return;
-    }
-    size_t l = strlen(base);
-    if (l > 4 && !strcmp(base + l - 4, ".npy"))
-        snprintf(buf, cap, "%.*s_%u.npy", (int)(l - 4), base, k);
-    else
-        snprintf(buf, cap, "%s_%u", base, k);
+    char suffix[16];
+    size_t l = strlen(buf);
+    int has_ext = l > 4 && !strcmp(buf + l - 4, ".npy");
+    snprintf(suffix, sizeof suffix, "_%u%s", k, has_ext ? ".npy" : "");
+    if (has_ext)
+        l -= 4;
+    if (l + strlen(suffix) < cap)
+        memcpy(buf + l, suffix, strlen(suffix) + 1);
 }
 
 static int pipe_write_predictions(nr_pipeline *p, neurio_errbuf *err)

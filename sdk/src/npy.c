@@ -62,11 +62,14 @@ static void hdr_skip_ws(npy_hdr *h)
 
 static int hdr_fail(npy_hdr *h, const char *what)
 {
+    size_t shown = h->len > 120 ? 120 : h->len; /* quoted on one line */
+    while (shown && (h->s[shown - 1] == '\n' || h->s[shown - 1] == ' ' ||
+                     h->s[shown - 1] == '\r'))
+        shown--;
     return neurio_fail(h->err, NEURIO_ERR_FORMAT,
                        "%s: bad .npy header at byte %zu: %s (header: %.*s); "
                        "re-save the array with numpy.save()",
-                       h->name, h->base + h->pos, what,
-                       (int)(h->len > 120 ? 120 : h->len), h->s);
+                       h->name, h->base + h->pos, what, (int)shown, h->s);
 }
 
 static int hdr_expect(npy_hdr *h, char c)

@@ -1,0 +1,185 @@
+/* tests/plugins/test_echo.c — a device plugin used ONLY by neurio's tests
+ * (never installed, never a real device).  Every hook works, so the
+ * pipeline can be exercised end to end without hardware:
+ *   - infer copies the batch's input bytes cyclically into each output and
+ *     reports synthetic measures (host_ns = 1000 * (sample + 1),
+ *     cycles = 100 + sample, layer l = 10 * (l + 1));
+ *   - option `fail_at` makes one hook fail with a known message, and
+ *     `fail_after` makes infer fail after that many samples of the run, to
+ *     test error wrapping and result keeping. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neurio/model.h"
+#include "neurio/plugin.h"
+
+typedef struct echo {
+    neurio_ctx *ctx;
+    const neurio_host *host;
+    const char *fail_at;
+    int64_t fail_after;
+    int64_t max_batch;
+    const neurio_batch *sent;
+    size_t in_bytes;      /* one sample of input 0 */
+    size_t out_bytes[8];  /* one sample of each output */
+} echo;
+
+static const neurio_option echo_options[] = {
+    { .name = "fail_at", .type = NEURIO_OPT_STRING, .default_value = "none",
+      .choices = "none|open|prepare|codegen|flash|transfer|infer",
+      .help = "make this hook fail (tests)" },
+    { .name = "fail_after", .type = NEURIO_OPT_INT, .default_value = "-1",
+      .help = "infer fails once this many samples are done (-1 = never)" },
+    { .name = "max_batch", .type = NEURIO_OPT_INT, .default_value = "0",
+      .help = "device batch limit reported by flash (0 = none)" },
+    { .name = "gain", .type = NEURIO_OPT_FLOAT, .default_value = "1.0",
+      .help = "unused; exercises float options" },
+    { .name = "verbose", .type = NEURIO_OPT_BOOL, .default_value = "false",
+      .help = "log every batch" },
+    { .name = "serial_dir", .type = NEURIO_OPT_PATH, .default_value = ".",
+      .help = "unused; exercises path options" },
+    { .name = NULL },
+};
+
+static int echo_should_fail(echo *e, const char *hook)
+{
+    if (strcmp(e->fail_at, hook) != 0)
+        return 0;
+    e->host->set_error(e->ctx, "test_echo: %s failed on purpose (fail_at = \"%s\")", hook,
+                       hook);
+    return 1;
+}
+
+static int echo_open(neurio_ctx *ctx, const neurio_host *host, void **self)
+{
+    echo *e = calloc(1, sizeof *e);
+    if (!e) {
+        host->set_error(ctx, "out of memory");
+        return NEURIO_ERR_NOMEM;
+    }
+    e->ctx = ctx;
+    e->host = host;
+    e->fail_at = host->opt_string(ctx, "fail_at");
+    e->fail_after = host->opt_int(ctx, "fail_after");
+    e->max_batch = host->opt_int(ctx, "max_batch");
+    if (!e->fail_at || echo_should_fail(e, "open")) {
+        free(e);
+        return NEURIO_ERR_DEVICE;
+    }
+    host->log(ctx, NEURIO_LOG_DEBUG, "opened (work dir %s)", host->work_dir(ctx));
+    *self = e;
+    return NEURIO_OK;
+}
+
+static int echo_prepare(void *self, neurio_model *model, const neurio_prepare_args *args)
+{
+    echo *e = self;
+    (void)model;
+    (void)args;
+    return echo_should_fail(e, "prepare") ? NEURIO_ERR_UNSUPPORTED : NEURIO_OK;
+}
+
+static int echo_codegen(void *self, const neurio_model *model, const char *out_dir)
+{
+    echo *e = self;
+    if (echo_should_fail(e, "codegen"))
+        return NEURIO_ERR_TOOLCHAIN;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/test_echo_model.txt", out_dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        e->host->set_error(e->ctx, "cannot write %s", path);
+        return NEURIO_ERR_IO;
+    }
+    fprintf(f, "model %s: %d ops\n", model->name, (int)model->n_ops);
+    fclose(f);
+    return NEURIO_OK;
+}
+
+static int echo_flash(void *self, const neurio_model *model, const char *gen_dir,
+                      neurio_device_info *info)
+{
+    echo *e = self;
+    (void)gen_dir;
+    if (echo_should_fail(e, "flash"))
+        return NEURIO_ERR_DEVICE;
+    if (model->n_inputs < 1 || model->n_outputs > 8) {
+        e->host->set_error(e->ctx, "test_echo handles 1+ inputs and up to 8 outputs");
+        return NEURIO_ERR_UNSUPPORTED;
+    }
+    e->in_bytes = neurio_tensor_bytes(&model->tensors[model->inputs[0]]);
+    for (int32_t k = 0; k < model->n_outputs; k++)
+        e->out_bytes[k] = neurio_tensor_bytes(&model->tensors[model->outputs[k]]);
+    info->board = "test_echo";
+    info->cpu = "none";
+    info->firmware = "test_echo (no firmware)";
+    info->cycle_source = "synthetic (test_echo)";
+    info->cycle_unit = "cycles";
+    info->clock_hz = 1e6;
+    info->max_batch = (uint32_t)e->max_batch;
+    return NEURIO_OK;
+}
+
+static int echo_transfer(void *self, const neurio_batch *batch)
+{
+    echo *e = self;
+    if (echo_should_fail(e, "transfer"))
+        return NEURIO_ERR_TIMEOUT;
+    e->sent = batch;
+    return NEURIO_OK;
+}
+
+static int echo_infer(void *self, neurio_batch *batch)
+{
+    echo *e = self;
+    if (echo_should_fail(e, "infer"))
+        return NEURIO_ERR_DEVICE;
+    if (e->sent != batch) {
+        e->host->set_error(e->ctx, "infer called without a matching transfer");
+        return NEURIO_ERR_INTERNAL;
+    }
+    batch->done = 0;
+    for (uint32_t i = 0; i < batch->count; i++) {
+        uint32_t sample = batch->first + i;
+        if (e->fail_after >= 0 && sample >= (uint64_t)e->fail_after) {
+            e->host->set_error(e->ctx, "test_echo: device stopped after %u samples", sample);
+            return NEURIO_ERR_TIMEOUT;
+        }
+        const unsigned char *in = (const unsigned char *)batch->inputs[0] + i * e->in_bytes;
+        for (uint32_t k = 0; k < batch->n_outputs; k++) {
+            unsigned char *out = (unsigned char *)batch->outputs[k] + i * e->out_bytes[k];
+            for (size_t j = 0; j < e->out_bytes[k]; j++)
+                out[j] = e->in_bytes ? in[j % e->in_bytes] : 0;
+        }
+        batch->measures[i].host_ns = 1000ull * (sample + 1);
+        batch->measures[i].cycles = 100ull + sample;
+        for (uint32_t l = 0; batch->layer_cycles && l < batch->n_layers; l++)
+            batch->layer_cycles[(size_t)i * batch->n_layers + l] = 10ull * (l + 1);
+        batch->done = i + 1;
+    }
+    batch->layers_filled = batch->n_layers;
+    return NEURIO_OK;
+}
+
+static void echo_close(void *self)
+{
+    free(self);
+}
+
+static const neurio_plugin echo_plugin = {
+    NEURIO_PLUGIN_HEADER,
+    .name = "test_echo",
+    .version = "1.0-test",
+    .summary = "TEST ONLY: echoes inputs into outputs, synthetic measures",
+    .options = echo_options,
+    .open = echo_open,
+    .prepare = echo_prepare,
+    .codegen = echo_codegen,
+    .flash = echo_flash,
+    .transfer = echo_transfer,
+    .infer = echo_infer,
+    .close = echo_close,
+};
+
+NEURIO_PLUGIN_DEFINE(echo_plugin)
