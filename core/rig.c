@@ -45,7 +45,7 @@ static const rig_key rig_keys[] = {
     { "data.batch_size", RIG_INT, F(data_batch_size), "16", NULL, 0, 1, "batch_size = 16;" },
     { "data.limit", RIG_INT, F(data_limit), "0", NULL, 0, 0, "limit = 100;" },
     { "task.kind", RIG_STRING, F(task_kind), "classification",
-      "classification|regression|none", 0, 0, "kind = \"classification\";" },
+      "classification|regression|anomaly|none", 0, 0, "kind = \"classification\";" },
     { "task.top_k", RIG_INT, F(task_top_k), "5", NULL, 0, 1, "top_k = 5;" },
     { "task.reference", RIG_FILE, F(task_reference), NULL, NULL, 0, 0,
       "reference = \"ref.npy\";" },
@@ -54,6 +54,11 @@ static const rig_key rig_keys[] = {
       "predictions = \"pred.npy\";" },
     { "output.store", RIG_STRING, F(output_store), NULL, NULL, 0, 0,
       "store = \"sqlite:runs/results.db\";" },
+    /* report team: anomaly score and the HTML report's file name */
+    { "task.score", RIG_STRING, F(task_score), "mse", NULL, 0, 0,
+      "score = \"mse\";  (or \"output\", \"output:K\")" },
+    { "output.report", RIG_NAME, F(output_report), "report.html", NULL, 0, 0,
+      "report = \"report.html\";" },
 };
 #undef F
 static const size_t rig_n_keys = sizeof rig_keys / sizeof rig_keys[0];

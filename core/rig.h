@@ -54,7 +54,7 @@ typedef struct nr_rig {
     int64_t data_limit;      /* 0 = all samples                              */
 
     /* task = { ... } */
-    char *task_kind;         /* "classification" (default) | "regression" | "none" */
+    char *task_kind;         /* "classification" (default) | "regression" | "anomaly" | "none" */
     int64_t task_top_k;      /* default 5                                    */
     char *task_reference;    /* reference outputs .npy or NULL               */
 
@@ -70,6 +70,15 @@ typedef struct nr_rig {
      * nr_options_validate() because only the plugin knows their types. */
     const char **device_sets;
     size_t n_device_sets;
+
+    /* report team (appended): task.score = "mse" (default) | "output" |
+     * "output:K" — the per-sample anomaly score for task.kind = "anomaly";
+     * output.report = HTML report file name in the run dir (default
+     * "report.html"; an absolute path is used as is).  output.store
+     * "none" disables the result store; unset means
+     * "sqlite:<output.dir>/results.db". */
+    char *task_score;
+    char *output_report;
 } nr_rig;
 
 /* Parse and check `path` with `n_sets` overrides.  On success returns

@@ -141,7 +141,7 @@ static void test_check_errors(void)
     char want[PATH_MAX + 128];
     snprintf(want, sizeof want,
              "neurio check: %s:6: task.kind = \"ranking\" is not one of "
-             "classification|regression|none\n", rig);
+             "classification|regression|anomaly|none\n", rig);
     assert_contains(out, want);
     free(out);
     rig = write_rig("nosuch.cfg", "", "");
