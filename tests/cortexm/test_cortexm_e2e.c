@@ -144,6 +144,54 @@ static void test_refusals(void)
     CU_ASSERT_EQUAL(cm_e2e_count_qemu(neurio_test_tmpdir()), 0);
 }
 
+/* The NUCLEO-L4R5ZI image (real board, not attached here) builds through
+ * the launcher: device.link = none and flasher = none stop after the
+ * build; the ELF is for the board's memory map (flash at 0x08000000). */
+static void test_nucleo_builds(void)
+{
+    cm_e2e_require_tools();
+    char *log = NULL;
+    int rc = cm_e2e_run("nucleo",
+                        rig_text("nucleo", "plugin = \"cortex-m\"; board = \"nucleo-l4r5zi\";"
+                                           " link = \"none\"; flasher = \"none\";", 16),
+                        "--until flash", &log);
+    CU_ASSERT_EQUAL(rc, 0);
+    CU_ASSERT_PTR_NOT_NULL(log && strstr(log, "firmware built"));
+    free(log);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "arm-none-eabi-readelf -h %s/*/work/firmware/fw.elf | grep -q 'Entry point address: *0x80'",
+             cm_e2e_outdir("nucleo"));
+    CU_ASSERT_EQUAL(neurio_test_run(cmd, NULL), 0);
+}
+
+/* Ctrl-C (SIGINT to the launcher) mid-run: the launcher exits (130 when
+ * the signal lands during the run, 0 if it had already finished) and no
+ * QEMU is left behind, whatever the moment. */
+static void test_ctrl_c(void)
+{
+    cm_e2e_require_tools();
+    char rig[1024], cmd[4096];
+    const char *text = rig_text("ctrlc", "plugin = \"cortex-m\"; board = \"mps2-an386\";", 4);
+    snprintf(rig, sizeof rig, "%s/ctrlc.cfg", neurio_test_tmpdir());
+    CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(rig, text, strlen(text)), 0);
+    /* Signal once QEMU is up (polling for the socket, not sleeping a
+     * guessed time); give up polling after 120 s. */
+    snprintf(cmd, sizeof cmd,
+             "'%s' run '%s' --set data.limit=0 & pid=$!; i=0; "
+             "while [ $i -lt 1200 ] && ! ls %s/*/work/firmware/uart.sock >/dev/null 2>&1 "
+             "&& kill -0 $pid 2>/dev/null; do sleep 0.1; i=$((i+1)); done; "
+             "kill -INT $pid; wait $pid; echo \"exit=$?\"",
+             neurio_test_path(NEURIO_BINARY_DIR, "core/neurio"), rig, cm_e2e_outdir("ctrlc"));
+    char *out = NULL;
+    neurio_test_run(cmd, &out);
+    CU_ASSERT_PTR_NOT_NULL(out && (strstr(out, "exit=130") || strstr(out, "exit=0")));
+    if (out && !strstr(out, "exit=130"))
+        fprintf(stderr, "\n[ctrlc] %s\n", out);
+    free(out);
+    CU_ASSERT_EQUAL(cm_e2e_count_qemu(neurio_test_tmpdir()), 0);
+}
+
 static int cleanup(void)
 {
     if (host_ok)
@@ -162,5 +210,7 @@ int neurio_register_tests(void)
     CU_add_test(s, "fault_reset_after_7", test_fault_reset);
     CU_add_test(s, "fault_link_bytes", test_fault_link);
     CU_add_test(s, "refusals", test_refusals);
+    CU_add_test(s, "nucleo_l4r5zi_image_builds", test_nucleo_builds);
+    CU_add_test(s, "ctrl_c_stops_qemu", test_ctrl_c);
     return 0;
 }

@@ -71,7 +71,7 @@ static const neurio_option cm_options[] = {
      "run-mode supply current per MHz (datasheet) for energy estimates; 0 = the board's"},
     {"supply_v", NEURIO_OPT_FLOAT, "0", NULL, "supply voltage for energy estimates; 0 = the board's"},
     {"link", NEURIO_OPT_STRING, "auto", NULL,
-     "device link: auto (QEMU's UART socket; serial:/dev/ttyACM0@115200 on a real board) or a transport spec"},
+     "device link: auto (QEMU's UART socket; serial:/dev/ttyACM0@115200 on a real board), a transport spec, or none (build/flash only)"},
     {"flasher", NEURIO_OPT_STRING, "auto", "auto|st-flash|openocd|none",
      "real boards: tool that writes the image (auto = st-flash)"},
     {"openocd_config", NEURIO_OPT_STRING, "board/st_nucleo_l4.cfg", NULL,
@@ -313,6 +313,46 @@ static int open_link(cm_plugin *s, neurio_transport *t, neurio_errbuf *e)
     return neurio_link_open(t, &lo, &s->link, e);
 }
 
+/* Fields of *info known without a device: profile and ELF sizes. */
+static void fill_static_info(cm_plugin *s, const cm_fw_sizes *sz, neurio_device_info *info)
+{
+    const cm_profile *p = &s->profile;
+    info->board = p->board->name;
+    info->cpu = p->cpu;
+    info->firmware = s->build_id;
+    info->toolchain = s->toolchain;
+    info->cycle_source = p->board->cycle_source;
+    info->cycle_unit = p->board->cycle_unit;
+    info->clock_hz = p->clock_hz;
+    info->flash_text = sz->text;
+    info->flash_rodata = sz->rodata;
+    info->flash_data = sz->data;
+    info->ram_bytes = sz->ram;
+    info->active_current_a = cm_profile_active_current_a(p);
+    info->supply_voltage_v = p->supply_v;
+}
+
+static int flash_real_board(cm_plugin *s, const char *out_dir, const char *elf,
+                            neurio_errbuf *e)
+{
+    const char *flasher = s->host->opt_string(s->ctx, "flasher");
+    char bin[4096], log[4096];
+    cm_fmt(bin, sizeof bin, "%s/fw.bin", out_dir);
+    cm_fmt(log, sizeof log, "%s/flash.log", out_dir);
+    cm_flash_args fl = {
+        .flasher = strcmp(flasher, "auto") == 0 ? "st-flash" : flasher,
+        .elf = elf,
+        .bin = bin,
+        .flash_origin = s->profile.board->flash_origin,
+        .openocd_config = s->host->opt_string(s->ctx, "openocd_config"),
+        .toolchain_prefix = s->host->opt_string(s->ctx, "toolchain_prefix"),
+        .log_path = log,
+        .timeout_ms = 120000,
+    };
+    s->host->progress(s->ctx, "flashing", 0, 0);
+    return cm_flash_image(&fl, e);
+}
+
 static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
                     neurio_device_info *info)
 {
@@ -367,6 +407,18 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
 
     const char *link_spec = s->host->opt_string(s->ctx, "link");
     neurio_transport *t = NULL;
+    fill_static_info(s, &sz, info);
+    if (strcmp(link_spec, "none") == 0) {
+        /* Build-only (CI for real boards): the image is made (and flashed
+         * when a flasher is set), nothing is run. */
+        if (!p->board->qemu_machine) {
+            rc = flash_real_board(s, out_dir, elf, &e);
+            if (rc)
+                return cm_fail(s, rc, &e);
+        }
+        CM_LOG(s, NEURIO_LOG_INFO, "device.link = none: firmware built, no device link");
+        return NEURIO_OK;
+    }
     if (p->board->qemu_machine) {
         if (link_spec && strcmp(link_spec, "auto") != 0) {
             neurio_fail(&e, NEURIO_ERR_CONFIG,
@@ -387,22 +439,7 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
         if (rc)
             return cm_fail(s, rc, &e);
     } else {
-        const char *flasher = s->host->opt_string(s->ctx, "flasher");
-        char bin[4096], log[4096];
-        cm_fmt(bin, sizeof bin, "%s/fw.bin", out_dir);
-        cm_fmt(log, sizeof log, "%s/flash.log", out_dir);
-        cm_flash_args fl = {
-            .flasher = strcmp(flasher, "auto") == 0 ? "st-flash" : flasher,
-            .elf = elf,
-            .bin = bin,
-            .flash_origin = p->board->flash_origin,
-            .openocd_config = s->host->opt_string(s->ctx, "openocd_config"),
-            .toolchain_prefix = prefix,
-            .log_path = log,
-            .timeout_ms = 120000,
-        };
-        s->host->progress(s->ctx, "flashing", 0, 0);
-        rc = cm_flash_image(&fl, &e);
+        rc = flash_real_board(s, out_dir, elf, &e);
         if (rc)
             return cm_fail(s, rc, &e);
         const char *spec = strcmp(link_spec, "auto") == 0 ? "serial:/dev/ttyACM0@115200"
@@ -445,18 +482,8 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
     }
 
     neurio_link_device_info(s->link, info);
-    info->board = p->board->name;
-    info->cpu = p->cpu;
-    info->toolchain = s->toolchain;
-    info->cycle_source = p->board->cycle_source;
-    info->cycle_unit = p->board->cycle_unit;
-    info->clock_hz = p->clock_hz;
-    info->flash_text = sz.text;
-    info->flash_rodata = sz.rodata;
-    info->flash_data = sz.data;
-    info->ram_bytes = sz.ram;
-    info->active_current_a = cm_profile_active_current_a(p);
-    info->supply_voltage_v = p->supply_v;
+    fill_static_info(s, &sz, info);
+    info->firmware = h->build_id;
     CM_LOG(s, NEURIO_LOG_INFO, "%s ready: %s, max batch %u, %u-byte frames, %s",
            p->board->name, h->build_id, h->max_batch, h->max_payload, h->cycle_method);
     return NEURIO_OK;
@@ -472,7 +499,8 @@ static int cm_transfer(void *self, const neurio_batch *batch)
     cm_plugin *s = self;
     neurio_errbuf e = {{0}};
     if (!s->link) {
-        s->host->set_error(s->ctx, "transfer before a successful flash");
+        s->host->set_error(s->ctx, "no device link (device.link = none builds the "
+                                   "firmware only, or flash failed): nothing to run on");
         return NEURIO_ERR_INVALID;
     }
     const neurio_link_hello *h = neurio_link_info(s->link);
@@ -525,7 +553,8 @@ static int cm_infer(void *self, neurio_batch *batch)
     cm_plugin *s = self;
     neurio_errbuf e = {{0}};
     if (!s->link) {
-        s->host->set_error(s->ctx, "infer before a successful flash");
+        s->host->set_error(s->ctx, "no device link (device.link = none builds the "
+                                   "firmware only, or flash failed): nothing to run on");
         return NEURIO_ERR_INVALID;
     }
     if (batch->n_inputs > NEURIO_LINK_MAX_TENSORS || batch->n_outputs > NEURIO_LINK_MAX_TENSORS) {

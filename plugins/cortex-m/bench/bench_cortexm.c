@@ -1,0 +1,283 @@
+/* plugins/cortex-m/bench/bench_cortexm.c — benchmark of the cortex-m device
+ * on the emulated boards (a program that prints figures, not a test).
+ *
+ * For each model (default: the ../shared/golden models with a TFLite Micro
+ * anchor): import, optimize, generate C, build the firmware with the
+ * plugin's build driver, boot it under QEMU with the plugin's QEMU manager,
+ * run the golden inputs over the link, and print instructions per inference
+ * (QEMU icount, deterministic), arena, flash (text/rodata/data), static RAM,
+ * stack peak, host wall time per sample and link throughput, next to the
+ * TFLite Micro + CMSIS-NN anchor measured on this same QEMU with the same
+ * counter (issue 5), with ratios (ours / anchor: > 1 = we use more).
+ *
+ *   bench_cortexm [--board mps2-an386|mps2-an500] [--samples N] [model...]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cm_firmware.h"
+#include "cm_profile.h"
+#include "cm_qemu.h"
+#include "neurio/codegen.h"
+#include "neurio/link_host.h"
+#include "neurio/model.h"
+#include "neurio/npy.h"
+#include "neurio/optimize.h"
+#include "neurio/paths.h"
+
+#ifndef CM_SOURCE_BOARD_DIR
+#define CM_SOURCE_BOARD_DIR ""
+#endif
+#ifndef CM_SHARED_DIR
+#define CM_SHARED_DIR ""
+#endif
+
+/* TFLite Micro + CMSIS-NN on QEMU mps2-an386, same counter (issue 5). */
+typedef struct anchor {
+    const char *model;
+    double insns, arena, flash; /* 0 = not given */
+} anchor;
+
+static const anchor anchors[] = {
+    {"kws_ref_model", 7699898, 22820, 159472},
+    {"pretrainedResnet_quant", 29864553, 54996, 198612},
+    {"ad01_int8", 583399, 2580, 324716},
+    {"hello_world_int8", 3675, 0, 0},
+};
+
+static const anchor *find_anchor(const char *m)
+{
+    for (size_t i = 0; i < sizeof anchors / sizeof anchors[0]; i++)
+        if (strcmp(anchors[i].model, m) == 0)
+            return &anchors[i];
+    return NULL;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void ratio(char *buf, size_t n, double ours, double ref)
+{
+    if (ref > 0)
+        snprintf(buf, n, "%.2fx", ours / ref);
+    else
+        snprintf(buf, n, "-");
+}
+
+static int bench_model(const char *shared, const char *model_name, const cm_profile *p,
+                       int samples, const char *work)
+{
+    neurio_errbuf e = {{0}};
+    neurio_model *m = NULL;
+    neurio_npy in = {0};
+    neurio_link *link = NULL;
+    cm_qemu q;
+    memset(&q, 0, sizeof q);
+    int rc;
+    char path[4096], gen[4096], fw[4096], elf[4096];
+    void *out_buf = NULL;
+    neurio_measure *meas = NULL;
+
+    snprintf(path, sizeof path, "%s/models/%s.tflite", shared, model_name);
+    rc = neurio_model_load(path, &m, &e);
+    if (!rc)
+        rc = neurio_optimize(m, &e);
+    if (rc)
+        goto fail;
+    snprintf(gen, sizeof gen, "%s/%s-gen", work, model_name);
+    snprintf(fw, sizeof fw, "%s/%s-fw", work, model_name);
+    mkdir(gen, 0755);
+    mkdir(fw, 0755);
+    neurio_codegen_result cg;
+    rc = neurio_codegen(m, gen, NULL, &cg, &e);
+    if (rc)
+        goto fail;
+    cm_fw_args fa = {
+        .profile = p, .board_dir = CM_SOURCE_BOARD_DIR, .fw_dir = neurio_firmware_dir(),
+        .gen_dir = gen, .out_dir = fw, .toolchain_prefix = "arm-none-eabi-",
+        .opt_level = "2", .build_id = "bench", .timeout_ms = 600000,
+    };
+    char sdk_inc[4096];
+    snprintf(sdk_inc, sizeof sdk_inc, "%s/sdk/include", neurio_data_dir());
+    fa.sdk_include = sdk_inc;
+    cm_fw_sizes sz;
+    rc = cm_fw_build(&fa, &sz, elf, sizeof elf, &e);
+    if (rc)
+        goto fail;
+
+    snprintf(path, sizeof path, "%s/golden/%s/input.npy", shared, model_name);
+    rc = neurio_npy_read(path, &in, &e);
+    if (rc)
+        goto fail;
+    size_t in_bytes = neurio_tensor_bytes(&m->tensors[m->inputs[0]]);
+    size_t out_bytes = neurio_tensor_bytes(&m->tensors[m->outputs[0]]);
+    size_t n = (size_t)in.dims[0];
+    if (m->n_inputs != 1 || m->n_outputs != 1 || in.bytes != n * in_bytes) {
+        rc = neurio_fail(&e, NEURIO_ERR_UNSUPPORTED,
+                         "bench handles 1-input/1-output models whose input.npy "
+                         "matches the input tensor");
+        goto fail;
+    }
+    if (samples > 0 && (size_t)samples < n)
+        n = (size_t)samples;
+
+    cm_qemu_args qa = {.qemu = "qemu-system-arm", .machine = p->board->qemu_machine,
+                       .elf = elf, .work_dir = fw, .connect_timeout_ms = 10000};
+    neurio_transport *t = NULL;
+    double t_boot = now_s();
+    rc = cm_qemu_start(&q, &qa, &t, &e);
+    if (rc)
+        goto fail;
+    neurio_link_options lo;
+    neurio_link_options_default(&lo);
+    lo.run_timeout_ms = 600000;
+    rc = neurio_link_open(t, &lo, &link, &e);
+    if (rc)
+        goto fail;
+    t_boot = now_s() - t_boot;
+    rc = neurio_link_check_model(link, cg.sha256, &e);
+    if (rc)
+        goto fail;
+    const neurio_link_hello *h = neurio_link_info(link);
+    out_buf = malloc(n * out_bytes);
+    meas = calloc(n, sizeof *meas);
+    if (!out_buf || !meas) {
+        rc = neurio_fail(&e, NEURIO_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    double t_xfer = 0, t_inf = 0;
+    neurio_link_stats s0 = neurio_link_get_stats(link);
+    for (size_t first = 0; first < n;) {
+        uint32_t cnt = (uint32_t)(n - first < h->max_batch ? n - first : h->max_batch);
+        const void *ins[1] = {(const uint8_t *)in.data + first * in_bytes};
+        void *outs[1] = {(uint8_t *)out_buf + first * out_bytes};
+        neurio_batch b = {.first = (uint32_t)first, .count = cnt, .n_inputs = 1,
+                          .n_outputs = 1, .inputs = ins, .outputs = outs,
+                          .measures = meas + first};
+        double t0 = now_s();
+        rc = neurio_link_transfer(link, &b, &e);
+        double t1 = now_s();
+        if (!rc)
+            rc = neurio_link_infer(link, &b, &e);
+        double t2 = now_s();
+        if (rc)
+            goto fail;
+        t_xfer += t1 - t0;
+        t_inf += t2 - t1;
+        first += cnt;
+    }
+    neurio_link_stats s1 = neurio_link_get_stats(link);
+    uint64_t cmin = UINT64_MAX, cmax = 0, stack = 0;
+    double csum = 0;
+    for (size_t i = 0; i < n; i++) {
+        cmin = meas[i].cycles < cmin ? meas[i].cycles : cmin;
+        cmax = meas[i].cycles > cmax ? meas[i].cycles : cmax;
+        csum += (double)meas[i].cycles;
+        stack = meas[i].stack_bytes > stack ? meas[i].stack_bytes : stack;
+    }
+    double cmean = csum / (double)n;
+    const anchor *a = find_anchor(model_name);
+    char r1[32], r2[32], r3[32];
+    ratio(r1, sizeof r1, cmean, a ? a->insns : 0);
+    ratio(r2, sizeof r2, (double)cg.arena_bytes, a ? a->arena : 0);
+    ratio(r3, sizeof r3, (double)sz.flash, a ? a->flash : 0);
+    printf("\n== %s on %s (%zu samples, %u layers)\n", model_name, p->board->name, n,
+           cg.n_layers);
+    printf("  instructions/inference : %.0f (min %llu, max %llu)   anchor %.0f   ratio %s\n",
+           cmean, (unsigned long long)cmin, (unsigned long long)cmax, a ? a->insns : 0.0, r1);
+    printf("  arena bytes            : %llu   anchor %.0f   ratio %s\n",
+           (unsigned long long)cg.arena_bytes, a ? a->arena : 0.0, r2);
+    printf("  flash bytes            : %llu (text %llu, rodata %llu, data %llu; weights %llu)"
+           "   anchor %.0f   ratio %s\n",
+           (unsigned long long)sz.flash, (unsigned long long)sz.text,
+           (unsigned long long)sz.rodata, (unsigned long long)sz.data,
+           (unsigned long long)cg.weights_bytes, a ? a->flash : 0.0, r3);
+    printf("  static RAM bytes       : %llu (data %llu, bss incl. arena %llu, stack region %llu)\n",
+           (unsigned long long)sz.ram, (unsigned long long)sz.data,
+           (unsigned long long)sz.bss, (unsigned long long)sz.stack);
+    printf("  stack peak bytes       : %llu\n", (unsigned long long)stack);
+    printf("  host wall time/sample  : %.3f ms (transfer %.3f ms, infer+results %.3f ms)\n",
+           1e3 * (t_xfer + t_inf) / (double)n, 1e3 * t_xfer / (double)n,
+           1e3 * t_inf / (double)n);
+    printf("  link                   : to device %.1f kB/s (%llu payload bytes), from device "
+           "%.1f kB/s (%llu), %llu frames, %llu retransmits; boot %.2f s\n",
+           (double)(s1.payload_tx - s0.payload_tx) / 1e3 / (t_xfer > 0 ? t_xfer : 1),
+           (unsigned long long)(s1.payload_tx - s0.payload_tx),
+           (double)(s1.payload_rx - s0.payload_rx) / 1e3 / (t_inf > 0 ? t_inf : 1),
+           (unsigned long long)(s1.payload_rx - s0.payload_rx),
+           (unsigned long long)(s1.frames_tx + s1.frames_rx - s0.frames_tx - s0.frames_rx),
+           (unsigned long long)(s1.retransmits - s0.retransmits), t_boot);
+    fflush(stdout);
+fail:
+    if (rc)
+        printf("\n== %s on %s: FAILED: %s\n", model_name, p->board->name, e.msg);
+    neurio_link_close(link);
+    cm_qemu_stop(&q);
+    free(out_buf);
+    free(meas);
+    neurio_npy_free(&in);
+    neurio_model_free(m);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    const char *board = "mps2-an386";
+    int samples = 16;
+    const char *models[32];
+    int n_models = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--board") == 0 && i + 1 < argc)
+            board = argv[++i];
+        else if (strcmp(argv[i], "--samples") == 0 && i + 1 < argc)
+            samples = atoi(argv[++i]);
+        else if (argv[i][0] == '-') {
+            fprintf(stderr, "usage: %s [--board B] [--samples N] [model...]\n", argv[0]);
+            return 2;
+        } else if (n_models < 32)
+            models[n_models++] = argv[i];
+    }
+    if (n_models == 0)
+        for (size_t i = 0; i < sizeof anchors / sizeof anchors[0]; i++)
+            models[n_models++] = anchors[i].model;
+    const char *shared = getenv("NEURIO_SHARED_DIR");
+    if (!shared || !*shared)
+        shared = CM_SHARED_DIR;
+    struct stat st;
+    if (stat(shared, &st) != 0) {
+        fprintf(stderr, "bench_cortexm: %s (../shared) is absent: nothing to measure\n",
+                shared);
+        return 77;
+    }
+    cm_profile_overrides o = {.board = board, .fpu = 1};
+    cm_profile p;
+    neurio_errbuf e;
+    if (cm_profile_make(&o, &p, &e) || !p.board->qemu_machine) {
+        fprintf(stderr, "bench_cortexm: %s\n",
+                p.board ? "only emulated boards can be benchmarked here" : e.msg);
+        return 2;
+    }
+    char work[] = "/tmp/neurio-bench-cm-XXXXXX";
+    if (!mkdtemp(work)) {
+        fprintf(stderr, "bench_cortexm: mkdtemp: %s\n", strerror(errno));
+        return 1;
+    }
+    printf("cortex-m benchmark: board %s (%s), counts = %s; anchor = TFLite Micro + "
+           "CMSIS-NN on the same QEMU (mps2-an386); portable C kernels here.\n"
+           "work dir: %s\n",
+           p.board->name, p.cpu, p.board->cycle_source, work);
+    int failed = 0;
+    for (int i = 0; i < n_models; i++)
+        failed += bench_model(shared, models[i], &p, samples, work) != 0;
+    return failed ? 1 : 0;
+}
