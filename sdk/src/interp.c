@@ -1,26 +1,17 @@
 /* sdk/src/interp.c — reference interpreter of the IR on the host.
  *
  * Runs the model op by op with the portable kernels of firmware/kernels/
- * (nk_*_f32 for float ops).  Layout-only ops (RESHAPE, TRANSPOSE), BATCH_NORM
- * and MATMUL, which have no device kernel, are plain loops here.  int8
- * compute ops are refused with a clear message (the int8 path runs on the
- * devices through the generated code).
+ * (nk_*_f32 for float ops; int8 ops in interp_s8.c with the same requant.h
+ * constants as the code generator).  Layout-only ops (RESHAPE, TRANSPOSE),
+ * BATCH_NORM and MATMUL, which have no device kernel, are plain loops here.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "interp_internal.h"
 #include "kernels/nk.h"
-#include "neurio/interp.h"
-
-struct neurio_interp {
-    const neurio_model *m;
-    void **buf;        /* [n_tensors]: constant data or owned activation */
-    unsigned char *owned;
-    neurio_interp_hook hook;
-    void *user;
-};
 
 static int it_fail_op(const neurio_model *m, int32_t i, neurio_errbuf *err, int st,
                       const char *what)
@@ -41,7 +32,8 @@ static int it_supported(const neurio_model *m, int32_t i, neurio_errbuf *err)
     case NEURIO_OP_CONCATENATION:
         return NEURIO_OK; /* any dtype */
     case NEURIO_OP_QUANTIZE:
-        if (dt == NEURIO_DT_FLOAT32 && m->tensors[op->outputs[0]].dtype == NEURIO_DT_INT8)
+        if ((dt == NEURIO_DT_FLOAT32 || dt == NEURIO_DT_INT8) &&
+            m->tensors[op->outputs[0]].dtype == NEURIO_DT_INT8)
             return NEURIO_OK;
         break;
     case NEURIO_OP_DEQUANTIZE:
@@ -49,13 +41,13 @@ static int it_supported(const neurio_model *m, int32_t i, neurio_errbuf *err)
             return NEURIO_OK;
         break;
     default:
-        if (dt == NEURIO_DT_FLOAT32)
+        if (dt == NEURIO_DT_FLOAT32 || (dt == NEURIO_DT_INT8 && nit_s8_supported(op->kind)))
             return NEURIO_OK;
         break;
     }
     char msg[128];
     snprintf(msg, sizeof msg, "%s inputs are not supported by the reference interpreter "
-             "(float32 models only)", neurio_dtype_name(dt));
+             "(float32 and int8 only)", neurio_dtype_name(dt));
     return it_fail_op(m, i, err, NEURIO_ERR_UNSUPPORTED, msg);
 }
 
@@ -141,7 +133,7 @@ static void it_act(neurio_activation a, float *lo, float *hi)
 }
 
 /* TFLite-style padding offsets (top/left) for SAME/VALID/EXPLICIT. */
-static int32_t it_pad(neurio_padding p, const int32_t *explicit_pad, int side, int32_t in,
+int32_t nit_pad(neurio_padding p, const int32_t *explicit_pad, int side, int32_t in,
                       int32_t out, int32_t k, int32_t s, int32_t d)
 {
     if (p == NEURIO_PAD_EXPLICIT)
@@ -167,8 +159,8 @@ static int it_conv(neurio_interp *it, const neurio_op *op)
         .dilation_h = a->dilation_h, .dilation_w = a->dilation_w,
         .depth_multiplier = a->depth_multiplier,
     };
-    p.pad_top = it_pad(a->padding, a->pad, 0, p.in_h, p.out_h, p.filter_h, p.stride_h, p.dilation_h);
-    p.pad_left = it_pad(a->padding, a->pad, 1, p.in_w, p.out_w, p.filter_w, p.stride_w, p.dilation_w);
+    p.pad_top = nit_pad(a->padding, a->pad, 0, p.in_h, p.out_h, p.filter_h, p.stride_h, p.dilation_h);
+    p.pad_left = nit_pad(a->padding, a->pad, 1, p.in_w, p.out_w, p.filter_w, p.stride_w, p.dilation_w);
     it_act(a->activation, &p.act_min_f, &p.act_max_f);
     const float *bias = op->n_inputs > 2 && op->inputs[2] >= 0 ? it->buf[op->inputs[2]] : NULL;
     if (op->kind == NEURIO_OP_CONV_2D)
@@ -202,33 +194,32 @@ static int it_pool(neurio_interp *it, const neurio_op *op)
         .out_h = y->dims[1], .out_w = y->dims[2], .filter_h = a->filter_h,
         .filter_w = a->filter_w, .stride_h = a->stride_h, .stride_w = a->stride_w,
     };
-    p.pad_top = it_pad(a->padding, a->pad, 0, p.in_h, p.out_h, p.filter_h, p.stride_h, 1);
-    p.pad_left = it_pad(a->padding, a->pad, 1, p.in_w, p.out_w, p.filter_w, p.stride_w, 1);
+    p.pad_top = nit_pad(a->padding, a->pad, 0, p.in_h, p.out_h, p.filter_h, p.stride_h, 1);
+    p.pad_left = nit_pad(a->padding, a->pad, 1, p.in_w, p.out_w, p.filter_w, p.stride_w, 1);
     it_act(a->activation, &p.act_min_f, &p.act_max_f);
     if (op->kind == NEURIO_OP_MAX_POOL_2D)
         return nk_max_pool2d_f32(&p, it->buf[op->inputs[0]], it->buf[op->outputs[0]]);
     return nk_avg_pool2d_f32(&p, it->buf[op->inputs[0]], it->buf[op->outputs[0]]);
 }
 
-static int it_binary(neurio_interp *it, const neurio_op *op)
+int nit_binary_shape(const neurio_model *m, const neurio_op *op, nk_binary_params *p)
 {
-    const neurio_model *m = it->m;
     const neurio_tensor *a = &m->tensors[op->inputs[0]], *b = &m->tensors[op->inputs[1]];
     const neurio_tensor *y = &m->tensors[op->outputs[0]];
-    nk_binary_params p = { .flat_size = (int32_t)neurio_tensor_elements(y), .rank = y->rank };
-    it_act(op->attr.eltwise.activation, &p.act_min_f, &p.act_max_f);
+    p->flat_size = (int32_t)neurio_tensor_elements(y);
+    p->rank = y->rank;
     if (y->rank > NK_MAX_DIMS || a->rank > y->rank || b->rank > y->rank)
         return NK_ERR_PARAMS;
-    p.broadcast = neurio_tensor_elements(a) != neurio_tensor_elements(y) ||
-                  neurio_tensor_elements(b) != neurio_tensor_elements(y);
-    if (p.rank == 0) {
-        p.rank = 1;
-        p.out_dims[0] = 1;
+    p->broadcast = neurio_tensor_elements(a) != neurio_tensor_elements(y) ||
+                   neurio_tensor_elements(b) != neurio_tensor_elements(y);
+    if (p->rank == 0) {
+        p->rank = 1;
+        p->out_dims[0] = 1;
     }
     for (int32_t i = 0; i < y->rank; i++)
-        p.out_dims[i] = y->dims[i];
+        p->out_dims[i] = y->dims[i];
     const neurio_tensor *in[2] = { a, b };
-    int32_t *st[2] = { p.in1_strides, p.in2_strides };
+    int32_t *st[2] = { p->in1_strides, p->in2_strides };
     for (int k = 0; k < 2; k++) {
         int32_t s = 1, off = y->rank - in[k]->rank;
         for (int32_t i = y->rank - 1; i >= 0; i--) {
@@ -237,6 +228,16 @@ static int it_binary(neurio_interp *it, const neurio_op *op)
             s *= d;
         }
     }
+    return NK_OK;
+}
+
+static int it_binary(neurio_interp *it, const neurio_op *op)
+{
+    nk_binary_params p;
+    memset(&p, 0, sizeof p);
+    if (nit_binary_shape(it->m, op, &p))
+        return NK_ERR_PARAMS;
+    it_act(op->attr.eltwise.activation, &p.act_min_f, &p.act_max_f);
     const float *x1 = it->buf[op->inputs[0]], *x2 = it->buf[op->inputs[1]];
     float *o = it->buf[op->outputs[0]];
     if (op->kind == NEURIO_OP_ADD)
@@ -348,6 +349,9 @@ static int it_concat(neurio_interp *it, const neurio_op *op)
         outer *= y->dims[i];
     for (int32_t k = 0; k < op->n_inputs; k++) {
         const neurio_tensor *x = &it->m->tensors[op->inputs[k]];
+        if (y->quant.count == 1 && (x->quant.count != 1 || x->quant.scale[0] != y->quant.scale[0] ||
+                                    x->quant.zero_point[0] != y->quant.zero_point[0]))
+            return NK_ERR_PARAMS; /* int8 concat of differently quantized inputs */
         inner[k] = 1;
         for (int32_t i = axis; i < x->rank; i++)
             inner[k] *= x->dims[i];
@@ -397,9 +401,14 @@ static int it_quant(neurio_interp *it, const neurio_op *op)
     return nk_dequantize_s8_f32(&p, it->buf[op->inputs[0]], it->buf[op->outputs[0]]);
 }
 
-static int it_op(neurio_interp *it, const neurio_op *op)
+static int it_op(neurio_interp *it, const neurio_op *op, neurio_errbuf *err)
 {
     const neurio_model *m = it->m;
+    neurio_dtype dt = op->n_inputs && op->inputs[0] >= 0 ? m->tensors[op->inputs[0]].dtype
+                                                         : NEURIO_DT_FLOAT32;
+    if (dt == NEURIO_DT_INT8 && op->kind != NEURIO_OP_RESHAPE && op->kind != NEURIO_OP_TRANSPOSE &&
+        op->kind != NEURIO_OP_CONCATENATION && op->kind != NEURIO_OP_DEQUANTIZE)
+        return nit_op_s8(it, op, err);
     const neurio_tensor *y = &m->tensors[op->outputs[0]];
     int32_t n = (int32_t)neurio_tensor_elements(y);
     void *in = op->n_inputs ? it->buf[op->inputs[0]] : NULL, *out = it->buf[op->outputs[0]];
@@ -448,9 +457,12 @@ int neurio_interp_run(neurio_interp *it, const void *const *inputs, void *const 
         const neurio_op *op = &m->ops[i];
         if (op->removed)
             continue;
-        if (it_op(it, op) != NK_OK)
+        neurio_errbuf e2 = { { 0 } };
+        if (it_op(it, op, &e2) != NK_OK)
             return it_fail_op(m, i, err, NEURIO_ERR_INVALID,
-                              "the kernel rejected its parameters (inconsistent shapes?)");
+                              e2.msg[0] ? e2.msg
+                                        : "the kernel rejected its parameters (inconsistent "
+                                          "shapes or quantization?)");
         if (it->hook && it->hook(it->user, it, i))
             return it_fail_op(m, i, err, NEURIO_ERR_CANCELLED, "stopped by the caller");
     }
