@@ -97,7 +97,7 @@ void cg_emit_i32_array(cg_ctx *c, const char *name, const int32_t *v, int32_t n)
 {
     fprintf(c->decl, "static const int32_t %s[%d] = {", name, n > 0 ? n : 1);
     for (int32_t i = 0; i < n; i++)
-        fprintf(c->decl, "%s%ld", i % 12 ? ", " : "\n    ", (long)v[i]);
+        fprintf(c->decl, "%s%ld", !i ? "\n    " : i % 12 ? ", " : ",\n    ", (long)v[i]);
     if (n <= 0)
         fputs("0", c->decl);
     fputs("\n};\n", c->decl);
@@ -121,7 +121,7 @@ static int cg_emit_const(cg_ctx *c, int32_t t)
     fprintf(c->decl, "/* tensor %d '%s' */\nstatic const %s NG_ALIGN ng_c%d[%zu] = {", t,
             tt->name, ct, t, n ? n : 1);
     for (size_t i = 0; i < n; i++) {
-        fputs(i % 16 ? ", " : "\n    ", c->decl);
+        fputs(!i ? "\n    " : i % 16 ? ", " : ",\n    ", c->decl);
         switch (tt->dtype) {
         case NEURIO_DT_FLOAT32: {
             float v;
@@ -424,10 +424,10 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
     if (m->n_ops > 0) {
         fputs("static const char *const ng_layer_ops[] = {", src);
         for (int32_t i = 0; i < m->n_ops; i++)
-            fprintf(src, "%s\"%s\"", i % 6 ? ", " : "\n    ", neurio_op_name(m->ops[i].kind));
+            fprintf(src, "%s\"%s\"", !i ? "\n    " : i % 6 ? ", " : ",\n    ", neurio_op_name(m->ops[i].kind));
         fputs("\n};\nstatic const uint64_t ng_layer_macs[] = {", src);
         for (int32_t i = 0; i < m->n_ops; i++)
-            fprintf(src, "%sUINT64_C(%llu)", i % 6 ? ", " : "\n    ",
+            fprintf(src, "%sUINT64_C(%llu)", !i ? "\n    " : i % 6 ? ", " : ",\n    ",
                     (unsigned long long)neurio_op_macs(m, &m->ops[i]));
         fputs("\n};\n", src);
     }
