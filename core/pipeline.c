@@ -586,7 +586,7 @@ done:
         else if (wrc)
             nr_log(NEURIO_LOG_ERROR, "%s", e3.msg);
     }
-    if (until == NR_STAGE_INFER && p->run.model)
+    if (until == NR_STAGE_INFER && p->run.n_samples)
         pipe_summary(p);
     if (until == NR_STAGE_INFER)
         pipe_finish(p, rc);
