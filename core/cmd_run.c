@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "host.h"
 #include "pipeline.h"
+#include "report.h"
 #include "rig.h"
 
 static void run_help(void)
@@ -53,6 +54,16 @@ int nr_cmd_run(int argc, char **argv)
         goto out;
     }
     /* Observers (reporting, stores) are attached here, one line each. */
+    if (until == NR_STAGE_INFER) { /* report team: KPIs, profile, HTML, result store */
+        nr_observer report_obs;
+        if (nr_report_observer_new(rig, &report_obs, &err) != NEURIO_OK) {
+            fprintf(stderr, "neurio run: %s\n", err.msg);
+            code = NR_EXIT_CONFIG;
+            goto out;
+        }
+        if (nr_pipeline_add_observer(p, &report_obs) != NEURIO_OK)
+            report_obs.destroy(report_obs.user);
+    }
 
     nr_cancel_install();
     int rc = nr_pipeline_run(p, until, &err);

@@ -1,0 +1,559 @@
+/* core/report.c — the reporting observer: KPIs, summary, profile, CSV, HTML
+ * and the result store, fed by the pipeline (see report.h). */
+#include "report.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kpi_anomaly.h"
+#include "kpi_classification.h"
+#include "kpi_cost.h"
+#include "kpi_fidelity.h"
+#include "kpi_regression.h"
+#include "neurio/npy.h"
+#include "neurio/version.h"
+#include "profile_json.h"
+#include "report_csv.h"
+#include "report_data.h"
+#include "report_html.h"
+#include "report_inputs.h"
+#include "store.h"
+#include "summary.h"
+
+#ifndef NEURIO_GIT_REVISION
+#define NEURIO_GIT_REVISION NULL
+#endif
+
+typedef enum rp_task { RP_NONE, RP_CLASSIFICATION, RP_REGRESSION, RP_ANOMALY } rp_task;
+
+typedef struct rp_state {
+    const nr_rig *rig;
+    rp_task task;
+    nr_score_spec score;
+    nr_store *store;
+    char store_spec[1200];
+    int started;              /* on_start ran: run recorded, arrays sized   */
+    int run_recorded;         /* a run row exists in the store              */
+    int64_t start_ms;         /* wall clock at on_start                      */
+    char started_at[32];
+    neurio_npy labels, ref;
+    int have_labels, have_ref;
+
+    /* Sized at on_start for run->n_samples. */
+    size_t n, per_sample;
+    const neurio_tensor *out_t, *in_t;
+    float *out_f;             /* output 0 as float [n * per_sample]         */
+    float *ref_f;             /* reference rows as float, or NULL           */
+    float *tgt_f;             /* regression targets as float, or NULL       */
+    int64_t *label_idx;       /* class / 0-1 label per sample, or NULL      */
+    int64_t *preds;           /* argmax per sample (classification), or NULL */
+    double *scores;           /* anomaly score per sample, or NULL          */
+    double *serr;             /* max |y - ref| per sample, or NULL          */
+    float *in_f;              /* scratch: one input sample as float         */
+    size_t in_elems;
+
+    char notes[8][256];
+    int n_notes;
+    char host[256];
+} rp_state;
+
+static void rp_note(rp_state *s, const char *fmt, ...) NEURIO_PRINTF(2, 3);
+static void rp_note(rp_state *s, const char *fmt, ...)
+{
+    if (s->n_notes >= 8)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->notes[s->n_notes++], sizeof s->notes[0], fmt, ap);
+    va_end(ap);
+}
+
+/* The file name part of a path, for figure sources ("output.npy"). */
+static const char *base_name(const char *p)
+{
+    const char *b = p ? strrchr(p, '/') : NULL;
+    return b ? b + 1 : p;
+}
+
+static void iso_time(int64_t unix_ms, char out[32])
+{
+    time_t t = (time_t)(unix_ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const char *nr_report_store_spec(const nr_rig *rig, char *buf, size_t cap)
+{
+    const char *st = rig->output_store;
+    if (st && !strcmp(st, "none"))
+        return NULL;
+    if (!st || !*st) {
+        snprintf(buf, cap, "sqlite:%s/results.db", rig->output_dir ? rig->output_dir : "runs");
+        return buf;
+    }
+    if (!strncmp(st, "sqlite:", 7) && st[7] && st[7] != '/') {
+        char *abs = nr_path_resolve(rig->dir, st + 7);
+        snprintf(buf, cap, "sqlite:%s", abs ? abs : st + 7);
+        free(abs);
+        return buf;
+    }
+    snprintf(buf, cap, "%s", st);
+    return buf;
+}
+
+static void rp_free_arrays(rp_state *s)
+{
+    free(s->out_f);
+    free(s->ref_f);
+    free(s->tgt_f);
+    free(s->label_idx);
+    free(s->preds);
+    free(s->scores);
+    free(s->serr);
+    free(s->in_f);
+    s->out_f = s->ref_f = s->tgt_f = s->in_f = NULL;
+    s->label_idx = s->preds = NULL;
+    s->scores = s->serr = NULL;
+}
+
+static void rp_destroy(void *user)
+{
+    rp_state *s = user;
+    if (!s)
+        return;
+    rp_free_arrays(s);
+    neurio_npy_free(&s->labels);
+    neurio_npy_free(&s->ref);
+    nr_store_close(s->store);
+    free(s);
+}
+
+/* ---- recording the run in the store -------------------------------------- */
+
+static int rp_record_run(rp_state *s, const nr_run *run, neurio_errbuf *err)
+{
+    if (!s->store || s->run_recorded)
+        return 0;
+    const neurio_model *m = run->model;
+    nr_store_run r = {
+        .run_id = run->run_id,
+        .started_at = s->started_at,
+        .task = s->rig->task_kind,
+        .rig_path = run->rig_path,
+        .plugin = run->plugin ? run->plugin->name : NULL,
+        .plugin_version = run->plugin ? run->plugin->version : NULL,
+        .plugin_path = run->plugin_path,
+        .model_sha256 = run->model_sha256[0] ? run->model_sha256 : NULL,
+        .model_name = m ? m->name : NULL,
+        .model_path = s->rig->model_path,
+        .model_format = m ? m->format : NULL,
+        .board = run->info.board,
+        .cpu = run->info.cpu,
+        .firmware = run->info.firmware,
+        .toolchain = run->info.toolchain,
+        .cycle_source = run->info.cycle_source,
+        .cycle_unit = run->info.cycle_unit,
+        .clock_hz = run->info.clock_hz,
+        .neurio_version = neurio_version(),
+        .git_revision = NEURIO_GIT_REVISION,
+        .host = s->host,
+        .n_planned = run->n_samples,
+        .batch_size = run->batch_size,
+    };
+    int rc = nr_store_begin_run(s->store, &r, err);
+    if (!rc)
+        s->run_recorded = 1;
+    return rc;
+}
+
+/* ---- on_start: size everything, check labels/reference against the model -- */
+
+static int rp_alloc(rp_state *s)
+{
+    size_t n = s->n ? s->n : 1, per = s->per_sample ? s->per_sample : 1;
+    s->out_f = calloc(n * per, sizeof *s->out_f);
+    if (!s->out_f)
+        return NEURIO_ERR_NOMEM;
+    if (s->task == RP_CLASSIFICATION && per > 1 && !(s->preds = calloc(n, sizeof *s->preds)))
+        return NEURIO_ERR_NOMEM;
+    if (s->task == RP_ANOMALY) {
+        if (!(s->scores = calloc(n, sizeof *s->scores)))
+            return NEURIO_ERR_NOMEM;
+        if (!(s->in_f = calloc(s->in_elems ? s->in_elems : 1, sizeof *s->in_f)))
+            return NEURIO_ERR_NOMEM;
+    }
+    if (s->have_ref && (!(s->ref_f = calloc(n * per, sizeof *s->ref_f)) ||
+                        !(s->serr = calloc(n, sizeof *s->serr))))
+        return NEURIO_ERR_NOMEM;
+    return 0;
+}
+
+static int rp_on_start(void *user, const nr_run *run)
+{
+    rp_state *s = user;
+    neurio_errbuf err = { { 0 } };
+    int rc = 0;
+    s->start_ms = now_ms();
+    iso_time(run->start_unix_ms, s->started_at);
+    s->n = run->n_samples;
+    const neurio_model *m = run->model;
+    if (!m || m->n_outputs < 1 || run->n_outputs < 1) {
+        fprintf(stderr, "neurio run: report: the prepared model has no output to evaluate\n");
+        return NEURIO_ERR_INVALID;
+    }
+    s->out_t = &m->tensors[m->outputs[0]];
+    size_t esz = neurio_dtype_size(s->out_t->dtype);
+    s->per_sample = esz ? run->output_sample_bytes[0] / esz : 0;
+    if (run->n_outputs > 1)
+        rp_note(s, "the model has %u outputs; KPIs use output 0 ('%s')", run->n_outputs,
+                s->out_t->name);
+    if (m->n_inputs >= 1 && run->n_inputs >= 1) {
+        s->in_t = &m->tensors[m->inputs[0]];
+        size_t isz = neurio_dtype_size(s->in_t->dtype);
+        s->in_elems = isz ? run->input_sample_bytes[0] / isz : 0;
+    }
+    if ((rc = rp_alloc(s)))
+        goto nomem;
+
+    if (s->have_labels) {
+        const char *lp = s->rig->data_labels;
+        if (s->task == RP_CLASSIFICATION && s->per_sample >= 2) {
+            if (!(s->label_idx = calloc(s->n ? s->n : 1, sizeof *s->label_idx)))
+                goto nomem;
+            rc = nr_report_labels_classes(&s->labels, lp, s->n, (int32_t)s->per_sample,
+                                          s->label_idx, &err);
+        } else if (s->task == RP_ANOMALY) {
+            if (!(s->label_idx = calloc(s->n ? s->n : 1, sizeof *s->label_idx)))
+                goto nomem;
+            rc = nr_report_labels_classes(&s->labels, lp, s->n, 2, s->label_idx, &err);
+        } else if (s->task == RP_REGRESSION) {
+            if (!(s->tgt_f = calloc((s->n ? s->n : 1) * s->per_sample, sizeof *s->tgt_f)))
+                goto nomem;
+            rc = nr_report_rows_float(&s->labels, "data.labels", lp, s->n, s->out_t,
+                                      s->per_sample, s->tgt_f, &err);
+        }
+        if (rc)
+            goto fail;
+    }
+    if (s->have_ref &&
+        (rc = nr_report_rows_float(&s->ref, "task.reference", s->rig->task_reference, s->n,
+                                   s->out_t, s->per_sample, s->ref_f, &err)))
+        goto fail;
+    s->started = 1;
+    if ((rc = rp_record_run(s, run, &err)))
+        goto fail;
+    return 0;
+nomem:
+    fprintf(stderr, "neurio run: report: out of memory for %zu samples\n", s->n);
+    return NEURIO_ERR_NOMEM;
+fail:
+    fprintf(stderr, "neurio run: %s\n", err.msg);
+    return rc < 0 ? rc : NEURIO_ERR_CONFIG;
+}
+
+/* ---- on_batch: per-sample values, rows into the store ------------------- */
+
+static int rp_on_batch(void *user, const nr_run *run, const neurio_batch *b)
+{
+    rp_state *s = user;
+    if (!s->started || !b->done)
+        return 0;
+    size_t first = b->first, done = b->done;
+    if (first + done > s->n)
+        done = first < s->n ? s->n - first : 0;
+    nr_store_row *rows = calloc(done ? done : 1, sizeof *rows);
+    if (!rows)
+        return NEURIO_ERR_NOMEM;
+    neurio_errbuf err = { { 0 } };
+    for (size_t k = 0; k < done; k++) {
+        size_t i = first + k;
+        float *y = s->out_f + i * s->per_sample;
+        nr_report_to_float((const char *)run->outputs[0] + i * run->output_sample_bytes[0],
+                           s->out_t, s->per_sample, y);
+        nr_store_row *w = &rows[k];
+        w->index = i;
+        w->host_ns = run->measures[i].host_ns;
+        w->cycles = run->measures[i].cycles;
+        w->stack_bytes = run->measures[i].stack_bytes;
+        w->score = NAN;
+        if (s->label_idx) {
+            w->has_label = 1;
+            w->label = s->label_idx[i];
+        }
+        if (s->preds) {
+            s->preds[i] = nr_kpi_argmax(y, (int32_t)s->per_sample);
+            w->has_prediction = 1;
+            w->prediction = s->preds[i];
+        }
+        if (s->scores) {
+            s->scores[i] = NAN;
+            if (s->in_t)
+                nr_report_to_float((const char *)run->inputs[0] + i * run->input_sample_bytes[0],
+                                   s->in_t, s->in_elems, s->in_f);
+            double sc = NAN;
+            if (nr_score_sample(&s->score, y, s->per_sample, s->in_f, s->in_elems, &sc, &err)) {
+                free(rows);
+                fprintf(stderr, "neurio run: %s\n", err.msg);
+                return NEURIO_ERR_CONFIG;
+            }
+            s->scores[i] = w->score = sc;
+        }
+        if (s->serr) {
+            double mx = 0;
+            const float *r = s->ref_f + i * s->per_sample;
+            for (size_t e = 0; e < s->per_sample; e++) {
+                double d = fabs((double)y[e] - (double)r[e]);
+                mx = d > mx ? d : mx;
+            }
+            s->serr[i] = mx;
+        }
+    }
+    int rc = 0;
+    if (s->store && s->run_recorded &&
+        (rc = nr_store_add_rows(s->store, run->run_id, rows, done, &err)) != 0)
+        fprintf(stderr, "neurio run: result store %s: %s\n", s->store_spec, err.msg);
+    free(rows);
+    return rc;
+}
+
+/* ---- on_finish: KPIs and every output ------------------------------------ */
+
+static void rp_kpis(rp_state *s, const nr_run *run, size_t n, nr_metrics *m,
+                    nr_kpi_classification *cls, int *have_cls, nr_kpi_cost *cost,
+                    int *have_cost, nr_kpi_fidelity *fid, int *have_fid)
+{
+    neurio_errbuf err = { { 0 } };
+    const char *lp = base_name(s->rig->data_labels);
+    if (!n) {
+        rp_note(s, "no inference completed: no KPIs");
+        return;
+    }
+    if (s->task == RP_CLASSIFICATION) {
+        if (s->per_sample < 2)
+            rp_note(s, "classification KPIs need >= 2 output classes, the output has %zu "
+                       "value(s); set task.kind = \"regression\"", s->per_sample);
+        else if (!s->label_idx)
+            rp_note(s, "no data.labels: accuracy not computed");
+        else if (nr_kpi_classification_compute(s->out_f, n, (int32_t)s->per_sample,
+                                                s->label_idx, (int32_t)s->rig->task_top_k, cls,
+                                                &err) == 0) {
+            *have_cls = 1;
+            nr_kpi_classification_metrics(cls, lp, m);
+        } else
+            rp_note(s, "%s", err.msg);
+    } else if (s->task == RP_REGRESSION) {
+        nr_kpi_regression r;
+        if (!s->tgt_f)
+            rp_note(s, "no data.labels: regression errors not computed");
+        else if (nr_kpi_regression_compute(s->out_f, s->tgt_f, n * s->per_sample, &r, &err) == 0)
+            nr_kpi_regression_metrics(&r, lp, m);
+        else
+            rp_note(s, "%s", err.msg);
+    } else if (s->task == RP_ANOMALY) {
+        double auc;
+        char src[160];
+        snprintf(src, sizeof src, "%s, score %s", lp ? lp : "labels",
+                 s->rig->task_score ? s->rig->task_score : "mse");
+        if (!s->label_idx)
+            rp_note(s, "no data.labels: ROC AUC not computed");
+        else if (nr_kpi_roc_auc(s->scores, s->label_idx, n, &auc, &err) == 0)
+            nr_metrics_add(m, "accuracy", "roc_auc", auc, "1", src);
+        else
+            rp_note(s, "%s", err.msg);
+    }
+    if (s->ref_f) {
+        if (nr_kpi_fidelity_compute(s->out_f, s->ref_f, n, s->per_sample, fid, &err) == 0) {
+            *have_fid = 1;
+            nr_kpi_fidelity_metrics(fid, base_name(s->rig->task_reference), m);
+        } else
+            rp_note(s, "%s", err.msg);
+    }
+    if (nr_kpi_cost_compute(run->measures, n, &run->info, cost, &err) == 0) {
+        *have_cost = 1;
+        nr_kpi_cost_metrics(cost, &run->info, m);
+        if (cost->energy_note[0])
+            rp_note(s, "energy %s", cost->energy_note);
+        if (cost->device_estimated)
+            rp_note(s, "the device counts instructions (%s), not cycles: device latency and "
+                       "energy are estimates", run->info.cycle_source ? run->info.cycle_source
+                                                                       : "emulator");
+    } else
+        rp_note(s, "%s", err.msg);
+}
+
+static int rp_on_finish(void *user, const nr_run *run, int status)
+{
+    rp_state *s = user;
+    neurio_errbuf err = { { 0 } };
+    char finished[32];
+    iso_time(now_ms(), finished);
+    if (!s->started_at[0])
+        iso_time(run->start_unix_ms, s->started_at);
+    size_t n = s->started ? (run->n_done < s->n ? run->n_done : s->n) : 0;
+    const char *st = status == NEURIO_OK ? "ok"
+                     : status == NEURIO_ERR_CANCELLED ? "cancelled" : "failed";
+    int complete = status == NEURIO_OK && n == run->n_samples;
+
+    nr_metrics m = { 0 };
+    nr_kpi_classification cls;
+    nr_kpi_cost cost;
+    nr_kpi_fidelity fid;
+    int have_cls = 0, have_cost = 0, have_fid = 0;
+    memset(&cls, 0, sizeof cls);
+    rp_kpis(s, run, n, &m, &cls, &have_cls, &cost, &have_cost, &fid, &have_fid);
+
+    double *layer_mean = NULL;
+    uint32_t n_layers = 0;
+    if (n && run->layer_cycles && run->layers_filled && run->n_layers &&
+        (layer_mean = calloc(run->n_layers, sizeof *layer_mean)) != NULL &&
+        nr_kpi_layer_means(run->layer_cycles, n, run->n_layers, layer_mean) == 0)
+        n_layers = run->layers_filled < run->n_layers ? run->layers_filled : run->n_layers;
+
+    nr_report_data d = {
+        .run_id = run->run_id,
+        .rig_path = run->rig_path,
+        .run_dir = run->run_dir,
+        .started_at = s->started_at,
+        .finished_at = finished,
+        .status = st,
+        .complete = complete,
+        .error = run->error,
+        .task = s->rig->task_kind,
+        .labels_path = s->rig->data_labels,
+        .reference_path = s->rig->task_reference,
+        .inputs_path = s->rig->data_inputs,
+        .plugin_name = run->plugin ? run->plugin->name : NULL,
+        .plugin_version = run->plugin ? run->plugin->version : NULL,
+        .plugin_path = run->plugin_path,
+        .model = run->model,
+        .model_path = s->rig->model_path,
+        .model_sha256 = run->model_sha256[0] ? run->model_sha256 : NULL,
+        .neurio_version = neurio_version(),
+        .git_revision = NEURIO_GIT_REVISION,
+        .host = s->host,
+        .device = run->info,
+        .batch_size = run->batch_size,
+        .n_planned = run->n_samples,
+        .n_done = n,
+        .model_load_time_s = s->started ? (double)(s->start_ms - run->start_unix_ms) / 1e3 : -1,
+        .measures = n ? run->measures : NULL,
+        .labels = s->label_idx,
+        .predictions = s->preds,
+        .scores = s->scores,
+        .sample_error = s->serr,
+        .metrics = &m,
+        .cls = have_cls ? &cls : NULL,
+        .cost = have_cost ? &cost : NULL,
+        .fidelity = have_fid ? &fid : NULL,
+        .n_layers = n_layers,
+        .layer_mean = layer_mean,
+    };
+    for (int i = 0; i < s->n_notes; i++)
+        d.notes[d.n_notes++] = s->notes[i];
+
+    int rc = 0;
+    char profile[1400] = "", html[1400] = "", csv[1400] = "";
+    if (run->run_dir) {
+        snprintf(profile, sizeof profile, "%s/profile.json", run->run_dir);
+        snprintf(csv, sizeof csv, "%s/inferences.csv", run->run_dir);
+        const char *rep = s->rig->output_report ? s->rig->output_report : "report.html";
+        if (rep[0] == '/')
+            snprintf(html, sizeof html, "%s", rep);
+        else
+            snprintf(html, sizeof html, "%s/%s", run->run_dir, rep);
+        if (nr_profile_write(&d, profile, &err) || nr_report_csv_write(&d, csv, &err) ||
+            nr_report_html_write(&d, html, &err)) {
+            fprintf(stderr, "neurio run: report: %s\n", err.msg);
+            rc = NEURIO_ERR_IO;
+        }
+    }
+    if (n || s->started)
+        nr_summary_print(stdout, &d, -1);
+    if (s->store) {
+        int src = rp_record_run(s, run, &err);
+        if (!src)
+            src = nr_store_finish_run(s->store, run->run_id, st, complete, run->error, finished,
+                                      &m, profile[0] ? profile : NULL, html[0] ? html : NULL,
+                                      &err);
+        if (src) {
+            fprintf(stderr, "neurio run: result store %s: %s\n", s->store_spec, err.msg);
+            rc = src;
+        } else {
+            printf("stored as run %s in %s\n", run->run_id, s->store_spec);
+        }
+    }
+    if (html[0] && !rc)
+        printf("report: %s\nprofile: %s\n", html, profile);
+    fflush(stdout);
+    free(layer_mean);
+    nr_kpi_classification_free(&cls);
+    nr_metrics_free(&m);
+    return rc;
+}
+
+/* ---- construction --------------------------------------------------------- */
+
+int nr_report_observer_new(const nr_rig *rig, nr_observer *out, neurio_errbuf *err)
+{
+    memset(out, 0, sizeof *out);
+    rp_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    s->rig = rig;
+    if (gethostname(s->host, sizeof s->host - 1) != 0)
+        snprintf(s->host, sizeof s->host, "unknown");
+    const char *k = rig->task_kind ? rig->task_kind : "classification";
+    s->task = !strcmp(k, "classification") ? RP_CLASSIFICATION
+              : !strcmp(k, "regression")   ? RP_REGRESSION
+              : !strcmp(k, "anomaly")      ? RP_ANOMALY
+                                           : RP_NONE;
+    int rc = 0;
+    neurio_errbuf e2 = { { 0 } };
+    if (s->task == RP_ANOMALY && (rc = nr_score_parse(rig->task_score, &s->score, &e2))) {
+        rc = neurio_fail(err, NEURIO_ERR_CONFIG, "%s: %s", rig->path, e2.msg);
+        goto fail;
+    }
+    if (rig->data_labels && s->task != RP_NONE) {
+        if ((rc = neurio_npy_read(rig->data_labels, &s->labels, &e2))) {
+            rc = neurio_fail(err, NEURIO_ERR_CONFIG, "data.labels: %s", e2.msg);
+            goto fail;
+        }
+        s->have_labels = 1;
+    }
+    if (rig->task_reference) {
+        if ((rc = neurio_npy_read(rig->task_reference, &s->ref, &e2))) {
+            rc = neurio_fail(err, NEURIO_ERR_CONFIG, "task.reference: %s", e2.msg);
+            goto fail;
+        }
+        s->have_ref = 1;
+    }
+    const char *spec = nr_report_store_spec(rig, s->store_spec, sizeof s->store_spec);
+    if (spec && (rc = nr_store_open(spec, NR_STORE_WRITE, &s->store, &e2))) {
+        rc = neurio_fail(err, rc, "output.store: %s", e2.msg);
+        goto fail;
+    }
+    *out = (nr_observer){
+        .user = s,
+        .on_start = rp_on_start,
+        .on_batch = rp_on_batch,
+        .on_finish = rp_on_finish,
+        .destroy = rp_destroy,
+    };
+    return 0;
+fail:
+    rp_destroy(s);
+    return rc;
+}

@@ -1,0 +1,35 @@
+/* core/report.h — the reporting observer: turns a pipeline run into KPIs,
+ * a terminal summary, profile.json, inferences.csv, report.html and rows in
+ * the result store, writing store rows as each batch arrives.
+ *
+ * Attach it in `neurio run` before nr_pipeline_run:
+ *     nr_observer obs;
+ *     if (nr_report_observer_new(rig, &obs, &err)) -> error, exit code 3
+ *     nr_pipeline_add_observer(p, &obs);
+ * Creating it opens (and migrates) the store and reads data.labels and
+ * task.reference, so a store that cannot be opened or reached, a newer
+ * store schema or an unreadable labels file is reported BEFORE the device
+ * is touched.  The observer owns its state; nr_pipeline_free calls its
+ * destroy hook.
+ */
+#ifndef NEURIO_CORE_REPORT_H
+#define NEURIO_CORE_REPORT_H
+
+#include <stddef.h>
+
+#include "neurio/status.h"
+#include "pipeline.h"
+#include "rig.h"
+
+/* Fill *out with the observer for rig (borrowed: must outlive it).
+ * Returns NEURIO_OK, or NEURIO_ERR_CONFIG / IO / UNSUPPORTED / FORMAT with a
+ * one-line message naming the rig key and what to do.  On failure nothing
+ * needs freeing. */
+int nr_report_observer_new(const nr_rig *rig, nr_observer *out, neurio_errbuf *err);
+
+/* The store spec the rig resolves to, written into buf: output.store with a
+ * relative sqlite path resolved against the rig's directory, the default
+ * "sqlite:<output.dir>/results.db" when unset, or NULL for "none". */
+const char *nr_report_store_spec(const nr_rig *rig, char *buf, size_t cap);
+
+#endif /* NEURIO_CORE_REPORT_H */
