@@ -16,17 +16,12 @@
 #include "neurio/link_host.h"
 #include "nrt.h"
 #include "test_util.h"
+#include "link_test.h"
 
-int register_transport_tests(void);
-
-typedef struct dev {
-    pid_t pid;
-    int fd; /* host end */
-} dev;
 
 /* Start the device child on one end of a socketpair; extra = NULL-ended
  * extra arguments. */
-static int dev_start(dev *d, const char *model, const char *const *extra)
+int dev_start(dev *d, const char *model, const char *const *extra)
 {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
@@ -57,7 +52,7 @@ static int dev_start(dev *d, const char *model, const char *const *extra)
     return 0;
 }
 
-static void dev_stop(dev *d)
+void dev_stop(dev *d)
 {
     if (d->pid > 0) {
         kill(d->pid, SIGKILL);
@@ -66,7 +61,7 @@ static void dev_stop(dev *d)
     }
 }
 
-static void quiet_opts(neurio_link_options *o, int timeout_ms, int retries)
+void quiet_opts(neurio_link_options *o, int timeout_ms, int retries)
 {
     neurio_link_options_default(o);
     o->timeout_ms = timeout_ms;
@@ -94,18 +89,8 @@ static neurio_link *link_to(dev *d, const neurio_fault_config *fc, const neurio_
     return l;
 }
 
-/* Inputs/outputs of a run of n samples of the "small" fixture. */
-typedef struct small_run {
-    uint32_t n;
-    int8_t *a;
-    float *b;
-    int8_t *s;
-    float *p;
-    neurio_measure *m;
-    uint64_t *layers;
-} small_run;
 
-static void small_init(small_run *r, uint32_t n, uint32_t seed)
+void small_init(small_run *r, uint32_t n, uint32_t seed)
 {
     r->n = n;
     r->a = malloc(n * 8);
@@ -123,7 +108,7 @@ static void small_init(small_run *r, uint32_t n, uint32_t seed)
         r->b[i] = (float)((int)(i % 17) - 8) * 0.37f;
 }
 
-static void small_free(small_run *r)
+void small_free(small_run *r)
 {
     free(r->a);
     free(r->b);
@@ -135,7 +120,7 @@ static void small_free(small_run *r)
 
 /* Run samples [0, n) in batches of `bs`; returns the status of the first
  * failure (or OK) and the number of samples with results in *done. */
-static int small_run_all(neurio_link *l, small_run *r, uint32_t bs, uint32_t *done,
+int small_run_all(neurio_link *l, small_run *r, uint32_t bs, uint32_t *done,
                          neurio_errbuf *e)
 {
     *done = 0;
@@ -156,7 +141,7 @@ static int small_run_all(neurio_link *l, small_run *r, uint32_t bs, uint32_t *do
 }
 
 /* Count samples in [0, upto) whose outputs equal the fixture's. */
-static uint32_t small_check(const small_run *r, uint32_t upto)
+uint32_t small_check(const small_run *r, uint32_t upto)
 {
     uint32_t good = 0;
     for (uint32_t i = 0; i < upto; i++) {
@@ -532,5 +517,7 @@ int neurio_register_tests(void)
         !CU_add_test(s, "RESET request", test_reset_request) ||
         !CU_add_test(s, "no device / closed peer", test_no_device))
         return -1;
-    return register_transport_tests();
+    if (register_transport_tests() != 0)
+        return -1;
+    return register_hid_tests();
 }

@@ -127,6 +127,29 @@ extern "C" {
  * The host WRITEs inputs, COMMITs, RUNs each slot and gets outputs in the
  * RESULT (or READs them from the output regions). */
 
+/* ---- USB HID carriage (transport_hid.c, firmware/runtime/nrt_hid.c) ---- */
+/* The byte stream of frames is cut into fixed-size HID reports with report
+ * id NEURIO_HID_REPORT_ID.  Report body (NEURIO_HID_REPORT_BYTES):
+ *   0  u8 rseq      report counter per direction, +1 per report (mod 256)
+ *   1  u8 info      bits 0-5: data bytes n (1..62); bit 7: SYNC (first
+ *                   report after the sender started: receiver restarts
+ *                   its counter here)
+ *   2  data[n], rest zero
+ * The receiver delivers data in rseq order: it holds up to
+ * NEURIO_HID_REORDER reports that arrive early, skips a missing report when
+ * that window is full (or, on the host, on a read timeout), drops reports
+ * it already delivered, and resynchronises after NEURIO_HID_RESYNC
+ * consecutive reports from "the past" (a sender that restarted without its
+ * SYNC report arriving).  Lost data is the link protocol's business (CRC,
+ * retransmission). */
+#define NEURIO_HID_REPORT_ID 0x01u
+#define NEURIO_HID_REPORT_BYTES 64u
+#define NEURIO_HID_DATA_BYTES 62u
+#define NEURIO_HID_SYNC 0x80u
+#define NEURIO_HID_LEN_MASK 0x3Fu
+#define NEURIO_HID_REORDER 4u
+#define NEURIO_HID_RESYNC 3u
+
 #ifdef __cplusplus
 }
 #endif
