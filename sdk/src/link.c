@@ -386,6 +386,9 @@ int neurio_link_transfer(neurio_link *l, const neurio_batch *b, neurio_errbuf *e
                            "%s: batch has %u inputs / %u outputs, the device model %u / %u: flash the firmware again",
                            l->t->desc, (unsigned)b->n_inputs, (unsigned)b->n_outputs,
                            (unsigned)l->hello.n_inputs, (unsigned)l->hello.n_outputs);
+    for (uint32_t k = 0; k < b->n_inputs; k++)
+        if (!b->inputs || !b->inputs[k])
+            return neurio_fail(err, NEURIO_ERR_INVALID, "link transfer: input %u buffer is missing", (unsigned)k);
     l->in = b->inputs;
     l->count = b->count;
     int resets = 0;
@@ -483,6 +486,11 @@ int neurio_link_infer(neurio_link *l, neurio_batch *b, neurio_errbuf *err)
     if (b->inputs != l->in || b->count != l->count)
         return neurio_fail(err, NEURIO_ERR_INTERNAL,
                            "link infer: batch differs from the last transfer (call neurio_link_transfer first)");
+    if (!b->measures || !b->outputs)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "link infer: batch without output or measure buffers");
+    for (uint32_t k = 0; k < b->n_outputs; k++)
+        if (!b->outputs[k])
+            return neurio_fail(err, NEURIO_ERR_INVALID, "link infer: output %u buffer is missing", (unsigned)k);
     int resets = 0;
     for (uint32_t i = 0; i < b->count;) {
         int rc = l->committed ? run_one(l, b, i, err) : LK_NOT_READY;

@@ -40,5 +40,6 @@ uint32_t small_check(const small_run *r, uint32_t upto);
 
 int register_transport_tests(void);
 int register_hid_tests(void);
+int register_device_error_tests(void);
 
 #endif

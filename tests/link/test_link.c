@@ -136,6 +136,7 @@ int small_run_all(neurio_link *l, small_run *r, uint32_t bs, uint32_t *done,
         if (rc != NEURIO_OK)
             return rc;
         CU_ASSERT_EQUAL(b.done, cnt);
+        CU_ASSERT_EQUAL(b.layers_filled, 2); /* per-layer counts came back */
     }
     return NEURIO_OK;
 }
@@ -518,6 +519,8 @@ int neurio_register_tests(void)
         !CU_add_test(s, "no device / closed peer", test_no_device))
         return -1;
     if (register_transport_tests() != 0)
+        return -1;
+    if (register_device_error_tests() != 0)
         return -1;
     return register_hid_tests();
 }
