@@ -42,6 +42,11 @@ int nr_cmd_plugins(int argc, char **argv);
 int nr_cmd_check(int argc, char **argv);
 int nr_cmd_run(int argc, char **argv);
 
+/* report team (core/cmd_runs.c) */
+int nr_cmd_runs(int argc, char **argv);
+int nr_cmd_show(int argc, char **argv);
+int nr_cmd_compare(int argc, char **argv);
+
 /* codegen team */
 int nr_cmd_codegen(int argc, char **argv);
 

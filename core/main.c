@@ -20,6 +20,12 @@ const nr_command nr_commands[] = {
       .fn = nr_cmd_codegen },
     { .name = "run", .summary = "prepare, generate, flash, infer and report a rig",
       .fn = nr_cmd_run },
+    { .name = "runs", .summary = "list the runs in a result store (incomplete ones too)",
+      .fn = nr_cmd_runs },
+    { .name = "show", .summary = "print one stored run: provenance and every KPI",
+      .fn = nr_cmd_show },
+    { .name = "compare", .summary = "KPIs of two stored runs side by side, with deltas",
+      .fn = nr_cmd_compare },
 };
 const int nr_n_commands = (int)(sizeof nr_commands / sizeof nr_commands[0]);
 
