@@ -41,7 +41,10 @@ function(neurio_add_plugin)
     C_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
     POSITION_INDEPENDENT_CODE ON
-    LIBRARY_OUTPUT_DIRECTORY "${P_OUTPUT_DIRECTORY}")
+    LIBRARY_OUTPUT_DIRECTORY "${P_OUTPUT_DIRECTORY}"
+    # installed in <prefix>/lib/neurio/plugins: find <prefix>/lib/libneurio.so
+    INSTALL_RPATH "$ORIGIN/../.."
+    INSTALL_RPATH_USE_LINK_PATH ON)
   if(NOT CMAKE_C_STANDARD)
     set_target_properties(${target} PROPERTIES C_STANDARD 11)
   endif()
