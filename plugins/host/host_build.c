@@ -32,7 +32,7 @@ static const char nh_hook_src[] =
     "static uint64_t nh_ts(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t);\n"
     "    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec; }\n"
     "#endif\n"
-    "#define NH_MAX_LAYERS 4096\n"
+    "#define NH_MAX_LAYERS %u\n"
     "uint64_t neurio_host_layer_ts[NH_MAX_LAYERS + 1];\n"
     "void neurio_host_layer_hook(uint32_t layer);\n"
     "void neurio_host_layer_hook(uint32_t layer)\n"
@@ -143,8 +143,12 @@ int nh_build(const char *gen_dir, const char *name, const char *fw_dir,
     if (access(src, R_OK) != 0)
         return neurio_fail(err, NEURIO_ERR_IO, "host: generated source %s is missing: %s", src,
                            strerror(errno));
-    if (opts->layer_hook && (rc = nh_write(hook, nh_hook_src, err)))
-        return rc;
+    if (opts->layer_hook) {
+        char text[sizeof nh_hook_src + 16];
+        snprintf(text, sizeof text, nh_hook_src, opts->n_layers ? opts->n_layers : 4096u);
+        if ((rc = nh_write(hook, text, err)))
+            return rc;
+    }
     rc = NEURIO_ERR_NOMEM;
     unlink(log);
 

@@ -124,7 +124,8 @@ static int host_flash(void *self, const neurio_model *model, const char *gen_dir
     }
     nh_build_opts bo = {.cc = d->host->opt_string(d->ctx, "cc"),
                         .cflags = d->host->opt_string(d->ctx, "cflags"),
-                        .layer_hook = d->host->opt_bool(d->ctx, "layer_cycles")};
+                        .layer_hook = d->host->opt_bool(d->ctx, "layer_cycles"),
+                        .n_layers = (uint32_t)model->n_ops};
     d->host->progress(d->ctx, "compiling generated model", 0, 0);
     rc = nh_build(gen_dir, d->gen.name, neurio_firmware_dir(), &bo, d->so_path,
                   sizeof d->so_path, &sz, d->toolchain, sizeof d->toolchain, &err);

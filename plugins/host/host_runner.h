@@ -17,6 +17,8 @@ typedef struct nh_build_opts {
     const char *cflags;      /* space-separated, NULL = "-O2"                */
     int layer_hook;          /* 1: per-layer timestamps (NEURIO_LAYER_HOOK)  */
     const char *log_path;    /* compiler output goes here; NULL = <so>.log   */
+    uint32_t n_layers;       /* layers of the model (sizes the timestamp
+                                table of the layer hook); 0 = 4096         */
 } nh_build_opts;
 
 typedef struct nh_sizes {

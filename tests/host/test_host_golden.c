@@ -48,7 +48,8 @@ static void run_golden(const char *model_name)
     if (rc)
         fprintf(stderr, "codegen %s: %s\n", model_name, e.msg);
     CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    nh_build_opts bo = {.cflags = "-O2", .layer_hook = 1};
+    nh_build_opts bo = {.cflags = "-O2 -pedantic", .layer_hook = 1,
+                        .n_layers = (uint32_t)m->n_ops};
     rc = nh_build(gen, res.name, NEURIO_SOURCE_DIR "/firmware", &bo, so, sizeof so, NULL, NULL, 0, &e);
     if (rc)
         fprintf(stderr, "build %s: %s\n", model_name, e.msg);
