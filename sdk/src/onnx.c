@@ -386,7 +386,7 @@ int32_t ox_tensor_from_proto(ox_ctx *c, const Onnx__TensorProto *tp, const char 
             return ox_fail(c, NEURIO_ERR_FORMAT, "tensor '%s' has bad dim %lld",
                            name, (long long)tp->dims[i]), -1;
         dims[i] = (int32_t)tp->dims[i];
-        if (dims[i] && n > (SIZE_MAX >> 4) / (size_t)dims[i])
+        if (dims[i] && n > (size_t)INT32_MAX / (size_t)dims[i])
             return ox_fail(c, NEURIO_ERR_FORMAT, "tensor '%s' is too large", name), -1;
         n *= (size_t)dims[i];
     }
@@ -394,6 +394,17 @@ int32_t ox_tensor_from_proto(ox_ctx *c, const Onnx__TensorProto *tp, const char 
         return -2; /* empty: not representable, skipped by the caller */
     size_t esz = neurio_dtype_size(dt);
     int is_double = tp->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE;
+    /* The stored data must match the shape before anything is allocated
+     * (a forged shape must not make us allocate gigabytes). */
+    size_t have = tp->has_raw_data ? tp->raw_data.len / (is_double ? 8 : esz)
+                  : is_double ? tp->n_double_data
+                  : dt == NEURIO_DT_FLOAT32 ? tp->n_float_data
+                  : dt == NEURIO_DT_INT64 ? tp->n_int64_data
+                  : tp->n_int32_data;
+    if (have != n)
+        return ox_fail(c, NEURIO_ERR_FORMAT,
+                       "tensor '%s': data size does not match its shape (%zu elements of %s "
+                       "expected, %zu stored)", name, n, neurio_dtype_name(dt), have), -1;
     void *buf = malloc(n * esz);
     if (!buf)
         return ox_fail(c, NEURIO_ERR_NOMEM, "out of memory for tensor '%s'", name), -1;
@@ -493,6 +504,13 @@ static int ox_graph_input(ox_ctx *c, const Onnx__ValueInfoProto *vi, int32_t ind
                            "graph input %d '%s': dim %d is symbolic or not positive; "
                            "export with a fixed input shape", (int)index, name, (int)i);
         }
+    }
+    int64_t total = 1;
+    for (int32_t i = 0; i < rank; i++) {
+        total *= dims[i];
+        if (total > INT32_MAX)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                           "graph input %d '%s' has more than 2^31 elements", (int)index, name);
     }
     int nhwc = rank == 4;
     int32_t ir[NEURIO_MAX_RANK];

@@ -1,6 +1,7 @@
 /* sdk/src/onnx_ops.c — conversion of ONNX nodes into IR ops (see onnx.c for
  * the value table and the NCHW/NHWC bookkeeping).  One function per op
  * family; ox_convert_node() dispatches on op_type. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -585,7 +586,7 @@ static int ox_softmax(ox_ctx *c)
         int32_t d2[2] = { 1, 1 }, od[NEURIO_MAX_RANK];
         int32_t orank = t->rank;
         memcpy(od, t->dims, sizeof od);
-        for (int32_t i = 0; i < t->rank; i++)
+        for (int32_t i = 0; i < t->rank; i++) /* each part <= the total, < 2^31 */
             d2[i >= axis] *= t->dims[i];
         char name[512];
         snprintf(name, sizeof name, "%s_2d", c->node->output[0]);
@@ -619,9 +620,12 @@ static int ox_flatten(ox_ctx *c)
         axis += t->rank;
     if (axis < 0 || axis > t->rank)
         return ox_fail(c, NEURIO_ERR_INVALID, "axis %lld out of range", (long long)axis);
-    int32_t d[2] = { 1, 1 };
+    int64_t d64[2] = { 1, 1 };
     for (int32_t i = 0; i < t->rank; i++)
-        d[i >= axis] *= t->dims[i];
+        d64[i >= axis] *= t->dims[i];
+    if (d64[0] > INT32_MAX || d64[1] > INT32_MAX)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "result has more than 2^31 elements");
+    int32_t d[2] = { (int32_t)d64[0], (int32_t)d64[1] };
     return ox_reshape_to(c, in, 2, d);
 }
 
@@ -800,8 +804,11 @@ static int ox_concat(ox_ctx *c)
         for (int32_t k = 0; k < rank; k++) {
             if (i == 0)
                 od[k] = t->dims[k];
-            else if (k == ax)
+            else if (k == ax) {
+                if ((int64_t)od[k] + t->dims[k] > INT32_MAX / 2)
+                    return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "concatenated axis too large");
                 od[k] += t->dims[k];
+            }
             else if (od[k] != t->dims[k])
                 return ox_fail(c, NEURIO_ERR_INVALID, "input %d dim %d is %d, expected %d",
                                (int)i, (int)k, (int)t->dims[k], (int)od[k]);
@@ -852,6 +859,7 @@ static int ox_pad(ox_ctx *c)
         return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "axes input");
     static const int32_t plain_axis_of_nhwc[4] = { 0, 2, 3, 1 };
     int32_t in = x->t, pd[2 * NEURIO_MAX_RANK], od[NEURIO_MAX_RANK];
+    int64_t total = 1;
     const neurio_tensor *t = &c->m->tensors[in];
     for (int32_t k = 0; k < rank; k++) {
         int32_t j = x->nhwc ? plain_axis_of_nhwc[k] : k;
@@ -859,7 +867,11 @@ static int ox_pad(ox_ctx *c)
             return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "negative or huge pads");
         pd[2 * k] = (int32_t)pads[j];
         pd[2 * k + 1] = (int32_t)pads[j + rank];
-        od[k] = t->dims[k] + pd[2 * k] + pd[2 * k + 1];
+        int64_t o64 = (int64_t)t->dims[k] + pd[2 * k] + pd[2 * k + 1];
+        total *= o64;
+        if (total > INT32_MAX)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "padded result has more than 2^31 elements");
+        od[k] = (int32_t)o64;
     }
     char name[512];
     snprintf(name, sizeof name, "%s_paddings", c->node->output[0]);
