@@ -75,7 +75,7 @@ int nr_report_labels_classes(const neurio_npy *a, const char *path, size_t n,
         }
         return 0;
     }
-    if (a->rank == 2 && per == (size_t)n_classes) {
+    if (per == (size_t)n_classes) { /* [N, C] or [N, 1, C]: one-hot or scores */
         for (size_t i = 0; i < n; i++) {
             size_t best = 0;
             for (size_t k = 1; k < per; k++)

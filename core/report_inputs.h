@@ -24,7 +24,8 @@ void nr_report_to_float(const void *src, const neurio_tensor *t, size_t n, float
 const char *nr_report_shape_str(const neurio_npy *a, char *buf, size_t cap);
 
 /* Class index per sample from labels: shape [N] or [N, 1] of integral values
- * (any numeric dtype), or [N, C] one-hot/scores with C == n_classes (argmax).
+ * (any numeric dtype), or [N, C] / [N, 1, C] one-hot or scores with
+ * C == n_classes (argmax, e.g. golden outputs).
  * Uses the first n rows (N >= n).  Values must lie in [0, n_classes).
  * Returns 0 or NEURIO_ERR_CONFIG ("data.labels (y.npy) has shape [50] but
  * 100 samples are run"). */
