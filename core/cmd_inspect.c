@@ -390,6 +390,60 @@ static int import_model(const char *path, neurio_model **m, neurio_errbuf *err)
     return neurio_model_load(path, m, err); /* names the format problem */
 }
 
+/* A TFLite model neurio cannot import: still list its operators, each
+ * flagged supported or not, so the user sees everything to replace at once. */
+static void list_unsupported(const char *path, int json, const char *why)
+{
+    size_t len = 0;
+    uint8_t *buf = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long sz = ftell(f);
+        if (sz > 0 && fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)sz)) != NULL)
+            len = fread(buf, 1, (size_t)sz, f);
+    }
+    fclose(f);
+    neurio_tflite_op_info *ops = NULL;
+    int32_t n = 0;
+    neurio_errbuf e;
+    if (!buf || len < 8 || memcmp(buf + 4, "TFL3", 4) != 0 ||
+        neurio_tflite_list_ops(buf, len, &ops, &n, &e) != NEURIO_OK) {
+        free(buf);
+        return;
+    }
+    free(buf);
+    if (json) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddStringToObject(root, "path", path);
+        cJSON_AddBoolToObject(root, "supported", 0);
+        cJSON_AddStringToObject(root, "error", why);
+        cJSON *arr = cJSON_AddArrayToObject(root, "operators");
+        for (int32_t i = 0; i < n; i++) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddNumberToObject(o, "index", ops[i].index);
+            cJSON_AddStringToObject(o, "op", ops[i].name);
+            cJSON_AddNumberToObject(o, "builtin_code", ops[i].builtin);
+            cJSON_AddBoolToObject(o, "supported", ops[i].supported != 0);
+            cJSON_AddItemToArray(arr, o);
+        }
+        char *txt = cJSON_Print(root);
+        if (txt)
+            printf("%s\n", txt);
+        free(txt);
+        cJSON_Delete(root);
+    } else {
+        printf("model   %s: cannot be imported; its operators:\n\n", path);
+        printf("%4s  %-32s %s\n", "#", "op", "");
+        for (int32_t i = 0; i < n; i++)
+            printf("%4d  %-32s %s\n", ops[i].index, ops[i].name,
+                   ops[i].supported ? "" : "UNSUPPORTED");
+        printf("\n");
+    }
+    free(ops);
+}
+
 int nr_cmd_inspect(int argc, char **argv)
 {
     const char *path = NULL;
@@ -419,6 +473,8 @@ int nr_cmd_inspect(int argc, char **argv)
     neurio_errbuf err = { { 0 } };
     int rc = import_model(path, &m, &err);
     if (rc != NEURIO_OK) {
+        if (rc == NEURIO_ERR_UNSUPPORTED)
+            list_unsupported(path, json, err.msg);
         fprintf(stderr, "neurio inspect: %s\n", err.msg);
         return rc == NEURIO_ERR_NOMEM ? NR_EXIT_FAILURE : NR_EXIT_MODEL;
     }

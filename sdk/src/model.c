@@ -433,6 +433,8 @@ int neurio_model_compact(neurio_model *m, neurio_errbuf *err)
     heap h = { .v = malloc((size_t)(no ? no : 1) * sizeof(int32_t)), .n = 0 };
     neurio_tensor *nts = NULL;
     neurio_op *nops = NULL;
+    size_t *cstart = NULL, *cfill = NULL;
+    int32_t *cons = NULL;
     if (!prod || !indeg || !order || !tmap || !omap || !h.v)
         goto fail;
 
@@ -498,6 +500,38 @@ int neurio_model_compact(neurio_model *m, neurio_errbuf *err)
     int32_t n_live = 0, n_done = 0;
     for (int32_t i = 0; i < no; i++)
         n_live += !m->ops[i].removed;
+    /* Consumers of each tensor, one entry per input slot (CSR layout), so
+     * the sort is linear in the graph size. */
+    cstart = calloc((size_t)nt + 1, sizeof *cstart);
+    if (!cstart)
+        goto fail;
+    size_t n_slots = 0;
+    for (int32_t i = 0; i < no; i++) {
+        const neurio_op *op = &m->ops[i];
+        if (op->removed)
+            continue;
+        for (int32_t k = 0; k < op->n_inputs; k++)
+            if (op->inputs[k] >= 0) {
+                cstart[op->inputs[k] + 1]++;
+                n_slots++;
+            }
+    }
+    for (int32_t t = 0; t < nt; t++)
+        cstart[t + 1] += cstart[t];
+    cons = malloc((n_slots ? n_slots : 1) * sizeof *cons);
+    cfill = malloc((size_t)(nt ? nt : 1) * sizeof *cfill);
+    if (!cons || !cfill)
+        goto fail;
+    for (int32_t t = 0; t < nt; t++)
+        cfill[t] = cstart[t];
+    for (int32_t i = 0; i < no; i++) {
+        const neurio_op *op = &m->ops[i];
+        if (op->removed)
+            continue;
+        for (int32_t k = 0; k < op->n_inputs; k++)
+            if (op->inputs[k] >= 0)
+                cons[cfill[op->inputs[k]]++] = i;
+    }
     while (h.n > 0) {
         int32_t i = heap_pop(&h);
         order[n_done++] = i;
@@ -505,14 +539,9 @@ int neurio_model_compact(neurio_model *m, neurio_errbuf *err)
         for (int32_t k = 0; k < op->n_outputs; k++) {
             int32_t t = op->outputs[k];
             /* Every live op reading t loses one pending input per slot. */
-            for (int32_t j = 0; j < no; j++) {
-                const neurio_op *c = &m->ops[j];
-                if (c->removed)
-                    continue;
-                for (int32_t q = 0; q < c->n_inputs; q++)
-                    if (c->inputs[q] == t && --indeg[j] == 0)
-                        heap_push(&h, j);
-            }
+            for (size_t q = cstart[t]; q < cstart[t + 1]; q++)
+                if (--indeg[cons[q]] == 0)
+                    heap_push(&h, cons[q]);
         }
     }
     if (n_done != n_live) {
@@ -604,6 +633,9 @@ fail:
     free(tmap);
     free(omap);
     free(h.v);
+    free(cstart);
+    free(cfill);
+    free(cons);
     free(nts);
     free(nops);
     return rc;

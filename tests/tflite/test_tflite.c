@@ -2,6 +2,7 @@
  * flatbuffers: valid models of every supported op, and broken ones
  * (truncated, offsets past the end, bad vtables, absurd vector lengths,
  * shared/overlapping tables, zero-sized tensors, unsupported ops). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -490,6 +491,68 @@ static void test_shared_vector_budget(void)
     free(buf);
 }
 
+static void test_inspect_cli(void)
+{
+    const char *exe = neurio_test_path(NEURIO_BINARY_DIR, "core/neurio");
+    const char *dir = neurio_test_tmpdir();
+    char path[4200], cmd[9000];
+    size_t len;
+    uint8_t *buf = one_op_model(36, NULL, &len); /* RELU then GATHER */
+    snprintf(path, sizeof path, "%s/gather.tflite", dir);
+    CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(path, buf, len), 0);
+    free(buf);
+    snprintf(cmd, sizeof cmd, "'%s' inspect '%s'", exe, path);
+    char *out = NULL;
+    CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 5);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "GATHER"));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "UNSUPPORTED"));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "operator 1 is GATHER"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "'%s' inspect --json '%s' 2>/dev/null", exe, path);
+    out = NULL;
+    CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 5);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"supported\":\tfalse"));
+    free(out);
+
+    buf = tfl_build_conv_model(&len);
+    snprintf(path, sizeof path, "%s/conv.tflite", dir);
+    CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(path, buf, len), 0);
+    free(buf);
+    snprintf(cmd, sizeof cmd, "'%s' inspect '%s'", exe, path);
+    out = NULL;
+    CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "1320 MACs"));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "status  ok"));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "k3x3 s2x2 same relu"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "'%s' inspect", exe);
+    CU_ASSERT_EQUAL(neurio_test_run(cmd, NULL), 2);
+    snprintf(cmd, sizeof cmd, "'%s' inspect --help", exe);
+    out = NULL;
+    CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "MAC convention"));
+    free(out);
+}
+
+static void test_list_ops(void)
+{
+    size_t len;
+    uint8_t *buf = one_op_model(32, "MyCustomOp", &len);
+    neurio_tflite_op_info *ops = NULL;
+    int32_t n = 0;
+    neurio_errbuf e;
+    CU_ASSERT_EQUAL_FATAL(neurio_tflite_list_ops(buf, len, &ops, &n, &e), NEURIO_OK);
+    CU_ASSERT_EQUAL_FATAL(n, 2);
+    CU_ASSERT_STRING_EQUAL(ops[0].name, "RELU");
+    CU_ASSERT_EQUAL(ops[0].supported, 1);
+    CU_ASSERT_STRING_EQUAL(ops[1].name, "MyCustomOp");
+    CU_ASSERT_EQUAL(ops[1].supported, 0);
+    free(ops);
+    CU_ASSERT_EQUAL(neurio_tflite_list_ops(buf, len / 2, &ops, &n, &e), NEURIO_ERR_FORMAT);
+    CU_ASSERT_PTR_NULL(ops);
+    free(buf);
+}
+
 int neurio_register_tests(void)
 {
     CU_pSuite s = CU_add_suite("tflite", NULL, NULL);
@@ -511,5 +574,7 @@ int neurio_register_tests(void)
     CU_add_test(s, "subgraphs, version, io, types", test_model_level_refusals);
     CU_add_test(s, "hybrid layer refused by validate", test_hybrid_is_refused_by_validate);
     CU_add_test(s, "shared vectors and work budget", test_shared_vector_budget);
+    CU_add_test(s, "list operators", test_list_ops);
+    CU_add_test(s, "neurio inspect", test_inspect_cli);
     return 0;
 }

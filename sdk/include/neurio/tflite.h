@@ -42,6 +42,22 @@ int neurio_tflite_load(const char *path, neurio_model **out, neurio_errbuf *err)
  * code is not one neurio knows by name.  Static storage. */
 const char *neurio_tflite_builtin_name(int32_t code);
 
+/* One operator of subgraph 0 as listed by neurio_tflite_list_ops(). */
+typedef struct neurio_tflite_op_info {
+    int32_t index;       /* operator index in subgraph 0                    */
+    int32_t builtin;     /* BuiltinOperator code (32 = CUSTOM)              */
+    char name[64];       /* builtin name ("CONV_2D") or the custom_code     */
+    int32_t supported;   /* 1 if neurio imports this operator kind          */
+} neurio_tflite_op_info;
+
+/* List the operators of subgraph 0 without importing the model, so a tool
+ * can show which ones neurio does not support.  On success *ops is a
+ * malloc'ed array of *n entries (caller frees; NULL when *n is 0).  The
+ * file is checked as strictly as by neurio_tflite_parse() for the parts
+ * read here (header, operator codes, the operators' opcode_index). */
+int neurio_tflite_list_ops(const void *buf, size_t len, neurio_tflite_op_info **ops,
+                           int32_t *n, neurio_errbuf *err);
+
 #ifdef __cplusplus
 }
 #endif
