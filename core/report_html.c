@@ -65,28 +65,88 @@ static void write_provenance(FILE *f, const nr_report_data *d)
     fputs("</table></section>\n", f);
 }
 
+static const char *const stat_suffix[] = { "_mean", "_ci95_lo", "_ci95_hi", "_std", "_min",
+                                           "_p50", "_p90", "_p99", "_max" };
+enum { N_STAT = sizeof stat_suffix / sizeof stat_suffix[0] };
+
+/* Non-zero when `name` is one statistic of a series that has a _mean. */
+static int series_of(const nr_metrics *m, const char *name, char *base, size_t cap)
+{
+    size_t n = strlen(name);
+    for (int k = 0; k < N_STAT; k++) {
+        size_t sl = strlen(stat_suffix[k]);
+        if (n > sl && !strcmp(name + n - sl, stat_suffix[k])) {
+            snprintf(base, cap, "%.*s", (int)(n - sl), name);
+            char mean[128];
+            snprintf(mean, sizeof mean, "%s_mean", base);
+            return nr_metrics_find(m, mean) != NULL;
+        }
+    }
+    return 0;
+}
+
 static void write_kpis(FILE *f, const nr_report_data *d)
 {
+    const nr_metrics *m = d->metrics;
     fputs("<section id=\"summary\"><h2>Summary</h2>\n<table class=\"kpis\">"
           "<tr><th>group</th><th>figure</th><th>value</th><th>unit</th><th>source</th></tr>\n", f);
-    for (size_t i = 0; i < d->metrics->n; i++) {
-        const nr_metric *m = &d->metrics->v[i];
-        char val[64];
-        if (!strcmp(m->unit, "ratio"))
-            nr_summary_format(val, sizeof val, m->value, m->unit);
+    for (size_t i = 0; i < m->n; i++) {
+        const nr_metric *x = &m->v[i];
+        char val[64], base[96];
+        if (series_of(m, x->name, base, sizeof base))
+            continue; /* in the statistics table below */
+        if (!strcmp(x->unit, "ratio"))
+            nr_summary_format(val, sizeof val, x->value, x->unit);
         else
-            snprintf(val, sizeof val, "%.6g", m->value);
+            snprintf(val, sizeof val, "%.6g", x->value);
         fputs("<tr><td>", f);
-        esc(f, m->group);
+        esc(f, x->group);
         fputs("</td><td>", f);
-        esc(f, m->name);
+        esc(f, x->name);
         fprintf(f, "</td><td class=\"num\">%s</td><td>", val);
-        esc(f, strcmp(m->unit, "ratio") && strcmp(m->unit, "1") ? m->unit : "");
+        esc(f, strcmp(x->unit, "ratio") && strcmp(x->unit, "1") ? x->unit : "");
         fputs("</td><td class=\"src\">", f);
-        esc(f, m->source);
+        esc(f, x->source);
         fputs("</td></tr>\n", f);
     }
-    fputs("</table></section>\n", f);
+    fputs("</table>\n", f);
+    /* One row per series: mean, its 95% CI, std and the percentiles. */
+    int header = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        const nr_metric *x = &m->v[i];
+        char base[96];
+        size_t n = strlen(x->name);
+        if (n < 5 || strcmp(x->name + n - 5, "_mean") || !series_of(m, x->name, base, sizeof base))
+            continue;
+        if (!header++)
+            fputs("<table class=\"stats\"><tr><th>series</th><th>mean</th><th>95% CI of the "
+                  "mean</th><th>std</th><th>min</th><th>p50</th><th>p90</th><th>p99</th>"
+                  "<th>max</th><th>unit</th><th>source</th></tr>\n", f);
+        double v[N_STAT];
+        for (int k = 0; k < N_STAT; k++) {
+            char name[128];
+            snprintf(name, sizeof name, "%s%s", base, stat_suffix[k]);
+            const nr_metric *y = nr_metrics_find(m, name);
+            v[k] = y ? y->value : NAN;
+        }
+        fputs("<tr><td>", f);
+        esc(f, base);
+        fprintf(f, "</td><td class=\"num\">%.6g</td>", v[0]);
+        if (isfinite(v[1]) && isfinite(v[2]))
+            fprintf(f, "<td class=\"num\">[%.6g, %.6g]</td>", v[1], v[2]);
+        else
+            fputs("<td class=\"num\">n/a</td>", f);
+        for (int k = 3; k < N_STAT; k++)
+            fprintf(f, "<td class=\"num\">%.6g</td>", v[k]);
+        fputs("<td>", f);
+        esc(f, x->unit);
+        fputs("</td><td class=\"src\">", f);
+        esc(f, x->source);
+        fputs("</td></tr>\n", f);
+    }
+    if (header)
+        fputs("</table>\n", f);
+    fputs("</section>\n", f);
 }
 
 static void write_latency(FILE *f, const nr_report_data *d)

@@ -142,7 +142,7 @@ int nr_svg_heatmap(FILE *f, const char *id, const char *title, const uint64_t *m
     if (cell < 4)
         cell = 4;
     const int L = 60, T = 50;
-    const int W = L + cell * n + 20, H = T + cell * n + 40;
+    const int W = L + cell * n + 20 > 420 ? L + cell * n + 20 : 420, H = T + cell * n + 40;
     svg_open(f, id, title, W, H);
     fprintf(f, "<text x=\"4\" y=\"18\" class=\"ctitle\">");
     nr_html_escape(f, title);
