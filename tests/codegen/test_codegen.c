@@ -1,0 +1,263 @@
+/* tests/codegen/test_codegen.c — the C code generator on hand-built models
+ * with hand-computed outputs: the generated code must compile with
+ * -std=c99 -Wall -Wextra -pedantic -Werror, run through the host runner
+ * (libffi, any number of inputs/outputs) and give the expected numbers;
+ * unsupported graphs are refused naming the op. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "host_runner.h"
+#include "neurio/codegen.h"
+#include "neurio/model.h"
+#include "test_util.h"
+
+#define FW NEURIO_SOURCE_DIR "/firmware"
+
+static const char *gen_dir(const char *name)
+{
+    static char buf[1024];
+    snprintf(buf, sizeof buf, "%s/%s", neurio_test_tmpdir(), name);
+    mkdir(buf, 0777);
+    return buf;
+}
+
+/* Generate, compile pedantically as a check, build the .so, open it. */
+static nh_module *build_and_open(const neurio_model *m, const char *dir,
+                                 neurio_codegen_result *res)
+{
+    neurio_errbuf e = {{0}};
+    char so[1200], cmd[10000];
+    int rc = neurio_codegen(m, dir, NULL, res, &e);
+    if (rc)
+        fprintf(stderr, "codegen: %s\n", e.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    snprintf(cmd, sizeof cmd,
+             "cc -std=c99 -Wall -Wextra -pedantic -Werror -I%s/kernels -I%s/include -c %s "
+             "-o %s/pedantic.o", FW, FW, res->source_path, dir);
+    char *out = NULL;
+    int st = neurio_test_run(cmd, &out);
+    if (st)
+        fprintf(stderr, "%s\n%s\n", cmd, out ? out : "");
+    free(out);
+    CU_ASSERT_EQUAL_FATAL(st, 0);
+    nh_build_opts bo = {.cflags = "-O1", .layer_hook = 1, .n_layers = (uint32_t)m->n_ops};
+    rc = nh_build(dir, res->name, FW, &bo, so, sizeof so, NULL, NULL, 0, &e);
+    if (rc)
+        fprintf(stderr, "build: %s\n", e.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    nh_module *mod = NULL;
+    rc = nh_open(so, res->name, res->sha256, &mod, &e);
+    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    return mod;
+}
+
+static void test_identifier(void)
+{
+    char b[64];
+    neurio_c_identifier("pretrainedResnet_quant.tflite", b, sizeof b);
+    CU_ASSERT_STRING_EQUAL(b, "pretrainedResnet_quant");
+    neurio_c_identifier("/a/b.c/kws-ref model.v2.onnx", b, sizeof b);
+    CU_ASSERT_STRING_EQUAL(b, "kws_ref_model_v2");
+    neurio_c_identifier("3dnet.tflite", b, sizeof b);
+    CU_ASSERT_STRING_EQUAL(b, "m_3dnet");
+    neurio_c_identifier("int", b, sizeof b);
+    CU_ASSERT_STRING_EQUAL(b, "int_model");
+    neurio_c_identifier("", b, sizeof b);
+    CU_ASSERT_STRING_EQUAL(b, "model");
+    neurio_c_identifier("abcdefghij", b, 5);
+    CU_ASSERT_STRING_EQUAL(b, "abcd");
+}
+
+/* int8 FC, scales 1 -> 0.5: x = [1, 2], W = [[1, 2], [3, 4]], b = [1, -1]
+ * real y = [6, 10] -> q = [12, 20]; then RESHAPE to [1, 2, 1] (graph
+ * output: aliased, written straight into the caller's buffer). */
+static void test_int8_fc(void)
+{
+    neurio_model *m = neurio_model_new("fc8");
+    int32_t dx[2] = {1, 2}, dw[2] = {2, 2}, db[1] = {2}, dr[3] = {1, 2, 1};
+    int32_t x = neurio_model_add_tensor(m, "x", NEURIO_DT_INT8, 2, dx);
+    int32_t w = neurio_model_add_tensor(m, "w", NEURIO_DT_INT8, 2, dw);
+    int32_t b = neurio_model_add_tensor(m, "b", NEURIO_DT_INT32, 1, db);
+    int32_t y = neurio_model_add_tensor(m, "y", NEURIO_DT_INT8, 2, dx);
+    int32_t r = neurio_model_add_tensor(m, "r", NEURIO_DT_INT8, 3, dr);
+    static const int8_t wv[4] = {1, 2, 3, 4};
+    static const int32_t bv[2] = {1, -1};
+    neurio_tensor_set_data(m, w, wv, sizeof wv);
+    neurio_tensor_set_data(m, b, bv, sizeof bv);
+    float one = 1.0f, half = 0.5f;
+    int32_t zero = 0;
+    neurio_tensor_set_quant(m, x, 1, 0, &one, &zero);
+    neurio_tensor_set_quant(m, w, 1, 0, &one, &zero);
+    neurio_tensor_set_quant(m, b, 1, 0, &one, &zero);
+    neurio_tensor_set_quant(m, y, 1, 0, &half, &zero);
+    neurio_tensor_set_quant(m, r, 1, 0, &half, &zero);
+    int32_t ins[3] = {x, w, b};
+    neurio_model_add_op(m, NEURIO_OP_FULLY_CONNECTED, 3, ins, 1, &y);
+    neurio_model_add_op(m, NEURIO_OP_RESHAPE, 1, &y, 1, &r);
+    neurio_model_set_io(m, 1, &x, 1, &r);
+    neurio_codegen_result res;
+    nh_module *mod = build_and_open(m, gen_dir("fc8"), &res);
+    CU_ASSERT_STRING_EQUAL(res.name, "fc8");
+    CU_ASSERT_EQUAL(res.arena_bytes, 0); /* y aliases the output buffer */
+    CU_ASSERT_EQUAL(res.n_layers, 2);
+    const neurio_model_desc *d = nh_desc(mod);
+    CU_ASSERT_EQUAL(d->n_layers, 2);
+    CU_ASSERT_STRING_EQUAL(d->layer_ops[0], "FULLY_CONNECTED");
+    CU_ASSERT_EQUAL(d->layer_macs[0], 4);
+    CU_ASSERT_EQUAL(d->inputs[0].dtype, NEURIO_DESC_DT_INT8);
+    CU_ASSERT_EQUAL(d->outputs[0].rank, 3);
+    CU_ASSERT_EQUAL(d->outputs[0].bytes, 2);
+    CU_ASSERT_DOUBLE_EQUAL(d->outputs[0].scale, 0.5, 1e-9);
+    CU_ASSERT_EQUAL(strlen(d->sha256), 64);
+    const int8_t xin[2] = {1, 2};
+    int8_t yout[2] = {0, 0};
+    const void *in[1] = {xin};
+    void *out[1] = {yout};
+    uint64_t layers[2] = {0, 0};
+    uint32_t nl = 0;
+    neurio_errbuf e = {{0}};
+    CU_ASSERT_EQUAL(nh_run(mod, in, out, NULL, NULL, layers, &nl, &e), NEURIO_OK);
+    CU_ASSERT_EQUAL(yout[0], 12);
+    CU_ASSERT_EQUAL(yout[1], 20);
+    CU_ASSERT_EQUAL(nl, 2);
+    /* saturation: x = [127, 127] -> 3*127+4*127-1 = 888 -> q 1776 -> 127 */
+    const int8_t xbig[2] = {127, 127};
+    in[0] = xbig;
+    CU_ASSERT_EQUAL(nh_run(mod, in, out, NULL, NULL, NULL, NULL, &e), NEURIO_OK);
+    CU_ASSERT_EQUAL(yout[0], 127);
+    CU_ASSERT_EQUAL(yout[1], 127);
+    nh_close(mod);
+    neurio_model_free(m);
+}
+
+/* Float, two inputs and two outputs: s = a + b; r = relu6(s * 2) through
+ * MUL with a constant; outputs (s, r). */
+static void test_float_multi_io(void)
+{
+    neurio_model *m = neurio_model_new("two io");
+    int32_t d[2] = {1, 3};
+    int32_t a = neurio_model_add_tensor(m, "a", NEURIO_DT_FLOAT32, 2, d);
+    int32_t b = neurio_model_add_tensor(m, "b", NEURIO_DT_FLOAT32, 2, d);
+    int32_t s = neurio_model_add_tensor(m, "s", NEURIO_DT_FLOAT32, 2, d);
+    int32_t k = neurio_model_add_tensor(m, "k", NEURIO_DT_FLOAT32, 0, NULL);
+    int32_t t = neurio_model_add_tensor(m, "t", NEURIO_DT_FLOAT32, 2, d);
+    int32_t r = neurio_model_add_tensor(m, "r", NEURIO_DT_FLOAT32, 2, d);
+    float two = 2.0f;
+    neurio_tensor_set_data(m, k, &two, sizeof two);
+    int32_t i1[2] = {a, b}, i2[2] = {s, k};
+    neurio_model_add_op(m, NEURIO_OP_ADD, 2, i1, 1, &s);
+    neurio_model_add_op(m, NEURIO_OP_MUL, 2, i2, 1, &t);
+    neurio_model_add_op(m, NEURIO_OP_RELU6, 1, &t, 1, &r);
+    int32_t gi[2] = {a, b}, go[2] = {s, r};
+    neurio_model_set_io(m, 2, gi, 2, go);
+    neurio_codegen_result res;
+    nh_module *mod = build_and_open(m, gen_dir("two_io"), &res);
+    CU_ASSERT_STRING_EQUAL(res.name, "two_io");
+    const neurio_model_desc *dd = nh_desc(mod);
+    CU_ASSERT_EQUAL(dd->n_inputs, 2);
+    CU_ASSERT_EQUAL(dd->n_outputs, 2);
+    CU_ASSERT_STRING_EQUAL(dd->inputs[1].name, "b");
+    const float av[3] = {1.0f, -2.0f, 3.0f}, bv[3] = {0.5f, 0.5f, -4.0f};
+    float sv[3] = {0}, rv[3] = {0};
+    const void *in[2] = {av, bv};
+    void *out[2] = {sv, rv};
+    neurio_errbuf e = {{0}};
+    CU_ASSERT_EQUAL(nh_run(mod, in, out, NULL, NULL, NULL, NULL, &e), NEURIO_OK);
+    CU_ASSERT_DOUBLE_EQUAL(sv[0], 1.5, 1e-7);
+    CU_ASSERT_DOUBLE_EQUAL(sv[1], -1.5, 1e-7);
+    CU_ASSERT_DOUBLE_EQUAL(sv[2], -1.0, 1e-7);
+    CU_ASSERT_DOUBLE_EQUAL(rv[0], 3.0, 1e-7);
+    CU_ASSERT_DOUBLE_EQUAL(rv[1], 0.0, 1e-7);
+    CU_ASSERT_DOUBLE_EQUAL(rv[2], 0.0, 1e-7);
+    nh_close(mod);
+    neurio_model_free(m);
+}
+
+static void test_refusals(void)
+{
+    neurio_errbuf e = {{0}};
+    const char *dir = gen_dir("refused");
+    /* TRANSPOSE has no kernel. */
+    neurio_model *m = neurio_model_new("tr");
+    int32_t d[2] = {2, 3}, d2[2] = {3, 2};
+    int32_t x = neurio_model_add_tensor(m, "x", NEURIO_DT_FLOAT32, 2, d);
+    int32_t y = neurio_model_add_tensor(m, "y", NEURIO_DT_FLOAT32, 2, d2);
+    int32_t op = neurio_model_add_op(m, NEURIO_OP_TRANSPOSE, 1, &x, 1, &y);
+    m->ops[op].attr.transpose.perm[0] = 1;
+    neurio_model_set_io(m, 1, &x, 1, &y);
+    CU_ASSERT_EQUAL(neurio_codegen(m, dir, NULL, NULL, &e), NEURIO_ERR_UNSUPPORTED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "op 0 (TRANSPOSE)"));
+    neurio_model_free(m);
+
+    /* Hybrid: float activations, int8 weights. */
+    m = neurio_model_new("hy");
+    int32_t dx[2] = {1, 2}, dw[2] = {2, 2};
+    x = neurio_model_add_tensor(m, "x", NEURIO_DT_FLOAT32, 2, dx);
+    int32_t w = neurio_model_add_tensor(m, "w", NEURIO_DT_INT8, 2, dw);
+    y = neurio_model_add_tensor(m, "y", NEURIO_DT_FLOAT32, 2, dx);
+    static const int8_t wv[4] = {1, 2, 3, 4};
+    neurio_tensor_set_data(m, w, wv, sizeof wv);
+    float sc = 0.1f;
+    int32_t zp = 0;
+    neurio_tensor_set_quant(m, w, 1, 0, &sc, &zp);
+    int32_t ins[2] = {x, w};
+    neurio_model_add_op(m, NEURIO_OP_FULLY_CONNECTED, 2, ins, 1, &y);
+    neurio_model_set_io(m, 1, &x, 1, &y);
+    CU_ASSERT_EQUAL(neurio_codegen(m, dir, NULL, NULL, &e), NEURIO_ERR_UNSUPPORTED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "op 0 (FULLY_CONNECTED)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "hybrid"));
+    neurio_model_free(m);
+
+    /* Not a directory. */
+    m = neurio_model_new("nd");
+    x = neurio_model_add_tensor(m, "x", NEURIO_DT_FLOAT32, 2, dx);
+    y = neurio_model_add_tensor(m, "y", NEURIO_DT_FLOAT32, 2, dx);
+    neurio_model_add_op(m, NEURIO_OP_RELU, 1, &x, 1, &y);
+    neurio_model_set_io(m, 1, &x, 1, &y);
+    CU_ASSERT_EQUAL(neurio_codegen(m, "/nonexistent/dir", NULL, NULL, &e), NEURIO_ERR_IO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "/nonexistent/dir"));
+    neurio_model_free(m);
+}
+
+/* Same model twice: byte-identical output (reproducible builds). */
+static void test_deterministic(void)
+{
+    neurio_model *m = neurio_model_new("det");
+    int32_t d[4] = {1, 4, 4, 2};
+    int32_t x = neurio_model_add_tensor(m, "x", NEURIO_DT_FLOAT32, 4, d);
+    int32_t y = neurio_model_add_tensor(m, "y", NEURIO_DT_FLOAT32, 4, d);
+    neurio_model_add_op(m, NEURIO_OP_RELU, 1, &x, 1, &y);
+    neurio_model_set_io(m, 1, &x, 1, &y);
+    neurio_codegen_result r1, r2;
+    neurio_errbuf e = {{0}};
+    CU_ASSERT_EQUAL_FATAL(neurio_codegen(m, gen_dir("det1"), NULL, &r1, &e), NEURIO_OK);
+    CU_ASSERT_EQUAL_FATAL(neurio_codegen(m, gen_dir("det2"), NULL, &r2, &e), NEURIO_OK);
+    size_t l1 = 0, l2 = 0;
+    char *a = neurio_test_read_file(r1.source_path, &l1);
+    char *b = neurio_test_read_file(r2.source_path, &l2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(l1, l2);
+    CU_ASSERT(l1 == l2 && memcmp(a, b, l1) == 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(a, "NEURIO_LAYER_HOOK(1);"));
+    CU_ASSERT_PTR_NULL(strstr(a, "stdio.h"));
+    CU_ASSERT_PTR_NULL(strstr(a, "malloc"));
+    free(a);
+    free(b);
+    neurio_model_free(m);
+}
+
+int neurio_register_tests(void)
+{
+    CU_pSuite s = CU_add_suite("codegen", NULL, NULL);
+    if (!s)
+        return -1;
+    CU_add_test(s, "identifier", test_identifier);
+    CU_add_test(s, "int8_fc", test_int8_fc);
+    CU_add_test(s, "float_multi_io", test_float_multi_io);
+    CU_add_test(s, "refusals", test_refusals);
+    CU_add_test(s, "deterministic", test_deterministic);
+    return 0;
+}
