@@ -342,17 +342,28 @@ static int pipe_cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* mean, p50, p99 (nearest rank) of n values; values is sorted in place. */
-static void pipe_stats(uint64_t *v, size_t n, double *mean, uint64_t *p50, uint64_t *p99)
+/* Percentile q (0..100) of sorted values, linear interpolation between
+ * closest ranks (numpy's default, as the report's KPIs use). */
+static double pipe_pct(const uint64_t *v, size_t n, double q)
+{
+    double pos = q / 100.0 * (double)(n - 1);
+    size_t lo = (size_t)pos;
+    double frac = pos - (double)lo;
+    if (lo + 1 >= n)
+        return (double)v[n - 1];
+    return (double)v[lo] + frac * ((double)v[lo + 1] - (double)v[lo]);
+}
+
+/* mean, p50, p99 of n values; values is sorted in place. */
+static void pipe_stats(uint64_t *v, size_t n, double *mean, double *p50, double *p99)
 {
     double s = 0;
     qsort(v, n, sizeof *v, pipe_cmp_u64);
     for (size_t i = 0; i < n; i++)
         s += (double)v[i];
     *mean = s / (double)n;
-    size_t i50 = (n * 50 + 99) / 100, i99 = (n * 99 + 99) / 100;
-    *p50 = v[i50 ? i50 - 1 : 0];
-    *p99 = v[i99 ? i99 - 1 : 0];
+    *p50 = pipe_pct(v, n, 50);
+    *p99 = pipe_pct(v, n, 99);
 }
 
 static void pipe_summary(nr_pipeline *p)
@@ -366,8 +377,7 @@ static void pipe_summary(nr_pipeline *p)
     uint64_t *v = malloc(n * sizeof *v);
     if (!v)
         return;
-    double mean;
-    uint64_t p50, p99;
+    double mean, p50, p99;
     int have_ns = 0, have_cyc = 0;
     for (size_t i = 0; i < n; i++) {
         have_ns |= p->measures[i].host_ns != 0;
@@ -378,21 +388,19 @@ static void pipe_summary(nr_pipeline *p)
             v[i] = p->measures[i].host_ns;
         pipe_stats(v, n, &mean, &p50, &p99);
         printf("latency (host wall clock): mean %.3f ms, p50 %.3f ms, p99 %.3f ms\n",
-               mean / 1e6, (double)p50 / 1e6, (double)p99 / 1e6);
+               mean / 1e6, p50 / 1e6, p99 / 1e6);
     }
     if (have_cyc) {
         for (size_t i = 0; i < n; i++)
             v[i] = p->measures[i].cycles;
         pipe_stats(v, n, &mean, &p50, &p99);
         const char *unit = p->run.info.cycle_unit ? p->run.info.cycle_unit : "cycles";
-        printf("%s (%s): mean %.0f, p50 %llu, p99 %llu\n", unit,
-               p->run.info.cycle_source ? p->run.info.cycle_source : "device", mean,
-               (unsigned long long)p50, (unsigned long long)p99);
+        printf("%s (%s): mean %.1f, p50 %.1f, p99 %.1f\n", unit,
+               p->run.info.cycle_source ? p->run.info.cycle_source : "device", mean, p50, p99);
         if (p->run.info.clock_hz > 0)
             printf("latency (%s at %.0f MHz): mean %.3f ms, p50 %.3f ms, p99 %.3f ms\n", unit,
                    p->run.info.clock_hz / 1e6, mean / p->run.info.clock_hz * 1e3,
-                   (double)p50 / p->run.info.clock_hz * 1e3,
-                   (double)p99 / p->run.info.clock_hz * 1e3);
+                   p50 / p->run.info.clock_hz * 1e3, p99 / p->run.info.clock_hz * 1e3);
     }
     free(v);
 }

@@ -66,14 +66,39 @@ static const char *const rig_sections[] = { "plugin_path", "device", "model", "d
                                             "task", "output" };
 static const size_t rig_n_sections = sizeof rig_sections / sizeof rig_sections[0];
 
+/* Collapse "//", "/./" and "dir/../" in an absolute path, in place. */
+static void rig_normalize(char *path)
+{
+    char *out = path, *in = path;
+    while (*in) {
+        if (in[0] == '/' && in[1] == '/') {
+            in++;
+        } else if (in[0] == '/' && in[1] == '.' && (in[2] == '/' || !in[2])) {
+            in += 2;
+        } else if (in[0] == '/' && in[1] == '.' && in[2] == '.' && (in[3] == '/' || !in[3])) {
+            in += 3;
+            while (out > path && *--out != '/')
+                ;
+        } else {
+            *out++ = *in++;
+        }
+    }
+    if (out == path)
+        *out++ = '/';
+    *out = '\0';
+}
+
 char *nr_path_resolve(const char *base_dir, const char *p)
 {
     if (p[0] == '/' || !base_dir || !base_dir[0])
         return strdup(p);
     size_t n = strlen(base_dir) + strlen(p) + 2;
     char *out = malloc(n);
-    if (out)
-        snprintf(out, n, "%s/%s", base_dir, p);
+    if (!out)
+        return NULL;
+    snprintf(out, n, "%s/%s", base_dir, p);
+    if (out[0] == '/')
+        rig_normalize(out);
     return out;
 }
 

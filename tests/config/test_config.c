@@ -110,6 +110,19 @@ static void test_full_rig_and_sets(void)
     nr_rig_free(rig);
 }
 
+static void test_path_normalized(void)
+{
+    nr_rig *rig = NULL;
+    neurio_errbuf err;
+    char want[PATH_MAX + 32];
+    CU_ASSERT_EQUAL_FATAL(load(MIN_RIG "output = { dir = \"./a//b/../../out2/.\"; };\n", NULL, 0,
+                               &rig, &err),
+                          NEURIO_OK);
+    snprintf(want, sizeof want, "%s/out2", dir);
+    CU_ASSERT_STRING_EQUAL(rig->output_dir, want);
+    nr_rig_free(rig);
+}
+
 static void test_syntax_error(void)
 {
     assert_rig_error("device = { plugin = \"x\" }\nmodel = { path = ; };\n", NULL, 0,
@@ -377,6 +390,7 @@ int neurio_register_tests(void)
         return -1;
     CU_add_test(s, "minimal rig and defaults", test_minimal_and_defaults);
     CU_add_test(s, "full rig, --set, path resolution", test_full_rig_and_sets);
+    CU_add_test(s, "relative paths normalized", test_path_normalized);
     CU_add_test(s, "syntax error file:line", test_syntax_error);
     CU_add_test(s, "unknown top-level key", test_unknown_top_key);
     CU_add_test(s, "unknown key in a section", test_unknown_section_key);
