@@ -4,6 +4,7 @@
  * the image (implicit zero-point padding), add bias, requantize. */
 #include "nk.h"
 #include "nk_fixedpoint.h"
+#include "arm/nk_arm.h"
 #include "nk_internal.h"
 
 int nk_conv2d_s8(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
@@ -12,6 +13,9 @@ int nk_conv2d_s8(const nk_conv_params *p, const int8_t *input, const int8_t *fil
     if (nk_conv_check(p, 0) != NK_OK || !input || !filter || !output ||
         !p->out_mult || !p->out_shift || p->act_min > p->act_max)
         return NK_ERR_PARAMS;
+#if NK_HAVE_ARM_DSP
+    return nk_conv2d_s8_dsp(p, input, filter, bias, output);
+#endif
     const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
     const int32_t fh = p->filter_h, fw = p->filter_w;
     for (int32_t b = 0; b < p->batches; ++b) {

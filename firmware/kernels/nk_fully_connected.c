@@ -3,6 +3,7 @@
  * Arithmetic as TFLite's reference FullyConnected / FullyConnectedPerChannel. */
 #include "nk.h"
 #include "nk_fixedpoint.h"
+#include "arm/nk_arm.h"
 
 static int fc_check(const nk_fc_params *p)
 {
@@ -17,6 +18,10 @@ int nk_fully_connected_s8(const nk_fc_params *p, const int8_t *input,
     if (fc_check(p) != NK_OK || !input || !weights || !output || !p->out_mult ||
         !p->out_shift || p->act_min > p->act_max)
         return NK_ERR_PARAMS;
+#if NK_HAVE_ARM_DSP
+    if (p->filter_zp == 0)
+        return nk_fully_connected_s8_dsp(p, input, weights, bias, output);
+#endif
     const int32_t depth = p->in_depth;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in = input + (size_t)b * depth;

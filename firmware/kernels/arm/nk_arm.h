@@ -1,0 +1,31 @@
+/* firmware/kernels/arm/nk_arm.h — Cortex-M DSP-extension (Cortex-M4/M7)
+ * versions of the hottest int8 kernels, written with the ACLE intrinsics
+ * of <arm_acle.h> (__sxtb16, __sadd16, __smlad), bit-exact with the
+ * portable kernels in ../nk_*.c.
+ *
+ * Selection: when the compiler targets a core with the DSP extension
+ * (__ARM_FEATURE_DSP, i.e. -mcpu=cortex-m4/m7/m33...) the portable entry
+ * points (nk_conv2d_s8, nk_fully_connected_s8) validate their parameters
+ * and then call these, so generated code needs no change; defining
+ * NK_PORTABLE_ONLY keeps the portable loops (used by the equality test).
+ * These functions expect parameters already validated by the portable
+ * entry point. */
+#ifndef NEURIO_NK_ARM_H
+#define NEURIO_NK_ARM_H
+
+#include "../nk.h"
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && !defined(NK_PORTABLE_ONLY)
+#define NK_HAVE_ARM_DSP 1
+#else
+#define NK_HAVE_ARM_DSP 0
+#endif
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+int nk_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
+                     const int32_t *bias, int8_t *output);
+int nk_fully_connected_s8_dsp(const nk_fc_params *p, const int8_t *input,
+                              const int8_t *weights, const int32_t *bias, int8_t *output);
+#endif
+
+#endif /* NEURIO_NK_ARM_H */
