@@ -78,7 +78,11 @@ static int table_at(nfb_buf *b, uint64_t pos, const char *name, nfb_table *t)
     if (vsz < 4 || (vsz & 1) || !in_buf(b, (uint64_t)vt, vsz))
         return fb_fail(b, "table %s at byte %llu: vtable at byte %lld has a bad size %u",
                        name, (unsigned long long)pos, (long long)vt, vsz);
-    if (tsz < 4 || !in_buf(b, pos, tsz))
+    if (tsz < 4)
+        return fb_fail(b, "table %s at byte %llu: its vtable (byte %lld) gives a table size "
+                       "of %u bytes, less than the 4-byte vtable offset", name,
+                       (unsigned long long)pos, (long long)vt, tsz);
+    if (!in_buf(b, pos, tsz))
         return fb_fail(b, "table %s at byte %llu claims %u bytes, past the end of the "
                        "%zu-byte file", name, (unsigned long long)pos, tsz, b->len);
     t->pos = (size_t)pos;

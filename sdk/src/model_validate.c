@@ -79,7 +79,7 @@ static int need_inputs(vctx *c, int lo, int hi, int n_out)
 static int need_rank(vctx *c, const neurio_tensor *t, const char *role, int rank)
 {
     if (t->rank != rank)
-        return op_fail(c, NEURIO_ERR_INVALID, "%s '%s' has rank %d, expected %d", role,
+        return op_fail(c, NEURIO_ERR_INVALID, "%s '%.60s' has rank %d, expected %d", role,
                        t->name, t->rank, rank);
     return NEURIO_OK;
 }
@@ -87,7 +87,7 @@ static int need_rank(vctx *c, const neurio_tensor *t, const char *role, int rank
 static int need_same_dtype(vctx *c, const neurio_tensor *a, const neurio_tensor *b)
 {
     if (a->dtype != b->dtype)
-        return op_fail(c, NEURIO_ERR_INVALID, "tensor '%s' is %s but '%s' is %s; they "
+        return op_fail(c, NEURIO_ERR_INVALID, "tensor '%.60s' is %s but '%.60s' is %s; they "
                        "must have the same dtype", a->name, neurio_dtype_name(a->dtype),
                        b->name, neurio_dtype_name(b->dtype));
     return NEURIO_OK;
@@ -102,7 +102,7 @@ static int need_same_shape(vctx *c, const neurio_tensor *a, const neurio_tensor 
         char sa[96], sb[96];
         shape_str(a, sa, sizeof sa);
         shape_str(b, sb, sizeof sb);
-        return op_fail(c, NEURIO_ERR_INVALID, "output '%s' has shape %s, expected the "
+        return op_fail(c, NEURIO_ERR_INVALID, "output '%.60s' has shape %s, expected the "
                        "input shape %s", b->name, sb, sa);
     }
     return NEURIO_OK;
@@ -139,7 +139,7 @@ static int check_spatial(vctx *c, const neurio_tensor *in, const neurio_tensor *
     int64_t eh = window_out(in->dims[1], kh, sh, dh, pad, p[0], p[2]);
     int64_t ew = window_out(in->dims[2], kw, sw, dw, pad, p[1], p[3]);
     if (eh != out->dims[1] || ew != out->dims[2])
-        return op_fail(c, NEURIO_ERR_INVALID, "output '%s' is %dx%d (HxW) but a %lldx%lld "
+        return op_fail(c, NEURIO_ERR_INVALID, "output '%.60s' is %dx%d (HxW) but a %lldx%lld "
                        "window with stride %lldx%lld over %dx%d gives %lldx%lld",
                        out->name, out->dims[1], out->dims[2], (long long)kh, (long long)kw,
                        (long long)sh, (long long)sw, in->dims[1], in->dims[2],
@@ -155,11 +155,11 @@ static int check_wb_dtypes(vctx *c, const neurio_tensor *x, const neurio_tensor 
                            const neurio_tensor *b, const neurio_tensor *y)
 {
     if (!neurio_tensor_is_const(w))
-        return op_fail(c, NEURIO_ERR_UNSUPPORTED, "weights '%s' are not constant; neurio "
+        return op_fail(c, NEURIO_ERR_UNSUPPORTED, "weights '%.60s' are not constant; neurio "
                        "needs constant weights for this op", w->name);
     if (x->dtype == NEURIO_DT_FLOAT32 && is_quant_dtype(w->dtype))
         return op_fail(c, NEURIO_ERR_UNSUPPORTED, "hybrid layer (float32 activations with "
-                       "%s weights '%s') is not supported by neurio; convert the model "
+                       "%s weights '%.60s') is not supported by neurio; convert the model "
                        "with full-integer quantization, or keep float32 weights",
                        neurio_dtype_name(w->dtype), w->name);
     neurio_dtype want_w, want_b;
@@ -169,17 +169,17 @@ static int check_wb_dtypes(vctx *c, const neurio_tensor *x, const neurio_tensor 
     case NEURIO_DT_UINT8: want_w = NEURIO_DT_UINT8; want_b = NEURIO_DT_INT32; break;
     case NEURIO_DT_INT16: want_w = NEURIO_DT_INT8; want_b = NEURIO_DT_INT64; break;
     default:
-        return op_fail(c, NEURIO_ERR_INVALID, "input '%s' is %s; expected float32, int8, "
+        return op_fail(c, NEURIO_ERR_INVALID, "input '%.60s' is %s; expected float32, int8, "
                        "uint8 or int16", x->name, neurio_dtype_name(x->dtype));
     }
     if (w->dtype != want_w)
-        return op_fail(c, NEURIO_ERR_INVALID, "weights tensor '%s' is %s, expected %s",
+        return op_fail(c, NEURIO_ERR_INVALID, "weights tensor '%.60s' is %s, expected %s",
                        w->name, neurio_dtype_name(w->dtype), neurio_dtype_name(want_w));
     if (b && b->dtype != want_b)
-        return op_fail(c, NEURIO_ERR_INVALID, "bias tensor '%s' is %s, expected %s",
+        return op_fail(c, NEURIO_ERR_INVALID, "bias tensor '%.60s' is %s, expected %s",
                        b->name, neurio_dtype_name(b->dtype), neurio_dtype_name(want_b));
     if (y->dtype != x->dtype)
-        return op_fail(c, NEURIO_ERR_INVALID, "output '%s' is %s, expected %s like the "
+        return op_fail(c, NEURIO_ERR_INVALID, "output '%.60s' is %s, expected %s like the "
                        "input", y->name, neurio_dtype_name(y->dtype),
                        neurio_dtype_name(x->dtype));
     return NEURIO_OK;
@@ -188,7 +188,7 @@ static int check_wb_dtypes(vctx *c, const neurio_tensor *x, const neurio_tensor 
 static int check_bias(vctx *c, const neurio_tensor *b, int32_t n)
 {
     if (b && (neurio_tensor_elements(b) != (size_t)n || b->rank < 1))
-        return op_fail(c, NEURIO_ERR_INVALID, "bias '%s' has %zu elements, expected %d "
+        return op_fail(c, NEURIO_ERR_INVALID, "bias '%.60s' has %zu elements, expected %d "
                        "(one per output channel)", b->name, neurio_tensor_elements(b), n);
     return NEURIO_OK;
 }
@@ -210,20 +210,20 @@ static int check_conv(vctx *c, int depthwise)
             return op_fail(c, NEURIO_ERR_INVALID, "depth_multiplier %d must be >= 1",
                            a->depth_multiplier);
         if (w->dims[0] != 1 || (int64_t)w->dims[3] != (int64_t)x->dims[3] * a->depth_multiplier)
-            return op_fail(c, NEURIO_ERR_INVALID, "weights '%s' must be [1, kh, kw, %lld] "
+            return op_fail(c, NEURIO_ERR_INVALID, "weights '%.60s' must be [1, kh, kw, %lld] "
                            "(input channels %d x depth_multiplier %d), got [%d, %d, %d, %d]",
                            w->name, (long long)x->dims[3] * a->depth_multiplier, x->dims[3],
                            a->depth_multiplier, w->dims[0], w->dims[1], w->dims[2], w->dims[3]);
         oc = w->dims[3];
     } else {
         if (w->dims[3] != x->dims[3])
-            return op_fail(c, NEURIO_ERR_UNSUPPORTED, "weights '%s' take %d input channels "
+            return op_fail(c, NEURIO_ERR_UNSUPPORTED, "weights '%.60s' take %d input channels "
                            "but the input has %d (grouped convolution is not supported)",
                            w->name, w->dims[3], x->dims[3]);
         oc = w->dims[0];
     }
     if (y->dims[3] != oc)
-        return op_fail(c, NEURIO_ERR_INVALID, "output '%s' has %d channels, the weights "
+        return op_fail(c, NEURIO_ERR_INVALID, "output '%.60s' has %d channels, the weights "
                        "give %d", y->name, y->dims[3], oc);
     if ((rc = check_bias(c, b, oc)))
         return rc;
@@ -245,11 +245,11 @@ static int check_fc(vctx *c)
     int32_t o = w->dims[0], i = w->dims[1];
     size_t xe = neurio_tensor_elements(x);
     if (i <= 0 || o <= 0 || xe % (size_t)i != 0)
-        return op_fail(c, NEURIO_ERR_INVALID, "input '%s' has %zu elements, not a multiple "
+        return op_fail(c, NEURIO_ERR_INVALID, "input '%.60s' has %zu elements, not a multiple "
                        "of the weights' %d input features", x->name, xe, i);
     if (y->rank < 1 || y->dims[y->rank - 1] != o ||
         neurio_tensor_elements(y) != xe / (size_t)i * (size_t)o)
-        return op_fail(c, NEURIO_ERR_INVALID, "output '%s' must have %zu rows of %d "
+        return op_fail(c, NEURIO_ERR_INVALID, "output '%.60s' must have %zu rows of %d "
                        "features", y->name, xe / (size_t)i, o);
     return check_bias(c, b, o);
 }
@@ -341,7 +341,7 @@ static int check_reshape(vctx *c)
     if ((rc = need_same_dtype(c, x, y)))
         return rc;
     if (neurio_tensor_elements(x) != neurio_tensor_elements(y))
-        return op_fail(c, NEURIO_ERR_INVALID, "input '%s' has %zu elements, output '%s' %zu",
+        return op_fail(c, NEURIO_ERR_INVALID, "input '%.60s' has %zu elements, output '%.60s' %zu",
                        x->name, neurio_tensor_elements(x), y->name,
                        neurio_tensor_elements(y));
     return NEURIO_OK;
@@ -356,7 +356,7 @@ static int check_pad(vctx *c)
         return rc;
     if (!neurio_tensor_is_const(p) || (p->dtype != NEURIO_DT_INT32 && p->dtype != NEURIO_DT_INT64) ||
         p->rank != 2 || p->dims[0] != x->rank || p->dims[1] != 2)
-        return op_fail(c, NEURIO_ERR_UNSUPPORTED, "paddings '%s' must be a constant int32/"
+        return op_fail(c, NEURIO_ERR_UNSUPPORTED, "paddings '%.60s' must be a constant int32/"
                        "int64 tensor of shape [%d, 2]", p->name, x->rank);
     if (y->rank != x->rank)
         return op_fail(c, NEURIO_ERR_INVALID, "output rank %d differs from input rank %d",
@@ -395,11 +395,11 @@ static int check_concat(vctx *c)
         int rc = need_same_dtype(c, x, y);
         if (rc) return rc;
         if (x->rank != y->rank)
-            return op_fail(c, NEURIO_ERR_INVALID, "input %d '%s' has rank %d, output %d",
+            return op_fail(c, NEURIO_ERR_INVALID, "input %d '%.60s' has rank %d, output %d",
                            k, x->name, x->rank, y->rank);
         for (int32_t i = 0; i < y->rank; i++)
             if (i != ax && x->dims[i] != y->dims[i])
-                return op_fail(c, NEURIO_ERR_INVALID, "input %d '%s' axis %d is %d, "
+                return op_fail(c, NEURIO_ERR_INVALID, "input %d '%.60s' axis %d is %d, "
                                "output %d", k, x->name, i, x->dims[i], y->dims[i]);
         sum += x->dims[ax];
     }
@@ -437,7 +437,7 @@ static int check_mean(vctx *c)
         k++;
     }
     if (!ok || k != y->rank)
-        return op_fail(c, NEURIO_ERR_INVALID, "output '%s' shape does not match the "
+        return op_fail(c, NEURIO_ERR_INVALID, "output '%.60s' shape does not match the "
                        "reduction (keep_dims %d)", y->name, c->op->attr.mean.keep_dims);
     return NEURIO_OK;
 }
@@ -477,7 +477,7 @@ static int check_batch_norm(vctx *c)
     for (int k = 1; k < 5; k++) {
         const neurio_tensor *p = in_t(c, k);
         if (neurio_tensor_elements(p) != (size_t)ch)
-            return op_fail(c, NEURIO_ERR_INVALID, "parameter %d '%s' has %zu elements, "
+            return op_fail(c, NEURIO_ERR_INVALID, "parameter %d '%.60s' has %zu elements, "
                            "expected %d (channels, last axis)", k, p->name,
                            neurio_tensor_elements(p), ch);
     }
@@ -536,33 +536,33 @@ static int check_tensor(const neurio_model *m, int32_t i, neurio_errbuf *err)
     const neurio_tensor *t = &m->tensors[i];
     const char *nm = t->name ? t->name : "";
     if (t->rank < 0 || t->rank > NEURIO_MAX_RANK)
-        return neurio_fail(err, NEURIO_ERR_INVALID, "tensor %d '%s': rank %d is outside "
+        return neurio_fail(err, NEURIO_ERR_INVALID, "tensor %d '%.60s': rank %d is outside "
                            "0..%d", i, nm, t->rank, NEURIO_MAX_RANK);
     for (int32_t d = 0; d < t->rank; d++)
         if (t->dims[d] < 0)
-            return neurio_fail(err, NEURIO_ERR_INVALID, "tensor %d '%s': dimension %d is %d "
+            return neurio_fail(err, NEURIO_ERR_INVALID, "tensor %d '%.60s': dimension %d is %d "
                                "(unknown sizes must be fixed before use)", i, nm, d,
                                t->dims[d]);
     if (t->dtype == NEURIO_DT_UNKNOWN || t->dtype == NEURIO_DT_FLOAT64 ||
         neurio_dtype_size(t->dtype) == 0)
-        return neurio_fail(err, NEURIO_ERR_INVALID, "tensor %d '%s': dtype %s is not a "
+        return neurio_fail(err, NEURIO_ERR_INVALID, "tensor %d '%.60s': dtype %s is not a "
                            "model tensor type", i, nm, neurio_dtype_name(t->dtype));
     if (neurio_tensor_bytes(t) == SIZE_MAX)
-        return neurio_fail(err, NEURIO_ERR_INVALID, "tensor %d '%s': size overflows", i, nm);
+        return neurio_fail(err, NEURIO_ERR_INVALID, "tensor %d '%.60s': size overflows", i, nm);
     if (t->data && t->data_bytes != neurio_tensor_bytes(t))
-        return neurio_fail(err, NEURIO_ERR_INVALID, "tensor %d '%s': constant data is %zu "
+        return neurio_fail(err, NEURIO_ERR_INVALID, "tensor %d '%.60s': constant data is %zu "
                            "bytes, its shape and dtype need %zu", i, nm, t->data_bytes,
                            neurio_tensor_bytes(t));
     const neurio_quant *q = &t->quant;
     if (q->count < 0 || (q->count > 0 && (!q->scale || !q->zero_point)))
-        return neurio_fail(err, NEURIO_ERR_INVALID, "tensor %d '%s': broken quantization "
+        return neurio_fail(err, NEURIO_ERR_INVALID, "tensor %d '%.60s': broken quantization "
                            "record", i, nm);
     if (q->count > 1 && (q->axis < 0 || q->axis >= t->rank || t->dims[q->axis] != q->count))
-        return neurio_fail(err, NEURIO_ERR_INVALID, "tensor %d '%s': %d per-channel scales "
+        return neurio_fail(err, NEURIO_ERR_INVALID, "tensor %d '%.60s': %d per-channel scales "
                            "along axis %d do not match its shape", i, nm, q->count, q->axis);
     for (int32_t k = 0; k < q->count; k++)
         if (!(isfinite(q->scale[k]) && q->scale[k] > 0))
-            return neurio_fail(err, NEURIO_ERR_INVALID, "tensor %d '%s': scale[%d] = %g "
+            return neurio_fail(err, NEURIO_ERR_INVALID, "tensor %d '%.60s': scale[%d] = %g "
                                "must be a positive number", i, nm, k, (double)q->scale[k]);
     return NEURIO_OK;
 }
@@ -598,12 +598,12 @@ int neurio_model_validate(const neurio_model *m, neurio_errbuf *err)
             goto fail;
         }
         if (m->tensors[t].data) {
-            rc = neurio_fail(err, NEURIO_ERR_INVALID, "graph input %d (tensor %d '%s') is "
+            rc = neurio_fail(err, NEURIO_ERR_INVALID, "graph input %d (tensor %d '%.60s') is "
                              "a constant", i, t, m->tensors[t].name);
             goto fail;
         }
         if (neurio_tensor_elements(&m->tensors[t]) == 0) {
-            rc = neurio_fail(err, NEURIO_ERR_INVALID, "graph input %d (tensor %d '%s') has "
+            rc = neurio_fail(err, NEURIO_ERR_INVALID, "graph input %d (tensor %d '%.60s') has "
                              "zero elements", i, t, m->tensors[t].name);
             goto fail;
         }
@@ -648,21 +648,21 @@ int neurio_model_validate(const neurio_model *m, neurio_errbuf *err)
                     for (int32_t q = 0; q < m->ops[j].n_outputs; q++)
                         later |= m->ops[j].outputs[q] == t;
                 rc = op_fail(&c, NEURIO_ERR_INVALID, later
-                             ? "input %d (tensor %d '%s') is produced by a later op: ops "
+                             ? "input %d (tensor %d '%.60s') is produced by a later op: ops "
                                "are not in topological order or form a cycle"
-                             : "input %d (tensor %d '%s') is dangling: not a constant, "
+                             : "input %d (tensor %d '%.60s') is dangling: not a constant, "
                                "not a graph input and produced by no op",
                              k, t, tt->name);
                 goto fail;
             }
             if (is_quant_dtype(tt->dtype) && tt->quant.count < 1) {
-                rc = op_fail(&c, NEURIO_ERR_INVALID, "input %d (tensor %d '%s') is %s "
+                rc = op_fail(&c, NEURIO_ERR_INVALID, "input %d (tensor %d '%.60s') is %s "
                              "without quantization parameters", k, t, tt->name,
                              neurio_dtype_name(tt->dtype));
                 goto fail;
             }
             if (!tt->data && neurio_tensor_elements(tt) == 0) {
-                rc = op_fail(&c, NEURIO_ERR_INVALID, "input %d (tensor %d '%s') has zero "
+                rc = op_fail(&c, NEURIO_ERR_INVALID, "input %d (tensor %d '%.60s') has zero "
                              "elements", k, t, tt->name);
                 goto fail;
             }
@@ -676,25 +676,25 @@ int neurio_model_validate(const neurio_model *m, neurio_errbuf *err)
             }
             const neurio_tensor *tt = &m->tensors[t];
             if (tt->data || prod[t] >= 0) {
-                rc = op_fail(&c, NEURIO_ERR_INVALID, "output %d (tensor %d '%s') is %s", k,
+                rc = op_fail(&c, NEURIO_ERR_INVALID, "output %d (tensor %d '%.60s') is %s", k,
                              t, tt->name, tt->data ? "a constant"
                                                    : "already produced by another op");
                 goto fail;
             }
             for (int32_t g = 0; g < m->n_inputs; g++)
                 if (m->inputs[g] == t) {
-                    rc = op_fail(&c, NEURIO_ERR_INVALID, "output %d (tensor %d '%s') is "
+                    rc = op_fail(&c, NEURIO_ERR_INVALID, "output %d (tensor %d '%.60s') is "
                                  "a graph input", k, t, tt->name);
                     goto fail;
                 }
             if (is_quant_dtype(tt->dtype) && tt->quant.count < 1) {
-                rc = op_fail(&c, NEURIO_ERR_INVALID, "output %d (tensor %d '%s') is %s "
+                rc = op_fail(&c, NEURIO_ERR_INVALID, "output %d (tensor %d '%.60s') is %s "
                              "without quantization parameters", k, t, tt->name,
                              neurio_dtype_name(tt->dtype));
                 goto fail;
             }
             if (neurio_tensor_elements(tt) == 0) {
-                rc = op_fail(&c, NEURIO_ERR_INVALID, "output %d (tensor %d '%s') has zero "
+                rc = op_fail(&c, NEURIO_ERR_INVALID, "output %d (tensor %d '%.60s') has zero "
                              "elements", k, t, tt->name);
                 goto fail;
             }
@@ -709,7 +709,7 @@ int neurio_model_validate(const neurio_model *m, neurio_errbuf *err)
         for (int32_t g = 0; g < m->n_inputs; g++)
             is_graph_in |= m->inputs[g] == t;
         if (prod[t] < 0 && !is_graph_in) {
-            rc = neurio_fail(err, NEURIO_ERR_INVALID, "graph output %d (tensor %d '%s') is "
+            rc = neurio_fail(err, NEURIO_ERR_INVALID, "graph output %d (tensor %d '%.60s') is "
                              "produced by no op", i, t, m->tensors[t].name);
             goto fail;
         }

@@ -42,6 +42,8 @@ static int tfl_fail(tfl *t, int status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (status == NEURIO_ERR_FORMAT && t->at)
+        return neurio_fail(t->err, status, "%s (table at byte %zu)", msg, t->at);
     return neurio_fail(t->err, status, "%s", msg);
 }
 
@@ -111,23 +113,24 @@ static int read_quant(tfl *t, const nfb_table *tt, int32_t idx, const char *name
     uint8_t details = 0;
     int32_t dim = 0;
     nfb_vec sc, zp;
+    t->at = q.pos;
     if ((rc = nfb_u8(&t->b, &q, F_Q_DETAILS_TYPE, "details_type", 0, &details)) ||
         (rc = nfb_i32(&t->b, &q, F_Q_DIM, "quantized_dimension", 0, &dim)) ||
         (rc = nfb_vector(&t->b, &q, F_Q_SCALE, "scale", 4, &sc)) ||
         (rc = nfb_vector(&t->b, &q, F_Q_ZERO_POINT, "zero_point", 8, &zp)))
         return rc;
     if (details != 0)
-        return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "tensor %d '%s' uses custom quantization "
+        return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "tensor %d '%.60s' uses custom quantization "
                         "details (type %u); neurio supports affine (scale/zero_point) "
                         "quantization only", idx, name, details);
     neurio_tensor *ir = &t->m->tensors[idx];
     if (sc.n == 0 || ir->dtype == NEURIO_DT_FLOAT32)
         return NEURIO_OK; /* min/max only, or float: nothing to dequantize */
     if (zp.n != 0 && zp.n != sc.n)
-        return tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensor %d '%s' has %u "
+        return tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensor %d '%.60s' has %u "
                         "scales but %u zero points", idx, name, sc.n, zp.n);
     if (sc.n > 1 && (dim < 0 || dim >= ir->rank || ir->dims[dim] != (int32_t)sc.n))
-        return tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensor %d '%s' has %u "
+        return tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensor %d '%.60s' has %u "
                         "per-channel scales along dimension %d, which does not match its "
                         "rank-%d shape", idx, name, sc.n, dim, ir->rank);
     float *s = malloc(sc.n * sizeof *s);
@@ -142,7 +145,7 @@ static int read_quant(tfl *t, const nfb_table *tt, int32_t idx, const char *name
         if (zp.n) {
             int64_t v = nfb_vec_i64(&t->b, &zp, k);
             if (v < INT32_MIN || v > INT32_MAX) {
-                rc = tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensor %d '%s' "
+                rc = tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensor %d '%.60s' "
                               "zero_point[%u] = %lld does not fit 32 bits", idx, name, k,
                               (long long)v);
                 goto done;
@@ -164,7 +167,7 @@ static int read_data(tfl *t, int32_t idx, const char *name, uint32_t bi)
     if (bi == 0)
         return NEURIO_OK; /* buffer 0 is the empty sentinel */
     if (bi >= t->buffers.n)
-        return tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensor %d '%s' refers "
+        return tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensor %d '%.60s' refers "
                         "to buffer %u, but the model has %u buffers", idx, name, bi,
                         t->buffers.n);
     nfb_table bt;
@@ -176,6 +179,7 @@ static int read_data(tfl *t, int32_t idx, const char *name, uint32_t bi)
         (rc = nfb_u64(&t->b, &bt, F_B_OFFSET, "offset", 0, &off)) ||
         (rc = nfb_u64(&t->b, &bt, F_B_SIZE, "size", 0, &size)))
         return rc;
+    t->at = bt.pos;
     const uint8_t *src = NULL;
     uint64_t n = 0;
     if (data.n > 0) {
@@ -186,7 +190,7 @@ static int read_data(tfl *t, int32_t idx, const char *name, uint32_t bi)
          * the start of the file. */
         if (off > t->b.len || size > t->b.len - off)
             return tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: buffer %u (tensor "
-                            "%d '%s') claims %llu bytes at byte %llu, past the end of the "
+                            "%d '%.60s') claims %llu bytes at byte %llu, past the end of the "
                             "%zu-byte file", bi, idx, name, (unsigned long long)size,
                             (unsigned long long)off, t->b.len);
         src = t->b.p + off;
@@ -197,7 +201,7 @@ static int read_data(tfl *t, int32_t idx, const char *name, uint32_t bi)
     neurio_tensor *ir = &t->m->tensors[idx];
     size_t need = neurio_tensor_bytes(ir);
     if (n != need)
-        return tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensor %d '%s' is %s "
+        return tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensor %d '%.60s' is %s "
                         "with %zu elements (%zu bytes) but buffer %u holds %llu bytes", idx,
                         name, neurio_dtype_name(ir->dtype), neurio_tensor_elements(ir), need,
                         bi, (unsigned long long)n);
@@ -227,27 +231,28 @@ static int read_tensor(tfl *t, const nfb_vec *tv, int32_t idx)
         (rc = nfb_u32(&t->b, &tt, F_T_BUFFER, "buffer", 0, &bi)) ||
         (rc = nfb_u8(&t->b, &tt, F_T_VARIABLE, "is_variable", 0, &var)))
         return rc;
+    t->at = tt.pos;
     nfb_ctx(&t->b, "tensor %d '%.48s'", idx, name);
     neurio_dtype dt;
     if (!map_type((int8_t)type, &dt))
-        return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "tensor %d '%s' has type %s (%d); neurio "
+        return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "tensor %d '%.60s' has type %s (%d); neurio "
                         "supports FLOAT32, INT8, UINT8, INT16, INT32, INT64 and BOOL tensors",
                         idx, name, tfl_type_name((int8_t)type), (int8_t)type);
     if (shape.n > NEURIO_MAX_RANK)
-        return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "tensor %d '%s' has rank %u; neurio "
+        return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "tensor %d '%.60s' has rank %u; neurio "
                         "supports up to %d dimensions", idx, name, shape.n, NEURIO_MAX_RANK);
     if (var)
-        return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "tensor %d '%s' is a variable (state "
+        return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "tensor %d '%.60s' is a variable (state "
                         "kept between inferences); neurio supports stateless models only",
                         idx, name);
     if (nfb_has(&t->b, &tt, F_T_SPARSITY))
-        return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "tensor %d '%s' is sparse; neurio needs "
+        return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "tensor %d '%.60s' is sparse; neurio needs "
                         "dense tensors (convert without sparsification)", idx, name);
     int32_t dims[NEURIO_MAX_RANK];
     for (uint32_t d = 0; d < shape.n; d++) {
         dims[d] = nfb_vec_i32(&t->b, &shape, d);
         if (dims[d] < 0)
-            return tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensor %d '%s' "
+            return tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensor %d '%.60s' "
                             "dimension %u is %d (shape vector at byte %zu)", idx, name, d,
                             dims[d], shape.pos - 4);
     }
@@ -255,10 +260,11 @@ static int read_tensor(tfl *t, const nfb_vec *tv, int32_t idx)
     if (k != idx)
         return tfl_fail(t, NEURIO_ERR_NOMEM, "out of memory adding tensor %d", idx);
     if (neurio_tensor_bytes(&t->m->tensors[k]) == SIZE_MAX)
-        return tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensor %d '%s' shape "
+        return tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensor %d '%.60s' shape "
                         "overflows the address space", idx, name);
     if ((rc = read_quant(t, &tt, idx, name)))
         return rc;
+    t->at = tt.pos;
     return read_data(t, idx, name, bi);
 }
 
@@ -335,6 +341,7 @@ static int read_operator(tfl *t, const nfb_vec *ops, int32_t i)
         (rc = nfb_u8(&t->b, &ot, F_OP_OPTIONS_TYPE, "builtin_options_type", 0, &opt_type)) ||
         (rc = nfb_table_field(&t->b, &ot, F_OP_OPTIONS, "builtin_options", &o.opt, &o.has_opt)))
         return rc;
+    t->at = ot.pos;
     o.code = t->codes[oci].builtin; /* oci checked by check_ops_supported */
     neurio_op_kind kind;
     uint8_t want_opt;
@@ -444,6 +451,7 @@ static int parse(tfl *t, const char *name)
     for (int32_t i = 0; i < (int32_t)ops.n; i++)
         if ((rc = read_operator(t, &ops, i)))
             return rc;
+    t->at = 0;
     if ((rc = read_io(t, &sg)))
         return rc;
     neurio_errbuf cerr;

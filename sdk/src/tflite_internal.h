@@ -38,6 +38,8 @@ typedef struct tfl {
     nfb_vec buffers;
     int32_t n_tensors;
     uint64_t copied;       /* constant bytes copied so far (bounded) */
+    size_t at;             /* byte offset of the table being read, for
+                              messages about its contents (0: none)    */
 } tfl;
 
 /* One operator being converted. */

@@ -25,9 +25,12 @@ int ntfl_op_fail(ntfl_opctx *o, int status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return neurio_fail(o->t->err, status, "%soperator %d (%s): %s",
-                       status == NEURIO_ERR_FORMAT ? "malformed TFLite file: " : "",
-                       o->index, ntfl_code_name(o->code), msg);
+    if (status == NEURIO_ERR_FORMAT)
+        return neurio_fail(o->t->err, status, "malformed TFLite file: operator %d (%s): %s "
+                           "(operator table at byte %zu)", o->index,
+                           ntfl_code_name(o->code), msg, o->t->at);
+    return neurio_fail(o->t->err, status, "operator %d (%s): %s", o->index,
+                       ntfl_code_name(o->code), msg);
 }
 
 static int map_act(ntfl_opctx *o, uint8_t a, neurio_activation *out)
