@@ -4,6 +4,7 @@
  * Arithmetic as TFLite's reference DepthwiseConvPerChannel / DepthwiseConv. */
 #include "nk.h"
 #include "nk_fixedpoint.h"
+#include "arm/nk_arm.h"
 #include "nk_internal.h"
 
 int nk_depthwise_conv2d_s8(const nk_conv_params *p, const int8_t *input,
@@ -12,6 +13,10 @@ int nk_depthwise_conv2d_s8(const nk_conv_params *p, const int8_t *input,
     if (nk_conv_check(p, 1) != NK_OK || !input || !filter || !output ||
         !p->out_mult || !p->out_shift || p->act_min > p->act_max)
         return NK_ERR_PARAMS;
+#if NK_HAVE_ARM_DSP
+    if (p->depth_multiplier == 1)
+        return nk_depthwise_conv2d_s8_dsp(p, input, filter, bias, output);
+#endif
     const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
     const int32_t out_c = p->out_c, dm = p->depth_multiplier;
     for (int32_t b = 0; b < p->batches; ++b) {

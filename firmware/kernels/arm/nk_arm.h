@@ -5,7 +5,8 @@
  *
  * Selection: when the compiler targets a core with the DSP extension
  * (__ARM_FEATURE_DSP, i.e. -mcpu=cortex-m4/m7/m33...) the portable entry
- * points (nk_conv2d_s8, nk_fully_connected_s8) validate their parameters
+ * points (nk_conv2d_s8, nk_depthwise_conv2d_s8 with depth multiplier 1,
+ * nk_fully_connected_s8 with weights zero point 0) validate their parameters
  * and then call these, so generated code needs no change; defining
  * NK_PORTABLE_ONLY keeps the portable loops (used by the equality test).
  * These functions expect parameters already validated by the portable
@@ -24,6 +25,9 @@
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 int nk_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
                      const int32_t *bias, int8_t *output);
+/* depth multiplier 1 only; returns NK_ERR_PARAMS otherwise (nothing written) */
+int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,
+                               const int8_t *filter, const int32_t *bias, int8_t *output);
 int nk_fully_connected_s8_dsp(const nk_fc_params *p, const int8_t *input,
                               const int8_t *weights, const int32_t *bias, int8_t *output);
 #endif

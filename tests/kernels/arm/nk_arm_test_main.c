@@ -75,7 +75,7 @@ static void put_num(const char *label, long v)
     nk_test_puts("\n");
 }
 
-static int test_conv(int iter)
+static int test_conv(int iter, int depthwise)
 {
     nk_conv_params p;
     memset(&p, 0, sizeof p);
@@ -84,6 +84,11 @@ static int test_conv(int iter)
     p.in_w = rnd_in(1, 9);
     p.in_c = rnd_in(1, 19);
     p.out_c = rnd_in(1, 9);
+    if (depthwise) {
+        p.in_c = rnd_in(1, 40);
+        p.depth_multiplier = 1;
+        p.out_c = p.in_c;
+    }
     p.filter_h = rnd_in(1, 4);
     p.filter_w = rnd_in(1, 4);
     p.stride_h = rnd_in(1, 3);
@@ -112,7 +117,8 @@ static int test_conv(int iter)
     if (rnd() % 4 == 0)
         p.act_min = p.out_zp; /* fused relu */
     const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
-    const size_t n_w = (size_t)p.out_c * p.filter_h * p.filter_w * p.in_c;
+    const size_t n_w = depthwise ? (size_t)p.filter_h * p.filter_w * p.out_c
+                                 : (size_t)p.out_c * p.filter_h * p.filter_w * p.in_c;
     const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
     fill(in_buf, n_in);
     fill(w_buf, n_w);
@@ -120,10 +126,18 @@ static int test_conv(int iter)
     const int32_t *b = (rnd() % 5) ? bias : 0;
     memset(out_a, 0x55, n_out);
     memset(out_b, 0x66, n_out);
-    if (nk_conv2d_s8(&p, in_buf, w_buf, b, out_a) != NK_OK ||
-        nk_conv2d_s8_dsp(&p, in_buf, w_buf, b, out_b) != NK_OK || memcmp(out_a, out_b, n_out)) {
+    int ra, rb;
+    if (depthwise) {
+        ra = nk_depthwise_conv2d_s8(&p, in_buf, w_buf, b, out_a);
+        rb = nk_depthwise_conv2d_s8_dsp(&p, in_buf, w_buf, b, out_b);
+    } else {
+        ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
+        rb = nk_conv2d_s8_dsp(&p, in_buf, w_buf, b, out_b);
+    }
+    if (ra != NK_OK || rb != NK_OK || memcmp(out_a, out_b, n_out)) {
         if (printed++ < 5)
-            put_num("conv2d mismatch at iteration ", iter);
+            put_num(depthwise ? "depthwise mismatch at iteration " : "conv2d mismatch at iteration ",
+                    iter);
         return 1;
     }
     return 0;
@@ -164,10 +178,12 @@ int nk_test_main(void)
 {
     int failures = 0;
     for (int i = 0; i < 400; ++i)
-        failures += test_conv(i);
+        failures += test_conv(i, 0);
+    for (int i = 0; i < 400; ++i)
+        failures += test_conv(i, 1);
     for (int i = 0; i < 300; ++i)
         failures += test_fc(i);
     printed = 0;
-    put_num("nk arm DSP equality (700 random cases): failures = ", failures);
+    put_num("nk arm DSP equality (1100 random cases): failures = ", failures);
     return failures ? 1 : 0;
 }
