@@ -60,16 +60,28 @@ static void hdr_skip_ws(npy_hdr *h)
         h->pos++;
 }
 
+/* Copy up to `len` bytes of src for quoting in a one-line message: control
+ * and non-ASCII bytes become '?', trailing whitespace is dropped. */
+static void npy_printable(char *dst, size_t cap, const char *src, size_t len)
+{
+    size_t n = 0;
+    while (len && (src[len - 1] == '\n' || src[len - 1] == ' ' || src[len - 1] == '\r'))
+        len--;
+    for (size_t i = 0; i < len && n + 1 < cap; i++) {
+        unsigned char c = (unsigned char)src[i];
+        dst[n++] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
+    }
+    dst[n] = '\0';
+}
+
 static int hdr_fail(npy_hdr *h, const char *what)
 {
-    size_t shown = h->len > 120 ? 120 : h->len; /* quoted on one line */
-    while (shown && (h->s[shown - 1] == '\n' || h->s[shown - 1] == ' ' ||
-                     h->s[shown - 1] == '\r'))
-        shown--;
+    char shown[124];
+    npy_printable(shown, sizeof shown, h->s, h->len);
     return neurio_fail(h->err, NEURIO_ERR_FORMAT,
-                       "%s: bad .npy header at byte %zu: %s (header: %.*s); "
+                       "%s: bad .npy header at byte %zu: %s (header: %s); "
                        "re-save the array with numpy.save()",
-                       h->name, h->base + h->pos, what, (int)shown, h->s);
+                       h->name, h->base + h->pos, what, shown);
 }
 
 static int hdr_expect(npy_hdr *h, char c)
@@ -208,11 +220,15 @@ static int parse_header(npy_hdr *h, neurio_npy *a)
         if (!strcmp(d, npy_dtypes[i].descr))
             a->dtype = npy_dtypes[i].dt;
     if (a->dtype == NEURIO_DT_UNKNOWN || (order == '>' && neurio_dtype_size(a->dtype) > 1))
+    {
+        char shown[sizeof descr];
+        npy_printable(shown, sizeof shown, descr, strlen(descr));
         return neurio_fail(h->err, NEURIO_ERR_UNSUPPORTED,
                            "%s: unsupported dtype '%s'; neurio reads little-endian "
                            "int8, uint8, int16, int32, int64, float32, float64 and bool: "
                            "convert with a.astype(numpy.float32)",
-                           h->name, descr);
+                           h->name, shown);
+    }
     return NEURIO_OK;
 }
 
