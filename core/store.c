@@ -116,25 +116,47 @@ static int read_int_row(void *user, int ncols, const char *const *vals)
 
 /* ---- open / migrate ---------------------------------------------------- */
 
+/* The version recorded in the store, 0 when it has no neurio_schema. */
+static int read_version(nr_store *s, int *exists, int *version, neurio_errbuf *err)
+{
+    int rc = s->be->has_table(s->db, "neurio_schema", exists, err);
+    *version = 0;
+    if (rc || !*exists)
+        return rc;
+    int64_t v = -1;
+    rc = s->be->exec(s->db, "SELECT max(version) FROM neurio_schema", 0, NULL, read_int_row, &v,
+                     err);
+    *version = (int)v;
+    return rc;
+}
+
+/* Apply every missing migration in ONE transaction, after taking the
+ * engine's migration lock and re-reading the version under it, so that two
+ * runs opening a fresh store at once do not both create it. */
 static int migrate(nr_store *s, neurio_errbuf *err)
 {
+    int rc = x0(s, s->be->begin_migration_sql, err);
+    if (rc)
+        return rc;
+    int exists = 0;
+    if ((s->be->lock_migration_sql && (rc = x0(s, s->be->lock_migration_sql, err))) ||
+        (rc = read_version(s, &exists, &s->version, err)))
+        return rollback(s, rc);
     for (size_t i = 0; i < sizeof migrations / sizeof migrations[0]; i++) {
         const nr_migration *m = &migrations[i];
         if (m->version <= s->version)
             continue;
-        int rc = x0(s, "BEGIN", err);
-        if (rc)
-            return rc;
         for (size_t k = 0; k < m->n; k++)
             if ((rc = x0(s, m->stmts[k], err)))
                 return rollback(s, rc);
         char v[32];
         const char *p[1] = { i64s(v, m->version) };
-        if ((rc = xp(s, "UPDATE neurio_schema SET version = $1", 1, p, err)) ||
-            (rc = x0(s, "COMMIT", err)))
+        if ((rc = xp(s, "UPDATE neurio_schema SET version = $1", 1, p, err)))
             return rollback(s, rc);
         s->version = m->version;
     }
+    if ((rc = x0(s, "COMMIT", err)))
+        return rollback(s, rc);
     return 0;
 }
 
@@ -171,15 +193,8 @@ int nr_store_open(const char *spec, nr_store_mode mode, nr_store **out,
     if (rc)
         goto fail;
     int exists = 0;
-    if ((rc = be->has_table(s->db, "neurio_schema", &exists, err)))
+    if ((rc = read_version(s, &exists, &s->version, err)))
         goto fail;
-    if (exists) {
-        int64_t v = -1;
-        if ((rc = s->be->exec(s->db, "SELECT max(version) FROM neurio_schema", 0, NULL,
-                              read_int_row, &v, err)))
-            goto fail;
-        s->version = (int)v;
-    }
     if (s->version > NR_STORE_SCHEMA_VERSION) {
         rc = neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
                          "store %s has schema version %d, newer than this neurio understands "
@@ -192,8 +207,16 @@ int nr_store_open(const char *spec, nr_store_mode mode, nr_store **out,
                          "%s is not a neurio results store (no neurio_schema table)", s->where);
         goto fail;
     }
-    if (mode == NR_STORE_WRITE && (rc = migrate(s, err)))
+    if (mode == NR_STORE_WRITE && s->version < NR_STORE_SCHEMA_VERSION &&
+        (rc = migrate(s, err)))
         goto fail;
+    if (s->version > NR_STORE_SCHEMA_VERSION) { /* raced with a newer neurio */
+        rc = neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
+                         "store %s has schema version %d, newer than this neurio understands "
+                         "(%d); upgrade neurio, or point output.store at another store",
+                         s->where, s->version, NR_STORE_SCHEMA_VERSION);
+        goto fail;
+    }
     *out = s;
     return 0;
 fail:

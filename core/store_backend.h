@@ -24,6 +24,12 @@ typedef struct nr_store_backend {
                 neurio_errbuf *err);
     /* Non-zero when the table exists. */
     int (*has_table)(void *db, const char *table, int *exists, neurio_errbuf *err);
+    /* Starts the schema-migration transaction so that concurrent openers
+     * of a fresh store serialize ("BEGIN IMMEDIATE" for SQLite), and an
+     * optional statement run right after it to take a lock (PostgreSQL
+     * advisory lock), or NULL. */
+    const char *begin_migration_sql;
+    const char *lock_migration_sql;
 } nr_store_backend;
 
 extern const nr_store_backend nr_store_backend_sqlite;

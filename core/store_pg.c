@@ -131,7 +131,12 @@ static int pg_has_table(void *db, const char *table, int *exists, neurio_errbuf 
 {
     *exists = 0;
     const char *p[1] = { table };
-    return pg_exec(db, "SELECT to_regclass($1)::text", 1, p, pg_has_table_row, exists, err);
+    /* A catalog query under the statement's snapshot, not to_regclass(): the
+     * latter goes through the backend's name cache, which can keep a stale
+     * "no such table" after another session created it under our lock. */
+    return pg_exec(db, "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = "
+                       "current_schema() AND tablename = $1", 1, p, pg_has_table_row, exists,
+                   err);
 }
 
 const nr_store_backend nr_store_backend_pg = {
@@ -140,4 +145,7 @@ const nr_store_backend nr_store_backend_pg = {
     .close = pg_close,
     .exec = pg_exec,
     .has_table = pg_has_table,
+    .begin_migration_sql = "BEGIN",
+    /* Any constant works as long as every neurio uses the same one. */
+    .lock_migration_sql = "SELECT pg_advisory_xact_lock(7243100001)",
 };

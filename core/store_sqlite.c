@@ -159,4 +159,6 @@ const nr_store_backend nr_store_backend_sqlite = {
     .close = sq_close,
     .exec = sq_exec,
     .has_table = sq_has_table,
+    .begin_migration_sql = "BEGIN IMMEDIATE",
+    .lock_migration_sql = NULL,
 };

@@ -249,6 +249,47 @@ static void test_killed_run_keeps_rows(void)
     nr_store_close(s);
 }
 
+/* Several runs opening one fresh store at the same moment: the migration
+ * lock makes exactly one create the schema and every opener succeed. */
+static void test_concurrent_first_open(void)
+{
+    const char *spec = E->fresh("concurrent");
+    enum { K = 4 };
+    pid_t pids[K];
+    int go[2];
+    CU_ASSERT_EQUAL_FATAL(pipe(go), 0);
+    fflush(NULL);
+    for (int k = 0; k < K; k++) {
+        pids[k] = fork();
+        CU_ASSERT_FATAL(pids[k] >= 0);
+        if (pids[k] == 0) {
+            close(go[1]);
+            char c;
+            if (read(go[0], &c, 1) != 0) /* wait until the parent closes: all start together */
+                _exit(9);
+            nr_store *s = NULL;
+            neurio_errbuf err;
+            int rc = nr_store_open(spec, NR_STORE_WRITE, &s, &err);
+            if (rc)
+                fprintf(stderr, "child %d: %s\n", k, err.msg);
+            nr_store_close(s);
+            _exit(rc ? 1 : 0);
+        }
+    }
+    close(go[0]);
+    close(go[1]);
+    for (int k = 0; k < K; k++) {
+        int st = -1;
+        waitpid(pids[k], &st, 0);
+        CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    nr_store *s = NULL;
+    neurio_errbuf err = { { 0 } };
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(spec, NR_STORE_READ, &s, &err), 0);
+    CU_ASSERT_EQUAL(nr_store_schema_version(s), NR_STORE_SCHEMA_VERSION);
+    nr_store_close(s);
+}
+
 static void test_bad_specs(void)
 {
     nr_store *s = NULL;
@@ -270,6 +311,7 @@ int store_cases_register(const store_engine *engine)
     CU_add_test(s, "listing and atomic batches", test_list_and_atomic_batch);
     CU_add_test(s, "newer schema refused", test_newer_schema_refused);
     CU_add_test(s, "SIGKILL after N results keeps N rows, incomplete", test_killed_run_keeps_rows);
+    CU_add_test(s, "concurrent first open", test_concurrent_first_open);
     CU_add_test(s, "bad specs", test_bad_specs);
     return 0;
 }
