@@ -131,8 +131,16 @@ static int sq_exec(void *db, const char *sql, int nparams, const char *const *pa
     sqlite3_finalize(st);
     return 0;
 fail:
-    neurio_fail(err, NEURIO_ERR_IO, "store sqlite:%s: %s%s", d->path, sqlite3_errmsg(d->db),
-                (rc & 0xff) == SQLITE_FULL ? " (free some disk space and rerun)" : "");
+    {
+        int sys = sqlite3_system_errno(d->db);
+        char why[160] = "";
+        if ((rc & 0xff) == SQLITE_IOERR && sys)
+            snprintf(why, sizeof why, " (%s)", strerror(sys));
+        neurio_fail(err, NEURIO_ERR_IO, "store sqlite:%s: %s%s%s; the transaction was rolled "
+                    "back", d->path, sqlite3_errmsg(d->db), why,
+                    (rc & 0xff) == SQLITE_FULL || sys == ENOSPC || sys == EFBIG
+                        ? ", free some disk space and rerun" : "");
+    }
     sqlite3_finalize(st);
     return NEURIO_ERR_IO;
 }

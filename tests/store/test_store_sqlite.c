@@ -5,7 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "store.h"
 #include "store_cases.h"
@@ -59,6 +63,80 @@ static void test_sqlite_failures(void)
     CU_ASSERT_PTR_NULL(s);
 }
 
+/* A full disk, simulated with RLIMIT_FSIZE in a child: batches of rows go
+ * in until a write fails; the failure is a clear error naming the store,
+ * and what stays is exactly the batches that committed, never part of one. */
+static void test_disk_full_never_half_a_batch(void)
+{
+    enum { BATCH = 200 };
+    char path[1100], spec[1200];
+    snprintf(path, sizeof path, "%s/full/results.db", neurio_test_tmpdir());
+    snprintf(spec, sizeof spec, "sqlite:%s", path);
+    nr_store *s = NULL;
+    neurio_errbuf err = { { 0 } };
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), 0);
+    nr_store_run r = { .run_id = "full", .started_at = "2026-11-26T06:00:00Z", .plugin = "x",
+                       .n_planned = 1000000 };
+    CU_ASSERT_EQUAL_FATAL(nr_store_begin_run(s, &r, &err), 0);
+    nr_store_close(s);
+    int fds[2];
+    CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails with EFBIG */
+        struct stat st;
+        if (stat(path, &st) != 0)
+            _exit(2);
+        struct rlimit lim = { .rlim_cur = (rlim_t)st.st_size + 64 * 1024,
+                              .rlim_max = (rlim_t)st.st_size + 64 * 1024 };
+        if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
+            _exit(3);
+        nr_store *cs = NULL;
+        neurio_errbuf cerr;
+        if (nr_store_open(spec, NR_STORE_WRITE, &cs, &cerr))
+            _exit(4);
+        static nr_store_row rows[BATCH];
+        for (uint64_t b = 0; b < 10000; b++) {
+            for (int i = 0; i < BATCH; i++)
+                rows[i] = (nr_store_row){ .index = b * BATCH + (uint64_t)i, .host_ns = 123456789,
+                                          .cycles = 987654321, .has_label = 1, .label = 3,
+                                          .score = 0.5 };
+            if (nr_store_add_rows(cs, "full", rows, BATCH, &cerr)) {
+                /* report the message to the parent */
+                if (write(fds[1], cerr.msg, strlen(cerr.msg)) < 0)
+                    _exit(5);
+                nr_store_close(cs);
+                _exit(0);
+            }
+        }
+        _exit(6); /* the limit never hit */
+    }
+    close(fds[1]);
+    char msg[600] = "";
+    ssize_t k = read(fds[0], msg, sizeof msg - 1);
+    msg[k > 0 ? k : 0] = '\0';
+    close(fds[0]);
+    int st = -1;
+    waitpid(pid, &st, 0);
+    CU_ASSERT_FATAL(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    printf("\n    disk-full error: %s\n", msg);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "store sqlite:"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "results.db"));
+    CU_ASSERT_PTR_NULL(strchr(msg, '\n'));
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(spec, NR_STORE_READ, &s, &err), 0);
+    size_t n = 0;
+    CU_ASSERT_EQUAL(nr_store_get_rows(s, "full", NULL, 0, &n, &err), 0);
+    CU_ASSERT(n > 0);
+    CU_ASSERT_EQUAL(n % BATCH, 0); /* whole batches only */
+    nr_store_run_info info;
+    CU_ASSERT_EQUAL(nr_store_get_run(s, "full", &info, &err), 0);
+    CU_ASSERT_EQUAL(info.n_done, n);
+    nr_store_close(s);
+}
+
 static const store_engine engine = { .name = "sqlite", .fresh = sq_fresh, .raw_exec = sq_raw };
 
 int neurio_register_tests(void)
@@ -69,5 +147,6 @@ int neurio_register_tests(void)
     if (!s)
         return -1;
     CU_add_test(s, "missing, corrupt, unwritable", test_sqlite_failures);
+    CU_add_test(s, "disk full: whole batches or nothing", test_disk_full_never_half_a_batch);
     return 0;
 }
