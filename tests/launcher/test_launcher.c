@@ -266,6 +266,27 @@ static void test_failures(void)
         assert_contains(out, want);
         free(out);
     }
+    /* no data.inputs: stopped before any batch, told how to fix it */
+    char norig[PATH_MAX + 64], text[PATH_MAX * 2];
+    snprintf(norig, sizeof norig, "%s/noinputs.cfg", dir);
+    snprintf(text, sizeof text,
+             "plugin_path = [ \"%s\" ];\ndevice = { plugin = \"test_echo\"; };\n"
+             "model = { path = \"%s\"; };\n", GOOD, model);
+    CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(norig, text, strlen(text)), 0);
+    snprintf(args, sizeof args, "run %s", norig);
+    CU_ASSERT_EQUAL(run(args, &out), NR_EXIT_CONFIG);
+    char want2[PATH_MAX + 256];
+    snprintf(want2, sizeof want2,
+             "neurio run: %s: data.inputs is required to run inferences; add data = { inputs "
+             "= \"x.npy\"; }; or stop earlier with --until flash\n", norig);
+    assert_contains(out, want2);
+    free(out);
+    /* an output dir that cannot be created */
+    snprintf(args, sizeof args, "run %s --until prepare --set output.dir=/proc/neurio-runs", rig);
+    CU_ASSERT_EQUAL(run(args, &out), NR_EXIT_CONFIG);
+    assert_contains(out, "neurio run: cannot create /proc/neurio-runs/");
+    assert_contains(out, "check output.dir (/proc/neurio-runs) is writable\n");
+    free(out);
     /* the device dies after 5 samples: the 5 results are kept and written */
     snprintf(args, sizeof args, "run %s --set device.fail_after=5 --set data.batch_size=3", rig);
     CU_ASSERT_EQUAL(run(args, &out), NR_EXIT_DEVICE);
