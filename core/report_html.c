@@ -85,6 +85,14 @@ static int series_of(const nr_metrics *m, const char *name, char *base, size_t c
     return 0;
 }
 
+static void stat_cell(char *buf, size_t cap, double v, int whole)
+{
+    if (whole)
+        snprintf(buf, cap, "%.0f", v);
+    else
+        snprintf(buf, cap, "%.4g", v);
+}
+
 static void write_kpis(FILE *f, const nr_report_data *d)
 {
     const nr_metrics *m = d->metrics;
@@ -129,15 +137,25 @@ static void write_kpis(FILE *f, const nr_report_data *d)
             const nr_metric *y = nr_metrics_find(m, name);
             v[k] = y ? y->value : NAN;
         }
+        /* counts as integers, times with 4 significant digits */
+        int whole = !strcmp(x->unit, "cycles") || !strcmp(x->unit, "instructions");
+        char cell[64];
         fputs("<tr><td>", f);
         esc(f, base);
-        fprintf(f, "</td><td class=\"num\">%.6g</td>", v[0]);
-        if (isfinite(v[1]) && isfinite(v[2]))
-            fprintf(f, "<td class=\"num\">[%.6g, %.6g]</td>", v[1], v[2]);
-        else
+        stat_cell(cell, sizeof cell, v[0], whole);
+        fprintf(f, "</td><td class=\"num\">%s</td>", cell);
+        if (isfinite(v[1]) && isfinite(v[2])) {
+            char lo[32], hi[32];
+            stat_cell(lo, sizeof lo, v[1], whole);
+            stat_cell(hi, sizeof hi, v[2], whole);
+            fprintf(f, "<td class=\"num\">[%s, %s]</td>", lo, hi);
+        } else {
             fputs("<td class=\"num\">n/a</td>", f);
-        for (int k = 3; k < N_STAT; k++)
-            fprintf(f, "<td class=\"num\">%.6g</td>", v[k]);
+        }
+        for (int k = 3; k < N_STAT; k++) {
+            stat_cell(cell, sizeof cell, v[k], whole);
+            fprintf(f, "<td class=\"num\">%s</td>", cell);
+        }
         fputs("<td>", f);
         esc(f, x->unit);
         fputs("</td><td class=\"src\">", f);
