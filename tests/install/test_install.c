@@ -95,6 +95,10 @@ static void test_oot_cmake_and_pkgconfig(void)
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "vendor_pc 0.1 (ABI 1.0)"));
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "device.baud"));
     CU_ASSERT_PTR_NULL(out && strstr(out, "refused:"));
+    /* the installed launcher searches the installed plugin dir (relocatable) */
+    char searched[PATH_MAX + 64];
+    snprintf(searched, sizeof searched, "%s/lib/neurio/plugins)", prefix);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, searched));
     free(out);
     /* its options are validated by the installed core */
     snprintf(cmd, sizeof cmd, "'%s/bin/neurio' check '%s'", prefix, rig);

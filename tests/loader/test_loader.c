@@ -1,11 +1,14 @@
 /* tests/loader/test_loader.c — the plugin loader's refusals, word for word,
  * the option schema checks and the host services. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host.h"
 #include "loader.h"
+#include "neurio/paths.h"
+#include "neurio/version.h"
 #include "options.h"
 #include "test_util.h"
 
@@ -258,6 +261,18 @@ static void test_host_getters(void)
     nr_plugin_entry_clear(&e);
 }
 
+/* In the build tree, libneurio answers with the source and build dirs. */
+static void test_paths_build_tree(void)
+{
+    char want[8192], real_bin[PATH_MAX];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(realpath(NEURIO_BINARY_DIR, real_bin));
+    snprintf(want, sizeof want, "%s/plugins", real_bin);
+    CU_ASSERT_STRING_EQUAL(neurio_plugin_dir(), want);
+    CU_ASSERT_STRING_EQUAL(neurio_data_dir(), NEURIO_SOURCE_DIR);
+    CU_ASSERT_STRING_EQUAL(neurio_firmware_dir(), NEURIO_SOURCE_DIR "/firmware");
+    CU_ASSERT_STRING_EQUAL(neurio_version(), NEURIO_VERSION_STRING);
+}
+
 int neurio_register_tests(void)
 {
     CU_pSuite s = CU_add_suite("loader", NULL, NULL);
@@ -279,5 +294,6 @@ int neurio_register_tests(void)
     CU_add_test(s, "scan: missing plugin_path entry", test_scan_missing_path);
     CU_add_test(s, "bad option default refused", test_bad_default_option);
     CU_add_test(s, "host getters and errors", test_host_getters);
+    CU_add_test(s, "paths in the build tree", test_paths_build_tree);
     return CU_get_error() == CUE_SUCCESS ? 0 : -1;
 }
