@@ -174,6 +174,9 @@ static void do_run(const nrt_frame *f)
         nrt_frame_send_nak(f->seq, (uint8_t)NEURIO_LINK_NAK_RANGE, f->type, S.count);
         return;
     }
+    /* Tell the host the request arrived before the (long) inference, so
+     * it can tell a lost request from a slow model. */
+    send_ack(f->seq, slot);
     const void *in[NEURIO_LINK_MAX_TENSORS];
     void *out[NEURIO_LINK_MAX_TENSORS];
     for (uint32_t k = 0; k < S.n_in; k++)
@@ -196,6 +199,7 @@ static void do_run(const nrt_frame *f)
         platform_reset(); /* fault testing: reboot before answering */
     if (rc != 0) {
         nrt_frame_send_nak(f->seq, (uint8_t)NEURIO_LINK_NAK_RUN, f->type, (uint32_t)rc);
+        S.tx_len = 0; /* a retransmitted RUN must get the NAK again, not the ACK */
         return;
     }
     uint8_t *p = nrt_tx + NEURIO_LINK_HDR_BYTES;

@@ -79,10 +79,10 @@ static int on_boot_hello(neurio_link *l, const lk_frame *f, neurio_errbuf *err)
  * damaged answers and timeouts.  NEURIO_OK with *resp (ACK, RESULT, DATA or
  * HELLO, matching seq), LK_REBOOT, LK_NOT_READY, or an error. */
 static int lk_request(neurio_link *l, uint8_t type, const void *pl, uint32_t len,
-                      int timeout_ms, lk_frame *resp, neurio_errbuf *err)
+                      int timeout_ms, int ack_extends_ms, lk_frame *resp, neurio_errbuf *err)
 {
     uint8_t seq = next_seq(l);
-    int tries = 0;
+    int tries = 0, acked = 0;
     for (;;) {
         if (l->opt.cancelled && l->opt.cancelled(l->opt.user))
             return neurio_fail(err, NEURIO_ERR_CANCELLED, "%s: cancelled", l->t->desc);
@@ -99,6 +99,10 @@ static int lk_request(neurio_link *l, uint8_t type, const void *pl, uint32_t len
             rc = lk_recv(l, &f, deadline, err);
             if (rc == NEURIO_ERR_TIMEOUT) {
                 l->st.timeouts++;
+                if (tries > l->opt.max_retries && acked)
+                    return neurio_fail(err, NEURIO_ERR_TIMEOUT,
+                                       "%s: device did not answer %s after %d tries; it accepted the request, so the inference hangs or needs more than %d ms (raise run_timeout_ms)",
+                                       l->t->desc, lk_type_name(type), tries, ack_extends_ms);
                 if (tries > l->opt.max_retries)
                     return neurio_fail(err, NEURIO_ERR_TIMEOUT,
                                        "%s: device did not answer %s after %d tries of %d ms each: it hung, was reset without a hello, or the link is down",
@@ -148,6 +152,12 @@ static int lk_request(neurio_link *l, uint8_t type, const void *pl, uint32_t len
                                    "%s: device refused %s: %s (code %u, detail %u)", l->t->desc,
                                    lk_type_name(type), nak_name(code), (unsigned)code, (unsigned)detail);
             }
+            if (ack_extends_ms > 0 && f.type == NEURIO_LINK_T_ACK) {
+                /* "Accepted, working": the real answer comes later. */
+                deadline = lk_now_ns() + (uint64_t)ack_extends_ms * 1000000ull;
+                acked = 1;
+                continue;
+            }
             *resp = f;
             return NEURIO_OK;
         }
@@ -168,7 +178,7 @@ static int expect(neurio_link *l, const lk_frame *f, uint8_t type, uint32_t min_
 int neurio_link_ping(neurio_link *l, neurio_errbuf *err)
 {
     lk_frame f;
-    int rc = lk_request(l, NEURIO_LINK_T_PING, NULL, 0, l->opt.timeout_ms, &f, err);
+    int rc = lk_request(l, NEURIO_LINK_T_PING, NULL, 0, l->opt.timeout_ms, 0, &f, err);
     if (rc == LK_REBOOT)
         return NEURIO_OK; /* a boot hello is as good */
     if (rc != NEURIO_OK)
@@ -330,7 +340,7 @@ static int send_batch(neurio_link *l, neurio_errbuf *err)
             uint32_t dst = h->in_offset[k] + (uint32_t)off;
             lk_put32(pl, dst);
             memcpy(pl + 4, src + off, n);
-            rc = lk_request(l, NEURIO_LINK_T_WRITE, pl, 4 + n, l->opt.timeout_ms, &f, err);
+            rc = lk_request(l, NEURIO_LINK_T_WRITE, pl, 4 + n, l->opt.timeout_ms, 0, &f, err);
             if (rc != NEURIO_OK)
                 goto done;
             if ((rc = expect(l, &f, NEURIO_LINK_T_ACK, 4, "WRITE", err)) != NEURIO_OK)
@@ -347,7 +357,7 @@ static int send_batch(neurio_link *l, neurio_errbuf *err)
         l->tag = l->tag_next++;
     lk_put32(pl, l->tag);
     lk_put32(pl + 4, l->count);
-    rc = lk_request(l, NEURIO_LINK_T_COMMIT, pl, 8, l->opt.timeout_ms, &f, err);
+    rc = lk_request(l, NEURIO_LINK_T_COMMIT, pl, 8, l->opt.timeout_ms, 0, &f, err);
     if (rc != NEURIO_OK)
         goto done;
     if ((rc = expect(l, &f, NEURIO_LINK_T_ACK, 4, "COMMIT", err)) != NEURIO_OK)
@@ -409,7 +419,7 @@ static int read_outputs(neurio_link *l, neurio_batch *b, uint32_t i, neurio_errb
             lk_frame f;
             lk_put32(pl, base + off);
             lk_put32(pl + 4, n);
-            int rc = lk_request(l, NEURIO_LINK_T_READ, pl, 8, l->opt.timeout_ms, &f, err);
+            int rc = lk_request(l, NEURIO_LINK_T_READ, pl, 8, l->opt.timeout_ms, 0, &f, err);
             if (rc != NEURIO_OK)
                 return rc;
             if ((rc = expect(l, &f, NEURIO_LINK_T_DATA, 4 + n, "READ", err)) != NEURIO_OK)
@@ -435,7 +445,8 @@ static int run_one(neurio_link *l, neurio_batch *b, uint32_t i, neurio_errbuf *e
     lk_put32(pl + 4, l->tag);
     lk_put32(pl + 8, want_layers ? NEURIO_LINK_RUN_LAYERS : 0);
     uint64_t t0 = lk_now_ns();
-    int rc = lk_request(l, NEURIO_LINK_T_RUN, pl, sizeof pl, l->opt.run_timeout_ms, &f, err);
+    int rc = lk_request(l, NEURIO_LINK_T_RUN, pl, sizeof pl, l->opt.timeout_ms,
+                        l->opt.run_timeout_ms, &f, err);
     uint64_t t1 = lk_now_ns();
     if (rc != NEURIO_OK)
         return rc;
@@ -532,7 +543,7 @@ int neurio_link_run_batch(neurio_link *l, neurio_batch *b, neurio_errbuf *err)
 int neurio_link_reset(neurio_link *l, neurio_errbuf *err)
 {
     lk_frame f;
-    int rc = lk_request(l, NEURIO_LINK_T_RESET, NULL, 0, l->opt.timeout_ms, &f, err);
+    int rc = lk_request(l, NEURIO_LINK_T_RESET, NULL, 0, l->opt.timeout_ms, 0, &f, err);
     if (rc == LK_REBOOT)
         return NEURIO_OK;
     if (rc != NEURIO_OK)

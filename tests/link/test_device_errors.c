@@ -125,7 +125,11 @@ static void test_device_naks(void)
     uint8_t r1[12] = {0, 0, 0, 0, 9, 0, 0, 0, 1, 0, 0, 0};
     uint8_t first[2048];
     uint32_t flen;
-    CU_ASSERT_EQUAL(ask(d.fd, NEURIO_LINK_T_RUN, 18, r1, 12, &seq, first, &flen), NEURIO_LINK_T_RESULT);
+    /* RUN is acknowledged first (request arrived), then answered */
+    CU_ASSERT_EQUAL(ask(d.fd, NEURIO_LINK_T_RUN, 18, r1, 12, &seq, pl, &len), NEURIO_LINK_T_ACK);
+    CU_ASSERT_EQUAL(seq, 18);
+    CU_ASSERT_EQUAL(rd_frame(d.fd, &seq, first, &flen), NEURIO_LINK_T_RESULT);
+    CU_ASSERT_EQUAL(seq, 18);
     CU_ASSERT_EQUAL(ask(d.fd, NEURIO_LINK_T_RUN, 18, r1, 12, &seq, pl, &len), NEURIO_LINK_T_RESULT);
     CU_ASSERT_EQUAL(len, flen);
     CU_ASSERT(memcmp(pl, first, flen) == 0); /* same cycles: not run again */
