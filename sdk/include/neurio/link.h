@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-#define NEURIO_LINK_PROTO_VERSION 1u
+#define NEURIO_LINK_PROTO_VERSION 2u /* 2: RUN is ACKed before the RESULT */
 
 #define NEURIO_LINK_SOF0 0xA5u
 #define NEURIO_LINK_SOF1 0x4Eu
