@@ -617,7 +617,12 @@ static int ox_import(ox_ctx *c, const Onnx__ModelProto *mp)
                          "by any op", i, name);
             goto fail;
         }
-        outs[i] = v->t;
+        /* contract: rank-4 graph outputs are NHWC in the IR */
+        outs[i] = t->rank == 4 && !v->nhwc ? ox_nhwc(c, v) : v->t;
+        if (outs[i] < 0) {
+            rc = NEURIO_ERR_UNSUPPORTED;
+            goto fail;
+        }
     }
     if ((rc = neurio_model_set_io(c->m, n_in, ins, (int32_t)g->n_output, outs)) != NEURIO_OK) {
         neurio_fail(c->err, rc, "out of memory");

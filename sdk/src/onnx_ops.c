@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "neurio/onnx.h"
 #include "onnx_internal.h"
 
 #define OX_MAXV 64
@@ -17,6 +18,23 @@ static int32_t ox_out_dtype(const ox_ctx *c, int32_t in)
     /* Compute ops on int8 inputs produce float in QDQ graphs until the
      * following QuantizeLinear retypes them. */
     return (dt == NEURIO_DT_INT8 || dt == NEURIO_DT_UINT8) ? NEURIO_DT_FLOAT32 : dt;
+}
+
+/* int8/uint8/int16 activations must be quantized (QDQ) for compute ops:
+ * plain integer arithmetic has no kernel. */
+static int ox_check_numeric(ox_ctx *c, int32_t t)
+{
+    const neurio_tensor *tt = &c->m->tensors[t];
+    if ((tt->dtype == NEURIO_DT_INT8 || tt->dtype == NEURIO_DT_UINT8 ||
+         tt->dtype == NEURIO_DT_INT16) && tt->quant.count == 0)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                       "plain integer (%s) arithmetic on '%s' is not supported; only float32 and "
+                       "quantized (QDQ) tensors", neurio_dtype_name(tt->dtype), tt->name);
+    if (tt->dtype != NEURIO_DT_FLOAT32 && tt->dtype != NEURIO_DT_INT8 &&
+        tt->dtype != NEURIO_DT_UINT8 && tt->dtype != NEURIO_DT_INT16)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "%s arithmetic on '%s' is not supported",
+                       neurio_dtype_name(tt->dtype), tt->name);
+    return NEURIO_OK;
 }
 
 static const ox_value *ox_need(ox_ctx *c, int i, const char *what)
@@ -43,6 +61,8 @@ static int ox_unary(ox_ctx *c, neurio_op_kind k, int32_t *op_out)
         return NEURIO_ERR_FORMAT;
     int nhwc = x->nhwc;
     int32_t in = x->t;
+    if (k != NEURIO_OP_RESHAPE && ox_check_numeric(c, in))
+        return NEURIO_ERR_UNSUPPORTED;
     const neurio_tensor *t = &c->m->tensors[in];
     int32_t dims[NEURIO_MAX_RANK];
     memcpy(dims, t->dims, sizeof dims);
@@ -142,6 +162,10 @@ static int ox_spatial_attrs(ox_ctx *c, int32_t in_h, int32_t in_w, ox_spatial *s
                 return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
                                "ceil_mode=1 changes the output size here; re-export with "
                                "ceil_mode=0 or explicit pads");
+            /* pooling: one more window, padded at the end (padding cells are
+             * ignored by max and by the valid-cells average) */
+            sp->pad[i + 2] += sp->s[i] - span % sp->s[i];
+            o[i]++;
         }
     }
     sp->out_h = o[0];
@@ -174,6 +198,8 @@ static int ox_conv(ox_ctx *c)
     if (wt->rank != 4)
         return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
                        "only 2-D convolution is supported (weights have rank %d)", (int)wt->rank);
+    if (ox_check_numeric(c, x->t))
+        return NEURIO_ERR_UNSUPPORTED;
     int32_t xi = ox_nhwc(c, x);
     if (xi < 0)
         return NEURIO_ERR_UNSUPPORTED;
@@ -266,6 +292,8 @@ static int ox_pool(ox_ctx *c, neurio_op_kind k, int global)
     const ox_value *x = ox_need(c, 0, "X");
     if (!x)
         return NEURIO_ERR_FORMAT;
+    if (ox_check_numeric(c, x->t))
+        return NEURIO_ERR_UNSUPPORTED;
     int32_t xi = ox_nhwc(c, x);
     if (xi < 0)
         return NEURIO_ERR_UNSUPPORTED;
@@ -283,7 +311,7 @@ static int ox_pool(ox_ctx *c, neurio_op_kind k, int global)
             return ox_fail(c, NEURIO_ERR_INVALID, "bad kernel_shape");
         sp.k[0] = (int32_t)ks[0];
         sp.k[1] = (int32_t)ks[1];
-        int rc = ox_spatial_attrs(c, xt->dims[1], xt->dims[2], &sp, 0);
+        int rc = ox_spatial_attrs(c, xt->dims[1], xt->dims[2], &sp, 1);
         if (rc)
             return rc;
         if (sp.d[0] != 1 || sp.d[1] != 1)
@@ -391,12 +419,29 @@ static int ox_binary(ox_ctx *c, neurio_op_kind k)
                                "broadcasting a rank-%d activation against a 4-D one", (int)t->rank);
         } else if (t->rank < rank && t->data) {
             ti[i] = ox_const_expand(c, v[i], rank, 0);
+        } else if (t->rank < rank) {
+            /* numpy broadcasting: left-pad the shape with 1s */
+            int32_t src = ox_plain(c, v[i]), d[NEURIO_MAX_RANK], pre;
+            if (src < 0)
+                return NEURIO_ERR_UNSUPPORTED;
+            const neurio_tensor *st = &c->m->tensors[src];
+            pre = rank - st->rank;
+            for (int32_t k2 = 0; k2 < rank; k2++)
+                d[k2] = k2 < pre ? 1 : st->dims[k2 - pre];
+            char nm[512];
+            snprintf(nm, sizeof nm, "%s_r%d", v[i]->name, (int)rank);
+            ti[i] = neurio_model_add_tensor(c->m, nm, c->m->tensors[src].dtype, rank, d);
+            if (ti[i] < 0 || ox_add_op(c, NEURIO_OP_RESHAPE, 1, &src, 1, &ti[i]) < 0)
+                return NEURIO_ERR_NOMEM;
+            ox_copy_quant(c, ti[i], src);
         } else {
             ti[i] = ox_plain(c, v[i]);
         }
         if (ti[i] < 0)
             return NEURIO_ERR_UNSUPPORTED;
     }
+    if (ox_check_numeric(c, ti[0]) || ox_check_numeric(c, ti[1]))
+        return NEURIO_ERR_UNSUPPORTED;
     const neurio_tensor *ta = &c->m->tensors[ti[0]], *tb = &c->m->tensors[ti[1]];
     if (ta->rank != tb->rank)
         return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
@@ -430,6 +475,8 @@ static int ox_gemm(ox_ctx *c, int matmul)
     int transB = matmul ? 0 : (int)ox_attr_int(c, "transB", 0);
     float alpha = matmul ? 1.0f : ox_attr_float(c, "alpha", 1.0f);
     float beta = matmul ? 1.0f : ox_attr_float(c, "beta", 1.0f);
+    if (ox_check_numeric(c, a->t))
+        return NEURIO_ERR_UNSUPPORTED;
     int32_t ai = ox_plain(c, a);
     if (ai < 0)
         return NEURIO_ERR_UNSUPPORTED;
@@ -679,9 +726,11 @@ static int ox_squeeze(ox_ctx *c, int unsq)
     int64_t axes[NEURIO_MAX_RANK * 2];
     int32_t na;
     const ox_value *av = ox_input(c, 1);
-    if (c->opset >= 13 && av)
+    if (c->opset >= 13 && av) {
         na = ox_const_ints(c, av, axes, NEURIO_MAX_RANK * 2);
-    else
+        if (na < 0)
+            return NEURIO_ERR_UNSUPPORTED;
+    } else
         na = ox_attr_ints(c, "axes", axes, NEURIO_MAX_RANK * 2);
     if (na > NEURIO_MAX_RANK * 2 - 1)
         return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "too many axes");
@@ -756,8 +805,11 @@ static int ox_transpose(ox_ctx *c)
         od[i] = t->dims[q[i]];
         ident &= q[i] == i;
     }
-    if (ident) /* the transpose only undoes our layout change: fold it */
+    if (ident && !ox_is_graph_output(c, c->node->output[0]))
+        /* the transpose only undoes our layout change: fold it */
         return ox_bind(c, c->node->output[0], x->t, 0);
+    if (ident)
+        return ox_reshape_to(c, x->t, rank, od);
     int32_t in = x->t;
     int32_t out = ox_new_output(c, 0, t->dtype, rank, od);
     if (out < 0)
@@ -1074,52 +1126,108 @@ static int ox_alias(ox_ctx *c)
     if (c->node->n_output > 1 && c->node->output[1] && *c->node->output[1] &&
         ox_use_count(c, c->node->output[1]) > 0)
         return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "the mask output is used");
+    const ox_value *tm = !strcmp(c->node->op_type, "Dropout") ? ox_input(c, 2) : NULL;
+    if (tm) {
+        const neurio_tensor *tt = &c->m->tensors[tm->t];
+        if (!tt->data || ((const uint8_t *)tt->data)[0])
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                           "training_mode is not constant false (inference only)");
+    }
+    if (ox_attr_int(c, "is_test", 1) == 0 && !strcmp(c->node->op_type, "Dropout") && c->opset < 7)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "training mode");
     int32_t t = x->t, nhwc = x->nhwc;
     if (ox_is_graph_output(c, c->node->output[0])) /* keep a computed output */
         return ox_unary(c, NEURIO_OP_RESHAPE, NULL);
     return ox_bind(c, c->node->output[0], t, nhwc);
 }
 
+typedef struct ox_entry {
+    const char *op_type;
+    int (*fn)(ox_ctx *c, int arg);
+    int arg;
+} ox_entry;
+
+static int ox_e_conv(ox_ctx *c, int a) { (void)a; return ox_conv(c); }
+static int ox_e_gemm(ox_ctx *c, int a) { return ox_gemm(c, a); }
+static int ox_e_binary(ox_ctx *c, int a) { return ox_binary(c, (neurio_op_kind)a); }
+static int ox_e_unary(ox_ctx *c, int a) { return ox_unary(c, (neurio_op_kind)a, NULL); }
+static int ox_e_clip(ox_ctx *c, int a) { (void)a; return ox_clip(c); }
+static int ox_e_pool(ox_ctx *c, int a) { return ox_pool(c, a & 1 ? NEURIO_OP_MAX_POOL_2D : NEURIO_OP_AVERAGE_POOL_2D, a >> 1); }
+static int ox_e_softmax(ox_ctx *c, int a) { (void)a; return ox_softmax(c); }
+static int ox_e_flatten(ox_ctx *c, int a) { (void)a; return ox_flatten(c); }
+static int ox_e_reshape(ox_ctx *c, int a) { (void)a; return ox_reshape(c); }
+static int ox_e_squeeze(ox_ctx *c, int a) { return ox_squeeze(c, a); }
+static int ox_e_transpose(ox_ctx *c, int a) { (void)a; return ox_transpose(c); }
+static int ox_e_concat(ox_ctx *c, int a) { (void)a; return ox_concat(c); }
+static int ox_e_pad(ox_ctx *c, int a) { (void)a; return ox_pad(c); }
+static int ox_e_bn(ox_ctx *c, int a) { (void)a; return ox_batchnorm(c); }
+static int ox_e_constant(ox_ctx *c, int a) { (void)a; return ox_constant(c); }
+static int ox_e_qdq(ox_ctx *c, int a) { return ox_qdq(c, a); }
+static int ox_e_alias(ox_ctx *c, int a) { (void)a; return ox_alias(c); }
+
+/* The supported operators (default domain). */
+static const ox_entry ox_table[] = {
+    { "Conv", ox_e_conv, 0 },
+    { "Gemm", ox_e_gemm, 0 },
+    { "MatMul", ox_e_gemm, 1 },
+    { "Add", ox_e_binary, NEURIO_OP_ADD },
+    { "Sub", ox_e_binary, NEURIO_OP_SUB },
+    { "Mul", ox_e_binary, NEURIO_OP_MUL },
+    { "Div", ox_e_binary, NEURIO_OP_MUL },
+    { "Relu", ox_e_unary, NEURIO_OP_RELU },
+    { "Sigmoid", ox_e_unary, NEURIO_OP_LOGISTIC },
+    { "Tanh", ox_e_unary, NEURIO_OP_TANH },
+    { "Clip", ox_e_clip, 0 },
+    { "MaxPool", ox_e_pool, 1 },
+    { "AveragePool", ox_e_pool, 0 },
+    { "GlobalAveragePool", ox_e_pool, 2 },
+    { "GlobalMaxPool", ox_e_pool, 3 },
+    { "Softmax", ox_e_softmax, 0 },
+    { "Flatten", ox_e_flatten, 0 },
+    { "Reshape", ox_e_reshape, 0 },
+    { "Squeeze", ox_e_squeeze, 0 },
+    { "Unsqueeze", ox_e_squeeze, 1 },
+    { "Transpose", ox_e_transpose, 0 },
+    { "Concat", ox_e_concat, 0 },
+    { "Pad", ox_e_pad, 0 },
+    { "BatchNormalization", ox_e_bn, 0 },
+    { "Constant", ox_e_constant, 0 },
+    { "QuantizeLinear", ox_e_qdq, 0 },
+    { "DequantizeLinear", ox_e_qdq, 1 },
+    { "Identity", ox_e_alias, 0 },
+    { "Dropout", ox_e_alias, 0 },
+};
+
+static const ox_entry *ox_lookup_op(const char *op_type)
+{
+    for (size_t i = 0; i < sizeof ox_table / sizeof ox_table[0]; i++)
+        if (!strcmp(ox_table[i].op_type, op_type))
+            return &ox_table[i];
+    return NULL;
+}
+
+int neurio_onnx_op_supported(const char *op_type)
+{
+    return op_type && ox_lookup_op(op_type) != NULL;
+}
+
 int ox_convert_node(ox_ctx *c)
 {
     const Onnx__NodeProto *n = c->node;
-    const char *op = n->op_type;
     if (n->domain && *n->domain && strcmp(n->domain, "ai.onnx"))
         return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "operator domain '%s' is not supported", n->domain);
     if (n->n_output < 1 || !n->output[0] || !*n->output[0])
         return ox_fail(c, NEURIO_ERR_FORMAT, "node has no output");
-    if (!strcmp(op, "Conv")) return ox_conv(c);
-    if (!strcmp(op, "Gemm")) return ox_gemm(c, 0);
-    if (!strcmp(op, "MatMul")) return ox_gemm(c, 1);
-    if (!strcmp(op, "Add")) return ox_binary(c, NEURIO_OP_ADD);
-    if (!strcmp(op, "Sub")) return ox_binary(c, NEURIO_OP_SUB);
-    if (!strcmp(op, "Mul")) return ox_binary(c, NEURIO_OP_MUL);
-    if (!strcmp(op, "Div")) return ox_binary(c, NEURIO_OP_MUL);
-    if (!strcmp(op, "Relu")) return ox_unary(c, NEURIO_OP_RELU, NULL);
-    if (!strcmp(op, "Sigmoid")) return ox_unary(c, NEURIO_OP_LOGISTIC, NULL);
-    if (!strcmp(op, "Tanh")) return ox_unary(c, NEURIO_OP_TANH, NULL);
-    if (!strcmp(op, "Clip")) return ox_clip(c);
-    if (!strcmp(op, "MaxPool")) return ox_pool(c, NEURIO_OP_MAX_POOL_2D, 0);
-    if (!strcmp(op, "AveragePool")) return ox_pool(c, NEURIO_OP_AVERAGE_POOL_2D, 0);
-    if (!strcmp(op, "GlobalAveragePool")) return ox_pool(c, NEURIO_OP_AVERAGE_POOL_2D, 1);
-    if (!strcmp(op, "GlobalMaxPool")) return ox_pool(c, NEURIO_OP_MAX_POOL_2D, 1);
-    if (!strcmp(op, "Softmax")) return ox_softmax(c);
-    if (!strcmp(op, "Flatten")) return ox_flatten(c);
-    if (!strcmp(op, "Reshape")) return ox_reshape(c);
-    if (!strcmp(op, "Squeeze")) return ox_squeeze(c, 0);
-    if (!strcmp(op, "Unsqueeze")) return ox_squeeze(c, 1);
-    if (!strcmp(op, "Transpose")) return ox_transpose(c);
-    if (!strcmp(op, "Concat")) return ox_concat(c);
-    if (!strcmp(op, "Pad")) return ox_pad(c);
-    if (!strcmp(op, "BatchNormalization")) return ox_batchnorm(c);
-    if (!strcmp(op, "Constant")) return ox_constant(c);
-    if (!strcmp(op, "QuantizeLinear")) return ox_qdq(c, 0);
-    if (!strcmp(op, "DequantizeLinear")) return ox_qdq(c, 1);
-    if (!strcmp(op, "Identity") || !strcmp(op, "Dropout")) return ox_alias(c);
+    const ox_entry *e = ox_lookup_op(n->op_type);
+    if (e)
+        return e->fn(c, e->arg);
+    char list[600];
+    size_t len = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < sizeof ox_table / sizeof ox_table[0] && len < sizeof list - 32; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
+                                ox_table[i].op_type);
     return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
-                   "operator '%s' is not supported by neurio's ONNX importer (supported: Conv, "
-                   "Gemm, MatMul, Add, Sub, Mul, Div, Relu, Clip, Sigmoid, Tanh, MaxPool, "
-                   "AveragePool, GlobalAveragePool, GlobalMaxPool, Softmax, Flatten, Reshape, "
-                   "Squeeze, Unsqueeze, Transpose, Concat, Pad, BatchNormalization, Constant, "
-                   "QuantizeLinear, DequantizeLinear, Identity, Dropout)", op);
+                   "operator '%s' is not supported by neurio's ONNX importer (supported: %s)",
+                   n->op_type, list);
 }

@@ -23,7 +23,7 @@ static const char *digits_path(const char *f)
 
 static const char *model_path(const char *f)
 {
-    static char buf[1200];
+    static char buf[4096];
     snprintf(buf, sizeof buf, "%s/%s", g_models, f);
     return buf;
 }

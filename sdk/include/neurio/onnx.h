@@ -23,6 +23,11 @@ extern "C" {
 int neurio_onnx_parse(const void *buf, size_t len, const char *name,
                       neurio_model **out, neurio_errbuf *err);
 
+/* Non-zero when the importer converts this default-domain op_type
+ * ("Conv", "Gemm", ...); some attribute combinations may still be refused
+ * with NEURIO_ERR_UNSUPPORTED at import. */
+int neurio_onnx_op_supported(const char *op_type);
+
 /* Read and parse an .onnx file; the model is named after the file. */
 int neurio_onnx_load(const char *path, neurio_model **out, neurio_errbuf *err);
 

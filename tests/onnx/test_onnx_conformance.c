@@ -1,0 +1,341 @@
+/* tests/onnx/test_onnx_conformance.c — ONNX backend node tests (generated
+ * at test time by Debian's python3-onnx, gen_backend_cases.py) through
+ * neurio: every case whose ops the importer supports is imported, run on
+ * the `host` device (optimize -> C code generator -> cc -> shared object,
+ * the host plugin's runner) and in the reference interpreter, and compared
+ * with the case's expected outputs (float: |d| <= 1e-5 + 1e-3 |ref|,
+ * integers exact).  Prints passed/failed/unsupported/skipped per op and
+ * writes the table to <build>/tests/onnx/onnx_conformance.txt.
+ *
+ * A case counts as
+ *   passed      host device output matches;
+ *   interp-only the code generator refused an op (unsupported on devices)
+ *               but the reference interpreter matches;
+ *   unsupported the importer refused an attribute/dtype variant (message kept);
+ *   failed      any mismatch or unexpected error — a bug;
+ *   skipped     the case uses an op the importer does not support.
+ *
+ * Environment (for quick iterations): NEURIO_CONF_DIR = an existing
+ * gen_backend_cases.py output to reuse; NEURIO_CONF_FILTER = run only cases
+ * whose name contains it; NEURIO_CONF_NO_HOST = 1 skips the host device
+ * (interpreter only; such runs report host results as interp-only). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "host_runner.h"
+#include "neurio/codegen.h"
+#include "neurio/interp.h"
+#include "neurio/npy.h"
+#include "neurio/onnx.h"
+#include "neurio/optimize.h"
+#include "neurio/paths.h"
+#include "test_util.h"
+
+enum { R_PASS, R_INTERP, R_UNSUP, R_FAIL, R_SKIP, R_N };
+static const char *const r_names[R_N] = { "passed", "interp-only", "unsupported", "failed",
+                                          "skipped" };
+
+#define MAX_OPS 128
+typedef struct op_row {
+    char op[64];
+    int n[R_N];
+} op_row;
+
+static op_row g_rows[MAX_OPS];
+static int g_n_rows;
+static int g_tot[R_N];
+static char g_dir[1024];
+static FILE *g_log;
+
+/* dst = a + b, truncated to n bytes (messages only). */
+static void why_set(char *dst, size_t n, const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > n - 1)
+        la = n - 1;
+    if (lb > n - 1 - la)
+        lb = n - 1 - la;
+    memmove(dst + la, b, lb);
+    memmove(dst, a, la);
+    dst[la + lb] = '\0';
+}
+
+static op_row *row_for(const char *op)
+{
+    for (int i = 0; i < g_n_rows; i++)
+        if (!strcmp(g_rows[i].op, op))
+            return &g_rows[i];
+    if (g_n_rows == MAX_OPS)
+        return &g_rows[MAX_OPS - 1];
+    op_row *r = &g_rows[g_n_rows++];
+    snprintf(r->op, sizeof r->op, "%s", op);
+    return r;
+}
+
+/* Compare n bytes of model output with the expected array. */
+static int outputs_match(const neurio_tensor *t, const void *got, const neurio_npy *want,
+                         char *why, size_t wl)
+{
+    size_t n = neurio_tensor_elements(t);
+    if (neurio_npy_elements(want) != n) {
+        snprintf(why, wl, "output has %zu elements, expected %zu", n, neurio_npy_elements(want));
+        return 0;
+    }
+    if (t->dtype == NEURIO_DT_FLOAT32) {
+        for (size_t i = 0; i < n; i++) {
+            double g = ((const float *)got)[i];
+            double w = want->dtype == NEURIO_DT_FLOAT64 ? ((const double *)want->data)[i]
+                                                        : ((const float *)want->data)[i];
+            if (isnan(w) && isnan(g))
+                continue;
+            if (!(fabs(g - w) <= 1e-5 + 1e-3 * fabs(w))) {
+                snprintf(why, wl, "element %zu: got %.7g, expected %.7g", i, g, w);
+                return 0;
+            }
+        }
+        return 1;
+    }
+    if (want->dtype != t->dtype) {
+        snprintf(why, wl, "output dtype %s, expected %s", neurio_dtype_name(t->dtype),
+                 neurio_dtype_name(want->dtype));
+        return 0;
+    }
+    if (memcmp(got, want->data, n * neurio_dtype_size(t->dtype))) {
+        snprintf(why, wl, "integer output differs");
+        return 0;
+    }
+    return 1;
+}
+
+/* Run through the host device; 1 pass, 0 mismatch, -1 codegen refused
+ * (why has the message), -2 other error. */
+static int run_host(const neurio_model *m0, const char *case_dir, const void *const *ins,
+                    const neurio_npy *outs, char *why, size_t wl)
+{
+    neurio_errbuf err = { { 0 } };
+    neurio_model *m = neurio_model_clone(m0);
+    nh_module *mod = NULL;
+    void *obuf[16] = { 0 };
+    int res = -2;
+    char gen[4096], so[4096];
+    why_set(gen, sizeof gen, case_dir, "/gen");
+    mkdir(gen, 0777);
+    if (!m || neurio_optimize(m, &err)) {
+        why_set(why, wl, "optimize: ", err.msg);
+        goto done;
+    }
+    neurio_codegen_options co = { .name = "conf" };
+    neurio_codegen_result gr;
+    int rc = neurio_codegen(m, gen, &co, &gr, &err);
+    if (rc == NEURIO_ERR_UNSUPPORTED) {
+        why_set(why, wl, "codegen: ", err.msg);
+        res = -1;
+        goto done;
+    }
+    if (rc) {
+        why_set(why, wl, "codegen: ", err.msg);
+        goto done;
+    }
+    nh_build_opts bo = { .cflags = "-O1" };
+    if (nh_build(gen, gr.name, neurio_firmware_dir(), &bo, so, sizeof so, NULL, NULL, 0, &err) ||
+        nh_open(so, gr.name, gr.sha256, &mod, &err)) {
+        why_set(why, wl, "build: ", err.msg);
+        goto done;
+    }
+    for (int32_t i = 0; i < m->n_outputs && i < 16; i++)
+        obuf[i] = calloc(1, neurio_tensor_bytes(&m->tensors[m->outputs[i]]) + 1);
+    uint64_t ns, cyc;
+    if (nh_run(mod, ins, obuf, &ns, &cyc, NULL, NULL, &err)) {
+        why_set(why, wl, "run: ", err.msg);
+        goto done;
+    }
+    res = 1;
+    for (int32_t i = 0; i < m->n_outputs && res == 1; i++)
+        if (!outputs_match(&m->tensors[m->outputs[i]], obuf[i], &outs[i], why, wl))
+            res = 0;
+done:
+    for (int i = 0; i < 16; i++)
+        free(obuf[i]);
+    nh_close(mod);
+    neurio_model_free(m);
+    return res;
+}
+
+static int run_interp(const neurio_model *m, const void *const *ins, const neurio_npy *outs,
+                      char *why, size_t wl)
+{
+    neurio_errbuf err = { { 0 } };
+    neurio_interp *it = NULL;
+    void *obuf[16] = { 0 };
+    int res = -2;
+    if (neurio_interp_new(m, &it, &err)) {
+        why_set(why, wl, "interp: ", err.msg);
+        return -1;
+    }
+    for (int32_t i = 0; i < m->n_outputs && i < 16; i++)
+        obuf[i] = calloc(1, neurio_tensor_bytes(&m->tensors[m->outputs[i]]) + 1);
+    if (neurio_interp_run(it, ins, obuf, &err)) {
+        why_set(why, wl, "interp run: ", err.msg);
+    } else {
+        res = 1;
+        for (int32_t i = 0; i < m->n_outputs && res == 1; i++)
+            if (!outputs_match(&m->tensors[m->outputs[i]], obuf[i], &outs[i], why, wl))
+                res = 0;
+    }
+    for (int i = 0; i < 16; i++)
+        free(obuf[i]);
+    neurio_interp_free(it);
+    return res;
+}
+
+static int run_case(const char *name, int n_in, int n_out, char *why, size_t wl)
+{
+    char p[4096];
+    neurio_errbuf err = { { 0 } };
+    neurio_model *m = NULL;
+    neurio_npy in[16], out[16];
+    memset(in, 0, sizeof in);
+    memset(out, 0, sizeof out);
+    int r = R_FAIL;
+    snprintf(p, sizeof p, "%s/cases/%s/model.onnx", g_dir, name);
+    int rc = neurio_onnx_load(p, &m, &err);
+    if (rc) {
+        why_set(why, wl, "", err.msg);
+        return rc == NEURIO_ERR_UNSUPPORTED ? R_UNSUP : R_FAIL;
+    }
+    if (n_in > 16 || n_out > 16 || m->n_inputs != n_in || m->n_outputs != n_out) {
+        snprintf(why, wl, "model has %d inputs/%d outputs, case has %d/%d", (int)m->n_inputs,
+                 (int)m->n_outputs, n_in, n_out);
+        goto done;
+    }
+    const void *ins[16];
+    for (int i = 0; i < n_in; i++) {
+        snprintf(p, sizeof p, "%s/cases/%s/in_%d.npy", g_dir, name, i);
+        const neurio_tensor *t = &m->tensors[m->inputs[i]];
+        if (neurio_npy_read(p, &in[i], &err) || in[i].dtype != t->dtype ||
+            in[i].bytes != neurio_tensor_bytes(t)) {
+            char m2[160];
+            snprintf(m2, sizeof m2, "input %d (%s, %zu bytes) does not match the model's %s "
+                     "[%zu bytes]: ", i, neurio_dtype_name(in[i].dtype), in[i].bytes,
+                     neurio_dtype_name(t->dtype), neurio_tensor_bytes(t));
+            why_set(why, wl, m2, err.msg);
+            goto done;
+        }
+        ins[i] = in[i].data;
+    }
+    for (int i = 0; i < n_out; i++) {
+        snprintf(p, sizeof p, "%s/cases/%s/out_%d.npy", g_dir, name, i);
+        if (neurio_npy_read(p, &out[i], &err)) {
+            why_set(why, wl, "", err.msg);
+            goto done;
+        }
+    }
+    int ri = run_interp(m, ins, out, why, wl);
+    if (ri == 0 || ri == -2)
+        goto done; /* reference mismatch: a bug */
+    char hwhy[512] = "host device skipped (NEURIO_CONF_NO_HOST)";
+    snprintf(p, sizeof p, "%s/cases/%s", g_dir, name);
+    const char *nohost = getenv("NEURIO_CONF_NO_HOST");
+    int rh = nohost && *nohost == '1' ? -1 : run_host(m, p, ins, out, hwhy, sizeof hwhy);
+    if (rh == 1) {
+        r = ri == 1 ? R_PASS : R_FAIL;
+        if (ri != 1)
+            why_set(why, wl, "host passed but interpreter: ", why);
+    } else if (rh == -1 && ri == 1) {
+        r = R_INTERP;
+        why_set(why, wl, "", hwhy);
+    } else if (ri == -1 && rh == -1) {
+        r = R_UNSUP;
+        why_set(why, wl, "", hwhy);
+    } else {
+        why_set(why, wl, "host: ", hwhy);
+    }
+done:
+    for (int i = 0; i < 16; i++) {
+        neurio_npy_free(&in[i]);
+        neurio_npy_free(&out[i]);
+    }
+    neurio_model_free(m);
+    return r;
+}
+
+static void test_backend_node_cases(void)
+{
+    char p[1200];
+    snprintf(p, sizeof p, "%s/index.tsv", g_dir);
+    FILE *f = fopen(p, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    char line[4096];
+    while (fgets(line, sizeof line, f)) {
+        char name[512], ops[2048];
+        int opset, n_in, n_out;
+        if (sscanf(line, "%511[^\t]\t%d\t%2047[^\t]\t%d\t%d", name, &opset, ops, &n_in, &n_out) != 5)
+            continue;
+        const char *filter = getenv("NEURIO_CONF_FILTER");
+        if (filter && *filter && !strstr(name, filter))
+            continue;
+        int supported = 1;
+        char tmp[2048];
+        snprintf(tmp, sizeof tmp, "%s", ops);
+        for (char *s = strtok(tmp, ","); s; s = strtok(NULL, ","))
+            supported &= neurio_onnx_op_supported(s);
+        char why[1024] = "";
+        int r = supported ? run_case(name, n_in, n_out, why, sizeof why) : R_SKIP;
+        g_tot[r]++;
+        snprintf(tmp, sizeof tmp, "%s", ops);
+        for (char *s = strtok(tmp, ","); s; s = strtok(NULL, ","))
+            if (r != R_SKIP || !neurio_onnx_op_supported(s))
+                row_for(r == R_SKIP ? "(other ops)" : s)->n[r] += r != R_SKIP || 1;
+        if (r != R_SKIP && r != R_PASS)
+            fprintf(g_log, "%-12s %-50s %s\n", r_names[r], name, why);
+    }
+    fclose(f);
+    fprintf(g_log, "\n%-22s %7s %12s %12s %7s\n", "op", "passed", "interp-only", "unsupported",
+            "failed");
+    for (int i = 0; i < g_n_rows; i++) {
+        const op_row *r = &g_rows[i];
+        if (!neurio_onnx_op_supported(r->op))
+            continue;
+        fprintf(g_log, "%-22s %7d %12d %12d %7d\n", r->op, r->n[R_PASS], r->n[R_INTERP],
+                r->n[R_UNSUP], r->n[R_FAIL]);
+    }
+    fprintf(g_log, "\ncases: %d passed on the host device, %d interpreter only, %d unsupported "
+            "variants, %d failed, %d skipped (ops neurio does not import)\n", g_tot[R_PASS],
+            g_tot[R_INTERP], g_tot[R_UNSUP], g_tot[R_FAIL], g_tot[R_SKIP]);
+    fflush(g_log);
+    CU_ASSERT(g_tot[R_PASS] > 0);
+    CU_ASSERT_EQUAL(g_tot[R_FAIL], 0);
+}
+
+int neurio_register_tests(void)
+{
+    const char *reuse = getenv("NEURIO_CONF_DIR");
+    if (reuse && *reuse) {
+        snprintf(g_dir, sizeof g_dir, "%s", reuse);
+        goto registered;
+    }
+    snprintf(g_dir, sizeof g_dir, "%s/onnx-backend", neurio_test_tmpdir());
+    char cmd[4096], *out = NULL;
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/tests/onnx/gen_backend_cases.py %s",
+             NEURIO_SOURCE_DIR, g_dir);
+    int st = neurio_test_run(cmd, &out);
+    if (st != 0) {
+        fprintf(stderr, "%s\n", out ? out : "");
+        free(out);
+        neurio_test_skip("could not generate the ONNX backend test cases (needs Debian's "
+                         "python3-onnx and python3-numpy)");
+    }
+    free(out);
+registered:;
+    char p[1400];
+    snprintf(p, sizeof p, "%s/tests/onnx/onnx_conformance.txt", NEURIO_BINARY_DIR);
+    g_log = fopen(p, "w");
+    if (!g_log)
+        g_log = stdout;
+    CU_pSuite s = CU_add_suite("onnx_conformance", NULL, NULL);
+    CU_add_test(s, "backend_node_cases", test_backend_node_cases);
+    return 0;
+}
