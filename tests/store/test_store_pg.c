@@ -3,9 +3,11 @@
  * initdb in a temp dir owned by the postgres user, a private port on
  * 127.0.0.1) and stops at exit.  Each case gets its own database. */
 #include <libpq-fe.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store.h"
 #include "store_cases.h"
@@ -103,6 +105,58 @@ static void test_pg_unreachable(void)
     nr_store_close(s);
 }
 
+/* `neurio run` (TEST-ONLY test_echo plugin, a model from ../shared) storing
+ * into this server, then `neurio runs` and `neurio show` reading it back. */
+static void test_launcher_into_pg(void)
+{
+    const char *shared = neurio_test_shared_dir();
+    const char *neurio = NEURIO_BINARY_DIR "/core/neurio";
+    const char *good = NEURIO_BINARY_DIR "/tests/plugins/good";
+    char model[PATH_MAX];
+    snprintf(model, sizeof model, "%s/models/hello_world_int8.tflite", shared ? shared : "");
+    if (!shared || access(model, R_OK) || access(neurio, X_OK) || access(good, R_OK)) {
+        printf("\n    (not run: needs ../shared, the launcher and the test plugins)\n");
+        return;
+    }
+    const char *spec = pg_fresh("launcher");
+    const char *dir = neurio_test_tmpdir();
+    char rig[PATH_MAX], text[8192], cmd[16384];
+    snprintf(rig, sizeof rig, "%s/pg.cfg", dir);
+    snprintf(text, sizeof text,
+             "plugin_path = [ \"%s\" ];\ndevice = { plugin = \"test_echo\"; };\n"
+             "model = { path = \"%s\"; };\n"
+             "data = { inputs = \"%s/golden/hello_world_int8/input.npy\"; "
+             "labels = \"%s/golden/hello_world_int8/output.npy\"; };\n"
+             "task = { kind = \"regression\"; };\n"
+             "output = { dir = \"%s/runs\"; store = \"%s\"; };\n",
+             good, model, shared, shared, dir, spec);
+    CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(rig, text, strlen(text)), 0);
+    char *out = NULL;
+    snprintf(cmd, sizeof cmd, "NO_COLOR=1 '%s' run '%s' --set device.fail_after=20", neurio, rig);
+    CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 6);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "stored as run "));
+    free(out);
+    snprintf(cmd, sizeof cmd, "NO_COLOR=1 '%s' run '%s'", neurio, rig);
+    CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 0);
+    free(out);
+    snprintf(cmd, sizeof cmd, "NO_COLOR=1 '%s' runs --store '%s'", neurio, spec);
+    CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "failed     20/64"));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "ok         64/64"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "NO_COLOR=1 '%s' show last --rig '%s'", neurio, rig);
+    CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "samples   64 of 64"));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "rmse"));
+    free(out);
+    PGconn *c = PQconnectdb(spec);
+    PGresult *r = PQexec(c, "SELECT count(*) FROM inferences");
+    CU_ASSERT_EQUAL(PQresultStatus(r), PGRES_TUPLES_OK);
+    CU_ASSERT_STRING_EQUAL(PQresultStatus(r) == PGRES_TUPLES_OK ? PQgetvalue(r, 0, 0) : "", "84");
+    PQclear(r);
+    PQfinish(c);
+}
+
 static const store_engine engine = { .name = "postgresql", .fresh = pg_fresh, .raw_exec = pg_raw };
 
 int neurio_register_tests(void)
@@ -114,5 +168,6 @@ int neurio_register_tests(void)
     if (!s)
         return -1;
     CU_add_test(s, "unreachable server, conninfo form", test_pg_unreachable);
+    CU_add_test(s, "launcher run stored in PostgreSQL", test_launcher_into_pg);
     return 0;
 }
