@@ -215,6 +215,112 @@ static void test_validator_messages(void)
     neurio_model_free(m);
 }
 
+/* One-op graph x -> OP -> y with the given shapes (float32 unless noted). */
+static neurio_model *one_op(neurio_op_kind kind, int32_t xr, const int32_t *xd, int32_t yr,
+                            const int32_t *yd)
+{
+    neurio_model *m = neurio_model_new("one");
+    int32_t x = neurio_model_add_tensor(m, "x", NEURIO_DT_FLOAT32, xr, xd);
+    int32_t y = neurio_model_add_tensor(m, "y", NEURIO_DT_FLOAT32, yr, yd);
+    neurio_model_add_op(m, kind, 1, &x, 1, &y);
+    neurio_model_set_io(m, 1, &x, 1, &y);
+    return m;
+}
+
+static int check(neurio_model *m, const char *want)
+{
+    neurio_errbuf e;
+    int rc = neurio_model_validate(m, &e);
+    int ok = want ? (rc != NEURIO_OK && strstr(e.msg, want) != NULL) : rc == NEURIO_OK;
+    if (!ok)
+        fprintf(stderr, "validate: rc %d '%s' (wanted %s)\n", rc, rc ? e.msg : "",
+                want ? want : "ok");
+    neurio_model_free(m);
+    return ok;
+}
+
+static void test_validator_other_ops(void)
+{
+    int32_t a[4] = { 1, 4, 4, 2 }, b[4] = { 1, 2, 4, 4 }, c[2] = { 1, 2 }, d[2] = { 4, 2 };
+    int32_t f[4] = { 1, 4, 2, 4 };
+    /* TRANSPOSE: perm 0,2,1,3 maps [1,4,4,2] -> [1,4,4,2]; 0,3,1,2 -> [1,2,4,4] */
+    neurio_model *m = one_op(NEURIO_OP_TRANSPOSE, 4, a, 4, b);
+    int32_t perm[4] = { 0, 3, 1, 2 };
+    memcpy(m->ops[0].attr.transpose.perm, perm, sizeof perm);
+    CU_ASSERT(check(m, NULL));
+    m = one_op(NEURIO_OP_TRANSPOSE, 4, a, 4, b);
+    int32_t bad[4] = { 0, 3, 3, 2 };
+    memcpy(m->ops[0].attr.transpose.perm, bad, sizeof bad);
+    CU_ASSERT(check(m, "not a permutation"));
+    /* MEAN over H, W without keep_dims: [1,4,4,2] -> [1,2] */
+    m = one_op(NEURIO_OP_MEAN, 4, a, 2, c);
+    m->ops[0].attr.mean.n_axes = 2;
+    m->ops[0].attr.mean.axes[0] = 1;
+    m->ops[0].attr.mean.axes[1] = 2;
+    CU_ASSERT(check(m, NULL));
+    m = one_op(NEURIO_OP_MEAN, 4, a, 2, c);
+    m->ops[0].attr.mean.n_axes = 2;
+    m->ops[0].attr.mean.axes[0] = 1;
+    m->ops[0].attr.mean.axes[1] = 2;
+    m->ops[0].attr.mean.keep_dims = 1;
+    CU_ASSERT(check(m, "keep_dims 1"));
+    /* Unary ops keep the shape. */
+    m = one_op(NEURIO_OP_TANH, 4, a, 4, f);
+    CU_ASSERT(check(m, "expected the input shape"));
+    m = one_op(NEURIO_OP_SOFTMAX, 2, c, 2, c);
+    m->ops[0].attr.softmax.beta = 0;
+    CU_ASSERT(check(m, "beta"));
+    m = one_op(NEURIO_OP_RESHAPE, 4, a, 2, d);
+    CU_ASSERT(check(m, "elements"));
+    /* QUANTIZE must produce a quantized tensor. */
+    m = one_op(NEURIO_OP_QUANTIZE, 2, c, 2, c);
+    CU_ASSERT(check(m, "quantized output"));
+    m = one_op(NEURIO_OP_QUANTIZE, 2, c, 2, c);
+    m->tensors[1].dtype = NEURIO_DT_INT8;
+    float sc = 0.5f;
+    int32_t zp = 0;
+    neurio_tensor_set_quant(m, 1, 1, 0, &sc, &zp);
+    CU_ASSERT(check(m, NULL));
+    /* MAX_POOL 2x2 stride 2 VALID: [1,4,4,2] -> [1,2,2,2] */
+    int32_t p[4] = { 1, 2, 2, 2 };
+    m = one_op(NEURIO_OP_MAX_POOL_2D, 4, a, 4, p);
+    m->ops[0].attr.pool = (neurio_pool_attr){ .filter_h = 2, .filter_w = 2, .stride_h = 2,
+                                              .stride_w = 2, .padding = NEURIO_PAD_VALID };
+    CU_ASSERT(check(m, NULL));
+    m = one_op(NEURIO_OP_MAX_POOL_2D, 4, a, 4, p);
+    m->ops[0].attr.pool = (neurio_pool_attr){ .filter_h = 2, .filter_w = 2, .stride_h = 1,
+                                              .stride_w = 1, .padding = NEURIO_PAD_VALID };
+    CU_ASSERT(check(m, "gives 3x3"));
+}
+
+static void test_validator_binary_ops(void)
+{
+    neurio_model *m = neurio_model_new("bin");
+    int32_t a[4] = { 1, 2, 2, 3 }, b[1] = { 3 }, c[4] = { 1, 2, 2, 6 };
+    int32_t x = neurio_model_add_tensor(m, "x", NEURIO_DT_FLOAT32, 4, a);
+    int32_t k = neurio_model_add_tensor(m, "k", NEURIO_DT_FLOAT32, 1, b);
+    int32_t y = neurio_model_add_tensor(m, "y", NEURIO_DT_FLOAT32, 4, a);
+    int32_t z = neurio_model_add_tensor(m, "z", NEURIO_DT_FLOAT32, 4, c);
+    float kv[3] = { 1, 2, 3 };
+    neurio_tensor_set_data(m, k, kv, sizeof kv);
+    int32_t in[2] = { x, k }, cat[2] = { y, x };
+    neurio_model_add_op(m, NEURIO_OP_MUL, 2, in, 1, &y); /* broadcast [3] */
+    int32_t ci = neurio_model_add_op(m, NEURIO_OP_CONCATENATION, 2, cat, 1, &z);
+    m->ops[ci].attr.concat.axis = 3;
+    neurio_model_set_io(m, 1, &x, 1, &z);
+    neurio_errbuf e;
+    CU_ASSERT_EQUAL(neurio_model_validate(m, &e), NEURIO_OK);
+    m->ops[ci].attr.concat.axis = 2;
+    CU_ASSERT_EQUAL(neurio_model_validate(m, &e), NEURIO_ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "op 1 (CONCATENATION)"));
+    m->ops[ci].attr.concat.axis = 3;
+    m->tensors[k].dims[0] = 2;
+    m->tensors[k].data_bytes = 8;
+    CU_ASSERT_EQUAL(neurio_model_validate(m, &e), NEURIO_ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "broadcast"));
+    neurio_model_free(m);
+}
+
 static void test_load(void)
 {
     neurio_model *m = NULL;
@@ -249,6 +355,8 @@ int neurio_register_tests(void)
     CU_add_test(s, "compact refuses a cycle", test_compact_cycle);
     CU_add_test(s, "clone and sha256", test_clone_and_hash);
     CU_add_test(s, "validator messages", test_validator_messages);
+    CU_add_test(s, "validator: unary, pool, mean, transpose, quantize", test_validator_other_ops);
+    CU_add_test(s, "validator: broadcast and concatenation", test_validator_binary_ops);
     CU_add_test(s, "neurio_model_load", test_load);
     return 0;
 }
