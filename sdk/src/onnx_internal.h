@@ -77,5 +77,29 @@ int ox_is_graph_output(const ox_ctx *c, const char *name);
 
 /* --- onnx_ops.c -------------------------------------------------------- */
 int ox_convert_node(ox_ctx *c);
+/* Required input i (fails naming `what` when absent). */
+const ox_value *ox_need(ox_ctx *c, int i, const char *what);
+/* Per-tensor quantization of src copied onto dst (layout-only ops). */
+void ox_copy_quant(ox_ctx *c, int32_t dst, int32_t src);
+/* Unary op keeping shape and layout; binds output 0; *op_out = op index. */
+int ox_unary(ox_ctx *c, neurio_op_kind k, int32_t *op_out);
+/* RESHAPE of IR tensor `in` (plain layout) to dims; binds output 0. */
+int ox_reshape_to(ox_ctx *c, int32_t in, int32_t rank, const int32_t *dims);
+/* Refuses non-quantized integer / non-numeric activations for compute ops. */
+int ox_check_numeric(ox_ctx *c, int32_t t);
+/* Output dtype of a compute op on tensor `in` (float for QDQ int8 inputs). */
+int32_t ox_out_dtype(const ox_ctx *c, int32_t in);
+
+/* --- onnx_ops_layout.c / onnx_ops_misc.c ------------------------------ */
+int ox_flatten(ox_ctx *c);
+int ox_reshape(ox_ctx *c);
+int ox_squeeze(ox_ctx *c, int unsq);
+int ox_transpose(ox_ctx *c);
+int ox_concat(ox_ctx *c);
+int ox_pad(ox_ctx *c);
+int ox_batchnorm(ox_ctx *c);
+int ox_constant(ox_ctx *c);
+int ox_qdq(ox_ctx *c, int dequant);
+int ox_alias(ox_ctx *c);
 
 #endif

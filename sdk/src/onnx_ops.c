@@ -1,6 +1,8 @@
-/* sdk/src/onnx_ops.c — conversion of ONNX nodes into IR ops (see onnx.c for
- * the value table and the NCHW/NHWC bookkeeping).  One function per op
- * family; ox_convert_node() dispatches on op_type. */
+/* sdk/src/onnx_ops.c — conversion of ONNX compute nodes into IR ops (Conv,
+ * pools, Gemm/MatMul, element-wise, Clip, Softmax) and the op table that
+ * ox_convert_node() dispatches on; shape ops are in onnx_ops_layout.c, QDQ
+ * and the rest in onnx_ops_misc.c.  See onnx.c for the value table and the
+ * NCHW/NHWC bookkeeping. */
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -12,7 +14,7 @@
 
 #define OX_MAXV 64
 
-static int32_t ox_out_dtype(const ox_ctx *c, int32_t in)
+int32_t ox_out_dtype(const ox_ctx *c, int32_t in)
 {
     neurio_dtype dt = c->m->tensors[in].dtype;
     /* Compute ops on int8 inputs produce float in QDQ graphs until the
@@ -22,7 +24,7 @@ static int32_t ox_out_dtype(const ox_ctx *c, int32_t in)
 
 /* int8/uint8/int16 activations must be quantized (QDQ) for compute ops:
  * plain integer arithmetic has no kernel. */
-static int ox_check_numeric(ox_ctx *c, int32_t t)
+int ox_check_numeric(ox_ctx *c, int32_t t)
 {
     const neurio_tensor *tt = &c->m->tensors[t];
     if ((tt->dtype == NEURIO_DT_INT8 || tt->dtype == NEURIO_DT_UINT8 ||
@@ -37,7 +39,7 @@ static int ox_check_numeric(ox_ctx *c, int32_t t)
     return NEURIO_OK;
 }
 
-static const ox_value *ox_need(ox_ctx *c, int i, const char *what)
+const ox_value *ox_need(ox_ctx *c, int i, const char *what)
 {
     const ox_value *v = ox_input(c, i);
     if (!v)
@@ -46,7 +48,7 @@ static const ox_value *ox_need(ox_ctx *c, int i, const char *what)
 }
 
 /* Copy per-tensor quantization of src onto dst (layout-only ops). */
-static void ox_copy_quant(ox_ctx *c, int32_t dst, int32_t src)
+void ox_copy_quant(ox_ctx *c, int32_t dst, int32_t src)
 {
     const neurio_tensor *s = &c->m->tensors[src];
     if (s->quant.count == 1)
@@ -54,7 +56,7 @@ static void ox_copy_quant(ox_ctx *c, int32_t dst, int32_t src)
 }
 
 /* Unary op keeping shape and layout. */
-static int ox_unary(ox_ctx *c, neurio_op_kind k, int32_t *op_out)
+int ox_unary(ox_ctx *c, neurio_op_kind k, int32_t *op_out)
 {
     const ox_value *x = ox_need(c, 0, "X");
     if (!x)
@@ -79,7 +81,7 @@ static int ox_unary(ox_ctx *c, neurio_op_kind k, int32_t *op_out)
 }
 
 /* Reshape the IR tensor `in` (plain layout) to dims; binds output 0. */
-static int ox_reshape_to(ox_ctx *c, int32_t in, int32_t rank, const int32_t *dims)
+int ox_reshape_to(ox_ctx *c, int32_t in, int32_t rank, const int32_t *dims)
 {
     size_t n = 1;
     for (int32_t i = 0; i < rank; i++)
@@ -653,493 +655,16 @@ static int ox_softmax(ox_ctx *c)
                    "(only the innermost/channel axis)", (long long)axis, (int)rank);
 }
 
-static int ox_flatten(ox_ctx *c)
-{
-    const ox_value *x = ox_need(c, 0, "input");
-    if (!x)
-        return NEURIO_ERR_FORMAT;
-    int32_t in = ox_plain(c, x);
-    if (in < 0)
-        return NEURIO_ERR_UNSUPPORTED;
-    const neurio_tensor *t = &c->m->tensors[in];
-    int64_t axis = ox_attr_int(c, "axis", 1);
-    if (axis < 0)
-        axis += t->rank;
-    if (axis < 0 || axis > t->rank)
-        return ox_fail(c, NEURIO_ERR_INVALID, "axis %lld out of range", (long long)axis);
-    int64_t d64[2] = { 1, 1 };
-    for (int32_t i = 0; i < t->rank; i++)
-        d64[i >= axis] *= t->dims[i];
-    if (d64[0] > INT32_MAX || d64[1] > INT32_MAX)
-        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "result has more than 2^31 elements");
-    int32_t d[2] = { (int32_t)d64[0], (int32_t)d64[1] };
-    return ox_reshape_to(c, in, 2, d);
-}
 
-static int ox_reshape(ox_ctx *c)
-{
-    const ox_value *x = ox_need(c, 0, "data"), *s = ox_need(c, 1, "shape");
-    if (!x || !s)
-        return NEURIO_ERR_FORMAT;
-    int64_t shp[NEURIO_MAX_RANK];
-    int32_t n = ox_const_ints(c, s, shp, NEURIO_MAX_RANK);
-    if (n < 0)
-        return NEURIO_ERR_UNSUPPORTED;
-    int32_t in = ox_plain(c, x);
-    if (in < 0)
-        return NEURIO_ERR_UNSUPPORTED;
-    const neurio_tensor *t = &c->m->tensors[in];
-    size_t total = neurio_tensor_elements(t), known = 1;
-    int32_t d[NEURIO_MAX_RANK], infer = -1;
-    int allowzero = (int)ox_attr_int(c, "allowzero", 0);
-    for (int32_t i = 0; i < n; i++) {
-        if (shp[i] == 0 && !allowzero) {
-            if (i >= t->rank)
-                return ox_fail(c, NEURIO_ERR_INVALID, "shape[%d] = 0 copies a missing dim", (int)i);
-            d[i] = t->dims[i];
-        } else if (shp[i] == -1) {
-            if (infer >= 0)
-                return ox_fail(c, NEURIO_ERR_INVALID, "more than one -1 in shape");
-            infer = i;
-            d[i] = 1;
-            continue;
-        } else if (shp[i] <= 0 || shp[i] > INT32_MAX) {
-            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "shape[%d] = %lld", (int)i, (long long)shp[i]);
-        } else {
-            d[i] = (int32_t)shp[i];
-        }
-        known *= (size_t)d[i];
-    }
-    if (infer >= 0) {
-        if (known == 0 || total % known)
-            return ox_fail(c, NEURIO_ERR_INVALID, "cannot infer -1: %zu elements into %zu", total, known);
-        d[infer] = (int32_t)(total / known);
-    }
-    return ox_reshape_to(c, in, n, d);
-}
 
-static int ox_squeeze(ox_ctx *c, int unsq)
-{
-    const ox_value *x = ox_need(c, 0, "data");
-    if (!x)
-        return NEURIO_ERR_FORMAT;
-    int64_t axes[NEURIO_MAX_RANK * 2];
-    int32_t na;
-    const ox_value *av = ox_input(c, 1);
-    if (c->opset >= 13 && av) {
-        na = ox_const_ints(c, av, axes, NEURIO_MAX_RANK * 2);
-        if (na < 0)
-            return NEURIO_ERR_UNSUPPORTED;
-    } else
-        na = ox_attr_ints(c, "axes", axes, NEURIO_MAX_RANK * 2);
-    if (na > NEURIO_MAX_RANK * 2 - 1)
-        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "too many axes");
-    int32_t in = ox_plain(c, x);
-    if (in < 0)
-        return NEURIO_ERR_UNSUPPORTED;
-    const neurio_tensor *t = &c->m->tensors[in];
-    int32_t d[NEURIO_MAX_RANK], r = 0;
-    if (unsq) {
-        if (na < 0)
-            return ox_fail(c, NEURIO_ERR_INVALID, "Unsqueeze needs axes");
-        int32_t orank = t->rank + na;
-        if (orank > NEURIO_MAX_RANK)
-            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "result rank %d > %d", (int)orank, NEURIO_MAX_RANK);
-        int mark[NEURIO_MAX_RANK] = { 0 };
-        for (int32_t i = 0; i < na; i++) {
-            int64_t a = axes[i] < 0 ? axes[i] + orank : axes[i];
-            if (a < 0 || a >= orank || mark[a])
-                return ox_fail(c, NEURIO_ERR_INVALID, "bad axis %lld", (long long)axes[i]);
-            mark[a] = 1;
-        }
-        int32_t k = 0;
-        for (int32_t i = 0; i < orank; i++)
-            d[r++] = mark[i] ? 1 : t->dims[k++];
-    } else {
-        int mark[NEURIO_MAX_RANK] = { 0 };
-        if (na < 0) {
-            for (int32_t i = 0; i < t->rank; i++)
-                mark[i] = t->dims[i] == 1;
-        } else {
-            for (int32_t i = 0; i < na; i++) {
-                int64_t a = axes[i] < 0 ? axes[i] + t->rank : axes[i];
-                if (a < 0 || a >= t->rank || t->dims[a] != 1)
-                    return ox_fail(c, NEURIO_ERR_INVALID, "cannot squeeze axis %lld", (long long)axes[i]);
-                mark[a] = 1;
-            }
-        }
-        for (int32_t i = 0; i < t->rank; i++)
-            if (!mark[i])
-                d[r++] = t->dims[i];
-    }
-    return ox_reshape_to(c, in, r, d);
-}
 
-static int ox_transpose(ox_ctx *c)
-{
-    const ox_value *x = ox_need(c, 0, "data");
-    if (!x)
-        return NEURIO_ERR_FORMAT;
-    const neurio_tensor *t = &c->m->tensors[x->t];
-    int32_t rank = t->rank;
-    int64_t p[NEURIO_MAX_RANK + 1];
-    int32_t np = ox_attr_ints(c, "perm", p, NEURIO_MAX_RANK + 1);
-    if (np < 0) {
-        np = rank;
-        for (int32_t i = 0; i < rank; i++)
-            p[i] = rank - 1 - i;
-    }
-    if (np != rank)
-        return ox_fail(c, NEURIO_ERR_INVALID, "perm has %d entries for rank %d", (int)np, (int)rank);
-    int seen[NEURIO_MAX_RANK] = { 0 };
-    for (int32_t i = 0; i < rank; i++) {
-        if (p[i] < 0 || p[i] >= rank || seen[p[i]])
-            return ox_fail(c, NEURIO_ERR_INVALID, "perm is not a permutation");
-        seen[p[i]] = 1;
-    }
-    static const int32_t nchw_axis_in_nhwc[4] = { 0, 3, 1, 2 };
-    int32_t q[NEURIO_MAX_RANK], od[NEURIO_MAX_RANK];
-    int ident = 1;
-    for (int32_t i = 0; i < rank; i++) {
-        q[i] = x->nhwc ? nchw_axis_in_nhwc[p[i]] : (int32_t)p[i];
-        od[i] = t->dims[q[i]];
-        ident &= q[i] == i;
-    }
-    if (ident && !ox_is_graph_output(c, c->node->output[0]))
-        /* the transpose only undoes our layout change: fold it */
-        return ox_bind(c, c->node->output[0], x->t, 0);
-    if (ident)
-        return ox_reshape_to(c, x->t, rank, od);
-    int32_t in = x->t;
-    int32_t out = ox_new_output(c, 0, t->dtype, rank, od);
-    if (out < 0)
-        return NEURIO_ERR_NOMEM;
-    ox_copy_quant(c, out, in);
-    int32_t op = ox_add_op(c, NEURIO_OP_TRANSPOSE, 1, &in, 1, &out);
-    if (op < 0)
-        return NEURIO_ERR_NOMEM;
-    memcpy(c->m->ops[op].attr.transpose.perm, q, sizeof(int32_t) * (size_t)rank);
-    return ox_bind(c, c->node->output[0], out, 0);
-}
 
-static int ox_concat(ox_ctx *c)
-{
-    int32_t n = (int32_t)c->node->n_input;
-    if (n < 1 || n > OX_MAXV)
-        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "%d inputs", (int)n);
-    int32_t ins[OX_MAXV];
-    int any_nhwc = 0;
-    for (int32_t i = 0; i < n; i++) {
-        const ox_value *v = ox_need(c, i, "input");
-        if (!v)
-            return NEURIO_ERR_FORMAT;
-        any_nhwc |= v->nhwc;
-    }
-    int32_t rank = c->m->tensors[ox_input(c, 0)->t].rank;
-    int64_t axis = ox_attr_int(c, "axis", 1);
-    if (axis < 0)
-        axis += rank;
-    if (axis < 0 || axis >= rank)
-        return ox_fail(c, NEURIO_ERR_INVALID, "axis out of range");
-    static const int32_t nchw_axis_in_nhwc[4] = { 0, 3, 1, 2 };
-    int32_t ax = any_nhwc ? nchw_axis_in_nhwc[axis] : (int32_t)axis;
-    int32_t od[NEURIO_MAX_RANK];
-    for (int32_t i = 0; i < n; i++) {
-        const ox_value *v = ox_input(c, i);
-        ins[i] = any_nhwc ? ox_nhwc(c, v) : ox_plain(c, v);
-        if (ins[i] < 0)
-            return NEURIO_ERR_UNSUPPORTED;
-        const neurio_tensor *t = &c->m->tensors[ins[i]];
-        if (t->rank != rank)
-            return ox_fail(c, NEURIO_ERR_INVALID, "input %d has rank %d, expected %d", (int)i,
-                           (int)t->rank, (int)rank);
-        for (int32_t k = 0; k < rank; k++) {
-            if (i == 0)
-                od[k] = t->dims[k];
-            else if (k == ax) {
-                if ((int64_t)od[k] + t->dims[k] > INT32_MAX / 2)
-                    return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "concatenated axis too large");
-                od[k] += t->dims[k];
-            }
-            else if (od[k] != t->dims[k])
-                return ox_fail(c, NEURIO_ERR_INVALID, "input %d dim %d is %d, expected %d",
-                               (int)i, (int)k, (int)t->dims[k], (int)od[k]);
-        }
-    }
-    int32_t out = ox_new_output(c, 0, c->m->tensors[ins[0]].dtype, rank, od);
-    if (out < 0)
-        return NEURIO_ERR_NOMEM;
-    int32_t op = ox_add_op(c, NEURIO_OP_CONCATENATION, n, ins, 1, &out);
-    if (op < 0)
-        return NEURIO_ERR_NOMEM;
-    c->m->ops[op].attr.concat.axis = ax;
-    return ox_bind(c, c->node->output[0], out, any_nhwc);
-}
 
-static int ox_pad(ox_ctx *c)
-{
-    const ox_value *x = ox_need(c, 0, "data");
-    if (!x)
-        return NEURIO_ERR_FORMAT;
-    char mode[32];
-    ox_attr_str(c, "mode", mode, sizeof mode);
-    if (mode[0] && strcmp(mode, "constant"))
-        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "mode '%s' (only constant)", mode);
-    int32_t rank = c->m->tensors[x->t].rank;
-    int64_t pads[2 * NEURIO_MAX_RANK + 1];
-    int32_t np;
-    if (c->opset >= 11) {
-        const ox_value *pv = ox_need(c, 1, "pads");
-        if (!pv)
-            return NEURIO_ERR_FORMAT;
-        np = ox_const_ints(c, pv, pads, 2 * NEURIO_MAX_RANK);
-        const ox_value *cv = ox_input(c, 2);
-        if (cv) {
-            size_t n;
-            const float *f = ox_const_floats(c, cv, &n);
-            if (!f || n != 1 || f[0] != 0.0f)
-                return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "constant_value other than 0");
-        }
-    } else {
-        np = ox_attr_ints(c, "pads", pads, 2 * NEURIO_MAX_RANK);
-        if (ox_attr_float(c, "value", 0.0f) != 0.0f)
-            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "value other than 0");
-    }
-    if (np != 2 * rank)
-        return ox_fail(c, NEURIO_ERR_INVALID, "pads has %d values for rank %d", (int)np, (int)rank);
-    if (c->opset >= 18 && ox_input(c, 3))
-        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "axes input");
-    static const int32_t plain_axis_of_nhwc[4] = { 0, 2, 3, 1 };
-    int32_t in = x->t, pd[2 * NEURIO_MAX_RANK], od[NEURIO_MAX_RANK];
-    int64_t total = 1;
-    const neurio_tensor *t = &c->m->tensors[in];
-    for (int32_t k = 0; k < rank; k++) {
-        int32_t j = x->nhwc ? plain_axis_of_nhwc[k] : k;
-        if (pads[j] < 0 || pads[j + rank] < 0 || pads[j] > 65536 || pads[j + rank] > 65536)
-            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "negative or huge pads");
-        pd[2 * k] = (int32_t)pads[j];
-        pd[2 * k + 1] = (int32_t)pads[j + rank];
-        int64_t o64 = (int64_t)t->dims[k] + pd[2 * k] + pd[2 * k + 1];
-        total *= o64;
-        if (total > INT32_MAX)
-            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "padded result has more than 2^31 elements");
-        od[k] = (int32_t)o64;
-    }
-    char name[512];
-    snprintf(name, sizeof name, "%s_paddings", c->node->output[0]);
-    int32_t pdims[2] = { rank, 2 };
-    int32_t pi = ox_new_const(c, name, NEURIO_DT_INT32, 2, pdims, pd);
-    if (pi < 0)
-        return NEURIO_ERR_NOMEM;
-    int32_t out = ox_new_output(c, 0, c->m->tensors[in].dtype, rank, od);
-    if (out < 0)
-        return NEURIO_ERR_NOMEM;
-    ox_copy_quant(c, out, in);
-    int32_t ins[2] = { in, pi };
-    if (ox_add_op(c, NEURIO_OP_PAD, 2, ins, 1, &out) < 0)
-        return NEURIO_ERR_NOMEM;
-    return ox_bind(c, c->node->output[0], out, x->nhwc);
-}
 
-static int ox_batchnorm(ox_ctx *c)
-{
-    const ox_value *x = ox_need(c, 0, "X");
-    if (!x)
-        return NEURIO_ERR_FORMAT;
-    if (ox_attr_int(c, "training_mode", 0) || c->node->n_output > 1)
-        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "training mode");
-    const neurio_tensor *t = &c->m->tensors[x->t];
-    if (!x->nhwc && t->rank != 2)
-        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "rank-%d input (only NCHW 4-D or [N,C])", (int)t->rank);
-    int32_t C = t->dims[t->rank - 1];
-    int32_t ins[5] = { x->t };
-    for (int i = 1; i < 5; i++) {
-        const ox_value *v = ox_need(c, i, "scale/B/mean/var");
-        if (!v)
-            return NEURIO_ERR_FORMAT;
-        size_t n;
-        if (!ox_const_floats(c, v, &n) || n != (size_t)C)
-            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "input %d '%s' must be a constant float[%d]",
-                           i, v->name, (int)C);
-        ins[i] = v->t;
-    }
-    int32_t bd[NEURIO_MAX_RANK];
-    memcpy(bd, t->dims, sizeof bd);
-    int32_t out = ox_new_output(c, 0, t->dtype, t->rank, bd);
-    if (out < 0)
-        return NEURIO_ERR_NOMEM;
-    int32_t op = ox_add_op(c, NEURIO_OP_BATCH_NORM, 5, ins, 1, &out);
-    if (op < 0)
-        return NEURIO_ERR_NOMEM;
-    c->m->ops[op].attr.batch_norm.epsilon = ox_attr_float(c, "epsilon", 1e-5f);
-    return ox_bind(c, c->node->output[0], out, x->nhwc);
-}
 
-static int ox_constant(ox_ctx *c)
-{
-    const Onnx__AttributeProto *a;
-    const char *name = c->node->output[0];
-    int32_t t;
-    if ((a = ox_attr(c, "value")) && a->t) {
-        t = ox_tensor_from_proto(c, a->t, name);
-        if (t == -2)
-            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "empty constant");
-    } else if ((a = ox_attr(c, "value_float")) && a->has_f) {
-        t = ox_new_const(c, name, NEURIO_DT_FLOAT32, 0, NULL, &a->f);
-    } else if ((a = ox_attr(c, "value_int")) && a->has_i) {
-        t = ox_new_const(c, name, NEURIO_DT_INT64, 0, NULL, &a->i);
-    } else if ((a = ox_attr(c, "value_floats")) && a->n_floats) {
-        int32_t n = (int32_t)a->n_floats;
-        t = ox_new_const(c, name, NEURIO_DT_FLOAT32, 1, &n, a->floats);
-    } else if ((a = ox_attr(c, "value_ints")) && a->n_ints) {
-        int32_t n = (int32_t)a->n_ints;
-        t = ox_new_const(c, name, NEURIO_DT_INT64, 1, &n, a->ints);
-    } else {
-        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "Constant without a value/value_float(s)/value_int(s)");
-    }
-    if (t < 0)
-        return NEURIO_ERR_FORMAT;
-    return ox_bind(c, name, t, 0);
-}
 
-/* QDQ: DequantizeLinear on a constant quantizes that constant; on an
- * activation it is an alias of the quantized tensor. */
-static int ox_qparams(ox_ctx *c, int32_t *count, float **scale, int32_t **zp, neurio_dtype *zdt)
-{
-    const ox_value *s = ox_need(c, 1, "scale"), *z = ox_input(c, 2);
-    if (!s)
-        return NEURIO_ERR_FORMAT;
-    size_t n;
-    const float *sf = ox_const_floats(c, s, &n);
-    if (!sf || n == 0)
-        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "scale must be a float constant");
-    *count = (int32_t)n;
-    *scale = malloc(n * sizeof **scale);
-    *zp = calloc(n, sizeof **zp);
-    if (!*scale || !*zp)
-        return ox_fail(c, NEURIO_ERR_NOMEM, "out of memory");
-    memcpy(*scale, sf, n * sizeof **scale);
-    *zdt = NEURIO_DT_UINT8;
-    if (z) {
-        const neurio_tensor *zt = &c->m->tensors[z->t];
-        if (!zt->data || neurio_tensor_elements(zt) != n ||
-            (zt->dtype != NEURIO_DT_INT8 && zt->dtype != NEURIO_DT_UINT8 && zt->dtype != NEURIO_DT_INT32))
-            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "zero_point must be an int8/uint8 constant like scale");
-        *zdt = zt->dtype;
-        for (size_t i = 0; i < n; i++)
-            (*zp)[i] = zt->dtype == NEURIO_DT_INT8 ? ((const int8_t *)zt->data)[i]
-                     : zt->dtype == NEURIO_DT_UINT8 ? ((const uint8_t *)zt->data)[i]
-                     : ((const int32_t *)zt->data)[i];
-    }
-    return NEURIO_OK;
-}
 
-static int ox_qdq(ox_ctx *c, int dequant)
-{
-    const ox_value *x = ox_need(c, 0, "x");
-    if (!x)
-        return NEURIO_ERR_FORMAT;
-    int32_t count = 0, *zp = NULL, rc;
-    float *scale = NULL;
-    neurio_dtype zdt;
-    if ((rc = ox_qparams(c, &count, &scale, &zp, &zdt)) != NEURIO_OK)
-        goto fail;
-    x = ox_input(c, 0);
-    int32_t xt = x->t, nhwc = x->nhwc;
-    neurio_tensor *t = &c->m->tensors[xt];
-    int32_t axis = (int32_t)ox_attr_int(c, "axis", 1);
-    if (axis < 0)
-        axis += t->rank;
-    if (count > 1 && (axis < 0 || axis >= t->rank || t->dims[axis] != count || nhwc)) {
-        rc = ox_fail(c, NEURIO_ERR_UNSUPPORTED, "per-axis quantization on axis %d", (int)axis);
-        goto fail;
-    }
-    if (dequant) {
-        if (t->dtype != NEURIO_DT_INT8 && t->dtype != NEURIO_DT_UINT8 && t->dtype != NEURIO_DT_INT32) {
-            rc = ox_fail(c, NEURIO_ERR_UNSUPPORTED, "dequantizing %s", neurio_dtype_name(t->dtype));
-            goto fail;
-        }
-        if (t->data || t->quant.count == 0) {
-            if ((rc = neurio_tensor_set_quant(c->m, xt, count, count > 1 ? axis : 0, scale, zp)))
-                goto fail;
-        }
-        if (!t->data && ox_is_graph_output(c, c->node->output[0])) {
-            int32_t dd[NEURIO_MAX_RANK];
-            memcpy(dd, t->dims, sizeof dd);
-            int32_t out = ox_new_output(c, 0, NEURIO_DT_FLOAT32, t->rank, dd);
-            if (out < 0 || ox_add_op(c, NEURIO_OP_DEQUANTIZE, 1, &xt, 1, &out) < 0) {
-                rc = NEURIO_ERR_NOMEM;
-                goto fail;
-            }
-            rc = ox_bind(c, c->node->output[0], out, nhwc);
-            goto fail;
-        }
-        rc = ox_bind(c, c->node->output[0], xt, nhwc);
-        goto fail;
-    }
-    /* QuantizeLinear */
-    if (count != 1) {
-        rc = ox_fail(c, NEURIO_ERR_UNSUPPORTED, "per-axis QuantizeLinear of an activation");
-        goto fail;
-    }
-    if (t->dtype != NEURIO_DT_FLOAT32) {
-        rc = ox_fail(c, NEURIO_ERR_UNSUPPORTED, "quantizing %s", neurio_dtype_name(t->dtype));
-        goto fail;
-    }
-    int32_t prod = t->producer;
-    int retype = !t->data && prod >= 0 && ox_use_count(c, x->name) == 1 &&
-                 c->m->ops[prod].kind != NEURIO_OP_DEQUANTIZE;
-    if (retype) {
-        /* the producer computes in int8 when its first input is int8 */
-        int32_t pin = c->m->ops[prod].n_inputs ? c->m->ops[prod].inputs[0] : -1;
-        neurio_dtype pdt = pin >= 0 ? c->m->tensors[pin].dtype : NEURIO_DT_FLOAT32;
-        retype = pdt == NEURIO_DT_INT8 || pdt == NEURIO_DT_UINT8;
-    }
-    if (retype) {
-        t->dtype = zdt == NEURIO_DT_INT8 ? NEURIO_DT_INT8 : NEURIO_DT_UINT8;
-        if ((rc = neurio_tensor_set_quant(c->m, xt, 1, 0, scale, zp)))
-            goto fail;
-        rc = ox_bind(c, c->node->output[0], xt, nhwc);
-        goto fail;
-    }
-    int32_t dims[NEURIO_MAX_RANK];
-    memcpy(dims, t->dims, sizeof dims);
-    int32_t out = ox_new_output(c, 0, zdt == NEURIO_DT_INT8 ? NEURIO_DT_INT8 : NEURIO_DT_UINT8,
-                                t->rank, dims);
-    if (out < 0 || neurio_tensor_set_quant(c->m, out, 1, 0, scale, zp) ||
-        ox_add_op(c, NEURIO_OP_QUANTIZE, 1, &xt, 1, &out) < 0) {
-        rc = NEURIO_ERR_NOMEM;
-        goto fail;
-    }
-    rc = ox_bind(c, c->node->output[0], out, nhwc);
-fail:
-    free(scale);
-    free(zp);
-    return rc;
-}
 
-static int ox_alias(ox_ctx *c)
-{
-    const ox_value *x = ox_need(c, 0, "input");
-    if (!x)
-        return NEURIO_ERR_FORMAT;
-    if (c->node->n_output > 1 && c->node->output[1] && *c->node->output[1] &&
-        ox_use_count(c, c->node->output[1]) > 0)
-        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "the mask output is used");
-    const ox_value *tm = !strcmp(c->node->op_type, "Dropout") ? ox_input(c, 2) : NULL;
-    if (tm) {
-        const neurio_tensor *tt = &c->m->tensors[tm->t];
-        if (!tt->data || ((const uint8_t *)tt->data)[0])
-            return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
-                           "training_mode is not constant false (inference only)");
-    }
-    if (ox_attr_int(c, "is_test", 1) == 0 && !strcmp(c->node->op_type, "Dropout") && c->opset < 7)
-        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "training mode");
-    int32_t t = x->t, nhwc = x->nhwc;
-    if (ox_is_graph_output(c, c->node->output[0])) /* keep a computed output */
-        return ox_unary(c, NEURIO_OP_RESHAPE, NULL);
-    return ox_bind(c, c->node->output[0], t, nhwc);
-}
 
 typedef struct ox_entry {
     const char *op_type;

@@ -135,6 +135,38 @@ save("unary", [
     dict(three=np.array(3, np.float32), lo=np.array(-0.5, np.float32),
          hi=np.array(0.9, np.float32)), x, y, x.shape, y.shape)
 
+# QDQ (QuantizeLinear/DequantizeLinear) conv: imported as an int8 conv
+x = f32(1, 2, 5, 5)
+xs, xz = np.float32(0.02), np.int8(3)
+w = f32(3, 2, 3, 3) * 0.5
+ws = (np.abs(w).reshape(3, -1).max(1) / 127).astype(np.float32)
+wq = np.clip(np.round(w / ws[:, None, None, None]), -127, 127).astype(np.int8)
+b = f32(3) * 0.1
+bq = np.round(b / (xs * ws)).astype(np.int32)
+ys, yz = np.float32(0.05), np.int8(-10)
+
+
+def qdq(v, s, z):
+    return (np.clip(np.round(v / s) + z, -128, 127) - z) * s
+
+
+xd = qdq(x, xs, xz).astype(np.float32)
+wd = (wq.astype(np.float32) * ws[:, None, None, None]).astype(np.float32)
+bd = (bq * (xs * ws)).astype(np.float32)
+c = F.conv2d(T(xd), T(wd), T(bd), padding=1).numpy()
+y = qdq(c, ys, yz)
+save("qdq_conv", [
+    N("QuantizeLinear", ["x", "xs", "xz"], ["xq"]),
+    N("DequantizeLinear", ["xq", "xs", "xz"], ["xd"]),
+    N("DequantizeLinear", ["wq", "ws", "wz"], ["wd"], axis=0),
+    N("DequantizeLinear", ["bq", "bs", "bz"], ["bd"], axis=0),
+    N("Conv", ["xd", "wd", "bd"], ["c"], pads=[1, 1, 1, 1]),
+    N("QuantizeLinear", ["c", "ys", "yz"], ["cq"]),
+    N("DequantizeLinear", ["cq", "ys", "yz"], ["y"])],
+    dict(xs=np.array(xs), xz=np.array(xz), wq=wq, ws=ws, wz=np.zeros(3, np.int8),
+         bq=bq, bs=(xs * ws).astype(np.float32), bz=np.zeros(3, np.int32),
+         ys=np.array(ys), yz=np.array(yz)), x, y, x.shape, y.shape)
+
 # error cases
 save("unsupported_op", [N("Relu", ["x"], ["r"], name="first"),
                         N("Hardmax", ["r"], ["y"], name="the_hardmax")],

@@ -165,6 +165,39 @@ static void test_case_matmul_gemm(void) { check_case("matmul_gemm", 1e-4); }
 static void test_case_reshape_transpose(void) { check_case("reshape_transpose", 1e-6); }
 static void test_case_unary(void) { check_case("unary", 1e-5); }
 
+/* QDQ graph: one int8 conv between QUANTIZE and DEQUANTIZE, per-channel
+ * int8 weights, int32 bias; the int8 result is within one output step of
+ * the float emulation of the QDQ graph. */
+static void test_case_qdq_conv(void)
+{
+    neurio_errbuf err = { { 0 } };
+    neurio_model *m = NULL;
+    int rc = neurio_onnx_load(model_path("qdq_conv.onnx"), &m, &err);
+    if (rc)
+        fprintf(stderr, "\n    %s\n", err.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    CU_ASSERT_EQUAL(m->n_ops, 3);
+    CU_ASSERT_EQUAL(count_ops(m, NEURIO_OP_QUANTIZE), 1);
+    CU_ASSERT_EQUAL(count_ops(m, NEURIO_OP_DEQUANTIZE), 1);
+    CU_ASSERT_EQUAL_FATAL(count_ops(m, NEURIO_OP_CONV_2D), 1);
+    for (int32_t i = 0; i < m->n_ops; i++) {
+        const neurio_op *op = &m->ops[i];
+        if (op->kind != NEURIO_OP_CONV_2D)
+            continue;
+        const neurio_tensor *x = &m->tensors[op->inputs[0]], *w = &m->tensors[op->inputs[1]];
+        const neurio_tensor *b = &m->tensors[op->inputs[2]], *y = &m->tensors[op->outputs[0]];
+        CU_ASSERT_EQUAL(x->dtype, NEURIO_DT_INT8);
+        CU_ASSERT_EQUAL(x->quant.zero_point[0], 3);
+        CU_ASSERT_EQUAL(w->dtype, NEURIO_DT_INT8);
+        CU_ASSERT_EQUAL(w->quant.count, 3);
+        CU_ASSERT_EQUAL(b->dtype, NEURIO_DT_INT32);
+        CU_ASSERT_EQUAL(y->dtype, NEURIO_DT_INT8);
+        CU_ASSERT_EQUAL(y->quant.zero_point[0], -10);
+    }
+    neurio_model_free(m);
+    check_case("qdq_conv", 0.05 * 1.01);
+}
+
 static void expect_error(const char *file, int status, const char *needle1, const char *needle2)
 {
     neurio_errbuf err = { { 0 } };
@@ -238,6 +271,7 @@ int neurio_register_tests(void)
     CU_add_test(s, "matmul_gemm", test_case_matmul_gemm);
     CU_add_test(s, "reshape_transpose", test_case_reshape_transpose);
     CU_add_test(s, "unary", test_case_unary);
+    CU_add_test(s, "qdq_conv", test_case_qdq_conv);
     CU_add_test(s, "error_unsupported_op", test_error_unsupported_op);
     CU_add_test(s, "error_bad_opset", test_error_bad_opset);
     CU_add_test(s, "error_garbage", test_error_garbage);
