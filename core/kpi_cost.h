@@ -8,7 +8,8 @@
  * measured here (no meter is wired to the plugin ABI yet): it is estimated
  * as active_current_a x supply_voltage_v x latency from the device profile
  * and labelled "estimated"; without a profile it is absent and
- * energy_note says why.
+ * energy_note says why.  Counts are named "cycles_*", or "instructions_*"
+ * when the device counts instructions (cycle_unit "instructions").
  */
 #ifndef NEURIO_CORE_KPI_COST_H
 #define NEURIO_CORE_KPI_COST_H
