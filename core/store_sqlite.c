@@ -68,6 +68,17 @@ static int sq_open(const char *target, int read_only, void **out, neurio_errbuf 
     }
     sqlite3_busy_timeout(d->db, 10000);
     sqlite3_extended_result_codes(d->db, 1);
+    /* Writers: WAL with synchronous=NORMAL — each batch's commit survives the
+     * process being killed (even -9) without an fsync per batch; only an OS
+     * crash may lose the last commits.  Readers (neurio runs) can read while
+     * a run writes. */
+    if (!read_only &&
+        sqlite3_exec(d->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", NULL,
+                     NULL, NULL) != SQLITE_OK) {
+        neurio_fail(err, NEURIO_ERR_IO, "cannot use the store sqlite:%s: %s; point "
+                    "output.store at a neurio results database", target, sqlite3_errmsg(d->db));
+        goto fail;
+    }
     /* Touch the file so "not a database" surfaces here, not mid-run. */
     char *msg = NULL;
     if (sqlite3_exec(d->db, "PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_master;",

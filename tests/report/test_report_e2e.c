@@ -259,6 +259,53 @@ static void test_store_refused_before_device(void)
     free(out);
 }
 
+/* The real launcher killed with SIGKILL mid-run (as by `kill -9` or the OOM
+ * killer): every batch committed before the kill stays in the store, whole
+ * batches only, and the run is marked incomplete. */
+static void test_launcher_sigkill(void)
+{
+    enum { N = 1000000, BATCH = 16 };
+    char xp[PATH_MAX + 32];
+    snprintf(xp, sizeof xp, "%s/big_x.npy", dir);
+    int8_t *x = malloc(N);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    for (int i = 0; i < N; i++)
+        x[i] = (int8_t)(i % 251 - 125);
+    const int64_t dims[3] = { N, 1, 1 };
+    CU_ASSERT_EQUAL_FATAL(neurio_npy_write(xp, NEURIO_DT_INT8, 3, dims, x, NULL), 0);
+    free(x);
+    const char *rig = write_rig("kill.cfg", "hello_world_int8", "kind = \"none\";", "",
+                                "store = \"sqlite:kill/results.db\";");
+    char db[PATH_MAX + 32], cmd[4 * PATH_MAX];
+    snprintf(db, sizeof db, "%s/kill/results.db", dir);
+    /* Kill as soon as the store holds a row (polling, not a guessed sleep). */
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && '%s' run '%s' --set data.inputs='%s' >/dev/null 2>&1 & pid=$!; i=0; "
+             "while [ $i -lt 1200 ] && kill -0 $pid 2>/dev/null && "
+             "[ \"$(sqlite3 '%s' 'SELECT count(*) FROM inferences' 2>/dev/null || echo 0)\" "
+             "= 0 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL $pid; wait $pid; "
+             "echo \"exit=$?\"", dir, NEURIO, rig, xp, db);
+    char *out = NULL;
+    neurio_test_run(cmd, &out);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "exit=137")); /* 128 + SIGKILL */
+    free(out);
+    long long rows = -1, done = -1, complete = -1, planned = -1;
+    CU_ASSERT_EQUAL(sql_int(db, "SELECT count(*) FROM inferences", &rows), 0);
+    CU_ASSERT_EQUAL(sql_int(db, "SELECT n_done FROM runs", &done), 0);
+    CU_ASSERT_EQUAL(sql_int(db, "SELECT complete FROM runs", &complete), 0);
+    CU_ASSERT_EQUAL(sql_int(db, "SELECT n_planned FROM runs", &planned), 0);
+    CU_ASSERT(rows > 0 && rows < N);
+    CU_ASSERT_EQUAL(rows % BATCH, 0); /* whole batches: one transaction each */
+    CU_ASSERT_EQUAL(done, rows);
+    CU_ASSERT_EQUAL(complete, 0);
+    CU_ASSERT_EQUAL(planned, N);
+    char args[PATH_MAX + 64];
+    snprintf(args, sizeof args, "runs --store sqlite:%s", db);
+    CU_ASSERT_EQUAL(run(args, &out), 0);
+    expect(out, "incomplete");
+    free(out);
+}
+
 int neurio_register_tests(void)
 {
     const char *sh = neurio_test_shared_dir();
@@ -280,5 +327,7 @@ int neurio_register_tests(void)
                 test_failed_run_keeps_rows);
     CU_add_test(s, "anomaly run: ROC AUC from the reconstruction error", test_anomaly_run);
     CU_add_test(s, "bad store or labels refused before the device", test_store_refused_before_device);
+    CU_add_test(s, "launcher killed with SIGKILL keeps whole batches, incomplete",
+                test_launcher_sigkill);
     return 0;
 }
