@@ -98,6 +98,37 @@ static void test_shape_mismatch(void)
     free(out);
 }
 
+/* `neurio codegen MODEL -o DIR`: files written, the summary names the
+ * arena; the hybrid model is refused naming op 0 and "hybrid". */
+static void test_codegen_command(void)
+{
+    char cmd[4096], dir[1024];
+    const char *exe = neurio_test_path(NEURIO_BINARY_DIR, "core/neurio");
+    snprintf(dir, sizeof dir, "%s/cgcmd", neurio_test_tmpdir());
+    snprintf(cmd, sizeof cmd, "%s codegen %s/models/micro_speech_quantized.tflite -o %s", exe,
+             g_shared, dir);
+    char *out = NULL;
+    CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "micro_speech_quantized: 4 layers, arena"));
+    free(out);
+    char f[1200];
+    snprintf(f, sizeof f, "%s/micro_speech_quantized.c", dir);
+    char *src = neurio_test_read_file(f, NULL);
+    CU_ASSERT_PTR_NOT_NULL(src && strstr(src, "const neurio_model_desc micro_speech_quantized_desc"));
+    free(src);
+    snprintf(cmd, sizeof cmd, "%s codegen %s/models/kws_ref_model_hybrid.tflite -o %s", exe,
+             g_shared, dir);
+    out = NULL;
+    CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 5);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "hybrid"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s codegen %s/models/kws_ref_model.tflite", exe, g_shared);
+    out = NULL;
+    CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 2);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "-o DIR"));
+    free(out);
+}
+
 int neurio_register_tests(void)
 {
     g_shared = neurio_test_shared_dir();
@@ -113,5 +144,6 @@ int neurio_register_tests(void)
     CU_add_test(s, "micro_speech_quantized", test_micro_speech_quantized);
     CU_add_test(s, "pretrainedResnet_quant", test_pretrainedResnet_quant);
     CU_add_test(s, "shape_mismatch", test_shape_mismatch);
+    CU_add_test(s, "codegen_command", test_codegen_command);
     return 0;
 }
