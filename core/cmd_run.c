@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "host.h"
 #include "pipeline.h"
+#include "quant_cost.h"
 #include "report.h"
 #include "rig.h"
 
@@ -54,6 +55,12 @@ int nr_cmd_run(int argc, char **argv)
         goto out;
     }
     /* Observers (reporting, stores) are attached here, one line each. */
+    if (until == NR_STAGE_INFER) { /* onnx team: float host reference vs quantized device */
+        nr_observer qc_obs;
+        if (nr_quant_cost_observer_new(rig, &qc_obs, &err) == NEURIO_OK &&
+            nr_pipeline_add_observer(p, &qc_obs) != NEURIO_OK)
+            qc_obs.destroy(qc_obs.user);
+    }
     if (until == NR_STAGE_INFER) { /* report team: KPIs, profile, HTML, result store */
         nr_observer report_obs;
         if (nr_report_observer_new(rig, &report_obs, &err) != NEURIO_OK) {

@@ -1,0 +1,234 @@
+/* core/quant_cost.c — float host reference vs quantized device, per run
+ * (see quant_cost.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "neurio/dataprep.h"
+#include "neurio/interp.h"
+#include "neurio/npy.h"
+#include "neurio/optimize.h"
+#include "quant_cost.h"
+
+typedef struct qc_state {
+    const nr_rig *rig;
+    int active;
+    char note[1024];          /* why the reference is unavailable, or ""  */
+    neurio_model *fm;         /* the float model                           */
+    neurio_interp *it;
+    float *x;                 /* float inputs, samples back to back        */
+    size_t n_x, in_elems, out_elems;
+    int64_t *labels;          /* or NULL                                   */
+    size_t n_labels;
+    float *ref, *dev;         /* one sample's outputs                      */
+    size_t n, agree, ok_ref, ok_dev;
+    double sq_diff, sq_ref;
+} qc_state;
+
+static size_t qc_argmax(const float *v, size_t k)
+{
+    size_t b = 0;
+    for (size_t i = 1; i < k; i++)
+        if (v[i] > v[b])
+            b = i;
+    return b;
+}
+
+static void qc_disable(qc_state *s, const char *what, const char *msg)
+{
+    s->active = 0;
+    snprintf(s->note, sizeof s->note, "%s: %s", what, msg);
+}
+
+static int qc_read_labels(qc_state *s, neurio_errbuf *err)
+{
+    neurio_npy y = { 0 };
+    int rc = neurio_npy_read(s->rig->data_labels, &y, err);
+    if (rc)
+        return rc;
+    size_t n = neurio_npy_elements(&y);
+    s->labels = malloc((n ? n : 1) * sizeof *s->labels);
+    if (!s->labels) {
+        neurio_npy_free(&y);
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        switch (y.dtype) {
+        case NEURIO_DT_INT64: s->labels[i] = ((const int64_t *)y.data)[i]; break;
+        case NEURIO_DT_INT32: s->labels[i] = ((const int32_t *)y.data)[i]; break;
+        case NEURIO_DT_UINT8: s->labels[i] = ((const uint8_t *)y.data)[i]; break;
+        case NEURIO_DT_INT8: s->labels[i] = ((const int8_t *)y.data)[i]; break;
+        default:
+            neurio_npy_free(&y);
+            return neurio_fail(err, NEURIO_ERR_INVALID, "labels are %s, not integers",
+                               neurio_dtype_name(y.dtype));
+        }
+    }
+    s->n_labels = n;
+    neurio_npy_free(&y);
+    return NEURIO_OK;
+}
+
+static int qc_on_start(void *user, const nr_run *run)
+{
+    qc_state *s = user;
+    neurio_errbuf err = { { 0 } };
+    neurio_npy x = { 0 };
+    void *data = NULL;
+    if (!s->active)
+        return 0;
+    if (neurio_model_load(s->rig->model_path, &s->fm, &err) || neurio_optimize(s->fm, &err)) {
+        qc_disable(s, "float reference model", err.msg);
+        return 0;
+    }
+    if (s->fm->n_inputs != 1 || run->model->n_outputs < 1 ||
+        neurio_tensor_elements(&s->fm->tensors[s->fm->outputs[0]]) !=
+            neurio_tensor_elements(&run->model->tensors[run->model->outputs[0]])) {
+        qc_disable(s, "float reference", "needs one input and the same output shape");
+        return 0;
+    }
+    if (neurio_interp_new(s->fm, &s->it, &err)) {
+        qc_disable(s, "float reference interpreter", err.msg);
+        return 0;
+    }
+    if (neurio_npy_read(s->rig->data_inputs, &x, &err) ||
+        neurio_dataprep_input(s->fm, 0, &x, &data, &s->n_x, &err)) {
+        neurio_npy_free(&x);
+        qc_disable(s, "float reference inputs", err.msg);
+        return 0;
+    }
+    neurio_npy_free(&x);
+    s->x = data;
+    s->in_elems = neurio_tensor_elements(&s->fm->tensors[s->fm->inputs[0]]);
+    s->out_elems = neurio_tensor_elements(&s->fm->tensors[s->fm->outputs[0]]);
+    s->ref = malloc(s->out_elems * sizeof *s->ref);
+    s->dev = malloc(s->out_elems * sizeof *s->dev);
+    if (!s->ref || !s->dev) {
+        qc_disable(s, "float reference", "out of memory");
+        return 0;
+    }
+    if (s->rig->data_labels && qc_read_labels(s, &err)) {
+        free(s->labels);
+        s->labels = NULL;
+        snprintf(s->note, sizeof s->note, "labels ignored: %s", err.msg);
+    }
+    return 0;
+}
+
+static int qc_on_batch(void *user, const nr_run *run, const neurio_batch *b)
+{
+    qc_state *s = user;
+    if (!s->active)
+        return 0;
+    neurio_errbuf err = { { 0 } };
+    void *outs[1] = { s->ref };
+    for (uint32_t k = 0; k < b->done; k++) {
+        size_t i = (size_t)b->first + k;
+        if (i >= s->n_x)
+            break;
+        const void *ins[1] = { s->x + i * s->in_elems };
+        if (neurio_interp_run(s->it, ins, outs, &err)) {
+            qc_disable(s, "float reference run", err.msg);
+            return 0;
+        }
+        const char *d = (const char *)run->outputs[0] + i * run->output_sample_bytes[0];
+        if (neurio_dataprep_dequantize(run->model, 0, d, 1, s->dev)) {
+            qc_disable(s, "device outputs", "cannot dequantize");
+            return 0;
+        }
+        for (size_t e = 0; e < s->out_elems; e++) {
+            double diff = (double)s->dev[e] - (double)s->ref[e];
+            s->sq_diff += diff * diff;
+            s->sq_ref += (double)s->ref[e] * (double)s->ref[e];
+        }
+        size_t ar = qc_argmax(s->ref, s->out_elems), ad = qc_argmax(s->dev, s->out_elems);
+        s->agree += ar == ad;
+        if (s->labels && i < s->n_labels) {
+            s->ok_ref += (int64_t)ar == s->labels[i];
+            s->ok_dev += (int64_t)ad == s->labels[i];
+        }
+        s->n++;
+    }
+    return 0;
+}
+
+static int qc_on_finish(void *user, const nr_run *run, int status)
+{
+    qc_state *s = user;
+    (void)status;
+    if (!s->active && !s->note[0])
+        return 0;
+    if (!s->active || s->n == 0) {
+        if (s->note[0])
+            printf("quantization cost: not measured (%s)\n", s->note);
+        return 0;
+    }
+    double l2 = s->sq_ref > 0 ? sqrt(s->sq_diff / s->sq_ref) : sqrt(s->sq_diff);
+    double agree = (double)s->agree / (double)s->n;
+    int has_acc = s->labels && !strcmp(s->rig->task_kind ? s->rig->task_kind : "classification",
+                                       "classification");
+    double acc_ref = (double)s->ok_ref / (double)s->n, acc_dev = (double)s->ok_dev / (double)s->n;
+    printf("quantization cost (float host reference vs %s device, %zu samples)\n",
+           s->rig->model_quantize, s->n);
+    if (has_acc)
+        printf("  top1 accuracy      float %.2f %%  device %.2f %%  (%+.2f points)\n",
+               acc_ref * 100, acc_dev * 100, (acc_dev - acc_ref) * 100);
+    if (s->out_elems > 1)
+        printf("  argmax agreement   %.2f %%\n", agree * 100);
+    printf("  relative L2        %.4f   (||device - float|| / ||float||, dequantized)\n", l2);
+    cJSON *o = cJSON_CreateObject();
+    if (o && run->run_dir) {
+        cJSON_AddStringToObject(o, "reference", "float model, neurio reference interpreter (host)");
+        cJSON_AddStringToObject(o, "device_quantize", s->rig->model_quantize);
+        cJSON_AddNumberToObject(o, "samples", (double)s->n);
+        if (has_acc) {
+            cJSON_AddNumberToObject(o, "float_top1_accuracy", acc_ref);
+            cJSON_AddNumberToObject(o, "device_top1_accuracy", acc_dev);
+        }
+        if (s->out_elems > 1)
+            cJSON_AddNumberToObject(o, "argmax_agreement", agree);
+        cJSON_AddNumberToObject(o, "relative_l2", l2);
+        char *txt = cJSON_Print(o);
+        char path[4096];
+        snprintf(path, sizeof path, "%s/quant_cost.json", run->run_dir);
+        FILE *f = txt ? fopen(path, "w") : NULL;
+        if (f) {
+            fputs(txt, f);
+            fputc('\n', f);
+            fclose(f);
+        }
+        free(txt);
+    }
+    cJSON_Delete(o);
+    return 0;
+}
+
+static void qc_destroy(void *user)
+{
+    qc_state *s = user;
+    if (!s)
+        return;
+    neurio_interp_free(s->it);
+    neurio_model_free(s->fm);
+    free(s->x);
+    free(s->labels);
+    free(s->ref);
+    free(s->dev);
+    free(s);
+}
+
+int nr_quant_cost_observer_new(const nr_rig *rig, nr_observer *out, neurio_errbuf *err)
+{
+    qc_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    s->rig = rig;
+    s->active = rig->model_quantize && strcmp(rig->model_quantize, "none") != 0 &&
+                rig->data_inputs != NULL;
+    *out = (nr_observer){ .user = s, .on_start = qc_on_start, .on_batch = qc_on_batch,
+                          .on_finish = qc_on_finish, .destroy = qc_destroy };
+    return NEURIO_OK;
+}
