@@ -106,6 +106,7 @@ static int bench_model(const char *shared, const char *model_name, const cm_prof
         .profile = p, .board_dir = CM_SOURCE_BOARD_DIR, .fw_dir = neurio_firmware_dir(),
         .gen_dir = gen, .out_dir = fw, .toolchain_prefix = "arm-none-eabi-",
         .opt_level = "2", .build_id = "bench", .timeout_ms = 600000,
+        .rx_timeout_ms = p->board->rx_timeout_ms,
     };
     char sdk_inc[4096];
     snprintf(sdk_inc, sizeof sdk_inc, "%s/sdk/include", neurio_data_dir());

@@ -27,6 +27,9 @@ void cm_board_init(void);
 void cm_board_putc(uint8_t c);
 /* Non-blocking read: returns the byte (0..255) or -1 if none is waiting. */
 int cm_board_getc(void);
+/* Sleep until input may be waiting (or return at once); may also return
+ * spuriously.  A board without a way to sleep returns immediately. */
+void cm_board_wait_input(void);
 /* Free-running 64-bit count from the board's cycle source (QEMU: dual timer
  * ticks * 40 = instructions under -icount shift=0; real board: DWT CYCCNT
  * cycles).  Must be called at least once per 32-bit wrap of the hardware

@@ -56,18 +56,15 @@ int platform_uart_getc(uint32_t timeout_ms)
     int c = cm_board_getc();
     if (c >= 0)
         return c;
-    if (timeout_ms == PLATFORM_WAIT_FOREVER) {
-        while ((c = cm_board_getc()) < 0) {
-        }
-        return c;
-    }
     uint64_t limit = (uint64_t)timeout_ms * cm_board_counts_per_ms();
     uint64_t t0 = cm_board_count();
-    while ((c = cm_board_getc()) < 0) {
-        if (cm_board_count() - t0 >= limit)
+    for (;;) {
+        if (timeout_ms != PLATFORM_WAIT_FOREVER && cm_board_count() - t0 >= limit)
             return PLATFORM_UART_TIMEOUT;
+        cm_board_wait_input();
+        if ((c = cm_board_getc()) >= 0)
+            return c;
     }
-    return c;
 }
 
 void platform_reset(void)

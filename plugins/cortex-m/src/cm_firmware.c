@@ -186,6 +186,8 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
         argv_add(&av, "-DNRT_RESET_AFTER=%uu", a->reset_after);
     if (a->max_payload)
         argv_add(&av, "-DNRT_MAX_PAYLOAD=%uu", a->max_payload);
+    if (a->rx_timeout_ms)
+        argv_add(&av, "-DNRT_RX_TIMEOUT_MS=%uu", a->rx_timeout_ms);
     /* Sources. */
     argv_add(&av, "%s/cm_startup.c", a->board_dir);
     argv_add(&av, "%s/cm_syscalls.c", a->board_dir);

@@ -29,6 +29,8 @@ typedef struct cm_fw_args {
     uint32_t reset_after;    /* fault-test build: the runtime reboots after
                                 N inferences since boot (NRT_RESET_AFTER)  */
     uint32_t max_payload;    /* NRT_MAX_PAYLOAD, 0 = runtime default        */
+    uint32_t rx_timeout_ms;  /* NRT_RX_TIMEOUT_MS (inter-byte, device clock),
+                                0 = runtime default                        */
     const char *build_id;    /* string compiled into the image               */
     int timeout_ms;          /* for the compiler                            */
 } cm_fw_args;

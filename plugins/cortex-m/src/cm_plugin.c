@@ -88,6 +88,9 @@ static const neurio_option cm_options[] = {
     {"build_timeout_ms", NEURIO_OPT_INT, "600000", NULL, "firmware build time limit"},
     {"max_payload", NEURIO_OPT_INT, "0", NULL,
      "largest link frame payload the firmware accepts (NRT_MAX_PAYLOAD); 0 = runtime default"},
+    {"rx_timeout_ms", NEURIO_OPT_INT, "0", NULL,
+     "device inter-byte timeout inside a frame (NRT_RX_TIMEOUT_MS, device time); 0 = board default "
+     "(QEMU 10000 virtual ms: virtual time races ahead while the guest polls; NUCLEO 200)"},
     {"reset_after", NEURIO_OPT_INT, "0", NULL,
      "fault testing: the firmware reboots after this many inferences since boot (0 = never)"},
     {"fault_rate", NEURIO_OPT_FLOAT, "0", NULL,
@@ -391,6 +394,9 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
         .opt_level = s->host->opt_string(s->ctx, "opt_level"),
         .reset_after = (uint32_t)s->host->opt_int(s->ctx, "reset_after"),
         .max_payload = (uint32_t)s->host->opt_int(s->ctx, "max_payload"),
+        .rx_timeout_ms = s->host->opt_int(s->ctx, "rx_timeout_ms") > 0
+                             ? (uint32_t)s->host->opt_int(s->ctx, "rx_timeout_ms")
+                             : p->board->rx_timeout_ms,
         .build_id = s->build_id,
         .timeout_ms = (int)s->host->opt_int(s->ctx, "build_timeout_ms"),
     };

@@ -35,6 +35,7 @@ static const cm_board cm_boards[] = {
         .active_ua_per_mhz = 110.0,
         .supply_v = 3.3,
         .energy_ref = "STM32L4R5 class (datasheet run mode, LDO), estimate",
+        .rx_timeout_ms = 10000,
     },
     {
         .name = "mps2-an500",
@@ -53,6 +54,7 @@ static const cm_board cm_boards[] = {
         .active_ua_per_mhz = 470.0,
         .supply_v = 3.3,
         .energy_ref = "STM32F7 class, estimate",
+        .rx_timeout_ms = 10000,
     },
     {
         .name = "nucleo-l4r5zi",
@@ -71,6 +73,7 @@ static const cm_board cm_boards[] = {
         .active_ua_per_mhz = 110.0,
         .supply_v = 3.3,
         .energy_ref = "STM32L4R5 datasheet, run mode range 1 (LDO)",
+        .rx_timeout_ms = 200,
     },
 };
 

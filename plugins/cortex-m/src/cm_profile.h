@@ -25,6 +25,10 @@ typedef struct cm_board {
     double active_ua_per_mhz; /* datasheet run-mode current per MHz          */
     double supply_v;
     const char *energy_ref;   /* where the two numbers come from             */
+    uint32_t rx_timeout_ms;   /* device inter-byte timeout inside a frame, in
+                                 the device's own time (QEMU: virtual time,
+                                 which races ahead while the guest polls an
+                                 empty UART, so it must be long there)     */
 } cm_board;
 
 /* Look a board up by name; NULL if unknown. */

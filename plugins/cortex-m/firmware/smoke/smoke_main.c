@@ -50,8 +50,10 @@ int main(void)
     put_str("\n");
     for (;;) {
         int c = cm_board_getc();
-        if (c < 0)
+        if (c < 0) {
+            cm_board_wait_input(); /* WFI until the RX interrupt pends */
             continue;
+        }
         if (c == 'R')
             cm_board_reset();
         if (c == 'Q')
