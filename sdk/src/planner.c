@@ -395,6 +395,14 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
     }
     for (size_t i = 0; i < nb; i++)
         p->naive_bytes += pl_align(bufs[i].bytes, align);
+    for (int32_t i = 0; i < no; i++) {
+        size_t live = 0;
+        for (size_t k = 0; k < nb; k++)
+            if (bufs[k].first <= i && i <= bufs[k].last)
+                live += pl_align(bufs[k].bytes, align);
+        if (live > p->peak_live_bytes)
+            p->peak_live_bytes = live;
+    }
 
     size_t best_total = (size_t)-1;
     for (size_t o = 0; o < sizeof pl_orders / sizeof pl_orders[0]; o++) {

@@ -45,6 +45,7 @@ static void test_chain(void)
     CU_ASSERT_EQUAL_FATAL(neurio_plan_model(m, NULL, &p, &e), NEURIO_OK);
     /* a and b overlap in time (op 1): 208 + 304 */
     CU_ASSERT_EQUAL(p->arena_bytes, 208 + 304);
+    CU_ASSERT_EQUAL(p->peak_live_bytes, 208 + 304);
     CU_ASSERT_EQUAL(p->tensors[x].kind, NEURIO_MEM_INPUT);
     CU_ASSERT_EQUAL(p->tensors[y].kind, NEURIO_MEM_OUTPUT);
     CU_ASSERT_EQUAL(p->tensors[w].kind, NEURIO_MEM_CONST);

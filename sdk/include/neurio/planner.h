@@ -74,6 +74,9 @@ typedef struct neurio_plan {
     size_t naive_bytes;            /* sum of all arena buffers (no reuse),
                                       for comparison                       */
     const char *strategy;          /* static name of the winning order      */
+    size_t peak_live_bytes;        /* max over ops of the (aligned) bytes
+                                      live at once: a lower bound for any
+                                      placement of these buffers           */
 } neurio_plan;
 
 /* Plan `m` (validated, ops in execution order).  opts may be NULL
