@@ -14,8 +14,8 @@ int nk_depthwise_conv2d_s8(const nk_conv_params *p, const int8_t *input,
         !p->out_mult || !p->out_shift || p->act_min > p->act_max)
         return NK_ERR_PARAMS;
 #if NK_HAVE_ARM_DSP
-    if (p->depth_multiplier == 1)
-        return nk_depthwise_conv2d_s8_dsp(p, input, filter, bias, output);
+    if (nk_depthwise_conv2d_s8_dsp(p, input, filter, bias, output) == NK_OK)
+        return NK_OK; /* else: a case the DSP version leaves to this loop */
 #endif
     const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
     const int32_t out_c = p->out_c, dm = p->depth_multiplier;

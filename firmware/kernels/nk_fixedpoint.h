@@ -45,9 +45,14 @@ static inline int32_t nk_srdhm(int32_t a, int32_t b)
 {
     if (a == b && a == NK_INT32_MIN)
         return NK_INT32_MAX;
-    int64_t ab = (int64_t)a * (int64_t)b;
-    int64_t nudge = ab >= 0 ? (int64_t)(1 << 30) : (int64_t)(1 - (1 << 30));
-    return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+    const int64_t ab = (int64_t)a * (int64_t)b;
+    const int64_t nudge = ab >= 0 ? (int64_t)(1 << 30) : (int64_t)(1 - (1 << 30));
+    /* (ab + nudge) / 2^31 truncating toward zero, without a 64-bit division
+     * call on 32-bit cores: bias negative values by 2^31 - 1, then shift. */
+    int64_t t = ab + nudge;
+    if (t < 0)
+        t += ((int64_t)1 << 31) - 1;
+    return (int32_t)(t >> 31);
 }
 
 /* gemmlowp RoundingDivideByPOT: round-to-nearest, ties away from zero;

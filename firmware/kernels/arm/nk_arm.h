@@ -5,7 +5,8 @@
  *
  * Selection: when the compiler targets a core with the DSP extension
  * (__ARM_FEATURE_DSP, i.e. -mcpu=cortex-m4/m7/m33...) the portable entry
- * points (nk_conv2d_s8, nk_depthwise_conv2d_s8 with depth multiplier 1,
+ * points (nk_conv2d_s8, nk_depthwise_conv2d_s8 with depth multiplier 1 and
+ * filters up to 64 taps,
  * nk_fully_connected_s8 with weights zero point 0) validate their parameters
  * and then call these, so generated code needs no change; defining
  * NK_PORTABLE_ONLY keeps the portable loops (used by the equality test).
@@ -25,7 +26,8 @@
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 int nk_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
                      const int32_t *bias, int8_t *output);
-/* depth multiplier 1 only; returns NK_ERR_PARAMS otherwise (nothing written) */
+/* depth multiplier 1 and at most NK_ARM_DW_MAX_TAPS (64) filter taps;
+ * returns NK_ERR_PARAMS otherwise, writing nothing */
 int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,
                                const int8_t *filter, const int32_t *bias, int8_t *output);
 int nk_fully_connected_s8_dsp(const nk_fc_params *p, const int8_t *input,

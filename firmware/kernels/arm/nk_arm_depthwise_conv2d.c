@@ -3,8 +3,10 @@
  * one 32-bit word in NHWC input and in the [1][kh][kw][c] filter: SXTB16
  * splits both into lanes (0,2) and (1,3), SADD16 removes the input zero
  * point, and SMLABB/SMLATT accumulate each lane into its own channel, so the
- * four accumulators stay in registers across the filter taps.  Other depth
- * multipliers return NK_ERR_PARAMS here and take the portable loop.
+ * four accumulators stay in registers across the filter taps (the taps
+ * inside the image are listed once per output pixel).  Other depth
+ * multipliers and filters of more than NK_ARM_DW_MAX_TAPS taps return
+ * NK_ERR_PARAMS here, writing nothing, and take the portable loop.
  * Bit-exact with ../nk_depthwise_conv2d.c (integer sums are exact). */
 #include "nk_arm.h"
 
@@ -23,10 +25,15 @@ static inline int8_t dw_out(const nk_conv_params *p, int32_t oc, int32_t acc,
     return (int8_t)nk_clamp(acc, p->act_min, p->act_max);
 }
 
+#ifndef NK_ARM_DW_MAX_TAPS
+#define NK_ARM_DW_MAX_TAPS 64 /* filters up to 8x8; larger take the portable loop */
+#endif
+
 int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,
                                const int8_t *filter, const int32_t *bias, int8_t *output)
 {
-    if (p->depth_multiplier != 1)
+    int32_t tap_in[NK_ARM_DW_MAX_TAPS], tap_f[NK_ARM_DW_MAX_TAPS];
+    if (p->depth_multiplier != 1 || p->filter_h * p->filter_w > NK_ARM_DW_MAX_TAPS)
         return NK_ERR_PARAMS;
     const int32_t in_h = p->in_h, in_w = p->in_w, c_n = p->in_c;
     const int32_t fh = p->filter_h, fw = p->filter_w, zp = p->in_zp;
@@ -38,30 +45,35 @@ int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,
             for (int32_t ox = 0; ox < p->out_w; ++ox) {
                 const int32_t x0 = ox * p->stride_w - p->pad_left;
                 int8_t *out = output + (((size_t)b * p->out_h + oy) * p->out_w + ox) * c_n;
+                /* the taps inside the image, as input/filter offsets (channel 0) */
+                int32_t n_taps = 0;
+                for (int32_t fy = 0; fy < fh; ++fy) {
+                    const int32_t iy = y0 + p->dilation_h * fy;
+                    if (iy < 0 || iy >= in_h)
+                        continue;
+                    for (int32_t fx = 0; fx < fw; ++fx) {
+                        const int32_t ix = x0 + p->dilation_w * fx;
+                        if (ix < 0 || ix >= in_w)
+                            continue;
+                        tap_in[n_taps] = ((int32_t)iy * in_w + ix) * c_n;
+                        tap_f[n_taps] = (fy * fw + fx) * c_n;
+                        n_taps++;
+                    }
+                }
                 int32_t c = 0;
                 for (; c + 4 <= c_n; c += 4) {
                     int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-                    for (int32_t fy = 0; fy < fh; ++fy) {
-                        const int32_t iy = y0 + p->dilation_h * fy;
-                        if (iy < 0 || iy >= in_h)
-                            continue;
-                        for (int32_t fx = 0; fx < fw; ++fx) {
-                            const int32_t ix = x0 + p->dilation_w * fx;
-                            if (ix < 0 || ix >= in_w)
-                                continue;
-                            const uint32_t xv =
-                                nk_arm_load32(in_b + ((size_t)iy * in_w + ix) * c_n + c);
-                            const uint32_t fv =
-                                nk_arm_load32(filter + ((size_t)fy * fw + fx) * c_n + c);
-                            const int32_t x02 = (int32_t)__sadd16(__sxtb16(xv), off2);
-                            const int32_t x13 = (int32_t)__sadd16(__sxtb16(nk_arm_ror8(xv)), off2);
-                            const int32_t f02 = (int32_t)__sxtb16(fv);
-                            const int32_t f13 = (int32_t)__sxtb16(nk_arm_ror8(fv));
-                            a0 = __smlabb(x02, f02, a0);
-                            a2 = __smlatt(x02, f02, a2);
-                            a1 = __smlabb(x13, f13, a1);
-                            a3 = __smlatt(x13, f13, a3);
-                        }
+                    for (int32_t t = 0; t < n_taps; ++t) {
+                        const uint32_t xv = nk_arm_load32(in_b + tap_in[t] + c);
+                        const uint32_t fv = nk_arm_load32(filter + tap_f[t] + c);
+                        const int32_t x02 = (int32_t)__sadd16(__sxtb16(xv), off2);
+                        const int32_t x13 = (int32_t)__sadd16(nk_arm_sxtb16_ror8(xv), off2);
+                        const int32_t f02 = (int32_t)__sxtb16(fv);
+                        const int32_t f13 = nk_arm_sxtb16_ror8(fv);
+                        a0 = __smlabb(x02, f02, a0);
+                        a2 = __smlatt(x02, f02, a2);
+                        a1 = __smlabb(x13, f13, a1);
+                        a3 = __smlatt(x13, f13, a3);
                     }
                     out[c] = dw_out(p, c, a0, bias);
                     out[c + 1] = dw_out(p, c + 1, a1, bias);

@@ -26,6 +26,18 @@ static inline uint32_t nk_arm_ror8(uint32_t v)
     return (v >> 8) | (v << 24);
 }
 
+/* SXTB16 of (v ror 8): lanes 1 and 3 sign-extended, one instruction. */
+static inline int32_t nk_arm_sxtb16_ror8(uint32_t v)
+{
+#if defined(__GNUC__)
+    int32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+    return r;
+#else
+    return (int32_t)__sxtb16(nk_arm_ror8(v));
+#endif
+}
+
 /* (-zp) in both halfwords, for __sadd16. */
 static inline uint32_t nk_arm_offset2(int32_t zp)
 {
@@ -41,13 +53,13 @@ static inline void nk_arm_dot2(const int8_t *x, const int8_t *w0, const int8_t *
     for (; i + 4 <= n; i += 4) {
         const uint32_t xv = nk_arm_load32(x + i);
         const int16x2_t x02 = __sadd16(__sxtb16(xv), off2);
-        const int16x2_t x13 = __sadd16(__sxtb16(nk_arm_ror8(xv)), off2);
+        const int16x2_t x13 = __sadd16(nk_arm_sxtb16_ror8(xv), off2);
         const uint32_t v0 = nk_arm_load32(w0 + i);
         const uint32_t v1 = nk_arm_load32(w1 + i);
         s0 = __smlad(x02, __sxtb16(v0), s0);
-        s0 = __smlad(x13, __sxtb16(nk_arm_ror8(v0)), s0);
+        s0 = __smlad(x13, nk_arm_sxtb16_ror8(v0), s0);
         s1 = __smlad(x02, __sxtb16(v1), s1);
-        s1 = __smlad(x13, __sxtb16(nk_arm_ror8(v1)), s1);
+        s1 = __smlad(x13, nk_arm_sxtb16_ror8(v1), s1);
     }
     for (; i < n; ++i) {
         const int32_t xv = (int32_t)x[i] - zp;
@@ -66,7 +78,7 @@ static inline int32_t nk_arm_dot1(const int8_t *x, const int8_t *w0, int32_t n, 
         const uint32_t xv = nk_arm_load32(x + i);
         const uint32_t v0 = nk_arm_load32(w0 + i);
         acc = __smlad(__sadd16(__sxtb16(xv), off2), __sxtb16(v0), acc);
-        acc = __smlad(__sadd16(__sxtb16(nk_arm_ror8(xv)), off2), __sxtb16(nk_arm_ror8(v0)), acc);
+        acc = __smlad(__sadd16(nk_arm_sxtb16_ror8(xv), off2), nk_arm_sxtb16_ror8(v0), acc);
     }
     for (; i < n; ++i)
         acc += (int32_t)w0[i] * ((int32_t)x[i] - zp);
