@@ -110,8 +110,12 @@ int nrt_frame_recv(uint8_t *buf, uint32_t cap, nrt_frame *f)
                 tail[got - len] = (uint8_t)c;
             got++;
         }
-        if (lost)
-            continue; /* truncated frame: the host will retransmit */
+        if (lost) {
+            /* Truncated (bytes lost on the way): the header is trustworthy,
+             * so ask for the frame again at once. */
+            nrt_frame_send_nak(seq, (uint8_t)NEURIO_LINK_NAK_CRC, type, got);
+            continue;
+        }
         uint32_t crc = nrt_crc32(0, hdr, NEURIO_LINK_HDR_BYTES);
         crc = nrt_crc32(crc, buf, len);
         if (crc != nrt_get32(tail)) {

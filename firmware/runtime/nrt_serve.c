@@ -205,7 +205,8 @@ static void do_run(const nrt_frame *f)
     uint8_t *p = nrt_tx + NEURIO_LINK_HDR_BYTES;
     uint32_t layers = (S.layers_seen == nl + 1) && nl <= NRT_MAX_LAYERS ? nl : 0;
     uint32_t len = NEURIO_LINK_RESULT_FIXED + 8u * layers;
-    uint32_t outb = (len + S.out_total <= NRT_MAX_PAYLOAD) ? S.out_total : 0;
+    uint32_t outb = (len + S.out_total <= NRT_MAX_PAYLOAD &&
+                     !(flags & NEURIO_LINK_RUN_NO_OUTPUTS)) ? S.out_total : 0;
     nrt_put32(p + 0, slot);
     nrt_put32(p + 4, tag);
     nrt_put64(p + 8, t1 - t0);

@@ -83,6 +83,8 @@ static int lk_request(neurio_link *l, uint8_t type, const void *pl, uint32_t len
 {
     uint8_t seq = next_seq(l);
     int tries = 0, acked = 0;
+    int max_retries = l->tries_cap > 0 ? l->tries_cap : l->opt.max_retries;
+    l->exhausted = 0;
     for (;;) {
         if (l->opt.cancelled && l->opt.cancelled(l->opt.user))
             return neurio_fail(err, NEURIO_ERR_CANCELLED, "%s: cancelled", l->t->desc);
@@ -99,11 +101,11 @@ static int lk_request(neurio_link *l, uint8_t type, const void *pl, uint32_t len
             rc = lk_recv(l, &f, deadline, err);
             if (rc == NEURIO_ERR_TIMEOUT) {
                 l->st.timeouts++;
-                if (tries > l->opt.max_retries && acked)
+                if ((l->exhausted = tries > max_retries) && acked)
                     return neurio_fail(err, NEURIO_ERR_TIMEOUT,
                                        "%s: device did not answer %s after %d tries; it accepted the request, so the inference hangs or needs more than %d ms (raise run_timeout_ms)",
                                        l->t->desc, lk_type_name(type), tries, ack_extends_ms);
-                if (tries > l->opt.max_retries)
+                if ((l->exhausted = tries > max_retries))
                     return neurio_fail(err, NEURIO_ERR_TIMEOUT,
                                        "%s: device did not answer %s after %d tries of %d ms each: it hung, was reset without a hello, or the link is down",
                                        l->t->desc, lk_type_name(type), tries, timeout_ms);
@@ -119,7 +121,7 @@ static int lk_request(neurio_link *l, uint8_t type, const void *pl, uint32_t len
                 break;
             }
             if (rc == LK_CORRUPT) {
-                if (tries > l->opt.max_retries)
+                if ((l->exhausted = tries > max_retries))
                     return neurio_fail(err, NEURIO_ERR_DEVICE,
                                        "%s: every answer to %s arrived damaged (%d tries): check the cable, baud rate and link settings",
                                        l->t->desc, lk_type_name(type), tries);
@@ -139,7 +141,7 @@ static int lk_request(neurio_link *l, uint8_t type, const void *pl, uint32_t len
                 uint32_t code = f.len >= 1 ? f.payload[0] : 0;
                 uint32_t detail = f.len >= 8 ? lk_get32(f.payload + 4) : 0;
                 if (code == NEURIO_LINK_NAK_CRC) {
-                    if (tries > l->opt.max_retries)
+                    if ((l->exhausted = tries > max_retries))
                         return neurio_fail(err, NEURIO_ERR_DEVICE,
                                            "%s: the device received %s damaged %d times in a row: check the cable, baud rate and link settings",
                                            l->t->desc, lk_type_name(type), tries);
@@ -321,11 +323,56 @@ void neurio_link_device_info(const neurio_link *l, neurio_device_info *info)
     info->max_batch = h->max_batch;
 }
 
+#define LK_MIN_CHUNK 32u     /* smallest bulk chunk when shrinking     */
+#define LK_CHUNK_TRIES 2      /* tries per chunk size before shrinking  */
+#define LK_CHUNK_GROW 16u     /* successes before doubling again        */
+
+/* Current bulk chunk: at most what the device accepts. */
+static uint32_t bulk_chunk(neurio_link *l)
+{
+    uint32_t max = l->payload_max - 4;
+    if (l->chunk == 0 || l->chunk > max)
+        l->chunk = max;
+    return l->chunk;
+}
+
+/* One bulk request (WRITE or READ) of `n` bytes failed by exhausting its
+ * tries: shrink the chunk if it can be; returns 1 to try again smaller. */
+static int bulk_shrink(neurio_link *l, uint32_t n)
+{
+    if (!l->exhausted || n <= LK_MIN_CHUNK)
+        return 0;
+    l->chunk = n / 2 < LK_MIN_CHUNK ? LK_MIN_CHUNK : n / 2;
+    l->chunk_ok = 0;
+    l->st.chunk_shrinks++;
+    lk_log(l, 2, "%s: frames of %u bytes keep failing, using %u", l->t->desc, (unsigned)n,
+           (unsigned)l->chunk);
+    return 1;
+}
+
+static void bulk_ok(neurio_link *l)
+{
+    if (++l->chunk_ok >= LK_CHUNK_GROW && l->chunk < l->payload_max - 4) {
+        l->chunk = l->chunk * 2 > l->payload_max - 4 ? l->payload_max - 4 : l->chunk * 2;
+        l->chunk_ok = 0;
+    }
+}
+
+/* Send a bulk request with the shrinking retry budget (the full budget
+ * once the chunk is at its minimum). */
+static int bulk_request(neurio_link *l, uint8_t type, const uint8_t *pl, uint32_t len,
+                        uint32_t n, lk_frame *f, neurio_errbuf *err)
+{
+    l->tries_cap = n > LK_MIN_CHUNK ? LK_CHUNK_TRIES : 0;
+    int rc = lk_request(l, type, pl, len, l->opt.timeout_ms, 0, f, err);
+    l->tries_cap = 0;
+    return rc;
+}
+
 /* WRITE every input of the kept batch, then COMMIT it under a new tag. */
 static int send_batch(neurio_link *l, neurio_errbuf *err)
 {
     const neurio_link_hello *h = &l->hello;
-    uint32_t chunk = l->payload_max - 4;
     uint8_t *pl = malloc((size_t)l->payload_max);
     int rc = NEURIO_OK;
     lk_frame f;
@@ -335,12 +382,15 @@ static int send_batch(neurio_link *l, neurio_errbuf *err)
     for (uint32_t k = 0; k < h->n_inputs; k++) {
         const uint8_t *src = l->in[k];
         size_t total = (size_t)l->count * h->in_bytes[k];
-        for (size_t off = 0; off < total; off += chunk) {
+        for (size_t off = 0; off < total;) {
+            uint32_t chunk = bulk_chunk(l);
             uint32_t n = (uint32_t)(total - off < chunk ? total - off : chunk);
             uint32_t dst = h->in_offset[k] + (uint32_t)off;
             lk_put32(pl, dst);
             memcpy(pl + 4, src + off, n);
-            rc = lk_request(l, NEURIO_LINK_T_WRITE, pl, 4 + n, l->opt.timeout_ms, 0, &f, err);
+            rc = bulk_request(l, NEURIO_LINK_T_WRITE, pl, 4 + n, n, &f, err);
+            if (rc != NEURIO_OK && bulk_shrink(l, n))
+                continue;
             if (rc != NEURIO_OK)
                 goto done;
             if ((rc = expect(l, &f, NEURIO_LINK_T_ACK, 4, "WRITE", err)) != NEURIO_OK)
@@ -350,6 +400,8 @@ static int send_batch(neurio_link *l, neurio_errbuf *err)
                                  l->t->desc, (unsigned)dst, (unsigned)lk_get32(f.payload), (unsigned)(dst + n));
                 goto done;
             }
+            bulk_ok(l);
+            off += n;
         }
     }
     l->tag = l->tag_next++;
@@ -409,17 +461,19 @@ int neurio_link_transfer(neurio_link *l, const neurio_batch *b, neurio_errbuf *e
 static int read_outputs(neurio_link *l, neurio_batch *b, uint32_t i, neurio_errbuf *err)
 {
     const neurio_link_hello *h = &l->hello;
-    uint32_t chunk = l->payload_max - 4;
     for (uint32_t k = 0; k < h->n_outputs; k++) {
         uint8_t *dst = (uint8_t *)b->outputs[k] + (size_t)i * h->out_bytes[k];
         uint32_t base = h->out_offset[k] + i * h->out_bytes[k];
-        for (uint32_t off = 0; off < h->out_bytes[k]; off += chunk) {
+        for (uint32_t off = 0; off < h->out_bytes[k];) {
+            uint32_t chunk = bulk_chunk(l);
             uint32_t n = h->out_bytes[k] - off < chunk ? h->out_bytes[k] - off : chunk;
             uint8_t pl[8];
             lk_frame f;
             lk_put32(pl, base + off);
             lk_put32(pl + 4, n);
-            int rc = lk_request(l, NEURIO_LINK_T_READ, pl, 8, l->opt.timeout_ms, 0, &f, err);
+            int rc = bulk_request(l, NEURIO_LINK_T_READ, pl, 8, n, &f, err);
+            if (rc != NEURIO_OK && bulk_shrink(l, n))
+                continue;
             if (rc != NEURIO_OK)
                 return rc;
             if ((rc = expect(l, &f, NEURIO_LINK_T_DATA, 4 + n, "READ", err)) != NEURIO_OK)
@@ -428,6 +482,8 @@ static int read_outputs(neurio_link *l, neurio_batch *b, uint32_t i, neurio_errb
                 return neurio_fail(err, NEURIO_ERR_DEVICE, "%s: DATA for offset %u answered READ of %u",
                                    l->t->desc, (unsigned)lk_get32(f.payload), (unsigned)(base + off));
             memcpy(dst + off, f.payload + 4, n);
+            bulk_ok(l);
+            off += n;
         }
     }
     return NEURIO_OK;
@@ -443,7 +499,10 @@ static int run_one(neurio_link *l, neurio_batch *b, uint32_t i, neurio_errbuf *e
     int want_layers = b->layer_cycles && b->n_layers == h->n_layers && h->n_layers > 0;
     lk_put32(pl, i);
     lk_put32(pl + 4, l->tag);
-    lk_put32(pl + 8, want_layers ? NEURIO_LINK_RUN_LAYERS : 0);
+    /* On a degraded line keep the RESULT small: outputs come by READ. */
+    int degraded = l->chunk && l->chunk < l->payload_max - 4;
+    lk_put32(pl + 8, (want_layers ? NEURIO_LINK_RUN_LAYERS : 0) |
+                         (degraded ? NEURIO_LINK_RUN_NO_OUTPUTS : 0));
     uint64_t t0 = lk_now_ns();
     int rc = lk_request(l, NEURIO_LINK_T_RUN, pl, sizeof pl, l->opt.timeout_ms,
                         l->opt.run_timeout_ms, &f, err);
@@ -570,7 +629,9 @@ int neurio_link_reset(neurio_link *l, neurio_errbuf *err)
 
 neurio_link_stats neurio_link_get_stats(const neurio_link *l)
 {
-    return l->st;
+    neurio_link_stats st = l->st;
+    st.chunk_bytes = l->chunk ? l->chunk : l->payload_max - 4;
+    return st;
 }
 
 neurio_transport *neurio_link_transport(neurio_link *l)

@@ -9,6 +9,10 @@
 
 #include "link_internal.h"
 
+/* Longest silence tolerated inside a frame (USB-serial adapters batch bytes
+ * for up to ~16 ms; emulators pause for host scheduling). */
+#define LK_GAP_NS 300000000ull
+
 uint32_t neurio_link_crc32(uint32_t crc, const void *buf, size_t len)
 {
     const Bytef *p = buf;
@@ -148,7 +152,15 @@ int lk_recv(neurio_link *l, lk_frame *f, uint64_t deadline_ns, neurio_errbuf *er
         uint32_t len = lk_get16(h + 4);
         size_t total = NEURIO_LINK_OVERHEAD + (size_t)len;
         while (l->rx_len < total) {
-            int rc = rx_fill(l, deadline_ns, err);
+            /* Inside a frame, a silence of LK_GAP_NS means bytes were lost:
+             * report it as damaged so the request goes out again now. */
+            uint64_t gap = lk_now_ns() + LK_GAP_NS;
+            int rc = rx_fill(l, deadline_ns && deadline_ns < gap ? deadline_ns : gap, err);
+            if (rc == NEURIO_ERR_TIMEOUT && (!deadline_ns || lk_now_ns() < deadline_ns)) {
+                l->st.crc_errors++;
+                rx_drop(l, 1);
+                return LK_CORRUPT;
+            }
             if (rc != NEURIO_OK) {
                 /* Incomplete (bytes lost, or a false header): forget its
                  * start marker so the next receive rescans from there. */

@@ -35,6 +35,12 @@ struct neurio_link {
     uint32_t count;
     uint32_t tag, tag_next;
     int committed;
+    /* Adaptive bulk chunk (WRITE data / READ length): halved when big
+     * frames keep failing on a noisy line, grown back after successes. */
+    uint32_t chunk;
+    uint32_t chunk_ok;
+    int tries_cap;         /* > 0: retry budget override for one request */
+    int exhausted;         /* the last request failed by running out of tries */
     char firmware[NEURIO_LINK_MAX_STR + 1];
 };
 

@@ -344,6 +344,38 @@ static void test_faults(void)
     }
 }
 
+/* A line so noisy that 1 KB frames almost never get through: the link
+ * shrinks its bulk chunks (WRITE, and outputs by READ) and completes. */
+static void test_noisy_line_shrinks_chunks(void)
+{
+    dev d;
+    neurio_errbuf e = {{0}};
+    neurio_link_options o;
+    quiet_opts(&o, 150, 30);
+    neurio_fault_config fc = {.seed = 4242, .corrupt_rate = 0.004, .drop_rate = 0.001,
+                              .dup_rate = 0.001, .on_read = 1, .on_write = 1};
+    CU_ASSERT_FATAL(dev_start(&d, "small", NULL) == 0);
+    neurio_link *l = link_to(&d, &fc, &o, &e);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    small_run r;
+    small_init(&r, 128, 21);
+    uint32_t done = 0;
+    int rc = small_run_all(l, &r, 128, &done, &e);
+    if (rc)
+        fprintf(stderr, "error: %s\n", e.msg);
+    CU_ASSERT_EQUAL(rc, NEURIO_OK);
+    CU_ASSERT_EQUAL(done, 128);
+    CU_ASSERT_EQUAL(small_check(&r, 128), 128);
+    neurio_link_stats st = neurio_link_get_stats(l);
+    printf("\n  noisy: chunk shrinks %llu, chunk now %u bytes, retransmits %llu",
+           (unsigned long long)st.chunk_shrinks, (unsigned)st.chunk_bytes,
+           (unsigned long long)st.retransmits);
+    CU_ASSERT(st.chunk_shrinks > 0);
+    small_free(&r);
+    neurio_link_close(l);
+    dev_stop(&d);
+}
+
 static void test_garbage_before_frames(void)
 {
     dev d;
@@ -510,6 +542,7 @@ int neurio_register_tests(void)
         !CU_add_test(s, "clean batches incl. a partial one", test_clean_batches) ||
         !CU_add_test(s, "outputs larger than a frame (READ)", test_wide_read_path) ||
         !CU_add_test(s, "fault injection at several rates", test_faults) ||
+        !CU_add_test(s, "noisy line: bulk chunks shrink", test_noisy_line_shrinks_chunks) ||
         !CU_add_test(s, "garbage before and between frames", test_garbage_before_frames) ||
         !CU_add_test(s, "hung device: timeout, results kept", test_hung_device) ||
         !CU_add_test(s, "reboot mid-batch: hello, batch re-sent", test_reboot_mid_batch) ||

@@ -65,6 +65,9 @@ extern "C" {
 
 /* RUN flags */
 #define NEURIO_LINK_RUN_LAYERS 0x1u /* report per-layer counts if possible  */
+#define NEURIO_LINK_RUN_NO_OUTPUTS 0x2u /* leave outputs out of the RESULT (the
+                                           host READs them in small chunks on
+                                           a noisy line)                    */
 
 /* NAK codes */
 #define NEURIO_LINK_NAK_CRC 1u       /* frame CRC mismatch: resend          */

@@ -93,6 +93,8 @@ typedef struct neurio_link_stats {
     uint64_t duplicates;                 /* stale responses discarded      */
     uint64_t resets;                     /* device reboots detected        */
     uint64_t batches_resent;             /* batches sent again             */
+    uint64_t chunk_shrinks;              /* bulk chunk halved (noisy line) */
+    uint32_t chunk_bytes;                /* current bulk chunk size        */
 } neurio_link_stats;
 
 /* Take ownership of `t` (closed by neurio_link_close, also when this call
