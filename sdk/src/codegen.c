@@ -81,6 +81,16 @@ void cg_float(FILE *f, float v)
         fprintf(f, "%.9ef", (double)v);
 }
 
+void cg_comment(FILE *f, const char *s)
+{
+    for (char prev = 0; s && *s; prev = *s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (prev == '*' && ch == '/')
+            fputc(' ', f);
+        fputc(ch < 32 || ch == 127 ? '?' : (int)ch, f);
+    }
+}
+
 int cg_fail(cg_ctx *c, int32_t oi, int status, const char *fmt, ...)
 {
     char msg[400];
@@ -118,8 +128,9 @@ static int cg_emit_const(cg_ctx *c, int32_t t)
                            "codegen: constant tensor %d '%s' holds %zu bytes, its shape "
                            "needs %zu", t, tt->name, tt->data_bytes,
                            n * neurio_dtype_size(tt->dtype));
-    fprintf(c->decl, "/* tensor %d '%s' */\nstatic const %s NG_ALIGN ng_c%d[%zu] = {", t,
-            tt->name, ct, t, n ? n : 1);
+    fprintf(c->decl, "/* tensor %d '", t);
+    cg_comment(c->decl, tt->name);
+    fprintf(c->decl, "' */\nstatic const %s NG_ALIGN ng_c%d[%zu] = {", ct, t, n ? n : 1);
     for (size_t i = 0; i < n; i++) {
         fputs(!i ? "\n    " : i % 16 ? ", " : ",\n    ", c->decl);
         switch (tt->dtype) {

@@ -42,4 +42,33 @@ int cg_fail(cg_ctx *c, int32_t oi, int status, const char *fmt, ...)
 /* Emit params and the kernel call of op oi into c->decl / c->body. */
 int cg_emit_op(cg_ctx *c, int32_t oi);
 
+/* Write s into a C comment safely ("*" "/" split, control chars as '?'). */
+void cg_comment(FILE *f, const char *s);
+
+/* --- helpers shared by the op emitters (codegen_ops.c) --------------- */
+const neurio_tensor *cg_t(cg_ctx *c, int32_t t);
+/* Per-tensor scale/zero point of an int8 activation (fails naming it). */
+int cg_q1(cg_ctx *c, int32_t oi, int32_t t, float *scale, int32_t *zp);
+/* Turns a failed requant.h call into an op-level message. */
+int cg_rq(cg_ctx *c, int32_t oi, int rc, const neurio_errbuf *e);
+/* One designated initializer line of a params struct. */
+void cg_f(cg_ctx *c, const char *field, float v);
+void cg_i(cg_ctx *c, const char *field, long v);
+void cg_dims(cg_ctx *c, const char *field, const int32_t *v, int32_t n);
+/* The kernel call line, returning NEURIO_RUN_ERR_LAYER + oi on failure. */
+void cg_call(cg_ctx *c, int32_t oi, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Input k of op oi (sets *rc and returns -1 when missing). */
+int32_t cg_in(cg_ctx *c, int32_t oi, int32_t k, int *rc);
+/* Input 0 and output 0 share a dtype that has kernels (int8/float32). */
+int cg_all_dtype(cg_ctx *c, int32_t oi, neurio_dtype *dt);
+/* Element i of an int32/int64 constant tensor. */
+int64_t cg_const_int(const neurio_tensor *t, size_t i);
+
+/* Layout ops (codegen_layout.c). */
+int cg_reshape(cg_ctx *c, int32_t oi, const neurio_op *op);
+int cg_pad_op(cg_ctx *c, int32_t oi, const neurio_op *op);
+int cg_concat(cg_ctx *c, int32_t oi, const neurio_op *op);
+int cg_mean(cg_ctx *c, int32_t oi, const neurio_op *op);
+
 #endif /* NEURIO_SRC_CODEGEN_INTERNAL_H */

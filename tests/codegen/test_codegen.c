@@ -78,8 +78,9 @@ static void test_int8_fc(void)
     neurio_model *m = neurio_model_new("fc8");
     int32_t dx[2] = {1, 2}, dw[2] = {2, 2}, db[1] = {2}, dr[3] = {1, 2, 1};
     int32_t x = neurio_model_add_tensor(m, "x", NEURIO_DT_INT8, 2, dx);
-    int32_t w = neurio_model_add_tensor(m, "w", NEURIO_DT_INT8, 2, dw);
-    int32_t b = neurio_model_add_tensor(m, "b", NEURIO_DT_INT32, 1, db);
+    /* names that would break a C comment or string if copied blindly */
+    int32_t w = neurio_model_add_tensor(m, "w*/ int x;\n", NEURIO_DT_INT8, 2, dw);
+    int32_t b = neurio_model_add_tensor(m, "b\"\\?\?/", NEURIO_DT_INT32, 1, db);
     int32_t y = neurio_model_add_tensor(m, "y", NEURIO_DT_INT8, 2, dx);
     int32_t r = neurio_model_add_tensor(m, "r", NEURIO_DT_INT8, 3, dr);
     static const int8_t wv[4] = {1, 2, 3, 4};
@@ -94,8 +95,10 @@ static void test_int8_fc(void)
     neurio_tensor_set_quant(m, y, 1, 0, &half, &zero);
     neurio_tensor_set_quant(m, r, 1, 0, &half, &zero);
     int32_t ins[3] = {x, w, b};
-    neurio_model_add_op(m, NEURIO_OP_FULLY_CONNECTED, 3, ins, 1, &y);
+    int32_t fc = neurio_model_add_op(m, NEURIO_OP_FULLY_CONNECTED, 3, ins, 1, &y);
     neurio_model_add_op(m, NEURIO_OP_RESHAPE, 1, &y, 1, &r);
+    free(m->ops[fc].name);
+    m->ops[fc].name = strdup("fc */ evil");
     neurio_model_set_io(m, 1, &x, 1, &r);
     neurio_codegen_result res;
     nh_module *mod = build_and_open(m, gen_dir("fc8"), &res);
