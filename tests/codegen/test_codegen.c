@@ -10,6 +10,7 @@
 
 #include "host_runner.h"
 #include "neurio/codegen.h"
+#include "neurio/interp.h"
 #include "neurio/model.h"
 #include "test_util.h"
 
@@ -252,6 +253,135 @@ static void test_deterministic(void)
     neurio_model_free(m);
 }
 
+/* Deterministic pseudo-random floats in [-1, 1). */
+static float lcg(uint32_t *st)
+{
+    *st = *st * 1664525u + 1013904223u;
+    return (float)((*st >> 8) & 0xffff) / 32768.0f - 1.0f;
+}
+
+static int32_t cst(neurio_model *m, const char *nm, int32_t rank, const int32_t *d,
+                   uint32_t *st)
+{
+    int32_t t = neurio_model_add_tensor(m, nm, NEURIO_DT_FLOAT32, rank, d);
+    size_t n = neurio_tensor_elements(&m->tensors[t]);
+    float *v = malloc(n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = lcg(st) * 0.5f;
+    neurio_tensor_set_data(m, t, v, n * sizeof *v);
+    free(v);
+    return t;
+}
+
+static int32_t act(neurio_model *m, const char *nm, int32_t rank, const int32_t *d)
+{
+    return neurio_model_add_tensor(m, nm, NEURIO_DT_FLOAT32, rank, d);
+}
+
+/* A float graph with every layout/element-wise op the goldens lack (PAD,
+ * dilated/strided conv, depthwise x2, max/avg pool, logistic, tanh, SUB,
+ * broadcast MUL, CONCAT, MEAN, RESHAPE, FC, SOFTMAX), two outputs.  The
+ * generated code (one shared arena, aliasing, in place) must give exactly
+ * the reference interpreter's results (one buffer per tensor, same kernels). */
+static void test_float_ops_vs_interp(void)
+{
+    uint32_t st = 12345;
+    neurio_model *m = neurio_model_new("ops_f32");
+    int32_t dx[4] = {1, 8, 8, 3}, dp[4] = {1, 10, 10, 3}, dc[4] = {1, 6, 6, 4},
+            dd[4] = {1, 3, 3, 8}, dm[4] = {1, 1, 1, 8}, dcc[4] = {1, 1, 1, 16},
+            dav[4] = {1, 3, 3, 8};
+    int32_t x = act(m, "x", 4, dx), p = act(m, "p", 4, dp), c1 = act(m, "c1", 4, dc);
+    int32_t d1 = act(m, "d1", 4, dd), mp = act(m, "mp", 4, dm), lg = act(m, "lg", 4, dm);
+    int32_t th = act(m, "th", 4, dm), sb = act(m, "sb", 4, dm), ml = act(m, "ml", 4, dm);
+    int32_t cc = act(m, "cc", 4, dcc), mn = act(m, "mn", 4, dcc), ap = act(m, "ap", 4, dav);
+    int32_t d16[2] = {1, 16}, d5[2] = {1, 5};
+    int32_t rs = act(m, "rs", 2, d16), fc = act(m, "fc", 2, d5), y = act(m, "y", 2, d5);
+    int32_t dpads[2] = {4, 2};
+    int32_t pads = neurio_model_add_tensor(m, "pads", NEURIO_DT_INT32, 2, dpads);
+    static const int32_t padv[8] = {0, 0, 1, 1, 1, 1, 0, 0};
+    neurio_tensor_set_data(m, pads, padv, sizeof padv);
+    int32_t dw1[4] = {4, 3, 3, 3}, db1[1] = {4}, dw2[4] = {1, 3, 3, 8}, db2[1] = {8};
+    int32_t dk[1] = {8}, dw3[2] = {5, 16}, db3[1] = {5};
+    int32_t w1 = cst(m, "w1", 4, dw1, &st), b1 = cst(m, "b1", 1, db1, &st);
+    int32_t w2 = cst(m, "w2", 4, dw2, &st), b2 = cst(m, "b2", 1, db2, &st);
+    int32_t k = cst(m, "k", 1, dk, &st);
+    int32_t w3 = cst(m, "w3", 2, dw3, &st), b3 = cst(m, "b3", 1, db3, &st);
+    int32_t o;
+    int32_t i_pad[2] = {x, pads};
+    neurio_model_add_op(m, NEURIO_OP_PAD, 2, i_pad, 1, &p);
+    int32_t i_c1[3] = {p, w1, b1};
+    o = neurio_model_add_op(m, NEURIO_OP_CONV_2D, 3, i_c1, 1, &c1);
+    m->ops[o].attr.conv.dilation_h = 2; /* 10 - (3-1)*2 = 6 */
+    m->ops[o].attr.conv.dilation_w = 2;
+    m->ops[o].attr.conv.activation = NEURIO_ACT_RELU;
+    int32_t i_d1[3] = {c1, w2, b2};
+    o = neurio_model_add_op(m, NEURIO_OP_DEPTHWISE_CONV_2D, 3, i_d1, 1, &d1);
+    m->ops[o].attr.conv.depth_multiplier = 2;
+    m->ops[o].attr.conv.padding = NEURIO_PAD_SAME;
+    m->ops[o].attr.conv.stride_h = m->ops[o].attr.conv.stride_w = 2;
+    m->ops[o].attr.conv.activation = NEURIO_ACT_RELU6;
+    o = neurio_model_add_op(m, NEURIO_OP_MAX_POOL_2D, 1, &d1, 1, &mp);
+    m->ops[o].attr.pool = (neurio_pool_attr){.filter_h = 3, .filter_w = 3, .stride_h = 3,
+                                             .stride_w = 3, .padding = NEURIO_PAD_VALID};
+    o = neurio_model_add_op(m, NEURIO_OP_AVERAGE_POOL_2D, 1, &d1, 1, &ap);
+    m->ops[o].attr.pool = (neurio_pool_attr){.filter_h = 2, .filter_w = 2, .stride_h = 1,
+                                             .stride_w = 1, .padding = NEURIO_PAD_SAME};
+    neurio_model_add_op(m, NEURIO_OP_LOGISTIC, 1, &mp, 1, &lg);
+    neurio_model_add_op(m, NEURIO_OP_TANH, 1, &mp, 1, &th);
+    int32_t i_sb[2] = {lg, th}, i_ml[2] = {sb, k}, i_cc[2] = {ml, mp};
+    neurio_model_add_op(m, NEURIO_OP_SUB, 2, i_sb, 1, &sb);
+    neurio_model_add_op(m, NEURIO_OP_MUL, 2, i_ml, 1, &ml);
+    o = neurio_model_add_op(m, NEURIO_OP_CONCATENATION, 2, i_cc, 1, &cc);
+    m->ops[o].attr.concat.axis = 3;
+    o = neurio_model_add_op(m, NEURIO_OP_MEAN, 1, &cc, 1, &mn);
+    m->ops[o].attr.mean.keep_dims = 1;
+    m->ops[o].attr.mean.n_axes = 2;
+    m->ops[o].attr.mean.axes[0] = 1;
+    m->ops[o].attr.mean.axes[1] = 2;
+    neurio_model_add_op(m, NEURIO_OP_RESHAPE, 1, &mn, 1, &rs);
+    int32_t i_fc[3] = {rs, w3, b3};
+    neurio_model_add_op(m, NEURIO_OP_FULLY_CONNECTED, 3, i_fc, 1, &fc);
+    o = neurio_model_add_op(m, NEURIO_OP_SOFTMAX, 1, &fc, 1, &y);
+    m->ops[o].attr.softmax.beta = 1.0f;
+    int32_t go[2] = {y, ap};
+    neurio_model_set_io(m, 1, &x, 2, go);
+    neurio_errbuf e = {{0}};
+    int vrc = neurio_model_validate(m, &e);
+    if (vrc)
+        fprintf(stderr, "validate: %s\n", e.msg);
+    CU_ASSERT_EQUAL_FATAL(vrc, NEURIO_OK);
+
+    neurio_interp *it = NULL;
+    int irc = neurio_interp_new(m, &it, &e);
+    if (irc)
+        fprintf(stderr, "interp: %s\n", e.msg);
+    CU_ASSERT_EQUAL_FATAL(irc, NEURIO_OK);
+    neurio_codegen_result res;
+    nh_module *mod = build_and_open(m, gen_dir("ops_f32"), &res);
+    float xin[8 * 8 * 3], y_ref[5], ap_ref[72], y_got[5], ap_got[72];
+    for (int trial = 0; trial < 4; trial++) {
+        for (size_t i = 0; i < sizeof xin / sizeof xin[0]; i++)
+            xin[i] = lcg(&st) * 3.0f;
+        const void *in[1] = {xin};
+        void *ref[2] = {y_ref, ap_ref}, *got[2] = {y_got, ap_got};
+        CU_ASSERT_EQUAL_FATAL(neurio_interp_run(it, in, ref, &e), NEURIO_OK);
+        CU_ASSERT_EQUAL_FATAL(nh_run(mod, in, got, NULL, NULL, NULL, NULL, &e), NEURIO_OK);
+        CU_ASSERT_EQUAL(memcmp(y_ref, y_got, sizeof y_ref), 0);
+        CU_ASSERT_EQUAL(memcmp(ap_ref, ap_got, sizeof ap_ref), 0);
+        float sum = 0;
+        for (int i = 0; i < 5; i++)
+            sum += y_got[i];
+        CU_ASSERT_DOUBLE_EQUAL(sum, 1.0, 1e-5);
+        CU_ASSERT(y_got[0] != y_got[1]);   /* real data flowed through */
+        CU_ASSERT(ap_got[0] != ap_got[71]);
+    }
+    /* The arena is smaller than the sum of all activations (reuse works). */
+    CU_ASSERT(res.arena_bytes < (uint64_t)(300 + 144 + 72) * 4);
+    nh_close(mod);
+    neurio_interp_free(it);
+    neurio_model_free(m);
+}
+
 int neurio_register_tests(void)
 {
     CU_pSuite s = CU_add_suite("codegen", NULL, NULL);
@@ -260,6 +390,7 @@ int neurio_register_tests(void)
     CU_add_test(s, "identifier", test_identifier);
     CU_add_test(s, "int8_fc", test_int8_fc);
     CU_add_test(s, "float_multi_io", test_float_multi_io);
+    CU_add_test(s, "float_ops_vs_interp", test_float_ops_vs_interp);
     CU_add_test(s, "refusals", test_refusals);
     CU_add_test(s, "deterministic", test_deterministic);
     return 0;
