@@ -9,9 +9,15 @@
 
 #include "store_backend.h"
 
+enum { SQ_CACHE = 16 };
+
 typedef struct sq_db {
     sqlite3 *db;
     char path[1024];
+    /* Prepared statements by SQL text: a run inserts the same few
+     * statements thousands of times. */
+    struct { char *sql; sqlite3_stmt *st; int busy; } cache[SQ_CACHE];
+    int next;
 } sq_db;
 
 /* mkdir -p of the directory part of `path`. */
@@ -102,8 +108,59 @@ static void sq_close(void *db)
     sq_db *d = db;
     if (!d)
         return;
+    for (int i = 0; i < SQ_CACHE; i++) {
+        sqlite3_finalize(d->cache[i].st);
+        free(d->cache[i].sql);
+    }
     sqlite3_close(d->db);
     free(d);
+}
+
+/* A ready (reset, unbound) statement for sql: from the cache, or prepared
+ * and cached (evicting round robin).  Returns an SQLite result code. */
+static int sq_prepare(sq_db *d, const char *sql, sqlite3_stmt **out)
+{
+    /* A statement in use by an outer call (a row callback that queries
+     * again) is neither reused nor evicted. */
+    for (int i = 0; i < SQ_CACHE; i++)
+        if (d->cache[i].sql && !d->cache[i].busy && !strcmp(d->cache[i].sql, sql)) {
+            d->cache[i].busy = 1;
+            *out = d->cache[i].st;
+            return SQLITE_OK;
+        }
+    int rc = sqlite3_prepare_v2(d->db, sql, -1, out, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    for (int tries = 0; tries < SQ_CACHE; tries++) {
+        int k = d->next++ % SQ_CACHE;
+        if (d->cache[k].busy)
+            continue;
+        char *copy = strdup(sql);
+        if (!copy)
+            break; /* uncached: still usable, finalized by sq_release */
+        sqlite3_finalize(d->cache[k].st);
+        free(d->cache[k].sql);
+        d->cache[k].sql = copy;
+        d->cache[k].st = *out;
+        d->cache[k].busy = 1;
+        break;
+    }
+    return SQLITE_OK;
+}
+
+/* Give a statement back: reset if cached, else finalize. */
+static void sq_release(sq_db *d, sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < SQ_CACHE; i++)
+        if (d->cache[i].st == st) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            d->cache[i].busy = 0;
+            return;
+        }
+    sqlite3_finalize(st);
 }
 
 static int sq_exec(void *db, const char *sql, int nparams, const char *const *params,
@@ -111,7 +168,7 @@ static int sq_exec(void *db, const char *sql, int nparams, const char *const *pa
 {
     sq_db *d = db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(d->db, sql, -1, &st, NULL);
+    int rc = sq_prepare(d, sql, &st);
     if (rc != SQLITE_OK)
         goto fail;
     for (int i = 0; i < nparams; i++) {
@@ -133,13 +190,13 @@ static int sq_exec(void *db, const char *sql, int nparams, const char *const *pa
         for (int i = 0; i < n; i++)
             vals[i] = (const char *)sqlite3_column_text(st, i);
         if (fn && fn(user, n, vals)) {
-            sqlite3_finalize(st);
+            sq_release(d, st);
             return 1;
         }
     }
     if (rc != SQLITE_DONE)
         goto fail;
-    sqlite3_finalize(st);
+    sq_release(d, st);
     return 0;
 fail:
     {
@@ -152,7 +209,7 @@ fail:
                     (rc & 0xff) == SQLITE_FULL || sys == ENOSPC || sys == EFBIG
                         ? ", free some disk space and rerun" : "");
     }
-    sqlite3_finalize(st);
+    sq_release(d, st);
     return NEURIO_ERR_IO;
 }
 
