@@ -382,6 +382,150 @@ static void test_float_ops_vs_interp(void)
     neurio_model_free(m);
 }
 
+static int32_t q8(neurio_model *m, const char *nm, int32_t rank, const int32_t *d, float sc,
+                  int32_t zp)
+{
+    int32_t t = neurio_model_add_tensor(m, nm, NEURIO_DT_INT8, rank, d);
+    neurio_tensor_set_quant(m, t, 1, 0, &sc, &zp);
+    return t;
+}
+
+static int32_t cw8(neurio_model *m, const char *nm, int32_t rank, const int32_t *d,
+                   int32_t n_scales, const float *scales, uint32_t *st)
+{
+    int32_t t = neurio_model_add_tensor(m, nm, NEURIO_DT_INT8, rank, d);
+    size_t n = neurio_tensor_elements(&m->tensors[t]);
+    int8_t *v = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        v[i] = (int8_t)(lcg(st) * 127.0f);
+    neurio_tensor_set_data(m, t, v, n);
+    free(v);
+    int32_t zps[8] = {0};
+    neurio_tensor_set_quant(m, t, n_scales, 0, scales, zps);
+    return t;
+}
+
+static int32_t cb32(neurio_model *m, const char *nm, int32_t n, uint32_t *st)
+{
+    int32_t d[1] = {n};
+    int32_t t = neurio_model_add_tensor(m, nm, NEURIO_DT_INT32, 1, d);
+    int32_t v[16];
+    for (int32_t i = 0; i < n; i++)
+        v[i] = (int32_t)(lcg(st) * 2000.0f);
+    neurio_tensor_set_data(m, t, v, (size_t)n * sizeof v[0]);
+    return t;
+}
+
+/* The int8 counterpart: QUANTIZE (float->int8 and requantize), PAD with the
+ * zero point, per-channel CONV with fused RELU, max/avg pool, ADD (in
+ * place), MUL, LOGISTIC, TANH, SUB, standalone RELU/RELU6/CLIP, CONCAT,
+ * MEAN with rescaling, RESHAPE, per-tensor FC, SOFTMAX, DEQUANTIZE; two
+ * outputs (float and int8).  Generated code == reference interpreter. */
+static void test_int8_ops_vs_interp(void)
+{
+    uint32_t st = 777;
+    neurio_model *m = neurio_model_new("ops_s8");
+    int32_t dx[4] = {1, 4, 4, 2}, dpd[4] = {1, 6, 6, 2}, dcv[4] = {1, 4, 4, 3};
+    int32_t d2[4] = {1, 2, 2, 3}, dcc[4] = {1, 2, 2, 6}, dmn[4] = {1, 1, 1, 6};
+    int32_t d6[2] = {1, 6}, d4[2] = {1, 4};
+    int32_t x = act(m, "x", 4, dx);
+    int32_t q = q8(m, "q", 4, dx, 0.05f, 3), rq = q8(m, "rq", 4, dx, 0.1f, -5);
+    int32_t pd = q8(m, "pd", 4, dpd, 0.1f, -5), cv = q8(m, "cv", 4, dcv, 0.2f, -100);
+    int32_t mp = q8(m, "mp", 4, d2, 0.2f, -100), av = q8(m, "av", 4, d2, 0.2f, -100);
+    int32_t ad = q8(m, "ad", 4, d2, 0.3f, -60), mu = q8(m, "mu", 4, d2, 0.5f, 2);
+    int32_t lg = q8(m, "lg", 4, d2, 1.0f / 256, -128), th = q8(m, "th", 4, d2, 1.0f / 128, 0);
+    int32_t sb = q8(m, "sb", 4, d2, 0.02f, 0), rl = q8(m, "rl", 4, d2, 0.02f, 0);
+    int32_t r6 = q8(m, "r6", 4, d2, 0.02f, 0), cl = q8(m, "cl", 4, d2, 1.0f / 128, 0);
+    int32_t cc = q8(m, "cc", 4, dcc, 0.02f, 0), mn = q8(m, "mn", 4, dmn, 0.01f, 1);
+    int32_t rs = q8(m, "rs", 2, d6, 0.01f, 1), fc = q8(m, "fc", 2, d4, 0.1f, 0);
+    int32_t sm = q8(m, "sm", 2, d4, 1.0f / 256, -128), y = act(m, "y", 2, d4);
+    int32_t dpads[2] = {4, 2};
+    int32_t pads = neurio_model_add_tensor(m, "pads", NEURIO_DT_INT32, 2, dpads);
+    static const int32_t padv[8] = {0, 0, 1, 1, 1, 1, 0, 0};
+    neurio_tensor_set_data(m, pads, padv, sizeof padv);
+    int32_t dw1[4] = {3, 3, 3, 2}, dw2[2] = {4, 6};
+    const float s1[3] = {0.01f, 0.02f, 0.015f}, s2[1] = {0.004f};
+    int32_t w1 = cw8(m, "w1", 4, dw1, 3, s1, &st), b1 = cb32(m, "b1", 3, &st);
+    int32_t w2 = cw8(m, "w2", 2, dw2, 1, s2, &st), b2 = cb32(m, "b2", 4, &st);
+    int32_t o;
+    neurio_model_add_op(m, NEURIO_OP_QUANTIZE, 1, &x, 1, &q);
+    neurio_model_add_op(m, NEURIO_OP_QUANTIZE, 1, &q, 1, &rq);
+    int32_t i_pad[2] = {rq, pads};
+    neurio_model_add_op(m, NEURIO_OP_PAD, 2, i_pad, 1, &pd);
+    int32_t i_cv[3] = {pd, w1, b1};
+    o = neurio_model_add_op(m, NEURIO_OP_CONV_2D, 3, i_cv, 1, &cv);
+    m->ops[o].attr.conv.activation = NEURIO_ACT_RELU;
+    o = neurio_model_add_op(m, NEURIO_OP_MAX_POOL_2D, 1, &cv, 1, &mp);
+    m->ops[o].attr.pool = (neurio_pool_attr){.filter_h = 2, .filter_w = 2, .stride_h = 2,
+                                             .stride_w = 2};
+    o = neurio_model_add_op(m, NEURIO_OP_AVERAGE_POOL_2D, 1, &cv, 1, &av);
+    m->ops[o].attr.pool = (neurio_pool_attr){.filter_h = 2, .filter_w = 2, .stride_h = 2,
+                                             .stride_w = 2};
+    int32_t i_ad[2] = {av, mp}, i_mu[2] = {ad, mp}, i_sb[2] = {lg, th}, i_cc[2] = {rl, r6};
+    neurio_model_add_op(m, NEURIO_OP_ADD, 2, i_ad, 1, &ad);
+    neurio_model_add_op(m, NEURIO_OP_MUL, 2, i_mu, 1, &mu);
+    neurio_model_add_op(m, NEURIO_OP_LOGISTIC, 1, &mu, 1, &lg);
+    neurio_model_add_op(m, NEURIO_OP_TANH, 1, &mu, 1, &th);
+    neurio_model_add_op(m, NEURIO_OP_SUB, 2, i_sb, 1, &sb);
+    neurio_model_add_op(m, NEURIO_OP_RELU, 1, &sb, 1, &rl);
+    neurio_model_add_op(m, NEURIO_OP_RELU6, 1, &sb, 1, &r6);
+    o = neurio_model_add_op(m, NEURIO_OP_CLIP, 1, &th, 1, &cl);
+    m->ops[o].attr.clip.min = -0.5f;
+    m->ops[o].attr.clip.max = 0.5f;
+    o = neurio_model_add_op(m, NEURIO_OP_CONCATENATION, 2, i_cc, 1, &cc);
+    m->ops[o].attr.concat.axis = 3;
+    o = neurio_model_add_op(m, NEURIO_OP_MEAN, 1, &cc, 1, &mn);
+    m->ops[o].attr.mean.keep_dims = 1;
+    m->ops[o].attr.mean.n_axes = 2;
+    m->ops[o].attr.mean.axes[0] = 1;
+    m->ops[o].attr.mean.axes[1] = 2;
+    neurio_model_add_op(m, NEURIO_OP_RESHAPE, 1, &mn, 1, &rs);
+    int32_t i_fc[3] = {rs, w2, b2};
+    neurio_model_add_op(m, NEURIO_OP_FULLY_CONNECTED, 3, i_fc, 1, &fc);
+    o = neurio_model_add_op(m, NEURIO_OP_SOFTMAX, 1, &fc, 1, &sm);
+    m->ops[o].attr.softmax.beta = 1.0f;
+    neurio_model_add_op(m, NEURIO_OP_DEQUANTIZE, 1, &sm, 1, &y);
+    int32_t go[2] = {y, cl};
+    neurio_model_set_io(m, 1, &x, 2, go);
+    neurio_errbuf e = {{0}};
+    int vrc = neurio_model_validate(m, &e);
+    if (vrc)
+        fprintf(stderr, "validate: %s\n", e.msg);
+    CU_ASSERT_EQUAL_FATAL(vrc, NEURIO_OK);
+    neurio_interp *it = NULL;
+    int irc = neurio_interp_new(m, &it, &e);
+    if (irc)
+        fprintf(stderr, "interp: %s\n", e.msg);
+    CU_ASSERT_EQUAL_FATAL(irc, NEURIO_OK);
+    neurio_codegen_result res;
+    nh_module *mod = build_and_open(m, gen_dir("ops_s8"), &res);
+    float xin[32], y_ref[4], y_got[4];
+    int8_t cl_ref[12], cl_got[12];
+    int distinct = 0;
+    for (int trial = 0; trial < 8; trial++) {
+        for (size_t i = 0; i < 32; i++)
+            xin[i] = lcg(&st) * 6.0f;
+        const void *in[1] = {xin};
+        void *ref[2] = {y_ref, cl_ref}, *got[2] = {y_got, cl_got};
+        int r1 = neurio_interp_run(it, in, ref, &e);
+        if (r1)
+            fprintf(stderr, "interp run: %s\n", e.msg);
+        CU_ASSERT_EQUAL_FATAL(r1, NEURIO_OK);
+        int r2 = nh_run(mod, in, got, NULL, NULL, NULL, NULL, &e);
+        if (r2)
+            fprintf(stderr, "run: %s\n", e.msg);
+        CU_ASSERT_EQUAL_FATAL(r2, NEURIO_OK);
+        CU_ASSERT_EQUAL(memcmp(y_ref, y_got, sizeof y_ref), 0);
+        CU_ASSERT_EQUAL(memcmp(cl_ref, cl_got, sizeof cl_ref), 0);
+        for (int i = 1; i < 12; i++)
+            distinct |= cl_got[i] != cl_got[0];
+    }
+    CU_ASSERT(distinct); /* real data flowed through */
+    nh_close(mod);
+    neurio_interp_free(it);
+    neurio_model_free(m);
+}
+
 int neurio_register_tests(void)
 {
     CU_pSuite s = CU_add_suite("codegen", NULL, NULL);
@@ -391,6 +535,7 @@ int neurio_register_tests(void)
     CU_add_test(s, "int8_fc", test_int8_fc);
     CU_add_test(s, "float_multi_io", test_float_multi_io);
     CU_add_test(s, "float_ops_vs_interp", test_float_ops_vs_interp);
+    CU_add_test(s, "int8_ops_vs_interp", test_int8_ops_vs_interp);
     CU_add_test(s, "refusals", test_refusals);
     CU_add_test(s, "deterministic", test_deterministic);
     return 0;
