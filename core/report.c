@@ -22,6 +22,7 @@
 #include "report_data.h"
 #include "report_html.h"
 #include "report_inputs.h"
+#include "report_refrun.h"
 #include "store.h"
 #include "summary.h"
 
@@ -43,6 +44,9 @@ typedef struct rp_state {
     char started_at[32];
     neurio_npy labels, ref;
     int have_labels, have_ref;
+    int want_refrun;          /* task.reference_run = "host"               */
+    nr_refrun *refrun;        /* created at on_start                       */
+    char ref_source[160];     /* source of the fidelity figures            */
 
     /* Sized at on_start for run->n_samples. */
     size_t n, per_sample;
@@ -137,6 +141,7 @@ static void rp_destroy(void *user)
     rp_free_arrays(s);
     neurio_npy_free(&s->labels);
     neurio_npy_free(&s->ref);
+    nr_refrun_free(s->refrun);
     nr_store_close(s->store);
     free(s);
 }
@@ -195,7 +200,8 @@ static int rp_alloc(rp_state *s)
         if (!(s->in_f = calloc(s->in_elems ? s->in_elems : 1, sizeof *s->in_f)))
             return NEURIO_ERR_NOMEM;
     }
-    if (s->have_ref && (!(s->ref_f = calloc(n * per, sizeof *s->ref_f)) ||
+    if ((s->have_ref || s->want_refrun) &&
+        (!(s->ref_f = calloc(n * per, sizeof *s->ref_f)) ||
                         !(s->serr = calloc(n, sizeof *s->serr))))
         return NEURIO_ERR_NOMEM;
     return 0;
@@ -251,6 +257,8 @@ static int rp_on_start(void *user, const nr_run *run)
     if (s->have_ref &&
         (rc = nr_report_rows_float(&s->ref, "task.reference", s->rig->task_reference, s->n,
                                    s->out_t, s->per_sample, s->ref_f, &err)))
+        goto fail;
+    if (s->want_refrun && (rc = nr_refrun_new(s->rig->model_path, m, &s->refrun, &err)))
         goto fail;
     s->started = 1;
     if ((rc = rp_record_run(s, run, &err)))
@@ -310,6 +318,16 @@ static int rp_on_batch(void *user, const nr_run *run, const neurio_batch *b)
                 return NEURIO_ERR_CONFIG;
             }
             s->scores[i] = w->score = sc;
+        }
+        if (s->refrun) {
+            const void *in[8];
+            for (uint32_t j = 0; j < run->n_inputs && j < 8; j++)
+                in[j] = (const char *)run->inputs[j] + i * run->input_sample_bytes[j];
+            if (nr_refrun_sample(s->refrun, in, s->ref_f + i * s->per_sample, &err)) {
+                free(rows);
+                fprintf(stderr, "neurio run: %s\n", err.msg);
+                return NEURIO_ERR_UNSUPPORTED;
+            }
         }
         if (s->serr) {
             double mx = 0;
@@ -377,7 +395,7 @@ static void rp_kpis(rp_state *s, const nr_run *run, size_t n, nr_metrics *m,
     if (s->ref_f) {
         if (nr_kpi_fidelity_compute(s->out_f, s->ref_f, n, s->per_sample, fid, &err) == 0) {
             *have_fid = 1;
-            nr_kpi_fidelity_metrics(fid, base_name(s->rig->task_reference), m);
+            nr_kpi_fidelity_metrics(fid, s->ref_source, m);
         } else
             rp_note(s, "%s", err.msg);
     }
@@ -433,7 +451,8 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
         .error = run->error,
         .task = s->rig->task_kind,
         .labels_path = s->rig->data_labels,
-        .reference_path = s->rig->task_reference,
+        .reference_path = s->have_ref ? s->rig->task_reference
+                          : s->want_refrun ? s->ref_source : NULL,
         .inputs_path = s->rig->data_inputs,
         .plugin_name = run->plugin ? run->plugin->name : NULL,
         .plugin_version = run->plugin ? run->plugin->version : NULL,
@@ -533,7 +552,19 @@ int nr_report_observer_new(const nr_rig *rig, nr_observer *out, neurio_errbuf *e
         }
         s->have_labels = 1;
     }
+    if (rig->task_reference_run && !strcmp(rig->task_reference_run, "host")) {
+        if (rig->task_reference) {
+            rc = neurio_fail(err, NEURIO_ERR_CONFIG,
+                             "%s: task.reference and task.reference_run = \"host\" both give "
+                             "the reference; keep one", rig->path);
+            goto fail;
+        }
+        s->want_refrun = 1;
+        snprintf(s->ref_source, sizeof s->ref_source, "host reference run of %s",
+                 base_name(rig->model_path));
+    }
     if (rig->task_reference) {
+        snprintf(s->ref_source, sizeof s->ref_source, "%s", base_name(rig->task_reference));
         if ((rc = neurio_npy_read(rig->task_reference, &s->ref, &e2))) {
             rc = neurio_fail(err, NEURIO_ERR_CONFIG, "task.reference: %s", e2.msg);
             goto fail;

@@ -57,6 +57,8 @@ static const rig_key rig_keys[] = {
     /* report team: anomaly score and the HTML report's file name */
     { "task.score", RIG_STRING, F(task_score), "mse", NULL, 0, 0,
       "score = \"mse\";  (or \"output\", \"output:K\")" },
+    { "task.reference_run", RIG_STRING, F(task_reference_run), "none", "none|host", 0, 0,
+      "reference_run = \"host\";" },
     { "output.report", RIG_NAME, F(output_report), "report.html", NULL, 0, 0,
       "report = \"report.html\";" },
 };

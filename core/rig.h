@@ -79,6 +79,11 @@ typedef struct nr_rig {
      * "sqlite:<output.dir>/results.db". */
     char *task_score;
     char *output_report;
+    /* task.reference_run = "none" (default) | "host": fidelity against the
+     * model file as imported (before prepare/quantize), run on the same
+     * inputs by the host reference interpreter (neurio/interp.h).  Not
+     * together with task.reference. */
+    char *task_reference_run;
 } nr_rig;
 
 /* Parse and check `path` with `n_sets` overrides.  On success returns

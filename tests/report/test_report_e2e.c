@@ -259,6 +259,27 @@ static void test_store_refused_before_device(void)
     free(out);
 }
 
+/* task.reference_run = "host": the imported model run by the host
+ * reference interpreter on the same inputs gives the fidelity figures. */
+static void test_reference_run(void)
+{
+    const char *rig = write_rig("refrun.cfg", "hello_world_int8",
+                                "kind = \"none\"; reference_run = \"host\";", "", "");
+    char *out = NULL, args[PATH_MAX * 2];
+    snprintf(args, sizeof args, "run '%s'", rig);
+    CU_ASSERT_EQUAL(run(args, &out), 0);
+    expect(out, "(host reference run of hello_world_int8.tflite)");
+    expect(out, "max_abs_error");
+    expect(out, "relative_l2");
+    free(out);
+    snprintf(args, sizeof args, "run '%s' --set task.reference=%s/golden/hello_world_int8/"
+             "output.npy", rig, shared);
+    CU_ASSERT_EQUAL(run(args, &out), 3);
+    expect(out, "task.reference and task.reference_run = \"host\" both give the reference");
+    CU_ASSERT_PTR_NULL(out ? strstr(out, "prepared model") : "x");
+    free(out);
+}
+
 /* The real launcher killed with SIGKILL mid-run (as by `kill -9` or the OOM
  * killer): every batch committed before the kill stays in the store, whole
  * batches only, and the run is marked incomplete. */
@@ -327,6 +348,7 @@ int neurio_register_tests(void)
                 test_failed_run_keeps_rows);
     CU_add_test(s, "anomaly run: ROC AUC from the reconstruction error", test_anomaly_run);
     CU_add_test(s, "bad store or labels refused before the device", test_store_refused_before_device);
+    CU_add_test(s, "reference run on the host interpreter", test_reference_run);
     CU_add_test(s, "launcher killed with SIGKILL keeps whole batches, incomplete",
                 test_launcher_sigkill);
     return 0;
