@@ -87,7 +87,9 @@ static const neurio_option cm_options[] = {
     {"run_timeout_ms", NEURIO_OPT_INT, "120000", NULL, "wait for one inference"},
     {"build_timeout_ms", NEURIO_OPT_INT, "600000", NULL, "firmware build time limit"},
     {"max_payload", NEURIO_OPT_INT, "0", NULL,
-     "largest link frame payload the firmware accepts (NRT_MAX_PAYLOAD); 0 = runtime default"},
+     "largest link frame payload the firmware accepts (NRT_MAX_PAYLOAD, 512..65535); 0 = runtime default"},
+    {"send_payload", NEURIO_OPT_INT, "0", NULL,
+     "largest payload the host sends per frame (64..device max); 0 = the device's max"},
     {"rx_timeout_ms", NEURIO_OPT_INT, "0", NULL,
      "device inter-byte timeout inside a frame (NRT_RX_TIMEOUT_MS, device time); 0 = board default "
      "(QEMU 10000 virtual ms: virtual time races ahead while the guest polls; NUCLEO 200)"},
@@ -177,6 +179,17 @@ static int cm_open(neurio_ctx *ctx, const neurio_host *host, void **self)
         .supply_v = host->opt_float(ctx, "supply_v"),
     };
     int rc = cm_profile_make(&o, &s->profile, &e);
+    int64_t mp = host->opt_int(ctx, "max_payload");
+    int64_t sp = host->opt_int(ctx, "send_payload");
+    if (!rc && mp != 0 && (mp < 512 || mp > 65535))
+        rc = neurio_fail(&e, NEURIO_ERR_CONFIG,
+                         "device.max_payload = %lld must be 0 (default) or 512..65535; "
+                         "use device.send_payload to send smaller frames",
+                         (long long)mp);
+    if (!rc && sp != 0 && (sp < 64 || sp > 65535))
+        rc = neurio_fail(&e, NEURIO_ERR_CONFIG,
+                         "device.send_payload = %lld must be 0 (the device's max) or 64..65535",
+                         (long long)sp);
     if (!rc)
         rc = find_board_dir(s, &e);
     if (rc) {
@@ -310,6 +323,7 @@ static int open_link(cm_plugin *s, neurio_transport *t, neurio_errbuf *e)
     lo.boot_timeout_ms = (int)s->host->opt_int(s->ctx, "boot_timeout_ms");
     lo.timeout_ms = (int)s->host->opt_int(s->ctx, "timeout_ms");
     lo.run_timeout_ms = (int)s->host->opt_int(s->ctx, "run_timeout_ms");
+    lo.max_payload = (uint32_t)s->host->opt_int(s->ctx, "send_payload");
     lo.log = link_log;
     lo.cancelled = link_cancelled;
     lo.user = s;
