@@ -3,7 +3,9 @@
  * process, printing samples/s, requests/s and payload throughput for
  * small outputs (in the RESULT), large outputs (READ path) and a faulty
  * link.  Usage: bench_link [path/to/link_device_host] */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
