@@ -1,8 +1,13 @@
 /* sdk/include/neurio/interp.h — reference interpreter of the IR on the host.
  *
- * Runs a (float or int8) neurio_model op by op with the portable kernels of
- * firmware/kernels/.  Used for calibration (activation ranges), for constant
- * folding, and as the float reference run of a pipeline.
+ * Runs a (float32 or int8) neurio_model op by op with the portable kernels
+ * of firmware/kernels/: float ops with nk_*_f32, int8 ops with nk_*_s8 and
+ * the same requant.h constants the code generator emits, so int8 results
+ * are bit-exact with the devices (and with TFLite Micro's reference
+ * kernels).  TRANSPOSE, BATCH_NORM and MATMUL (float), which have no device
+ * kernel, are plain loops.  Used for calibration (activation ranges), for
+ * constant folding, as the float reference of a run (core/quant_cost.c) and
+ * by the conformance tests.
  */
 #ifndef NEURIO_INTERP_H
 #define NEURIO_INTERP_H
