@@ -255,6 +255,10 @@ static int pipe_load_inputs(nr_pipeline *p, neurio_errbuf *err)
     p->input_sample_bytes[0] = neurio_tensor_bytes(&m->tensors[m->inputs[0]]);
     if (p->rig->data_limit > 0 && (size_t)p->rig->data_limit < n)
         n = (size_t)p->rig->data_limit;
+    if (n > UINT32_MAX)
+        return pipe_fail(p, err, NEURIO_ERR_UNSUPPORTED, NR_EXIT_MODEL,
+                         "data.inputs %s: %zu samples; at most %u per run, use data.limit",
+                         p->rig->data_inputs, n, UINT32_MAX);
     p->run.n_samples = n;
     p->run.n_inputs = 1;
     p->run.inputs = (const void *const *)p->inputs;
@@ -428,7 +432,8 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
 {
     const neurio_plugin *d = &p->entry->desc;
     size_t n = p->run.n_samples;
-    uint32_t bs = (uint32_t)p->rig->data_batch_size;
+    uint32_t bs = p->rig->data_batch_size < (int64_t)n ? (uint32_t)p->rig->data_batch_size
+                                                        : (uint32_t)n; /* n <= UINT32_MAX */
     if (p->run.info.max_batch && p->run.info.max_batch < bs)
         bs = p->run.info.max_batch;
     p->run.batch_size = bs;
