@@ -507,6 +507,35 @@ static void test_reset_request(void)
     dev_stop(&d);
 }
 
+static int cancel_after_calls(void *user)
+{
+    int *n = user;
+    return --*n < 0;
+}
+
+static void test_cancel(void)
+{
+    dev d;
+    neurio_errbuf e = {{0}};
+    neurio_link_options o;
+    quiet_opts(&o, 500, 4);
+    int budget = 40; /* requests allowed before "Ctrl-C" */
+    o.cancelled = cancel_after_calls;
+    o.user = &budget;
+    CU_ASSERT_FATAL(dev_start(&d, "small", NULL) == 0);
+    neurio_link *l = link_to(&d, NULL, &o, &e);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    small_run r;
+    small_init(&r, 100, 8);
+    uint32_t done = 0;
+    CU_ASSERT_EQUAL(small_run_all(l, &r, 100, &done, &e), NEURIO_ERR_CANCELLED);
+    CU_ASSERT(done > 0 && done < 100);
+    CU_ASSERT_EQUAL(small_check(&r, done), done);
+    small_free(&r);
+    neurio_link_close(l);
+    dev_stop(&d);
+}
+
 static void test_no_device(void)
 {
     /* A peer that never answers: open fails with a timeout naming it. */
@@ -549,6 +578,7 @@ int neurio_register_tests(void)
         !CU_add_test(s, "reboot with the hello lost", test_reboot_hello_lost) ||
         !CU_add_test(s, "reboot loop: clear error", test_reboot_no_progress) ||
         !CU_add_test(s, "RESET request", test_reset_request) ||
+        !CU_add_test(s, "cancel keeps completed results", test_cancel) ||
         !CU_add_test(s, "no device / closed peer", test_no_device))
         return -1;
     if (register_transport_tests() != 0)
