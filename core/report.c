@@ -200,10 +200,12 @@ static int rp_alloc(rp_state *s)
         if (!(s->in_f = calloc(s->in_elems ? s->in_elems : 1, sizeof *s->in_f)))
             return NEURIO_ERR_NOMEM;
     }
-    if ((s->have_ref || s->want_refrun) &&
-        (!(s->ref_f = calloc(n * per, sizeof *s->ref_f)) ||
-                        !(s->serr = calloc(n, sizeof *s->serr))))
-        return NEURIO_ERR_NOMEM;
+    if (s->have_ref || s->want_refrun) {
+        s->ref_f = calloc(n * per, sizeof *s->ref_f);
+        s->serr = calloc(n, sizeof *s->serr);
+        if (!s->ref_f || !s->serr)
+            return NEURIO_ERR_NOMEM;
+    }
     return 0;
 }
 
@@ -244,6 +246,7 @@ static int rp_on_start(void *user, const nr_run *run)
         } else if (s->task == RP_ANOMALY) {
             if (!(s->label_idx = calloc(s->n ? s->n : 1, sizeof *s->label_idx)))
                 goto nomem;
+            /* anomaly labels: 0 = normal, 1 = anomaly, i.e. two "classes" */
             rc = nr_report_labels_classes(&s->labels, lp, s->n, 2, s->label_idx, &err);
         } else if (s->task == RP_REGRESSION) {
             if (!(s->tgt_f = calloc((s->n ? s->n : 1) * s->per_sample, sizeof *s->tgt_f)))
