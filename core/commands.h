@@ -53,4 +53,7 @@ int nr_cmd_codegen(int argc, char **argv);
 /* tflite team */
 int nr_cmd_inspect(int argc, char **argv);
 
+/* probe team (core/cmd_probe.c) */
+int nr_cmd_probe(int argc, char **argv);
+
 #endif /* NEURIO_CORE_COMMANDS_H */

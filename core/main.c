@@ -12,6 +12,8 @@
 const nr_command nr_commands[] = {
     { .name = "plugins", .summary = "list device plugins found, and why any was refused",
       .fn = nr_cmd_plugins },
+    { .name = "probe", .summary = "list attached devices (USB HID, serial, emulators); match a rig's device",
+      .fn = nr_cmd_probe },
     { .name = "inspect", .summary = "show a model's layers, shapes, parameters, MACs and support",
       .fn = nr_cmd_inspect },
     { .name = "check", .summary = "validate a rig and its plugin options (no device touched)",
