@@ -44,8 +44,12 @@ static pid_t start(const char *exe, const char *model, int *fd)
 static int bench(const char *exe, const char *model, uint32_t n, uint32_t in_b, uint32_t out_b,
                  double fault)
 {
-    int fd;
+    int fd = -1;
     pid_t pid = start(exe, model, &fd);
+    if (pid < 0) {
+        fprintf(stderr, "bench_link: cannot start %s\n", exe);
+        return 1;
+    }
     neurio_errbuf e = {{0}};
     neurio_transport *t = NULL;
     neurio_link *l = NULL;
