@@ -258,8 +258,15 @@ static int ox_conv(ox_ctx *c)
         return NEURIO_ERR_NOMEM;
     if (wq_count > 0) {
         const neurio_tensor *ws = &c->m->tensors[w->t];
+        if (wq_count > 1 && wq_axis != 0)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "weights quantized along axis %d (need 0)",
+                           (int)wq_axis);
+        for (int32_t i = 0; i < wq_count; i++)
+            if (ws->quant.zero_point[i] != 0)
+                return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                               "asymmetric int8 weights (zero point %d); neurio needs symmetric",
+                               (int)ws->quant.zero_point[i]);
         int32_t ax = wq_count > 1 ? (dw ? 3 : 0) : 0;
-        (void)wq_axis;
         neurio_tensor_set_quant(c->m, wi, wq_count, ax, ws->quant.scale, ws->quant.zero_point);
     }
     int32_t bi = -1;
@@ -466,6 +473,108 @@ static int ox_binary(ox_ctx *c, neurio_op_kind k)
     return ox_bind(c, c->node->output[0], out, nhwc);
 }
 
+/* Gemm/MatMul with a constant B (float, or int8 from DequantizeLinear):
+ * FULLY_CONNECTED with weights [N, K] and an optional bias [N]. */
+static int ox_fc(ox_ctx *c, const ox_value *b, const ox_value *cv, int32_t ai, int transB,
+                 float alpha, float beta)
+{
+    const neurio_tensor *at = &c->m->tensors[ai], *bt = &c->m->tensors[b->t];
+    int32_t K = at->dims[at->rank - 1];
+    int32_t N = transB ? bt->dims[0] : bt->dims[1];
+    int32_t Kb = transB ? bt->dims[1] : bt->dims[0];
+    int q = bt->dtype == NEURIO_DT_INT8;
+    if (Kb != K)
+        return ox_fail(c, NEURIO_ERR_INVALID, "inner dimensions differ (%d vs %d)", (int)K, (int)Kb);
+    if (q && (alpha != 1.0f || (cv && beta != 1.0f)))
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "alpha/beta other than 1 on quantized weights");
+    int32_t qaxis = 0;
+    if (q && bt->quant.count > 1) {
+        if (bt->quant.axis != (transB ? 0 : 1))
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "weights quantized per input feature");
+        qaxis = 0;
+    }
+    if (q)
+        for (int32_t i = 0; i < bt->quant.count; i++)
+            if (bt->quant.zero_point[i] != 0)
+                return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                               "asymmetric int8 weights (zero point %d); neurio needs symmetric",
+                               (int)bt->quant.zero_point[i]);
+    size_t esz = q ? 1 : 4;
+    unsigned char *w = malloc((size_t)N * (size_t)K * esz);
+    if (!w)
+        return ox_fail(c, NEURIO_ERR_NOMEM, "out of memory");
+    const unsigned char *src = bt->data;
+    for (int32_t n = 0; n < N; n++)
+        for (int32_t k = 0; k < K; k++) {
+            size_t from = transB ? (size_t)n * K + k : (size_t)k * N + n, to = (size_t)n * K + k;
+            if (q) {
+                w[to] = src[from];
+            } else {
+                float f;
+                memcpy(&f, src + from * 4, 4);
+                f *= alpha;
+                memcpy(w + to * 4, &f, 4);
+            }
+        }
+    char name[512];
+    snprintf(name, sizeof name, "%s_fc", b->name);
+    int32_t wd[2] = { N, K };
+    int32_t wi = ox_new_const(c, name, q ? NEURIO_DT_INT8 : NEURIO_DT_FLOAT32, 2, wd, w);
+    free(w);
+    if (wi < 0)
+        return NEURIO_ERR_NOMEM;
+    bt = &c->m->tensors[b->t];
+    if (q && neurio_tensor_set_quant(c->m, wi, bt->quant.count, qaxis, bt->quant.scale,
+                                     bt->quant.zero_point))
+        return ox_fail(c, NEURIO_ERR_NOMEM, "out of memory");
+    int32_t bi = -1;
+    if (cv && q) {
+        const neurio_tensor *ct = &c->m->tensors[cv->t];
+        if (!ct->data || ct->dtype != NEURIO_DT_INT32 || ct->quant.count < 1 ||
+            neurio_tensor_elements(ct) != (size_t)N)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                           "C of quantized Gemm must be a dequantized int32 constant of %d values",
+                           (int)N);
+        snprintf(name, sizeof name, "%s_bias", cv->name);
+        bi = ox_new_const(c, name, NEURIO_DT_INT32, 1, &N, ct->data);
+        ct = &c->m->tensors[cv->t];
+        if (bi < 0 || neurio_tensor_set_quant(c->m, bi, ct->quant.count, 0, ct->quant.scale,
+                                              ct->quant.zero_point))
+            return NEURIO_ERR_NOMEM;
+    } else if (cv) {
+        size_t nc;
+        const float *cf = ox_const_floats(c, cv, &nc);
+        const neurio_tensor *ct = &c->m->tensors[cv->t];
+        int ok = cf && (nc == 1 || (nc == (size_t)N && ct->dims[ct->rank - 1] == N));
+        if (!ok)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                           "C must be a constant float of shape [N] or [1,N] or a scalar");
+        float *bb = malloc((size_t)N * sizeof *bb);
+        if (!bb)
+            return ox_fail(c, NEURIO_ERR_NOMEM, "out of memory");
+        for (int32_t n = 0; n < N; n++)
+            bb[n] = beta * cf[nc == 1 ? 0 : n];
+        snprintf(name, sizeof name, "%s_bias", cv->name);
+        bi = ox_new_const(c, name, NEURIO_DT_FLOAT32, 1, &N, bb);
+        free(bb);
+        if (bi < 0)
+            return NEURIO_ERR_NOMEM;
+    }
+    at = &c->m->tensors[ai];
+    int32_t od[NEURIO_MAX_RANK];
+    memcpy(od, at->dims, sizeof od);
+    od[at->rank - 1] = N;
+    int32_t out = ox_new_output(c, 0, ox_out_dtype(c, ai), at->rank, od);
+    int32_t ins[3] = { ai, wi, bi };
+    if (out < 0)
+        return NEURIO_ERR_NOMEM;
+    int32_t op = ox_add_op(c, NEURIO_OP_FULLY_CONNECTED, 3, ins, 1, &out);
+    if (op < 0)
+        return NEURIO_ERR_NOMEM;
+    c->m->ops[op].attr.fc.keep_num_dims = c->m->tensors[ai].rank > 2;
+    return ox_bind(c, c->node->output[0], out, 0);
+}
+
 static int ox_gemm(ox_ctx *c, int matmul)
 {
     const ox_value *a = ox_need(c, 0, "A"), *b = ox_need(c, 1, "B");
@@ -487,59 +596,9 @@ static int ox_gemm(ox_ctx *c, int matmul)
         return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "operands of rank %d and %d (need >= 2)",
                        (int)at->rank, (int)bt->rank);
     int32_t K = at->dims[at->rank - 1];
-    if (bt->data && bt->rank == 2 && bt->dtype == NEURIO_DT_FLOAT32) {
-        int32_t N = transB ? bt->dims[0] : bt->dims[1];
-        int32_t Kb = transB ? bt->dims[1] : bt->dims[0];
-        if (Kb != K)
-            return ox_fail(c, NEURIO_ERR_INVALID, "inner dimensions differ (%d vs %d)", (int)K, (int)Kb);
-        float *w = malloc((size_t)N * (size_t)K * sizeof *w);
-        if (!w)
-            return ox_fail(c, NEURIO_ERR_NOMEM, "out of memory");
-        const float *src = bt->data;
-        for (int32_t n = 0; n < N; n++)
-            for (int32_t k = 0; k < K; k++)
-                w[(size_t)n * K + k] = alpha * (transB ? src[(size_t)n * K + k] : src[(size_t)k * N + n]);
-        char name[512];
-        snprintf(name, sizeof name, "%s_fc", b->name);
-        int32_t wd[2] = { N, K };
-        int32_t wi = ox_new_const(c, name, NEURIO_DT_FLOAT32, 2, wd, w);
-        free(w);
-        if (wi < 0)
-            return NEURIO_ERR_NOMEM;
-        int32_t bi = -1;
-        if (cv) {
-            size_t nc;
-            const float *cf = ox_const_floats(c, cv, &nc);
-            const neurio_tensor *ct = &c->m->tensors[cv->t];
-            int ok = cf && (nc == 1 || (nc == (size_t)N && ct->dims[ct->rank - 1] == N));
-            if (!ok)
-                return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
-                               "C must be a constant float of shape [N] or [1,N] or a scalar");
-            float *bb = malloc((size_t)N * sizeof *bb);
-            if (!bb)
-                return ox_fail(c, NEURIO_ERR_NOMEM, "out of memory");
-            for (int32_t n = 0; n < N; n++)
-                bb[n] = beta * cf[nc == 1 ? 0 : n];
-            snprintf(name, sizeof name, "%s_bias", cv->name);
-            bi = ox_new_const(c, name, NEURIO_DT_FLOAT32, 1, &N, bb);
-            free(bb);
-            if (bi < 0)
-                return NEURIO_ERR_NOMEM;
-        }
-        at = &c->m->tensors[ai];
-        int32_t od[NEURIO_MAX_RANK];
-        memcpy(od, at->dims, sizeof od);
-        od[at->rank - 1] = N;
-        int32_t out = ox_new_output(c, 0, ox_out_dtype(c, ai), at->rank, od);
-        int32_t ins[3] = { ai, wi, bi };
-        if (out < 0)
-            return NEURIO_ERR_NOMEM;
-        int32_t op = ox_add_op(c, NEURIO_OP_FULLY_CONNECTED, 3, ins, 1, &out);
-        if (op < 0)
-            return NEURIO_ERR_NOMEM;
-        c->m->ops[op].attr.fc.keep_num_dims = at->rank > 2;
-        return ox_bind(c, c->node->output[0], out, 0);
-    }
+    int qb = bt->dtype == NEURIO_DT_INT8 && bt->quant.count >= 1; /* QDQ weights */
+    if (bt->data && bt->rank == 2 && (bt->dtype == NEURIO_DT_FLOAT32 || qb))
+        return ox_fc(c, b, cv, ai, transB, alpha, beta);
     if (cv || transB || alpha != 1.0f)
         return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "Gemm with a non-constant B");
     int32_t bi = ox_plain(c, b);

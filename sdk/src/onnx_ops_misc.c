@@ -115,6 +115,24 @@ int ox_qdq(ox_ctx *c, int dequant)
     x = ox_input(c, 0);
     int32_t xt = x->t, nhwc = x->nhwc;
     neurio_tensor *t = &c->m->tensors[xt];
+    /* uint8 QDQ inside the graph becomes int8 with zero point - 128 (the
+     * same real values; neurio's kernels are int8).  Constant uint8 data is
+     * shifted too; graph inputs/outputs keep their uint8 type. */
+    int u8 = zdt == NEURIO_DT_UINT8 &&
+             (dequant ? (t->data != NULL && t->dtype == NEURIO_DT_UINT8)
+                      : !ox_is_graph_output(c, c->node->output[0]));
+    if (u8) {
+        for (int32_t i = 0; i < count; i++)
+            zp[i] -= 128;
+        zdt = NEURIO_DT_INT8;
+        if (dequant) {
+            uint8_t *d = t->data;
+            size_t n = neurio_tensor_elements(t);
+            for (size_t i = 0; i < n; i++)
+                d[i] = (uint8_t)(int8_t)((int)d[i] - 128);
+            t->dtype = NEURIO_DT_INT8;
+        }
+    }
     int32_t axis = (int32_t)ox_attr_int(c, "axis", 1);
     if (axis < 0)
         axis += t->rank;

@@ -167,6 +167,36 @@ save("qdq_conv", [
          bq=bq, bs=(xs * ws).astype(np.float32), bz=np.zeros(3, np.int32),
          ys=np.array(ys), yz=np.array(yz)), x, y, x.shape, y.shape)
 
+# QDQ with uint8 activations (onnxruntime's default) around an int8 Gemm
+x = f32(1, 6)
+xs, xz = np.float32(0.02), np.uint8(128)
+w = f32(4, 6) * 0.5
+ws = np.float32(np.abs(w).max() / 127)
+wq = np.clip(np.round(w / ws), -127, 127).astype(np.int8)
+b = f32(4) * 0.1
+bq = np.round(b / (xs * ws)).astype(np.int32)
+ys, yz = np.float32(0.03), np.uint8(100)
+
+
+def qdq_u8(v, s, z):
+    return (np.clip(np.round(v / s) + int(z), 0, 255) - int(z)) * s
+
+
+xd = qdq_u8(x, xs, xz).astype(np.float32)
+g = xd @ (wq.astype(np.float32) * ws).T + bq.astype(np.float32) * (xs * ws)
+y = qdq_u8(g, ys, yz)
+save("qdq_gemm_u8", [
+    N("QuantizeLinear", ["x", "xs", "xz"], ["xq"]),
+    N("DequantizeLinear", ["xq", "xs", "xz"], ["xd"]),
+    N("DequantizeLinear", ["wq", "ws", "wz"], ["wd"]),
+    N("DequantizeLinear", ["bq", "bs", "bz"], ["bd"]),
+    N("Gemm", ["xd", "wd", "bd"], ["g"], transB=1),
+    N("QuantizeLinear", ["g", "ys", "yz"], ["gq"]),
+    N("DequantizeLinear", ["gq", "ys", "yz"], ["y"])],
+    dict(xs=np.array(xs), xz=np.array(xz), wq=wq, ws=np.array(ws), wz=np.array(0, np.int8),
+         bq=bq, bs=np.array(xs * ws, np.float32), bz=np.array(0, np.int32),
+         ys=np.array(ys), yz=np.array(yz)), x, y, x.shape, y.shape)
+
 # error cases
 save("unsupported_op", [N("Relu", ["x"], ["r"], name="first"),
                         N("Hardmax", ["r"], ["y"], name="the_hardmax")],

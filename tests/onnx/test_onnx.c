@@ -198,6 +198,33 @@ static void test_case_qdq_conv(void)
     check_case("qdq_conv", 0.05 * 1.01);
 }
 
+/* uint8 QDQ activations become int8 (zero point - 128) around an int8 FC. */
+static void test_case_qdq_gemm_u8(void)
+{
+    neurio_errbuf err = { { 0 } };
+    neurio_model *m = NULL;
+    int rc = neurio_onnx_load(model_path("qdq_gemm_u8.onnx"), &m, &err);
+    if (rc)
+        fprintf(stderr, "\n    %s\n", err.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    CU_ASSERT_EQUAL(m->n_ops, 3);
+    CU_ASSERT_EQUAL_FATAL(count_ops(m, NEURIO_OP_FULLY_CONNECTED), 1);
+    for (int32_t i = 0; i < m->n_ops; i++) {
+        const neurio_op *op = &m->ops[i];
+        if (op->kind != NEURIO_OP_FULLY_CONNECTED)
+            continue;
+        const neurio_tensor *x = &m->tensors[op->inputs[0]], *y = &m->tensors[op->outputs[0]];
+        CU_ASSERT_EQUAL(x->dtype, NEURIO_DT_INT8);
+        CU_ASSERT_EQUAL(x->quant.zero_point[0], 0);    /* 128 - 128 */
+        CU_ASSERT_EQUAL(y->dtype, NEURIO_DT_INT8);
+        CU_ASSERT_EQUAL(y->quant.zero_point[0], -28);  /* 100 - 128 */
+        CU_ASSERT_EQUAL(m->tensors[op->inputs[1]].dtype, NEURIO_DT_INT8);
+        CU_ASSERT_EQUAL(m->tensors[op->inputs[2]].dtype, NEURIO_DT_INT32);
+    }
+    neurio_model_free(m);
+    check_case("qdq_gemm_u8", 0.03 * 1.01);
+}
+
 static void expect_error(const char *file, int status, const char *needle1, const char *needle2)
 {
     neurio_errbuf err = { { 0 } };
@@ -272,6 +299,7 @@ int neurio_register_tests(void)
     CU_add_test(s, "reshape_transpose", test_case_reshape_transpose);
     CU_add_test(s, "unary", test_case_unary);
     CU_add_test(s, "qdq_conv", test_case_qdq_conv);
+    CU_add_test(s, "qdq_gemm_u8", test_case_qdq_gemm_u8);
     CU_add_test(s, "error_unsupported_op", test_error_unsupported_op);
     CU_add_test(s, "error_bad_opset", test_error_bad_opset);
     CU_add_test(s, "error_garbage", test_error_garbage);
