@@ -182,7 +182,7 @@ static void print_dev(const nr_probe_dev *d, int plugin)
     if (d->serial[0])
         printf("  serial %s", d->serial);
     if (d->product[0])
-        printf("  %s\"%s\"", plugin ? "— " : "", d->product);
+        printf(plugin ? " — %s" : "  \"%s\"", d->product);
     if (d->manufacturer[0])
         printf(" (%s)", d->manufacturer);
     if (d->known[0])

@@ -27,7 +27,7 @@ typedef struct nr_probe_dev {
     char kind[24];          /* "hid", "serial", or a plugin's kind
                                ("emulator", "debug-probe", "workstation") */
     char path[256];         /* /dev/hidraw0, /dev/ttyACM0, board name...   */
-    char product[128];
+    char product[512];      /* product string, or a plugin's detail        */
     char manufacturer[128];
     char serial[128];
     uint16_t vid, pid;      /* USB ids, 0 = none                            */

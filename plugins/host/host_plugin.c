@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "host_probe.h"
 #include "host_runner.h"
 #include "neurio/codegen.h"
 #include "neurio/model.h"
@@ -255,6 +256,7 @@ static const neurio_plugin host_plugin = {
     .transfer = host_transfer,
     .infer = host_infer,
     .close = host_close,
+    .probe = host_probe, /* host_probe.c */
 };
 
 NEURIO_PLUGIN_DEFINE(host_plugin)

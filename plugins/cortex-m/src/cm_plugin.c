@@ -23,6 +23,7 @@
 
 #include "cm_firmware.h"
 #include "cm_flasher.h"
+#include "cm_probe.h"
 #include "cm_proc.h"
 #include "cm_profile.h"
 #include "cm_qemu.h"
@@ -606,19 +607,6 @@ static void cm_close(void *self)
     free(s);
 }
 
-static int cm_probe(neurio_ctx *ctx, const neurio_host *host, neurio_probe_fn fn, void *user)
-{
-    (void)ctx;
-    (void)host;
-    static const char *const names[] = {"mps2-an386", "mps2-an500"};
-    for (size_t i = 0; i < 2; i++) {
-        const cm_board *b = cm_board_find(names[i]);
-        neurio_probe_entry pe = {.kind = "emulator", .id = b->name, .detail = b->description};
-        fn(user, &pe);
-    }
-    return NEURIO_OK;
-}
-
 static const neurio_plugin cm_descriptor = {
     NEURIO_PLUGIN_HEADER,
     .name = "cortex-m",
@@ -632,7 +620,7 @@ static const neurio_plugin cm_descriptor = {
     .transfer = cm_transfer,
     .infer = cm_infer,
     .close = cm_close,
-    .probe = cm_probe,
+    .probe = cm_probe_devices, /* cm_probe.c */
 };
 
 NEURIO_PLUGIN_DEFINE(cm_descriptor)
