@@ -110,9 +110,12 @@ void nr_probe_check_access(const char *path, int is_hid, uint16_t vid,
     struct stat st;
     out[0] = '\0';
     if (stat(path, &st) != 0) {
-        snprintf(out, cap, "%s: %s (the device node is missing: is the udev daemon running?)",
-                 path, strerror(errno));
-        return;
+        if (errno != EACCES) {
+            snprintf(out, cap, "%s: %s (the device node is missing: is the udev daemon running?)",
+                     path, strerror(errno));
+            return;
+        }
+        st.st_gid = 0; /* a directory on the way is closed to us */
     }
     if (access(path, R_OK | W_OK) == 0)
         return;
