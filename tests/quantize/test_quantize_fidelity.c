@@ -5,7 +5,8 @@
  * the reference interpreter (the int8 kernels the devices run) on the
  * golden float inputs; their dequantized outputs are compared with the
  * golden float outputs (TFLite Micro): argmax agreement and relative L2.
- * Ours must be no worse than the twin (small slack for ties). */
+ * Ours must be no worse than the twin (small slack for ties).
+ * NEURIO_CALIBRATION_METHOD=percentile|mse reruns with another method. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +37,10 @@ static int eval(const char *model, int quantize, const char *calib, const neurio
         return -1;
     }
     if (quantize) {
+        const char *method = getenv("NEURIO_CALIBRATION_METHOD"); /* default minmax */
         neurio_prepare_args a = { .size = sizeof a, .model_path = p, .quantize = "int8",
-                                  .calibration = calib, .calibration_method = "minmax" };
+                                  .calibration = calib,
+                                  .calibration_method = method && *method ? method : "minmax" };
         if (neurio_optimize(m, &err) || neurio_quantize(m, &a, &err)) {
             fprintf(stderr, "\n    %s: %s\n", model, err.msg);
             neurio_model_free(m);
