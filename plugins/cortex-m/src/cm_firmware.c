@@ -62,7 +62,9 @@ static void argv_free(cm_argv *a)
 static size_t argv_glob(cm_argv *a, const char *dir, const char *pattern)
 {
     char pat[4096];
-    snprintf(pat, sizeof pat, "%s/%s", dir, pattern);
+    int len = snprintf(pat, sizeof pat, "%s/%s", dir, pattern);
+    if (len < 0 || (size_t)len >= sizeof pat)
+        return 0; /* a path this long cannot name a source file */
     glob_t g;
     size_t added = 0;
     if (glob(pat, 0, NULL, &g) == 0) {
