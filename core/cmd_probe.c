@@ -113,6 +113,11 @@ static void probe_cb(void *user, const neurio_probe_entry *pe)
     snprintf(e.source, sizeof e.source, "plugin %s", st->plugin);
     if (e.vid || e.pid)
         nr_probe_copy(e.known, sizeof e.known, nr_probe_known(e.vid, e.pid, e.product));
+    /* Convention of the plugins' details: "... NOT available: why" marks a
+     * device that is known but cannot be used here (QEMU missing). */
+    const char *na = pe->detail ? strstr(pe->detail, "NOT available") : NULL;
+    if (na)
+        snprintf(e.access, sizeof e.access, "%s", na);
     if (nr_probe_add(st->list, &e) != NEURIO_OK)
         st->oom = 1;
 }

@@ -37,7 +37,17 @@ static void say_dev(nr_probe_match *m, const nr_probe_dev *d)
         say(m, "%s%s", sep, d->known);
         sep = ", ";
     } else if (d->product[0]) {
-        say(m, "%s\"%s\"", sep, d->product);
+        /* A plugin detail ending in its access problem: that is said once,
+         * after the match ("but it cannot be used: ..."). */
+        const char *cut = d->access[0] ? strstr(d->product, d->access) : NULL;
+        int len = cut ? (int)(cut - d->product) : (int)strlen(d->product);
+        while (len > 0 && strchr(" -;,", d->product[len - 1]))
+            len--;
+        if (len > 2 && !strncmp(d->product + len - 3, "\xe2\x80\x94", 3)) /* an em dash */
+            len -= 3;
+        while (len > 0 && d->product[len - 1] == ' ')
+            len--;
+        say(m, "%s\"%.*s\"", sep, len, d->product);
         sep = ", ";
     }
     say(m, "%s%s)", sep, d->source);
@@ -201,12 +211,19 @@ int nr_probe_match_rig(const nr_probe_list *l, const char *plugin, const char *l
     if (m->n == 0) {
         say(m, "no attached device matches %s%s; seen: ", what,
             auto_probes ? " (no emulator of that name, no recognised debug probe)" : "");
-        if (l->n == 0)
-            say(m, "nothing (no HID devices, no USB serial ports)");
+        /* An explicit link names hardware: emulators and the workstation
+         * are not candidates, so they are not listed. */
+        size_t shown = 0;
         for (size_t i = 0; i < l->n; i++) {
-            say(m, "%s", i ? "; " : "");
-            say_dev(m, &l->v[i]);
+            const nr_probe_dev *d = &l->v[i];
+            if (by != BY_AUTO && strcmp(d->kind, "hid") && strcmp(d->kind, "serial") &&
+                !d->vid && !d->pid)
+                continue;
+            say(m, "%s", shown++ ? "; " : "");
+            say_dev(m, d);
         }
+        if (!shown)
+            say(m, "nothing (no HID devices, no USB serial ports)");
         if (by == BY_HID && serial)
             say(m, "; check the serial number, or plug the board in (`neurio probe` lists what is attached)");
         else if (by == BY_PATH)

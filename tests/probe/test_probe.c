@@ -478,6 +478,36 @@ static void test_cli_rig(void)
     CU_ASSERT(strstr(out, "matches emulator mps2-an386") != NULL);
     free(out);
     out = NULL;
+    /* the emulated board when QEMU cannot run: exit 6, says why */
+    snprintf(cmd, sizeof cmd, "NEURIO_QEMU_ARM=/nonexistent/qemu " NEURIO " probe --rig %s", rig);
+    CU_ASSERT_EQUAL(run(cmd, &out), 6);
+    CU_ASSERT(strstr(out, "matches emulator mps2-an386") != NULL);
+    CU_ASSERT(strstr(out, "but it cannot be used: NOT available: /nonexistent/qemu does not run here") != NULL);
+    free(out);
+    out = NULL;
+    /* a rig whose link is a pty: the port is checked without --serial */
+    int mfd, sfd;
+    char name[256], dev[400];
+    CU_ASSERT_EQUAL_FATAL(openpty(&mfd, &sfd, name, NULL, NULL), 0);
+    snprintf(dev, sizeof dev, "board = \"nucleo-l4r5zi\"; link = \"serial:%s@115200\";", name);
+    rig = write_rig("pty.cfg", dev);
+    snprintf(cmd, sizeof cmd, NEURIO " probe --rig %s", rig);
+    CU_ASSERT_EQUAL(run(cmd, &out), 0);
+    CU_ASSERT(strstr(out, "matches serial") != NULL && strstr(out, name) != NULL);
+    free(out);
+    out = NULL;
+    close(sfd);
+    close(mfd);
+    /* a port that does not exist: exit 6 naming it (a closed pty's number
+     * could be reused by another process at once, so not that one) */
+    snprintf(dev, sizeof dev, "board = \"nucleo-l4r5zi\"; link = \"serial:%s/ttyGONE\";", tmp);
+    rig = write_rig("gone.cfg", dev);
+    snprintf(cmd, sizeof cmd, NEURIO " probe --rig %s", rig);
+    CU_ASSERT_EQUAL(run(cmd, &out), 6);
+    CU_ASSERT(strstr(out, "no attached device matches device.link") != NULL);
+    CU_ASSERT(strstr(out, "ttyGONE: No such file or directory") != NULL);
+    free(out);
+    out = NULL;
     /* two ST-LINKs in the fake sysfs, the rig names only vid:pid: exit 3, asks for the serial */
     build_sysfs(1);
     rig = write_rig("two.cfg", "board = \"nucleo-l4r5zi\"; link = \"0483:374b\";");

@@ -11,7 +11,9 @@
  * and per recognised debug probe (kind "debug-probe", id = its virtual COM
  * port or usb:<bus-port>, vid/pid/serial).  USB devices are read from
  * <sysfs>/bus/usb/devices, sysfs = $NEURIO_SYSFS_ROOT or /sys; QEMU is
- * $NEURIO_QEMU_ARM or qemu-system-arm from PATH.  Always NEURIO_OK. */
+ * $NEURIO_QEMU_ARM or qemu-system-arm from PATH.  A board QEMU cannot run
+ * has "NOT available: why" in its detail (the launcher marks it unusable).
+ * Always NEURIO_OK. */
 int cm_probe_devices(neurio_ctx *ctx, const neurio_host *host, neurio_probe_fn fn,
                      void *user);
 
