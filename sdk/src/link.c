@@ -67,11 +67,18 @@ static int on_boot_hello(neurio_link *l, const lk_frame *f, neurio_errbuf *err)
         return neurio_fail(err, NEURIO_ERR_STALE,
                            "%s: the device rebooted into another model (SHA-256 %.12s..., expected %.12s...): re-flash it",
                            l->t->desc, h.sha256, l->hello.sha256);
+    int first = !l->have_hello;
     l->hello = h;
     l->have_hello = 1;
     l->committed = 0;
-    l->st.resets++;
-    lk_log(l, 1, "%s: device rebooted (boot hello received)", l->t->desc);
+    if (first) {
+        /* The device's own boot announcement crossed our first request (an
+         * emulator or board that was just started): not a reboot. */
+        lk_log(l, 3, "%s: boot hello received", l->t->desc);
+    } else {
+        l->st.resets++;
+        lk_log(l, 1, "%s: device rebooted (boot hello received)", l->t->desc);
+    }
     return LK_REBOOT;
 }
 
