@@ -122,8 +122,10 @@ static void host_progress(neurio_ctx *ctx, const char *what, uint64_t done, uint
                     fill, "##############################", width - fill, "",
                     (int)(100.0 * (double)done / (double)total), (unsigned long long)done,
                     (unsigned long long)total);
-        } else {
+        } else if (done) {
             fprintf(stderr, "\r[%s] %-20.20s %llu", ctx->name, what, (unsigned long long)done);
+        } else {
+            fprintf(stderr, "\r[%s] %s...", ctx->name, what);
         }
         ctx->bar_open = 1;
         if (finished) {
@@ -144,8 +146,10 @@ static void host_progress(neurio_ctx *ctx, const char *what, uint64_t done, uint
         fprintf(stderr, "[%s] %s: %llu/%llu (%d%%)\n", ctx->name, what,
                 (unsigned long long)done, (unsigned long long)total,
                 (int)(100.0 * (double)done / (double)total));
-    else
+    else if (done)
         fprintf(stderr, "[%s] %s: %llu\n", ctx->name, what, (unsigned long long)done);
+    else /* unknown total, nothing counted yet: the stage has started */
+        fprintf(stderr, "[%s] %s...\n", ctx->name, what);
 }
 
 void nr_ctx_progress_done(neurio_ctx *ctx)
