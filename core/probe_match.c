@@ -2,6 +2,8 @@
  * (device.link / device.board), or a one-line reason why none or several. */
 #include "probe.h"
 
+#include "neurio/transport.h"
+
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,27 +55,6 @@ static void say_dev(nr_probe_match *m, const nr_probe_dev *d)
     say(m, "%s%s)", sep, d->source);
 }
 
-static int hex16(const char *s, size_t n, uint16_t *out)
-{
-    if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        s += 2;
-        n -= 2;
-    }
-    if (n == 0 || n > 4)
-        return -1;
-    unsigned v = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-        if (d < 0)
-            return -1;
-        v = v * 16 + (unsigned)d;
-    }
-    *out = (uint16_t)v;
-    return 0;
-}
-
 /* "VID:PID" then optionally ":SERIAL" (only when allow_serial). */
 static int parse_ids(const char *s, int allow_serial, uint16_t *vid, uint16_t *pid,
                      const char **serial)
@@ -85,7 +66,8 @@ static int parse_ids(const char *s, int allow_serial, uint16_t *vid, uint16_t *p
     if (c2 && !allow_serial)
         return -1;
     size_t plen = c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1);
-    if (hex16(s, (size_t)(c1 - s), vid) != 0 || hex16(c1 + 1, plen, pid) != 0)
+    if (neurio_usb_id_parse(s, (size_t)(c1 - s), vid) != 0 ||
+        neurio_usb_id_parse(c1 + 1, plen, pid) != 0)
         return -1;
     *serial = c2 && c2[1] ? c2 + 1 : NULL;
     return c2 && !c2[1] ? -1 : 0;

@@ -141,7 +141,7 @@ tp_hid_stats tp_hid_get_stats(const neurio_transport *t)
     return ((const tp_hid *)t)->st;
 }
 
-static int parse_hex16(const char *s, size_t n, uint16_t *out)
+int neurio_usb_id_parse(const char *s, size_t n, uint16_t *out)
 {
     if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
         s += 2;
@@ -169,8 +169,8 @@ int tp_hid_parse_spec(const char *spec, uint16_t *vid, uint16_t *pid,
     const char *c1 = p ? strchr(p, ':') : NULL;
     const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
     size_t plen = c1 && c2 ? (size_t)(c2 - c1 - 1) : c1 ? strlen(c1 + 1) : 0;
-    if (!p || !c1 || parse_hex16(p, (size_t)(c1 - p), vid) != 0 ||
-        parse_hex16(c1 + 1, plen, pid) != 0)
+    if (!p || !c1 || neurio_usb_id_parse(p, (size_t)(c1 - p), vid) != 0 ||
+        neurio_usb_id_parse(c1 + 1, plen, pid) != 0)
         return neurio_fail(err, NEURIO_ERR_CONFIG,
                            "link '%s': expected hid:VID:PID[:SERIAL] with hex ids, e.g. hid:0d28:0204",
                            spec ? spec : "");

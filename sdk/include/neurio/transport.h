@@ -73,6 +73,10 @@ int neurio_transport_serial_open(const char *path, uint32_t baud,
  * 64-byte reports (transport_hid.c, protocol in firmware/LINK.md). */
 int neurio_transport_hid_open(const char *spec, int connect_timeout_ms,
                               neurio_transport **out, neurio_errbuf *err);
+/* Parse one USB vendor or product id: n characters of hex, optional 0x
+ * prefix, at most 4 digits.  Returns 0 and sets *out, or -1 (out untouched).
+ * Shared by the HID transport and `neurio probe` link matching. */
+int neurio_usb_id_parse(const char *s, size_t n, uint16_t *out);
 /* Wrap an open fd (set non-blocking internally).  own != 0: closed by
  * neurio_transport_close. */
 int neurio_transport_fd_open(int fd, int own, const char *desc,
