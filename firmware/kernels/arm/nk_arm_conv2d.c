@@ -52,44 +52,118 @@ static void gather_patch(const nk_conv_params *p, const int8_t *in_b, int32_t y0
     }
 }
 
+/* Output channels oc, oc+1 (f1 == f0 when only oc exists) of one pixel
+ * from its gathered patch. */
+static inline void conv_pixel_1x2(const int16_t *pa, const int8_t *f0, const int8_t *f1,
+                                  int32_t len, int32_t len4, int32_t *r0, int32_t *r1)
+{
+    int32_t a0 = 0, a1 = 0;
+    int32_t k = 0;
+    for (; k < len4; k += 4) {
+        int32_t x02, x13;
+        memcpy(&x02, pa + k, 4);
+        memcpy(&x13, pa + k + 2, 4);
+        const uint32_t v0 = nk_arm_load32(f0 + k);
+        const uint32_t v1 = nk_arm_load32(f1 + k);
+        a0 = __smlad(x02, __sxtb16(v0), a0);
+        a0 = __smlad(x13, nk_arm_sxtb16_ror8(v0), a0);
+        a1 = __smlad(x02, __sxtb16(v1), a1);
+        a1 = __smlad(x13, nk_arm_sxtb16_ror8(v1), a1);
+    }
+    for (; k < len; ++k) {
+        a0 += (int32_t)f0[k] * pa[k];
+        a1 += (int32_t)f1[k] * pa[k];
+    }
+    *r0 = a0;
+    *r1 = a1;
+}
+
+/* Two pixels (patches pa, pb) x two output channels (f0, f1): four
+ * accumulators share every weight load and unpack. */
+static inline void conv_pixel_2x2(const int16_t *pa, const int16_t *pb, const int8_t *f0,
+                                  const int8_t *f1, int32_t len, int32_t len4, int32_t r[4])
+{
+    int32_t a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+    int32_t k = 0;
+    for (; k < len4; k += 4) {
+        int32_t xa02, xa13, xb02, xb13;
+        memcpy(&xa02, pa + k, 4);
+        memcpy(&xa13, pa + k + 2, 4);
+        memcpy(&xb02, pb + k, 4);
+        memcpy(&xb13, pb + k + 2, 4);
+        const uint32_t v0 = nk_arm_load32(f0 + k);
+        const int32_t w0l = (int32_t)__sxtb16(v0), w0h = nk_arm_sxtb16_ror8(v0);
+        a0 = __smlad(xa02, w0l, a0);
+        a0 = __smlad(xa13, w0h, a0);
+        b0 = __smlad(xb02, w0l, b0);
+        b0 = __smlad(xb13, w0h, b0);
+        const uint32_t v1 = nk_arm_load32(f1 + k);
+        const int32_t w1l = (int32_t)__sxtb16(v1), w1h = nk_arm_sxtb16_ror8(v1);
+        a1 = __smlad(xa02, w1l, a1);
+        a1 = __smlad(xa13, w1h, a1);
+        b1 = __smlad(xb02, w1l, b1);
+        b1 = __smlad(xb13, w1h, b1);
+    }
+    for (; k < len; ++k) {
+        a0 += (int32_t)f0[k] * pa[k];
+        a1 += (int32_t)f1[k] * pa[k];
+        b0 += (int32_t)f0[k] * pb[k];
+        b1 += (int32_t)f1[k] * pb[k];
+    }
+    r[0] = a0;
+    r[1] = a1;
+    r[2] = b0;
+    r[3] = b1;
+}
+
+/* Patch strategy.  When two patches fit the buffer (2 * len <=
+ * NK_ARM_PATCH_MAX), output pixels are processed in pairs of the same row
+ * (2 pixels x 2 channels per pass); a lone last pixel uses one patch. */
 static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
                       const int32_t *bias, int8_t *output)
 {
     int16_t patch[NK_ARM_PATCH_MAX];
+    int16_t *const pb = patch + NK_ARM_PATCH_MAX / 2;
     const int32_t len = p->filter_h * p->filter_w * p->in_c;
     const int32_t len4 = len & ~3;
+    const int pairs = 2 * len <= NK_ARM_PATCH_MAX;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * p->in_c;
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
-            for (int32_t ox = 0; ox < p->out_w; ++ox) {
-                gather_patch(p, in_b, oy * p->stride_h - p->pad_top,
-                             ox * p->stride_w - p->pad_left, len4, patch);
+            const int32_t y0 = oy * p->stride_h - p->pad_top;
+            for (int32_t ox = 0; ox < p->out_w;) {
                 int8_t *out = output + (((size_t)b * p->out_h + oy) * p->out_w + ox) * p->out_c;
+                gather_patch(p, in_b, y0, ox * p->stride_w - p->pad_left, len4, patch);
+                if (pairs && ox + 1 < p->out_w) {
+                    gather_patch(p, in_b, y0, (ox + 1) * p->stride_w - p->pad_left, len4, pb);
+                    int8_t *out_b = out + p->out_c;
+                    for (int32_t oc = 0; oc < p->out_c; oc += 2) {
+                        const int two = oc + 1 < p->out_c;
+                        const int8_t *f0 = filter + (size_t)oc * len;
+                        const int8_t *f1 = two ? f0 + len : f0;
+                        int32_t r[4];
+                        conv_pixel_2x2(patch, pb, f0, f1, len, len4, r);
+                        out[oc] = conv_out(p, oc, r[0], bias);
+                        out_b[oc] = conv_out(p, oc, r[2], bias);
+                        if (two) {
+                            out[oc + 1] = conv_out(p, oc + 1, r[1], bias);
+                            out_b[oc + 1] = conv_out(p, oc + 1, r[3], bias);
+                        }
+                    }
+                    ox += 2;
+                    continue;
+                }
                 for (int32_t oc = 0; oc < p->out_c; oc += 2) {
                     const int two = oc + 1 < p->out_c;
                     const int8_t *f0 = filter + (size_t)oc * len;
                     const int8_t *f1 = two ? f0 + len : f0;
-                    int32_t a0 = 0, a1 = 0;
-                    int32_t k = 0;
-                    for (; k < len4; k += 4) {
-                        int32_t x02, x13;
-                        memcpy(&x02, patch + k, 4);
-                        memcpy(&x13, patch + k + 2, 4);
-                        const uint32_t v0 = nk_arm_load32(f0 + k);
-                        const uint32_t v1 = nk_arm_load32(f1 + k);
-                        a0 = __smlad(x02, __sxtb16(v0), a0);
-                        a0 = __smlad(x13, nk_arm_sxtb16_ror8(v0), a0);
-                        a1 = __smlad(x02, __sxtb16(v1), a1);
-                        a1 = __smlad(x13, nk_arm_sxtb16_ror8(v1), a1);
-                    }
-                    for (; k < len; ++k) {
-                        a0 += (int32_t)f0[k] * patch[k];
-                        a1 += (int32_t)f1[k] * patch[k];
-                    }
+                    int32_t a0, a1;
+                    conv_pixel_1x2(patch, f0, f1, len, len4, &a0, &a1);
                     out[oc] = conv_out(p, oc, a0, bias);
                     if (two)
                         out[oc + 1] = conv_out(p, oc + 1, a1, bias);
                 }
+                ox += 1;
             }
         }
     }
