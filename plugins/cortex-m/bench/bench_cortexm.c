@@ -74,6 +74,65 @@ static void ratio(char *buf, size_t n, double ours, double ref)
         snprintf(buf, n, "-");
 }
 
+/* Multiply-accumulates of op i (conv, depthwise, fully connected; else 0). */
+static double op_macs(const neurio_model *m, int32_t i)
+{
+    const neurio_op *op = &m->ops[i];
+    if (op->n_inputs < 2 || op->inputs[1] < 0 || op->n_outputs < 1)
+        return 0;
+    const neurio_tensor *w = &m->tensors[op->inputs[1]];
+    const neurio_tensor *o = &m->tensors[op->outputs[0]];
+    double out = 1, wn = 1;
+    for (int32_t d = 0; d < o->rank; d++)
+        out *= o->dims[d];
+    for (int32_t d = 0; d < w->rank; d++)
+        wn *= w->dims[d];
+    if (w->rank < 2)
+        return 0;
+    switch (op->kind) {
+    case NEURIO_OP_CONV_2D:
+    case NEURIO_OP_FULLY_CONNECTED:
+        return out * (wn / w->dims[0]);            /* per output: the whole filter row */
+    case NEURIO_OP_DEPTHWISE_CONV_2D:
+        return out * (wn / w->dims[w->rank - 1]);  /* per output: fh * fw taps */
+    default:
+        return 0;
+    }
+}
+
+/* Per-layer table: mean instructions of each layer over n samples, share of
+ * the inference, MACs and MACs per instruction. */
+static void print_layers(const neurio_model *m, const uint64_t *lc, uint32_t n_layers,
+                         uint32_t filled, size_t n)
+{
+    if (!lc || filled == 0) {
+        printf("  per-layer              : not reported by the device\n");
+        return;
+    }
+    double total = 0;
+    for (size_t s = 0; s < n; s++)
+        for (uint32_t l = 0; l < filled; l++)
+            total += (double)lc[s * n_layers + l];
+    total /= (double)n;
+    printf("  per layer (mean instructions over %zu samples):\n", n);
+    printf("    %3s %-20s %12s %6s %12s %10s\n", "#", "op", "instructions", "share", "MACs",
+           "MACs/insn");
+    for (uint32_t l = 0; l < filled; l++) {
+        double v = 0;
+        for (size_t s = 0; s < n; s++)
+            v += (double)lc[s * n_layers + l];
+        v /= (double)n;
+        const int named = (int32_t)n_layers == m->n_ops;
+        const double macs = named ? op_macs(m, (int32_t)l) : 0;
+        char mpi[32] = "-";
+        if (macs > 0 && v > 0)
+            snprintf(mpi, sizeof mpi, "%.3f", macs / v);
+        printf("    %3u %-20s %12.0f %5.1f%% %12.0f %10s\n", l,
+               named ? neurio_op_name(m->ops[l].kind) : "?", v,
+               total > 0 ? 100.0 * v / total : 0.0, macs, mpi);
+    }
+}
+
 static int bench_model(const char *shared, const char *model_name, const cm_profile *p,
                        int samples, const char *work)
 {
@@ -87,6 +146,8 @@ static int bench_model(const char *shared, const char *model_name, const cm_prof
     char path[4096], gen[4096], fw[4096], elf[4096];
     void *out_buf = NULL;
     neurio_measure *meas = NULL;
+    uint64_t *layers = NULL;
+    uint32_t layers_filled = 0;
 
     snprintf(path, sizeof path, "%s/models/%s.tflite", shared, model_name);
     rc = neurio_model_load(path, &m, &e);
@@ -152,7 +213,9 @@ static int bench_model(const char *shared, const char *model_name, const cm_prof
     const neurio_link_hello *h = neurio_link_info(link);
     out_buf = malloc(n * out_bytes);
     meas = calloc(n, sizeof *meas);
-    if (!out_buf || !meas) {
+    if (h->n_layers)
+        layers = calloc(n * h->n_layers, sizeof *layers);
+    if (!out_buf || !meas || (h->n_layers && !layers)) {
         rc = neurio_fail(&e, NEURIO_ERR_NOMEM, "out of memory");
         goto fail;
     }
@@ -164,7 +227,9 @@ static int bench_model(const char *shared, const char *model_name, const cm_prof
         void *outs[1] = {(uint8_t *)out_buf + first * out_bytes};
         neurio_batch b = {.first = (uint32_t)first, .count = cnt, .n_inputs = 1,
                           .n_outputs = 1, .inputs = ins, .outputs = outs,
-                          .measures = meas + first};
+                          .measures = meas + first,
+                          .layer_cycles = layers ? layers + first * h->n_layers : NULL,
+                          .n_layers = h->n_layers};
         double t0 = now_s();
         rc = neurio_link_transfer(link, &b, &e);
         double t1 = now_s();
@@ -173,6 +238,8 @@ static int bench_model(const char *shared, const char *model_name, const cm_prof
         double t2 = now_s();
         if (rc)
             goto fail;
+        layers_filled = first == 0 || b.layers_filled < layers_filled ? b.layers_filled
+                                                                       : layers_filled;
         t_xfer += t1 - t0;
         t_inf += t2 - t1;
         first += cnt;
@@ -218,6 +285,7 @@ static int bench_model(const char *shared, const char *model_name, const cm_prof
            (unsigned long long)(s1.payload_rx - s0.payload_rx),
            (unsigned long long)(s1.frames_tx + s1.frames_rx - s0.frames_tx - s0.frames_rx),
            (unsigned long long)(s1.retransmits - s0.retransmits), t_boot);
+    print_layers(m, layers, h->n_layers, layers_filled, n);
     fflush(stdout);
 fail:
     if (rc)
@@ -226,6 +294,7 @@ fail:
     cm_qemu_stop(&q);
     free(out_buf);
     free(meas);
+    free(layers);
     neurio_npy_free(&in);
     neurio_model_free(m);
     return rc;
@@ -274,7 +343,7 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("cortex-m benchmark: board %s (%s), counts = %s; anchor = TFLite Micro + "
-           "CMSIS-NN on the same QEMU (mps2-an386); portable C kernels here.\n"
+           "CMSIS-NN on the same QEMU (mps2-an386); kernels: DSP (SMLAD) where the core has it.\n"
            "work dir: %s\n",
            p.board->name, p.cpu, p.board->cycle_source, work);
     int failed = 0;
