@@ -207,11 +207,12 @@ static void write_layers(FILE *f, const nr_report_data *d)
     if (!labels)
         return;
     for (uint32_t i = 0; i < d->n_layers; i++) {
-        labels[i] = malloc(96);
+        /* full names: the chart shortens long ones and keeps them as tooltips */
+        labels[i] = malloc(256);
         if (!labels[i])
             goto out;
         const neurio_op *op = d->model && (int32_t)i < d->model->n_ops ? &d->model->ops[i] : NULL;
-        snprintf(labels[i], 96, "%u %s%s%.40s", i, op ? neurio_op_name(op->kind) : "layer",
+        snprintf(labels[i], 256, "%u %s%s%.200s", i, op ? neurio_op_name(op->kind) : "layer",
                  op && op->name && *op->name ? " " : "", op && op->name ? op->name : "");
     }
     fputs("<section id=\"layers\"><h2>Per-layer cost</h2>\n", f);

@@ -40,6 +40,74 @@ static char *svg_block(const char *dom, const char *id)
     return strndup(a, (size_t)(b - a));
 }
 
+/* Appended to a copy of the report: Chromium lays the page out with its
+ * real fonts and the script lists every chart text whose box leaves its
+ * <svg> (i.e. is clipped), or says ALL-TEXT-INSIDE. */
+static const char clip_script[] =
+    "<script>var bad=[];document.querySelectorAll('svg.chart').forEach(function(s){"
+    "var r=s.getBoundingClientRect();s.querySelectorAll('text').forEach(function(t){"
+    "var b=t.getBoundingClientRect();if(b.width>0&&(b.left<r.left||b.right>r.right||"
+    "b.top<r.top||b.bottom>r.bottom))bad.push(s.id+': '+t.textContent);});});"
+    "var p=document.createElement('pre');p.id='clip-check';p.textContent=bad.length?"
+    "'CLIPPED '+bad.join(' | '):'ALL-TEXT-INSIDE';document.body.appendChild(p);</script>";
+
+static void set_op_name(int i, const char *name)
+{
+    free(fx.model->ops[i].name);
+    fx.model->ops[i].name = strdup(name);
+}
+
+/* Long layer names (one beyond the label column: shortened with an
+ * ellipsis) and a long title: every text of every chart stays inside its
+ * SVG, as Chromium measures it. */
+static void test_no_clipped_text(void)
+{
+    const char *tmp = neurio_test_tmpdir();
+    char html[1024], check[1024], dom[1024], cmd[4096];
+    snprintf(html, sizeof html, "%s/long.html", tmp);
+    snprintf(check, sizeof check, "%s/long-check.html", tmp);
+    snprintf(dom, sizeof dom, "%s/long-dom.html", tmp);
+    set_op_name(0, "/features/features.9/AveragePool");
+    set_op_name(1, "/classifier/classifier.1/Gemm/a_very_long_block_name_that_goes_on_and_on"
+                   "/and_on_and_on_beyond_any_sensible_label_column_width/Softmax");
+    neurio_errbuf err = { { 0 } };
+    int rc = nr_report_html_write(&fx.d, html, &err);
+    set_op_name(0, "");
+    set_op_name(1, "");
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    char *h = neurio_test_read_file(html, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    char *blk = svg_block(h, "layer-bars");
+    CU_ASSERT_PTR_NOT_NULL(blk);
+    if (blk) { /* the long name: shortened on the chart, whole in its tooltip */
+        CU_ASSERT_PTR_NOT_NULL(strstr(blk, "\xe2\x80\xa6"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(blk, "<title>1 SOFTMAX /classifier/classifier.1/Gemm/"
+                                           "a_very_long_block_name"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(blk, "0 RELU /features/features.9/AveragePool</text>"));
+        free(blk);
+    }
+    char *end = strstr(h, "</body>");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+    FILE *f = fopen(check, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fprintf(f, "%.*s%s%s", (int)(end - h), h, clip_script, end);
+    fclose(f);
+    free(h);
+    snprintf(cmd, sizeof cmd, "timeout 120 %s %s --user-data-dir='%s/chromium-clip' --dump-dom "
+             "'file://%s' > '%s' 2>/dev/null", chromium, chromium_flags, tmp, check, dom);
+    CU_ASSERT_EQUAL_FATAL(neurio_test_run(cmd, NULL), 0);
+    char *d = neurio_test_read_file(dom, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    const char *res = strstr(d, "id=\"clip-check\">");
+    CU_ASSERT_PTR_NOT_NULL(res);
+    if (res && strncmp(res + strlen("id=\"clip-check\">"), "ALL-TEXT-INSIDE", 15)) {
+        const char *e = strstr(res, "</pre>");
+        fprintf(stderr, "%.*s\n", e ? (int)(e - res) : 400, res);
+        CU_FAIL("chart text clipped");
+    }
+    free(d);
+}
+
 static void test_render_in_chromium(void)
 {
     const char *tmp = neurio_test_tmpdir();
@@ -110,5 +178,6 @@ int neurio_register_tests(void)
     if (!s)
         return -1;
     CU_add_test(s, "rendered by headless Chromium with its charts", test_render_in_chromium);
+    CU_add_test(s, "no chart text clipped, long layer names shortened", test_no_clipped_text);
     return 0;
 }
