@@ -17,14 +17,30 @@
 #include "../nk_fixedpoint.h"
 #include "nk_arm_dot.h"
 
-static inline int8_t conv_out(const nk_conv_params *p, int32_t oc, int32_t acc,
-                              const int32_t *bias)
+/* Requantization constants copied out of the parameter block once: the
+ * int8 output stores may alias anything, so reading them through p after
+ * each store would reload every field. */
+typedef struct conv_q {
+    const int32_t *bias, *mult, *shift;
+    int32_t q_step; /* 1 per channel, 0 per tensor */
+    int32_t zp, lo, hi;
+} conv_q;
+
+static inline conv_q conv_q_of(const nk_conv_params *p, const int32_t *bias)
 {
-    if (bias)
-        acc += bias[oc];
-    const int32_t q = p->per_channel ? oc : 0;
-    acc = nk_mbqm(acc, p->out_mult[q], p->out_shift[q]) + p->out_zp;
-    return (int8_t)nk_clamp(acc, p->act_min, p->act_max);
+    const conv_q q = {.bias = bias, .mult = p->out_mult, .shift = p->out_shift,
+                      .q_step = p->per_channel ? 1 : 0, .zp = p->out_zp, .lo = p->act_min,
+                      .hi = p->act_max};
+    return q;
+}
+
+static inline int8_t conv_out(const conv_q *q, int32_t oc, int32_t acc)
+{
+    if (q->bias)
+        acc += q->bias[oc];
+    const int32_t k = oc * q->q_step;
+    acc = nk_mbqm(acc, q->mult[k], q->shift[k]) + q->zp;
+    return (int8_t)nk_clamp(acc, q->lo, q->hi);
 }
 
 #ifndef NK_ARM_PATCH_MAX
@@ -127,6 +143,7 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
     const int32_t len = p->filter_h * p->filter_w * p->in_c;
     const int32_t len4 = len & ~3;
     const int pairs = 2 * len <= NK_ARM_PATCH_MAX;
+    const conv_q q = conv_q_of(p, bias);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * p->in_c;
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
@@ -143,11 +160,11 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
                         const int8_t *f1 = two ? f0 + len : f0;
                         int32_t r[4];
                         conv_pixel_2x2(patch, pb, f0, f1, len, len4, r);
-                        out[oc] = conv_out(p, oc, r[0], bias);
-                        out_b[oc] = conv_out(p, oc, r[2], bias);
+                        out[oc] = conv_out(&q, oc, r[0]);
+                        out_b[oc] = conv_out(&q, oc, r[2]);
                         if (two) {
-                            out[oc + 1] = conv_out(p, oc + 1, r[1], bias);
-                            out_b[oc + 1] = conv_out(p, oc + 1, r[3], bias);
+                            out[oc + 1] = conv_out(&q, oc + 1, r[1]);
+                            out_b[oc + 1] = conv_out(&q, oc + 1, r[3]);
                         }
                     }
                     ox += 2;
@@ -159,9 +176,9 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
                     const int8_t *f1 = two ? f0 + len : f0;
                     int32_t a0, a1;
                     conv_pixel_1x2(patch, f0, f1, len, len4, &a0, &a1);
-                    out[oc] = conv_out(p, oc, a0, bias);
+                    out[oc] = conv_out(&q, oc, a0);
                     if (two)
-                        out[oc + 1] = conv_out(p, oc + 1, a1, bias);
+                        out[oc + 1] = conv_out(&q, oc + 1, a1);
                 }
                 ox += 1;
             }
@@ -179,6 +196,7 @@ int nk_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t 
     const int32_t fh = p->filter_h, fw = p->filter_w, zp = p->in_zp;
     const size_t filter_oc = (size_t)fh * fw * in_c;
     const uint32_t off2 = nk_arm_offset2(zp);
+    const conv_q q = conv_q_of(p, bias);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * in_h * in_w * in_c;
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
@@ -227,9 +245,9 @@ int nk_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t 
                             }
                         }
                     }
-                    out[oc] = conv_out(p, oc, a0, bias);
+                    out[oc] = conv_out(&q, oc, a0);
                     if (two)
-                        out[oc + 1] = conv_out(p, oc + 1, a1, bias);
+                        out[oc + 1] = conv_out(&q, oc + 1, a1);
                 }
             }
         }

@@ -15,14 +15,22 @@
 #include "../nk_fixedpoint.h"
 #include "nk_arm_dot.h"
 
-static inline int8_t dw_out(const nk_conv_params *p, int32_t oc, int32_t acc,
-                            const int32_t *bias)
+/* Requantization constants copied out of the parameter block once: the
+ * int8 output stores may alias anything, so reading them through p after
+ * each store would reload every field. */
+typedef struct dw_q {
+    const int32_t *bias, *mult, *shift;
+    int32_t q_step; /* 1 per channel, 0 per tensor */
+    int32_t zp, lo, hi;
+} dw_q;
+
+static inline int8_t dw_out(const dw_q *q, int32_t oc, int32_t acc)
 {
-    if (bias)
-        acc += bias[oc];
-    const int32_t q = p->per_channel ? oc : 0;
-    acc = nk_mbqm(acc, p->out_mult[q], p->out_shift[q]) + p->out_zp;
-    return (int8_t)nk_clamp(acc, p->act_min, p->act_max);
+    if (q->bias)
+        acc += q->bias[oc];
+    const int32_t k = oc * q->q_step;
+    acc = nk_mbqm(acc, q->mult[k], q->shift[k]) + q->zp;
+    return (int8_t)nk_clamp(acc, q->lo, q->hi);
 }
 
 #ifndef NK_ARM_DW_MAX_TAPS
@@ -38,6 +46,9 @@ int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,
     const int32_t in_h = p->in_h, in_w = p->in_w, c_n = p->in_c;
     const int32_t fh = p->filter_h, fw = p->filter_w, zp = p->in_zp;
     const uint32_t off2 = nk_arm_offset2(zp);
+    const dw_q q = {.bias = bias, .mult = p->out_mult, .shift = p->out_shift,
+                    .q_step = p->per_channel ? 1 : 0, .zp = p->out_zp, .lo = p->act_min,
+                    .hi = p->act_max};
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * in_h * in_w * c_n;
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
@@ -63,9 +74,11 @@ int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,
                 int32_t c = 0;
                 for (; c + 4 <= c_n; c += 4) {
                     int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-                    for (int32_t t = 0; t < n_taps; ++t) {
-                        const uint32_t xv = nk_arm_load32(in_b + tap_in[t] + c);
-                        const uint32_t fv = nk_arm_load32(filter + tap_f[t] + c);
+                    const int8_t *const ib = in_b + c, *const fb = filter + c;
+                    const int32_t *ti = tap_in, *tf = tap_f;
+                    for (const int32_t *const te = tap_in + n_taps; ti < te; ++ti, ++tf) {
+                        const uint32_t xv = nk_arm_load32(ib + *ti);
+                        const uint32_t fv = nk_arm_load32(fb + *tf);
                         const int32_t x02 = (int32_t)__sadd16(__sxtb16(xv), off2);
                         const int32_t x13 = (int32_t)__sadd16(nk_arm_sxtb16_ror8(xv), off2);
                         const int32_t f02 = (int32_t)__sxtb16(fv);
@@ -75,10 +88,10 @@ int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,
                         a1 = __smlabb(x13, f13, a1);
                         a3 = __smlatt(x13, f13, a3);
                     }
-                    out[c] = dw_out(p, c, a0, bias);
-                    out[c + 1] = dw_out(p, c + 1, a1, bias);
-                    out[c + 2] = dw_out(p, c + 2, a2, bias);
-                    out[c + 3] = dw_out(p, c + 3, a3, bias);
+                    out[c] = dw_out(&q, c, a0);
+                    out[c + 1] = dw_out(&q, c + 1, a1);
+                    out[c + 2] = dw_out(&q, c + 2, a2);
+                    out[c + 3] = dw_out(&q, c + 3, a3);
                 }
                 for (; c < c_n; ++c) {
                     int32_t acc = 0;
@@ -94,7 +107,7 @@ int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,
                                    ((int32_t)in_b[((size_t)iy * in_w + ix) * c_n + c] - zp);
                         }
                     }
-                    out[c] = dw_out(p, c, acc, bias);
+                    out[c] = dw_out(&q, c, acc);
                 }
             }
         }
