@@ -44,7 +44,7 @@ static inline int8_t conv_out(const conv_q *q, int32_t oc, int32_t acc)
 }
 
 #ifndef NK_ARM_PATCH_MAX
-#define NK_ARM_PATCH_MAX 512
+#define NK_ARM_PATCH_MAX 1152
 #endif
 
 /* Gathers the receptive field of output (oy, ox) into patch (see top). */
@@ -135,6 +135,36 @@ static inline void conv_pixel_2x2(const int16_t *pa, const int16_t *pb, const in
 /* Patch strategy.  When two patches fit the buffer (2 * len <=
  * NK_ARM_PATCH_MAX), output pixels are processed in pairs of the same row
  * (2 pixels x 2 channels per pass); a lone last pixel uses one patch. */
+/* gather_patch when in_c is a multiple of 4: every tap's channels are whole
+ * groups of four, so one word of input becomes, with SXTB16 and SADD16,
+ * the two lane-ordered halfword pairs (0,2) (1,3) directly. */
+static void gather_patch4(const nk_conv_params *p, const int8_t *in_b, int32_t y0, int32_t x0,
+                          uint32_t off2, int16_t *patch)
+{
+    const int32_t in_c = p->in_c;
+    int16_t *dst = patch;
+    for (int32_t fy = 0; fy < p->filter_h; ++fy) {
+        const int32_t iy = y0 + p->dilation_h * fy;
+        const int row_in = iy >= 0 && iy < p->in_h;
+        for (int32_t fx = 0; fx < p->filter_w; ++fx) {
+            const int32_t ix = x0 + p->dilation_w * fx;
+            if (row_in && ix >= 0 && ix < p->in_w) {
+                const int8_t *ip = in_b + ((size_t)iy * p->in_w + ix) * in_c;
+                for (int32_t ic = 0; ic < in_c; ic += 4, dst += 4) {
+                    const uint32_t xv = nk_arm_load32(ip + ic);
+                    const int16x2_t x02 = __sadd16(__sxtb16(xv), off2);
+                    const int16x2_t x13 = __sadd16(nk_arm_sxtb16_ror8(xv), off2);
+                    memcpy(dst, &x02, 4);
+                    memcpy(dst + 2, &x13, 4);
+                }
+            } else {
+                memset(dst, 0, (size_t)in_c * sizeof *dst);
+                dst += in_c;
+            }
+        }
+    }
+}
+
 static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
                       const int32_t *bias, int8_t *output)
 {
@@ -144,15 +174,25 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
     const int32_t len4 = len & ~3;
     const int pairs = 2 * len <= NK_ARM_PATCH_MAX;
     const conv_q q = conv_q_of(p, bias);
+    const int by4 = (p->in_c & 3) == 0;
+    const uint32_t off2 = nk_arm_offset2(p->in_zp);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * p->in_c;
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
             const int32_t y0 = oy * p->stride_h - p->pad_top;
             for (int32_t ox = 0; ox < p->out_w;) {
                 int8_t *out = output + (((size_t)b * p->out_h + oy) * p->out_w + ox) * p->out_c;
-                gather_patch(p, in_b, y0, ox * p->stride_w - p->pad_left, len4, patch);
+                if (by4)
+                    gather_patch4(p, in_b, y0, ox * p->stride_w - p->pad_left, off2, patch);
+                else
+                    gather_patch(p, in_b, y0, ox * p->stride_w - p->pad_left, len4, patch);
                 if (pairs && ox + 1 < p->out_w) {
-                    gather_patch(p, in_b, y0, (ox + 1) * p->stride_w - p->pad_left, len4, pb);
+                    if (by4)
+                        gather_patch4(p, in_b, y0, (ox + 1) * p->stride_w - p->pad_left, off2,
+                                      pb);
+                    else
+                        gather_patch(p, in_b, y0, (ox + 1) * p->stride_w - p->pad_left, len4,
+                                     pb);
                     int8_t *out_b = out + p->out_c;
                     for (int32_t oc = 0; oc < p->out_c; oc += 2) {
                         const int two = oc + 1 < p->out_c;

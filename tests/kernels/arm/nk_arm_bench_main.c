@@ -161,6 +161,8 @@ int nk_test_main(void)
         {"kws depthwise 25x5x64, 3x3      ", 25, 5, 64, 64, 3, 3, 1, 1},
         {"kws pointwise 25x5x64 -> 64, 1x1", 25, 5, 64, 64, 1, 1, 1, 0},
         {"resnet conv 32x32x16 -> 16, 3x3 ", 32, 32, 16, 16, 3, 3, 1, 0},
+        {"resnet conv 16x16x32 -> 32, 3x3 ", 16, 16, 32, 32, 3, 3, 1, 0},
+        {"resnet conv 8x8x64 -> 64, 3x3   ", 8, 8, 64, 64, 3, 3, 1, 0},
     };
     put("kernel                              (instructions, -icount shift=0, 40/tick)\n");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i)
