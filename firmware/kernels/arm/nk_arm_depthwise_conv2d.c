@@ -14,6 +14,7 @@
 
 #include "../nk_fixedpoint.h"
 #include "nk_arm_dot.h"
+#include "nk_arm_requant.h"
 
 /* Requantization constants copied out of the parameter block once: the
  * int8 output stores may alias anything, so reading them through p after
@@ -29,7 +30,7 @@ static inline int8_t dw_out(const dw_q *q, int32_t oc, int32_t acc)
     if (q->bias)
         acc += q->bias[oc];
     const int32_t k = oc * q->q_step;
-    acc = nk_mbqm(acc, q->mult[k], q->shift[k]) + q->zp;
+    acc = nk_arm_requant(acc, q->mult[k], q->shift[k]) + q->zp;
     return (int8_t)nk_clamp(acc, q->lo, q->hi);
 }
 

@@ -7,13 +7,14 @@
 
 #include "../nk_fixedpoint.h"
 #include "nk_arm_dot.h"
+#include "nk_arm_requant.h"
 
 static inline int8_t fc_out(const nk_fc_params *p, int32_t o, int32_t acc, const int32_t *bias)
 {
     if (bias)
         acc += bias[o];
     const int32_t q = p->per_channel ? o : 0;
-    acc = nk_mbqm(acc, p->out_mult[q], p->out_shift[q]) + p->out_zp;
+    acc = nk_arm_requant(acc, p->out_mult[q], p->out_shift[q]) + p->out_zp;
     return (int8_t)nk_clamp(acc, p->act_min, p->act_max);
 }
 

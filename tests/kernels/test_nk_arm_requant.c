@@ -1,0 +1,89 @@
+/* tests/kernels/test_nk_arm_requant.c — the fast kernels' requantization
+ * (firmware/kernels/arm/nk_arm_requant.h, plain C) must equal nk_mbqm (the
+ * TFLite double-rounding MultiplyByQuantizedMultiplier the portable
+ * kernels use) for every shift TFLite produces, on edge and random
+ * accumulators and multipliers. */
+#include <stdint.h>
+
+#include "arm/nk_arm_requant.h"
+#include "nk_fixedpoint.h"
+#include "test_util.h"
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint32_t rng32(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 11);
+}
+
+static const int32_t edge_x[] = {0, 1, -1, 2, -2, 3, -3, 127, -128, 255, -256,
+                                 (1 << 15), -(1 << 15), (1 << 20) + 1, -(1 << 20) - 1,
+                                 NK_INT32_MAX, NK_INT32_MIN, NK_INT32_MAX - 1, NK_INT32_MIN + 1,
+                                 (1 << 30), -(1 << 30), (1 << 30) - 1, -(1 << 30) + 1};
+static const int32_t edge_m[] = {0, 1 << 30, NK_INT32_MAX, (1 << 30) + 1, 1518500250, 2039655759};
+
+static void test_edges(void)
+{
+    long mismatches = 0;
+    for (int32_t shift = -31; shift <= 30; ++shift)
+        for (size_t i = 0; i < sizeof edge_x / sizeof edge_x[0]; ++i)
+            for (size_t j = 0; j < sizeof edge_m / sizeof edge_m[0]; ++j) {
+                const int32_t x = edge_x[i], m = edge_m[j];
+                if (nk_arm_requant(x, m, shift) != nk_mbqm(x, m, shift))
+                    ++mismatches;
+            }
+    CU_ASSERT_EQUAL(mismatches, 0);
+}
+
+/* Ties: x * m / 2^31 lands exactly on a half for some right shifts; both
+ * signs must round away from zero like nk_mbqm. */
+static void test_ties(void)
+{
+    long mismatches = 0, checked = 0;
+    for (int32_t right = 1; right <= 20; ++right)
+        for (int32_t k = -300; k <= 300; ++k) {
+            /* m = 2^30 halves x exactly; x = (2k + 1) * 2^right gives a
+             * SRDHM result of (2k + 1) * 2^(right - 1): a tie */
+            const int64_t x = (int64_t)(2 * k + 1) << right;
+            if (x > NK_INT32_MAX || x < NK_INT32_MIN)
+                continue;
+            ++checked;
+            if (nk_arm_requant((int32_t)x, 1 << 30, -right) !=
+                nk_mbqm((int32_t)x, 1 << 30, -right))
+                ++mismatches;
+        }
+    CU_ASSERT(checked > 10000);
+    CU_ASSERT_EQUAL(mismatches, 0);
+}
+
+static void test_random(void)
+{
+    long mismatches = 0;
+    for (long n = 0; n < 4000000; ++n) {
+        const uint32_t pick = rng32();
+        /* accumulators of every magnitude: random bit length */
+        const int bits = (int)(pick % 32);
+        int32_t x = (int32_t)(rng32() >> (31 - bits));
+        if (pick & 0x100)
+            x = nk_wrap_neg(x);
+        const int32_t m = (int32_t)((1u << 30) | (rng32() >> 2));
+        const int32_t shift = (int32_t)(rng32() % 62) - 31;
+        if (nk_arm_requant(x, m, shift) != nk_mbqm(x, m, shift))
+            ++mismatches;
+    }
+    CU_ASSERT_EQUAL(mismatches, 0);
+}
+
+int neurio_register_tests(void)
+{
+    CU_pSuite s = CU_add_suite("nk_arm_requant", NULL, NULL);
+    if (!s)
+        return -1;
+    CU_add_test(s, "edge accumulators and multipliers, every shift", test_edges);
+    CU_add_test(s, "ties round away from zero", test_ties);
+    CU_add_test(s, "4M random cases equal nk_mbqm", test_random);
+    return 0;
+}
