@@ -38,18 +38,33 @@
 #define CM_SHARED_DIR ""
 #endif
 
-/* TFLite Micro + CMSIS-NN on QEMU mps2-an386, same counter (issue 5). */
+/* TFLite Micro + CMSIS-NN on QEMU mps2-an386, same counter (issue 5), and
+ * issue 9's targets: instructions <= 0.7x, arena <= 0.85x, flash as listed.
+ * micro_speech_quantized has golden data but no anchor. */
 typedef struct anchor {
     const char *model;
     double insns, arena, flash; /* 0 = not given */
+    double flash_target;        /* 0 = none */
 } anchor;
 
 static const anchor anchors[] = {
-    {"kws_ref_model", 7699898, 22820, 159472},
-    {"pretrainedResnet_quant", 29864553, 54996, 198612},
-    {"ad01_int8", 583399, 2580, 324716},
-    {"hello_world_int8", 3675, 0, 0},
+    {"kws_ref_model", 7699898, 22820, 159472, 95700},
+    {"pretrainedResnet_quant", 29864553, 54996, 198612, 119200},
+    {"ad01_int8", 583399, 2580, 324716, 292000},
+    {"hello_world_int8", 3675, 772, 50444, 30300},
+    {"micro_speech_quantized", 0, 0, 0, 0},
 };
+
+#define INSN_TARGET 0.7
+#define ARENA_TARGET 0.85
+
+/* One model's figures, for the summary table at the end. */
+typedef struct result {
+    const char *model;
+    int ok;
+    double insns, arena, flash;
+    size_t exact, n; /* samples bit-exact with the golden outputs, of n */
+} result;
 
 static const anchor *find_anchor(const char *m)
 {
@@ -134,11 +149,11 @@ static void print_layers(const neurio_model *m, const uint64_t *lc, uint32_t n_l
 }
 
 static int bench_model(const char *shared, const char *model_name, const cm_profile *p,
-                       int samples, const char *work)
+                       int samples, const char *work, result *res)
 {
     neurio_errbuf e = {{0}};
     neurio_model *m = NULL;
-    neurio_npy in = {0};
+    neurio_npy in = {0}, gold = {0};
     neurio_link *link = NULL;
     cm_qemu q;
     memset(&q, 0, sizeof q);
@@ -192,6 +207,15 @@ static int bench_model(const char *shared, const char *model_name, const cm_prof
     }
     if (samples > 0 && (size_t)samples < n)
         n = (size_t)samples;
+    snprintf(path, sizeof path, "%s/golden/%s/output.npy", shared, model_name);
+    rc = neurio_npy_read(path, &gold, &e);
+    if (rc)
+        goto fail;
+    if (gold.bytes < n * out_bytes) {
+        rc = neurio_fail(&e, NEURIO_ERR_FORMAT, "%s holds %zu bytes, fewer than %zu samples of "
+                         "%zu output bytes", path, gold.bytes, n, out_bytes);
+        goto fail;
+    }
 
     cm_qemu_args qa = {.qemu = "qemu-system-arm", .machine = p->board->qemu_machine,
                        .elf = elf, .work_dir = fw, .connect_timeout_ms = 10000};
@@ -254,6 +278,13 @@ static int bench_model(const char *shared, const char *model_name, const cm_prof
         stack = meas[i].stack_bytes > stack ? meas[i].stack_bytes : stack;
     }
     double cmean = csum / (double)n;
+    size_t exact = 0;
+    for (size_t i = 0; i < n; i++)
+        exact += memcmp((const uint8_t *)out_buf + i * out_bytes,
+                        (const uint8_t *)gold.data + i * out_bytes, out_bytes) == 0;
+    *res = (result){.model = model_name, .ok = 1, .insns = cmean,
+                    .arena = (double)cg.arena_bytes, .flash = (double)sz.flash,
+                    .exact = exact, .n = n};
     const anchor *a = find_anchor(model_name);
     char r1[32], r2[32], r3[32];
     ratio(r1, sizeof r1, cmean, a ? a->insns : 0);
@@ -274,6 +305,8 @@ static int bench_model(const char *shared, const char *model_name, const cm_prof
            (unsigned long long)sz.ram, (unsigned long long)sz.data,
            (unsigned long long)sz.bss, (unsigned long long)sz.stack);
     printf("  stack peak bytes       : %llu\n", (unsigned long long)stack);
+    printf("  outputs                : %zu of %zu samples bit-exact with the TFLite golden\n",
+           exact, n);
     printf("  host wall time/sample  : %.3f ms (transfer %.3f ms, infer+results %.3f ms)\n",
            1e3 * (t_xfer + t_inf) / (double)n, 1e3 * t_xfer / (double)n,
            1e3 * t_inf / (double)n);
@@ -296,8 +329,61 @@ fail:
     free(meas);
     free(layers);
     neurio_npy_free(&in);
+    neurio_npy_free(&gold);
     neurio_model_free(m);
     return rc;
+}
+
+/* "ours (ratio, met/MISSED)" cell against anchor ref and limit factor or
+ * absolute target. */
+static void cell(char *buf, size_t n, double ours, double ref, double factor, double target)
+{
+    const double lim = target > 0 ? target : ref * factor;
+    if (ref <= 0)
+        snprintf(buf, n, "%.0f", ours);
+    else
+        snprintf(buf, n, "%.0f (%.2fx, %s)", ours, ours / ref,
+                 lim <= 0 ? "-" : ours <= lim ? "met" : "MISSED");
+}
+
+/* The issue-9 table: anchor, target and ours for every model benchmarked. */
+static void print_summary(const result *r, int n_models)
+{
+    printf("\n== summary (instructions: mean per inference; targets: instructions <= %.2fx, "
+           "arena <= %.2fx the anchor, flash as given)\n",
+           INSN_TARGET, ARENA_TARGET);
+    printf("| model | anchor instr | target | ours | anchor arena | target | ours | "
+           "anchor flash | target | ours | golden |\n");
+    printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < n_models; i++) {
+        const anchor *a = find_anchor(r[i].model);
+        const anchor none = {r[i].model, 0, 0, 0, 0};
+        if (!a)
+            a = &none;
+        if (!r[i].ok) {
+            printf("| %s | FAILED (see above) |||||||||\n", r[i].model);
+            continue;
+        }
+        char ci[64], ca[64], cf[64];
+        cell(ci, sizeof ci, r[i].insns, a->insns, INSN_TARGET, 0);
+        cell(ca, sizeof ca, r[i].arena, a->arena, ARENA_TARGET, 0);
+        cell(cf, sizeof cf, r[i].flash, a->flash, 0, a->flash_target);
+        char ai[24] = "-", ti[24] = "-", aa[24] = "-", ta[24] = "-", af[24] = "-", tf[24] = "-";
+        if (a->insns > 0) {
+            snprintf(ai, sizeof ai, "%.0f", a->insns);
+            snprintf(ti, sizeof ti, "%.0f", a->insns * INSN_TARGET);
+        }
+        if (a->arena > 0) {
+            snprintf(aa, sizeof aa, "%.0f", a->arena);
+            snprintf(ta, sizeof ta, "%.0f", a->arena * ARENA_TARGET);
+        }
+        if (a->flash > 0)
+            snprintf(af, sizeof af, "%.0f", a->flash);
+        if (a->flash_target > 0)
+            snprintf(tf, sizeof tf, "%.0f", a->flash_target);
+        printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %zu/%zu |\n", r[i].model,
+               ai, ti, ci, aa, ta, ca, af, tf, cf, r[i].exact, r[i].n);
+    }
 }
 
 int main(int argc, char **argv)
@@ -347,7 +433,13 @@ int main(int argc, char **argv)
            "work dir: %s\n",
            p.board->name, p.cpu, p.board->cycle_source, work);
     int failed = 0;
-    for (int i = 0; i < n_models; i++)
-        failed += bench_model(shared, models[i], &p, samples, work) != 0;
+    result res[32];
+    memset(res, 0, sizeof res);
+    for (int i = 0; i < n_models; i++) {
+        res[i].model = models[i];
+        failed += bench_model(shared, models[i], &p, samples, work, &res[i]) != 0;
+        failed += res[i].ok && res[i].exact != res[i].n;
+    }
+    print_summary(res, n_models);
     return failed ? 1 : 0;
 }
