@@ -26,6 +26,8 @@ int nopt_fold_batch_norm(neurio_model *m, neurio_errbuf *err);
 int nopt_fuse_activations(neurio_model *m, neurio_errbuf *err);
 int nopt_remove_identity(neurio_model *m, neurio_errbuf *err);
 int nopt_remove_dead(neurio_model *m, neurio_errbuf *err);
+/* optimize_depthwise.c: one-input-channel DEPTHWISE_CONV_2D -> CONV_2D */
+int nopt_depthwise_to_conv(neurio_model *m, neurio_errbuf *err);
 /* optimize_transpose.c, run by nopt_remove_identity */
 int nopt_fold_transpose_fc(neurio_model *m, neurio_errbuf *err);
 

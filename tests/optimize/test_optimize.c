@@ -257,6 +257,100 @@ static void test_optimize_digits(void)
     neurio_model_free(m);
 }
 
+/* One-channel depthwise -> CONV_2D (float graph built here): the op kind
+ * changes, the filter moves to OHWI, the function is unchanged. */
+static void test_depthwise_to_conv_float(void)
+{
+    neurio_model *m = neurio_model_new("dw1");
+    const int32_t xd[4] = {1, 9, 7, 1}, wd[4] = {1, 3, 2, 5}, bd[1] = {5}, yd[4] = {1, 5, 7, 5};
+    int32_t x = act(m, "x", 4, xd), w = cst(m, "w", 4, wd), b = cst(m, "b", 1, bd);
+    int32_t y = act(m, "y", 4, yd);
+    const int32_t ins[3] = {x, w, b};
+    int32_t op = neurio_model_add_op(m, NEURIO_OP_DEPTHWISE_CONV_2D, 3, ins, 1, &y);
+    m->ops[op].attr.conv.depth_multiplier = 5;
+    m->ops[op].attr.conv.stride_h = 2;
+    m->ops[op].attr.conv.padding = NEURIO_PAD_SAME;
+    neurio_model_set_io(m, 1, &x, 1, &y);
+    neurio_errbuf err;
+    CU_ASSERT_EQUAL_FATAL(neurio_model_validate(m, &err), NEURIO_OK);
+    neurio_model *ref = neurio_model_clone(m);
+    CU_ASSERT_EQUAL_FATAL(neurio_opt_depthwise_to_conv(m, &err), NEURIO_OK);
+    CU_ASSERT_EQUAL(count(m, NEURIO_OP_DEPTHWISE_CONV_2D), 0);
+    CU_ASSERT_EQUAL_FATAL(count(m, NEURIO_OP_CONV_2D), 1);
+    const neurio_tensor *nw = &m->tensors[m->ops[0].inputs[1]];
+    CU_ASSERT(nw->dims[0] == 5 && nw->dims[1] == 3 && nw->dims[2] == 2 && nw->dims[3] == 1);
+    /* W'[c][ky][kx][0] = W[0][ky][kx][c] */
+    const float *ow = ref->tensors[w].data, *cw = nw->data;
+    CU_ASSERT(cw[3 * 6 + 2 * 2 + 1] == ow[(2 * 2 + 1) * 5 + 3]);
+    CU_ASSERT_EQUAL(neurio_model_validate(m, &err), NEURIO_OK);
+    CU_ASSERT(max_diff(ref, m) < 1e-5);
+    neurio_model_free(ref);
+    neurio_model_free(m);
+}
+
+/* The shared int8 micro_speech model (depthwise 1 -> 8 channels): after
+ * neurio_optimize the first layer is a CONV_2D, with per-channel weight
+ * quantization on axis 0, and int8 outputs stay bit-identical. */
+static void test_depthwise_to_conv_int8(void)
+{
+    char p[1024];
+    snprintf(p, sizeof p, "%s/models/micro_speech_quantized.tflite", neurio_test_shared_dir());
+    FILE *f = fopen(p, "rb");
+    if (!f) {
+        printf("\n    skipped: %s absent\n", p);
+        return;
+    }
+    fclose(f);
+    neurio_errbuf err;
+    neurio_model *m = NULL;
+    CU_ASSERT_EQUAL_FATAL(neurio_model_load(p, &m, &err), NEURIO_OK);
+    neurio_model *ref = neurio_model_clone(m);
+    CU_ASSERT_FATAL(count(ref, NEURIO_OP_DEPTHWISE_CONV_2D) == 1);
+    CU_ASSERT_EQUAL_FATAL(neurio_optimize(m, &err), NEURIO_OK);
+    CU_ASSERT_EQUAL(count(m, NEURIO_OP_DEPTHWISE_CONV_2D), 0);
+    int checked = 0;
+    int32_t t_conv = -1, t_dw = -1;
+    for (int32_t i = 0; i < m->n_ops; i++)
+        if (m->ops[i].kind == NEURIO_OP_CONV_2D) {
+            const neurio_tensor *w = &m->tensors[m->ops[i].inputs[1]];
+            CU_ASSERT(w->dims[3] == 1 && (w->quant.count <= 1 || w->quant.axis == 0));
+            t_conv = m->ops[i].outputs[0];
+            checked++;
+        }
+    for (int32_t i = 0; i < ref->n_ops; i++)
+        if (ref->ops[i].kind == NEURIO_OP_DEPTHWISE_CONV_2D)
+            t_dw = ref->ops[i].outputs[0];
+    CU_ASSERT_EQUAL_FATAL(checked, 1);
+    const size_t nl = neurio_tensor_bytes(&m->tensors[t_conv]);
+    CU_ASSERT_FATAL(nl == neurio_tensor_bytes(&ref->tensors[t_dw]));
+    neurio_interp *ia = NULL, *ib = NULL;
+    CU_ASSERT_EQUAL_FATAL(neurio_interp_new(ref, &ia, &err), NEURIO_OK);
+    CU_ASSERT_EQUAL_FATAL(neurio_interp_new(m, &ib, &err), NEURIO_OK);
+    size_t ni = neurio_tensor_bytes(&ref->tensors[ref->inputs[0]]);
+    size_t no = neurio_tensor_bytes(&ref->tensors[ref->outputs[0]]);
+    int8_t *x = malloc(ni), *ya = malloc(no), *yb = malloc(no);
+    long differ = 0;
+    for (int s = 0; s < 8; s++) {
+        for (size_t i = 0; i < ni; i++)
+            x[i] = (int8_t)(frand() * 127.f);
+        const void *in[1] = {x};
+        void *oa[1] = {ya}, *ob[1] = {yb};
+        CU_ASSERT_EQUAL_FATAL(neurio_interp_run(ia, in, oa, &err), NEURIO_OK);
+        CU_ASSERT_EQUAL_FATAL(neurio_interp_run(ib, in, ob, &err), NEURIO_OK);
+        differ += memcmp(ya, yb, no) != 0;
+        /* the rewritten layer's own output, not only the softmax after it */
+        differ += memcmp(neurio_interp_tensor(ia, t_dw), neurio_interp_tensor(ib, t_conv), nl) != 0;
+    }
+    CU_ASSERT_EQUAL(differ, 0);
+    free(x);
+    free(ya);
+    free(yb);
+    neurio_interp_free(ia);
+    neurio_interp_free(ib);
+    neurio_model_free(ref);
+    neurio_model_free(m);
+}
+
 int neurio_register_tests(void)
 {
     CU_pSuite s = CU_add_suite("optimize", NULL, NULL);
@@ -267,5 +361,7 @@ int neurio_register_tests(void)
     CU_add_test(s, "remove_identity", test_remove_identity);
     CU_add_test(s, "remove_dead", test_remove_dead);
     CU_add_test(s, "optimize_digits", test_optimize_digits);
+    CU_add_test(s, "depthwise_to_conv_float", test_depthwise_to_conv_float);
+    CU_add_test(s, "depthwise_to_conv_int8 (shared micro_speech)", test_depthwise_to_conv_int8);
     return 0;
 }

@@ -39,6 +39,11 @@ int neurio_opt_remove_identity(neurio_model *m, neurio_errbuf *err);
  * tensors no op or graph io references. */
 int neurio_opt_remove_dead(neurio_model *m, neurio_errbuf *err);
 
+/* Rewrite DEPTHWISE_CONV_2D whose input has one channel (and a constant
+ * filter) as CONV_2D with the filter in OHWI order: the same integer sums,
+ * computed by the convolution kernels (blocked over output channels). */
+int neurio_opt_depthwise_to_conv(neurio_model *m, neurio_errbuf *err);
+
 /* Run every pass above; the model is validated at the end. */
 int neurio_optimize(neurio_model *m, neurio_errbuf *err);
 
