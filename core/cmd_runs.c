@@ -160,9 +160,9 @@ static int list_one(void *user, const nr_store_run_info *r)
     snprintf(samples, sizeof samples, "%llu/%llu", (unsigned long long)r->n_done,
              (unsigned long long)r->n_planned);
     if (c->n++ == 0)
-        printf("%-34s %-20s %-10s %-9s %-20s %-16s %-24s %s\n", "RUN", "STARTED", "STATUS",
+        printf("%-34s %-24s %-10s %-9s %-20s %-16s %-24s %s\n", "RUN", "STARTED", "STATUS",
                "SAMPLES", "MODEL", "DEVICE", "ACCURACY", "LATENCY");
-    printf("%-34s %-20s %-10s %-9s %-20.20s %-16.16s %-24s %s\n", r->run_id, r->started_at,
+    printf("%-34s %-24s %-10s %-9s %-20.20s %-16.16s %-24s %s\n", r->run_id, r->started_at,
            status_word(r), samples, r->model_name[0] ? r->model_name : "?",
            r->board[0] ? r->board : r->plugin, acc, lat);
     nr_metrics_free(&m);

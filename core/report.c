@@ -84,12 +84,16 @@ static const char *base_name(const char *p)
     return b ? b + 1 : p;
 }
 
+/* UTC with milliseconds ("2026-11-26T09:55:01.123Z"): runs are ordered by
+ * this string, so two runs in the same second must still sort by start. */
 static void iso_time(int64_t unix_ms, char out[32])
 {
     time_t t = (time_t)(unix_ms / 1000);
     struct tm tm;
     gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char sec[24];
+    strftime(sec, sizeof sec, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, 32, "%s.%03dZ", sec, (int)(unix_ms % 1000));
 }
 
 static int64_t now_ms(void)
