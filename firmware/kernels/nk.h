@@ -78,6 +78,17 @@ int nk_depthwise_conv2d_s8(const nk_conv_params *p, const int8_t *input,
 int nk_depthwise_conv2d_f32(const nk_conv_params *p, const float *input,
                             const float *filter, const float *bias, float *output);
 
+/* Row-band contract (CONV_2D and DEPTHWISE_CONV_2D, int8 and float, portable
+ * and firmware/kernels/arm/ versions): the output is produced batch by
+ * batch in increasing output-row order, in bands of at most 2 output rows;
+ * while working on a band that starts at output row r a kernel writes only
+ * that band's rows (and rows before it) and reads only input rows from
+ * r * stride_h - pad_top on.  The memory planner relies on it to place a
+ * conv's output up to a computed gap below its dying input, overlapping it
+ * (sdk/src/planner.c pl_overlap_gap): a kernel that, e.g., computed 3 rows
+ * at once or columns first would silently corrupt such plans.  Checked on
+ * random shapes by tests/planner (portable) and test_nk_arm_dsp_qemu (DSP). */
+
 /* ------------------------------------------------------ fully connected */
 
 /* FULLY_CONNECTED: output[b][o] = sum_d input[b][d] * weights[o][d] + bias[o]. */
