@@ -356,7 +356,7 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
         if (plan->op_overlap[i])
             fprintf(c.body,
                     "    /* layer %d: output overlaps its input (starts >= %lld bytes "
-                    "below it; nk.h row-band contract) */\n",
+                    "below it; nk.h pixel-block contract) */\n",
                     i, (long long)plan->op_overlap_gap[i]);
         rc = cg_emit_op(&c, i);
         if (rc)

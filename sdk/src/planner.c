@@ -60,41 +60,49 @@ static size_t pl_align(size_t v, size_t a)
 
 static int32_t pl_max32(int32_t a, int32_t b) { return a > b ? a : b; }
 
-/* Output rows a kernel may write ahead of the row it is reading for (the
- * row-band contract of nk.h: kernels work through the output in bands of at
- * most this many rows, in increasing row order). */
-#define PL_OVERLAP_ROWS 2
+/* Largest block of consecutive output pixels a conv kernel may have in
+ * flight (written, while still reading the block's first row's inputs):
+ * twice the output width, at least 8 (nk.h, pixel-block contract). */
+static int64_t pl_block_pixels(int64_t out_w)
+{
+    return 2 * out_w > 8 ? 2 * out_w : 8;
+}
 
-/* CONV_2D and DEPTHWISE_CONV_2D (int8 or float32, NHWC) may write their
- * output over the part of their input they no longer read.  The kernels
- * (nk.h, "row-band contract") produce the output in increasing row order, a
- * band of at most PL_OVERLAP_ROWS rows at a time, and while working on a
- * band starting at output row r read only input rows from
- * r * stride_h - pad_top on.  So with the output placed `gap` bytes below
+/* CONV_2D with a filter of more than one tap (int8 or float32, NHWC) may
+ * write its output over the part of its input it no longer reads.  The
+ * kernels (nk.h, "pixel-block contract") produce the output pixels in
+ * increasing raster order, each pixel's channels together, in blocks of at
+ * most pl_block_pixels() consecutive pixels, and while working on a block
+ * starting at pixel (oy, ox) read only input rows from
+ * oy * stride_h - pad_top on.  So with the output placed `gap` bytes below
  * the input (out + gap <= in), nothing still to be read is overwritten when
- *   gap >= (rows written up to the band's end) * out_row_bytes
+ *   gap >= (pixels written up to the block's end) * out_pixel_bytes
  *           - (first input row still needed) * in_row_bytes
- * for every band start r (and every batch).  Returns that smallest gap
- * (>= 0), or -1 when the op cannot overlap its input and output. */
+ * for every block start (and every batch).  Returns that smallest gap
+ * (>= 0), or -1 when the op may not overlap its input and output.
+ * Not DEPTHWISE_CONV_2D nor 1x1 CONV_2D: their fast kernels go channel
+ * group by channel group (or column chunk by chunk) over the whole image. */
 static int64_t pl_overlap_gap(const neurio_model *m, const neurio_op *op)
 {
-    if ((op->kind != NEURIO_OP_CONV_2D && op->kind != NEURIO_OP_DEPTHWISE_CONV_2D) ||
-        op->n_inputs < 2 || op->n_outputs != 1 || op->inputs[0] < 0 || op->inputs[1] < 0 ||
-        op->outputs[0] < 0)
+    if (op->kind != NEURIO_OP_CONV_2D || op->n_inputs < 2 || op->n_outputs != 1 ||
+        op->inputs[0] < 0 || op->inputs[1] < 0 || op->outputs[0] < 0)
         return -1;
     const neurio_tensor *x = &m->tensors[op->inputs[0]], *w = &m->tensors[op->inputs[1]];
     const neurio_tensor *y = &m->tensors[op->outputs[0]];
     if (x->rank != 4 || y->rank != 4 || w->rank != 4 || x->dtype != y->dtype ||
         (x->dtype != NEURIO_DT_INT8 && x->dtype != NEURIO_DT_FLOAT32))
         return -1;
-    const int64_t n = x->dims[0], in_h = x->dims[1], out_h = y->dims[1];
+    if ((int64_t)w->dims[1] * w->dims[2] <= 1)
+        return -1; /* 1x1: matrix-product kernels */
+    const int64_t n = x->dims[0], in_h = x->dims[1], out_h = y->dims[1], out_w = y->dims[2];
     if (n < 1 || y->dims[0] != n || in_h < 1 || out_h < 1 || x->dims[2] < 1 ||
-        x->dims[3] < 1 || y->dims[2] < 1 || y->dims[3] < 1)
+        x->dims[3] < 1 || out_w < 1 || y->dims[3] < 1)
         return -1;
     const neurio_conv_attr *a = &op->attr.conv;
     const int64_t es = (int64_t)neurio_dtype_size(x->dtype);
     const int64_t in_row = (int64_t)x->dims[2] * x->dims[3] * es;
-    const int64_t out_row = (int64_t)y->dims[2] * y->dims[3] * es;
+    const int64_t out_pix = (int64_t)y->dims[3] * es;
+    const int64_t npix = out_h * out_w, nb = pl_block_pixels(out_w);
     const int64_t sh = a->stride_h > 0 ? a->stride_h : 1;
     const int64_t dh = a->dilation_h > 0 ? a->dilation_h : 1;
     const int64_t fh = w->dims[1] > 0 ? w->dims[1] : 1;
@@ -109,11 +117,11 @@ static int64_t pl_overlap_gap(const neurio_model *m, const neurio_op *op)
         pt = 0;
     int64_t gap = 0;
     for (int64_t b = 0; b < n; b++)
-        for (int64_t r = 0; r < out_h; r++) {
-            int64_t end = r + PL_OVERLAP_ROWS < out_h ? r + PL_OVERLAP_ROWS : out_h;
-            int64_t first = r * sh - pt;
+        for (int64_t q = 0; q < npix; q++) {
+            int64_t end = q + nb < npix ? q + nb : npix;
+            int64_t first = (q / out_w) * sh - pt;
             first = first < 0 ? 0 : (first > in_h ? in_h : first);
-            int64_t need = (b * out_h + end) * out_row - (b * in_h + first) * in_row;
+            int64_t need = (b * npix + end) * out_pix - (b * in_h + first) * in_row;
             if (need > gap)
                 gap = need;
         }

@@ -284,71 +284,75 @@ static int32_t add_conv(neurio_model *m, int depthwise, int32_t x, int32_t w, in
     return i;
 }
 
-/* x -> conv3x3 -> a -> conv3x3 -> b -> conv1x1 -> c -> dw3x3 -> y, all
- * [1,8,4,4] int8 (16-byte rows).  op 1 (a -> b): pad_top 1, bands of two
- * rows: gap = max((r+2)*16 - (r-1)*16) = 48; op 2 (1x1): (r+2)*16 - r*16 =
- * 32.  Chain c at 0, b at 32, a at 80: arena 208 instead of 256. */
+/* x -> conv3x3 -> a -> conv3x3 -> b -> conv3x3 -> c -> dw3x3 -> y, all
+ * [1,16,4,4] int8 (4-byte pixels, 16-byte rows, 256 bytes).  Ops 1 and 2:
+ * pad_top 1, blocks of max(8, 2 * 4) = 8 pixels; a block starting at the
+ * last pixel of row r >= 1 has written pixels up to 4r + 11 and still needs
+ * input row r - 1: gap = (4r + 11) * 4 - (r - 1) * 16 = 60.  Chain: c at 0,
+ * b at 64, a at 128: arena 384 instead of 512.  Op 0 reads the caller's
+ * input, op 3 is depthwise: no overlap. */
 static void test_overlap_chain(void)
 {
     neurio_model *m = neurio_model_new("ovc");
-    int32_t x = t_nhwc(m, "x", NEURIO_DT_INT8, 1, 8, 4, 4),
-            a = t_nhwc(m, "a", NEURIO_DT_INT8, 1, 8, 4, 4),
-            b = t_nhwc(m, "b", NEURIO_DT_INT8, 1, 8, 4, 4),
-            c = t_nhwc(m, "c", NEURIO_DT_INT8, 1, 8, 4, 4),
-            y = t_nhwc(m, "y", NEURIO_DT_INT8, 1, 8, 4, 4);
-    int32_t w3 = t_filter(m, NEURIO_DT_INT8, 4, 3, 3, 4), w1 = t_filter(m, NEURIO_DT_INT8, 4, 1, 1, 4),
-            wd = t_filter(m, NEURIO_DT_INT8, 1, 3, 3, 4);
+    int32_t x = t_nhwc(m, "x", NEURIO_DT_INT8, 1, 16, 4, 4),
+            a = t_nhwc(m, "a", NEURIO_DT_INT8, 1, 16, 4, 4),
+            b = t_nhwc(m, "b", NEURIO_DT_INT8, 1, 16, 4, 4),
+            c = t_nhwc(m, "c", NEURIO_DT_INT8, 1, 16, 4, 4),
+            y = t_nhwc(m, "y", NEURIO_DT_INT8, 1, 16, 4, 4);
+    int32_t w3 = t_filter(m, NEURIO_DT_INT8, 4, 3, 3, 4), wd = t_filter(m, NEURIO_DT_INT8, 1, 3, 3, 4);
     add_conv(m, 0, x, w3, a, 1, NEURIO_PAD_SAME);
     add_conv(m, 0, a, w3, b, 1, NEURIO_PAD_SAME);
-    add_conv(m, 0, b, w1, c, 1, NEURIO_PAD_SAME);
+    add_conv(m, 0, b, w3, c, 1, NEURIO_PAD_SAME);
     add_conv(m, 1, c, wd, y, 1, NEURIO_PAD_SAME);
     neurio_model_set_io(m, 1, &x, 1, &y);
     neurio_plan *p = NULL;
     neurio_errbuf e = {{0}};
     CU_ASSERT_EQUAL_FATAL(neurio_plan_model(m, NULL, &p, &e), NEURIO_OK);
     CU_ASSERT_EQUAL(p->op_overlap_gap[0], -1); /* reads the caller's input */
-    CU_ASSERT_EQUAL(p->op_overlap_gap[1], 48);
-    CU_ASSERT_EQUAL(p->op_overlap_gap[2], 32);
-    CU_ASSERT_EQUAL(p->op_overlap_gap[3], -1); /* writes the caller's output */
-    CU_ASSERT_EQUAL(p->arena_bytes, 208);
-    CU_ASSERT_EQUAL(p->peak_live_bytes, 176); /* max(128, 48 + 128) */
+    CU_ASSERT_EQUAL(p->op_overlap_gap[1], 60);
+    CU_ASSERT_EQUAL(p->op_overlap_gap[2], 60);
+    CU_ASSERT_EQUAL(p->op_overlap_gap[3], -1); /* depthwise */
+    CU_ASSERT_EQUAL(p->arena_bytes, 384);
+    CU_ASSERT_EQUAL(p->peak_live_bytes, 320); /* max(256, 64 + 256) */
     CU_ASSERT(p->op_overlap[1] && p->op_overlap[2]);
-    CU_ASSERT(p->tensors[b].offset + 48 <= p->tensors[a].offset);
-    CU_ASSERT(p->tensors[c].offset + 32 <= p->tensors[b].offset);
+    CU_ASSERT(p->tensors[b].offset + 60 <= p->tensors[a].offset);
+    CU_ASSERT(p->tensors[c].offset + 60 <= p->tensors[b].offset);
     CU_ASSERT_EQUAL(neurio_plan_check(m, p, &e), NEURIO_OK);
-    /* one byte too close: the checker refuses */
+    /* closer than the gap: the checker refuses */
     size_t keep = p->tensors[c].offset;
-    p->tensors[c].offset = p->tensors[b].offset - 16;
+    p->tensors[c].offset = p->tensors[b].offset - 48;
     CU_ASSERT_EQUAL(neurio_plan_check(m, p, &e), NEURIO_ERR_INTERNAL);
     CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "'c'"));
-    p->tensors[c].offset = keep;
     /* output above its input: refused too */
     p->tensors[c].offset = p->tensors[b].offset + 16;
     CU_ASSERT_EQUAL(neurio_plan_check(m, p, &e), NEURIO_ERR_INTERNAL);
+    p->tensors[c].offset = keep;
     neurio_plan_free(p);
 
     neurio_plan_options o = {.no_overlap = 1};
     CU_ASSERT_EQUAL_FATAL(neurio_plan_model(m, &o, &p, &e), NEURIO_OK);
-    CU_ASSERT_EQUAL(p->arena_bytes, 256);
+    CU_ASSERT_EQUAL(p->arena_bytes, 512);
     CU_ASSERT_EQUAL(p->op_overlap_gap[1], -1);
     CU_ASSERT_EQUAL(neurio_plan_check(m, p, &e), NEURIO_OK);
     neurio_plan_free(p);
 
-    /* stride 2, VALID, 3x3 on 8 rows -> 3 rows of 8 bytes (2 ch):
-     * band r reads from input row 2r: gap = max((r+2)*8 - 2r*16) = 16. */
+    /* stride 2, VALID, 3x3 on 8 rows -> 3x1x8 (3 pixels, one block of 8):
+     * gap = 3 * 8 - 0 = 24; a 1x1 conv never overlaps. */
     neurio_model *m2 = neurio_model_new("ovs");
     int32_t x2 = t_nhwc(m2, "x", NEURIO_DT_INT8, 1, 8, 4, 4),
             a2 = t_nhwc(m2, "a", NEURIO_DT_INT8, 1, 8, 4, 4),
             b2 = t_nhwc(m2, "b", NEURIO_DT_INT8, 1, 3, 1, 8),
+            c2 = t_nhwc(m2, "c", NEURIO_DT_INT8, 1, 3, 1, 8),
             y2 = t_nhwc(m2, "y", NEURIO_DT_INT8, 1, 3, 1, 8);
-    int32_t w2 = t_filter(m2, NEURIO_DT_INT8, 8, 3, 3, 4);
+    int32_t w2 = t_filter(m2, NEURIO_DT_INT8, 8, 3, 3, 4), w11 = t_filter(m2, NEURIO_DT_INT8, 8, 1, 1, 8);
     add_op1(m2, NEURIO_OP_RELU, x2, -1, a2);
     add_conv(m2, 0, a2, w2, b2, 2, NEURIO_PAD_VALID);
-    add_op1(m2, NEURIO_OP_RELU, b2, -1, y2);
+    add_conv(m2, 0, b2, w11, c2, 1, NEURIO_PAD_VALID);
+    add_op1(m2, NEURIO_OP_RELU, c2, -1, y2);
     neurio_model_set_io(m2, 1, &x2, 1, &y2);
     CU_ASSERT_EQUAL_FATAL(neurio_plan_model(m2, NULL, &p, &e), NEURIO_OK);
-    CU_ASSERT_EQUAL(p->op_overlap_gap[1], 16);
-    CU_ASSERT_EQUAL(p->arena_bytes, 16 + 128);
+    CU_ASSERT_EQUAL(p->op_overlap_gap[1], 24);
+    CU_ASSERT_EQUAL(p->op_overlap_gap[2], -1);
     CU_ASSERT_EQUAL(neurio_plan_check(m2, p, &e), NEURIO_OK);
     neurio_plan_free(p);
     neurio_model_free(m2);
@@ -398,14 +402,17 @@ static void test_overlap_refused(void)
 /* ------------------------------------ byte-level simulation of a plan */
 
 /* Runs the plan op by op over an arena of owners (one per byte: which
- * tensor's data is stored there).  Every arena tensor an op reads must still
- * be all its own bytes; scratch clobbers its bytes for the op; CONV_2D and
- * DEPTHWISE_CONV_2D write their output in bands of two rows and, after
- * writing each band, must still find intact every input row from the
- * band's first one on (the row-band contract of nk.h: within a band reads
- * and writes may come in any order; computed here independently of the
- * planner).  Graph outputs in the arena must be intact at the end.  Returns
- * 0, or the op index + 1 where a read found overwritten data. */
+ * tensor's data is stored there).  An op may interleave its reads and
+ * writes in any order, so after writing its outputs every arena tensor it
+ * reads must still be all its own bytes (unless it shares the output's
+ * storage group: in place / RESHAPE alias).  Scratch clobbers its bytes for
+ * the op.  CONV_2D with more than one tap follows nk.h's pixel-block
+ * contract instead: it writes its output in blocks of max(8, 2 * out_w)
+ * consecutive pixels starting at every pixel, and after each block must
+ * still find intact every input row from the block's first row's first
+ * input row on (computed here independently of the planner).  Graph
+ * outputs in the arena must be intact at the end.  Returns 0, or the op
+ * index + 1 where a read found overwritten data. */
 static int32_t sim_first_row(const neurio_model *m, const neurio_op *op, int32_t r)
 {
     const neurio_tensor *x = &m->tensors[op->inputs[0]], *w = &m->tensors[op->inputs[1]],
@@ -469,24 +476,27 @@ static int32_t simulate_plan(const neurio_model *m, const neurio_plan *p)
         if (bad)
             break;
         int32_t y = op->outputs[0];
-        int conv = (op->kind == NEURIO_OP_CONV_2D || op->kind == NEURIO_OP_DEPTHWISE_CONV_2D) &&
-                   m->tensors[op->inputs[0]].rank == 4 && m->tensors[y].rank == 4 &&
-                   p->tensors[op->inputs[0]].kind == NEURIO_MEM_ARENA &&
+        const neurio_tensor *wt = op->n_inputs > 1 && op->inputs[1] >= 0 ? &m->tensors[op->inputs[1]] : NULL;
+        int conv = op->kind == NEURIO_OP_CONV_2D && wt && wt->rank == 4 &&
+                   wt->dims[1] * wt->dims[2] > 1 && m->tensors[op->inputs[0]].rank == 4 &&
+                   m->tensors[y].rank == 4 && p->tensors[op->inputs[0]].kind == NEURIO_MEM_ARENA &&
                    p->tensors[y].kind == NEURIO_MEM_ARENA;
         if (conv) {
             const neurio_tensor *xt = &m->tensors[op->inputs[0]], *yt = &m->tensors[y];
             size_t es = neurio_dtype_size(xt->dtype);
             size_t in_row = (size_t)xt->dims[2] * xt->dims[3] * es;
-            size_t out_row = (size_t)yt->dims[2] * yt->dims[3] * es;
+            size_t out_pix = (size_t)yt->dims[3] * es;
+            size_t npix = (size_t)yt->dims[1] * yt->dims[2];
+            size_t nb = 2 * (size_t)yt->dims[2] > 8 ? 2 * (size_t)yt->dims[2] : 8;
             size_t xo = p->tensors[op->inputs[0]].offset, yo = p->tensors[y].offset;
             size_t xb = neurio_tensor_bytes(xt);
             for (int32_t n = 0; n < yt->dims[0] && !bad; n++)
-                for (int32_t r = 0; r < yt->dims[1] && !bad; r++) {
-                    /* the band's writes may come before any of its reads */
-                    int32_t end = r + 2 < yt->dims[1] ? r + 2 : yt->dims[1];
-                    for (size_t k = ((size_t)n * yt->dims[1] + r) * out_row;
-                         k < ((size_t)n * yt->dims[1] + end) * out_row; k++)
+                for (size_t q = 0; q < npix && !bad; q++) {
+                    size_t end = q + nb < npix ? q + nb : npix;
+                    for (size_t k = ((size_t)n * npix + q) * out_pix;
+                         k < ((size_t)n * npix + end) * out_pix; k++)
                         own[yo + k] = did[y];
+                    int32_t r = (int32_t)(q / (size_t)yt->dims[2]);
                     size_t from = ((size_t)n * xt->dims[1] + sim_first_row(m, op, r)) * in_row;
                     if (!sim_intact(own, xo + from, xb - from, did[op->inputs[0]]))
                         bad = i + 1;
@@ -498,6 +508,21 @@ static int32_t simulate_plan(const neurio_model *m, const neurio_plan *p)
             if (p->tensors[t].kind == NEURIO_MEM_ARENA)
                 for (size_t q = 0; q < neurio_tensor_bytes(&m->tensors[t]); q++)
                     own[p->tensors[t].offset + q] = did[t];
+        }
+        for (int32_t k = 0; k < op->n_inputs && !bad; k++) {
+            int32_t t = op->inputs[k];
+            int eltwise = op->kind == NEURIO_OP_ADD || op->kind == NEURIO_OP_SUB ||
+                          op->kind == NEURIO_OP_MUL || op->kind == NEURIO_OP_RELU ||
+                          op->kind == NEURIO_OP_RELU6 || op->kind == NEURIO_OP_CLIP ||
+                          op->kind == NEURIO_OP_LOGISTIC || op->kind == NEURIO_OP_TANH ||
+                          op->kind == NEURIO_OP_QUANTIZE;
+            if (t < 0 || p->tensors[t].kind != NEURIO_MEM_ARENA ||
+                (eltwise && p->tensors[y].kind == NEURIO_MEM_ARENA &&
+                 p->tensors[t].group == p->tensors[y].group &&
+                 p->tensors[t].offset == p->tensors[y].offset))
+                continue; /* in place: the op reads each element before writing it */
+            if (!sim_intact(own, p->tensors[t].offset, neurio_tensor_bytes(&m->tensors[t]), did[t]))
+                bad = i + 1;
         }
     }
     for (int32_t i = 0; i < m->n_outputs && !bad; i++) {
@@ -527,11 +552,11 @@ static void test_simulation_catches_overlap(void)
     neurio_errbuf e = {{0}};
     neurio_plan_options o = {.alignment = 1};
     CU_ASSERT_EQUAL_FATAL(neurio_plan_model(m, &o, &p, &e), NEURIO_OK);
-    CU_ASSERT_EQUAL(p->op_overlap_gap[1], 48);
-    CU_ASSERT_EQUAL(p->arena_bytes, 48 + 128);
+    CU_ASSERT_EQUAL(p->op_overlap_gap[1], 60);
+    CU_ASSERT_EQUAL(p->arena_bytes, 60 + 128);
     CU_ASSERT_EQUAL(simulate_plan(m, p), 0);
     p->tensors[b].offset = 1;
-    p->tensors[a].offset = 48; /* one byte short of the gap */
+    p->tensors[a].offset = 60; /* one byte short of the gap */
     CU_ASSERT_EQUAL(simulate_plan(m, p), 2);
     CU_ASSERT_EQUAL(neurio_plan_check(m, p, &e), NEURIO_ERR_INTERNAL);
     neurio_plan_free(p);
@@ -628,7 +653,7 @@ static void test_shared_models(void)
     CU_ASSERT(n_models >= 4);
 }
 
-/* ------------------------ the portable kernels keep the row-band contract */
+/* --------------------- the portable kernels keep the pixel-block contract */
 
 static uint32_t rng_state = 12345u;
 static uint32_t rng(void)
@@ -736,6 +761,8 @@ static void test_kernels_on_overlap(void)
             memset(arena, 0x5a, p->arena_bytes);
             memcpy(arena + p->tensors[a].offset, in, in_b);
             overlapped += p->op_overlap[1];
+            if (dw || (fh == 1 && fw == 1))
+                CU_ASSERT_EQUAL(p->op_overlap_gap[1], -1);
             CU_ASSERT_EQUAL(RUN(arena + p->tensors[a].offset, arena + p->tensors[b].offset),
                             NK_OK);
             if (memcmp(arena + p->tensors[b].offset, ref, out_b)) {
@@ -743,7 +770,7 @@ static void test_kernels_on_overlap(void)
                        "output differs when overlapped\n", iter, f32 ? "f32" : "s8",
                        dw ? "depthwise" : "conv", n, h, w, ic, oh, ow, oc, fh, fw, s, dil,
                        same ? "same" : "valid", (long long)p->op_overlap_gap[1]);
-                CU_FAIL("kernel broke the row-band contract");
+                CU_FAIL("kernel broke the pixel-block contract");
             }
             free(arena);
             neurio_plan_free(p);
@@ -754,7 +781,7 @@ static void test_kernels_on_overlap(void)
         free(filt);
         neurio_model_free(m);
     }
-    CU_ASSERT(overlapped > 300);
+    CU_ASSERT(overlapped > 100);
 }
 
 int neurio_register_tests(void)

@@ -10,11 +10,11 @@
  *   - element-wise ops (ADD, SUB, MUL without broadcast, RELU, RELU6, CLIP,
  *     LOGISTIC, TANH, QUANTIZE with equal element sizes) write in place into
  *     an input whose storage dies at that op.
- *   - CONV_2D / DEPTHWISE_CONV_2D whose input storage dies at the conv:
- *     the output may start `gap` bytes (or more) below the input and run on
- *     over it, since the kernels (nk.h, row-band contract) never write
- *     output rows over input rows they still read; `gap` follows from the
- *     shapes, stride and padding (op_overlap_gap).
+ *   - CONV_2D (filter larger than 1x1) whose input storage dies at the
+ *     conv: the output may start `gap` bytes (or more) below the input and
+ *     run on over it, since the kernels (nk.h, pixel-block contract) never
+ *     write output pixels over input rows they still read; `gap` follows
+ *     from the shapes, stride and padding (op_overlap_gap).
  * Storage shared this way forms one "group"; a group may sit in the arena,
  * in one graph input buffer (read-only), one graph output buffer, or in
  * constant data (read-only).
