@@ -78,6 +78,20 @@ int nk_depthwise_conv2d_s8(const nk_conv_params *p, const int8_t *input,
 int nk_depthwise_conv2d_f32(const nk_conv_params *p, const float *input,
                             const float *filter, const float *bias, float *output);
 
+/* Pixel-block contract (CONV_2D with more than one filter tap, int8 and
+ * float, portable and firmware/kernels/arm/ versions): per batch the output
+ * pixels are produced in increasing raster order, all channels of a pixel
+ * together, in blocks of at most max(8, 2 * out_w) consecutive pixels;
+ * while working on a block that starts at output pixel (oy, ox) a kernel
+ * writes only that block's pixels (and earlier ones) and reads only input
+ * rows from oy * stride_h - pad_top on.  The memory planner relies on it
+ * to place such a conv's output a computed gap below its dying input,
+ * overlapping it (sdk/src/planner.c pl_overlap_gap): a kernel that went
+ * over the image once per channel group, or columns first, would silently
+ * corrupt those plans.  (DEPTHWISE_CONV_2D and 1x1 CONV_2D are not bound by
+ * it: the planner never overlaps their buffers.)  Checked on random shapes
+ * by tests/planner (portable) and test_nk_arm_dsp_qemu (DSP). */
+
 /* ------------------------------------------------------ fully connected */
 
 /* FULLY_CONNECTED: output[b][o] = sum_d input[b][d] * weights[o][d] + bias[o]. */

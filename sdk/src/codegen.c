@@ -328,7 +328,8 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
 
     neurio_plan_options po = {.alignment = opts->alignment ? opts->alignment : 16,
                               .no_alias = opts->no_alias,
-                              .no_inplace = opts->no_inplace};
+                              .no_inplace = opts->no_inplace,
+                              .no_overlap = opts->no_inplace};
     rc = neurio_plan_model(m, &po, &plan, err);
     if (rc)
         return rc;
@@ -352,6 +353,11 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
                     neurio_op_name(m->ops[i].kind));
             continue;
         }
+        if (plan->op_overlap[i])
+            fprintf(c.body,
+                    "    /* layer %d: output overlaps its input (starts >= %lld bytes "
+                    "below it; nk.h pixel-block contract) */\n",
+                    i, (long long)plan->op_overlap_gap[i]);
         rc = cg_emit_op(&c, i);
         if (rc)
             goto fail;

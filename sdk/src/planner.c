@@ -11,6 +11,11 @@ typedef struct pl_buf {
     int32_t first, last;   /* op indices, inclusive */
     int32_t tensor;        /* representative tensor (or -1 - op for scratch) */
     size_t offset;
+    /* Overlap pair (see pl_overlap_gap): this buffer is written by an op
+     * whose input group ov_in (a root tensor) dies there; it may start
+     * ov_in_gap bytes or more below that input and run on over it.  -1: none. */
+    int32_t ov_in;
+    size_t ov_in_gap;
 } pl_buf;
 
 typedef struct pl_state {
@@ -22,6 +27,8 @@ typedef struct pl_state {
     size_t *grp_bytes;     /* per root                                      */
     neurio_mem_kind *grp_kind;
     int32_t *grp_index;
+    int32_t *ov_in;        /* per root: overlap-pair input root, or -1       */
+    size_t *ov_gap;        /* per root: its gap                              */
 } pl_state;
 
 static const char *const pl_kind_names[] = {
@@ -52,6 +59,74 @@ static size_t pl_align(size_t v, size_t a)
 }
 
 static int32_t pl_max32(int32_t a, int32_t b) { return a > b ? a : b; }
+
+/* Largest block of consecutive output pixels a conv kernel may have in
+ * flight (written, while still reading the block's first row's inputs):
+ * twice the output width, at least 8 (nk.h, pixel-block contract). */
+static int64_t pl_block_pixels(int64_t out_w)
+{
+    return 2 * out_w > 8 ? 2 * out_w : 8;
+}
+
+/* CONV_2D with a filter of more than one tap (int8 or float32, NHWC) may
+ * write its output over the part of its input it no longer reads.  The
+ * kernels (nk.h, "pixel-block contract") produce the output pixels in
+ * increasing raster order, each pixel's channels together, in blocks of at
+ * most pl_block_pixels() consecutive pixels, and while working on a block
+ * starting at pixel (oy, ox) read only input rows from
+ * oy * stride_h - pad_top on.  So with the output placed `gap` bytes below
+ * the input (out + gap <= in), nothing still to be read is overwritten when
+ *   gap >= (pixels written up to the block's end) * out_pixel_bytes
+ *           - (first input row still needed) * in_row_bytes
+ * for every block start (and every batch).  Returns that smallest gap
+ * (>= 0), or -1 when the op may not overlap its input and output.
+ * Not DEPTHWISE_CONV_2D nor 1x1 CONV_2D: their fast kernels go channel
+ * group by channel group (or column chunk by chunk) over the whole image. */
+static int64_t pl_overlap_gap(const neurio_model *m, const neurio_op *op)
+{
+    if (op->kind != NEURIO_OP_CONV_2D || op->n_inputs < 2 || op->n_outputs != 1 ||
+        op->inputs[0] < 0 || op->inputs[1] < 0 || op->outputs[0] < 0)
+        return -1;
+    const neurio_tensor *x = &m->tensors[op->inputs[0]], *w = &m->tensors[op->inputs[1]];
+    const neurio_tensor *y = &m->tensors[op->outputs[0]];
+    if (x->rank != 4 || y->rank != 4 || w->rank != 4 || x->dtype != y->dtype ||
+        (x->dtype != NEURIO_DT_INT8 && x->dtype != NEURIO_DT_FLOAT32))
+        return -1;
+    if ((int64_t)w->dims[1] * w->dims[2] <= 1)
+        return -1; /* 1x1: matrix-product kernels */
+    const int64_t n = x->dims[0], in_h = x->dims[1], out_h = y->dims[1], out_w = y->dims[2];
+    if (n < 1 || y->dims[0] != n || in_h < 1 || out_h < 1 || x->dims[2] < 1 ||
+        x->dims[3] < 1 || out_w < 1 || y->dims[3] < 1)
+        return -1;
+    const neurio_conv_attr *a = &op->attr.conv;
+    const int64_t es = (int64_t)neurio_dtype_size(x->dtype);
+    const int64_t in_row = (int64_t)x->dims[2] * x->dims[3] * es;
+    const int64_t out_pix = (int64_t)y->dims[3] * es;
+    const int64_t npix = out_h * out_w, nb = pl_block_pixels(out_w);
+    const int64_t sh = a->stride_h > 0 ? a->stride_h : 1;
+    const int64_t dh = a->dilation_h > 0 ? a->dilation_h : 1;
+    const int64_t fh = w->dims[1] > 0 ? w->dims[1] : 1;
+    int64_t pt = 0; /* TFLite ComputePaddingHeightWidth, as the code generator */
+    if (a->padding == NEURIO_PAD_EXPLICIT) {
+        pt = a->pad[0];
+    } else if (a->padding == NEURIO_PAD_SAME) {
+        int64_t total = (out_h - 1) * sh + (fh - 1) * dh + 1 - in_h;
+        pt = total > 0 ? total / 2 : 0;
+    }
+    if (pt < 0)
+        pt = 0;
+    int64_t gap = 0;
+    for (int64_t b = 0; b < n; b++)
+        for (int64_t q = 0; q < npix; q++) {
+            int64_t end = q + nb < npix ? q + nb : npix;
+            int64_t first = (q / out_w) * sh - pt;
+            first = first < 0 ? 0 : (first > in_h ? in_h : first);
+            int64_t need = (b * npix + end) * out_pix - (b * in_h + first) * in_row;
+            if (need > gap)
+                gap = need;
+        }
+    return gap;
+}
 
 /* Merge group of `b` into group of `a` if their kinds are compatible.
  * Returns 1 if merged. */
@@ -164,40 +239,79 @@ static int pl_cmp_area(const void *a, const void *b)
     return pl_cmp_size(a, b);
 }
 
-/* Greedy: place bufs in array order at the lowest free aligned offset.
- * `tmp` holds n indices.  Returns the arena size. */
+/* Sizes of b[i] and b[j] as seen by each other: an overlap pair's output
+ * counts only its gap, so it may start `gap` bytes (or more) below its input
+ * and run on over it. */
+static void pl_eff(const pl_buf *bi, const pl_buf *bj, size_t *si, size_t *sj)
+{
+    *si = bi->bytes;
+    *sj = bj->bytes;
+    if (bi->ov_in >= 0 && bi->ov_in == bj->tensor)
+        *si = bi->ov_in_gap < bi->bytes ? bi->ov_in_gap : bi->bytes;
+    if (bj->ov_in >= 0 && bj->ov_in == bi->tensor)
+        *sj = bj->ov_in_gap < bj->bytes ? bj->ov_in_gap : bj->bytes;
+}
+
+static int pl_live_together(const pl_buf *x, const pl_buf *y)
+{
+    return x->first <= y->last && y->first <= x->last;
+}
+
+/* Greedy: place bufs in array order at the lowest aligned offset free of
+ * every placed buffer live at the same time.  `tmp` holds n indices.
+ * Returns the arena size. */
 static size_t pl_place(pl_buf *b, size_t n, size_t align, size_t *tmp)
 {
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
-        /* Collect already placed buffers overlapping in time, by offset. */
         size_t k = 0;
         for (size_t j = 0; j < i; j++)
-            if (b[j].first <= b[i].last && b[i].first <= b[j].last)
+            if (pl_live_together(&b[i], &b[j]))
                 tmp[k++] = j;
-        /* insertion sort by offset (k is small) */
-        for (size_t x = 1; x < k; x++) {
-            size_t v = tmp[x], y = x;
-            while (y > 0 && b[tmp[y - 1]].offset > b[v].offset) {
-                tmp[y] = tmp[y - 1];
-                y--;
+        /* The lowest free offset is 0 or the aligned end of a neighbour. */
+        size_t off = (size_t)-1;
+        for (size_t c = 0; c <= k; c++) {
+            size_t cand = 0;
+            if (c < k) {
+                size_t si, sj;
+                pl_eff(&b[i], &b[tmp[c]], &si, &sj);
+                cand = pl_align(b[tmp[c]].offset + sj, align);
             }
-            tmp[y] = v;
-        }
-        size_t off = 0;
-        for (size_t x = 0; x < k; x++) {
-            const pl_buf *o = &b[tmp[x]];
-            if (off + b[i].bytes <= o->offset)
-                break;
-            size_t end = pl_align(o->offset + o->bytes, align);
-            if (end > off)
-                off = end;
+            if (cand >= off)
+                continue;
+            int ok = 1;
+            for (size_t x = 0; x < k && ok; x++) {
+                const pl_buf *o = &b[tmp[x]];
+                size_t si, sj;
+                pl_eff(&b[i], o, &si, &sj);
+                if (cand < o->offset + sj && o->offset < cand + si)
+                    ok = 0;
+            }
+            if (ok)
+                off = cand;
         }
         b[i].offset = off;
         if (off + b[i].bytes > total)
             total = off + b[i].bytes;
     }
     return pl_align(total, align);
+}
+
+/* Latest first: an overlap pair's output comes before its input, so the
+ * input can be placed just above it (chains of convs then step down). */
+static int pl_cmp_last_first(const void *a, const void *b)
+{
+    const pl_buf *x = a, *y = b;
+    if (x->first != y->first)
+        return y->first - x->first;
+    return x->bytes < y->bytes ? 1 : (x->bytes > y->bytes ? -1 : 0);
+}
+static int pl_cmp_size_late(const void *a, const void *b)
+{
+    const pl_buf *x = a, *y = b;
+    if (x->bytes != y->bytes)
+        return x->bytes < y->bytes ? 1 : -1;
+    return y->first - x->first;
 }
 
 typedef struct pl_order {
@@ -210,6 +324,8 @@ static const pl_order pl_orders[] = {
     {"greedy by size x lifetime", pl_cmp_area},
     {"greedy by lifetime", pl_cmp_duration},
     {"greedy by first use", pl_cmp_first},
+    {"greedy by size, latest first", pl_cmp_size_late},
+    {"greedy by latest first use", pl_cmp_last_first},
 };
 
 void neurio_plan_free(neurio_plan *p)
@@ -220,6 +336,8 @@ void neurio_plan_free(neurio_plan *p)
     free(p->scratch_offset);
     free(p->scratch_bytes);
     free(p->op_elided);
+    free(p->op_overlap_gap);
+    free(p->op_overlap);
     free(p);
 }
 
@@ -284,9 +402,11 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
     s.grp_bytes = malloc(ntt * sizeof *s.grp_bytes);
     s.grp_kind = malloc(ntt * sizeof *s.grp_kind);
     s.grp_index = malloc(ntt * sizeof *s.grp_index);
+    s.ov_in = malloc(ntt * sizeof *s.ov_in);
+    s.ov_gap = calloc(ntt, sizeof *s.ov_gap);
     p = calloc(1, sizeof *p);
     if (!s.parent || !s.last_use || !s.grp_last || !s.grp_first ||
-        !s.grp_bytes || !s.grp_kind || !s.grp_index || !p)
+        !s.grp_bytes || !s.grp_kind || !s.grp_index || !s.ov_in || !s.ov_gap || !p)
         goto fail;
     p->n_tensors = nt;
     p->n_ops = no;
@@ -295,8 +415,13 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
     p->scratch_offset = calloc(noo, sizeof *p->scratch_offset);
     p->scratch_bytes = calloc(noo, sizeof *p->scratch_bytes);
     p->op_elided = calloc(noo, 1);
-    if (!p->tensors || !p->scratch_offset || !p->scratch_bytes || !p->op_elided)
+    p->op_overlap_gap = malloc(noo * sizeof *p->op_overlap_gap);
+    p->op_overlap = calloc(noo, 1);
+    if (!p->tensors || !p->scratch_offset || !p->scratch_bytes || !p->op_elided ||
+        !p->op_overlap_gap || !p->op_overlap)
         goto fail;
+    for (size_t i = 0; i < noo; i++)
+        p->op_overlap_gap[i] = -1;
 
     /* Initial groups: one per tensor. */
     for (int32_t t = 0; t < nt; t++) {
@@ -307,6 +432,7 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
         s.grp_bytes[t] = neurio_tensor_bytes(tt);
         s.grp_kind[t] = neurio_tensor_is_const(tt) ? NEURIO_MEM_CONST : NEURIO_MEM_ARENA;
         s.grp_index[t] = neurio_tensor_is_const(tt) ? t : -1;
+        s.ov_in[t] = -1;
         p->tensors[t].alias_of = -1;
         p->tensors[t].first_op = -1;
         p->tensors[t].last_op = -1;
@@ -370,6 +496,32 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
         }
     }
 
+    /* Overlap pairs: a conv whose input group dies at it may write its
+     * output over the input rows it has finished with (pl_overlap_gap). */
+    for (int32_t i = 0; i < no && !opts->no_overlap; i++) {
+        const neurio_op *op = &m->ops[i];
+        int64_t gap = pl_overlap_gap(m, op);
+        if (gap < 0)
+            continue;
+        int32_t rin = pl_find(&s, op->inputs[0]), rout = pl_find(&s, op->outputs[0]);
+        if (rin == rout || s.grp_kind[rin] != NEURIO_MEM_ARENA ||
+            s.grp_kind[rout] != NEURIO_MEM_ARENA || s.grp_last[rin] != i ||
+            s.grp_first[rout] != i || s.ov_in[rout] >= 0)
+            continue;
+        int ok = 1;
+        for (int32_t k = 1; k < op->n_inputs; k++)
+            if (op->inputs[k] >= 0 && pl_find(&s, op->inputs[k]) == rin)
+                ok = 0; /* read twice: keep it simple */
+        for (int32_t k = 0; k < m->n_outputs; k++)
+            if (pl_find(&s, m->outputs[k]) == rin)
+                ok = 0; /* a graph output (io_in_arena) must survive */
+        if (!ok)
+            continue;
+        s.ov_in[rout] = rin;
+        s.ov_gap[rout] = (size_t)gap;
+        p->op_overlap_gap[i] = gap;
+    }
+
     /* Collect arena buffers: one per group root, plus op scratch. */
     size_t nb = 0;
     bufs = calloc(ntt + noo, sizeof *bufs);
@@ -385,13 +537,14 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
         int32_t first = s.grp_first[t] >= 0 ? s.grp_first[t] : 0;
         int32_t last = s.grp_last[t] >= first ? s.grp_last[t] : first;
         bufs[nb++] = (pl_buf){.bytes = s.grp_bytes[t], .first = first, .last = last,
-                              .tensor = t};
+                              .tensor = t, .ov_in = s.ov_in[t], .ov_in_gap = s.ov_gap[t]};
     }
     for (int32_t i = 0; i < no; i++) {
         size_t sb = opts->op_scratch ? opts->op_scratch[i] : 0;
         p->scratch_bytes[i] = sb;
         if (sb)
-            bufs[nb++] = (pl_buf){.bytes = sb, .first = i, .last = i, .tensor = -1 - i};
+            bufs[nb++] = (pl_buf){.bytes = sb, .first = i, .last = i, .tensor = -1 - i,
+                                  .ov_in = -1};
     }
     for (size_t i = 0; i < nb; i++)
         p->naive_bytes += pl_align(bufs[i].bytes, align);
@@ -400,6 +553,18 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
         for (size_t k = 0; k < nb; k++)
             if (bufs[k].first <= i && i <= bufs[k].last)
                 live += pl_align(bufs[k].bytes, align);
+        /* an overlap pair at op i needs only max(out, gap + in) */
+        for (size_t k = 0; k < nb; k++) {
+            if (bufs[k].ov_in < 0 || bufs[k].first != i)
+                continue;
+            size_t out_b = pl_align(bufs[k].bytes, align);
+            size_t in_b = pl_align(s.grp_bytes[bufs[k].ov_in], align);
+            size_t need = pl_align(bufs[k].ov_in_gap, align) + in_b;
+            if (need < out_b)
+                need = out_b;
+            if (need < in_b + out_b)
+                live -= in_b + out_b - need;
+        }
         if (live > p->peak_live_bytes)
             p->peak_live_bytes = live;
     }
@@ -444,6 +609,15 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
             pl->last_op = s.grp_last[r] >= pl->first_op ? s.grp_last[r] : pl->first_op;
         }
     }
+    for (int32_t i = 0; i < no; i++) {
+        if (p->op_overlap_gap[i] < 0)
+            continue;
+        const neurio_op *op = &m->ops[i];
+        int32_t a = op->inputs[0], b = op->outputs[0];
+        size_t oa = p->tensors[a].offset, ob = p->tensors[b].offset;
+        p->op_overlap[i] = oa < ob + neurio_tensor_bytes(&m->tensors[b]) &&
+                           ob < oa + neurio_tensor_bytes(&m->tensors[a]);
+    }
     *out = p;
     p = NULL;
     rc = NEURIO_OK;
@@ -457,11 +631,36 @@ fail:
     free(s.grp_bytes);
     free(s.grp_kind);
     free(s.grp_index);
+    free(s.ov_in);
+    free(s.ov_gap);
     free(bufs);
     free(best);
     free(tmp);
     neurio_plan_free(p);
     return rc;
+}
+
+/* Whether arena tensors `in` and `out` may share bytes: the only storage
+ * live at once that may is an overlap pair, the input group dying at a conv
+ * that starts writing the output group, with the output at least the gap
+ * (recomputed here from the model) below the input. */
+static int pl_check_pair(const neurio_model *m, const neurio_plan *p, int32_t in,
+                         int32_t out)
+{
+    const neurio_tensor_place *pi = &p->tensors[in], *po = &p->tensors[out];
+    int32_t i = pi->last_op;
+    if (i < 0 || i >= m->n_ops || po->first_op != i || pi->first_op > i)
+        return 0;
+    const neurio_op *op = &m->ops[i];
+    int64_t gap = pl_overlap_gap(m, op);
+    if (gap < 0 || p->tensors[op->inputs[0]].group != pi->group ||
+        p->tensors[op->outputs[0]].group != po->group || pi->group == po->group)
+        return 0;
+    for (int32_t k = 0; k < m->n_outputs; k++)
+        if (p->tensors[m->outputs[k]].kind == NEURIO_MEM_ARENA &&
+            p->tensors[m->outputs[k]].group == pi->group)
+            return 0;
+    return po->offset + (size_t)gap <= pi->offset;
 }
 
 int neurio_plan_check(const neurio_model *m, const neurio_plan *p,
@@ -488,7 +687,7 @@ int neurio_plan_check(const neurio_model *m, const neurio_plan *p,
             size_t bb = neurio_tensor_bytes(&m->tensors[b]);
             int time = pa->first_op <= pb->last_op && pb->first_op <= pa->last_op;
             int space = pa->offset < pb->offset + bb && pb->offset < pa->offset + ba;
-            if (time && space)
+            if (time && space && !pl_check_pair(m, p, a, b) && !pl_check_pair(m, p, b, a))
                 return neurio_fail(err, NEURIO_ERR_INTERNAL,
                                    "plan check: tensors %d '%s' [%zu,+%zu) ops %d..%d and %d "
                                    "'%s' [%zu,+%zu) ops %d..%d overlap",

@@ -37,7 +37,7 @@ typedef struct neurio_codegen_options {
     const char *name;      /* C identifier for the model, NULL = from model */
     size_t alignment;      /* arena and weights alignment, 0 = 16          */
     int no_alias;          /* passed to the planner                        */
-    int no_inplace;
+    int no_inplace;        /* also: no conv output over its dying input     */
     int no_default_model;  /* 1: don't emit neurio_model_get() (several
                               models in one image)                         */
 } neurio_codegen_options;

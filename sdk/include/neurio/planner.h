@@ -10,6 +10,11 @@
  *   - element-wise ops (ADD, SUB, MUL without broadcast, RELU, RELU6, CLIP,
  *     LOGISTIC, TANH, QUANTIZE with equal element sizes) write in place into
  *     an input whose storage dies at that op.
+ *   - CONV_2D (filter larger than 1x1) whose input storage dies at the
+ *     conv: the output may start `gap` bytes (or more) below the input and
+ *     run on over it, since the kernels (nk.h, pixel-block contract) never
+ *     write output pixels over input rows they still read; `gap` follows
+ *     from the shapes, stride and padding (op_overlap_gap).
  * Storage shared this way forms one "group"; a group may sit in the arena,
  * in one graph input buffer (read-only), one graph output buffer, or in
  * constant data (read-only).
@@ -55,6 +60,7 @@ typedef struct neurio_plan_options {
     size_t alignment;        /* arena offsets are multiples; 0 means 16    */
     int no_alias;            /* 1: RESHAPE always copies                    */
     int no_inplace;          /* 1: element-wise ops never write in place    */
+    int no_overlap;          /* 1: conv output never overlaps its input     */
     int io_in_arena;         /* 1: graph inputs/outputs live in the arena
                                 too (TFLite Micro's accounting)             */
     const size_t *op_scratch;/* [n_ops] scratch bytes each op needs during
@@ -69,14 +75,20 @@ typedef struct neurio_plan {
     size_t *scratch_bytes;         /* [n_ops] 0 = none                      */
     uint8_t *op_elided;            /* [n_ops] 1 = nothing to execute
                                       (aliased RESHAPE)                     */
+    int64_t *op_overlap_gap;       /* [n_ops] >= 0: the op's output may start
+                                      this many bytes below its dying input
+                                      and overlap it; -1: no overlap       */
+    uint8_t *op_overlap;           /* [n_ops] 1 = output and input do share
+                                      bytes in this plan                   */
     size_t arena_bytes;            /* total arena size (aligned)            */
     size_t alignment;
     size_t naive_bytes;            /* sum of all arena buffers (no reuse),
                                       for comparison                       */
     const char *strategy;          /* static name of the winning order      */
     size_t peak_live_bytes;        /* max over ops of the (aligned) bytes
-                                      live at once: a lower bound for any
-                                      placement of these buffers           */
+                                      live at once (an overlap pair counted
+                                      as max(out, gap + in)): a lower bound
+                                      for any placement of these buffers   */
 } neurio_plan;
 
 /* Plan `m` (validated, ops in execution order).  opts may be NULL
@@ -90,7 +102,8 @@ void neurio_plan_free(neurio_plan *p);
 
 /* Independent check of a plan against its model: every arena tensor fits in
  * the arena and is aligned, and no two storage groups whose lifetimes
- * overlap share a byte.  Returns NEURIO_OK or NEURIO_ERR_INTERNAL with the
+ * overlap share a byte, except a conv's dying input and its output placed
+ * at least the gap (recomputed from the model) below it.  Returns NEURIO_OK or NEURIO_ERR_INTERNAL with the
  * two tensors named. */
 int neurio_plan_check(const neurio_model *m, const neurio_plan *p,
                       neurio_errbuf *err);

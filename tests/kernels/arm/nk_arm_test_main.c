@@ -191,6 +191,116 @@ static int test_fc(int iter)
     return 0;
 }
 
+/* ---- pixel-block contract (nk.h): the memory planner may place a
+ * CONV_2D's output (filter larger than 1x1) `gap` bytes below its dying
+ * input, overlapping it; the DSP kernel must then still produce the
+ * portable kernel's bytes.  gap as in sdk/src/planner.c pl_overlap_gap
+ * (blocks of max(8, 2 * out_w) pixels). */
+static int8_t ov_buf[40000];
+
+static long ov_gap(const nk_conv_params *p)
+{
+    const long in_row = (long)p->in_w * p->in_c, out_pix = p->out_c;
+    const long npix = (long)p->out_h * p->out_w;
+    const long nb = 2L * p->out_w > 8 ? 2L * p->out_w : 8;
+    long gap = 0;
+    for (long b = 0; b < p->batches; ++b)
+        for (long q = 0; q < npix; ++q) {
+            const long end = q + nb < npix ? q + nb : npix;
+            long first = (q / p->out_w) * p->stride_h - p->pad_top;
+            first = first < 0 ? 0 : (first > p->in_h ? p->in_h : first);
+            const long need = (b * npix + end) * out_pix - (b * p->in_h + first) * in_row;
+            if (need > gap)
+                gap = need;
+        }
+    return gap;
+}
+
+/* shape: 0 random, 1 ResNet 3x3 16->16 on 32x32, 2 ResNet 3x3 s2 16->32,
+ * 3 ResNet 3x3 32->32 on 16x16, 4 digits 3x3 16->32 on 8x8. */
+static int test_conv_overlap(int iter, int shape)
+{
+    nk_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = 1;
+    p.dilation_h = p.dilation_w = 1;
+    p.depth_multiplier = 1;
+    p.filter_h = p.filter_w = 3;
+    p.stride_h = p.stride_w = 1;
+    int same = 1;
+    if (shape == 1 || shape == 2) {
+        p.in_h = p.in_w = 32;
+        p.in_c = 16;
+        p.out_c = shape == 1 ? 16 : 32;
+        p.stride_h = p.stride_w = shape;
+    } else if (shape == 3) {
+        p.in_h = p.in_w = 16;
+        p.in_c = p.out_c = 32;
+    } else if (shape == 4) {
+        p.in_h = p.in_w = 8;
+        p.in_c = 16;
+        p.out_c = 32;
+    } else {
+        p.batches = rnd_in(1, 2);
+        p.in_h = rnd_in(1, 12);
+        p.in_w = rnd_in(1, 9);
+        p.in_c = rnd_in(1, 19);
+        p.out_c = rnd_in(1, 24);
+        p.filter_h = rnd_in(1, 4);
+        p.filter_w = rnd_in(p.filter_h == 1 ? 2 : 1, 4); /* never 1x1 */
+        if (rnd() % 4 == 0) {
+            p.in_c = rnd_in(57, 80); /* the run-by-run path */
+            p.filter_h = p.filter_w = 3;
+            p.in_h = rnd_in(1, 6);
+            p.in_w = rnd_in(1, 5);
+        }
+        p.stride_h = rnd_in(1, 3);
+        p.stride_w = rnd_in(1, 3);
+        p.dilation_h = rnd_in(1, 2);
+        p.dilation_w = (rnd() % 4 == 0) ? 2 : 1;
+        same = (int)(rnd() & 1);
+    }
+    const int32_t eh = (p.filter_h - 1) * p.dilation_h + 1, ew = (p.filter_w - 1) * p.dilation_w + 1;
+    if (!same && (eh > p.in_h || ew > p.in_w))
+        return 0;
+    p.out_h = same ? (p.in_h + p.stride_h - 1) / p.stride_h : (p.in_h - eh) / p.stride_h + 1;
+    p.out_w = same ? (p.in_w + p.stride_w - 1) / p.stride_w : (p.in_w - ew) / p.stride_w + 1;
+    if (same) {
+        int32_t th = (p.out_h - 1) * p.stride_h + eh - p.in_h;
+        int32_t tw = (p.out_w - 1) * p.stride_w + ew - p.in_w;
+        p.pad_top = th > 0 ? th / 2 : 0;
+        p.pad_left = tw > 0 ? tw / 2 : 0;
+    }
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    p.act_min = (rnd() % 4 == 0) ? p.out_zp : -128;
+    p.act_max = 127;
+    const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
+    const size_t n_w = (size_t)p.out_c * p.filter_h * p.filter_w * p.in_c;
+    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
+    const size_t gap = (size_t)ov_gap(&p) + ((rnd() & 1) ? 0 : rnd() % 16);
+    if (n_in > sizeof in_buf || n_out > sizeof out_a || gap + n_in > sizeof ov_buf ||
+        n_out > sizeof ov_buf || n_w > sizeof w_buf)
+        return 0;
+    fill(in_buf, n_in);
+    fill(w_buf, n_w);
+    fill_quant(p.out_c);
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    memset(ov_buf, 0x77, sizeof ov_buf);
+    memcpy(ov_buf + gap, in_buf, n_in);
+    const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
+    const int rb = nk_conv2d_s8_dsp(&p, ov_buf + gap, w_buf, b, ov_buf);
+    if (ra != NK_OK || rb != NK_OK || memcmp(out_a, ov_buf, n_out)) {
+        if (printed++ < 5)
+            put_num("conv2d overlapped output differs at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+
 int nk_test_main(void)
 {
     int failures = 0;
@@ -200,6 +310,8 @@ int nk_test_main(void)
         failures += test_conv(i, 1);
     for (int i = 0; i < 300; ++i)
         failures += test_fc(i);
+    for (int i = 0; i < 300; ++i)
+        failures += test_conv_overlap(i, i < 8 ? 1 + i / 2 : 0);
     printed = 0;
     put_num("nk arm DSP equality (1100 random cases): failures = ", failures);
     return failures ? 1 : 0;
