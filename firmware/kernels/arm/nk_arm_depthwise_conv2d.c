@@ -10,6 +10,8 @@
  * Bit-exact with ../nk_depthwise_conv2d.c (integer sums are exact). */
 #include "nk_arm.h"
 
+#include <stddef.h>
+
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 
 #include "../nk_fixedpoint.h"
@@ -38,12 +40,353 @@ static inline int8_t dw_out(const dw_q *q, int32_t oc, int32_t acc)
 #define NK_ARM_DW_MAX_TAPS 64 /* filters up to 8x8; larger take the portable loop */
 #endif
 
+/* ------------------------------------------------------------------
+ * 3x3, stride 1, dilation 1, SAME padding of one (kws DS-CNN).
+ *
+ * Four channels at a time are copied into four int16 planes padded with
+ * the input zero point (the padding then contributes f * (zp - zp) = 0, so
+ * the zero point leaves the inner loop: bias' = bias - zp * sum of the nine
+ * taps).  A padded row p[] is read as halfword pairs E_k = (p[2k], p[2k+1]);
+ * output columns 2j and 2j+1 need E_j and E_j+1 of three rows, and with the
+ * filter row (f0, f1, f2) taken as F01 = (f0, f1), F12 = (f1, f2):
+ *   out(2j)   += SMLAD(E_j, F01) + SMLABT(E_j+1, F12)    (p0 f0 + p1 f1 + p2 f2)
+ *   out(2j+1) += SMLATB(E_j, F01) + SMLAD(E_j+1, F12)   (p1 f0 + p2 f1 + p3 f2)
+ * 18 MACs in 12 multiply instructions.  The planes are stored by column
+ * pair: entry (j, y) = (E_j, E_j+1) of padded row y, 8 bytes, so a sweep
+ * down the image for one channel and one j reads three consecutive entries
+ * (one LDRD each) and keeps no per-row state; its inner loop (requantized
+ * with nk_arm_requant_rz, activation range [-128, 127]) is written in
+ * assembly because the compiler spills the filter and splits the LDRDs:
+ * 36 instructions per two outputs.  Other activation ranges or multipliers
+ * use the same layout from C.  Odd widths end with a one-output sweep. */
+#ifndef NK_ARM_DW3_BUF_WORDS
+#define NK_ARM_DW3_BUF_WORDS 672 /* 2688 bytes: four planes of ceil(w/2) x (h+2) entries */
+#endif
+
+/* One sweep: constants first, in the order the assembly loads them. */
+typedef struct dw3_sweep {
+    uint32_t f01a, f12a;
+    int32_t bias;
+    uint32_t f01b, f12b, f01c, f12c;
+    int32_t mult, hi0, sh;    /* offset 28: nk_arm_requant_rz constants */
+    const uint32_t *q;        /* offset 40: entry (j, 0) */
+    int8_t *o;                /* offset 44: output of row 0, column 2j */
+    int32_t n, c_n, ostride;  /* offsets 48, 52, 56: rows, channels, bytes per output row */
+    int32_t shift, lo, hi;    /* for the C sweeps */
+} dw3_sweep;
+
+#if defined(__GNUC__) && defined(__thumb2__)
+#define NK_ARM_DW3_ASM 1
+/* the assembly's view of dw3_sweep (a negative array size fails to build) */
+typedef char dw3_layout_check[(offsetof(dw3_sweep, bias) == 8 && offsetof(dw3_sweep, f01b) == 12 &&
+                               offsetof(dw3_sweep, mult) == 28 && offsetof(dw3_sweep, q) == 40 &&
+                               offsetof(dw3_sweep, o) == 44 && offsetof(dw3_sweep, n) == 48 &&
+                               offsetof(dw3_sweep, c_n) == 52 &&
+                               offsetof(dw3_sweep, ostride) == 56)
+                                  ? 1
+                                  : -1];
+/* Outputs 2j and 2j+1 of every row.  r0 = s. */
+static __attribute__((naked, noinline)) void dw3_sweep_pair_asm(const dw3_sweep *s __attribute__((unused)))
+{
+    __asm__ volatile(
+        "push   {r4-r11, lr}\n\t"
+        "ldr    r1, [r0, #40]\n\t"
+        "ldr    r2, [r0, #44]\n\t"
+        "ldr    r3, [r0, #48]\n\t"
+        "ldr    r11, [r0, #52]\n\t"
+        "ldr    lr, [r0, #56]\n\t"
+        "add    r12, r0, #28\n\t"
+        "1:\n\t"
+        "ldm    r0, {r4, r5, r6}\n\t"
+        "ldrd   r7, r8, [r1], #32\n\t"
+        "smlad  r9, r7, r4, r6\n\t"
+        "smlatb r10, r7, r4, r6\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "smlad  r10, r8, r5, r10\n\t"
+        "ldrd   r4, r5, [r0, #12]\n\t"
+        "ldrd   r7, r8, [r1]\n\t"
+        "smlad  r9, r7, r4, r9\n\t"
+        "smlatb r10, r7, r4, r10\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "smlad  r10, r8, r5, r10\n\t"
+        "ldrd   r4, r5, [r0, #20]\n\t"
+        "ldrd   r7, r8, [r1, #32]\n\t"
+        "smlad  r9, r7, r4, r9\n\t"
+        "smlatb r10, r7, r4, r10\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "smlad  r10, r8, r5, r10\n\t"
+        "ldm    r12, {r4, r5, r6}\n\t"
+        "and    r7, r9, #0x80000000\n\t"
+        "orr    r7, r7, #0x40000000\n\t"
+        "add    r8, r5, r9, asr #31\n\t"
+        "smlal  r7, r8, r9, r4\n\t"
+        "asr    r8, r8, r6\n\t"
+        "ssat   r8, #8, r8\n\t"
+        "strb   r8, [r2]\n\t"
+        "and    r7, r10, #0x80000000\n\t"
+        "orr    r7, r7, #0x40000000\n\t"
+        "add    r8, r5, r10, asr #31\n\t"
+        "smlal  r7, r8, r10, r4\n\t"
+        "asr    r8, r8, r6\n\t"
+        "ssat   r8, #8, r8\n\t"
+        "strb   r8, [r2, r11]\n\t"
+        "add    r2, r2, lr\n\t"
+        "subs   r3, r3, #1\n\t"
+        "bne    1b\n\t"
+        "pop    {r4-r11, pc}\n\t");
+}
+
+/* Output 2j alone (last column of an odd width).  r0 = s. */
+static __attribute__((naked, noinline)) void dw3_sweep_one_asm(const dw3_sweep *s __attribute__((unused)))
+{
+    __asm__ volatile(
+        "push   {r4-r11, lr}\n\t"
+        "ldr    r1, [r0, #40]\n\t"
+        "ldr    r2, [r0, #44]\n\t"
+        "ldr    r3, [r0, #48]\n\t"
+        "ldr    lr, [r0, #56]\n\t"
+        "add    r12, r0, #28\n\t"
+        "1:\n\t"
+        "ldm    r0, {r4, r5, r6}\n\t"
+        "ldrd   r7, r8, [r1], #32\n\t"
+        "smlad  r9, r7, r4, r6\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "ldrd   r4, r5, [r0, #12]\n\t"
+        "ldrd   r7, r8, [r1]\n\t"
+        "smlad  r9, r7, r4, r9\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "ldrd   r4, r5, [r0, #20]\n\t"
+        "ldrd   r7, r8, [r1, #32]\n\t"
+        "smlad  r9, r7, r4, r9\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "ldm    r12, {r4, r5, r6}\n\t"
+        "and    r7, r9, #0x80000000\n\t"
+        "orr    r7, r7, #0x40000000\n\t"
+        "add    r8, r5, r9, asr #31\n\t"
+        "smlal  r7, r8, r9, r4\n\t"
+        "asr    r8, r8, r6\n\t"
+        "ssat   r8, #8, r8\n\t"
+        "strb   r8, [r2]\n\t"
+        "add    r2, r2, lr\n\t"
+        "subs   r3, r3, #1\n\t"
+        "bne    1b\n\t"
+        "pop    {r4-r11, pc}\n\t");
+}
+#else
+#define NK_ARM_DW3_ASM 0
+#endif
+
+/* The same sweep in C: any activation range, nk_arm_requant_rz (fast) or
+ * nk_arm_requant; two = 0 writes output 2j only. */
+static inline __attribute__((always_inline)) void dw3_sweep_c(const dw3_sweep *s, int two,
+                                                              int fast)
+{
+    const uint32_t *q = s->q;
+    int8_t *o = s->o;
+    for (int32_t y = 0; y < s->n; ++y, q += 8, o += s->ostride) {
+        int32_t a0 = __smlad(q[0], s->f01a, s->bias);
+        int32_t a1 = __smlatb(q[0], s->f01a, s->bias);
+        a0 = __smlabt(q[1], s->f12a, a0);
+        a1 = __smlad(q[1], s->f12a, a1);
+        a0 = __smlad(q[8], s->f01b, a0);
+        a1 = __smlatb(q[8], s->f01b, a1);
+        a0 = __smlabt(q[9], s->f12b, a0);
+        a1 = __smlad(q[9], s->f12b, a1);
+        a0 = __smlad(q[16], s->f01c, a0);
+        a1 = __smlatb(q[16], s->f01c, a1);
+        a0 = __smlabt(q[17], s->f12c, a0);
+        a1 = __smlad(q[17], s->f12c, a1);
+        if (fast) {
+            a0 = nk_arm_requant_rz(a0, s->mult, s->hi0, s->sh);
+            a1 = nk_arm_requant_rz(a1, s->mult, s->hi0, s->sh);
+        } else {
+            a0 = nk_arm_requant(a0, s->mult, s->shift) + s->hi0;
+            a1 = nk_arm_requant(a1, s->mult, s->shift) + s->hi0;
+        }
+        o[0] = (int8_t)nk_clamp(a0, s->lo, s->hi);
+        if (two)
+            o[s->c_n] = (int8_t)nk_clamp(a1, s->lo, s->hi);
+    }
+}
+
+static __attribute__((noinline)) void dw3_sweep_fast_c(const dw3_sweep *s, int two)
+{
+    if (two)
+        dw3_sweep_c(s, 1, 1);
+    else
+        dw3_sweep_c(s, 0, 1);
+}
+
+static __attribute__((noinline)) void dw3_sweep_generic_c(const dw3_sweep *s, int two)
+{
+    if (two)
+        dw3_sweep_c(s, 1, 0);
+    else
+        dw3_sweep_c(s, 0, 0);
+}
+
+static inline uint32_t dw3_pack(int32_t lo, int32_t hi)
+{
+    return ((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16);
+}
+
+/* PKHBT lo, hi, LSL #16: (lo.bottom, hi.bottom); PKHTB hi, lo, ASR #16:
+ * (lo.top, hi.top) as (bottom, top). */
+static inline uint32_t dw3_pkhbt(uint32_t lo, uint32_t hi)
+{
+    uint32_t r;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+    return r;
+}
+
+static inline uint32_t dw3_pkhtb(uint32_t hi, uint32_t lo)
+{
+    uint32_t r;
+    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(lo));
+    return r;
+}
+
+/* Channels c..c+3 of one image into the planes (rows 1..h; the padding
+ * keeps the zero point written once per call).  Entry (j, y) of channel
+ * c + k is the word pair at ((j * hp + y) * 4 + k) * 2: the four channels'
+ * entries sit side by side, so one base pointer and immediate offsets reach
+ * all of them.  Padded row p[i] = x[i - 1]; E_i = (x[2i-1], x[2i]) goes to
+ * entry (i, y).first and entry (i - 1, y).second; ew = ceil(w/2). */
+static void dw3_planes(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c_n, int32_t ew,
+                       int32_t hp, uint32_t zz, uint32_t *planes)
+{
+    const int32_t col = 8 * hp; /* words between entry columns */
+    const size_t c2 = (size_t)2 * c_n;
+    for (int32_t y = 0; y < in_h; ++y) {
+        const int8_t *src = in + (size_t)y * in_w * c_n;
+        uint32_t *d = planes + 8 * (y + 1); /* entry (0, y + 1), channel c */
+        {
+            /* E_0 = (zp, x0) */
+            const uint32_t b = nk_arm_load32(src);
+            const uint32_t b02 = (uint32_t)__sxtb16(b), b13 = (uint32_t)nk_arm_sxtb16_ror8(b);
+            d[0] = dw3_pkhbt(zz, b02);
+            d[2] = dw3_pkhbt(zz, b13);
+            d[4] = dw3_pkhtb(b02, zz);
+            d[6] = dw3_pkhtb(b13, zz);
+        }
+        src -= c_n; /* x[2i - 1] for i = 1 */
+        for (int32_t i = 1; i < ew; ++i) {
+            /* E_i = (x[2i-1], x[2i]), both inside the row (2i < w) */
+            src += c2;
+            d += col;
+            const uint32_t a = nk_arm_load32(src), b = nk_arm_load32(src + c_n);
+            const uint32_t a02 = (uint32_t)__sxtb16(a), b02 = (uint32_t)__sxtb16(b);
+            const uint32_t a13 = (uint32_t)nk_arm_sxtb16_ror8(a);
+            const uint32_t b13 = (uint32_t)nk_arm_sxtb16_ror8(b);
+            const uint32_t p0 = dw3_pkhbt(a02, b02), p1 = dw3_pkhbt(a13, b13);
+            const uint32_t p2 = dw3_pkhtb(b02, a02), p3 = dw3_pkhtb(b13, a13);
+            d[0] = p0;
+            d[2] = p1;
+            d[4] = p2;
+            d[6] = p3;
+            d[1 - col] = p0;
+            d[3 - col] = p1;
+            d[5 - col] = p2;
+            d[7 - col] = p3;
+        }
+        if (!(in_w & 1)) {
+            /* even width: E_ew = (x[w-1], zp), second word of entry ew - 1 */
+            const uint32_t a = nk_arm_load32(src + c2);
+            const uint32_t a02 = (uint32_t)__sxtb16(a), a13 = (uint32_t)nk_arm_sxtb16_ror8(a);
+            d[1] = dw3_pkhbt(a02, zz);
+            d[3] = dw3_pkhbt(a13, zz);
+            d[5] = dw3_pkhtb(zz, a02);
+            d[7] = dw3_pkhtb(zz, a13);
+        }
+    }
+}
+
+static int dw3x3_s1(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
+                    const int32_t *bias, int8_t *output)
+{
+    const int32_t in_h = p->in_h, in_w = p->in_w, c_n = p->in_c, zp = p->in_zp;
+    const int32_t ew = (in_w + 1) >> 1, hp = in_h + 2;
+    if (p->filter_h != 3 || p->filter_w != 3 || p->stride_h != 1 || p->stride_w != 1 ||
+        p->dilation_h != 1 || p->dilation_w != 1 || p->pad_top != 1 || p->pad_left != 1 ||
+        p->out_h != in_h || p->out_w != in_w || (c_n & 3) || in_w < 1 || in_h < 1 ||
+        (int64_t)8 * ew * hp > NK_ARM_DW3_BUF_WORDS || p->act_min < -128 || p->act_max > 127 ||
+        zp < -32768 || zp > 32767)
+        return NK_ERR_PARAMS;
+    uint32_t planes[NK_ARM_DW3_BUF_WORDS];
+    const int32_t words = 8 * ew * hp;
+    const uint32_t zz = dw3_pack(zp, zp);
+    for (int32_t i = 0; i < words; ++i)
+        planes[i] = zz; /* the padding; interiors are rewritten per group */
+    const int full = p->act_min == -128 && p->act_max == 127;
+    const int32_t ostride = in_w * c_n;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *in_b = input + (size_t)b * in_h * in_w * c_n;
+        int8_t *out_b = output + (size_t)b * in_h * in_w * c_n;
+        for (int32_t c = 0; c < c_n; c += 4) {
+            dw3_planes(in_b + c, in_h, in_w, c_n, ew, hp, zz, planes);
+            for (int32_t k = 0; k < 4; ++k) {
+                const int32_t oc = c + k;
+                const int8_t *f = filter + oc;
+                const int32_t f0 = f[0], f1 = f[c_n], f2 = f[2 * c_n], f3 = f[3 * c_n];
+                const int32_t f4 = f[4 * c_n], f5 = f[5 * c_n], f6 = f[6 * c_n];
+                const int32_t f7 = f[7 * c_n], f8 = f[8 * c_n];
+                const int32_t fsum = f0 + f1 + f2 + f3 + f4 + f5 + f6 + f7 + f8;
+                const int32_t q = p->per_channel ? oc : 0;
+                dw3_sweep s;
+                s.f01a = dw3_pack(f0, f1);
+                s.f12a = dw3_pack(f1, f2);
+                s.f01b = dw3_pack(f3, f4);
+                s.f12b = dw3_pack(f4, f5);
+                s.f01c = dw3_pack(f6, f7);
+                s.f12c = dw3_pack(f7, f8);
+                s.bias = (int32_t)((uint32_t)(bias ? bias[oc] : 0) - (uint32_t)(zp * fsum));
+                s.mult = p->out_mult[q];
+                s.shift = p->out_shift[q];
+                s.n = in_h;
+                s.c_n = c_n;
+                s.ostride = ostride;
+                s.lo = p->act_min;
+                s.hi = p->act_max;
+                const int fast = nk_arm_requant_rz_ok(s.mult, s.shift, p->out_zp);
+                if (fast) {
+                    s.hi0 = nk_arm_requant_rz_hi0(s.shift, p->out_zp);
+                    s.sh = -s.shift - 1;
+                } else {
+                    s.hi0 = p->out_zp;
+                    s.sh = 0;
+                }
+                for (int32_t j = 0; j < ew; ++j) {
+                    const int two = 2 * j + 1 < in_w;
+                    s.q = planes + (j * hp * 4 + k) * 2;
+                    s.o = out_b + oc + (size_t)2 * j * c_n;
+#if NK_ARM_DW3_ASM
+                    if (fast && full) {
+                        if (two)
+                            dw3_sweep_pair_asm(&s);
+                        else
+                            dw3_sweep_one_asm(&s);
+                        continue;
+                    }
+#endif
+                    if (fast)
+                        dw3_sweep_fast_c(&s, two);
+                    else
+                        dw3_sweep_generic_c(&s, two);
+                }
+            }
+        }
+    }
+    return NK_OK;
+}
+
 int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,
                                const int8_t *filter, const int32_t *bias, int8_t *output)
 {
     int32_t tap_in[NK_ARM_DW_MAX_TAPS], tap_f[NK_ARM_DW_MAX_TAPS];
     if (p->depth_multiplier != 1 || p->filter_h * p->filter_w > NK_ARM_DW_MAX_TAPS)
         return NK_ERR_PARAMS;
+    if (dw3x3_s1(p, input, filter, bias, output) == NK_OK)
+        return NK_OK;
     const int32_t in_h = p->in_h, in_w = p->in_w, c_n = p->in_c;
     const int32_t fh = p->filter_h, fw = p->filter_w, zp = p->in_zp;
     const uint32_t off2 = nk_arm_offset2(zp);
