@@ -37,6 +37,9 @@ int nk_fully_connected_s8_dsp(const nk_fc_params *p, const int8_t *input,
  * returns NK_ERR_PARAMS otherwise, writing nothing */
 int nk_add_s8_dsp(const nk_binary_params *p, const int8_t *in1, const int8_t *in2,
                   int8_t *output);
+/* windows of at most 256 taps; returns NK_ERR_PARAMS otherwise, writing
+ * nothing */
+int nk_avg_pool2d_s8_dsp(const nk_pool_params *p, const int8_t *input, int8_t *output);
 #endif
 
 #endif /* NEURIO_NK_ARM_H */

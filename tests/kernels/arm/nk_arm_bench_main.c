@@ -185,6 +185,31 @@ static void bench_add(const char *name, int32_t n)
     put("\n");
 }
 
+/* AVERAGE_POOL_2D int8, the kws global pool 25x5x64 -> 1x1. */
+static void bench_avgpool(void)
+{
+    nk_pool_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = 1;
+    p.in_h = p.filter_h = p.stride_h = 25;
+    p.in_w = p.filter_w = p.stride_w = 5;
+    p.channels = 64;
+    p.out_h = p.out_w = 1;
+    p.act_min = -128;
+    p.act_max = 127;
+    uint32_t t = ticks_start();
+    nk_avg_pool2d_s8(&p, in_buf, out_buf);
+    const long portable = insns_since(t);
+    t = ticks_start();
+    nk_avg_pool2d_s8_dsp(&p, in_buf, out_buf);
+    const long dsp = insns_since(t);
+    put("kws avg pool 25x5x64 -> 1x1        portable ");
+    put_num(portable);
+    put("  dsp ");
+    put_num(dsp);
+    put("\n");
+}
+
 int nk_test_main(void)
 {
     for (size_t i = 0; i < sizeof in_buf; ++i)
@@ -212,5 +237,6 @@ int nk_test_main(void)
     bench_add("resnet add 32x32x16              ", 32 * 32 * 16);
     bench_add("resnet add 16x16x32              ", 16 * 16 * 32);
     bench_add("resnet add 8x8x64                ", 8 * 8 * 64);
+    bench_avgpool();
     return 0;
 }
