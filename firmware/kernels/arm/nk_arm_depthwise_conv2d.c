@@ -54,10 +54,11 @@ static inline int8_t dw_out(const dw_q *q, int32_t oc, int32_t acc)
  * 18 MACs in 12 multiply instructions.  The planes are stored by column
  * pair: entry (j, y) = (E_j, E_j+1) of padded row y, 8 bytes, so a sweep
  * down the image for one channel and one j reads three consecutive entries
- * (one LDRD each) and keeps no per-row state; its inner loop (requantized
- * with nk_arm_requant_rz, activation range [-128, 127]) is written in
- * assembly because the compiler spills the filter and splits the LDRDs:
- * 36 instructions per two outputs.  Other activation ranges or multipliers
+ * (one LDRD each) and keeps no per-row state; its inner loop (filter and
+ * bias doubled so nk_arm_requant_x2 requantizes in three instructions,
+ * activation range [-128, 127]) is written in assembly because the
+ * compiler spills the filter and splits the LDRDs: 32 instructions per two
+ * outputs.  Other activation ranges or multipliers
  * use the same layout from C.  Odd widths end with a one-output sweep. */
 #ifndef NK_ARM_DW3_BUF_WORDS
 #define NK_ARM_DW3_BUF_WORDS 672 /* 2688 bytes: four planes of ceil(w/2) x (h+2) entries */
@@ -68,7 +69,7 @@ typedef struct dw3_sweep {
     uint32_t f01a, f12a;
     int32_t bias;
     uint32_t f01b, f12b, f01c, f12c;
-    int32_t mult, hi0, sh;    /* offset 28: nk_arm_requant_rz constants */
+    int32_t mult, hi0, sh;    /* offset 28: nk_arm_requant_x2 mult, c0, e (fast sweeps) */
     const uint32_t *q;        /* offset 40: entry (j, 0) */
     int8_t *o;                /* offset 44: output of row 0, column 2j */
     int32_t n, c_n, ostride;  /* offsets 48, 52, 56: rows, channels, bytes per output row */
@@ -116,17 +117,13 @@ static __attribute__((naked, noinline)) void dw3_sweep_pair_asm(const dw3_sweep 
         "smlabt r9, r8, r5, r9\n\t"
         "smlad  r10, r8, r5, r10\n\t"
         "ldm    r12, {r4, r5, r6}\n\t"
-        "and    r7, r9, #0x80000000\n\t"
-        "orr    r7, r7, #0x40000000\n\t"
-        "add    r8, r5, r9, asr #31\n\t"
-        "smlal  r7, r8, r9, r4\n\t"
+        "add    r7, r5, r9, asr #31\n\t"
+        "smmlar r8, r9, r4, r7\n\t"
         "asr    r8, r8, r6\n\t"
         "ssat   r8, #8, r8\n\t"
         "strb   r8, [r2]\n\t"
-        "and    r7, r10, #0x80000000\n\t"
-        "orr    r7, r7, #0x40000000\n\t"
-        "add    r8, r5, r10, asr #31\n\t"
-        "smlal  r7, r8, r10, r4\n\t"
+        "add    r7, r5, r10, asr #31\n\t"
+        "smmlar r8, r10, r4, r7\n\t"
         "asr    r8, r8, r6\n\t"
         "ssat   r8, #8, r8\n\t"
         "strb   r8, [r2, r11]\n\t"
@@ -160,10 +157,8 @@ static __attribute__((naked, noinline)) void dw3_sweep_one_asm(const dw3_sweep *
         "smlad  r9, r7, r4, r9\n\t"
         "smlabt r9, r8, r5, r9\n\t"
         "ldm    r12, {r4, r5, r6}\n\t"
-        "and    r7, r9, #0x80000000\n\t"
-        "orr    r7, r7, #0x40000000\n\t"
-        "add    r8, r5, r9, asr #31\n\t"
-        "smlal  r7, r8, r9, r4\n\t"
+        "add    r7, r5, r9, asr #31\n\t"
+        "smmlar r8, r9, r4, r7\n\t"
         "asr    r8, r8, r6\n\t"
         "ssat   r8, #8, r8\n\t"
         "strb   r8, [r2]\n\t"
@@ -176,8 +171,9 @@ static __attribute__((naked, noinline)) void dw3_sweep_one_asm(const dw3_sweep *
 #define NK_ARM_DW3_ASM 0
 #endif
 
-/* The same sweep in C: any activation range, nk_arm_requant_rz (fast) or
- * nk_arm_requant; two = 0 writes output 2j only. */
+/* The same sweep in C: any activation range, nk_arm_requant_x2 (fast:
+ * doubled filter and bias) or nk_arm_requant; two = 0 writes output 2j
+ * only. */
 static inline __attribute__((always_inline)) void dw3_sweep_c(const dw3_sweep *s, int two,
                                                               int fast)
 {
@@ -197,8 +193,8 @@ static inline __attribute__((always_inline)) void dw3_sweep_c(const dw3_sweep *s
         a0 = __smlabt(q[17], s->f12c, a0);
         a1 = __smlad(q[17], s->f12c, a1);
         if (fast) {
-            a0 = nk_arm_requant_rz(a0, s->mult, s->hi0, s->sh);
-            a1 = nk_arm_requant_rz(a1, s->mult, s->hi0, s->sh);
+            a0 = nk_arm_requant_x2(a0, s->mult, s->hi0, s->sh);
+            a1 = nk_arm_requant_x2(a1, s->mult, s->hi0, s->sh);
         } else {
             a0 = nk_arm_requant(a0, s->mult, s->shift) + s->hi0;
             a1 = nk_arm_requant(a1, s->mult, s->shift) + s->hi0;
@@ -301,7 +297,51 @@ static void dw3_planes(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c_n
     }
 }
 
-static int dw3x3_s1(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
+/* One channel's filter pairs and requantization constants into s; returns
+ * 1 (fast: filter and bias doubled, nk_arm_requant_x2 constants) when the
+ * multiplier and shift allow it and the doubled accumulator fits an int32:
+ * |bias'| + 9 * 128 * max|x| < 2^30 (x an input value or the zero point). */
+static __attribute__((noinline)) int dw3_setup(dw3_sweep *s, const int8_t *f, int32_t c_n,
+                                               int32_t bias_v, int32_t zp, int32_t mult,
+                                               int32_t shift, int32_t out_zp)
+{
+    const int32_t f0 = f[0], f1 = f[c_n], f2 = f[2 * c_n], f3 = f[3 * c_n], f4 = f[4 * c_n];
+    const int32_t f5 = f[5 * c_n], f6 = f[6 * c_n], f7 = f[7 * c_n], f8 = f[8 * c_n];
+    const int32_t fsum = f0 + f1 + f2 + f3 + f4 + f5 + f6 + f7 + f8;
+    const int32_t b = (int32_t)((uint32_t)bias_v - (uint32_t)zp * (uint32_t)fsum);
+    const uint32_t ub = b < 0 ? 0u - (uint32_t)b : (uint32_t)b;
+    const uint32_t xmax = zp < -128 ? (uint32_t)-zp : zp > 128 ? (uint32_t)zp : 128u;
+    const int fast = nk_arm_requant_x2_ok(mult, shift, out_zp) && ub < (1u << 30) - 1152u * xmax;
+    uint32_t w0 = dw3_pkhbt((uint32_t)f0, (uint32_t)f1), w1 = dw3_pkhbt((uint32_t)f1, (uint32_t)f2);
+    uint32_t w2 = dw3_pkhbt((uint32_t)f3, (uint32_t)f4), w3 = dw3_pkhbt((uint32_t)f4, (uint32_t)f5);
+    uint32_t w4 = dw3_pkhbt((uint32_t)f6, (uint32_t)f7), w5 = dw3_pkhbt((uint32_t)f7, (uint32_t)f8);
+    s->mult = mult;
+    s->shift = shift;
+    if (fast) {
+        w0 = (uint32_t)__sadd16(w0, w0); /* each halfword doubled (|2f| <= 256) */
+        w1 = (uint32_t)__sadd16(w1, w1);
+        w2 = (uint32_t)__sadd16(w2, w2);
+        w3 = (uint32_t)__sadd16(w3, w3);
+        w4 = (uint32_t)__sadd16(w4, w4);
+        w5 = (uint32_t)__sadd16(w5, w5);
+        s->bias = 2 * b;
+        s->hi0 = nk_arm_requant_x2_c0(shift, out_zp);
+        s->sh = -shift;
+    } else {
+        s->bias = b;
+        s->hi0 = out_zp;
+        s->sh = 0;
+    }
+    s->f01a = w0;
+    s->f12a = w1;
+    s->f01b = w2;
+    s->f12b = w3;
+    s->f01c = w4;
+    s->f12c = w5;
+    return fast;
+}
+
+static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
                     const int32_t *bias, int8_t *output)
 {
     const int32_t in_h = p->in_h, in_w = p->in_w, c_n = p->in_c, zp = p->in_zp;
@@ -318,7 +358,12 @@ static int dw3x3_s1(const nk_conv_params *p, const int8_t *input, const int8_t *
     for (int32_t i = 0; i < words; ++i)
         planes[i] = zz; /* the padding; interiors are rewritten per group */
     const int full = p->act_min == -128 && p->act_max == 127;
-    const int32_t ostride = in_w * c_n;
+    dw3_sweep s;
+    s.n = in_h;
+    s.c_n = c_n;
+    s.ostride = in_w * c_n;
+    s.lo = p->act_min;
+    s.hi = p->act_max;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * in_h * in_w * c_n;
         int8_t *out_b = output + (size_t)b * in_h * in_w * c_n;
@@ -326,35 +371,9 @@ static int dw3x3_s1(const nk_conv_params *p, const int8_t *input, const int8_t *
             dw3_planes(in_b + c, in_h, in_w, c_n, ew, hp, zz, planes);
             for (int32_t k = 0; k < 4; ++k) {
                 const int32_t oc = c + k;
-                const int8_t *f = filter + oc;
-                const int32_t f0 = f[0], f1 = f[c_n], f2 = f[2 * c_n], f3 = f[3 * c_n];
-                const int32_t f4 = f[4 * c_n], f5 = f[5 * c_n], f6 = f[6 * c_n];
-                const int32_t f7 = f[7 * c_n], f8 = f[8 * c_n];
-                const int32_t fsum = f0 + f1 + f2 + f3 + f4 + f5 + f6 + f7 + f8;
                 const int32_t q = p->per_channel ? oc : 0;
-                dw3_sweep s;
-                s.f01a = dw3_pack(f0, f1);
-                s.f12a = dw3_pack(f1, f2);
-                s.f01b = dw3_pack(f3, f4);
-                s.f12b = dw3_pack(f4, f5);
-                s.f01c = dw3_pack(f6, f7);
-                s.f12c = dw3_pack(f7, f8);
-                s.bias = (int32_t)((uint32_t)(bias ? bias[oc] : 0) - (uint32_t)(zp * fsum));
-                s.mult = p->out_mult[q];
-                s.shift = p->out_shift[q];
-                s.n = in_h;
-                s.c_n = c_n;
-                s.ostride = ostride;
-                s.lo = p->act_min;
-                s.hi = p->act_max;
-                const int fast = nk_arm_requant_rz_ok(s.mult, s.shift, p->out_zp);
-                if (fast) {
-                    s.hi0 = nk_arm_requant_rz_hi0(s.shift, p->out_zp);
-                    s.sh = -s.shift - 1;
-                } else {
-                    s.hi0 = p->out_zp;
-                    s.sh = 0;
-                }
+                const int fast = dw3_setup(&s, filter + oc, c_n, bias ? bias[oc] : 0, zp,
+                                           p->out_mult[q], p->out_shift[q], p->out_zp);
                 for (int32_t j = 0; j < ew; ++j) {
                     const int two = 2 * j + 1 < in_w;
                     s.q = planes + (j * hp * 4 + k) * 2;

@@ -73,4 +73,35 @@ static inline int32_t nk_arm_requant_rz(int32_t x, int32_t mult, int32_t hi0, in
     return (int32_t)(t >> 32) >> sh;
 }
 
+/* nk_arm_requant_x2: the same result as nk_arm_requant_rz (that is,
+ * nk_mbqm(x, mult, shift) + zp) under nk_arm_requant_x2_ok (mult in
+ * (2^30, 2^31), shift in [-22, -2], |zp| <= 128) from the doubled accumulator x2 = 2 x, which the caller guarantees fits
+ * (|x| < 2^30; kernels get it by doubling their weights or tables), in
+ * four instructions: ADD, SMMLAR, ASR (and the ADD's shifted operand is
+ * free).  c0 = nk_arm_requant_x2_c0(shift, zp), e = -shift.
+ *
+ * Why it is exact: doubling T of nk_arm_requant_rz gives
+ * 2T = x2 mult + 2^31 + 2^32 (2^(e-1) + zp 2^e - [x < 0]), and the result
+ * floor(T / 2^(31+e)) = floor(floor(2T / 2^32) / 2^e).  SMMLAR computes
+ * floor((c 2^32 + x2 mult + 2^31) / 2^32) for c = c0 - [x < 0] (x2 has
+ * the sign of x).  |x2 mult / 2^32| < 2^30 and |c0| <= 2^21 + 2^29 keep
+ * the high word below 2^31 in magnitude. */
+static inline int nk_arm_requant_x2_ok(int32_t mult, int32_t shift, int32_t zp)
+{
+    return mult > (1 << 30) && shift <= -2 && shift >= -22 && zp >= -128 && zp <= 128;
+}
+
+static inline int32_t nk_arm_requant_x2_c0(int32_t shift, int32_t zp)
+{
+    const int32_t e = -shift;
+    return ((int32_t)1 << (e - 1)) + zp * ((int32_t)1 << e);
+}
+
+static inline int32_t nk_arm_requant_x2(int32_t x2, int32_t mult, int32_t c0, int32_t e)
+{
+    const uint32_t c = (uint32_t)c0 + (uint32_t)(x2 >> 31);
+    const int64_t t = (int64_t)((uint64_t)c << 32) + (int64_t)x2 * mult + ((int64_t)1 << 31);
+    return (int32_t)(t >> 32) >> e;
+}
+
 #endif /* NEURIO_NK_ARM_REQUANT_H */
