@@ -398,14 +398,14 @@ static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int
     return NK_OK;
 }
 
-int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,
-                               const int8_t *filter, const int32_t *bias, int8_t *output)
+/* Any padding, stride and dilation: the taps inside the image listed once
+ * per output pixel, four channels per word.  Out of line so its tap lists
+ * and dw3x3_s1's planes are never on the stack together. */
+static __attribute__((noinline)) int dw_general(const nk_conv_params *p, const int8_t *input,
+                                                const int8_t *filter, const int32_t *bias,
+                                                int8_t *output)
 {
     int32_t tap_in[NK_ARM_DW_MAX_TAPS], tap_f[NK_ARM_DW_MAX_TAPS];
-    if (p->depth_multiplier != 1 || p->filter_h * p->filter_w > NK_ARM_DW_MAX_TAPS)
-        return NK_ERR_PARAMS;
-    if (dw3x3_s1(p, input, filter, bias, output) == NK_OK)
-        return NK_OK;
     const int32_t in_h = p->in_h, in_w = p->in_w, c_n = p->in_c;
     const int32_t fh = p->filter_h, fw = p->filter_w, zp = p->in_zp;
     const uint32_t off2 = nk_arm_offset2(zp);
@@ -476,6 +476,16 @@ int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,
         }
     }
     return NK_OK;
+}
+
+int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,
+                               const int8_t *filter, const int32_t *bias, int8_t *output)
+{
+    if (p->depth_multiplier != 1 || p->filter_h * p->filter_w > NK_ARM_DW_MAX_TAPS)
+        return NK_ERR_PARAMS;
+    if (dw3x3_s1(p, input, filter, bias, output) == NK_OK)
+        return NK_OK;
+    return dw_general(p, input, filter, bias, output);
 }
 
 #else
