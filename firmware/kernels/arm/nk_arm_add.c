@@ -3,8 +3,9 @@
  * nk_mbqm((q - zp) << left_shift, mult, shift) depends on one int8 only, so
  * for long tensors both inputs go through a 256-entry table built once per
  * call (2 kB of stack); the sum is rescaled to the output with
- * nk_arm_requant_rz (five instructions) when the output multiplier and
- * shift allow it (nk_arm_requant_rz_ok), nk_arm_requant otherwise.  Four
+ * nk_arm_requant_x2 (tables doubled; when every table value is below 2^29
+ * in magnitude and nk_arm_requant_x2_ok) or nk_arm_requant_rz (when
+ * nk_arm_requant_rz_ok), nk_arm_requant otherwise.  Four
  * elements per pass: one word of each input, one word stored, so output ==
  * in1 or in2 (in place) works; other overlaps, broadcasting and short
  * tensors (where the tables would cost more than they save) return
@@ -28,7 +29,9 @@ add_one(const int32_t *t1, const int32_t *t2, uint32_t a, uint32_t b, int32_t mu
         int32_t hi0, int32_t sh, int32_t lo, int32_t hi, int fast, int full)
 {
     const int32_t s = (int32_t)((uint32_t)t1[a] + (uint32_t)t2[b]);
-    int32_t v = fast ? nk_arm_requant_rz(s, mult, hi0, sh) : nk_arm_requant(s, mult, shift) + hi0;
+    int32_t v = fast == 2 ? nk_arm_requant_x2(s, mult, hi0, sh)
+                : fast    ? nk_arm_requant_rz(s, mult, hi0, sh)
+                          : nk_arm_requant(s, mult, shift) + hi0;
     v = __ssat(v, 8);
     if (!full)
         v = nk_clamp(v, lo, hi);
@@ -63,6 +66,14 @@ add_run(const int32_t *t1, const int32_t *t2, const int8_t *in1, const int8_t *i
 
 /* The three loops the kernel picks from, each with its constants in
  * registers (noinline: the tables are reached through pointers, not sp). */
+static __attribute__((noinline)) void add_x2_full(const int32_t *t1, const int32_t *t2,
+                                                  const int8_t *in1, const int8_t *in2,
+                                                  int8_t *out, int32_t n, int32_t mult,
+                                                  int32_t c0, int32_t e)
+{
+    add_run(t1, t2, in1, in2, out, n, mult, 0, c0, e, -128, 127, 2, 1);
+}
+
 static __attribute__((noinline)) void add_fast_full(const int32_t *t1, const int32_t *t2,
                                                     const int8_t *in1, const int8_t *in2,
                                                     int8_t *out, int32_t n, int32_t mult,
@@ -113,10 +124,30 @@ int nk_add_s8_dsp(const nk_binary_params *p, const int8_t *in1, const int8_t *in
             nk_arm_requant((int32_t)((uint32_t)(v - p->in2_zp) << p->left_shift), p->in2_mult,
                            p->in2_shift);
     }
+    const int full = p->act_min == -128 && p->act_max == 127;
+    if (full && nk_arm_requant_x2_ok(p->out_mult, p->out_shift, p->out_zp)) {
+        /* doubled tables when every doubled sum fits an int32 */
+        uint32_t m1 = 0, m2 = 0;
+        for (int32_t i = 0; i < 256; ++i) {
+            const uint32_t a1 = t1[i] < 0 ? 0u - (uint32_t)t1[i] : (uint32_t)t1[i];
+            const uint32_t a2 = t2[i] < 0 ? 0u - (uint32_t)t2[i] : (uint32_t)t2[i];
+            m1 = a1 > m1 ? a1 : m1;
+            m2 = a2 > m2 ? a2 : m2;
+        }
+        if (m1 < (1u << 29) && m2 < (1u << 29)) {
+            for (int32_t i = 0; i < 256; ++i) {
+                t1[i] *= 2;
+                t2[i] *= 2;
+            }
+            add_x2_full(t1, t2, in1, in2, output, n, p->out_mult,
+                        nk_arm_requant_x2_c0(p->out_shift, p->out_zp), -p->out_shift);
+            return NK_OK;
+        }
+    }
     if (nk_arm_requant_rz_ok(p->out_mult, p->out_shift, p->out_zp)) {
         const int32_t hi0 = nk_arm_requant_rz_hi0(p->out_shift, p->out_zp);
         const int32_t sh = -p->out_shift - 1;
-        if (p->act_min == -128 && p->act_max == 127)
+        if (full)
             add_fast_full(t1, t2, in1, in2, output, n, p->out_mult, hi0, sh);
         else
             add_fast_clamp(t1, t2, in1, in2, output, n, p->out_mult, hi0, sh, p->act_min,

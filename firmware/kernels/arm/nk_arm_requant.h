@@ -100,8 +100,15 @@ static inline int32_t nk_arm_requant_x2_c0(int32_t shift, int32_t zp)
 static inline int32_t nk_arm_requant_x2(int32_t x2, int32_t mult, int32_t c0, int32_t e)
 {
     const uint32_t c = (uint32_t)c0 + (uint32_t)(x2 >> 31);
-    const int64_t t = (int64_t)((uint64_t)c << 32) + (int64_t)x2 * mult + ((int64_t)1 << 31);
+#if defined(__GNUC__) && defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+    /* SMMLAR: (c 2^32 + x2 mult + 2^31) >> 32, the C below in one instruction */
+    int32_t r;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(x2), "r"(mult), "r"(c));
+    return r >> e;
+#else
+    const int64_t t = (int64_t)(((uint64_t)c << 32) | 0x80000000u) + (int64_t)x2 * mult;
     return (int32_t)(t >> 32) >> e;
+#endif
 }
 
 #endif /* NEURIO_NK_ARM_REQUANT_H */
