@@ -252,12 +252,13 @@ static void dw3_planes(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c_n
                        int32_t hp, uint32_t zz, uint32_t *planes)
 {
     const int32_t col = 8 * hp; /* words between entry columns */
-    const size_t c2 = (size_t)2 * c_n;
-    for (int32_t y = 0; y < in_h; ++y) {
-        const int8_t *src = in + (size_t)y * in_w * c_n;
-        uint32_t *d = planes + 8 * (y + 1); /* entry (0, y + 1), channel c */
-        {
-            /* E_0 = (zp, x0) */
+    const size_t row = (size_t)in_w * c_n;
+    /* column by column, down the rows: few live values, no per-row setup */
+    {
+        /* E_0 = (zp, x0) */
+        const int8_t *src = in;
+        uint32_t *d = planes + 8; /* entry (0, 1) */
+        for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
             const uint32_t b = nk_arm_load32(src);
             const uint32_t b02 = (uint32_t)__sxtb16(b), b13 = (uint32_t)nk_arm_sxtb16_ror8(b);
             d[0] = dw3_pkhbt(zz, b02);
@@ -265,34 +266,40 @@ static void dw3_planes(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c_n
             d[4] = dw3_pkhtb(b02, zz);
             d[6] = dw3_pkhtb(b13, zz);
         }
-        src -= c_n; /* x[2i - 1] for i = 1 */
-        for (int32_t i = 1; i < ew; ++i) {
-            /* E_i = (x[2i-1], x[2i]), both inside the row (2i < w) */
-            src += c2;
-            d += col;
+    }
+    for (int32_t i = 1; i < ew; ++i) {
+        /* E_i = (x[2i-1], x[2i]), both inside the row (2i < w) */
+        const int8_t *src = in + (size_t)(2 * i - 1) * c_n;
+        uint32_t *d = planes + 8 + i * col; /* entry (i, 1) */
+        for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
             const uint32_t a = nk_arm_load32(src), b = nk_arm_load32(src + c_n);
             const uint32_t a02 = (uint32_t)__sxtb16(a), b02 = (uint32_t)__sxtb16(b);
             const uint32_t a13 = (uint32_t)nk_arm_sxtb16_ror8(a);
             const uint32_t b13 = (uint32_t)nk_arm_sxtb16_ror8(b);
             const uint32_t p0 = dw3_pkhbt(a02, b02), p1 = dw3_pkhbt(a13, b13);
             const uint32_t p2 = dw3_pkhtb(b02, a02), p3 = dw3_pkhtb(b13, a13);
+            uint32_t *const d1 = d - col + 1; /* entry (i - 1, y).second */
             d[0] = p0;
             d[2] = p1;
             d[4] = p2;
             d[6] = p3;
-            d[1 - col] = p0;
-            d[3 - col] = p1;
-            d[5 - col] = p2;
-            d[7 - col] = p3;
+            d1[0] = p0;
+            d1[2] = p1;
+            d1[4] = p2;
+            d1[6] = p3;
         }
-        if (!(in_w & 1)) {
-            /* even width: E_ew = (x[w-1], zp), second word of entry ew - 1 */
-            const uint32_t a = nk_arm_load32(src + c2);
+    }
+    if (!(in_w & 1)) {
+        /* even width: E_ew = (x[w-1], zp), second word of entry ew - 1 */
+        const int8_t *src = in + (size_t)(in_w - 1) * c_n;
+        uint32_t *d = planes + 8 + (ew - 1) * col + 1;
+        for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
+            const uint32_t a = nk_arm_load32(src);
             const uint32_t a02 = (uint32_t)__sxtb16(a), a13 = (uint32_t)nk_arm_sxtb16_ror8(a);
-            d[1] = dw3_pkhbt(a02, zz);
-            d[3] = dw3_pkhbt(a13, zz);
-            d[5] = dw3_pkhtb(zz, a02);
-            d[7] = dw3_pkhtb(zz, a13);
+            d[0] = dw3_pkhbt(a02, zz);
+            d[2] = dw3_pkhbt(a13, zz);
+            d[4] = dw3_pkhtb(zz, a02);
+            d[6] = dw3_pkhtb(zz, a13);
         }
     }
 }
