@@ -360,10 +360,21 @@ static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int
         zp < -32768 || zp > 32767)
         return NK_ERR_PARAMS;
     uint32_t planes[NK_ARM_DW3_BUF_WORDS];
-    const int32_t words = 8 * ew * hp;
     const uint32_t zz = dw3_pack(zp, zp);
-    for (int32_t i = 0; i < words; ++i)
-        planes[i] = zz; /* the padding; interiors are rewritten per group */
+    /* The padding, once: the entries of padded rows 0 and h + 1 and, for an
+     * odd width, the second word of the last column (E_ew lies in the
+     * padding); dw3_planes rewrites every other word for each group. */
+    for (int32_t j = 0; j < ew; ++j) {
+        uint32_t *const top = planes + 8 * hp * j, *const bottom = top + 8 * (hp - 1);
+        for (int32_t i = 0; i < 8; ++i) {
+            top[i] = zz;
+            bottom[i] = zz;
+        }
+    }
+    if (in_w & 1)
+        for (int32_t y = 1; y <= in_h; ++y)
+            for (int32_t k = 0; k < 4; ++k)
+                planes[8 * (hp * (ew - 1) + y) + 2 * k + 1] = zz;
     const int full = p->act_min == -128 && p->act_max == 127;
     dw3_sweep s;
     s.n = in_h;
