@@ -3,6 +3,7 @@
  * average half away from zero as TFLite's reference AveragePool. */
 #include "nk.h"
 #include "nk_fixedpoint.h"
+#include "arm/nk_arm.h"
 #include "nk_internal.h"
 
 /* The window of output (oy, ox) clipped to the image. */
@@ -43,6 +44,10 @@ int nk_avg_pool2d_s8(const nk_pool_params *p, const int8_t *input, int8_t *outpu
     if (nk_pool_check(p) != NK_OK || !input || !output || p->act_min > p->act_max ||
         !windows_ok(p))
         return NK_ERR_PARAMS;
+#if NK_HAVE_ARM_DSP
+    if (nk_avg_pool2d_s8_dsp(p, input, output) == NK_OK)
+        return NK_OK; /* else: a case the DSP version leaves to this loop */
+#endif
     const int32_t c_n = p->channels;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * c_n;

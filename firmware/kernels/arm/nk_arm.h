@@ -32,6 +32,14 @@ int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,
                                const int8_t *filter, const int32_t *bias, int8_t *output);
 int nk_fully_connected_s8_dsp(const nk_fc_params *p, const int8_t *input,
                               const int8_t *weights, const int32_t *bias, int8_t *output);
+/* no broadcast, at least NK_ARM_ADD_MIN_TABLE (512) elements, output equal
+ * to an input or not overlapping it, activation range inside int8;
+ * returns NK_ERR_PARAMS otherwise, writing nothing */
+int nk_add_s8_dsp(const nk_binary_params *p, const int8_t *in1, const int8_t *in2,
+                  int8_t *output);
+/* windows of at most 256 taps; returns NK_ERR_PARAMS otherwise, writing
+ * nothing */
+int nk_avg_pool2d_s8_dsp(const nk_pool_params *p, const int8_t *input, int8_t *output);
 #endif
 
 #endif /* NEURIO_NK_ARM_H */

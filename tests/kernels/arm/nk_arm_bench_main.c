@@ -145,6 +145,71 @@ static void bench_fc(const char *name, int32_t depth, int32_t outs)
     put("\n");
 }
 
+/* ADD int8 with the ResNet's first ADD parameters (no broadcast). */
+static void bench_add(const char *name, int32_t n)
+{
+    nk_binary_params p;
+    memset(&p, 0, sizeof p);
+    p.flat_size = n;
+    p.rank = 1;
+    p.out_dims[0] = n;
+    p.left_shift = 20;
+    p.in1_mult = 1623821475;
+    p.in1_shift = -2;
+    p.in2_mult = 1073741824;
+    p.in2_shift = 0;
+    p.in1_zp = -128;
+    p.in2_zp = 4;
+    p.out_zp = -128;
+    p.out_mult = 1098017566;
+    p.out_shift = -17;
+    p.act_min = -128;
+    p.act_max = 127;
+    uint32_t t = ticks_start();
+    nk_add_s8(&p, in_buf, w_buf, out_buf);
+    const long portable = insns_since(t);
+    t = ticks_start();
+    nk_add_s8_dsp(&p, in_buf, w_buf, out_buf);
+    const long dsp = insns_since(t);
+    put(name);
+    put("  elements ");
+    put_num(n);
+    put("  portable ");
+    put_num(portable);
+    put("  dsp ");
+    put_num(dsp);
+    put("  insns/element x10: portable ");
+    put_num((long long)portable * 10 / n);
+    put(" dsp ");
+    put_num((long long)dsp * 10 / n);
+    put("\n");
+}
+
+/* AVERAGE_POOL_2D int8, the kws global pool 25x5x64 -> 1x1. */
+static void bench_avgpool(void)
+{
+    nk_pool_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = 1;
+    p.in_h = p.filter_h = p.stride_h = 25;
+    p.in_w = p.filter_w = p.stride_w = 5;
+    p.channels = 64;
+    p.out_h = p.out_w = 1;
+    p.act_min = -128;
+    p.act_max = 127;
+    uint32_t t = ticks_start();
+    nk_avg_pool2d_s8(&p, in_buf, out_buf);
+    const long portable = insns_since(t);
+    t = ticks_start();
+    nk_avg_pool2d_s8_dsp(&p, in_buf, out_buf);
+    const long dsp = insns_since(t);
+    put("kws avg pool 25x5x64 -> 1x1        portable ");
+    put_num(portable);
+    put("  dsp ");
+    put_num(dsp);
+    put("\n");
+}
+
 int nk_test_main(void)
 {
     for (size_t i = 0; i < sizeof in_buf; ++i)
@@ -169,5 +234,9 @@ int nk_test_main(void)
         bench_conv(&cases[i]);
     bench_fc("kws fc 64 -> 12                  ", 64, 12);
     bench_fc("ad01 fc 640 -> 128               ", 640, 128);
+    bench_add("resnet add 32x32x16              ", 32 * 32 * 16);
+    bench_add("resnet add 16x16x32              ", 16 * 16 * 32);
+    bench_add("resnet add 8x8x64                ", 8 * 8 * 64);
+    bench_avgpool();
     return 0;
 }

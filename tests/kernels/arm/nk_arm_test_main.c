@@ -301,6 +301,213 @@ static int test_conv_overlap(int iter, int shape)
     return 0;
 }
 
+/* ADD int8, no broadcast: table path (>= 512 elements), refused short
+ * tensors, nk_arm_requant_rz and generic output requantization, full and
+ * clamped activation ranges, unaligned pointers, in place on either input. */
+static int test_add(int iter)
+{
+    nk_binary_params p;
+    memset(&p, 0, sizeof p);
+    const int32_t n = (rnd() % 6 == 0) ? rnd_in(1, 600) : rnd_in(512, 6000);
+    p.broadcast = 0;
+    p.flat_size = n;
+    p.rank = 1;
+    p.out_dims[0] = n;
+    p.left_shift = (rnd() % 4 == 0) ? rnd_in(0, 22) : 20;
+    p.in1_zp = pick_zp();
+    p.in2_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.in1_mult = rnd_in(1 << 30, 0x7fffffff);
+    p.in2_mult = (rnd() % 3 == 0) ? (1 << 30) : rnd_in(1 << 30, 0x7fffffff);
+    p.in1_shift = rnd_in(-4, 0);
+    p.in2_shift = rnd_in(-4, 0);
+    p.out_mult = (rnd() % 8 == 0) ? (1 << 30) : rnd_in(1 << 30, 0x7fffffff);
+    switch (rnd() % 6) {
+    case 0: p.out_shift = rnd_in(-31, -24); break;
+    case 1: p.out_shift = rnd_in(-1, 2); break;
+    case 2: p.out_shift = rnd_in(-23, -2); break;
+    default: p.out_shift = rnd_in(-21, -15); break;
+    }
+    if (p.left_shift < 16 && p.out_shift < -12)
+        p.out_shift += 10; /* keep outputs spread over the int8 range */
+    p.act_min = -128;
+    p.act_max = 127;
+    switch (rnd() % 4) {
+    case 0: p.act_min = p.out_zp; break;
+    case 1:
+        p.act_min = rnd_in(-128, 0);
+        p.act_max = rnd_in(0, 127);
+        break;
+    default: break;
+    }
+    const int8_t *a = in_buf + (iter & 3), *b = (const int8_t *)w_buf + ((iter >> 2) & 3);
+    fill(in_buf, (size_t)n + 4);
+    fill(w_buf, (size_t)n + 4);
+    const int mode = (int)(rnd() % 4); /* 0, 1: separate; 2: output == in1; 3: output == in2 */
+    int8_t *out = out_b + ((iter >> 4) & 3);
+    memset(out_a, 0x55, (size_t)n);
+    memset(out_b, 0x66, (size_t)n + 4);
+    const int ra = nk_add_s8(&p, a, b, out_a);
+    if (mode == 2)
+        memcpy(out, a, (size_t)n);
+    else if (mode == 3)
+        memcpy(out, b, (size_t)n);
+    const int rb = nk_add_s8_dsp(&p, mode == 2 ? out : a, mode == 3 ? out : b, out);
+    if (n < 512) {
+        /* refused without writing; the portable loop serves the call */
+        if (rb != NK_ERR_PARAMS || (mode < 2 && out[0] != 0x66))
+            return 1;
+        return 0;
+    }
+    if (ra != NK_OK || rb != NK_OK || memcmp(out_a, out, (size_t)n)) {
+        if (printed++ < 5)
+            put_num("add mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+
+/* DEPTHWISE 3x3, stride 1, SAME (the kws layers): the plane fast path
+ * (assembly sweeps for full-range activations and nk_arm_requant_rz
+ * multipliers, C sweeps otherwise), odd and even widths, one-row and
+ * one-column images, per-tensor and per-channel, multipliers and shifts
+ * outside nk_arm_requant_rz's range, channel counts not divisible by 4 and
+ * images too large for the planes (both refused by the fast path). */
+static int test_dw3(int iter)
+{
+    nk_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(1, 2);
+    p.in_h = rnd_in(1, 12);
+    p.in_w = rnd_in(1, 9);
+    p.in_c = 4 * rnd_in(1, 10);
+    if (rnd() % 8 == 0)
+        p.in_c = rnd_in(1, 19);
+    if (rnd() % 10 == 0) {
+        p.in_h = rnd_in(30, 40);
+        p.in_c = 4 * rnd_in(1, 3);
+    }
+    p.out_c = p.in_c;
+    p.depth_multiplier = 1;
+    p.filter_h = p.filter_w = 3;
+    p.stride_h = p.stride_w = 1;
+    p.dilation_h = p.dilation_w = 1;
+    p.out_h = p.in_h;
+    p.out_w = p.in_w;
+    p.pad_top = p.pad_left = 1;
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    p.act_min = -128;
+    p.act_max = 127;
+    switch (rnd() % 6) {
+    case 0: p.act_min = p.out_zp; break;
+    case 1:
+        p.act_min = rnd_in(-128, 0);
+        p.act_max = rnd_in(0, 127);
+        break;
+    default: break;
+    }
+    const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
+    const size_t n_out = n_in;
+    fill(in_buf, n_in);
+    fill(w_buf, (size_t)9 * p.in_c);
+    fill_quant(p.out_c);
+    const int odd_quant = (int)(rnd() % 4 == 0);
+    for (int32_t i = 0; i < p.out_c; ++i) {
+        if (rnd() % 3 == 0)
+            shift[i] = rnd_in(-9, -2); /* bigger outputs: saturation */
+        if (odd_quant && rnd() % 2) {
+            switch (rnd() % 4) {
+            case 0: shift[i] = rnd_in(-1, 1); break;
+            case 1: shift[i] = rnd_in(-28, -24); break;
+            case 2: mult[i] = 1 << 30; break;
+            default: mult[i] = rnd_in(1 << 29, (1 << 30) - 1); break;
+            }
+        }
+    }
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    const int ra = nk_depthwise_conv2d_s8(&p, in_buf, w_buf, b, out_a);
+    const int rb = nk_depthwise_conv2d_s8_dsp(&p, in_buf, w_buf, b, out_b);
+    if (ra != NK_OK || rb != NK_OK || memcmp(out_a, out_b, n_out)) {
+        if (printed++ < 5)
+            put_num("depthwise 3x3 s1 mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+
+/* AVERAGE_POOL_2D int8: random windows, strides, SAME/VALID padding,
+ * global pooling (the kws layer), odd channel counts, clamped ranges and
+ * windows over 256 taps (refused by the DSP version). */
+static int test_avgpool(int iter)
+{
+    nk_pool_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(1, 2);
+    p.in_h = rnd_in(1, 12);
+    p.in_w = rnd_in(1, 12);
+    p.channels = rnd_in(1, 40);
+    p.filter_h = rnd_in(1, 5);
+    p.filter_w = rnd_in(1, 5);
+    p.stride_h = rnd_in(1, 3);
+    p.stride_w = rnd_in(1, 3);
+    const int kind = (int)(rnd() % 6);
+    if (kind == 0 || kind == 1) {
+        /* global: one window over the image */
+        if (kind == 1) {
+            p.in_h = rnd_in(10, 30);
+            p.in_w = rnd_in(5, 12);
+            p.channels = rnd_in(1, 16);
+        }
+        p.filter_h = p.stride_h = p.in_h;
+        p.filter_w = p.stride_w = p.in_w;
+    }
+    const int same = kind >= 4;
+    if (!same && (p.filter_h > p.in_h || p.filter_w > p.in_w))
+        return 0;
+    p.out_h = same ? (p.in_h + p.stride_h - 1) / p.stride_h : (p.in_h - p.filter_h) / p.stride_h + 1;
+    p.out_w = same ? (p.in_w + p.stride_w - 1) / p.stride_w : (p.in_w - p.filter_w) / p.stride_w + 1;
+    if (same) {
+        const int32_t th = (p.out_h - 1) * p.stride_h + p.filter_h - p.in_h;
+        const int32_t tw = (p.out_w - 1) * p.stride_w + p.filter_w - p.in_w;
+        p.pad_top = th > 0 ? th / 2 : 0;
+        p.pad_left = tw > 0 ? tw / 2 : 0;
+    }
+    p.act_min = -128;
+    p.act_max = 127;
+    if (rnd() % 4 == 0) {
+        p.act_min = rnd_in(-128, 0);
+        p.act_max = rnd_in(0, 127);
+    }
+    const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.channels;
+    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.channels;
+    fill(in_buf, n_in);
+    if (rnd() % 4 == 0) /* all taps at one extreme: the int16 lane limits */
+        memset(in_buf, (rnd() & 1) ? 0x80 : 0x7f, n_in);
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    const int ra = nk_avg_pool2d_s8(&p, in_buf, out_a);
+    if (ra != NK_OK)
+        return 0; /* a window outside the image: refused by the entry point */
+    const int rb = nk_avg_pool2d_s8_dsp(&p, in_buf, out_b);
+    if (p.filter_h * p.filter_w > 256) {
+        if (rb != NK_ERR_PARAMS || out_b[0] != 0x66)
+            return 1;
+        return 0;
+    }
+    if (rb != NK_OK || memcmp(out_a, out_b, n_out)) {
+        if (printed++ < 5)
+            put_num("avg_pool mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+
 int nk_test_main(void)
 {
     int failures = 0;
@@ -312,7 +519,13 @@ int nk_test_main(void)
         failures += test_fc(i);
     for (int i = 0; i < 300; ++i)
         failures += test_conv_overlap(i, i < 8 ? 1 + i / 2 : 0);
+    for (int i = 0; i < 300; ++i)
+        failures += test_add(i);
+    for (int i = 0; i < 400; ++i)
+        failures += test_dw3(i);
+    for (int i = 0; i < 300; ++i)
+        failures += test_avgpool(i);
     printed = 0;
-    put_num("nk arm DSP equality (1100 random cases): failures = ", failures);
+    put_num("nk arm DSP equality (2400 random cases): failures = ", failures);
     return failures ? 1 : 0;
 }
