@@ -44,6 +44,63 @@ static inline int8_t conv_out(const conv_q *q, int32_t oc, int32_t acc)
     return (int8_t)nk_clamp(acc, q->lo, q->hi);
 }
 
+/* Requantization in one 64-bit multiply-accumulate, for the common case
+ * multiplier m in (2^30, 2^31) and right shift e = -shift in [1, 22] (the
+ * caller checks; other channels take conv_out).  Bit-exact with
+ * nk_arm_requant(x, m, -e) + zp (so with nk_mbqm):
+ *  - nk_arm_requant computes r = floor((x m + 2^30) / 2^31), then rounds
+ *    r / 2^e half away from zero: floor((r + 2^(e-1) - neg) / 2^e), where
+ *    neg = (r < 0).  Nested floors merge (floor(floor(a / b) / c) =
+ *    floor(a / (b c)), floor(a / b) + n = floor((a + n b) / b)), so
+ *    r' + zp = floor(T / 2^(31+e)) with
+ *    T = x m + 2^30 + 2^(30+e) + zp 2^(31+e) - neg 2^31.
+ *  - neg == (x < 0) because m > 2^30: x >= 0 gives x m + 2^30 > 0, x <= -1
+ *    gives x m + 2^30 <= 2^30 - m < 0.
+ *  - 31 + e >= 32, so the quotient is the high word of T shifted right by
+ *    e - 1.  |x m| < 2^62 and the constant is below 2^61 for e <= 22 and
+ *    |zp| <= 128, so T does not overflow; the constant's words are
+ *    klo = 2^30 (+ 2^31 for e == 1), khi = (1 + 2 zp) << (e - 2)
+ *    (zp for e == 1).
+ * -neg 2^31 is (x >>> 31) * INT32_MIN: a second SMLAL. */
+typedef struct conv_rq {
+    uint32_t klo;
+    int32_t khi, m, sh; /* sh = e - 1 */
+} conv_rq;
+
+static inline int conv_rq_of(const conv_q *q, int32_t oc, conv_rq *r)
+{
+    const int32_t k = oc * q->q_step;
+    const int32_t m = q->mult[k], e = -q->shift[k];
+    if (m <= 0x40000000 || e < 1 || e > 22)
+        return 0;
+    r->m = m;
+    r->sh = e - 1;
+    r->klo = e == 1 ? 0xC0000000u : 0x40000000u;
+    r->khi = e == 1 ? q->zp : (int32_t)((uint32_t)(1 + 2 * q->zp) << (e - 2));
+    return 1;
+}
+
+static inline int8_t conv_rq_out(const conv_rq *r, int32_t x, int32_t lo, int32_t hi)
+{
+#if defined(__thumb2__) && defined(__GNUC__)
+    uint32_t tl = r->klo;
+    int32_t th = r->khi;
+    __asm__("smlal %0, %1, %2, %3" : "+r"(tl), "+r"(th) : "r"(x), "r"(r->m));
+    __asm__("smlal %0, %1, %2, %3"
+            : "+r"(tl), "+r"(th)
+            : "r"((uint32_t)x >> 31), "r"(INT32_MIN));
+    int32_t v = th >> r->sh;
+#else
+    uint64_t t = ((uint64_t)(uint32_t)r->khi << 32) | r->klo;
+    t += (uint64_t)((int64_t)x * r->m);
+    t += (uint64_t)((int64_t)(int32_t)((uint32_t)x >> 31) * (int64_t)INT32_MIN);
+    int32_t v = (int32_t)(uint32_t)(t >> 32) >> r->sh;
+#endif
+    v = v < lo ? lo : v;
+    v = v > hi ? hi : v;
+    return (int8_t)v;
+}
+
 #ifndef NK_ARM_PATCH_MAX
 #define NK_ARM_PATCH_MAX 1152
 #endif
@@ -282,6 +339,9 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
         for (int32_t pix = 0; pix < npix; pix += np) {
             const int32_t nv = npix - pix < np ? npix - pix : np;
             /* gather nv pixels; a short last block repeats its last pixel */
+#ifdef CONV_EXP_NOGATHER
+            if (pix == 0)
+#endif
             for (int32_t j = 0; j < np; ++j) {
                 const int32_t pj = pix + (j < nv ? j : nv - 1);
                 const int32_t oy = pj / out_w, ox = pj - oy * out_w;
@@ -299,8 +359,15 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
                     memcpy(&wt, f + 4 * ngf, (size_t)rem);
                     conv_kn(np, buf + ngf * stride, (const int8_t *)&wt, 1, a);
                 }
-                for (int32_t j = 0; j < nv; ++j)
-                    out[(size_t)j * out_c + oc] = conv_out(&q, oc, a[j]);
+                conv_rq r;
+                if (conv_rq_of(&q, oc, &r)) {
+                    const int32_t bc = q.bias ? q.bias[oc] : 0;
+                    for (int32_t j = 0; j < nv; ++j)
+                        out[(size_t)j * out_c + oc] = conv_rq_out(&r, a[j] + bc, q.lo, q.hi);
+                } else {
+                    for (int32_t j = 0; j < nv; ++j)
+                        out[(size_t)j * out_c + oc] = conv_out(&q, oc, a[j]);
+                }
             }
         }
     }
