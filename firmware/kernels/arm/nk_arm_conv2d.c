@@ -131,44 +131,200 @@ static void gather_taps(int16_t *dst0, int32_t stride, int32_t k, int32_t n, con
     }
 }
 
+/* n / 4 words of int8 input at src -> lane-ordered (x - zp) halfword
+ * pairs at g, g + sw, ...; returns the next group. */
+#if defined(__thumb2__) && defined(__GNUC__)
+/* LDR, two SXTB16, two SADD16 and one STRD with writeback per word */
+#define CONV_PUT_WORDS_ASM(BYTES)                                                              \
+    do {                                                                                       \
+        uint32_t v_, h_;                                                                       \
+        __asm__ volatile("1:\n\t"                                                              \
+                         "ldr %[v], [%[s]], #4\n\t"                                            \
+                         "sxtb16 %[h], %[v], ror #8\n\t"                                       \
+                         "sxtb16 %[v], %[v]\n\t"                                               \
+                         "sadd16 %[v], %[v], %[o]\n\t"                                         \
+                         "sadd16 %[h], %[h], %[o]\n\t"                                         \
+                         "strd %[v], %[h], [%[g]], #" #BYTES "\n\t"                            \
+                         "subs %[n], %[n], #1\n\t"                                             \
+                         "bne 1b\n\t"                                                          \
+                         : [v] "=&r"(v_), [h] "=&r"(h_), [s] "+r"(src), [g] "+r"(g),           \
+                           [n] "+r"(nw)                                                        \
+                         : [o] "r"(off2)                                                       \
+                         : "cc", "memory");                                                    \
+    } while (0)
+#endif
+
+static inline uint32_t *conv_put_words(uint32_t *g, int32_t sw, const int8_t *src, int32_t nw,
+                                       uint32_t off2)
+{
+    if (nw <= 0)
+        return g;
+#if defined(__thumb2__) && defined(__GNUC__)
+    /* g is word aligned (STRD needs it): the buffer is uint32_t */
+    if (sw == 8) {
+        CONV_PUT_WORDS_ASM(32);
+        return g;
+    }
+    if (sw == 4) {
+        CONV_PUT_WORDS_ASM(16);
+        return g;
+    }
+#endif
+    for (; nw > 0; --nw, src += 4, g += sw) {
+        const uint32_t xv = nk_arm_load32(src);
+        g[0] = (uint32_t)__sadd16(__sxtb16(xv), off2);
+        g[1] = (uint32_t)__sadd16(nk_arm_sxtb16_ror8(xv), off2);
+    }
+    return g;
+}
+
+static inline uint32_t *conv_put_zero(uint32_t *g, int32_t sw, int32_t nw)
+{
+    for (; nw > 0; --nw, g += sw) {
+        g[0] = 0;
+        g[1] = 0;
+    }
+    return g;
+}
+
+static inline void conv_copy8(int8_t *d, const int8_t *s, int32_t n)
+{
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const uint32_t v = nk_arm_load32(s + i);
+        memcpy(d + i, &v, 4);
+    }
+    /* at most three bytes left; no loop, so no memmove call */
+    if (i < n)
+        d[i] = s[i];
+    if (i + 1 < n)
+        d[i + 1] = s[i + 1];
+    if (i + 2 < n)
+        d[i + 2] = s[i + 2];
+}
+
+/* the (lenp - len) <= 3 padding taps of a staged patch */
+static inline void conv_pad3(int8_t *st, int32_t n, int32_t zp)
+{
+    if (n > 0)
+        st[0] = (int8_t)zp;
+    if (n > 1)
+        st[1] = (int8_t)zp;
+    if (n > 2)
+        st[2] = (int8_t)zp;
+}
+
+#define CONV_STAGE_MAX 256
+
 /* Gathers the receptive field of the output pixel with top-left input
  * corner (y0, x0) into the block buffer (dst0 = its first group, groups
- * stride halfwords apart). */
+ * sw words apart).  in_c a multiple of 4: every tap is whole groups,
+ * converted a word at a time straight from the input.  Otherwise, for
+ * patches up to CONV_STAGE_MAX taps, the raw bytes (in_zp for padding,
+ * so that x - zp = 0) are first copied in tap order into stage, then
+ * converted a word at a time; longer ones go tap by tap. */
 static void gather_block_pixel(const nk_conv_params *p, const int8_t *in_b, int32_t y0,
-                               int32_t x0, int16_t *dst0, int32_t stride, int32_t len,
-                               int32_t lenp, uint32_t off2)
+                               int32_t x0, uint32_t *dst0, int32_t sw, int32_t len,
+                               int32_t lenp, uint32_t off2, int8_t *stage)
 {
-    const int32_t in_c = p->in_c, fw = p->filter_w, run = fw * in_c;
+    const int32_t in_c = p->in_c, fw = p->filter_w, in_w = p->in_w, dw = p->dilation_w;
     const int32_t zp = p->in_zp;
-    /* whole filter rows are contiguous runs when dilation_w == 1; when the
-     * run length is a multiple of 4 they start on group boundaries */
-    const int words = p->dilation_w == 1 && (run & 3) == 0;
+    const int row_whole = dw == 1 && x0 >= 0 && x0 + fw <= in_w;
+    if ((in_c & 3) == 0) {
+        const int32_t cw = in_c >> 2;
+        uint32_t *g = dst0;
+        for (int32_t fy = 0; fy < p->filter_h; ++fy) {
+            const int32_t iy = y0 + p->dilation_h * fy;
+            if (iy < 0 || iy >= p->in_h) {
+                g = conv_put_zero(g, sw, fw * cw);
+                continue;
+            }
+            const int8_t *row = in_b + (size_t)iy * in_w * in_c;
+            if (row_whole) {
+                g = conv_put_words(g, sw, row + (size_t)x0 * in_c, fw * cw, off2);
+                continue;
+            }
+            for (int32_t fx = 0; fx < fw; ++fx) {
+                const int32_t ix = x0 + dw * fx;
+                if (ix >= 0 && ix < in_w)
+                    g = conv_put_words(g, sw, row + (size_t)ix * in_c, cw, off2);
+                else
+                    g = conv_put_zero(g, sw, cw);
+            }
+        }
+        return;
+    }
+    const int32_t run = fw * in_c;
+    if (dw == 1 && (run & 3) == 0 && run <= CONV_STAGE_MAX && lenp > CONV_STAGE_MAX) {
+        /* filter rows are whole groups (e.g. in_c 1, filter width 4): rows
+         * inside the image convert straight from the input, rows cut by
+         * the left/right border are staged first, rows above/below are
+         * zeros */
+        uint32_t *g = dst0;
+        for (int32_t fy = 0; fy < p->filter_h; ++fy) {
+            const int32_t iy = y0 + p->dilation_h * fy;
+            if (iy < 0 || iy >= p->in_h) {
+                g = conv_put_zero(g, sw, run >> 2);
+                continue;
+            }
+            const int8_t *row = in_b + (size_t)iy * in_w * in_c;
+            if (row_whole) {
+                g = conv_put_words(g, sw, row + (size_t)x0 * in_c, run >> 2, off2);
+                continue;
+            }
+            for (int32_t fx = 0; fx < fw; ++fx) {
+                const int32_t ix = x0 + fx;
+                if (ix >= 0 && ix < in_w)
+                    conv_copy8(stage + fx * in_c, row + (size_t)ix * in_c, in_c);
+                else
+                    memset(stage + fx * in_c, zp, (size_t)in_c);
+            }
+            g = conv_put_words(g, sw, stage, run >> 2, off2);
+        }
+        return;
+    }
+    if (lenp <= CONV_STAGE_MAX) {
+        int8_t *st = stage;
+        for (int32_t fy = 0; fy < p->filter_h; ++fy) {
+            const int32_t iy = y0 + p->dilation_h * fy;
+            if (iy < 0 || iy >= p->in_h) {
+                memset(st, zp, (size_t)run);
+                st += run;
+                continue;
+            }
+            const int8_t *row = in_b + (size_t)iy * in_w * in_c;
+            if (row_whole) {
+                conv_copy8(st, row + (size_t)x0 * in_c, run);
+                st += run;
+                continue;
+            }
+            for (int32_t fx = 0; fx < fw; ++fx, st += in_c) {
+                const int32_t ix = x0 + dw * fx;
+                if (ix >= 0 && ix < in_w)
+                    conv_copy8(st, row + (size_t)ix * in_c, in_c);
+                else
+                    memset(st, zp, (size_t)in_c);
+            }
+        }
+        conv_pad3(st, lenp - len, zp);
+        conv_put_words(dst0, sw, stage, lenp >> 2, off2);
+        return;
+    }
+    int16_t *const d16 = (int16_t *)dst0;
+    const int32_t s16 = 2 * sw;
     int32_t k = 0;
     for (int32_t fy = 0; fy < p->filter_h; ++fy) {
         const int32_t iy = y0 + p->dilation_h * fy;
         const int row_in = iy >= 0 && iy < p->in_h;
-        const int8_t *row = in_b + (size_t)iy * p->in_w * in_c;
-        if (words && row_in && x0 >= 0 && x0 + fw <= p->in_w) {
-            const int8_t *ip = row + (size_t)x0 * in_c;
-            int16_t *g = dst0 + (k >> 2) * stride;
-            for (int32_t i = 0; i < run; i += 4, g += stride) {
-                const uint32_t xv = nk_arm_load32(ip + i);
-                const int16x2_t x02 = __sadd16(__sxtb16(xv), off2);
-                const int16x2_t x13 = __sadd16(nk_arm_sxtb16_ror8(xv), off2);
-                memcpy(g, &x02, 4);
-                memcpy(g + 2, &x13, 4);
-            }
-            k += run;
-            continue;
-        }
         for (int32_t fx = 0; fx < fw; ++fx, k += in_c) {
-            const int32_t ix = x0 + p->dilation_w * fx;
-            const int inside = row_in && ix >= 0 && ix < p->in_w;
-            gather_taps(dst0, stride, k, in_c, inside ? row + (size_t)ix * in_c : NULL, zp);
+            const int32_t ix = x0 + dw * fx;
+            const int inside = row_in && ix >= 0 && ix < in_w;
+            gather_taps(d16, s16, k, in_c,
+                        inside ? in_b + ((size_t)iy * in_w + ix) * in_c : NULL, zp);
         }
     }
     if (lenp > len)
-        gather_taps(dst0, stride, len, lenp - len, NULL, zp);
+        gather_taps(d16, s16, len, lenp - len, NULL, zp);
 }
 
 /* Kernels: np pixels x one output channel, ng groups of four taps, the
@@ -215,6 +371,128 @@ __attribute__((naked, noinline)) void nk_arm_conv_k4(CONV_UNUSED const int16_t *
                      "stm r3, {r8-r11}\n\t"
                      "pop {r4-r11, pc}\n\t");
 }
+
+/* nk_arm_conv_k4 followed by the requantization of conv_rq_out for the
+ * four sums (klo = 2^30, i.e. e >= 2, and the -neg 2^31 term as a
+ * subtract with borrow) and the four int8 stores, out + j * ostride. */
+typedef struct conv_k4q {
+    int32_t bias, m, khi, sh, lo, hi;
+    int8_t *out;
+    int32_t ostride;
+} conv_k4q;
+void nk_arm_conv_k4q(const int16_t *x, const int8_t *w, int32_t ng, const conv_k4q *q);
+
+#define CONV_K4Q_OUT(ACC)                                                                      \
+    "add " ACC ", " ACC ", r0\n\t"                                                             \
+    "mov r3, #0x40000000\n\t"                                                                  \
+    "mov lr, r2\n\t"                                                                           \
+    "smlal r3, lr, " ACC ", r1\n\t"                                                            \
+    "lsrs " ACC ", " ACC ", #31\n\t"                                                           \
+    "subs r3, r3, " ACC ", lsl #31\n\t"                                                        \
+    "sbc lr, lr, #0\n\t"                                                                       \
+    "asr lr, lr, r4\n\t"                                                                       \
+    "cmp lr, r5\n\t"                                                                           \
+    "it lt\n\t"                                                                                \
+    "movlt lr, r5\n\t"                                                                         \
+    "cmp lr, r6\n\t"                                                                           \
+    "it gt\n\t"                                                                                \
+    "movgt lr, r6\n\t"                                                                         \
+    "strb lr, [r7]\n\t"                                                                        \
+    "add r7, r7, r12\n\t"
+
+/* the same when the activation range is the whole int8 range: SSAT */
+#define CONV_K4Q_OUT_SAT(ACC)                                                                  \
+    "add " ACC ", " ACC ", r0\n\t"                                                             \
+    "mov r3, #0x40000000\n\t"                                                                  \
+    "mov lr, r2\n\t"                                                                           \
+    "smlal r3, lr, " ACC ", r1\n\t"                                                            \
+    "lsrs " ACC ", " ACC ", #31\n\t"                                                           \
+    "subs r3, r3, " ACC ", lsl #31\n\t"                                                        \
+    "sbc lr, lr, #0\n\t"                                                                       \
+    "asr lr, lr, r4\n\t"                                                                       \
+    "ssat lr, #8, lr\n\t"                                                                      \
+    "strb lr, [r7]\n\t"                                                                        \
+    "add r7, r7, r12\n\t"
+
+__attribute__((naked, noinline)) void nk_arm_conv_k4q(CONV_UNUSED const int16_t *x,
+                                                      CONV_UNUSED const int8_t *w,
+                                                      CONV_UNUSED int32_t ng,
+                                                      CONV_UNUSED const conv_k4q *q)
+{
+    __asm__ volatile("push {r4-r11, lr}\n\t"
+                     "mov r8, #0\n\t"
+                     "mov r9, #0\n\t"
+                     "mov r10, #0\n\t"
+                     "mov r11, #0\n\t"
+                     "lsrs r2, r2, #1\n\t"
+                     "bcc 1f\n\t" CONV_K4_GROUP "1:\n\t"
+                     "cbz r2, 3f\n"
+                     "2:\n\t" CONV_K4_GROUP CONV_K4_GROUP "subs r2, r2, #1\n\t"
+                     "bne 2b\n"
+                     "3:\n\t"
+                     "ldm r3, {r0, r1, r2, r4, r5, r6, r7, r12}\n\t"
+                     CONV_K4Q_OUT("r8") CONV_K4Q_OUT("r9") CONV_K4Q_OUT("r10")
+                     CONV_K4Q_OUT("r11")
+                     "pop {r4-r11, pc}\n\t");
+}
+
+/* The whole channel loop of a 4-pixel block: for each of a->nch output
+ * channels (weights a->wadj bytes apart after the ng groups read), the
+ * four sums, their requantization (table a->tab: bias, m, khi, sh per
+ * channel, as conv_k4q) and the stores (out advances one byte per
+ * channel).  a->tab, a->nch and a->out are consumed. */
+typedef struct conv_k4all {
+    const int16_t *x;
+    int32_t ng, wadj;
+    const int32_t *tab;
+    int32_t nch, lo, hi;
+    int8_t *out;
+    int32_t ostride;
+} conv_k4all;
+void nk_arm_conv_k4all(const int8_t *w, conv_k4all *a);
+void nk_arm_conv_k4all_sat(const int8_t *w, conv_k4all *a);
+
+#define CONV_K4ALL_FN(NAME, OUTM)                                                              \
+__attribute__((naked, noinline)) void NAME(CONV_UNUSED const int8_t *w,                        \
+                                                        CONV_UNUSED conv_k4all *a)             \
+{                                                                                              \
+    __asm__ volatile("push {r4-r11, lr}\n\t"                                                   \
+                     "mov r3, r1\n\t"                                                          \
+                     "mov r1, r0\n"                                                            \
+                     "4:\n\t"                                                                  \
+                     "ldrd r0, r2, [r3]\n\t"                                                   \
+                     "mov r8, #0\n\t"                                                          \
+                     "mov r9, #0\n\t"                                                          \
+                     "mov r10, #0\n\t"                                                         \
+                     "mov r11, #0\n\t"                                                         \
+                     "lsrs r2, r2, #1\n\t"                                                     \
+                     "bcc 1f\n\t" CONV_K4_GROUP "1:\n\t"                                       \
+                     "cbz r2, 3f\n"                                                            \
+                     "2:\n\t" CONV_K4_GROUP CONV_K4_GROUP "subs r2, r2, #1\n\t"                \
+                     "bne 2b\n"                                                                \
+                     "3:\n\t"                                                                  \
+                     "ldr r12, [r3, #8]\n\t"                                                   \
+                     "add r1, r1, r12\n\t"                                                     \
+                     "push {r1, r3}\n\t"                                                       \
+                     "ldr r12, [r3, #12]\n\t"                                                  \
+                     "ldm r12!, {r0, r1, r2, r4}\n\t"                                          \
+                     "str r12, [r3, #12]\n\t"                                                  \
+                     "add lr, r3, #20\n\t"                                                     \
+                     "ldm lr, {r5, r6, r7, r12}\n\t"                                           \
+                     "add lr, r7, #1\n\t"                                                      \
+                     "str lr, [r3, #28]\n\t"                                                   \
+                     OUTM("r8") OUTM("r9") OUTM("r10")                                         \
+                     OUTM("r11")                                                               \
+                     "pop {r1, r3}\n\t"                                                        \
+                     "ldr r2, [r3, #16]\n\t"                                                   \
+                     "subs r2, r2, #1\n\t"                                                     \
+                     "str r2, [r3, #16]\n\t"                                                   \
+                     "bne 4b\n\t"                                                              \
+                     "pop {r4-r11, pc}\n\t");                                                  \
+}
+
+CONV_K4ALL_FN(nk_arm_conv_k4all, CONV_K4Q_OUT)
+CONV_K4ALL_FN(nk_arm_conv_k4all_sat, CONV_K4Q_OUT_SAT)
 
 #define CONV_K2_GROUP                                                                          \
     "ldr r12, [r1], #4\n\t"                                                                    \
@@ -326,6 +604,7 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
 {
     uint32_t buf32[NK_ARM_PATCH_MAX / 2]; /* word aligned for LDM */
     int16_t *const buf = (int16_t *)buf32;
+    int8_t stage[CONV_STAGE_MAX];
     const int32_t len = p->filter_h * p->filter_w * p->in_c;
     const int32_t ngf = len >> 2, rem = len & 3, lenp = (len + 3) & ~3;
     const int32_t np = 4 * lenp <= NK_ARM_PATCH_MAX ? 4 : 2 * lenp <= NK_ARM_PATCH_MAX ? 2 : 1;
@@ -333,28 +612,99 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
     const int32_t npix = p->out_h * out_w;
     const conv_q q = conv_q_of(p, bias);
     const uint32_t off2 = nk_arm_offset2(p->in_zp);
+    const int32_t fh = p->filter_h, fw = p->filter_w, in_h = p->in_h, in_w = p->in_w;
+    const int fast4 = (p->in_c & 3) == 0 && p->dilation_h == 1 && p->dilation_w == 1;
+    const int32_t row_words = fw * p->in_c / 4;
+    const int32_t row_run = fw * p->in_c;
+    const int stage_in = !fast4 && p->dilation_h == 1 && p->dilation_w == 1 &&
+                         lenp <= CONV_STAGE_MAX;
+    const size_t row_bytes = (size_t)in_w * p->in_c;
+#if CONV_ASM
+    /* whole channel loops in nk_arm_conv_k4all when every channel (but a
+     * last one whose final partial group would read past the filter) has
+     * the fast requantization with e >= 2; its table lives in the unused
+     * end of buf */
+    const int32_t nch_all = out_c - (rem != 0);
+    int32_t *const tab = (int32_t *)(buf32 + np * lenp / 2);
+    int use_all = np == 4 && nch_all >= 1 && np * lenp / 2 + 4 * nch_all <= NK_ARM_PATCH_MAX / 2;
+    for (int32_t oc = 0; use_all && oc < nch_all; ++oc) {
+        conv_rq r;
+        if (!conv_rq_of(&q, oc, &r) || r.sh < 1) {
+            use_all = 0;
+            break;
+        }
+        tab[4 * oc] = q.bias ? q.bias[oc] : 0;
+        tab[4 * oc + 1] = r.m;
+        tab[4 * oc + 2] = r.khi;
+        tab[4 * oc + 3] = r.sh;
+    }
+#endif
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * p->in_c;
         int8_t *out_b = output + (size_t)b * npix * out_c;
         for (int32_t pix = 0; pix < npix; pix += np) {
             const int32_t nv = npix - pix < np ? npix - pix : np;
             /* gather nv pixels; a short last block repeats its last pixel */
-#ifdef CONV_EXP_NOGATHER
-            if (pix == 0)
-#endif
             for (int32_t j = 0; j < np; ++j) {
                 const int32_t pj = pix + (j < nv ? j : nv - 1);
                 const int32_t oy = pj / out_w, ox = pj - oy * out_w;
-                gather_block_pixel(p, in_b, oy * p->stride_h - p->pad_top,
-                                   ox * p->stride_w - p->pad_left, buf + 4 * j, stride, len,
-                                   lenp, off2);
+                const int32_t y0 = oy * p->stride_h - p->pad_top;
+                const int32_t x0 = ox * p->stride_w - p->pad_left;
+                if (fast4 && y0 >= 0 && y0 + fh <= in_h && x0 >= 0 && x0 + fw <= in_w) {
+                    /* interior pixel, in_c % 4 == 0, no dilation: each
+                     * filter row is one run of whole words */
+                    const int8_t *src = in_b + ((size_t)y0 * in_w + x0) * p->in_c;
+                    uint32_t *g = buf32 + 2 * j;
+                    for (int32_t fy = 0; fy < fh; ++fy, src += row_bytes)
+                        g = conv_put_words(g, 2 * np, src, row_words, off2);
+                } else if (stage_in && y0 >= 0 && y0 + fh <= in_h && x0 >= 0 &&
+                           x0 + fw <= in_w) {
+                    /* interior pixel, small patch: filter rows copied in
+                     * tap order, then converted a word at a time */
+                    const int8_t *src = in_b + ((size_t)y0 * in_w + x0) * p->in_c;
+                    int8_t *st = stage;
+                    for (int32_t fy = 0; fy < fh; ++fy, src += row_bytes, st += row_run)
+                        conv_copy8(st, src, row_run);
+                    conv_pad3(st, lenp - len, p->in_zp);
+                    conv_put_words(buf32 + 2 * j, 2 * np, stage, lenp >> 2, off2);
+                } else {
+                    gather_block_pixel(p, in_b, y0, x0, buf32 + 2 * j, 2 * np, len, lenp, off2,
+                                       stage);
+                }
             }
             int8_t *out = out_b + (size_t)pix * out_c;
-            const int8_t *f = filter;
-            for (int32_t oc = 0; oc < out_c; ++oc, f += len) {
+            int32_t oc0 = 0;
+#if CONV_ASM
+            if (use_all && nv == 4) {
+                const int32_t ng = ngf + (rem != 0);
+                conv_k4all ka = {buf, ng, len - 4 * ng, tab, nch_all, q.lo, q.hi, out, out_c};
+                if (q.lo == -128 && q.hi == 127)
+                    nk_arm_conv_k4all_sat(filter, &ka);
+                else
+                    nk_arm_conv_k4all(filter, &ka);
+                oc0 = nch_all;
+            }
+#endif
+            const int8_t *f = filter + (size_t)oc0 * len;
+            for (int32_t oc = oc0; oc < out_c; ++oc, f += len) {
+#if CONV_ASM
+                if (np == 4 && nv == 4 && (rem == 0 || oc + 1 < out_c)) {
+                    conv_rq r;
+                    if (conv_rq_of(&q, oc, &r) && r.sh >= 1) {
+                        const conv_k4q k4q = {q.bias ? q.bias[oc] : 0, r.m, r.khi, r.sh, q.lo,
+                                              q.hi, out + oc, out_c};
+                        nk_arm_conv_k4q(buf, f, ngf + (rem != 0), &k4q);
+                        continue;
+                    }
+                }
+#endif
                 int32_t a[4] = {0, 0, 0, 0};
-                conv_kn(np, buf, f, ngf, a);
-                if (rem) {
+                if (rem == 0 || oc + 1 < out_c) {
+                    /* a partial last group reads the next channel's first
+                     * weights, against zero taps */
+                    conv_kn(np, buf, f, ngf + (rem != 0), a);
+                } else {
+                    conv_kn(np, buf, f, ngf, a);
                     uint32_t wt = 0;
                     memcpy(&wt, f + 4 * ngf, (size_t)rem);
                     conv_kn(np, buf + ngf * stride, (const int8_t *)&wt, 1, a);
