@@ -1,14 +1,26 @@
 /* firmware/kernels/arm/nk_arm_conv2d.c — CONV_2D int8 with the DSP
  * extension, two strategies:
- *  - patch (filter_h * filter_w * in_c <= NK_ARM_PATCH_MAX): per output
- *    pixel the receptive field is gathered once as int16 (x - zp), 0 for
- *    padding taps, each group of four stored in SXTB16 lane order
- *    (0,2,1,3); then every output channel is a straight SMLAD dot product
- *    against its OHWI filter row (two channels per pass).  The patch lives
- *    on the stack (2 * NK_ARM_PATCH_MAX bytes).
+ *  - patch (patch length rounded up to a multiple of 4 <= NK_ARM_PATCH_MAX
+ *    halfwords): the receptive fields of a block of np = 4 (or 2, or 1)
+ *    output pixels are gathered as int16 (x - zp; 0 for padding and for
+ *    the rounding taps) into one stack buffer, interleaved by groups of
+ *    four taps in SXTB16 lane order (0,2,1,3).  Every output channel is
+ *    then one sequential pass over the buffer: each weight word is loaded
+ *    and unpacked once for all np pixels, each LDM fetches two pixels'
+ *    halfword pairs (hand-scheduled Thumb-2 in naked functions, 13
+ *    instructions per 16 MACs plus the loop).  With np = 4 and the fast
+ *    requantization available for every channel, the whole channel loop
+ *    runs in nk_arm_conv_k4all (requantization and stores included).
+ *    Gathers: interior pixels convert whole filter rows straight from the
+ *    input (in_c % 4 == 0; for stride 1, width 3, in_c 16/32 four pixels
+ *    share each conversion) or copy rows into a small staging patch first
+ *    (small in_c); border pixels go tap by tap.
  *  - runs (larger patches): for each filter row, the taps inside the image
  *    are one contiguous run in input and filter (dilation_w == 1), one dot
  *    product per run.
+ * Requantization: conv_rq_out (one 64-bit multiply-accumulate, derivation
+ * below) for multipliers in (2^30, 2^31) and shifts in [-22, -1], else
+ * nk_arm_requant.  Stack: about 3 kB (patch buffer 2304 bytes).
  * Bit-exact with ../nk_conv2d.c (integer sums are exact). */
 #include "nk_arm.h"
 
@@ -216,6 +228,50 @@ static inline void conv_pad3(int8_t *st, int32_t n, int32_t zp)
 
 #define CONV_STAGE_MAX 256
 
+/* Four neighbouring output pixels of one output row, stride 1, filter
+ * width 3, in_c = 4 * CW (CW constant so that every store is an STRD with
+ * an immediate offset): each input word of one filter row is converted
+ * once and stored for each of the (up to three) pixels that use it,
+ * instead of once per pixel.  g = the block buffer at this filter row's
+ * first group (pixel 0), src = the input at (iy, x0). */
+#define CONV_ST(J, K, A, B)                                                                    \
+    do {                                                                                       \
+        uint32_t *d_ = g + ((K) * cw_ * 8 + 2 * (J));                                              \
+        d_[0] = (A);                                                                           \
+        d_[1] = (B);                                                                           \
+    } while (0)
+#define CONV_CV(T)                                                                             \
+    const uint32_t xv##T = nk_arm_load32(src + (T) * 4 * cw_);                                 \
+    const uint32_t a##T = (uint32_t)__sadd16(__sxtb16(xv##T), off2);                           \
+    const uint32_t b##T = (uint32_t)__sadd16(nk_arm_sxtb16_ror8(xv##T), off2)
+#define CONV_GATHER_ROW3(NAME, CW)                                                             \
+    static inline void NAME(uint32_t *g, const int8_t *src, uint32_t off2)                     \
+    {                                                                                          \
+        const int32_t cw_ = (CW);                                                              \
+        for (int32_t c = 0; c < (CW); ++c, g += 8, src += 4) {                                 \
+            CONV_CV(0);                                                                        \
+            CONV_ST(0, 0, a0, b0);                                                             \
+            CONV_CV(1);                                                                        \
+            CONV_ST(0, 1, a1, b1);                                                             \
+            CONV_ST(1, 0, a1, b1);                                                             \
+            CONV_CV(2);                                                                        \
+            CONV_ST(0, 2, a2, b2);                                                             \
+            CONV_ST(1, 1, a2, b2);                                                             \
+            CONV_ST(2, 0, a2, b2);                                                             \
+            CONV_CV(3);                                                                        \
+            CONV_ST(1, 2, a3, b3);                                                             \
+            CONV_ST(2, 1, a3, b3);                                                             \
+            CONV_ST(3, 0, a3, b3);                                                             \
+            CONV_CV(4);                                                                        \
+            CONV_ST(2, 2, a4, b4);                                                             \
+            CONV_ST(3, 1, a4, b4);                                                             \
+            CONV_CV(5);                                                                        \
+            CONV_ST(3, 2, a5, b5);                                                             \
+        }                                                                                      \
+    }
+CONV_GATHER_ROW3(conv_gather_row3_c16, 4)
+CONV_GATHER_ROW3(conv_gather_row3_c32, 8)
+
 /* Gathers the receptive field of the output pixel with top-left input
  * corner (y0, x0) into the block buffer (dst0 = its first group, groups
  * sw words apart).  in_c a multiple of 4: every tap is whole groups,
@@ -354,6 +410,18 @@ void nk_arm_conv_k2(const int16_t *x, const int8_t *w, int32_t ng, int32_t *a);
     "smlad r11, r6, r12, r11\n\t"                                                              \
     "smlad r11, r7, lr, r11\n\t"
 
+/* ng groups of G: one, two, then four per loop trip (labels 1, 2, 3, 6) */
+#define CONV_LOOP4(G)                                                                          \
+    "lsrs r2, r2, #1\n\t"                                                                      \
+    "bcc 1f\n\t" G "1:\n\t"                                                                    \
+    "lsrs r2, r2, #1\n\t"                                                                      \
+    "bcc 6f\n\t" G G "6:\n\t"                                                                  \
+    "cmp r2, #0\n\t"                                                                           \
+    "beq 3f\n"                                                                                 \
+    "2:\n\t" G G G G "subs r2, r2, #1\n\t"                                                     \
+    "bne 2b\n"                                                                                 \
+    "3:\n\t"
+
 #define CONV_UNUSED __attribute__((unused))
 __attribute__((naked, noinline)) void nk_arm_conv_k4(CONV_UNUSED const int16_t *x,
                                                      CONV_UNUSED const int8_t *w,
@@ -362,12 +430,7 @@ __attribute__((naked, noinline)) void nk_arm_conv_k4(CONV_UNUSED const int16_t *
 {
     __asm__ volatile("push {r4-r11, lr}\n\t"
                      "ldm r3, {r8-r11}\n\t"
-                     "lsrs r2, r2, #1\n\t"
-                     "bcc 1f\n\t" CONV_K4_GROUP "1:\n\t"
-                     "cbz r2, 3f\n"
-                     "2:\n\t" CONV_K4_GROUP CONV_K4_GROUP "subs r2, r2, #1\n\t"
-                     "bne 2b\n"
-                     "3:\n\t"
+                     CONV_LOOP4(CONV_K4_GROUP)
                      "stm r3, {r8-r11}\n\t"
                      "pop {r4-r11, pc}\n\t");
 }
@@ -424,12 +487,7 @@ __attribute__((naked, noinline)) void nk_arm_conv_k4q(CONV_UNUSED const int16_t 
                      "mov r9, #0\n\t"
                      "mov r10, #0\n\t"
                      "mov r11, #0\n\t"
-                     "lsrs r2, r2, #1\n\t"
-                     "bcc 1f\n\t" CONV_K4_GROUP "1:\n\t"
-                     "cbz r2, 3f\n"
-                     "2:\n\t" CONV_K4_GROUP CONV_K4_GROUP "subs r2, r2, #1\n\t"
-                     "bne 2b\n"
-                     "3:\n\t"
+                     CONV_LOOP4(CONV_K4_GROUP)
                      "ldm r3, {r0, r1, r2, r4, r5, r6, r7, r12}\n\t"
                      CONV_K4Q_OUT("r8") CONV_K4Q_OUT("r9") CONV_K4Q_OUT("r10")
                      CONV_K4Q_OUT("r11")
@@ -465,12 +523,7 @@ __attribute__((naked, noinline)) void NAME(CONV_UNUSED const int8_t *w,         
                      "mov r9, #0\n\t"                                                          \
                      "mov r10, #0\n\t"                                                         \
                      "mov r11, #0\n\t"                                                         \
-                     "lsrs r2, r2, #1\n\t"                                                     \
-                     "bcc 1f\n\t" CONV_K4_GROUP "1:\n\t"                                       \
-                     "cbz r2, 3f\n"                                                            \
-                     "2:\n\t" CONV_K4_GROUP CONV_K4_GROUP "subs r2, r2, #1\n\t"                \
-                     "bne 2b\n"                                                                \
-                     "3:\n\t"                                                                  \
+                     CONV_LOOP4(CONV_K4_GROUP)                                                 \
                      "ldr r12, [r3, #8]\n\t"                                                   \
                      "add r1, r1, r12\n\t"                                                     \
                      "push {r1, r3}\n\t"                                                       \
@@ -511,12 +564,7 @@ __attribute__((naked, noinline)) void nk_arm_conv_k2(CONV_UNUSED const int16_t *
 {
     __asm__ volatile("push {r4-r9, lr}\n\t"
                      "ldm r3, {r8-r9}\n\t"
-                     "lsrs r2, r2, #1\n\t"
-                     "bcc 1f\n\t" CONV_K2_GROUP "1:\n\t"
-                     "cbz r2, 3f\n"
-                     "2:\n\t" CONV_K2_GROUP CONV_K2_GROUP "subs r2, r2, #1\n\t"
-                     "bne 2b\n"
-                     "3:\n\t"
+                     CONV_LOOP4(CONV_K2_GROUP)
                      "stm r3, {r8-r9}\n\t"
                      "pop {r4-r9, pc}\n\t");
 }
@@ -616,8 +664,12 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
     const int fast4 = (p->in_c & 3) == 0 && p->dilation_h == 1 && p->dilation_w == 1;
     const int32_t row_words = fw * p->in_c / 4;
     const int32_t row_run = fw * p->in_c;
+    const int row3 = fast4 && np == 4 && fw == 3 && p->stride_h == 1 && p->stride_w == 1 &&
+                     (p->in_c == 16 || p->in_c == 32);
     const int stage_in = !fast4 && p->dilation_h == 1 && p->dilation_w == 1 &&
-                         lenp <= CONV_STAGE_MAX;
+                         lenp + 4 <= CONV_STAGE_MAX;
+    const int32_t row_nw = (row_run + 3) >> 2;
+    const int8_t *const in_end = input + (size_t)p->batches * p->in_h * p->in_w * p->in_c;
     const size_t row_bytes = (size_t)in_w * p->in_c;
 #if CONV_ASM
     /* whole channel loops in nk_arm_conv_k4all when every channel (but a
@@ -645,6 +697,23 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
         for (int32_t pix = 0; pix < npix; pix += np) {
             const int32_t nv = npix - pix < np ? npix - pix : np;
             /* gather nv pixels; a short last block repeats its last pixel */
+            if (row3) {
+                /* four pixels side by side, all inside: shared conversions */
+                const int32_t oy = pix / out_w, ox = pix - oy * out_w;
+                const int32_t y0 = oy - p->pad_top, x0 = ox - p->pad_left;
+                if (nv == 4 && ox + 3 < out_w && y0 >= 0 && y0 + fh <= in_h && x0 >= 0 &&
+                    x0 + 6 <= in_w) {
+                    const int8_t *src = in_b + ((size_t)y0 * in_w + x0) * p->in_c;
+                    for (int32_t fy = 0; fy < fh; ++fy, src += row_bytes) {
+                        uint32_t *g = buf32 + (size_t)fy * row_words * 8;
+                        if (p->in_c == 16)
+                            conv_gather_row3_c16(g, src, off2);
+                        else
+                            conv_gather_row3_c32(g, src, off2);
+                    }
+                    goto gathered;
+                }
+            }
             for (int32_t j = 0; j < np; ++j) {
                 const int32_t pj = pix + (j < nv ? j : nv - 1);
                 const int32_t oy = pj / out_w, ox = pj - oy * out_w;
@@ -663,8 +732,19 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
                      * tap order, then converted a word at a time */
                     const int8_t *src = in_b + ((size_t)y0 * in_w + x0) * p->in_c;
                     int8_t *st = stage;
-                    for (int32_t fy = 0; fy < fh; ++fy, src += row_bytes, st += row_run)
-                        conv_copy8(st, src, row_run);
+                    if (src + (size_t)(fh - 1) * row_bytes + 4 * row_nw <= in_end) {
+                        /* whole words per row: up to 3 bytes more are read
+                         * (still inside the input) and written (overwritten
+                         * by the next row or the padding, or past lenp) */
+                        for (int32_t fy = 0; fy < fh; ++fy, src += row_bytes, st += row_run)
+                            for (int32_t i = 0; i < row_nw; ++i) {
+                                const uint32_t v = nk_arm_load32(src + 4 * i);
+                                memcpy(st + 4 * i, &v, 4);
+                            }
+                    } else {
+                        for (int32_t fy = 0; fy < fh; ++fy, src += row_bytes, st += row_run)
+                            conv_copy8(st, src, row_run);
+                    }
                     conv_pad3(st, lenp - len, p->in_zp);
                     conv_put_words(buf32 + 2 * j, 2 * np, stage, lenp >> 2, off2);
                 } else {
@@ -672,6 +752,7 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
                                        stage);
                 }
             }
+        gathered:;
             int8_t *out = out_b + (size_t)pix * out_c;
             int32_t oc0 = 0;
 #if CONV_ASM

@@ -256,6 +256,62 @@ static int test_conv_requant(int iter)
     return 0;
 }
 
+/* conv2d shapes of the stride-1 3x3 fast paths: in_c 16 or 32 (patches
+ * gathered for four neighbouring pixels at once), 4..19 (word rows),
+ * 3 (staged patches), wide rows so that whole blocks of four interior
+ * pixels occur, SAME or VALID padding. */
+static int test_conv_wide(int iter)
+{
+    static const int32_t chans[] = {16, 32, 16, 32, 4, 8, 12, 3, 1, 20};
+    nk_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(1, 2);
+    p.in_c = chans[rnd() % (sizeof chans / sizeof chans[0])];
+    p.in_h = rnd_in(1, 6);
+    p.in_w = rnd_in(4, 14);
+    p.out_c = rnd_in(1, 9);
+    p.filter_h = rnd_in(1, 3);
+    p.filter_w = (rnd() % 4) ? 3 : rnd_in(1, 4);
+    p.stride_h = (rnd() % 4) ? 1 : 2;
+    p.stride_w = (rnd() % 4) ? 1 : 2;
+    p.dilation_h = 1;
+    p.dilation_w = 1;
+    const int same = (int)(rnd() & 1);
+    if (!same && (p.filter_h > p.in_h || p.filter_w > p.in_w))
+        return 0;
+    p.out_h = same ? (p.in_h + p.stride_h - 1) / p.stride_h : (p.in_h - p.filter_h) / p.stride_h + 1;
+    p.out_w = same ? (p.in_w + p.stride_w - 1) / p.stride_w : (p.in_w - p.filter_w) / p.stride_w + 1;
+    if (same) {
+        const int32_t th = (p.out_h - 1) * p.stride_h + p.filter_h - p.in_h;
+        const int32_t tw = (p.out_w - 1) * p.stride_w + p.filter_w - p.in_w;
+        p.pad_top = th > 0 ? th / 2 : 0;
+        p.pad_left = tw > 0 ? tw / 2 : 0;
+    }
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    p.act_min = (rnd() & 1) ? -128 : p.out_zp;
+    p.act_max = 127;
+    const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
+    const size_t n_w = (size_t)p.out_c * p.filter_h * p.filter_w * p.in_c;
+    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
+    fill(in_buf, n_in);
+    fill(w_buf, n_w);
+    fill_quant(p.out_c);
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    if (nk_conv2d_s8(&p, in_buf, w_buf, b, out_a) != NK_OK ||
+        nk_conv2d_s8_dsp(&p, in_buf, w_buf, b, out_b) != NK_OK || memcmp(out_a, out_b, n_out)) {
+        if (printed++ < 5)
+            put_num("conv2d (wide rows) mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+
 int nk_test_main(void)
 {
     int failures = 0;
@@ -267,7 +323,9 @@ int nk_test_main(void)
         failures += test_fc(i);
     for (int i = 0; i < 600; ++i)
         failures += test_conv_requant(i);
+    for (int i = 0; i < 500; ++i)
+        failures += test_conv_wide(i);
     printed = 0;
-    put_num("nk arm DSP equality (1700 random cases): failures = ", failures);
+    put_num("nk arm DSP equality (2200 random cases): failures = ", failures);
     return failures ? 1 : 0;
 }
