@@ -215,6 +215,21 @@ static inline void conv_copy8(int8_t *d, const int8_t *s, int32_t n)
         d[i + 2] = s[i + 2];
 }
 
+/* n bytes of value v (word stores, no memset call) */
+static inline void conv_fill8(int8_t *d, int32_t v, int32_t n)
+{
+    const uint32_t v4 = (uint32_t)(uint8_t)v * 0x01010101u;
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        memcpy(d + i, &v4, 4);
+    if (i < n)
+        d[i] = (int8_t)v;
+    if (i + 1 < n)
+        d[i + 1] = (int8_t)v;
+    if (i + 2 < n)
+        d[i + 2] = (int8_t)v;
+}
+
 /* the (lenp - len) <= 3 padding taps of a staged patch */
 static inline void conv_pad3(int8_t *st, int32_t n, int32_t zp)
 {
@@ -227,6 +242,33 @@ static inline void conv_pad3(int8_t *st, int32_t n, int32_t zp)
 }
 
 #define CONV_STAGE_MAX 256
+
+/* Interior pixel, dilation 1, small patch: filter rows copied in tap
+ * order into stage (whole words when the up to 3 extra bytes read stay
+ * inside the input; they are overwritten by the next row or the padding,
+ * or lie past lenp), then converted a word at a time. */
+__attribute__((noinline)) static void conv_gather_staged(const nk_conv_params *p,
+                                                         const int8_t *src, const int8_t *in_end,
+                                                         uint32_t *g, int32_t sw, int32_t len,
+                                                         int32_t lenp, uint32_t off2,
+                                                         int8_t *stage)
+{
+    const int32_t fh = p->filter_h, run = p->filter_w * p->in_c, nw = (run + 3) >> 2;
+    const size_t row_bytes = (size_t)p->in_w * p->in_c;
+    int8_t *st = stage;
+    if (src + (size_t)(fh - 1) * row_bytes + 4 * nw <= in_end) {
+        for (int32_t fy = 0; fy < fh; ++fy, src += row_bytes, st += run)
+            for (int32_t i = 0; i < nw; ++i) {
+                const uint32_t v = nk_arm_load32(src + 4 * i);
+                memcpy(st + 4 * i, &v, 4);
+            }
+    } else {
+        for (int32_t fy = 0; fy < fh; ++fy, src += row_bytes, st += run)
+            conv_copy8(st, src, run);
+    }
+    conv_pad3(st, lenp - len, p->in_zp);
+    conv_put_words(g, sw, stage, lenp >> 2, off2);
+}
 
 /* Four neighbouring output pixels of one output row, stride 1, filter
  * width 3, in_c = 4 * CW (CW constant so that every store is an STRD with
@@ -279,7 +321,8 @@ CONV_GATHER_ROW3(conv_gather_row3_c32, 8)
  * patches up to CONV_STAGE_MAX taps, the raw bytes (in_zp for padding,
  * so that x - zp = 0) are first copied in tap order into stage, then
  * converted a word at a time; longer ones go tap by tap. */
-static void gather_block_pixel(const nk_conv_params *p, const int8_t *in_b, int32_t y0,
+__attribute__((noinline)) static void
+gather_block_pixel(const nk_conv_params *p, const int8_t *in_b, int32_t y0,
                                int32_t x0, uint32_t *dst0, int32_t sw, int32_t len,
                                int32_t lenp, uint32_t off2, int8_t *stage)
 {
@@ -333,7 +376,7 @@ static void gather_block_pixel(const nk_conv_params *p, const int8_t *in_b, int3
                 if (ix >= 0 && ix < in_w)
                     conv_copy8(stage + fx * in_c, row + (size_t)ix * in_c, in_c);
                 else
-                    memset(stage + fx * in_c, zp, (size_t)in_c);
+                    conv_fill8(stage + fx * in_c, zp, in_c);
             }
             g = conv_put_words(g, sw, stage, run >> 2, off2);
         }
@@ -344,7 +387,7 @@ static void gather_block_pixel(const nk_conv_params *p, const int8_t *in_b, int3
         for (int32_t fy = 0; fy < p->filter_h; ++fy) {
             const int32_t iy = y0 + p->dilation_h * fy;
             if (iy < 0 || iy >= p->in_h) {
-                memset(st, zp, (size_t)run);
+                conv_fill8(st, zp, run);
                 st += run;
                 continue;
             }
@@ -359,7 +402,7 @@ static void gather_block_pixel(const nk_conv_params *p, const int8_t *in_b, int3
                 if (ix >= 0 && ix < in_w)
                     conv_copy8(st, row + (size_t)ix * in_c, in_c);
                 else
-                    memset(st, zp, (size_t)in_c);
+                    conv_fill8(st, zp, in_c);
             }
         }
         conv_pad3(st, lenp - len, zp);
@@ -663,12 +706,10 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
     const int32_t fh = p->filter_h, fw = p->filter_w, in_h = p->in_h, in_w = p->in_w;
     const int fast4 = (p->in_c & 3) == 0 && p->dilation_h == 1 && p->dilation_w == 1;
     const int32_t row_words = fw * p->in_c / 4;
-    const int32_t row_run = fw * p->in_c;
     const int row3 = fast4 && np == 4 && fw == 3 && p->stride_h == 1 && p->stride_w == 1 &&
                      (p->in_c == 16 || p->in_c == 32);
     const int stage_in = !fast4 && p->dilation_h == 1 && p->dilation_w == 1 &&
                          lenp + 4 <= CONV_STAGE_MAX;
-    const int32_t row_nw = (row_run + 3) >> 2;
     const int8_t *const in_end = input + (size_t)p->batches * p->in_h * p->in_w * p->in_c;
     const size_t row_bytes = (size_t)in_w * p->in_c;
 #if CONV_ASM
@@ -730,23 +771,8 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
                            x0 + fw <= in_w) {
                     /* interior pixel, small patch: filter rows copied in
                      * tap order, then converted a word at a time */
-                    const int8_t *src = in_b + ((size_t)y0 * in_w + x0) * p->in_c;
-                    int8_t *st = stage;
-                    if (src + (size_t)(fh - 1) * row_bytes + 4 * row_nw <= in_end) {
-                        /* whole words per row: up to 3 bytes more are read
-                         * (still inside the input) and written (overwritten
-                         * by the next row or the padding, or past lenp) */
-                        for (int32_t fy = 0; fy < fh; ++fy, src += row_bytes, st += row_run)
-                            for (int32_t i = 0; i < row_nw; ++i) {
-                                const uint32_t v = nk_arm_load32(src + 4 * i);
-                                memcpy(st + 4 * i, &v, 4);
-                            }
-                    } else {
-                        for (int32_t fy = 0; fy < fh; ++fy, src += row_bytes, st += row_run)
-                            conv_copy8(st, src, row_run);
-                    }
-                    conv_pad3(st, lenp - len, p->in_zp);
-                    conv_put_words(buf32 + 2 * j, 2 * np, stage, lenp >> 2, off2);
+                    conv_gather_staged(p, in_b + ((size_t)y0 * in_w + x0) * p->in_c, in_end,
+                                       buf32 + 2 * j, 2 * np, len, lenp, off2, stage);
                 } else {
                     gather_block_pixel(p, in_b, y0, x0, buf32 + 2 * j, 2 * np, len, lenp, off2,
                                        stage);
