@@ -1,14 +1,26 @@
 /* firmware/kernels/arm/nk_arm_conv2d.c — CONV_2D int8 with the DSP
  * extension, two strategies:
- *  - patch (filter_h * filter_w * in_c <= NK_ARM_PATCH_MAX): per output
- *    pixel the receptive field is gathered once as int16 (x - zp), 0 for
- *    padding taps, each group of four stored in SXTB16 lane order
- *    (0,2,1,3); then every output channel is a straight SMLAD dot product
- *    against its OHWI filter row (two channels per pass).  The patch lives
- *    on the stack (2 * NK_ARM_PATCH_MAX bytes).
+ *  - patch (patch length rounded up to a multiple of 4 <= NK_ARM_PATCH_MAX
+ *    halfwords): the receptive fields of a block of np = 4 (or 2, or 1)
+ *    output pixels are gathered as int16 (x - zp; 0 for padding and for
+ *    the rounding taps) into one stack buffer, interleaved by groups of
+ *    four taps in SXTB16 lane order (0,2,1,3).  Every output channel is
+ *    then one sequential pass over the buffer: each weight word is loaded
+ *    and unpacked once for all np pixels, each LDM fetches two pixels'
+ *    halfword pairs (hand-scheduled Thumb-2 in naked functions, 13
+ *    instructions per 16 MACs plus the loop).  With np = 4 and the fast
+ *    requantization available for every channel, the whole channel loop
+ *    runs in nk_arm_conv_k4all (requantization and stores included).
+ *    Gathers: interior pixels convert whole filter rows straight from the
+ *    input (in_c % 4 == 0; for stride 1, width 3, in_c 16/32 four pixels
+ *    share each conversion) or copy rows into a small staging patch first
+ *    (small in_c); border pixels go tap by tap.
  *  - runs (larger patches): for each filter row, the taps inside the image
  *    are one contiguous run in input and filter (dilation_w == 1), one dot
  *    product per run.
+ * Requantization: conv_rq_out (one 64-bit multiply-accumulate, derivation
+ * below) for multipliers in (2^30, 2^31) and shifts in [-22, -1], else
+ * nk_arm_requant.  Stack: about 3 kB (patch buffer 2304 bytes).
  * Bit-exact with ../nk_conv2d.c (integer sums are exact). */
 #include "nk_arm.h"
 
@@ -44,184 +56,775 @@ static inline int8_t conv_out(const conv_q *q, int32_t oc, int32_t acc)
     return (int8_t)nk_clamp(acc, q->lo, q->hi);
 }
 
+/* Requantization in one 64-bit multiply-accumulate, for the common case
+ * multiplier m in (2^30, 2^31) and right shift e = -shift in [1, 22] (the
+ * caller checks; other channels take conv_out).  Bit-exact with
+ * nk_arm_requant(x, m, -e) + zp (so with nk_mbqm):
+ *  - nk_arm_requant computes r = floor((x m + 2^30) / 2^31), then rounds
+ *    r / 2^e half away from zero: floor((r + 2^(e-1) - neg) / 2^e), where
+ *    neg = (r < 0).  Nested floors merge (floor(floor(a / b) / c) =
+ *    floor(a / (b c)), floor(a / b) + n = floor((a + n b) / b)), so
+ *    r' + zp = floor(T / 2^(31+e)) with
+ *    T = x m + 2^30 + 2^(30+e) + zp 2^(31+e) - neg 2^31.
+ *  - neg == (x < 0) because m > 2^30: x >= 0 gives x m + 2^30 > 0, x <= -1
+ *    gives x m + 2^30 <= 2^30 - m < 0.
+ *  - 31 + e >= 32, so the quotient is the high word of T shifted right by
+ *    e - 1.  |x m| < 2^62 and the constant is below 2^61 for e <= 22 and
+ *    |zp| <= 128, so T does not overflow; the constant's words are
+ *    klo = 2^30 (+ 2^31 for e == 1), khi = (1 + 2 zp) << (e - 2)
+ *    (zp for e == 1).
+ * -neg 2^31 is (x >>> 31) * INT32_MIN: a second SMLAL. */
+typedef struct conv_rq {
+    uint32_t klo;
+    int32_t khi, m, sh; /* sh = e - 1 */
+} conv_rq;
+
+static inline int conv_rq_of(const conv_q *q, int32_t oc, conv_rq *r)
+{
+    const int32_t k = oc * q->q_step;
+    const int32_t m = q->mult[k], e = -q->shift[k];
+    if (m <= 0x40000000 || e < 1 || e > 22)
+        return 0;
+    r->m = m;
+    r->sh = e - 1;
+    r->klo = e == 1 ? 0xC0000000u : 0x40000000u;
+    r->khi = e == 1 ? q->zp : (int32_t)((uint32_t)(1 + 2 * q->zp) << (e - 2));
+    return 1;
+}
+
+static inline int8_t conv_rq_out(const conv_rq *r, int32_t x, int32_t lo, int32_t hi)
+{
+#if defined(__thumb2__) && defined(__GNUC__)
+    uint32_t tl = r->klo;
+    int32_t th = r->khi;
+    __asm__("smlal %0, %1, %2, %3" : "+r"(tl), "+r"(th) : "r"(x), "r"(r->m));
+    __asm__("smlal %0, %1, %2, %3"
+            : "+r"(tl), "+r"(th)
+            : "r"((uint32_t)x >> 31), "r"(INT32_MIN));
+    int32_t v = th >> r->sh;
+#else
+    uint64_t t = ((uint64_t)(uint32_t)r->khi << 32) | r->klo;
+    t += (uint64_t)((int64_t)x * r->m);
+    t += (uint64_t)((int64_t)(int32_t)((uint32_t)x >> 31) * (int64_t)INT32_MIN);
+    int32_t v = (int32_t)(uint32_t)(t >> 32) >> r->sh;
+#endif
+    v = v < lo ? lo : v;
+    v = v > hi ? hi : v;
+    return (int8_t)v;
+}
+
 #ifndef NK_ARM_PATCH_MAX
 #define NK_ARM_PATCH_MAX 1152
 #endif
 
-/* Gathers the receptive field of output (oy, ox) into patch (see top). */
-static void gather_patch(const nk_conv_params *p, const int8_t *in_b, int32_t y0, int32_t x0,
-                         int32_t len4, int16_t *patch)
+/* Block layout of the patch buffer: the receptive fields of np (1, 2 or
+ * 4) output pixels are gathered as int16 (x - zp, 0 for padding and for
+ * the taps that round the patch length up to a multiple of 4), interleaved
+ * by groups of four taps: group g of pixel j occupies the four halfwords
+ * at (g * np + j) * 4, in SXTB16 lane order (taps 0,2 then 1,3).  The
+ * kernels then walk the buffer strictly sequentially (one LDRD per pixel
+ * and group) while each weight word is loaded and unpacked once for all
+ * np pixels. */
+static const uint8_t conv_lane[4] = {0, 2, 1, 3};
+
+/* Scatters tap k .. k + n - 1 (input bytes src, in bounds) or zeros
+ * (src == NULL) of one pixel: dst0 is that pixel's first group. */
+static void gather_taps(int16_t *dst0, int32_t stride, int32_t k, int32_t n, const int8_t *src,
+                        int32_t zp)
 {
-    static const uint8_t lane[4] = {0, 2, 1, 3};
-    const int32_t in_c = p->in_c, zp = p->in_zp;
-    int32_t k = 0;
-    for (int32_t fy = 0; fy < p->filter_h; ++fy) {
-        const int32_t iy = y0 + p->dilation_h * fy;
-        for (int32_t fx = 0; fx < p->filter_w; ++fx) {
-            const int32_t ix = x0 + p->dilation_w * fx;
-            const int inside = iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w;
-            const int8_t *ip = in_b + ((size_t)iy * p->in_w + ix) * in_c;
-            for (int32_t ic = 0; ic < in_c; ++ic, ++k) {
-                const int32_t pos = k < len4 ? ((k & ~3) | lane[k & 3]) : k;
-                patch[pos] = (int16_t)(inside ? (int32_t)ip[ic] - zp : 0);
-            }
+    int16_t *g = dst0 + (k >> 2) * stride;
+    int32_t j = k & 3;
+    for (int32_t i = 0; i < n; ++i) {
+        g[conv_lane[j]] = (int16_t)(src ? (int32_t)src[i] - zp : 0);
+        if (++j == 4) {
+            j = 0;
+            g += stride;
         }
     }
 }
 
-/* Output channels oc, oc+1 (f1 == f0 when only oc exists) of one pixel
- * from its gathered patch. */
-static inline void conv_pixel_1x2(const int16_t *pa, const int8_t *f0, const int8_t *f1,
-                                  int32_t len, int32_t len4, int32_t *r0, int32_t *r1)
+/* n / 4 words of int8 input at src -> lane-ordered (x - zp) halfword
+ * pairs at g, g + sw, ...; returns the next group. */
+#if defined(__thumb2__) && defined(__GNUC__)
+/* LDR, two SXTB16, two SADD16 and one STRD with writeback per word */
+#define CONV_PUT_WORDS_ASM(BYTES)                                                              \
+    do {                                                                                       \
+        uint32_t v_, h_;                                                                       \
+        __asm__ volatile("1:\n\t"                                                              \
+                         "ldr %[v], [%[s]], #4\n\t"                                            \
+                         "sxtb16 %[h], %[v], ror #8\n\t"                                       \
+                         "sxtb16 %[v], %[v]\n\t"                                               \
+                         "sadd16 %[v], %[v], %[o]\n\t"                                         \
+                         "sadd16 %[h], %[h], %[o]\n\t"                                         \
+                         "strd %[v], %[h], [%[g]], #" #BYTES "\n\t"                            \
+                         "subs %[n], %[n], #1\n\t"                                             \
+                         "bne 1b\n\t"                                                          \
+                         : [v] "=&r"(v_), [h] "=&r"(h_), [s] "+r"(src), [g] "+r"(g),           \
+                           [n] "+r"(nw)                                                        \
+                         : [o] "r"(off2)                                                       \
+                         : "cc", "memory");                                                    \
+    } while (0)
+#endif
+
+static inline uint32_t *conv_put_words(uint32_t *g, int32_t sw, const int8_t *src, int32_t nw,
+                                       uint32_t off2)
 {
-    int32_t a0 = 0, a1 = 0;
-    int32_t k = 0;
-    for (; k < len4; k += 4) {
-        int32_t x02, x13;
-        memcpy(&x02, pa + k, 4);
-        memcpy(&x13, pa + k + 2, 4);
-        const uint32_t v0 = nk_arm_load32(f0 + k);
-        const uint32_t v1 = nk_arm_load32(f1 + k);
-        a0 = __smlad(x02, __sxtb16(v0), a0);
-        a0 = __smlad(x13, nk_arm_sxtb16_ror8(v0), a0);
-        a1 = __smlad(x02, __sxtb16(v1), a1);
-        a1 = __smlad(x13, nk_arm_sxtb16_ror8(v1), a1);
+    if (nw <= 0)
+        return g;
+#if defined(__thumb2__) && defined(__GNUC__)
+    /* g is word aligned (STRD needs it): the buffer is uint32_t */
+    if (sw == 8) {
+        CONV_PUT_WORDS_ASM(32);
+        return g;
     }
-    for (; k < len; ++k) {
-        a0 += (int32_t)f0[k] * pa[k];
-        a1 += (int32_t)f1[k] * pa[k];
+    if (sw == 4) {
+        CONV_PUT_WORDS_ASM(16);
+        return g;
     }
-    *r0 = a0;
-    *r1 = a1;
+#endif
+    for (; nw > 0; --nw, src += 4, g += sw) {
+        const uint32_t xv = nk_arm_load32(src);
+        g[0] = (uint32_t)__sadd16(__sxtb16(xv), off2);
+        g[1] = (uint32_t)__sadd16(nk_arm_sxtb16_ror8(xv), off2);
+    }
+    return g;
 }
 
-/* Two pixels (patches pa, pb) x two output channels (f0, f1): four
- * accumulators share every weight load and unpack. */
-static inline void conv_pixel_2x2(const int16_t *pa, const int16_t *pb, const int8_t *f0,
-                                  const int8_t *f1, int32_t len, int32_t len4, int32_t r[4])
+static inline uint32_t *conv_put_zero(uint32_t *g, int32_t sw, int32_t nw)
 {
-    int32_t a0 = 0, a1 = 0, b0 = 0, b1 = 0;
-    int32_t k = 0;
-    for (; k < len4; k += 4) {
-        int32_t xa02, xa13, xb02, xb13;
-        memcpy(&xa02, pa + k, 4);
-        memcpy(&xa13, pa + k + 2, 4);
-        memcpy(&xb02, pb + k, 4);
-        memcpy(&xb13, pb + k + 2, 4);
-        const uint32_t v0 = nk_arm_load32(f0 + k);
-        const int32_t w0l = (int32_t)__sxtb16(v0), w0h = nk_arm_sxtb16_ror8(v0);
-        a0 = __smlad(xa02, w0l, a0);
-        a0 = __smlad(xa13, w0h, a0);
-        b0 = __smlad(xb02, w0l, b0);
-        b0 = __smlad(xb13, w0h, b0);
-        const uint32_t v1 = nk_arm_load32(f1 + k);
-        const int32_t w1l = (int32_t)__sxtb16(v1), w1h = nk_arm_sxtb16_ror8(v1);
-        a1 = __smlad(xa02, w1l, a1);
-        a1 = __smlad(xa13, w1h, a1);
-        b1 = __smlad(xb02, w1l, b1);
-        b1 = __smlad(xb13, w1h, b1);
+    for (; nw > 0; --nw, g += sw) {
+        g[0] = 0;
+        g[1] = 0;
     }
-    for (; k < len; ++k) {
-        a0 += (int32_t)f0[k] * pa[k];
-        a1 += (int32_t)f1[k] * pa[k];
-        b0 += (int32_t)f0[k] * pb[k];
-        b1 += (int32_t)f1[k] * pb[k];
-    }
-    r[0] = a0;
-    r[1] = a1;
-    r[2] = b0;
-    r[3] = b1;
+    return g;
 }
 
-/* Patch strategy.  When two patches fit the buffer (2 * len <=
- * NK_ARM_PATCH_MAX), output pixels are processed in pairs of the same row
- * (2 pixels x 2 channels per pass); a lone last pixel uses one patch. */
-/* gather_patch when in_c is a multiple of 4: every tap's channels are whole
- * groups of four, so one word of input becomes, with SXTB16 and SADD16,
- * the two lane-ordered halfword pairs (0,2) (1,3) directly. */
-static void gather_patch4(const nk_conv_params *p, const int8_t *in_b, int32_t y0, int32_t x0,
-                          uint32_t off2, int16_t *patch)
+static inline void conv_copy8(int8_t *d, const int8_t *s, int32_t n)
 {
-    const int32_t in_c = p->in_c;
-    int16_t *dst = patch;
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const uint32_t v = nk_arm_load32(s + i);
+        memcpy(d + i, &v, 4);
+    }
+    /* at most three bytes left; no loop, so no memmove call */
+    if (i < n)
+        d[i] = s[i];
+    if (i + 1 < n)
+        d[i + 1] = s[i + 1];
+    if (i + 2 < n)
+        d[i + 2] = s[i + 2];
+}
+
+/* n bytes of value v (word stores, no memset call) */
+static inline void conv_fill8(int8_t *d, int32_t v, int32_t n)
+{
+    const uint32_t v4 = (uint32_t)(uint8_t)v * 0x01010101u;
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        memcpy(d + i, &v4, 4);
+    if (i < n)
+        d[i] = (int8_t)v;
+    if (i + 1 < n)
+        d[i + 1] = (int8_t)v;
+    if (i + 2 < n)
+        d[i + 2] = (int8_t)v;
+}
+
+/* the (lenp - len) <= 3 padding taps of a staged patch */
+static inline void conv_pad3(int8_t *st, int32_t n, int32_t zp)
+{
+    if (n > 0)
+        st[0] = (int8_t)zp;
+    if (n > 1)
+        st[1] = (int8_t)zp;
+    if (n > 2)
+        st[2] = (int8_t)zp;
+}
+
+#define CONV_STAGE_MAX 256
+
+/* Interior pixel, dilation 1, small patch: filter rows copied in tap
+ * order into stage (whole words when the up to 3 extra bytes read stay
+ * inside the input; they are overwritten by the next row or the padding,
+ * or lie past lenp), then converted a word at a time. */
+__attribute__((noinline)) static void conv_gather_staged(const nk_conv_params *p,
+                                                         const int8_t *src, const int8_t *in_end,
+                                                         uint32_t *g, int32_t sw, int32_t len,
+                                                         int32_t lenp, uint32_t off2,
+                                                         int8_t *stage)
+{
+    const int32_t fh = p->filter_h, run = p->filter_w * p->in_c, nw = (run + 3) >> 2;
+    const size_t row_bytes = (size_t)p->in_w * p->in_c;
+    int8_t *st = stage;
+    if (src + (size_t)(fh - 1) * row_bytes + 4 * nw <= in_end) {
+        for (int32_t fy = 0; fy < fh; ++fy, src += row_bytes, st += run)
+            for (int32_t i = 0; i < nw; ++i) {
+                const uint32_t v = nk_arm_load32(src + 4 * i);
+                memcpy(st + 4 * i, &v, 4);
+            }
+    } else {
+        for (int32_t fy = 0; fy < fh; ++fy, src += row_bytes, st += run)
+            conv_copy8(st, src, run);
+    }
+    conv_pad3(st, lenp - len, p->in_zp);
+    conv_put_words(g, sw, stage, lenp >> 2, off2);
+}
+
+/* Four neighbouring output pixels of one output row, stride 1, filter
+ * width 3, in_c = 4 * CW (CW constant so that every store is an STRD with
+ * an immediate offset): each input word of one filter row is converted
+ * once and stored for each of the (up to three) pixels that use it,
+ * instead of once per pixel.  g = the block buffer at this filter row's
+ * first group (pixel 0), src = the input at (iy, x0). */
+#define CONV_ST(J, K, A, B)                                                                    \
+    do {                                                                                       \
+        uint32_t *d_ = g + ((K) * cw_ * 8 + 2 * (J));                                              \
+        d_[0] = (A);                                                                           \
+        d_[1] = (B);                                                                           \
+    } while (0)
+#define CONV_CV(T)                                                                             \
+    const uint32_t xv##T = nk_arm_load32(src + (T) * 4 * cw_);                                 \
+    const uint32_t a##T = (uint32_t)__sadd16(__sxtb16(xv##T), off2);                           \
+    const uint32_t b##T = (uint32_t)__sadd16(nk_arm_sxtb16_ror8(xv##T), off2)
+#define CONV_GATHER_ROW3(NAME, CW)                                                             \
+    static inline void NAME(uint32_t *g, const int8_t *src, uint32_t off2)                     \
+    {                                                                                          \
+        const int32_t cw_ = (CW);                                                              \
+        for (int32_t c = 0; c < (CW); ++c, g += 8, src += 4) {                                 \
+            CONV_CV(0);                                                                        \
+            CONV_ST(0, 0, a0, b0);                                                             \
+            CONV_CV(1);                                                                        \
+            CONV_ST(0, 1, a1, b1);                                                             \
+            CONV_ST(1, 0, a1, b1);                                                             \
+            CONV_CV(2);                                                                        \
+            CONV_ST(0, 2, a2, b2);                                                             \
+            CONV_ST(1, 1, a2, b2);                                                             \
+            CONV_ST(2, 0, a2, b2);                                                             \
+            CONV_CV(3);                                                                        \
+            CONV_ST(1, 2, a3, b3);                                                             \
+            CONV_ST(2, 1, a3, b3);                                                             \
+            CONV_ST(3, 0, a3, b3);                                                             \
+            CONV_CV(4);                                                                        \
+            CONV_ST(2, 2, a4, b4);                                                             \
+            CONV_ST(3, 1, a4, b4);                                                             \
+            CONV_CV(5);                                                                        \
+            CONV_ST(3, 2, a5, b5);                                                             \
+        }                                                                                      \
+    }
+CONV_GATHER_ROW3(conv_gather_row3_c16, 4)
+CONV_GATHER_ROW3(conv_gather_row3_c32, 8)
+
+/* Gathers the receptive field of the output pixel with top-left input
+ * corner (y0, x0) into the block buffer (dst0 = its first group, groups
+ * sw words apart).  in_c a multiple of 4: every tap is whole groups,
+ * converted a word at a time straight from the input.  Otherwise, for
+ * patches up to CONV_STAGE_MAX taps, the raw bytes (in_zp for padding,
+ * so that x - zp = 0) are first copied in tap order into stage, then
+ * converted a word at a time; longer ones go tap by tap. */
+__attribute__((noinline)) static void
+gather_block_pixel(const nk_conv_params *p, const int8_t *in_b, int32_t y0,
+                               int32_t x0, uint32_t *dst0, int32_t sw, int32_t len,
+                               int32_t lenp, uint32_t off2, int8_t *stage)
+{
+    const int32_t in_c = p->in_c, fw = p->filter_w, in_w = p->in_w, dw = p->dilation_w;
+    const int32_t zp = p->in_zp;
+    const int row_whole = dw == 1 && x0 >= 0 && x0 + fw <= in_w;
+    if ((in_c & 3) == 0) {
+        const int32_t cw = in_c >> 2;
+        uint32_t *g = dst0;
+        for (int32_t fy = 0; fy < p->filter_h; ++fy) {
+            const int32_t iy = y0 + p->dilation_h * fy;
+            if (iy < 0 || iy >= p->in_h) {
+                g = conv_put_zero(g, sw, fw * cw);
+                continue;
+            }
+            const int8_t *row = in_b + (size_t)iy * in_w * in_c;
+            if (row_whole) {
+                g = conv_put_words(g, sw, row + (size_t)x0 * in_c, fw * cw, off2);
+                continue;
+            }
+            for (int32_t fx = 0; fx < fw; ++fx) {
+                const int32_t ix = x0 + dw * fx;
+                if (ix >= 0 && ix < in_w)
+                    g = conv_put_words(g, sw, row + (size_t)ix * in_c, cw, off2);
+                else
+                    g = conv_put_zero(g, sw, cw);
+            }
+        }
+        return;
+    }
+    const int32_t run = fw * in_c;
+    if (dw == 1 && (run & 3) == 0 && run <= CONV_STAGE_MAX && lenp > CONV_STAGE_MAX) {
+        /* filter rows are whole groups (e.g. in_c 1, filter width 4): rows
+         * inside the image convert straight from the input, rows cut by
+         * the left/right border are staged first, rows above/below are
+         * zeros */
+        uint32_t *g = dst0;
+        for (int32_t fy = 0; fy < p->filter_h; ++fy) {
+            const int32_t iy = y0 + p->dilation_h * fy;
+            if (iy < 0 || iy >= p->in_h) {
+                g = conv_put_zero(g, sw, run >> 2);
+                continue;
+            }
+            const int8_t *row = in_b + (size_t)iy * in_w * in_c;
+            if (row_whole) {
+                g = conv_put_words(g, sw, row + (size_t)x0 * in_c, run >> 2, off2);
+                continue;
+            }
+            for (int32_t fx = 0; fx < fw; ++fx) {
+                const int32_t ix = x0 + fx;
+                if (ix >= 0 && ix < in_w)
+                    conv_copy8(stage + fx * in_c, row + (size_t)ix * in_c, in_c);
+                else
+                    conv_fill8(stage + fx * in_c, zp, in_c);
+            }
+            g = conv_put_words(g, sw, stage, run >> 2, off2);
+        }
+        return;
+    }
+    if (lenp <= CONV_STAGE_MAX) {
+        int8_t *st = stage;
+        for (int32_t fy = 0; fy < p->filter_h; ++fy) {
+            const int32_t iy = y0 + p->dilation_h * fy;
+            if (iy < 0 || iy >= p->in_h) {
+                conv_fill8(st, zp, run);
+                st += run;
+                continue;
+            }
+            const int8_t *row = in_b + (size_t)iy * in_w * in_c;
+            if (row_whole) {
+                conv_copy8(st, row + (size_t)x0 * in_c, run);
+                st += run;
+                continue;
+            }
+            for (int32_t fx = 0; fx < fw; ++fx, st += in_c) {
+                const int32_t ix = x0 + dw * fx;
+                if (ix >= 0 && ix < in_w)
+                    conv_copy8(st, row + (size_t)ix * in_c, in_c);
+                else
+                    conv_fill8(st, zp, in_c);
+            }
+        }
+        conv_pad3(st, lenp - len, zp);
+        conv_put_words(dst0, sw, stage, lenp >> 2, off2);
+        return;
+    }
+    int16_t *const d16 = (int16_t *)dst0;
+    const int32_t s16 = 2 * sw;
+    int32_t k = 0;
     for (int32_t fy = 0; fy < p->filter_h; ++fy) {
         const int32_t iy = y0 + p->dilation_h * fy;
         const int row_in = iy >= 0 && iy < p->in_h;
-        for (int32_t fx = 0; fx < p->filter_w; ++fx) {
-            const int32_t ix = x0 + p->dilation_w * fx;
-            if (row_in && ix >= 0 && ix < p->in_w) {
-                const int8_t *ip = in_b + ((size_t)iy * p->in_w + ix) * in_c;
-                for (int32_t ic = 0; ic < in_c; ic += 4, dst += 4) {
-                    const uint32_t xv = nk_arm_load32(ip + ic);
-                    const int16x2_t x02 = __sadd16(__sxtb16(xv), off2);
-                    const int16x2_t x13 = __sadd16(nk_arm_sxtb16_ror8(xv), off2);
-                    memcpy(dst, &x02, 4);
-                    memcpy(dst + 2, &x13, 4);
-                }
-            } else {
-                memset(dst, 0, (size_t)in_c * sizeof *dst);
-                dst += in_c;
-            }
+        for (int32_t fx = 0; fx < fw; ++fx, k += in_c) {
+            const int32_t ix = x0 + dw * fx;
+            const int inside = row_in && ix >= 0 && ix < in_w;
+            gather_taps(d16, s16, k, in_c,
+                        inside ? in_b + ((size_t)iy * in_w + ix) * in_c : NULL, zp);
         }
     }
+    if (lenp > len)
+        gather_taps(d16, s16, len, lenp - len, NULL, zp);
+}
+
+/* Kernels: np pixels x one output channel, ng groups of four taps, the
+ * sums added to a[].  On Thumb-2 the 4- and 2-pixel kernels are hand
+ * scheduled: one LDM fetches two pixels' halfword pairs (four registers),
+ * each weight word is loaded and unpacked once, two groups per loop trip;
+ * 28 instructions per 32 MACs for four pixels.  (gcc's own code for the C
+ * version spills and uses single LDRs: 24 instructions per 16 MACs.)
+ * x must be 4-byte aligned (LDM). */
+#if defined(__thumb2__) && defined(__GNUC__)
+#define CONV_ASM 1
+void nk_arm_conv_k4(const int16_t *x, const int8_t *w, int32_t ng, int32_t *a);
+void nk_arm_conv_k2(const int16_t *x, const int8_t *w, int32_t ng, int32_t *a);
+
+#define CONV_K4_GROUP                                                                          \
+    "ldr r12, [r1], #4\n\t"                                                                    \
+    "ldm r0!, {r4-r7}\n\t"                                                                     \
+    "sxtb16 lr, r12, ror #8\n\t"                                                               \
+    "sxtb16 r12, r12\n\t"                                                                      \
+    "smlad r8, r4, r12, r8\n\t"                                                                \
+    "smlad r8, r5, lr, r8\n\t"                                                                 \
+    "smlad r9, r6, r12, r9\n\t"                                                                \
+    "smlad r9, r7, lr, r9\n\t"                                                                 \
+    "ldm r0!, {r4-r7}\n\t"                                                                     \
+    "smlad r10, r4, r12, r10\n\t"                                                              \
+    "smlad r10, r5, lr, r10\n\t"                                                               \
+    "smlad r11, r6, r12, r11\n\t"                                                              \
+    "smlad r11, r7, lr, r11\n\t"
+
+/* ng groups of G: one, two, then four per loop trip (labels 1, 2, 3, 6) */
+#define CONV_LOOP4(G)                                                                          \
+    "lsrs r2, r2, #1\n\t"                                                                      \
+    "bcc 1f\n\t" G "1:\n\t"                                                                    \
+    "lsrs r2, r2, #1\n\t"                                                                      \
+    "bcc 6f\n\t" G G "6:\n\t"                                                                  \
+    "cmp r2, #0\n\t"                                                                           \
+    "beq 3f\n"                                                                                 \
+    "2:\n\t" G G G G "subs r2, r2, #1\n\t"                                                     \
+    "bne 2b\n"                                                                                 \
+    "3:\n\t"
+
+#define CONV_UNUSED __attribute__((unused))
+__attribute__((naked, noinline)) void nk_arm_conv_k4(CONV_UNUSED const int16_t *x,
+                                                     CONV_UNUSED const int8_t *w,
+                                                     CONV_UNUSED int32_t ng,
+                                                     CONV_UNUSED int32_t *a)
+{
+    __asm__ volatile("push {r4-r11, lr}\n\t"
+                     "ldm r3, {r8-r11}\n\t"
+                     CONV_LOOP4(CONV_K4_GROUP)
+                     "stm r3, {r8-r11}\n\t"
+                     "pop {r4-r11, pc}\n\t");
+}
+
+/* nk_arm_conv_k4 followed by the requantization of conv_rq_out for the
+ * four sums (klo = 2^30, i.e. e >= 2, and the -neg 2^31 term as a
+ * subtract with borrow) and the four int8 stores, out + j * ostride. */
+typedef struct conv_k4q {
+    int32_t bias, m, khi, sh, lo, hi;
+    int8_t *out;
+    int32_t ostride;
+} conv_k4q;
+void nk_arm_conv_k4q(const int16_t *x, const int8_t *w, int32_t ng, const conv_k4q *q);
+
+#define CONV_K4Q_OUT(ACC)                                                                      \
+    "add " ACC ", " ACC ", r0\n\t"                                                             \
+    "mov r3, #0x40000000\n\t"                                                                  \
+    "mov lr, r2\n\t"                                                                           \
+    "smlal r3, lr, " ACC ", r1\n\t"                                                            \
+    "lsrs " ACC ", " ACC ", #31\n\t"                                                           \
+    "subs r3, r3, " ACC ", lsl #31\n\t"                                                        \
+    "sbc lr, lr, #0\n\t"                                                                       \
+    "asr lr, lr, r4\n\t"                                                                       \
+    "cmp lr, r5\n\t"                                                                           \
+    "it lt\n\t"                                                                                \
+    "movlt lr, r5\n\t"                                                                         \
+    "cmp lr, r6\n\t"                                                                           \
+    "it gt\n\t"                                                                                \
+    "movgt lr, r6\n\t"                                                                         \
+    "strb lr, [r7]\n\t"                                                                        \
+    "add r7, r7, r12\n\t"
+
+/* the same when the activation range is the whole int8 range: SSAT */
+#define CONV_K4Q_OUT_SAT(ACC)                                                                  \
+    "add " ACC ", " ACC ", r0\n\t"                                                             \
+    "mov r3, #0x40000000\n\t"                                                                  \
+    "mov lr, r2\n\t"                                                                           \
+    "smlal r3, lr, " ACC ", r1\n\t"                                                            \
+    "lsrs " ACC ", " ACC ", #31\n\t"                                                           \
+    "subs r3, r3, " ACC ", lsl #31\n\t"                                                        \
+    "sbc lr, lr, #0\n\t"                                                                       \
+    "asr lr, lr, r4\n\t"                                                                       \
+    "ssat lr, #8, lr\n\t"                                                                      \
+    "strb lr, [r7]\n\t"                                                                        \
+    "add r7, r7, r12\n\t"
+
+__attribute__((naked, noinline)) void nk_arm_conv_k4q(CONV_UNUSED const int16_t *x,
+                                                      CONV_UNUSED const int8_t *w,
+                                                      CONV_UNUSED int32_t ng,
+                                                      CONV_UNUSED const conv_k4q *q)
+{
+    __asm__ volatile("push {r4-r11, lr}\n\t"
+                     "mov r8, #0\n\t"
+                     "mov r9, #0\n\t"
+                     "mov r10, #0\n\t"
+                     "mov r11, #0\n\t"
+                     CONV_LOOP4(CONV_K4_GROUP)
+                     "ldm r3, {r0, r1, r2, r4, r5, r6, r7, r12}\n\t"
+                     CONV_K4Q_OUT("r8") CONV_K4Q_OUT("r9") CONV_K4Q_OUT("r10")
+                     CONV_K4Q_OUT("r11")
+                     "pop {r4-r11, pc}\n\t");
+}
+
+/* The whole channel loop of a 4-pixel block: for each of a->nch output
+ * channels (weights a->wadj bytes apart after the ng groups read), the
+ * four sums, their requantization (table a->tab: bias, m, khi, sh per
+ * channel, as conv_k4q) and the stores (out advances one byte per
+ * channel).  a->tab, a->nch and a->out are consumed. */
+typedef struct conv_k4all {
+    const int16_t *x;
+    int32_t ng, wadj;
+    const int32_t *tab;
+    int32_t nch, lo, hi;
+    int8_t *out;
+    int32_t ostride;
+} conv_k4all;
+void nk_arm_conv_k4all(const int8_t *w, conv_k4all *a);
+void nk_arm_conv_k4all_sat(const int8_t *w, conv_k4all *a);
+
+#define CONV_K4ALL_FN(NAME, OUTM)                                                              \
+__attribute__((naked, noinline)) void NAME(CONV_UNUSED const int8_t *w,                        \
+                                                        CONV_UNUSED conv_k4all *a)             \
+{                                                                                              \
+    __asm__ volatile("push {r4-r11, lr}\n\t"                                                   \
+                     "mov r3, r1\n\t"                                                          \
+                     "mov r1, r0\n"                                                            \
+                     "4:\n\t"                                                                  \
+                     "ldrd r0, r2, [r3]\n\t"                                                   \
+                     "mov r8, #0\n\t"                                                          \
+                     "mov r9, #0\n\t"                                                          \
+                     "mov r10, #0\n\t"                                                         \
+                     "mov r11, #0\n\t"                                                         \
+                     CONV_LOOP4(CONV_K4_GROUP)                                                 \
+                     "ldr r12, [r3, #8]\n\t"                                                   \
+                     "add r1, r1, r12\n\t"                                                     \
+                     "push {r1, r3}\n\t"                                                       \
+                     "ldr r12, [r3, #12]\n\t"                                                  \
+                     "ldm r12!, {r0, r1, r2, r4}\n\t"                                          \
+                     "str r12, [r3, #12]\n\t"                                                  \
+                     "add lr, r3, #20\n\t"                                                     \
+                     "ldm lr, {r5, r6, r7, r12}\n\t"                                           \
+                     "add lr, r7, #1\n\t"                                                      \
+                     "str lr, [r3, #28]\n\t"                                                   \
+                     OUTM("r8") OUTM("r9") OUTM("r10")                                         \
+                     OUTM("r11")                                                               \
+                     "pop {r1, r3}\n\t"                                                        \
+                     "ldr r2, [r3, #16]\n\t"                                                   \
+                     "subs r2, r2, #1\n\t"                                                     \
+                     "str r2, [r3, #16]\n\t"                                                   \
+                     "bne 4b\n\t"                                                              \
+                     "pop {r4-r11, pc}\n\t");                                                  \
+}
+
+CONV_K4ALL_FN(nk_arm_conv_k4all, CONV_K4Q_OUT)
+CONV_K4ALL_FN(nk_arm_conv_k4all_sat, CONV_K4Q_OUT_SAT)
+
+#define CONV_K2_GROUP                                                                          \
+    "ldr r12, [r1], #4\n\t"                                                                    \
+    "ldm r0!, {r4-r7}\n\t"                                                                     \
+    "sxtb16 lr, r12, ror #8\n\t"                                                               \
+    "sxtb16 r12, r12\n\t"                                                                      \
+    "smlad r8, r4, r12, r8\n\t"                                                                \
+    "smlad r8, r5, lr, r8\n\t"                                                                 \
+    "smlad r9, r6, r12, r9\n\t"                                                                \
+    "smlad r9, r7, lr, r9\n\t"
+
+__attribute__((naked, noinline)) void nk_arm_conv_k2(CONV_UNUSED const int16_t *x,
+                                                     CONV_UNUSED const int8_t *w,
+                                                     CONV_UNUSED int32_t ng,
+                                                     CONV_UNUSED int32_t *a)
+{
+    __asm__ volatile("push {r4-r9, lr}\n\t"
+                     "ldm r3, {r8-r9}\n\t"
+                     CONV_LOOP4(CONV_K2_GROUP)
+                     "stm r3, {r8-r9}\n\t"
+                     "pop {r4-r9, pc}\n\t");
+}
+#define conv_k4 nk_arm_conv_k4
+#define conv_k2 nk_arm_conv_k2
+#else
+#define CONV_ASM 0
+#endif
+
+#define CONV_X(off) nk_arm_load32h(x + (off))
+static inline int32_t nk_arm_load32h(const int16_t *p)
+{
+    int32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+#if !CONV_ASM
+static inline void conv_k4(const int16_t *x, const int8_t *w, int32_t ng, int32_t a[4])
+{
+    int32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+    for (; ng > 0; --ng) {
+        const uint32_t wv = nk_arm_load32(w);
+        w += 4;
+        const int32_t wl = (int32_t)__sxtb16(wv), wh = nk_arm_sxtb16_ror8(wv);
+        a0 = __smlad(CONV_X(0), wl, a0);
+        a0 = __smlad(CONV_X(2), wh, a0);
+        a1 = __smlad(CONV_X(4), wl, a1);
+        a1 = __smlad(CONV_X(6), wh, a1);
+        a2 = __smlad(CONV_X(8), wl, a2);
+        a2 = __smlad(CONV_X(10), wh, a2);
+        a3 = __smlad(CONV_X(12), wl, a3);
+        a3 = __smlad(CONV_X(14), wh, a3);
+        x += 16;
+    }
+    a[0] = a0;
+    a[1] = a1;
+    a[2] = a2;
+    a[3] = a3;
+}
+
+static inline void conv_k2(const int16_t *x, const int8_t *w, int32_t ng, int32_t a[2])
+{
+    int32_t a0 = a[0], a1 = a[1];
+    for (; ng > 0; --ng) {
+        const uint32_t wv = nk_arm_load32(w);
+        w += 4;
+        const int32_t wl = (int32_t)__sxtb16(wv), wh = nk_arm_sxtb16_ror8(wv);
+        a0 = __smlad(CONV_X(0), wl, a0);
+        a0 = __smlad(CONV_X(2), wh, a0);
+        a1 = __smlad(CONV_X(4), wl, a1);
+        a1 = __smlad(CONV_X(6), wh, a1);
+        x += 8;
+    }
+    a[0] = a0;
+    a[1] = a1;
+}
+#endif
+
+static inline void conv_k1(const int16_t *x, const int8_t *w, int32_t ng, int32_t a[1])
+{
+    int32_t a0 = a[0];
+    for (; ng > 0; --ng) {
+        const uint32_t wv = nk_arm_load32(w);
+        w += 4;
+        a0 = __smlad(CONV_X(0), (int32_t)__sxtb16(wv), a0);
+        a0 = __smlad(CONV_X(2), nk_arm_sxtb16_ror8(wv), a0);
+        x += 4;
+    }
+    a[0] = a0;
+}
+
+static inline void conv_kn(int32_t np, const int16_t *x, const int8_t *w, int32_t ng, int32_t *a)
+{
+    if (np == 4)
+        conv_k4(x, w, ng, a);
+    else if (np == 2)
+        conv_k2(x, w, ng, a);
+    else
+        conv_k1(x, w, ng, a);
 }
 
 static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
                       const int32_t *bias, int8_t *output)
 {
-    int16_t patch[NK_ARM_PATCH_MAX];
-    int16_t *const pb = patch + NK_ARM_PATCH_MAX / 2;
+    uint32_t buf32[NK_ARM_PATCH_MAX / 2]; /* word aligned for LDM */
+    int16_t *const buf = (int16_t *)buf32;
+    int8_t stage[CONV_STAGE_MAX];
     const int32_t len = p->filter_h * p->filter_w * p->in_c;
-    const int32_t len4 = len & ~3;
-    const int pairs = 2 * len <= NK_ARM_PATCH_MAX;
+    const int32_t ngf = len >> 2, rem = len & 3, lenp = (len + 3) & ~3;
+    const int32_t np = 4 * lenp <= NK_ARM_PATCH_MAX ? 4 : 2 * lenp <= NK_ARM_PATCH_MAX ? 2 : 1;
+    const int32_t stride = 4 * np, out_c = p->out_c, out_w = p->out_w;
+    const int32_t npix = p->out_h * out_w;
     const conv_q q = conv_q_of(p, bias);
-    const int by4 = (p->in_c & 3) == 0;
     const uint32_t off2 = nk_arm_offset2(p->in_zp);
+    const int32_t fh = p->filter_h, fw = p->filter_w, in_h = p->in_h, in_w = p->in_w;
+    const int fast4 = (p->in_c & 3) == 0 && p->dilation_h == 1 && p->dilation_w == 1;
+    const int32_t row_words = fw * p->in_c / 4;
+    const int row3 = fast4 && np == 4 && fw == 3 && p->stride_h == 1 && p->stride_w == 1 &&
+                     (p->in_c == 16 || p->in_c == 32);
+    const int stage_in = !fast4 && p->dilation_h == 1 && p->dilation_w == 1 &&
+                         lenp + 4 <= CONV_STAGE_MAX;
+    const int8_t *const in_end = input + (size_t)p->batches * p->in_h * p->in_w * p->in_c;
+    const size_t row_bytes = (size_t)in_w * p->in_c;
+#if CONV_ASM
+    /* whole channel loops in nk_arm_conv_k4all when every channel (but a
+     * last one whose final partial group would read past the filter) has
+     * the fast requantization with e >= 2; its table lives in the unused
+     * end of buf */
+    const int32_t nch_all = out_c - (rem != 0);
+    int32_t *const tab = (int32_t *)(buf32 + np * lenp / 2);
+    int use_all = np == 4 && nch_all >= 1 && np * lenp / 2 + 4 * nch_all <= NK_ARM_PATCH_MAX / 2;
+    for (int32_t oc = 0; use_all && oc < nch_all; ++oc) {
+        conv_rq r;
+        if (!conv_rq_of(&q, oc, &r) || r.sh < 1) {
+            use_all = 0;
+            break;
+        }
+        tab[4 * oc] = q.bias ? q.bias[oc] : 0;
+        tab[4 * oc + 1] = r.m;
+        tab[4 * oc + 2] = r.khi;
+        tab[4 * oc + 3] = r.sh;
+    }
+#endif
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * p->in_c;
-        for (int32_t oy = 0; oy < p->out_h; ++oy) {
-            const int32_t y0 = oy * p->stride_h - p->pad_top;
-            for (int32_t ox = 0; ox < p->out_w;) {
-                int8_t *out = output + (((size_t)b * p->out_h + oy) * p->out_w + ox) * p->out_c;
-                if (by4)
-                    gather_patch4(p, in_b, y0, ox * p->stride_w - p->pad_left, off2, patch);
-                else
-                    gather_patch(p, in_b, y0, ox * p->stride_w - p->pad_left, len4, patch);
-                if (pairs && ox + 1 < p->out_w) {
-                    if (by4)
-                        gather_patch4(p, in_b, y0, (ox + 1) * p->stride_w - p->pad_left, off2,
-                                      pb);
-                    else
-                        gather_patch(p, in_b, y0, (ox + 1) * p->stride_w - p->pad_left, len4,
-                                     pb);
-                    int8_t *out_b = out + p->out_c;
-                    for (int32_t oc = 0; oc < p->out_c; oc += 2) {
-                        const int two = oc + 1 < p->out_c;
-                        const int8_t *f0 = filter + (size_t)oc * len;
-                        const int8_t *f1 = two ? f0 + len : f0;
-                        int32_t r[4];
-                        conv_pixel_2x2(patch, pb, f0, f1, len, len4, r);
-                        out[oc] = conv_out(&q, oc, r[0]);
-                        out_b[oc] = conv_out(&q, oc, r[2]);
-                        if (two) {
-                            out[oc + 1] = conv_out(&q, oc + 1, r[1]);
-                            out_b[oc + 1] = conv_out(&q, oc + 1, r[3]);
-                        }
+        int8_t *out_b = output + (size_t)b * npix * out_c;
+        for (int32_t pix = 0; pix < npix; pix += np) {
+            const int32_t nv = npix - pix < np ? npix - pix : np;
+            /* gather nv pixels; a short last block repeats its last pixel */
+            if (row3) {
+                /* four pixels side by side, all inside: shared conversions */
+                const int32_t oy = pix / out_w, ox = pix - oy * out_w;
+                const int32_t y0 = oy - p->pad_top, x0 = ox - p->pad_left;
+                if (nv == 4 && ox + 3 < out_w && y0 >= 0 && y0 + fh <= in_h && x0 >= 0 &&
+                    x0 + 6 <= in_w) {
+                    const int8_t *src = in_b + ((size_t)y0 * in_w + x0) * p->in_c;
+                    for (int32_t fy = 0; fy < fh; ++fy, src += row_bytes) {
+                        uint32_t *g = buf32 + (size_t)fy * row_words * 8;
+                        if (p->in_c == 16)
+                            conv_gather_row3_c16(g, src, off2);
+                        else
+                            conv_gather_row3_c32(g, src, off2);
                     }
-                    ox += 2;
-                    continue;
+                    goto gathered;
                 }
-                for (int32_t oc = 0; oc < p->out_c; oc += 2) {
-                    const int two = oc + 1 < p->out_c;
-                    const int8_t *f0 = filter + (size_t)oc * len;
-                    const int8_t *f1 = two ? f0 + len : f0;
-                    int32_t a0, a1;
-                    conv_pixel_1x2(patch, f0, f1, len, len4, &a0, &a1);
-                    out[oc] = conv_out(&q, oc, a0);
-                    if (two)
-                        out[oc + 1] = conv_out(&q, oc + 1, a1);
+            }
+            for (int32_t j = 0; j < np; ++j) {
+                const int32_t pj = pix + (j < nv ? j : nv - 1);
+                const int32_t oy = pj / out_w, ox = pj - oy * out_w;
+                const int32_t y0 = oy * p->stride_h - p->pad_top;
+                const int32_t x0 = ox * p->stride_w - p->pad_left;
+                if (fast4 && y0 >= 0 && y0 + fh <= in_h && x0 >= 0 && x0 + fw <= in_w) {
+                    /* interior pixel, in_c % 4 == 0, no dilation: each
+                     * filter row is one run of whole words */
+                    const int8_t *src = in_b + ((size_t)y0 * in_w + x0) * p->in_c;
+                    uint32_t *g = buf32 + 2 * j;
+                    for (int32_t fy = 0; fy < fh; ++fy, src += row_bytes)
+                        g = conv_put_words(g, 2 * np, src, row_words, off2);
+                } else if (stage_in && y0 >= 0 && y0 + fh <= in_h && x0 >= 0 &&
+                           x0 + fw <= in_w) {
+                    /* interior pixel, small patch: filter rows copied in
+                     * tap order, then converted a word at a time */
+                    conv_gather_staged(p, in_b + ((size_t)y0 * in_w + x0) * p->in_c, in_end,
+                                       buf32 + 2 * j, 2 * np, len, lenp, off2, stage);
+                } else {
+                    gather_block_pixel(p, in_b, y0, x0, buf32 + 2 * j, 2 * np, len, lenp, off2,
+                                       stage);
                 }
-                ox += 1;
+            }
+        gathered:;
+            int8_t *out = out_b + (size_t)pix * out_c;
+            int32_t oc0 = 0;
+#if CONV_ASM
+            if (use_all && nv == 4) {
+                const int32_t ng = ngf + (rem != 0);
+                conv_k4all ka = {buf, ng, len - 4 * ng, tab, nch_all, q.lo, q.hi, out, out_c};
+                if (q.lo == -128 && q.hi == 127)
+                    nk_arm_conv_k4all_sat(filter, &ka);
+                else
+                    nk_arm_conv_k4all(filter, &ka);
+                oc0 = nch_all;
+            }
+#endif
+            const int8_t *f = filter + (size_t)oc0 * len;
+            for (int32_t oc = oc0; oc < out_c; ++oc, f += len) {
+#if CONV_ASM
+                if (np == 4 && nv == 4 && (rem == 0 || oc + 1 < out_c)) {
+                    conv_rq r;
+                    if (conv_rq_of(&q, oc, &r) && r.sh >= 1) {
+                        const conv_k4q k4q = {q.bias ? q.bias[oc] : 0, r.m, r.khi, r.sh, q.lo,
+                                              q.hi, out + oc, out_c};
+                        nk_arm_conv_k4q(buf, f, ngf + (rem != 0), &k4q);
+                        continue;
+                    }
+                }
+#endif
+                int32_t a[4] = {0, 0, 0, 0};
+                if (rem == 0 || oc + 1 < out_c) {
+                    /* a partial last group reads the next channel's first
+                     * weights, against zero taps */
+                    conv_kn(np, buf, f, ngf + (rem != 0), a);
+                } else {
+                    conv_kn(np, buf, f, ngf, a);
+                    uint32_t wt = 0;
+                    memcpy(&wt, f + 4 * ngf, (size_t)rem);
+                    conv_kn(np, buf + ngf * stride, (const int8_t *)&wt, 1, a);
+                }
+                conv_rq r;
+                if (conv_rq_of(&q, oc, &r)) {
+                    const int32_t bc = q.bias ? q.bias[oc] : 0;
+                    for (int32_t j = 0; j < nv; ++j)
+                        out[(size_t)j * out_c + oc] = conv_rq_out(&r, a[j] + bc, q.lo, q.hi);
+                } else {
+                    for (int32_t j = 0; j < nv; ++j)
+                        out[(size_t)j * out_c + oc] = conv_out(&q, oc, a[j]);
+                }
             }
         }
     }
@@ -231,7 +834,7 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
 int nk_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
                      const int32_t *bias, int8_t *output)
 {
-    if (p->filter_h * p->filter_w * p->in_c <= NK_ARM_PATCH_MAX)
+    if (((p->filter_h * p->filter_w * p->in_c + 3) & ~3) <= NK_ARM_PATCH_MAX)
         return conv_patch(p, input, filter, bias, output);
     const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
     const int32_t fh = p->filter_h, fw = p->filter_w, zp = p->in_zp;

@@ -228,6 +228,9 @@ int nk_test_main(void)
         {"resnet conv 32x32x16 -> 16, 3x3 ", 32, 32, 16, 16, 3, 3, 1, 0},
         {"resnet conv 16x16x32 -> 32, 3x3 ", 16, 16, 32, 32, 3, 3, 1, 0},
         {"resnet conv 8x8x64 -> 64, 3x3   ", 8, 8, 64, 64, 3, 3, 1, 0},
+        {"resnet conv0 32x32x3 -> 16, 3x3  ", 32, 32, 3, 16, 3, 3, 1, 0},
+        {"resnet conv 32x32x16 -> 32, 3x3 s2", 32, 32, 16, 32, 3, 3, 2, 0},
+        {"resnet conv 16x16x32 -> 64, 3x3 s2", 16, 16, 32, 64, 3, 3, 2, 0},
     };
     put("kernel                              (instructions, -icount shift=0, 40/tick)\n");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i)

@@ -508,6 +508,126 @@ static int test_avgpool(int iter)
     return 0;
 }
 
+/* conv2d requantization corners: multipliers at and around 2^30 and
+ * 2^31 - 1 (plus small and negative ones), shifts from -31 to +3 (the
+ * patch kernels' one-SMLAL fast requantization covers m in (2^30, 2^31),
+ * shift in [-22, -1]; everything else must take the general path),
+ * narrow activation ranges, in_c a multiple of 4 or not. */
+static int test_conv_requant(int iter)
+{
+    static const int32_t mults[] = {0x40000000, 0x40000001, 0x7fffffff, 0x7ffffffe, 0x5a5a5a5a,
+                                    12345, 0, -5, -0x7fffffff};
+    nk_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = 1;
+    p.in_h = rnd_in(1, 7);
+    p.in_w = rnd_in(1, 7);
+    p.in_c = (rnd() & 1) ? 4 * rnd_in(1, 5) : rnd_in(1, 7);
+    p.out_c = rnd_in(1, 11);
+    p.filter_h = rnd_in(1, 3);
+    p.filter_w = rnd_in(1, 4);
+    p.stride_h = rnd_in(1, 2);
+    p.stride_w = rnd_in(1, 2);
+    p.dilation_h = 1;
+    p.dilation_w = 1;
+    p.out_h = (p.in_h + p.stride_h - 1) / p.stride_h;
+    p.out_w = (p.in_w + p.stride_w - 1) / p.stride_w;
+    const int32_t th = (p.out_h - 1) * p.stride_h + p.filter_h - p.in_h;
+    const int32_t tw = (p.out_w - 1) * p.stride_w + p.filter_w - p.in_w;
+    p.pad_top = th > 0 ? th / 2 : 0;
+    p.pad_left = tw > 0 ? tw / 2 : 0;
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    p.act_min = rnd_in(-128, 0);
+    p.act_max = rnd_in(p.act_min, 127);
+    for (int32_t i = 0; i < p.out_c; ++i) {
+        bias[i] = (rnd() & 3) ? rnd_in(-300000, 300000) : rnd_in(-40, 40);
+        mult[i] = (rnd() & 1) ? mults[rnd() % (sizeof mults / sizeof mults[0])]
+                              : rnd_in(1 << 30, 0x7fffffff);
+        switch (rnd() % 4) {
+        case 0: shift[i] = rnd_in(-31, 3); break;
+        case 1: shift[i] = (rnd() & 1) ? -22 : -23; break;
+        case 2: shift[i] = (rnd() & 1) ? -1 : 0; break;
+        default: shift[i] = rnd_in(-16, -4); break;
+        }
+    }
+    const size_t n_in = (size_t)p.in_h * p.in_w * p.in_c;
+    const size_t n_w = (size_t)p.out_c * p.filter_h * p.filter_w * p.in_c;
+    const size_t n_out = (size_t)p.out_h * p.out_w * p.out_c;
+    fill(in_buf, n_in);
+    fill(w_buf, n_w);
+    if (rnd() % 4 == 0)
+        memset(w_buf, 0, n_w); /* sums are the bias alone: x = -1, 0, 1 happen */
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    if (nk_conv2d_s8(&p, in_buf, w_buf, b, out_a) != NK_OK ||
+        nk_conv2d_s8_dsp(&p, in_buf, w_buf, b, out_b) != NK_OK || memcmp(out_a, out_b, n_out)) {
+        if (printed++ < 5)
+            put_num("conv2d requantization mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+
+/* conv2d shapes of the stride-1 3x3 fast paths: in_c 16 or 32 (patches
+ * gathered for four neighbouring pixels at once), 4..19 (word rows),
+ * 3 (staged patches), wide rows so that whole blocks of four interior
+ * pixels occur, SAME or VALID padding. */
+static int test_conv_wide(int iter)
+{
+    static const int32_t chans[] = {16, 32, 16, 32, 4, 8, 12, 3, 1, 20};
+    nk_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(1, 2);
+    p.in_c = chans[rnd() % (sizeof chans / sizeof chans[0])];
+    p.in_h = rnd_in(1, 6);
+    p.in_w = rnd_in(4, 14);
+    p.out_c = rnd_in(1, 9);
+    p.filter_h = rnd_in(1, 3);
+    p.filter_w = (rnd() % 4) ? 3 : rnd_in(1, 4);
+    p.stride_h = (rnd() % 4) ? 1 : 2;
+    p.stride_w = (rnd() % 4) ? 1 : 2;
+    p.dilation_h = 1;
+    p.dilation_w = 1;
+    const int same = (int)(rnd() & 1);
+    if (!same && (p.filter_h > p.in_h || p.filter_w > p.in_w))
+        return 0;
+    p.out_h = same ? (p.in_h + p.stride_h - 1) / p.stride_h : (p.in_h - p.filter_h) / p.stride_h + 1;
+    p.out_w = same ? (p.in_w + p.stride_w - 1) / p.stride_w : (p.in_w - p.filter_w) / p.stride_w + 1;
+    if (same) {
+        const int32_t th = (p.out_h - 1) * p.stride_h + p.filter_h - p.in_h;
+        const int32_t tw = (p.out_w - 1) * p.stride_w + p.filter_w - p.in_w;
+        p.pad_top = th > 0 ? th / 2 : 0;
+        p.pad_left = tw > 0 ? tw / 2 : 0;
+    }
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    p.act_min = (rnd() & 1) ? -128 : p.out_zp;
+    p.act_max = 127;
+    const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
+    const size_t n_w = (size_t)p.out_c * p.filter_h * p.filter_w * p.in_c;
+    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
+    fill(in_buf, n_in);
+    fill(w_buf, n_w);
+    fill_quant(p.out_c);
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    if (nk_conv2d_s8(&p, in_buf, w_buf, b, out_a) != NK_OK ||
+        nk_conv2d_s8_dsp(&p, in_buf, w_buf, b, out_b) != NK_OK || memcmp(out_a, out_b, n_out)) {
+        if (printed++ < 5)
+            put_num("conv2d (wide rows) mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
 int nk_test_main(void)
 {
     int failures = 0;
@@ -525,7 +645,11 @@ int nk_test_main(void)
         failures += test_dw3(i);
     for (int i = 0; i < 300; ++i)
         failures += test_avgpool(i);
+    for (int i = 0; i < 600; ++i)
+        failures += test_conv_requant(i);
+    for (int i = 0; i < 500; ++i)
+        failures += test_conv_wide(i);
     printed = 0;
-    put_num("nk arm DSP equality (2400 random cases): failures = ", failures);
+    put_num("nk arm DSP equality (3500 random cases): failures = ", failures);
     return failures ? 1 : 0;
 }
