@@ -1,0 +1,499 @@
+/* firmware/kernels/arm/nk_arm_gemm.c — int8 matrix product for
+ * FULLY_CONNECTED and 1x1 CONV_2D with the DSP extension (see
+ * nk_arm_gemm.h).
+ *
+ * Both operands are widened to int16 once into small stack buffers, four
+ * depth steps as two words in SXTB16 lane order ((0,2) and (1,3)); the
+ * input zero point is subtracted while widening the left operand (x - zp
+ * fits int16), zero padded to a multiple of 8.  The inner loops are
+ * hand-scheduled Thumb-2 (top-level asm below, all 14 registers):
+ *  - nk_arm_mm2x2: two rows x two columns, 8 depth steps per iteration =
+ *    2 LDM/LDRD loads of each operand pair + 16 SMLAD (32 MACs, 24
+ *    instructions with the loop branch);
+ *  - nk_arm_mv1x2: one row (FULLY_CONNECTED with one batch: each weight is
+ *    used once, so weights are widened in registers) x two columns, 8 depth
+ *    steps = 1 LDM + 4 LDR + 8 SXTB16 + 8 SMLAD.
+ * Requantization: when |acc| < 2^30 and the shift is a right shift (TFLite
+ * int8 layers), SRDHM(x, m) = SMMULR(2x, m) exactly (SMMULR computes
+ * floor((2xm + 2^31) / 2^32) = floor((xm + 2^30) / 2^31), which
+ * nk_arm_requant.h shows equal to SRDHM; 2x does not overflow), and
+ * RoundingDivideByPOT(r, e) = (r + 2^(e-1) - (r < 0)) >> e (r = q 2^e + rem:
+ * the sum adds one to q exactly when rem > 2^(e-1) - 1 + (r < 0), TFLite's
+ * threshold; |r| < 2^30 so the sum does not overflow).  Other cases use
+ * nk_arm_requant. */
+#include "nk_arm_gemm.h"
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+
+#include "../nk.h"
+#include "../nk_fixedpoint.h"
+#include "nk_arm_dot.h"
+#include "nk_arm_requant.h"
+
+/* Stack buffers (bytes): widened rows and widened weight columns. */
+#define GEMM_XBUF 2048
+#define GEMM_WBUF 2048
+#define GEMM_XBUF2 512 /* one widened row pair for gemm_2x2: depth <= 128 */
+
+void nk_arm_mm2x2(const int32_t *x, const int32_t *w, int32_t n8, int32_t *acc);
+void nk_arm_mm2x2q(const int32_t *x, const int32_t *w, int32_t n8, const int32_t *tbl,
+                   int8_t *out, int32_t ncp, int32_t stride);
+void nk_arm_mm2x2q16(const int32_t *x, const int32_t *w, int32_t n16, const int32_t *tbl,
+                     int8_t *out, int32_t ncp, int32_t stride);
+void nk_arm_mv1x2(const int32_t *x, const int8_t *w0, int32_t n8, int32_t *acc,
+                  const int8_t *w1);
+
+/* x: row pair, per group of 4 depth steps {r0 (0,2), r0 (1,3), r1 (0,2),
+ * r1 (1,3)}; w: column pair, same layout; acc[4] = {r0c0, r0c1, r1c0,
+ * r1c1} in/out; n8 >= 1 iterations of 8 depth steps. */
+__asm__(
+    "  .pushsection .text.nk_arm_mm2x2,\"ax\",%progbits\n"
+    "  .syntax unified\n"
+    "  .thumb\n"
+    "  .align 2\n"
+    "  .global nk_arm_mm2x2\n"
+    "  .thumb_func\n"
+    "  .type nk_arm_mm2x2, %function\n"
+    "nk_arm_mm2x2:\n"
+    "  push {r4-r11, lr}\n"
+    "  ldm r3, {r4-r7}\n"
+    "1:\n"
+    "  ldm r1!, {r8-r11}\n"
+    "  ldrd r12, lr, [r0], #8\n"
+    "  smlad r4, r12, r8, r4\n"
+    "  smlad r4, lr, r9, r4\n"
+    "  smlad r5, r12, r10, r5\n"
+    "  smlad r5, lr, r11, r5\n"
+    "  ldrd r12, lr, [r0], #8\n"
+    "  smlad r6, r12, r8, r6\n"
+    "  smlad r6, lr, r9, r6\n"
+    "  smlad r7, r12, r10, r7\n"
+    "  smlad r7, lr, r11, r7\n"
+    "  ldm r1!, {r8-r11}\n"
+    "  ldrd r12, lr, [r0], #8\n"
+    "  smlad r4, r12, r8, r4\n"
+    "  smlad r4, lr, r9, r4\n"
+    "  smlad r5, r12, r10, r5\n"
+    "  smlad r5, lr, r11, r5\n"
+    "  ldrd r12, lr, [r0], #8\n"
+    "  smlad r6, r12, r8, r6\n"
+    "  smlad r6, lr, r9, r6\n"
+    "  smlad r7, r12, r10, r7\n"
+    "  smlad r7, lr, r11, r7\n"
+    "  subs r2, r2, #1\n"
+    "  bne 1b\n"
+    "  stm r3, {r4-r7}\n"
+    "  pop {r4-r11, pc}\n"
+    "  .size nk_arm_mm2x2, .-nk_arm_mm2x2\n"
+    "  .popsection\n");
+
+/* x: one row, per group {(0,2), (1,3)}; w0, w1: raw int8 columns (any
+ * alignment); acc[2] in/out; n8 >= 1 iterations of 8 depth steps. */
+__asm__(
+    "  .pushsection .text.nk_arm_mv1x2,\"ax\",%progbits\n"
+    "  .syntax unified\n"
+    "  .thumb\n"
+    "  .align 2\n"
+    "  .global nk_arm_mv1x2\n"
+    "  .thumb_func\n"
+    "  .type nk_arm_mv1x2, %function\n"
+    "nk_arm_mv1x2:\n"
+    "  push {r4-r11, lr}\n"
+    "  ldr r12, [sp, #36]\n"
+    "  ldrd r8, r9, [r3]\n"
+    "1:\n"
+    "  ldm r0!, {r4-r7}\n"
+    "  ldr r10, [r1], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r8, r4, r11, r8\n"
+    "  smlad r8, r5, r10, r8\n"
+    "  ldr r10, [r12], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r9, r4, r11, r9\n"
+    "  smlad r9, r5, r10, r9\n"
+    "  ldr r10, [r1], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r8, r6, r11, r8\n"
+    "  smlad r8, r7, r10, r8\n"
+    "  ldr r10, [r12], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r9, r6, r11, r9\n"
+    "  smlad r9, r7, r10, r9\n"
+    "  subs r2, r2, #1\n"
+    "  bne 1b\n"
+    "  strd r8, r9, [r3]\n"
+    "  pop {r4-r11, pc}\n"
+    "  .size nk_arm_mv1x2, .-nk_arm_mv1x2\n"
+    "  .popsection\n");
+
+/* nk_arm_mm2x2 for one row pair against ncp column pairs (contiguous in
+ * w), with requantization: r0 x, r1 w, r2 n8, r3 tbl (per column pair
+ * {2 b0, 2 b1, m0, K0, e0, m1, K1, e1}); stack: out (row 0, first
+ * column), ncp >= 1, out row stride.  w holds 2 w (widened doubled), so the
+ * accumulators are 2 acc and SMMULR(2 acc, m) = SRDHM(acc, m); then
+ * (r + K - (r < 0)) >> e with K = 2^(e-1) + (out_zp << e), SSAT to int8. */
+#define GEMM_MM_GROUP                                                                     \
+    "  ldm r1!, {r8-r11}\n"                                                               \
+    "  ldrd r12, lr, [r0], #8\n"                                                          \
+    "  smlad r4, r12, r8, r4\n"                                                           \
+    "  smlad r4, lr, r9, r4\n"                                                            \
+    "  smlad r5, r12, r10, r5\n"                                                          \
+    "  smlad r5, lr, r11, r5\n"                                                           \
+    "  ldrd r12, lr, [r0], #8\n"                                                          \
+    "  smlad r6, r12, r8, r6\n"                                                           \
+    "  smlad r6, lr, r9, r6\n"                                                            \
+    "  smlad r7, r12, r10, r7\n"                                                          \
+    "  smlad r7, lr, r11, r7\n"
+
+__asm__(
+    "  .pushsection .text.nk_arm_mm2x2q,\"ax\",%progbits\n"
+    "  .syntax unified\n"
+    "  .thumb\n"
+    "  .align 2\n"
+    "  .global nk_arm_mm2x2q\n"
+    "  .thumb_func\n"
+    "  .type nk_arm_mm2x2q, %function\n"
+    "nk_arm_mm2x2q:\n"
+    "  push {r4-r11, lr}\n"
+    "  sub sp, sp, #8\n"
+    "  strd r0, r2, [sp]\n"
+    "2:\n"
+    "  ldrd r4, r5, [r3], #8\n"
+    "  mov r6, r4\n"
+    "  mov r7, r5\n"
+    "  ldrd r0, r2, [sp]\n"
+    "1:\n"
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    "  subs r2, r2, #1\n"
+    "  bne 1b\n"
+    "  ldm r3!, {r8-r10}\n"
+    "  ldr r0, [sp, #44]\n"
+    "  ldr lr, [sp, #52]\n"
+    "  smmulr r4, r4, r8\n"
+    "  add r11, r4, r9\n"
+    "  sub r11, r11, r4, lsr #31\n"
+    "  asr r11, r11, r10\n"
+    "  ssat r11, #8, r11\n"
+    "  strb r11, [r0]\n"
+    "  smmulr r6, r6, r8\n"
+    "  add r11, r6, r9\n"
+    "  sub r11, r11, r6, lsr #31\n"
+    "  asr r11, r11, r10\n"
+    "  ssat r11, #8, r11\n"
+    "  strb r11, [r0, lr]\n"
+    "  ldm r3!, {r8-r10}\n"
+    "  smmulr r5, r5, r8\n"
+    "  add r11, r5, r9\n"
+    "  sub r11, r11, r5, lsr #31\n"
+    "  asr r11, r11, r10\n"
+    "  ssat r11, #8, r11\n"
+    "  strb r11, [r0, #1]\n"
+    "  smmulr r7, r7, r8\n"
+    "  add r11, r7, r9\n"
+    "  sub r11, r11, r7, lsr #31\n"
+    "  asr r11, r11, r10\n"
+    "  ssat r11, #8, r11\n"
+    "  add r0, r0, #1\n"
+    "  strb r11, [r0, lr]\n"
+    "  add r0, r0, #1\n"
+    "  str r0, [sp, #44]\n"
+    "  ldr r2, [sp, #48]\n"
+    "  subs r2, r2, #1\n"
+    "  str r2, [sp, #48]\n"
+    "  bne 2b\n"
+    "  add sp, sp, #8\n"
+    "  pop {r4-r11, pc}\n"
+    "  .size nk_arm_mm2x2q, .-nk_arm_mm2x2q\n"
+    "  .popsection\n");
+
+/* The same, 16 depth steps per iteration (r2 = n16). */
+__asm__(
+    "  .pushsection .text.nk_arm_mm2x2q16,\"ax\",%progbits\n"
+    "  .syntax unified\n"
+    "  .thumb\n"
+    "  .align 2\n"
+    "  .global nk_arm_mm2x2q16\n"
+    "  .thumb_func\n"
+    "  .type nk_arm_mm2x2q16, %function\n"
+    "nk_arm_mm2x2q16:\n"
+    "  push {r4-r11, lr}\n"
+    "  sub sp, sp, #8\n"
+    "  strd r0, r2, [sp]\n"
+    "2:\n"
+    "  ldrd r4, r5, [r3], #8\n"
+    "  mov r6, r4\n"
+    "  mov r7, r5\n"
+    "  ldrd r0, r2, [sp]\n"
+    "1:\n"
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    "  subs r2, r2, #1\n"
+    "  bne 1b\n"
+    "  ldm r3!, {r8-r10}\n"
+    "  ldr r0, [sp, #44]\n"
+    "  ldr lr, [sp, #52]\n"
+    "  smmulr r4, r4, r8\n"
+    "  add r11, r4, r9\n"
+    "  sub r11, r11, r4, lsr #31\n"
+    "  asr r11, r11, r10\n"
+    "  ssat r11, #8, r11\n"
+    "  strb r11, [r0]\n"
+    "  smmulr r6, r6, r8\n"
+    "  add r11, r6, r9\n"
+    "  sub r11, r11, r6, lsr #31\n"
+    "  asr r11, r11, r10\n"
+    "  ssat r11, #8, r11\n"
+    "  strb r11, [r0, lr]\n"
+    "  ldm r3!, {r8-r10}\n"
+    "  smmulr r5, r5, r8\n"
+    "  add r11, r5, r9\n"
+    "  sub r11, r11, r5, lsr #31\n"
+    "  asr r11, r11, r10\n"
+    "  ssat r11, #8, r11\n"
+    "  strb r11, [r0, #1]\n"
+    "  smmulr r7, r7, r8\n"
+    "  add r11, r7, r9\n"
+    "  sub r11, r11, r7, lsr #31\n"
+    "  asr r11, r11, r10\n"
+    "  ssat r11, #8, r11\n"
+    "  add r0, r0, #1\n"
+    "  strb r11, [r0, lr]\n"
+    "  add r0, r0, #1\n"
+    "  str r0, [sp, #44]\n"
+    "  ldr r2, [sp, #48]\n"
+    "  subs r2, r2, #1\n"
+    "  str r2, [sp, #48]\n"
+    "  bne 2b\n"
+    "  add sp, sp, #8\n"
+    "  pop {r4-r11, pc}\n"
+    "  .size nk_arm_mm2x2q16, .-nk_arm_mm2x2q16\n"
+    "  .popsection\n");
+
+/* Per-column requantization constants. */
+typedef struct gemm_col {
+    int32_t bias, mult, shift, e; /* e = -shift when in [1, 31], else 0 (general path) */
+} gemm_col;
+
+static inline gemm_col gemm_col_of(const nk_arm_gemm *g, int32_t c)
+{
+    const int32_t k = g->per_channel ? c : 0;
+    gemm_col q;
+    q.bias = g->bias ? g->bias[c] : 0;
+    q.mult = g->mult[k];
+    q.shift = g->shift[k];
+    q.e = (q.shift <= -1 && q.shift >= -31) ? -q.shift : 0;
+    return q;
+}
+
+static inline int32_t gemm_smmulr(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+/* acc already includes the bias. */
+static inline int8_t gemm_rq(int32_t acc, const gemm_col *q, int32_t zp, int32_t lo, int32_t hi)
+{
+    int32_t v;
+    if (q->e && (uint32_t)acc + 0x40000000u < 0x80000000u) {
+        const int32_t r = gemm_smmulr(acc * 2, q->mult);
+        v = (r + (1 << (q->e - 1)) - (int32_t)((uint32_t)r >> 31)) >> q->e;
+    } else {
+        v = nk_arm_requant(acc, q->mult, q->shift);
+    }
+    v += zp;
+    return (int8_t)nk_clamp(v, lo, hi);
+}
+
+static inline uint32_t gemm_sxtab16_ror8(uint32_t a, uint32_t v)
+{
+    uint32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(v));
+    return r;
+}
+
+/* Widens x[0..depth) - zp (times 2 when dbl) into two lane-ordered words
+ * per group of four, zero padded to G groups; dst advances by step words
+ * per group (2 for one row, 4 for an interleaved pair). */
+static void gemm_widen(const int8_t *x, int32_t depth, int32_t G, int32_t zp, int32_t *dst,
+                       int32_t step, int dbl)
+{
+    const uint32_t off2 = nk_arm_offset2(zp);
+    const int32_t d4 = depth >> 2;
+    int32_t g = 0;
+    if (dbl) {
+        for (; g < d4; ++g, dst += step) {
+            const uint32_t v = nk_arm_load32(x + 4 * g);
+            const uint32_t lo = __sxtab16(off2, v), hi = gemm_sxtab16_ror8(off2, v);
+            dst[0] = (int32_t)__sadd16(lo, lo);
+            dst[1] = (int32_t)__sadd16(hi, hi);
+        }
+    } else {
+        for (; g < d4; ++g, dst += step) {
+            const uint32_t v = nk_arm_load32(x + 4 * g);
+            dst[0] = (int32_t)__sxtab16(off2, v);
+            dst[1] = (int32_t)gemm_sxtab16_ror8(off2, v);
+        }
+    }
+    for (; g < G; ++g, dst += step) {
+        int32_t e[4];
+        for (int32_t k = 0; k < 4; ++k) {
+            const int32_t d = 4 * g + k;
+            e[k] = d < depth ? ((int32_t)x[d] - zp) << dbl : 0;
+        }
+        dst[0] = (int32_t)(((uint32_t)e[0] & 0xffffu) | ((uint32_t)e[2] << 16));
+        dst[1] = (int32_t)(((uint32_t)e[1] & 0xffffu) | ((uint32_t)e[3] << 16));
+    }
+}
+
+static inline const int8_t *gemm_row(const nk_arm_gemm *g, int32_t r)
+{
+    return g->a + (ptrdiff_t)(r / g->row_n) * g->row_outer +
+           (ptrdiff_t)(r % g->row_n) * g->row_inner;
+}
+
+/* nk_arm_mm2x2q applies (see above): full int8 activation range, out_zp
+ * int8, every column a right shift of 1..20 and |bias| < 2^29 (with depth
+ * <= 128, |acc| < 2^29 + 2^23 < 2^30, so 2 acc fits int32 and the rounding
+ * sums cannot overflow). */
+static int gemm_fused_ok(const nk_arm_gemm *g)
+{
+    if (g->act_min != -128 || g->act_max != 127 || g->out_zp < -128 || g->out_zp > 127)
+        return 0;
+    const int32_t nq = g->per_channel ? g->cols : 1;
+    for (int32_t c = 0; c < nq; ++c)
+        if (g->shift[c] > -1 || g->shift[c] < -20)
+            return 0;
+    if (g->bias)
+        for (int32_t c = 0; c < g->cols; ++c)
+            if (g->bias[c] >= (1 << 29) || g->bias[c] <= -(1 << 29))
+                return 0;
+    return 1;
+}
+
+#define GEMM_TBL_PAIRS 16
+
+/* Two rows x two columns per pass: for each chunk of columns (widened once
+ * into wbuf), every row pair is widened into xbuf and multiplied by the
+ * whole chunk. */
+static void gemm_2x2(const nk_arm_gemm *g, int32_t G)
+{
+    int32_t xbuf[GEMM_XBUF2 / 4], wbuf[GEMM_WBUF / 4], tbl[GEMM_TBL_PAIRS * 8];
+    const int32_t pair_words = 4 * G; /* words per row pair / column pair */
+    int32_t cb = 2 * (GEMM_WBUF / 4 / pair_words);
+    const int32_t rows = g->rows, cols = g->cols, depth = g->depth;
+    const int32_t zp = g->out_zp, lo = g->act_min, hi = g->act_max;
+    const int fused = gemm_fused_ok(g);
+    if (cb > 2 * GEMM_TBL_PAIRS)
+        cb = 2 * GEMM_TBL_PAIRS;
+    for (int32_t c0 = 0; c0 < cols; c0 += cb) {
+        const int32_t nc = cols - c0 < cb ? cols - c0 : cb;
+        const int32_t npc = (nc + 1) >> 1;
+        const int32_t k0 = fused ? nc >> 1 : 0; /* column pairs done by nk_arm_mm2x2q */
+        for (int32_t k = 0; k < npc; ++k) {
+            const int32_t c = c0 + 2 * k;
+            gemm_widen(g->w + (size_t)c * depth, depth, G, 0, wbuf + k * pair_words, 4, fused);
+            gemm_widen(g->w + (size_t)(c + 1 < cols ? c + 1 : c) * depth, depth, G, 0,
+                       wbuf + k * pair_words + 2, 4, fused);
+        }
+        for (int32_t k = 0; k < k0; ++k) {
+            int32_t *t = tbl + 8 * k;
+            for (int32_t i = 0; i < 2; ++i) {
+                const gemm_col q = gemm_col_of(g, c0 + 2 * k + i);
+                t[i] = 2 * q.bias;
+                t[2 + 3 * i] = q.mult;
+                t[3 + 3 * i] = (1 << (q.e - 1)) + (int32_t)((uint32_t)zp << q.e);
+                t[4 + 3 * i] = q.e;
+            }
+        }
+        for (int32_t r = 0; r < rows; r += 2) {
+            const int two_r = r + 1 < rows;
+            gemm_widen(gemm_row(g, r), depth, G, g->in_zp, xbuf, 4, 0);
+            gemm_widen(gemm_row(g, two_r ? r + 1 : r), depth, G, g->in_zp, xbuf + 2, 4, 0);
+            int8_t *o = g->out + (size_t)r * cols + c0;
+            int32_t k = 0;
+            if (two_r && k0) {
+                if (G & 3)
+                    nk_arm_mm2x2q(xbuf, wbuf, G >> 1, tbl, o, k0, cols);
+                else
+                    nk_arm_mm2x2q16(xbuf, wbuf, G >> 2, tbl, o, k0, cols);
+                k = k0;
+            }
+            for (; k < npc; ++k) {
+                const int32_t c = c0 + 2 * k;
+                const int two = c + 1 < cols;
+                const gemm_col q0 = gemm_col_of(g, c);
+                const gemm_col q1 = two ? gemm_col_of(g, c + 1) : q0;
+                int32_t acc[4] = {q0.bias << fused, q1.bias << fused, q0.bias << fused,
+                                  q1.bias << fused};
+                nk_arm_mm2x2(xbuf, wbuf + k * pair_words, G >> 1, acc);
+                int8_t *ok = o + 2 * k;
+                ok[0] = gemm_rq(acc[0] >> fused, &q0, zp, lo, hi);
+                if (two)
+                    ok[1] = gemm_rq(acc[1] >> fused, &q1, zp, lo, hi);
+                if (two_r) {
+                    ok[cols] = gemm_rq(acc[2] >> fused, &q0, zp, lo, hi);
+                    if (two)
+                        ok[cols + 1] = gemm_rq(acc[3] >> fused, &q1, zp, lo, hi);
+                }
+            }
+        }
+    }
+}
+
+/* One row at a time, weights widened in registers. */
+static void gemm_rows(const nk_arm_gemm *g)
+{
+    int32_t xbuf[GEMM_XBUF / 4];
+    const int32_t cols = g->cols, depth = g->depth, in_zp = g->in_zp;
+    const int32_t n8 = depth >> 3, d8 = n8 << 3;
+    const int32_t zp = g->out_zp, lo = g->act_min, hi = g->act_max;
+    for (int32_t r = 0; r < g->rows; ++r) {
+        const int8_t *x = gemm_row(g, r);
+        int8_t *o = g->out + (size_t)r * cols;
+        if (n8)
+            gemm_widen(x, d8, d8 >> 2, in_zp, xbuf, 2, 0);
+        for (int32_t c = 0; c < cols; c += 2) {
+            const int two = c + 1 < cols;
+            const gemm_col q0 = gemm_col_of(g, c);
+            const gemm_col q1 = two ? gemm_col_of(g, c + 1) : q0;
+            const int8_t *w0 = g->w + (size_t)c * depth;
+            const int8_t *w1 = two ? w0 + depth : w0;
+            int32_t acc[2] = {q0.bias, q1.bias};
+            if (n8)
+                nk_arm_mv1x2(xbuf, w0, n8, acc, w1);
+            for (int32_t d = d8; d < depth; ++d) {
+                const int32_t xv = (int32_t)x[d] - in_zp;
+                acc[0] += (int32_t)w0[d] * xv;
+                acc[1] += (int32_t)w1[d] * xv;
+            }
+            o[c] = gemm_rq(acc[0], &q0, zp, lo, hi);
+            if (two)
+                o[c + 1] = gemm_rq(acc[1], &q1, zp, lo, hi);
+        }
+    }
+}
+
+int nk_arm_gemm_s8(const nk_arm_gemm *g)
+{
+    const int32_t G = ((g->depth + 7) >> 3) << 1; /* groups of 4, padded to 8 steps */
+    if (g->rows >= 2 && 16 * G <= GEMM_XBUF2)
+        gemm_2x2(g, G);
+    else if (2 * G * 4 <= GEMM_XBUF)
+        gemm_rows(g);
+    else
+        return NK_ERR_PARAMS;
+    return NK_OK;
+}
+
+#else
+typedef int nk_arm_gemm_unused; /* ISO C: no empty translation unit */
+#endif
