@@ -276,6 +276,186 @@ __asm__(
     "  .size nk_arm_mm2x2q16, .-nk_arm_mm2x2q16\n"
     "  .popsection\n");
 
+/* One row (x: 2 words per group of 4, x - zp) times ncp column pairs of
+ * raw int8 weights (columns depth apart, depth % 8 == 0, w0 = first
+ * column), requantized like nk_arm_mm2x2q (SMMULR(2 acc, m)).  The state
+ * block is updated in place. */
+typedef struct gemm_mv {
+    const int32_t *x;     /* 0 */
+    int32_t n8;           /* 4: depth / 8 >= 1 */
+    const int32_t *bias;  /* 8: two entries per pair, advanced by bstep */
+    int32_t bstep;        /* 12: 8, or 0 (zeros) */
+    const int32_t *q;     /* 16: {m, K, e} per column, advanced by qstep */
+    int32_t qstep;        /* 20: 12, or 0 (per tensor) */
+    int8_t *out;          /* 24 */
+    int32_t ncp;          /* 28: >= 1 */
+    int32_t depth;        /* 32 */
+} gemm_mv;
+
+void nk_arm_mv1x2q(gemm_mv *s, const int8_t *w0);
+void nk_arm_mv1x2qd(gemm_mv *s, const int8_t *w0);
+
+__asm__(
+    "  .pushsection .text.nk_arm_mv1x2q,\"ax\",%progbits\n"
+    "  .syntax unified\n"
+    "  .thumb\n"
+    "  .align 2\n"
+    "  .global nk_arm_mv1x2q\n"
+    "  .thumb_func\n"
+    "  .type nk_arm_mv1x2q, %function\n"
+    "nk_arm_mv1x2q:\n"
+    "  push {r4-r11, lr}\n"
+    "  sub sp, sp, #4\n"
+    "  str r0, [sp]\n"
+    "  ldr lr, [r0, #32]\n"
+    "  add r12, r1, lr\n"
+    "2:\n"
+    "  ldr r3, [sp]\n"
+    "  ldr r0, [r3, #8]\n"
+    "  ldrd r8, r9, [r0]\n"
+    "  ldr r2, [r3, #12]\n"
+    "  add r0, r0, r2\n"
+    "  str r0, [r3, #8]\n"
+    "  ldrd r0, r2, [r3]\n"
+    "1:\n"
+    "  ldm r0!, {r4-r7}\n"
+    "  ldr r10, [r1], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r8, r4, r11, r8\n"
+    "  smlad r8, r5, r10, r8\n"
+    "  ldr r10, [r12], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r9, r4, r11, r9\n"
+    "  smlad r9, r5, r10, r9\n"
+    "  ldr r10, [r1], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r8, r6, r11, r8\n"
+    "  smlad r8, r7, r10, r8\n"
+    "  ldr r10, [r12], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r9, r6, r11, r9\n"
+    "  smlad r9, r7, r10, r9\n"
+    "  subs r2, r2, #1\n"
+    "  bne 1b\n"
+    "  ldr r3, [sp]\n"
+    "  ldr r0, [r3, #16]\n"
+    "  ldm r0, {r4-r6}\n"
+    "  ldr r2, [r3, #20]\n"
+    "  add r0, r0, r2\n"
+    "  lsl r8, r8, #1\n"
+    "  smmulr r8, r8, r4\n"
+    "  add r7, r8, r5\n"
+    "  sub r7, r7, r8, lsr #31\n"
+    "  asr r7, r7, r6\n"
+    "  ssat r8, #8, r7\n"
+    "  ldm r0, {r4-r6}\n"
+    "  add r0, r0, r2\n"
+    "  str r0, [r3, #16]\n"
+    "  lsl r9, r9, #1\n"
+    "  smmulr r9, r9, r4\n"
+    "  add r7, r9, r5\n"
+    "  sub r7, r7, r9, lsr #31\n"
+    "  asr r7, r7, r6\n"
+    "  ssat r9, #8, r7\n"
+    "  ldr r0, [r3, #24]\n"
+    "  strb r8, [r0], #1\n"
+    "  strb r9, [r0], #1\n"
+    "  str r0, [r3, #24]\n"
+    "  mov r1, r12\n"
+    "  add r12, r12, lr\n"
+    "  ldr r2, [r3, #28]\n"
+    "  subs r2, r2, #1\n"
+    "  str r2, [r3, #28]\n"
+    "  bne 2b\n"
+    "  add sp, sp, #4\n"
+    "  pop {r4-r11, pc}\n"
+    "  .size nk_arm_mv1x2q, .-nk_arm_mv1x2q\n"
+    "  .popsection\n");
+
+/* The same with LDRD weight loads: w0 word aligned. */
+__asm__(
+    "  .pushsection .text.nk_arm_mv1x2qd,\"ax\",%progbits\n"
+    "  .syntax unified\n"
+    "  .thumb\n"
+    "  .align 2\n"
+    "  .global nk_arm_mv1x2qd\n"
+    "  .thumb_func\n"
+    "  .type nk_arm_mv1x2qd, %function\n"
+    "nk_arm_mv1x2qd:\n"
+    "  push {r4-r11, lr}\n"
+    "  sub sp, sp, #4\n"
+    "  str r0, [sp]\n"
+    "  ldr lr, [r0, #32]\n"
+    "  add r12, r1, lr\n"
+    "2:\n"
+    "  ldr r3, [sp]\n"
+    "  ldr r0, [r3, #8]\n"
+    "  ldrd r8, r9, [r0]\n"
+    "  ldr r2, [r3, #12]\n"
+    "  add r0, r0, r2\n"
+    "  str r0, [r3, #8]\n"
+    "  ldrd r0, r2, [r3]\n"
+    "1:\n"
+    "  ldm r0!, {r4-r7}\n"
+    "  ldrd r10, r11, [r1], #8\n"
+    "  sxtb16 r3, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r8, r4, r3, r8\n"
+    "  smlad r8, r5, r10, r8\n"
+    "  sxtb16 r3, r11\n"
+    "  sxtb16 r11, r11, ror #8\n"
+    "  smlad r8, r6, r3, r8\n"
+    "  smlad r8, r7, r11, r8\n"
+    "  ldrd r10, r11, [r12], #8\n"
+    "  sxtb16 r3, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r9, r4, r3, r9\n"
+    "  smlad r9, r5, r10, r9\n"
+    "  sxtb16 r3, r11\n"
+    "  sxtb16 r11, r11, ror #8\n"
+    "  smlad r9, r6, r3, r9\n"
+    "  smlad r9, r7, r11, r9\n"
+    "  subs r2, r2, #1\n"
+    "  bne 1b\n"
+    "  ldr r3, [sp]\n"
+    "  ldr r0, [r3, #16]\n"
+    "  ldm r0, {r4-r6}\n"
+    "  ldr r2, [r3, #20]\n"
+    "  add r0, r0, r2\n"
+    "  lsl r8, r8, #1\n"
+    "  smmulr r8, r8, r4\n"
+    "  add r7, r8, r5\n"
+    "  sub r7, r7, r8, lsr #31\n"
+    "  asr r7, r7, r6\n"
+    "  ssat r8, #8, r7\n"
+    "  ldm r0, {r4-r6}\n"
+    "  add r0, r0, r2\n"
+    "  str r0, [r3, #16]\n"
+    "  lsl r9, r9, #1\n"
+    "  smmulr r9, r9, r4\n"
+    "  add r7, r9, r5\n"
+    "  sub r7, r7, r9, lsr #31\n"
+    "  asr r7, r7, r6\n"
+    "  ssat r9, #8, r7\n"
+    "  ldr r0, [r3, #24]\n"
+    "  strb r8, [r0], #1\n"
+    "  strb r9, [r0], #1\n"
+    "  str r0, [r3, #24]\n"
+    "  mov r1, r12\n"
+    "  add r12, r12, lr\n"
+    "  ldr r2, [r3, #28]\n"
+    "  subs r2, r2, #1\n"
+    "  str r2, [r3, #28]\n"
+    "  bne 2b\n"
+    "  add sp, sp, #4\n"
+    "  pop {r4-r11, pc}\n"
+    "  .size nk_arm_mv1x2qd, .-nk_arm_mv1x2qd\n"
+    "  .popsection\n");
+
 /* Per-column requantization constants. */
 typedef struct gemm_col {
     int32_t bias, mult, shift, e; /* e = -shift when in [1, 31], else 0 (general path) */
@@ -360,10 +540,10 @@ static inline const int8_t *gemm_row(const nk_arm_gemm *g, int32_t r)
            (ptrdiff_t)(r % g->row_n) * g->row_inner;
 }
 
-/* nk_arm_mm2x2q applies (see above): full int8 activation range, out_zp
- * int8, every column a right shift of 1..20 and |bias| < 2^29 (with depth
- * <= 128, |acc| < 2^29 + 2^23 < 2^30, so 2 acc fits int32 and the rounding
- * sums cannot overflow). */
+/* nk_arm_mm2x2q / nk_arm_mv1x2q apply (see above): full int8 activation
+ * range, out_zp int8, every column a right shift of 1..20 and |bias| < 2^29
+ * (with depth <= 1024, |acc| < 2^29 + 1024 * 255 * 128 < 2^30, so 2 acc
+ * fits int32 and the rounding sums cannot overflow). */
 static int gemm_fused_ok(const nk_arm_gemm *g)
 {
     if (g->act_min != -128 || g->act_max != 127 || g->out_zp < -128 || g->out_zp > 127)
@@ -380,6 +560,7 @@ static int gemm_fused_ok(const nk_arm_gemm *g)
 }
 
 #define GEMM_TBL_PAIRS 16
+#define GEMM_MV_CHUNK 32 /* columns per nk_arm_mv1x2q call (per-channel table) */
 
 /* Two rows x two columns per pass: for each chunk of columns (widened once
  * into wbuf), every row pair is widened into xbuf and multiplied by the
@@ -456,12 +637,47 @@ static void gemm_rows(const nk_arm_gemm *g)
     const int32_t cols = g->cols, depth = g->depth, in_zp = g->in_zp;
     const int32_t n8 = depth >> 3, d8 = n8 << 3;
     const int32_t zp = g->out_zp, lo = g->act_min, hi = g->act_max;
+    const int32_t ncp = cols >> 1;
+    const int fused = n8 && d8 == depth && ncp && gemm_fused_ok(g);
+    int32_t qt[3 * GEMM_MV_CHUNK], zero2[2] = {0, 0};
     for (int32_t r = 0; r < g->rows; ++r) {
         const int8_t *x = gemm_row(g, r);
         int8_t *o = g->out + (size_t)r * cols;
         if (n8)
             gemm_widen(x, d8, d8 >> 2, in_zp, xbuf, 2, 0);
-        for (int32_t c = 0; c < cols; c += 2) {
+        int32_t c = 0;
+        if (fused) {
+            gemm_mv st;
+            st.x = xbuf;
+            st.n8 = n8;
+            st.bias = g->bias ? g->bias : zero2;
+            st.bstep = g->bias ? 8 : 0;
+            st.q = qt;
+            st.qstep = g->per_channel ? 12 : 0;
+            st.out = o;
+            st.depth = depth;
+            const int ldrd = (((uintptr_t)g->w) & 3) == 0;
+            for (; c + 1 < cols;) {
+                const int32_t npc = ncp - (c >> 1) < GEMM_MV_CHUNK / 2 ? ncp - (c >> 1)
+                                                                       : GEMM_MV_CHUNK / 2;
+                const int32_t nq = g->per_channel ? 2 * npc : 1;
+                for (int32_t i = 0; i < nq; ++i) {
+                    const int32_t k = g->per_channel ? c + i : 0;
+                    const int32_t e = -g->shift[k];
+                    qt[3 * i] = g->mult[k];
+                    qt[3 * i + 1] = (int32_t)((uint32_t)(2 * zp + 1) << (e - 1));
+                    qt[3 * i + 2] = e;
+                }
+                st.q = qt;
+                st.ncp = npc;
+                if (ldrd)
+                    nk_arm_mv1x2qd(&st, g->w + (size_t)c * depth);
+                else
+                    nk_arm_mv1x2q(&st, g->w + (size_t)c * depth);
+                c += 2 * npc;
+            }
+        }
+        for (; c < cols; c += 2) {
             const int two = c + 1 < cols;
             const gemm_col q0 = gemm_col_of(g, c);
             const gemm_col q1 = two ? gemm_col_of(g, c + 1) : q0;
