@@ -456,6 +456,35 @@ __asm__(
     "  .size nk_arm_mv1x2qd, .-nk_arm_mv1x2qd\n"
     "  .popsection\n");
 
+/* Widens rows x0, x1 (n >= 1 groups of four, any alignment) minus the
+ * zero point (off2 = -zp in both halfwords) into the interleaved pair
+ * layout of nk_arm_mm2x2: one STM of four words per group. */
+void nk_arm_widen2(const int8_t *x0, const int8_t *x1, int32_t n, int32_t *dst, uint32_t off2);
+__asm__(
+    "  .pushsection .text.nk_arm_widen2,\"ax\",%progbits\n"
+    "  .syntax unified\n"
+    "  .thumb\n"
+    "  .align 2\n"
+    "  .global nk_arm_widen2\n"
+    "  .thumb_func\n"
+    "  .type nk_arm_widen2, %function\n"
+    "nk_arm_widen2:\n"
+    "  push {r4-r7, lr}\n"
+    "  ldr r12, [sp, #20]\n"
+    "1:\n"
+    "  ldr r4, [r0], #4\n"
+    "  ldr r6, [r1], #4\n"
+    "  sxtab16 r5, r12, r4, ror #8\n"
+    "  sxtab16 r4, r12, r4\n"
+    "  sxtab16 r7, r12, r6, ror #8\n"
+    "  sxtab16 r6, r12, r6\n"
+    "  stm r3!, {r4-r7}\n"
+    "  subs r2, r2, #1\n"
+    "  bne 1b\n"
+    "  pop {r4-r7, pc}\n"
+    "  .size nk_arm_widen2, .-nk_arm_widen2\n"
+    "  .popsection\n");
+
 /* Per-column requantization constants. */
 typedef struct gemm_col {
     int32_t bias, mult, shift, e; /* e = -shift when in [1, 31], else 0 (general path) */
@@ -552,10 +581,19 @@ static int gemm_fused_ok(const nk_arm_gemm *g)
     for (int32_t c = 0; c < nq; ++c)
         if (g->shift[c] > -1 || g->shift[c] < -20)
             return 0;
-    if (g->bias)
-        for (int32_t c = 0; c < g->cols; ++c)
-            if (g->bias[c] >= (1 << 29) || g->bias[c] <= -(1 << 29))
-                return 0;
+    if (g->bias) {
+        /* -2^29 <= b < 2^29 iff b + 2^29 < 2^30 as unsigned: OR them all */
+        const int32_t *b = g->bias;
+        uint32_t any = 0;
+        int32_t c = 0;
+        for (; c + 4 <= g->cols; c += 4)
+            any |= ((uint32_t)b[c] + (1u << 29)) | ((uint32_t)b[c + 1] + (1u << 29)) |
+                   ((uint32_t)b[c + 2] + (1u << 29)) | ((uint32_t)b[c + 3] + (1u << 29));
+        for (; c < g->cols; ++c)
+            any |= (uint32_t)b[c] + (1u << 29);
+        if (any >> 30)
+            return 0;
+    }
     return 1;
 }
 
@@ -573,6 +611,8 @@ static void gemm_2x2(const nk_arm_gemm *g, int32_t G)
     const int32_t rows = g->rows, cols = g->cols, depth = g->depth;
     const int32_t zp = g->out_zp, lo = g->act_min, hi = g->act_max;
     const int fused = gemm_fused_ok(g);
+    const int32_t d4 = depth >> 2;
+    const uint32_t off2 = nk_arm_offset2(g->in_zp);
     if (cb > 2 * GEMM_TBL_PAIRS)
         cb = 2 * GEMM_TBL_PAIRS;
     for (int32_t c0 = 0; c0 < cols; c0 += cb) {
@@ -597,8 +637,14 @@ static void gemm_2x2(const nk_arm_gemm *g, int32_t G)
         }
         for (int32_t r = 0; r < rows; r += 2) {
             const int two_r = r + 1 < rows;
-            gemm_widen(gemm_row(g, r), depth, G, g->in_zp, xbuf, 4, 0);
-            gemm_widen(gemm_row(g, two_r ? r + 1 : r), depth, G, g->in_zp, xbuf + 2, 4, 0);
+            const int8_t *x0 = gemm_row(g, r), *x1 = gemm_row(g, two_r ? r + 1 : r);
+            if (d4)
+                nk_arm_widen2(x0, x1, d4, xbuf, off2);
+            if (d4 < G) {
+                gemm_widen(x0 + 4 * d4, depth - 4 * d4, G - d4, g->in_zp, xbuf + 4 * d4, 4, 0);
+                gemm_widen(x1 + 4 * d4, depth - 4 * d4, G - d4, g->in_zp, xbuf + 4 * d4 + 2, 4,
+                           0);
+            }
             int8_t *o = g->out + (size_t)r * cols + c0;
             int32_t k = 0;
             if (two_r && k0) {
@@ -698,8 +744,70 @@ static void gemm_rows(const nk_arm_gemm *g)
     }
 }
 
+static __attribute__((noinline)) int8_t gemm_rq_col(const nk_arm_gemm *g, int32_t c,
+                                                    int32_t acc)
+{
+    const gemm_col q = gemm_col_of(g, c);
+    return gemm_rq(acc, &q, g->out_zp, g->act_min, g->act_max);
+}
+
+/* Plain loops for tiny products (depth < 8, or one column of depth <= 32):
+ * the per-call and per-output costs dominate there.  Per tensor with a
+ * right shift of 1..20 and int8 out_zp, the constants of the SMMULR
+ * requantization are hoisted (K as in nk_arm_mm2x2q); other outputs go
+ * through gemm_rq_col. */
+static void gemm_small(const nk_arm_gemm *g)
+{
+    const int32_t cols = g->cols, depth = g->depth, in_zp = g->in_zp;
+    const int32_t zp = g->out_zp, lo = g->act_min, hi = g->act_max;
+    static const int32_t zero = 0;
+    const int32_t *b = g->bias ? g->bias : &zero;
+    const int32_t bstep = g->bias ? 1 : 0;
+    int8_t *o = g->out;
+    const int32_t m = g->mult[0], e = -g->shift[0];
+    const int hoist = !g->per_channel && e >= 1 && e <= 20 && zp >= -128 && zp <= 127;
+    const int32_t K = hoist ? (int32_t)((uint32_t)(2 * zp + 1) << (e - 1)) : 0;
+    if (hoist && lo == -128 && hi == 127 && depth == 1) {
+        /* one input value per row (e.g. hello_world's first layer) */
+        for (int32_t r = 0; r < g->rows; ++r) {
+            const int32_t xz = (int32_t)*gemm_row(g, r) - in_zp;
+            const int8_t *w = g->w;
+            const int32_t *bc = b;
+            for (int32_t c = 0; c < cols; ++c, bc += bstep) {
+                const int32_t acc = *bc + (int32_t)w[c] * xz;
+                if ((uint32_t)acc + 0x40000000u < 0x80000000u) {
+                    const int32_t rr = gemm_smmulr(acc * 2, m);
+                    *o++ = (int8_t)__ssat((rr + K - (int32_t)((uint32_t)rr >> 31)) >> e, 8);
+                } else {
+                    *o++ = gemm_rq_col(g, c, acc);
+                }
+            }
+        }
+        return;
+    }
+    for (int32_t r = 0; r < g->rows; ++r) {
+        const int8_t *x = gemm_row(g, r), *w = g->w;
+        const int32_t *bc = b;
+        for (int32_t c = 0; c < cols; ++c, w += depth, bc += bstep) {
+            int32_t acc = *bc;
+            for (int32_t d = 0; d < depth; ++d)
+                acc += (int32_t)w[d] * ((int32_t)x[d] - in_zp);
+            if (hoist && (uint32_t)acc + 0x40000000u < 0x80000000u) {
+                const int32_t rr = gemm_smmulr(acc * 2, m);
+                *o++ = (int8_t)nk_clamp((rr + K - (int32_t)((uint32_t)rr >> 31)) >> e, lo, hi);
+            } else {
+                *o++ = gemm_rq_col(g, c, acc);
+            }
+        }
+    }
+}
+
 int nk_arm_gemm_s8(const nk_arm_gemm *g)
 {
+    if (g->depth < 8 || (g->cols == 1 && g->depth <= 32)) {
+        gemm_small(g);
+        return NK_OK;
+    }
     const int32_t G = ((g->depth + 7) >> 3) << 1; /* groups of 4, padded to 8 steps */
     if (g->rows >= 2 && 16 * G <= GEMM_XBUF2)
         gemm_2x2(g, G);

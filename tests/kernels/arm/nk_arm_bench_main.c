@@ -163,11 +163,19 @@ int nk_test_main(void)
         {"resnet conv 32x32x16 -> 16, 3x3 ", 32, 32, 16, 16, 3, 3, 1, 0},
         {"resnet conv 16x16x32 -> 32, 3x3 ", 16, 16, 32, 32, 3, 3, 1, 0},
         {"resnet conv 8x8x64 -> 64, 3x3   ", 8, 8, 64, 64, 3, 3, 1, 0},
+        {"resnet conv 32x32x16 -> 32, 1x1 s2", 32, 32, 16, 32, 1, 1, 2, 0},
+        {"resnet conv 16x16x32 -> 64, 1x1 s2", 16, 16, 32, 64, 1, 1, 2, 0},
     };
     put("kernel                              (instructions, -icount shift=0, 40/tick)\n");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i)
         bench_conv(&cases[i]);
     bench_fc("kws fc 64 -> 12                  ", 64, 12);
     bench_fc("ad01 fc 640 -> 128               ", 640, 128);
+    bench_fc("ad01 fc 128 -> 128               ", 128, 128);
+    bench_fc("ad01 fc 128 -> 8                 ", 128, 8);
+    bench_fc("ad01 fc 8 -> 128                 ", 8, 128);
+    bench_fc("hello fc 1 -> 16                 ", 1, 16);
+    bench_fc("hello fc 16 -> 16                ", 16, 16);
+    bench_fc("hello fc 16 -> 1                 ", 16, 1);
     return 0;
 }
