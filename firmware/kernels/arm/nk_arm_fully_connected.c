@@ -1,6 +1,8 @@
 /* firmware/kernels/arm/nk_arm_fully_connected.c — FULLY_CONNECTED int8 with
- * the DSP extension: four output neurons per pass share each converted input
- * word (then two, then one; see nk_arm_dot.h).  Bit-exact with ../nk_fully_connected.c. */
+ * the DSP extension: the shared matrix core nk_arm_gemm.c for in_depth <=
+ * 1024; deeper layers: four output neurons per pass share each converted
+ * input word (then two, then one; see nk_arm_dot.h).  Bit-exact with
+ * ../nk_fully_connected.c. */
 #include "nk_arm.h"
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP

@@ -1,26 +1,37 @@
 /* firmware/kernels/arm/nk_arm_gemm.c — int8 matrix product for
  * FULLY_CONNECTED and 1x1 CONV_2D with the DSP extension (see
- * nk_arm_gemm.h).
+ * nk_arm_gemm.h).  Four paths, chosen per call by nk_arm_gemm_s8:
  *
- * Both operands are widened to int16 once into small stack buffers, four
- * depth steps as two words in SXTB16 lane order ((0,2) and (1,3)); the
- * input zero point is subtracted while widening the left operand (x - zp
- * fits int16), zero padded to a multiple of 8.  The inner loops are
- * hand-scheduled Thumb-2 (top-level asm below, all 14 registers):
- *  - nk_arm_mm2x2: two rows x two columns, 8 depth steps per iteration =
- *    2 LDM/LDRD loads of each operand pair + 16 SMLAD (32 MACs, 24
- *    instructions with the loop branch);
- *  - nk_arm_mv1x2: one row (FULLY_CONNECTED with one batch: each weight is
- *    used once, so weights are widened in registers) x two columns, 8 depth
- *    steps = 1 LDM + 4 LDR + 8 SXTB16 + 8 SMLAD.
- * Requantization: when |acc| < 2^30 and the shift is a right shift (TFLite
- * int8 layers), SRDHM(x, m) = SMMULR(2x, m) exactly (SMMULR computes
- * floor((2xm + 2^31) / 2^32) = floor((xm + 2^30) / 2^31), which
- * nk_arm_requant.h shows equal to SRDHM; 2x does not overflow), and
- * RoundingDivideByPOT(r, e) = (r + 2^(e-1) - (r < 0)) >> e (r = q 2^e + rem:
- * the sum adds one to q exactly when rem > 2^(e-1) - 1 + (r < 0), TFLite's
- * threshold; |r| < 2^30 so the sum does not overflow).  Other cases use
- * nk_arm_requant. */
+ *  - gemm_2x2 (two rows or more, depth <= 128): a chunk of weight columns
+ *    is widened once to int16 in SXTB16 lane order ((0,2) and (1,3) per
+ *    group of four depth steps, zero padded to a multiple of 8) into a
+ *    2 kB stack buffer; then for every pair of rows, the rows are widened
+ *    with the input zero point subtracted (nk_arm_widen2: LDR, SXTAB16,
+ *    STM) and multiplied by the whole chunk in hand-scheduled Thumb-2
+ *    (nk_arm_mm2x2qu: two rows x two columns, per group of four depth steps
+ *    one LDM of the column pair, two LDRD of the row pair and 8 SMLAD =
+ *    11 instructions for 16 MACs), requantized in the same asm.
+ *  - gemm_rows (one row, e.g. FULLY_CONNECTED with one batch, depth <=
+ *    1024): each weight is used once, so only the row is widened; weights
+ *    are sign-extended in registers (nk_arm_mv1x2q/qd: per 8 depth steps
+ *    and two columns 1 LDM + 2 LDRD (or 4 LDR when not word aligned) +
+ *    8 SXTB16 + 8 SMLAD), requantized in the same asm.
+ *  - gemm_small (depth < 8, or one column of depth <= 32): plain loops,
+ *    per-call costs dominate.
+ *  - otherwise NK_ERR_PARAMS (the caller keeps its own loop).
+ * Fused requantization (nk_arm_mm2x2qu, nk_arm_mv1x2q, gemm_small): when
+ * 2 acc fits int32 (|acc| < 2^30) and the shift is a right shift e >= 1,
+ * SRDHM(acc, m) = SMMULR(2 acc, m) exactly (SMMULR computes
+ * floor((2 acc m + 2^31) / 2^32) = floor((acc m + 2^30) / 2^31), which
+ * nk_arm_requant.h shows equal to SRDHM), and RoundingDivideByPOT(r, e) =
+ * (r + 2^(e-1) - (r < 0)) >> e (r = q 2^e + rem: the sum adds one to q
+ * exactly when rem > 2^(e-1) - 1 + (r < 0), TFLite's threshold); adding
+ * out_zp << e first (K = (2 out_zp + 1) << (e - 1)) adds out_zp exactly;
+ * |r| <= 2^30 and e <= 20 keep the sums inside int32; SSAT #8 is the clamp
+ * when the activation range is [-128, 127].  The asm paths are taken only
+ * when every column qualifies (gemm_fused_ok, checked once per call);
+ * every other case uses nk_arm_requant per output (gemm_rq).
+ * Stack: gemm_2x2 about 3.0 kB, gemm_rows about 2.5 kB (never both). */
 #include "nk_arm_gemm.h"
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
@@ -30,16 +41,14 @@
 #include "nk_arm_dot.h"
 #include "nk_arm_requant.h"
 
-/* Stack buffers (bytes): widened rows and widened weight columns. */
-#define GEMM_XBUF 2048
-#define GEMM_WBUF 2048
-#define GEMM_XBUF2 512 /* one widened row pair for gemm_2x2: depth <= 128 */
+/* Stack buffers (bytes). */
+#define GEMM_XBUF 2048 /* gemm_rows: one widened row, depth <= 1024 */
+#define GEMM_WBUF 2048 /* gemm_2x2: widened chunk of weight columns */
+#define GEMM_XBUF2 512 /* gemm_2x2: one widened row pair, depth <= 128 */
 
 void nk_arm_mm2x2(const int32_t *x, const int32_t *w, int32_t n8, int32_t *acc);
-void nk_arm_mm2x2q(const int32_t *x, const int32_t *w, int32_t n8, const int32_t *tbl,
-                   int8_t *out, int32_t ncp, int32_t stride);
-void nk_arm_mm2x2q16(const int32_t *x, const int32_t *w, int32_t n16, const int32_t *tbl,
-                     int8_t *out, int32_t ncp, int32_t stride);
+void nk_arm_mm2x2qu(const int32_t *x, const int32_t *w, int32_t skip, const int32_t *tbl,
+                    int8_t *out, int32_t ncp, int32_t stride);
 void nk_arm_mv1x2(const int32_t *x, const int8_t *w0, int32_t n8, int32_t *acc,
                   const int8_t *w1);
 
@@ -130,8 +139,9 @@ __asm__(
     "  .size nk_arm_mv1x2, .-nk_arm_mv1x2\n"
     "  .popsection\n");
 
-/* nk_arm_mm2x2 for one row pair against ncp column pairs (contiguous in
- * w), with requantization: r0 x, r1 w, r2 n8, r3 tbl (per column pair
+/* nk_arm_mm2x2qu: nk_arm_mm2x2 for one row pair against ncp column pairs
+ * (contiguous in w), with requantization: r0 x, r1 w, r2 skip (below), r3
+ * tbl (per column pair
  * {2 b0, 2 b1, m0, K0, e0, m1, K1, e1}); stack: out (row 0, first
  * column), ncp >= 1, out row stride.  w holds 2 w (widened doubled), so the
  * accumulators are 2 acc and SMMULR(2 acc, m) = SRDHM(acc, m); then
@@ -149,140 +159,110 @@ __asm__(
     "  smlad r7, r12, r10, r7\n"                                                          \
     "  smlad r7, lr, r11, r7\n"
 
+/* The depth loop is unrolled: 32 groups of four depth steps (44 bytes of
+ * code each), entered by a computed jump that skips 32 - G of them
+ * (skip = (32 - G) * 44; ADD PC reads its own address + 4, past the NOP);
+ * with no loop counter the output pointer stays in r2. */
 __asm__(
-    "  .pushsection .text.nk_arm_mm2x2q,\"ax\",%progbits\n"
+    "  .pushsection .text.nk_arm_mm2x2qu,\"ax\",%progbits\n"
     "  .syntax unified\n"
     "  .thumb\n"
     "  .align 2\n"
-    "  .global nk_arm_mm2x2q\n"
+    "  .global nk_arm_mm2x2qu\n"
     "  .thumb_func\n"
-    "  .type nk_arm_mm2x2q, %function\n"
-    "nk_arm_mm2x2q:\n"
+    "  .type nk_arm_mm2x2qu, %function\n"
+    "nk_arm_mm2x2qu:\n"
     "  push {r4-r11, lr}\n"
     "  sub sp, sp, #8\n"
     "  strd r0, r2, [sp]\n"
+    "  ldr r2, [sp, #44]\n"
     "2:\n"
     "  ldrd r4, r5, [r3], #8\n"
     "  mov r6, r4\n"
     "  mov r7, r5\n"
-    "  ldrd r0, r2, [sp]\n"
-    "1:\n"
+    "  ldrd r0, r12, [sp]\n"
+    "  add pc, r12\n"
+    "  nop\n"
     GEMM_MM_GROUP
     GEMM_MM_GROUP
-    "  subs r2, r2, #1\n"
-    "  bne 1b\n"
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
+    GEMM_MM_GROUP
     "  ldm r3!, {r8-r10}\n"
-    "  ldr r0, [sp, #44]\n"
     "  ldr lr, [sp, #52]\n"
     "  smmulr r4, r4, r8\n"
     "  add r11, r4, r9\n"
     "  sub r11, r11, r4, lsr #31\n"
     "  asr r11, r11, r10\n"
     "  ssat r11, #8, r11\n"
-    "  strb r11, [r0]\n"
+    "  strb r11, [r2]\n"
     "  smmulr r6, r6, r8\n"
     "  add r11, r6, r9\n"
     "  sub r11, r11, r6, lsr #31\n"
     "  asr r11, r11, r10\n"
     "  ssat r11, #8, r11\n"
-    "  strb r11, [r0, lr]\n"
+    "  strb r11, [r2, lr]\n"
     "  ldm r3!, {r8-r10}\n"
     "  smmulr r5, r5, r8\n"
     "  add r11, r5, r9\n"
     "  sub r11, r11, r5, lsr #31\n"
     "  asr r11, r11, r10\n"
     "  ssat r11, #8, r11\n"
-    "  strb r11, [r0, #1]\n"
+    "  strb r11, [r2, #1]\n"
     "  smmulr r7, r7, r8\n"
     "  add r11, r7, r9\n"
     "  sub r11, r11, r7, lsr #31\n"
     "  asr r11, r11, r10\n"
     "  ssat r11, #8, r11\n"
-    "  add r0, r0, #1\n"
-    "  strb r11, [r0, lr]\n"
-    "  add r0, r0, #1\n"
-    "  str r0, [sp, #44]\n"
-    "  ldr r2, [sp, #48]\n"
-    "  subs r2, r2, #1\n"
-    "  str r2, [sp, #48]\n"
+    "  add r2, r2, #1\n"
+    "  strb r11, [r2, lr]\n"
+    "  add r2, r2, #1\n"
+    "  ldr r12, [sp, #48]\n"
+    "  subs r12, r12, #1\n"
+    "  str r12, [sp, #48]\n"
     "  bne 2b\n"
     "  add sp, sp, #8\n"
     "  pop {r4-r11, pc}\n"
-    "  .size nk_arm_mm2x2q, .-nk_arm_mm2x2q\n"
-    "  .popsection\n");
-
-/* The same, 16 depth steps per iteration (r2 = n16). */
-__asm__(
-    "  .pushsection .text.nk_arm_mm2x2q16,\"ax\",%progbits\n"
-    "  .syntax unified\n"
-    "  .thumb\n"
-    "  .align 2\n"
-    "  .global nk_arm_mm2x2q16\n"
-    "  .thumb_func\n"
-    "  .type nk_arm_mm2x2q16, %function\n"
-    "nk_arm_mm2x2q16:\n"
-    "  push {r4-r11, lr}\n"
-    "  sub sp, sp, #8\n"
-    "  strd r0, r2, [sp]\n"
-    "2:\n"
-    "  ldrd r4, r5, [r3], #8\n"
-    "  mov r6, r4\n"
-    "  mov r7, r5\n"
-    "  ldrd r0, r2, [sp]\n"
-    "1:\n"
-    GEMM_MM_GROUP
-    GEMM_MM_GROUP
-    GEMM_MM_GROUP
-    GEMM_MM_GROUP
-    "  subs r2, r2, #1\n"
-    "  bne 1b\n"
-    "  ldm r3!, {r8-r10}\n"
-    "  ldr r0, [sp, #44]\n"
-    "  ldr lr, [sp, #52]\n"
-    "  smmulr r4, r4, r8\n"
-    "  add r11, r4, r9\n"
-    "  sub r11, r11, r4, lsr #31\n"
-    "  asr r11, r11, r10\n"
-    "  ssat r11, #8, r11\n"
-    "  strb r11, [r0]\n"
-    "  smmulr r6, r6, r8\n"
-    "  add r11, r6, r9\n"
-    "  sub r11, r11, r6, lsr #31\n"
-    "  asr r11, r11, r10\n"
-    "  ssat r11, #8, r11\n"
-    "  strb r11, [r0, lr]\n"
-    "  ldm r3!, {r8-r10}\n"
-    "  smmulr r5, r5, r8\n"
-    "  add r11, r5, r9\n"
-    "  sub r11, r11, r5, lsr #31\n"
-    "  asr r11, r11, r10\n"
-    "  ssat r11, #8, r11\n"
-    "  strb r11, [r0, #1]\n"
-    "  smmulr r7, r7, r8\n"
-    "  add r11, r7, r9\n"
-    "  sub r11, r11, r7, lsr #31\n"
-    "  asr r11, r11, r10\n"
-    "  ssat r11, #8, r11\n"
-    "  add r0, r0, #1\n"
-    "  strb r11, [r0, lr]\n"
-    "  add r0, r0, #1\n"
-    "  str r0, [sp, #44]\n"
-    "  ldr r2, [sp, #48]\n"
-    "  subs r2, r2, #1\n"
-    "  str r2, [sp, #48]\n"
-    "  bne 2b\n"
-    "  add sp, sp, #8\n"
-    "  pop {r4-r11, pc}\n"
-    "  .size nk_arm_mm2x2q16, .-nk_arm_mm2x2q16\n"
+    "  .size nk_arm_mm2x2qu, .-nk_arm_mm2x2qu\n"
     "  .popsection\n");
 
 /* One row (x: 2 words per group of 4, x - zp) times ncp column pairs of
  * raw int8 weights (columns depth apart, depth % 8 == 0, w0 = first
- * column), requantized like nk_arm_mm2x2q (SMMULR(2 acc, m)).  The state
- * block is updated in place. */
+ * column), requantized like nk_arm_mm2x2qu (SMMULR(2 acc, m)).  The state
+ * block is updated in place.  The depth loop is unrolled four times (32
+ * steps) and entered Duff-style by a computed jump past the blocks of 8
+ * steps that depth % 32 does not need (84 bytes of code per block, 76 with
+ * LDRD). */
 typedef struct gemm_mv {
     const int32_t *x;     /* 0 */
-    int32_t n8;           /* 4: depth / 8 >= 1 */
+    int32_t n8;           /* 4: iterations of 32 depth steps, ceil(depth / 32) */
     const int32_t *bias;  /* 8: two entries per pair, advanced by bstep */
     int32_t bstep;        /* 12: 8, or 0 (zeros) */
     const int32_t *q;     /* 16: {m, K, e} per column, advanced by qstep */
@@ -290,6 +270,7 @@ typedef struct gemm_mv {
     int8_t *out;          /* 24 */
     int32_t ncp;          /* 28: >= 1 */
     int32_t depth;        /* 32 */
+    int32_t skip;         /* 36: code bytes skipped on entry (below) */
 } gemm_mv;
 
 void nk_arm_mv1x2q(gemm_mv *s, const int8_t *w0);
@@ -317,8 +298,74 @@ __asm__(
     "  add r0, r0, r2\n"
     "  str r0, [r3, #8]\n"
     "  ldrd r0, r2, [r3]\n"
+    "  ldr r10, [r3, #36]\n"
+    "  add pc, r10\n"
+    "  nop\n"
     "1:\n"
-    "  ldm r0!, {r4-r7}\n"
+    "  ldmia.w r0!, {r4-r7}\n"
+    "  ldr r10, [r1], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r8, r4, r11, r8\n"
+    "  smlad r8, r5, r10, r8\n"
+    "  ldr r10, [r12], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r9, r4, r11, r9\n"
+    "  smlad r9, r5, r10, r9\n"
+    "  ldr r10, [r1], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r8, r6, r11, r8\n"
+    "  smlad r8, r7, r10, r8\n"
+    "  ldr r10, [r12], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r9, r6, r11, r9\n"
+    "  smlad r9, r7, r10, r9\n"
+    "  ldmia.w r0!, {r4-r7}\n"
+    "  ldr r10, [r1], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r8, r4, r11, r8\n"
+    "  smlad r8, r5, r10, r8\n"
+    "  ldr r10, [r12], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r9, r4, r11, r9\n"
+    "  smlad r9, r5, r10, r9\n"
+    "  ldr r10, [r1], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r8, r6, r11, r8\n"
+    "  smlad r8, r7, r10, r8\n"
+    "  ldr r10, [r12], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r9, r6, r11, r9\n"
+    "  smlad r9, r7, r10, r9\n"
+    "  ldmia.w r0!, {r4-r7}\n"
+    "  ldr r10, [r1], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r8, r4, r11, r8\n"
+    "  smlad r8, r5, r10, r8\n"
+    "  ldr r10, [r12], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r9, r4, r11, r9\n"
+    "  smlad r9, r5, r10, r9\n"
+    "  ldr r10, [r1], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r8, r6, r11, r8\n"
+    "  smlad r8, r7, r10, r8\n"
+    "  ldr r10, [r12], #4\n"
+    "  sxtb16 r11, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r9, r6, r11, r9\n"
+    "  smlad r9, r7, r10, r9\n"
+    "  ldmia.w r0!, {r4-r7}\n"
     "  ldr r10, [r1], #4\n"
     "  sxtb16 r11, r10\n"
     "  sxtb16 r10, r10, ror #8\n"
@@ -399,8 +446,68 @@ __asm__(
     "  add r0, r0, r2\n"
     "  str r0, [r3, #8]\n"
     "  ldrd r0, r2, [r3]\n"
+    "  ldr r10, [r3, #36]\n"
+    "  add pc, r10\n"
+    "  nop\n"
     "1:\n"
-    "  ldm r0!, {r4-r7}\n"
+    "  ldmia.w r0!, {r4-r7}\n"
+    "  ldrd r10, r11, [r1], #8\n"
+    "  sxtb16 r3, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r8, r4, r3, r8\n"
+    "  smlad r8, r5, r10, r8\n"
+    "  sxtb16 r3, r11\n"
+    "  sxtb16 r11, r11, ror #8\n"
+    "  smlad r8, r6, r3, r8\n"
+    "  smlad r8, r7, r11, r8\n"
+    "  ldrd r10, r11, [r12], #8\n"
+    "  sxtb16 r3, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r9, r4, r3, r9\n"
+    "  smlad r9, r5, r10, r9\n"
+    "  sxtb16 r3, r11\n"
+    "  sxtb16 r11, r11, ror #8\n"
+    "  smlad r9, r6, r3, r9\n"
+    "  smlad r9, r7, r11, r9\n"
+    "  ldmia.w r0!, {r4-r7}\n"
+    "  ldrd r10, r11, [r1], #8\n"
+    "  sxtb16 r3, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r8, r4, r3, r8\n"
+    "  smlad r8, r5, r10, r8\n"
+    "  sxtb16 r3, r11\n"
+    "  sxtb16 r11, r11, ror #8\n"
+    "  smlad r8, r6, r3, r8\n"
+    "  smlad r8, r7, r11, r8\n"
+    "  ldrd r10, r11, [r12], #8\n"
+    "  sxtb16 r3, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r9, r4, r3, r9\n"
+    "  smlad r9, r5, r10, r9\n"
+    "  sxtb16 r3, r11\n"
+    "  sxtb16 r11, r11, ror #8\n"
+    "  smlad r9, r6, r3, r9\n"
+    "  smlad r9, r7, r11, r9\n"
+    "  ldmia.w r0!, {r4-r7}\n"
+    "  ldrd r10, r11, [r1], #8\n"
+    "  sxtb16 r3, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r8, r4, r3, r8\n"
+    "  smlad r8, r5, r10, r8\n"
+    "  sxtb16 r3, r11\n"
+    "  sxtb16 r11, r11, ror #8\n"
+    "  smlad r8, r6, r3, r8\n"
+    "  smlad r8, r7, r11, r8\n"
+    "  ldrd r10, r11, [r12], #8\n"
+    "  sxtb16 r3, r10\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r9, r4, r3, r9\n"
+    "  smlad r9, r5, r10, r9\n"
+    "  sxtb16 r3, r11\n"
+    "  sxtb16 r11, r11, ror #8\n"
+    "  smlad r9, r6, r3, r9\n"
+    "  smlad r9, r7, r11, r9\n"
+    "  ldmia.w r0!, {r4-r7}\n"
     "  ldrd r10, r11, [r1], #8\n"
     "  sxtb16 r3, r10\n"
     "  sxtb16 r10, r10, ror #8\n"
@@ -569,7 +676,7 @@ static inline const int8_t *gemm_row(const nk_arm_gemm *g, int32_t r)
            (ptrdiff_t)(r % g->row_n) * g->row_inner;
 }
 
-/* nk_arm_mm2x2q / nk_arm_mv1x2q apply (see above): full int8 activation
+/* nk_arm_mm2x2qu / nk_arm_mv1x2q apply (see above): full int8 activation
  * range, out_zp int8, every column a right shift of 1..20 and |bias| < 2^29
  * (with depth <= 1024, |acc| < 2^29 + 1024 * 255 * 128 < 2^30, so 2 acc
  * fits int32 and the rounding sums cannot overflow). */
@@ -597,7 +704,7 @@ static int gemm_fused_ok(const nk_arm_gemm *g)
     return 1;
 }
 
-#define GEMM_TBL_PAIRS 16
+#define GEMM_TBL_PAIRS 8
 #define GEMM_MV_CHUNK 32 /* columns per nk_arm_mv1x2q call (per-channel table) */
 
 /* Two rows x two columns per pass: for each chunk of columns (widened once
@@ -618,7 +725,7 @@ static void gemm_2x2(const nk_arm_gemm *g, int32_t G)
     for (int32_t c0 = 0; c0 < cols; c0 += cb) {
         const int32_t nc = cols - c0 < cb ? cols - c0 : cb;
         const int32_t npc = (nc + 1) >> 1;
-        const int32_t k0 = fused ? nc >> 1 : 0; /* column pairs done by nk_arm_mm2x2q */
+        const int32_t k0 = fused ? nc >> 1 : 0; /* column pairs done by nk_arm_mm2x2qu */
         for (int32_t k = 0; k < npc; ++k) {
             const int32_t c = c0 + 2 * k;
             gemm_widen(g->w + (size_t)c * depth, depth, G, 0, wbuf + k * pair_words, 4, fused);
@@ -648,10 +755,7 @@ static void gemm_2x2(const nk_arm_gemm *g, int32_t G)
             int8_t *o = g->out + (size_t)r * cols + c0;
             int32_t k = 0;
             if (two_r && k0) {
-                if (G & 3)
-                    nk_arm_mm2x2q(xbuf, wbuf, G >> 1, tbl, o, k0, cols);
-                else
-                    nk_arm_mm2x2q16(xbuf, wbuf, G >> 2, tbl, o, k0, cols);
+                nk_arm_mm2x2qu(xbuf, wbuf, (32 - G) * 44, tbl, o, k0, cols);
                 k = k0;
             }
             for (; k < npc; ++k) {
@@ -695,7 +799,7 @@ static void gemm_rows(const nk_arm_gemm *g)
         if (fused) {
             gemm_mv st;
             st.x = xbuf;
-            st.n8 = n8;
+            st.n8 = (n8 + 3) >> 2;
             st.bias = g->bias ? g->bias : zero2;
             st.bstep = g->bias ? 8 : 0;
             st.q = qt;
@@ -703,6 +807,7 @@ static void gemm_rows(const nk_arm_gemm *g)
             st.out = o;
             st.depth = depth;
             const int ldrd = (((uintptr_t)g->w) & 3) == 0;
+            st.skip = ((4 - (n8 & 3)) & 3) * (ldrd ? 76 : 84);
             for (; c + 1 < cols;) {
                 const int32_t npc = ncp - (c >> 1) < GEMM_MV_CHUNK / 2 ? ncp - (c >> 1)
                                                                        : GEMM_MV_CHUNK / 2;
@@ -754,7 +859,7 @@ static __attribute__((noinline)) int8_t gemm_rq_col(const nk_arm_gemm *g, int32_
 /* Plain loops for tiny products (depth < 8, or one column of depth <= 32):
  * the per-call and per-output costs dominate there.  Per tensor with a
  * right shift of 1..20 and int8 out_zp, the constants of the SMMULR
- * requantization are hoisted (K as in nk_arm_mm2x2q); other outputs go
+ * requantization are hoisted (K as in nk_arm_mm2x2qu); other outputs go
  * through gemm_rq_col. */
 static void gemm_small(const nk_arm_gemm *g)
 {

@@ -30,7 +30,8 @@ typedef struct nk_arm_gemm {
 } nk_arm_gemm;
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
-/* Returns 0 (NK_OK).  Stack: under 3.5 kB. */
+/* Returns 0 (NK_OK), or NK_ERR_PARAMS (nothing written) when depth > 1024.
+ * Stack: about 3 kB. */
 int nk_arm_gemm_s8(const nk_arm_gemm *g);
 #endif
 

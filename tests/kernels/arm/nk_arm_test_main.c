@@ -322,11 +322,11 @@ int nk_test_main(void)
         failures += test_conv(i, 1);
     for (int i = 0; i < 300; ++i)
         failures += test_fc(i);
-    for (int i = 0; i < 400; ++i)
+    for (int i = 0; i < 1000; ++i)
         failures += test_conv1x1(i);
-    for (int i = 0; i < 400; ++i)
+    for (int i = 0; i < 1000; ++i)
         failures += test_fc_gemm(i);
     printed = 0;
-    put_num("nk arm DSP equality (1100 random cases + 800 GEMM cases): failures = ", failures);
+    put_num("nk arm DSP equality (1100 random cases + 2000 GEMM cases): failures = ", failures);
     return failures ? 1 : 0;
 }
