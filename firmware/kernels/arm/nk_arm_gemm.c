@@ -31,7 +31,8 @@
  * when the activation range is [-128, 127].  The asm paths are taken only
  * when every column qualifies (gemm_fused_ok, checked once per call);
  * every other case uses nk_arm_requant per output (gemm_rq).
- * Stack: gemm_2x2 about 3.0 kB, gemm_rows about 2.5 kB (never both). */
+ * Stack: gemm_2x2 about 3.0 kB, gemm_rows 0.5 kB + 2 bytes per depth step
+ * (never both). */
 #include "nk_arm_gemm.h"
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
@@ -783,9 +784,9 @@ static void gemm_2x2(const nk_arm_gemm *g, int32_t G)
 /* One row at a time, weights widened in registers. */
 static void gemm_rows(const nk_arm_gemm *g)
 {
-    int32_t xbuf[GEMM_XBUF / 4];
     const int32_t cols = g->cols, depth = g->depth, in_zp = g->in_zp;
     const int32_t n8 = depth >> 3, d8 = n8 << 3;
+    int32_t xbuf[(d8 >> 1) + 1]; /* depth <= 1024 (GEMM_XBUF): at most 2 kB */
     const int32_t zp = g->out_zp, lo = g->act_min, hi = g->act_max;
     const int32_t ncp = cols >> 1;
     const int fused = n8 && d8 == depth && ncp && gemm_fused_ok(g);
