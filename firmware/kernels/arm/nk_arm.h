@@ -43,3 +43,11 @@ int nk_avg_pool2d_s8_dsp(const nk_pool_params *p, const int8_t *input, int8_t *o
 #endif
 
 #endif /* NEURIO_NK_ARM_H */
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+/* CONV_2D with a 1x1 filter, no padding (taps always inside the image) and
+ * in_c <= 1024: matrix product through nk_arm_gemm.c; returns
+ * NK_ERR_PARAMS, writing nothing, for other shapes. */
+int nk_conv2d_1x1_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
+                         const int32_t *bias, int8_t *output);
+#endif

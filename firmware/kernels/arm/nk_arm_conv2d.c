@@ -834,6 +834,9 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
 int nk_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
                      const int32_t *bias, int8_t *output)
 {
+    if (p->filter_h == 1 && p->filter_w == 1 &&
+        nk_conv2d_1x1_s8_dsp(p, input, filter, bias, output) == NK_OK)
+        return NK_OK; /* 1x1 without padding: matrix product (nk_arm_conv2d_1x1.c) */
     if (((p->filter_h * p->filter_w * p->in_c + 3) & ~3) <= NK_ARM_PATCH_MAX)
         return conv_patch(p, input, filter, bias, output);
     const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;

@@ -1,12 +1,15 @@
 /* firmware/kernels/arm/nk_arm_fully_connected.c — FULLY_CONNECTED int8 with
- * the DSP extension: four output neurons per pass share each converted input
- * word (then two, then one; see nk_arm_dot.h).  Bit-exact with ../nk_fully_connected.c. */
+ * the DSP extension: the shared matrix core nk_arm_gemm.c for in_depth <=
+ * 1024; deeper layers: four output neurons per pass share each converted
+ * input word (then two, then one; see nk_arm_dot.h).  Bit-exact with
+ * ../nk_fully_connected.c. */
 #include "nk_arm.h"
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 
 #include "../nk_fixedpoint.h"
 #include "nk_arm_dot.h"
+#include "nk_arm_gemm.h"
 #include "nk_arm_requant.h"
 
 static inline int8_t fc_out(const nk_fc_params *p, int32_t o, int32_t acc, const int32_t *bias)
@@ -59,6 +62,14 @@ static void fc_dot4(const int8_t *x, const int8_t *w, int32_t depth, uint32_t of
 int nk_fully_connected_s8_dsp(const nk_fc_params *p, const int8_t *input,
                               const int8_t *weights, const int32_t *bias, int8_t *output)
 {
+    const nk_arm_gemm g = {.a = input, .rows = p->batches, .row_n = p->batches,
+                           .row_inner = p->in_depth, .row_outer = 0, .depth = p->in_depth,
+                           .cols = p->out_depth, .in_zp = p->in_zp, .w = weights,
+                           .bias = bias, .mult = p->out_mult, .shift = p->out_shift,
+                           .per_channel = p->per_channel, .out_zp = p->out_zp,
+                           .act_min = p->act_min, .act_max = p->act_max, .out = output};
+    if (nk_arm_gemm_s8(&g) == NK_OK)
+        return NK_OK; /* in_depth <= 1024: shared matrix core (nk_arm_gemm.c) */
     const int32_t depth = p->in_depth;
     const uint32_t off2 = nk_arm_offset2(p->in_zp);
     for (int32_t b = 0; b < p->batches; ++b) {

@@ -231,6 +231,8 @@ int nk_test_main(void)
         {"resnet conv0 32x32x3 -> 16, 3x3  ", 32, 32, 3, 16, 3, 3, 1, 0},
         {"resnet conv 32x32x16 -> 32, 3x3 s2", 32, 32, 16, 32, 3, 3, 2, 0},
         {"resnet conv 16x16x32 -> 64, 3x3 s2", 16, 16, 32, 64, 3, 3, 2, 0},
+        {"resnet conv 32x32x16 -> 32, 1x1 s2", 32, 32, 16, 32, 1, 1, 2, 0},
+        {"resnet conv 16x16x32 -> 64, 1x1 s2", 16, 16, 32, 64, 1, 1, 2, 0},
     };
     put("kernel                              (instructions, -icount shift=0, 40/tick)\n");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i)
@@ -241,5 +243,11 @@ int nk_test_main(void)
     bench_add("resnet add 16x16x32              ", 16 * 16 * 32);
     bench_add("resnet add 8x8x64                ", 8 * 8 * 64);
     bench_avgpool();
+    bench_fc("ad01 fc 128 -> 128               ", 128, 128);
+    bench_fc("ad01 fc 128 -> 8                 ", 128, 8);
+    bench_fc("ad01 fc 8 -> 128                 ", 8, 128);
+    bench_fc("hello fc 1 -> 16                 ", 1, 16);
+    bench_fc("hello fc 16 -> 16                ", 16, 16);
+    bench_fc("hello fc 16 -> 1                 ", 16, 1);
     return 0;
 }

@@ -628,6 +628,127 @@ static int test_conv_wide(int iter)
     }
     return 0;
 }
+/* ---- GEMM core (nk_arm_gemm.c): 1x1 CONV_2D and FULLY_CONNECTED ---- */
+
+/* Requantization parameters hitting every path of nk_arm_gemm.c: the fused
+ * SMMULR path (right shifts 1..20, |bias| < 2^29), shifts outside it (0,
+ * left shifts, -21..-31), biases at and beyond 2^29, multipliers 0 and
+ * 2^30, and the clamp range full, relu or narrow. */
+static void gemm_fill_quant(int32_t n, int32_t *act_min, int32_t *act_max, int32_t out_zp)
+{
+    const uint32_t mode = rnd() % 8;
+    for (int32_t i = 0; i < n; ++i) {
+        bias[i] = rnd_in(-40000, 40000);
+        mult[i] = rnd_in(1 << 30, 0x7fffffff);
+        shift[i] = rnd_in(-14, -1);
+        switch (mode) {
+        case 1: shift[i] = rnd_in(-31, 3); break;
+        case 2: bias[i] = (rnd() & 1) ? rnd_in((1 << 29) - 3, (1 << 29) + 3)
+                                      : -rnd_in((1 << 29) - 3, (1 << 29) + 3); break;
+        case 3: mult[i] = (rnd() & 1) ? (1 << 30) : 0; break;
+        case 4: shift[i] = (rnd() & 1) ? -20 : -21; break;
+        default: break;
+        }
+    }
+    *act_min = -128;
+    *act_max = 127;
+    switch (rnd() % 4) {
+    case 0: *act_min = out_zp; break;
+    case 1: *act_min = rnd_in(-128, 0); *act_max = rnd_in(1, 127); break;
+    default: break;
+    }
+}
+
+static int32_t gemm_depth(void)
+{
+    switch (rnd() % 6) {
+    case 0: return 16 * rnd_in(1, 8);
+    case 1: return 8 * rnd_in(1, 16);
+    case 2: return rnd_in(120, 140);
+    default: return rnd_in(1, 40);
+    }
+}
+
+static int test_conv1x1(int iter)
+{
+    nk_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(1, 2);
+    p.in_c = gemm_depth();
+    p.out_c = rnd_in(1, 70);
+    p.in_h = rnd_in(1, 12);
+    p.in_w = rnd_in(1, 12);
+    while ((size_t)p.batches * p.in_h * p.in_w * p.in_c > sizeof in_buf ||
+           (size_t)p.batches * p.in_h * p.in_w * p.out_c > sizeof out_a) {
+        p.in_h = (p.in_h + 1) / 2;
+        p.in_w = (p.in_w + 1) / 2;
+        p.batches = 1;
+    }
+    p.filter_h = p.filter_w = 1;
+    p.stride_h = rnd_in(1, 3);
+    p.stride_w = rnd_in(1, 3);
+    p.dilation_h = rnd_in(1, 2);
+    p.dilation_w = rnd_in(1, 2);
+    p.out_h = (p.in_h - 1) / p.stride_h + 1;
+    p.out_w = (p.in_w - 1) / p.stride_w + 1;
+    p.depth_multiplier = 1;
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    gemm_fill_quant(p.out_c, &p.act_min, &p.act_max, p.out_zp);
+    const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
+    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
+    fill(in_buf, n_in);
+    fill(w_buf, (size_t)p.out_c * p.in_c);
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
+    const int rb = nk_conv2d_s8_dsp(&p, in_buf, w_buf, b, out_b);
+    if (ra != NK_OK || rb != NK_OK || memcmp(out_a, out_b, n_out)) {
+        if (printed++ < 5)
+            put_num("conv2d 1x1 mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+
+static int test_fc_gemm(int iter)
+{
+    nk_fc_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(1, 9);
+    p.in_depth = (rnd() % 8 == 0) ? rnd_in(1020, 1100) : gemm_depth();
+    p.out_depth = rnd_in(1, 70);
+    if (p.in_depth > 1000)
+        p.batches = rnd_in(1, 3);
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    gemm_fill_quant(p.out_depth, &p.act_min, &p.act_max, p.out_zp);
+    fill(in_buf, (size_t)p.batches * p.in_depth + 4);
+    fill(w_buf, (size_t)p.out_depth * p.in_depth);
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    const size_t n_out = (size_t)p.batches * p.out_depth;
+    const int8_t *in = in_buf + (iter & 3);
+    /* weights at any alignment too */
+    const int8_t *w = w_buf + ((rnd() & 1) && p.out_depth * p.in_depth + 3 <= (int32_t)sizeof w_buf
+                                   ? (int32_t)(rnd() & 3) : 0);
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    if (nk_fully_connected_s8(&p, in, w, b, out_a) != NK_OK ||
+        nk_fully_connected_s8_dsp(&p, in, w, b, out_b) != NK_OK ||
+        memcmp(out_a, out_b, n_out)) {
+        if (printed++ < 5)
+            put_num("fully_connected (gemm) mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
 int nk_test_main(void)
 {
     int failures = 0;
@@ -649,7 +770,11 @@ int nk_test_main(void)
         failures += test_conv_requant(i);
     for (int i = 0; i < 500; ++i)
         failures += test_conv_wide(i);
+    for (int i = 0; i < 1000; ++i)
+        failures += test_conv1x1(i);
+    for (int i = 0; i < 1000; ++i)
+        failures += test_fc_gemm(i);
     printed = 0;
-    put_num("nk arm DSP equality (3500 random cases): failures = ", failures);
+    put_num("nk arm DSP equality (5500 random cases): failures = ", failures);
     return failures ? 1 : 0;
 }
