@@ -1,15 +1,29 @@
 /* firmware/kernels/arm/nk_arm.h — Cortex-M DSP-extension (Cortex-M4/M7)
- * versions of the hottest int8 kernels, written with the ACLE intrinsics
- * of <arm_acle.h> (__sxtb16, __sadd16, __smlad), bit-exact with the
- * portable kernels in ../nk_*.c.
+ * versions of the int8 kernels that dominate real models, written with the
+ * ACLE intrinsics of <arm_acle.h> (SXTB16, SXTAB16, SMLAD, SSAT...) and, for
+ * the innermost loops, hand-scheduled Thumb-2 in naked functions; all
+ * bit-exact with the portable kernels in ../nk_*.c for every input.
  *
- * Selection: when the compiler targets a core with the DSP extension
- * (__ARM_FEATURE_DSP, i.e. -mcpu=cortex-m4/m7/m33...) the portable entry
- * points (nk_conv2d_s8, nk_depthwise_conv2d_s8 with depth multiplier 1 and
- * filters up to 64 taps,
- * nk_fully_connected_s8 with weights zero point 0) validate their parameters
- * and then call these, so generated code needs no change; defining
- * NK_PORTABLE_ONLY keeps the portable loops (used by the equality test).
+ *   nk_arm_conv2d.c            CONV_2D: blocks of 4/2/1 output pixels gathered
+ *                              as int16 patches, 1x1 filters to the GEMM core
+ *   nk_arm_conv2d_1x1.c        1x1 CONV_2D without padding as a GEMM
+ *   nk_arm_gemm.c              int8 GEMM core (FC and 1x1 conv), fused requant
+ *   nk_arm_fully_connected.c   FULLY_CONNECTED on the GEMM core
+ *   nk_arm_depthwise_conv2d.c  DEPTHWISE_CONV_2D (3x3 s1 SAME fast path on
+ *                              zero-point-padded int16 planes; general path)
+ *   nk_arm_add.c               ADD through per-input 256-entry tables
+ *   nk_arm_avg_pool2d.c        AVERAGE_POOL_2D, four channels per word
+ *   nk_arm_requant.h           requantization variants, host-tested against
+ *                              nk_mbqm (tests/kernels/test_nk_arm_requant.c)
+ *
+ * Selection: the device profile's -mcpu decides.  When the compiler targets
+ * a core with the DSP extension (__ARM_FEATURE_DSP: cortex-m4/m7/m33...) the
+ * portable entry points validate their parameters and then call these, so
+ * generated code needs no change; a _dsp function that does not handle a
+ * shape returns NK_ERR_PARAMS without writing and the portable loop runs.
+ * Defining NK_PORTABLE_ONLY keeps the portable loops (the equality test
+ * tests/kernels/arm/nk_arm_test_main.c compares both on random shapes).
+ * Stack: at most about 3.8 kB (conv patch buffer, GEMM column chunk).
  * These functions expect parameters already validated by the portable
  * entry point. */
 #ifndef NEURIO_NK_ARM_H
@@ -40,14 +54,11 @@ int nk_add_s8_dsp(const nk_binary_params *p, const int8_t *in1, const int8_t *in
 /* windows of at most 256 taps; returns NK_ERR_PARAMS otherwise, writing
  * nothing */
 int nk_avg_pool2d_s8_dsp(const nk_pool_params *p, const int8_t *input, int8_t *output);
-#endif
-
-#endif /* NEURIO_NK_ARM_H */
-
-#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 /* CONV_2D with a 1x1 filter, no padding (taps always inside the image) and
  * in_c <= 1024: matrix product through nk_arm_gemm.c; returns
  * NK_ERR_PARAMS, writing nothing, for other shapes. */
 int nk_conv2d_1x1_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
                          const int32_t *bias, int8_t *output);
 #endif
+
+#endif /* NEURIO_NK_ARM_H */
