@@ -47,7 +47,7 @@ static void test_ties(void)
         for (int32_t k = -300; k <= 300; ++k) {
             /* m = 2^30 halves x exactly; x = (2k + 1) * 2^right gives a
              * SRDHM result of (2k + 1) * 2^(right - 1): a tie */
-            const int64_t x = (int64_t)(2 * k + 1) << right;
+            const int64_t x = (int64_t)(2 * k + 1) * ((int64_t)1 << right);
             if (x > NK_INT32_MAX || x < NK_INT32_MIN)
                 continue;
             ++checked;
@@ -115,7 +115,7 @@ static void test_rz(void)
             for (int32_t k = -200; k <= 200; ++k)
                 for (int32_t d = -2; d <= 2; ++d) {
                     const int32_t m = rz_m[(size_t)(k + 200) % (sizeof rz_m / sizeof rz_m[0])];
-                    const int64_t target = ((int64_t)(2 * k + 1) << (-shift - 1)) << 31;
+                    const int64_t target = (int64_t)(2 * k + 1) * ((int64_t)1 << (-shift - 1 + 31));
                     int64_t x = target / m + d;
                     if (x > NK_INT32_MAX || x < NK_INT32_MIN)
                         continue;
@@ -176,7 +176,7 @@ static void test_x2(void)
             for (int32_t k = -200; k <= 200; ++k)
                 for (int32_t d = -2; d <= 2; ++d) {
                     const int32_t m = x2_m[(size_t)(k + 200) % (sizeof x2_m / sizeof x2_m[0])];
-                    const int64_t target = ((int64_t)(2 * k + 1) << (-shift - 1)) << 31;
+                    const int64_t target = (int64_t)(2 * k + 1) * ((int64_t)1 << (-shift - 1 + 31));
                     const int64_t x = target / m + d;
                     if (x >= (1 << 30) || x <= -(1 << 30))
                         continue;
