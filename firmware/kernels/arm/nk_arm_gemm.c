@@ -274,6 +274,52 @@ typedef struct gemm_mv {
     int32_t skip;         /* 36: code bytes skipped on entry (below) */
 } gemm_mv;
 
+/* One step of the unrolled one-row loops (nk_arm_mv1x2q: word loads;
+ * nk_arm_mv1x2qd: LDRD when the weights are word-aligned). */
+#define GEMM_MV_STEP \
+    "  ldmia.w r0!, {r4-r7}\n"     \
+    "  ldr r10, [r1], #4\n"        \
+    "  sxtb16 r11, r10\n"          \
+    "  sxtb16 r10, r10, ror #8\n"  \
+    "  smlad r8, r4, r11, r8\n"    \
+    "  smlad r8, r5, r10, r8\n"    \
+    "  ldr r10, [r12], #4\n"       \
+    "  sxtb16 r11, r10\n"          \
+    "  sxtb16 r10, r10, ror #8\n"  \
+    "  smlad r9, r4, r11, r9\n"    \
+    "  smlad r9, r5, r10, r9\n"    \
+    "  ldr r10, [r1], #4\n"        \
+    "  sxtb16 r11, r10\n"          \
+    "  sxtb16 r10, r10, ror #8\n"  \
+    "  smlad r8, r6, r11, r8\n"    \
+    "  smlad r8, r7, r10, r8\n"    \
+    "  ldr r10, [r12], #4\n"       \
+    "  sxtb16 r11, r10\n"          \
+    "  sxtb16 r10, r10, ror #8\n"  \
+    "  smlad r9, r6, r11, r9\n"    \
+    "  smlad r9, r7, r10, r9\n"
+
+#define GEMM_MVD_STEP \
+    "  ldmia.w r0!, {r4-r7}\n"      \
+    "  ldrd r10, r11, [r1], #8\n"   \
+    "  sxtb16 r3, r10\n"            \
+    "  sxtb16 r10, r10, ror #8\n"   \
+    "  smlad r8, r4, r3, r8\n"      \
+    "  smlad r8, r5, r10, r8\n"     \
+    "  sxtb16 r3, r11\n"            \
+    "  sxtb16 r11, r11, ror #8\n"   \
+    "  smlad r8, r6, r3, r8\n"      \
+    "  smlad r8, r7, r11, r8\n"     \
+    "  ldrd r10, r11, [r12], #8\n"  \
+    "  sxtb16 r3, r10\n"            \
+    "  sxtb16 r10, r10, ror #8\n"   \
+    "  smlad r9, r4, r3, r9\n"      \
+    "  smlad r9, r5, r10, r9\n"     \
+    "  sxtb16 r3, r11\n"            \
+    "  sxtb16 r11, r11, ror #8\n"   \
+    "  smlad r9, r6, r3, r9\n"      \
+    "  smlad r9, r7, r11, r9\n"
+
 void nk_arm_mv1x2q(gemm_mv *s, const int8_t *w0);
 void nk_arm_mv1x2qd(gemm_mv *s, const int8_t *w0);
 
@@ -303,90 +349,10 @@ __asm__(
     "  add pc, r10\n"
     "  nop\n"
     "1:\n"
-    "  ldmia.w r0!, {r4-r7}\n"
-    "  ldr r10, [r1], #4\n"
-    "  sxtb16 r11, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r8, r4, r11, r8\n"
-    "  smlad r8, r5, r10, r8\n"
-    "  ldr r10, [r12], #4\n"
-    "  sxtb16 r11, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r9, r4, r11, r9\n"
-    "  smlad r9, r5, r10, r9\n"
-    "  ldr r10, [r1], #4\n"
-    "  sxtb16 r11, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r8, r6, r11, r8\n"
-    "  smlad r8, r7, r10, r8\n"
-    "  ldr r10, [r12], #4\n"
-    "  sxtb16 r11, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r9, r6, r11, r9\n"
-    "  smlad r9, r7, r10, r9\n"
-    "  ldmia.w r0!, {r4-r7}\n"
-    "  ldr r10, [r1], #4\n"
-    "  sxtb16 r11, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r8, r4, r11, r8\n"
-    "  smlad r8, r5, r10, r8\n"
-    "  ldr r10, [r12], #4\n"
-    "  sxtb16 r11, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r9, r4, r11, r9\n"
-    "  smlad r9, r5, r10, r9\n"
-    "  ldr r10, [r1], #4\n"
-    "  sxtb16 r11, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r8, r6, r11, r8\n"
-    "  smlad r8, r7, r10, r8\n"
-    "  ldr r10, [r12], #4\n"
-    "  sxtb16 r11, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r9, r6, r11, r9\n"
-    "  smlad r9, r7, r10, r9\n"
-    "  ldmia.w r0!, {r4-r7}\n"
-    "  ldr r10, [r1], #4\n"
-    "  sxtb16 r11, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r8, r4, r11, r8\n"
-    "  smlad r8, r5, r10, r8\n"
-    "  ldr r10, [r12], #4\n"
-    "  sxtb16 r11, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r9, r4, r11, r9\n"
-    "  smlad r9, r5, r10, r9\n"
-    "  ldr r10, [r1], #4\n"
-    "  sxtb16 r11, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r8, r6, r11, r8\n"
-    "  smlad r8, r7, r10, r8\n"
-    "  ldr r10, [r12], #4\n"
-    "  sxtb16 r11, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r9, r6, r11, r9\n"
-    "  smlad r9, r7, r10, r9\n"
-    "  ldmia.w r0!, {r4-r7}\n"
-    "  ldr r10, [r1], #4\n"
-    "  sxtb16 r11, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r8, r4, r11, r8\n"
-    "  smlad r8, r5, r10, r8\n"
-    "  ldr r10, [r12], #4\n"
-    "  sxtb16 r11, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r9, r4, r11, r9\n"
-    "  smlad r9, r5, r10, r9\n"
-    "  ldr r10, [r1], #4\n"
-    "  sxtb16 r11, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r8, r6, r11, r8\n"
-    "  smlad r8, r7, r10, r8\n"
-    "  ldr r10, [r12], #4\n"
-    "  sxtb16 r11, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r9, r6, r11, r9\n"
-    "  smlad r9, r7, r10, r9\n"
+    GEMM_MV_STEP
+    GEMM_MV_STEP
+    GEMM_MV_STEP
+    GEMM_MV_STEP
     "  subs r2, r2, #1\n"
     "  bne 1b\n"
     "  ldr r3, [sp]\n"
@@ -451,82 +417,10 @@ __asm__(
     "  add pc, r10\n"
     "  nop\n"
     "1:\n"
-    "  ldmia.w r0!, {r4-r7}\n"
-    "  ldrd r10, r11, [r1], #8\n"
-    "  sxtb16 r3, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r8, r4, r3, r8\n"
-    "  smlad r8, r5, r10, r8\n"
-    "  sxtb16 r3, r11\n"
-    "  sxtb16 r11, r11, ror #8\n"
-    "  smlad r8, r6, r3, r8\n"
-    "  smlad r8, r7, r11, r8\n"
-    "  ldrd r10, r11, [r12], #8\n"
-    "  sxtb16 r3, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r9, r4, r3, r9\n"
-    "  smlad r9, r5, r10, r9\n"
-    "  sxtb16 r3, r11\n"
-    "  sxtb16 r11, r11, ror #8\n"
-    "  smlad r9, r6, r3, r9\n"
-    "  smlad r9, r7, r11, r9\n"
-    "  ldmia.w r0!, {r4-r7}\n"
-    "  ldrd r10, r11, [r1], #8\n"
-    "  sxtb16 r3, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r8, r4, r3, r8\n"
-    "  smlad r8, r5, r10, r8\n"
-    "  sxtb16 r3, r11\n"
-    "  sxtb16 r11, r11, ror #8\n"
-    "  smlad r8, r6, r3, r8\n"
-    "  smlad r8, r7, r11, r8\n"
-    "  ldrd r10, r11, [r12], #8\n"
-    "  sxtb16 r3, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r9, r4, r3, r9\n"
-    "  smlad r9, r5, r10, r9\n"
-    "  sxtb16 r3, r11\n"
-    "  sxtb16 r11, r11, ror #8\n"
-    "  smlad r9, r6, r3, r9\n"
-    "  smlad r9, r7, r11, r9\n"
-    "  ldmia.w r0!, {r4-r7}\n"
-    "  ldrd r10, r11, [r1], #8\n"
-    "  sxtb16 r3, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r8, r4, r3, r8\n"
-    "  smlad r8, r5, r10, r8\n"
-    "  sxtb16 r3, r11\n"
-    "  sxtb16 r11, r11, ror #8\n"
-    "  smlad r8, r6, r3, r8\n"
-    "  smlad r8, r7, r11, r8\n"
-    "  ldrd r10, r11, [r12], #8\n"
-    "  sxtb16 r3, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r9, r4, r3, r9\n"
-    "  smlad r9, r5, r10, r9\n"
-    "  sxtb16 r3, r11\n"
-    "  sxtb16 r11, r11, ror #8\n"
-    "  smlad r9, r6, r3, r9\n"
-    "  smlad r9, r7, r11, r9\n"
-    "  ldmia.w r0!, {r4-r7}\n"
-    "  ldrd r10, r11, [r1], #8\n"
-    "  sxtb16 r3, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r8, r4, r3, r8\n"
-    "  smlad r8, r5, r10, r8\n"
-    "  sxtb16 r3, r11\n"
-    "  sxtb16 r11, r11, ror #8\n"
-    "  smlad r8, r6, r3, r8\n"
-    "  smlad r8, r7, r11, r8\n"
-    "  ldrd r10, r11, [r12], #8\n"
-    "  sxtb16 r3, r10\n"
-    "  sxtb16 r10, r10, ror #8\n"
-    "  smlad r9, r4, r3, r9\n"
-    "  smlad r9, r5, r10, r9\n"
-    "  sxtb16 r3, r11\n"
-    "  sxtb16 r11, r11, ror #8\n"
-    "  smlad r9, r6, r3, r9\n"
-    "  smlad r9, r7, r11, r9\n"
+    GEMM_MVD_STEP
+    GEMM_MVD_STEP
+    GEMM_MVD_STEP
+    GEMM_MVD_STEP
     "  subs r2, r2, #1\n"
     "  bne 1b\n"
     "  ldr r3, [sp]\n"
