@@ -55,6 +55,25 @@ static int8_t pick_zp(void)
     }
 }
 
+/* Output size and SAME padding of p from its input, filter, stride and
+ * dilation; 0 when a VALID convolution has no output. */
+static int conv_shape(nk_conv_params *p, int same)
+{
+    const int32_t eh = (p->filter_h - 1) * p->dilation_h + 1;
+    const int32_t ew = (p->filter_w - 1) * p->dilation_w + 1;
+    if (!same && (eh > p->in_h || ew > p->in_w))
+        return 0;
+    p->out_h = same ? (p->in_h + p->stride_h - 1) / p->stride_h : (p->in_h - eh) / p->stride_h + 1;
+    p->out_w = same ? (p->in_w + p->stride_w - 1) / p->stride_w : (p->in_w - ew) / p->stride_w + 1;
+    if (same) {
+        const int32_t th = (p->out_h - 1) * p->stride_h + eh - p->in_h;
+        const int32_t tw = (p->out_w - 1) * p->stride_w + ew - p->in_w;
+        p->pad_top = th > 0 ? th / 2 : 0;
+        p->pad_left = tw > 0 ? tw / 2 : 0;
+    }
+    return 1;
+}
+
 static int printed;
 
 static void put_num(const char *label, long v)
@@ -107,17 +126,8 @@ static int test_conv(int iter, int depthwise)
     p.dilation_h = rnd_in(1, 2);
     p.dilation_w = (rnd() % 4 == 0) ? 2 : 1;
     const int same = (int)(rnd() & 1);
-    const int32_t eh = (p.filter_h - 1) * p.dilation_h + 1, ew = (p.filter_w - 1) * p.dilation_w + 1;
-    if (!same && (eh > p.in_h || ew > p.in_w))
+    if (!conv_shape(&p, same))
         return 0; /* empty VALID output: skip this draw */
-    p.out_h = same ? (p.in_h + p.stride_h - 1) / p.stride_h : (p.in_h - eh) / p.stride_h + 1;
-    p.out_w = same ? (p.in_w + p.stride_w - 1) / p.stride_w : (p.in_w - ew) / p.stride_w + 1;
-    if (same) {
-        int32_t th = (p.out_h - 1) * p.stride_h + eh - p.in_h;
-        int32_t tw = (p.out_w - 1) * p.stride_w + ew - p.in_w;
-        p.pad_top = th > 0 ? th / 2 : 0;
-        p.pad_left = tw > 0 ? tw / 2 : 0;
-    }
     p.in_zp = pick_zp();
     p.out_zp = pick_zp();
     p.per_channel = (int32_t)(rnd() & 1);
@@ -260,17 +270,8 @@ static int test_conv_overlap(int iter, int shape)
         p.dilation_w = (rnd() % 4 == 0) ? 2 : 1;
         same = (int)(rnd() & 1);
     }
-    const int32_t eh = (p.filter_h - 1) * p.dilation_h + 1, ew = (p.filter_w - 1) * p.dilation_w + 1;
-    if (!same && (eh > p.in_h || ew > p.in_w))
-        return 0;
-    p.out_h = same ? (p.in_h + p.stride_h - 1) / p.stride_h : (p.in_h - eh) / p.stride_h + 1;
-    p.out_w = same ? (p.in_w + p.stride_w - 1) / p.stride_w : (p.in_w - ew) / p.stride_w + 1;
-    if (same) {
-        int32_t th = (p.out_h - 1) * p.stride_h + eh - p.in_h;
-        int32_t tw = (p.out_w - 1) * p.stride_w + ew - p.in_w;
-        p.pad_top = th > 0 ? th / 2 : 0;
-        p.pad_left = tw > 0 ? tw / 2 : 0;
-    }
+    if (!conv_shape(&p, same))
+        return 0; /* empty VALID output: skip this draw */
     p.in_zp = pick_zp();
     p.out_zp = pick_zp();
     p.per_channel = (int32_t)(rnd() & 1);
@@ -594,16 +595,8 @@ static int test_conv_wide(int iter)
     p.dilation_h = 1;
     p.dilation_w = 1;
     const int same = (int)(rnd() & 1);
-    if (!same && (p.filter_h > p.in_h || p.filter_w > p.in_w))
-        return 0;
-    p.out_h = same ? (p.in_h + p.stride_h - 1) / p.stride_h : (p.in_h - p.filter_h) / p.stride_h + 1;
-    p.out_w = same ? (p.in_w + p.stride_w - 1) / p.stride_w : (p.in_w - p.filter_w) / p.stride_w + 1;
-    if (same) {
-        const int32_t th = (p.out_h - 1) * p.stride_h + p.filter_h - p.in_h;
-        const int32_t tw = (p.out_w - 1) * p.stride_w + p.filter_w - p.in_w;
-        p.pad_top = th > 0 ? th / 2 : 0;
-        p.pad_left = tw > 0 ? tw / 2 : 0;
-    }
+    if (!conv_shape(&p, same))
+        return 0; /* empty VALID output: skip this draw */
     p.in_zp = pick_zp();
     p.out_zp = pick_zp();
     p.per_channel = (int32_t)(rnd() & 1);
