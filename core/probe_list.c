@@ -1,6 +1,7 @@
 /* core/probe_list.c — the discovery list, debug-probe recognition and the
  * device-node permission check with the fix it suggests. */
 #include "probe.h"
+#include "neurio/transport.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -43,53 +44,9 @@ void nr_probe_copy(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
-/* USB ids of debug probes (public vendor/product ids). */
-typedef struct probe_known_id {
-    uint16_t vid, pid;
-    const char *name;
-} probe_known_id;
-
-static const probe_known_id probe_known_ids[] = {
-    {0x0483, 0x3744, "ST-LINK/V1"},
-    {0x0483, 0x3748, "ST-LINK/V2"},
-    {0x0483, 0x374a, "ST-LINK/V2-1"},
-    {0x0483, 0x374b, "ST-LINK/V2-1"},
-    {0x0483, 0x3752, "ST-LINK/V2-1"},
-    {0x0483, 0x374d, "ST-LINK/V3"},
-    {0x0483, 0x374e, "ST-LINK/V3"},
-    {0x0483, 0x374f, "ST-LINK/V3"},
-    {0x0483, 0x3753, "ST-LINK/V3"},
-    {0x0483, 0x3754, "ST-LINK/V3"},
-    {0x0483, 0x3757, "ST-LINK/V3"},
-    {0x0d28, 0x0204, "DAPLink (CMSIS-DAP)"},
-};
-
-static int contains_nocase(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (; hay && *hay; hay++) {
-        size_t i = 0;
-        while (i < n && hay[i] &&
-               (hay[i] | 0x20) == (needle[i] | 0x20))
-            i++;
-        if (i == n)
-            return 1;
-    }
-    return 0;
-}
-
 const char *nr_probe_known(uint16_t vid, uint16_t pid, const char *product)
 {
-    for (size_t i = 0; i < sizeof probe_known_ids / sizeof probe_known_ids[0]; i++)
-        if (probe_known_ids[i].vid == vid && probe_known_ids[i].pid == pid)
-            return probe_known_ids[i].name;
-    if (product && contains_nocase(product, "DAPLink"))
-        return "DAPLink (CMSIS-DAP)";
-    if (product && contains_nocase(product, "CMSIS-DAP"))
-        return "CMSIS-DAP";
-    if (product && contains_nocase(product, "ST-LINK"))
-        return "ST-LINK";
-    return NULL;
+    return neurio_usb_debug_probe_name(vid, pid, product);
 }
 
 const char *nr_probe_sysfs_root(void)

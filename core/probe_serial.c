@@ -3,6 +3,7 @@
  * device with idVendor/idProduct/serial/product/manufacturer files), and
  * ttys or ptys named explicitly. */
 #include "probe.h"
+#include "neurio/transport.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -13,22 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* First line of dir/name into out ("" if unreadable). */
-static void read_attr(const char *dir, const char *name, char *out, size_t cap)
-{
-    char p[PATH_MAX];
-    out[0] = '\0';
-    if ((size_t)snprintf(p, sizeof p, "%s/%s", dir, name) >= sizeof p)
-        return;
-    FILE *f = fopen(p, "r");
-    if (!f)
-        return;
-    if (!fgets(out, (int)cap, f))
-        out[0] = '\0';
-    fclose(f);
-    out[strcspn(out, "\r\n")] = '\0';
-}
 
 static int parse_hex_id(const char *s, uint16_t *v)
 {
@@ -121,15 +106,15 @@ int nr_probe_serial_sysfs(const char *sysfs_root, const char *dev_root,
         nr_probe_copy(e.source, sizeof e.source, "sysfs");
         if ((size_t)snprintf(e.path, sizeof e.path, "%s/%s", dev_root, names[i]) >= sizeof e.path)
             continue;
-        read_attr(usb, "idVendor", tmp, sizeof tmp);
+        neurio_sysfs_read_attr(usb, "idVendor", tmp, sizeof tmp);
         if (parse_hex_id(tmp, &e.vid) != 0)
             continue;
-        read_attr(usb, "idProduct", tmp, sizeof tmp);
+        neurio_sysfs_read_attr(usb, "idProduct", tmp, sizeof tmp);
         if (parse_hex_id(tmp, &e.pid) != 0)
             continue;
-        read_attr(usb, "serial", e.serial, sizeof e.serial);
-        read_attr(usb, "product", e.product, sizeof e.product);
-        read_attr(usb, "manufacturer", e.manufacturer, sizeof e.manufacturer);
+        neurio_sysfs_read_attr(usb, "serial", e.serial, sizeof e.serial);
+        neurio_sysfs_read_attr(usb, "product", e.product, sizeof e.product);
+        neurio_sysfs_read_attr(usb, "manufacturer", e.manufacturer, sizeof e.manufacturer);
         nr_probe_copy(e.known, sizeof e.known, nr_probe_known(e.vid, e.pid, e.product));
         nr_probe_check_access(e.path, 0, e.vid, e.pid, e.access, sizeof e.access);
         if (nr_probe_add(out, &e) != NEURIO_OK)

@@ -161,6 +161,8 @@ static void test_known(void)
     CU_ASSERT_STRING_EQUAL(nr_probe_known(0x0483, 0x3748, ""), "ST-LINK/V2");
     CU_ASSERT_STRING_EQUAL(nr_probe_known(0x0d28, 0x0204, NULL), "DAPLink (CMSIS-DAP)");
     CU_ASSERT_STRING_EQUAL(nr_probe_known(0xc251, 0xf002, "LPC-Link CMSIS-DAP v1"), "CMSIS-DAP");
+    CU_ASSERT_STRING_EQUAL(nr_probe_known(0x1234, 0x5678, "Board CMSIS_DAP"), "CMSIS-DAP");
+    CU_ASSERT_STRING_EQUAL(nr_probe_known(0x1234, 0x5678, "st-link v2"), "ST-LINK");
     CU_ASSERT_PTR_NULL(nr_probe_known(0x0403, 0x6001, "FT232R USB UART"));
 }
 

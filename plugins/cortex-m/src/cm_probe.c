@@ -14,29 +14,13 @@
 #include <sys/wait.h>
 
 #include "cm_profile.h"
-
-/* Public USB ids of debug probes.  (The launcher keeps its own copy for
- * annotating its HID/serial lists: plugins do not link the launcher.) */
-static const struct {
-    unsigned vid, pid;
-    const char *name;
-} cm_probe_ids[] = {
-    {0x0483, 0x3744, "ST-LINK/V1"},   {0x0483, 0x3748, "ST-LINK/V2"},
-    {0x0483, 0x374a, "ST-LINK/V2-1"}, {0x0483, 0x374b, "ST-LINK/V2-1"},
-    {0x0483, 0x3752, "ST-LINK/V2-1"}, {0x0483, 0x374d, "ST-LINK/V3"},
-    {0x0483, 0x374e, "ST-LINK/V3"},   {0x0483, 0x374f, "ST-LINK/V3"},
-    {0x0483, 0x3753, "ST-LINK/V3"},   {0x0483, 0x3754, "ST-LINK/V3"},
-    {0x0483, 0x3757, "ST-LINK/V3"},   {0x0d28, 0x0204, "DAPLink (CMSIS-DAP)"},
-};
+#include "neurio/transport.h"
 
 const char *cm_probe_recognise(unsigned vid, unsigned pid, const char *product)
 {
-    for (size_t i = 0; i < sizeof cm_probe_ids / sizeof cm_probe_ids[0]; i++)
-        if (cm_probe_ids[i].vid == vid && cm_probe_ids[i].pid == pid)
-            return cm_probe_ids[i].name;
-    if (product && (strstr(product, "CMSIS-DAP") || strstr(product, "CMSIS_DAP")))
-        return strstr(product, "DAPLink") ? "DAPLink (CMSIS-DAP)" : "CMSIS-DAP";
-    return NULL;
+    if (vid > 0xffffu || pid > 0xffffu)
+        return NULL;
+    return neurio_usb_debug_probe_name((uint16_t)vid, (uint16_t)pid, product);
 }
 
 /* First line of a command's output (stderr included) into out; returns
@@ -130,21 +114,6 @@ static void probe_emulators(neurio_probe_fn fn, void *user)
     }
 }
 
-static void read_attr(const char *dir, const char *name, char *out, size_t cap)
-{
-    char p[PATH_MAX];
-    out[0] = '\0';
-    if ((size_t)snprintf(p, sizeof p, "%s/%s", dir, name) >= sizeof p)
-        return;
-    FILE *f = fopen(p, "r");
-    if (!f)
-        return;
-    if (!fgets(out, (int)cap, f))
-        out[0] = '\0';
-    fclose(f);
-    out[strcspn(out, "\r\n")] = '\0';
-}
-
 /* The tty of a USB device's interfaces (cdc-acm: <if>/tty/ttyACM0;
  * usb-serial: <if>/ttyUSB0), first found; "" if none. */
 static void find_tty(const char *usbdir, const char *devname, char *out, size_t cap)
@@ -194,17 +163,17 @@ static void probe_usb(neurio_probe_fn fn, void *user)
         if ((size_t)snprintf(dir, sizeof dir, "%s/%s", base, de->d_name) >= sizeof dir)
             continue;
         unsigned vid, pid;
-        read_attr(dir, "idVendor", tmp, sizeof tmp);
+        neurio_sysfs_read_attr(dir, "idVendor", tmp, sizeof tmp);
         if (sscanf(tmp, "%x", &vid) != 1)
             continue;
-        read_attr(dir, "idProduct", tmp, sizeof tmp);
+        neurio_sysfs_read_attr(dir, "idProduct", tmp, sizeof tmp);
         if (sscanf(tmp, "%x", &pid) != 1)
             continue;
-        read_attr(dir, "product", product, sizeof product);
+        neurio_sysfs_read_attr(dir, "product", product, sizeof product);
         const char *what = cm_probe_recognise(vid, pid, product);
         if (!what)
             continue;
-        read_attr(dir, "serial", serial, sizeof serial);
+        neurio_sysfs_read_attr(dir, "serial", serial, sizeof serial);
         char real[PATH_MAX];
         find_tty(realpath(dir, real) ? real : dir, de->d_name, tty, sizeof tty);
         if (tty[0])

@@ -77,6 +77,13 @@ int neurio_transport_hid_open(const char *spec, int connect_timeout_ms,
  * prefix, at most 4 digits.  Returns 0 and sets *out, or -1 (out untouched).
  * Shared by the HID transport and `neurio probe` link matching. */
 int neurio_usb_id_parse(const char *s, size_t n, uint16_t *out);
+/* Name of a debug probe (ST-LINK, DAPLink, CMSIS-DAP) recognised by its
+ * public USB ids, or else by its product string (case-insensitive); NULL
+ * when it is not one.  Static string. */
+const char *neurio_usb_debug_probe_name(uint16_t vid, uint16_t pid, const char *product);
+/* First line of the sysfs attribute dir/name, without its newline, into
+ * out ("" when absent or unreadable). */
+void neurio_sysfs_read_attr(const char *dir, const char *name, char *out, size_t cap);
 /* Wrap an open fd (set non-blocking internally).  own != 0: closed by
  * neurio_transport_close. */
 int neurio_transport_fd_open(int fd, int own, const char *desc,
