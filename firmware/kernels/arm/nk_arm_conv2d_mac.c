@@ -1,0 +1,160 @@
+/* firmware/kernels/arm/nk_arm_conv2d_mac.c — the hand-scheduled Thumb-2
+ * multiply-accumulate kernels declared in nk_arm_conv2d_mac.h (naked
+ * functions: the register use is spelled out below). */
+#include "nk_arm.h"
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && defined(__thumb2__) && defined(__GNUC__)
+
+#include "nk_arm_conv2d_mac.h"
+
+#define CONV_K4_GROUP                                                                          \
+    "ldr r12, [r1], #4\n\t"                                                                    \
+    "ldm r0!, {r4-r7}\n\t"                                                                     \
+    "sxtb16 lr, r12, ror #8\n\t"                                                               \
+    "sxtb16 r12, r12\n\t"                                                                      \
+    "smlad r8, r4, r12, r8\n\t"                                                                \
+    "smlad r8, r5, lr, r8\n\t"                                                                 \
+    "smlad r9, r6, r12, r9\n\t"                                                                \
+    "smlad r9, r7, lr, r9\n\t"                                                                 \
+    "ldm r0!, {r4-r7}\n\t"                                                                     \
+    "smlad r10, r4, r12, r10\n\t"                                                              \
+    "smlad r10, r5, lr, r10\n\t"                                                               \
+    "smlad r11, r6, r12, r11\n\t"                                                              \
+    "smlad r11, r7, lr, r11\n\t"
+
+/* ng groups of G: one, two, then four per loop trip (labels 1, 2, 3, 6) */
+#define CONV_LOOP4(G)                                                                          \
+    "lsrs r2, r2, #1\n\t"                                                                      \
+    "bcc 1f\n\t" G "1:\n\t"                                                                    \
+    "lsrs r2, r2, #1\n\t"                                                                      \
+    "bcc 6f\n\t" G G "6:\n\t"                                                                  \
+    "cmp r2, #0\n\t"                                                                           \
+    "beq 3f\n"                                                                                 \
+    "2:\n\t" G G G G "subs r2, r2, #1\n\t"                                                     \
+    "bne 2b\n"                                                                                 \
+    "3:\n\t"
+
+#define CONV_UNUSED __attribute__((unused))
+__attribute__((naked, noinline)) void nk_arm_conv_k4(CONV_UNUSED const int16_t *x,
+                                                     CONV_UNUSED const int8_t *w,
+                                                     CONV_UNUSED int32_t ng,
+                                                     CONV_UNUSED int32_t *a)
+{
+    __asm__ volatile("push {r4-r11, lr}\n\t"
+                     "ldm r3, {r8-r11}\n\t"
+                     CONV_LOOP4(CONV_K4_GROUP)
+                     "stm r3, {r8-r11}\n\t"
+                     "pop {r4-r11, pc}\n\t");
+}
+
+#define CONV_K4Q_OUT(ACC)                                                                      \
+    "add " ACC ", " ACC ", r0\n\t"                                                             \
+    "mov r3, #0x40000000\n\t"                                                                  \
+    "mov lr, r2\n\t"                                                                           \
+    "smlal r3, lr, " ACC ", r1\n\t"                                                            \
+    "lsrs " ACC ", " ACC ", #31\n\t"                                                           \
+    "subs r3, r3, " ACC ", lsl #31\n\t"                                                        \
+    "sbc lr, lr, #0\n\t"                                                                       \
+    "asr lr, lr, r4\n\t"                                                                       \
+    "cmp lr, r5\n\t"                                                                           \
+    "it lt\n\t"                                                                                \
+    "movlt lr, r5\n\t"                                                                         \
+    "cmp lr, r6\n\t"                                                                           \
+    "it gt\n\t"                                                                                \
+    "movgt lr, r6\n\t"                                                                         \
+    "strb lr, [r7]\n\t"                                                                        \
+    "add r7, r7, r12\n\t"
+
+/* the same when the activation range is the whole int8 range: SSAT */
+#define CONV_K4Q_OUT_SAT(ACC)                                                                  \
+    "add " ACC ", " ACC ", r0\n\t"                                                             \
+    "mov r3, #0x40000000\n\t"                                                                  \
+    "mov lr, r2\n\t"                                                                           \
+    "smlal r3, lr, " ACC ", r1\n\t"                                                            \
+    "lsrs " ACC ", " ACC ", #31\n\t"                                                           \
+    "subs r3, r3, " ACC ", lsl #31\n\t"                                                        \
+    "sbc lr, lr, #0\n\t"                                                                       \
+    "asr lr, lr, r4\n\t"                                                                       \
+    "ssat lr, #8, lr\n\t"                                                                      \
+    "strb lr, [r7]\n\t"                                                                        \
+    "add r7, r7, r12\n\t"
+
+__attribute__((naked, noinline)) void nk_arm_conv_k4q(CONV_UNUSED const int16_t *x,
+                                                      CONV_UNUSED const int8_t *w,
+                                                      CONV_UNUSED int32_t ng,
+                                                      CONV_UNUSED const conv_k4q *q)
+{
+    __asm__ volatile("push {r4-r11, lr}\n\t"
+                     "mov r8, #0\n\t"
+                     "mov r9, #0\n\t"
+                     "mov r10, #0\n\t"
+                     "mov r11, #0\n\t"
+                     CONV_LOOP4(CONV_K4_GROUP)
+                     "ldm r3, {r0, r1, r2, r4, r5, r6, r7, r12}\n\t"
+                     CONV_K4Q_OUT("r8") CONV_K4Q_OUT("r9") CONV_K4Q_OUT("r10")
+                     CONV_K4Q_OUT("r11")
+                     "pop {r4-r11, pc}\n\t");
+}
+
+#define CONV_K4ALL_FN(NAME, OUTM)                                                              \
+__attribute__((naked, noinline)) void NAME(CONV_UNUSED const int8_t *w,                        \
+                                                        CONV_UNUSED conv_k4all *a)             \
+{                                                                                              \
+    __asm__ volatile("push {r4-r11, lr}\n\t"                                                   \
+                     "mov r3, r1\n\t"                                                          \
+                     "mov r1, r0\n"                                                            \
+                     "4:\n\t"                                                                  \
+                     "ldrd r0, r2, [r3]\n\t"                                                   \
+                     "mov r8, #0\n\t"                                                          \
+                     "mov r9, #0\n\t"                                                          \
+                     "mov r10, #0\n\t"                                                         \
+                     "mov r11, #0\n\t"                                                         \
+                     CONV_LOOP4(CONV_K4_GROUP)                                                 \
+                     "ldr r12, [r3, #8]\n\t"                                                   \
+                     "add r1, r1, r12\n\t"                                                     \
+                     "push {r1, r3}\n\t"                                                       \
+                     "ldr r12, [r3, #12]\n\t"                                                  \
+                     "ldm r12!, {r0, r1, r2, r4}\n\t"                                          \
+                     "str r12, [r3, #12]\n\t"                                                  \
+                     "add lr, r3, #20\n\t"                                                     \
+                     "ldm lr, {r5, r6, r7, r12}\n\t"                                           \
+                     "add lr, r7, #1\n\t"                                                      \
+                     "str lr, [r3, #28]\n\t"                                                   \
+                     OUTM("r8") OUTM("r9") OUTM("r10")                                         \
+                     OUTM("r11")                                                               \
+                     "pop {r1, r3}\n\t"                                                        \
+                     "ldr r2, [r3, #16]\n\t"                                                   \
+                     "subs r2, r2, #1\n\t"                                                     \
+                     "str r2, [r3, #16]\n\t"                                                   \
+                     "bne 4b\n\t"                                                              \
+                     "pop {r4-r11, pc}\n\t");                                                  \
+}
+
+CONV_K4ALL_FN(nk_arm_conv_k4all, CONV_K4Q_OUT)
+CONV_K4ALL_FN(nk_arm_conv_k4all_sat, CONV_K4Q_OUT_SAT)
+
+#define CONV_K2_GROUP                                                                          \
+    "ldr r12, [r1], #4\n\t"                                                                    \
+    "ldm r0!, {r4-r7}\n\t"                                                                     \
+    "sxtb16 lr, r12, ror #8\n\t"                                                               \
+    "sxtb16 r12, r12\n\t"                                                                      \
+    "smlad r8, r4, r12, r8\n\t"                                                                \
+    "smlad r8, r5, lr, r8\n\t"                                                                 \
+    "smlad r9, r6, r12, r9\n\t"                                                                \
+    "smlad r9, r7, lr, r9\n\t"
+
+__attribute__((naked, noinline)) void nk_arm_conv_k2(CONV_UNUSED const int16_t *x,
+                                                     CONV_UNUSED const int8_t *w,
+                                                     CONV_UNUSED int32_t ng,
+                                                     CONV_UNUSED int32_t *a)
+{
+    __asm__ volatile("push {r4-r9, lr}\n\t"
+                     "ldm r3, {r8-r9}\n\t"
+                     CONV_LOOP4(CONV_K2_GROUP)
+                     "stm r3, {r8-r9}\n\t"
+                     "pop {r4-r9, pc}\n\t");
+}
+
+#else
+typedef int nk_arm_conv2d_mac_unused; /* ISO C: no empty translation unit */
+#endif
