@@ -31,32 +31,6 @@
 #include "nk_arm_requant.h"
 #include "nk_arm_conv2d_mac.h"
 
-/* Requantization constants copied out of the parameter block once: the
- * int8 output stores may alias anything, so reading them through p after
- * each store would reload every field. */
-typedef struct conv_q {
-    const int32_t *bias, *mult, *shift;
-    int32_t q_step; /* 1 per channel, 0 per tensor */
-    int32_t zp, lo, hi;
-} conv_q;
-
-static inline conv_q conv_q_of(const nk_conv_params *p, const int32_t *bias)
-{
-    const conv_q q = {.bias = bias, .mult = p->out_mult, .shift = p->out_shift,
-                      .q_step = p->per_channel ? 1 : 0, .zp = p->out_zp, .lo = p->act_min,
-                      .hi = p->act_max};
-    return q;
-}
-
-static inline int8_t conv_out(const conv_q *q, int32_t oc, int32_t acc)
-{
-    if (q->bias)
-        acc += q->bias[oc];
-    const int32_t k = oc * q->q_step;
-    acc = nk_arm_requant(acc, q->mult[k], q->shift[k]) + q->zp;
-    return (int8_t)nk_clamp(acc, q->lo, q->hi);
-}
-
 /* Requantization in one 64-bit multiply-accumulate, for the common case
  * multiplier m in (2^30, 2^31) and right shift e = -shift in [1, 22] (the
  * caller checks; other channels take conv_out).  Bit-exact with
@@ -80,7 +54,7 @@ typedef struct conv_rq {
     int32_t khi, m, sh; /* sh = e - 1 */
 } conv_rq;
 
-static inline int conv_rq_of(const conv_q *q, int32_t oc, conv_rq *r)
+static inline int conv_rq_of(const nk_arm_conv_q *q, int32_t oc, conv_rq *r)
 {
     const int32_t k = oc * q->q_step;
     const int32_t m = q->mult[k], e = -q->shift[k];
@@ -438,7 +412,7 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
     const int32_t np = 4 * lenp <= NK_ARM_PATCH_MAX ? 4 : 2 * lenp <= NK_ARM_PATCH_MAX ? 2 : 1;
     const int32_t stride = 4 * np, out_c = p->out_c, out_w = p->out_w;
     const int32_t npix = p->out_h * out_w;
-    const conv_q q = conv_q_of(p, bias);
+    const nk_arm_conv_q q = nk_arm_conv_q_of(p, bias);
     const uint32_t off2 = nk_arm_offset2(p->in_zp);
     const int32_t fh = p->filter_h, fw = p->filter_w, in_h = p->in_h, in_w = p->in_w;
     const int fast4 = (p->in_c & 3) == 0 && p->dilation_h == 1 && p->dilation_w == 1;
@@ -560,7 +534,7 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
                         out[(size_t)j * out_c + oc] = conv_rq_out(&r, a[j] + bc, q.lo, q.hi);
                 } else {
                     for (int32_t j = 0; j < nv; ++j)
-                        out[(size_t)j * out_c + oc] = conv_out(&q, oc, a[j]);
+                        out[(size_t)j * out_c + oc] = nk_arm_conv_q_out(&q, oc, a[j]);
                 }
             }
         }
@@ -580,7 +554,7 @@ int nk_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t 
     const int32_t fh = p->filter_h, fw = p->filter_w, zp = p->in_zp;
     const size_t filter_oc = (size_t)fh * fw * in_c;
     const uint32_t off2 = nk_arm_offset2(zp);
-    const conv_q q = conv_q_of(p, bias);
+    const nk_arm_conv_q q = nk_arm_conv_q_of(p, bias);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * in_h * in_w * in_c;
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
@@ -629,9 +603,9 @@ int nk_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t 
                             }
                         }
                     }
-                    out[oc] = conv_out(&q, oc, a0);
+                    out[oc] = nk_arm_conv_q_out(&q, oc, a0);
                     if (two)
-                        out[oc + 1] = conv_out(&q, oc + 1, a1);
+                        out[oc + 1] = nk_arm_conv_q_out(&q, oc + 1, a1);
                 }
             }
         }

@@ -18,24 +18,6 @@
 #include "nk_arm_dot.h"
 #include "nk_arm_requant.h"
 
-/* Requantization constants copied out of the parameter block once: the
- * int8 output stores may alias anything, so reading them through p after
- * each store would reload every field. */
-typedef struct dw_q {
-    const int32_t *bias, *mult, *shift;
-    int32_t q_step; /* 1 per channel, 0 per tensor */
-    int32_t zp, lo, hi;
-} dw_q;
-
-static inline int8_t dw_out(const dw_q *q, int32_t oc, int32_t acc)
-{
-    if (q->bias)
-        acc += q->bias[oc];
-    const int32_t k = oc * q->q_step;
-    acc = nk_arm_requant(acc, q->mult[k], q->shift[k]) + q->zp;
-    return (int8_t)nk_clamp(acc, q->lo, q->hi);
-}
-
 #ifndef NK_ARM_DW_MAX_TAPS
 #define NK_ARM_DW_MAX_TAPS 64 /* filters up to 8x8; larger take the portable loop */
 #endif
@@ -427,9 +409,7 @@ static __attribute__((noinline)) int dw_general(const nk_conv_params *p, const i
     const int32_t in_h = p->in_h, in_w = p->in_w, c_n = p->in_c;
     const int32_t fh = p->filter_h, fw = p->filter_w, zp = p->in_zp;
     const uint32_t off2 = nk_arm_offset2(zp);
-    const dw_q q = {.bias = bias, .mult = p->out_mult, .shift = p->out_shift,
-                    .q_step = p->per_channel ? 1 : 0, .zp = p->out_zp, .lo = p->act_min,
-                    .hi = p->act_max};
+    const nk_arm_conv_q q = nk_arm_conv_q_of(p, bias);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * in_h * in_w * c_n;
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
@@ -469,10 +449,10 @@ static __attribute__((noinline)) int dw_general(const nk_conv_params *p, const i
                         a1 = __smlabb(x13, f13, a1);
                         a3 = __smlatt(x13, f13, a3);
                     }
-                    out[c] = dw_out(&q, c, a0);
-                    out[c + 1] = dw_out(&q, c + 1, a1);
-                    out[c + 2] = dw_out(&q, c + 2, a2);
-                    out[c + 3] = dw_out(&q, c + 3, a3);
+                    out[c] = nk_arm_conv_q_out(&q, c, a0);
+                    out[c + 1] = nk_arm_conv_q_out(&q, c + 1, a1);
+                    out[c + 2] = nk_arm_conv_q_out(&q, c + 2, a2);
+                    out[c + 3] = nk_arm_conv_q_out(&q, c + 3, a3);
                 }
                 for (; c < c_n; ++c) {
                     int32_t acc = 0;
@@ -488,7 +468,7 @@ static __attribute__((noinline)) int dw_general(const nk_conv_params *p, const i
                                    ((int32_t)in_b[((size_t)iy * in_w + ix) * c_n + c] - zp);
                         }
                     }
-                    out[c] = dw_out(&q, c, acc);
+                    out[c] = nk_arm_conv_q_out(&q, c, acc);
                 }
             }
         }

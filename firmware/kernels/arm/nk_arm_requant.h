@@ -23,6 +23,9 @@
 
 #include <stdint.h>
 
+#include "../nk.h"
+#include "../nk_fixedpoint.h"
+
 static inline int32_t nk_arm_requant(int32_t x, int32_t mult, int32_t shift)
 {
     const int32_t left = shift > 0 ? shift : 0;
@@ -109,6 +112,33 @@ static inline int32_t nk_arm_requant_x2(int32_t x2, int32_t mult, int32_t c0, in
     const int64_t t = (int64_t)(((uint64_t)c << 32) | 0x80000000u) + (int64_t)x2 * mult;
     return (int32_t)(t >> 32) >> e;
 #endif
+}
+
+/* A conv/depthwise layer's requantization constants, copied out of the
+ * parameter block once: the int8 output stores may alias anything, so
+ * reading them through p after each store would reload every field. */
+typedef struct nk_arm_conv_q {
+    const int32_t *bias, *mult, *shift;
+    int32_t q_step; /* 1 per channel, 0 per tensor */
+    int32_t zp, lo, hi;
+} nk_arm_conv_q;
+
+static inline nk_arm_conv_q nk_arm_conv_q_of(const nk_conv_params *p, const int32_t *bias)
+{
+    const nk_arm_conv_q q = {.bias = bias, .mult = p->out_mult, .shift = p->out_shift,
+                             .q_step = p->per_channel ? 1 : 0, .zp = p->out_zp,
+                             .lo = p->act_min, .hi = p->act_max};
+    return q;
+}
+
+/* Output channel oc's int8 value for the sum acc (bias added here). */
+static inline int8_t nk_arm_conv_q_out(const nk_arm_conv_q *q, int32_t oc, int32_t acc)
+{
+    if (q->bias)
+        acc += q->bias[oc];
+    const int32_t k = oc * q->q_step;
+    acc = nk_arm_requant(acc, q->mult[k], q->shift[k]) + q->zp;
+    return (int8_t)nk_clamp(acc, q->lo, q->hi);
 }
 
 #endif /* NEURIO_NK_ARM_REQUANT_H */
