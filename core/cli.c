@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
+#include "commands/commands.h"
 
 static int cli_usage(const char *cmd, const char *fmt, const char *arg)
 {

@@ -1,5 +1,5 @@
 /* core/main.c — `neurio`: dispatch to a sub-command. */
-#include "commands.h"
+#include "commands/commands.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "commands/commands.h"
 #include "host.h"
 #include "loader.h"
 #include "neurio/dataprep.h"

@@ -10,21 +10,21 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kpi_anomaly.h"
-#include "kpi_classification.h"
-#include "kpi_cost.h"
-#include "kpi_fidelity.h"
-#include "kpi_regression.h"
+#include "kpi/kpi_anomaly.h"
+#include "kpi/kpi_classification.h"
+#include "kpi/kpi_cost.h"
+#include "kpi/kpi_fidelity.h"
+#include "kpi/kpi_regression.h"
 #include "neurio/npy.h"
 #include "neurio/version.h"
-#include "profile_json.h"
-#include "report_csv.h"
-#include "report_data.h"
-#include "report_html.h"
-#include "report_inputs.h"
-#include "report_refrun.h"
-#include "store.h"
-#include "summary.h"
+#include "report/profile_json.h"
+#include "report/report_csv.h"
+#include "report/report_data.h"
+#include "report/report_html.h"
+#include "report/report_inputs.h"
+#include "report/report_refrun.h"
+#include "store/store.h"
+#include "report/summary.h"
 
 #ifndef NEURIO_GIT_REVISION
 #define NEURIO_GIT_REVISION NULL

@@ -86,7 +86,7 @@ int nk_depthwise_conv2d_f32(const nk_conv_params *p, const float *input,
  * writes only that block's pixels (and earlier ones) and reads only input
  * rows from oy * stride_h - pad_top on.  The memory planner relies on it
  * to place such a conv's output a computed gap below its dying input,
- * overlapping it (sdk/src/planner.c pl_overlap_gap): a kernel that went
+ * overlapping it (sdk/src/plan/planner.c pl_overlap_gap): a kernel that went
  * over the image once per channel group, or columns first, would silently
  * corrupt those plans.  (DEPTHWISE_CONV_2D and 1x1 CONV_2D are not bound by
  * it: the planner never overlaps their buffers.)  Checked on random shapes

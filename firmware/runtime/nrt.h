@@ -5,8 +5,8 @@
  * platform_cycles(), per-layer counts through NEURIO_LAYER_HOOK, stack
  * high-water mark by painting.
  *
- * Build: compile firmware/runtime/nrt_*.c with -I sdk/include
- * -I firmware/include -I firmware/runtime, and the generated model with
+ * Build: compile firmware/runtime/nrt_*.c with -I firmware/include
+ * -I firmware/runtime, and the generated model with
  * -DNEURIO_LAYER_HOOK_FN=nrt_layer_hook to get per-layer counts.
  * Compile-time options (-D):
  *   NRT_MAX_PAYLOAD   largest payload accepted/sent (default 1024, >= 512)

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "commands/commands.h"
 #include "host.h"
 #include "neurio/npy.h"
 #include "pipeline.h"

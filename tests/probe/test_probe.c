@@ -19,7 +19,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 #include "test_util.h"
 
 #define NEURIO NEURIO_BINARY_DIR "/core/neurio"

@@ -5,7 +5,7 @@
 #ifndef NEURIO_TESTS_REPORT_FIXTURE_H
 #define NEURIO_TESTS_REPORT_FIXTURE_H
 
-#include "report_data.h"
+#include "report/report_data.h"
 
 typedef struct fixture {
     nr_report_data d;

@@ -3,13 +3,13 @@
 #include <math.h>
 #include <string.h>
 
-#include "kpi_anomaly.h"
-#include "kpi_classification.h"
-#include "kpi_cost.h"
-#include "kpi_fidelity.h"
-#include "kpi_metrics.h"
-#include "kpi_regression.h"
-#include "kpi_stats.h"
+#include "kpi/kpi_anomaly.h"
+#include "kpi/kpi_classification.h"
+#include "kpi/kpi_cost.h"
+#include "kpi/kpi_fidelity.h"
+#include "kpi/kpi_metrics.h"
+#include "kpi/kpi_regression.h"
+#include "kpi/kpi_stats.h"
 #include "test_util.h"
 
 #define EPS 1e-6

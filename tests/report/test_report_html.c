@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "report_html.h"
+#include "report/report_html.h"
 #include "test_util.h"
 
 static fixture fx;

@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "profile_json.h"
-#include "report_csv.h"
-#include "report_html.h"
-#include "summary.h"
+#include "report/profile_json.h"
+#include "report/report_csv.h"
+#include "report/report_html.h"
+#include "report/summary.h"
 #include "test_util.h"
 
 static fixture fx;

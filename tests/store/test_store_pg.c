@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store.h"
+#include "store/store.h"
 #include "store_cases.h"
 #include "test_util.h"
 

@@ -179,8 +179,6 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
         argv_add(&av, "-I%s", dir);
         snprintf(dir, sizeof dir, "%s/kernels", a->fw_dir);
         argv_add(&av, "-I%s", dir);
-        if (a->sdk_include)
-            argv_add(&av, "-I%s", a->sdk_include);
         if (a->gen_dir)
             argv_add(&av, "-I%s", a->gen_dir);
     }

@@ -19,7 +19,6 @@ typedef struct cm_fw_args {
     const cm_profile *profile;
     const char *board_dir;   /* plugins/cortex-m/firmware (board support)    */
     const char *fw_dir;      /* neurio_firmware_dir(): runtime/ kernels/ ... */
-    const char *sdk_include; /* dir holding neurio/link.h                    */
     const char *gen_dir;     /* generated model sources (NULL: none)         */
     const char *out_dir;     /* where fw.ld, fw.elf, build.log go        */
     const char *toolchain_prefix; /* "arm-none-eabi-"                        */

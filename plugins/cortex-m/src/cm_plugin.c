@@ -379,7 +379,7 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
     const cm_profile *p = &s->profile;
     const char *work = s->host->work_dir(s->ctx);
     const char *prefix = s->host->opt_string(s->ctx, "toolchain_prefix");
-    char out_dir[4096], elf[4096], sdk_inc[4096];
+    char out_dir[4096], elf[4096];
     int rc;
 
     sha_hex(model, s->model_sha);
@@ -389,11 +389,6 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
         neurio_fail(&e, NEURIO_ERR_IO, "cannot create %s: %s", out_dir, strerror(errno));
         return cm_fail(s, NEURIO_ERR_IO, &e);
     }
-    cm_fmt(sdk_inc, sizeof sdk_inc, "%s/sdk/include", neurio_data_dir());
-    char probe[4200];
-    cm_fmt(probe, sizeof probe, "%s/neurio/link.h", sdk_inc);
-    if (!file_exists(probe))
-        cm_fmt(sdk_inc, sizeof sdk_inc, "%s/../../include", neurio_data_dir());
     cm_fmt(s->build_id, sizeof s->build_id, "neurio-cm %s %.12s", p->board->name,
              s->model_sha);
     toolchain_version(s, prefix, work);
@@ -402,7 +397,6 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
         .profile = p,
         .board_dir = s->board_dir,
         .fw_dir = neurio_firmware_dir(),
-        .sdk_include = sdk_inc,
         .gen_dir = gen_dir,
         .out_dir = out_dir,
         .toolchain_prefix = prefix,

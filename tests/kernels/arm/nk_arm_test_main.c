@@ -204,7 +204,7 @@ static int test_fc(int iter)
 /* ---- pixel-block contract (nk.h): the memory planner may place a
  * CONV_2D's output (filter larger than 1x1) `gap` bytes below its dying
  * input, overlapping it; the DSP kernel must then still produce the
- * portable kernel's bytes.  gap as in sdk/src/planner.c pl_overlap_gap
+ * portable kernel's bytes.  gap as in sdk/src/plan/planner.c pl_overlap_gap
  * (blocks of max(8, 2 * out_w) pixels). */
 static int8_t ov_buf[40000];
 

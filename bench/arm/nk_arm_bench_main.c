@@ -1,0 +1,253 @@
+/* bench/arm/nk_arm_bench_main.c — benchmark program (not a test):
+ * instructions per call of the portable and the DSP int8 kernels on layer
+ * shapes of the shared models (kws DS-CNN, ResNet-8, ad01), on QEMU
+ * mps2-an386 under `-icount shift=0` (one instruction per virtual ns; the
+ * SysTick counts the 25 MHz clock, so one tick = 40 instructions).
+ * Run: qemu-system-arm -M mps2-an386 -nographic -monitor none -icount shift=0
+ *      -semihosting-config enable=on,target=native -kernel nk_arm_bench.elf */
+#include <stdint.h>
+#include <string.h>
+
+#include "arm/nk_arm.h"
+#include "nk.h"
+
+void nk_test_puts(const char *s);
+int nk_test_main(void);
+
+#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
+#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
+#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
+
+static int8_t in_buf[49 * 10 * 64 + 32 * 32 * 16], w_buf[640 * 128 + 64], out_buf[32 * 32 * 16];
+static int32_t bias[128], mult[128], shift[128];
+
+static void put(const char *s) { nk_test_puts(s); }
+
+static void put_num(long long v)
+{
+    char buf[24];
+    char *p = buf + sizeof buf - 1;
+    unsigned long long u = v < 0 ? (unsigned long long)-v : (unsigned long long)v;
+    *p = 0;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    put(p);
+}
+
+static uint32_t ticks_start(void)
+{
+    SYST_RVR = 0x00ffffffu;
+    SYST_CVR = 0;
+    SYST_CSR = 5u; /* enable, processor clock, no interrupt */
+    return SYST_CVR;
+}
+
+static long insns_since(uint32_t start)
+{
+    const uint32_t now = SYST_CVR;
+    SYST_CSR = 0;
+    return (long)((start - now) & 0x00ffffffu) * 40;
+}
+
+typedef struct conv_case {
+    const char *name;
+    int32_t h, w, c, oc, fh, fw, s, dw;
+} conv_case;
+
+static void bench_conv(const conv_case *k)
+{
+    nk_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = 1;
+    p.in_h = k->h;
+    p.in_w = k->w;
+    p.in_c = k->c;
+    p.filter_h = k->fh;
+    p.filter_w = k->fw;
+    p.stride_h = p.stride_w = k->s;
+    p.dilation_h = p.dilation_w = 1;
+    p.out_h = (k->h + k->s - 1) / k->s;
+    p.out_w = (k->w + k->s - 1) / k->s;
+    int32_t th = (p.out_h - 1) * k->s + k->fh - k->h, tw = (p.out_w - 1) * k->s + k->fw - k->w;
+    p.pad_top = th > 0 ? th / 2 : 0;
+    p.pad_left = tw > 0 ? tw / 2 : 0;
+    p.depth_multiplier = 1;
+    p.out_c = k->dw ? k->c : k->oc;
+    p.in_zp = -3;
+    p.out_zp = 5;
+    p.per_channel = 1;
+    p.out_mult = mult;
+    p.out_shift = shift;
+    p.act_min = -128;
+    p.act_max = 127;
+    const long macs = (long)p.out_h * p.out_w * p.out_c * k->fh * k->fw * (k->dw ? 1 : k->c);
+    uint32_t t = ticks_start();
+    if (k->dw)
+        nk_depthwise_conv2d_s8(&p, in_buf, w_buf, bias, out_buf);
+    else
+        nk_conv2d_s8(&p, in_buf, w_buf, bias, out_buf);
+    const long portable = insns_since(t);
+    t = ticks_start();
+    if (k->dw)
+        nk_depthwise_conv2d_s8_dsp(&p, in_buf, w_buf, bias, out_buf);
+    else
+        nk_conv2d_s8_dsp(&p, in_buf, w_buf, bias, out_buf);
+    const long dsp = insns_since(t);
+    put(k->name);
+    put("  MACs ");
+    put_num(macs);
+    put("  portable ");
+    put_num(portable);
+    put("  dsp ");
+    put_num(dsp);
+    put("  MACs/insn x1000: portable ");
+    put_num(portable ? (long long)macs * 1000 / portable : 0);
+    put(" dsp ");
+    put_num(dsp ? (long long)macs * 1000 / dsp : 0);
+    put("\n");
+}
+
+static void bench_fc(const char *name, int32_t depth, int32_t outs)
+{
+    nk_fc_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = 1;
+    p.in_depth = depth;
+    p.out_depth = outs;
+    p.in_zp = 89;
+    p.out_zp = 96;
+    p.out_mult = mult;
+    p.out_shift = shift;
+    p.act_min = -128;
+    p.act_max = 127;
+    uint32_t t = ticks_start();
+    nk_fully_connected_s8(&p, in_buf, w_buf, bias, out_buf);
+    const long portable = insns_since(t);
+    t = ticks_start();
+    nk_fully_connected_s8_dsp(&p, in_buf, w_buf, bias, out_buf);
+    const long dsp = insns_since(t);
+    const long macs = (long)depth * outs;
+    put(name);
+    put("  MACs ");
+    put_num(macs);
+    put("  portable ");
+    put_num(portable);
+    put("  dsp ");
+    put_num(dsp);
+    put("  MACs/insn x1000: portable ");
+    put_num((long long)macs * 1000 / (portable ? portable : 1));
+    put(" dsp ");
+    put_num((long long)macs * 1000 / (dsp ? dsp : 1));
+    put("\n");
+}
+
+/* ADD int8 with the ResNet's first ADD parameters (no broadcast). */
+static void bench_add(const char *name, int32_t n)
+{
+    nk_binary_params p;
+    memset(&p, 0, sizeof p);
+    p.flat_size = n;
+    p.rank = 1;
+    p.out_dims[0] = n;
+    p.left_shift = 20;
+    p.in1_mult = 1623821475;
+    p.in1_shift = -2;
+    p.in2_mult = 1073741824;
+    p.in2_shift = 0;
+    p.in1_zp = -128;
+    p.in2_zp = 4;
+    p.out_zp = -128;
+    p.out_mult = 1098017566;
+    p.out_shift = -17;
+    p.act_min = -128;
+    p.act_max = 127;
+    uint32_t t = ticks_start();
+    nk_add_s8(&p, in_buf, w_buf, out_buf);
+    const long portable = insns_since(t);
+    t = ticks_start();
+    nk_add_s8_dsp(&p, in_buf, w_buf, out_buf);
+    const long dsp = insns_since(t);
+    put(name);
+    put("  elements ");
+    put_num(n);
+    put("  portable ");
+    put_num(portable);
+    put("  dsp ");
+    put_num(dsp);
+    put("  insns/element x10: portable ");
+    put_num((long long)portable * 10 / n);
+    put(" dsp ");
+    put_num((long long)dsp * 10 / n);
+    put("\n");
+}
+
+/* AVERAGE_POOL_2D int8, the kws global pool 25x5x64 -> 1x1. */
+static void bench_avgpool(void)
+{
+    nk_pool_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = 1;
+    p.in_h = p.filter_h = p.stride_h = 25;
+    p.in_w = p.filter_w = p.stride_w = 5;
+    p.channels = 64;
+    p.out_h = p.out_w = 1;
+    p.act_min = -128;
+    p.act_max = 127;
+    uint32_t t = ticks_start();
+    nk_avg_pool2d_s8(&p, in_buf, out_buf);
+    const long portable = insns_since(t);
+    t = ticks_start();
+    nk_avg_pool2d_s8_dsp(&p, in_buf, out_buf);
+    const long dsp = insns_since(t);
+    put("kws avg pool 25x5x64 -> 1x1        portable ");
+    put_num(portable);
+    put("  dsp ");
+    put_num(dsp);
+    put("\n");
+}
+
+int nk_test_main(void)
+{
+    for (size_t i = 0; i < sizeof in_buf; ++i)
+        in_buf[i] = (int8_t)(i * 37u + 11u);
+    for (size_t i = 0; i < sizeof w_buf; ++i)
+        w_buf[i] = (int8_t)(i * 53u + 7u);
+    for (int i = 0; i < 128; ++i) {
+        bias[i] = i * 100 - 6000;
+        mult[i] = 1500000000 + i * 1000;
+        shift[i] = -9;
+    }
+    static const conv_case cases[] = {
+        {"kws conv1 49x10x1 -> 64, 10x4 s2", 49, 10, 1, 64, 10, 4, 2, 0},
+        {"kws depthwise 25x5x64, 3x3      ", 25, 5, 64, 64, 3, 3, 1, 1},
+        {"kws pointwise 25x5x64 -> 64, 1x1", 25, 5, 64, 64, 1, 1, 1, 0},
+        {"resnet conv 32x32x16 -> 16, 3x3 ", 32, 32, 16, 16, 3, 3, 1, 0},
+        {"resnet conv 16x16x32 -> 32, 3x3 ", 16, 16, 32, 32, 3, 3, 1, 0},
+        {"resnet conv 8x8x64 -> 64, 3x3   ", 8, 8, 64, 64, 3, 3, 1, 0},
+        {"resnet conv0 32x32x3 -> 16, 3x3  ", 32, 32, 3, 16, 3, 3, 1, 0},
+        {"resnet conv 32x32x16 -> 32, 3x3 s2", 32, 32, 16, 32, 3, 3, 2, 0},
+        {"resnet conv 16x16x32 -> 64, 3x3 s2", 16, 16, 32, 64, 3, 3, 2, 0},
+        {"resnet conv 32x32x16 -> 32, 1x1 s2", 32, 32, 16, 32, 1, 1, 2, 0},
+        {"resnet conv 16x16x32 -> 64, 1x1 s2", 16, 16, 32, 64, 1, 1, 2, 0},
+    };
+    put("kernel                              (instructions, -icount shift=0, 40/tick)\n");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i)
+        bench_conv(&cases[i]);
+    bench_fc("kws fc 64 -> 12                  ", 64, 12);
+    bench_fc("ad01 fc 640 -> 128               ", 640, 128);
+    bench_add("resnet add 32x32x16              ", 32 * 32 * 16);
+    bench_add("resnet add 16x16x32              ", 16 * 16 * 32);
+    bench_add("resnet add 8x8x64                ", 8 * 8 * 64);
+    bench_avgpool();
+    bench_fc("ad01 fc 128 -> 128               ", 128, 128);
+    bench_fc("ad01 fc 128 -> 8                 ", 128, 8);
+    bench_fc("ad01 fc 8 -> 128                 ", 8, 128);
+    bench_fc("hello fc 1 -> 16                 ", 1, 16);
+    bench_fc("hello fc 16 -> 16                ", 16, 16);
+    bench_fc("hello fc 16 -> 1                 ", 16, 1);
+    return 0;
+}

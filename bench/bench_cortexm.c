@@ -1,0 +1,449 @@
+/* plugins/cortex-m/bench/bench_cortexm.c — benchmark of the cortex-m device
+ * on the emulated boards (a program that prints figures, not a test).
+ *
+ * For each model (default: the ../shared/golden models with a TFLite Micro
+ * anchor): import, optimize, generate C, build the firmware with the
+ * plugin's build driver, boot it under QEMU with the plugin's QEMU manager,
+ * run the golden inputs over the link, and print instructions per inference
+ * (QEMU icount, deterministic), arena, flash (text/rodata/data), static RAM,
+ * stack peak, host wall time per sample and link throughput, next to the
+ * TFLite Micro + CMSIS-NN anchor measured on this same QEMU with the same
+ * counter (issue 5), with ratios (ours / anchor: > 1 = we use more).
+ *
+ *   bench_cortexm [--board mps2-an386|mps2-an500] [--samples N] [model...]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cm_firmware.h"
+#include "cm_profile.h"
+#include "cm_qemu.h"
+#include "neurio/codegen.h"
+#include "neurio/link_host.h"
+#include "neurio/model.h"
+#include "neurio/npy.h"
+#include "neurio/optimize.h"
+#include "neurio/paths.h"
+
+#ifndef CM_SOURCE_BOARD_DIR
+#define CM_SOURCE_BOARD_DIR ""
+#endif
+#ifndef CM_SHARED_DIR
+#define CM_SHARED_DIR ""
+#endif
+
+/* TFLite Micro + CMSIS-NN on QEMU mps2-an386, same counter (issue 5), and
+ * issue 9's targets: instructions <= 0.7x, arena <= 0.85x, flash as listed.
+ * micro_speech_quantized has golden data but no anchor. */
+typedef struct anchor {
+    const char *model;
+    double insns, arena, flash; /* 0 = not given */
+    double flash_target;        /* 0 = none */
+} anchor;
+
+static const anchor anchors[] = {
+    {"kws_ref_model", 7699898, 22820, 159472, 95700},
+    {"pretrainedResnet_quant", 29864553, 54996, 198612, 119200},
+    {"ad01_int8", 583399, 2580, 324716, 292000},
+    {"hello_world_int8", 3675, 772, 50444, 30300},
+    {"micro_speech_quantized", 0, 0, 0, 0},
+};
+
+#define INSN_TARGET 0.7
+#define ARENA_TARGET 0.85
+
+/* One model's figures, for the summary table at the end. */
+typedef struct result {
+    const char *model;
+    int ok;
+    double insns, arena, flash;
+    size_t exact, n; /* samples bit-exact with the golden outputs, of n */
+} result;
+
+/* The anchor was measured on mps2-an386 only: other boards get no ratios. */
+static int anchor_board = 1;
+
+static const anchor *find_anchor(const char *m)
+{
+    if (!anchor_board)
+        return NULL;
+    for (size_t i = 0; i < sizeof anchors / sizeof anchors[0]; i++)
+        if (strcmp(anchors[i].model, m) == 0)
+            return &anchors[i];
+    return NULL;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void ratio(char *buf, size_t n, double ours, double ref)
+{
+    if (ref > 0)
+        snprintf(buf, n, "%.2fx", ours / ref);
+    else
+        snprintf(buf, n, "-");
+}
+
+/* Multiply-accumulates of op i (conv, depthwise, fully connected; else 0). */
+static double op_macs(const neurio_model *m, int32_t i)
+{
+    const neurio_op *op = &m->ops[i];
+    if (op->n_inputs < 2 || op->inputs[1] < 0 || op->n_outputs < 1)
+        return 0;
+    const neurio_tensor *w = &m->tensors[op->inputs[1]];
+    const neurio_tensor *o = &m->tensors[op->outputs[0]];
+    double out = 1, wn = 1;
+    for (int32_t d = 0; d < o->rank; d++)
+        out *= o->dims[d];
+    for (int32_t d = 0; d < w->rank; d++)
+        wn *= w->dims[d];
+    if (w->rank < 2)
+        return 0;
+    switch (op->kind) {
+    case NEURIO_OP_CONV_2D:
+    case NEURIO_OP_FULLY_CONNECTED:
+        return out * (wn / w->dims[0]);            /* per output: the whole filter row */
+    case NEURIO_OP_DEPTHWISE_CONV_2D:
+        return out * (wn / w->dims[w->rank - 1]);  /* per output: fh * fw taps */
+    default:
+        return 0;
+    }
+}
+
+/* Per-layer table: mean instructions of each layer over n samples, share of
+ * the inference, MACs and MACs per instruction. */
+static void print_layers(const neurio_model *m, const uint64_t *lc, uint32_t n_layers,
+                         uint32_t filled, size_t n)
+{
+    if (!lc || filled == 0) {
+        printf("  per-layer              : not reported by the device\n");
+        return;
+    }
+    double total = 0;
+    for (size_t s = 0; s < n; s++)
+        for (uint32_t l = 0; l < filled; l++)
+            total += (double)lc[s * n_layers + l];
+    total /= (double)n;
+    printf("  per layer (mean instructions over %zu samples):\n", n);
+    printf("    %3s %-20s %12s %6s %12s %10s\n", "#", "op", "instructions", "share", "MACs",
+           "MACs/insn");
+    for (uint32_t l = 0; l < filled; l++) {
+        double v = 0;
+        for (size_t s = 0; s < n; s++)
+            v += (double)lc[s * n_layers + l];
+        v /= (double)n;
+        const int named = (int32_t)n_layers == m->n_ops;
+        const double macs = named ? op_macs(m, (int32_t)l) : 0;
+        char mpi[32] = "-";
+        if (macs > 0 && v > 0)
+            snprintf(mpi, sizeof mpi, "%.3f", macs / v);
+        printf("    %3u %-20s %12.0f %5.1f%% %12.0f %10s\n", l,
+               named ? neurio_op_name(m->ops[l].kind) : "?", v,
+               total > 0 ? 100.0 * v / total : 0.0, macs, mpi);
+    }
+}
+
+static int bench_model(const char *shared, const char *model_name, const cm_profile *p,
+                       int samples, const char *work, result *res)
+{
+    neurio_errbuf e = {{0}};
+    neurio_model *m = NULL;
+    neurio_npy in = {0}, gold = {0};
+    neurio_link *link = NULL;
+    cm_qemu q;
+    memset(&q, 0, sizeof q);
+    int rc;
+    char path[4096], gen[4096], fw[4096], elf[4096];
+    void *out_buf = NULL;
+    neurio_measure *meas = NULL;
+    uint64_t *layers = NULL;
+    uint32_t layers_filled = 0;
+
+    snprintf(path, sizeof path, "%s/models/%s.tflite", shared, model_name);
+    rc = neurio_model_load(path, &m, &e);
+    if (!rc)
+        rc = neurio_optimize(m, &e);
+    if (rc)
+        goto fail;
+    snprintf(gen, sizeof gen, "%s/%s-gen", work, model_name);
+    snprintf(fw, sizeof fw, "%s/%s-fw", work, model_name);
+    mkdir(gen, 0755);
+    mkdir(fw, 0755);
+    neurio_codegen_result cg;
+    rc = neurio_codegen(m, gen, NULL, &cg, &e);
+    if (rc)
+        goto fail;
+    cm_fw_args fa = {
+        .profile = p, .board_dir = CM_SOURCE_BOARD_DIR, .fw_dir = neurio_firmware_dir(),
+        .gen_dir = gen, .out_dir = fw, .toolchain_prefix = "arm-none-eabi-",
+        .opt_level = "2", .build_id = "bench", .timeout_ms = 600000,
+        .rx_timeout_ms = p->board->rx_timeout_ms,
+    };
+    cm_fw_sizes sz;
+    rc = cm_fw_build(&fa, &sz, elf, sizeof elf, &e);
+    if (rc)
+        goto fail;
+
+    snprintf(path, sizeof path, "%s/golden/%s/input.npy", shared, model_name);
+    rc = neurio_npy_read(path, &in, &e);
+    if (rc)
+        goto fail;
+    size_t in_bytes = neurio_tensor_bytes(&m->tensors[m->inputs[0]]);
+    size_t out_bytes = neurio_tensor_bytes(&m->tensors[m->outputs[0]]);
+    size_t n = (size_t)in.dims[0];
+    if (m->n_inputs != 1 || m->n_outputs != 1 || in.bytes != n * in_bytes) {
+        rc = neurio_fail(&e, NEURIO_ERR_UNSUPPORTED,
+                         "bench handles 1-input/1-output models whose input.npy "
+                         "matches the input tensor");
+        goto fail;
+    }
+    if (samples > 0 && (size_t)samples < n)
+        n = (size_t)samples;
+    snprintf(path, sizeof path, "%s/golden/%s/output.npy", shared, model_name);
+    rc = neurio_npy_read(path, &gold, &e);
+    if (rc)
+        goto fail;
+    if (gold.bytes < n * out_bytes) {
+        rc = neurio_fail(&e, NEURIO_ERR_FORMAT, "%s holds %zu bytes, fewer than %zu samples of "
+                         "%zu output bytes", path, gold.bytes, n, out_bytes);
+        goto fail;
+    }
+
+    cm_qemu_args qa = {.qemu = "qemu-system-arm", .machine = p->board->qemu_machine,
+                       .elf = elf, .work_dir = fw, .connect_timeout_ms = 10000};
+    neurio_transport *t = NULL;
+    double t_boot = now_s();
+    rc = cm_qemu_start(&q, &qa, &t, &e);
+    if (rc)
+        goto fail;
+    neurio_link_options lo;
+    neurio_link_options_default(&lo);
+    lo.run_timeout_ms = 600000;
+    rc = neurio_link_open(t, &lo, &link, &e);
+    if (rc)
+        goto fail;
+    t_boot = now_s() - t_boot;
+    rc = neurio_link_check_model(link, cg.sha256, &e);
+    if (rc)
+        goto fail;
+    const neurio_link_hello *h = neurio_link_info(link);
+    out_buf = malloc(n * out_bytes);
+    meas = calloc(n, sizeof *meas);
+    if (h->n_layers)
+        layers = calloc(n * h->n_layers, sizeof *layers);
+    if (!out_buf || !meas || (h->n_layers && !layers)) {
+        rc = neurio_fail(&e, NEURIO_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    double t_xfer = 0, t_inf = 0;
+    neurio_link_stats s0 = neurio_link_get_stats(link);
+    for (size_t first = 0; first < n;) {
+        uint32_t cnt = (uint32_t)(n - first < h->max_batch ? n - first : h->max_batch);
+        const void *ins[1] = {(const uint8_t *)in.data + first * in_bytes};
+        void *outs[1] = {(uint8_t *)out_buf + first * out_bytes};
+        neurio_batch b = {.first = (uint32_t)first, .count = cnt, .n_inputs = 1,
+                          .n_outputs = 1, .inputs = ins, .outputs = outs,
+                          .measures = meas + first,
+                          .layer_cycles = layers ? layers + first * h->n_layers : NULL,
+                          .n_layers = h->n_layers};
+        double t0 = now_s();
+        rc = neurio_link_transfer(link, &b, &e);
+        double t1 = now_s();
+        if (!rc)
+            rc = neurio_link_infer(link, &b, &e);
+        double t2 = now_s();
+        if (rc)
+            goto fail;
+        layers_filled = first == 0 || b.layers_filled < layers_filled ? b.layers_filled
+                                                                       : layers_filled;
+        t_xfer += t1 - t0;
+        t_inf += t2 - t1;
+        first += cnt;
+    }
+    neurio_link_stats s1 = neurio_link_get_stats(link);
+    uint64_t cmin = UINT64_MAX, cmax = 0, stack = 0;
+    double csum = 0;
+    for (size_t i = 0; i < n; i++) {
+        cmin = meas[i].cycles < cmin ? meas[i].cycles : cmin;
+        cmax = meas[i].cycles > cmax ? meas[i].cycles : cmax;
+        csum += (double)meas[i].cycles;
+        stack = meas[i].stack_bytes > stack ? meas[i].stack_bytes : stack;
+    }
+    double cmean = csum / (double)n;
+    size_t exact = 0;
+    for (size_t i = 0; i < n; i++)
+        exact += memcmp((const uint8_t *)out_buf + i * out_bytes,
+                        (const uint8_t *)gold.data + i * out_bytes, out_bytes) == 0;
+    *res = (result){.model = model_name, .ok = 1, .insns = cmean,
+                    .arena = (double)cg.arena_bytes, .flash = (double)sz.flash,
+                    .exact = exact, .n = n};
+    const anchor *a = find_anchor(model_name);
+    char r1[32], r2[32], r3[32];
+    ratio(r1, sizeof r1, cmean, a ? a->insns : 0);
+    ratio(r2, sizeof r2, (double)cg.arena_bytes, a ? a->arena : 0);
+    ratio(r3, sizeof r3, (double)sz.flash, a ? a->flash : 0);
+    printf("\n== %s on %s (%zu samples, %u layers)\n", model_name, p->board->name, n,
+           cg.n_layers);
+    printf("  instructions/inference : %.0f (min %llu, max %llu)   anchor %.0f   ratio %s\n",
+           cmean, (unsigned long long)cmin, (unsigned long long)cmax, a ? a->insns : 0.0, r1);
+    printf("  arena bytes            : %llu   anchor %.0f   ratio %s\n",
+           (unsigned long long)cg.arena_bytes, a ? a->arena : 0.0, r2);
+    printf("  flash bytes            : %llu (text %llu, rodata %llu, data %llu; weights %llu)"
+           "   anchor %.0f   ratio %s\n",
+           (unsigned long long)sz.flash, (unsigned long long)sz.text,
+           (unsigned long long)sz.rodata, (unsigned long long)sz.data,
+           (unsigned long long)cg.weights_bytes, a ? a->flash : 0.0, r3);
+    printf("  static RAM bytes       : %llu (data %llu, bss incl. arena %llu, stack region %llu)\n",
+           (unsigned long long)sz.ram, (unsigned long long)sz.data,
+           (unsigned long long)sz.bss, (unsigned long long)sz.stack);
+    printf("  stack peak bytes       : %llu\n", (unsigned long long)stack);
+    printf("  outputs                : %zu of %zu samples bit-exact with the TFLite golden\n",
+           exact, n);
+    printf("  host wall time/sample  : %.3f ms (transfer %.3f ms, infer+results %.3f ms)\n",
+           1e3 * (t_xfer + t_inf) / (double)n, 1e3 * t_xfer / (double)n,
+           1e3 * t_inf / (double)n);
+    printf("  link                   : to device %.1f kB/s (%llu payload bytes), from device "
+           "%.1f kB/s (%llu), %llu frames, %llu retransmits; boot %.2f s\n",
+           (double)(s1.payload_tx - s0.payload_tx) / 1e3 / (t_xfer > 0 ? t_xfer : 1),
+           (unsigned long long)(s1.payload_tx - s0.payload_tx),
+           (double)(s1.payload_rx - s0.payload_rx) / 1e3 / (t_inf > 0 ? t_inf : 1),
+           (unsigned long long)(s1.payload_rx - s0.payload_rx),
+           (unsigned long long)(s1.frames_tx + s1.frames_rx - s0.frames_tx - s0.frames_rx),
+           (unsigned long long)(s1.retransmits - s0.retransmits), t_boot);
+    print_layers(m, layers, h->n_layers, layers_filled, n);
+    fflush(stdout);
+fail:
+    if (rc)
+        printf("\n== %s on %s: FAILED: %s\n", model_name, p->board->name, e.msg);
+    neurio_link_close(link);
+    cm_qemu_stop(&q);
+    free(out_buf);
+    free(meas);
+    free(layers);
+    neurio_npy_free(&in);
+    neurio_npy_free(&gold);
+    neurio_model_free(m);
+    return rc;
+}
+
+/* "ours (ratio, met/MISSED)" cell against anchor ref and limit factor or
+ * absolute target. */
+static void cell(char *buf, size_t n, double ours, double ref, double factor, double target)
+{
+    const double lim = target > 0 ? target : ref * factor;
+    if (ref <= 0)
+        snprintf(buf, n, "%.0f", ours);
+    else
+        snprintf(buf, n, "%.0f (%.2fx, %s)", ours, ours / ref,
+                 lim <= 0 ? "-" : ours <= lim ? "met" : "MISSED");
+}
+
+/* The issue-9 table: anchor, target and ours for every model benchmarked. */
+static void print_summary(const result *r, int n_models)
+{
+    printf("\n== summary (instructions: mean per inference; targets: instructions <= %.2fx, "
+           "arena <= %.2fx the anchor, flash as given)\n",
+           INSN_TARGET, ARENA_TARGET);
+    printf("| model | anchor instr | target | ours | anchor arena | target | ours | "
+           "anchor flash | target | ours | golden |\n");
+    printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < n_models; i++) {
+        const anchor *a = find_anchor(r[i].model);
+        const anchor none = {r[i].model, 0, 0, 0, 0};
+        if (!a)
+            a = &none;
+        if (!r[i].ok) {
+            printf("| %s | FAILED (see above) |||||||||\n", r[i].model);
+            continue;
+        }
+        char ci[64], ca[64], cf[64];
+        cell(ci, sizeof ci, r[i].insns, a->insns, INSN_TARGET, 0);
+        cell(ca, sizeof ca, r[i].arena, a->arena, ARENA_TARGET, 0);
+        cell(cf, sizeof cf, r[i].flash, a->flash, 0, a->flash_target);
+        char ai[24] = "-", ti[24] = "-", aa[24] = "-", ta[24] = "-", af[24] = "-", tf[24] = "-";
+        if (a->insns > 0) {
+            snprintf(ai, sizeof ai, "%.0f", a->insns);
+            snprintf(ti, sizeof ti, "%.0f", a->insns * INSN_TARGET);
+        }
+        if (a->arena > 0) {
+            snprintf(aa, sizeof aa, "%.0f", a->arena);
+            snprintf(ta, sizeof ta, "%.0f", a->arena * ARENA_TARGET);
+        }
+        if (a->flash > 0)
+            snprintf(af, sizeof af, "%.0f", a->flash);
+        if (a->flash_target > 0)
+            snprintf(tf, sizeof tf, "%.0f", a->flash_target);
+        printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %zu/%zu |\n", r[i].model,
+               ai, ti, ci, aa, ta, ca, af, tf, cf, r[i].exact, r[i].n);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *board = "mps2-an386";
+    int samples = 16;
+    const char *models[32];
+    int n_models = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--board") == 0 && i + 1 < argc)
+            board = argv[++i];
+        else if (strcmp(argv[i], "--samples") == 0 && i + 1 < argc)
+            samples = atoi(argv[++i]);
+        else if (argv[i][0] == '-') {
+            fprintf(stderr, "usage: %s [--board B] [--samples N] [model...]\n", argv[0]);
+            return 2;
+        } else if (n_models < 32)
+            models[n_models++] = argv[i];
+    }
+    if (n_models == 0)
+        for (size_t i = 0; i < sizeof anchors / sizeof anchors[0]; i++)
+            models[n_models++] = anchors[i].model;
+    const char *shared = getenv("NEURIO_SHARED_DIR");
+    if (!shared || !*shared)
+        shared = CM_SHARED_DIR;
+    struct stat st;
+    if (stat(shared, &st) != 0) {
+        fprintf(stderr, "bench_cortexm: %s (../shared) is absent: nothing to measure\n",
+                shared);
+        return 77;
+    }
+    cm_profile_overrides o = {.board = board, .fpu = 1};
+    cm_profile p;
+    neurio_errbuf e;
+    if (cm_profile_make(&o, &p, &e) || !p.board->qemu_machine) {
+        fprintf(stderr, "bench_cortexm: %s\n",
+                p.board ? "only emulated boards can be benchmarked here" : e.msg);
+        return 2;
+    }
+    char work[] = "/tmp/neurio-bench-cm-XXXXXX";
+    if (!mkdtemp(work)) {
+        fprintf(stderr, "bench_cortexm: mkdtemp: %s\n", strerror(errno));
+        return 1;
+    }
+    anchor_board = strcmp(p.board->name, "mps2-an386") == 0;
+    printf("cortex-m benchmark: board %s (%s), counts = %s; anchor = TFLite Micro + "
+           "CMSIS-NN on QEMU mps2-an386%s; kernels: DSP (SMLAD) where the core has it.\n"
+           "work dir: %s\n",
+           p.board->name, p.cpu, p.board->cycle_source,
+           anchor_board ? "" : " (not this board: no ratios)", work);
+    int failed = 0;
+    result res[32];
+    memset(res, 0, sizeof res);
+    for (int i = 0; i < n_models; i++) {
+        res[i].model = models[i];
+        failed += bench_model(shared, models[i], &p, samples, work, &res[i]) != 0;
+        failed += res[i].ok && res[i].exact != res[i].n;
+    }
+    print_summary(res, n_models);
+    return failed ? 1 : 0;
+}

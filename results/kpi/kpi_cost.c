@@ -1,0 +1,157 @@
+/* core/kpi_cost.c — latency, cycles, throughput, energy and memory KPIs. */
+#include "kpi/kpi_cost.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *str_or(const char *s, const char *dflt)
+{
+    return s && *s ? s : dflt;
+}
+
+static int is_instructions(const neurio_device_info *dev)
+{
+    return dev->cycle_unit && !strcmp(dev->cycle_unit, "instructions");
+}
+
+int nr_kpi_cost_compute(const neurio_measure *m, size_t n,
+                        const neurio_device_info *dev, nr_kpi_cost *out,
+                        neurio_errbuf *err)
+{
+    memset(out, 0, sizeof *out);
+    if (n == 0)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "cost KPIs: no inference was measured");
+    double *x = malloc(n * sizeof *x);
+    if (!x)
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "cost KPIs: out of memory");
+    out->n = n;
+    int rc = 0;
+
+    out->have_host = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!m[i].host_ns)
+            out->have_host = 0;
+        x[i] = (double)m[i].host_ns / 1e6;
+    }
+    if (out->have_host && (rc = nr_stats_compute(x, n, &out->host_ms)))
+        goto fail;
+
+    out->have_cycles = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!m[i].cycles)
+            out->have_cycles = 0;
+        x[i] = (double)m[i].cycles;
+        if (m[i].stack_bytes > out->stack_max)
+            out->stack_max = m[i].stack_bytes;
+    }
+    if (out->have_cycles && (rc = nr_stats_compute(x, n, &out->cycles)))
+        goto fail;
+
+    if (out->have_cycles && dev->clock_hz > 0) {
+        for (size_t i = 0; i < n; i++)
+            x[i] = (double)m[i].cycles / dev->clock_hz * 1e3;
+        if ((rc = nr_stats_compute(x, n, &out->device_ms)))
+            goto fail;
+        out->have_device = 1;
+        out->device_estimated = is_instructions(dev);
+    }
+
+    double lat_ms = out->have_device ? out->device_ms.mean
+                    : out->have_host ? out->host_ms.mean : 0;
+    if (lat_ms > 0)
+        out->throughput = 1e3 / lat_ms;
+
+    if (dev->active_current_a > 0 && dev->supply_voltage_v > 0 && lat_ms > 0) {
+        out->have_energy = 1;
+        /* A x V x ms = mJ; x 1000 = uJ. */
+        out->energy_uj = dev->active_current_a * dev->supply_voltage_v * lat_ms * 1e3;
+        snprintf(out->energy_source, sizeof out->energy_source,
+                 "estimated: %.4g A x %.3g V x %s latency", dev->active_current_a,
+                 dev->supply_voltage_v, out->have_device ? "device" : "host");
+    } else {
+        snprintf(out->energy_note, sizeof out->energy_note, "%s",
+                 lat_ms > 0 ? "not available: the device profile gives no current/voltage"
+                            : "not available: no latency was measured");
+    }
+    free(x);
+    return 0;
+fail:
+    free(x);
+    return neurio_fail(err, rc, "cost KPIs: %s", neurio_status_str(rc));
+}
+
+static int add_stats(nr_metrics *m, const char *group, const char *prefix,
+                     const nr_stats *s, const char *unit, const char *source)
+{
+    static const char *const names[] = { "mean", "std", "min", "p50", "p90",
+                                         "p99", "max", "ci95_lo", "ci95_hi" };
+    const double vals[] = { s->mean, s->std, s->min, s->p50, s->p90,
+                            s->p99, s->max, s->ci95_lo, s->ci95_hi };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char name[48];
+        snprintf(name, sizeof name, "%s_%s", prefix, names[i]);
+        int rc = nr_metrics_add(m, group, name, vals[i], unit, source);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int nr_kpi_cost_metrics(const nr_kpi_cost *c, const neurio_device_info *dev,
+                        nr_metrics *m)
+{
+    int rc = 0;
+    const char *csrc = str_or(dev->cycle_source, "device counter");
+    const char *cunit = str_or(dev->cycle_unit, "cycles");
+    char src[96];
+    if (c->have_host)
+        rc = add_stats(m, "latency", "host_latency", &c->host_ms, "ms",
+                       "host clock (wall time, includes the link)");
+    if (!rc && c->have_device) {
+        snprintf(src, sizeof src, "%s%s / %.6g Hz", c->device_estimated ? "estimated: " : "",
+                 csrc, dev->clock_hz);
+        rc = add_stats(m, "latency", "device_latency", &c->device_ms, "ms", src);
+    }
+    /* An emulator's instruction count is a different quantity from cycles:
+     * name it so, so runs on different counters never compare as equals. */
+    if (!rc && c->have_cycles)
+        rc = add_stats(m, "cycles", is_instructions(dev) ? "instructions" : "cycles",
+                       &c->cycles, cunit, csrc);
+    if (!rc && c->throughput > 0)
+        rc = nr_metrics_add(m, "throughput", "throughput", c->throughput, "1/s",
+                            c->have_device ? "1 / mean device latency"
+                                           : "1 / mean host latency");
+    if (!rc && c->have_energy)
+        rc = nr_metrics_add(m, "energy", "energy_per_inference", c->energy_uj, "uJ",
+                            c->energy_source);
+    const struct { const char *name; uint64_t v; } mem[] = {
+        { "flash_text", dev->flash_text },       { "flash_rodata", dev->flash_rodata },
+        { "flash_data", dev->flash_data },
+        { "flash_total", dev->flash_text + dev->flash_rodata + dev->flash_data },
+        { "weights_bytes", dev->weights_bytes }, { "arena_bytes", dev->arena_bytes },
+        { "ram_bytes", dev->ram_bytes },
+    };
+    for (size_t i = 0; !rc && i < sizeof mem / sizeof mem[0]; i++)
+        if (mem[i].v)
+            rc = nr_metrics_add(m, "memory", mem[i].name, (double)mem[i].v, "bytes",
+                                "firmware image (plugin)");
+    if (!rc && c->stack_max)
+        rc = nr_metrics_add(m, "memory", "stack_max_bytes", (double)c->stack_max, "bytes",
+                            "device stack high-water mark");
+    return rc;
+}
+
+int nr_kpi_layer_means(const uint64_t *layer_cycles, size_t n_samples,
+                       uint32_t n_layers, double *mean)
+{
+    if (!n_samples || !n_layers)
+        return NEURIO_ERR_INVALID;
+    for (uint32_t l = 0; l < n_layers; l++) {
+        double s = 0;
+        for (size_t i = 0; i < n_samples; i++)
+            s += (double)layer_cycles[i * n_layers + l];
+        mean[l] = s / (double)n_samples;
+    }
+    return 0;
+}

@@ -1,0 +1,287 @@
+/* core/profile_json.c — the NeurIO-compatible run profile, built with cJSON. */
+#include "report/profile_json.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "report/report_file.h"
+
+/* Add helpers: a NULL string or a non-finite number becomes JSON null. */
+static void add_str(cJSON *o, const char *k, const char *v)
+{
+    if (v)
+        cJSON_AddStringToObject(o, k, v);
+    else
+        cJSON_AddNullToObject(o, k);
+}
+
+static void add_num(cJSON *o, const char *k, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, k, v);
+    else
+        cJSON_AddNullToObject(o, k);
+}
+
+static cJSON *num_or_null(double v)
+{
+    return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+}
+
+static cJSON *tensor_json(const neurio_model *m, int32_t t)
+{
+    const neurio_tensor *x = &m->tensors[t];
+    cJSON *o = cJSON_CreateObject();
+    add_str(o, "name", x->name);
+    add_str(o, "dtype", neurio_dtype_name(x->dtype));
+    cJSON *shape = cJSON_AddArrayToObject(o, "shape");
+    for (int32_t i = 0; i < x->rank; i++)
+        cJSON_AddItemToArray(shape, cJSON_CreateNumber(x->dims[i]));
+    if (x->quant.count == 1) {
+        add_num(o, "scale", x->quant.scale[0]);
+        cJSON_AddNumberToObject(o, "zero_point", x->quant.zero_point[0]);
+    } else {
+        cJSON_AddNullToObject(o, "scale");
+        cJSON_AddNullToObject(o, "zero_point");
+    }
+    return o;
+}
+
+static void add_model(cJSON *root, const nr_report_data *d)
+{
+    cJSON *o = cJSON_AddObjectToObject(root, "model");
+    const neurio_model *m = d->model;
+    add_str(o, "name", m ? m->name : NULL);
+    add_str(o, "path", d->model_path);
+    add_str(o, "format", m ? m->format : NULL);
+    add_str(o, "sha256", d->model_sha256);
+    if (!m)
+        return;
+    uint64_t macs = 0;
+    for (int32_t i = 0; i < m->n_ops; i++)
+        macs += neurio_op_macs(m, &m->ops[i]);
+    cJSON_AddNumberToObject(o, "n_layers", m->n_ops);
+    cJSON_AddNumberToObject(o, "macs", (double)macs);
+    cJSON *in = cJSON_AddArrayToObject(o, "inputs");
+    for (int32_t i = 0; i < m->n_inputs; i++)
+        cJSON_AddItemToArray(in, tensor_json(m, m->inputs[i]));
+    cJSON *out = cJSON_AddArrayToObject(o, "outputs");
+    for (int32_t i = 0; i < m->n_outputs; i++)
+        cJSON_AddItemToArray(out, tensor_json(m, m->outputs[i]));
+}
+
+static void add_device(cJSON *root, const nr_report_data *d)
+{
+    const neurio_device_info *v = &d->device;
+    cJSON *o = cJSON_AddObjectToObject(root, "device");
+    add_str(o, "plugin", d->plugin_name);
+    add_str(o, "plugin_version", d->plugin_version);
+    add_str(o, "board", v->board);
+    add_str(o, "cpu", v->cpu);
+    add_num(o, "clock_hz", v->clock_hz > 0 ? v->clock_hz : NAN);
+    add_str(o, "cycle_source", v->cycle_source);
+    add_str(o, "cycle_unit", v->cycle_unit);
+    add_str(o, "firmware", v->firmware);
+    add_str(o, "toolchain", v->toolchain);
+    cJSON_AddNumberToObject(o, "max_batch", v->max_batch);
+    cJSON *mem = cJSON_AddObjectToObject(o, "memory");
+    cJSON_AddNumberToObject(mem, "flash_text", (double)v->flash_text);
+    cJSON_AddNumberToObject(mem, "flash_rodata", (double)v->flash_rodata);
+    cJSON_AddNumberToObject(mem, "flash_data", (double)v->flash_data);
+    cJSON_AddNumberToObject(mem, "weights_bytes", (double)v->weights_bytes);
+    cJSON_AddNumberToObject(mem, "arena_bytes", (double)v->arena_bytes);
+    cJSON_AddNumberToObject(mem, "ram_bytes", (double)v->ram_bytes);
+    cJSON *en = cJSON_AddObjectToObject(o, "energy_profile");
+    add_num(en, "active_current_a", v->active_current_a > 0 ? v->active_current_a : NAN);
+    add_num(en, "supply_voltage_v", v->supply_voltage_v > 0 ? v->supply_voltage_v : NAN);
+}
+
+static void add_runtime(cJSON *root, const nr_report_data *d)
+{
+    cJSON *o = cJSON_AddObjectToObject(root, "runtime");
+    cJSON_AddStringToObject(o, "name", "neurio");
+    add_str(o, "version", d->neurio_version);
+    add_str(o, "run_id", d->run_id);
+    add_str(o, "task", d->task);
+    add_str(o, "status", d->status);
+    cJSON_AddBoolToObject(o, "complete", d->complete);
+    add_str(o, "error", d->error);
+    cJSON_AddNumberToObject(o, "n_planned", (double)d->n_planned);
+    cJSON_AddNumberToObject(o, "n_done", (double)d->n_done);
+    add_str(o, "started_at", d->started_at);
+    add_str(o, "finished_at", d->finished_at);
+    add_str(o, "run_dir", d->run_dir);
+}
+
+static void add_inference(cJSON *root, const nr_report_data *d)
+{
+    cJSON *o = cJSON_AddObjectToObject(root, "inference");
+    cJSON_AddNumberToObject(o, "batch_size", d->batch_size);
+    add_num(o, "model_load_time", d->model_load_time_s >= 0 ? d->model_load_time_s : NAN);
+    cJSON_AddStringToObject(o, "model_load_time_source",
+                            "run start to first batch: prepare + codegen + flash");
+    cJSON_AddStringToObject(o, "time_unit", "s");
+    /* The pipeline converts the whole input array once before the first
+     * batch; it does not time preprocessing per inference. */
+    cJSON_AddArrayToObject(o, "preprocess_time");
+    cJSON_AddStringToObject(o, "preprocess_time_note",
+                            "not measured per inference (inputs are converted in bulk "
+                            "before the first batch)");
+    cJSON *it = cJSON_AddArrayToObject(o, "inference_time");
+    int device = d->cost && d->cost->have_device && d->device.clock_hz > 0;
+    for (size_t i = 0; d->measures && i < d->n_done; i++) {
+        const neurio_measure *m = &d->measures[i];
+        double t = device ? (double)m->cycles / d->device.clock_hz
+                          : m->host_ns ? (double)m->host_ns / 1e9 : NAN;
+        cJSON_AddItemToArray(it, num_or_null(t));
+    }
+    add_str(o, "inference_time_source",
+            device ? (d->cost->device_estimated ? "device counter / clock (estimated from "
+                                                  "instruction counts)"
+                                                : "device cycle counter / clock")
+                   : "host wall clock (includes the link)");
+}
+
+static void add_kpis(cJSON *root, const nr_report_data *d)
+{
+    cJSON *a = cJSON_AddArrayToObject(root, "kpis");
+    for (size_t i = 0; i < d->metrics->n; i++) {
+        const nr_metric *m = &d->metrics->v[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "group", m->group);
+        cJSON_AddStringToObject(o, "name", m->name);
+        cJSON_AddNumberToObject(o, "value", m->value);
+        cJSON_AddStringToObject(o, "unit", m->unit);
+        cJSON_AddStringToObject(o, "source", m->source);
+        cJSON_AddItemToArray(a, o);
+    }
+}
+
+static void add_classification(cJSON *root, const nr_kpi_classification *c)
+{
+    cJSON *o = cJSON_AddObjectToObject(root, "classification");
+    cJSON_AddNumberToObject(o, "n_classes", c->n_classes);
+    cJSON_AddNumberToObject(o, "top_k", c->top_k);
+    cJSON *pc = cJSON_AddArrayToObject(o, "per_class");
+    for (int32_t k = 0; k < c->n_classes; k++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "class", k);
+        add_num(e, "precision", c->precision[k]);
+        add_num(e, "recall", c->recall[k]);
+        add_num(e, "f1", c->f1[k]);
+        cJSON_AddNumberToObject(e, "support", (double)c->support[k]);
+        cJSON_AddNumberToObject(e, "predicted", (double)c->predicted[k]);
+        cJSON_AddItemToArray(pc, e);
+    }
+    cJSON *cm = cJSON_AddArrayToObject(o, "confusion_matrix");
+    for (int32_t r = 0; r < c->n_classes; r++) {
+        cJSON *row = cJSON_CreateArray();
+        for (int32_t k = 0; k < c->n_classes; k++)
+            cJSON_AddItemToArray(row, cJSON_CreateNumber(
+                (double)c->confusion[(size_t)r * (size_t)c->n_classes + (size_t)k]));
+        cJSON_AddItemToArray(cm, row);
+    }
+    cJSON_AddStringToObject(o, "confusion_matrix_layout", "rows = true label, columns = prediction");
+}
+
+static void add_layers(cJSON *root, const nr_report_data *d)
+{
+    cJSON *a = cJSON_AddArrayToObject(root, "layers");
+    for (uint32_t i = 0; i < d->n_layers && d->layer_mean; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "index", i);
+        const neurio_op *op = d->model && (int32_t)i < d->model->n_ops ? &d->model->ops[i] : NULL;
+        add_str(o, "op", op ? neurio_op_name(op->kind) : NULL);
+        add_str(o, "name", op ? op->name : NULL);
+        add_num(o, "mean", d->layer_mean[i]);
+        add_str(o, "unit", d->device.cycle_unit ? d->device.cycle_unit : "cycles");
+        cJSON_AddItemToArray(a, o);
+    }
+}
+
+static void add_measurements(cJSON *root, const nr_report_data *d)
+{
+    cJSON *a = cJSON_AddArrayToObject(root, "measurements");
+    for (size_t i = 0; d->measures && i < d->n_done; i++) {
+        const neurio_measure *m = &d->measures[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "index", (double)i);
+        add_num(o, "host_ns", m->host_ns ? (double)m->host_ns : NAN);
+        add_num(o, "cycles", m->cycles ? (double)m->cycles : NAN);
+        add_num(o, "stack_bytes", m->stack_bytes ? (double)m->stack_bytes : NAN);
+        add_num(o, "label", d->labels ? (double)d->labels[i] : NAN);
+        add_num(o, "prediction", d->predictions ? (double)d->predictions[i] : NAN);
+        add_num(o, "score", d->scores ? d->scores[i] : NAN);
+        add_num(o, "ref_max_abs_error", d->sample_error ? d->sample_error[i] : NAN);
+        cJSON_AddItemToArray(a, o);
+    }
+}
+
+static void add_provenance(cJSON *root, const nr_report_data *d)
+{
+    cJSON *o = cJSON_AddObjectToObject(root, "provenance");
+    add_str(o, "model_sha256", d->model_sha256);
+    add_str(o, "model_path", d->model_path);
+    add_str(o, "rig_file", d->rig_path);
+    add_str(o, "inputs", d->inputs_path);
+    add_str(o, "labels", d->labels_path);
+    add_str(o, "reference", d->reference_path);
+    add_str(o, "plugin", d->plugin_name);
+    add_str(o, "plugin_version", d->plugin_version);
+    add_str(o, "plugin_path", d->plugin_path);
+    add_str(o, "firmware", d->device.firmware);
+    add_str(o, "toolchain", d->device.toolchain);
+    add_str(o, "neurio_version", d->neurio_version);
+    add_str(o, "git_revision", d->git_revision);
+    add_str(o, "host", d->host);
+    add_str(o, "date", d->finished_at ? d->finished_at : d->started_at);
+}
+
+cJSON *nr_profile_build(const nr_report_data *d)
+{
+    cJSON *root = cJSON_CreateObject();
+    if (!root)
+        return NULL;
+    cJSON_AddStringToObject(root, "profiler_version", "neurio-" NR_PROFILE_VERSION);
+    add_model(root, d);
+    add_device(root, d);
+    add_runtime(root, d);
+    add_inference(root, d);
+    add_kpis(root, d);
+    if (d->cls)
+        add_classification(root, d->cls);
+    if (d->fidelity) {
+        cJSON *f = cJSON_AddObjectToObject(root, "fidelity");
+        add_num(f, "argmax_agreement", d->fidelity->argmax_agreement);
+        add_num(f, "max_abs_error", d->fidelity->max_abs_error);
+        add_num(f, "mean_abs_error", d->fidelity->mean_abs_error);
+        add_num(f, "cosine_similarity", d->fidelity->cosine_similarity);
+        add_num(f, "relative_l2", d->fidelity->relative_l2);
+    }
+    add_layers(root, d);
+    add_measurements(root, d);
+    cJSON *notes = cJSON_AddArrayToObject(root, "notes");
+    for (int i = 0; i < d->n_notes; i++)
+        cJSON_AddItemToArray(notes, cJSON_CreateString(d->notes[i]));
+    add_provenance(root, d);
+    return root;
+}
+
+int nr_profile_write(const nr_report_data *d, const char *path, neurio_errbuf *err)
+{
+    cJSON *root = nr_profile_build(d);
+    char *text = root ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    if (!text)
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "cannot build the profile %s: out of memory",
+                           path);
+    nr_report_file rf;
+    int rc = nr_report_file_open(&rf, path, err);
+    if (!rc) {
+        fputs(text, rf.f);
+        fputc('\n', rf.f);
+        rc = nr_report_file_commit(&rf, err);
+    }
+    cJSON_free(text);
+    return rc;
+}

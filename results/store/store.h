@@ -1,0 +1,139 @@
+/* core/store.h — the result store: every run, its model, its device, its
+ * KPIs and its per-inference rows, in SQLite (default, embedded) or
+ * PostgreSQL (a team's shared server), with one schema for both.
+ *
+ * Store specs (rig `output.store`, `neurio runs --store`):
+ *   "sqlite:<path>"            a file; parent directories are created when
+ *                              opening for writing
+ *   "postgresql://..." / "postgres://..."   a libpq URI
+ *   "postgresql:<conninfo>"    a libpq keyword/value string
+ *
+ * Durability contract: rows are written as results arrive
+ * (nr_store_add_rows commits each call as one transaction), so a run killed
+ * midway keeps every row already committed; its run record stays
+ * status "running" / complete 0, which readers show as "incomplete".  Every
+ * write is a transaction: a failure (disk full, server gone) rolls back and
+ * never leaves a half-written row.
+ *
+ * Schema versions: the store records its version in table neurio_schema.
+ * Opening for writing applies the missing migrations (each in a
+ * transaction); a store with a NEWER version than this neurio knows is
+ * refused (read or write) with a message naming both versions.
+ */
+#ifndef NEURIO_CORE_STORE_H
+#define NEURIO_CORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kpi/kpi_metrics.h"
+#include "neurio/status.h"
+
+/* The schema version this neurio writes. */
+#define NR_STORE_SCHEMA_VERSION 1
+
+typedef struct nr_store nr_store;
+
+typedef enum nr_store_mode {
+    NR_STORE_WRITE = 0, /* create/migrate as needed                        */
+    NR_STORE_READ = 1   /* must exist; never created or migrated            */
+} nr_store_mode;
+
+/* What a run is, recorded when it starts.  Strings are borrowed for the
+ * call; NULL is stored as SQL NULL. */
+typedef struct nr_store_run {
+    const char *run_id;
+    const char *started_at;      /* ISO 8601 UTC "2026-11-26T05:50:00Z"     */
+    const char *task;            /* "classification", ...                   */
+    const char *rig_path;
+    const char *plugin, *plugin_version, *plugin_path;
+    const char *model_sha256, *model_name, *model_path, *model_format;
+    const char *board, *cpu, *firmware, *toolchain;
+    const char *cycle_source, *cycle_unit;
+    double clock_hz;
+    const char *neurio_version, *git_revision, *host;
+    uint64_t n_planned;
+    uint32_t batch_size;
+} nr_store_run;
+
+/* One inference. */
+typedef struct nr_store_row {
+    uint64_t index;              /* sample index in the run                 */
+    uint64_t host_ns, cycles;    /* 0 = unknown (stored as NULL)            */
+    uint32_t stack_bytes;        /* 0 = not reported (NULL)                 */
+    int has_label;
+    int64_t label;
+    int has_prediction;
+    int64_t prediction;          /* argmax class, for classifiers           */
+    double score;                /* anomaly score, regression error...; NAN = none */
+} nr_store_row;
+
+/* A run read back. */
+typedef struct nr_store_run_info {
+    char run_id[64];
+    char started_at[32], finished_at[32];
+    char status[16];             /* "running", "ok", "failed", "cancelled"  */
+    int complete;                /* 1 only when every planned sample came back
+                                    and the run finished normally            */
+    char task[24];
+    char model_name[128], model_sha256[65], model_path[512];
+    char plugin[64], plugin_version[64], board[128], cpu[64];
+    char firmware[512], toolchain[128], cycle_source[96];
+    char neurio_version[32], git_revision[64], host[128], rig_path[512];
+    char error[512];
+    uint64_t n_planned, n_done;
+} nr_store_run_info;
+
+/* Open (and for NR_STORE_WRITE create/migrate) the store named by spec.
+ * Returns NEURIO_OK and *out, or: NEURIO_ERR_CONFIG for a malformed spec,
+ * NEURIO_ERR_IO when it cannot be opened or reached, NEURIO_ERR_UNSUPPORTED
+ * for a newer schema — each with one line naming the store and what to do.
+ * Close with nr_store_close. */
+int nr_store_open(const char *spec, nr_store_mode mode, nr_store **out,
+                  neurio_errbuf *err);
+
+/* "sqlite" or "postgresql". */
+const char *nr_store_kind(const nr_store *s);
+
+/* The schema version found in the store (after migration for WRITE). */
+int nr_store_schema_version(const nr_store *s);
+
+/* Record a new run (status "running", complete 0) with its model and device
+ * (inserted if new).  One transaction. */
+int nr_store_begin_run(nr_store *s, const nr_store_run *run, neurio_errbuf *err);
+
+/* Append rows[0..n) of a run and advance its n_done, in one transaction. */
+int nr_store_add_rows(nr_store *s, const char *run_id, const nr_store_row *rows,
+                      size_t n, neurio_errbuf *err);
+
+/* Close a run: its KPIs (replacing any), status ("ok", "failed",
+ * "cancelled"), completeness, error text (or NULL), finish time and the
+ * paths of the profile/report it produced (or NULL).  One transaction. */
+int nr_store_finish_run(nr_store *s, const char *run_id, const char *status,
+                        int complete, const char *error, const char *finished_at,
+                        const nr_metrics *metrics, const char *profile_path,
+                        const char *report_path, neurio_errbuf *err);
+
+/* Call fn for each run, newest first (at most `limit`, 0 = all).  A non-zero
+ * return from fn stops the listing and is returned. */
+typedef int (*nr_store_run_fn)(void *user, const nr_store_run_info *run);
+int nr_store_list_runs(nr_store *s, size_t limit, nr_store_run_fn fn, void *user,
+                       neurio_errbuf *err);
+
+/* Find one run by exact id, unique id prefix, or "last" (newest).  Returns
+ * NEURIO_ERR_INVALID with a message when none or several match. */
+int nr_store_get_run(nr_store *s, const char *id, nr_store_run_info *out,
+                     neurio_errbuf *err);
+
+/* The run's KPIs into *out (appended; caller frees with nr_metrics_free). */
+int nr_store_get_metrics(nr_store *s, const char *run_id, nr_metrics *out,
+                         neurio_errbuf *err);
+
+/* Rows [0, max) of a run ordered by index into rows; *n_out = how many.
+ * max 0 only counts them. */
+int nr_store_get_rows(nr_store *s, const char *run_id, nr_store_row *rows,
+                      size_t max, size_t *n_out, neurio_errbuf *err);
+
+void nr_store_close(nr_store *s);
+
+#endif /* NEURIO_CORE_STORE_H */

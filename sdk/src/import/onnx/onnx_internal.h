@@ -1,0 +1,105 @@
+/* sdk/src/import/onnx/onnx_internal.h — shared state of the ONNX importer (onnx.c reads
+ * the protobuf and manages values/tensors; onnx_ops.c converts nodes). */
+#ifndef NEURIO_ONNX_INTERNAL_H
+#define NEURIO_ONNX_INTERNAL_H
+
+#include <stdint.h>
+
+#include "neurio/model.h"
+#include "neurio/status.h"
+#include "onnx.pb-c.h"
+
+/* One ONNX value name bound to an IR tensor.  nhwc: the ONNX value is a
+ * rank-4 NCHW tensor whose IR tensor holds it transposed to NHWC. */
+typedef struct ox_value {
+    char *name;
+    int32_t t;
+    int nhwc;
+} ox_value;
+
+typedef struct ox_ctx {
+    neurio_model *m;
+    neurio_errbuf *err;
+    int64_t opset;
+    ox_value **vals;             /* each entry separately allocated: stable */
+    int32_t n_vals, cap_vals;
+    const Onnx__GraphProto *graph;
+    const Onnx__NodeProto *node; /* node being converted (for messages)   */
+    int32_t node_index;
+} ox_ctx;
+
+/* --- onnx.c ----------------------------------------------------------- */
+const ox_value *ox_find(const ox_ctx *c, const char *name);
+int ox_bind(ox_ctx *c, const char *name, int32_t t, int nhwc);
+/* Input i of the current node, or NULL if absent/empty (optional input). */
+const ox_value *ox_input(ox_ctx *c, int i);
+/* Fail naming the current node: "node 3 'conv1' (Conv): <msg>". */
+int ox_fail(ox_ctx *c, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* New activation tensor named after output i of the current node. */
+int32_t ox_new_output(ox_ctx *c, int i, neurio_dtype dt, int32_t rank,
+                      const int32_t *dims);
+/* New constant tensor with data copied. */
+int32_t ox_new_const(ox_ctx *c, const char *name, neurio_dtype dt,
+                     int32_t rank, const int32_t *dims, const void *data);
+/* Add an op to the model and name it after the current node. */
+int32_t ox_add_op(ox_ctx *c, neurio_op_kind k, int32_t n_in,
+                  const int32_t *in, int32_t n_out, const int32_t *out);
+/* IR tensor holding value v in plain ONNX layout / NHWC layout (inserts a
+ * TRANSPOSE or a RESHAPE when the layouts differ; constants are permuted). */
+int32_t ox_plain(ox_ctx *c, const ox_value *v);
+int32_t ox_nhwc(ox_ctx *c, const ox_value *v);
+/* ONNX-order dims of a value. */
+void ox_onnx_dims(const ox_ctx *c, const ox_value *v, int32_t *rank,
+                  int32_t dims[NEURIO_MAX_RANK]);
+/* Read a constant integer tensor (int32/int64) value into out[0..max);
+ * returns the element count or -1 (with error) when not constant. */
+int32_t ox_const_ints(ox_ctx *c, const ox_value *v, int64_t *out, int32_t max);
+/* Constant float tensor data pointer (NULL if not a float32 constant). */
+const float *ox_const_floats(const ox_ctx *c, const ox_value *v, size_t *n);
+
+/* Attributes of the current node. */
+const Onnx__AttributeProto *ox_attr(const ox_ctx *c, const char *name);
+int64_t ox_attr_int(const ox_ctx *c, const char *name, int64_t dflt);
+float ox_attr_float(const ox_ctx *c, const char *name, float dflt);
+/* Copies up to max ints; returns the count (-1 when absent). */
+int32_t ox_attr_ints(const ox_ctx *c, const char *name, int64_t *out,
+                     int32_t max);
+/* String attribute as a NUL-terminated copy in buf ("" when absent). */
+const char *ox_attr_str(const ox_ctx *c, const char *name, char *buf,
+                        size_t cap);
+int32_t ox_tensor_from_proto(ox_ctx *c, const Onnx__TensorProto *tp,
+                             const char *name);
+
+/* Uses of a value name by nodes after the current one plus graph outputs. */
+int32_t ox_use_count(const ox_ctx *c, const char *name);
+int ox_is_graph_output(const ox_ctx *c, const char *name);
+
+/* --- onnx_ops.c -------------------------------------------------------- */
+int ox_convert_node(ox_ctx *c);
+/* Required input i (fails naming `what` when absent). */
+const ox_value *ox_need(ox_ctx *c, int i, const char *what);
+/* Per-tensor quantization of src copied onto dst (layout-only ops). */
+void ox_copy_quant(ox_ctx *c, int32_t dst, int32_t src);
+/* Unary op keeping shape and layout; binds output 0; *op_out = op index. */
+int ox_unary(ox_ctx *c, neurio_op_kind k, int32_t *op_out);
+/* RESHAPE of IR tensor `in` (plain layout) to dims; binds output 0. */
+int ox_reshape_to(ox_ctx *c, int32_t in, int32_t rank, const int32_t *dims);
+/* Refuses non-quantized integer / non-numeric activations for compute ops. */
+int ox_check_numeric(ox_ctx *c, int32_t t);
+/* Output dtype of a compute op on tensor `in` (float for QDQ int8 inputs). */
+int32_t ox_out_dtype(const ox_ctx *c, int32_t in);
+
+/* --- onnx_ops_layout.c / onnx_ops_misc.c ------------------------------ */
+int ox_flatten(ox_ctx *c);
+int ox_reshape(ox_ctx *c);
+int ox_squeeze(ox_ctx *c, int unsq);
+int ox_transpose(ox_ctx *c);
+int ox_concat(ox_ctx *c);
+int ox_pad(ox_ctx *c);
+int ox_batchnorm(ox_ctx *c);
+int ox_constant(ox_ctx *c);
+int ox_qdq(ox_ctx *c, int dequant);
+int ox_alias(ox_ctx *c);
+
+#endif

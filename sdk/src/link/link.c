@@ -1,0 +1,657 @@
+/* sdk/src/link/link.c — the host end of the neurio device link: open + hello,
+ * requests with retransmission, batch transfer / commit / run / read-back,
+ * reboot recovery.  Protocol: neurio/link.h, firmware/LINK.md. */
+#include "neurio/link_host.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "link_internal.h"
+
+void neurio_link_options_default(neurio_link_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
+    o->timeout_ms = 1000;
+    o->run_timeout_ms = 30000;
+    o->boot_timeout_ms = 10000;
+    o->max_retries = 8;
+    o->max_resets = 3;
+}
+
+static void lk_log(neurio_link *l, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void lk_log(neurio_link *l, int level, const char *fmt, ...)
+{
+    if (!l->opt.log)
+        return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    l->opt.log(l->opt.user, level, msg);
+}
+
+static uint8_t next_seq(neurio_link *l)
+{
+    l->seq = (uint8_t)(l->seq == 255 ? 1 : l->seq + 1);
+    return l->seq;
+}
+
+static const char *nak_name(uint32_t code)
+{
+    switch (code) {
+    case NEURIO_LINK_NAK_CRC: return "CRC error";
+    case NEURIO_LINK_NAK_TOO_LONG: return "frame too long";
+    case NEURIO_LINK_NAK_TYPE: return "unknown request";
+    case NEURIO_LINK_NAK_LEN: return "payload too short";
+    case NEURIO_LINK_NAK_RANGE: return "out of range";
+    case NEURIO_LINK_NAK_NOT_READY: return "batch not loaded";
+    case NEURIO_LINK_NAK_RUN: return "model run failed";
+    default: return "unknown NAK";
+    }
+}
+
+/* Take a boot hello seen mid-conversation: the device rebooted. */
+static int on_boot_hello(neurio_link *l, const lk_frame *f, neurio_errbuf *err)
+{
+    neurio_link_hello h;
+    int rc = lk_parse_hello(f->payload, f->len, &h, err);
+    if (rc != NEURIO_OK)
+        return rc;
+    if (l->have_hello && strcmp(h.sha256, l->hello.sha256) != 0)
+        return neurio_fail(err, NEURIO_ERR_STALE,
+                           "%s: the device rebooted into another model (SHA-256 %.12s..., expected %.12s...): re-flash it",
+                           l->t->desc, h.sha256, l->hello.sha256);
+    int first = !l->have_hello;
+    l->hello = h;
+    l->have_hello = 1;
+    l->committed = 0;
+    if (first) {
+        /* The device's own boot announcement crossed our first request (an
+         * emulator or board that was just started): not a reboot. */
+        lk_log(l, 3, "%s: boot hello received", l->t->desc);
+    } else {
+        l->st.resets++;
+        lk_log(l, 1, "%s: device rebooted (boot hello received)", l->t->desc);
+    }
+    return LK_REBOOT;
+}
+
+/* Send one request and wait for its answer, retransmitting on NAK CRC,
+ * damaged answers and timeouts.  NEURIO_OK with *resp (ACK, RESULT, DATA or
+ * HELLO, matching seq), LK_REBOOT, LK_NOT_READY, or an error. */
+static int lk_request(neurio_link *l, uint8_t type, const void *pl, uint32_t len,
+                      int timeout_ms, int ack_extends_ms, lk_frame *resp, neurio_errbuf *err)
+{
+    uint8_t seq = next_seq(l);
+    int tries = 0, acked = 0;
+    int max_retries = l->tries_cap > 0 ? l->tries_cap : l->opt.max_retries;
+    l->exhausted = 0;
+    for (;;) {
+        if (l->opt.cancelled && l->opt.cancelled(l->opt.user))
+            return neurio_fail(err, NEURIO_ERR_CANCELLED, "%s: cancelled", l->t->desc);
+        if (tries > 0)
+            l->st.retransmits++;
+        int rc = lk_send(l, type, seq, pl, len, err);
+        if (rc != NEURIO_OK)
+            return rc;
+        tries++;
+        uint64_t deadline = lk_now_ns() + (uint64_t)timeout_ms * 1000000ull;
+        int again = 0;
+        while (!again) {
+            lk_frame f;
+            rc = lk_recv(l, &f, deadline, err);
+            if (rc == NEURIO_ERR_TIMEOUT) {
+                l->st.timeouts++;
+                if ((l->exhausted = tries > max_retries) && acked)
+                    return neurio_fail(err, NEURIO_ERR_TIMEOUT,
+                                       "%s: device did not answer %s after %d tries; it accepted the request, so the inference hangs or needs more than %d ms (raise run_timeout_ms)",
+                                       l->t->desc, lk_type_name(type), tries, ack_extends_ms);
+                if ((l->exhausted = tries > max_retries))
+                    return neurio_fail(err, NEURIO_ERR_TIMEOUT,
+                                       "%s: device did not answer %s after %d tries of %d ms each: it hung, was reset without a hello, or the link is down",
+                                       l->t->desc, lk_type_name(type), tries, timeout_ms);
+                lk_log(l, 2, "%s: no answer to %s (seq %u) within %d ms, retrying", l->t->desc,
+                       lk_type_name(type), seq, timeout_ms);
+                /* The device may sit inside a truncated frame: complete it. */
+                uint32_t pad = (l->have_hello ? l->hello.max_payload : NEURIO_LINK_MIN_PAYLOAD) +
+                               NEURIO_LINK_OVERHEAD;
+                rc = lk_send_padding(l, pad, err);
+                if (rc != NEURIO_OK)
+                    return rc;
+                again = 1;
+                break;
+            }
+            if (rc == LK_CORRUPT) {
+                if ((l->exhausted = tries > max_retries))
+                    return neurio_fail(err, NEURIO_ERR_DEVICE,
+                                       "%s: every answer to %s arrived damaged (%d tries): check the cable, baud rate and link settings",
+                                       l->t->desc, lk_type_name(type), tries);
+                again = 1;
+                break;
+            }
+            if (rc != NEURIO_OK)
+                return rc;
+            if (f.type == NEURIO_LINK_T_HELLO && f.seq == NEURIO_LINK_SEQ_UNSOLICITED)
+                return on_boot_hello(l, &f, err);
+            if (f.seq != seq) {
+                l->st.duplicates++; /* answer to an earlier try */
+                continue;
+            }
+            if (f.type == NEURIO_LINK_T_NAK) {
+                l->st.naks++;
+                uint32_t code = f.len >= 1 ? f.payload[0] : 0;
+                uint32_t detail = f.len >= 8 ? lk_get32(f.payload + 4) : 0;
+                if (code == NEURIO_LINK_NAK_CRC) {
+                    if ((l->exhausted = tries > max_retries))
+                        return neurio_fail(err, NEURIO_ERR_DEVICE,
+                                           "%s: the device received %s damaged %d times in a row: check the cable, baud rate and link settings",
+                                           l->t->desc, lk_type_name(type), tries);
+                    again = 1;
+                    break;
+                }
+                if (code == NEURIO_LINK_NAK_NOT_READY)
+                    return LK_NOT_READY;
+                return neurio_fail(err, NEURIO_ERR_DEVICE,
+                                   "%s: device refused %s: %s (code %u, detail %u)", l->t->desc,
+                                   lk_type_name(type), nak_name(code), (unsigned)code, (unsigned)detail);
+            }
+            if (ack_extends_ms > 0 && f.type == NEURIO_LINK_T_ACK) {
+                /* "Accepted, working": the real answer comes later. */
+                deadline = lk_now_ns() + (uint64_t)ack_extends_ms * 1000000ull;
+                acked = 1;
+                continue;
+            }
+            *resp = f;
+            return NEURIO_OK;
+        }
+    }
+}
+
+static int expect(neurio_link *l, const lk_frame *f, uint8_t type, uint32_t min_len,
+                  const char *what, neurio_errbuf *err)
+{
+    if (f->type != type || f->len < min_len)
+        return neurio_fail(err, NEURIO_ERR_DEVICE,
+                           "%s: device answered %s with %s (%u bytes), expected %s of >= %u bytes",
+                           l->t->desc, what, lk_type_name(f->type), (unsigned)f->len,
+                           lk_type_name(type), (unsigned)min_len);
+    return NEURIO_OK;
+}
+
+int neurio_link_ping(neurio_link *l, neurio_errbuf *err)
+{
+    lk_frame f;
+    int rc = lk_request(l, NEURIO_LINK_T_PING, NULL, 0, l->opt.timeout_ms, 0, &f, err);
+    if (rc == LK_REBOOT)
+        return NEURIO_OK; /* a boot hello is as good */
+    if (rc != NEURIO_OK)
+        return rc;
+    if ((rc = expect(l, &f, NEURIO_LINK_T_HELLO, NEURIO_LINK_HELLO_FIXED, "PING", err)) != NEURIO_OK)
+        return rc;
+    neurio_link_hello h;
+    if ((rc = lk_parse_hello(f.payload, f.len, &h, err)) != NEURIO_OK)
+        return rc;
+    l->hello = h;
+    l->have_hello = 1;
+    return NEURIO_OK;
+}
+
+int neurio_link_open(neurio_transport *t, const neurio_link_options *opt,
+                     neurio_link **out, neurio_errbuf *err)
+{
+    *out = NULL;
+    if (!t)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "neurio_link_open: no transport");
+    neurio_link *l = calloc(1, sizeof *l);
+    int rc = NEURIO_ERR_NOMEM;
+    if (!l) {
+        neurio_transport_close(t);
+        return neurio_fail(err, rc, "out of memory opening the link");
+    }
+    l->t = t;
+    neurio_link_options_default(&l->opt);
+    if (opt) {
+        size_t n = opt->size && opt->size < sizeof *opt ? opt->size : sizeof *opt;
+        memcpy(&l->opt, opt, n);
+        l->opt.size = sizeof l->opt;
+        neurio_link_options d;
+        neurio_link_options_default(&d);
+        if (l->opt.timeout_ms <= 0) l->opt.timeout_ms = d.timeout_ms;
+        if (l->opt.run_timeout_ms <= 0) l->opt.run_timeout_ms = d.run_timeout_ms;
+        if (l->opt.boot_timeout_ms <= 0) l->opt.boot_timeout_ms = d.boot_timeout_ms;
+        if (l->opt.max_retries <= 0) l->opt.max_retries = d.max_retries;
+        if (l->opt.max_resets <= 0) l->opt.max_resets = d.max_resets;
+    }
+    l->rx_cap = 2 * ((size_t)NEURIO_LINK_MAX_PAYLOAD + NEURIO_LINK_OVERHEAD);
+    l->rx = malloc(l->rx_cap);
+    l->tx = malloc((size_t)NEURIO_LINK_MAX_PAYLOAD + NEURIO_LINK_OVERHEAD);
+    if (!l->rx || !l->tx) {
+        neurio_fail(err, rc, "out of memory opening the link");
+        goto fail;
+    }
+    /* Start the sequence numbers somewhere a previous session did not
+     * leave them, so the device never mistakes a new request for a
+     * retransmission of the last one it answered. */
+    l->seq = (uint8_t)(1 + ((unsigned)getpid() ^ (unsigned)(lk_now_ns() >> 10)) % 255u);
+    l->tag_next = (uint32_t)(lk_now_ns() >> 8) | 1u;
+
+    /* Hello: a boot hello may already be on its way; PING until the boot
+     * timeout is spent. */
+    uint64_t boot_deadline = lk_now_ns() + (uint64_t)l->opt.boot_timeout_ms * 1000000ull;
+    for (;;) {
+        rc = neurio_link_ping(l, err);
+        if (rc == NEURIO_OK)
+            break;
+        if (rc != NEURIO_ERR_TIMEOUT || lk_now_ns() >= boot_deadline) {
+            if (rc == NEURIO_ERR_TIMEOUT)
+                neurio_fail(err, NEURIO_ERR_TIMEOUT,
+                            "%s: no hello from the device within %d ms: is the firmware running and the link (port, baud) right?",
+                            t->desc, l->opt.boot_timeout_ms);
+            goto fail;
+        }
+    }
+    l->st.resets = 0; /* the boot hello on open is not a reboot */
+    l->st.timeouts = 0;
+    if (l->hello.max_batch == 0) {
+        rc = neurio_fail(err, NEURIO_ERR_DEVICE,
+                         "%s: the device has no usable model or no batch memory (batch buffer %u bytes, %u inputs, %u outputs): check the firmware build",
+                         t->desc, (unsigned)l->hello.batch_bytes, (unsigned)l->hello.n_inputs,
+                         (unsigned)l->hello.n_outputs);
+        goto fail;
+    }
+    l->payload_max = l->hello.max_payload;
+    if (l->opt.max_payload && l->opt.max_payload < l->payload_max)
+        l->payload_max = l->opt.max_payload < 64 ? 64 : l->opt.max_payload;
+    *out = l;
+    return NEURIO_OK;
+fail:
+    neurio_link_close(l);
+    return rc;
+}
+
+const neurio_link_hello *neurio_link_info(const neurio_link *l)
+{
+    return &l->hello;
+}
+
+int neurio_link_check_model(const neurio_link *l, const char *sha256_hex, neurio_errbuf *err)
+{
+    if (!sha256_hex || strlen(sha256_hex) != 64)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "check_model: expected a 64-hex-digit SHA-256");
+    if (strncasecmp(sha256_hex, l->hello.sha256, 64) != 0)
+        return neurio_fail(err, NEURIO_ERR_STALE,
+                           "%s: the device runs model %.16s... but the prepared model is %.16s...: the firmware is stale, flash it again",
+                           l->t->desc, l->hello.sha256, sha256_hex);
+    return NEURIO_OK;
+}
+
+int neurio_link_check_tensors(const neurio_link *l, uint32_t n_inputs, const size_t *in_bytes,
+                              uint32_t n_outputs, const size_t *out_bytes, neurio_errbuf *err)
+{
+    const neurio_link_hello *h = &l->hello;
+    if (n_inputs != h->n_inputs || n_outputs != h->n_outputs)
+        return neurio_fail(err, NEURIO_ERR_STALE,
+                           "%s: device model has %u inputs / %u outputs, the prepared model %u / %u: flash the firmware again",
+                           l->t->desc, (unsigned)h->n_inputs, (unsigned)h->n_outputs,
+                           (unsigned)n_inputs, (unsigned)n_outputs);
+    for (uint32_t k = 0; k < n_inputs; k++)
+        if (in_bytes[k] != h->in_bytes[k])
+            return neurio_fail(err, NEURIO_ERR_STALE,
+                               "%s: device input %u takes %u bytes per sample, the prepared model %zu",
+                               l->t->desc, (unsigned)k, (unsigned)h->in_bytes[k], in_bytes[k]);
+    for (uint32_t k = 0; k < n_outputs; k++)
+        if (out_bytes[k] != h->out_bytes[k])
+            return neurio_fail(err, NEURIO_ERR_STALE,
+                               "%s: device output %u gives %u bytes per sample, the prepared model %zu",
+                               l->t->desc, (unsigned)k, (unsigned)h->out_bytes[k], out_bytes[k]);
+    return NEURIO_OK;
+}
+
+void neurio_link_device_info(const neurio_link *l, neurio_device_info *info)
+{
+    const neurio_link_hello *h = &l->hello;
+    info->clock_hz = h->clock_hz;
+    info->cycle_source = h->cycle_method;
+    if (strstr(h->cycle_method, "instruction") || strstr(h->cycle_method, "icount"))
+        info->cycle_unit = "instructions";
+    else if (strstr(h->cycle_method, "(ns)"))
+        info->cycle_unit = "ns";
+    else
+        info->cycle_unit = "cycles";
+    info->firmware = h->build_id;
+    info->arena_bytes = h->arena_bytes;
+    info->weights_bytes = h->weights_bytes;
+    info->max_batch = h->max_batch;
+}
+
+#define LK_MIN_CHUNK 32u     /* smallest bulk chunk when shrinking     */
+#define LK_CHUNK_TRIES 2      /* tries per chunk size before shrinking  */
+#define LK_CHUNK_GROW 16u     /* successes before doubling again        */
+
+/* Current bulk chunk: at most what the device accepts. */
+static uint32_t bulk_chunk(neurio_link *l)
+{
+    uint32_t max = l->payload_max - 4;
+    if (l->chunk == 0 || l->chunk > max)
+        l->chunk = max;
+    return l->chunk;
+}
+
+/* One bulk request (WRITE or READ) of `n` bytes failed by exhausting its
+ * tries: shrink the chunk if it can be; returns 1 to try again smaller. */
+static int bulk_shrink(neurio_link *l, uint32_t n)
+{
+    if (!l->exhausted || n <= LK_MIN_CHUNK)
+        return 0;
+    l->chunk = n / 2 < LK_MIN_CHUNK ? LK_MIN_CHUNK : n / 2;
+    l->chunk_ok = 0;
+    l->st.chunk_shrinks++;
+    lk_log(l, 2, "%s: frames of %u bytes keep failing, using %u", l->t->desc, (unsigned)n,
+           (unsigned)l->chunk);
+    return 1;
+}
+
+static void bulk_ok(neurio_link *l)
+{
+    if (++l->chunk_ok >= LK_CHUNK_GROW && l->chunk < l->payload_max - 4) {
+        l->chunk = l->chunk * 2 > l->payload_max - 4 ? l->payload_max - 4 : l->chunk * 2;
+        l->chunk_ok = 0;
+    }
+}
+
+/* Send a bulk request with the shrinking retry budget (the full budget
+ * once the chunk is at its minimum). */
+static int bulk_request(neurio_link *l, uint8_t type, const uint8_t *pl, uint32_t len,
+                        uint32_t n, lk_frame *f, neurio_errbuf *err)
+{
+    l->tries_cap = n > LK_MIN_CHUNK ? LK_CHUNK_TRIES : 0;
+    int rc = lk_request(l, type, pl, len, l->opt.timeout_ms, 0, f, err);
+    l->tries_cap = 0;
+    return rc;
+}
+
+/* WRITE every input of the kept batch, then COMMIT it under a new tag. */
+static int send_batch(neurio_link *l, neurio_errbuf *err)
+{
+    const neurio_link_hello *h = &l->hello;
+    uint8_t *pl = malloc((size_t)l->payload_max);
+    int rc = NEURIO_OK;
+    lk_frame f;
+    if (!pl)
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory sending a batch");
+    l->committed = 0;
+    for (uint32_t k = 0; k < h->n_inputs; k++) {
+        const uint8_t *src = l->in[k];
+        size_t total = (size_t)l->count * h->in_bytes[k];
+        for (size_t off = 0; off < total;) {
+            uint32_t chunk = bulk_chunk(l);
+            uint32_t n = (uint32_t)(total - off < chunk ? total - off : chunk);
+            uint32_t dst = h->in_offset[k] + (uint32_t)off;
+            lk_put32(pl, dst);
+            memcpy(pl + 4, src + off, n);
+            rc = bulk_request(l, NEURIO_LINK_T_WRITE, pl, 4 + n, n, &f, err);
+            if (rc != NEURIO_OK && bulk_shrink(l, n))
+                continue;
+            if (rc != NEURIO_OK)
+                goto done;
+            if ((rc = expect(l, &f, NEURIO_LINK_T_ACK, 4, "WRITE", err)) != NEURIO_OK)
+                goto done;
+            if (lk_get32(f.payload) != dst + n) {
+                rc = neurio_fail(err, NEURIO_ERR_DEVICE, "%s: WRITE at %u acknowledged %u bytes, expected end %u",
+                                 l->t->desc, (unsigned)dst, (unsigned)lk_get32(f.payload), (unsigned)(dst + n));
+                goto done;
+            }
+            bulk_ok(l);
+            off += n;
+        }
+    }
+    l->tag = l->tag_next++;
+    if (l->tag == 0)
+        l->tag = l->tag_next++;
+    lk_put32(pl, l->tag);
+    lk_put32(pl + 4, l->count);
+    rc = lk_request(l, NEURIO_LINK_T_COMMIT, pl, 8, l->opt.timeout_ms, 0, &f, err);
+    if (rc != NEURIO_OK)
+        goto done;
+    if ((rc = expect(l, &f, NEURIO_LINK_T_ACK, 4, "COMMIT", err)) != NEURIO_OK)
+        goto done;
+    l->committed = 1;
+done:
+    free(pl);
+    return rc;
+}
+
+/* send_batch, starting over after reboots (bounded by max_resets). */
+static int send_batch_retrying(neurio_link *l, int *resets, neurio_errbuf *err)
+{
+    for (;;) {
+        int rc = send_batch(l, err);
+        if (rc != LK_REBOOT && rc != LK_NOT_READY)
+            return rc;
+        if (++*resets > l->opt.max_resets)
+            return neurio_fail(err, NEURIO_ERR_DEVICE,
+                               "%s: the device rebooted %d times while receiving a batch: it is unstable (power, watchdog, reset-after option?)",
+                               l->t->desc, *resets);
+        l->st.batches_resent++;
+    }
+}
+
+int neurio_link_transfer(neurio_link *l, const neurio_batch *b, neurio_errbuf *err)
+{
+    if (!l || !b)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "link transfer: no link or batch");
+    if (b->count == 0 || b->count > l->hello.max_batch)
+        return neurio_fail(err, NEURIO_ERR_INVALID,
+                           "%s: batch of %u samples, the device holds 1..%u (its hello's max_batch): use a smaller batch_size",
+                           l->t->desc, (unsigned)b->count, (unsigned)l->hello.max_batch);
+    if (b->n_inputs != l->hello.n_inputs || b->n_outputs != l->hello.n_outputs)
+        return neurio_fail(err, NEURIO_ERR_STALE,
+                           "%s: batch has %u inputs / %u outputs, the device model %u / %u: flash the firmware again",
+                           l->t->desc, (unsigned)b->n_inputs, (unsigned)b->n_outputs,
+                           (unsigned)l->hello.n_inputs, (unsigned)l->hello.n_outputs);
+    for (uint32_t k = 0; k < b->n_inputs; k++)
+        if (!b->inputs || !b->inputs[k])
+            return neurio_fail(err, NEURIO_ERR_INVALID, "link transfer: input %u buffer is missing", (unsigned)k);
+    l->in = b->inputs;
+    l->count = b->count;
+    int resets = 0;
+    return send_batch_retrying(l, &resets, err);
+}
+
+/* READ output bytes of one sample into the batch's output buffers. */
+static int read_outputs(neurio_link *l, neurio_batch *b, uint32_t i, neurio_errbuf *err)
+{
+    const neurio_link_hello *h = &l->hello;
+    for (uint32_t k = 0; k < h->n_outputs; k++) {
+        uint8_t *dst = (uint8_t *)b->outputs[k] + (size_t)i * h->out_bytes[k];
+        uint32_t base = h->out_offset[k] + i * h->out_bytes[k];
+        for (uint32_t off = 0; off < h->out_bytes[k];) {
+            uint32_t chunk = bulk_chunk(l);
+            uint32_t n = h->out_bytes[k] - off < chunk ? h->out_bytes[k] - off : chunk;
+            uint8_t pl[8];
+            lk_frame f;
+            lk_put32(pl, base + off);
+            lk_put32(pl + 4, n);
+            int rc = bulk_request(l, NEURIO_LINK_T_READ, pl, 8, n, &f, err);
+            if (rc != NEURIO_OK && bulk_shrink(l, n))
+                continue;
+            if (rc != NEURIO_OK)
+                return rc;
+            if ((rc = expect(l, &f, NEURIO_LINK_T_DATA, 4 + n, "READ", err)) != NEURIO_OK)
+                return rc;
+            if (lk_get32(f.payload) != base + off)
+                return neurio_fail(err, NEURIO_ERR_DEVICE, "%s: DATA for offset %u answered READ of %u",
+                                   l->t->desc, (unsigned)lk_get32(f.payload), (unsigned)(base + off));
+            memcpy(dst + off, f.payload + 4, n);
+            bulk_ok(l);
+            off += n;
+        }
+    }
+    return NEURIO_OK;
+}
+
+/* RUN slot i and store its result.  NEURIO_OK, LK_REBOOT, LK_NOT_READY or
+ * an error. */
+static int run_one(neurio_link *l, neurio_batch *b, uint32_t i, neurio_errbuf *err)
+{
+    const neurio_link_hello *h = &l->hello;
+    uint8_t pl[12];
+    lk_frame f;
+    int want_layers = b->layer_cycles && b->n_layers == h->n_layers && h->n_layers > 0;
+    lk_put32(pl, i);
+    lk_put32(pl + 4, l->tag);
+    /* On a degraded line keep the RESULT small: outputs come by READ. */
+    int degraded = l->chunk && l->chunk < l->payload_max - 4;
+    lk_put32(pl + 8, (want_layers ? NEURIO_LINK_RUN_LAYERS : 0) |
+                         (degraded ? NEURIO_LINK_RUN_NO_OUTPUTS : 0));
+    uint64_t t0 = lk_now_ns();
+    int rc = lk_request(l, NEURIO_LINK_T_RUN, pl, sizeof pl, l->opt.timeout_ms,
+                        l->opt.run_timeout_ms, &f, err);
+    uint64_t t1 = lk_now_ns();
+    if (rc != NEURIO_OK)
+        return rc;
+    if ((rc = expect(l, &f, NEURIO_LINK_T_RESULT, NEURIO_LINK_RESULT_FIXED, "RUN", err)) != NEURIO_OK)
+        return rc;
+    const uint8_t *p = f.payload;
+    uint32_t slot = lk_get32(p), tag = lk_get32(p + 4);
+    uint32_t nl = lk_get32(p + 20), outb = lk_get32(p + 24);
+    uint32_t out_total = 0;
+    for (uint32_t k = 0; k < h->n_outputs; k++)
+        out_total += h->out_bytes[k];
+    if (slot != i || tag != l->tag || (nl != 0 && nl != h->n_layers) ||
+        (outb != 0 && outb != out_total) ||
+        f.len != NEURIO_LINK_RESULT_FIXED + 8u * nl + outb)
+        return neurio_fail(err, NEURIO_ERR_DEVICE,
+                           "%s: malformed RESULT for sample %u (slot %u, tag %u/%u, %u layers, %u output bytes, %u bytes)",
+                           l->t->desc, (unsigned)i, (unsigned)slot, (unsigned)tag, (unsigned)l->tag,
+                           (unsigned)nl, (unsigned)outb, (unsigned)f.len);
+    neurio_measure *m = &b->measures[i];
+    m->cycles = (h->flags & NEURIO_LINK_HF_CYCLES) ? lk_get64(p + 8) : 0;
+    m->stack_bytes = lk_get32(p + 16);
+    m->host_ns = t1 - t0;
+    if (want_layers && nl == h->n_layers) {
+        for (uint32_t j = 0; j < nl; j++)
+            b->layer_cycles[(size_t)i * b->n_layers + j] = lk_get64(p + NEURIO_LINK_RESULT_FIXED + 8u * j);
+        if (i == 0 || b->layers_filled)
+            b->layers_filled = nl;
+    } else {
+        b->layers_filled = 0;
+    }
+    if (outb) {
+        const uint8_t *src = p + NEURIO_LINK_RESULT_FIXED + 8u * nl;
+        for (uint32_t k = 0; k < h->n_outputs; k++) {
+            memcpy((uint8_t *)b->outputs[k] + (size_t)i * h->out_bytes[k], src, h->out_bytes[k]);
+            src += h->out_bytes[k];
+        }
+        return NEURIO_OK;
+    }
+    return read_outputs(l, b, i, err);
+}
+
+int neurio_link_infer(neurio_link *l, neurio_batch *b, neurio_errbuf *err)
+{
+    if (!l || !b)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "link infer: no link or batch");
+    b->done = 0;
+    b->layers_filled = 0;
+    if (b->inputs != l->in || b->count != l->count)
+        return neurio_fail(err, NEURIO_ERR_INTERNAL,
+                           "link infer: batch differs from the last transfer (call neurio_link_transfer first)");
+    if (!b->measures || !b->outputs)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "link infer: batch without output or measure buffers");
+    for (uint32_t k = 0; k < b->n_outputs; k++)
+        if (!b->outputs[k])
+            return neurio_fail(err, NEURIO_ERR_INVALID, "link infer: output %u buffer is missing", (unsigned)k);
+    int resets = 0;
+    for (uint32_t i = 0; i < b->count;) {
+        int rc = l->committed ? run_one(l, b, i, err) : LK_NOT_READY;
+        if (rc == NEURIO_OK) {
+            b->done = ++i;
+            resets = 0;
+            continue;
+        }
+        if (rc != LK_REBOOT && rc != LK_NOT_READY)
+            return rc;
+        if (rc == LK_NOT_READY && l->committed) {
+            l->st.resets++; /* rebooted without a hello reaching us */
+            lk_log(l, 1, "%s: device lost the batch (reboot?) at sample %u", l->t->desc,
+                   (unsigned)(b->first + i));
+        }
+        if (++resets > l->opt.max_resets)
+            return neurio_fail(err, NEURIO_ERR_DEVICE,
+                               "%s: the device rebooted %d times at sample %u without completing it; %u results of this batch kept",
+                               l->t->desc, resets, (unsigned)(b->first + i), (unsigned)b->done);
+        l->st.batches_resent++;
+        rc = send_batch_retrying(l, &resets, err);
+        if (rc != NEURIO_OK)
+            return rc;
+    }
+    return NEURIO_OK;
+}
+
+int neurio_link_run_batch(neurio_link *l, neurio_batch *b, neurio_errbuf *err)
+{
+    int rc = neurio_link_transfer(l, b, err);
+    if (rc != NEURIO_OK) {
+        if (b)
+            b->done = 0;
+        return rc;
+    }
+    return neurio_link_infer(l, b, err);
+}
+
+int neurio_link_reset(neurio_link *l, neurio_errbuf *err)
+{
+    lk_frame f;
+    int rc = lk_request(l, NEURIO_LINK_T_RESET, NULL, 0, l->opt.timeout_ms, 0, &f, err);
+    if (rc == LK_REBOOT)
+        return NEURIO_OK;
+    if (rc != NEURIO_OK)
+        return rc;
+    l->committed = 0;
+    /* Wait for the boot hello. */
+    uint64_t deadline = lk_now_ns() + (uint64_t)l->opt.boot_timeout_ms * 1000000ull;
+    for (;;) {
+        rc = lk_recv(l, &f, deadline, err);
+        if (rc == LK_CORRUPT)
+            continue;
+        if (rc != NEURIO_OK)
+            return rc == NEURIO_ERR_TIMEOUT
+                       ? neurio_fail(err, rc, "%s: no hello within %d ms after RESET", l->t->desc,
+                                     l->opt.boot_timeout_ms)
+                       : rc;
+        if (f.type == NEURIO_LINK_T_HELLO && f.seq == NEURIO_LINK_SEQ_UNSOLICITED) {
+            rc = on_boot_hello(l, &f, err);
+            return rc == LK_REBOOT ? NEURIO_OK : rc;
+        }
+        l->st.duplicates++;
+    }
+}
+
+neurio_link_stats neurio_link_get_stats(const neurio_link *l)
+{
+    neurio_link_stats st = l->st;
+    st.chunk_bytes = l->chunk ? l->chunk : l->payload_max - 4;
+    return st;
+}
+
+neurio_transport *neurio_link_transport(neurio_link *l)
+{
+    return l->t;
+}
+
+void neurio_link_close(neurio_link *l)
+{
+    if (!l)
+        return;
+    neurio_transport_close(l->t);
+    free(l->rx);
+    free(l->tx);
+    free(l);
+}

@@ -1,0 +1,710 @@
+/* sdk/src/plan/planner.c — tensor lifetimes → offsets in one arena.
+ * See neurio/planner.h for the contract. */
+#include "neurio/planner.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* One storage group waiting for an arena offset. */
+typedef struct pl_buf {
+    size_t bytes;
+    int32_t first, last;   /* op indices, inclusive */
+    int32_t tensor;        /* representative tensor (or -1 - op for scratch) */
+    size_t offset;
+    /* Overlap pair (see pl_overlap_gap): this buffer is written by an op
+     * whose input group ov_in (a root tensor) dies there; it may start
+     * ov_in_gap bytes or more below that input and run on over it.  -1: none. */
+    int32_t ov_in;
+    size_t ov_in_gap;
+} pl_buf;
+
+typedef struct pl_state {
+    const neurio_model *m;
+    int32_t *parent;       /* union-find over tensors                       */
+    int32_t *last_use;     /* per tensor: last op reading it (-1 none)      */
+    int32_t *grp_last;     /* per root: max last_use of members             */
+    int32_t *grp_first;    /* per root: first op writing the group          */
+    size_t *grp_bytes;     /* per root                                      */
+    neurio_mem_kind *grp_kind;
+    int32_t *grp_index;
+    int32_t *ov_in;        /* per root: overlap-pair input root, or -1       */
+    size_t *ov_gap;        /* per root: its gap                              */
+} pl_state;
+
+static const char *const pl_kind_names[] = {
+    [NEURIO_MEM_NONE] = "none",   [NEURIO_MEM_CONST] = "const",
+    [NEURIO_MEM_ARENA] = "arena", [NEURIO_MEM_INPUT] = "input",
+    [NEURIO_MEM_OUTPUT] = "output",
+};
+
+const char *neurio_mem_kind_name(neurio_mem_kind k)
+{
+    if ((unsigned)k >= sizeof pl_kind_names / sizeof pl_kind_names[0])
+        return "unknown";
+    return pl_kind_names[k];
+}
+
+static int32_t pl_find(pl_state *s, int32_t t)
+{
+    while (s->parent[t] != t) {
+        s->parent[t] = s->parent[s->parent[t]];
+        t = s->parent[t];
+    }
+    return t;
+}
+
+static size_t pl_align(size_t v, size_t a)
+{
+    return (v + a - 1) / a * a;
+}
+
+static int32_t pl_max32(int32_t a, int32_t b) { return a > b ? a : b; }
+
+/* Largest block of consecutive output pixels a conv kernel may have in
+ * flight (written, while still reading the block's first row's inputs):
+ * twice the output width, at least 8 (nk.h, pixel-block contract). */
+static int64_t pl_block_pixels(int64_t out_w)
+{
+    return 2 * out_w > 8 ? 2 * out_w : 8;
+}
+
+/* CONV_2D with a filter of more than one tap (int8 or float32, NHWC) may
+ * write its output over the part of its input it no longer reads.  The
+ * kernels (nk.h, "pixel-block contract") produce the output pixels in
+ * increasing raster order, each pixel's channels together, in blocks of at
+ * most pl_block_pixels() consecutive pixels, and while working on a block
+ * starting at pixel (oy, ox) read only input rows from
+ * oy * stride_h - pad_top on.  So with the output placed `gap` bytes below
+ * the input (out + gap <= in), nothing still to be read is overwritten when
+ *   gap >= (pixels written up to the block's end) * out_pixel_bytes
+ *           - (first input row still needed) * in_row_bytes
+ * for every block start (and every batch).  Returns that smallest gap
+ * (>= 0), or -1 when the op may not overlap its input and output.
+ * Not DEPTHWISE_CONV_2D nor 1x1 CONV_2D: their fast kernels go channel
+ * group by channel group (or column chunk by chunk) over the whole image. */
+static int64_t pl_overlap_gap(const neurio_model *m, const neurio_op *op)
+{
+    if (op->kind != NEURIO_OP_CONV_2D || op->n_inputs < 2 || op->n_outputs != 1 ||
+        op->inputs[0] < 0 || op->inputs[1] < 0 || op->outputs[0] < 0)
+        return -1;
+    const neurio_tensor *x = &m->tensors[op->inputs[0]], *w = &m->tensors[op->inputs[1]];
+    const neurio_tensor *y = &m->tensors[op->outputs[0]];
+    if (x->rank != 4 || y->rank != 4 || w->rank != 4 || x->dtype != y->dtype ||
+        (x->dtype != NEURIO_DT_INT8 && x->dtype != NEURIO_DT_FLOAT32))
+        return -1;
+    if ((int64_t)w->dims[1] * w->dims[2] <= 1)
+        return -1; /* 1x1: matrix-product kernels */
+    const int64_t n = x->dims[0], in_h = x->dims[1], out_h = y->dims[1], out_w = y->dims[2];
+    if (n < 1 || y->dims[0] != n || in_h < 1 || out_h < 1 || x->dims[2] < 1 ||
+        x->dims[3] < 1 || out_w < 1 || y->dims[3] < 1)
+        return -1;
+    const neurio_conv_attr *a = &op->attr.conv;
+    const int64_t es = (int64_t)neurio_dtype_size(x->dtype);
+    const int64_t in_row = (int64_t)x->dims[2] * x->dims[3] * es;
+    const int64_t out_pix = (int64_t)y->dims[3] * es;
+    const int64_t npix = out_h * out_w, nb = pl_block_pixels(out_w);
+    const int64_t sh = a->stride_h > 0 ? a->stride_h : 1;
+    const int64_t dh = a->dilation_h > 0 ? a->dilation_h : 1;
+    const int64_t fh = w->dims[1] > 0 ? w->dims[1] : 1;
+    int64_t pt = 0; /* TFLite ComputePaddingHeightWidth, as the code generator */
+    if (a->padding == NEURIO_PAD_EXPLICIT) {
+        pt = a->pad[0];
+    } else if (a->padding == NEURIO_PAD_SAME) {
+        int64_t total = (out_h - 1) * sh + (fh - 1) * dh + 1 - in_h;
+        pt = total > 0 ? total / 2 : 0;
+    }
+    if (pt < 0)
+        pt = 0;
+    int64_t gap = 0;
+    for (int64_t b = 0; b < n; b++)
+        for (int64_t q = 0; q < npix; q++) {
+            int64_t end = q + nb < npix ? q + nb : npix;
+            int64_t first = (q / out_w) * sh - pt;
+            first = first < 0 ? 0 : (first > in_h ? in_h : first);
+            int64_t need = (b * npix + end) * out_pix - (b * in_h + first) * in_row;
+            if (need > gap)
+                gap = need;
+        }
+    return gap;
+}
+
+/* Merge group of `b` into group of `a` if their kinds are compatible.
+ * Returns 1 if merged. */
+static int pl_merge(pl_state *s, int32_t a, int32_t b)
+{
+    int32_t ra = pl_find(s, a), rb = pl_find(s, b);
+    if (ra == rb)
+        return 1;
+    neurio_mem_kind ka = s->grp_kind[ra], kb = s->grp_kind[rb];
+    neurio_mem_kind k = ka;
+    int32_t idx = s->grp_index[ra];
+    if (ka == NEURIO_MEM_ARENA) {
+        k = kb;
+        idx = s->grp_index[rb];
+    } else if (kb != NEURIO_MEM_ARENA &&
+               (kb != ka || s->grp_index[rb] != s->grp_index[ra])) {
+        return 0;
+    }
+    s->parent[rb] = ra;
+    s->grp_kind[ra] = k;
+    s->grp_index[ra] = idx;
+    s->grp_last[ra] = pl_max32(s->grp_last[ra], s->grp_last[rb]);
+    if (s->grp_first[rb] >= 0 &&
+        (s->grp_first[ra] < 0 || s->grp_first[rb] < s->grp_first[ra]))
+        s->grp_first[ra] = s->grp_first[rb];
+    if (s->grp_bytes[rb] > s->grp_bytes[ra])
+        s->grp_bytes[ra] = s->grp_bytes[rb];
+    return 1;
+}
+
+/* Ops that may write their output over input 0 (or 1) element by element. */
+static int pl_is_elementwise(const neurio_op *op)
+{
+    switch (op->kind) {
+    case NEURIO_OP_ADD: case NEURIO_OP_SUB: case NEURIO_OP_MUL:
+    case NEURIO_OP_RELU: case NEURIO_OP_RELU6: case NEURIO_OP_CLIP:
+    case NEURIO_OP_LOGISTIC: case NEURIO_OP_TANH: case NEURIO_OP_QUANTIZE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Try to write op's output in place into one of its dying inputs. */
+static int32_t pl_try_inplace(pl_state *s, int32_t oi, const neurio_op *op)
+{
+    const neurio_model *m = s->m;
+    if (op->n_outputs != 1 || op->outputs[0] < 0)
+        return -1;
+    int32_t o = op->outputs[0];
+    const neurio_tensor *to = &m->tensors[o];
+    int32_t n_data = op->kind == NEURIO_OP_ADD || op->kind == NEURIO_OP_SUB ||
+                             op->kind == NEURIO_OP_MUL ? 2 : 1;
+    if (op->n_inputs < n_data)
+        return -1;
+    /* No broadcasting: every data input has the output's element count. */
+    for (int32_t k = 0; k < n_data; k++) {
+        int32_t t = op->inputs[k];
+        if (t < 0 || neurio_tensor_elements(&m->tensors[t]) !=
+                         neurio_tensor_elements(to))
+            return -1;
+    }
+    if (s->grp_kind[pl_find(s, o)] != NEURIO_MEM_ARENA)
+        return -1;
+    for (int32_t k = 0; k < n_data; k++) {
+        int32_t t = op->inputs[k];
+        int32_t r = pl_find(s, t);
+        if (s->grp_kind[r] != NEURIO_MEM_ARENA)
+            continue;
+        if (neurio_dtype_size(m->tensors[t].dtype) !=
+            neurio_dtype_size(to->dtype))
+            continue;
+        if (s->grp_last[r] != oi)
+            continue; /* someone reads it later */
+        if (pl_merge(s, t, o))
+            return t;
+    }
+    return -1;
+}
+
+static int pl_cmp_size(const void *a, const void *b)
+{
+    const pl_buf *x = a, *y = b;
+    if (x->bytes != y->bytes)
+        return x->bytes < y->bytes ? 1 : -1;
+    return x->first - y->first;
+}
+static int pl_cmp_first(const void *a, const void *b)
+{
+    const pl_buf *x = a, *y = b;
+    if (x->first != y->first)
+        return x->first - y->first;
+    return x->bytes < y->bytes ? 1 : (x->bytes > y->bytes ? -1 : 0);
+}
+static int pl_cmp_duration(const void *a, const void *b)
+{
+    const pl_buf *x = a, *y = b;
+    int32_t dx = x->last - x->first, dy = y->last - y->first;
+    if (dx != dy)
+        return dy - dx;
+    return pl_cmp_size(a, b);
+}
+static int pl_cmp_area(const void *a, const void *b)
+{
+    const pl_buf *x = a, *y = b;
+    double ax = (double)x->bytes * (x->last - x->first + 1);
+    double ay = (double)y->bytes * (y->last - y->first + 1);
+    if (ax != ay)
+        return ax < ay ? 1 : -1;
+    return pl_cmp_size(a, b);
+}
+
+/* Sizes of b[i] and b[j] as seen by each other: an overlap pair's output
+ * counts only its gap, so it may start `gap` bytes (or more) below its input
+ * and run on over it. */
+static void pl_eff(const pl_buf *bi, const pl_buf *bj, size_t *si, size_t *sj)
+{
+    *si = bi->bytes;
+    *sj = bj->bytes;
+    if (bi->ov_in >= 0 && bi->ov_in == bj->tensor)
+        *si = bi->ov_in_gap < bi->bytes ? bi->ov_in_gap : bi->bytes;
+    if (bj->ov_in >= 0 && bj->ov_in == bi->tensor)
+        *sj = bj->ov_in_gap < bj->bytes ? bj->ov_in_gap : bj->bytes;
+}
+
+static int pl_live_together(const pl_buf *x, const pl_buf *y)
+{
+    return x->first <= y->last && y->first <= x->last;
+}
+
+/* Greedy: place bufs in array order at the lowest aligned offset free of
+ * every placed buffer live at the same time.  `tmp` holds n indices.
+ * Returns the arena size. */
+static size_t pl_place(pl_buf *b, size_t n, size_t align, size_t *tmp)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        for (size_t j = 0; j < i; j++)
+            if (pl_live_together(&b[i], &b[j]))
+                tmp[k++] = j;
+        /* The lowest free offset is 0 or the aligned end of a neighbour. */
+        size_t off = (size_t)-1;
+        for (size_t c = 0; c <= k; c++) {
+            size_t cand = 0;
+            if (c < k) {
+                size_t si, sj;
+                pl_eff(&b[i], &b[tmp[c]], &si, &sj);
+                cand = pl_align(b[tmp[c]].offset + sj, align);
+            }
+            if (cand >= off)
+                continue;
+            int ok = 1;
+            for (size_t x = 0; x < k && ok; x++) {
+                const pl_buf *o = &b[tmp[x]];
+                size_t si, sj;
+                pl_eff(&b[i], o, &si, &sj);
+                if (cand < o->offset + sj && o->offset < cand + si)
+                    ok = 0;
+            }
+            if (ok)
+                off = cand;
+        }
+        b[i].offset = off;
+        if (off + b[i].bytes > total)
+            total = off + b[i].bytes;
+    }
+    return pl_align(total, align);
+}
+
+/* Latest first: an overlap pair's output comes before its input, so the
+ * input can be placed just above it (chains of convs then step down). */
+static int pl_cmp_last_first(const void *a, const void *b)
+{
+    const pl_buf *x = a, *y = b;
+    if (x->first != y->first)
+        return y->first - x->first;
+    return x->bytes < y->bytes ? 1 : (x->bytes > y->bytes ? -1 : 0);
+}
+static int pl_cmp_size_late(const void *a, const void *b)
+{
+    const pl_buf *x = a, *y = b;
+    if (x->bytes != y->bytes)
+        return x->bytes < y->bytes ? 1 : -1;
+    return y->first - x->first;
+}
+
+typedef struct pl_order {
+    const char *name;
+    int (*cmp)(const void *, const void *);
+} pl_order;
+
+static const pl_order pl_orders[] = {
+    {"greedy by size", pl_cmp_size},
+    {"greedy by size x lifetime", pl_cmp_area},
+    {"greedy by lifetime", pl_cmp_duration},
+    {"greedy by first use", pl_cmp_first},
+    {"greedy by size, latest first", pl_cmp_size_late},
+    {"greedy by latest first use", pl_cmp_last_first},
+};
+
+void neurio_plan_free(neurio_plan *p)
+{
+    if (!p)
+        return;
+    free(p->tensors);
+    free(p->scratch_offset);
+    free(p->scratch_bytes);
+    free(p->op_elided);
+    free(p->op_overlap_gap);
+    free(p->op_overlap);
+    free(p);
+}
+
+static int pl_check_indices(const neurio_model *m, neurio_errbuf *err)
+{
+    for (int32_t i = 0; i < m->n_ops; i++) {
+        const neurio_op *op = &m->ops[i];
+        for (int32_t k = 0; k < op->n_inputs; k++)
+            if (op->inputs[k] < -1 || op->inputs[k] >= m->n_tensors)
+                return neurio_fail(err, NEURIO_ERR_INVALID,
+                                   "planner: op %d (%s) input %d refers to tensor %d, "
+                                   "model has %d tensors",
+                                   i, neurio_op_name(op->kind), k, op->inputs[k],
+                                   m->n_tensors);
+        for (int32_t k = 0; k < op->n_outputs; k++)
+            if (op->outputs[k] < 0 || op->outputs[k] >= m->n_tensors)
+                return neurio_fail(err, NEURIO_ERR_INVALID,
+                                   "planner: op %d (%s) output %d refers to tensor %d, "
+                                   "model has %d tensors",
+                                   i, neurio_op_name(op->kind), k, op->outputs[k],
+                                   m->n_tensors);
+    }
+    for (int32_t i = 0; i < m->n_inputs; i++)
+        if (m->inputs[i] < 0 || m->inputs[i] >= m->n_tensors)
+            return neurio_fail(err, NEURIO_ERR_INVALID,
+                               "planner: graph input %d refers to tensor %d", i,
+                               m->inputs[i]);
+    for (int32_t i = 0; i < m->n_outputs; i++)
+        if (m->outputs[i] < 0 || m->outputs[i] >= m->n_tensors)
+            return neurio_fail(err, NEURIO_ERR_INVALID,
+                               "planner: graph output %d refers to tensor %d", i,
+                               m->outputs[i]);
+    return NEURIO_OK;
+}
+
+int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
+                      neurio_plan **out, neurio_errbuf *err)
+{
+    static const neurio_plan_options defaults = {.alignment = 16};
+    int rc = NEURIO_ERR_NOMEM;
+    pl_state s = {.m = m};
+    pl_buf *bufs = NULL, *best = NULL;
+    size_t *tmp = NULL;
+    neurio_plan *p = NULL;
+    if (!m || !out)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "planner: NULL model or output");
+    *out = NULL;
+    if (!opts)
+        opts = &defaults;
+    size_t align = opts->alignment ? opts->alignment : 16;
+    int32_t nt = m->n_tensors, no = m->n_ops;
+    rc = pl_check_indices(m, err);
+    if (rc)
+        return rc;
+    rc = NEURIO_ERR_NOMEM;
+
+    size_t ntt = nt > 0 ? (size_t)nt : 1, noo = no > 0 ? (size_t)no : 1;
+    s.parent = malloc(ntt * sizeof *s.parent);
+    s.last_use = malloc(ntt * sizeof *s.last_use);
+    s.grp_last = malloc(ntt * sizeof *s.grp_last);
+    s.grp_first = malloc(ntt * sizeof *s.grp_first);
+    s.grp_bytes = malloc(ntt * sizeof *s.grp_bytes);
+    s.grp_kind = malloc(ntt * sizeof *s.grp_kind);
+    s.grp_index = malloc(ntt * sizeof *s.grp_index);
+    s.ov_in = malloc(ntt * sizeof *s.ov_in);
+    s.ov_gap = calloc(ntt, sizeof *s.ov_gap);
+    p = calloc(1, sizeof *p);
+    if (!s.parent || !s.last_use || !s.grp_last || !s.grp_first ||
+        !s.grp_bytes || !s.grp_kind || !s.grp_index || !s.ov_in || !s.ov_gap || !p)
+        goto fail;
+    p->n_tensors = nt;
+    p->n_ops = no;
+    p->alignment = align;
+    p->tensors = calloc(ntt, sizeof *p->tensors);
+    p->scratch_offset = calloc(noo, sizeof *p->scratch_offset);
+    p->scratch_bytes = calloc(noo, sizeof *p->scratch_bytes);
+    p->op_elided = calloc(noo, 1);
+    p->op_overlap_gap = malloc(noo * sizeof *p->op_overlap_gap);
+    p->op_overlap = calloc(noo, 1);
+    if (!p->tensors || !p->scratch_offset || !p->scratch_bytes || !p->op_elided ||
+        !p->op_overlap_gap || !p->op_overlap)
+        goto fail;
+    for (size_t i = 0; i < noo; i++)
+        p->op_overlap_gap[i] = -1;
+
+    /* Initial groups: one per tensor. */
+    for (int32_t t = 0; t < nt; t++) {
+        const neurio_tensor *tt = &m->tensors[t];
+        s.parent[t] = t;
+        s.last_use[t] = -1;
+        s.grp_first[t] = -1;
+        s.grp_bytes[t] = neurio_tensor_bytes(tt);
+        s.grp_kind[t] = neurio_tensor_is_const(tt) ? NEURIO_MEM_CONST : NEURIO_MEM_ARENA;
+        s.grp_index[t] = neurio_tensor_is_const(tt) ? t : -1;
+        s.ov_in[t] = -1;
+        p->tensors[t].alias_of = -1;
+        p->tensors[t].first_op = -1;
+        p->tensors[t].last_op = -1;
+    }
+    for (int32_t i = 0; i < no; i++) {
+        const neurio_op *op = &m->ops[i];
+        for (int32_t k = 0; k < op->n_inputs; k++)
+            if (op->inputs[k] >= 0)
+                s.last_use[op->inputs[k]] = i;
+        for (int32_t k = 0; k < op->n_outputs; k++) {
+            int32_t t = op->outputs[k];
+            if (s.grp_first[t] < 0)
+                s.grp_first[t] = i;
+        }
+    }
+    for (int32_t i = 0; i < m->n_inputs; i++) {
+        int32_t t = m->inputs[i];
+        if (!opts->io_in_arena) {
+            s.grp_kind[t] = NEURIO_MEM_INPUT;
+            s.grp_index[t] = i;
+        }
+        s.grp_first[t] = 0;
+    }
+    for (int32_t i = 0; i < m->n_outputs; i++) {
+        int32_t t = m->outputs[i];
+        if (!opts->io_in_arena && s.grp_kind[t] == NEURIO_MEM_ARENA) {
+            s.grp_kind[t] = NEURIO_MEM_OUTPUT;
+            s.grp_index[t] = i;
+        }
+        s.last_use[t] = no > 0 ? no - 1 : 0; /* lives to the end */
+    }
+    for (int32_t t = 0; t < nt; t++) {
+        s.grp_last[t] = s.last_use[t];
+        if (s.grp_kind[t] == NEURIO_MEM_ARENA && s.grp_bytes[t] == 0 &&
+            (s.grp_first[t] >= 0 || s.last_use[t] >= 0))
+            { rc = neurio_fail(err, NEURIO_ERR_INVALID,
+                               "planner: tensor %d '%s' has unknown size (dtype %s, rank %d)",
+                               t, m->tensors[t].name, neurio_dtype_name(m->tensors[t].dtype),
+                               m->tensors[t].rank);
+              goto fail; }
+    }
+
+    /* Aliasing, in execution order. */
+    for (int32_t i = 0; i < no; i++) {
+        const neurio_op *op = &m->ops[i];
+        if (op->kind == NEURIO_OP_RESHAPE && !opts->no_alias && op->n_inputs >= 1 &&
+            op->n_outputs == 1 && op->inputs[0] >= 0) {
+            int32_t in = op->inputs[0], o = op->outputs[0];
+            if (s.grp_bytes[pl_find(&s, in)] >= neurio_tensor_bytes(&m->tensors[o]) &&
+                neurio_tensor_bytes(&m->tensors[in]) == neurio_tensor_bytes(&m->tensors[o]) &&
+                pl_merge(&s, in, o)) {
+                p->tensors[o].alias_of = in;
+                p->op_elided[i] = 1;
+            }
+            continue;
+        }
+        if (!opts->no_inplace && pl_is_elementwise(op)) {
+            int32_t in = pl_try_inplace(&s, i, op);
+            if (in >= 0)
+                p->tensors[op->outputs[0]].alias_of = in;
+        }
+    }
+
+    /* Overlap pairs: a conv whose input group dies at it may write its
+     * output over the input rows it has finished with (pl_overlap_gap). */
+    for (int32_t i = 0; i < no && !opts->no_overlap; i++) {
+        const neurio_op *op = &m->ops[i];
+        int64_t gap = pl_overlap_gap(m, op);
+        if (gap < 0)
+            continue;
+        int32_t rin = pl_find(&s, op->inputs[0]), rout = pl_find(&s, op->outputs[0]);
+        if (rin == rout || s.grp_kind[rin] != NEURIO_MEM_ARENA ||
+            s.grp_kind[rout] != NEURIO_MEM_ARENA || s.grp_last[rin] != i ||
+            s.grp_first[rout] != i || s.ov_in[rout] >= 0)
+            continue;
+        int ok = 1;
+        for (int32_t k = 1; k < op->n_inputs; k++)
+            if (op->inputs[k] >= 0 && pl_find(&s, op->inputs[k]) == rin)
+                ok = 0; /* read twice: keep it simple */
+        for (int32_t k = 0; k < m->n_outputs; k++)
+            if (pl_find(&s, m->outputs[k]) == rin)
+                ok = 0; /* a graph output (io_in_arena) must survive */
+        if (!ok)
+            continue;
+        s.ov_in[rout] = rin;
+        s.ov_gap[rout] = (size_t)gap;
+        p->op_overlap_gap[i] = gap;
+    }
+
+    /* Collect arena buffers: one per group root, plus op scratch. */
+    size_t nb = 0;
+    bufs = calloc(ntt + noo, sizeof *bufs);
+    best = calloc(ntt + noo, sizeof *best);
+    tmp = calloc(ntt + noo, sizeof *tmp);
+    if (!bufs || !best || !tmp)
+        goto fail;
+    for (int32_t t = 0; t < nt; t++) {
+        if (pl_find(&s, t) != t || s.grp_kind[t] != NEURIO_MEM_ARENA)
+            continue;
+        if (s.grp_first[t] < 0 && s.grp_last[t] < 0)
+            continue; /* unused */
+        int32_t first = s.grp_first[t] >= 0 ? s.grp_first[t] : 0;
+        int32_t last = s.grp_last[t] >= first ? s.grp_last[t] : first;
+        bufs[nb++] = (pl_buf){.bytes = s.grp_bytes[t], .first = first, .last = last,
+                              .tensor = t, .ov_in = s.ov_in[t], .ov_in_gap = s.ov_gap[t]};
+    }
+    for (int32_t i = 0; i < no; i++) {
+        size_t sb = opts->op_scratch ? opts->op_scratch[i] : 0;
+        p->scratch_bytes[i] = sb;
+        if (sb)
+            bufs[nb++] = (pl_buf){.bytes = sb, .first = i, .last = i, .tensor = -1 - i,
+                                  .ov_in = -1};
+    }
+    for (size_t i = 0; i < nb; i++)
+        p->naive_bytes += pl_align(bufs[i].bytes, align);
+    for (int32_t i = 0; i < no; i++) {
+        size_t live = 0;
+        for (size_t k = 0; k < nb; k++)
+            if (bufs[k].first <= i && i <= bufs[k].last)
+                live += pl_align(bufs[k].bytes, align);
+        /* an overlap pair at op i needs only max(out, gap + in) */
+        for (size_t k = 0; k < nb; k++) {
+            if (bufs[k].ov_in < 0 || bufs[k].first != i)
+                continue;
+            size_t out_b = pl_align(bufs[k].bytes, align);
+            size_t in_b = pl_align(s.grp_bytes[bufs[k].ov_in], align);
+            size_t need = pl_align(bufs[k].ov_in_gap, align) + in_b;
+            if (need < out_b)
+                need = out_b;
+            if (need < in_b + out_b)
+                live -= in_b + out_b - need;
+        }
+        if (live > p->peak_live_bytes)
+            p->peak_live_bytes = live;
+    }
+
+    size_t best_total = (size_t)-1;
+    for (size_t o = 0; o < sizeof pl_orders / sizeof pl_orders[0]; o++) {
+        qsort(bufs, nb, sizeof *bufs, pl_orders[o].cmp);
+        size_t total = pl_place(bufs, nb, align, tmp);
+        if (total < best_total) {
+            best_total = total;
+            memcpy(best, bufs, nb * sizeof *bufs);
+            p->strategy = pl_orders[o].name;
+        }
+    }
+    if (!p->strategy)
+        p->strategy = "empty";
+    p->arena_bytes = nb ? best_total : 0;
+
+    /* Write placements: group offsets to roots, then to every member. */
+    size_t *root_off = (size_t *)tmp; /* reuse: indexed by tensor */
+    for (size_t i = 0; i < ntt; i++)
+        root_off[i] = 0;
+    for (size_t i = 0; i < nb; i++) {
+        if (best[i].tensor >= 0)
+            root_off[best[i].tensor] = best[i].offset;
+        else
+            p->scratch_offset[-1 - best[i].tensor] = best[i].offset;
+    }
+    for (int32_t t = 0; t < nt; t++) {
+        int32_t r = pl_find(&s, t);
+        neurio_tensor_place *pl = &p->tensors[t];
+        pl->kind = s.grp_kind[r];
+        pl->index = s.grp_index[r];
+        pl->group = r;
+        if (pl->kind == NEURIO_MEM_ARENA) {
+            if (s.grp_first[r] < 0 && s.grp_last[r] < 0) {
+                pl->kind = NEURIO_MEM_NONE;
+                continue;
+            }
+            pl->offset = root_off[r];
+            pl->first_op = s.grp_first[r] >= 0 ? s.grp_first[r] : 0;
+            pl->last_op = s.grp_last[r] >= pl->first_op ? s.grp_last[r] : pl->first_op;
+        }
+    }
+    for (int32_t i = 0; i < no; i++) {
+        if (p->op_overlap_gap[i] < 0)
+            continue;
+        const neurio_op *op = &m->ops[i];
+        int32_t a = op->inputs[0], b = op->outputs[0];
+        size_t oa = p->tensors[a].offset, ob = p->tensors[b].offset;
+        p->op_overlap[i] = oa < ob + neurio_tensor_bytes(&m->tensors[b]) &&
+                           ob < oa + neurio_tensor_bytes(&m->tensors[a]);
+    }
+    *out = p;
+    p = NULL;
+    rc = NEURIO_OK;
+fail:
+    if (rc == NEURIO_ERR_NOMEM)
+        neurio_fail(err, rc, "planner: out of memory planning %d tensors", nt);
+    free(s.parent);
+    free(s.last_use);
+    free(s.grp_last);
+    free(s.grp_first);
+    free(s.grp_bytes);
+    free(s.grp_kind);
+    free(s.grp_index);
+    free(s.ov_in);
+    free(s.ov_gap);
+    free(bufs);
+    free(best);
+    free(tmp);
+    neurio_plan_free(p);
+    return rc;
+}
+
+/* Whether arena tensors `in` and `out` may share bytes: the only storage
+ * live at once that may is an overlap pair, the input group dying at a conv
+ * that starts writing the output group, with the output at least the gap
+ * (recomputed here from the model) below the input. */
+static int pl_check_pair(const neurio_model *m, const neurio_plan *p, int32_t in,
+                         int32_t out)
+{
+    const neurio_tensor_place *pi = &p->tensors[in], *po = &p->tensors[out];
+    int32_t i = pi->last_op;
+    if (i < 0 || i >= m->n_ops || po->first_op != i || pi->first_op > i)
+        return 0;
+    const neurio_op *op = &m->ops[i];
+    int64_t gap = pl_overlap_gap(m, op);
+    if (gap < 0 || p->tensors[op->inputs[0]].group != pi->group ||
+        p->tensors[op->outputs[0]].group != po->group || pi->group == po->group)
+        return 0;
+    for (int32_t k = 0; k < m->n_outputs; k++)
+        if (p->tensors[m->outputs[k]].kind == NEURIO_MEM_ARENA &&
+            p->tensors[m->outputs[k]].group == pi->group)
+            return 0;
+    return po->offset + (size_t)gap <= pi->offset;
+}
+
+int neurio_plan_check(const neurio_model *m, const neurio_plan *p,
+                      neurio_errbuf *err)
+{
+    if (!m || !p || p->n_tensors != m->n_tensors || p->n_ops != m->n_ops)
+        return neurio_fail(err, NEURIO_ERR_INTERNAL, "plan check: plan does not match model");
+    for (int32_t a = 0; a < m->n_tensors; a++) {
+        const neurio_tensor_place *pa = &p->tensors[a];
+        if (pa->kind != NEURIO_MEM_ARENA)
+            continue;
+        size_t ba = neurio_tensor_bytes(&m->tensors[a]);
+        if (pa->offset % p->alignment || pa->offset + ba > p->arena_bytes)
+            return neurio_fail(err, NEURIO_ERR_INTERNAL,
+                               "plan check: tensor %d '%s' at %zu+%zu outside arena %zu "
+                               "or misaligned", a, m->tensors[a].name, pa->offset, ba,
+                               p->arena_bytes);
+        for (int32_t b = a + 1; b < m->n_tensors; b++) {
+            const neurio_tensor_place *pb = &p->tensors[b];
+            if (pb->kind != NEURIO_MEM_ARENA)
+                continue;
+            if (pb->group == pa->group)
+                continue; /* one storage (RESHAPE alias or in place) */
+            size_t bb = neurio_tensor_bytes(&m->tensors[b]);
+            int time = pa->first_op <= pb->last_op && pb->first_op <= pa->last_op;
+            int space = pa->offset < pb->offset + bb && pb->offset < pa->offset + ba;
+            if (time && space && !pl_check_pair(m, p, a, b) && !pl_check_pair(m, p, b, a))
+                return neurio_fail(err, NEURIO_ERR_INTERNAL,
+                                   "plan check: tensors %d '%s' [%zu,+%zu) ops %d..%d and %d "
+                                   "'%s' [%zu,+%zu) ops %d..%d overlap",
+                                   a, m->tensors[a].name, pa->offset, ba, pa->first_op,
+                                   pa->last_op, b, m->tensors[b].name, pb->offset, bb,
+                                   pb->first_op, pb->last_op);
+        }
+        for (int32_t i = 0; i < m->n_ops; i++) {
+            size_t sb = p->scratch_bytes[i];
+            if (!sb || i < pa->first_op || i > pa->last_op)
+                continue;
+            size_t so = p->scratch_offset[i];
+            if (pa->offset < so + sb && so < pa->offset + ba)
+                return neurio_fail(err, NEURIO_ERR_INTERNAL,
+                                   "plan check: scratch of op %d overlaps tensor %d '%s'", i,
+                                   a, m->tensors[a].name);
+        }
+    }
+    return NEURIO_OK;
+}

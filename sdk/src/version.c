@@ -1,7 +1,0 @@
-/* sdk/src/version.c — the version of the libneurio loaded at run time. */
-#include "neurio/version.h"
-
-const char *neurio_version(void)
-{
-    return NEURIO_VERSION_STRING;
-}
