@@ -1,6 +1,5 @@
 /* plugins/host/host_build.c — generated C + portable kernels → shared
  * object with the system compiler; ELF section sizes. */
-#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "host_runner.h"
+#include "neurio/paths.h"
 
 extern char **environ;
 
@@ -109,11 +109,6 @@ static void nh_toolchain(const char *cc, char *out, size_t size, const char *tmp
         snprintf(out, size, "%s", cc);
 }
 
-static int nh_cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int nh_build(const char *gen_dir, const char *name, const char *fw_dir,
              const nh_build_opts *opts, char *so_path, size_t so_size,
              nh_sizes *sizes, char *toolchain, size_t tc_size,
@@ -121,11 +116,10 @@ int nh_build(const char *gen_dir, const char *name, const char *fw_dir,
 {
     static const nh_build_opts defaults = {.layer_hook = 1};
     char *argv[NH_MAX_ARGS];
-    char *owned[NH_MAX_ARGS];
-    int na = 0, no = 0, rc = NEURIO_ERR_NOMEM;
+    int na = 0, rc = NEURIO_ERR_NOMEM;
     char *flags = NULL;
     char log[4200], src[4200], hook[4200], inc1[4200], inc2[4200], kdir[4200], tclog[4300];
-    DIR *d = NULL;
+    neurio_path_list kernels = {0};
     if (!opts)
         opts = &defaults;
     const char *cc = opts->cc && *opts->cc ? opts->cc : "cc";
@@ -174,34 +168,26 @@ int nh_build(const char *gen_dir, const char *name, const char *fw_dir,
     argv[na++] = src;
     if (opts->layer_hook)
         argv[na++] = hook;
-    d = opendir(kdir);
-    if (!d) {
-        rc = neurio_fail(err, NEURIO_ERR_IO,
-                         "host: kernel sources %s: %s (set NEURIO_FIRMWARE_DIR to the "
-                         "firmware directory)", kdir, strerror(errno));
+    /* The portable kernels: every .c below kernels/ but the Cortex-M DSP
+     * variants (arm/), sorted so that builds are reproducible. */
+    static const char *const skip_arch[] = {"arm", NULL};
+    neurio_errbuf le = {{0}};
+    if ((rc = neurio_list_files(kdir, ".c", skip_arch, &kernels, &le)) != NEURIO_OK) {
+        rc = neurio_fail(err, rc, "host: kernel sources: %s (set NEURIO_FIRMWARE_DIR to "
+                         "the firmware directory)", le.msg);
         goto fail;
     }
-    int first_k = na;
-    for (struct dirent *e; (e = readdir(d));) {
-        size_t l = strlen(e->d_name);
-        if (l < 3 || strcmp(e->d_name + l - 2, ".c"))
-            continue;
-        if (na >= NH_MAX_ARGS - 4) {
-            rc = neurio_fail(err, NEURIO_ERR_INTERNAL, "host: too many kernel sources in %s", kdir);
-            goto fail;
-        }
-        char *p = malloc(strlen(kdir) + l + 2);
-        if (!p)
-            goto fail;
-        sprintf(p, "%s/%s", kdir, e->d_name);
-        owned[no++] = p;
-        argv[na++] = p;
-    }
-    if (na == first_k) {
+    rc = NEURIO_ERR_NOMEM;
+    if (kernels.count == 0) {
         rc = neurio_fail(err, NEURIO_ERR_IO, "host: no kernel sources (*.c) in %s", kdir);
         goto fail;
     }
-    qsort(argv + first_k, (size_t)(na - first_k), sizeof argv[0], nh_cmp_str);
+    if (kernels.count > (size_t)(NH_MAX_ARGS - 8 - na)) {
+        rc = neurio_fail(err, NEURIO_ERR_INTERNAL, "host: too many kernel sources in %s", kdir);
+        goto fail;
+    }
+    for (size_t i = 0; i < kernels.count; i++)
+        argv[na++] = kernels.paths[i];
     argv[na++] = "-lm";
     argv[na] = NULL;
     int st = nh_spawn(argv, log);
@@ -226,10 +212,7 @@ int nh_build(const char *gen_dir, const char *name, const char *fw_dir,
 fail:
     if (rc == NEURIO_ERR_NOMEM)
         neurio_fail(err, rc, "host: out of memory");
-    if (d)
-        closedir(d);
-    for (int i = 0; i < no; i++)
-        free(owned[i]);
+    neurio_path_list_free(&kernels);
     free(flags);
     return rc;
 }

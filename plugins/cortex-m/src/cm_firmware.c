@@ -4,7 +4,6 @@
 
 #include <elf.h>
 #include <errno.h>
-#include <glob.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "cm_proc.h"
+#include "neurio/paths.h"
 
 /* A growable NULL-terminated argv of owned strings. */
 typedef struct cm_argv {
@@ -59,20 +59,17 @@ static void argv_free(cm_argv *a)
 }
 
 /* Add every `dir/pattern` match; returns the number added. */
-static size_t argv_glob(cm_argv *a, const char *dir, const char *pattern)
+/* Appends every .c file below `dir` (sorted; no glob: a path is data). */
+static size_t argv_sources(cm_argv *a, const char *dir)
 {
-    char pat[4096];
-    int len = snprintf(pat, sizeof pat, "%s/%s", dir, pattern);
-    if (len < 0 || (size_t)len >= sizeof pat)
-        return 0; /* a path this long cannot name a source file */
-    glob_t g;
-    size_t added = 0;
-    if (glob(pat, 0, NULL, &g) == 0) {
-        for (size_t i = 0; i < g.gl_pathc; i++, added++)
-            argv_add(a, "%s", g.gl_pathv[i]);
-        globfree(&g);
-    }
-    return added;
+    neurio_path_list l = {0};
+    if (neurio_list_files(dir, ".c", NULL, &l, NULL) != NEURIO_OK)
+        return 0;
+    for (size_t i = 0; i < l.count; i++)
+        argv_add(a, "%s", l.paths[i]);
+    size_t n = l.count;
+    neurio_path_list_free(&l);
+    return n;
 }
 
 static int is_dir(const char *p)
@@ -199,7 +196,7 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
         argv_add(&av, "%s/cm_platform.c", a->board_dir);
         argv_add(&av, "%s/cm_main.c", a->board_dir);
         snprintf(dir, sizeof dir, "%s/runtime", a->fw_dir);
-        if (!is_dir(dir) || argv_glob(&av, dir, "*.c") == 0) {
+        if (!is_dir(dir) || argv_sources(&av, dir) == 0) {
             argv_free(&av);
             return neurio_fail(err, NEURIO_ERR_TOOLCHAIN,
                                "no device runtime sources in %s; set "
@@ -207,9 +204,8 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
                                dir);
         }
         snprintf(dir, sizeof dir, "%s/kernels", a->fw_dir);
-        argv_glob(&av, dir, "*.c");
-        argv_glob(&av, dir, "*/*.c");
-        if (a->gen_dir && argv_glob(&av, a->gen_dir, "*.c") == 0) {
+        argv_sources(&av, dir); /* portable kernels and arm/ (self-guarded) */
+        if (a->gen_dir && argv_sources(&av, a->gen_dir) == 0) {
             argv_free(&av);
             return neurio_fail(err, NEURIO_ERR_INVALID,
                                "no generated C sources in %s: run the codegen "

@@ -15,6 +15,10 @@
 #ifndef NEURIO_PATHS_H
 #define NEURIO_PATHS_H
 
+#include <stddef.h>
+
+#include "neurio/status.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -30,6 +34,29 @@ const char *neurio_plugin_dir(void);
 /* neurio's data root: <source> in a build tree, <prefix>/share/neurio when
  * installed (schema files, example configs under config/). */
 const char *neurio_data_dir(void);
+
+/* A caller-owned list of paths (each malloc'ed); release with
+ * neurio_path_list_free().  Zero-initialise before first use. */
+typedef struct neurio_path_list {
+    char **paths;
+    size_t count;
+} neurio_path_list;
+
+/* Appends to `list` every regular file below `dir` (recursively) whose name
+ * ends with `suffix` (e.g. ".c"), in byte order of their paths relative to
+ * `dir`, so builds are reproducible.  Subdirectories whose name is listed in
+ * `skip` (NULL-terminated; NULL = none) are not entered; hidden entries
+ * (leading '.') are ignored.  Paths are `dir` + "/" + relative path.  Names
+ * are data: no glob, no shell.  Use it to enumerate the firmware tree:
+ * neurio_list_files("<fw>/kernels", ".c", (const char *[]){"arm", NULL}, ...)
+ * lists the portable kernels.  Returns NEURIO_OK; NEURIO_ERR_IO when `dir`
+ * or a folder below it cannot be read (the message names it); NEURIO_ERR_NOMEM.
+ * On failure `list` keeps what it held before the call. */
+int neurio_list_files(const char *dir, const char *suffix, const char *const *skip,
+                      neurio_path_list *list, neurio_errbuf *err);
+
+/* Frees every path and the array; leaves `list` empty.  NULL is a no-op. */
+void neurio_path_list_free(neurio_path_list *list);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_avg_pool2d.c — AVERAGE_POOL_2D, int8 and float32.
+/* firmware/kernels/pool/nk_avg_pool2d.c — AVERAGE_POOL_2D, int8 and float32.
  * Only taps inside the image count (TFLite semantics); int8 rounds the
  * average half away from zero as TFLite's reference AveragePool. */
 #include "nk.h"

@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_tanh.c — TANH.  int8: TFLite's reference integer
+/* firmware/kernels/activation/nk_tanh.c — TANH.  int8: TFLite's reference integer
  * Tanh (input rescaled to Q4.27, gemmlowp tanh, output scale 1/128, zero
  * point 0, saturation outside the input radius).  float32: tanhf. */
 #include <math.h>

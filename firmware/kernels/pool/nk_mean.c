@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_mean.c — MEAN over any set of axes, int8 and float32.
+/* firmware/kernels/pool/nk_mean.c — MEAN over any set of axes, int8 and float32.
  * int8 follows TFLite (Micro)'s integer mean: when input and output share
  * scale and zero point (mult == 0 here) the raw values are summed and
  * divided with C truncation (reference_ops::Mean); otherwise the

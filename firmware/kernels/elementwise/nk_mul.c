@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_mul.c — MUL, int8 and float32, with numpy
+/* firmware/kernels/elementwise/nk_mul.c — MUL, int8 and float32, with numpy
  * broadcasting through precomputed strides (see nk_binary_params).
  * int8 as TFLite's reference MulElementwise: (q1 - zp1) * (q2 - zp2) rescaled to the output. */
 #include "nk.h"

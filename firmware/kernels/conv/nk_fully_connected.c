@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_fully_connected.c — FULLY_CONNECTED, int8 (per-tensor
+/* firmware/kernels/conv/nk_fully_connected.c — FULLY_CONNECTED, int8 (per-tensor
  * with optional weights zero point, or per-channel) and float32.
  * Arithmetic as TFLite's reference FullyConnected / FullyConnectedPerChannel. */
 #include "nk.h"

@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_sub.c — SUB, int8 and float32, with numpy
+/* firmware/kernels/elementwise/nk_sub.c — SUB, int8 and float32, with numpy
  * broadcasting through precomputed strides (see nk_binary_params).
  * int8 as TFLite's reference SubElementwise: like ADD with a difference. */
 #include "nk.h"

@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_logistic.c — LOGISTIC.  int8: TFLite's reference
+/* firmware/kernels/activation/nk_logistic.c — LOGISTIC.  int8: TFLite's reference
  * integer Logistic (input rescaled to Q4.27, gemmlowp logistic, output
  * scale 1/256, zero point -128, saturation outside the input radius).
  * float32: TFLite's reference (cut-offs at 16.619 and -9). */

@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_pad.c — PAD with a constant, up to NK_MAX_DIMS
+/* firmware/kernels/shape/nk_pad.c — PAD with a constant, up to NK_MAX_DIMS
  * dimensions, for int8 and float32.  Writes the output in row-major order:
  * each innermost input row is copied, the rest filled with the pad value. */
 #include <string.h>

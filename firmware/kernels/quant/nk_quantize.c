@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_quantize.c — QUANTIZE float32 -> int8, as TFLite's
+/* firmware/kernels/quant/nk_quantize.c — QUANTIZE float32 -> int8, as TFLite's
  * AffineQuantize: q = round_half_away(x / scale) + zp, saturated to int8.
  * The division is done in float, like TFLite.  Values beyond the int32
  * range saturate (TFLite's cast is undefined there); NaN maps to zp. */

@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_dequantize.c — DEQUANTIZE int8 -> float32, as
+/* firmware/kernels/quant/nk_dequantize.c — DEQUANTIZE int8 -> float32, as
  * TFLite's reference Dequantize: (float)((double)scale * (q - zp)). */
 #include "nk.h"
 

@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_softmax.c — SOFTMAX over the last dimension.
+/* firmware/kernels/activation/nk_softmax.c — SOFTMAX over the last dimension.
  * int8: TFLite's reference quantized softmax (gemmlowp fixed point: input
  * differences to the row maximum scaled to Q5.26, exp on negative values,
  * sum in Q12.19, reciprocal by Newton-Raphson), output scale 1/256 and zero

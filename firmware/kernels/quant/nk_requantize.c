@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_requantize.c — QUANTIZE int8 -> int8 (TFLite's
+/* firmware/kernels/quant/nk_requantize.c — QUANTIZE int8 -> int8 (TFLite's
  * reference Requantize): out = clamp(out_zp + MBQM(q - in_zp, mult, shift),
  * act_min, act_max). */
 #include "nk.h"

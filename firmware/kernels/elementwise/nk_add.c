@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_add.c — ADD, int8 and float32, with numpy
+/* firmware/kernels/elementwise/nk_add.c — ADD, int8 and float32, with numpy
  * broadcasting through precomputed strides (see nk_binary_params).
  * int8 as TFLite's reference AddFunc: inputs shifted left by left_shift (20), rescaled, summed, rescaled to the output. */
 #include "nk.h"

@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_conv2d.c — CONV_2D, int8 (per-tensor or per-channel)
+/* firmware/kernels/conv/nk_conv2d.c — CONV_2D, int8 (per-tensor or per-channel)
  * and float32, NHWC input, OHWI filter.  Arithmetic as TFLite's reference
  * ConvPerChannel / Conv: accumulate over (fy, fx, ic) skipping taps outside
  * the image (implicit zero-point padding), add bias, requantize. */

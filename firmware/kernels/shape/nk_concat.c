@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_concat.c — CONCATENATION along one axis, any element
+/* firmware/kernels/shape/nk_concat.c — CONCATENATION along one axis, any element
  * type (TFLite's reference Concatenation: for each outer step, copy each
  * input's inner block in turn). */
 #include <string.h>

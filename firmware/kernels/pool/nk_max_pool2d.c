@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_max_pool2d.c — MAX_POOL_2D, int8 and float32
+/* firmware/kernels/pool/nk_max_pool2d.c — MAX_POOL_2D, int8 and float32
  * (TFLite semantics: taps outside the image are ignored, then clamp). */
 #include "nk.h"
 #include "nk_fixedpoint.h"

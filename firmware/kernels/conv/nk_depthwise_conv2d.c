@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_depthwise_conv2d.c — DEPTHWISE_CONV_2D with depth
+/* firmware/kernels/conv/nk_depthwise_conv2d.c — DEPTHWISE_CONV_2D with depth
  * multiplier, int8 (per-tensor or per-channel) and float32.  Filter layout
  * [1][kh][kw][in_c * depth_multiplier]; output channel oc = ic * dm + m.
  * Arithmetic as TFLite's reference DepthwiseConvPerChannel / DepthwiseConv. */

@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_relu.c — standalone RELU / RELU6 / RELU_N1_TO_1 /
+/* firmware/kernels/activation/nk_relu.c — standalone RELU / RELU6 / RELU_N1_TO_1 /
  * CLIP.  int8: TFLite's ReluQuantized (rescale from the input to the output
  * quantization, then clamp to the activation range, which
  * neurio_relu_params_s8() derives); float32: min(max(x, lo), hi). */

@@ -1,4 +1,4 @@
-/* firmware/kernels/nk_copy.c — RESHAPE when the planner cannot alias the
+/* firmware/kernels/shape/nk_copy.c — RESHAPE when the planner cannot alias the
  * output onto the input: a plain byte copy (overlap allowed). */
 #include <string.h>
 
