@@ -3,7 +3,8 @@
  * their flasher and serial port.
  *
  *   prepare  : neurio_optimize + neurio_quantize; refuses float tensors
- *              when the build has no FPU (device.fpu = false)
+ *              when the rig turned the board's FPU off (device.fpu =
+ *              false); a core without one (M3) runs them in soft float
  *   codegen  : neurio_codegen (C99 model + static arena)
  *   flash    : arm-none-eabi-gcc build (cm_firmware.c) with the profile's
  *              memory sizes, then QEMU (cm_qemu.c) or the flasher
@@ -54,14 +55,18 @@ typedef struct cm_plugin {
 } cm_plugin;
 
 static const neurio_option cm_options[] = {
-    {"board", NEURIO_OPT_STRING, "mps2-an386", "mps2-an386|mps2-an500|nucleo-l4r5zi",
-     "board: QEMU mps2-an386 (Cortex-M4F), mps2-an500 (Cortex-M7), or a real NUCLEO-L4R5ZI"},
-    {"core", NEURIO_OPT_STRING, "auto", "auto|cortex-m4|cortex-m7",
+    {"board", NEURIO_OPT_STRING, "mps2-an386",
+     "mps2-an386|mps2-an500|mps2-an385|mps2-an505|mps3-an547|nucleo-l4r5zi",
+     "board: QEMU mps2-an386 (Cortex-M4F), mps2-an500 (Cortex-M7), mps2-an385 (Cortex-M3), "
+     "mps2-an505 (Cortex-M33), mps3-an547 (Cortex-M55 with Helium), or a real NUCLEO-L4R5ZI"},
+    {"core", NEURIO_OPT_STRING, "auto", "auto|cortex-m3|cortex-m4|cortex-m7|cortex-m33|cortex-m55",
      "CPU core (-mcpu); auto = the board's"},
     {"fpu", NEURIO_OPT_BOOL, "true", NULL,
-     "build hard-float for the board's FPU; false = soft float (float models then need model.quantize = int8)"},
+     "build hard-float for the board's FPU; false = soft float (float models then need model.quantize = int8); "
+     "a core without an FPU (Cortex-M3) runs float models in software floating point"},
     {"clock_hz", NEURIO_OPT_INT, "0", NULL,
-     "core clock for latency/energy estimates; 0 = the board's (MPS2 25 MHz, NUCLEO 120 MHz)"},
+     "core clock for latency/energy estimates; 0 = the board's (MPS2 25 MHz, AN505 20 MHz, AN547 32 MHz, "
+     "NUCLEO 120 MHz)"},
     {"flash_bytes", NEURIO_OPT_INT, "0", NULL,
      "flash the image may use (linker region); 0 = the whole board"},
     {"ram_bytes", NEURIO_OPT_INT, "0", NULL,
@@ -229,6 +234,15 @@ static int cm_prepare(void *self, neurio_model *model, const neurio_prepare_args
     if (rc)
         return cm_fail(s, rc, &e);
     int32_t op, t;
+    if (!s->profile.board->fpu && find_float_op(model, &op, &t)) {
+        /* A core without an FPU (Cortex-M3): libgcc's software floating
+         * point computes the float ops, bit for bit as the C source says. */
+        CM_LOG(s, NEURIO_LOG_WARN,
+               "model '%s' computes in float32 (op %d %s) and the %s has no FPU: float ops run "
+               "in software floating point (slow); quantize the model to int8 for speed",
+               model->name, op, neurio_op_name(model->ops[op].kind), s->profile.cpu);
+        return NEURIO_OK;
+    }
     if (!s->profile.fpu && find_float_op(model, &op, &t)) {
         s->host->set_error(
             s->ctx,
@@ -563,7 +577,8 @@ static const neurio_plugin cm_descriptor = {
     NEURIO_PLUGIN_HEADER,
     .name = "cortex-m",
     .version = "0.1.0",
-    .summary = "Cortex-M boards: QEMU mps2-an386 (M4F) / mps2-an500 (M7), NUCLEO-L4R5ZI",
+    .summary = "Cortex-M boards: QEMU mps2-an385 (M3) / mps2-an386 (M4F) / mps2-an500 (M7) / "
+               "mps2-an505 (M33) / mps3-an547 (M55, Helium), NUCLEO-L4R5ZI",
     .options = cm_options,
     .open = cm_open,
     .prepare = cm_prepare,
