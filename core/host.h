@@ -25,6 +25,10 @@ void nr_ctx_free(neurio_ctx *ctx);
 const char *nr_ctx_error(const neurio_ctx *ctx);
 void nr_ctx_clear_error(neurio_ctx *ctx);
 
+/* Record the prepared model's hash (64 hex digits, copied) that
+ * host->model_sha256 hands to the plugin; NULL or "" clears it. */
+void nr_ctx_set_model_sha256(neurio_ctx *ctx, const char *hex);
+
 /* Terminate a progress bar line on a TTY (no-op otherwise). */
 void nr_ctx_progress_done(neurio_ctx *ctx);
 

@@ -552,10 +552,10 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
         goto done;
     }
     p->run.model = p->model;
-    uint8_t digest[32];
-    if (neurio_model_sha256(p->model, digest) == NEURIO_OK)
-        for (int i = 0; i < 32; i++)
-            snprintf(p->run.model_sha256 + 2 * i, 3, "%02x", digest[i]);
+    /* The one hash of the prepared model: handed to the plugin
+     * (host->model_sha256), the observers and the store. */
+    neurio_model_sha256_hex(p->model, p->run.model_sha256);
+    nr_ctx_set_model_sha256(p->ctx, p->run.model_sha256);
     printf("prepared model '%s': %d ops, %d tensors, sha256 %s\n", p->model->name,
            (int)p->model->n_ops, (int)p->model->n_tensors, p->run.model_sha256);
     if (until == NR_STAGE_PREPARE)

@@ -117,11 +117,16 @@ static void test_plugins_listing(void)
     const char *rig = write_rig("list.cfg", "", "");
     snprintf(args, sizeof args, "plugins --rig %s --set plugin_path=%s", rig, BROKEN);
     CU_ASSERT_EQUAL(run(args, &out), 0);
-    assert_contains(out, "test_echo 1.0-test (ABI 1.0) — TEST ONLY");
+    char want[PATH_MAX + 256];
+    snprintf(want, sizeof want, "test_echo 1.0-test (ABI %d.%d) — TEST ONLY", NEURIO_ABI_MAJOR,
+             NEURIO_ABI_MINOR);
+    assert_contains(out, want);
     assert_contains(out, "device.fail_at");
     assert_contains(out, "refused:\n");
-    assert_contains(out, BROKEN "/neurio-test_broken_bad_major.so: 'neurio_plugin_init' "
-                                "reports plugin ABI 2.0, core ABI is 1.0 (major differs)");
+    snprintf(want, sizeof want, BROKEN "/neurio-test_broken_bad_major.so: 'neurio_plugin_init' "
+             "reports plugin ABI %d.0, core ABI is %d.%d (major differs)", NEURIO_ABI_MAJOR + 1,
+             NEURIO_ABI_MAJOR, NEURIO_ABI_MINOR);
+    assert_contains(out, want);
     assert_contains(out, BROKEN "/neurio-test_not_elf.so: not a shared object (no ELF header)");
     assert_contains(out, "duplicate plugin name 'test_echo'");
     free(out);
@@ -314,6 +319,16 @@ static int on_start(void *u, const nr_run *r)
     CU_ASSERT_EQUAL(r->n_done, 0);
     CU_ASSERT_STRING_EQUAL(r->plugin->name, "test_echo");
     CU_ASSERT_EQUAL(strlen(r->model_sha256), 64);
+    /* the one hash: computed by the core after prepare, equal to the
+     * model's, and the one the plugin was handed in codegen */
+    char hex[65], path[PATH_MAX + 32], want[80];
+    CU_ASSERT_EQUAL(neurio_model_sha256_hex(r->model, hex), NEURIO_OK);
+    CU_ASSERT_STRING_EQUAL(hex, r->model_sha256);
+    snprintf(path, sizeof path, "%s/test_echo_model.txt", r->gen_dir);
+    char *txt = neurio_test_read_file(path, NULL);
+    snprintf(want, sizeof want, "sha256 %s\n", hex);
+    CU_ASSERT_PTR_NOT_NULL(txt && strstr(txt, want));
+    free(txt);
     return 0;
 }
 

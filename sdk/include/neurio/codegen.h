@@ -40,6 +40,10 @@ typedef struct neurio_codegen_options {
     int no_inplace;        /* also: no conv output over its dying input     */
     int no_default_model;  /* 1: don't emit neurio_model_get() (several
                               models in one image)                         */
+    const char *model_sha256; /* neurio_model_sha256_hex of m when the
+                              caller has it (a plugin: host->model_sha256),
+                              so the model is not hashed again; NULL = hash
+                              it here.  Must be 64 hex digits.             */
 } neurio_codegen_options;
 
 typedef struct neurio_codegen_result {
