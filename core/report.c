@@ -223,7 +223,7 @@ static int rp_on_start(void *user, const nr_run *run)
     s->n = run->n_samples;
     const neurio_model *m = run->model;
     if (!m || m->n_outputs < 1 || run->n_outputs < 1) {
-        fprintf(stderr, "neurio run: report: the prepared model has no output to evaluate\n");
+        nr_observer_error("report: the prepared model has no output to evaluate");
         return NEURIO_ERR_INVALID;
     }
     s->out_t = &m->tensors[m->outputs[0]];
@@ -272,10 +272,10 @@ static int rp_on_start(void *user, const nr_run *run)
         goto fail;
     return 0;
 nomem:
-    fprintf(stderr, "neurio run: report: out of memory for %zu samples\n", s->n);
+    nr_observer_error("report: out of memory for %zu samples", s->n);
     return NEURIO_ERR_NOMEM;
 fail:
-    fprintf(stderr, "neurio run: %s\n", err.msg);
+    nr_observer_error("%s", err.msg);
     return rc < 0 ? rc : NEURIO_ERR_CONFIG;
 }
 
@@ -321,7 +321,7 @@ static int rp_on_batch(void *user, const nr_run *run, const neurio_batch *b)
             double sc = NAN;
             if (nr_score_sample(&s->score, y, s->per_sample, s->in_f, s->in_elems, &sc, &err)) {
                 free(rows);
-                fprintf(stderr, "neurio run: %s\n", err.msg);
+                nr_observer_error("%s", err.msg);
                 return NEURIO_ERR_CONFIG;
             }
             s->scores[i] = w->score = sc;
@@ -332,7 +332,7 @@ static int rp_on_batch(void *user, const nr_run *run, const neurio_batch *b)
                 in[j] = (const char *)run->inputs[j] + i * run->input_sample_bytes[j];
             if (nr_refrun_sample(s->refrun, in, s->ref_f + i * s->per_sample, &err)) {
                 free(rows);
-                fprintf(stderr, "neurio run: %s\n", err.msg);
+                nr_observer_error("%s", err.msg);
                 return NEURIO_ERR_UNSUPPORTED;
             }
         }
@@ -349,7 +349,7 @@ static int rp_on_batch(void *user, const nr_run *run, const neurio_batch *b)
     int rc = 0;
     if (s->store && s->run_recorded &&
         (rc = nr_store_add_rows(s->store, run->run_id, rows, done, &err)) != 0)
-        fprintf(stderr, "neurio run: result store %s: %s\n", s->store_spec, err.msg);
+        nr_observer_error("result store %s: %s", s->store_spec, err.msg);
     free(rows);
     return rc;
 }
@@ -496,10 +496,7 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
         snprintf(profile, sizeof profile, "%s/profile.json", run->run_dir);
         snprintf(csv, sizeof csv, "%s/inferences.csv", run->run_dir);
         const char *rep = s->rig->output_report ? s->rig->output_report : "report.html";
-        if (rep[0] == '/')
-            snprintf(html, sizeof html, "%s", rep);
-        else
-            snprintf(html, sizeof html, "%s/%s", run->run_dir, rep);
+        nr_report_path(run->run_dir, rep, html, sizeof html);
         if (nr_profile_write(&d, profile, &err) || nr_report_csv_write(&d, csv, &err) ||
             nr_report_html_write(&d, html, &err)) {
             fprintf(stderr, "neurio run: report: %s\n", err.msg);
