@@ -7,6 +7,8 @@
 #ifndef NEURIO_CORE_STORE_BACKEND_H
 #define NEURIO_CORE_STORE_BACKEND_H
 
+#include <stddef.h>
+
 #include "neurio/status.h"
 
 /* One result row: vals[0..ncols), NULL for SQL NULL.  Non-zero stops. */
@@ -35,6 +37,11 @@ typedef struct nr_store_backend {
      * NEURIO_ERR_TIMEOUT.  NULL when the engine has no such notion. */
     void (*set_busy_wait)(void *db, int ms);
 } nr_store_backend;
+
+/* Copy a store spec or connection target into dst for messages, with the
+ * password of a URI ("postgresql://user:secret@host/db") replaced by ***.
+ * Always NUL-terminates.  The one redaction every store message uses. */
+void nr_store_redact(char *dst, size_t cap, const char *spec);
 
 extern const nr_store_backend nr_store_backend_sqlite;
 extern const nr_store_backend nr_store_backend_pg;

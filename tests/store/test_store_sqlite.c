@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "store/store_backend.h"
 #include "store_cases.h"
 #include "test_util.h"
 
@@ -71,6 +72,25 @@ static void test_sqlite_failures(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "/nonexistent/dir does not exist"));
     snprintf(path, sizeof path, "%s/nonexistent", neurio_test_tmpdir());
     CU_ASSERT_NOT_EQUAL(stat(path, &sb), 0);
+}
+
+/* Store specs in messages never show a password: the one redaction both
+ * engines use. */
+static void test_redact(void)
+{
+    char buf[128];
+    nr_store_redact(buf, sizeof buf, "postgresql://ann:s3cret@db.example:5432/runs");
+    CU_ASSERT_STRING_EQUAL(buf, "postgresql://ann:***@db.example:5432/runs");
+    nr_store_redact(buf, sizeof buf, "postgresql://ann@db.example/runs");
+    CU_ASSERT_STRING_EQUAL(buf, "postgresql://ann@db.example/runs");
+    nr_store_redact(buf, sizeof buf, "postgresql://db.example:5432/runs");
+    CU_ASSERT_STRING_EQUAL(buf, "postgresql://db.example:5432/runs");
+    nr_store_redact(buf, sizeof buf, "sqlite:runs/a:b@c.db");
+    CU_ASSERT_STRING_EQUAL(buf, "sqlite:runs/a:b@c.db");
+    nr_store_redact(buf, 12, "postgresql://ann:s3cret@h/d");
+    CU_ASSERT_EQUAL(strlen(buf), 11u);
+    nr_store_redact(buf, 20, "postgresql://ann:s3cret@h/d"); /* cut inside the password */
+    CU_ASSERT_STRING_EQUAL(buf, "postgresql://ann:**");
 }
 
 /* A full disk, simulated with RLIMIT_FSIZE in a child: batches of rows go
@@ -159,6 +179,7 @@ int neurio_register_tests(void)
     if (!s)
         return -1;
     CU_add_test(s, "missing, corrupt, unwritable", test_sqlite_failures);
+    CU_add_test(s, "passwords redacted in store specs", test_redact);
     CU_add_test(s, "disk full: whole batches or nothing", test_disk_full_never_half_a_batch);
     return 0;
 }
