@@ -64,9 +64,10 @@ static void host_vlog(neurio_ctx *ctx, const char *prefix, neurio_log_level leve
         ctx->bar_open = 0;
     }
     int lv = level >= NEURIO_LOG_ERROR && level <= NEURIO_LOG_DEBUG ? (int)level : 2;
-    fprintf(stderr, "[%s] %s", prefix, host_level_names[lv]);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char raw[2048], safe[2048 * 4 / 3];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    neurio_escape_controls(safe, sizeof safe, raw); /* plugin text may quote a model */
+    fprintf(stderr, "[%s] %s%s\n", prefix, host_level_names[lv], safe);
 }
 
 void nr_log(neurio_log_level level, const char *fmt, ...)

@@ -86,6 +86,11 @@ typedef struct nr_rig {
     char *task_reference_run;
 } nr_rig;
 
+/* The most settings (key = value, in the file and its @includes) a rig may
+ * hold; more is refused before parsing, with file:line (libconfig's parse
+ * is quadratic in a group's size). */
+#define NR_RIG_MAX_KEYS 4096
+
 /* Parse and check `path` with `n_sets` overrides.  On success returns
  * NEURIO_OK and *out (free with nr_rig_free).  On failure returns
  * NEURIO_ERR_CONFIG (or NEURIO_ERR_IO / NOMEM) with a one-line message in
