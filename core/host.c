@@ -20,6 +20,7 @@ struct neurio_ctx {
     int64_t last_ms;
     int last_decile;
     char last_what[64];
+    int64_t deadline_ms;  /* CLOCK_MONOTONIC ms; 0 = none (see nr_ctx_set_deadline) */
 };
 
 static volatile sig_atomic_t host_cancel_flag;
@@ -161,10 +162,29 @@ void nr_ctx_progress_done(neurio_ctx *ctx)
     }
 }
 
+static int64_t host_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int nr_ctx_deadline_passed(const neurio_ctx *ctx)
+{
+    return ctx && ctx->deadline_ms && host_mono_ms() >= ctx->deadline_ms;
+}
+
+void nr_ctx_set_deadline(neurio_ctx *ctx, int64_t ms)
+{
+    if (ctx)
+        ctx->deadline_ms = ms > 0 ? host_mono_ms() + ms : 0;
+}
+
+/* A plugin waiting on a device polls this: Ctrl-C/SIGTERM/SIGHUP, or the
+ * current batch's stall deadline passed. */
 static int host_cancelled(neurio_ctx *ctx)
 {
-    (void)ctx;
-    return host_cancel_flag != 0;
+    return host_cancel_flag != 0 || nr_ctx_deadline_passed(ctx);
 }
 
 /* Find a declared option of the expected type(s), logging plugin bugs. */

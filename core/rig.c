@@ -61,6 +61,8 @@ static const rig_key rig_keys[] = {
       "reference_run = \"host\";" },
     { "output.report", RIG_NAME, F(output_report), "report.html", NULL, 0, 0,
       "report = \"report.html\";" },
+    { "data.stall_timeout_ms", RIG_INT, F(data_stall_timeout_ms), "300000", NULL, 0, 0,
+      "stall_timeout_ms = 300000;" },
 };
 #undef F
 static const size_t rig_n_keys = sizeof rig_keys / sizeof rig_keys[0];

@@ -84,6 +84,10 @@ typedef struct nr_rig {
      * inputs by the host reference interpreter (neurio/interp.h).  Not
      * together with task.reference. */
     char *task_reference_run;
+    /* data.stall_timeout_ms: how long one batch (transfer + infer) may take
+     * before the run stops it as a stall (default 300000; 0 = no limit).
+     * Stalls are reported as stalls, never as latency. */
+    int64_t data_stall_timeout_ms;
 } nr_rig;
 
 /* The most settings (key = value, in the file and its @includes) a rig may
