@@ -583,11 +583,27 @@ out:
     return rc;
 }
 
-static void pipe_finish(nr_pipeline *p, int status)
+/* on_finish for every observer.  A run that succeeded but whose results
+ * could not all be written or stored fails with the observer's message. */
+static int pipe_finish(nr_pipeline *p, int status, neurio_errbuf *err)
 {
-    for (size_t i = 0; i < p->n_obs; i++)
-        if (p->obs[i].on_finish && p->obs[i].on_finish(p->obs[i].user, &p->run, status) != 0)
+    int first = NEURIO_OK;
+    for (size_t i = 0; i < p->n_obs; i++) {
+        int r = p->obs[i].on_finish ? p->obs[i].on_finish(p->obs[i].user, &p->run, status) : 0;
+        if (!r)
+            continue;
+        if (status == NEURIO_OK && first == NEURIO_OK) {
+            first = pipe_fail(p, err, r < 0 ? r : NEURIO_ERR_INTERNAL, NR_EXIT_FAILURE, "%s",
+                              pipe_obs_error[0] ? pipe_obs_error
+                                                : "an observer failed while finishing the run");
+        } else if (pipe_obs_error[0]) {
+            nr_log(NEURIO_LOG_ERROR, "%s", pipe_obs_error);
+        } else {
             nr_log(NEURIO_LOG_WARN, "observer %zu failed while finishing the run", i);
+        }
+        pipe_obs_error[0] = '\0';
+    }
+    return first;
 }
 
 int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
@@ -689,8 +705,11 @@ done:
     }
     if (until == NR_STAGE_INFER && p->run.n_samples)
         pipe_summary(p);
-    if (until == NR_STAGE_INFER)
-        pipe_finish(p, rc);
+    if (until == NR_STAGE_INFER) {
+        int frc = pipe_finish(p, rc, err);
+        if (!rc)
+            rc = frc;
+    }
     if (p->opened) {
         d->close(p->self);
         p->opened = 0;

@@ -490,6 +490,8 @@ int nr_cmd_inspect(int argc, char **argv)
     }
     neurio_errbuf verr = { { 0 } };
     int vrc = neurio_model_validate(m, &verr);
+    if (vrc == NEURIO_OK) /* an Inf weight is no runnable model either */
+        vrc = neurio_model_check_finite(m, &verr);
     int code = vrc == NEURIO_OK ? NR_EXIT_OK : NR_EXIT_MODEL;
     if (json) {
         char *txt = build_json(m, path, vrc, verr.msg);

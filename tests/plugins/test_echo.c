@@ -22,7 +22,8 @@
 #include "neurio/plugin.h"
 
 typedef struct echo {
-    int64_t signal_at, stall_at, stall_ms, late_at;
+    int64_t signal_at, stall_at, stall_ms, late_at, remove_at;
+    const char *remove_path;
     int sig;
     neurio_ctx *ctx;
     const neurio_host *host;
@@ -57,6 +58,10 @@ static const neurio_option echo_options[] = {
               "for stall_ms, then reports it late as a lost answer did (-1 = never)" },
     { .name = "stall_ms", .type = NEURIO_OPT_INT, .default_value = "30000",
       .help = "how long stall_at waits" },
+    { .name = "remove_at", .type = NEURIO_OPT_INT, .default_value = "-1",
+      .help = "delete the file remove_path when this sample is done (-1 = never)" },
+    { .name = "remove_path", .type = NEURIO_OPT_STRING, .default_value = "",
+      .help = "the file remove_at deletes (a store, to test that it is noticed)" },
     { .name = "late_at", .type = NEURIO_OPT_INT, .default_value = "-1",
       .help = "this sample's answer comes after a retransmission: flagged "
               "NEURIO_MEASURE_STALLED with host_ns 5 s (-1 = never)" },
@@ -88,6 +93,8 @@ static int echo_open(neurio_ctx *ctx, const neurio_host *host, void **self)
     e->stall_at = host->opt_int(ctx, "stall_at");
     e->stall_ms = host->opt_int(ctx, "stall_ms");
     e->late_at = host->opt_int(ctx, "late_at");
+    e->remove_at = host->opt_int(ctx, "remove_at");
+    e->remove_path = host->opt_string(ctx, "remove_path");
     const char *sg = host->opt_string(ctx, "signal");
     e->sig = sg && !strcmp(sg, "INT") ? SIGINT : sg && !strcmp(sg, "HUP") ? SIGHUP : SIGTERM;
     if (!e->fail_at || echo_should_fail(e, "open")) {
@@ -209,6 +216,8 @@ static int echo_infer(void *self, neurio_batch *batch)
         for (uint32_t l = 0; batch->layer_cycles && l < batch->n_layers; l++)
             batch->layer_cycles[(size_t)i * batch->n_layers + l] = 10ull * (l + 1);
         batch->done = i + 1;
+        if ((int64_t)sample == e->remove_at && e->remove_path && *e->remove_path)
+            unlink(e->remove_path);
         if ((int64_t)sample == e->signal_at)
             kill(getpid(), e->sig); /* as if the user or a scheduler sent it */
     }
