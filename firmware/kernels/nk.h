@@ -304,4 +304,8 @@ int nk_mean_f32(const nk_mean_params *p, const float *input, float *output);
 #ifdef __cplusplus
 }
 #endif
+/* Stateful sequence kernels (SVDF, LSTM) and TFLite Micro's Signal ops. */
+#include "nk_seq.h"
+#include "nk_signal.h"
+
 #endif /* NEURIO_NK_H */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "interp_internal.h"
+#include "lower/lower_state.h"
 
 static int it_fail_op(const neurio_model *m, int32_t i, neurio_errbuf *err, int st,
                       const char *what)
@@ -24,8 +25,8 @@ static int it_fail_op(const neurio_model *m, int32_t i, neurio_errbuf *err, int 
 static int it_prepare_op(neurio_interp *it, int32_t i, neurio_errbuf *err)
 {
     const neurio_model *m = it->m;
-    if (m->ops[i].removed || nit_host_only(m, &m->ops[i]))
-        return NEURIO_OK;
+    if (m->ops[i].removed || nit_host_only(m, &m->ops[i]) || nlw_is_state_op(m->ops[i].kind))
+        return NEURIO_OK; /* state ops: dtypes checked by neurio_model_validate */
     neurio_errbuf e = {{0}};
     int rc = lw_lower(m, i, &it->low[i], &e);
     if (rc)
@@ -72,6 +73,7 @@ int neurio_interp_new(const neurio_model *m, neurio_interp **out, neurio_errbuf 
     for (int32_t i = 0; i < m->n_ops; i++)
         if ((rc = it_prepare_op(it, i, err)) != NEURIO_OK)
             goto fail;
+    neurio_interp_reset_state(it);
     *out = it;
     return NEURIO_OK;
 fail:
@@ -105,6 +107,20 @@ const void *neurio_interp_tensor(const neurio_interp *it, int32_t t)
     return it->buf[t];
 }
 
+void neurio_interp_set_stateful(neurio_interp *it, int stateful)
+{
+    it->stateful = stateful != 0;
+}
+
+void neurio_interp_reset_state(neurio_interp *it)
+{
+    for (int32_t t = 0; t < it->m->n_tensors; t++) {
+        const neurio_tensor *tt = &it->m->tensors[t];
+        if (tt->is_variable && it->owned[t])
+            memset(it->buf[t], nlw_state_reset_byte(tt), neurio_tensor_bytes(tt));
+    }
+}
+
 void neurio_interp_set_hook(neurio_interp *it, neurio_interp_hook fn, void *user)
 {
     it->hook = fn;
@@ -115,6 +131,8 @@ int neurio_interp_run(neurio_interp *it, const void *const *inputs, void *const 
                       neurio_errbuf *err)
 {
     const neurio_model *m = it->m;
+    if (!it->stateful)
+        neurio_interp_reset_state(it);
     for (int32_t i = 0; i < m->n_inputs; i++) {
         int32_t t = m->inputs[i];
         memcpy(it->buf[t], inputs[i], neurio_tensor_bytes(&m->tensors[t]));
@@ -123,11 +141,15 @@ int neurio_interp_run(neurio_interp *it, const void *const *inputs, void *const 
         const neurio_op *op = &m->ops[i];
         if (op->removed)
             continue;
-        int rc = it->args[i] ? nit_call(&it->low[i], it->args[i]) : nit_host_op(it, op);
+        neurio_errbuf e2 = { { 0 } };
+        int rc = it->args[i]                   ? nit_call(&it->low[i], it->args[i])
+                 : nlw_is_state_op(op->kind) ? nit_op_state(it, i, &e2)
+                                             : nit_host_op(it, op);
         if (rc != NK_OK)
             return it_fail_op(m, i, err, NEURIO_ERR_INVALID,
-                              "the kernel rejected its parameters (inconsistent shapes or "
-                              "quantization?)");
+                              e2.msg[0] ? e2.msg
+                                        : "the kernel rejected its parameters (inconsistent "
+                                          "shapes or quantization?)");
         if (it->hook && it->hook(it->user, it, i))
             return it_fail_op(m, i, err, NEURIO_ERR_CANCELLED, "stopped by the caller");
     }

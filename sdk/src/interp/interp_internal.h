@@ -14,6 +14,7 @@ struct neurio_interp {
     void ***args;      /* [n_ops]: its operand buffers, or NULL for a host-only op */
     neurio_interp_hook hook;
     void *user;
+    int stateful;      /* 1: variable tensors survive between runs */
 };
 
 /* Calls the kernel of l on args (buffers in l's operand order); NK_OK or
@@ -25,5 +26,9 @@ int nit_call(const lw_op *l, void *const *args);
 int nit_host_only(const neurio_model *m, const neurio_op *op);
 /* Runs such an op; NK_OK or NK_ERR_PARAMS. */
 int nit_host_op(neurio_interp *it, const neurio_op *op);
+
+/* SVDF, LSTM and the Signal ops (interp_state.c), through
+ * lower/lower_state.h until they join lw_lower(). */
+int nit_op_state(neurio_interp *it, int32_t oi, neurio_errbuf *err);
 
 #endif

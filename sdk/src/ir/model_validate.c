@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ir_internal.h"
+#include "model_validate_internal.h"
 
 static int check_tensor(const neurio_model *m, int32_t i, neurio_errbuf *err)
 {
@@ -92,7 +92,7 @@ static int check_op_input(vctx *c, int32_t k)
         return nir_op_fail(c, NEURIO_ERR_INVALID, "input %d refers to tensor %d; the model has "
                            "%d tensors", k, t, m->n_tensors);
     const neurio_tensor *tt = &m->tensors[t];
-    if (!tt->data && !is_graph_input(m, t) && c->prod[t] < 0) {
+    if (!tt->data && !is_graph_input(m, t) && !tt->is_variable && c->prod[t] < 0) {
         int later = 0;
         for (int32_t j = c->op_index; j < m->n_ops && !later; j++)
             for (int32_t q = 0; q < m->ops[j].n_outputs; q++)
@@ -104,7 +104,8 @@ static int check_op_input(vctx *c, int32_t k)
                              "not a graph input and produced by no op",
                            k, t, tt->name);
     }
-    if (nir_is_quant_dtype(tt->dtype) && tt->quant.count < 1)
+    if (nir_is_quant_dtype(tt->dtype) && tt->quant.count < 1 &&
+        !nir_op_takes_raw_integers(c->op->kind))
         return nir_op_fail(c, NEURIO_ERR_INVALID, "input %d (tensor %d '%.60s') is %s without "
                            "quantization parameters", k, t, tt->name,
                            neurio_dtype_name(tt->dtype));
@@ -124,13 +125,16 @@ static int check_op_output(vctx *c, int32_t k, int32_t *prod)
         return nir_op_fail(c, NEURIO_ERR_INVALID, "output %d refers to tensor %d; the model "
                            "has %d tensors", k, t, m->n_tensors);
     const neurio_tensor *tt = &m->tensors[t];
-    if (tt->data || prod[t] >= 0)
+    if (tt->data || tt->is_variable || prod[t] >= 0)
         return nir_op_fail(c, NEURIO_ERR_INVALID, "output %d (tensor %d '%.60s') is %s", k, t,
-                           tt->name, tt->data ? "a constant" : "already produced by another op");
+                           tt->name, tt->data ? "a constant"
+                                     : tt->is_variable ? "a variable (state) tensor"
+                                                       : "already produced by another op");
     if (is_graph_input(m, t))
         return nir_op_fail(c, NEURIO_ERR_INVALID, "output %d (tensor %d '%.60s') is a graph "
                            "input", k, t, tt->name);
-    if (nir_is_quant_dtype(tt->dtype) && tt->quant.count < 1)
+    if (nir_is_quant_dtype(tt->dtype) && tt->quant.count < 1 &&
+        !nir_op_takes_raw_integers(c->op->kind))
         return nir_op_fail(c, NEURIO_ERR_INVALID, "output %d (tensor %d '%.60s') is %s without "
                            "quantization parameters", k, t, tt->name,
                            neurio_dtype_name(tt->dtype));

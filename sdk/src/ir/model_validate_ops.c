@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ir_internal.h"
+#include "model_validate_internal.h"
 
 int nir_op_fail(vctx *c, int status, const char *fmt, ...)
 {
@@ -513,6 +513,17 @@ int nir_check_op(vctx *c)
     case NEURIO_OP_TRANSPOSE: return check_transpose(c);
     case NEURIO_OP_BATCH_NORM: return check_batch_norm(c);
     case NEURIO_OP_MATMUL: return check_matmul(c);
+    case NEURIO_OP_SVDF:
+    case NEURIO_OP_LSTM:
+    case NEURIO_OP_SIGNAL_WINDOW:
+    case NEURIO_OP_SIGNAL_RFFT:
+    case NEURIO_OP_SIGNAL_FFT_AUTO_SCALE:
+    case NEURIO_OP_SIGNAL_ENERGY:
+    case NEURIO_OP_SIGNAL_FILTER_BANK:
+    case NEURIO_OP_SIGNAL_FILTER_BANK_SQRT:
+    case NEURIO_OP_SIGNAL_SPECTRAL_SUBTRACTION:
+    case NEURIO_OP_SIGNAL_FILTER_BANK_LOG:
+    case NEURIO_OP_SIGNAL_PCAN: return nir_check_state_op(c->m, c->op_index, c->err);
     case NEURIO_OP_COUNT: break;
     }
     return nir_op_fail(c, NEURIO_ERR_INVALID, "unknown op kind %d", (int)c->op->kind);
