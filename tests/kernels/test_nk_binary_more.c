@@ -108,8 +108,8 @@ static void test_minmax(void)
 /* TFLM squared difference, re-derived: exact requantization steps. */
 static int32_t ref_sqdiff(const nk_binary_params *p, int32_t a, int32_t b, int lo, int hi)
 {
-    int32_t s1 = ref_requant((int64_t)(a - p->in1_zp) << p->left_shift, p->in1_mult, p->in1_shift);
-    int32_t s2 = ref_requant((int64_t)(b - p->in2_zp) << p->left_shift, p->in2_mult, p->in2_shift);
+    int32_t s1 = ref_requant((int64_t)(a - p->in1_zp) * (1 << p->left_shift), p->in1_mult, p->in1_shift);
+    int32_t s2 = ref_requant((int64_t)(b - p->in2_zp) * (1 << p->left_shift), p->in2_mult, p->in2_shift);
     int64_t d = (int64_t)s1 - s2;
     return ref_clamp(ref_requant(d * d, p->out_mult, p->out_shift) + p->out_zp, lo, hi);
 }
