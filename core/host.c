@@ -282,7 +282,12 @@ void nr_ctx_clear_error(neurio_ctx *ctx)
     }
 }
 
-static void host_on_sigint(int sig)
+static volatile sig_atomic_t host_cancel_signal;
+
+/* SIGINT, SIGTERM and SIGHUP: the first one asks the run to stop after the
+ * current batch (everything received is kept and written); a second one
+ * terminates at once with the signal's default action. */
+static void host_on_signal(int sig)
 {
     if (host_cancel_flag) {
         signal(sig, SIG_DFL);
@@ -290,19 +295,45 @@ static void host_on_sigint(int sig)
         return;
     }
     host_cancel_flag = 1;
-    static const char msg[] =
+    host_cancel_signal = sig;
+    static const char m_int[] =
         "\n[neurio] interrupted: stopping after the current batch (Ctrl-C again to abort)\n";
-    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+    static const char m_term[] =
+        "\n[neurio] SIGTERM: stopping after the current batch, keeping the results\n";
+    static const char m_hup[] =
+        "\n[neurio] SIGHUP: stopping after the current batch, keeping the results\n";
+    const char *msg = sig == SIGTERM ? m_term : sig == SIGHUP ? m_hup : m_int;
+    size_t len = sig == SIGTERM ? sizeof m_term : sig == SIGHUP ? sizeof m_hup : sizeof m_int;
+    ssize_t w = write(STDERR_FILENO, msg, len - 1);
     (void)w;
 }
 
 void nr_cancel_install(void)
 {
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = host_on_sigint;
+    sa.sa_handler = host_on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaddset(&sa.sa_mask, sigs[i]);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
+    /* A closed terminal or pipe must not kill the run while it writes. */
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int nr_cancel_exit_code(void)
+{
+    int sig = host_cancel_signal;
+    return sig == SIGTERM || sig == SIGHUP ? 128 + sig : 130;
+}
+
+const char *nr_cancel_reason(void)
+{
+    int sig = host_cancel_signal;
+    return sig == SIGTERM ? "stopped by SIGTERM" : sig == SIGHUP ? "stopped by SIGHUP"
+                                                              : "cancelled by the user";
 }
 
 int nr_cancel_requested(void)
@@ -313,4 +344,5 @@ int nr_cancel_requested(void)
 void nr_cancel_set(int on)
 {
     host_cancel_flag = on ? 1 : 0;
+    host_cancel_signal = on ? SIGINT : 0;
 }

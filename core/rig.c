@@ -133,7 +133,7 @@ static const char *rig_type_word(int libconfig_type)
     }
 }
 
-static int rig_choice_ok(const char *choices, const char *v)
+int nr_choice_ok(const char *choices, const char *v)
 {
     size_t vl = strlen(v);
     for (const char *c = choices; *c;) {
@@ -176,7 +176,7 @@ static int rig_store(nr_rig *rig, const rig_key *k, const char *sval, int64_t iv
         *(int64_t *)((char *)rig + k->off) = ival;
         return NEURIO_OK;
     case RIG_STRING:
-        if (k->choices && !rig_choice_ok(k->choices, sval))
+        if (k->choices && !nr_choice_ok(k->choices, sval))
             return neurio_fail(err, NEURIO_ERR_CONFIG,
                                "%s: %s = \"%s\" is not one of %s", where, k->key, sval,
                                k->choices);

@@ -669,4 +669,8 @@ int nk_batch_matmul_f32(const nk_batch_matmul_params *p, const float *lhs, const
 #ifdef __cplusplus
 }
 #endif
+/* Stateful sequence kernels (SVDF, LSTM) and TFLite Micro's Signal ops. */
+#include "nk_seq.h"
+#include "nk_signal.h"
+
 #endif /* NEURIO_NK_H */

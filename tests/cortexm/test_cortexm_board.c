@@ -67,7 +67,10 @@ static void build_smoke(const char *board, cm_fw_sizes *sz, char *elf, size_t ca
     CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
 }
 
-static void boot_board(const char *board)
+/* loop: the smoke loop's count on that board (100000 iterations of a
+ * 6-instruction loop, 5 on the Cortex-M55 where GCC uses a low-overhead
+ * LE loop), as counted by the board's timer under -icount shift=0. */
+static void boot_board(const char *board, unsigned loop)
 {
     if (!have_tools())
         neurio_test_skip("arm-none-eabi-gcc or qemu-system-arm missing");
@@ -95,9 +98,7 @@ static void boot_board(const char *board)
     char line[256], expect[128];
     read_line(t, line, sizeof line);
     snprintf(expect, sizeof expect,
-             "neurio-smoke board=%s data=4660 bss=0 loop=600000 fp=3\n", board);
-    /* loop=600000: 100000 iterations x 6 instructions, counted by the
-     * dual timer under -icount shift=0 (40 instructions per tick). */
+             "neurio-smoke board=%s data=4660 bss=0 loop=%u fp=3\n", board, loop);
     CU_ASSERT_STRING_EQUAL(line, expect);
 
     CU_ASSERT_EQUAL(neurio_transport_write(t, "abc", 3, 1000, &e), NEURIO_OK);
@@ -124,8 +125,14 @@ static void boot_board(const char *board)
     cm_qemu_stop(&q); /* idempotent */
 }
 
-static void test_boot_an386(void) { boot_board("mps2-an386"); }
-static void test_boot_an500(void) { boot_board("mps2-an500"); }
+/* 40 instructions per dual-timer tick (25 MHz) on the MPS2 boards, 50 on
+ * AN505 (20 MHz dual timer) and AN547 (20 MHz FPGA counter; 500050 = one
+ * tick of granularity over the 500,000 instructions). */
+static void test_boot_an386(void) { boot_board("mps2-an386", 600000); }
+static void test_boot_an500(void) { boot_board("mps2-an500", 600000); }
+static void test_boot_an385(void) { boot_board("mps2-an385", 600000); }
+static void test_boot_an505(void) { boot_board("mps2-an505", 600000); }
+static void test_boot_an547(void) { boot_board("mps3-an547", 500050); }
 
 /* A device that never answers: QEMU is still stopped cleanly. */
 static void test_qemu_bad_machine(void)
@@ -199,11 +206,30 @@ static void test_profiles(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "cortex-m4"));
     o = (cm_profile_overrides){.board = "stm32-nope", .fpu = 1};
     CU_ASSERT_EQUAL(cm_profile_make(&o, &p, &e), NEURIO_ERR_CONFIG);
-    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "mps2-an386|mps2-an500|nucleo-l4r5zi"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(e.msg, "mps2-an386|mps2-an500|mps2-an385|mps2-an505|mps3-an547|nucleo-l4r5zi"));
     o = (cm_profile_overrides){.board = "mps2-an500", .fpu = 0};
     CU_ASSERT_EQUAL(cm_profile_make(&o, &p, &e), NEURIO_OK);
     CU_ASSERT_PTR_NULL(p.fpu);
     CU_ASSERT_STRING_EQUAL(p.cpu, "cortex-m7");
+    /* the new boards: memory maps of QEMU 7.2, cores, FPU */
+    o = (cm_profile_overrides){.board = "mps2-an385", .fpu = 1};
+    CU_ASSERT_EQUAL(cm_profile_make(&o, &p, &e), NEURIO_OK);
+    CU_ASSERT_STRING_EQUAL(p.cpu, "cortex-m3");
+    CU_ASSERT_PTR_NULL(p.fpu); /* the M3 has none */
+    o = (cm_profile_overrides){.board = "mps2-an505", .fpu = 1};
+    CU_ASSERT_EQUAL(cm_profile_make(&o, &p, &e), NEURIO_OK);
+    CU_ASSERT_STRING_EQUAL(p.cpu, "cortex-m33");
+    CU_ASSERT_EQUAL(p.board->flash_origin, 0x10000000u);
+    CU_ASSERT_EQUAL(p.board->ram_origin, 0x38000000u);
+    o = (cm_profile_overrides){.board = "mps3-an547", .fpu = 1, .core = "cortex-m55"};
+    CU_ASSERT_EQUAL(cm_profile_make(&o, &p, &e), NEURIO_OK);
+    CU_ASSERT_EQUAL(p.ram_bytes, 512u * 1024u);
+    CU_ASSERT_STRING_EQUAL(p.board->cycle_source, "icount (instructions, 50/tick)");
+    CU_ASSERT_PTR_NOT_NULL(strstr(p.board->energy_ref, "estimate"));
+    o.ram_bytes = 1 << 20;
+    CU_ASSERT_EQUAL(cm_profile_make(&o, &p, &e), NEURIO_ERR_CONFIG);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "mps3-an547"));
 }
 
 static void test_elf_garbage(void)
@@ -233,6 +259,9 @@ int neurio_register_tests(void)
     CU_add_test(s, "elf_garbage", test_elf_garbage);
     CU_add_test(s, "boot_mps2_an386", test_boot_an386);
     CU_add_test(s, "boot_mps2_an500", test_boot_an500);
+    CU_add_test(s, "boot_mps2_an385", test_boot_an385);
+    CU_add_test(s, "boot_mps2_an505", test_boot_an505);
+    CU_add_test(s, "boot_mps3_an547", test_boot_an547);
     CU_add_test(s, "qemu_bad_machine", test_qemu_bad_machine);
     CU_add_test(s, "does_not_fit", test_does_not_fit);
     return 0;

@@ -389,6 +389,9 @@ static void test_cli_real(void)
     CU_ASSERT(strstr(out, "no HID devices found") != NULL);
     CU_ASSERT(strstr(out, "emulator mps2-an386") != NULL);
     CU_ASSERT(strstr(out, "emulator mps2-an500") != NULL);
+    CU_ASSERT(strstr(out, "emulator mps2-an385 — ARM MPS2 AN385, Cortex-M3") != NULL);
+    CU_ASSERT(strstr(out, "emulator mps2-an505 — ARM MPS2 AN505, Cortex-M33") != NULL);
+    CU_ASSERT(strstr(out, "emulator mps3-an547 — ARM MPS3 AN547, Cortex-M55") != NULL);
     CU_ASSERT(strstr(out, "host: workstation") != NULL);
     if (access("/usr/bin/qemu-system-arm", X_OK) == 0)
         CU_ASSERT(strstr(out, "QEMU ") != NULL && strstr(out, "-M mps2-an386") != NULL);
@@ -480,6 +483,13 @@ static void test_cli_rig(void)
     CU_ASSERT(strstr(out, "matches emulator mps2-an386") != NULL);
     free(out);
     out = NULL;
+    rig = write_rig("qemu55.cfg", "board = \"mps3-an547\";");
+    snprintf(cmd, sizeof cmd, NEURIO " probe --rig %s", rig);
+    CU_ASSERT_EQUAL(run(cmd, &out), 0);
+    CU_ASSERT(strstr(out, "matches emulator mps3-an547") != NULL);
+    free(out);
+    out = NULL;
+    rig = write_rig("qemu.cfg", "board = \"mps2-an386\";");
     /* the emulated board when QEMU cannot run: exit 6, says why */
     snprintf(cmd, sizeof cmd, "NEURIO_QEMU_ARM=/nonexistent/qemu " NEURIO " probe --rig %s", rig);
     CU_ASSERT_EQUAL(run(cmd, &out), 6);

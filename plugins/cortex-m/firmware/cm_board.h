@@ -2,8 +2,8 @@
  * (cm_startup.c) needs from a board file, and the linker symbols every
  * board shares.  C99, freestanding.
  *
- * Each board directory (mps2/, nucleo-l4r5zi/) provides exactly one C file
- * implementing cm_board_init() and the link team's platform interface
+ * Each board (mps2/board_*.c, mps3/board_an547.c, nucleo-l4r5zi/) is one C
+ * file implementing cm_board_init() and the link team's platform interface
  * (firmware/runtime/platform.h: platform_cycles, platform_uart_*,
  * platform_reset) plus the cm_board_* helpers below.
  */
@@ -30,10 +30,11 @@ int cm_board_getc(void);
 /* Sleep until input may be waiting (or return at once); may also return
  * spuriously.  A board without a way to sleep returns immediately. */
 void cm_board_wait_input(void);
-/* Free-running 64-bit count from the board's cycle source (QEMU: dual timer
- * ticks * 40 = instructions under -icount shift=0; real board: DWT CYCCNT
- * cycles).  Must be called at least once per 32-bit wrap of the hardware
- * counter (QEMU: 171 s virtual, NUCLEO: 35 s) to extend it correctly. */
+/* Free-running 64-bit count from the board's cycle source (QEMU: timer
+ * ticks * 40 or 50 = instructions under -icount shift=0; real board: DWT
+ * CYCCNT cycles).  Must be called at least once per 32-bit wrap of the
+ * hardware counter (QEMU: 171 or 214 s virtual, NUCLEO: 35 s) to extend it
+ * correctly. */
 uint64_t cm_board_count(void);
 /* cm_board_count() units per millisecond (QEMU: 1e6 instructions = 1 ms of
  * virtual time under -icount shift=0; real board: clock_hz / 1000). */
@@ -46,7 +47,7 @@ void cm_board_reset(void) __attribute__((noreturn));
 #define CM_BOARD_NAME "unknown"
 #endif
 
-/* --- ARMv7-M system registers shared by every board ------------------- */
+/* --- system registers shared by every board (ARMv7-M and ARMv8-M) ----- */
 #define CM_REG32(a) (*(volatile uint32_t *)(uintptr_t)(a))
 #define CM_SCB_CPACR CM_REG32(0xE000ED88u)
 #define CM_SCB_AIRCR CM_REG32(0xE000ED0Cu)

@@ -1,8 +1,9 @@
 /* plugins/cortex-m/firmware/cm_startup.c — vector table, reset handler and
- * fault handlers for every ARMv7-M board (Cortex-M4F, Cortex-M7).  C99.
+ * fault handlers for every Cortex-M board (ARMv7-M: M3, M4F, M7; ARMv8-M
+ * and v8.1-M running Secure: M33, M55).  C99.
  *
- * Reset: copy .data from flash, zero .bss, enable the FPU when the image is
- * built for hard float (CPACR CP10/CP11 full access), run the C
+ * Reset: copy .data from flash, zero .bss, enable the FPU and the Helium
+ * vector unit when the image uses them (CPACR CP10/CP11 full access), run the C
  * constructors, call cm_board_init() and then main().  A fault prints one
  * line with the fault status registers on the link UART (the host link
  * shows it as garbage it resyncs past, and the timeout/hello logic takes
@@ -35,8 +36,8 @@ void cm_reset_handler(void)
         *dst++ = *src++;
     for (uint32_t *dst = __cm_bss_start; dst < __cm_bss_end;)
         *dst++ = 0u;
-#if defined(__ARM_FP)
-    CM_SCB_CPACR |= (0xFu << 20); /* CP10 + CP11: full access */
+#if defined(__ARM_FP) || defined(__ARM_FEATURE_MVE)
+    CM_SCB_CPACR |= (0xFu << 20); /* CP10 + CP11: FPU and MVE, full access */
     cm_dsb_isb();
 #endif
     run_array(__preinit_array_start, __preinit_array_end);

@@ -14,7 +14,8 @@ typedef struct cm_board {
     const char *name;         /* rig value: "mps2-an386"                     */
     const char *description;
     const char *cpu;          /* -mcpu value: "cortex-m4"                    */
-    const char *fpu;          /* -mfpu value for hard float, NULL = no FPU   */
+    const char *fpu;          /* -mfpu value for hard float ("auto": the one
+                                 -mcpu implies), NULL = no FPU              */
     const char *qemu_machine; /* qemu -M value, NULL for a real board        */
     const char *board_src;    /* board file under the board-support dir      */
     uint32_t flash_origin, flash_bytes; /* physical memory of the board      */
@@ -33,7 +34,7 @@ typedef struct cm_board {
 
 /* Look a board up by name; NULL if unknown. */
 const cm_board *cm_board_find(const char *name);
-/* "mps2-an386|mps2-an500|nucleo-l4r5zi" (static) for option choices. */
+/* "mps2-an386|mps2-an500|...|nucleo-l4r5zi" (static) for option choices. */
 const char *cm_board_choices(void);
 
 /* The effective profile of a run: board + rig overrides, validated. */

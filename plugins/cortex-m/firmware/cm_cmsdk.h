@@ -1,0 +1,105 @@
+/* plugins/cortex-m/firmware/cm_cmsdk.h — the Arm CMSDK peripherals every
+ * emulated MPS2/MPS3 board has (APB UART, polled, with its RX interrupt
+ * used only to wake WFI), and the 32-bit -> 64-bit count extension of a
+ * free-running counter.  Header-only (static inline) so each board file
+ * (mps2/board_mps2.c, mps2/board_an505.c, mps3/board_an547.c) names its
+ * own base addresses and counter.  C99, freestanding.
+ *
+ * Waiting for input: the UART's RX interrupt is enabled at the peripheral
+ * and in the NVIC but masked by PRIMASK (no handler ever runs), so WFI
+ * sleeps until a byte is pending.  While the guest sleeps QEMU's vCPU is
+ * idle and its I/O loop feeds the UART much faster than against a busy
+ * polling guest; inference counts are unaffected (no WFI inside run()).
+ */
+#ifndef CM_CMSDK_H
+#define CM_CMSDK_H
+
+#include <stdint.h>
+
+#include "cm_board.h"
+
+#define CMSDK_UART_DATA(b) CM_REG32((b) + 0x00u)
+#define CMSDK_UART_STATE(b) CM_REG32((b) + 0x04u)
+#define CMSDK_UART_CTRL(b) CM_REG32((b) + 0x08u)
+#define CMSDK_UART_INTSTATUS(b) CM_REG32((b) + 0x0Cu) /* write 1 to clear */
+#define CMSDK_UART_BAUDDIV(b) CM_REG32((b) + 0x10u)
+#define CMSDK_UART_STATE_TXFULL (1u << 0)
+#define CMSDK_UART_STATE_RXFULL (1u << 1)
+#define CMSDK_UART_CTRL_TXEN (1u << 0)
+#define CMSDK_UART_CTRL_RXEN (1u << 1)
+#define CMSDK_UART_CTRL_RXINTEN (1u << 3)
+#define CMSDK_UART_INT_RX (1u << 1)
+
+#define CMSDK_NVIC_ISER(n) CM_REG32(0xE000E100u + 4u * (n))
+#define CMSDK_NVIC_ICPR(n) CM_REG32(0xE000E280u + 4u * (n))
+/* Interrupt lines enabled / cleared: MPS2 and MPS3 images have fewer than
+ * 128 external interrupts. */
+#define CMSDK_NVIC_WORDS 4u
+
+/* Enable the UART at `base` (TX, RX, RX interrupt for WFI wake-up) and
+ * every NVIC line, with PRIMASK set so that no handler ever runs. */
+static inline void cmsdk_uart_init(uint32_t base)
+{
+    /* QEMU ignores TX unless the baud divisor is at least 16. */
+    CMSDK_UART_BAUDDIV(base) = 16u;
+    CMSDK_UART_CTRL(base) = CMSDK_UART_CTRL_TXEN | CMSDK_UART_CTRL_RXEN | CMSDK_UART_CTRL_RXINTEN;
+    __asm__ volatile("cpsid i" ::: "memory");
+    for (uint32_t i = 0; i < CMSDK_NVIC_WORDS; i++) {
+        CMSDK_NVIC_ICPR(i) = 0xFFFFFFFFu;
+        CMSDK_NVIC_ISER(i) = 0xFFFFFFFFu;
+    }
+}
+
+static inline void cmsdk_uart_putc(uint32_t base, uint8_t c)
+{
+    while (CMSDK_UART_STATE(base) & CMSDK_UART_STATE_TXFULL) {
+    }
+    CMSDK_UART_DATA(base) = c;
+}
+
+/* A byte (0..255) or -1; clears the RX interrupt so WFI sleeps again. */
+static inline int cmsdk_uart_getc(uint32_t base)
+{
+    if (!(CMSDK_UART_STATE(base) & CMSDK_UART_STATE_RXFULL))
+        return -1;
+    int c = (int)(CMSDK_UART_DATA(base) & 0xFFu);
+    CMSDK_UART_INTSTATUS(base) = CMSDK_UART_INT_RX;
+    for (uint32_t i = 0; i < CMSDK_NVIC_WORDS; i++)
+        CMSDK_NVIC_ICPR(i) = 0xFFFFFFFFu;
+    return c;
+}
+
+/* Sleep until a byte may be waiting.  A byte that arrived since the
+ * caller's check left its interrupt pending, so WFI returns at once: no
+ * lost wake-up. */
+static inline void cmsdk_uart_wait(uint32_t base)
+{
+    if (!(CMSDK_UART_STATE(base) & CMSDK_UART_STATE_RXFULL))
+        __asm__ volatile("dsb 0xF\n\twfi" ::: "memory");
+}
+
+/* A 32-bit up-count extended to 64 bits: call at least once per wrap. */
+typedef struct cmsdk_count {
+    uint32_t last; /* last 32-bit value read  */
+    uint32_t high; /* wraps seen so far       */
+} cmsdk_count;
+
+static inline uint64_t cmsdk_count_extend(cmsdk_count *c, uint32_t now)
+{
+    if (now < c->last)
+        c->high++;
+    c->last = now;
+    return ((uint64_t)c->high << 32) | now;
+}
+
+/* SCB->AIRCR system reset; does not return. */
+static inline void cmsdk_system_reset(void)
+{
+    cm_dsb_isb();
+    CM_SCB_AIRCR = CM_AIRCR_VECTKEY | CM_AIRCR_SYSRESETREQ;
+    cm_dsb_isb();
+    for (;;) {
+    }
+}
+
+#endif /* CM_CMSDK_H */

@@ -1,0 +1,71 @@
+/* plugins/cortex-m/firmware/mps2/board_an505.c — board support for the ARM
+ * MPS2 AN505 FPGA image (Cortex-M33 with the IoTKit subsystem) emulated by
+ * QEMU mps2-an505.  C99.
+ *
+ * The core resets in the Secure state with the SAU off, so everything runs
+ * Secure and uses the Secure aliases of the memory map (QEMU 7.2,
+ * `info mtree`): code SSRAM1 at 0x10000000 (the reset vector table,
+ * VTOR_S), data SSRAM2+3 at 0x38000000, UART0 at 0x50200000, the IoTKit
+ * CMSDK dual timer at 0x50002000.
+ * Link UART: CMSDK APB UART0, polled (cm_cmsdk.h).
+ * Cycle source: dual timer 1 as a free-running 32-bit down counter on the
+ * 20 MHz system clock: under `-icount shift=0` one tick is 50 instructions,
+ * labelled "icount (instructions, 50/tick)".
+ */
+#include <stdint.h>
+
+#include "cm_board.h"
+#include "cm_cmsdk.h"
+
+#define UART0_BASE 0x50200000u
+
+#define TIMER_BASE 0x50002000u
+#define TIMER1_LOAD CM_REG32(TIMER_BASE + 0x00u)
+#define TIMER1_VALUE CM_REG32(TIMER_BASE + 0x04u)
+#define TIMER1_CTRL CM_REG32(TIMER_BASE + 0x08u)
+#define TIMER_CTRL_32BIT (1u << 1)
+#define TIMER_CTRL_ENABLE (1u << 7)
+
+/* Instructions per timer tick under -icount shift=0 with a 20 MHz timer. */
+#define CM_AN505_INSNS_PER_TICK 50u
+
+static cmsdk_count count;
+
+void cm_board_init(void)
+{
+    cmsdk_uart_init(UART0_BASE);
+    TIMER1_CTRL = 0u;
+    TIMER1_LOAD = 0xFFFFFFFFu;
+    TIMER1_CTRL = TIMER_CTRL_32BIT | TIMER_CTRL_ENABLE; /* free-running */
+    count = (cmsdk_count){0u, 0u};
+}
+
+void cm_board_putc(uint8_t c)
+{
+    cmsdk_uart_putc(UART0_BASE, c);
+}
+
+int cm_board_getc(void)
+{
+    return cmsdk_uart_getc(UART0_BASE);
+}
+
+void cm_board_wait_input(void)
+{
+    cmsdk_uart_wait(UART0_BASE);
+}
+
+uint64_t cm_board_count(void)
+{
+    return cmsdk_count_extend(&count, 0xFFFFFFFFu - TIMER1_VALUE) * CM_AN505_INSNS_PER_TICK;
+}
+
+uint32_t cm_board_counts_per_ms(void)
+{
+    return 1000000u; /* 1 instruction = 1 ns of virtual time */
+}
+
+void cm_board_reset(void)
+{
+    cmsdk_system_reset();
+}
