@@ -34,7 +34,9 @@ void neurio_interp_free(neurio_interp *it);
 
 /* Run one inference: inputs[i] points at model input i's data (the tensor's
  * dtype and size), outputs[i] receives output i.  Returns NEURIO_OK or an
- * error naming the op. */
+ * error naming the op.  The model's state (variable tensors: SVDF, LSTM,
+ * the Signal ops' noise estimate) is reset before the run unless the
+ * interpreter is stateful (neurio_interp_set_stateful). */
 int neurio_interp_run(neurio_interp *it, const void *const *inputs,
                       void *const *outputs, neurio_errbuf *err);
 
@@ -48,6 +50,14 @@ typedef int (*neurio_interp_hook)(void *user, const neurio_interp *it,
                                   int32_t op_index);
 void neurio_interp_set_hook(neurio_interp *it, neurio_interp_hook fn,
                             void *user);
+
+/* stateful = 1: keep the variable tensors from one run to the next (a
+ * streaming model fed one window per sample); 0 (default): reset them
+ * before every run, as TFLite Micro's goldens are made. */
+void neurio_interp_set_stateful(neurio_interp *it, int stateful);
+
+/* Reset the variable tensors now (zero; int8: their zero point). */
+void neurio_interp_reset_state(neurio_interp *it);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,7 @@
 
 #include "interp_internal.h"
 #include "kernels/nk.h"
+#include "lower/lower_state.h"
 
 static int it_fail_op(const neurio_model *m, int32_t i, neurio_errbuf *err, int st,
                       const char *what)
@@ -26,6 +27,8 @@ static int it_supported(const neurio_model *m, int32_t i, neurio_errbuf *err)
     const neurio_op *op = &m->ops[i];
     neurio_dtype dt = op->n_inputs > 0 && op->inputs[0] >= 0 ? m->tensors[op->inputs[0]].dtype
                                                                : NEURIO_DT_FLOAT32;
+    if (nlw_is_state_op(op->kind))
+        return NEURIO_OK; /* dtypes checked by neurio_model_validate */
     switch (op->kind) {
     case NEURIO_OP_RESHAPE:
     case NEURIO_OP_TRANSPOSE:
@@ -82,6 +85,7 @@ int neurio_interp_new(const neurio_model *m, neurio_interp **out, neurio_errbuf 
         }
         it->owned[t] = 1;
     }
+    neurio_interp_reset_state(it);
     *out = it;
     return NEURIO_OK;
 fail:
@@ -107,6 +111,20 @@ const void *neurio_interp_tensor(const neurio_interp *it, int32_t t)
     if (!it || t < 0 || t >= it->m->n_tensors)
         return NULL;
     return it->buf[t];
+}
+
+void neurio_interp_set_stateful(neurio_interp *it, int stateful)
+{
+    it->stateful = stateful != 0;
+}
+
+void neurio_interp_reset_state(neurio_interp *it)
+{
+    for (int32_t t = 0; t < it->m->n_tensors; t++) {
+        const neurio_tensor *tt = &it->m->tensors[t];
+        if (tt->is_variable && it->owned[t])
+            memset(it->buf[t], nlw_state_reset_byte(tt), neurio_tensor_bytes(tt));
+    }
 }
 
 void neurio_interp_set_hook(neurio_interp *it, neurio_interp_hook fn, void *user)
@@ -406,6 +424,8 @@ static int it_op(neurio_interp *it, const neurio_op *op, neurio_errbuf *err)
     const neurio_model *m = it->m;
     neurio_dtype dt = op->n_inputs && op->inputs[0] >= 0 ? m->tensors[op->inputs[0]].dtype
                                                          : NEURIO_DT_FLOAT32;
+    if (nlw_is_state_op(op->kind))
+        return nit_op_state(it, (int32_t)(op - m->ops), err);
     if (dt == NEURIO_DT_INT8 && op->kind != NEURIO_OP_RESHAPE && op->kind != NEURIO_OP_TRANSPOSE &&
         op->kind != NEURIO_OP_CONCATENATION && op->kind != NEURIO_OP_DEQUANTIZE)
         return nit_op_s8(it, op, err);
@@ -449,6 +469,8 @@ int neurio_interp_run(neurio_interp *it, const void *const *inputs, void *const 
                       neurio_errbuf *err)
 {
     const neurio_model *m = it->m;
+    if (!it->stateful)
+        neurio_interp_reset_state(it);
     for (int32_t i = 0; i < m->n_inputs; i++) {
         int32_t t = m->inputs[i];
         memcpy(it->buf[t], inputs[i], neurio_tensor_bytes(&m->tensors[t]));

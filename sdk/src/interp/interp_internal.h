@@ -11,6 +11,7 @@ struct neurio_interp {
     unsigned char *owned;
     neurio_interp_hook hook;
     void *user;
+    int stateful;      /* 1: variable tensors survive between runs */
 };
 
 /* Leading (top/left) padding offset, TFLite style. */
@@ -22,6 +23,8 @@ int nit_binary_shape(const neurio_model *m, const neurio_op *op, struct nk_binar
 
 /* int8 op; NK_OK or an error; *msg may get a reason. */
 int nit_op_s8(neurio_interp *it, const neurio_op *op, neurio_errbuf *err);
+/* SVDF, LSTM and the Signal ops (interp_state.c), through lower/. */
+int nit_op_state(neurio_interp *it, int32_t oi, neurio_errbuf *err);
 /* Ops interp_s8.c can run. */
 int nit_s8_supported(neurio_op_kind k);
 

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model_validate_internal.h"
+
 typedef struct vctx {
     const neurio_model *m;
     neurio_errbuf *err;
@@ -526,6 +528,17 @@ static int check_op(vctx *c)
     case NEURIO_OP_TRANSPOSE: return check_transpose(c);
     case NEURIO_OP_BATCH_NORM: return check_batch_norm(c);
     case NEURIO_OP_MATMUL: return check_matmul(c);
+    case NEURIO_OP_SVDF:
+    case NEURIO_OP_LSTM:
+    case NEURIO_OP_SIGNAL_WINDOW:
+    case NEURIO_OP_SIGNAL_RFFT:
+    case NEURIO_OP_SIGNAL_FFT_AUTO_SCALE:
+    case NEURIO_OP_SIGNAL_ENERGY:
+    case NEURIO_OP_SIGNAL_FILTER_BANK:
+    case NEURIO_OP_SIGNAL_FILTER_BANK_SQRT:
+    case NEURIO_OP_SIGNAL_SPECTRAL_SUBTRACTION:
+    case NEURIO_OP_SIGNAL_FILTER_BANK_LOG:
+    case NEURIO_OP_SIGNAL_PCAN: return nir_check_state_op(c->m, c->op_index, c->err);
     case NEURIO_OP_COUNT: break;
     }
     return op_fail(c, NEURIO_ERR_INVALID, "unknown op kind %d", (int)c->op->kind);
@@ -642,7 +655,7 @@ int neurio_model_validate(const neurio_model *m, neurio_errbuf *err)
             int is_graph_in = 0;
             for (int32_t g = 0; g < m->n_inputs; g++)
                 is_graph_in |= m->inputs[g] == t;
-            if (!tt->data && !is_graph_in && prod[t] < 0) {
+            if (!tt->data && !is_graph_in && !tt->is_variable && prod[t] < 0) {
                 int later = 0;
                 for (int32_t j = i; j < m->n_ops && !later; j++)
                     for (int32_t q = 0; q < m->ops[j].n_outputs; q++)
@@ -655,7 +668,8 @@ int neurio_model_validate(const neurio_model *m, neurio_errbuf *err)
                              k, t, tt->name);
                 goto fail;
             }
-            if (is_quant_dtype(tt->dtype) && tt->quant.count < 1) {
+            if (is_quant_dtype(tt->dtype) && tt->quant.count < 1 &&
+                !nir_op_takes_raw_integers(op->kind)) {
                 rc = op_fail(&c, NEURIO_ERR_INVALID, "input %d (tensor %d '%.60s') is %s "
                              "without quantization parameters", k, t, tt->name,
                              neurio_dtype_name(tt->dtype));
@@ -675,10 +689,11 @@ int neurio_model_validate(const neurio_model *m, neurio_errbuf *err)
                 goto fail;
             }
             const neurio_tensor *tt = &m->tensors[t];
-            if (tt->data || prod[t] >= 0) {
+            if (tt->data || tt->is_variable || prod[t] >= 0) {
                 rc = op_fail(&c, NEURIO_ERR_INVALID, "output %d (tensor %d '%.60s') is %s", k,
                              t, tt->name, tt->data ? "a constant"
-                                                   : "already produced by another op");
+                                          : tt->is_variable ? "a variable (state) tensor"
+                                                            : "already produced by another op");
                 goto fail;
             }
             for (int32_t g = 0; g < m->n_inputs; g++)
@@ -687,7 +702,8 @@ int neurio_model_validate(const neurio_model *m, neurio_errbuf *err)
                                  "a graph input", k, t, tt->name);
                     goto fail;
                 }
-            if (is_quant_dtype(tt->dtype) && tt->quant.count < 1) {
+            if (is_quant_dtype(tt->dtype) && tt->quant.count < 1 &&
+                !nir_op_takes_raw_integers(op->kind)) {
                 rc = op_fail(&c, NEURIO_ERR_INVALID, "output %d (tensor %d '%.60s') is %s "
                              "without quantization parameters", k, t, tt->name,
                              neurio_dtype_name(tt->dtype));
