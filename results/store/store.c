@@ -226,6 +226,12 @@ fail:
     return rc;
 }
 
+void nr_store_set_busy_wait(nr_store *s, int ms)
+{
+    if (s && s->be->set_busy_wait)
+        s->be->set_busy_wait(s->db, ms);
+}
+
 const char *nr_store_kind(const nr_store *s)
 {
     return s->be->kind;

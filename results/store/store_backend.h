@@ -32,6 +32,10 @@ typedef struct nr_store_backend {
      * advisory lock), or NULL. */
     const char *begin_migration_sql;
     const char *lock_migration_sql;
+    /* How long a statement waits on another process's lock, in ms (< 0:
+     * as long as it takes); a statement that gives up fails with
+     * NEURIO_ERR_TIMEOUT.  NULL when the engine has no such notion. */
+    void (*set_busy_wait)(void *db, int ms);
 } nr_store_backend;
 
 /* Copy a store spec or connection target into dst for messages, with the

@@ -18,10 +18,14 @@
 
 static const char *sq_fresh(const char *tag)
 {
-    /* A nested path: opening for writing creates the directories. */
+    /* A nested path; the store creates no directory, so the test does. */
     static char buf[8][1024];
     static int next;
     char *b = buf[next++ % 8];
+    snprintf(b, 1024, "%s/%s", neurio_test_tmpdir(), tag);
+    mkdir(b, 0777);
+    snprintf(b, 1024, "%s/%s/sub", neurio_test_tmpdir(), tag);
+    mkdir(b, 0777);
     snprintf(b, 1024, "sqlite:%s/%s/sub/results.db", neurio_test_tmpdir(), tag);
     return b;
 }
@@ -46,8 +50,8 @@ static void test_sqlite_failures(void)
     snprintf(spec, sizeof spec, "sqlite:%s", path);
     CU_ASSERT_EQUAL(nr_store_open(spec, NR_STORE_READ, &s, &err), NEURIO_ERR_IO);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "no store at sqlite:"));
-    struct stat st;
-    CU_ASSERT_NOT_EQUAL(stat(path, &st), 0);
+    struct stat sb;
+    CU_ASSERT_NOT_EQUAL(stat(path, &sb), 0);
     /* A file that is not a database is refused at open, not mid-run. */
     snprintf(path, sizeof path, "%s/garbage.db", neurio_test_tmpdir());
     char junk[4096];
@@ -57,11 +61,17 @@ static void test_sqlite_failures(void)
     CU_ASSERT_EQUAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), NEURIO_ERR_IO);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "garbage.db"));
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "not a database"));
-    /* A directory that cannot be created (a file is in the way). */
+    /* A directory that does not exist is never created (issue 19 case 3:
+     * a typo in the path used to scatter directories and databases). */
     snprintf(spec, sizeof spec, "sqlite:%s/garbage.db/x/results.db", neurio_test_tmpdir());
-    CU_ASSERT_EQUAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), NEURIO_ERR_IO);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "cannot create directory"));
+    CU_ASSERT_EQUAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), NEURIO_ERR_CONFIG);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "does not exist"));
     CU_ASSERT_PTR_NULL(s);
+    snprintf(spec, sizeof spec, "sqlite:%s/nonexistent/dir/x.db", neurio_test_tmpdir());
+    CU_ASSERT_EQUAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), NEURIO_ERR_CONFIG);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "/nonexistent/dir does not exist"));
+    snprintf(path, sizeof path, "%s/nonexistent", neurio_test_tmpdir());
+    CU_ASSERT_NOT_EQUAL(stat(path, &sb), 0);
 }
 
 /* Store specs in messages never show a password: the one redaction both
@@ -90,6 +100,8 @@ static void test_disk_full_never_half_a_batch(void)
 {
     enum { BATCH = 200 };
     char path[1100], spec[1200];
+    snprintf(path, sizeof path, "%s/full", neurio_test_tmpdir());
+    mkdir(path, 0777); /* the store creates no directory */
     snprintf(path, sizeof path, "%s/full/results.db", neurio_test_tmpdir());
     snprintf(spec, sizeof spec, "sqlite:%s", path);
     nr_store *s = NULL;

@@ -185,6 +185,19 @@ static int cm_open(neurio_ctx *ctx, const neurio_host *host, void **self)
         rc = neurio_fail(&e, NEURIO_ERR_CONFIG,
                          "device.send_payload = %lld must be 0 (the device's max) or 64..65535",
                          (long long)sp);
+    double rate = host->opt_float(ctx, "fault_rate");
+    if (!rc && !(rate >= 0 && rate < 0.5))
+        rc = neurio_fail(&e, NEURIO_ERR_CONFIG,
+                         "device.fault_rate = %g must be in 0..0.5 (a per-byte probability; "
+                         "0 = no fault injection)", rate);
+    static const char *const ms_opts[] = { "boot_timeout_ms", "timeout_ms", "run_timeout_ms",
+                                           "build_timeout_ms", "rx_timeout_ms", "reset_after" };
+    for (size_t i = 0; !rc && i < sizeof ms_opts / sizeof ms_opts[0]; i++) {
+        int64_t v = host->opt_int(ctx, ms_opts[i]);
+        if (v < 0 || v > INT32_MAX)
+            rc = neurio_fail(&e, NEURIO_ERR_CONFIG, "device.%s = %lld must be in 0..%d",
+                             ms_opts[i], (long long)v, INT32_MAX);
+    }
     if (!rc)
         rc = find_board_dir(s, &e);
     if (rc) {
