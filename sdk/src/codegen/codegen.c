@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "codegen_internal.h"
+#include "lower/lower_state.h"
 
 static const char *const cg_keywords[] = {
     "auto", "break", "case", "char", "const", "continue", "default", "do",
@@ -67,6 +68,8 @@ const char *cg_ctype(neurio_dtype dt)
     case NEURIO_DT_INT32: return "int32_t";
     case NEURIO_DT_INT64: return "int64_t";
     case NEURIO_DT_BOOL: return "uint8_t";
+    case NEURIO_DT_UINT32: return "uint32_t";
+    case NEURIO_DT_UINT64: return "uint64_t";
     default: return NULL;
     }
 }
@@ -148,6 +151,12 @@ static int cg_emit_const(cg_ctx *c, int32_t t)
         case NEURIO_DT_UINT8: case NEURIO_DT_BOOL:
             fprintf(c->decl, "%u", ((const uint8_t *)tt->data)[i]); break;
         case NEURIO_DT_INT16: fprintf(c->decl, "%d", ((const int16_t *)tt->data)[i]); break;
+        case NEURIO_DT_UINT32:
+            fprintf(c->decl, "%luu", (unsigned long)((const uint32_t *)tt->data)[i]);
+            break;
+        case NEURIO_DT_UINT64:
+            fprintf(c->decl, "UINT64_C(%llu)", (unsigned long long)((const uint64_t *)tt->data)[i]);
+            break;
         case NEURIO_DT_INT32: {
             int32_t v = ((const int32_t *)tt->data)[i];
             if (v == INT32_MIN)
@@ -326,11 +335,19 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 
+    size_t *scratch = calloc((size_t)(m->n_ops > 0 ? m->n_ops : 1), sizeof *scratch);
+    if (!scratch)
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "codegen: out of memory");
+    for (int32_t i = 0; i < m->n_ops; i++)
+        if (nlw_is_state_op(m->ops[i].kind))
+            scratch[i] = nlw_state_scratch(m, i);
     neurio_plan_options po = {.alignment = opts->alignment ? opts->alignment : 16,
                               .no_alias = opts->no_alias,
                               .no_inplace = opts->no_inplace,
-                              .no_overlap = opts->no_inplace};
+                              .no_overlap = opts->no_inplace,
+                              .op_scratch = scratch};
     rc = neurio_plan_model(m, &po, &plan, err);
+    free(scratch);
     if (rc)
         return rc;
     rc = neurio_plan_check(m, plan, err);
@@ -410,9 +427,19 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
                 "    double align_d;\n} NG_ALIGN ng_arena;\n\n",
                 plan->arena_bytes);
     fwrite(decl_buf, 1, decl_len, src);
-    fprintf(src, "\nint %s_run(", name);
+    fputs("\n", src);
+    if (plan->state_bytes)
+        cg_state_reset_fn(&c, src);
+    fprintf(src, "int %s_run(", name);
     cg_run_params(src, m, 1);
     fputs(")\n{\n", src);
+    if (plan->state_bytes && opts->stateful)
+        fprintf(src, "    static int ng_started;\n"
+                     "    if (!ng_started) { /* state starts from its reset value */\n"
+                     "        %s_reset_state();\n        ng_started = 1;\n    }\n", name);
+    else if (plan->state_bytes)
+        fprintf(src, "    %s_reset_state(); /* every inference starts from a fresh state */\n",
+                name);
     for (int32_t i = 0; i < m->n_inputs; i++)
         fprintf(src, "    if (!in%d) return NEURIO_RUN_ERR_ARG;\n", i);
     for (int32_t i = 0; i < m->n_outputs; i++)
@@ -494,6 +521,13 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
                  " * NEURIO_RUN_OK or NEURIO_RUN_ERR_*. */\nint %s_run(",
             name, name);
     cg_run_params(hdr, m, 1);
+    if (plan->state_bytes)
+        fprintf(hdr, ");\n\n/* The model keeps state (%zu bytes, variable tensors) %s;\n"
+                     " * this resets it (zero; int8 state: its zero point). */\n"
+                     "void %s_reset_state(void", plan->state_bytes,
+                opts->stateful ? "from one inference to the next (generated stateful)"
+                               : "but resets it before every inference",
+                name);
     fprintf(hdr, ");\n\n/* Same, with arrays of pointers (= %s_desc.run). */\n"
                  "int %s_run_generic(const void *const *inputs, void *const *outputs);\n\n"
                  "#ifdef __cplusplus\n}\n#endif\n#endif\n",

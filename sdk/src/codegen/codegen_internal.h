@@ -65,6 +65,11 @@ int cg_all_dtype(cg_ctx *c, int32_t oi, neurio_dtype *dt);
 /* Element i of an int32/int64 constant tensor. */
 int64_t cg_const_int(const neurio_tensor *t, size_t i);
 
+/* SVDF, LSTM and the Signal ops (codegen_state.c). */
+int cg_state_op(cg_ctx *c, int32_t oi, const neurio_op *op);
+/* Emits M_reset_state(), which resets every variable tensor. */
+void cg_state_reset_fn(cg_ctx *c, FILE *f);
+
 /* Layout ops (codegen_layout.c). */
 int cg_reshape(cg_ctx *c, int32_t oi, const neurio_op *op);
 int cg_pad_op(cg_ctx *c, int32_t oi, const neurio_op *op);

@@ -10,6 +10,7 @@
 
 #include "codegen_internal.h"
 #include "kernels/nk.h"
+#include "lower/lower_state.h"
 #include "neurio/requant.h"
 
 #define CG_PTR 160
@@ -715,6 +716,8 @@ int cg_emit_op(cg_ctx *c, int32_t oi)
     fprintf(c->decl, "\n/* layer %d: %s '", oi, neurio_op_name(op->kind));
     cg_comment(c->decl, op->name);
     fputs("' */\n", c->decl);
+    if (nlw_is_state_op(op->kind))
+        return cg_state_op(c, oi, op);
     switch (op->kind) {
     case NEURIO_OP_CONV_2D: return cg_conv(c, oi, op, 0);
     case NEURIO_OP_DEPTHWISE_CONV_2D: return cg_conv(c, oi, op, 1);
