@@ -1,13 +1,14 @@
 /* sdk/include/neurio/interp.h — reference interpreter of the IR on the host.
  *
- * Runs a (float32 or int8) neurio_model op by op with the portable kernels
- * of firmware/kernels/: float ops with nk_*_f32, int8 ops with nk_*_s8 and
- * the same requant.h constants the code generator emits, so int8 results
- * are bit-exact with the devices (and with TFLite Micro's reference
- * kernels).  TRANSPOSE, BATCH_NORM and MATMUL (float), which have no device
- * kernel, are plain loops.  Used for calibration (activation ranges), for
- * constant folding, as the float reference of a run (core/quant_cost.c) and
- * by the conformance tests.
+ * Runs a neurio_model op by op with the portable kernels of
+ * firmware/kernels/, each op lowered by the same lowering the code
+ * generator uses (sdk/src/lower/): the same kernel with the same parameters
+ * and requant.h constants, so integer results are bit-exact with the
+ * devices (and with TFLite Micro's reference kernels).  TRANSPOSE and float
+ * BATCH_NORM and MATMUL, which have no device kernel, are plain loops.
+ * Used for calibration (activation ranges), for constant folding, as the
+ * float reference of a run (core/quant_cost.c) and by the conformance
+ * tests.
  */
 #ifndef NEURIO_INTERP_H
 #define NEURIO_INTERP_H
@@ -26,8 +27,9 @@ typedef struct neurio_interp neurio_interp;
 
 /* Create an interpreter for m.  m is borrowed and must outlive the
  * interpreter and stay unmodified.  Allocates one buffer per activation
- * tensor.  Fails (NEURIO_ERR_UNSUPPORTED) naming the first op/dtype that
- * cannot be run. */
+ * tensor and lowers every op.  Fails (NEURIO_ERR_UNSUPPORTED, or
+ * NEURIO_ERR_INVALID for inconsistent shapes or quantization) naming the
+ * first op that cannot be run and why. */
 int neurio_interp_new(const neurio_model *m, neurio_interp **out,
                       neurio_errbuf *err);
 void neurio_interp_free(neurio_interp *it);

@@ -3,6 +3,7 @@
  * interpreter uses), emitted as static const structs and tables, and the
  * kernel calls.  State tensors are ordinary arena pointers (the planner's
  * state prefix); op scratch comes from the planner's per-op scratch. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +11,33 @@
 #include "lower/lower_state.h"
 
 #define CS_PTR 160
+
+/* "codegen: op I (KIND) 'name': msg". */
+static int cg_fail(cg_ctx *c, int32_t oi, int status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int cg_fail(cg_ctx *c, int32_t oi, int status, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const neurio_op *op = &c->m->ops[oi];
+    return neurio_fail(c->err, status, "codegen: op %d (%s) '%s': %s", oi,
+                       neurio_op_name(op->kind), op->name ? op->name : "", msg);
+}
+
+/* The call line, returning NEURIO_RUN_ERR_LAYER + oi on failure. */
+static void cg_call(cg_ctx *c, int32_t oi, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void cg_call(cg_ctx *c, int32_t oi, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("    if (", c->body);
+    va_start(ap, fmt);
+    vfprintf(c->body, fmt, ap);
+    va_end(ap);
+    fprintf(c->body, " != NK_OK) return NEURIO_RUN_ERR_LAYER + %d;\n", oi);
+}
 
 static int cs_ptr(cg_ctx *c, const neurio_op *op, int k, char *buf)
 {
@@ -233,7 +261,7 @@ int cg_state_op(cg_ctx *c, int32_t oi, const neurio_op *op)
     return cs_signal(c, oi, op);
 }
 
-void cg_state_reset_fn(cg_ctx *c, FILE *f)
+void cg_state_reset_fn(const cg_ctx *c, FILE *f)
 {
     fprintf(f, "/* The model's state (variable tensors) in the arena's first %zu bytes:\n"
                " * reset before every inference unless the model was generated\n"
