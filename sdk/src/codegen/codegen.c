@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "codegen_internal.h"
+#include "lower/lower_state.h"
 
 static const char *const cg_keywords[] = {
     "auto", "break", "case", "char", "const", "continue", "default", "do",
@@ -193,17 +194,27 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
         return neurio_fail(err, NEURIO_ERR_INTERNAL, "codegen: cannot hash model '%s'",
                            m->name);
 
+    size_t *scratch = calloc((size_t)(m->n_ops > 0 ? m->n_ops : 1), sizeof *scratch);
+    if (!scratch)
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "codegen: out of memory");
+    for (int32_t i = 0; i < m->n_ops; i++)
+        if (nlw_is_state_op(m->ops[i].kind))
+            scratch[i] = nlw_state_scratch(m, i);
     neurio_plan_options po = {.alignment = opts->alignment ? opts->alignment : 16,
                               .no_alias = opts->no_alias,
                               .no_inplace = opts->no_inplace,
-                              .no_overlap = opts->no_inplace};
-    if ((rc = neurio_plan_model(m, &po, &plan, err)))
+                              .no_overlap = opts->no_inplace,
+                              .op_scratch = scratch};
+    rc = neurio_plan_model(m, &po, &plan, err);
+    free(scratch);
+    if (rc)
         return rc;
     if ((rc = neurio_plan_check(m, plan, err)))
         goto fail;
 
     rc = NEURIO_ERR_NOMEM;
     c.plan = plan;
+    c.stateful = opts->stateful;
     c.name = name;
     c.const_done = calloc((size_t)(m->n_tensors > 0 ? m->n_tensors : 1), 1);
     c.decl = open_memstream(&decl_buf, &decl_len);
