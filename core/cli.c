@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands/commands.h"
 
 static int cli_usage(const char *cmd, const char *fmt, const char *arg)
 {

@@ -1,8 +1,25 @@
-/* core/cli.h — command-line parsing shared by the launcher's commands. */
+/* core/cli.h — command-line parsing shared by the launcher's commands, and
+ * the launcher's exit codes (every layer of the launcher returns them). */
 #ifndef NEURIO_CORE_CLI_H
 #define NEURIO_CORE_CLI_H
 
 #include <stddef.h>
+
+/* Exit codes of the `neurio` launcher (documented in `neurio --help`). */
+enum {
+    NR_EXIT_OK = 0,        /* success                                      */
+    NR_EXIT_FAILURE = 1,   /* internal or unclassified error               */
+    NR_EXIT_USAGE = 2,     /* bad command line                             */
+    NR_EXIT_CONFIG = 3,    /* bad rig: syntax, keys, types, missing files,
+                              bad device option values                     */
+    NR_EXIT_PLUGIN = 4,    /* plugin missing, refused, failing to open     */
+    NR_EXIT_MODEL = 5,     /* model or data cannot be loaded / prepared    */
+    NR_EXIT_DEVICE = 6,    /* codegen, build, flash or device link failed  */
+    NR_EXIT_CANCELLED = 130 /* interrupted by the user (SIGINT)            */
+};
+
+/* Text block listing the exit codes, printed by every --help (main.c). */
+extern const char nr_exit_codes_help[];
 
 /* Options a command may accept. */
 enum {

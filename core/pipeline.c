@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "commands/commands.h"
+#include "cli.h"
 #include "host.h"
 #include "hostref.h"
 #include "loader.h"

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "commands/commands.h"
+#include "cli.h"
 #include "host.h"
 #include "neurio/dataprep.h"
 #include "neurio/npy.h"

@@ -2,7 +2,7 @@
  *
  * Each sub-command is `int nr_cmd_<name>(int argc, char **argv)` where
  * argv[0] is the command name itself ("run") and the return value is one of
- * the NR_EXIT_* codes below (main() returns it unchanged).  A command prints
+ * the NR_EXIT_* codes (cli.h) (main() returns it unchanged).  A command prints
  * its own errors (one line, "neurio <cmd>: ...") and its own `--help`.
  *
  * To add a command: declare it here and add one entry to nr_commands[] in
@@ -11,31 +11,18 @@
 #ifndef NEURIO_CORE_COMMANDS_H
 #define NEURIO_CORE_COMMANDS_H
 
+#include "cli.h" /* NR_EXIT_*, nr_exit_codes_help */
+
 typedef struct nr_command {
     const char *name;
     const char *summary;
     int (*fn)(int argc, char **argv);
 } nr_command;
 
-/* Exit codes of the `neurio` launcher (documented in `neurio --help`). */
-enum {
-    NR_EXIT_OK = 0,        /* success                                      */
-    NR_EXIT_FAILURE = 1,   /* internal or unclassified error               */
-    NR_EXIT_USAGE = 2,     /* bad command line                             */
-    NR_EXIT_CONFIG = 3,    /* bad rig: syntax, keys, types, missing files,
-                              bad device option values                     */
-    NR_EXIT_PLUGIN = 4,    /* plugin missing, refused, failing to open     */
-    NR_EXIT_MODEL = 5,     /* model or data cannot be loaded / prepared    */
-    NR_EXIT_DEVICE = 6,    /* codegen, build, flash or device link failed  */
-    NR_EXIT_CANCELLED = 130 /* interrupted by the user (SIGINT)            */
-};
 
 /* The table and its length (core/main.c). */
 extern const nr_command nr_commands[];
 extern const int nr_n_commands;
-
-/* Text block listing the exit codes, printed by every --help. */
-extern const char nr_exit_codes_help[];
 
 /* foundation */
 int nr_cmd_plugins(int argc, char **argv);

@@ -373,44 +373,36 @@ static int pl_check_indices(const neurio_model *m, neurio_errbuf *err)
     return NEURIO_OK;
 }
 
-int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
-                      neurio_plan **out, neurio_errbuf *err)
+static void pl_state_free(pl_state *s)
 {
-    static const neurio_plan_options defaults = {.alignment = 16};
-    int rc = NEURIO_ERR_NOMEM;
-    pl_state s = {.m = m};
-    pl_buf *bufs = NULL, *best = NULL;
-    size_t *tmp = NULL;
-    neurio_plan *p = NULL;
-    if (!m || !out)
-        return neurio_fail(err, NEURIO_ERR_INVALID, "planner: NULL model or output");
-    *out = NULL;
-    if (!opts)
-        opts = &defaults;
-    size_t align = opts->alignment ? opts->alignment : 16;
-    int32_t nt = m->n_tensors, no = m->n_ops;
-    rc = pl_check_indices(m, err);
-    if (rc)
-        return rc;
-    rc = NEURIO_ERR_NOMEM;
+    free(s->parent);
+    free(s->last_use);
+    free(s->grp_last);
+    free(s->grp_first);
+    free(s->grp_bytes);
+    free(s->grp_kind);
+    free(s->grp_index);
+    free(s->ov_in);
+    free(s->ov_gap);
+}
 
-    size_t ntt = nt > 0 ? (size_t)nt : 1, noo = no > 0 ? (size_t)no : 1;
-    s.parent = malloc(ntt * sizeof *s.parent);
-    s.last_use = malloc(ntt * sizeof *s.last_use);
-    s.grp_last = malloc(ntt * sizeof *s.grp_last);
-    s.grp_first = malloc(ntt * sizeof *s.grp_first);
-    s.grp_bytes = malloc(ntt * sizeof *s.grp_bytes);
-    s.grp_kind = malloc(ntt * sizeof *s.grp_kind);
-    s.grp_index = malloc(ntt * sizeof *s.grp_index);
-    s.ov_in = malloc(ntt * sizeof *s.ov_in);
-    s.ov_gap = calloc(ntt, sizeof *s.ov_gap);
-    p = calloc(1, sizeof *p);
-    if (!s.parent || !s.last_use || !s.grp_last || !s.grp_first ||
-        !s.grp_bytes || !s.grp_kind || !s.grp_index || !s.ov_in || !s.ov_gap || !p)
-        goto fail;
-    p->n_tensors = nt;
-    p->n_ops = no;
-    p->alignment = align;
+/* The union-find state and the plan's arrays, for nt tensors and no ops. */
+static int pl_alloc(pl_state *s, size_t ntt, size_t noo, neurio_plan **out)
+{
+    neurio_plan *p = calloc(1, sizeof *p);
+    *out = p;
+    s->parent = malloc(ntt * sizeof *s->parent);
+    s->last_use = malloc(ntt * sizeof *s->last_use);
+    s->grp_last = malloc(ntt * sizeof *s->grp_last);
+    s->grp_first = malloc(ntt * sizeof *s->grp_first);
+    s->grp_bytes = malloc(ntt * sizeof *s->grp_bytes);
+    s->grp_kind = malloc(ntt * sizeof *s->grp_kind);
+    s->grp_index = malloc(ntt * sizeof *s->grp_index);
+    s->ov_in = malloc(ntt * sizeof *s->ov_in);
+    s->ov_gap = calloc(ntt, sizeof *s->ov_gap);
+    if (!s->parent || !s->last_use || !s->grp_last || !s->grp_first || !s->grp_bytes ||
+        !s->grp_kind || !s->grp_index || !s->ov_in || !s->ov_gap || !p)
+        return NEURIO_ERR_NOMEM;
     p->tensors = calloc(ntt, sizeof *p->tensors);
     p->scratch_offset = calloc(noo, sizeof *p->scratch_offset);
     p->scratch_bytes = calloc(noo, sizeof *p->scratch_bytes);
@@ -419,20 +411,29 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
     p->op_overlap = calloc(noo, 1);
     if (!p->tensors || !p->scratch_offset || !p->scratch_bytes || !p->op_elided ||
         !p->op_overlap_gap || !p->op_overlap)
-        goto fail;
+        return NEURIO_ERR_NOMEM;
     for (size_t i = 0; i < noo; i++)
         p->op_overlap_gap[i] = -1;
+    return NEURIO_OK;
+}
 
-    /* Initial groups: one per tensor. */
+/* One group per tensor, with its kind (const, arena, graph input/output)
+ * and its lifetime in op indices.  NEURIO_ERR_INVALID for an arena tensor
+ * whose size is unknown. */
+static int pl_init_groups(pl_state *s, const neurio_plan_options *opts, neurio_plan *p,
+                          neurio_errbuf *err)
+{
+    const neurio_model *m = s->m;
+    int32_t nt = m->n_tensors, no = m->n_ops;
     for (int32_t t = 0; t < nt; t++) {
         const neurio_tensor *tt = &m->tensors[t];
-        s.parent[t] = t;
-        s.last_use[t] = -1;
-        s.grp_first[t] = -1;
-        s.grp_bytes[t] = neurio_tensor_bytes(tt);
-        s.grp_kind[t] = neurio_tensor_is_const(tt) ? NEURIO_MEM_CONST : NEURIO_MEM_ARENA;
-        s.grp_index[t] = neurio_tensor_is_const(tt) ? t : -1;
-        s.ov_in[t] = -1;
+        s->parent[t] = t;
+        s->last_use[t] = -1;
+        s->grp_first[t] = -1;
+        s->grp_bytes[t] = neurio_tensor_bytes(tt);
+        s->grp_kind[t] = neurio_tensor_is_const(tt) ? NEURIO_MEM_CONST : NEURIO_MEM_ARENA;
+        s->grp_index[t] = neurio_tensor_is_const(tt) ? t : -1;
+        s->ov_in[t] = -1;
         p->tensors[t].alias_of = -1;
         p->tensors[t].first_op = -1;
         p->tensors[t].last_op = -1;
@@ -441,119 +442,138 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
         const neurio_op *op = &m->ops[i];
         for (int32_t k = 0; k < op->n_inputs; k++)
             if (op->inputs[k] >= 0)
-                s.last_use[op->inputs[k]] = i;
+                s->last_use[op->inputs[k]] = i;
         for (int32_t k = 0; k < op->n_outputs; k++) {
             int32_t t = op->outputs[k];
-            if (s.grp_first[t] < 0)
-                s.grp_first[t] = i;
+            if (s->grp_first[t] < 0)
+                s->grp_first[t] = i;
         }
     }
     for (int32_t i = 0; i < m->n_inputs; i++) {
         int32_t t = m->inputs[i];
         if (!opts->io_in_arena) {
-            s.grp_kind[t] = NEURIO_MEM_INPUT;
-            s.grp_index[t] = i;
+            s->grp_kind[t] = NEURIO_MEM_INPUT;
+            s->grp_index[t] = i;
         }
-        s.grp_first[t] = 0;
+        s->grp_first[t] = 0;
     }
     for (int32_t i = 0; i < m->n_outputs; i++) {
         int32_t t = m->outputs[i];
-        if (!opts->io_in_arena && s.grp_kind[t] == NEURIO_MEM_ARENA) {
-            s.grp_kind[t] = NEURIO_MEM_OUTPUT;
-            s.grp_index[t] = i;
+        if (!opts->io_in_arena && s->grp_kind[t] == NEURIO_MEM_ARENA) {
+            s->grp_kind[t] = NEURIO_MEM_OUTPUT;
+            s->grp_index[t] = i;
         }
-        s.last_use[t] = no > 0 ? no - 1 : 0; /* lives to the end */
+        s->last_use[t] = no > 0 ? no - 1 : 0; /* lives to the end */
     }
     for (int32_t t = 0; t < nt; t++) {
-        s.grp_last[t] = s.last_use[t];
-        if (s.grp_kind[t] == NEURIO_MEM_ARENA && s.grp_bytes[t] == 0 &&
-            (s.grp_first[t] >= 0 || s.last_use[t] >= 0))
-            { rc = neurio_fail(err, NEURIO_ERR_INVALID,
+        s->grp_last[t] = s->last_use[t];
+        if (s->grp_kind[t] == NEURIO_MEM_ARENA && s->grp_bytes[t] == 0 &&
+            (s->grp_first[t] >= 0 || s->last_use[t] >= 0))
+            return neurio_fail(err, NEURIO_ERR_INVALID,
                                "planner: tensor %d '%s' has unknown size (dtype %s, rank %d)",
                                t, m->tensors[t].name, neurio_dtype_name(m->tensors[t].dtype),
                                m->tensors[t].rank);
-              goto fail; }
     }
+    return NEURIO_OK;
+}
 
-    /* Aliasing, in execution order. */
-    for (int32_t i = 0; i < no; i++) {
+/* Aliasing, in execution order: a RESHAPE's output is its input's bytes
+ * (the op is elided), an elementwise op writes over a dying input. */
+static void pl_alias(pl_state *s, const neurio_plan_options *opts, neurio_plan *p)
+{
+    const neurio_model *m = s->m;
+    for (int32_t i = 0; i < m->n_ops; i++) {
         const neurio_op *op = &m->ops[i];
         if (op->kind == NEURIO_OP_RESHAPE && !opts->no_alias && op->n_inputs >= 1 &&
             op->n_outputs == 1 && op->inputs[0] >= 0) {
             int32_t in = op->inputs[0], o = op->outputs[0];
             if (!m->tensors[in].is_variable &&
-                s.grp_bytes[pl_find(&s, in)] >= neurio_tensor_bytes(&m->tensors[o]) &&
+                s->grp_bytes[pl_find(s, in)] >= neurio_tensor_bytes(&m->tensors[o]) &&
                 neurio_tensor_bytes(&m->tensors[in]) == neurio_tensor_bytes(&m->tensors[o]) &&
-                pl_merge(&s, in, o)) {
+                pl_merge(s, in, o)) {
                 p->tensors[o].alias_of = in;
                 p->op_elided[i] = 1;
             }
             continue;
         }
         if (!opts->no_inplace && pl_is_elementwise(op)) {
-            int32_t in = pl_try_inplace(&s, i, op);
+            int32_t in = pl_try_inplace(s, i, op);
             if (in >= 0)
                 p->tensors[op->outputs[0]].alias_of = in;
         }
     }
+}
 
-    /* Overlap pairs: a conv whose input group dies at it may write its
-     * output over the input rows it has finished with (pl_overlap_gap). */
-    for (int32_t i = 0; i < no && !opts->no_overlap; i++) {
+/* Overlap pairs: a conv whose input group dies at it may write its output
+ * over the input rows it has finished with (pl_overlap_gap). */
+static void pl_find_overlaps(pl_state *s, neurio_plan *p)
+{
+    const neurio_model *m = s->m;
+    for (int32_t i = 0; i < m->n_ops; i++) {
         const neurio_op *op = &m->ops[i];
         int64_t gap = pl_overlap_gap(m, op);
         if (gap < 0)
             continue;
-        int32_t rin = pl_find(&s, op->inputs[0]), rout = pl_find(&s, op->outputs[0]);
-        if (rin == rout || s.grp_kind[rin] != NEURIO_MEM_ARENA ||
-            s.grp_kind[rout] != NEURIO_MEM_ARENA || s.grp_last[rin] != i ||
-            s.grp_first[rout] != i || s.ov_in[rout] >= 0)
+        int32_t rin = pl_find(s, op->inputs[0]), rout = pl_find(s, op->outputs[0]);
+        if (rin == rout || s->grp_kind[rin] != NEURIO_MEM_ARENA ||
+            s->grp_kind[rout] != NEURIO_MEM_ARENA || s->grp_last[rin] != i ||
+            s->grp_first[rout] != i || s->ov_in[rout] >= 0)
             continue;
         int ok = 1;
         for (int32_t k = 1; k < op->n_inputs; k++)
-            if (op->inputs[k] >= 0 && pl_find(&s, op->inputs[k]) == rin)
+            if (op->inputs[k] >= 0 && pl_find(s, op->inputs[k]) == rin)
                 ok = 0; /* read twice: keep it simple */
         for (int32_t k = 0; k < m->n_outputs; k++)
-            if (pl_find(&s, m->outputs[k]) == rin)
+            if (pl_find(s, m->outputs[k]) == rin)
                 ok = 0; /* a graph output (io_in_arena) must survive */
         if (!ok)
             continue;
-        s.ov_in[rout] = rin;
-        s.ov_gap[rout] = (size_t)gap;
+        s->ov_in[rout] = rin;
+        s->ov_gap[rout] = (size_t)gap;
         p->op_overlap_gap[i] = gap;
     }
+}
 
-    /* Collect arena buffers: one per group root, plus op scratch. */
+/* The arena buffers: one per group root (state groups only counted into
+ * p->state_bytes, placed below the rest), plus each op's scratch.
+ * Returns how many were written to bufs. */
+static size_t pl_collect(pl_state *s, const neurio_plan_options *opts, size_t align,
+                         neurio_plan *p, pl_buf *bufs)
+{
+    const neurio_model *m = s->m;
     size_t nb = 0;
-    bufs = calloc(ntt + noo, sizeof *bufs);
-    best = calloc(ntt + noo, sizeof *best);
-    tmp = calloc(ntt + noo, sizeof *tmp);
-    if (!bufs || !best || !tmp)
-        goto fail;
-    for (int32_t t = 0; t < nt; t++) {
-        if (pl_find(&s, t) != t || s.grp_kind[t] != NEURIO_MEM_ARENA)
+    for (int32_t t = 0; t < m->n_tensors; t++) {
+        if (pl_find(s, t) != t || s->grp_kind[t] != NEURIO_MEM_ARENA)
             continue;
         if (m->tensors[t].is_variable) {
-            p->state_bytes += pl_align(s.grp_bytes[t], align);
+            p->state_bytes += pl_align(s->grp_bytes[t], align);
             continue; /* the state prefix, placed below */
         }
-        if (s.grp_first[t] < 0 && s.grp_last[t] < 0)
+        if (s->grp_first[t] < 0 && s->grp_last[t] < 0)
             continue; /* unused */
-        int32_t first = s.grp_first[t] >= 0 ? s.grp_first[t] : 0;
-        int32_t last = s.grp_last[t] >= first ? s.grp_last[t] : first;
-        bufs[nb++] = (pl_buf){.bytes = s.grp_bytes[t], .first = first, .last = last,
-                              .tensor = t, .ov_in = s.ov_in[t], .ov_in_gap = s.ov_gap[t]};
+        int32_t first = s->grp_first[t] >= 0 ? s->grp_first[t] : 0;
+        int32_t last = s->grp_last[t] >= first ? s->grp_last[t] : first;
+        bufs[nb++] = (pl_buf){.bytes = s->grp_bytes[t], .first = first, .last = last,
+                              .tensor = t, .ov_in = s->ov_in[t], .ov_in_gap = s->ov_gap[t]};
     }
-    for (int32_t i = 0; i < no; i++) {
+    for (int32_t i = 0; i < m->n_ops; i++) {
         size_t sb = opts->op_scratch ? opts->op_scratch[i] : 0;
         p->scratch_bytes[i] = sb;
         if (sb)
             bufs[nb++] = (pl_buf){.bytes = sb, .first = i, .last = i, .tensor = -1 - i,
                                   .ov_in = -1};
     }
+    return nb;
+}
+
+/* The two figures a plan is judged against: every buffer side by side
+ * (naive_bytes) and the most bytes live during one op (peak_live_bytes). */
+static void pl_bounds(const pl_state *s, const pl_buf *bufs, size_t nb, size_t align,
+                      neurio_plan *p)
+{
     for (size_t i = 0; i < nb; i++)
         p->naive_bytes += pl_align(bufs[i].bytes, align);
-    for (int32_t i = 0; i < no; i++) {
+    for (int32_t i = 0; i < s->m->n_ops; i++) {
         size_t live = 0;
         for (size_t k = 0; k < nb; k++)
             if (bufs[k].first <= i && i <= bufs[k].last)
@@ -563,7 +583,7 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
             if (bufs[k].ov_in < 0 || bufs[k].first != i)
                 continue;
             size_t out_b = pl_align(bufs[k].bytes, align);
-            size_t in_b = pl_align(s.grp_bytes[bufs[k].ov_in], align);
+            size_t in_b = pl_align(s->grp_bytes[bufs[k].ov_in], align);
             size_t need = pl_align(bufs[k].ov_in_gap, align) + in_b;
             if (need < out_b)
                 need = out_b;
@@ -573,7 +593,13 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
         if (live > p->peak_live_bytes)
             p->peak_live_bytes = live;
     }
+}
 
+/* Place the buffers in every order of pl_orders and keep the smallest
+ * arena in best (the first order wins ties).  Returns its size. */
+static size_t pl_best_order(pl_buf *bufs, pl_buf *best, size_t nb, size_t align, size_t *tmp,
+                            neurio_plan *p)
+{
     size_t best_total = (size_t)-1;
     for (size_t o = 0; o < sizeof pl_orders / sizeof pl_orders[0]; o++) {
         qsort(bufs, nb, sizeof *bufs, pl_orders[o].cmp);
@@ -586,14 +612,18 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
     }
     if (!p->strategy)
         p->strategy = "empty";
-    p->arena_bytes = (nb ? best_total : 0) + p->state_bytes;
-    p->naive_bytes += p->state_bytes;
-    p->peak_live_bytes += p->state_bytes;
+    return best_total;
+}
 
-    /* Write placements: group offsets to roots, then to every member. */
-    size_t *root_off = (size_t *)tmp; /* reuse: indexed by tensor */
-    for (size_t i = 0; i < ntt; i++)
-        root_off[i] = 0;
+/* Write placements: group offsets to roots (state groups first, from 0),
+ * then to every member tensor; root_off has one entry per tensor. */
+static void pl_write_places(pl_state *s, const pl_buf *best, size_t nb, size_t align,
+                            size_t *root_off, neurio_plan *p)
+{
+    const neurio_model *m = s->m;
+    int32_t nt = m->n_tensors, no = m->n_ops;
+    for (int32_t t = 0; t < nt; t++)
+        root_off[t] = 0;
     for (size_t i = 0; i < nb; i++) {
         if (best[i].tensor >= 0)
             root_off[best[i].tensor] = p->state_bytes + best[i].offset;
@@ -601,29 +631,29 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
             p->scratch_offset[-1 - best[i].tensor] = p->state_bytes + best[i].offset;
     }
     for (int32_t t = 0, at = 0; t < nt; t++)
-        if (m->tensors[t].is_variable && pl_find(&s, t) == t &&
-            s.grp_kind[t] == NEURIO_MEM_ARENA) {
+        if (m->tensors[t].is_variable && pl_find(s, t) == t &&
+            s->grp_kind[t] == NEURIO_MEM_ARENA) {
             root_off[t] = (size_t)at;
-            at += (int32_t)pl_align(s.grp_bytes[t], align);
+            at += (int32_t)pl_align(s->grp_bytes[t], align);
         }
     for (int32_t t = 0; t < nt; t++) {
-        int32_t r = pl_find(&s, t);
+        int32_t r = pl_find(s, t);
         neurio_tensor_place *pl = &p->tensors[t];
-        pl->kind = s.grp_kind[r];
-        pl->index = s.grp_index[r];
+        pl->kind = s->grp_kind[r];
+        pl->index = s->grp_index[r];
         pl->group = r;
         if (pl->kind == NEURIO_MEM_ARENA && m->tensors[r].is_variable) {
             pl->offset = root_off[r]; /* state: the whole run, every run */
             pl->first_op = 0;
             pl->last_op = no > 0 ? no - 1 : 0;
         } else if (pl->kind == NEURIO_MEM_ARENA) {
-            if (s.grp_first[r] < 0 && s.grp_last[r] < 0) {
+            if (s->grp_first[r] < 0 && s->grp_last[r] < 0) {
                 pl->kind = NEURIO_MEM_NONE;
                 continue;
             }
             pl->offset = root_off[r];
-            pl->first_op = s.grp_first[r] >= 0 ? s.grp_first[r] : 0;
-            pl->last_op = s.grp_last[r] >= pl->first_op ? s.grp_last[r] : pl->first_op;
+            pl->first_op = s->grp_first[r] >= 0 ? s->grp_first[r] : 0;
+            pl->last_op = s->grp_last[r] >= pl->first_op ? s->grp_last[r] : pl->first_op;
         }
     }
     for (int32_t i = 0; i < no; i++) {
@@ -635,21 +665,58 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
         p->op_overlap[i] = oa < ob + neurio_tensor_bytes(&m->tensors[b]) &&
                            ob < oa + neurio_tensor_bytes(&m->tensors[a]);
     }
+}
+
+int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
+                      neurio_plan **out, neurio_errbuf *err)
+{
+    static const neurio_plan_options defaults = {.alignment = 16};
+    pl_state s = {.m = m};
+    pl_buf *bufs = NULL, *best = NULL;
+    size_t *tmp = NULL;
+    neurio_plan *p = NULL;
+    if (!m || !out)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "planner: NULL model or output");
+    *out = NULL;
+    if (!opts)
+        opts = &defaults;
+    size_t align = opts->alignment ? opts->alignment : 16;
+    int32_t nt = m->n_tensors, no = m->n_ops;
+    int rc = pl_check_indices(m, err);
+    if (rc)
+        return rc;
+    size_t ntt = nt > 0 ? (size_t)nt : 1, noo = no > 0 ? (size_t)no : 1;
+    if ((rc = pl_alloc(&s, ntt, noo, &p)) != NEURIO_OK)
+        goto fail;
+    p->n_tensors = nt;
+    p->n_ops = no;
+    p->alignment = align;
+    if ((rc = pl_init_groups(&s, opts, p, err)) != NEURIO_OK)
+        goto fail;
+    pl_alias(&s, opts, p);
+    if (!opts->no_overlap)
+        pl_find_overlaps(&s, p);
+
+    rc = NEURIO_ERR_NOMEM;
+    bufs = calloc(ntt + noo, sizeof *bufs);
+    best = calloc(ntt + noo, sizeof *best);
+    tmp = calloc(ntt + noo, sizeof *tmp);
+    if (!bufs || !best || !tmp)
+        goto fail;
+    size_t nb = pl_collect(&s, opts, align, p, bufs);
+    pl_bounds(&s, bufs, nb, align, p);
+    size_t best_total = pl_best_order(bufs, best, nb, align, tmp, p);
+    p->arena_bytes = (nb ? best_total : 0) + p->state_bytes;
+    p->naive_bytes += p->state_bytes;
+    p->peak_live_bytes += p->state_bytes;
+    pl_write_places(&s, best, nb, align, tmp /* reused: one offset per tensor */, p);
     *out = p;
     p = NULL;
     rc = NEURIO_OK;
 fail:
     if (rc == NEURIO_ERR_NOMEM)
         neurio_fail(err, rc, "planner: out of memory planning %d tensors", nt);
-    free(s.parent);
-    free(s.last_use);
-    free(s.grp_last);
-    free(s.grp_first);
-    free(s.grp_bytes);
-    free(s.grp_kind);
-    free(s.grp_index);
-    free(s.ov_in);
-    free(s.ov_gap);
+    pl_state_free(&s);
     free(bufs);
     free(best);
     free(tmp);
