@@ -1,7 +1,10 @@
 /* sdk/src/ir/model.c — neurio's graph IR: construction, queries, compact,
- * clone, MACs.  Validation lives in model_validate.c, hashing in
+ * clone, MACs.  Compaction (topological order, renumbering) lives in
+ * model_compact.c, validation in model_validate.c, hashing in
  * model_sha256.c, the format-dispatching loader in model_load.c. */
 #include "neurio/model.h"
+
+#include "model_internal.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -158,7 +161,7 @@ neurio_model *neurio_model_new(const char *name)
     return m;
 }
 
-static void tensor_release(neurio_tensor *t)
+void nir_tensor_release(neurio_tensor *t)
 {
     free(t->name);
     free(t->quant.scale);
@@ -167,7 +170,7 @@ static void tensor_release(neurio_tensor *t)
     memset(t, 0, sizeof *t);
 }
 
-static void op_release(neurio_op *op)
+void nir_op_release(neurio_op *op)
 {
     free(op->inputs);
     free(op->outputs);
@@ -180,9 +183,9 @@ void neurio_model_free(neurio_model *m)
     if (!m)
         return;
     for (int32_t i = 0; i < m->n_tensors; i++)
-        tensor_release(&m->tensors[i]);
+        nir_tensor_release(&m->tensors[i]);
     for (int32_t i = 0; i < m->n_ops; i++)
-        op_release(&m->ops[i]);
+        nir_op_release(&m->ops[i]);
     free(m->tensors);
     free(m->ops);
     free(m->inputs);
@@ -225,6 +228,15 @@ static model_priv *priv_of(neurio_model *m)
         m->priv = p;
     }
     return m->priv;
+}
+
+void nir_model_set_capacity(neurio_model *m, int32_t cap_tensors, int32_t cap_ops)
+{
+    model_priv *p = priv_of(m);
+    if (p) {
+        p->cap_tensors = cap_tensors;
+        p->cap_ops = cap_ops;
+    }
 }
 
 int32_t neurio_model_add_tensor(neurio_model *m, const char *name,
@@ -354,7 +366,7 @@ int32_t neurio_model_add_op(neurio_model *m, neurio_op_kind kind,
     op->outputs = dup_i32(outputs, n_outputs);
     op->name = dup_str("");
     if (!op->inputs || !op->outputs || !op->name) {
-        op_release(op);
+        nir_op_release(op);
         return -1;
     }
     op->n_inputs = n_inputs;
@@ -387,273 +399,6 @@ int neurio_model_set_io(neurio_model *m, int32_t n_inputs,
     m->outputs = out;
     m->n_outputs = n_outputs;
     return NEURIO_OK;
-}
-
-/* --- compact ------------------------------------------------------------------ */
-
-/* Binary min-heap of op indices (stable topological order: among ready ops,
- * the one that came first in the old order runs first). */
-typedef struct heap {
-    int32_t *v;
-    int32_t n;
-} heap;
-
-static void heap_push(heap *h, int32_t x)
-{
-    int32_t i = h->n++;
-    h->v[i] = x;
-    while (i > 0) {
-        int32_t p = (i - 1) / 2;
-        if (h->v[p] <= h->v[i])
-            break;
-        int32_t t = h->v[p];
-        h->v[p] = h->v[i];
-        h->v[i] = t;
-        i = p;
-    }
-}
-
-static int32_t heap_pop(heap *h)
-{
-    int32_t top = h->v[0];
-    h->v[0] = h->v[--h->n];
-    int32_t i = 0;
-    for (;;) {
-        int32_t l = 2 * i + 1, r = l + 1, s = i;
-        if (l < h->n && h->v[l] < h->v[s])
-            s = l;
-        if (r < h->n && h->v[r] < h->v[s])
-            s = r;
-        if (s == i)
-            break;
-        int32_t t = h->v[s];
-        h->v[s] = h->v[i];
-        h->v[i] = t;
-        i = s;
-    }
-    return top;
-}
-
-int neurio_model_compact(neurio_model *m, neurio_errbuf *err)
-{
-    if (!m)
-        return neurio_fail(err, NEURIO_ERR_INVALID, "compact: no model");
-    int rc = NEURIO_ERR_NOMEM;
-    int32_t nt = m->n_tensors, no = m->n_ops;
-    int32_t *prod = malloc((size_t)(nt ? nt : 1) * sizeof *prod);
-    int32_t *indeg = calloc((size_t)(no ? no : 1), sizeof *indeg);
-    int32_t *order = malloc((size_t)(no ? no : 1) * sizeof *order);
-    int32_t *tmap = malloc((size_t)(nt ? nt : 1) * sizeof *tmap);
-    int32_t *omap = malloc((size_t)(no ? no : 1) * sizeof *omap);
-    heap h = { .v = malloc((size_t)(no ? no : 1) * sizeof(int32_t)), .n = 0 };
-    neurio_tensor *nts = NULL;
-    neurio_op *nops = NULL;
-    size_t *cstart = NULL, *cfill = NULL;
-    int32_t *cons = NULL;
-    if (!prod || !indeg || !order || !tmap || !omap || !h.v)
-        goto fail;
-
-    /* Producer of each tensor among live ops; check indices. */
-    for (int32_t t = 0; t < nt; t++)
-        prod[t] = -1;
-    for (int32_t i = 0; i < no; i++) {
-        const neurio_op *op = &m->ops[i];
-        if (op->removed)
-            continue;
-        for (int32_t k = 0; k < op->n_inputs; k++)
-            if (op->inputs[k] < -1 || op->inputs[k] >= nt) {
-                rc = neurio_fail(err, NEURIO_ERR_INVALID,
-                                 "compact: op %d (%s) input %d refers to tensor %d, "
-                                 "but the model has %d tensors", i,
-                                 neurio_op_name(op->kind), k, op->inputs[k], nt);
-                goto fail;
-            }
-        for (int32_t k = 0; k < op->n_outputs; k++) {
-            int32_t t = op->outputs[k];
-            if (t < 0 || t >= nt) {
-                rc = neurio_fail(err, NEURIO_ERR_INVALID,
-                                 "compact: op %d (%s) output %d refers to tensor %d, "
-                                 "but the model has %d tensors", i,
-                                 neurio_op_name(op->kind), k, t, nt);
-                goto fail;
-            }
-            if (prod[t] >= 0) {
-                rc = neurio_fail(err, NEURIO_ERR_INVALID,
-                                 "compact: tensor %d '%s' is produced by both op %d "
-                                 "and op %d", t, m->tensors[t].name, prod[t], i);
-                goto fail;
-            }
-            prod[t] = i;
-        }
-    }
-    for (int32_t i = 0; i < m->n_inputs; i++)
-        if (m->inputs[i] < 0 || m->inputs[i] >= nt) {
-            rc = neurio_fail(err, NEURIO_ERR_INVALID,
-                             "compact: graph input %d refers to tensor %d (model has %d)",
-                             i, m->inputs[i], nt);
-            goto fail;
-        }
-    for (int32_t i = 0; i < m->n_outputs; i++)
-        if (m->outputs[i] < 0 || m->outputs[i] >= nt) {
-            rc = neurio_fail(err, NEURIO_ERR_INVALID,
-                             "compact: graph output %d refers to tensor %d (model has %d)",
-                             i, m->outputs[i], nt);
-            goto fail;
-        }
-
-    /* Kahn's algorithm.  indeg counts input slots fed by a live op. */
-    for (int32_t i = 0; i < no; i++) {
-        const neurio_op *op = &m->ops[i];
-        if (op->removed)
-            continue;
-        for (int32_t k = 0; k < op->n_inputs; k++)
-            if (op->inputs[k] >= 0 && prod[op->inputs[k]] >= 0)
-                indeg[i]++;
-        if (indeg[i] == 0)
-            heap_push(&h, i);
-    }
-    int32_t n_live = 0, n_done = 0;
-    for (int32_t i = 0; i < no; i++)
-        n_live += !m->ops[i].removed;
-    /* Consumers of each tensor, one entry per input slot (CSR layout), so
-     * the sort is linear in the graph size. */
-    cstart = calloc((size_t)nt + 1, sizeof *cstart);
-    if (!cstart)
-        goto fail;
-    size_t n_slots = 0;
-    for (int32_t i = 0; i < no; i++) {
-        const neurio_op *op = &m->ops[i];
-        if (op->removed)
-            continue;
-        for (int32_t k = 0; k < op->n_inputs; k++)
-            if (op->inputs[k] >= 0) {
-                cstart[op->inputs[k] + 1]++;
-                n_slots++;
-            }
-    }
-    for (int32_t t = 0; t < nt; t++)
-        cstart[t + 1] += cstart[t];
-    cons = malloc((n_slots ? n_slots : 1) * sizeof *cons);
-    cfill = malloc((size_t)(nt ? nt : 1) * sizeof *cfill);
-    if (!cons || !cfill)
-        goto fail;
-    for (int32_t t = 0; t < nt; t++)
-        cfill[t] = cstart[t];
-    for (int32_t i = 0; i < no; i++) {
-        const neurio_op *op = &m->ops[i];
-        if (op->removed)
-            continue;
-        for (int32_t k = 0; k < op->n_inputs; k++)
-            if (op->inputs[k] >= 0)
-                cons[cfill[op->inputs[k]]++] = i;
-    }
-    while (h.n > 0) {
-        int32_t i = heap_pop(&h);
-        order[n_done++] = i;
-        const neurio_op *op = &m->ops[i];
-        for (int32_t k = 0; k < op->n_outputs; k++) {
-            int32_t t = op->outputs[k];
-            /* Every live op reading t loses one pending input per slot. */
-            for (size_t q = cstart[t]; q < cstart[t + 1]; q++)
-                if (--indeg[cons[q]] == 0)
-                    heap_push(&h, cons[q]);
-        }
-    }
-    if (n_done != n_live) {
-        int32_t stuck = -1;
-        for (int32_t i = 0; i < no && stuck < 0; i++)
-            if (!m->ops[i].removed && indeg[i] > 0)
-                stuck = i;
-        rc = neurio_fail(err, NEURIO_ERR_INVALID,
-                         "compact: the graph has a cycle through op %d (%s); "
-                         "an op's output feeds back into its own inputs",
-                         stuck, stuck >= 0 ? neurio_op_name(m->ops[stuck].kind) : "?");
-        goto fail;
-    }
-
-    /* Tensor numbering: graph inputs, then in op order (inputs, outputs),
-     * then any remaining graph outputs. */
-    for (int32_t t = 0; t < nt; t++)
-        tmap[t] = -1;
-    int32_t n_new_t = 0;
-#define NR_MAP(t_) do { if ((t_) >= 0 && tmap[(t_)] < 0) tmap[(t_)] = n_new_t++; } while (0)
-    for (int32_t i = 0; i < m->n_inputs; i++)
-        NR_MAP(m->inputs[i]);
-    for (int32_t r = 0; r < n_done; r++) {
-        const neurio_op *op = &m->ops[order[r]];
-        for (int32_t k = 0; k < op->n_inputs; k++)
-            NR_MAP(op->inputs[k]);
-        for (int32_t k = 0; k < op->n_outputs; k++)
-            NR_MAP(op->outputs[k]);
-    }
-    for (int32_t i = 0; i < m->n_outputs; i++)
-        NR_MAP(m->outputs[i]);
-#undef NR_MAP
-
-    nts = calloc((size_t)(n_new_t ? n_new_t : 1), sizeof *nts);
-    nops = calloc((size_t)(n_done ? n_done : 1), sizeof *nops);
-    if (!nts || !nops)
-        goto fail;
-    for (int32_t i = 0; i < no; i++)
-        omap[i] = -1;
-    for (int32_t r = 0; r < n_done; r++)
-        omap[order[r]] = r;
-
-    /* Commit: nothing below can fail. */
-    for (int32_t t = 0; t < nt; t++) {
-        if (tmap[t] < 0) {
-            tensor_release(&m->tensors[t]);
-            continue;
-        }
-        nts[tmap[t]] = m->tensors[t];
-        nts[tmap[t]].producer = prod[t] >= 0 ? omap[prod[t]] : -1;
-    }
-    for (int32_t i = 0; i < no; i++) {
-        neurio_op *op = &m->ops[i];
-        if (omap[i] < 0) {
-            op_release(op);
-            continue;
-        }
-        for (int32_t k = 0; k < op->n_inputs; k++)
-            if (op->inputs[k] >= 0)
-                op->inputs[k] = tmap[op->inputs[k]];
-        for (int32_t k = 0; k < op->n_outputs; k++)
-            op->outputs[k] = tmap[op->outputs[k]];
-        nops[omap[i]] = *op;
-    }
-    for (int32_t i = 0; i < m->n_inputs; i++)
-        m->inputs[i] = tmap[m->inputs[i]];
-    for (int32_t i = 0; i < m->n_outputs; i++)
-        m->outputs[i] = tmap[m->outputs[i]];
-    free(m->tensors);
-    free(m->ops);
-    m->tensors = nts;
-    m->n_tensors = n_new_t;
-    m->ops = nops;
-    m->n_ops = n_done;
-    nts = NULL;
-    nops = NULL;
-    model_priv *p = priv_of(m);
-    if (p) {
-        p->cap_tensors = n_new_t ? n_new_t : 1;
-        p->cap_ops = n_done ? n_done : 1;
-    }
-    rc = NEURIO_OK;
-fail:
-    if (rc == NEURIO_ERR_NOMEM)
-        neurio_fail(err, rc, "compact: out of memory");
-    free(prod);
-    free(indeg);
-    free(order);
-    free(tmap);
-    free(omap);
-    free(h.v);
-    free(cstart);
-    free(cfill);
-    free(cons);
-    free(nts);
-    free(nops);
-    return rc;
 }
 
 /* --- clone -------------------------------------------------------------------- */
