@@ -153,186 +153,221 @@ static void print_layers(const neurio_model *m, const uint64_t *lc, uint32_t n_l
     }
 }
 
-static int bench_model(const char *shared, const char *model_name, const cm_profile *p,
-                       int samples, const char *work, result *res)
-{
-    neurio_errbuf e = {{0}};
-    neurio_model *m = NULL;
-    neurio_npy in = {0}, gold = {0};
-    neurio_link *link = NULL;
-    cm_qemu q;
-    memset(&q, 0, sizeof q);
-    int rc;
-    char path[4096], gen[4096], fw[4096], elf[4096];
-    void *out_buf = NULL;
-    neurio_measure *meas = NULL;
-    uint64_t *layers = NULL;
-    uint32_t layers_filled = 0;
-
-    snprintf(path, sizeof path, "%s/models/%s.tflite", shared, model_name);
-    rc = neurio_model_load(path, &m, &e);
-    if (!rc)
-        rc = neurio_optimize(m, &e);
-    if (rc)
-        goto fail;
-    snprintf(gen, sizeof gen, "%s/%s-gen", work, model_name);
-    snprintf(fw, sizeof fw, "%s/%s-fw", work, model_name);
-    mkdir(gen, 0755);
-    mkdir(fw, 0755);
+/* One model's benchmark: what it builds, reads and measures. */
+typedef struct bench {
+    const char *shared, *model_name, *work;
+    const cm_profile *p;
+    neurio_errbuf e;
+    neurio_model *m;
     neurio_codegen_result cg;
-    rc = neurio_codegen(m, gen, NULL, &cg, &e);
-    if (rc)
-        goto fail;
-    cm_fw_args fa = {
-        .profile = p, .board_dir = CM_SOURCE_BOARD_DIR, .fw_dir = neurio_firmware_dir(),
-        .gen_dir = gen, .out_dir = fw, .toolchain_prefix = "arm-none-eabi-",
-        .opt_level = "2", .build_id = "bench", .timeout_ms = 600000,
-        .rx_timeout_ms = p->board->rx_timeout_ms,
-    };
     cm_fw_sizes sz;
-    rc = cm_fw_build(&fa, &sz, elf, sizeof elf, &e);
-    if (rc)
-        goto fail;
+    char elf[4096], fw[4096];
+    neurio_npy in, gold;
+    size_t n, in_bytes, out_bytes;
+    cm_qemu q;
+    neurio_link *link;
+    void *out_buf;
+    neurio_measure *meas;
+    uint64_t *layers;
+    uint32_t layers_filled;
+    double t_boot, t_xfer, t_inf;
+    neurio_link_stats s0, s1;
+} bench;
 
-    snprintf(path, sizeof path, "%s/golden/%s/input.npy", shared, model_name);
-    rc = neurio_npy_read(path, &in, &e);
+/* Import, optimize, generate C and build the firmware. */
+static int bench_build(bench *b)
+{
+    char path[4096], gen[4096];
+    snprintf(path, sizeof path, "%s/models/%s.tflite", b->shared, b->model_name);
+    int rc = neurio_model_load(path, &b->m, &b->e);
+    if (!rc)
+        rc = neurio_optimize(b->m, &b->e);
     if (rc)
-        goto fail;
-    size_t in_bytes = neurio_tensor_bytes(&m->tensors[m->inputs[0]]);
-    size_t out_bytes = neurio_tensor_bytes(&m->tensors[m->outputs[0]]);
-    size_t n = (size_t)in.dims[0];
-    if (m->n_inputs != 1 || m->n_outputs != 1 || in.bytes != n * in_bytes) {
-        rc = neurio_fail(&e, NEURIO_ERR_UNSUPPORTED,
-                         "bench handles 1-input/1-output models whose input.npy "
-                         "matches the input tensor");
-        goto fail;
-    }
-    if (samples > 0 && (size_t)samples < n)
-        n = (size_t)samples;
-    snprintf(path, sizeof path, "%s/golden/%s/output.npy", shared, model_name);
-    rc = neurio_npy_read(path, &gold, &e);
-    if (rc)
-        goto fail;
-    if (gold.bytes < n * out_bytes) {
-        rc = neurio_fail(&e, NEURIO_ERR_FORMAT, "%s holds %zu bytes, fewer than %zu samples of "
-                         "%zu output bytes", path, gold.bytes, n, out_bytes);
-        goto fail;
-    }
+        return rc;
+    snprintf(gen, sizeof gen, "%s/%s-gen", b->work, b->model_name);
+    snprintf(b->fw, sizeof b->fw, "%s/%s-fw", b->work, b->model_name);
+    mkdir(gen, 0755);
+    mkdir(b->fw, 0755);
+    if ((rc = neurio_codegen(b->m, gen, NULL, &b->cg, &b->e)))
+        return rc;
+    cm_fw_args fa = {
+        .profile = b->p, .board_dir = CM_SOURCE_BOARD_DIR, .fw_dir = neurio_firmware_dir(),
+        .gen_dir = gen, .out_dir = b->fw, .toolchain_prefix = "arm-none-eabi-",
+        .opt_level = "2", .build_id = "bench", .timeout_ms = 600000,
+        .rx_timeout_ms = b->p->board->rx_timeout_ms,
+    };
+    return cm_fw_build(&fa, &b->sz, b->elf, sizeof b->elf, &b->e);
+}
 
-    cm_qemu_args qa = {.qemu = "qemu-system-arm", .machine = p->board->qemu_machine,
-                       .elf = elf, .work_dir = fw, .connect_timeout_ms = 10000};
+/* The golden inputs and outputs, the first `samples` of them (0 = all). */
+static int bench_golden(bench *b, int samples)
+{
+    char path[4096];
+    const neurio_model *m = b->m;
+    snprintf(path, sizeof path, "%s/golden/%s/input.npy", b->shared, b->model_name);
+    int rc = neurio_npy_read(path, &b->in, &b->e);
+    if (rc)
+        return rc;
+    b->in_bytes = neurio_tensor_bytes(&m->tensors[m->inputs[0]]);
+    b->out_bytes = neurio_tensor_bytes(&m->tensors[m->outputs[0]]);
+    b->n = (size_t)b->in.dims[0];
+    if (m->n_inputs != 1 || m->n_outputs != 1 || b->in.bytes != b->n * b->in_bytes)
+        return neurio_fail(&b->e, NEURIO_ERR_UNSUPPORTED,
+                           "bench handles 1-input/1-output models whose input.npy "
+                           "matches the input tensor");
+    if (samples > 0 && (size_t)samples < b->n)
+        b->n = (size_t)samples;
+    snprintf(path, sizeof path, "%s/golden/%s/output.npy", b->shared, b->model_name);
+    if ((rc = neurio_npy_read(path, &b->gold, &b->e)))
+        return rc;
+    if (b->gold.bytes < b->n * b->out_bytes)
+        return neurio_fail(&b->e, NEURIO_ERR_FORMAT, "%s holds %zu bytes, fewer than %zu "
+                           "samples of %zu output bytes", path, b->gold.bytes, b->n,
+                           b->out_bytes);
+    return NEURIO_OK;
+}
+
+/* Boot the firmware under QEMU, open the link and check the model. */
+static int bench_boot(bench *b)
+{
+    cm_qemu_args qa = {.qemu = "qemu-system-arm", .machine = b->p->board->qemu_machine,
+                       .elf = b->elf, .work_dir = b->fw, .connect_timeout_ms = 10000};
     neurio_transport *t = NULL;
-    double t_boot = now_s();
-    rc = cm_qemu_start(&q, &qa, &t, &e);
+    b->t_boot = now_s();
+    int rc = cm_qemu_start(&b->q, &qa, &t, &b->e);
     if (rc)
-        goto fail;
+        return rc;
     neurio_link_options lo;
     neurio_link_options_default(&lo);
     lo.run_timeout_ms = 600000;
-    rc = neurio_link_open(t, &lo, &link, &e);
-    if (rc)
-        goto fail;
-    t_boot = now_s() - t_boot;
-    rc = neurio_link_check_model(link, cg.sha256, &e);
-    if (rc)
-        goto fail;
-    const neurio_link_hello *h = neurio_link_info(link);
-    out_buf = malloc(n * out_bytes);
-    meas = calloc(n, sizeof *meas);
+    if ((rc = neurio_link_open(t, &lo, &b->link, &b->e)))
+        return rc;
+    b->t_boot = now_s() - b->t_boot;
+    return neurio_link_check_model(b->link, b->cg.sha256, &b->e);
+}
+
+/* Every sample over the link in batches of the device's max_batch,
+ * timing transfers and inferences apart. */
+static int bench_run(bench *b)
+{
+    const neurio_link_hello *h = neurio_link_info(b->link);
+    size_t n = b->n;
+    b->out_buf = malloc(n * b->out_bytes);
+    b->meas = calloc(n, sizeof *b->meas);
     if (h->n_layers)
-        layers = calloc(n * h->n_layers, sizeof *layers);
-    if (!out_buf || !meas || (h->n_layers && !layers)) {
-        rc = neurio_fail(&e, NEURIO_ERR_NOMEM, "out of memory");
-        goto fail;
-    }
-    double t_xfer = 0, t_inf = 0;
-    neurio_link_stats s0 = neurio_link_get_stats(link);
+        b->layers = calloc(n * h->n_layers, sizeof *b->layers);
+    if (!b->out_buf || !b->meas || (h->n_layers && !b->layers))
+        return neurio_fail(&b->e, NEURIO_ERR_NOMEM, "out of memory");
+    b->s0 = neurio_link_get_stats(b->link);
     for (size_t first = 0; first < n;) {
         uint32_t cnt = (uint32_t)(n - first < h->max_batch ? n - first : h->max_batch);
-        const void *ins[1] = {(const uint8_t *)in.data + first * in_bytes};
-        void *outs[1] = {(uint8_t *)out_buf + first * out_bytes};
-        neurio_batch b = {.first = (uint32_t)first, .count = cnt, .n_inputs = 1,
-                          .n_outputs = 1, .inputs = ins, .outputs = outs,
-                          .measures = meas + first,
-                          .layer_cycles = layers ? layers + first * h->n_layers : NULL,
-                          .n_layers = h->n_layers};
+        const void *ins[1] = {(const uint8_t *)b->in.data + first * b->in_bytes};
+        void *outs[1] = {(uint8_t *)b->out_buf + first * b->out_bytes};
+        neurio_batch bt = {.first = (uint32_t)first, .count = cnt, .n_inputs = 1,
+                           .n_outputs = 1, .inputs = ins, .outputs = outs,
+                           .measures = b->meas + first,
+                           .layer_cycles = b->layers ? b->layers + first * h->n_layers : NULL,
+                           .n_layers = h->n_layers};
         double t0 = now_s();
-        rc = neurio_link_transfer(link, &b, &e);
+        int rc = neurio_link_transfer(b->link, &bt, &b->e);
         double t1 = now_s();
         if (!rc)
-            rc = neurio_link_infer(link, &b, &e);
+            rc = neurio_link_infer(b->link, &bt, &b->e);
         double t2 = now_s();
         if (rc)
-            goto fail;
-        layers_filled = first == 0 || b.layers_filled < layers_filled ? b.layers_filled
-                                                                       : layers_filled;
-        t_xfer += t1 - t0;
-        t_inf += t2 - t1;
+            return rc;
+        b->layers_filled = first == 0 || bt.layers_filled < b->layers_filled
+                               ? bt.layers_filled : b->layers_filled;
+        b->t_xfer += t1 - t0;
+        b->t_inf += t2 - t1;
         first += cnt;
     }
-    neurio_link_stats s1 = neurio_link_get_stats(link);
+    b->s1 = neurio_link_get_stats(b->link);
+    return NEURIO_OK;
+}
+
+/* The figures of one model, and its row of the summary table. */
+static void bench_print(const bench *b, result *res)
+{
+    const cm_fw_sizes *sz = &b->sz;
+    const neurio_link_stats *s0 = &b->s0, *s1 = &b->s1;
+    size_t n = b->n;
     uint64_t cmin = UINT64_MAX, cmax = 0, stack = 0;
     double csum = 0;
     for (size_t i = 0; i < n; i++) {
-        cmin = meas[i].cycles < cmin ? meas[i].cycles : cmin;
-        cmax = meas[i].cycles > cmax ? meas[i].cycles : cmax;
-        csum += (double)meas[i].cycles;
-        stack = meas[i].stack_bytes > stack ? meas[i].stack_bytes : stack;
+        cmin = b->meas[i].cycles < cmin ? b->meas[i].cycles : cmin;
+        cmax = b->meas[i].cycles > cmax ? b->meas[i].cycles : cmax;
+        csum += (double)b->meas[i].cycles;
+        stack = b->meas[i].stack_bytes > stack ? b->meas[i].stack_bytes : stack;
     }
     double cmean = csum / (double)n;
     size_t exact = 0;
     for (size_t i = 0; i < n; i++)
-        exact += memcmp((const uint8_t *)out_buf + i * out_bytes,
-                        (const uint8_t *)gold.data + i * out_bytes, out_bytes) == 0;
-    *res = (result){.model = model_name, .ok = 1, .insns = cmean,
-                    .arena = (double)cg.arena_bytes, .flash = (double)sz.flash,
+        exact += memcmp((const uint8_t *)b->out_buf + i * b->out_bytes,
+                        (const uint8_t *)b->gold.data + i * b->out_bytes, b->out_bytes) == 0;
+    *res = (result){.model = b->model_name, .ok = 1, .insns = cmean,
+                    .arena = (double)b->cg.arena_bytes, .flash = (double)sz->flash,
                     .exact = exact, .n = n};
-    const anchor *a = find_anchor(model_name);
+    const anchor *a = find_anchor(b->model_name);
     char r1[32], r2[32], r3[32];
     ratio(r1, sizeof r1, cmean, a ? a->insns : 0);
-    ratio(r2, sizeof r2, (double)cg.arena_bytes, a ? a->arena : 0);
-    ratio(r3, sizeof r3, (double)sz.flash, a ? a->flash : 0);
-    printf("\n== %s on %s (%zu samples, %u layers)\n", model_name, p->board->name, n,
-           cg.n_layers);
+    ratio(r2, sizeof r2, (double)b->cg.arena_bytes, a ? a->arena : 0);
+    ratio(r3, sizeof r3, (double)sz->flash, a ? a->flash : 0);
+    printf("\n== %s on %s (%zu samples, %u layers)\n", b->model_name, b->p->board->name, n,
+           b->cg.n_layers);
     printf("  instructions/inference : %.0f (min %llu, max %llu)   anchor %.0f   ratio %s\n",
            cmean, (unsigned long long)cmin, (unsigned long long)cmax, a ? a->insns : 0.0, r1);
     printf("  arena bytes            : %llu   anchor %.0f   ratio %s\n",
-           (unsigned long long)cg.arena_bytes, a ? a->arena : 0.0, r2);
+           (unsigned long long)b->cg.arena_bytes, a ? a->arena : 0.0, r2);
     printf("  flash bytes            : %llu (text %llu, rodata %llu, data %llu; weights %llu)"
            "   anchor %.0f   ratio %s\n",
-           (unsigned long long)sz.flash, (unsigned long long)sz.text,
-           (unsigned long long)sz.rodata, (unsigned long long)sz.data,
-           (unsigned long long)cg.weights_bytes, a ? a->flash : 0.0, r3);
+           (unsigned long long)sz->flash, (unsigned long long)sz->text,
+           (unsigned long long)sz->rodata, (unsigned long long)sz->data,
+           (unsigned long long)b->cg.weights_bytes, a ? a->flash : 0.0, r3);
     printf("  static RAM bytes       : %llu (data %llu, bss incl. arena %llu, stack region %llu)\n",
-           (unsigned long long)sz.ram, (unsigned long long)sz.data,
-           (unsigned long long)sz.bss, (unsigned long long)sz.stack);
+           (unsigned long long)sz->ram, (unsigned long long)sz->data,
+           (unsigned long long)sz->bss, (unsigned long long)sz->stack);
     printf("  stack peak bytes       : %llu\n", (unsigned long long)stack);
     printf("  outputs                : %zu of %zu samples bit-exact with the TFLite golden\n",
            exact, n);
     printf("  host wall time/sample  : %.3f ms (transfer %.3f ms, infer+results %.3f ms)\n",
-           1e3 * (t_xfer + t_inf) / (double)n, 1e3 * t_xfer / (double)n,
-           1e3 * t_inf / (double)n);
+           1e3 * (b->t_xfer + b->t_inf) / (double)n, 1e3 * b->t_xfer / (double)n,
+           1e3 * b->t_inf / (double)n);
     printf("  link                   : to device %.1f kB/s (%llu payload bytes), from device "
            "%.1f kB/s (%llu), %llu frames, %llu retransmits; boot %.2f s\n",
-           (double)(s1.payload_tx - s0.payload_tx) / 1e3 / (t_xfer > 0 ? t_xfer : 1),
-           (unsigned long long)(s1.payload_tx - s0.payload_tx),
-           (double)(s1.payload_rx - s0.payload_rx) / 1e3 / (t_inf > 0 ? t_inf : 1),
-           (unsigned long long)(s1.payload_rx - s0.payload_rx),
-           (unsigned long long)(s1.frames_tx + s1.frames_rx - s0.frames_tx - s0.frames_rx),
-           (unsigned long long)(s1.retransmits - s0.retransmits), t_boot);
-    print_layers(m, layers, h->n_layers, layers_filled, n);
+           (double)(s1->payload_tx - s0->payload_tx) / 1e3 / (b->t_xfer > 0 ? b->t_xfer : 1),
+           (unsigned long long)(s1->payload_tx - s0->payload_tx),
+           (double)(s1->payload_rx - s0->payload_rx) / 1e3 / (b->t_inf > 0 ? b->t_inf : 1),
+           (unsigned long long)(s1->payload_rx - s0->payload_rx),
+           (unsigned long long)(s1->frames_tx + s1->frames_rx - s0->frames_tx - s0->frames_rx),
+           (unsigned long long)(s1->retransmits - s0->retransmits), b->t_boot);
+    print_layers(b->m, b->layers, neurio_link_info(b->link)->n_layers, b->layers_filled, n);
     fflush(stdout);
-fail:
-    if (rc)
-        printf("\n== %s on %s: FAILED: %s\n", model_name, p->board->name, e.msg);
-    neurio_link_close(link);
-    cm_qemu_stop(&q);
-    free(out_buf);
-    free(meas);
-    free(layers);
-    neurio_npy_free(&in);
-    neurio_npy_free(&gold);
-    neurio_model_free(m);
+}
+
+static int bench_model(const char *shared, const char *model_name, const cm_profile *p,
+                       int samples, const char *work, result *res)
+{
+    bench b = {.shared = shared, .model_name = model_name, .work = work, .p = p};
+    int rc = bench_build(&b);
+    if (!rc)
+        rc = bench_golden(&b, samples);
+    if (!rc)
+        rc = bench_boot(&b);
+    if (!rc)
+        rc = bench_run(&b);
+    if (!rc)
+        bench_print(&b, res);
+    else
+        printf("\n== %s on %s: FAILED: %s\n", model_name, p->board->name, b.e.msg);
+    neurio_link_close(b.link);
+    cm_qemu_stop(&b.q);
+    free(b.out_buf);
+    free(b.meas);
+    free(b.layers);
+    neurio_npy_free(&b.in);
+    neurio_npy_free(&b.gold);
+    neurio_model_free(b.m);
     return rc;
 }
 
