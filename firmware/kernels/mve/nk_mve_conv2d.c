@@ -5,7 +5,8 @@
  * (nk_mve_gemm.h), which multiplies them by every filter and requantizes.
  * When in_c is a multiple of 16 every tap segment is whole 16-byte chunks
  * and goes straight to its place; otherwise a pixel's patch is built
- * contiguously first and then interleaved.
+ * contiguously first, from a band of its output row's input rows padded
+ * with the zero point, and then interleaved.
  * Pixel-block contract (nk.h): a block's patches are gathered before any
  * of its outputs is written, blocks of four pixels in raster order.
  * Bit-exact with ../conv/nk_conv2d.c. */
@@ -129,6 +130,78 @@ static void rows_of(const nk_conv_params *p, const int8_t *in_b, int32_t oy, con
     }
 }
 
+/* Bands (in_c not a multiple of 16): for an output row, the filter_h
+ * input rows it reads, columns -pad_left .. -pad_left + wp - 1, with the
+ * zero point outside the image, so every pixel's patch row is a plain
+ * copy.  Four slots: a block of four pixels spans at most four rows. */
+#define NK_MVE_BAND_MAX 4096
+
+typedef struct conv_bands {
+    int8_t *buf;            /* 4 slots of filter_h * wpc bytes             */
+    int32_t wpc;            /* bytes per band row (wp * in_c)              */
+    int32_t row[4];         /* output row each slot holds (-1: none)       */
+} conv_bands;
+
+/* n bytes from s to d (predicated, any alignment). */
+static inline void copy_bytes(int8_t *d, const int8_t *s, int32_t n)
+{
+    for (; n > 0; n -= 16, d += 16, s += 16) {
+        const mve_pred16_t pr = vctp8q((uint32_t)n);
+        vstrbq_p_s8(d, vldrbq_z_s8(s, pr), pr);
+    }
+}
+
+/* The band of output row oy into its slot; returns the slot's bytes. */
+static const int8_t *band_of(const nk_conv_params *p, const int8_t *in_b, int32_t oy,
+                             conv_bands *bd, int8x16_t zp)
+{
+    int8_t *d = bd->buf + (size_t)(oy & 3) * p->filter_h * bd->wpc;
+    if (bd->row[oy & 3] == oy)
+        return d;
+    bd->row[oy & 3] = oy;
+    const int32_t c = p->in_c, wp = bd->wpc / c;
+    /* band columns j hold image column j - pad_left */
+    int32_t lo = p->pad_left < wp ? p->pad_left : wp;
+    int32_t hi = p->pad_left + p->in_w < wp ? p->pad_left + p->in_w : wp;
+    for (int32_t fy = 0; fy < p->filter_h; ++fy, d += bd->wpc) {
+        const int32_t iy = oy * p->stride_h - p->pad_top + fy * p->dilation_h;
+        int32_t a = lo, z = hi;
+        if (iy < 0 || iy >= p->in_h)
+            a = z = 0;
+        for (int32_t n = a * c, i = 0; n > 0; n -= 16, i += 16)
+            vstrbq_p_s8(d + i, zp, vctp8q((uint32_t)n));
+        if (z > a)
+            copy_bytes(d + a * c, in_b + ((size_t)iy * p->in_w + (a - p->pad_left)) * c,
+                       (z - a) * c);
+        for (int32_t n = (wp - (z > a ? z : 0)) * c, i = (z > a ? z : 0) * c; n > 0;
+             n -= 16, i += 16)
+            vstrbq_p_s8(d + i, zp, vctp8q((uint32_t)n));
+    }
+    return bd->buf + (size_t)(oy & 3) * p->filter_h * bd->wpc;
+}
+
+/* The contiguous patch of pixel ox from its row's band. */
+static void gather_band(const nk_conv_params *p, const int8_t *band, int32_t wpc, int32_t ox,
+                        int8_t *dst)
+{
+    const int32_t c = p->in_c, fw = p->filter_w, row = fw * c;
+    const int8_t *s = band + (size_t)ox * p->stride_w * c;
+    if (p->dilation_w == 1) {
+        if (row <= 16) {
+            const mve_pred16_t pr = vctp8q((uint32_t)row);
+            for (int32_t fy = 0; fy < p->filter_h; ++fy, s += wpc, dst += row)
+                vstrbq_p_s8(dst, vldrbq_z_s8(s, pr), pr);
+        } else {
+            for (int32_t fy = 0; fy < p->filter_h; ++fy, s += wpc, dst += row)
+                copy_bytes(dst, s, row);
+        }
+        return;
+    }
+    for (int32_t fy = 0; fy < p->filter_h; ++fy, s += wpc)
+        for (int32_t fx = 0; fx < fw; ++fx, dst += c)
+            copy_bytes(dst, s + (size_t)fx * p->dilation_w * c, c);
+}
+
 int nk_conv2d_s8_mve(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
                      const int32_t *bias, int8_t *output)
 {
@@ -144,6 +217,10 @@ int nk_conv2d_s8_mve(const nk_conv_params *p, const int8_t *input, const int8_t 
     int8_t a[NK_MVE_GEMM_ABUF(k)];
     int8_t patch[cs == 16 ? 4 * kp : 1];
     const int8x16_t zp = vdupq_n_s8((int8_t)p->in_zp);
+    const int32_t wp = (p->out_w - 1) * p->stride_w + (p->filter_w - 1) * p->dilation_w + 1;
+    const int use_bands = cs == 16 && (int64_t)4 * p->filter_h * wp * p->in_c <= NK_MVE_BAND_MAX;
+    int8_t band_buf[use_bands ? 4 * p->filter_h * wp * p->in_c : 1];
+    conv_bands bd = {.buf = band_buf, .wpc = wp * p->in_c, .row = {-1, -1, -1, -1}};
     const nk_mve_gemm g = {.w = filter, .k = k, .cols = p->out_c, .tab = tab,
                            .out_zp = p->out_zp, .act_min = p->act_min, .act_max = p->act_max,
                            .out_stride = p->out_c};
@@ -152,6 +229,7 @@ int nk_conv2d_s8_mve(const nk_conv_params *p, const int8_t *input, const int8_t 
         const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * p->in_c;
         int8_t *out_b = output + (size_t)b * npix * p->out_c;
         int32_t oy = 0, ox = 0;
+        bd.row[0] = bd.row[1] = bd.row[2] = bd.row[3] = -1;
         /* the sources of the output rows a block spans (at most four) */
         conv_rows src[4];
         int32_t src_row[4] = {-1, -1, -1, -1};
@@ -167,6 +245,8 @@ int nk_conv2d_s8_mve(const nk_conv_params *p, const int8_t *input, const int8_t 
                     }
                     rp[r] = &src[oy & 3];
                     oxs[r] = ox;
+                } else if (use_bands) {
+                    gather_band(p, band_of(p, in_b, oy, &bd, zp), bd.wpc, ox, patch + r * kp);
                 } else {
                     gather(p, in_b, oy, ox, patch + r * kp, 16, zp);
                 }

@@ -60,12 +60,13 @@ static void convert_row(const dw_chunk *k, int32_t iy, int32_t slot)
     const int8_t *s = k->in_b + ((size_t)iy * p->in_w + (x0 + lo)) * p->in_c + k->c0;
     const int32_t left = p->in_c - k->c0 - 4 * (k->groups - 1); /* channels of the last group */
     const mve_pred16_t last = vctp32q((uint32_t)left);
-    for (int32_t x = lo; x < hi; ++x, s += p->in_c) {
+    const int32_t full = k->groups - 1, wp = k->wp, in_c = p->in_c;
+    for (int32_t x = lo; x < hi; ++x, s += in_c) {
         float32x4_t *dx = d + x;
-        int32_t g = 0;
-        for (; g + 1 < k->groups; ++g, dx += k->wp)
-            *dx = vcvtq_f32_s32(vldrbq_s32(s + 4 * g));
-        *dx = vcvtq_f32_s32(vldrbq_z_s32(s + 4 * g, last));
+        const int8_t *sx = s;
+        for (int32_t g = full; g > 0; --g, dx += wp, sx += 4)
+            *dx = vcvtq_f32_s32(vldrbq_s32(sx));
+        *dx = vcvtq_f32_s32(vldrbq_z_s32(sx, last));
     }
 }
 
@@ -102,12 +103,9 @@ typedef struct dw_group {
     const float32x4_t *wf;   /* [taps]                                      */
     mve_pred16_t pr;         /* lanes (channels) that exist                 */
     int32x4_t bias, mult, left, right, fix;
-    int32x4_t q[6];          /* bias, mult, right, fix, lo, hi for the asm   */
     int shl;                 /* some lane shifts left                       */
 } dw_group;
 
-/* NK_MVE_DW_GROUP_BYTES (nk_mve.h) covers it in the stack budget. */
-typedef char dw_group_fits[sizeof(dw_group) <= NK_MVE_DW_GROUP_BYTES ? 1 : -1];
 
 /* Sums over the filter for NP (1..4) pixels, ox .. ox + NP - 1 (columns
  * step apart), exact integers as float; rows[fy] are the ring rows. */
@@ -141,149 +139,180 @@ DW_PIXELS(2)
 DW_PIXELS(3)
 DW_PIXELS(4)
 
-/* What dw3s1_block reads (offsets fixed below). */
-typedef struct dw_blk {
-    const float32x4_t *const *rows; /*  0: ring row of each filter row        */
-    int32_t fh;                     /*  4                                     */
-    int32_t ox16;                   /*  8: 16 * first column                  */
-    const float32x4_t *wf;          /* 12: filter_h * 3 taps                  */
-    const int32x4_t *q;             /* 16: bias, mult, right, fix, lo, hi     */
-    int8_t *out;                    /* 20: first pixel's first channel        */
-    int32_t out_step;               /* 24: bytes from one pixel to the next   */
-    int32_t np;                     /* 28: pixels to store (1..4)             */
-    int32_t zp;                     /* 32: output zero point                  */
-    uint32_t pred;                  /* 36: P0 for the stores (channels)       */
-} dw_blk;
+/* A group's constants as dw3s1_row reads them (offsets fixed below). */
+typedef struct dw_gq {
+    int32x4_t q[6];          /*  0: bias, mult, right, fix, lo, hi           */
+    const float32x4_t *wf;   /* 96: the group's filter taps as float         */
+    uint32_t pred;           /* 100: P0 for the stores (channels present)    */
+    int32_t pad[2];
+} dw_gq;
 
-/* Four pixels of a filter three columns wide, stride 1, dilation 1, no
- * left shift: each input column is loaded once and feeds every pixel
- * whose window holds it (per filter row 3 weight and 6 input loads for 12
- * multiply-adds), then the four sums are converted to int32, requantized
- * (nk_mve_requant.h, right shifts) and the first np pixels stored. */
-__attribute__((naked, noinline)) static void dw3s1_block(__attribute__((unused)) const dw_blk *b)
+/* dw3s1_row steps through the array 112 bytes at a time, and the stack
+ * budget (NK_MVE_DW_GROUP_BYTES, nk_mve.h) counts both structs. */
+typedef char dw_gq_size[sizeof(dw_gq) == 112 ? 1 : -1];
+typedef char dw_group_fits[sizeof(dw_group) + sizeof(dw_gq) <= NK_MVE_DW_GROUP_BYTES ? 1 : -1];
+
+/* One output row of a chunk, as dw3s1_row reads it (offsets fixed). */
+typedef struct dw_row {
+    const float32x4_t *const *rows; /*  0: ring rows (group 0) per filter row */
+    int32_t fh;                     /*  4                                     */
+    int32_t groups;                 /*  8                                     */
+    const dw_gq *gq;                /* 12                                     */
+    int32_t wp16;                   /* 16: ring bytes from a group to the next */
+    int8_t *out;                    /* 20: the row's output at the chunk's first channel */
+    int32_t in_c;                   /* 24: output bytes per pixel             */
+    int32_t out_w;                  /* 28                                     */
+    int32_t zp;                     /* 32: output zero point                  */
+} dw_row;
+
+/* Four-pixel multiply-adds of a filter three columns wide, stride 1,
+ * dilation 1, for one filter row (r12 = its first input column): each
+ * input column is loaded once and feeds every pixel whose window holds it
+ * (3 weight and 6 input loads for 12 multiply-adds). */
+#define DW3_ROW4                                                                             \
+    "vldrw.32 q4, [r4], #16\n\t"                                                             \
+    "vldrw.32 q5, [r4], #16\n\t"                                                             \
+    "vldrw.32 q6, [r4], #16\n\t"                                                             \
+    "vldrw.32 q7, [r12], #16\n\t"                                                            \
+    "vfma.f32 q0, q7, q4\n\t"                                                                \
+    "vldrw.32 q7, [r12], #16\n\t"                                                            \
+    "vfma.f32 q0, q7, q5\n\t"                                                                \
+    "vfma.f32 q1, q7, q4\n\t"                                                                \
+    "vldrw.32 q7, [r12], #16\n\t"                                                            \
+    "vfma.f32 q0, q7, q6\n\t"                                                                \
+    "vfma.f32 q1, q7, q5\n\t"                                                                \
+    "vfma.f32 q2, q7, q4\n\t"                                                                \
+    "vldrw.32 q7, [r12], #16\n\t"                                                            \
+    "vfma.f32 q1, q7, q6\n\t"                                                                \
+    "vfma.f32 q2, q7, q5\n\t"                                                                \
+    "vfma.f32 q3, q7, q4\n\t"                                                                \
+    "vldrw.32 q7, [r12], #16\n\t"                                                            \
+    "vfma.f32 q2, q7, q6\n\t"                                                                \
+    "vfma.f32 q3, q7, q5\n\t"                                                                \
+    "vldrw.32 q7, [r12]\n\t"                                                                 \
+    "vfma.f32 q3, q7, q6\n\t"
+
+/* Requantization of the int32 sums in register Q with the constants of
+ * q4 (bias), q5 (mult), q6 (right), q7 (fix); T is a scratch register. */
+#define DW_REQ(Q, T)                                                                          \
+    "vadd.i32 " Q ", " Q ", q4\n\t"                                                          \
+    "vqrdmulh.s32 " Q ", " Q ", q5\n\t"                                                      \
+    "vshr.s32 " T ", " Q ", #31\n\t"                                                         \
+    "vand " T ", " T ", q7\n\t"                                                              \
+    "vqadd.s32 " Q ", " Q ", " T "\n\t"                                                      \
+    "vrshl.s32 " Q ", " Q ", q6\n\t"
+
+/* Store pixel Q: + zp (r0), clamp (q4 lo, q5 hi), predicated (P0) at r5,
+ * then r5 += r2; stop after lr pixels. */
+#define DW_PUT(Q)                                                                             \
+    "vadd.i32 " Q ", " Q ", r0\n\t"                                                          \
+    "vmax.s32 " Q ", " Q ", q4\n\t"                                                          \
+    "vmin.s32 " Q ", " Q ", q5\n\t"                                                          \
+    "vpst\n\t"                                                                               \
+    "vstrbt.32 " Q ", [r5]\n\t"                                                              \
+    "subs lr, lr, #1\n\t"                                                                    \
+    "beq 8f\n\t"                                                                             \
+    "add r5, r5, r2\n\t"
+
+/* A whole output row of a chunk for a filter three columns wide, stride 1,
+ * dilation 1, no left shift: for each group of four channels, pixels four
+ * at a time (a sliding window, or one pixel with three multiply-adds per
+ * filter row for a single last pixel; np 2..3 read the ring's three spare
+ * columns and drop the extra sums), sums converted to int32, requantized
+ * (nk_mve_requant.h, right shifts) and stored. */
+__attribute__((naked, noinline)) static void dw3s1_row(__attribute__((unused)) const dw_row *a)
 {
     __asm__ volatile(
-        "push {r4-r6, lr}\n\t"
+        "push {r4-r11, lr}\n\t"
         "vpush {d8-d15}\n\t"
-        "ldrd r1, r2, [r0, #0]\n\t"  /* rows, fh */
-        "ldrd r3, r4, [r0, #8]\n\t"  /* ox16, wf */
+        "mov r11, r0\n\t"
+        "ldr r10, [r11, #12]\n\t"     /* gq */
+        "movs r9, #0\n\t"             /* ring offset of group g */
+        "ldr r8, [r11, #20]\n\t"      /* output of group g */
+        "ldr r7, [r11, #8]\n\t"       /* groups left */
+        "1:\n\t"
+        "movs r6, #0\n\t"             /* ox */
+        "2:\n\t"
+        "ldr lr, [r11, #28]\n\t"
+        "sub lr, lr, r6\n\t"          /* np = min(out_w - ox, 4) */
+        "cmp lr, #4\n\t"
+        "it gt\n\t"
+        "movgt lr, #4\n\t"
+        "ldrd r1, r2, [r11, #0]\n\t"  /* rows, fh */
+        "add r3, r9, r6, lsl #4\n\t"
+        "ldr r4, [r10, #96]\n\t"      /* wf */
         "vmov.i32 q0, #0\n\t"
+        "cmp lr, #1\n\t"
+        "beq 5f\n\t"
         "vmov.i32 q1, #0\n\t"
         "vmov.i32 q2, #0\n\t"
         "vmov.i32 q3, #0\n\t"
-        "1:\n\t"
+        "3:\n\t"
         "ldr r12, [r1], #4\n\t"
-        "add r12, r12, r3\n\t"
-        "vldrw.32 q4, [r4], #16\n\t"
-        "vldrw.32 q5, [r4], #16\n\t"
-        "vldrw.32 q6, [r4], #16\n\t"
-        "vldrw.32 q7, [r12], #16\n\t"
-        "vfma.f32 q0, q7, q4\n\t"
-        "vldrw.32 q7, [r12], #16\n\t"
-        "vfma.f32 q0, q7, q5\n\t"
-        "vfma.f32 q1, q7, q4\n\t"
-        "vldrw.32 q7, [r12], #16\n\t"
-        "vfma.f32 q0, q7, q6\n\t"
-        "vfma.f32 q1, q7, q5\n\t"
-        "vfma.f32 q2, q7, q4\n\t"
-        "vldrw.32 q7, [r12], #16\n\t"
-        "vfma.f32 q1, q7, q6\n\t"
-        "vfma.f32 q2, q7, q5\n\t"
-        "vfma.f32 q3, q7, q4\n\t"
-        "vldrw.32 q7, [r12], #16\n\t"
-        "vfma.f32 q2, q7, q6\n\t"
-        "vfma.f32 q3, q7, q5\n\t"
-        "vldrw.32 q7, [r12]\n\t"
-        "vfma.f32 q3, q7, q6\n\t"
+        "add r12, r12, r3\n\t" DW3_ROW4
         "subs r2, r2, #1\n\t"
-        "bne 1b\n\t"
-        "ldr r1, [r0, #16]\n\t"      /* constants */
+        "bne 3b\n\t"
         "vcvt.s32.f32 q0, q0\n\t"
         "vcvt.s32.f32 q1, q1\n\t"
         "vcvt.s32.f32 q2, q2\n\t"
         "vcvt.s32.f32 q3, q3\n\t"
-        "vldrw.32 q4, [r1]\n\t"      /* bias */
-        "vldrw.32 q5, [r1, #16]\n\t" /* mult */
-        "vldrw.32 q6, [r1, #32]\n\t" /* right */
-        "vldrw.32 q7, [r1, #48]\n\t" /* fix */
-        "vadd.i32 q0, q0, q4\n\t"
-        "vadd.i32 q1, q1, q4\n\t"
-        "vadd.i32 q2, q2, q4\n\t"
-        "vadd.i32 q3, q3, q4\n\t"
-        "vqrdmulh.s32 q0, q0, q5\n\t"
-        "vqrdmulh.s32 q1, q1, q5\n\t"
-        "vqrdmulh.s32 q2, q2, q5\n\t"
-        "vqrdmulh.s32 q3, q3, q5\n\t"
-        "vshr.s32 q4, q0, #31\n\t"
-        "vshr.s32 q5, q1, #31\n\t"
-        "vand q4, q4, q7\n\t"
-        "vand q5, q5, q7\n\t"
-        "vqadd.s32 q0, q0, q4\n\t"
-        "vqadd.s32 q1, q1, q5\n\t"
-        "vshr.s32 q4, q2, #31\n\t"
-        "vshr.s32 q5, q3, #31\n\t"
-        "vand q4, q4, q7\n\t"
-        "vand q5, q5, q7\n\t"
-        "vqadd.s32 q2, q2, q4\n\t"
-        "vqadd.s32 q3, q3, q5\n\t"
-        "vrshl.s32 q0, q0, q6\n\t"
-        "vrshl.s32 q1, q1, q6\n\t"
-        "vrshl.s32 q2, q2, q6\n\t"
-        "vrshl.s32 q3, q3, q6\n\t"
-        "vldrw.32 q4, [r1, #64]\n\t" /* lo */
-        "vldrw.32 q5, [r1, #80]\n\t" /* hi */
-        "ldrd r2, r3, [r0, #20]\n\t" /* out, out_step */
-        "ldrd r4, r5, [r0, #28]\n\t" /* np, zp */
-        "ldr r6, [r0, #36]\n\t"      /* pred */
-        "vmsr p0, r6\n\t"
-        "vadd.i32 q0, q0, r5\n\t"
-        "vmax.s32 q0, q0, q4\n\t"
-        "vmin.s32 q0, q0, q5\n\t"
-        "vpst\n\t"
-        "vstrbt.32 q0, [r2]\n\t"
-        "subs r4, r4, #1\n\t"
-        "beq 2f\n\t"
-        "add r2, r2, r3\n\t"
-        "vadd.i32 q1, q1, r5\n\t"
-        "vmax.s32 q1, q1, q4\n\t"
-        "vmin.s32 q1, q1, q5\n\t"
-        "vpst\n\t"
-        "vstrbt.32 q1, [r2]\n\t"
-        "subs r4, r4, #1\n\t"
-        "beq 2f\n\t"
-        "add r2, r2, r3\n\t"
-        "vadd.i32 q2, q2, r5\n\t"
-        "vmax.s32 q2, q2, q4\n\t"
-        "vmin.s32 q2, q2, q5\n\t"
-        "vpst\n\t"
-        "vstrbt.32 q2, [r2]\n\t"
-        "subs r4, r4, #1\n\t"
-        "beq 2f\n\t"
-        "add r2, r2, r3\n\t"
-        "vadd.i32 q3, q3, r5\n\t"
-        "vmax.s32 q3, q3, q4\n\t"
-        "vmin.s32 q3, q3, q5\n\t"
-        "vpst\n\t"
-        "vstrbt.32 q3, [r2]\n\t"
-        "2:\n\t"
+        "vldrw.32 q4, [r10]\n\t"
+        "vldrw.32 q5, [r10, #16]\n\t"
+        "vldrw.32 q6, [r10, #32]\n\t"
+        "vldrw.32 q7, [r10, #48]\n\t" DW_REQ("q0", "q4") "vldrw.32 q4, [r10]\n\t"
+        DW_REQ("q1", "q4") "vldrw.32 q4, [r10]\n\t" DW_REQ("q2", "q4") "vldrw.32 q4, [r10]\n\t"
+        DW_REQ("q3", "q4")
+        "b 7f\n\t"
+        "5:\n\t" /* one pixel */
+        "ldr r12, [r1], #4\n\t"
+        "add r12, r12, r3\n\t"
+        "vldrw.32 q4, [r4], #16\n\t"
+        "vldrw.32 q7, [r12], #16\n\t"
+        "vfma.f32 q0, q7, q4\n\t"
+        "vldrw.32 q5, [r4], #16\n\t"
+        "vldrw.32 q7, [r12], #16\n\t"
+        "vfma.f32 q0, q7, q5\n\t"
+        "vldrw.32 q6, [r4], #16\n\t"
+        "vldrw.32 q7, [r12]\n\t"
+        "vfma.f32 q0, q7, q6\n\t"
+        "subs r2, r2, #1\n\t"
+        "bne 5b\n\t"
+        "vcvt.s32.f32 q0, q0\n\t"
+        "vldrw.32 q4, [r10]\n\t"
+        "vldrw.32 q5, [r10, #16]\n\t"
+        "vldrw.32 q6, [r10, #32]\n\t"
+        "vldrw.32 q7, [r10, #48]\n\t" DW_REQ("q0", "q4")
+        "7:\n\t" /* store the first lr pixels */
+        "vldrw.32 q4, [r10, #64]\n\t" /* lo */
+        "vldrw.32 q5, [r10, #80]\n\t" /* hi */
+        "ldr r12, [r10, #100]\n\t"
+        "vmsr p0, r12\n\t"
+        "ldr r0, [r11, #32]\n\t"      /* zp */
+        "ldr r2, [r11, #24]\n\t"      /* bytes per pixel */
+        "mul r5, r6, r2\n\t"
+        "add r5, r5, r8\n\t"          /* output of pixel ox */
+        DW_PUT("q0") DW_PUT("q1") DW_PUT("q2") DW_PUT("q3")
+        "8:\n\t"
+        "adds r6, r6, #4\n\t"
+        "ldr r0, [r11, #28]\n\t"
+        "cmp r6, r0\n\t"
+        "blt 2b\n\t"
+        "ldr r0, [r11, #16]\n\t"
+        "add r9, r9, r0\n\t"
+        "adds r8, r8, #4\n\t"
+        "adds r10, r10, #112\n\t"
+        "subs r7, r7, #1\n\t"
+        "bne 1b\n\t"
         "vpop {d8-d15}\n\t"
-        "pop {r4-r6, pc}\n\t");
+        "pop {r4-r11, pc}\n\t");
 }
 
 /* Outputs ox .. ox + np - 1 of one output row for one group, requantized
  * and stored (out = the row's output at channel g's first). */
 static void dw_block(const dw_group *g, const float32x4_t *const *rows, int32_t ox, int32_t np,
-                     int slide, int8_t *out)
+                     int8_t *out)
 {
     const nk_conv_params *p = g->p;
-    if (slide && !g->shl) {
-        /* the ring has three spare columns: np < 4 reads them, unused */
-        const dw_blk b = {.rows = rows, .fh = p->filter_h, .ox16 = 16 * ox, .wf = g->wf,
-                          .q = g->q, .out = out + (size_t)ox * p->in_c, .out_step = p->in_c,
-                          .np = np, .zp = p->out_zp, .pred = g->pr};
-        dw3s1_block(&b);
-        return;
-    }
     int32x4_t acc[4];
     switch (np) {
     case 1: dw_pixels1(g, rows, ox, p->stride_w, acc); break;
@@ -291,19 +320,20 @@ static void dw_block(const dw_group *g, const float32x4_t *const *rows, int32_t 
     case 3: dw_pixels3(g, rows, ox, p->stride_w, acc); break;
     default: dw_pixels4(g, rows, ox, p->stride_w, acc); break;
     }
+    const int32x4_t lo = vdupq_n_s32(p->act_min), hi = vdupq_n_s32(p->act_max);
     for (int32_t j = 0; j < np; ++j) {
         int32x4_t v = vaddq_s32(acc[j], g->bias);
         if (g->shl)
             v = vshlq_s32(v, g->left);
         v = nk_mve_mbqm_v(v, g->mult, g->right, g->fix);
-        nk_mve_store4(out + (size_t)(ox + j) * p->in_c, v, p->out_zp, g->q[4], g->q[5], g->pr);
+        nk_mve_store4(out + (size_t)(ox + j) * p->in_c, v, p->out_zp, lo, hi, g->pr);
     }
 }
 
 /* Filter and constants of group g (channels c .. c + 3) into *d; wf
  * receives the taps as float. */
 static void dw_group_init(const nk_conv_params *p, const int8_t *filter, const int32_t *bias,
-                          int32_t c, float32x4_t *wf, dw_group *d)
+                          int32_t c, float32x4_t *wf, dw_group *d, dw_gq *q)
 {
     const int32_t taps = p->filter_h * p->filter_w;
     d->p = p;
@@ -329,19 +359,23 @@ static void dw_group_init(const nk_conv_params *p, const int8_t *filter, const i
     d->left = vmaxq_s32(sh, vdupq_n_s32(0));
     d->fix = vshrq_n_s32(d->right, 31);
     d->shl = vmaxvq_s32(0, d->left) > 0;
-    d->q[0] = d->bias;
-    d->q[1] = d->mult;
-    d->q[2] = d->right;
-    d->q[3] = d->fix;
-    d->q[4] = vdupq_n_s32(p->act_min);
-    d->q[5] = vdupq_n_s32(p->act_max);
+    q->q[0] = d->bias;
+    q->q[1] = d->mult;
+    q->q[2] = d->right;
+    q->q[3] = d->fix;
+    q->q[4] = vdupq_n_s32(p->act_min);
+    q->q[5] = vdupq_n_s32(p->act_max);
+    q->wf = wf;
+    q->pred = d->pr;
 }
 
 /* Every output of one chunk of channels of one batch image. */
-static void dw_chunk_run(dw_chunk *k, const dw_group *groups, int8_t *out_b)
+static void dw_chunk_run(dw_chunk *k, const dw_group *groups, const dw_gq *gq, int8_t *out_b)
 {
     const nk_conv_params *p = k->p;
-    const int slide = p->filter_w == 3 && p->stride_w == 1 && p->dilation_w == 1;
+    int slide = p->filter_w == 3 && p->stride_w == 1 && p->dilation_w == 1;
+    for (int32_t g = 0; g < k->groups; ++g)
+        slide &= !groups[g].shl;
     const float32x4_t *rows[p->filter_h];
     int32_t need[p->filter_h], slot[p->filter_h];
     const float32x4_t zp = vdupq_n_f32((float)p->in_zp);
@@ -349,18 +383,28 @@ static void dw_chunk_run(dw_chunk *k, const dw_group *groups, int8_t *out_b)
         k->ring[i] = zp;
     for (int32_t s = 0; s < p->filter_h; ++s)
         k->tag[s] = -(1 << 30);
+    dw_row r = {.rows = rows, .fh = p->filter_h, .groups = k->groups, .gq = gq,
+                .wp16 = 16 * k->wp, .in_c = p->in_c, .out_w = p->out_w, .zp = p->out_zp};
     for (int32_t oy = 0; oy < p->out_h; ++oy) {
         for (int32_t fy = 0; fy < p->filter_h; ++fy)
             need[fy] = oy * p->stride_h - p->pad_top + fy * p->dilation_h;
         for (int32_t fy = 0; fy < p->filter_h; ++fy)
             slot[fy] = slot_of(k, need[fy], need);
+        for (int32_t fy = 0; fy < p->filter_h; ++fy)
+            rows[fy] = k->ring + (size_t)slot[fy] * k->groups * k->wp;
         int8_t *out = out_b + (size_t)oy * p->out_w * p->in_c + k->c0;
+        if (slide) {
+            /* the ring has three spare columns: np 2..3 reads them, unused */
+            r.out = out;
+            dw3s1_row(&r);
+            continue;
+        }
         for (int32_t g = 0; g < k->groups; ++g, out += 4) {
-            for (int32_t fy = 0; fy < p->filter_h; ++fy)
-                rows[fy] = k->ring + ((size_t)slot[fy] * k->groups + g) * k->wp;
+            if (g > 0)
+                for (int32_t fy = 0; fy < p->filter_h; ++fy)
+                    rows[fy] += k->wp;
             for (int32_t ox = 0; ox < p->out_w; ox += 4)
-                dw_block(&groups[g], rows, ox, p->out_w - ox < 4 ? p->out_w - ox : 4, slide,
-                         out);
+                dw_block(&groups[g], rows, ox, p->out_w - ox < 4 ? p->out_w - ox : 4, out);
         }
     }
 }
@@ -383,16 +427,18 @@ int nk_depthwise_conv2d_s8_mve(const nk_conv_params *p, const int8_t *input,
                               ? (int32_t)(NK_MVE_DW_STACK_MAX / per_group) : all;
     float32x4_t ring[p->filter_h * wp * chunk], wf[taps * chunk];
     dw_group groups[chunk];
+    dw_gq gq[chunk];
     int32_t tag[p->filter_h];
     dw_chunk k = {.p = p, .wp = wp, .ring = ring, .tag = tag};
     for (int32_t g0 = 0; g0 < all; g0 += chunk) {
         k.c0 = 4 * g0;
         k.groups = all - g0 < chunk ? all - g0 : chunk;
         for (int32_t g = 0; g < k.groups; ++g)
-            dw_group_init(p, filter, bias, k.c0 + 4 * g, wf + (size_t)g * taps, &groups[g]);
+            dw_group_init(p, filter, bias, k.c0 + 4 * g, wf + (size_t)g * taps, &groups[g],
+                          &gq[g]);
         for (int32_t b = 0; b < p->batches; ++b) {
             k.in_b = input + (size_t)b * p->in_h * p->in_w * c_n;
-            dw_chunk_run(&k, groups, output + (size_t)b * p->out_h * p->out_w * c_n);
+            dw_chunk_run(&k, groups, gq, output + (size_t)b * p->out_h * p->out_w * c_n);
         }
     }
     return NK_OK;
