@@ -20,6 +20,7 @@ struct neurio_ctx {
     int64_t last_ms;
     int last_decile;
     char last_what[64];
+    int64_t deadline_ms;  /* CLOCK_MONOTONIC ms; 0 = none (see nr_ctx_set_deadline) */
 };
 
 static volatile sig_atomic_t host_cancel_flag;
@@ -64,9 +65,10 @@ static void host_vlog(neurio_ctx *ctx, const char *prefix, neurio_log_level leve
         ctx->bar_open = 0;
     }
     int lv = level >= NEURIO_LOG_ERROR && level <= NEURIO_LOG_DEBUG ? (int)level : 2;
-    fprintf(stderr, "[%s] %s", prefix, host_level_names[lv]);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char raw[2048], safe[2048 * 4 / 3];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    neurio_escape_controls(safe, sizeof safe, raw); /* plugin text may quote a model */
+    fprintf(stderr, "[%s] %s%s\n", prefix, host_level_names[lv], safe);
 }
 
 void nr_log(neurio_log_level level, const char *fmt, ...)
@@ -160,10 +162,29 @@ void nr_ctx_progress_done(neurio_ctx *ctx)
     }
 }
 
+static int64_t host_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int nr_ctx_deadline_passed(const neurio_ctx *ctx)
+{
+    return ctx && ctx->deadline_ms && host_mono_ms() >= ctx->deadline_ms;
+}
+
+void nr_ctx_set_deadline(neurio_ctx *ctx, int64_t ms)
+{
+    if (ctx)
+        ctx->deadline_ms = ms > 0 ? host_mono_ms() + ms : 0;
+}
+
+/* A plugin waiting on a device polls this: Ctrl-C/SIGTERM/SIGHUP, or the
+ * current batch's stall deadline passed. */
 static int host_cancelled(neurio_ctx *ctx)
 {
-    (void)ctx;
-    return host_cancel_flag != 0;
+    return host_cancel_flag != 0 || nr_ctx_deadline_passed(ctx);
 }
 
 /* Find a declared option of the expected type(s), logging plugin bugs. */
@@ -282,7 +303,12 @@ void nr_ctx_clear_error(neurio_ctx *ctx)
     }
 }
 
-static void host_on_sigint(int sig)
+static volatile sig_atomic_t host_cancel_signal;
+
+/* SIGINT, SIGTERM and SIGHUP: the first one asks the run to stop after the
+ * current batch (everything received is kept and written); a second one
+ * terminates at once with the signal's default action. */
+static void host_on_signal(int sig)
 {
     if (host_cancel_flag) {
         signal(sig, SIG_DFL);
@@ -290,19 +316,45 @@ static void host_on_sigint(int sig)
         return;
     }
     host_cancel_flag = 1;
-    static const char msg[] =
+    host_cancel_signal = sig;
+    static const char m_int[] =
         "\n[neurio] interrupted: stopping after the current batch (Ctrl-C again to abort)\n";
-    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+    static const char m_term[] =
+        "\n[neurio] SIGTERM: stopping after the current batch, keeping the results\n";
+    static const char m_hup[] =
+        "\n[neurio] SIGHUP: stopping after the current batch, keeping the results\n";
+    const char *msg = sig == SIGTERM ? m_term : sig == SIGHUP ? m_hup : m_int;
+    size_t len = sig == SIGTERM ? sizeof m_term : sig == SIGHUP ? sizeof m_hup : sizeof m_int;
+    ssize_t w = write(STDERR_FILENO, msg, len - 1);
     (void)w;
 }
 
 void nr_cancel_install(void)
 {
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = host_on_sigint;
+    sa.sa_handler = host_on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaddset(&sa.sa_mask, sigs[i]);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
+    /* A closed terminal or pipe must not kill the run while it writes. */
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int nr_cancel_exit_code(void)
+{
+    int sig = host_cancel_signal;
+    return sig == SIGTERM || sig == SIGHUP ? 128 + sig : 130;
+}
+
+const char *nr_cancel_reason(void)
+{
+    int sig = host_cancel_signal;
+    return sig == SIGTERM ? "stopped by SIGTERM" : sig == SIGHUP ? "stopped by SIGHUP"
+                                                              : "cancelled by the user";
 }
 
 int nr_cancel_requested(void)
@@ -313,4 +365,5 @@ int nr_cancel_requested(void)
 void nr_cancel_set(int on)
 {
     host_cancel_flag = on ? 1 : 0;
+    host_cancel_signal = on ? SIGINT : 0;
 }

@@ -25,6 +25,13 @@ void nr_ctx_free(neurio_ctx *ctx);
 const char *nr_ctx_error(const neurio_ctx *ctx);
 void nr_ctx_clear_error(neurio_ctx *ctx);
 
+/* The stall deadline of the current batch: `ms` from now (0 = none).  Once
+ * it passed, host->cancelled() answers 1, so a plugin waiting on a device
+ * that stopped answering gives up; nr_ctx_deadline_passed() tells the core
+ * that it was a stall and not the user. */
+void nr_ctx_set_deadline(neurio_ctx *ctx, int64_t ms);
+int nr_ctx_deadline_passed(const neurio_ctx *ctx);
+
 /* Terminate a progress bar line on a TTY (no-op otherwise). */
 void nr_ctx_progress_done(neurio_ctx *ctx);
 
@@ -34,11 +41,16 @@ void nr_log(neurio_log_level level, const char *fmt, ...) NEURIO_PRINTF(2, 3);
  * warn|error in the environment overrides). */
 void nr_log_set_level(neurio_log_level level);
 
-/* Install the SIGINT handler: the first Ctrl-C sets the cancellation flag
- * (hooks see it through host->cancelled; the pipeline stops after the
- * current batch), a second one terminates the process. */
+/* Install the handler for SIGINT, SIGTERM and SIGHUP (and ignore SIGPIPE):
+ * the first signal sets the cancellation flag (hooks see it through
+ * host->cancelled; the pipeline stops after the current batch and writes
+ * everything received), a second one terminates the process. */
 void nr_cancel_install(void);
 int nr_cancel_requested(void);
+/* The exit code for a cancelled run: 130 (SIGINT), 143 (SIGTERM), 129 (SIGHUP). */
+int nr_cancel_exit_code(void);
+/* "cancelled by the user", "stopped by SIGTERM", ... for messages. */
+const char *nr_cancel_reason(void);
 /* For tests: set/clear the flag as if Ctrl-C was pressed. */
 void nr_cancel_set(int on);
 

@@ -177,8 +177,10 @@ static int loader_add(nr_plugin_set *set, const char *file, const char *origin)
     return NEURIO_OK;
 }
 
-/* Add every *.so of a directory, sorted by name. */
-static int loader_add_dir(nr_plugin_set *set, const char *dir, const char *origin)
+/* Add every *.so of a directory, sorted by name; only the file called
+ * `only` ("neurio-host.so") when it is not NULL. */
+static int loader_add_dir(nr_plugin_set *set, const char *dir, const char *origin,
+                          const char *only)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -190,6 +192,8 @@ static int loader_add_dir(nr_plugin_set *set, const char *dir, const char *origi
     while ((de = readdir(d)) != NULL) {
         size_t l = strlen(de->d_name);
         if (l < 4 || strcmp(de->d_name + l - 3, ".so") != 0)
+            continue;
+        if (only && strcmp(de->d_name, only) != 0)
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
@@ -219,8 +223,9 @@ fail:
     return rc;
 }
 
-int nr_loader_scan(const char *const *paths, size_t n, int skip_default, nr_plugin_set *set,
-                   neurio_errbuf *err)
+/* The scan, over every *.so (only == NULL) or only the files called `only`. */
+static int loader_scan(const char *const *paths, size_t n, int skip_default, const char *only,
+                       nr_plugin_set *set, neurio_errbuf *err)
 {
     set->v = NULL;
     set->n = 0;
@@ -232,7 +237,7 @@ int nr_loader_scan(const char *const *paths, size_t n, int skip_default, nr_plug
                                "plugin_path entry %s: %s; fix plugin_path in the rig",
                                paths[i], strerror(errno));
         if (S_ISDIR(st.st_mode))
-            rc = loader_add_dir(set, paths[i], "plugin_path");
+            rc = loader_add_dir(set, paths[i], "plugin_path", only);
         else
             rc = loader_add(set, paths[i], "plugin_path");
         if (rc)
@@ -243,12 +248,36 @@ int nr_loader_scan(const char *const *paths, size_t n, int skip_default, nr_plug
         struct stat st;
         const char *dir = neurio_plugin_dir();
         if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
-            int rc = loader_add_dir(set, dir, "plugin dir");
+            int rc = loader_add_dir(set, dir, "plugin dir", only);
             if (rc)
                 return neurio_fail(err, rc, "plugin dir %s: %s", dir, neurio_status_str(rc));
         }
     }
     return NEURIO_OK;
+}
+
+int nr_loader_scan(const char *const *paths, size_t n, int skip_default, nr_plugin_set *set,
+                   neurio_errbuf *err)
+{
+    return loader_scan(paths, n, skip_default, NULL, set, err);
+}
+
+int nr_loader_scan_for(const char *const *paths, size_t n, int skip_default, const char *name,
+                       nr_plugin_set *set, neurio_errbuf *err)
+{
+    char only[160];
+    if (name && snprintf(only, sizeof only, "neurio-%s.so", name) < (int)sizeof only &&
+        !strchr(name, '/')) {
+        int rc = loader_scan(paths, n, skip_default, only, set, err);
+        if (rc)
+            return rc;
+        for (size_t i = 0; i < set->n; i++)
+            if (set->v[i].ok && !strcmp(set->v[i].desc.name, name))
+                return NEURIO_OK;
+        nr_plugin_set_free(set);
+    }
+    /* No file named after the plugin: the name is inside the descriptor. */
+    return loader_scan(paths, n, skip_default, NULL, set, err);
 }
 
 const nr_plugin_entry *nr_loader_find(const nr_plugin_set *set, const char *name,

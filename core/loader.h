@@ -45,6 +45,14 @@ void nr_plugin_entry_clear(nr_plugin_entry *e);
 int nr_loader_scan(const char *const *paths, size_t n, int skip_default,
                    nr_plugin_set *set, neurio_errbuf *err);
 
+/* Like nr_loader_scan, but for `run`, `check` and `probe --rig`, which need
+ * one plugin: only the files named neurio-<name>.so are loaded (no other
+ * plugin's constructors run).  Only when none of them provides `name` does
+ * it fall back to loading every candidate, since the name a plugin gives
+ * itself is inside its descriptor. */
+int nr_loader_scan_for(const char *const *paths, size_t n, int skip_default, const char *name,
+                       nr_plugin_set *set, neurio_errbuf *err);
+
 /* The usable plugin called `name`, or NULL with a message in err listing
  * what was found and, if a file of that name was refused, why. */
 const nr_plugin_entry *nr_loader_find(const nr_plugin_set *set, const char *name,

@@ -41,7 +41,9 @@ const char nr_exit_codes_help[] =
     "  4    plugin error (not found, refused by the loader, failed to open)\n"
     "  5    model or data error (import, prepare, .npy input)\n"
     "  6    device error (codegen, firmware build, flash, link, inference)\n"
-    "  130  interrupted (Ctrl-C); results received so far are kept\n";
+    "  130  interrupted (Ctrl-C, SIGINT) in any stage; results received so far are\n"
+    "       kept and written\n"
+    "  143  stopped by SIGTERM, 129 by SIGHUP: like Ctrl-C, results kept and written\n";
 
 static void print_usage(FILE *f)
 {

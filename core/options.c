@@ -20,21 +20,6 @@ const char *nr_opt_type_name(neurio_opt_type t)
     }
 }
 
-static int opt_choice_ok(const char *choices, const char *v)
-{
-    size_t vl = strlen(v);
-    for (const char *c = choices; *c;) {
-        const char *bar = strchr(c, '|');
-        size_t l = bar ? (size_t)(bar - c) : strlen(c);
-        if (l == vl && !strncmp(c, v, l))
-            return 1;
-        if (!bar)
-            break;
-        c = bar + 1;
-    }
-    return 0;
-}
-
 /* Parse text (a default or a --set value) as the option's type. */
 static int opt_from_text(nr_optval *ov, const char *text, const char *base_dir)
 {
@@ -89,7 +74,7 @@ static const char *opt_example(neurio_opt_type t)
 static int opt_check_choice(const nr_optval *ov, const char *where, neurio_errbuf *err)
 {
     if (ov->opt->type == NEURIO_OPT_STRING && ov->opt->choices &&
-        !opt_choice_ok(ov->opt->choices, ov->s))
+        !nr_choice_ok(ov->opt->choices, ov->s))
         return neurio_fail(err, NEURIO_ERR_CONFIG,
                            "%s: device.%s = \"%s\" is not one of %s", where, ov->opt->name,
                            ov->s, ov->opt->choices);

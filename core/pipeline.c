@@ -66,7 +66,7 @@ static int pipe_fail(nr_pipeline *p, neurio_errbuf *err, int status, int exit_co
     vsnprintf(p->error, sizeof p->error, fmt, ap);
     va_end(ap);
     if (status == NEURIO_ERR_CANCELLED)
-        exit_code = NR_EXIT_CANCELLED;
+        exit_code = nr_cancel_exit_code();
     else if (status == NEURIO_ERR_CONFIG)
         exit_code = NR_EXIT_CONFIG;
     p->exit_code = exit_code;
@@ -88,9 +88,23 @@ static int pipe_hook_fail(nr_pipeline *p, neurio_errbuf *err, int status, const 
     const char *msg = nr_ctx_error(p->ctx);
     if (status >= 0)
         status = NEURIO_ERR_INTERNAL; /* a hook must return a negative code */
+    if (nr_cancel_requested()) /* a tool killed by the same Ctrl-C: interrupted */
+        return pipe_fail(p, err, NEURIO_ERR_CANCELLED, NR_EXIT_CANCELLED,
+                         "%s interrupted (%s); the results received so far are kept "
+                         "[%s: %s]", stage, nr_cancel_reason(), p->entry->desc.name,
+                         msg ? msg : neurio_status_str(status));
     return pipe_fail(p, err, status, exit_code, "%s failed: [%s] %s%s", stage,
                      p->entry->desc.name, msg ? msg : neurio_status_str(status),
                      msg ? "" : " (the plugin gave no message)");
+}
+
+/* Between stages: a signal received during the last one stops the run here. */
+static int pipe_cancel_point(nr_pipeline *p, neurio_errbuf *err)
+{
+    if (!nr_cancel_requested())
+        return NEURIO_OK;
+    return pipe_fail(p, err, NEURIO_ERR_CANCELLED, NR_EXIT_CANCELLED, "%s after %s; nothing "
+                     "was run on the device", nr_cancel_reason(), nr_stage_name(p->run.stage));
 }
 
 int nr_pipeline_new(const nr_rig *rig, nr_pipeline **out, int *exit_code, neurio_errbuf *err)
@@ -107,8 +121,8 @@ int nr_pipeline_new(const nr_rig *rig, nr_pipeline **out, int *exit_code, neurio
     }
     p->rig = rig;
     p->exit_code = NR_EXIT_FAILURE;
-    rc = nr_loader_scan((const char *const *)rig->plugin_path, rig->n_plugin_path, 0,
-                        &p->plugins, err);
+    rc = nr_loader_scan_for((const char *const *)rig->plugin_path, rig->n_plugin_path, 0,
+                            rig->device_plugin, &p->plugins, err);
     if (rc) {
         p->exit_code = rc == NEURIO_ERR_CONFIG ? NR_EXIT_CONFIG : NR_EXIT_PLUGIN;
         goto fail;
@@ -167,8 +181,7 @@ int nr_pipeline_exit_code(const nr_pipeline *p, int status)
     return p ? p->exit_code : NR_EXIT_FAILURE;
 }
 
-/* mkdir -p */
-static int pipe_mkdirs(const char *path)
+int nr_mkdirs(const char *path)
 {
     char buf[PATH_MAX];
     snprintf(buf, sizeof buf, "%s", path);
@@ -208,7 +221,7 @@ static int pipe_make_dirs(nr_pipeline *p, neurio_errbuf *err)
                          "output.dir %s: path too long", p->rig->output_dir);
     const char *dirs[] = { p->run_dir, p->gen_dir, p->work_dir };
     for (size_t i = 0; i < 3; i++)
-        if (pipe_mkdirs(dirs[i]) != 0)
+        if (nr_mkdirs(dirs[i]) != 0)
             return pipe_fail(p, err, NEURIO_ERR_IO, NR_EXIT_CONFIG,
                              "cannot create %s: %s; check output.dir (%s) is writable",
                              dirs[i], strerror(errno), p->rig->output_dir);
@@ -291,15 +304,13 @@ static int pipe_alloc_outputs(nr_pipeline *p, neurio_errbuf *err)
     return NEURIO_OK;
 }
 
-/* output.predictions for output k: "pred.npy", "pred_1.npy", ... */
-static void pipe_pred_path(const nr_pipeline *p, uint32_t k, char *buf, size_t cap)
+void nr_pred_path(const char *run_dir, const char *name, uint32_t k, char *buf, size_t cap)
 {
-    const char *name = p->rig->output_predictions;
     int n;
     if (name[0] == '/')
         n = snprintf(buf, cap, "%s", name);
     else
-        n = snprintf(buf, cap, "%s/%s", p->run_dir, name);
+        n = snprintf(buf, cap, "%s/%s", run_dir, name);
     if (n < 0 || (size_t)n >= cap || k == 0)
         return;
     char suffix[16];
@@ -310,6 +321,19 @@ static void pipe_pred_path(const nr_pipeline *p, uint32_t k, char *buf, size_t c
         l -= 4;
     if (l + strlen(suffix) < cap)
         memcpy(buf + l, suffix, strlen(suffix) + 1);
+}
+
+void nr_report_path(const char *run_dir, const char *name, char *buf, size_t cap)
+{
+    if (name[0] == '/')
+        snprintf(buf, cap, "%s", name);
+    else
+        snprintf(buf, cap, "%s/%s", run_dir, name);
+}
+
+static void pipe_pred_path(const nr_pipeline *p, uint32_t k, char *buf, size_t cap)
+{
+    nr_pred_path(p->run_dir, p->rig->output_predictions, k, buf, cap);
 }
 
 static int pipe_write_predictions(nr_pipeline *p, neurio_errbuf *err)
@@ -387,13 +411,21 @@ static void pipe_summary(nr_pipeline *p)
         have_ns |= p->measures[i].host_ns != 0;
         have_cyc |= p->measures[i].cycles != 0;
     }
-    if (have_ns) {
-        for (size_t i = 0; i < n; i++)
-            v[i] = p->measures[i].host_ns;
-        pipe_stats(v, n, &mean, &p50, &p99);
+    size_t nh = 0, stalls = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p->measures[i].flags & NEURIO_MEASURE_STALLED)
+            stalls++; /* a stall, not a latency */
+        else
+            v[nh++] = p->measures[i].host_ns;
+    }
+    if (have_ns && nh) {
+        pipe_stats(v, nh, &mean, &p50, &p99);
         printf("latency (host wall clock): mean %.3f ms, p50 %.3f ms, p99 %.3f ms\n",
                mean / 1e6, p50 / 1e6, p99 / 1e6);
     }
+    if (stalls)
+        printf("stalls: %zu sample(s) answered after a link timeout or retransmission "
+               "(not counted as latency)\n", stalls);
     if (have_cyc) {
         for (size_t i = 0; i < n; i++)
             v[i] = p->measures[i].cycles;
@@ -409,6 +441,16 @@ static void pipe_summary(nr_pipeline *p)
     free(v);
 }
 
+static char pipe_obs_error[1024];
+
+void nr_observer_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(pipe_obs_error, sizeof pipe_obs_error, fmt, ap);
+    va_end(ap);
+}
+
 /* Notify observers; the first failure stops the run. */
 static int pipe_notify(nr_pipeline *p, int which, const neurio_batch *b, neurio_errbuf *err)
 {
@@ -419,13 +461,38 @@ static int pipe_notify(nr_pipeline *p, int which, const neurio_batch *b, neurio_
             r = o->on_start(o->user, &p->run);
         else if (which == 1 && o->on_batch)
             r = o->on_batch(o->user, &p->run, b);
+        if (r && pipe_obs_error[0]) {
+            int code = r == NEURIO_ERR_CONFIG ? NR_EXIT_CONFIG
+                       : r == NEURIO_ERR_NOMEM ? NR_EXIT_FAILURE
+                       : which == 0 ? NR_EXIT_MODEL : NR_EXIT_FAILURE;
+            int st = pipe_fail(p, err, r < 0 ? r : NEURIO_ERR_INTERNAL, code, "%s",
+                               pipe_obs_error);
+            pipe_obs_error[0] = '\0';
+            return st;
+        }
         if (r)
             return pipe_fail(p, err, r < 0 ? r : NEURIO_ERR_INTERNAL, NR_EXIT_FAILURE,
-                             "observer %zu failed %s (status %d: %s)", i,
+                             "observer %zu failed %s (status %d: %s) without saying why", i,
                              which == 0 ? "at start" : "after a batch", r,
                              neurio_status_str(r < 0 ? r : NEURIO_ERR_INTERNAL));
     }
     return NEURIO_OK;
+}
+
+/* The batch's stall deadline passed while the plugin waited on the
+ * device: a stall, reported as such (never as a latency); the samples
+ * before it are kept. */
+static int pipe_stall(nr_pipeline *p, neurio_errbuf *err, const neurio_batch *b,
+                      uint32_t done)
+{
+    const char *msg = nr_ctx_error(p->ctx);
+    return pipe_fail(p, err, NEURIO_ERR_TIMEOUT, NR_EXIT_DEVICE,
+                     "stall: the batch of samples %u..%u got no answer for sample %u within "
+                     "data.stall_timeout_ms = %lld ms; the device stopped answering (not "
+                     "counted as latency); the %zu result(s) received so far are kept [%s: %s]",
+                     b->first, b->first + b->count - 1, b->first + done,
+                     (long long)p->rig->data_stall_timeout_ms, p->run.n_done,
+                     p->entry->desc.name, msg ? msg : "no message");
 }
 
 static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
@@ -447,8 +514,8 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
     for (size_t first = 0; first < n; first += bs) {
         if (nr_cancel_requested()) {
             rc = pipe_fail(p, err, NEURIO_ERR_CANCELLED, NR_EXIT_CANCELLED,
-                           "cancelled by the user after %zu of %zu samples; the results "
-                           "received so far are kept", p->run.n_done, n);
+                           "%s after %zu of %zu samples; the results received so far are "
+                           "kept", nr_cancel_reason(), p->run.n_done, n);
             goto out;
         }
         uint32_t count = (uint32_t)(n - first < bs ? n - first : bs);
@@ -467,12 +534,20 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
             .n_layers = p->run.n_layers,
         };
         nr_ctx_clear_error(p->ctx);
+        nr_ctx_set_deadline(p->ctx, p->rig->data_stall_timeout_ms);
         rc = d->transfer(p->self, &b);
+        if (rc && nr_ctx_deadline_passed(p->ctx) && !nr_cancel_requested()) {
+            nr_ctx_set_deadline(p->ctx, 0);
+            rc = pipe_stall(p, err, &b, 0);
+            goto out;
+        }
         if (rc) {
             rc = pipe_hook_fail(p, err, rc, "transfer", NR_EXIT_DEVICE);
             goto out;
         }
         rc = d->infer(p->self, &b);
+        int stalled = rc && nr_ctx_deadline_passed(p->ctx) && !nr_cancel_requested();
+        nr_ctx_set_deadline(p->ctx, 0);
         uint32_t done = b.done > count ? count : b.done;
         if (!rc && done != count) {
             nr_ctx_clear_error(p->ctx);
@@ -484,6 +559,13 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
         if (b.layers_filled > p->run.layers_filled)
             p->run.layers_filled = b.layers_filled > b.n_layers ? b.n_layers : b.layers_filled;
         b.done = done;
+        if (stalled) {
+            int r2 = pipe_stall(p, err, &b, done);
+            if (done)
+                pipe_notify(p, 1, &b, NULL);
+            rc = r2;
+            goto out;
+        }
         if (rc) {
             int r2 = pipe_hook_fail(p, err, rc, "infer", NR_EXIT_DEVICE);
             if (done)
@@ -501,11 +583,27 @@ out:
     return rc;
 }
 
-static void pipe_finish(nr_pipeline *p, int status)
+/* on_finish for every observer.  A run that succeeded but whose results
+ * could not all be written or stored fails with the observer's message. */
+static int pipe_finish(nr_pipeline *p, int status, neurio_errbuf *err)
 {
-    for (size_t i = 0; i < p->n_obs; i++)
-        if (p->obs[i].on_finish && p->obs[i].on_finish(p->obs[i].user, &p->run, status) != 0)
+    int first = NEURIO_OK;
+    for (size_t i = 0; i < p->n_obs; i++) {
+        int r = p->obs[i].on_finish ? p->obs[i].on_finish(p->obs[i].user, &p->run, status) : 0;
+        if (!r)
+            continue;
+        if (status == NEURIO_OK && first == NEURIO_OK) {
+            first = pipe_fail(p, err, r < 0 ? r : NEURIO_ERR_INTERNAL, NR_EXIT_FAILURE, "%s",
+                              pipe_obs_error[0] ? pipe_obs_error
+                                                : "an observer failed while finishing the run");
+        } else if (pipe_obs_error[0]) {
+            nr_log(NEURIO_LOG_ERROR, "%s", pipe_obs_error);
+        } else {
             nr_log(NEURIO_LOG_WARN, "observer %zu failed while finishing the run", i);
+        }
+        pipe_obs_error[0] = '\0';
+    }
+    return first;
 }
 
 int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
@@ -560,6 +658,8 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
            (int)p->model->n_ops, (int)p->model->n_tensors, p->run.model_sha256);
     if (until == NR_STAGE_PREPARE)
         goto done;
+    if ((rc = pipe_cancel_point(p, err)) != 0)
+        goto done;
 
     p->run.stage = NR_STAGE_CODEGEN;
     nr_ctx_clear_error(p->ctx);
@@ -569,6 +669,8 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
     }
     printf("generated code: %s\n", p->gen_dir);
     if (until == NR_STAGE_CODEGEN)
+        goto done;
+    if ((rc = pipe_cancel_point(p, err)) != 0)
         goto done;
 
     p->run.stage = NR_STAGE_FLASH;
@@ -582,6 +684,8 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
     printf("flashed: %s%s%s\n", p->run.info.board ? p->run.info.board : "device",
            p->run.info.firmware ? ", " : "", p->run.info.firmware ? p->run.info.firmware : "");
     if (until == NR_STAGE_FLASH)
+        goto done;
+    if ((rc = pipe_cancel_point(p, err)) != 0)
         goto done;
 
     p->run.stage = NR_STAGE_INFER;
@@ -601,8 +705,11 @@ done:
     }
     if (until == NR_STAGE_INFER && p->run.n_samples)
         pipe_summary(p);
-    if (until == NR_STAGE_INFER)
-        pipe_finish(p, rc);
+    if (until == NR_STAGE_INFER) {
+        int frc = pipe_finish(p, rc, err);
+        if (!rc)
+            rc = frc;
+    }
     if (p->opened) {
         d->close(p->self);
         p->opened = 0;

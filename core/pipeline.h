@@ -96,6 +96,11 @@ typedef struct nr_observer {
     void (*destroy)(void *user); /* optional: called by nr_pipeline_free */
 } nr_observer;
 
+/* An observer's on_start/on_batch says why it stops the run: the message
+ * becomes the run's one error line (instead of a generic "observer N
+ * failed").  Call it right before returning non-zero. */
+void nr_observer_error(const char *fmt, ...) NEURIO_PRINTF(1, 2);
+
 typedef struct nr_pipeline nr_pipeline;
 
 /* Create a pipeline for a loaded rig (borrowed: must outlive the pipeline).
@@ -128,5 +133,14 @@ int nr_pipeline_exit_code(const nr_pipeline *p, int status);
 const nr_run *nr_pipeline_state(const nr_pipeline *p);
 
 void nr_pipeline_free(nr_pipeline *p);
+
+/* Where output k's predictions go: output.predictions `name` inside
+ * run_dir (or as is when absolute), "_k" inserted before ".npy" for k > 0
+ * (pred.npy, pred_1.npy, ...). */
+void nr_pred_path(const char *run_dir, const char *name, uint32_t k, char *buf, size_t cap);
+/* mkdir -p: 0, or -1 with errno set. */
+int nr_mkdirs(const char *path);
+/* Where output.report `name` goes: inside run_dir, or as is when absolute. */
+void nr_report_path(const char *run_dir, const char *name, char *buf, size_t cap);
 
 #endif /* NEURIO_CORE_PIPELINE_H */

@@ -2,6 +2,8 @@
  * and the result store, fed by the pipeline (see report.h). */
 #include "report.h"
 
+#include "host.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,6 +42,14 @@ typedef struct rp_state {
     char store_spec[1200];
     int started;              /* on_start ran: run recorded, arrays sized   */
     int run_recorded;         /* a run row exists in the store              */
+    /* Rows not yet in the store (it was locked by another process): kept
+     * and written with the next batch, or at the end, waiting as long as
+     * it takes.  A store that failed otherwise is `store_broken`, with its
+     * message: the run goes on (its files have every result). */
+    nr_store_row *pending;
+    size_t n_pending, cap_pending;
+    int busy_noted, store_broken;
+    char store_error[sizeof(neurio_errbuf)];
     int64_t start_ms;         /* wall clock at on_start                      */
     char started_at[32];
     neurio_npy labels, ref;
@@ -147,6 +157,7 @@ static void rp_destroy(void *user)
     neurio_npy_free(&s->ref);
     nr_refrun_free(s->refrun);
     nr_store_close(s->store);
+    free(s->pending);
     free(s);
 }
 
@@ -188,6 +199,59 @@ static int rp_record_run(rp_state *s, const nr_run *run, neurio_errbuf *err)
     return rc;
 }
 
+/* Write the run record and the pending rows.  A locked store keeps them
+ * pending (NEURIO_ERR_TIMEOUT); any other failure breaks the store for
+ * the rest of the run, said once.  Never stops the run. */
+static void rp_flush(rp_state *s, const nr_run *run, int wait_ms)
+{
+    neurio_errbuf err = { { 0 } };
+    int rc = 0;
+    if (!s->store || s->store_broken)
+        goto drop;
+    nr_store_set_busy_wait(s->store, wait_ms);
+    rc = rp_record_run(s, run, &err);
+    if (!rc && s->n_pending) {
+        rc = nr_store_add_rows(s->store, run->run_id, s->pending, s->n_pending, &err);
+        if (!rc)
+            s->n_pending = 0;
+    }
+    if (rc == NEURIO_ERR_TIMEOUT) {
+        if (!s->busy_noted)
+            nr_log(NEURIO_LOG_WARN, "result store %s is locked by another process: %zu "
+                   "row(s) kept in memory, written when it is free", s->store_spec,
+                   s->n_pending);
+        s->busy_noted = 1;
+        return;
+    }
+    if (!rc)
+        return;
+    s->store_broken = 1;
+    snprintf(s->store_error, sizeof s->store_error, "%s", err.msg);
+    fprintf(stderr, "neurio run: result store %s: %s; the run goes on, its files keep every "
+                    "result\n", s->store_spec, err.msg);
+drop:
+    s->n_pending = 0;
+}
+
+static int rp_keep_rows(rp_state *s, const nr_store_row *rows, size_t n)
+{
+    if (!s->store || s->store_broken)
+        return 0;
+    if (s->n_pending + n > s->cap_pending) {
+        size_t cap = s->cap_pending ? s->cap_pending * 2 : 256;
+        while (cap < s->n_pending + n)
+            cap *= 2;
+        nr_store_row *v = realloc(s->pending, cap * sizeof *v);
+        if (!v)
+            return NEURIO_ERR_NOMEM;
+        s->pending = v;
+        s->cap_pending = cap;
+    }
+    memcpy(s->pending + s->n_pending, rows, n * sizeof *rows);
+    s->n_pending += n;
+    return 0;
+}
+
 /* ---- on_start: size everything, check labels/reference against the model -- */
 
 static int rp_alloc(rp_state *s)
@@ -223,7 +287,7 @@ static int rp_on_start(void *user, const nr_run *run)
     s->n = run->n_samples;
     const neurio_model *m = run->model;
     if (!m || m->n_outputs < 1 || run->n_outputs < 1) {
-        fprintf(stderr, "neurio run: report: the prepared model has no output to evaluate\n");
+        nr_observer_error("report: the prepared model has no output to evaluate");
         return NEURIO_ERR_INVALID;
     }
     s->out_t = &m->tensors[m->outputs[0]];
@@ -268,14 +332,13 @@ static int rp_on_start(void *user, const nr_run *run)
     if (s->want_refrun && (rc = nr_refrun_new(s->rig->model_path, m, &s->refrun, &err)))
         goto fail;
     s->started = 1;
-    if ((rc = rp_record_run(s, run, &err)))
-        goto fail;
+    rp_flush(s, run, 200);
     return 0;
 nomem:
-    fprintf(stderr, "neurio run: report: out of memory for %zu samples\n", s->n);
+    nr_observer_error("report: out of memory for %zu samples", s->n);
     return NEURIO_ERR_NOMEM;
 fail:
-    fprintf(stderr, "neurio run: %s\n", err.msg);
+    nr_observer_error("%s", err.msg);
     return rc < 0 ? rc : NEURIO_ERR_CONFIG;
 }
 
@@ -321,7 +384,7 @@ static int rp_on_batch(void *user, const nr_run *run, const neurio_batch *b)
             double sc = NAN;
             if (nr_score_sample(&s->score, y, s->per_sample, s->in_f, s->in_elems, &sc, &err)) {
                 free(rows);
-                fprintf(stderr, "neurio run: %s\n", err.msg);
+                nr_observer_error("%s", err.msg);
                 return NEURIO_ERR_CONFIG;
             }
             s->scores[i] = w->score = sc;
@@ -332,7 +395,7 @@ static int rp_on_batch(void *user, const nr_run *run, const neurio_batch *b)
                 in[j] = (const char *)run->inputs[j] + i * run->input_sample_bytes[j];
             if (nr_refrun_sample(s->refrun, in, s->ref_f + i * s->per_sample, &err)) {
                 free(rows);
-                fprintf(stderr, "neurio run: %s\n", err.msg);
+                nr_observer_error("%s", err.msg);
                 return NEURIO_ERR_UNSUPPORTED;
             }
         }
@@ -346,12 +409,14 @@ static int rp_on_batch(void *user, const nr_run *run, const neurio_batch *b)
             s->serr[i] = mx;
         }
     }
-    int rc = 0;
-    if (s->store && s->run_recorded &&
-        (rc = nr_store_add_rows(s->store, run->run_id, rows, done, &err)) != 0)
-        fprintf(stderr, "neurio run: result store %s: %s\n", s->store_spec, err.msg);
+    int rc = rp_keep_rows(s, rows, done);
     free(rows);
-    return rc;
+    if (rc) {
+        nr_observer_error("report: out of memory keeping %zu rows for the store", done);
+        return rc;
+    }
+    rp_flush(s, run, 200);
+    return 0;
 }
 
 /* ---- on_finish: KPIs and every output ------------------------------------ */
@@ -496,30 +561,39 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
         snprintf(profile, sizeof profile, "%s/profile.json", run->run_dir);
         snprintf(csv, sizeof csv, "%s/inferences.csv", run->run_dir);
         const char *rep = s->rig->output_report ? s->rig->output_report : "report.html";
-        if (rep[0] == '/')
-            snprintf(html, sizeof html, "%s", rep);
-        else
-            snprintf(html, sizeof html, "%s/%s", run->run_dir, rep);
+        nr_report_path(run->run_dir, rep, html, sizeof html);
         if (nr_profile_write(&d, profile, &err) || nr_report_csv_write(&d, csv, &err) ||
             nr_report_html_write(&d, html, &err)) {
-            fprintf(stderr, "neurio run: report: %s\n", err.msg);
+            nr_observer_error("report: %s; the predictions and the store keep the results",
+                              err.msg);
             rc = NEURIO_ERR_IO;
         }
     }
     if (n || s->started)
         nr_summary_print(stdout, &d, -1);
-    if (s->store) {
-        int src = rp_record_run(s, run, &err);
-        if (!src)
+    if (s->store && !s->store_broken) {
+        rp_flush(s, run, -1); /* the end: wait for a locked store as long as it takes */
+        int src = s->store_broken ? NEURIO_ERR_IO : 0;
+        if (src)
+            memcpy(err.msg, s->store_error, sizeof err.msg);
+        else
             src = nr_store_finish_run(s->store, run->run_id, st, complete, run->error, finished,
                                       &m, profile[0] ? profile : NULL, html[0] ? html : NULL,
                                       &err);
         if (src) {
-            fprintf(stderr, "neurio run: result store %s: %s\n", s->store_spec, err.msg);
+            nr_observer_error("result store %s: %s; this run is NOT stored (its files are in "
+                              "%s)", s->store_spec, err.msg,
+                              run->run_dir ? run->run_dir : "the run directory");
             rc = src;
         } else {
             printf("stored as run %s in %s\n", run->run_id, s->store_spec);
         }
+    }
+    if (s->store && s->store_broken && !rc) {
+        nr_observer_error("result store %s: %s; this run is NOT stored (its files are in %s)",
+                          s->store_spec, s->store_error,
+                          run->run_dir ? run->run_dir : "the run directory");
+        rc = NEURIO_ERR_IO;
     }
     if (html[0] && !rc)
         printf("report: %s\nprofile: %s\n", html, profile);

@@ -84,7 +84,16 @@ typedef struct nr_rig {
      * inputs by the host reference interpreter (neurio/interp.h).  Not
      * together with task.reference. */
     char *task_reference_run;
+    /* data.stall_timeout_ms: how long one batch (transfer + infer) may take
+     * before the run stops it as a stall (default 300000; 0 = no limit).
+     * Stalls are reported as stalls, never as latency. */
+    int64_t data_stall_timeout_ms;
 } nr_rig;
+
+/* The most settings (key = value, in the file and its @includes) a rig may
+ * hold; more is refused before parsing, with file:line (libconfig's parse
+ * is quadratic in a group's size). */
+#define NR_RIG_MAX_KEYS 4096
 
 /* Parse and check `path` with `n_sets` overrides.  On success returns
  * NEURIO_OK and *out (free with nr_rig_free).  On failure returns
@@ -105,5 +114,10 @@ const char *nr_rig_where(const nr_rig *rig, const config_setting_t *s,
 /* Resolve `p` against `base_dir` unless it is absolute.  Returns a new
  * string (caller frees) or NULL on ENOMEM. */
 char *nr_path_resolve(const char *base_dir, const char *p);
+
+/* 1 when v is one of the '|'-separated words of choices ("a|b|c"), compared
+ * whole and case-sensitively; 0 otherwise.  The one check behind rig keys
+ * with choices and plugin options declared with choices (core/options.c). */
+int nr_choice_ok(const char *choices, const char *v);
 
 #endif /* NEURIO_CORE_RIG_H */

@@ -10,54 +10,22 @@
 #include "options.h"
 #include "pipeline.h"
 #include "rig.h"
+#include "validate.h"
 
 static void check_help(void)
 {
     printf("usage: neurio check R [--set key=value]...\n\n"
-           "Validate rig R without touching a device: the rig's keys and types, the\n"
-           "files it names, the device plugin (found and accepted by the loader), the\n"
-           "plugin's options, the model (imported) and data.inputs (readable and\n"
-           "matching the model's input).\n\n"
+           "Validate rig R without touching a device, exactly as `neurio run` does\n"
+           "before it starts: the rig's keys and types, the files it names, the device\n"
+           "plugin (found and accepted by the loader; only that plugin is loaded), the\n"
+           "plugin's options (types, ranges, plausibility), the output paths (writable,\n"
+           "distinct from each other and from every input), the model (imported, finite\n"
+           "weights), data.inputs and model.calibration (shape and dtype against the\n"
+           "model's input, every value finite and within the input's range).\n\n"
            "Options:\n"
            "  --set key=value  override a rig key (dotted path, e.g. data.limit=10)\n"
            "  -h, --help       this help\n\n%s",
            nr_exit_codes_help);
-}
-
-/* Import the model and check data.inputs against it. */
-static int check_model_and_data(const nr_rig *rig)
-{
-    neurio_model *m = NULL;
-    neurio_npy arr = { 0 };
-    neurio_errbuf err;
-    void *conv = NULL;
-    int code = NR_EXIT_OK;
-    if (neurio_model_load(rig->model_path, &m, &err) != NEURIO_OK) {
-        fprintf(stderr, "neurio check: model.path: %s\n", err.msg);
-        return NR_EXIT_MODEL;
-    }
-    printf("model: %s (%s, %d ops, %d inputs, %d outputs)\n", rig->model_path, m->format,
-           (int)m->n_ops, (int)m->n_inputs, (int)m->n_outputs);
-    if (rig->data_inputs) {
-        size_t n = 0;
-        if (neurio_npy_read(rig->data_inputs, &arr, &err) != NEURIO_OK) {
-            fprintf(stderr, "neurio check: data.inputs: %s\n", err.msg);
-            code = NR_EXIT_MODEL;
-            goto fail;
-        }
-        if (m->n_inputs == 1 &&
-            neurio_dataprep_input(m, 0, &arr, &conv, &n, &err) != NEURIO_OK) {
-            fprintf(stderr, "neurio check: data.inputs %s: %s\n", rig->data_inputs, err.msg);
-            code = NR_EXIT_MODEL;
-            goto fail;
-        }
-        printf("data: %s (%zu samples)\n", rig->data_inputs, n);
-    }
-fail:
-    free(conv);
-    neurio_npy_free(&arr);
-    neurio_model_free(m);
-    return code;
 }
 
 int nr_cmd_check(int argc, char **argv)
@@ -97,8 +65,10 @@ int nr_cmd_check(int argc, char **argv)
         }
         printf("%s\n", v->is_set ? "" : "  (default)");
     }
-    code = check_model_and_data(rig);
-    if (code == NR_EXIT_OK)
+    /* The same validation `run` does first (core/validate.h). */
+    if (nr_validate(rig, e, o, NR_VALIDATE_VERBOSE, &code, &err) != NEURIO_OK)
+        fprintf(stderr, "neurio check: %s\n", err.msg);
+    else
         printf("check OK: %s\n", cli.rig);
 out:
     nr_pipeline_free(p);

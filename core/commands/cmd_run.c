@@ -1,4 +1,5 @@
 /* core/cmd_run.c — `neurio run R [--until prepare|codegen|flash]`. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "quant_cost.h"
 #include "report.h"
 #include "rig.h"
+#include "validate.h"
 
 static void run_help(void)
 {
@@ -16,8 +18,9 @@ static void run_help(void)
            "Run rig R: import and prepare the model for the device, generate C code,\n"
            "build and flash the firmware, send data.inputs in batches, collect the\n"
            "outputs and measurements, write output.predictions and report.\n"
-           "Results go to <output.dir>/<run-id>/.  Ctrl-C stops after the current batch\n"
-           "and keeps the results received so far.\n\n"
+           "Results go to <output.dir>/<run-id>/.  Ctrl-C, SIGTERM and SIGHUP stop after\n"
+           "the current batch (or the current stage) and keep and write the results\n"
+           "received so far (exit 130, 143, 129).\n\n"
            "Options:\n"
            "  --until STAGE    stop after prepare, codegen or flash\n"
            "  --set key=value  override a rig key (dotted path, e.g. data.limit=10,\n"
@@ -52,6 +55,19 @@ int nr_cmd_run(int argc, char **argv)
     }
     if (nr_pipeline_new(rig, &p, &code, &err) != NEURIO_OK) {
         fprintf(stderr, "neurio run: %s\n", err.msg);
+        goto out;
+    }
+    /* Everything that would fail later fails now, before anything is
+     * prepared, created or built (the same validation as `neurio check`). */
+    if (nr_validate(rig, nr_pipeline_plugin(p), nr_pipeline_options(p),
+                    until == NR_STAGE_INFER ? NR_VALIDATE_INFER : 0, &code, &err) != NEURIO_OK) {
+        fprintf(stderr, "neurio run: %s\n", err.msg);
+        goto out;
+    }
+    if (nr_mkdirs(rig->output_dir) != 0) {
+        fprintf(stderr, "neurio run: cannot create output.dir %s: %s\n", rig->output_dir,
+                strerror(errno));
+        code = NR_EXIT_CONFIG;
         goto out;
     }
     /* Observers (reporting, stores) are attached here, one line each. */

@@ -44,6 +44,8 @@ extern "C" {
 #define NEURIO_DESC_DT_INT32 5
 #define NEURIO_DESC_DT_INT64 6
 #define NEURIO_DESC_DT_BOOL 7
+#define NEURIO_DESC_DT_UINT32 9
+#define NEURIO_DESC_DT_UINT64 10
 
 /* Status of run(). */
 #define NEURIO_RUN_OK 0

@@ -304,8 +304,12 @@ int nk_mean_f32(const nk_mean_params *p, const float *input, float *output);
 #ifdef __cplusplus
 }
 #endif
-/* Stateful sequence kernels (SVDF, LSTM) and TFLite Micro's Signal ops. */
+/* Stateful sequence kernels (SVDF, LSTM) and TFLite Micro's Signal ops;
+ * the layout/resize kernels and the arithmetic of the extended operator
+ * set (issue 13). */
 #include "nk_seq.h"
 #include "nk_signal.h"
+#include "nk_layout.h"
+#include "nk_arith.h"
 
 #endif /* NEURIO_NK_H */

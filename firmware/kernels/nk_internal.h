@@ -68,4 +68,84 @@ static inline void nk_bcast_next(const nk_binary_params *p, int32_t *idx, int32_
     }
 }
 
+/* Runs the statement(s) after the first five arguments once per output
+ * element i (0..n), with o1/o2 the element offsets of in1/in2 (equal to i
+ * without broadcasting).  Used by the element-wise kernels. */
+#define NK_BINARY_EACH(p, n, i, o1, o2, ...)                                                  \
+    do {                                                                                      \
+        int32_t nk_idx_[NK_MAX_DIMS] = {0}, o1 = 0, o2 = 0;                                   \
+        for (int32_t i = 0; i < (n); ++i) {                                                   \
+            if (!(p)->broadcast)                                                              \
+                o1 = o2 = i;                                                                  \
+            __VA_ARGS__;                                                                      \
+            if ((p)->broadcast)                                                               \
+                nk_bcast_next((p), nk_idx_, &o1, &o2);                                        \
+        }                                                                                     \
+    } while (0)
+
+/* Reduction geometry shared by MEAN and the other reductions (nk_mean_params):
+ * output dims, input strides, elements per output, number of outputs. */
+typedef struct nk_reduce_geom {
+    int32_t out_dims[NK_MAX_DIMS];
+    int32_t in_strides[NK_MAX_DIMS];
+    int32_t count;      /* elements reduced into one output */
+    int32_t n_out;
+} nk_reduce_geom;
+
+static inline int nk_reduce_geometry(const nk_mean_params *p, nk_reduce_geom *g)
+{
+    if (!p || p->rank < 1 || p->rank > NK_MAX_DIMS)
+        return NK_ERR_PARAMS;
+    int64_t stride = 1, count = 1, n_out = 1;
+    for (int32_t d = p->rank - 1; d >= 0; --d) {
+        if (p->in_dims[d] < 1)
+            return NK_ERR_PARAMS;
+        g->in_strides[d] = (int32_t)stride;
+        stride *= p->in_dims[d];
+        if (stride > 0x7fffffff)
+            return NK_ERR_PARAMS;
+        if (p->reduce[d]) {
+            g->out_dims[d] = 1;
+            count *= p->in_dims[d];
+        } else {
+            g->out_dims[d] = p->in_dims[d];
+            n_out *= p->in_dims[d];
+        }
+    }
+    g->count = (int32_t)count;
+    g->n_out = (int32_t)n_out;
+    return NK_OK;
+}
+
+/* Offset of the first input element of output `o` (row-major over out_dims). */
+static inline int32_t nk_reduce_base(const nk_mean_params *p, const nk_reduce_geom *g,
+                                     int32_t o)
+{
+    int32_t off = 0;
+    for (int32_t d = p->rank - 1; d >= 0; --d) {
+        const int32_t i = o % g->out_dims[d];
+        o /= g->out_dims[d];
+        off += i * g->in_strides[d];
+    }
+    return off;
+}
+
+/* Advances the reduced-axes index; returns the next input offset delta
+ * applied to *off, 0 when done. */
+static inline int nk_reduce_next(const nk_mean_params *p, const nk_reduce_geom *g,
+                                 int32_t *ridx, int32_t *off)
+{
+    for (int32_t d = p->rank - 1; d >= 0; --d) {
+        if (!p->reduce[d])
+            continue;
+        ridx[d]++;
+        *off += g->in_strides[d];
+        if (ridx[d] < p->in_dims[d])
+            return 1;
+        *off -= g->in_strides[d] * p->in_dims[d];
+        ridx[d] = 0;
+    }
+    return 0;
+}
+
 #endif /* NEURIO_NK_INTERNAL_H */

@@ -1,6 +1,8 @@
 /* plugins/host/host_plugin.c — the `host` device: the workstation runs the
  * generated C itself (compiled into a shared object, called through
  * libffi), measuring every inference with the monotonic clock and rdtsc. */
+#define _GNU_SOURCE /* RTLD_DEFAULT */
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +42,40 @@ static const neurio_option host_options[] = {
     {.name = NULL},
 };
 
+/* The host device loads the generated model into the launcher's own
+ * process.  Code built with a sanitizer needs that sanitizer's runtime to
+ * be the first library of the process, which only a launcher built with
+ * -DNEURIO_SANITIZE=ON has (it exports __asan_init / __ubsan_handle_*):
+ * anywhere else, loading it aborts the launcher with the run half-done.
+ * So refuse such flags up front, naming them, unless the runtime is here. */
+static int host_check_cflags(const char *cflags, char *why, size_t cap)
+{
+    const char *p = cflags ? strstr(cflags, "-fsanitize=") : NULL;
+    if (!p)
+        return 0;
+    int asan = strstr(p, "address") != NULL || strstr(p, "thread") != NULL ||
+               strstr(p, "memory") != NULL || strstr(p, "leak") != NULL;
+    int ubsan = strstr(p, "undefined") != NULL || strstr(p, "integer") != NULL ||
+                strstr(p, "bounds") != NULL || strstr(p, "shift") != NULL;
+    const char *need = asan ? "__asan_init" : ubsan ? "__ubsan_handle_add_overflow" : NULL;
+    if (need && dlsym(RTLD_DEFAULT, need))
+        return 0; /* the launcher itself carries the runtime */
+    snprintf(why, cap,
+             "host: device.cflags = \"%s\" asks for a sanitizer, but the host device "
+             "runs the generated code inside the launcher, which was built without that "
+             "sanitizer's runtime (loading it would abort the run); build neurio with "
+             "-DNEURIO_SANITIZE=ON to check the generated code under ASan/UBSan, or drop "
+             "-fsanitize from device.cflags", cflags);
+    return -1;
+}
+
 static int host_open(neurio_ctx *ctx, const neurio_host *host, void **self)
 {
+    char why[1024];
+    if (host_check_cflags(host->opt_string(ctx, "cflags"), why, sizeof why) != 0) {
+        host->set_error(ctx, "%s", why);
+        return NEURIO_ERR_CONFIG;
+    }
     host_dev *d = calloc(1, sizeof *d);
     if (!d) {
         host->set_error(ctx, "host: out of memory");
@@ -133,6 +167,11 @@ static int host_flash(void *self, const neurio_model *model, const char *gen_dir
     if (!rc)
         rc = nh_open(d->so_path, d->gen.name, d->gen.sha256[0] ? d->gen.sha256 : NULL,
                      &d->mod, &err);
+    if (rc && d->host->cancelled(d->ctx)) {
+        /* the same Ctrl-C (or SIGTERM to the group) stopped the compiler */
+        d->host->set_error(d->ctx, "host: build interrupted: %s", err.msg);
+        return NEURIO_ERR_CANCELLED;
+    }
     if (rc) {
         d->host->set_error(d->ctx, "%s", err.msg);
         return rc;
@@ -164,7 +203,15 @@ static int host_flash(void *self, const neurio_model *model, const char *gen_dir
     info->flash_data = sz.data;
     info->weights_bytes = desc->weights_bytes;
     info->arena_bytes = desc->arena_bytes;
-    info->ram_bytes = sz.data + sz.bss;
+    /* The model's RAM: its statics plus one sample of every input and
+     * output tensor (in the core's buffers here, but RAM the model needs on
+     * any device). */
+    uint64_t io = 0;
+    for (uint32_t i = 0; i < desc->n_inputs; i++)
+        io += desc->inputs[i].bytes;
+    for (uint32_t i = 0; i < desc->n_outputs; i++)
+        io += desc->outputs[i].bytes;
+    info->ram_bytes = sz.data + sz.bss + io;
     d->host->log(d->ctx, NEURIO_LOG_INFO, "built %s (text %llu, rodata %llu, data %llu, bss %llu)",
                  d->so_path, (unsigned long long)sz.text, (unsigned long long)sz.rodata,
                  (unsigned long long)sz.data, (unsigned long long)sz.bss);

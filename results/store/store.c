@@ -94,17 +94,19 @@ static const char *dbls(char *buf, double v)
     return buf;
 }
 
-static void redact(char *dst, size_t cap, const char *spec)
+void nr_store_redact(char *dst, size_t cap, const char *spec)
 {
-    snprintf(dst, cap, "%s", spec);
-    char *scheme = strstr(dst, "://");
-    char *at = scheme ? strchr(scheme + 3, '@') : NULL;
-    char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
-    if (at && colon && colon < at) {
-        char tail[512];
-        snprintf(tail, sizeof tail, "%s", at);
-        snprintf(colon, cap - (size_t)(colon - dst), ":***%s", tail);
-    }
+    if (!cap)
+        return;
+    /* Find the password in the spec itself, not in a truncated copy, so a
+     * short buffer never shows a piece of it. */
+    const char *scheme = strstr(spec, "://");
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+    if (at && colon && colon < at)
+        snprintf(dst, cap, "%.*s:***%s", (int)(colon - spec), spec, at);
+    else
+        snprintf(dst, cap, "%s", spec);
 }
 
 static int read_int_row(void *user, int ncols, const char *const *vals)
@@ -188,7 +190,7 @@ int nr_store_open(const char *spec, nr_store_mode mode, nr_store **out,
     if (!s)
         return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory opening store");
     s->be = be;
-    redact(s->where, sizeof s->where, spec);
+    nr_store_redact(s->where, sizeof s->where, spec);
     int rc = be->open(target, mode == NR_STORE_READ, &s->db, err);
     if (rc)
         goto fail;
@@ -222,6 +224,12 @@ int nr_store_open(const char *spec, nr_store_mode mode, nr_store **out,
 fail:
     nr_store_close(s);
     return rc;
+}
+
+void nr_store_set_busy_wait(nr_store *s, int ms)
+{
+    if (s && s->be->set_busy_wait)
+        s->be->set_busy_wait(s->db, ms);
 }
 
 const char *nr_store_kind(const nr_store *s)

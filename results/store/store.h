@@ -3,8 +3,8 @@
  * PostgreSQL (a team's shared server), with one schema for both.
  *
  * Store specs (rig `output.store`, `neurio runs --store`):
- *   "sqlite:<path>"            a file; parent directories are created when
- *                              opening for writing
+ *   "sqlite:<path>"            a file, created when opening for writing;
+ *                              its directory must exist (none is created)
  *   "postgresql://..." / "postgres://..."   a libpq URI
  *   "postgresql:<conninfo>"    a libpq keyword/value string
  *
@@ -28,6 +28,13 @@
 
 #include "kpi/kpi_metrics.h"
 #include "neurio/status.h"
+
+/* Concurrency (SQLite): another process holding the database makes a
+ * write wait with backoff, 10 s by default (nr_store_set_busy_wait), then
+ * fail with NEURIO_ERR_TIMEOUT, rolled back, so the caller can keep its rows
+ * and retry.  A database file deleted or replaced while open is noticed at
+ * the next transaction (NEURIO_ERR_IO saying so); nothing more is written.
+ */
 
 /* The schema version this neurio writes. */
 #define NR_STORE_SCHEMA_VERSION 1
@@ -94,6 +101,10 @@ int nr_store_open(const char *spec, nr_store_mode mode, nr_store **out,
 
 /* "sqlite" or "postgresql". */
 const char *nr_store_kind(const nr_store *s);
+
+/* How long a write waits for another process's lock, in ms; < 0 = as long
+ * as it takes (a note goes to stderr every 10 s).  Default 10000. */
+void nr_store_set_busy_wait(nr_store *s, int ms);
 
 /* The schema version found in the store (after migration for WRITE). */
 int nr_store_schema_version(const nr_store *s);

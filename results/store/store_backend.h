@@ -7,6 +7,8 @@
 #ifndef NEURIO_CORE_STORE_BACKEND_H
 #define NEURIO_CORE_STORE_BACKEND_H
 
+#include <stddef.h>
+
 #include "neurio/status.h"
 
 /* One result row: vals[0..ncols), NULL for SQL NULL.  Non-zero stops. */
@@ -30,7 +32,16 @@ typedef struct nr_store_backend {
      * advisory lock), or NULL. */
     const char *begin_migration_sql;
     const char *lock_migration_sql;
+    /* How long a statement waits on another process's lock, in ms (< 0:
+     * as long as it takes); a statement that gives up fails with
+     * NEURIO_ERR_TIMEOUT.  NULL when the engine has no such notion. */
+    void (*set_busy_wait)(void *db, int ms);
 } nr_store_backend;
+
+/* Copy a store spec or connection target into dst for messages, with the
+ * password of a URI ("postgresql://user:secret@host/db") replaced by ***.
+ * Always NUL-terminates.  The one redaction every store message uses. */
+void nr_store_redact(char *dst, size_t cap, const char *spec);
 
 extern const nr_store_backend nr_store_backend_sqlite;
 extern const nr_store_backend nr_store_backend_pg;

@@ -32,20 +32,6 @@ static void pg_one_line(char *dst, size_t cap, const char *msg)
     dst[j] = '\0';
 }
 
-/* Copy the target for messages, hiding a password in a URI. */
-static void pg_redact(char *dst, size_t cap, const char *target)
-{
-    snprintf(dst, cap, "%s", target);
-    char *scheme = strstr(dst, "://");
-    char *at = scheme ? strchr(scheme + 3, '@') : NULL;
-    char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
-    if (at && colon && colon < at) {
-        char tail[256];
-        snprintf(tail, sizeof tail, "%s", at);
-        snprintf(colon, cap - (size_t)(colon - dst), ":***%s", tail);
-    }
-}
-
 static void pg_ignore_notice(void *arg, const char *message)
 {
     (void)arg;
@@ -59,7 +45,7 @@ static int pg_open(const char *target, int read_only, void **out, neurio_errbuf 
     pg_db *d = calloc(1, sizeof *d);
     if (!d)
         return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory connecting to PostgreSQL");
-    pg_redact(d->where, sizeof d->where, target);
+    nr_store_redact(d->where, sizeof d->where, target);
     /* dbname is expanded (URI or conninfo); connect_timeout after it bounds
      * the wait for an unreachable server. */
     const char *const keys[] = { "dbname", "connect_timeout", "application_name", NULL };

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "store/store_backend.h"
 
@@ -14,35 +16,92 @@ enum { SQ_CACHE = 16 };
 typedef struct sq_db {
     sqlite3 *db;
     char path[1024];
+    /* The file opened, to notice it being deleted or replaced under us
+     * (SQLite would go on writing into the unlinked inode). */
+    dev_t dev;
+    ino_t ino;
+    int watch;
+    /* Busy handling: how long one statement waits for another process's
+     * lock (ms; < 0 = as long as it takes), and the current wait. */
+    int wait_ms;
+    int64_t waited_ms;
+    int64_t next_note_ms;
     /* Prepared statements by SQL text: a run inserts the same few
      * statements thousands of times. */
     struct { char *sql; sqlite3_stmt *st; int busy; } cache[SQ_CACHE];
     int next;
 } sq_db;
 
-/* mkdir -p of the directory part of `path`. */
-static int sq_make_parents(const char *path, neurio_errbuf *err)
+/* The directory part of `path` must exist: a store never creates
+ * directories behind the user's back (a typo would scatter databases). */
+static int sq_check_parent(const char *path, neurio_errbuf *err)
 {
     char buf[1024];
+    struct stat st;
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
         return neurio_fail(err, NEURIO_ERR_CONFIG, "store path too long: '%s'", path);
     char *slash = strrchr(buf, '/');
-    if (!slash || slash == buf)
+    if (!slash)
         return 0;
-    *slash = '\0';
-    for (char *p = buf + 1; ; p++) {
-        if (*p == '/' || *p == '\0') {
-            char c = *p;
-            *p = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return neurio_fail(err, NEURIO_ERR_IO,
-                                   "cannot create directory '%s' for the store sqlite:%s: %s",
-                                   buf, path, strerror(errno));
-            *p = c;
-            if (!c)
-                break;
-        }
+    if (slash == buf)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
+        return neurio_fail(err, NEURIO_ERR_CONFIG,
+                           "store sqlite:%s: the directory %s does not exist; create it "
+                           "first (the store creates no directories) or fix output.store",
+                           path, buf);
+    return 0;
+}
+
+static int64_t sq_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Another process holds the database: back off (1, 2, 4 ... 500 ms) for
+ * as long as wait_ms allows; say so every 10 s when waiting long. */
+static int sq_busy(void *user, int count)
+{
+    sq_db *d = user;
+    if (count == 0)
+        d->waited_ms = 0;
+    if (d->wait_ms >= 0 && d->waited_ms >= d->wait_ms)
+        return 0;
+    int step = count < 9 ? 1 << count : 500;
+    if (d->wait_ms >= 0 && d->waited_ms + step > d->wait_ms)
+        step = (int)(d->wait_ms - d->waited_ms) + 1;
+    struct timespec ts = { .tv_sec = step / 1000, .tv_nsec = (long)(step % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+    d->waited_ms += step;
+    if (d->wait_ms < 0 && d->waited_ms >= 10000 && sq_now_ms() >= d->next_note_ms) {
+        fprintf(stderr, "[neurio] store sqlite:%s is locked by another process; waiting "
+                        "(%lld s so far, results are kept)\n",
+                d->path, (long long)(d->waited_ms / 1000));
+        d->next_note_ms = sq_now_ms() + 10000;
     }
+    return 1;
+}
+
+/* Is the file at d->path still the one we opened? */
+static int sq_same_file(sq_db *d, neurio_errbuf *err)
+{
+    struct stat st;
+    if (!d->watch)
+        return 0;
+    if (stat(d->path, &st) != 0)
+        return neurio_fail(err, NEURIO_ERR_IO,
+                           "store sqlite:%s: the database file was deleted while neurio had "
+                           "it open (%s); every run stored in it is gone, and nothing more is "
+                           "written there", d->path, strerror(errno));
+    if (st.st_dev != d->dev || st.st_ino != d->ino)
+        return neurio_fail(err, NEURIO_ERR_IO,
+                           "store sqlite:%s: the database file was replaced by another file "
+                           "while neurio had it open; nothing more is written there (the "
+                           "run's files are kept)", d->path);
     return 0;
 }
 
@@ -58,7 +117,7 @@ static int sq_open(const char *target, int read_only, void **out, neurio_errbuf 
                            "no store at sqlite:%s (%s); nothing was stored there yet, or pass "
                            "--store with the rig's output.store", target, strerror(errno));
     if (!read_only) {
-        int rc = sq_make_parents(target, err);
+        int rc = sq_check_parent(target, err);
         if (rc)
             return rc;
     }
@@ -72,7 +131,8 @@ static int sq_open(const char *target, int read_only, void **out, neurio_errbuf 
                     d->db ? sqlite3_errmsg(d->db) : "out of memory");
         goto fail;
     }
-    sqlite3_busy_timeout(d->db, 10000);
+    d->wait_ms = 10000;
+    sqlite3_busy_handler(d->db, sq_busy, d);
     sqlite3_extended_result_codes(d->db, 1);
     /* Writers: WAL with synchronous=NORMAL — each batch's commit survives the
      * process being killed (even -9) without an fsync per batch; only an OS
@@ -94,6 +154,11 @@ static int sq_open(const char *target, int read_only, void **out, neurio_errbuf 
                     msg ? msg : sqlite3_errmsg(d->db));
         sqlite3_free(msg);
         goto fail;
+    }
+    if (stat(target, &st) == 0) {
+        d->dev = st.st_dev;
+        d->ino = st.st_ino;
+        d->watch = 1;
     }
     *out = d;
     return 0;
@@ -168,6 +233,9 @@ static int sq_exec(void *db, const char *sql, int nparams, const char *const *pa
 {
     sq_db *d = db;
     sqlite3_stmt *st = NULL;
+    /* Each transaction starts on the file we opened, or not at all. */
+    if (!strncmp(sql, "BEGIN", 5) && sq_same_file(d, err))
+        return NEURIO_ERR_IO;
     int rc = sq_prepare(d, sql, &st);
     if (rc != SQLITE_OK)
         goto fail;
@@ -202,6 +270,13 @@ fail:
     {
         int sys = sqlite3_system_errno(d->db);
         char why[160] = "";
+        if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+            neurio_fail(err, NEURIO_ERR_TIMEOUT,
+                        "store sqlite:%s is locked by another process (waited %lld ms); "
+                        "the transaction was rolled back", d->path, (long long)d->waited_ms);
+            sq_release(d, st);
+            return NEURIO_ERR_TIMEOUT;
+        }
         if ((rc & 0xff) == SQLITE_IOERR && sys)
             snprintf(why, sizeof why, " (%s)", strerror(sys));
         neurio_fail(err, NEURIO_ERR_IO, "store sqlite:%s: %s%s%s; the transaction was rolled "
@@ -229,7 +304,13 @@ static int sq_has_table(void *db, const char *table, int *exists, neurio_errbuf 
                    1, p, sq_has_table_row, exists, err);
 }
 
+static void sq_set_busy_wait(void *db, int ms)
+{
+    ((sq_db *)db)->wait_ms = ms;
+}
+
 const nr_store_backend nr_store_backend_sqlite = {
+    .set_busy_wait = sq_set_busy_wait,
     .kind = "sqlite",
     .open = sq_open,
     .close = sq_close,

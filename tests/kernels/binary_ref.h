@@ -5,6 +5,7 @@
 #define NEURIO_TESTS_BINARY_REF_H
 
 #include "kernel_ref.h"
+#include "nd_ref.h"
 #include "nk.h"
 
 /* ADD/SUB parameters as TFLite derives them (left shift 20). */
@@ -37,6 +38,37 @@ static inline void ref_broadcast(nk_binary_params *p, int rank, const int *d1, c
         s1 *= d1[d];
         s2 *= d2[d];
     }
+}
+
+/* Random broadcast case: rank 1..4, each input axis either the output's
+ * extent or 1 (dims into d1/d2); fills p and returns the element count. */
+static inline int32_t ref_random_bcast(nk_binary_params *p, uint32_t *seed, int32_t *d1,
+                                       int32_t *d2)
+{
+    int rank = 1 + (int)(ref_rand(seed) % 4);
+    int a[4], b[4];
+    for (int d = 0; d < rank; ++d) {
+        int e = 1 + (int)(ref_rand(seed) % 4);
+        a[d] = (ref_rand(seed) % 3 == 0) ? 1 : e;
+        b[d] = (ref_rand(seed) % 3 == 0) ? 1 : e;
+        d1[d] = a[d];
+        d2[d] = b[d];
+    }
+    ref_broadcast(p, rank, a, b);
+    return (int32_t)ref_count(p->out_dims, rank);
+}
+
+/* Input offsets of output element number i for the shapes above. */
+static inline void ref_bcast_offsets(const nk_binary_params *p, const int32_t *d1,
+                                     const int32_t *d2, int32_t i, int64_t *o1, int64_t *o2)
+{
+    int32_t idx[NK_MAX_DIMS];
+    for (int d = p->rank - 1; d >= 0; --d) {
+        idx[d] = i % p->out_dims[d];
+        i /= p->out_dims[d];
+    }
+    *o1 = ref_bcast_offset(d1, idx, p->rank);
+    *o2 = ref_bcast_offset(d2, idx, p->rank);
 }
 
 #endif

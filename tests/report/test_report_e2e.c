@@ -208,6 +208,8 @@ static void test_anomaly_run(void)
     CU_ASSERT_EQUAL_FATAL(neurio_npy_write(lp, NEURIO_DT_INT64, 1, dims, lab, NULL), 0);
     char data[PATH_MAX + 32];
     snprintf(data, sizeof data, "labels = \"%s\";", lp);
+    snprintf(lp, sizeof lp, "%s/ad", dir); /* the store creates no directory */
+    mkdir(lp, 0777);
     const char *rig = write_rig("ad.cfg", "ad01_int8", "kind = \"anomaly\"; score = \"mse\";",
                                 data, "store = \"sqlite:ad/results.db\";");
     char *out = NULL, args[PATH_MAX * 2];
@@ -295,6 +297,9 @@ static void test_launcher_sigkill(void)
     const int64_t dims[3] = { N, 1, 1 };
     CU_ASSERT_EQUAL_FATAL(neurio_npy_write(xp, NEURIO_DT_INT8, 3, dims, x, NULL), 0);
     free(x);
+    char kd[PATH_MAX + 8];
+    snprintf(kd, sizeof kd, "%s/kill", dir); /* the store creates no directory */
+    mkdir(kd, 0777);
     const char *rig = write_rig("kill.cfg", "hello_world_int8", "kind = \"none\";", "",
                                 "store = \"sqlite:kill/results.db\";");
     char db[PATH_MAX + 32], cmd[4 * PATH_MAX];

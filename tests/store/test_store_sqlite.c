@@ -12,15 +12,20 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "store/store_backend.h"
 #include "store_cases.h"
 #include "test_util.h"
 
 static const char *sq_fresh(const char *tag)
 {
-    /* A nested path: opening for writing creates the directories. */
+    /* A nested path; the store creates no directory, so the test does. */
     static char buf[8][1024];
     static int next;
     char *b = buf[next++ % 8];
+    snprintf(b, 1024, "%s/%s", neurio_test_tmpdir(), tag);
+    mkdir(b, 0777);
+    snprintf(b, 1024, "%s/%s/sub", neurio_test_tmpdir(), tag);
+    mkdir(b, 0777);
     snprintf(b, 1024, "sqlite:%s/%s/sub/results.db", neurio_test_tmpdir(), tag);
     return b;
 }
@@ -45,8 +50,8 @@ static void test_sqlite_failures(void)
     snprintf(spec, sizeof spec, "sqlite:%s", path);
     CU_ASSERT_EQUAL(nr_store_open(spec, NR_STORE_READ, &s, &err), NEURIO_ERR_IO);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "no store at sqlite:"));
-    struct stat st;
-    CU_ASSERT_NOT_EQUAL(stat(path, &st), 0);
+    struct stat sb;
+    CU_ASSERT_NOT_EQUAL(stat(path, &sb), 0);
     /* A file that is not a database is refused at open, not mid-run. */
     snprintf(path, sizeof path, "%s/garbage.db", neurio_test_tmpdir());
     char junk[4096];
@@ -56,11 +61,36 @@ static void test_sqlite_failures(void)
     CU_ASSERT_EQUAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), NEURIO_ERR_IO);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "garbage.db"));
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "not a database"));
-    /* A directory that cannot be created (a file is in the way). */
+    /* A directory that does not exist is never created (issue 19 case 3:
+     * a typo in the path used to scatter directories and databases). */
     snprintf(spec, sizeof spec, "sqlite:%s/garbage.db/x/results.db", neurio_test_tmpdir());
-    CU_ASSERT_EQUAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), NEURIO_ERR_IO);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "cannot create directory"));
+    CU_ASSERT_EQUAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), NEURIO_ERR_CONFIG);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "does not exist"));
     CU_ASSERT_PTR_NULL(s);
+    snprintf(spec, sizeof spec, "sqlite:%s/nonexistent/dir/x.db", neurio_test_tmpdir());
+    CU_ASSERT_EQUAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), NEURIO_ERR_CONFIG);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "/nonexistent/dir does not exist"));
+    snprintf(path, sizeof path, "%s/nonexistent", neurio_test_tmpdir());
+    CU_ASSERT_NOT_EQUAL(stat(path, &sb), 0);
+}
+
+/* Store specs in messages never show a password: the one redaction both
+ * engines use. */
+static void test_redact(void)
+{
+    char buf[128];
+    nr_store_redact(buf, sizeof buf, "postgresql://ann:s3cret@db.example:5432/runs");
+    CU_ASSERT_STRING_EQUAL(buf, "postgresql://ann:***@db.example:5432/runs");
+    nr_store_redact(buf, sizeof buf, "postgresql://ann@db.example/runs");
+    CU_ASSERT_STRING_EQUAL(buf, "postgresql://ann@db.example/runs");
+    nr_store_redact(buf, sizeof buf, "postgresql://db.example:5432/runs");
+    CU_ASSERT_STRING_EQUAL(buf, "postgresql://db.example:5432/runs");
+    nr_store_redact(buf, sizeof buf, "sqlite:runs/a:b@c.db");
+    CU_ASSERT_STRING_EQUAL(buf, "sqlite:runs/a:b@c.db");
+    nr_store_redact(buf, 12, "postgresql://ann:s3cret@h/d");
+    CU_ASSERT_EQUAL(strlen(buf), 11u);
+    nr_store_redact(buf, 20, "postgresql://ann:s3cret@h/d"); /* cut inside the password */
+    CU_ASSERT_STRING_EQUAL(buf, "postgresql://ann:**");
 }
 
 /* A full disk, simulated with RLIMIT_FSIZE in a child: batches of rows go
@@ -70,6 +100,8 @@ static void test_disk_full_never_half_a_batch(void)
 {
     enum { BATCH = 200 };
     char path[1100], spec[1200];
+    snprintf(path, sizeof path, "%s/full", neurio_test_tmpdir());
+    mkdir(path, 0777); /* the store creates no directory */
     snprintf(path, sizeof path, "%s/full/results.db", neurio_test_tmpdir());
     snprintf(spec, sizeof spec, "sqlite:%s", path);
     nr_store *s = NULL;
@@ -147,6 +179,7 @@ int neurio_register_tests(void)
     if (!s)
         return -1;
     CU_add_test(s, "missing, corrupt, unwritable", test_sqlite_failures);
+    CU_add_test(s, "passwords redacted in store specs", test_redact);
     CU_add_test(s, "disk full: whole batches or nothing", test_disk_full_never_half_a_batch);
     return 0;
 }

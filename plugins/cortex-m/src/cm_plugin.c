@@ -10,8 +10,9 @@
  *              memory sizes, then QEMU (cm_qemu.c) or the flasher
  *              (cm_flasher.c); opens the link and checks the device's hello
  *              (model SHA-256, tensor sizes)
- *   transfer/infer : neurio_link_* (link team's host helpers); batches
- *              larger than the device's max_batch are split, never dropped
+ *   transfer/infer : neurio_link_* (link team's host helpers); flash
+ *              reports the device's max_batch and the core's pipeline, the
+ *              only batch splitter, never sends more
  *   close    : link closed, QEMU stopped and reaped
  */
 #define _GNU_SOURCE
@@ -51,8 +52,6 @@ typedef struct cm_plugin {
     char board_dir[4096];
     char toolchain[128];
     char build_id[128];
-    /* Pending batch when it exceeds the device's max_batch (split in infer). */
-    int pending_split;
 } cm_plugin;
 
 static const neurio_option cm_options[] = {
@@ -196,6 +195,19 @@ static int cm_open(neurio_ctx *ctx, const neurio_host *host, void **self)
         rc = neurio_fail(&e, NEURIO_ERR_CONFIG,
                          "device.send_payload = %lld must be 0 (the device's max) or 64..65535",
                          (long long)sp);
+    double rate = host->opt_float(ctx, "fault_rate");
+    if (!rc && !(rate >= 0 && rate < 0.5))
+        rc = neurio_fail(&e, NEURIO_ERR_CONFIG,
+                         "device.fault_rate = %g must be in 0..0.5 (a per-byte probability; "
+                         "0 = no fault injection)", rate);
+    static const char *const ms_opts[] = { "boot_timeout_ms", "timeout_ms", "run_timeout_ms",
+                                           "build_timeout_ms", "rx_timeout_ms", "reset_after" };
+    for (size_t i = 0; !rc && i < sizeof ms_opts / sizeof ms_opts[0]; i++) {
+        int64_t v = host->opt_int(ctx, ms_opts[i]);
+        if (v < 0 || v > INT32_MAX)
+            rc = neurio_fail(&e, NEURIO_ERR_CONFIG, "device.%s = %lld must be in 0..%d",
+                             ms_opts[i], (long long)v, INT32_MAX);
+    }
     if (!rc)
         rc = find_board_dir(s, &e);
     if (rc) {
@@ -532,49 +544,8 @@ static int cm_transfer(void *self, const neurio_batch *batch)
                                    "firmware only, or flash failed): nothing to run on");
         return NEURIO_ERR_INVALID;
     }
-    const neurio_link_hello *h = neurio_link_info(s->link);
-    s->pending_split = batch->count > h->max_batch;
-    if (s->pending_split)
-        return NEURIO_OK; /* sent piecewise by infer */
     int rc = neurio_link_transfer(s->link, batch, &e);
     return rc ? cm_fail(s, rc, &e) : NEURIO_OK;
-}
-
-/* Run a batch larger than the device holds as consecutive sub-batches. */
-static int infer_split(cm_plugin *s, neurio_batch *batch, neurio_errbuf *e)
-{
-    const neurio_link_hello *h = neurio_link_info(s->link);
-    const void *in_ptr[NEURIO_LINK_MAX_TENSORS];
-    void *out_ptr[NEURIO_LINK_MAX_TENSORS];
-    batch->done = 0;
-    while (batch->done < batch->count) {
-        uint32_t n = batch->count - batch->done;
-        if (n > h->max_batch)
-            n = h->max_batch;
-        for (uint32_t i = 0; i < batch->n_inputs; i++)
-            in_ptr[i] = (const uint8_t *)batch->inputs[i] + (size_t)batch->done * h->in_bytes[i];
-        for (uint32_t i = 0; i < batch->n_outputs; i++)
-            out_ptr[i] = (uint8_t *)batch->outputs[i] + (size_t)batch->done * h->out_bytes[i];
-        neurio_batch sub = {
-            .first = batch->first + batch->done,
-            .count = n,
-            .n_inputs = batch->n_inputs,
-            .n_outputs = batch->n_outputs,
-            .inputs = in_ptr,
-            .outputs = out_ptr,
-            .measures = batch->measures + batch->done,
-            .layer_cycles = batch->layer_cycles
-                                ? batch->layer_cycles + (size_t)batch->done * batch->n_layers
-                                : NULL,
-            .n_layers = batch->n_layers,
-        };
-        int rc = neurio_link_run_batch(s->link, &sub, e);
-        batch->done += sub.done;
-        batch->layers_filled = sub.layers_filled;
-        if (rc)
-            return rc;
-    }
-    return NEURIO_OK;
 }
 
 static int cm_infer(void *self, neurio_batch *batch)
@@ -590,7 +561,7 @@ static int cm_infer(void *self, neurio_batch *batch)
         s->host->set_error(s->ctx, "batch has too many tensors");
         return NEURIO_ERR_INVALID;
     }
-    int rc = s->pending_split ? infer_split(s, batch, &e) : neurio_link_infer(s->link, batch, &e);
+    int rc = neurio_link_infer(s->link, batch, &e);
     if (rc) {
         char why[64];
         if (s->qemu.child.pid && cm_qemu_exited(&s->qemu, why, sizeof why)) {

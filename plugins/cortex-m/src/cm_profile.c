@@ -211,18 +211,34 @@ int cm_profile_make(const cm_profile_overrides *o, cm_profile *out,
         out->ram_bytes = (uint32_t)o->ram_bytes;
     }
     out->stack_bytes = 16384u;
+    if (out->ram_bytes < 2048)
+        return neurio_fail(err, NEURIO_ERR_CONFIG,
+                           "device.ram_bytes = %u is too small: the firmware needs at least "
+                           "2048 bytes (a 1024-byte stack and as much again for data)",
+                           out->ram_bytes);
     if (o->stack_bytes) {
         if (o->stack_bytes < 1024 || o->stack_bytes > (int64_t)out->ram_bytes / 2)
             return neurio_fail(err, NEURIO_ERR_CONFIG,
-                               "device.stack_bytes = %lld is outside 1024..%u "
-                               "(half the RAM)",
-                               (long long)o->stack_bytes, out->ram_bytes / 2);
+                               "device.stack_bytes = %lld must be between 1024 and %u "
+                               "(half of the %u bytes of RAM)",
+                               (long long)o->stack_bytes, out->ram_bytes / 2, out->ram_bytes);
         out->stack_bytes = (uint32_t)(o->stack_bytes + 7) & ~7u;
     }
     out->clock_hz = o->clock_hz > 0 ? o->clock_hz : b->clock_hz;
-    if (o->clock_hz < 0)
+    /* A Cortex-M core runs between a few kHz and about 1 GHz: anything else
+     * is a typo (MHz for Hz, an extra exponent) that would scale every
+     * latency and current estimate by the same error. */
+    if (o->clock_hz < 0 || (o->clock_hz > 0 && (o->clock_hz < 1e3 || o->clock_hz > 2e9)))
         return neurio_fail(err, NEURIO_ERR_CONFIG,
-                           "device.clock_hz = %g must be positive", o->clock_hz);
+                           "device.clock_hz = %.17g is not a plausible core clock; give it in "
+                           "Hz between 1000 and 2000000000 (e.g. clock_hz = 120000000;), or 0 "
+                           "for the board's %.0f", o->clock_hz, b->clock_hz);
+    if (o->active_ua_per_mhz < 0 || o->active_ua_per_mhz > 1e5 || o->supply_v < 0 ||
+        o->supply_v > 10)
+        return neurio_fail(err, NEURIO_ERR_CONFIG,
+                           "device.active_ua_per_mhz = %g / device.supply_v = %g: expected "
+                           "0..100000 uA/MHz and 0..10 V (0 = the board's)",
+                           o->active_ua_per_mhz, o->supply_v);
     out->active_ua_per_mhz =
         o->active_ua_per_mhz > 0 ? o->active_ua_per_mhz : b->active_ua_per_mhz;
     out->supply_v = o->supply_v > 0 ? o->supply_v : b->supply_v;

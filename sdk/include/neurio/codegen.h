@@ -40,6 +40,11 @@ typedef struct neurio_codegen_options {
     int no_inplace;        /* also: no conv output over its dying input     */
     int no_default_model;  /* 1: don't emit neurio_model_get() (several
                               models in one image)                         */
+    int stateful;          /* models with state (variable tensors): 0 =
+                              M_run resets the state before each inference
+                              (as TFLite Micro's goldens are made); 1 = the
+                              state carries from one inference to the next
+                              (streaming; M_reset_state() starts over)     */
 } neurio_codegen_options;
 
 typedef struct neurio_codegen_result {

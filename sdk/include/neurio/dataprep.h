@@ -12,7 +12,8 @@
  *   - integer data for an integer input of another width: copied when every
  *     value fits, refused otherwise (naming the sample and the value).
  * Anything else, or a shape that does not fit, is refused with a message
- * naming both shapes and dtypes.
+ * naming both shapes and dtypes.  Real data must be finite and, for a
+ * quantized input, not far outside its range (neurio_dataprep_check_real).
  */
 #ifndef NEURIO_DATAPREP_H
 #define NEURIO_DATAPREP_H
@@ -36,6 +37,17 @@ extern "C" {
 int neurio_dataprep_input(const neurio_model *m, int32_t input_index,
                           const neurio_npy *arr, void **out, size_t *n_samples,
                           neurio_errbuf *err);
+
+/* Check a real (float32/float64) array before it is used as model input
+ * or calibration data: every value finite, and when `t` is a quantized
+ * integer tensor, every value within its representable real range widened
+ * by the range's width on each side (beyond that the data is in the wrong
+ * unit or scale).  `per` = elements per sample, for messages.  Integer
+ * arrays pass.  Returns NEURIO_OK or NEURIO_ERR_INVALID with a message
+ * naming the sample, the element and the value.  neurio_dataprep_input()
+ * applies it to every real array. */
+int neurio_dataprep_check_real(const neurio_npy *arr, const neurio_tensor *t, size_t per,
+                               neurio_errbuf *err);
 
 /* Real values of graph output `output_index` for n_samples samples stored
  * back to back in the output's dtype: (q - zero_point) * scale for quantized

@@ -1,13 +1,14 @@
 /* sdk/include/neurio/interp.h — reference interpreter of the IR on the host.
  *
- * Runs a (float32 or int8) neurio_model op by op with the portable kernels
- * of firmware/kernels/: float ops with nk_*_f32, int8 ops with nk_*_s8 and
- * the same requant.h constants the code generator emits, so int8 results
- * are bit-exact with the devices (and with TFLite Micro's reference
- * kernels).  TRANSPOSE, BATCH_NORM and MATMUL (float), which have no device
- * kernel, are plain loops.  Used for calibration (activation ranges), for
- * constant folding, as the float reference of a run (core/quant_cost.c) and
- * by the conformance tests.
+ * Runs a neurio_model op by op with the portable kernels of
+ * firmware/kernels/, each op lowered by the same lowering the code
+ * generator uses (sdk/src/lower/): the same kernel with the same parameters
+ * and requant.h constants, so integer results are bit-exact with the
+ * devices (and with TFLite Micro's reference kernels).  TRANSPOSE and float
+ * BATCH_NORM and MATMUL, which have no device kernel, are plain loops.
+ * Used for calibration (activation ranges), for constant folding, as the
+ * float reference of a run (core/quant_cost.c) and by the conformance
+ * tests.
  */
 #ifndef NEURIO_INTERP_H
 #define NEURIO_INTERP_H
@@ -26,15 +27,18 @@ typedef struct neurio_interp neurio_interp;
 
 /* Create an interpreter for m.  m is borrowed and must outlive the
  * interpreter and stay unmodified.  Allocates one buffer per activation
- * tensor.  Fails (NEURIO_ERR_UNSUPPORTED) naming the first op/dtype that
- * cannot be run. */
+ * tensor and lowers every op.  Fails (NEURIO_ERR_UNSUPPORTED, or
+ * NEURIO_ERR_INVALID for inconsistent shapes or quantization) naming the
+ * first op that cannot be run and why. */
 int neurio_interp_new(const neurio_model *m, neurio_interp **out,
                       neurio_errbuf *err);
 void neurio_interp_free(neurio_interp *it);
 
 /* Run one inference: inputs[i] points at model input i's data (the tensor's
  * dtype and size), outputs[i] receives output i.  Returns NEURIO_OK or an
- * error naming the op. */
+ * error naming the op.  The model's state (variable tensors: SVDF, LSTM,
+ * the Signal ops' noise estimate) is reset before the run unless the
+ * interpreter is stateful (neurio_interp_set_stateful). */
 int neurio_interp_run(neurio_interp *it, const void *const *inputs,
                       void *const *outputs, neurio_errbuf *err);
 
@@ -48,6 +52,14 @@ typedef int (*neurio_interp_hook)(void *user, const neurio_interp *it,
                                   int32_t op_index);
 void neurio_interp_set_hook(neurio_interp *it, neurio_interp_hook fn,
                             void *user);
+
+/* stateful = 1: keep the variable tensors from one run to the next (a
+ * streaming model fed one window per sample); 0 (default): reset them
+ * before every run, as TFLite Micro's goldens are made. */
+void neurio_interp_set_stateful(neurio_interp *it, int stateful);
+
+/* Reset the variable tensors now (zero; int8: their zero point). */
+void neurio_interp_reset_state(neurio_interp *it);
 
 #ifdef __cplusplus
 }

@@ -42,7 +42,9 @@ typedef enum neurio_dtype {
     NEURIO_DT_INT32,
     NEURIO_DT_INT64,
     NEURIO_DT_BOOL,
-    NEURIO_DT_FLOAT64     /* .npy data only; never a model tensor dtype */
+    NEURIO_DT_FLOAT64,    /* .npy data only; never a model tensor dtype */
+    NEURIO_DT_UINT32,     /* TFLite Micro's Signal ops (energies, filter banks) */
+    NEURIO_DT_UINT64
 } neurio_dtype;
 
 /* Bytes per element (0 for UNKNOWN) and the lower-case name ("int8"). */
@@ -69,6 +71,16 @@ typedef struct neurio_tensor {
     size_t data_bytes;
     int32_t producer;              /* op index or -1 (input or constant); kept
                                       up to date by add_op and compact     */
+    int32_t is_variable;           /* 1: state an op reads and updates in
+                                      place, kept across inferences (TFLite
+                                      variable tensors: SVDF's activation
+                                      state, LSTM's hidden and cell state;
+                                      the Signal ops' noise estimate).  No
+                                      producer, no data; planned in the
+                                      arena's state prefix and reset to
+                                      zero (int8: its zero point) before
+                                      each sample unless the run is
+                                      stateful. */
 } neurio_tensor;
 
 typedef enum neurio_op_kind {
@@ -96,6 +108,27 @@ typedef enum neurio_op_kind {
     NEURIO_OP_BATCH_NORM,    /* inputs: x, scale, bias, mean, var (ONNX);
                                 folded away by the optimizer                 */
     NEURIO_OP_MATMUL,        /* general A x B, both may be activations       */
+    /* Stateful sequence ops (inputs as TFLite's; the state inputs are
+     * variable tensors).  SVDF: x, weights_feature, weights_time, bias (-1
+     * when absent), activation_state.  LSTM (UNIDIRECTIONAL_SEQUENCE_LSTM):
+     * TFLite's 24 inputs (x; input-to-{input,forget,cell,output} weights;
+     * recurrent-to-... weights; 3 peephole; 4 gate biases; projection
+     * weights and bias; output_state; cell_state; 4 layer norms). */
+    NEURIO_OP_SVDF,          /* attr.svdf                                    */
+    NEURIO_OP_LSTM,          /* attr.lstm                                    */
+    /* TFLite Micro's Signal library custom ops (attr.signal).  Inputs and
+     * outputs as TFLite Micro's kernels, except
+     * SIGNAL_FILTER_BANK_SPECTRAL_SUBTRACTION, whose noise estimate (an op
+     * buffer in TFLite Micro) the importer adds as a variable input 1. */
+    NEURIO_OP_SIGNAL_WINDOW,
+    NEURIO_OP_SIGNAL_RFFT,
+    NEURIO_OP_SIGNAL_FFT_AUTO_SCALE,
+    NEURIO_OP_SIGNAL_ENERGY,
+    NEURIO_OP_SIGNAL_FILTER_BANK,
+    NEURIO_OP_SIGNAL_FILTER_BANK_SQRT,
+    NEURIO_OP_SIGNAL_SPECTRAL_SUBTRACTION,
+    NEURIO_OP_SIGNAL_FILTER_BANK_LOG,
+    NEURIO_OP_SIGNAL_PCAN,
     NEURIO_OP_COUNT
 } neurio_op_kind;
 
@@ -151,6 +184,20 @@ typedef struct neurio_op {
         struct { float min, max; } clip;
         struct { int32_t perm[NEURIO_MAX_RANK]; } transpose;
         struct { float epsilon; } batch_norm;
+        struct { int32_t rank; neurio_activation activation; } svdf;
+        struct { int32_t time_major; float cell_clip; float proj_clip; } lstm;
+        struct {                     /* custom options of the Signal ops */
+            int32_t shift;           /* WINDOW                              */
+            int32_t fft_length;      /* RFFT                                */
+            int32_t start_index, end_index;   /* ENERGY                     */
+            int32_t num_channels;    /* FILTER_BANK, SPECTRAL_SUBTRACTION   */
+            int32_t smoothing, one_minus_smoothing;       /* SPECTRAL_...    */
+            int32_t alternate_smoothing, alternate_one_minus_smoothing;
+            int32_t min_signal_remaining, smoothing_bits;
+            int32_t spectral_subtraction_bits, clamping;
+            int32_t input_correction_bits, output_scale;  /* FILTER_BANK_LOG */
+            int32_t snr_shift;       /* PCAN                                */
+        } signal;
         /* PAD: paddings come from the constant input tensor 1 ([rank, 2]).
          * RESHAPE: the target shape is the output tensor's shape. */
     } attr;
@@ -236,6 +283,17 @@ int neurio_model_validate(const neurio_model *m, neurio_errbuf *err);
 int neurio_model_sha256(const neurio_model *m, uint8_t digest[32]);
 
 /* --- import ------------------------------------------------------------ */
+
+/* Every float32 constant (weights, biases) finite.  NEURIO_OK, or
+ * NEURIO_ERR_INVALID naming the tensor, the element and the value. */
+int neurio_model_check_finite(const neurio_model *m, neurio_errbuf *err);
+
+/* Names and descriptions come from the file: rewrite every control
+ * character (ESC, CR, LF, ...) in the model's name, description, tensor and
+ * op names as "\xNN" so none reaches a terminal, a log, a report or a
+ * generated comment.  neurio_model_load() does it; call it after the
+ * format-specific loaders.  NEURIO_OK or NEURIO_ERR_NOMEM. */
+int neurio_model_escape_strings(neurio_model *m);
 
 /* Load a model file, choosing the importer by content (TFLite identifier
  * "TFL3", else ONNX protobuf) and falling back to the extension.  On success

@@ -1,11 +1,14 @@
 /* sdk/src/codegen/codegen_internal.h — shared state of the C code generator
- * (codegen.c drives, codegen_ops.c emits one op).  Internal names cg_*. */
+ * (codegen.c drives, codegen_ops.c emits one op, codegen_params.c prints its
+ * parameters, codegen_data.c places tensors and constants, codegen_files.c
+ * writes the text of M.c and M.h).  Internal names cg_*. */
 #ifndef NEURIO_SRC_CODEGEN_INTERNAL_H
 #define NEURIO_SRC_CODEGEN_INTERNAL_H
 
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lower/lower.h"
 #include "neurio/codegen.h"
 #include "neurio/model.h"
 #include "neurio/planner.h"
@@ -19,6 +22,7 @@ typedef struct cg_ctx {
     uint8_t *const_done;    /* [n_tensors] 1 = array ng_c<t> emitted       */
     uint64_t weights_bytes;
     neurio_errbuf *err;
+    int stateful;           /* neurio_codegen_options.stateful             */
 } cg_ctx;
 
 /* C type of a dtype ("int8_t", "float"), NULL if unsupported. */
@@ -35,40 +39,32 @@ void cg_emit_i32_array(cg_ctx *c, const char *name, const int32_t *v, int32_t n)
 /* Print a float so that it parses back to the same float ("1.5e+00f"). */
 void cg_float(FILE *f, float v);
 
-/* Fail for op `oi`: "codegen: op 3 (CONV_2D) 'name': <msg>". */
-int cg_fail(cg_ctx *c, int32_t oi, int status, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
 /* Emit params and the kernel call of op oi into c->decl / c->body. */
 int cg_emit_op(cg_ctx *c, int32_t oi);
 
 /* Write s into a C comment safely ("*" "/" split, control chars as '?'). */
 void cg_comment(FILE *f, const char *s);
 
-/* --- helpers shared by the op emitters (codegen_ops.c) --------------- */
-const neurio_tensor *cg_t(cg_ctx *c, int32_t t);
-/* Per-tensor scale/zero point of an int8 activation (fails naming it). */
-int cg_q1(cg_ctx *c, int32_t oi, int32_t t, float *scale, int32_t *zp);
-/* Turns a failed requant.h call into an op-level message. */
-int cg_rq(cg_ctx *c, int32_t oi, int rc, const neurio_errbuf *e);
 /* One designated initializer line of a params struct. */
 void cg_f(cg_ctx *c, const char *field, float v);
 void cg_i(cg_ctx *c, const char *field, long v);
 void cg_dims(cg_ctx *c, const char *field, const int32_t *v, int32_t n);
-/* The kernel call line, returning NEURIO_RUN_ERR_LAYER + oi on failure. */
-void cg_call(cg_ctx *c, int32_t oi, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* Input k of op oi (sets *rc and returns -1 when missing). */
-int32_t cg_in(cg_ctx *c, int32_t oi, int32_t k, int *rc);
-/* Input 0 and output 0 share a dtype that has kernels (int8/float32). */
-int cg_all_dtype(cg_ctx *c, int32_t oi, neurio_dtype *dt);
-/* Element i of an int32/int64 constant tensor. */
-int64_t cg_const_int(const neurio_tensor *t, size_t i);
 
-/* Layout ops (codegen_layout.c). */
-int cg_reshape(cg_ctx *c, int32_t oi, const neurio_op *op);
-int cg_pad_op(cg_ctx *c, int32_t oi, const neurio_op *op);
-int cg_concat(cg_ctx *c, int32_t oi, const neurio_op *op);
-int cg_mean(cg_ctx *c, int32_t oi, const neurio_op *op);
+/* The arrays (ng_<tag><oi>) and the `static const` parameter struct
+ * (ng_p<oi>) of lowered op l (codegen_params.c). */
+int cg_emit_params(cg_ctx *c, int32_t oi, const lw_op *l);
+
+/* The text of M.c (around the emitted declarations and run body) and of
+ * M.h, in buffers the caller frees (codegen_files.c).  NEURIO_OK or
+ * NEURIO_ERR_NOMEM. */
+int cg_source_text(const cg_ctx *c, const char *hex, const char *decl, size_t decl_len,
+                   const char *body, size_t body_len, int default_model, char **text,
+                   size_t *len);
+int cg_header_text(const cg_ctx *c, const char *hex, char **text, size_t *len);
+
+/* SVDF, LSTM and the Signal ops (codegen_state.c). */
+int cg_state_op(cg_ctx *c, int32_t oi, const neurio_op *op);
+/* Emits M_reset_state(), which resets every variable tensor. */
+void cg_state_reset_fn(const cg_ctx *c, FILE *f);
 
 #endif /* NEURIO_SRC_CODEGEN_INTERNAL_H */

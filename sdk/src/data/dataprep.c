@@ -96,6 +96,53 @@ static void dp_put_int(void *p, neurio_dtype dt, size_t i, int64_t v)
     }
 }
 
+int neurio_dataprep_check_real(const neurio_npy *arr, const neurio_tensor *t, size_t per,
+                               neurio_errbuf *err)
+{
+    if (arr->dtype != NEURIO_DT_FLOAT32 && arr->dtype != NEURIO_DT_FLOAT64)
+        return NEURIO_OK;
+    size_t n = neurio_npy_elements(arr);
+    if (!per)
+        per = 1;
+    /* The real range a quantized input can represent, and a margin as wide
+     * as the range itself: values beyond it saturate to the same code no
+     * matter what they were, so they are data in the wrong unit or scale. */
+    int quantized = t && t->dtype != NEURIO_DT_FLOAT32 && t->quant.count == 1 &&
+                    t->quant.scale && t->quant.scale[0] > 0.0f;
+    double lo = 0, hi = 0, rlo = 0, rhi = 0;
+    if (quantized) {
+        int64_t qlo, qhi;
+        double sc = t->quant.scale[0];
+        int32_t zp = t->quant.zero_point ? t->quant.zero_point[0] : 0;
+        if (dp_range(t->dtype, &qlo, &qhi) && qhi - qlo < ((int64_t)1 << 32)) {
+            rlo = ((double)qlo - zp) * sc;
+            rhi = ((double)qhi - zp) * sc;
+            lo = rlo - (rhi - rlo);
+            hi = rhi + (rhi - rlo);
+        } else {
+            quantized = 0;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        double v = dp_get_real(arr->data, arr->dtype, i);
+        if (!isfinite(v))
+            return neurio_fail(err, NEURIO_ERR_INVALID,
+                               "sample %zu element %zu (flat index %zu) is %g: every value "
+                               "must be finite; clean the data (NaN/Inf are never valid input)",
+                               i / per, i % per, i, v);
+        if (quantized && (v < lo || v > hi))
+            return neurio_fail(err, NEURIO_ERR_INVALID,
+                               "sample %zu element %zu (flat index %zu) is %g, far outside "
+                               "the range [%g, %g] that input '%s' can represent (scale %g, "
+                               "zero point %d): it would saturate; check the data's unit and "
+                               "scaling (e.g. pixels 0..255 against a model trained on 0..1)",
+                               i / per, i % per, i, v, rlo, rhi, t->name,
+                               (double)t->quant.scale[0],
+                               t->quant.zero_point ? t->quant.zero_point[0] : 0);
+    }
+    return NEURIO_OK;
+}
+
 /* Does arr's shape fit tensor t?  Sets *n on success. */
 static int dp_fit_shape(const neurio_tensor *t, const neurio_npy *arr, size_t *n)
 {
@@ -146,12 +193,12 @@ int neurio_dataprep_input(const neurio_model *m, int32_t input_index,
         if (t->rank > 0 && t->dims[0] == 1)
             return neurio_fail(err, NEURIO_ERR_INVALID,
                                "input data shape %s does not fit model input %d '%s' shape %s: "
-                               "expected [N, %s] or [N%s%s (N samples)",
+                               "expected [N, %s or [N%s%s (N samples)",
                                ashape, input_index, t->name, tshape, tshape + 1,
                                t->rank > 1 ? ", " : "", t->rank > 1 ? tail + 1 : "]");
         return neurio_fail(err, NEURIO_ERR_INVALID,
                            "input data shape %s does not fit model input %d '%s' shape %s: "
-                           "expected [N, %s] (N samples)",
+                           "expected [N, %s (N samples)",
                            ashape, input_index, t->name, tshape, tshape + 1);
     }
     if (n == 0)
@@ -169,6 +216,11 @@ int neurio_dataprep_input(const neurio_model *m, int32_t input_index,
                            total * esz);
     neurio_dtype adt = arr->dtype, tdt = t->dtype;
     int areal = adt == NEURIO_DT_FLOAT32 || adt == NEURIO_DT_FLOAT64;
+    int rc = areal ? neurio_dataprep_check_real(arr, t, per, err) : NEURIO_OK;
+    if (rc) {
+        free(buf);
+        return rc;
+    }
     if (adt == tdt) {
         memcpy(buf, arr->data, total * esz);
     } else if (tdt == NEURIO_DT_FLOAT32 && (areal || dp_is_int(adt))) {

@@ -27,6 +27,8 @@ size_t neurio_dtype_size(neurio_dtype dt)
     case NEURIO_DT_INT64: return 8;
     case NEURIO_DT_BOOL: return 1;
     case NEURIO_DT_FLOAT64: return 8;
+    case NEURIO_DT_UINT32: return 4;
+    case NEURIO_DT_UINT64: return 8;
     case NEURIO_DT_UNKNOWN: break;
     }
     return 0;
@@ -43,6 +45,8 @@ const char *neurio_dtype_name(neurio_dtype dt)
     case NEURIO_DT_INT64: return "int64";
     case NEURIO_DT_BOOL: return "bool";
     case NEURIO_DT_FLOAT64: return "float64";
+    case NEURIO_DT_UINT32: return "uint32";
+    case NEURIO_DT_UINT64: return "uint64";
     case NEURIO_DT_UNKNOWN: break;
     }
     return "unknown";
@@ -72,6 +76,17 @@ static const char *const op_names[NEURIO_OP_COUNT] = {
     [NEURIO_OP_TRANSPOSE] = "TRANSPOSE",
     [NEURIO_OP_BATCH_NORM] = "BATCH_NORM",
     [NEURIO_OP_MATMUL] = "MATMUL",
+    [NEURIO_OP_SVDF] = "SVDF",
+    [NEURIO_OP_LSTM] = "UNIDIRECTIONAL_SEQUENCE_LSTM",
+    [NEURIO_OP_SIGNAL_WINDOW] = "SignalWindow",
+    [NEURIO_OP_SIGNAL_RFFT] = "SignalRfft",
+    [NEURIO_OP_SIGNAL_FFT_AUTO_SCALE] = "SignalFftAutoScale",
+    [NEURIO_OP_SIGNAL_ENERGY] = "SignalEnergy",
+    [NEURIO_OP_SIGNAL_FILTER_BANK] = "SignalFilterBank",
+    [NEURIO_OP_SIGNAL_FILTER_BANK_SQRT] = "SignalFilterBankSquareRoot",
+    [NEURIO_OP_SIGNAL_SPECTRAL_SUBTRACTION] = "SignalFilterBankSpectralSubtraction",
+    [NEURIO_OP_SIGNAL_FILTER_BANK_LOG] = "SignalFilterBankLog",
+    [NEURIO_OP_SIGNAL_PCAN] = "SignalPCAN",
 };
 
 const char *neurio_op_name(neurio_op_kind kind)
@@ -672,6 +687,7 @@ neurio_model *neurio_model_clone(const neurio_model *m)
                                     t->quant.scale, t->quant.zero_point))
             goto fail;
         c->tensors[k].producer = t->producer;
+        c->tensors[k].is_variable = t->is_variable;
     }
     for (int32_t i = 0; i < m->n_ops; i++) {
         const neurio_op *op = &m->ops[i];
@@ -798,4 +814,33 @@ uint64_t neurio_op_macs(const neurio_model *m, const neurio_op *op)
     default:
         return 0;
     }
+}
+
+/* Replace *s by a copy with its control characters written as "\xNN"
+ * (only when it has any).  0, or -1 when out of memory. */
+static int escape_string(char **s)
+{
+    int any = 0;
+    for (const unsigned char *p = (const unsigned char *)*s; p && *p; p++)
+        any |= *p < 0x20 || *p == 0x7f;
+    if (!any)
+        return 0;
+    size_t cap = strlen(*s) * 4 + 1;
+    char *e = malloc(cap);
+    if (!e)
+        return -1;
+    neurio_escape_controls(e, cap, *s);
+    free(*s);
+    *s = e;
+    return 0;
+}
+
+int neurio_model_escape_strings(neurio_model *m)
+{
+    int bad = escape_string(&m->name) | escape_string(&m->description);
+    for (int32_t i = 0; i < m->n_tensors; i++)
+        bad |= escape_string(&m->tensors[i].name);
+    for (int32_t i = 0; i < m->n_ops; i++)
+        bad |= escape_string(&m->ops[i].name);
+    return bad ? NEURIO_ERR_NOMEM : NEURIO_OK;
 }

@@ -101,7 +101,21 @@ static void put_attr(EVP_MD_CTX *c, const neurio_op *op)
     case NEURIO_OP_BATCH_NORM:
         put_f32(c, op->attr.batch_norm.epsilon);
         break;
+    case NEURIO_OP_SVDF:
+        put_i32(c, op->attr.svdf.rank);
+        put_i32(c, (int32_t)op->attr.svdf.activation);
+        break;
+    case NEURIO_OP_LSTM:
+        put_i32(c, op->attr.lstm.time_major);
+        put_f32(c, op->attr.lstm.cell_clip);
+        put_f32(c, op->attr.lstm.proj_clip);
+        break;
     default:
+        if (op->kind >= NEURIO_OP_SIGNAL_WINDOW && op->kind <= NEURIO_OP_SIGNAL_PCAN) {
+            const int32_t *v = &op->attr.signal.shift;
+            for (size_t k = 0; k < sizeof op->attr.signal / sizeof *v; k++)
+                put_i32(c, v[k]);
+        }
         break;
     }
 }
@@ -131,6 +145,8 @@ int neurio_model_sha256(const neurio_model *m, uint8_t digest[32])
             put_i32(c, t->quant.zero_point[k]);
         }
         put_i32(c, t->data != NULL);
+        if (t->is_variable)
+            put_i32(c, 0x5eed); /* only variable tensors add a word: old hashes stand */
         if (t->data) {
             put_u64(c, (uint64_t)t->data_bytes);
             EVP_DigestUpdate(c, t->data, t->data_bytes);

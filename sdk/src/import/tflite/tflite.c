@@ -32,7 +32,7 @@ enum { F_Q_SCALE = 2, F_Q_ZERO_POINT = 3, F_Q_DETAILS_TYPE = 4, F_Q_DIM = 6 };
 enum { F_B_DATA = 0, F_B_OFFSET = 1, F_B_SIZE = 2 };
 /* Operator */
 enum { F_OP_OPCODE = 0, F_OP_INPUTS = 1, F_OP_OUTPUTS = 2, F_OP_OPTIONS_TYPE = 3,
-       F_OP_OPTIONS = 4 };
+       F_OP_OPTIONS = 4, F_OP_CUSTOM_OPTIONS = 5 };
 
 static int tfl_fail(tfl *t, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int tfl_fail(tfl *t, int status, const char *fmt, ...)
@@ -91,6 +91,8 @@ static int map_type(int8_t tt, neurio_dtype *dt)
     case 6: *dt = NEURIO_DT_BOOL; return 1;
     case 7: *dt = NEURIO_DT_INT16; return 1;
     case 9: *dt = NEURIO_DT_INT8; return 1;
+    case 12: *dt = NEURIO_DT_UINT64; return 1;
+    case 15: *dt = NEURIO_DT_UINT32; return 1;
     default: return 0;
     }
 }
@@ -241,10 +243,6 @@ static int read_tensor(tfl *t, const nfb_vec *tv, int32_t idx)
     if (shape.n > NEURIO_MAX_RANK)
         return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "tensor %d '%.60s' has rank %u; neurio "
                         "supports up to %d dimensions", idx, name, shape.n, NEURIO_MAX_RANK);
-    if (var)
-        return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "tensor %d '%.60s' is a variable (state "
-                        "kept between inferences); neurio supports stateless models only",
-                        idx, name);
     if (nfb_has(&t->b, &tt, F_T_SPARSITY))
         return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "tensor %d '%.60s' is sparse; neurio needs "
                         "dense tensors (convert without sparsification)", idx, name);
@@ -265,6 +263,12 @@ static int read_tensor(tfl *t, const nfb_vec *tv, int32_t idx)
     if ((rc = read_quant(t, &tt, idx, name)))
         return rc;
     t->at = tt.pos;
+    if (var) {
+        /* State kept between inferences: its contents start from zero (the
+         * zero point) whatever its buffer holds, as in TFLite Micro. */
+        t->m->tensors[k].is_variable = 1;
+        return NEURIO_OK;
+    }
     return read_data(t, idx, name, bi);
 }
 
@@ -308,6 +312,8 @@ static int check_ops_supported(tfl *t, const nfb_vec *ops)
         uint8_t ot_type;
         if (c->builtin != TFL_CUSTOM && ntfl_map_kind(c->builtin, &k, &ot_type))
             continue;
+        if (c->builtin == TFL_CUSTOM && ntfl_map_custom(c->custom, &k))
+            continue;
         if (bad++ < 6 && o < sizeof list) {
             if (c->builtin == TFL_CUSTOM)
                 o += (size_t)snprintf(list + o, sizeof list - o, "%soperator %u is custom op "
@@ -320,8 +326,29 @@ static int check_ops_supported(tfl *t, const nfb_vec *ops)
     }
     if (bad)
         return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "%d unsupported operator%s: %s%s. neurio "
-                        "imports no custom ops and these builtins: %s", bad, bad > 1 ? "s" : "",
+                        "imports these builtins: %s", bad, bad > 1 ? "s" : "",
                         list, bad > 6 ? "; ..." : "", ntfl_supported_list);
+    return NEURIO_OK;
+}
+
+/* SignalFilterBankSpectralSubtraction keeps its noise estimate in an op
+ * buffer in TFLite Micro; in the IR it is a variable tensor shaped like the
+ * input, appended as input 1. */
+static int add_noise_state(tfl *t, ntfl_opctx *o, int32_t *in, int32_t *n_in)
+{
+    if (*n_in != 1 || in[0] < 0)
+        return ntfl_op_fail(o, NEURIO_ERR_FORMAT, "has %d inputs, expected 1", *n_in);
+    const neurio_tensor *x = &t->m->tensors[in[0]];
+    char nm[48];
+    snprintf(nm, sizeof nm, "noise_state_of_op_%d", o->index);
+    int32_t dims[NEURIO_MAX_RANK];
+    memcpy(dims, x->dims, sizeof dims);
+    int32_t s = neurio_model_add_tensor(t->m, nm, NEURIO_DT_UINT32, x->rank, dims);
+    if (s < 0)
+        return tfl_fail(t, NEURIO_ERR_NOMEM, "out of memory adding a state tensor");
+    t->m->tensors[s].is_variable = 1;
+    in[1] = s;
+    *n_in = 2;
     return NEURIO_OK;
 }
 
@@ -344,9 +371,16 @@ static int read_operator(tfl *t, const nfb_vec *ops, int32_t i)
     t->at = ot.pos;
     o.code = t->codes[oci].builtin; /* oci checked by check_ops_supported */
     neurio_op_kind kind;
-    uint8_t want_opt;
-    if (!ntfl_map_kind(o.code, &kind, &want_opt))
+    uint8_t want_opt = 0;
+    nfb_vec copt = {0};
+    if (o.code == TFL_CUSTOM) {
+        if (!ntfl_map_custom(t->codes[oci].custom, &kind))
+            return ntfl_op_fail(&o, NEURIO_ERR_INTERNAL, "unsupported op slipped through");
+        if ((rc = nfb_vector(&t->b, &ot, F_OP_CUSTOM_OPTIONS, "custom_options", 1, &copt)))
+            return rc;
+    } else if (!ntfl_map_kind(o.code, &kind, &want_opt)) {
         return ntfl_op_fail(&o, NEURIO_ERR_INTERNAL, "unsupported op slipped through");
+    }
     if (o.has_opt && want_opt && opt_type != want_opt)
         return ntfl_op_fail(&o, NEURIO_ERR_FORMAT, "builtin_options has union type %u, expected "
                        "%u for this op", opt_type, want_opt);
@@ -354,14 +388,16 @@ static int read_operator(tfl *t, const nfb_vec *ops, int32_t i)
         o.has_opt = 0; /* empty options tables (PadOptions, ...) carry nothing */
     if (iv.n > 1024 || ov.n > 64 || ov.n == 0)
         return ntfl_op_fail(&o, NEURIO_ERR_FORMAT, "has %u inputs and %u outputs", iv.n, ov.n);
-    int32_t in[1024], out[64];
+    int32_t in[1025], out[64], n_in = (int32_t)iv.n;
     nfb_ctx(&t->b, "operator %d (%s) inputs", i, ntfl_code_name(o.code));
     if ((rc = read_indices(t, &iv, "inputs", 1, in)))
         return rc;
     nfb_ctx(&t->b, "operator %d (%s) outputs", i, ntfl_code_name(o.code));
     if ((rc = read_indices(t, &ov, "outputs", 0, out)))
         return rc;
-    int32_t k = neurio_model_add_op(t->m, kind, (int32_t)iv.n, in, (int32_t)ov.n, out);
+    if (kind == NEURIO_OP_SIGNAL_SPECTRAL_SUBTRACTION && (rc = add_noise_state(t, &o, in, &n_in)))
+        return rc;
+    int32_t k = neurio_model_add_op(t->m, kind, n_in, in, (int32_t)ov.n, out);
     if (k < 0)
         return tfl_fail(t, NEURIO_ERR_NOMEM, "out of memory adding operator %d", i);
     char nm[32];
@@ -371,6 +407,8 @@ static int read_operator(tfl *t, const nfb_vec *ops, int32_t i)
     if (!t->m->ops[k].name)
         return tfl_fail(t, NEURIO_ERR_NOMEM, "out of memory naming operator %d", i);
     nfb_ctx(&t->b, "operator %d (%s) options", i, ntfl_code_name(o.code));
+    if (o.code == TFL_CUSTOM)
+        return ntfl_custom_options(&o, &t->m->ops[k], t->b.p + copt.pos, copt.n);
     return ntfl_convert_options(&o, &t->m->ops[k]);
 }
 
@@ -558,7 +596,8 @@ int neurio_tflite_list_ops(const void *buf, size_t len, neurio_tflite_op_info **
         uint8_t ot_type;
         info[i].index = (int32_t)i;
         info[i].builtin = c->builtin;
-        info[i].supported = c->builtin != TFL_CUSTOM && ntfl_map_kind(c->builtin, &k, &ot_type);
+        info[i].supported = c->builtin != TFL_CUSTOM ? ntfl_map_kind(c->builtin, &k, &ot_type)
+                                                     : ntfl_map_custom(c->custom, &k);
         snprintf(info[i].name, sizeof info[i].name, "%s",
                  c->builtin == TFL_CUSTOM ? c->custom : ntfl_code_name(c->builtin));
     }

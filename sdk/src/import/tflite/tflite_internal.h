@@ -15,13 +15,14 @@ enum {
     TFL_LOGISTIC = 14, TFL_MAX_POOL_2D = 17, TFL_MUL = 18, TFL_RELU = 19,
     TFL_RELU_N1_TO_1 = 20, TFL_RELU6 = 21, TFL_RESHAPE = 22, TFL_SOFTMAX = 25,
     TFL_TANH = 28, TFL_CUSTOM = 32, TFL_PAD = 34, TFL_TRANSPOSE = 39, TFL_MEAN = 40,
-    TFL_SUB = 41, TFL_QUANTIZE = 114
+    TFL_SUB = 41, TFL_QUANTIZE = 114, TFL_SVDF = 27, TFL_UNIDIRECTIONAL_SEQUENCE_LSTM = 44
 };
 
 /* BuiltinOptions union type ids (position in the union, NONE = 0). */
 enum {
     OPT_CONV = 1, OPT_DEPTHWISE = 2, OPT_POOL = 5, OPT_FC = 8, OPT_SOFTMAX = 9,
-    OPT_CONCAT = 10, OPT_ADD = 11, OPT_MUL = 21, OPT_REDUCER = 27, OPT_SUB = 28
+    OPT_CONCAT = 10, OPT_ADD = 11, OPT_MUL = 21, OPT_REDUCER = 27, OPT_SUB = 28,
+    OPT_SVDF = 6, OPT_UNI_LSTM = 71
 };
 
 typedef struct tfl_code {
@@ -61,6 +62,12 @@ const char *ntfl_code_name(int32_t code);
 int ntfl_map_kind(int32_t code, neurio_op_kind *k, uint8_t *opt_type);
 /* Fill op->attr from the operator's options (and constant inputs). */
 int ntfl_convert_options(ntfl_opctx *o, neurio_op *op);
+/* The Signal op a custom code names (1), or 0 (tflite_state_ops.c). */
+int ntfl_map_custom(const char *name, neurio_op_kind *k);
+/* SVDF and UNIDIRECTIONAL_SEQUENCE_LSTM options into op->attr. */
+int ntfl_state_options(ntfl_opctx *o, neurio_op *op);
+/* A Signal op's FlexBuffers custom_options into op->attr.signal. */
+int ntfl_custom_options(ntfl_opctx *o, neurio_op *op, const uint8_t *buf, size_t len);
 /* Comma-separated list of the builtins neurio imports. */
 extern const char ntfl_supported_list[];
 

@@ -10,7 +10,10 @@
 const char ntfl_supported_list[] =
     "ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, DEQUANTIZE, "
     "FULLY_CONNECTED, LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, QUANTIZE, RELU, "
-    "RELU_N1_TO_1, RELU6, RESHAPE, SOFTMAX, SUB, TANH, TRANSPOSE";
+    "RELU_N1_TO_1, RELU6, RESHAPE, SOFTMAX, SUB, SVDF, TANH, TRANSPOSE, "
+    "UNIDIRECTIONAL_SEQUENCE_LSTM; custom ops: SignalWindow, SignalRfft, SignalFftAutoScale, "
+    "SignalEnergy, SignalFilterBank, SignalFilterBankSquareRoot, "
+    "SignalFilterBankSpectralSubtraction, SignalFilterBankLog, SignalPCAN";
 
 const char *ntfl_code_name(int32_t code)
 {
@@ -277,6 +280,8 @@ int ntfl_convert_options(ntfl_opctx *o, neurio_op *op)
         for (int32_t i = 0; i < n; i++)
             op->attr.transpose.perm[i] = vals[i];
         return NEURIO_OK;
+    case TFL_SVDF:
+    case TFL_UNIDIRECTIONAL_SEQUENCE_LSTM: return ntfl_state_options(o, op);
     case TFL_RELU_N1_TO_1:
         op->attr.clip.min = -1.0f;
         op->attr.clip.max = 1.0f;
@@ -311,6 +316,8 @@ int ntfl_map_kind(int32_t code, neurio_op_kind *k, uint8_t *opt_type)
     case TFL_MEAN: *k = NEURIO_OP_MEAN; *opt_type = OPT_REDUCER; return 1;
     case TFL_SUB: *k = NEURIO_OP_SUB; *opt_type = OPT_SUB; return 1;
     case TFL_QUANTIZE: *k = NEURIO_OP_QUANTIZE; return 1;
+    case TFL_SVDF: *k = NEURIO_OP_SVDF; *opt_type = OPT_SVDF; return 1;
+    case TFL_UNIDIRECTIONAL_SEQUENCE_LSTM: *k = NEURIO_OP_LSTM; *opt_type = OPT_UNI_LSTM; return 1;
     default: return 0;
     }
 }

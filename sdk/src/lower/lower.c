@@ -1,0 +1,190 @@
+/* sdk/src/lower/lower.c — the lowering driver: the kernel table, the helpers
+ * the per-family lowering functions share, and lw_lower()'s dispatch by op
+ * kind.  See lower.h. */
+#include "lower/lower.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lower_internal.h"
+
+static const lw_kernel_info lw_kernels[LW_K_COUNT] = {
+#define LW_INFO(id, fn, member, shp, grp) \
+    [LW_K_##id] = {.name = #fn, .ptype = LW_P_##member, .shape = LW_SHAPE_##shp, .groups = (grp)},
+    LW_KERNELS(LW_INFO)
+#undef LW_INFO
+};
+
+const lw_kernel_info *lw_kernel_get(lw_kernel k)
+{
+    return (unsigned)k < LW_K_COUNT ? &lw_kernels[k] : NULL;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+int lw_fail(lw_ctx *c, int status, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return neurio_fail(c->err, status, "op %d (%s) '%s': %s", c->oi, neurio_op_name(c->op->kind),
+                       c->op->name ? c->op->name : "", msg);
+}
+
+int lw_rq(lw_ctx *c, int rc, const neurio_errbuf *e)
+{
+    return rc ? lw_fail(c, rc, "%s", e->msg) : NEURIO_OK;
+}
+
+int32_t lw_in(lw_ctx *c, int32_t k, int *rc)
+{
+    if (k >= c->op->n_inputs || c->op->inputs[k] < 0) {
+        *rc = lw_fail(c, NEURIO_ERR_INVALID, "input %d is missing", k);
+        return -1;
+    }
+    return c->op->inputs[k];
+}
+
+int lw_operands(lw_ctx *c, int32_t n, int32_t *in, int32_t *y, neurio_dtype *dt)
+{
+    int rc = NEURIO_OK;
+    for (int32_t k = 0; k < n; k++)
+        if ((in[k] = lw_in(c, k, &rc)) < 0)
+            return rc;
+    *y = c->op->outputs[0];
+    return dt ? lw_same_dtype(c, dt) : NEURIO_OK;
+}
+
+int32_t lw_opt_in(const lw_ctx *c, int32_t k)
+{
+    return k < c->op->n_inputs ? c->op->inputs[k] : -1;
+}
+
+int lw_same_dtype(lw_ctx *c, neurio_dtype *dt)
+{
+    const neurio_op *op = c->op;
+    int32_t x = op->n_inputs > 0 ? op->inputs[0] : -1;
+    if (x < 0)
+        return lw_fail(c, NEURIO_ERR_INVALID, "op needs an input and an output");
+    neurio_dtype din = lw_t(c, x)->dtype, dout = lw_t(c, op->outputs[0])->dtype;
+    if (din != dout)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "input is %s but output is %s",
+                       neurio_dtype_name(din), neurio_dtype_name(dout));
+    if (din != NEURIO_DT_INT8 && din != NEURIO_DT_FLOAT32)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "dtype %s (only int8 and float32 kernels exist)",
+                       neurio_dtype_name(din));
+    *dt = din;
+    return NEURIO_OK;
+}
+
+int lw_rank4(lw_ctx *c, int32_t t, const char *what)
+{
+    if (lw_t(c, t)->rank != 4)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "%s tensor %d '%s' has rank %d, expected 4 (NHWC)",
+                       what, t, lw_t(c, t)->name, lw_t(c, t)->rank);
+    return NEURIO_OK;
+}
+
+int lw_q1(lw_ctx *c, int32_t t, float *scale, int32_t *zp)
+{
+    const neurio_tensor *tt = lw_t(c, t);
+    if (tt->quant.count != 1 || !tt->quant.scale || !(tt->quant.scale[0] > 0.0f))
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED,
+                       "tensor %d '%s' needs one positive per-tensor scale (has %d)", t, tt->name,
+                       tt->quant.count);
+    *scale = tt->quant.scale[0];
+    *zp = tt->quant.zero_point ? tt->quant.zero_point[0] : 0;
+    return NEURIO_OK;
+}
+
+void lw_act_s8(neurio_activation a, float scale, int32_t zp, int32_t *lo, int32_t *hi)
+{
+    if (neurio_act_range_s8(a, scale, zp, lo, hi, NULL) != NEURIO_OK) {
+        *lo = -128;
+        *hi = 127;
+    }
+}
+
+int lw_set(lw_ctx *c, lw_kernel k, int32_t n, const int32_t *args)
+{
+    lw_op *l = c->out;
+    if (l->args && l->args != l->args_small)
+        free(l->args);
+    l->args = n <= LW_MAX_ARGS ? l->args_small : malloc((size_t)n * sizeof *l->args);
+    if (!l->args)
+        return neurio_fail(c->err, NEURIO_ERR_NOMEM, "out of memory lowering op %d", c->oi);
+    memcpy(l->args, args, (size_t)n * sizeof *args);
+    l->n_args = n;
+    l->kernel = k;
+    return NEURIO_OK;
+}
+
+int32_t *lw_array_new(lw_ctx *c, int k, const char *tag, int32_t n)
+{
+    lw_array *a = &c->out->arrays[k];
+    free(a->v);
+    a->v = calloc((size_t)(n > 0 ? n : 1), sizeof *a->v);
+    a->n = a->v ? n : 0;
+    a->tag = tag;
+    if (!a->v)
+        neurio_fail(c->err, NEURIO_ERR_NOMEM, "out of memory lowering op %d", c->oi);
+    return a->v;
+}
+
+int64_t lw_const_int(const neurio_tensor *t, size_t i)
+{
+    if (t->dtype == NEURIO_DT_INT64)
+        return ((const int64_t *)t->data)[i];
+    return ((const int32_t *)t->data)[i];
+}
+
+/* ----------------------------------------------------------- dispatch */
+
+static int lw_dispatch(lw_ctx *c)
+{
+    switch (c->op->kind) {
+    case NEURIO_OP_CONV_2D: return lw_conv(c, 0);
+    case NEURIO_OP_DEPTHWISE_CONV_2D: return lw_conv(c, 1);
+    case NEURIO_OP_FULLY_CONNECTED: return lw_fc(c);
+    case NEURIO_OP_AVERAGE_POOL_2D: return lw_pool(c, 0);
+    case NEURIO_OP_MAX_POOL_2D: return lw_pool(c, 1);
+    case NEURIO_OP_ADD: case NEURIO_OP_SUB: case NEURIO_OP_MUL: return lw_binary(c);
+    case NEURIO_OP_SOFTMAX: return lw_softmax(c);
+    case NEURIO_OP_RESHAPE: return lw_reshape(c);
+    case NEURIO_OP_PAD: return lw_pad(c);
+    case NEURIO_OP_CONCATENATION: return lw_concat(c);
+    case NEURIO_OP_MEAN: return lw_mean(c);
+    case NEURIO_OP_QUANTIZE: case NEURIO_OP_DEQUANTIZE: return lw_quantize(c);
+    case NEURIO_OP_LOGISTIC: return lw_sigmoid(c, 0);
+    case NEURIO_OP_TANH: return lw_sigmoid(c, 1);
+    case NEURIO_OP_RELU: case NEURIO_OP_RELU6: case NEURIO_OP_CLIP: return lw_relu(c);
+    default:
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED,
+                       "no kernel for this op; run the optimizer first (it folds "
+                       "BATCH_NORM, TRANSPOSE and MATMUL where it can)");
+    }
+}
+
+int lw_lower(const neurio_model *m, int32_t oi, lw_op *out, neurio_errbuf *err)
+{
+    memset(out, 0, sizeof *out);
+    lw_ctx c = {.m = m, .oi = oi, .op = &m->ops[oi], .out = out, .err = err};
+    if (c.op->n_outputs < 1 || c.op->outputs[0] < 0)
+        return lw_fail(&c, NEURIO_ERR_INVALID, "op has no output");
+    return lw_dispatch(&c);
+}
+
+void lw_op_free(lw_op *l)
+{
+    if (!l)
+        return;
+    if (l->args != l->args_small)
+        free(l->args);
+    for (int k = 0; k < LW_MAX_ARRAYS; k++)
+        free(l->arrays[k].v);
+    memset(l, 0, sizeof *l);
+}

@@ -1,0 +1,229 @@
+/* sdk/src/lower/lower_conv.c — CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED
+ * and the 2-D pools: shapes, resolved padding, per-channel requantization
+ * and fused-activation ranges. */
+#include <stdlib.h>
+
+#include "lower_internal.h"
+
+/* Padding offset of one spatial dimension (TFLite ComputePaddingHeightWidth). */
+static int32_t lw_pad_offset(neurio_padding pad, const int32_t *explicit_pad, int first_of_dim,
+                             int32_t in, int32_t filter, int32_t stride, int32_t dilation,
+                             int32_t out)
+{
+    if (pad == NEURIO_PAD_EXPLICIT)
+        return explicit_pad[first_of_dim];
+    if (pad == NEURIO_PAD_VALID)
+        return 0;
+    int32_t eff = (filter - 1) * dilation + 1;
+    int32_t total = (out - 1) * stride + eff - in;
+    return total > 0 ? total / 2 : 0;
+}
+
+/* Expected output size of one spatial dimension. */
+static int32_t lw_out_size(neurio_padding pad, const int32_t *pads, int32_t in, int32_t filter,
+                           int32_t stride, int32_t dilation)
+{
+    int32_t eff = (filter - 1) * dilation + 1;
+    if (pad == NEURIO_PAD_SAME)
+        return (in + stride - 1) / stride;
+    if (pad == NEURIO_PAD_EXPLICIT)
+        return (in + pads[0] + pads[1] - eff) / stride + 1;
+    return (in - eff + stride) / stride;
+}
+
+/* Per-output-channel multipliers for conv/fc (requant.h) into arrays 0
+ * ("m") and 1 ("s"); *per_channel tells whether there is one per channel. */
+static int lw_channel_mults(lw_ctx *c, float in_s, int32_t w, float out_s, int32_t n_ch,
+                            int is_fc, int32_t *per_channel)
+{
+    const neurio_tensor *wt = lw_t(c, w);
+    int32_t cnt = wt->quant.count;
+    neurio_errbuf e = {{0}};
+    if ((cnt != 1 && cnt != n_ch) || !wt->quant.scale)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED,
+                       "weights tensor %d '%s' has %d scales, expected 1 or %d", w, wt->name,
+                       cnt, n_ch);
+    int32_t *mult = lw_array_new(c, 0, "m", cnt), *shift = mult ? lw_array_new(c, 1, "s", cnt) : NULL;
+    if (!shift)
+        return NEURIO_ERR_NOMEM;
+    int rc = is_fc ? neurio_fc_multipliers(in_s, wt->quant.scale, cnt, out_s, mult, shift, &e)
+                   : neurio_conv_multipliers(in_s, wt->quant.scale, cnt, out_s, mult, shift, &e);
+    *per_channel = cnt > 1;
+    return lw_rq(c, rc, &e);
+}
+
+/* The bias of a conv/fc: absent, or of dtype `want`. */
+static int lw_bias(lw_ctx *c, int32_t b, neurio_dtype want)
+{
+    if (b >= 0 && lw_t(c, b)->dtype != want)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "bias tensor %d '%s' is %s, expected %s", b,
+                       lw_t(c, b)->name, neurio_dtype_name(lw_t(c, b)->dtype),
+                       neurio_dtype_name(want));
+    return NEURIO_OK;
+}
+
+/* Weights of the activations' dtype (no hybrid layers). */
+static int lw_weights_dtype(lw_ctx *c, int32_t w, neurio_dtype dt)
+{
+    if (lw_t(c, w)->dtype != dt)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED,
+                       "weights are %s but activations %s (hybrid layers are not supported; "
+                       "quantize the model fully or keep it float)",
+                       neurio_dtype_name(lw_t(c, w)->dtype), neurio_dtype_name(dt));
+    return NEURIO_OK;
+}
+
+/* Channel counts of a conv's weights against its input and output. */
+static int lw_conv_channels(lw_ctx *c, int depthwise, const int32_t *xd, const int32_t *wd,
+                            const int32_t *yd, int32_t *dm)
+{
+    *dm = 1;
+    if (depthwise) {
+        if (xd[3] <= 0 || yd[3] % xd[3] != 0)
+            return lw_fail(c, NEURIO_ERR_INVALID,
+                           "output channels %d are not a multiple of input channels %d", yd[3],
+                           xd[3]);
+        *dm = yd[3] / xd[3];
+        if (wd[3] != yd[3])
+            return lw_fail(c, NEURIO_ERR_INVALID, "weights have %d channels, output %d", wd[3],
+                           yd[3]);
+    } else if (wd[0] != yd[3] || wd[3] != xd[3]) {
+        return lw_fail(c, NEURIO_ERR_INVALID,
+                       "weights [%d,%d,%d,%d] do not match input channels %d / output "
+                       "channels %d", wd[0], wd[1], wd[2], wd[3], xd[3], yd[3]);
+    }
+    return NEURIO_OK;
+}
+
+int lw_conv(lw_ctx *c, int depthwise)
+{
+    int32_t in[2] = {-1, -1}, y;
+    neurio_dtype dt;
+    int rc = lw_operands(c, 2, in, &y, &dt);
+    int32_t x = in[0], w = in[1], b = lw_opt_in(c, 2);
+    if (rc || (rc = lw_rank4(c, x, "input")) ||
+        (rc = lw_rank4(c, y, "output")) || (rc = lw_rank4(c, w, "weights")) ||
+        (rc = lw_weights_dtype(c, w, dt)))
+        return rc;
+    const int32_t *xd = lw_t(c, x)->dims, *wd = lw_t(c, w)->dims, *yd = lw_t(c, y)->dims;
+    const neurio_conv_attr *a = &c->op->attr.conv;
+    int32_t fh = wd[1], fw = wd[2], dm;
+    if ((rc = lw_conv_channels(c, depthwise, xd, wd, yd, &dm)))
+        return rc;
+    int32_t sh = a->stride_h > 0 ? a->stride_h : 1, sw = a->stride_w > 0 ? a->stride_w : 1;
+    int32_t dh = a->dilation_h > 0 ? a->dilation_h : 1, dw = a->dilation_w > 0 ? a->dilation_w : 1;
+    int32_t eh = lw_out_size(a->padding, (int32_t[2]){a->pad[0], a->pad[2]}, xd[1], fh, sh, dh);
+    int32_t ew = lw_out_size(a->padding, (int32_t[2]){a->pad[1], a->pad[3]}, xd[2], fw, sw, dw);
+    if (eh != yd[1] || ew != yd[2])
+        return lw_fail(c, NEURIO_ERR_INVALID,
+                       "output is %dx%d but input %dx%d, filter %dx%d, stride %d,%d, "
+                       "dilation %d,%d give %dx%d", yd[1], yd[2], xd[1], xd[2], fh, fw, sh, sw,
+                       dh, dw, eh, ew);
+    nk_conv_params *p = &c->out->p.conv;
+    *p = (nk_conv_params){
+        .batches = xd[0], .in_h = xd[1], .in_w = xd[2], .in_c = xd[3],
+        .out_h = yd[1], .out_w = yd[2], .out_c = yd[3], .filter_h = fh, .filter_w = fw,
+        .stride_h = sh, .stride_w = sw, .dilation_h = dh, .dilation_w = dw,
+        .pad_top = lw_pad_offset(a->padding, a->pad, 0, xd[1], fh, sh, dh, yd[1]),
+        .pad_left = lw_pad_offset(a->padding, a->pad, 1, xd[2], fw, sw, dw, yd[2]),
+        .depth_multiplier = dm, .act_min = -128, .act_max = 127,
+    };
+    if (dt == NEURIO_DT_INT8) {
+        float in_s, out_s;
+        if ((rc = lw_q1(c, x, &in_s, &p->in_zp)) || (rc = lw_q1(c, y, &out_s, &p->out_zp)) ||
+            (rc = lw_channel_mults(c, in_s, w, out_s, yd[3], 0, &p->per_channel)))
+            return rc;
+        p->out_mult = c->out->arrays[0].v;
+        p->out_shift = c->out->arrays[1].v;
+        lw_act_s8(a->activation, out_s, p->out_zp, &p->act_min, &p->act_max);
+    } else {
+        neurio_act_range_f32(a->activation, &p->act_min_f, &p->act_max_f);
+    }
+    if ((rc = lw_bias(c, b, dt == NEURIO_DT_INT8 ? NEURIO_DT_INT32 : NEURIO_DT_FLOAT32)))
+        return rc;
+    lw_kernel k = depthwise ? (dt == NEURIO_DT_INT8 ? LW_K_DWCONV2D_S8 : LW_K_DWCONV2D_F32)
+                            : (dt == NEURIO_DT_INT8 ? LW_K_CONV2D_S8 : LW_K_CONV2D_F32);
+    return lw_set(c, k, 4, (int32_t[]){x, w, b, y});
+}
+
+int lw_fc(lw_ctx *c)
+{
+    int32_t in[2] = {-1, -1}, y;
+    neurio_dtype dt;
+    int rc = lw_operands(c, 2, in, &y, &dt);
+    int32_t x = in[0], w = in[1], b = lw_opt_in(c, 2);
+    if (rc || (rc = lw_weights_dtype(c, w, dt)))
+        return rc;
+    const neurio_tensor *wt = lw_t(c, w);
+    if (wt->rank != 2)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "weights have rank %d, expected 2", wt->rank);
+    int32_t out_d = wt->dims[0], in_d = wt->dims[1];
+    size_t nx = neurio_tensor_elements(lw_t(c, x)), ny = neurio_tensor_elements(lw_t(c, y));
+    if (in_d <= 0 || nx % (size_t)in_d || ny != nx / (size_t)in_d * (size_t)out_d)
+        return lw_fail(c, NEURIO_ERR_INVALID,
+                       "input of %zu elements, weights [%d, %d] and output of %zu elements "
+                       "do not fit", nx, out_d, in_d, ny);
+    nk_fc_params *p = &c->out->p.fc;
+    *p = (nk_fc_params){.batches = (int32_t)(nx / (size_t)in_d), .in_depth = in_d,
+                        .out_depth = out_d, .act_min = -128, .act_max = 127};
+    if (dt == NEURIO_DT_INT8) {
+        float in_s, out_s;
+        if ((rc = lw_q1(c, x, &in_s, &p->in_zp)) || (rc = lw_q1(c, y, &out_s, &p->out_zp)) ||
+            (rc = lw_channel_mults(c, in_s, w, out_s, out_d, 1, &p->per_channel)))
+            return rc;
+        p->out_mult = c->out->arrays[0].v;
+        p->out_shift = c->out->arrays[1].v;
+        p->filter_zp = wt->quant.zero_point ? wt->quant.zero_point[0] : 0;
+        lw_act_s8(c->op->attr.fc.activation, out_s, p->out_zp, &p->act_min, &p->act_max);
+    } else {
+        neurio_act_range_f32(c->op->attr.fc.activation, &p->act_min_f, &p->act_max_f);
+    }
+    if ((rc = lw_bias(c, b, dt == NEURIO_DT_INT8 ? NEURIO_DT_INT32 : NEURIO_DT_FLOAT32)))
+        return rc;
+    return lw_set(c, dt == NEURIO_DT_INT8 ? LW_K_FC_S8 : LW_K_FC_F32, 4, (int32_t[]){x, w, b, y});
+}
+
+int lw_pool(lw_ctx *c, int is_max)
+{
+    int32_t x, y;
+    neurio_dtype dt;
+    int rc = lw_operands(c, 1, &x, &y, &dt);
+    if (rc || (rc = lw_rank4(c, x, "input")) ||
+        (rc = lw_rank4(c, y, "output")))
+        return rc;
+    const int32_t *xd = lw_t(c, x)->dims, *yd = lw_t(c, y)->dims;
+    const neurio_pool_attr *a = &c->op->attr.pool;
+    int32_t sh = a->stride_h > 0 ? a->stride_h : 1, sw = a->stride_w > 0 ? a->stride_w : 1;
+    int32_t eh = lw_out_size(a->padding, (int32_t[2]){a->pad[0], a->pad[2]}, xd[1], a->filter_h, sh, 1);
+    int32_t ew = lw_out_size(a->padding, (int32_t[2]){a->pad[1], a->pad[3]}, xd[2], a->filter_w, sw, 1);
+    if (eh != yd[1] || ew != yd[2] || xd[3] != yd[3] || xd[0] != yd[0])
+        return lw_fail(c, NEURIO_ERR_INVALID,
+                       "output [%d,%d,%d,%d] does not follow from input [%d,%d,%d,%d], "
+                       "filter %dx%d, stride %d,%d (expected %dx%d)", yd[0], yd[1], yd[2],
+                       yd[3], xd[0], xd[1], xd[2], xd[3], a->filter_h, a->filter_w, sh, sw,
+                       eh, ew);
+    nk_pool_params *p = &c->out->p.pool;
+    *p = (nk_pool_params){
+        .batches = xd[0], .in_h = xd[1], .in_w = xd[2], .channels = xd[3],
+        .out_h = yd[1], .out_w = yd[2], .filter_h = a->filter_h, .filter_w = a->filter_w,
+        .stride_h = sh, .stride_w = sw,
+        .pad_top = lw_pad_offset(a->padding, a->pad, 0, xd[1], a->filter_h, sh, 1, yd[1]),
+        .pad_left = lw_pad_offset(a->padding, a->pad, 1, xd[2], a->filter_w, sw, 1, yd[2]),
+    };
+    if (dt == NEURIO_DT_INT8) {
+        float xs, ys;
+        int32_t xz, yz;
+        if ((rc = lw_q1(c, x, &xs, &xz)) || (rc = lw_q1(c, y, &ys, &yz)))
+            return rc;
+        if (xs != ys || xz != yz)
+            return lw_fail(c, NEURIO_ERR_UNSUPPORTED,
+                           "input and output quantization differ (%g,%d vs %g,%d); TFLite "
+                           "requires them equal", (double)xs, xz, (double)ys, yz);
+        lw_act_s8(a->activation, ys, yz, &p->act_min, &p->act_max);
+    } else {
+        neurio_act_range_f32(a->activation, &p->act_min_f, &p->act_max_f);
+    }
+    lw_kernel k = is_max ? (dt == NEURIO_DT_INT8 ? LW_K_MAX_POOL_S8 : LW_K_MAX_POOL_F32)
+                         : (dt == NEURIO_DT_INT8 ? LW_K_AVG_POOL_S8 : LW_K_AVG_POOL_F32);
+    return lw_set(c, k, 2, (int32_t[]){x, y});
+}

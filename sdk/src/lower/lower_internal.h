@@ -1,0 +1,66 @@
+/* sdk/src/lower/lower_internal.h — what the lowering functions of one op
+ * family (lower_conv.c, lower_eltwise.c, lower_layout.c) share. */
+#ifndef NEURIO_SRC_LOWER_INTERNAL_H
+#define NEURIO_SRC_LOWER_INTERNAL_H
+
+#include "lower/lower.h"
+#include "neurio/requant.h"
+
+typedef struct lw_ctx {
+    const neurio_model *m;
+    int32_t oi;            /* op index                                    */
+    const neurio_op *op;
+    lw_op *out;
+    neurio_errbuf *err;
+} lw_ctx;
+
+/* Fail with "op 3 (CONV_2D) 'name': <msg>"; returns status. */
+int lw_fail(lw_ctx *c, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Turns a failed requant.h call (rc != 0, message in e) into an op message. */
+int lw_rq(lw_ctx *c, int rc, const neurio_errbuf *e);
+
+static inline const neurio_tensor *lw_t(const lw_ctx *c, int32_t t)
+{
+    return &c->m->tensors[t];
+}
+
+/* Input k, which must exist: its tensor index, or -1 after failing (*rc). */
+int32_t lw_in(lw_ctx *c, int32_t k, int *rc);
+/* Inputs 0..n-1, which must exist, into in[]; the output into *y; when dt
+ * is not NULL, the dtype input 0 and the output share (lw_same_dtype). */
+int lw_operands(lw_ctx *c, int32_t n, int32_t *in, int32_t *y, neurio_dtype *dt);
+/* Input k if present, else -1 (optional inputs: bias, pad value). */
+int32_t lw_opt_in(const lw_ctx *c, int32_t k);
+/* Input 0 and output 0 share a dtype that has kernels (int8 or float32). */
+int lw_same_dtype(lw_ctx *c, neurio_dtype *dt);
+/* Tensor t has rank 4 (NHWC); `what` names it in the message. */
+int lw_rank4(lw_ctx *c, int32_t t, const char *what);
+/* One positive per-tensor scale and its zero point (int8 activations). */
+int lw_q1(lw_ctx *c, int32_t t, float *scale, int32_t *zp);
+/* Quantized fused-activation range of an int8 output (requant.h). */
+void lw_act_s8(neurio_activation a, float scale, int32_t zp, int32_t *lo, int32_t *hi);
+
+/* Sets the kernel and its n tensor operands (in call order, output last;
+ * -1 = NULL).  NEURIO_OK or NOMEM. */
+int lw_set(lw_ctx *c, lw_kernel k, int32_t n, const int32_t *args);
+/* A new zeroed int32 array k (< LW_MAX_ARRAYS) of n entries owned by the
+ * lowered op, or NULL after failing (NOMEM). */
+int32_t *lw_array_new(lw_ctx *c, int k, const char *tag, int32_t n);
+/* Element i of an int32/int64 constant tensor. */
+int64_t lw_const_int(const neurio_tensor *t, size_t i);
+
+/* One lowering function per op family; each fills c->out. */
+int lw_conv(lw_ctx *c, int depthwise);
+int lw_fc(lw_ctx *c);
+int lw_pool(lw_ctx *c, int is_max);
+int lw_binary(lw_ctx *c);
+int lw_softmax(lw_ctx *c);
+int lw_sigmoid(lw_ctx *c, int is_tanh);
+int lw_quantize(lw_ctx *c);
+int lw_relu(lw_ctx *c);
+int lw_reshape(lw_ctx *c);
+int lw_pad(lw_ctx *c);
+int lw_concat(lw_ctx *c);
+int lw_mean(lw_ctx *c);
+
+#endif /* NEURIO_SRC_LOWER_INTERNAL_H */

@@ -1,0 +1,44 @@
+/* sdk/src/lower/lower_kernels.h — every portable kernel an op can lower to,
+ * one line each: X(ID, C function, lw_params member, call shape, field
+ * groups).  The interpreter (interp/interp_kernels.c) and the generator
+ * (codegen/) expand this list, so a new kernel needs only its line here.
+ * Included by lower.h only. */
+#ifndef NEURIO_SRC_LOWER_KERNELS_H
+#define NEURIO_SRC_LOWER_KERNELS_H
+
+#define LW_KERNELS(X)                                                             \
+    X(CONV2D_S8, nk_conv2d_s8, conv, IWBO, LW_G_INT)                              \
+    X(CONV2D_F32, nk_conv2d_f32, conv, IWBO, LW_G_FLT)                            \
+    X(DWCONV2D_S8, nk_depthwise_conv2d_s8, conv, IWBO, LW_G_INT)                  \
+    X(DWCONV2D_F32, nk_depthwise_conv2d_f32, conv, IWBO, LW_G_FLT)                \
+    X(FC_S8, nk_fully_connected_s8, fc, IWBO, LW_G_INT)                           \
+    X(FC_F32, nk_fully_connected_f32, fc, IWBO, LW_G_FLT)                         \
+    X(AVG_POOL_S8, nk_avg_pool2d_s8, pool, IO, LW_G_INT)                          \
+    X(AVG_POOL_F32, nk_avg_pool2d_f32, pool, IO, LW_G_FLT)                        \
+    X(MAX_POOL_S8, nk_max_pool2d_s8, pool, IO, LW_G_INT)                          \
+    X(MAX_POOL_F32, nk_max_pool2d_f32, pool, IO, LW_G_FLT)                        \
+    X(ADD_S8, nk_add_s8, binary, IIO, LW_G_INT | LW_G_ADD)                        \
+    X(ADD_F32, nk_add_f32, binary, IIO, LW_G_FLT)                                 \
+    X(SUB_S8, nk_sub_s8, binary, IIO, LW_G_INT | LW_G_ADD)                        \
+    X(SUB_F32, nk_sub_f32, binary, IIO, LW_G_FLT)                                 \
+    X(MUL_S8, nk_mul_s8, binary, IIO, LW_G_INT)                                   \
+    X(MUL_F32, nk_mul_f32, binary, IIO, LW_G_FLT)                                 \
+    X(SOFTMAX_S8, nk_softmax_s8, softmax, IO, LW_G_INT)                           \
+    X(SOFTMAX_F32, nk_softmax_f32, softmax, IO, LW_G_FLT)                         \
+    X(LOGISTIC_S8, nk_logistic_s8, sigmoid, IO, 0)                                \
+    X(LOGISTIC_F32, nk_logistic_f32, scalar, SIZE_IO, 0)                          \
+    X(TANH_S8, nk_tanh_s8, sigmoid, IO, 0)                                        \
+    X(TANH_F32, nk_tanh_f32, scalar, SIZE_IO, 0)                                  \
+    X(QUANTIZE_F32_S8, nk_quantize_f32_s8, quantize, IO, 0)                       \
+    X(DEQUANTIZE_S8_F32, nk_dequantize_s8_f32, quantize, IO, 0)                   \
+    X(REQUANTIZE_S8, nk_requantize_s8, requant, IO, 0)                            \
+    X(RELU_S8, nk_relu_s8, requant, IO, 0)                                        \
+    X(RELU_F32, nk_relu_f32, scalar, CLAMP_IO, 0)                                 \
+    X(COPY, nk_copy, scalar, COPY, 0)                                             \
+    X(PAD_S8, nk_pad_s8, pad, IO, 0)                                              \
+    X(PAD_F32, nk_pad_f32, pad, IO, 0)                                            \
+    X(CONCAT, nk_concat, concat, LIST, 0)                                         \
+    X(MEAN_S8, nk_mean_s8, mean, IO, LW_G_INT)                                    \
+    X(MEAN_F32, nk_mean_f32, mean, IO, LW_G_FLT)
+
+#endif /* NEURIO_SRC_LOWER_KERNELS_H */

@@ -1,0 +1,182 @@
+/* sdk/src/lower/lower_layout.c — RESHAPE (a copy when the planner cannot
+ * alias it), PAD, CONCATENATION and MEAN. */
+#include <stdlib.h>
+
+#include "lower_internal.h"
+
+int lw_reshape(lw_ctx *c)
+{
+    int32_t x, y;
+    int rc = lw_operands(c, 1, &x, &y, NULL);
+    if (rc)
+        return rc;
+    size_t bx = neurio_tensor_bytes(lw_t(c, x)), by = neurio_tensor_bytes(lw_t(c, y));
+    if (bx != by)
+        return lw_fail(c, NEURIO_ERR_INVALID, "input has %zu bytes, output %zu", bx, by);
+    c->out->p.scalar.bytes = bx;
+    return lw_set(c, LW_K_COPY, 2, (int32_t[]){x, y});
+}
+
+int lw_pad(lw_ctx *c)
+{
+    int32_t in[2] = {-1, -1}, y;
+    neurio_dtype dt;
+    int rc = lw_operands(c, 2, in, &y, &dt);
+    if (rc)
+        return rc;
+    int32_t x = in[0], pt = in[1];
+    const neurio_tensor *tx = lw_t(c, x), *tp = lw_t(c, pt), *ty = lw_t(c, y);
+    int32_t r = tx->rank;
+    if (r < 1 || r > NK_MAX_DIMS || !tp->data ||
+        (tp->dtype != NEURIO_DT_INT32 && tp->dtype != NEURIO_DT_INT64) ||
+        neurio_tensor_elements(tp) != (size_t)(2 * r))
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED,
+                       "paddings must be a constant int32/int64 [%d, 2] tensor", r);
+    nk_pad_params *p = &c->out->p.pad;
+    p->rank = r;
+    for (int32_t d = 0; d < r; d++) {
+        p->in_dims[d] = tx->dims[d];
+        p->pad_before[d] = (int32_t)lw_const_int(tp, 2 * (size_t)d);
+        p->pad_after[d] = (int32_t)lw_const_int(tp, 2 * (size_t)d + 1);
+        if (p->pad_before[d] < 0 || p->pad_after[d] < 0 ||
+            ty->dims[d] != tx->dims[d] + p->pad_before[d] + p->pad_after[d])
+            return lw_fail(c, NEURIO_ERR_INVALID, "axis %d: input %d + padding %d,%d != output %d",
+                           d, tx->dims[d], p->pad_before[d], p->pad_after[d], ty->dims[d]);
+    }
+    int32_t cv = lw_opt_in(c, 2);
+    const neurio_tensor *tc = cv >= 0 ? lw_t(c, cv) : NULL;
+    if (dt == NEURIO_DT_INT8) {
+        float ys;
+        if ((rc = lw_q1(c, y, &ys, &p->pad_value)))
+            return rc;
+        if (tc && tc->data && tc->dtype == NEURIO_DT_INT8)
+            p->pad_value = ((const int8_t *)tc->data)[0];
+    } else if (tc && tc->data && tc->dtype == NEURIO_DT_FLOAT32) {
+        p->pad_value_f = ((const float *)tc->data)[0];
+    }
+    return lw_set(c, dt == NEURIO_DT_INT8 ? LW_K_PAD_S8 : LW_K_PAD_F32, 2, (int32_t[]){x, y});
+}
+
+/* Inputs of a CONCATENATION share the output's dtype, rank and (int8)
+ * quantization; their elements per outer step into inner[]. */
+static int lw_concat_inputs(lw_ctx *c, int32_t outer, int32_t *inner, int32_t *args)
+{
+    const neurio_tensor *ty = lw_t(c, c->op->outputs[0]);
+    int32_t sum = 0;
+    int rc;
+    for (int32_t k = 0; k < c->op->n_inputs; k++) {
+        int32_t t = c->op->inputs[k];
+        const neurio_tensor *tt = t >= 0 ? lw_t(c, t) : NULL;
+        if (!tt || tt->dtype != ty->dtype || tt->rank != ty->rank)
+            return lw_fail(c, NEURIO_ERR_INVALID, "input %d differs in dtype or rank", k);
+        if (ty->dtype == NEURIO_DT_INT8) {
+            float s1, s2;
+            int32_t z1, z2;
+            if ((rc = lw_q1(c, t, &s1, &z1)) || (rc = lw_q1(c, c->op->outputs[0], &s2, &z2)))
+                return rc;
+            if (s1 != s2 || z1 != z2)
+                return lw_fail(c, NEURIO_ERR_UNSUPPORTED,
+                               "input %d quantization (%g, %d) differs from the output's "
+                               "(%g, %d); requantizing concatenation is not implemented",
+                               k, (double)s1, z1, (double)s2, z2);
+        }
+        inner[k] = (int32_t)(neurio_tensor_elements(tt) / (size_t)(outer > 0 ? outer : 1));
+        sum += inner[k];
+        args[k] = t;
+    }
+    if ((size_t)sum * (size_t)outer != neurio_tensor_elements(ty))
+        return lw_fail(c, NEURIO_ERR_INVALID, "inputs do not add up to the output");
+    return NEURIO_OK;
+}
+
+int lw_concat(lw_ctx *c)
+{
+    int32_t y = c->op->outputs[0], n = c->op->n_inputs;
+    const neurio_tensor *ty = lw_t(c, y);
+    int32_t axis = c->op->attr.concat.axis < 0 ? c->op->attr.concat.axis + ty->rank
+                                               : c->op->attr.concat.axis;
+    if (axis < 0 || axis >= ty->rank || n < 1)
+        return lw_fail(c, NEURIO_ERR_INVALID, "axis %d out of range for rank %d",
+                       c->op->attr.concat.axis, ty->rank);
+    if (c->op->attr.concat.activation != NEURIO_ACT_NONE)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "fused activation on CONCATENATION");
+    int32_t outer = 1;
+    for (int32_t d = 0; d < axis; d++)
+        outer *= ty->dims[d];
+    int32_t *inner = lw_array_new(c, 0, "inner", n);
+    int32_t *args = inner ? malloc(((size_t)n + 1) * sizeof *args) : NULL;
+    if (!args) {
+        return inner ? neurio_fail(c->err, NEURIO_ERR_NOMEM, "out of memory lowering op %d", c->oi)
+                     : NEURIO_ERR_NOMEM;
+    }
+    int rc = lw_concat_inputs(c, outer, inner, args);
+    if (!rc) {
+        args[n] = y;
+        c->out->p.concat = (nk_concat_params){
+            .n_inputs = n, .outer = outer, .elem_size = (int32_t)neurio_dtype_size(ty->dtype),
+            .in_inner = inner};
+        rc = lw_set(c, LW_K_CONCAT, n + 1, args);
+    }
+    free(args);
+    return rc;
+}
+
+/* The axes MEAN reduces (constant input 1, else the attribute) into
+ * reduce[]; fails naming an axis out of range. */
+static int lw_mean_axes(lw_ctx *c, int32_t r, int32_t *reduce)
+{
+    int32_t n_axes = c->op->attr.mean.n_axes, ta_i = lw_opt_in(c, 1);
+    const neurio_tensor *ta = ta_i >= 0 ? lw_t(c, ta_i) : NULL;
+    if (n_axes <= 0 && ta && ta->data &&
+        (ta->dtype == NEURIO_DT_INT32 || ta->dtype == NEURIO_DT_INT64)) {
+        for (size_t i = 0; i < neurio_tensor_elements(ta); i++) {
+            int64_t ax = lw_const_int(ta, i);
+            ax = ax < 0 ? ax + r : ax;
+            if (ax < 0 || ax >= r)
+                return lw_fail(c, NEURIO_ERR_INVALID, "axis %lld out of range", (long long)ax);
+            reduce[ax] = 1;
+        }
+        return NEURIO_OK;
+    }
+    for (int32_t i = 0; i < n_axes && i < NEURIO_MAX_RANK; i++) {
+        int32_t ax = c->op->attr.mean.axes[i] < 0 ? c->op->attr.mean.axes[i] + r
+                                                  : c->op->attr.mean.axes[i];
+        if (ax < 0 || ax >= r)
+            return lw_fail(c, NEURIO_ERR_INVALID, "axis %d out of range", c->op->attr.mean.axes[i]);
+        reduce[ax] = 1;
+    }
+    return NEURIO_OK;
+}
+
+int lw_mean(lw_ctx *c)
+{
+    int32_t x, y;
+    neurio_dtype dt;
+    int rc = lw_operands(c, 1, &x, &y, &dt);
+    if (rc)
+        return rc;
+    const neurio_tensor *tx = lw_t(c, x);
+    int32_t r = tx->rank;
+    if (r < 1 || r > NK_MAX_DIMS)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "input rank %d", r);
+    nk_mean_params *p = &c->out->p.mean;
+    p->rank = r;
+    if ((rc = lw_mean_axes(c, r, p->reduce)))
+        return rc;
+    int64_t count = 1;
+    for (int32_t d = 0; d < r; d++) {
+        p->in_dims[d] = tx->dims[d];
+        if (p->reduce[d])
+            count *= tx->dims[d];
+    }
+    if (dt == NEURIO_DT_INT8) {
+        float xs, ys;
+        if ((rc = lw_q1(c, x, &xs, &p->in_zp)) || (rc = lw_q1(c, y, &ys, &p->out_zp)))
+            return rc;
+        neurio_errbuf e = {{0}};
+        if ((rc = lw_rq(c, neurio_mean_params_s8(xs, p->in_zp, ys, p->out_zp, count, &p->mult,
+                                                 &p->shift, &e), &e)))
+            return rc;
+    }
+    return lw_set(c, dt == NEURIO_DT_INT8 ? LW_K_MEAN_S8 : LW_K_MEAN_F32, 2, (int32_t[]){x, y});
+}
