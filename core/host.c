@@ -20,6 +20,7 @@ struct neurio_ctx {
     int64_t last_ms;
     int last_decile;
     char last_what[64];
+    int64_t deadline_ms;  /* CLOCK_MONOTONIC ms; 0 = none (see nr_ctx_set_deadline) */
 };
 
 static volatile sig_atomic_t host_cancel_flag;
@@ -64,9 +65,10 @@ static void host_vlog(neurio_ctx *ctx, const char *prefix, neurio_log_level leve
         ctx->bar_open = 0;
     }
     int lv = level >= NEURIO_LOG_ERROR && level <= NEURIO_LOG_DEBUG ? (int)level : 2;
-    fprintf(stderr, "[%s] %s", prefix, host_level_names[lv]);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char raw[2048], safe[2048 * 4 / 3];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    neurio_escape_controls(safe, sizeof safe, raw); /* plugin text may quote a model */
+    fprintf(stderr, "[%s] %s%s\n", prefix, host_level_names[lv], safe);
 }
 
 void nr_log(neurio_log_level level, const char *fmt, ...)
@@ -160,10 +162,29 @@ void nr_ctx_progress_done(neurio_ctx *ctx)
     }
 }
 
+static int64_t host_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int nr_ctx_deadline_passed(const neurio_ctx *ctx)
+{
+    return ctx && ctx->deadline_ms && host_mono_ms() >= ctx->deadline_ms;
+}
+
+void nr_ctx_set_deadline(neurio_ctx *ctx, int64_t ms)
+{
+    if (ctx)
+        ctx->deadline_ms = ms > 0 ? host_mono_ms() + ms : 0;
+}
+
+/* A plugin waiting on a device polls this: Ctrl-C/SIGTERM/SIGHUP, or the
+ * current batch's stall deadline passed. */
 static int host_cancelled(neurio_ctx *ctx)
 {
-    (void)ctx;
-    return host_cancel_flag != 0;
+    return host_cancel_flag != 0 || nr_ctx_deadline_passed(ctx);
 }
 
 /* Find a declared option of the expected type(s), logging plugin bugs. */

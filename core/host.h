@@ -25,6 +25,13 @@ void nr_ctx_free(neurio_ctx *ctx);
 const char *nr_ctx_error(const neurio_ctx *ctx);
 void nr_ctx_clear_error(neurio_ctx *ctx);
 
+/* The stall deadline of the current batch: `ms` from now (0 = none).  Once
+ * it passed, host->cancelled() answers 1, so a plugin waiting on a device
+ * that stopped answering gives up; nr_ctx_deadline_passed() tells the core
+ * that it was a stall and not the user. */
+void nr_ctx_set_deadline(neurio_ctx *ctx, int64_t ms);
+int nr_ctx_deadline_passed(const neurio_ctx *ctx);
+
 /* Terminate a progress bar line on a TTY (no-op otherwise). */
 void nr_ctx_progress_done(neurio_ctx *ctx);
 

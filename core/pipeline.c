@@ -411,13 +411,21 @@ static void pipe_summary(nr_pipeline *p)
         have_ns |= p->measures[i].host_ns != 0;
         have_cyc |= p->measures[i].cycles != 0;
     }
-    if (have_ns) {
-        for (size_t i = 0; i < n; i++)
-            v[i] = p->measures[i].host_ns;
-        pipe_stats(v, n, &mean, &p50, &p99);
+    size_t nh = 0, stalls = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p->measures[i].flags & NEURIO_MEASURE_STALLED)
+            stalls++; /* a stall, not a latency */
+        else
+            v[nh++] = p->measures[i].host_ns;
+    }
+    if (have_ns && nh) {
+        pipe_stats(v, nh, &mean, &p50, &p99);
         printf("latency (host wall clock): mean %.3f ms, p50 %.3f ms, p99 %.3f ms\n",
                mean / 1e6, p50 / 1e6, p99 / 1e6);
     }
+    if (stalls)
+        printf("stalls: %zu sample(s) answered after a link timeout or retransmission "
+               "(not counted as latency)\n", stalls);
     if (have_cyc) {
         for (size_t i = 0; i < n; i++)
             v[i] = p->measures[i].cycles;
@@ -471,6 +479,22 @@ static int pipe_notify(nr_pipeline *p, int which, const neurio_batch *b, neurio_
     return NEURIO_OK;
 }
 
+/* The batch's stall deadline passed while the plugin waited on the
+ * device: a stall, reported as such (never as a latency); the samples
+ * before it are kept. */
+static int pipe_stall(nr_pipeline *p, neurio_errbuf *err, const neurio_batch *b,
+                      uint32_t done)
+{
+    const char *msg = nr_ctx_error(p->ctx);
+    return pipe_fail(p, err, NEURIO_ERR_TIMEOUT, NR_EXIT_DEVICE,
+                     "stall: the batch of samples %u..%u got no answer for sample %u within "
+                     "data.stall_timeout_ms = %lld ms; the device stopped answering (not "
+                     "counted as latency); the %zu result(s) received so far are kept [%s: %s]",
+                     b->first, b->first + b->count - 1, b->first + done,
+                     (long long)p->rig->data_stall_timeout_ms, p->run.n_done,
+                     p->entry->desc.name, msg ? msg : "no message");
+}
+
 static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
 {
     const neurio_plugin *d = &p->entry->desc;
@@ -510,12 +534,20 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
             .n_layers = p->run.n_layers,
         };
         nr_ctx_clear_error(p->ctx);
+        nr_ctx_set_deadline(p->ctx, p->rig->data_stall_timeout_ms);
         rc = d->transfer(p->self, &b);
+        if (rc && nr_ctx_deadline_passed(p->ctx) && !nr_cancel_requested()) {
+            nr_ctx_set_deadline(p->ctx, 0);
+            rc = pipe_stall(p, err, &b, 0);
+            goto out;
+        }
         if (rc) {
             rc = pipe_hook_fail(p, err, rc, "transfer", NR_EXIT_DEVICE);
             goto out;
         }
         rc = d->infer(p->self, &b);
+        int stalled = rc && nr_ctx_deadline_passed(p->ctx) && !nr_cancel_requested();
+        nr_ctx_set_deadline(p->ctx, 0);
         uint32_t done = b.done > count ? count : b.done;
         if (!rc && done != count) {
             nr_ctx_clear_error(p->ctx);
@@ -527,6 +559,13 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
         if (b.layers_filled > p->run.layers_filled)
             p->run.layers_filled = b.layers_filled > b.n_layers ? b.n_layers : b.layers_filled;
         b.done = done;
+        if (stalled) {
+            int r2 = pipe_stall(p, err, &b, done);
+            if (done)
+                pipe_notify(p, 1, &b, NULL);
+            rc = r2;
+            goto out;
+        }
         if (rc) {
             int r2 = pipe_hook_fail(p, err, rc, "infer", NR_EXIT_DEVICE);
             if (done)
@@ -544,11 +583,27 @@ out:
     return rc;
 }
 
-static void pipe_finish(nr_pipeline *p, int status)
+/* on_finish for every observer.  A run that succeeded but whose results
+ * could not all be written or stored fails with the observer's message. */
+static int pipe_finish(nr_pipeline *p, int status, neurio_errbuf *err)
 {
-    for (size_t i = 0; i < p->n_obs; i++)
-        if (p->obs[i].on_finish && p->obs[i].on_finish(p->obs[i].user, &p->run, status) != 0)
+    int first = NEURIO_OK;
+    for (size_t i = 0; i < p->n_obs; i++) {
+        int r = p->obs[i].on_finish ? p->obs[i].on_finish(p->obs[i].user, &p->run, status) : 0;
+        if (!r)
+            continue;
+        if (status == NEURIO_OK && first == NEURIO_OK) {
+            first = pipe_fail(p, err, r < 0 ? r : NEURIO_ERR_INTERNAL, NR_EXIT_FAILURE, "%s",
+                              pipe_obs_error[0] ? pipe_obs_error
+                                                : "an observer failed while finishing the run");
+        } else if (pipe_obs_error[0]) {
+            nr_log(NEURIO_LOG_ERROR, "%s", pipe_obs_error);
+        } else {
             nr_log(NEURIO_LOG_WARN, "observer %zu failed while finishing the run", i);
+        }
+        pipe_obs_error[0] = '\0';
+    }
+    return first;
 }
 
 int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
@@ -650,8 +705,11 @@ done:
     }
     if (until == NR_STAGE_INFER && p->run.n_samples)
         pipe_summary(p);
-    if (until == NR_STAGE_INFER)
-        pipe_finish(p, rc);
+    if (until == NR_STAGE_INFER) {
+        int frc = pipe_finish(p, rc, err);
+        if (!rc)
+            rc = frc;
+    }
     if (p->opened) {
         d->close(p->self);
         p->opened = 0;

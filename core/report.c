@@ -564,7 +564,8 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
         nr_report_path(run->run_dir, rep, html, sizeof html);
         if (nr_profile_write(&d, profile, &err) || nr_report_csv_write(&d, csv, &err) ||
             nr_report_html_write(&d, html, &err)) {
-            fprintf(stderr, "neurio run: report: %s\n", err.msg);
+            nr_observer_error("report: %s; the predictions and the store keep the results",
+                              err.msg);
             rc = NEURIO_ERR_IO;
         }
     }
@@ -580,18 +581,18 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
                                       &m, profile[0] ? profile : NULL, html[0] ? html : NULL,
                                       &err);
         if (src) {
-            fprintf(stderr, "neurio run: result store %s: %s; this run is NOT stored (its "
-                            "files are in %s)\n", s->store_spec, err.msg,
-                    run->run_dir ? run->run_dir : "the run directory");
+            nr_observer_error("result store %s: %s; this run is NOT stored (its files are in "
+                              "%s)", s->store_spec, err.msg,
+                              run->run_dir ? run->run_dir : "the run directory");
             rc = src;
         } else {
             printf("stored as run %s in %s\n", run->run_id, s->store_spec);
         }
     }
     if (s->store && s->store_broken && !rc) {
-        fprintf(stderr, "neurio run: result store %s: %s; this run is NOT stored (its files "
-                        "are in %s)\n", s->store_spec, s->store_error,
-                run->run_dir ? run->run_dir : "the run directory");
+        nr_observer_error("result store %s: %s; this run is NOT stored (its files are in %s)",
+                          s->store_spec, s->store_error,
+                          run->run_dir ? run->run_dir : "the run directory");
         rc = NEURIO_ERR_IO;
     }
     if (html[0] && !rc)

@@ -61,6 +61,8 @@ static const rig_key rig_keys[] = {
       "reference_run = \"host\";" },
     { "output.report", RIG_NAME, F(output_report), "report.html", NULL, 0, 0,
       "report = \"report.html\";" },
+    { "data.stall_timeout_ms", RIG_INT, F(data_stall_timeout_ms), "300000", NULL, 0, 0,
+      "stall_timeout_ms = 300000;" },
 };
 #undef F
 static const size_t rig_n_keys = sizeof rig_keys / sizeof rig_keys[0];
@@ -401,6 +403,90 @@ static int rig_apply_set(nr_rig *rig, const char *arg, const char *cwd, neurio_e
                        key, known);
 }
 
+/* libconfig checks every new setting against its group's earlier ones, so
+ * parsing is quadratic in a group's size (40,000 keys took 30 s).  A rig
+ * is a few dozen keys: before libconfig sees the file, one linear pass
+ * counts the settings (an `=` or `:` outside strings and comments, in the
+ * file and the files it @includes) and refuses more than NR_RIG_MAX_KEYS,
+ * naming the file and line where the limit is crossed. */
+static int rig_prescan(const char *path, const char *dir, size_t *count, int depth,
+                       neurio_errbuf *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NEURIO_OK; /* libconfig reports it with its own words */
+    int rc = NEURIO_OK, c, prev = 0;
+    unsigned line = 1;
+    enum { CODE, STR, LINE_COMMENT, BLOCK_COMMENT } st = CODE;
+    char inc[PATH_MAX];
+    size_t il = 0;
+    int at_line_start = 1, in_include = 0;
+    while ((c = fgetc(f)) != EOF) {
+        if (c == '\n')
+            line++;
+        switch (st) {
+        case STR:
+            if (in_include && c != '"' && il + 1 < sizeof inc)
+                inc[il++] = (char)c;
+            if (c == '\\' && (c = fgetc(f)) == '\n')
+                line++;
+            else if (c == '"') {
+                st = CODE;
+                if (in_include && depth < 10) {
+                    inc[il] = '\0';
+                    char *full = nr_path_resolve(dir, inc);
+                    if (full)
+                        rc = rig_prescan(full, dir, count, depth + 1, err);
+                    free(full);
+                    in_include = 0;
+                    if (rc)
+                        goto out;
+                }
+            }
+            break;
+        case LINE_COMMENT:
+            if (c == '\n')
+                st = CODE;
+            break;
+        case BLOCK_COMMENT:
+            if (prev == '*' && c == '/') {
+                st = CODE;
+                c = 0;
+            }
+            break;
+        case CODE:
+            if (c == '"') {
+                st = STR;
+                il = 0;
+            } else if (c == '#') {
+                st = LINE_COMMENT;
+            } else if (prev == '/' && c == '/') {
+                st = LINE_COMMENT;
+            } else if (prev == '/' && c == '*') {
+                st = BLOCK_COMMENT;
+                c = 0;
+            } else if (c == '@' && at_line_start) {
+                in_include = 1; /* @include "file" */
+            } else if ((c == '=' || c == ':') && ++*count > NR_RIG_MAX_KEYS) {
+                rc = neurio_fail(err, NEURIO_ERR_CONFIG,
+                                 "%s:%u: more than %d settings; a rig holds at most %d keys "
+                                 "(is this file a rig?)", path, line, NR_RIG_MAX_KEYS,
+                                 NR_RIG_MAX_KEYS);
+                goto out;
+            }
+            break;
+        }
+        if (c == '\n')
+            at_line_start = 1;
+        else if (c != ' ' && c != '\t')
+            at_line_start = 0;
+        prev = c;
+    }
+out:
+    fclose(f);
+    return rc;
+}
+
 int nr_rig_load(const char *path, const char *const *sets, size_t n_sets, nr_rig **out,
                 neurio_errbuf *err)
 {
@@ -436,6 +522,9 @@ int nr_rig_load(const char *path, const char *const *sets, size_t n_sets, nr_rig
         goto fail;
     }
     config_set_include_dir(&rig->cfg, rig->dir);
+    size_t n_keys = 0;
+    if ((rc = rig_prescan(rig->path, rig->dir, &n_keys, 0, err)) != 0)
+        goto fail;
     if (config_read_file(&rig->cfg, path) != CONFIG_TRUE) {
         const char *f = config_error_file(&rig->cfg);
         if (config_error_type(&rig->cfg) == CONFIG_ERR_FILE_IO)

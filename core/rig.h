@@ -84,7 +84,16 @@ typedef struct nr_rig {
      * inputs by the host reference interpreter (neurio/interp.h).  Not
      * together with task.reference. */
     char *task_reference_run;
+    /* data.stall_timeout_ms: how long one batch (transfer + infer) may take
+     * before the run stops it as a stall (default 300000; 0 = no limit).
+     * Stalls are reported as stalls, never as latency. */
+    int64_t data_stall_timeout_ms;
 } nr_rig;
+
+/* The most settings (key = value, in the file and its @includes) a rig may
+ * hold; more is refused before parsing, with file:line (libconfig's parse
+ * is quadratic in a group's size). */
+#define NR_RIG_MAX_KEYS 4096
 
 /* Parse and check `path` with `n_sets` overrides.  On success returns
  * NEURIO_OK and *out (free with nr_rig_free).  On failure returns

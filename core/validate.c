@@ -207,26 +207,6 @@ static int val_plugin(const nr_plugin_entry *e, const nr_options *opts, int *exi
     return NEURIO_OK;
 }
 
-/* Every float constant of the model finite (an Inf weight makes every
- * quantization and every output meaningless). */
-static int val_model_constants(const neurio_model *m, neurio_errbuf *err)
-{
-    for (int32_t t = 0; t < m->n_tensors; t++) {
-        const neurio_tensor *x = &m->tensors[t];
-        if (!x->data || x->dtype != NEURIO_DT_FLOAT32)
-            continue;
-        size_t n = x->data_bytes / sizeof(float);
-        const float *f = x->data;
-        for (size_t i = 0; i < n; i++)
-            if (!isfinite(f[i]))
-                return neurio_fail(err, NEURIO_ERR_INVALID,
-                                   "constant tensor %d '%s' element %zu is %g: the model's "
-                                   "weights must be finite; re-export the model",
-                                   (int)t, x->name, i, (double)f[i]);
-    }
-    return NEURIO_OK;
-}
-
 /* A data array (data.inputs or model.calibration) against the model. */
 static int val_array(const nr_rig *rig, const neurio_model *m, const char *what,
                      const char *path, int verbose, neurio_errbuf *err)
@@ -296,7 +276,7 @@ int nr_validate(const nr_rig *rig, const nr_plugin_entry *e, const nr_options *o
     if (verbose)
         printf("model: %s (%s, %d ops, %d inputs, %d outputs)\n", rig->model_path, m->format,
                (int)m->n_ops, (int)m->n_inputs, (int)m->n_outputs);
-    if ((rc = val_model_constants(m, &e2)) != 0) {
+    if ((rc = neurio_model_check_finite(m, &e2)) != 0) {
         rc = neurio_fail(err, rc, "model.path %s: %s", rig->model_path, e2.msg);
         goto out;
     }

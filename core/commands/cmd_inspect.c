@@ -382,12 +382,20 @@ static int import_model(const char *path, neurio_model **m, neurio_errbuf *err)
         (void)got;
         fclose(f);
     }
-    if (!memcmp(head + 4, "TFL3", 4))
-        return neurio_tflite_load(path, m, err);
+    int rc;
     size_t n = strlen(path);
-    if (n > 5 && !strcmp(path + n - 5, ".onnx"))
-        return neurio_onnx_load(path, m, err);
-    return neurio_model_load(path, m, err); /* names the format problem */
+    if (!memcmp(head + 4, "TFL3", 4))
+        rc = neurio_tflite_load(path, m, err);
+    else if (n > 5 && !strcmp(path + n - 5, ".onnx"))
+        rc = neurio_onnx_load(path, m, err);
+    else
+        return neurio_model_load(path, m, err); /* names the format problem */
+    if (rc == NEURIO_OK && (rc = neurio_model_escape_strings(*m)) != NEURIO_OK) {
+        neurio_model_free(*m);
+        *m = NULL;
+        return neurio_fail(err, rc, "%s: out of memory", path);
+    }
+    return rc;
 }
 
 /* A TFLite model neurio cannot import: still list its operators, each
@@ -436,9 +444,11 @@ static void list_unsupported(const char *path, int json, const char *why)
     } else {
         printf("model   %s: cannot be imported; its operators:\n\n", path);
         printf("%4s  %-32s %s\n", "#", "op", "");
-        for (int32_t i = 0; i < n; i++)
-            printf("%4d  %-32s %s\n", ops[i].index, ops[i].name,
-                   ops[i].supported ? "" : "UNSUPPORTED");
+        for (int32_t i = 0; i < n; i++) {
+            char safe[256]; /* custom op names come from the file */
+            neurio_escape_controls(safe, sizeof safe, ops[i].name);
+            printf("%4d  %-32s %s\n", ops[i].index, safe, ops[i].supported ? "" : "UNSUPPORTED");
+        }
         printf("\n");
     }
     free(ops);
@@ -480,6 +490,8 @@ int nr_cmd_inspect(int argc, char **argv)
     }
     neurio_errbuf verr = { { 0 } };
     int vrc = neurio_model_validate(m, &verr);
+    if (vrc == NEURIO_OK) /* an Inf weight is no runnable model either */
+        vrc = neurio_model_check_finite(m, &verr);
     int code = vrc == NEURIO_OK ? NR_EXIT_OK : NR_EXIT_MODEL;
     if (json) {
         char *txt = build_json(m, path, vrc, verr.msg);

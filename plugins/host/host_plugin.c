@@ -203,7 +203,15 @@ static int host_flash(void *self, const neurio_model *model, const char *gen_dir
     info->flash_data = sz.data;
     info->weights_bytes = desc->weights_bytes;
     info->arena_bytes = desc->arena_bytes;
-    info->ram_bytes = sz.data + sz.bss;
+    /* The model's RAM: its statics plus one sample of every input and
+     * output tensor (in the core's buffers here, but RAM the model needs on
+     * any device). */
+    uint64_t io = 0;
+    for (uint32_t i = 0; i < desc->n_inputs; i++)
+        io += desc->inputs[i].bytes;
+    for (uint32_t i = 0; i < desc->n_outputs; i++)
+        io += desc->outputs[i].bytes;
+    info->ram_bytes = sz.data + sz.bss + io;
     d->host->log(d->ctx, NEURIO_LOG_INFO, "built %s (text %llu, rodata %llu, data %llu, bss %llu)",
                  d->so_path, (unsigned long long)sz.text, (unsigned long long)sz.rodata,
                  (unsigned long long)sz.data, (unsigned long long)sz.bss);

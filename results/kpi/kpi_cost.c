@@ -28,13 +28,23 @@ int nr_kpi_cost_compute(const neurio_measure *m, size_t n,
     out->n = n;
     int rc = 0;
 
+    /* A stalled sample's host time is the stall (a link timeout or
+     * retransmission), not a latency: counted apart, kept out of the
+     * statistics. */
+    size_t nh = 0;
     out->have_host = 1;
     for (size_t i = 0; i < n; i++) {
+        if (m[i].flags & NEURIO_MEASURE_STALLED) {
+            out->stalls++;
+            continue;
+        }
         if (!m[i].host_ns)
             out->have_host = 0;
-        x[i] = (double)m[i].host_ns / 1e6;
+        x[nh++] = (double)m[i].host_ns / 1e6;
     }
-    if (out->have_host && (rc = nr_stats_compute(x, n, &out->host_ms)))
+    if (!nh)
+        out->have_host = 0;
+    if (out->have_host && (rc = nr_stats_compute(x, nh, &out->host_ms)))
         goto fail;
 
     out->have_cycles = 1;
@@ -108,6 +118,10 @@ int nr_kpi_cost_metrics(const nr_kpi_cost *c, const neurio_device_info *dev,
     if (c->have_host)
         rc = add_stats(m, "latency", "host_latency", &c->host_ms, "ms",
                        "host clock (wall time, includes the link)");
+    if (!rc && c->stalls)
+        rc = nr_metrics_add(m, "latency", "stalls", (double)c->stalls, "samples",
+                            "answers delayed by a link timeout or retransmission (kept out "
+                            "of host latency)");
     if (!rc && c->have_device) {
         snprintf(src, sizeof src, "%s%s / %.6g Hz", c->device_estimated ? "estimated: " : "",
                  csrc, dev->clock_hz);

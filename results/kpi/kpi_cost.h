@@ -37,6 +37,8 @@ typedef struct nr_kpi_cost {
     char energy_source[96];
     char energy_note[96];       /* why energy is absent, or ""               */
     uint32_t stack_max;         /* largest stack high-water mark, 0 = none   */
+    size_t stalls;              /* samples flagged NEURIO_MEASURE_STALLED:
+                                   not in host_ms, reported as "stalls"     */
 } nr_kpi_cost;
 
 /* Compute cost KPIs from measures[0..n) and the device info.  Missing

@@ -141,7 +141,7 @@ static void test_unknown_section_key(void)
 {
     assert_rig_error(MIN_RIG "data = {\n  input = \"x.npy\";\n};\n", NULL, 0,
                      ":4: unknown key 'data.input'; data accepts: inputs, labels, "
-                     "batch_size, limit");
+                     "batch_size, limit, stall_timeout_ms");
 }
 
 static void test_section_not_group(void)
@@ -328,12 +328,14 @@ static void test_dev_unknown(void)
                      "model = { path = \"m.tflite\"; };\n",
                      NULL, 0,
                      ":3: device.baud: unknown option for plugin 'test_echo'; it accepts: "
-                     "fail_at, fail_after, max_batch, gain, verbose, serial_dir");
+                     "fail_at, fail_after, max_batch, gain, verbose, serial_dir, signal_at, "
+                     "signal, stall_at, stall_ms, remove_at, remove_path, late_at");
     const char *sets[] = { "device.baud=9600" };
     assert_dev_error(MIN_RIG, sets, 1,
                      "--set device.baud=9600: device.baud: unknown option for plugin "
                      "'test_echo'; it accepts: fail_at, fail_after, max_batch, gain, verbose, "
-                     "serial_dir");
+                     "serial_dir, signal_at, signal, stall_at, stall_ms, remove_at, remove_path, "
+                     "late_at");
 }
 
 static void test_dev_wrong_type(void)

@@ -154,7 +154,8 @@ static void test_check_errors(void)
     CU_ASSERT_EQUAL(run(args, &out), NR_EXIT_CONFIG);
     snprintf(want, sizeof want,
              "neurio check: %s:2: device.colour: unknown option for plugin 'test_echo'; it "
-             "accepts: fail_at, fail_after, max_batch, gain, verbose, serial_dir\n", rig);
+             "accepts: fail_at, fail_after, max_batch, gain, verbose, serial_dir, signal_at, "
+             "signal, stall_at, stall_ms, remove_at, remove_path, late_at\n", rig);
     assert_contains(out, want);
     free(out);
     /* nothing was written for a failed check */

@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L /* kill, nanosleep, clock_gettime */
 /* tests/plugins/test_echo.c — a device plugin used ONLY by neurio's tests
  * (never installed, never a real device).  Every hook works, so the
  * pipeline can be exercised end to end without hardware:
@@ -6,15 +7,24 @@
  *     cycles = 100 + sample, layer l = 10 * (l + 1));
  *   - option `fail_at` makes one hook fail with a known message, and
  *     `fail_after` makes infer fail after that many samples of the run, to
- *     test error wrapping and result keeping. */
+ *     test error wrapping and result keeping;
+ *   - `signal_at` sends the launcher a signal mid-run, `stall_at` makes one
+ *     answer never come (the plugin waits polling host->cancelled, as the
+ *     link does), `late_at` flags one answer as delayed by the link. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "neurio/model.h"
 #include "neurio/plugin.h"
 
 typedef struct echo {
+    int64_t signal_at, stall_at, stall_ms, late_at, remove_at;
+    const char *remove_path;
+    int sig;
     neurio_ctx *ctx;
     const neurio_host *host;
     const char *fail_at;
@@ -39,6 +49,22 @@ static const neurio_option echo_options[] = {
       .help = "log every batch" },
     { .name = "serial_dir", .type = NEURIO_OPT_PATH, .default_value = ".",
       .help = "unused; exercises path options" },
+    { .name = "signal_at", .type = NEURIO_OPT_INT, .default_value = "-1",
+      .help = "send `signal` to the launcher when this sample is done (-1 = never)" },
+    { .name = "signal", .type = NEURIO_OPT_STRING, .default_value = "TERM",
+      .choices = "INT|TERM|HUP", .help = "the signal signal_at sends" },
+    { .name = "stall_at", .type = NEURIO_OPT_INT, .default_value = "-1",
+      .help = "this sample's answer never comes: infer waits, polling host->cancelled, "
+              "for stall_ms, then reports it late as a lost answer did (-1 = never)" },
+    { .name = "stall_ms", .type = NEURIO_OPT_INT, .default_value = "30000",
+      .help = "how long stall_at waits" },
+    { .name = "remove_at", .type = NEURIO_OPT_INT, .default_value = "-1",
+      .help = "delete the file remove_path when this sample is done (-1 = never)" },
+    { .name = "remove_path", .type = NEURIO_OPT_STRING, .default_value = "",
+      .help = "the file remove_at deletes (a store, to test that it is noticed)" },
+    { .name = "late_at", .type = NEURIO_OPT_INT, .default_value = "-1",
+      .help = "this sample's answer comes after a retransmission: flagged "
+              "NEURIO_MEASURE_STALLED with host_ns 5 s (-1 = never)" },
     { .name = NULL },
 };
 
@@ -63,6 +89,14 @@ static int echo_open(neurio_ctx *ctx, const neurio_host *host, void **self)
     e->fail_at = host->opt_string(ctx, "fail_at");
     e->fail_after = host->opt_int(ctx, "fail_after");
     e->max_batch = host->opt_int(ctx, "max_batch");
+    e->signal_at = host->opt_int(ctx, "signal_at");
+    e->stall_at = host->opt_int(ctx, "stall_at");
+    e->stall_ms = host->opt_int(ctx, "stall_ms");
+    e->late_at = host->opt_int(ctx, "late_at");
+    e->remove_at = host->opt_int(ctx, "remove_at");
+    e->remove_path = host->opt_string(ctx, "remove_path");
+    const char *sg = host->opt_string(ctx, "signal");
+    e->sig = sg && !strcmp(sg, "INT") ? SIGINT : sg && !strcmp(sg, "HUP") ? SIGHUP : SIGTERM;
     if (!e->fail_at || echo_should_fail(e, "open")) {
         free(e);
         return NEURIO_ERR_DEVICE;
@@ -154,9 +188,38 @@ static int echo_infer(void *self, neurio_batch *batch)
         }
         batch->measures[i].host_ns = 1000ull * (sample + 1);
         batch->measures[i].cycles = 100ull + sample;
+        batch->measures[i].flags = 0;
+        if ((int64_t)sample == e->late_at) {
+            batch->measures[i].host_ns = 5000000000ull;
+            batch->measures[i].flags = NEURIO_MEASURE_STALLED;
+        }
+        if ((int64_t)sample == e->stall_at) {
+            /* a device that never answers; a link polls for cancellation */
+            struct timespec t0, t1, nap = { .tv_sec = 0, .tv_nsec = 10000000 };
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            for (;;) {
+                if (e->host->cancelled(e->ctx)) {
+                    e->host->set_error(e->ctx, "test_echo: no answer for sample %u "
+                                       "(cancelled while waiting)", sample);
+                    return NEURIO_ERR_CANCELLED;
+                }
+                clock_gettime(CLOCK_MONOTONIC, &t1);
+                int64_t ms = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 +
+                             (t1.tv_nsec - t0.tv_nsec) / 1000000;
+                if (ms >= e->stall_ms) {
+                    batch->measures[i].host_ns = (uint64_t)ms * 1000000ull;
+                    break;
+                }
+                nanosleep(&nap, NULL);
+            }
+        }
         for (uint32_t l = 0; batch->layer_cycles && l < batch->n_layers; l++)
             batch->layer_cycles[(size_t)i * batch->n_layers + l] = 10ull * (l + 1);
         batch->done = i + 1;
+        if ((int64_t)sample == e->remove_at && e->remove_path && *e->remove_path)
+            unlink(e->remove_path);
+        if ((int64_t)sample == e->signal_at)
+            kill(getpid(), e->sig); /* as if the user or a scheduler sent it */
     }
     batch->layers_filled = batch->n_layers;
     return NEURIO_OK;

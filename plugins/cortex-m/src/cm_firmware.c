@@ -95,9 +95,10 @@ int cm_fw_write_memory_ld(const cm_profile *p, const char *board_dir,
             "    RAM   (rwx) : ORIGIN = 0x%08x, LENGTH = %u\n"
             "}\n"
             "__cm_stack_size = %u;\n"
-            "INCLUDE \"%s/cm_sections.ld\"\n",
+            "INCLUDE cm_sections.ld\n",
             p->board->name, p->board->flash_origin, p->flash_bytes,
-            p->board->ram_origin, p->ram_bytes, p->stack_bytes, board_dir);
+            p->board->ram_origin, p->ram_bytes, p->stack_bytes);
+    (void)board_dir; /* found through -L: a path is never written into ld's syntax */
     if (fclose(f) != 0)
         return neurio_fail(err, NEURIO_ERR_IO, "cannot write %s: %s", path,
                            strerror(errno));
@@ -131,11 +132,6 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
     const cm_profile *p = a->profile;
     cm_argv av = {0};
     char elf[4096], log_path[4096], map[4096];
-    if (strchr(a->board_dir, '"'))
-        return neurio_fail(err, NEURIO_ERR_CONFIG,
-                           "board-support directory %s contains a '\"', which a "
-                           "linker script cannot name; move it",
-                           a->board_dir);
     int rc = cm_fw_write_memory_ld(p, a->board_dir, a->out_dir, err);
     if (rc)
         return rc;
@@ -215,9 +211,18 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
     }
     argv_add(&av, "-nostartfiles");
     argv_add(&av, "--specs=nano.specs");
-    argv_add(&av, "-T%s/fw.ld", a->out_dir);
+    /* Paths are whole arguments, never text inside another option: gcc
+     * splits -Wl,... at commas, so the map file goes through -Xlinker, and
+     * the sections script is found through -L, not quoted into fw.ld. */
+    argv_add(&av, "-L");
+    argv_add(&av, "%s", a->board_dir);
+    argv_add(&av, "-T");
+    argv_add(&av, "%s/fw.ld", a->out_dir);
     argv_add(&av, "-Wl,--gc-sections");
-    argv_add(&av, "-Wl,-Map=%s", map);
+    argv_add(&av, "-Xlinker");
+    argv_add(&av, "-Map");
+    argv_add(&av, "-Xlinker");
+    argv_add(&av, "%s", map);
     argv_add(&av, "-o");
     argv_add(&av, "%s", elf);
     argv_add(&av, "-lm");

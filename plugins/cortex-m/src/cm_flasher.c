@@ -27,6 +27,31 @@ static int run_tool(char *const argv[], const char *what, const char *log_path,
     return NEURIO_OK;
 }
 
+int cm_tcl_word(char *dst, size_t cap, const char *s)
+{
+    size_t o = 0;
+    if (!cap)
+        return -1;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            dst[0] = '\0';
+            return -1; /* "\<newline>" is a line continuation, not a newline */
+        }
+        int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                    (*p >= '0' && *p <= '9') || *p == '/' || *p == '.' || *p == '_' ||
+                    *p == '-' || *p >= 0x80;
+        if (o + 3 >= cap) {
+            dst[0] = '\0';
+            return -1;
+        }
+        if (!plain)
+            dst[o++] = '\\'; /* backslash + punctuation = that character */
+        dst[o++] = (char)*p;
+    }
+    dst[o] = '\0';
+    return (int)o;
+}
+
 int cm_flash_image(const cm_flash_args *a, neurio_errbuf *err)
 {
     int timeout = a->timeout_ms > 0 ? a->timeout_ms : 120000;
@@ -44,9 +69,18 @@ int cm_flash_image(const cm_flash_args *a, neurio_errbuf *err)
         return run_tool(sf, "st-flash", a->log_path, timeout, err);
     }
     if (strcmp(a->flasher, "openocd") == 0) {
-        char cmd[4200];
-        snprintf(cmd, sizeof cmd, "program %s verify reset exit", a->elf);
-        char *oo[] = {"openocd", "-f", (char *)a->openocd_config, "-c", cmd, NULL};
+        /* OpenOCD evaluates -c (and -f, as "script {FILE}") as Tcl: paths
+         * go in as single Tcl words, every special character escaped. */
+        char cmd[4 * 4200], script[4 * 1100], elf[4 * 4100], cfg[4 * 1024];
+        if (cm_tcl_word(elf, sizeof elf, a->elf) < 0 ||
+            cm_tcl_word(cfg, sizeof cfg, a->openocd_config) < 0)
+            return neurio_fail(err, NEURIO_ERR_CONFIG,
+                               "cannot hand %s or %s to OpenOCD: a control character "
+                               "(newline, tab, ...) in a path cannot be quoted for Tcl; "
+                               "rename it", a->elf, a->openocd_config);
+        snprintf(script, sizeof script, "script %s", cfg);
+        snprintf(cmd, sizeof cmd, "program %s verify reset exit", elf);
+        char *oo[] = {"openocd", "-c", script, "-c", cmd, NULL};
         return run_tool(oo, "openocd", a->log_path, timeout, err);
     }
     return neurio_fail(err, NEURIO_ERR_CONFIG,

@@ -22,4 +22,11 @@ typedef struct cm_flash_args {
  * non-zero (message with its last output lines and the log path). */
 int cm_flash_image(const cm_flash_args *a, neurio_errbuf *err);
 
+/* `s` as one Tcl word (OpenOCD's -c and script arguments): every character
+ * but letters, digits, "/._-" and UTF-8 bytes gets a backslash, so spaces,
+ * brackets, braces, "$", quotes and ";" are data.  Returns the length, or
+ * -1 when it does not fit in cap or `s` holds a control character (which
+ * Tcl cannot be given literally this way). */
+int cm_tcl_word(char *dst, size_t cap, const char *s);
+
 #endif

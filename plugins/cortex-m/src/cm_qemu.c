@@ -35,6 +35,20 @@ int cm_qemu_exited(cm_qemu *q, char *why, size_t cap)
     return 1;
 }
 
+size_t cm_qemu_opt_value(char *dst, size_t cap, const char *v)
+{
+    size_t o = 0;
+    if (!cap)
+        return 0;
+    for (; *v && o + 2 < cap; v++) {
+        if (*v == ',')
+            dst[o++] = ',';
+        dst[o++] = *v;
+    }
+    dst[o] = '\0';
+    return o;
+}
+
 int cm_qemu_start(cm_qemu *q, const cm_qemu_args *a, neurio_transport **t,
                   neurio_errbuf *err)
 {
@@ -56,9 +70,11 @@ int cm_qemu_start(cm_qemu *q, const cm_qemu_args *a, neurio_transport **t,
     }
     unlink(q->sock_path);
 
-    char chardev[256];
-    snprintf(chardev, sizeof chardev, "socket,id=link,path=%s,server=on,wait=on",
-             q->sock_path);
+    /* QEMU splits option strings at commas; a comma inside a value is
+     * written twice. */
+    char chardev[512], sock_opt[300];
+    cm_qemu_opt_value(sock_opt, sizeof sock_opt, q->sock_path);
+    snprintf(chardev, sizeof chardev, "socket,id=link,path=%s,server=on,wait=on", sock_opt);
     char *argv[] = {
         (char *)a->qemu, "-M", (char *)a->machine,
         "-icount", "shift=0,sleep=off",

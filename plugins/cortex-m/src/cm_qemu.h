@@ -30,6 +30,10 @@ typedef struct cm_qemu_args {
  * a connected transport owned by the caller (hand it to neurio_link_open).
  * On failure QEMU is already stopped and reaped; the message includes the
  * tail of QEMU's own output. */
+/* A value inside a QEMU option string ("socket,path=VALUE,..."): commas
+ * doubled, as QEMU's option parser wants.  Returns the length written. */
+size_t cm_qemu_opt_value(char *dst, size_t cap, const char *v);
+
 int cm_qemu_start(cm_qemu *q, const cm_qemu_args *a, neurio_transport **t,
                   neurio_errbuf *err);
 

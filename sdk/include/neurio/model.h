@@ -284,6 +284,17 @@ int neurio_model_sha256(const neurio_model *m, uint8_t digest[32]);
 
 /* --- import ------------------------------------------------------------ */
 
+/* Every float32 constant (weights, biases) finite.  NEURIO_OK, or
+ * NEURIO_ERR_INVALID naming the tensor, the element and the value. */
+int neurio_model_check_finite(const neurio_model *m, neurio_errbuf *err);
+
+/* Names and descriptions come from the file: rewrite every control
+ * character (ESC, CR, LF, ...) in the model's name, description, tensor and
+ * op names as "\xNN" so none reaches a terminal, a log, a report or a
+ * generated comment.  neurio_model_load() does it; call it after the
+ * format-specific loaders.  NEURIO_OK or NEURIO_ERR_NOMEM. */
+int neurio_model_escape_strings(neurio_model *m);
+
 /* Load a model file, choosing the importer by content (TFLite identifier
  * "TFL3", else ONNX protobuf) and falling back to the extension.  On success
  * *out is a validated model owned by the caller. */

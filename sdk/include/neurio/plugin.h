@@ -183,8 +183,14 @@ typedef struct neurio_measure {
     uint64_t host_ns;     /* wall time seen by the host, ns; 0 = unknown     */
     uint64_t cycles;      /* device count in device_info.cycle_unit          */
     uint32_t stack_bytes; /* stack high-water mark, 0 = not reported         */
-    uint32_t reserved;
+    uint32_t flags;       /* NEURIO_MEASURE_* (was `reserved`, always 0)     */
 } neurio_measure;
+
+/* neurio_measure.flags: the answer for this sample came late because the
+ * link stalled (a timeout, a retransmission, a device reset): host_ns holds
+ * the stall, not the inference, and the core keeps it out of every latency
+ * figure, counting the sample as a stall instead. */
+#define NEURIO_MEASURE_STALLED 1u
 
 /* One batch.  All buffers are owned by the core and valid from transfer()
  * until the matching infer() returns.  Tensors are in the prepared model's

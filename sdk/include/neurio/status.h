@@ -10,6 +10,8 @@
 #ifndef NEURIO_STATUS_H
 #define NEURIO_STATUS_H
 
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -41,6 +43,12 @@ const char *neurio_status_str(int status);
 typedef struct neurio_errbuf {
     char msg[512];
 } neurio_errbuf;
+
+/* Copy `src` into dst (cap bytes, always NUL-terminated) with every control
+ * character (0x00-0x1f, 0x7f: ESC, CR, LF, ...) written as "\xNN", so text
+ * from a file can reach a terminal or a log line without acting on it.
+ * Returns the length written (truncated at a whole character). */
+size_t neurio_escape_controls(char *dst, size_t cap, const char *src);
 
 /* printf-style helper used by libneurio and plugins to fill an errbuf.
  * Returns `status` so it can be used as `return neurio_fail(e, code, ...)`. */

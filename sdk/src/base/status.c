@@ -25,13 +25,41 @@ const char *neurio_status_str(int status)
     }
 }
 
+size_t neurio_escape_controls(char *dst, size_t cap, const char *src)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    if (!cap)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)src; *p; p++) {
+        if (*p >= 0x20 && *p != 0x7f) {
+            if (o + 1 >= cap)
+                break;
+            dst[o++] = (char)*p;
+        } else {
+            if (o + 4 >= cap)
+                break;
+            dst[o++] = '\\';
+            dst[o++] = 'x';
+            dst[o++] = hex[*p >> 4];
+            dst[o++] = hex[*p & 15];
+        }
+    }
+    dst[o] = '\0';
+    return o;
+}
+
 int neurio_fail(neurio_errbuf *err, int status, const char *fmt, ...)
 {
     if (err) {
+        char raw[sizeof err->msg];
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        vsnprintf(raw, sizeof raw, fmt, ap);
         va_end(ap);
+        /* One line, no terminal controls: names from files (tensors, model
+         * descriptions, paths) may carry ESC, CR or LF. */
+        neurio_escape_controls(err->msg, sizeof err->msg, raw);
     }
     return status;
 }

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "neurio/onnx.h"
@@ -53,6 +54,10 @@ int neurio_model_load(const char *path, neurio_model **out, neurio_errbuf *err)
     }
     if (rc != NEURIO_OK)
         return rc;
+    if (neurio_model_escape_strings(m) != NEURIO_OK) {
+        neurio_model_free(m);
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "%s: out of memory", path);
+    }
     neurio_errbuf verr;
     rc = neurio_model_validate(m, &verr);
     if (rc != NEURIO_OK) {

@@ -815,3 +815,32 @@ uint64_t neurio_op_macs(const neurio_model *m, const neurio_op *op)
         return 0;
     }
 }
+
+/* Replace *s by a copy with its control characters written as "\xNN"
+ * (only when it has any).  0, or -1 when out of memory. */
+static int escape_string(char **s)
+{
+    int any = 0;
+    for (const unsigned char *p = (const unsigned char *)*s; p && *p; p++)
+        any |= *p < 0x20 || *p == 0x7f;
+    if (!any)
+        return 0;
+    size_t cap = strlen(*s) * 4 + 1;
+    char *e = malloc(cap);
+    if (!e)
+        return -1;
+    neurio_escape_controls(e, cap, *s);
+    free(*s);
+    *s = e;
+    return 0;
+}
+
+int neurio_model_escape_strings(neurio_model *m)
+{
+    int bad = escape_string(&m->name) | escape_string(&m->description);
+    for (int32_t i = 0; i < m->n_tensors; i++)
+        bad |= escape_string(&m->tensors[i].name);
+    for (int32_t i = 0; i < m->n_ops; i++)
+        bad |= escape_string(&m->ops[i].name);
+    return bad ? NEURIO_ERR_NOMEM : NEURIO_OK;
+}

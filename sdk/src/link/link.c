@@ -511,9 +511,12 @@ static int run_one(neurio_link *l, neurio_batch *b, uint32_t i, neurio_errbuf *e
     lk_put32(pl + 8, (want_layers ? NEURIO_LINK_RUN_LAYERS : 0) |
                          (degraded ? NEURIO_LINK_RUN_NO_OUTPUTS : 0));
     uint64_t t0 = lk_now_ns();
+    uint64_t stalls0 = l->st.timeouts + l->st.retransmits;
     int rc = lk_request(l, NEURIO_LINK_T_RUN, pl, sizeof pl, l->opt.timeout_ms,
                         l->opt.run_timeout_ms, &f, err);
     uint64_t t1 = lk_now_ns();
+    /* A wait that expired or a request sent again: t1 - t0 is a stall. */
+    int stalled = l->st.timeouts + l->st.retransmits != stalls0;
     if (rc != NEURIO_OK)
         return rc;
     if ((rc = expect(l, &f, NEURIO_LINK_T_RESULT, NEURIO_LINK_RESULT_FIXED, "RUN", err)) != NEURIO_OK)
@@ -535,6 +538,7 @@ static int run_one(neurio_link *l, neurio_batch *b, uint32_t i, neurio_errbuf *e
     m->cycles = (h->flags & NEURIO_LINK_HF_CYCLES) ? lk_get64(p + 8) : 0;
     m->stack_bytes = lk_get32(p + 16);
     m->host_ns = t1 - t0;
+    m->flags = stalled ? NEURIO_MEASURE_STALLED : 0;
     if (want_layers && nl == h->n_layers) {
         for (uint32_t j = 0; j < nl; j++)
             b->layer_cycles[(size_t)i * b->n_layers + j] = lk_get64(p + NEURIO_LINK_RESULT_FIXED + 8u * j);
