@@ -317,7 +317,7 @@ static int check_quantize(vctx *c, int dequantize)
     } else if (!(nir_is_quant_dtype(y->dtype) || y->dtype == NEURIO_DT_INT32) ||
                !(x->dtype == NEURIO_DT_FLOAT32 || nir_is_quant_dtype(x->dtype))) {
         return nir_op_fail(c, NEURIO_ERR_INVALID, "converts %s to %s; expected float32 or "
-                       "quantized input and a quantized (int8, uint8, int16 or int32) output",
+                       "quantized input and a quantized output (int8, uint8, int16 or int32)",
                        neurio_dtype_name(x->dtype), neurio_dtype_name(y->dtype));
     } else if (y->quant.count < 1) {
         return nir_op_fail(c, NEURIO_ERR_INVALID, "output '%.60s' is %s without quantization "
