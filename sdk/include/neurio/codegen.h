@@ -40,6 +40,15 @@ typedef struct neurio_codegen_options {
     int no_inplace;        /* also: no conv output over its dying input     */
     int no_default_model;  /* 1: don't emit neurio_model_get() (several
                               models in one image)                         */
+    int stateful;          /* models with state (variable tensors): 0 =
+                              M_run resets the state before each inference
+                              (as TFLite Micro's goldens are made); 1 = the
+                              state carries from one inference to the next
+                              (streaming; M_reset_state() starts over)     */
+    const char *model_sha256; /* neurio_model_sha256_hex of m when the
+                              caller has it (a plugin: host->model_sha256),
+                              so the model is not hashed again; NULL = hash
+                              it here.  Must be 64 hex digits.             */
 } neurio_codegen_options;
 
 typedef struct neurio_codegen_result {
