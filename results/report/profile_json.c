@@ -342,14 +342,34 @@ static void pj_stream_rows(FILE *f, const nr_report_data *d)
     fputc(']', f);
 }
 
+/* cJSON drops a node whose allocation failed without telling anyone: its
+ * allocations go through here so that a profile missing a node is an error,
+ * never a silently incomplete file. */
+static int pj_oom;
+
+static void *pj_malloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p)
+        pj_oom = 1;
+    return p;
+}
+
 int nr_profile_write(const nr_report_data *d, const char *path, neurio_errbuf *err)
 {
+    static cJSON_Hooks hooks = { .malloc_fn = pj_malloc, .free_fn = free };
+    cJSON_InitHooks(&hooks);
+    pj_oom = 0;
     /* The tree without the per-inference arrays (bounded), printed, then
      * written with the arrays streamed in at their placeholders: no O(N)
      * tree or text in memory. */
     cJSON *root = pj_build(d, 1);
-    char *text = root ? cJSON_Print(root) : NULL;
+    char *text = root && !pj_oom ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
+    if (text && pj_oom) {
+        cJSON_free(text);
+        text = NULL;
+    }
     if (!text)
         return neurio_fail(err, NEURIO_ERR_NOMEM, "cannot build the profile %s: out of memory",
                            path);

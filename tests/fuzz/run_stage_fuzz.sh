@@ -8,6 +8,7 @@
 set -u
 fuzzer=$1 kind=$2 src=$3 shared=$4 bin=$5 secs=${NEURIO_FUZZ_SECONDS:-$6}
 here=$(cd "$(dirname "$0")" && pwd)
+fuzzer=$(cd "$(dirname "$fuzzer")" && pwd)/$(basename "$fuzzer") # it runs from $work
 # third-party leaks we cannot fix (libconfig 1.5, see the file)
 LSAN_OPTIONS="suppressions=$src/tests/common/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
