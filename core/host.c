@@ -14,6 +14,7 @@ struct neurio_ctx {
     const nr_options *opts;
     char *work_dir;
     char *error;
+    char model_sha256[65]; /* "" until the pipeline has prepared the model */
     /* progress */
     int tty;
     int bar_open;
@@ -243,6 +244,17 @@ static const char *host_work_dir(neurio_ctx *ctx)
     return ctx ? ctx->work_dir : NULL;
 }
 
+static const char *host_model_sha256(neurio_ctx *ctx)
+{
+    return ctx && ctx->model_sha256[0] ? ctx->model_sha256 : NULL;
+}
+
+void nr_ctx_set_model_sha256(neurio_ctx *ctx, const char *hex)
+{
+    if (ctx)
+        snprintf(ctx->model_sha256, sizeof ctx->model_sha256, "%s", hex ? hex : "");
+}
+
 static const neurio_host host_table = {
     .size = (uint32_t)sizeof(neurio_host),
     .abi_major = NEURIO_ABI_MAJOR,
@@ -257,6 +269,7 @@ static const neurio_host host_table = {
     .opt_string = host_opt_string,
     .opt_is_set = host_opt_is_set,
     .work_dir = host_work_dir,
+    .model_sha256 = host_model_sha256,
 };
 
 const neurio_host *nr_host(void)

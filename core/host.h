@@ -25,6 +25,9 @@ void nr_ctx_free(neurio_ctx *ctx);
 const char *nr_ctx_error(const neurio_ctx *ctx);
 void nr_ctx_clear_error(neurio_ctx *ctx);
 
+/* Record the prepared model's hash (64 hex digits, copied) that
+ * host->model_sha256 hands to the plugin; NULL or "" clears it. */
+void nr_ctx_set_model_sha256(neurio_ctx *ctx, const char *hex);
 /* The stall deadline of the current batch: `ms` from now (0 = none).  Once
  * it passed, host->cancelled() answers 1, so a plugin waiting on a device
  * that stopped answering gives up; nr_ctx_deadline_passed() tells the core

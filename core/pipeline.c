@@ -13,6 +13,7 @@
 
 #include "commands/commands.h"
 #include "host.h"
+#include "hostref.h"
 #include "loader.h"
 #include "neurio/dataprep.h"
 #include "neurio/npy.h"
@@ -30,6 +31,9 @@ struct nr_pipeline {
     int opened;
     int ran;
     neurio_model *model;
+    neurio_model *imported;    /* copy before prepare, for the host reference */
+    nr_hostref *hostref;
+    char hostref_error[1024];
     nr_observer obs[PIPE_MAX_OBSERVERS];
     size_t n_obs;
     nr_run run;
@@ -231,11 +235,28 @@ static int pipe_make_dirs(nr_pipeline *p, neurio_errbuf *err)
     return NEURIO_OK;
 }
 
+/* Build the host reference from the copy of the imported model and the
+ * user's arrays, when an observer asked for it; a failure is kept for the
+ * observers to report (run->hostref_error), it does not stop the run. */
+static void pipe_hostref(nr_pipeline *p, const neurio_npy *const *arrs, int32_t n)
+{
+    neurio_errbuf e2 = { { 0 } };
+    if (!p->imported)
+        return;
+    neurio_model *m = p->imported;
+    p->imported = NULL; /* taken over by nr_hostref_new */
+    if (nr_hostref_new(m, p->model, arrs, n, p->run.n_samples, &p->hostref, &e2) != NEURIO_OK) {
+        snprintf(p->hostref_error, sizeof p->hostref_error, "%s", e2.msg);
+        p->run.hostref_error = p->hostref_error;
+    }
+    p->run.hostref = p->hostref;
+}
+
 /* Read data.inputs and convert it to the model's input dtype. */
 static int pipe_load_inputs(nr_pipeline *p, neurio_errbuf *err)
 {
     const neurio_model *m = p->model;
-    neurio_npy arr;
+    neurio_npy arr = { 0 };
     neurio_errbuf e2;
     int rc;
     if (!p->rig->data_inputs)
@@ -253,31 +274,38 @@ static int pipe_load_inputs(nr_pipeline *p, neurio_errbuf *err)
     p->inputs = calloc(1, sizeof *p->inputs);
     p->input_sample_bytes = calloc(1, sizeof *p->input_sample_bytes);
     if (!p->inputs || !p->input_sample_bytes) {
-        neurio_npy_free(&arr);
-        return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
+        rc = pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
+        goto out;
     }
     size_t n = 0;
-    rc = neurio_dataprep_input(m, 0, &arr, &p->inputs[0], &n, &e2);
-    neurio_npy_free(&arr);
-    if (rc)
-        return pipe_fail(p, err, rc, NR_EXIT_MODEL, "data.inputs %s: %s", p->rig->data_inputs,
-                         e2.msg);
-    if (n == 0)
-        return pipe_fail(p, err, NEURIO_ERR_INVALID, NR_EXIT_MODEL,
-                         "data.inputs %s: holds 0 samples; nothing to run",
-                         p->rig->data_inputs);
+    if ((rc = neurio_dataprep_input(m, 0, &arr, &p->inputs[0], &n, &e2)) != 0) {
+        rc = pipe_fail(p, err, rc, NR_EXIT_MODEL, "data.inputs %s: %s", p->rig->data_inputs,
+                       e2.msg);
+        goto out;
+    }
+    if (n == 0) {
+        rc = pipe_fail(p, err, NEURIO_ERR_INVALID, NR_EXIT_MODEL,
+                       "data.inputs %s: holds 0 samples; nothing to run", p->rig->data_inputs);
+        goto out;
+    }
     p->input_sample_bytes[0] = neurio_tensor_bytes(&m->tensors[m->inputs[0]]);
     if (p->rig->data_limit > 0 && (size_t)p->rig->data_limit < n)
         n = (size_t)p->rig->data_limit;
-    if (n > UINT32_MAX)
-        return pipe_fail(p, err, NEURIO_ERR_UNSUPPORTED, NR_EXIT_MODEL,
-                         "data.inputs %s: %zu samples; at most %u per run, use data.limit",
-                         p->rig->data_inputs, n, UINT32_MAX);
+    if (n > UINT32_MAX) {
+        rc = pipe_fail(p, err, NEURIO_ERR_UNSUPPORTED, NR_EXIT_MODEL,
+                       "data.inputs %s: %zu samples; at most %u per run, use data.limit",
+                       p->rig->data_inputs, n, UINT32_MAX);
+        goto out;
+    }
     p->run.n_samples = n;
     p->run.n_inputs = 1;
     p->run.inputs = (const void *const *)p->inputs;
     p->run.input_sample_bytes = p->input_sample_bytes;
-    return NEURIO_OK;
+    const neurio_npy *arrs[1] = { &arr };
+    pipe_hostref(p, arrs, 1); /* the user's data, read once */
+out:
+    neurio_npy_free(&arr);
+    return rc;
 }
 
 static int pipe_alloc_outputs(nr_pipeline *p, neurio_errbuf *err)
@@ -646,6 +674,11 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
         rc = pipe_fail(p, err, rc, NR_EXIT_MODEL, "model.path: %s", e2.msg);
         goto done;
     }
+    for (size_t i = 0; i < p->n_obs && until == NR_STAGE_INFER && !p->imported; i++)
+        if (p->obs[i].needs_hostref && !(p->imported = neurio_model_clone(p->model))) {
+            rc = pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
+            goto done;
+        }
     neurio_prepare_args args = {
         .size = (uint32_t)sizeof args,
         .model_path = rig->model_path,
@@ -659,10 +692,10 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
         goto done;
     }
     p->run.model = p->model;
-    uint8_t digest[32];
-    if (neurio_model_sha256(p->model, digest) == NEURIO_OK)
-        for (int i = 0; i < 32; i++)
-            snprintf(p->run.model_sha256 + 2 * i, 3, "%02x", digest[i]);
+    /* The one hash of the prepared model: handed to the plugin
+     * (host->model_sha256), the observers and the store. */
+    neurio_model_sha256_hex(p->model, p->run.model_sha256);
+    nr_ctx_set_model_sha256(p->ctx, p->run.model_sha256);
     printf("prepared model '%s': %d ops, %d tensors, sha256 %s\n", p->model->name,
            (int)p->model->n_ops, (int)p->model->n_tensors, p->run.model_sha256);
     if (until == NR_STAGE_PREPARE)
@@ -735,6 +768,8 @@ void nr_pipeline_free(nr_pipeline *p)
     for (size_t i = 0; i < p->n_obs; i++)
         if (p->obs[i].destroy)
             p->obs[i].destroy(p->obs[i].user);
+    nr_hostref_free(p->hostref);
+    neurio_model_free(p->imported);
     neurio_model_free(p->model);
     nr_ctx_free(p->ctx);
     if (p->inputs)

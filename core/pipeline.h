@@ -79,6 +79,12 @@ typedef struct nr_run {
     nr_stage stage;                 /* stage running / reached               */
     nr_stage until;                 /* last stage requested                  */
     const char *error;              /* failure message in on_finish, or NULL */
+
+    /* The host reference (core/hostref.h), built once before on_start when
+     * an observer set needs_hostref, shared by all of them; NULL when none
+     * asked or it could not be built (hostref_error says why). */
+    struct nr_hostref *hostref;
+    const char *hostref_error;
 } nr_run;
 
 /* A listener.  Every callback may be NULL.  A non-zero return from on_start
@@ -97,6 +103,9 @@ typedef struct nr_observer {
     int (*on_batch)(void *user, const nr_run *run, const neurio_batch *batch);
     int (*on_finish)(void *user, const nr_run *run, int status);
     void (*destroy)(void *user); /* optional: called by nr_pipeline_free */
+    /* Non-zero: this observer reads run->hostref (the pipeline then keeps
+     * a copy of the imported model and the user's data for it). */
+    int needs_hostref;
 } nr_observer;
 
 /* An observer's on_start/on_batch says why it stops the run: the message

@@ -7,23 +7,19 @@
 
 #include <cjson/cJSON.h>
 
+#include "hostref.h"
 #include "neurio/dataprep.h"
-#include "neurio/interp.h"
 #include "neurio/npy.h"
-#include "neurio/optimize.h"
 #include "quant_cost.h"
 
 typedef struct qc_state {
     const nr_rig *rig;
     int active;
     char note[1024];          /* why the reference is unavailable, or ""  */
-    neurio_model *fm;         /* the float model                           */
-    neurio_interp *it;
-    float *x;                 /* float inputs, samples back to back        */
-    size_t n_x, in_elems, out_elems;
+    size_t out_elems;
     int64_t *labels;          /* or NULL                                   */
     size_t n_labels;
-    float *ref, *dev;         /* one sample's outputs                      */
+    float *dev;               /* one sample's outputs                      */
     size_t n, agree, ok_ref, ok_dev;
     double sq_diff, sq_ref;
 } qc_state;
@@ -76,37 +72,15 @@ static int qc_on_start(void *user, const nr_run *run)
 {
     qc_state *s = user;
     neurio_errbuf err = { { 0 } };
-    neurio_npy x = { 0 };
-    void *data = NULL;
     if (!s->active)
         return 0;
-    if (neurio_model_load(s->rig->model_path, &s->fm, &err) || neurio_optimize(s->fm, &err)) {
-        qc_disable(s, "float reference model", err.msg);
+    if (!run->hostref) { /* the run's one host reference (core/hostref.h) */
+        qc_disable(s, "float reference", run->hostref_error ? run->hostref_error : "not built");
         return 0;
     }
-    if (s->fm->n_inputs != 1 || run->model->n_outputs < 1 ||
-        neurio_tensor_elements(&s->fm->tensors[s->fm->outputs[0]]) !=
-            neurio_tensor_elements(&run->model->tensors[run->model->outputs[0]])) {
-        qc_disable(s, "float reference", "needs one input and the same output shape");
-        return 0;
-    }
-    if (neurio_interp_new(s->fm, &s->it, &err)) {
-        qc_disable(s, "float reference interpreter", err.msg);
-        return 0;
-    }
-    if (neurio_npy_read(s->rig->data_inputs, &x, &err) ||
-        neurio_dataprep_input(s->fm, 0, &x, &data, &s->n_x, &err)) {
-        neurio_npy_free(&x);
-        qc_disable(s, "float reference inputs", err.msg);
-        return 0;
-    }
-    neurio_npy_free(&x);
-    s->x = data;
-    s->in_elems = neurio_tensor_elements(&s->fm->tensors[s->fm->inputs[0]]);
-    s->out_elems = neurio_tensor_elements(&s->fm->tensors[s->fm->outputs[0]]);
-    s->ref = malloc(s->out_elems * sizeof *s->ref);
-    s->dev = malloc(s->out_elems * sizeof *s->dev);
-    if (!s->ref || !s->dev) {
+    s->out_elems = nr_hostref_out_elems(run->hostref);
+    s->dev = malloc((s->out_elems ? s->out_elems : 1) * sizeof *s->dev);
+    if (!s->dev) {
         qc_disable(s, "float reference", "out of memory");
         return 0;
     }
@@ -124,27 +98,25 @@ static int qc_on_batch(void *user, const nr_run *run, const neurio_batch *b)
     if (!s->active)
         return 0;
     neurio_errbuf err = { { 0 } };
-    void *outs[1] = { s->ref };
+    const float *rows = nr_hostref_rows(run->hostref, b->first, b->done, &err);
+    if (!rows) {
+        qc_disable(s, "float reference run", err.msg);
+        return 0;
+    }
     for (uint32_t k = 0; k < b->done; k++) {
         size_t i = (size_t)b->first + k;
-        if (i >= s->n_x)
-            break;
-        const void *ins[1] = { s->x + i * s->in_elems };
-        if (neurio_interp_run(s->it, ins, outs, &err)) {
-            qc_disable(s, "float reference run", err.msg);
-            return 0;
-        }
+        const float *ref = rows + (size_t)k * s->out_elems;
         const char *d = (const char *)run->outputs[0] + i * run->output_sample_bytes[0];
         if (neurio_dataprep_dequantize(run->model, 0, d, 1, s->dev)) {
             qc_disable(s, "device outputs", "cannot dequantize");
             return 0;
         }
         for (size_t e = 0; e < s->out_elems; e++) {
-            double diff = (double)s->dev[e] - (double)s->ref[e];
+            double diff = (double)s->dev[e] - (double)ref[e];
             s->sq_diff += diff * diff;
-            s->sq_ref += (double)s->ref[e] * (double)s->ref[e];
+            s->sq_ref += (double)ref[e] * (double)ref[e];
         }
-        size_t ar = qc_argmax(s->ref, s->out_elems), ad = qc_argmax(s->dev, s->out_elems);
+        size_t ar = qc_argmax(ref, s->out_elems), ad = qc_argmax(s->dev, s->out_elems);
         s->agree += ar == ad;
         if (s->labels && i < s->n_labels) {
             s->ok_ref += (int64_t)ar == s->labels[i];
@@ -211,11 +183,7 @@ static void qc_destroy(void *user)
     qc_state *s = user;
     if (!s)
         return;
-    neurio_interp_free(s->it);
-    neurio_model_free(s->fm);
-    free(s->x);
     free(s->labels);
-    free(s->ref);
     free(s->dev);
     free(s);
 }
@@ -229,6 +197,7 @@ int nr_quant_cost_observer_new(const nr_rig *rig, nr_observer *out, neurio_errbu
     s->active = rig->model_quantize && strcmp(rig->model_quantize, "none") != 0 &&
                 rig->data_inputs != NULL;
     *out = (nr_observer){ .user = s, .on_start = qc_on_start, .on_batch = qc_on_batch,
-                          .on_finish = qc_on_finish, .destroy = qc_destroy };
+                          .on_finish = qc_on_finish, .destroy = qc_destroy,
+                          .needs_hostref = s->active };
     return NEURIO_OK;
 }

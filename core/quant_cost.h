@@ -1,7 +1,8 @@
 /* core/quant_cost.h — the cost of quantization, per run: when the rig
  * quantizes (model.quantize = "int8"), the float model runs as a host
- * reference (libneurio's interpreter) on the same samples the device runs,
- * and the device's int8 outputs are compared with it.
+ * reference on the same samples the device runs (the run's one host
+ * reference, core/hostref.h, shared with the report's fidelity KPIs), and
+ * the device's int8 outputs are compared with it.
  *
  *     nr_observer obs;
  *     if (nr_quant_cost_observer_new(rig, &obs, &err)) -> error

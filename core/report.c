@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hostref.h"
 #include "kpi/kpi_anomaly.h"
 #include "kpi/kpi_classification.h"
 #include "kpi/kpi_cost.h"
@@ -24,7 +25,6 @@
 #include "report/report_data.h"
 #include "report/report_html.h"
 #include "report/report_inputs.h"
-#include "report/report_refrun.h"
 #include "store/store.h"
 #include "report/summary.h"
 
@@ -54,8 +54,8 @@ typedef struct rp_state {
     char started_at[32];
     neurio_npy labels, ref;
     int have_labels, have_ref;
-    int want_refrun;          /* task.reference_run = "host"               */
-    nr_refrun *refrun;        /* created at on_start                       */
+    int want_refrun;          /* task.reference_run = "host": the run's
+                                 host reference (core/hostref.h)          */
     char ref_source[160];     /* source of the fidelity figures            */
 
     /* Sized at on_start for run->n_samples. */
@@ -155,7 +155,6 @@ static void rp_destroy(void *user)
     rp_free_arrays(s);
     neurio_npy_free(&s->labels);
     neurio_npy_free(&s->ref);
-    nr_refrun_free(s->refrun);
     nr_store_close(s->store);
     free(s->pending);
     free(s);
@@ -329,8 +328,11 @@ static int rp_on_start(void *user, const nr_run *run)
         (rc = nr_report_rows_float(&s->ref, "task.reference", s->rig->task_reference, s->n,
                                    s->out_t, s->per_sample, s->ref_f, &err)))
         goto fail;
-    if (s->want_refrun && (rc = nr_refrun_new(s->rig->model_path, m, &s->refrun, &err)))
+    if (s->want_refrun && !run->hostref) {
+        rc = neurio_fail(&err, NEURIO_ERR_CONFIG, "task.reference_run = \"host\": %s",
+                         run->hostref_error ? run->hostref_error : "no host reference");
         goto fail;
+    }
     s->started = 1;
     rp_flush(s, run, 200);
     return 0;
@@ -356,6 +358,12 @@ static int rp_on_batch(void *user, const nr_run *run, const neurio_batch *b)
     if (!rows)
         return NEURIO_ERR_NOMEM;
     neurio_errbuf err = { { 0 } };
+    const float *ref_rows = NULL;
+    if (s->want_refrun && !(ref_rows = nr_hostref_rows(run->hostref, first, done, &err))) {
+        free(rows);
+        nr_observer_error("task.reference_run = \"host\": %s", err.msg);
+        return NEURIO_ERR_UNSUPPORTED;
+    }
     for (size_t k = 0; k < done; k++) {
         size_t i = first + k;
         float *y = s->out_f + i * s->per_sample;
@@ -389,16 +397,9 @@ static int rp_on_batch(void *user, const nr_run *run, const neurio_batch *b)
             }
             s->scores[i] = w->score = sc;
         }
-        if (s->refrun) {
-            const void *in[8];
-            for (uint32_t j = 0; j < run->n_inputs && j < 8; j++)
-                in[j] = (const char *)run->inputs[j] + i * run->input_sample_bytes[j];
-            if (nr_refrun_sample(s->refrun, in, s->ref_f + i * s->per_sample, &err)) {
-                free(rows);
-                nr_observer_error("%s", err.msg);
-                return NEURIO_ERR_UNSUPPORTED;
-            }
-        }
+        if (ref_rows)
+            memcpy(s->ref_f + i * s->per_sample, ref_rows + k * s->per_sample,
+                   s->per_sample * sizeof *s->ref_f);
         if (s->serr) {
             double mx = 0;
             const float *r = s->ref_f + i * s->per_sample;
@@ -665,6 +666,7 @@ int nr_report_observer_new(const nr_rig *rig, nr_observer *out, neurio_errbuf *e
         .on_batch = rp_on_batch,
         .on_finish = rp_on_finish,
         .destroy = rp_destroy,
+        .needs_hostref = s->want_refrun,
     };
     return 0;
 fail:

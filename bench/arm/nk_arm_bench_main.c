@@ -1,15 +1,38 @@
 /* bench/arm/nk_arm_bench_main.c — benchmark program (not a test):
- * instructions per call of the portable and the DSP int8 kernels on layer
- * shapes of the shared models (kws DS-CNN, ResNet-8, ad01), on QEMU
- * mps2-an386 under `-icount shift=0` (one instruction per virtual ns; the
- * SysTick counts the 25 MHz clock, so one tick = 40 instructions).
- * Run: qemu-system-arm -M mps2-an386 -nographic -monitor none -icount shift=0
- *      -semihosting-config enable=on,target=native -kernel nk_arm_bench.elf */
+ * instructions per call of the portable and the fast int8 kernels on layer
+ * shapes of the shared models (kws DS-CNN, ResNet-8, ad01, hello_world),
+ * under `-icount shift=0` (one instruction per virtual ns).  Built twice:
+ *   - nk_arm_bench.elf, Cortex-M4 DSP kernels on QEMU mps2-an386 (the
+ *     SysTick counts the 25 MHz clock: one tick = 40 instructions):
+ *     qemu-system-arm -M mps2-an386 -nographic -monitor none -icount shift=0
+ *       -semihosting-config enable=on,target=native -kernel nk_arm_bench.elf
+ *   - nk_mve_bench.elf (-DNK_TEST_MVE), Cortex-M55 Helium kernels on QEMU
+ *     mps3-an547 (the FPGA counter runs at 20 MHz: one tick = 50
+ *     instructions): the same command with -M mps3-an547 and that file. */
 #include <stdint.h>
 #include <string.h>
 
 #include "arm/nk_arm.h"
+#include "mve/nk_mve.h"
 #include "nk.h"
+
+#if defined(NK_TEST_MVE)
+#define FAST "mve"
+#define fast_conv nk_conv2d_s8_mve
+#define fast_dw nk_depthwise_conv2d_s8_mve
+#define fast_fc nk_fully_connected_s8_mve
+#define fast_add nk_add_s8_mve
+#define fast_avgpool nk_avg_pool2d_s8_mve
+#define INSNS_PER_TICK 50
+#else
+#define FAST "dsp"
+#define fast_conv nk_conv2d_s8_dsp
+#define fast_dw nk_depthwise_conv2d_s8_dsp
+#define fast_fc nk_fully_connected_s8_dsp
+#define fast_add nk_add_s8_dsp
+#define fast_avgpool nk_avg_pool2d_s8_dsp
+#define INSNS_PER_TICK 40
+#endif
 
 void nk_test_puts(const char *s);
 int nk_test_main(void);
@@ -38,6 +61,19 @@ static void put_num(long long v)
     put(p);
 }
 
+#if defined(NK_TEST_MVE)
+#define FPGAIO_COUNTER (*(volatile uint32_t *)0x49302018u)
+
+static uint32_t ticks_start(void)
+{
+    return FPGAIO_COUNTER;
+}
+
+static long insns_since(uint32_t start)
+{
+    return (long)(FPGAIO_COUNTER - start) * INSNS_PER_TICK;
+}
+#else
 static uint32_t ticks_start(void)
 {
     SYST_RVR = 0x00ffffffu;
@@ -50,8 +86,9 @@ static long insns_since(uint32_t start)
 {
     const uint32_t now = SYST_CVR;
     SYST_CSR = 0;
-    return (long)((start - now) & 0x00ffffffu) * 40;
+    return (long)((start - now) & 0x00ffffffu) * INSNS_PER_TICK;
 }
+#endif
 
 typedef struct conv_case {
     const char *name;
@@ -93,20 +130,20 @@ static void bench_conv(const conv_case *k)
     const long portable = insns_since(t);
     t = ticks_start();
     if (k->dw)
-        nk_depthwise_conv2d_s8_dsp(&p, in_buf, w_buf, bias, out_buf);
+        fast_dw(&p, in_buf, w_buf, bias, out_buf);
     else
-        nk_conv2d_s8_dsp(&p, in_buf, w_buf, bias, out_buf);
+        fast_conv(&p, in_buf, w_buf, bias, out_buf);
     const long dsp = insns_since(t);
     put(k->name);
     put("  MACs ");
     put_num(macs);
     put("  portable ");
     put_num(portable);
-    put("  dsp ");
+    put("  " FAST " ");
     put_num(dsp);
     put("  MACs/insn x1000: portable ");
     put_num(portable ? (long long)macs * 1000 / portable : 0);
-    put(" dsp ");
+    put(" " FAST " ");
     put_num(dsp ? (long long)macs * 1000 / dsp : 0);
     put("\n");
 }
@@ -128,7 +165,7 @@ static void bench_fc(const char *name, int32_t depth, int32_t outs)
     nk_fully_connected_s8(&p, in_buf, w_buf, bias, out_buf);
     const long portable = insns_since(t);
     t = ticks_start();
-    nk_fully_connected_s8_dsp(&p, in_buf, w_buf, bias, out_buf);
+    fast_fc(&p, in_buf, w_buf, bias, out_buf);
     const long dsp = insns_since(t);
     const long macs = (long)depth * outs;
     put(name);
@@ -136,11 +173,11 @@ static void bench_fc(const char *name, int32_t depth, int32_t outs)
     put_num(macs);
     put("  portable ");
     put_num(portable);
-    put("  dsp ");
+    put("  " FAST " ");
     put_num(dsp);
     put("  MACs/insn x1000: portable ");
     put_num((long long)macs * 1000 / (portable ? portable : 1));
-    put(" dsp ");
+    put(" " FAST " ");
     put_num((long long)macs * 1000 / (dsp ? dsp : 1));
     put("\n");
 }
@@ -169,18 +206,18 @@ static void bench_add(const char *name, int32_t n)
     nk_add_s8(&p, in_buf, w_buf, out_buf);
     const long portable = insns_since(t);
     t = ticks_start();
-    nk_add_s8_dsp(&p, in_buf, w_buf, out_buf);
+    fast_add(&p, in_buf, w_buf, out_buf);
     const long dsp = insns_since(t);
     put(name);
     put("  elements ");
     put_num(n);
     put("  portable ");
     put_num(portable);
-    put("  dsp ");
+    put("  " FAST " ");
     put_num(dsp);
     put("  insns/element x10: portable ");
     put_num((long long)portable * 10 / n);
-    put(" dsp ");
+    put(" " FAST " ");
     put_num((long long)dsp * 10 / n);
     put("\n");
 }
@@ -201,11 +238,11 @@ static void bench_avgpool(void)
     nk_avg_pool2d_s8(&p, in_buf, out_buf);
     const long portable = insns_since(t);
     t = ticks_start();
-    nk_avg_pool2d_s8_dsp(&p, in_buf, out_buf);
+    fast_avgpool(&p, in_buf, out_buf);
     const long dsp = insns_since(t);
     put("kws avg pool 25x5x64 -> 1x1        portable ");
     put_num(portable);
-    put("  dsp ");
+    put("  " FAST " ");
     put_num(dsp);
     put("\n");
 }
@@ -234,7 +271,7 @@ int nk_test_main(void)
         {"resnet conv 32x32x16 -> 32, 1x1 s2", 32, 32, 16, 32, 1, 1, 2, 0},
         {"resnet conv 16x16x32 -> 64, 1x1 s2", 16, 16, 32, 64, 1, 1, 2, 0},
     };
-    put("kernel                              (instructions, -icount shift=0, 40/tick)\n");
+    put("kernel                              (instructions, -icount shift=0)\n");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i)
         bench_conv(&cases[i]);
     bench_fc("kws fc 64 -> 12                  ", 64, 12);

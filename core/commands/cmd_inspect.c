@@ -188,16 +188,6 @@ static totals compute_totals(const neurio_model *m)
     return s;
 }
 
-static void sha_hex(const neurio_model *m, char hex[65])
-{
-    uint8_t d[32];
-    hex[0] = '\0';
-    if (neurio_model_sha256(m, d) != NEURIO_OK)
-        return;
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
-}
-
 /* --- text output -------------------------------------------------------------- */
 
 static void print_quant(const neurio_tensor *t)
@@ -231,7 +221,7 @@ static void print_io(const neurio_model *m, const char *what, const int32_t *idx
 static void print_text(const neurio_model *m, const char *path, int vrc, const char *vmsg)
 {
     char hex[65];
-    sha_hex(m, hex);
+    neurio_model_sha256_hex(m, hex);
     printf("model   %s (%s, %s)\n", m->name, m->format, path);
     if (m->description && *m->description)
         printf("about   %s\n", m->description);
@@ -312,7 +302,7 @@ static cJSON *json_tensor(const neurio_model *m, int32_t idx)
 static char *build_json(const neurio_model *m, const char *path, int vrc, const char *vmsg)
 {
     char hex[65];
-    sha_hex(m, hex);
+    neurio_model_sha256_hex(m, hex);
     cJSON *root = cJSON_CreateObject();
     if (!root)
         return NULL;

@@ -169,8 +169,9 @@ int nh_build(const char *gen_dir, const char *name, const char *fw_dir,
     if (opts->layer_hook)
         argv[na++] = hook;
     /* The portable kernels: every .c below kernels/ but the Cortex-M DSP
-     * variants (arm/), sorted so that builds are reproducible. */
-    static const char *const skip_arch[] = {"arm", NULL};
+     * (arm/) and Helium (mve/) variants, sorted so that builds are
+     * reproducible. */
+    static const char *const skip_arch[] = {"arm", "mve", NULL};
     neurio_errbuf le = {{0}};
     if ((rc = neurio_list_files(kdir, ".c", skip_arch, &kernels, &le)) != NEURIO_OK) {
         rc = neurio_fail(err, rc, "host: kernel sources: %s (set NEURIO_FIRMWARE_DIR to "

@@ -108,7 +108,8 @@ static int host_codegen(void *self, const neurio_model *model, const char *out_d
 {
     host_dev *d = self;
     neurio_errbuf err = {{0}};
-    int rc = neurio_codegen(model, out_dir, NULL, &d->gen, &err);
+    neurio_codegen_options opts = {.model_sha256 = d->host->model_sha256(d->ctx)};
+    int rc = neurio_codegen(model, out_dir, &opts, &d->gen, &err);
     if (rc) {
         d->host->set_error(d->ctx, "%s", err.msg);
         return rc;
@@ -151,11 +152,9 @@ static int host_flash(void *self, const neurio_model *model, const char *gen_dir
     int rc;
     if (!d->generated) {
         /* codegen ran in an earlier process: take the name from the model */
-        uint8_t dig[32];
+        const char *sha = d->host->model_sha256(d->ctx);
         neurio_c_identifier(model->name, d->gen.name, sizeof d->gen.name);
-        if (neurio_model_sha256(model, dig) == NEURIO_OK)
-            for (int i = 0; i < 32; i++)
-                snprintf(d->gen.sha256 + 2 * i, 3, "%02x", dig[i]);
+        snprintf(d->gen.sha256, sizeof d->gen.sha256, "%s", sha ? sha : "");
     }
     nh_build_opts bo = {.cc = d->host->opt_string(d->ctx, "cc"),
                         .cflags = d->host->opt_string(d->ctx, "cflags"),

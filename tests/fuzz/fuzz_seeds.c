@@ -47,5 +47,24 @@ int main(int argc, char **argv)
     tfl_build_opts ext = { .external_buffers = 1 };
     buf = tfl_build(t, 3, o, 1, gi, 1, go, 1, &ext, &len);
     bad |= write_seed(argv[1], "seed_external.tflite", buf, len);
+    /* what TFLite Micro tolerates: int4 weights, a rank-1 per-channel bias
+     * carrying quantized_dimension 3, an unused subgraph, metadata */
+    uint8_t w4[6] = { 0x21, 0xf3, 0x7e, 0x80, 0x10, 0x32 };
+    int32_t b[3] = { 1, 2, 3 };
+    tspec q[4] = {
+        { .name = "x", .type = TT_INT8, .rank = 2, .dims = { 1, 4 }, .n_quant = 1,
+          .scale = { 0.5f } },
+        { .name = "w", .type = TT_INT4, .rank = 2, .dims = { 3, 4 }, .data = w4,
+          .data_len = sizeof w4, .n_quant = 3, .scale = { 0.1f, 0.2f, 0.3f } },
+        { .name = "b", .type = TT_INT32, .rank = 1, .dims = { 3 }, .data = b,
+          .data_len = sizeof b, .n_quant = 3, .scale = { 0.05f, 0.1f, 0.15f }, .quant_dim = 3 },
+        { .name = "y", .type = TT_INT8, .rank = 2, .dims = { 1, 3 }, .n_quant = 1,
+          .scale = { 0.25f } },
+    };
+    ospec qo[1] = { { .code = 9, .n_in = 3, .in = { 0, 1, 2 }, .n_out = 1, .out = { 3 } } };
+    int32_t qgo[1] = { 3 };
+    tfl_build_opts tol = { .n_subgraphs = 2, .metadata = 1 };
+    buf = tfl_build(q, 4, qo, 1, gi, 1, qgo, 1, &tol, &len);
+    bad |= write_seed(argv[1], "seed_tolerance.tflite", buf, len);
     return bad;
 }

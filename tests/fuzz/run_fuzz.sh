@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/fuzz/run_fuzz.sh FUZZER SEEDS_TOOL SHARED_DIR SECONDS
-# Builds a fresh seed corpus (the shared models up to 128 KB, read at run
-# time, plus the small models the unit tests build) in a temp dir, then runs
+# Builds a fresh seed corpus (the shared models and the zoo's models up to
+# 128 KB, read at run time, plus the small models the unit tests build) in a
+# temp dir, then runs
 # the libFuzzer target for SECONDS.  Exit 0 = no finding; otherwise the
 # fuzzer's exit code, with the crashing input left in the printed directory.
 #
@@ -24,6 +25,14 @@ if [ -d "$shared/models" ]; then
 else
     echo "note: $shared/models absent; seeding with the test-built models only"
 fi
+# the model zoo (golden-zoo/<case>/model.tflite), renamed after its case
+for f in "$shared"/golden-zoo/*/model.tflite; do
+    [ -f "$f" ] || continue
+    if [ "$(wc -c < "$f")" -le 131072 ]; then
+        case_name=$(basename "$(dirname "$f")")
+        cp "$f" "$work/corpus/zoo_$case_name.tflite" && n_shared=$((n_shared + 1))
+    fi
+done
 "$seeds" "$work/corpus" || { echo "seed generation failed"; exit 1; }
 echo "corpus: $n_shared shared models + $(ls "$work/corpus" | wc -l) files total; running ${secs}s"
 "$fuzzer" -max_total_time="$secs" -max_len=131072 -timeout=10 -rss_limit_mb=2048 \

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "neurio/plugin.h"
 #include "test_util.h"
 
 static char prefix[PATH_MAX];
@@ -91,8 +92,11 @@ static void test_oot_cmake_and_pkgconfig(void)
     CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(rig, text, strlen(text)), 0);
     snprintf(cmd, sizeof cmd, "'%s/bin/neurio' plugins --rig '%s'", prefix, rig);
     CU_ASSERT_EQUAL(sh(cmd, &out), 0);
-    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "vendor_cmake 0.1 (ABI 1.0)"));
-    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "vendor_pc 0.1 (ABI 1.0)"));
+    char abi[64];
+    snprintf(abi, sizeof abi, "vendor_cmake 0.1 (ABI %d.%d)", NEURIO_ABI_MAJOR, NEURIO_ABI_MINOR);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, abi));
+    snprintf(abi, sizeof abi, "vendor_pc 0.1 (ABI %d.%d)", NEURIO_ABI_MAJOR, NEURIO_ABI_MINOR);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, abi));
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "device.baud"));
     CU_ASSERT_PTR_NULL(out && strstr(out, "refused:"));
     /* the installed launcher searches the installed plugin dir (relocatable) */

@@ -11,8 +11,11 @@
 
 #include "commands/commands.h"
 #include "host.h"
+#include "hostref.h"
 #include "neurio/npy.h"
 #include "pipeline.h"
+#include "quant_cost.h"
+#include "report.h"
 #include "rig.h"
 #include "test_util.h"
 
@@ -117,11 +120,16 @@ static void test_plugins_listing(void)
     const char *rig = write_rig("list.cfg", "", "");
     snprintf(args, sizeof args, "plugins --rig %s --set plugin_path=%s", rig, BROKEN);
     CU_ASSERT_EQUAL(run(args, &out), 0);
-    assert_contains(out, "test_echo 1.0-test (ABI 1.0) — TEST ONLY");
+    char want[PATH_MAX + 256];
+    snprintf(want, sizeof want, "test_echo 1.0-test (ABI %d.%d) — TEST ONLY", NEURIO_ABI_MAJOR,
+             NEURIO_ABI_MINOR);
+    assert_contains(out, want);
     assert_contains(out, "device.fail_at");
     assert_contains(out, "refused:\n");
-    assert_contains(out, BROKEN "/neurio-test_broken_bad_major.so: 'neurio_plugin_init' "
-                                "reports plugin ABI 2.0, core ABI is 1.0 (major differs)");
+    snprintf(want, sizeof want, BROKEN "/neurio-test_broken_bad_major.so: 'neurio_plugin_init' "
+             "reports plugin ABI %d.0, core ABI is %d.%d (major differs)", NEURIO_ABI_MAJOR + 1,
+             NEURIO_ABI_MAJOR, NEURIO_ABI_MINOR);
+    assert_contains(out, want);
     assert_contains(out, BROKEN "/neurio-test_not_elf.so: not a shared object (no ELF header)");
     assert_contains(out, "duplicate plugin name 'test_echo'");
     free(out);
@@ -314,6 +322,16 @@ static int on_start(void *u, const nr_run *r)
     CU_ASSERT_EQUAL(r->n_done, 0);
     CU_ASSERT_STRING_EQUAL(r->plugin->name, "test_echo");
     CU_ASSERT_EQUAL(strlen(r->model_sha256), 64);
+    /* the one hash: computed by the core after prepare, equal to the
+     * model's, and the one the plugin was handed in codegen */
+    char hex[65], path[PATH_MAX + 32], want[80];
+    CU_ASSERT_EQUAL(neurio_model_sha256_hex(r->model, hex), NEURIO_OK);
+    CU_ASSERT_STRING_EQUAL(hex, r->model_sha256);
+    snprintf(path, sizeof path, "%s/test_echo_model.txt", r->gen_dir);
+    char *txt = neurio_test_read_file(path, NULL);
+    snprintf(want, sizeof want, "sha256 %s\n", hex);
+    CU_ASSERT_PTR_NOT_NULL(txt && strstr(txt, want));
+    free(txt);
     return 0;
 }
 
@@ -405,6 +423,64 @@ static void test_observers(void)
     CU_ASSERT_EQUAL(chdir(cwd), 0);
 }
 
+/* The host reference is one service: with the quantization cost and the
+ * report's reference run both reading it, every sample runs once. */
+typedef struct ref_count {
+    int batches, runs_ok, have;
+    uint64_t runs;
+} ref_count;
+
+static int ref_on_batch(void *u, const nr_run *r, const neurio_batch *b)
+{
+    ref_count *c = u;
+    c->batches++;
+    c->have = r->hostref != NULL;
+    c->runs = nr_hostref_runs(r->hostref);
+    /* observers run in order: the two before this one have read the batch */
+    c->runs_ok += c->runs == (uint64_t)b->first + b->done;
+    neurio_errbuf err;
+    const float *rows = nr_hostref_rows(r->hostref, b->first, b->done, &err);
+    CU_ASSERT_PTR_NOT_NULL(rows);
+    CU_ASSERT_EQUAL(nr_hostref_runs(r->hostref), c->runs); /* kept, not run again */
+    return 0;
+}
+
+static void test_hostref_shared(void)
+{
+    need_shared();
+    if (!have_shared)
+        return;
+    const char *rig_path = write_rig("hostref.cfg", "", "task = { kind = \"none\"; "
+                                     "reference_run = \"host\"; };\n");
+    const char *sets[] = { "data.limit=20", "data.batch_size=6", "model.quantize=int8",
+                           "output.store=none" };
+    nr_rig *rig = NULL;
+    nr_pipeline *p = NULL;
+    neurio_errbuf err;
+    int code = 0;
+    ref_count c = { 0 };
+    char cwd[PATH_MAX];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(cwd, sizeof cwd));
+    CU_ASSERT_EQUAL_FATAL(chdir(dir), 0);
+    CU_ASSERT_EQUAL_FATAL(nr_rig_load(rig_path, sets, 4, &rig, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(nr_pipeline_new(rig, &p, &code, &err), 0);
+    nr_observer qc, rp, counter = { .user = &c, .on_batch = ref_on_batch, .needs_hostref = 1 };
+    CU_ASSERT_EQUAL_FATAL(nr_quant_cost_observer_new(rig, &qc, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(nr_report_observer_new(rig, &rp, &err), 0);
+    CU_ASSERT(qc.needs_hostref && rp.needs_hostref);
+    CU_ASSERT_EQUAL(nr_pipeline_add_observer(p, &qc), 0);
+    CU_ASSERT_EQUAL(nr_pipeline_add_observer(p, &rp), 0);
+    CU_ASSERT_EQUAL(nr_pipeline_add_observer(p, &counter), 0);
+    CU_ASSERT_EQUAL(nr_pipeline_run(p, NR_STAGE_INFER, &err), NEURIO_OK);
+    CU_ASSERT(c.have);
+    CU_ASSERT_EQUAL(c.batches, 4);
+    CU_ASSERT_EQUAL(c.runs_ok, 4);
+    CU_ASSERT_EQUAL(c.runs, 20); /* 20 samples, each run once for both observers */
+    nr_pipeline_free(p);
+    nr_rig_free(rig);
+    CU_ASSERT_EQUAL(chdir(cwd), 0);
+}
+
 int neurio_register_tests(void)
 {
     CU_pSuite s = CU_add_suite("launcher", suite_init, NULL);
@@ -417,5 +493,6 @@ int neurio_register_tests(void)
     CU_add_test(s, "full run with test_echo", test_full_run_echo);
     CU_add_test(s, "hook failures wrapped, results kept", test_failures);
     CU_add_test(s, "observers, cancellation", test_observers);
+    CU_add_test(s, "one host reference for every observer", test_hostref_shared);
     return CU_get_error() == CUE_SUCCESS ? 0 : -1;
 }

@@ -5,6 +5,8 @@
  *   - infer copies the batch's input bytes cyclically into each output and
  *     reports synthetic measures (host_ns = 1000 * (sample + 1),
  *     cycles = 100 + sample, layer l = 10 * (l + 1));
+ *   - codegen writes test_echo_model.txt with the model's name, op count
+ *     and the hash the core hands on (host->model_sha256);
  *   - option `fail_at` makes one hook fail with a known message, and
  *     `fail_after` makes infer fail after that many samples of the run, to
  *     test error wrapping and result keeping;
@@ -89,6 +91,11 @@ static int echo_open(neurio_ctx *ctx, const neurio_host *host, void **self)
     e->fail_at = host->opt_string(ctx, "fail_at");
     e->fail_after = host->opt_int(ctx, "fail_after");
     e->max_batch = host->opt_int(ctx, "max_batch");
+    if (host->model_sha256(ctx)) { /* no prepared model yet */
+        host->set_error(ctx, "test_echo: host->model_sha256 is set before prepare");
+        free(e);
+        return NEURIO_ERR_INTERNAL;
+    }
     e->signal_at = host->opt_int(ctx, "signal_at");
     e->stall_at = host->opt_int(ctx, "stall_at");
     e->stall_ms = host->opt_int(ctx, "stall_ms");
@@ -126,7 +133,9 @@ static int echo_codegen(void *self, const neurio_model *model, const char *out_d
         e->host->set_error(e->ctx, "cannot write %s", path);
         return NEURIO_ERR_IO;
     }
-    fprintf(f, "model %s: %d ops\n", model->name, (int)model->n_ops);
+    const char *sha = e->host->model_sha256(e->ctx); /* ABI 1.1: handed on by the core */
+    fprintf(f, "model %s: %d ops\nsha256 %s\n", model->name, (int)model->n_ops,
+            sha ? sha : "(none)");
     fclose(f);
     return NEURIO_OK;
 }

@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
+#include "host_runner.h"
+#include "neurio/codegen.h"
 #include "neurio/interp.h"
 #include "neurio/model.h"
 #include "neurio/npy.h"
@@ -128,6 +132,64 @@ static void interp_stateful(const char *name, double tol)
     zfree(&z);
 }
 
+/* Generated C on the host device (cc -> .so -> libffi), every sample;
+ * stateful = 1 generates the streaming variant, which must then differ
+ * from the goldens after the first sample. */
+static void host_case(const char *name, int stateful, double tol)
+{
+    zcase z;
+    char gen[1024], so[1200];
+    neurio_errbuf e = {{0}};
+    neurio_codegen_result res;
+    nh_module *mod = NULL;
+    CU_ASSERT_EQUAL_FATAL(zload(name, &z), 0);
+    snprintf(gen, sizeof gen, "%s/%s_%d", neurio_test_tmpdir(), name, stateful);
+    mkdir(gen, 0777);
+    neurio_codegen_options o = {.stateful = stateful};
+    int rc = neurio_codegen(z.m, gen, &o, &res, &e);
+    if (rc)
+        fprintf(stderr, "codegen %s: %s\n", name, e.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    nh_build_opts bo = {.cflags = "-O2 -pedantic", .layer_hook = 1,
+                        .n_layers = (uint32_t)z.m->n_ops};
+    rc = nh_build(gen, res.name, NEURIO_SOURCE_DIR "/firmware", &bo, so, sizeof so, NULL, NULL,
+                  0, &e);
+    if (rc)
+        fprintf(stderr, "build %s: %s\n", name, e.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    CU_ASSERT_EQUAL_FATAL(nh_open(so, res.name, res.sha256, &mod, &e), NEURIO_OK);
+    const neurio_model_desc *d = nh_desc(mod);
+    CU_ASSERT_EQUAL_FATAL(d->outputs[0].bytes, z.ob);
+    void *y = malloc(z.ob);
+    uint64_t *layers = calloc(d->n_layers + 1, sizeof *layers);
+    double worst = 0;
+    size_t differ = 0;
+    for (size_t s = 0; s < z.n; s++) {
+        const void *ins[1] = {(const char *)z.in.data + s * z.ib};
+        void *outs[1] = {y};
+        uint64_t ns = 0, cyc = 0;
+        uint32_t nl = 0;
+        CU_ASSERT_EQUAL_FATAL(nh_run(mod, ins, outs, &ns, &cyc, layers, &nl, &e), NEURIO_OK);
+        double dv = zcompare(&z, y, s);
+        worst = fmax(worst, dv);
+        differ += dv > tol;
+    }
+    printf("  %s: host device%s, arena %llu bytes, %zu samples, worst %.3g, %zu differ\n", name,
+           stateful ? " (stateful)" : "", (unsigned long long)res.arena_bytes, z.n, worst, differ);
+    if (stateful) {
+        CU_ASSERT(differ >= z.n / 2);
+    } else {
+        CU_ASSERT(worst <= tol);
+    }
+    free(layers);
+    free(y);
+    nh_close(mod);
+    zfree(&z);
+}
+
+static void test_lstm_host(void) { host_case("trained_lstm", 0, 1e-5); }
+static void test_lstm_host_stateful(void) { host_case("trained_lstm", 1, 1e-5); }
+
 static void test_lstm_interp(void) { interp_case("trained_lstm", 1e-5); }
 static void test_lstm_stateful(void) { interp_stateful("trained_lstm", 1e-5); }
 
@@ -141,7 +203,9 @@ int neurio_register_tests(void)
     g_zoo = zoo;
     CU_pSuite s = CU_add_suite("state_zoo", NULL, NULL);
     if (!s || !CU_add_test(s, "trained_lstm: interpreter vs TFLM", test_lstm_interp) ||
-        !CU_add_test(s, "trained_lstm: stateful interpreter", test_lstm_stateful))
+        !CU_add_test(s, "trained_lstm: stateful interpreter", test_lstm_stateful) ||
+        !CU_add_test(s, "trained_lstm: host device vs TFLM", test_lstm_host) ||
+        !CU_add_test(s, "trained_lstm: host device, stateful", test_lstm_host_stateful))
         return -1;
     return 0;
 }

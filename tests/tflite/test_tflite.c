@@ -404,12 +404,8 @@ static void test_model_level_refusals(void)
     size_t len;
     neurio_model *m = NULL;
     neurio_errbuf e;
-    tfl_build_opts two = { .n_subgraphs = 2 };
-    uint8_t *buf = tfl_build(t, 2, o, 1, gi, 1, go, 1, &two, &len);
-    CU_ASSERT_EQUAL(parse(buf, len, &m, &e), NEURIO_ERR_UNSUPPORTED);
-    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "2 subgraphs"));
-    free(buf);
     tfl_build_opts v2 = { .version = 2 };
+    uint8_t *buf;
     buf = tfl_build(t, 2, o, 1, gi, 1, go, 1, &v2, &len);
     CU_ASSERT_EQUAL(parse(buf, len, &m, &e), NEURIO_ERR_UNSUPPORTED);
     CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "version 2"));
@@ -423,6 +419,73 @@ static void test_model_level_refusals(void)
     buf = tfl_build(t3, 2, o, 1, gi, 1, go, 1, NULL, &len);
     CU_ASSERT_EQUAL(parse(buf, len, &m, &e), NEURIO_ERR_UNSUPPORTED);
     CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "FLOAT16"));
+    free(buf);
+}
+
+/* What TFLite Micro accepts, neurio imports: subgraphs nobody calls,
+ * metadata buffers, a rank-1 per-channel bias that carries its filter's
+ * quantized_dimension, int4 weights (unpacked to int8). */
+static void test_tflm_tolerance(void)
+{
+    int8_t w[12] = { 1, -2, 3, -4, 5, -6, 7, -8, 0, 1, 2, 3 };
+    uint8_t w4[6];
+    for (int i = 0; i < 6; i++)
+        w4[i] = (uint8_t)((w[2 * i] & 15) | ((w[2 * i + 1] & 15) << 4));
+    int32_t b[3] = { 10, -20, 30 };
+    tspec t[4] = {
+        { .name = "x", .type = TT_INT8, .rank = 2, .dims = { 1, 4 }, .n_quant = 1,
+          .scale = { 0.5f } },
+        { .name = "w", .type = TT_INT4, .rank = 2, .dims = { 3, 4 }, .data = w4,
+          .data_len = sizeof w4, .n_quant = 3, .scale = { 0.1f, 0.2f, 0.3f } },
+        { .name = "b", .type = TT_INT32, .rank = 1, .dims = { 3 }, .data = b,
+          .data_len = sizeof b, .n_quant = 3, .scale = { 0.05f, 0.1f, 0.15f }, .quant_dim = 3 },
+        { .name = "y", .type = TT_INT8, .rank = 2, .dims = { 1, 3 }, .n_quant = 1,
+          .scale = { 0.25f } },
+    };
+    ospec o[1] = { { .code = 9, .n_in = 3, .in = { 0, 1, 2 }, .n_out = 1, .out = { 3 } } };
+    int32_t gi[1] = { 0 }, go[1] = { 3 };
+    size_t len;
+    neurio_model *m = NULL;
+    neurio_errbuf e;
+    tfl_build_opts opts = { .n_subgraphs = 2, .metadata = 1 };
+    uint8_t *buf = tfl_build(t, 4, o, 1, gi, 1, go, 1, &opts, &len);
+    int rc = parse(buf, len, &m, &e);
+    if (rc)
+        fprintf(stderr, "tolerance: %s\n", e.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    CU_ASSERT_EQUAL(neurio_model_validate(m, &e), NEURIO_OK);
+    CU_ASSERT_EQUAL(m->n_ops, 1);
+    const neurio_tensor *tw = &m->tensors[m->ops[0].inputs[1]];
+    const neurio_tensor *tb = &m->tensors[m->ops[0].inputs[2]];
+    CU_ASSERT_EQUAL(tw->dtype, NEURIO_DT_INT8);
+    CU_ASSERT_EQUAL(tw->data_bytes, 12);
+    CU_ASSERT_EQUAL(memcmp(tw->data, w, 12), 0);
+    CU_ASSERT_EQUAL(tw->quant.axis, 0);
+    CU_ASSERT_EQUAL(tb->quant.count, 3);
+    CU_ASSERT_EQUAL(tb->quant.axis, 0);
+    neurio_model_free(m);
+    free(buf);
+    /* int4 only as constants (TFLite Micro unpacks weights, nothing else). */
+    tspec t2[4] = { t[0], t[1], t[2], t[3] };
+    t2[0].type = TT_INT4;
+    buf = tfl_build(t2, 4, o, 1, gi, 1, go, 1, NULL, &len);
+    CU_ASSERT_EQUAL(parse(buf, len, &m, &e), NEURIO_ERR_UNSUPPORTED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "int4 activation"));
+    free(buf);
+    /* A packed buffer of the wrong size is malformed, named as int4. */
+    t2[0] = t[0];
+    t2[1].data_len = 5;
+    buf = tfl_build(t2, 4, o, 1, gi, 1, go, 1, NULL, &len);
+    CU_ASSERT_EQUAL(parse(buf, len, &m, &e), NEURIO_ERR_FORMAT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "int4 with 12 elements (6 bytes)"));
+    free(buf);
+    /* A per-channel count matching neither its dimension nor a rank-1
+     * tensor stays malformed. */
+    t2[1] = t[1];
+    t2[2].n_quant = 2;
+    buf = tfl_build(t2, 4, o, 1, gi, 1, go, 1, NULL, &len);
+    CU_ASSERT_EQUAL(parse(buf, len, &m, &e), NEURIO_ERR_FORMAT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "2 per-channel scales"));
     free(buf);
 }
 
@@ -573,6 +636,7 @@ int neurio_register_tests(void)
     CU_add_test(s, "unsupported and custom ops", test_unsupported_ops);
     CU_add_test(s, "subgraphs, version, io, types", test_model_level_refusals);
     CU_add_test(s, "hybrid layer refused by validate", test_hybrid_is_refused_by_validate);
+    CU_add_test(s, "what TFLite Micro accepts", test_tflm_tolerance);
     CU_add_test(s, "shared vectors and work budget", test_shared_vector_budget);
     CU_add_test(s, "list operators", test_list_ops);
     CU_add_test(s, "neurio inspect", test_inspect_cli);

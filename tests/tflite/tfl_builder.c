@@ -280,7 +280,7 @@ static uint8_t *build_once(const tspec *t, int nt, const ospec *o, int no, const
                            int ngin, const int32_t *gout, int ngout, const tfl_build_opts *op,
                            const uint64_t *ext_off, size_t *len)
 {
-    fbn *tensors[64], *ops[64], *codes[64], *bufs[65];
+    fbn *tensors[64], *ops[64], *codes[64], *bufs[66];
     int nb = 0;
     bufs[nb++] = fbt_table(); /* the empty sentinel buffer */
     for (int i = 0; i < nt; i++) {
@@ -330,8 +330,25 @@ static uint8_t *build_once(const tspec *t, int nt, const ospec *o, int no, const
         fbt_ref(sg, 4, fbt_string("main"));
         sgs[s] = sg;
     }
+    fbn *meta = NULL, *meta_idx = NULL;
+    if (op->metadata) {
+        static const char blob[] = "min_runtime_version 1.5.0, not tensor data";
+        fbn *b = fbt_table();
+        fbt_ref(b, 0, fbt_vec(blob, sizeof blob, 1));
+        int32_t bi = nb;
+        bufs[nb++] = b;
+        fbn *md = fbt_table();
+        fbt_ref(md, 0, fbt_string("min_runtime_version"));
+        fbt_u32(md, 1, (uint32_t)bi);
+        meta = fbt_vec_tables(&md, 1);
+        meta_idx = fbt_vec(&bi, 1, 4);
+    }
     fbn *m = fbt_table();
     fbt_u32(m, 0, op->version ? op->version : 3);
+    if (meta) {
+        fbt_ref(m, 5, meta_idx);
+        fbt_ref(m, 6, meta);
+    }
     fbt_ref(m, 1, fbt_vec_tables(codes, (uint32_t)no));
     fbt_ref(m, 2, fbt_vec_tables(sgs, (uint32_t)(nsg < 4 ? nsg : 4)));
     fbt_ref(m, 3, fbt_string("neurio test model"));

@@ -34,7 +34,7 @@ void fbt_reset(void);
 /* --- TFLite models ------------------------------------------------------ */
 
 enum { TT_FLOAT32 = 0, TT_FLOAT16 = 1, TT_INT32 = 2, TT_UINT8 = 3, TT_INT64 = 4,
-       TT_INT16 = 7, TT_INT8 = 9 };
+       TT_INT16 = 7, TT_INT8 = 9, TT_INT4 = 17 };
 
 typedef struct tspec {
     const char *name;
@@ -64,6 +64,8 @@ typedef struct tfl_build_opts {
     int n_subgraphs;           /* 0 means 1                           */
     int external_buffers;      /* large-model form: data after the fb */
     uint32_t version;          /* 0 means 3                           */
+    int metadata;              /* add a metadata buffer (Model.metadata
+                                  and the deprecated metadata_buffer)  */
 } tfl_build_opts;
 
 /* Build a model: tensors t[0..nt), operators o[0..no) (operator i uses

@@ -5,6 +5,7 @@
 #include "nk.h"
 #include "nk_fixedpoint.h"
 #include "arm/nk_arm.h"
+#include "mve/nk_mve.h"
 #include "nk_internal.h"
 
 int nk_depthwise_conv2d_s8(const nk_conv_params *p, const int8_t *input,
@@ -13,6 +14,10 @@ int nk_depthwise_conv2d_s8(const nk_conv_params *p, const int8_t *input,
     if (nk_conv_check(p, 1) != NK_OK || !input || !filter || !output ||
         !p->out_mult || !p->out_shift || p->act_min > p->act_max)
         return NK_ERR_PARAMS;
+#if NK_HAVE_MVE_FP
+    if (nk_depthwise_conv2d_s8_mve(p, input, filter, bias, output) == NK_OK)
+        return NK_OK; /* else: a case the Helium version leaves to the next */
+#endif
 #if NK_HAVE_ARM_DSP
     if (nk_depthwise_conv2d_s8_dsp(p, input, filter, bias, output) == NK_OK)
         return NK_OK; /* else: a case the DSP version leaves to this loop */

@@ -4,6 +4,7 @@
 #include "nk.h"
 #include "nk_fixedpoint.h"
 #include "arm/nk_arm.h"
+#include "mve/nk_mve.h"
 
 static int fc_check(const nk_fc_params *p)
 {
@@ -18,6 +19,10 @@ int nk_fully_connected_s8(const nk_fc_params *p, const int8_t *input,
     if (fc_check(p) != NK_OK || !input || !weights || !output || !p->out_mult ||
         !p->out_shift || p->act_min > p->act_max)
         return NK_ERR_PARAMS;
+#if NK_HAVE_MVE
+    if (nk_fully_connected_s8_mve(p, input, weights, bias, output) == NK_OK)
+        return NK_OK; /* else: a case the Helium version leaves to the next */
+#endif
 #if NK_HAVE_ARM_DSP
     if (p->filter_zp == 0)
         return nk_fully_connected_s8_dsp(p, input, weights, bias, output);

@@ -4,6 +4,7 @@
 #include "nk.h"
 #include "nk_fixedpoint.h"
 #include "arm/nk_arm.h"
+#include "mve/nk_mve.h"
 #include "nk_internal.h"
 
 static inline int8_t add_s8_one(const nk_binary_params *p, int32_t a, int32_t b)
@@ -21,6 +22,10 @@ int nk_add_s8(const nk_binary_params *p, const int8_t *in1, const int8_t *in2, i
     const int32_t n = nk_binary_count(p);
     if (n < 0 || !in1 || !in2 || !output || p->act_min > p->act_max)
         return NK_ERR_PARAMS;
+#if NK_HAVE_MVE
+    if (nk_add_s8_mve(p, in1, in2, output) == NK_OK)
+        return NK_OK; /* else: a case the Helium version leaves to the next */
+#endif
 #if NK_HAVE_ARM_DSP
     if (nk_add_s8_dsp(p, in1, in2, output) == NK_OK)
         return NK_OK; /* else: a case the DSP version leaves to this loop */

@@ -4,6 +4,7 @@
 #include "nk.h"
 #include "nk_fixedpoint.h"
 #include "arm/nk_arm.h"
+#include "mve/nk_mve.h"
 #include "nk_internal.h"
 
 /* The window of output (oy, ox) clipped to the image. */
@@ -44,6 +45,10 @@ int nk_avg_pool2d_s8(const nk_pool_params *p, const int8_t *input, int8_t *outpu
     if (nk_pool_check(p) != NK_OK || !input || !output || p->act_min > p->act_max ||
         !windows_ok(p))
         return NK_ERR_PARAMS;
+#if NK_HAVE_MVE
+    if (nk_avg_pool2d_s8_mve(p, input, output) == NK_OK)
+        return NK_OK; /* else: a case the Helium version leaves to the next */
+#endif
 #if NK_HAVE_ARM_DSP
     if (nk_avg_pool2d_s8_dsp(p, input, output) == NK_OK)
         return NK_OK; /* else: a case the DSP version leaves to this loop */

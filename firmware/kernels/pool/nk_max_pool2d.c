@@ -3,11 +3,16 @@
 #include "nk.h"
 #include "nk_fixedpoint.h"
 #include "nk_internal.h"
+#include "mve/nk_mve.h"
 
 int nk_max_pool2d_s8(const nk_pool_params *p, const int8_t *input, int8_t *output)
 {
     if (nk_pool_check(p) != NK_OK || !input || !output || p->act_min > p->act_max)
         return NK_ERR_PARAMS;
+#if NK_HAVE_MVE
+    if (nk_max_pool2d_s8_mve(p, input, output) == NK_OK)
+        return NK_OK; /* else: a case the Helium version leaves to the loop */
+#endif
     const int32_t c_n = p->channels;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * c_n;

@@ -152,16 +152,6 @@ static int find_board_dir(cm_plugin *s, neurio_errbuf *e)
                        cand[0], n > 1 ? " and " : "", n > 1 ? cand[1] : "");
 }
 
-static void sha_hex(const neurio_model *m, char out[65])
-{
-    uint8_t d[32];
-    out[0] = '\0';
-    if (neurio_model_sha256(m, d) != NEURIO_OK)
-        return;
-    for (int i = 0; i < 32; i++)
-        cm_fmt(out + 2 * i, 3, "%02x", d[i]);
-}
-
 static int cm_open(neurio_ctx *ctx, const neurio_host *host, void **self)
 {
     cm_plugin *s = calloc(1, sizeof *s);
@@ -274,7 +264,8 @@ static int cm_codegen(void *self, const neurio_model *model, const char *out_dir
     cm_plugin *s = self;
     neurio_errbuf e = {{0}};
     neurio_codegen_result res;
-    int rc = neurio_codegen(model, out_dir, NULL, &res, &e);
+    neurio_codegen_options opts = {.model_sha256 = s->host->model_sha256(s->ctx)};
+    int rc = neurio_codegen(model, out_dir, &opts, &res, &e);
     if (rc)
         return cm_fail(s, rc, &e);
     CM_LOG(s, NEURIO_LOG_INFO, "generated %s: %u layers, arena %llu bytes, weights %llu bytes",
@@ -408,7 +399,8 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
     char out_dir[4096], elf[4096];
     int rc;
 
-    sha_hex(model, s->model_sha);
+    const char *sha = s->host->model_sha256(s->ctx);
+    cm_fmt(s->model_sha, sizeof s->model_sha, "%s", sha ? sha : "");
     cm_fmt(out_dir, sizeof out_dir, "%s/firmware", work);
     if (mkdir(out_dir, 0755) != 0 && errno != EEXIST) {
         e.msg[0] = '\0';

@@ -40,6 +40,15 @@ typedef struct neurio_codegen_options {
     int no_inplace;        /* also: no conv output over its dying input     */
     int no_default_model;  /* 1: don't emit neurio_model_get() (several
                               models in one image)                         */
+    int stateful;          /* models with state (variable tensors): 0 =
+                              M_run resets the state before each inference
+                              (as TFLite Micro's goldens are made); 1 = the
+                              state carries from one inference to the next
+                              (streaming; M_reset_state() starts over)     */
+    const char *model_sha256; /* neurio_model_sha256_hex of m when the
+                              caller has it (a plugin: host->model_sha256),
+                              so the model is not hashed again; NULL = hash
+                              it here.  Must be 64 hex digits.             */
 } neurio_codegen_options;
 
 typedef struct neurio_codegen_result {
@@ -61,6 +70,31 @@ typedef struct neurio_codegen_result {
 int neurio_codegen(const neurio_model *m, const char *out_dir,
                    const neurio_codegen_options *opts,
                    neurio_codegen_result *res, neurio_errbuf *err);
+
+/* One op that no kernel can run (as the code generator would lower it). */
+typedef struct neurio_unsupported_op {
+    int32_t op_index;
+    neurio_op_kind kind;
+    neurio_dtype in_dtype;   /* the op's data input (input 0; TRANSPOSE_CONV:
+                                its activation input), UNKNOWN if absent   */
+    neurio_dtype out_dtype;  /* output 0                                    */
+    int status;              /* NEURIO_ERR_UNSUPPORTED, or _INVALID for
+                                inconsistent shapes/quantization            */
+    char reason[512];        /* "op 3 (CONV_2D) 'name': <why>"              */
+} neurio_unsupported_op;
+
+/* Whether every op of m can be deployed: lowers each op exactly as
+ * neurio_codegen() would, generating nothing.  Writes up to `max` entries
+ * into out (may be NULL when max is 0) and returns how many ops cannot be
+ * deployed (0: all can), or a negative neurio_status (NOMEM) with err set.
+ * Ops the optimizer removes (BATCH_NORM, MATMUL, TRANSPOSE where it can)
+ * count here: check the model as it will be generated. */
+int32_t neurio_codegen_check(const neurio_model *m, neurio_unsupported_op *out,
+                             int32_t max, neurio_errbuf *err);
+
+/* "CONV_2D int16->int16": the op x dtype of an entry (buf of >= 64). */
+const char *neurio_unsupported_op_str(const neurio_unsupported_op *u, char *buf,
+                                      size_t size);
 
 /* Make a C identifier from any string ("pretrainedResnet_quant.tflite" ->
  * "pretrainedResnet_quant"): the extension and directories are dropped,

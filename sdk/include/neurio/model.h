@@ -282,6 +282,13 @@ int neurio_model_validate(const neurio_model *m, neurio_errbuf *err);
  * quantization, ops, attributes, io).  Equal graphs give equal hashes. */
 int neurio_model_sha256(const neurio_model *m, uint8_t digest[32]);
 
+/* The same hash as 64 lower-case hex digits and a NUL in hex[65] (the form
+ * the link's hello, the generated code and the result store carry).  On
+ * failure hex is "" and the status of neurio_model_sha256 is returned.
+ * Hashing walks every constant: compute it once per prepared model and hand
+ * the text on (a plugin gets it from host->model_sha256). */
+int neurio_model_sha256_hex(const neurio_model *m, char hex[65]);
+
 /* --- import ------------------------------------------------------------ */
 
 /* Every float32 constant (weights, biases) finite.  NEURIO_OK, or

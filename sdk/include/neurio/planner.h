@@ -19,6 +19,10 @@
  * in one graph input buffer (read-only), one graph output buffer, or in
  * constant data (read-only).
  *
+ * Variable tensors (neurio_tensor.is_variable: SVDF/LSTM state) live for
+ * the whole run and across runs: they are packed at the start of the arena
+ * (plan->state_bytes), never aliased, and everything else is planned above.
+ *
  * Placement is greedy: buffers are taken in several orders (largest first,
  * earliest first, longest-lived first, largest size x duration first), each
  * placed at the lowest aligned offset free for its whole lifetime; the
@@ -81,6 +85,12 @@ typedef struct neurio_plan {
     uint8_t *op_overlap;           /* [n_ops] 1 = output and input do share
                                       bytes in this plan                   */
     size_t arena_bytes;            /* total arena size (aligned)            */
+    size_t state_bytes;            /* the arena's first state_bytes hold the
+                                      variable tensors (model state kept
+                                      between inferences), nothing else
+                                      ever: resetting the state is zeroing
+                                      that prefix (int8 state: its zero
+                                      point)                               */
     size_t alignment;
     size_t naive_bytes;            /* sum of all arena buffers (no reuse),
                                       for comparison                       */

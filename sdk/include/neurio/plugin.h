@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 #define NEURIO_ABI_MAJOR 1
-#define NEURIO_ABI_MINOR 0
+#define NEURIO_ABI_MINOR 1
 
 /* The only symbol a plugin exports. */
 #define NEURIO_PLUGIN_ENTRY "neurio_plugin_init"
@@ -139,6 +139,13 @@ typedef struct neurio_host {
     /* A scratch directory private to this run (created by the core, kept
      * after the run for inspection).  Owned by the core, valid until close. */
     const char *(*work_dir)(neurio_ctx *ctx);
+
+    /* 1.1: the prepared model's neurio_model_sha256 as 64 lower-case hex
+     * digits, computed once by the core when prepare has returned and
+     * handed to every stage after it (codegen, flash, the link's hello
+     * check, the result store).  NULL before prepare returns and outside a
+     * run (probe).  Owned by the core, valid until close. */
+    const char *(*model_sha256)(neurio_ctx *ctx);
 } neurio_host;
 
 /* ------------------------------------------------------------------------ */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "codegen_internal.h"
+#include "lower/lower_state.h"
 
 static const char *const cg_keywords[] = {
     "auto", "break", "case", "char", "const", "continue", "default", "do",
@@ -171,7 +172,6 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
 {
     static const neurio_codegen_options defaults = {0};
     char name[128], hex[65];
-    uint8_t digest[32];
     char *decl_buf = NULL, *body_buf = NULL, *src_buf = NULL, *hdr_buf = NULL;
     size_t decl_len = 0, body_len = 0, src_len = 0, hdr_len = 0;
     neurio_plan *plan = NULL;
@@ -184,23 +184,37 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
     if ((rc = cg_check_io(m, err)))
         return rc;
     neurio_c_identifier(opts->name ? opts->name : m->name, name, sizeof name);
-    if (neurio_model_sha256(m, digest) != NEURIO_OK)
+    if (opts->model_sha256 && strlen(opts->model_sha256) == 64)
+        memcpy(hex, opts->model_sha256, sizeof hex); /* handed on: not hashed again */
+    else if (opts->model_sha256)
+        return neurio_fail(err, NEURIO_ERR_INVALID,
+                           "codegen: options.model_sha256 is \"%.80s\", not 64 hex digits",
+                           opts->model_sha256);
+    else if (neurio_model_sha256_hex(m, hex) != NEURIO_OK)
         return neurio_fail(err, NEURIO_ERR_INTERNAL, "codegen: cannot hash model '%s'",
                            m->name);
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 
+    size_t *scratch = calloc((size_t)(m->n_ops > 0 ? m->n_ops : 1), sizeof *scratch);
+    if (!scratch)
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "codegen: out of memory");
+    for (int32_t i = 0; i < m->n_ops; i++)
+        if (nlw_is_state_op(m->ops[i].kind))
+            scratch[i] = nlw_state_scratch(m, i);
     neurio_plan_options po = {.alignment = opts->alignment ? opts->alignment : 16,
                               .no_alias = opts->no_alias,
                               .no_inplace = opts->no_inplace,
-                              .no_overlap = opts->no_inplace};
-    if ((rc = neurio_plan_model(m, &po, &plan, err)))
+                              .no_overlap = opts->no_inplace,
+                              .op_scratch = scratch};
+    rc = neurio_plan_model(m, &po, &plan, err);
+    free(scratch);
+    if (rc)
         return rc;
     if ((rc = neurio_plan_check(m, plan, err)))
         goto fail;
 
     rc = NEURIO_ERR_NOMEM;
     c.plan = plan;
+    c.stateful = opts->stateful;
     c.name = name;
     c.const_done = calloc((size_t)(m->n_tensors > 0 ? m->n_tensors : 1), 1);
     c.decl = open_memstream(&decl_buf, &decl_len);

@@ -18,6 +18,8 @@ const char *cg_ctype(neurio_dtype dt)
     case NEURIO_DT_INT32: return "int32_t";
     case NEURIO_DT_INT64: return "int64_t";
     case NEURIO_DT_BOOL: return "uint8_t";
+    case NEURIO_DT_UINT32: return "uint32_t";
+    case NEURIO_DT_UINT64: return "uint64_t";
     default: return NULL;
     }
 }

@@ -119,9 +119,19 @@ int cg_source_text(const cg_ctx *c, const char *hex, const char *decl, size_t de
                 "    double align_d;\n} NG_ALIGN ng_arena;\n\n",
                 plan->arena_bytes);
     fwrite(decl, 1, decl_len, src);
-    fprintf(src, "\nint %s_run(", name);
+    fputs("\n", src);
+    if (plan->state_bytes)
+        cg_state_reset_fn(c, src);
+    fprintf(src, "int %s_run(", name);
     cg_run_params(src, m, 1);
     fputs(")\n{\n", src);
+    if (plan->state_bytes && c->stateful)
+        fprintf(src, "    static int ng_started;\n"
+                     "    if (!ng_started) { /* state starts from its reset value */\n"
+                     "        %s_reset_state();\n        ng_started = 1;\n    }\n", name);
+    else if (plan->state_bytes)
+        fprintf(src, "    %s_reset_state(); /* every inference starts from a fresh state */\n",
+                name);
     for (int32_t i = 0; i < m->n_inputs; i++)
         fprintf(src, "    if (!in%d) return NEURIO_RUN_ERR_ARG;\n", i);
     for (int32_t i = 0; i < m->n_outputs; i++)
@@ -175,6 +185,13 @@ int cg_header_text(const cg_ctx *c, const char *hex, char **text, size_t *len)
                  " * NEURIO_RUN_OK or NEURIO_RUN_ERR_*. */\nint %s_run(",
             name, name);
     cg_run_params(hdr, m, 1);
+    if (c->plan->state_bytes)
+        fprintf(hdr, ");\n\n/* The model keeps state (%zu bytes, variable tensors) %s;\n"
+                     " * this resets it (zero; int8 state: its zero point). */\n"
+                     "void %s_reset_state(void", c->plan->state_bytes,
+                c->stateful ? "from one inference to the next (generated stateful)"
+                            : "but resets it before every inference",
+                name);
     fprintf(hdr, ");\n\n/* Same, with arrays of pointers (= %s_desc.run). */\n"
                  "int %s_run_generic(const void *const *inputs, void *const *outputs);\n\n"
                  "#ifdef __cplusplus\n}\n#endif\n#endif\n",

@@ -22,6 +22,7 @@ typedef struct cg_ctx {
     uint8_t *const_done;    /* [n_tensors] 1 = array ng_c<t> emitted       */
     uint64_t weights_bytes;
     neurio_errbuf *err;
+    int stateful;           /* neurio_codegen_options.stateful             */
 } cg_ctx;
 
 /* C type of a dtype ("int8_t", "float"), NULL if unsupported. */
@@ -60,5 +61,10 @@ int cg_source_text(const cg_ctx *c, const char *hex, const char *decl, size_t de
                    const char *body, size_t body_len, int default_model, char **text,
                    size_t *len);
 int cg_header_text(const cg_ctx *c, const char *hex, char **text, size_t *len);
+
+/* SVDF, LSTM and the Signal ops (codegen_state.c). */
+int cg_state_op(cg_ctx *c, int32_t oi, const neurio_op *op);
+/* Emits M_reset_state(), which resets every variable tensor. */
+void cg_state_reset_fn(const cg_ctx *c, FILE *f);
 
 #endif /* NEURIO_SRC_CODEGEN_INTERNAL_H */

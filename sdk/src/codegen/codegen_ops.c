@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "codegen_internal.h"
+#include "lower/lower_state.h"
 
 #define CG_PTR 160
 
@@ -91,6 +92,8 @@ int cg_emit_op(cg_ctx *c, int32_t oi)
     fprintf(c->decl, "\n/* layer %d: %s '", oi, neurio_op_name(op->kind));
     cg_comment(c->decl, op->name);
     fputs("' */\n", c->decl);
+    if (nlw_is_state_op(op->kind))
+        return cg_state_op(c, oi, op); /* not yet in lw_lower: lower/lower_state.c */
     int rc = lw_lower(c->m, oi, &l, &e);
     if (rc) {
         rc = neurio_fail(c->err, rc, "codegen: %s", e.msg);

@@ -183,3 +183,21 @@ fail:
     EVP_MD_CTX_free(c);
     return rc;
 }
+
+int neurio_model_sha256_hex(const neurio_model *m, char hex[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    uint8_t d[32];
+    if (!hex)
+        return NEURIO_ERR_INVALID;
+    hex[0] = '\0';
+    int rc = neurio_model_sha256(m, d);
+    if (rc != NEURIO_OK)
+        return rc;
+    for (int i = 0; i < 32; i++) {
+        hex[2 * i] = digits[d[i] >> 4];
+        hex[2 * i + 1] = digits[d[i] & 15];
+    }
+    hex[64] = '\0';
+    return NEURIO_OK;
+}

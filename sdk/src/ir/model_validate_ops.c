@@ -287,7 +287,10 @@ static int check_unary(vctx *c, int max_inputs)
     int rc = need_inputs(c, 1, max_inputs, 1);
     if (rc) return rc;
     const neurio_tensor *x = in_t(c, 0), *y = out_t(c, 0);
-    if ((rc = need_same_dtype(c, x, y)) || (rc = need_same_shape(c, x, y)))
+    /* TFLite's SOFTMAX may widen int8 to an int16 output. */
+    int widen = c->op->kind == NEURIO_OP_SOFTMAX && x->dtype == NEURIO_DT_INT8 &&
+                y->dtype == NEURIO_DT_INT16;
+    if ((!widen && (rc = need_same_dtype(c, x, y))) || (rc = need_same_shape(c, x, y)))
         return rc;
     if (c->op->kind == NEURIO_OP_SOFTMAX &&
         !(isfinite(c->op->attr.softmax.beta) && c->op->attr.softmax.beta > 0))
@@ -311,11 +314,14 @@ static int check_quantize(vctx *c, int dequantize)
             return nir_op_fail(c, NEURIO_ERR_INVALID, "converts %s to %s; expected a quantized "
                            "input and a float32 output", neurio_dtype_name(x->dtype),
                            neurio_dtype_name(y->dtype));
-    } else if (!nir_is_quant_dtype(y->dtype) ||
+    } else if (!(nir_is_quant_dtype(y->dtype) || y->dtype == NEURIO_DT_INT32) ||
                !(x->dtype == NEURIO_DT_FLOAT32 || nir_is_quant_dtype(x->dtype))) {
         return nir_op_fail(c, NEURIO_ERR_INVALID, "converts %s to %s; expected float32 or "
-                       "quantized input and a quantized output",
+                       "quantized input and a quantized output (int8, uint8, int16 or int32)",
                        neurio_dtype_name(x->dtype), neurio_dtype_name(y->dtype));
+    } else if (y->quant.count < 1) {
+        return nir_op_fail(c, NEURIO_ERR_INVALID, "output '%.60s' is %s without quantization "
+                       "parameters", y->name, neurio_dtype_name(y->dtype));
     }
     return NEURIO_OK;
 }

@@ -199,8 +199,8 @@ static int32_t pl_try_inplace(pl_state *s, int32_t oi, const neurio_op *op)
         if (neurio_dtype_size(m->tensors[t].dtype) !=
             neurio_dtype_size(to->dtype))
             continue;
-        if (s->grp_last[r] != oi)
-            continue; /* someone reads it later */
+        if (s->grp_last[r] != oi || m->tensors[t].is_variable)
+            continue; /* someone reads it later, or it is state */
         if (pl_merge(s, t, o))
             return t;
     }
@@ -481,7 +481,8 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
         if (op->kind == NEURIO_OP_RESHAPE && !opts->no_alias && op->n_inputs >= 1 &&
             op->n_outputs == 1 && op->inputs[0] >= 0) {
             int32_t in = op->inputs[0], o = op->outputs[0];
-            if (s.grp_bytes[pl_find(&s, in)] >= neurio_tensor_bytes(&m->tensors[o]) &&
+            if (!m->tensors[in].is_variable &&
+                s.grp_bytes[pl_find(&s, in)] >= neurio_tensor_bytes(&m->tensors[o]) &&
                 neurio_tensor_bytes(&m->tensors[in]) == neurio_tensor_bytes(&m->tensors[o]) &&
                 pl_merge(&s, in, o)) {
                 p->tensors[o].alias_of = in;
@@ -532,6 +533,10 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
     for (int32_t t = 0; t < nt; t++) {
         if (pl_find(&s, t) != t || s.grp_kind[t] != NEURIO_MEM_ARENA)
             continue;
+        if (m->tensors[t].is_variable) {
+            p->state_bytes += pl_align(s.grp_bytes[t], align);
+            continue; /* the state prefix, placed below */
+        }
         if (s.grp_first[t] < 0 && s.grp_last[t] < 0)
             continue; /* unused */
         int32_t first = s.grp_first[t] >= 0 ? s.grp_first[t] : 0;
@@ -581,7 +586,9 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
     }
     if (!p->strategy)
         p->strategy = "empty";
-    p->arena_bytes = nb ? best_total : 0;
+    p->arena_bytes = (nb ? best_total : 0) + p->state_bytes;
+    p->naive_bytes += p->state_bytes;
+    p->peak_live_bytes += p->state_bytes;
 
     /* Write placements: group offsets to roots, then to every member. */
     size_t *root_off = (size_t *)tmp; /* reuse: indexed by tensor */
@@ -589,17 +596,27 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
         root_off[i] = 0;
     for (size_t i = 0; i < nb; i++) {
         if (best[i].tensor >= 0)
-            root_off[best[i].tensor] = best[i].offset;
+            root_off[best[i].tensor] = p->state_bytes + best[i].offset;
         else
-            p->scratch_offset[-1 - best[i].tensor] = best[i].offset;
+            p->scratch_offset[-1 - best[i].tensor] = p->state_bytes + best[i].offset;
     }
+    for (int32_t t = 0, at = 0; t < nt; t++)
+        if (m->tensors[t].is_variable && pl_find(&s, t) == t &&
+            s.grp_kind[t] == NEURIO_MEM_ARENA) {
+            root_off[t] = (size_t)at;
+            at += (int32_t)pl_align(s.grp_bytes[t], align);
+        }
     for (int32_t t = 0; t < nt; t++) {
         int32_t r = pl_find(&s, t);
         neurio_tensor_place *pl = &p->tensors[t];
         pl->kind = s.grp_kind[r];
         pl->index = s.grp_index[r];
         pl->group = r;
-        if (pl->kind == NEURIO_MEM_ARENA) {
+        if (pl->kind == NEURIO_MEM_ARENA && m->tensors[r].is_variable) {
+            pl->offset = root_off[r]; /* state: the whole run, every run */
+            pl->first_op = 0;
+            pl->last_op = no > 0 ? no - 1 : 0;
+        } else if (pl->kind == NEURIO_MEM_ARENA) {
             if (s.grp_first[r] < 0 && s.grp_last[r] < 0) {
                 pl->kind = NEURIO_MEM_NONE;
                 continue;

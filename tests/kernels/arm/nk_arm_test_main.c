@@ -1,13 +1,27 @@
-/* tests/kernels/arm/nk_arm_test_main.c — runs on an emulated Cortex-M4
- * (QEMU mps2-an386): the DSP kernels of firmware/kernels/arm/ must produce
- * exactly the bytes of the portable kernels (built here with
- * NK_PORTABLE_ONLY) on random shapes, zero points at the int8 extremes,
- * odd channel counts, strides, dilations and SAME/VALID padding. */
+/* tests/kernels/arm/nk_arm_test_main.c — runs on an emulated Cortex-M: the
+ * fast kernels must produce exactly the bytes of the portable kernels
+ * (built here with NK_PORTABLE_ONLY) on random shapes, zero points at the
+ * int8 extremes, odd channel counts, strides, dilations and SAME/VALID
+ * padding.  Built twice:
+ *   - Cortex-M4 (QEMU mps2-an386): the DSP-extension kernels of
+ *     firmware/kernels/arm/ (test_nk_arm_dsp_qemu);
+ *   - Cortex-M55 with -DNK_TEST_MVE (QEMU mps3-an547): the Helium kernels
+ *     of firmware/kernels/mve/ (test_nk_mve_qemu), plus their own cases
+ *     (requantization lanes, batched FULLY_CONNECTED, general depthwise,
+ *     MAX_POOL_2D).
+ * A fast kernel either computes the portable kernel's bytes or, for a case
+ * it documents as not handled (*_refused() below), returns NK_ERR_PARAMS
+ * without writing anything. */
 #include <stdint.h>
 #include <string.h>
 
 #include "arm/nk_arm.h"
+#include "mve/nk_mve.h"
 #include "nk.h"
+#if defined(NK_TEST_MVE)
+#include "mve/nk_mve_requant.h"
+#include "nk_fixedpoint.h"
+#endif
 
 void nk_test_puts(const char *s);
 int nk_test_main(void);
@@ -94,6 +108,108 @@ static void put_num(const char *label, long v)
     nk_test_puts("\n");
 }
 
+/* ---- the kernels under test and the cases each documents as refused ---- */
+#if defined(NK_TEST_MVE)
+#define FAST_NAME "Helium"
+#define fast_conv nk_conv2d_s8_mve
+#define fast_dw nk_depthwise_conv2d_s8_mve
+#define fast_fc nk_fully_connected_s8_mve
+#define fast_add nk_add_s8_mve
+#define fast_avgpool nk_avg_pool2d_s8_mve
+
+static int shifts_outside(const int32_t *sh, int32_t n, int32_t per_channel, int32_t lo,
+                          int32_t hi)
+{
+    for (int32_t i = 0; i < (per_channel ? n : 1); ++i)
+        if (sh[i] < lo || sh[i] > hi)
+            return 1;
+    return 0;
+}
+
+static int conv_refused(const nk_conv_params *p)
+{
+    const int32_t k = p->filter_h * p->filter_w * p->in_c;
+    return k < 16 || k > NK_MVE_MAX_K || p->out_c > 256 ||
+           shifts_outside(p->out_shift, p->out_c, p->per_channel, -31, -1);
+}
+
+static int dw_refused(const nk_conv_params *p)
+{
+    const int32_t wp = (p->out_w - 1) * p->stride_w + (p->filter_w - 1) * p->dilation_w + 4;
+    const int32_t taps = p->filter_h * p->filter_w;
+    return p->depth_multiplier != 1 || taps > 1024 ||
+           (p->filter_h * wp + taps) * 16 + NK_MVE_DW_GROUP_BYTES > 6144 ||
+           shifts_outside(p->out_shift, p->out_c, p->per_channel, -31, 31);
+}
+
+static int fc_refused(const nk_fc_params *p)
+{
+    return p->filter_zp != 0 || shifts_outside(p->out_shift, p->out_depth, p->per_channel, -31, 31);
+}
+
+static int add_refused(const nk_binary_params *p)
+{
+    return p->flat_size < 64 || p->in1_shift < -31 || p->in2_shift < -31 || p->out_shift < -31 ||
+           p->in1_shift > 31 || p->in2_shift > 31 || p->out_shift > 31;
+}
+#else
+#define FAST_NAME "DSP"
+#define fast_conv nk_conv2d_s8_dsp
+#define fast_dw nk_depthwise_conv2d_s8_dsp
+#define fast_fc nk_fully_connected_s8_dsp
+#define fast_add nk_add_s8_dsp
+#define fast_avgpool nk_avg_pool2d_s8_dsp
+
+static int conv_refused(const nk_conv_params *p)
+{
+    (void)p;
+    return 0;
+}
+
+static int dw_refused(const nk_conv_params *p)
+{
+    return p->filter_h * p->filter_w > 64;
+}
+
+static int fc_refused(const nk_fc_params *p)
+{
+    (void)p;
+    return 0;
+}
+
+static int add_refused(const nk_binary_params *p)
+{
+    return p->flat_size < 512;
+}
+#endif
+
+static int avgpool_refused(const nk_pool_params *p)
+{
+    return p->filter_h * p->filter_w > 256;
+}
+
+/* Cases the fast kernel handled / refused, printed at the end. */
+static long handled, refused;
+
+/* 0 when the fast kernel's answer (rb, out_b) is right for the portable
+ * one's (ra, out_a): refused cases return NK_ERR_PARAMS and leave out_b
+ * (filled with `fillb`) untouched; handled cases give the same bytes. */
+static int expect(int is_refused, int ra, int rb, const int8_t *b, const int8_t *a, size_t n,
+                  int8_t fillb)
+{
+    if (is_refused) {
+        refused++;
+        if (rb != NK_ERR_PARAMS)
+            return 1;
+        for (size_t i = 0; i < n; ++i)
+            if (b[i] != fillb)
+                return 1;
+        return 0;
+    }
+    handled++;
+    return ra != NK_OK || rb != NK_OK || memcmp(a, b, n) != 0;
+}
+
 static int test_conv(int iter, int depthwise)
 {
     nk_conv_params p;
@@ -147,21 +263,17 @@ static int test_conv(int iter, int depthwise)
     const int32_t *b = (rnd() % 5) ? bias : 0;
     memset(out_a, 0x55, n_out);
     memset(out_b, 0x66, n_out);
-    int ra, rb;
+    int ra, rb, no;
     if (depthwise) {
         ra = nk_depthwise_conv2d_s8(&p, in_buf, w_buf, b, out_a);
-        rb = nk_depthwise_conv2d_s8_dsp(&p, in_buf, w_buf, b, out_b);
-        if (p.filter_h * p.filter_w > 64) {
-            /* refused without writing; the portable loop served the call */
-            if (rb != NK_ERR_PARAMS || out_b[0] != 0x66)
-                return 1;
-            return 0;
-        }
+        rb = fast_dw(&p, in_buf, w_buf, b, out_b);
+        no = dw_refused(&p);
     } else {
         ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
-        rb = nk_conv2d_s8_dsp(&p, in_buf, w_buf, b, out_b);
+        rb = fast_conv(&p, in_buf, w_buf, b, out_b);
+        no = conv_refused(&p);
     }
-    if (ra != NK_OK || rb != NK_OK || memcmp(out_a, out_b, n_out)) {
+    if (expect(no, ra, rb, out_b, out_a, n_out, 0x66)) {
         if (printed++ < 5)
             put_num(depthwise ? "depthwise mismatch at iteration " : "conv2d mismatch at iteration ",
                     iter);
@@ -191,9 +303,10 @@ static int test_fc(int iter)
     const size_t n_out = (size_t)p.batches * p.out_depth;
     /* unaligned input pointer on purpose: the DSP loads must not care */
     const int8_t *in = in_buf + (iter & 3);
-    if (nk_fully_connected_s8(&p, in, w_buf, b, out_a) != NK_OK ||
-        nk_fully_connected_s8_dsp(&p, in, w_buf, b, out_b) != NK_OK ||
-        memcmp(out_a, out_b, n_out)) {
+    memset(out_b, 0x66, n_out);
+    const int ra = nk_fully_connected_s8(&p, in, w_buf, b, out_a);
+    const int rb = fast_fc(&p, in, w_buf, b, out_b);
+    if (expect(fc_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
         if (printed++ < 5)
             put_num("fully_connected mismatch at iteration ", iter);
         return 1;
@@ -293,7 +406,13 @@ static int test_conv_overlap(int iter, int shape)
     memset(ov_buf, 0x77, sizeof ov_buf);
     memcpy(ov_buf + gap, in_buf, n_in);
     const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
-    const int rb = nk_conv2d_s8_dsp(&p, ov_buf + gap, w_buf, b, ov_buf);
+    const int rb = fast_conv(&p, ov_buf + gap, w_buf, b, ov_buf);
+    if (conv_refused(&p)) {
+        /* refused: nothing written, the input is still there */
+        refused++;
+        return rb != NK_ERR_PARAMS || memcmp(ov_buf + gap, in_buf, n_in) != 0;
+    }
+    handled++;
     if (ra != NK_OK || rb != NK_OK || memcmp(out_a, ov_buf, n_out)) {
         if (printed++ < 5)
             put_num("conv2d overlapped output differs at iteration ", iter);
@@ -353,13 +472,15 @@ static int test_add(int iter)
         memcpy(out, a, (size_t)n);
     else if (mode == 3)
         memcpy(out, b, (size_t)n);
-    const int rb = nk_add_s8_dsp(&p, mode == 2 ? out : a, mode == 3 ? out : b, out);
-    if (n < 512) {
+    const int rb = fast_add(&p, mode == 2 ? out : a, mode == 3 ? out : b, out);
+    if (add_refused(&p)) {
         /* refused without writing; the portable loop serves the call */
+        refused++;
         if (rb != NK_ERR_PARAMS || (mode < 2 && out[0] != 0x66))
             return 1;
         return 0;
     }
+    handled++;
     if (ra != NK_OK || rb != NK_OK || memcmp(out_a, out, (size_t)n)) {
         if (printed++ < 5)
             put_num("add mismatch at iteration ", iter);
@@ -433,8 +554,8 @@ static int test_dw3(int iter)
     memset(out_a, 0x55, n_out);
     memset(out_b, 0x66, n_out);
     const int ra = nk_depthwise_conv2d_s8(&p, in_buf, w_buf, b, out_a);
-    const int rb = nk_depthwise_conv2d_s8_dsp(&p, in_buf, w_buf, b, out_b);
-    if (ra != NK_OK || rb != NK_OK || memcmp(out_a, out_b, n_out)) {
+    const int rb = fast_dw(&p, in_buf, w_buf, b, out_b);
+    if (expect(dw_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
         if (printed++ < 5)
             put_num("depthwise 3x3 s1 mismatch at iteration ", iter);
         return 1;
@@ -495,13 +616,8 @@ static int test_avgpool(int iter)
     const int ra = nk_avg_pool2d_s8(&p, in_buf, out_a);
     if (ra != NK_OK)
         return 0; /* a window outside the image: refused by the entry point */
-    const int rb = nk_avg_pool2d_s8_dsp(&p, in_buf, out_b);
-    if (p.filter_h * p.filter_w > 256) {
-        if (rb != NK_ERR_PARAMS || out_b[0] != 0x66)
-            return 1;
-        return 0;
-    }
-    if (rb != NK_OK || memcmp(out_a, out_b, n_out)) {
+    const int rb = fast_avgpool(&p, in_buf, out_b);
+    if (expect(avgpool_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
         if (printed++ < 5)
             put_num("avg_pool mismatch at iteration ", iter);
         return 1;
@@ -565,8 +681,9 @@ static int test_conv_requant(int iter)
     const int32_t *b = (rnd() % 5) ? bias : 0;
     memset(out_a, 0x55, n_out);
     memset(out_b, 0x66, n_out);
-    if (nk_conv2d_s8(&p, in_buf, w_buf, b, out_a) != NK_OK ||
-        nk_conv2d_s8_dsp(&p, in_buf, w_buf, b, out_b) != NK_OK || memcmp(out_a, out_b, n_out)) {
+    const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
+    const int rb = fast_conv(&p, in_buf, w_buf, b, out_b);
+    if (expect(conv_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
         if (printed++ < 5)
             put_num("conv2d requantization mismatch at iteration ", iter);
         return 1;
@@ -613,8 +730,9 @@ static int test_conv_wide(int iter)
     const int32_t *b = (rnd() % 5) ? bias : 0;
     memset(out_a, 0x55, n_out);
     memset(out_b, 0x66, n_out);
-    if (nk_conv2d_s8(&p, in_buf, w_buf, b, out_a) != NK_OK ||
-        nk_conv2d_s8_dsp(&p, in_buf, w_buf, b, out_b) != NK_OK || memcmp(out_a, out_b, n_out)) {
+    const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
+    const int rb = fast_conv(&p, in_buf, w_buf, b, out_b);
+    if (expect(conv_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
         if (printed++ < 5)
             put_num("conv2d (wide rows) mismatch at iteration ", iter);
         return 1;
@@ -699,8 +817,8 @@ static int test_conv1x1(int iter)
     memset(out_a, 0x55, n_out);
     memset(out_b, 0x66, n_out);
     const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
-    const int rb = nk_conv2d_s8_dsp(&p, in_buf, w_buf, b, out_b);
-    if (ra != NK_OK || rb != NK_OK || memcmp(out_a, out_b, n_out)) {
+    const int rb = fast_conv(&p, in_buf, w_buf, b, out_b);
+    if (expect(conv_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
         if (printed++ < 5)
             put_num("conv2d 1x1 mismatch at iteration ", iter);
         return 1;
@@ -733,15 +851,172 @@ static int test_fc_gemm(int iter)
                                    ? (int32_t)(rnd() & 3) : 0);
     memset(out_a, 0x55, n_out);
     memset(out_b, 0x66, n_out);
-    if (nk_fully_connected_s8(&p, in, w, b, out_a) != NK_OK ||
-        nk_fully_connected_s8_dsp(&p, in, w, b, out_b) != NK_OK ||
-        memcmp(out_a, out_b, n_out)) {
+    const int ra = nk_fully_connected_s8(&p, in, w, b, out_a);
+    const int rb = fast_fc(&p, in, w, b, out_b);
+    if (expect(fc_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
         if (printed++ < 5)
             put_num("fully_connected (gemm) mismatch at iteration ", iter);
         return 1;
     }
     return 0;
 }
+#if defined(NK_TEST_MVE)
+/* ---- Helium only ---- */
+
+/* nk_mve_mbqm (one multiplier) and nk_mve_mbqm_v (per lane) against
+ * nk_mbqm: random and extreme x, multipliers (2^30, 2^31 - 1, 0, small,
+ * negative), every shift; ties of the rounding steps made on purpose. */
+static int test_requant_lanes(int iter)
+{
+    static const int32_t xs[] = {0, 1, -1, 0x7fffffff, -0x7fffffff - 1, 0x40000000, -0x40000000,
+                                 12345, -12345};
+    static const int32_t ms[] = {0x40000000, 0x7fffffff, 0x40000001, 0, 1, -1, -0x7fffffff - 1,
+                                 0x5a5a5a5a};
+    int32_t x[4], m = (rnd() & 1) ? rnd_in(1 << 30, 0x7fffffff) : ms[rnd() % 8];
+    const int32_t sh = (rnd() & 3) ? rnd_in(-31, -1) : rnd_in(-31, 31);
+    for (int i = 0; i < 4; ++i) {
+        switch (rnd() % 4) {
+        case 0: x[i] = xs[rnd() % 9]; break;
+        case 1: /* a tie of the final rounding: x * m lands on k * 2^(31-sh) / 2 */
+            x[i] = (int32_t)(((rnd() & 0xffff) << 16) | 0x8000u) >> (rnd() % 16);
+            break;
+        default: x[i] = (int32_t)rnd(); break;
+        }
+    }
+    int32_t got[4], lanes[4];
+    vst1q_s32(got, nk_mve_mbqm(vld1q_s32(x), m, sh));
+    const int32_t shv[4] = {sh < 0 ? sh : 0, rnd_in(-31, 0), -1, 0};
+    const int32_t mv[4] = {m, rnd_in(1 << 30, 0x7fffffff), 0x40000000, m};
+    const int32x4_t sv = vld1q_s32(shv);
+    vst1q_s32(lanes, nk_mve_mbqm_v(vld1q_s32(x), vld1q_s32(mv), sv, vshrq_n_s32(sv, 31)));
+    for (int i = 0; i < 4; ++i)
+        if (got[i] != nk_mbqm(x[i], m, sh) || lanes[i] != nk_mbqm(x[i], mv[i], shv[i])) {
+            if (printed++ < 5)
+                put_num("requantization lanes differ at iteration ", iter);
+            return 1;
+        }
+    return 0;
+}
+
+/* FULLY_CONNECTED with four or more batch rows: the matrix core's
+ * interleaved rows, partial last blocks, odd and even output counts. */
+static int test_fc_batched(int iter)
+{
+    nk_fc_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(4, 13);
+    p.in_depth = (rnd() & 1) ? 16 * rnd_in(1, 12) : rnd_in(16, 300);
+    p.out_depth = rnd_in(1, 40);
+    while ((size_t)p.batches * p.in_depth + 4 > sizeof in_buf)
+        p.batches--;
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    gemm_fill_quant(p.out_depth, &p.act_min, &p.act_max, p.out_zp);
+    fill(in_buf, (size_t)p.batches * p.in_depth + 4);
+    fill(w_buf, (size_t)p.out_depth * p.in_depth);
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    const size_t n_out = (size_t)p.batches * p.out_depth;
+    const int8_t *in = in_buf + (iter & 3);
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    const int ra = nk_fully_connected_s8(&p, in, w_buf, b, out_a);
+    const int rb = fast_fc(&p, in, w_buf, b, out_b);
+    if (expect(fc_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
+        if (printed++ < 5)
+            put_num("fully_connected (batched) mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+
+/* DEPTHWISE_CONV_2D of any filter, stride, dilation and padding, channel
+ * counts not multiples of 4, per-tensor and per-channel, left shifts. */
+static int test_dw_general(int iter)
+{
+    nk_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(1, 2);
+    p.in_h = rnd_in(1, 10);
+    p.in_w = rnd_in(1, 10);
+    p.in_c = rnd_in(1, 40);
+    p.out_c = p.in_c;
+    p.depth_multiplier = (rnd() % 10 == 0) ? 2 : 1; /* 2: refused */
+    p.out_c = p.in_c * p.depth_multiplier;
+    p.filter_h = rnd_in(1, 5);
+    p.filter_w = rnd_in(1, 5);
+    p.stride_h = rnd_in(1, 3);
+    p.stride_w = rnd_in(1, 3);
+    p.dilation_h = rnd_in(1, 2);
+    p.dilation_w = rnd_in(1, 2);
+    if (!conv_shape(&p, (int)(rnd() & 1)))
+        return 0;
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    gemm_fill_quant(p.out_c, &p.act_min, &p.act_max, p.out_zp);
+    const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
+    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
+    fill(in_buf, n_in);
+    fill(w_buf, (size_t)p.filter_h * p.filter_w * p.out_c);
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    const int ra = nk_depthwise_conv2d_s8(&p, in_buf, w_buf, b, out_a);
+    const int rb = fast_dw(&p, in_buf, w_buf, b, out_b);
+    if (expect(dw_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
+        if (printed++ < 5)
+            put_num("depthwise (general) mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+
+/* MAX_POOL_2D: random windows, strides, padding, channel counts, ranges. */
+static int test_maxpool(int iter)
+{
+    nk_pool_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(1, 2);
+    p.in_h = rnd_in(1, 12);
+    p.in_w = rnd_in(1, 12);
+    p.channels = rnd_in(1, 40);
+    p.filter_h = rnd_in(1, 4);
+    p.filter_w = rnd_in(1, 4);
+    p.stride_h = rnd_in(1, 3);
+    p.stride_w = rnd_in(1, 3);
+    const int same = (int)(rnd() & 1);
+    if (!same && (p.filter_h > p.in_h || p.filter_w > p.in_w))
+        return 0;
+    p.out_h = same ? (p.in_h + p.stride_h - 1) / p.stride_h : (p.in_h - p.filter_h) / p.stride_h + 1;
+    p.out_w = same ? (p.in_w + p.stride_w - 1) / p.stride_w : (p.in_w - p.filter_w) / p.stride_w + 1;
+    if (same) {
+        const int32_t th = (p.out_h - 1) * p.stride_h + p.filter_h - p.in_h;
+        const int32_t tw = (p.out_w - 1) * p.stride_w + p.filter_w - p.in_w;
+        p.pad_top = th > 0 ? th / 2 : 0;
+        p.pad_left = tw > 0 ? tw / 2 : 0;
+    }
+    p.act_min = (rnd() & 1) ? -128 : rnd_in(-128, 0);
+    p.act_max = (rnd() & 1) ? 127 : rnd_in(0, 127);
+    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.channels;
+    fill(in_buf, (size_t)p.batches * p.in_h * p.in_w * p.channels);
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    const int ra = nk_max_pool2d_s8(&p, in_buf, out_a);
+    const int rb = nk_max_pool2d_s8_mve(&p, in_buf, out_b);
+    if (expect(0, ra, rb, out_b, out_a, n_out, 0x66)) {
+        if (printed++ < 5)
+            put_num("max_pool mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+#endif
+
 int nk_test_main(void)
 {
     int failures = 0;
@@ -767,7 +1042,19 @@ int nk_test_main(void)
         failures += test_conv1x1(i);
     for (int i = 0; i < 1000; ++i)
         failures += test_fc_gemm(i);
+#if defined(NK_TEST_MVE)
+    for (int i = 0; i < 20000; ++i)
+        failures += test_requant_lanes(i);
+    for (int i = 0; i < 400; ++i)
+        failures += test_fc_batched(i);
+    for (int i = 0; i < 500; ++i)
+        failures += test_dw_general(i);
+    for (int i = 0; i < 300; ++i)
+        failures += test_maxpool(i);
+#endif
     printed = 0;
-    put_num("nk arm DSP equality (5500 random cases): failures = ", failures);
+    put_num("nk arm " FAST_NAME " equality: random cases handled by the fast kernels = ", handled);
+    put_num("  refused (served by the portable loop, checked unwritten) = ", refused);
+    put_num("  failures = ", failures);
     return failures ? 1 : 0;
 }

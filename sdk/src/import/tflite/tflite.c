@@ -30,6 +30,8 @@ enum { F_T_SHAPE = 0, F_T_TYPE = 1, F_T_BUFFER = 2, F_T_NAME = 3, F_T_QUANT = 4,
 enum { F_Q_SCALE = 2, F_Q_ZERO_POINT = 3, F_Q_DETAILS_TYPE = 4, F_Q_DIM = 6 };
 /* Buffer */
 enum { F_B_DATA = 0, F_B_OFFSET = 1, F_B_SIZE = 2 };
+/* TensorType values neurio maps specially. */
+enum { TFL_TYPE_INT4 = 17 };
 /* Operator */
 enum { F_OP_OPCODE = 0, F_OP_INPUTS = 1, F_OP_OUTPUTS = 2, F_OP_OPTIONS_TYPE = 3,
        F_OP_OPTIONS = 4, F_OP_CUSTOM_OPTIONS = 5 };
@@ -93,6 +95,7 @@ static int map_type(int8_t tt, neurio_dtype *dt)
     case 9: *dt = NEURIO_DT_INT8; return 1;
     case 12: *dt = NEURIO_DT_UINT64; return 1;
     case 15: *dt = NEURIO_DT_UINT32; return 1;
+    case TFL_TYPE_INT4: *dt = NEURIO_DT_INT8; return 1; /* constants, unpacked (read_data) */
     default: return 0;
     }
 }
@@ -131,6 +134,11 @@ static int read_quant(tfl *t, const nfb_table *tt, int32_t idx, const char *name
     if (zp.n != 0 && zp.n != sc.n)
         return tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensor %d '%.60s' has %u "
                         "scales but %u zero points", idx, name, sc.n, zp.n);
+    /* A rank-1 tensor (a conv's per-channel bias) may carry its filter's
+     * quantized_dimension (3 for DEPTHWISE_CONV_2D): TFLite Micro reads its
+     * scales by position, so one scale per element is what matters. */
+    if (sc.n > 1 && ir->rank == 1 && ir->dims[0] == (int32_t)sc.n)
+        dim = 0;
     if (sc.n > 1 && (dim < 0 || dim >= ir->rank || ir->dims[dim] != (int32_t)sc.n))
         return tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensor %d '%.60s' has %u "
                         "per-channel scales along dimension %d, which does not match its "
@@ -163,7 +171,25 @@ done:
     return rc;
 }
 
-static int read_data(tfl *t, int32_t idx, const char *name, uint32_t bi)
+/* TFLite's INT4: two values per byte, low nibble first, sign-extended;
+ * the IR holds them unpacked as int8 (as TFLite Micro unpacks int4 weights
+ * before its kernels run). */
+static int set_int4_data(tfl *t, int32_t idx, const uint8_t *src, size_t n)
+{
+    int8_t *v = malloc(n ? n : 1);
+    if (!v)
+        return tfl_fail(t, NEURIO_ERR_NOMEM, "out of memory unpacking tensor %d", idx);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t nib = (uint8_t)(i % 2 ? src[i / 2] >> 4 : src[i / 2] & 15u);
+        v[i] = (int8_t)(nib >= 8 ? (int)nib - 16 : (int)nib);
+    }
+    int rc = neurio_tensor_set_data(t->m, idx, v, n);
+    free(v);
+    return rc ? tfl_fail(t, NEURIO_ERR_NOMEM, "out of memory unpacking tensor %d", idx)
+              : NEURIO_OK;
+}
+
+static int read_data(tfl *t, int32_t idx, const char *name, uint32_t bi, int int4)
 {
     int rc;
     if (bi == 0)
@@ -201,16 +227,18 @@ static int read_data(tfl *t, int32_t idx, const char *name, uint32_t bi)
     if (n == 0)
         return NEURIO_OK; /* activation */
     neurio_tensor *ir = &t->m->tensors[idx];
-    size_t need = neurio_tensor_bytes(ir);
+    size_t need = int4 ? (neurio_tensor_elements(ir) + 1) / 2 : neurio_tensor_bytes(ir);
     if (n != need)
         return tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensor %d '%.60s' is %s "
                         "with %zu elements (%zu bytes) but buffer %u holds %llu bytes", idx,
-                        name, neurio_dtype_name(ir->dtype), neurio_tensor_elements(ir), need,
-                        bi, (unsigned long long)n);
+                        name, int4 ? "int4" : neurio_dtype_name(ir->dtype),
+                        neurio_tensor_elements(ir), need, bi, (unsigned long long)n);
     t->copied += n;
     if (t->copied > 4 * (uint64_t)t->b.len + (1u << 20))
         return tfl_fail(t, NEURIO_ERR_FORMAT, "malformed TFLite file: tensors share buffers "
                         "so often that their constants would exceed 4x the file size");
+    if (int4)
+        return set_int4_data(t, idx, src, neurio_tensor_elements(ir));
     if (neurio_tensor_set_data(t->m, idx, src, (size_t)n))
         return tfl_fail(t, NEURIO_ERR_NOMEM, "out of memory copying %llu bytes for tensor %d",
                         (unsigned long long)n, idx);
@@ -238,8 +266,9 @@ static int read_tensor(tfl *t, const nfb_vec *tv, int32_t idx)
     neurio_dtype dt;
     if (!map_type((int8_t)type, &dt))
         return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "tensor %d '%.60s' has type %s (%d); neurio "
-                        "supports FLOAT32, INT8, UINT8, INT16, INT32, INT64 and BOOL tensors",
-                        idx, name, tfl_type_name((int8_t)type), (int8_t)type);
+                        "supports FLOAT32, INT8, UINT8, INT16, INT32, INT64, UINT32, UINT64, "
+                        "BOOL and INT4 (constant) tensors, the types TFLite Micro's kernels "
+                        "compute with", idx, name, tfl_type_name((int8_t)type), (int8_t)type);
     if (shape.n > NEURIO_MAX_RANK)
         return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "tensor %d '%.60s' has rank %u; neurio "
                         "supports up to %d dimensions", idx, name, shape.n, NEURIO_MAX_RANK);
@@ -269,7 +298,14 @@ static int read_tensor(tfl *t, const nfb_vec *tv, int32_t idx)
         t->m->tensors[k].is_variable = 1;
         return NEURIO_OK;
     }
-    return read_data(t, idx, name, bi);
+    int int4 = (int8_t)type == TFL_TYPE_INT4;
+    if ((rc = read_data(t, idx, name, bi, int4)))
+        return rc;
+    if (int4 && !t->m->tensors[k].data)
+        return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "tensor %d '%.60s' is an int4 activation; "
+                        "TFLite Micro (and neurio) take int4 only as constant weights", idx,
+                        name);
+    return NEURIO_OK;
 }
 
 /* Read the tensor index list of an operator or subgraph. */
@@ -458,10 +494,10 @@ static int parse(tfl *t, const char *name)
     if ((rc = nfb_vector(b, &root, F_MODEL_BUFFERS, "buffers", 4, &t->buffers)) ||
         (rc = nfb_string(b, &root, F_MODEL_DESCRIPTION, "description", &desc, &dlen)))
         return rc;
-    if (sgs.n > 1)
-        return tfl_fail(t, NEURIO_ERR_UNSUPPORTED, "the model has %u subgraphs; neurio "
-                        "imports single-subgraph models only (control flow such as IF, "
-                        "WHILE or CALL_ONCE is not supported)", sgs.n);
+    /* Subgraphs other than 0 run only when a control-flow op of subgraph 0
+     * (IF, WHILE, CALL_ONCE) calls them; neurio imports no such op (they
+     * are refused by name below), so the others are unused, as in TFLite
+     * Micro's interpreter, and are not read. */
     t->m = neurio_model_new(name);
     if (!t->m)
         return tfl_fail(t, NEURIO_ERR_NOMEM, "out of memory");
