@@ -45,7 +45,8 @@ struct nr_pipeline {
     void **outputs;
     size_t *output_sample_bytes;
     neurio_measure *measures;
-    uint64_t *layer_cycles;
+    uint64_t *layer_cycles;  /* one batch: [batch_size * n_layers]          */
+    double *layer_sum;       /* [n_layers], over the samples done            */
     int exit_code;
     char error[1024];
 };
@@ -315,8 +316,12 @@ static int pipe_alloc_outputs(nr_pipeline *p, neurio_errbuf *err)
     p->output_sample_bytes = calloc(no ? no : 1, sizeof *p->output_sample_bytes);
     p->measures = calloc(n, sizeof *p->measures);
     p->run.n_layers = (uint32_t)m->n_ops;
-    p->layer_cycles = calloc(n * (m->n_ops ? (size_t)m->n_ops : 1), sizeof *p->layer_cycles);
-    if (!p->outputs || !p->output_sample_bytes || !p->measures || !p->layer_cycles)
+    size_t bs = p->rig->data_batch_size > 0 && (size_t)p->rig->data_batch_size < n
+                    ? (size_t)p->rig->data_batch_size : n;
+    p->layer_cycles = calloc(bs * (m->n_ops ? (size_t)m->n_ops : 1), sizeof *p->layer_cycles);
+    p->layer_sum = calloc(m->n_ops ? (size_t)m->n_ops : 1, sizeof *p->layer_sum);
+    if (!p->outputs || !p->output_sample_bytes || !p->measures || !p->layer_cycles ||
+        !p->layer_sum)
         return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
     for (size_t i = 0; i < no; i++) {
         p->output_sample_bytes[i] = neurio_tensor_bytes(&m->tensors[m->outputs[i]]);
@@ -329,6 +334,7 @@ static int pipe_alloc_outputs(nr_pipeline *p, neurio_errbuf *err)
     p->run.output_sample_bytes = p->output_sample_bytes;
     p->run.measures = p->measures;
     p->run.layer_cycles = p->layer_cycles;
+    p->run.layer_sum = p->layer_sum;
     return NEURIO_OK;
 }
 
@@ -558,7 +564,7 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
             .inputs = in_ptr,
             .outputs = (void *const *)out_ptr,
             .measures = p->measures + first,
-            .layer_cycles = p->layer_cycles + first * p->run.n_layers,
+            .layer_cycles = p->layer_cycles, /* one batch, summed below */
             .n_layers = p->run.n_layers,
         };
         nr_ctx_clear_error(p->ctx);
@@ -586,6 +592,9 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
         p->run.n_done = first + done;
         if (b.layers_filled > p->run.layers_filled)
             p->run.layers_filled = b.layers_filled > b.n_layers ? b.n_layers : b.layers_filled;
+        for (uint32_t k = 0; b.layers_filled && k < done; k++)
+            for (uint32_t l = 0; l < p->run.n_layers; l++)
+                p->layer_sum[l] += (double)p->layer_cycles[(size_t)k * p->run.n_layers + l];
         b.done = done;
         if (stalled) {
             int r2 = pipe_stall(p, err, &b, done);
@@ -773,6 +782,7 @@ void nr_pipeline_free(nr_pipeline *p)
     free(p->output_sample_bytes);
     free(p->measures);
     free(p->layer_cycles);
+    free(p->layer_sum);
     nr_options_free(&p->opts);
     nr_plugin_set_free(&p->plugins);
     free(p);

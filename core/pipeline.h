@@ -66,11 +66,14 @@ typedef struct nr_run {
     const void *const *outputs;
     const size_t *output_sample_bytes;
     const neurio_measure *measures; /* [n_samples], [0, n_done) valid        */
-    /* Per-layer counts [n_samples * n_layers] or NULL; layers_filled = how
-     * many layers the device measured (0 = none). */
+    /* Per-layer counts of the CURRENT batch only ([batch_size * n_layers],
+     * valid in on_batch; memory does not grow with the run), and their
+     * sums per layer over the n_done samples ([n_layers], valid always);
+     * layers_filled = how many layers the device measured (0 = none). */
     const uint64_t *layer_cycles;
     uint32_t n_layers;
     uint32_t layers_filled;
+    const double *layer_sum;
     size_t n_done;                  /* samples completed so far              */
 
     nr_stage stage;                 /* stage running / reached               */

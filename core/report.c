@@ -508,10 +508,12 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
 
     double *layer_mean = NULL;
     uint32_t n_layers = 0;
-    if (n && run->layer_cycles && run->layers_filled && run->n_layers &&
-        (layer_mean = calloc(run->n_layers, sizeof *layer_mean)) != NULL &&
-        nr_kpi_layer_means(run->layer_cycles, n, run->n_layers, layer_mean) == 0)
+    if (n && run->layer_sum && run->layers_filled && run->n_layers &&
+        (layer_mean = calloc(run->n_layers, sizeof *layer_mean)) != NULL) {
+        for (uint32_t l = 0; l < run->n_layers; l++)
+            layer_mean[l] = run->layer_sum[l] / (double)run->n_done;
         n_layers = run->layers_filled < run->n_layers ? run->layers_filled : run->n_layers;
+    }
 
     nr_report_data d = {
         .run_id = run->run_id,

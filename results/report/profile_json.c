@@ -2,7 +2,10 @@
 #include "report/profile_json.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "report/report_file.h"
 
@@ -113,7 +116,21 @@ static void add_runtime(cJSON *root, const nr_report_data *d)
     add_str(o, "run_dir", d->run_dir);
 }
 
-static void add_inference(cJSON *root, const nr_report_data *d)
+/* Per-inference arrays are O(N): when writing a file they are streamed
+ * into the printed tree where these placeholders stand (the control
+ * character makes cJSON print them as "\u0001...", which no escaped user
+ * string can be). */
+#define PJ_STREAM_TIMES "\001neurio-stream:inference_time"
+#define PJ_STREAM_ROWS "\001neurio-stream:measurements"
+
+static double pj_time(const nr_report_data *d, size_t i, int device)
+{
+    const neurio_measure *m = &d->measures[i];
+    return device ? (double)m->cycles / d->device.clock_hz
+                  : m->host_ns ? (double)m->host_ns / 1e9 : NAN;
+}
+
+static void add_inference(cJSON *root, const nr_report_data *d, int stream)
 {
     cJSON *o = cJSON_AddObjectToObject(root, "inference");
     cJSON_AddNumberToObject(o, "batch_size", d->batch_size);
@@ -127,13 +144,13 @@ static void add_inference(cJSON *root, const nr_report_data *d)
     cJSON_AddStringToObject(o, "preprocess_time_note",
                             "not measured per inference (inputs are converted in bulk "
                             "before the first batch)");
-    cJSON *it = cJSON_AddArrayToObject(o, "inference_time");
     int device = d->cost && d->cost->have_device && d->device.clock_hz > 0;
-    for (size_t i = 0; d->measures && i < d->n_done; i++) {
-        const neurio_measure *m = &d->measures[i];
-        double t = device ? (double)m->cycles / d->device.clock_hz
-                          : m->host_ns ? (double)m->host_ns / 1e9 : NAN;
-        cJSON_AddItemToArray(it, num_or_null(t));
+    if (stream) {
+        cJSON_AddStringToObject(o, "inference_time", PJ_STREAM_TIMES);
+    } else {
+        cJSON *it = cJSON_AddArrayToObject(o, "inference_time");
+        for (size_t i = 0; d->measures && i < d->n_done; i++)
+            cJSON_AddItemToArray(it, num_or_null(pj_time(d, i, device)));
     }
     add_str(o, "inference_time_source",
             device ? (d->cost->device_estimated ? "device counter / clock (estimated from "
@@ -199,8 +216,12 @@ static void add_layers(cJSON *root, const nr_report_data *d)
     }
 }
 
-static void add_measurements(cJSON *root, const nr_report_data *d)
+static void add_measurements(cJSON *root, const nr_report_data *d, int stream)
 {
+    if (stream) {
+        cJSON_AddStringToObject(root, "measurements", PJ_STREAM_ROWS);
+        return;
+    }
     cJSON *a = cJSON_AddArrayToObject(root, "measurements");
     for (size_t i = 0; d->measures && i < d->n_done; i++) {
         const neurio_measure *m = &d->measures[i];
@@ -237,7 +258,7 @@ static void add_provenance(cJSON *root, const nr_report_data *d)
     add_str(o, "date", d->finished_at ? d->finished_at : d->started_at);
 }
 
-cJSON *nr_profile_build(const nr_report_data *d)
+static cJSON *pj_build(const nr_report_data *d, int stream)
 {
     cJSON *root = cJSON_CreateObject();
     if (!root)
@@ -246,7 +267,7 @@ cJSON *nr_profile_build(const nr_report_data *d)
     add_model(root, d);
     add_device(root, d);
     add_runtime(root, d);
-    add_inference(root, d);
+    add_inference(root, d, stream);
     add_kpis(root, d);
     if (d->cls)
         add_classification(root, d->cls);
@@ -259,7 +280,7 @@ cJSON *nr_profile_build(const nr_report_data *d)
         add_num(f, "relative_l2", d->fidelity->relative_l2);
     }
     add_layers(root, d);
-    add_measurements(root, d);
+    add_measurements(root, d, stream);
     cJSON *notes = cJSON_AddArrayToObject(root, "notes");
     for (int i = 0; i < d->n_notes; i++)
         cJSON_AddItemToArray(notes, cJSON_CreateString(d->notes[i]));
@@ -267,18 +288,113 @@ cJSON *nr_profile_build(const nr_report_data *d)
     return root;
 }
 
+cJSON *nr_profile_build(const nr_report_data *d)
+{
+    return pj_build(d, 0);
+}
+
+/* A JSON number as cJSON prints it, or null. */
+static void pj_num(FILE *f, double v)
+{
+    if (isnan(v) || isinf(v))
+        fputs("null", f);
+    else if (v == (double)(int64_t)v && fabs(v) < 1e15)
+        fprintf(f, "%lld", (long long)v);
+    else
+        fprintf(f, "%.17g", v);
+}
+
+static void pj_stream_times(FILE *f, const nr_report_data *d)
+{
+    int device = d->cost && d->cost->have_device && d->device.clock_hz > 0;
+    fputc('[', f);
+    for (size_t i = 0; d->measures && i < d->n_done; i++) {
+        if (i)
+            fputs(", ", f);
+        pj_num(f, pj_time(d, i, device));
+    }
+    fputc(']', f);
+}
+
+static void pj_stream_rows(FILE *f, const nr_report_data *d)
+{
+    fputc('[', f);
+    for (size_t i = 0; d->measures && i < d->n_done; i++) {
+        const neurio_measure *m = &d->measures[i];
+        fputs(i ? ", {\"index\": " : "{\"index\": ", f);
+        pj_num(f, (double)i);
+        fputs(", \"host_ns\": ", f);
+        pj_num(f, m->host_ns ? (double)m->host_ns : NAN);
+        fputs(", \"cycles\": ", f);
+        pj_num(f, m->cycles ? (double)m->cycles : NAN);
+        fputs(", \"stack_bytes\": ", f);
+        pj_num(f, m->stack_bytes ? (double)m->stack_bytes : NAN);
+        fputs(", \"label\": ", f);
+        pj_num(f, d->labels ? (double)d->labels[i] : NAN);
+        fputs(", \"prediction\": ", f);
+        pj_num(f, d->predictions ? (double)d->predictions[i] : NAN);
+        fputs(", \"score\": ", f);
+        pj_num(f, d->scores ? d->scores[i] : NAN);
+        fputs(", \"ref_max_abs_error\": ", f);
+        pj_num(f, d->sample_error ? d->sample_error[i] : NAN);
+        fputc('}', f);
+    }
+    fputc(']', f);
+}
+
+/* cJSON drops a node whose allocation failed without telling anyone: its
+ * allocations go through here so that a profile missing a node is an error,
+ * never a silently incomplete file. */
+static int pj_oom;
+
+static void *pj_malloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p)
+        pj_oom = 1;
+    return p;
+}
+
 int nr_profile_write(const nr_report_data *d, const char *path, neurio_errbuf *err)
 {
-    cJSON *root = nr_profile_build(d);
-    char *text = root ? cJSON_Print(root) : NULL;
+    static cJSON_Hooks hooks = { .malloc_fn = pj_malloc, .free_fn = free };
+    cJSON_InitHooks(&hooks);
+    pj_oom = 0;
+    /* The tree without the per-inference arrays (bounded), printed, then
+     * written with the arrays streamed in at their placeholders: no O(N)
+     * tree or text in memory. */
+    cJSON *root = pj_build(d, 1);
+    char *text = root && !pj_oom ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
+    if (text && pj_oom) {
+        cJSON_free(text);
+        text = NULL;
+    }
     if (!text)
         return neurio_fail(err, NEURIO_ERR_NOMEM, "cannot build the profile %s: out of memory",
                            path);
     nr_report_file rf;
     int rc = nr_report_file_open(&rf, path, err);
     if (!rc) {
-        fputs(text, rf.f);
+        static const char times[] = "\"\\u0001neurio-stream:inference_time\"";
+        static const char rows[] = "\"\\u0001neurio-stream:measurements\"";
+        const char *p = text;
+        for (;;) {
+            const char *a = strstr(p, times), *b = strstr(p, rows);
+            const char *next = a && (!b || a < b) ? a : b;
+            if (!next) {
+                fputs(p, rf.f);
+                break;
+            }
+            fwrite(p, 1, (size_t)(next - p), rf.f);
+            if (next == a) {
+                pj_stream_times(rf.f, d);
+                p = next + sizeof times - 1;
+            } else {
+                pj_stream_rows(rf.f, d);
+                p = next + sizeof rows - 1;
+            }
+        }
         fputc('\n', rf.f);
         rc = nr_report_file_commit(&rf, err);
     }

@@ -23,8 +23,8 @@ int nr_report_file_commit(nr_report_file *rf, neurio_errbuf *err)
         return neurio_fail(err, NEURIO_ERR_IO, "cannot write %s: not open", rf->path);
     int bad = ferror(rf->f);
     int e = errno;
-    if (fflush(rf->f) != 0) {
-        bad = 1;
+    if (!bad && (fflush(rf->f) != 0 || fsync(fileno(rf->f)) != 0)) {
+        bad = 1; /* on disk before the rename, or the old file stays */
         e = errno;
     }
     if (fclose(rf->f) != 0 && !bad) {

@@ -401,6 +401,12 @@ int neurio_npy_write(const char *path, neurio_dtype dt, int32_t rank,
         rc = neurio_fail(err, NEURIO_ERR_IO, "%s: write error: %s", tmp, strerror(errno));
         goto fail;
     }
+    /* On disk before the rename: a crash or a full disk never leaves a
+     * truncated file where a good one was. */
+    if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
+        rc = neurio_fail(err, NEURIO_ERR_IO, "%s: write error: %s", tmp, strerror(errno));
+        goto fail;
+    }
     FILE *ff = f;
     f = NULL;
     if (fclose(ff) != 0) {
