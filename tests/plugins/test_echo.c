@@ -127,7 +127,7 @@ static int echo_open(neurio_ctx *ctx, const neurio_host *host, void **self)
     return NEURIO_OK;
 }
 
-static int echo_prepare(void *self, neurio_model *model, const neurio_prepare_args *args)
+__attribute__((unused)) static int echo_prepare(void *self, neurio_model *model, const neurio_prepare_args *args)
 {
     echo *e = self;
     (void)model;
@@ -135,7 +135,7 @@ static int echo_prepare(void *self, neurio_model *model, const neurio_prepare_ar
     return echo_should_fail(e, "prepare") ? NEURIO_ERR_UNSUPPORTED : NEURIO_OK;
 }
 
-static int echo_codegen(void *self, const neurio_model *model, const char *out_dir)
+__attribute__((unused)) static int echo_codegen(void *self, const neurio_model *model, const char *out_dir)
 {
     echo *e = self;
     if (echo_should_fail(e, "codegen"))
@@ -147,7 +147,11 @@ static int echo_codegen(void *self, const neurio_model *model, const char *out_d
         e->host->set_error(e->ctx, "cannot write %s", path);
         return NEURIO_ERR_IO;
     }
+#ifdef ECHO_ABI_1_0
+    const char *sha = NULL; /* a 1.0 plugin knows no model_sha256 */
+#else
     const char *sha = e->host->model_sha256(e->ctx); /* ABI 1.1: handed on by the core */
+#endif
     fprintf(f, "model %s: %d ops\nsha256 %s\n", model->name, (int)model->n_ops,
             sha ? sha : "(none)");
     fclose(f);
@@ -265,19 +269,58 @@ static void echo_close(void *self)
     free(self);
 }
 
+#ifndef ECHO_NAME
+#define ECHO_NAME "test_echo"
+#endif
+
+#ifdef ECHO_ABI_1_0
+/* Built as against SDK 1.0 (tests/plugins/CMakeLists.txt: test_echo_abi10):
+ * the descriptor of ABI 1.0, a real object that ends after `probe`, so a
+ * loader reading past its size reads past the object (ASan would say). */
+typedef struct echo_plugin_1_0 {
+    uint16_t abi_major, abi_minor;
+    uint32_t size;
+    const char *name, *version, *summary;
+    const neurio_option *options;
+    int (*open)(neurio_ctx *, const neurio_host *, void **);
+    int (*prepare)(void *, struct neurio_model *, const neurio_prepare_args *);
+    int (*codegen)(void *, const struct neurio_model *, const char *);
+    int (*flash)(void *, const struct neurio_model *, const char *, neurio_device_info *);
+    int (*transfer)(void *, const neurio_batch *);
+    int (*infer)(void *, neurio_batch *);
+    void (*close)(void *);
+    int (*probe)(neurio_ctx *, const neurio_host *, neurio_probe_fn, void *);
+} echo_plugin_1_0;
+static const echo_plugin_1_0 echo_plugin = {
+    .abi_major = 1,
+    .abi_minor = 0,
+    .size = (uint32_t)sizeof(echo_plugin_1_0),
+#else
 static const neurio_plugin echo_plugin = {
     NEURIO_PLUGIN_HEADER,
-    .name = "test_echo",
+#endif
+    .name = ECHO_NAME,
     .version = "1.0-test",
     .summary = "TEST ONLY: echoes inputs into outputs, synthetic measures",
     .options = echo_options,
     .open = echo_open,
+#ifndef ECHO_LEAN /* ABI 1.1: without prepare and codegen, the SDK's recipe runs */
     .prepare = echo_prepare,
     .codegen = echo_codegen,
+#endif
     .flash = echo_flash,
     .transfer = echo_transfer,
     .infer = echo_infer,
     .close = echo_close,
 };
 
+#ifdef ECHO_ABI_1_0
+NEURIO_PLUGIN_EXPORT const neurio_plugin *neurio_plugin_init(const neurio_host *host);
+const neurio_plugin *neurio_plugin_init(const neurio_host *host)
+{
+    (void)host;
+    return (const neurio_plugin *)(const void *)&echo_plugin;
+}
+#else
 NEURIO_PLUGIN_DEFINE(echo_plugin)
+#endif
