@@ -179,6 +179,7 @@ static int lw_dispatch(lw_ctx *c)
     case NEURIO_OP_LOGISTIC: return lw_sigmoid(c, 0);
     case NEURIO_OP_TANH: return lw_sigmoid(c, 1);
     case NEURIO_OP_RELU: case NEURIO_OP_RELU6: case NEURIO_OP_CLIP: return lw_relu(c);
+    case NEURIO_OP_TRANSPOSE_CONV: return lw_transpose_conv(c);
     case NEURIO_OP_LEAKY_RELU: return lw_leaky_relu(c);
     case NEURIO_OP_STRIDED_SLICE: return lw_strided_slice(c);
     default:

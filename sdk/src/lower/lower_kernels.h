@@ -40,6 +40,12 @@
     X(CONCAT, nk_concat, concat, LIST, 0)                                         \
     X(MEAN_S8, nk_mean_s8, mean, IO, LW_G_INT)                                    \
     X(MEAN_F32, nk_mean_f32, mean, IO, LW_G_FLT)                                  \
+    X(CONV2D_S16, nk_conv2d_s16, conv, IWBO, LW_G_INT)                            \
+    X(DWCONV2D_S16, nk_depthwise_conv2d_s16, conv, IWBO, LW_G_INT)                \
+    X(FC_S16, nk_fully_connected_s16, fc, IWBO, LW_G_INT)                         \
+    X(TCONV_S8, nk_transpose_conv_s8, conv, IWBO, LW_G_INT)                       \
+    X(TCONV_S16, nk_transpose_conv_s16, conv, IWBO, LW_G_INT)                     \
+    X(TCONV_F32, nk_transpose_conv_f32, conv, IWBO, LW_G_FLT)                     \
     X(ADD_S16, nk_add_s16, binary, IIO, LW_G_INT | LW_G_ADD)                      \
     X(SUB_S16, nk_sub_s16, binary, IIO, LW_G_INT | LW_G_ADD)                      \
     X(PAD_S16, nk_pad_s16, pad, IO, 0)                                            \
