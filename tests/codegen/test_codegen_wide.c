@@ -2,7 +2,8 @@
  * the one lowering, on hand-built models: STRIDED_SLICE (float32, int8,
  * int16, int32; begin/end masks, negative strides, shrink, ellipsis, new
  * axis, offset, the implicit trailing ellipsis), LEAKY_RELU (int8, int16,
- * float32), ADD/SUB/PAD on int16 with broadcasting, and QUANTIZE/DEQUANTIZE
+ * float32), ADD/SUB/MUL/PAD on int16 with broadcasting, SOFTMAX int8 ->
+ * int16, and QUANTIZE/DEQUANTIZE
  * between float32, int8, int16 and int32.  Each output is checked against
  * values computed here from the op's definition (index formulas written
  * out per case; real arithmetic within one step for the quantized ops),
@@ -92,7 +93,7 @@ static int s3_src(int i)
 /* The model: inputs xf (float), x8, x16, x32, b16 ([5]); outputs listed in
  * g_outs order. */
 enum { O_F1, O_F2, O_F3, O_8, O_16, O_32, O_LRF, O_LR8, O_LR16, O_ADD, O_SUB, O_PAD, O_Q8,
-       O_Q32, O_DQ, O_COUNT };
+       O_Q32, O_DQ, O_MUL, O_SM, O_COUNT };
 
 static neurio_model *build(void)
 {
@@ -120,6 +121,11 @@ static neurio_model *build(void)
     o[O_Q8] = tensor(m, "q8", NEURIO_DT_INT8, 4, g_dx, 0.1f);
     o[O_Q32] = tensor(m, "q32", NEURIO_DT_INT32, 4, g_dx, 1e-6f);
     o[O_DQ] = tensor(m, "dq", NEURIO_DT_FLOAT32, 4, g_dx, 0);
+    o[O_MUL] = tensor(m, "mul", NEURIO_DT_INT16, 4, g_dx, 0.005f);
+    o[O_SM] = tensor(m, "sm", NEURIO_DT_INT16, 4, g_dx, 1.0f / 65536);
+    const float sm_scale = 1.0f / 65536;
+    const int32_t sm_zp = -32768;
+    neurio_tensor_set_quant(m, o[O_SM], 1, 0, &sm_scale, &sm_zp);
     int32_t q16 = tensor(m, "q16", NEURIO_DT_INT16, 4, g_dx, 1.0f / 1024);
     add_ss(m, xf, o[O_F1], &g_s1, "f1");
     add_ss(m, xf, o[O_F2], &g_s2, "f2");
@@ -137,6 +143,9 @@ static neurio_model *build(void)
     k = neurio_model_add_op(m, NEURIO_OP_ADD, 2, ab, 1, &o[O_ADD]);
     m->ops[k].attr.eltwise.activation = NEURIO_ACT_RELU;
     neurio_model_add_op(m, NEURIO_OP_SUB, 2, ab, 1, &o[O_SUB]);
+    neurio_model_add_op(m, NEURIO_OP_MUL, 2, ab, 1, &o[O_MUL]);
+    k = neurio_model_add_op(m, NEURIO_OP_SOFTMAX, 1, &x8, 1, &o[O_SM]);
+    m->ops[k].attr.softmax.beta = 1.0f;
     static const int32_t padv[8] = {0, 0, 0, 0, 1, 1, 0, 0};
     int32_t pads = neurio_model_add_tensor(m, "pads", NEURIO_DT_INT32, 2, dp2);
     neurio_tensor_set_data(m, pads, padv, sizeof padv);
@@ -155,8 +164,8 @@ static neurio_model *build(void)
 
 /* Output element counts and sizes, in g_outs order. */
 static const size_t g_n[O_COUNT] = {18, 48, 20, 18, 48, 20, 120, 120, 120, 120, 120, 144,
-                                    120, 120, 120};
-static const size_t g_es[O_COUNT] = {4, 4, 4, 1, 2, 4, 4, 1, 2, 2, 2, 2, 1, 4, 4};
+                                    120, 120, 120, 120, 120};
+static const size_t g_es[O_COUNT] = {4, 4, 4, 1, 2, 4, 4, 1, 2, 2, 2, 2, 1, 4, 4, 2, 2};
 
 typedef struct wide_io {
     float xf[120];
@@ -200,6 +209,7 @@ static void check_outputs(const wide_io *w)
     const int16_t *sub = w->out[O_SUB], *pad = w->out[O_PAD];
     const int32_t *s32 = w->out[O_32], *q32 = w->out[O_Q32];
     const float *lrf = w->out[O_LRF], *dq = w->out[O_DQ];
+    const int16_t *mul = w->out[O_MUL], *sm = w->out[O_SM];
     int bad = 0;
     for (int i = 0; i < 18; i++)
         bad += f1[i] != w->xf[s1_src(i)] || s8[i] != w->x8[s1_src(i)];
@@ -220,6 +230,17 @@ static void check_outputs(const wide_io *w)
         far += !near(q8[i], clampd(r16 / 0.1, -128, 127), 1.0);
         far += !near(q32[i] * 1e-6, q8[i] * 0.1, 0.0006);
         far += !near(dq[i], x, 1.0 / 1024 + 1e-7);
+        far += !near(mul[i], clampd(r16 * rb / 0.005, -32768, 32767), 1.0);
+    }
+    for (int r = 0; r < 24; r++) { /* softmax of each row of 5 (x8 scale 0.05) */
+        double sum = 0, mx = -1e9;
+        for (int d = 0; d < 5; d++)
+            mx = fmax(mx, 0.05 * w->x8[r * 5 + d]);
+        for (int d = 0; d < 5; d++)
+            sum += exp(0.05 * w->x8[r * 5 + d] - mx);
+        for (int d = 0; d < 5; d++)
+            far += !near(sm[r * 5 + d] + 32768.0,
+                         fmin(exp(0.05 * w->x8[r * 5 + d] - mx) / sum * 65536.0, 65535.0), 16.0);
     }
     for (int i = 0; i < 144; i++) { /* axis 2 padded by 1 on each side with 0 */
         int c = i / 5 % 6, a = i / 90, b = i / 30 % 3, d = i % 5;
@@ -233,7 +254,8 @@ static void check_outputs(const wide_io *w)
 static void compile_for_m4(const char *src, const char *dir)
 {
 #ifdef NEURIO_ARM_GCC
-    static const char *const kernels[] = {"elementwise/nk_add_s16.c",
+    static const char *const kernels[] = {"elementwise/nk_binary_s16.c",
+        "activation/nk_softmax.c",
         "activation/nk_leaky_relu.c", "quant/nk_requantize_wide.c", "shape/nk_pad.c",
         "shape/nk_slice.c"};
     char cmd[8192];
