@@ -21,4 +21,8 @@ int nr_store_open_cli(const char *cmd, const char *store, const char *rig_path,
 /* "ok", "incomplete" (running and never finished), or the stored status. */
 const char *nr_run_status_word(const nr_store_run_info *r);
 
+/* `neurio show SWEEP`: print a stored sweep's table (cmd_sweep.c).
+ * *found = 0 when id names no sweep (nothing printed).  Returns NR_EXIT_*. */
+int nr_sweep_show(nr_store *s, const char *id, int *found);
+
 #endif /* NEURIO_CORE_STORE_CLI_H */
