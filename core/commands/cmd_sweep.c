@@ -434,11 +434,12 @@ static int sweep_finish(nr_store *s, sw_state *st)
         return NR_EXIT_FAILURE;
     }
     printf("\n");
-    nr_sweep_print_table(stdout, &st->sw, rows, n);
+    nr_sweep_info info = nr_sweep_info_of(&st->sw);
+    nr_sweep_print_table(stdout, &info, rows, n);
     char html[PATH_MAX + 32];
     snprintf(html, sizeof html, "%s/sweep.html", st->out_dir);
     int code = 0;
-    if (nr_sweep_html_write(html, &st->sw, rows, n, &err)) {
+    if (nr_sweep_html_write(html, &info, rows, n, &err)) {
         fprintf(stderr, "neurio sweep: %s\n", err.msg);
         code = NR_EXIT_FAILURE;
     } else {
@@ -550,7 +551,8 @@ int nr_sweep_show(nr_store *s, const char *id, int *found)
         fprintf(stderr, "neurio show: %s\n", err.msg);
         return NR_EXIT_FAILURE;
     }
-    nr_sweep_print_table(stdout, &sw, rows, n);
+    nr_sweep_info info = nr_sweep_info_of(&sw);
+    nr_sweep_print_table(stdout, &info, rows, n);
     free(rows);
     return NR_EXIT_OK;
 }

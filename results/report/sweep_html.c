@@ -160,7 +160,7 @@ static void table(FILE *f, const nr_sweep_row *rows, size_t n)
           f);
 }
 
-int nr_sweep_html_write(const char *path, const nr_store_sweep *sw, const nr_sweep_row *rows,
+int nr_sweep_html_write(const char *path, const nr_sweep_info *sw, const nr_sweep_row *rows,
                         size_t n, neurio_errbuf *err)
 {
     nr_report_file rf;

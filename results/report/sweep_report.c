@@ -7,29 +7,10 @@
 
 #include "kpi/kpi_metrics.h"
 
-typedef struct load_ctx {
-    nr_store *s;
-    nr_sweep_row *rows;
-    size_t n;
-    int rc;
-    neurio_errbuf *err;
-} load_ctx;
-
-static int point_cb(void *user, int point, const char *label, const char *sets)
-{
-    load_ctx *c = user;
-    (void)sets;
-    if (point < 0 || (size_t)point >= c->n)
-        return 0;
-    nr_sweep_row *r = &c->rows[point];
-    snprintf(r->label, sizeof r->label, "%s", label);
-    return 0;
-}
-
 static const char *const acc_names[] = { "top1_accuracy", "roc_auc", "argmax_agreement",
                                          "cosine_similarity" };
 
-static void fill_figures(nr_sweep_row *r, const nr_metrics *m)
+void nr_sweep_row_figures(nr_sweep_row *r, const struct nr_metrics *m)
 {
     r->acc = NAN;
     r->acc_name[0] = '\0';
@@ -52,60 +33,6 @@ static void fill_figures(nr_sweep_row *r, const nr_metrics *m)
     r->cost[NR_SW_RAM] = ram ? ram->value : NAN;
     const nr_metric *fl = nr_metrics_find(m, "flash_total");
     r->cost[NR_SW_FLASH] = fl ? fl->value : NAN;
-}
-
-static int run_cb(void *user, const nr_store_run_info *info)
-{
-    load_ctx *c = user;
-    if (info->sweep_point < 0 || (size_t)info->sweep_point >= c->n)
-        return 0;
-    nr_sweep_row *r = &c->rows[info->sweep_point];
-    r->n_runs++;
-    /* Runs come oldest first: a later run replaces the row unless the row
-     * already holds a complete run and this one is not complete. */
-    if (r->complete && !info->complete)
-        return 0;
-    snprintf(r->run_id, sizeof r->run_id, "%s", info->run_id);
-    r->complete = info->complete;
-    snprintf(r->status, sizeof r->status, "%s",
-             info->complete ? "ok" : !strcmp(info->status, "running") ? "incomplete"
-                                                                      : info->status);
-    nr_metrics m = { 0 };
-    neurio_errbuf e;
-    if (nr_store_get_metrics(c->s, info->run_id, &m, &e) == 0)
-        fill_figures(r, &m);
-    nr_metrics_free(&m);
-    return 0;
-}
-
-int nr_sweep_rows_load(nr_store *s, const nr_store_sweep *sw, nr_sweep_row **rows,
-                       size_t *n, neurio_errbuf *err)
-{
-    *rows = NULL;
-    *n = 0;
-    size_t np = sw->n_points > 0 ? (size_t)sw->n_points : 0;
-    nr_sweep_row *r = calloc(np ? np : 1, sizeof *r);
-    if (!r)
-        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < np; i++) {
-        r[i].point = (int)i;
-        snprintf(r[i].status, sizeof r[i].status, "pending");
-        r[i].acc = NAN;
-        for (int k = 0; k < NR_SW_N_COST; k++)
-            r[i].cost[k] = NAN;
-    }
-    load_ctx c = { .s = s, .rows = r, .n = np, .err = err };
-    int rc = nr_store_sweep_points(s, sw->id, point_cb, &c, err);
-    if (!rc)
-        rc = nr_store_sweep_runs(s, sw->id, run_cb, &c, err);
-    if (rc) {
-        free(r);
-        return rc;
-    }
-    nr_sweep_pareto(r, np);
-    *rows = r;
-    *n = np;
-    return 0;
 }
 
 void nr_sweep_pareto(nr_sweep_row *rows, size_t n)
@@ -137,7 +64,7 @@ static const char *num(char *buf, size_t cap, double v, const char *fmt)
     return buf;
 }
 
-void nr_sweep_print_table(FILE *f, const nr_store_sweep *sw, const nr_sweep_row *rows,
+void nr_sweep_print_table(FILE *f, const nr_sweep_info *sw, const nr_sweep_row *rows,
                           size_t n)
 {
     size_t ok = 0;

@@ -2,7 +2,8 @@
  * (its run's headline figures), the Pareto fronts of accuracy (or fidelity)
  * against device latency, RAM and flash, the terminal table (`neurio show
  * SWEEP`, the end of `neurio sweep`) and the self-contained HTML page with
- * the three Pareto plots (sweep.html). */
+ * the three Pareto plots (sweep.html).  The rows are read from the store by
+ * the launcher (core/commands/sweep_rows.c). */
 #ifndef NEURIO_RESULTS_SWEEP_REPORT_H
 #define NEURIO_RESULTS_SWEEP_REPORT_H
 
@@ -10,7 +11,6 @@
 #include <stdio.h>
 
 #include "neurio/status.h"
-#include "store/store.h"
 
 enum { NR_SW_LAT = 0, NR_SW_RAM, NR_SW_FLASH, NR_SW_N_COST };
 
@@ -29,10 +29,15 @@ typedef struct nr_sweep_row {
     int front[NR_SW_N_COST];  /* on the Pareto front of acc vs that cost   */
 } nr_sweep_row;
 
-/* The rows of sweep `sw` (one per point, the point's best run: the newest
- * complete one, else the newest), fronts marked.  *rows malloc'ed. */
-int nr_sweep_rows_load(nr_store *s, const nr_store_sweep *sw, nr_sweep_row **rows,
-                       size_t *n, neurio_errbuf *err);
+/* What the page and the table say about the sweep itself. */
+typedef struct nr_sweep_info {
+    const char *id, *created_at, *cfg_path, *base_rig;
+} nr_sweep_info;
+
+/* Fill a row's figures from a run's KPIs (accuracy or fidelity headline,
+ * latency p50, RAM, flash); absent figures are NAN. */
+struct nr_metrics;
+void nr_sweep_row_figures(nr_sweep_row *r, const struct nr_metrics *m);
 
 /* Mark front[c] on every row: no other row has accuracy >= and cost <=
  * with one of them strictly better.  Incomplete rows and rows without both
@@ -40,11 +45,11 @@ int nr_sweep_rows_load(nr_store *s, const nr_store_sweep *sw, nr_sweep_row **row
 void nr_sweep_pareto(nr_sweep_row *rows, size_t n);
 
 /* The table, one line per point ('*' marks the latency front). */
-void nr_sweep_print_table(FILE *f, const nr_store_sweep *sw, const nr_sweep_row *rows,
+void nr_sweep_print_table(FILE *f, const nr_sweep_info *sw, const nr_sweep_row *rows,
                           size_t n);
 
 /* The HTML page (atomic write). */
-int nr_sweep_html_write(const char *path, const nr_store_sweep *sw, const nr_sweep_row *rows,
+int nr_sweep_html_write(const char *path, const nr_sweep_info *sw, const nr_sweep_row *rows,
                         size_t n, neurio_errbuf *err);
 
 #endif /* NEURIO_RESULTS_SWEEP_REPORT_H */
