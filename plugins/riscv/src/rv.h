@@ -19,10 +19,7 @@ void rv_log_tail(const char *path, char *out, size_t cap);
 /* A child in its own process group, stdin /dev/null, its command line and
  * stdout+stderr appended to a log, killed if we die.  An exec failure is
  * exit status 127 with the reason in the log. */
-typedef struct rv_child {
-    pid_t pid; /* 0 = not running */
-    int status;
-} rv_child;
+typedef struct rv_child { pid_t pid; int status; } rv_child; /* pid 0: not running */
 int rv_spawn(rv_child *c, char *const argv[], const char *log_path, neurio_errbuf *err);
 int rv_exited(rv_child *c);           /* 1 once exited (reaped; c->status) */
 void rv_stop(rv_child *c, int grace_ms); /* TERM, then KILL; idempotent */
@@ -30,10 +27,7 @@ void rv_stop(rv_child *c, int grace_ms); /* TERM, then KILL; idempotent */
 int rv_run(char *const argv[], const char *log_path, int timeout_ms, int *code,
            neurio_errbuf *err);
 
-/* Bytes of the built image by kind. */
-typedef struct rv_sizes {
-    uint64_t text, rodata, data, bss, stack;
-} rv_sizes;
+typedef struct rv_sizes { uint64_t text, rodata, data, bss, stack; } rv_sizes; /* bytes */
 
 typedef struct rv_build_args {
     const char *gcc, *march;     /* riscv64-unknown-elf-gcc, rv32imac|rv32imafc */
@@ -52,10 +46,7 @@ int rv_build(const rv_build_args *a, char *elf, size_t cap, rv_sizes *sz, neurio
 int rv_elf_sizes(const char *path, rv_sizes *sz, neurio_errbuf *err);
 
 /* QEMU `virt` running one image under -icount, its UART0 on a Unix socket. */
-typedef struct rv_qemu {
-    rv_child child;
-    char log_path[4096], sock_path[108], tmp_dir[64];
-} rv_qemu;
+typedef struct rv_qemu { rv_child child; char log_path[4096], sock_path[108], tmp_dir[64]; } rv_qemu;
 /* Start it and connect: *t is the UART transport (the caller's). */
 int rv_qemu_start(rv_qemu *q, const char *qemu, const char *cpu, const char *elf,
                   const char *work_dir, int timeout_ms, neurio_transport **t,

@@ -91,17 +91,15 @@ static int build_argv(const rv_build_args *a, argv_list *l, char ***out, neurio_
     return NEURIO_OK;
 }
 
-/* GNU ld's "region `ram' overflowed by N bytes". */
-static int overflow(const char *log_path, const char *region, unsigned long long *over)
+/* GNU ld's "region `ram' overflowed by N bytes": the region, N. */
+static int overflow(const char *log_path, char region[16], unsigned long long *over)
 {
     FILE *f = fopen(log_path, "r");
-    char line[2048], needle[64];
+    char line[2048], *p;
     int found = 0;
-    rv_fmt(needle, sizeof needle, "region `%s' overflowed by ", region);
-    while (f && !found && fgets(line, sizeof line, f)) {
-        char *p = strstr(line, needle);
-        found = p && sscanf(p + strlen(needle), "%llu", over) == 1;
-    }
+    while (f && !found && fgets(line, sizeof line, f))
+        found = (p = strstr(line, "region `")) &&
+                sscanf(p, "region `%15[a-z]' overflowed by %llu", region, over) == 2;
     if (f)
         fclose(f);
     return found;
@@ -123,15 +121,11 @@ int rv_build(const rv_build_args *a, char *elf, size_t cap, rv_sizes *sz, neurio
     if (rc)
         return rc;
     unsigned long long over;
-    if (code && overflow(log, "ram", &over))
-        return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
-                           "firmware does not fit RAM: needs %llu bytes, the profile has %u "
-                           "(data+bss+arena+%u stack); raise device.ram_bytes",
-                           a->ram_bytes + over, a->ram_bytes, a->stack_bytes);
-    if (code && overflow(log, "flash", &over))
-        return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
-                           "firmware does not fit flash: needs %llu bytes, the profile has %u; "
-                           "raise device.flash_bytes", a->flash_bytes + over, a->flash_bytes);
+    char region[16];
+    if (code && overflow(log, region, &over))
+        return neurio_fail(err, NEURIO_ERR_UNSUPPORTED, "firmware does not fit %s: %llu bytes "
+                           "over (flash %u, RAM %u with %u stack); raise device.%s_bytes",
+                           region, over, a->flash_bytes, a->ram_bytes, a->stack_bytes, region);
     if (code) {
         char tail[400];
         rv_log_tail(log, tail, sizeof tail);

@@ -1,7 +1,7 @@
 /* plugins/riscv/src/rv_plugin.c — the `riscv` device plugin: a 32-bit RISC-V
  * microcontroller on QEMU's `virt` machine (rv32imac, or rv32imafc with
  * device.march), built out of tree against the installed neurio SDK only.
- * prepare/codegen: the SDK's recipe (optimize, quantize, C generator);
+ * prepare/codegen: none, so the core runs the SDK's default recipe (ABI 1.1);
  * flash: riscv64-unknown-elf-gcc + picolibc build of the generated model,
  * the SDK's runtime and portable kernels and firmware/rv_board.c, QEMU under
  * -icount, the SDK's host link over its UART socket checked against the
@@ -13,13 +13,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "neurio/codegen.h"
 #include "neurio/link_host.h"
 #include "neurio/model.h"
-#include "neurio/optimize.h"
 #include "neurio/paths.h"
 #include "neurio/plugin.h"
-#include "neurio/quantize.h"
 #include "rv.h"
 
 #ifndef RV_INSTALLED_FIRMWARE /* where rv_board.c is: installed, else in the source tree */
@@ -40,8 +37,7 @@ typedef struct rv_plugin {
     rv_qemu qemu;
     neurio_link *link;
     rv_sizes sz;
-    char board_dir[4096];
-    char build_id[128], toolchain[160], cpu[32];
+    char board_dir[4096], build_id[128], toolchain[160], cpu[32];
 } rv_plugin;
 
 static const neurio_option rv_options[] = {
@@ -62,7 +58,6 @@ static const neurio_option rv_options[] = {
      "directory holding rv_board.c (absolute); empty = the one shipped with the plugin"},
     {"boot_timeout_ms", NEURIO_OPT_INT, "10000", NULL, "wait for QEMU and the first hello"},
     {"run_timeout_ms", NEURIO_OPT_INT, "120000", NULL, "wait for one inference"},
-    {"build_timeout_ms", NEURIO_OPT_INT, "600000", NULL, "firmware build time limit"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -89,20 +84,12 @@ static int find_board_dir(rv_plugin *s, neurio_errbuf *e)
 
 static int rv_open(neurio_ctx *ctx, const neurio_host *host, void **self)
 {
-    rv_plugin *s = calloc(1, sizeof *s);
-    if (!s) {
-        host->set_error(ctx, "out of memory");
-        return NEURIO_ERR_NOMEM;
-    }
-    s->ctx = ctx;
-    s->host = host;
     neurio_errbuf e = {{0}};
     int rc = NEURIO_OK;
     static const struct { const char *name; int64_t lo, hi; } lim[] = {
         {"flash_bytes", 1024, RV_MAX_REGION}, {"ram_bytes", 1024, RV_MAX_REGION},
         {"stack_bytes", 1024, RV_MAX_REGION}, {"clock_hz", 0, INT32_MAX},
-        {"boot_timeout_ms", 0, INT32_MAX},    {"run_timeout_ms", 0, INT32_MAX},
-        {"build_timeout_ms", 0, INT32_MAX}};
+        {"boot_timeout_ms", 0, INT32_MAX},    {"run_timeout_ms", 0, INT32_MAX}};
     for (size_t i = 0; i < sizeof lim / sizeof lim[0] && !rc; i++) {
         int64_t v = host->opt_int(ctx, lim[i].name);
         if (v < lim[i].lo || v > lim[i].hi)
@@ -112,10 +99,13 @@ static int rv_open(neurio_ctx *ctx, const neurio_host *host, void **self)
     }
     if (!rc && host->opt_int(ctx, "stack_bytes") >= host->opt_int(ctx, "ram_bytes"))
         rc = neurio_fail(&e, NEURIO_ERR_CONFIG, "device.stack_bytes must be below ram_bytes");
+    rv_plugin *s = rc ? NULL : calloc(1, sizeof *s);
+    if (!rc && !s)
+        rc = neurio_fail(&e, NEURIO_ERR_NOMEM, "out of memory");
     if (!rc)
-        rc = find_board_dir(s, &e);
+        *s = (rv_plugin){.ctx = ctx, .host = host}, rc = find_board_dir(s, &e);
     if (rc) {
-        rv_fail(s, rc, &e);
+        host->set_error(ctx, "%s", e.msg);
         free(s);
         return rc;
     }
@@ -123,41 +113,14 @@ static int rv_open(neurio_ctx *ctx, const neurio_host *host, void **self)
     return NEURIO_OK;
 }
 
-static int rv_prepare(void *self, neurio_model *model, const neurio_prepare_args *args)
-{
-    rv_plugin *s = self;
-    neurio_errbuf e = {{0}};
-    int rc = neurio_optimize(model, &e);
-    if (!rc)
-        rc = neurio_quantize(model, args, &e);
-    return rc ? rv_fail(s, rc, &e) : NEURIO_OK;
-}
-
-static int rv_codegen(void *self, const neurio_model *model, const char *out_dir)
-{
-    rv_plugin *s = self;
-    neurio_errbuf e = {{0}};
-    neurio_codegen_result res;
-    neurio_codegen_options opts = {.model_sha256 = s->host->model_sha256(s->ctx)};
-    int rc = neurio_codegen(model, out_dir, &opts, &res, &e);
-    if (rc)
-        return rv_fail(s, rc, &e);
-    s->host->log(s->ctx, NEURIO_LOG_INFO, "generated %s: %u layers, arena %llu bytes, weights "
-                 "%llu bytes", res.name, res.n_layers, (unsigned long long)res.arena_bytes,
-                 (unsigned long long)res.weights_bytes);
-    return NEURIO_OK;
-}
-
 static void link_log(void *user, int level, const char *msg)
 {
-    rv_plugin *s = user;
-    s->host->log(s->ctx, (neurio_log_level)level, "link: %s", msg);
+    ((rv_plugin *)user)->host->log(((rv_plugin *)user)->ctx, level, "link: %s", msg);
 }
 
 static int link_cancelled(void *user)
 {
-    rv_plugin *s = user;
-    return s->host->cancelled(s->ctx);
+    return ((rv_plugin *)user)->host->cancelled(((rv_plugin *)user)->ctx);
 }
 
 /* Build fw.elf in <work>/firmware from the generated model. */
@@ -183,7 +146,7 @@ static int build(rv_plugin *s, const char *gen_dir, char *elf, size_t cap, neuri
         .stack_bytes = (uint32_t)h->opt_int(c, "stack_bytes"),
         .clock_hz = (uint32_t)h->opt_int(c, "clock_hz"),
         .rx_timeout_ms = 10000, /* virtual ms: virtual time races while the guest polls */
-        .timeout_ms = (int)h->opt_int(c, "build_timeout_ms"),
+        .timeout_ms = 600000,
     };
     h->progress(c, "building firmware", 0, 0);
     int rc = rv_build(&a, elf, cap, &s->sz, e);
@@ -300,8 +263,8 @@ static void rv_close(void *self)
 static const neurio_plugin rv_descriptor = {
     NEURIO_PLUGIN_HEADER, .name = "riscv", .version = "0.1.0",
     .summary = "32-bit RISC-V (rv32imac / rv32imafc) on QEMU virt, out-of-tree vendor plugin",
-    .options = rv_options, .open = rv_open, .prepare = rv_prepare, .codegen = rv_codegen,
-    .flash = rv_flash, .transfer = rv_transfer, .infer = rv_infer, .close = rv_close,
+    .options = rv_options, .open = rv_open, .flash = rv_flash, .transfer = rv_transfer,
+    .infer = rv_infer, .close = rv_close, /* prepare, codegen: the SDK's default recipe */
 };
 
 NEURIO_PLUGIN_DEFINE(rv_descriptor)

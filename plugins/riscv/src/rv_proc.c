@@ -84,12 +84,9 @@ int rv_spawn(rv_child *c, char *const argv[], const char *log_path, neurio_errbu
 
 int rv_exited(rv_child *c)
 {
-    if (!c->pid)
-        return 1;
-    if (waitpid(c->pid, &c->status, WNOHANG) != c->pid)
-        return 0;
-    c->pid = 0;
-    return 1;
+    if (c->pid && waitpid(c->pid, &c->status, WNOHANG) == c->pid)
+        c->pid = 0;
+    return c->pid == 0;
 }
 
 void rv_stop(rv_child *c, int grace_ms)
@@ -109,15 +106,12 @@ int rv_run(char *const argv[], const char *log_path, int timeout_ms, int *code,
     int rc = rv_spawn(&c, argv, log_path, err);
     if (rc)
         return rc;
-    long long end = now_ms() + timeout_ms;
-    while (!rv_exited(&c)) {
+    for (long long end = now_ms() + timeout_ms; !rv_exited(&c); sleep_ms(20))
         if (now_ms() > end) {
             rv_stop(&c, 0);
             return neurio_fail(err, NEURIO_ERR_TIMEOUT, "%s did not finish within %d ms (log: %s)",
                                argv[0], timeout_ms, log_path);
         }
-        sleep_ms(20);
-    }
     *code = WIFEXITED(c.status) ? WEXITSTATUS(c.status) : 128 + WTERMSIG(c.status);
     return NEURIO_OK;
 }
