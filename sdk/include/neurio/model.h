@@ -129,6 +129,12 @@ typedef enum neurio_op_kind {
     NEURIO_OP_SIGNAL_SPECTRAL_SUBTRACTION,
     NEURIO_OP_SIGNAL_FILTER_BANK_LOG,
     NEURIO_OP_SIGNAL_PCAN,
+    /* TRANSPOSE_CONV (attr.conv: strides, padding, activation; no
+     * dilation): inputs x, weights [out_c][kh][kw][in_c], bias (-1 when
+     * absent), output_shape (int32 [4], -1 when absent; not read: the
+     * output tensor's shape rules).  The TFLite importer reorders TFLite's
+     * (output_shape, weights, x, bias) into this order. */
+    NEURIO_OP_TRANSPOSE_CONV,
     NEURIO_OP_COUNT
 } neurio_op_kind;
 

@@ -53,6 +53,7 @@ static void put_attr(EVP_MD_CTX *c, const neurio_op *op)
     switch (op->kind) {
     case NEURIO_OP_CONV_2D:
     case NEURIO_OP_DEPTHWISE_CONV_2D:
+    case NEURIO_OP_TRANSPOSE_CONV:
         put_conv(c, &op->attr.conv);
         break;
     case NEURIO_OP_AVERAGE_POOL_2D:

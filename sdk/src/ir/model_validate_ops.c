@@ -220,6 +220,43 @@ static int check_conv(vctx *c, int depthwise)
                          a->dilation_h, a->dilation_w, a->padding, a->pad);
 }
 
+/* TRANSPOSE_CONV: x [n, h, w, in_c], weights [out_c, kh, kw, in_c], bias
+ * [out_c] or absent, output_shape (int32, 4 values) or absent, output
+ * [n, oh, ow, out_c].  The output size is taken as given (TFLite Micro
+ * does not check it against the input either). */
+static int check_transpose_conv(vctx *c)
+{
+    int rc = need_inputs(c, 2, 4, 1);
+    if (rc) return rc;
+    const neurio_tensor *x = in_t(c, 0), *w = in_t(c, 1), *b = in_t(c, 2), *s = in_t(c, 3);
+    const neurio_tensor *y = out_t(c, 0);
+    if ((rc = need_rank(c, x, "input", 4)) || (rc = need_rank(c, w, "weights", 4)) ||
+        (rc = need_rank(c, y, "output", 4)) || (rc = check_wb_dtypes(c, x, w, b, y)))
+        return rc;
+    if (s && ((s->dtype != NEURIO_DT_INT32 && s->dtype != NEURIO_DT_INT64) ||
+              neurio_tensor_elements(s) != 4))
+        return nir_op_fail(c, NEURIO_ERR_INVALID, "output_shape '%.60s' must be 4 int32 values "
+                       "(is %s with %zu)", s->name, neurio_dtype_name(s->dtype),
+                       neurio_tensor_elements(s));
+    if (w->dims[3] != x->dims[3] || w->dims[0] != y->dims[3] || x->dims[0] != y->dims[0])
+        return nir_op_fail(c, NEURIO_ERR_INVALID, "weights '%.60s' [%d, %d, %d, %d] must be "
+                       "[output channels %d, kh, kw, input channels %d] (batch %d -> %d)",
+                       w->name, w->dims[0], w->dims[1], w->dims[2], w->dims[3], y->dims[3],
+                       x->dims[3], x->dims[0], y->dims[0]);
+    if ((rc = check_bias(c, b, y->dims[3])))
+        return rc;
+    const neurio_conv_attr *a = &c->op->attr.conv;
+    if (a->stride_h < 1 || a->stride_w < 1 || w->dims[1] < 1 || w->dims[2] < 1)
+        return nir_op_fail(c, NEURIO_ERR_INVALID, "stride %dx%d and filter %dx%d must be >= 1",
+                       a->stride_h, a->stride_w, w->dims[1], w->dims[2]);
+    if ((int)a->padding < 0 || a->padding > NEURIO_PAD_EXPLICIT ||
+        (a->padding == NEURIO_PAD_EXPLICIT && (a->pad[0] < 0 || a->pad[1] < 0)))
+        return nir_op_fail(c, NEURIO_ERR_INVALID, "bad padding mode %d", (int)a->padding);
+    if ((int)a->activation < 0 || a->activation > NEURIO_ACT_RELU_N1_TO_1)
+        return nir_op_fail(c, NEURIO_ERR_INVALID, "unknown fused activation %d", (int)a->activation);
+    return NEURIO_OK;
+}
+
 static int check_fc(vctx *c)
 {
     int rc = need_inputs(c, 2, 3, 1);
@@ -519,6 +556,7 @@ int nir_check_op(vctx *c)
     case NEURIO_OP_TRANSPOSE: return check_transpose(c);
     case NEURIO_OP_BATCH_NORM: return check_batch_norm(c);
     case NEURIO_OP_MATMUL: return check_matmul(c);
+    case NEURIO_OP_TRANSPOSE_CONV: return check_transpose_conv(c);
     case NEURIO_OP_SVDF:
     case NEURIO_OP_LSTM:
     case NEURIO_OP_SIGNAL_WINDOW:

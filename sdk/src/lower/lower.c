@@ -162,6 +162,7 @@ static int lw_dispatch(lw_ctx *c)
     case NEURIO_OP_LOGISTIC: return lw_sigmoid(c, 0);
     case NEURIO_OP_TANH: return lw_sigmoid(c, 1);
     case NEURIO_OP_RELU: case NEURIO_OP_RELU6: case NEURIO_OP_CLIP: return lw_relu(c);
+    case NEURIO_OP_TRANSPOSE_CONV: return lw_transpose_conv(c);
     default:
         return lw_fail(c, NEURIO_ERR_UNSUPPORTED,
                        "no kernel for this op; run the optimizer first (it folds "

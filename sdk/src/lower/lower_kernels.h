@@ -39,6 +39,12 @@
     X(PAD_F32, nk_pad_f32, pad, IO, 0)                                            \
     X(CONCAT, nk_concat, concat, LIST, 0)                                         \
     X(MEAN_S8, nk_mean_s8, mean, IO, LW_G_INT)                                    \
-    X(MEAN_F32, nk_mean_f32, mean, IO, LW_G_FLT)
+    X(MEAN_F32, nk_mean_f32, mean, IO, LW_G_FLT)                                  \
+    X(CONV2D_S16, nk_conv2d_s16, conv, IWBO, LW_G_INT)                            \
+    X(DWCONV2D_S16, nk_depthwise_conv2d_s16, conv, IWBO, LW_G_INT)                \
+    X(FC_S16, nk_fully_connected_s16, fc, IWBO, LW_G_INT)                         \
+    X(TCONV_S8, nk_transpose_conv_s8, conv, IWBO, LW_G_INT)                       \
+    X(TCONV_S16, nk_transpose_conv_s16, conv, IWBO, LW_G_INT)                     \
+    X(TCONV_F32, nk_transpose_conv_f32, conv, IWBO, LW_G_FLT)
 
 #endif /* NEURIO_SRC_LOWER_KERNELS_H */
