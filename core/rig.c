@@ -34,7 +34,7 @@ typedef struct rig_key {
 static const rig_key rig_keys[] = {
     { "device.plugin", RIG_STRING, F(device_plugin), NULL, NULL, 1, 0, "plugin = \"host\";" },
     { "model.path", RIG_FILE, F(model_path), NULL, NULL, 1, 0, "path = \"model.tflite\";" },
-    { "model.quantize", RIG_STRING, F(model_quantize), "none", "none|int8", 0, 0,
+    { "model.quantize", RIG_STRING, F(model_quantize), "none", "none|int8|int16x8", 0, 0,
       "quantize = \"int8\";" },
     { "model.calibration", RIG_FILE, F(model_calibration), NULL, NULL, 0, 0,
       "calibration = \"calib.npy\";" },

@@ -43,7 +43,7 @@ typedef struct nr_rig {
 
     /* model = { ... } */
     char *model_path;               /* required                              */
-    char *model_quantize;           /* "none" (default) | "int8"             */
+    char *model_quantize;           /* "none" (default) | "int8" | "int16x8" */
     char *model_calibration;        /* .npy, or NULL                         */
     char *model_calibration_method; /* "minmax" (default) | "percentile" | "mse" */
 

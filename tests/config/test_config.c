@@ -171,7 +171,7 @@ static void test_bad_choice(void)
 {
     assert_rig_error("device = { plugin = \"x\"; };\nmodel = {\n path = \"m.tflite\";\n"
                      " quantize = \"int4\";\n};\n",
-                     NULL, 0, ":4: model.quantize = \"int4\" is not one of none|int8");
+                     NULL, 0, ":4: model.quantize = \"int4\" is not one of none|int8|int16x8");
 }
 
 static void test_missing_required(void)
@@ -221,7 +221,7 @@ static void test_set_errors(void)
     const char *s4[] = { "model.quantize=fp16" };
     assert_rig_error(MIN_RIG, s4, 1,
                      "--set model.quantize=fp16: model.quantize = \"fp16\" is not one of "
-                     "none|int8");
+                     "none|int8|int16x8");
     const char *s5[] = { "model.path=/nonexistent/m.tflite" };
     char cwd[PATH_MAX], tail[PATH_MAX + 512];
     CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(cwd, sizeof cwd));

@@ -10,6 +10,12 @@
  *   - biases: int32, scale = input_scale * weight_scale[c], zero point 0;
  *   - SOFTMAX output fixed to scale 1/256, zero point -128; LOGISTIC to
  *     1/256, -128; TANH to 1/128, 0 (TFLite's constraints).
+ * "int16x8": TFLite's 16x8 scheme, calibrated like "int8": weights as
+ *   above; activations int16, per-tensor symmetric (zero point 0, the
+ *   larger of |min| and |max| at 32767); biases int64; float constants of
+ *   ADD/SUB/MUL/CONCATENATION int16 symmetric; SOFTMAX, LOGISTIC and TANH
+ *   outputs 1/32768, 0.  Ops without an int16 kernel are refused when the
+ *   model is lowered (neurio check / codegen name each op x dtype).
  * calibration_method: "minmax" (default), "percentile" (99.99th percentile
  * of |x| per side), "mse" (clip range minimizing the quantization MSE).
  */

@@ -1,6 +1,7 @@
 /* sdk/src/quantize/quantize.c — neurio_quantize(): "none" leaves the model alone;
  * "int8" is TFLite-style full-integer post-training quantization of a float
- * model (see neurio/quantize.h for the scheme).  Calibration ranges come from
+ * model, "int16x8" the same with int16 activations (symmetric, zero point 0)
+ * and int64 biases (see neurio/quantize.h for the scheme).  Calibration ranges come from
  * quantize_calib.c. */
 #include <math.h>
 #include <stddef.h>
@@ -11,11 +12,18 @@
 #include "neurio/quantize.h"
 #include "quantize_internal.h"
 
-/* Asymmetric int8 parameters covering [lo, hi] (always including 0). */
-static void nq_act_params(float lo, float hi, float *scale, int32_t *zp)
+/* Asymmetric int8 parameters covering [lo, hi] (always including 0); with
+ * wide, symmetric int16 ones (zero point 0, max(|lo|, |hi|) at 32767). */
+static void nq_act_params(float lo, float hi, int wide, float *scale, int32_t *zp)
 {
     lo = fminf(lo, 0.0f);
     hi = fmaxf(hi, 0.0f);
+    if (wide) {
+        float mag = fmaxf(-lo, hi);
+        *scale = (mag < 1e-8f ? 1e-8f : mag) / 32767.0f;
+        *zp = 0;
+        return;
+    }
     if (hi - lo < 1e-8f)
         hi = lo + 1e-8f;
     *scale = (hi - lo) / 255.0f;
@@ -36,8 +44,10 @@ static int nq_is_act(const neurio_tensor *t)
 }
 
 /* Replace constant input k of op i by a new int8 tensor: per-channel
- * symmetric along axis when axis >= 0, else per-tensor asymmetric. */
-static int nq_weights(neurio_model *m, int32_t i, int k, int32_t axis, neurio_errbuf *err)
+ * symmetric along axis when axis >= 0, else per-tensor asymmetric (wide:
+ * an int16 tensor, per-tensor symmetric, as the activations it meets). */
+static int nq_weights(neurio_model *m, int32_t i, int k, int32_t axis, int wide,
+                      neurio_errbuf *err)
 {
     int32_t src = m->ops[i].inputs[k];
     const neurio_tensor *w = &m->tensors[src];
@@ -49,7 +59,8 @@ static int nq_weights(neurio_model *m, int32_t i, int k, int32_t axis, neurio_er
             inner *= (size_t)w->dims[d];
     float *scale = calloc((size_t)C, sizeof *scale);
     int32_t *zp = calloc((size_t)C, sizeof *zp);
-    int8_t *q = malloc(n ? n : 1);
+    int8_t *q = malloc((n ? n : 1) * (wide ? 2 : 1));
+    int16_t *q16 = (int16_t *)(void *)q;
     int rc = NEURIO_OK;
     if (!scale || !zp || !q) {
         rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
@@ -74,19 +85,24 @@ static int nq_weights(neurio_model *m, int32_t i, int k, int32_t axis, neurio_er
             lo = fminf(lo, f[e]);
             hi = fmaxf(hi, f[e]);
         }
-        nq_act_params(lo, hi, &scale[0], &zp[0]);
+        nq_act_params(lo, hi, wide && axis < 0, &scale[0], &zp[0]);
         for (size_t e = 0; e < n; e++) {
             double v = round((double)f[e] / (double)scale[0]) + zp[0];
-            q[e] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+            if (wide && axis < 0)
+                q16[e] = (int16_t)(v < -32768 ? -32768 : v > 32767 ? 32767 : v);
+            else
+                q[e] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
         }
     }
     char name[300];
     int32_t dims[NEURIO_MAX_RANK];
     memcpy(dims, w->dims, sizeof dims);
     int32_t rank = w->rank;
-    snprintf(name, sizeof name, "%s_int8", w->name);
-    int32_t t = neurio_model_add_tensor(m, name, NEURIO_DT_INT8, rank, dims);
-    if (t < 0 || neurio_tensor_set_data(m, t, q, n) ||
+    const int w16 = wide && axis < 0;
+    snprintf(name, sizeof name, "%s_%s", w->name, w16 ? "int16" : "int8");
+    int32_t t = neurio_model_add_tensor(m, name, w16 ? NEURIO_DT_INT16 : NEURIO_DT_INT8, rank,
+                                        dims);
+    if (t < 0 || neurio_tensor_set_data(m, t, q, n * (w16 ? 2 : 1)) ||
         neurio_tensor_set_quant(m, t, C, axis >= 0 ? axis : 0, scale, zp)) {
         rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
         goto done;
@@ -99,8 +115,9 @@ done:
     return rc;
 }
 
-/* int32 bias for op i: scale = input scale * weight scale[c]. */
-static int nq_bias(neurio_model *m, int32_t i, neurio_errbuf *err)
+/* int32 bias for op i (wide: int64, as TFLite's 16x8 scheme): scale =
+ * input scale * weight scale[c]. */
+static int nq_bias(neurio_model *m, int32_t i, int wide, neurio_errbuf *err)
 {
     neurio_op *op = &m->ops[i];
     if (op->n_inputs < 3 || op->inputs[2] < 0)
@@ -113,7 +130,9 @@ static int nq_bias(neurio_model *m, int32_t i, neurio_errbuf *err)
     if (w->quant.count != C && w->quant.count != 1)
         return nq_fail_op(m, i, err, NEURIO_ERR_INVALID, "bias size does not match the weights");
     float *scale = malloc((size_t)C * sizeof *scale);
-    int32_t *zp = calloc((size_t)C, sizeof *zp), *q = malloc((size_t)C * sizeof *q);
+    int32_t *zp = calloc((size_t)C, sizeof *zp);
+    int64_t *q = malloc((size_t)C * sizeof *q);
+    int32_t *q32 = (int32_t *)(void *)q;
     int rc = NEURIO_OK;
     if (!scale || !zp || !q) {
         rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
@@ -123,12 +142,16 @@ static int nq_bias(neurio_model *m, int32_t i, neurio_errbuf *err)
     for (int32_t c = 0; c < C; c++) {
         scale[c] = x->quant.scale[0] * w->quant.scale[w->quant.count == 1 ? 0 : c];
         double v = round((double)f[c] / (double)scale[c]);
-        q[c] = (int32_t)(v < -2147483647.0 ? -2147483647.0 : v > 2147483647.0 ? 2147483647.0 : v);
+        if (wide)
+            q[c] = (int64_t)(v < -9.2e18 ? -9.2e18 : v > 9.2e18 ? 9.2e18 : v);
+        else
+            q32[c] = (int32_t)(v < -2147483647.0 ? -2147483647.0
+                               : v > 2147483647.0 ? 2147483647.0 : v);
     }
     char name[300];
-    snprintf(name, sizeof name, "%s_int32", b->name);
-    int32_t t = neurio_model_add_tensor(m, name, NEURIO_DT_INT32, 1, &C);
-    if (t < 0 || neurio_tensor_set_data(m, t, q, (size_t)C * sizeof *q) ||
+    snprintf(name, sizeof name, "%s_%s", b->name, wide ? "int64" : "int32");
+    int32_t t = neurio_model_add_tensor(m, name, wide ? NEURIO_DT_INT64 : NEURIO_DT_INT32, 1, &C);
+    if (t < 0 || neurio_tensor_set_data(m, t, q, (size_t)C * (wide ? 8 : 4)) ||
         neurio_tensor_set_quant(m, t, C, 0, scale, zp)) {
         rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
         goto done;
@@ -141,14 +164,15 @@ done:
     return rc;
 }
 
-static int nq_set_act(neurio_model *m, int32_t t, float scale, int32_t zp)
+static int nq_set_act(neurio_model *m, int32_t t, int wide, float scale, int32_t zp)
 {
-    m->tensors[t].dtype = NEURIO_DT_INT8;
+    m->tensors[t].dtype = wide ? NEURIO_DT_INT16 : NEURIO_DT_INT8;
     return neurio_tensor_set_quant(m, t, 1, 0, &scale, &zp);
 }
 
 /* Already-quantized models are left as they are; mixed ones are refused. */
-static int nq_check_float(const neurio_model *m, int *all_int8, neurio_errbuf *err)
+static int nq_check_float(const neurio_model *m, const char *mode, int *all_int8,
+                          neurio_errbuf *err)
 {
     int n_float = 0, n_q = 0;
     for (int32_t t = 0; t < m->n_tensors; t++) {
@@ -164,9 +188,9 @@ static int nq_check_float(const neurio_model *m, int *all_int8, neurio_errbuf *e
     *all_int8 = n_q > 0 && n_float == 0;
     if (n_q > 0 && n_float > 0)
         return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
-                           "quantize = \"int8\": the model mixes float and quantized activations "
-                           "(%d float, %d quantized); give a float model or an int8 model",
-                           n_float, n_q);
+                           "quantize = \"%s\": the model mixes float and quantized activations "
+                           "(%d float, %d quantized); give a float model or a quantized model",
+                           mode, n_float, n_q);
     return NEURIO_OK;
 }
 
@@ -189,8 +213,10 @@ static int nq_check_ops(const neurio_model *m, neurio_errbuf *err)
     return NEURIO_OK;
 }
 
-static int nq_int8(neurio_model *m, const neurio_prepare_args *args, neurio_errbuf *err)
+static int nq_int8(neurio_model *m, const neurio_prepare_args *args, int wide,
+                   neurio_errbuf *err)
 {
+    const char *mode = wide ? "int16x8" : "int8";
     nq_method method;
     int all_int8, rc;
     if ((rc = nq_parse_method(args->size >= offsetof(neurio_prepare_args, calibration_method) +
@@ -198,14 +224,15 @@ static int nq_int8(neurio_model *m, const neurio_prepare_args *args, neurio_errb
                                   ? args->calibration_method : NULL,
                               &method, err)) != NEURIO_OK)
         return rc;
-    if ((rc = nq_check_float(m, &all_int8, err)) != NEURIO_OK)
+    if ((rc = nq_check_float(m, mode, &all_int8, err)) != NEURIO_OK)
         return rc;
     if (all_int8)
-        return NEURIO_OK; /* already int8 (e.g. a quantized TFLite model) */
+        return NEURIO_OK; /* already quantized (e.g. a quantized TFLite model) */
     if (!args->calibration || !*args->calibration)
         return neurio_fail(err, NEURIO_ERR_CONFIG,
-                           "model.quantize = \"int8\" on a float model needs model.calibration "
-                           "= \"samples.npy\" (a few hundred typical inputs, [N] + input shape)");
+                           "model.quantize = \"%s\" on a float model needs model.calibration "
+                           "= \"samples.npy\" (a few hundred typical inputs, [N] + input shape)",
+                           mode);
     if ((rc = nq_check_ops(m, err)) != NEURIO_OK)
         return rc;
     nq_range *r = calloc((size_t)m->n_tensors + 1, sizeof *r);
@@ -228,7 +255,7 @@ static int nq_int8(neurio_model *m, const neurio_prepare_args *args, neurio_errb
     /* 1. activation parameters, in execution order */
     for (int32_t k = 0; k < m->n_inputs; k++) {
         int32_t t = m->inputs[k];
-        nq_act_params(r[t].lo, r[t].hi, &scale[t], &zp[t]);
+        nq_act_params(r[t].lo, r[t].hi, wide, &scale[t], &zp[t]);
         done_t[t] = 1;
     }
     for (int32_t i = 0; i < m->n_ops && !rc; i++) {
@@ -239,17 +266,18 @@ static int nq_int8(neurio_model *m, const neurio_prepare_args *args, neurio_errb
         switch (op->kind) {
         case NEURIO_OP_SOFTMAX:
         case NEURIO_OP_LOGISTIC:
-            scale[y] = 1.0f / 256.0f;
-            zp[y] = -128;
+            scale[y] = wide ? 1.0f / 32768.0f : 1.0f / 256.0f;
+            zp[y] = wide ? 0 : -128;
             break;
         case NEURIO_OP_TANH:
-            scale[y] = 1.0f / 128.0f;
+            scale[y] = wide ? 1.0f / 32768.0f : 1.0f / 128.0f;
             zp[y] = 0;
             break;
         case NEURIO_OP_RESHAPE:
         case NEURIO_OP_MAX_POOL_2D:
         case NEURIO_OP_AVERAGE_POOL_2D:
         case NEURIO_OP_PAD:
+        case NEURIO_OP_STRIDED_SLICE: /* copies: the output keeps the input's quantization */
             if (x >= 0 && done_t[x]) {
                 scale[y] = scale[x];
                 zp[y] = zp[x];
@@ -259,14 +287,14 @@ static int nq_int8(neurio_model *m, const neurio_prepare_args *args, neurio_errb
         default:
             if (!r[y].seen)
                 rc = nq_fail_op(m, i, err, NEURIO_ERR_INTERNAL, "output never observed");
-            nq_act_params(r[y].lo, r[y].hi, &scale[y], &zp[y]);
+            nq_act_params(r[y].lo, r[y].hi, wide, &scale[y], &zp[y]);
             break;
         }
         done_t[y] = 1;
     }
     for (int32_t t = 0; t < n_tensors && !rc; t++)
         if (done_t[t])
-            rc = nq_set_act(m, t, scale[t], zp[t]);
+            rc = nq_set_act(m, t, wide, scale[t], zp[t]);
     free(scale);
     free(zp);
     free(done_t);
@@ -284,8 +312,8 @@ static int nq_int8(neurio_model *m, const neurio_prepare_args *args, neurio_errb
                 break;
             }
             int32_t axis = op->kind == NEURIO_OP_DEPTHWISE_CONV_2D ? w->rank - 1 : 0;
-            if (!(rc = nq_weights(m, i, 1, axis, err)))
-                rc = nq_bias(m, i, err);
+            if (!(rc = nq_weights(m, i, 1, axis, wide, err)))
+                rc = nq_bias(m, i, wide, err);
             break;
         }
         default:
@@ -295,10 +323,10 @@ static int nq_int8(neurio_model *m, const neurio_prepare_args *args, neurio_errb
                     continue;
                 if (op->kind == NEURIO_OP_ADD || op->kind == NEURIO_OP_SUB ||
                     op->kind == NEURIO_OP_MUL || op->kind == NEURIO_OP_CONCATENATION)
-                    rc = nq_weights(m, i, (int)k, -1, err);
+                    rc = nq_weights(m, i, (int)k, -1, wide, err);
                 else
                     rc = nq_fail_op(m, i, err, NEURIO_ERR_UNSUPPORTED,
-                                    "has a float constant input with no int8 form");
+                                    "has a float constant input with no quantized form");
             }
             break;
         }
@@ -319,7 +347,10 @@ int neurio_quantize(neurio_model *m, const neurio_prepare_args *args, neurio_err
     if (!args || !args->quantize || !*args->quantize || strcmp(args->quantize, "none") == 0)
         return NEURIO_OK;
     if (strcmp(args->quantize, "int8") == 0)
-        return nq_int8(m, args, err);
+        return nq_int8(m, args, 0, err);
+    if (strcmp(args->quantize, "int16x8") == 0)
+        return nq_int8(m, args, 1, err);
     return neurio_fail(err, NEURIO_ERR_CONFIG,
-                       "model.quantize = \"%s\": expected \"none\" or \"int8\"", args->quantize);
+                       "model.quantize = \"%s\": expected \"none\", \"int8\" or \"int16x8\"",
+                       args->quantize);
 }
