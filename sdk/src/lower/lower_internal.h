@@ -89,5 +89,14 @@ int lw_pad(lw_ctx *c);
 int lw_concat(lw_ctx *c);
 int lw_mean(lw_ctx *c);
 int lw_transpose_conv(lw_ctx *c);
+/* Broadcast geometry of a binary op (a, b -> y) into p (flat size, or
+ * rank, output dims and both inputs' strides); the inputs share a dtype. */
+int lw_binary_shape(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_params *p);
+/* int16 activations and LEAKY_RELU (lower_wide.c): ADD/SUB/PAD on int16,
+ * QUANTIZE/DEQUANTIZE between int8, int16, int32 and float32. */
+int lw_wide(lw_ctx *c);
+int lw_leaky_relu(lw_ctx *c);
+/* STRIDED_SLICE (lower_slice.c). */
+int lw_strided_slice(lw_ctx *c);
 
 #endif /* NEURIO_SRC_LOWER_INTERNAL_H */
