@@ -400,7 +400,10 @@ static int sweep_targets(const sw_args *a, sw_state *st)
         fprintf(stderr, "neurio sweep: base rig: %s\n", err.msg);
         code = NR_EXIT_CONFIG;
     } else if (a->store) {
-        snprintf(st->spec, sizeof st->spec, "%s", a->store);
+        if (snprintf(st->spec, sizeof st->spec, "%s", a->store) >= (int)sizeof st->spec) {
+            fprintf(stderr, "neurio sweep: --store is longer than %zu bytes\n", sizeof st->spec - 1);
+            code = NR_EXIT_CONFIG;
+        }
     } else if (!nr_report_store_spec(rig, st->spec, sizeof st->spec)) {
         fprintf(stderr, "neurio sweep: %s sets output.store = \"none\"; a sweep needs a store "
                         "(set output.store or pass --store)\n", c->rig);
