@@ -4,7 +4,7 @@
  * optimized but left in float, on the first samples of data.inputs.  Each
  * op's output is matched by tensor name, dequantized and compared: max abs
  * error, relative L2 and SNR (dB); the first layer under the SNR tolerance
- * is named.  Terminal table and JSON.
+ * is named.  Terminal table, JSON and HTML.
  *
  * NOT YET: reading intermediate tensors back from a device (a debug
  * firmware build), so this compares the host reference only; see the
@@ -21,10 +21,12 @@
 #include "neurio/npy.h"
 #include "neurio/optimize.h"
 #include "neurio/quantize.h"
+#include "report/report_file.h"
+#include "report/svg.h"
 #include "rig.h"
 
 typedef struct dbg_args {
-    const char *rig, *json;
+    const char *rig, *json, *html;
     const char **sets;
     size_t n_sets;
     long samples;
@@ -40,7 +42,7 @@ typedef struct dbg_layer {
 static void dbg_help(void)
 {
     printf("usage: neurio debug RIG [--samples N] [--tolerance DB] [--json FILE]\n"
-           "                        [--set key=value]...\n\n"
+           "                        [--html FILE] [--set key=value]...\n\n"
            "Where does quantization lose precision?  Runs the first N samples of\n"
            "data.inputs through the model prepared as the rig says (model.quantize,\n"
            "model.calibration) and through the same model optimized but kept in\n"
@@ -54,6 +56,8 @@ static void dbg_help(void)
            "  --samples N      samples to compare (default 4)\n"
            "  --tolerance DB   lowest acceptable per-layer SNR (default 20 dB)\n"
            "  --json FILE      write the per-layer figures as JSON\n"
+           "  --html FILE      write them as a self-contained HTML page (table and\n"
+           "                   per-layer SNR bars)\n"
            "  --set key=value  override a rig key\n\n%s", nr_exit_codes_help);
 }
 
@@ -70,7 +74,7 @@ static int dbg_parse(int argc, char **argv, dbg_args *a)
         if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
             a->help = 1;
         } else if (!strcmp(s, "--samples") || !strcmp(s, "--tolerance") ||
-                   !strcmp(s, "--json") || !strcmp(s, "--set")) {
+                   !strcmp(s, "--json") || !strcmp(s, "--html") || !strcmp(s, "--set")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "neurio debug: %s needs a value\n", s);
                 return NR_EXIT_USAGE;
@@ -79,6 +83,8 @@ static int dbg_parse(int argc, char **argv, dbg_args *a)
             char *end;
             if (!strcmp(s, "--json")) {
                 a->json = v;
+            } else if (!strcmp(s, "--html")) {
+                a->html = v;
             } else if (!strcmp(s, "--set")) {
                 a->sets[a->n_sets++] = v;
             } else if (!strcmp(s, "--samples")) {
@@ -267,6 +273,65 @@ static int dbg_json(const char *path, const neurio_model *p, const dbg_layer *l,
     return ok ? 0 : -1;
 }
 
+static int dbg_html(const char *path, const char *rig, const neurio_model *p,
+                    const dbg_layer *l, double tol, int32_t first, size_t n, neurio_errbuf *err)
+{
+    nr_report_file rf;
+    int rc = nr_report_file_open(&rf, path, err);
+    if (rc)
+        return rc;
+    FILE *f = rf.f;
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>neurio "
+          "debug</title><style>body{font-family:system-ui,sans-serif;margin:24px;color:#222}"
+          "table{border-collapse:collapse;font-size:13px}td,th{padding:3px 10px;border-bottom:"
+          "1px solid #eee;text-align:left}td.num{text-align:right}.bad{color:#b00020;"
+          "font-weight:600}svg .bar{fill:#4f6fd8}svg .tick,svg .label{font-size:11px}"
+          "</style></head><body>\n<h1>neurio debug: per-layer error</h1>\n<p>", f);
+    nr_html_escape(f, rig);
+    fprintf(f, ": prepared model against the float model, %zu sample%s, host reference "
+               "interpreter; tolerance %.4g dB SNR.</p>\n", n, n == 1 ? "" : "s", tol);
+    if (first >= 0) {
+        fprintf(f, "<p class=\"bad\" id=\"first-bad\">first layer over tolerance: #%d %s ",
+                (int)first, neurio_op_name(p->ops[first].kind));
+        nr_html_escape(f, p->tensors[l[first].p_tensor].name);
+        fputs("</p>\n", f);
+    }
+    const char **labels = calloc((size_t)p->n_ops + 1, sizeof *labels);
+    double *snr = calloc((size_t)p->n_ops + 1, sizeof *snr);
+    char (*lab)[64] = calloc((size_t)p->n_ops + 1, sizeof *lab);
+    if (labels && snr && lab) {
+        for (int32_t i = 0; i < p->n_ops; i++) {
+            double v = l[i].f_tensor >= 0 ? snr_db(&l[i]) : 0;
+            snr[i] = isinf(v) ? 120 : v < 0 ? 0 : v;
+            snprintf(lab[i], sizeof lab[i], "%d %s", (int)i, neurio_op_name(p->ops[i].kind));
+            labels[i] = lab[i];
+        }
+        nr_svg_hbars(f, "layer-snr", "SNR per layer (dB; 120 = identical)", labels, snr,
+                     (size_t)p->n_ops, "dB");
+    }
+    free(labels);
+    free(snr);
+    free(lab);
+    fputs("<table id=\"layers\"><tr><th>#</th><th>op</th><th>output tensor</th><th>max abs "
+          "error</th><th>relative L2</th><th>SNR (dB)</th></tr>\n", f);
+    for (int32_t i = 0; i < p->n_ops; i++) {
+        double v = snr_db(&l[i]);
+        int bad = l[i].f_tensor >= 0 && v < tol;
+        fprintf(f, "<tr class=\"%s\"><td>%d</td><td>%s</td><td>", bad ? "bad" : "", (int)i,
+                neurio_op_name(p->ops[i].kind));
+        nr_html_escape(f, p->tensors[l[i].p_tensor].name);
+        if (l[i].f_tensor < 0)
+            fputs("</td><td colspan=\"3\">no float twin</td></tr>\n", f);
+        else
+            fprintf(f, "</td><td class=\"num\">%.6g</td><td class=\"num\">%.4g</td><td "
+                       "class=\"num\">%s%.2f</td></tr>\n", l[i].max_abs,
+                    l[i].ref2 > 0 ? sqrt(l[i].err2 / l[i].ref2) : 0.0, isinf(v) ? "&ge;" : "",
+                    isinf(v) ? 120.0 : v);
+    }
+    fputs("</table></body></html>\n", f);
+    return nr_report_file_commit(&rf, err);
+}
+
 static void dbg_print(const neurio_model *p, const dbg_layer *l, double tol, int32_t *first)
 {
     printf("  %-4s %-20s %-28s %14s %12s %10s\n", "#", "op", "output tensor", "max_abs_err",
@@ -362,6 +427,12 @@ int nr_cmd_debug(int argc, char **argv)
         code = NR_EXIT_FAILURE;
     } else if (a.json) {
         printf("per-layer figures: %s\n", a.json);
+    }
+    if (a.html && dbg_html(a.html, a.rig, p, l, a.tolerance_db, first, n, &err)) {
+        fprintf(stderr, "neurio debug: %s\n", err.msg);
+        code = NR_EXIT_FAILURE;
+    } else if (a.html) {
+        printf("per-layer page: %s\n", a.html);
     }
 out:
     free(l);

@@ -3,7 +3,7 @@
  * every layer is matched with its float twin and its SNR reported; a
  * tolerance above the first layer's SNR names layer 0 (exit 7); with
  * model.quantize = "none" every layer is identical (no error at all); the
- * JSON holds one entry per layer. */
+ * JSON holds one entry per layer, the HTML page its SNR bars. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +42,16 @@ static void test_int8_layers(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(j, "\"first_layer_over_tolerance\":\tnull"));
     free(j);
     /* Every layer of the int8 model is below 60 dB: the first one is named. */
-    CU_ASSERT_EQUAL(sw_run("debug digits.cfg --samples 4 --tolerance 60", &out), 7);
+    CU_ASSERT_EQUAL(sw_run("debug digits.cfg --samples 4 --tolerance 60 --html dbg.html", &out),
+                    7);
     sw_expect(out, "first layer over tolerance: #0 CONV_2D");
     free(out);
+    snprintf(path, sizeof path, "%s/dbg.html", tmp);
+    char *h = neurio_test_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    CU_ASSERT_PTR_NOT_NULL(strstr(h, "id=\"layer-snr\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(h, "id=\"first-bad\">first layer over tolerance: #0 CONV_2D"));
+    free(h);
     /* Unquantized: the prepared model is the float model, no error at all. */
     CU_ASSERT_EQUAL(sw_run("debug digits.cfg --samples 2 --tolerance 300 --set "
                            "model.quantize=none", &out), 0);
