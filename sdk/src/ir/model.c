@@ -93,6 +93,47 @@ static const char *const op_names[NEURIO_OP_COUNT] = {
     [NEURIO_OP_TRANSPOSE_CONV] = "TRANSPOSE_CONV",
     [NEURIO_OP_LEAKY_RELU] = "LEAKY_RELU",
     [NEURIO_OP_STRIDED_SLICE] = "STRIDED_SLICE",
+    [NEURIO_OP_SLICE] = "SLICE",
+    [NEURIO_OP_SPLIT] = "SPLIT",
+    [NEURIO_OP_SPLIT_V] = "SPLIT_V",
+    [NEURIO_OP_UNPACK] = "UNPACK",
+    [NEURIO_OP_PACK] = "PACK",
+    [NEURIO_OP_GATHER] = "GATHER",
+    [NEURIO_OP_DEPTH_TO_SPACE] = "DEPTH_TO_SPACE",
+    [NEURIO_OP_SPACE_TO_DEPTH] = "SPACE_TO_DEPTH",
+    [NEURIO_OP_SELECT] = "SELECT",
+    [NEURIO_OP_RESIZE_NEAREST] = "RESIZE_NEAREST_NEIGHBOR",
+    [NEURIO_OP_RESIZE_BILINEAR] = "RESIZE_BILINEAR",
+    [NEURIO_OP_HARD_SWISH] = "HARD_SWISH",
+    [NEURIO_OP_PRELU] = "PRELU",
+    [NEURIO_OP_LOG_SOFTMAX] = "LOG_SOFTMAX",
+    [NEURIO_OP_L2_NORMALIZATION] = "L2_NORMALIZATION",
+    [NEURIO_OP_DIV] = "DIV",
+    [NEURIO_OP_SQUARED_DIFFERENCE] = "SQUARED_DIFFERENCE",
+    [NEURIO_OP_MAXIMUM] = "MAXIMUM",
+    [NEURIO_OP_MINIMUM] = "MINIMUM",
+    [NEURIO_OP_EQUAL] = "EQUAL",
+    [NEURIO_OP_NOT_EQUAL] = "NOT_EQUAL",
+    [NEURIO_OP_LESS] = "LESS",
+    [NEURIO_OP_LESS_EQUAL] = "LESS_EQUAL",
+    [NEURIO_OP_GREATER] = "GREATER",
+    [NEURIO_OP_GREATER_EQUAL] = "GREATER_EQUAL",
+    [NEURIO_OP_LOGICAL_AND] = "LOGICAL_AND",
+    [NEURIO_OP_LOGICAL_OR] = "LOGICAL_OR",
+    [NEURIO_OP_LOGICAL_NOT] = "LOGICAL_NOT",
+    [NEURIO_OP_ABS] = "ABS",
+    [NEURIO_OP_NEG] = "NEG",
+    [NEURIO_OP_RSQRT] = "RSQRT",
+    [NEURIO_OP_SQRT] = "SQRT",
+    [NEURIO_OP_EXP] = "EXP",
+    [NEURIO_OP_LOG] = "LOG",
+    [NEURIO_OP_CAST] = "CAST",
+    [NEURIO_OP_SUM] = "SUM",
+    [NEURIO_OP_REDUCE_MAX] = "REDUCE_MAX",
+    [NEURIO_OP_REDUCE_MIN] = "REDUCE_MIN",
+    [NEURIO_OP_BATCH_MATMUL] = "BATCH_MATMUL",
+    [NEURIO_OP_SQUEEZE] = "SQUEEZE",
+    [NEURIO_OP_EXPAND_DIMS] = "EXPAND_DIMS",
 };
 
 const char *neurio_op_name(neurio_op_kind kind)
@@ -327,6 +368,7 @@ static void op_defaults(neurio_op *op)
     switch (op->kind) {
     case NEURIO_OP_CONV_2D:
     case NEURIO_OP_DEPTHWISE_CONV_2D:
+    case NEURIO_OP_TRANSPOSE_CONV:
         op->attr.conv.stride_h = op->attr.conv.stride_w = 1;
         op->attr.conv.dilation_h = op->attr.conv.dilation_w = 1;
         op->attr.conv.depth_multiplier = 1;
