@@ -13,6 +13,10 @@
 
 #include "host.h"
 #include "neurio/paths.h"
+#include "plugin_sig.h"
+
+/* An option entry of ABI 1.0: up to and including help. */
+#define LOADER_OPTION_SIZE_1_0 (offsetof(neurio_option, help) + sizeof(const char *))
 
 /* Minimum descriptor: everything up to and including close(). */
 static const size_t loader_min_size = offsetof(neurio_plugin, close) + sizeof(void (*)(void *));
@@ -49,6 +53,36 @@ static int loader_is_elf(const char *path)
     return n == 4 && m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' && m[3] == 'F';
 }
 
+/* The plugin's option table in the core's layout: entries are read by the
+ * plugin's element size (option_size; the 1.0 size for older plugins), what
+ * the core knows beyond it is zero.  desc.options then points at the copy. */
+static int loader_copy_options(nr_plugin_entry *e, const char *path)
+{
+    const unsigned char *src = (const unsigned char *)e->desc.options;
+    size_t step = e->desc.abi_minor >= 1 && e->desc.option_size ? e->desc.option_size
+                                                                 : LOADER_OPTION_SIZE_1_0;
+    if (!src)
+        return NEURIO_OK;
+    if (step < LOADER_OPTION_SIZE_1_0)
+        return loader_refuse(e, NEURIO_ERR_INVALID,
+                             "%s: plugin '%s' declares option entries of %zu bytes, smaller "
+                             "than the %zu bytes of ABI %d.0; initialise the descriptor with "
+                             "NEURIO_PLUGIN_HEADER", path, e->desc.name, step,
+                             (size_t)LOADER_OPTION_SIZE_1_0, NEURIO_ABI_MAJOR);
+    size_t n = 0;
+    while (((const neurio_option *)(const void *)(src + n * step))->name)
+        n++;
+    e->options = calloc(n + 1, sizeof *e->options);
+    if (!e->options)
+        return loader_refuse(e, NEURIO_ERR_NOMEM, "%s: out of memory", path);
+    size_t take = step < sizeof(neurio_option) ? step : sizeof(neurio_option);
+    for (size_t i = 0; i < n; i++)
+        memcpy(&e->options[i], src + i * step, take);
+    e->desc.options = e->options;
+    e->desc.option_size = (uint32_t)sizeof(neurio_option);
+    return NEURIO_OK;
+}
+
 int nr_loader_load_file(const char *path, const char *origin, nr_plugin_entry *e)
 {
     memset(e, 0, sizeof *e);
@@ -63,6 +97,14 @@ int nr_loader_load_file(const char *path, const char *origin, nr_plugin_entry *e
         return loader_refuse(e, NEURIO_ERR_FORMAT,
                              "%s: not a shared object (no ELF header); remove it from the "
                              "plugin path or rebuild it with neurio_add_plugin()", path);
+    /* The build signature, from the file: a plugin that does not fit may
+     * not even survive dlopen (plugin_sig.h). */
+    nr_build_sig sig;
+    const nr_build_sig *self = nr_build_sig_self();
+    char why[512];
+    if (self && nr_build_sig_read(path, &sig, why, sizeof why) == 0 &&
+        nr_build_sig_check(&sig, self, why, sizeof why) != 0)
+        return loader_refuse(e, NEURIO_ERR_UNSUPPORTED, "%s: %s", path, why);
     dlerror();
     e->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!e->handle) {
@@ -114,10 +156,9 @@ int nr_loader_load_file(const char *path, const char *origin, nr_plugin_entry *e
                              loader_min_size, NEURIO_ABI_MAJOR);
     memset(&e->desc, 0, sizeof e->desc);
     memcpy(&e->desc, d, d->size);
-    static const char *const hook_names[] = { "open", "prepare", "codegen", "flash",
-                                              "transfer", "infer", "close" };
-    const int has_hook[] = { e->desc.open != NULL,     e->desc.prepare != NULL,
-                             e->desc.codegen != NULL,  e->desc.flash != NULL,
+    /* prepare and codegen are optional since 1.1 (the SDK's recipe). */
+    static const char *const hook_names[] = { "open", "flash", "transfer", "infer", "close" };
+    const int has_hook[] = { e->desc.open != NULL, e->desc.flash != NULL,
                              e->desc.transfer != NULL, e->desc.infer != NULL,
                              e->desc.close != NULL };
     if (!e->desc.name || !e->desc.name[0])
@@ -127,8 +168,12 @@ int nr_loader_load_file(const char *path, const char *origin, nr_plugin_entry *e
     for (size_t i = 0; i < sizeof has_hook / sizeof has_hook[0]; i++)
         if (!has_hook[i])
             return loader_refuse(e, NEURIO_ERR_INVALID,
-                                 "%s: plugin '%s' has no '%s' hook; every hook except probe "
-                                 "is required", path, e->desc.name, hook_names[i]);
+                                 "%s: plugin '%s' has no '%s' hook; open, flash, transfer, "
+                                 "infer and close are required", path, e->desc.name,
+                                 hook_names[i]);
+    int rc = loader_copy_options(e, path);
+    if (rc)
+        return rc;
     e->ok = 1;
     return NEURIO_OK;
 }
@@ -141,6 +186,7 @@ void nr_plugin_entry_clear(nr_plugin_entry *e)
         dlclose(e->handle);
     free(e->path);
     free(e->refusal);
+    free(e->options);
     memset(e, 0, sizeof *e);
 }
 

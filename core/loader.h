@@ -3,10 +3,12 @@
  * Search order (no blind filesystem scan): each rig plugin_path entry (a
  * directory: every *.so in it, sorted; or a file), then the plugin
  * directory built or installed with neurio (neurio_plugin_dir()).  Each
- * candidate is dlopen'ed RTLD_NOW|RTLD_LOCAL and checked, in this order:
- * ELF shared object, entry symbol, descriptor not NULL, ABI major equal,
+ * candidate is checked, in this order: ELF shared object; its build
+ * signature read from the file (machine, sanitizers, libneurio major:
+ * plugin_sig.h); then it is dlopen'ed RTLD_NOW|RTLD_LOCAL: entry symbol, descriptor not NULL, ABI major equal,
  * ABI minor not newer, descriptor size not larger than the core's, name and
- * required hooks present, name not already taken.  A refused candidate is
+ * required hooks present (open, flash, transfer, infer, close; prepare and
+ * codegen are optional since 1.1), name not already taken.  A refused candidate is
  * kept in the set with a one-line reason naming the file, the symbol and
  * both versions, and its handle closed.
  */
@@ -23,7 +25,10 @@ typedef struct nr_plugin_entry {
     const char *origin;  /* "plugin_path" or "plugin dir" (static)         */
     void *handle;        /* dlopen handle, NULL if refused                  */
     int ok;              /* 1 = loaded and usable                           */
-    neurio_plugin desc;  /* core-size copy, zero-filled past plugin's size  */
+    neurio_plugin desc;  /* core-size copy, zero-filled past plugin's size;
+                            desc.options points at `options`              */
+    neurio_option *options; /* the plugin's option table in the core's
+                               layout (read by its option_size), owned     */
     char *refusal;       /* reason when !ok, owned                          */
 } nr_plugin_entry;
 

@@ -22,6 +22,8 @@ const nr_command nr_commands[] = {
       .fn = nr_cmd_codegen },
     { .name = "run", .summary = "prepare, generate, flash, infer and report a rig",
       .fn = nr_cmd_run },
+    { .name = "sweep", .summary = "run a matrix of rig variants (axes over rig keys), -j N, resumable",
+      .fn = nr_cmd_sweep },
     { .name = "runs", .summary = "list the runs in a result store (incomplete ones too)",
       .fn = nr_cmd_runs },
     { .name = "show", .summary = "print one stored run: provenance and every KPI",
@@ -41,6 +43,7 @@ const char nr_exit_codes_help[] =
     "  4    plugin error (not found, refused by the loader, failed to open)\n"
     "  5    model or data error (import, prepare, .npy input)\n"
     "  6    device error (codegen, firmware build, flash, link, inference)\n"
+    "  7    compare: a threshold failed (a regression); sweep: some points failed\n"
     "  130  interrupted (Ctrl-C, SIGINT) in any stage; results received so far are\n"
     "       kept and written\n"
     "  143  stopped by SIGTERM, 129 by SIGHUP: like Ctrl-C, results kept and written\n";

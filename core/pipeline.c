@@ -15,8 +15,10 @@
 #include "host.h"
 #include "hostref.h"
 #include "loader.h"
+#include "neurio/codegen.h"
 #include "neurio/dataprep.h"
 #include "neurio/npy.h"
+#include "neurio/quantize.h"
 #include "options.h"
 
 #define PIPE_MAX_OBSERVERS 8
@@ -101,6 +103,33 @@ static int pipe_hook_fail(nr_pipeline *p, neurio_errbuf *err, int status, const 
     return pipe_fail(p, err, status, exit_code, "%s failed: [%s] %s%s", stage,
                      p->entry->desc.name, msg ? msg : neurio_status_str(status),
                      msg ? "" : " (the plugin gave no message)");
+}
+
+/* prepare and codegen: the plugin's hook, or (ABI 1.1, hook NULL) the
+ * SDK's default recipe, whose message goes where a hook's would. */
+static int pipe_prepare(nr_pipeline *p, const neurio_prepare_args *args)
+{
+    const neurio_plugin *d = &p->entry->desc;
+    if (d->prepare)
+        return d->prepare(p->self, p->model, args);
+    neurio_errbuf e = {{0}};
+    int rc = neurio_prepare_default(p->model, args, &e);
+    if (rc)
+        nr_host()->set_error(p->ctx, "%s (the SDK's default prepare)", e.msg);
+    return rc;
+}
+
+static int pipe_codegen(nr_pipeline *p)
+{
+    const neurio_plugin *d = &p->entry->desc;
+    if (d->codegen)
+        return d->codegen(p->self, p->model, p->gen_dir);
+    neurio_errbuf e = {{0}};
+    neurio_codegen_options opts = {.model_sha256 = p->run.model_sha256};
+    int rc = neurio_codegen(p->model, p->gen_dir, &opts, NULL, &e);
+    if (rc)
+        nr_host()->set_error(p->ctx, "%s (the SDK's default codegen)", e.msg);
+    return rc;
 }
 
 /* Between stages: a signal received during the last one stops the run here. */
@@ -566,6 +595,7 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
             .measures = p->measures + first,
             .layer_cycles = p->layer_cycles, /* one batch, summed below */
             .n_layers = p->run.n_layers,
+            .size = (uint32_t)sizeof(neurio_batch),
         };
         nr_ctx_clear_error(p->ctx);
         nr_ctx_set_deadline(p->ctx, p->rig->data_stall_timeout_ms);
@@ -687,7 +717,7 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
         .calibration_method = rig->model_calibration_method,
     };
     nr_ctx_clear_error(p->ctx);
-    if ((rc = d->prepare(p->self, p->model, &args)) != 0) {
+    if ((rc = pipe_prepare(p, &args)) != 0) {
         rc = pipe_hook_fail(p, err, rc, "prepare", NR_EXIT_MODEL);
         goto done;
     }
@@ -705,7 +735,7 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
 
     p->run.stage = NR_STAGE_CODEGEN;
     nr_ctx_clear_error(p->ctx);
-    if ((rc = d->codegen(p->self, p->model, p->gen_dir)) != 0) {
+    if ((rc = pipe_codegen(p)) != 0) {
         rc = pipe_hook_fail(p, err, rc, "codegen", NR_EXIT_DEVICE);
         goto done;
     }

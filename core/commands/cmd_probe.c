@@ -96,12 +96,24 @@ static int probe_parse(int argc, char **argv, probe_args *a)
 typedef struct probe_cb_state {
     nr_probe_list *list;
     const char *plugin;
+    unsigned plugin_minor; /* the plugin's ABI minor: entry layout */
     int oom;
 } probe_cb_state;
 
-static void probe_cb(void *user, const neurio_probe_entry *pe)
+/* An ABI 1.0 entry: up to and including pid. */
+#define PROBE_ENTRY_SIZE_1_0 (offsetof(neurio_probe_entry, pid) + sizeof(uint16_t))
+
+static void probe_cb(void *user, const neurio_probe_entry *entry)
 {
     probe_cb_state *st = user;
+    /* Size-tolerant read: what the plugin's entry covers, zero beyond. */
+    neurio_probe_entry copy;
+    memset(&copy, 0, sizeof copy);
+    size_t have = PROBE_ENTRY_SIZE_1_0;
+    if (st->plugin_minor >= 1 && entry->size > have)
+        have = entry->size < sizeof copy ? entry->size : sizeof copy;
+    memcpy(&copy, entry, have);
+    const neurio_probe_entry *pe = &copy;
     nr_probe_dev e;
     memset(&e, 0, sizeof e);
     nr_probe_copy(e.kind, sizeof e.kind, pe->kind ? pe->kind : "device");
@@ -135,7 +147,8 @@ static void probe_plugins(const nr_plugin_set *set, nr_probe_list *list, cJSON *
             cJSON_AddItemToArray(errs, cJSON_CreateString("out of memory"));
             return;
         }
-        probe_cb_state st = {.list = list, .plugin = pe->desc.name};
+        probe_cb_state st = {.list = list, .plugin = pe->desc.name,
+                             .plugin_minor = pe->desc.abi_minor};
         int rc = pe->desc.probe(ctx, nr_host(), probe_cb, &st);
         if (rc != NEURIO_OK || st.oom) {
             const char *why = nr_ctx_error(ctx);

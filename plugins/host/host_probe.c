@@ -35,8 +35,8 @@ int host_probe(neurio_ctx *ctx, const neurio_host *host, neurio_probe_fn fn, voi
     snprintf(detail, sizeof detail, "%s %s %s, %ld CPU%s; C compiler: %s", u.sysname, u.release,
              u.machine, ncpu, ncpu == 1 ? "" : "s",
              cc_ok ? cc : "NOT available: cc not found (apt-get install gcc, or set device.cc)");
-    neurio_probe_entry pe = {.kind = "workstation", .id = u.nodename[0] ? u.nodename : "localhost",
-                             .detail = detail};
+    neurio_probe_entry pe = {NEURIO_PROBE_ENTRY_SIZE, .kind = "workstation",
+                             .id = u.nodename[0] ? u.nodename : "localhost", .detail = detail};
     fn(user, &pe);
     return NEURIO_OK;
 }

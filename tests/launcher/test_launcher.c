@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@
 #define NEURIO NEURIO_BINARY_DIR "/core/neurio"
 #define GOOD NEURIO_BINARY_DIR "/tests/plugins/good"
 #define BROKEN NEURIO_BINARY_DIR "/tests/plugins/broken"
+#define COMPAT NEURIO_BINARY_DIR "/tests/plugins/compat"
 
 static char dir[PATH_MAX];
 static char model[PATH_MAX];
@@ -163,7 +165,8 @@ static void test_check_errors(void)
     snprintf(want, sizeof want,
              "neurio check: %s:2: device.colour: unknown option for plugin 'test_echo'; it "
              "accepts: fail_at, fail_after, max_batch, gain, verbose, serial_dir, signal_at, "
-             "signal, stall_at, stall_ms, remove_at, remove_path, late_at\n", rig);
+             "signal, stall_at, stall_ms, remove_at, remove_path, late_at, slowdown, slow_layer, "
+             "batch_ms, ram_bytes, flash_bytes\n", rig);
     assert_contains(out, want);
     free(out);
     /* nothing was written for a failed check */
@@ -250,6 +253,52 @@ static void test_full_run_echo(void)
     neurio_npy_free(&pred);
     free(out);
     neurio_npy_free(&in);
+}
+
+/* Plugin ABI 1.1 compatibility: a plugin built with the 1.0 descriptor
+ * (shorter, minor 0) runs, its options read in the 1.0 layout; a plugin
+ * without prepare and codegen gets the SDK's default recipe. */
+static void test_compat_plugins(void)
+{
+    need_shared();
+    if (!have_shared)
+        return;
+    char *out = NULL, args[PATH_MAX * 2], path[PATH_MAX + 64], text[8192];
+    static const char *const names[] = { "test_echo_abi10", "test_echo_lean" };
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "%s/%s.cfg", dir, names[k]);
+        snprintf(text, sizeof text,
+                 "plugin_path = [ \"%s\" ];\n"
+                 "device = { plugin = \"%s\"; max_batch = 4; };\n"
+                 "model = { path = \"%s\"; };\n"
+                 "data = { inputs = \"%s\"; batch_size = 16; limit = 10; };\n"
+                 "output = { dir = \"runs\"; };\n",
+                 COMPAT, names[k], model, inputs);
+        CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(path, text, strlen(text)), 0);
+        snprintf(args, sizeof args, "run %s", path);
+        CU_ASSERT_EQUAL(run(args, &out), 0);
+        char want[256];
+        snprintf(want, sizeof want, "10 of 10 samples on '%s' (test_echo), batches of 4",
+                 names[k]);
+        assert_contains(out, want);
+        /* the lean plugin's code came from the SDK's default codegen */
+        const char *g = out ? strstr(out, "generated code: ") : NULL;
+        CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+        char gen[PATH_MAX];
+        snprintf(gen, sizeof gen, "%.*s", (int)strcspn(g + 16, "\n"), g + 16);
+        DIR *d = opendir(gen);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+        int c_files = 0, echo_txt = 0;
+        for (struct dirent *de; (de = readdir(d)) != NULL;) {
+            size_t l = strlen(de->d_name);
+            c_files += l > 2 && !strcmp(de->d_name + l - 2, ".c");
+            echo_txt += !strcmp(de->d_name, "test_echo_model.txt");
+        }
+        closedir(d);
+        CU_ASSERT_EQUAL(c_files, k == 1 ? 1 : 0);
+        CU_ASSERT_EQUAL(echo_txt, k == 1 ? 0 : 1);
+        free(out);
+    }
 }
 
 static void test_failures(void)
@@ -491,6 +540,7 @@ int neurio_register_tests(void)
     CU_add_test(s, "check errors and exit codes", test_check_errors);
     CU_add_test(s, "check OK, run --until prepare/flash", test_check_and_until_prepare);
     CU_add_test(s, "full run with test_echo", test_full_run_echo);
+    CU_add_test(s, "ABI 1.0 plugin, plugin without prepare/codegen", test_compat_plugins);
     CU_add_test(s, "hook failures wrapped, results kept", test_failures);
     CU_add_test(s, "observers, cancellation", test_observers);
     CU_add_test(s, "one host reference for every observer", test_hostref_shared);

@@ -10,6 +10,7 @@
 #include "neurio/paths.h"
 #include "neurio/version.h"
 #include "options.h"
+#include "plugin_sig.h"
 #include "test_util.h"
 
 #define BROKEN NEURIO_BINARY_DIR "/tests/plugins/broken/"
@@ -119,8 +120,8 @@ static void test_no_infer(void)
 {
     const char *f = BROKEN "neurio-test_broken_no_infer.so";
     snprintf(expect, sizeof expect,
-             "%s: plugin 'test_broken_no_infer' has no 'infer' hook; every hook except "
-             "probe is required", f);
+             "%s: plugin 'test_broken_no_infer' has no 'infer' hook; open, flash, "
+             "transfer, infer and close are required", f);
     assert_refused(f, NEURIO_ERR_INVALID);
 }
 
@@ -148,6 +149,74 @@ static void test_elf_not_loadable(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(e.refusal, "; rebuild it for this machine with "
                                              "neurio_add_plugin()"));
     nr_plugin_entry_clear(&e);
+}
+
+/* Build signatures (core/plugin_sig.h): checked from the file, before dlopen. */
+static void test_sig_asan(void)
+{
+    const char *f = BROKEN "neurio-test_broken_sig_asan.so";
+    const nr_build_sig *self = nr_build_sig_self();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(self);
+    nr_build_sig sig;
+    char why[512];
+    CU_ASSERT_EQUAL_FATAL(nr_build_sig_read(f, &sig, why, sizeof why), 0);
+    CU_ASSERT(sig.sanitizers & NR_SAN_ADDRESS);
+    CU_ASSERT_EQUAL(sig.neurio_major, NEURIO_VERSION_MAJOR);
+    if (self->sanitizers & NR_SAN_ADDRESS) { /* a sanitized launcher takes it */
+        nr_plugin_entry e;
+        CU_ASSERT_EQUAL(nr_loader_load_file(f, "test", &e), NEURIO_OK);
+        nr_plugin_entry_clear(&e);
+        return;
+    }
+    char b[64];
+    snprintf(expect, sizeof expect,
+             "%s: built with sanitizer address that the launcher lacks (launcher sanitizers: "
+             "%s); rebuild the plugin without -fsanitize=address, or use a launcher built "
+             "with -DNEURIO_SANITIZE=ON",
+             f, nr_build_sig_sanitizers(self->sanitizers, b, sizeof b));
+    assert_refused(f, NEURIO_ERR_UNSUPPORTED);
+}
+
+static void test_sig_major(void)
+{
+    const char *f = BROKEN "neurio-test_broken_sig_major.so";
+    snprintf(expect, sizeof expect,
+             "%s: linked against libneurio.so.7, the launcher uses libneurio.so.%d (libneurio "
+             "major differs); rebuild the plugin against neurio SDK %d.x",
+             f, NEURIO_VERSION_MAJOR, NEURIO_VERSION_MAJOR);
+    assert_refused(f, NEURIO_ERR_UNSUPPORTED);
+}
+
+/* The echo plugin with its ELF header saying aarch64 (e_machine 183). */
+static void test_sig_machine(void)
+{
+    char path[4096], self_m[64];
+    snprintf(path, sizeof path, "%s/neurio-test_echo_aarch64.so", neurio_test_tmpdir());
+    FILE *in = fopen(GOOD "neurio-test_echo.so", "rb");
+    FILE *out = fopen(path, "wb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    char buf[4096];
+    size_t n, total = 0;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
+        if (total == 0) {
+            buf[18] = (char)183;
+            buf[19] = 0;
+        }
+        CU_ASSERT_EQUAL(fwrite(buf, 1, n, out), n);
+        total += n;
+    }
+    fclose(in);
+    CU_ASSERT_EQUAL(fclose(out), 0);
+    const nr_build_sig *self = nr_build_sig_self();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(self);
+    CU_ASSERT_NOT_EQUAL_FATAL(self->machine, 183);
+    snprintf(expect, sizeof expect,
+             "%s: built for aarch64 (64-bit, little-endian), the launcher is %s (%d-bit, "
+             "%s-endian); rebuild the plugin with this machine's compiler",
+             path, nr_build_sig_machine(self->machine, self_m, sizeof self_m), self->elf_class,
+             self->big_endian ? "big" : "little");
+    assert_refused(path, NEURIO_ERR_UNSUPPORTED);
 }
 
 static void test_missing_file(void)
@@ -290,6 +359,9 @@ int neurio_register_tests(void)
     CU_add_test(s, "not an ELF file refused", test_not_elf);
     CU_add_test(s, "ELF that dlopen rejects refused", test_elf_not_loadable);
     CU_add_test(s, "missing file", test_missing_file);
+    CU_add_test(s, "build signature: sanitizer refused", test_sig_asan);
+    CU_add_test(s, "build signature: libneurio major refused", test_sig_major);
+    CU_add_test(s, "build signature: machine refused", test_sig_machine);
     CU_add_test(s, "scan: duplicate name, find", test_scan_duplicate_and_find);
     CU_add_test(s, "scan: missing plugin_path entry", test_scan_missing_path);
     CU_add_test(s, "bad option default refused", test_bad_default_option);

@@ -10,6 +10,11 @@
  *   - option `fail_at` makes one hook fail with a known message, and
  *     `fail_after` makes infer fail after that many samples of the run, to
  *     test error wrapping and result keeping;
+ *   - `slowdown` multiplies the synthetic host_ns, cycles and layer counts
+ *     (only layer `slow_layer` when >= 0): a deliberate latency regression;
+ *     `batch_ms` makes every batch take that long (polling cancellation):
+ *     a run that lasts, for the farm and sweep tests; `ram_bytes` and
+ *     `flash_bytes` are the memory figures it reports;
  *   - `signal_at` sends the launcher a signal mid-run, `stall_at` makes one
  *     answer never come (the plugin waits polling host->cancelled, as the
  *     link does), `late_at` flags one answer as delayed by the link. */
@@ -24,7 +29,9 @@
 #include "neurio/plugin.h"
 
 typedef struct echo {
-    int64_t signal_at, stall_at, stall_ms, late_at, remove_at;
+    int64_t signal_at, stall_at, stall_ms, late_at, remove_at, slow_layer, batch_ms;
+    int64_t ram_bytes, flash_bytes;
+    double slowdown;
     const char *remove_path;
     int sig;
     neurio_ctx *ctx;
@@ -67,6 +74,16 @@ static const neurio_option echo_options[] = {
     { .name = "late_at", .type = NEURIO_OPT_INT, .default_value = "-1",
       .help = "this sample's answer comes after a retransmission: flagged "
               "NEURIO_MEASURE_STALLED with host_ns 5 s (-1 = never)" },
+    { .name = "slowdown", .type = NEURIO_OPT_FLOAT, .default_value = "1.0",
+      .help = "multiply host_ns, cycles and layer counts (a deliberate regression)" },
+    { .name = "slow_layer", .type = NEURIO_OPT_INT, .default_value = "-1",
+      .help = "slowdown applies to this layer only (-1 = every layer)" },
+    { .name = "batch_ms", .type = NEURIO_OPT_INT, .default_value = "0",
+      .help = "each batch takes this long (ms), polling cancellation" },
+    { .name = "ram_bytes", .type = NEURIO_OPT_INT, .default_value = "0",
+      .help = "RAM the \"firmware\" reports (0 = none)" },
+    { .name = "flash_bytes", .type = NEURIO_OPT_INT, .default_value = "0",
+      .help = "flash (text) the \"firmware\" reports (0 = none)" },
     { .name = NULL },
 };
 
@@ -102,6 +119,11 @@ static int echo_open(neurio_ctx *ctx, const neurio_host *host, void **self)
     e->late_at = host->opt_int(ctx, "late_at");
     e->remove_at = host->opt_int(ctx, "remove_at");
     e->remove_path = host->opt_string(ctx, "remove_path");
+    e->slowdown = host->opt_float(ctx, "slowdown");
+    e->slow_layer = host->opt_int(ctx, "slow_layer");
+    e->batch_ms = host->opt_int(ctx, "batch_ms");
+    e->ram_bytes = host->opt_int(ctx, "ram_bytes");
+    e->flash_bytes = host->opt_int(ctx, "flash_bytes");
     const char *sg = host->opt_string(ctx, "signal");
     e->sig = sg && !strcmp(sg, "INT") ? SIGINT : sg && !strcmp(sg, "HUP") ? SIGHUP : SIGTERM;
     if (!e->fail_at || echo_should_fail(e, "open")) {
@@ -113,7 +135,7 @@ static int echo_open(neurio_ctx *ctx, const neurio_host *host, void **self)
     return NEURIO_OK;
 }
 
-static int echo_prepare(void *self, neurio_model *model, const neurio_prepare_args *args)
+__attribute__((unused)) static int echo_prepare(void *self, neurio_model *model, const neurio_prepare_args *args)
 {
     echo *e = self;
     (void)model;
@@ -121,7 +143,7 @@ static int echo_prepare(void *self, neurio_model *model, const neurio_prepare_ar
     return echo_should_fail(e, "prepare") ? NEURIO_ERR_UNSUPPORTED : NEURIO_OK;
 }
 
-static int echo_codegen(void *self, const neurio_model *model, const char *out_dir)
+__attribute__((unused)) static int echo_codegen(void *self, const neurio_model *model, const char *out_dir)
 {
     echo *e = self;
     if (echo_should_fail(e, "codegen"))
@@ -133,7 +155,11 @@ static int echo_codegen(void *self, const neurio_model *model, const char *out_d
         e->host->set_error(e->ctx, "cannot write %s", path);
         return NEURIO_ERR_IO;
     }
+#ifdef ECHO_ABI_1_0
+    const char *sha = NULL; /* a 1.0 plugin knows no model_sha256 */
+#else
     const char *sha = e->host->model_sha256(e->ctx); /* ABI 1.1: handed on by the core */
+#endif
     fprintf(f, "model %s: %d ops\nsha256 %s\n", model->name, (int)model->n_ops,
             sha ? sha : "(none)");
     fclose(f);
@@ -161,6 +187,8 @@ static int echo_flash(void *self, const neurio_model *model, const char *gen_dir
     info->cycle_unit = "cycles";
     info->clock_hz = 1e6;
     info->max_batch = (uint32_t)e->max_batch;
+    info->ram_bytes = (uint64_t)e->ram_bytes;
+    info->flash_text = (uint64_t)e->flash_bytes;
     return NEURIO_OK;
 }
 
@@ -183,6 +211,14 @@ static int echo_infer(void *self, neurio_batch *batch)
         return NEURIO_ERR_INTERNAL;
     }
     batch->done = 0;
+    for (int64_t waited = 0; waited < e->batch_ms; waited += 10) {
+        struct timespec nap = { .tv_sec = 0, .tv_nsec = 10000000 };
+        if (e->host->cancelled(e->ctx)) {
+            e->host->set_error(e->ctx, "test_echo: cancelled during batch_ms");
+            return NEURIO_ERR_CANCELLED;
+        }
+        nanosleep(&nap, NULL);
+    }
     for (uint32_t i = 0; i < batch->count; i++) {
         uint32_t sample = batch->first + i;
         if (e->fail_after >= 0 && sample >= (uint64_t)e->fail_after) {
@@ -195,8 +231,9 @@ static int echo_infer(void *self, neurio_batch *batch)
             for (size_t j = 0; j < e->out_bytes[k]; j++)
                 out[j] = e->in_bytes ? in[j % e->in_bytes] : 0;
         }
-        batch->measures[i].host_ns = 1000ull * (sample + 1);
-        batch->measures[i].cycles = 100ull + sample;
+        double whole = e->slow_layer < 0 ? e->slowdown : 1.0;
+        batch->measures[i].host_ns = (uint64_t)(1000.0 * (sample + 1) * whole);
+        batch->measures[i].cycles = (uint64_t)((100.0 + sample) * whole);
         batch->measures[i].flags = 0;
         if ((int64_t)sample == e->late_at) {
             batch->measures[i].host_ns = 5000000000ull;
@@ -223,7 +260,10 @@ static int echo_infer(void *self, neurio_batch *batch)
             }
         }
         for (uint32_t l = 0; batch->layer_cycles && l < batch->n_layers; l++)
-            batch->layer_cycles[(size_t)i * batch->n_layers + l] = 10ull * (l + 1);
+            batch->layer_cycles[(size_t)i * batch->n_layers + l] =
+                (uint64_t)(10.0 * (l + 1) *
+                           (e->slow_layer < 0 || (int64_t)l == e->slow_layer ? e->slowdown
+                                                                             : 1.0));
         batch->done = i + 1;
         if ((int64_t)sample == e->remove_at && e->remove_path && *e->remove_path)
             unlink(e->remove_path);
@@ -239,19 +279,58 @@ static void echo_close(void *self)
     free(self);
 }
 
+#ifndef ECHO_NAME
+#define ECHO_NAME "test_echo"
+#endif
+
+#ifdef ECHO_ABI_1_0
+/* Built as against SDK 1.0 (tests/plugins/CMakeLists.txt: test_echo_abi10):
+ * the descriptor of ABI 1.0, a real object that ends after `probe`, so a
+ * loader reading past its size reads past the object (ASan would say). */
+typedef struct echo_plugin_1_0 {
+    uint16_t abi_major, abi_minor;
+    uint32_t size;
+    const char *name, *version, *summary;
+    const neurio_option *options;
+    int (*open)(neurio_ctx *, const neurio_host *, void **);
+    int (*prepare)(void *, struct neurio_model *, const neurio_prepare_args *);
+    int (*codegen)(void *, const struct neurio_model *, const char *);
+    int (*flash)(void *, const struct neurio_model *, const char *, neurio_device_info *);
+    int (*transfer)(void *, const neurio_batch *);
+    int (*infer)(void *, neurio_batch *);
+    void (*close)(void *);
+    int (*probe)(neurio_ctx *, const neurio_host *, neurio_probe_fn, void *);
+} echo_plugin_1_0;
+static const echo_plugin_1_0 echo_plugin = {
+    .abi_major = 1,
+    .abi_minor = 0,
+    .size = (uint32_t)sizeof(echo_plugin_1_0),
+#else
 static const neurio_plugin echo_plugin = {
     NEURIO_PLUGIN_HEADER,
-    .name = "test_echo",
+#endif
+    .name = ECHO_NAME,
     .version = "1.0-test",
     .summary = "TEST ONLY: echoes inputs into outputs, synthetic measures",
     .options = echo_options,
     .open = echo_open,
+#ifndef ECHO_LEAN /* ABI 1.1: without prepare and codegen, the SDK's recipe runs */
     .prepare = echo_prepare,
     .codegen = echo_codegen,
+#endif
     .flash = echo_flash,
     .transfer = echo_transfer,
     .infer = echo_infer,
     .close = echo_close,
 };
 
+#ifdef ECHO_ABI_1_0
+NEURIO_PLUGIN_EXPORT const neurio_plugin *neurio_plugin_init(const neurio_host *host);
+const neurio_plugin *neurio_plugin_init(const neurio_host *host)
+{
+    (void)host;
+    return (const neurio_plugin *)(const void *)&echo_plugin;
+}
+#else
 NEURIO_PLUGIN_DEFINE(echo_plugin)
+#endif

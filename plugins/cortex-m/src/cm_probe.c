@@ -109,7 +109,8 @@ static void probe_emulators(neurio_probe_fn fn, void *user)
         else
             snprintf(detail, sizeof detail, "%s — %s (%s -M %s)", b->description, version, qemu,
                      b->qemu_machine);
-        neurio_probe_entry pe = {.kind = "emulator", .id = b->name, .detail = detail};
+        neurio_probe_entry pe = {NEURIO_PROBE_ENTRY_SIZE, .kind = "emulator", .id = b->name,
+                                 .detail = detail};
         fn(user, &pe);
     }
 }
@@ -189,7 +190,7 @@ static void probe_usb(neurio_probe_fn fn, void *user)
         else
             snprintf(detail, sizeof detail, "%s debug probe; flash with %s; no virtual COM port", what,
                      st ? "st-flash or openocd" : "openocd or pyocd");
-        neurio_probe_entry pe = {.kind = "debug-probe",
+        neurio_probe_entry pe = {NEURIO_PROBE_ENTRY_SIZE, .kind = "debug-probe",
                                  .id = id,
                                  .detail = detail,
                                  .serial = serial[0] ? serial : NULL,

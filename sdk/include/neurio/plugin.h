@@ -8,9 +8,22 @@
  * the core knows it.  A shorter descriptor (older minor) is accepted and the
  * missing tail is treated as zero/NULL.
  *
- * Compatibility rules (GStreamer/SQLite style):
+ * Before dlopen the core also reads the plugin file's build signature:
+ * machine and ELF class, sanitizer runtimes it needs, the libneurio.so.N it
+ * links; a plugin that does not fit is refused with the mismatch named
+ * (core/plugin_sig.h).
+ *
+ * Compatibility rules (GStreamer/SQLite/OBS style):
  *   - neurio_plugin and neurio_host only ever grow at the end; every field
  *     added after 1.0 is marked with the minor version that added it.
+ *   - Every other struct that crosses the boundary and may grow carries its
+ *     size (since 1.1): neurio_prepare_args, neurio_device_info and
+ *     neurio_batch (set by the core), neurio_probe_entry (set by the
+ *     plugin), and the option table's element size (the descriptor's
+ *     option_size, set by NEURIO_PLUGIN_HEADER).  The reader copies what
+ *     the writer's size covers and treats the rest as zero.  A 1.0 writer
+ *     did not set these sizes; the reader takes the 1.0 layout then.
+ *   - neurio_measure never grows (its `flags` carry new facts).
  *   - Removing or reordering a field, or changing a hook's signature, bumps
  *     NEURIO_ABI_MAJOR.
  *
@@ -77,6 +90,8 @@ typedef struct neurio_option {
                                   NULL = the option is required             */
     const char *choices;       /* STRING only: "a|b|c" allowed values, or NULL */
     const char *help;          /* one line, shown by `neurio plugins`        */
+    /* Fields added later go here; the core steps through the table by the
+     * descriptor's option_size, so an older plugin's shorter entries work. */
 } neurio_option;
 
 /* ------------------------------------------------------------------------ */
@@ -220,6 +235,9 @@ typedef struct neurio_batch {
      * plugin sets it to what is already in outputs/measures so the core
      * keeps those results. */
     uint32_t done;
+    /* 1.1: sizeof(neurio_batch) in the core.  Present when
+     * host->abi_minor >= 1; fields after it exist when size covers them. */
+    uint32_t size;
 } neurio_batch;
 
 /* Discovery: one attached or available device. Strings valid during the
@@ -230,7 +248,12 @@ typedef struct neurio_probe_entry {
     const char *detail;  /* human description                                */
     const char *serial;  /* serial number or NULL                            */
     uint16_t vid, pid;   /* USB ids, 0 if none                               */
+    /* 1.1: sizeof(neurio_probe_entry) the plugin was built with (use
+     * NEURIO_PROBE_ENTRY_SIZE); the core reads what it covers.  0, or a
+     * 1.0 plugin, = the 1.0 layout (up to pid). */
+    uint32_t size;
 } neurio_probe_entry;
+#define NEURIO_PROBE_ENTRY_SIZE .size = (uint32_t)sizeof(neurio_probe_entry)
 typedef void (*neurio_probe_fn)(void *user, const neurio_probe_entry *entry);
 
 /* ------------------------------------------------------------------------ */
@@ -252,18 +275,25 @@ typedef struct neurio_plugin {
 
     /* Rewrite the imported model for the device (optimize, quantize).  The
      * model is owned by the core; the plugin may modify it in place through
-     * the neurio/model.h API.  args stays valid during the call only. */
+     * the neurio/model.h API.  args stays valid during the call only.
+     * Optional (1.1): NULL = the SDK's default recipe,
+     * neurio_prepare_default() (neurio/quantize.h). */
     int (*prepare)(void *self, struct neurio_model *model,
                    const neurio_prepare_args *args);
 
     /* Emit C sources for the prepared model into out_dir (created by the
-     * core, empty).  The model is read-only here. */
+     * core, empty).  The model is read-only here.  Optional (1.1): NULL =
+     * the SDK's default, neurio_codegen() with default options and the
+     * model's hash (neurio/codegen.h); flash then finds its files in
+     * gen_dir under the names codegen.h documents. */
     int (*codegen)(void *self, const struct neurio_model *model,
                    const char *out_dir);
 
     /* Build the firmware from gen_dir and put it on the device (or start
      * the emulator / load the shared object).  Fill *info (size preset by
-     * the core).  Strings put in *info are owned by the plugin. */
+     * the core).  Strings put in *info are owned by the plugin.  `model`
+     * (owned by the core) stays valid and unchanged until close() returns,
+     * so a plugin may keep the pointer for transfer/infer. */
     int (*flash)(void *self, const struct neurio_model *model,
                  const char *gen_dir, neurio_device_info *info);
 
@@ -282,13 +312,19 @@ typedef struct neurio_plugin {
      * attached or available, one callback per device. */
     int (*probe)(neurio_ctx *ctx, const neurio_host *host, neurio_probe_fn fn,
                  void *user);
+
+    /* ---- 1.1 ---------------------------------------------------------- */
+    /* sizeof(neurio_option) the plugin was built with (NEURIO_PLUGIN_HEADER
+     * sets it); 0 = the 1.0 layout.  The core steps through `options` by it. */
+    uint32_t option_size;
 } neurio_plugin;
 
-/* Initializer for the three header fields:
+/* Initializer for the header fields (ABI version, descriptor and option sizes):
  *   static const neurio_plugin desc = { NEURIO_PLUGIN_HEADER, .name = ... }; */
 #define NEURIO_PLUGIN_HEADER                                                  \
     .abi_major = NEURIO_ABI_MAJOR, .abi_minor = NEURIO_ABI_MINOR,             \
-    .size = (uint32_t)sizeof(neurio_plugin)
+    .size = (uint32_t)sizeof(neurio_plugin),                                  \
+    .option_size = (uint32_t)sizeof(neurio_option)
 
 typedef const neurio_plugin *(*neurio_plugin_init_fn)(const neurio_host *host);
 

@@ -31,6 +31,13 @@ extern "C" {
 int neurio_quantize(neurio_model *m, const neurio_prepare_args *args,
                     neurio_errbuf *err);
 
+/* The SDK's default prepare recipe, which the core runs for a plugin
+ * without a prepare hook (plugin ABI 1.1) and a plugin may call from its
+ * own: neurio_optimize(m), then neurio_quantize(m, args) unless
+ * args->quantize is NULL or "none".  Same returns as those two. */
+int neurio_prepare_default(neurio_model *m, const neurio_prepare_args *args,
+                           neurio_errbuf *err);
+
 #ifdef __cplusplus
 }
 #endif
