@@ -399,8 +399,12 @@ static int sweep_targets(const sw_args *a, sw_state *st)
     if (nr_rig_load(c->rig, sets, n, &rig, &err) != NEURIO_OK) {
         fprintf(stderr, "neurio sweep: base rig: %s\n", err.msg);
         code = NR_EXIT_CONFIG;
+    } else if (a->store && strlen(a->store) >= sizeof st->spec) {
+        fprintf(stderr, "neurio sweep: --store %.60s...: longer than %zu characters\n", a->store,
+                sizeof st->spec - 1);
+        code = NR_EXIT_CONFIG;
     } else if (a->store) {
-        snprintf(st->spec, sizeof st->spec, "%s", a->store);
+        memcpy(st->spec, a->store, strlen(a->store) + 1);
     } else if (!nr_report_store_spec(rig, st->spec, sizeof st->spec)) {
         fprintf(stderr, "neurio sweep: %s sets output.store = \"none\"; a sweep needs a store "
                         "(set output.store or pass --store)\n", c->rig);
