@@ -15,6 +15,8 @@ enum {
     NR_EXIT_PLUGIN = 4,    /* plugin missing, refused, failing to open     */
     NR_EXIT_MODEL = 5,     /* model or data cannot be loaded / prepared    */
     NR_EXIT_DEVICE = 6,    /* codegen, build, flash or device link failed  */
+    NR_EXIT_REGRESSION = 7, /* compare: a threshold failed; sweep/worker:
+                               some runs failed                            */
     NR_EXIT_CANCELLED = 130 /* interrupted by the user (SIGINT)            */
 };
 

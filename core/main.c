@@ -41,6 +41,7 @@ const char nr_exit_codes_help[] =
     "  4    plugin error (not found, refused by the loader, failed to open)\n"
     "  5    model or data error (import, prepare, .npy input)\n"
     "  6    device error (codegen, firmware build, flash, link, inference)\n"
+    "  7    compare: a threshold failed (a regression); sweep: some points failed\n"
     "  130  interrupted (Ctrl-C, SIGINT) in any stage; results received so far are\n"
     "       kept and written\n"
     "  143  stopped by SIGTERM, 129 by SIGHUP: like Ctrl-C, results kept and written\n";

@@ -74,6 +74,9 @@ typedef struct rp_state {
     char notes[8][256];
     int n_notes;
     char host[256];
+    /* Membership (nr_report_member), "" = none. */
+    char sweep_id[64], job_id[64];
+    int sweep_point, attempt;
 } rp_state;
 
 static void rp_note(rp_state *s, const char *fmt, ...) NEURIO_PRINTF(2, 3);
@@ -191,6 +194,10 @@ static int rp_record_run(rp_state *s, const nr_run *run, neurio_errbuf *err)
         .host = s->host,
         .n_planned = run->n_samples,
         .batch_size = run->batch_size,
+        .sweep_id = s->sweep_id[0] ? s->sweep_id : NULL,
+        .sweep_point = s->sweep_point,
+        .job_id = s->job_id[0] ? s->job_id : NULL,
+        .attempt = s->attempt,
     };
     int rc = nr_store_begin_run(s->store, &r, err);
     if (!rc)
@@ -485,6 +492,32 @@ static void rp_kpis(rp_state *s, const nr_run *run, size_t n, nr_metrics *m,
         rp_note(s, "%s", err.msg);
 }
 
+/* The per-layer means into the store (compare reads them). */
+static int rp_store_layers(rp_state *s, const nr_run *run, const double *mean, uint32_t n,
+                           neurio_errbuf *err)
+{
+    if (!n || !mean || !s->run_recorded)
+        return 0;
+    nr_store_layer *l = calloc(n, sizeof *l);
+    if (!l)
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory storing %u layers", n);
+    for (uint32_t i = 0; i < n; i++) {
+        const neurio_op *op =
+            run->model && (int32_t)i < run->model->n_ops ? &run->model->ops[i] : NULL;
+        l[i].index = i;
+        if (op) {
+            snprintf(l[i].op, sizeof l[i].op, "%s", neurio_op_name(op->kind));
+            snprintf(l[i].name, sizeof l[i].name, "%s", op->name ? op->name : "");
+        }
+        l[i].mean = mean[i];
+        snprintf(l[i].unit, sizeof l[i].unit, "%s",
+                 run->info.cycle_unit ? run->info.cycle_unit : "cycles");
+    }
+    int rc = nr_store_set_layers(s->store, run->run_id, l, n, err);
+    free(l);
+    return rc;
+}
+
 static int rp_on_finish(void *user, const nr_run *run, int status)
 {
     rp_state *s = user;
@@ -580,6 +613,8 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
         if (src)
             memcpy(err.msg, s->store_error, sizeof err.msg);
         else
+            src = rp_store_layers(s, run, layer_mean, n_layers, &err);
+        if (!src)
             src = nr_store_finish_run(s->store, run->run_id, st, complete, run->error, finished,
                                       &m, profile[0] ? profile : NULL, html[0] ? html : NULL,
                                       &err);
@@ -611,11 +646,25 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
 
 int nr_report_observer_new(const nr_rig *rig, nr_observer *out, neurio_errbuf *err)
 {
+    return nr_report_observer_new_member(rig, NULL, out, err);
+}
+
+int nr_report_observer_new_member(const nr_rig *rig, const nr_report_member *mem,
+                                  nr_observer *out, neurio_errbuf *err)
+{
     memset(out, 0, sizeof *out);
     rp_state *s = calloc(1, sizeof *s);
     if (!s)
         return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
     s->rig = rig;
+    if (mem && mem->sweep_id) {
+        snprintf(s->sweep_id, sizeof s->sweep_id, "%s", mem->sweep_id);
+        s->sweep_point = mem->sweep_point;
+    }
+    if (mem && mem->job_id) {
+        snprintf(s->job_id, sizeof s->job_id, "%s", mem->job_id);
+        s->attempt = mem->attempt;
+    }
     if (gethostname(s->host, sizeof s->host - 1) != 0)
         snprintf(s->host, sizeof s->host, "unknown");
     const char *k = rig->task_kind ? rig->task_kind : "classification";

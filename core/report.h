@@ -27,6 +27,20 @@
  * needs freeing. */
 int nr_report_observer_new(const nr_rig *rig, nr_observer *out, neurio_errbuf *err);
 
+/* What a run belongs to, recorded with it in the store: a sweep point
+ * (`neurio sweep`) and/or a farm job attempt (`neurio worker`).  NULL ids
+ * = none.  Strings are copied. */
+typedef struct nr_report_member {
+    const char *sweep_id;
+    int sweep_point;
+    const char *job_id;
+    int attempt;
+} nr_report_member;
+
+/* nr_report_observer_new for a run that belongs to `mem` (may be NULL). */
+int nr_report_observer_new_member(const nr_rig *rig, const nr_report_member *mem,
+                                  nr_observer *out, neurio_errbuf *err);
+
 /* The store spec the rig resolves to, written into buf: output.store with a
  * relative sqlite path resolved against the rig's directory, the default
  * "sqlite:<output.dir>/results.db" when unset, or NULL for "none". */

@@ -1,5 +1,5 @@
-/* core/cmd_runs.c — `neurio runs`, `neurio show RUN`, `neurio compare A B`:
- * reading the result store. */
+/* core/commands/cmd_runs.c — `neurio runs`, `neurio show RUN|SWEEP`: reading
+ * the result store (compare: cmd_compare.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "commands/commands.h"
+#include "commands/store_cli.h"
 #include "report.h"
 #include "rig.h"
 #include "store/store.h"
@@ -71,22 +72,22 @@ static int runs_parse(const char *cmd, int argc, char **argv, int want_pos, runs
     return 0;
 }
 
-static const char store_help[] =
+const char nr_store_help[] =
     "  --store S   the store: sqlite:FILE, postgresql://user@host/db, or\n"
     "              postgresql:CONNINFO (default: $NEURIO_STORE, else\n"
     "              sqlite:runs/results.db in the current directory)\n"
     "  --rig R     use the store rig R writes to (its output.store)\n";
 
-/* Open the store named by the arguments for reading. */
-static int runs_open(const char *cmd, const runs_args *a, nr_store **s, char *spec, size_t cap)
+int nr_store_open_cli(const char *cmd, const char *store, const char *rig_path,
+                      nr_store_mode mode, nr_store **s, char *spec, size_t cap)
 {
     neurio_errbuf err = { { 0 } };
     const char *env = getenv("NEURIO_STORE");
-    if (a->store) {
-        snprintf(spec, cap, "%s", a->store);
-    } else if (a->rig) {
+    if (store) {
+        snprintf(spec, cap, "%s", store);
+    } else if (rig_path) {
         nr_rig *rig = NULL;
-        if (nr_rig_load(a->rig, NULL, 0, &rig, &err) != NEURIO_OK) {
+        if (nr_rig_load(rig_path, NULL, 0, &rig, &err) != NEURIO_OK) {
             fprintf(stderr, "neurio %s: %s\n", cmd, err.msg);
             return NR_EXIT_CONFIG;
         }
@@ -94,7 +95,7 @@ static int runs_open(const char *cmd, const runs_args *a, nr_store **s, char *sp
         nr_rig_free(rig);
         if (!sp) {
             fprintf(stderr, "neurio %s: %s sets output.store = \"none\": nothing is stored\n",
-                    cmd, a->rig);
+                    cmd, rig_path);
             return NR_EXIT_CONFIG;
         }
     } else if (env && *env) {
@@ -102,7 +103,7 @@ static int runs_open(const char *cmd, const runs_args *a, nr_store **s, char *sp
     } else {
         snprintf(spec, cap, "sqlite:runs/results.db");
     }
-    int rc = nr_store_open(spec, NR_STORE_READ, s, &err);
+    int rc = nr_store_open(spec, mode, s, &err);
     if (rc) {
         fprintf(stderr, "neurio %s: %s\n", cmd, err.msg);
         return rc == NEURIO_ERR_CONFIG ? NR_EXIT_USAGE : NR_EXIT_FAILURE;
@@ -110,7 +111,7 @@ static int runs_open(const char *cmd, const runs_args *a, nr_store **s, char *sp
     return 0;
 }
 
-static const char *status_word(const nr_store_run_info *r)
+const char *nr_run_status_word(const nr_store_run_info *r)
 {
     if (r->complete)
         return "ok";
@@ -163,7 +164,7 @@ static int list_one(void *user, const nr_store_run_info *r)
         printf("%-34s %-24s %-10s %-9s %-20s %-16s %-24s %s\n", "RUN", "STARTED", "STATUS",
                "SAMPLES", "MODEL", "DEVICE", "ACCURACY", "LATENCY");
     printf("%-34s %-24s %-10s %-9s %-20.20s %-16.16s %-24s %s\n", r->run_id, r->started_at,
-           status_word(r), samples, r->model_name[0] ? r->model_name : "?",
+           nr_run_status_word(r), samples, r->model_name[0] ? r->model_name : "?",
            r->board[0] ? r->board : r->plugin, acc, lat);
     nr_metrics_free(&m);
     return 0;
@@ -180,12 +181,12 @@ int nr_cmd_runs(int argc, char **argv)
                "List the runs in a result store, newest first (default: the last 50;\n"
                "--limit 0 for all).  A run killed or stopped midway is listed as\n"
                "\"incomplete\" with the samples it stored.\n\nOptions:\n%s"
-               "  --limit N   at most N runs\n\n%s", store_help, nr_exit_codes_help);
+               "  --limit N   at most N runs\n\n%s", nr_store_help, nr_exit_codes_help);
         return NR_EXIT_OK;
     }
     nr_store *s = NULL;
     char spec[1200];
-    if ((code = runs_open("runs", &a, &s, spec, sizeof spec)))
+    if ((code = nr_store_open_cli("runs", a.store, a.rig, NR_STORE_READ, &s, spec, sizeof spec)))
         return code;
     list_ctx c = { .s = s };
     neurio_errbuf err = { { 0 } };
@@ -202,7 +203,7 @@ int nr_cmd_runs(int argc, char **argv)
 
 static void print_run(const nr_store_run_info *r)
 {
-    printf("run       %s  (%s%s)\n", r->run_id, status_word(r),
+    printf("run       %s  (%s%s)\n", r->run_id, nr_run_status_word(r),
            r->complete ? "" : ", results kept as received");
     printf("samples   %llu of %llu\n", (unsigned long long)r->n_done,
            (unsigned long long)r->n_planned);
@@ -230,12 +231,12 @@ int nr_cmd_show(int argc, char **argv)
         printf("usage: neurio show RUN [--store S | --rig R]\n\n"
                "Print one stored run: provenance and every KPI with its unit and\n"
                "source.  RUN is a run id, a unique prefix of one, or \"last\".\n\n"
-               "Options:\n%s\n%s", store_help, nr_exit_codes_help);
+               "Options:\n%s\n%s", nr_store_help, nr_exit_codes_help);
         return NR_EXIT_OK;
     }
     nr_store *s = NULL;
     char spec[1200];
-    if ((code = runs_open("show", &a, &s, spec, sizeof spec)))
+    if ((code = nr_store_open_cli("show", a.store, a.rig, NR_STORE_READ, &s, spec, sizeof spec)))
         return code;
     nr_store_run_info r;
     nr_metrics m = { 0 };
@@ -257,124 +258,3 @@ out:
     return code;
 }
 
-/* Higher is better for these figures; lower for everything else (errors,
- * latency, cycles, energy, memory). */
-static int higher_is_better(const char *name)
-{
-    static const char *const keys[] = { "accuracy", "macro_f1", "roc_auc", "agreement",
-                                         "cosine", "throughput" };
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (strstr(name, keys[i]))
-            return 1;
-    return 0;
-}
-
-static int hidden_in_compare(const char *name)
-{
-    static const char *const suffix[] = { "_std", "_min", "_ci95_lo", "_ci95_hi" };
-    size_t n = strlen(name);
-    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-        size_t k = strlen(suffix[i]);
-        if (n > k && !strcmp(name + n - k, suffix[i]))
-            return 1;
-    }
-    return 0;
-}
-
-static void compare_row(const nr_metric *x, const nr_metric *y, int color)
-{
-    const nr_metric *any = x ? x : y;
-    char va[40] = "-", vb[40] = "-", delta[48] = "", rel[24] = "";
-    const char *verdict = "", *on = "", *off = "";
-    if (x)
-        nr_summary_format(va, sizeof va, x->value, x->unit);
-    if (y)
-        nr_summary_format(vb, sizeof vb, y->value, y->unit);
-    if (x && y && strcmp(x->unit, y->unit)) {
-        verdict = "units differ";
-    } else if (x && y) {
-        double d = y->value - x->value;
-        if (!strcmp(x->unit, "ratio"))
-            snprintf(delta, sizeof delta, "%+.2f pt", d * 100);
-        else
-            snprintf(delta, sizeof delta, "%+.4g", d);
-        if (x->value != 0)
-            snprintf(rel, sizeof rel, "%+.1f %%", 100.0 * d / fabs(x->value));
-        if (d != 0) {
-            int better = (d > 0) == higher_is_better(x->name);
-            verdict = better ? "better" : "worse";
-            if (color) {
-                on = better ? "\033[32m" : "\033[31m";
-                off = "\033[0m";
-            }
-        }
-    }
-    printf("  %-26s %20s %20s %14s %9s  %s%s%s\n", any->name, va, vb, delta, rel, on, verdict,
-           off);
-}
-
-int nr_cmd_compare(int argc, char **argv)
-{
-    runs_args a;
-    int code = runs_parse("compare", argc, argv, 2, &a);
-    if (code)
-        return code;
-    if (a.help) {
-        printf("usage: neurio compare RUN_A RUN_B [--store S | --rig R] [--all]\n\n"
-               "Print the KPIs of two stored runs side by side with B - A, the relative\n"
-               "change and whether B is better or worse (higher accuracy and throughput,\n"
-               "lower errors, latency, cycles, energy and memory are better).  Runs are\n"
-               "ids, unique prefixes, or \"last\".\n\nOptions:\n%s"
-               "  --all       also show std, min and the confidence bounds\n\n%s",
-               store_help, nr_exit_codes_help);
-        return NR_EXIT_OK;
-    }
-    nr_store *s = NULL;
-    char spec[1200];
-    if ((code = runs_open("compare", &a, &s, spec, sizeof spec)))
-        return code;
-    nr_store_run_info ra, rb;
-    nr_metrics ma = { 0 }, mb = { 0 };
-    neurio_errbuf err = { { 0 } };
-    if (nr_store_get_run(s, a.pos[0], &ra, &err) || nr_store_get_run(s, a.pos[1], &rb, &err) ||
-        nr_store_get_metrics(s, ra.run_id, &ma, &err) ||
-        nr_store_get_metrics(s, rb.run_id, &mb, &err)) {
-        fprintf(stderr, "neurio compare: %s\n", err.msg);
-        code = NR_EXIT_USAGE;
-        goto out;
-    }
-    int color = isatty(fileno(stdout)) && !getenv("NO_COLOR");
-    printf("A  %s  %s on %s, %llu/%llu samples (%s)\n", ra.run_id, ra.model_name, ra.board,
-           (unsigned long long)ra.n_done, (unsigned long long)ra.n_planned, status_word(&ra));
-    printf("B  %s  %s on %s, %llu/%llu samples (%s)\n", rb.run_id, rb.model_name, rb.board,
-           (unsigned long long)rb.n_done, (unsigned long long)rb.n_planned, status_word(&rb));
-    if (strcmp(ra.model_sha256, rb.model_sha256))
-        printf("   (different models: sha256 %.12s vs %.12s)\n", ra.model_sha256,
-               rb.model_sha256);
-    printf("\n  %-26s %20s %20s %14s %9s\n", "figure", "A", "B", "B - A", "change");
-    static const char *const groups[] = { "accuracy", "fidelity", "latency", "cycles",
-                                          "throughput", "energy", "memory" };
-    for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
-        int header = 0;
-        for (int pass = 0; pass < 2; pass++) {
-            const nr_metrics *m = pass ? &mb : &ma;
-            for (size_t i = 0; i < m->n; i++) {
-                const nr_metric *x = &m->v[i];
-                if (strcmp(x->group, groups[g]) || (!a.all && hidden_in_compare(x->name)))
-                    continue;
-                if (pass == 1 && nr_metrics_find(&ma, x->name))
-                    continue; /* already printed with A */
-                if (!header++)
-                    printf("%s\n", groups[g]);
-                compare_row(pass ? NULL : x, pass ? x : nr_metrics_find(&mb, x->name), color);
-            }
-        }
-    }
-    if (!ma.n || !mb.n)
-        printf("\n(%s has no KPIs stored: it did not finish)\n", !ma.n ? "A" : "B");
-out:
-    nr_metrics_free(&ma);
-    nr_metrics_free(&mb);
-    nr_store_close(s);
-    return code;
-}

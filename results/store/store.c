@@ -10,13 +10,8 @@
 #include <string.h>
 
 #include "store/store_backend.h"
+#include "store/store_internal.h"
 
-struct nr_store {
-    const nr_store_backend *be;
-    void *db;
-    int version;
-    char where[512];   /* the spec, password hidden, for messages */
-};
 
 /* ---- schema ------------------------------------------------------------ */
 
@@ -45,6 +40,30 @@ static const char *const schema_v1[] = {
     "prediction BIGINT, score DOUBLE PRECISION, PRIMARY KEY (run_id, idx))",
 };
 
+/* Version 2 (issue 17): per-layer counts, sweeps and the farm's job queue;
+ * runs learn which sweep point or job (and which attempt) they belong to. */
+static const char *const schema_v2[] = {
+    "CREATE TABLE layers (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
+    "idx INTEGER NOT NULL, op TEXT, name TEXT, mean DOUBLE PRECISION NOT NULL, "
+    "unit TEXT NOT NULL, PRIMARY KEY (run_id, idx))",
+    "ALTER TABLE runs ADD COLUMN sweep_id TEXT",
+    "ALTER TABLE runs ADD COLUMN sweep_point INTEGER",
+    "ALTER TABLE runs ADD COLUMN job_id TEXT",
+    "ALTER TABLE runs ADD COLUMN attempt INTEGER",
+    "CREATE INDEX runs_sweep ON runs (sweep_id, sweep_point)",
+    "CREATE TABLE sweeps (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, cfg_path TEXT, "
+    "base_rig TEXT, n_points INTEGER NOT NULL)",
+    "CREATE TABLE sweep_points (sweep_id TEXT NOT NULL REFERENCES sweeps(id) ON DELETE "
+    "CASCADE, point INTEGER NOT NULL, label TEXT NOT NULL, sets TEXT NOT NULL, "
+    "PRIMARY KEY (sweep_id, point))",
+    "CREATE TABLE jobs (id TEXT PRIMARY KEY, submitted_at TEXT NOT NULL, rig_path TEXT NOT "
+    "NULL, sets TEXT NOT NULL, work_dir TEXT NOT NULL, plugin TEXT, board TEXT, "
+    "sweep_id TEXT, sweep_point INTEGER, "
+    "status TEXT NOT NULL, worker TEXT, lease_until BIGINT, attempts INTEGER NOT NULL "
+    "DEFAULT 0, run_id TEXT, finished_at TEXT, error TEXT)",
+    "CREATE INDEX jobs_status ON jobs (status, submitted_at)",
+};
+
 typedef struct nr_migration {
     int version;
     const char *const *stmts;
@@ -53,42 +72,43 @@ typedef struct nr_migration {
 
 static const nr_migration migrations[] = {
     { .version = 1, .stmts = schema_v1, .n = sizeof schema_v1 / sizeof schema_v1[0] },
+    { .version = 2, .stmts = schema_v2, .n = sizeof schema_v2 / sizeof schema_v2[0] },
 };
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static int x0(nr_store *s, const char *sql, neurio_errbuf *err)
+int nr_sx0(nr_store *s, const char *sql, neurio_errbuf *err)
 {
     return s->be->exec(s->db, sql, 0, NULL, NULL, NULL, err);
 }
 
-static int xp(nr_store *s, const char *sql, int n, const char *const *p,
-              neurio_errbuf *err)
+int nr_sxp(nr_store *s, const char *sql, int n, const char *const *p,
+           neurio_errbuf *err)
 {
     return s->be->exec(s->db, sql, n, p, NULL, NULL, err);
 }
 
 /* Roll back after a failure, keeping the first message. */
-static int rollback(nr_store *s, int rc)
+int nr_srollback(nr_store *s, int rc)
 {
     neurio_errbuf ignored;
-    x0(s, "ROLLBACK", &ignored);
+    nr_sx0(s, "ROLLBACK", &ignored);
     return rc;
 }
 
-static const char *u64s(char *buf, uint64_t v)
+const char *nr_su64(char *buf, uint64_t v)
 {
     snprintf(buf, 32, "%" PRIu64, v);
     return buf;
 }
 
-static const char *i64s(char *buf, int64_t v)
+const char *nr_si64(char *buf, int64_t v)
 {
     snprintf(buf, 32, "%" PRId64, v);
     return buf;
 }
 
-static const char *dbls(char *buf, double v)
+const char *nr_sdbl(char *buf, double v)
 {
     snprintf(buf, 32, "%.17g", v);
     return buf;
@@ -137,28 +157,28 @@ static int read_version(nr_store *s, int *exists, int *version, neurio_errbuf *e
  * runs opening a fresh store at once do not both create it. */
 static int migrate(nr_store *s, neurio_errbuf *err)
 {
-    int rc = x0(s, s->be->begin_migration_sql, err);
+    int rc = nr_sx0(s, s->be->begin_migration_sql, err);
     if (rc)
         return rc;
     int exists = 0;
-    if ((s->be->lock_migration_sql && (rc = x0(s, s->be->lock_migration_sql, err))) ||
+    if ((s->be->lock_migration_sql && (rc = nr_sx0(s, s->be->lock_migration_sql, err))) ||
         (rc = read_version(s, &exists, &s->version, err)))
-        return rollback(s, rc);
+        return nr_srollback(s, rc);
     for (size_t i = 0; i < sizeof migrations / sizeof migrations[0]; i++) {
         const nr_migration *m = &migrations[i];
         if (m->version <= s->version)
             continue;
         for (size_t k = 0; k < m->n; k++)
-            if ((rc = x0(s, m->stmts[k], err)))
-                return rollback(s, rc);
+            if ((rc = nr_sx0(s, m->stmts[k], err)))
+                return nr_srollback(s, rc);
         char v[32];
-        const char *p[1] = { i64s(v, m->version) };
-        if ((rc = xp(s, "UPDATE neurio_schema SET version = $1", 1, p, err)))
-            return rollback(s, rc);
+        const char *p[1] = { nr_si64(v, m->version) };
+        if ((rc = nr_sxp(s, "UPDATE neurio_schema SET version = $1", 1, p, err)))
+            return nr_srollback(s, rc);
         s->version = m->version;
     }
-    if ((rc = x0(s, "COMMIT", err)))
-        return rollback(s, rc);
+    if ((rc = nr_sx0(s, "COMMIT", err)))
+        return nr_srollback(s, rc);
     return 0;
 }
 
@@ -259,45 +279,49 @@ int nr_store_begin_run(nr_store *s, const nr_store_run *r, neurio_errbuf *err)
     snprintf(devkey, sizeof devkey, "%s/%s/%s", r->plugin ? r->plugin : "?",
              r->board ? r->board : "?", r->cpu ? r->cpu : "?");
     const char *sha = r->model_sha256 && *r->model_sha256 ? r->model_sha256 : NULL;
-    int rc = x0(s, "BEGIN", err);
+    int rc = nr_sx0(s, "BEGIN", err);
     if (rc)
         return rc;
     if (sha) {
         const char *p[5] = { sha, r->model_name ? r->model_name : "", r->model_path,
                              r->model_format, r->started_at };
-        if ((rc = xp(s, "INSERT INTO models (sha256, name, path, format, first_seen) "
+        if ((rc = nr_sxp(s, "INSERT INTO models (sha256, name, path, format, first_seen) "
                         "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
                      5, p, err)))
-            return rollback(s, rc);
+            return nr_srollback(s, rc);
     }
     const char *pd[7] = { devkey, r->plugin ? r->plugin : "?", r->board, r->cpu,
-                          r->clock_hz > 0 ? dbls(clock, r->clock_hz) : NULL,
+                          r->clock_hz > 0 ? nr_sdbl(clock, r->clock_hz) : NULL,
                           r->cycle_source, r->cycle_unit };
-    if ((rc = xp(s, "INSERT INTO devices (key, plugin, board, cpu, clock_hz, cycle_source, "
+    if ((rc = nr_sxp(s, "INSERT INTO devices (key, plugin, board, cpu, clock_hz, cycle_source, "
                     "cycle_unit) VALUES ($1, $2, $3, $4, $5, $6, $7) "
                     "ON CONFLICT (key) DO NOTHING", 7, pd, err)))
-        return rollback(s, rc);
-    const char *pr[18] = {
+        return nr_srollback(s, rc);
+    char point[32], attempt[32];
+    const char *pr[21] = {
         r->run_id, r->started_at, r->task, sha, devkey,
-        u64s(planned, r->n_planned), u64s(batch, r->batch_size), r->rig_path,
+        nr_su64(planned, r->n_planned), nr_su64(batch, r->batch_size), r->rig_path,
         r->plugin, r->plugin_version, r->plugin_path, r->firmware, r->toolchain,
-        r->neurio_version, r->git_revision, r->host, "running", NULL,
+        r->neurio_version, r->git_revision, r->host, "running", r->sweep_id,
+        r->sweep_id ? nr_si64(point, r->sweep_point) : NULL, r->job_id,
+        r->job_id ? nr_si64(attempt, r->attempt) : NULL,
     };
-    if ((rc = xp(s, "INSERT INTO runs (id, started_at, task, model_sha256, device_key, "
+    if ((rc = nr_sxp(s, "INSERT INTO runs (id, started_at, task, model_sha256, device_key, "
                     "n_planned, batch_size, rig_path, plugin, plugin_version, plugin_path, "
                     "firmware, toolchain, neurio_version, git_revision, host, status, "
-                    "complete, n_done) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-                    "$12, $13, $14, $15, $16, $17, 0, 0)", 17, pr, err)))
-        return rollback(s, rc);
-    if ((rc = x0(s, "COMMIT", err)))
-        return rollback(s, rc);
+                    "sweep_id, sweep_point, job_id, attempt, complete, n_done) VALUES ($1, "
+                    "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+                    "$18, $19, $20, $21, 0, 0)", 21, pr, err)))
+        return nr_srollback(s, rc);
+    if ((rc = nr_sx0(s, "COMMIT", err)))
+        return nr_srollback(s, rc);
     return 0;
 }
 
 int nr_store_add_rows(nr_store *s, const char *run_id, const nr_store_row *rows,
                       size_t n, neurio_errbuf *err)
 {
-    int rc = x0(s, "BEGIN", err);
+    int rc = nr_sx0(s, "BEGIN", err);
     if (rc)
         return rc;
     for (size_t i = 0; i < n; i++) {
@@ -305,26 +329,26 @@ int nr_store_add_rows(nr_store *s, const char *run_id, const nr_store_row *rows,
         char b[7][32];
         const char *p[8] = {
             run_id,
-            u64s(b[0], w->index),
-            w->host_ns ? u64s(b[1], w->host_ns) : NULL,
-            w->cycles ? u64s(b[2], w->cycles) : NULL,
-            w->stack_bytes ? u64s(b[3], w->stack_bytes) : NULL,
-            w->has_label ? i64s(b[4], w->label) : NULL,
-            w->has_prediction ? i64s(b[5], w->prediction) : NULL,
-            isfinite(w->score) ? dbls(b[6], w->score) : NULL,
+            nr_su64(b[0], w->index),
+            w->host_ns ? nr_su64(b[1], w->host_ns) : NULL,
+            w->cycles ? nr_su64(b[2], w->cycles) : NULL,
+            w->stack_bytes ? nr_su64(b[3], w->stack_bytes) : NULL,
+            w->has_label ? nr_si64(b[4], w->label) : NULL,
+            w->has_prediction ? nr_si64(b[5], w->prediction) : NULL,
+            isfinite(w->score) ? nr_sdbl(b[6], w->score) : NULL,
         };
-        if ((rc = xp(s, "INSERT INTO inferences (run_id, idx, host_ns, cycles, stack_bytes, "
+        if ((rc = nr_sxp(s, "INSERT INTO inferences (run_id, idx, host_ns, cycles, stack_bytes, "
                         "label, prediction, score) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                      8, p, err)))
-            return rollback(s, rc);
+            return nr_srollback(s, rc);
     }
     /* n_done advances in the same transaction as the rows (not a count(*),
      * which would make a long run quadratic). */
     char k[32];
-    const char *p1[2] = { run_id, u64s(k, n) };
-    if ((rc = xp(s, "UPDATE runs SET n_done = n_done + $2 WHERE id = $1", 2, p1, err)) ||
-        (rc = x0(s, "COMMIT", err)))
-        return rollback(s, rc);
+    const char *p1[2] = { run_id, nr_su64(k, n) };
+    if ((rc = nr_sxp(s, "UPDATE runs SET n_done = n_done + $2 WHERE id = $1", 2, p1, err)) ||
+        (rc = nr_sx0(s, "COMMIT", err)))
+        return nr_srollback(s, rc);
     return 0;
 }
 
@@ -333,40 +357,51 @@ int nr_store_finish_run(nr_store *s, const char *run_id, const char *status,
                         const nr_metrics *metrics, const char *profile_path,
                         const char *report_path, neurio_errbuf *err)
 {
-    int rc = x0(s, "BEGIN", err);
+    int rc = nr_sx0(s, "BEGIN", err);
     if (rc)
         return rc;
     const char *p1[1] = { run_id };
-    if ((rc = xp(s, "DELETE FROM metrics WHERE run_id = $1", 1, p1, err)))
-        return rollback(s, rc);
+    if ((rc = nr_sxp(s, "DELETE FROM metrics WHERE run_id = $1", 1, p1, err)))
+        return nr_srollback(s, rc);
     for (size_t i = 0; metrics && i < metrics->n; i++) {
         const nr_metric *m = &metrics->v[i];
         char v[32];
-        const char *p[6] = { run_id, m->name, m->group, dbls(v, m->value), m->unit, m->source };
-        if ((rc = xp(s, "INSERT INTO metrics (run_id, name, grp, value, unit, source) "
+        const char *p[6] = { run_id, m->name, m->group, nr_sdbl(v, m->value), m->unit, m->source };
+        if ((rc = nr_sxp(s, "INSERT INTO metrics (run_id, name, grp, value, unit, source) "
                         "VALUES ($1, $2, $3, $4, $5, $6)", 6, p, err)))
-            return rollback(s, rc);
+            return nr_srollback(s, rc);
     }
     const char *p[7] = { run_id, status, complete ? "1" : "0", error, finished_at,
                          profile_path, report_path };
-    if ((rc = xp(s, "UPDATE runs SET status = $2, complete = $3, error = $4, "
+    if ((rc = nr_sxp(s, "UPDATE runs SET status = $2, complete = $3, error = $4, "
                     "finished_at = $5, profile_path = $6, report_path = $7, "
                     "n_done = (SELECT count(*) FROM inferences WHERE run_id = $1) "
                     "WHERE id = $1", 7, p, err)) ||
-        (rc = x0(s, "COMMIT", err)))
-        return rollback(s, rc);
+        (rc = nr_sx0(s, "COMMIT", err)))
+        return nr_srollback(s, rc);
     return 0;
 }
 
 /* ---- reads ------------------------------------------------------------- */
 
-#define RUN_COLUMNS                                                              \
+#define RUN_COLUMNS_HEAD                                                         \
     "SELECT r.id, r.started_at, r.finished_at, r.status, r.complete, r.task, "  \
     "m.name, r.model_sha256, m.path, r.plugin, r.plugin_version, d.board, "     \
     "d.cpu, r.firmware, r.toolchain, d.cycle_source, r.neurio_version, "        \
-    "r.git_revision, r.host, r.rig_path, r.error, r.n_planned, r.n_done "       \
-    "FROM runs r LEFT JOIN models m ON m.sha256 = r.model_sha256 "              \
+    "r.git_revision, r.host, r.rig_path, r.error, r.n_planned, r.n_done, "
+#define RUN_COLUMNS_TAIL                                                         \
+    " FROM runs r LEFT JOIN models m ON m.sha256 = r.model_sha256 "             \
     "LEFT JOIN devices d ON d.key = r.device_key "
+
+/* The run query followed by `rest` (WHERE/ORDER BY); a version-1 store read
+ * without migration has no membership columns: they read as NULL. */
+static int run_sql(const nr_store *s, const char *rest, char *buf, size_t cap)
+{
+    const char *member = s->version >= 2 ? "r.sweep_id, r.sweep_point, r.job_id, r.attempt"
+                                         : "NULL, NULL, NULL, NULL";
+    int n = snprintf(buf, cap, RUN_COLUMNS_HEAD "%s" RUN_COLUMNS_TAIL "%s", member, rest);
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
 
 static void cp(char *dst, size_t cap, const char *v)
 {
@@ -376,7 +411,8 @@ static void cp(char *dst, size_t cap, const char *v)
 static void parse_run(int n, const char *const *v, nr_store_run_info *r)
 {
     memset(r, 0, sizeof *r);
-    if (n < 23)
+    r->sweep_point = -1;
+    if (n < 27)
         return;
     cp(r->run_id, sizeof r->run_id, v[0]);
     cp(r->started_at, sizeof r->started_at, v[1]);
@@ -401,6 +437,10 @@ static void parse_run(int n, const char *const *v, nr_store_run_info *r)
     cp(r->error, sizeof r->error, v[20]);
     r->n_planned = v[21] ? strtoull(v[21], NULL, 10) : 0;
     r->n_done = v[22] ? strtoull(v[22], NULL, 10) : 0;
+    cp(r->sweep_id, sizeof r->sweep_id, v[23]);
+    r->sweep_point = v[24] ? atoi(v[24]) : -1;
+    cp(r->job_id, sizeof r->job_id, v[25]);
+    r->attempt = v[26] ? atoi(v[26]) : 0;
 }
 
 typedef struct list_ctx {
@@ -418,18 +458,26 @@ static int list_row(void *user, int n, const char *const *v)
     return c->rc;
 }
 
+int nr_store_query_runs(nr_store *s, const char *rest, int np, const char *const *p,
+                        nr_store_run_fn fn, void *user, neurio_errbuf *err)
+{
+    char sql[2048];
+    if (run_sql(s, rest, sql, sizeof sql))
+        return neurio_fail(err, NEURIO_ERR_INTERNAL, "store: query too long");
+    list_ctx c = { .fn = fn, .user = user };
+    int rc = s->be->exec(s->db, sql, np, p, list_row, &c, err);
+    return rc == 1 ? c.rc : rc;
+}
+
 int nr_store_list_runs(nr_store *s, size_t limit, nr_store_run_fn fn, void *user,
                        neurio_errbuf *err)
 {
-    char sql[1024];
+    char rest[128];
     if (limit)
-        snprintf(sql, sizeof sql, RUN_COLUMNS "ORDER BY r.started_at DESC, r.id DESC LIMIT %zu",
-                 limit);
+        snprintf(rest, sizeof rest, "ORDER BY r.started_at DESC, r.id DESC LIMIT %zu", limit);
     else
-        snprintf(sql, sizeof sql, RUN_COLUMNS "ORDER BY r.started_at DESC, r.id DESC");
-    list_ctx c = { .fn = fn, .user = user };
-    int rc = s->be->exec(s->db, sql, 0, NULL, list_row, &c, err);
-    return rc == 1 ? c.rc : rc;
+        snprintf(rest, sizeof rest, "ORDER BY r.started_at DESC, r.id DESC");
+    return nr_store_query_runs(s, rest, 0, NULL, fn, user, err);
 }
 
 typedef struct find_ctx {
@@ -454,16 +502,19 @@ int nr_store_get_run(nr_store *s, const char *id, nr_store_run_info *out,
 {
     find_ctx c = { .out = out };
     const char *p[1] = { id };
+    char sql[2048];
     int rc;
-    if (!strcmp(id, "last") || !strcmp(id, "latest"))
-        rc = s->be->exec(s->db, RUN_COLUMNS "ORDER BY r.started_at DESC, r.id DESC LIMIT 1",
-                         0, NULL, find_row, &c, err);
-    else {
-        rc = s->be->exec(s->db, RUN_COLUMNS "WHERE r.id = $1", 1, p, find_row, &c, err);
-        if (!rc && c.n == 0)
-            rc = s->be->exec(s->db, RUN_COLUMNS "WHERE substr(r.id, 1, length(CAST($1 AS TEXT)))"
-                                                " = CAST($1 AS TEXT) ORDER BY r.id LIMIT 2",
-                             1, p, find_row, &c, err);
+    if (!strcmp(id, "last") || !strcmp(id, "latest")) {
+        run_sql(s, "ORDER BY r.started_at DESC, r.id DESC LIMIT 1", sql, sizeof sql);
+        rc = s->be->exec(s->db, sql, 0, NULL, find_row, &c, err);
+    } else {
+        run_sql(s, "WHERE r.id = $1", sql, sizeof sql);
+        rc = s->be->exec(s->db, sql, 1, p, find_row, &c, err);
+        if (!rc && c.n == 0) {
+            run_sql(s, "WHERE substr(r.id, 1, length(CAST($1 AS TEXT))) = CAST($1 AS TEXT) "
+                       "ORDER BY r.id LIMIT 2", sql, sizeof sql);
+            rc = s->be->exec(s->db, sql, 1, p, find_row, &c, err);
+        }
     }
     if (rc)
         return rc;
@@ -533,4 +584,83 @@ int nr_store_get_rows(nr_store *s, const char *run_id, nr_store_row *rows,
                          1, p, row_row, &c, err);
     *n_out = c.n;
     return rc;
+}
+
+/* ---- per-layer means ---------------------------------------------------- */
+
+int nr_store_set_layers(nr_store *s, const char *run_id, const nr_store_layer *layers,
+                        size_t n, neurio_errbuf *err)
+{
+    int rc = nr_sx0(s, "BEGIN", err);
+    if (rc)
+        return rc;
+    const char *p1[1] = { run_id };
+    if ((rc = nr_sxp(s, "DELETE FROM layers WHERE run_id = $1", 1, p1, err)))
+        return nr_srollback(s, rc);
+    for (size_t i = 0; i < n; i++) {
+        const nr_store_layer *l = &layers[i];
+        char idx[32], mean[32];
+        const char *p[6] = { run_id, nr_su64(idx, l->index), l->op[0] ? l->op : NULL,
+                             l->name[0] ? l->name : NULL, nr_sdbl(mean, l->mean), l->unit };
+        if ((rc = nr_sxp(s, "INSERT INTO layers (run_id, idx, op, name, mean, unit) "
+                            "VALUES ($1, $2, $3, $4, $5, $6)", 6, p, err)))
+            return nr_srollback(s, rc);
+    }
+    if ((rc = nr_sx0(s, "COMMIT", err)))
+        return nr_srollback(s, rc);
+    return 0;
+}
+
+typedef struct layers_ctx {
+    nr_store_layer *v;
+    size_t n, cap;
+} layers_ctx;
+
+static int layer_row(void *user, int n, const char *const *v)
+{
+    layers_ctx *c = user;
+    if (n < 5)
+        return 0;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 64;
+        nr_store_layer *x = realloc(c->v, cap * sizeof *x);
+        if (!x)
+            return 1;
+        c->v = x;
+        c->cap = cap;
+    }
+    nr_store_layer *l = &c->v[c->n++];
+    memset(l, 0, sizeof *l);
+    l->index = v[0] ? (uint32_t)strtoul(v[0], NULL, 10) : 0;
+    cp(l->op, sizeof l->op, v[1]);
+    cp(l->name, sizeof l->name, v[2]);
+    l->mean = v[3] ? strtod(v[3], NULL) : NAN;
+    cp(l->unit, sizeof l->unit, v[4]);
+    return 0;
+}
+
+int nr_store_get_layers(nr_store *s, const char *run_id, nr_store_layer **out, size_t *n,
+                        neurio_errbuf *err)
+{
+    layers_ctx c = { 0 };
+    const char *p[1] = { run_id };
+    *out = NULL;
+    *n = 0;
+    if (s->version < 2)
+        return 0; /* an old store read as it is: no per-layer table */
+    int rc = s->be->exec(s->db, "SELECT idx, op, name, mean, unit FROM layers WHERE run_id = $1 "
+                                "ORDER BY idx", 1, p, layer_row, &c, err);
+    if (rc) {
+        free(c.v);
+        return rc == 1 ? neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory reading layers")
+                       : rc;
+    }
+    *out = c.v;
+    *n = c.n;
+    return 0;
+}
+
+const char *nr_store_where(const nr_store *s)
+{
+    return s->where;
 }

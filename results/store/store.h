@@ -37,7 +37,7 @@
  */
 
 /* The schema version this neurio writes. */
-#define NR_STORE_SCHEMA_VERSION 1
+#define NR_STORE_SCHEMA_VERSION 2
 
 typedef struct nr_store nr_store;
 
@@ -61,7 +61,23 @@ typedef struct nr_store_run {
     const char *neurio_version, *git_revision, *host;
     uint64_t n_planned;
     uint32_t batch_size;
+    /* Membership (NULL = none): the sweep and point this run measures
+     * (`neurio sweep`), the farm job and attempt it executes (`neurio
+     * worker`). */
+    const char *sweep_id;
+    int sweep_point;
+    const char *job_id;
+    int attempt;
 } nr_store_run;
+
+/* One layer's mean count over a run (per-layer cycles or instructions). */
+typedef struct nr_store_layer {
+    uint32_t index;
+    char op[32];
+    char name[96];
+    double mean;
+    char unit[24];
+} nr_store_layer;
 
 /* One inference. */
 typedef struct nr_store_row {
@@ -89,6 +105,10 @@ typedef struct nr_store_run_info {
     char neurio_version[32], git_revision[64], host[128], rig_path[512];
     char error[512];
     uint64_t n_planned, n_done;
+    char sweep_id[64];           /* "" = not part of a sweep                */
+    int sweep_point;             /* -1 = none                               */
+    char job_id[64];             /* "" = not a farm job                     */
+    int attempt;                 /* farm attempt (1, 2, ...), 0 = none      */
 } nr_store_run_info;
 
 /* Open (and for NR_STORE_WRITE create/migrate) the store named by spec.
@@ -144,6 +164,18 @@ int nr_store_get_metrics(nr_store *s, const char *run_id, nr_metrics *out,
  * max 0 only counts them. */
 int nr_store_get_rows(nr_store *s, const char *run_id, nr_store_row *rows,
                       size_t max, size_t *n_out, neurio_errbuf *err);
+
+/* Store a run's per-layer means (replacing any), one transaction. */
+int nr_store_set_layers(nr_store *s, const char *run_id, const nr_store_layer *layers,
+                        size_t n, neurio_errbuf *err);
+
+/* A run's per-layer means ordered by index: *out malloc'ed (free()), *n
+ * how many (0 and NULL when the device measured none). */
+int nr_store_get_layers(nr_store *s, const char *run_id, nr_store_layer **out, size_t *n,
+                        neurio_errbuf *err);
+
+/* The store's spec with any password hidden (for messages). */
+const char *nr_store_where(const nr_store *s);
 
 void nr_store_close(nr_store *s);
 

@@ -10,6 +10,10 @@
  *   - option `fail_at` makes one hook fail with a known message, and
  *     `fail_after` makes infer fail after that many samples of the run, to
  *     test error wrapping and result keeping;
+ *   - `slowdown` multiplies the synthetic host_ns, cycles and layer counts
+ *     (only layer `slow_layer` when >= 0): a deliberate latency regression;
+ *     `batch_ms` makes every batch take that long (polling cancellation):
+ *     a run that lasts, for the farm and sweep tests;
  *   - `signal_at` sends the launcher a signal mid-run, `stall_at` makes one
  *     answer never come (the plugin waits polling host->cancelled, as the
  *     link does), `late_at` flags one answer as delayed by the link. */
@@ -24,7 +28,8 @@
 #include "neurio/plugin.h"
 
 typedef struct echo {
-    int64_t signal_at, stall_at, stall_ms, late_at, remove_at;
+    int64_t signal_at, stall_at, stall_ms, late_at, remove_at, slow_layer, batch_ms;
+    double slowdown;
     const char *remove_path;
     int sig;
     neurio_ctx *ctx;
@@ -67,6 +72,12 @@ static const neurio_option echo_options[] = {
     { .name = "late_at", .type = NEURIO_OPT_INT, .default_value = "-1",
       .help = "this sample's answer comes after a retransmission: flagged "
               "NEURIO_MEASURE_STALLED with host_ns 5 s (-1 = never)" },
+    { .name = "slowdown", .type = NEURIO_OPT_FLOAT, .default_value = "1.0",
+      .help = "multiply host_ns, cycles and layer counts (a deliberate regression)" },
+    { .name = "slow_layer", .type = NEURIO_OPT_INT, .default_value = "-1",
+      .help = "slowdown applies to this layer only (-1 = every layer)" },
+    { .name = "batch_ms", .type = NEURIO_OPT_INT, .default_value = "0",
+      .help = "each batch takes this long (ms), polling cancellation" },
     { .name = NULL },
 };
 
@@ -102,6 +113,9 @@ static int echo_open(neurio_ctx *ctx, const neurio_host *host, void **self)
     e->late_at = host->opt_int(ctx, "late_at");
     e->remove_at = host->opt_int(ctx, "remove_at");
     e->remove_path = host->opt_string(ctx, "remove_path");
+    e->slowdown = host->opt_float(ctx, "slowdown");
+    e->slow_layer = host->opt_int(ctx, "slow_layer");
+    e->batch_ms = host->opt_int(ctx, "batch_ms");
     const char *sg = host->opt_string(ctx, "signal");
     e->sig = sg && !strcmp(sg, "INT") ? SIGINT : sg && !strcmp(sg, "HUP") ? SIGHUP : SIGTERM;
     if (!e->fail_at || echo_should_fail(e, "open")) {
@@ -187,6 +201,14 @@ static int echo_infer(void *self, neurio_batch *batch)
         return NEURIO_ERR_INTERNAL;
     }
     batch->done = 0;
+    for (int64_t waited = 0; waited < e->batch_ms; waited += 10) {
+        struct timespec nap = { .tv_sec = 0, .tv_nsec = 10000000 };
+        if (e->host->cancelled(e->ctx)) {
+            e->host->set_error(e->ctx, "test_echo: cancelled during batch_ms");
+            return NEURIO_ERR_CANCELLED;
+        }
+        nanosleep(&nap, NULL);
+    }
     for (uint32_t i = 0; i < batch->count; i++) {
         uint32_t sample = batch->first + i;
         if (e->fail_after >= 0 && sample >= (uint64_t)e->fail_after) {
@@ -199,8 +221,9 @@ static int echo_infer(void *self, neurio_batch *batch)
             for (size_t j = 0; j < e->out_bytes[k]; j++)
                 out[j] = e->in_bytes ? in[j % e->in_bytes] : 0;
         }
-        batch->measures[i].host_ns = 1000ull * (sample + 1);
-        batch->measures[i].cycles = 100ull + sample;
+        double whole = e->slow_layer < 0 ? e->slowdown : 1.0;
+        batch->measures[i].host_ns = (uint64_t)(1000.0 * (sample + 1) * whole);
+        batch->measures[i].cycles = (uint64_t)((100.0 + sample) * whole);
         batch->measures[i].flags = 0;
         if ((int64_t)sample == e->late_at) {
             batch->measures[i].host_ns = 5000000000ull;
@@ -227,7 +250,10 @@ static int echo_infer(void *self, neurio_batch *batch)
             }
         }
         for (uint32_t l = 0; batch->layer_cycles && l < batch->n_layers; l++)
-            batch->layer_cycles[(size_t)i * batch->n_layers + l] = 10ull * (l + 1);
+            batch->layer_cycles[(size_t)i * batch->n_layers + l] =
+                (uint64_t)(10.0 * (l + 1) *
+                           (e->slow_layer < 0 || (int64_t)l == e->slow_layer ? e->slowdown
+                                                                             : 1.0));
         batch->done = i + 1;
         if ((int64_t)sample == e->remove_at && e->remove_path && *e->remove_path)
             unlink(e->remove_path);

@@ -290,6 +290,76 @@ static void test_concurrent_first_open(void)
     nr_store_close(s);
 }
 
+/* Version 2: per-layer means and sweep/job membership round trip; a store
+ * left at version 1 is read as it is (no layers, no membership) and
+ * migrated by the next writer, keeping its runs. */
+static void test_v2_layers_and_v1_upgrade(void)
+{
+    const char *spec = E->fresh("v2layers");
+    nr_store *s = NULL;
+    neurio_errbuf err = { { 0 } };
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), 0);
+    nr_store_run r = sample_run("20261207-010000-host-v2aa", "2026-12-07T01:00:00Z");
+    r.sweep_id = "sw-1";
+    r.sweep_point = 3;
+    r.job_id = "job-9";
+    r.attempt = 2;
+    CU_ASSERT_EQUAL_FATAL(nr_store_begin_run(s, &r, &err), 0);
+    nr_store_layer l[3];
+    memset(l, 0, sizeof l);
+    for (int i = 0; i < 3; i++) {
+        l[i].index = (uint32_t)i;
+        snprintf(l[i].op, sizeof l[i].op, "CONV_2D");
+        snprintf(l[i].name, sizeof l[i].name, "conv%d", i);
+        l[i].mean = 1000.5 * (i + 1);
+        snprintf(l[i].unit, sizeof l[i].unit, "cycles");
+    }
+    CU_ASSERT_EQUAL(nr_store_set_layers(s, r.run_id, l, 3, &err), 0);
+    CU_ASSERT_EQUAL(nr_store_set_layers(s, r.run_id, l, 3, &err), 0); /* replaces */
+    nr_store_layer *got = NULL;
+    size_t n = 0;
+    CU_ASSERT_EQUAL_FATAL(nr_store_get_layers(s, r.run_id, &got, &n, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 3);
+    CU_ASSERT_STRING_EQUAL(got[2].name, "conv2");
+    CU_ASSERT_DOUBLE_EQUAL(got[2].mean, 3001.5, 1e-9);
+    free(got);
+    nr_store_run_info info;
+    CU_ASSERT_EQUAL_FATAL(nr_store_get_run(s, "20261207-010000-host-v2", &info, &err), 0);
+    CU_ASSERT_STRING_EQUAL(info.sweep_id, "sw-1");
+    CU_ASSERT_EQUAL(info.sweep_point, 3);
+    CU_ASSERT_STRING_EQUAL(info.job_id, "job-9");
+    CU_ASSERT_EQUAL(info.attempt, 2);
+    nr_store_close(s);
+
+    /* Back to a version-1 layout: what an older neurio wrote. */
+    const char *old = E->fresh("v1store");
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(old, NR_STORE_WRITE, &s, &err), 0);
+    nr_store_run r1 = sample_run("20261207-020000-host-v1aa", "2026-12-07T02:00:00Z");
+    CU_ASSERT_EQUAL_FATAL(nr_store_begin_run(s, &r1, &err), 0);
+    nr_store_close(s);
+    static const char *const down[] = {
+        "DROP TABLE layers", "DROP TABLE sweep_points", "DROP TABLE sweeps", "DROP TABLE jobs",
+        "DROP INDEX runs_sweep", "ALTER TABLE runs DROP COLUMN sweep_id",
+        "ALTER TABLE runs DROP COLUMN sweep_point", "ALTER TABLE runs DROP COLUMN job_id",
+        "ALTER TABLE runs DROP COLUMN attempt", "UPDATE neurio_schema SET version = 1",
+    };
+    for (size_t i = 0; i < sizeof down / sizeof down[0]; i++)
+        CU_ASSERT_EQUAL_FATAL(E->raw_exec(old, down[i]), 0);
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(old, NR_STORE_READ, &s, &err), 0);
+    CU_ASSERT_EQUAL(nr_store_schema_version(s), 1);
+    CU_ASSERT_EQUAL_FATAL(nr_store_get_run(s, "last", &info, &err), 0);
+    CU_ASSERT_STRING_EQUAL(info.run_id, r1.run_id);
+    CU_ASSERT_EQUAL(info.sweep_point, -1);
+    CU_ASSERT_EQUAL(nr_store_get_layers(s, r1.run_id, &got, &n, &err), 0);
+    CU_ASSERT_EQUAL(n, 0);
+    nr_store_close(s);
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(old, NR_STORE_WRITE, &s, &err), 0);
+    CU_ASSERT_EQUAL(nr_store_schema_version(s), 2);
+    CU_ASSERT_EQUAL(nr_store_get_run(s, r1.run_id, &info, &err), 0);
+    CU_ASSERT_EQUAL(nr_store_set_layers(s, r1.run_id, l, 1, &err), 0);
+    nr_store_close(s);
+}
+
 static void test_bad_specs(void)
 {
     nr_store *s = NULL;
@@ -313,5 +383,7 @@ int store_cases_register(const store_engine *engine)
     CU_add_test(s, "SIGKILL after N results keeps N rows, incomplete", test_killed_run_keeps_rows);
     CU_add_test(s, "concurrent first open", test_concurrent_first_open);
     CU_add_test(s, "bad specs", test_bad_specs);
+    CU_add_test(s, "v2: layers, membership; v1 read as is, then migrated",
+                test_v2_layers_and_v1_upgrade);
     return 0;
 }
