@@ -7,8 +7,8 @@
 #include "commands/commands.h"
 #include "host.h"
 #include "pipeline.h"
-#include "quant_cost.h"
-#include "report.h"
+#include "observers/quant_cost.h"
+#include "observers/report.h"
 #include "rig.h"
 #include "validate.h"
 
