@@ -77,7 +77,8 @@ static void fmt_params(const neurio_model *m, const neurio_op *op, char *buf, si
     buf[0] = '\0';
     switch (op->kind) {
     case NEURIO_OP_CONV_2D:
-    case NEURIO_OP_DEPTHWISE_CONV_2D: {
+    case NEURIO_OP_DEPTHWISE_CONV_2D:
+    case NEURIO_OP_TRANSPOSE_CONV: {
         const neurio_conv_attr *a = &op->attr.conv;
         int kh = w && w->rank == 4 ? w->dims[1] : 0, kw = w && w->rank == 4 ? w->dims[2] : 0;
         size_t o = (size_t)snprintf(buf, n, "k%dx%d s%dx%d %s", kh, kw, a->stride_h,

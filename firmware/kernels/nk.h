@@ -78,6 +78,32 @@ int nk_depthwise_conv2d_s8(const nk_conv_params *p, const int8_t *input,
 int nk_depthwise_conv2d_f32(const nk_conv_params *p, const float *input,
                             const float *filter, const float *bias, float *output);
 
+/* int16x8 (TFLite's 16x8 quantization): int16 activations with zero points
+ * 0 (in_zp and out_zp are not read), int8 weights, int64 bias; 64-bit
+ * accumulation requantized by TFLite's 64-bit MultiplyByQuantizedMultiplier;
+ * act_min/act_max in int16.  Portable kernels only (no DSP/Helium
+ * variant). */
+int nk_conv2d_s16(const nk_conv_params *p, const int16_t *input, const int8_t *filter,
+                  const int64_t *bias, int16_t *output);
+int nk_depthwise_conv2d_s16(const nk_conv_params *p, const int16_t *input,
+                            const int8_t *filter, const int64_t *bias, int16_t *output);
+
+/* TRANSPOSE_CONV: input [batches][in_h][in_w][in_c], filter
+ * [out_c][filter_h][filter_w][in_c], output [batches][out_h][out_w][out_c];
+ * input pixel (iy, ix) lands on output (iy * stride - pad_top + fy,
+ * ix * stride - pad_left + fx).  pad_top/pad_left as TFLite computes them
+ * for TRANSPOSE_CONV (from the output size); dilation and depth_multiplier
+ * are not read; filter_h, filter_w <= 64.  int8: in_zp, out_zp, per-channel
+ * or per-tensor multipliers as CONV_2D; int16x8 as nk_conv2d_s16; the
+ * fused activation in act_min/act_max (or act_min_f/act_max_f).  No scratch
+ * memory; output must not overlap input. */
+int nk_transpose_conv_s8(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
+                         const int32_t *bias, int8_t *output);
+int nk_transpose_conv_s16(const nk_conv_params *p, const int16_t *input, const int8_t *filter,
+                          const int64_t *bias, int16_t *output);
+int nk_transpose_conv_f32(const nk_conv_params *p, const float *input, const float *filter,
+                          const float *bias, float *output);
+
 /* Pixel-block contract (CONV_2D with more than one filter tap, int8 and
  * float, portable and firmware/kernels/arm/ versions): per batch the output
  * pixels are produced in increasing raster order, all channels of a pixel
@@ -113,6 +139,9 @@ typedef struct nk_fc_params {
 
 int nk_fully_connected_s8(const nk_fc_params *p, const int8_t *input,
                           const int8_t *weights, const int32_t *bias, int8_t *output);
+/* int16x8 as nk_conv2d_s16 (filter_zp applied when per_channel == 0). */
+int nk_fully_connected_s16(const nk_fc_params *p, const int16_t *input,
+                           const int8_t *weights, const int64_t *bias, int16_t *output);
 int nk_fully_connected_f32(const nk_fc_params *p, const float *input,
                            const float *weights, const float *bias, float *output);
 
@@ -311,5 +340,6 @@ int nk_mean_f32(const nk_mean_params *p, const float *input, float *output);
 #include "nk_signal.h"
 #include "nk_layout.h"
 #include "nk_arith.h"
+#include "nk_wide.h"
 
 #endif /* NEURIO_NK_H */

@@ -1,8 +1,9 @@
 /* firmware/kernels/conv/nk_fully_connected.c — FULLY_CONNECTED, int8 (per-tensor
- * with optional weights zero point, or per-channel) and float32.
+ * with optional weights zero point, or per-channel), int16x8 and float32.
  * Arithmetic as TFLite's reference FullyConnected / FullyConnectedPerChannel. */
 #include "nk.h"
 #include "nk_fixedpoint.h"
+#include "nk_fixedpoint_math.h"
 #include "arm/nk_arm.h"
 #include "mve/nk_mve.h"
 
@@ -40,6 +41,34 @@ int nk_fully_connected_s8(const nk_fc_params *p, const int8_t *input,
             const int32_t q = p->per_channel ? o : 0;
             acc = nk_mbqm(acc, p->out_mult[q], p->out_shift[q]) + p->out_zp;
             output[(size_t)b * p->out_depth + o] = (int8_t)nk_clamp(acc, p->act_min, p->act_max);
+        }
+    }
+    return NK_OK;
+}
+
+/* int16x8: int16 activations (zero points 0: in_zp/out_zp are not read),
+ * int8 weights (filter_zp applied per-tensor, as TFLite; 0 per-channel),
+ * int64 bias and accumulator, nk_mbqm64.  Portable only. */
+int nk_fully_connected_s16(const nk_fc_params *p, const int16_t *input,
+                           const int8_t *weights, const int64_t *bias, int16_t *output)
+{
+    if (fc_check(p) != NK_OK || !input || !weights || !output || !p->out_mult ||
+        !p->out_shift || p->act_min > p->act_max)
+        return NK_ERR_PARAMS;
+    const int32_t depth = p->in_depth;
+    const int32_t wzp = p->per_channel ? 0 : p->filter_zp;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int16_t *in = input + (size_t)b * depth;
+        for (int32_t o = 0; o < p->out_depth; ++o) {
+            const int8_t *w = weights + (size_t)o * depth;
+            int64_t acc = 0;
+            for (int32_t d = 0; d < depth; ++d)
+                acc += ((int32_t)w[d] - wzp) * (int32_t)in[d];
+            if (bias)
+                acc += bias[o];
+            const int32_t q = p->per_channel ? o : 0;
+            const int32_t v = nk_mbqm64(acc, p->out_mult[q], p->out_shift[q]);
+            output[(size_t)b * p->out_depth + o] = (int16_t)nk_clamp(v, p->act_min, p->act_max);
         }
     }
     return NK_OK;

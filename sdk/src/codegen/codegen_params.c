@@ -134,6 +134,24 @@ static const cg_field cg_mean[] = {
     {NULL, 0, 0, 0, 0},
 };
 
+static const cg_field cg_leaky_relu[] = {
+    F(nk_leaky_relu_params, size, CG_I32, 0),
+    F(nk_leaky_relu_params, in_zp, CG_I32, LW_G_INT), F(nk_leaky_relu_params, out_zp, CG_I32, LW_G_INT),
+    F(nk_leaky_relu_params, mult_identity, CG_I32, LW_G_INT),
+    F(nk_leaky_relu_params, shift_identity, CG_I32, LW_G_INT),
+    F(nk_leaky_relu_params, mult_alpha, CG_I32, LW_G_INT),
+    F(nk_leaky_relu_params, shift_alpha, CG_I32, LW_G_INT),
+    F(nk_leaky_relu_params, alpha, CG_F32, LW_G_FLT),
+    {NULL, 0, 0, 0, 0},
+};
+
+static const cg_field cg_slice[] = {
+    F(nk_slice_params, rank, CG_I32, 0), FD(nk_slice_params, in_dims, rank),
+    FD(nk_slice_params, begin, rank), FD(nk_slice_params, step, rank),
+    FD(nk_slice_params, out_dims, rank), F(nk_slice_params, elem_size, CG_I32, 0),
+    {NULL, 0, 0, 0, 0},
+};
+
 static const struct {
     const char *type;
     const cg_field *fields;
@@ -150,6 +168,8 @@ static const struct {
     [LW_P_concat] = {"nk_concat_params", cg_concat},
     [LW_P_mean] = {"nk_mean_params", cg_mean},
     [LW_P_scalar] = {NULL, NULL}, /* scalar arguments go into the call itself */
+    [LW_P_leaky_relu] = {"nk_leaky_relu_params", cg_leaky_relu},
+    [LW_P_slice] = {"nk_slice_params", cg_slice},
 };
 
 static void cg_field_line(cg_ctx *c, int32_t oi, const lw_op *l, const cg_field *f)

@@ -90,6 +90,9 @@ static const char *const op_names[NEURIO_OP_COUNT] = {
     [NEURIO_OP_SIGNAL_SPECTRAL_SUBTRACTION] = "SignalFilterBankSpectralSubtraction",
     [NEURIO_OP_SIGNAL_FILTER_BANK_LOG] = "SignalFilterBankLog",
     [NEURIO_OP_SIGNAL_PCAN] = "SignalPCAN",
+    [NEURIO_OP_TRANSPOSE_CONV] = "TRANSPOSE_CONV",
+    [NEURIO_OP_LEAKY_RELU] = "LEAKY_RELU",
+    [NEURIO_OP_STRIDED_SLICE] = "STRIDED_SLICE",
 };
 
 const char *neurio_op_name(neurio_op_kind kind)

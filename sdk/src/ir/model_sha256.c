@@ -53,6 +53,7 @@ static void put_attr(EVP_MD_CTX *c, const neurio_op *op)
     switch (op->kind) {
     case NEURIO_OP_CONV_2D:
     case NEURIO_OP_DEPTHWISE_CONV_2D:
+    case NEURIO_OP_TRANSPOSE_CONV:
         put_conv(c, &op->attr.conv);
         break;
     case NEURIO_OP_AVERAGE_POOL_2D:
@@ -109,6 +110,17 @@ static void put_attr(EVP_MD_CTX *c, const neurio_op *op)
         put_i32(c, op->attr.lstm.time_major);
         put_f32(c, op->attr.lstm.cell_clip);
         put_f32(c, op->attr.lstm.proj_clip);
+        break;
+    case NEURIO_OP_LEAKY_RELU:
+        put_f32(c, op->attr.leaky_relu.alpha);
+        break;
+    case NEURIO_OP_STRIDED_SLICE:
+        put_i32(c, op->attr.strided_slice.begin_mask);
+        put_i32(c, op->attr.strided_slice.end_mask);
+        put_i32(c, op->attr.strided_slice.ellipsis_mask);
+        put_i32(c, op->attr.strided_slice.new_axis_mask);
+        put_i32(c, op->attr.strided_slice.shrink_axis_mask);
+        put_i32(c, op->attr.strided_slice.offset);
         break;
     default:
         if (op->kind >= NEURIO_OP_SIGNAL_WINDOW && op->kind <= NEURIO_OP_SIGNAL_PCAN) {

@@ -220,6 +220,43 @@ static int check_conv(vctx *c, int depthwise)
                          a->dilation_h, a->dilation_w, a->padding, a->pad);
 }
 
+/* TRANSPOSE_CONV: x [n, h, w, in_c], weights [out_c, kh, kw, in_c], bias
+ * [out_c] or absent, output_shape (int32, 4 values) or absent, output
+ * [n, oh, ow, out_c].  The output size is taken as given (TFLite Micro
+ * does not check it against the input either). */
+static int check_transpose_conv(vctx *c)
+{
+    int rc = need_inputs(c, 2, 4, 1);
+    if (rc) return rc;
+    const neurio_tensor *x = in_t(c, 0), *w = in_t(c, 1), *b = in_t(c, 2), *s = in_t(c, 3);
+    const neurio_tensor *y = out_t(c, 0);
+    if ((rc = need_rank(c, x, "input", 4)) || (rc = need_rank(c, w, "weights", 4)) ||
+        (rc = need_rank(c, y, "output", 4)) || (rc = check_wb_dtypes(c, x, w, b, y)))
+        return rc;
+    if (s && ((s->dtype != NEURIO_DT_INT32 && s->dtype != NEURIO_DT_INT64) ||
+              neurio_tensor_elements(s) != 4))
+        return nir_op_fail(c, NEURIO_ERR_INVALID, "output_shape '%.60s' must be 4 int32 values "
+                       "(is %s with %zu)", s->name, neurio_dtype_name(s->dtype),
+                       neurio_tensor_elements(s));
+    if (w->dims[3] != x->dims[3] || w->dims[0] != y->dims[3] || x->dims[0] != y->dims[0])
+        return nir_op_fail(c, NEURIO_ERR_INVALID, "weights '%.60s' [%d, %d, %d, %d] must be "
+                       "[output channels %d, kh, kw, input channels %d] (batch %d -> %d)",
+                       w->name, w->dims[0], w->dims[1], w->dims[2], w->dims[3], y->dims[3],
+                       x->dims[3], x->dims[0], y->dims[0]);
+    if ((rc = check_bias(c, b, y->dims[3])))
+        return rc;
+    const neurio_conv_attr *a = &c->op->attr.conv;
+    if (a->stride_h < 1 || a->stride_w < 1 || w->dims[1] < 1 || w->dims[2] < 1)
+        return nir_op_fail(c, NEURIO_ERR_INVALID, "stride %dx%d and filter %dx%d must be >= 1",
+                       a->stride_h, a->stride_w, w->dims[1], w->dims[2]);
+    if ((int)a->padding < 0 || a->padding > NEURIO_PAD_EXPLICIT ||
+        (a->padding == NEURIO_PAD_EXPLICIT && (a->pad[0] < 0 || a->pad[1] < 0)))
+        return nir_op_fail(c, NEURIO_ERR_INVALID, "bad padding mode %d", (int)a->padding);
+    if ((int)a->activation < 0 || a->activation > NEURIO_ACT_RELU_N1_TO_1)
+        return nir_op_fail(c, NEURIO_ERR_INVALID, "unknown fused activation %d", (int)a->activation);
+    return NEURIO_OK;
+}
+
 static int check_fc(vctx *c)
 {
     int rc = need_inputs(c, 2, 3, 1);
@@ -493,6 +530,48 @@ static int check_matmul(vctx *c)
     return NEURIO_OK;
 }
 
+static int check_leaky_relu(vctx *c)
+{
+    int rc = check_unary(c, 1);
+    if (rc)
+        return rc;
+    if (!isfinite(c->op->attr.leaky_relu.alpha))
+        return nir_op_fail(c, NEURIO_ERR_INVALID, "alpha %g is not a finite number",
+                       (double)c->op->attr.leaky_relu.alpha);
+    return NEURIO_OK;
+}
+
+/* STRIDED_SLICE: begin, end and strides are constant int32 vectors of one
+ * length, no stride is 0.  The output shape is checked where the window is
+ * computed (lower/lower_slice.c), with the masks. */
+static int check_strided_slice(vctx *c)
+{
+    int rc = need_inputs(c, 4, 4, 1);
+    if (rc) return rc;
+    const neurio_tensor *x = in_t(c, 0), *y = out_t(c, 0);
+    if ((rc = need_same_dtype(c, x, y)))
+        return rc;
+    static const char *const role[4] = {"", "begin", "end", "strides"};
+    size_t n = 0;
+    for (int k = 1; k < 4; k++) {
+        const neurio_tensor *t = in_t(c, k);
+        if (!neurio_tensor_is_const(t) || t->dtype != NEURIO_DT_INT32 || t->rank != 1)
+            return nir_op_fail(c, NEURIO_ERR_UNSUPPORTED, "%s '%.60s' must be a constant int32 "
+                           "vector", role[k], t->name);
+        if (k == 1)
+            n = neurio_tensor_elements(t);
+        if (neurio_tensor_elements(t) != n || n > NEURIO_MAX_RANK)
+            return nir_op_fail(c, NEURIO_ERR_INVALID, "begin, end and strides must have one "
+                           "length <= %d (%s has %zu)", NEURIO_MAX_RANK, role[k],
+                           neurio_tensor_elements(t));
+    }
+    const int32_t *st = in_t(c, 3)->data;
+    for (size_t i = 0; i < n; i++)
+        if (st[i] == 0)
+            return nir_op_fail(c, NEURIO_ERR_INVALID, "stride %zu is 0", i);
+    return NEURIO_OK;
+}
+
 int nir_check_op(vctx *c)
 {
     switch (c->op->kind) {
@@ -519,6 +598,7 @@ int nir_check_op(vctx *c)
     case NEURIO_OP_TRANSPOSE: return check_transpose(c);
     case NEURIO_OP_BATCH_NORM: return check_batch_norm(c);
     case NEURIO_OP_MATMUL: return check_matmul(c);
+    case NEURIO_OP_TRANSPOSE_CONV: return check_transpose_conv(c);
     case NEURIO_OP_SVDF:
     case NEURIO_OP_LSTM:
     case NEURIO_OP_SIGNAL_WINDOW:
@@ -530,6 +610,8 @@ int nir_check_op(vctx *c)
     case NEURIO_OP_SIGNAL_SPECTRAL_SUBTRACTION:
     case NEURIO_OP_SIGNAL_FILTER_BANK_LOG:
     case NEURIO_OP_SIGNAL_PCAN: return nir_check_state_op(c->m, c->op_index, c->err);
+    case NEURIO_OP_LEAKY_RELU: return check_leaky_relu(c);
+    case NEURIO_OP_STRIDED_SLICE: return check_strided_slice(c);
     case NEURIO_OP_COUNT: break;
     }
     return nir_op_fail(c, NEURIO_ERR_INVALID, "unknown op kind %d", (int)c->op->kind);

@@ -61,6 +61,8 @@ typedef union lw_params {
     nk_pad_params pad;
     nk_concat_params concat;
     nk_mean_params mean;
+    nk_leaky_relu_params leaky_relu;
+    nk_slice_params slice;
     lw_scalar scalar;
 } lw_params;
 
@@ -68,6 +70,7 @@ typedef union lw_params {
 typedef enum lw_ptype {
     LW_P_conv, LW_P_fc, LW_P_pool, LW_P_binary, LW_P_softmax, LW_P_sigmoid,
     LW_P_quantize, LW_P_requant, LW_P_pad, LW_P_concat, LW_P_mean, LW_P_scalar,
+    LW_P_leaky_relu, LW_P_slice,
     LW_P_COUNT
 } lw_ptype;
 

@@ -1,6 +1,6 @@
 /* sdk/src/lower/lower_conv.c — CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED
- * and the 2-D pools: shapes, resolved padding, per-channel requantization
- * and fused-activation ranges. */
+ * (int8, int16x8, float32) and the 2-D pools: shapes, resolved padding,
+ * per-channel requantization and fused-activation ranges. */
 #include <stdlib.h>
 
 #include "lower_internal.h"
@@ -31,10 +31,8 @@ static int32_t lw_out_size(neurio_padding pad, const int32_t *pads, int32_t in, 
     return (in - eff + stride) / stride;
 }
 
-/* Per-output-channel multipliers for conv/fc (requant.h) into arrays 0
- * ("m") and 1 ("s"); *per_channel tells whether there is one per channel. */
-static int lw_channel_mults(lw_ctx *c, float in_s, int32_t w, float out_s, int32_t n_ch,
-                            int is_fc, int32_t *per_channel)
+int lw_channel_mults(lw_ctx *c, float in_s, int32_t w, float out_s, int32_t n_ch,
+                     int is_fc, int32_t *per_channel)
 {
     const neurio_tensor *wt = lw_t(c, w);
     int32_t cnt = wt->quant.count;
@@ -52,8 +50,7 @@ static int lw_channel_mults(lw_ctx *c, float in_s, int32_t w, float out_s, int32
     return lw_rq(c, rc, &e);
 }
 
-/* The bias of a conv/fc: absent, or of dtype `want`. */
-static int lw_bias(lw_ctx *c, int32_t b, neurio_dtype want)
+int lw_bias(lw_ctx *c, int32_t b, neurio_dtype want)
 {
     if (b >= 0 && lw_t(c, b)->dtype != want)
         return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "bias tensor %d '%s' is %s, expected %s", b,
@@ -62,10 +59,9 @@ static int lw_bias(lw_ctx *c, int32_t b, neurio_dtype want)
     return NEURIO_OK;
 }
 
-/* Weights of the activations' dtype (no hybrid layers). */
-static int lw_weights_dtype(lw_ctx *c, int32_t w, neurio_dtype dt)
+int lw_weights_dtype(lw_ctx *c, int32_t w, neurio_dtype dt)
 {
-    if (lw_t(c, w)->dtype != dt)
+    if (lw_t(c, w)->dtype != (dt == NEURIO_DT_INT16 ? NEURIO_DT_INT8 : dt))
         return lw_fail(c, NEURIO_ERR_UNSUPPORTED,
                        "weights are %s but activations %s (hybrid layers are not supported; "
                        "quantize the model fully or keep it float)",
@@ -95,13 +91,78 @@ static int lw_conv_channels(lw_ctx *c, int depthwise, const int32_t *xd, const i
     return NEURIO_OK;
 }
 
+int lw_conv_dtype(lw_ctx *c, int32_t x, int32_t y, neurio_dtype *dt)
+{
+    neurio_dtype din = lw_t(c, x)->dtype, dout = lw_t(c, y)->dtype;
+    if (din != dout)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "input is %s but output is %s",
+                       neurio_dtype_name(din), neurio_dtype_name(dout));
+    if (din != NEURIO_DT_INT8 && din != NEURIO_DT_INT16 && din != NEURIO_DT_FLOAT32)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED,
+                       "dtype %s (kernels exist for int8, int16x8 and float32)",
+                       neurio_dtype_name(din));
+    *dt = din;
+    return NEURIO_OK;
+}
+
+int lw_dt_index(neurio_dtype dt)
+{
+    return dt == NEURIO_DT_INT8 ? 0 : (dt == NEURIO_DT_INT16 ? 1 : 2);
+}
+
+neurio_dtype lw_bias_dtype(neurio_dtype dt)
+{
+    return dt == NEURIO_DT_INT8 ? NEURIO_DT_INT32
+                                : (dt == NEURIO_DT_INT16 ? NEURIO_DT_INT64 : NEURIO_DT_FLOAT32);
+}
+
+int lw_zp0_s16(lw_ctx *c, neurio_dtype dt, int32_t t, int32_t zp)
+{
+    if (dt == NEURIO_DT_INT16 && zp != 0)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED,
+                       "int16 tensor %d '%s' has zero point %d; int16x8 kernels need 0 (as "
+                       "TFLite's 16x8 quantization)", t, lw_t(c, t)->name, zp);
+    return NEURIO_OK;
+}
+
+void lw_act_q(lw_ctx *c, neurio_dtype dt, neurio_activation a, float scale, int32_t zp,
+              int32_t *lo, int32_t *hi)
+{
+    (void)c;
+    if (dt == NEURIO_DT_INT8) {
+        lw_act_s8(a, scale, zp, lo, hi);
+    } else if (neurio_act_range_s16(a, scale, zp, lo, hi, NULL) != NEURIO_OK) {
+        *lo = -32768;
+        *hi = 32767;
+    }
+}
+
+int lw_conv_quant(lw_ctx *c, neurio_dtype dt, int32_t x, int32_t w, int32_t y, int32_t n_ch,
+                  neurio_activation act, nk_conv_params *p)
+{
+    if (dt == NEURIO_DT_FLOAT32) {
+        neurio_act_range_f32(act, &p->act_min_f, &p->act_max_f);
+        return NEURIO_OK;
+    }
+    float in_s, out_s;
+    int rc;
+    if ((rc = lw_q1(c, x, &in_s, &p->in_zp)) || (rc = lw_q1(c, y, &out_s, &p->out_zp)) ||
+        (rc = lw_zp0_s16(c, dt, x, p->in_zp)) || (rc = lw_zp0_s16(c, dt, y, p->out_zp)) ||
+        (rc = lw_channel_mults(c, in_s, w, out_s, n_ch, 0, &p->per_channel)))
+        return rc;
+    p->out_mult = c->out->arrays[0].v;
+    p->out_shift = c->out->arrays[1].v;
+    lw_act_q(c, dt, act, out_s, p->out_zp, &p->act_min, &p->act_max);
+    return NEURIO_OK;
+}
+
 int lw_conv(lw_ctx *c, int depthwise)
 {
     int32_t in[2] = {-1, -1}, y;
     neurio_dtype dt;
-    int rc = lw_operands(c, 2, in, &y, &dt);
+    int rc = lw_operands(c, 2, in, &y, NULL);
     int32_t x = in[0], w = in[1], b = lw_opt_in(c, 2);
-    if (rc || (rc = lw_rank4(c, x, "input")) ||
+    if (rc || (rc = lw_conv_dtype(c, x, y, &dt)) || (rc = lw_rank4(c, x, "input")) ||
         (rc = lw_rank4(c, y, "output")) || (rc = lw_rank4(c, w, "weights")) ||
         (rc = lw_weights_dtype(c, w, dt)))
         return rc;
@@ -128,31 +189,21 @@ int lw_conv(lw_ctx *c, int depthwise)
         .pad_left = lw_pad_offset(a->padding, a->pad, 1, xd[2], fw, sw, dw, yd[2]),
         .depth_multiplier = dm, .act_min = -128, .act_max = 127,
     };
-    if (dt == NEURIO_DT_INT8) {
-        float in_s, out_s;
-        if ((rc = lw_q1(c, x, &in_s, &p->in_zp)) || (rc = lw_q1(c, y, &out_s, &p->out_zp)) ||
-            (rc = lw_channel_mults(c, in_s, w, out_s, yd[3], 0, &p->per_channel)))
-            return rc;
-        p->out_mult = c->out->arrays[0].v;
-        p->out_shift = c->out->arrays[1].v;
-        lw_act_s8(a->activation, out_s, p->out_zp, &p->act_min, &p->act_max);
-    } else {
-        neurio_act_range_f32(a->activation, &p->act_min_f, &p->act_max_f);
-    }
-    if ((rc = lw_bias(c, b, dt == NEURIO_DT_INT8 ? NEURIO_DT_INT32 : NEURIO_DT_FLOAT32)))
+    if ((rc = lw_conv_quant(c, dt, x, w, y, yd[3], a->activation, p)) ||
+        (rc = lw_bias(c, b, lw_bias_dtype(dt))))
         return rc;
-    lw_kernel k = depthwise ? (dt == NEURIO_DT_INT8 ? LW_K_DWCONV2D_S8 : LW_K_DWCONV2D_F32)
-                            : (dt == NEURIO_DT_INT8 ? LW_K_CONV2D_S8 : LW_K_CONV2D_F32);
-    return lw_set(c, k, 4, (int32_t[]){x, w, b, y});
+    static const lw_kernel ks[2][3] = {{LW_K_CONV2D_S8, LW_K_CONV2D_S16, LW_K_CONV2D_F32},
+                                       {LW_K_DWCONV2D_S8, LW_K_DWCONV2D_S16, LW_K_DWCONV2D_F32}};
+    return lw_set(c, ks[depthwise][lw_dt_index(dt)], 4, (int32_t[]){x, w, b, y});
 }
 
 int lw_fc(lw_ctx *c)
 {
     int32_t in[2] = {-1, -1}, y;
     neurio_dtype dt;
-    int rc = lw_operands(c, 2, in, &y, &dt);
+    int rc = lw_operands(c, 2, in, &y, NULL);
     int32_t x = in[0], w = in[1], b = lw_opt_in(c, 2);
-    if (rc || (rc = lw_weights_dtype(c, w, dt)))
+    if (rc || (rc = lw_conv_dtype(c, x, y, &dt)) || (rc = lw_weights_dtype(c, w, dt)))
         return rc;
     const neurio_tensor *wt = lw_t(c, w);
     if (wt->rank != 2)
@@ -166,21 +217,23 @@ int lw_fc(lw_ctx *c)
     nk_fc_params *p = &c->out->p.fc;
     *p = (nk_fc_params){.batches = (int32_t)(nx / (size_t)in_d), .in_depth = in_d,
                         .out_depth = out_d, .act_min = -128, .act_max = 127};
-    if (dt == NEURIO_DT_INT8) {
+    if (dt != NEURIO_DT_FLOAT32) {
         float in_s, out_s;
         if ((rc = lw_q1(c, x, &in_s, &p->in_zp)) || (rc = lw_q1(c, y, &out_s, &p->out_zp)) ||
+            (rc = lw_zp0_s16(c, dt, x, p->in_zp)) || (rc = lw_zp0_s16(c, dt, y, p->out_zp)) ||
             (rc = lw_channel_mults(c, in_s, w, out_s, out_d, 1, &p->per_channel)))
             return rc;
         p->out_mult = c->out->arrays[0].v;
         p->out_shift = c->out->arrays[1].v;
         p->filter_zp = wt->quant.zero_point ? wt->quant.zero_point[0] : 0;
-        lw_act_s8(c->op->attr.fc.activation, out_s, p->out_zp, &p->act_min, &p->act_max);
+        lw_act_q(c, dt, c->op->attr.fc.activation, out_s, p->out_zp, &p->act_min, &p->act_max);
     } else {
         neurio_act_range_f32(c->op->attr.fc.activation, &p->act_min_f, &p->act_max_f);
     }
-    if ((rc = lw_bias(c, b, dt == NEURIO_DT_INT8 ? NEURIO_DT_INT32 : NEURIO_DT_FLOAT32)))
+    if ((rc = lw_bias(c, b, lw_bias_dtype(dt))))
         return rc;
-    return lw_set(c, dt == NEURIO_DT_INT8 ? LW_K_FC_S8 : LW_K_FC_F32, 4, (int32_t[]){x, w, b, y});
+    static const lw_kernel ks[3] = {LW_K_FC_S8, LW_K_FC_S16, LW_K_FC_F32};
+    return lw_set(c, ks[lw_dt_index(dt)], 4, (int32_t[]){x, w, b, y});
 }
 
 int lw_pool(lw_ctx *c, int is_max)

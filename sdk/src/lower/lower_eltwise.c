@@ -53,20 +53,14 @@ static int lw_binary_s8(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_pa
     return NEURIO_OK;
 }
 
-int lw_binary(lw_ctx *c)
+int lw_binary_shape(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_params *p)
 {
-    int32_t in[2] = {-1, -1}, y;
-    neurio_dtype dt;
-    int rc = lw_operands(c, 2, in, &y, &dt);
-    if (rc)
-        return rc;
-    int32_t a = in[0], b = in[1];
-    if (lw_t(c, b)->dtype != dt)
-        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "inputs are %s and %s", neurio_dtype_name(dt),
-                       neurio_dtype_name(lw_t(c, b)->dtype));
+    int rc;
+    if (lw_t(c, b)->dtype != lw_t(c, a)->dtype)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "inputs are %s and %s",
+                       neurio_dtype_name(lw_t(c, a)->dtype), neurio_dtype_name(lw_t(c, b)->dtype));
     const neurio_tensor *ta = lw_t(c, a), *tb = lw_t(c, b), *ty = lw_t(c, y);
     size_t ny = neurio_tensor_elements(ty);
-    nk_binary_params *p = &c->out->p.binary;
     p->flat_size = (int32_t)ny;
     p->broadcast = neurio_tensor_elements(ta) != ny || neurio_tensor_elements(tb) != ny;
     if (p->broadcast) {
@@ -78,6 +72,20 @@ int lw_binary(lw_ctx *c)
             (rc = lw_bcast_strides(c, 1, tb, ty, p->out_dims, p->in2_strides)))
             return rc;
     }
+    return NEURIO_OK;
+}
+
+int lw_binary(lw_ctx *c)
+{
+    int32_t in[2] = {-1, -1}, y;
+    neurio_dtype dt;
+    int rc = lw_operands(c, 2, in, &y, &dt);
+    if (rc)
+        return rc;
+    int32_t a = in[0], b = in[1];
+    nk_binary_params *p = &c->out->p.binary;
+    if ((rc = lw_binary_shape(c, a, b, y, p)))
+        return rc;
     lw_kernel k;
     if (dt == NEURIO_DT_INT8) {
         if ((rc = lw_binary_s8(c, a, b, y, p)))

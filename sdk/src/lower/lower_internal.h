@@ -49,6 +49,32 @@ int32_t *lw_array_new(lw_ctx *c, int k, const char *tag, int32_t n);
 /* Element i of an int32/int64 constant tensor. */
 int64_t lw_const_int(const neurio_tensor *t, size_t i);
 
+/* Shared by the conv-family lowerings (lower_conv.c, lower_tconv.c). */
+/* Input x and output y share a dtype with conv kernels: int8, int16 (int16x8)
+ * or float32. */
+int lw_conv_dtype(lw_ctx *c, int32_t x, int32_t y, neurio_dtype *dt);
+/* 0 int8, 1 int16, 2 float32: the column of a kernel table. */
+int lw_dt_index(neurio_dtype dt);
+/* The bias dtype of a conv/fc with activations dt: int32, int64, float32. */
+neurio_dtype lw_bias_dtype(neurio_dtype dt);
+/* The bias of a conv/fc: absent, or of dtype `want`. */
+int lw_bias(lw_ctx *c, int32_t b, neurio_dtype want);
+/* Weights of the activations' dtype (int8 for int16x8; no hybrid layers). */
+int lw_weights_dtype(lw_ctx *c, int32_t w, neurio_dtype dt);
+/* An int16 tensor's zero point must be 0 (int16x8). */
+int lw_zp0_s16(lw_ctx *c, neurio_dtype dt, int32_t t, int32_t zp);
+/* Quantized fused-activation range of an int8 or int16 output. */
+void lw_act_q(lw_ctx *c, neurio_dtype dt, neurio_activation a, float scale, int32_t zp,
+              int32_t *lo, int32_t *hi);
+/* Per-output-channel multipliers for conv/fc (requant.h) into arrays 0
+ * ("m") and 1 ("s"); *per_channel tells whether there is one per channel. */
+int lw_channel_mults(lw_ctx *c, float in_s, int32_t w, float out_s, int32_t n_ch,
+                     int is_fc, int32_t *per_channel);
+/* The quantization of a conv-like op into p (zero points, multipliers,
+ * activation range; float: the float range). */
+int lw_conv_quant(lw_ctx *c, neurio_dtype dt, int32_t x, int32_t w, int32_t y, int32_t n_ch,
+                  neurio_activation act, nk_conv_params *p);
+
 /* One lowering function per op family; each fills c->out. */
 int lw_conv(lw_ctx *c, int depthwise);
 int lw_fc(lw_ctx *c);
@@ -62,5 +88,15 @@ int lw_reshape(lw_ctx *c);
 int lw_pad(lw_ctx *c);
 int lw_concat(lw_ctx *c);
 int lw_mean(lw_ctx *c);
+int lw_transpose_conv(lw_ctx *c);
+/* Broadcast geometry of a binary op (a, b -> y) into p (flat size, or
+ * rank, output dims and both inputs' strides); the inputs share a dtype. */
+int lw_binary_shape(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_params *p);
+/* int16 activations and LEAKY_RELU (lower_wide.c): ADD/SUB/PAD on int16,
+ * QUANTIZE/DEQUANTIZE between int8, int16, int32 and float32. */
+int lw_wide(lw_ctx *c);
+int lw_leaky_relu(lw_ctx *c);
+/* STRIDED_SLICE (lower_slice.c). */
+int lw_strided_slice(lw_ctx *c);
 
 #endif /* NEURIO_SRC_LOWER_INTERNAL_H */

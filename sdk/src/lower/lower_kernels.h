@@ -39,6 +39,26 @@
     X(PAD_F32, nk_pad_f32, pad, IO, 0)                                            \
     X(CONCAT, nk_concat, concat, LIST, 0)                                         \
     X(MEAN_S8, nk_mean_s8, mean, IO, LW_G_INT)                                    \
-    X(MEAN_F32, nk_mean_f32, mean, IO, LW_G_FLT)
+    X(MEAN_F32, nk_mean_f32, mean, IO, LW_G_FLT)                                  \
+    X(CONV2D_S16, nk_conv2d_s16, conv, IWBO, LW_G_INT)                            \
+    X(DWCONV2D_S16, nk_depthwise_conv2d_s16, conv, IWBO, LW_G_INT)                \
+    X(FC_S16, nk_fully_connected_s16, fc, IWBO, LW_G_INT)                         \
+    X(TCONV_S8, nk_transpose_conv_s8, conv, IWBO, LW_G_INT)                       \
+    X(TCONV_S16, nk_transpose_conv_s16, conv, IWBO, LW_G_INT)                     \
+    X(TCONV_F32, nk_transpose_conv_f32, conv, IWBO, LW_G_FLT)                     \
+    X(ADD_S16, nk_add_s16, binary, IIO, LW_G_INT | LW_G_ADD)                      \
+    X(SUB_S16, nk_sub_s16, binary, IIO, LW_G_INT | LW_G_ADD)                      \
+    X(PAD_S16, nk_pad_s16, pad, IO, 0)                                            \
+    X(LEAKY_RELU_S8, nk_leaky_relu_s8, leaky_relu, IO, LW_G_INT)                  \
+    X(LEAKY_RELU_S16, nk_leaky_relu_s16, leaky_relu, IO, LW_G_INT)                \
+    X(LEAKY_RELU_F32, nk_leaky_relu_f32, leaky_relu, IO, LW_G_FLT)                \
+    X(STRIDED_SLICE, nk_slice, slice, IO, 0)                                      \
+    X(REQUANTIZE_S16_S8, nk_requantize_s16_s8, requant, IO, 0)                    \
+    X(REQUANTIZE_S16_S16, nk_requantize_s16_s16, requant, IO, 0)                  \
+    X(REQUANTIZE_S16_S32, nk_requantize_s16_s32, requant, IO, 0)                  \
+    X(REQUANTIZE_S8_S16, nk_requantize_s8_s16, requant, IO, 0)                    \
+    X(REQUANTIZE_S8_S32, nk_requantize_s8_s32, requant, IO, 0)                    \
+    X(QUANTIZE_F32_S16, nk_quantize_f32_s16, quantize, IO, 0)                     \
+    X(DEQUANTIZE_S16_F32, nk_dequantize_s16_f32, quantize, IO, 0)
 
 #endif /* NEURIO_SRC_LOWER_KERNELS_H */

@@ -276,7 +276,8 @@ static int nq_int8(neurio_model *m, const neurio_prepare_args *args, neurio_errb
         switch (op->kind) {
         case NEURIO_OP_CONV_2D:
         case NEURIO_OP_FULLY_CONNECTED:
-        case NEURIO_OP_DEPTHWISE_CONV_2D: {
+        case NEURIO_OP_DEPTHWISE_CONV_2D:
+        case NEURIO_OP_TRANSPOSE_CONV: {
             const neurio_tensor *w = &m->tensors[op->inputs[1]];
             if (!w->data || w->dtype != NEURIO_DT_FLOAT32) {
                 rc = nq_fail_op(m, i, err, NEURIO_ERR_UNSUPPORTED, "weights must be float constants");

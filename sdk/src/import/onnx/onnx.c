@@ -539,6 +539,11 @@ static int ox_import(ox_ctx *c, const Onnx__ModelProto *mp)
         if (o && (!o->domain || !*o->domain || strcmp(o->domain, "ai.onnx") == 0))
             c->opset = o->has_version ? o->version : 1;
     }
+    if (c->opset < 0 && mp->n_opset_import > 0 && mp->opset_import[0] &&
+        mp->opset_import[0]->domain)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                       "model uses only the operator domain '%s' (neurio reads the default "
+                       "ai.onnx domain)", mp->opset_import[0]->domain);
     if (c->opset < 0)
         return ox_fail(c, NEURIO_ERR_FORMAT, "model has no default-domain opset_import");
     if (c->opset < ox_min_opset || c->opset > ox_max_opset)
@@ -588,7 +593,7 @@ static int ox_import(ox_ctx *c, const Onnx__ModelProto *mp)
         }
         for (size_t k = 0; k < c->node->n_input; k++) {
             const char *in = c->node->input[k];
-            if (in && *in && !ox_find(c, in)) {
+            if (in && *in && !ox_find(c, in) && !ox_is_initializer(g, in)) {
                 rc = ox_fail(c, NEURIO_ERR_FORMAT,
                              "input %zu '%s' is not produced by any earlier node, graph input "
                              "or initializer (graph not topologically sorted?)", k, in);

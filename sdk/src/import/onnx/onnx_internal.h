@@ -90,6 +90,13 @@ int ox_check_numeric(ox_ctx *c, int32_t t);
 /* Output dtype of a compute op on tensor `in` (float for QDQ int8 inputs). */
 int32_t ox_out_dtype(const ox_ctx *c, int32_t in);
 
+/* --- onnx_fold.c ------------------------------------------------------- */
+/* Evaluates the current node at import time when it is shape arithmetic
+ * on constants (Shape, Size, ConstantOfShape, Cast, Slice, Concat, Gather,
+ * integer Add/Sub/Mul/Div, ...): 1 = folded (output 0 bound to a constant),
+ * 0 = not foldable (convert normally), < 0 = error (message set). */
+int ox_fold(ox_ctx *c);
+
 /* --- onnx_ops_layout.c / onnx_ops_misc.c ------------------------------ */
 int ox_flatten(ox_ctx *c);
 int ox_reshape(ox_ctx *c);

@@ -729,6 +729,7 @@ typedef struct ox_entry {
     const char *op_type;
     int (*fn)(ox_ctx *c, int arg);
     int arg;
+    int optional_y; /* output 0 may be absent (LSTM/GRU: only Y_h used) */
 } ox_entry;
 
 static int ox_e_conv(ox_ctx *c, int a) { (void)a; return ox_conv(c); }
@@ -748,38 +749,49 @@ static int ox_e_bn(ox_ctx *c, int a) { (void)a; return ox_batchnorm(c); }
 static int ox_e_constant(ox_ctx *c, int a) { (void)a; return ox_constant(c); }
 static int ox_e_qdq(ox_ctx *c, int a) { return ox_qdq(c, a); }
 static int ox_e_alias(ox_ctx *c, int a) { (void)a; return ox_alias(c); }
+/* Shape arithmetic that ox_fold() could not evaluate at import time. */
+static int ox_e_shape_only(ox_ctx *c, int a)
+{
+    (void)a;
+    return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                   "supported only on constant inputs (shape arithmetic evaluated at import); "
+                   "here it would compute on run-time data");
+}
 
 /* The supported operators (default domain). */
 static const ox_entry ox_table[] = {
-    { "Conv", ox_e_conv, 0 },
-    { "Gemm", ox_e_gemm, 0 },
-    { "MatMul", ox_e_gemm, 1 },
-    { "Add", ox_e_binary, NEURIO_OP_ADD },
-    { "Sub", ox_e_binary, NEURIO_OP_SUB },
-    { "Mul", ox_e_binary, NEURIO_OP_MUL },
-    { "Div", ox_e_binary, NEURIO_OP_MUL },
-    { "Relu", ox_e_unary, NEURIO_OP_RELU },
-    { "Sigmoid", ox_e_unary, NEURIO_OP_LOGISTIC },
-    { "Tanh", ox_e_unary, NEURIO_OP_TANH },
-    { "Clip", ox_e_clip, 0 },
-    { "MaxPool", ox_e_pool, 1 },
-    { "AveragePool", ox_e_pool, 0 },
-    { "GlobalAveragePool", ox_e_pool, 2 },
-    { "GlobalMaxPool", ox_e_pool, 3 },
-    { "Softmax", ox_e_softmax, 0 },
-    { "Flatten", ox_e_flatten, 0 },
-    { "Reshape", ox_e_reshape, 0 },
-    { "Squeeze", ox_e_squeeze, 0 },
-    { "Unsqueeze", ox_e_squeeze, 1 },
-    { "Transpose", ox_e_transpose, 0 },
-    { "Concat", ox_e_concat, 0 },
-    { "Pad", ox_e_pad, 0 },
-    { "BatchNormalization", ox_e_bn, 0 },
-    { "Constant", ox_e_constant, 0 },
-    { "QuantizeLinear", ox_e_qdq, 0 },
-    { "DequantizeLinear", ox_e_qdq, 1 },
-    { "Identity", ox_e_alias, 0 },
-    { "Dropout", ox_e_alias, 0 },
+    { "Conv", ox_e_conv, 0, 0 },
+    { "Gemm", ox_e_gemm, 0, 0 },
+    { "MatMul", ox_e_gemm, 1, 0 },
+    { "Add", ox_e_binary, NEURIO_OP_ADD, 0 },
+    { "Sub", ox_e_binary, NEURIO_OP_SUB, 0 },
+    { "Mul", ox_e_binary, NEURIO_OP_MUL, 0 },
+    { "Div", ox_e_binary, NEURIO_OP_MUL, 0 },
+    { "Relu", ox_e_unary, NEURIO_OP_RELU, 0 },
+    { "Sigmoid", ox_e_unary, NEURIO_OP_LOGISTIC, 0 },
+    { "Tanh", ox_e_unary, NEURIO_OP_TANH, 0 },
+    { "Clip", ox_e_clip, 0, 0 },
+    { "MaxPool", ox_e_pool, 1, 0 },
+    { "AveragePool", ox_e_pool, 0, 0 },
+    { "GlobalAveragePool", ox_e_pool, 2, 0 },
+    { "GlobalMaxPool", ox_e_pool, 3, 0 },
+    { "Softmax", ox_e_softmax, 0, 0 },
+    { "Flatten", ox_e_flatten, 0, 0 },
+    { "Reshape", ox_e_reshape, 0, 0 },
+    { "Squeeze", ox_e_squeeze, 0, 0 },
+    { "Unsqueeze", ox_e_squeeze, 1, 0 },
+    { "Transpose", ox_e_transpose, 0, 0 },
+    { "Concat", ox_e_concat, 0, 0 },
+    { "Pad", ox_e_pad, 0, 0 },
+    { "BatchNormalization", ox_e_bn, 0, 0 },
+    { "Constant", ox_e_constant, 0, 0 },
+    { "QuantizeLinear", ox_e_qdq, 0, 0 },
+    { "DequantizeLinear", ox_e_qdq, 1, 0 },
+    { "Identity", ox_e_alias, 0, 0 },
+    { "Dropout", ox_e_alias, 0, 0 },
+    { "Shape", ox_e_shape_only, 0, 0 },
+    { "Size", ox_e_shape_only, 0, 0 },
+    { "ConstantOfShape", ox_e_shape_only, 0, 0 },
 };
 
 static const ox_entry *ox_lookup_op(const char *op_type)
@@ -800,9 +812,14 @@ int ox_convert_node(ox_ctx *c)
     const Onnx__NodeProto *n = c->node;
     if (n->domain && *n->domain && strcmp(n->domain, "ai.onnx"))
         return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "operator domain '%s' is not supported", n->domain);
-    if (n->n_output < 1 || !n->output[0] || !*n->output[0])
-        return ox_fail(c, NEURIO_ERR_FORMAT, "node has no output");
+    if (n->n_output >= 1 && n->output[0] && *n->output[0]) {
+        int f = ox_fold(c);
+        if (f != 0)
+            return f > 0 ? NEURIO_OK : f;
+    }
     const ox_entry *e = ox_lookup_op(n->op_type);
+    if (e && (n->n_output < 1 || !n->output[0] || !*n->output[0]) && !e->optional_y)
+        return ox_fail(c, NEURIO_ERR_FORMAT, "node has no output");
     if (e)
         return e->fn(c, e->arg);
     char list[600];

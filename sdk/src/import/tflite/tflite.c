@@ -388,6 +388,25 @@ static int add_noise_state(tfl *t, ntfl_opctx *o, int32_t *in, int32_t *n_in)
     return NEURIO_OK;
 }
 
+/* TRANSPOSE_CONV's TFLite operands (output_shape, weights, x[, bias]) into
+ * the IR's order (x, weights, bias or -1, output_shape); see model.h. */
+static int tconv_operands(ntfl_opctx *o, int32_t *in, int32_t *n_in)
+{
+    if (*n_in < 3 || *n_in > 4)
+        return ntfl_op_fail(o, NEURIO_ERR_FORMAT, "has %d inputs, expected 3 (output_shape, "
+                            "weights, input) or 4 (and bias)", *n_in);
+    if (in[1] < 0 || in[2] < 0)
+        return ntfl_op_fail(o, NEURIO_ERR_FORMAT, "weights (input 1) and input (input 2) are "
+                            "required");
+    int32_t shape = in[0], w = in[1], x = in[2], b = *n_in == 4 ? in[3] : -1;
+    in[0] = x;
+    in[1] = w;
+    in[2] = b;
+    in[3] = shape;
+    *n_in = 4;
+    return NEURIO_OK;
+}
+
 static int read_operator(tfl *t, const nfb_vec *ops, int32_t i)
 {
     nfb_table ot;
@@ -432,6 +451,8 @@ static int read_operator(tfl *t, const nfb_vec *ops, int32_t i)
     if ((rc = read_indices(t, &ov, "outputs", 0, out)))
         return rc;
     if (kind == NEURIO_OP_SIGNAL_SPECTRAL_SUBTRACTION && (rc = add_noise_state(t, &o, in, &n_in)))
+        return rc;
+    if (kind == NEURIO_OP_TRANSPOSE_CONV && (rc = tconv_operands(&o, in, &n_in)))
         return rc;
     int32_t k = neurio_model_add_op(t->m, kind, n_in, in, (int32_t)ov.n, out);
     if (k < 0)

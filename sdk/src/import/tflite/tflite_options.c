@@ -9,8 +9,9 @@
 
 const char ntfl_supported_list[] =
     "ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, DEQUANTIZE, "
-    "FULLY_CONNECTED, LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, QUANTIZE, RELU, "
-    "RELU_N1_TO_1, RELU6, RESHAPE, SOFTMAX, SUB, SVDF, TANH, TRANSPOSE, "
+    "FULLY_CONNECTED, LEAKY_RELU, LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, QUANTIZE, RELU, "
+    "RELU_N1_TO_1, RELU6, RESHAPE, SOFTMAX, STRIDED_SLICE, SUB, SVDF, TANH, TRANSPOSE, "
+    "TRANSPOSE_CONV, "
     "UNIDIRECTIONAL_SEQUENCE_LSTM; custom ops: SignalWindow, SignalRfft, SignalFftAutoScale, "
     "SignalEnergy, SignalFilterBank, SignalFilterBankSquareRoot, "
     "SignalFilterBankSpectralSubtraction, SignalFilterBankLog, SignalPCAN";
@@ -136,6 +137,31 @@ static int conv_options(ntfl_opctx *o, neurio_op *op, int depthwise)
     return NEURIO_OK;
 }
 
+/* TransposeConvOptions: padding, stride_w, stride_h, fused_activation_function
+ * (the last absent in older files: NONE).  The padding offsets are
+ * computed by the lowering from the output size, as TFLite does. */
+static int transpose_conv_options(ntfl_opctx *o, neurio_op *op)
+{
+    nfb_buf *b = &o->t->b;
+    neurio_conv_attr *a = &op->attr.conv;
+    uint8_t pad = 0, act = 0;
+    int32_t sw = 0, sh = 0;
+    int rc = need_opt(o, "TransposeConvOptions");
+    if (rc || (rc = nfb_u8(b, &o->opt, 0, "padding", 0, &pad)) ||
+        (rc = nfb_i32(b, &o->opt, 1, "stride_w", 0, &sw)) ||
+        (rc = nfb_i32(b, &o->opt, 2, "stride_h", 0, &sh)) ||
+        (rc = nfb_u8(b, &o->opt, 3, "fused_activation_function", 0, &act)))
+        return rc;
+    if ((rc = map_pad(o, pad, &a->padding)) || (rc = map_act(o, act, &a->activation)))
+        return rc;
+    if (sw < 1 || sh < 1)
+        return ntfl_op_fail(o, NEURIO_ERR_FORMAT, "stride %dx%d must be >= 1", sh, sw);
+    a->stride_h = sh;
+    a->stride_w = sw;
+    a->dilation_h = a->dilation_w = a->depth_multiplier = 1;
+    return NEURIO_OK;
+}
+
 static int pool_options(ntfl_opctx *o, neurio_op *op)
 {
     nfb_buf *b = &o->t->b;
@@ -200,6 +226,25 @@ static int in_rank(ntfl_opctx *o, neurio_op *op, int32_t *rank)
     return NEURIO_OK;
 }
 
+/* StridedSliceOptions: begin_mask, end_mask, ellipsis_mask, new_axis_mask,
+ * shrink_axis_mask (int), offset (bool). */
+static int strided_slice_options(ntfl_opctx *o, neurio_op *op)
+{
+    nfb_buf *b = &o->t->b;
+    int32_t *v = &op->attr.strided_slice.begin_mask;
+    static const char *const names[5] = {"begin_mask", "end_mask", "ellipsis_mask",
+                                         "new_axis_mask", "shrink_axis_mask"};
+    uint8_t offset = 0;
+    int rc = NEURIO_OK;
+    if (!o->has_opt)
+        return NEURIO_OK; /* all masks 0 */
+    for (int f = 0; f < 5 && !rc; f++)
+        rc = nfb_i32(b, &o->opt, f, names[f], 0, &v[f]);
+    if (!rc && !(rc = nfb_u8(b, &o->opt, 5, "offset", 0, &offset)))
+        op->attr.strided_slice.offset = offset != 0;
+    return rc;
+}
+
 int ntfl_convert_options(ntfl_opctx *o, neurio_op *op)
 {
     nfb_buf *b = &o->t->b;
@@ -209,6 +254,7 @@ int ntfl_convert_options(ntfl_opctx *o, neurio_op *op)
     switch (o->code) {
     case TFL_CONV_2D: return conv_options(o, op, 0);
     case TFL_DEPTHWISE_CONV_2D: return conv_options(o, op, 1);
+    case TFL_TRANSPOSE_CONV: return transpose_conv_options(o, op);
     case TFL_AVERAGE_POOL_2D:
     case TFL_MAX_POOL_2D: return pool_options(o, op);
     case TFL_FULLY_CONNECTED: {
@@ -282,6 +328,17 @@ int ntfl_convert_options(ntfl_opctx *o, neurio_op *op)
         return NEURIO_OK;
     case TFL_SVDF:
     case TFL_UNIDIRECTIONAL_SEQUENCE_LSTM: return ntfl_state_options(o, op);
+    case TFL_STRIDED_SLICE: return strided_slice_options(o, op);
+    case TFL_LEAKY_RELU: {
+        float alpha = 0.0f; /* LeakyReluOptions.alpha; TFLite Micro's default 0 */
+        if (o->has_opt && (rc = nfb_f32(b, &o->opt, 0, "alpha", 0.0f, &alpha)))
+            return rc;
+        if (!isfinite(alpha))
+            return ntfl_op_fail(o, NEURIO_ERR_FORMAT, "alpha %g is not a finite number",
+                           (double)alpha);
+        op->attr.leaky_relu.alpha = alpha;
+        return NEURIO_OK;
+    }
     case TFL_RELU_N1_TO_1:
         op->attr.clip.min = -1.0f;
         op->attr.clip.max = 1.0f;
@@ -318,6 +375,9 @@ int ntfl_map_kind(int32_t code, neurio_op_kind *k, uint8_t *opt_type)
     case TFL_QUANTIZE: *k = NEURIO_OP_QUANTIZE; return 1;
     case TFL_SVDF: *k = NEURIO_OP_SVDF; *opt_type = OPT_SVDF; return 1;
     case TFL_UNIDIRECTIONAL_SEQUENCE_LSTM: *k = NEURIO_OP_LSTM; *opt_type = OPT_UNI_LSTM; return 1;
+    case TFL_TRANSPOSE_CONV: *k = NEURIO_OP_TRANSPOSE_CONV; *opt_type = OPT_TRANSPOSE_CONV; return 1;
+    case TFL_STRIDED_SLICE: *k = NEURIO_OP_STRIDED_SLICE; *opt_type = OPT_STRIDED_SLICE; return 1;
+    case TFL_LEAKY_RELU: *k = NEURIO_OP_LEAKY_RELU; *opt_type = OPT_LEAKY_RELU; return 1;
     default: return 0;
     }
 }
