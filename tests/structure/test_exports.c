@@ -40,6 +40,40 @@ static int is_ident(char c)
            c == '_';
 }
 
+/* Lines of `path` that start a function declaration in column 0 without
+ * NEURIO_API (a public function libneurio would not export): printed,
+ * counted. */
+static int unmarked_declarations(const char *path)
+{
+    char *text = neurio_test_read_file(path, NULL);
+    if (!text)
+        return 1;
+    int bad = 0, in_comment = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        if (in_comment) {
+            in_comment = strstr(line, "*/") == NULL;
+            continue;
+        }
+        if (!strncmp(line, "/*", 2)) {
+            in_comment = strstr(line, "*/") == NULL;
+            continue;
+        }
+        if (!(line[0] >= 'a' && line[0] <= 'z') || !strchr(line, '('))
+            continue;
+        static const char *const not_decl[] = { "static ", "typedef ", "struct ", "enum ",
+                                                "union ", "extern \"C\"" };
+        int skip = 0;
+        for (size_t i = 0; i < sizeof not_decl / sizeof not_decl[0]; i++)
+            skip |= !strncmp(line, not_decl[i], strlen(not_decl[i]));
+        if (!skip) {
+            fprintf(stderr, "\n%s: declared without NEURIO_API: %s", path, line);
+            bad++;
+        }
+    }
+    free(text);
+    return bad;
+}
+
 /* Every name declared after NEURIO_API in file `path`: the identifier
  * before the declaration's first '(' (a function) or ';' / '[' (data). */
 static int header_names(const char *path, names *s)
@@ -80,6 +114,7 @@ static void test_exports_are_the_headers(void)
             continue; /* api.h defines the macro */
         snprintf(path, sizeof path, "%s/sdk/include/neurio/%s", NEURIO_SOURCE_DIR, de->d_name);
         CU_ASSERT_EQUAL(header_names(path, &declared), 0);
+        CU_ASSERT_EQUAL(unmarked_declarations(path), 0);
     }
     closedir(d);
     CU_ASSERT_EQUAL(header_names(NEURIO_BINARY_DIR "/sdk/include/neurio/version.h", &declared),
