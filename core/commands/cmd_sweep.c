@@ -168,7 +168,7 @@ static int mark_done(void *user, const nr_store_run_info *r)
     return 0;
 }
 
-static void new_sweep_id(char id[64], char created[32])
+void nr_sweep_new_id(char id[64], char created[32])
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -215,7 +215,7 @@ static int sweep_record(nr_store *s, const sw_args *a, sw_state *st)
         return 0;
     }
     memset(&st->sw, 0, sizeof st->sw);
-    new_sweep_id(st->sw.id, st->sw.created_at);
+    nr_sweep_new_id(st->sw.id, st->sw.created_at);
     snprintf(st->sw.cfg_path, sizeof st->sw.cfg_path, "%s", c->path);
     snprintf(st->sw.base_rig, sizeof st->sw.base_rig, "%s", c->rig);
     st->sw.n_points = (int)c->n_points;
@@ -399,12 +399,11 @@ static int sweep_targets(const sw_args *a, sw_state *st)
     if (nr_rig_load(c->rig, sets, n, &rig, &err) != NEURIO_OK) {
         fprintf(stderr, "neurio sweep: base rig: %s\n", err.msg);
         code = NR_EXIT_CONFIG;
-    } else if (a->store && strlen(a->store) >= sizeof st->spec) {
-        fprintf(stderr, "neurio sweep: --store: longer than %zu characters\n",
-                sizeof st->spec - 1);
-        code = NR_EXIT_USAGE;
     } else if (a->store) {
-        memcpy(st->spec, a->store, strlen(a->store) + 1);
+        if (snprintf(st->spec, sizeof st->spec, "%s", a->store) >= (int)sizeof st->spec) {
+            fprintf(stderr, "neurio sweep: --store is longer than %zu bytes\n", sizeof st->spec - 1);
+            code = NR_EXIT_CONFIG;
+        }
     } else if (!nr_rig_store_spec(rig, st->spec, sizeof st->spec)) {
         fprintf(stderr, "neurio sweep: %s sets output.store = \"none\"; a sweep needs a store "
                         "(set output.store or pass --store)\n", c->rig);

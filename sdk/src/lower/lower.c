@@ -152,7 +152,9 @@ static int lw_is_wide(const lw_ctx *c)
         return 0;
     neurio_dtype dx = lw_t(c, op->inputs[0])->dtype, dy = lw_t(c, op->outputs[0])->dtype;
     switch (op->kind) {
-    case NEURIO_OP_ADD: case NEURIO_OP_SUB: case NEURIO_OP_PAD: return dx == NEURIO_DT_INT16;
+    case NEURIO_OP_ADD: case NEURIO_OP_SUB: case NEURIO_OP_MUL: case NEURIO_OP_PAD:
+        return dx == NEURIO_DT_INT16;
+    case NEURIO_OP_SOFTMAX: return dx == NEURIO_DT_INT8 && dy == NEURIO_DT_INT16;
     case NEURIO_OP_QUANTIZE: case NEURIO_OP_DEQUANTIZE:
         return dx == NEURIO_DT_INT16 || dy == NEURIO_DT_INT16 || dy == NEURIO_DT_INT32;
     default: return 0;

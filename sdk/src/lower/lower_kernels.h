@@ -59,6 +59,8 @@
     X(REQUANTIZE_S8_S16, nk_requantize_s8_s16, requant, IO, 0)                    \
     X(REQUANTIZE_S8_S32, nk_requantize_s8_s32, requant, IO, 0)                    \
     X(QUANTIZE_F32_S16, nk_quantize_f32_s16, quantize, IO, 0)                     \
-    X(DEQUANTIZE_S16_F32, nk_dequantize_s16_f32, quantize, IO, 0)
+    X(DEQUANTIZE_S16_F32, nk_dequantize_s16_f32, quantize, IO, 0)                 \
+    X(MUL_S16, nk_mul_s16, binary, IIO, LW_G_INT)                                 \
+    X(SOFTMAX_S8_S16, nk_softmax_s8_s16, softmax, IO, LW_G_INT)
 
 #endif /* NEURIO_SRC_LOWER_KERNELS_H */
