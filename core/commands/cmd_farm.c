@@ -20,7 +20,7 @@
 #include "commands/store_cli.h"
 #include "host.h"
 #include "rig.h"
-#include "sweep_cfg.h"
+#include "commands/sweep_cfg.h"
 
 static void iso_now(char out[32])
 {
@@ -236,7 +236,7 @@ static int submit_sweep(nr_store *s, const farm_args *a)
         for (size_t i = 0; i < a->n_sets; i++)
             sets[m++] = a->sets[i];
         char id[96];
-        snprintf(id, sizeof id, "job-%s-%zu", sw.id + 3, k);
+        snprintf(id, sizeof id, "job-%.60s-%zu", sw.id + 3, k); /* ids are < 64 */
         code = submit_one(s, id, c->rig, sets, m, c->dir, sw.id, (int)k);
     }
     if (!code)
@@ -295,7 +295,7 @@ int nr_cmd_submit(int argc, char **argv)
         }
         nr_sweep_new_id(id, now); /* a unique stamp */
         char job[96];
-        snprintf(job, sizeof job, "job-%s", id + 3);
+        snprintf(job, sizeof job, "job-%.60s", id + 3); /* ids are < 64 */
         code = submit_one(s, job, abs, a.sets, a.n_sets, cwd, NULL, 0);
     }
 out:
@@ -405,10 +405,10 @@ static int work_job(const farm_args *a, nr_store *s, const char *worker, const c
 
 static void finish_job(nr_store *s, const char *worker, const nr_store_job *j, int code)
 {
-    char now[32], why[160];
+    char now[32], why[192];
     iso_now(now);
     const char *st = code == 0 ? "done" : nr_cancel_requested() ? "queued" : "failed";
-    snprintf(why, sizeof why, "%s exited %d", worker, code);
+    snprintf(why, sizeof why, "%.159s exited %d", worker, code); /* worker < 160 */
     neurio_errbuf err;
     int ours = 0;
     if (nr_store_job_finish(s, j->id, worker, j->attempt, st, code ? why : NULL, now, &ours,
