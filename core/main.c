@@ -28,6 +28,8 @@ const nr_command nr_commands[] = {
       .fn = nr_cmd_submit },
     { .name = "worker", .summary = "serve the device farm: claim queued runs, run them, store results",
       .fn = nr_cmd_worker },
+    { .name = "debug", .summary = "per-layer error of the prepared model vs the float model (host reference)",
+      .fn = nr_cmd_debug },
     { .name = "runs", .summary = "list the runs in a result store (incomplete ones too)",
       .fn = nr_cmd_runs },
     { .name = "show", .summary = "print one stored run: provenance and every KPI",
