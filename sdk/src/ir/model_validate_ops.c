@@ -569,6 +569,7 @@ int nir_check_op(vctx *c)
     case NEURIO_OP_SIGNAL_FILTER_BANK_LOG:
     case NEURIO_OP_SIGNAL_PCAN: return nir_check_state_op(c->m, c->op_index, c->err);
     case NEURIO_OP_COUNT: break;
+    default: return nir_check_ext_op(c);
     }
     return nir_op_fail(c, NEURIO_ERR_INVALID, "unknown op kind %d", (int)c->op->kind);
 }
