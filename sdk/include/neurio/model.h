@@ -129,14 +129,12 @@ typedef enum neurio_op_kind {
     NEURIO_OP_SIGNAL_SPECTRAL_SUBTRACTION,
     NEURIO_OP_SIGNAL_FILTER_BANK_LOG,
     NEURIO_OP_SIGNAL_PCAN,
-<<<<<<< HEAD
     /* TRANSPOSE_CONV (attr.conv: strides, padding, activation; no
      * dilation): inputs x, weights [out_c][kh][kw][in_c], bias (-1 when
      * absent), output_shape (int32 [4], -1 when absent; not read: the
      * output tensor's shape rules).  The TFLite importer reorders TFLite's
      * (output_shape, weights, x, bias) into this order. */
     NEURIO_OP_TRANSPOSE_CONV,
-=======
     /* The extended operator set (issue 13).  Inputs as TFLite's unless
      * said; attributes in attr.ext unless said.  SPLIT's inputs are
      * reordered by the importer to (x) with attr.ext.axis; SPLIT_V: x
@@ -184,7 +182,6 @@ typedef enum neurio_op_kind {
     NEURIO_OP_BATCH_MATMUL,  /* attr.ext.adj_x, adj_y                        */
     NEURIO_OP_SQUEEZE,       /* output shape authoritative (as RESHAPE)      */
     NEURIO_OP_EXPAND_DIMS,   /* output shape authoritative (as RESHAPE)      */
->>>>>>> ops
     NEURIO_OP_COUNT
 } neurio_op_kind;
 

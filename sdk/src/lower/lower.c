@@ -230,9 +230,7 @@ static int lw_dispatch(lw_ctx *c)
     case NEURIO_OP_LOGISTIC: return lw_sigmoid(c, 0);
     case NEURIO_OP_TANH: return lw_sigmoid(c, 1);
     case NEURIO_OP_RELU: case NEURIO_OP_RELU6: case NEURIO_OP_CLIP: return lw_relu(c);
-<<<<<<< HEAD
     case NEURIO_OP_TRANSPOSE_CONV: return lw_transpose_conv(c);
-=======
     case NEURIO_OP_SQUEEZE: case NEURIO_OP_EXPAND_DIMS: return lw_reshape(c);
     case NEURIO_OP_TRANSPOSE: return lw_transpose(c);
     case NEURIO_OP_SLICE: return lw_slice(c);
@@ -256,7 +254,6 @@ static int lw_dispatch(lw_ctx *c)
     case NEURIO_OP_L2_NORMALIZATION: return lw_l2norm(c);
     case NEURIO_OP_BATCH_MATMUL: return lw_bmm(c);
     case NEURIO_OP_SVDF: case NEURIO_OP_LSTM: return lw_state(c);
->>>>>>> ops
     default:
         if (nlw_is_state_op(c->op->kind))
             return lw_state(c);

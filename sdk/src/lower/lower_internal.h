@@ -97,9 +97,7 @@ int lw_reshape(lw_ctx *c);
 int lw_pad(lw_ctx *c);
 int lw_concat(lw_ctx *c);
 int lw_mean(lw_ctx *c);
-<<<<<<< HEAD
 int lw_transpose_conv(lw_ctx *c);
-=======
 /* The extended operator set (issue 13): lower_move.c */
 int lw_slice(lw_ctx *c);
 int lw_transpose(lw_ctx *c);
@@ -119,6 +117,5 @@ int lw_l2norm(lw_ctx *c);
 int lw_bmm(lw_ctx *c);
 /* SVDF, LSTM and the Signal ops (lower_state.c derives their parameters). */
 int lw_state(lw_ctx *c);
->>>>>>> ops
 
 #endif /* NEURIO_SRC_LOWER_INTERNAL_H */

@@ -40,14 +40,12 @@
     X(CONCAT, nk_concat, concat, LIST, 0)                                         \
     X(MEAN_S8, nk_mean_s8, mean, IO, LW_G_INT)                                    \
     X(MEAN_F32, nk_mean_f32, mean, IO, LW_G_FLT)                                  \
-<<<<<<< HEAD
     X(CONV2D_S16, nk_conv2d_s16, conv, IWBO, LW_G_INT)                            \
     X(DWCONV2D_S16, nk_depthwise_conv2d_s16, conv, IWBO, LW_G_INT)                \
     X(FC_S16, nk_fully_connected_s16, fc, IWBO, LW_G_INT)                         \
     X(TCONV_S8, nk_transpose_conv_s8, conv, IWBO, LW_G_INT)                       \
     X(TCONV_S16, nk_transpose_conv_s16, conv, IWBO, LW_G_INT)                     \
-    X(TCONV_F32, nk_transpose_conv_f32, conv, IWBO, LW_G_FLT)
-=======
+    X(TCONV_F32, nk_transpose_conv_f32, conv, IWBO, LW_G_FLT)                     \
     X(SLICE, nk_slice, slice, IO, 0)                                              \
     X(TRANSPOSE, nk_transpose, transpose, IO, 0)                                  \
     X(SPLIT, nk_split, split, SPLIT, 0)                                           \
@@ -106,6 +104,5 @@
     X(REDUCE_MIN_F32, nk_reduce_min_f32, mean, IO, 0)                             \
     X(BMM_S8, nk_batch_matmul_s8, bmm, IIO, 0)                                    \
     X(BMM_F32, nk_batch_matmul_f32, bmm, IIO, 0)
->>>>>>> ops
 
 #endif /* NEURIO_SRC_LOWER_KERNELS_H */

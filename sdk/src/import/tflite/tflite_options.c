@@ -10,18 +10,13 @@
 const char ntfl_supported_list[] =
     "ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, DEQUANTIZE, "
     "FULLY_CONNECTED, LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, QUANTIZE, RELU, "
-<<<<<<< HEAD
     "RELU_N1_TO_1, RELU6, RESHAPE, SOFTMAX, SUB, SVDF, TANH, TRANSPOSE, TRANSPOSE_CONV, "
-    "UNIDIRECTIONAL_SEQUENCE_LSTM; custom ops: SignalWindow, SignalRfft, SignalFftAutoScale, "
-=======
-    "RELU_N1_TO_1, RELU6, RESHAPE, SOFTMAX, SUB, SVDF, TANH, TRANSPOSE, "
     "UNIDIRECTIONAL_SEQUENCE_LSTM, ABS, BATCH_MATMUL, CAST, DEPTH_TO_SPACE, DIV, EQUAL, EXP, "
     "EXPAND_DIMS, GATHER, GREATER, GREATER_EQUAL, HARD_SWISH, L2_NORMALIZATION, LESS, "
     "LESS_EQUAL, LOG, LOG_SOFTMAX, LOGICAL_AND, LOGICAL_NOT, LOGICAL_OR, MAXIMUM, MINIMUM, NEG, "
     "NOT_EQUAL, PACK, PRELU, REDUCE_MAX, REDUCE_MIN, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, "
     "RSQRT, SELECT, SELECT_V2, SLICE, SPACE_TO_DEPTH, SPLIT, SPLIT_V, SQRT, SQUARED_DIFFERENCE, "
     "SQUEEZE, SUM, UNPACK; custom ops: SignalWindow, SignalRfft, SignalFftAutoScale, "
->>>>>>> ops
     "SignalEnergy, SignalFilterBank, SignalFilterBankSquareRoot, "
     "SignalFilterBankSpectralSubtraction, SignalFilterBankLog, SignalPCAN";
 
@@ -356,11 +351,7 @@ int ntfl_map_kind(int32_t code, neurio_op_kind *k, uint8_t *opt_type)
     case TFL_QUANTIZE: *k = NEURIO_OP_QUANTIZE; return 1;
     case TFL_SVDF: *k = NEURIO_OP_SVDF; *opt_type = OPT_SVDF; return 1;
     case TFL_UNIDIRECTIONAL_SEQUENCE_LSTM: *k = NEURIO_OP_LSTM; *opt_type = OPT_UNI_LSTM; return 1;
-<<<<<<< HEAD
     case TFL_TRANSPOSE_CONV: *k = NEURIO_OP_TRANSPOSE_CONV; *opt_type = OPT_TRANSPOSE_CONV; return 1;
-    default: return 0;
-=======
     default: return ntfl_map_ext_kind(code, k, opt_type);
->>>>>>> ops
     }
 }

@@ -1,0 +1,452 @@
+/* sdk/src/import/onnx/onnx_ops_ext.c — ONNX operators onto the extended IR
+ * operator set (issue 13): unary math (Abs, Neg, Sqrt, Exp, Log,
+ * Reciprocal, Not), variadic Max/Min/Sum/Mean, Where, the reductions,
+ * Cast, Expand, activations (LeakyRelu, HardSigmoid, HardSwish) and
+ * LayerNormalization decomposed into MEAN/SUB/MUL/ADD/SQRT/DIV.  Shape
+ * movers (Gather, Split, Slice, DepthToSpace, Resize, ...) are in
+ * onnx_ops_move.c. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "onnx_internal.h"
+
+int ox_with_io(ox_ctx *c, int (*fn)(ox_ctx *, int), int arg, const char *i0, const char *i1,
+               const char *out)
+{
+    const Onnx__NodeProto *saved = c->node;
+    Onnx__NodeProto tmp = *saved;
+    char *ins[2] = { (char *)i0, (char *)i1 };
+    char *outs[1] = { (char *)out };
+    tmp.input = ins;
+    tmp.n_input = i1 ? 2 : 1;
+    tmp.output = outs;
+    tmp.n_output = 1;
+    c->node = &tmp;
+    int rc = fn(c, arg);
+    c->node = saved;
+    return rc;
+}
+
+const char *ox_tmp_name(ox_ctx *c, const char *tag, char *buf, size_t cap)
+{
+    const char *o = c->node->n_output && c->node->output[0] && *c->node->output[0]
+                        ? c->node->output[0] : "node";
+    snprintf(buf, cap, "%s\x02%s%d", o, tag, (int)c->node_index);
+    return buf;
+}
+
+const char *ox_scalar(ox_ctx *c, neurio_dtype dt, double v, char *buf, size_t cap)
+{
+    char tag[64];
+    snprintf(tag, sizeof tag, "k%s%.9g_", neurio_dtype_name(dt), v);
+    ox_tmp_name(c, tag, buf, cap);
+    if (ox_find(c, buf))
+        return buf;
+    int32_t one = 1;
+    float f = (float)v;
+    int32_t i = (int32_t)v;
+    int32_t t = ox_new_const(c, buf, dt, 1, &one, dt == NEURIO_DT_FLOAT32 ? (const void *)&f
+                                                                           : (const void *)&i);
+    if (t < 0 || ox_bind(c, buf, t, 0))
+        return NULL;
+    return buf;
+}
+
+static int ox_e_bin(ox_ctx *c, int k)
+{
+    return ox_binary(c, (neurio_op_kind)k);
+}
+
+/* Unary op keeping shape, layout and quantization; any dtype (the lowering
+ * says which have kernels). */
+int ox_unary_any(ox_ctx *c, int k)
+{
+    const ox_value *x = ox_need(c, 0, "X");
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    const neurio_tensor *t = &c->m->tensors[x->t];
+    if ((t->dtype == NEURIO_DT_INT8 || t->dtype == NEURIO_DT_UINT8 ||
+         t->dtype == NEURIO_DT_INT16) && t->quant.count == 0)
+        return ox_check_numeric(c, x->t);
+    if (t->dtype == NEURIO_DT_INT64)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "int64 arithmetic on '%s' (no int64 kernels)",
+                       t->name);
+    int32_t dims[NEURIO_MAX_RANK], in = x->t, nhwc = x->nhwc;
+    memcpy(dims, t->dims, sizeof dims);
+    int32_t out = ox_new_output(c, 0, t->dtype, t->rank, dims);
+    if (out < 0)
+        return NEURIO_ERR_NOMEM;
+    ox_copy_quant(c, out, in);
+    if (ox_add_op(c, (neurio_op_kind)k, 1, &in, 1, &out) < 0)
+        return NEURIO_ERR_NOMEM;
+    return ox_bind(c, c->node->output[0], out, nhwc);
+}
+
+/* Reciprocal: DIV(1, x). */
+int ox_reciprocal(ox_ctx *c, int a)
+{
+    (void)a;
+    const ox_value *x = ox_need(c, 0, "X");
+    char one[600];
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    if (!ox_scalar(c, c->m->tensors[x->t].dtype, 1.0, one, sizeof one))
+        return NEURIO_ERR_NOMEM;
+    return ox_with_io(c, ox_e_bin, NEURIO_OP_DIV, one, x->name, c->node->output[0]);
+}
+
+/* Max, Min, Sum, Mean of 1..n inputs: a chain of binary ops (Mean: then
+ * DIV by n). */
+int ox_variadic(ox_ctx *c, int k)
+{
+    size_t n = c->node->n_input;
+    int mean = !strcmp(c->node->op_type, "Mean");
+    if (n < 1 || !ox_need(c, 0, "data_0"))
+        return NEURIO_ERR_FORMAT;
+    if (n == 1 && !mean)
+        return ox_with_io(c, ox_unary_any, NEURIO_OP_RESHAPE, c->node->input[0], NULL,
+                          c->node->output[0]);
+    char acc[600], next[600], tag[32];
+    snprintf(acc, sizeof acc, "%s", c->node->input[0]);
+    for (size_t i = 1; i < n; i++) {
+        int last = i + 1 == n && !mean;
+        snprintf(tag, sizeof tag, "v%zu_", i);
+        if (last)
+            snprintf(next, sizeof next, "%s", c->node->output[0]);
+        else
+            ox_tmp_name(c, tag, next, sizeof next);
+        int rc = ox_with_io(c, ox_e_bin, k, acc, c->node->input[i], next);
+        if (rc)
+            return rc;
+        memcpy(acc, next, sizeof acc);
+    }
+    if (!mean)
+        return NEURIO_OK;
+    const ox_value *v = ox_find(c, acc);
+    char nn[600];
+    if (!v || !ox_scalar(c, c->m->tensors[v->t].dtype, (double)n, nn, sizeof nn))
+        return NEURIO_ERR_NOMEM;
+    return ox_with_io(c, ox_e_bin, NEURIO_OP_DIV, acc, nn, c->node->output[0]);
+}
+
+/* LeakyRelu: PRELU with a constant slope. */
+int ox_leaky_relu(ox_ctx *c, int a)
+{
+    (void)a;
+    const ox_value *x = ox_need(c, 0, "X");
+    char al[600];
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    if (c->m->tensors[x->t].dtype != NEURIO_DT_FLOAT32)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "LeakyRelu on %s (float32 only)",
+                       neurio_dtype_name(c->m->tensors[x->t].dtype));
+    if (!ox_scalar(c, NEURIO_DT_FLOAT32, ox_attr_float(c, "alpha", 0.01f), al, sizeof al))
+        return NEURIO_ERR_NOMEM;
+    return ox_with_io(c, ox_e_bin, NEURIO_OP_PRELU, x->name, al, c->node->output[0]);
+}
+
+/* out = x * alpha + beta clipped to [0, 1] (HardSigmoid), times x for
+ * HardSwish-by-definition is not needed: HardSwish has its own op. */
+int ox_hard_sigmoid(ox_ctx *c, int a)
+{
+    (void)a;
+    const ox_value *x = ox_need(c, 0, "X");
+    char al[600], be[600], t1[600], t2[600];
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    if (c->m->tensors[x->t].dtype != NEURIO_DT_FLOAT32)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "HardSigmoid on %s (float32 only)",
+                       neurio_dtype_name(c->m->tensors[x->t].dtype));
+    if (!ox_scalar(c, NEURIO_DT_FLOAT32, ox_attr_float(c, "alpha", 0.2f), al, sizeof al) ||
+        !ox_scalar(c, NEURIO_DT_FLOAT32, ox_attr_float(c, "beta", 0.5f), be, sizeof be))
+        return NEURIO_ERR_NOMEM;
+    ox_tmp_name(c, "hs1_", t1, sizeof t1);
+    ox_tmp_name(c, "hs2_", t2, sizeof t2);
+    int rc = ox_with_io(c, ox_e_bin, NEURIO_OP_MUL, x->name, al, t1);
+    if (!rc)
+        rc = ox_with_io(c, ox_e_bin, NEURIO_OP_ADD, t1, be, t2);
+    if (!rc)
+        rc = ox_with_io(c, ox_unary_any, NEURIO_OP_CLIP, t2, NULL, c->node->output[0]);
+    if (rc)
+        return rc;
+    const ox_value *y = ox_find(c, c->node->output[0]);
+    neurio_op *op = &c->m->ops[c->m->tensors[y->t].producer];
+    op->attr.clip.min = 0.0f;
+    op->attr.clip.max = 1.0f;
+    return NEURIO_OK;
+}
+
+/* ONNX TensorProto data type -> IR dtype (UNKNOWN when none). */
+static neurio_dtype ox_cast_to(int64_t t)
+{
+    switch (t) {
+    case 1: return NEURIO_DT_FLOAT32;
+    case 2: return NEURIO_DT_UINT8;
+    case 3: return NEURIO_DT_INT8;
+    case 5: return NEURIO_DT_INT16;
+    case 6: return NEURIO_DT_INT32;
+    case 9: return NEURIO_DT_BOOL;
+    default: return NEURIO_DT_UNKNOWN;
+    }
+}
+
+int ox_cast(ox_ctx *c, int a)
+{
+    (void)a;
+    const ox_value *x = ox_need(c, 0, "input");
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    int64_t to = ox_attr_int(c, "to", 0);
+    neurio_dtype dt = ox_cast_to(to);
+    const neurio_tensor *t = &c->m->tensors[x->t];
+    if (dt == NEURIO_DT_UNKNOWN || t->dtype == NEURIO_DT_INT64)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                       "cast from %s to ONNX type %lld (neurio casts between float32, int8, "
+                       "uint8, int16, int32 and bool)", neurio_dtype_name(t->dtype), (long long)to);
+    if (dt == t->dtype)
+        return ox_bind(c, c->node->output[0], x->t, x->nhwc);
+    if (t->quant.count)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "cast of the quantized tensor '%s'", t->name);
+    int32_t dims[NEURIO_MAX_RANK], in = x->t, nhwc = x->nhwc;
+    memcpy(dims, t->dims, sizeof dims);
+    int32_t out = ox_new_output(c, 0, dt, t->rank, dims);
+    if (out < 0 || ox_add_op(c, NEURIO_OP_CAST, 1, &in, 1, &out) < 0)
+        return NEURIO_ERR_NOMEM;
+    return ox_bind(c, c->node->output[0], out, nhwc);
+}
+
+/* Expand: x * ones(shape) (bit-exact for float and int32). */
+int ox_expand(ox_ctx *c, int a)
+{
+    (void)a;
+    const ox_value *x = ox_need(c, 0, "input"), *s = ox_need(c, 1, "shape");
+    if (!x || !s)
+        return NEURIO_ERR_FORMAT;
+    int64_t shp[NEURIO_MAX_RANK];
+    int32_t n = ox_const_ints(c, s, shp, NEURIO_MAX_RANK), dims[NEURIO_MAX_RANK];
+    if (n < 0)
+        return NEURIO_ERR_UNSUPPORTED;
+    size_t total = 1;
+    for (int32_t i = 0; i < n; i++) {
+        if (shp[i] < 1 || shp[i] > 65536)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "shape[%d] = %lld", (int)i, (long long)shp[i]);
+        dims[i] = (int32_t)shp[i];
+        total *= (size_t)dims[i];
+    }
+    neurio_dtype dt = c->m->tensors[x->t].dtype;
+    if (n == 0 || total > (1u << 20) || (dt != NEURIO_DT_FLOAT32 && dt != NEURIO_DT_INT32))
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "Expand of %s to %d dims (float32/int32, "
+                       "rank >= 1)", neurio_dtype_name(dt), (int)n);
+    void *ones = malloc(total * 4);
+    if (!ones)
+        return ox_fail(c, NEURIO_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < total; i++) {
+        if (dt == NEURIO_DT_FLOAT32)
+            ((float *)ones)[i] = 1.0f;
+        else
+            ((int32_t *)ones)[i] = 1;
+    }
+    char nm[600];
+    ox_tmp_name(c, "ones_", nm, sizeof nm);
+    int32_t t = ox_new_const(c, nm, dt, n, dims, ones);
+    free(ones);
+    if (t < 0 || ox_bind(c, nm, t, 0))
+        return NEURIO_ERR_NOMEM;
+    return ox_with_io(c, ox_e_bin, NEURIO_OP_MUL, x->name, nm, c->node->output[0]);
+}
+
+/* Axes of a reduction (attribute, or input 1 from opset 13 for ReduceSum /
+ * 18 for the others) as a mask over rank r; *all when none given. */
+static int ox_reduce_axes(ox_ctx *c, int32_t r, int *mask, int *none)
+{
+    int64_t ax[NEURIO_MAX_RANK * 2];
+    int32_t n = -1;
+    const ox_value *av = ox_input(c, 1);
+    if (av) {
+        n = ox_const_ints(c, av, ax, NEURIO_MAX_RANK * 2);
+        if (n < 0)
+            return NEURIO_ERR_UNSUPPORTED;
+    } else {
+        n = ox_attr_ints(c, "axes", ax, NEURIO_MAX_RANK * 2);
+    }
+    *none = n <= 0;
+    for (int32_t i = 0; i < r; i++)
+        mask[i] = *none;
+    for (int32_t i = 0; i < n; i++) {
+        int64_t a = ax[i] < 0 ? ax[i] + r : ax[i];
+        if (a < 0 || a >= r)
+            return ox_fail(c, NEURIO_ERR_INVALID, "axis %lld out of range for rank %d",
+                           (long long)ax[i], (int)r);
+        mask[a] = 1;
+    }
+    return NEURIO_OK;
+}
+
+/* ReduceMean/Sum/Max/Min onto MEAN/SUM/REDUCE_MAX/REDUCE_MIN (plain layout). */
+int ox_reduce(ox_ctx *c, int k)
+{
+    const ox_value *x = ox_need(c, 0, "data");
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    if (ox_check_numeric(c, x->t))
+        return NEURIO_ERR_UNSUPPORTED;
+    int32_t in = ox_plain(c, x);
+    if (in < 0)
+        return NEURIO_ERR_UNSUPPORTED;
+    const neurio_tensor *t = &c->m->tensors[in];
+    int32_t r = t->rank, mask[NEURIO_MAX_RANK] = { 0 };
+    int none, rc;
+    if ((rc = ox_reduce_axes(c, r, mask, &none)))
+        return rc;
+    int keep = (int)ox_attr_int(c, "keepdims", 1);
+    if (none && ox_attr_int(c, "noop_with_empty_axes", 0))
+        return ox_with_io(c, ox_unary_any, NEURIO_OP_RESHAPE, x->name, NULL, c->node->output[0]);
+    int32_t od[NEURIO_MAX_RANK], orank = 0, n_axes = 0, axes[NEURIO_MAX_RANK];
+    for (int32_t i = 0; i < r; i++) {
+        if (mask[i])
+            axes[n_axes++] = i;
+        if (!mask[i] || keep)
+            od[orank++] = mask[i] ? 1 : t->dims[i];
+    }
+    if (orank == 0) { /* all reduced without keepdims: a scalar, held as [1] */
+        od[0] = 1;
+        orank = 1;
+    }
+    int32_t out = ox_new_output(c, 0, ox_out_dtype(c, in), orank, od);
+    if (out < 0)
+        return NEURIO_ERR_NOMEM;
+    ox_copy_quant(c, out, in);
+    int32_t op = ox_add_op(c, (neurio_op_kind)k, 1, &in, 1, &out);
+    if (op < 0)
+        return NEURIO_ERR_NOMEM;
+    c->m->ops[op].attr.mean.keep_dims = keep;
+    c->m->ops[op].attr.mean.n_axes = n_axes;
+    memcpy(c->m->ops[op].attr.mean.axes, axes, sizeof(int32_t) * (size_t)n_axes);
+    return ox_bind(c, c->node->output[0], out, 0);
+}
+
+/* LayerNormalization as TFLite-free arithmetic, following the ONNX
+ * definition: mean, d = x - mean, var = mean(d * d), inv = 1 / sqrt(var +
+ * eps), y = d * inv * scale + bias; outputs Mean and InvStdDev when used. */
+int ox_layer_norm(ox_ctx *c, int a)
+{
+    (void)a;
+    const ox_value *x = ox_need(c, 0, "X"), *w = ox_need(c, 1, "Scale");
+    const ox_value *b = ox_input(c, 2);
+    if (!x || !w)
+        return NEURIO_ERR_FORMAT;
+    if (c->m->tensors[x->t].dtype != NEURIO_DT_FLOAT32 || ox_attr_int(c, "stash_type", 1) != 1)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "LayerNormalization on %s (float32 only)",
+                       neurio_dtype_name(c->m->tensors[x->t].dtype));
+    int32_t xr = c->m->tensors[x->t].rank;
+    int64_t axis = ox_attr_int(c, "axis", -1);
+    if (axis < 0)
+        axis += xr;
+    if (axis < 0 || axis >= xr)
+        return ox_fail(c, NEURIO_ERR_INVALID, "axis %lld out of range", (long long)axis);
+    /* axes input for the reductions: axis..r-1 */
+    int64_t ax[NEURIO_MAX_RANK];
+    int32_t na = 0;
+    for (int64_t i = axis; i < xr; i++)
+        ax[na++] = i;
+    char axn[600], mean[600], d[600], sq[600], var[600], ve[600], sd[600], inv[600], y1[600];
+    char y2[600], eps[600], one[600];
+    ox_tmp_name(c, "axes_", axn, sizeof axn);
+    int32_t t = ox_new_const(c, axn, NEURIO_DT_INT64, 1, &na, ax);
+    if (t < 0 || ox_bind(c, axn, t, 0))
+        return NEURIO_ERR_NOMEM;
+    const char *o_mean = c->node->n_output > 1 && *c->node->output[1] ? c->node->output[1]
+                                                                       : ox_tmp_name(c, "mean_", mean, sizeof mean);
+    const char *o_inv = c->node->n_output > 2 && *c->node->output[2] ? c->node->output[2]
+                                                                      : ox_tmp_name(c, "inv_", inv, sizeof inv);
+    ox_tmp_name(c, "d_", d, sizeof d);
+    ox_tmp_name(c, "sq_", sq, sizeof sq);
+    ox_tmp_name(c, "var_", var, sizeof var);
+    ox_tmp_name(c, "ve_", ve, sizeof ve);
+    ox_tmp_name(c, "sd_", sd, sizeof sd);
+    ox_tmp_name(c, "y1_", y1, sizeof y1);
+    ox_tmp_name(c, "y2_", y2, sizeof y2);
+    if (!ox_scalar(c, NEURIO_DT_FLOAT32, ox_attr_float(c, "epsilon", 1e-5f), eps, sizeof eps) ||
+        !ox_scalar(c, NEURIO_DT_FLOAT32, 1.0, one, sizeof one))
+        return NEURIO_ERR_NOMEM;
+    /* the reductions read the axes from input 1 and keep dims (default) */
+    int rc = ox_with_io(c, ox_reduce, NEURIO_OP_MEAN, x->name, axn, o_mean);
+    if (!rc)
+        rc = ox_with_io(c, ox_e_bin, NEURIO_OP_SUB, x->name, o_mean, d);
+    if (!rc)
+        rc = ox_with_io(c, ox_e_bin, NEURIO_OP_MUL, d, d, sq);
+    if (!rc)
+        rc = ox_with_io(c, ox_reduce, NEURIO_OP_MEAN, sq, axn, var);
+    if (!rc)
+        rc = ox_with_io(c, ox_e_bin, NEURIO_OP_ADD, var, eps, ve);
+    if (!rc)
+        rc = ox_with_io(c, ox_unary_any, NEURIO_OP_SQRT, ve, NULL, sd);
+    if (!rc)
+        rc = ox_with_io(c, ox_e_bin, NEURIO_OP_DIV, one, sd, o_inv);
+    if (!rc)
+        rc = ox_with_io(c, ox_e_bin, NEURIO_OP_MUL, d, o_inv, y1);
+    if (!rc)
+        rc = ox_with_io(c, ox_e_bin, NEURIO_OP_MUL, y1, w->name, b ? y2 : c->node->output[0]);
+    if (!rc && b)
+        rc = ox_with_io(c, ox_e_bin, NEURIO_OP_ADD, y2, b->name, c->node->output[0]);
+    return rc;
+}
+
+/* Where(cond, x, y) onto SELECT, all operands in plain layout at the
+ * output's rank (lower ranks left-padded with 1s). */
+int ox_where(ox_ctx *c, int a)
+{
+    (void)a;
+    const ox_value *v[3] = { ox_need(c, 0, "condition"), ox_need(c, 1, "X"), ox_need(c, 2, "Y") };
+    if (!v[0] || !v[1] || !v[2])
+        return NEURIO_ERR_FORMAT;
+    int32_t t[3], rank = 0, od[NEURIO_MAX_RANK];
+    for (int i = 0; i < 3; i++) {
+        if ((t[i] = ox_plain(c, v[i])) < 0)
+            return NEURIO_ERR_UNSUPPORTED;
+        if (c->m->tensors[t[i]].rank > rank)
+            rank = c->m->tensors[t[i]].rank;
+    }
+    if (c->m->tensors[t[0]].dtype != NEURIO_DT_BOOL)
+        return ox_fail(c, NEURIO_ERR_INVALID, "condition is not bool");
+    for (int32_t d = 0; d < rank; d++)
+        od[d] = 1;
+    for (int i = 0; i < 3; i++) {
+        const neurio_tensor *tt = &c->m->tensors[t[i]];
+        int32_t pre = rank - tt->rank, dd[NEURIO_MAX_RANK];
+        for (int32_t d = 0; d < rank; d++) {
+            dd[d] = d < pre ? 1 : tt->dims[d - pre];
+            if (dd[d] != 1 && od[d] != 1 && dd[d] != od[d])
+                return ox_fail(c, NEURIO_ERR_INVALID, "shapes do not broadcast at axis %d", (int)d);
+            if (dd[d] != 1)
+                od[d] = dd[d];
+        }
+        if (pre) {
+            char nm[600];
+            snprintf(nm, sizeof nm, "%s_r%d", tt->name, (int)rank);
+            int32_t nt = neurio_model_add_tensor(c->m, nm, tt->dtype, rank, dd);
+            if (nt < 0)
+                return NEURIO_ERR_NOMEM;
+            if (c->m->tensors[t[i]].data) {
+                if (neurio_tensor_set_data(c->m, nt, c->m->tensors[t[i]].data,
+                                           neurio_tensor_bytes(&c->m->tensors[t[i]])))
+                    return NEURIO_ERR_NOMEM;
+            } else if (ox_add_op(c, NEURIO_OP_RESHAPE, 1, &t[i], 1, &nt) < 0) {
+                return NEURIO_ERR_NOMEM;
+            }
+            ox_copy_quant(c, nt, t[i]);
+            t[i] = nt;
+        }
+    }
+    if (c->m->tensors[t[1]].dtype != c->m->tensors[t[2]].dtype)
+        return ox_fail(c, NEURIO_ERR_INVALID, "X and Y dtypes differ");
+    int32_t out = ox_new_output(c, 0, c->m->tensors[t[1]].dtype, rank, od);
+    if (out < 0)
+        return NEURIO_ERR_NOMEM;
+    ox_copy_quant(c, out, t[1]);
+    if (ox_add_op(c, NEURIO_OP_SELECT, 3, t, 1, &out) < 0)
+        return NEURIO_ERR_NOMEM;
+    return ox_bind(c, c->node->output[0], out, 0);
+}
