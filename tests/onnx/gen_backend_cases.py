@@ -52,7 +52,7 @@ PARAM_INPUTS = {
     "Unsqueeze": (1,), "Dropout": (1, 2), "Div": (1,),
     "ConvTranspose": (1, 2), "PRelu": (1,), "LSTM": (1, 2, 3, 4, 5, 6, 7),
     "GRU": (1, 2, 3, 4, 5), "RNN": (1, 2, 3, 4, 5), "Slice": (1, 2, 3, 4),
-    "Split": (1,), "Resize": (1, 2, 3), "Upsample": (1,), "Expand": (1,), "Tile": (1,),
+    "Split": (1,), "Gather": (1,), "Resize": (1, 2, 3), "Upsample": (1,), "Expand": (1,), "Tile": (1,),
     "ReduceSum": (1,), "LayerNormalization": (1, 2), "InstanceNormalization": (1, 2),
     "TopK": (1,), "CumSum": (1,), "OneHot": (1, 2),
 }

@@ -118,6 +118,9 @@ int ox_gather(ox_ctx *c, int a);
 int ox_split(ox_ctx *c, int a);
 int ox_slice(ox_ctx *c, int a);
 int ox_space_depth(ox_ctx *c, int to_space);
+int ox_reduce_composite(ox_ctx *c, int kind);
+int ox_xor(ox_ctx *c, int a);
+int ox_activation(ox_ctx *c, int kind);
 
 /* --- onnx_fold.c ------------------------------------------------------- */
 /* Evaluates the current node at import time when it is shape arithmetic

@@ -450,3 +450,141 @@ int ox_where(ox_ctx *c, int a)
         return NEURIO_ERR_NOMEM;
     return ox_bind(c, c->node->output[0], out, 0);
 }
+
+/* ReduceSumSquare (SUM of x*x), ReduceL1 (SUM of |x|), ReduceL2 (SQRT of
+ * the sum of squares), ReduceLogSum (LOG of SUM), ReduceLogSumExp (LOG of
+ * the SUM of EXP): the ONNX definitions, step by step. */
+int ox_reduce_composite(ox_ctx *c, int kind)
+{
+    const ox_value *x = ox_need(c, 0, "data");
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    if (c->m->tensors[x->t].dtype != NEURIO_DT_FLOAT32)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "%s on %s (float32 only)", c->node->op_type,
+                       neurio_dtype_name(c->m->tensors[x->t].dtype));
+    const char *axes = c->node->n_input > 1 && c->node->input[1] && *c->node->input[1]
+                           ? c->node->input[1] : NULL;
+    char pre[600], sum[600];
+    ox_tmp_name(c, "pre_", pre, sizeof pre);
+    ox_tmp_name(c, "sum_", sum, sizeof sum);
+    int post = kind >= 2; /* L2, LogSum, LogSumExp apply a function after the sum */
+    int rc;
+    switch (kind) {
+    case 0: case 2: rc = ox_with_io(c, ox_e_bin, NEURIO_OP_MUL, x->name, x->name, pre); break;
+    case 1: rc = ox_with_io(c, ox_unary_any, NEURIO_OP_ABS, x->name, NULL, pre); break;
+    case 4: rc = ox_with_io(c, ox_unary_any, NEURIO_OP_EXP, x->name, NULL, pre); break;
+    default: rc = NEURIO_OK; snprintf(pre, sizeof pre, "%s", x->name); break;
+    }
+    if (!rc)
+        rc = ox_with_io(c, ox_reduce, NEURIO_OP_SUM, pre, axes, post ? sum : c->node->output[0]);
+    if (!rc && post)
+        rc = ox_with_io(c, ox_unary_any, kind == 2 ? NEURIO_OP_SQRT : NEURIO_OP_LOG, sum, NULL,
+                        c->node->output[0]);
+    return rc;
+}
+
+/* Xor of bools: NOT_EQUAL. */
+int ox_xor(ox_ctx *c, int a)
+{
+    (void)a;
+    const ox_value *x = ox_need(c, 0, "A"), *y = ox_need(c, 1, "B");
+    if (!x || !y)
+        return NEURIO_ERR_FORMAT;
+    if (c->m->tensors[x->t].dtype != NEURIO_DT_BOOL)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "Xor of %s (bool only)",
+                       neurio_dtype_name(c->m->tensors[x->t].dtype));
+    return ox_binary(c, NEURIO_OP_NOT_EQUAL);
+}
+
+/* Float activations from their ONNX definitions: ThresholdedRelu (x > alpha
+ * ? x : 0), Softsign (x / (1 + |x|)), Softplus (log(exp(x) + 1)), Elu
+ * (x < 0 ? alpha * (exp(x) - 1) : x), Selu (gamma * Elu with alpha). */
+int ox_activation(ox_ctx *c, int kind)
+{
+    const ox_value *x = ox_need(c, 0, "X");
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    if (c->m->tensors[x->t].dtype != NEURIO_DT_FLOAT32)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "%s on %s (float32 only)", c->node->op_type,
+                       neurio_dtype_name(c->m->tensors[x->t].dtype));
+    char k0[600], k1[600], k2[600], t1[600], t2[600], t3[600], t4[600];
+    const char *y = c->node->output[0];
+    ox_tmp_name(c, "a1_", t1, sizeof t1);
+    ox_tmp_name(c, "a2_", t2, sizeof t2);
+    ox_tmp_name(c, "a3_", t3, sizeof t3);
+    ox_tmp_name(c, "a4_", t4, sizeof t4);
+    if (!ox_scalar(c, NEURIO_DT_FLOAT32, 0.0, k0, sizeof k0) ||
+        !ox_scalar(c, NEURIO_DT_FLOAT32, 1.0, k1, sizeof k1))
+        return NEURIO_ERR_NOMEM;
+    int rc;
+    switch (kind) {
+    case 0: /* ThresholdedRelu */
+        if (!ox_scalar(c, NEURIO_DT_FLOAT32, ox_attr_float(c, "alpha", 1.0f), k2, sizeof k2))
+            return NEURIO_ERR_NOMEM;
+        rc = ox_with_io(c, ox_e_bin, NEURIO_OP_GREATER, x->name, k2, t1);
+        if (!rc)
+            rc = ox_with_io(c, ox_e_bin, NEURIO_OP_MUL, x->name, k0, t2); /* zeros like x */
+        if (rc)
+            return rc;
+        {
+            const Onnx__NodeProto *saved = c->node;
+            Onnx__NodeProto tmp = *saved;
+            char *ins[3] = { t1, (char *)x->name, t2 };
+            char *outs[1] = { (char *)y };
+            tmp.input = ins;
+            tmp.n_input = 3;
+            tmp.output = outs;
+            tmp.n_output = 1;
+            c->node = &tmp;
+            rc = ox_where(c, 0);
+            c->node = saved;
+        }
+        return rc;
+    case 1: /* Softsign */
+        rc = ox_with_io(c, ox_unary_any, NEURIO_OP_ABS, x->name, NULL, t1);
+        if (!rc)
+            rc = ox_with_io(c, ox_e_bin, NEURIO_OP_ADD, t1, k1, t2);
+        return rc ? rc : ox_with_io(c, ox_e_bin, NEURIO_OP_DIV, x->name, t2, y);
+    case 2: /* Softplus */
+        rc = ox_with_io(c, ox_unary_any, NEURIO_OP_EXP, x->name, NULL, t1);
+        if (!rc)
+            rc = ox_with_io(c, ox_e_bin, NEURIO_OP_ADD, t1, k1, t2);
+        return rc ? rc : ox_with_io(c, ox_unary_any, NEURIO_OP_LOG, t2, NULL, y);
+    default: { /* Elu (3), Selu (4): max(x,0) + min(alpha * (exp(x) - 1), 0) */
+        int selu = kind == 4;
+        float alpha = ox_attr_float(c, "alpha", selu ? 1.67326319217681884765625f : 1.0f);
+        char tg[600], t5[600], t6[600];
+        if (!ox_scalar(c, NEURIO_DT_FLOAT32, alpha, k2, sizeof k2))
+            return NEURIO_ERR_NOMEM;
+        ox_tmp_name(c, "a5_", t5, sizeof t5);
+        ox_tmp_name(c, "a6_", t6, sizeof t6);
+        rc = ox_with_io(c, ox_unary_any, NEURIO_OP_EXP, x->name, NULL, t1);
+        if (!rc)
+            rc = ox_with_io(c, ox_e_bin, NEURIO_OP_SUB, t1, k1, t2);
+        if (!rc)
+            rc = ox_with_io(c, ox_e_bin, NEURIO_OP_MUL, t2, k2, t3);
+        if (!rc)
+            rc = ox_with_io(c, ox_e_bin, NEURIO_OP_LESS, x->name, k0, t4);
+        if (!rc) {
+            const Onnx__NodeProto *saved = c->node;
+            Onnx__NodeProto tmp = *saved;
+            char *ins[3] = { t4, t3, (char *)x->name };
+            char *outs[1] = { selu ? t5 : (char *)y };
+            tmp.input = ins;
+            tmp.n_input = 3;
+            tmp.output = outs;
+            tmp.n_output = 1;
+            c->node = &tmp;
+            rc = ox_where(c, 0);
+            c->node = saved;
+        }
+        if (rc || !selu)
+            return rc;
+        if (!ox_scalar(c, NEURIO_DT_FLOAT32, ox_attr_float(c, "gamma", 1.05070102214813232421875f),
+                       tg, sizeof tg))
+            return NEURIO_ERR_NOMEM;
+        (void)t6;
+        return ox_with_io(c, ox_e_bin, NEURIO_OP_MUL, t5, tg, y);
+    }
+    }
+}

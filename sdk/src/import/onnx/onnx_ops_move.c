@@ -116,8 +116,11 @@ int ox_split(ox_ctx *c, int a)
             parts[i] = len / n;
     }
     int64_t sum = 0;
-    for (int32_t i = 0; i < np; i++)
+    for (int32_t i = 0; i < np; i++) {
+        if (parts[i] == 0)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "empty output %d (zero-size tensors)", (int)i);
         sum += parts[i] > 0 ? parts[i] : -1000000;
+    }
     if (np != n || sum != len)
         return ox_fail(c, NEURIO_ERR_INVALID, "split sizes do not cover the %d entries in %d "
                        "positive parts", (int)len, (int)n);
