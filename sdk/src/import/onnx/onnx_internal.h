@@ -120,6 +120,7 @@ int ox_slice(ox_ctx *c, int a);
 int ox_space_depth(ox_ctx *c, int to_space);
 int ox_reduce_composite(ox_ctx *c, int kind);
 int ox_xor(ox_ctx *c, int a);
+int ox_resize(ox_ctx *c, int upsample);
 int ox_activation(ox_ctx *c, int kind);
 
 /* --- onnx_fold.c ------------------------------------------------------- */

@@ -258,3 +258,147 @@ int ox_space_depth(ox_ctx *c, int to_space)
     c->m->ops[op].attr.ext.block = b;
     return ox_bind(c, c->node->output[0], out, 1);
 }
+
+/* ONNX's source coordinate of output index x (resize.py's definitions). */
+static double rz_onnx_pos(const char *mode, double x, double scale, int32_t in, double out)
+{
+    if (!strcmp(mode, "align_corners"))
+        return out == 1 ? 0.0 : x * (in - 1) / (out - 1);
+    if (!strcmp(mode, "asymmetric"))
+        return x / scale;
+    if (!strcmp(mode, "pytorch_half_pixel"))
+        return out == 1 ? -0.5 : (x + 0.5) / scale - 0.5;
+    if (!strcmp(mode, "tf_half_pixel_for_nn"))
+        return (x + 0.5) / scale;
+    return (x + 0.5) / scale - 0.5; /* half_pixel */
+}
+
+static int32_t rz_clamp(int64_t v, int32_t in)
+{
+    return v < 0 ? 0 : v > in - 1 ? in - 1 : (int32_t)v;
+}
+
+/* Does TFLite's sampling (align_corners ac, half_pixel_centers hp) give
+ * exactly ONNX's for every output index of one axis? */
+static int rz_axis_matches(const char *ctm, const char *nm, int linear, double scale, int32_t in,
+                           int32_t out, int ac, int hp)
+{
+    for (int32_t x = 0; x < out; x++) {
+        double p = rz_onnx_pos(ctm, x, scale, in, linear ? scale * in : (double)out);
+        /* TFLite Micro's float arithmetic (nk_resize_*) */
+        float s = (ac && out > 1) ? (float)(in - 1) / (float)(out - 1) : (float)in / (float)out;
+        if (linear) {
+            float tp = hp ? ((float)x + 0.5f) * s - 0.5f : (float)x * s;
+            double lo = floor(p), tlo = floorf(tp);
+            double pc = p < 0 ? 0 : p > in - 1 ? in - 1 : p;
+            double tc = tp < 0 ? 0 : tp > in - 1 ? in - 1 : tp;
+            if (fabs(pc - tc) > 1e-6 * (fabs(pc) + 1) || (p >= 0 && tp >= 0 && lo != tlo &&
+                                                          fabs(pc - tc) > 0))
+                return 0;
+            continue;
+        }
+        int64_t k = (int64_t)floor(p), want;
+        double r = p - (double)k;
+        if (r == 0)
+            want = k;
+        else if (!strcmp(nm, "floor"))
+            want = k;
+        else if (!strcmp(nm, "ceil"))
+            want = k + 1;
+        else if (!strcmp(nm, "round_prefer_ceil"))
+            want = r < 0.5 ? k : k + 1;
+        else
+            want = r <= 0.5 ? k : k + 1;
+        float tp = ((float)x + (hp ? 0.5f : 0.0f)) * s;
+        int64_t got = ac ? (int64_t)lroundf(tp) : (int64_t)floorf(tp);
+        if (rz_clamp(want, in) != rz_clamp(got, in))
+            return 0;
+    }
+    return 1;
+}
+
+/* Resize / Upsample (nearest or linear over H and W of an NCHW tensor)
+ * onto RESIZE_NEAREST / RESIZE_BILINEAR, when one of TFLite's sampling
+ * rules reproduces ONNX's coordinates exactly for these sizes. */
+int ox_resize(ox_ctx *c, int upsample)
+{
+    const ox_value *x = ox_need(c, 0, "X");
+    char mode[32], ctm[32], nm[32];
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    ox_attr_str(c, "mode", mode, sizeof mode);
+    ox_attr_str(c, "coordinate_transformation_mode", ctm, sizeof ctm);
+    ox_attr_str(c, "nearest_mode", nm, sizeof nm);
+    if (!mode[0])
+        snprintf(mode, sizeof mode, "nearest");
+    if (!ctm[0])
+        snprintf(ctm, sizeof ctm, (upsample || c->opset < 11) ? "asymmetric" : "half_pixel");
+    if (!nm[0])
+        snprintf(nm, sizeof nm, (upsample || c->opset < 11) ? "floor" : "round_prefer_floor");
+    int linear = !strcmp(mode, "linear") || !strcmp(mode, "bilinear");
+    if ((!linear && strcmp(mode, "nearest")) || !strcmp(ctm, "tf_crop_and_resize") ||
+        (linear && !strcmp(ctm, "tf_half_pixel_for_nn")))
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "mode '%s' with coordinate_transformation_mode "
+                       "'%s' (nearest and linear without crop)", mode, ctm);
+    int32_t rank, dims[NEURIO_MAX_RANK];
+    ox_onnx_dims(c, x, &rank, dims);
+    if (rank != 4)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "rank-%d input (only NCHW images)", (int)rank);
+    double sc[4] = { 1, 1, 1, 1 };
+    int32_t od[4] = { dims[0], dims[1], dims[2], dims[3] };
+    const ox_value *sv = upsample || c->opset < 11 ? ox_input(c, 1) : ox_input(c, 2);
+    const ox_value *zv = upsample || c->opset < 11 ? NULL : ox_input(c, 3);
+    size_t ns = 0;
+    const float *sf = sv ? ox_const_floats(c, sv, &ns) : NULL;
+    if (zv) {
+        int64_t z[8];
+        if (ox_const_ints(c, zv, z, 8) != 4)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "sizes must be a constant of 4 values");
+        for (int i = 0; i < 4; i++) {
+            if (z[i] < 1 || z[i] > 65536)
+                return ox_fail(c, NEURIO_ERR_INVALID, "sizes[%d] = %lld", i, (long long)z[i]);
+            od[i] = (int32_t)z[i];
+            sc[i] = (double)od[i] / dims[i];
+        }
+    } else if (sf && ns == 4) {
+        for (int i = 0; i < 4; i++) {
+            sc[i] = sf[i];
+            double o = floor(dims[i] * sc[i]);
+            if (!(o >= 1 && o <= 65536))
+                return ox_fail(c, NEURIO_ERR_INVALID, "scales[%d] = %g", i, sc[i]);
+            od[i] = (int32_t)o;
+        }
+    } else {
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "scales or sizes must be constant (4 values)");
+    }
+    if (od[0] != dims[0] || od[1] != dims[1])
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "resizing the batch or channel axis");
+    static const int combos[3][2] = { { 0, 0 }, { 0, 1 }, { 1, 0 } };
+    int pick = -1;
+    for (int k = 0; k < 3 && pick < 0; k++)
+        if (rz_axis_matches(ctm, nm, linear, sc[2], dims[2], od[2], combos[k][0], combos[k][1]) &&
+            rz_axis_matches(ctm, nm, linear, sc[3], dims[3], od[3], combos[k][0], combos[k][1]))
+            pick = k;
+    if (pick < 0)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED,
+                       "%s resize with '%s'/'%s' from %dx%d to %dx%d samples coordinates no "
+                       "TFLite resize kernel reproduces", mode, ctm, linear ? "-" : nm,
+                       (int)dims[2], (int)dims[3], (int)od[2], (int)od[3]);
+    int32_t xi = ox_nhwc(c, x);
+    if (xi < 0)
+        return NEURIO_ERR_UNSUPPORTED;
+    if (ox_check_numeric(c, xi))
+        return NEURIO_ERR_UNSUPPORTED;
+    int32_t nd[4] = { od[0], od[2], od[3], od[1] };
+    int32_t out = ox_new_output(c, 0, c->m->tensors[xi].dtype, 4, nd);
+    if (out < 0)
+        return NEURIO_ERR_NOMEM;
+    ox_copy_quant(c, out, xi);
+    int32_t op = ox_add_op(c, linear ? NEURIO_OP_RESIZE_BILINEAR : NEURIO_OP_RESIZE_NEAREST, 1,
+                           &xi, 1, &out);
+    if (op < 0)
+        return NEURIO_ERR_NOMEM;
+    c->m->ops[op].attr.ext.align_corners = combos[pick][0];
+    c->m->ops[op].attr.ext.half_pixel_centers = combos[pick][1];
+    return ox_bind(c, c->node->output[0], out, 1);
+}
