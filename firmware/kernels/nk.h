@@ -340,5 +340,6 @@ int nk_mean_f32(const nk_mean_params *p, const float *input, float *output);
 #include "nk_signal.h"
 #include "nk_layout.h"
 #include "nk_arith.h"
+#include "nk_wide.h"
 
 #endif /* NEURIO_NK_H */

@@ -1,5 +1,5 @@
 /* firmware/kernels/shape/nk_pad.c — PAD with a constant, up to NK_MAX_DIMS
- * dimensions, for int8 and float32.  Writes the output in row-major order:
+ * dimensions, for int8, int16 and float32.  Writes the output in row-major order:
  * each innermost input row is copied, the rest filled with the pad value. */
 #include <string.h>
 
@@ -61,6 +61,13 @@ static void fill_s8(void *dst, int32_t n, const nk_pad_params *p)
     memset(dst, (int)(int8_t)p->pad_value, (size_t)n);
 }
 
+static void fill_s16(void *dst, int32_t n, const nk_pad_params *p)
+{
+    int16_t *v = (int16_t *)dst;
+    for (int32_t i = 0; i < n; ++i)
+        v[i] = (int16_t)p->pad_value;
+}
+
 static void fill_f32(void *dst, int32_t n, const nk_pad_params *p)
 {
     float *f = (float *)dst;
@@ -73,6 +80,15 @@ int nk_pad_s8(const nk_pad_params *p, const int8_t *input, int8_t *output)
     if (pad_check(p) != NK_OK || !input || !output || p->pad_value < -128 || p->pad_value > 127)
         return NK_ERR_PARAMS;
     pad_walk(p, (const char *)input, (char *)output, 1, fill_s8);
+    return NK_OK;
+}
+
+int nk_pad_s16(const nk_pad_params *p, const int16_t *input, int16_t *output)
+{
+    if (pad_check(p) != NK_OK || !input || !output || p->pad_value < -32768 ||
+        p->pad_value > 32767)
+        return NK_ERR_PARAMS;
+    pad_walk(p, (const char *)input, (char *)output, sizeof(int16_t), fill_s16);
     return NK_OK;
 }
 

@@ -182,6 +182,11 @@ typedef enum neurio_op_kind {
     NEURIO_OP_BATCH_MATMUL,  /* attr.ext.adj_x, adj_y                        */
     NEURIO_OP_SQUEEZE,       /* output shape authoritative (as RESHAPE)      */
     NEURIO_OP_EXPAND_DIMS,   /* output shape authoritative (as RESHAPE)      */
+    NEURIO_OP_LEAKY_RELU,    /* attr.leaky_relu.alpha: x >= 0 ? x : alpha * x */
+    /* STRIDED_SLICE: inputs x, begin, end, strides (constant int32 vectors
+     * of one length <= rank + new axes), masks in attr.strided_slice, with
+     * TFLite's meaning (bit i refers to entry i of begin/end/strides). */
+    NEURIO_OP_STRIDED_SLICE,
     NEURIO_OP_COUNT
 } neurio_op_kind;
 
@@ -239,6 +244,11 @@ typedef struct neurio_op {
         struct { float epsilon; } batch_norm;
         struct { int32_t rank; neurio_activation activation; } svdf;
         struct { int32_t time_major; float cell_clip; float proj_clip; } lstm;
+        struct { float alpha; } leaky_relu;
+        struct {
+            int32_t begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask;
+            int32_t offset;          /* 1: end is begin + end (TFLite's offset) */
+        } strided_slice;
         struct {                     /* custom options of the Signal ops */
             int32_t shift;           /* WINDOW                              */
             int32_t fft_length;      /* RFFT                                */

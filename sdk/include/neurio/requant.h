@@ -133,6 +133,33 @@ int neurio_compute_padding(neurio_padding padding, int32_t in, int32_t filter, i
                            int32_t dilation, int32_t pad_after_explicit, int32_t *out_size,
                            int32_t *pad_before, neurio_errbuf *err);
 
+/* ---- int16 activations (TFLite's int16x8) and LEAKY_RELU (requant_wide.c) */
+
+/* Fused-activation range of a quantized output whose type holds qmin..qmax
+ * (TFLite's CalculateActivationRangeQuantized: zp + round(f / scale),
+ * clamped to the type). */
+int neurio_act_range_q(neurio_activation act, float out_scale, int32_t out_zp, int32_t qmin,
+                       int32_t qmax, int32_t *act_min, int32_t *act_max, neurio_errbuf *err);
+
+/* ADD / SUB (int16): as neurio_add_params_s8 with left_shift 15.  TFLite
+ * Micro computes ADD's ratios in double and SUB's in float (then widened):
+ * is_sub selects SUB's arithmetic, so the multipliers match bit for bit. */
+int neurio_add_params_s16(float in1_scale, float in2_scale, float out_scale, int is_sub,
+                          neurio_add_quant *q, neurio_errbuf *err);
+
+/* LEAKY_RELU (int8/int16, TFLM leaky_relu_common.cc): identity multiplier
+ * QuantizeMultiplier((double)(in_scale / out_scale)), alpha multiplier
+ * QuantizeMultiplier((double)(in_scale * alpha / out_scale)), the ratios in
+ * float.  A negative alpha is refused (UNSUPPORTED). */
+int neurio_leaky_relu_params(float in_scale, float out_scale, float alpha, int32_t *mult_id,
+                             int32_t *shift_id, int32_t *mult_alpha, int32_t *shift_alpha,
+                             neurio_errbuf *err);
+
+/* QUANTIZE between integer types (TFLM quantize_common.cc):
+ * QuantizeMultiplier((double)in_scale / (double)out_scale), any ratio. */
+int neurio_requant_params(float in_scale, float out_scale, int32_t *mult, int32_t *shift,
+                          neurio_errbuf *err);
+
 #ifdef __cplusplus
 }
 #endif

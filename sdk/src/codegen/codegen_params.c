@@ -134,6 +134,17 @@ static const cg_field cg_mean[] = {
     {NULL, 0, 0, 0, 0},
 };
 
+static const cg_field cg_leaky_relu[] = {
+    F(nk_leaky_relu_params, size, CG_I32, 0),
+    F(nk_leaky_relu_params, in_zp, CG_I32, LW_G_INT), F(nk_leaky_relu_params, out_zp, CG_I32, LW_G_INT),
+    F(nk_leaky_relu_params, mult_identity, CG_I32, LW_G_INT),
+    F(nk_leaky_relu_params, shift_identity, CG_I32, LW_G_INT),
+    F(nk_leaky_relu_params, mult_alpha, CG_I32, LW_G_INT),
+    F(nk_leaky_relu_params, shift_alpha, CG_I32, LW_G_INT),
+    F(nk_leaky_relu_params, alpha, CG_F32, LW_G_FLT),
+    {NULL, 0, 0, 0, 0},
+};
+
 static const cg_field cg_slice[] = {
     F(nk_slice_params, rank, CG_I32, 0), FD(nk_slice_params, in_dims, rank),
     FD(nk_slice_params, begin, rank), FD(nk_slice_params, step, rank),
@@ -258,6 +269,7 @@ static const struct {
     [LW_P_l2norm] = {"nk_l2norm_params", cg_l2norm},
     [LW_P_cast] = {"nk_cast_params", cg_cast},
     [LW_P_bmm] = {"nk_batch_matmul_params", cg_bmm},
+    [LW_P_leaky_relu] = {"nk_leaky_relu_params", cg_leaky_relu},
 };
 
 static void cg_field_line(cg_ctx *c, int32_t oi, const lw_op *l, const cg_field *f)

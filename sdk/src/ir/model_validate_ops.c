@@ -530,6 +530,48 @@ static int check_matmul(vctx *c)
     return NEURIO_OK;
 }
 
+static int check_leaky_relu(vctx *c)
+{
+    int rc = check_unary(c, 1);
+    if (rc)
+        return rc;
+    if (!isfinite(c->op->attr.leaky_relu.alpha))
+        return nir_op_fail(c, NEURIO_ERR_INVALID, "alpha %g is not a finite number",
+                       (double)c->op->attr.leaky_relu.alpha);
+    return NEURIO_OK;
+}
+
+/* STRIDED_SLICE: begin, end and strides are constant int32 vectors of one
+ * length, no stride is 0.  The output shape is checked where the window is
+ * computed (lower/lower_slice.c), with the masks. */
+static int check_strided_slice(vctx *c)
+{
+    int rc = need_inputs(c, 4, 4, 1);
+    if (rc) return rc;
+    const neurio_tensor *x = in_t(c, 0), *y = out_t(c, 0);
+    if ((rc = need_same_dtype(c, x, y)))
+        return rc;
+    static const char *const role[4] = {"", "begin", "end", "strides"};
+    size_t n = 0;
+    for (int k = 1; k < 4; k++) {
+        const neurio_tensor *t = in_t(c, k);
+        if (!neurio_tensor_is_const(t) || t->dtype != NEURIO_DT_INT32 || t->rank != 1)
+            return nir_op_fail(c, NEURIO_ERR_UNSUPPORTED, "%s '%.60s' must be a constant int32 "
+                           "vector", role[k], t->name);
+        if (k == 1)
+            n = neurio_tensor_elements(t);
+        if (neurio_tensor_elements(t) != n || n > NEURIO_MAX_RANK)
+            return nir_op_fail(c, NEURIO_ERR_INVALID, "begin, end and strides must have one "
+                           "length <= %d (%s has %zu)", NEURIO_MAX_RANK, role[k],
+                           neurio_tensor_elements(t));
+    }
+    const int32_t *st = in_t(c, 3)->data;
+    for (size_t i = 0; i < n; i++)
+        if (st[i] == 0)
+            return nir_op_fail(c, NEURIO_ERR_INVALID, "stride %zu is 0", i);
+    return NEURIO_OK;
+}
+
 int nir_check_op(vctx *c)
 {
     switch (c->op->kind) {
@@ -568,6 +610,8 @@ int nir_check_op(vctx *c)
     case NEURIO_OP_SIGNAL_SPECTRAL_SUBTRACTION:
     case NEURIO_OP_SIGNAL_FILTER_BANK_LOG:
     case NEURIO_OP_SIGNAL_PCAN: return nir_check_state_op(c->m, c->op_index, c->err);
+    case NEURIO_OP_LEAKY_RELU: return check_leaky_relu(c);
+    case NEURIO_OP_STRIDED_SLICE: return check_strided_slice(c);
     case NEURIO_OP_COUNT: break;
     default: return nir_check_ext_op(c);
     }

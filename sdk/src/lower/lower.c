@@ -212,8 +212,25 @@ int lw_state(lw_ctx *c)
     return NEURIO_OK;
 }
 
+/* Ops whose int16 (or mixed-type quantize) form lower_wide.c lowers. */
+static int lw_is_wide(const lw_ctx *c)
+{
+    const neurio_op *op = c->op;
+    if (op->n_inputs < 1 || op->inputs[0] < 0)
+        return 0;
+    neurio_dtype dx = lw_t(c, op->inputs[0])->dtype, dy = lw_t(c, op->outputs[0])->dtype;
+    switch (op->kind) {
+    case NEURIO_OP_ADD: case NEURIO_OP_SUB: case NEURIO_OP_PAD: return dx == NEURIO_DT_INT16;
+    case NEURIO_OP_QUANTIZE: case NEURIO_OP_DEQUANTIZE:
+        return dx == NEURIO_DT_INT16 || dy == NEURIO_DT_INT16 || dy == NEURIO_DT_INT32;
+    default: return 0;
+    }
+}
+
 static int lw_dispatch(lw_ctx *c)
 {
+    if (lw_is_wide(c))
+        return lw_wide(c);
     switch (c->op->kind) {
     case NEURIO_OP_CONV_2D: return lw_conv(c, 0);
     case NEURIO_OP_DEPTHWISE_CONV_2D: return lw_conv(c, 1);
@@ -254,6 +271,8 @@ static int lw_dispatch(lw_ctx *c)
     case NEURIO_OP_L2_NORMALIZATION: return lw_l2norm(c);
     case NEURIO_OP_BATCH_MATMUL: return lw_bmm(c);
     case NEURIO_OP_SVDF: case NEURIO_OP_LSTM: return lw_state(c);
+    case NEURIO_OP_LEAKY_RELU: return lw_leaky_relu(c);
+    case NEURIO_OP_STRIDED_SLICE: return lw_strided_slice(c);
     default:
         if (nlw_is_state_op(c->op->kind))
             return lw_state(c);

@@ -65,8 +65,9 @@ typedef union lw_params {
     nk_pad_params pad;
     nk_concat_params concat;
     nk_mean_params mean;
-    lw_scalar scalar;
+    nk_leaky_relu_params leaky_relu;
     nk_slice_params slice;
+    lw_scalar scalar;
     nk_transpose_params transpose;
     nk_split_params split;
     nk_gather_params gather;
@@ -86,6 +87,7 @@ typedef enum lw_ptype {
     LW_P_quantize, LW_P_requant, LW_P_pad, LW_P_concat, LW_P_mean, LW_P_scalar,
     LW_P_slice, LW_P_transpose, LW_P_split, LW_P_gather, LW_P_space_depth, LW_P_select,
     LW_P_resize, LW_P_hard_swish, LW_P_log_softmax, LW_P_l2norm, LW_P_cast, LW_P_bmm,
+    LW_P_leaky_relu,
     LW_P_COUNT
 } lw_ptype;
 

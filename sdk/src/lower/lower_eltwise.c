@@ -54,6 +54,14 @@ static int lw_binary_s8(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_pa
     return NEURIO_OK;
 }
 
+int lw_binary_shape(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_params *p)
+{
+    if (lw_t(c, b)->dtype != lw_t(c, a)->dtype)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "inputs are %s and %s",
+                       neurio_dtype_name(lw_t(c, a)->dtype), neurio_dtype_name(lw_t(c, b)->dtype));
+    return lw_binary_geom(c, a, b, y, p);
+}
+
 int lw_binary_geom(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_params *p)
 {
     const neurio_tensor *ta = lw_t(c, a), *tb = lw_t(c, b), *ty = lw_t(c, y);

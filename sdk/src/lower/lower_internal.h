@@ -117,5 +117,14 @@ int lw_l2norm(lw_ctx *c);
 int lw_bmm(lw_ctx *c);
 /* SVDF, LSTM and the Signal ops (lower_state.c derives their parameters). */
 int lw_state(lw_ctx *c);
+/* Broadcast geometry of a binary op (a, b -> y) into p (flat size, or
+ * rank, output dims and both inputs' strides); the inputs share a dtype. */
+int lw_binary_shape(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_params *p);
+/* int16 activations and LEAKY_RELU (lower_wide.c): ADD/SUB/PAD on int16,
+ * QUANTIZE/DEQUANTIZE between int8, int16, int32 and float32. */
+int lw_wide(lw_ctx *c);
+int lw_leaky_relu(lw_ctx *c);
+/* STRIDED_SLICE (lower_slice.c). */
+int lw_strided_slice(lw_ctx *c);
 
 #endif /* NEURIO_SRC_LOWER_INTERNAL_H */

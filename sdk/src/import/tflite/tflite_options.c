@@ -9,8 +9,8 @@
 
 const char ntfl_supported_list[] =
     "ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, DEQUANTIZE, "
-    "FULLY_CONNECTED, LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, QUANTIZE, RELU, "
-    "RELU_N1_TO_1, RELU6, RESHAPE, SOFTMAX, SUB, SVDF, TANH, TRANSPOSE, TRANSPOSE_CONV, "
+    "FULLY_CONNECTED, LEAKY_RELU, LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, QUANTIZE, RELU, "
+    "RELU_N1_TO_1, RELU6, RESHAPE, SOFTMAX, STRIDED_SLICE, SUB, SVDF, TANH, TRANSPOSE, TRANSPOSE_CONV, "
     "UNIDIRECTIONAL_SEQUENCE_LSTM, ABS, BATCH_MATMUL, CAST, DEPTH_TO_SPACE, DIV, EQUAL, EXP, "
     "EXPAND_DIMS, GATHER, GREATER, GREATER_EQUAL, HARD_SWISH, L2_NORMALIZATION, LESS, "
     "LESS_EQUAL, LOG, LOG_SOFTMAX, LOGICAL_AND, LOGICAL_NOT, LOGICAL_OR, MAXIMUM, MINIMUM, NEG, "
@@ -230,6 +230,25 @@ static int in_rank(ntfl_opctx *o, neurio_op *op, int32_t *rank)
     return NEURIO_OK;
 }
 
+/* StridedSliceOptions: begin_mask, end_mask, ellipsis_mask, new_axis_mask,
+ * shrink_axis_mask (int), offset (bool). */
+static int strided_slice_options(ntfl_opctx *o, neurio_op *op)
+{
+    nfb_buf *b = &o->t->b;
+    int32_t *v = &op->attr.strided_slice.begin_mask;
+    static const char *const names[5] = {"begin_mask", "end_mask", "ellipsis_mask",
+                                         "new_axis_mask", "shrink_axis_mask"};
+    uint8_t offset = 0;
+    int rc = NEURIO_OK;
+    if (!o->has_opt)
+        return NEURIO_OK; /* all masks 0 */
+    for (int f = 0; f < 5 && !rc; f++)
+        rc = nfb_i32(b, &o->opt, f, names[f], 0, &v[f]);
+    if (!rc && !(rc = nfb_u8(b, &o->opt, 5, "offset", 0, &offset)))
+        op->attr.strided_slice.offset = offset != 0;
+    return rc;
+}
+
 int ntfl_convert_options(ntfl_opctx *o, neurio_op *op)
 {
     nfb_buf *b = &o->t->b;
@@ -313,6 +332,17 @@ int ntfl_convert_options(ntfl_opctx *o, neurio_op *op)
         return NEURIO_OK;
     case TFL_SVDF:
     case TFL_UNIDIRECTIONAL_SEQUENCE_LSTM: return ntfl_state_options(o, op);
+    case TFL_STRIDED_SLICE: return strided_slice_options(o, op);
+    case TFL_LEAKY_RELU: {
+        float alpha = 0.0f; /* LeakyReluOptions.alpha; TFLite Micro's default 0 */
+        if (o->has_opt && (rc = nfb_f32(b, &o->opt, 0, "alpha", 0.0f, &alpha)))
+            return rc;
+        if (!isfinite(alpha))
+            return ntfl_op_fail(o, NEURIO_ERR_FORMAT, "alpha %g is not a finite number",
+                           (double)alpha);
+        op->attr.leaky_relu.alpha = alpha;
+        return NEURIO_OK;
+    }
     case TFL_RELU_N1_TO_1:
         op->attr.clip.min = -1.0f;
         op->attr.clip.max = 1.0f;
@@ -352,6 +382,8 @@ int ntfl_map_kind(int32_t code, neurio_op_kind *k, uint8_t *opt_type)
     case TFL_SVDF: *k = NEURIO_OP_SVDF; *opt_type = OPT_SVDF; return 1;
     case TFL_UNIDIRECTIONAL_SEQUENCE_LSTM: *k = NEURIO_OP_LSTM; *opt_type = OPT_UNI_LSTM; return 1;
     case TFL_TRANSPOSE_CONV: *k = NEURIO_OP_TRANSPOSE_CONV; *opt_type = OPT_TRANSPOSE_CONV; return 1;
+    case TFL_STRIDED_SLICE: *k = NEURIO_OP_STRIDED_SLICE; *opt_type = OPT_STRIDED_SLICE; return 1;
+    case TFL_LEAKY_RELU: *k = NEURIO_OP_LEAKY_RELU; *opt_type = OPT_LEAKY_RELU; return 1;
     default: return ntfl_map_ext_kind(code, k, opt_type);
     }
 }
