@@ -22,6 +22,8 @@ const nr_command nr_commands[] = {
       .fn = nr_cmd_codegen },
     { .name = "run", .summary = "prepare, generate, flash, infer and report a rig",
       .fn = nr_cmd_run },
+    { .name = "sweep", .summary = "run a matrix of rig variants (axes over rig keys), -j N, resumable",
+      .fn = nr_cmd_sweep },
     { .name = "runs", .summary = "list the runs in a result store (incomplete ones too)",
       .fn = nr_cmd_runs },
     { .name = "show", .summary = "print one stored run: provenance and every KPI",

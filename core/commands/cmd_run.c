@@ -1,16 +1,10 @@
 /* core/cmd_run.c — `neurio run R [--until prepare|codegen|flash]`. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands/commands.h"
-#include "host.h"
-#include "pipeline.h"
-#include "quant_cost.h"
-#include "report.h"
-#include "rig.h"
-#include "validate.h"
+#include "commands/run_one.h"
 
 static void run_help(void)
 {
@@ -33,9 +27,6 @@ static void run_help(void)
 int nr_cmd_run(int argc, char **argv)
 {
     nr_cli cli;
-    nr_rig *rig = NULL;
-    nr_pipeline *p = NULL;
-    neurio_errbuf err;
     int code = nr_cli_parse(argc, argv, NR_CLI_RIG_POSITIONAL | NR_CLI_SET | NR_CLI_UNTIL, &cli);
     if (code)
         goto out;
@@ -48,57 +39,10 @@ int nr_cmd_run(int argc, char **argv)
         until = !strcmp(cli.until, "prepare")   ? NR_STAGE_PREPARE
                 : !strcmp(cli.until, "codegen") ? NR_STAGE_CODEGEN
                                                 : NR_STAGE_FLASH;
-    if (nr_rig_load(cli.rig, cli.sets, cli.n_sets, &rig, &err) != NEURIO_OK) {
-        fprintf(stderr, "neurio run: %s\n", err.msg);
-        code = NR_EXIT_CONFIG;
-        goto out;
-    }
-    if (nr_pipeline_new(rig, &p, &code, &err) != NEURIO_OK) {
-        fprintf(stderr, "neurio run: %s\n", err.msg);
-        goto out;
-    }
-    /* Everything that would fail later fails now, before anything is
-     * prepared, created or built (the same validation as `neurio check`). */
-    if (nr_validate(rig, nr_pipeline_plugin(p), nr_pipeline_options(p),
-                    until == NR_STAGE_INFER ? NR_VALIDATE_INFER : 0, &code, &err) != NEURIO_OK) {
-        fprintf(stderr, "neurio run: %s\n", err.msg);
-        goto out;
-    }
-    if (nr_mkdirs(rig->output_dir) != 0) {
-        fprintf(stderr, "neurio run: cannot create output.dir %s: %s\n", rig->output_dir,
-                strerror(errno));
-        code = NR_EXIT_CONFIG;
-        goto out;
-    }
-    /* Observers (reporting, stores) are attached here, one line each. */
-    if (until == NR_STAGE_INFER) { /* onnx team: float host reference vs quantized device */
-        nr_observer qc_obs;
-        if (nr_quant_cost_observer_new(rig, &qc_obs, &err) == NEURIO_OK &&
-            nr_pipeline_add_observer(p, &qc_obs) != NEURIO_OK)
-            qc_obs.destroy(qc_obs.user);
-    }
-    if (until == NR_STAGE_INFER) { /* report team: KPIs, profile, HTML, result store */
-        nr_observer report_obs;
-        if (nr_report_observer_new(rig, &report_obs, &err) != NEURIO_OK) {
-            fprintf(stderr, "neurio run: %s\n", err.msg);
-            code = NR_EXIT_CONFIG;
-            goto out;
-        }
-        if (nr_pipeline_add_observer(p, &report_obs) != NEURIO_OK)
-            report_obs.destroy(report_obs.user);
-    }
-
-    nr_cancel_install();
-    int rc = nr_pipeline_run(p, until, &err);
-    if (rc) {
-        fprintf(stderr, "neurio run: %s\n", err.msg);
-        code = nr_pipeline_exit_code(p, rc);
-    } else if (until != NR_STAGE_INFER) {
-        printf("stopped after %s as requested (--until %s)\n", cli.until, cli.until);
-    }
+    nr_run_req req = { .cmd = "run", .rig_path = cli.rig, .sets = cli.sets,
+                       .n_sets = cli.n_sets, .until = until, .until_name = cli.until };
+    code = nr_run_one(&req);
 out:
-    nr_pipeline_free(p);
-    nr_rig_free(rig);
     nr_cli_free(&cli);
     return code;
 }

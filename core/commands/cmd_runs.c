@@ -228,9 +228,11 @@ int nr_cmd_show(int argc, char **argv)
     if (code)
         return code;
     if (a.help) {
-        printf("usage: neurio show RUN [--store S | --rig R]\n\n"
+        printf("usage: neurio show RUN|SWEEP [--store S | --rig R]\n\n"
                "Print one stored run: provenance and every KPI with its unit and\n"
-               "source.  RUN is a run id, a unique prefix of one, or \"last\".\n\n"
+               "source.  RUN is a run id, a unique prefix of one, or \"last\".  Given a\n"
+               "sweep id (or a unique prefix), print the sweep's table: every point,\n"
+               "its run, accuracy, latency, RAM and flash, the Pareto front marked.\n\n"
                "Options:\n%s\n%s", nr_store_help, nr_exit_codes_help);
         return NR_EXIT_OK;
     }
@@ -241,6 +243,13 @@ int nr_cmd_show(int argc, char **argv)
     nr_store_run_info r;
     nr_metrics m = { 0 };
     neurio_errbuf err = { { 0 } };
+    if (nr_store_get_run(s, a.pos[0], &r, &err) == NEURIO_ERR_INVALID) {
+        int found = 0;
+        code = nr_sweep_show(s, a.pos[0], &found);
+        if (found)
+            goto out;
+        code = 0;
+    }
     if (nr_store_get_run(s, a.pos[0], &r, &err) || nr_store_get_metrics(s, r.run_id, &m, &err)) {
         fprintf(stderr, "neurio show: %s\n", err.msg);
         code = NR_EXIT_USAGE;

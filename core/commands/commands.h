@@ -34,6 +34,9 @@ int nr_cmd_runs(int argc, char **argv);
 int nr_cmd_show(int argc, char **argv);
 int nr_cmd_compare(int argc, char **argv);
 
+/* many runs (issue 17): cmd_sweep.c */
+int nr_cmd_sweep(int argc, char **argv);
+
 /* codegen team */
 int nr_cmd_codegen(int argc, char **argv);
 

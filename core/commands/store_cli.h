@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "report/sweep_report.h"
 #include "store/store.h"
 
 /* The --store / --rig help lines. */
@@ -20,5 +21,17 @@ int nr_store_open_cli(const char *cmd, const char *store, const char *rig_path,
 
 /* "ok", "incomplete" (running and never finished), or the stored status. */
 const char *nr_run_status_word(const nr_store_run_info *r);
+
+/* The rows of sweep `sw` (one per point, the point's best run: the newest
+ * complete one, else the newest), fronts marked.  *rows malloc'ed
+ * (sweep_rows.c). */
+int nr_sweep_rows_load(nr_store *s, const nr_store_sweep *sw, nr_sweep_row **rows, size_t *n,
+                       neurio_errbuf *err);
+/* The page/table header of a stored sweep (borrows sw's strings). */
+nr_sweep_info nr_sweep_info_of(const nr_store_sweep *sw);
+
+/* `neurio show SWEEP`: print a stored sweep's table (cmd_sweep.c).
+ * *found = 0 when id names no sweep (nothing printed).  Returns NR_EXIT_*. */
+int nr_sweep_show(nr_store *s, const char *id, int *found);
 
 #endif /* NEURIO_CORE_STORE_CLI_H */

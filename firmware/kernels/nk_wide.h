@@ -24,6 +24,16 @@ int nk_add_s16(const nk_binary_params *p, const int16_t *in1, const int16_t *in2
                int16_t *output);
 int nk_sub_s16(const nk_binary_params *p, const int16_t *in1, const int16_t *in2,
                int16_t *output);
+/* MUL int16 (TFLM mul_common.cc, integer MulElementwise; zero points 0):
+ * out_zp + MBQM(q1 * q2, out_mult, out_shift) clamped to act_min..act_max,
+ * out_mult/out_shift = QuantizeMultiplier((double)s1 * s2 / s_out). */
+int nk_mul_s16(const nk_binary_params *p, const int16_t *in1, const int16_t *in2,
+               int16_t *output);
+
+/* SOFTMAX int8 -> int16 (TFLM softmax.cc: reference Softmax with an int16
+ * output): as nk_softmax_s8, the output scale 1/65536 and zero point
+ * -32768. */
+int nk_softmax_s8_s16(const nk_softmax_params *p, const int8_t *input, int16_t *output);
 
 /* LEAKY_RELU (TFLM leaky_relu.cc, reference QuantizeLeakyRelu): with
  * v = q - in_zp, out = out_zp + MBQM(v, mult_identity, shift_identity) when

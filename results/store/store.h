@@ -174,6 +174,37 @@ int nr_store_set_layers(nr_store *s, const char *run_id, const nr_store_layer *l
 int nr_store_get_layers(nr_store *s, const char *run_id, nr_store_layer **out, size_t *n,
                         neurio_errbuf *err);
 
+/* ---- sweeps (store_sweep.c) ----------------------------------------------- */
+
+/* A sweep: one id for all its points' runs. */
+typedef struct nr_store_sweep {
+    char id[64];
+    char created_at[32];
+    char cfg_path[512];          /* the sweep file, absolute                */
+    char base_rig[512];          /* its base rig, absolute                  */
+    int n_points;
+} nr_store_sweep;
+
+/* Record a sweep and its points: labels[i] ("model.quantize=int8, ...")
+ * and sets[i] (its --set arguments, one per line).  One transaction. */
+int nr_store_sweep_create(nr_store *s, const nr_store_sweep *sw, const char *const *labels,
+                          const char *const *sets, neurio_errbuf *err);
+
+/* Find a sweep by exact id, unique prefix or "last"; with cfg_path
+ * non-NULL and id NULL, the newest sweep of that file.  NEURIO_ERR_INVALID
+ * with a message when none (or several) match. */
+int nr_store_sweep_get(nr_store *s, const char *id, const char *cfg_path, nr_store_sweep *out,
+                       neurio_errbuf *err);
+
+/* Each point of a sweep in order: fn(user, point, label, sets). */
+typedef int (*nr_store_point_fn)(void *user, int point, const char *label, const char *sets);
+int nr_store_sweep_points(nr_store *s, const char *sweep_id, nr_store_point_fn fn, void *user,
+                          neurio_errbuf *err);
+
+/* Every run of a sweep, by point then start time. */
+int nr_store_sweep_runs(nr_store *s, const char *sweep_id, nr_store_run_fn fn, void *user,
+                        neurio_errbuf *err);
+
 /* The store's spec with any password hidden (for messages). */
 const char *nr_store_where(const nr_store *s);
 

@@ -91,6 +91,75 @@ static void test_addsub_s16_broadcast_relu(void)
     CU_ASSERT_EQUAL(nk_add_s16(&p, a, b, out), NK_ERR_PARAMS);
 }
 
+static void test_mul_s16(void)
+{
+    enum { N = 4096 };
+    static int16_t a[N], b[N], out[N];
+    uint32_t seed = 0x11u;
+    for (int i = 0; i < N; ++i) {
+        a[i] = ref_rand_s16(&seed);
+        b[i] = ref_rand_s16(&seed);
+    }
+    a[0] = b[0] = -32768; /* 2^30, the largest product */
+    const double s1 = 0.0004, s2 = 0.0002, so[2] = {0.00006, 0.003};
+    for (int k = 0; k < 2; ++k) {
+        nk_binary_params p = {.flat_size = N, .act_min = -32768, .act_max = 32767};
+        ref_multiplier(s1 * s2 / so[k], &p.out_mult, &p.out_shift);
+        CU_ASSERT_EQUAL_FATAL(nk_mul_s16(&p, a, b, out), NK_OK);
+        int bad = 0, far = 0;
+        for (int i = 0; i < N; ++i) {
+            bad += out[i] != ref_clamp(ref_requant((int64_t)a[i] * b[i], p.out_mult, p.out_shift),
+                                       -32768, 32767);
+            double real = s1 * a[i] * s2 * b[i] / so[k];
+            real = real < -32768 ? -32768 : (real > 32767 ? 32767 : real);
+            far += fabs(out[i] - real) > 1.0;
+        }
+        CU_ASSERT_EQUAL(bad, 0);
+        CU_ASSERT_EQUAL(far, 0);
+        p.in1_zp = 1; /* TFLM requires zero points 0 */
+        CU_ASSERT_EQUAL(nk_mul_s16(&p, a, b, out), NK_ERR_PARAMS);
+    }
+}
+
+/* SOFTMAX int8 -> int16 against float softmax: the fixed-point exp and
+ * reciprocal are within 2^-12 of 1; the int8 output of the same rows is
+ * the int16 one at 1/256 of the resolution (within one step). */
+static void test_softmax_s8_s16(void)
+{
+    enum { ROWS = 64, DEPTH = 12 };
+    static int8_t x[ROWS * DEPTH], y8[ROWS * DEPTH];
+    static int16_t y16[ROWS * DEPTH];
+    uint32_t seed = 99;
+    for (int i = 0; i < ROWS * DEPTH; ++i)
+        x[i] = ref_rand_s8(&seed);
+    const double in_scale = 0.06;
+    nk_softmax_params p = {.rows = ROWS, .depth = DEPTH, .beta = 1.0f};
+    /* TFLite's PreprocessSoftmaxScaling(beta, in_scale, 5): multiplier of
+     * beta * in_scale * 2^26, diff_min = -CalculateInputRadius(5, shift) */
+    ref_multiplier(in_scale * (double)(1 << 26), &p.input_multiplier, &p.input_left_shift);
+    double max_in = 31.0 * (double)(1LL << 26) / (double)(1LL << p.input_left_shift);
+    p.diff_min = -(int32_t)floor(max_in);
+    CU_ASSERT_EQUAL_FATAL(nk_softmax_s8_s16(&p, x, y16), NK_OK);
+    CU_ASSERT_EQUAL_FATAL(nk_softmax_s8(&p, x, y8), NK_OK);
+    int far = 0, coarse = 0;
+    for (int r = 0; r < ROWS; ++r) {
+        double mx = -1e9, sum = 0;
+        for (int c = 0; c < DEPTH; ++c)
+            mx = fmax(mx, in_scale * x[r * DEPTH + c]);
+        for (int c = 0; c < DEPTH; ++c)
+            sum += exp(in_scale * x[r * DEPTH + c] - mx);
+        for (int c = 0; c < DEPTH; ++c) {
+            const int i = r * DEPTH + c;
+            double want = exp(in_scale * x[i] - mx) / sum * 65536.0 - 32768.0;
+            far += fabs(y16[i] - fmin(want, 32767.0)) > 16.0;
+            coarse += abs((y8[i] + 128) * 256 - (y16[i] + 32768)) > 256;
+        }
+    }
+    CU_ASSERT_EQUAL(far, 0);
+    CU_ASSERT_EQUAL(coarse, 0);
+    CU_ASSERT_EQUAL(nk_softmax_s8_s16(&p, x, NULL), NK_ERR_PARAMS);
+}
+
 static void test_leaky_relu(void)
 {
     enum { N = 65536 };
@@ -243,6 +312,8 @@ int neurio_register_tests(void)
         return -1;
     CU_add_test(s, "ADD/SUB int16, random, 4 scale sets", test_addsub_s16_random);
     CU_add_test(s, "SUB int16 broadcast with fused RELU", test_addsub_s16_broadcast_relu);
+    CU_add_test(s, "MUL int16 vs reference and real arithmetic", test_mul_s16);
+    CU_add_test(s, "SOFTMAX int8 -> int16 vs float and the int8 output", test_softmax_s8_s16);
     CU_add_test(s, "LEAKY_RELU every int16, int8 in place, float", test_leaky_relu);
     CU_add_test(s, "PAD int16", test_pad_s16);
     CU_add_test(s, "QUANTIZE int16/int8 -> int8/int16/int32", test_requantize);

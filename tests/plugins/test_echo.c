@@ -13,7 +13,8 @@
  *   - `slowdown` multiplies the synthetic host_ns, cycles and layer counts
  *     (only layer `slow_layer` when >= 0): a deliberate latency regression;
  *     `batch_ms` makes every batch take that long (polling cancellation):
- *     a run that lasts, for the farm and sweep tests;
+ *     a run that lasts, for the farm and sweep tests; `ram_bytes` and
+ *     `flash_bytes` are the memory figures it reports;
  *   - `signal_at` sends the launcher a signal mid-run, `stall_at` makes one
  *     answer never come (the plugin waits polling host->cancelled, as the
  *     link does), `late_at` flags one answer as delayed by the link. */
@@ -29,6 +30,7 @@
 
 typedef struct echo {
     int64_t signal_at, stall_at, stall_ms, late_at, remove_at, slow_layer, batch_ms;
+    int64_t ram_bytes, flash_bytes;
     double slowdown;
     const char *remove_path;
     int sig;
@@ -78,6 +80,10 @@ static const neurio_option echo_options[] = {
       .help = "slowdown applies to this layer only (-1 = every layer)" },
     { .name = "batch_ms", .type = NEURIO_OPT_INT, .default_value = "0",
       .help = "each batch takes this long (ms), polling cancellation" },
+    { .name = "ram_bytes", .type = NEURIO_OPT_INT, .default_value = "0",
+      .help = "RAM the \"firmware\" reports (0 = none)" },
+    { .name = "flash_bytes", .type = NEURIO_OPT_INT, .default_value = "0",
+      .help = "flash (text) the \"firmware\" reports (0 = none)" },
     { .name = NULL },
 };
 
@@ -116,6 +122,8 @@ static int echo_open(neurio_ctx *ctx, const neurio_host *host, void **self)
     e->slowdown = host->opt_float(ctx, "slowdown");
     e->slow_layer = host->opt_int(ctx, "slow_layer");
     e->batch_ms = host->opt_int(ctx, "batch_ms");
+    e->ram_bytes = host->opt_int(ctx, "ram_bytes");
+    e->flash_bytes = host->opt_int(ctx, "flash_bytes");
     const char *sg = host->opt_string(ctx, "signal");
     e->sig = sg && !strcmp(sg, "INT") ? SIGINT : sg && !strcmp(sg, "HUP") ? SIGHUP : SIGTERM;
     if (!e->fail_at || echo_should_fail(e, "open")) {
@@ -179,6 +187,8 @@ static int echo_flash(void *self, const neurio_model *model, const char *gen_dir
     info->cycle_unit = "cycles";
     info->clock_hz = 1e6;
     info->max_batch = (uint32_t)e->max_batch;
+    info->ram_bytes = (uint64_t)e->ram_bytes;
+    info->flash_text = (uint64_t)e->flash_bytes;
     return NEURIO_OK;
 }
 

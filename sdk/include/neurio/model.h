@@ -135,6 +135,11 @@ typedef enum neurio_op_kind {
      * output tensor's shape rules).  The TFLite importer reorders TFLite's
      * (output_shape, weights, x, bias) into this order. */
     NEURIO_OP_TRANSPOSE_CONV,
+    NEURIO_OP_LEAKY_RELU,    /* attr.leaky_relu.alpha: x >= 0 ? x : alpha * x */
+    /* STRIDED_SLICE: inputs x, begin, end, strides (constant int32 vectors
+     * of one length <= rank + new axes), masks in attr.strided_slice, with
+     * TFLite's meaning (bit i refers to entry i of begin/end/strides). */
+    NEURIO_OP_STRIDED_SLICE,
     /* The extended operator set (issue 13).  Inputs as TFLite's unless
      * said; attributes in attr.ext unless said.  SPLIT's inputs are
      * reordered by the importer to (x) with attr.ext.axis; SPLIT_V: x
@@ -182,11 +187,6 @@ typedef enum neurio_op_kind {
     NEURIO_OP_BATCH_MATMUL,  /* attr.ext.adj_x, adj_y                        */
     NEURIO_OP_SQUEEZE,       /* output shape authoritative (as RESHAPE)      */
     NEURIO_OP_EXPAND_DIMS,   /* output shape authoritative (as RESHAPE)      */
-    NEURIO_OP_LEAKY_RELU,    /* attr.leaky_relu.alpha: x >= 0 ? x : alpha * x */
-    /* STRIDED_SLICE: inputs x, begin, end, strides (constant int32 vectors
-     * of one length <= rank + new axes), masks in attr.strided_slice, with
-     * TFLite's meaning (bit i refers to entry i of begin/end/strides). */
-    NEURIO_OP_STRIDED_SLICE,
     NEURIO_OP_COUNT
 } neurio_op_kind;
 

@@ -257,6 +257,7 @@ static const struct {
     [LW_P_concat] = {"nk_concat_params", cg_concat},
     [LW_P_mean] = {"nk_mean_params", cg_mean},
     [LW_P_scalar] = {NULL, NULL}, /* scalar arguments go into the call itself */
+    [LW_P_leaky_relu] = {"nk_leaky_relu_params", cg_leaky_relu},
     [LW_P_slice] = {"nk_slice_params", cg_slice},
     [LW_P_transpose] = {"nk_transpose_params", cg_transpose},
     [LW_P_split] = {"nk_split_params", cg_split},
@@ -269,7 +270,6 @@ static const struct {
     [LW_P_l2norm] = {"nk_l2norm_params", cg_l2norm},
     [LW_P_cast] = {"nk_cast_params", cg_cast},
     [LW_P_bmm] = {"nk_batch_matmul_params", cg_bmm},
-    [LW_P_leaky_relu] = {"nk_leaky_relu_params", cg_leaky_relu},
 };
 
 static void cg_field_line(cg_ctx *c, int32_t oi, const lw_op *l, const cg_field *f)

@@ -91,6 +91,8 @@ static const char *const op_names[NEURIO_OP_COUNT] = {
     [NEURIO_OP_SIGNAL_FILTER_BANK_LOG] = "SignalFilterBankLog",
     [NEURIO_OP_SIGNAL_PCAN] = "SignalPCAN",
     [NEURIO_OP_TRANSPOSE_CONV] = "TRANSPOSE_CONV",
+    [NEURIO_OP_LEAKY_RELU] = "LEAKY_RELU",
+    [NEURIO_OP_STRIDED_SLICE] = "STRIDED_SLICE",
     [NEURIO_OP_SLICE] = "SLICE",
     [NEURIO_OP_SPLIT] = "SPLIT",
     [NEURIO_OP_SPLIT_V] = "SPLIT_V",
@@ -132,8 +134,6 @@ static const char *const op_names[NEURIO_OP_COUNT] = {
     [NEURIO_OP_BATCH_MATMUL] = "BATCH_MATMUL",
     [NEURIO_OP_SQUEEZE] = "SQUEEZE",
     [NEURIO_OP_EXPAND_DIMS] = "EXPAND_DIMS",
-    [NEURIO_OP_LEAKY_RELU] = "LEAKY_RELU",
-    [NEURIO_OP_STRIDED_SLICE] = "STRIDED_SLICE",
 };
 
 const char *neurio_op_name(neurio_op_kind kind)

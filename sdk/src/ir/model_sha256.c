@@ -115,6 +115,17 @@ static void put_attr(EVP_MD_CTX *c, const neurio_op *op)
         put_f32(c, op->attr.lstm.cell_clip);
         put_f32(c, op->attr.lstm.proj_clip);
         break;
+    case NEURIO_OP_LEAKY_RELU:
+        put_f32(c, op->attr.leaky_relu.alpha);
+        break;
+    case NEURIO_OP_STRIDED_SLICE:
+        put_i32(c, op->attr.strided_slice.begin_mask);
+        put_i32(c, op->attr.strided_slice.end_mask);
+        put_i32(c, op->attr.strided_slice.ellipsis_mask);
+        put_i32(c, op->attr.strided_slice.new_axis_mask);
+        put_i32(c, op->attr.strided_slice.shrink_axis_mask);
+        put_i32(c, op->attr.strided_slice.offset);
+        break;
     case NEURIO_OP_SPLIT:
     case NEURIO_OP_SPLIT_V:
     case NEURIO_OP_UNPACK:
@@ -130,17 +141,6 @@ static void put_attr(EVP_MD_CTX *c, const neurio_op *op)
             put_i32(c, v[k]);
         break;
     }
-    case NEURIO_OP_LEAKY_RELU:
-        put_f32(c, op->attr.leaky_relu.alpha);
-        break;
-    case NEURIO_OP_STRIDED_SLICE:
-        put_i32(c, op->attr.strided_slice.begin_mask);
-        put_i32(c, op->attr.strided_slice.end_mask);
-        put_i32(c, op->attr.strided_slice.ellipsis_mask);
-        put_i32(c, op->attr.strided_slice.new_axis_mask);
-        put_i32(c, op->attr.strided_slice.shrink_axis_mask);
-        put_i32(c, op->attr.strided_slice.offset);
-        break;
     default:
         if (op->kind >= NEURIO_OP_SIGNAL_WINDOW && op->kind <= NEURIO_OP_SIGNAL_PCAN) {
             const int32_t *v = &op->attr.signal.shift;

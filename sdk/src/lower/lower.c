@@ -161,6 +161,23 @@ int64_t lw_const_int(const neurio_tensor *t, size_t i)
 
 /* ----------------------------------------------------------- dispatch */
 
+/* Ops whose int16 (or mixed-type quantize) form lower_wide.c lowers. */
+static int lw_is_wide(const lw_ctx *c)
+{
+    const neurio_op *op = c->op;
+    if (op->n_inputs < 1 || op->inputs[0] < 0)
+        return 0;
+    neurio_dtype dx = lw_t(c, op->inputs[0])->dtype, dy = lw_t(c, op->outputs[0])->dtype;
+    switch (op->kind) {
+    case NEURIO_OP_ADD: case NEURIO_OP_SUB: case NEURIO_OP_MUL: case NEURIO_OP_PAD:
+        return dx == NEURIO_DT_INT16;
+    case NEURIO_OP_SOFTMAX: return dx == NEURIO_DT_INT8 && dy == NEURIO_DT_INT16;
+    case NEURIO_OP_QUANTIZE: case NEURIO_OP_DEQUANTIZE:
+        return dx == NEURIO_DT_INT16 || dy == NEURIO_DT_INT16 || dy == NEURIO_DT_INT32;
+    default: return 0;
+    }
+}
+
 /* SVDF, LSTM and the Signal ops: the parameters lower_state.c derives (the
  * interpreter and the generator derive them again when they run or print
  * the op), so "can it be deployed" has the same answer for them. */
@@ -212,21 +229,6 @@ int lw_state(lw_ctx *c)
     return NEURIO_OK;
 }
 
-/* Ops whose int16 (or mixed-type quantize) form lower_wide.c lowers. */
-static int lw_is_wide(const lw_ctx *c)
-{
-    const neurio_op *op = c->op;
-    if (op->n_inputs < 1 || op->inputs[0] < 0)
-        return 0;
-    neurio_dtype dx = lw_t(c, op->inputs[0])->dtype, dy = lw_t(c, op->outputs[0])->dtype;
-    switch (op->kind) {
-    case NEURIO_OP_ADD: case NEURIO_OP_SUB: case NEURIO_OP_PAD: return dx == NEURIO_DT_INT16;
-    case NEURIO_OP_QUANTIZE: case NEURIO_OP_DEQUANTIZE:
-        return dx == NEURIO_DT_INT16 || dy == NEURIO_DT_INT16 || dy == NEURIO_DT_INT32;
-    default: return 0;
-    }
-}
-
 static int lw_dispatch(lw_ctx *c)
 {
     if (lw_is_wide(c))
@@ -248,6 +250,8 @@ static int lw_dispatch(lw_ctx *c)
     case NEURIO_OP_TANH: return lw_sigmoid(c, 1);
     case NEURIO_OP_RELU: case NEURIO_OP_RELU6: case NEURIO_OP_CLIP: return lw_relu(c);
     case NEURIO_OP_TRANSPOSE_CONV: return lw_transpose_conv(c);
+    case NEURIO_OP_LEAKY_RELU: return lw_leaky_relu(c);
+    case NEURIO_OP_STRIDED_SLICE: return lw_strided_slice(c);
     case NEURIO_OP_SQUEEZE: case NEURIO_OP_EXPAND_DIMS: return lw_reshape(c);
     case NEURIO_OP_TRANSPOSE: return lw_transpose(c);
     case NEURIO_OP_SLICE: return lw_slice(c);
@@ -271,8 +275,6 @@ static int lw_dispatch(lw_ctx *c)
     case NEURIO_OP_L2_NORMALIZATION: return lw_l2norm(c);
     case NEURIO_OP_BATCH_MATMUL: return lw_bmm(c);
     case NEURIO_OP_SVDF: case NEURIO_OP_LSTM: return lw_state(c);
-    case NEURIO_OP_LEAKY_RELU: return lw_leaky_relu(c);
-    case NEURIO_OP_STRIDED_SLICE: return lw_strided_slice(c);
     default:
         if (nlw_is_state_op(c->op->kind))
             return lw_state(c);

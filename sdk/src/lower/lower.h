@@ -85,9 +85,9 @@ typedef union lw_params {
 typedef enum lw_ptype {
     LW_P_conv, LW_P_fc, LW_P_pool, LW_P_binary, LW_P_softmax, LW_P_sigmoid,
     LW_P_quantize, LW_P_requant, LW_P_pad, LW_P_concat, LW_P_mean, LW_P_scalar,
-    LW_P_slice, LW_P_transpose, LW_P_split, LW_P_gather, LW_P_space_depth, LW_P_select,
+    LW_P_leaky_relu, LW_P_slice,
+    LW_P_transpose, LW_P_split, LW_P_gather, LW_P_space_depth, LW_P_select,
     LW_P_resize, LW_P_hard_swish, LW_P_log_softmax, LW_P_l2norm, LW_P_cast, LW_P_bmm,
-    LW_P_leaky_relu,
     LW_P_COUNT
 } lw_ptype;
 

@@ -56,17 +56,12 @@ static int lw_binary_s8(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_pa
 
 int lw_binary_shape(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_params *p)
 {
+    int rc;
     if (lw_t(c, b)->dtype != lw_t(c, a)->dtype)
         return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "inputs are %s and %s",
                        neurio_dtype_name(lw_t(c, a)->dtype), neurio_dtype_name(lw_t(c, b)->dtype));
-    return lw_binary_geom(c, a, b, y, p);
-}
-
-int lw_binary_geom(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_params *p)
-{
     const neurio_tensor *ta = lw_t(c, a), *tb = lw_t(c, b), *ty = lw_t(c, y);
     size_t ny = neurio_tensor_elements(ty);
-    int rc;
     if (ny > INT32_MAX)
         return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "output has %zu elements", ny);
     p->flat_size = (int32_t)ny;
@@ -91,7 +86,7 @@ static int lw_binary_s32(lw_ctx *c, int32_t a, int32_t b, int32_t y)
     if (lw_t(c, b)->dtype != NEURIO_DT_INT32 || lw_t(c, y)->dtype != NEURIO_DT_INT32)
         return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "int32 %s needs int32 inputs and output",
                        neurio_op_name(c->op->kind));
-    if ((rc = lw_binary_geom(c, a, b, y, p)))
+    if ((rc = lw_binary_shape(c, a, b, y, p)))
         return rc;
     lw_act_s32(c->op->attr.eltwise.activation, &p->act_min, &p->act_max);
     lw_kernel k = c->op->kind == NEURIO_OP_ADD ? LW_K_ADD_S32
@@ -110,11 +105,8 @@ int lw_binary(lw_ctx *c)
     if ((rc = lw_operands(c, 2, in, &y, &dt)))
         return rc;
     int32_t a = in[0], b = in[1];
-    if (lw_t(c, b)->dtype != dt)
-        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "inputs are %s and %s", neurio_dtype_name(dt),
-                       neurio_dtype_name(lw_t(c, b)->dtype));
     nk_binary_params *p = &c->out->p.binary;
-    if ((rc = lw_binary_geom(c, a, b, y, p)))
+    if ((rc = lw_binary_shape(c, a, b, y, p)))
         return rc;
     lw_kernel k;
     if (dt == NEURIO_DT_INT8) {

@@ -43,8 +43,6 @@ void lw_act_s8(neurio_activation a, float scale, int32_t zp, int32_t *lo, int32_
 /* int32 fused-activation range (TFLite's CalculateActivationRange on
  * int32: RELU -> [0, max], RELU6 -> [0, 6], RELU_N1_TO_1 -> [-1, 1]). */
 void lw_act_s32(neurio_activation a, int32_t *lo, int32_t *hi);
-/* Flat size and broadcast strides of a binary op a (op) b -> y into p. */
-int lw_binary_geom(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_params *p);
 /* Same per-tensor quantization (or none) on tensors a and b, else fails
  * (UNSUPPORTED) naming both. */
 int lw_same_quant(lw_ctx *c, int32_t a, int32_t b);
@@ -98,6 +96,15 @@ int lw_pad(lw_ctx *c);
 int lw_concat(lw_ctx *c);
 int lw_mean(lw_ctx *c);
 int lw_transpose_conv(lw_ctx *c);
+/* Broadcast geometry of a binary op (a, b -> y) into p (flat size, or
+ * rank, output dims and both inputs' strides); the inputs share a dtype. */
+int lw_binary_shape(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_params *p);
+/* int16 activations and LEAKY_RELU (lower_wide.c): ADD/SUB/PAD on int16,
+ * QUANTIZE/DEQUANTIZE between int8, int16, int32 and float32. */
+int lw_wide(lw_ctx *c);
+int lw_leaky_relu(lw_ctx *c);
+/* STRIDED_SLICE (lower_slice.c). */
+int lw_strided_slice(lw_ctx *c);
 /* The extended operator set (issue 13): lower_move.c */
 int lw_slice(lw_ctx *c);
 int lw_transpose(lw_ctx *c);
@@ -117,14 +124,5 @@ int lw_l2norm(lw_ctx *c);
 int lw_bmm(lw_ctx *c);
 /* SVDF, LSTM and the Signal ops (lower_state.c derives their parameters). */
 int lw_state(lw_ctx *c);
-/* Broadcast geometry of a binary op (a, b -> y) into p (flat size, or
- * rank, output dims and both inputs' strides); the inputs share a dtype. */
-int lw_binary_shape(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_params *p);
-/* int16 activations and LEAKY_RELU (lower_wide.c): ADD/SUB/PAD on int16,
- * QUANTIZE/DEQUANTIZE between int8, int16, int32 and float32. */
-int lw_wide(lw_ctx *c);
-int lw_leaky_relu(lw_ctx *c);
-/* STRIDED_SLICE (lower_slice.c). */
-int lw_strided_slice(lw_ctx *c);
 
 #endif /* NEURIO_SRC_LOWER_INTERNAL_H */

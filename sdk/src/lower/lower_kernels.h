@@ -46,6 +46,22 @@
     X(TCONV_S8, nk_transpose_conv_s8, conv, IWBO, LW_G_INT)                       \
     X(TCONV_S16, nk_transpose_conv_s16, conv, IWBO, LW_G_INT)                     \
     X(TCONV_F32, nk_transpose_conv_f32, conv, IWBO, LW_G_FLT)                     \
+    X(ADD_S16, nk_add_s16, binary, IIO, LW_G_INT | LW_G_ADD)                      \
+    X(SUB_S16, nk_sub_s16, binary, IIO, LW_G_INT | LW_G_ADD)                      \
+    X(PAD_S16, nk_pad_s16, pad, IO, 0)                                            \
+    X(LEAKY_RELU_S8, nk_leaky_relu_s8, leaky_relu, IO, LW_G_INT)                  \
+    X(LEAKY_RELU_S16, nk_leaky_relu_s16, leaky_relu, IO, LW_G_INT)                \
+    X(LEAKY_RELU_F32, nk_leaky_relu_f32, leaky_relu, IO, LW_G_FLT)                \
+    X(STRIDED_SLICE, nk_slice, slice, IO, 0)                                      \
+    X(REQUANTIZE_S16_S8, nk_requantize_s16_s8, requant, IO, 0)                    \
+    X(REQUANTIZE_S16_S16, nk_requantize_s16_s16, requant, IO, 0)                  \
+    X(REQUANTIZE_S16_S32, nk_requantize_s16_s32, requant, IO, 0)                  \
+    X(REQUANTIZE_S8_S16, nk_requantize_s8_s16, requant, IO, 0)                    \
+    X(REQUANTIZE_S8_S32, nk_requantize_s8_s32, requant, IO, 0)                    \
+    X(QUANTIZE_F32_S16, nk_quantize_f32_s16, quantize, IO, 0)                     \
+    X(DEQUANTIZE_S16_F32, nk_dequantize_s16_f32, quantize, IO, 0)                 \
+    X(MUL_S16, nk_mul_s16, binary, IIO, LW_G_INT)                                 \
+    X(SOFTMAX_S8_S16, nk_softmax_s8_s16, softmax, IO, LW_G_INT)                   \
     X(SLICE, nk_slice, slice, IO, 0)                                              \
     X(TRANSPOSE, nk_transpose, transpose, IO, 0)                                  \
     X(SPLIT, nk_split, split, SPLIT, 0)                                           \
@@ -103,20 +119,6 @@
     X(REDUCE_MIN_S16, nk_reduce_min_s16, mean, IO, 0)                             \
     X(REDUCE_MIN_F32, nk_reduce_min_f32, mean, IO, 0)                             \
     X(BMM_S8, nk_batch_matmul_s8, bmm, IIO, 0)                                    \
-    X(BMM_F32, nk_batch_matmul_f32, bmm, IIO, 0)                                  \
-    X(ADD_S16, nk_add_s16, binary, IIO, LW_G_INT | LW_G_ADD)                      \
-    X(SUB_S16, nk_sub_s16, binary, IIO, LW_G_INT | LW_G_ADD)                      \
-    X(PAD_S16, nk_pad_s16, pad, IO, 0)                                            \
-    X(LEAKY_RELU_S8, nk_leaky_relu_s8, leaky_relu, IO, LW_G_INT)                  \
-    X(LEAKY_RELU_S16, nk_leaky_relu_s16, leaky_relu, IO, LW_G_INT)                \
-    X(LEAKY_RELU_F32, nk_leaky_relu_f32, leaky_relu, IO, LW_G_FLT)                \
-    X(STRIDED_SLICE, nk_slice, slice, IO, 0)                                      \
-    X(REQUANTIZE_S16_S8, nk_requantize_s16_s8, requant, IO, 0)                    \
-    X(REQUANTIZE_S16_S16, nk_requantize_s16_s16, requant, IO, 0)                  \
-    X(REQUANTIZE_S16_S32, nk_requantize_s16_s32, requant, IO, 0)                  \
-    X(REQUANTIZE_S8_S16, nk_requantize_s8_s16, requant, IO, 0)                    \
-    X(REQUANTIZE_S8_S32, nk_requantize_s8_s32, requant, IO, 0)                    \
-    X(QUANTIZE_F32_S16, nk_quantize_f32_s16, quantize, IO, 0)                     \
-    X(DEQUANTIZE_S16_F32, nk_dequantize_s16_f32, quantize, IO, 0)
+    X(BMM_F32, nk_batch_matmul_f32, bmm, IIO, 0)
 
 #endif /* NEURIO_SRC_LOWER_KERNELS_H */

@@ -151,7 +151,7 @@ int lw_binary_ext(lw_ctx *c)
         return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "%s, %s -> %s has no kernel",
                        neurio_dtype_name(da), neurio_dtype_name(db), neurio_dtype_name(dy));
     nk_binary_params *p = &c->out->p.binary;
-    if ((rc = lw_binary_geom(c, in[0], in[1], y, p)))
+    if ((rc = lw_binary_shape(c, in[0], in[1], y, p)))
         return rc;
     c->out->code = r->code;
     if (da == NEURIO_DT_INT8 && (rc = lw_binary_ext_s8(c, (int32_t[]){in[0], in[1], y}, p)))

@@ -1,8 +1,11 @@
 /* sdk/src/lower/lower_wide.c — int16 activations (TFLite's int16x8) for the
- * element-wise and layout ops: ADD, SUB and PAD on int16; QUANTIZE and
+ * element-wise and layout ops: ADD, SUB, MUL and PAD on int16, SOFTMAX
+ * int8 -> int16; QUANTIZE and
  * DEQUANTIZE between int8, int16, int32 and float32; and LEAKY_RELU (int8,
  * int16, float32).  Every constant as TFLite Micro's Prepare derives it
  * (neurio/requant.h). */
+#include <math.h>
+
 #include "lower_internal.h"
 
 /* Input k and the output must be int16 with one per-tensor scale. */
@@ -32,9 +35,20 @@ static int lw_binary_s16(lw_ctx *c)
     const int is_sub = c->op->kind == NEURIO_OP_SUB;
     neurio_errbuf e = {{0}};
     neurio_add_quant q;
-    if ((rc = lw_rq(c, neurio_add_params_s16(s1, s2, sy, is_sub, &q, &e), &e)) ||
-        (rc = lw_rq(c, neurio_act_range_q(c->op->attr.eltwise.activation, sy, p->out_zp, -32768,
+    if ((rc = lw_rq(c, neurio_act_range_q(c->op->attr.eltwise.activation, sy, p->out_zp, -32768,
                                           32767, &p->act_min, &p->act_max, &e), &e)))
+        return rc;
+    if (c->op->kind == NEURIO_OP_MUL) {
+        if (p->in1_zp || p->in2_zp || p->out_zp)
+            return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "int16 MUL needs zero points 0 (TFLite "
+                           "Micro's rule); they are %d, %d and %d", p->in1_zp, p->in2_zp,
+                           p->out_zp);
+        if ((rc = lw_rq(c, neurio_mul_params_s8(s1, s2, sy, &p->out_mult, &p->out_shift, &e),
+                        &e)))
+            return rc;
+        return lw_set(c, LW_K_MUL_S16, 3, (int32_t[]){in[0], in[1], y});
+    }
+    if ((rc = lw_rq(c, neurio_add_params_s16(s1, s2, sy, is_sub, &q, &e), &e)))
         return rc;
     p->left_shift = q.left_shift;
     p->in1_mult = q.in1_mult;
@@ -133,10 +147,42 @@ static int lw_quantize_wide(lw_ctx *c)
     return lw_set(c, k, 2, (int32_t[]){x, y});
 }
 
+/* SOFTMAX int8 -> int16: the int8 constants, output scale 1/65536 and zero
+ * point -32768 (TFLM's requirement). */
+static int lw_softmax_s8_s16(lw_ctx *c)
+{
+    int32_t x, y;
+    int rc = lw_operands(c, 1, &x, &y, NULL);
+    if (rc)
+        return rc;
+    const neurio_tensor *tx = lw_t(c, x);
+    int32_t depth = tx->rank > 0 ? tx->dims[tx->rank - 1] : 1;
+    size_t n = neurio_tensor_elements(tx);
+    if (depth <= 0 || n % (size_t)depth)
+        return lw_fail(c, NEURIO_ERR_INVALID, "bad input shape");
+    float xs, ys;
+    int32_t xz, yz;
+    if ((rc = lw_q1(c, x, &xs, &xz)) || (rc = lw_q1(c, y, &ys, &yz)))
+        return rc;
+    if (yz != -32768 || fabsf(ys - 1.0f / 65536.0f) > 0.001f / 65536.0f)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "int16 output must have scale 1/65536 and "
+                       "zero point -32768 (has %g, %d)", (double)ys, yz);
+    nk_softmax_params *p = &c->out->p.softmax;
+    p->rows = (int32_t)(n / (size_t)depth);
+    p->depth = depth;
+    p->beta = c->op->attr.softmax.beta != 0.0f ? c->op->attr.softmax.beta : 1.0f;
+    neurio_errbuf e = {{0}};
+    if ((rc = lw_rq(c, neurio_softmax_params_s8(p->beta, xs, &p->input_multiplier,
+                                                &p->input_left_shift, &p->diff_min, &e), &e)))
+        return rc;
+    return lw_set(c, LW_K_SOFTMAX_S8_S16, 2, (int32_t[]){x, y});
+}
+
 int lw_wide(lw_ctx *c)
 {
     switch (c->op->kind) {
-    case NEURIO_OP_ADD: case NEURIO_OP_SUB: return lw_binary_s16(c);
+    case NEURIO_OP_ADD: case NEURIO_OP_SUB: case NEURIO_OP_MUL: return lw_binary_s16(c);
+    case NEURIO_OP_SOFTMAX: return lw_softmax_s8_s16(c);
     case NEURIO_OP_PAD: return lw_pad_s16(c);
     case NEURIO_OP_QUANTIZE: case NEURIO_OP_DEQUANTIZE: return lw_quantize_wide(c);
     default:

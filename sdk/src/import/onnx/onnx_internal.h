@@ -121,6 +121,7 @@ int ox_space_depth(ox_ctx *c, int to_space);
 int ox_reduce_composite(ox_ctx *c, int kind);
 int ox_xor(ox_ctx *c, int a);
 int ox_resize(ox_ctx *c, int upsample);
+int ox_softmax(ox_ctx *c, neurio_op_kind k);
 int ox_activation(ox_ctx *c, int kind);
 
 /* --- onnx_fold.c ------------------------------------------------------- */

@@ -588,3 +588,102 @@ int ox_activation(ox_ctx *c, int kind)
     }
     }
 }
+
+/* Softmax / LogSoftmax (onnx_ops.c's table): the channel axis of NHWC
+ * data or the innermost axis directly, opset < 13 as ONNX's 2-D coercion,
+ * any other axis through ox_softmax_perm. */
+/* Softmax over a middle axis (opset >= 13): TRANSPOSE the axis last, the
+ * op, TRANSPOSE back (plain layout). */
+static int ox_softmax_perm(ox_ctx *c, neurio_op_kind k, int32_t axis)
+{
+    const ox_value *x = ox_need(c, 0, "input");
+    int32_t in = x ? ox_plain(c, x) : -1;
+    if (in < 0)
+        return NEURIO_ERR_UNSUPPORTED;
+    const neurio_tensor *t = &c->m->tensors[in];
+    int32_t r = t->rank, perm[NEURIO_MAX_RANK], d1[NEURIO_MAX_RANK], od[NEURIO_MAX_RANK];
+    if (axis < 0 || axis >= r)
+        return ox_fail(c, NEURIO_ERR_INVALID, "axis out of range");
+    for (int32_t i = 0; i < r; i++)
+        perm[i] = i;
+    perm[axis] = r - 1;
+    perm[r - 1] = axis;
+    for (int32_t i = 0; i < r; i++) {
+        d1[i] = t->dims[perm[i]];
+        od[i] = t->dims[i];
+    }
+    char n1[600], n2[600];
+    ox_tmp_name(c, "smt_", n1, sizeof n1);
+    ox_tmp_name(c, "sm_", n2, sizeof n2);
+    neurio_dtype dt = t->dtype;
+    int32_t t1 = neurio_model_add_tensor(c->m, n1, dt, r, d1);
+    int32_t t2 = neurio_model_add_tensor(c->m, n2, dt, r, d1);
+    int32_t out = ox_new_output(c, 0, dt, r, od);
+    int32_t o1, o2, o3;
+    if (t1 < 0 || t2 < 0 || out < 0 || (o1 = ox_add_op(c, NEURIO_OP_TRANSPOSE, 1, &in, 1, &t1)) < 0 ||
+        (o2 = ox_add_op(c, k, 1, &t1, 1, &t2)) < 0 ||
+        (o3 = ox_add_op(c, NEURIO_OP_TRANSPOSE, 1, &t2, 1, &out)) < 0)
+        return NEURIO_ERR_NOMEM;
+    memcpy(c->m->ops[o1].attr.transpose.perm, perm, sizeof perm);
+    memcpy(c->m->ops[o3].attr.transpose.perm, perm, sizeof perm);
+    if (k == NEURIO_OP_SOFTMAX)
+        c->m->ops[o2].attr.softmax.beta = 1.0f;
+    return ox_bind(c, c->node->output[0], out, 0);
+}
+
+int ox_softmax(ox_ctx *c, neurio_op_kind k)
+{
+    const ox_value *x = ox_need(c, 0, "input");
+    if (!x)
+        return NEURIO_ERR_FORMAT;
+    int32_t rank = c->m->tensors[x->t].rank;
+    int64_t axis = ox_attr_int(c, "axis", c->opset >= 13 ? -1 : 1);
+    if (axis < 0)
+        axis += rank;
+    if (axis < 0 || axis >= rank)
+        return ox_fail(c, NEURIO_ERR_INVALID, "axis out of range");
+    int32_t op;
+    if (x->nhwc) {
+        const neurio_tensor *t = &c->m->tensors[x->t];
+        int hw1 = t->dims[1] * t->dims[2] == 1;
+        if (axis == 1 && (c->opset >= 13 || hw1)) {
+            int rc = ox_unary(c, k, &op);
+            if (!rc)
+                if (k == NEURIO_OP_SOFTMAX)
+                c->m->ops[op].attr.softmax.beta = 1.0f;
+            return rc;
+        }
+    } else if (axis == rank - 1) {
+        int rc = ox_unary(c, k, &op);
+        if (!rc)
+            if (k == NEURIO_OP_SOFTMAX)
+                c->m->ops[op].attr.softmax.beta = 1.0f;
+        return rc;
+    } else if (c->opset < 13) {
+        /* Coerced to 2-D [prod(before), prod(after)]. */
+        int32_t in = ox_plain(c, x);
+        if (in < 0)
+            return NEURIO_ERR_UNSUPPORTED;
+        const neurio_tensor *t = &c->m->tensors[in];
+        int32_t d2[2] = { 1, 1 }, od[NEURIO_MAX_RANK];
+        int32_t orank = t->rank;
+        memcpy(od, t->dims, sizeof od);
+        for (int32_t i = 0; i < t->rank; i++) /* each part <= the total, < 2^31 */
+            d2[i >= axis] *= t->dims[i];
+        char name[512];
+        snprintf(name, sizeof name, "%s_2d", c->node->output[0]);
+        int32_t r2 = neurio_model_add_tensor(c->m, name, c->m->tensors[in].dtype, 2, d2);
+        snprintf(name, sizeof name, "%s_sm", c->node->output[0]);
+        int32_t s2 = neurio_model_add_tensor(c->m, name, c->m->tensors[in].dtype, 2, d2);
+        int32_t out = ox_new_output(c, 0, c->m->tensors[in].dtype, orank, od);
+        if (r2 < 0 || s2 < 0 || out < 0 ||
+            ox_add_op(c, NEURIO_OP_RESHAPE, 1, &in, 1, &r2) < 0 ||
+            (op = ox_add_op(c, k, 1, &r2, 1, &s2)) < 0 ||
+            ox_add_op(c, NEURIO_OP_RESHAPE, 1, &s2, 1, &out) < 0)
+            return NEURIO_ERR_NOMEM;
+        if (k == NEURIO_OP_SOFTMAX)
+                c->m->ops[op].attr.softmax.beta = 1.0f;
+        return ox_bind(c, c->node->output[0], out, 0);
+    }
+    return ox_softmax_perm(c, k, (int32_t)axis);
+}

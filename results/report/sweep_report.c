@@ -1,0 +1,86 @@
+/* results/report/sweep_report.c — see sweep_report.h (rows, fronts, table). */
+#include "report/sweep_report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kpi/kpi_metrics.h"
+
+static const char *const acc_names[] = { "top1_accuracy", "roc_auc", "argmax_agreement",
+                                         "cosine_similarity" };
+
+void nr_sweep_row_figures(nr_sweep_row *r, const struct nr_metrics *m)
+{
+    r->acc = NAN;
+    r->acc_name[0] = '\0';
+    for (size_t i = 0; i < sizeof acc_names / sizeof acc_names[0]; i++) {
+        const nr_metric *x = nr_metrics_find(m, acc_names[i]);
+        if (x) {
+            r->acc = x->value;
+            snprintf(r->acc_name, sizeof r->acc_name, "%s", x->name);
+            break;
+        }
+    }
+    const nr_metric *lat = nr_metrics_find(m, "device_latency_p50");
+    if (!lat)
+        lat = nr_metrics_find(m, "host_latency_p50");
+    r->cost[NR_SW_LAT] = lat ? lat->value : NAN;
+    snprintf(r->lat_name, sizeof r->lat_name, "%s", lat ? lat->name : "");
+    const nr_metric *ram = nr_metrics_find(m, "ram_bytes");
+    if (!ram)
+        ram = nr_metrics_find(m, "arena_bytes");
+    r->cost[NR_SW_RAM] = ram ? ram->value : NAN;
+    const nr_metric *fl = nr_metrics_find(m, "flash_total");
+    r->cost[NR_SW_FLASH] = fl ? fl->value : NAN;
+}
+
+void nr_sweep_pareto(nr_sweep_row *rows, size_t n)
+{
+    for (int k = 0; k < NR_SW_N_COST; k++)
+        for (size_t i = 0; i < n; i++) {
+            nr_sweep_row *a = &rows[i];
+            a->front[k] = 0;
+            if (!a->complete || isnan(a->acc) || isnan(a->cost[k]))
+                continue;
+            int dominated = 0;
+            for (size_t j = 0; j < n && !dominated; j++) {
+                const nr_sweep_row *b = &rows[j];
+                if (j == i || !b->complete || isnan(b->acc) || isnan(b->cost[k]))
+                    continue;
+                dominated = b->acc >= a->acc && b->cost[k] <= a->cost[k] &&
+                            (b->acc > a->acc || b->cost[k] < a->cost[k]);
+            }
+            a->front[k] = !dominated;
+        }
+}
+
+static const char *num(char *buf, size_t cap, double v, const char *fmt)
+{
+    if (isnan(v))
+        snprintf(buf, cap, "-");
+    else
+        snprintf(buf, cap, fmt, v);
+    return buf;
+}
+
+void nr_sweep_print_table(FILE *f, const nr_sweep_info *sw, const nr_sweep_row *rows,
+                          size_t n)
+{
+    size_t ok = 0;
+    for (size_t i = 0; i < n; i++)
+        ok += rows[i].complete;
+    fprintf(f, "sweep %s: %zu of %zu points complete (%s)\n", sw->id, ok, n, sw->cfg_path);
+    fprintf(f, "%-5s %-10s %-32s %-30s %12s %10s %10s  %s\n", "POINT", "STATUS", "RUN",
+            "ACCURACY", "LATENCY_MS", "RAM", "FLASH", "SETTINGS");
+    for (size_t i = 0; i < n; i++) {
+        const nr_sweep_row *r = &rows[i];
+        char a[32], l[32], ram[32], fl[32];
+        fprintf(f, "%-5d %-10s %-32s %-20s %9s %11s%s %10s %10s  %s\n", r->point, r->status,
+                r->run_id[0] ? r->run_id : "-", r->acc_name[0] ? r->acc_name : "-",
+                num(a, sizeof a, r->acc, "%.4f"), num(l, sizeof l, r->cost[NR_SW_LAT], "%.4g"),
+                r->front[NR_SW_LAT] ? "*" : " ", num(ram, sizeof ram, r->cost[NR_SW_RAM], "%.0f"),
+                num(fl, sizeof fl, r->cost[NR_SW_FLASH], "%.0f"), r->label);
+    }
+    fprintf(f, "* = on the Pareto front of accuracy against latency\n");
+}

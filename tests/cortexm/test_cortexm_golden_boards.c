@@ -1,0 +1,109 @@
+/* tests/cortexm/test_cortexm_golden_boards.c — conformance of the boards of
+ * issue 16: every model in ../shared/golden under `neurio run` on the
+ * emulated Cortex-M3 (mps2-an385: portable kernels, software float),
+ * Cortex-M33 (mps2-an505: DSP kernels) and Cortex-M55 (mps3-an547: Helium
+ * kernels).  int8 outputs bit-exact with TFLite Micro's golden output.npy,
+ * float within 1e-5 of the output range.  One firmware build per model and
+ * board.  CI size (label conformance): the first NEURIO_GOLDEN_SAMPLES
+ * samples of each golden (default 8); test_cortexm_golden_boards_all
+ * (label long) runs all 64.  Skips (exit 77) when ../shared is absent. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cm_e2e_util.h"
+#include "test_util.h"
+
+static const char *const models[] = {
+    "hello_world_int8", "hello_world_float", "micro_speech_quantized", "ad01_int8",
+    "ad01_fp32", "kws_ref_model", "pretrainedResnet_quant", "pretrainedResnet",
+};
+static const char *const boards[] = {"mps2-an385", "mps2-an505", "mps3-an547"};
+
+static int samples(void)
+{
+    const char *s = getenv("NEURIO_GOLDEN_SAMPLES");
+    int n = s ? atoi(s) : 8;
+    return n > 0 && n <= 64 ? n : 8;
+}
+
+/* 0 = the first n samples equal (ints bit for bit, float within 1e-5 of the
+ * golden range). */
+static int compare(const neurio_npy *p, const neurio_npy *g, int n, double *maxdiff)
+{
+    *maxdiff = 0;
+    size_t bytes = g->dims[0] > 0 ? g->bytes / (size_t)g->dims[0] * (size_t)n : 0;
+    if (p->dtype != g->dtype || p->bytes != bytes)
+        return 1;
+    if (p->dtype != NEURIO_DT_FLOAT32)
+        return memcmp(p->data, g->data, bytes) != 0;
+    const float *x = p->data, *y = g->data;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < bytes / sizeof(float); i++) {
+        double d = fabs((double)x[i] - (double)y[i]);
+        *maxdiff = isnan(d) ? INFINITY : fmax(*maxdiff, d);
+        lo = fmin(lo, y[i]);
+        hi = fmax(hi, y[i]);
+    }
+    return *maxdiff > 1e-5 * (hi > lo ? hi - lo : 1.0);
+}
+
+static void run_model(const char *model)
+{
+    cm_e2e_require_tools();
+    const char *g = cm_e2e_golden(model);
+    if (!g) {
+        fprintf(stderr, "\n  %s: no golden data, skipped\n", model);
+        return;
+    }
+    char path[2048], name[256], rig[4096];
+    neurio_npy golden;
+    neurio_errbuf e;
+    snprintf(path, sizeof path, "%s/output.npy", g);
+    CU_ASSERT_EQUAL_FATAL(neurio_npy_read(path, &golden, &e), NEURIO_OK);
+    int n = samples();
+    for (size_t b = 0; b < sizeof boards / sizeof boards[0]; b++) {
+        snprintf(name, sizeof name, "%s-%s", model, boards[b]);
+        snprintf(rig, sizeof rig,
+                 "device = { plugin = \"cortex-m\"; board = \"%s\"; run_timeout_ms = 600000; };\n"
+                 "model = { path = \"%s/models/%s.tflite\"; quantize = \"none\"; };\n"
+                 "data = { inputs = \"%s/input.npy\"; batch_size = 64; limit = %d; };\n"
+                 "task = { kind = \"none\"; };\n"
+                 "output = { dir = \"%s\"; predictions = \"pred.npy\"; };\n",
+                 boards[b], neurio_test_shared_dir(), model, g, n, cm_e2e_outdir(name));
+        int rc = cm_e2e_run(name, rig, "", NULL);
+        CU_ASSERT_EQUAL(rc, 0);
+        neurio_npy p;
+        if (rc || cm_e2e_read_pred(cm_e2e_outdir(name), "pred.npy", &p) != 0) {
+            CU_FAIL("no predictions");
+            continue;
+        }
+        double d;
+        int diff = compare(&p, &golden, n, &d);
+        CU_ASSERT_EQUAL(diff, 0);
+        fprintf(stderr, "\n  %s on %s (%d samples): %s golden (max diff %g)", model, boards[b],
+                n, diff ? "DIFFERS from" : d == 0 ? "bit-identical to" : "matches", d);
+        neurio_npy_free(&p);
+    }
+    neurio_npy_free(&golden);
+    CU_ASSERT_EQUAL(cm_e2e_count_qemu(neurio_test_tmpdir()), 0);
+}
+
+#define MODEL_TEST(i) static void test_model_##i(void) { run_model(models[i]); }
+MODEL_TEST(0) MODEL_TEST(1) MODEL_TEST(2) MODEL_TEST(3)
+MODEL_TEST(4) MODEL_TEST(5) MODEL_TEST(6) MODEL_TEST(7)
+
+int neurio_register_tests(void)
+{
+    if (!neurio_test_shared_dir())
+        neurio_test_skip("../shared (golden models) is absent");
+    CU_pSuite s = CU_add_suite("cortexm_golden_boards", NULL, NULL);
+    if (!s)
+        return -1;
+    void (*const fns[])(void) = {test_model_0, test_model_1, test_model_2, test_model_3,
+                                 test_model_4, test_model_5, test_model_6, test_model_7};
+    for (int i = 0; i < 8; i++)
+        CU_add_test(s, models[i], fns[i]);
+    return CU_get_error() == CUE_SUCCESS ? 0 : -1;
+}

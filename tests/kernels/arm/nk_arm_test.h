@@ -1,0 +1,82 @@
+/* tests/kernels/arm/nk_arm_test.h — shared by the fast-kernel equality test
+ * program (nk_arm_test_main.c: helpers, the refused-case rules, main;
+ * nk_arm_test_conv.c: CONV_2D, depthwise, FULLY_CONNECTED, ADD, pooling;
+ * nk_arm_test_gemm.c: the GEMM core and the Helium-only cases).  Built for
+ * Cortex-M4 (DSP) and, with -DNK_TEST_MVE, for Cortex-M55 (Helium). */
+#ifndef NK_ARM_TEST_H
+#define NK_ARM_TEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "arm/nk_arm.h"
+#include "mve/nk_mve.h"
+#include "nk.h"
+#if defined(NK_TEST_MVE)
+#include "mve/nk_mve_requant.h"
+#include "nk_fixedpoint.h"
+#endif
+
+void nk_test_puts(const char *s);
+int nk_test_main(void);
+
+/* ---- the kernels under test ---- */
+#if defined(NK_TEST_MVE)
+#define FAST_NAME "Helium"
+#define fast_conv nk_conv2d_s8_mve
+#define fast_dw nk_depthwise_conv2d_s8_mve
+#define fast_fc nk_fully_connected_s8_mve
+#define fast_add nk_add_s8_mve
+#define fast_avgpool nk_avg_pool2d_s8_mve
+#else
+#define FAST_NAME "DSP"
+#define fast_conv nk_conv2d_s8_dsp
+#define fast_dw nk_depthwise_conv2d_s8_dsp
+#define fast_fc nk_fully_connected_s8_dsp
+#define fast_add nk_add_s8_dsp
+#define fast_avgpool nk_avg_pool2d_s8_dsp
+#endif
+
+/* Random numbers (xorshift32) and the shared scratch buffers. */
+uint32_t rnd(void);
+int32_t rnd_in(int32_t lo, int32_t hi);
+extern int8_t in_buf[16384], w_buf[32768], out_a[16384], out_b[16384];
+extern int32_t bias[256], mult[256], shift[256];
+void fill(int8_t *b, size_t n);
+void fill_quant(int32_t n);
+int8_t pick_zp(void);
+int conv_shape(nk_conv_params *p, int same);
+extern int printed;
+void put_num(const char *label, long v);
+
+/* The cases each fast kernel documents as refused (NK_ERR_PARAMS). */
+int shifts_outside(const int32_t *sh, int32_t n, int32_t per_channel, int32_t lo, int32_t hi);
+int conv_refused(const nk_conv_params *p);
+int dw_refused(const nk_conv_params *p);
+int fc_refused(const nk_fc_params *p);
+int add_refused(const nk_binary_params *p);
+int avgpool_refused(const nk_pool_params *p);
+extern long handled, refused;
+int expect(int is_refused, int ra, int rb, const int8_t *b, const int8_t *a, size_t n,
+           int8_t fillb);
+
+/* The cases: 0 = passed, 1 = failed. */
+int test_conv(int iter, int depthwise);
+int test_fc(int iter);
+int test_conv_overlap(int iter, int shape);
+int test_add(int iter);
+int test_dw3(int iter);
+int test_avgpool(int iter);
+int test_conv_requant(int iter);
+int test_conv_wide(int iter);
+int test_conv1x1(int iter);
+int test_fc_gemm(int iter);
+#if defined(NK_TEST_MVE)
+int test_requant_lanes(int iter);
+int test_fc_batched(int iter);
+int test_dw_general(int iter);
+int test_maxpool(int iter);
+#endif
+
+#endif

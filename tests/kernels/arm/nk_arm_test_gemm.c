@@ -1,0 +1,283 @@
+/* tests/kernels/arm/nk_arm_test_gemm.c — equality cases of the GEMM core
+ * (1x1 CONV_2D, FULLY_CONNECTED) and the Helium-only cases (see
+ * nk_arm_test.h). */
+#include "nk_arm_test.h"
+
+/* ---- GEMM core (nk_arm_gemm.c): 1x1 CONV_2D and FULLY_CONNECTED ---- */
+
+/* Requantization parameters hitting every path of nk_arm_gemm.c: the fused
+ * SMMULR path (right shifts 1..20, |bias| < 2^29), shifts outside it (0,
+ * left shifts, -21..-31), biases at and beyond 2^29, multipliers 0 and
+ * 2^30, and the clamp range full, relu or narrow. */
+static void gemm_fill_quant(int32_t n, int32_t *act_min, int32_t *act_max, int32_t out_zp)
+{
+    const uint32_t mode = rnd() % 8;
+    for (int32_t i = 0; i < n; ++i) {
+        bias[i] = rnd_in(-40000, 40000);
+        mult[i] = rnd_in(1 << 30, 0x7fffffff);
+        shift[i] = rnd_in(-14, -1);
+        switch (mode) {
+        case 1: shift[i] = rnd_in(-31, 3); break;
+        case 2: bias[i] = (rnd() & 1) ? rnd_in((1 << 29) - 3, (1 << 29) + 3)
+                                      : -rnd_in((1 << 29) - 3, (1 << 29) + 3); break;
+        case 3: mult[i] = (rnd() & 1) ? (1 << 30) : 0; break;
+        case 4: shift[i] = (rnd() & 1) ? -20 : -21; break;
+        default: break;
+        }
+    }
+    *act_min = -128;
+    *act_max = 127;
+    switch (rnd() % 4) {
+    case 0: *act_min = out_zp; break;
+    case 1: *act_min = rnd_in(-128, 0); *act_max = rnd_in(1, 127); break;
+    default: break;
+    }
+}
+
+static int32_t gemm_depth(void)
+{
+    switch (rnd() % 6) {
+    case 0: return 16 * rnd_in(1, 8);
+    case 1: return 8 * rnd_in(1, 16);
+    case 2: return rnd_in(120, 140);
+    default: return rnd_in(1, 40);
+    }
+}
+
+int test_conv1x1(int iter)
+{
+    nk_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(1, 2);
+    p.in_c = gemm_depth();
+    p.out_c = rnd_in(1, 70);
+    p.in_h = rnd_in(1, 12);
+    p.in_w = rnd_in(1, 12);
+    while ((size_t)p.batches * p.in_h * p.in_w * p.in_c > sizeof in_buf ||
+           (size_t)p.batches * p.in_h * p.in_w * p.out_c > sizeof out_a) {
+        p.in_h = (p.in_h + 1) / 2;
+        p.in_w = (p.in_w + 1) / 2;
+        p.batches = 1;
+    }
+    p.filter_h = p.filter_w = 1;
+    p.stride_h = rnd_in(1, 3);
+    p.stride_w = rnd_in(1, 3);
+    p.dilation_h = rnd_in(1, 2);
+    p.dilation_w = rnd_in(1, 2);
+    p.out_h = (p.in_h - 1) / p.stride_h + 1;
+    p.out_w = (p.in_w - 1) / p.stride_w + 1;
+    p.depth_multiplier = 1;
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    gemm_fill_quant(p.out_c, &p.act_min, &p.act_max, p.out_zp);
+    const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
+    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
+    fill(in_buf, n_in);
+    fill(w_buf, (size_t)p.out_c * p.in_c);
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
+    const int rb = fast_conv(&p, in_buf, w_buf, b, out_b);
+    if (expect(conv_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
+        if (printed++ < 5)
+            put_num("conv2d 1x1 mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+
+int test_fc_gemm(int iter)
+{
+    nk_fc_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(1, 9);
+    p.in_depth = (rnd() % 8 == 0) ? rnd_in(1020, 1100) : gemm_depth();
+    p.out_depth = rnd_in(1, 70);
+    if (p.in_depth > 1000)
+        p.batches = rnd_in(1, 3);
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    gemm_fill_quant(p.out_depth, &p.act_min, &p.act_max, p.out_zp);
+    fill(in_buf, (size_t)p.batches * p.in_depth + 4);
+    fill(w_buf, (size_t)p.out_depth * p.in_depth);
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    const size_t n_out = (size_t)p.batches * p.out_depth;
+    const int8_t *in = in_buf + (iter & 3);
+    /* weights at any alignment too */
+    const int8_t *w = w_buf + ((rnd() & 1) && p.out_depth * p.in_depth + 3 <= (int32_t)sizeof w_buf
+                                   ? (int32_t)(rnd() & 3) : 0);
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    const int ra = nk_fully_connected_s8(&p, in, w, b, out_a);
+    const int rb = fast_fc(&p, in, w, b, out_b);
+    if (expect(fc_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
+        if (printed++ < 5)
+            put_num("fully_connected (gemm) mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+#if defined(NK_TEST_MVE)
+/* ---- Helium only ---- */
+
+/* nk_mve_mbqm (one multiplier) and nk_mve_mbqm_v (per lane) against
+ * nk_mbqm: random and extreme x, multipliers (2^30, 2^31 - 1, 0, small,
+ * negative), every shift; ties of the rounding steps made on purpose. */
+int test_requant_lanes(int iter)
+{
+    static const int32_t xs[] = {0, 1, -1, 0x7fffffff, -0x7fffffff - 1, 0x40000000, -0x40000000,
+                                 12345, -12345};
+    static const int32_t ms[] = {0x40000000, 0x7fffffff, 0x40000001, 0, 1, -1, -0x7fffffff - 1,
+                                 0x5a5a5a5a};
+    int32_t x[4], m = (rnd() & 1) ? rnd_in(1 << 30, 0x7fffffff) : ms[rnd() % 8];
+    const int32_t sh = (rnd() & 3) ? rnd_in(-31, -1) : rnd_in(-31, 31);
+    for (int i = 0; i < 4; ++i) {
+        switch (rnd() % 4) {
+        case 0: x[i] = xs[rnd() % 9]; break;
+        case 1: /* a tie of the final rounding: x * m lands on k * 2^(31-sh) / 2 */
+            x[i] = (int32_t)(((rnd() & 0xffff) << 16) | 0x8000u) >> (rnd() % 16);
+            break;
+        default: x[i] = (int32_t)rnd(); break;
+        }
+    }
+    int32_t got[4], lanes[4];
+    vst1q_s32(got, nk_mve_mbqm(vld1q_s32(x), m, sh));
+    const int32_t shv[4] = {sh < 0 ? sh : 0, rnd_in(-31, 0), -1, 0};
+    const int32_t mv[4] = {m, rnd_in(1 << 30, 0x7fffffff), 0x40000000, m};
+    const int32x4_t sv = vld1q_s32(shv);
+    vst1q_s32(lanes, nk_mve_mbqm_v(vld1q_s32(x), vld1q_s32(mv), sv, vshrq_n_s32(sv, 31)));
+    for (int i = 0; i < 4; ++i)
+        if (got[i] != nk_mbqm(x[i], m, sh) || lanes[i] != nk_mbqm(x[i], mv[i], shv[i])) {
+            if (printed++ < 5)
+                put_num("requantization lanes differ at iteration ", iter);
+            return 1;
+        }
+    return 0;
+}
+
+/* FULLY_CONNECTED with four or more batch rows: the matrix core's
+ * interleaved rows, partial last blocks, odd and even output counts. */
+int test_fc_batched(int iter)
+{
+    nk_fc_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(4, 13);
+    p.in_depth = (rnd() & 1) ? 16 * rnd_in(1, 12) : rnd_in(16, 300);
+    p.out_depth = rnd_in(1, 40);
+    while ((size_t)p.batches * p.in_depth + 4 > sizeof in_buf)
+        p.batches--;
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    gemm_fill_quant(p.out_depth, &p.act_min, &p.act_max, p.out_zp);
+    fill(in_buf, (size_t)p.batches * p.in_depth + 4);
+    fill(w_buf, (size_t)p.out_depth * p.in_depth);
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    const size_t n_out = (size_t)p.batches * p.out_depth;
+    const int8_t *in = in_buf + (iter & 3);
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    const int ra = nk_fully_connected_s8(&p, in, w_buf, b, out_a);
+    const int rb = fast_fc(&p, in, w_buf, b, out_b);
+    if (expect(fc_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
+        if (printed++ < 5)
+            put_num("fully_connected (batched) mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+
+/* DEPTHWISE_CONV_2D of any filter, stride, dilation and padding, channel
+ * counts not multiples of 4, per-tensor and per-channel, left shifts. */
+int test_dw_general(int iter)
+{
+    nk_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(1, 2);
+    p.in_h = rnd_in(1, 10);
+    p.in_w = rnd_in(1, 10);
+    p.in_c = rnd_in(1, 40);
+    p.out_c = p.in_c;
+    p.depth_multiplier = (rnd() % 10 == 0) ? 2 : 1; /* 2: refused */
+    p.out_c = p.in_c * p.depth_multiplier;
+    p.filter_h = rnd_in(1, 5);
+    p.filter_w = rnd_in(1, 5);
+    p.stride_h = rnd_in(1, 3);
+    p.stride_w = rnd_in(1, 3);
+    p.dilation_h = rnd_in(1, 2);
+    p.dilation_w = rnd_in(1, 2);
+    if (!conv_shape(&p, (int)(rnd() & 1)))
+        return 0;
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    gemm_fill_quant(p.out_c, &p.act_min, &p.act_max, p.out_zp);
+    const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
+    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
+    fill(in_buf, n_in);
+    fill(w_buf, (size_t)p.filter_h * p.filter_w * p.out_c);
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    const int ra = nk_depthwise_conv2d_s8(&p, in_buf, w_buf, b, out_a);
+    const int rb = fast_dw(&p, in_buf, w_buf, b, out_b);
+    if (expect(dw_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
+        if (printed++ < 5)
+            put_num("depthwise (general) mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+
+/* MAX_POOL_2D: random windows, strides, padding, channel counts, ranges. */
+int test_maxpool(int iter)
+{
+    nk_pool_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(1, 2);
+    p.in_h = rnd_in(1, 12);
+    p.in_w = rnd_in(1, 12);
+    p.channels = rnd_in(1, 40);
+    p.filter_h = rnd_in(1, 4);
+    p.filter_w = rnd_in(1, 4);
+    p.stride_h = rnd_in(1, 3);
+    p.stride_w = rnd_in(1, 3);
+    const int same = (int)(rnd() & 1);
+    if (!same && (p.filter_h > p.in_h || p.filter_w > p.in_w))
+        return 0;
+    p.out_h = same ? (p.in_h + p.stride_h - 1) / p.stride_h : (p.in_h - p.filter_h) / p.stride_h + 1;
+    p.out_w = same ? (p.in_w + p.stride_w - 1) / p.stride_w : (p.in_w - p.filter_w) / p.stride_w + 1;
+    if (same) {
+        const int32_t th = (p.out_h - 1) * p.stride_h + p.filter_h - p.in_h;
+        const int32_t tw = (p.out_w - 1) * p.stride_w + p.filter_w - p.in_w;
+        p.pad_top = th > 0 ? th / 2 : 0;
+        p.pad_left = tw > 0 ? tw / 2 : 0;
+    }
+    p.act_min = (rnd() & 1) ? -128 : rnd_in(-128, 0);
+    p.act_max = (rnd() & 1) ? 127 : rnd_in(0, 127);
+    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.channels;
+    fill(in_buf, (size_t)p.batches * p.in_h * p.in_w * p.channels);
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    const int ra = nk_max_pool2d_s8(&p, in_buf, out_a);
+    const int rb = nk_max_pool2d_s8_mve(&p, in_buf, out_b);
+    if (expect(0, ra, rb, out_b, out_a, n_out, 0x66)) {
+        if (printed++ < 5)
+            put_num("max_pool mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+#endif
+

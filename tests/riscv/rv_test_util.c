@@ -1,0 +1,116 @@
+/* tests/riscv/rv_test_util.c — see rv_test_util.h. */
+#include "rv_test_util.h"
+
+#include <glob.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neurio/npy.h"
+#include "test_util.h"
+
+static char prefix[2048], plugdir[2200], launcher[2200];
+
+const char *rv_test_launcher(void) { return launcher; }
+const char *rv_test_plugin_dir(void) { return plugdir; }
+
+static int sh(const char *cmd)
+{
+    char *out = NULL;
+    int rc = neurio_test_run(cmd, &out);
+    if (rc != 0)
+        fprintf(stderr, "\n$ %s\n(exit %d)\n%s\n", cmd, rc, out ? out : "");
+    free(out);
+    return rc;
+}
+
+int rv_test_setup(void)
+{
+    if (!neurio_test_shared_dir())
+        neurio_test_skip("../shared (golden models) is absent");
+    if (neurio_test_run("riscv64-unknown-elf-gcc -march=rv32imac -mabi=ilp32 "
+                        "--specs=picolibc.specs -print-file-name=libc.a >/dev/null && "
+                        "qemu-system-riscv32 --version >/dev/null", NULL) != 0)
+        neurio_test_skip("riscv64-unknown-elf-gcc with picolibc or qemu-system-riscv32 missing "
+                         "(Debian gcc-riscv64-unknown-elf, picolibc-riscv64-unknown-elf, "
+                         "qemu-system-misc: ./scripts/install-deps)");
+    const char *tmp = neurio_test_tmpdir();
+    snprintf(prefix, sizeof prefix, "%s/prefix", tmp);
+    snprintf(plugdir, sizeof plugdir, "%s/riscv-build/plugins", tmp);
+    snprintf(launcher, sizeof launcher, "%s/bin/neurio", prefix);
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "cmake --install '%s' --prefix '%s' >/dev/null", NEURIO_BINARY_DIR,
+             prefix);
+    if (sh(cmd))
+        return -1;
+    /* the plugin's own project, against the installed SDK only */
+    snprintf(cmd, sizeof cmd,
+             "cmake -S '%s/plugins/riscv' -B '%s/riscv-build' -DCMAKE_PREFIX_PATH='%s' "
+             "-DCMAKE_BUILD_TYPE=Release && cmake --build '%s/riscv-build'",
+             NEURIO_SOURCE_DIR, tmp, prefix, tmp);
+    return sh(cmd);
+}
+
+/* 0 equal (ints bit for bit, float within 1e-5 of the golden range). */
+static int compare(const neurio_npy *p, const neurio_npy *g, size_t bytes, double *maxdiff)
+{
+    *maxdiff = 0;
+    if (p->dtype != g->dtype || p->bytes != bytes || g->bytes < bytes)
+        return 1;
+    if (p->dtype != NEURIO_DT_FLOAT32)
+        return memcmp(p->data, g->data, bytes) != 0;
+    const float *x = p->data, *y = g->data;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < bytes / sizeof(float); i++) {
+        double d = fabs((double)x[i] - (double)y[i]);
+        *maxdiff = isnan(d) ? INFINITY : fmax(*maxdiff, d);
+        lo = fmin(lo, y[i]);
+        hi = fmax(hi, y[i]);
+    }
+    return *maxdiff > 1e-5 * (hi > lo ? hi - lo : 1.0);
+}
+
+int rv_test_golden(const char *model, const char *device, int limit, double *maxdiff)
+{
+    const char *tmp = neurio_test_tmpdir(), *sd = neurio_test_shared_dir();
+    char rig[2048], text[8192], cmd[8192], path[2048];
+    static int run_no; /* one output dir per run: a model may run twice */
+    run_no++;
+    snprintf(rig, sizeof rig, "%s/%s-%d.cfg", tmp, model, run_no);
+    snprintf(text, sizeof text,
+             "plugin_path = [ \"%s\" ];\n"
+             "device = { plugin = \"riscv\"; run_timeout_ms = 600000; %s };\n"
+             "model = { path = \"%s/models/%s.tflite\"; quantize = \"none\"; };\n"
+             "data = { inputs = \"%s/golden/%s/input.npy\"; batch_size = 64; limit = %d; };\n"
+             "task = { kind = \"none\"; };\n"
+             "output = { dir = \"%s/%s-%d-runs\"; predictions = \"pred.npy\"; };\n",
+             plugdir, device, sd, model, sd, model, limit, tmp, model, run_no);
+    if (neurio_test_write_file(rig, text, strlen(text)) != 0)
+        return -1;
+    snprintf(cmd, sizeof cmd, "'%s' run '%s'", launcher, rig);
+    if (sh(cmd))
+        return -1;
+    snprintf(path, sizeof path, "%s/%s-%d-runs/*/pred.npy", tmp, model, run_no);
+    glob_t gl;
+    if (glob(path, 0, NULL, &gl) != 0 || gl.gl_pathc != 1) {
+        fprintf(stderr, "\n%s: expected one %s\n", model, path);
+        return -1;
+    }
+    neurio_npy p = {0}, g = {0};
+    neurio_errbuf e;
+    int rc = neurio_npy_read(gl.gl_pathv[0], &p, &e) == NEURIO_OK ? 0 : -1;
+    globfree(&gl);
+    snprintf(path, sizeof path, "%s/golden/%s/output.npy", sd, model);
+    if (!rc)
+        rc = neurio_npy_read(path, &g, &e) == NEURIO_OK ? 0 : -1;
+    if (rc)
+        fprintf(stderr, "\n%s: %s\n", model, e.msg);
+    size_t n = g.rank > 0 ? (size_t)g.dims[0] : 0;
+    size_t per = n ? g.bytes / n : 0, take = limit > 0 && (size_t)limit < n ? (size_t)limit : n;
+    if (!rc)
+        rc = compare(&p, &g, take * per, maxdiff);
+    neurio_npy_free(&p);
+    neurio_npy_free(&g);
+    return rc;
+}
