@@ -12,7 +12,8 @@ Rank-4 arrays are transposed NCHW -> NHWC, the layout neurio's importer
 gives rank-4 graph inputs and outputs.
 
 Parameter inputs (weights, biases, shapes, axes, pads, clip bounds,
-quantization scales, batch-norm statistics, divisors) that the backend tests
+quantization scales, batch-norm statistics, divisors, slopes, recurrent
+weights, gather indices, resize scales) that the backend tests
 feed as graph inputs are frozen into initializers with the case's values,
 as a deployed model has them; the data inputs stay inputs.
 

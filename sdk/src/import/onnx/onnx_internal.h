@@ -122,6 +122,7 @@ int ox_reduce_composite(ox_ctx *c, int kind);
 int ox_xor(ox_ctx *c, int a);
 int ox_resize(ox_ctx *c, int upsample);
 int ox_softmax(ox_ctx *c, neurio_op_kind k);
+int ox_conv_transpose(ox_ctx *c, int a);
 int ox_activation(ox_ctx *c, int kind);
 
 /* --- onnx_fold.c ------------------------------------------------------- */

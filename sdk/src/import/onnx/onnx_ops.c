@@ -788,6 +788,7 @@ static const ox_entry ox_table[] = {
     { "ReduceLogSum", ox_reduce_composite, 3, 0 },
     { "ReduceLogSumExp", ox_reduce_composite, 4, 0 },
     { "Xor", ox_xor, 0, 0 },
+    { "ConvTranspose", ox_conv_transpose, 0, 0 },
     { "Resize", ox_resize, 0, 0 },
     { "Upsample", ox_resize, 1, 0 },
     { "ThresholdedRelu", ox_activation, 0, 0 },

@@ -402,3 +402,123 @@ int ox_resize(ox_ctx *c, int upsample)
     c->m->ops[op].attr.ext.half_pixel_centers = combos[pick][1];
     return ox_bind(c, c->node->output[0], out, 1);
 }
+
+/* ConvTranspose (2-D, group 1, no dilation, float32) onto TRANSPOSE_CONV:
+ * weights [C_in, C_out, kh, kw] become [C_out, kh, kw, C_in]; the output
+ * size follows ONNX (output_shape, or strides, pads and output_padding)
+ * and the leading pads become the kernel's explicit top/left padding. */
+int ox_conv_transpose(ox_ctx *c, int a)
+{
+    (void)a;
+    const ox_value *x = ox_need(c, 0, "X"), *w = ox_need(c, 1, "W"), *b = ox_input(c, 2);
+    if (!x || !w)
+        return NEURIO_ERR_FORMAT;
+    const neurio_tensor *wt = &c->m->tensors[w->t];
+    if (!wt->data || wt->rank != 4 || wt->dtype != NEURIO_DT_FLOAT32)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "weights must be a constant float32 [C_in, "
+                       "C_out, kh, kw] (2-D, float)");
+    int64_t v[8];
+    if (ox_attr_int(c, "group", 1) != 1)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "group != 1");
+    int32_t n = ox_attr_ints(c, "dilations", v, 8);
+    for (int32_t i = 0; i < n; i++)
+        if (v[i] != 1)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "dilations other than 1");
+    int32_t xi = ox_nhwc(c, x);
+    if (xi < 0)
+        return NEURIO_ERR_UNSUPPORTED;
+    if (c->m->tensors[xi].dtype != NEURIO_DT_FLOAT32)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "%s input (float32 only)",
+                       neurio_dtype_name(c->m->tensors[xi].dtype));
+    wt = &c->m->tensors[w->t];
+    int32_t cin = wt->dims[0], cout = wt->dims[1], k[2] = { wt->dims[2], wt->dims[3] };
+    const int32_t *xd = c->m->tensors[xi].dims;
+    if (xd[3] != cin)
+        return ox_fail(c, NEURIO_ERR_INVALID, "input has %d channels, weights %d", (int)xd[3],
+                       (int)cin);
+    int32_t s[2] = { 1, 1 }, op[2] = { 0, 0 }, pb[2] = { 0, 0 }, pe[2] = { 0, 0 }, out[2];
+    int32_t in[2] = { xd[1], xd[2] };
+    if (ox_attr_ints(c, "strides", v, 8) == 2)
+        for (int i = 0; i < 2; i++)
+            s[i] = (int32_t)v[i];
+    if (ox_attr_ints(c, "output_padding", v, 8) == 2)
+        for (int i = 0; i < 2; i++)
+            op[i] = (int32_t)v[i];
+    if (ox_attr_ints(c, "pads", v, 8) == 4)
+        for (int i = 0; i < 2; i++) {
+            pb[i] = (int32_t)v[i];
+            pe[i] = (int32_t)v[i + 2];
+        }
+    for (int i = 0; i < 2; i++)
+        if (s[i] < 1 || s[i] > 64 || op[i] < 0 || op[i] >= s[i] || pb[i] < 0 || pe[i] < 0 ||
+            pb[i] > 64 || pe[i] > 64)
+            return ox_fail(c, NEURIO_ERR_INVALID, "bad strides/pads/output_padding");
+    char ap[32];
+    ox_attr_str(c, "auto_pad", ap, sizeof ap);
+    int32_t no = ox_attr_ints(c, "output_shape", v, 8);
+    int same = !strcmp(ap, "SAME_UPPER") || !strcmp(ap, "SAME_LOWER");
+    if (ap[0] && strcmp(ap, "NOTSET") && strcmp(ap, "VALID") && !same)
+        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "auto_pad '%s'", ap);
+    for (int i = 0; i < 2; i++) {
+        int32_t full = s[i] * (in[i] - 1) + op[i] + k[i];
+        if (no == 2 || same) {
+            out[i] = no == 2 ? (int32_t)v[i] : in[i] * s[i];
+            int32_t total = full - out[i];
+            if (total < 0) {
+                pb[i] = 0; /* output larger than the taps reach: bias only there */
+            } else {
+                int upper = no != 2 ? !strcmp(ap, "SAME_UPPER") : 0;
+                pb[i] = upper ? total / 2 : total - total / 2;
+            }
+        } else {
+            out[i] = full - pb[i] - pe[i];
+        }
+        if (out[i] < 1 || out[i] > 65536)
+            return ox_fail(c, NEURIO_ERR_INVALID, "output size %d", (int)out[i]);
+    }
+    /* weights to [C_out, kh, kw, C_in] */
+    size_t nw = neurio_tensor_elements(wt);
+    float *pw = malloc(nw * sizeof *pw);
+    if (!pw)
+        return ox_fail(c, NEURIO_ERR_NOMEM, "out of memory");
+    const float *sw = wt->data;
+    for (int32_t o = 0; o < cout; o++)
+        for (int32_t y = 0; y < k[0]; y++)
+            for (int32_t z = 0; z < k[1]; z++)
+                for (int32_t i = 0; i < cin; i++)
+                    pw[(((size_t)o * k[0] + y) * k[1] + z) * cin + i] =
+                        sw[(((size_t)i * cout + o) * k[0] + y) * k[1] + z];
+    char nm[600];
+    ox_tmp_name(c, "w_ohwi_", nm, sizeof nm);
+    int32_t wd[4] = { cout, k[0], k[1], cin };
+    int32_t wi = ox_new_const(c, nm, NEURIO_DT_FLOAT32, 4, wd, pw);
+    free(pw);
+    if (wi < 0)
+        return NEURIO_ERR_NOMEM;
+    int32_t bi = -1;
+    if (b) {
+        size_t nb;
+        if (!ox_const_floats(c, b, &nb) || nb != (size_t)cout)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "bias must be a constant float[%d]",
+                           (int)cout);
+        bi = b->t;
+    }
+    int32_t od[4] = { c->m->tensors[xi].dims[0], out[0], out[1], cout };
+    int32_t y = ox_new_output(c, 0, NEURIO_DT_FLOAT32, 4, od), ins[4] = { xi, wi, bi, -1 };
+    if (y < 0)
+        return NEURIO_ERR_NOMEM;
+    int32_t o = ox_add_op(c, NEURIO_OP_TRANSPOSE_CONV, 4, ins, 1, &y);
+    if (o < 0)
+        return NEURIO_ERR_NOMEM;
+    neurio_conv_attr *ca = &c->m->ops[o].attr.conv;
+    ca->stride_h = s[0];
+    ca->stride_w = s[1];
+    ca->dilation_h = ca->dilation_w = 1;
+    ca->padding = NEURIO_PAD_EXPLICIT;
+    ca->pad[0] = pb[0];
+    ca->pad[1] = pb[1];
+    ca->pad[2] = pe[0];
+    ca->pad[3] = pe[1];
+    ca->activation = NEURIO_ACT_NONE;
+    return ox_bind(c, c->node->output[0], y, 1);
+}
