@@ -168,7 +168,7 @@ static int mark_done(void *user, const nr_store_run_info *r)
     return 0;
 }
 
-static void new_sweep_id(char id[64], char created[32])
+void nr_sweep_new_id(char id[64], char created[32])
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -215,7 +215,7 @@ static int sweep_record(nr_store *s, const sw_args *a, sw_state *st)
         return 0;
     }
     memset(&st->sw, 0, sizeof st->sw);
-    new_sweep_id(st->sw.id, st->sw.created_at);
+    nr_sweep_new_id(st->sw.id, st->sw.created_at);
     snprintf(st->sw.cfg_path, sizeof st->sw.cfg_path, "%s", c->path);
     snprintf(st->sw.base_rig, sizeof st->sw.base_rig, "%s", c->rig);
     st->sw.n_points = (int)c->n_points;

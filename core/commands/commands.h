@@ -36,6 +36,11 @@ int nr_cmd_compare(int argc, char **argv);
 
 /* many runs (issue 17): cmd_sweep.c */
 int nr_cmd_sweep(int argc, char **argv);
+/* cmd_farm.c: the device farm on PostgreSQL */
+int nr_cmd_submit(int argc, char **argv);
+int nr_cmd_worker(int argc, char **argv);
+/* cmd_debug.c: per-layer precision on the host reference */
+int nr_cmd_debug(int argc, char **argv);
 
 /* codegen team */
 int nr_cmd_codegen(int argc, char **argv);

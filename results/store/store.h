@@ -205,6 +205,55 @@ int nr_store_sweep_points(nr_store *s, const char *sweep_id, nr_store_point_fn f
 int nr_store_sweep_runs(nr_store *s, const char *sweep_id, nr_store_run_fn fn, void *user,
                         neurio_errbuf *err);
 
+/* ---- the farm's job queue (store_farm.c; claiming needs PostgreSQL) ------ */
+
+/* A job as submitted: a rig (absolute path, read where the worker runs:
+ * a shared file system) with its --set overrides, one per line, run from
+ * work_dir; plugin/board say which workers can serve it. */
+typedef struct nr_store_job_new {
+    const char *id, *submitted_at, *rig_path, *sets, *work_dir, *plugin, *board;
+    const char *sweep_id;  /* NULL = not a sweep point */
+    int sweep_point;
+} nr_store_job_new;
+
+/* A claimed job. */
+typedef struct nr_store_job {
+    char id[64];
+    char rig_path[1024], work_dir[1024];
+    char *sets;            /* malloc'ed, one per line; free()              */
+    char sweep_id[64];     /* "" = none                                    */
+    int sweep_point;
+    int attempt;           /* 1 for the first claim                        */
+    char previous_worker[128]; /* "" unless reclaimed from a dead worker   */
+} nr_store_job;
+
+int nr_store_job_submit(nr_store *s, const nr_store_job_new *j, neurio_errbuf *err);
+
+/* Claim the oldest job this worker can serve (plugin/board NULL = any):
+ * queued, or running with an expired lease (a dead worker's: the runs of
+ * its earlier attempts that did not complete are marked "abandoned", their
+ * rows kept).  SELECT ... FOR UPDATE SKIP LOCKED, so workers never claim
+ * the same job.  *got = 0 when none.  NEURIO_ERR_UNSUPPORTED on SQLite. */
+int nr_store_job_claim(nr_store *s, const char *worker, const char *plugin, const char *board,
+                       int lease_ms, nr_store_job *out, int *got, neurio_errbuf *err);
+
+/* Extend the lease; *ours = 0 when the job is no longer this worker's
+ * attempt (the lease expired and it was claimed again). */
+int nr_store_job_renew(nr_store *s, const char *job_id, const char *worker, int attempt,
+                       int lease_ms, int *ours, neurio_errbuf *err);
+
+/* Close this worker's attempt: status "done", "failed" or "queued" (given
+ * back, e.g. the worker was stopped), with an error text or NULL.  *ours =
+ * 0 when the attempt had lost its lease (its run is then marked
+ * "superseded"). */
+int nr_store_job_finish(nr_store *s, const char *job_id, const char *worker, int attempt,
+                        const char *status, const char *error, const char *finished_at,
+                        int *ours, neurio_errbuf *err);
+
+/* Jobs not finished (queued or running) that plugin/board could serve. */
+int nr_store_job_open_count(nr_store *s, const char *plugin, const char *board, long *n,
+                            neurio_errbuf *err);
+
 /* The store's spec with any password hidden (for messages). */
 const char *nr_store_where(const nr_store *s);
 

@@ -44,8 +44,8 @@ typedef struct tspec {
     const void *data;       /* constant bytes or NULL                  */
     uint32_t data_len;
     int n_quant;            /* 0 = none                                */
-    float scale[4];
-    int64_t zero_point[4];
+    float scale[64];        /* per-channel: up to 64 channels          */
+    int64_t zero_point[64];
     int32_t quant_dim;
 } tspec;
 

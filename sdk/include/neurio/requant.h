@@ -60,11 +60,6 @@ int neurio_fc_multipliers(float in_scale, const float *filter_scales, int32_t n_
 int neurio_act_range_s8(neurio_activation act, float out_scale, int32_t out_zp,
                         int32_t *act_min, int32_t *act_max, neurio_errbuf *err);
 
-/* The same for an int16 output (int16x8): NONE -> [-32768, 32767], the
- * others as neurio_act_range_s8 clamped to int16. */
-int neurio_act_range_s16(neurio_activation act, float out_scale, int32_t out_zp,
-                         int32_t *act_min, int32_t *act_max, neurio_errbuf *err);
-
 /* Float fused-activation range: NONE -> [-FLT_MAX, FLT_MAX], RELU ->
  * [0, FLT_MAX], RELU6 -> [0, 6], RELU_N1_TO_1 -> [-1, 1]. */
 void neurio_act_range_f32(neurio_activation act, float *act_min, float *act_max);

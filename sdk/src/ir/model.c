@@ -327,6 +327,7 @@ static void op_defaults(neurio_op *op)
     switch (op->kind) {
     case NEURIO_OP_CONV_2D:
     case NEURIO_OP_DEPTHWISE_CONV_2D:
+    case NEURIO_OP_TRANSPOSE_CONV:
         op->attr.conv.stride_h = op->attr.conv.stride_w = 1;
         op->attr.conv.dilation_h = op->attr.conv.dilation_w = 1;
         op->attr.conv.depth_multiplier = 1;

@@ -150,34 +150,6 @@ int neurio_act_range_s8(neurio_activation act, float out_scale, int32_t out_zp,
     return NEURIO_OK;
 }
 
-int neurio_act_range_s16(neurio_activation act, float out_scale, int32_t out_zp,
-                         int32_t *act_min, int32_t *act_max, neurio_errbuf *err)
-{
-    int rc = check_scale("output scale", out_scale, err);
-    if (rc != NEURIO_OK)
-        return rc;
-    int32_t lo = -32768, hi = 32767;
-    switch (act) {
-    case NEURIO_ACT_NONE: break;
-    case NEURIO_ACT_RELU: lo = quantize_value(0.0f, out_scale, out_zp); break;
-    case NEURIO_ACT_RELU6:
-        lo = quantize_value(0.0f, out_scale, out_zp);
-        hi = quantize_value(6.0f, out_scale, out_zp);
-        break;
-    case NEURIO_ACT_RELU_N1_TO_1:
-        lo = quantize_value(-1.0f, out_scale, out_zp);
-        hi = quantize_value(1.0f, out_scale, out_zp);
-        break;
-    default:
-        return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
-                           "fused activation %d is not supported (NONE, RELU, RELU6, RELU_N1_TO_1)",
-                           (int)act);
-    }
-    *act_min = lo < -32768 ? -32768 : (lo > 32767 ? 32767 : lo);
-    *act_max = hi < -32768 ? -32768 : (hi > 32767 ? 32767 : hi);
-    return NEURIO_OK;
-}
-
 void neurio_act_range_f32(neurio_activation act, float *act_min, float *act_max)
 {
     switch (act) {

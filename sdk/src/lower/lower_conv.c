@@ -131,7 +131,7 @@ void lw_act_q(lw_ctx *c, neurio_dtype dt, neurio_activation a, float scale, int3
     (void)c;
     if (dt == NEURIO_DT_INT8) {
         lw_act_s8(a, scale, zp, lo, hi);
-    } else if (neurio_act_range_s16(a, scale, zp, lo, hi, NULL) != NEURIO_OK) {
+    } else if (neurio_act_range_q(a, scale, zp, -32768, 32767, lo, hi, NULL) != NEURIO_OK) {
         *lo = -32768;
         *hi = 32767;
     }

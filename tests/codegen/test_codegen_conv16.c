@@ -1,0 +1,273 @@
+/* tests/codegen/test_codegen_conv16.c — the int16x8 convolution family and
+ * TRANSPOSE_CONV through the one lowering: hand-built models (TRANSPOSE_CONV
+ * float / int8 / int16x8; an int16x8 chain CONV_2D -> DEPTHWISE_CONV_2D ->
+ * TRANSPOSE_CONV -> FULLY_CONNECTED), generated C compiled with -std=c99
+ * -pedantic -Werror, run through the host runner and compared byte for byte
+ * with the reference interpreter; int16 refusals name what is wrong.  (The
+ * arithmetic itself is checked against independent references in
+ * tests/kernels and against TFLite Micro by the zoo.) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "host_runner.h"
+#include "neurio/codegen.h"
+#include "neurio/interp.h"
+#include "neurio/model.h"
+#include "test_util.h"
+
+#define FW NEURIO_SOURCE_DIR "/firmware"
+
+static uint32_t lcg(uint32_t *st)
+{
+    *st = *st * 1664525u + 1013904223u;
+    return *st >> 8;
+}
+
+static nh_module *build_and_open(const neurio_model *m, const char *name)
+{
+    neurio_errbuf e = {{0}};
+    neurio_codegen_result res;
+    char dir[1024], so[1200], cmd[10000];
+    snprintf(dir, sizeof dir, "%s/%s", neurio_test_tmpdir(), name);
+    mkdir(dir, 0777);
+    int rc = neurio_codegen(m, dir, NULL, &res, &e);
+    if (rc)
+        fprintf(stderr, "codegen: %s\n", e.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    snprintf(cmd, sizeof cmd,
+             "cc -std=c99 -Wall -Wextra -pedantic -Werror -I%s/kernels -I%s/include -c %s "
+             "-o %s/pedantic.o", FW, FW, res.source_path, dir);
+    char *out = NULL;
+    int st = neurio_test_run(cmd, &out);
+    if (st)
+        fprintf(stderr, "%s\n%s\n", cmd, out ? out : "");
+    free(out);
+    CU_ASSERT_EQUAL_FATAL(st, 0);
+    nh_build_opts bo = {.cflags = "-O1"};
+    rc = nh_build(dir, res.name, FW, &bo, so, sizeof so, NULL, NULL, 0, &e);
+    if (rc)
+        fprintf(stderr, "build: %s\n", e.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    nh_module *mod = NULL;
+    CU_ASSERT_EQUAL_FATAL(nh_open(so, res.name, res.sha256, &mod, &e), NEURIO_OK);
+    return mod;
+}
+
+/* A tensor of dtype dt with one scale/zero point (none when sc == 0). */
+static int32_t tq(neurio_model *m, const char *nm, neurio_dtype dt, const int32_t *d4, float sc,
+                  int32_t zp)
+{
+    int32_t t = neurio_model_add_tensor(m, nm, dt, 4, d4);
+    if (sc > 0)
+        neurio_tensor_set_quant(m, t, 1, 0, &sc, &zp);
+    return t;
+}
+
+/* Constant weights of dtype dt (int8 or float32), n_scales scales on axis. */
+static int32_t weights(neurio_model *m, const char *nm, neurio_dtype dt, int32_t rank,
+                       const int32_t *d, int32_t n_scales, int32_t axis, uint32_t *st)
+{
+    int32_t t = neurio_model_add_tensor(m, nm, dt, rank, d);
+    size_t n = neurio_tensor_elements(&m->tensors[t]);
+    if (dt == NEURIO_DT_FLOAT32) {
+        float *v = malloc(n * sizeof *v);
+        for (size_t i = 0; i < n; i++)
+            v[i] = (float)((int32_t)(lcg(st) % 2001) - 1000) / 1500.0f;
+        neurio_tensor_set_data(m, t, v, n * sizeof *v);
+        free(v);
+        return t;
+    }
+    int8_t *v = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        v[i] = (int8_t)((int32_t)(lcg(st) % 255) - 127);
+    neurio_tensor_set_data(m, t, v, n);
+    free(v);
+    float sc[16];
+    int32_t zp[16] = {0};
+    for (int32_t i = 0; i < n_scales; i++)
+        sc[i] = 0.002f + 0.0005f * (float)i;
+    neurio_tensor_set_quant(m, t, n_scales, axis, sc, zp);
+    return t;
+}
+
+/* A constant bias of n values: int32, int64 or float32. */
+static int32_t bias(neurio_model *m, const char *nm, neurio_dtype dt, int32_t n, uint32_t *st)
+{
+    int32_t d[1] = {n};
+    int32_t t = neurio_model_add_tensor(m, nm, dt, 1, d);
+    int64_t v64[16];
+    int32_t v32[16];
+    float vf[16];
+    for (int32_t i = 0; i < n; i++) {
+        v32[i] = (int32_t)(lcg(st) % 4001) - 2000;
+        v64[i] = (int64_t)v32[i] * 100;
+        vf[i] = (float)v32[i] / 4000.0f;
+    }
+    if (dt == NEURIO_DT_INT64)
+        neurio_tensor_set_data(m, t, v64, (size_t)n * 8);
+    else if (dt == NEURIO_DT_INT32)
+        neurio_tensor_set_data(m, t, v32, (size_t)n * 4);
+    else
+        neurio_tensor_set_data(m, t, vf, (size_t)n * 4);
+    return t;
+}
+
+/* Runs m (one input of in_bytes, one output of out_bytes) on the interpreter
+ * and the generated code for 4 random inputs; asserts identical bytes and
+ * that the output is not constant. */
+static void compare_interp_codegen(neurio_model *m, const char *name, size_t in_bytes,
+                                   size_t out_bytes, neurio_dtype in_dt)
+{
+    neurio_errbuf e = {{0}};
+    int rc = neurio_model_validate(m, &e);
+    if (rc)
+        fprintf(stderr, "validate: %s\n", e.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    neurio_interp *it = NULL;
+    rc = neurio_interp_new(m, &it, &e);
+    if (rc)
+        fprintf(stderr, "interp: %s\n", e.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    nh_module *mod = build_and_open(m, name);
+    unsigned char *x = malloc(in_bytes), *ref = malloc(out_bytes), *got = malloc(out_bytes);
+    uint32_t st = 99;
+    int varied = 0;
+    for (int trial = 0; trial < 4; trial++) {
+        for (size_t i = 0; i < in_bytes; i += 4) {
+            uint32_t r = lcg(&st);
+            if (in_dt == NEURIO_DT_FLOAT32) {
+                float f = (float)(r % 2001) / 1000.0f - 1.0f;
+                memcpy(x + i, &f, 4);
+            } else {
+                memcpy(x + i, &r, in_bytes - i < 4 ? in_bytes - i : 4);
+            }
+        }
+        const void *in[1] = {x};
+        void *o1[1] = {ref}, *o2[1] = {got};
+        CU_ASSERT_EQUAL_FATAL(neurio_interp_run(it, in, o1, &e), NEURIO_OK);
+        CU_ASSERT_EQUAL_FATAL(nh_run(mod, in, o2, NULL, NULL, NULL, NULL, &e), NEURIO_OK);
+        CU_ASSERT_EQUAL(memcmp(ref, got, out_bytes), 0);
+        for (size_t i = 1; i < out_bytes; i++)
+            varied |= got[i] != got[0];
+    }
+    CU_ASSERT(varied); /* real data flowed through */
+    free(x);
+    free(ref);
+    free(got);
+    nh_close(mod);
+    neurio_interp_free(it);
+}
+
+/* TRANSPOSE_CONV [1,3,4,3] -> [1,6,8,4], 3x3 filter, stride 2, SAME, of
+ * dtype dt (float32 with RELU, int8 per-channel, int16x8 per-channel). */
+static void run_tconv(neurio_dtype dt, const char *name)
+{
+    uint32_t st = 4242;
+    neurio_model *m = neurio_model_new(name);
+    int32_t dx[4] = {1, 3, 4, 3}, dy[4] = {1, 6, 8, 4}, dw[4] = {4, 3, 3, 3}, d1[1] = {4};
+    float sx = dt == NEURIO_DT_INT16 ? 0.0005f : 0.05f, sy = dt == NEURIO_DT_INT16 ? 0.0002f : 0.02f;
+    int32_t zx = dt == NEURIO_DT_INT8 ? 3 : 0, zy = dt == NEURIO_DT_INT8 ? -7 : 0;
+    int quant = dt != NEURIO_DT_FLOAT32;
+    int32_t x = tq(m, "x", dt, dx, quant ? sx : 0, zx), y = tq(m, "y", dt, dy, quant ? sy : 0, zy);
+    int32_t w = weights(m, "w", quant ? NEURIO_DT_INT8 : NEURIO_DT_FLOAT32, 4, dw, quant ? 4 : 0,
+                        0, &st);
+    int32_t b = bias(m, "b", dt == NEURIO_DT_INT8 ? NEURIO_DT_INT32
+                             : dt == NEURIO_DT_INT16 ? NEURIO_DT_INT64 : NEURIO_DT_FLOAT32, 4, &st);
+    int32_t shape = neurio_model_add_tensor(m, "output_shape", NEURIO_DT_INT32, 1, d1);
+    neurio_tensor_set_data(m, shape, dy, sizeof dy);
+    int32_t ins[4] = {x, w, b, shape};
+    int32_t o = neurio_model_add_op(m, NEURIO_OP_TRANSPOSE_CONV, 4, ins, 1, &y);
+    m->ops[o].attr.conv.padding = NEURIO_PAD_SAME;
+    m->ops[o].attr.conv.stride_h = m->ops[o].attr.conv.stride_w = 2;
+    if (!quant)
+        m->ops[o].attr.conv.activation = NEURIO_ACT_RELU;
+    neurio_model_set_io(m, 1, &x, 1, &y);
+    size_t es = dt == NEURIO_DT_INT8 ? 1 : (dt == NEURIO_DT_INT16 ? 2 : 4);
+    compare_interp_codegen(m, name, 36 * es, 192 * es, dt);
+    neurio_model_free(m);
+}
+
+static void test_tconv_f32(void) { run_tconv(NEURIO_DT_FLOAT32, "tconv_f32"); }
+static void test_tconv_s8(void) { run_tconv(NEURIO_DT_INT8, "tconv_s8"); }
+static void test_tconv_s16(void) { run_tconv(NEURIO_DT_INT16, "tconv_s16"); }
+
+/* int16x8 chain: CONV_2D (per-channel, RELU) [1,6,6,2] -> [1,6,6,4],
+ * DEPTHWISE_CONV_2D (dm 2, stride 2) -> [1,3,3,8], TRANSPOSE_CONV (VALID,
+ * stride 1, 2x2) -> [1,4,4,3], RESHAPE, FULLY_CONNECTED (per-tensor) -> 5. */
+static neurio_model *int16_chain(int32_t bad_zp, neurio_dtype fc_bias_dt)
+{
+    uint32_t st = 1616;
+    neurio_model *m = neurio_model_new("chain_s16");
+    int32_t dx[4] = {1, 6, 6, 2}, dc[4] = {1, 6, 6, 4}, dd[4] = {1, 3, 3, 8},
+            dt[4] = {1, 4, 4, 3};
+    int32_t wc[4] = {4, 3, 3, 2}, wd[4] = {1, 3, 3, 8}, wt[4] = {3, 2, 2, 8}, wf[2] = {5, 48};
+    int32_t d48[2] = {1, 48}, d5[2] = {1, 5};
+    const neurio_dtype s16 = NEURIO_DT_INT16;
+    int32_t x = tq(m, "x", s16, dx, 0.001f, 0), c = tq(m, "c", s16, dc, 0.0004f, bad_zp);
+    int32_t d = tq(m, "d", s16, dd, 0.0003f, 0), t = tq(m, "t", s16, dt, 0.0006f, 0);
+    int32_t r = neurio_model_add_tensor(m, "r", s16, 2, d48);
+    float sr = 0.0006f, sf = 0.002f;
+    int32_t z0 = 0;
+    neurio_tensor_set_quant(m, r, 1, 0, &sr, &z0);
+    int32_t f = neurio_model_add_tensor(m, "f", s16, 2, d5);
+    neurio_tensor_set_quant(m, f, 1, 0, &sf, &z0);
+    int32_t i1[3] = {x, weights(m, "wc", NEURIO_DT_INT8, 4, wc, 4, 0, &st),
+                     bias(m, "bc", NEURIO_DT_INT64, 4, &st)};
+    int32_t o = neurio_model_add_op(m, NEURIO_OP_CONV_2D, 3, i1, 1, &c);
+    m->ops[o].attr.conv.padding = NEURIO_PAD_SAME;
+    m->ops[o].attr.conv.activation = NEURIO_ACT_RELU;
+    int32_t i2[3] = {c, weights(m, "wd", NEURIO_DT_INT8, 4, wd, 8, 3, &st),
+                     bias(m, "bd", NEURIO_DT_INT64, 8, &st)};
+    o = neurio_model_add_op(m, NEURIO_OP_DEPTHWISE_CONV_2D, 3, i2, 1, &d);
+    m->ops[o].attr.conv.padding = NEURIO_PAD_SAME;
+    m->ops[o].attr.conv.depth_multiplier = 2;
+    m->ops[o].attr.conv.stride_h = m->ops[o].attr.conv.stride_w = 2;
+    int32_t i3[3] = {d, weights(m, "wt", NEURIO_DT_INT8, 4, wt, 3, 0, &st),
+                     bias(m, "bt", NEURIO_DT_INT64, 3, &st)};
+    o = neurio_model_add_op(m, NEURIO_OP_TRANSPOSE_CONV, 3, i3, 1, &t);
+    m->ops[o].attr.conv.padding = NEURIO_PAD_VALID;
+    neurio_model_add_op(m, NEURIO_OP_RESHAPE, 1, &t, 1, &r);
+    int32_t i4[3] = {r, weights(m, "wf", NEURIO_DT_INT8, 2, wf, 1, 0, &st),
+                     bias(m, "bf", fc_bias_dt, 5, &st)};
+    neurio_model_add_op(m, NEURIO_OP_FULLY_CONNECTED, 3, i4, 1, &f);
+    neurio_model_set_io(m, 1, &x, 1, &f);
+    return m;
+}
+
+static void test_int16_chain(void)
+{
+    neurio_model *m = int16_chain(0, NEURIO_DT_INT64);
+    compare_interp_codegen(m, "chain_s16", 72 * 2, 5 * 2, NEURIO_DT_INT16);
+    neurio_model_free(m);
+}
+
+/* int16 activations need zero point 0 and int64 biases: clear refusals. */
+static void test_int16_refusals(void)
+{
+    neurio_errbuf e = {{0}};
+    neurio_model *m = int16_chain(5, NEURIO_DT_INT64);
+    neurio_unsupported_op u[4];
+    int32_t n = neurio_codegen_check(m, u, 4, &e);
+    CU_ASSERT(n >= 1); /* the conv writing it and the depthwise reading it */
+    CU_ASSERT_PTR_NOT_NULL(strstr(u[0].reason, "zero point 5"));
+    neurio_model_free(m);
+    m = int16_chain(0, NEURIO_DT_INT32);
+    int rc = neurio_model_validate(m, &e);
+    CU_ASSERT_EQUAL(rc, NEURIO_ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "expected int64"));
+    neurio_model_free(m);
+}
+
+int neurio_register_tests(void)
+{
+    CU_pSuite s = CU_add_suite("codegen_conv16", NULL, NULL);
+    if (!s || !CU_add_test(s, "TRANSPOSE_CONV float32 (RELU)", test_tconv_f32) ||
+        !CU_add_test(s, "TRANSPOSE_CONV int8 per-channel", test_tconv_s8) ||
+        !CU_add_test(s, "TRANSPOSE_CONV int16x8", test_tconv_s16) ||
+        !CU_add_test(s, "int16x8 conv, depthwise, transpose conv, fc chain", test_int16_chain) ||
+        !CU_add_test(s, "int16x8 refusals", test_int16_refusals))
+        return -1;
+    return 0;
+}

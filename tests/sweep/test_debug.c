@@ -1,0 +1,73 @@
+/* tests/sweep/test_debug.c — `neurio debug` on the project's own demo model
+ * (examples/digits, float ONNX): quantized to int8 with its calibration set,
+ * every layer is matched with its float twin and its SNR reported; a
+ * tolerance above the first layer's SNR names layer 0 (exit 7); with
+ * model.quantize = "none" every layer is identical (no error at all); the
+ * JSON holds one entry per layer, the HTML page its SNR bars. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sweep_util.h"
+#include "test_util.h"
+
+static char rig[4200];
+
+static void test_int8_layers(void)
+{
+    const char *tmp = neurio_test_tmpdir();
+    snprintf(sw_dir, sizeof sw_dir, "%s", tmp);
+    snprintf(rig, sizeof rig, "%s/digits.cfg", tmp);
+    char text[4096];
+    snprintf(text, sizeof text,
+             "device = { plugin = \"host\"; };\n"
+             "model = { path = \"%s/examples/digits/digits.onnx\"; quantize = \"int8\";\n"
+             "          calibration = \"%s/examples/digits/calib.npy\"; };\n"
+             "data = { inputs = \"%s/examples/digits/test_x.npy\"; };\n",
+             NEURIO_SOURCE_DIR, NEURIO_SOURCE_DIR, NEURIO_SOURCE_DIR);
+    CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(rig, text, strlen(text)), 0);
+    char *out = NULL;
+    CU_ASSERT_EQUAL(sw_run("debug digits.cfg --samples 4 --json dbg.json", &out), 0);
+    sw_expect(out, "4 samples, host reference interpreter; 8 of 8 layers matched by name");
+    sw_expect(out, "every compared layer within tolerance (SNR >= 20 dB)");
+    free(out);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/dbg.json", tmp);
+    char *j = neurio_test_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    size_t n = 0;
+    for (const char *p = j; (p = strstr(p, "\"snr_db\"")) != NULL; p++)
+        n++;
+    CU_ASSERT_EQUAL(n, 8);
+    CU_ASSERT_PTR_NOT_NULL(strstr(j, "\"first_layer_over_tolerance\":\tnull"));
+    free(j);
+    /* Every layer of the int8 model is below 60 dB: the first one is named. */
+    CU_ASSERT_EQUAL(sw_run("debug digits.cfg --samples 4 --tolerance 60 --html dbg.html", &out),
+                    7);
+    sw_expect(out, "first layer over tolerance: #0 CONV_2D");
+    free(out);
+    snprintf(path, sizeof path, "%s/dbg.html", tmp);
+    char *h = neurio_test_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    CU_ASSERT_PTR_NOT_NULL(strstr(h, "id=\"layer-snr\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(h, "id=\"first-bad\">first layer over tolerance: #0 CONV_2D"));
+    free(h);
+    /* Unquantized: the prepared model is the float model, no error at all. */
+    CU_ASSERT_EQUAL(sw_run("debug digits.cfg --samples 2 --tolerance 300 --set "
+                           "model.quantize=none", &out), 0);
+    sw_expect(out, "every compared layer within tolerance");
+    sw_expect(out, "999.99");
+    free(out);
+    CU_ASSERT_EQUAL(sw_run("debug digits.cfg --samples 0", &out), 2);
+    sw_expect(out, "--samples 0: expected 1 to 100000");
+    free(out);
+}
+
+int neurio_register_tests(void)
+{
+    CU_pSuite s = CU_add_suite("debug", NULL, NULL);
+    if (!s)
+        return -1;
+    CU_add_test(s, "int8 digits layer by layer against float", test_int8_layers);
+    return 0;
+}

@@ -1,0 +1,197 @@
+/* tests/sweep/test_farm.c — the device farm against a real PostgreSQL that
+ * this program starts itself (tests/store/pg_ctl.sh: user postgres, private
+ * port on 127.0.0.1): `neurio submit` queues a 6-point sweep, 3 `neurio
+ * worker`s serve it, and the one running a run that stalls mid-run (the
+ * TEST-ONLY test_echo's stall_at, so the kill does not depend on timing)
+ * is killed with SIGKILL.  Its lease expires, another worker claims the
+ * run again: 6 runs complete, each exactly once, the dead attempt's rows
+ * kept and its run marked abandoned.  A SQLite store is refused. */
+#include <libpq-fe.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sweep_util.h"
+#include "test_util.h"
+
+static char pg_dir[512], pg_uri[512];
+
+static void pg_stop(void)
+{
+    if (!pg_dir[0])
+        return;
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "'%s/tests/store/pg_ctl.sh' stop '%s'", NEURIO_SOURCE_DIR, pg_dir);
+    if (neurio_test_run(cmd, NULL) != 0)
+        fprintf(stderr, "pg_ctl.sh stop failed\n");
+    pg_dir[0] = '\0';
+}
+
+static void pg_start(void)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "'%s/tests/store/pg_ctl.sh' start 2>/dev/null", NEURIO_SOURCE_DIR);
+    FILE *f = popen(cmd, "r");
+    if (!f)
+        neurio_test_skip("cannot run pg_ctl.sh");
+    int ok = fgets(pg_dir, sizeof pg_dir, f) && fgets(pg_uri, sizeof pg_uri, f);
+    int st = pclose(f);
+    pg_dir[strcspn(pg_dir, "\n")] = '\0';
+    pg_uri[strcspn(pg_uri, "\n")] = '\0';
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 77)
+        neurio_test_skip("PostgreSQL server binaries are not installed (Debian package postgresql)");
+    if (!ok || st != 0) {
+        fprintf(stderr, "could not start a private PostgreSQL with tests/store/pg_ctl.sh\n");
+        exit(1);
+    }
+    atexit(pg_stop);
+}
+
+/* First column of the first row as a number; -1 on error. */
+static long long pq_int(PGconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    long long v = -1;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+        v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    else if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        fprintf(stderr, "%s: %s\n", sql, PQresultErrorMessage(r));
+    PQclear(r);
+    return v;
+}
+
+static int pq_text(PGconn *c, const char *sql, char *out, size_t cap)
+{
+    PGresult *r = PQexec(c, sql);
+    int ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0;
+    if (ok)
+        snprintf(out, cap, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+static pid_t start_worker(int k)
+{
+    char name[16], log[4200];
+    snprintf(name, sizeof name, "w%d", k);
+    snprintf(log, sizeof log, "%s/worker%d.out", sw_dir, k);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (chdir(sw_dir) != 0 || !freopen(log, "w", stdout) || dup2(fileno(stdout), 2) < 0)
+            _exit(99);
+        execl(SW_NEURIO, "neurio", "worker", "--store", pg_uri, "--lease", "2", "--poll", "0.2",
+              "--until-empty", "--name", name, (char *)NULL);
+        _exit(98);
+    }
+    return pid;
+}
+
+static void test_farm_kill_one_worker(void)
+{
+    sw_rig("farm.cfg", "batch_ms = 50; stall_ms = 4000;", 16, NULL);
+    static const char sweep[] =
+        "rig = \"farm.cfg\";\n"
+        "axes = ( { keys = [ \"device.slowdown\", \"device.stall_at\" ];\n"
+        "           values = ( ( 1.0, -1 ), ( 1.5, -1 ), ( 2.0, 6 ) ); },\n"
+        "         { key = \"data.limit\"; values = [ 12, 16 ]; } );\n";
+    char p[4200], args[8192], *out = NULL;
+    snprintf(p, sizeof p, "%s/farm-sweep.cfg", sw_dir);
+    CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(p, sweep, strlen(sweep)), 0);
+    snprintf(args, sizeof args, "submit farm-sweep.cfg --store '%s'", pg_uri);
+    int rc = sw_run(args, &out);
+    if (rc)
+        fprintf(stderr, "%s\n", out ? out : "");
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    sw_expect(out, "6 runs queued");
+    char sweep_id[64] = "";
+    const char *s = out ? strstr(out, "sweep sw-") : NULL;
+    if (s)
+        snprintf(sweep_id, sizeof sweep_id, "%.*s", (int)strcspn(s + 6, ":"), s + 6);
+    free(out);
+
+    PGconn *c = PQconnectdb(pg_uri);
+    CU_ASSERT_EQUAL_FATAL(PQstatus(c), CONNECTION_OK);
+    pid_t w[3];
+    for (int k = 0; k < 3; k++)
+        w[k] = start_worker(k + 1);
+    /* A run that stalls at sample 6 has stored 4 rows and waits 4 s for its
+     * answer: kill its worker then. */
+    char victim[32] = "", job[96] = "";
+    for (int i = 0; i < 3000 && !victim[0]; i++) {
+        if (pq_text(c, "SELECT j.worker || ' ' || j.id FROM jobs j JOIN runs r ON r.job_id = "
+                       "j.id WHERE j.status = 'running' AND r.status = 'running' AND r.n_done "
+                       ">= 4 AND r.attempt = 1 LIMIT 1", p, sizeof p) == 0)
+            sscanf(p, "%31s %95s", victim, job);
+        struct timespec nap = { 0, 20000000 };
+        nanosleep(&nap, NULL);
+    }
+    CU_ASSERT_FATAL(victim[0] == 'w');
+    int vk = victim[1] - '1';
+    CU_ASSERT_FATAL(vk >= 0 && vk < 3);
+    kill(w[vk], SIGKILL);
+    for (int k = 0; k < 3; k++) {
+        int st = 0;
+        waitpid(w[k], &st, 0);
+        if (k == vk) {
+            CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+        } else {
+            CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        }
+    }
+    /* 6 jobs done, each with exactly one complete run, 6 complete runs. */
+    CU_ASSERT_EQUAL(pq_int(c, "SELECT count(*) FROM jobs WHERE status = 'done'"), 6);
+    CU_ASSERT_EQUAL(pq_int(c, "SELECT count(*) FROM runs WHERE complete = 1"), 6);
+    CU_ASSERT_EQUAL(pq_int(c, "SELECT count(*) FROM (SELECT job_id FROM runs WHERE complete = 1 "
+                              "GROUP BY job_id HAVING count(*) = 1) t"), 6);
+    CU_ASSERT_EQUAL(pq_int(c, "SELECT count(*) FROM jobs j WHERE run_id IS NULL OR NOT EXISTS "
+                              "(SELECT 1 FROM runs r WHERE r.id = j.run_id AND r.complete = 1)"),
+                    0);
+    /* The dead attempt: marked, its rows kept. */
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT attempts FROM jobs WHERE id = '%s'", job);
+    CU_ASSERT_EQUAL(pq_int(c, sql), 2);
+    CU_ASSERT_EQUAL(pq_int(c, "SELECT count(*) FROM runs WHERE status = 'abandoned'"), 1);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM runs WHERE status = 'abandoned' AND job_id = "
+                              "'%s' AND attempt = 1 AND n_done >= 4 AND error LIKE "
+                              "'%%worker %s lost the lease%%'", job, victim);
+    CU_ASSERT_EQUAL(pq_int(c, sql), 1);
+    CU_ASSERT(pq_int(c, "SELECT count(*) FROM inferences i JOIN runs r ON r.id = i.run_id "
+                        "WHERE r.status = 'abandoned'") >= 4);
+    PQfinish(c);
+
+    snprintf(args, sizeof args, "show %s --store '%s'", sweep_id, pg_uri);
+    CU_ASSERT_EQUAL(sw_run(args, &out), 0);
+    sw_expect(out, "6 of 6 points complete");
+    free(out);
+}
+
+static void test_sqlite_refused(void)
+{
+    char *out = NULL;
+    sw_rig("lone.cfg", NULL, 4, NULL);
+    CU_ASSERT_EQUAL(sw_run("submit lone.cfg --store sqlite:farm.db", &out), 1);
+    sw_expect(out, "the farm needs a PostgreSQL store");
+    free(out);
+    CU_ASSERT_EQUAL(sw_run("worker --store sqlite:farm.db --until-empty", &out), 1);
+    sw_expect(out, "the farm needs a PostgreSQL store");
+    free(out);
+    CU_ASSERT_EQUAL(sw_run("worker --store sqlite:farm.db --lease 0", &out), 2);
+    sw_expect(out, "--lease 0: expected seconds");
+    free(out);
+}
+
+int neurio_register_tests(void)
+{
+    sw_setup();
+    pg_start();
+    CU_pSuite s = CU_add_suite("farm", NULL, NULL);
+    if (!s)
+        return -1;
+    CU_add_test(s, "3 workers, 6 runs, one worker SIGKILLed mid-run", test_farm_kill_one_worker);
+    CU_add_test(s, "SQLite store refused", test_sqlite_refused);
+    return 0;
+}
