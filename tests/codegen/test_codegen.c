@@ -183,16 +183,15 @@ static void test_refusals(void)
 {
     neurio_errbuf e = {{0}};
     const char *dir = gen_dir("refused");
-    /* TRANSPOSE has no kernel. */
-    neurio_model *m = neurio_model_new("tr");
-    int32_t d[2] = {2, 3}, d2[2] = {3, 2};
+    /* LOGICAL_NOT has a kernel for bool only. */
+    neurio_model *m = neurio_model_new("ln");
+    int32_t d[2] = {2, 3};
     int32_t x = neurio_model_add_tensor(m, "x", NEURIO_DT_FLOAT32, 2, d);
-    int32_t y = neurio_model_add_tensor(m, "y", NEURIO_DT_FLOAT32, 2, d2);
-    int32_t op = neurio_model_add_op(m, NEURIO_OP_TRANSPOSE, 1, &x, 1, &y);
-    m->ops[op].attr.transpose.perm[0] = 1;
+    int32_t y = neurio_model_add_tensor(m, "y", NEURIO_DT_FLOAT32, 2, d);
+    neurio_model_add_op(m, NEURIO_OP_LOGICAL_NOT, 1, &x, 1, &y);
     neurio_model_set_io(m, 1, &x, 1, &y);
     CU_ASSERT_EQUAL(neurio_codegen(m, dir, NULL, NULL, &e), NEURIO_ERR_UNSUPPORTED);
-    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "op 0 (TRANSPOSE)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "op 0 (LOGICAL_NOT)"));
     neurio_model_free(m);
 
     /* Hybrid: float activations, int8 weights. */

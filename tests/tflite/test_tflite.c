@@ -382,9 +382,9 @@ static void test_unsupported_ops(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "operator 1"));
     CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "TFLite_Detection_PostProcess"));
     free(buf);
-    buf = one_op_model(36, NULL, &len); /* GATHER */
+    buf = one_op_model(48, NULL, &len); /* TOPK_V2 */
     CU_ASSERT_EQUAL(parse(buf, len, &m, &e), NEURIO_ERR_UNSUPPORTED);
-    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "operator 1 is GATHER"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "operator 1 is TOPK_V2"));
     CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "CONV_2D")); /* the supported list */
     free(buf);
     buf = one_op_model(150, NULL, &len); /* GELU: only in builtin_code */
@@ -560,16 +560,16 @@ static void test_inspect_cli(void)
     const char *dir = neurio_test_tmpdir();
     char path[4200], cmd[9000];
     size_t len;
-    uint8_t *buf = one_op_model(36, NULL, &len); /* RELU then GATHER */
-    snprintf(path, sizeof path, "%s/gather.tflite", dir);
+    uint8_t *buf = one_op_model(48, NULL, &len); /* RELU then TOPK_V2 */
+    snprintf(path, sizeof path, "%s/topk.tflite", dir);
     CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(path, buf, len), 0);
     free(buf);
     snprintf(cmd, sizeof cmd, "'%s' inspect '%s'", exe, path);
     char *out = NULL;
     CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 5);
-    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "GATHER"));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "TOPK_V2"));
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "UNSUPPORTED"));
-    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "operator 1 is GATHER"));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "operator 1 is TOPK_V2"));
     free(out);
     snprintf(cmd, sizeof cmd, "'%s' inspect --json '%s' 2>/dev/null", exe, path);
     out = NULL;

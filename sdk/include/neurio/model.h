@@ -140,6 +140,53 @@ typedef enum neurio_op_kind {
      * of one length <= rank + new axes), masks in attr.strided_slice, with
      * TFLite's meaning (bit i refers to entry i of begin/end/strides). */
     NEURIO_OP_STRIDED_SLICE,
+    /* The extended operator set (issue 13).  Inputs as TFLite's unless
+     * said; attributes in attr.ext unless said.  SPLIT's inputs are
+     * reordered by the importer to (x) with attr.ext.axis; SPLIT_V: x
+     * (sizes from the outputs' shapes); SLICE: x, begin, size (constant);
+     * RESIZE_*: x, size (output shape authoritative); SELECT: cond, x, y
+     * (TFLite's SELECT and SELECT_V2). */
+    NEURIO_OP_SLICE,
+    NEURIO_OP_SPLIT,         /* attr.ext.axis                                */
+    NEURIO_OP_SPLIT_V,       /* attr.ext.axis                                */
+    NEURIO_OP_UNPACK,        /* attr.ext.axis                                */
+    NEURIO_OP_PACK,          /* attr.ext.axis                                */
+    NEURIO_OP_GATHER,        /* x, indices; attr.ext.axis, batch_dims        */
+    NEURIO_OP_DEPTH_TO_SPACE, /* attr.ext.block                              */
+    NEURIO_OP_SPACE_TO_DEPTH, /* attr.ext.block                              */
+    NEURIO_OP_SELECT,
+    NEURIO_OP_RESIZE_NEAREST, /* attr.ext.align_corners, half_pixel_centers  */
+    NEURIO_OP_RESIZE_BILINEAR,
+    NEURIO_OP_HARD_SWISH,
+    NEURIO_OP_PRELU,         /* x, alpha                                     */
+    NEURIO_OP_LOG_SOFTMAX,
+    NEURIO_OP_L2_NORMALIZATION,
+    NEURIO_OP_DIV,           /* attr.eltwise.activation                      */
+    NEURIO_OP_SQUARED_DIFFERENCE,
+    NEURIO_OP_MAXIMUM,
+    NEURIO_OP_MINIMUM,
+    NEURIO_OP_EQUAL,
+    NEURIO_OP_NOT_EQUAL,
+    NEURIO_OP_LESS,
+    NEURIO_OP_LESS_EQUAL,
+    NEURIO_OP_GREATER,
+    NEURIO_OP_GREATER_EQUAL,
+    NEURIO_OP_LOGICAL_AND,
+    NEURIO_OP_LOGICAL_OR,
+    NEURIO_OP_LOGICAL_NOT,
+    NEURIO_OP_ABS,
+    NEURIO_OP_NEG,
+    NEURIO_OP_RSQRT,
+    NEURIO_OP_SQRT,
+    NEURIO_OP_EXP,
+    NEURIO_OP_LOG,
+    NEURIO_OP_CAST,          /* dtypes from the tensors                      */
+    NEURIO_OP_SUM,           /* attr.mean (axes, keep_dims)                  */
+    NEURIO_OP_REDUCE_MAX,    /* attr.mean                                    */
+    NEURIO_OP_REDUCE_MIN,    /* attr.mean                                    */
+    NEURIO_OP_BATCH_MATMUL,  /* attr.ext.adj_x, adj_y                        */
+    NEURIO_OP_SQUEEZE,       /* output shape authoritative (as RESHAPE)      */
+    NEURIO_OP_EXPAND_DIMS,   /* output shape authoritative (as RESHAPE)      */
     NEURIO_OP_COUNT
 } neurio_op_kind;
 
@@ -214,6 +261,13 @@ typedef struct neurio_op {
             int32_t input_correction_bits, output_scale;  /* FILTER_BANK_LOG */
             int32_t snr_shift;       /* PCAN                                */
         } signal;
+        struct {                     /* the extended ops (issue 13)          */
+            int32_t axis;            /* SPLIT, SPLIT_V, PACK, UNPACK, GATHER */
+            int32_t batch_dims;      /* GATHER                               */
+            int32_t block;           /* DEPTH_TO_SPACE, SPACE_TO_DEPTH       */
+            int32_t align_corners, half_pixel_centers;    /* RESIZE_*         */
+            int32_t adj_x, adj_y;    /* BATCH_MATMUL                         */
+        } ext;
         /* PAD: paddings come from the constant input tensor 1 ([rank, 2]).
          * RESHAPE: the target shape is the output tensor's shape. */
     } attr;

@@ -72,6 +72,24 @@ static void cg_emit_call(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[CG_PTR
     case LW_SHAPE_COPY:
         cg_call(c, oi, "%s(%s, %s, %zuu)", k->name, p[0], p[1], s->bytes);
         return;
+    case LW_SHAPE_IIIO:
+        cg_call(c, oi, "%s(&ng_p%d, %s, %s, %s, %s)", k->name, oi, p[0], p[1], p[2], p[3]);
+        return;
+    case LW_SHAPE_CODE_IIO:
+        cg_call(c, oi, "%s(&ng_p%d, %ld, %s, %s, %s)", k->name, oi, (long)l->code, p[0], p[1],
+                p[2]);
+        return;
+    case LW_SHAPE_CODE_SIZE_IO:
+        cg_call(c, oi, "%s(%ld, %ld, %s, %s)", k->name, (long)l->code, (long)s->size, p[0], p[1]);
+        return;
+    case LW_SHAPE_SPLIT:
+        fprintf(c->body, "    {\n        void *const ng_out[%d] = {", l->n_args - 1);
+        for (int32_t i = 1; i < l->n_args; i++)
+            fprintf(c->body, "%s%s", i > 1 ? ", " : "", p[i]);
+        fprintf(c->body, "};\n        if (%s(&ng_p%d, %s, ng_out) != NK_OK) "
+                         "return NEURIO_RUN_ERR_LAYER + %d;\n    }\n",
+                k->name, oi, p[0], oi);
+        return;
     case LW_SHAPE_LIST:
         fprintf(c->body, "    {\n        const void *const ng_in[%d] = {", l->n_args - 1);
         for (int32_t i = 0; i + 1 < l->n_args; i++)

@@ -152,6 +152,95 @@ static const cg_field cg_slice[] = {
     {NULL, 0, 0, 0, 0},
 };
 
+static const cg_field cg_transpose[] = {
+    F(nk_transpose_params, rank, CG_I32, 0), FD(nk_transpose_params, in_dims, rank),
+    FD(nk_transpose_params, perm, rank), F(nk_transpose_params, elem_size, CG_I32, 0),
+    {NULL, 0, 0, 0, 0},
+};
+
+static const cg_field cg_split[] = {
+    F(nk_split_params, n_outputs, CG_I32, 0), F(nk_split_params, outer, CG_I32, 0),
+    F(nk_split_params, elem_size, CG_I32, 0), FA(nk_split_params, out_inner, 0, 0),
+    {NULL, 0, 0, 0, 0},
+};
+
+static const cg_field cg_gather[] = {
+    F(nk_gather_params, batches, CG_I32, 0), F(nk_gather_params, outer, CG_I32, 0),
+    F(nk_gather_params, axis_size, CG_I32, 0), F(nk_gather_params, coords, CG_I32, 0),
+    F(nk_gather_params, inner, CG_I32, 0), F(nk_gather_params, elem_size, CG_I32, 0),
+    F(nk_gather_params, index_size, CG_I32, 0),
+    {NULL, 0, 0, 0, 0},
+};
+
+static const cg_field cg_space_depth[] = {
+    F(nk_space_depth_params, batches, CG_I32, 0), F(nk_space_depth_params, in_h, CG_I32, 0),
+    F(nk_space_depth_params, in_w, CG_I32, 0), F(nk_space_depth_params, in_c, CG_I32, 0),
+    F(nk_space_depth_params, block, CG_I32, 0), F(nk_space_depth_params, elem_size, CG_I32, 0),
+    {NULL, 0, 0, 0, 0},
+};
+
+static const cg_field cg_select[] = {
+    F(nk_select_params, rank, CG_I32, 0), FD(nk_select_params, out_dims, rank),
+    FD(nk_select_params, cond_strides, rank), FD(nk_select_params, x_strides, rank),
+    FD(nk_select_params, y_strides, rank), F(nk_select_params, elem_size, CG_I32, 0),
+    {NULL, 0, 0, 0, 0},
+};
+
+static const cg_field cg_resize[] = {
+    F(nk_resize_params, batches, CG_I32, 0), F(nk_resize_params, in_h, CG_I32, 0),
+    F(nk_resize_params, in_w, CG_I32, 0), F(nk_resize_params, channels, CG_I32, 0),
+    F(nk_resize_params, out_h, CG_I32, 0), F(nk_resize_params, out_w, CG_I32, 0),
+    F(nk_resize_params, align_corners, CG_I32, 0),
+    F(nk_resize_params, half_pixel_centers, CG_I32, 0),
+    F(nk_resize_params, elem_size, CG_I32, 0),
+    {NULL, 0, 0, 0, 0},
+};
+
+static const cg_field cg_hard_swish[] = {
+    F(nk_hard_swish_params, size, CG_I32, 0), F(nk_hard_swish_params, in_zp, CG_I32, 0),
+    F(nk_hard_swish_params, out_zp, CG_I32, 0), F(nk_hard_swish_params, reluish_mult, CG_I32, 0),
+    F(nk_hard_swish_params, reluish_exp, CG_I32, 0), F(nk_hard_swish_params, out_mult, CG_I32, 0),
+    F(nk_hard_swish_params, out_exp, CG_I32, 0),
+    {NULL, 0, 0, 0, 0},
+};
+
+static const cg_field cg_log_softmax[] = {
+    F(nk_log_softmax_params, rows, CG_I32, 0), F(nk_log_softmax_params, depth, CG_I32, 0),
+    F(nk_log_softmax_params, input_multiplier, CG_I32, 0),
+    F(nk_log_softmax_params, input_left_shift, CG_I32, 0),
+    F(nk_log_softmax_params, reverse_scaling_divisor, CG_I32, 0),
+    F(nk_log_softmax_params, reverse_scaling_shift, CG_I32, 0),
+    F(nk_log_softmax_params, diff_min, CG_I32, 0),
+    {NULL, 0, 0, 0, 0},
+};
+
+static const cg_field cg_l2norm[] = {
+    F(nk_l2norm_params, rows, CG_I32, 0), F(nk_l2norm_params, depth, CG_I32, 0),
+    F(nk_l2norm_params, in_zp, CG_I32, 0),
+    {NULL, 0, 0, 0, 0},
+};
+
+static const cg_field cg_cast[] = {
+    F(nk_cast_params, size, CG_I32, 0), F(nk_cast_params, from, CG_I32, 0),
+    F(nk_cast_params, to, CG_I32, 0),
+    {NULL, 0, 0, 0, 0},
+};
+
+static const cg_field cg_bmm[] = {
+    F(nk_batch_matmul_params, batch_rank, CG_I32, 0),
+    FD(nk_batch_matmul_params, out_bdims, batch_rank),
+    FD(nk_batch_matmul_params, lhs_bstrides, batch_rank),
+    FD(nk_batch_matmul_params, rhs_bstrides, batch_rank),
+    F(nk_batch_matmul_params, rows, CG_I32, 0), F(nk_batch_matmul_params, depth, CG_I32, 0),
+    F(nk_batch_matmul_params, cols, CG_I32, 0), F(nk_batch_matmul_params, adj_x, CG_I32, 0),
+    F(nk_batch_matmul_params, adj_y, CG_I32, 0), F(nk_batch_matmul_params, lhs_zp, CG_I32, 0),
+    F(nk_batch_matmul_params, rhs_zp, CG_I32, 0), F(nk_batch_matmul_params, out_zp, CG_I32, 0),
+    F(nk_batch_matmul_params, out_mult, CG_I32, 0),
+    F(nk_batch_matmul_params, out_shift, CG_I32, 0),
+    F(nk_batch_matmul_params, act_min, CG_I32, 0), F(nk_batch_matmul_params, act_max, CG_I32, 0),
+    {NULL, 0, 0, 0, 0},
+};
+
 static const struct {
     const char *type;
     const cg_field *fields;
@@ -170,6 +259,17 @@ static const struct {
     [LW_P_scalar] = {NULL, NULL}, /* scalar arguments go into the call itself */
     [LW_P_leaky_relu] = {"nk_leaky_relu_params", cg_leaky_relu},
     [LW_P_slice] = {"nk_slice_params", cg_slice},
+    [LW_P_transpose] = {"nk_transpose_params", cg_transpose},
+    [LW_P_split] = {"nk_split_params", cg_split},
+    [LW_P_gather] = {"nk_gather_params", cg_gather},
+    [LW_P_space_depth] = {"nk_space_depth_params", cg_space_depth},
+    [LW_P_select] = {"nk_select_params", cg_select},
+    [LW_P_resize] = {"nk_resize_params", cg_resize},
+    [LW_P_hard_swish] = {"nk_hard_swish_params", cg_hard_swish},
+    [LW_P_log_softmax] = {"nk_log_softmax_params", cg_log_softmax},
+    [LW_P_l2norm] = {"nk_l2norm_params", cg_l2norm},
+    [LW_P_cast] = {"nk_cast_params", cg_cast},
+    [LW_P_bmm] = {"nk_batch_matmul_params", cg_bmm},
 };
 
 static void cg_field_line(cg_ctx *c, int32_t oi, const lw_op *l, const cg_field *f)

@@ -3,7 +3,7 @@
  * Every op is lowered once, when the interpreter is made, by the same
  * lowering the code generator uses (lower/lower.h): the same portable kernel
  * with the same parameters runs here and on the devices.  The few ops with
- * no device kernel (TRANSPOSE, float BATCH_NORM and MATMUL) are plain loops
+ * no device kernel (float BATCH_NORM and MATMUL) are plain loops
  * in interp_host.c.
  */
 #include <stdio.h>

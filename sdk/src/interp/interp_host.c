@@ -1,6 +1,6 @@
 /* sdk/src/interp/interp_host.c — the ops the interpreter runs without a
- * device kernel: TRANSPOSE (any dtype), float BATCH_NORM and MATMUL (the
- * optimizer folds them away before code generation where it can). */
+ * device kernel: float BATCH_NORM and MATMUL (the optimizer folds them away
+ * before code generation where it can; TRANSPOSE has its kernel, nk_transpose). */
 #include <math.h>
 #include <string.h>
 
@@ -11,43 +11,10 @@ int nit_host_only(const neurio_model *m, const neurio_op *op)
     neurio_dtype dt = op->n_inputs > 0 && op->inputs[0] >= 0 ? m->tensors[op->inputs[0]].dtype
                                                                : NEURIO_DT_FLOAT32;
     switch (op->kind) {
-    case NEURIO_OP_TRANSPOSE: return 1;
     case NEURIO_OP_BATCH_NORM:
     case NEURIO_OP_MATMUL: return dt == NEURIO_DT_FLOAT32;
     default: return 0;
     }
-}
-
-static int it_transpose(neurio_interp *it, const neurio_op *op)
-{
-    const neurio_tensor *x = &it->m->tensors[op->inputs[0]];
-    size_t esz = neurio_dtype_size(x->dtype), n = neurio_tensor_elements(x);
-    int32_t rank = x->rank, st[NEURIO_MAX_RANK], od[NEURIO_MAX_RANK], idx[NEURIO_MAX_RANK] = { 0 };
-    const int32_t *perm = op->attr.transpose.perm;
-    int32_t s = 1;
-    for (int32_t i = rank - 1; i >= 0; i--) {
-        st[i] = s;
-        s *= x->dims[i];
-    }
-    for (int32_t i = 0; i < rank; i++) {
-        if (perm[i] < 0 || perm[i] >= rank)
-            return NK_ERR_PARAMS;
-        od[i] = x->dims[perm[i]];
-    }
-    const unsigned char *src = it->buf[op->inputs[0]];
-    unsigned char *dst = it->buf[op->outputs[0]];
-    for (size_t o = 0; o < n; o++) {
-        size_t off = 0;
-        for (int32_t i = 0; i < rank; i++)
-            off += (size_t)idx[i] * (size_t)st[perm[i]];
-        memcpy(dst + o * esz, src + off * esz, esz);
-        for (int32_t i = rank - 1; i >= 0; i--) {
-            if (++idx[i] < od[i])
-                break;
-            idx[i] = 0;
-        }
-    }
-    return NK_OK;
 }
 
 static int it_batch_norm(neurio_interp *it, const neurio_op *op)
@@ -89,7 +56,6 @@ static int it_matmul(neurio_interp *it, const neurio_op *op)
 int nit_host_op(neurio_interp *it, const neurio_op *op)
 {
     switch (op->kind) {
-    case NEURIO_OP_TRANSPOSE: return it_transpose(it, op);
     case NEURIO_OP_BATCH_NORM: return it_batch_norm(it, op);
     case NEURIO_OP_MATMUL: return it_matmul(it, op);
     default: return NK_ERR_PARAMS;

@@ -21,8 +21,8 @@ struct neurio_interp {
  * the kernel's error. */
 int nit_call(const lw_op *l, void *const *args);
 
-/* Ops with no device kernel that the interpreter runs itself (TRANSPOSE,
- * float BATCH_NORM and MATMUL): 1 if op is one of them. */
+/* Ops with no device kernel that the interpreter runs itself (float
+ * BATCH_NORM and MATMUL): 1 if op is one of them. */
 int nit_host_only(const neurio_model *m, const neurio_op *op);
 /* Runs such an op; NK_OK or NK_ERR_PARAMS. */
 int nit_host_op(neurio_interp *it, const neurio_op *op);

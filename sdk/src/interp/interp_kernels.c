@@ -11,6 +11,10 @@
 #define IT_CALL_SIZE_IO(fn, m) return fn(l->p.scalar.size, a[0], a[1]);
 #define IT_CALL_CLAMP_IO(fn, m) return fn(l->p.scalar.size, l->p.scalar.lo, l->p.scalar.hi, a[0], a[1]);
 #define IT_CALL_COPY(fn, m) return fn(a[0], a[1], l->p.scalar.bytes);
+#define IT_CALL_SPLIT(fn, m) return fn(&l->p.m, a[0], a + 1);
+#define IT_CALL_IIIO(fn, m) return fn(&l->p.m, a[0], a[1], a[2], a[3]);
+#define IT_CALL_CODE_IIO(fn, m) return fn(&l->p.m, l->code, a[0], a[1], a[2]);
+#define IT_CALL_CODE_SIZE_IO(fn, m) return fn(l->code, l->p.scalar.size, a[0], a[1]);
 
 #define IT_WRAP(id, fn, member, shape, groups) \
     static int it_k_##id(const lw_op *l, void *const *a) { IT_CALL_##shape(fn, member) }

@@ -76,6 +76,7 @@ static void put_attr(EVP_MD_CTX *c, const neurio_op *op)
     case NEURIO_OP_ADD:
     case NEURIO_OP_SUB:
     case NEURIO_OP_MUL:
+    case NEURIO_OP_DIV:
         put_i32(c, (int32_t)op->attr.eltwise.activation);
         break;
     case NEURIO_OP_CONCATENATION:
@@ -86,6 +87,9 @@ static void put_attr(EVP_MD_CTX *c, const neurio_op *op)
         put_f32(c, op->attr.softmax.beta);
         break;
     case NEURIO_OP_MEAN:
+    case NEURIO_OP_SUM:
+    case NEURIO_OP_REDUCE_MAX:
+    case NEURIO_OP_REDUCE_MIN:
         put_i32(c, op->attr.mean.keep_dims);
         put_i32(c, op->attr.mean.n_axes);
         for (int i = 0; i < op->attr.mean.n_axes && i < NEURIO_MAX_RANK; i++)
@@ -122,6 +126,21 @@ static void put_attr(EVP_MD_CTX *c, const neurio_op *op)
         put_i32(c, op->attr.strided_slice.shrink_axis_mask);
         put_i32(c, op->attr.strided_slice.offset);
         break;
+    case NEURIO_OP_SPLIT:
+    case NEURIO_OP_SPLIT_V:
+    case NEURIO_OP_UNPACK:
+    case NEURIO_OP_PACK:
+    case NEURIO_OP_GATHER:
+    case NEURIO_OP_DEPTH_TO_SPACE:
+    case NEURIO_OP_SPACE_TO_DEPTH:
+    case NEURIO_OP_RESIZE_NEAREST:
+    case NEURIO_OP_RESIZE_BILINEAR:
+    case NEURIO_OP_BATCH_MATMUL: {
+        const int32_t *v = &op->attr.ext.axis;
+        for (size_t k = 0; k < sizeof op->attr.ext / sizeof *v; k++)
+            put_i32(c, v[k]);
+        break;
+    }
     default:
         if (op->kind >= NEURIO_OP_SIGNAL_WINDOW && op->kind <= NEURIO_OP_SIGNAL_PCAN) {
             const int32_t *v = &op->attr.signal.shift;

@@ -32,4 +32,14 @@ int nir_check_state_op(const neurio_model *m, int32_t i, neurio_errbuf *err);
  * ops), so they need no quantization parameters. */
 int nir_op_takes_raw_integers(neurio_op_kind k);
 
+/* The extended operator set (model_validate_ext.c): 1 when k is one of
+ * its kinds; its rules (counts, constants, dtypes, element counts). */
+int nir_is_ext_op(neurio_op_kind k);
+int nir_check_ext_op(vctx *c);
+
+/* 1 when the op only moves or converts values (RESHAPE, TRANSPOSE, CAST,
+ * SLICE, ...), so integer tensors it reads or writes need no quantization
+ * parameters (the int16/int32 plumbing of TFLite Micro's audio front end). */
+int nir_op_moves_raw_values(neurio_op_kind k);
+
 #endif

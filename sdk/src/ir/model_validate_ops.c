@@ -613,6 +613,7 @@ int nir_check_op(vctx *c)
     case NEURIO_OP_LEAKY_RELU: return check_leaky_relu(c);
     case NEURIO_OP_STRIDED_SLICE: return check_strided_slice(c);
     case NEURIO_OP_COUNT: break;
+    default: return nir_check_ext_op(c);
     }
     return nir_op_fail(c, NEURIO_ERR_INVALID, "unknown op kind %d", (int)c->op->kind);
 }

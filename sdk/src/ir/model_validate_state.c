@@ -269,5 +269,6 @@ int nir_check_state_op(const neurio_model *m, int32_t i, neurio_errbuf *err)
 
 int nir_op_takes_raw_integers(neurio_op_kind k)
 {
-    return k >= NEURIO_OP_SIGNAL_WINDOW && k <= NEURIO_OP_SIGNAL_PCAN;
+    return (k >= NEURIO_OP_SIGNAL_WINDOW && k <= NEURIO_OP_SIGNAL_PCAN) ||
+           nir_op_moves_raw_values(k);
 }

@@ -4,11 +4,13 @@
 #include "lower/lower.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lower_internal.h"
+#include "lower/lower_state.h"
 
 static const lw_kernel_info lw_kernels[LW_K_COUNT] = {
 #define LW_INFO(id, fn, member, shp, grp) \
@@ -109,6 +111,21 @@ void lw_act_s8(neurio_activation a, float scale, int32_t zp, int32_t *lo, int32_
     }
 }
 
+void lw_act_s32(neurio_activation a, int32_t *lo, int32_t *hi)
+{
+    *lo = INT32_MIN;
+    *hi = INT32_MAX;
+    if (a == NEURIO_ACT_RELU) {
+        *lo = 0;
+    } else if (a == NEURIO_ACT_RELU6) {
+        *lo = 0;
+        *hi = 6;
+    } else if (a == NEURIO_ACT_RELU_N1_TO_1) {
+        *lo = -1;
+        *hi = 1;
+    }
+}
+
 int lw_set(lw_ctx *c, lw_kernel k, int32_t n, const int32_t *args)
 {
     lw_op *l = c->out;
@@ -161,6 +178,57 @@ static int lw_is_wide(const lw_ctx *c)
     }
 }
 
+/* SVDF, LSTM and the Signal ops: the parameters lower_state.c derives (the
+ * interpreter and the generator derive them again when they run or print
+ * the op), so "can it be deployed" has the same answer for them. */
+int lw_state(lw_ctx *c)
+{
+    const neurio_op *op = c->op;
+    int32_t x = op->n_inputs > 0 ? op->inputs[0] : -1;
+    neurio_dtype dt = x >= 0 ? lw_t(c, x)->dtype : NEURIO_DT_UNKNOWN;
+    int rc = NEURIO_OK;
+    switch (op->kind) {
+    case NEURIO_OP_SVDF: {
+        nk_svdf_params p;
+        if (dt != NEURIO_DT_INT8 && dt != NEURIO_DT_FLOAT32)
+            return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "SVDF on %s (int8 and float32 kernels)",
+                           neurio_dtype_name(dt));
+        rc = nlw_svdf(c->m, c->oi, &p, c->err);
+        break;
+    }
+    case NEURIO_OP_LSTM: {
+        nk_lstm_params p;
+        int32_t wi[4], wr[4], b[4];
+        if (dt != NEURIO_DT_FLOAT32)
+            return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "UNIDIRECTIONAL_SEQUENCE_LSTM on %s (only "
+                           "the float32 kernel exists)", neurio_dtype_name(dt));
+        rc = nlw_lstm(c->m, c->oi, &p, wi, wr, b, c->err);
+        break;
+    }
+    case NEURIO_OP_SIGNAL_RFFT: {
+        nlw_rfft r;
+        rc = nlw_signal_rfft(c->m, c->oi, &r, c->err);
+        nlw_rfft_free(&r);
+        break;
+    }
+    case NEURIO_OP_SIGNAL_FILTER_BANK: {
+        nk_filter_bank_params p;
+        rc = nlw_signal_filter_bank(c->m, c->oi, &p, c->err);
+        break;
+    }
+    case NEURIO_OP_SIGNAL_SPECTRAL_SUBTRACTION: {
+        nk_spectral_sub_params p;
+        rc = nlw_signal_spectral_sub(c->m, c->oi, &p, c->err);
+        break;
+    }
+    default: break; /* shapes and dtypes checked by neurio_model_validate */
+    }
+    if (rc)
+        return rc;
+    c->out->kernel = LW_K_STATE;
+    return NEURIO_OK;
+}
+
 static int lw_dispatch(lw_ctx *c)
 {
     if (lw_is_wide(c))
@@ -184,7 +252,32 @@ static int lw_dispatch(lw_ctx *c)
     case NEURIO_OP_TRANSPOSE_CONV: return lw_transpose_conv(c);
     case NEURIO_OP_LEAKY_RELU: return lw_leaky_relu(c);
     case NEURIO_OP_STRIDED_SLICE: return lw_strided_slice(c);
+    case NEURIO_OP_SQUEEZE: case NEURIO_OP_EXPAND_DIMS: return lw_reshape(c);
+    case NEURIO_OP_TRANSPOSE: return lw_transpose(c);
+    case NEURIO_OP_SLICE: return lw_slice(c);
+    case NEURIO_OP_SPLIT: case NEURIO_OP_SPLIT_V: case NEURIO_OP_UNPACK: return lw_split(c);
+    case NEURIO_OP_PACK: return lw_pack(c);
+    case NEURIO_OP_GATHER: return lw_gather(c);
+    case NEURIO_OP_DEPTH_TO_SPACE: case NEURIO_OP_SPACE_TO_DEPTH: return lw_space_depth(c);
+    case NEURIO_OP_SELECT: return lw_select(c);
+    case NEURIO_OP_RESIZE_NEAREST: case NEURIO_OP_RESIZE_BILINEAR: return lw_resize(c);
+    case NEURIO_OP_CAST: return lw_cast(c);
+    case NEURIO_OP_SUM: case NEURIO_OP_REDUCE_MAX: case NEURIO_OP_REDUCE_MIN: return lw_mean(c);
+    case NEURIO_OP_DIV: case NEURIO_OP_SQUARED_DIFFERENCE: case NEURIO_OP_MAXIMUM:
+    case NEURIO_OP_MINIMUM: case NEURIO_OP_EQUAL: case NEURIO_OP_NOT_EQUAL: case NEURIO_OP_LESS:
+    case NEURIO_OP_LESS_EQUAL: case NEURIO_OP_GREATER: case NEURIO_OP_GREATER_EQUAL:
+    case NEURIO_OP_LOGICAL_AND: case NEURIO_OP_LOGICAL_OR: case NEURIO_OP_PRELU:
+        return lw_binary_ext(c);
+    case NEURIO_OP_LOGICAL_NOT: case NEURIO_OP_ABS: case NEURIO_OP_NEG: case NEURIO_OP_RSQRT:
+    case NEURIO_OP_SQRT: case NEURIO_OP_EXP: case NEURIO_OP_LOG: return lw_unary_ext(c);
+    case NEURIO_OP_HARD_SWISH: return lw_hard_swish(c);
+    case NEURIO_OP_LOG_SOFTMAX: return lw_log_softmax(c);
+    case NEURIO_OP_L2_NORMALIZATION: return lw_l2norm(c);
+    case NEURIO_OP_BATCH_MATMUL: return lw_bmm(c);
+    case NEURIO_OP_SVDF: case NEURIO_OP_LSTM: return lw_state(c);
     default:
+        if (nlw_is_state_op(c->op->kind))
+            return lw_state(c);
         return lw_fail(c, NEURIO_ERR_UNSUPPORTED,
                        "no kernel for this op; run the optimizer first (it folds "
                        "BATCH_NORM, TRANSPOSE and MATMUL where it can)");

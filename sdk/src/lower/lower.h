@@ -32,7 +32,11 @@ typedef enum lw_shape {
     LW_SHAPE_LIST,     /* fn(&p, {in0, in1, ...}, out)                    */
     LW_SHAPE_SIZE_IO,  /* fn(p.scalar.size, in, out)                      */
     LW_SHAPE_CLAMP_IO, /* fn(p.scalar.size, p.scalar.lo, p.scalar.hi, in, out) */
-    LW_SHAPE_COPY      /* fn(in, out, p.scalar.bytes)                     */
+    LW_SHAPE_COPY,     /* fn(in, out, p.scalar.bytes)                     */
+    LW_SHAPE_SPLIT,    /* fn(&p, in, {out0, out1, ...}): args in, outputs */
+    LW_SHAPE_IIIO,     /* fn(&p, in1, in2, in3, out)                      */
+    LW_SHAPE_CODE_IIO, /* fn(&p, code, in1, in2, out)                     */
+    LW_SHAPE_CODE_SIZE_IO /* fn(code, p.scalar.size, in, out)             */
 } lw_shape;
 
 /* Field groups of a parameter struct: which fields a kernel reads (the
@@ -64,6 +68,17 @@ typedef union lw_params {
     nk_leaky_relu_params leaky_relu;
     nk_slice_params slice;
     lw_scalar scalar;
+    nk_transpose_params transpose;
+    nk_split_params split;
+    nk_gather_params gather;
+    nk_space_depth_params space_depth;
+    nk_select_params select;
+    nk_resize_params resize;
+    nk_hard_swish_params hard_swish;
+    nk_log_softmax_params log_softmax;
+    nk_l2norm_params l2norm;
+    nk_cast_params cast;
+    nk_batch_matmul_params bmm;
 } lw_params;
 
 /* The parameter struct kinds (one per lw_params member). */
@@ -71,6 +86,8 @@ typedef enum lw_ptype {
     LW_P_conv, LW_P_fc, LW_P_pool, LW_P_binary, LW_P_softmax, LW_P_sigmoid,
     LW_P_quantize, LW_P_requant, LW_P_pad, LW_P_concat, LW_P_mean, LW_P_scalar,
     LW_P_leaky_relu, LW_P_slice,
+    LW_P_transpose, LW_P_split, LW_P_gather, LW_P_space_depth, LW_P_select,
+    LW_P_resize, LW_P_hard_swish, LW_P_log_softmax, LW_P_l2norm, LW_P_cast, LW_P_bmm,
     LW_P_COUNT
 } lw_ptype;
 
@@ -82,6 +99,12 @@ typedef enum lw_kernel {
 #undef LW_ENUM
     LW_K_COUNT
 } lw_kernel;
+
+/* The kernel of an op lowered by lower_state.c (SVDF, LSTM, the Signal
+ * ops): lw_lower() checks it can be deployed; the interpreter
+ * (interp_state.c) and the generator (codegen_state.c) call its kernels
+ * with the parameters lower_state.h derives. */
+#define LW_K_STATE LW_K_COUNT
 
 typedef struct lw_kernel_info {
     const char *name;     /* C function, "nk_conv2d_s8"                  */
@@ -106,6 +129,7 @@ typedef struct lw_array {
 typedef struct lw_op {
     lw_kernel kernel;
     lw_params p;          /* pointer fields point into arrays[]           */
+    int32_t code;         /* CODE_* shapes: NK_CMP_* or NK_UNARY_*         */
     int32_t n_args;       /* kernel tensor operands, output last          */
     int32_t *args;        /* tensor indices, -1 = NULL (absent bias)      */
     int32_t args_small[LW_MAX_ARGS];

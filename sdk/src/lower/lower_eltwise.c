@@ -2,6 +2,7 @@
  * broadcasting, SOFTMAX, LOGISTIC/TANH, QUANTIZE/DEQUANTIZE (and int8
  * requantize), RELU/RELU6/CLIP. */
 #include <float.h>
+#include <stdint.h>
 #include <math.h>
 
 #include "lower_internal.h"
@@ -61,6 +62,8 @@ int lw_binary_shape(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_params
                        neurio_dtype_name(lw_t(c, a)->dtype), neurio_dtype_name(lw_t(c, b)->dtype));
     const neurio_tensor *ta = lw_t(c, a), *tb = lw_t(c, b), *ty = lw_t(c, y);
     size_t ny = neurio_tensor_elements(ty);
+    if (ny > INT32_MAX)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "output has %zu elements", ny);
     p->flat_size = (int32_t)ny;
     p->broadcast = neurio_tensor_elements(ta) != ny || neurio_tensor_elements(tb) != ny;
     if (p->broadcast) {
@@ -75,12 +78,31 @@ int lw_binary_shape(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_params
     return NEURIO_OK;
 }
 
+/* ADD, SUB, MUL on int32 (TFLite's plain integer kernels). */
+static int lw_binary_s32(lw_ctx *c, int32_t a, int32_t b, int32_t y)
+{
+    nk_binary_params *p = &c->out->p.binary;
+    int rc;
+    if (lw_t(c, b)->dtype != NEURIO_DT_INT32 || lw_t(c, y)->dtype != NEURIO_DT_INT32)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "int32 %s needs int32 inputs and output",
+                       neurio_op_name(c->op->kind));
+    if ((rc = lw_binary_shape(c, a, b, y, p)))
+        return rc;
+    lw_act_s32(c->op->attr.eltwise.activation, &p->act_min, &p->act_max);
+    lw_kernel k = c->op->kind == NEURIO_OP_ADD ? LW_K_ADD_S32
+                  : c->op->kind == NEURIO_OP_SUB ? LW_K_SUB_S32 : LW_K_MUL_S32;
+    return lw_set(c, k, 3, (int32_t[]){a, b, y});
+}
+
 int lw_binary(lw_ctx *c)
 {
     int32_t in[2] = {-1, -1}, y;
     neurio_dtype dt;
-    int rc = lw_operands(c, 2, in, &y, &dt);
-    if (rc)
+    int rc = NEURIO_OK;
+    if (c->op->n_inputs >= 2 && (in[0] = lw_in(c, 0, &rc)) >= 0 &&
+        lw_t(c, in[0])->dtype == NEURIO_DT_INT32 && (in[1] = lw_in(c, 1, &rc)) >= 0)
+        return lw_binary_s32(c, in[0], in[1], c->op->outputs[0]);
+    if ((rc = lw_operands(c, 2, in, &y, &dt)))
         return rc;
     int32_t a = in[0], b = in[1];
     nk_binary_params *p = &c->out->p.binary;

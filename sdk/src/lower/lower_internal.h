@@ -40,6 +40,13 @@ int lw_q1(lw_ctx *c, int32_t t, float *scale, int32_t *zp);
 /* Quantized fused-activation range of an int8 output (requant.h). */
 void lw_act_s8(neurio_activation a, float scale, int32_t zp, int32_t *lo, int32_t *hi);
 
+/* int32 fused-activation range (TFLite's CalculateActivationRange on
+ * int32: RELU -> [0, max], RELU6 -> [0, 6], RELU_N1_TO_1 -> [-1, 1]). */
+void lw_act_s32(neurio_activation a, int32_t *lo, int32_t *hi);
+/* Same per-tensor quantization (or none) on tensors a and b, else fails
+ * (UNSUPPORTED) naming both. */
+int lw_same_quant(lw_ctx *c, int32_t a, int32_t b);
+
 /* Sets the kernel and its n tensor operands (in call order, output last;
  * -1 = NULL).  NEURIO_OK or NOMEM. */
 int lw_set(lw_ctx *c, lw_kernel k, int32_t n, const int32_t *args);
@@ -98,5 +105,24 @@ int lw_wide(lw_ctx *c);
 int lw_leaky_relu(lw_ctx *c);
 /* STRIDED_SLICE (lower_slice.c). */
 int lw_strided_slice(lw_ctx *c);
+/* The extended operator set (issue 13): lower_move.c */
+int lw_slice(lw_ctx *c);
+int lw_transpose(lw_ctx *c);
+int lw_split(lw_ctx *c);
+int lw_pack(lw_ctx *c);
+int lw_gather(lw_ctx *c);
+int lw_space_depth(lw_ctx *c);
+int lw_select(lw_ctx *c);
+int lw_resize(lw_ctx *c);
+int lw_cast(lw_ctx *c);
+/* lower_math.c */
+int lw_binary_ext(lw_ctx *c);
+int lw_unary_ext(lw_ctx *c);
+int lw_hard_swish(lw_ctx *c);
+int lw_log_softmax(lw_ctx *c);
+int lw_l2norm(lw_ctx *c);
+int lw_bmm(lw_ctx *c);
+/* SVDF, LSTM and the Signal ops (lower_state.c derives their parameters). */
+int lw_state(lw_ctx *c);
 
 #endif /* NEURIO_SRC_LOWER_INTERNAL_H */

@@ -61,6 +61,64 @@
     X(QUANTIZE_F32_S16, nk_quantize_f32_s16, quantize, IO, 0)                     \
     X(DEQUANTIZE_S16_F32, nk_dequantize_s16_f32, quantize, IO, 0)                 \
     X(MUL_S16, nk_mul_s16, binary, IIO, LW_G_INT)                                 \
-    X(SOFTMAX_S8_S16, nk_softmax_s8_s16, softmax, IO, LW_G_INT)
+    X(SOFTMAX_S8_S16, nk_softmax_s8_s16, softmax, IO, LW_G_INT)                   \
+    X(SLICE, nk_slice, slice, IO, 0)                                              \
+    X(TRANSPOSE, nk_transpose, transpose, IO, 0)                                  \
+    X(SPLIT, nk_split, split, SPLIT, 0)                                           \
+    X(GATHER, nk_gather, gather, IIO, 0)                                          \
+    X(DEPTH_TO_SPACE, nk_depth_to_space, space_depth, IO, 0)                      \
+    X(SPACE_TO_DEPTH, nk_space_to_depth, space_depth, IO, 0)                      \
+    X(SELECT, nk_select, select, IIIO, 0)                                         \
+    X(RESIZE_NEAREST, nk_resize_nearest, resize, IO, 0)                           \
+    X(RESIZE_BILINEAR_S8, nk_resize_bilinear_s8, resize, IO, 0)                   \
+    X(RESIZE_BILINEAR_S16, nk_resize_bilinear_s16, resize, IO, 0)                 \
+    X(RESIZE_BILINEAR_F32, nk_resize_bilinear_f32, resize, IO, 0)                 \
+    X(HARD_SWISH_S8, nk_hard_swish_s8, hard_swish, IO, 0)                         \
+    X(HARD_SWISH_F32, nk_hard_swish_f32, scalar, SIZE_IO, 0)                      \
+    X(PRELU_S8, nk_prelu_s8, binary, IIO, LW_G_INT | LW_G_ADD)                    \
+    X(PRELU_F32, nk_prelu_f32, binary, IIO, LW_G_FLT)                             \
+    X(LOG_SOFTMAX_S8, nk_log_softmax_s8, log_softmax, IO, 0)                      \
+    X(LOG_SOFTMAX_F32, nk_log_softmax_f32, log_softmax, IO, 0)                    \
+    X(L2NORM_S8, nk_l2norm_s8, l2norm, IO, 0)                                     \
+    X(L2NORM_F32, nk_l2norm_f32, l2norm, IO, 0)                                   \
+    X(DIV_S8, nk_div_s8, binary, IIO, LW_G_INT)                                   \
+    X(DIV_S32, nk_div_s32, binary, IIO, LW_G_INT)                                 \
+    X(DIV_F32, nk_div_f32, binary, IIO, LW_G_FLT)                                 \
+    X(ADD_S32, nk_add_s32, binary, IIO, LW_G_INT)                                 \
+    X(SUB_S32, nk_sub_s32, binary, IIO, LW_G_INT)                                 \
+    X(MUL_S32, nk_mul_s32, binary, IIO, LW_G_INT)                                 \
+    X(SQDIFF_S8, nk_squared_difference_s8, binary, IIO, LW_G_INT | LW_G_ADD)      \
+    X(SQDIFF_S32, nk_squared_difference_s32, binary, IIO, 0)                      \
+    X(SQDIFF_F32, nk_squared_difference_f32, binary, IIO, 0)                      \
+    X(MAXIMUM_S8, nk_maximum_s8, binary, IIO, 0)                                  \
+    X(MAXIMUM_S16, nk_maximum_s16, binary, IIO, 0)                                \
+    X(MAXIMUM_S32, nk_maximum_s32, binary, IIO, 0)                                \
+    X(MAXIMUM_F32, nk_maximum_f32, binary, IIO, 0)                                \
+    X(MINIMUM_S8, nk_minimum_s8, binary, IIO, 0)                                  \
+    X(MINIMUM_S16, nk_minimum_s16, binary, IIO, 0)                                \
+    X(MINIMUM_S32, nk_minimum_s32, binary, IIO, 0)                                \
+    X(MINIMUM_F32, nk_minimum_f32, binary, IIO, 0)                                \
+    X(COMPARE_S8, nk_compare_s8, binary, CODE_IIO, LW_G_INT | LW_G_ADD)           \
+    X(COMPARE_S32, nk_compare_s32, binary, CODE_IIO, 0)                           \
+    X(COMPARE_F32, nk_compare_f32, binary, CODE_IIO, 0)                           \
+    X(COMPARE_B, nk_compare_b, binary, CODE_IIO, 0)                               \
+    X(LOGICAL_AND, nk_logical_and, binary, IIO, 0)                                \
+    X(LOGICAL_OR, nk_logical_or, binary, IIO, 0)                                  \
+    X(LOGICAL_NOT, nk_logical_not, scalar, SIZE_IO, 0)                            \
+    X(ABS_S8, nk_abs_s8, requant, IO, 0)                                          \
+    X(RSQRT_S8, nk_rsqrt_s8, requant, IO, 0)                                      \
+    X(UNARY_F32, nk_unary_f32, scalar, CODE_SIZE_IO, 0)                           \
+    X(NEG_S32, nk_neg_s32, scalar, SIZE_IO, 0)                                    \
+    X(CAST, nk_cast, cast, IO, 0)                                                 \
+    X(SUM_S8, nk_reduce_sum_s8, mean, IO, LW_G_INT)                               \
+    X(SUM_F32, nk_reduce_sum_f32, mean, IO, 0)                                    \
+    X(REDUCE_MAX_S8, nk_reduce_max_s8, mean, IO, 0)                               \
+    X(REDUCE_MAX_S16, nk_reduce_max_s16, mean, IO, 0)                             \
+    X(REDUCE_MAX_F32, nk_reduce_max_f32, mean, IO, 0)                             \
+    X(REDUCE_MIN_S8, nk_reduce_min_s8, mean, IO, 0)                               \
+    X(REDUCE_MIN_S16, nk_reduce_min_s16, mean, IO, 0)                             \
+    X(REDUCE_MIN_F32, nk_reduce_min_f32, mean, IO, 0)                             \
+    X(BMM_S8, nk_batch_matmul_s8, bmm, IIO, 0)                                    \
+    X(BMM_F32, nk_batch_matmul_f32, bmm, IIO, 0)
 
 #endif /* NEURIO_SRC_LOWER_KERNELS_H */

@@ -1,5 +1,6 @@
 /* sdk/src/lower/lower_layout.c — RESHAPE (a copy when the planner cannot
- * alias it), PAD, CONCATENATION and MEAN. */
+ * alias it), PAD, CONCATENATION and PACK, the reductions MEAN, SUM,
+ * REDUCE_MAX and REDUCE_MIN. */
 #include <stdlib.h>
 
 #include "lower_internal.h"
@@ -59,7 +60,7 @@ int lw_pad(lw_ctx *c)
 
 /* Inputs of a CONCATENATION share the output's dtype, rank and (int8)
  * quantization; their elements per outer step into inner[]. */
-static int lw_concat_inputs(lw_ctx *c, int32_t outer, int32_t *inner, int32_t *args)
+static int lw_concat_inputs(lw_ctx *c, int32_t outer, int32_t *inner, int32_t *args, int pack)
 {
     const neurio_tensor *ty = lw_t(c, c->op->outputs[0]);
     int32_t sum = 0;
@@ -67,9 +68,9 @@ static int lw_concat_inputs(lw_ctx *c, int32_t outer, int32_t *inner, int32_t *a
     for (int32_t k = 0; k < c->op->n_inputs; k++) {
         int32_t t = c->op->inputs[k];
         const neurio_tensor *tt = t >= 0 ? lw_t(c, t) : NULL;
-        if (!tt || tt->dtype != ty->dtype || tt->rank != ty->rank)
+        if (!tt || tt->dtype != ty->dtype || tt->rank != ty->rank - pack)
             return lw_fail(c, NEURIO_ERR_INVALID, "input %d differs in dtype or rank", k);
-        if (ty->dtype == NEURIO_DT_INT8) {
+        if (ty->dtype == NEURIO_DT_INT8 && ty->quant.count > 0) {
             float s1, s2;
             int32_t z1, z2;
             if ((rc = lw_q1(c, t, &s1, &z1)) || (rc = lw_q1(c, c->op->outputs[0], &s2, &z2)))
@@ -89,17 +90,13 @@ static int lw_concat_inputs(lw_ctx *c, int32_t outer, int32_t *inner, int32_t *a
     return NEURIO_OK;
 }
 
-int lw_concat(lw_ctx *c)
+/* CONCATENATION (pack 0) and PACK (pack 1: the inputs lack the axis). */
+static int lw_concat_axis(lw_ctx *c, int32_t axis, int pack)
 {
     int32_t y = c->op->outputs[0], n = c->op->n_inputs;
     const neurio_tensor *ty = lw_t(c, y);
-    int32_t axis = c->op->attr.concat.axis < 0 ? c->op->attr.concat.axis + ty->rank
-                                               : c->op->attr.concat.axis;
     if (axis < 0 || axis >= ty->rank || n < 1)
-        return lw_fail(c, NEURIO_ERR_INVALID, "axis %d out of range for rank %d",
-                       c->op->attr.concat.axis, ty->rank);
-    if (c->op->attr.concat.activation != NEURIO_ACT_NONE)
-        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "fused activation on CONCATENATION");
+        return lw_fail(c, NEURIO_ERR_INVALID, "axis %d out of range for rank %d", axis, ty->rank);
     int32_t outer = 1;
     for (int32_t d = 0; d < axis; d++)
         outer *= ty->dims[d];
@@ -109,7 +106,7 @@ int lw_concat(lw_ctx *c)
         return inner ? neurio_fail(c->err, NEURIO_ERR_NOMEM, "out of memory lowering op %d", c->oi)
                      : NEURIO_ERR_NOMEM;
     }
-    int rc = lw_concat_inputs(c, outer, inner, args);
+    int rc = lw_concat_inputs(c, outer, inner, args, pack);
     if (!rc) {
         args[n] = y;
         c->out->p.concat = (nk_concat_params){
@@ -119,6 +116,20 @@ int lw_concat(lw_ctx *c)
     }
     free(args);
     return rc;
+}
+
+int lw_concat(lw_ctx *c)
+{
+    int32_t r = lw_t(c, c->op->outputs[0])->rank;
+    if (c->op->attr.concat.activation != NEURIO_ACT_NONE)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "fused activation on CONCATENATION");
+    return lw_concat_axis(c, c->op->attr.concat.axis < 0 ? c->op->attr.concat.axis + r
+                                                         : c->op->attr.concat.axis, 0);
+}
+
+int lw_pack(lw_ctx *c)
+{
+    return lw_concat_axis(c, c->op->attr.ext.axis, 1);
 }
 
 /* The axes MEAN reduces (constant input 1, else the attribute) into
@@ -148,14 +159,57 @@ static int lw_mean_axes(lw_ctx *c, int32_t r, int32_t *reduce)
     return NEURIO_OK;
 }
 
+/* The kernel of MEAN, SUM, REDUCE_MAX or REDUCE_MIN on dt, or -1. */
+static int lw_reduce_kernel(neurio_op_kind k, neurio_dtype dt)
+{
+    static const struct {
+        neurio_op_kind kind;
+        lw_kernel s8, s16, f32;
+    } t[] = {
+        {NEURIO_OP_MEAN, LW_K_MEAN_S8, -1, LW_K_MEAN_F32},
+        {NEURIO_OP_SUM, LW_K_SUM_S8, -1, LW_K_SUM_F32},
+        {NEURIO_OP_REDUCE_MAX, LW_K_REDUCE_MAX_S8, LW_K_REDUCE_MAX_S16, LW_K_REDUCE_MAX_F32},
+        {NEURIO_OP_REDUCE_MIN, LW_K_REDUCE_MIN_S8, LW_K_REDUCE_MIN_S16, LW_K_REDUCE_MIN_F32},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (t[i].kind == k)
+            return dt == NEURIO_DT_INT8 ? (int)t[i].s8
+                   : dt == NEURIO_DT_INT16 ? (int)t[i].s16
+                   : dt == NEURIO_DT_FLOAT32 ? (int)t[i].f32 : -1;
+    return -1;
+}
+
+/* int8 requantization of MEAN (neurio_mean_params_s8) and SUM (TFLite's
+ * QuantizeMultiplier(in_scale / out_scale)); MAX/MIN move raw values. */
+static int lw_reduce_q(lw_ctx *c, int32_t x, int32_t y, int64_t count, nk_mean_params *p)
+{
+    float xs, ys;
+    int rc;
+    if (c->op->kind == NEURIO_OP_REDUCE_MAX || c->op->kind == NEURIO_OP_REDUCE_MIN)
+        return lw_same_quant(c, x, y);
+    if ((rc = lw_q1(c, x, &xs, &p->in_zp)) || (rc = lw_q1(c, y, &ys, &p->out_zp)))
+        return rc;
+    if (c->op->kind == NEURIO_OP_SUM) {
+        neurio_quantize_multiplier((double)xs / (double)ys, &p->mult, &p->shift);
+        return NEURIO_OK;
+    }
+    neurio_errbuf e = {{0}};
+    return lw_rq(c, neurio_mean_params_s8(xs, p->in_zp, ys, p->out_zp, count, &p->mult, &p->shift,
+                                          &e), &e);
+}
+
 int lw_mean(lw_ctx *c)
 {
     int32_t x, y;
-    neurio_dtype dt;
-    int rc = lw_operands(c, 1, &x, &y, &dt);
+    int rc = lw_operands(c, 1, &x, &y, NULL);
     if (rc)
         return rc;
     const neurio_tensor *tx = lw_t(c, x);
+    neurio_dtype dt = tx->dtype;
+    int k = lw_reduce_kernel(c->op->kind, dt);
+    if (k < 0 || lw_t(c, y)->dtype != dt)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "%s to %s has no kernel",
+                       neurio_dtype_name(dt), neurio_dtype_name(lw_t(c, y)->dtype));
     int32_t r = tx->rank;
     if (r < 1 || r > NK_MAX_DIMS)
         return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "input rank %d", r);
@@ -163,20 +217,18 @@ int lw_mean(lw_ctx *c)
     p->rank = r;
     if ((rc = lw_mean_axes(c, r, p->reduce)))
         return rc;
-    int64_t count = 1;
+    int64_t count = 1, n_out = 1;
     for (int32_t d = 0; d < r; d++) {
         p->in_dims[d] = tx->dims[d];
         if (p->reduce[d])
             count *= tx->dims[d];
+        else
+            n_out *= tx->dims[d];
     }
-    if (dt == NEURIO_DT_INT8) {
-        float xs, ys;
-        if ((rc = lw_q1(c, x, &xs, &p->in_zp)) || (rc = lw_q1(c, y, &ys, &p->out_zp)))
-            return rc;
-        neurio_errbuf e = {{0}};
-        if ((rc = lw_rq(c, neurio_mean_params_s8(xs, p->in_zp, ys, p->out_zp, count, &p->mult,
-                                                 &p->shift, &e), &e)))
-            return rc;
-    }
-    return lw_set(c, dt == NEURIO_DT_INT8 ? LW_K_MEAN_S8 : LW_K_MEAN_F32, 2, (int32_t[]){x, y});
+    if ((int64_t)neurio_tensor_elements(lw_t(c, y)) != n_out)
+        return lw_fail(c, NEURIO_ERR_INVALID, "output has %zu elements, the reduction gives %lld",
+                       neurio_tensor_elements(lw_t(c, y)), (long long)n_out);
+    if (dt != NEURIO_DT_FLOAT32 && (rc = lw_reduce_q(c, x, y, count, p)))
+        return rc;
+    return lw_set(c, (lw_kernel)k, 2, (int32_t[]){x, y});
 }

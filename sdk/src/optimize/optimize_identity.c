@@ -1,7 +1,8 @@
 /* sdk/src/optimize/optimize_identity.c — removal of no-op layout ops: RESHAPE to the
  * same shape, TRANSPOSE with the identity permutation (a TRANSPOSE that
  * only moves size-1 dims becomes a RESHAPE), PAD of zeros everywhere, CLIP
- * to (-inf, inf), and chains RESHAPE -> RESHAPE collapsed into one; a layout
+ * to (-inf, inf), and chains RESHAPE -> RESHAPE collapsed into one; SQUEEZE
+ * and EXPAND_DIMS become RESHAPE (aliased by the planner); a layout
  * TRANSPOSE before Flatten -> FC moves into the FC weights
  * (optimize_transpose.c). */
 #include <math.h>
@@ -63,6 +64,11 @@ int nopt_remove_identity(neurio_model *m, neurio_errbuf *err)
             if (!transpose_moves_only_ones(x, op->attr.transpose.perm))
                 continue;
             op->kind = NEURIO_OP_RESHAPE; /* same bytes */
+            memset(&op->attr, 0, sizeof op->attr);
+            n++;
+        } else if (op->kind == NEURIO_OP_SQUEEZE || op->kind == NEURIO_OP_EXPAND_DIMS) {
+            op->kind = NEURIO_OP_RESHAPE; /* same bytes, the output's shape */
+            op->n_inputs = 1;              /* EXPAND_DIMS' axis is not needed */
             memset(&op->attr, 0, sizeof op->attr);
             n++;
         }

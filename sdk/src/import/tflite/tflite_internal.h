@@ -70,6 +70,14 @@ int ntfl_map_custom(const char *name, neurio_op_kind *k);
 int ntfl_state_options(ntfl_opctx *o, neurio_op *op);
 /* A Signal op's FlexBuffers custom_options into op->attr.signal. */
 int ntfl_custom_options(ntfl_opctx *o, neurio_op *op, const uint8_t *buf, size_t len);
+/* Constant int32/int64 vector input k of op (axes, perm): *n values into
+ * out (at most max); fails naming `what` when absent, computed or too long. */
+int ntfl_const_ints(ntfl_opctx *o, neurio_op *op, int k, const char *what, int32_t *out,
+                    int32_t max, int32_t *n);
+/* The extended operator set (tflite_ext_ops.c): kind and options type of
+ * a builtin code (1) or 0; its options into op->attr (may reorder inputs). */
+int ntfl_map_ext_kind(int32_t code, neurio_op_kind *k, uint8_t *opt_type);
+int ntfl_ext_options(ntfl_opctx *o, neurio_op *op);
 /* Comma-separated list of the builtins neurio imports. */
 extern const char ntfl_supported_list[];
 

@@ -12,7 +12,12 @@ const char ntfl_supported_list[] =
     "FULLY_CONNECTED, LEAKY_RELU, LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, QUANTIZE, RELU, "
     "RELU_N1_TO_1, RELU6, RESHAPE, SOFTMAX, STRIDED_SLICE, SUB, SVDF, TANH, TRANSPOSE, "
     "TRANSPOSE_CONV, "
-    "UNIDIRECTIONAL_SEQUENCE_LSTM; custom ops: SignalWindow, SignalRfft, SignalFftAutoScale, "
+    "UNIDIRECTIONAL_SEQUENCE_LSTM, ABS, BATCH_MATMUL, CAST, DEPTH_TO_SPACE, DIV, EQUAL, EXP, "
+    "EXPAND_DIMS, GATHER, GREATER, GREATER_EQUAL, HARD_SWISH, L2_NORMALIZATION, LESS, "
+    "LESS_EQUAL, LOG, LOG_SOFTMAX, LOGICAL_AND, LOGICAL_NOT, LOGICAL_OR, MAXIMUM, MINIMUM, NEG, "
+    "NOT_EQUAL, PACK, PRELU, REDUCE_MAX, REDUCE_MIN, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, "
+    "RSQRT, SELECT, SELECT_V2, SLICE, SPACE_TO_DEPTH, SPLIT, SPLIT_V, SQRT, SQUARED_DIFFERENCE, "
+    "SQUEEZE, SUM, UNPACK; custom ops: SignalWindow, SignalRfft, SignalFftAutoScale, "
     "SignalEnergy, SignalFilterBank, SignalFilterBankSquareRoot, "
     "SignalFilterBankSpectralSubtraction, SignalFilterBankLog, SignalPCAN";
 
@@ -199,7 +204,7 @@ static int pool_options(ntfl_opctx *o, neurio_op *op)
 
 /* Constant int32/int64 vector input k of the op (axes, perm); *n values
  * written to out (at most max). */
-static int const_ints(ntfl_opctx *o, neurio_op *op, int k, const char *what, int32_t *out,
+int ntfl_const_ints(ntfl_opctx *o, neurio_op *op, int k, const char *what, int32_t *out,
                       int32_t max, int32_t *n)
 {
     const neurio_tensor *c = ir_in(o->t->m, op, k);
@@ -304,7 +309,7 @@ int ntfl_convert_options(ntfl_opctx *o, neurio_op *op)
         if (o->has_opt && (rc = nfb_u8(b, &o->opt, 0, "keep_dims", 0, &keep)))
             return rc;
         if ((rc = in_rank(o, op, &rank)) ||
-            (rc = const_ints(o, op, 1, "axes", vals, NEURIO_MAX_RANK, &n)))
+            (rc = ntfl_const_ints(o, op, 1, "axes", vals, NEURIO_MAX_RANK, &n)))
             return rc;
         op->attr.mean.keep_dims = keep != 0;
         op->attr.mean.n_axes = n;
@@ -318,7 +323,7 @@ int ntfl_convert_options(ntfl_opctx *o, neurio_op *op)
     }
     case TFL_TRANSPOSE:
         if ((rc = in_rank(o, op, &rank)) ||
-            (rc = const_ints(o, op, 1, "perm", vals, NEURIO_MAX_RANK, &n)))
+            (rc = ntfl_const_ints(o, op, 1, "perm", vals, NEURIO_MAX_RANK, &n)))
             return rc;
         if (n != rank)
             return ntfl_op_fail(o, NEURIO_ERR_FORMAT, "perm has %d entries for a rank-%d input",
@@ -344,6 +349,8 @@ int ntfl_convert_options(ntfl_opctx *o, neurio_op *op)
         op->attr.clip.max = 1.0f;
         return NEURIO_OK;
     default:
+        if (op->kind >= NEURIO_OP_SLICE && op->kind <= NEURIO_OP_EXPAND_DIMS)
+            return ntfl_ext_options(o, op);
         return NEURIO_OK; /* PAD, QUANTIZE, DEQUANTIZE, LOGISTIC, TANH, RELU, RELU6 */
     }
 }
@@ -378,6 +385,6 @@ int ntfl_map_kind(int32_t code, neurio_op_kind *k, uint8_t *opt_type)
     case TFL_TRANSPOSE_CONV: *k = NEURIO_OP_TRANSPOSE_CONV; *opt_type = OPT_TRANSPOSE_CONV; return 1;
     case TFL_STRIDED_SLICE: *k = NEURIO_OP_STRIDED_SLICE; *opt_type = OPT_STRIDED_SLICE; return 1;
     case TFL_LEAKY_RELU: *k = NEURIO_OP_LEAKY_RELU; *opt_type = OPT_LEAKY_RELU; return 1;
-    default: return 0;
+    default: return ntfl_map_ext_kind(code, k, opt_type);
     }
 }
