@@ -60,6 +60,16 @@ static void test_install_tree(void)
     CU_ASSERT(exists("include/neurio/port.h"));
     /* test-only plugins are never installed */
     CU_ASSERT(!exists("lib/neurio/plugins/neurio-test_echo.so"));
+    /* the example rigs whose data ships with neurio pass check from the
+     * prefix (the ../shared ones need the shared models next to it) */
+    static const char *const rigs[] = { "digits-host.cfg", "digits-m4.cfg", "example-host.cfg",
+                                        "qemu-m4-digits.cfg", "qemu-m7-digits.cfg" };
+    for (size_t i = 0; i < sizeof rigs / sizeof rigs[0]; i++) {
+        snprintf(cmd, sizeof cmd, "cd '%s/share/neurio/config' && '%s/bin/neurio' check '%s'",
+                 prefix, prefix, rigs[i]);
+        CU_ASSERT_EQUAL(sh(cmd, &out), 0);
+        free(out);
+    }
     snprintf(cmd, sizeof cmd, "'%s/bin/neurio' --version", prefix);
     CU_ASSERT_EQUAL(sh(cmd, &out), 0);
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "neurio "));
