@@ -1,8 +1,10 @@
 /* bench/bench_link.c — link benchmark (a program, not a test): the
  * host link against the real device runtime (link_device_host) in a child
  * process, printing samples/s, requests/s and payload throughput for
- * small outputs (in the RESULT), large outputs (READ path) and a faulty
- * link.  Usage: bench_link [path/to/link_device_host] */
+ * small outputs (in the RESULT), large outputs (READ path) and faulty
+ * links (0.2 % and 1 % of the bytes damaged/dropped/doubled each way; the
+ * outputs must equal the clean run's), over the sliding window and over
+ * stop-and-wait.  Usage: bench_link [path/to/link_device_host] */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -24,7 +26,7 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static pid_t start(const char *exe, const char *model, int *fd)
+static pid_t start(const char *exe, const char *model, const char *extra, int *fd)
 {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
@@ -33,7 +35,10 @@ static pid_t start(const char *exe, const char *model, int *fd)
     if (pid == 0) {
         char b[16];
         snprintf(b, sizeof b, "%d", dup(sv[1]));
-        execl(exe, exe, "--fd", b, "--model", model, "--batch-bytes", "65536", (char *)NULL);
+        if (extra)
+            execl(exe, exe, "--fd", b, "--model", model, "--batch-bytes", "65536", extra, (char *)NULL);
+        else
+            execl(exe, exe, "--fd", b, "--model", model, "--batch-bytes", "65536", (char *)NULL);
         _exit(127);
     }
     close(sv[1]);
@@ -41,11 +46,21 @@ static pid_t start(const char *exe, const char *model, int *fd)
     return pid;
 }
 
+/* Outputs of the clean "small" run, to compare the faulty runs with. */
+static uint8_t *ref_y;
+static uint32_t ref_n;
+
+static void log_line(void *user, int level, const char *msg)
+{
+    (void)user;
+    fprintf(stderr, "%.6f [%d] %s\n", now_s(), level, msg);
+}
+
 static int bench(const char *exe, const char *model, uint32_t n, uint32_t in_b, uint32_t out_b,
-                 double fault)
+                 double fault, const char *extra)
 {
     int fd = -1;
-    pid_t pid = start(exe, model, &fd);
+    pid_t pid = start(exe, model, extra, &fd);
     if (pid < 0) {
         fprintf(stderr, "bench_link: cannot start %s\n", exe);
         return 1;
@@ -58,6 +73,8 @@ static int bench(const char *exe, const char *model, uint32_t n, uint32_t in_b, 
     o.timeout_ms = 100;
     o.run_timeout_ms = 1000;
     o.max_retries = 50;
+    if (getenv("NEURIO_BENCH_LOG")) /* retransmits, timeouts, resyncs with times */
+        o.log = log_line;
     int rc = neurio_transport_fd_open(fd, 1, "device-child", &t, &e);
     if (rc == NEURIO_OK && fault > 0) {
         neurio_fault_config fc = {.seed = 7, .corrupt_rate = fault, .drop_rate = fault / 2,
@@ -76,7 +93,13 @@ static int bench(const char *exe, const char *model, uint32_t n, uint32_t in_b, 
     }
     const neurio_link_hello *h = neurio_link_info(l);
     uint32_t bs = h->max_batch < 64 ? h->max_batch : 64;
-    uint8_t *x = calloc(n, h->in_bytes[0] + (h->n_inputs > 1 ? h->in_bytes[1] : 0));
+    size_t xb = (size_t)n * (h->in_bytes[0] + (h->n_inputs > 1 ? h->in_bytes[1] : 0));
+    uint8_t *x = malloc(xb);
+    uint32_t seed = 12345u;
+    for (size_t i = 0; i < xb; i++) {
+        seed = seed * 1103515245u + 12345u;
+        x[i] = (uint8_t)(seed >> 16) & 0x3F; /* small values: finite floats */
+    }
     uint8_t *y = calloc(n, out_b);
     uint8_t *y2 = calloc(n, 16);
     neurio_measure *m = calloc(n, sizeof *m);
@@ -95,11 +118,26 @@ static int bench(const char *exe, const char *model, uint32_t n, uint32_t in_b, 
     uint64_t host_ns = 0;
     for (uint32_t i = 0; i < n; i++)
         host_ns += m[i].host_ns;
-    printf("%-6s faults %.3f: %u samples (%u B in, %u B out each) in %.3f s: %.0f samples/s, "
-           "%.0f requests/s, %.2f MB/s payload, RUN round trip %.1f us; retransmits %llu%s%s\n",
-           model, fault, n, in_b, out_b, dt, n / dt, (double)st.frames_tx / dt,
+    const char *same = "";
+    if (rc == NEURIO_OK && !strcmp(model, "small") && fault == 0.0 && !ref_y) {
+        ref_y = malloc((size_t)n * out_b);
+        memcpy(ref_y, y, (size_t)n * out_b);
+        ref_n = n;
+    } else if (rc == NEURIO_OK && !strcmp(model, "small") && ref_y && n <= ref_n) {
+        same = memcmp(ref_y, y, (size_t)n * 4) == 0 ? "; outputs identical to the clean run"
+                                                   : "; OUTPUTS DIFFER FROM THE CLEAN RUN";
+        if (*same == ';' && same[2] == 'O')
+            rc = NEURIO_ERR_INTERNAL;
+    }
+    printf("%-6s %s faults %.3f: %u samples (%u B in, %u B out each) in %.3f s: %.0f samples/s, "
+           "%.0f requests/s, %.2f MB/s payload, host time per sample %.1f us; window %u, retransmits %llu "
+           "(fast %llu, timeouts %llu), rto %llu us, srtt %llu us, chunk %u%s%s%s\n",
+           model, extra ? "stop-and-wait" : "", fault, n, in_b, out_b, dt, n / dt, (double)st.frames_tx / dt,
            (double)(st.payload_tx + st.payload_rx) / dt / 1e6, host_ns / 1e3 / n,
-           (unsigned long long)st.retransmits, rc ? " ERROR: " : "", rc ? e.msg : "");
+           (unsigned)st.window, (unsigned long long)st.retransmits,
+           (unsigned long long)st.fast_retransmits, (unsigned long long)st.timeouts,
+           (unsigned long long)st.rto_us, (unsigned long long)st.srtt_us, (unsigned)st.chunk_bytes,
+           same, rc ? " ERROR: " : "", rc ? e.msg : "");
     free(x);
     free(y);
     free(y2);
@@ -116,8 +154,18 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     setvbuf(stdout, NULL, _IOLBF, 0);
     int bad = 0;
-    bad |= bench(exe, "small", 20000, 16, 8, 0.0);
-    bad |= bench(exe, "wide", 2000, 300, 1500, 0.0);
-    bad |= bench(exe, "small", 2000, 16, 8, 0.002);
+    if (getenv("NEURIO_BENCH_FAULT_ONLY")) { /* one faulty run, for a look at its log */
+        int r = bench(exe, "small", 2000, 16, 8, atof(getenv("NEURIO_BENCH_FAULT_ONLY")),
+                      getenv("NEURIO_BENCH_SAW") ? "--stop-and-wait" : NULL);
+        return r;
+    }
+    bad |= bench(exe, "small", 20000, 16, 8, 0.0, NULL);
+    bad |= bench(exe, "wide", 2000, 300, 1500, 0.0, NULL);
+    bad |= bench(exe, "small", 2000, 16, 8, 0.002, NULL);
+    bad |= bench(exe, "small", 2000, 16, 8, 0.01, NULL);
+    /* The same over stop-and-wait (a device without NEURIO_LINK_HF_WINDOW). */
+    bad |= bench(exe, "small", 20000, 16, 8, 0.0, "--stop-and-wait");
+    bad |= bench(exe, "small", 2000, 16, 8, 0.002, "--stop-and-wait");
+    free(ref_y);
     return bad;
 }

@@ -236,7 +236,11 @@ static int submit_sweep(nr_store *s, const farm_args *a)
         for (size_t i = 0; i < a->n_sets; i++)
             sets[m++] = a->sets[i];
         char id[96];
-        snprintf(id, sizeof id, "job-%s-%zu", sw.id + 3, k);
+        if (snprintf(id, sizeof id, "job-%s-%zu", sw.id + 3, k) >= (int)sizeof id) {
+            fprintf(stderr, "neurio submit: sweep id too long for a job id\n");
+            code = NR_EXIT_CONFIG;
+            break;
+        }
         code = submit_one(s, id, c->rig, sets, m, c->dir, sw.id, (int)k);
     }
     if (!code)
@@ -295,7 +299,11 @@ int nr_cmd_submit(int argc, char **argv)
         }
         nr_sweep_new_id(id, now); /* a unique stamp */
         char job[96];
-        snprintf(job, sizeof job, "job-%s", id + 3);
+        if (snprintf(job, sizeof job, "job-%s", id + 3) >= (int)sizeof job) {
+            fprintf(stderr, "neurio submit: run id too long for a job id\n");
+            code = NR_EXIT_CONFIG;
+            goto out;
+        }
         code = submit_one(s, job, abs, a.sets, a.n_sets, cwd, NULL, 0);
     }
 out:
@@ -408,7 +416,8 @@ static void finish_job(nr_store *s, const char *worker, const nr_store_job *j, i
     char now[32], why[160];
     iso_now(now);
     const char *st = code == 0 ? "done" : nr_cancel_requested() ? "queued" : "failed";
-    snprintf(why, sizeof why, "%s exited %d", worker, code);
+    if (snprintf(why, sizeof why, "%s exited %d", worker, code) >= (int)sizeof why)
+        why[sizeof why - 1] = '\0'; /* a long worker name: the reason is cut, never wrong */
     neurio_errbuf err;
     int ours = 0;
     if (nr_store_job_finish(s, j->id, worker, j->attempt, st, code ? why : NULL, now, &ours,

@@ -14,6 +14,10 @@
  *   NRT_RESET_AFTER   reboot through platform_reset() after this many
  *                     inferences since boot (fault testing; default 0 = no)
  *   NRT_RX_TIMEOUT_MS inter-byte timeout inside a frame (default 200)
+ *   NRT_RX_FLOW_CONTROL 1 when the board's input never loses bytes while the
+ *                     runtime is busy (an emulator's UART, a socket, a
+ *                     memory channel): the hello then announces
+ *                     NEURIO_LINK_HF_WINDOW (default 0: a polled UART)
  */
 #ifndef NEURIO_FIRMWARE_NRT_H
 #define NEURIO_FIRMWARE_NRT_H
@@ -32,6 +36,9 @@ extern "C" {
 #ifndef NRT_RX_TIMEOUT_MS
 #define NRT_RX_TIMEOUT_MS 200u
 #endif
+#ifndef NRT_RX_FLOW_CONTROL
+#define NRT_RX_FLOW_CONTROL 0
+#endif
 #ifndef NRT_RESET_AFTER
 #define NRT_RESET_AFTER 0u
 #endif
@@ -40,6 +47,7 @@ extern "C" {
 typedef struct nrt_options {
     uint32_t reset_after;   /* 0 = NRT_RESET_AFTER                          */
     const char *build_id;   /* NULL = NRT_BUILD_ID                          */
+    int flow_control;       /* 0 = NRT_RX_FLOW_CONTROL, 1 = yes, -1 = no    */
 } nrt_options;
 
 /* Serve the link forever: send the boot hello, then answer requests.  On a

@@ -17,17 +17,34 @@ typedef struct nrt_frame {
     uint8_t *payload;
 } nrt_frame;
 
+/* The receiver's state: a buffer of cap + NEURIO_LINK_OVERHEAD bytes holding
+ * the bytes of the frame being received (and any after a damaged one). */
+typedef struct nrt_rxbuf {
+    uint8_t *buf;
+    uint32_t cap;       /* largest payload accepted                       */
+    uint32_t start, n;  /* held bytes are buf[start .. n)                 */
+    uint32_t consume;   /* bytes of the frame returned last, dropped next */
+} nrt_rxbuf;
+
+/* Start empty on a buffer of cap + NEURIO_LINK_OVERHEAD bytes. */
+void nrt_rx_init(nrt_rxbuf *r, uint8_t *buf, uint32_t cap);
+
 /* Wait for the next frame whose header and CRC check out.  Bad frames are
- * answered here (NAK CRC / NAK TOO_LONG, with the header's seq) and
- * skipped; garbage between frames is skipped.  Returns 0 with *f filled,
+ * answered here (NAK CRC / NAK TOO_LONG, with the header's seq) and the
+ * bytes after their start marker scanned again; garbage between frames is
+ * skipped.  Returns 0 with *f filled (payload valid until the next call),
  * or -1 when the platform reports PLATFORM_UART_CLOSED. */
-int nrt_frame_recv(uint8_t *buf, uint32_t cap, nrt_frame *f);
+int nrt_frame_recv(nrt_rxbuf *r, nrt_frame *f);
 
 /* Encode a frame into out (cap >= len + NEURIO_LINK_OVERHEAD); returns the
  * frame's total length.  The payload may already be in place at
  * out + NEURIO_LINK_HDR_BYTES (then pass payload == that pointer). */
 uint32_t nrt_frame_encode(uint8_t *out, uint8_t type, uint8_t seq,
                           const uint8_t *payload, uint32_t len);
+
+/* Send an encoded frame of n bytes and its trailer (NEURIO_LINK_TRAILER zero
+ * bytes, written into frame[n..]: the buffer must have room for them). */
+void nrt_frame_write(uint8_t *frame, uint32_t n);
 
 /* Encode and send a NAK. */
 void nrt_frame_send_nak(uint8_t seq, uint8_t code, uint8_t rx_type,

@@ -27,6 +27,7 @@ typedef struct nrt_state {
     uint32_t out_total;        /* sum of output bytes per sample         */
     uint32_t tag, count;       /* committed batch (tag 0 = none)         */
     uint32_t runs, reset_after;
+    int flow_control;          /* > 0: announce NEURIO_LINK_HF_WINDOW   */
     const char *build_id;
     /* The last answered request, to answer a retransmission from tx. */
     int have_last;
@@ -38,8 +39,9 @@ typedef struct nrt_state {
 } nrt_state;
 
 static nrt_state S;
-static uint8_t nrt_rx[NRT_MAX_PAYLOAD];
-static uint8_t nrt_tx[NRT_MAX_PAYLOAD + NEURIO_LINK_OVERHEAD];
+static uint8_t nrt_rx[NRT_MAX_PAYLOAD + NEURIO_LINK_OVERHEAD];
+static nrt_rxbuf nrt_rxb;
+static uint8_t nrt_tx[NRT_MAX_PAYLOAD + NEURIO_LINK_OVERHEAD + NEURIO_LINK_TRAILER];
 static uint64_t nrt_layer_ts[NRT_MAX_LAYERS + 1];
 
 void nrt_layer_hook(uint32_t layer)
@@ -102,7 +104,7 @@ static void send_frame(uint8_t type, uint8_t seq, uint32_t len)
 {
     /* payload already at nrt_tx + HDR */
     S.tx_len = nrt_frame_encode(nrt_tx, type, seq, nrt_tx + NEURIO_LINK_HDR_BYTES, len);
-    platform_uart_write(nrt_tx, S.tx_len);
+    nrt_frame_write(nrt_tx, S.tx_len);
 }
 
 static void send_hello(uint8_t seq)
@@ -118,6 +120,8 @@ static void send_hello(uint8_t seq)
     uint32_t flags = NEURIO_LINK_HF_CYCLES | NEURIO_LINK_HF_LAYERS;
     if (stack)
         flags |= NEURIO_LINK_HF_STACK;
+    if (S.flow_control > 0)
+        flags |= NEURIO_LINK_HF_WINDOW;
     nrt_put16(p + 0, NEURIO_LINK_PROTO_VERSION);
     nrt_put16(p + 2, flags);
     nrt_put32(p + 4, platform_clock_hz());
@@ -301,6 +305,7 @@ int nrt_serve(const neurio_model_desc *model, const nrt_options *opt)
     S.m = model;
     S.reset_after = opt && opt->reset_after ? opt->reset_after : NRT_RESET_AFTER;
     S.build_id = opt && opt->build_id ? opt->build_id : NRT_BUILD_ID;
+    S.flow_control = opt && opt->flow_control ? opt->flow_control : NRT_RX_FLOW_CONTROL;
     S.buf = platform_batch_memory(&S.buf_bytes);
     if (!S.buf)
         S.buf_bytes = 0;
@@ -308,12 +313,13 @@ int nrt_serve(const neurio_model_desc *model, const nrt_options *opt)
     send_hello((uint8_t)NEURIO_LINK_SEQ_UNSOLICITED);
     S.have_last = 0;
     nrt_frame f;
-    while (nrt_frame_recv(nrt_rx, sizeof nrt_rx, &f) == 0) {
+    nrt_rx_init(&nrt_rxb, nrt_rx, NRT_MAX_PAYLOAD);
+    while (nrt_frame_recv(&nrt_rxb, &f) == 0) {
         if (S.have_last && f.seq == S.last_seq && f.type == S.last_type &&
             f.crc == S.last_crc && f.seq != NEURIO_LINK_SEQ_UNSOLICITED) {
             /* A retransmission of the request just answered: answer again
              * from the transmit buffer without executing it twice. */
-            platform_uart_write(nrt_tx, S.tx_len);
+            nrt_frame_write(nrt_tx, S.tx_len);
             continue;
         }
         S.have_last = 0;

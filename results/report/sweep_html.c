@@ -59,7 +59,7 @@ static int scatter(FILE *f, const nr_sweep_row *rows, size_t n, int k, const cha
         xs = fabs(x0) > 0 ? fabs(x0) * 0.1 : 1;
     if (ys <= 0)
         ys = fabs(y0) > 0 ? fabs(y0) * 0.02 : 1;
-    x0 -= xs * 0.08;
+    x0 = x0 >= 0 && x0 - xs * 0.08 < 0 ? 0 : x0 - xs * 0.08; /* costs are never negative */
     x1 += xs * 0.08;
     y0 -= ys * 0.08;
     y1 += ys * 0.08;

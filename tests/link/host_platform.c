@@ -181,6 +181,10 @@ int main(int argc, char **argv)
             hp_mute_after_reset = 1;
             continue;
         }
+        if (!strcmp(k, "--stop-and-wait")) {
+            a.opt.flow_control = -1; /* announce no window: one frame at a time */
+            continue;
+        }
         if (!v) {
             fprintf(stderr, "link_device_host: %s needs a value\n", k);
             return 2;

@@ -111,10 +111,15 @@ static void test_device_naks(void)
     CU_ASSERT_EQUAL(rd_frame(d.fd, &seq, pl, &len), NEURIO_LINK_T_NAK);
     CU_ASSERT_EQUAL(seq, 13);
     CU_ASSERT_EQUAL(pl[0], NEURIO_LINK_NAK_CRC);
-    /* a header CRC error is silently skipped; the device still answers */
+    /* a header CRC error: the seq cannot be trusted, so the NAK carries
+     * seq 0 (the host resends its oldest unanswered request); the frame's
+     * bytes are skipped and the device still answers */
     n = enc(f, NEURIO_LINK_T_PING, 14, NULL, 0);
     f[6] ^= 1;
     CU_ASSERT_EQUAL(write(d.fd, f, n), (ssize_t)n);
+    CU_ASSERT_EQUAL(rd_frame(d.fd, &seq, pl, &len), NEURIO_LINK_T_NAK);
+    CU_ASSERT_EQUAL(seq, NEURIO_LINK_SEQ_UNSOLICITED);
+    CU_ASSERT_EQUAL(pl[0], NEURIO_LINK_NAK_CRC);
     CU_ASSERT_EQUAL(ask(d.fd, NEURIO_LINK_T_PING, 15, NULL, 0, &seq, pl, &len), NEURIO_LINK_T_HELLO);
     CU_ASSERT_EQUAL(seq, 15);
     /* WRITE, COMMIT, RUN, then the same RUN again (a retransmission): the
@@ -135,6 +140,22 @@ static void test_device_naks(void)
     CU_ASSERT_EQUAL(len, flen);
     CU_ASSERT(memcmp(pl, first, flen) == 0); /* same cycles: not run again */
     CU_ASSERT_EQUAL(first[NEURIO_LINK_RESULT_FIXED + 16], 1 + 2 + 1); /* out0[0], after 2 layer counts */
+    /* A false header (good header check, length 1000) swallows the PING
+     * behind it; bytes that complete it make it fail its CRC (NAK with its
+     * seq), and the device finds the PING again among the bytes it held. */
+    uint8_t big[1000];
+    memset(big, 0x11, sizeof big);
+    n = enc(f, NEURIO_LINK_T_WRITE, 20, big, 1000);
+    CU_ASSERT_EQUAL(write(d.fd, f, 8), 8); /* the header only */
+    n = enc(f, NEURIO_LINK_T_PING, 21, NULL, 0);
+    CU_ASSERT_EQUAL(write(d.fd, f, n), (ssize_t)n);
+    memset(big, 0, sizeof big);
+    CU_ASSERT_EQUAL(write(d.fd, big, sizeof big), (ssize_t)sizeof big);
+    CU_ASSERT_EQUAL(rd_frame(d.fd, &seq, pl, &len), NEURIO_LINK_T_NAK);
+    CU_ASSERT_EQUAL(seq, 20);
+    CU_ASSERT_EQUAL(pl[0], NEURIO_LINK_NAK_CRC);
+    CU_ASSERT_EQUAL(rd_frame(d.fd, &seq, pl, &len), NEURIO_LINK_T_HELLO);
+    CU_ASSERT_EQUAL(seq, 21);
     dev_stop(&d);
     close(d.fd);
 }

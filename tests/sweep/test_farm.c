@@ -124,7 +124,8 @@ static void test_farm_kill_one_worker(void)
     for (int i = 0; i < 3000 && !victim[0]; i++) {
         if (pq_text(c, "SELECT j.worker || ' ' || j.id FROM jobs j JOIN runs r ON r.job_id = "
                        "j.id WHERE j.status = 'running' AND r.status = 'running' AND r.n_done "
-                       ">= 4 AND r.attempt = 1 LIMIT 1", p, sizeof p) == 0)
+                       ">= 4 AND r.attempt = 1 AND j.sets LIKE '%device.stall_at=6%' LIMIT 1",
+                    p, sizeof p) == 0)
             sscanf(p, "%31s %95s", victim, job);
         struct timespec nap = { 0, 20000000 };
         nanosleep(&nap, NULL);

@@ -19,10 +19,15 @@
  * CRC-32 is the IEEE 802.3 / zlib one (reflected, poly 0xEDB88320, init and
  * final xor 0xFFFFFFFF): crc32("123456789") == 0xCBF43926.
  *
- * The host drives everything (request / response, stop-and-wait).  Every
- * request is idempotent, so the host retransmits it on a NAK, a corrupt
- * response or a timeout; the device answers a retransmitted RUN (same seq)
- * from its cached result instead of running again.
+ * The host drives everything (requests and responses).  The device answers
+ * requests strictly in the order they arrive; a device announcing
+ * NEURIO_LINK_HF_WINDOW accepts several requests in flight (the host keeps a
+ * sliding window with selective repeat), otherwise the host waits for each
+ * answer (stop-and-wait).  Every request is idempotent, so the host
+ * retransmits it on a NAK, a corrupt response, a later request's answer
+ * arriving first, or its adaptive timeout; the device answers a
+ * retransmission of the request it answered last (same seq and CRC) from
+ * its cached answer instead of executing it again.
  */
 #ifndef NEURIO_LINK_H
 #define NEURIO_LINK_H
@@ -40,6 +45,11 @@ extern "C" {
 #define NEURIO_LINK_HDR_BYTES 8u
 #define NEURIO_LINK_CRC_BYTES 4u
 #define NEURIO_LINK_OVERHEAD (NEURIO_LINK_HDR_BYTES + NEURIO_LINK_CRC_BYTES)
+/* Zero bytes each side sends after a burst of frames: they complete a frame
+ * that lost bytes on the way, so the receiver finds it damaged at once
+ * (instead of waiting for bytes that will not come); receivers skip them
+ * like any bytes between frames. */
+#define NEURIO_LINK_TRAILER 2u
 /* A device must accept payloads of at least this size (the hello fits). */
 #define NEURIO_LINK_MIN_PAYLOAD 512u
 #define NEURIO_LINK_MAX_PAYLOAD 65535u
@@ -70,7 +80,9 @@ extern "C" {
                                            a noisy line)                    */
 
 /* NAK codes */
-#define NEURIO_LINK_NAK_CRC 1u       /* frame CRC mismatch: resend          */
+#define NEURIO_LINK_NAK_CRC 1u       /* frame CRC mismatch: resend; with seq 0
+                                        the header was damaged (seq unknown):
+                                        resend the oldest unanswered request */
 #define NEURIO_LINK_NAK_TOO_LONG 2u  /* len > device max payload; detail=max */
 #define NEURIO_LINK_NAK_TYPE 3u      /* unknown request type                */
 #define NEURIO_LINK_NAK_LEN 4u       /* payload too short for the type      */
@@ -110,6 +122,10 @@ extern "C" {
 #define NEURIO_LINK_HF_CYCLES 0x1u  /* RESULT.cycles is meaningful         */
 #define NEURIO_LINK_HF_STACK 0x2u   /* RESULT.stack_bytes is measured      */
 #define NEURIO_LINK_HF_LAYERS 0x4u  /* per-layer counts available          */
+#define NEURIO_LINK_HF_WINDOW 0x8u  /* the device's input is flow-controlled
+                                       (no byte is lost while it computes or
+                                       transmits): the host may keep several
+                                       requests in flight (sliding window) */
 
 /* ---- RESULT payload ---------------------------------------------------- */
 /*   0  u32 slot                 sample index inside the batch

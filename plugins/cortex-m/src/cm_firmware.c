@@ -126,6 +126,21 @@ static int find_overflow(const char *log_path, const char *region,
     return found;
 }
 
+/* The device runtime's build options (firmware/runtime/nrt.h). */
+static void runtime_defines(cm_argv *av, const cm_fw_args *a)
+{
+    if (a->reset_after)
+        argv_add(av, "-DNRT_RESET_AFTER=%uu", a->reset_after);
+    if (a->max_payload)
+        argv_add(av, "-DNRT_MAX_PAYLOAD=%uu", a->max_payload);
+    if (a->rx_timeout_ms)
+        argv_add(av, "-DNRT_RX_TIMEOUT_MS=%uu", a->rx_timeout_ms);
+    /* QEMU's UART stops taking bytes while its register is full: nothing is
+     * lost, so the host may keep several frames in flight. */
+    if (a->profile->board->qemu_machine)
+        argv_add(av, "-DNRT_RX_FLOW_CONTROL=1");
+}
+
 int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
                 size_t cap, neurio_errbuf *err)
 {
@@ -175,12 +190,7 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
         if (a->gen_dir)
             argv_add(&av, "-I%s", a->gen_dir);
     }
-    if (a->reset_after)
-        argv_add(&av, "-DNRT_RESET_AFTER=%uu", a->reset_after);
-    if (a->max_payload)
-        argv_add(&av, "-DNRT_MAX_PAYLOAD=%uu", a->max_payload);
-    if (a->rx_timeout_ms)
-        argv_add(&av, "-DNRT_RX_TIMEOUT_MS=%uu", a->rx_timeout_ms);
+    runtime_defines(&av, a);
     /* Sources. */
     argv_add(&av, "%s/cm_startup.c", a->board_dir);
     argv_add(&av, "%s/cm_syscalls.c", a->board_dir);

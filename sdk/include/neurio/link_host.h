@@ -54,6 +54,13 @@ typedef struct neurio_link_options {
      * current call returns NEURIO_ERR_CANCELLED. */
     int (*cancelled)(void *user);
     void *user;
+    /* Requests in flight when the device announces NEURIO_LINK_HF_WINDOW
+     * (1 = stop-and-wait; at most 32): 8.  Without the flag: 1.           */
+    int window;
+    /* Retransmission timeout: adaptive (RFC 6298: smoothed round trip +
+     * 4 x its variation, doubled on each expiry), at least rto_min_us
+     * (10000) and at most timeout_ms, which is also where it starts.     */
+    int rto_min_us;
 } neurio_link_options;
 
 /* Fill *o with the defaults. */
@@ -89,11 +96,19 @@ typedef struct neurio_link_stats {
     uint64_t timeouts;                   /* waits that expired             */
     uint64_t crc_errors;                 /* frames dropped for a bad CRC   */
     uint64_t naks;                       /* NAKs received                  */
-    uint64_t garbage_bytes;              /* bytes skipped while resyncing  */
+    uint64_t garbage_bytes;              /* bytes skipped while resyncing
+                                            (zero trailers not counted)   */
     uint64_t duplicates;                 /* stale responses discarded      */
     uint64_t resets;                     /* device reboots detected        */
     uint64_t batches_resent;             /* batches sent again             */
     uint64_t chunk_shrinks;              /* bulk chunk halved (noisy line) */
+    uint64_t fast_retransmits;           /* sent again because a later
+                                            request's answer came first   */
+    uint64_t rtt_samples;                /* round trips measured           */
+    uint64_t rto_us;                     /* current retransmission timeout
+                                            (small requests), us          */
+    uint64_t srtt_us;                    /* smoothed round trip, us        */
+    uint32_t window;                     /* requests in flight at most     */
     uint32_t chunk_bytes;                /* current bulk chunk size        */
 } neurio_link_stats;
 

@@ -20,11 +20,11 @@ void neurio_link_options_default(neurio_link_options *o)
     o->boot_timeout_ms = 10000;
     o->max_retries = 8;
     o->max_resets = 3;
+    o->window = LK_WIN_DEFAULT;
+    o->rto_min_us = 10000;
 }
 
-static void lk_log(neurio_link *l, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void lk_log(neurio_link *l, int level, const char *fmt, ...)
+void lk_log(neurio_link *l, int level, const char *fmt, ...)
 {
     if (!l->opt.log)
         return;
@@ -36,13 +36,13 @@ static void lk_log(neurio_link *l, int level, const char *fmt, ...)
     l->opt.log(l->opt.user, level, msg);
 }
 
-static uint8_t next_seq(neurio_link *l)
+uint8_t lk_next_seq(neurio_link *l)
 {
     l->seq = (uint8_t)(l->seq == 255 ? 1 : l->seq + 1);
     return l->seq;
 }
 
-static const char *nak_name(uint32_t code)
+const char *lk_nak_name(uint32_t code)
 {
     switch (code) {
     case NEURIO_LINK_NAK_CRC: return "CRC error";
@@ -57,7 +57,7 @@ static const char *nak_name(uint32_t code)
 }
 
 /* Take a boot hello seen mid-conversation: the device rebooted. */
-static int on_boot_hello(neurio_link *l, const lk_frame *f, neurio_errbuf *err)
+int lk_on_boot_hello(neurio_link *l, const lk_frame *f, neurio_errbuf *err)
 {
     neurio_link_hello h;
     int rc = lk_parse_hello(f->payload, f->len, &h, err);
@@ -82,98 +82,7 @@ static int on_boot_hello(neurio_link *l, const lk_frame *f, neurio_errbuf *err)
     return LK_REBOOT;
 }
 
-/* Send one request and wait for its answer, retransmitting on NAK CRC,
- * damaged answers and timeouts.  NEURIO_OK with *resp (ACK, RESULT, DATA or
- * HELLO, matching seq), LK_REBOOT, LK_NOT_READY, or an error. */
-static int lk_request(neurio_link *l, uint8_t type, const void *pl, uint32_t len,
-                      int timeout_ms, int ack_extends_ms, lk_frame *resp, neurio_errbuf *err)
-{
-    uint8_t seq = next_seq(l);
-    int tries = 0, acked = 0;
-    int max_retries = l->tries_cap > 0 ? l->tries_cap : l->opt.max_retries;
-    l->exhausted = 0;
-    for (;;) {
-        if (l->opt.cancelled && l->opt.cancelled(l->opt.user))
-            return neurio_fail(err, NEURIO_ERR_CANCELLED, "%s: cancelled", l->t->desc);
-        if (tries > 0)
-            l->st.retransmits++;
-        int rc = lk_send(l, type, seq, pl, len, err);
-        if (rc != NEURIO_OK)
-            return rc;
-        tries++;
-        uint64_t deadline = lk_now_ns() + (uint64_t)timeout_ms * 1000000ull;
-        int again = 0;
-        while (!again) {
-            lk_frame f;
-            rc = lk_recv(l, &f, deadline, err);
-            if (rc == NEURIO_ERR_TIMEOUT) {
-                l->st.timeouts++;
-                if ((l->exhausted = tries > max_retries) && acked)
-                    return neurio_fail(err, NEURIO_ERR_TIMEOUT,
-                                       "%s: device did not answer %s after %d tries; it accepted the request, so the inference hangs or needs more than %d ms (raise run_timeout_ms)",
-                                       l->t->desc, lk_type_name(type), tries, ack_extends_ms);
-                if ((l->exhausted = tries > max_retries))
-                    return neurio_fail(err, NEURIO_ERR_TIMEOUT,
-                                       "%s: device did not answer %s after %d tries of %d ms each: it hung, was reset without a hello, or the link is down",
-                                       l->t->desc, lk_type_name(type), tries, timeout_ms);
-                lk_log(l, 2, "%s: no answer to %s (seq %u) within %d ms, retrying", l->t->desc,
-                       lk_type_name(type), seq, timeout_ms);
-                /* The device may sit inside a truncated frame: complete it. */
-                uint32_t pad = (l->have_hello ? l->hello.max_payload : NEURIO_LINK_MIN_PAYLOAD) +
-                               NEURIO_LINK_OVERHEAD;
-                rc = lk_send_padding(l, pad, err);
-                if (rc != NEURIO_OK)
-                    return rc;
-                again = 1;
-                break;
-            }
-            if (rc == LK_CORRUPT) {
-                if ((l->exhausted = tries > max_retries))
-                    return neurio_fail(err, NEURIO_ERR_DEVICE,
-                                       "%s: every answer to %s arrived damaged (%d tries): check the cable, baud rate and link settings",
-                                       l->t->desc, lk_type_name(type), tries);
-                again = 1;
-                break;
-            }
-            if (rc != NEURIO_OK)
-                return rc;
-            if (f.type == NEURIO_LINK_T_HELLO && f.seq == NEURIO_LINK_SEQ_UNSOLICITED)
-                return on_boot_hello(l, &f, err);
-            if (f.seq != seq) {
-                l->st.duplicates++; /* answer to an earlier try */
-                continue;
-            }
-            if (f.type == NEURIO_LINK_T_NAK) {
-                l->st.naks++;
-                uint32_t code = f.len >= 1 ? f.payload[0] : 0;
-                uint32_t detail = f.len >= 8 ? lk_get32(f.payload + 4) : 0;
-                if (code == NEURIO_LINK_NAK_CRC) {
-                    if ((l->exhausted = tries > max_retries))
-                        return neurio_fail(err, NEURIO_ERR_DEVICE,
-                                           "%s: the device received %s damaged %d times in a row: check the cable, baud rate and link settings",
-                                           l->t->desc, lk_type_name(type), tries);
-                    again = 1;
-                    break;
-                }
-                if (code == NEURIO_LINK_NAK_NOT_READY)
-                    return LK_NOT_READY;
-                return neurio_fail(err, NEURIO_ERR_DEVICE,
-                                   "%s: device refused %s: %s (code %u, detail %u)", l->t->desc,
-                                   lk_type_name(type), nak_name(code), (unsigned)code, (unsigned)detail);
-            }
-            if (ack_extends_ms > 0 && f.type == NEURIO_LINK_T_ACK) {
-                /* "Accepted, working": the real answer comes later. */
-                deadline = lk_now_ns() + (uint64_t)ack_extends_ms * 1000000ull;
-                acked = 1;
-                continue;
-            }
-            *resp = f;
-            return NEURIO_OK;
-        }
-    }
-}
-
-static int expect(neurio_link *l, const lk_frame *f, uint8_t type, uint32_t min_len,
+int lk_expect(neurio_link *l, const lk_frame *f, uint8_t type, uint32_t min_len,
                   const char *what, neurio_errbuf *err)
 {
     if (f->type != type || f->len < min_len)
@@ -187,12 +96,12 @@ static int expect(neurio_link *l, const lk_frame *f, uint8_t type, uint32_t min_
 int neurio_link_ping(neurio_link *l, neurio_errbuf *err)
 {
     lk_frame f;
-    int rc = lk_request(l, NEURIO_LINK_T_PING, NULL, 0, l->opt.timeout_ms, 0, &f, err);
+    int rc = lk_request(l, NEURIO_LINK_T_PING, NULL, 0, 0, &f, err);
     if (rc == LK_REBOOT)
         return NEURIO_OK; /* a boot hello is as good */
     if (rc != NEURIO_OK)
         return rc;
-    if ((rc = expect(l, &f, NEURIO_LINK_T_HELLO, NEURIO_LINK_HELLO_FIXED, "PING", err)) != NEURIO_OK)
+    if ((rc = lk_expect(l, &f, NEURIO_LINK_T_HELLO, NEURIO_LINK_HELLO_FIXED, "PING", err)) != NEURIO_OK)
         return rc;
     neurio_link_hello h;
     if ((rc = lk_parse_hello(f.payload, f.len, &h, err)) != NEURIO_OK)
@@ -227,10 +136,12 @@ int neurio_link_open(neurio_transport *t, const neurio_link_options *opt,
         if (l->opt.boot_timeout_ms <= 0) l->opt.boot_timeout_ms = d.boot_timeout_ms;
         if (l->opt.max_retries <= 0) l->opt.max_retries = d.max_retries;
         if (l->opt.max_resets <= 0) l->opt.max_resets = d.max_resets;
+        if (l->opt.window <= 0) l->opt.window = d.window;
+        if (l->opt.rto_min_us <= 0) l->opt.rto_min_us = d.rto_min_us;
     }
     l->rx_cap = 2 * ((size_t)NEURIO_LINK_MAX_PAYLOAD + NEURIO_LINK_OVERHEAD);
     l->rx = malloc(l->rx_cap);
-    l->tx = malloc((size_t)NEURIO_LINK_MAX_PAYLOAD + NEURIO_LINK_OVERHEAD);
+    l->tx = malloc((size_t)NEURIO_LINK_MAX_PAYLOAD + NEURIO_LINK_OVERHEAD + NEURIO_LINK_TRAILER);
     if (!l->rx || !l->tx) {
         neurio_fail(err, rc, "out of memory opening the link");
         goto fail;
@@ -240,6 +151,9 @@ int neurio_link_open(neurio_transport *t, const neurio_link_options *opt,
      * retransmission of the last one it answered. */
     l->seq = (uint8_t)(1 + ((unsigned)getpid() ^ (unsigned)(lk_now_ns() >> 10)) % 255u);
     l->tag_next = (uint32_t)(lk_now_ns() >> 8) | 1u;
+    l->bad_seq = -1;
+    l->window = 1; /* stop-and-wait until the hello says otherwise */
+    lk_rto_init(l);
 
     /* Hello: a boot hello may already be on its way; PING until the boot
      * timeout is spent. */
@@ -248,6 +162,10 @@ int neurio_link_open(neurio_transport *t, const neurio_link_options *opt,
         rc = neurio_link_ping(l, err);
         if (rc == NEURIO_OK)
             break;
+        /* Hellos that keep arriving damaged (a noisy line: the hello is
+         * long) are retried like silence, until the boot timeout. */
+        if (rc == NEURIO_ERR_DEVICE && l->exhausted && lk_now_ns() < boot_deadline)
+            continue;
         if (rc != NEURIO_ERR_TIMEOUT || lk_now_ns() >= boot_deadline) {
             if (rc == NEURIO_ERR_TIMEOUT)
                 neurio_fail(err, NEURIO_ERR_TIMEOUT,
@@ -268,6 +186,8 @@ int neurio_link_open(neurio_transport *t, const neurio_link_options *opt,
     l->payload_max = l->hello.max_payload;
     if (l->opt.max_payload && l->opt.max_payload < l->payload_max)
         l->payload_max = l->opt.max_payload < 64 ? 64 : l->opt.max_payload;
+    if (l->hello.flags & NEURIO_LINK_HF_WINDOW)
+        l->window = (uint32_t)l->opt.window > LK_WIN_MAX ? LK_WIN_MAX : (uint32_t)l->opt.window;
     *out = l;
     return NEURIO_OK;
 fail:
@@ -330,12 +250,10 @@ void neurio_link_device_info(const neurio_link *l, neurio_device_info *info)
     info->max_batch = h->max_batch;
 }
 
-#define LK_MIN_CHUNK 32u     /* smallest bulk chunk when shrinking     */
-#define LK_CHUNK_TRIES 2      /* tries per chunk size before shrinking  */
 #define LK_CHUNK_GROW 16u     /* successes before doubling again        */
 
 /* Current bulk chunk: at most what the device accepts. */
-static uint32_t bulk_chunk(neurio_link *l)
+uint32_t lk_bulk_chunk(neurio_link *l)
 {
     uint32_t max = l->payload_max - 4;
     if (l->chunk == 0 || l->chunk > max)
@@ -345,7 +263,7 @@ static uint32_t bulk_chunk(neurio_link *l)
 
 /* One bulk request (WRITE or READ) of `n` bytes failed by exhausting its
  * tries: shrink the chunk if it can be; returns 1 to try again smaller. */
-static int bulk_shrink(neurio_link *l, uint32_t n)
+int lk_bulk_shrink(neurio_link *l, uint32_t n)
 {
     if (!l->exhausted || n <= LK_MIN_CHUNK)
         return 0;
@@ -357,7 +275,7 @@ static int bulk_shrink(neurio_link *l, uint32_t n)
     return 1;
 }
 
-static void bulk_ok(neurio_link *l)
+void lk_bulk_ok(neurio_link *l)
 {
     if (++l->chunk_ok >= LK_CHUNK_GROW && l->chunk < l->payload_max - 4) {
         l->chunk = l->chunk * 2 > l->payload_max - 4 ? l->payload_max - 4 : l->chunk * 2;
@@ -371,7 +289,7 @@ static int bulk_request(neurio_link *l, uint8_t type, const uint8_t *pl, uint32_
                         uint32_t n, lk_frame *f, neurio_errbuf *err)
 {
     l->tries_cap = n > LK_MIN_CHUNK ? LK_CHUNK_TRIES : 0;
-    int rc = lk_request(l, type, pl, len, l->opt.timeout_ms, 0, f, err);
+    int rc = lk_request(l, type, pl, len, 0, f, err);
     l->tries_cap = 0;
     return rc;
 }
@@ -379,52 +297,24 @@ static int bulk_request(neurio_link *l, uint8_t type, const uint8_t *pl, uint32_
 /* WRITE every input of the kept batch, then COMMIT it under a new tag. */
 static int send_batch(neurio_link *l, neurio_errbuf *err)
 {
-    const neurio_link_hello *h = &l->hello;
-    uint8_t *pl = malloc((size_t)l->payload_max);
-    int rc = NEURIO_OK;
+    uint8_t pl[8];
     lk_frame f;
-    if (!pl)
-        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory sending a batch");
     l->committed = 0;
-    for (uint32_t k = 0; k < h->n_inputs; k++) {
-        const uint8_t *src = l->in[k];
-        size_t total = (size_t)l->count * h->in_bytes[k];
-        for (size_t off = 0; off < total;) {
-            uint32_t chunk = bulk_chunk(l);
-            uint32_t n = (uint32_t)(total - off < chunk ? total - off : chunk);
-            uint32_t dst = h->in_offset[k] + (uint32_t)off;
-            lk_put32(pl, dst);
-            memcpy(pl + 4, src + off, n);
-            rc = bulk_request(l, NEURIO_LINK_T_WRITE, pl, 4 + n, n, &f, err);
-            if (rc != NEURIO_OK && bulk_shrink(l, n))
-                continue;
-            if (rc != NEURIO_OK)
-                goto done;
-            if ((rc = expect(l, &f, NEURIO_LINK_T_ACK, 4, "WRITE", err)) != NEURIO_OK)
-                goto done;
-            if (lk_get32(f.payload) != dst + n) {
-                rc = neurio_fail(err, NEURIO_ERR_DEVICE, "%s: WRITE at %u acknowledged %u bytes, expected end %u",
-                                 l->t->desc, (unsigned)dst, (unsigned)lk_get32(f.payload), (unsigned)(dst + n));
-                goto done;
-            }
-            bulk_ok(l);
-            off += n;
-        }
-    }
+    int rc = lk_write_inputs(l, err);
+    if (rc != NEURIO_OK)
+        return rc;
     l->tag = l->tag_next++;
     if (l->tag == 0)
         l->tag = l->tag_next++;
     lk_put32(pl, l->tag);
     lk_put32(pl + 4, l->count);
-    rc = lk_request(l, NEURIO_LINK_T_COMMIT, pl, 8, l->opt.timeout_ms, 0, &f, err);
+    rc = lk_request(l, NEURIO_LINK_T_COMMIT, pl, 8, 0, &f, err);
     if (rc != NEURIO_OK)
-        goto done;
-    if ((rc = expect(l, &f, NEURIO_LINK_T_ACK, 4, "COMMIT", err)) != NEURIO_OK)
-        goto done;
+        return rc;
+    if ((rc = lk_expect(l, &f, NEURIO_LINK_T_ACK, 4, "COMMIT", err)) != NEURIO_OK)
+        return rc;
     l->committed = 1;
-done:
-    free(pl);
-    return rc;
+    return NEURIO_OK;
 }
 
 /* send_batch, starting over after reboots (bounded by max_resets). */
@@ -465,31 +355,31 @@ int neurio_link_transfer(neurio_link *l, const neurio_batch *b, neurio_errbuf *e
 }
 
 /* READ output bytes of one sample into the batch's output buffers. */
-static int read_outputs(neurio_link *l, neurio_batch *b, uint32_t i, neurio_errbuf *err)
+int lk_read_outputs(neurio_link *l, neurio_batch *b, uint32_t i, neurio_errbuf *err)
 {
     const neurio_link_hello *h = &l->hello;
     for (uint32_t k = 0; k < h->n_outputs; k++) {
         uint8_t *dst = (uint8_t *)b->outputs[k] + (size_t)i * h->out_bytes[k];
         uint32_t base = h->out_offset[k] + i * h->out_bytes[k];
         for (uint32_t off = 0; off < h->out_bytes[k];) {
-            uint32_t chunk = bulk_chunk(l);
+            uint32_t chunk = lk_bulk_chunk(l);
             uint32_t n = h->out_bytes[k] - off < chunk ? h->out_bytes[k] - off : chunk;
             uint8_t pl[8];
             lk_frame f;
             lk_put32(pl, base + off);
             lk_put32(pl + 4, n);
             int rc = bulk_request(l, NEURIO_LINK_T_READ, pl, 8, n, &f, err);
-            if (rc != NEURIO_OK && bulk_shrink(l, n))
+            if (rc != NEURIO_OK && lk_bulk_shrink(l, n))
                 continue;
             if (rc != NEURIO_OK)
                 return rc;
-            if ((rc = expect(l, &f, NEURIO_LINK_T_DATA, 4 + n, "READ", err)) != NEURIO_OK)
+            if ((rc = lk_expect(l, &f, NEURIO_LINK_T_DATA, 4 + n, "READ", err)) != NEURIO_OK)
                 return rc;
             if (lk_get32(f.payload) != base + off)
                 return neurio_fail(err, NEURIO_ERR_DEVICE, "%s: DATA for offset %u answered READ of %u",
                                    l->t->desc, (unsigned)lk_get32(f.payload), (unsigned)(base + off));
             memcpy(dst + off, f.payload + 4, n);
-            bulk_ok(l);
+            lk_bulk_ok(l);
             off += n;
         }
     }
@@ -498,30 +388,36 @@ static int read_outputs(neurio_link *l, neurio_batch *b, uint32_t i, neurio_errb
 
 /* RUN slot i and store its result.  NEURIO_OK, LK_REBOOT, LK_NOT_READY or
  * an error. */
-static int run_one(neurio_link *l, neurio_batch *b, uint32_t i, neurio_errbuf *err)
+static int run_one(neurio_link *l, neurio_batch *b, uint32_t i, uint32_t flags, neurio_errbuf *err)
 {
-    const neurio_link_hello *h = &l->hello;
     uint8_t pl[12];
     lk_frame f;
-    int want_layers = b->layer_cycles && b->n_layers == h->n_layers && h->n_layers > 0;
     lk_put32(pl, i);
     lk_put32(pl + 4, l->tag);
-    /* On a degraded line keep the RESULT small: outputs come by READ. */
-    int degraded = l->chunk && l->chunk < l->payload_max - 4;
-    lk_put32(pl + 8, (want_layers ? NEURIO_LINK_RUN_LAYERS : 0) |
-                         (degraded ? NEURIO_LINK_RUN_NO_OUTPUTS : 0));
+    lk_put32(pl + 8, flags);
     uint64_t t0 = lk_now_ns();
     uint64_t stalls0 = l->st.timeouts + l->st.retransmits;
-    int rc = lk_request(l, NEURIO_LINK_T_RUN, pl, sizeof pl, l->opt.timeout_ms,
-                        l->opt.run_timeout_ms, &f, err);
+    int rc = lk_request(l, NEURIO_LINK_T_RUN, pl, sizeof pl, 1, &f, err);
     uint64_t t1 = lk_now_ns();
     /* A wait that expired or a request sent again: t1 - t0 is a stall. */
     int stalled = l->st.timeouts + l->st.retransmits != stalls0;
     if (rc != NEURIO_OK)
         return rc;
-    if ((rc = expect(l, &f, NEURIO_LINK_T_RESULT, NEURIO_LINK_RESULT_FIXED, "RUN", err)) != NEURIO_OK)
+    int need_read = 0;
+    if ((rc = lk_take_result(l, b, i, &f, t1 - t0, stalled, &need_read, err)) != NEURIO_OK)
         return rc;
-    const uint8_t *p = f.payload;
+    return need_read ? lk_read_outputs(l, b, i, err) : NEURIO_OK;
+}
+
+int lk_take_result(neurio_link *l, neurio_batch *b, uint32_t i, const lk_frame *f,
+                   uint64_t host_ns, int stalled, int *need_read, neurio_errbuf *err)
+{
+    const neurio_link_hello *h = &l->hello;
+    int want_layers = b->layer_cycles && b->n_layers == h->n_layers && h->n_layers > 0;
+    int rc = lk_expect(l, f, NEURIO_LINK_T_RESULT, NEURIO_LINK_RESULT_FIXED, "RUN", err);
+    if (rc != NEURIO_OK)
+        return rc;
+    const uint8_t *p = f->payload;
     uint32_t slot = lk_get32(p), tag = lk_get32(p + 4);
     uint32_t nl = lk_get32(p + 20), outb = lk_get32(p + 24);
     uint32_t out_total = 0;
@@ -529,33 +425,89 @@ static int run_one(neurio_link *l, neurio_batch *b, uint32_t i, neurio_errbuf *e
         out_total += h->out_bytes[k];
     if (slot != i || tag != l->tag || (nl != 0 && nl != h->n_layers) ||
         (outb != 0 && outb != out_total) ||
-        f.len != NEURIO_LINK_RESULT_FIXED + 8u * nl + outb)
+        f->len != NEURIO_LINK_RESULT_FIXED + 8u * nl + outb)
         return neurio_fail(err, NEURIO_ERR_DEVICE,
                            "%s: malformed RESULT for sample %u (slot %u, tag %u/%u, %u layers, %u output bytes, %u bytes)",
                            l->t->desc, (unsigned)i, (unsigned)slot, (unsigned)tag, (unsigned)l->tag,
-                           (unsigned)nl, (unsigned)outb, (unsigned)f.len);
+                           (unsigned)nl, (unsigned)outb, (unsigned)f->len);
     neurio_measure *m = &b->measures[i];
     m->cycles = (h->flags & NEURIO_LINK_HF_CYCLES) ? lk_get64(p + 8) : 0;
     m->stack_bytes = lk_get32(p + 16);
-    m->host_ns = t1 - t0;
+    m->host_ns = host_ns;
     m->flags = stalled ? NEURIO_MEASURE_STALLED : 0;
     if (want_layers && nl == h->n_layers) {
         for (uint32_t j = 0; j < nl; j++)
             b->layer_cycles[(size_t)i * b->n_layers + j] = lk_get64(p + NEURIO_LINK_RESULT_FIXED + 8u * j);
-        if (i == 0 || b->layers_filled)
-            b->layers_filled = nl;
     } else {
-        b->layers_filled = 0;
+        l->layers_missing = 1;
     }
+    *need_read = outb == 0;
     if (outb) {
         const uint8_t *src = p + NEURIO_LINK_RESULT_FIXED + 8u * nl;
         for (uint32_t k = 0; k < h->n_outputs; k++) {
             memcpy((uint8_t *)b->outputs[k] + (size_t)i * h->out_bytes[k], src, h->out_bytes[k]);
             src += h->out_bytes[k];
         }
-        return NEURIO_OK;
     }
-    return read_outputs(l, b, i, err);
+    return NEURIO_OK;
+}
+
+/* Can RUNs go through the window: several in flight, each RESULT carrying
+ * the outputs (else they are READ one sample at a time)? */
+static int run_windowed(neurio_link *l, const neurio_batch *b, uint32_t *flags)
+{
+    const neurio_link_hello *h = &l->hello;
+    int want_layers = b->layer_cycles && b->n_layers == h->n_layers && h->n_layers > 0;
+    uint32_t out_total = 0;
+    for (uint32_t k = 0; k < h->n_outputs; k++)
+        out_total += h->out_bytes[k];
+    uint64_t need = NEURIO_LINK_RESULT_FIXED + (want_layers ? 8ull * h->n_layers : 0) + out_total;
+    /* On a degraded line keep the RESULT within the bulk chunk: outputs
+     * that would make it longer come by READ. */
+    int degraded = l->chunk && l->chunk < l->payload_max - 4;
+    int no_outputs = degraded && need > (uint64_t)l->chunk + 4;
+    *flags = (want_layers ? NEURIO_LINK_RUN_LAYERS : 0) | (no_outputs ? NEURIO_LINK_RUN_NO_OUTPUTS : 0);
+    return l->window > 1 && !no_outputs && need <= h->max_payload;
+}
+
+static int infer_loop(neurio_link *l, neurio_batch *b, int *resets, neurio_errbuf *err)
+{
+    for (uint32_t i = 0; i < b->count;) {
+        uint32_t flags = 0;
+        int rc;
+        if (!l->committed) {
+            rc = LK_NOT_READY;
+        } else if (run_windowed(l, b, &flags)) {
+            rc = lk_run_window(l, b, i, flags, err);
+            if (b->done > i)
+                *resets = 0;
+            i = b->done;
+        } else {
+            rc = run_one(l, b, i, flags, err);
+            if (rc == NEURIO_OK)
+                b->done = ++i;
+        }
+        if (rc == NEURIO_OK) {
+            *resets = 0;
+            continue;
+        }
+        if (rc != LK_REBOOT && rc != LK_NOT_READY)
+            return rc;
+        if (rc == LK_NOT_READY && l->committed) {
+            l->st.resets++; /* rebooted without a hello reaching us */
+            lk_log(l, 1, "%s: device lost the batch (reboot?) at sample %u", l->t->desc,
+                   (unsigned)(b->first + i));
+        }
+        if (++*resets > l->opt.max_resets)
+            return neurio_fail(err, NEURIO_ERR_DEVICE,
+                               "%s: the device rebooted %d times at sample %u without completing it; %u results of this batch kept",
+                               l->t->desc, *resets, (unsigned)(b->first + i), (unsigned)b->done);
+        l->st.batches_resent++;
+        rc = send_batch_retrying(l, resets, err);
+        if (rc != NEURIO_OK)
+            return rc;
+    }
+    return NEURIO_OK;
 }
 
 int neurio_link_infer(neurio_link *l, neurio_batch *b, neurio_errbuf *err)
@@ -573,30 +525,12 @@ int neurio_link_infer(neurio_link *l, neurio_batch *b, neurio_errbuf *err)
         if (!b->outputs[k])
             return neurio_fail(err, NEURIO_ERR_INVALID, "link infer: output %u buffer is missing", (unsigned)k);
     int resets = 0;
-    for (uint32_t i = 0; i < b->count;) {
-        int rc = l->committed ? run_one(l, b, i, err) : LK_NOT_READY;
-        if (rc == NEURIO_OK) {
-            b->done = ++i;
-            resets = 0;
-            continue;
-        }
-        if (rc != LK_REBOOT && rc != LK_NOT_READY)
-            return rc;
-        if (rc == LK_NOT_READY && l->committed) {
-            l->st.resets++; /* rebooted without a hello reaching us */
-            lk_log(l, 1, "%s: device lost the batch (reboot?) at sample %u", l->t->desc,
-                   (unsigned)(b->first + i));
-        }
-        if (++resets > l->opt.max_resets)
-            return neurio_fail(err, NEURIO_ERR_DEVICE,
-                               "%s: the device rebooted %d times at sample %u without completing it; %u results of this batch kept",
-                               l->t->desc, resets, (unsigned)(b->first + i), (unsigned)b->done);
-        l->st.batches_resent++;
-        rc = send_batch_retrying(l, &resets, err);
-        if (rc != NEURIO_OK)
-            return rc;
-    }
-    return NEURIO_OK;
+    l->layers_missing = 0;
+    int rc = infer_loop(l, b, &resets, err);
+    const neurio_link_hello *h = &l->hello;
+    int want_layers = b->layer_cycles && b->n_layers == h->n_layers && h->n_layers > 0;
+    b->layers_filled = want_layers && !l->layers_missing && b->done > 0 ? h->n_layers : 0;
+    return rc;
 }
 
 int neurio_link_run_batch(neurio_link *l, neurio_batch *b, neurio_errbuf *err)
@@ -613,7 +547,7 @@ int neurio_link_run_batch(neurio_link *l, neurio_batch *b, neurio_errbuf *err)
 int neurio_link_reset(neurio_link *l, neurio_errbuf *err)
 {
     lk_frame f;
-    int rc = lk_request(l, NEURIO_LINK_T_RESET, NULL, 0, l->opt.timeout_ms, 0, &f, err);
+    int rc = lk_request(l, NEURIO_LINK_T_RESET, NULL, 0, 0, &f, err);
     if (rc == LK_REBOOT)
         return NEURIO_OK;
     if (rc != NEURIO_OK)
@@ -631,7 +565,7 @@ int neurio_link_reset(neurio_link *l, neurio_errbuf *err)
                                      l->opt.boot_timeout_ms)
                        : rc;
         if (f.type == NEURIO_LINK_T_HELLO && f.seq == NEURIO_LINK_SEQ_UNSOLICITED) {
-            rc = on_boot_hello(l, &f, err);
+            rc = lk_on_boot_hello(l, &f, err);
             return rc == LK_REBOOT ? NEURIO_OK : rc;
         }
         l->st.duplicates++;
@@ -642,6 +576,9 @@ neurio_link_stats neurio_link_get_stats(const neurio_link *l)
 {
     neurio_link_stats st = l->st;
     st.chunk_bytes = l->chunk ? l->chunk : l->payload_max - 4;
+    st.rto_us = l->rto[0].rto / 1000u;
+    st.srtt_us = l->rto[0].srtt / 1000u;
+    st.window = l->window;
     return st;
 }
 
@@ -657,5 +594,6 @@ void neurio_link_close(neurio_link *l)
     neurio_transport_close(l->t);
     free(l->rx);
     free(l->tx);
+    free(l->win);
     free(l);
 }

@@ -9,9 +9,6 @@
 
 #include "link_internal.h"
 
-/* Longest silence tolerated inside a frame (USB-serial adapters batch bytes
- * for up to ~16 ms; emulators pause for host scheduling). */
-#define LK_GAP_NS 300000000ull
 
 uint32_t neurio_link_crc32(uint32_t crc, const void *buf, size_t len)
 {
@@ -64,10 +61,12 @@ int lk_send(neurio_link *l, uint8_t type, uint8_t seq, const void *payload,
         memcpy(f + NEURIO_LINK_HDR_BYTES, payload, len);
     lk_put32(f + NEURIO_LINK_HDR_BYTES + len, neurio_link_crc32(0, f, NEURIO_LINK_HDR_BYTES + len));
     size_t total = NEURIO_LINK_OVERHEAD + len;
-    int rc = neurio_transport_write(l->t, f, total, l->opt.timeout_ms, err);
+    /* The trailer (see NEURIO_LINK_TRAILER), in the same write. */
+    memset(f + total, 0, NEURIO_LINK_TRAILER);
+    int rc = neurio_transport_write(l->t, f, total + NEURIO_LINK_TRAILER, l->opt.timeout_ms, err);
     if (rc == NEURIO_OK) {
         l->st.frames_tx++;
-        l->st.bytes_tx += total;
+        l->st.bytes_tx += total + NEURIO_LINK_TRAILER;
         l->st.payload_tx += len;
     }
     return rc;
@@ -113,6 +112,8 @@ static int rx_fill(neurio_link *l, uint64_t deadline_ns, neurio_errbuf *err)
     if (rc == NEURIO_OK) {
         l->rx_len += got;
         l->st.bytes_rx += got;
+        if (got)
+            l->rx_last_ns = lk_now_ns();
     }
     return rc;
 }
@@ -125,11 +126,11 @@ int lk_recv(neurio_link *l, lk_frame *f, uint64_t deadline_ns, neurio_errbuf *er
     }
     for (;;) {
         /* Hunt for the start marker. */
-        size_t i = 0;
+        size_t i = 0, zeros = 0;
         while (i < l->rx_len && l->rx[i] != NEURIO_LINK_SOF0)
-            i++;
+            zeros += l->rx[i++] == 0;
         if (i > 0) {
-            l->st.garbage_bytes += i;
+            l->st.garbage_bytes += i - zeros; /* zeros: trailers, padding */
             rx_drop(l, i);
         }
         if (l->rx_len >= 2 && l->rx[1] != NEURIO_LINK_SOF1) {
@@ -144,6 +145,7 @@ int lk_recv(neurio_link *l, lk_frame *f, uint64_t deadline_ns, neurio_errbuf *er
             continue;
         }
         const uint8_t *h = l->rx;
+        l->bad_seq = -1;
         if (lk_get16(h + 6) != (neurio_link_crc32(0, h, 6) & 0xFFFFu)) {
             l->st.garbage_bytes++;
             rx_drop(l, 1);
@@ -151,14 +153,19 @@ int lk_recv(neurio_link *l, lk_frame *f, uint64_t deadline_ns, neurio_errbuf *er
         }
         uint32_t len = lk_get16(h + 4);
         size_t total = NEURIO_LINK_OVERHEAD + (size_t)len;
+        /* The header is good: a damaged frame names its request. */
+        int seq = h[3];
         while (l->rx_len < total) {
-            /* Inside a frame, a silence of LK_GAP_NS means bytes were lost:
-             * report it as damaged so the request goes out again now. */
-            uint64_t gap = lk_now_ns() + LK_GAP_NS;
+            /* Inside a frame, a silence of lk_gap_ns() (the adaptive timeout,
+             * 5..300 ms) means bytes were lost: report it as damaged so the
+             * request goes out again now. */
+            uint64_t gap = lk_now_ns() + lk_gap_ns(l);
             int rc = rx_fill(l, deadline_ns && deadline_ns < gap ? deadline_ns : gap, err);
             if (rc == NEURIO_ERR_TIMEOUT && (!deadline_ns || lk_now_ns() < deadline_ns)) {
                 l->st.crc_errors++;
                 rx_drop(l, 1);
+                l->bad_seq = seq;
+                l->bad_len = len;
                 return LK_CORRUPT;
             }
             if (rc != NEURIO_OK) {
@@ -176,6 +183,8 @@ int lk_recv(neurio_link *l, lk_frame *f, uint64_t deadline_ns, neurio_errbuf *er
              * good frame may start inside the bytes we buffered). */
             l->st.crc_errors++;
             rx_drop(l, 1);
+            l->bad_seq = seq;
+            l->bad_len = len;
             return LK_CORRUPT;
         }
         f->type = h[2];
