@@ -22,6 +22,10 @@ struct neurio_ctx {
     int last_decile;
     char last_what[64];
     int64_t deadline_ms;  /* CLOCK_MONOTONIC ms; 0 = none (see nr_ctx_set_deadline) */
+    /* probe --rig: the rig is being probed; what the plugin designated */
+    int probe_rig;
+    int designated;
+    char *link, *board;
 };
 
 static volatile sig_atomic_t host_cancel_flag;
@@ -255,6 +259,34 @@ void nr_ctx_set_model_sha256(neurio_ctx *ctx, const char *hex)
         snprintf(ctx->model_sha256, sizeof ctx->model_sha256, "%s", hex ? hex : "");
 }
 
+static int host_probe_rig(neurio_ctx *ctx)
+{
+    return ctx && ctx->probe_rig;
+}
+
+static void host_probe_designate(neurio_ctx *ctx, const char *link, const char *board)
+{
+    if (!ctx || !ctx->probe_rig)
+        return;
+    free(ctx->link);
+    free(ctx->board);
+    ctx->link = link ? strdup(link) : NULL;
+    ctx->board = board ? strdup(board) : NULL;
+    ctx->designated = 1;
+}
+
+void nr_ctx_set_probe_rig(neurio_ctx *ctx, int on)
+{
+    ctx->probe_rig = on;
+}
+
+int nr_ctx_designation(const neurio_ctx *ctx, const char **link, const char **board)
+{
+    *link = ctx->link;
+    *board = ctx->board;
+    return ctx->designated;
+}
+
 static const neurio_host host_table = {
     .size = (uint32_t)sizeof(neurio_host),
     .abi_major = NEURIO_ABI_MAJOR,
@@ -270,6 +302,8 @@ static const neurio_host host_table = {
     .opt_is_set = host_opt_is_set,
     .work_dir = host_work_dir,
     .model_sha256 = host_model_sha256,
+    .probe_rig = host_probe_rig,
+    .probe_designate = host_probe_designate,
 };
 
 const neurio_host *nr_host(void)
@@ -300,6 +334,8 @@ void nr_ctx_free(neurio_ctx *ctx)
     nr_ctx_progress_done(ctx);
     free(ctx->error);
     free(ctx->work_dir);
+    free(ctx->link);
+    free(ctx->board);
     free(ctx);
 }
 

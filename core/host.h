@@ -35,6 +35,14 @@ void nr_ctx_set_model_sha256(neurio_ctx *ctx, const char *hex);
 void nr_ctx_set_deadline(neurio_ctx *ctx, int64_t ms);
 int nr_ctx_deadline_passed(const neurio_ctx *ctx);
 
+/* probe --rig (ABI 1.1): mark the ctx as probing for the rig, so the
+ * plugin's probe hook sees host->probe_rig() != 0 and may read its options
+ * and call host->probe_designate(); nr_ctx_designation() then gives what it
+ * designated (1) or 0 when it said nothing (a 1.0 plugin).  The strings are
+ * owned by the ctx. */
+void nr_ctx_set_probe_rig(neurio_ctx *ctx, int on);
+int nr_ctx_designation(const neurio_ctx *ctx, const char **link, const char **board);
+
 /* Terminate a progress bar line on a TTY (no-op otherwise). */
 void nr_ctx_progress_done(neurio_ctx *ctx);
 

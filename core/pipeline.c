@@ -14,7 +14,7 @@
 
 #include "cli.h"
 #include "host.h"
-#include "hostref.h"
+#include "reference/hostref.h"
 #include "loader.h"
 #include "neurio/codegen.h"
 #include "neurio/dataprep.h"

@@ -592,3 +592,22 @@ void nr_rig_free(nr_rig *rig)
     config_destroy(&rig->cfg);
     free(rig);
 }
+
+const char *nr_rig_store_spec(const nr_rig *rig, char *buf, size_t cap)
+{
+    const char *st = rig->output_store;
+    if (st && !strcmp(st, "none"))
+        return NULL;
+    if (!st || !*st) {
+        snprintf(buf, cap, "sqlite:%s/results.db", rig->output_dir ? rig->output_dir : "runs");
+        return buf;
+    }
+    if (!strncmp(st, "sqlite:", 7) && st[7] && st[7] != '/') {
+        char *abs = nr_path_resolve(rig->dir, st + 7);
+        snprintf(buf, cap, "sqlite:%s", abs ? abs : st + 7);
+        free(abs);
+        return buf;
+    }
+    snprintf(buf, cap, "%s", st);
+    return buf;
+}

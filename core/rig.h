@@ -120,4 +120,9 @@ char *nr_path_resolve(const char *base_dir, const char *p);
  * with choices and plugin options declared with choices (core/options.c). */
 int nr_choice_ok(const char *choices, const char *v);
 
+/* The store spec the rig resolves to, written into buf: output.store with a
+ * relative sqlite path resolved against the rig's directory, the default
+ * "sqlite:<output.dir>/results.db" when unset, or NULL for "none". */
+const char *nr_rig_store_spec(const nr_rig *rig, char *buf, size_t cap);
+
 #endif /* NEURIO_CORE_RIG_H */

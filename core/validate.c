@@ -15,7 +15,6 @@
 #include "neurio/dataprep.h"
 #include "neurio/npy.h"
 #include "pipeline.h"
-#include "report.h"
 
 #define VAL_MAX_ARTEFACTS 24
 
@@ -157,7 +156,7 @@ int nr_validate_outputs(const nr_rig *rig, int n_outputs, neurio_errbuf *err)
             (rc = val_writable("output.predictions", buf, err)) != 0)
             return rc;
     }
-    const char *spec = nr_report_store_spec(rig, store, sizeof store);
+    const char *spec = nr_rig_store_spec(rig, store, sizeof store);
     if (spec && !strncmp(spec, "sqlite:", 7))
         val_add(v, &n, "output.store", spec + 7, 1);
     /* What the run reads and must never overwrite. */

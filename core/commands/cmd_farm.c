@@ -20,7 +20,7 @@
 #include "commands/store_cli.h"
 #include "host.h"
 #include "rig.h"
-#include "sweep_cfg.h"
+#include "commands/sweep_cfg.h"
 
 static void iso_now(char out[32])
 {

@@ -134,19 +134,43 @@ static void probe_cb(void *user, const neurio_probe_entry *entry)
         st->oom = 1;
 }
 
-/* Run every loaded plugin's probe hook; failures become notes in errs. */
-static void probe_plugins(const nr_plugin_set *set, nr_probe_list *list, cJSON *errs)
+/* What the rig's plugin designated from its own options (probe --rig). */
+typedef struct probe_designation {
+    const nr_plugin_entry *rig_plugin; /* NULL = no --rig                  */
+    const nr_options *opts;            /* the rig's validated options      */
+    char link[1024], board[256];
+    int has_link, has_board;
+} probe_designation;
+
+static void probe_take_designation(neurio_ctx *ctx, probe_designation *dz)
+{
+    const char *link, *board;
+    if (!nr_ctx_designation(ctx, &link, &board))
+        return;
+    dz->has_link = link != NULL;
+    dz->has_board = board != NULL;
+    nr_probe_copy(dz->link, sizeof dz->link, link);
+    nr_probe_copy(dz->board, sizeof dz->board, board);
+}
+
+/* Run every loaded plugin's probe hook; failures become notes in errs.  The
+ * rig's plugin is probed with the rig's options and asked which device
+ * they designate (host->probe_rig / probe_designate). */
+static void probe_plugins(const nr_plugin_set *set, nr_probe_list *list, cJSON *errs,
+                          probe_designation *dz)
 {
     char line[1024];
     for (size_t i = 0; i < set->n; i++) {
         const nr_plugin_entry *pe = &set->v[i];
         if (!pe->ok || !pe->desc.probe)
             continue;
-        neurio_ctx *ctx = nr_ctx_new(pe->desc.name, NULL, NULL);
+        int for_rig = pe == dz->rig_plugin;
+        neurio_ctx *ctx = nr_ctx_new(pe->desc.name, for_rig ? dz->opts : NULL, NULL);
         if (!ctx) {
             cJSON_AddItemToArray(errs, cJSON_CreateString("out of memory"));
             return;
         }
+        nr_ctx_set_probe_rig(ctx, for_rig);
         probe_cb_state st = {.list = list, .plugin = pe->desc.name,
                              .plugin_minor = pe->desc.abi_minor};
         int rc = pe->desc.probe(ctx, nr_host(), probe_cb, &st);
@@ -156,6 +180,8 @@ static void probe_plugins(const nr_plugin_set *set, nr_probe_list *list, cJSON *
                      st.oom ? "out of memory" : why ? why : neurio_status_str(rc));
             cJSON_AddItemToArray(errs, cJSON_CreateString(line));
         }
+        if (for_rig)
+            probe_take_designation(ctx, dz);
         nr_ctx_free(ctx);
     }
 }
@@ -261,6 +287,7 @@ int nr_cmd_probe(int argc, char **argv)
     nr_probe_match m;
     int have_match = 0, match_rc = NEURIO_OK;
     const char *link = NULL, *board = NULL;
+    probe_designation dz = {0};
     cJSON *errs = cJSON_CreateArray();
     int code = probe_parse(argc, argv, &a);
     if (code || !errs)
@@ -295,10 +322,8 @@ int nr_cmd_probe(int argc, char **argv)
             code = NR_EXIT_CONFIG;
             goto out;
         }
-        const nr_optval *lv = nr_options_find(&opts, "link");
-        const nr_optval *bv = nr_options_find(&opts, "board");
-        link = lv && lv->s ? lv->s : NULL;
-        board = bv && bv->s ? bv->s : NULL;
+        dz.rig_plugin = pe;
+        dz.opts = &opts;
     }
 
     int hid_rc = nr_probe_hid(NULL, &list, &hid_err);
@@ -315,6 +340,9 @@ int nr_cmd_probe(int argc, char **argv)
             code = NR_EXIT_USAGE;
             goto out;
         }
+    probe_plugins(&set, &list, errs, &dz);
+    link = dz.has_link ? dz.link : NULL;
+    board = dz.has_board ? dz.board : NULL;
     if (link && (!strncmp(link, "serial:", 7) || link[0] == '/')) {
         /* The rig's own port (a pty has no sysfs device): check it too. */
         char path[1024];
@@ -325,7 +353,6 @@ int nr_cmd_probe(int argc, char **argv)
         if (nr_probe_serial_path(path, &list, &err) != NEURIO_OK)
             cJSON_AddItemToArray(errs, cJSON_CreateString(err.msg));
     }
-    probe_plugins(&set, &list, errs);
 
     if (rig) {
         have_match = 1;

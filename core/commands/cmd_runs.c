@@ -8,7 +8,7 @@
 
 #include "commands/commands.h"
 #include "commands/store_cli.h"
-#include "report.h"
+#include "observers/report.h"
 #include "rig.h"
 #include "store/store.h"
 #include "report/summary.h"
@@ -91,7 +91,7 @@ int nr_store_open_cli(const char *cmd, const char *store, const char *rig_path,
             fprintf(stderr, "neurio %s: %s\n", cmd, err.msg);
             return NR_EXIT_CONFIG;
         }
-        const char *sp = nr_report_store_spec(rig, spec, cap);
+        const char *sp = nr_rig_store_spec(rig, spec, cap);
         nr_rig_free(rig);
         if (!sp) {
             fprintf(stderr, "neurio %s: %s sets output.store = \"none\": nothing is stored\n",

@@ -22,10 +22,10 @@
 #include "commands/run_one.h"
 #include "commands/store_cli.h"
 #include "host.h"
-#include "report.h"
+#include "observers/report.h"
 #include "report/sweep_report.h"
 #include "rig.h"
-#include "sweep_cfg.h"
+#include "commands/sweep_cfg.h"
 
 typedef struct sw_args {
     const char *cfg, *store, *sweep_id;
@@ -404,7 +404,7 @@ static int sweep_targets(const sw_args *a, sw_state *st)
             fprintf(stderr, "neurio sweep: --store is longer than %zu bytes\n", sizeof st->spec - 1);
             code = NR_EXIT_CONFIG;
         }
-    } else if (!nr_report_store_spec(rig, st->spec, sizeof st->spec)) {
+    } else if (!nr_rig_store_spec(rig, st->spec, sizeof st->spec)) {
         fprintf(stderr, "neurio sweep: %s sets output.store = \"none\"; a sweep needs a store "
                         "(set output.store or pass --store)\n", c->rig);
         code = NR_EXIT_CONFIG;

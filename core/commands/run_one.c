@@ -7,7 +7,7 @@
 
 #include "cli.h"
 #include "host.h"
-#include "quant_cost.h"
+#include "observers/quant_cost.h"
 #include "rig.h"
 #include "validate.h"
 

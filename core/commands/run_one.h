@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "pipeline.h"
-#include "report.h"
+#include "observers/report.h"
 
 typedef struct nr_run_req {
     const char *cmd;                 /* for messages: "run", "sweep", "worker" */

@@ -8,8 +8,10 @@
  *     of that device), and ttys/ptys named explicitly;
  *   - device plugins' optional `probe` hooks (cmd_probe.c).
  * Each entry says whether this user may open it and, if not, which group or
- * udev rule fixes it.  probe_match.c decides which entry a rig's device
- * (device.link / device.board) designates, or explains why none or several.
+ * udev rule fixes it.  probe_match.c decides which entry the device a
+ * rig's plugin designates (host->probe_designate from its probe hook, e.g.
+ * the cortex-m plugin's device.link / device.board) is, or explains why
+ * none or several; the core never reads those plugin options itself.
  *
  * Test fixtures: NEURIO_SYSFS_ROOT replaces "/sys" and NEURIO_DEV_ROOT
  * replaces "/dev" (a fake tree built by tests/probe/test_probe.c).

@@ -1,7 +1,10 @@
 /* tests/install/test_install.c — install the build into a temp prefix, then
- * build tests/install/oot_plugin out of tree against it, once with
- * find_package(neurio) and once with pkg-config, and load both with the
- * installed `neurio`. */
+ * build the installed worked example (share/neurio/examples/oot_plugin,
+ * from tests/install/oot_plugin) out of tree against it, once with
+ * find_package(neurio) and once with pkg-config, load both with the
+ * installed `neurio`, and run a golden model through it: the firmware
+ * runtime and kernels as a native process, outputs bit-exact with TFLite
+ * Micro's reference kernels (../shared/golden; skipped when absent). */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "neurio/npy.h"
 #include "neurio/plugin.h"
 #include "test_util.h"
 
@@ -50,8 +54,22 @@ static void test_install_tree(void)
     CU_ASSERT(exists("lib/cmake/neurio/NeurioPlugin.cmake"));
     CU_ASSERT(exists("lib/pkgconfig/neurio.pc"));
     CU_ASSERT(exists("share/neurio/config"));
+    CU_ASSERT(exists("share/neurio/examples/oot_plugin/vendor_plugin.c"));
+    CU_ASSERT(exists("share/neurio/examples/oot_plugin/native_board.c"));
+    CU_ASSERT(exists("share/neurio/firmware/runtime/platform.h"));
+    CU_ASSERT(exists("include/neurio/port.h"));
     /* test-only plugins are never installed */
     CU_ASSERT(!exists("lib/neurio/plugins/neurio-test_echo.so"));
+    /* the example rigs whose data ships with neurio pass check from the
+     * prefix (the ../shared ones need the shared models next to it) */
+    static const char *const rigs[] = { "digits-host.cfg", "digits-m4.cfg", "example-host.cfg",
+                                        "qemu-m4-digits.cfg", "qemu-m7-digits.cfg" };
+    for (size_t i = 0; i < sizeof rigs / sizeof rigs[0]; i++) {
+        snprintf(cmd, sizeof cmd, "cd '%s/share/neurio/config' && '%s/bin/neurio' check '%s'",
+                 prefix, prefix, rigs[i]);
+        CU_ASSERT_EQUAL(sh(cmd, &out), 0);
+        free(out);
+    }
     snprintf(cmd, sizeof cmd, "'%s/bin/neurio' --version", prefix);
     CU_ASSERT_EQUAL(sh(cmd, &out), 0);
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "neurio "));
@@ -65,20 +83,22 @@ static void test_oot_cmake_and_pkgconfig(void)
         return;
     }
     char cmd[PATH_MAX * 4], *out = NULL;
-    /* 1. find_package(neurio) */
+    /* 1. find_package(neurio), from the installed example */
     snprintf(cmd, sizeof cmd,
-             "cmake -S '%s/tests/install/oot_plugin' -B '%s/oot' -DCMAKE_PREFIX_PATH='%s' "
-             "-DCMAKE_BUILD_TYPE=Release && cmake --build '%s/oot'",
-             NEURIO_SOURCE_DIR, work, prefix, work);
+             "cmake -S '%s/share/neurio/examples/oot_plugin' -B '%s/oot' "
+             "-DCMAKE_PREFIX_PATH='%s' -DCMAKE_BUILD_TYPE=Release && cmake --build '%s/oot'",
+             prefix, work, prefix, work);
     CU_ASSERT_EQUAL_FATAL(sh(cmd, &out), 0);
     free(out);
     /* 2. pkg-config, plain compiler line */
     snprintf(cmd, sizeof cmd,
              "mkdir -p '%s/pc' && PKG_CONFIG_PATH='%s/lib/pkgconfig' && export PKG_CONFIG_PATH "
              "&& cc -std=c11 -Wall -Wextra -Werror -shared -fPIC -fvisibility=hidden "
-             "-DVENDOR_NAME='\"vendor_pc\"' '%s/tests/install/oot_plugin/vendor_plugin.c' "
+             "-DVENDOR_NAME='\"vendor_pc\"' "
+             "-DVENDOR_BOARD_DIR='\"%s/share/neurio/examples/oot_plugin\"' "
+             "'%s/share/neurio/examples/oot_plugin/vendor_plugin.c' "
              "$(pkg-config --cflags --libs neurio) -o '%s/pc/neurio-vendor_pc.so'",
-             work, prefix, NEURIO_SOURCE_DIR, work);
+             work, prefix, prefix, prefix, work);
     CU_ASSERT_EQUAL_FATAL(sh(cmd, &out), 0);
     free(out);
     /* 3. the installed launcher loads both */
@@ -87,7 +107,7 @@ static void test_oot_cmake_and_pkgconfig(void)
     char text[PATH_MAX * 3];
     snprintf(text, sizeof text,
              "plugin_path = [ \"oot/plugins\", \"pc/neurio-vendor_pc.so\" ];\n"
-             "device = { plugin = \"vendor_cmake\"; baud = \"fast\"; };\n"
+             "device = { plugin = \"vendor_cmake\"; build_timeout_ms = \"fast\"; };\n"
              "model = { path = \"vendor.cfg\"; };\n");
     CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(rig, text, strlen(text)), 0);
     snprintf(cmd, sizeof cmd, "'%s/bin/neurio' plugins --rig '%s'", prefix, rig);
@@ -97,7 +117,7 @@ static void test_oot_cmake_and_pkgconfig(void)
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, abi));
     snprintf(abi, sizeof abi, "vendor_pc 0.1 (ABI %d.%d)", NEURIO_ABI_MAJOR, NEURIO_ABI_MINOR);
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, abi));
-    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "device.baud"));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "device.build_timeout_ms"));
     CU_ASSERT_PTR_NULL(out && strstr(out, "refused:"));
     /* the installed launcher searches the installed plugin dir (relocatable) */
     char searched[PATH_MAX + 64];
@@ -110,10 +130,62 @@ static void test_oot_cmake_and_pkgconfig(void)
     CU_ASSERT_EQUAL(rc, 3);
     char want[PATH_MAX + 256];
     snprintf(want, sizeof want,
-             "neurio check: %s:2: device.baud: expected int, got another type; write baud = "
-             "42;", rig);
+             "neurio check: %s:2: device.build_timeout_ms: expected int, got another type; "
+             "write build_timeout_ms = 42;", rig);
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, want));
     free(out);
+}
+
+/* The installed worked example completes a golden run through the
+ * installed launcher: the prepared model's code, the firmware runtime and
+ * the kernels built natively, run as a child over a socketpair; outputs
+ * bit-exact with the TFLite Micro reference kernels' golden outputs. */
+static void test_oot_golden_run(void)
+{
+    const char *shared = neurio_test_shared_dir();
+    char model[PATH_MAX], in[PATH_MAX], golden[PATH_MAX];
+    snprintf(model, sizeof model, "%s/models/kws_ref_model.tflite", shared ? shared : "");
+    snprintf(in, sizeof in, "%s/golden/kws_ref_model/input.npy", shared ? shared : "");
+    snprintf(golden, sizeof golden, "%s/golden/kws_ref_model/output.npy", shared ? shared : "");
+    if (!shared || access(model, R_OK) || access(in, R_OK) || access(golden, R_OK)) {
+        printf("\n  SKIPPED: ../shared/golden/kws_ref_model absent\n");
+        return;
+    }
+    if (!installed) {
+        CU_FAIL("install step failed");
+        return;
+    }
+    char rig[PATH_MAX + 16], text[PATH_MAX * 4], cmd[PATH_MAX * 3], *out = NULL;
+    static const char *const plugins[] = { "vendor_cmake", "vendor_pc" };
+    for (int k = 0; k < 2; k++) {
+        snprintf(rig, sizeof rig, "%s/golden-%d.cfg", work, k);
+        snprintf(text, sizeof text,
+                 "plugin_path = [ \"oot/plugins\", \"pc/neurio-vendor_pc.so\" ];\n"
+                 "device = { plugin = \"%s\"; };\n"
+                 "model = { path = \"%s\"; quantize = \"none\"; };\n"
+                 "data = { inputs = \"%s\"; batch_size = 16; };\n"
+                 "task = { kind = \"classification\"; };\n"
+                 "output = { dir = \"runs-%d\"; predictions = \"pred.npy\"; };\n",
+                 plugins[k], model, in, k);
+        CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(rig, text, strlen(text)), 0);
+        snprintf(cmd, sizeof cmd, "cd '%s' && '%s/bin/neurio' run '%s'", work, prefix, rig);
+        CU_ASSERT_EQUAL(sh(cmd, &out), 0);
+        CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "64 of 64 samples on "));
+        const char *p = out ? strstr(out, "predictions: ") : NULL;
+        CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+        char pred_path[PATH_MAX];
+        p += strlen("predictions: ");
+        snprintf(pred_path, sizeof pred_path, "%.*s", (int)strcspn(p, " \n"), p);
+        free(out);
+        neurio_npy pred, want;
+        CU_ASSERT_EQUAL_FATAL(neurio_npy_read(pred_path, &pred, NULL), 0);
+        CU_ASSERT_EQUAL_FATAL(neurio_npy_read(golden, &want, NULL), 0);
+        CU_ASSERT_EQUAL(pred.dtype, want.dtype);
+        CU_ASSERT_EQUAL_FATAL(pred.bytes, want.bytes);
+        CU_ASSERT_EQUAL(memcmp(pred.data, want.data, want.bytes), 0); /* bit-exact */
+        neurio_npy_free(&pred);
+        neurio_npy_free(&want);
+    }
 }
 
 int neurio_register_tests(void)
@@ -123,5 +195,6 @@ int neurio_register_tests(void)
         return -1;
     CU_add_test(s, "install into a temp prefix", test_install_tree);
     CU_add_test(s, "out-of-tree plugin: find_package and pkg-config", test_oot_cmake_and_pkgconfig);
+    CU_add_test(s, "installed worked example: golden run bit-exact", test_oot_golden_run);
     return CU_get_error() == CUE_SUCCESS ? 0 : -1;
 }

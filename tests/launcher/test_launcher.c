@@ -12,11 +12,11 @@
 
 #include "commands/commands.h"
 #include "host.h"
-#include "hostref.h"
+#include "reference/hostref.h"
 #include "neurio/npy.h"
 #include "pipeline.h"
-#include "quant_cost.h"
-#include "report.h"
+#include "observers/quant_cost.h"
+#include "observers/report.h"
 #include "rig.h"
 #include "test_util.h"
 

@@ -12,7 +12,8 @@ Rank-4 arrays are transposed NCHW -> NHWC, the layout neurio's importer
 gives rank-4 graph inputs and outputs.
 
 Parameter inputs (weights, biases, shapes, axes, pads, clip bounds,
-quantization scales, batch-norm statistics, divisors) that the backend tests
+quantization scales, batch-norm statistics, divisors, slopes, recurrent
+weights, gather indices, resize scales) that the backend tests
 feed as graph inputs are frozen into initializers with the case's values,
 as a deployed model has them; the data inputs stay inputs.
 
@@ -52,7 +53,7 @@ PARAM_INPUTS = {
     "Unsqueeze": (1,), "Dropout": (1, 2), "Div": (1,),
     "ConvTranspose": (1, 2), "PRelu": (1,), "LSTM": (1, 2, 3, 4, 5, 6, 7),
     "GRU": (1, 2, 3, 4, 5), "RNN": (1, 2, 3, 4, 5), "Slice": (1, 2, 3, 4),
-    "Split": (1,), "Resize": (1, 2, 3), "Upsample": (1,), "Expand": (1,), "Tile": (1,),
+    "Split": (1,), "Gather": (1,), "Resize": (1, 2, 3), "Upsample": (1,), "Expand": (1,), "Tile": (1,),
     "ReduceSum": (1,), "LayerNormalization": (1, 2), "InstanceNormalization": (1, 2),
     "TopK": (1,), "CumSum": (1,), "OneHot": (1, 2),
 }

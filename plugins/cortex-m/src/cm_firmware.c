@@ -251,7 +251,7 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
         fclose(lf);
     }
     int code = 0;
-    rc = cm_proc_run(av.v, log_path, a->timeout_ms > 0 ? a->timeout_ms : 600000,
+    rc = neurio_proc_run(av.v, log_path, a->timeout_ms > 0 ? a->timeout_ms : 600000,
                      &code, err);
     argv_free(&av);
     if (rc)
@@ -273,7 +273,7 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
                                p->board->name, (unsigned long long)p->flash_bytes + over,
                                p->flash_bytes);
         char tail[400];
-        cm_log_tail(log_path, tail, sizeof tail);
+        neurio_log_tail(log_path, tail, sizeof tail);
         return neurio_fail(err, NEURIO_ERR_TOOLCHAIN,
                            "firmware build failed (exit %d): %s (full log: %s)",
                            code, tail, log_path);

@@ -13,12 +13,12 @@ static int run_tool(char *const argv[], const char *what, const char *log_path,
                     int timeout_ms, neurio_errbuf *err)
 {
     int code = 0;
-    int rc = cm_proc_run(argv, log_path, timeout_ms, &code, err);
+    int rc = neurio_proc_run(argv, log_path, timeout_ms, &code, err);
     if (rc)
         return rc;
     if (code != 0) {
         char tail[300];
-        cm_log_tail(log_path, tail, sizeof tail);
+        neurio_log_tail(log_path, tail, sizeof tail);
         return neurio_fail(err, NEURIO_ERR_TOOLCHAIN,
                            "%s failed (exit %d): %s (log: %s); check the board is "
                            "connected and device.flasher",

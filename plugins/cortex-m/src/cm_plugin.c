@@ -300,7 +300,7 @@ static void toolchain_version(cm_plugin *s, const char *prefix, const char *work
     int code = 1;
     neurio_errbuf e;
     cm_fmt(s->toolchain, sizeof s->toolchain, "%s", gcc);
-    if (cm_proc_run(argv, log, 10000, &code, &e) == NEURIO_OK && code == 0) {
+    if (neurio_proc_run(argv, log, 10000, &code, &e) == NEURIO_OK && code == 0) {
         FILE *f = fopen(log, "r");
         char ver[64] = "";
         if (f) {
@@ -574,7 +574,7 @@ static int cm_infer(void *self, neurio_batch *batch)
         char why[64];
         if (s->qemu.child.pid && cm_qemu_exited(&s->qemu, why, sizeof why)) {
             char tail[200];
-            cm_log_tail(s->qemu.log_path, tail, sizeof tail);
+            neurio_log_tail(s->qemu.log_path, tail, sizeof tail);
             s->host->set_error(s->ctx, "%s (QEMU %s: %s)", e.msg, why, tail);
             return rc;
         }

@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,9 +204,12 @@ static void probe_usb(neurio_probe_fn fn, void *user)
 
 int cm_probe_devices(neurio_ctx *ctx, const neurio_host *host, neurio_probe_fn fn, void *user)
 {
-    (void)ctx;
-    (void)host;
     probe_emulators(fn, user);
     probe_usb(fn, user);
+    /* probe --rig: the device the rig's link and board mean (ABI 1.1). */
+    if (host->size >= offsetof(neurio_host, probe_designate) + sizeof host->probe_designate &&
+        host->probe_rig(ctx))
+        host->probe_designate(ctx, host->opt_string(ctx, "link"),
+                              host->opt_string(ctx, "board"));
     return NEURIO_OK;
 }

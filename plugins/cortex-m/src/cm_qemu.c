@@ -21,7 +21,7 @@ static long long now_ms(void)
 
 int cm_qemu_exited(cm_qemu *q, char *why, size_t cap)
 {
-    if (!cm_child_exited(&q->child))
+    if (!neurio_child_exited(&q->child))
         return 0;
     if (why && cap) {
         int st = q->child.status;
@@ -91,7 +91,7 @@ int cm_qemu_start(cm_qemu *q, const cm_qemu_args *a, neurio_transport **t,
         fputs("\n", lf);
         fclose(lf);
     }
-    rc = cm_child_spawn(&q->child, argv, q->log_path, err);
+    rc = neurio_child_spawn(&q->child, argv, q->log_path, err);
     if (rc) {
         if (rc == NEURIO_ERR_TOOLCHAIN)
             neurio_fail(err, rc,
@@ -107,7 +107,7 @@ int cm_qemu_start(cm_qemu *q, const cm_qemu_args *a, neurio_transport **t,
         char why[64];
         if (cm_qemu_exited(q, why, sizeof why)) {
             char tail[300];
-            cm_log_tail(q->log_path, tail, sizeof tail);
+            neurio_log_tail(q->log_path, tail, sizeof tail);
             rc = neurio_fail(err, NEURIO_ERR_DEVICE,
                              "QEMU (%s -M %s) %s before opening its UART socket: %s",
                              a->qemu, a->machine, why, tail);
@@ -135,7 +135,7 @@ fail:
 
 void cm_qemu_stop(cm_qemu *q)
 {
-    cm_child_stop(&q->child, 2000);
+    neurio_child_stop(&q->child, 2000);
     if (q->sock_path[0])
         unlink(q->sock_path);
     if (q->tmp_dir[0]) {

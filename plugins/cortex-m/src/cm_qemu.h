@@ -12,7 +12,7 @@
 #include "neurio/transport.h"
 
 typedef struct cm_qemu {
-    cm_child child;
+    neurio_child child;
     char sock_path[108];
     char log_path[4096];
     char tmp_dir[64]; /* private dir for the socket when work_dir is long */

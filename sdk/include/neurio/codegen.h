@@ -23,6 +23,8 @@
 #ifndef NEURIO_CODEGEN_H
 #define NEURIO_CODEGEN_H
 
+#include "neurio/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -67,7 +69,7 @@ typedef struct neurio_codegen_result {
  * Returns NEURIO_OK; NEURIO_ERR_UNSUPPORTED naming the op index, kind and
  * what is unsupported (dtype, per-channel input, hybrid weights ...);
  * NEURIO_ERR_INVALID for an inconsistent model; NEURIO_ERR_IO. */
-int neurio_codegen(const neurio_model *m, const char *out_dir,
+NEURIO_API int neurio_codegen(const neurio_model *m, const char *out_dir,
                    const neurio_codegen_options *opts,
                    neurio_codegen_result *res, neurio_errbuf *err);
 
@@ -89,11 +91,11 @@ typedef struct neurio_unsupported_op {
  * deployed (0: all can), or a negative neurio_status (NOMEM) with err set.
  * Ops the optimizer removes (BATCH_NORM, MATMUL, TRANSPOSE where it can)
  * count here: check the model as it will be generated. */
-int32_t neurio_codegen_check(const neurio_model *m, neurio_unsupported_op *out,
+NEURIO_API int32_t neurio_codegen_check(const neurio_model *m, neurio_unsupported_op *out,
                              int32_t max, neurio_errbuf *err);
 
 /* "CONV_2D int16->int16": the op x dtype of an entry (buf of >= 64). */
-const char *neurio_unsupported_op_str(const neurio_unsupported_op *u, char *buf,
+NEURIO_API const char *neurio_unsupported_op_str(const neurio_unsupported_op *u, char *buf,
                                       size_t size);
 
 /* Make a C identifier from any string ("pretrainedResnet_quant.tflite" ->
@@ -101,7 +103,7 @@ const char *neurio_unsupported_op_str(const neurio_unsupported_op *u, char *buf,
  * other characters become '_', a leading digit gets a 'm_' prefix, C
  * keywords get a '_model' suffix.  Always NUL-terminates; returns the
  * length written. */
-size_t neurio_c_identifier(const char *in, char *out, size_t size);
+NEURIO_API size_t neurio_c_identifier(const char *in, char *out, size_t size);
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,8 @@
 #ifndef NEURIO_DATAPREP_H
 #define NEURIO_DATAPREP_H
 
+#include "neurio/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,7 +36,7 @@ extern "C" {
  * input's dtype (caller frees with free()).  Errors: NEURIO_ERR_INVALID
  * (shape/dtype/range mismatch, bad index) with a one-line message;
  * NEURIO_ERR_NOMEM. */
-int neurio_dataprep_input(const neurio_model *m, int32_t input_index,
+NEURIO_API int neurio_dataprep_input(const neurio_model *m, int32_t input_index,
                           const neurio_npy *arr, void **out, size_t *n_samples,
                           neurio_errbuf *err);
 
@@ -46,7 +48,7 @@ int neurio_dataprep_input(const neurio_model *m, int32_t input_index,
  * arrays pass.  Returns NEURIO_OK or NEURIO_ERR_INVALID with a message
  * naming the sample, the element and the value.  neurio_dataprep_input()
  * applies it to every real array. */
-int neurio_dataprep_check_real(const neurio_npy *arr, const neurio_tensor *t, size_t per,
+NEURIO_API int neurio_dataprep_check_real(const neurio_npy *arr, const neurio_tensor *t, size_t per,
                                neurio_errbuf *err);
 
 /* Real values of graph output `output_index` for n_samples samples stored
@@ -54,16 +56,16 @@ int neurio_dataprep_check_real(const neurio_npy *arr, const neurio_tensor *t, si
  * outputs, a plain conversion otherwise.  `out` receives n_samples *
  * elements floats (caller-owned).  Returns NEURIO_OK, or NEURIO_ERR_INVALID
  * for a bad index or an unsupported dtype. */
-int neurio_dataprep_dequantize(const neurio_model *m, int32_t output_index,
+NEURIO_API int neurio_dataprep_dequantize(const neurio_model *m, int32_t output_index,
                                const void *data, size_t n_samples, float *out);
 
 /* TFLite's affine quantization of one value (round half away from zero,
  * saturate to [qmin, qmax]). */
-int32_t neurio_quantize_value(float x, float scale, int32_t zero_point,
+NEURIO_API int32_t neurio_quantize_value(float x, float scale, int32_t zero_point,
                               int32_t qmin, int32_t qmax);
 
 /* Write "[1, 49, 10, 1]" into buf (always NUL-terminated). */
-void neurio_shape_str(char *buf, size_t size, int32_t rank, const int64_t *dims);
+NEURIO_API void neurio_shape_str(char *buf, size_t size, int32_t rank, const int64_t *dims);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,8 @@
 #ifndef NEURIO_INTERP_H
 #define NEURIO_INTERP_H
 
+#include "neurio/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,36 +32,36 @@ typedef struct neurio_interp neurio_interp;
  * tensor and lowers every op.  Fails (NEURIO_ERR_UNSUPPORTED, or
  * NEURIO_ERR_INVALID for inconsistent shapes or quantization) naming the
  * first op that cannot be run and why. */
-int neurio_interp_new(const neurio_model *m, neurio_interp **out,
+NEURIO_API int neurio_interp_new(const neurio_model *m, neurio_interp **out,
                       neurio_errbuf *err);
-void neurio_interp_free(neurio_interp *it);
+NEURIO_API void neurio_interp_free(neurio_interp *it);
 
 /* Run one inference: inputs[i] points at model input i's data (the tensor's
  * dtype and size), outputs[i] receives output i.  Returns NEURIO_OK or an
  * error naming the op.  The model's state (variable tensors: SVDF, LSTM,
  * the Signal ops' noise estimate) is reset before the run unless the
  * interpreter is stateful (neurio_interp_set_stateful). */
-int neurio_interp_run(neurio_interp *it, const void *const *inputs,
+NEURIO_API int neurio_interp_run(neurio_interp *it, const void *const *inputs,
                       void *const *outputs, neurio_errbuf *err);
 
 /* After a run: the data of any tensor (activations and constants), valid
  * until the next run or free.  NULL for an out-of-range index. */
-const void *neurio_interp_tensor(const neurio_interp *it, int32_t t);
+NEURIO_API const void *neurio_interp_tensor(const neurio_interp *it, int32_t t);
 
 /* Optional per-op callback after each op during run (for calibration):
  * called with the op index; return non-zero to abort the run. */
 typedef int (*neurio_interp_hook)(void *user, const neurio_interp *it,
                                   int32_t op_index);
-void neurio_interp_set_hook(neurio_interp *it, neurio_interp_hook fn,
+NEURIO_API void neurio_interp_set_hook(neurio_interp *it, neurio_interp_hook fn,
                             void *user);
 
 /* stateful = 1: keep the variable tensors from one run to the next (a
  * streaming model fed one window per sample); 0 (default): reset them
  * before every run, as TFLite Micro's goldens are made. */
-void neurio_interp_set_stateful(neurio_interp *it, int stateful);
+NEURIO_API void neurio_interp_set_stateful(neurio_interp *it, int stateful);
 
 /* Reset the variable tensors now (zero; int8: their zero point). */
-void neurio_interp_reset_state(neurio_interp *it);
+NEURIO_API void neurio_interp_reset_state(neurio_interp *it);
 
 #ifdef __cplusplus
 }

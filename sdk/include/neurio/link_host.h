@@ -23,6 +23,8 @@
 #ifndef NEURIO_LINK_HOST_H
 #define NEURIO_LINK_HOST_H
 
+#include "neurio/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,7 +66,7 @@ typedef struct neurio_link_options {
 } neurio_link_options;
 
 /* Fill *o with the defaults. */
-void neurio_link_options_default(neurio_link_options *o);
+NEURIO_API void neurio_link_options_default(neurio_link_options *o);
 
 /* What the device announced (strings NUL-terminated, owned by the link). */
 typedef struct neurio_link_hello {
@@ -119,62 +121,62 @@ typedef struct neurio_link_stats {
  * otherwise the link PINGs.  opt may be NULL.  Errors: NEURIO_ERR_TIMEOUT
  * (no device answered, naming the transport), NEURIO_ERR_DEVICE (protocol
  * version or malformed hello), ... */
-int neurio_link_open(neurio_transport *t, const neurio_link_options *opt,
+NEURIO_API int neurio_link_open(neurio_transport *t, const neurio_link_options *opt,
                      neurio_link **out, neurio_errbuf *err);
 
 /* The last hello (valid until the next call on l or close). */
-const neurio_link_hello *neurio_link_info(const neurio_link *l);
+NEURIO_API const neurio_link_hello *neurio_link_info(const neurio_link *l);
 
 /* Ask the device for a fresh hello (PING). */
-int neurio_link_ping(neurio_link *l, neurio_errbuf *err);
+NEURIO_API int neurio_link_ping(neurio_link *l, neurio_errbuf *err);
 
 /* NEURIO_ERR_STALE when the device's model SHA-256 differs from
  * `sha256_hex` (64 hex chars), naming both and saying to re-flash. */
-int neurio_link_check_model(const neurio_link *l, const char *sha256_hex,
+NEURIO_API int neurio_link_check_model(const neurio_link *l, const char *sha256_hex,
                             neurio_errbuf *err);
 
 /* Check the device's tensors against the batch shapes the core will use:
  * n_inputs/n_outputs and bytes per sample of each (arrays of n entries). */
-int neurio_link_check_tensors(const neurio_link *l, uint32_t n_inputs,
+NEURIO_API int neurio_link_check_tensors(const neurio_link *l, uint32_t n_inputs,
                               const size_t *in_bytes, uint32_t n_outputs,
                               const size_t *out_bytes, neurio_errbuf *err);
 
 /* Fill the link-derived fields of *info (clock_hz, cycle_source,
  * cycle_unit, firmware build id, arena_bytes, weights_bytes, max_batch).
  * Strings are owned by the link (valid until close).  Leaves the others. */
-void neurio_link_device_info(const neurio_link *l, neurio_device_info *info);
+NEURIO_API void neurio_link_device_info(const neurio_link *l, neurio_device_info *info);
 
 /* Send the batch's inputs (batch->count samples) and commit them.  The
  * link keeps batch->inputs to re-send them after a reboot: the buffers
  * must stay valid until neurio_link_infer returns (the plugin ABI
  * guarantees it).  NEURIO_ERR_INVALID when count > max_batch. */
-int neurio_link_transfer(neurio_link *l, const neurio_batch *batch,
+NEURIO_API int neurio_link_transfer(neurio_link *l, const neurio_batch *batch,
                          neurio_errbuf *err);
 
 /* Run every sample of the batch sent by the last transfer; fill outputs,
  * measures (cycles, stack_bytes, host_ns), layer_cycles/layers_filled (if
  * the batch asks and the device can) and done.  On failure batch->done is
  * the number of samples (from the start) whose results are in place. */
-int neurio_link_infer(neurio_link *l, neurio_batch *batch, neurio_errbuf *err);
+NEURIO_API int neurio_link_infer(neurio_link *l, neurio_batch *batch, neurio_errbuf *err);
 
 /* transfer + infer. */
-int neurio_link_run_batch(neurio_link *l, neurio_batch *batch,
+NEURIO_API int neurio_link_run_batch(neurio_link *l, neurio_batch *batch,
                           neurio_errbuf *err);
 
 /* Ask the device to reboot and wait for its boot hello. */
-int neurio_link_reset(neurio_link *l, neurio_errbuf *err);
+NEURIO_API int neurio_link_reset(neurio_link *l, neurio_errbuf *err);
 
 /* Counters so far. */
-neurio_link_stats neurio_link_get_stats(const neurio_link *l);
+NEURIO_API neurio_link_stats neurio_link_get_stats(const neurio_link *l);
 
 /* The transport (owned by the link). */
-neurio_transport *neurio_link_transport(neurio_link *l);
+NEURIO_API neurio_transport *neurio_link_transport(neurio_link *l);
 
 /* Close the transport and free everything; NULL accepted. */
-void neurio_link_close(neurio_link *l);
+NEURIO_API void neurio_link_close(neurio_link *l);
 
 /* CRC-32 (IEEE / zlib) of len bytes, continuing from `crc` (start with 0). */
-uint32_t neurio_link_crc32(uint32_t crc, const void *buf, size_t len);
+NEURIO_API uint32_t neurio_link_crc32(uint32_t crc, const void *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,8 @@
 #ifndef NEURIO_MODEL_H
 #define NEURIO_MODEL_H
 
+#include "neurio/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,8 +50,8 @@ typedef enum neurio_dtype {
 } neurio_dtype;
 
 /* Bytes per element (0 for UNKNOWN) and the lower-case name ("int8"). */
-size_t neurio_dtype_size(neurio_dtype dt);
-const char *neurio_dtype_name(neurio_dtype dt);
+NEURIO_API size_t neurio_dtype_size(neurio_dtype dt);
+NEURIO_API const char *neurio_dtype_name(neurio_dtype dt);
 
 /* Quantization: real = scale * (q - zero_point).
  * count == 0: not quantized; 1: per-tensor; > 1: per-channel along `axis`
@@ -191,7 +193,7 @@ typedef enum neurio_op_kind {
 } neurio_op_kind;
 
 /* Upper-case TFLite-style name ("CONV_2D"); "UNKNOWN" if out of range. */
-const char *neurio_op_name(neurio_op_kind kind);
+NEURIO_API const char *neurio_op_name(neurio_op_kind kind);
 
 typedef enum neurio_activation {
     NEURIO_ACT_NONE = 0,
@@ -292,19 +294,19 @@ typedef struct neurio_model {
 /* --- construction ------------------------------------------------------ */
 
 /* New empty model.  name is sanitized into a C identifier.  NULL on ENOMEM. */
-neurio_model *neurio_model_new(const char *name);
-void neurio_model_free(neurio_model *m);
+NEURIO_API neurio_model *neurio_model_new(const char *name);
+NEURIO_API void neurio_model_free(neurio_model *m);
 
 /* Append a tensor; returns its index, or -1 on ENOMEM / bad rank.  dims may be
  * NULL for rank 0.  name is copied (NULL → ""). */
-int32_t neurio_model_add_tensor(neurio_model *m, const char *name,
+NEURIO_API int32_t neurio_model_add_tensor(neurio_model *m, const char *name,
                                 neurio_dtype dtype, int32_t rank,
                                 const int32_t *dims);
 /* Copy `bytes` bytes of constant data into tensor t (replacing any). */
-int neurio_tensor_set_data(neurio_model *m, int32_t t, const void *data,
+NEURIO_API int neurio_tensor_set_data(neurio_model *m, int32_t t, const void *data,
                            size_t bytes);
 /* Copy quantization parameters (count 0 clears). */
-int neurio_tensor_set_quant(neurio_model *m, int32_t t, int32_t count,
+NEURIO_API int neurio_tensor_set_quant(neurio_model *m, int32_t t, int32_t count,
                             int32_t axis, const float *scale,
                             const int32_t *zero_point);
 
@@ -312,70 +314,70 @@ int neurio_tensor_set_quant(neurio_model *m, int32_t t, int32_t count,
  * the op index or -1 on ENOMEM.  Attributes are set through the returned
  * index: m->ops[i].attr.conv = ...  (zeroed initially, with stride/dilation/
  * depth_multiplier defaulted to 1). */
-int32_t neurio_model_add_op(neurio_model *m, neurio_op_kind kind,
+NEURIO_API int32_t neurio_model_add_op(neurio_model *m, neurio_op_kind kind,
                             int32_t n_inputs, const int32_t *inputs,
                             int32_t n_outputs, const int32_t *outputs);
-int neurio_model_set_io(neurio_model *m, int32_t n_inputs,
+NEURIO_API int neurio_model_set_io(neurio_model *m, int32_t n_inputs,
                         const int32_t *inputs, int32_t n_outputs,
                         const int32_t *outputs);
 
 /* Drop removed ops and unreferenced tensors, sort ops topologically,
  * renumber, recompute producers.  Fails (NEURIO_ERR_INVALID) on a cycle. */
-int neurio_model_compact(neurio_model *m, neurio_errbuf *err);
+NEURIO_API int neurio_model_compact(neurio_model *m, neurio_errbuf *err);
 
 /* Deep copy; NULL on ENOMEM. */
-neurio_model *neurio_model_clone(const neurio_model *m);
+NEURIO_API neurio_model *neurio_model_clone(const neurio_model *m);
 
 /* --- queries ----------------------------------------------------------- */
 
-size_t neurio_tensor_elements(const neurio_tensor *t);
-size_t neurio_tensor_bytes(const neurio_tensor *t);
+NEURIO_API size_t neurio_tensor_elements(const neurio_tensor *t);
+NEURIO_API size_t neurio_tensor_bytes(const neurio_tensor *t);
 static inline int neurio_tensor_is_const(const neurio_tensor *t)
 {
     return t->data != NULL;
 }
 /* Ops (not removed) that read tensor t, written to out[0..max); returns the
  * total count (may exceed max). */
-int32_t neurio_model_consumers(const neurio_model *m, int32_t t, int32_t *out,
+NEURIO_API int32_t neurio_model_consumers(const neurio_model *m, int32_t t, int32_t *out,
                                int32_t max);
 /* Multiply-accumulates of one op: one per weight use in CONV_2D,
  * DEPTHWISE_CONV_2D, FULLY_CONNECTED (and MATMUL); 0 for other ops. */
-uint64_t neurio_op_macs(const neurio_model *m, const neurio_op *op);
+NEURIO_API uint64_t neurio_op_macs(const neurio_model *m, const neurio_op *op);
 
 /* Structural checks: indices in range, shapes/dtypes consistent per op,
  * quantization present on int8/uint8/int16 activations and weights, no
  * dangling tensors, inputs/outputs set, no cycle.  On failure writes e.g.
  * "op 3 (CONV_2D): weights tensor 7 'conv1/w' is float32, expected int8". */
-int neurio_model_validate(const neurio_model *m, neurio_errbuf *err);
+NEURIO_API int neurio_model_validate(const neurio_model *m, neurio_errbuf *err);
 
 /* SHA-256 over a canonical serialization of the model (tensors, constants,
  * quantization, ops, attributes, io).  Equal graphs give equal hashes. */
-int neurio_model_sha256(const neurio_model *m, uint8_t digest[32]);
+NEURIO_API int neurio_model_sha256(const neurio_model *m, uint8_t digest[32]);
 
 /* The same hash as 64 lower-case hex digits and a NUL in hex[65] (the form
  * the link's hello, the generated code and the result store carry).  On
  * failure hex is "" and the status of neurio_model_sha256 is returned.
  * Hashing walks every constant: compute it once per prepared model and hand
  * the text on (a plugin gets it from host->model_sha256). */
-int neurio_model_sha256_hex(const neurio_model *m, char hex[65]);
+NEURIO_API int neurio_model_sha256_hex(const neurio_model *m, char hex[65]);
 
 /* --- import ------------------------------------------------------------ */
 
 /* Every float32 constant (weights, biases) finite.  NEURIO_OK, or
  * NEURIO_ERR_INVALID naming the tensor, the element and the value. */
-int neurio_model_check_finite(const neurio_model *m, neurio_errbuf *err);
+NEURIO_API int neurio_model_check_finite(const neurio_model *m, neurio_errbuf *err);
 
 /* Names and descriptions come from the file: rewrite every control
  * character (ESC, CR, LF, ...) in the model's name, description, tensor and
  * op names as "\xNN" so none reaches a terminal, a log, a report or a
  * generated comment.  neurio_model_load() does it; call it after the
  * format-specific loaders.  NEURIO_OK or NEURIO_ERR_NOMEM. */
-int neurio_model_escape_strings(neurio_model *m);
+NEURIO_API int neurio_model_escape_strings(neurio_model *m);
 
 /* Load a model file, choosing the importer by content (TFLite identifier
  * "TFL3", else ONNX protobuf) and falling back to the extension.  On success
  * *out is a validated model owned by the caller. */
-int neurio_model_load(const char *path, neurio_model **out, neurio_errbuf *err);
+NEURIO_API int neurio_model_load(const char *path, neurio_model **out, neurio_errbuf *err);
 
 #ifdef __cplusplus
 }

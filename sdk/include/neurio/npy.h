@@ -9,6 +9,8 @@
 #ifndef NEURIO_NPY_H
 #define NEURIO_NPY_H
 
+#include "neurio/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,26 +35,26 @@ typedef struct neurio_npy {
  * NEURIO_ERR_IO (cannot open/read), NEURIO_ERR_FORMAT (bad magic, header,
  * truncated data, Fortran order), NEURIO_ERR_UNSUPPORTED (dtype), with a
  * one-line message in err.  On failure *out holds nothing to free. */
-int neurio_npy_read(const char *path, neurio_npy *out, neurio_errbuf *err);
+NEURIO_API int neurio_npy_read(const char *path, neurio_npy *out, neurio_errbuf *err);
 
 /* Parse a .npy image already in memory (same rules as neurio_npy_read; the
  * data is copied, `name` is used in messages). */
-int neurio_npy_parse(const void *buf, size_t len, const char *name,
+NEURIO_API int neurio_npy_parse(const void *buf, size_t len, const char *name,
                      neurio_npy *out, neurio_errbuf *err);
 
 /* Write an array as a version 1.0 .npy (2.0 if the header needs it).
  * Atomic: written to "<path>.tmp.<pid>" then renamed; on failure no file is
  * left behind.  data holds product(dims) elements of dt in C order. */
-int neurio_npy_write(const char *path, neurio_dtype dt, int32_t rank,
+NEURIO_API int neurio_npy_write(const char *path, neurio_dtype dt, int32_t rank,
                      const int64_t *dims, const void *data,
                      neurio_errbuf *err);
 
 /* Free the data of an array read by neurio_npy_read/parse and zero it.
  * NULL and zeroed structs are fine. */
-void neurio_npy_free(neurio_npy *a);
+NEURIO_API void neurio_npy_free(neurio_npy *a);
 
 /* Number of elements (product of dims; 1 for rank 0). */
-size_t neurio_npy_elements(const neurio_npy *a);
+NEURIO_API size_t neurio_npy_elements(const neurio_npy *a);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,8 @@
 #ifndef NEURIO_ONNX_H
 #define NEURIO_ONNX_H
 
+#include "neurio/api.h"
+
 #include <stddef.h>
 
 #include "neurio/model.h"
@@ -20,16 +22,16 @@ extern "C" {
 /* Parse an ONNX ModelProto held in buf[0..len).  name names the model (a
  * C identifier is derived from it).  On success *out is a new model owned
  * by the caller (neurio_model_free).  buf is not retained. */
-int neurio_onnx_parse(const void *buf, size_t len, const char *name,
+NEURIO_API int neurio_onnx_parse(const void *buf, size_t len, const char *name,
                       neurio_model **out, neurio_errbuf *err);
 
 /* Non-zero when the importer converts this default-domain op_type
  * ("Conv", "Gemm", ...); some attribute combinations may still be refused
  * with NEURIO_ERR_UNSUPPORTED at import. */
-int neurio_onnx_op_supported(const char *op_type);
+NEURIO_API int neurio_onnx_op_supported(const char *op_type);
 
 /* Read and parse an .onnx file; the model is named after the file. */
-int neurio_onnx_load(const char *path, neurio_model **out, neurio_errbuf *err);
+NEURIO_API int neurio_onnx_load(const char *path, neurio_model **out, neurio_errbuf *err);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,8 @@
 #ifndef NEURIO_OPTIMIZE_H
 #define NEURIO_OPTIMIZE_H
 
+#include "neurio/api.h"
+
 #include "neurio/model.h"
 #include "neurio/status.h"
 
@@ -18,34 +20,34 @@ extern "C" {
 
 /* Evaluate ops whose inputs are all constant and replace their outputs by
  * constant tensors (float32/int32/int64 ops the interpreter can run). */
-int neurio_opt_fold_constants(neurio_model *m, neurio_errbuf *err);
+NEURIO_API int neurio_opt_fold_constants(neurio_model *m, neurio_errbuf *err);
 
 /* Fold BATCH_NORM that follows a CONV_2D / DEPTHWISE_CONV_2D /
  * FULLY_CONNECTED with constant float weights into the weights and bias;
  * a remaining BATCH_NORM becomes a MUL+ADD pair with constant operands. */
-int neurio_opt_fold_batch_norm(neurio_model *m, neurio_errbuf *err);
+NEURIO_API int neurio_opt_fold_batch_norm(neurio_model *m, neurio_errbuf *err);
 
 /* Fuse RELU / RELU6 / CLIP(0,6) / CLIP(-1,1) that are the only consumer of
  * a CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, SUB, MUL or pooling
  * output into the producer's fused activation. */
-int neurio_opt_fuse_activations(neurio_model *m, neurio_errbuf *err);
+NEURIO_API int neurio_opt_fuse_activations(neurio_model *m, neurio_errbuf *err);
 
 /* Remove RESHAPE whose output shape equals its input shape and TRANSPOSE
  * with an identity permutation (or acting only on size-1 dims, rewritten
  * as RESHAPE, then removed if a no-op). */
-int neurio_opt_remove_identity(neurio_model *m, neurio_errbuf *err);
+NEURIO_API int neurio_opt_remove_identity(neurio_model *m, neurio_errbuf *err);
 
 /* Drop ops whose outputs nobody reads (and that are not graph outputs) and
  * tensors no op or graph io references. */
-int neurio_opt_remove_dead(neurio_model *m, neurio_errbuf *err);
+NEURIO_API int neurio_opt_remove_dead(neurio_model *m, neurio_errbuf *err);
 
 /* Rewrite DEPTHWISE_CONV_2D whose input has one channel (and a constant
  * filter) as CONV_2D with the filter in OHWI order: the same integer sums,
  * computed by the convolution kernels (blocked over output channels). */
-int neurio_opt_depthwise_to_conv(neurio_model *m, neurio_errbuf *err);
+NEURIO_API int neurio_opt_depthwise_to_conv(neurio_model *m, neurio_errbuf *err);
 
 /* Run every pass above; the model is validated at the end. */
-int neurio_optimize(neurio_model *m, neurio_errbuf *err);
+NEURIO_API int neurio_optimize(neurio_model *m, neurio_errbuf *err);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,8 @@
 #ifndef NEURIO_PATHS_H
 #define NEURIO_PATHS_H
 
+#include "neurio/api.h"
+
 #include <stddef.h>
 
 #include "neurio/status.h"
@@ -25,15 +27,15 @@ extern "C" {
 
 /* Portable firmware sources (runtime, kernels, include): <source>/firmware
  * in a build tree, <prefix>/share/neurio/firmware when installed. */
-const char *neurio_firmware_dir(void);
+NEURIO_API const char *neurio_firmware_dir(void);
 
 /* Directory of built or installed plugins: <build>/plugins, or
  * <prefix>/lib/neurio/plugins. */
-const char *neurio_plugin_dir(void);
+NEURIO_API const char *neurio_plugin_dir(void);
 
 /* neurio's data root: <source> in a build tree, <prefix>/share/neurio when
  * installed (schema files, example configs under config/). */
-const char *neurio_data_dir(void);
+NEURIO_API const char *neurio_data_dir(void);
 
 /* A caller-owned list of paths (each malloc'ed); release with
  * neurio_path_list_free().  Zero-initialise before first use. */
@@ -52,11 +54,11 @@ typedef struct neurio_path_list {
  * lists the portable kernels.  Returns NEURIO_OK; NEURIO_ERR_IO when `dir`
  * or a folder below it cannot be read (the message names it); NEURIO_ERR_NOMEM.
  * On failure `list` keeps what it held before the call. */
-int neurio_list_files(const char *dir, const char *suffix, const char *const *skip,
+NEURIO_API int neurio_list_files(const char *dir, const char *suffix, const char *const *skip,
                       neurio_path_list *list, neurio_errbuf *err);
 
 /* Frees every path and the array; leaves `list` empty.  NULL is a no-op. */
-void neurio_path_list_free(neurio_path_list *list);
+NEURIO_API void neurio_path_list_free(neurio_path_list *list);
 
 #ifdef __cplusplus
 }

@@ -31,6 +31,8 @@
 #ifndef NEURIO_PLANNER_H
 #define NEURIO_PLANNER_H
 
+#include "neurio/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -105,21 +107,21 @@ typedef struct neurio_plan {
  * (defaults).  On success *out is owned by the caller (neurio_plan_free).
  * Errors: NEURIO_ERR_INVALID (bad indices, tensor of unknown size) with a
  * message naming the op/tensor; NEURIO_ERR_NOMEM. */
-int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
+NEURIO_API int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
                       neurio_plan **out, neurio_errbuf *err);
 
-void neurio_plan_free(neurio_plan *p);
+NEURIO_API void neurio_plan_free(neurio_plan *p);
 
 /* Independent check of a plan against its model: every arena tensor fits in
  * the arena and is aligned, and no two storage groups whose lifetimes
  * overlap share a byte, except a conv's dying input and its output placed
  * at least the gap (recomputed from the model) below it.  Returns NEURIO_OK or NEURIO_ERR_INTERNAL with the
  * two tensors named. */
-int neurio_plan_check(const neurio_model *m, const neurio_plan *p,
+NEURIO_API int neurio_plan_check(const neurio_model *m, const neurio_plan *p,
                       neurio_errbuf *err);
 
 /* Static name of a placement kind ("arena", "input", ...). */
-const char *neurio_mem_kind_name(neurio_mem_kind k);
+NEURIO_API const char *neurio_mem_kind_name(neurio_mem_kind k);
 
 #ifdef __cplusplus
 }

@@ -161,6 +161,19 @@ typedef struct neurio_host {
      * check, the result store).  NULL before prepare returns and outside a
      * run (probe).  Owned by the core, valid until close. */
     const char *(*model_sha256)(neurio_ctx *ctx);
+
+    /* 1.1, for the probe hook: non-zero when `neurio probe --rig` asks which
+     * attached device the rig designates.  The option getters then return
+     * the rig's values, and the hook says which device its options mean by
+     * calling probe_designate once: `link` in the transport's spec language
+     * ("hid:VID:PID[:SERIAL]", "serial:PATH[@BAUD]", "/dev/...", "VID:PID",
+     * a serial number, "unix:..."/"tcp:..."/"fd:..." (not a device), "none"
+     * (no device used)), or NULL / "auto" for the plugin's own entry whose
+     * id is `board`, else a recognised debug probe.  The core matches that
+     * against everything probed; it never reads a plugin's options itself.
+     * A plugin that designates nothing gets the "auto" match without board. */
+    int (*probe_rig)(neurio_ctx *ctx);
+    void (*probe_designate)(neurio_ctx *ctx, const char *link, const char *board);
 } neurio_host;
 
 /* ------------------------------------------------------------------------ */

@@ -16,6 +16,8 @@
 #ifndef NEURIO_QUANTIZE_H
 #define NEURIO_QUANTIZE_H
 
+#include "neurio/api.h"
+
 #include "neurio/model.h"
 #include "neurio/plugin.h"
 #include "neurio/status.h"
@@ -28,14 +30,14 @@ extern "C" {
  * NEURIO_ERR_CONFIG for a bad option (naming it), NEURIO_ERR_IO/FORMAT for
  * an unreadable calibration file, NEURIO_ERR_UNSUPPORTED for an op that has
  * no int8 form.  args is read during the call only. */
-int neurio_quantize(neurio_model *m, const neurio_prepare_args *args,
+NEURIO_API int neurio_quantize(neurio_model *m, const neurio_prepare_args *args,
                     neurio_errbuf *err);
 
 /* The SDK's default prepare recipe, which the core runs for a plugin
  * without a prepare hook (plugin ABI 1.1) and a plugin may call from its
  * own: neurio_optimize(m), then neurio_quantize(m, args) unless
  * args->quantize is NULL or "none".  Same returns as those two. */
-int neurio_prepare_default(neurio_model *m, const neurio_prepare_args *args,
+NEURIO_API int neurio_prepare_default(neurio_model *m, const neurio_prepare_args *args,
                            neurio_errbuf *err);
 
 #ifdef __cplusplus

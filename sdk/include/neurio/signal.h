@@ -7,6 +7,8 @@
 #ifndef NEURIO_SIGNAL_H
 #define NEURIO_SIGNAL_H
 
+#include "neurio/api.h"
+
 #include <stdint.h>
 
 #include "neurio/status.h"
@@ -25,7 +27,7 @@ extern "C" {
  * super_twiddles: fft_length / 4 complex Q15 values.  The caller provides
  * the arrays.  NEURIO_ERR_UNSUPPORTED (with a message naming the length)
  * for lengths that are not a power of two. */
-int neurio_rfft_tables_s16(int32_t fft_length, int32_t factors[2 * NEURIO_RFFT_MAX_FACTORS],
+NEURIO_API int neurio_rfft_tables_s16(int32_t fft_length, int32_t factors[2 * NEURIO_RFFT_MAX_FACTORS],
                            int32_t *n_factors, int16_t *twiddles, int16_t *super_twiddles,
                            neurio_errbuf *err);
 

@@ -10,6 +10,8 @@
 #ifndef NEURIO_STATUS_H
 #define NEURIO_STATUS_H
 
+#include "neurio/api.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -35,7 +37,7 @@ typedef enum neurio_status {
 
 /* Returns a static, never-NULL English name for a status code
  * ("invalid input", "timed out", ...).  Unknown codes give "unknown error". */
-const char *neurio_status_str(int status);
+NEURIO_API const char *neurio_status_str(int status);
 
 /* A caller-owned buffer that a libneurio function fills with a one-line
  * message when it fails.  Functions that take a neurio_errbuf * accept NULL
@@ -48,11 +50,11 @@ typedef struct neurio_errbuf {
  * character (0x00-0x1f, 0x7f: ESC, CR, LF, ...) written as "\xNN", so text
  * from a file can reach a terminal or a log line without acting on it.
  * Returns the length written (truncated at a whole character). */
-size_t neurio_escape_controls(char *dst, size_t cap, const char *src);
+NEURIO_API size_t neurio_escape_controls(char *dst, size_t cap, const char *src);
 
 /* printf-style helper used by libneurio and plugins to fill an errbuf.
  * Returns `status` so it can be used as `return neurio_fail(e, code, ...)`. */
-int neurio_fail(neurio_errbuf *err, int status, const char *fmt, ...)
+NEURIO_API int neurio_fail(neurio_errbuf *err, int status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif

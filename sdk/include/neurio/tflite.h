@@ -18,6 +18,8 @@
 #ifndef NEURIO_TFLITE_H
 #define NEURIO_TFLITE_H
 
+#include "neurio/api.h"
+
 #include <stddef.h>
 
 #include "neurio/model.h"
@@ -31,16 +33,16 @@ extern "C" {
  * C identifier is derived from it; NULL gives "model").  On success *out is
  * a new model owned by the caller (neurio_model_free); buf is not retained.
  * On failure *out is NULL and err holds a one-line message. */
-int neurio_tflite_parse(const void *buf, size_t len, const char *name,
+NEURIO_API int neurio_tflite_parse(const void *buf, size_t len, const char *name,
                         neurio_model **out, neurio_errbuf *err);
 
 /* Read and parse a .tflite file; the model is named after the file and
  * model->source is the path.  Messages start with the path. */
-int neurio_tflite_load(const char *path, neurio_model **out, neurio_errbuf *err);
+NEURIO_API int neurio_tflite_load(const char *path, neurio_model **out, neurio_errbuf *err);
 
 /* Name of TFLite builtin operator code `code` ("CONV_2D"), or NULL if the
  * code is not one neurio knows by name.  Static storage. */
-const char *neurio_tflite_builtin_name(int32_t code);
+NEURIO_API const char *neurio_tflite_builtin_name(int32_t code);
 
 /* One operator of subgraph 0 as listed by neurio_tflite_list_ops(). */
 typedef struct neurio_tflite_op_info {
@@ -55,7 +57,7 @@ typedef struct neurio_tflite_op_info {
  * malloc'ed array of *n entries (caller frees; NULL when *n is 0).  The
  * file is checked as strictly as by neurio_tflite_parse() for the parts
  * read here (header, operator codes, the operators' opcode_index). */
-int neurio_tflite_list_ops(const void *buf, size_t len, neurio_tflite_op_info **ops,
+NEURIO_API int neurio_tflite_list_ops(const void *buf, size_t len, neurio_tflite_op_info **ops,
                            int32_t *n, neurio_errbuf *err);
 
 #ifdef __cplusplus

@@ -19,6 +19,8 @@
 #ifndef NEURIO_TRANSPORT_H
 #define NEURIO_TRANSPORT_H
 
+#include "neurio/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,37 +58,37 @@ struct neurio_transport {
  * by the caller.  connect_timeout_ms bounds the wait for a socket server to
  * appear (QEMU starting up); < 0 = forever, 0 = one attempt.  Errors name
  * the spec and the system error, and suggest the fix. */
-int neurio_transport_open(const char *spec, int connect_timeout_ms,
+NEURIO_API int neurio_transport_open(const char *spec, int connect_timeout_ms,
                           neurio_transport **out, neurio_errbuf *err);
 
 /* Specific constructors (same ownership as neurio_transport_open). */
-int neurio_transport_unix_open(const char *path, int connect_timeout_ms,
+NEURIO_API int neurio_transport_unix_open(const char *path, int connect_timeout_ms,
                                neurio_transport **out, neurio_errbuf *err);
-int neurio_transport_tcp_open(const char *host, const char *port,
+NEURIO_API int neurio_transport_tcp_open(const char *host, const char *port,
                               int connect_timeout_ms, neurio_transport **out,
                               neurio_errbuf *err);
 /* baud: any rate termios accepts (standard B* rates, others through
  * termios2/BOTHER where the kernel supports it). */
-int neurio_transport_serial_open(const char *path, uint32_t baud,
+NEURIO_API int neurio_transport_serial_open(const char *path, uint32_t baud,
                                  neurio_transport **out, neurio_errbuf *err);
 /* USB HID from a spec "hid:VID:PID[:SERIAL]" (hex ids), frames carried in
  * 64-byte reports (transport_hid.c, protocol in firmware/LINK.md). */
-int neurio_transport_hid_open(const char *spec, int connect_timeout_ms,
+NEURIO_API int neurio_transport_hid_open(const char *spec, int connect_timeout_ms,
                               neurio_transport **out, neurio_errbuf *err);
 /* Parse one USB vendor or product id: n characters of hex, optional 0x
  * prefix, at most 4 digits.  Returns 0 and sets *out, or -1 (out untouched).
  * Shared by the HID transport and `neurio probe` link matching. */
-int neurio_usb_id_parse(const char *s, size_t n, uint16_t *out);
+NEURIO_API int neurio_usb_id_parse(const char *s, size_t n, uint16_t *out);
 /* Name of a debug probe (ST-LINK, DAPLink, CMSIS-DAP) recognised by its
  * public USB ids, or else by its product string (case-insensitive); NULL
  * when it is not one.  Static string. */
-const char *neurio_usb_debug_probe_name(uint16_t vid, uint16_t pid, const char *product);
+NEURIO_API const char *neurio_usb_debug_probe_name(uint16_t vid, uint16_t pid, const char *product);
 /* First line of the sysfs attribute dir/name, without its newline, into
  * out ("" when absent or unreadable). */
-void neurio_sysfs_read_attr(const char *dir, const char *name, char *out, size_t cap);
+NEURIO_API void neurio_sysfs_read_attr(const char *dir, const char *name, char *out, size_t cap);
 /* Wrap an open fd (set non-blocking internally).  own != 0: closed by
  * neurio_transport_close. */
-int neurio_transport_fd_open(int fd, int own, const char *desc,
+NEURIO_API int neurio_transport_fd_open(int fd, int own, const char *desc,
                              neurio_transport **out, neurio_errbuf *err);
 
 /* Fault injection: every byte going through the wrapper in the selected
@@ -113,21 +115,21 @@ typedef struct neurio_fault_stats {
     uint64_t garbage;    /* garbage bytes inserted                      */
 } neurio_fault_stats;
 
-int neurio_transport_fault_wrap(neurio_transport *inner,
+NEURIO_API int neurio_transport_fault_wrap(neurio_transport *inner,
                                 const neurio_fault_config *cfg,
                                 neurio_transport **out, neurio_errbuf *err);
 /* Counters of a fault wrapper; zeroes for any other transport. */
-neurio_fault_stats neurio_transport_fault_stats(const neurio_transport *t);
+NEURIO_API neurio_fault_stats neurio_transport_fault_stats(const neurio_transport *t);
 
 /* Thin dispatchers over t->ops (documented on neurio_transport_ops). */
-int neurio_transport_read(neurio_transport *t, void *buf, size_t cap,
+NEURIO_API int neurio_transport_read(neurio_transport *t, void *buf, size_t cap,
                           size_t *got, int timeout_ms, neurio_errbuf *err);
-int neurio_transport_write(neurio_transport *t, const void *buf, size_t len,
+NEURIO_API int neurio_transport_write(neurio_transport *t, const void *buf, size_t len,
                            int timeout_ms, neurio_errbuf *err);
 /* Closes and frees; NULL is accepted. */
-void neurio_transport_close(neurio_transport *t);
+NEURIO_API void neurio_transport_close(neurio_transport *t);
 /* The human description (never NULL, owned by t). */
-const char *neurio_transport_describe(const neurio_transport *t);
+NEURIO_API const char *neurio_transport_describe(const neurio_transport *t);
 
 #ifdef __cplusplus
 }

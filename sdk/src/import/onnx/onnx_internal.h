@@ -3,6 +3,7 @@
 #ifndef NEURIO_ONNX_INTERNAL_H
 #define NEURIO_ONNX_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "neurio/model.h"
@@ -89,6 +90,40 @@ int ox_reshape_to(ox_ctx *c, int32_t in, int32_t rank, const int32_t *dims);
 int ox_check_numeric(ox_ctx *c, int32_t t);
 /* Output dtype of a compute op on tensor `in` (float for QDQ int8 inputs). */
 int32_t ox_out_dtype(const ox_ctx *c, int32_t in);
+
+/* Binary op k with ONNX broadcasting and layout (onnx_ops.c). */
+int ox_binary(ox_ctx *c, neurio_op_kind k);
+
+/* --- onnx_ops_ext.c / onnx_ops_move.c --------------------------------- */
+/* Runs converter fn as if the current node had inputs (i0, i1 or NULL) and
+ * output `out` (attributes stay the node's): decompositions chain IR ops
+ * through named intermediate values. */
+int ox_with_io(ox_ctx *c, int (*fn)(ox_ctx *, int), int arg, const char *i0, const char *i1,
+               const char *out);
+/* A private value name derived from the node ("<out>\x02<tag><index>"). */
+const char *ox_tmp_name(ox_ctx *c, const char *tag, char *buf, size_t cap);
+/* Name of a bound constant [1] of dt holding v (created once per node). */
+const char *ox_scalar(ox_ctx *c, neurio_dtype dt, double v, char *buf, size_t cap);
+int ox_unary_any(ox_ctx *c, int k);
+int ox_reciprocal(ox_ctx *c, int a);
+int ox_variadic(ox_ctx *c, int k);
+int ox_leaky_relu(ox_ctx *c, int a);
+int ox_hard_sigmoid(ox_ctx *c, int a);
+int ox_cast(ox_ctx *c, int a);
+int ox_expand(ox_ctx *c, int a);
+int ox_reduce(ox_ctx *c, int k);
+int ox_layer_norm(ox_ctx *c, int a);
+int ox_where(ox_ctx *c, int a);
+int ox_gather(ox_ctx *c, int a);
+int ox_split(ox_ctx *c, int a);
+int ox_slice(ox_ctx *c, int a);
+int ox_space_depth(ox_ctx *c, int to_space);
+int ox_reduce_composite(ox_ctx *c, int kind);
+int ox_xor(ox_ctx *c, int a);
+int ox_resize(ox_ctx *c, int upsample);
+int ox_softmax(ox_ctx *c, neurio_op_kind k);
+int ox_conv_transpose(ox_ctx *c, int a);
+int ox_activation(ox_ctx *c, int kind);
 
 /* --- onnx_fold.c ------------------------------------------------------- */
 /* Evaluates the current node at import time when it is shape arithmetic

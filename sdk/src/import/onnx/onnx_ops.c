@@ -380,7 +380,28 @@ static int32_t ox_const_expand(ox_ctx *c, const ox_value *v, int32_t rank, int t
     return ox_nhwc(c, &tmp);
 }
 
-static int ox_binary(ox_ctx *c, neurio_op_kind k)
+/* Comparisons produce bool. */
+static int ox_is_compare(neurio_op_kind k)
+{
+    return k >= NEURIO_OP_EQUAL && k <= NEURIO_OP_GREATER_EQUAL;
+}
+
+/* Operand check of binary op k: int32 has kernels for the arithmetic and
+ * comparison ops, bool for the logical ones; otherwise ox_check_numeric. */
+static int ox_check_binary(ox_ctx *c, neurio_op_kind k, int32_t t)
+{
+    neurio_dtype dt = c->m->tensors[t].dtype;
+    int logical = k == NEURIO_OP_LOGICAL_AND || k == NEURIO_OP_LOGICAL_OR;
+    if (logical)
+        return dt == NEURIO_DT_BOOL ? NEURIO_OK
+                                    : ox_fail(c, NEURIO_ERR_UNSUPPORTED, "%s operands (bool only)",
+                                              neurio_dtype_name(dt));
+    if (dt == NEURIO_DT_INT32 && k != NEURIO_OP_PRELU && k != NEURIO_OP_SQUARED_DIFFERENCE)
+        return NEURIO_OK;
+    return ox_check_numeric(c, t);
+}
+
+int ox_binary(ox_ctx *c, neurio_op_kind k)
 {
     const ox_value *a = ox_need(c, 0, "A"), *b = ox_need(c, 1, "B");
     if (!a || !b)
@@ -391,11 +412,11 @@ static int ox_binary(ox_ctx *c, neurio_op_kind k)
     int32_t ra = c->m->tensors[a->t].rank, rb = c->m->tensors[b->t].rank;
     int32_t rank = ra > rb ? ra : rb;
     int nhwc = (a->nhwc || b->nhwc) && rank == 4;
-    if (div) {
-        size_t n;
-        const float *f = ox_const_floats(c, b, &n);
-        if (!f)
-            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "Div by a non-constant or non-float divisor");
+    size_t n;
+    const float *f = div ? ox_const_floats(c, b, &n) : NULL;
+    if (div && !(f && c->m->tensors[a->t].quant.count > 0))
+        k = NEURIO_OP_DIV; /* float / int32 division; QDQ int8 by a constant: reciprocal */
+    else if (div) {
         float *r = malloc(n * sizeof *r);
         if (!r)
             return ox_fail(c, NEURIO_ERR_NOMEM, "out of memory");
@@ -449,7 +470,7 @@ static int ox_binary(ox_ctx *c, neurio_op_kind k)
         if (ti[i] < 0)
             return NEURIO_ERR_UNSUPPORTED;
     }
-    if (ox_check_numeric(c, ti[0]) || ox_check_numeric(c, ti[1]))
+    if (ox_check_binary(c, k, ti[0]) || ox_check_binary(c, k, ti[1]))
         return NEURIO_ERR_UNSUPPORTED;
     const neurio_tensor *ta = &c->m->tensors[ti[0]], *tb = &c->m->tensors[ti[1]];
     if (ta->rank != tb->rank)
@@ -467,7 +488,8 @@ static int ox_binary(ox_ctx *c, neurio_op_kind k)
     if (ta->dtype != tb->dtype)
         return ox_fail(c, NEURIO_ERR_INVALID, "operand dtypes differ (%s vs %s)",
                        neurio_dtype_name(ta->dtype), neurio_dtype_name(tb->dtype));
-    int32_t out = ox_new_output(c, 0, ox_out_dtype(c, ti[0]), ta->rank, od);
+    int32_t out = ox_new_output(c, 0, ox_is_compare(k) ? NEURIO_DT_BOOL : ox_out_dtype(c, ti[0]),
+                                ta->rank, od);
     if (out < 0 || ox_add_op(c, k, 2, ti, 1, &out) < 0)
         return NEURIO_ERR_NOMEM;
     return ox_bind(c, c->node->output[0], out, nhwc);
@@ -611,15 +633,16 @@ static int ox_gemm(ox_ctx *c, int matmul)
                        "MatMul of two activations needs equal ranks and matching K");
     int32_t od[NEURIO_MAX_RANK];
     for (int32_t i = 0; i < at->rank - 2; i++) {
-        if (at->dims[i] != bt->dims[i])
-            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "MatMul with broadcast batch dims");
-        od[i] = at->dims[i];
+        if (at->dims[i] != bt->dims[i] && at->dims[i] != 1 && bt->dims[i] != 1)
+            return ox_fail(c, NEURIO_ERR_INVALID, "MatMul batch dims %d and %d do not broadcast",
+                           (int)at->dims[i], (int)bt->dims[i]);
+        od[i] = at->dims[i] == 1 ? bt->dims[i] : at->dims[i];
     }
     od[at->rank - 2] = at->dims[at->rank - 2];
     od[at->rank - 1] = bt->dims[bt->rank - 1];
     int32_t out = ox_new_output(c, 0, ox_out_dtype(c, ai), at->rank, od);
     int32_t ins[2] = { ai, bi };
-    if (out < 0 || ox_add_op(c, NEURIO_OP_MATMUL, 2, ins, 1, &out) < 0)
+    if (out < 0 || ox_add_op(c, NEURIO_OP_BATCH_MATMUL, 2, ins, 1, &out) < 0)
         return NEURIO_ERR_NOMEM;
     return ox_bind(c, c->node->output[0], out, 0);
 }
@@ -659,72 +682,6 @@ static int ox_clip(ox_ctx *c)
     return rc;
 }
 
-static int ox_softmax(ox_ctx *c)
-{
-    const ox_value *x = ox_need(c, 0, "input");
-    if (!x)
-        return NEURIO_ERR_FORMAT;
-    int32_t rank = c->m->tensors[x->t].rank;
-    int64_t axis = ox_attr_int(c, "axis", c->opset >= 13 ? -1 : 1);
-    if (axis < 0)
-        axis += rank;
-    if (axis < 0 || axis >= rank)
-        return ox_fail(c, NEURIO_ERR_INVALID, "axis out of range");
-    int32_t op;
-    if (x->nhwc) {
-        const neurio_tensor *t = &c->m->tensors[x->t];
-        int hw1 = t->dims[1] * t->dims[2] == 1;
-        if (axis == 1 && (c->opset >= 13 || hw1)) {
-            int rc = ox_unary(c, NEURIO_OP_SOFTMAX, &op);
-            if (!rc)
-                c->m->ops[op].attr.softmax.beta = 1.0f;
-            return rc;
-        }
-    } else if (axis == rank - 1) {
-        int rc = ox_unary(c, NEURIO_OP_SOFTMAX, &op);
-        if (!rc)
-            c->m->ops[op].attr.softmax.beta = 1.0f;
-        return rc;
-    } else if (c->opset < 13) {
-        /* Coerced to 2-D [prod(before), prod(after)]. */
-        int32_t in = ox_plain(c, x);
-        if (in < 0)
-            return NEURIO_ERR_UNSUPPORTED;
-        const neurio_tensor *t = &c->m->tensors[in];
-        int32_t d2[2] = { 1, 1 }, od[NEURIO_MAX_RANK];
-        int32_t orank = t->rank;
-        memcpy(od, t->dims, sizeof od);
-        for (int32_t i = 0; i < t->rank; i++) /* each part <= the total, < 2^31 */
-            d2[i >= axis] *= t->dims[i];
-        char name[512];
-        snprintf(name, sizeof name, "%s_2d", c->node->output[0]);
-        int32_t r2 = neurio_model_add_tensor(c->m, name, c->m->tensors[in].dtype, 2, d2);
-        snprintf(name, sizeof name, "%s_sm", c->node->output[0]);
-        int32_t s2 = neurio_model_add_tensor(c->m, name, c->m->tensors[in].dtype, 2, d2);
-        int32_t out = ox_new_output(c, 0, c->m->tensors[in].dtype, orank, od);
-        if (r2 < 0 || s2 < 0 || out < 0 ||
-            ox_add_op(c, NEURIO_OP_RESHAPE, 1, &in, 1, &r2) < 0 ||
-            (op = ox_add_op(c, NEURIO_OP_SOFTMAX, 1, &r2, 1, &s2)) < 0 ||
-            ox_add_op(c, NEURIO_OP_RESHAPE, 1, &s2, 1, &out) < 0)
-            return NEURIO_ERR_NOMEM;
-        c->m->ops[op].attr.softmax.beta = 1.0f;
-        return ox_bind(c, c->node->output[0], out, 0);
-    }
-    return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "softmax over axis %lld of a rank-%d tensor "
-                   "(only the innermost/channel axis)", (long long)axis, (int)rank);
-}
-
-
-
-
-
-
-
-
-
-
-
-
 typedef struct ox_entry {
     const char *op_type;
     int (*fn)(ox_ctx *c, int arg);
@@ -738,7 +695,7 @@ static int ox_e_binary(ox_ctx *c, int a) { return ox_binary(c, (neurio_op_kind)a
 static int ox_e_unary(ox_ctx *c, int a) { return ox_unary(c, (neurio_op_kind)a, NULL); }
 static int ox_e_clip(ox_ctx *c, int a) { (void)a; return ox_clip(c); }
 static int ox_e_pool(ox_ctx *c, int a) { return ox_pool(c, a & 1 ? NEURIO_OP_MAX_POOL_2D : NEURIO_OP_AVERAGE_POOL_2D, a >> 1); }
-static int ox_e_softmax(ox_ctx *c, int a) { (void)a; return ox_softmax(c); }
+static int ox_e_softmax(ox_ctx *c, int a) { return ox_softmax(c, a ? (neurio_op_kind)a : NEURIO_OP_SOFTMAX); }
 static int ox_e_flatten(ox_ctx *c, int a) { (void)a; return ox_flatten(c); }
 static int ox_e_reshape(ox_ctx *c, int a) { (void)a; return ox_reshape(c); }
 static int ox_e_squeeze(ox_ctx *c, int a) { return ox_squeeze(c, a); }
@@ -789,6 +746,56 @@ static const ox_entry ox_table[] = {
     { "DequantizeLinear", ox_e_qdq, 1, 0 },
     { "Identity", ox_e_alias, 0, 0 },
     { "Dropout", ox_e_alias, 0, 0 },
+    { "Abs", ox_unary_any, NEURIO_OP_ABS, 0 },
+    { "Neg", ox_unary_any, NEURIO_OP_NEG, 0 },
+    { "Sqrt", ox_unary_any, NEURIO_OP_SQRT, 0 },
+    { "Exp", ox_unary_any, NEURIO_OP_EXP, 0 },
+    { "Log", ox_unary_any, NEURIO_OP_LOG, 0 },
+    { "Not", ox_unary_any, NEURIO_OP_LOGICAL_NOT, 0 },
+    { "HardSwish", ox_unary_any, NEURIO_OP_HARD_SWISH, 0 },
+    { "Reciprocal", ox_reciprocal, 0, 0 },
+    { "Max", ox_variadic, NEURIO_OP_MAXIMUM, 0 },
+    { "Min", ox_variadic, NEURIO_OP_MINIMUM, 0 },
+    { "Sum", ox_variadic, NEURIO_OP_ADD, 0 },
+    { "Mean", ox_variadic, NEURIO_OP_ADD, 0 },
+    { "Equal", ox_e_binary, NEURIO_OP_EQUAL, 0 },
+    { "Less", ox_e_binary, NEURIO_OP_LESS, 0 },
+    { "LessOrEqual", ox_e_binary, NEURIO_OP_LESS_EQUAL, 0 },
+    { "Greater", ox_e_binary, NEURIO_OP_GREATER, 0 },
+    { "GreaterOrEqual", ox_e_binary, NEURIO_OP_GREATER_EQUAL, 0 },
+    { "And", ox_e_binary, NEURIO_OP_LOGICAL_AND, 0 },
+    { "Or", ox_e_binary, NEURIO_OP_LOGICAL_OR, 0 },
+    { "PRelu", ox_e_binary, NEURIO_OP_PRELU, 0 },
+    { "LeakyRelu", ox_leaky_relu, 0, 0 },
+    { "HardSigmoid", ox_hard_sigmoid, 0, 0 },
+    { "Where", ox_where, 0, 0 },
+    { "Cast", ox_cast, 0, 0 },
+    { "Expand", ox_expand, 0, 0 },
+    { "ReduceMean", ox_reduce, NEURIO_OP_MEAN, 0 },
+    { "ReduceSum", ox_reduce, NEURIO_OP_SUM, 0 },
+    { "ReduceMax", ox_reduce, NEURIO_OP_REDUCE_MAX, 0 },
+    { "ReduceMin", ox_reduce, NEURIO_OP_REDUCE_MIN, 0 },
+    { "LayerNormalization", ox_layer_norm, 0, 0 },
+    { "Gather", ox_gather, 0, 0 },
+    { "Split", ox_split, 0, 0 },
+    { "Slice", ox_slice, 0, 0 },
+    { "DepthToSpace", ox_space_depth, 1, 0 },
+    { "SpaceToDepth", ox_space_depth, 0, 0 },
+    { "LogSoftmax", ox_e_softmax, NEURIO_OP_LOG_SOFTMAX, 0 },
+    { "ReduceSumSquare", ox_reduce_composite, 0, 0 },
+    { "ReduceL1", ox_reduce_composite, 1, 0 },
+    { "ReduceL2", ox_reduce_composite, 2, 0 },
+    { "ReduceLogSum", ox_reduce_composite, 3, 0 },
+    { "ReduceLogSumExp", ox_reduce_composite, 4, 0 },
+    { "Xor", ox_xor, 0, 0 },
+    { "ConvTranspose", ox_conv_transpose, 0, 0 },
+    { "Resize", ox_resize, 0, 0 },
+    { "Upsample", ox_resize, 1, 0 },
+    { "ThresholdedRelu", ox_activation, 0, 0 },
+    { "Softsign", ox_activation, 1, 0 },
+    { "Softplus", ox_activation, 2, 0 },
+    { "Elu", ox_activation, 3, 0 },
+    { "Selu", ox_activation, 4, 0 },
     { "Shape", ox_e_shape_only, 0, 0 },
     { "Size", ox_e_shape_only, 0, 0 },
     { "ConstantOfShape", ox_e_shape_only, 0, 0 },

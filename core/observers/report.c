@@ -1,4 +1,4 @@
-/* core/report.c — the reporting observer: KPIs, summary, profile, CSV, HTML
+/* core/observers/report.c — the reporting observer: KPIs, summary, profile, CSV, HTML
  * and the result store, fed by the pipeline (see report.h). */
 #include "report.h"
 
@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hostref.h"
+#include "reference/hostref.h"
 #include "kpi/kpi_anomaly.h"
 #include "kpi/kpi_classification.h"
 #include "kpi/kpi_cost.h"
@@ -114,25 +114,6 @@ static int64_t now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-const char *nr_report_store_spec(const nr_rig *rig, char *buf, size_t cap)
-{
-    const char *st = rig->output_store;
-    if (st && !strcmp(st, "none"))
-        return NULL;
-    if (!st || !*st) {
-        snprintf(buf, cap, "sqlite:%s/results.db", rig->output_dir ? rig->output_dir : "runs");
-        return buf;
-    }
-    if (!strncmp(st, "sqlite:", 7) && st[7] && st[7] != '/') {
-        char *abs = nr_path_resolve(rig->dir, st + 7);
-        snprintf(buf, cap, "sqlite:%s", abs ? abs : st + 7);
-        free(abs);
-        return buf;
-    }
-    snprintf(buf, cap, "%s", st);
-    return buf;
 }
 
 static void rp_free_arrays(rp_state *s)
@@ -704,7 +685,7 @@ int nr_report_observer_new_member(const nr_rig *rig, const nr_report_member *mem
         }
         s->have_ref = 1;
     }
-    const char *spec = nr_report_store_spec(rig, s->store_spec, sizeof s->store_spec);
+    const char *spec = nr_rig_store_spec(rig, s->store_spec, sizeof s->store_spec);
     if (spec && (rc = nr_store_open(spec, NR_STORE_WRITE, &s->store, &e2))) {
         rc = neurio_fail(err, rc, "output.store: %s", e2.msg);
         goto fail;

@@ -1,4 +1,4 @@
-/* core/sweep_cfg.h — a sweep file (libconfig, the rig conventions): a base
+/* core/commands/sweep_cfg.h — a sweep file (libconfig, the rig conventions): a base
  * rig plus axes over dotted rig keys, expanded to the cartesian product of
  * the axes' values, minus excluded combinations.
  *

@@ -1,4 +1,4 @@
-/* core/quant_cost.h — the cost of quantization, per run: when the rig
+/* core/observers/quant_cost.h — the cost of quantization, per run: when the rig
  * quantizes (model.quantize = "int8"), the float model runs as a host
  * reference on the same samples the device runs (the run's one host
  * reference, core/hostref.h, shared with the report's fidelity KPIs), and

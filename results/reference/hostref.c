@@ -1,4 +1,4 @@
-/* core/hostref.c — the run's host reference (see hostref.h). */
+/* results/reference/hostref.c — the run's host reference (see hostref.h). */
 #include "hostref.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* core/hostref.h — the host reference of a run, one for every observer.
+/* results/reference/hostref.h — the host reference of a run, one for every observer.
  *
  * The model as imported (a copy the pipeline takes before the plugin
  * prepares it), optimized for the host and run by libneurio's reference

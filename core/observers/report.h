@@ -1,4 +1,4 @@
-/* core/report.h — the reporting observer: turns a pipeline run into KPIs,
+/* core/observers/report.h — the reporting observer: turns a pipeline run into KPIs,
  * a terminal summary, profile.json, inferences.csv, report.html and rows in
  * the result store, writing store rows as each batch arrives.
  *
@@ -40,10 +40,5 @@ typedef struct nr_report_member {
 /* nr_report_observer_new for a run that belongs to `mem` (may be NULL). */
 int nr_report_observer_new_member(const nr_rig *rig, const nr_report_member *mem,
                                   nr_observer *out, neurio_errbuf *err);
-
-/* The store spec the rig resolves to, written into buf: output.store with a
- * relative sqlite path resolved against the rig's directory, the default
- * "sqlite:<output.dir>/results.db" when unset, or NULL for "none". */
-const char *nr_report_store_spec(const nr_rig *rig, char *buf, size_t cap);
 
 #endif /* NEURIO_CORE_REPORT_H */

@@ -1,4 +1,4 @@
-/* core/quant_cost.c — float host reference vs quantized device, per run
+/* core/observers/quant_cost.c — float host reference vs quantized device, per run
  * (see quant_cost.h). */
 #include <math.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "hostref.h"
+#include "reference/hostref.h"
 #include "neurio/dataprep.h"
 #include "neurio/npy.h"
 #include "quant_cost.h"

@@ -1,5 +1,5 @@
-/* core/sweep_cfg.c — see sweep_cfg.h. */
-#include "sweep_cfg.h"
+/* core/commands/sweep_cfg.c — see sweep_cfg.h. */
+#include "commands/sweep_cfg.h"
 
 #include <errno.h>
 #include <libconfig.h>

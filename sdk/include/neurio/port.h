@@ -1,0 +1,78 @@
+/* sdk/include/neurio/port.h — the vendor port kit: what every device
+ * plugin repeats, done once.
+ *
+ * 1. Attach the host end of the link to a transport and run the hello /
+ *    identity sequence against the prepared model: neurio_port_attach().
+ * 2. Child processes: a tool run to completion with a timeout and a log (a
+ * compiler, objcopy, a flasher), and a long-lived child (an emulator, a
+ * native device process) in its own process group that is always stopped
+ * and reaped, and killed if the launcher dies.
+ *
+ * argv[0] is searched in PATH; arguments are passed as they are (no shell,
+ * so user paths need no quoting).  stdin is /dev/null; stdout and stderr
+ * are appended to log_path (created if needed).  File descriptors without
+ * O_CLOEXEC are inherited: that is how a socketpair end reaches a child. */
+#ifndef NEURIO_PORT_H
+#define NEURIO_PORT_H
+
+#include "neurio/api.h"
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "neurio/link_host.h"
+#include "neurio/model.h"
+#include "neurio/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- 1. the link ---------------------------------------------------------- */
+
+/* Open the link over t (taken: closed on failure too), wait for the
+ * device's hello, and check it serves the prepared model: its SHA-256
+ * equals sha256_hex (host->model_sha256; NULL skips the check), its input
+ * and output counts and bytes per sample equal m's, and it has room for at
+ * least one sample.  Fills the link-derived fields of *info (may be NULL;
+ * see neurio_link_device_info).  opt NULL = the link's defaults.  On
+ * success *out is the open link (close it in the plugin's close hook). */
+NEURIO_API int neurio_port_attach(neurio_transport *t, const neurio_link_options *opt,
+                                  const neurio_model *m, const char *sha256_hex,
+                                  neurio_link **out, neurio_device_info *info,
+                                  neurio_errbuf *err);
+
+/* ---- 2. child processes --------------------------------------------------- */
+
+/* Run argv and wait up to timeout_ms (< 0 = forever).  NEURIO_OK with the
+ * exit status in *exit_code (0..255, or 128+signal); NEURIO_ERR_TOOLCHAIN
+ * when it could not start ("cannot run arm-none-eabi-gcc: No such file or
+ * directory (not in PATH: ...)"); NEURIO_ERR_TIMEOUT naming the log (the
+ * child's group is killed and reaped first). */
+NEURIO_API int neurio_proc_run(char *const argv[], const char *log_path, int timeout_ms,
+                               int *exit_code, neurio_errbuf *err);
+
+/* A child in its own process group (pid is also the group id). */
+typedef struct neurio_child {
+    pid_t pid;   /* 0 when not running                                      */
+    int status;  /* wait status once reaped                                 */
+    int reaped;
+} neurio_child;
+
+/* Start argv (stdout+stderr to log_path).  Same errors as neurio_proc_run. */
+NEURIO_API int neurio_child_spawn(neurio_child *c, char *const argv[], const char *log_path,
+                                  neurio_errbuf *err);
+/* Non-zero (and reaps it) if the child has exited. */
+NEURIO_API int neurio_child_exited(neurio_child *c);
+/* SIGTERM the group, wait up to grace_ms, then SIGKILL and reap.  Safe to
+ * call twice or on a never-started child. */
+NEURIO_API void neurio_child_stop(neurio_child *c, int grace_ms);
+
+/* The last `max` bytes of a text file, whole lines joined by " | ", for an
+ * error message ("... failed: <tail of the log>").  "" if unreadable. */
+NEURIO_API void neurio_log_tail(const char *path, char *out, size_t max);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NEURIO_PORT_H */
