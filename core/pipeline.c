@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "loader.h"
 #include "neurio/codegen.h"
 #include "neurio/dataprep.h"
+#include "neurio/link_host.h"
 #include "neurio/npy.h"
 #include "neurio/quantize.h"
 #include "options.h"
@@ -489,6 +491,17 @@ static void pipe_summary(nr_pipeline *p)
     if (stalls)
         printf("stalls: %zu sample(s) answered after a link timeout or retransmission "
                "(not counted as latency)\n", stalls);
+    const neurio_device_info *di = &p->run.info;
+    if (di->size >= offsetof(neurio_device_info, link_stats) + sizeof di->link_stats &&
+        di->link_stats) {
+        const neurio_link_stats *ls = di->link_stats;
+        double tx_s = (double)ls->transfer_ns / 1e9;
+        printf("link (%s): %.1f kB to the device in %.2f s (%.1f kB/s payload), %.1f kB back; "
+               "%llu retransmits, %llu timeouts\n",
+               di->link_channel ? di->link_channel : "device", (double)ls->bytes_tx / 1e3, tx_s,
+               tx_s > 0 ? (double)ls->payload_tx / tx_s / 1e3 : 0.0, (double)ls->bytes_rx / 1e3,
+               (unsigned long long)ls->retransmits, (unsigned long long)ls->timeouts);
+    }
     if (have_cyc) {
         for (size_t i = 0; i < n; i++)
             v[i] = p->measures[i].cycles;

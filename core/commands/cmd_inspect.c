@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "commands/commands.h"
+#include "neurio/codegen.h"
 #include "neurio/model.h"
+#include "neurio/optimize.h"
 #include "neurio/onnx.h"
 #include "neurio/tflite.h"
 
@@ -18,7 +20,9 @@ static void inspect_help(void)
            "Import MODEL (.tflite, or .onnx) and print its layers (index, op, input and\n"
            "output shapes, dtype, parameters, MACs), totals (parameters, weight bytes,\n"
            "MACs, largest activation), the quantization of the graph inputs and\n"
-           "outputs, and any layer neurio cannot run, with the reason.\n\n"
+           "outputs, and any layer neurio cannot run, with the reason: before\n"
+           "anything is built, every op x dtype is lowered as code generation would\n"
+           "(after the optimizer), and each one with no kernel is named.\n\n"
            "MAC convention: one multiply-accumulate per weight use in CONV_2D,\n"
            "DEPTHWISE_CONV_2D and FULLY_CONNECTED (and MATMUL): output elements x\n"
            "(kernel_h x kernel_w x in_channels) for CONV_2D, output elements x\n"
@@ -362,6 +366,31 @@ static char *build_json(const neurio_model *m, const char *path, int vrc, const 
     return txt;
 }
 
+/* Whether every op x dtype of m (optimized as `run` would) has a kernel:
+ * NEURIO_OK, or NEURIO_ERR_UNSUPPORTED with "no kernel for: OP a->b; ..."
+ * (each op x dtype once) and the first op's reason in err. */
+static int deploy_check(const neurio_model *m, neurio_errbuf *err)
+{
+    neurio_model *c = neurio_model_clone(m);
+    neurio_unsupported_op u[32];
+    if (!c)
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    int32_t n = neurio_optimize(c, err) ? -1 : neurio_codegen_check(c, u, 32, err);
+    neurio_model_free(c);
+    if (n <= 0)
+        return n < 0 ? NEURIO_ERR_UNSUPPORTED : NEURIO_OK;
+    char list[700] = "";
+    size_t o = 0;
+    for (int32_t i = 0; i < n && i < 32 && o < sizeof list; i++) {
+        char one[96];
+        neurio_unsupported_op_str(&u[i], one, sizeof one);
+        if (!strstr(list, one))
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", o ? "; " : "", one);
+    }
+    return neurio_fail(err, NEURIO_ERR_UNSUPPORTED, "%d op(s) cannot be deployed, no kernel for: "
+                       "%s (first: %s)", (int)n, list, u[0].reason);
+}
+
 /* Import without validating, so an unsupported-but-readable model can still
  * be shown. */
 static int import_model(const char *path, neurio_model **m, neurio_errbuf *err)
@@ -483,6 +512,8 @@ int nr_cmd_inspect(int argc, char **argv)
     int vrc = neurio_model_validate(m, &verr);
     if (vrc == NEURIO_OK) /* an Inf weight is no runnable model either */
         vrc = neurio_model_check_finite(m, &verr);
+    if (vrc == NEURIO_OK) /* every op x dtype needs a kernel, before anything is built */
+        vrc = deploy_check(m, &verr);
     int code = vrc == NEURIO_OK ? NR_EXIT_OK : NR_EXIT_MODEL;
     if (json) {
         char *txt = build_json(m, path, vrc, verr.msg);

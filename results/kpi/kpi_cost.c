@@ -1,9 +1,12 @@
 /* core/kpi_cost.c — latency, cycles, throughput, energy and memory KPIs. */
 #include "kpi/kpi_cost.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "neurio/link_host.h"
 
 static const char *str_or(const char *s, const char *dflt)
 {
@@ -108,6 +111,32 @@ static int add_stats(nr_metrics *m, const char *group, const char *prefix,
     return 0;
 }
 
+/* The data channel's figures (group "link") when the plugin reports them. */
+static int link_metrics(const neurio_device_info *dev, nr_metrics *m)
+{
+    if (dev->size < offsetof(neurio_device_info, link_stats) + sizeof dev->link_stats ||
+        !dev->link_stats)
+        return 0;
+    const neurio_link_stats *s = dev->link_stats;
+    const char *src = dev->link_channel ? dev->link_channel : "device link";
+    double tx_s = (double)s->transfer_ns / 1e9, rx_s = (double)s->infer_ns / 1e9;
+    const struct { const char *name; double v; const char *unit; } v[] = {
+        { "bytes_to_device", (double)s->bytes_tx, "bytes" },
+        { "bytes_from_device", (double)s->bytes_rx, "bytes" },
+        { "seconds_to_device", tx_s, "s" },
+        { "seconds_from_device", rx_s, "s" },
+        { "payload_rate_to_device", tx_s > 0 ? (double)s->payload_tx / tx_s : 0, "bytes/s" },
+        { "retransmits", (double)s->retransmits, "requests" },
+        { "timeouts", (double)s->timeouts, "waits" },
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        int rc = nr_metrics_add(m, "link", v[i].name, v[i].v, v[i].unit, src);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 int nr_kpi_cost_metrics(const nr_kpi_cost *c, const neurio_device_info *dev,
                         nr_metrics *m)
 {
@@ -153,6 +182,8 @@ int nr_kpi_cost_metrics(const nr_kpi_cost *c, const neurio_device_info *dev,
     if (!rc && c->stack_max)
         rc = nr_metrics_add(m, "memory", "stack_max_bytes", (double)c->stack_max, "bytes",
                             "device stack high-water mark");
+    if (!rc)
+        rc = link_metrics(dev, m);
     return rc;
 }
 

@@ -426,6 +426,33 @@ static void test_int8_constants(void)
         run_q_case(&cases[i]);
 }
 
+/* int8 CONCATENATION of inputs quantized unlike the output: each input
+ * requantized onto the output's scale (within one step of the float). */
+static void test_concat_requant(void)
+{
+    neurio_model *m = neurio_model_new("cat_rq");
+    int32_t d2[2] = {1, 4}, d4[2] = {1, 8};
+    int32_t a = q8(m, "a", 2, d2, 0.1f, 3), b = q8(m, "b", 2, d2, 0.2f, 0);
+    int32_t y = q8(m, "y", 2, d4, 0.2f, 0);
+    int32_t o = op2(m, NEURIO_OP_CONCATENATION, a, b, y);
+    m->ops[o].attr.concat.axis = 1;
+    neurio_model_set_io(m, 2, (int32_t[]){a, b}, 1, &y);
+    static const int8_t av[4] = {-128, 3, 50, 127}, bv[4] = {-128, -1, 0, 127};
+    const void *in[2] = {av, bv};
+    void *out[MAXO] = {0};
+    run_both(m, "cat_rq", in, out);
+    const int8_t *yv = out[0];
+    for (int i = 0; i < 8; i++) {
+        double want = i < 4 ? 0.1 * (av[i] - 3) : 0.2 * bv[i - 4];
+        want = fmin(0.2 * 127, fmax(0.2 * -128, want));
+        CU_ASSERT(fabs(0.2 * yv[i] - want) <= 0.2 + 1e-6);
+    }
+    for (int i = 4; i < 8; i++) /* same quantization: copied */
+        CU_ASSERT_EQUAL(yv[i], bv[i - 4]);
+    free(out[0]);
+    neurio_model_free(m);
+}
+
 int neurio_register_tests(void)
 {
     CU_pSuite s = CU_add_suite("codegen_ext", NULL, NULL);
@@ -433,7 +460,8 @@ int neurio_register_tests(void)
                            test_move_ops) ||
         !CU_add_test(s, "int32 and bool ops", test_int32_ops) ||
         !CU_add_test(s, "float math ops", test_float_math) ||
-        !CU_add_test(s, "int8 constants against the float function", test_int8_constants))
+        !CU_add_test(s, "int8 constants against the float function", test_int8_constants) ||
+        !CU_add_test(s, "int8 CONCATENATION with requantized inputs", test_concat_requant))
         return -1;
     return 0;
 }

@@ -583,7 +583,10 @@ static void test_inspect_cli(void)
     free(buf);
     snprintf(cmd, sizeof cmd, "'%s' inspect '%s'", exe, path);
     out = NULL;
-    CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 0);
+    int st = neurio_test_run(cmd, &out);
+    if (st != 0)
+        fprintf(stderr, "%s\n", out ? out : "");
+    CU_ASSERT_EQUAL(st, 0);
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "1320 MACs"));
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "status  ok"));
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "k3x3 s2x2 same relu"));
@@ -594,6 +597,24 @@ static void test_inspect_cli(void)
     out = NULL;
     CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 0);
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "MAC convention"));
+    free(out);
+
+    /* Imports and validates, but no kernel runs LOGICAL_NOT on float32:
+     * inspect names the op x dtype and exits 5 before anything is built. */
+    tspec t[2] = {
+        { .name = "x", .type = TT_FLOAT32, .rank = 2, .dims = { 1, 4 } },
+        { .name = "y", .type = TT_FLOAT32, .rank = 2, .dims = { 1, 4 } },
+    };
+    ospec o[1] = { { .code = 87, .n_in = 1, .in = { 0 }, .n_out = 1, .out = { 1 } } };
+    int32_t gi[1] = { 0 }, go[1] = { 1 };
+    buf = tfl_build(t, 2, o, 1, gi, 1, go, 1, NULL, &len);
+    snprintf(path, sizeof path, "%s/lnot.tflite", dir);
+    CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(path, buf, len), 0);
+    free(buf);
+    snprintf(cmd, sizeof cmd, "'%s' inspect '%s'", exe, path);
+    out = NULL;
+    CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 5);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "no kernel for: LOGICAL_NOT float32->float32"));
     free(out);
 }
 

@@ -17,6 +17,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,8 @@ typedef struct cm_plugin {
     cm_profile profile;
     cm_qemu qemu;
     neurio_link *link;
+    neurio_link_stats lstats; /* the link's counters after the last call */
+    char channel[96];
     char model_sha[65];
     char board_dir[4096];
     char toolchain[128];
@@ -342,6 +345,10 @@ static int open_link(cm_plugin *s, neurio_transport *t, neurio_errbuf *e)
     lo.timeout_ms = (int)s->host->opt_int(s->ctx, "timeout_ms");
     lo.run_timeout_ms = (int)s->host->opt_int(s->ctx, "run_timeout_ms");
     lo.max_payload = (uint32_t)s->host->opt_int(s->ctx, "send_payload");
+    /* A UART answers a request only after the frames queued before it
+     * (~5 ms per 50 bytes here) and QEMU shares the host's cores: adaptive
+     * timeouts no shorter than 100 ms, so a busy machine is not a loss. */
+    lo.rto_min_us = 100000;
     lo.log = link_log;
     lo.cancelled = link_cancelled;
     lo.user = s;
@@ -517,6 +524,13 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
     neurio_link_device_info(s->link, info);
     fill_static_info(s, &sz, info);
     info->firmware = h->build_id;
+    s->lstats = neurio_link_get_stats(s->link);
+    snprintf(s->channel, sizeof s->channel, "%s, %s", p->board->qemu_machine ? "uart (QEMU chardev socket)" : "serial",
+             s->lstats.window > 1 ? "sliding window" : "stop-and-wait");
+    if (info->size >= offsetof(neurio_device_info, link_stats) + sizeof info->link_stats) {
+        info->link_channel = s->channel;
+        info->link_stats = &s->lstats;
+    }
     CM_LOG(s, NEURIO_LOG_INFO, "%s ready: %s, max batch %u, %u-byte frames, %s",
            p->board->name, h->build_id, h->max_batch, h->max_payload, h->cycle_method);
     return NEURIO_OK;
@@ -537,6 +551,7 @@ static int cm_transfer(void *self, const neurio_batch *batch)
         return NEURIO_ERR_INVALID;
     }
     int rc = neurio_link_transfer(s->link, batch, &e);
+    s->lstats = neurio_link_get_stats(s->link);
     return rc ? cm_fail(s, rc, &e) : NEURIO_OK;
 }
 
@@ -554,6 +569,7 @@ static int cm_infer(void *self, neurio_batch *batch)
         return NEURIO_ERR_INVALID;
     }
     int rc = neurio_link_infer(s->link, batch, &e);
+    s->lstats = neurio_link_get_stats(s->link);
     if (rc) {
         char why[64];
         if (s->qemu.child.pid && cm_qemu_exited(&s->qemu, why, sizeof why)) {

@@ -201,7 +201,7 @@ static int rv_flash(void *self, const neurio_model *model, const char *gen_dir,
         return rv_fail(s, rc, &e);
     neurio_link_options lo;
     neurio_link_options_default(&lo);
-    lo.boot_timeout_ms = boot_ms;
+    lo.boot_timeout_ms = boot_ms, lo.timeout_ms = 3000; /* emulated UART on a loaded host */
     lo.run_timeout_ms = (int)s->host->opt_int(c, "run_timeout_ms");
     lo.log = link_log;
     lo.cancelled = link_cancelled;

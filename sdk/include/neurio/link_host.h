@@ -111,6 +111,8 @@ typedef struct neurio_link_stats {
                                             (small requests), us          */
     uint64_t srtt_us;                    /* smoothed round trip, us        */
     uint32_t window;                     /* requests in flight at most     */
+    uint64_t transfer_ns;                /* time in neurio_link_transfer   */
+    uint64_t infer_ns;                   /* time in neurio_link_infer      */
     uint32_t chunk_bytes;                /* current bulk chunk size        */
 } neurio_link_stats;
 

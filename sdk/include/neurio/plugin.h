@@ -211,6 +211,11 @@ typedef struct neurio_device_info {
     /* Energy model for estimates (device profile), 0 if unknown. */
     double active_current_a;    /* supply current while inferring, amperes   */
     double supply_voltage_v;
+    /* The data channel (newer cores and plugins only: check `size`), NULL if
+     * not known.  link_stats points at counters the plugin keeps current
+     * after every transfer()/infer(), valid until close(). */
+    const char *link_channel;   /* "uart (QEMU chardev socket)", "serial"... */
+    const struct neurio_link_stats *link_stats;
 } neurio_device_info;
 
 /* One inference's measurements. */

@@ -351,7 +351,10 @@ int neurio_link_transfer(neurio_link *l, const neurio_batch *b, neurio_errbuf *e
     l->in = b->inputs;
     l->count = b->count;
     int resets = 0;
-    return send_batch_retrying(l, &resets, err);
+    uint64_t t0 = lk_now_ns();
+    int rc = send_batch_retrying(l, &resets, err);
+    l->st.transfer_ns += lk_now_ns() - t0;
+    return rc;
 }
 
 /* READ output bytes of one sample into the batch's output buffers. */
@@ -526,7 +529,9 @@ int neurio_link_infer(neurio_link *l, neurio_batch *b, neurio_errbuf *err)
             return neurio_fail(err, NEURIO_ERR_INVALID, "link infer: output %u buffer is missing", (unsigned)k);
     int resets = 0;
     l->layers_missing = 0;
+    uint64_t t0 = lk_now_ns();
     int rc = infer_loop(l, b, &resets, err);
+    l->st.infer_ns += lk_now_ns() - t0;
     const neurio_link_hello *h = &l->hello;
     int want_layers = b->layer_cycles && b->n_layers == h->n_layers && h->n_layers > 0;
     b->layers_filled = want_layers && !l->layers_missing && b->done > 0 ? h->n_layers : 0;

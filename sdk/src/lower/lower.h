@@ -36,7 +36,9 @@ typedef enum lw_shape {
     LW_SHAPE_SPLIT,    /* fn(&p, in, {out0, out1, ...}): args in, outputs */
     LW_SHAPE_IIIO,     /* fn(&p, in1, in2, in3, out)                      */
     LW_SHAPE_CODE_IIO, /* fn(&p, code, in1, in2, out)                     */
-    LW_SHAPE_CODE_SIZE_IO /* fn(code, p.scalar.size, in, out)             */
+    LW_SHAPE_CODE_SIZE_IO, /* fn(code, p.scalar.size, in, out)            */
+    LW_SHAPE_LIST_RQ   /* fn(&p, arrays[1] as nk_concat_requant[], code
+                          (the output zero point), {in0, ...}, out)       */
 } lw_shape;
 
 /* Field groups of a parameter struct: which fields a kernel reads (the

@@ -38,6 +38,7 @@
     X(PAD_S8, nk_pad_s8, pad, IO, 0)                                              \
     X(PAD_F32, nk_pad_f32, pad, IO, 0)                                            \
     X(CONCAT, nk_concat, concat, LIST, 0)                                         \
+    X(CONCAT_S8_RQ, nk_concat_s8_requant, concat, LIST_RQ, 0)                     \
     X(MEAN_S8, nk_mean_s8, mean, IO, LW_G_INT)                                    \
     X(MEAN_F32, nk_mean_f32, mean, IO, LW_G_FLT)                                  \
     X(CONV2D_S16, nk_conv2d_s16, conv, IWBO, LW_G_INT)                            \

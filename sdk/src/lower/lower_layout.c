@@ -58,9 +58,12 @@ int lw_pad(lw_ctx *c)
     return lw_set(c, dt == NEURIO_DT_INT8 ? LW_K_PAD_S8 : LW_K_PAD_F32, 2, (int32_t[]){x, y});
 }
 
-/* Inputs of a CONCATENATION share the output's dtype, rank and (int8)
- * quantization; their elements per outer step into inner[]. */
-static int lw_concat_inputs(lw_ctx *c, int32_t outer, int32_t *inner, int32_t *args, int pack)
+/* Inputs of a CONCATENATION share the output's dtype and rank; their
+ * elements per outer step into inner[].  An int8 input quantized unlike
+ * the output gets its requantization in rq[3 * k ..] (in_zp, mult, shift;
+ * mult 0 = copied) and sets *requant; rq may be NULL for other dtypes. */
+static int lw_concat_inputs(lw_ctx *c, int32_t outer, int32_t *inner, int32_t *args, int pack,
+                            int32_t *rq, int *requant)
 {
     const neurio_tensor *ty = lw_t(c, c->op->outputs[0]);
     int32_t sum = 0;
@@ -75,11 +78,17 @@ static int lw_concat_inputs(lw_ctx *c, int32_t outer, int32_t *inner, int32_t *a
             int32_t z1, z2;
             if ((rc = lw_q1(c, t, &s1, &z1)) || (rc = lw_q1(c, c->op->outputs[0], &s2, &z2)))
                 return rc;
-            if (s1 != s2 || z1 != z2)
-                return lw_fail(c, NEURIO_ERR_UNSUPPORTED,
-                               "input %d quantization (%g, %d) differs from the output's "
-                               "(%g, %d); requantizing concatenation is not implemented",
-                               k, (double)s1, z1, (double)s2, z2);
+            rq[3 * k] = z1;
+            if (s1 != s2 || z1 != z2) {
+                neurio_errbuf e = {{0}};
+                if ((rc = lw_rq(c, neurio_requant_params_s8(s1, s2, &rq[3 * k + 1],
+                                                            &rq[3 * k + 2], &e), &e)))
+                    return rc;
+                if (rq[3 * k + 1] == 0) /* a zero multiplier would mean "copy" */
+                    return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "input %d scale %g is negligible "
+                                   "against the output's %g", k, (double)s1, (double)s2);
+                *requant = 1;
+            }
         }
         inner[k] = (int32_t)(neurio_tensor_elements(tt) / (size_t)(outer > 0 ? outer : 1));
         sum += inner[k];
@@ -106,13 +115,23 @@ static int lw_concat_axis(lw_ctx *c, int32_t axis, int pack)
         return inner ? neurio_fail(c->err, NEURIO_ERR_NOMEM, "out of memory lowering op %d", c->oi)
                      : NEURIO_ERR_NOMEM;
     }
-    int rc = lw_concat_inputs(c, outer, inner, args, pack);
+    int requant = 0;
+    int32_t *rq = ty->dtype == NEURIO_DT_INT8 ? lw_array_new(c, 1, "rq", 3 * n) : NULL;
+    int rc = ty->dtype == NEURIO_DT_INT8 && !rq
+                 ? NEURIO_ERR_NOMEM
+                 : lw_concat_inputs(c, outer, inner, args, pack, rq, &requant);
     if (!rc) {
         args[n] = y;
         c->out->p.concat = (nk_concat_params){
             .n_inputs = n, .outer = outer, .elem_size = (int32_t)neurio_dtype_size(ty->dtype),
             .in_inner = inner};
-        rc = lw_set(c, LW_K_CONCAT, n + 1, args);
+        if (requant)
+            c->out->code = ty->quant.zero_point ? ty->quant.zero_point[0] : 0;
+        rc = lw_set(c, requant ? LW_K_CONCAT_S8_RQ : LW_K_CONCAT, n + 1, args);
+    }
+    if (!rc && !requant && rq) { /* a plain copy: no table to print */
+        free(c->out->arrays[1].v);
+        c->out->arrays[1] = (lw_array){0};
     }
     free(args);
     return rc;
