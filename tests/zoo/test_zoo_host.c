@@ -16,7 +16,8 @@
  * zoo's README counts them), also written to <build>/tests/zoo/zoo_host.txt.
  *
  * Only the generated C is compiled per case (cc -O1); its nk_* calls bind
- * to the portable kernels compiled into the libneurio this test links.
+ * to the portable kernels built once as a shared library by CMake
+ * (NEURIO_ZOO_KERNELS; libneurio keeps its copy hidden).
  * Environment: NEURIO_ZOO_FILTER = run only cases whose name contains it. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,8 +64,8 @@ static int zoo_build(const char *gen, const neurio_codegen_result *gr, nh_module
     neurio_errbuf e = {{0}};
     snprintf(so, sizeof so, "%s/zoo.so", gen);
     snprintf(cmd, sizeof cmd, "cc -std=c99 -fPIC -shared -O1 -I%s/kernels -I%s/include -o %s %s "
-             "> %s/cc.log 2>&1", neurio_firmware_dir(), neurio_firmware_dir(), so,
-             gr->source_path, gen);
+             "'%s' -Wl,-rpath,'%s' > %s/cc.log 2>&1", neurio_firmware_dir(), neurio_firmware_dir(), so,
+             gr->source_path, NEURIO_ZOO_KERNELS, NEURIO_ZOO_KERNELS_DIR, gen);
     if (system(cmd) != 0) {
         snprintf(why, wl, "cc failed, see %.900s/cc.log", gen);
         return -1;
