@@ -30,13 +30,34 @@ static double fd_get(const neurio_tensor *t, size_t i)
     }
 }
 
+/* double -> int64 the way a cast would, but defined for every input:
+ * NaN gives 0, values beyond the int64 range saturate (a plain cast of
+ * those is undefined behaviour in C). */
+static int64_t fd_to_i64(double v)
+{
+    if (v != v)
+        return 0;
+    if (v >= 9223372036854775807.0)
+        return INT64_MAX;
+    if (v <= -9223372036854775808.0)
+        return INT64_MIN;
+    return (int64_t)v;
+}
+
+/* Wrapping int64 arithmetic (two's complement, as ONNX runtimes behave);
+ * signed overflow in C is undefined, so it goes through uint64. */
+static int64_t fd_wrap(uint64_t v)
+{
+    int64_t r;
+    memcpy(&r, &v, sizeof r);
+    return r;
+}
+
 static int64_t fd_geti(const neurio_tensor *t, size_t i)
 {
     if (t->dtype == NEURIO_DT_INT64)
         return ((const int64_t *)t->data)[i];
-    if (t->dtype == NEURIO_DT_FLOAT32)
-        return (int64_t)((const float *)t->data)[i];
-    return (int64_t)fd_get(t, i);
+    return fd_to_i64(fd_get(t, i));
 }
 
 static void fd_put(neurio_dtype dt, void *d, size_t i, double v, int64_t vi)
@@ -123,7 +144,7 @@ static int fd_cast_like(ox_ctx *c, const neurio_tensor *x, neurio_dtype to)
         return -1;
     for (size_t i = 0; i < n; i++) {
         double v = fd_get(x, i);
-        fd_put(to, o, i, v, x->dtype == NEURIO_DT_FLOAT32 ? (int64_t)v : fd_geti(x, i));
+        fd_put(to, o, i, v, fd_geti(x, i));
     }
     int32_t dims[NEURIO_MAX_RANK];
     memcpy(dims, x->dims, sizeof dims);
@@ -216,20 +237,20 @@ static int fd_binary(ox_ctx *c, const char *op, const neurio_tensor *a, const ne
         int64_t xi = fd_geti(a, ia), yi = fd_geti(b, ib), ri = 0;
         if (!strcmp(op, "Add")) {
             r = x + y;
-            ri = xi + yi;
+            ri = fd_wrap((uint64_t)xi + (uint64_t)yi);
         } else if (!strcmp(op, "Sub")) {
             r = x - y;
-            ri = xi - yi;
+            ri = fd_wrap((uint64_t)xi - (uint64_t)yi);
         } else if (!strcmp(op, "Mul")) {
             r = x * y;
-            ri = xi * yi;
+            ri = fd_wrap((uint64_t)xi * (uint64_t)yi);
         } else if (!strcmp(op, "Div")) {
             if (isint && yi == 0) {
                 free(o);
                 return 0;
             }
             r = (float)x / (float)y;
-            ri = isint ? xi / yi : 0;
+            ri = !isint ? 0 : (xi == INT64_MIN && yi == -1) ? INT64_MIN : xi / yi;
         } else if (!strcmp(op, "Equal")) {
             ri = isint ? xi == yi : x == y;
         } else if (!strcmp(op, "Less")) {
