@@ -156,7 +156,7 @@ typedef struct nk_pool_params {
     int32_t filter_h, filter_w;
     int32_t stride_h, stride_w;
     int32_t pad_top, pad_left;
-    int32_t act_min, act_max;        /* int8 */
+    int32_t act_min, act_max;        /* int8, int16 */
     float act_min_f, act_max_f;      /* float */
 } nk_pool_params;
 
@@ -164,6 +164,9 @@ int nk_avg_pool2d_s8(const nk_pool_params *p, const int8_t *input, int8_t *outpu
 int nk_avg_pool2d_f32(const nk_pool_params *p, const float *input, float *output);
 int nk_max_pool2d_s8(const nk_pool_params *p, const int8_t *input, int8_t *output);
 int nk_max_pool2d_f32(const nk_pool_params *p, const float *input, float *output);
+/* int16 (TFLite's int16 reference pooling: the int8 rules on int16). */
+int nk_avg_pool2d_s16(const nk_pool_params *p, const int16_t *input, int16_t *output);
+int nk_max_pool2d_s16(const nk_pool_params *p, const int16_t *input, int16_t *output);
 
 /* ------------------------------------------------- element-wise binary */
 
@@ -218,10 +221,17 @@ typedef struct nk_softmax_params {
     int32_t input_left_shift;
     int32_t diff_min;
     float beta;
+    /* int16 -> int16 only: TFLite's 513-entry tables (int16 values) of
+     * exp on [-10, 0] and of 1/(1+x) on [0, 1], made by the lowering. */
+    const int32_t *exp_lut;
+    const int32_t *recip_lut;
 } nk_softmax_params;
 
 int nk_softmax_s8(const nk_softmax_params *p, const int8_t *input, int8_t *output);
 int nk_softmax_f32(const nk_softmax_params *p, const float *input, float *output);
+/* SOFTMAX int16 -> int16 (TFLite's SoftmaxInt16; output scale 2^-15,
+ * zero point 0; depth <= 65536). */
+int nk_softmax_s16(const nk_softmax_params *p, const int16_t *input, int16_t *output);
 
 /* --------------------------------------------------- logistic and tanh */
 
@@ -240,6 +250,14 @@ int nk_logistic_s8(const nk_sigmoid_params *p, const int8_t *input, int8_t *outp
 int nk_logistic_f32(int32_t size, const float *input, float *output);
 int nk_tanh_s8(const nk_sigmoid_params *p, const int8_t *input, int8_t *output);
 int nk_tanh_f32(int32_t size, const float *input, float *output);
+/* int16 LOGISTIC and TANH (TFLite's int16 reference: zero points 0,
+ * output scale 2^-15).  in_mult/in_left_shift as TFLite's Prepare derives
+ * them (in_mult 0 = power-of-two input scale); in_zp and in_range_radius
+ * unused. */
+int nk_logistic_s16(const nk_sigmoid_params *p, const int16_t *input, int16_t *output);
+int nk_tanh_s16(const nk_sigmoid_params *p, const int16_t *input, int16_t *output);
+/* The 256-entry sigmoid table (0.16) both read. */
+const uint16_t *nk_sigmoid_table_q16(void);
 
 /* ------------------------------------ quantize, requantize, relu family */
 

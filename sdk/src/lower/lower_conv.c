@@ -240,8 +240,8 @@ int lw_pool(lw_ctx *c, int is_max)
 {
     int32_t x, y;
     neurio_dtype dt;
-    int rc = lw_operands(c, 1, &x, &y, &dt);
-    if (rc || (rc = lw_rank4(c, x, "input")) ||
+    int rc = lw_operands(c, 1, &x, &y, NULL);
+    if (rc || (rc = lw_conv_dtype(c, x, y, &dt)) || (rc = lw_rank4(c, x, "input")) ||
         (rc = lw_rank4(c, y, "output")))
         return rc;
     const int32_t *xd = lw_t(c, x)->dims, *yd = lw_t(c, y)->dims;
@@ -263,7 +263,7 @@ int lw_pool(lw_ctx *c, int is_max)
         .pad_top = lw_pad_offset(a->padding, a->pad, 0, xd[1], a->filter_h, sh, 1, yd[1]),
         .pad_left = lw_pad_offset(a->padding, a->pad, 1, xd[2], a->filter_w, sw, 1, yd[2]),
     };
-    if (dt == NEURIO_DT_INT8) {
+    if (dt != NEURIO_DT_FLOAT32) {
         float xs, ys;
         int32_t xz, yz;
         if ((rc = lw_q1(c, x, &xs, &xz)) || (rc = lw_q1(c, y, &ys, &yz)))
@@ -272,11 +272,12 @@ int lw_pool(lw_ctx *c, int is_max)
             return lw_fail(c, NEURIO_ERR_UNSUPPORTED,
                            "input and output quantization differ (%g,%d vs %g,%d); TFLite "
                            "requires them equal", (double)xs, xz, (double)ys, yz);
-        lw_act_s8(a->activation, ys, yz, &p->act_min, &p->act_max);
+        lw_act_q(c, dt, a->activation, ys, yz, &p->act_min, &p->act_max);
     } else {
         neurio_act_range_f32(a->activation, &p->act_min_f, &p->act_max_f);
     }
-    lw_kernel k = is_max ? (dt == NEURIO_DT_INT8 ? LW_K_MAX_POOL_S8 : LW_K_MAX_POOL_F32)
-                         : (dt == NEURIO_DT_INT8 ? LW_K_AVG_POOL_S8 : LW_K_AVG_POOL_F32);
-    return lw_set(c, k, 2, (int32_t[]){x, y});
+    static const lw_kernel ks[2][3] = {
+        {LW_K_AVG_POOL_S8, LW_K_AVG_POOL_S16, LW_K_AVG_POOL_F32},
+        {LW_K_MAX_POOL_S8, LW_K_MAX_POOL_S16, LW_K_MAX_POOL_F32}};
+    return lw_set(c, ks[is_max ? 1 : 0][lw_dt_index(dt)], 2, (int32_t[]){x, y});
 }

@@ -102,6 +102,9 @@ int lw_binary_shape(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_params
 /* int16 activations and LEAKY_RELU (lower_wide.c): ADD/SUB/PAD on int16,
  * QUANTIZE/DEQUANTIZE between int8, int16, int32 and float32. */
 int lw_wide(lw_ctx *c);
+/* int16 LOGISTIC/TANH and SOFTMAX int16 -> int16 (lower_act16.c). */
+int lw_sigmoid_s16(lw_ctx *c, int is_tanh);
+int lw_softmax_s16(lw_ctx *c);
 int lw_leaky_relu(lw_ctx *c);
 /* STRIDED_SLICE (lower_slice.c). */
 int lw_strided_slice(lw_ctx *c);
