@@ -87,6 +87,13 @@ int nk_conv2d_s16(const nk_conv_params *p, const int16_t *input, const int8_t *f
                   const int64_t *bias, int16_t *output);
 int nk_depthwise_conv2d_s16(const nk_conv_params *p, const int16_t *input,
                             const int8_t *filter, const int64_t *bias, int16_t *output);
+/* int16x8 with an int32 bias (TFLite Micro's 16x8 kernels with an int32
+ * bias): the accumulator is int32 (wrapping) and requantized by the
+ * 32-bit MultiplyByQuantizedMultiplier (nk_mbqm); bias required. */
+int nk_conv2d_s16_b32(const nk_conv_params *p, const int16_t *input, const int8_t *filter,
+                      const int32_t *bias, int16_t *output);
+int nk_depthwise_conv2d_s16_b32(const nk_conv_params *p, const int16_t *input,
+                                const int8_t *filter, const int32_t *bias, int16_t *output);
 
 /* TRANSPOSE_CONV: input [batches][in_h][in_w][in_c], filter
  * [out_c][filter_h][filter_w][in_c], output [batches][out_h][out_w][out_c];
@@ -101,6 +108,9 @@ int nk_transpose_conv_s8(const nk_conv_params *p, const int8_t *input, const int
                          const int32_t *bias, int8_t *output);
 int nk_transpose_conv_s16(const nk_conv_params *p, const int16_t *input, const int8_t *filter,
                           const int64_t *bias, int16_t *output);
+/* int16x8 with an int16 bias, widened to int64 as TFLite Micro does. */
+int nk_transpose_conv_s16_b16(const nk_conv_params *p, const int16_t *input,
+                              const int8_t *filter, const int16_t *bias, int16_t *output);
 int nk_transpose_conv_f32(const nk_conv_params *p, const float *input, const float *filter,
                           const float *bias, float *output);
 
@@ -142,6 +152,9 @@ int nk_fully_connected_s8(const nk_fc_params *p, const int8_t *input,
 /* int16x8 as nk_conv2d_s16 (filter_zp applied when per_channel == 0). */
 int nk_fully_connected_s16(const nk_fc_params *p, const int16_t *input,
                            const int8_t *weights, const int64_t *bias, int16_t *output);
+/* int16x8 with an int32 bias, as nk_conv2d_s16_b32. */
+int nk_fully_connected_s16_b32(const nk_fc_params *p, const int16_t *input,
+                               const int8_t *weights, const int32_t *bias, int16_t *output);
 int nk_fully_connected_f32(const nk_fc_params *p, const float *input,
                            const float *weights, const float *bias, float *output);
 

@@ -64,6 +64,9 @@ int lw_conv_dtype(lw_ctx *c, int32_t x, int32_t y, neurio_dtype *dt);
 int lw_dt_index(neurio_dtype dt);
 /* The bias dtype of a conv/fc with activations dt: int32, int64, float32. */
 neurio_dtype lw_bias_dtype(neurio_dtype dt);
+/* The bias of a conv/fc with activations dt: absent, of lw_bias_dtype(dt),
+ * or (int16x8 only) of dtype alt, which sets *use_alt. */
+int lw_bias16(lw_ctx *c, int32_t b, neurio_dtype dt, neurio_dtype alt, int *use_alt);
 /* The bias of a conv/fc: absent, or of dtype `want`. */
 int lw_bias(lw_ctx *c, int32_t b, neurio_dtype want);
 /* Weights of the activations' dtype (int8 for int16x8; no hybrid layers). */

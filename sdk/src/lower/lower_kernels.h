@@ -132,6 +132,10 @@
     X(SQDIFF_S16, nk_squared_difference_s16, binary, IIO, LW_G_INT | LW_G_ADD)    \
     X(PRELU_S16, nk_prelu_s16, binary, IIO, LW_G_INT | LW_G_ADD)                  \
     X(SUM_S16, nk_reduce_sum_s16, mean, IO, LW_G_INT)                             \
-    X(BMM_S16, nk_batch_matmul_s16, bmm, IIO, 0)
+    X(BMM_S16, nk_batch_matmul_s16, bmm, IIO, 0)                                  \
+    X(CONV2D_S16_B32, nk_conv2d_s16_b32, conv, IWBO, LW_G_INT)                    \
+    X(DWCONV2D_S16_B32, nk_depthwise_conv2d_s16_b32, conv, IWBO, LW_G_INT)        \
+    X(FC_S16_B32, nk_fully_connected_s16_b32, fc, IWBO, LW_G_INT)                 \
+    X(TCONV_S16_B16, nk_transpose_conv_s16_b16, conv, IWBO, LW_G_INT)
 
 #endif /* NEURIO_SRC_LOWER_KERNELS_H */
