@@ -281,7 +281,9 @@ static int cm_codegen(void *self, const neurio_model *model, const char *out_dir
     cm_plugin *s = self;
     neurio_errbuf e = {{0}};
     neurio_codegen_result res;
-    neurio_codegen_options opts = {.model_sha256 = s->host->model_sha256(s->ctx)};
+    neurio_codegen_options opts = {
+        .model_sha256 = s->host->model_sha256(s->ctx),
+        .stateful = neurio_host_run_stateful(s->host, s->ctx)};
     int rc = neurio_codegen(model, out_dir, &opts, &res, &e);
     if (rc)
         return cm_fail(s, rc, &e);
