@@ -247,7 +247,7 @@ static void fw_group(const zoo_fw_board *b, fw_case **g, int n, const char *work
     if (rc) {
         for (int i = 0; i < n; i++) {
             g[i]->r->res = rc == 1 ? ZOO_UNSUPPORTED : ZOO_FAIL;
-            snprintf(g[i]->r->why, sizeof g[i]->r->why, "%s%s", rc == 1 ? "unsupported: " : "",
+            snprintf(g[i]->r->why, sizeof g[i]->r->why, "%s%.480s", rc == 1 ? "unsupported: " : "",
                      why);
         }
         return;
