@@ -9,6 +9,7 @@
  * requantized input, one small model each.
  * (The arithmetic itself is checked against references in
  * tests/kernels/test_nk_act_s16.c.) */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,6 +331,40 @@ static void test_binary16(void)
     }
 }
 
+/* int8 NEG (neurio's quantized form; TFLite Micro's NEG is float only):
+ * x [1,40] (0.05, zp 3) -> y (0.07, zp -5). */
+static void test_neg_s8(void)
+{
+    neurio_model *m = neurio_model_new("neg8");
+    int32_t d[2] = {1, 40}, x = neurio_model_add_tensor(m, "x", NEURIO_DT_INT8, 2, d);
+    int32_t y = neurio_model_add_tensor(m, "y", NEURIO_DT_INT8, 2, d), zx = 3, zy = -5;
+    float sx = 0.05f, sy = 0.07f;
+    neurio_tensor_set_quant(m, x, 1, 0, &sx, &zx);
+    neurio_tensor_set_quant(m, y, 1, 0, &sy, &zy);
+    neurio_model_add_op(m, NEURIO_OP_NEG, 1, &x, 1, &y);
+    neurio_model_set_io(m, 1, &x, 1, &y);
+    compare_interp_codegen(m, "neg8", 40, 40, NEURIO_DT_INT8);
+    compile_for_m4("neg8");
+    neurio_errbuf e = {{0}};
+    neurio_interp *it = NULL;
+    CU_ASSERT_EQUAL_FATAL(neurio_interp_new(m, &it, &e), NEURIO_OK);
+    int8_t in[40], out[40];
+    for (int i = 0; i < 40; i++)
+        in[i] = (int8_t)(i * 6 - 120);
+    const void *ins[1] = {in};
+    void *outs[1] = {out};
+    CU_ASSERT_EQUAL_FATAL(neurio_interp_run(it, ins, outs, &e), NEURIO_OK);
+    int far = 0;
+    for (int i = 0; i < 40; i++) {
+        double want = -(in[i] - 3) * 0.05 / 0.07 - 5;
+        want = want < -128 ? -128 : want > 127 ? 127 : want;
+        far += fabs(out[i] - want) > 0.51;
+    }
+    CU_ASSERT_EQUAL(far, 0);
+    neurio_interp_free(it);
+    neurio_model_free(m);
+}
+
 /* What TFLite Micro has no int16 form of is refused by name. */
 static void test_binary16_refusals(void)
 {
@@ -358,7 +393,8 @@ int neurio_register_tests(void)
         !CU_add_test(s, "int16 activation refusals", test_act16_refusals) ||
         !CU_add_test(s, "int16 SQUARED_DIFFERENCE, MAXIMUM, PRELU, GREATER, ABS, SUM, "
                         "BATCH_MATMUL, CONCATENATION: interp, C, Cortex-M4", test_binary16) ||
-        !CU_add_test(s, "int16 binary refusals", test_binary16_refusals))
+        !CU_add_test(s, "int16 binary refusals", test_binary16_refusals) ||
+        !CU_add_test(s, "int8 NEG: interp, C, Cortex-M4, vs real arithmetic", test_neg_s8))
         return -1;
     return 0;
 }
