@@ -202,10 +202,9 @@ static int nq_check_ops(const neurio_model *m, neurio_errbuf *err)
         case NEURIO_OP_MATMUL:
         case NEURIO_OP_QUANTIZE:
         case NEURIO_OP_DEQUANTIZE:
-        case NEURIO_OP_TRANSPOSE:
             return nq_fail_op(m, i, err, NEURIO_ERR_UNSUPPORTED,
                               "has no int8 form in neurio (run neurio_optimize first to fold "
-                              "batch norms and layout transposes)");
+                              "batch norms)");
         default:
             break;
         }
@@ -277,7 +276,13 @@ static int nq_int8(neurio_model *m, const neurio_prepare_args *args, int wide,
         case NEURIO_OP_MAX_POOL_2D:
         case NEURIO_OP_AVERAGE_POOL_2D:
         case NEURIO_OP_PAD:
-        case NEURIO_OP_STRIDED_SLICE: /* copies: the output keeps the input's quantization */
+        case NEURIO_OP_STRIDED_SLICE:
+        case NEURIO_OP_SLICE:
+        case NEURIO_OP_TRANSPOSE:
+        case NEURIO_OP_SQUEEZE:
+        case NEURIO_OP_EXPAND_DIMS:
+        case NEURIO_OP_DEPTH_TO_SPACE:
+        case NEURIO_OP_SPACE_TO_DEPTH: /* copies: the output keeps the input's quantization */
             if (x >= 0 && done_t[x]) {
                 scale[y] = scale[x];
                 zp[y] = zp[x];
