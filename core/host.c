@@ -24,6 +24,7 @@ struct neurio_ctx {
     int64_t deadline_ms;  /* CLOCK_MONOTONIC ms; 0 = none (see nr_ctx_set_deadline) */
     /* probe --rig: the rig is being probed; what the plugin designated */
     int probe_rig;
+    int layer_capture;
     int designated;
     char *link, *board;
 };
@@ -264,6 +265,16 @@ static int host_probe_rig(neurio_ctx *ctx)
     return ctx && ctx->probe_rig;
 }
 
+static int host_layer_capture(neurio_ctx *ctx)
+{
+    return ctx && ctx->layer_capture;
+}
+
+void nr_ctx_set_layer_capture(neurio_ctx *ctx, int on)
+{
+    ctx->layer_capture = on;
+}
+
 static void host_probe_designate(neurio_ctx *ctx, const char *link, const char *board)
 {
     if (!ctx || !ctx->probe_rig)
@@ -304,6 +315,7 @@ static const neurio_host host_table = {
     .model_sha256 = host_model_sha256,
     .probe_rig = host_probe_rig,
     .probe_designate = host_probe_designate,
+    .layer_capture = host_layer_capture,
 };
 
 const neurio_host *nr_host(void)

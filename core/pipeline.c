@@ -22,6 +22,7 @@
 #include "neurio/npy.h"
 #include "neurio/quantize.h"
 #include "options.h"
+#include "pipeline_debug.h"
 
 #define PIPE_MAX_OBSERVERS 8
 
@@ -53,7 +54,16 @@ struct nr_pipeline {
     double *layer_sum;       /* [n_layers], over the samples done            */
     int exit_code;
     char error[1024];
+    nr_layer_debug *debug_rows;  /* task.debug = "layers" */
+    char debug_error[1024];
 };
+
+static int pipe_debug_on(const nr_pipeline *p)
+{
+    return p->run.until == NR_STAGE_INFER && p->rig->task_debug &&
+           !strcmp(p->rig->task_debug, "layers");
+}
+
 
 static const char *const pipe_stage_names[NR_STAGE_COUNT] = { "prepare", "codegen", "flash",
                                                                "infer" };
@@ -686,6 +696,31 @@ static int pipe_finish(nr_pipeline *p, int status, neurio_errbuf *err)
     return first;
 }
 
+/* task.debug = "layers": after a good run, read every layer back for the
+ * first samples and compare (pipeline_debug.c).  A failure is the run's. */
+static int pipe_debug(nr_pipeline *p, neurio_errbuf *err)
+{
+    nr_debug_io io = {
+        .plugin = &p->entry->desc, .self = p->self, .ctx = p->ctx, .model = p->model,
+        .inputs = p->inputs[0], .in_bytes = p->input_sample_bytes[0],
+        .n_samples = p->run.n_done, .n_outputs = p->run.n_outputs,
+        .out_bytes = p->output_sample_bytes, .samples = (uint32_t)p->rig->task_debug_samples,
+    };
+    neurio_errbuf e;
+    int rc = nr_pipe_debug(&io, &p->debug_rows, &p->run.debug_samples,
+                           &p->run.debug_first_diff, &e);
+    if (rc) {
+        snprintf(p->debug_error, sizeof p->debug_error, "%s", e.msg);
+        p->run.debug_error = p->debug_error;
+        return pipe_fail(p, err, rc, rc == NEURIO_ERR_CANCELLED ? NR_EXIT_CANCELLED
+                                                                : NR_EXIT_DEVICE, "%s", e.msg);
+    }
+    p->run.debug_layers = p->debug_rows;
+    nr_pipe_debug_print(p->debug_rows, (uint32_t)p->model->n_ops, p->run.debug_samples,
+                        p->run.debug_first_diff);
+    return NEURIO_OK;
+}
+
 int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
 {
     const neurio_plugin *d = &p->entry->desc;
@@ -705,6 +740,8 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
         rc = pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
         goto done;
     }
+    p->run.debug_first_diff = -1;
+    nr_ctx_set_layer_capture(p->ctx, pipe_debug_on(p));
     rc = d->open(p->ctx, nr_host(), &p->self);
     if (rc) {
         rc = pipe_hook_fail(p, err, rc, "open", NR_EXIT_PLUGIN);
@@ -779,6 +816,8 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
     if ((rc = pipe_alloc_outputs(p, err)) != 0)
         goto done;
     rc = pipe_batches(p, err);
+    if (!rc && pipe_debug_on(p) && p->run.n_done > 0)
+        rc = pipe_debug(p, err);
 done:
     if (until == NR_STAGE_INFER && p->run.n_done > 0) {
         neurio_errbuf e3;
@@ -826,6 +865,7 @@ void nr_pipeline_free(nr_pipeline *p)
     free(p->measures);
     free(p->layer_cycles);
     free(p->layer_sum);
+    free(p->debug_rows);
     nr_options_free(&p->opts);
     nr_plugin_set_free(&p->plugins);
     free(p);

@@ -63,6 +63,11 @@ static const rig_key rig_keys[] = {
       "report = \"report.html\";" },
     { "data.stall_timeout_ms", RIG_INT, F(data_stall_timeout_ms), "300000", NULL, 0, 0,
       "stall_timeout_ms = 300000;" },
+    /* dbg (issue 17): per-layer readback from the device */
+    { "task.debug", RIG_STRING, F(task_debug), "none", "none|layers", 0, 0,
+      "debug = \"layers\";" },
+    { "task.debug_samples", RIG_INT, F(task_debug_samples), "4", NULL, 0, 1,
+      "debug_samples = 4;" },
 };
 #undef F
 static const size_t rig_n_keys = sizeof rig_keys / sizeof rig_keys[0];

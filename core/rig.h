@@ -88,6 +88,14 @@ typedef struct nr_rig {
      * before the run stops it as a stall (default 300000; 0 = no limit).
      * Stalls are reported as stalls, never as latency. */
     int64_t data_stall_timeout_ms;
+    /* task.debug = "none" (default) | "layers": after the run, the first
+     * task.debug_samples (default 4) samples run again with every layer's
+     * output read back from the device (its debug firmware build) and
+     * compared with the host reference interpreter on the prepared model
+     * (core/pipeline_debug.c); results in the terminal, profile, report and
+     * store. */
+    char *task_debug;
+    int64_t task_debug_samples;
 } nr_rig;
 
 /* The most settings (key = value, in the file and its @includes) a rig may

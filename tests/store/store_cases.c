@@ -338,7 +338,7 @@ static void test_v2_layers_and_v1_upgrade(void)
     CU_ASSERT_EQUAL_FATAL(nr_store_begin_run(s, &r1, &err), 0);
     nr_store_close(s);
     static const char *const down[] = {
-        "DROP TABLE layers", "DROP TABLE sweep_points", "DROP TABLE sweeps", "DROP TABLE jobs",
+        "DROP TABLE layer_debug", "DROP TABLE layers", "DROP TABLE sweep_points", "DROP TABLE sweeps", "DROP TABLE jobs",
         "DROP INDEX runs_sweep", "ALTER TABLE runs DROP COLUMN sweep_id",
         "ALTER TABLE runs DROP COLUMN sweep_point", "ALTER TABLE runs DROP COLUMN job_id",
         "ALTER TABLE runs DROP COLUMN attempt", "UPDATE neurio_schema SET version = 1",
@@ -354,7 +354,7 @@ static void test_v2_layers_and_v1_upgrade(void)
     CU_ASSERT_EQUAL(n, 0);
     nr_store_close(s);
     CU_ASSERT_EQUAL_FATAL(nr_store_open(old, NR_STORE_WRITE, &s, &err), 0);
-    CU_ASSERT_EQUAL(nr_store_schema_version(s), 2);
+    CU_ASSERT_EQUAL(nr_store_schema_version(s), NR_STORE_SCHEMA_VERSION);
     CU_ASSERT_EQUAL(nr_store_get_run(s, r1.run_id, &info, &err), 0);
     CU_ASSERT_EQUAL(nr_store_set_layers(s, r1.run_id, l, 1, &err), 0);
     nr_store_close(s);

@@ -50,7 +50,7 @@ extern "C" {
 #endif
 
 #define NEURIO_ABI_MAJOR 1
-#define NEURIO_ABI_MINOR 1
+#define NEURIO_ABI_MINOR 2
 
 /* The only symbol a plugin exports. */
 #define NEURIO_PLUGIN_ENTRY "neurio_plugin_init"
@@ -174,6 +174,13 @@ typedef struct neurio_host {
      * A plugin that designates nothing gets the "auto" match without board. */
     int (*probe_rig)(neurio_ctx *ctx);
     void (*probe_designate)(neurio_ctx *ctx, const char *link, const char *board);
+
+    /* 1.2: non-zero when this run reads layer outputs back (`neurio debug`,
+     * task.debug = "layers"): codegen/flash should build the device's debug
+     * firmware (the generated code's NEURIO_LAYER_OUTPUT hook compiled in,
+     * see neurio_model_desc.h), and infer then gets batches with
+     * capture_layer >= 0.  Valid from open to close. */
+    int (*layer_capture)(neurio_ctx *ctx);
 } neurio_host;
 
 /* ------------------------------------------------------------------------ */
@@ -256,7 +263,22 @@ typedef struct neurio_batch {
     /* 1.1: sizeof(neurio_batch) in the core.  Present when
      * host->abi_minor >= 1; fields after it exist when size covers them. */
     uint32_t size;
+    /* 1.2, layer capture (host->layer_capture() non-zero): when
+     * capture_layer >= 0 the batch has count 1 and infer() also copies the
+     * first output of layer capture_layer (0-based, = prepared op index) of
+     * that inference into capture_buf (capture_cap bytes, the tensor's
+     * size) and sets capture_bytes to the bytes written; 0 = this device
+     * cannot capture (then set_error says why and infer fails).
+     * neurio_link_infer() does all of it over the link. */
+    int32_t capture_layer;
+    uint32_t capture_cap;
+    void *capture_buf;
+    uint32_t capture_bytes;
 } neurio_batch;
+
+/* Does this batch (as the core built it) carry the 1.2 capture fields? */
+#define NEURIO_BATCH_HAS_CAPTURE(b) \
+    ((b)->size >= offsetof(neurio_batch, capture_bytes) + sizeof(uint32_t))
 
 /* Discovery: one attached or available device. Strings valid during the
  * callback only. */
