@@ -262,7 +262,7 @@ static int host_infer(void *self, neurio_batch *batch)
         return NEURIO_ERR_UNSUPPORTED;
     }
     int want_layers = batch->layer_cycles && batch->n_layers == desc->n_layers;
-    int capture = NEURIO_BATCH_HAS_CAPTURE(batch) && batch->capture_layer >= 0;
+    int capture = NEURIO_BATCH_HAS_CAPTURE(batch) && batch->capture_buf;
     if (capture) {
         batch->capture_bytes = 0;
         if (batch->count != 1 || !batch->capture_buf ||

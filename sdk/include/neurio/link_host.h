@@ -157,7 +157,7 @@ NEURIO_API int neurio_link_transfer(neurio_link *l, const neurio_batch *batch,
  * measures (cycles, stack_bytes, host_ns), layer_cycles/layers_filled (if
  * the batch asks and the device can) and done.  On failure batch->done is
  * the number of samples (from the start) whose results are in place.
- * Layer capture (ABI 1.2, NEURIO_BATCH_HAS_CAPTURE and capture_layer >= 0,
+ * Layer capture (ABI 1.2, NEURIO_BATCH_HAS_CAPTURE and capture_buf set,
  * count 1): the RUN asks the device's debug firmware (hello flag
  * NEURIO_LINK_HF_CAPTURE) for that layer's first output, which is READ
  * into capture_buf (capture_bytes set); NEURIO_ERR_UNSUPPORTED when the

@@ -179,7 +179,7 @@ typedef struct neurio_host {
      * task.debug = "layers"): codegen/flash should build the device's debug
      * firmware (the generated code's NEURIO_LAYER_OUTPUT hook compiled in,
      * see neurio_model_desc.h), and infer then gets batches with
-     * capture_layer >= 0.  Valid from open to close. */
+     * capture_buf set.  Valid from open to close. */
     int (*layer_capture)(neurio_ctx *ctx);
 } neurio_host;
 
@@ -264,7 +264,7 @@ typedef struct neurio_batch {
      * host->abi_minor >= 1; fields after it exist when size covers them. */
     uint32_t size;
     /* 1.2, layer capture (host->layer_capture() non-zero): when
-     * capture_layer >= 0 the batch has count 1 and infer() also copies the
+     * capture_buf is not NULL the batch has count 1 and infer() also copies the
      * first output of layer capture_layer (0-based, = prepared op index) of
      * that inference into capture_buf (capture_cap bytes, the tensor's
      * size) and sets capture_bytes to the bytes written; 0 = this device

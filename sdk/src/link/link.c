@@ -630,7 +630,7 @@ int neurio_link_infer(neurio_link *l, neurio_batch *b, neurio_errbuf *err)
     int resets = 0;
     l->layers_missing = 0;
     uint64_t t0 = lk_now_ns();
-    int capture = NEURIO_BATCH_HAS_CAPTURE(b) && b->capture_layer >= 0;
+    int capture = NEURIO_BATCH_HAS_CAPTURE(b) && b->capture_buf;
     if (capture)
         b->capture_bytes = 0;
     int rc = capture ? link_capture(l, b, err) : infer_loop(l, b, &resets, err);
