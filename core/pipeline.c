@@ -22,9 +22,9 @@
 #include "neurio/npy.h"
 #include "neurio/quantize.h"
 #include "options.h"
-#include "pipeline_debug.h"
 
 #define PIPE_MAX_OBSERVERS 8
+#define PIPE_MAX_CAPTURE_OUT 64
 
 struct nr_pipeline {
     const nr_rig *rig;
@@ -55,14 +55,10 @@ struct nr_pipeline {
     int exit_code;
     char error[1024];
     nr_layer_debug *debug_rows;  /* task.debug = "layers" */
-    char debug_error[1024];
 };
 
-static int pipe_debug_on(const nr_pipeline *p)
-{
-    return p->run.until == NR_STAGE_INFER && p->rig->task_debug &&
-           !strcmp(p->rig->task_debug, "layers");
-}
+#define pipe_debug_on(p) ((p)->run.until == NR_STAGE_INFER && (p)->rig->task_debug && \
+                          !strcmp((p)->rig->task_debug, "layers"))
 
 
 static const char *const pipe_stage_names[NR_STAGE_COUNT] = { "prepare", "codegen", "flash",
@@ -696,28 +692,60 @@ static int pipe_finish(nr_pipeline *p, int status, neurio_errbuf *err)
     return first;
 }
 
-/* task.debug = "layers": after a good run, read every layer back for the
- * first samples and compare (pipeline_debug.c).  A failure is the run's. */
+/* Layer readback: sample s as a one-sample batch capturing `layer` (ABI 1.2). */
+static int pipe_capture(void *user, size_t s, int32_t layer, void *buf, uint32_t bytes,
+                        neurio_errbuf *err)
+{
+    nr_pipeline *p = user;
+    const neurio_plugin *d = &p->entry->desc;
+    const void *in_ptr[1] = { (const char *)p->inputs[0] + s * p->input_sample_bytes[0] };
+    void *out_ptr[PIPE_MAX_CAPTURE_OUT] = { 0 };
+    neurio_measure meas;
+    if (nr_cancel_requested())
+        return neurio_fail(err, NEURIO_ERR_CANCELLED, "layer readback %s at sample %zu",
+                           nr_cancel_reason(), s);
+    for (uint32_t k = 0; k < p->run.n_outputs && k < PIPE_MAX_CAPTURE_OUT; k++)
+        out_ptr[k] = (char *)p->outputs[k] + s * p->output_sample_bytes[k];
+    neurio_batch b = { /* more outputs than that: the plugin refuses the batch */
+        .first = (uint32_t)s, .count = 1, .n_inputs = 1, .n_outputs = p->run.n_outputs,
+        .inputs = in_ptr, .outputs = (void *const *)out_ptr, .measures = &meas,
+        .size = (uint32_t)sizeof(neurio_batch),
+        .capture_layer = layer, .capture_cap = bytes, .capture_buf = buf,
+    };
+    nr_ctx_clear_error(p->ctx);
+    int rc = d->transfer(p->self, &b);
+    if (!rc)
+        rc = d->infer(p->self, &b);
+    if (!rc && b.capture_bytes != bytes) {
+        nr_host()->set_error(p->ctx, "infer gave %u bytes of the layer's output, %u expected "
+                                     "(a plugin without ABI 1.2 layer capture?)",
+                             b.capture_bytes, bytes);
+        rc = NEURIO_ERR_UNSUPPORTED;
+    }
+    if (rc)
+        return neurio_fail(err, rc, "layer readback, sample %zu, layer %d: [%s] %s", s,
+                           (int)layer, d->name, nr_ctx_error(p->ctx) ? nr_ctx_error(p->ctx)
+                                                                    : "no reason given");
+    if (layer + 1 == p->model->n_ops)
+        nr_host()->progress(p->ctx, "layer readback", s + 1, p->run.debug_samples);
+    return NEURIO_OK;
+}
+
+/* task.debug = "layers", after a good run (reference/layer_debug.c). */
 static int pipe_debug(nr_pipeline *p, neurio_errbuf *err)
 {
-    nr_debug_io io = {
-        .plugin = &p->entry->desc, .self = p->self, .ctx = p->ctx, .model = p->model,
-        .inputs = p->inputs[0], .in_bytes = p->input_sample_bytes[0],
-        .n_samples = p->run.n_done, .n_outputs = p->run.n_outputs,
-        .out_bytes = p->output_sample_bytes, .samples = (uint32_t)p->rig->task_debug_samples,
-    };
     neurio_errbuf e;
-    int rc = nr_pipe_debug(&io, &p->debug_rows, &p->run.debug_samples,
-                           &p->run.debug_first_diff, &e);
-    if (rc) {
-        snprintf(p->debug_error, sizeof p->debug_error, "%s", e.msg);
-        p->run.debug_error = p->debug_error;
+    size_t n = (size_t)p->rig->task_debug_samples;
+    p->run.debug_samples = (uint32_t)(n = n < p->run.n_done ? n : p->run.n_done);
+    int rc = nr_layer_debug_run(p->model, p->inputs[0], p->input_sample_bytes[0], n,
+                                pipe_capture, p, &p->debug_rows, &p->run.debug_first_diff, &e);
+    nr_ctx_progress_done(p->ctx);
+    if (rc)
         return pipe_fail(p, err, rc, rc == NEURIO_ERR_CANCELLED ? NR_EXIT_CANCELLED
                                                                 : NR_EXIT_DEVICE, "%s", e.msg);
-    }
     p->run.debug_layers = p->debug_rows;
-    nr_pipe_debug_print(p->debug_rows, (uint32_t)p->model->n_ops, p->run.debug_samples,
-                        p->run.debug_first_diff);
+    nr_layer_debug_print(p->debug_rows, (uint32_t)p->model->n_ops, p->run.debug_samples,
+                         p->run.debug_first_diff);
     return NEURIO_OK;
 }
 

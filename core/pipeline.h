@@ -24,6 +24,7 @@
 #include "neurio/model.h"
 #include "neurio/plugin.h"
 #include "neurio/status.h"
+#include "reference/layer_debug.h"
 #include "rig.h"
 
 typedef enum nr_stage {
@@ -36,30 +37,6 @@ typedef enum nr_stage {
 
 /* Lower-case stage name ("prepare"); "?" out of range. */
 const char *nr_stage_name(nr_stage s);
-
-/* Per-layer readback (task.debug = "layers", `neurio debug`): layer i (the
- * prepared model's op i, the device's layer i) read back from the device
- * and compared with the host reference interpreter on the prepared model,
- * over the debug samples (core/pipeline_debug.c). */
-typedef struct nr_layer_debug {
-    int32_t op;               /* = layer index                              */
-    const char *op_name;      /* static                                     */
-    const char *tensor;       /* the op's first output (owned by the model) */
-    const char *dtype;        /* static                                     */
-    int compared;             /* 0: the device gave no output for it        */
-    uint64_t elements;        /* compared, over all samples                 */
-    uint64_t mismatches;      /* elements whose bytes differ                */
-    double max_abs;           /* largest |device - host| in real units      */
-    double err2, ref2;        /* sums of squares: error and host reference  */
-} nr_layer_debug;
-
-/* Relative L2 error (0 when the reference is all zero) and SNR in dB
- * (INFINITY when identical) of a row. */
-double nr_layer_debug_rel_l2(const nr_layer_debug *l);
-double nr_layer_debug_snr_db(const nr_layer_debug *l);
-/* Does the row differ from the reference: any mismatch on an integer
- * tensor, a relative L2 error above 1e-5 on a float one. */
-int nr_layer_debug_differs(const nr_layer_debug *l);
 
 /* Everything an observer may read about the run.  Owned by the pipeline;
  * valid during the callbacks only (copy what you keep).  Arrays grow as
@@ -110,14 +87,14 @@ typedef struct nr_run {
     struct nr_hostref *hostref;
     const char *hostref_error;
 
-    /* task.debug = "layers": the per-layer comparison (n_layers rows) of
+    /* task.debug = "layers" (reference/layer_debug.h, run by the pipeline
+     * after the batches): the per-layer comparison (model->n_ops rows) of
      * the first debug_samples samples, NULL when not asked or it failed
-     * (debug_error says why); debug_first_diff = first differing layer,
-     * -1 = every layer matches. */
+     * (the run's error says why); debug_first_diff = first differing
+     * layer, -1 = every layer matches. */
     const nr_layer_debug *debug_layers;
     uint32_t debug_samples;
     int32_t debug_first_diff;
-    const char *debug_error;
 } nr_run;
 
 /* A listener.  Every callback may be NULL.  A non-zero return from on_start

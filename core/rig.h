@@ -92,7 +92,7 @@ typedef struct nr_rig {
      * task.debug_samples (default 4) samples run again with every layer's
      * output read back from the device (its debug firmware build) and
      * compared with the host reference interpreter on the prepared model
-     * (core/pipeline_debug.c); results in the terminal, profile, report and
+     * (core/observers/layer_debug.c); results in the terminal and the
      * store. */
     char *task_debug;
     int64_t task_debug_samples;

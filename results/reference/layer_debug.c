@@ -1,12 +1,11 @@
-/* core/pipeline_debug.c — see pipeline_debug.h. */
-#include "pipeline_debug.h"
+/* results/reference/layer_debug.c — see layer_debug.h. */
+#include "reference/layer_debug.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
 #include "neurio/interp.h"
 
 double nr_layer_debug_rel_l2(const nr_layer_debug *l)
@@ -75,55 +74,17 @@ static void compare_layer(nr_layer_debug *l, const neurio_tensor *x, const void 
     l->compared = 1;
 }
 
-/* One capture: transfer sample `s` and infer it with layer `layer`'s output
- * read back into buf. */
-static int capture_one(const nr_debug_io *io, size_t s, int32_t layer, void *buf, uint32_t cap,
-                       void *const *outs, neurio_errbuf *err)
+int nr_layer_debug_run(const neurio_model *m, const void *inputs, size_t in_bytes, size_t n,
+                       nr_layer_capture_fn capture, void *user, nr_layer_debug **rows_out,
+                       int32_t *first_diff, neurio_errbuf *err)
 {
-    const void *in_ptr[1] = { (const char *)io->inputs + s * io->in_bytes };
-    neurio_measure meas;
-    neurio_batch b = {
-        .first = (uint32_t)s, .count = 1, .n_inputs = 1, .n_outputs = io->n_outputs,
-        .inputs = in_ptr, .outputs = outs, .measures = &meas,
-        .size = (uint32_t)sizeof(neurio_batch),
-        .capture_layer = layer, .capture_cap = cap, .capture_buf = buf,
-    };
-    nr_ctx_clear_error(io->ctx);
-    int rc = io->plugin->transfer(io->self, &b);
-    if (!rc)
-        rc = io->plugin->infer(io->self, &b);
-    if (!rc && b.capture_bytes != cap) {
-        nr_ctx_clear_error(io->ctx);
-        nr_host()->set_error(io->ctx, "infer returned %u bytes of layer %d's output, %u "
-                                      "expected (does the plugin support ABI 1.2 layer "
-                                      "capture?)", b.capture_bytes, (int)layer, cap);
-        rc = NEURIO_ERR_UNSUPPORTED;
-    }
-    if (rc) {
-        const char *why = nr_ctx_error(io->ctx);
-        return neurio_fail(err, rc, "layer readback, sample %zu, layer %d: [%s] %s", s,
-                           (int)layer, io->plugin->name, why ? why : "the plugin gave no reason");
-    }
-    return NEURIO_OK;
-}
-
-int nr_pipe_debug(const nr_debug_io *io, nr_layer_debug **rows_out, uint32_t *samples,
-                  int32_t *first_diff, neurio_errbuf *err)
-{
-    const neurio_model *m = io->model;
     *rows_out = NULL;
     *first_diff = -1;
-    *samples = 0;
-    size_t n = io->samples < io->n_samples ? io->samples : io->n_samples;
     neurio_interp *it = NULL;
     nr_layer_debug *rows = calloc((size_t)m->n_ops + 1, sizeof *rows);
-    void **outs = calloc((size_t)io->n_outputs + 1, sizeof *outs);
     void **ref_outs = calloc((size_t)m->n_outputs + 1, sizeof *ref_outs);
     size_t max_bytes = 1;
-    int rc = rows && outs && ref_outs ? NEURIO_OK : NEURIO_ERR_NOMEM;
-    for (uint32_t k = 0; !rc && k < io->n_outputs; k++)
-        if (!(outs[k] = malloc(io->out_bytes[k] + 1)))
-            rc = NEURIO_ERR_NOMEM;
+    int rc = rows && ref_outs ? NEURIO_OK : NEURIO_ERR_NOMEM;
     for (int32_t k = 0; !rc && k < m->n_outputs; k++)
         if (!(ref_outs[k] = malloc(neurio_tensor_bytes(&m->tensors[m->outputs[k]]) + 1)))
             rc = NEURIO_ERR_NOMEM;
@@ -149,15 +110,10 @@ int nr_pipe_debug(const nr_debug_io *io, nr_layer_debug **rows_out, uint32_t *sa
     if ((rc = neurio_interp_new(m, &it, err)))
         goto out;
     for (size_t s = 0; s < n; s++) {
-        const void *in_ptr[1] = { (const char *)io->inputs + s * io->in_bytes };
+        const void *in_ptr[1] = { (const char *)inputs + s * in_bytes };
         if ((rc = neurio_interp_run(it, in_ptr, ref_outs, err)))
             goto out;
         for (int32_t i = 0; i < m->n_ops; i++) {
-            if (nr_cancel_requested()) {
-                rc = neurio_fail(err, NEURIO_ERR_CANCELLED, "layer readback %s at sample %zu",
-                                 nr_cancel_reason(), s);
-                goto out;
-            }
             if (m->ops[i].n_outputs < 1)
                 continue;
             int32_t t = m->ops[i].outputs[0];
@@ -166,26 +122,19 @@ int nr_pipe_debug(const nr_debug_io *io, nr_layer_debug **rows_out, uint32_t *sa
             const void *ref = neurio_interp_tensor(it, t);
             if (!ref || bytes == 0)
                 continue;
-            if ((rc = capture_one(io, s, i, cap, bytes, outs, err)))
+            if ((rc = capture(user, s, i, cap, bytes, err)))
                 goto out;
             compare_layer(&rows[i], x, cap, ref);
         }
-        nr_host()->progress(io->ctx, "layer readback", s + 1, n);
     }
-    nr_ctx_progress_done(io->ctx);
     for (int32_t i = 0; i < m->n_ops && *first_diff < 0; i++)
         if (nr_layer_debug_differs(&rows[i]))
             *first_diff = i;
-    *samples = (uint32_t)n;
     *rows_out = rows;
     rows = NULL;
 out:
-    nr_ctx_progress_done(io->ctx);
-    for (uint32_t k = 0; outs && k < io->n_outputs; k++)
-        free(outs[k]);
     for (int32_t k = 0; ref_outs && k < m->n_outputs; k++)
         free(ref_outs[k]);
-    free(outs);
     free(ref_outs);
     free(cap);
     free(rows);
@@ -193,8 +142,8 @@ out:
     return rc;
 }
 
-void nr_pipe_debug_print(const nr_layer_debug *rows, uint32_t n, uint32_t samples,
-                         int32_t first_diff)
+void nr_layer_debug_print(const nr_layer_debug *rows, uint32_t n, uint32_t samples,
+                          int32_t first_diff)
 {
     printf("layer readback: device against the host reference (prepared model), %u "
            "sample%s\n", samples, samples == 1 ? "" : "s");
