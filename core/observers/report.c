@@ -20,6 +20,7 @@
 #include "kpi/kpi_regression.h"
 #include "neurio/npy.h"
 #include "neurio/version.h"
+#include "report/debug_files.h"
 #include "report/profile_json.h"
 #include "report/report_csv.h"
 #include "report/report_data.h"
@@ -618,6 +619,19 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
             rc = NEURIO_ERR_IO;
         }
     }
+    char dj[1400] = "", dh[1400] = "";
+    if (run->run_dir && run->debug_layers && run->model) {
+        nr_debug_files df = { .run_id = run->run_id, .rows = run->debug_layers,
+                              .n = (uint32_t)run->model->n_ops, .samples = run->debug_samples,
+                              .first_diff = run->debug_first_diff };
+        snprintf(dj, sizeof dj, "%s/layer_debug.json", run->run_dir);
+        snprintf(dh, sizeof dh, "%s/layer_debug.html", run->run_dir);
+        if (nr_debug_files_write(&df, dj, dh, &err)) {
+            nr_observer_error("report: %s; the store keeps the per-layer rows", err.msg);
+            rc = NEURIO_ERR_IO;
+            dj[0] = '\0';
+        }
+    }
     if (n || s->started)
         nr_summary_print(stdout, &d, -1);
     if (s->store && !s->store_broken) {
@@ -650,6 +664,8 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
     }
     if (html[0] && !rc)
         printf("report: %s\nprofile: %s\n", html, profile);
+    if (dj[0] && !rc)
+        printf("layer readback: %s, %s\n", dj, dh);
     fflush(stdout);
     free(layer_mean);
     nr_kpi_classification_free(&cls);

@@ -102,7 +102,25 @@ static void test_device_readback(void)
     sw_expect(out, "16000/16000");
     char id[64] = "";
     CU_ASSERT_EQUAL(sw_run_id(out, id), 0);
+    sw_expect(out, "/layer_debug.json, ");
     free(out);
+    /* the files: JSON (one entry per layer, layer 4 named) and the page */
+    char path[4300];
+    snprintf(path, sizeof path, "%s/runs/%s/layer_debug.json", sw_dir, id);
+    char *j = neurio_test_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_PTR_NOT_NULL(strstr(j, "\"first_differing_layer\":\t4"));
+    size_t nl = 0;
+    for (const char *q = j; (q = strstr(q, "\"differs\"")) != NULL; q++)
+        nl++;
+    CU_ASSERT_EQUAL(nl, 13);
+    free(j);
+    snprintf(path, sizeof path, "%s/runs/%s/layer_debug.html", sw_dir, id);
+    char *h = neurio_test_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    CU_ASSERT_PTR_NOT_NULL(strstr(h, "id=\"first-diff\">first layer that differs: #4 CONV_2D"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(h, "id=\"layer-snr\""));
+    free(h);
     char db[4300], sql[512];
     long long v = -1;
     snprintf(db, sizeof db, "%s/runs/results.db", sw_dir);
