@@ -24,7 +24,6 @@
 #include "options.h"
 
 #define PIPE_MAX_OBSERVERS 8
-#define PIPE_MAX_CAPTURE_OUT 64
 
 struct nr_pipeline {
     const nr_rig *rig;
@@ -45,7 +44,8 @@ struct nr_pipeline {
     char run_dir[PATH_MAX];
     char gen_dir[PATH_MAX];
     char work_dir[PATH_MAX];
-    void **inputs;
+    void **inputs;             /* [n_inputs_alloc]                        */
+    uint32_t n_inputs_alloc;
     size_t *input_sample_bytes;
     void **outputs;
     size_t *output_sample_bytes;
@@ -59,6 +59,7 @@ struct nr_pipeline {
 
 #define pipe_debug_on(p) ((p)->run.until == NR_STAGE_INFER && (p)->rig->task_debug && \
                           !strcmp((p)->rig->task_debug, "layers"))
+
 
 
 static const char *const pipe_stage_names[NR_STAGE_COUNT] = { "prepare", "codegen", "flash",
@@ -133,7 +134,8 @@ static int pipe_codegen(nr_pipeline *p)
     if (d->codegen)
         return d->codegen(p->self, p->model, p->gen_dir);
     neurio_errbuf e = {{0}};
-    neurio_codegen_options opts = {.model_sha256 = p->run.model_sha256};
+    neurio_codegen_options opts = {.model_sha256 = p->run.model_sha256,
+                                   .stateful = p->rig->data_stateful};
     int rc = neurio_codegen(p->model, p->gen_dir, &opts, NULL, &e);
     if (rc)
         nr_host()->set_error(p->ctx, "%s (the SDK's default codegen)", e.msg);
@@ -282,50 +284,52 @@ static void pipe_hostref(nr_pipeline *p, const neurio_npy *const *arrs, int32_t 
         return;
     neurio_model *m = p->imported;
     p->imported = NULL; /* taken over by nr_hostref_new */
-    if (nr_hostref_new(m, p->model, arrs, n, p->run.n_samples, &p->hostref, &e2) != NEURIO_OK) {
+    if (nr_hostref_new(m, p->model, arrs, n, p->run.n_samples, &p->hostref, &e2) != NEURIO_OK ||
+        nr_hostref_configure(p->hostref, (int32_t)p->rig->task_output, p->rig->data_stateful,
+                             &e2) != NEURIO_OK) {
+        nr_hostref_free(p->hostref);
+        p->hostref = NULL;
         snprintf(p->hostref_error, sizeof p->hostref_error, "%s", e2.msg);
         p->run.hostref_error = p->hostref_error;
     }
     p->run.hostref = p->hostref;
 }
 
-/* Read data.inputs and convert it to the model's input dtype. */
+/* Read data.inputs (one array per graph input) and convert each to its
+ * input's dtype (neurio_dataprep_inputs). */
 static int pipe_load_inputs(nr_pipeline *p, neurio_errbuf *err)
 {
     const neurio_model *m = p->model;
-    neurio_npy arr = { 0 };
+    neurio_input_set in;
     neurio_errbuf e2;
-    int rc;
-    if (!p->rig->data_inputs)
+    if (!p->rig->n_data_inputs)
         return pipe_fail(p, err, NEURIO_ERR_CONFIG, NR_EXIT_CONFIG,
                          "%s: data.inputs is required to run inferences; add data = { "
                          "inputs = \"x.npy\"; }; or stop earlier with --until flash",
                          p->rig->path);
-    if (m->n_inputs != 1)
-        return pipe_fail(p, err, NEURIO_ERR_UNSUPPORTED, NR_EXIT_MODEL,
-                         "model '%s' has %d inputs but data.inputs gives one array; "
-                         "multi-input models are not supported by `neurio run` yet",
-                         m->name, (int)m->n_inputs);
-    if ((rc = neurio_npy_read(p->rig->data_inputs, &arr, &e2)) != 0)
-        return pipe_fail(p, err, rc, NR_EXIT_MODEL, "data.inputs: %s", e2.msg);
-    p->inputs = calloc(1, sizeof *p->inputs);
-    p->input_sample_bytes = calloc(1, sizeof *p->input_sample_bytes);
+    int rc = neurio_dataprep_inputs(m, (const char *const *)p->rig->data_input_list,
+                                    p->rig->n_data_inputs, "data.inputs",
+                                    p->imported ? NEURIO_INPUTS_KEEP_RAW : 0,
+                                    &in, &e2);
+    if (rc) {
+        rc = pipe_fail(p, err, rc, rc == NEURIO_ERR_CONFIG ? NR_EXIT_CONFIG : NR_EXIT_MODEL,
+                       "%s%s%s", rc == NEURIO_ERR_CONFIG ? p->rig->path : "",
+                       rc == NEURIO_ERR_CONFIG ? ": " : "", e2.msg);
+        goto out;
+    }
+    p->inputs = calloc(in.n, sizeof *p->inputs);
+    p->input_sample_bytes = calloc(in.n, sizeof *p->input_sample_bytes);
     if (!p->inputs || !p->input_sample_bytes) {
         rc = pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
         goto out;
     }
-    size_t n = 0;
-    if ((rc = neurio_dataprep_input(m, 0, &arr, &p->inputs[0], &n, &e2)) != 0) {
-        rc = pipe_fail(p, err, rc, NR_EXIT_MODEL, "data.inputs %s: %s", p->rig->data_inputs,
-                       e2.msg);
-        goto out;
+    p->n_inputs_alloc = in.n;
+    for (uint32_t i = 0; i < in.n; i++) {
+        p->inputs[i] = in.conv[i]; /* taken over */
+        in.conv[i] = NULL;
+        p->input_sample_bytes[i] = in.sample_bytes[i];
     }
-    if (n == 0) {
-        rc = pipe_fail(p, err, NEURIO_ERR_INVALID, NR_EXIT_MODEL,
-                       "data.inputs %s: holds 0 samples; nothing to run", p->rig->data_inputs);
-        goto out;
-    }
-    p->input_sample_bytes[0] = neurio_tensor_bytes(&m->tensors[m->inputs[0]]);
+    size_t n = in.n_samples;
     if (p->rig->data_limit > 0 && (size_t)p->rig->data_limit < n)
         n = (size_t)p->rig->data_limit;
     if (n > UINT32_MAX) {
@@ -335,13 +339,15 @@ static int pipe_load_inputs(nr_pipeline *p, neurio_errbuf *err)
         goto out;
     }
     p->run.n_samples = n;
-    p->run.n_inputs = 1;
+    p->run.n_inputs = in.n;
     p->run.inputs = (const void *const *)p->inputs;
     p->run.input_sample_bytes = p->input_sample_bytes;
-    const neurio_npy *arrs[1] = { &arr };
-    pipe_hostref(p, arrs, 1); /* the user's data, read once */
+    const neurio_npy *arrs[NEURIO_DATAPREP_MAX_INPUTS];
+    for (uint32_t i = 0; i < in.n; i++)
+        arrs[i] = &in.arr[i];
+    pipe_hostref(p, arrs, (int32_t)in.n); /* the user's data, read once */
 out:
-    neurio_npy_free(&arr);
+    neurio_input_set_free(&in);
     return rc;
 }
 
@@ -589,7 +595,7 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
     int rc = pipe_notify(p, 0, NULL, err);
     if (rc)
         return rc;
-    const void *in_ptr[1];
+    const void *in_ptr[NEURIO_DATAPREP_MAX_INPUTS];
     void **out_ptr = calloc(p->run.n_outputs ? p->run.n_outputs : 1, sizeof *out_ptr);
     if (!out_ptr)
         return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
@@ -601,13 +607,14 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
             goto out;
         }
         uint32_t count = (uint32_t)(n - first < bs ? n - first : bs);
-        in_ptr[0] = (const char *)p->inputs[0] + first * p->input_sample_bytes[0];
+        for (uint32_t k = 0; k < p->run.n_inputs; k++)
+            in_ptr[k] = (const char *)p->inputs[k] + first * p->input_sample_bytes[k];
         for (uint32_t k = 0; k < p->run.n_outputs; k++)
             out_ptr[k] = (char *)p->outputs[k] + first * p->output_sample_bytes[k];
         neurio_batch b = {
             .first = (uint32_t)first,
             .count = count,
-            .n_inputs = 1,
+            .n_inputs = p->run.n_inputs,
             .n_outputs = p->run.n_outputs,
             .inputs = in_ptr,
             .outputs = (void *const *)out_ptr,
@@ -692,61 +699,16 @@ static int pipe_finish(nr_pipeline *p, int status, neurio_errbuf *err)
     return first;
 }
 
-/* Layer readback: sample s as a one-sample batch capturing `layer` (ABI 1.2). */
-static int pipe_capture(void *user, size_t s, int32_t layer, void *buf, uint32_t bytes,
-                        neurio_errbuf *err)
-{
-    nr_pipeline *p = user;
-    const neurio_plugin *d = &p->entry->desc;
-    const void *in_ptr[1] = { (const char *)p->inputs[0] + s * p->input_sample_bytes[0] };
-    void *out_ptr[PIPE_MAX_CAPTURE_OUT] = { 0 };
-    neurio_measure meas;
-    if (nr_cancel_requested())
-        return neurio_fail(err, NEURIO_ERR_CANCELLED, "layer readback %s at sample %zu",
-                           nr_cancel_reason(), s);
-    for (uint32_t k = 0; k < p->run.n_outputs && k < PIPE_MAX_CAPTURE_OUT; k++)
-        out_ptr[k] = (char *)p->outputs[k] + s * p->output_sample_bytes[k];
-    neurio_batch b = { /* more outputs than that: the plugin refuses the batch */
-        .first = (uint32_t)s, .count = 1, .n_inputs = 1, .n_outputs = p->run.n_outputs,
-        .inputs = in_ptr, .outputs = (void *const *)out_ptr, .measures = &meas,
-        .size = (uint32_t)sizeof(neurio_batch),
-        .capture_layer = layer, .capture_cap = bytes, .capture_buf = buf,
-    };
-    nr_ctx_clear_error(p->ctx);
-    int rc = d->transfer(p->self, &b);
-    if (!rc)
-        rc = d->infer(p->self, &b);
-    if (!rc && b.capture_bytes != bytes) {
-        nr_host()->set_error(p->ctx, "infer gave %u bytes of the layer's output, %u expected "
-                                     "(a plugin without ABI 1.2 layer capture?)",
-                             b.capture_bytes, bytes);
-        rc = NEURIO_ERR_UNSUPPORTED;
-    }
-    if (rc)
-        return neurio_fail(err, rc, "layer readback, sample %zu, layer %d: [%s] %s", s,
-                           (int)layer, d->name, nr_ctx_error(p->ctx) ? nr_ctx_error(p->ctx)
-                                                                    : "no reason given");
-    if (layer + 1 == p->model->n_ops)
-        nr_host()->progress(p->ctx, "layer readback", s + 1, p->run.debug_samples);
-    return NEURIO_OK;
-}
-
-/* task.debug = "layers", after a good run (reference/layer_debug.c). */
+/* task.debug = "layers", after a good run (observers/layer_readback.c). */
 static int pipe_debug(nr_pipeline *p, neurio_errbuf *err)
 {
+    nr_readback_io io = { &p->entry->desc, p->self, p->ctx, (const void *const *)p->inputs,
+                          p->input_sample_bytes, p->outputs, p->output_sample_bytes };
     neurio_errbuf e;
-    size_t n = (size_t)p->rig->task_debug_samples;
-    p->run.debug_samples = (uint32_t)(n = n < p->run.n_done ? n : p->run.n_done);
-    int rc = nr_layer_debug_run(p->model, p->inputs[0], p->input_sample_bytes[0], n,
-                                pipe_capture, p, &p->debug_rows, &p->run.debug_first_diff, &e);
-    nr_ctx_progress_done(p->ctx);
-    if (rc)
-        return pipe_fail(p, err, rc, rc == NEURIO_ERR_CANCELLED ? NR_EXIT_CANCELLED
-                                                                : NR_EXIT_DEVICE, "%s", e.msg);
-    p->run.debug_layers = p->debug_rows;
-    nr_layer_debug_print(p->debug_rows, (uint32_t)p->model->n_ops, p->run.debug_samples,
-                         p->run.debug_first_diff);
-    return NEURIO_OK;
+    int rc = nr_layer_readback(&io, p->rig, &p->run, &p->debug_rows, &e);
+    return rc ? pipe_fail(p, err, rc, rc == NEURIO_ERR_CANCELLED ? NR_EXIT_CANCELLED
+                          : rc == NEURIO_ERR_CONFIG ? NR_EXIT_CONFIG : NR_EXIT_DEVICE,
+                          "%s", e.msg) : NEURIO_OK;
 }
 
 int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
@@ -768,6 +730,7 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
         rc = pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
         goto done;
     }
+    nr_ctx_set_stateful(p->ctx, p->rig->data_stateful);
     p->run.debug_first_diff = -1;
     nr_ctx_set_layer_capture(p->ctx, pipe_debug_on(p));
     rc = d->open(p->ctx, nr_host(), &p->self);
@@ -800,6 +763,14 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
         goto done;
     }
     p->run.model = p->model;
+    /* Every op x dtype needs a kernel: said here, before anything is
+     * generated or built (the same check as `neurio check` and `inspect`). */
+    if ((rc = neurio_codegen_check_all(p->model, &e2)) != 0) {
+        rc = pipe_fail(p, err, rc, NR_EXIT_MODEL, "model '%s' cannot run on device '%s' "
+                       "(model.quantize = \"%s\"): %s", p->model->name, d->name,
+                       rig->model_quantize ? rig->model_quantize : "none", e2.msg);
+        goto done;
+    }
     /* The one hash of the prepared model: handed to the plugin
      * (host->model_sha256), the observers and the store. */
     neurio_model_sha256_hex(p->model, p->run.model_sha256);
@@ -882,8 +853,8 @@ void nr_pipeline_free(nr_pipeline *p)
     neurio_model_free(p->imported);
     neurio_model_free(p->model);
     nr_ctx_free(p->ctx);
-    if (p->inputs)
-        free(p->inputs[0]);
+    for (uint32_t i = 0; p->inputs && i < p->n_inputs_alloc; i++)
+        free(p->inputs[i]);
     free(p->inputs);
     free(p->input_sample_bytes);
     for (uint32_t k = 0; p->outputs && k < p->run.n_outputs; k++)

@@ -123,6 +123,22 @@ typedef struct nr_observer {
  * failed").  Call it right before returning non-zero. */
 void nr_observer_error(const char *fmt, ...) NEURIO_PRINTF(1, 2);
 
+/* task.debug = "layers", run by the pipeline after the batches (in
+ * core/observers/layer_readback.c): every layer of the first samples read
+ * back from the device and compared; fills run->debug_*, *rows owned by
+ * the caller.  NEURIO_OK or a status with the message in err. */
+typedef struct nr_readback_io {
+    const neurio_plugin *plugin;
+    void *self;
+    neurio_ctx *ctx;
+    const void *const *inputs;   /* run inputs, as in nr_run */
+    const size_t *input_bytes;
+    void *const *outputs;        /* the run's output buffers */
+    const size_t *output_bytes;
+} nr_readback_io;
+int nr_layer_readback(const nr_readback_io *io, const nr_rig *rig, nr_run *run,
+                      nr_layer_debug **rows, neurio_errbuf *err);
+
 typedef struct nr_pipeline nr_pipeline;
 
 /* Create a pipeline for a loaded rig (borrowed: must outlive the pipeline).

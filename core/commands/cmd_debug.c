@@ -7,7 +7,7 @@
  * is named.  Terminal table, JSON and HTML.
  *
  * Before that (unless --host-only), the rig runs on its device with
- * task.debug = "layers" (run_one.c, observers/layer_debug.c): the plugin builds
+ * task.debug = "layers" (run_one.c, observers/layer_readback.c): the plugin builds
  * its debug firmware, every layer's output of the first samples is read
  * back and compared with the host reference on the prepared model (int
  * layers bit-exact), stored with the run and shown by `neurio show`. */

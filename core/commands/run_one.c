@@ -9,7 +9,7 @@
 #include "host.h"
 #include "observers/quant_cost.h"
 #include "rig.h"
-#include "validate.h"
+#include "commands/validate.h"
 
 int nr_run_one(const nr_run_req *req)
 {

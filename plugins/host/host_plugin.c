@@ -111,7 +111,9 @@ static int host_codegen(void *self, const neurio_model *model, const char *out_d
 {
     host_dev *d = self;
     neurio_errbuf err = {{0}};
-    neurio_codegen_options opts = {.model_sha256 = d->host->model_sha256(d->ctx)};
+    neurio_codegen_options opts = {
+        .model_sha256 = d->host->model_sha256(d->ctx),
+        .stateful = neurio_host_run_stateful(d->host, d->ctx)};
     int rc = neurio_codegen(model, out_dir, &opts, &d->gen, &err);
     if (rc) {
         d->host->set_error(d->ctx, "%s", err.msg);
@@ -163,8 +165,7 @@ static int host_flash(void *self, const neurio_model *model, const char *gen_dir
                         .cflags = d->host->opt_string(d->ctx, "cflags"),
                         .layer_hook = d->host->opt_bool(d->ctx, "layer_cycles"),
                         .n_layers = (uint32_t)model->n_ops,
-                        .layer_capture = d->host->abi_minor >= 2 && d->host->layer_capture &&
-                                         d->host->layer_capture(d->ctx),
+                        .layer_capture = neurio_host_layer_capture(d->host, d->ctx),
                         .test_fault = d->host->opt_int(d->ctx, "test_fault_layer") >= 0,
                         .test_fault_layer = (int32_t)d->host->opt_int(d->ctx, "test_fault_layer")};
     d->host->progress(d->ctx, "compiling generated model", 0, 0);

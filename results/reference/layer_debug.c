@@ -74,17 +74,18 @@ static void compare_layer(nr_layer_debug *l, const neurio_tensor *x, const void 
     l->compared = 1;
 }
 
-int nr_layer_debug_run(const neurio_model *m, const void *inputs, size_t in_bytes, size_t n,
-                       nr_layer_capture_fn capture, void *user, nr_layer_debug **rows_out,
-                       int32_t *first_diff, neurio_errbuf *err)
+int nr_layer_debug_run(const neurio_model *m, const void *const *inputs, const size_t *in_bytes,
+                       size_t n, nr_layer_capture_fn capture, void *user,
+                       nr_layer_debug **rows_out, int32_t *first_diff, neurio_errbuf *err)
 {
     *rows_out = NULL;
     *first_diff = -1;
     neurio_interp *it = NULL;
     nr_layer_debug *rows = calloc((size_t)m->n_ops + 1, sizeof *rows);
     void **ref_outs = calloc((size_t)m->n_outputs + 1, sizeof *ref_outs);
+    const void **in_ptr = calloc((size_t)m->n_inputs + 1, sizeof *in_ptr);
     size_t max_bytes = 1;
-    int rc = rows && ref_outs ? NEURIO_OK : NEURIO_ERR_NOMEM;
+    int rc = rows && ref_outs && in_ptr ? NEURIO_OK : NEURIO_ERR_NOMEM;
     for (int32_t k = 0; !rc && k < m->n_outputs; k++)
         if (!(ref_outs[k] = malloc(neurio_tensor_bytes(&m->tensors[m->outputs[k]]) + 1)))
             rc = NEURIO_ERR_NOMEM;
@@ -110,7 +111,8 @@ int nr_layer_debug_run(const neurio_model *m, const void *inputs, size_t in_byte
     if ((rc = neurio_interp_new(m, &it, err)))
         goto out;
     for (size_t s = 0; s < n; s++) {
-        const void *in_ptr[1] = { (const char *)inputs + s * in_bytes };
+        for (int32_t k = 0; k < m->n_inputs; k++)
+            in_ptr[k] = (const char *)inputs[k] + s * in_bytes[k];
         if ((rc = neurio_interp_run(it, in_ptr, ref_outs, err)))
             goto out;
         for (int32_t i = 0; i < m->n_ops; i++) {
@@ -136,6 +138,7 @@ out:
     for (int32_t k = 0; ref_outs && k < m->n_outputs; k++)
         free(ref_outs[k]);
     free(ref_outs);
+    free(in_ptr);
     free(cap);
     free(rows);
     neurio_interp_free(it);

@@ -40,11 +40,12 @@ int nr_layer_debug_differs(const nr_layer_debug *l);
 typedef int (*nr_layer_capture_fn)(void *user, size_t sample, int32_t layer, void *buf,
                                    uint32_t bytes, neurio_errbuf *err);
 
-/* Compare the first n samples (input 0 of m, in_bytes each, back to back).
- * On success *rows ([m->n_ops], malloc'ed: free()) and *first_diff (-1 =
- * every layer equal).  Errors: the interpreter's, or the capture's. */
-int nr_layer_debug_run(const neurio_model *m, const void *inputs, size_t in_bytes, size_t n,
-                       nr_layer_capture_fn capture, void *user, nr_layer_debug **rows,
+/* Compare the first n samples: inputs[k] holds model input k of every
+ * sample back to back, in_bytes[k] each (m->n_inputs of them).  On success
+ * *rows ([m->n_ops], malloc'ed: free()) and *first_diff (-1 = every layer
+ * equal).  Errors: the interpreter's, or the capture's. */
+int nr_layer_debug_run(const neurio_model *m, const void *const *inputs, const size_t *in_bytes,
+                       size_t n, nr_layer_capture_fn capture, void *user, nr_layer_debug **rows,
                        int32_t *first_diff, neurio_errbuf *err);
 
 /* The terminal table and the verdict line. */

@@ -64,6 +64,43 @@ NEURIO_API int neurio_dataprep_dequantize(const neurio_model *m, int32_t output_
 NEURIO_API int32_t neurio_quantize_value(float x, float scale, int32_t zero_point,
                               int32_t qmin, int32_t qmax);
 
+/* Several graph inputs at once: one array per input of the model, in the
+ * model's input order (what a rig's data.inputs list gives). */
+#define NEURIO_DATAPREP_MAX_INPUTS 16
+#define NEURIO_INPUTS_KEEP_RAW 1u
+#define NEURIO_INPUTS_REAL_FOR_FLOAT 2u
+typedef struct neurio_input_set {
+    uint32_t n;                                  /* = the model's inputs      */
+    neurio_npy arr[NEURIO_DATAPREP_MAX_INPUTS];  /* as read (keep_raw only)   */
+    void *conv[NEURIO_DATAPREP_MAX_INPUTS];      /* n_samples * sample_bytes  */
+    size_t sample_bytes[NEURIO_DATAPREP_MAX_INPUTS];
+    size_t n_samples;                            /* the same for every input  */
+} neurio_input_set;
+
+/* Read paths[0..n_paths) and convert path i for graph input i of m
+ * (neurio_dataprep_input) into *out (zeroed first; free it with
+ * neurio_input_set_free, also after a failure).  flags: KEEP_RAW keeps the
+ * arrays as read in out->arr (else they are freed once converted);
+ * REAL_FOR_FLOAT refuses non-float data for a float32 input (a model that
+ * is quantized later wants the real values, quantized with the prepared
+ * model's scale).  `what` names
+ * the arrays in messages ("data.inputs"; see neurio_dataprep_input_what).
+ * Returns NEURIO_OK; NEURIO_ERR_CONFIG when n_paths is not the model's
+ * input count (the message lists the inputs by index and name); the
+ * reader's status; NEURIO_ERR_INVALID for a shape/dtype/range mismatch
+ * (naming the input), an empty array or unequal sample counts;
+ * NEURIO_ERR_UNSUPPORTED beyond NEURIO_DATAPREP_MAX_INPUTS inputs. */
+NEURIO_API int neurio_dataprep_inputs(const neurio_model *m, const char *const *paths,
+                                      size_t n_paths, const char *what, unsigned flags,
+                                      neurio_input_set *out, neurio_errbuf *err);
+NEURIO_API void neurio_input_set_free(neurio_input_set *s);
+
+/* How messages name array i: `what` itself for one array of a
+ * single-input model, else "what[i] (input i 'name')".  Returns buf. */
+NEURIO_API const char *neurio_dataprep_input_what(const neurio_model *m, size_t n_paths,
+                                                  uint32_t i, const char *what, char *buf,
+                                                  size_t cap);
+
 /* Write "[1, 49, 10, 1]" into buf (always NUL-terminated). */
 NEURIO_API void neurio_shape_str(char *buf, size_t size, int32_t rank, const int64_t *dims);
 
