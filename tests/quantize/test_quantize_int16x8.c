@@ -5,7 +5,7 @@
  * weights, int64 biases, an int16 constant), the quantized model runs in
  * the reference interpreter, and its outputs are closer to the float
  * model's than those of the same model quantized "int8".  A second model
- * (pools, LOGISTIC, TANH, CONCATENATION of two scales, ABS, SOFTMAX)
+ * (pools, LOGISTIC, TANH, CONCATENATION of two scales, PRELU, ABS, SOFTMAX)
  * quantizes to int16 kernels only and stays within 1% of float. */
 #include <math.h>
 #include <stdio.h>
@@ -181,8 +181,9 @@ static void test_int16x8(void)
 }
 
 /* x [1,8,8,2] -> AVERAGE_POOL 2x2 SAME -> MAX_POOL 2x2 /2 -> [1,4,4,2];
- * LOGISTIC and TANH of it, CONCATENATION of both (two scales), ABS,
- * RESHAPE [1,32], SOFTMAX: the int16 activation kernels of issue 13. */
+ * LOGISTIC and TANH of it, CONCATENATION of both (two scales), PRELU
+ * (int8 alpha), ABS, RESHAPE [1,64], SOFTMAX: the int16 activation kernels
+ * of issue 13. */
 static neurio_model *build_act(void)
 {
     neurio_model *m = neurio_model_new("q16act");
@@ -194,6 +195,10 @@ static neurio_model *build_act(void)
     int32_t lg = neurio_model_add_tensor(m, "lg", NEURIO_DT_FLOAT32, 4, dp);
     int32_t th = neurio_model_add_tensor(m, "th", NEURIO_DT_FLOAT32, 4, dp);
     int32_t ct = neurio_model_add_tensor(m, "ct", NEURIO_DT_FLOAT32, 4, dc);
+    int32_t pr = neurio_model_add_tensor(m, "pr", NEURIO_DT_FLOAT32, 4, dc);
+    uint32_t seed = 77;
+    const int32_t d4 = 4;
+    int32_t al = fconst(m, "alpha", 1, &d4, &seed, 0.5f);
     int32_t ab = neurio_model_add_tensor(m, "ab", NEURIO_DT_FLOAT32, 4, dc);
     int32_t rs = neurio_model_add_tensor(m, "rs", NEURIO_DT_FLOAT32, 2, dr);
     int32_t y = neurio_model_add_tensor(m, "y", NEURIO_DT_FLOAT32, 2, dr);
@@ -208,7 +213,9 @@ static neurio_model *build_act(void)
     int32_t i_ct[2] = {lg, th};
     o = neurio_model_add_op(m, NEURIO_OP_CONCATENATION, 2, i_ct, 1, &ct);
     m->ops[o].attr.concat.axis = 3;
-    neurio_model_add_op(m, NEURIO_OP_ABS, 1, &ct, 1, &ab);
+    int32_t i_pr[2] = {ct, al};
+    neurio_model_add_op(m, NEURIO_OP_PRELU, 2, i_pr, 1, &pr);
+    neurio_model_add_op(m, NEURIO_OP_ABS, 1, &pr, 1, &ab);
     neurio_model_add_op(m, NEURIO_OP_RESHAPE, 1, &ab, 1, &rs);
     o = neurio_model_add_op(m, NEURIO_OP_SOFTMAX, 1, &rs, 1, &y);
     m->ops[o].attr.softmax.beta = 4.0f;
@@ -238,7 +245,7 @@ static void test_int16x8_activations(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(oq); /* every op lowered to an int16 kernel */
     CU_ASSERT_EQUAL_FATAL(n0 * k0, n1 * k1);
     double l = qe_rel_l2(oq, of, n0 * k0);
-    printf("\n    pools/LOGISTIC/TANH/CONCATENATION/ABS/SOFTMAX rel L2 vs float: %.5f\n", l);
+    printf("\n    pools/LOGISTIC/TANH/CONCATENATION/PRELU/ABS/SOFTMAX rel L2 vs float: %.5f\n", l);
     CU_ASSERT(l < 0.01);
     free(of);
     free(oq);
@@ -268,7 +275,7 @@ int neurio_register_tests(void)
     if (!s)
         return -1;
     CU_add_test(s, "int16x8 scheme and fidelity vs int8", test_int16x8);
-    CU_add_test(s, "int16x8 pools, LOGISTIC, TANH, CONCATENATION, ABS, SOFTMAX",
+    CU_add_test(s, "int16x8 pools, LOGISTIC, TANH, CONCATENATION, PRELU, ABS, SOFTMAX",
                 test_int16x8_activations);
     CU_add_test(s, "int16x8 option errors", test_errors);
     return 0;
