@@ -21,6 +21,7 @@
 #include "neurio/link_host.h"
 #include "neurio/npy.h"
 #include "neurio/quantize.h"
+#include "kpi/kpi_stats_stream.h"
 #include "options.h"
 
 #define PIPE_MAX_OBSERVERS 8
@@ -44,11 +45,21 @@ struct nr_pipeline {
     char run_dir[PATH_MAX];
     char gen_dir[PATH_MAX];
     char work_dir[PATH_MAX];
-    void **inputs;
+    /* One batch at a time (memory independent of the number of samples):
+     * the input rows are read from data.inputs per batch, the outputs
+     * appended to the predictions per batch, the measures spilled to the
+     * summary's series (run_dir/work, unlinked files). */
+    neurio_npy_reader in_rd;
+    void *in_rows;           /* one batch of data.inputs rows as in the file */
+    void **inputs;           /* [1]: one batch in the model's input dtype    */
     size_t *input_sample_bytes;
-    void **outputs;
+    void **outputs;          /* [n_outputs]: one batch each                 */
     size_t *output_sample_bytes;
-    neurio_measure *measures;
+    neurio_npy_writer *pred; /* [n_outputs]                                  */
+    neurio_measure *measures;/* one batch                                    */
+    nr_stats_stream *sum_host, *sum_cyc;
+    int sum_have_ns, sum_have_cyc, sum_broken;
+    size_t sum_stalls;
     uint64_t *layer_cycles;  /* one batch: [batch_size * n_layers]          */
     double *layer_sum;       /* [n_layers], over the samples done            */
     int exit_code;
@@ -283,11 +294,11 @@ static void pipe_hostref(nr_pipeline *p, const neurio_npy *const *arrs, int32_t 
     p->run.hostref = p->hostref;
 }
 
-/* Read data.inputs and convert it to the model's input dtype. */
+/* Open data.inputs and check it against the model: its rows are read and
+ * converted one batch at a time (pipe_read_batch), never held whole. */
 static int pipe_load_inputs(nr_pipeline *p, neurio_errbuf *err)
 {
     const neurio_model *m = p->model;
-    neurio_npy arr = { 0 };
     neurio_errbuf e2;
     int rc;
     if (!p->rig->data_inputs)
@@ -300,70 +311,110 @@ static int pipe_load_inputs(nr_pipeline *p, neurio_errbuf *err)
                          "model '%s' has %d inputs but data.inputs gives one array; "
                          "multi-input models are not supported by `neurio run` yet",
                          m->name, (int)m->n_inputs);
-    if ((rc = neurio_npy_read(p->rig->data_inputs, &arr, &e2)) != 0)
+    if ((rc = neurio_npy_open(p->rig->data_inputs, &p->in_rd, &e2)) != 0)
         return pipe_fail(p, err, rc, NR_EXIT_MODEL, "data.inputs: %s", e2.msg);
     p->inputs = calloc(1, sizeof *p->inputs);
     p->input_sample_bytes = calloc(1, sizeof *p->input_sample_bytes);
-    if (!p->inputs || !p->input_sample_bytes) {
-        rc = pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
-        goto out;
-    }
+    if (!p->inputs || !p->input_sample_bytes)
+        return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
     size_t n = 0;
-    if ((rc = neurio_dataprep_input(m, 0, &arr, &p->inputs[0], &n, &e2)) != 0) {
-        rc = pipe_fail(p, err, rc, NR_EXIT_MODEL, "data.inputs %s: %s", p->rig->data_inputs,
-                       e2.msg);
-        goto out;
-    }
-    if (n == 0) {
-        rc = pipe_fail(p, err, NEURIO_ERR_INVALID, NR_EXIT_MODEL,
-                       "data.inputs %s: holds 0 samples; nothing to run", p->rig->data_inputs);
-        goto out;
-    }
+    if ((rc = neurio_dataprep_input_shape(m, 0, &p->in_rd.hdr, &n, &e2)) != 0)
+        return pipe_fail(p, err, rc, NR_EXIT_MODEL, "data.inputs %s: %s", p->rig->data_inputs,
+                         e2.msg);
     p->input_sample_bytes[0] = neurio_tensor_bytes(&m->tensors[m->inputs[0]]);
     if (p->rig->data_limit > 0 && (size_t)p->rig->data_limit < n)
         n = (size_t)p->rig->data_limit;
-    if (n > UINT32_MAX) {
-        rc = pipe_fail(p, err, NEURIO_ERR_UNSUPPORTED, NR_EXIT_MODEL,
-                       "data.inputs %s: %zu samples; at most %u per run, use data.limit",
-                       p->rig->data_inputs, n, UINT32_MAX);
-        goto out;
-    }
+    if (n > UINT32_MAX)
+        return pipe_fail(p, err, NEURIO_ERR_UNSUPPORTED, NR_EXIT_MODEL,
+                         "data.inputs %s: %zu samples; at most %u per run, use data.limit",
+                         p->rig->data_inputs, n, UINT32_MAX);
     p->run.n_samples = n;
     p->run.n_inputs = 1;
-    p->run.inputs = (const void *const *)p->inputs;
     p->run.input_sample_bytes = p->input_sample_bytes;
-    const neurio_npy *arrs[1] = { &arr };
-    pipe_hostref(p, arrs, 1); /* the user's data, read once */
-out:
-    neurio_npy_free(&arr);
-    return rc;
+    if (p->imported) {
+        /* The host reference converts the user's data itself: it gets the
+         * array whole (task.reference_run = "host" and the quantization
+         * cost hold it; a plain run never does). */
+        neurio_npy arr = { 0 };
+        if ((rc = neurio_npy_read(p->rig->data_inputs, &arr, &e2)) != 0)
+            return pipe_fail(p, err, rc, NR_EXIT_MODEL, "data.inputs: %s", e2.msg);
+        const neurio_npy *arrs[1] = { &arr };
+        pipe_hostref(p, arrs, 1);
+        neurio_npy_free(&arr);
+    }
+    return NEURIO_OK;
 }
 
+/* Rows [first, first + count) of data.inputs into p->inputs[0], in the
+ * model's input dtype. */
+static int pipe_read_batch(nr_pipeline *p, size_t first, uint32_t count, neurio_errbuf *err)
+{
+    neurio_errbuf e2;
+    int rc = neurio_npy_read_rows(&p->in_rd, first, count, p->in_rows, &e2);
+    if (!rc)
+        rc = neurio_dataprep_input_rows(p->model, 0, &p->in_rd.hdr, p->in_rows, first, count,
+                                        p->inputs[0], &e2);
+    if (rc)
+        return pipe_fail(p, err, rc, NR_EXIT_MODEL, "data.inputs %s: %s; the %zu result(s) "
+                         "received so far are kept", p->rig->data_inputs, e2.msg,
+                         p->run.n_done);
+    return NEURIO_OK;
+}
+
+static void pipe_pred_path(const nr_pipeline *p, uint32_t k, char *buf, size_t cap);
+
+/* One batch of buffers (inputs, outputs, measures, per-layer counts), the
+ * predictions files (written batch by batch, their header always giving
+ * the rows so far) and the summary's spilled series. */
 static int pipe_alloc_outputs(nr_pipeline *p, neurio_errbuf *err)
 {
     const neurio_model *m = p->model;
     size_t n = p->run.n_samples, no = (size_t)m->n_outputs;
-    p->outputs = calloc(no ? no : 1, sizeof *p->outputs);
-    p->output_sample_bytes = calloc(no ? no : 1, sizeof *p->output_sample_bytes);
-    p->measures = calloc(n, sizeof *p->measures);
-    p->run.n_layers = (uint32_t)m->n_ops;
     size_t bs = p->rig->data_batch_size > 0 && (size_t)p->rig->data_batch_size < n
                     ? (size_t)p->rig->data_batch_size : n;
+    p->outputs = calloc(no ? no : 1, sizeof *p->outputs);
+    p->output_sample_bytes = calloc(no ? no : 1, sizeof *p->output_sample_bytes);
+    p->pred = calloc(no ? no : 1, sizeof *p->pred);
+    p->measures = calloc(bs, sizeof *p->measures);
+    p->run.n_layers = (uint32_t)m->n_ops;
     p->layer_cycles = calloc(bs * (m->n_ops ? (size_t)m->n_ops : 1), sizeof *p->layer_cycles);
     p->layer_sum = calloc(m->n_ops ? (size_t)m->n_ops : 1, sizeof *p->layer_sum);
-    if (!p->outputs || !p->output_sample_bytes || !p->measures || !p->layer_cycles ||
-        !p->layer_sum)
+    p->in_rows = malloc(bs * (p->in_rd.row_bytes ? p->in_rd.row_bytes : 1));
+    p->inputs[0] = malloc(bs * (p->input_sample_bytes[0] ? p->input_sample_bytes[0] : 1));
+    if (!p->outputs || !p->output_sample_bytes || !p->pred || !p->measures ||
+        !p->layer_cycles || !p->layer_sum || !p->in_rows || !p->inputs[0])
         return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
+    p->run.n_outputs = (uint32_t)no;
     for (size_t i = 0; i < no; i++) {
         p->output_sample_bytes[i] = neurio_tensor_bytes(&m->tensors[m->outputs[i]]);
-        p->outputs[i] = calloc(n, p->output_sample_bytes[i] ? p->output_sample_bytes[i] : 1);
+        p->outputs[i] = calloc(bs, p->output_sample_bytes[i] ? p->output_sample_bytes[i] : 1);
         if (!p->outputs[i])
             return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
     }
-    p->run.n_outputs = (uint32_t)no;
-    p->run.outputs = (const void *const *)p->outputs;
+    for (uint32_t k = 0; k < no; k++) {
+        const neurio_tensor *t = &m->tensors[m->outputs[k]];
+        int64_t dims[NEURIO_NPY_MAX_RANK];
+        int32_t rank = t->rank + 1;
+        if (rank > NEURIO_NPY_MAX_RANK)
+            return pipe_fail(p, err, NEURIO_ERR_UNSUPPORTED, NR_EXIT_FAILURE,
+                             "output %u has rank %d; .npy output is limited to rank %d", k,
+                             (int)t->rank, NEURIO_NPY_MAX_RANK - 1);
+        dims[0] = (int64_t)n;
+        for (int32_t d = 0; d < t->rank; d++)
+            dims[d + 1] = t->dims[d];
+        char path[PATH_MAX];
+        neurio_errbuf e2;
+        pipe_pred_path(p, k, path, sizeof path);
+        int rc = neurio_npy_create(path, t->dtype, rank, dims, &p->pred[k], &e2);
+        if (rc)
+            return pipe_fail(p, err, rc, NR_EXIT_FAILURE, "writing predictions: %s", e2.msg);
+    }
+    if (nr_stats_stream_new(p->work_dir, &p->sum_host) ||
+        nr_stats_stream_new(p->work_dir, &p->sum_cyc))
+        return pipe_fail(p, err, NEURIO_ERR_IO, NR_EXIT_FAILURE,
+                         "cannot create a temporary file in %s: %s", p->work_dir,
+                         strerror(errno));
     p->run.output_sample_bytes = p->output_sample_bytes;
-    p->run.measures = p->measures;
     p->run.layer_cycles = p->layer_cycles;
     p->run.layer_sum = p->layer_sum;
     return NEURIO_OK;
@@ -401,62 +452,61 @@ static void pipe_pred_path(const nr_pipeline *p, uint32_t k, char *buf, size_t c
     nr_pred_path(p->run_dir, p->rig->output_predictions, k, buf, cap);
 }
 
-static int pipe_write_predictions(nr_pipeline *p, neurio_errbuf *err)
+/* The `done` rows of batch b: outputs appended to the predictions, measures
+ * to the summary's series.  A write failure (disk full) stops the run; the
+ * rows written before stay valid. */
+static int pipe_keep_batch(nr_pipeline *p, const neurio_batch *b, uint32_t done,
+                           neurio_errbuf *err)
 {
-    const neurio_model *m = p->model;
-    for (uint32_t k = 0; k < p->run.n_outputs; k++) {
-        const neurio_tensor *t = &m->tensors[m->outputs[k]];
-        int64_t dims[NEURIO_NPY_MAX_RANK];
-        int32_t rank = t->rank + 1;
-        if (rank > NEURIO_NPY_MAX_RANK)
-            return pipe_fail(p, err, NEURIO_ERR_UNSUPPORTED, NR_EXIT_FAILURE,
-                             "output %u has rank %d; .npy output is limited to rank %d", k,
-                             (int)t->rank, NEURIO_NPY_MAX_RANK - 1);
-        dims[0] = (int64_t)p->run.n_done;
-        for (int32_t d = 0; d < t->rank; d++)
-            dims[d + 1] = t->dims[d];
-        char path[PATH_MAX];
+    for (uint32_t k = 0; k < p->run.n_outputs && done; k++) {
         neurio_errbuf e2;
-        pipe_pred_path(p, k, path, sizeof path);
-        int rc = neurio_npy_write(path, t->dtype, rank, dims, p->outputs[k], &e2);
+        int rc = neurio_npy_append(&p->pred[k], p->outputs[k], done, &e2);
         if (rc)
             return pipe_fail(p, err, rc, NR_EXIT_FAILURE, "writing predictions: %s", e2.msg);
-        printf("predictions: %s [%zu", path, p->run.n_done);
-        for (int32_t d = 0; d < t->rank; d++)
-            printf(", %d", (int)t->dims[d]);
-        printf("] %s\n", neurio_dtype_name(t->dtype));
+    }
+    for (uint32_t i = 0; i < done; i++) {
+        const neurio_measure *m = &b->measures[i];
+        p->sum_have_ns |= m->host_ns != 0;
+        p->sum_have_cyc |= m->cycles != 0;
+        if (m->flags & NEURIO_MEASURE_STALLED)
+            p->sum_stalls++; /* a stall, not a latency */
+        else if (nr_stats_stream_add(p->sum_host, (double)m->host_ns))
+            p->sum_broken = 1;
+        if (nr_stats_stream_add(p->sum_cyc, (double)m->cycles))
+            p->sum_broken = 1;
     }
     return NEURIO_OK;
 }
 
-static int pipe_cmp_u64(const void *a, const void *b)
+/* Close the predictions (on disk, fsync'ed) and name them; a run that
+ * completed no sample leaves none. */
+static int pipe_close_predictions(nr_pipeline *p, neurio_errbuf *err)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Percentile q (0..100) of sorted values, linear interpolation between
- * closest ranks (numpy's default, as the report's KPIs use). */
-static double pipe_pct(const uint64_t *v, size_t n, double q)
-{
-    double pos = q / 100.0 * (double)(n - 1);
-    size_t lo = (size_t)pos;
-    double frac = pos - (double)lo;
-    if (lo + 1 >= n)
-        return (double)v[n - 1];
-    return (double)v[lo] + frac * ((double)v[lo + 1] - (double)v[lo]);
-}
-
-/* mean, p50, p99 of n values; values is sorted in place. */
-static void pipe_stats(uint64_t *v, size_t n, double *mean, double *p50, double *p99)
-{
-    double s = 0;
-    qsort(v, n, sizeof *v, pipe_cmp_u64);
-    for (size_t i = 0; i < n; i++)
-        s += (double)v[i];
-    *mean = s / (double)n;
-    *p50 = pipe_pct(v, n, 50);
-    *p99 = pipe_pct(v, n, 99);
+    const neurio_model *m = p->model;
+    int first = NEURIO_OK;
+    for (uint32_t k = 0; p->pred && k < p->run.n_outputs; k++) {
+        neurio_errbuf e2;
+        char path[PATH_MAX];
+        if (!p->pred[k].file)
+            continue;
+        pipe_pred_path(p, k, path, sizeof path);
+        size_t rows = p->pred[k].rows;
+        int rc = neurio_npy_close_writer(&p->pred[k], &e2);
+        if (!rows) {
+            unlink(path);
+            continue;
+        }
+        if (rc && !first)
+            first = pipe_fail(p, err, rc, NR_EXIT_FAILURE, "writing predictions: %s", e2.msg);
+        if (rc)
+            continue;
+        const neurio_tensor *t = &m->tensors[m->outputs[k]];
+        printf("predictions: %s [%zu", path, rows);
+        for (int32_t d = 0; d < t->rank; d++)
+            printf(", %d", (int)t->dims[d]);
+        printf("] %s\n", neurio_dtype_name(t->dtype));
+    }
+    return first;
 }
 
 static void pipe_summary(nr_pipeline *p)
@@ -465,32 +515,23 @@ static void pipe_summary(nr_pipeline *p)
     printf("run %s: %zu of %zu samples on '%s' (%s), batches of %u\n", p->run.run_id, n,
            p->run.n_samples, p->entry->desc.name,
            p->run.info.board ? p->run.info.board : "device", p->run.batch_size);
-    if (!n)
+    if (!n || !p->sum_host || !p->sum_cyc)
         return;
-    uint64_t *v = malloc(n * sizeof *v);
-    if (!v)
+    if (p->sum_broken) {
+        printf("latency: not summarised (a temporary file in %s could not be written)\n",
+               p->work_dir);
         return;
-    double mean, p50, p99;
-    int have_ns = 0, have_cyc = 0;
-    for (size_t i = 0; i < n; i++) {
-        have_ns |= p->measures[i].host_ns != 0;
-        have_cyc |= p->measures[i].cycles != 0;
     }
-    size_t nh = 0, stalls = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p->measures[i].flags & NEURIO_MEASURE_STALLED)
-            stalls++; /* a stall, not a latency */
-        else
-            v[nh++] = p->measures[i].host_ns;
-    }
-    if (have_ns && nh) {
-        pipe_stats(v, nh, &mean, &p50, &p99);
+    /* Percentiles by linear interpolation between closest ranks (numpy's
+     * default, as the report's KPIs use), exact over the spilled series. */
+    nr_stats st;
+    if (p->sum_have_ns && nr_stats_stream_count(p->sum_host) &&
+        nr_stats_stream_compute(p->sum_host, 1.0, 1.0, &st) == 0)
         printf("latency (host wall clock): mean %.3f ms, p50 %.3f ms, p99 %.3f ms\n",
-               mean / 1e6, p50 / 1e6, p99 / 1e6);
-    }
-    if (stalls)
+               st.mean / 1e6, st.p50 / 1e6, st.p99 / 1e6);
+    if (p->sum_stalls)
         printf("stalls: %zu sample(s) answered after a link timeout or retransmission "
-               "(not counted as latency)\n", stalls);
+               "(not counted as latency)\n", p->sum_stalls);
     const neurio_device_info *di = &p->run.info;
     if (di->size >= offsetof(neurio_device_info, link_stats) + sizeof di->link_stats &&
         di->link_stats) {
@@ -502,10 +543,8 @@ static void pipe_summary(nr_pipeline *p)
                tx_s > 0 ? (double)ls->payload_tx / tx_s / 1e3 : 0.0, (double)ls->bytes_rx / 1e3,
                (unsigned long long)ls->retransmits, (unsigned long long)ls->timeouts);
     }
-    if (have_cyc) {
-        for (size_t i = 0; i < n; i++)
-            v[i] = p->measures[i].cycles;
-        pipe_stats(v, n, &mean, &p50, &p99);
+    if (p->sum_have_cyc && nr_stats_stream_compute(p->sum_cyc, 1.0, 1.0, &st) == 0) {
+        double mean = st.mean, p50 = st.p50, p99 = st.p99;
         const char *unit = p->run.info.cycle_unit ? p->run.info.cycle_unit : "cycles";
         printf("%s (%s): mean %.1f, p50 %.1f, p99 %.1f\n", unit,
                p->run.info.cycle_source ? p->run.info.cycle_source : "device", mean, p50, p99);
@@ -514,7 +553,6 @@ static void pipe_summary(nr_pipeline *p)
                    p->run.info.clock_hz / 1e6, mean / p->run.info.clock_hz * 1e3,
                    p50 / p->run.info.clock_hz * 1e3, p99 / p->run.info.clock_hz * 1e3);
     }
-    free(v);
 }
 
 static char pipe_obs_error[1024];
@@ -595,9 +633,11 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
             goto out;
         }
         uint32_t count = (uint32_t)(n - first < bs ? n - first : bs);
-        in_ptr[0] = (const char *)p->inputs[0] + first * p->input_sample_bytes[0];
+        if ((rc = pipe_read_batch(p, first, count, err)) != 0)
+            goto out;
+        in_ptr[0] = p->inputs[0];
         for (uint32_t k = 0; k < p->run.n_outputs; k++)
-            out_ptr[k] = (char *)p->outputs[k] + first * p->output_sample_bytes[k];
+            out_ptr[k] = p->outputs[k];
         neurio_batch b = {
             .first = (uint32_t)first,
             .count = count,
@@ -605,7 +645,7 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
             .n_outputs = p->run.n_outputs,
             .inputs = in_ptr,
             .outputs = (void *const *)out_ptr,
-            .measures = p->measures + first,
+            .measures = p->measures,
             .layer_cycles = p->layer_cycles, /* one batch, summed below */
             .n_layers = p->run.n_layers,
             .size = (uint32_t)sizeof(neurio_batch),
@@ -639,6 +679,11 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
             for (uint32_t l = 0; l < p->run.n_layers; l++)
                 p->layer_sum[l] += (double)p->layer_cycles[(size_t)k * p->run.n_layers + l];
         b.done = done;
+        int krc = pipe_keep_batch(p, &b, done, rc ? NULL : err);
+        if (krc && !rc) {
+            rc = krc;
+            goto out;
+        }
         if (stalled) {
             int r2 = pipe_stall(p, err, &b, done);
             if (done)
@@ -780,9 +825,9 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
         goto done;
     rc = pipe_batches(p, err);
 done:
-    if (until == NR_STAGE_INFER && p->run.n_done > 0) {
+    if (until == NR_STAGE_INFER) {
         neurio_errbuf e3;
-        int wrc = pipe_write_predictions(p, rc ? &e3 : err);
+        int wrc = pipe_close_predictions(p, rc ? &e3 : err);
         if (wrc && !rc)
             rc = wrc;
         else if (wrc)
@@ -818,6 +863,13 @@ void nr_pipeline_free(nr_pipeline *p)
     if (p->inputs)
         free(p->inputs[0]);
     free(p->inputs);
+    free(p->in_rows);
+    neurio_npy_close(&p->in_rd);
+    for (uint32_t k = 0; p->pred && k < p->run.n_outputs; k++)
+        neurio_npy_close_writer(&p->pred[k], NULL);
+    free(p->pred);
+    nr_stats_stream_free(p->sum_host);
+    nr_stats_stream_free(p->sum_cyc);
     free(p->input_sample_bytes);
     for (uint32_t k = 0; p->outputs && k < p->run.n_outputs; k++)
         free(p->outputs[k]);

@@ -40,6 +40,23 @@ NEURIO_API int neurio_dataprep_input(const neurio_model *m, int32_t input_index,
                           const neurio_npy *arr, void **out, size_t *n_samples,
                           neurio_errbuf *err);
 
+/* Streaming form (rows read from a large file, neurio/npy.h's reader):
+ * `arr` gives the WHOLE array's header (dtype, rank, dims; data unused),
+ * `rows` holds its samples [first, first + count) as in the file.  Writes
+ * count * neurio_tensor_bytes(input) bytes to out (caller-owned).  The
+ * same checks and messages as neurio_dataprep_input, sample numbers
+ * counted from the start of the array. */
+NEURIO_API int neurio_dataprep_input_rows(const neurio_model *m, int32_t input_index,
+                                          const neurio_npy *arr, const void *rows,
+                                          size_t first, size_t count, void *out,
+                                          neurio_errbuf *err);
+
+/* The shape check alone: *n_samples of arr (its header) for input
+ * input_index, or the neurio_dataprep_input message. */
+NEURIO_API int neurio_dataprep_input_shape(const neurio_model *m, int32_t input_index,
+                                           const neurio_npy *arr, size_t *n_samples,
+                                           neurio_errbuf *err);
+
 /* Check a real (float32/float64) array before it is used as model input
  * or calibration data: every value finite, and when `t` is a quantized
  * integer tensor, every value within its representable real range widened
