@@ -10,7 +10,12 @@
  * TFLite Micro + CMSIS-NN anchor measured on this same QEMU with the same
  * counter (issue 5), with ratios (ours / anchor: > 1 = we use more).
  *
- *   bench_cortexm [--board mps2-an386|mps2-an500] [--samples N] [model...]
+ * --link rtt (default) runs the link over the firmware's RTT rings through
+ * QEMU's gdbstub, --link uart over QEMU's UART socket; the wall time per
+ * sample is also printed against the compute-only time (the RUN -> RESULT
+ * time: inference plus its small answer), issue 14's target being <= 2x.
+ *
+ *   bench_cortexm [--board mps2-an386|mps2-an500] [--samples N] [--link rtt|uart] [model...]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cm_elf.h"
 #include "cm_firmware.h"
 #include "cm_profile.h"
 #include "cm_qemu.h"
@@ -172,6 +178,7 @@ typedef struct bench {
     uint32_t layers_filled;
     double t_boot, t_xfer, t_inf;
     neurio_link_stats s0, s1;
+    int rtt; /* link over the RTT rings (QEMU gdbstub) */
 } bench;
 
 /* Import, optimize, generate C and build the firmware. */
@@ -195,6 +202,7 @@ static int bench_build(bench *b)
         .gen_dir = gen, .out_dir = b->fw, .toolchain_prefix = "arm-none-eabi-",
         .opt_level = "2", .build_id = "bench", .timeout_ms = 600000,
         .rx_timeout_ms = b->p->board->rx_timeout_ms,
+        .link_rtt = b->rtt, .max_payload = b->rtt ? 4096u : 0u,
     };
     return cm_fw_build(&fa, &b->sz, b->elf, sizeof b->elf, &b->e);
 }
@@ -231,12 +239,27 @@ static int bench_golden(bench *b, int samples)
 static int bench_boot(bench *b)
 {
     cm_qemu_args qa = {.qemu = "qemu-system-arm", .machine = b->p->board->qemu_machine,
-                       .elf = b->elf, .work_dir = b->fw, .connect_timeout_ms = 10000};
+                       .elf = b->elf, .work_dir = b->fw, .connect_timeout_ms = 10000,
+                       .gdb = b->rtt};
     neurio_transport *t = NULL;
-    b->t_boot = now_s();
-    int rc = cm_qemu_start(&b->q, &qa, &t, &b->e);
-    if (rc)
+    neurio_gdb_rtt_config gc = {0};
+    int rc;
+    if (b->rtt && ((rc = cm_elf_symbol(b->elf, "_SEGGER_RTT", &gc.cb_addr, &b->e)) ||
+                   (rc = cm_elf_symbol(b->elf, "nrt_rtt_halt", &gc.halt_addr, &b->e))))
         return rc;
+    b->t_boot = now_s();
+    if ((rc = cm_qemu_start(&b->q, &qa, &t, &b->e)))
+        return rc;
+    if (b->rtt) {
+        char spec[200];
+        neurio_transport *g = NULL;
+        snprintf(spec, sizeof spec, "unix:%s", b->q.gdb_path);
+        rc = neurio_transport_gdb_rtt_open(spec, &gc, 10000, &g, &b->e);
+        neurio_transport_close(t);
+        t = g;
+        if (rc)
+            return rc;
+    }
     neurio_link_options lo;
     neurio_link_options_default(&lo);
     lo.run_timeout_ms = 600000;
@@ -330,9 +353,11 @@ static void bench_print(const bench *b, result *res)
     printf("  stack peak bytes       : %llu\n", (unsigned long long)stack);
     printf("  outputs                : %zu of %zu samples bit-exact with the TFLite golden\n",
            exact, n);
-    printf("  host wall time/sample  : %.3f ms (transfer %.3f ms, infer+results %.3f ms)\n",
+    printf("  host wall time/sample  : %.3f ms (transfer %.3f ms, infer+results %.3f ms) = %.2fx "
+           "compute-only over %s\n",
            1e3 * (b->t_xfer + b->t_inf) / (double)n, 1e3 * b->t_xfer / (double)n,
-           1e3 * b->t_inf / (double)n);
+           1e3 * b->t_inf / (double)n, b->t_inf > 0 ? (b->t_xfer + b->t_inf) / b->t_inf : 0.0,
+           b->rtt ? "rtt (QEMU gdbstub)" : "uart (QEMU chardev socket)");
     printf("  link                   : to device %.1f kB/s (%llu payload bytes), from device "
            "%.1f kB/s (%llu), %llu frames, %llu retransmits; boot %.2f s\n",
            (double)(s1->payload_tx - s0->payload_tx) / 1e3 / (b->t_xfer > 0 ? b->t_xfer : 1),
@@ -346,9 +371,9 @@ static void bench_print(const bench *b, result *res)
 }
 
 static int bench_model(const char *shared, const char *model_name, const cm_profile *p,
-                       int samples, const char *work, result *res)
+                       int samples, const char *work, int rtt, result *res)
 {
-    bench b = {.shared = shared, .model_name = model_name, .work = work, .p = p};
+    bench b = {.shared = shared, .model_name = model_name, .work = work, .p = p, .rtt = rtt};
     int rc = bench_build(&b);
     if (!rc)
         rc = bench_golden(&b, samples);
@@ -426,7 +451,7 @@ static void print_summary(const result *r, int n_models)
 int main(int argc, char **argv)
 {
     const char *board = "mps2-an386";
-    int samples = 16;
+    int samples = 16, rtt = 1;
     const char *models[32];
     int n_models = 0;
     for (int i = 1; i < argc; i++) {
@@ -434,8 +459,11 @@ int main(int argc, char **argv)
             board = argv[++i];
         else if (strcmp(argv[i], "--samples") == 0 && i + 1 < argc)
             samples = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--link") == 0 && i + 1 < argc &&
+                 (!strcmp(argv[i + 1], "rtt") || !strcmp(argv[i + 1], "uart")))
+            rtt = strcmp(argv[++i], "rtt") == 0;
         else if (argv[i][0] == '-') {
-            fprintf(stderr, "usage: %s [--board B] [--samples N] [model...]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--board B] [--samples N] [--link rtt|uart] [model...]\n", argv[0]);
             return 2;
         } else if (n_models < 32)
             models[n_models++] = argv[i];
@@ -476,7 +504,7 @@ int main(int argc, char **argv)
     memset(res, 0, sizeof res);
     for (int i = 0; i < n_models; i++) {
         res[i].model = models[i];
-        failed += bench_model(shared, models[i], &p, samples, work, &res[i]) != 0;
+        failed += bench_model(shared, models[i], &p, samples, work, rtt, &res[i]) != 0;
         failed += res[i].ok && res[i].exact != res[i].n;
     }
     print_summary(res, n_models);

@@ -197,6 +197,22 @@ save("qdq_gemm_u8", [
          bq=bq, bs=np.array(xs * ws, np.float32), bz=np.array(0, np.int32),
          ys=np.array(ys), yz=np.array(yz)), x, y, x.shape, y.shape)
 
+# LSTM (unrolled by the importer), float and int8 after calibration:
+# expected outputs from gen_rnn_cases.py's numpy reference of ONNX's
+# equations; lstm_calib.npy = 64 calibration samples, lstm_in.npy sample 0.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_rnn_cases import ref as rnn_ref  # noqa: E402
+rs = np.random.default_rng(7)
+lw, lr = rs.uniform(-.5, .5, (1, 32, 3)).astype(np.float32), rs.uniform(-.5, .5, (1, 32, 8)).astype(np.float32)
+lb = rs.uniform(-.5, .5, (1, 64)).astype(np.float32)
+cal = rs.uniform(-1, 1, (64, 5, 1, 3)).astype(np.float32)
+ly = np.stack([rnn_ref("LSTM", c, lw, lr, lb, None, None, None, ["Sigmoid", "Tanh", "Tanh"],
+                       "forward", 0, 0, 8)[1] for c in cal])
+save("lstm", [N("LSTM", ["x", "lw", "lr", "lb"], ["", "y"], hidden_size=8)],
+     dict(lw=lw, lr=lr, lb=lb), cal[0], ly[0], (5, 1, 3), (1, 1, 8))
+np.save(os.path.join(OUT, "lstm_calib.npy"), cal)
+np.save(os.path.join(OUT, "lstm_calib_out.npy"), ly)
+
 # error cases
 save("unsupported_op", [N("Relu", ["x"], ["r"], name="first"),
                         N("Hardmax", ["r"], ["y"], name="the_hardmax")],

@@ -7,9 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "neurio/codegen.h"
+#include "neurio/dataprep.h"
 #include "neurio/interp.h"
 #include "neurio/npy.h"
 #include "neurio/onnx.h"
+#include "neurio/quantize.h"
 #include "test_util.h"
 
 static char g_models[1024];
@@ -164,6 +167,65 @@ static void test_case_concat_pad(void) { check_case("concat_pad", 1e-5); }
 static void test_case_matmul_gemm(void) { check_case("matmul_gemm", 1e-4); }
 static void test_case_reshape_transpose(void) { check_case("reshape_transpose", 1e-6); }
 static void test_case_unary(void) { check_case("unary", 1e-5); }
+static void test_case_lstm(void) { check_case("lstm", 1e-5); }
+
+/* The unrolled LSTM after int8 post-training quantization (calibrated on
+ * its 64 sequences): every op has an int8 kernel (deployable), and the
+ * outputs stay close to the float reference. */
+static void test_case_lstm_int8(void)
+{
+    neurio_errbuf err = { { 0 } };
+    neurio_model *m = NULL;
+    char cal[4200], model[4200];
+    snprintf(model, sizeof model, "%s", model_path("lstm.onnx"));
+    snprintf(cal, sizeof cal, "%s", model_path("lstm_calib.npy"));
+    CU_ASSERT_EQUAL_FATAL(neurio_onnx_load(model, &m, &err), NEURIO_OK);
+    neurio_prepare_args a = { .size = sizeof a, .model_path = model, .quantize = "int8",
+                              .calibration = cal, .calibration_method = "minmax" };
+    int rc = neurio_prepare_default(m, &a, &err);
+    if (rc)
+        fprintf(stderr, "\n    lstm int8: %s\n", err.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    neurio_unsupported_op u[8];
+    int32_t nu = neurio_codegen_check(m, u, 8, &err);
+    for (int32_t i = 0; i < nu && i < 8; i++) {
+        char us[96];
+        neurio_unsupported_op_str(&u[i], us, sizeof us);
+        fprintf(stderr, "\n    lstm int8: no kernel for %s: %s\n", us, u[i].reason);
+    }
+    CU_ASSERT_EQUAL(nu, 0);
+    CU_ASSERT_EQUAL(m->tensors[m->inputs[0]].dtype, NEURIO_DT_INT8);
+    CU_ASSERT_EQUAL_FATAL(m->tensors[m->outputs[0]].dtype, NEURIO_DT_INT8);
+    neurio_npy x = { 0 }, y = { 0 };
+    CU_ASSERT_EQUAL_FATAL(neurio_npy_read(cal, &x, &err), NEURIO_OK);
+    CU_ASSERT_EQUAL_FATAL(neurio_npy_read(model_path("lstm_calib_out.npy"), &y, &err), NEURIO_OK);
+    void *q = NULL;
+    size_t ns = 0, ib = neurio_tensor_bytes(&m->tensors[m->inputs[0]]), on = 8;
+    CU_ASSERT_EQUAL_FATAL(neurio_dataprep_input(m, 0, &x, &q, &ns, &err), NEURIO_OK);
+    CU_ASSERT_EQUAL_FATAL(ns * on * 4, y.bytes);
+    neurio_interp *it = NULL;
+    CU_ASSERT_EQUAL_FATAL(neurio_interp_new(m, &it, &err), NEURIO_OK);
+    double maxd = 0;
+    for (size_t s = 0; s < ns; s++) {
+        int8_t o[8];
+        float f[8];
+        const void *ins[1] = { (const char *)q + s * ib };
+        void *outs[1] = { o };
+        CU_ASSERT_EQUAL_FATAL(neurio_interp_run(it, ins, outs, &err), NEURIO_OK);
+        CU_ASSERT_EQUAL_FATAL(neurio_dataprep_dequantize(m, 0, o, 1, f), NEURIO_OK);
+        for (size_t i = 0; i < on; i++) {
+            double d = fabs((double)f[i] - (double)((const float *)y.data)[s * on + i]);
+            maxd = d > maxd ? d : maxd;
+        }
+    }
+    printf("\n    LSTM int8 vs float reference: max abs error %.4f over %zu sequences\n", maxd, ns);
+    CU_ASSERT(maxd < 0.08);
+    free(q);
+    neurio_interp_free(it);
+    neurio_npy_free(&x);
+    neurio_npy_free(&y);
+    neurio_model_free(m);
+}
 
 /* QDQ graph: one int8 conv between QUANTIZE and DEQUANTIZE, per-channel
  * int8 weights, int32 bias; the int8 result is within one output step of
@@ -298,6 +360,8 @@ int neurio_register_tests(void)
     CU_add_test(s, "matmul_gemm", test_case_matmul_gemm);
     CU_add_test(s, "reshape_transpose", test_case_reshape_transpose);
     CU_add_test(s, "unary", test_case_unary);
+    CU_add_test(s, "lstm", test_case_lstm);
+    CU_add_test(s, "lstm_int8", test_case_lstm_int8);
     CU_add_test(s, "qdq_conv", test_case_qdq_conv);
     CU_add_test(s, "qdq_gemm_u8", test_case_qdq_gemm_u8);
     CU_add_test(s, "error_unsupported_op", test_error_unsupported_op);

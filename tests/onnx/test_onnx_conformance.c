@@ -20,8 +20,15 @@
  *               optionals (no tensors to feed).
  *
  * Per case only the generated C is compiled (cc -O0); its nk_* calls bind
- * to the portable kernels inside libneurio.  NEURIO_CONF_FULL_BUILD = 1
- * uses the host plugin's full build (kernels compiled per case: slow).
+ * to the portable kernels built once by CMake (target neurio-zoo-kernels,
+ * shared with the zoo tests).  NEURIO_CONF_FULL_BUILD = 1 uses the host
+ * plugin's full build (kernels compiled per case: slow).
+ *
+ * The same program runs other case sets in that format: NEURIO_CONF_GEN =
+ * the generator script in tests/onnx (default gen_backend_cases.py;
+ * test_onnx_rnn uses gen_rnn_cases.py), NEURIO_CONF_MIN = the passes a full
+ * run must reach (default CONF_MIN_PASSED), NEURIO_CONF_TABLE = the table's
+ * file name in <build>/tests/onnx (default onnx_conformance.txt).
  *
  * Environment (for quick iterations): NEURIO_CONF_DIR = an existing
  * gen_backend_cases.py output to reuse; NEURIO_CONF_FILTER = run only cases
@@ -57,6 +64,7 @@ static op_row g_rows[MAX_OPS];
 static int g_n_rows;
 static int g_tot[R_N];
 static char g_dir[1024];
+static const char *g_table = "onnx_conformance.txt"; /* file name in <build>/tests/onnx */
 static FILE *g_log;
 static double g_last_err; /* max relative error of the last host run */
 
@@ -165,12 +173,14 @@ static int run_host(const neurio_model *m0, const char *case_dir, const void *co
     } else {
         /* Only the generated model is compiled per case; its nk_* calls
          * resolve to the portable kernels compiled once into
-         * <dir>/nk_kernels.so (libneurio keeps them hidden). */
+         * the neurio-zoo-kernels shared object (libneurio keeps them
+         * hidden). */
         char cmd[16384];
         why_set(so, sizeof so, gen, "/conf.so");
         snprintf(cmd, sizeof cmd, "cc -std=c99 -fPIC -shared -O0 -I%s/kernels -I%s/include -o %s "
-                 "%s %s/nk_kernels.so -Wl,-rpath,%s > %s/cc.log 2>&1", neurio_firmware_dir(),
-                 neurio_firmware_dir(), so, gr.source_path, g_dir, g_dir, gen);
+                 "%s %s -Wl,-rpath,%s > %s/cc.log 2>&1", neurio_firmware_dir(),
+                 neurio_firmware_dir(), so, gr.source_path, NEURIO_ZOO_KERNELS,
+                 NEURIO_ZOO_KERNELS_DIR, gen);
         rc = system(cmd) == 0 ? NEURIO_OK : neurio_fail(&err, NEURIO_ERR_TOOLCHAIN,
                                                         "cc failed, see %s/cc.log", gen);
     }
@@ -316,30 +326,11 @@ static int import_only(const char *name, char *why, size_t wl)
 
 /* Minimum number of cases that must pass on the host device in a full run
  * (no NEURIO_CONF_FILTER): the count reached when this was last raised. */
-#define CONF_MIN_PASSED 332
-
-/* The portable kernels (firmware/kernels without arm/ and mve/) as one
- * shared object the per-case models link against. */
-static int build_kernels(void)
-{
-    char cmd[8192], *out = NULL;
-    snprintf(cmd, sizeof cmd, "cc -std=c99 -fPIC -shared -O1 -I%s/kernels -I%s/include -o "
-             "%s/nk_kernels.so $(find %s/kernels -name '*.c' -not -path '*/arm/*' -not -path "
-             "'*/mve/*' | sort) -lm", neurio_firmware_dir(), neurio_firmware_dir(), g_dir,
-             neurio_firmware_dir());
-    int st = neurio_test_run(cmd, &out);
-    if (st != 0)
-        fprintf(stderr, "%s\n", out ? out : "");
-    free(out);
-    return st;
-}
+#define CONF_MIN_PASSED 345
 
 static void test_backend_node_cases(void)
 {
     char p[1200];
-    const char *nohost = getenv("NEURIO_CONF_NO_HOST");
-    if (!(nohost && *nohost == '1'))
-        CU_ASSERT_EQUAL_FATAL(build_kernels(), 0);
     snprintf(p, sizeof p, "%s/index.tsv", g_dir);
     FILE *f = fopen(p, "r");
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
@@ -383,12 +374,14 @@ static void test_backend_node_cases(void)
             g_tot[R_PASS], g_tot[R_INTERP], g_tot[R_UNSUP], g_tot[R_FAIL], g_tot[R_SKIP]);
     fflush(g_log);
     printf("\ncases: %d passed on the host device, %d interpreter only, %d unsupported, "
-           "%d failed, %d skipped (table: %s/tests/onnx/onnx_conformance.txt)\n", g_tot[R_PASS],
-           g_tot[R_INTERP], g_tot[R_UNSUP], g_tot[R_FAIL], g_tot[R_SKIP], NEURIO_BINARY_DIR);
+           "%d failed, %d skipped (table: %s/tests/onnx/%s)\n", g_tot[R_PASS],
+           g_tot[R_INTERP], g_tot[R_UNSUP], g_tot[R_FAIL], g_tot[R_SKIP], NEURIO_BINARY_DIR,
+           g_table);
     CU_ASSERT(g_tot[R_PASS] > 0);
     CU_ASSERT_EQUAL(g_tot[R_FAIL], 0);
+    const char *min = getenv("NEURIO_CONF_MIN");
     if (!(filter && *filter) && !getenv("NEURIO_CONF_NO_HOST"))
-        CU_ASSERT(g_tot[R_PASS] >= CONF_MIN_PASSED);
+        CU_ASSERT(g_tot[R_PASS] >= (min && *min ? atoi(min) : CONF_MIN_PASSED));
 }
 
 int neurio_register_tests(void)
@@ -398,21 +391,27 @@ int neurio_register_tests(void)
         snprintf(g_dir, sizeof g_dir, "%s", reuse);
         goto registered;
     }
-    snprintf(g_dir, sizeof g_dir, "%s/onnx-backend", neurio_test_tmpdir());
+    const char *gen = getenv("NEURIO_CONF_GEN");
+    if (!gen || !*gen || strspn(gen, "abcdefghijklmnopqrstuvwxyz_.") != strlen(gen))
+        gen = "gen_backend_cases.py"; /* a script name of tests/onnx, nothing else */
+    snprintf(g_dir, sizeof g_dir, "%s/onnx-cases", neurio_test_tmpdir());
     char cmd[4096], *out = NULL;
-    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/tests/onnx/gen_backend_cases.py %s",
-             NEURIO_SOURCE_DIR, g_dir);
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/tests/onnx/%s %s", NEURIO_SOURCE_DIR, gen,
+             g_dir);
     int st = neurio_test_run(cmd, &out);
     if (st != 0) {
         fprintf(stderr, "%s\n", out ? out : "");
         free(out);
-        neurio_test_skip("could not generate the ONNX backend test cases (needs Debian's "
+        neurio_test_skip("could not generate the ONNX test cases (needs Debian's "
                          "python3-onnx and python3-numpy)");
     }
     free(out);
 registered:;
     char p[1400];
-    snprintf(p, sizeof p, "%s/tests/onnx/onnx_conformance.txt", NEURIO_BINARY_DIR);
+    const char *table = getenv("NEURIO_CONF_TABLE");
+    if (table && *table && !strchr(table, '/'))
+        g_table = table;
+    snprintf(p, sizeof p, "%s/tests/onnx/%s", NEURIO_BINARY_DIR, g_table);
     g_log = fopen(p, "w");
     if (!g_log)
         g_log = stdout;

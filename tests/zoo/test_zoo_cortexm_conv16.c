@@ -1,4 +1,4 @@
-/* tests/zoo/test_zoo_cortexm_conv16.c — conformance (label conformance):
+/* tests/zoo/test_zoo_cortexm_conv16.c — conformance (label long):
  * the int16x8 convolution kernels on the emulated Cortex-M4F (mps2-an386)
  * through the real launcher (`neurio run`, cortex-m plugin): zoo cases of
  * ../shared/golden-zoo whose outputs TFLite Micro's reference kernels made,

@@ -36,26 +36,6 @@ static const char *g_zoo;
 static zoo_table g_table;
 static FILE *g_log;
 
-/* The op x dtype of every op no kernel runs, as "unsupported: A; B". */
-static int zoo_unsupported(const neurio_model *m, char *why, size_t wl)
-{
-    neurio_unsupported_op u[16];
-    neurio_errbuf e = {{0}};
-    int32_t n = neurio_codegen_check(m, u, 16, &e);
-    if (n <= 0)
-        return n;
-    size_t o = (size_t)snprintf(why, wl, "unsupported:");
-    for (int32_t i = 0; i < n && i < 16 && o < wl; i++) {
-        char s[96];
-        neurio_unsupported_op_str(&u[i], s, sizeof s);
-        if (!strstr(why, s))
-            o += (size_t)snprintf(why + o, wl - o, "%s %s", i ? ";" : "", s);
-    }
-    if (o < wl)
-        snprintf(why + o, wl - o, " (first: %s)", u[0].reason);
-    return n;
-}
-
 /* Compiles the generated C into a shared object and opens it. */
 static int zoo_build(const char *gen, const neurio_codegen_result *gr, nh_module **mod,
                      char *why, size_t wl)

@@ -1,4 +1,4 @@
-/* tests/zoo/test_zoo_m4_wide.c — conformance: one seanet int16 case of each
+/* tests/zoo/test_zoo_m4_wide.c — conformance (label long): one seanet int16 case of each
  * single-input op family of issue 13 part A (LEAKY_RELU, PAD,
  * STRIDED_SLICE, QUANTIZE int16->int32) under `neurio run` on the emulated
  * Cortex-M4F (mps2-an386), every sample bit-exact with TFLite Micro's

@@ -1,7 +1,8 @@
 /* tests/zoo/zoo_case.h — the model-zoo conformance cases
  * (../shared/golden-zoo, README.md there): listing, loading a case's
  * meta.json and arrays, comparing outputs, and the per op x dtype table the
- * zoo tests print.  Shared by test_zoo_host.c and test_zoo_cortexm.c. */
+ * zoo tests print.  Shared by test_zoo_host.c and test_zoo_cortexm.c
+ * (through zoo_fw.c). */
 #ifndef NEURIO_TESTS_ZOO_CASE_H
 #define NEURIO_TESTS_ZOO_CASE_H
 
@@ -48,6 +49,10 @@ int zoo_compare(const neurio_tensor *t, const void *got, const neurio_npy *want,
 /* Checks that each model input k takes one sample of in[k]: same dtype and
  * bytes per sample.  0 or -1 with why. */
 int zoo_check_inputs(const zoo_case *c, const neurio_model *m, char *why, size_t wl);
+
+/* The op x dtype of every op of m that no kernel runs, as
+ * "unsupported: A; B (first: reason)" in why; the count (0: deployable). */
+int zoo_unsupported(const neurio_model *m, char *why, size_t wl);
 
 /* Results per case and per op x dtype. */
 enum { ZOO_PASS, ZOO_UNSUPPORTED, ZOO_FAIL, ZOO_N };

@@ -7,10 +7,17 @@
  * the end of .bss and the end of RAM is the batch buffer the hello
  * announces, so the batch size follows from the RAM the profile gives the
  * board minus what the image (arena included) uses.
+ *
+ * Link channel: the board's UART, or with CM_LINK_RTT=1 the RTT memory
+ * channel (firmware/runtime/nrt_rtt.h) whose rings are carved from the top
+ * of that leftover RAM (CM_RTT_BYTES, default 1/8 of it, at most 80 KiB): the host reads
+ * and writes them through a debugger (QEMU's gdbstub, a probe).  When the
+ * leftover RAM cannot hold the rings the UART is used.
  */
 #include <stdint.h>
 
 #include "cm_board.h"
+#include "nrt_rtt.h"
 #include "platform.h"
 
 #ifndef CM_CLOCK_HZ
@@ -20,9 +27,38 @@
 #define CM_CYCLE_SOURCE "unknown"
 #endif
 
+#ifndef CM_LINK_RTT
+#define CM_LINK_RTT 0
+#endif
+
+static int use_rtt;        /* the link runs over the RTT rings        */
+static uint32_t rtt_bytes; /* RAM taken from the top of the heap by them */
+
+static void heap_bounds(uintptr_t *lo, uintptr_t *hi)
+{
+    *lo = ((uintptr_t)__cm_heap_start + 7u) & ~(uintptr_t)7u;
+    *hi = (uintptr_t)__cm_heap_end & ~(uintptr_t)7u;
+}
+
 void platform_init(void)
 {
     /* cm_board_init() already ran from the reset handler. */
+    if (CM_LINK_RTT) {
+        uintptr_t lo, hi;
+        heap_bounds(&lo, &hi);
+        uint32_t left = hi > lo ? (uint32_t)(hi - lo) : 0u;
+        uint32_t want = left / 8u;
+        if (want > NRT_RTT_UP_MAX + NRT_RTT_DOWN_MAX)
+            want = NRT_RTT_UP_MAX + NRT_RTT_DOWN_MAX;
+#ifdef CM_RTT_BYTES
+        want = CM_RTT_BYTES;
+#endif
+        want &= ~7u;
+        if (want > left)
+            want = 0;
+        use_rtt = nrt_rtt_init(want ? (uint8_t *)(hi - want) : (uint8_t *)0, want) != 0;
+        rtt_bytes = use_rtt ? want : 0u;
+    }
 }
 
 uint64_t platform_cycles(void)
@@ -40,20 +76,31 @@ uint32_t platform_clock_hz(void)
     return (uint32_t)CM_CLOCK_HZ;
 }
 
-void platform_uart_putc(uint8_t c)
-{
-    cm_board_putc(c);
-}
-
 void platform_uart_write(const uint8_t *buf, uint32_t n)
 {
+    if (use_rtt) {
+        /* A full up ring waits for the host to drain it. */
+        for (uint32_t done = nrt_rtt_put(buf, n); done < n; done += nrt_rtt_put(buf + done, n - done))
+            nrt_rtt_wait(NRT_RTT_WAIT_WRITE);
+        return;
+    }
     for (uint32_t i = 0; i < n; i++)
         cm_board_putc(buf[i]);
 }
 
+void platform_uart_putc(uint8_t c)
+{
+    platform_uart_write(&c, 1);
+}
+
+static int link_getc(void)
+{
+    return use_rtt ? nrt_rtt_getc() : cm_board_getc();
+}
+
 int platform_uart_getc(uint32_t timeout_ms)
 {
-    int c = cm_board_getc();
+    int c = link_getc();
     if (c >= 0)
         return c;
     uint64_t limit = (uint64_t)timeout_ms * cm_board_counts_per_ms();
@@ -61,8 +108,11 @@ int platform_uart_getc(uint32_t timeout_ms)
     for (;;) {
         if (timeout_ms != PLATFORM_WAIT_FOREVER && cm_board_count() - t0 >= limit)
             return PLATFORM_UART_TIMEOUT;
-        cm_board_wait_input();
-        if ((c = cm_board_getc()) >= 0)
+        if (use_rtt)
+            nrt_rtt_wait(NRT_RTT_WAIT_READ); /* a halting host stops here */
+        else
+            cm_board_wait_input();
+        if ((c = link_getc()) >= 0)
             return c;
     }
 }
@@ -74,8 +124,9 @@ void platform_reset(void)
 
 uint8_t *platform_batch_memory(uint32_t *bytes)
 {
-    uintptr_t lo = ((uintptr_t)__cm_heap_start + 7u) & ~(uintptr_t)7u;
-    uintptr_t hi = (uintptr_t)__cm_heap_end & ~(uintptr_t)7u;
+    uintptr_t lo, hi;
+    heap_bounds(&lo, &hi);
+    hi -= rtt_bytes; /* the RTT rings sit at the top */
     *bytes = hi > lo ? (uint32_t)(hi - lo) : 0u;
     return *bytes ? (uint8_t *)lo : (uint8_t *)0;
 }

@@ -139,6 +139,12 @@ static void runtime_defines(cm_argv *av, const cm_fw_args *a)
      * lost, so the host may keep several frames in flight. */
     if (a->profile->board->qemu_machine)
         argv_add(av, "-DNRT_RX_FLOW_CONTROL=1");
+    /* The RTT rings never lose a byte either. */
+    if (a->link_rtt) {
+        argv_add(av, "-DCM_LINK_RTT=1");
+        if (!a->profile->board->qemu_machine)
+            argv_add(av, "-DNRT_RX_FLOW_CONTROL=1");
+    }
 }
 
 int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,

@@ -30,6 +30,8 @@ typedef struct cm_fw_args {
     uint32_t max_payload;    /* NRT_MAX_PAYLOAD, 0 = runtime default        */
     uint32_t rx_timeout_ms;  /* NRT_RX_TIMEOUT_MS (inter-byte, device clock),
                                 0 = runtime default                        */
+    int link_rtt;            /* link over the RTT rings (CM_LINK_RTT=1), the
+                                UART being the fallback when RAM is short  */
     const char *build_id;    /* string compiled into the image               */
     int timeout_ms;          /* for the compiler                            */
 } cm_fw_args;

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cm_elf.h"
 #include "cm_firmware.h"
 #include "cm_flasher.h"
 #include "cm_probe.h"
@@ -50,6 +51,7 @@ typedef struct cm_plugin {
     cm_qemu qemu;
     neurio_link *link;
     neurio_link_stats lstats; /* the link's counters after the last call */
+    neurio_transport *rtt;    /* the GDB RTT transport (owned by link)  */
     char channel[96];
     char model_sha[65];
     char board_dir[4096];
@@ -79,7 +81,11 @@ static const neurio_option cm_options[] = {
      "run-mode supply current per MHz (datasheet) for energy estimates; 0 = the board's"},
     {"supply_v", NEURIO_OPT_FLOAT, "0", NULL, "supply voltage for energy estimates; 0 = the board's"},
     {"link", NEURIO_OPT_STRING, "auto", NULL,
-     "device link: auto (QEMU's UART socket; serial:/dev/ttyACM0@115200 on a real board), a transport spec, or none (build/flash only)"},
+     "device link: auto (QEMU: rtt, the fastest; a real board: serial:/dev/ttyACM0@115200), rtt (QEMU: the "
+     "firmware's RTT rings through QEMU's gdbstub), uart (QEMU's UART socket), a transport spec (real "
+     "boards), or none (build/flash only)"},
+    {"rtt_poll_ms", NEURIO_OPT_INT, "10", NULL,
+     "link over rtt: while the core computes, collect its output this often (ms)"},
     {"flasher", NEURIO_OPT_STRING, "auto", "auto|st-flash|openocd|none",
      "real boards: tool that writes the image (auto = st-flash)"},
     {"openocd_config", NEURIO_OPT_STRING, "board/st_nucleo_l4.cfg", NULL,
@@ -395,6 +401,68 @@ static int flash_real_board(cm_plugin *s, const char *out_dir, const char *elf,
     return cm_flash_image(&fl, e);
 }
 
+/* Is the link of this run the RTT channel?  QEMU boards: auto and rtt. */
+static int wants_rtt(cm_plugin *s)
+{
+    const char *l = s->host->opt_string(s->ctx, "link");
+    return s->profile.board->qemu_machine && (strcmp(l, "auto") == 0 || strcmp(l, "rtt") == 0);
+}
+
+/* Start QEMU and connect: *t = the RTT channel through its gdbstub, or its
+ * UART (device.link = uart, or a firmware without RAM for the rings). */
+static int start_qemu_link(cm_plugin *s, const char *elf, const char *out_dir,
+                           neurio_transport **t, neurio_errbuf *e)
+{
+    const cm_profile *p = &s->profile;
+    const char *link_spec = s->host->opt_string(s->ctx, "link");
+    if (strcmp(link_spec, "auto") != 0 && strcmp(link_spec, "rtt") != 0 &&
+        strcmp(link_spec, "uart") != 0)
+        return neurio_fail(e, NEURIO_ERR_CONFIG,
+                           "device.link = \"%s\": the emulated %s links over rtt (QEMU's gdbstub) "
+                           "or uart (QEMU's UART socket); use auto, rtt or uart",
+                           link_spec, p->board->name);
+    int rtt = wants_rtt(s);
+    int boot_ms = (int)s->host->opt_int(s->ctx, "boot_timeout_ms");
+    neurio_gdb_rtt_config gc = {.poll_ms = (int)s->host->opt_int(s->ctx, "rtt_poll_ms")};
+    int rc;
+    if (rtt && ((rc = cm_elf_symbol(elf, "_SEGGER_RTT", &gc.cb_addr, e)) ||
+                (rc = cm_elf_symbol(elf, "nrt_rtt_halt", &gc.halt_addr, e))))
+        return rc;
+    cm_qemu_args qa = {
+        .qemu = s->host->opt_string(s->ctx, "qemu"),
+        .machine = p->board->qemu_machine,
+        .elf = elf,
+        .work_dir = out_dir,
+        .connect_timeout_ms = boot_ms,
+        .gdb = rtt,
+    };
+    s->host->progress(s->ctx, "starting QEMU", 0, 0);
+    rc = cm_qemu_start(&s->qemu, &qa, t, e);
+    if (rc || !rtt)
+        return rc;
+    char spec[200];
+    cm_fmt(spec, sizeof spec, "unix:%s", s->qemu.gdb_path);
+    neurio_transport *g = NULL;
+    rc = neurio_transport_gdb_rtt_open(spec, &gc, boot_ms, &g, e);
+    if (rc == NEURIO_ERR_UNSUPPORTED) {
+        CM_LOG(s, NEURIO_LOG_WARN, "%s; linking over the UART instead", e->msg);
+        e->msg[0] = '\0';
+        return NEURIO_OK; /* *t: the UART */
+    }
+    if (rc) {
+        neurio_transport_close(*t);
+        *t = NULL;
+        cm_qemu_stop(&s->qemu);
+        return rc;
+    }
+    neurio_transport_close(*t); /* the firmware does not use its UART */
+    *t = s->rtt = g;
+    neurio_gdb_rtt_stats st = neurio_transport_gdb_rtt_stats(g);
+    CM_LOG(s, NEURIO_LOG_INFO, "RTT control block at 0x%08x: %u-byte up ring, %u-byte down ring",
+           st.cb_addr, st.up_size, st.down_size);
+    return NEURIO_OK;
+}
+
 static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
                     neurio_device_info *info)
 {
@@ -427,11 +495,15 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
         .toolchain_prefix = prefix,
         .opt_level = s->host->opt_string(s->ctx, "opt_level"),
         .reset_after = (uint32_t)s->host->opt_int(s->ctx, "reset_after"),
-        .max_payload = (uint32_t)s->host->opt_int(s->ctx, "max_payload"),
+        /* Over RTT bigger frames mean fewer stops per byte. */
+        .max_payload = s->host->opt_int(s->ctx, "max_payload") > 0
+                           ? (uint32_t)s->host->opt_int(s->ctx, "max_payload")
+                           : wants_rtt(s) ? 4096u : 0u,
         .rx_timeout_ms = s->host->opt_int(s->ctx, "rx_timeout_ms") > 0
                              ? (uint32_t)s->host->opt_int(s->ctx, "rx_timeout_ms")
                              : p->board->rx_timeout_ms,
         .build_id = s->build_id,
+        .link_rtt = wants_rtt(s),
         .timeout_ms = (int)s->host->opt_int(s->ctx, "build_timeout_ms"),
     };
     cm_fw_sizes sz;
@@ -460,22 +532,7 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
         return NEURIO_OK;
     }
     if (p->board->qemu_machine) {
-        if (link_spec && strcmp(link_spec, "auto") != 0) {
-            neurio_fail(&e, NEURIO_ERR_CONFIG,
-                        "device.link = \"%s\": the emulated %s always links over "
-                        "QEMU's UART socket; remove device.link",
-                        link_spec, p->board->name);
-            return cm_fail(s, NEURIO_ERR_CONFIG, &e);
-        }
-        cm_qemu_args qa = {
-            .qemu = s->host->opt_string(s->ctx, "qemu"),
-            .machine = p->board->qemu_machine,
-            .elf = elf,
-            .work_dir = out_dir,
-            .connect_timeout_ms = (int)s->host->opt_int(s->ctx, "boot_timeout_ms"),
-        };
-        s->host->progress(s->ctx, "starting QEMU", 0, 0);
-        rc = cm_qemu_start(&s->qemu, &qa, &t, &e);
+        rc = start_qemu_link(s, elf, out_dir, &t, &e);
         if (rc)
             return cm_fail(s, rc, &e);
     } else {
@@ -525,7 +582,8 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
     fill_static_info(s, &sz, info);
     info->firmware = h->build_id;
     s->lstats = neurio_link_get_stats(s->link);
-    snprintf(s->channel, sizeof s->channel, "%s, %s", p->board->qemu_machine ? "uart (QEMU chardev socket)" : "serial",
+    snprintf(s->channel, sizeof s->channel, "%s, %s",
+             s->rtt ? "rtt (QEMU gdbstub)" : p->board->qemu_machine ? "uart (QEMU chardev socket)" : "serial",
              s->lstats.window > 1 ? "sliding window" : "stop-and-wait");
     if (info->size >= offsetof(neurio_device_info, link_stats) + sizeof info->link_stats) {
         info->link_channel = s->channel;

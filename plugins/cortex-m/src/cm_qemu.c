@@ -69,18 +69,26 @@ int cm_qemu_start(cm_qemu *q, const cm_qemu_args *a, neurio_transport **t,
         snprintf(q->sock_path, sizeof q->sock_path, "%s/uart.sock", q->tmp_dir);
     }
     unlink(q->sock_path);
+    if (a->gdb) {
+        snprintf(q->gdb_path, sizeof q->gdb_path, "%.*s/gdb.sock",
+                 (int)(strlen(q->sock_path) - strlen("/uart.sock")), q->sock_path);
+        unlink(q->gdb_path);
+    }
 
     /* QEMU splits option strings at commas; a comma inside a value is
      * written twice. */
-    char chardev[512], sock_opt[300];
+    char chardev[512], sock_opt[300], gdb_opt[512];
     cm_qemu_opt_value(sock_opt, sizeof sock_opt, q->sock_path);
     snprintf(chardev, sizeof chardev, "socket,id=link,path=%s,server=on,wait=on", sock_opt);
+    cm_qemu_opt_value(sock_opt, sizeof sock_opt, q->gdb_path);
+    snprintf(gdb_opt, sizeof gdb_opt, "unix:%s,server=on,wait=off", sock_opt);
     char *argv[] = {
         (char *)a->qemu, "-M", (char *)a->machine,
         "-icount", "shift=0,sleep=off",
         "-nographic", "-monitor", "none",
         "-chardev", chardev, "-serial", "chardev:link",
         "-kernel", (char *)a->elf,
+        a->gdb ? "-gdb" : NULL, gdb_opt, "-S",
         NULL,
     };
     FILE *lf = fopen(q->log_path, "w");
@@ -138,6 +146,8 @@ void cm_qemu_stop(cm_qemu *q)
     neurio_child_stop(&q->child, 2000);
     if (q->sock_path[0])
         unlink(q->sock_path);
+    if (q->gdb_path[0])
+        unlink(q->gdb_path);
     if (q->tmp_dir[0]) {
         rmdir(q->tmp_dir);
         q->tmp_dir[0] = '\0';

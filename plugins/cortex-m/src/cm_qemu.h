@@ -14,6 +14,7 @@
 typedef struct cm_qemu {
     neurio_child child;
     char sock_path[108];
+    char gdb_path[108]; /* gdbstub socket ("" = none)                     */
     char log_path[4096];
     char tmp_dir[64]; /* private dir for the socket when work_dir is long */
 } cm_qemu;
@@ -24,6 +25,9 @@ typedef struct cm_qemu_args {
     const char *elf;       /* firmware image                                */
     const char *work_dir;  /* socket and qemu.log go here                   */
     int connect_timeout_ms;
+    int gdb;               /* also a gdbstub on a private unix socket
+                              (gdb.sock), the guest halted until a
+                              debugger resumes it (-S): the RTT channel    */
 } cm_qemu_args;
 
 /* Start QEMU and connect to its UART.  On success *q is running and *t is

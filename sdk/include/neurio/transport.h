@@ -10,6 +10,10 @@
  *   "fd:N"                      an already open fd (tests, inherited pipes)
  *   "hid:VID:PID[:SERIAL]"      USB HID (hidapi), link frames in 64-byte
  *                               reports (transport_hid.c)
+ * and neurio_transport_gdb_rtt_open(): the RTT memory channel of a target
+ * (firmware/runtime/nrt_rtt.h) read and written through a GDB server
+ * (QEMU's gdbstub, OpenOCD, pyOCD, J-Link) with memory packets
+ * (transport_gdb.c)
  * plus a fault-injection wrapper over any transport (tests, soak runs).
  *
  * Ownership: a neurio_transport is owned by whoever opened it and released
@@ -90,6 +94,44 @@ NEURIO_API void neurio_sysfs_read_attr(const char *dir, const char *name, char *
  * neurio_transport_close. */
 NEURIO_API int neurio_transport_fd_open(int fd, int own, const char *desc,
                              neurio_transport **out, neurio_errbuf *err);
+
+/* RTT over a GDB remote-protocol server.  spec: "unix:PATH" or
+ * "tcp:HOST:PORT" of the server.  The transport stops the core only while
+ * it waits for data (a breakpoint on the firmware's nrt_rtt_halt) or,
+ * while it runs, every poll_ms to collect what it wrote; it writes the
+ * down ring and reads the up ring with m/M packets, then resumes it.  Under
+ * QEMU's -icount virtual time stands still while the core is stopped, so
+ * the instruction counts the firmware measures do not change.
+ * open connects, sets the breakpoint, resumes the core and waits (up to
+ * connect_timeout_ms) for its first stop in nrt_rtt_halt; it fails with
+ * NEURIO_ERR_UNSUPPORTED when the firmware reports it had no RAM for the
+ * rings (it then uses its UART; the core is left running, detached). */
+typedef struct neurio_gdb_rtt_config {
+    uint32_t cb_addr;    /* control block (ELF symbol _SEGGER_RTT); 0 = scan  */
+    uint32_t scan_addr;  /* RAM searched for the "SEGGER RTT" ID when cb_addr */
+    uint32_t scan_bytes; /*   is 0                                            */
+    uint32_t halt_addr;  /* nrt_rtt_halt (bit 0, the Thumb bit, is ignored)   */
+    int hw_breakpoint;   /* Z1 (hardware) instead of Z0: code in real flash   */
+    int poll_ms;         /* while the core runs, collect output this often
+                            (0 = 10 ms)                                       */
+    int io_timeout_ms;   /* one gdb request (0 = 2000 ms)                     */
+} neurio_gdb_rtt_config;
+
+typedef struct neurio_gdb_rtt_stats {
+    uint64_t halts;      /* stops in nrt_rtt_halt                             */
+    uint64_t polls;      /* interrupts while the core ran                     */
+    uint64_t packets;    /* gdb packets sent                                  */
+    uint64_t bytes_down; /* host -> device bytes through the down ring        */
+    uint64_t bytes_up;   /* device -> host bytes through the up ring          */
+    uint32_t cb_addr;    /* where the control block is                        */
+    uint32_t up_size, down_size; /* ring sizes the firmware chose             */
+} neurio_gdb_rtt_stats;
+
+NEURIO_API int neurio_transport_gdb_rtt_open(const char *spec, const neurio_gdb_rtt_config *cfg,
+                                             int connect_timeout_ms, neurio_transport **out,
+                                             neurio_errbuf *err);
+/* Counters of a GDB RTT transport; zeroes for any other transport. */
+NEURIO_API neurio_gdb_rtt_stats neurio_transport_gdb_rtt_stats(const neurio_transport *t);
 
 /* Fault injection: every byte going through the wrapper in the selected
  * directions is, with the given probabilities (0..1, per byte, drawn from

@@ -277,7 +277,13 @@ static int nq_int8(neurio_model *m, const neurio_prepare_args *args, int wide,
         case NEURIO_OP_MAX_POOL_2D:
         case NEURIO_OP_AVERAGE_POOL_2D:
         case NEURIO_OP_PAD:
-        case NEURIO_OP_STRIDED_SLICE: /* copies: the output keeps the input's quantization */
+        case NEURIO_OP_STRIDED_SLICE:
+        case NEURIO_OP_SLICE:
+        case NEURIO_OP_TRANSPOSE:
+        case NEURIO_OP_SQUEEZE:
+        case NEURIO_OP_EXPAND_DIMS:
+        case NEURIO_OP_DEPTH_TO_SPACE:
+        case NEURIO_OP_SPACE_TO_DEPTH: /* copies: the output keeps the input's quantization */
             if (x >= 0 && done_t[x]) {
                 scale[y] = scale[x];
                 zp[y] = zp[x];

@@ -125,6 +125,11 @@ int ox_softmax(ox_ctx *c, neurio_op_kind k);
 int ox_conv_transpose(ox_ctx *c, int a);
 int ox_activation(ox_ctx *c, int kind);
 
+/* --- onnx_rnn.c ---------------------------------------------------------- */
+/* ONNX RNN (kind 0), GRU (1), LSTM (2) unrolled into FULLY_CONNECTED,
+ * ADD/MUL/SUB, the gate activations, SLICE, RESHAPE and CONCATENATION. */
+int ox_rnn(ox_ctx *c, int kind);
+
 /* --- onnx_fold.c ------------------------------------------------------- */
 /* Evaluates the current node at import time when it is shape arithmetic
  * on constants (Shape, Size, ConstantOfShape, Cast, Slice, Concat, Gather,

@@ -1,5 +1,5 @@
 /* sdk/src/import/onnx/onnx_ops_move.c — ONNX operators that move values
- * onto the extended IR (issue 13): Gather, Split, Slice (unit steps),
+ * onto the extended IR (issue 13): Gather, Split, Slice (any steps),
  * DepthToSpace/SpaceToDepth (NHWC, DCR), Resize (nearest and linear where
  * TFLite's sampling gives ONNX's exact coordinates) and ConvTranspose. */
 #include <math.h>
@@ -174,11 +174,13 @@ int ox_slice(ox_ctx *c, int a)
     }
     if (ns < 0 || ns != ne || (na >= 0 && na != ns) || (nsp >= 0 && nsp != ns))
         return ox_fail(c, NEURIO_ERR_INVALID, "starts/ends/axes/steps lengths differ");
-    int32_t begin[NEURIO_MAX_RANK], size[NEURIO_MAX_RANK];
+    int32_t begin[NEURIO_MAX_RANK], size[NEURIO_MAX_RANK], end[NEURIO_MAX_RANK];
+    int32_t stride[NEURIO_MAX_RANK], end_mask = 0, strided = 0;
     const int32_t *dims = c->m->tensors[xi].dims;
     for (int32_t d = 0; d < r; d++) {
         begin[d] = 0;
-        size[d] = dims[d];
+        size[d] = end[d] = dims[d];
+        stride[d] = 1;
     }
     for (int32_t i = 0; i < ns; i++) {
         int64_t d = na >= 0 ? ax[i] : i, step = nsp >= 0 ? sp[i] : 1;
@@ -186,32 +188,54 @@ int ox_slice(ox_ctx *c, int a)
             d += r;
         if (d < 0 || d >= r)
             return ox_fail(c, NEURIO_ERR_INVALID, "axis %lld out of range", (long long)d);
-        if (step != 1)
-            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "step %lld on axis %lld (only 1: a "
-                           "strided slice has no ONNX mapping yet)", (long long)step, (long long)d);
-        int64_t s = st[i], e = en[i], len = dims[d];
+        if (step == 0)
+            return ox_fail(c, NEURIO_ERR_INVALID, "step 0 on axis %lld", (long long)d);
+        int64_t s = st[i], e = en[i], len = dims[d], n;
+        /* A step beyond the extent takes one element either way (and
+         * keeps the arithmetic in range). */
+        step = step > len ? (len > 0 ? len : 1) : step < -len ? -(len > 0 ? len : 1) : step;
         s = s < 0 ? s + len : s;
         e = e < 0 ? e + len : e;
-        s = s < 0 ? 0 : s > len ? len : s;
-        e = e < 0 ? 0 : e > len ? len : e;
-        if (e <= s)
+        if (step > 0) { /* ONNX: start and end clamped to [0, dim] */
+            s = s < 0 ? 0 : s > len ? len : s;
+            e = e < 0 ? 0 : e > len ? len : e;
+            n = e > s ? (e - s + step - 1) / step : 0;
+        } else {        /* start clamped to [0, dim - 1], end to [-1, dim - 1] */
+            s = s < 0 ? 0 : s > len - 1 ? len - 1 : s;
+            e = e < -1 ? -1 : e > len - 1 ? len - 1 : e;
+            n = s > e ? (s - e + (-step) - 1) / (-step) : 0;
+        }
+        if (n <= 0)
             return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "empty slice on axis %lld", (long long)d);
         begin[d] = (int32_t)s;
-        size[d] = (int32_t)(e - s);
+        end[d] = (int32_t)e;
+        size[d] = (int32_t)n;
+        stride[d] = (int32_t)step;
+        strided |= step != 1;
+        if (e < 0) /* -1 past the front: TFLite would read -1 as the last index */
+            end_mask |= 1 << d;
     }
-    char nb[600], nz[600];
+    char nb[600], nz[600], nst[600];
     ox_tmp_name(c, "begin_", nb, sizeof nb);
     ox_tmp_name(c, "size_", nz, sizeof nz);
+    ox_tmp_name(c, "strides_", nst, sizeof nst);
     int32_t tb = ox_new_const(c, nb, NEURIO_DT_INT32, 1, &r, begin);
-    int32_t tz = tb < 0 ? -1 : ox_new_const(c, nz, NEURIO_DT_INT32, 1, &r, size);
-    if (tz < 0)
+    int32_t tz = tb < 0 ? -1 : ox_new_const(c, nz, NEURIO_DT_INT32, 1, &r, strided ? end : size);
+    int32_t ts = tz < 0 || !strided ? -1 : ox_new_const(c, nst, NEURIO_DT_INT32, 1, &r, stride);
+    if (tz < 0 || (strided && ts < 0))
         return NEURIO_ERR_NOMEM;
-    int32_t out = ox_new_output(c, 0, c->m->tensors[xi].dtype, r, size), ins[3] = { xi, tb, tz };
+    int32_t out = ox_new_output(c, 0, c->m->tensors[xi].dtype, r, size), ins[4] = { xi, tb, tz, ts };
     if (out < 0)
         return NEURIO_ERR_NOMEM;
     ox_copy_quant(c, out, xi);
-    if (ox_add_op(c, NEURIO_OP_SLICE, 3, ins, 1, &out) < 0)
+    /* Unit steps: SLICE (begin, size); any other step: STRIDED_SLICE
+     * (begin, end, strides) with the window resolved here. */
+    int32_t op = ox_add_op(c, strided ? NEURIO_OP_STRIDED_SLICE : NEURIO_OP_SLICE, strided ? 4 : 3,
+                           ins, 1, &out);
+    if (op < 0)
         return NEURIO_ERR_NOMEM;
+    if (strided)
+        c->m->ops[op].attr.strided_slice.end_mask = end_mask;
     return ox_bind(c, c->node->output[0], out, 0);
 }
 

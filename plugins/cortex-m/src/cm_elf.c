@@ -1,0 +1,99 @@
+/* plugins/cortex-m/src/cm_elf.c — see cm_elf.h.  Every offset read from the
+ * file is checked against its size before use. */
+#include "cm_elf.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int read_file(const char *path, unsigned char **buf, size_t *len, neurio_errbuf *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return neurio_fail(err, NEURIO_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    long n = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        n = ftell(f);
+    if (n < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return neurio_fail(err, NEURIO_ERR_IO, "cannot seek %s", path);
+    }
+    *buf = malloc(n > 0 ? (size_t)n : 1);
+    if (!*buf) {
+        fclose(f);
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory reading %s", path);
+    }
+    size_t got = fread(*buf, 1, (size_t)n, f);
+    fclose(f);
+    if (got != (size_t)n) {
+        free(*buf);
+        *buf = NULL;
+        return neurio_fail(err, NEURIO_ERR_IO, "short read on %s", path);
+    }
+    *len = (size_t)n;
+    return NEURIO_OK;
+}
+
+int cm_elf_symbol(const char *path, const char *name, uint32_t *value, neurio_errbuf *err)
+{
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    int rc = read_file(path, &buf, &len, err);
+    if (rc)
+        return rc;
+    Elf32_Ehdr eh;
+    if (len < sizeof eh) {
+        rc = neurio_fail(err, NEURIO_ERR_FORMAT, "%s: %zu bytes, too short for an ELF header", path, len);
+        goto out;
+    }
+    memcpy(&eh, buf, sizeof eh);
+    if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS32 ||
+        eh.e_ident[EI_DATA] != ELFDATA2LSB) {
+        rc = neurio_fail(err, NEURIO_ERR_FORMAT, "%s: not a little-endian 32-bit ELF file (byte 0)", path);
+        goto out;
+    }
+    if (eh.e_shentsize != sizeof(Elf32_Shdr) ||
+        (uint64_t)eh.e_shoff + (uint64_t)eh.e_shnum * sizeof(Elf32_Shdr) > len) {
+        rc = neurio_fail(err, NEURIO_ERR_FORMAT,
+                         "%s: section header table at byte %u (%u entries) is outside the %zu-byte file",
+                         path, eh.e_shoff, eh.e_shnum, len);
+        goto out;
+    }
+    for (unsigned i = 0; i < eh.e_shnum; i++) {
+        Elf32_Shdr sh, strsh;
+        memcpy(&sh, buf + eh.e_shoff + (size_t)i * sizeof sh, sizeof sh);
+        if (sh.sh_type != SHT_SYMTAB)
+            continue;
+        if (sh.sh_link >= eh.e_shnum || sh.sh_entsize != sizeof(Elf32_Sym) ||
+            (uint64_t)sh.sh_offset + sh.sh_size > len) {
+            rc = neurio_fail(err, NEURIO_ERR_FORMAT, "%s: symbol table (section %u at byte %u) is malformed",
+                             path, i, sh.sh_offset);
+            goto out;
+        }
+        memcpy(&strsh, buf + eh.e_shoff + (size_t)sh.sh_link * sizeof strsh, sizeof strsh);
+        if ((uint64_t)strsh.sh_offset + strsh.sh_size > len) {
+            rc = neurio_fail(err, NEURIO_ERR_FORMAT, "%s: symbol names (byte %u) run past the end", path,
+                             strsh.sh_offset);
+            goto out;
+        }
+        const char *names = (const char *)buf + strsh.sh_offset;
+        size_t nlen = strlen(name);
+        for (uint32_t k = 0; k < sh.sh_size / sizeof(Elf32_Sym); k++) {
+            Elf32_Sym sym;
+            memcpy(&sym, buf + sh.sh_offset + (size_t)k * sizeof sym, sizeof sym);
+            if (sym.st_name >= strsh.sh_size || strsh.sh_size - sym.st_name <= nlen)
+                continue;
+            if (memcmp(names + sym.st_name, name, nlen + 1) == 0 && sym.st_shndx != SHN_UNDEF) {
+                *value = sym.st_value;
+                goto out;
+            }
+        }
+    }
+    rc = neurio_fail(err, NEURIO_ERR_UNSUPPORTED, "%s has no symbol '%s' (a firmware without the RTT channel?)",
+                     path, name);
+out:
+    free(buf);
+    return rc;
+}

@@ -1,0 +1,16 @@
+/* plugins/cortex-m/src/cm_elf.h — symbol lookup in the firmware image
+ * (internal to the cortex-m plugin): where the RTT control block and the
+ * RTT wait point are, for the GDB RTT transport and OpenOCD's `rtt setup`. */
+#ifndef CM_ELF_H
+#define CM_ELF_H
+
+#include <stdint.h>
+
+#include "neurio/status.h"
+
+/* Value of the global or local symbol `name` in the ARM ELF32 file at
+ * path.  NEURIO_ERR_FORMAT on a malformed file (naming the byte offset),
+ * NEURIO_ERR_UNSUPPORTED when the symbol is absent (naming it and the file). */
+int cm_elf_symbol(const char *path, const char *name, uint32_t *value, neurio_errbuf *err);
+
+#endif
