@@ -15,6 +15,7 @@ struct neurio_ctx {
     char *work_dir;
     char *error;
     char model_sha256[65]; /* "" until the pipeline has prepared the model */
+    int stateful;          /* data.stateful of the run (host->run_stateful) */
     /* progress */
     int tty;
     int bar_open;
@@ -259,6 +260,17 @@ void nr_ctx_set_model_sha256(neurio_ctx *ctx, const char *hex)
         snprintf(ctx->model_sha256, sizeof ctx->model_sha256, "%s", hex ? hex : "");
 }
 
+static int host_run_stateful(neurio_ctx *ctx)
+{
+    return ctx && ctx->stateful;
+}
+
+void nr_ctx_set_stateful(neurio_ctx *ctx, int on)
+{
+    if (ctx)
+        ctx->stateful = on != 0;
+}
+
 static int host_probe_rig(neurio_ctx *ctx)
 {
     return ctx && ctx->probe_rig;
@@ -304,6 +316,7 @@ static const neurio_host host_table = {
     .model_sha256 = host_model_sha256,
     .probe_rig = host_probe_rig,
     .probe_designate = host_probe_designate,
+    .run_stateful = host_run_stateful,
 };
 
 const neurio_host *nr_host(void)

@@ -28,6 +28,9 @@ void nr_ctx_clear_error(neurio_ctx *ctx);
 /* Record the prepared model's hash (64 hex digits, copied) that
  * host->model_sha256 hands to the plugin; NULL or "" clears it. */
 void nr_ctx_set_model_sha256(neurio_ctx *ctx, const char *hex);
+/* data.stateful of the run, which host->run_stateful (ABI 1.2) hands to
+ * the plugin. */
+void nr_ctx_set_stateful(neurio_ctx *ctx, int on);
 /* The stall deadline of the current batch: `ms` from now (0 = none).  Once
  * it passed, host->cancelled() answers 1, so a plugin waiting on a device
  * that stopped answering gives up; nr_ctx_deadline_passed() tells the core

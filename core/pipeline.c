@@ -49,9 +49,10 @@ struct nr_pipeline {
      * the input rows are read from data.inputs per batch, the outputs
      * appended to the predictions per batch, the measures spilled to the
      * summary's series (run_dir/work, unlinked files). */
-    neurio_npy_reader in_rd;
-    void *in_rows;           /* one batch of data.inputs rows as in the file */
-    void **inputs;           /* [1]: one batch in the model's input dtype    */
+    neurio_input_stream in_st;
+    void **inputs;           /* [n_inputs_alloc]: one batch each, in the
+                                model's input dtypes                      */
+    uint32_t n_inputs_alloc;
     size_t *input_sample_bytes;
     void **outputs;          /* [n_outputs]: one batch each                 */
     size_t *output_sample_bytes;
@@ -138,7 +139,8 @@ static int pipe_codegen(nr_pipeline *p)
     if (d->codegen)
         return d->codegen(p->self, p->model, p->gen_dir);
     neurio_errbuf e = {{0}};
-    neurio_codegen_options opts = {.model_sha256 = p->run.model_sha256};
+    neurio_codegen_options opts = {.model_sha256 = p->run.model_sha256,
+                                   .stateful = p->rig->data_stateful};
     int rc = neurio_codegen(p->model, p->gen_dir, &opts, NULL, &e);
     if (rc)
         nr_host()->set_error(p->ctx, "%s (the SDK's default codegen)", e.msg);
@@ -287,41 +289,44 @@ static void pipe_hostref(nr_pipeline *p, const neurio_npy *const *arrs, int32_t 
         return;
     neurio_model *m = p->imported;
     p->imported = NULL; /* taken over by nr_hostref_new */
-    if (nr_hostref_new(m, p->model, arrs, n, p->run.n_samples, &p->hostref, &e2) != NEURIO_OK) {
+    if (nr_hostref_new(m, p->model, arrs, n, p->run.n_samples, &p->hostref, &e2) != NEURIO_OK ||
+        nr_hostref_configure(p->hostref, (int32_t)p->rig->task_output, p->rig->data_stateful,
+                             &e2) != NEURIO_OK) {
+        nr_hostref_free(p->hostref);
+        p->hostref = NULL;
         snprintf(p->hostref_error, sizeof p->hostref_error, "%s", e2.msg);
         p->run.hostref_error = p->hostref_error;
     }
     p->run.hostref = p->hostref;
 }
 
-/* Open data.inputs and check it against the model: its rows are read and
- * converted one batch at a time (pipe_read_batch), never held whole. */
+/* Open data.inputs (one array per graph input) and check it against the
+ * model: its rows are read and converted one batch at a time
+ * (pipe_read_batch), never held whole. */
 static int pipe_load_inputs(nr_pipeline *p, neurio_errbuf *err)
 {
     const neurio_model *m = p->model;
     neurio_errbuf e2;
-    int rc;
-    if (!p->rig->data_inputs)
+    if (!p->rig->n_data_inputs)
         return pipe_fail(p, err, NEURIO_ERR_CONFIG, NR_EXIT_CONFIG,
                          "%s: data.inputs is required to run inferences; add data = { "
                          "inputs = \"x.npy\"; }; or stop earlier with --until flash",
                          p->rig->path);
-    if (m->n_inputs != 1)
-        return pipe_fail(p, err, NEURIO_ERR_UNSUPPORTED, NR_EXIT_MODEL,
-                         "model '%s' has %d inputs but data.inputs gives one array; "
-                         "multi-input models are not supported by `neurio run` yet",
-                         m->name, (int)m->n_inputs);
-    if ((rc = neurio_npy_open(p->rig->data_inputs, &p->in_rd, &e2)) != 0)
-        return pipe_fail(p, err, rc, NR_EXIT_MODEL, "data.inputs: %s", e2.msg);
-    p->inputs = calloc(1, sizeof *p->inputs);
-    p->input_sample_bytes = calloc(1, sizeof *p->input_sample_bytes);
+    int rc = neurio_input_stream_open(m, (const char *const *)p->rig->data_input_list,
+                                      p->rig->n_data_inputs, "data.inputs", 0, &p->in_st, &e2);
+    if (rc)
+        return pipe_fail(p, err, rc, rc == NEURIO_ERR_CONFIG ? NR_EXIT_CONFIG : NR_EXIT_MODEL,
+                         "%s%s%s", rc == NEURIO_ERR_CONFIG ? p->rig->path : "",
+                         rc == NEURIO_ERR_CONFIG ? ": " : "", e2.msg);
+    uint32_t ni = p->in_st.n;
+    p->inputs = calloc(ni, sizeof *p->inputs);
+    p->input_sample_bytes = calloc(ni, sizeof *p->input_sample_bytes);
     if (!p->inputs || !p->input_sample_bytes)
         return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
-    size_t n = 0;
-    if ((rc = neurio_dataprep_input_shape(m, 0, &p->in_rd.hdr, &n, &e2)) != 0)
-        return pipe_fail(p, err, rc, NR_EXIT_MODEL, "data.inputs %s: %s", p->rig->data_inputs,
-                         e2.msg);
-    p->input_sample_bytes[0] = neurio_tensor_bytes(&m->tensors[m->inputs[0]]);
+    p->n_inputs_alloc = ni;
+    for (uint32_t i = 0; i < ni; i++)
+        p->input_sample_bytes[i] = p->in_st.sample_bytes[i];
+    size_t n = p->in_st.n_samples;
     if (p->rig->data_limit > 0 && (size_t)p->rig->data_limit < n)
         n = (size_t)p->rig->data_limit;
     if (n > UINT32_MAX)
@@ -329,35 +334,38 @@ static int pipe_load_inputs(nr_pipeline *p, neurio_errbuf *err)
                          "data.inputs %s: %zu samples; at most %u per run, use data.limit",
                          p->rig->data_inputs, n, UINT32_MAX);
     p->run.n_samples = n;
-    p->run.n_inputs = 1;
+    p->run.n_inputs = ni;
     p->run.input_sample_bytes = p->input_sample_bytes;
     if (p->imported) {
         /* The host reference converts the user's data itself: it gets the
-         * array whole (task.reference_run = "host" and the quantization
-         * cost hold it; a plain run never does). */
-        neurio_npy arr = { 0 };
-        if ((rc = neurio_npy_read(p->rig->data_inputs, &arr, &e2)) != 0)
-            return pipe_fail(p, err, rc, NR_EXIT_MODEL, "data.inputs: %s", e2.msg);
-        const neurio_npy *arrs[1] = { &arr };
-        pipe_hostref(p, arrs, 1);
-        neurio_npy_free(&arr);
+         * arrays whole (task.reference_run = "host" and the quantization
+         * cost hold them; a plain run never does). */
+        neurio_input_set in;
+        rc = neurio_dataprep_inputs(m, (const char *const *)p->rig->data_input_list,
+                                    p->rig->n_data_inputs, "data.inputs",
+                                    NEURIO_INPUTS_KEEP_RAW, &in, &e2);
+        if (rc) {
+            neurio_input_set_free(&in);
+            return pipe_fail(p, err, rc, NR_EXIT_MODEL, "%s", e2.msg);
+        }
+        const neurio_npy *arrs[NEURIO_DATAPREP_MAX_INPUTS];
+        for (uint32_t i = 0; i < in.n; i++)
+            arrs[i] = &in.arr[i];
+        pipe_hostref(p, arrs, (int32_t)in.n); /* the user's data, read once */
+        neurio_input_set_free(&in);
     }
     return NEURIO_OK;
 }
 
-/* Rows [first, first + count) of data.inputs into p->inputs[0], in the
- * model's input dtype. */
+/* Rows [first, first + count) of every data.inputs array into p->inputs,
+ * in the model's input dtypes. */
 static int pipe_read_batch(nr_pipeline *p, size_t first, uint32_t count, neurio_errbuf *err)
 {
     neurio_errbuf e2;
-    int rc = neurio_npy_read_rows(&p->in_rd, first, count, p->in_rows, &e2);
-    if (!rc)
-        rc = neurio_dataprep_input_rows(p->model, 0, &p->in_rd.hdr, p->in_rows, first, count,
-                                        p->inputs[0], &e2);
+    int rc = neurio_input_stream_read(&p->in_st, first, count, p->inputs, &e2);
     if (rc)
-        return pipe_fail(p, err, rc, NR_EXIT_MODEL, "data.inputs %s: %s; the %zu result(s) "
-                         "received so far are kept", p->rig->data_inputs, e2.msg,
-                         p->run.n_done);
+        return pipe_fail(p, err, rc, NR_EXIT_MODEL, "%s; the %zu result(s) received so far "
+                         "are kept", e2.msg, p->run.n_done);
     return NEURIO_OK;
 }
 
@@ -379,11 +387,13 @@ static int pipe_alloc_outputs(nr_pipeline *p, neurio_errbuf *err)
     p->run.n_layers = (uint32_t)m->n_ops;
     p->layer_cycles = calloc(bs * (m->n_ops ? (size_t)m->n_ops : 1), sizeof *p->layer_cycles);
     p->layer_sum = calloc(m->n_ops ? (size_t)m->n_ops : 1, sizeof *p->layer_sum);
-    p->in_rows = malloc(bs * (p->in_rd.row_bytes ? p->in_rd.row_bytes : 1));
-    p->inputs[0] = malloc(bs * (p->input_sample_bytes[0] ? p->input_sample_bytes[0] : 1));
     if (!p->outputs || !p->output_sample_bytes || !p->pred || !p->measures ||
-        !p->layer_cycles || !p->layer_sum || !p->in_rows || !p->inputs[0])
+        !p->layer_cycles || !p->layer_sum)
         return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
+    for (uint32_t i = 0; i < p->n_inputs_alloc; i++)
+        if (!(p->inputs[i] = malloc(bs * (p->input_sample_bytes[i] ? p->input_sample_bytes[i]
+                                                                    : 1))))
+            return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
     p->run.n_outputs = (uint32_t)no;
     for (size_t i = 0; i < no; i++) {
         p->output_sample_bytes[i] = neurio_tensor_bytes(&m->tensors[m->outputs[i]]);
@@ -621,7 +631,7 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
     int rc = pipe_notify(p, 0, NULL, err);
     if (rc)
         return rc;
-    const void *in_ptr[1];
+    const void *in_ptr[NEURIO_DATAPREP_MAX_INPUTS];
     void **out_ptr = calloc(p->run.n_outputs ? p->run.n_outputs : 1, sizeof *out_ptr);
     if (!out_ptr)
         return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
@@ -635,13 +645,14 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
         uint32_t count = (uint32_t)(n - first < bs ? n - first : bs);
         if ((rc = pipe_read_batch(p, first, count, err)) != 0)
             goto out;
-        in_ptr[0] = p->inputs[0];
+        for (uint32_t k = 0; k < p->run.n_inputs; k++)
+            in_ptr[k] = p->inputs[k];
         for (uint32_t k = 0; k < p->run.n_outputs; k++)
             out_ptr[k] = p->outputs[k];
         neurio_batch b = {
             .first = (uint32_t)first,
             .count = count,
-            .n_inputs = 1,
+            .n_inputs = p->run.n_inputs,
             .n_outputs = p->run.n_outputs,
             .inputs = in_ptr,
             .outputs = (void *const *)out_ptr,
@@ -750,6 +761,7 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
         rc = pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
         goto done;
     }
+    nr_ctx_set_stateful(p->ctx, p->rig->data_stateful);
     rc = d->open(p->ctx, nr_host(), &p->self);
     if (rc) {
         rc = pipe_hook_fail(p, err, rc, "open", NR_EXIT_PLUGIN);
@@ -780,6 +792,14 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
         goto done;
     }
     p->run.model = p->model;
+    /* Every op x dtype needs a kernel: said here, before anything is
+     * generated or built (the same check as `neurio check` and `inspect`). */
+    if ((rc = neurio_codegen_check_all(p->model, &e2)) != 0) {
+        rc = pipe_fail(p, err, rc, NR_EXIT_MODEL, "model '%s' cannot run on device '%s' "
+                       "(model.quantize = \"%s\"): %s", p->model->name, d->name,
+                       rig->model_quantize ? rig->model_quantize : "none", e2.msg);
+        goto done;
+    }
     /* The one hash of the prepared model: handed to the plugin
      * (host->model_sha256), the observers and the store. */
     neurio_model_sha256_hex(p->model, p->run.model_sha256);
@@ -860,11 +880,10 @@ void nr_pipeline_free(nr_pipeline *p)
     neurio_model_free(p->imported);
     neurio_model_free(p->model);
     nr_ctx_free(p->ctx);
-    if (p->inputs)
-        free(p->inputs[0]);
+    for (uint32_t i = 0; p->inputs && i < p->n_inputs_alloc; i++)
+        free(p->inputs[i]);
     free(p->inputs);
-    free(p->in_rows);
-    neurio_npy_close(&p->in_rd);
+    neurio_input_stream_close(&p->in_st);
     for (uint32_t k = 0; p->pred && k < p->run.n_outputs; k++)
         neurio_npy_close_writer(&p->pred[k], NULL);
     free(p->pred);

@@ -14,7 +14,9 @@ typedef enum rig_type {
     RIG_PATH,    /* path, resolved, need not exist (output dir...)  */
     RIG_FILE,    /* path, resolved, must exist                      */
     RIG_NAME,    /* file name inside the run dir, or absolute path  */
-    RIG_INT      /* integer >= min                                  */
+    RIG_INT,     /* integer >= min                                  */
+    RIG_BOOL,    /* true/false (an int field)                       */
+    RIG_FILES    /* one path or a list of paths, each must exist    */
 } rig_type;
 
 typedef struct rig_key {
@@ -40,7 +42,8 @@ static const rig_key rig_keys[] = {
       "calibration = \"calib.npy\";" },
     { "model.calibration_method", RIG_STRING, F(model_calibration_method), "minmax",
       "minmax|percentile|mse", 0, 0, "calibration_method = \"minmax\";" },
-    { "data.inputs", RIG_FILE, F(data_inputs), NULL, NULL, 0, 0, "inputs = \"x.npy\";" },
+    { "data.inputs", RIG_FILES, F(data_inputs), NULL, NULL, 0, 0,
+      "inputs = \"x.npy\";  (several model inputs: inputs = [ \"x0.npy\", \"x1.npy\" ];)" },
     { "data.labels", RIG_FILE, F(data_labels), NULL, NULL, 0, 0, "labels = \"y.npy\";" },
     { "data.batch_size", RIG_INT, F(data_batch_size), "16", NULL, 0, 1, "batch_size = 16;" },
     { "data.limit", RIG_INT, F(data_limit), "0", NULL, 0, 0, "limit = 100;" },
@@ -63,6 +66,8 @@ static const rig_key rig_keys[] = {
       "report = \"report.html\";" },
     { "data.stall_timeout_ms", RIG_INT, F(data_stall_timeout_ms), "300000", NULL, 0, 0,
       "stall_timeout_ms = 300000;" },
+    { "task.output", RIG_INT, F(task_output), "0", NULL, 0, 0, "output = 0;" },
+    { "data.stateful", RIG_BOOL, F(data_stateful), "false", NULL, 0, 0, "stateful = true;" },
 };
 #undef F
 static const size_t rig_n_keys = sizeof rig_keys / sizeof rig_keys[0];
@@ -162,6 +167,27 @@ static int rig_parse_int(const char *s, int64_t *out)
     return 0;
 }
 
+static void rig_free_list(nr_rig *rig)
+{
+    for (size_t i = 0; i < rig->n_data_inputs; i++)
+        free(rig->data_input_list[i]);
+    free(rig->data_input_list);
+    rig->data_input_list = NULL;
+    rig->n_data_inputs = 0;
+}
+
+/* Append a copy of path to data_input_list. */
+static int rig_list_add(nr_rig *rig, const char *path, neurio_errbuf *err)
+{
+    char **l = realloc(rig->data_input_list, (rig->n_data_inputs + 1) * sizeof *l);
+    if (l)
+        rig->data_input_list = l;
+    if (!l || !(l[rig->n_data_inputs] = strdup(path)))
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    rig->n_data_inputs++;
+    return NEURIO_OK;
+}
+
 /* Store one value into the rig field for key k.  `where` names the origin
  * for messages, base_dir resolves relative paths. */
 static int rig_store(nr_rig *rig, const rig_key *k, const char *sval, int64_t ival,
@@ -176,6 +202,13 @@ static int rig_store(nr_rig *rig, const rig_key *k, const char *sval, int64_t iv
                                "%s: %s = %lld is out of range (minimum %lld); e.g. %s",
                                where, k->key, (long long)ival, (long long)k->min, k->example);
         *(int64_t *)((char *)rig + k->off) = ival;
+        return NEURIO_OK;
+    case RIG_BOOL:
+        if (sval && strcmp(sval, "true") && strcmp(sval, "false"))
+            return neurio_fail(err, NEURIO_ERR_CONFIG,
+                               "%s: %s: expected true or false, got \"%s\"; e.g. %s", where,
+                               k->key, sval, k->example);
+        *(int *)((char *)rig + k->off) = sval ? !strcmp(sval, "true") : ival != 0;
         return NEURIO_OK;
     case RIG_STRING:
         if (k->choices && !nr_choice_ok(k->choices, sval))
@@ -195,11 +228,12 @@ static int rig_store(nr_rig *rig, const rig_key *k, const char *sval, int64_t iv
         break;
     case RIG_PATH:
     case RIG_FILE:
+    case RIG_FILES:
         if (!sval[0])
             return neurio_fail(err, NEURIO_ERR_CONFIG, "%s: %s must not be empty; e.g. %s",
                                where, k->key, k->example);
         field_s = nr_path_resolve(base_dir, sval);
-        if (field_s && k->type == RIG_FILE) {
+        if (field_s && k->type != RIG_PATH) {
             struct stat st;
             if (stat(field_s, &st) != 0 || !S_ISREG(st.st_mode)) {
                 int e = errno;
@@ -222,7 +256,40 @@ static int rig_store(nr_rig *rig, const rig_key *k, const char *sval, int64_t iv
     char **slot = (char **)((char *)rig + k->off);
     free(*slot);
     *slot = field_s;
+    if (k->type == RIG_FILES) { /* one path: the list of one */
+        rig_free_list(rig);
+        return rig_list_add(rig, field_s, err);
+    }
     return NEURIO_OK;
+}
+
+/* data.inputs as a list: every element a file, in order; the field holds
+ * the first. */
+static int rig_store_files(nr_rig *rig, const rig_key *k, const config_setting_t *s,
+                           const char *where, neurio_errbuf *err)
+{
+    int n = config_setting_length(s), rc = NEURIO_OK;
+    char what[160], **slot = (char **)((char *)rig + k->off);
+    rig_key one = *k;
+    one.key = what;
+    one.type = RIG_FILE;
+    if (n < 1)
+        return neurio_fail(err, NEURIO_ERR_CONFIG, "%s: %s is an empty list; e.g. %s", where,
+                           k->key, k->example);
+    rig_free_list(rig);
+    for (int i = 0; i < n && !rc; i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        snprintf(what, sizeof what, "%s[%d]", k->key, i);
+        if (config_setting_type(e) != CONFIG_TYPE_STRING)
+            return neurio_fail(err, NEURIO_ERR_CONFIG, "%s: %s: expected a string, got %s; e.g. "
+                               "%s", where, what, rig_type_word(config_setting_type(e)),
+                               k->example);
+        if (!(rc = rig_store(rig, &one, config_setting_get_string(e), 0, where, rig->dir, err)))
+            rc = rig_list_add(rig, *slot, err); /* resolved and checked as one path */
+    }
+    if (!rc && (free(*slot), !(*slot = strdup(rig->data_input_list[0]))))
+        rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    return rc;
 }
 
 /* Take the value of key k from the config tree (or its default). */
@@ -242,6 +309,10 @@ static int rig_take_cfg(nr_rig *rig, const rig_key *k, neurio_errbuf *err)
         }
         if (!k->def)
             return NEURIO_OK;
+        if (k->type == RIG_BOOL) {
+            *(int *)((char *)rig + k->off) = !strcmp(k->def, "true");
+            return NEURIO_OK;
+        }
         if (k->type == RIG_INT) {
             int64_t v = 0;
             rig_parse_int(k->def, &v);
@@ -259,6 +330,15 @@ static int rig_take_cfg(nr_rig *rig, const rig_key *k, neurio_errbuf *err)
                                k->key, rig_type_word(t), k->example);
         return rig_store(rig, k, NULL, config_setting_get_int64(s), where, rig->dir, err);
     }
+    if (k->type == RIG_BOOL) {
+        if (t != CONFIG_TYPE_BOOL)
+            return neurio_fail(err, NEURIO_ERR_CONFIG,
+                               "%s: %s: expected a boolean (true or false, no quotes), got %s; "
+                               "write %s", where, k->key, rig_type_word(t), k->example);
+        return rig_store(rig, k, NULL, config_setting_get_bool(s), where, rig->dir, err);
+    }
+    if (k->type == RIG_FILES && (t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST))
+        return rig_store_files(rig, k, s, where, err);
     if (t != CONFIG_TYPE_STRING)
         return neurio_fail(err, NEURIO_ERR_CONFIG,
                            "%s: %s: expected a string, got %s; write %s", where, k->key,
@@ -581,8 +661,9 @@ void nr_rig_free(nr_rig *rig)
     if (!rig)
         return;
     for (size_t i = 0; i < rig_n_keys; i++)
-        if (rig_keys[i].type != RIG_INT)
+        if (rig_keys[i].type != RIG_INT && rig_keys[i].type != RIG_BOOL)
             free(*(char **)((char *)rig + rig_keys[i].off));
+    rig_free_list(rig);
     for (size_t i = 0; i < rig->n_plugin_path; i++)
         free(rig->plugin_path[i]);
     free(rig->plugin_path);

@@ -48,7 +48,8 @@ typedef struct nr_rig {
     char *model_calibration_method; /* "minmax" (default) | "percentile" | "mse" */
 
     /* data = { ... } */
-    char *data_inputs;       /* .npy, required for `run` past flash          */
+    char *data_inputs;       /* .npy, required for `run` past flash; with a
+                                list, its first path (see data_input_list)  */
     char *data_labels;       /* .npy or NULL                                 */
     int64_t data_batch_size; /* default 16                                   */
     int64_t data_limit;      /* 0 = all samples                              */
@@ -88,6 +89,20 @@ typedef struct nr_rig {
      * before the run stops it as a stall (default 300000; 0 = no limit).
      * Stalls are reported as stalls, never as latency. */
     int64_t data_stall_timeout_ms;
+    /* data.inputs as given: one path (string) or a list of paths, one per
+     * model input in the model's input order.  data_input_list[i] are
+     * absolute; n_data_inputs = 0 when data.inputs is unset, 1 for a
+     * string (then data_input_list[0] == data_inputs' value). */
+    char **data_input_list;
+    size_t n_data_inputs;
+    /* task.output: which model output the accuracy and fidelity KPIs use
+     * (default 0). */
+    int64_t task_output;
+    /* data.stateful: 0 (default) = the model's state (variable tensors:
+     * SVDF, LSTM) is reset before every sample; 1 = it carries from one
+     * sample to the next over the whole run (streaming), starting from
+     * the reset state.  Handed to plugins by host->run_stateful (ABI 1.2). */
+    int data_stateful;
 } nr_rig;
 
 /* The most settings (key = value, in the file and its @includes) a rig may

@@ -16,7 +16,7 @@
 #include "neurio/npy.h"
 #include "pipeline.h"
 
-#define VAL_MAX_ARTEFACTS 24
+#define VAL_MAX_ARTEFACTS 48
 
 typedef struct val_path {
     const char *what; /* "output.predictions", "profile.json", "data.inputs" ... */
@@ -163,7 +163,14 @@ int nr_validate_outputs(const nr_rig *rig, int n_outputs, neurio_errbuf *err)
     val_add(v, &n, "the rig", rig->path, 0);
     val_add(v, &n, "model.path", rig->model_path, 0);
     val_add(v, &n, "model.calibration", rig->model_calibration, 0);
-    val_add(v, &n, "data.inputs", rig->data_inputs, 0);
+    char in_what[NEURIO_DATAPREP_MAX_INPUTS][24];
+    for (size_t i = 0; i < rig->n_data_inputs && i < NEURIO_DATAPREP_MAX_INPUTS; i++) {
+        if (rig->n_data_inputs > 1)
+            snprintf(in_what[i], sizeof in_what[i], "data.inputs[%zu]", i);
+        else
+            snprintf(in_what[i], sizeof in_what[i], "data.inputs");
+        val_add(v, &n, in_what[i], rig->data_input_list[i], 0);
+    }
     val_add(v, &n, "data.labels", rig->data_labels, 0);
     val_add(v, &n, "task.reference", rig->task_reference, 0);
     for (int i = 0; i < n; i++)
@@ -283,6 +290,39 @@ static int val_array(const nr_rig *rig, const neurio_model *m, const char *what,
     return rc;
 }
 
+/* data.inputs, one array per graph input (neurio_dataprep_inputs); a
+ * float32 input the rig quantizes (model.quantize) wants real values. */
+static int val_inputs(const nr_rig *rig, const neurio_model *m, int verbose, int *exit_code,
+                      neurio_errbuf *err)
+{
+    int quantizing = rig->model_quantize && strcmp(rig->model_quantize, "none") != 0;
+    char what[160];
+    neurio_input_stream in;
+    neurio_errbuf e2;
+    /* every value checked as the run converts it, 256 kB of rows at a
+     * time (memory independent of the arrays' size) */
+    int rc = neurio_input_stream_open(m, (const char *const *)rig->data_input_list,
+                                      rig->n_data_inputs, "data.inputs",
+                                      quantizing ? NEURIO_INPUTS_REAL_FOR_FLOAT : 0, &in, &e2);
+    if (!rc)
+        rc = neurio_input_stream_check(&in, 1u << 18, &e2);
+    if (rc == NEURIO_ERR_CONFIG)
+        *exit_code = NR_EXIT_CONFIG;
+    if (rc)
+        neurio_fail(err, rc, "%s%s%s", rc == NEURIO_ERR_CONFIG ? rig->path : "",
+                    rc == NEURIO_ERR_CONFIG ? ": " : "", e2.msg);
+    for (uint32_t i = 0; !rc && verbose && i < in.n; i++) {
+        if (in.n > 1)
+            printf("data: %s %s (%zu samples)\n",
+                   neurio_dataprep_input_what(m, in.n, i, "data.inputs", what, sizeof what),
+                   rig->data_input_list[i], in.n_samples);
+        else
+            printf("data: %s (%zu samples)\n", rig->data_input_list[i], in.n_samples);
+    }
+    neurio_input_stream_close(&in);
+    return rc;
+}
+
 int nr_validate(const nr_rig *rig, const nr_plugin_entry *e, const nr_options *opts,
                 int flags, int *exit_code, neurio_errbuf *err)
 {
@@ -297,6 +337,13 @@ int nr_validate(const nr_rig *rig, const nr_plugin_entry *e, const nr_options *o
                            rig->path);
     if ((rc = val_plugin(e, opts, exit_code, err)) != 0)
         return rc;
+    if (rig->data_stateful && e->desc.codegen && e->desc.abi_minor < 2)
+        return neurio_fail(err, NEURIO_ERR_CONFIG,
+                           "%s: data.stateful = true, but device plugin '%s' (%s) was built "
+                           "for plugin ABI %u.%u, which cannot be told to keep the model's "
+                           "state (host->run_stateful came with ABI 1.2): rebuild the plugin "
+                           "against this neurio, or remove data.stateful", rig->path,
+                           e->desc.name, e->path, e->desc.abi_major, e->desc.abi_minor);
     *exit_code = NR_EXIT_CONFIG;
     if (rig->task_reference && rig->task_reference_run &&
         !strcmp(rig->task_reference_run, "host"))
@@ -317,6 +364,15 @@ int nr_validate(const nr_rig *rig, const nr_plugin_entry *e, const nr_options *o
         rc = neurio_fail(err, rc, "model.path %s: %s", rig->model_path, e2.msg);
         goto out;
     }
+    if (rig->task_output >= m->n_outputs) {
+        *exit_code = NR_EXIT_CONFIG;
+        rc = neurio_fail(err, NEURIO_ERR_CONFIG,
+                         "%s: task.output = %lld, but model '%s' has %d output%s (0 to %d); "
+                         "task.output names the output the KPIs use", rig->path,
+                         (long long)rig->task_output, m->name, (int)m->n_outputs,
+                         m->n_outputs == 1 ? "" : "s", (int)m->n_outputs - 1);
+        goto out;
+    }
     if (m->n_outputs > 1) {
         *exit_code = NR_EXIT_CONFIG;
         if ((rc = nr_validate_outputs(rig, (int)m->n_outputs, err)) != 0)
@@ -326,8 +382,7 @@ int nr_validate(const nr_rig *rig, const nr_plugin_entry *e, const nr_options *o
     if (rig->model_calibration &&
         (rc = val_array(rig, m, "model.calibration", rig->model_calibration, verbose, err)))
         goto out;
-    if (rig->data_inputs &&
-        (rc = val_array(rig, m, "data.inputs", rig->data_inputs, verbose, err)))
+    if (rig->n_data_inputs && (rc = val_inputs(rig, m, verbose, exit_code, err)))
         goto out;
     *exit_code = NR_EXIT_OK;
 out:

@@ -11,9 +11,12 @@
  *     SQLite store) and from every input (rig, model, data, labels,
  *     calibration, reference); a SQLite store's directory must exist;
  *   - the model: imported, its constant tensors finite;
- *   - the data: data.inputs and model.calibration read and checked against
- *     the model's input (shape, dtype, every value finite and within the
- *     quantized input's range), naming the array, the index and the value.
+ *   - the data: data.inputs (one array per model input) and
+ *     model.calibration read and checked against the model's inputs (shape,
+ *     dtype, every value finite and within the quantized input's range),
+ *     naming the array, the input, the index and the value; task.output an
+ *     output of the model; data.stateful only for a plugin that can be told
+ *     (ABI >= 1.2 or no codegen hook).
  */
 #ifndef NEURIO_CORE_VALIDATE_H
 #define NEURIO_CORE_VALIDATE_H

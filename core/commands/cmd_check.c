@@ -4,13 +4,79 @@
 
 #include "cli.h"
 #include "commands/commands.h"
+#include "host.h"
 #include "loader.h"
+#include "neurio/codegen.h"
 #include "neurio/dataprep.h"
 #include "neurio/npy.h"
+#include "neurio/quantize.h"
 #include "options.h"
 #include "pipeline.h"
 #include "rig.h"
 #include "validate.h"
+
+/* The model prepared on a copy as `run` would (the plugin's prepare hook,
+ * or the SDK's default recipe), then every op x dtype checked for a
+ * kernel: nothing is generated or built. */
+static int check_deploy(const nr_rig *rig, const nr_plugin_entry *e, const nr_options *opts,
+                        neurio_errbuf *err)
+{
+    void *self = NULL;
+    neurio_errbuf e2 = { { 0 } };
+    int rc, opened = 0;
+    neurio_model *m = NULL, *c = NULL;
+    neurio_ctx *ctx = NULL;
+    if ((rc = neurio_model_load(rig->model_path, &m, &e2)) != 0) {
+        rc = neurio_fail(err, rc, "model.path: %s", e2.msg);
+        goto out;
+    }
+    c = neurio_model_clone(m);
+    ctx = nr_ctx_new(e->desc.name, opts, NULL);
+    if (!c || !ctx) {
+        rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = e->desc.open(ctx, nr_host(), &self)) != 0) {
+        const char *msg = nr_ctx_error(ctx);
+        rc = neurio_fail(err, rc < 0 ? rc : NEURIO_ERR_INTERNAL, "open failed: [%s] %s",
+                         e->desc.name, msg ? msg : neurio_status_str(rc));
+        goto out;
+    }
+    opened = 1;
+    neurio_prepare_args args = {
+        .size = (uint32_t)sizeof args,
+        .model_path = rig->model_path,
+        .quantize = rig->model_quantize,
+        .calibration = rig->model_calibration,
+        .calibration_method = rig->model_calibration_method,
+    };
+    if (e->desc.prepare) {
+        if ((rc = e->desc.prepare(self, c, &args)) != 0) {
+            const char *msg = nr_ctx_error(ctx);
+            rc = neurio_fail(err, rc < 0 ? rc : NEURIO_ERR_INTERNAL, "prepare failed: [%s] %s",
+                             e->desc.name, msg ? msg : neurio_status_str(rc));
+            goto out;
+        }
+    } else if ((rc = neurio_prepare_default(c, &args, &e2)) != 0) {
+        rc = neurio_fail(err, rc, "prepare failed: %s (the SDK's default prepare)", e2.msg);
+        goto out;
+    }
+    if ((rc = neurio_codegen_check_all(c, &e2)) != 0) {
+        rc = neurio_fail(err, rc, "model.path %s cannot run on device '%s' (model.quantize = "
+                         "\"%s\"): %s", rig->model_path, e->desc.name,
+                         rig->model_quantize ? rig->model_quantize : "none", e2.msg);
+        goto out;
+    }
+    printf("deploy: every op x dtype of the prepared model (%d ops) has a kernel for "
+           "device '%s'\n", (int)c->n_ops, e->desc.name);
+out:
+    if (opened)
+        e->desc.close(self);
+    nr_ctx_free(ctx);
+    neurio_model_free(c);
+    neurio_model_free(m);
+    return rc;
+}
 
 static void check_help(void)
 {
@@ -20,8 +86,13 @@ static void check_help(void)
            "plugin (found and accepted by the loader; only that plugin is loaded), the\n"
            "plugin's options (types, ranges, plausibility), the output paths (writable,\n"
            "distinct from each other and from every input), the model (imported, finite\n"
-           "weights), data.inputs and model.calibration (shape and dtype against the\n"
-           "model's input, every value finite and within the input's range).\n\n"
+           "weights), data.inputs (one .npy per model input, in the model's input order)\n"
+           "and model.calibration (shape and dtype against each input, every value finite\n"
+           "and within the input's range), task.output (an output of the model), and\n"
+           "whether the device can run the model: a copy is prepared as `run` would\n"
+           "(the plugin's prepare: optimizer, model.quantize with its calibration) and\n"
+           "every op x dtype is lowered as code generation would, nothing generated or\n"
+           "built; each op x dtype with no kernel is listed and the exit code is 5.\n\n"
            "Options:\n"
            "  --set key=value  override a rig key (dotted path, e.g. data.limit=10)\n"
            "  -h, --help       this help\n\n%s",
@@ -68,6 +139,8 @@ int nr_cmd_check(int argc, char **argv)
     /* The same validation `run` does first (core/validate.h). */
     if (nr_validate(rig, e, o, NR_VALIDATE_VERBOSE, &code, &err) != NEURIO_OK)
         fprintf(stderr, "neurio check: %s\n", err.msg);
+    else if (check_deploy(rig, e, o, &err) != NEURIO_OK) /* exit 5 */
+        fprintf(stderr, "neurio check: %s\n", err.msg), code = NR_EXIT_MODEL;
     else
         printf("check OK: %s\n", cli.rig);
 out:

@@ -367,28 +367,15 @@ static char *build_json(const neurio_model *m, const char *path, int vrc, const 
 }
 
 /* Whether every op x dtype of m (optimized as `run` would) has a kernel:
- * NEURIO_OK, or NEURIO_ERR_UNSUPPORTED with "no kernel for: OP a->b; ..."
- * (each op x dtype once) and the first op's reason in err. */
+ * NEURIO_OK, or NEURIO_ERR_UNSUPPORTED with the list (neurio_codegen_check_all). */
 static int deploy_check(const neurio_model *m, neurio_errbuf *err)
 {
     neurio_model *c = neurio_model_clone(m);
-    neurio_unsupported_op u[32];
     if (!c)
         return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
-    int32_t n = neurio_optimize(c, err) ? -1 : neurio_codegen_check(c, u, 32, err);
+    int rc = neurio_optimize(c, err) ? NEURIO_ERR_UNSUPPORTED : neurio_codegen_check_all(c, err);
     neurio_model_free(c);
-    if (n <= 0)
-        return n < 0 ? NEURIO_ERR_UNSUPPORTED : NEURIO_OK;
-    char list[700] = "";
-    size_t o = 0;
-    for (int32_t i = 0; i < n && i < 32 && o < sizeof list; i++) {
-        char one[96];
-        neurio_unsupported_op_str(&u[i], one, sizeof one);
-        if (!strstr(list, one))
-            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", o ? "; " : "", one);
-    }
-    return neurio_fail(err, NEURIO_ERR_UNSUPPORTED, "%d op(s) cannot be deployed, no kernel for: "
-                       "%s (first: %s)", (int)n, list, u[0].reason);
+    return rc;
 }
 
 /* Import without validating, so an unsupported-but-readable model can still

@@ -106,8 +106,13 @@ static int qc_on_batch(void *user, const nr_run *run, const neurio_batch *b)
     for (uint32_t k = 0; k < b->done; k++) {
         size_t i = (size_t)b->first + k;
         const float *ref = rows + (size_t)k * s->out_elems;
-        const char *d = (const char *)b->outputs[0] + (size_t)k * run->output_sample_bytes[0];
-        if (neurio_dataprep_dequantize(run->model, 0, d, 1, s->dev)) {
+        uint32_t ko = (uint32_t)s->rig->task_output;
+        if (ko >= run->n_outputs) {
+            qc_disable(s, "device outputs", "task.output is not an output of the model");
+            return 0;
+        }
+        const char *d = (const char *)b->outputs[ko] + (size_t)k * run->output_sample_bytes[ko];
+        if (neurio_dataprep_dequantize(run->model, (int32_t)ko, d, 1, s->dev)) {
             qc_disable(s, "device outputs", "cannot dequantize");
             return 0;
         }

@@ -64,7 +64,8 @@ typedef struct rp_state {
      * does not grow with the number of samples. */
     size_t n, per_sample, cap;
     const neurio_tensor *out_t, *in_t;
-    float *y;                 /* output 0 as float [cap * per_sample]       */
+    float *y;                 /* output out_k as float [cap * per_sample]   */
+    uint32_t out_k;           /* task.output: the output the KPIs use       */
     float *ref_b;             /* reference rows as float, or NULL           */
     float *tgt_b;             /* regression targets as float, or NULL       */
     int64_t *lab_b;           /* class / 0-1 label per sample, or NULL      */
@@ -356,12 +357,19 @@ static int rp_on_start(void *user, const nr_run *run)
         nr_observer_error("report: the prepared model has no output to evaluate");
         return NEURIO_ERR_INVALID;
     }
-    s->out_t = &m->tensors[m->outputs[0]];
+    s->out_k = (uint32_t)s->rig->task_output;
+    if (s->out_k >= run->n_outputs || (int32_t)s->out_k >= m->n_outputs) {
+        nr_observer_error("task.output = %u, but model '%s' has %u output%s (0 to %u)",
+                          s->out_k, m->name, run->n_outputs, run->n_outputs == 1 ? "" : "s",
+                          run->n_outputs - 1);
+        return NEURIO_ERR_CONFIG;
+    }
+    s->out_t = &m->tensors[m->outputs[s->out_k]];
     size_t esz = neurio_dtype_size(s->out_t->dtype);
-    s->per_sample = esz ? run->output_sample_bytes[0] / esz : 0;
+    s->per_sample = esz ? run->output_sample_bytes[s->out_k] / esz : 0;
     if (run->n_outputs > 1)
-        rp_note(s, "the model has %u outputs; KPIs use output 0 ('%s')", run->n_outputs,
-                s->out_t->name);
+        rp_note(s, "the model has %u outputs; KPIs use output %u ('%s', task.output)",
+                run->n_outputs, s->out_k, s->out_t->name);
     if (m->n_inputs >= 1 && run->n_inputs >= 1) {
         s->in_t = &m->tensors[m->inputs[0]];
         size_t isz = neurio_dtype_size(s->in_t->dtype);
@@ -478,7 +486,8 @@ static int rp_on_batch(void *user, const nr_run *run, const neurio_batch *b)
     for (size_t k = 0; k < done; k++) {
         size_t i = first + k;
         float *y = s->y + k * s->per_sample;
-        nr_report_to_float((const char *)b->outputs[0] + k * run->output_sample_bytes[0],
+        nr_report_to_float((const char *)b->outputs[s->out_k] +
+                               k * run->output_sample_bytes[s->out_k],
                            s->out_t, s->per_sample, y);
         nr_store_row *w = &rows[k];
         nr_report_row r = { .m = b->measures[k], .score = NAN, .sample_error = NAN };

@@ -108,7 +108,9 @@ static int host_codegen(void *self, const neurio_model *model, const char *out_d
 {
     host_dev *d = self;
     neurio_errbuf err = {{0}};
-    neurio_codegen_options opts = {.model_sha256 = d->host->model_sha256(d->ctx)};
+    neurio_codegen_options opts = {
+        .model_sha256 = d->host->model_sha256(d->ctx),
+        .stateful = neurio_host_run_stateful(d->host, d->ctx)};
     int rc = neurio_codegen(model, out_dir, &opts, &d->gen, &err);
     if (rc) {
         d->host->set_error(d->ctx, "%s", err.msg);

@@ -22,6 +22,8 @@ struct nr_hostref {
     float *rows;                 /* cached rows [rows_first, +rows_count)  */
     size_t rows_first, rows_count, rows_cap;
     uint64_t runs;
+    const neurio_model *prep;    /* borrowed: the prepared model            */
+    int32_t out_k;               /* the output rows hold (task.output)      */
 };
 
 void nr_hostref_free(nr_hostref *h)
@@ -80,6 +82,7 @@ int nr_hostref_new(neurio_model *imported, const neurio_model *prepared,
         return neurio_fail(err, NEURIO_ERR_NOMEM, "host reference: out of memory");
     }
     h->ref = imported;
+    h->prep = prepared;
     h->n_samples = n_samples;
     if (!imported || !prepared || (rc = hr_check_shapes(imported, prepared, err)) != 0) {
         rc = imported && prepared ? rc
@@ -138,10 +141,11 @@ static int hr_run(nr_hostref *h, size_t i, float *row, neurio_errbuf *err)
     if (rc)
         return neurio_fail(err, rc, "host reference, sample %zu: %s", i, e2.msg);
     h->runs++;
-    if (neurio_dataprep_dequantize(h->ref, 0, h->outs[0], 1, row) != NEURIO_OK)
+    if (neurio_dataprep_dequantize(h->ref, h->out_k, h->outs[h->out_k], 1, row) != NEURIO_OK)
         return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
-                           "host reference: output 0 is %s, which has no real values",
-                           neurio_dtype_name(h->ref->tensors[h->ref->outputs[0]].dtype));
+                           "host reference: output %d is %s, which has no real values",
+                           (int)h->out_k,
+                           neurio_dtype_name(h->ref->tensors[h->ref->outputs[h->out_k]].dtype));
     return NEURIO_OK;
 }
 
@@ -175,6 +179,27 @@ const float *nr_hostref_rows(nr_hostref *h, size_t first, size_t count, neurio_e
     h->rows_first = first;
     h->rows_count = count;
     return h->rows;
+}
+
+int nr_hostref_configure(nr_hostref *h, int32_t output, int stateful, neurio_errbuf *err)
+{
+    if (!h)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "host reference: not available");
+    if (output < 0 || output >= h->ref->n_outputs || output >= h->prep->n_outputs)
+        return neurio_fail(err, NEURIO_ERR_INVALID,
+                           "host reference: output %d of %d", (int)output,
+                           (int)h->ref->n_outputs);
+    size_t a = neurio_tensor_elements(&h->ref->tensors[h->ref->outputs[output]]);
+    size_t b = neurio_tensor_elements(&h->prep->tensors[h->prep->outputs[output]]);
+    if (a != b)
+        return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
+                           "host reference: output %d of the imported model has %zu elements, "
+                           "the prepared model's %zu", (int)output, a, b);
+    h->out_k = output;
+    h->out_elems = a;
+    h->rows_count = 0;
+    neurio_interp_set_stateful(h->it, stateful);
+    return NEURIO_OK;
 }
 
 size_t nr_hostref_out_elems(const nr_hostref *h)

@@ -13,7 +13,7 @@
  *     ...in on_batch:
  *     const float *ref = nr_hostref_rows(run->hostref, b->first, b->done, &err);
  *
- * Rows are output 0 as real values (dequantized when the reference model's
+ * Rows are output 0 (or the one nr_hostref_configure chose) as real values (dequantized when the reference model's
  * output is quantized), nr_hostref_out_elems() floats per sample.  The rows
  * of the last range asked for are kept (one batch: memory stays bounded by
  * the batch size, not the run).
@@ -41,6 +41,14 @@ typedef struct nr_hostref nr_hostref;
 int nr_hostref_new(neurio_model *imported, const neurio_model *prepared,
                    const neurio_npy *const *data, int32_t n_data, size_t n_samples,
                    nr_hostref **out, neurio_errbuf *err);
+
+/* Before the first nr_hostref_rows: the rows hold graph output `output`
+ * (task.output; default 0) and, with `stateful` (data.stateful), the
+ * model's state carries from one sample to the next as on the device
+ * (rows must then be asked for in sample order, each range once, as the
+ * pipeline's batches do).  NEURIO_OK, or INVALID / UNSUPPORTED (no such
+ * output, or its element count differs from the prepared model's). */
+int nr_hostref_configure(nr_hostref *h, int32_t output, int stateful, neurio_errbuf *err);
 
 /* Rows of samples [first, first + count) (count * out_elems floats,
  * row-major), run on the first request and kept until a different range

@@ -141,7 +141,7 @@ static void test_unknown_section_key(void)
 {
     assert_rig_error(MIN_RIG "data = {\n  input = \"x.npy\";\n};\n", NULL, 0,
                      ":4: unknown key 'data.input'; data accepts: inputs, labels, "
-                     "batch_size, limit, stall_timeout_ms");
+                     "batch_size, limit, stall_timeout_ms, stateful");
 }
 
 static void test_section_not_group(void)
@@ -385,6 +385,61 @@ static void test_dev_required(void)
     nr_plugin_entry_clear(&e);
 }
 
+/* data.inputs as one path or a list (one per model input), data.stateful,
+ * task.output: values, defaults, --set, and each error naming the key. */
+static void test_inputs_list_stateful_output(void)
+{
+    nr_rig *rig = NULL;
+    neurio_errbuf err;
+    char want[PATH_MAX + 32];
+    CU_ASSERT_EQUAL_FATAL(load(MIN_RIG "data = { inputs = \"x.npy\"; };\n", NULL, 0, &rig, &err),
+                          NEURIO_OK);
+    CU_ASSERT_EQUAL(rig->n_data_inputs, 1);
+    CU_ASSERT_EQUAL(rig->data_stateful, 0);
+    CU_ASSERT_EQUAL(rig->task_output, 0);
+    snprintf(want, sizeof want, "%s/x.npy", dir);
+    CU_ASSERT_STRING_EQUAL(rig->data_input_list[0], want);
+    nr_rig_free(rig);
+    const char *sets[] = { "data.stateful=true", "task.output=1" };
+    CU_ASSERT_EQUAL_FATAL(load(MIN_RIG "data = { inputs = [ \"x.npy\", \"m.tflite\" ]; };\n",
+                               sets, 2, &rig, &err), NEURIO_OK);
+    CU_ASSERT_EQUAL_FATAL(rig->n_data_inputs, 2);
+    CU_ASSERT_STRING_EQUAL(rig->data_inputs, want); /* the field keeps the first */
+    CU_ASSERT_STRING_EQUAL(rig->data_input_list[0], want);
+    snprintf(want, sizeof want, "%s/m.tflite", dir);
+    CU_ASSERT_STRING_EQUAL(rig->data_input_list[1], want);
+    CU_ASSERT_EQUAL(rig->data_stateful, 1);
+    CU_ASSERT_EQUAL(rig->task_output, 1);
+    nr_rig_free(rig);
+    /* --set gives one path and replaces the list */
+    char set_one[PATH_MAX + 32];
+    snprintf(set_one, sizeof set_one, "data.inputs=%s/m.tflite", dir);
+    const char *one[] = { set_one };
+    CU_ASSERT_EQUAL_FATAL(load(MIN_RIG "data = { inputs = ( \"x.npy\", \"x.npy\" ); "
+                               "stateful = false; };\n", one, 1, &rig, &err), NEURIO_OK);
+    CU_ASSERT_EQUAL(rig->n_data_inputs, 1);
+    nr_rig_free(rig);
+    assert_rig_error(MIN_RIG "data = { inputs = [ ]; };\n", NULL, 0,
+                     ":3: data.inputs is an empty list; e.g. inputs = \"x.npy\";  (several model "
+                     "inputs: inputs = [ \"x0.npy\", \"x1.npy\" ];)");
+    assert_rig_error(MIN_RIG "data = { inputs = ( \"x.npy\", 3 ); };\n", NULL, 0,
+                     ":3: data.inputs[1]: expected a string, got an integer; e.g. inputs = "
+                     "\"x.npy\";  (several model inputs: inputs = [ \"x0.npy\", \"x1.npy\" ];)");
+    snprintf(want, sizeof want, ":3: data.inputs[1] = \"nope.npy\": No such file or "
+             "directory (looked for %s/nope.npy); fix the path (relative paths are relative "
+             "to %s)", dir, dir);
+    assert_rig_error(MIN_RIG "data = { inputs = [ \"x.npy\", \"nope.npy\" ]; };\n", NULL, 0,
+                     want);
+    assert_rig_error(MIN_RIG "data = { stateful = 1; };\n", NULL, 0,
+                     ":3: data.stateful: expected a boolean (true or false, no quotes), got an "
+                     "integer; write stateful = true;");
+    const char *bad[] = { "data.stateful=yes" };
+    assert_rig_error(MIN_RIG, bad, 1, "--set data.stateful=yes: data.stateful: expected true or "
+                     "false, got \"yes\"; e.g. stateful = true;");
+    assert_rig_error(MIN_RIG "task = { output = -1; };\n", NULL, 0,
+                     ":3: task.output = -1 is out of range (minimum 0); e.g. output = 0;");
+}
+
 int neurio_register_tests(void)
 {
     CU_pSuite s = CU_add_suite("rig", suite_init, NULL);
@@ -407,6 +462,8 @@ int neurio_register_tests(void)
     CU_add_test(s, "--set errors", test_set_errors);
     CU_add_test(s, "--set overrides a bad value", test_set_fixes_bad_value);
     CU_add_test(s, "missing rig file", test_missing_rig);
+    CU_add_test(s, "data.inputs list, data.stateful, task.output",
+                test_inputs_list_stateful_output);
     CU_add_test(d, "valid options, --set device.*", test_dev_ok);
     CU_add_test(d, "unknown device option", test_dev_unknown);
     CU_add_test(d, "wrong device option type", test_dev_wrong_type);

@@ -6,7 +6,8 @@
  * predictions must also be identical to the host device's (float: within
  * the same tolerance).  A model
  * whose image does not fit (refused at link time) is reported and skipped.
- * Skips (exit 77) when ../shared is absent. */
+ * The link is the plugin's default (rtt) unless NEURIO_TEST_CM_LINK=uart
+ * (or rtt) picks the channel.  Skips (exit 77) when ../shared is absent. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,8 +88,12 @@ static void run_model(const char *model)
     for (int b = 0; b < 2; b++) {
         char dev[256];
         snprintf(name, sizeof name, "%s-%s", model, boards[b]);
+        /* NEURIO_TEST_CM_LINK=uart|rtt: the same goldens over one channel
+         * (default: the plugin's, rtt on these boards). */
+        const char *link = getenv("NEURIO_TEST_CM_LINK");
         snprintf(dev, sizeof dev,
-                 "plugin = \"cortex-m\"; board = \"%s\"; run_timeout_ms = 600000;", boards[b]);
+                 "plugin = \"cortex-m\"; board = \"%s\"; run_timeout_ms = 600000; link = \"%s\";",
+                 boards[b], link && (!strcmp(link, "uart") || !strcmp(link, "rtt")) ? link : "auto");
         char *log = NULL;
         int rc = cm_e2e_run(name, rig_for(name, model, dev), "", &log);
         if (rc != 0 && log && strstr(log, "does not fit")) {

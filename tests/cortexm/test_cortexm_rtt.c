@@ -7,7 +7,8 @@
  * channel: every per-inference count and every per-layer mean agree within
  * one tick of the board's counter (40 instructions: the CMSDK timer at
  * 25 MHz under -icount shift=0; two runs over the same channel differ by
- * that tick too, depending on where an inference starts in it).
+ * that tick too, depending on where an inference starts in it).  And a
+ * device that reboots mid-batch over RTT is detected and the batch re-sent.
  * Skips (exit 77) without ../shared or the ARM tools. */
 #include <cjson/cJSON.h>
 #include <glob.h>
@@ -21,17 +22,17 @@
 #define N 16
 #define TICK 40.0 /* instructions per CMSDK timer tick on mps2 under -icount shift=0 */
 
-static char *rig(const char *name, const char *link)
+static char *rig(const char *name, const char *link, const char *extra)
 {
     static char buf[4096];
     const char *g = cm_e2e_golden("ad01_int8");
     snprintf(buf, sizeof buf,
-             "device = { plugin = \"cortex-m\"; board = \"mps2-an386\"; link = \"%s\"; };\n"
+             "device = { plugin = \"cortex-m\"; board = \"mps2-an386\"; link = \"%s\"; %s };\n"
              "model = { path = \"%s/models/ad01_int8.tflite\"; quantize = \"none\"; };\n"
              "data = { inputs = \"%s/input.npy\"; batch_size = 8; limit = %d; };\n"
              "task = { kind = \"none\"; };\n"
              "output = { dir = \"%s\"; predictions = \"pred.npy\"; };\n",
-             link, neurio_test_shared_dir(), g, N, cm_e2e_outdir(name));
+             link, extra, neurio_test_shared_dir(), g, N, cm_e2e_outdir(name));
     return buf;
 }
 
@@ -65,17 +66,22 @@ static const char *link_source(const cJSON *p)
     return NULL;
 }
 
-/* Run over `link`, check golden bit-exactness and the channel name. */
-static cJSON *run_over(const char *link, const char *channel)
+/* Run over `link` (with extra device keys), check golden bit-exactness
+ * and the channel name; *log_out gets the log if not NULL. */
+static cJSON *run_over(const char *tag, const char *link, const char *extra, const char *channel,
+                       char **log_out)
 {
     char name[64], path[2048];
-    snprintf(name, sizeof name, "rtt-%s", link);
+    snprintf(name, sizeof name, "rtt-%s", tag);
     char *log = NULL;
-    int rc = cm_e2e_run(name, rig(name, link), "", &log);
+    int rc = cm_e2e_run(name, rig(name, link, extra), "", &log);
     CU_ASSERT_EQUAL(rc, 0);
     if (rc)
         fprintf(stderr, "\n[%s] %s\n", name, log ? log : "");
-    free(log);
+    if (log_out)
+        *log_out = log;
+    else
+        free(log);
     if (rc)
         return NULL;
     neurio_npy pred, golden;
@@ -107,8 +113,8 @@ static double num(const cJSON *o, const char *key)
 static void test_counts_same_over_rtt_and_uart(void)
 {
     cm_e2e_require_tools();
-    cJSON *r = run_over("rtt", "rtt (QEMU gdbstub)");
-    cJSON *u = run_over("uart", "uart (QEMU chardev socket)");
+    cJSON *r = run_over("rtt", "rtt", "", "rtt (QEMU gdbstub)", NULL);
+    cJSON *u = run_over("uart", "uart", "", "uart (QEMU chardev socket)", NULL);
     if (r && u) {
         const cJSON *mr = cJSON_GetObjectItem(r, "measurements");
         const cJSON *mu = cJSON_GetObjectItem(u, "measurements");
@@ -137,6 +143,20 @@ static void test_counts_same_over_rtt_and_uart(void)
     CU_ASSERT_EQUAL(cm_e2e_count_qemu(neurio_test_tmpdir()), 0);
 }
 
+/* The firmware reboots after every 5 inferences (mid-batch: batches of 8)
+ * over RTT: the host sees the boot hello in the up ring, re-sends the
+ * batch, and every result arrives once, bit-exact. */
+static void test_reset_mid_batch_over_rtt(void)
+{
+    cm_e2e_require_tools();
+    char *log = NULL;
+    cJSON *r = run_over("reset", "rtt", "reset_after = 5;", "rtt (QEMU gdbstub)", &log);
+    CU_ASSERT_PTR_NOT_NULL(log && strstr(log, "device rebooted"));
+    free(log);
+    cJSON_Delete(r);
+    CU_ASSERT_EQUAL(cm_e2e_count_qemu(neurio_test_tmpdir()), 0);
+}
+
 int neurio_register_tests(void)
 {
     if (!neurio_test_shared_dir() || !cm_e2e_golden("ad01_int8"))
@@ -145,5 +165,6 @@ int neurio_register_tests(void)
     if (!s)
         return -1;
     CU_add_test(s, "counts_same_over_rtt_and_uart", test_counts_same_over_rtt_and_uart);
+    CU_add_test(s, "reset_mid_batch_over_rtt", test_reset_mid_batch_over_rtt);
     return 0;
 }

@@ -257,7 +257,8 @@ static void test_full_run_echo(void)
 
 /* Plugin ABI 1.1 compatibility: a plugin built with the 1.0 descriptor
  * (shorter, minor 0) runs, its options read in the 1.0 layout; a plugin
- * without prepare and codegen gets the SDK's default recipe. */
+ * without prepare and codegen gets the SDK's default recipe.  ABI 1.2:
+ * data.stateful is refused for the 1.0 plugin (it has its own codegen). */
 static void test_compat_plugins(void)
 {
     need_shared();
@@ -297,6 +298,16 @@ static void test_compat_plugins(void)
         closedir(d);
         CU_ASSERT_EQUAL(c_files, k == 1 ? 1 : 0);
         CU_ASSERT_EQUAL(echo_txt, k == 1 ? 0 : 1);
+        free(out);
+        /* data.stateful (host->run_stateful, ABI 1.2): a 1.0 plugin with its
+         * own codegen cannot be told and is refused; one that leaves codegen
+         * to the SDK gets it from the core */
+        snprintf(args, sizeof args, "check %s --set data.stateful=true", path);
+        CU_ASSERT_EQUAL(run(args, &out), k == 0 ? NR_EXIT_CONFIG : 0);
+        if (k == 0)
+            assert_contains(out, "data.stateful = true, but device plugin 'test_echo_abi10' ("
+                                 COMPAT "/neurio-test_echo_abi10.so) was built for plugin ABI "
+                                 "1.0, which cannot be told to keep the model's state");
         free(out);
     }
 }

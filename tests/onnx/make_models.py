@@ -212,6 +212,14 @@ save("lstm", [N("LSTM", ["x", "lw", "lr", "lb"], ["", "y"], hidden_size=8)],
      dict(lw=lw, lr=lr, lb=lb), cal[0], ly[0], (5, 1, 3), (1, 1, 8))
 np.save(os.path.join(OUT, "lstm_calib.npy"), cal)
 np.save(os.path.join(OUT, "lstm_calib_out.npy"), ly)
+# bidirectional GRU with its whole Y (CONCATENATION of the steps), same use
+gw, gr = rs.uniform(-.5, .5, (2, 18, 3)).astype(np.float32), rs.uniform(-.5, .5, (2, 18, 6)).astype(np.float32)
+gb = rs.uniform(-.5, .5, (2, 36)).astype(np.float32)
+gy = np.stack([rnn_ref("GRU", c, gw, gr, gb, None, None, None, ["Sigmoid", "Tanh"] * 2,
+                       "bidirectional", 0, 0, 6)[0] for c in cal])
+save("gru", [N("GRU", ["x", "gw", "gr", "gb"], ["y"], hidden_size=6, direction="bidirectional")],
+     dict(gw=gw, gr=gr, gb=gb), cal[0], gy[0], (5, 1, 3), (5, 2, 1, 6))
+np.save(os.path.join(OUT, "gru_calib_out.npy"), np.ascontiguousarray(gy.transpose(0, 1, 3, 4, 2)))
 
 # error cases
 save("unsupported_op", [N("Relu", ["x"], ["r"], name="first"),

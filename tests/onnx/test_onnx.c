@@ -169,46 +169,51 @@ static void test_case_reshape_transpose(void) { check_case("reshape_transpose", 
 static void test_case_unary(void) { check_case("unary", 1e-5); }
 static void test_case_lstm(void) { check_case("lstm", 1e-5); }
 
-/* The unrolled LSTM after int8 post-training quantization (calibrated on
- * its 64 sequences): every op has an int8 kernel (deployable), and the
- * outputs stay close to the float reference. */
-static void test_case_lstm_int8(void)
+/* An unrolled RNN after int8 post-training quantization (calibrated on the
+ * 64 sequences of lstm_calib.npy): every op has an int8 kernel
+ * (deployable), and the outputs stay within tol of the float reference
+ * (<name>_calib_out.npy, on elements per sequence). */
+static void check_int8(const char *name, size_t on, double tol)
 {
     neurio_errbuf err = { { 0 } };
     neurio_model *m = NULL;
-    char cal[4200], model[4200];
-    snprintf(model, sizeof model, "%s", model_path("lstm.onnx"));
+    char cal[4200], model[4200], p[200];
+    snprintf(p, sizeof p, "%s.onnx", name);
+    snprintf(model, sizeof model, "%s", model_path(p));
     snprintf(cal, sizeof cal, "%s", model_path("lstm_calib.npy"));
     CU_ASSERT_EQUAL_FATAL(neurio_onnx_load(model, &m, &err), NEURIO_OK);
     neurio_prepare_args a = { .size = sizeof a, .model_path = model, .quantize = "int8",
                               .calibration = cal, .calibration_method = "minmax" };
     int rc = neurio_prepare_default(m, &a, &err);
     if (rc)
-        fprintf(stderr, "\n    lstm int8: %s\n", err.msg);
+        fprintf(stderr, "\n    %s int8: %s\n", name, err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
     neurio_unsupported_op u[8];
     int32_t nu = neurio_codegen_check(m, u, 8, &err);
     for (int32_t i = 0; i < nu && i < 8; i++) {
         char us[96];
         neurio_unsupported_op_str(&u[i], us, sizeof us);
-        fprintf(stderr, "\n    lstm int8: no kernel for %s: %s\n", us, u[i].reason);
+        fprintf(stderr, "\n    %s int8: no kernel for %s: %s\n", name, us, u[i].reason);
     }
     CU_ASSERT_EQUAL(nu, 0);
     CU_ASSERT_EQUAL(m->tensors[m->inputs[0]].dtype, NEURIO_DT_INT8);
     CU_ASSERT_EQUAL_FATAL(m->tensors[m->outputs[0]].dtype, NEURIO_DT_INT8);
+    CU_ASSERT_EQUAL_FATAL(neurio_tensor_elements(&m->tensors[m->outputs[0]]), on);
     neurio_npy x = { 0 }, y = { 0 };
     CU_ASSERT_EQUAL_FATAL(neurio_npy_read(cal, &x, &err), NEURIO_OK);
-    CU_ASSERT_EQUAL_FATAL(neurio_npy_read(model_path("lstm_calib_out.npy"), &y, &err), NEURIO_OK);
+    snprintf(p, sizeof p, "%s_calib_out.npy", name);
+    CU_ASSERT_EQUAL_FATAL(neurio_npy_read(model_path(p), &y, &err), NEURIO_OK);
     void *q = NULL;
-    size_t ns = 0, ib = neurio_tensor_bytes(&m->tensors[m->inputs[0]]), on = 8;
+    size_t ns = 0, ib = neurio_tensor_bytes(&m->tensors[m->inputs[0]]);
     CU_ASSERT_EQUAL_FATAL(neurio_dataprep_input(m, 0, &x, &q, &ns, &err), NEURIO_OK);
     CU_ASSERT_EQUAL_FATAL(ns * on * 4, y.bytes);
     neurio_interp *it = NULL;
     CU_ASSERT_EQUAL_FATAL(neurio_interp_new(m, &it, &err), NEURIO_OK);
+    int8_t *o = malloc(on);
+    float *f = malloc(on * sizeof *f);
+    CU_ASSERT_FATAL(o && f);
     double maxd = 0;
     for (size_t s = 0; s < ns; s++) {
-        int8_t o[8];
-        float f[8];
         const void *ins[1] = { (const char *)q + s * ib };
         void *outs[1] = { o };
         CU_ASSERT_EQUAL_FATAL(neurio_interp_run(it, ins, outs, &err), NEURIO_OK);
@@ -218,14 +223,21 @@ static void test_case_lstm_int8(void)
             maxd = d > maxd ? d : maxd;
         }
     }
-    printf("\n    LSTM int8 vs float reference: max abs error %.4f over %zu sequences\n", maxd, ns);
-    CU_ASSERT(maxd < 0.08);
+    printf("\n    %s int8 vs float reference: max abs error %.4f over %zu sequences\n", name,
+           maxd, ns);
+    CU_ASSERT(maxd < tol);
+    free(o);
+    free(f);
     free(q);
     neurio_interp_free(it);
     neurio_npy_free(&x);
     neurio_npy_free(&y);
     neurio_model_free(m);
 }
+
+static void test_case_lstm_int8(void) { check_int8("lstm", 8, 0.08); }
+static void test_case_gru(void) { check_case("gru", 1e-5); }
+static void test_case_gru_int8(void) { check_int8("gru", 60, 0.08); }
 
 /* QDQ graph: one int8 conv between QUANTIZE and DEQUANTIZE, per-channel
  * int8 weights, int32 bias; the int8 result is within one output step of
@@ -362,6 +374,8 @@ int neurio_register_tests(void)
     CU_add_test(s, "unary", test_case_unary);
     CU_add_test(s, "lstm", test_case_lstm);
     CU_add_test(s, "lstm_int8", test_case_lstm_int8);
+    CU_add_test(s, "gru", test_case_gru);
+    CU_add_test(s, "gru_int8", test_case_gru_int8);
     CU_add_test(s, "qdq_conv", test_case_qdq_conv);
     CU_add_test(s, "qdq_gemm_u8", test_case_qdq_gemm_u8);
     CU_add_test(s, "error_unsupported_op", test_error_unsupported_op);

@@ -394,7 +394,8 @@ static void test_cli_real(void)
     CU_ASSERT(strstr(out, "emulator mps3-an547 — ARM MPS3 AN547, Cortex-M55") != NULL);
     CU_ASSERT(strstr(out, "host: workstation") != NULL);
     if (access("/usr/bin/qemu-system-arm", X_OK) == 0)
-        CU_ASSERT(strstr(out, "QEMU ") != NULL && strstr(out, "-M mps2-an386") != NULL);
+        CU_ASSERT(strstr(out, "QEMU ") != NULL && strstr(out, "-M mps2-an386") != NULL &&
+                  strstr(out, "link: rtt (the firmware's RTT rings through QEMU's gdbstub") != NULL);
     free(out);
     out = NULL;
     rc = run("NEURIO_QEMU_ARM=/nonexistent/qemu " NEURIO " probe", &out);

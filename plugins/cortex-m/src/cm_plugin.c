@@ -27,6 +27,7 @@
 #include "cm_elf.h"
 #include "cm_firmware.h"
 #include "cm_flasher.h"
+#include "cm_openocd.h"
 #include "cm_probe.h"
 #include "cm_proc.h"
 #include "cm_profile.h"
@@ -52,6 +53,7 @@ typedef struct cm_plugin {
     neurio_link *link;
     neurio_link_stats lstats; /* the link's counters after the last call */
     neurio_transport *rtt;    /* the GDB RTT transport (owned by link)  */
+    neurio_child openocd;     /* real board, device.link = rtt          */
     char channel[96];
     char model_sha[65];
     char board_dir[4096];
@@ -81,9 +83,15 @@ static const neurio_option cm_options[] = {
      "run-mode supply current per MHz (datasheet) for energy estimates; 0 = the board's"},
     {"supply_v", NEURIO_OPT_FLOAT, "0", NULL, "supply voltage for energy estimates; 0 = the board's"},
     {"link", NEURIO_OPT_STRING, "auto", NULL,
-     "device link: auto (QEMU: rtt, the fastest; a real board: serial:/dev/ttyACM0@115200), rtt (QEMU: the "
-     "firmware's RTT rings through QEMU's gdbstub), uart (QEMU's UART socket), a transport spec (real "
-     "boards), or none (build/flash only)"},
+     "device link: auto (QEMU: rtt, the fastest; a real board: serial:/dev/ttyACM0@115200), rtt (the "
+     "firmware's RTT rings: QEMU's gdbstub; a real board: OpenOCD's RTT server, with openocd_config), "
+     "uart (QEMU's UART socket), gdb:tcp:HOST:PORT (real boards: the RTT rings through a running GDB "
+     "server: OpenOCD, pyOCD, J-Link), a transport spec (real boards), or none (build/flash only)"},
+    {"openocd", NEURIO_OPT_STRING, "openocd", NULL,
+     "real boards, device.link = rtt: the OpenOCD executable (its RTT server carries the link; "
+     "not run on hardware by neurio's tests)"},
+    {"rtt_port", NEURIO_OPT_INT, "0", NULL,
+     "real boards, device.link = rtt: OpenOCD's RTT TCP port (0 = a free one)"},
     {"rtt_poll_ms", NEURIO_OPT_INT, "10", NULL,
      "link over rtt: while the core computes, collect its output this often (ms)"},
     {"flasher", NEURIO_OPT_STRING, "auto", "auto|st-flash|openocd|none",
@@ -273,7 +281,9 @@ static int cm_codegen(void *self, const neurio_model *model, const char *out_dir
     cm_plugin *s = self;
     neurio_errbuf e = {{0}};
     neurio_codegen_result res;
-    neurio_codegen_options opts = {.model_sha256 = s->host->model_sha256(s->ctx)};
+    neurio_codegen_options opts = {
+        .model_sha256 = s->host->model_sha256(s->ctx),
+        .stateful = neurio_host_run_stateful(s->host, s->ctx)};
     int rc = neurio_codegen(model, out_dir, &opts, &res, &e);
     if (rc)
         return cm_fail(s, rc, &e);
@@ -401,11 +411,14 @@ static int flash_real_board(cm_plugin *s, const char *out_dir, const char *elf,
     return cm_flash_image(&fl, e);
 }
 
-/* Is the link of this run the RTT channel?  QEMU boards: auto and rtt. */
+/* Is the link of this run the RTT channel?  QEMU boards: auto and rtt;
+ * real boards: rtt (OpenOCD) and gdb:SPEC. */
 static int wants_rtt(cm_plugin *s)
 {
     const char *l = s->host->opt_string(s->ctx, "link");
-    return s->profile.board->qemu_machine && (strcmp(l, "auto") == 0 || strcmp(l, "rtt") == 0);
+    if (!s->profile.board->qemu_machine)
+        return strcmp(l, "rtt") == 0 || strncmp(l, "gdb:", 4) == 0;
+    return strcmp(l, "auto") == 0 || strcmp(l, "rtt") == 0;
 }
 
 /* Start QEMU and connect: *t = the RTT channel through its gdbstub, or its
@@ -461,6 +474,47 @@ static int start_qemu_link(cm_plugin *s, const char *elf, const char *out_dir,
     CM_LOG(s, NEURIO_LOG_INFO, "RTT control block at 0x%08x: %u-byte up ring, %u-byte down ring",
            st.cb_addr, st.up_size, st.down_size);
     return NEURIO_OK;
+}
+
+/* A real board's link after flashing: the serial port (auto or a spec),
+ * OpenOCD's RTT server (rtt) or a GDB server's memory access (gdb:SPEC). */
+static int real_board_link(cm_plugin *s, const char *elf, const char *out_dir,
+                           neurio_transport **t, neurio_errbuf *e)
+{
+    const char *link_spec = s->host->opt_string(s->ctx, "link");
+    int boot_ms = (int)s->host->opt_int(s->ctx, "boot_timeout_ms");
+    uint32_t cb = 0, halt = 0;
+    int rc;
+    if (wants_rtt(s) && (rc = cm_elf_symbol(elf, "_SEGGER_RTT", &cb, e)))
+        return rc;
+    if (strcmp(link_spec, "rtt") == 0) {
+        char log[4096];
+        cm_fmt(log, sizeof log, "%s/openocd-rtt.log", out_dir);
+        cm_openocd_args oa = {
+            .openocd = s->host->opt_string(s->ctx, "openocd"),
+            .config = s->host->opt_string(s->ctx, "openocd_config"),
+            .cb_addr = cb,
+            .port = (int)s->host->opt_int(s->ctx, "rtt_port"),
+            .log_path = log,
+            .connect_timeout_ms = boot_ms,
+        };
+        rc = cm_openocd_rtt_start(&oa, &s->openocd, t, e);
+        if (!rc)
+            cm_fmt(s->channel, sizeof s->channel, "rtt (OpenOCD RTT server)");
+        return rc;
+    }
+    if (strncmp(link_spec, "gdb:", 4) == 0) {
+        if ((rc = cm_elf_symbol(elf, "nrt_rtt_halt", &halt, e)))
+            return rc;
+        neurio_gdb_rtt_config gc = {.cb_addr = cb, .halt_addr = halt, .hw_breakpoint = 1,
+                                    .poll_ms = (int)s->host->opt_int(s->ctx, "rtt_poll_ms")};
+        rc = neurio_transport_gdb_rtt_open(link_spec + 4, &gc, boot_ms, t, e);
+        if (!rc)
+            cm_fmt(s->channel, sizeof s->channel, "rtt (gdb server %.60s)", link_spec + 4);
+        return rc;
+    }
+    const char *spec = strcmp(link_spec, "auto") == 0 ? "serial:/dev/ttyACM0@115200" : link_spec;
+    return neurio_transport_open(spec, boot_ms, t, e);
 }
 
 static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
@@ -537,14 +591,12 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
             return cm_fail(s, rc, &e);
     } else {
         rc = flash_real_board(s, out_dir, elf, &e);
-        if (rc)
+        if (!rc)
+            rc = real_board_link(s, elf, out_dir, &t, &e);
+        if (rc) {
+            neurio_child_stop(&s->openocd, 2000);
             return cm_fail(s, rc, &e);
-        const char *spec = strcmp(link_spec, "auto") == 0 ? "serial:/dev/ttyACM0@115200"
-                                                           : link_spec;
-        rc = neurio_transport_open(spec, (int)s->host->opt_int(s->ctx, "boot_timeout_ms"),
-                                   &t, &e);
-        if (rc)
-            return cm_fail(s, rc, &e);
+        }
     }
     rc = open_link(s, t, &e);
     if (rc)
@@ -582,9 +634,12 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
     fill_static_info(s, &sz, info);
     info->firmware = h->build_id;
     s->lstats = neurio_link_get_stats(s->link);
-    snprintf(s->channel, sizeof s->channel, "%s, %s",
-             s->rtt ? "rtt (QEMU gdbstub)" : p->board->qemu_machine ? "uart (QEMU chardev socket)" : "serial",
-             s->lstats.window > 1 ? "sliding window" : "stop-and-wait");
+    char chan[80];
+    cm_fmt(chan, sizeof chan, "%s",
+           s->channel[0] ? s->channel : s->rtt ? "rtt (QEMU gdbstub)"
+                                    : p->board->qemu_machine ? "uart (QEMU chardev socket)" : "serial");
+    cm_fmt(s->channel, sizeof s->channel, "%s, %s", chan,
+           s->lstats.window > 1 ? "sliding window" : "stop-and-wait");
     if (info->size >= offsetof(neurio_device_info, link_stats) + sizeof info->link_stats) {
         info->link_channel = s->channel;
         info->link_stats = &s->lstats;
@@ -596,6 +651,7 @@ fail:
     neurio_link_close(s->link);
     s->link = NULL;
     cm_qemu_stop(&s->qemu);
+    neurio_child_stop(&s->openocd, 2000);
     return cm_fail(s, rc, &e);
 }
 
@@ -649,6 +705,7 @@ static void cm_close(void *self)
     neurio_link_close(s->link);
     s->link = NULL;
     cm_qemu_stop(&s->qemu);
+    neurio_child_stop(&s->openocd, 2000);
     free(s);
 }
 

@@ -108,8 +108,11 @@ static void probe_emulators(neurio_probe_fn fn, void *user)
                      "%s — NOT available: %s (%s) has no machine %s; a newer QEMU is needed",
                      b->description, qemu, version, b->qemu_machine);
         else
-            snprintf(detail, sizeof detail, "%s — %s (%s -M %s)", b->description, version, qemu,
-                     b->qemu_machine);
+            snprintf(detail, sizeof detail,
+                     "%s — %s (%s -M %s); link: rtt (the firmware's RTT rings through QEMU's "
+                     "gdbstub, the default and fastest; device.link = \"uart\" for the UART "
+                     "socket); a run prints and stores the link's measured figures",
+                     b->description, version, qemu, b->qemu_machine);
         neurio_probe_entry pe = {NEURIO_PROBE_ENTRY_SIZE, .kind = "emulator", .id = b->name,
                                  .detail = detail};
         fn(user, &pe);
@@ -186,11 +189,14 @@ static void probe_usb(neurio_probe_fn fn, void *user)
         if (tty[0])
             snprintf(detail, sizeof detail,
                      "%s debug probe; flash with %s; its virtual COM port %s is the link "
-                     "(device.link = \"serial:%s@115200\")",
+                     "(device.link = \"serial:%s@115200\"), or RTT through OpenOCD "
+                     "(device.link = \"rtt\")",
                      what, st ? "st-flash or openocd" : "openocd or pyocd", tty, tty);
         else
-            snprintf(detail, sizeof detail, "%s debug probe; flash with %s; no virtual COM port", what,
-                     st ? "st-flash or openocd" : "openocd or pyocd");
+            snprintf(detail, sizeof detail,
+                     "%s debug probe; flash with %s; no virtual COM port: link over RTT through "
+                     "OpenOCD (device.link = \"rtt\")",
+                     what, st ? "st-flash or openocd" : "openocd or pyocd");
         neurio_probe_entry pe = {NEURIO_PROBE_ENTRY_SIZE, .kind = "debug-probe",
                                  .id = id,
                                  .detail = detail,

@@ -94,6 +94,12 @@ typedef struct neurio_unsupported_op {
 NEURIO_API int32_t neurio_codegen_check(const neurio_model *m, neurio_unsupported_op *out,
                              int32_t max, neurio_errbuf *err);
 
+/* neurio_codegen_check() as one answer: NEURIO_OK when every op can be
+ * deployed, else NEURIO_ERR_UNSUPPORTED with "N op(s) cannot be deployed,
+ * no kernel for: OP a->b; ... (first: <its reason>)" in err (each op x
+ * dtype once), or NOMEM.  What `neurio inspect`, `check` and `run` say. */
+NEURIO_API int neurio_codegen_check_all(const neurio_model *m, neurio_errbuf *err);
+
 /* "CONV_2D int16->int16": the op x dtype of an entry (buf of >= 64). */
 NEURIO_API const char *neurio_unsupported_op_str(const neurio_unsupported_op *u, char *buf,
                                       size_t size);

@@ -50,7 +50,7 @@ extern "C" {
 #endif
 
 #define NEURIO_ABI_MAJOR 1
-#define NEURIO_ABI_MINOR 1
+#define NEURIO_ABI_MINOR 2
 
 /* The only symbol a plugin exports. */
 #define NEURIO_PLUGIN_ENTRY "neurio_plugin_init"
@@ -174,7 +174,31 @@ typedef struct neurio_host {
      * A plugin that designates nothing gets the "auto" match without board. */
     int (*probe_rig)(neurio_ctx *ctx);
     void (*probe_designate)(neurio_ctx *ctx, const char *link, const char *board);
+
+    /* 1.2: non-zero when the rig says `data.stateful = true`: the model's
+     * state (its variable tensors: SVDF and LSTM state, the Signal ops'
+     * noise estimates) must carry from one sample to the next over the
+     * whole run, in sample order, starting from its reset value; 0 (the
+     * default) = the state is reset before every sample, as TFLite Micro's
+     * reference outputs are made.  A plugin that generates code passes it
+     * on as neurio_codegen_options.stateful.  Constant during a run; 0
+     * outside one (probe).  Read it with neurio_host_run_stateful(), which
+     * answers 0 from an older core.  A plugin built for ABI < 1.2 with its
+     * own codegen hook cannot be told: the core refuses data.stateful =
+     * true for it (a NULL codegen hook gets the SDK's default, which the
+     * core runs stateful itself). */
+    int (*run_stateful)(neurio_ctx *ctx);
 } neurio_host;
+
+/* host->run_stateful(ctx) when the core has it (ABI >= 1.2), else 0. */
+static inline int neurio_host_run_stateful(const neurio_host *host, neurio_ctx *ctx)
+{
+    return host && host->abi_minor >= 2 &&
+                   host->size >= offsetof(neurio_host, run_stateful) + sizeof host->run_stateful &&
+                   host->run_stateful
+               ? host->run_stateful(ctx)
+               : 0;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Data passed between the core and the hooks.                              */

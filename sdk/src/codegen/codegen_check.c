@@ -55,3 +55,21 @@ const char *neurio_unsupported_op_str(const neurio_unsupported_op *u, char *buf,
              neurio_dtype_name(u->out_dtype));
     return buf;
 }
+
+int neurio_codegen_check_all(const neurio_model *m, neurio_errbuf *err)
+{
+    neurio_unsupported_op u[32];
+    int32_t n = neurio_codegen_check(m, u, 32, err);
+    if (n <= 0)
+        return n < 0 ? n : NEURIO_OK;
+    char list[700] = "";
+    size_t o = 0;
+    for (int32_t i = 0; i < n && i < 32 && o < sizeof list; i++) {
+        char one[96];
+        neurio_unsupported_op_str(&u[i], one, sizeof one);
+        if (!strstr(list, one))
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", o ? "; " : "", one);
+    }
+    return neurio_fail(err, NEURIO_ERR_UNSUPPORTED, "%d op(s) cannot be deployed, no kernel for: "
+                       "%s (first: %s)", (int)n, list, u[0].reason);
+}

@@ -202,10 +202,9 @@ static int nq_check_ops(const neurio_model *m, neurio_errbuf *err)
         case NEURIO_OP_MATMUL:
         case NEURIO_OP_QUANTIZE:
         case NEURIO_OP_DEQUANTIZE:
-        case NEURIO_OP_TRANSPOSE:
             return nq_fail_op(m, i, err, NEURIO_ERR_UNSUPPORTED,
                               "has no int8 form in neurio (run neurio_optimize first to fold "
-                              "batch norms and layout transposes)");
+                              "batch norms)");
         default:
             break;
         }

@@ -326,7 +326,7 @@ static int rb_state(rnn_b *b, int i, const char *what, int32_t *st)
     st[0] = st[1] = RB_ZERO;
     if (!v)
         return NEURIO_OK;
-    int32_t r, dims[NEURIO_MAX_RANK];
+    int32_t r, dims[NEURIO_MAX_RANK] = { 0 };
     ox_onnx_dims(b->c, v, &r, dims);
     int32_t want[3] = { b->nd, b->B, b->H };
     if (b->layout)
@@ -370,7 +370,7 @@ static int rb_setup(rnn_b *b, int32_t *x, int *reverse_only)
     if (c->m->tensors[xv->t].dtype != NEURIO_DT_FLOAT32)
         return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "X '%s' is %s (float32 only)", xv->name,
                        neurio_dtype_name(c->m->tensors[xv->t].dtype));
-    int32_t r, xd[NEURIO_MAX_RANK], rd[NEURIO_MAX_RANK];
+    int32_t r, xd[NEURIO_MAX_RANK] = { 0 }, rd[NEURIO_MAX_RANK] = { 0 };
     ox_onnx_dims(c, xv, &r, xd);
     if (r != 3)
         return ox_fail(c, NEURIO_ERR_INVALID, "X '%s' has rank %d, expected 3", xv->name, r);
@@ -386,7 +386,8 @@ static int rb_setup(rnn_b *b, int32_t *x, int *reverse_only)
     if (hs != b->H)
         return ox_fail(c, NEURIO_ERR_INVALID, "hidden_size %lld but R has %d", (long long)hs,
                        b->H);
-    if (b->S < 1 || b->S > RB_MAX_STEPS || b->H > 65536 || b->I > 65536 || b->B > 65536)
+    if (b->S < 1 || b->S > RB_MAX_STEPS || b->H > 65536 || b->I < 1 || b->I > 65536 ||
+        b->B < 1 || b->B > 65536)
         return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "sequence length %d, hidden size %d, input "
                        "size %d, batch %d (unrolled: 1..%d steps, sizes up to 65536)", b->S,
                        b->H, b->I, b->B, RB_MAX_STEPS);
@@ -430,7 +431,7 @@ static int rb_setup(rnn_b *b, int32_t *x, int *reverse_only)
 int ox_rnn(ox_ctx *c, int a)
 {
     rnn_b b = { .c = c, .kind = a, .ng = a == RB_LSTM ? 4 : a == RB_GRU ? 3 : 1 };
-    int32_t x, h0[2], c0[2] = { RB_ZERO, RB_ZERO };
+    int32_t x = -1, h0[2], c0[2] = { RB_ZERO, RB_ZERO };
     int rev, rc = rb_setup(&b, &x, &rev);
     if (rc || (rc = rb_state(&b, 5, "initial_h", h0)) ||
         (b.kind == RB_LSTM && (rc = rb_state(&b, 6, "initial_c", c0))))
