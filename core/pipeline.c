@@ -21,7 +21,7 @@
 #include "neurio/link_host.h"
 #include "neurio/npy.h"
 #include "neurio/quantize.h"
-#include "kpi/kpi_stats_stream.h"
+#include "report/run_latency.h"
 #include "options.h"
 
 #define PIPE_MAX_OBSERVERS 8
@@ -58,9 +58,7 @@ struct nr_pipeline {
     size_t *output_sample_bytes;
     neurio_npy_writer *pred; /* [n_outputs]                                  */
     neurio_measure *measures;/* one batch                                    */
-    nr_stats_stream *sum_host, *sum_cyc;
-    int sum_have_ns, sum_have_cyc, sum_broken;
-    size_t sum_stalls;
+    nr_run_latency lat;      /* the summary's latency series             */
     uint64_t *layer_cycles;  /* one batch: [batch_size * n_layers]          */
     double *layer_sum;       /* [n_layers], over the samples done            */
     int exit_code;
@@ -419,8 +417,7 @@ static int pipe_alloc_outputs(nr_pipeline *p, neurio_errbuf *err)
         if (rc)
             return pipe_fail(p, err, rc, NR_EXIT_FAILURE, "writing predictions: %s", e2.msg);
     }
-    if (nr_stats_stream_new(p->work_dir, &p->sum_host) ||
-        nr_stats_stream_new(p->work_dir, &p->sum_cyc))
+    if (nr_run_latency_init(&p->lat, p->work_dir))
         return pipe_fail(p, err, NEURIO_ERR_IO, NR_EXIT_FAILURE,
                          "cannot create a temporary file in %s: %s", p->work_dir,
                          strerror(errno));
@@ -474,17 +471,7 @@ static int pipe_keep_batch(nr_pipeline *p, const neurio_batch *b, uint32_t done,
         if (rc)
             return pipe_fail(p, err, rc, NR_EXIT_FAILURE, "writing predictions: %s", e2.msg);
     }
-    for (uint32_t i = 0; i < done; i++) {
-        const neurio_measure *m = &b->measures[i];
-        p->sum_have_ns |= m->host_ns != 0;
-        p->sum_have_cyc |= m->cycles != 0;
-        if (m->flags & NEURIO_MEASURE_STALLED)
-            p->sum_stalls++; /* a stall, not a latency */
-        else if (nr_stats_stream_add(p->sum_host, (double)m->host_ns))
-            p->sum_broken = 1;
-        if (nr_stats_stream_add(p->sum_cyc, (double)m->cycles))
-            p->sum_broken = 1;
-    }
+    nr_run_latency_add(&p->lat, b->measures, done);
     return NEURIO_OK;
 }
 
@@ -525,44 +512,8 @@ static void pipe_summary(nr_pipeline *p)
     printf("run %s: %zu of %zu samples on '%s' (%s), batches of %u\n", p->run.run_id, n,
            p->run.n_samples, p->entry->desc.name,
            p->run.info.board ? p->run.info.board : "device", p->run.batch_size);
-    if (!n || !p->sum_host || !p->sum_cyc)
-        return;
-    if (p->sum_broken) {
-        printf("latency: not summarised (a temporary file in %s could not be written)\n",
-               p->work_dir);
-        return;
-    }
-    /* Percentiles by linear interpolation between closest ranks (numpy's
-     * default, as the report's KPIs use), exact over the spilled series. */
-    nr_stats st;
-    if (p->sum_have_ns && nr_stats_stream_count(p->sum_host) &&
-        nr_stats_stream_compute(p->sum_host, 1.0, 1.0, &st) == 0)
-        printf("latency (host wall clock): mean %.3f ms, p50 %.3f ms, p99 %.3f ms\n",
-               st.mean / 1e6, st.p50 / 1e6, st.p99 / 1e6);
-    if (p->sum_stalls)
-        printf("stalls: %zu sample(s) answered after a link timeout or retransmission "
-               "(not counted as latency)\n", p->sum_stalls);
-    const neurio_device_info *di = &p->run.info;
-    if (di->size >= offsetof(neurio_device_info, link_stats) + sizeof di->link_stats &&
-        di->link_stats) {
-        const neurio_link_stats *ls = di->link_stats;
-        double tx_s = (double)ls->transfer_ns / 1e9;
-        printf("link (%s): %.1f kB to the device in %.2f s (%.1f kB/s payload), %.1f kB back; "
-               "%llu retransmits, %llu timeouts\n",
-               di->link_channel ? di->link_channel : "device", (double)ls->bytes_tx / 1e3, tx_s,
-               tx_s > 0 ? (double)ls->payload_tx / tx_s / 1e3 : 0.0, (double)ls->bytes_rx / 1e3,
-               (unsigned long long)ls->retransmits, (unsigned long long)ls->timeouts);
-    }
-    if (p->sum_have_cyc && nr_stats_stream_compute(p->sum_cyc, 1.0, 1.0, &st) == 0) {
-        double mean = st.mean, p50 = st.p50, p99 = st.p99;
-        const char *unit = p->run.info.cycle_unit ? p->run.info.cycle_unit : "cycles";
-        printf("%s (%s): mean %.1f, p50 %.1f, p99 %.1f\n", unit,
-               p->run.info.cycle_source ? p->run.info.cycle_source : "device", mean, p50, p99);
-        if (p->run.info.clock_hz > 0)
-            printf("latency (%s at %.0f MHz): mean %.3f ms, p50 %.3f ms, p99 %.3f ms\n", unit,
-                   p->run.info.clock_hz / 1e6, mean / p->run.info.clock_hz * 1e3,
-                   p50 / p->run.info.clock_hz * 1e3, p99 / p->run.info.clock_hz * 1e3);
-    }
+    if (n)
+        nr_run_latency_print(&p->lat, &p->run.info, p->work_dir, stdout);
 }
 
 static char pipe_obs_error[1024];
@@ -887,8 +838,7 @@ void nr_pipeline_free(nr_pipeline *p)
     for (uint32_t k = 0; p->pred && k < p->run.n_outputs; k++)
         neurio_npy_close_writer(&p->pred[k], NULL);
     free(p->pred);
-    nr_stats_stream_free(p->sum_host);
-    nr_stats_stream_free(p->sum_cyc);
+    nr_run_latency_free(&p->lat);
     free(p->input_sample_bytes);
     for (uint32_t k = 0; p->outputs && k < p->run.n_outputs; k++)
         free(p->outputs[k]);

@@ -213,80 +213,42 @@ static int val_plugin(const nr_plugin_entry *e, const nr_options *opts, int *exi
     return NEURIO_OK;
 }
 
-/* Every value of an array checked and converted as the run will, one
- * chunk of rows at a time (memory independent of the array's size). */
-static int val_rows(const neurio_model *m, neurio_npy_reader *rd, int as_input,
-                    neurio_errbuf *err)
-{
-    enum { CHUNK_BYTES = 1 << 18 };
-    size_t row = rd->row_bytes ? rd->row_bytes : 1;
-    size_t out_row = as_input ? neurio_tensor_bytes(&m->tensors[m->inputs[0]]) : 0;
-    size_t widest = row > out_row ? row : out_row;
-    size_t chunk = CHUNK_BYTES / widest ? CHUNK_BYTES / widest : 1;
-    void *buf = malloc(chunk * row), *conv = as_input ? malloc(chunk * (out_row ? out_row : 1))
-                                                      : NULL;
-    int rc = buf && (!as_input || conv) ? NEURIO_OK
-                                        : neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
-    for (size_t first = 0; !rc && first < rd->n_rows; first += chunk) {
-        size_t cnt = rd->n_rows - first < chunk ? rd->n_rows - first : chunk;
-        if ((rc = neurio_npy_read_rows(rd, first, cnt, buf, err)) != 0)
-            break;
-        if (as_input) {
-            rc = neurio_dataprep_input_rows(m, 0, &rd->hdr, buf, first, cnt, conv, err);
-        } else {
-            neurio_npy part = rd->hdr;
-            part.data = buf;
-            part.dims[0] = (int64_t)cnt;
-            size_t per = rd->hdr.rank && rd->hdr.dims[0] ? neurio_npy_elements(&rd->hdr) /
-                                                              (size_t)rd->hdr.dims[0] : 1;
-            neurio_errbuf e2;
-            rc = neurio_dataprep_check_real(&part, NULL, per, &e2);
-            if (rc) /* the chunk's sample numbers: say where the chunk is */
-                rc = neurio_fail(err, rc, "%s (counting from row %zu)", e2.msg, first);
-        }
-    }
-    free(buf);
-    free(conv);
-    return rc;
-}
-
 /* A data array (data.inputs or model.calibration) against the model. */
 static int val_array(const nr_rig *rig, const neurio_model *m, const char *what,
                      const char *path, int verbose, neurio_errbuf *err)
 {
-    neurio_npy_reader rd;
+    neurio_npy arr = { 0 };
     neurio_errbuf e2;
+    void *conv = NULL;
     size_t n = 0;
-    int rc = neurio_npy_open(path, &rd, &e2);
+    int rc = neurio_npy_read(path, &arr, &e2);
     if (rc)
         return neurio_fail(err, rc, "%s: %s", what, e2.msg);
-    const neurio_npy *arr = &rd.hdr;
     const neurio_tensor *t = m->n_inputs == 1 ? &m->tensors[m->inputs[0]] : NULL;
     int quantizing = rig->model_quantize && strcmp(rig->model_quantize, "none") != 0;
-    if (t && quantizing && t->dtype == NEURIO_DT_FLOAT32 && arr->dtype != NEURIO_DT_FLOAT32 &&
-        arr->dtype != NEURIO_DT_FLOAT64) {
+    if (t && quantizing && t->dtype == NEURIO_DT_FLOAT32 && arr.dtype != NEURIO_DT_FLOAT32 &&
+        arr.dtype != NEURIO_DT_FLOAT64) {
         rc = neurio_fail(err, NEURIO_ERR_INVALID,
                          "%s %s: %s data for input '%s', which is float32 in the model file "
                          "and quantized by neurio (model.quantize = \"%s\"): give the real "
                          "values as float32 (neurio quantizes them with the prepared model's "
-                         "scale)", what, path, neurio_dtype_name(arr->dtype), t->name,
+                         "scale)", what, path, neurio_dtype_name(arr.dtype), t->name,
                          rig->model_quantize);
     } else if (t) {
-        rc = neurio_dataprep_input_shape(m, 0, arr, &n, &e2);
-        if (!rc)
-            rc = val_rows(m, &rd, 1, &e2);
+        rc = neurio_dataprep_input(m, 0, &arr, &conv, &n, &e2);
         if (rc)
             rc = neurio_fail(err, rc, "%s %s: %s", what, path, e2.msg);
     } else {
-        rc = val_rows(m, &rd, 0, &e2);
+        rc = neurio_dataprep_check_real(&arr, NULL, 0, &e2);
         if (rc)
             rc = neurio_fail(err, rc, "%s %s: %s", what, path, e2.msg);
-        n = arr->rank ? (size_t)arr->dims[0] : 1;
+        n = arr.rank ? (size_t)arr.dims[0] : 1;
     }
     if (!rc && verbose)
         printf("%s: %s (%zu samples)\n", !strcmp(what, "data.inputs") ? "data" : what, path,
                n);
-    neurio_npy_close(&rd);
+    free(conv);
+    neurio_npy_free(&arr);
     return rc;
 }
 
