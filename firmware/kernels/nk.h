@@ -87,6 +87,13 @@ int nk_conv2d_s16(const nk_conv_params *p, const int16_t *input, const int8_t *f
                   const int64_t *bias, int16_t *output);
 int nk_depthwise_conv2d_s16(const nk_conv_params *p, const int16_t *input,
                             const int8_t *filter, const int64_t *bias, int16_t *output);
+/* int16x8 with an int32 bias (TFLite Micro's 16x8 kernels with an int32
+ * bias): the accumulator is int32 (wrapping) and requantized by the
+ * 32-bit MultiplyByQuantizedMultiplier (nk_mbqm); bias required. */
+int nk_conv2d_s16_b32(const nk_conv_params *p, const int16_t *input, const int8_t *filter,
+                      const int32_t *bias, int16_t *output);
+int nk_depthwise_conv2d_s16_b32(const nk_conv_params *p, const int16_t *input,
+                                const int8_t *filter, const int32_t *bias, int16_t *output);
 
 /* TRANSPOSE_CONV: input [batches][in_h][in_w][in_c], filter
  * [out_c][filter_h][filter_w][in_c], output [batches][out_h][out_w][out_c];
@@ -101,6 +108,9 @@ int nk_transpose_conv_s8(const nk_conv_params *p, const int8_t *input, const int
                          const int32_t *bias, int8_t *output);
 int nk_transpose_conv_s16(const nk_conv_params *p, const int16_t *input, const int8_t *filter,
                           const int64_t *bias, int16_t *output);
+/* int16x8 with an int16 bias, widened to int64 as TFLite Micro does. */
+int nk_transpose_conv_s16_b16(const nk_conv_params *p, const int16_t *input,
+                              const int8_t *filter, const int16_t *bias, int16_t *output);
 int nk_transpose_conv_f32(const nk_conv_params *p, const float *input, const float *filter,
                           const float *bias, float *output);
 
@@ -142,6 +152,9 @@ int nk_fully_connected_s8(const nk_fc_params *p, const int8_t *input,
 /* int16x8 as nk_conv2d_s16 (filter_zp applied when per_channel == 0). */
 int nk_fully_connected_s16(const nk_fc_params *p, const int16_t *input,
                            const int8_t *weights, const int64_t *bias, int16_t *output);
+/* int16x8 with an int32 bias, as nk_conv2d_s16_b32. */
+int nk_fully_connected_s16_b32(const nk_fc_params *p, const int16_t *input,
+                               const int8_t *weights, const int32_t *bias, int16_t *output);
 int nk_fully_connected_f32(const nk_fc_params *p, const float *input,
                            const float *weights, const float *bias, float *output);
 
@@ -156,7 +169,7 @@ typedef struct nk_pool_params {
     int32_t filter_h, filter_w;
     int32_t stride_h, stride_w;
     int32_t pad_top, pad_left;
-    int32_t act_min, act_max;        /* int8 */
+    int32_t act_min, act_max;        /* int8, int16 */
     float act_min_f, act_max_f;      /* float */
 } nk_pool_params;
 
@@ -164,6 +177,9 @@ int nk_avg_pool2d_s8(const nk_pool_params *p, const int8_t *input, int8_t *outpu
 int nk_avg_pool2d_f32(const nk_pool_params *p, const float *input, float *output);
 int nk_max_pool2d_s8(const nk_pool_params *p, const int8_t *input, int8_t *output);
 int nk_max_pool2d_f32(const nk_pool_params *p, const float *input, float *output);
+/* int16 (TFLite's int16 reference pooling: the int8 rules on int16). */
+int nk_avg_pool2d_s16(const nk_pool_params *p, const int16_t *input, int16_t *output);
+int nk_max_pool2d_s16(const nk_pool_params *p, const int16_t *input, int16_t *output);
 
 /* ------------------------------------------------- element-wise binary */
 
@@ -218,10 +234,17 @@ typedef struct nk_softmax_params {
     int32_t input_left_shift;
     int32_t diff_min;
     float beta;
+    /* int16 -> int16 only: TFLite's 513-entry tables (int16 values) of
+     * exp on [-10, 0] and of 1/(1+x) on [0, 1], made by the lowering. */
+    const int32_t *exp_lut;
+    const int32_t *recip_lut;
 } nk_softmax_params;
 
 int nk_softmax_s8(const nk_softmax_params *p, const int8_t *input, int8_t *output);
 int nk_softmax_f32(const nk_softmax_params *p, const float *input, float *output);
+/* SOFTMAX int16 -> int16 (TFLite's SoftmaxInt16; output scale 2^-15,
+ * zero point 0; depth <= 65536). */
+int nk_softmax_s16(const nk_softmax_params *p, const int16_t *input, int16_t *output);
 
 /* --------------------------------------------------- logistic and tanh */
 
@@ -240,6 +263,14 @@ int nk_logistic_s8(const nk_sigmoid_params *p, const int8_t *input, int8_t *outp
 int nk_logistic_f32(int32_t size, const float *input, float *output);
 int nk_tanh_s8(const nk_sigmoid_params *p, const int8_t *input, int8_t *output);
 int nk_tanh_f32(int32_t size, const float *input, float *output);
+/* int16 LOGISTIC and TANH (TFLite's int16 reference: zero points 0,
+ * output scale 2^-15).  in_mult/in_left_shift as TFLite's Prepare derives
+ * them (in_mult 0 = power-of-two input scale); in_zp and in_range_radius
+ * unused. */
+int nk_logistic_s16(const nk_sigmoid_params *p, const int16_t *input, int16_t *output);
+int nk_tanh_s16(const nk_sigmoid_params *p, const int16_t *input, int16_t *output);
+/* The 256-entry sigmoid table (0.16) both read. */
+const uint16_t *nk_sigmoid_table_q16(void);
 
 /* ------------------------------------ quantize, requantize, relu family */
 

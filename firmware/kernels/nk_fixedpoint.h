@@ -25,6 +25,13 @@ static inline int32_t nk_wrap_add(int32_t a, int32_t b)
     return (int32_t)((uint32_t)a + (uint32_t)b);
 }
 
+/* The low 32 bits of x as int32 (what an int32 accumulator that wrapped
+ * would hold). */
+static inline int32_t nk_wrap64to32(int64_t x)
+{
+    return (int32_t)(uint32_t)(uint64_t)x;
+}
+
 static inline int32_t nk_wrap_sub(int32_t a, int32_t b)
 {
     return (int32_t)((uint32_t)a - (uint32_t)b);

@@ -66,7 +66,12 @@ typedef struct nk_concat_requant {
 } nk_concat_requant;
 
 int nk_concat_s8_requant(const nk_concat_params *p, const nk_concat_requant *rq, int32_t out_zp,
-                         const int8_t *const *inputs, int8_t *output);
+                         const void *const *inputs, void *output);
+/* The same on int16 (clamped to int16).  TFLM copies int16 inputs raw
+ * whatever their quantization (so it misreads mixed ones); with equal
+ * quantization everywhere both give the same bytes. */
+int nk_concat_s16_requant(const nk_concat_params *p, const nk_concat_requant *rq, int32_t out_zp,
+                          const void *const *inputs, void *output);
 
 /* GATHER (TFLM gather.cc): for b < batches, o < outer, c < coords:
  * out[((b*outer + o)*coords + c)*inner ..] = in[((b*outer + o)*axis_size +

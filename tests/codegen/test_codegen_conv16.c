@@ -1,7 +1,8 @@
 /* tests/codegen/test_codegen_conv16.c — the int16x8 convolution family and
  * TRANSPOSE_CONV through the one lowering: hand-built models (TRANSPOSE_CONV
  * float / int8 / int16x8; an int16x8 chain CONV_2D -> DEPTHWISE_CONV_2D ->
- * TRANSPOSE_CONV -> FULLY_CONNECTED), generated C compiled with -std=c99
+ * TRANSPOSE_CONV -> FULLY_CONNECTED, with int64 or int32 biases; TRANSPOSE_CONV
+ * also with an int16 bias), generated C compiled with -std=c99
  * -pedantic -Werror, run through the host runner and compared byte for byte
  * with the reference interpreter; int16 refusals name what is wrong.  (The
  * arithmetic itself is checked against independent references in
@@ -92,20 +93,30 @@ static int32_t weights(neurio_model *m, const char *nm, neurio_dtype dt, int32_t
     return t;
 }
 
-/* A constant bias of n values: int32, int64 or float32. */
+/* A constant bias of n values: int16, int32, int64 or float32. */
 static int32_t bias(neurio_model *m, const char *nm, neurio_dtype dt, int32_t n, uint32_t *st)
 {
     int32_t d[1] = {n};
     int32_t t = neurio_model_add_tensor(m, nm, dt, 1, d);
     int64_t v64[16];
     int32_t v32[16];
+    int16_t v16[16];
     float vf[16];
     for (int32_t i = 0; i < n; i++) {
         v32[i] = (int32_t)(lcg(st) % 4001) - 2000;
         v64[i] = (int64_t)v32[i] * 100;
         vf[i] = (float)v32[i] / 4000.0f;
+        v16[i] = (int16_t)(v32[i] * 16);
     }
-    if (dt == NEURIO_DT_INT64)
+    if (dt == NEURIO_DT_INT16) { /* quantized, as TFLite writes an int16 bias */
+        float sc[16];
+        int32_t zp[16] = {0};
+        for (int32_t i = 0; i < n; i++)
+            sc[i] = 1e-6f;
+        neurio_tensor_set_data(m, t, v16, (size_t)n * 2);
+        neurio_tensor_set_quant(m, t, n, 0, sc, zp);
+    }
+    else if (dt == NEURIO_DT_INT64)
         neurio_tensor_set_data(m, t, v64, (size_t)n * 8);
     else if (dt == NEURIO_DT_INT32)
         neurio_tensor_set_data(m, t, v32, (size_t)n * 4);
@@ -162,7 +173,7 @@ static void compare_interp_codegen(neurio_model *m, const char *name, size_t in_
 
 /* TRANSPOSE_CONV [1,3,4,3] -> [1,6,8,4], 3x3 filter, stride 2, SAME, of
  * dtype dt (float32 with RELU, int8 per-channel, int16x8 per-channel). */
-static void run_tconv(neurio_dtype dt, const char *name)
+static void run_tconv(neurio_dtype dt, const char *name, neurio_dtype bias_dt)
 {
     uint32_t st = 4242;
     neurio_model *m = neurio_model_new(name);
@@ -173,8 +184,7 @@ static void run_tconv(neurio_dtype dt, const char *name)
     int32_t x = tq(m, "x", dt, dx, quant ? sx : 0, zx), y = tq(m, "y", dt, dy, quant ? sy : 0, zy);
     int32_t w = weights(m, "w", quant ? NEURIO_DT_INT8 : NEURIO_DT_FLOAT32, 4, dw, quant ? 4 : 0,
                         0, &st);
-    int32_t b = bias(m, "b", dt == NEURIO_DT_INT8 ? NEURIO_DT_INT32
-                             : dt == NEURIO_DT_INT16 ? NEURIO_DT_INT64 : NEURIO_DT_FLOAT32, 4, &st);
+    int32_t b = bias(m, "b", bias_dt, 4, &st);
     int32_t shape = neurio_model_add_tensor(m, "output_shape", NEURIO_DT_INT32, 1, d1);
     neurio_tensor_set_data(m, shape, dy, sizeof dy);
     int32_t ins[4] = {x, w, b, shape};
@@ -189,14 +199,19 @@ static void run_tconv(neurio_dtype dt, const char *name)
     neurio_model_free(m);
 }
 
-static void test_tconv_f32(void) { run_tconv(NEURIO_DT_FLOAT32, "tconv_f32"); }
-static void test_tconv_s8(void) { run_tconv(NEURIO_DT_INT8, "tconv_s8"); }
-static void test_tconv_s16(void) { run_tconv(NEURIO_DT_INT16, "tconv_s16"); }
+static void test_tconv_f32(void) { run_tconv(NEURIO_DT_FLOAT32, "tconv_f32", NEURIO_DT_FLOAT32); }
+static void test_tconv_s8(void) { run_tconv(NEURIO_DT_INT8, "tconv_s8", NEURIO_DT_INT32); }
+static void test_tconv_s16(void)
+{
+    run_tconv(NEURIO_DT_INT16, "tconv_s16", NEURIO_DT_INT64);
+    run_tconv(NEURIO_DT_INT16, "tconv_s16_b16", NEURIO_DT_INT16); /* TFLM widens it */
+}
 
 /* int16x8 chain: CONV_2D (per-channel, RELU) [1,6,6,2] -> [1,6,6,4],
  * DEPTHWISE_CONV_2D (dm 2, stride 2) -> [1,3,3,8], TRANSPOSE_CONV (VALID,
  * stride 1, 2x2) -> [1,4,4,3], RESHAPE, FULLY_CONNECTED (per-tensor) -> 5. */
-static neurio_model *int16_chain(int32_t bad_zp, neurio_dtype fc_bias_dt)
+static neurio_model *int16_chain(int32_t bad_zp, neurio_dtype fc_bias_dt,
+                                 neurio_dtype conv_bias_dt)
 {
     uint32_t st = 1616;
     neurio_model *m = neurio_model_new("chain_s16");
@@ -214,12 +229,12 @@ static neurio_model *int16_chain(int32_t bad_zp, neurio_dtype fc_bias_dt)
     int32_t f = neurio_model_add_tensor(m, "f", s16, 2, d5);
     neurio_tensor_set_quant(m, f, 1, 0, &sf, &z0);
     int32_t i1[3] = {x, weights(m, "wc", NEURIO_DT_INT8, 4, wc, 4, 0, &st),
-                     bias(m, "bc", NEURIO_DT_INT64, 4, &st)};
+                     bias(m, "bc", conv_bias_dt, 4, &st)};
     int32_t o = neurio_model_add_op(m, NEURIO_OP_CONV_2D, 3, i1, 1, &c);
     m->ops[o].attr.conv.padding = NEURIO_PAD_SAME;
     m->ops[o].attr.conv.activation = NEURIO_ACT_RELU;
     int32_t i2[3] = {c, weights(m, "wd", NEURIO_DT_INT8, 4, wd, 8, 3, &st),
-                     bias(m, "bd", NEURIO_DT_INT64, 8, &st)};
+                     bias(m, "bd", conv_bias_dt, 8, &st)};
     o = neurio_model_add_op(m, NEURIO_OP_DEPTHWISE_CONV_2D, 3, i2, 1, &d);
     m->ops[o].attr.conv.padding = NEURIO_PAD_SAME;
     m->ops[o].attr.conv.depth_multiplier = 2;
@@ -238,25 +253,29 @@ static neurio_model *int16_chain(int32_t bad_zp, neurio_dtype fc_bias_dt)
 
 static void test_int16_chain(void)
 {
-    neurio_model *m = int16_chain(0, NEURIO_DT_INT64);
+    neurio_model *m = int16_chain(0, NEURIO_DT_INT64, NEURIO_DT_INT64);
     compare_interp_codegen(m, "chain_s16", 72 * 2, 5 * 2, NEURIO_DT_INT16);
+    neurio_model_free(m);
+    /* int32 biases (TFLite Micro's other 16x8 form) on conv, depthwise, fc */
+    m = int16_chain(0, NEURIO_DT_INT32, NEURIO_DT_INT32);
+    compare_interp_codegen(m, "chain_s16_b32", 72 * 2, 5 * 2, NEURIO_DT_INT16);
     neurio_model_free(m);
 }
 
-/* int16 activations need zero point 0 and int64 biases: clear refusals. */
+/* int16 activations need zero point 0 and int64/int32 biases: clear refusals. */
 static void test_int16_refusals(void)
 {
     neurio_errbuf e = {{0}};
-    neurio_model *m = int16_chain(5, NEURIO_DT_INT64);
+    neurio_model *m = int16_chain(5, NEURIO_DT_INT64, NEURIO_DT_INT64);
     neurio_unsupported_op u[4];
     int32_t n = neurio_codegen_check(m, u, 4, &e);
     CU_ASSERT(n >= 1); /* the conv writing it and the depthwise reading it */
     CU_ASSERT_PTR_NOT_NULL(strstr(u[0].reason, "zero point 5"));
     neurio_model_free(m);
-    m = int16_chain(0, NEURIO_DT_INT32);
+    m = int16_chain(0, NEURIO_DT_FLOAT32, NEURIO_DT_INT64);
     int rc = neurio_model_validate(m, &e);
     CU_ASSERT_EQUAL(rc, NEURIO_ERR_INVALID);
-    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "expected int64"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "expected int64 or int32"));
     neurio_model_free(m);
 }
 

@@ -28,6 +28,8 @@ static const char *dtype_of(const char *id)
         {"_S8_S16", "int8->int16"}, {"_S8_S32", "int8->int32"}, {"_F32_S8", "float32->int8"},
         {"_F32_S16", "float32->int16"}, {"_S8_F32", "int8->float32"},
         {"_S16_F32", "int16->float32"}, {"_S8_RQ", "int8 (requantized inputs)"},
+        {"_S16_RQ", "int16 (requantized inputs)"}, {"_S16_B32", "int16 (int32 bias)"},
+        {"_S16_B16", "int16 (int16 bias)"},
         {"_S8", "int8"}, {"_S16", "int16"}, {"_S32", "int32"}, {"_F32", "float32"},
         {"_B", "bool"},
     };

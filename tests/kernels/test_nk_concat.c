@@ -50,7 +50,7 @@ static void test_requant_int8(void)
     nk_concat_requant rq[2] = {{0, 0, 0}, {3, 0, 0}};
     ref_multiplier(2.0, &rq[1].mult, &rq[1].shift);
     nk_concat_params p = {.n_inputs = 2, .outer = 2, .elem_size = 1, .in_inner = inner};
-    CU_ASSERT_EQUAL_FATAL(nk_concat_s8_requant(&p, rq, -2, ins, out), NK_OK);
+    CU_ASSERT_EQUAL_FATAL(nk_concat_s8_requant(&p, rq, -2, (const void *const *)ins, out), NK_OK);
     for (int k = 0; k < 2; ++k) {
         for (int j = 0; j < 3; ++j)
             CU_ASSERT_EQUAL(out[k * 5 + j], a[k * 3 + j]);
@@ -62,7 +62,7 @@ static void test_requant_int8(void)
     }
     CU_ASSERT_EQUAL(out[3], 127);
     p.elem_size = 2;
-    CU_ASSERT_EQUAL(nk_concat_s8_requant(&p, rq, -2, ins, out), NK_ERR_PARAMS);
+    CU_ASSERT_EQUAL(nk_concat_s8_requant(&p, rq, -2, (const void *const *)ins, out), NK_ERR_PARAMS);
 }
 
 int neurio_register_tests(void)

@@ -1,8 +1,9 @@
 /* tests/kernels/test_nk_conv_s16.c — the int16x8 kernels (CONV_2D,
- * DEPTHWISE_CONV_2D, FULLY_CONNECTED: int16 activations, int8 weights, int64
- * bias) against hand-computed values and an independent reference
- * (explicitly bounds-checked taps, TFLite's 64-bit requantization
- * re-derived from its definition with floor divisions). */
+ * DEPTHWISE_CONV_2D, FULLY_CONNECTED: int16 activations, int8 weights,
+ * int64 bias, or int32 bias with TFLite's 32-bit path) against
+ * hand-computed values and an independent reference (explicitly
+ * bounds-checked taps, TFLite's 64-bit requantization re-derived from its
+ * definition with floor divisions). */
 #include <string.h>
 
 #include "kernel_ref.h"
@@ -23,8 +24,10 @@ static int16_t ref_rand_s16(uint32_t *s)
     return (int16_t)(int32_t)((ref_rand(s) & 0xffff) - 32768);
 }
 
+/* bias32: TFLite's int32-bias 16x8 form (int32 accumulator, 32-bit
+ * requantization); else the int64 bias (or none) and the 64-bit one. */
 static void ref_conv(const nk_conv_params *p, int depthwise, const int16_t *in, const int8_t *f,
-                     const int64_t *bias, int16_t *out)
+                     const int64_t *bias, const int32_t *bias32, int16_t *out)
 {
     for (int b = 0; b < p->batches; ++b)
         for (int oy = 0; oy < p->out_h; ++oy)
@@ -48,8 +51,12 @@ static void ref_conv(const nk_conv_params *p, int depthwise, const int16_t *in, 
                             }
                     if (bias)
                         acc += bias[oc];
+                    if (bias32)
+                        acc += bias32[oc];
                     int q = p->per_channel ? oc : 0;
-                    int32_t r = ref_requant64(acc, p->out_mult[q], p->out_shift[q]);
+                    int32_t r = bias32 ? ref_requant((int32_t)(uint32_t)(uint64_t)acc,
+                                                     p->out_mult[q], p->out_shift[q])
+                                       : ref_requant64(acc, p->out_mult[q], p->out_shift[q]);
                     out[((b * p->out_h + oy) * p->out_w + ox) * p->out_c + oc] =
                         (int16_t)ref_clamp(r, p->act_min, p->act_max);
                 }
@@ -140,11 +147,21 @@ static void test_random_conv(void)
                             .per_channel = iter % 3 != 0, .out_mult = mult, .out_shift = shift,
                             .act_min = iter % 5 == 0 ? 0 : -32768,
                             .act_max = iter % 7 == 0 ? 20000 : 32767};
-        ref_conv(&p, depthwise, in, f, iter % 4 ? bias : NULL, want);
+        ref_conv(&p, depthwise, in, f, iter % 4 ? bias : NULL, NULL, want);
         int rc = depthwise ? nk_depthwise_conv2d_s16(&p, in, f, iter % 4 ? bias : NULL, got)
                            : nk_conv2d_s16(&p, in, f, iter % 4 ? bias : NULL, got);
         CU_ASSERT_EQUAL_FATAL(rc, NK_OK);
         CU_ASSERT_EQUAL(memcmp(got, want, (size_t)(out_h * out_w * out_c) * sizeof got[0]), 0);
+        /* the same with an int32 bias (TFLite's int32-bias 16x8 path) */
+        int32_t b32[10];
+        for (int i = 0; i < out_c; i++)
+            b32[i] = (int32_t)(bias[i] / 64);
+        ref_conv(&p, depthwise, in, f, NULL, b32, want);
+        rc = depthwise ? nk_depthwise_conv2d_s16_b32(&p, in, f, b32, got)
+                       : nk_conv2d_s16_b32(&p, in, f, b32, got);
+        CU_ASSERT_EQUAL_FATAL(rc, NK_OK);
+        CU_ASSERT_EQUAL(memcmp(got, want, (size_t)(out_h * out_w * out_c) * sizeof got[0]), 0);
+        CU_ASSERT_EQUAL(nk_conv2d_s16_b32(&p, in, f, NULL, got), NK_ERR_PARAMS);
     }
 }
 
@@ -181,6 +198,22 @@ static void test_random_fc(void)
             }
         CU_ASSERT_EQUAL_FATAL(nk_fully_connected_s16(&p, x, w, bias, got), NK_OK);
         CU_ASSERT_EQUAL(memcmp(got, want, (size_t)(batches * out_d) * sizeof got[0]), 0);
+        /* int32 bias: int32 accumulator, 32-bit requantization */
+        int32_t b32[8];
+        for (int o = 0; o < out_d; o++)
+            b32[o] = (int32_t)bias[o];
+        for (int b = 0; b < batches; b++)
+            for (int o = 0; o < out_d; o++) {
+                int64_t acc = b32[o];
+                for (int d = 0; d < depth; d++)
+                    acc += (int64_t)(w[o * depth + d] - wzp) * x[b * depth + d];
+                int q = per_channel ? o : 0;
+                want[b * out_d + o] = (int16_t)ref_clamp(
+                    ref_requant((int32_t)(uint32_t)(uint64_t)acc, mult[q], shift[q]), -32768,
+                    32767);
+            }
+        CU_ASSERT_EQUAL_FATAL(nk_fully_connected_s16_b32(&p, x, w, b32, got), NK_OK);
+        CU_ASSERT_EQUAL(memcmp(got, want, (size_t)(batches * out_d) * sizeof got[0]), 0);
     }
 }
 
@@ -188,8 +221,10 @@ int neurio_register_tests(void)
 {
     CU_pSuite s = CU_add_suite("nk_conv_s16", NULL, NULL);
     if (!s || !CU_add_test(s, "hand-computed int16x8 conv/depthwise/fc", test_hand_computed) ||
-        !CU_add_test(s, "random int16x8 conv and depthwise vs reference", test_random_conv) ||
-        !CU_add_test(s, "random int16x8 fully connected vs reference", test_random_fc))
+        !CU_add_test(s, "random int16x8 conv and depthwise (int64/int32 bias) vs reference",
+                     test_random_conv) ||
+        !CU_add_test(s, "random int16x8 fully connected (int64/int32 bias) vs reference",
+                     test_random_fc))
         return -1;
     return 0;
 }

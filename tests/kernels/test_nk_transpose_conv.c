@@ -160,6 +160,17 @@ static void run_random(uint32_t *seed, int iter)
     }
     CU_ASSERT_EQUAL_FATAL(nk_transpose_conv_s16(&p, in16, f, b64, out16), NK_OK);
     CU_ASSERT_EQUAL(memcmp(out16, want16, n_out * sizeof out16[0]), 0);
+    /* an int16 bias is widened to int64 (TFLite Micro's 16x8 rule) */
+    int16_t b16[16];
+    for (int c = 0; c < out_c && c < 16; c++)
+        b16[c] = (int16_t)(int32_t)((ref_rand(seed) & 0xffff) - 32768);
+    for (size_t o = 0; o < n_out; o++) {
+        int q = per_channel ? (int)(o % (size_t)out_c) : 0;
+        int64_t a = acc[o] + b16[o % (size_t)out_c];
+        want16[o] = (int16_t)ref_clamp(ref_requant64(a, mult[q], shift[q]), -32768, 32767);
+    }
+    CU_ASSERT_EQUAL_FATAL(nk_transpose_conv_s16_b16(&p, in16, f, b16, out16), NK_OK);
+    CU_ASSERT_EQUAL(memcmp(out16, want16, n_out * sizeof out16[0]), 0);
     /* float: the scatter adds in the same order the kernel gathers, so the
      * sums are identical, not merely close */
     for (size_t i = 0; i < n_in; i++) {

@@ -4,9 +4,11 @@
  * ADD/SUB int16 (left shift 15, every scale ratio, saturation, fused
  * range, broadcasting), LEAKY_RELU int8/int16/float, PAD int16, QUANTIZE
  * between int8/int16/int32 and float, DEQUANTIZE int16, and the strided
- * window (nk_slice) STRIDED_SLICE lowers to, with negative steps. */
+ * window (nk_slice) STRIDED_SLICE lowers to, with negative steps; int16
+ * LOGISTIC, TANH, SOFTMAX and pooling (act_s16_cases.h). */
 #include <string.h>
 
+#include "act_s16_cases.h"
 #include "binary_ref.h"
 #include "test_util.h"
 
@@ -319,5 +321,6 @@ int neurio_register_tests(void)
     CU_add_test(s, "QUANTIZE int16/int8 -> int8/int16/int32", test_requantize);
     CU_add_test(s, "QUANTIZE float->int16, DEQUANTIZE int16", test_quantize_float);
     CU_add_test(s, "strided window with negative steps", test_strided_window);
+    act_s16_add_tests(s);
     return 0;
 }

@@ -65,8 +65,8 @@ int nk_depthwise_conv2d_s8(const nk_conv_params *p, const int8_t *input,
 
 /* int16x8 as nk_conv2d_s16: int16 activations (zero points 0), int8
  * weights, int64 bias and accumulator, nk_mbqm64.  Portable only. */
-int nk_depthwise_conv2d_s16(const nk_conv_params *p, const int16_t *input,
-                            const int8_t *filter, const int64_t *bias, int16_t *output)
+static int dwconv2d_s16(const nk_conv_params *p, const int16_t *input, const int8_t *filter,
+                        const int64_t *bias, const int32_t *bias32, int16_t *output)
 {
     if (nk_conv_check(p, 1) != NK_OK || !input || !filter || !output ||
         !p->out_mult || !p->out_shift || p->act_min > p->act_max)
@@ -98,8 +98,12 @@ int nk_depthwise_conv2d_s16(const nk_conv_params *p, const int16_t *input,
                     }
                     if (bias)
                         acc += bias[oc];
+                    if (bias32)
+                        acc += bias32[oc];
                     const int32_t q = p->per_channel ? oc : 0;
-                    const int32_t v = nk_mbqm64(acc, p->out_mult[q], p->out_shift[q]);
+                    const int32_t v = bias32 ? nk_mbqm(nk_wrap64to32(acc), p->out_mult[q],
+                                                       p->out_shift[q])
+                                             : nk_mbqm64(acc, p->out_mult[q], p->out_shift[q]);
                     out[oc] = (int16_t)nk_clamp(v, p->act_min, p->act_max);
                 }
             }
@@ -146,4 +150,19 @@ int nk_depthwise_conv2d_f32(const nk_conv_params *p, const float *input,
         }
     }
     return NK_OK;
+}
+
+int nk_depthwise_conv2d_s16(const nk_conv_params *p, const int16_t *input,
+                            const int8_t *filter, const int64_t *bias, int16_t *output)
+{
+    return dwconv2d_s16(p, input, filter, bias, NULL, output);
+}
+
+/* int16x8 with an int32 bias: int32 accumulator (wrapping), nk_mbqm. */
+int nk_depthwise_conv2d_s16_b32(const nk_conv_params *p, const int16_t *input,
+                                const int8_t *filter, const int32_t *bias, int16_t *output)
+{
+    if (!bias)
+        return NK_ERR_PARAMS;
+    return dwconv2d_s16(p, input, filter, NULL, bias, output);
 }

@@ -96,8 +96,8 @@ int nk_transpose_conv_s8(const nk_conv_params *p, const int8_t *input, const int
 
 /* int16x8: int16 activations (zero points 0: in_zp/out_zp are not read),
  * int8 weights, int64 bias and accumulator, nk_mbqm64. */
-int nk_transpose_conv_s16(const nk_conv_params *p, const int16_t *input, const int8_t *filter,
-                          const int64_t *bias, int16_t *output)
+static int tconv_s16(const nk_conv_params *p, const int16_t *input, const int8_t *filter,
+                     const int64_t *bias, const int16_t *bias16, int16_t *output)
 {
     int32_t fy[NK_TCONV_MAX_K], py[NK_TCONV_MAX_K], fx[NK_TCONV_MAX_K], px[NK_TCONV_MAX_K];
     if (tconv_check(p) != NK_OK || !input || !filter || !output || !p->out_mult ||
@@ -118,6 +118,8 @@ int nk_transpose_conv_s16(const nk_conv_params *p, const int16_t *input, const i
                     NK_TCONV_SUM(acc, int16_t, 0)
                     if (bias)
                         acc += bias[oc];
+                    if (bias16)
+                        acc += bias16[oc];
                     const int32_t q = p->per_channel ? oc : 0;
                     const int32_t v = nk_mbqm64(acc, p->out_mult[q], p->out_shift[q]);
                     out[oc] = (int16_t)nk_clamp(v, p->act_min, p->act_max);
@@ -126,6 +128,21 @@ int nk_transpose_conv_s16(const nk_conv_params *p, const int16_t *input, const i
         }
     }
     return NK_OK;
+}
+
+int nk_transpose_conv_s16(const nk_conv_params *p, const int16_t *input, const int8_t *filter,
+                          const int64_t *bias, int16_t *output)
+{
+    return tconv_s16(p, input, filter, bias, NULL, output);
+}
+
+/* int16x8 with an int16 bias: TFLite Micro widens it to int64 first. */
+int nk_transpose_conv_s16_b16(const nk_conv_params *p, const int16_t *input,
+                              const int8_t *filter, const int16_t *bias, int16_t *output)
+{
+    if (!bias)
+        return NK_ERR_PARAMS;
+    return tconv_s16(p, input, filter, NULL, bias, output);
 }
 
 int nk_transpose_conv_f32(const nk_conv_params *p, const float *input, const float *filter,

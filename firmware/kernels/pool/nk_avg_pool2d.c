@@ -1,4 +1,4 @@
-/* firmware/kernels/pool/nk_avg_pool2d.c — AVERAGE_POOL_2D, int8 and float32.
+/* firmware/kernels/pool/nk_avg_pool2d.c — AVERAGE_POOL_2D, int8, int16 and float32.
  * Only taps inside the image count (TFLite semantics); int8 rounds the
  * average half away from zero as TFLite's reference AveragePool. */
 #include "nk.h"
@@ -95,6 +95,34 @@ int nk_avg_pool2d_f32(const nk_pool_params *p, const float *input, float *output
                             count += 1.0f;
                         }
                     out[c] = nk_fminmax(total / count, p->act_min_f, p->act_max_f);
+                }
+            }
+        }
+    }
+    return NK_OK;
+}
+
+int nk_avg_pool2d_s16(const nk_pool_params *p, const int16_t *input, int16_t *output)
+{
+    if (nk_pool_check(p) != NK_OK || !input || !output || p->act_min > p->act_max ||
+        !windows_ok(p))
+        return NK_ERR_PARAMS;
+    const int32_t c_n = p->channels;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int16_t *in_b = input + (size_t)b * p->in_h * p->in_w * c_n;
+        for (int32_t oy = 0; oy < p->out_h; ++oy) {
+            for (int32_t ox = 0; ox < p->out_w; ++ox) {
+                const pool_window w = window_of(p, oy, ox);
+                int16_t *out = output + (((size_t)b * p->out_h + oy) * p->out_w + ox) * c_n;
+                for (int32_t c = 0; c < c_n; ++c) {
+                    int32_t acc = 0, count = 0;
+                    for (int32_t fy = w.fy_start; fy < w.fy_end; ++fy)
+                        for (int32_t fx = w.fx_start; fx < w.fx_end; ++fx) {
+                            acc += in_b[((size_t)(w.y0 + fy) * p->in_w + (w.x0 + fx)) * c_n + c];
+                            count++;
+                        }
+                    acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+                    out[c] = (int16_t)nk_clamp(acc, p->act_min, p->act_max);
                 }
             }
         }

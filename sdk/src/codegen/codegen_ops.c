@@ -91,7 +91,7 @@ static void cg_emit_call(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[CG_PTR
                 k->name, oi, p[0], oi);
         return;
     case LW_SHAPE_LIST_RQ:
-        fprintf(c->body, "    {\n        const int8_t *const ng_in[%d] = {", l->n_args - 1);
+        fprintf(c->body, "    {\n        const void *const ng_in[%d] = {", l->n_args - 1);
         for (int32_t i = 0; i + 1 < l->n_args; i++)
             fprintf(c->body, "%s%s", i ? ", " : "", p[i]);
         fprintf(c->body, "};\n        if (%s(&ng_p%d, (const nk_concat_requant *)(const void *)"

@@ -89,6 +89,7 @@ static const cg_field cg_softmax[] = {
     F(nk_softmax_params, input_multiplier, CG_I32, LW_G_INT),
     F(nk_softmax_params, input_left_shift, CG_I32, LW_G_INT),
     F(nk_softmax_params, diff_min, CG_I32, LW_G_INT), F(nk_softmax_params, beta, CG_F32, 0),
+    FA(nk_softmax_params, exp_lut, 0, LW_G_LUT), FA(nk_softmax_params, recip_lut, 1, LW_G_LUT),
     {NULL, 0, 0, 0, 0},
 };
 

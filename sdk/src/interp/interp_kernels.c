@@ -16,7 +16,7 @@
 #define IT_CALL_CODE_IIO(fn, m) return fn(&l->p.m, l->code, a[0], a[1], a[2]);
 #define IT_CALL_LIST_RQ(fn, m)                                                                   \
     return fn(&l->p.m, (const nk_concat_requant *)(const void *)l->arrays[1].v, l->code,         \
-              (const int8_t *const *)a, a[l->n_args - 1]);
+              (const void *const *)a, a[l->n_args - 1]);
 #define IT_CALL_CODE_SIZE_IO(fn, m) return fn(l->code, l->p.scalar.size, a[0], a[1]);
 
 #define IT_WRAP(id, fn, member, shape, groups) \

@@ -162,9 +162,16 @@ static int check_wb_dtypes(vctx *c, const neurio_tensor *x, const neurio_tensor 
     if (w->dtype != want_w)
         return nir_op_fail(c, NEURIO_ERR_INVALID, "weights tensor '%.60s' is %s, expected %s",
                        w->name, neurio_dtype_name(w->dtype), neurio_dtype_name(want_w));
-    if (b && b->dtype != want_b)
-        return nir_op_fail(c, NEURIO_ERR_INVALID, "bias tensor '%.60s' is %s, expected %s",
-                       b->name, neurio_dtype_name(b->dtype), neurio_dtype_name(want_b));
+    /* 16x8 as TFLite Micro takes it: int32 or int64 bias on CONV_2D,
+     * DEPTHWISE_CONV_2D and FULLY_CONNECTED, int16 or int64 on TRANSPOSE_CONV */
+    const int tconv = c->op->kind == NEURIO_OP_TRANSPOSE_CONV;
+    neurio_dtype alt_b = x->dtype != NEURIO_DT_INT16 ? want_b
+                         : tconv ? NEURIO_DT_INT16 : NEURIO_DT_INT32;
+    if (b && b->dtype != want_b && b->dtype != alt_b)
+        return nir_op_fail(c, NEURIO_ERR_INVALID, "bias tensor '%.60s' is %s, expected %s%s%s",
+                       b->name, neurio_dtype_name(b->dtype), neurio_dtype_name(want_b),
+                       alt_b != want_b ? " or " : "",
+                       alt_b != want_b ? neurio_dtype_name(alt_b) : "");
     if (y->dtype != x->dtype)
         return nir_op_fail(c, NEURIO_ERR_INVALID, "output '%.60s' is %s, expected %s like the "
                        "input", y->name, neurio_dtype_name(y->dtype),

@@ -171,7 +171,8 @@ static int lw_is_wide(const lw_ctx *c)
     switch (op->kind) {
     case NEURIO_OP_ADD: case NEURIO_OP_SUB: case NEURIO_OP_MUL: case NEURIO_OP_PAD:
         return dx == NEURIO_DT_INT16;
-    case NEURIO_OP_SOFTMAX: return dx == NEURIO_DT_INT8 && dy == NEURIO_DT_INT16;
+    case NEURIO_OP_SOFTMAX: return dy == NEURIO_DT_INT16;
+    case NEURIO_OP_LOGISTIC: case NEURIO_OP_TANH: return dx == NEURIO_DT_INT16;
     case NEURIO_OP_QUANTIZE: case NEURIO_OP_DEQUANTIZE:
         return dx == NEURIO_DT_INT16 || dy == NEURIO_DT_INT16 || dy == NEURIO_DT_INT32;
     default: return 0;

@@ -46,6 +46,7 @@ typedef enum lw_shape {
 #define LW_G_INT 1u   /* integer arithmetic: zero points, multipliers, ranges */
 #define LW_G_FLT 2u   /* float arithmetic: float ranges                   */
 #define LW_G_ADD 4u   /* ADD/SUB input rescaling (left_shift, in*_mult)   */
+#define LW_G_LUT 8u   /* lookup tables in lw_op.arrays (int16 SOFTMAX)    */
 
 /* Arguments of the kernels that take no parameter struct. */
 typedef struct lw_scalar {

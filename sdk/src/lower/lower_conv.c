@@ -50,6 +50,18 @@ int lw_channel_mults(lw_ctx *c, float in_s, int32_t w, float out_s, int32_t n_ch
     return lw_rq(c, rc, &e);
 }
 
+int lw_bias16(lw_ctx *c, int32_t b, neurio_dtype dt, neurio_dtype alt, int *use_alt)
+{
+    *use_alt = dt == NEURIO_DT_INT16 && b >= 0 && lw_t(c, b)->dtype == alt;
+    if (*use_alt || b < 0 || lw_t(c, b)->dtype == lw_bias_dtype(dt))
+        return NEURIO_OK;
+    if (dt == NEURIO_DT_INT16)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "bias tensor %d '%s' is %s; int16x8 takes %s "
+                       "or int64 (as TFLite Micro)", b, lw_t(c, b)->name,
+                       neurio_dtype_name(lw_t(c, b)->dtype), neurio_dtype_name(alt));
+    return lw_bias(c, b, lw_bias_dtype(dt));
+}
+
 int lw_bias(lw_ctx *c, int32_t b, neurio_dtype want)
 {
     if (b >= 0 && lw_t(c, b)->dtype != want)
@@ -189,12 +201,15 @@ int lw_conv(lw_ctx *c, int depthwise)
         .pad_left = lw_pad_offset(a->padding, a->pad, 1, xd[2], fw, sw, dw, yd[2]),
         .depth_multiplier = dm, .act_min = -128, .act_max = 127,
     };
+    int b32 = 0;
     if ((rc = lw_conv_quant(c, dt, x, w, y, yd[3], a->activation, p)) ||
-        (rc = lw_bias(c, b, lw_bias_dtype(dt))))
+        (rc = lw_bias16(c, b, dt, NEURIO_DT_INT32, &b32)))
         return rc;
     static const lw_kernel ks[2][3] = {{LW_K_CONV2D_S8, LW_K_CONV2D_S16, LW_K_CONV2D_F32},
                                        {LW_K_DWCONV2D_S8, LW_K_DWCONV2D_S16, LW_K_DWCONV2D_F32}};
-    return lw_set(c, ks[depthwise][lw_dt_index(dt)], 4, (int32_t[]){x, w, b, y});
+    lw_kernel k = !b32 ? ks[depthwise][lw_dt_index(dt)]
+                       : depthwise ? LW_K_DWCONV2D_S16_B32 : LW_K_CONV2D_S16_B32;
+    return lw_set(c, k, 4, (int32_t[]){x, w, b, y});
 }
 
 int lw_fc(lw_ctx *c)
@@ -230,18 +245,19 @@ int lw_fc(lw_ctx *c)
     } else {
         neurio_act_range_f32(c->op->attr.fc.activation, &p->act_min_f, &p->act_max_f);
     }
-    if ((rc = lw_bias(c, b, lw_bias_dtype(dt))))
+    int b32 = 0;
+    if ((rc = lw_bias16(c, b, dt, NEURIO_DT_INT32, &b32)))
         return rc;
     static const lw_kernel ks[3] = {LW_K_FC_S8, LW_K_FC_S16, LW_K_FC_F32};
-    return lw_set(c, ks[lw_dt_index(dt)], 4, (int32_t[]){x, w, b, y});
+    return lw_set(c, b32 ? LW_K_FC_S16_B32 : ks[lw_dt_index(dt)], 4, (int32_t[]){x, w, b, y});
 }
 
 int lw_pool(lw_ctx *c, int is_max)
 {
     int32_t x, y;
     neurio_dtype dt;
-    int rc = lw_operands(c, 1, &x, &y, &dt);
-    if (rc || (rc = lw_rank4(c, x, "input")) ||
+    int rc = lw_operands(c, 1, &x, &y, NULL);
+    if (rc || (rc = lw_conv_dtype(c, x, y, &dt)) || (rc = lw_rank4(c, x, "input")) ||
         (rc = lw_rank4(c, y, "output")))
         return rc;
     const int32_t *xd = lw_t(c, x)->dims, *yd = lw_t(c, y)->dims;
@@ -263,7 +279,7 @@ int lw_pool(lw_ctx *c, int is_max)
         .pad_top = lw_pad_offset(a->padding, a->pad, 0, xd[1], a->filter_h, sh, 1, yd[1]),
         .pad_left = lw_pad_offset(a->padding, a->pad, 1, xd[2], a->filter_w, sw, 1, yd[2]),
     };
-    if (dt == NEURIO_DT_INT8) {
+    if (dt != NEURIO_DT_FLOAT32) {
         float xs, ys;
         int32_t xz, yz;
         if ((rc = lw_q1(c, x, &xs, &xz)) || (rc = lw_q1(c, y, &ys, &yz)))
@@ -272,11 +288,12 @@ int lw_pool(lw_ctx *c, int is_max)
             return lw_fail(c, NEURIO_ERR_UNSUPPORTED,
                            "input and output quantization differ (%g,%d vs %g,%d); TFLite "
                            "requires them equal", (double)xs, xz, (double)ys, yz);
-        lw_act_s8(a->activation, ys, yz, &p->act_min, &p->act_max);
+        lw_act_q(c, dt, a->activation, ys, yz, &p->act_min, &p->act_max);
     } else {
         neurio_act_range_f32(a->activation, &p->act_min_f, &p->act_max_f);
     }
-    lw_kernel k = is_max ? (dt == NEURIO_DT_INT8 ? LW_K_MAX_POOL_S8 : LW_K_MAX_POOL_F32)
-                         : (dt == NEURIO_DT_INT8 ? LW_K_AVG_POOL_S8 : LW_K_AVG_POOL_F32);
-    return lw_set(c, k, 2, (int32_t[]){x, y});
+    static const lw_kernel ks[2][3] = {
+        {LW_K_AVG_POOL_S8, LW_K_AVG_POOL_S16, LW_K_AVG_POOL_F32},
+        {LW_K_MAX_POOL_S8, LW_K_MAX_POOL_S16, LW_K_MAX_POOL_F32}};
+    return lw_set(c, ks[is_max ? 1 : 0][lw_dt_index(dt)], 2, (int32_t[]){x, y});
 }

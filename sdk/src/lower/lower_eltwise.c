@@ -57,7 +57,9 @@ static int lw_binary_s8(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_pa
 int lw_binary_shape(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_params *p)
 {
     int rc;
-    if (lw_t(c, b)->dtype != lw_t(c, a)->dtype)
+    const int alpha8 = c->op->kind == NEURIO_OP_PRELU && lw_t(c, a)->dtype == NEURIO_DT_INT16 &&
+                       lw_t(c, b)->dtype == NEURIO_DT_INT8; /* int16 PRELU's int8 alpha */
+    if (lw_t(c, b)->dtype != lw_t(c, a)->dtype && !alpha8)
         return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "inputs are %s and %s",
                        neurio_dtype_name(lw_t(c, a)->dtype), neurio_dtype_name(lw_t(c, b)->dtype));
     const neurio_tensor *ta = lw_t(c, a), *tb = lw_t(c, b), *ty = lw_t(c, y);

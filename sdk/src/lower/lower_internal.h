@@ -64,6 +64,9 @@ int lw_conv_dtype(lw_ctx *c, int32_t x, int32_t y, neurio_dtype *dt);
 int lw_dt_index(neurio_dtype dt);
 /* The bias dtype of a conv/fc with activations dt: int32, int64, float32. */
 neurio_dtype lw_bias_dtype(neurio_dtype dt);
+/* The bias of a conv/fc with activations dt: absent, of lw_bias_dtype(dt),
+ * or (int16x8 only) of dtype alt, which sets *use_alt. */
+int lw_bias16(lw_ctx *c, int32_t b, neurio_dtype dt, neurio_dtype alt, int *use_alt);
 /* The bias of a conv/fc: absent, or of dtype `want`. */
 int lw_bias(lw_ctx *c, int32_t b, neurio_dtype want);
 /* Weights of the activations' dtype (int8 for int16x8; no hybrid layers). */
@@ -102,6 +105,9 @@ int lw_binary_shape(lw_ctx *c, int32_t a, int32_t b, int32_t y, nk_binary_params
 /* int16 activations and LEAKY_RELU (lower_wide.c): ADD/SUB/PAD on int16,
  * QUANTIZE/DEQUANTIZE between int8, int16, int32 and float32. */
 int lw_wide(lw_ctx *c);
+/* int16 LOGISTIC/TANH and SOFTMAX int16 -> int16 (lower_act16.c). */
+int lw_sigmoid_s16(lw_ctx *c, int is_tanh);
+int lw_softmax_s16(lw_ctx *c);
 int lw_leaky_relu(lw_ctx *c);
 /* STRIDED_SLICE (lower_slice.c). */
 int lw_strided_slice(lw_ctx *c);

@@ -120,6 +120,22 @@
     X(REDUCE_MIN_S16, nk_reduce_min_s16, mean, IO, 0)                             \
     X(REDUCE_MIN_F32, nk_reduce_min_f32, mean, IO, 0)                             \
     X(BMM_S8, nk_batch_matmul_s8, bmm, IIO, 0)                                    \
-    X(BMM_F32, nk_batch_matmul_f32, bmm, IIO, 0)
+    X(BMM_F32, nk_batch_matmul_f32, bmm, IIO, 0)                                  \
+    X(LOGISTIC_S16, nk_logistic_s16, sigmoid, IO, 0)                              \
+    X(TANH_S16, nk_tanh_s16, sigmoid, IO, 0)                                      \
+    X(SOFTMAX_S16, nk_softmax_s16, softmax, IO, LW_G_INT | LW_G_LUT)              \
+    X(AVG_POOL_S16, nk_avg_pool2d_s16, pool, IO, LW_G_INT)                        \
+    X(MAX_POOL_S16, nk_max_pool2d_s16, pool, IO, LW_G_INT)                        \
+    X(CONCAT_S16_RQ, nk_concat_s16_requant, concat, LIST_RQ, 0)                   \
+    X(ABS_S16, nk_abs_s16, requant, IO, 0)                                        \
+    X(COMPARE_S16, nk_compare_s16, binary, CODE_IIO, LW_G_INT | LW_G_ADD)         \
+    X(SQDIFF_S16, nk_squared_difference_s16, binary, IIO, LW_G_INT | LW_G_ADD)    \
+    X(PRELU_S16, nk_prelu_s16, binary, IIO, LW_G_INT | LW_G_ADD)                  \
+    X(SUM_S16, nk_reduce_sum_s16, mean, IO, LW_G_INT)                             \
+    X(BMM_S16, nk_batch_matmul_s16, bmm, IIO, 0)                                  \
+    X(CONV2D_S16_B32, nk_conv2d_s16_b32, conv, IWBO, LW_G_INT)                    \
+    X(DWCONV2D_S16_B32, nk_depthwise_conv2d_s16_b32, conv, IWBO, LW_G_INT)        \
+    X(FC_S16_B32, nk_fully_connected_s16_b32, fc, IWBO, LW_G_INT)                 \
+    X(TCONV_S16_B16, nk_transpose_conv_s16_b16, conv, IWBO, LW_G_INT)
 
 #endif /* NEURIO_SRC_LOWER_KERNELS_H */

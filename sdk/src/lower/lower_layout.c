@@ -59,7 +59,7 @@ int lw_pad(lw_ctx *c)
 }
 
 /* Inputs of a CONCATENATION share the output's dtype and rank; their
- * elements per outer step into inner[].  An int8 input quantized unlike
+ * elements per outer step into inner[].  An int8/int16 input quantized unlike
  * the output gets its requantization in rq[3 * k ..] (in_zp, mult, shift;
  * mult 0 = copied) and sets *requant; rq may be NULL for other dtypes. */
 static int lw_concat_inputs(lw_ctx *c, int32_t outer, int32_t *inner, int32_t *args, int pack,
@@ -73,7 +73,7 @@ static int lw_concat_inputs(lw_ctx *c, int32_t outer, int32_t *inner, int32_t *a
         const neurio_tensor *tt = t >= 0 ? lw_t(c, t) : NULL;
         if (!tt || tt->dtype != ty->dtype || tt->rank != ty->rank - pack)
             return lw_fail(c, NEURIO_ERR_INVALID, "input %d differs in dtype or rank", k);
-        if (ty->dtype == NEURIO_DT_INT8 && ty->quant.count > 0) {
+        if (rq && ty->quant.count > 0) {
             float s1, s2;
             int32_t z1, z2;
             if ((rc = lw_q1(c, t, &s1, &z1)) || (rc = lw_q1(c, c->op->outputs[0], &s2, &z2)))
@@ -81,8 +81,11 @@ static int lw_concat_inputs(lw_ctx *c, int32_t outer, int32_t *inner, int32_t *a
             rq[3 * k] = z1;
             if (s1 != s2 || z1 != z2) {
                 neurio_errbuf e = {{0}};
-                if ((rc = lw_rq(c, neurio_requant_params_s8(s1, s2, &rq[3 * k + 1],
-                                                            &rq[3 * k + 2], &e), &e)))
+                if ((rc = lw_rq(c, ty->dtype == NEURIO_DT_INT8
+                                       ? neurio_requant_params_s8(s1, s2, &rq[3 * k + 1],
+                                                                  &rq[3 * k + 2], &e)
+                                       : neurio_requant_params(s1, s2, &rq[3 * k + 1],
+                                                               &rq[3 * k + 2], &e), &e)))
                     return rc;
                 if (rq[3 * k + 1] == 0) /* a zero multiplier would mean "copy" */
                     return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "input %d scale %g is negligible "
@@ -116,8 +119,9 @@ static int lw_concat_axis(lw_ctx *c, int32_t axis, int pack)
                      : NEURIO_ERR_NOMEM;
     }
     int requant = 0;
-    int32_t *rq = ty->dtype == NEURIO_DT_INT8 ? lw_array_new(c, 1, "rq", 3 * n) : NULL;
-    int rc = ty->dtype == NEURIO_DT_INT8 && !rq
+    const int q = ty->dtype == NEURIO_DT_INT8 || ty->dtype == NEURIO_DT_INT16;
+    int32_t *rq = q ? lw_array_new(c, 1, "rq", 3 * n) : NULL;
+    int rc = q && !rq
                  ? NEURIO_ERR_NOMEM
                  : lw_concat_inputs(c, outer, inner, args, pack, rq, &requant);
     if (!rc) {
@@ -127,7 +131,9 @@ static int lw_concat_axis(lw_ctx *c, int32_t axis, int pack)
             .in_inner = inner};
         if (requant)
             c->out->code = ty->quant.zero_point ? ty->quant.zero_point[0] : 0;
-        rc = lw_set(c, requant ? LW_K_CONCAT_S8_RQ : LW_K_CONCAT, n + 1, args);
+        lw_kernel k = !requant ? LW_K_CONCAT
+                      : ty->dtype == NEURIO_DT_INT8 ? LW_K_CONCAT_S8_RQ : LW_K_CONCAT_S16_RQ;
+        rc = lw_set(c, k, n + 1, args);
     }
     if (!rc && !requant && rq) { /* a plain copy: no table to print */
         free(c->out->arrays[1].v);
@@ -186,7 +192,7 @@ static int lw_reduce_kernel(neurio_op_kind k, neurio_dtype dt)
         lw_kernel s8, s16, f32;
     } t[] = {
         {NEURIO_OP_MEAN, LW_K_MEAN_S8, -1, LW_K_MEAN_F32},
-        {NEURIO_OP_SUM, LW_K_SUM_S8, -1, LW_K_SUM_F32},
+        {NEURIO_OP_SUM, LW_K_SUM_S8, LW_K_SUM_S16, LW_K_SUM_F32},
         {NEURIO_OP_REDUCE_MAX, LW_K_REDUCE_MAX_S8, LW_K_REDUCE_MAX_S16, LW_K_REDUCE_MAX_F32},
         {NEURIO_OP_REDUCE_MIN, LW_K_REDUCE_MIN_S8, LW_K_REDUCE_MIN_S16, LW_K_REDUCE_MIN_F32},
     };

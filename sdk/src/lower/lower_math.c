@@ -30,19 +30,23 @@ static int lw_div_s8(lw_ctx *c, const float s[3], nk_binary_params *p)
     return NEURIO_OK;
 }
 
-/* int8 SQUARED_DIFFERENCE (TFLM squared_difference.cc): inputs << 7 onto
- * twice the larger input scale, the square back onto the output scale. */
-static int lw_sqdiff_s8(lw_ctx *c, const float s[3], nk_binary_params *p)
+/* int8/int16 SQUARED_DIFFERENCE (TFLM squared_difference.cc): inputs << 7
+ * (int16: << 0, zero points 0) onto twice the larger input scale, the
+ * square back onto the output scale. */
+static int lw_sqdiff_s8(lw_ctx *c, const float s[3], nk_binary_params *p, int wide)
 {
     const double twice = 2.0 * (double)(s[0] > s[1] ? s[0] : s[1]);
-    p->left_shift = 7;
+    if (wide && (p->in1_zp || p->in2_zp || p->out_zp))
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "int16 SQUARED_DIFFERENCE needs zero points 0 "
+                       "(TFLite Micro's rule); they are %d, %d and %d", p->in1_zp, p->in2_zp,
+                       p->out_zp);
+    p->left_shift = wide ? 0 : 7;
     neurio_quantize_multiplier((double)s[0] / twice, &p->in1_mult, &p->in1_shift);
     neurio_quantize_multiplier((double)s[1] / twice, &p->in2_mult, &p->in2_shift);
-    neurio_quantize_multiplier(twice * twice / ((double)(1 << 14) * (double)s[2]), &p->out_mult,
-                               &p->out_shift);
-    p->act_min = -128;
-    p->act_max = 127;
-    (void)c;
+    neurio_quantize_multiplier(twice * twice / ((double)(1 << (2 * p->left_shift)) *
+                                                (double)s[2]), &p->out_mult, &p->out_shift);
+    p->act_min = wide ? -32768 : -128;
+    p->act_max = wide ? 32767 : 127;
     return NEURIO_OK;
 }
 
@@ -61,13 +65,13 @@ static int lw_compare_s8(lw_ctx *c, const float s[3], nk_binary_params *p)
 
 /* int8 PRELU (TFLM prelu.cc): s_x / s_out for x >= 0, s_x * s_alpha / s_out
  * for the negative side. */
-static void lw_prelu_s8(const float s[3], nk_binary_params *p)
+static void lw_prelu_s8(const float s[3], nk_binary_params *p, int wide)
 {
     neurio_quantize_multiplier((double)s[0] / (double)s[2], &p->in1_mult, &p->in1_shift);
     neurio_quantize_multiplier((double)s[0] * (double)s[1] / (double)s[2], &p->out_mult,
                                &p->out_shift);
-    p->act_min = -128;
-    p->act_max = 127;
+    p->act_min = wide ? -32768 : -128;
+    p->act_max = wide ? 32767 : 127;
 }
 
 typedef struct lw_bin_row {
@@ -76,31 +80,36 @@ typedef struct lw_bin_row {
     int bool_out;
     int bool_in;               /* LOGICAL_AND/OR */
     lw_kernel s8, s32, f32, b; /* -1: none */
+    lw_kernel s16;             /* -1: none (TFLM has no int16 form) */
 } lw_bin_row;
 
 static const lw_bin_row lw_bin_rows[] = {
-    {NEURIO_OP_DIV, 0, 0, 0, LW_K_DIV_S8, LW_K_DIV_S32, LW_K_DIV_F32, -1},
-    {NEURIO_OP_SQUARED_DIFFERENCE, 0, 0, 0, LW_K_SQDIFF_S8, LW_K_SQDIFF_S32, LW_K_SQDIFF_F32, -1},
-    {NEURIO_OP_MAXIMUM, 0, 0, 0, LW_K_MAXIMUM_S8, LW_K_MAXIMUM_S32, LW_K_MAXIMUM_F32, -1},
-    {NEURIO_OP_MINIMUM, 0, 0, 0, LW_K_MINIMUM_S8, LW_K_MINIMUM_S32, LW_K_MINIMUM_F32, -1},
+    {NEURIO_OP_DIV, 0, 0, 0, LW_K_DIV_S8, LW_K_DIV_S32, LW_K_DIV_F32, -1, -1},
+    {NEURIO_OP_SQUARED_DIFFERENCE, 0, 0, 0, LW_K_SQDIFF_S8, LW_K_SQDIFF_S32, LW_K_SQDIFF_F32, -1,
+     LW_K_SQDIFF_S16},
+    {NEURIO_OP_MAXIMUM, 0, 0, 0, LW_K_MAXIMUM_S8, LW_K_MAXIMUM_S32, LW_K_MAXIMUM_F32, -1,
+     LW_K_MAXIMUM_S16},
+    {NEURIO_OP_MINIMUM, 0, 0, 0, LW_K_MINIMUM_S8, LW_K_MINIMUM_S32, LW_K_MINIMUM_F32, -1,
+     LW_K_MINIMUM_S16},
     {NEURIO_OP_EQUAL, NK_CMP_EQUAL, 1, 0, LW_K_COMPARE_S8, LW_K_COMPARE_S32, LW_K_COMPARE_F32,
-     LW_K_COMPARE_B},
+     LW_K_COMPARE_B, -1},
     {NEURIO_OP_NOT_EQUAL, NK_CMP_NOT_EQUAL, 1, 0, LW_K_COMPARE_S8, LW_K_COMPARE_S32,
-     LW_K_COMPARE_F32, LW_K_COMPARE_B},
-    {NEURIO_OP_LESS, NK_CMP_LESS, 1, 0, LW_K_COMPARE_S8, LW_K_COMPARE_S32, LW_K_COMPARE_F32, -1},
+     LW_K_COMPARE_F32, LW_K_COMPARE_B, -1},
+    {NEURIO_OP_LESS, NK_CMP_LESS, 1, 0, LW_K_COMPARE_S8, LW_K_COMPARE_S32, LW_K_COMPARE_F32, -1,
+     -1},
     {NEURIO_OP_LESS_EQUAL, NK_CMP_LESS_EQUAL, 1, 0, LW_K_COMPARE_S8, LW_K_COMPARE_S32,
-     LW_K_COMPARE_F32, -1},
+     LW_K_COMPARE_F32, -1, -1},
     {NEURIO_OP_GREATER, NK_CMP_GREATER, 1, 0, LW_K_COMPARE_S8, LW_K_COMPARE_S32,
-     LW_K_COMPARE_F32, -1},
+     LW_K_COMPARE_F32, -1, LW_K_COMPARE_S16},
     {NEURIO_OP_GREATER_EQUAL, NK_CMP_GREATER_EQUAL, 1, 0, LW_K_COMPARE_S8, LW_K_COMPARE_S32,
-     LW_K_COMPARE_F32, -1},
-    {NEURIO_OP_LOGICAL_AND, 0, 1, 1, -1, -1, -1, LW_K_LOGICAL_AND},
-    {NEURIO_OP_LOGICAL_OR, 0, 1, 1, -1, -1, -1, LW_K_LOGICAL_OR},
-    {NEURIO_OP_PRELU, 0, 0, 0, LW_K_PRELU_S8, -1, LW_K_PRELU_F32, -1},
+     LW_K_COMPARE_F32, -1, -1},
+    {NEURIO_OP_LOGICAL_AND, 0, 1, 1, -1, -1, -1, LW_K_LOGICAL_AND, -1},
+    {NEURIO_OP_LOGICAL_OR, 0, 1, 1, -1, -1, -1, LW_K_LOGICAL_OR, -1},
+    {NEURIO_OP_PRELU, 0, 0, 0, LW_K_PRELU_S8, -1, LW_K_PRELU_F32, -1, LW_K_PRELU_S16},
 };
 
-/* The int8 constants of row r's op into p. */
-static int lw_binary_ext_s8(lw_ctx *c, const int32_t t[3], nk_binary_params *p)
+/* The int8 (int16 when wide) constants of row r's op into p. */
+static int lw_binary_ext_s8(lw_ctx *c, const int32_t t[3], nk_binary_params *p, int wide)
 {
     float s[3];
     int32_t z[3];
@@ -125,8 +134,8 @@ static int lw_binary_ext_s8(lw_ctx *c, const int32_t t[3], nk_binary_params *p)
     p->out_zp = z[2];
     switch (c->op->kind) {
     case NEURIO_OP_DIV: return lw_div_s8(c, s, p);
-    case NEURIO_OP_SQUARED_DIFFERENCE: return lw_sqdiff_s8(c, s, p);
-    default: lw_prelu_s8(s, p); return NEURIO_OK;
+    case NEURIO_OP_SQUARED_DIFFERENCE: return lw_sqdiff_s8(c, s, p, wide);
+    default: lw_prelu_s8(s, p, wide); return NEURIO_OK;
     }
 }
 
@@ -141,20 +150,26 @@ int lw_binary_ext(lw_ctx *c)
         if (lw_bin_rows[i].kind == c->op->kind)
             r = &lw_bin_rows[i];
     neurio_dtype da = lw_t(c, in[0])->dtype, db = lw_t(c, in[1])->dtype, dy = lw_t(c, y)->dtype;
-    int ok_types = r && da == db && (r->bool_out ? dy == NEURIO_DT_BOOL : dy == da);
+    /* int16 PRELU takes an int8 alpha (TFLM prelu.cc) */
+    int alpha8 = c->op->kind == NEURIO_OP_PRELU && da == NEURIO_DT_INT16 && db == NEURIO_DT_INT8;
+    int ok_types = r && (da == db || alpha8) && (r->bool_out ? dy == NEURIO_DT_BOOL : dy == da);
     int k = !ok_types ? -1
             : da == NEURIO_DT_INT8 ? (int)r->s8
+            : da == NEURIO_DT_INT16 ? (int)r->s16
             : da == NEURIO_DT_INT32 ? (int)r->s32
             : da == NEURIO_DT_FLOAT32 ? (int)r->f32
             : da == NEURIO_DT_BOOL ? (int)r->b : -1;
     if (k < 0)
-        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "%s, %s -> %s has no kernel",
-                       neurio_dtype_name(da), neurio_dtype_name(db), neurio_dtype_name(dy));
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "%s, %s -> %s has no kernel%s",
+                       neurio_dtype_name(da), neurio_dtype_name(db), neurio_dtype_name(dy),
+                       da == NEURIO_DT_INT16 && r && r->bool_out
+                           ? " (TFLite Micro compares int16 only in GREATER)" : "");
     nk_binary_params *p = &c->out->p.binary;
     if ((rc = lw_binary_shape(c, in[0], in[1], y, p)))
         return rc;
     c->out->code = r->code;
-    if (da == NEURIO_DT_INT8 && (rc = lw_binary_ext_s8(c, (int32_t[]){in[0], in[1], y}, p)))
+    if ((da == NEURIO_DT_INT8 || da == NEURIO_DT_INT16) &&
+        (rc = lw_binary_ext_s8(c, (int32_t[]){in[0], in[1], y}, p, da == NEURIO_DT_INT16)))
         return rc;
     if (da == NEURIO_DT_INT32 && c->op->kind == NEURIO_OP_DIV)
         lw_act_s32(c->op->attr.eltwise.activation, &p->act_min, &p->act_max);
@@ -179,7 +194,7 @@ static int32_t lw_unary_code(neurio_op_kind k)
     }
 }
 
-/* int8 ABS and RSQRT (TFLM elementwise.cc): in_scale / out_scale (ABS,
+/* int8/int16 ABS and int8 RSQRT (TFLM elementwise.cc): in_scale / out_scale (ABS,
  * rescaled only when the scales differ) and 1 / (sqrt(in_scale) *
  * out_scale) (RSQRT). */
 static int lw_unary_s8(lw_ctx *c, int32_t x, int32_t y)
@@ -195,6 +210,14 @@ static int lw_unary_s8(lw_ctx *c, int32_t x, int32_t y)
     if (c->op->kind == NEURIO_OP_ABS) {
         if (xs != ys)
             neurio_quantize_multiplier((double)xs / (double)ys, &r->mult, &r->shift);
+        if (lw_t(c, x)->dtype == NEURIO_DT_INT16) {
+            if (r->in_zp || r->out_zp)
+                return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "int16 ABS needs zero points 0 "
+                               "(TFLite Micro's rule); they are %d and %d", r->in_zp, r->out_zp);
+            r->act_min = -32768;
+            r->act_max = 32767;
+            return lw_set(c, LW_K_ABS_S16, 2, (int32_t[]){x, y});
+        }
         return lw_set(c, LW_K_ABS_S8, 2, (int32_t[]){x, y});
     }
     neurio_quantize_multiplier(1.0 / (sqrt((double)xs) * (double)ys), &r->mult, &r->shift);
@@ -222,6 +245,8 @@ int lw_unary_ext(lw_ctx *c)
     if (dt == NEURIO_DT_INT32 && k == NEURIO_OP_NEG)
         return lw_set(c, LW_K_NEG_S32, 2, (int32_t[]){x, y});
     if (dt == NEURIO_DT_INT8 && (k == NEURIO_OP_ABS || k == NEURIO_OP_RSQRT))
+        return lw_unary_s8(c, x, y);
+    if (dt == NEURIO_DT_INT16 && k == NEURIO_OP_ABS) /* TFLM: quantized int16 ABS */
         return lw_unary_s8(c, x, y);
     return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "%s has no kernel", neurio_dtype_name(dt));
 }
@@ -369,7 +394,8 @@ int lw_bmm(lw_ctx *c)
         return rc;
     const neurio_tensor *tl = lw_t(c, in[0]), *tr = lw_t(c, in[1]), *ty = lw_t(c, y);
     neurio_dtype dt = tl->dtype;
-    if ((dt != NEURIO_DT_INT8 && dt != NEURIO_DT_FLOAT32) || tr->dtype != dt || ty->dtype != dt)
+    if ((dt != NEURIO_DT_INT8 && dt != NEURIO_DT_INT16 && dt != NEURIO_DT_FLOAT32) ||
+        tr->dtype != dt || ty->dtype != dt)
         return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "%s x %s -> %s has no kernel",
                        neurio_dtype_name(dt), neurio_dtype_name(tr->dtype),
                        neurio_dtype_name(ty->dtype));
@@ -388,19 +414,22 @@ int lw_bmm(lw_ctx *c)
         return lw_fail(c, NEURIO_ERR_INVALID, "[%d x %d] x [%d x %d] does not give the output's "
                        "[%d x %d]", p->rows, p->depth, p->adj_y ? rcn : rr, p->cols,
                        ty->dims[ty->rank - 2], ty->dims[ty->rank - 1]);
-    if (dt == NEURIO_DT_INT8) {
+    if (dt != NEURIO_DT_FLOAT32) {
         float s[3];
         int32_t z[3];
         if ((rc = lw_q3(c, (int32_t[]){in[0], in[1], y}, s, z)))
             return rc;
+        if (dt == NEURIO_DT_INT16 && (z[0] || z[1] || z[2]))
+            return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "int16 BATCH_MATMUL needs zero points 0 "
+                           "(TFLite Micro's rule); they are %d, %d and %d", z[0], z[1], z[2]);
         p->lhs_zp = z[0];
         p->rhs_zp = z[1];
         p->out_zp = z[2];
         neurio_quantize_multiplier((double)s[0] * (double)s[1] / (double)s[2], &p->out_mult,
                                    &p->out_shift);
-        p->act_min = -128;
-        p->act_max = 127;
+        p->act_min = dt == NEURIO_DT_INT8 ? -128 : -32768;
+        p->act_max = dt == NEURIO_DT_INT8 ? 127 : 32767;
     }
-    return lw_set(c, dt == NEURIO_DT_INT8 ? LW_K_BMM_S8 : LW_K_BMM_F32, 3,
-                  (int32_t[]){in[0], in[1], y});
+    static const lw_kernel ks[3] = {LW_K_BMM_S8, LW_K_BMM_S16, LW_K_BMM_F32};
+    return lw_set(c, ks[lw_dt_index(dt)], 3, (int32_t[]){in[0], in[1], y});
 }

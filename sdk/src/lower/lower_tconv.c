@@ -50,9 +50,10 @@ int lw_transpose_conv(lw_ctx *c)
         .pad_left = lw_tconv_pad(a->padding, a->pad[1], yd[2], wd[2], sw),
         .depth_multiplier = 1,
     };
+    int b16 = 0; /* TFLite Micro widens an int16 bias of a 16x8 TRANSPOSE_CONV */
     if ((rc = lw_conv_quant(c, dt, x, w, y, yd[3], a->activation, p)) ||
-        (rc = lw_bias(c, b, lw_bias_dtype(dt))))
+        (rc = lw_bias16(c, b, dt, NEURIO_DT_INT16, &b16)))
         return rc;
     static const lw_kernel ks[3] = {LW_K_TCONV_S8, LW_K_TCONV_S16, LW_K_TCONV_F32};
-    return lw_set(c, ks[lw_dt_index(dt)], 4, (int32_t[]){x, w, b, y});
+    return lw_set(c, b16 ? LW_K_TCONV_S16_B16 : ks[lw_dt_index(dt)], 4, (int32_t[]){x, w, b, y});
 }

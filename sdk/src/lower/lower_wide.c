@@ -182,7 +182,11 @@ int lw_wide(lw_ctx *c)
 {
     switch (c->op->kind) {
     case NEURIO_OP_ADD: case NEURIO_OP_SUB: case NEURIO_OP_MUL: return lw_binary_s16(c);
-    case NEURIO_OP_SOFTMAX: return lw_softmax_s8_s16(c);
+    case NEURIO_OP_SOFTMAX:
+        return lw_t(c, c->op->inputs[0])->dtype == NEURIO_DT_INT16 ? lw_softmax_s16(c)
+                                                                   : lw_softmax_s8_s16(c);
+    case NEURIO_OP_LOGISTIC: return lw_sigmoid_s16(c, 0);
+    case NEURIO_OP_TANH: return lw_sigmoid_s16(c, 1);
     case NEURIO_OP_PAD: return lw_pad_s16(c);
     case NEURIO_OP_QUANTIZE: case NEURIO_OP_DEQUANTIZE: return lw_quantize_wide(c);
     default:
