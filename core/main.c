@@ -81,6 +81,23 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
         printf("neurio %s (plugin ABI %d.%d)\n", NEURIO_VERSION_STRING,
                NEURIO_ABI_MAJOR, NEURIO_ABI_MINOR);
+        /* The optional parts this build has (CMake NEURIO_WITH_*). */
+        printf("features: onnx %s, postgresql %s, usb-hid %s\n",
+#ifdef NEURIO_NO_ONNX
+               "off",
+#else
+               "on",
+#endif
+#ifdef NEURIO_NO_POSTGRES
+               "off",
+#else
+               "on",
+#endif
+#ifdef NEURIO_NO_HID
+               "off");
+#else
+               "on");
+#endif
         return NR_EXIT_OK;
     }
     for (int i = 0; i < nr_n_commands; i++)

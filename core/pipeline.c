@@ -736,6 +736,8 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
         .quantize = rig->model_quantize,
         .calibration = rig->model_calibration,
         .calibration_method = rig->model_calibration_method,
+        .calibrations = (const char *const *)rig->model_calibration_list,
+        .n_calibrations = (uint32_t)rig->n_model_calibrations,
     };
     nr_ctx_clear_error(p->ctx);
     if ((rc = pipe_prepare(p, &args)) != 0) {

@@ -38,8 +38,8 @@ static const rig_key rig_keys[] = {
     { "model.path", RIG_FILE, F(model_path), NULL, NULL, 1, 0, "path = \"model.tflite\";" },
     { "model.quantize", RIG_STRING, F(model_quantize), "none", "none|int8|int16x8", 0, 0,
       "quantize = \"int8\";" },
-    { "model.calibration", RIG_FILE, F(model_calibration), NULL, NULL, 0, 0,
-      "calibration = \"calib.npy\";" },
+    { "model.calibration", RIG_FILES, F(model_calibration), NULL, NULL, 0, 0,
+      "calibration = \"calib.npy\";  (several model inputs: a list, one per input)" },
     { "model.calibration_method", RIG_STRING, F(model_calibration_method), "minmax",
       "minmax|percentile|mse", 0, 0, "calibration_method = \"minmax\";" },
     { "data.inputs", RIG_FILES, F(data_inputs), NULL, NULL, 0, 0,
@@ -167,24 +167,37 @@ static int rig_parse_int(const char *s, int64_t *out)
     return 0;
 }
 
-static void rig_free_list(nr_rig *rig)
+/* The list a RIG_FILES key fills: data.inputs or model.calibration. */
+typedef struct rig_list {
+    char ***v;
+    size_t *n;
+} rig_list;
+
+static rig_list rig_list_of(nr_rig *rig, const rig_key *k)
 {
-    for (size_t i = 0; i < rig->n_data_inputs; i++)
-        free(rig->data_input_list[i]);
-    free(rig->data_input_list);
-    rig->data_input_list = NULL;
-    rig->n_data_inputs = 0;
+    if (k->off == offsetof(nr_rig, model_calibration))
+        return (rig_list){ &rig->model_calibration_list, &rig->n_model_calibrations };
+    return (rig_list){ &rig->data_input_list, &rig->n_data_inputs };
 }
 
-/* Append a copy of path to data_input_list. */
-static int rig_list_add(nr_rig *rig, const char *path, neurio_errbuf *err)
+static void rig_free_list(rig_list l)
 {
-    char **l = realloc(rig->data_input_list, (rig->n_data_inputs + 1) * sizeof *l);
-    if (l)
-        rig->data_input_list = l;
-    if (!l || !(l[rig->n_data_inputs] = strdup(path)))
+    for (size_t i = 0; i < *l.n; i++)
+        free((*l.v)[i]);
+    free(*l.v);
+    *l.v = NULL;
+    *l.n = 0;
+}
+
+/* Append a copy of path to the list. */
+static int rig_list_add(rig_list l, const char *path, neurio_errbuf *err)
+{
+    char **v = realloc(*l.v, (*l.n + 1) * sizeof *v);
+    if (v)
+        *l.v = v;
+    if (!v || !(v[*l.n] = strdup(path)))
         return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
-    rig->n_data_inputs++;
+    (*l.n)++;
     return NEURIO_OK;
 }
 
@@ -257,8 +270,8 @@ static int rig_store(nr_rig *rig, const rig_key *k, const char *sval, int64_t iv
     free(*slot);
     *slot = field_s;
     if (k->type == RIG_FILES) { /* one path: the list of one */
-        rig_free_list(rig);
-        return rig_list_add(rig, field_s, err);
+        rig_free_list(rig_list_of(rig, k));
+        return rig_list_add(rig_list_of(rig, k), field_s, err);
     }
     return NEURIO_OK;
 }
@@ -276,7 +289,8 @@ static int rig_store_files(nr_rig *rig, const rig_key *k, const config_setting_t
     if (n < 1)
         return neurio_fail(err, NEURIO_ERR_CONFIG, "%s: %s is an empty list; e.g. %s", where,
                            k->key, k->example);
-    rig_free_list(rig);
+    rig_list l = rig_list_of(rig, k);
+    rig_free_list(l);
     for (int i = 0; i < n && !rc; i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
         snprintf(what, sizeof what, "%s[%d]", k->key, i);
@@ -285,9 +299,9 @@ static int rig_store_files(nr_rig *rig, const rig_key *k, const config_setting_t
                                "%s", where, what, rig_type_word(config_setting_type(e)),
                                k->example);
         if (!(rc = rig_store(rig, &one, config_setting_get_string(e), 0, where, rig->dir, err)))
-            rc = rig_list_add(rig, *slot, err); /* resolved and checked as one path */
+            rc = rig_list_add(l, *slot, err); /* resolved and checked as one path */
     }
-    if (!rc && (free(*slot), !(*slot = strdup(rig->data_input_list[0]))))
+    if (!rc && (free(*slot), !(*slot = strdup((*l.v)[0]))))
         rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
     return rc;
 }
@@ -663,7 +677,8 @@ void nr_rig_free(nr_rig *rig)
     for (size_t i = 0; i < rig_n_keys; i++)
         if (rig_keys[i].type != RIG_INT && rig_keys[i].type != RIG_BOOL)
             free(*(char **)((char *)rig + rig_keys[i].off));
-    rig_free_list(rig);
+    rig_free_list((rig_list){ &rig->data_input_list, &rig->n_data_inputs });
+    rig_free_list((rig_list){ &rig->model_calibration_list, &rig->n_model_calibrations });
     for (size_t i = 0; i < rig->n_plugin_path; i++)
         free(rig->plugin_path[i]);
     free(rig->plugin_path);

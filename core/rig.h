@@ -103,6 +103,11 @@ typedef struct nr_rig {
      * sample to the next over the whole run (streaming), starting from
      * the reset state.  Handed to plugins by host->run_stateful (ABI 1.2). */
     int data_stateful;
+    /* model.calibration as given (one path, or one per model input in the
+     * model's input order), like data_input_list; model_calibration is
+     * the first. */
+    char **model_calibration_list;
+    size_t n_model_calibrations;
 } nr_rig;
 
 /* The most settings (key = value, in the file and its @includes) a rig may

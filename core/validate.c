@@ -162,7 +162,8 @@ int nr_validate_outputs(const nr_rig *rig, int n_outputs, neurio_errbuf *err)
     /* What the run reads and must never overwrite. */
     val_add(v, &n, "the rig", rig->path, 0);
     val_add(v, &n, "model.path", rig->model_path, 0);
-    val_add(v, &n, "model.calibration", rig->model_calibration, 0);
+    for (size_t i = 0; i < rig->n_model_calibrations; i++)
+        val_add(v, &n, "model.calibration", rig->model_calibration_list[i], 0);
     char in_what[NEURIO_DATAPREP_MAX_INPUTS][24];
     for (size_t i = 0; i < rig->n_data_inputs && i < NEURIO_DATAPREP_MAX_INPUTS; i++) {
         if (rig->n_data_inputs > 1)
@@ -213,58 +214,20 @@ static int val_plugin(const nr_plugin_entry *e, const nr_options *opts, int *exi
     return NEURIO_OK;
 }
 
-/* A data array (data.inputs or model.calibration) against the model. */
-static int val_array(const nr_rig *rig, const neurio_model *m, const char *what,
-                     const char *path, int verbose, neurio_errbuf *err)
-{
-    neurio_npy arr = { 0 };
-    neurio_errbuf e2;
-    void *conv = NULL;
-    size_t n = 0;
-    int rc = neurio_npy_read(path, &arr, &e2);
-    if (rc)
-        return neurio_fail(err, rc, "%s: %s", what, e2.msg);
-    const neurio_tensor *t = m->n_inputs == 1 ? &m->tensors[m->inputs[0]] : NULL;
-    int quantizing = rig->model_quantize && strcmp(rig->model_quantize, "none") != 0;
-    if (t && quantizing && t->dtype == NEURIO_DT_FLOAT32 && arr.dtype != NEURIO_DT_FLOAT32 &&
-        arr.dtype != NEURIO_DT_FLOAT64) {
-        rc = neurio_fail(err, NEURIO_ERR_INVALID,
-                         "%s %s: %s data for input '%s', which is float32 in the model file "
-                         "and quantized by neurio (model.quantize = \"%s\"): give the real "
-                         "values as float32 (neurio quantizes them with the prepared model's "
-                         "scale)", what, path, neurio_dtype_name(arr.dtype), t->name,
-                         rig->model_quantize);
-    } else if (t) {
-        rc = neurio_dataprep_input(m, 0, &arr, &conv, &n, &e2);
-        if (rc)
-            rc = neurio_fail(err, rc, "%s %s: %s", what, path, e2.msg);
-    } else {
-        rc = neurio_dataprep_check_real(&arr, NULL, 0, &e2);
-        if (rc)
-            rc = neurio_fail(err, rc, "%s %s: %s", what, path, e2.msg);
-        n = arr.rank ? (size_t)arr.dims[0] : 1;
-    }
-    if (!rc && verbose)
-        printf("%s: %s (%zu samples)\n", !strcmp(what, "data.inputs") ? "data" : what, path,
-               n);
-    free(conv);
-    neurio_npy_free(&arr);
-    return rc;
-}
-
-/* data.inputs, one array per graph input (neurio_dataprep_inputs); a
- * float32 input the rig quantizes (model.quantize) wants real values. */
-static int val_inputs(const nr_rig *rig, const neurio_model *m, int verbose, int *exit_code,
+/* data.inputs or model.calibration (`what`), one array per graph input
+ * (neurio_dataprep_inputs); a float32 input the rig quantizes
+ * (model.quantize) wants real values. */
+static int val_inputs(const nr_rig *rig, const neurio_model *m, const char *what,
+                      char *const *paths, size_t n_paths, int verbose, int *exit_code,
                       neurio_errbuf *err)
 {
     int quantizing = rig->model_quantize && strcmp(rig->model_quantize, "none") != 0;
-    char what[160];
+    char w[200];
     neurio_input_stream in;
     neurio_errbuf e2;
     /* every value checked as the run converts it, 256 kB of rows at a
      * time (memory independent of the arrays' size) */
-    int rc = neurio_input_stream_open(m, (const char *const *)rig->data_input_list,
-                                      rig->n_data_inputs, "data.inputs",
+    int rc = neurio_input_stream_open(m, (const char *const *)paths, n_paths, what,
                                       quantizing ? NEURIO_INPUTS_REAL_FOR_FLOAT : 0, &in, &e2);
     if (!rc)
         rc = neurio_input_stream_check(&in, 1u << 18, &e2);
@@ -275,11 +238,12 @@ static int val_inputs(const nr_rig *rig, const neurio_model *m, int verbose, int
                     rc == NEURIO_ERR_CONFIG ? ": " : "", e2.msg);
     for (uint32_t i = 0; !rc && verbose && i < in.n; i++) {
         if (in.n > 1)
-            printf("data: %s %s (%zu samples)\n",
-                   neurio_dataprep_input_what(m, in.n, i, "data.inputs", what, sizeof what),
-                   rig->data_input_list[i], in.n_samples);
+            printf("%s: %s %s (%zu samples)\n", strcmp(what, "data.inputs") ? what : "data",
+                   neurio_dataprep_input_what(m, in.n, i, what, w, sizeof w), paths[i],
+                   in.n_samples);
         else
-            printf("data: %s (%zu samples)\n", rig->data_input_list[i], in.n_samples);
+            printf("%s: %s (%zu samples)\n", strcmp(what, "data.inputs") ? what : "data",
+                   paths[i], in.n_samples);
     }
     neurio_input_stream_close(&in);
     return rc;
@@ -341,10 +305,12 @@ int nr_validate(const nr_rig *rig, const nr_plugin_entry *e, const nr_options *o
             goto out;
         *exit_code = NR_EXIT_MODEL;
     }
-    if (rig->model_calibration &&
-        (rc = val_array(rig, m, "model.calibration", rig->model_calibration, verbose, err)))
+    if (rig->n_model_calibrations &&
+        (rc = val_inputs(rig, m, "model.calibration", rig->model_calibration_list,
+                         rig->n_model_calibrations, verbose, exit_code, err)))
         goto out;
-    if (rig->n_data_inputs && (rc = val_inputs(rig, m, verbose, exit_code, err)))
+    if (rig->n_data_inputs && (rc = val_inputs(rig, m, "data.inputs", rig->data_input_list,
+                                               rig->n_data_inputs, verbose, exit_code, err)))
         goto out;
     *exit_code = NR_EXIT_OK;
 out:

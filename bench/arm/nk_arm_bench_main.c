@@ -41,7 +41,7 @@ int nk_test_main(void);
 #define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
 #define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
 
-static int8_t in_buf[49 * 10 * 64 + 32 * 32 * 16], w_buf[640 * 128 + 64], out_buf[32 * 32 * 16];
+static int8_t in_buf[96 * 96 * 8], w_buf[640 * 128 + 64], out_buf[48 * 48 * 16];
 static int32_t bias[128], mult[128], shift[128];
 
 static void put(const char *s) { nk_test_puts(s); }
@@ -270,6 +270,11 @@ int nk_test_main(void)
         {"resnet conv 16x16x32 -> 64, 3x3 s2", 16, 16, 32, 64, 3, 3, 2, 0},
         {"resnet conv 32x32x16 -> 32, 1x1 s2", 32, 32, 16, 32, 1, 1, 2, 0},
         {"resnet conv 16x16x32 -> 64, 1x1 s2", 16, 16, 32, 64, 1, 1, 2, 0},
+        {"mobilenet depthwise 48x48x16, 3x3 ", 48, 48, 16, 16, 3, 3, 1, 1},
+        {"mobilenet depthwise 48x48x16, 3x3 s2", 48, 48, 16, 16, 3, 3, 2, 1},
+        {"mobilenet depthwise 24x24x64, 3x3 ", 24, 24, 64, 64, 3, 3, 1, 1},
+        {"mobilenet depthwise 24x24x64, 3x3 s2", 24, 24, 64, 64, 3, 3, 2, 1},
+        {"mobilenet depthwise 96x96x8, 3x3 s2", 96, 96, 8, 8, 3, 3, 2, 1},
     };
     put("kernel                              (instructions, -icount shift=0)\n");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i)

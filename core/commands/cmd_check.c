@@ -49,6 +49,8 @@ static int check_deploy(const nr_rig *rig, const nr_plugin_entry *e, const nr_op
         .quantize = rig->model_quantize,
         .calibration = rig->model_calibration,
         .calibration_method = rig->model_calibration_method,
+        .calibrations = (const char *const *)rig->model_calibration_list,
+        .n_calibrations = (uint32_t)rig->n_model_calibrations,
     };
     if (e->desc.prepare) {
         if ((rc = e->desc.prepare(self, c, &args)) != 0) {

@@ -173,7 +173,10 @@ static int dbg_models(const nr_rig *rig, neurio_model **f, neurio_model **p, neu
         neurio_prepare_args args = { .size = sizeof args, .model_path = rig->model_path,
                                      .quantize = rig->model_quantize,
                                      .calibration = rig->model_calibration,
-                                     .calibration_method = rig->model_calibration_method };
+                                     .calibration_method = rig->model_calibration_method,
+                                     .calibrations =
+                                         (const char *const *)rig->model_calibration_list,
+                                     .n_calibrations = (uint32_t)rig->n_model_calibrations };
         rc = neurio_prepare_default(*p, &args, err);
     }
     if (!rc && ((*f)->n_inputs != 1 || (*p)->n_inputs != 1))

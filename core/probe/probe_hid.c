@@ -3,12 +3,15 @@
  * permission of each /dev/hidraw node is checked separately. */
 #include "probe/probe.h"
 
+#ifndef NEURIO_NO_HID
 #include <hidapi.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
+#ifndef NEURIO_NO_HID
 static void wide_copy(char *dst, size_t cap, const wchar_t *w)
 {
     dst[0] = '\0';
@@ -52,6 +55,16 @@ static int hidapi_enumerate(nr_probe_list *out, neurio_errbuf *err)
     hid_exit();
     return rc;
 }
+
+#else
+static int hidapi_enumerate(nr_probe_list *out, neurio_errbuf *err)
+{
+    (void)out;
+    return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
+                       "USB HID discovery is not built in (neurio was configured with "
+                       "NEURIO_WITH_HID=OFF)");
+}
+#endif
 
 const nr_probe_hid_api nr_probe_hidapi = {
     .name = "hidapi",

@@ -1,11 +1,46 @@
 /* core/store_pg.c — the PostgreSQL engine of the result store (libpq), for a
  * team sharing one server. */
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/store_backend.h"
+
+#ifdef NEURIO_NO_POSTGRES
+/* Built with NEURIO_WITH_POSTGRES=OFF: no libpq.  Opening a postgresql://
+ * store (and so the farm) fails with a message naming the option. */
+static int pg_open(const char *target, int read_only, void **out, neurio_errbuf *err)
+{
+    char where[256];
+    (void)read_only;
+    *out = NULL;
+    nr_store_redact(where, sizeof where, target);
+    return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
+                       "cannot use the PostgreSQL store '%s': this neurio was built without "
+                       "PostgreSQL support (NEURIO_WITH_POSTGRES=OFF); use an sqlite: store "
+                       "or rebuild with libpq", where);
+}
+
+static void pg_close(void *db)
+{
+    (void)db;
+}
+
+static int pg_exec(void *db, const char *sql, int nparams, const char *const *params,
+                   nr_sb_row_fn fn, void *user, neurio_errbuf *err)
+{
+    (void)db, (void)sql, (void)nparams, (void)params, (void)fn, (void)user;
+    return neurio_fail(err, NEURIO_ERR_UNSUPPORTED, "PostgreSQL support is not built in");
+}
+
+static int pg_has_table(void *db, const char *table, int *exists, neurio_errbuf *err)
+{
+    (void)db, (void)table;
+    *exists = 0;
+    return neurio_fail(err, NEURIO_ERR_UNSUPPORTED, "PostgreSQL support is not built in");
+}
+#else
+#include <libpq-fe.h>
 
 typedef struct pg_db {
     PGconn *conn;
@@ -124,6 +159,8 @@ static int pg_has_table(void *db, const char *table, int *exists, neurio_errbuf 
                        "current_schema() AND tablename = $1", 1, p, pg_has_table_row, exists,
                    err);
 }
+
+#endif /* NEURIO_NO_POSTGRES */
 
 const nr_store_backend nr_store_backend_pg = {
     .kind = "postgresql",

@@ -411,6 +411,16 @@ static void test_inputs_list_stateful_output(void)
     CU_ASSERT_EQUAL(rig->data_stateful, 1);
     CU_ASSERT_EQUAL(rig->task_output, 1);
     nr_rig_free(rig);
+    CU_ASSERT_EQUAL_FATAL(load(MIN_RIG "model = { calibration = [ \"x.npy\", \"m.tflite\" ]; };\n",
+                               NULL, 0, &rig, &err), NEURIO_ERR_CONFIG); /* model twice */
+    CU_ASSERT_EQUAL_FATAL(load("device = { plugin = \"test_echo\"; };\nmodel = { path = "
+                               "\"m.tflite\"; calibration = [ \"x.npy\", \"m.tflite\" ]; };\n",
+                               NULL, 0, &rig, &err), NEURIO_OK);
+    CU_ASSERT_EQUAL(rig->n_model_calibrations, 2);
+    CU_ASSERT_EQUAL(rig->n_data_inputs, 0);
+    CU_ASSERT_STRING_EQUAL(rig->model_calibration, rig->model_calibration_list[0]);
+    CU_ASSERT_STRING_EQUAL(rig->model_calibration_list[1], want);
+    nr_rig_free(rig);
     /* --set gives one path and replaces the list */
     char set_one[PATH_MAX + 32];
     snprintf(set_one, sizeof set_one, "data.inputs=%s/m.tflite", dir);

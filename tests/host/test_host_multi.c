@@ -142,6 +142,47 @@ static void test_multi_io_onnx(void)
     neurio_npy_free(&y1);
 }
 
+/* A float two-input model quantized to int8, calibrated with one array per
+ * input (model.calibration a list): the fidelity of output 1 against the
+ * float model on the host reference interpreter. */
+static void test_multi_io_int8(void)
+{
+    need_mm();
+    if (!g_mm[0])
+        return;
+    char model[4096], data[4096], extra[4096];
+    char *out = NULL;
+    snprintf(model, sizeof model, "%s/multi_io.onnx\"; quantize = \"int8\"; calibration = [ "
+             "\"%s/a.npy\", \"%s/b.npy\" ]; calibration_method = \"minmax", g_mm, g_mm, g_mm);
+    snprintf(data, sizeof data, "inputs = [ \"%s/a.npy\", \"%s/b.npy\" ];", g_mm, g_mm);
+    snprintf(extra, sizeof extra, "task = { kind = \"none\"; output = 1; reference_run = "
+             "\"host\"; };\n");
+    const char *r = rig("mio_q", model, data, extra);
+    CU_ASSERT_EQUAL(launch("check", r, &out), 0);
+    expect(out, "model.calibration: model.calibration[1] (input 1 'b')");
+    free(out);
+    int st = launch("run", r, &out);
+    if (st)
+        fprintf(stderr, "%s\n", out ? out : "");
+    CU_ASSERT_EQUAL_FATAL(st, 0);
+    const char *c = out ? strstr(out, "cosine_similarity") : NULL;
+    double cos = 0;
+    CU_ASSERT_PTR_NOT_NULL(c);
+    if (c)
+        sscanf(c + strlen("cosine_similarity"), "%lf", &cos);
+    printf("  multi_io int8 (two calibration arrays): output 1 cosine similarity to float %.6f\n",
+           cos);
+    CU_ASSERT(cos > 0.999);
+    free(out);
+    /* one calibration array for two inputs: refused, naming the inputs */
+    snprintf(model, sizeof model, "%s/multi_io.onnx\"; quantize = \"int8\"; calibration = "
+             "\"%s/a.npy", g_mm, g_mm);
+    r = rig("mio_q1", model, data, "");
+    CU_ASSERT_EQUAL(launch("check", r, &out), 3);
+    expect(out, "model.calibration gives 1 array but model 'multi_io' has 2 inputs (0 'a', 1 'b')");
+    free(out);
+}
+
 /* The errors: wrong count (exit 3), unequal sample counts (5), task.output
  * out of range (3), each before anything is built. */
 static void test_multi_io_errors(void)
@@ -370,6 +411,7 @@ int neurio_register_tests(void)
     CU_pSuite s = CU_add_suite("host_multi", NULL, NULL);
     if (!s || !CU_add_test(s, "two inputs, two outputs, task.output", test_multi_io_onnx) ||
         !CU_add_test(s, "multi-input errors", test_multi_io_errors) ||
+        !CU_add_test(s, "two inputs quantized, calibration list", test_multi_io_int8) ||
         !CU_add_test(s, "seanet_sub1: two inputs, bit-exact", test_zoo_sub_two_inputs) ||
         !CU_add_test(s, "check: op x dtype with no kernel", test_check_deploy) ||
         !CU_add_test(s, "data.stateful on trained_lstm", test_stateful_lstm) ||

@@ -232,6 +232,7 @@ static void test_remove_dead(void)
     neurio_model_free(m);
 }
 
+#ifndef NEURIO_NO_ONNX
 static void test_optimize_digits(void)
 {
     char p[1024];
@@ -256,6 +257,7 @@ static void test_optimize_digits(void)
     neurio_model_free(ref);
     neurio_model_free(m);
 }
+#endif
 
 /* One-channel depthwise -> CONV_2D (float graph built here): the op kind
  * changes, the filter moves to OHWI, the function is unchanged. */
@@ -360,7 +362,9 @@ int neurio_register_tests(void)
     CU_add_test(s, "fuse_activations", test_fuse_activations);
     CU_add_test(s, "remove_identity", test_remove_identity);
     CU_add_test(s, "remove_dead", test_remove_dead);
+#ifndef NEURIO_NO_ONNX /* the digits model is ONNX */
     CU_add_test(s, "optimize_digits", test_optimize_digits);
+#endif
     CU_add_test(s, "depthwise_to_conv_float", test_depthwise_to_conv_float);
     CU_add_test(s, "depthwise_to_conv_int8 (shared micro_speech)", test_depthwise_to_conv_int8);
     return 0;

@@ -9,8 +9,9 @@
  *   nk_arm_conv2d_1x1.c        1x1 CONV_2D without padding as a GEMM
  *   nk_arm_gemm.c              int8 GEMM core (FC and 1x1 conv), fused requant
  *   nk_arm_fully_connected.c   FULLY_CONNECTED on the GEMM core
- *   nk_arm_depthwise_conv2d.c  DEPTHWISE_CONV_2D (3x3 s1 SAME fast path on
- *                              zero-point-padded int16 planes; general path)
+ *   nk_arm_depthwise_conv2d.c  DEPTHWISE_CONV_2D (3x3 strides 1/2, any padding:
+ *                              zero-point-padded int16 planes, tiled for large
+ *                              images; general path)
  *   nk_arm_add.c               ADD through per-input 256-entry tables
  *   nk_arm_avg_pool2d.c        AVERAGE_POOL_2D, four channels per word
  *   nk_arm_requant.h           requantization variants, host-tested against

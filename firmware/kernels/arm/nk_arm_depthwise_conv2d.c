@@ -4,13 +4,16 @@
  * splits both into lanes (0,2) and (1,3), SADD16 removes the input zero
  * point, and SMLABB/SMLATT accumulate each lane into its own channel, so the
  * four accumulators stay in registers across the filter taps (the taps
- * inside the image are listed once per output pixel).  Other depth
+ * inside the image are listed once per output pixel): the general path.
+ * 3x3 filters with dilation 1 and strides 1 or 2 (in_c % 4 == 0, int8 zero
+ * point) take the planes below instead.  Other depth
  * multipliers and filters of more than NK_ARM_DW_MAX_TAPS taps return
  * NK_ERR_PARAMS here, writing nothing, and take the portable loop.
  * Bit-exact with ../nk_depthwise_conv2d.c (integer sums are exact). */
 #include "nk_arm.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 
@@ -41,7 +44,17 @@
  * activation range [-128, 127]) is written in assembly because the
  * compiler spills the filter and splits the LDRDs: 32 instructions per two
  * outputs.  Other activation ranges or multipliers
- * use the same layout from C.  Odd widths end with a one-output sweep. */
+ * use the same layout from C.  Odd widths end with a one-output sweep.
+ *
+ * Any other 3x3 (strides 1 or 2 in each direction, any padding, images of
+ * any size; MobileNet-style layers) uses the same entries tile by tile
+ * (dw3x3): a tile is tj entries by the padded rows of th output rows, at
+ * most NK_ARM_DW3_BUF_WORDS words for four channels, its shape chosen to
+ * minimise the estimated building and call overhead (dw3_tile_shape).  With
+ * p[i] the padded column i (input column i - pad_left, the zero point
+ * outside), entry j holds (E_j, E_j+1): for stride_w 1 it serves outputs 2j
+ * and 2j+1 as above, for stride_w 2 output j alone (the first formula);
+ * for stride_h 2 a sweep steps two entry rows per output row (qstep). */
 #ifndef NK_ARM_DW3_BUF_WORDS
 #define NK_ARM_DW3_BUF_WORDS 672 /* 2688 bytes: four planes of ceil(w/2) x (h+2) entries */
 #endif
@@ -56,6 +69,8 @@ typedef struct dw3_sweep {
     int8_t *o;                /* offset 44: output of row 0, column 2j */
     int32_t n, c_n, ostride;  /* offsets 48, 52, 56: rows, channels, bytes per output row */
     int32_t shift, lo, hi;    /* for the C sweeps */
+    int32_t qstep;            /* offset 72: bytes from one output row's entry to the next */
+    const uint32_t *q2;       /* offset 76: entry (j + 1, 0).second (stride_w 2 pairs) */
 } dw3_sweep;
 
 #if defined(__GNUC__) && defined(__thumb2__)
@@ -65,7 +80,9 @@ typedef char dw3_layout_check[(offsetof(dw3_sweep, bias) == 8 && offsetof(dw3_sw
                                offsetof(dw3_sweep, mult) == 28 && offsetof(dw3_sweep, q) == 40 &&
                                offsetof(dw3_sweep, o) == 44 && offsetof(dw3_sweep, n) == 48 &&
                                offsetof(dw3_sweep, c_n) == 52 &&
-                               offsetof(dw3_sweep, ostride) == 56)
+                               offsetof(dw3_sweep, ostride) == 56 &&
+                               offsetof(dw3_sweep, qstep) == 72 &&
+                               offsetof(dw3_sweep, q2) == 76)
                                   ? 1
                                   : -1];
 /* Outputs 2j and 2j+1 of every row.  r0 = s. */
@@ -115,39 +132,111 @@ static __attribute__((naked, noinline)) void dw3_sweep_pair_asm(const dw3_sweep 
         "pop    {r4-r11, pc}\n\t");
 }
 
-/* Output 2j alone (last column of an odd width).  r0 = s. */
+/* One output per row: output 2j alone (last column of an odd width) or,
+ * for stride_w 2, output j; STEP bytes from one output row's entries to
+ * the next (32: stride_h 1, 64: stride_h 2), R1 and R2 the offsets of
+ * entry rows 1 and 2 after the post-increment.  r0 = s. */
+#define DW3_SWEEP_ONE_ASM(STEP, R1, R2)                                                   \
+    __asm__ volatile("push   {r4-r11, lr}\n\t"                                            \
+                     "ldr    r1, [r0, #40]\n\t"                                           \
+                     "ldr    r2, [r0, #44]\n\t"                                           \
+                     "ldr    r3, [r0, #48]\n\t"                                           \
+                     "ldr    lr, [r0, #56]\n\t"                                           \
+                     "add    r12, r0, #28\n\t"                                            \
+                     "1:\n\t"                                                             \
+                     "ldm    r0, {r4, r5, r6}\n\t"                                        \
+                     "ldrd   r7, r8, [r1], #" STEP "\n\t"                                 \
+                     "smlad  r9, r7, r4, r6\n\t"                                          \
+                     "smlabt r9, r8, r5, r9\n\t"                                          \
+                     "ldrd   r4, r5, [r0, #12]\n\t"                                       \
+                     "ldrd   r7, r8, [r1, #" R1 "]\n\t"                                   \
+                     "smlad  r9, r7, r4, r9\n\t"                                          \
+                     "smlabt r9, r8, r5, r9\n\t"                                          \
+                     "ldrd   r4, r5, [r0, #20]\n\t"                                       \
+                     "ldrd   r7, r8, [r1, #" R2 "]\n\t"                                   \
+                     "smlad  r9, r7, r4, r9\n\t"                                          \
+                     "smlabt r9, r8, r5, r9\n\t"                                          \
+                     "ldm    r12, {r4, r5, r6}\n\t"                                       \
+                     "add    r7, r5, r9, asr #31\n\t"                                     \
+                     "smmlar r8, r9, r4, r7\n\t"                                          \
+                     "asr    r8, r8, r6\n\t"                                              \
+                     "ssat   r8, #8, r8\n\t"                                              \
+                     "strb   r8, [r2]\n\t"                                                \
+                     "add    r2, r2, lr\n\t"                                              \
+                     "subs   r3, r3, #1\n\t"                                              \
+                     "bne    1b\n\t"                                                      \
+                     "pop    {r4-r11, pc}\n\t")
+
 static __attribute__((naked, noinline)) void dw3_sweep_one_asm(const dw3_sweep *s __attribute__((unused)))
 {
-    __asm__ volatile(
-        "push   {r4-r11, lr}\n\t"
-        "ldr    r1, [r0, #40]\n\t"
-        "ldr    r2, [r0, #44]\n\t"
-        "ldr    r3, [r0, #48]\n\t"
-        "ldr    lr, [r0, #56]\n\t"
-        "add    r12, r0, #28\n\t"
-        "1:\n\t"
-        "ldm    r0, {r4, r5, r6}\n\t"
-        "ldrd   r7, r8, [r1], #32\n\t"
-        "smlad  r9, r7, r4, r6\n\t"
-        "smlabt r9, r8, r5, r9\n\t"
-        "ldrd   r4, r5, [r0, #12]\n\t"
-        "ldrd   r7, r8, [r1]\n\t"
-        "smlad  r9, r7, r4, r9\n\t"
-        "smlabt r9, r8, r5, r9\n\t"
-        "ldrd   r4, r5, [r0, #20]\n\t"
-        "ldrd   r7, r8, [r1, #32]\n\t"
-        "smlad  r9, r7, r4, r9\n\t"
-        "smlabt r9, r8, r5, r9\n\t"
-        "ldm    r12, {r4, r5, r6}\n\t"
-        "add    r7, r5, r9, asr #31\n\t"
-        "smmlar r8, r9, r4, r7\n\t"
-        "asr    r8, r8, r6\n\t"
-        "ssat   r8, #8, r8\n\t"
-        "strb   r8, [r2]\n\t"
-        "add    r2, r2, lr\n\t"
-        "subs   r3, r3, #1\n\t"
-        "bne    1b\n\t"
-        "pop    {r4-r11, pc}\n\t");
+    DW3_SWEEP_ONE_ASM("32", "0", "32");
+}
+
+static __attribute__((naked, noinline)) void dw3_sweep_one2_asm(const dw3_sweep *s __attribute__((unused)))
+{
+    DW3_SWEEP_ONE_ASM("64", "-32", "0");
+}
+
+/* stride_w 2: outputs j and j + 1 of every row from entry j (E_j, E_j+1,
+ * post-incremented r1) and the second word of entry j + 1 (E_j+2, r11 from
+ * s->q2): out j = SMLAD(E_j, F01) + SMLABT(E_j+1, F12), out j + 1 =
+ * SMLAD(E_j+1, F01) + SMLABT(E_j+2, F12); 37 instructions per two outputs
+ * instead of 40.  STEP, R1, R2 as above.  r0 = s. */
+#define DW3_SWEEP_S2PAIR_ASM(STEP, R1, R2)                                                \
+    __asm__ volatile("push   {r4-r11, lr}\n\t"                                            \
+                     "ldr    r1, [r0, #40]\n\t"                                           \
+                     "ldr    r2, [r0, #44]\n\t"                                           \
+                     "ldr    r3, [r0, #48]\n\t"                                           \
+                     "ldr    lr, [r0, #56]\n\t"                                           \
+                     "ldr    r11, [r0, #76]\n\t"                                          \
+                     "1:\n\t"                                                             \
+                     "ldm    r0, {r4, r5, r6}\n\t"                                        \
+                     "ldrd   r7, r8, [r1], #" STEP "\n\t"                                 \
+                     "ldr    r12, [r11], #" STEP "\n\t"                                   \
+                     "smlad  r9, r7, r4, r6\n\t"                                          \
+                     "smlabt r9, r8, r5, r9\n\t"                                          \
+                     "smlad  r10, r8, r4, r6\n\t"                                         \
+                     "smlabt r10, r12, r5, r10\n\t"                                       \
+                     "ldrd   r4, r5, [r0, #12]\n\t"                                       \
+                     "ldrd   r7, r8, [r1, #" R1 "]\n\t"                                   \
+                     "ldr    r12, [r11, #" R1 "]\n\t"                                     \
+                     "smlad  r9, r7, r4, r9\n\t"                                          \
+                     "smlabt r9, r8, r5, r9\n\t"                                          \
+                     "smlad  r10, r8, r4, r10\n\t"                                        \
+                     "smlabt r10, r12, r5, r10\n\t"                                       \
+                     "ldrd   r4, r5, [r0, #20]\n\t"                                       \
+                     "ldrd   r7, r8, [r1, #" R2 "]\n\t"                                   \
+                     "ldr    r12, [r11, #" R2 "]\n\t"                                     \
+                     "smlad  r9, r7, r4, r9\n\t"                                          \
+                     "smlabt r9, r8, r5, r9\n\t"                                          \
+                     "smlad  r10, r8, r4, r10\n\t"                                        \
+                     "smlabt r10, r12, r5, r10\n\t"                                       \
+                     "ldr    r4, [r0, #28]\n\t"                                           \
+                     "ldrd   r5, r6, [r0, #32]\n\t"                                       \
+                     "add    r7, r5, r9, asr #31\n\t"                                     \
+                     "smmlar r8, r9, r4, r7\n\t"                                          \
+                     "asr    r8, r8, r6\n\t"                                              \
+                     "ssat   r8, #8, r8\n\t"                                              \
+                     "strb   r8, [r2]\n\t"                                                \
+                     "ldr    r12, [r0, #52]\n\t"                                          \
+                     "add    r7, r5, r10, asr #31\n\t"                                    \
+                     "smmlar r8, r10, r4, r7\n\t"                                         \
+                     "asr    r8, r8, r6\n\t"                                              \
+                     "ssat   r8, #8, r8\n\t"                                              \
+                     "strb   r8, [r2, r12]\n\t"                                           \
+                     "add    r2, r2, lr\n\t"                                              \
+                     "subs   r3, r3, #1\n\t"                                              \
+                     "bne    1b\n\t"                                                      \
+                     "pop    {r4-r11, pc}\n\t")
+
+static __attribute__((naked, noinline)) void dw3_sweep_s2pair_asm(const dw3_sweep *s __attribute__((unused)))
+{
+    DW3_SWEEP_S2PAIR_ASM("32", "0", "32");
+}
+
+static __attribute__((naked, noinline)) void dw3_sweep_s2pair2_asm(const dw3_sweep *s __attribute__((unused)))
+{
+    DW3_SWEEP_S2PAIR_ASM("64", "-32", "0");
 }
 #else
 #define NK_ARM_DW3_ASM 0
@@ -161,7 +250,8 @@ static inline __attribute__((always_inline)) void dw3_sweep_c(const dw3_sweep *s
 {
     const uint32_t *q = s->q;
     int8_t *o = s->o;
-    for (int32_t y = 0; y < s->n; ++y, q += 8, o += s->ostride) {
+    const int32_t qs = s->qstep / 4;
+    for (int32_t y = 0; y < s->n; ++y, q += qs, o += s->ostride) {
         int32_t a0 = __smlad(q[0], s->f01a, s->bias);
         int32_t a1 = __smlatb(q[0], s->f01a, s->bias);
         a0 = __smlabt(q[1], s->f12a, a0);
@@ -286,6 +376,129 @@ static void dw3_planes(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c_n
     }
 }
 
+/* One E column of a tile: E_k = (p[2k], p[2k+1]) of every tile row, for the
+ * four channels at `in` (padded column 2k is input column 2k - pad_left,
+ * padded row r0 + rr input row r0 + rr - pad_top; outside the image the
+ * source is zw, four bytes of the zero point, so the plane holds zp).  The
+ * value goes to entry (k - j0).first and entry (k - j0 - 1).second, `off`
+ * words after it (off 0 at the tile's first and last column: one target). */
+static inline __attribute__((always_inline)) void dw3_put4(uint32_t *d, int32_t off, uint32_t va,
+                                                           uint32_t vb, int two)
+{
+    const uint32_t a02 = (uint32_t)__sxtb16(va), b02 = (uint32_t)__sxtb16(vb);
+    const uint32_t a13 = (uint32_t)nk_arm_sxtb16_ror8(va);
+    const uint32_t b13 = (uint32_t)nk_arm_sxtb16_ror8(vb);
+    const uint32_t p0 = dw3_pkhbt(a02, b02), p1 = dw3_pkhbt(a13, b13);
+    const uint32_t p2 = dw3_pkhtb(b02, a02), p3 = dw3_pkhtb(b13, a13);
+    d[0] = p0;
+    d[2] = p1;
+    d[4] = p2;
+    d[6] = p3;
+    if (two) {
+        uint32_t *const d2 = d + off;
+        d2[0] = p0;
+        d2[2] = p1;
+        d2[4] = p2;
+        d2[6] = p3;
+    }
+}
+
+/* n rows of an image column pair (p[2k] at src, p[2k+1] at src + c_n) */
+static inline __attribute__((always_inline)) void dw3_put_img(const int8_t *src, int32_t row,
+                                                              int32_t c_n, int32_t n, uint32_t *d,
+                                                              int32_t off, int two)
+{
+    for (const uint32_t *const de = d + 8 * n; d < de; d += 8, src += row)
+        dw3_put4(d, off, nk_arm_load32(src), nk_arm_load32(src + c_n), two);
+}
+
+static __attribute__((noinline)) void dw3_put_img2(const int8_t *src, int32_t row, int32_t c_n,
+                                                   int32_t n, uint32_t *d, int32_t off)
+{
+    dw3_put_img(src, row, c_n, n, d, off, 1);
+}
+
+static __attribute__((noinline)) void dw3_put_img1(const int8_t *src, int32_t row, int32_t c_n,
+                                                   int32_t n, uint32_t *d)
+{
+    dw3_put_img(src, row, c_n, n, d, 0, 0);
+}
+
+/* n rows with fixed or mixed sources: a (step sa) and b (step sb), zw with
+ * step 0 for padding */
+static __attribute__((noinline)) void dw3_put_mixed(const int8_t *a, int32_t sa, const int8_t *b,
+                                                    int32_t sb, int32_t n, uint32_t *d,
+                                                    int32_t off)
+{
+    if (off)
+        for (int32_t i = 0; i < n; ++i, a += sa, b += sb, d += 8)
+            dw3_put4(d, off, nk_arm_load32(a), nk_arm_load32(b), 1);
+    else
+        for (int32_t i = 0; i < n; ++i, a += sa, b += sb, d += 8)
+            dw3_put4(d, 0, nk_arm_load32(a), nk_arm_load32(b), 0);
+}
+
+/* The geometry of one call (3x3 filter, dilation 1, strides 1 or 2). */
+typedef struct dw3_geom {
+    int32_t in_h, in_w, c_n, pt, pl, sh, sw, out_h, out_w;
+    int32_t nj; /* entries: ceil(out_w / 2) for stride_w 1, out_w for 2 */
+} dw3_geom;
+
+/* Planes of one tile: entries j0 .. j0 + tj - 1 (E columns j0 .. j0 + tj),
+ * padded rows r0 .. r0 + nr - 1, four channels at `in` (the batch image
+ * plus the channel offset); entry (jj, rr) of lane k at words
+ * ((jj * nr + rr) * 4 + k) * 2.  zw: four zero-point bytes.  The words
+ * that hold only padding are the same for every channel group: written
+ * when `pads` is set (the tile's first group). */
+static void dw3_tile_planes(const dw3_geom *g, const int8_t *in, const int8_t *zw, int32_t j0,
+                            int32_t tj, int32_t r0, int32_t nr, int pads, uint32_t *planes)
+{
+    const int32_t row = g->in_w * g->c_n, col = 8 * nr;
+    /* tile rows [y0, y1) lie inside the image */
+    int32_t y0 = g->pt - r0, y1 = g->in_h + g->pt - r0;
+    y0 = y0 < 0 ? 0 : y0 > nr ? nr : y0;
+    y1 = y1 > nr ? nr : y1 < y0 ? y0 : y1;
+    const int8_t *const rowp = in + (ptrdiff_t)(r0 + y0 - g->pt) * row;
+    for (int32_t k = j0; k <= j0 + tj; ++k) {
+        const int32_t xa = 2 * k - g->pl, xb = xa + 1;
+        const int ina = xa >= 0 && xa < g->in_w, inb = xb >= 0 && xb < g->in_w;
+        /* first target and the offset of the second (0: only one) */
+        uint32_t *d;
+        int32_t off;
+        if (k == j0) {
+            d = planes;
+            off = 0;
+        } else if (k == j0 + tj) {
+            d = planes + (size_t)(k - j0 - 1) * col + 1;
+            off = 0;
+        } else {
+            d = planes + (size_t)(k - j0) * col;
+            off = 1 - col;
+        }
+        if (pads && y0 > 0)
+            dw3_put_mixed(zw, 0, zw, 0, y0, d, off);
+        if (y1 > y0) {
+            uint32_t *const di = d + 8 * y0;
+            if (!ina && !inb) {
+                if (pads)
+                    dw3_put_mixed(zw, 0, zw, 0, y1 - y0, di, off);
+            } else if (ina && inb) {
+                const int8_t *const src = rowp + (ptrdiff_t)xa * g->c_n;
+                if (off)
+                    dw3_put_img2(src, row, g->c_n, y1 - y0, di, off);
+                else
+                    dw3_put_img1(src, row, g->c_n, y1 - y0, di);
+            } else {
+                dw3_put_mixed(ina ? rowp + (ptrdiff_t)xa * g->c_n : zw, ina ? row : 0,
+                              inb ? rowp + (ptrdiff_t)xb * g->c_n : zw, inb ? row : 0, y1 - y0,
+                              di, off);
+            }
+        }
+        if (pads && nr > y1)
+            dw3_put_mixed(zw, 0, zw, 0, nr - y1, d + 8 * y1, off);
+    }
+}
+
 /* One channel's filter pairs and requantization constants into s; returns
  * 1 (fast: filter and bias doubled, nk_arm_requant_x2 constants) when the
  * multiplier and shift allow it and the doubled accumulator fits an int32:
@@ -330,8 +543,13 @@ static __attribute__((noinline)) int dw3_setup(dw3_sweep *s, const int8_t *f, in
     return fast;
 }
 
-static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
-                    const int32_t *bias, int8_t *output)
+/* 3x3, stride 1, SAME padding of one (kws DS-CNN), the whole image in one
+ * set of planes: the planes of the whole image for four channels at a
+ * time, the padding written once per call (fewer instructions than the
+ * tiled path below on such small images). */
+static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int8_t *input,
+                                              const int8_t *filter, const int32_t *bias,
+                                              int8_t *output)
 {
     const int32_t in_h = p->in_h, in_w = p->in_w, c_n = p->in_c, zp = p->in_zp;
     const int32_t ew = (in_w + 1) >> 1, hp = in_h + 2;
@@ -362,6 +580,7 @@ static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int
     s.n = in_h;
     s.c_n = c_n;
     s.ostride = in_w * c_n;
+    s.qstep = 32;
     s.lo = p->act_min;
     s.hi = p->act_max;
     for (int32_t b = 0; b < p->batches; ++b) {
@@ -391,6 +610,135 @@ static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int
                         dw3_sweep_fast_c(&s, two);
                     else
                         dw3_sweep_generic_c(&s, two);
+                }
+            }
+        }
+    }
+    return NK_OK;
+}
+
+/* Tile shape (entries tj, output rows th) for planes of at most
+ * NK_ARM_DW3_BUF_WORDS words: the least estimated work of building the
+ * planes (E columns and padded rows, halos included) and calling the
+ * sweeps, per image. */
+static void dw3_tile_shape(const dw3_geom *g, int32_t *tj_out, int32_t *th_out)
+{
+    const int32_t cap = NK_ARM_DW3_BUF_WORDS / 8; /* entries x rows */
+    int64_t best = -1;
+    *tj_out = 1;
+    *th_out = 1;
+    for (int32_t tj = 1; tj <= g->nj && 3 * tj <= cap; ++tj) {
+        int32_t th = (cap / tj - 3) / g->sh + 1;
+        th = th > g->out_h ? g->out_h : th;
+        const int32_t ny = (g->out_h + th - 1) / th, nx = (g->nj + tj - 1) / tj;
+        th = (g->out_h + ny - 1) / ny; /* balanced */
+        const int32_t nr = (th - 1) * g->sh + 3;
+        /* ~20 instructions per E row (four channels), ~80 per sweep call
+         * set (four channels) */
+        const int64_t cost = (int64_t)nx * ny * ((int64_t)(tj + 1) * nr * 20 + (int64_t)tj * 80);
+        if (best < 0 || cost < best) {
+            best = cost;
+            *tj_out = tj;
+            *th_out = th;
+        }
+    }
+}
+
+/* Sweeps of one tile for the four channels of s[] (entries j0.., output
+ * rows oy0.. oy0 + th - 1). */
+static void dw3_tile_sweeps(const dw3_geom *g, dw3_sweep *s, const int *fast, int full,
+                            const uint32_t *planes, int32_t j0, int32_t tj, int32_t oy0,
+                            int32_t th, int32_t nr, int8_t *out)
+{
+    for (int32_t k = 0; k < 4; ++k) {
+        dw3_sweep *const sk = &s[k];
+        sk->n = th;
+        for (int32_t jj = 0; jj < tj; ++jj) {
+            const int32_t ox = g->sw == 1 ? 2 * (j0 + jj) : j0 + jj;
+            const int two = g->sw == 1 && ox + 1 < g->out_w;
+            sk->q = planes + ((size_t)jj * nr * 4 + k) * 2;
+            sk->o = out + ((size_t)oy0 * g->out_w + ox) * g->c_n + k;
+#if NK_ARM_DW3_ASM
+            if (fast[k] && full) {
+                if (g->sw == 2 && jj + 1 < tj) {
+                    /* outputs j and j + 1 */
+                    sk->q2 = sk->q + (size_t)nr * 8 + 1;
+                    if (g->sh == 1)
+                        dw3_sweep_s2pair_asm(sk);
+                    else
+                        dw3_sweep_s2pair2_asm(sk);
+                    ++jj;
+                } else if (two && g->sh == 1) {
+                    dw3_sweep_pair_asm(sk);
+                } else if (!two) {
+                    if (g->sh == 1)
+                        dw3_sweep_one_asm(sk);
+                    else
+                        dw3_sweep_one2_asm(sk);
+                } else {
+                    dw3_sweep_fast_c(sk, 1);
+                }
+                continue;
+            }
+#endif
+            if (fast[k])
+                dw3_sweep_fast_c(sk, two);
+            else
+                dw3_sweep_generic_c(sk, two);
+        }
+    }
+}
+
+/* 3x3, dilation 1, strides 1 or 2 (each), any padding, in_c % 4 == 0,
+ * int8 zero point: the planes tile by tile, four channels at a time. */
+static __attribute__((noinline)) int dw3x3(const nk_conv_params *p, const int8_t *input,
+                                           const int8_t *filter, const int32_t *bias,
+                                           int8_t *output)
+{
+    const int32_t c_n = p->in_c, zp = p->in_zp;
+    if (p->filter_h != 3 || p->filter_w != 3 || p->dilation_h != 1 || p->dilation_w != 1 ||
+        p->stride_h < 1 || p->stride_h > 2 || p->stride_w < 1 || p->stride_w > 2 ||
+        p->pad_top < 0 || p->pad_left < 0 || (c_n & 3) || c_n < 4 || p->in_w < 1 ||
+        p->in_h < 1 || p->out_h < 1 || p->out_w < 1 || p->act_min < -128 || p->act_max > 127 ||
+        zp < -128 || zp > 127)
+        return NK_ERR_PARAMS;
+    dw3_geom g = {p->in_h,    p->in_w,     c_n,      p->pad_top, p->pad_left,
+                  p->stride_h, p->stride_w, p->out_h, p->out_w,   0};
+    g.nj = g.sw == 1 ? (g.out_w + 1) >> 1 : g.out_w;
+    int32_t tj, th;
+    dw3_tile_shape(&g, &tj, &th);
+    uint32_t planes[NK_ARM_DW3_BUF_WORDS];
+    const uint32_t zwv = (uint32_t)(uint8_t)zp * 0x01010101u;
+    int8_t zw[4];
+    memcpy(zw, &zwv, 4);
+    const int full = p->act_min == -128 && p->act_max == 127;
+    dw3_sweep s[4];
+    int fast[4];
+    for (int32_t k = 0; k < 4; ++k) {
+        s[k].c_n = c_n;
+        s[k].ostride = g.out_w * c_n;
+        s[k].qstep = 32 * g.sh;
+        s[k].lo = p->act_min;
+        s[k].hi = p->act_max;
+    }
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *in_b = input + (size_t)b * g.in_h * g.in_w * c_n;
+        int8_t *out_b = output + (size_t)b * g.out_h * g.out_w * c_n;
+        /* tile by tile (padding words written once per tile), then four
+         * channels at a time */
+        for (int32_t oy0 = 0; oy0 < g.out_h; oy0 += th) {
+            const int32_t nh = g.out_h - oy0 < th ? g.out_h - oy0 : th;
+            const int32_t nr = (nh - 1) * g.sh + 3;
+            for (int32_t j0 = 0; j0 < g.nj; j0 += tj) {
+                const int32_t nw = g.nj - j0 < tj ? g.nj - j0 : tj;
+                for (int32_t c = 0; c < c_n; c += 4) {
+                    for (int32_t k = 0; k < 4; ++k) {
+                        const int32_t oc = c + k, q = p->per_channel ? oc : 0;
+                        fast[k] = dw3_setup(&s[k], filter + oc, c_n, bias ? bias[oc] : 0, zp,
+                                            p->out_mult[q], p->out_shift[q], p->out_zp);
+                    }
+                    dw3_tile_planes(&g, in_b + c, zw, j0, nw, oy0 * g.sh, nr, c == 0, planes);
+                    dw3_tile_sweeps(&g, s, fast, full, planes, j0, nw, oy0, nh, nr, out_b + c);
                 }
             }
         }
@@ -482,6 +830,8 @@ int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,
     if (p->depth_multiplier != 1 || p->filter_h * p->filter_w > NK_ARM_DW_MAX_TAPS)
         return NK_ERR_PARAMS;
     if (dw3x3_s1(p, input, filter, bias, output) == NK_OK)
+        return NK_OK;
+    if (dw3x3(p, input, filter, bias, output) == NK_OK)
         return NK_OK;
     return dw_general(p, input, filter, bias, output);
 }

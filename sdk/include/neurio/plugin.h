@@ -210,6 +210,11 @@ typedef struct neurio_prepare_args {
     const char *quantize;           /* "none" or "int8"                      */
     const char *calibration;        /* absolute .npy path, or NULL           */
     const char *calibration_method; /* "minmax", "percentile", "mse"         */
+    /* 1.2: model.calibration as given: one .npy per model input, in the
+     * model's input order (calibrations[0] == calibration); present when
+     * `size` covers them, n_calibrations = 0 = use `calibration` alone. */
+    const char *const *calibrations;
+    uint32_t n_calibrations;
 } neurio_prepare_args;
 
 /* What the device turned out to be, filled by flash().  Strings are owned by

@@ -238,7 +238,12 @@ static int nq_int8(neurio_model *m, const neurio_prepare_args *args, int wide,
     if (!r)
         return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
     size_t used = 0;
-    if ((rc = nq_calibrate(m, args->calibration, method, r, &used, err)) != NEURIO_OK)
+    int have_list = args->size >= offsetof(neurio_prepare_args, n_calibrations) +
+                                      sizeof args->n_calibrations &&
+                    args->n_calibrations > 0 && args->calibrations;
+    if ((rc = nq_calibrate(m, have_list ? args->calibrations : &args->calibration,
+                           have_list ? args->n_calibrations : 1, method, r, &used, err)) !=
+        NEURIO_OK)
         goto done;
     int32_t n_tensors = m->n_tensors; /* tensors added below are constants */
     float *scale = calloc((size_t)n_tensors + 1, sizeof *scale);

@@ -148,39 +148,35 @@ static void choose_range(nq_range *r, const uint32_t *h, nq_method method)
     }
 }
 
-int nq_calibrate(const neurio_model *m, const char *calib_path, nq_method method,
-                 nq_range *ranges, size_t *n_used, neurio_errbuf *err)
+int nq_calibrate(const neurio_model *m, const char *const *paths, size_t n_paths,
+                 nq_method method, nq_range *ranges, size_t *n_used, neurio_errbuf *err)
 {
-    neurio_npy arr = { 0 };
-    void *data = NULL;
-    size_t n = 0;
+    neurio_input_set in;
     neurio_interp *it = NULL;
     float *outbuf = NULL;
     calib_state cs = { .m = m, .r = ranges };
-    int rc;
-    if (m->n_inputs != 1)
-        return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
-                           "int8 calibration supports single-input models (this one has %d inputs)",
-                           (int)m->n_inputs);
-    if ((rc = neurio_npy_read(calib_path, &arr, err)) != NEURIO_OK)
-        return rc;
-    if ((rc = neurio_dataprep_input(m, 0, &arr, &data, &n, err)) != NEURIO_OK) {
-        char msg[sizeof err->msg];
-        snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
-        neurio_fail(err, rc, "calibration file %s: %s", calib_path, msg);
+    neurio_errbuf e2 = { { 0 } };
+    int rc = neurio_dataprep_inputs(m, paths, n_paths,
+                                    n_paths > 1 ? "model.calibration" : "calibration file", 0,
+                                    &in, &e2);
+    if (rc) {
+        neurio_fail(err, rc, "%s", e2.msg);
         goto fail;
     }
-    if (n == 0) {
-        rc = neurio_fail(err, NEURIO_ERR_INVALID, "calibration file %s has no samples", calib_path);
-        goto fail;
-    }
+    for (uint32_t k = 0; k < in.n; k++)
+        if (m->tensors[m->inputs[k]].dtype != NEURIO_DT_FLOAT32) {
+            rc = neurio_fail(err, NEURIO_ERR_UNSUPPORTED, "calibration: input %u '%s' is %s; "
+                             "calibration runs the float model", k,
+                             m->tensors[m->inputs[k]].name,
+                             neurio_dtype_name(m->tensors[m->inputs[k]].dtype));
+            goto fail;
+        }
+    size_t n = in.n_samples;
     if (n > NQ_MAX_CALIB_SAMPLES)
         n = NQ_MAX_CALIB_SAMPLES;
     if ((rc = neurio_interp_new(m, &it, err)) != NEURIO_OK)
         goto fail;
     neurio_interp_set_hook(it, calib_hook, &cs);
-    int32_t in = m->inputs[0];
-    size_t in_elems = neurio_tensor_elements(&m->tensors[in]);
     size_t out_bytes = 0;
     for (int32_t i = 0; i < m->n_outputs; i++)
         out_bytes += neurio_tensor_bytes(&m->tensors[m->outputs[i]]);
@@ -205,9 +201,13 @@ int nq_calibrate(const neurio_model *m, const char *calib_path, nq_method method
             }
         }
         for (size_t s = 0; s < n; s++) {
-            const float *x = (const float *)data + s * in_elems;
-            observe(&cs, in, x, in_elems);
-            const void *ins[1] = { x };
+            const void *ins[NEURIO_DATAPREP_MAX_INPUTS];
+            for (uint32_t k = 0; k < in.n; k++) {
+                size_t el = in.sample_bytes[k] / sizeof(float);
+                const float *x = (const float *)in.conv[k] + s * el;
+                observe(&cs, m->inputs[k], x, el);
+                ins[k] = x;
+            }
             if ((rc = neurio_interp_run(it, ins, outs, err)) != NEURIO_OK)
                 goto fail;
         }
@@ -222,7 +222,6 @@ fail:
     free(cs.hist);
     free(outbuf);
     neurio_interp_free(it);
-    free(data);
-    neurio_npy_free(&arr);
+    neurio_input_set_free(&in);
     return rc;
 }

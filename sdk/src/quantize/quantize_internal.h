@@ -22,10 +22,11 @@ typedef struct nq_range {
  * bad value and the choices. */
 int nq_parse_method(const char *s, nq_method *out, neurio_errbuf *err);
 
-/* Run the float model over the calibration file and fill ranges[t] for
- * every activation tensor t (ranges has m->n_tensors entries).  *n_used
- * gets the number of samples run. */
-int nq_calibrate(const neurio_model *m, const char *calib_path, nq_method method,
-                 nq_range *ranges, size_t *n_used, neurio_errbuf *err);
+/* Run the float model over the calibration files (one per graph input, in
+ * input order: paths[0..n_paths)) and fill ranges[t] for every activation
+ * tensor t (ranges has m->n_tensors entries).  *n_used gets the number of
+ * samples run. */
+int nq_calibrate(const neurio_model *m, const char *const *paths, size_t n_paths,
+                 nq_method method, nq_range *ranges, size_t *n_used, neurio_errbuf *err);
 
 #endif

@@ -5,7 +5,9 @@
 #include "transport_hid.h"
 
 #include <errno.h>
+#ifndef NEURIO_NO_HID
 #include <hidapi.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,6 +255,55 @@ int neurio_transport_hid_open(const char *spec, int connect_timeout_ms,
 }
 
 /* ---- the real hidapi ------------------------------------------------- */
+#ifdef NEURIO_NO_HID
+/* Built with NEURIO_WITH_HID=OFF: no hidapi; every hid: link says so. */
+static int nohid_count(uint16_t vid, uint16_t pid, const char *serial)
+{
+    (void)vid, (void)pid, (void)serial;
+    return -1;
+}
+
+static void *nohid_open(uint16_t vid, uint16_t pid, const char *serial)
+{
+    (void)vid, (void)pid, (void)serial;
+    return NULL;
+}
+
+static int nohid_write(void *dev, const unsigned char *data, size_t len)
+{
+    (void)dev, (void)data, (void)len;
+    return -1;
+}
+
+static int nohid_read(void *dev, unsigned char *data, size_t len, int ms)
+{
+    (void)dev, (void)data, (void)len, (void)ms;
+    return -1;
+}
+
+static void nohid_close(void *dev)
+{
+    (void)dev;
+}
+
+static const char *nohid_error(void *dev, char *buf, size_t n)
+{
+    (void)dev;
+    snprintf(buf, n, "USB HID support is not built in (libneurio was configured with "
+                     "NEURIO_WITH_HID=OFF); use a serial, unix or tcp link");
+    return buf;
+}
+
+const tp_hid_api tp_hid_hidapi = {
+    .name = "hidapi (not built in: NEURIO_WITH_HID=OFF)",
+    .count = nohid_count,
+    .open = nohid_open,
+    .write = nohid_write,
+    .read_timeout = nohid_read,
+    .close = nohid_close,
+    .error = nohid_error,
+};
+#else
 
 static int hidapi_ready(void)
 {
@@ -327,3 +378,4 @@ const tp_hid_api tp_hid_hidapi = {
     .close = hidapi_close,
     .error = hidapi_error,
 };
+#endif /* NEURIO_NO_HID */

@@ -282,12 +282,14 @@ int test_add(int iter)
     return 0;
 }
 
-/* DEPTHWISE 3x3, stride 1, SAME (the kws layers): the plane fast path
+/* DEPTHWISE 3x3 (the kws and MobileNet layers): the plane fast path
  * (assembly sweeps for full-range activations and nk_arm_requant_rz
- * multipliers, C sweeps otherwise), odd and even widths, one-row and
- * one-column images, per-tensor and per-channel, multipliers and shifts
- * outside nk_arm_requant_rz's range, channel counts not divisible by 4 and
- * images too large for the planes (both refused by the fast path). */
+ * multipliers, C sweeps otherwise) with strides 1 and 2 in each direction,
+ * SAME, VALID and explicit paddings of 0..2, odd and even widths, one-row
+ * and one-column images, images larger than one tile of planes (tiled by
+ * rows and by columns), per-tensor and per-channel, multipliers and shifts
+ * outside nk_arm_requant_rz's range, and channel counts not divisible by 4
+ * (refused by the fast path, served by the general one). */
 int test_dw3(int iter)
 {
     nk_conv_params p;
@@ -298,18 +300,48 @@ int test_dw3(int iter)
     p.in_c = 4 * rnd_in(1, 10);
     if (rnd() % 8 == 0)
         p.in_c = rnd_in(1, 19);
-    if (rnd() % 10 == 0) {
-        p.in_h = rnd_in(30, 40);
+    switch (rnd() % 5) {
+    case 0: /* tall: tiled by rows */
+        p.in_h = rnd_in(30, 60);
         p.in_c = 4 * rnd_in(1, 3);
+        break;
+    case 1: /* large: tiled by rows and columns */
+        p.batches = 1;
+        p.in_h = rnd_in(16, 40);
+        p.in_w = rnd_in(16, 40);
+        p.in_c = 4 * rnd_in(1, 2);
+        break;
+    default: break;
     }
     p.out_c = p.in_c;
     p.depth_multiplier = 1;
     p.filter_h = p.filter_w = 3;
     p.stride_h = p.stride_w = 1;
+    if (rnd() % 2) {
+        p.stride_h = rnd_in(1, 2);
+        p.stride_w = rnd() % 4 ? p.stride_h : rnd_in(1, 2);
+    }
     p.dilation_h = p.dilation_w = 1;
-    p.out_h = p.in_h;
-    p.out_w = p.in_w;
-    p.pad_top = p.pad_left = 1;
+    switch (rnd() % 4) {
+    case 0: /* VALID */
+        if (!conv_shape(&p, 0))
+            return 0;
+        break;
+    case 1: { /* explicit paddings */
+        p.pad_top = rnd_in(0, 2);
+        p.pad_left = rnd_in(0, 2);
+        const int32_t ph = p.in_h + p.pad_top + rnd_in(0, 2) - 3;
+        const int32_t pw = p.in_w + p.pad_left + rnd_in(0, 2) - 3;
+        if (ph < 0 || pw < 0)
+            return 0;
+        p.out_h = ph / p.stride_h + 1;
+        p.out_w = pw / p.stride_w + 1;
+        break;
+    }
+    default: /* SAME */
+        conv_shape(&p, 1);
+        break;
+    }
     p.in_zp = pick_zp();
     p.out_zp = pick_zp();
     p.per_channel = (int32_t)(rnd() & 1);
@@ -326,7 +358,7 @@ int test_dw3(int iter)
     default: break;
     }
     const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
-    const size_t n_out = n_in;
+    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
     fill(in_buf, n_in);
     fill(w_buf, (size_t)9 * p.in_c);
     fill_quant(p.out_c);
@@ -350,7 +382,7 @@ int test_dw3(int iter)
     const int rb = fast_dw(&p, in_buf, w_buf, b, out_b);
     if (expect(dw_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
         if (printed++ < 5)
-            put_num("depthwise 3x3 s1 mismatch at iteration ", iter);
+            put_num("depthwise 3x3 mismatch at iteration ", iter);
         return 1;
     }
     return 0;
