@@ -359,6 +359,7 @@ typedef struct nk_mean_params {
 } nk_mean_params;
 
 int nk_mean_s8(const nk_mean_params *p, const int8_t *input, int8_t *output);
+int nk_mean_s16(const nk_mean_params *p, const int16_t *input, int16_t *output);
 int nk_mean_f32(const nk_mean_params *p, const float *input, float *output);
 
 #ifdef __cplusplus

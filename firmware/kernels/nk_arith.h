@@ -207,6 +207,9 @@ int nk_unary_f32(int32_t kind, int32_t size, const float *input, float *output);
  * clamp); neurio's integer form of the ops TFLM has only in float (EXP,
  * LOG, SQRT, NEG, ...).  In-place allowed. */
 int nk_neg_s32(int32_t size, const int32_t *input, int32_t *output);
+/* NEG on int8 with nk_requant_params: clamp(out_zp + MBQM(in_zp - q,
+ * mult, shift)), not rescaled when mult == 0 (equal scales). */
+int nk_neg_s8(const nk_requant_params *p, const int8_t *input, int8_t *output);
 int nk_lut_s8(int32_t size, const int8_t *lut, const int8_t *input, int8_t *output);
 
 /* CAST between NK_DT_* types (static_cast semantics: integers wrap modulo

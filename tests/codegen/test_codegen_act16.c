@@ -5,10 +5,11 @@
  * runner and compared byte for byte with the reference interpreter; the
  * SOFTMAX rows sum to ~1; refusals name the quantization TFLite requires.
  * Likewise the int16 forms of SQUARED_DIFFERENCE, MAXIMUM, PRELU (int8
- * alpha), GREATER, ABS, SUM, BATCH_MATMUL and CONCATENATION with a
+ * alpha), GREATER, ABS, SUM, MEAN, BATCH_MATMUL and CONCATENATION with a
  * requantized input, one small model each.
  * (The arithmetic itself is checked against references in
  * tests/kernels/test_nk_act_s16.c.) */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,7 +238,7 @@ static int32_t cq(neurio_model *m, const char *nm, neurio_dtype dt, int32_t rank
     return t;
 }
 
-enum { B_SQDIFF, B_MAX, B_PRELU, B_GREATER, B_ABS, B_SUM, B_BMM, B_CONCAT, B_COUNT };
+enum { B_SQDIFF, B_MAX, B_PRELU, B_GREATER, B_ABS, B_SUM, B_BMM, B_CONCAT, B_MEAN, B_COUNT };
 
 /* x [1,4,5] int16 (scale 1/4096) and one op of kind `which` on it and a
  * constant: the output's shape, dtype and byte size in *out_bytes. */
@@ -282,11 +283,11 @@ static neurio_model *binary16(int which, const char *name, size_t *out_bytes)
         neurio_model_add_op(m, NEURIO_OP_ABS, 1, &x, 1, &y);
         *out_bytes = 40;
         break;
-    case B_SUM:
+    case B_SUM: case B_MEAN:
         y = neurio_model_add_tensor(m, "y", s16, 2, d2);
-        sy = 0.001f;
+        sy = which == B_SUM ? 0.001f : 0.0002f;
         neurio_tensor_set_quant(m, y, 1, 0, &sy, &z0);
-        o = neurio_model_add_op(m, NEURIO_OP_SUM, 1, &x, 1, &y);
+        o = neurio_model_add_op(m, which == B_SUM ? NEURIO_OP_SUM : NEURIO_OP_MEAN, 1, &x, 1, &y);
         m->ops[o].attr.mean.n_axes = 1;
         m->ops[o].attr.mean.axes[0] = 2;
         *out_bytes = 8;
@@ -301,7 +302,7 @@ static neurio_model *binary16(int which, const char *name, size_t *out_bytes)
         *out_bytes = 24;
         break;
     }
-    default: { /* CONCATENATION of x and a constant quantized otherwise */
+    case B_CONCAT: { /* CONCATENATION of x and a constant quantized otherwise */
         int32_t c = cq(m, "c", s16, 3, dc, 1.0f / 1024.0f, &st);
         y = neurio_model_add_tensor(m, "y", s16, 3, dcy);
         sy = 1.0f / 2048.0f;
@@ -312,6 +313,7 @@ static neurio_model *binary16(int which, const char *name, size_t *out_bytes)
         *out_bytes = 56;
         break;
     }
+    default: break;
     }
     neurio_model_set_io(m, 1, &x, 1, &y);
     return m;
@@ -320,7 +322,8 @@ static neurio_model *binary16(int which, const char *name, size_t *out_bytes)
 static void test_binary16(void)
 {
     static const char *const names[B_COUNT] = {"sqdiff16", "max16", "prelu16", "greater16",
-                                               "abs16", "sum16", "bmm16", "concat16"};
+                                               "abs16", "sum16", "bmm16", "concat16",
+                                               "mean16"};
     for (int k = 0; k < B_COUNT; k++) {
         size_t ob = 0;
         neurio_model *m = binary16(k, names[k], &ob);
@@ -328,6 +331,40 @@ static void test_binary16(void)
         compile_for_m4(names[k]);
         neurio_model_free(m);
     }
+}
+
+/* int8 NEG (neurio's quantized form; TFLite Micro's NEG is float only):
+ * x [1,40] (0.05, zp 3) -> y (0.07, zp -5). */
+static void test_neg_s8(void)
+{
+    neurio_model *m = neurio_model_new("neg8");
+    int32_t d[2] = {1, 40}, x = neurio_model_add_tensor(m, "x", NEURIO_DT_INT8, 2, d);
+    int32_t y = neurio_model_add_tensor(m, "y", NEURIO_DT_INT8, 2, d), zx = 3, zy = -5;
+    float sx = 0.05f, sy = 0.07f;
+    neurio_tensor_set_quant(m, x, 1, 0, &sx, &zx);
+    neurio_tensor_set_quant(m, y, 1, 0, &sy, &zy);
+    neurio_model_add_op(m, NEURIO_OP_NEG, 1, &x, 1, &y);
+    neurio_model_set_io(m, 1, &x, 1, &y);
+    compare_interp_codegen(m, "neg8", 40, 40, NEURIO_DT_INT8);
+    compile_for_m4("neg8");
+    neurio_errbuf e = {{0}};
+    neurio_interp *it = NULL;
+    CU_ASSERT_EQUAL_FATAL(neurio_interp_new(m, &it, &e), NEURIO_OK);
+    int8_t in[40], out[40];
+    for (int i = 0; i < 40; i++)
+        in[i] = (int8_t)(i * 6 - 120);
+    const void *ins[1] = {in};
+    void *outs[1] = {out};
+    CU_ASSERT_EQUAL_FATAL(neurio_interp_run(it, ins, outs, &e), NEURIO_OK);
+    int far = 0;
+    for (int i = 0; i < 40; i++) {
+        double want = -(in[i] - 3) * 0.05 / 0.07 - 5;
+        want = want < -128 ? -128 : want > 127 ? 127 : want;
+        far += fabs(out[i] - want) > 0.51;
+    }
+    CU_ASSERT_EQUAL(far, 0);
+    neurio_interp_free(it);
+    neurio_model_free(m);
 }
 
 /* What TFLite Micro has no int16 form of is refused by name. */
@@ -357,8 +394,10 @@ int neurio_register_tests(void)
                      test_act16_chain) ||
         !CU_add_test(s, "int16 activation refusals", test_act16_refusals) ||
         !CU_add_test(s, "int16 SQUARED_DIFFERENCE, MAXIMUM, PRELU, GREATER, ABS, SUM, "
-                        "BATCH_MATMUL, CONCATENATION: interp, C, Cortex-M4", test_binary16) ||
-        !CU_add_test(s, "int16 binary refusals", test_binary16_refusals))
+                        "BATCH_MATMUL, CONCATENATION, MEAN: interp, C, Cortex-M4",
+                     test_binary16) ||
+        !CU_add_test(s, "int16 binary refusals", test_binary16_refusals) ||
+        !CU_add_test(s, "int8 NEG: interp, C, Cortex-M4, vs real arithmetic", test_neg_s8))
         return -1;
     return 0;
 }

@@ -1,6 +1,6 @@
-/* tests/kernels/test_nk_mean.c — MEAN int8 (TFLite's truncating integer
- * mean for shared quantization, rescaled mean otherwise) and float32, over
- * spatial axes and a single axis. */
+/* tests/kernels/test_nk_mean.c — MEAN int8 and int16 (TFLite's truncating
+ * integer mean for shared quantization, rescaled mean otherwise) and
+ * float32, over spatial axes and a single axis. */
 #include <string.h>
 
 #include "kernel_ref.h"
@@ -34,6 +34,35 @@ static void test_rescaled(void)
     CU_ASSERT_EQUAL(out[1], -15);
 }
 
+/* int16 over H and W of [1,5,6,3], shared and rescaled quantization,
+ * against the definitions (truncating mean; zero-point-corrected sum
+ * through the multiplier). */
+static void test_s16(void)
+{
+    enum { H = 5, W = 6, C = 3 };
+    static int16_t in[H * W * C];
+    int16_t out[C];
+    uint32_t seed = 0x3ea16u;
+    for (int i = 0; i < H * W * C; ++i)
+        in[i] = (int16_t)(int32_t)((ref_rand(&seed) & 0xffff) - 32768);
+    nk_mean_params p = {.rank = 4, .in_dims = {1, H, W, C}, .reduce = {0, 1, 1, 0}};
+    for (int k = 0; k < 2; ++k) {
+        if (k) {
+            p.in_zp = 7;
+            p.out_zp = -3;
+            ref_multiplier(1.7 / (H * W), &p.mult, &p.shift);
+        }
+        CU_ASSERT_EQUAL_FATAL(nk_mean_s16(&p, in, out), NK_OK);
+        for (int c = 0; c < C; ++c) {
+            int32_t sum = 0;
+            for (int i = 0; i < H * W; ++i)
+                sum += in[i * C + c];
+            int32_t want = k ? ref_requant(sum - 7 * H * W, p.mult, p.shift) - 3 : sum / (H * W);
+            CU_ASSERT_EQUAL(out[c], ref_clamp(want, -32768, 32767));
+        }
+    }
+}
+
 static void test_float(void)
 {
     /* [2,3] mean over axis 1 and over both axes */
@@ -58,5 +87,6 @@ int neurio_register_tests(void)
     CU_add_test(s, "shared quantization: truncating integer mean", test_same_quant_truncates);
     CU_add_test(s, "rescaled quantized mean", test_rescaled);
     CU_add_test(s, "float32 over one and two axes", test_float);
+    CU_add_test(s, "int16, shared and rescaled quantization", test_s16);
     return 0;
 }

@@ -1,6 +1,6 @@
 /* tests/kernels/test_nk_unary_more.c — the element-wise unary kernels:
  * ABS int8/int16 (TFLM's arithmetic, with and without rescaling), NEG
- * int32, the int8 lookup table, the float functions (against libm, ROUND
+ * int8 (the same, sign flipped) and int32, the int8 lookup table, the float functions (against libm, ROUND
  * ties to even), HARD_SWISH float and CAST between every pair of types. */
 #include <math.h>
 #include <string.h>
@@ -42,6 +42,20 @@ static void test_abs(void)
             if (q.mult)
                 v = ref_requant(v, q.mult, q.shift);
             bad += out16[i] != ref_clamp(v, -32768, 32767);
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    for (int t = 0; t < 20; ++t) { /* NEG int8: ABS's arithmetic, sign flipped */
+        nk_requant_params p = {.size = 256, .in_zp = (int32_t)(ref_rand(&seed) % 256) - 128,
+                               .out_zp = (int32_t)(ref_rand(&seed) % 256) - 128};
+        if (t % 2)
+            ref_multiplier(0.05 + (ref_rand(&seed) % 300) / 100.0, &p.mult, &p.shift);
+        CU_ASSERT_EQUAL_FATAL(nk_neg_s8(&p, in8, out8), NK_OK);
+        for (int i = 0; i < 256; ++i) {
+            int32_t v = p.in_zp - in8[i];
+            if (p.mult)
+                v = ref_requant(v, p.mult, p.shift);
+            bad += out8[i] != ref_clamp(v + p.out_zp, -128, 127);
         }
     }
     CU_ASSERT_EQUAL(bad, 0);
@@ -155,7 +169,7 @@ int neurio_register_tests(void)
     CU_pSuite s = CU_add_suite("nk_unary_more", NULL, NULL);
     if (!s)
         return -1;
-    CU_add_test(s, "ABS int8/int16, NEG int32", test_abs);
+    CU_add_test(s, "ABS int8/int16, NEG int8/int32", test_abs);
     CU_add_test(s, "int8 lookup table", test_lut);
     CU_add_test(s, "float functions against libm", test_float_functions);
     CU_add_test(s, "HARD_SWISH float", test_hard_swish_float);

@@ -13,7 +13,8 @@
  * "int16x8": TFLite's 16x8 scheme, calibrated like "int8": weights as
  *   above; activations int16, per-tensor symmetric (zero point 0, the
  *   larger of |min| and |max| at 32767); biases int64; float constants of
- *   ADD/SUB/MUL/CONCATENATION int16 symmetric; SOFTMAX, LOGISTIC and TANH
+ *   ADD/SUB/MUL/CONCATENATION int16 symmetric, PRELU's alpha int8 (as
+ *   TFLite's 16x8 PRELU, and in "int8"); SOFTMAX, LOGISTIC and TANH
  *   outputs 1/32768, 0.  Ops without an int16 kernel are refused when the
  *   model is lowered (neurio check / codegen name each op x dtype).
  * calibration_method: "minmax" (default), "percentile" (99.99th percentile

@@ -136,6 +136,8 @@
     X(CONV2D_S16_B32, nk_conv2d_s16_b32, conv, IWBO, LW_G_INT)                    \
     X(DWCONV2D_S16_B32, nk_depthwise_conv2d_s16_b32, conv, IWBO, LW_G_INT)        \
     X(FC_S16_B32, nk_fully_connected_s16_b32, fc, IWBO, LW_G_INT)                 \
-    X(TCONV_S16_B16, nk_transpose_conv_s16_b16, conv, IWBO, LW_G_INT)
+    X(TCONV_S16_B16, nk_transpose_conv_s16_b16, conv, IWBO, LW_G_INT)             \
+    X(NEG_S8, nk_neg_s8, requant, IO, 0)                                          \
+    X(MEAN_S16, nk_mean_s16, mean, IO, LW_G_INT)
 
 #endif /* NEURIO_SRC_LOWER_KERNELS_H */

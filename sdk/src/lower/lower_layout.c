@@ -191,7 +191,7 @@ static int lw_reduce_kernel(neurio_op_kind k, neurio_dtype dt)
         neurio_op_kind kind;
         lw_kernel s8, s16, f32;
     } t[] = {
-        {NEURIO_OP_MEAN, LW_K_MEAN_S8, -1, LW_K_MEAN_F32},
+        {NEURIO_OP_MEAN, LW_K_MEAN_S8, LW_K_MEAN_S16, LW_K_MEAN_F32},
         {NEURIO_OP_SUM, LW_K_SUM_S8, LW_K_SUM_S16, LW_K_SUM_F32},
         {NEURIO_OP_REDUCE_MAX, LW_K_REDUCE_MAX_S8, LW_K_REDUCE_MAX_S16, LW_K_REDUCE_MAX_F32},
         {NEURIO_OP_REDUCE_MIN, LW_K_REDUCE_MIN_S8, LW_K_REDUCE_MIN_S16, LW_K_REDUCE_MIN_F32},

@@ -194,9 +194,10 @@ static int32_t lw_unary_code(neurio_op_kind k)
     }
 }
 
-/* int8/int16 ABS and int8 RSQRT (TFLM elementwise.cc): in_scale / out_scale (ABS,
- * rescaled only when the scales differ) and 1 / (sqrt(in_scale) *
- * out_scale) (RSQRT). */
+/* int8/int16 ABS and int8 RSQRT (TFLM elementwise.cc): in_scale / out_scale
+ * (ABS, rescaled only when the scales differ) and 1 / (sqrt(in_scale) *
+ * out_scale) (RSQRT); int8 NEG as ABS with the sign flipped (TFLite Micro
+ * has NEG in float only). */
 static int lw_unary_s8(lw_ctx *c, int32_t x, int32_t y)
 {
     nk_requant_params *r = &c->out->p.requant;
@@ -207,6 +208,11 @@ static int lw_unary_s8(lw_ctx *c, int32_t x, int32_t y)
     r->size = (int32_t)neurio_tensor_elements(lw_t(c, x));
     r->act_min = -128;
     r->act_max = 127;
+    if (c->op->kind == NEURIO_OP_NEG) { /* int8 only: TFLite Micro's NEG is float */
+        if (xs != ys)
+            neurio_quantize_multiplier((double)xs / (double)ys, &r->mult, &r->shift);
+        return lw_set(c, LW_K_NEG_S8, 2, (int32_t[]){x, y});
+    }
     if (c->op->kind == NEURIO_OP_ABS) {
         if (xs != ys)
             neurio_quantize_multiplier((double)xs / (double)ys, &r->mult, &r->shift);
@@ -244,7 +250,7 @@ int lw_unary_ext(lw_ctx *c)
     }
     if (dt == NEURIO_DT_INT32 && k == NEURIO_OP_NEG)
         return lw_set(c, LW_K_NEG_S32, 2, (int32_t[]){x, y});
-    if (dt == NEURIO_DT_INT8 && (k == NEURIO_OP_ABS || k == NEURIO_OP_RSQRT))
+    if (dt == NEURIO_DT_INT8 && (k == NEURIO_OP_ABS || k == NEURIO_OP_RSQRT || k == NEURIO_OP_NEG))
         return lw_unary_s8(c, x, y);
     if (dt == NEURIO_DT_INT16 && k == NEURIO_OP_ABS) /* TFLM: quantized int16 ABS */
         return lw_unary_s8(c, x, y);

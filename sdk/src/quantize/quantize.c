@@ -334,6 +334,8 @@ static int nq_int8(neurio_model *m, const neurio_prepare_args *args, int wide,
                 if (op->kind == NEURIO_OP_ADD || op->kind == NEURIO_OP_SUB ||
                     op->kind == NEURIO_OP_MUL || op->kind == NEURIO_OP_CONCATENATION)
                     rc = nq_weights(m, i, (int)k, -1, wide, err);
+                else if (op->kind == NEURIO_OP_PRELU && k == 1) /* int8 alpha, also 16x8 */
+                    rc = nq_weights(m, i, (int)k, -1, 0, err);
                 else
                     rc = nq_fail_op(m, i, err, NEURIO_ERR_UNSUPPORTED,
                                     "has a float constant input with no quantized form");
