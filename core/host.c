@@ -25,6 +25,7 @@ struct neurio_ctx {
     int64_t deadline_ms;  /* CLOCK_MONOTONIC ms; 0 = none (see nr_ctx_set_deadline) */
     /* probe --rig: the rig is being probed; what the plugin designated */
     int probe_rig;
+    int layer_capture;
     int designated;
     char *link, *board;
 };
@@ -276,6 +277,16 @@ static int host_probe_rig(neurio_ctx *ctx)
     return ctx && ctx->probe_rig;
 }
 
+static int host_layer_capture(neurio_ctx *ctx)
+{
+    return ctx && ctx->layer_capture;
+}
+
+void nr_ctx_set_layer_capture(neurio_ctx *ctx, int on)
+{
+    ctx->layer_capture = on;
+}
+
 static void host_probe_designate(neurio_ctx *ctx, const char *link, const char *board)
 {
     if (!ctx || !ctx->probe_rig)
@@ -317,6 +328,7 @@ static const neurio_host host_table = {
     .probe_rig = host_probe_rig,
     .probe_designate = host_probe_designate,
     .run_stateful = host_run_stateful,
+    .layer_capture = host_layer_capture,
 };
 
 const neurio_host *nr_host(void)

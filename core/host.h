@@ -46,6 +46,10 @@ int nr_ctx_deadline_passed(const neurio_ctx *ctx);
 void nr_ctx_set_probe_rig(neurio_ctx *ctx, int on);
 int nr_ctx_designation(const neurio_ctx *ctx, const char **link, const char **board);
 
+/* ABI 1.2: host->layer_capture() answers `on` (the run reads layer outputs
+ * back: the plugin builds its debug firmware). */
+void nr_ctx_set_layer_capture(neurio_ctx *ctx, int on);
+
 /* Terminate a progress bar line on a TTY (no-op otherwise). */
 void nr_ctx_progress_done(neurio_ctx *ctx);
 

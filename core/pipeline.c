@@ -63,7 +63,13 @@ struct nr_pipeline {
     double *layer_sum;       /* [n_layers], over the samples done            */
     int exit_code;
     char error[1024];
+    nr_layer_debug *debug_rows;  /* task.debug = "layers" */
 };
+
+#define pipe_debug_on(p) ((p)->run.until == NR_STAGE_INFER && (p)->rig->task_debug && \
+                          !strcmp((p)->rig->task_debug, "layers"))
+
+
 
 static const char *const pipe_stage_names[NR_STAGE_COUNT] = { "prepare", "codegen", "flash",
                                                                "infer" };
@@ -693,6 +699,18 @@ static int pipe_finish(nr_pipeline *p, int status, neurio_errbuf *err)
     return first;
 }
 
+/* task.debug = "layers", after a good run (observers/layer_readback.c). */
+static int pipe_debug(nr_pipeline *p, neurio_errbuf *err)
+{
+    nr_readback_io io = { &p->entry->desc, p->self, p->ctx, (const void *const *)p->inputs,
+                          p->input_sample_bytes, p->outputs, p->output_sample_bytes };
+    neurio_errbuf e;
+    int rc = nr_layer_readback(&io, p->rig, &p->run, &p->debug_rows, &e);
+    return rc ? pipe_fail(p, err, rc, rc == NEURIO_ERR_CANCELLED ? NR_EXIT_CANCELLED
+                          : rc == NEURIO_ERR_CONFIG ? NR_EXIT_CONFIG : NR_EXIT_DEVICE,
+                          "%s", e.msg) : NEURIO_OK;
+}
+
 int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
 {
     const neurio_plugin *d = &p->entry->desc;
@@ -713,6 +731,8 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
         goto done;
     }
     nr_ctx_set_stateful(p->ctx, p->rig->data_stateful);
+    p->run.debug_first_diff = -1;
+    nr_ctx_set_layer_capture(p->ctx, pipe_debug_on(p));
     rc = d->open(p->ctx, nr_host(), &p->self);
     if (rc) {
         rc = pipe_hook_fail(p, err, rc, "open", NR_EXIT_PLUGIN);
@@ -797,6 +817,8 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
     if ((rc = pipe_alloc_outputs(p, err)) != 0)
         goto done;
     rc = pipe_batches(p, err);
+    if (!rc && pipe_debug_on(p) && p->run.n_done > 0)
+        rc = pipe_debug(p, err);
 done:
     if (until == NR_STAGE_INFER) {
         neurio_errbuf e3;
@@ -849,6 +871,7 @@ void nr_pipeline_free(nr_pipeline *p)
     free(p->measures);
     free(p->layer_cycles);
     free(p->layer_sum);
+    free(p->debug_rows);
     nr_options_free(&p->opts);
     nr_plugin_set_free(&p->plugins);
     free(p);

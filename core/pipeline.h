@@ -26,6 +26,7 @@
 #include "neurio/model.h"
 #include "neurio/plugin.h"
 #include "neurio/status.h"
+#include "reference/layer_debug.h"
 #include "rig.h"
 
 typedef enum nr_stage {
@@ -86,6 +87,15 @@ typedef struct nr_run {
      * asked or it could not be built (hostref_error says why). */
     struct nr_hostref *hostref;
     const char *hostref_error;
+
+    /* task.debug = "layers" (reference/layer_debug.h, run by the pipeline
+     * after the batches): the per-layer comparison (model->n_ops rows) of
+     * the first debug_samples samples, NULL when not asked or it failed
+     * (the run's error says why); debug_first_diff = first differing
+     * layer, -1 = every layer matches. */
+    const nr_layer_debug *debug_layers;
+    uint32_t debug_samples;
+    int32_t debug_first_diff;
 } nr_run;
 
 /* A listener.  Every callback may be NULL.  A non-zero return from on_start
@@ -113,6 +123,22 @@ typedef struct nr_observer {
  * becomes the run's one error line (instead of a generic "observer N
  * failed").  Call it right before returning non-zero. */
 void nr_observer_error(const char *fmt, ...) NEURIO_PRINTF(1, 2);
+
+/* task.debug = "layers", run by the pipeline after the batches (in
+ * core/observers/layer_readback.c): every layer of the first samples read
+ * back from the device and compared; fills run->debug_*, *rows owned by
+ * the caller.  NEURIO_OK or a status with the message in err. */
+typedef struct nr_readback_io {
+    const neurio_plugin *plugin;
+    void *self;
+    neurio_ctx *ctx;
+    const void *const *inputs;   /* run inputs, as in nr_run */
+    const size_t *input_bytes;
+    void *const *outputs;        /* the run's output buffers */
+    const size_t *output_bytes;
+} nr_readback_io;
+int nr_layer_readback(const nr_readback_io *io, const nr_rig *rig, nr_run *run,
+                      nr_layer_debug **rows, neurio_errbuf *err);
 
 typedef struct nr_pipeline nr_pipeline;
 

@@ -68,6 +68,11 @@ static const rig_key rig_keys[] = {
       "stall_timeout_ms = 300000;" },
     { "task.output", RIG_INT, F(task_output), "0", NULL, 0, 0, "output = 0;" },
     { "data.stateful", RIG_BOOL, F(data_stateful), "false", NULL, 0, 0, "stateful = true;" },
+    /* dbg (issue 17): per-layer readback from the device */
+    { "task.debug", RIG_STRING, F(task_debug), "none", "none|layers", 0, 0,
+      "debug = \"layers\";" },
+    { "task.debug_samples", RIG_INT, F(task_debug_samples), "4", NULL, 0, 1,
+      "debug_samples = 4;" },
 };
 #undef F
 static const size_t rig_n_keys = sizeof rig_keys / sizeof rig_keys[0];

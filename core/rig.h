@@ -108,6 +108,14 @@ typedef struct nr_rig {
      * the first. */
     char **model_calibration_list;
     size_t n_model_calibrations;
+    /* task.debug = "none" (default) | "layers": after the run, the first
+     * task.debug_samples (default 4) samples run again with every layer's
+     * output read back from the device (its debug firmware build) and
+     * compared with the host reference interpreter on the prepared model
+     * (core/observers/layer_readback.c); results in the terminal and the
+     * store. */
+    char *task_debug;
+    int64_t task_debug_samples;
 } nr_rig;
 
 /* The most settings (key = value, in the file and its @includes) a rig may

@@ -1,6 +1,7 @@
 /* bench/arm/nk_arm_bench_main.c — benchmark program (not a test):
  * instructions per call of the portable and the fast int8 kernels on layer
- * shapes of the shared models (kws DS-CNN, ResNet-8, ad01, hello_world),
+ * shapes of the shared models (kws DS-CNN, ResNet-8, ad01, hello_world,
+ * micro_speech) and of MobileNet-style depthwise layers,
  * under `-icount shift=0` (one instruction per virtual ns).  Built twice:
  *   - nk_arm_bench.elf, Cortex-M4 DSP kernels on QEMU mps2-an386 (the
  *     SysTick counts the 25 MHz clock: one tick = 40 instructions):
@@ -260,6 +261,7 @@ int nk_test_main(void)
     }
     static const conv_case cases[] = {
         {"kws conv1 49x10x1 -> 64, 10x4 s2", 49, 10, 1, 64, 10, 4, 2, 0},
+        {"micro_speech conv 49x40x1 -> 8, 10x8 s2", 49, 40, 1, 8, 10, 8, 2, 0},
         {"kws depthwise 25x5x64, 3x3      ", 25, 5, 64, 64, 3, 3, 1, 1},
         {"kws pointwise 25x5x64 -> 64, 1x1", 25, 5, 64, 64, 1, 1, 1, 0},
         {"resnet conv 32x32x16 -> 16, 3x3 ", 32, 32, 16, 16, 3, 3, 1, 0},

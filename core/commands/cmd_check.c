@@ -13,7 +13,7 @@
 #include "options.h"
 #include "pipeline.h"
 #include "rig.h"
-#include "validate.h"
+#include "commands/validate.h"
 
 /* The model prepared on a copy as `run` would (the plugin's prepare hook,
  * or the SDK's default recipe), then every op x dtype checked for a

@@ -6,9 +6,11 @@
  * error, relative L2 and SNR (dB); the first layer under the SNR tolerance
  * is named.  Terminal table, JSON and HTML.
  *
- * NOT YET: reading intermediate tensors back from a device (a debug
- * firmware build), so this compares the host reference only; see the
- * command's --help and issue 17. */
+ * Before that (unless --host-only), the rig runs on its device with
+ * task.debug = "layers" (run_one.c, observers/layer_readback.c): the plugin builds
+ * its debug firmware, every layer's output of the first samples is read
+ * back and compared with the host reference on the prepared model (int
+ * layers bit-exact), stored with the run and shown by `neurio show`. */
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "commands/commands.h"
+#include "commands/run_one.h"
 #include "neurio/dataprep.h"
 #include "neurio/interp.h"
 #include "neurio/npy.h"
@@ -31,7 +34,7 @@ typedef struct dbg_args {
     size_t n_sets;
     long samples;
     double tolerance_db;
-    int help;
+    int help, host_only;
 } dbg_args;
 
 typedef struct dbg_layer {
@@ -42,22 +45,29 @@ typedef struct dbg_layer {
 static void dbg_help(void)
 {
     printf("usage: neurio debug RIG [--samples N] [--tolerance DB] [--json FILE]\n"
-           "                        [--html FILE] [--set key=value]...\n\n"
-           "Where does quantization lose precision?  Runs the first N samples of\n"
+           "                        [--html FILE] [--host-only] [--set key=value]...\n\n"
+           "Which layer goes wrong on the device?  Runs the rig on its device with\n"
+           "task.debug = \"layers\" on the first N samples: the plugin builds its debug\n"
+           "firmware, every layer's output is read back over the link (cortex-m, host\n"
+           "and any plugin of ABI 1.2) and compared with the host reference\n"
+           "interpreter on the prepared model: mismatching elements, max abs error,\n"
+           "relative L2 and SNR per layer; integer layers must be bit-exact.  The\n"
+           "first layer that differs is named (exit 7); the rows are stored with the\n"
+           "run (`neurio show RUN`).\n\n"
+           "Then, where does quantization lose precision?  Runs the first N samples of\n"
            "data.inputs through the model prepared as the rig says (model.quantize,\n"
            "model.calibration) and through the same model optimized but kept in\n"
            "float, both on the host reference interpreter (the devices' kernels),\n"
            "and compares every layer's output (matched by tensor name, dequantized):\n"
            "max abs error, relative L2 and SNR in dB.  The first layer whose SNR is\n"
            "below --tolerance is named (exit 7).\n\n"
-           "Not yet: intermediate tensors read back from the device itself (a\n"
-           "debug firmware build); this compares the host reference only.\n\n"
            "Options:\n"
            "  --samples N      samples to compare (default 4)\n"
            "  --tolerance DB   lowest acceptable per-layer SNR (default 20 dB)\n"
            "  --json FILE      write the per-layer figures as JSON\n"
            "  --html FILE      write them as a self-contained HTML page (table and\n"
            "                   per-layer SNR bars)\n"
+           "  --host-only      skip the device readback (host reference only)\n"
            "  --set key=value  override a rig key\n\n%s", nr_exit_codes_help);
 }
 
@@ -73,6 +83,8 @@ static int dbg_parse(int argc, char **argv, dbg_args *a)
         const char *s = argv[i];
         if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
             a->help = 1;
+        } else if (!strcmp(s, "--host-only")) {
+            a->host_only = 1;
         } else if (!strcmp(s, "--samples") || !strcmp(s, "--tolerance") ||
                    !strcmp(s, "--json") || !strcmp(s, "--html") || !strcmp(s, "--set")) {
             if (i + 1 >= argc) {
@@ -358,6 +370,32 @@ static void dbg_print(const neurio_model *p, const dbg_layer *l, double tol, int
     }
 }
 
+/* The device part: the rig's run with task.debug = "layers" on the first
+ * samples (the pipeline prints the per-layer table). */
+static int dbg_device(const dbg_args *a)
+{
+    const char **sets = calloc(a->n_sets + 4, sizeof *sets);
+    if (!sets)
+        return NR_EXIT_FAILURE;
+    char lim[64], smp[64];
+    snprintf(lim, sizeof lim, "data.limit=%ld", a->samples);
+    snprintf(smp, sizeof smp, "task.debug_samples=%ld", a->samples);
+    for (size_t i = 0; i < a->n_sets; i++)
+        sets[i] = a->sets[i];
+    sets[a->n_sets] = "task.debug=layers";
+    sets[a->n_sets + 1] = lim;
+    sets[a->n_sets + 2] = smp;
+    nr_run_req req = { .cmd = "debug", .rig_path = a->rig, .sets = sets,
+                       .n_sets = a->n_sets + 3, .until = NR_STAGE_INFER };
+    printf("== device: every layer read back and compared with the host reference ==\n");
+    fflush(stdout);
+    int code = nr_run_one(&req);
+    free(sets);
+    printf("== host: prepared model against the float model ==\n");
+    fflush(stdout);
+    return code;
+}
+
 int nr_cmd_debug(int argc, char **argv)
 {
     dbg_args a;
@@ -371,6 +409,11 @@ int nr_cmd_debug(int argc, char **argv)
     if (code || a.help) {
         if (a.help)
             dbg_help();
+        goto out;
+    }
+    int dev_code = a.host_only ? 0 : dbg_device(&a);
+    if (dev_code && dev_code != NR_EXIT_REGRESSION) {
+        code = dev_code;
         goto out;
     }
     if (nr_rig_load(a.rig, a.sets, a.n_sets, &rig, &err) != NEURIO_OK) {
@@ -437,6 +480,8 @@ int nr_cmd_debug(int argc, char **argv)
     } else if (a.html) {
         printf("per-layer page: %s\n", a.html);
     }
+    if (!code && dev_code)
+        code = dev_code;
 out:
     free(l);
     free(in_f);

@@ -40,7 +40,7 @@ typedef struct farm_args {
     const char **sets;
     size_t n_sets;
     double lease_s, poll_s;
-    long max_jobs;
+    long max_jobs, max_attempts;
     int until_empty, help;
 } farm_args;
 
@@ -62,6 +62,7 @@ static int farm_parse(const char *cmd, int argc, char **argv, int want_file, far
         } else if (!want_file && !strcmp(s, "--until-empty")) {
             a->until_empty = 1;
         } else if (!strcmp(s, "--store") || (want_file && !strcmp(s, "--set")) ||
+                   (want_file && !strcmp(s, "--max-attempts")) ||
                    (!want_file && worker_opt)) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "neurio %s: %s needs a value\n", cmd, s);
@@ -79,10 +80,12 @@ static int farm_parse(const char *cmd, int argc, char **argv, int want_file, far
                 a->board = v;
             else if (!strcmp(s, "--name"))
                 a->name = v;
-            else if (!strcmp(s, "--max-jobs")) {
-                a->max_jobs = strtol(v, &end, 10);
-                if (*end || a->max_jobs < 1) {
-                    fprintf(stderr, "neurio %s: --max-jobs %s: expected a number >= 1\n", cmd, v);
+            else if (!strcmp(s, "--max-jobs") || !strcmp(s, "--max-attempts")) {
+                long *dst = !strcmp(s, "--max-jobs") ? &a->max_jobs : &a->max_attempts;
+                *dst = strtol(v, &end, 10);
+                if (end == v || *end || *dst < 1 || *dst > 1000000) {
+                    fprintf(stderr, "neurio %s: %s %s: expected a number from 1 to 1000000\n",
+                            cmd, s, v);
                     return NR_EXIT_USAGE;
                 }
             } else {
@@ -159,7 +162,8 @@ static char *join_lines(const char *const *v, size_t n)
 }
 
 static int submit_one(nr_store *s, const char *id, const char *rig, const char *const *sets,
-                      size_t n, const char *work_dir, const char *sweep_id, int point)
+                      size_t n, const char *work_dir, const char *sweep_id, int point,
+                      int max_attempts)
 {
     char plugin[128], board[128], now[32];
     int code = rig_target(rig, sets, n, plugin, board, sizeof plugin);
@@ -172,7 +176,7 @@ static int submit_one(nr_store *s, const char *id, const char *rig, const char *
     nr_store_job_new j = { .id = id, .submitted_at = now, .rig_path = rig, .sets = text,
                            .work_dir = work_dir, .plugin = plugin[0] ? plugin : NULL,
                            .board = board[0] ? board : NULL, .sweep_id = sweep_id,
-                           .sweep_point = point };
+                           .sweep_point = point, .max_attempts = max_attempts };
     neurio_errbuf err;
     if (nr_store_job_submit(s, &j, &err)) {
         fprintf(stderr, "neurio submit: %s\n", err.msg);
@@ -241,7 +245,7 @@ static int submit_sweep(nr_store *s, const farm_args *a)
             code = NR_EXIT_CONFIG;
             break;
         }
-        code = submit_one(s, id, c->rig, sets, m, c->dir, sw.id, (int)k);
+        code = submit_one(s, id, c->rig, sets, m, c->dir, sw.id, (int)k, (int)a->max_attempts);
     }
     if (!code)
         printf("sweep %s: %zu runs queued in %s; `neurio show %s --store ...` follows it\n",
@@ -263,17 +267,21 @@ int nr_cmd_submit(int argc, char **argv)
     if (code || a.help) {
         if (a.help)
             printf("usage: neurio submit RIG|SWEEP --store postgresql://... [--set key=value]...\n"
-                   "\n"
+                   "                     [--max-attempts N]\n\n"
                    "Queue runs for the device farm in a PostgreSQL store: one run for a rig,\n"
                    "one per point for a sweep file (recorded as a sweep: `neurio show\n"
                    "SWEEP_ID` follows it).  Workers (`neurio worker`) on the machines with\n"
                    "the devices claim them.  The rig, model and data paths must be readable\n"
                    "where the workers run (a shared file system): rigs are queued by their\n"
                    "absolute path and --set values relative to the current directory (for a\n"
-                   "sweep, to the sweep file's).\n\n"
+                   "sweep, to the sweep file's).  A run whose worker dies (or stalls past\n"
+                   "its lease) is claimed again, up to --max-attempts claims in all; when\n"
+                   "the last allowed attempt dies too, the job is marked failed.\n\n"
                    "Options:\n"
                    "  --store S        the farm's store (default $NEURIO_STORE)\n"
-                   "  --set key=value  override a rig key in every queued run\n\n%s",
+                   "  --set key=value  override a rig key in every queued run\n"
+                   "  --max-attempts N claims of each run before it is given up when its\n"
+                   "                   workers keep dying (default 3)\n\n%s",
                    nr_exit_codes_help);
         free(a.sets);
         return code;
@@ -304,7 +312,7 @@ int nr_cmd_submit(int argc, char **argv)
             code = NR_EXIT_CONFIG;
             goto out;
         }
-        code = submit_one(s, job, abs, a.sets, a.n_sets, cwd, NULL, 0);
+        code = submit_one(s, job, abs, a.sets, a.n_sets, cwd, NULL, 0, (int)a.max_attempts);
     }
 out:
     nr_store_close(s);
@@ -443,7 +451,9 @@ static void worker_help(void)
            "no two workers take the same run; the worker holds a lease on its run and\n"
            "renews it every third of --lease while the run goes on.  A worker that dies\n"
            "loses its lease: the run is claimed again by another worker, and the dead\n"
-           "attempt's stored rows are kept and marked \"abandoned\".  Ctrl-C stops the\n"
+           "attempt's stored rows are kept and marked \"abandoned\".  A run whose\n"
+           "attempts keep dying is marked failed once its submit --max-attempts\n"
+           "(default 3) claims have all lost their lease.  Ctrl-C stops the\n"
            "current run (results kept) and gives the job back to the queue.\n\n"
            "Options:\n"
            "  --store S       the farm's store (default $NEURIO_STORE)\n"
@@ -486,9 +496,16 @@ int nr_cmd_worker(int argc, char **argv)
     fflush(stdout);
     while (!nr_cancel_requested() && (!a.max_jobs || served < a.max_jobs)) {
         nr_store_job j;
-        int got = 0;
-        if (nr_store_job_claim(s, worker, a.plugin, a.board, (int)(a.lease_s * 1000), &j, &got,
-                               &err)) {
+        int got = 0, gave_up = 0;
+        int crc = nr_store_job_claim(s, worker, a.plugin, a.board, (int)(a.lease_s * 1000), &j,
+                                     &got, &gave_up, &err);
+        if (gave_up) {
+            printf("%d job%s failed: %s reached %s retry limit (every attempt's worker died or "
+                   "stalled)\n", gave_up, gave_up == 1 ? "" : "s", gave_up == 1 ? "it" : "they",
+                   gave_up == 1 ? "its" : "their");
+            fflush(stdout);
+        }
+        if (crc) {
             fprintf(stderr, "neurio worker: %s\n", err.msg);
             code = NR_EXIT_FAILURE;
             if (strstr(err.msg, "needs a PostgreSQL store"))

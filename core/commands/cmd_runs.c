@@ -221,6 +221,42 @@ static void print_run(const nr_store_run_info *r)
         printf("error     %s\n", r->error);
 }
 
+/* The run's per-layer debug rows (neurio debug, task.debug = "layers"). */
+static void print_debug(nr_store *s, const char *run_id)
+{
+    nr_store_layer_debug *d = NULL;
+    size_t n = 0;
+    neurio_errbuf err;
+    if (nr_store_get_layer_debug(s, run_id, &d, &n, &err)) {
+        fprintf(stderr, "neurio show: per-layer debug rows: %s\n", err.msg);
+        return;
+    }
+    long first = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || strcmp(d[i].ref, d[i - 1].ref))
+            printf("per-layer debug (%s: %s, %u sample%s)\n  %-4s %-18s %-26s %-8s %21s %12s "
+                   "%10s %9s\n", d[i].ref, !strcmp(d[i].ref, "device")
+                       ? "device against the host reference" : "prepared against float",
+                   d[i].samples, d[i].samples == 1 ? "" : "s", "#", "op", "output tensor",
+                   "dtype", "mismatches/elements", "max_abs_err", "rel_l2", "snr_db");
+        char me[48], snr[24];
+        snprintf(me, sizeof me, "%llu/%llu", (unsigned long long)d[i].mismatches,
+                 (unsigned long long)d[i].elements);
+        if (isinf(d[i].snr_db) && d[i].snr_db > 0)
+            snprintf(snr, sizeof snr, "exact");
+        else
+            snprintf(snr, sizeof snr, "%.2f", d[i].snr_db);
+        printf("  %-4u %-18s %-26.26s %-8s %21s %12.6g %10.4g %9s\n", d[i].index, d[i].op,
+               d[i].tensor, d[i].dtype, me, d[i].max_abs, d[i].rel_l2, snr);
+        if (first < 0 && !strcmp(d[i].ref, "device") && d[i].mismatches > 0)
+            first = (long)i;
+    }
+    if (first >= 0)
+        printf("first layer that differs from the host reference: #%u %s (%s)\n",
+               d[first].index, d[first].op, d[first].tensor);
+    free(d);
+}
+
 int nr_cmd_show(int argc, char **argv)
 {
     runs_args a;
@@ -232,7 +268,9 @@ int nr_cmd_show(int argc, char **argv)
                "Print one stored run: provenance and every KPI with its unit and\n"
                "source.  RUN is a run id, a unique prefix of one, or \"last\".  Given a\n"
                "sweep id (or a unique prefix), print the sweep's table: every point,\n"
-               "its run, accuracy, latency, RAM and flash, the Pareto front marked.\n\n"
+               "its run, accuracy, latency, RAM and flash, the Pareto front marked.\n"
+               "A run made with task.debug = \"layers\" (or `neurio debug`) also shows\n"
+               "its per-layer comparison with the host reference.\n\n"
                "Options:\n%s\n%s", nr_store_help, nr_exit_codes_help);
         return NR_EXIT_OK;
     }
@@ -261,6 +299,7 @@ int nr_cmd_show(int argc, char **argv)
     else
         printf("no KPIs stored (the run did not finish); %llu per-inference rows are stored\n",
                (unsigned long long)r.n_done);
+    print_debug(s, r.run_id);
 out:
     nr_metrics_free(&m);
     nr_store_close(s);

@@ -9,7 +9,7 @@
 #include "host.h"
 #include "observers/quant_cost.h"
 #include "rig.h"
-#include "validate.h"
+#include "commands/validate.h"
 
 int nr_run_one(const nr_run_req *req)
 {
@@ -66,6 +66,9 @@ int nr_run_one(const nr_run_req *req)
     } else if (until != NR_STAGE_INFER) {
         printf("stopped after %s as requested (--until %s)\n", req->until_name,
                req->until_name);
+    } else if (nr_pipeline_state(p)->debug_layers &&
+               nr_pipeline_state(p)->debug_first_diff >= 0) {
+        code = NR_EXIT_REGRESSION; /* task.debug: a layer differs from the host reference */
     }
 out:
     nr_pipeline_free(p);

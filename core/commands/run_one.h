@@ -21,7 +21,9 @@ typedef struct nr_run_req {
 } nr_run_req;
 
 /* Load, validate and run; prints errors as "neurio <cmd>: ...".  Installs
- * the cancellation handler (Ctrl-C, SIGTERM, SIGHUP).  Returns NR_EXIT_*. */
+ * the cancellation handler (Ctrl-C, SIGTERM, SIGHUP).  Returns NR_EXIT_*;
+ * NR_EXIT_REGRESSION when task.debug = "layers" found a layer that differs
+ * from the host reference. */
 int nr_run_one(const nr_run_req *req);
 
 #endif /* NEURIO_CORE_RUN_ONE_H */

@@ -20,6 +20,7 @@
 #include "kpi/kpi_regression.h"
 #include "neurio/npy.h"
 #include "neurio/version.h"
+#include "report/debug_files.h"
 #include "report/profile_json.h"
 #include "report/report_csv.h"
 #include "report/report_data.h"
@@ -642,6 +643,38 @@ static int rp_store_layers(rp_state *s, const nr_run *run, const double *mean, u
     return rc;
 }
 
+/* task.debug = "layers": the per-layer comparison into the store. */
+static int rp_store_debug(rp_state *s, const nr_run *run, neurio_errbuf *err)
+{
+    uint32_t n = run->model ? (uint32_t)run->model->n_ops : 0;
+    if (!run->debug_layers || !n || !s->run_recorded)
+        return 0;
+    nr_store_layer_debug *l = calloc(n, sizeof *l);
+    if (!l)
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory storing %u debug layers", n);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const nr_layer_debug *d = &run->debug_layers[i];
+        if (!d->compared)
+            continue;
+        nr_store_layer_debug *o = &l[k++];
+        snprintf(o->ref, sizeof o->ref, "device");
+        o->index = i;
+        snprintf(o->op, sizeof o->op, "%s", d->op_name ? d->op_name : "");
+        snprintf(o->tensor, sizeof o->tensor, "%s", d->tensor ? d->tensor : "");
+        snprintf(o->dtype, sizeof o->dtype, "%s", d->dtype ? d->dtype : "");
+        o->samples = run->debug_samples;
+        o->elements = d->elements;
+        o->mismatches = d->mismatches;
+        o->max_abs = d->max_abs;
+        o->rel_l2 = nr_layer_debug_rel_l2(d);
+        o->snr_db = nr_layer_debug_snr_db(d);
+    }
+    int rc = nr_store_set_layer_debug(s->store, run->run_id, l, k, err);
+    free(l);
+    return rc;
+}
+
 static int rp_on_finish(void *user, const nr_run *run, int status)
 {
     rp_state *s = user;
@@ -725,6 +758,19 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
             rc = NEURIO_ERR_IO;
         }
     }
+    char dj[1400] = "", dh[1400] = "";
+    if (run->run_dir && run->debug_layers && run->model) {
+        nr_debug_files df = { .run_id = run->run_id, .rows = run->debug_layers,
+                              .n = (uint32_t)run->model->n_ops, .samples = run->debug_samples,
+                              .first_diff = run->debug_first_diff };
+        snprintf(dj, sizeof dj, "%s/layer_debug.json", run->run_dir);
+        snprintf(dh, sizeof dh, "%s/layer_debug.html", run->run_dir);
+        if (nr_debug_files_write(&df, dj, dh, &err)) {
+            nr_observer_error("report: %s; the store keeps the per-layer rows", err.msg);
+            rc = NEURIO_ERR_IO;
+            dj[0] = '\0';
+        }
+    }
     if (n || s->started)
         nr_summary_print(stdout, &d, -1);
     if (s->store && !s->store_broken) {
@@ -734,6 +780,8 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
             memcpy(err.msg, s->store_error, sizeof err.msg);
         else
             src = rp_store_layers(s, run, layer_mean, n_layers, &err);
+        if (!src)
+            src = rp_store_debug(s, run, &err);
         if (!src)
             src = nr_store_finish_run(s->store, run->run_id, st, complete, run->error, finished,
                                       &m, profile[0] ? profile : NULL, html[0] ? html : NULL,
@@ -755,6 +803,8 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
     }
     if (html[0] && !rc)
         printf("report: %s\nprofile: %s\n", html, profile);
+    if (dj[0] && !rc)
+        printf("layer readback: %s, %s\n", dj, dh);
     fflush(stdout);
     free(layer_mean);
     nr_kpi_classification_free(&cls);

@@ -20,6 +20,14 @@
  * NEURIO_LAYER_HOOK_FN=my_fn: then my_fn(uint32_t layer) is declared here and
  * called (the runtime provides it).
  *
+ * Layer output hook (debug builds): right after layer i ran, the generated
+ * run function calls NEURIO_LAYER_OUTPUT(i, data, bytes) with the layer's
+ * first output tensor (data points at its bytes in the arena, an input or
+ * an output buffer; writable except when the planner aliased a graph input).
+ * By default it expands to nothing; NEURIO_LAYER_OUTPUT_FN=my_fn declares
+ * and calls my_fn(uint32_t layer, void *data, uint32_t bytes) (the device
+ * runtime's nrt_layer_output copies one layer's output for `neurio debug`).
+ *
  * Return codes of run: 0 success; NEURIO_RUN_ERR_* otherwise.
  */
 #ifndef NEURIO_MODEL_DESC_H
@@ -97,6 +105,16 @@ void NEURIO_LAYER_HOOK_FN(uint32_t layer);
 #define NEURIO_LAYER_HOOK(i) NEURIO_LAYER_HOOK_FN((uint32_t)(i))
 #else
 #define NEURIO_LAYER_HOOK(i) ((void)0)
+#endif
+#endif
+
+#ifndef NEURIO_LAYER_OUTPUT
+#ifdef NEURIO_LAYER_OUTPUT_FN
+void NEURIO_LAYER_OUTPUT_FN(uint32_t layer, void *data, uint32_t bytes);
+#define NEURIO_LAYER_OUTPUT(i, p, n) \
+    NEURIO_LAYER_OUTPUT_FN((uint32_t)(i), (void *)(p), (uint32_t)(n))
+#else
+#define NEURIO_LAYER_OUTPUT(i, p, n) ((void)0)
 #endif
 #endif
 

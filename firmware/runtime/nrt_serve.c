@@ -36,6 +36,10 @@ typedef struct nrt_state {
     /* Layer hook timestamps of the current inference. */
     int timing_layers;
     uint32_t layers_seen;
+    /* RUN_CAPTURE of the current inference (debug builds). */
+    int capturing;
+    uint32_t cap_layer, cap_off, cap_bytes, cap_need;
+    const uint8_t *slot_lo[2 * NEURIO_LINK_MAX_TENSORS], *slot_hi[2 * NEURIO_LINK_MAX_TENSORS];
 } nrt_state;
 
 static nrt_state S;
@@ -51,6 +55,38 @@ void nrt_layer_hook(uint32_t layer)
         if (layer + 1 > S.layers_seen)
             S.layers_seen = layer + 1;
     }
+}
+
+/* Layer output hook (NEURIO_LAYER_OUTPUT_FN=nrt_layer_output, debug builds
+ * with NRT_LAYER_CAPTURE=1): copy the captured layer's output into the
+ * batch buffer at cap_off, unless that area leaves the buffer or overlaps
+ * the running slot's own tensors (then cap_need says how many bytes it
+ * needed).  NRT_TEST_FAULT_LAYER=k (TEST-ONLY fault injection, never for a
+ * real deployment): flip the low bit of every byte of layer k's output, as
+ * a broken kernel would, so `neurio debug` can be shown to find it. */
+void nrt_layer_output(uint32_t layer, void *data, uint32_t bytes)
+{
+#ifdef NRT_TEST_FAULT_LAYER
+    if (layer == (uint32_t)(NRT_TEST_FAULT_LAYER)) {
+        uint8_t *d = (uint8_t *)data;
+        for (uint32_t i = 0; i < bytes; i++)
+            d[i] ^= 1u;
+    }
+#endif
+    if (!S.capturing || layer != S.cap_layer)
+        return;
+    const uint8_t *lo = S.buf + S.cap_off, *hi = lo + bytes;
+    int bad = S.cap_off > S.buf_bytes || bytes > S.buf_bytes - S.cap_off;
+    for (uint32_t k = 0; !bad && k < S.n_in + S.n_out; k++)
+        bad = lo < S.slot_hi[k] && S.slot_lo[k] < hi;
+    if (bad) {
+        S.cap_need = bytes ? bytes : 1u;
+        return;
+    }
+    const uint8_t *src = (const uint8_t *)data;
+    for (uint32_t i = 0; i < bytes; i++)
+        S.buf[S.cap_off + i] = src[i];
+    S.cap_bytes = bytes;
 }
 
 static uint32_t str_len(const char *s, uint32_t max)
@@ -122,6 +158,9 @@ static void send_hello(uint8_t seq)
         flags |= NEURIO_LINK_HF_STACK;
     if (S.flow_control > 0)
         flags |= NEURIO_LINK_HF_WINDOW;
+#if defined(NRT_LAYER_CAPTURE) && NRT_LAYER_CAPTURE
+    flags |= NEURIO_LINK_HF_CAPTURE;
+#endif
     nrt_put16(p + 0, NEURIO_LINK_PROTO_VERSION);
     nrt_put16(p + 2, flags);
     nrt_put32(p + 4, platform_clock_hz());
@@ -164,18 +203,32 @@ static void send_ack(uint8_t seq, uint32_t value)
 /* RUN: one inference of a committed slot, answered by RESULT. */
 static void do_run(const nrt_frame *f)
 {
-    if (f->len < 12) {
-        nrt_frame_send_nak(f->seq, (uint8_t)NEURIO_LINK_NAK_LEN, f->type, 12);
+    if (f->len < NEURIO_LINK_RUN_FIXED) {
+        nrt_frame_send_nak(f->seq, (uint8_t)NEURIO_LINK_NAK_LEN, f->type, NEURIO_LINK_RUN_FIXED);
         return;
     }
     uint32_t slot = nrt_get32(f->payload), tag = nrt_get32(f->payload + 4);
     uint32_t flags = nrt_get32(f->payload + 8);
+    if ((flags & NEURIO_LINK_RUN_CAPTURE) && f->len < NEURIO_LINK_RUN_CAPTURE_LEN) {
+        nrt_frame_send_nak(f->seq, (uint8_t)NEURIO_LINK_NAK_LEN, f->type,
+                           NEURIO_LINK_RUN_CAPTURE_LEN);
+        return;
+    }
     if (tag == 0 || tag != S.tag) {
         nrt_frame_send_nak(f->seq, (uint8_t)NEURIO_LINK_NAK_NOT_READY, f->type, S.tag);
         return;
     }
     if (slot >= S.count) {
         nrt_frame_send_nak(f->seq, (uint8_t)NEURIO_LINK_NAK_RANGE, f->type, S.count);
+        return;
+    }
+    S.capturing = (flags & NEURIO_LINK_RUN_CAPTURE) != 0;
+    S.cap_layer = S.capturing ? nrt_get32(f->payload + 12) : 0;
+    S.cap_off = S.capturing ? nrt_get32(f->payload + 16) : 0;
+    S.cap_bytes = S.cap_need = 0;
+    if (S.capturing && S.cap_layer >= S.m->n_layers) {
+        S.capturing = 0;
+        nrt_frame_send_nak(f->seq, (uint8_t)NEURIO_LINK_NAK_RANGE, f->type, S.m->n_layers);
         return;
     }
     /* Tell the host the request arrived before the (long) inference, so
@@ -187,6 +240,11 @@ static void do_run(const nrt_frame *f)
         in[k] = S.buf + S.in_off[k] + slot * S.m->inputs[k].bytes;
     for (uint32_t k = 0; k < S.n_out; k++)
         out[k] = S.buf + S.out_off[k] + slot * S.m->outputs[k].bytes;
+    for (uint32_t k = 0; k < S.n_in + S.n_out; k++) {
+        S.slot_lo[k] = k < S.n_in ? (const uint8_t *)in[k] : (const uint8_t *)out[k - S.n_in];
+        S.slot_hi[k] = S.slot_lo[k] + (k < S.n_in ? S.m->inputs[k].bytes
+                                                  : S.m->outputs[k - S.n_in].bytes);
+    }
 
     uint32_t nl = S.m->n_layers;
     S.timing_layers = (flags & NEURIO_LINK_RUN_LAYERS) && nl > 0 && nl <= NRT_MAX_LAYERS;
@@ -197,12 +255,14 @@ static void do_run(const nrt_frame *f)
     uint64_t t1 = platform_cycles();
     uint32_t stack = nrt_stack_high_water();
     S.timing_layers = 0;
+    S.capturing = 0;
 
     S.runs++;
     if (S.reset_after && S.runs >= S.reset_after)
         platform_reset(); /* fault testing: reboot before answering */
-    if (rc != 0) {
-        nrt_frame_send_nak(f->seq, (uint8_t)NEURIO_LINK_NAK_RUN, f->type, (uint32_t)rc);
+    if (rc != 0 || S.cap_need) {
+        nrt_frame_send_nak(f->seq, (uint8_t)(rc ? NEURIO_LINK_NAK_RUN : NEURIO_LINK_NAK_RANGE),
+                           f->type, rc ? (uint32_t)rc : S.cap_need);
         S.tx_len = 0; /* a retransmitted RUN must get the NAK again, not the ACK */
         return;
     }
@@ -217,7 +277,7 @@ static void do_run(const nrt_frame *f)
     nrt_put32(p + 16, stack);
     nrt_put32(p + 20, layers);
     nrt_put32(p + 24, outb);
-    nrt_put32(p + 28, 0);
+    nrt_put32(p + 28, S.cap_bytes);
     for (uint32_t i = 0; i < layers; i++)
         nrt_put64(p + NEURIO_LINK_RESULT_FIXED + 8u * i, nrt_layer_ts[i + 1] - nrt_layer_ts[i]);
     if (outb) {

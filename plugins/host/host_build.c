@@ -38,6 +38,31 @@ static const char nh_hook_src[] =
     "void neurio_host_layer_hook(uint32_t layer)\n"
     "{\n    if (layer <= NH_MAX_LAYERS) neurio_host_layer_ts[layer] = nh_ts();\n}\n";
 
+/* The layer output hook of debug builds (NEURIO_LAYER_OUTPUT_FN): copies
+ * one layer's output for nh_capture_set(); NH_TEST_FAULT_LAYER (TEST-ONLY
+ * fault injection) flips the low bit of every byte of that layer's output. */
+static const char nh_capture_src[] =
+    "/* neurio_host_capture.c — written by the host plugin: the layer output\n"
+    " * hook of its debug build (NEURIO_LAYER_OUTPUT, see neurio_model_desc.h). */\n"
+    "#include <stdint.h>\n"
+    "#include <string.h>\n"
+    "int32_t neurio_host_capture_layer = -1;\n"
+    "void *neurio_host_capture_buf;\n"
+    "uint32_t neurio_host_capture_cap, neurio_host_capture_bytes;\n"
+    "void neurio_host_layer_output(uint32_t layer, void *data, uint32_t bytes);\n"
+    "void neurio_host_layer_output(uint32_t layer, void *data, uint32_t bytes)\n"
+    "{\n"
+    "#ifdef NH_TEST_FAULT_LAYER\n"
+    "    if (layer == (uint32_t)(NH_TEST_FAULT_LAYER))\n"
+    "        for (uint32_t i = 0; i < bytes; i++) ((uint8_t *)data)[i] ^= 1u;\n"
+    "#endif\n"
+    "    if (neurio_host_capture_layer < 0 || layer != (uint32_t)neurio_host_capture_layer)\n"
+    "        return;\n"
+    "    neurio_host_capture_bytes = bytes;\n"
+    "    if (neurio_host_capture_buf && bytes == neurio_host_capture_cap)\n"
+    "        memcpy(neurio_host_capture_buf, data, bytes);\n"
+    "}\n";
+
 static int nh_write(const char *path, const char *text, neurio_errbuf *err)
 {
     FILE *f = fopen(path, "w");
@@ -119,6 +144,7 @@ int nh_build(const char *gen_dir, const char *name, const char *fw_dir,
     int na = 0, rc = NEURIO_ERR_NOMEM;
     char *flags = NULL;
     char log[4200], src[4200], hook[4200], inc1[4200], inc2[4200], kdir[4200], tclog[4300];
+    char cap_src[4200], fault_def[64];
     neurio_path_list kernels = {0};
     if (!opts)
         opts = &defaults;
@@ -137,6 +163,11 @@ int nh_build(const char *gen_dir, const char *name, const char *fw_dir,
     if (access(src, R_OK) != 0)
         return neurio_fail(err, NEURIO_ERR_IO, "host: generated source %s is missing: %s", src,
                            strerror(errno));
+    snprintf(cap_src, sizeof cap_src, "%s/neurio_host_capture.c", gen_dir);
+    int out_hook = opts->layer_capture || opts->test_fault;
+    snprintf(fault_def, sizeof fault_def, "-DNH_TEST_FAULT_LAYER=%d", (int)opts->test_fault_layer);
+    if (out_hook && (rc = nh_write(cap_src, nh_capture_src, err)))
+        return rc;
     if (opts->layer_hook) {
         char text[sizeof nh_hook_src + 16];
         snprintf(text, sizeof text, nh_hook_src, opts->n_layers ? opts->n_layers : 4096u);
@@ -163,11 +194,17 @@ int nh_build(const char *gen_dir, const char *name, const char *fw_dir,
     argv[na++] = inc2;
     if (opts->layer_hook)
         argv[na++] = "-DNEURIO_LAYER_HOOK_FN=neurio_host_layer_hook";
+    if (out_hook)
+        argv[na++] = "-DNEURIO_LAYER_OUTPUT_FN=neurio_host_layer_output";
+    if (opts->test_fault)
+        argv[na++] = fault_def;
     argv[na++] = "-o";
     argv[na++] = so_path;
     argv[na++] = src;
     if (opts->layer_hook)
         argv[na++] = hook;
+    if (out_hook)
+        argv[na++] = cap_src;
     /* The portable kernels: every .c below kernels/ but the Cortex-M DSP
      * (arm/) and Helium (mve/) variants, sorted so that builds are
      * reproducible. */

@@ -39,6 +39,9 @@ static const neurio_option host_options[] = {
      .help = "time every layer with rdtsc (adds a few ns per layer)"},
     {.name = "optimize", .type = NEURIO_OPT_BOOL, .default_value = "true",
      .help = "run neurio's graph optimizer in prepare"},
+    {.name = "test_fault_layer", .type = NEURIO_OPT_INT, .default_value = "-1",
+     .help = "TEST-ONLY fault injection: flip the low bit of every byte of this layer's "
+             "output, as a broken kernel would (-1 = none), for testing `neurio debug`"},
     {.name = NULL},
 };
 
@@ -161,7 +164,10 @@ static int host_flash(void *self, const neurio_model *model, const char *gen_dir
     nh_build_opts bo = {.cc = d->host->opt_string(d->ctx, "cc"),
                         .cflags = d->host->opt_string(d->ctx, "cflags"),
                         .layer_hook = d->host->opt_bool(d->ctx, "layer_cycles"),
-                        .n_layers = (uint32_t)model->n_ops};
+                        .n_layers = (uint32_t)model->n_ops,
+                        .layer_capture = neurio_host_layer_capture(d->host, d->ctx),
+                        .test_fault = d->host->opt_int(d->ctx, "test_fault_layer") >= 0,
+                        .test_fault_layer = (int32_t)d->host->opt_int(d->ctx, "test_fault_layer")};
     d->host->progress(d->ctx, "compiling generated model", 0, 0);
     rc = nh_build(gen_dir, d->gen.name, neurio_firmware_dir(), &bo, d->so_path,
                   sizeof d->so_path, &sz, d->toolchain, sizeof d->toolchain, &err);
@@ -257,6 +263,21 @@ static int host_infer(void *self, neurio_batch *batch)
         return NEURIO_ERR_UNSUPPORTED;
     }
     int want_layers = batch->layer_cycles && batch->n_layers == desc->n_layers;
+    int capture = NEURIO_BATCH_HAS_CAPTURE(batch) && batch->capture_buf;
+    if (capture) {
+        batch->capture_bytes = 0;
+        if (batch->count != 1 || !batch->capture_buf ||
+            (uint32_t)batch->capture_layer >= desc->n_layers ||
+            nh_capture_set(d->mod, batch->capture_layer, batch->capture_buf,
+                           batch->capture_cap)) {
+            d->host->set_error(d->ctx, "host: cannot capture layer %d of %u (%u samples): %s",
+                               (int)batch->capture_layer, desc->n_layers, batch->count,
+                               batch->count != 1 || !batch->capture_buf
+                                   ? "expected one sample and a buffer"
+                                   : "the model was built without the layer output hook");
+            return NEURIO_ERR_UNSUPPORTED;
+        }
+    }
     for (uint32_t s = 0; s < batch->count; s++) {
         if (d->host->cancelled(d->ctx))
             return NEURIO_ERR_CANCELLED;
@@ -279,6 +300,16 @@ static int host_infer(void *self, neurio_batch *batch)
         batch->done = s + 1;
     }
     d->pending = NULL;
+    if (capture) {
+        uint32_t got = nh_capture_bytes(d->mod);
+        nh_capture_set(d->mod, -1, NULL, 0);
+        if (got != batch->capture_cap) {
+            d->host->set_error(d->ctx, "host: layer %d's output is %u bytes, %u expected",
+                               (int)batch->capture_layer, got, batch->capture_cap);
+            return NEURIO_ERR_STALE;
+        }
+        batch->capture_bytes = got;
+    }
     return NEURIO_OK;
 }
 

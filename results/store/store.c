@@ -64,6 +64,19 @@ static const char *const schema_v2[] = {
     "CREATE INDEX jobs_status ON jobs (status, submitted_at)",
 };
 
+/* Version 3 (issue 17): the farm's retry limit (a job whose attempts keep
+ * dying is failed after max_attempts claims) and per-layer debug results
+ * (`neurio debug`, task.debug: device against the host reference, prepared
+ * against float).  snr_db NULL = identical (no error at all). */
+static const char *const schema_v3[] = {
+    "ALTER TABLE jobs ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 3",
+    "CREATE TABLE layer_debug (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
+    "ref TEXT NOT NULL, idx INTEGER NOT NULL, op TEXT, tensor TEXT, dtype TEXT, "
+    "samples INTEGER NOT NULL, elements BIGINT NOT NULL, mismatches BIGINT NOT NULL, "
+    "max_abs DOUBLE PRECISION, rel_l2 DOUBLE PRECISION, snr_db DOUBLE PRECISION, "
+    "PRIMARY KEY (run_id, ref, idx))",
+};
+
 typedef struct nr_migration {
     int version;
     const char *const *stmts;
@@ -73,6 +86,7 @@ typedef struct nr_migration {
 static const nr_migration migrations[] = {
     { .version = 1, .stmts = schema_v1, .n = sizeof schema_v1 / sizeof schema_v1[0] },
     { .version = 2, .stmts = schema_v2, .n = sizeof schema_v2 / sizeof schema_v2[0] },
+    { .version = 3, .stmts = schema_v3, .n = sizeof schema_v3 / sizeof schema_v3[0] },
 };
 
 /* ---- helpers ----------------------------------------------------------- */

@@ -37,7 +37,7 @@
  */
 
 /* The schema version this neurio writes. */
-#define NR_STORE_SCHEMA_VERSION 2
+#define NR_STORE_SCHEMA_VERSION 3
 
 typedef struct nr_store nr_store;
 
@@ -205,6 +205,33 @@ int nr_store_sweep_points(nr_store *s, const char *sweep_id, nr_store_point_fn f
 int nr_store_sweep_runs(nr_store *s, const char *sweep_id, nr_store_run_fn fn, void *user,
                         neurio_errbuf *err);
 
+/* ---- per-layer debug results (store_debug.c, schema 3) ------------------ */
+
+/* One layer of `neurio debug` / task.debug = "layers": `ref` "device" =
+ * the device's layer output against the host reference on the prepared
+ * model; "float" = the prepared model against the float model (both on the
+ * host).  snr_db INFINITY = identical (stored as NULL). */
+typedef struct nr_store_layer_debug {
+    char ref[16];
+    uint32_t index;
+    char op[32];
+    char tensor[96];
+    char dtype[16];
+    uint32_t samples;
+    uint64_t elements, mismatches;
+    double max_abs, rel_l2, snr_db;
+} nr_store_layer_debug;
+
+/* Replace the run's rows of rows[0].ref (all rows share it) in one
+ * transaction.  NEURIO_ERR_INVALID on a store older than schema 3. */
+int nr_store_set_layer_debug(nr_store *s, const char *run_id, const nr_store_layer_debug *rows,
+                             size_t n, neurio_errbuf *err);
+
+/* Every debug row of the run, by ref then layer; *out malloc'ed (free()),
+ * *n = 0 when none (or a store older than schema 3). */
+int nr_store_get_layer_debug(nr_store *s, const char *run_id, nr_store_layer_debug **out,
+                             size_t *n, neurio_errbuf *err);
+
 /* ---- the farm's job queue (store_farm.c; claiming needs PostgreSQL) ------ */
 
 /* A job as submitted: a rig (absolute path, read where the worker runs:
@@ -214,7 +241,11 @@ typedef struct nr_store_job_new {
     const char *id, *submitted_at, *rig_path, *sets, *work_dir, *plugin, *board;
     const char *sweep_id;  /* NULL = not a sweep point */
     int sweep_point;
+    int max_attempts;      /* claims before a job whose workers keep dying is
+                              failed; <= 0 = NR_STORE_JOB_MAX_ATTEMPTS   */
 } nr_store_job_new;
+
+#define NR_STORE_JOB_MAX_ATTEMPTS 3
 
 /* A claimed job. */
 typedef struct nr_store_job {
@@ -232,10 +263,14 @@ int nr_store_job_submit(nr_store *s, const nr_store_job_new *j, neurio_errbuf *e
 /* Claim the oldest job this worker can serve (plugin/board NULL = any):
  * queued, or running with an expired lease (a dead worker's: the runs of
  * its earlier attempts that did not complete are marked "abandoned", their
- * rows kept).  SELECT ... FOR UPDATE SKIP LOCKED, so workers never claim
+ * rows kept).  First, every job whose lease expired on its max_attempts-th
+ * attempt is marked "failed" (error: the attempts made and the last
+ * worker), its incomplete runs "abandoned"; *gave_up (may be NULL) counts
+ * them.  SELECT ... FOR UPDATE SKIP LOCKED, so workers never claim
  * the same job.  *got = 0 when none.  NEURIO_ERR_UNSUPPORTED on SQLite. */
 int nr_store_job_claim(nr_store *s, const char *worker, const char *plugin, const char *board,
-                       int lease_ms, nr_store_job *out, int *got, neurio_errbuf *err);
+                       int lease_ms, nr_store_job *out, int *got, int *gave_up,
+                       neurio_errbuf *err);
 
 /* Extend the lease; *ours = 0 when the job is no longer this worker's
  * attempt (the lease expired and it was claimed again). */

@@ -30,12 +30,18 @@ int nr_store_job_submit(nr_store *s, const nr_store_job_new *j, neurio_errbuf *e
     int rc = need_pg(s, err);
     if (rc)
         return rc;
-    char pt[32];
-    const char *p[9] = { j->id, j->submitted_at, j->rig_path, j->sets, j->work_dir, j->plugin,
-                         j->board, j->sweep_id, j->sweep_id ? nr_si64(pt, j->sweep_point) : NULL };
+    if (s->version < 3)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "store %s predates the retry limit (schema "
+                           "%d); open it for writing once to upgrade it", s->where, s->version);
+    char pt[32], ma[32];
+    int max_attempts = j->max_attempts > 0 ? j->max_attempts : NR_STORE_JOB_MAX_ATTEMPTS;
+    const char *p[10] = { j->id, j->submitted_at, j->rig_path, j->sets, j->work_dir, j->plugin,
+                          j->board, j->sweep_id, j->sweep_id ? nr_si64(pt, j->sweep_point) : NULL,
+                          nr_si64(ma, max_attempts) };
     return nr_sxp(s, "INSERT INTO jobs (id, submitted_at, rig_path, sets, work_dir, plugin, "
-                     "board, sweep_id, sweep_point, status, attempts) VALUES ($1, $2, $3, $4, $5, "
-                     "$6, $7, $8, $9, 'queued', 0)", 9, p, err);
+                     "board, sweep_id, sweep_point, status, attempts, max_attempts) VALUES ($1, "
+                     "$2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, CAST($10 AS INTEGER))", 10, p,
+                  err);
 }
 
 typedef struct claim_ctx {
@@ -71,20 +77,51 @@ static int claim_row(void *user, int n, const char *const *v)
     return 0;
 }
 
+static int count_row(void *user, int n, const char *const *v);
+
+/* The retry limit: a job whose lease expired on its max_attempts-th attempt
+ * is failed (not claimed again), and the incomplete runs of its attempts
+ * are marked abandoned, in one statement (a data-modifying CTE). */
+static int give_up_exhausted(nr_store *s, int *gave_up, neurio_errbuf *err)
+{
+    int n = 0;
+    int rc = s->be->exec(
+        s->db,
+        "WITH dead AS (UPDATE jobs SET status = 'failed', lease_until = NULL, finished_at = "
+        "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+        "error = 'gave up after ' || attempts || ' attempt' || CASE WHEN attempts = 1 THEN '' "
+        "ELSE 's' END || ' (max_attempts ' || max_attempts || '): every worker died or stalled "
+        "before finishing (the last: ' || coalesce(worker, '?') || ')' WHERE status = 'running' "
+        "AND lease_until < " NOW_MS " AND attempts >= max_attempts RETURNING id), "
+        "gone AS (UPDATE runs SET status = 'abandoned', error = 'attempt abandoned: its worker "
+        "lost the lease (died or stalled); the job reached its retry limit and was failed' "
+        "WHERE job_id IN (SELECT id FROM dead) AND complete = 0 AND status <> 'abandoned' "
+        "RETURNING id) SELECT id FROM dead", 0, NULL, count_row, &n, err);
+    if (gave_up)
+        *gave_up = n;
+    return rc;
+}
+
 int nr_store_job_claim(nr_store *s, const char *worker, const char *plugin, const char *board,
-                       int lease_ms, nr_store_job *out, int *got, neurio_errbuf *err)
+                       int lease_ms, nr_store_job *out, int *got, int *gave_up,
+                       neurio_errbuf *err)
 {
     *got = 0;
+    if (gave_up)
+        *gave_up = 0;
     memset(out, 0, sizeof *out);
     int rc = need_pg(s, err);
-    if (rc || (rc = nr_sx0(s, "BEGIN", err)))
+    if (!rc && s->version < 3)
+        rc = neurio_fail(err, NEURIO_ERR_INVALID, "store %s predates the retry limit (schema "
+                         "%d); open it for writing once to upgrade it", s->where, s->version);
+    if (rc || (rc = give_up_exhausted(s, gave_up, err)) || (rc = nr_sx0(s, "BEGIN", err)))
         return rc;
     claim_ctx c = { .out = out };
     const char *p[2] = { plugin, board };
     rc = s->be->exec(s->db,
                      "SELECT id, rig_path, sets, work_dir, sweep_id, sweep_point, attempts, "
                      "status, worker FROM jobs WHERE (status = 'queued' OR (status = 'running' "
-                     "AND lease_until < " NOW_MS ")) AND (CAST($1 AS TEXT) IS NULL OR plugin = "
+                     "AND lease_until < " NOW_MS " AND attempts < max_attempts)) AND (CAST($1 AS TEXT) IS NULL OR plugin = "
                      "$1) AND (CAST($2 AS TEXT) IS NULL OR board = $2) ORDER BY submitted_at, id "
                      "LIMIT 1 FOR UPDATE SKIP LOCKED", 2, p, claim_row, &c, err);
     if (!rc && c.oom)

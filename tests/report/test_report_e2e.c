@@ -254,7 +254,7 @@ static void test_store_refused_before_device(void)
     sqlite3_close(h);
     snprintf(args, sizeof args, "run '%s' --set output.store=sqlite:%s", rig, db);
     CU_ASSERT_EQUAL(run(args, &out), 3);
-    expect(out, "has schema version 7, newer than this neurio understands (2)");
+    expect(out, "has schema version 7, newer than this neurio understands (");
     CU_ASSERT_PTR_NULL(out ? strstr(out, "flashed") : "x");
     free(out);
     /* Bad labels file: refused before the device too. */

@@ -338,7 +338,7 @@ static void test_v2_layers_and_v1_upgrade(void)
     CU_ASSERT_EQUAL_FATAL(nr_store_begin_run(s, &r1, &err), 0);
     nr_store_close(s);
     static const char *const down[] = {
-        "DROP TABLE layers", "DROP TABLE sweep_points", "DROP TABLE sweeps", "DROP TABLE jobs",
+        "DROP TABLE layer_debug", "DROP TABLE layers", "DROP TABLE sweep_points", "DROP TABLE sweeps", "DROP TABLE jobs",
         "DROP INDEX runs_sweep", "ALTER TABLE runs DROP COLUMN sweep_id",
         "ALTER TABLE runs DROP COLUMN sweep_point", "ALTER TABLE runs DROP COLUMN job_id",
         "ALTER TABLE runs DROP COLUMN attempt", "UPDATE neurio_schema SET version = 1",
@@ -354,9 +354,54 @@ static void test_v2_layers_and_v1_upgrade(void)
     CU_ASSERT_EQUAL(n, 0);
     nr_store_close(s);
     CU_ASSERT_EQUAL_FATAL(nr_store_open(old, NR_STORE_WRITE, &s, &err), 0);
-    CU_ASSERT_EQUAL(nr_store_schema_version(s), 2);
+    CU_ASSERT_EQUAL(nr_store_schema_version(s), NR_STORE_SCHEMA_VERSION);
     CU_ASSERT_EQUAL(nr_store_get_run(s, r1.run_id, &info, &err), 0);
     CU_ASSERT_EQUAL(nr_store_set_layers(s, r1.run_id, l, 1, &err), 0);
+    nr_store_close(s);
+}
+
+/* Version 3: per-layer debug rows round trip (an identical layer's
+ * infinite SNR comes back infinite), replaced per ref, kept apart by ref. */
+static void test_v3_layer_debug(void)
+{
+    const char *spec = E->fresh("v3debug");
+    nr_store *s = NULL;
+    neurio_errbuf err = { { 0 } };
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), 0);
+    nr_store_run r = sample_run("20261207-030000-host-v3aa", "2026-12-07T03:00:00Z");
+    CU_ASSERT_EQUAL_FATAL(nr_store_begin_run(s, &r, &err), 0);
+    nr_store_layer_debug d[2];
+    memset(d, 0, sizeof d);
+    for (int i = 0; i < 2; i++) {
+        snprintf(d[i].ref, sizeof d[i].ref, "device");
+        d[i].index = (uint32_t)i;
+        snprintf(d[i].op, sizeof d[i].op, "CONV_2D");
+        snprintf(d[i].tensor, sizeof d[i].tensor, "t%d", i);
+        snprintf(d[i].dtype, sizeof d[i].dtype, "int8");
+        d[i].samples = 2;
+        d[i].elements = 16000;
+    }
+    d[1].mismatches = 7;
+    d[1].max_abs = 0.25;
+    d[1].rel_l2 = 0.01;
+    d[1].snr_db = 40.0;
+    d[0].snr_db = INFINITY;
+    CU_ASSERT_EQUAL(nr_store_set_layer_debug(s, r.run_id, d, 2, &err), 0);
+    CU_ASSERT_EQUAL(nr_store_set_layer_debug(s, r.run_id, d, 2, &err), 0); /* replaces */
+    snprintf(d[0].ref, sizeof d[0].ref, "float");
+    CU_ASSERT_EQUAL(nr_store_set_layer_debug(s, r.run_id, d, 1, &err), 0);
+    nr_store_layer_debug *got = NULL;
+    size_t n = 0;
+    CU_ASSERT_EQUAL_FATAL(nr_store_get_layer_debug(s, r.run_id, &got, &n, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 3);
+    CU_ASSERT_STRING_EQUAL(got[0].ref, "device");
+    CU_ASSERT(isinf(got[0].snr_db) && got[0].snr_db > 0);
+    CU_ASSERT_EQUAL(got[1].mismatches, 7);
+    CU_ASSERT_EQUAL(got[1].elements, 16000);
+    CU_ASSERT_DOUBLE_EQUAL(got[1].snr_db, 40.0, 1e-9);
+    CU_ASSERT_STRING_EQUAL(got[1].tensor, "t1");
+    CU_ASSERT_STRING_EQUAL(got[2].ref, "float");
+    free(got);
     nr_store_close(s);
 }
 
@@ -385,5 +430,6 @@ int store_cases_register(const store_engine *engine)
     CU_add_test(s, "bad specs", test_bad_specs);
     CU_add_test(s, "v2: layers, membership; v1 read as is, then migrated",
                 test_v2_layers_and_v1_upgrade);
+    CU_add_test(s, "v3: per-layer debug rows", test_v3_layer_debug);
     return 0;
 }

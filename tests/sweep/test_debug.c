@@ -3,7 +3,14 @@
  * every layer is matched with its float twin and its SNR reported; a
  * tolerance above the first layer's SNR names layer 0 (exit 7); with
  * model.quantize = "none" every layer is identical (no error at all); the
- * JSON holds one entry per layer, the HTML page its SNR bars. */
+ * JSON holds one entry per layer, the HTML page its SNR bars.
+ *
+ * The device part (task.debug = "layers", ABI 1.2 layer capture) on the
+ * host plugin with kws (../shared): every layer read back equals the host
+ * reference; the TEST-ONLY device.test_fault_layer = 4 (a broken kernel on
+ * purpose) is found at exactly layer 4 (exit 7), the rows are in the store
+ * (SQLite) and shown by `neurio show`.  The same on emulated Cortex-M4 is
+ * test_debug_m4 (label long). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +35,10 @@ static void test_int8_layers(void)
     CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(rig, text, strlen(text)), 0);
     char *out = NULL;
     CU_ASSERT_EQUAL(sw_run("debug digits.cfg --samples 4 --json dbg.json", &out), 0);
+    /* the device part first: the int8 model on the host device, exact */
+    sw_expect(out, "layer readback: device against the host reference (prepared model), 4 "
+                   "samples");
+    sw_expect(out, "every layer read back matches the host reference");
     sw_expect(out, "4 samples, host reference interpreter; 8 of 8 layers matched by name");
     sw_expect(out, "every compared layer within tolerance (SNR >= 20 dB)");
     free(out);
@@ -42,8 +53,9 @@ static void test_int8_layers(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(j, "\"first_layer_over_tolerance\":\tnull"));
     free(j);
     /* Every layer of the int8 model is below 60 dB: the first one is named. */
-    CU_ASSERT_EQUAL(sw_run("debug digits.cfg --samples 4 --tolerance 60 --html dbg.html", &out),
-                    7);
+    CU_ASSERT_EQUAL(sw_run("debug digits.cfg --host-only --samples 4 --tolerance 60 --html "
+                           "dbg.html", &out), 7);
+    CU_ASSERT_PTR_NULL(strstr(out ? out : "", "layer readback"));
     sw_expect(out, "first layer over tolerance: #0 CONV_2D");
     free(out);
     snprintf(path, sizeof path, "%s/dbg.html", tmp);
@@ -53,7 +65,7 @@ static void test_int8_layers(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(h, "id=\"first-bad\">first layer over tolerance: #0 CONV_2D"));
     free(h);
     /* Unquantized: the prepared model is the float model, no error at all. */
-    CU_ASSERT_EQUAL(sw_run("debug digits.cfg --samples 2 --tolerance 300 --set "
+    CU_ASSERT_EQUAL(sw_run("debug digits.cfg --host-only --samples 2 --tolerance 300 --set "
                            "model.quantize=none", &out), 0);
     sw_expect(out, "every compared layer within tolerance");
     sw_expect(out, "999.99");
@@ -63,11 +75,82 @@ static void test_int8_layers(void)
     free(out);
 }
 
+/* kws on the host device: exact, then a broken layer 4 found at layer 4. */
+static void test_device_readback(void)
+{
+    sw_setup(); /* skips without ../shared */
+    snprintf(rig, sizeof rig, "%s/kws.cfg", sw_dir);
+    char text[4096];
+    snprintf(text, sizeof text,
+             "device = { plugin = \"host\"; };\n"
+             "model = { path = \"%s/models/kws_ref_model.tflite\"; };\n"
+             "data = { inputs = \"%s/golden/kws_ref_model/input.npy\"; limit = 3; };\n"
+             "task = { kind = \"none\"; debug = \"layers\"; debug_samples = 2; };\n"
+             "output = { dir = \"runs\"; };\n", sw_shared, sw_shared);
+    CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(rig, text, strlen(text)), 0);
+    char *out = NULL;
+    /* task.debug in `neurio run`: 3 samples run, 2 read back layer by layer */
+    CU_ASSERT_EQUAL(sw_run("run kws.cfg", &out), 0);
+    sw_expect(out, "layer readback: device against the host reference (prepared model), 2 "
+                   "samples");
+    sw_expect(out, "  12   SOFTMAX ");
+    sw_expect(out, "every layer read back matches the host reference (integer layers "
+                   "bit-exact)");
+    free(out);
+    CU_ASSERT_EQUAL(sw_run("run kws.cfg --set device.test_fault_layer=4", &out), 7);
+    sw_expect(out, "first layer that differs from the host reference: #4 CONV_2D");
+    sw_expect(out, "16000/16000");
+    char id[64] = "";
+    CU_ASSERT_EQUAL(sw_run_id(out, id), 0);
+    sw_expect(out, "/layer_debug.json, ");
+    free(out);
+    /* the files: JSON (one entry per layer, layer 4 named) and the page */
+    char path[4300];
+    snprintf(path, sizeof path, "%s/runs/%s/layer_debug.json", sw_dir, id);
+    char *j = neurio_test_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_PTR_NOT_NULL(strstr(j, "\"first_differing_layer\":\t4"));
+    size_t nl = 0;
+    for (const char *q = j; (q = strstr(q, "\"differs\"")) != NULL; q++)
+        nl++;
+    CU_ASSERT_EQUAL(nl, 13);
+    free(j);
+    snprintf(path, sizeof path, "%s/runs/%s/layer_debug.html", sw_dir, id);
+    char *h = neurio_test_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    CU_ASSERT_PTR_NOT_NULL(strstr(h, "id=\"first-diff\">first layer that differs: #4 CONV_2D"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(h, "id=\"layer-snr\""));
+    free(h);
+    char db[4300], sql[512];
+    long long v = -1;
+    snprintf(db, sizeof db, "%s/runs/results.db", sw_dir);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM layer_debug WHERE run_id = '%s' AND ref = "
+                              "'device' AND samples = 2", id);
+    CU_ASSERT_EQUAL(sw_sql_int(db, sql, &v), 0);
+    CU_ASSERT_EQUAL(v, 13);
+    snprintf(sql, sizeof sql, "SELECT min(idx) FROM layer_debug WHERE run_id = '%s' AND "
+                              "mismatches > 0", id);
+    CU_ASSERT_EQUAL(sw_sql_int(db, sql, &v), 0);
+    CU_ASSERT_EQUAL(v, 4);
+    char args[200];
+    snprintf(args, sizeof args, "show %s --rig kws.cfg", id);
+    CU_ASSERT_EQUAL(sw_run(args, &out), 0);
+    sw_expect(out, "per-layer debug (device: device against the host reference, 2 samples)");
+    sw_expect(out, "first layer that differs from the host reference: #4 CONV_2D");
+    free(out);
+    /* an unknown task.debug value is refused before anything runs */
+    CU_ASSERT_EQUAL(sw_run("run kws.cfg --set task.debug=everything", &out), 3);
+    sw_expect(out, "task.debug");
+    free(out);
+}
+
 int neurio_register_tests(void)
 {
     CU_pSuite s = CU_add_suite("debug", NULL, NULL);
     if (!s)
         return -1;
     CU_add_test(s, "int8 digits layer by layer against float", test_int8_layers);
+    CU_add_test(s, "kws read back layer by layer from the host device, broken layer found",
+                test_device_readback);
     return 0;
 }

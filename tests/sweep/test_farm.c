@@ -5,7 +5,9 @@
  * TEST-ONLY test_echo's stall_at, so the kill does not depend on timing)
  * is killed with SIGKILL.  Its lease expires, another worker claims the
  * run again: 6 runs complete, each exactly once, the dead attempt's rows
- * kept and its run marked abandoned.  A SQLite store is refused. */
+ * kept and its run marked abandoned.  A run whose workers keep dying is
+ * failed after `submit --max-attempts` claims (the retry limit).  A SQLite
+ * store is refused. */
 #include <libpq-fe.h>
 #include <signal.h>
 #include <stdio.h>
@@ -74,7 +76,7 @@ static int pq_text(PGconn *c, const char *sql, char *out, size_t cap)
     return ok ? 0 : -1;
 }
 
-static pid_t start_worker(int k)
+static pid_t start_worker_lease(int k, const char *lease)
 {
     char name[16], log[4200];
     snprintf(name, sizeof name, "w%d", k);
@@ -83,11 +85,16 @@ static pid_t start_worker(int k)
     if (pid == 0) {
         if (chdir(sw_dir) != 0 || !freopen(log, "w", stdout) || dup2(fileno(stdout), 2) < 0)
             _exit(99);
-        execl(SW_NEURIO, "neurio", "worker", "--store", pg_uri, "--lease", "2", "--poll", "0.2",
+        execl(SW_NEURIO, "neurio", "worker", "--store", pg_uri, "--lease", lease, "--poll", "0.2",
               "--until-empty", "--name", name, (char *)NULL);
         _exit(98);
     }
     return pid;
+}
+
+static pid_t start_worker(int k)
+{
+    return start_worker_lease(k, "2");
 }
 
 static void test_farm_kill_one_worker(void)
@@ -170,6 +177,77 @@ static void test_farm_kill_one_worker(void)
     free(out);
 }
 
+/* The retry limit: one job with --max-attempts 2 whose run stalls; its
+ * worker is SIGKILLed on each of the 2 attempts (when the store shows the
+ * attempt running, so no timing is involved).  The next worker must not
+ * claim it a third time: the job is failed, both attempts' runs abandoned. */
+static void test_farm_retry_limit(void)
+{
+    sw_rig("retry.cfg", "batch_ms = 10; stall_at = 5; stall_ms = 120000;", 8, NULL);
+    char args[8192], *out = NULL, job[96] = "", sql[512], p[512];
+    snprintf(args, sizeof args, "submit retry.cfg --max-attempts 2 --store '%s'", pg_uri);
+    int rc = sw_run(args, &out);
+    if (rc)
+        fprintf(stderr, "%s\n", out ? out : "");
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    const char *q = out ? strstr(out, "queued job-") : NULL;
+    if (q)
+        snprintf(job, sizeof job, "%.*s", (int)strcspn(q + 7, ":"), q + 7);
+    free(out);
+    CU_ASSERT_FATAL(job[0] == 'j');
+    snprintf(args, sizeof args, "submit retry.cfg --max-attempts 0 --store '%s'", pg_uri);
+    CU_ASSERT_EQUAL(sw_run(args, &out), 2);
+    sw_expect(out, "--max-attempts 0: expected a number from 1 to 1000000");
+    free(out);
+
+    PGconn *c = PQconnectdb(pg_uri);
+    CU_ASSERT_EQUAL_FATAL(PQstatus(c), CONNECTION_OK);
+    snprintf(sql, sizeof sql, "SELECT max_attempts FROM jobs WHERE id = '%s'", job);
+    CU_ASSERT_EQUAL(pq_int(c, sql), 2);
+    for (int attempt = 1; attempt <= 2; attempt++) {
+        pid_t w = start_worker_lease(10 + attempt, "1");
+        /* Wait until this attempt's run stored its first batch (it then stalls). */
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM jobs j JOIN runs r ON r.job_id = j.id "
+                                  "WHERE j.id = '%s' AND j.status = 'running' AND j.attempts "
+                                  "= %d AND r.attempt = %d AND r.n_done >= 4", job, attempt,
+                 attempt);
+        int seen = 0;
+        for (int i = 0; i < 3000 && !seen; i++) {
+            seen = pq_int(c, sql) == 1;
+            struct timespec nap = { 0, 20000000 };
+            nanosleep(&nap, NULL);
+        }
+        CU_ASSERT_FATAL(seen);
+        kill(w, SIGKILL);
+        int st = 0;
+        waitpid(w, &st, 0);
+        CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    }
+    /* A third worker: the lease of attempt 2 expires, the job is given up
+     * instead of claimed, and the worker finds the queue empty. */
+    pid_t w = start_worker_lease(13, "1");
+    int st = 0;
+    waitpid(w, &st, 0);
+    CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    snprintf(p, sizeof p, "%s/worker13.out", sw_dir);
+    char *log = neurio_test_read_file(p, NULL);
+    sw_expect(log, "1 job failed: it reached its retry limit");
+    sw_expect(log, "0 runs served");
+    free(log);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM jobs WHERE id = '%s' AND status = 'failed' "
+                              "AND attempts = 2 AND finished_at IS NOT NULL AND error LIKE "
+                              "'gave up after 2 attempts (max_attempts 2)%%(the last: w12)'",
+             job);
+    CU_ASSERT_EQUAL(pq_int(c, sql), 1);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM runs WHERE job_id = '%s' AND status = "
+                              "'abandoned' AND complete = 0", job);
+    CU_ASSERT_EQUAL(pq_int(c, sql), 2);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM runs WHERE job_id = '%s' AND attempt = 3",
+             job);
+    CU_ASSERT_EQUAL(pq_int(c, sql), 0);
+    PQfinish(c);
+}
+
 static void test_sqlite_refused(void)
 {
     char *out = NULL;
@@ -193,6 +271,8 @@ int neurio_register_tests(void)
     if (!s)
         return -1;
     CU_add_test(s, "3 workers, 6 runs, one worker SIGKILLed mid-run", test_farm_kill_one_worker);
+    CU_add_test(s, "retry limit: a job whose workers keep dying fails after N attempts",
+                test_farm_retry_limit);
     CU_add_test(s, "SQLite store refused", test_sqlite_refused);
     return 0;
 }

@@ -78,6 +78,19 @@ extern "C" {
 #define NEURIO_LINK_RUN_NO_OUTPUTS 0x2u /* leave outputs out of the RESULT (the
                                            host READs them in small chunks on
                                            a noisy line)                    */
+#define NEURIO_LINK_RUN_CAPTURE 0x4u /* debug build (hello flag HF_CAPTURE):
+                                        the RUN payload has two more words,
+                                        u32 layer, u32 cap_off: layer's first
+                                        output is copied, right after the
+                                        layer ran, into the batch buffer at
+                                        cap_off; RESULT.captured says how
+                                        many bytes (the host READs them).  A
+                                        capture area outside the buffer or
+                                        over the slot's own input/output
+                                        regions is refused after the run:
+                                        NAK RANGE, detail = bytes needed   */
+#define NEURIO_LINK_RUN_FIXED 12u    /* slot, tag, flags                   */
+#define NEURIO_LINK_RUN_CAPTURE_LEN 20u /* + layer, cap_off                 */
 
 /* NAK codes */
 #define NEURIO_LINK_NAK_CRC 1u       /* frame CRC mismatch: resend; with seq 0
@@ -122,6 +135,7 @@ extern "C" {
 #define NEURIO_LINK_HF_CYCLES 0x1u  /* RESULT.cycles is meaningful         */
 #define NEURIO_LINK_HF_STACK 0x2u   /* RESULT.stack_bytes is measured      */
 #define NEURIO_LINK_HF_LAYERS 0x4u  /* per-layer counts available          */
+#define NEURIO_LINK_HF_CAPTURE 0x10u /* debug build: RUN_CAPTURE available  */
 #define NEURIO_LINK_HF_WINDOW 0x8u  /* the device's input is flow-controlled
                                        (no byte is lost while it computes or
                                        transmits): the host may keep several
@@ -135,7 +149,9 @@ extern "C" {
  *  20  u32 n_layers             per-layer counts that follow (0 or n_layers)
  *  24  u32 out_bytes            output bytes that follow (0 = read them with
  *                               READ; else sum of all outputs' bytes)
- *  28  u32 reserved (0)
+ *  28  u32 captured             bytes of the RUN_CAPTURE layer output now
+ *                               at cap_off (0 = no capture requested, or a
+ *                               firmware built without capture)
  *  32  u64 layer[n_layers]      count of layer i (hook i .. hook i+1)
  *  ..  outputs, concatenated in order, out_bytes in total */
 #define NEURIO_LINK_RESULT_FIXED 32u

@@ -5,13 +5,15 @@
  * bit-exact with the portable kernels in ../nk_*.c for every input.
  *
  *   nk_arm_conv2d.c            CONV_2D: blocks of 4/2/1 output pixels gathered
- *                              as int16 patches, 1x1 filters to the GEMM core
+ *                              as int16 patches (first layers from a padded
+ *                              input band), 1x1 filters to the GEMM core
  *   nk_arm_conv2d_1x1.c        1x1 CONV_2D without padding as a GEMM
  *   nk_arm_gemm.c              int8 GEMM core (FC and 1x1 conv), fused requant
  *   nk_arm_fully_connected.c   FULLY_CONNECTED on the GEMM core
  *   nk_arm_depthwise_conv2d.c  DEPTHWISE_CONV_2D (3x3 strides 1/2, any padding:
  *                              zero-point-padded int16 planes, tiled for large
  *                              images; general path)
+ *   nk_arm_dw3_sweep.c         the depthwise planes' Thumb-2 sweeps (nk_arm_dw3.h)
  *   nk_arm_add.c               ADD through per-input 256-entry tables
  *   nk_arm_avg_pool2d.c        AVERAGE_POOL_2D, four channels per word
  *   nk_arm_requant.h           requantization variants, host-tested against

@@ -14,13 +14,19 @@
  *    Gathers: interior pixels convert whole filter rows straight from the
  *    input (in_c % 4 == 0; for stride 1, width 3, in_c 16/32 four pixels
  *    share each conversion) or copy rows into a small staging patch first
- *    (small in_c); border pixels go tap by tap.
+ *    (small in_c); border pixels go tap by tap.  First layers (in_c % 4
+ *    != 0, dilation 1) first copy a zero-point padded band of input rows
+ *    into the unused end of the patch buffer (conv_pimg), so that every
+ *    pixel, border ones included, gathers as an interior one.
  *  - runs (larger patches): for each filter row, the taps inside the image
  *    are one contiguous run in input and filter (dilation_w == 1), one dot
  *    product per run.
- * Requantization: conv_rq_out (one 64-bit multiply-accumulate, derivation
- * below) for multipliers in (2^30, 2^31) and shifts in [-22, -1], else
- * nk_arm_requant.  Stack: about 3 kB (patch buffer 2304 bytes).
+ * Requantization: with the activation range [-128, 127], the 4-pixel asm
+ * kernels use nk_arm_requant_x2 on the doubled sum (ADD, ADD, SMMLAR, ASR,
+ * SSAT: bias doubled in the table, |bias| + lenp * 128 * 255 < 2^30 checked
+ * per channel); otherwise conv_rq_out (one 64-bit multiply-accumulate,
+ * derivation below) for multipliers in (2^30, 2^31) and shifts in
+ * [-22, -1], else nk_arm_requant.  Stack: about 3 kB (patch buffer 2304 bytes).
  * Bit-exact with ../nk_conv2d.c (integer sums are exact). */
 #include "nk_arm.h"
 
@@ -163,6 +169,40 @@ static inline uint32_t *conv_put_words(uint32_t *g, int32_t sw, const int8_t *sr
         g[1] = (uint32_t)__sadd16(nk_arm_sxtb16_ror8(xv), off2);
     }
     return g;
+}
+
+/* nrows filter rows of nw words each (rows prow bytes apart from src) ->
+ * consecutive groups of a 4-pixel block (sw 8): conv_put_words per row
+ * without its per-call work. */
+static inline void conv_put_rows8(uint32_t *g, const int8_t *src, int32_t prow, int32_t nrows,
+                                  int32_t nw, uint32_t off2)
+{
+#if defined(__thumb2__) && defined(__GNUC__)
+    uint32_t v_, h_, n_;
+    const int8_t *s_;
+    __asm__ volatile("1:\n\t"
+                     "mov %[s2], %[src]\n\t"
+                     "mov %[n2], %[nw]\n\t"
+                     "2:\n\t"
+                     "ldr %[v], [%[s2]], #4\n\t"
+                     "sxtb16 %[h], %[v], ror #8\n\t"
+                     "sxtb16 %[v], %[v]\n\t"
+                     "sadd16 %[v], %[v], %[o]\n\t"
+                     "sadd16 %[h], %[h], %[o]\n\t"
+                     "strd %[v], %[h], [%[g]], #32\n\t"
+                     "subs %[n2], %[n2], #1\n\t"
+                     "bne 2b\n\t"
+                     "add %[src], %[src], %[prow]\n\t"
+                     "subs %[nr], %[nr], #1\n\t"
+                     "bne 1b\n\t"
+                     : [v] "=&r"(v_), [h] "=&r"(h_), [s2] "=&r"(s_), [n2] "=&r"(n_),
+                       [src] "+r"(src), [g] "+r"(g), [nr] "+r"(nrows)
+                     : [o] "r"(off2), [nw] "r"(nw), [prow] "r"(prow)
+                     : "cc", "memory");
+#else
+    for (; nrows > 0; --nrows, src += prow)
+        g = conv_put_words(g, 8, src, nw, off2);
+#endif
 }
 
 static inline uint32_t *conv_put_zero(uint32_t *g, int32_t sw, int32_t nw)
@@ -401,6 +441,163 @@ gather_block_pixel(const nk_conv_params *p, const int8_t *in_b, int32_t y0,
         gather_taps(d16, s16, len, lenp - len, NULL, zp);
 }
 
+/* A band of the zero-point padded input of a small-in_c convolution: h
+ * rows of w pixels whose (0, 0) is input pixel (y0, x0); valid = 0 until
+ * filled. */
+typedef struct conv_pimg {
+    int8_t *img;
+    int32_t y0, x0, h, w, valid;
+} conv_pimg;
+
+/* Fills the band from input row y0 on (rows outside the image and columns
+ * outside [0, in_w) hold the zero point). */
+static __attribute__((noinline)) void conv_pimg_fill(conv_pimg *pi, const nk_conv_params *p,
+                                                     const int8_t *in_b, int32_t y0)
+{
+    const int32_t c = p->in_c, zp = p->in_zp;
+    /* columns [lx, rx) of a padded row lie inside the image */
+    int32_t lx = -pi->x0, rx = p->in_w - pi->x0;
+    lx = lx < 0 ? 0 : lx > pi->w ? pi->w : lx;
+    rx = rx > pi->w ? pi->w : rx < lx ? lx : rx;
+    int8_t *d = pi->img;
+    pi->y0 = y0;
+    pi->valid = 1;
+    for (int32_t r = 0; r < pi->h; ++r, d += (size_t)pi->w * c) {
+        const int32_t iy = y0 + r;
+        if (iy < 0 || iy >= p->in_h || rx == lx) {
+            conv_fill8(d, zp, pi->w * c);
+            continue;
+        }
+        conv_fill8(d, zp, lx * c);
+        conv_copy8(d + (size_t)lx * c, in_b + ((size_t)iy * p->in_w + pi->x0 + lx) * c,
+                   (rx - lx) * c);
+        conv_fill8(d + (size_t)rx * c, zp, (pi->w - rx) * c);
+    }
+}
+
+/* Gathers the block of nv pixels from pix on (a short block repeats its
+ * last pixel; np == 4) from the band, re-filling it first when it does not
+ * hold the block's input rows; pp: p with the band's width and height. */
+static __attribute__((noinline)) void conv_pimg_block(conv_pimg *pi, const nk_conv_params *p,
+                                                      const nk_conv_params *pp,
+                                                      const int8_t *in_b, int32_t pix,
+                                                      int32_t nv, uint32_t *buf32, int32_t len,
+                                                      int32_t lenp, uint32_t off2, int8_t *stage)
+{
+    const int32_t out_w = p->out_w, fh = p->filter_h, c = p->in_c;
+    const int32_t lo = (pix / out_w) * p->stride_h - p->pad_top;
+    const int32_t hi = ((pix + nv - 1) / out_w) * p->stride_h - p->pad_top + fh;
+    if (!pi->valid || lo < pi->y0 || hi > pi->y0 + pi->h)
+        conv_pimg_fill(pi, p, in_b, lo);
+    const int32_t run = p->filter_w * c, prow = pi->w * c;
+    const int8_t *const end = pi->img + (size_t)pi->h * prow;
+    for (int32_t j = 0; j < 4; ++j) {
+        const int32_t pj = pix + (j < nv ? j : nv - 1);
+        const int32_t oy = pj / out_w, ox = pj - oy * out_w;
+        const int32_t y0 = oy * p->stride_h - p->pad_top, x0 = ox * p->stride_w - p->pad_left;
+        const int8_t *src = pi->img + (size_t)(y0 - pi->y0) * prow + (size_t)(x0 - pi->x0) * c;
+        if ((run & 3) == 0) /* filter rows are whole groups */
+            conv_put_rows8(buf32 + 2 * j, src, prow, fh, run >> 2, off2);
+        else
+            conv_gather_staged(pp, src, end, buf32 + 2 * j, 8, len, lenp, off2, stage);
+    }
+}
+
+/* The largest |bias| for which 2 (sum + bias) fits an int32 for every
+ * input: |sum| <= lenp * 128 * 255 (|w| <= 128, |x - zp| <= 255). */
+static inline int32_t conv_bias_max(int32_t lenp)
+{
+    return (1 << 30) - 1 - lenp * 128 * 255;
+}
+
+#if CONV_ASM
+/* The table of nk_arm_conv_k4all for nch channels: {bias, m, khi, sh}, or
+ * when the activation range is all of int8 and every channel has
+ * nk_arm_requant_x2 with the doubled sum inside int32 (*use_x2 = 1, four
+ * instructions fewer per output) {2 bias, m, c0, e}.  Returns 0 when some
+ * channel has neither (e >= 2 needed). */
+static int conv_tab_setup(const nk_arm_conv_q *q, int32_t *tab, int32_t nch, int32_t lenp,
+                          int *use_x2)
+{
+    for (int32_t oc = 0; oc < nch; ++oc) {
+        conv_rq r;
+        if (!conv_rq_of(q, oc, &r) || r.sh < 1)
+            return 0;
+        tab[4 * oc] = q->bias ? q->bias[oc] : 0;
+        tab[4 * oc + 1] = r.m;
+        tab[4 * oc + 2] = r.khi;
+        tab[4 * oc + 3] = r.sh;
+    }
+    int x2 = q->lo == -128 && q->hi == 127;
+    const int32_t bias_max = conv_bias_max(lenp);
+    for (int32_t oc = 0; x2 && oc < nch; ++oc) {
+        const int32_t k = oc * q->q_step, bv = tab[4 * oc];
+        x2 = nk_arm_requant_x2_ok(q->mult[k], q->shift[k], q->zp) && bv <= bias_max &&
+             bv >= -bias_max;
+    }
+    for (int32_t oc = 0; x2 && oc < nch; ++oc) {
+        const int32_t k = oc * q->q_step;
+        tab[4 * oc] *= 2;
+        tab[4 * oc + 2] = nk_arm_requant_x2_c0(q->shift[k], q->zp);
+        tab[4 * oc + 3] = -q->shift[k];
+    }
+    *use_x2 = x2;
+    return 1;
+}
+#endif
+
+#if CONV_ASM
+/* One channel of a 4-pixel block in the asm kernels (sums, requantization,
+ * stores at out + j * out_c) when its requantization allows it: returns 1
+ * when done, 0 when the caller must do it. */
+static inline int conv_k4q_try(const nk_arm_conv_q *q, int32_t oc, const int16_t *buf,
+                               const int8_t *f, int32_t ng, int32_t lenp, int8_t *out,
+                               int32_t out_c)
+{
+    const int32_t bv = q->bias ? q->bias[oc] : 0, k = oc * q->q_step;
+    const int32_t bias_max = conv_bias_max(lenp);
+    if (q->lo == -128 && q->hi == 127 && nk_arm_requant_x2_ok(q->mult[k], q->shift[k], q->zp) &&
+        bv <= bias_max && bv >= -bias_max) {
+        const conv_k4q k4q = {2 * bv, q->mult[k], nk_arm_requant_x2_c0(q->shift[k], q->zp),
+                              -q->shift[k], q->lo, q->hi, out, out_c};
+        nk_arm_conv_k4q_x2(buf, f, ng, &k4q);
+        return 1;
+    }
+    conv_rq r;
+    if (conv_rq_of(q, oc, &r) && r.sh >= 1) {
+        const conv_k4q k4q = {bv, r.m, r.khi, r.sh, q->lo, q->hi, out, out_c};
+        nk_arm_conv_k4q(buf, f, ng, &k4q);
+        return 1;
+    }
+    return 0;
+}
+#endif
+
+/* Small in_c (first layers, in_c % 4 != 0): the rows of the input that a
+ * block of pixels reads, zero-point padded, go to the unused end of buf32
+ * (after `used` words) when they fit: a band of as many rows as fit, at
+ * least those of the output rows one block spans, so that every pixel
+ * gathers as an interior one (no tap-by-tap border gathers).  Leaves
+ * pi->img NULL otherwise; pp (a copy of the parameters) gets the band's
+ * width and height. */
+static void conv_pimg_setup(conv_pimg *pi, nk_conv_params *pp, uint32_t *buf32, size_t used)
+{
+    const int32_t out_w = pp->out_w, fh = pp->filter_h;
+    const int32_t rows_out = 3 / out_w + 2; /* output rows a block of 4 spans */
+    const int32_t all_h = (pp->out_h - 1) * pp->stride_h + fh;
+    const int32_t need_h = (rows_out - 1) * pp->stride_h + fh;
+    pi->x0 = -pp->pad_left;
+    pi->w = (out_w - 1) * pp->stride_w + pp->filter_w;
+    const int32_t row_b = pi->w * pp->in_c;
+    const int32_t fit_h = ((NK_ARM_PATCH_MAX / 2 - (int32_t)used) * 4 - 4) / row_b;
+    pi->h = fit_h < all_h ? fit_h : all_h; /* as many rows as fit */
+    if (pi->h >= need_h || pi->h == all_h) {
+        pi->img = (int8_t *)(buf32 + used);
+        pp->in_w = pi->w;
+        pp->in_h = pi->h;
+    }
+}
+
 static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
                       const int32_t *bias, int8_t *output)
 {
@@ -430,22 +627,30 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
      * end of buf */
     const int32_t nch_all = out_c - (rem != 0);
     int32_t *const tab = (int32_t *)(buf32 + np * lenp / 2);
-    int use_all = np == 4 && nch_all >= 1 && np * lenp / 2 + 4 * nch_all <= NK_ARM_PATCH_MAX / 2;
-    for (int32_t oc = 0; use_all && oc < nch_all; ++oc) {
-        conv_rq r;
-        if (!conv_rq_of(&q, oc, &r) || r.sh < 1) {
-            use_all = 0;
-            break;
-        }
-        tab[4 * oc] = q.bias ? q.bias[oc] : 0;
-        tab[4 * oc + 1] = r.m;
-        tab[4 * oc + 2] = r.khi;
-        tab[4 * oc + 3] = r.sh;
-    }
+    int use_x2 = 0;
+    const int use_all = np == 4 && nch_all >= 1 &&
+                        np * lenp / 2 + 4 * nch_all <= NK_ARM_PATCH_MAX / 2 &&
+                        conv_tab_setup(&q, tab, nch_all, lenp, &use_x2);
 #endif
+    /* Small in_c (first layers, in_c % 4 != 0): the rows of the input that
+     * a block of pixels reads, zero-point padded, copied into the unused
+     * end of buf when they fit (a band of as many rows as fit, at least
+     * those of two output rows), so that every pixel gathers as an interior one
+     * (no tap-by-tap border gathers). */
+    conv_pimg pi = {NULL, 0, 0, 0, 0, 0};
+    nk_conv_params pp = *p;
+    if (!fast4 && np == 4 && p->dilation_h == 1 && p->dilation_w == 1) {
+        size_t used = (size_t)np * lenp / 2;
+#if CONV_ASM
+        if (use_all)
+            used += 4 * (size_t)nch_all;
+#endif
+        conv_pimg_setup(&pi, &pp, buf32, used);
+    }
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * p->in_c;
         int8_t *out_b = output + (size_t)b * npix * out_c;
+        pi.valid = 0;
         for (int32_t pix = 0; pix < npix; pix += np) {
             const int32_t nv = npix - pix < np ? npix - pix : np;
             /* gather nv pixels; a short last block repeats its last pixel */
@@ -465,6 +670,10 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
                     }
                     goto gathered;
                 }
+            }
+            if (pi.img) {
+                conv_pimg_block(&pi, p, &pp, in_b, pix, nv, buf32, len, lenp, off2, stage);
+                goto gathered;
             }
             for (int32_t j = 0; j < np; ++j) {
                 const int32_t pj = pix + (j < nv ? j : nv - 1);
@@ -496,7 +705,9 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
             if (use_all && nv == 4) {
                 const int32_t ng = ngf + (rem != 0);
                 conv_k4all ka = {buf, ng, len - 4 * ng, tab, nch_all, q.lo, q.hi, out, out_c};
-                if (q.lo == -128 && q.hi == 127)
+                if (use_x2)
+                    nk_arm_conv_k4all_x2(filter, &ka);
+                else if (q.lo == -128 && q.hi == 127)
                     nk_arm_conv_k4all_sat(filter, &ka);
                 else
                     nk_arm_conv_k4all(filter, &ka);
@@ -506,15 +717,9 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
             const int8_t *f = filter + (size_t)oc0 * len;
             for (int32_t oc = oc0; oc < out_c; ++oc, f += len) {
 #if CONV_ASM
-                if (np == 4 && nv == 4 && (rem == 0 || oc + 1 < out_c)) {
-                    conv_rq r;
-                    if (conv_rq_of(&q, oc, &r) && r.sh >= 1) {
-                        const conv_k4q k4q = {q.bias ? q.bias[oc] : 0, r.m, r.khi, r.sh, q.lo,
-                                              q.hi, out + oc, out_c};
-                        nk_arm_conv_k4q(buf, f, ngf + (rem != 0), &k4q);
-                        continue;
-                    }
-                }
+                if (np == 4 && nv == 4 && (rem == 0 || oc + 1 < out_c) &&
+                    conv_k4q_try(&q, oc, buf, f, ngf + (rem != 0), lenp, out + oc, out_c))
+                    continue;
 #endif
                 int32_t a[4] = {0, 0, 0, 0};
                 if (rem == 0 || oc + 1 < out_c) {

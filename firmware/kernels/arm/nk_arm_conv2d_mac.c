@@ -96,6 +96,34 @@ __attribute__((naked, noinline)) void nk_arm_conv_k4q(CONV_UNUSED const int16_t 
                      "pop {r4-r11, pc}\n\t");
 }
 
+/* nk_arm_requant_x2 on 2 (sum + bias): r0 = 2 bias, r1 = m, r2 = c0,
+ * r4 = e; c0 + [x < 0] as SMMLAR's accumulator, then ASR and SSAT */
+#define CONV_K4X2_OUT(ACC)                                                                     \
+    "add " ACC ", r0, " ACC ", lsl #1\n\t"                                                      \
+    "add r3, r2, " ACC ", asr #31\n\t"                                                        \
+    "smmlar lr, " ACC ", r1, r3\n\t"                                                           \
+    "asr lr, lr, r4\n\t"                                                                      \
+    "ssat lr, #8, lr\n\t"                                                                     \
+    "strb lr, [r7]\n\t"                                                                       \
+    "add r7, r7, r12\n\t"
+
+__attribute__((naked, noinline)) void nk_arm_conv_k4q_x2(CONV_UNUSED const int16_t *x,
+                                                         CONV_UNUSED const int8_t *w,
+                                                         CONV_UNUSED int32_t ng,
+                                                         CONV_UNUSED const conv_k4q *q)
+{
+    __asm__ volatile("push {r4-r11, lr}\n\t"
+                     "mov r8, #0\n\t"
+                     "mov r9, #0\n\t"
+                     "mov r10, #0\n\t"
+                     "mov r11, #0\n\t"
+                     CONV_LOOP4(CONV_K4_GROUP)
+                     "ldm r3, {r0, r1, r2, r4, r5, r6, r7, r12}\n\t"
+                     CONV_K4X2_OUT("r8") CONV_K4X2_OUT("r9") CONV_K4X2_OUT("r10")
+                     CONV_K4X2_OUT("r11")
+                     "pop {r4-r11, pc}\n\t");
+}
+
 #define CONV_K4ALL_FN(NAME, OUTM)                                                              \
 __attribute__((naked, noinline)) void NAME(CONV_UNUSED const int8_t *w,                        \
                                                         CONV_UNUSED conv_k4all *a)             \
@@ -131,6 +159,7 @@ __attribute__((naked, noinline)) void NAME(CONV_UNUSED const int8_t *w,         
 }
 
 CONV_K4ALL_FN(nk_arm_conv_k4all, CONV_K4Q_OUT)
+CONV_K4ALL_FN(nk_arm_conv_k4all_x2, CONV_K4X2_OUT)
 CONV_K4ALL_FN(nk_arm_conv_k4all_sat, CONV_K4Q_OUT_SAT)
 
 #define CONV_K2_GROUP                                                                          \

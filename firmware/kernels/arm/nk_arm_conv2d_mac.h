@@ -33,6 +33,10 @@ typedef struct conv_k4q {
     int32_t ostride;
 } conv_k4q;
 void nk_arm_conv_k4q(const int16_t *x, const int8_t *w, int32_t ng, const conv_k4q *q);
+/* the same with nk_arm_requant_x2 for the activation range [-128, 127]:
+ * q = {2 bias, m, nk_arm_requant_x2_c0, e, ...}, the doubled sum inside
+ * int32 (the caller checks) */
+void nk_arm_conv_k4q_x2(const int16_t *x, const int8_t *w, int32_t ng, const conv_k4q *q);
 
 /* The whole channel loop of a 4-pixel block: for each of a->nch output
  * channels (weights a->wadj bytes apart after the ng groups read), the
@@ -49,6 +53,10 @@ typedef struct conv_k4all {
 } conv_k4all;
 void nk_arm_conv_k4all(const int8_t *w, conv_k4all *a);
 void nk_arm_conv_k4all_sat(const int8_t *w, conv_k4all *a);
+/* the same for the activation range [-128, 127] with nk_arm_requant_x2:
+ * table per channel {2 bias, m, nk_arm_requant_x2_c0, e}, the doubled sum
+ * inside int32 (the caller checks) */
+void nk_arm_conv_k4all_x2(const int8_t *w, conv_k4all *a);
 
 #define conv_k4 nk_arm_conv_k4
 #define conv_k2 nk_arm_conv_k2

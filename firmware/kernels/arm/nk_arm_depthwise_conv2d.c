@@ -59,187 +59,23 @@
 #define NK_ARM_DW3_BUF_WORDS 672 /* 2688 bytes: four planes of ceil(w/2) x (h+2) entries */
 #endif
 
-/* One sweep: constants first, in the order the assembly loads them. */
-typedef struct dw3_sweep {
-    uint32_t f01a, f12a;
-    int32_t bias;
-    uint32_t f01b, f12b, f01c, f12c;
-    int32_t mult, hi0, sh;    /* offset 28: nk_arm_requant_x2 mult, c0, e (fast sweeps) */
-    const uint32_t *q;        /* offset 40: entry (j, 0) */
-    int8_t *o;                /* offset 44: output of row 0, column 2j */
-    int32_t n, c_n, ostride;  /* offsets 48, 52, 56: rows, channels, bytes per output row */
-    int32_t shift, lo, hi;    /* for the C sweeps */
-    int32_t qstep;            /* offset 72: bytes from one output row's entry to the next */
-    const uint32_t *q2;       /* offset 76: entry (j + 1, 0).second (stride_w 2 pairs) */
-} dw3_sweep;
+#include "nk_arm_dw3.h"
 
-#if defined(__GNUC__) && defined(__thumb2__)
-#define NK_ARM_DW3_ASM 1
-/* the assembly's view of dw3_sweep (a negative array size fails to build) */
-typedef char dw3_layout_check[(offsetof(dw3_sweep, bias) == 8 && offsetof(dw3_sweep, f01b) == 12 &&
-                               offsetof(dw3_sweep, mult) == 28 && offsetof(dw3_sweep, q) == 40 &&
-                               offsetof(dw3_sweep, o) == 44 && offsetof(dw3_sweep, n) == 48 &&
-                               offsetof(dw3_sweep, c_n) == 52 &&
-                               offsetof(dw3_sweep, ostride) == 56 &&
-                               offsetof(dw3_sweep, qstep) == 72 &&
-                               offsetof(dw3_sweep, q2) == 76)
-                                  ? 1
-                                  : -1];
-/* Outputs 2j and 2j+1 of every row.  r0 = s. */
-static __attribute__((naked, noinline)) void dw3_sweep_pair_asm(const dw3_sweep *s __attribute__((unused)))
+#if NK_ARM_DW3_ASM
+/* Outputs 2j and 2j+1 of the n rows of s: pairs of rows, then a last odd
+ * row (s->q, s->o, s->n are changed). */
+static void dw3_sweep_pair_rows(dw3_sweep *s)
 {
-    __asm__ volatile(
-        "push   {r4-r11, lr}\n\t"
-        "ldr    r1, [r0, #40]\n\t"
-        "ldr    r2, [r0, #44]\n\t"
-        "ldr    r3, [r0, #48]\n\t"
-        "ldr    r11, [r0, #52]\n\t"
-        "ldr    lr, [r0, #56]\n\t"
-        "add    r12, r0, #28\n\t"
-        "1:\n\t"
-        "ldm    r0, {r4, r5, r6}\n\t"
-        "ldrd   r7, r8, [r1], #32\n\t"
-        "smlad  r9, r7, r4, r6\n\t"
-        "smlatb r10, r7, r4, r6\n\t"
-        "smlabt r9, r8, r5, r9\n\t"
-        "smlad  r10, r8, r5, r10\n\t"
-        "ldrd   r4, r5, [r0, #12]\n\t"
-        "ldrd   r7, r8, [r1]\n\t"
-        "smlad  r9, r7, r4, r9\n\t"
-        "smlatb r10, r7, r4, r10\n\t"
-        "smlabt r9, r8, r5, r9\n\t"
-        "smlad  r10, r8, r5, r10\n\t"
-        "ldrd   r4, r5, [r0, #20]\n\t"
-        "ldrd   r7, r8, [r1, #32]\n\t"
-        "smlad  r9, r7, r4, r9\n\t"
-        "smlatb r10, r7, r4, r10\n\t"
-        "smlabt r9, r8, r5, r9\n\t"
-        "smlad  r10, r8, r5, r10\n\t"
-        "ldm    r12, {r4, r5, r6}\n\t"
-        "add    r7, r5, r9, asr #31\n\t"
-        "smmlar r8, r9, r4, r7\n\t"
-        "asr    r8, r8, r6\n\t"
-        "ssat   r8, #8, r8\n\t"
-        "strb   r8, [r2]\n\t"
-        "add    r7, r5, r10, asr #31\n\t"
-        "smmlar r8, r10, r4, r7\n\t"
-        "asr    r8, r8, r6\n\t"
-        "ssat   r8, #8, r8\n\t"
-        "strb   r8, [r2, r11]\n\t"
-        "add    r2, r2, lr\n\t"
-        "subs   r3, r3, #1\n\t"
-        "bne    1b\n\t"
-        "pop    {r4-r11, pc}\n\t");
+    nk_arm_dw3_pair2(s);
+    if (s->n & 1) {
+        const int32_t done = s->n - 1;
+        s->q += (size_t)done * 8;
+        s->o += (size_t)done * s->ostride;
+        s->n = 1;
+        nk_arm_dw3_pair(s);
+    }
 }
 
-/* One output per row: output 2j alone (last column of an odd width) or,
- * for stride_w 2, output j; STEP bytes from one output row's entries to
- * the next (32: stride_h 1, 64: stride_h 2), R1 and R2 the offsets of
- * entry rows 1 and 2 after the post-increment.  r0 = s. */
-#define DW3_SWEEP_ONE_ASM(STEP, R1, R2)                                                   \
-    __asm__ volatile("push   {r4-r11, lr}\n\t"                                            \
-                     "ldr    r1, [r0, #40]\n\t"                                           \
-                     "ldr    r2, [r0, #44]\n\t"                                           \
-                     "ldr    r3, [r0, #48]\n\t"                                           \
-                     "ldr    lr, [r0, #56]\n\t"                                           \
-                     "add    r12, r0, #28\n\t"                                            \
-                     "1:\n\t"                                                             \
-                     "ldm    r0, {r4, r5, r6}\n\t"                                        \
-                     "ldrd   r7, r8, [r1], #" STEP "\n\t"                                 \
-                     "smlad  r9, r7, r4, r6\n\t"                                          \
-                     "smlabt r9, r8, r5, r9\n\t"                                          \
-                     "ldrd   r4, r5, [r0, #12]\n\t"                                       \
-                     "ldrd   r7, r8, [r1, #" R1 "]\n\t"                                   \
-                     "smlad  r9, r7, r4, r9\n\t"                                          \
-                     "smlabt r9, r8, r5, r9\n\t"                                          \
-                     "ldrd   r4, r5, [r0, #20]\n\t"                                       \
-                     "ldrd   r7, r8, [r1, #" R2 "]\n\t"                                   \
-                     "smlad  r9, r7, r4, r9\n\t"                                          \
-                     "smlabt r9, r8, r5, r9\n\t"                                          \
-                     "ldm    r12, {r4, r5, r6}\n\t"                                       \
-                     "add    r7, r5, r9, asr #31\n\t"                                     \
-                     "smmlar r8, r9, r4, r7\n\t"                                          \
-                     "asr    r8, r8, r6\n\t"                                              \
-                     "ssat   r8, #8, r8\n\t"                                              \
-                     "strb   r8, [r2]\n\t"                                                \
-                     "add    r2, r2, lr\n\t"                                              \
-                     "subs   r3, r3, #1\n\t"                                              \
-                     "bne    1b\n\t"                                                      \
-                     "pop    {r4-r11, pc}\n\t")
-
-static __attribute__((naked, noinline)) void dw3_sweep_one_asm(const dw3_sweep *s __attribute__((unused)))
-{
-    DW3_SWEEP_ONE_ASM("32", "0", "32");
-}
-
-static __attribute__((naked, noinline)) void dw3_sweep_one2_asm(const dw3_sweep *s __attribute__((unused)))
-{
-    DW3_SWEEP_ONE_ASM("64", "-32", "0");
-}
-
-/* stride_w 2: outputs j and j + 1 of every row from entry j (E_j, E_j+1,
- * post-incremented r1) and the second word of entry j + 1 (E_j+2, r11 from
- * s->q2): out j = SMLAD(E_j, F01) + SMLABT(E_j+1, F12), out j + 1 =
- * SMLAD(E_j+1, F01) + SMLABT(E_j+2, F12); 37 instructions per two outputs
- * instead of 40.  STEP, R1, R2 as above.  r0 = s. */
-#define DW3_SWEEP_S2PAIR_ASM(STEP, R1, R2)                                                \
-    __asm__ volatile("push   {r4-r11, lr}\n\t"                                            \
-                     "ldr    r1, [r0, #40]\n\t"                                           \
-                     "ldr    r2, [r0, #44]\n\t"                                           \
-                     "ldr    r3, [r0, #48]\n\t"                                           \
-                     "ldr    lr, [r0, #56]\n\t"                                           \
-                     "ldr    r11, [r0, #76]\n\t"                                          \
-                     "1:\n\t"                                                             \
-                     "ldm    r0, {r4, r5, r6}\n\t"                                        \
-                     "ldrd   r7, r8, [r1], #" STEP "\n\t"                                 \
-                     "ldr    r12, [r11], #" STEP "\n\t"                                   \
-                     "smlad  r9, r7, r4, r6\n\t"                                          \
-                     "smlabt r9, r8, r5, r9\n\t"                                          \
-                     "smlad  r10, r8, r4, r6\n\t"                                         \
-                     "smlabt r10, r12, r5, r10\n\t"                                       \
-                     "ldrd   r4, r5, [r0, #12]\n\t"                                       \
-                     "ldrd   r7, r8, [r1, #" R1 "]\n\t"                                   \
-                     "ldr    r12, [r11, #" R1 "]\n\t"                                     \
-                     "smlad  r9, r7, r4, r9\n\t"                                          \
-                     "smlabt r9, r8, r5, r9\n\t"                                          \
-                     "smlad  r10, r8, r4, r10\n\t"                                        \
-                     "smlabt r10, r12, r5, r10\n\t"                                       \
-                     "ldrd   r4, r5, [r0, #20]\n\t"                                       \
-                     "ldrd   r7, r8, [r1, #" R2 "]\n\t"                                   \
-                     "ldr    r12, [r11, #" R2 "]\n\t"                                     \
-                     "smlad  r9, r7, r4, r9\n\t"                                          \
-                     "smlabt r9, r8, r5, r9\n\t"                                          \
-                     "smlad  r10, r8, r4, r10\n\t"                                        \
-                     "smlabt r10, r12, r5, r10\n\t"                                       \
-                     "ldr    r4, [r0, #28]\n\t"                                           \
-                     "ldrd   r5, r6, [r0, #32]\n\t"                                       \
-                     "add    r7, r5, r9, asr #31\n\t"                                     \
-                     "smmlar r8, r9, r4, r7\n\t"                                          \
-                     "asr    r8, r8, r6\n\t"                                              \
-                     "ssat   r8, #8, r8\n\t"                                              \
-                     "strb   r8, [r2]\n\t"                                                \
-                     "ldr    r12, [r0, #52]\n\t"                                          \
-                     "add    r7, r5, r10, asr #31\n\t"                                    \
-                     "smmlar r8, r10, r4, r7\n\t"                                         \
-                     "asr    r8, r8, r6\n\t"                                              \
-                     "ssat   r8, #8, r8\n\t"                                              \
-                     "strb   r8, [r2, r12]\n\t"                                           \
-                     "add    r2, r2, lr\n\t"                                              \
-                     "subs   r3, r3, #1\n\t"                                              \
-                     "bne    1b\n\t"                                                      \
-                     "pop    {r4-r11, pc}\n\t")
-
-static __attribute__((naked, noinline)) void dw3_sweep_s2pair_asm(const dw3_sweep *s __attribute__((unused)))
-{
-    DW3_SWEEP_S2PAIR_ASM("32", "0", "32");
-}
-
-static __attribute__((naked, noinline)) void dw3_sweep_s2pair2_asm(const dw3_sweep *s __attribute__((unused)))
-{
-    DW3_SWEEP_S2PAIR_ASM("64", "-32", "0");
-}
-#else
-#define NK_ARM_DW3_ASM 0
 #endif
 
 /* The same sweep in C: any activation range, nk_arm_requant_x2 (fast:
@@ -599,10 +435,12 @@ static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int
                     s.o = out_b + oc + (size_t)2 * j * c_n;
 #if NK_ARM_DW3_ASM
                     if (fast && full) {
-                        if (two)
-                            dw3_sweep_pair_asm(&s);
-                        else
-                            dw3_sweep_one_asm(&s);
+                        if (two) {
+                            dw3_sweep_pair_rows(&s);
+                            s.n = in_h;
+                        } else {
+                            nk_arm_dw3_one(&s);
+                        }
                         continue;
                     }
 #endif
@@ -664,17 +502,18 @@ static void dw3_tile_sweeps(const dw3_geom *g, dw3_sweep *s, const int *fast, in
                     /* outputs j and j + 1 */
                     sk->q2 = sk->q + (size_t)nr * 8 + 1;
                     if (g->sh == 1)
-                        dw3_sweep_s2pair_asm(sk);
+                        nk_arm_dw3_s2pair(sk);
                     else
-                        dw3_sweep_s2pair2_asm(sk);
+                        nk_arm_dw3_s2pair2(sk);
                     ++jj;
                 } else if (two && g->sh == 1) {
-                    dw3_sweep_pair_asm(sk);
+                    dw3_sweep_pair_rows(sk);
+                    sk->n = th;
                 } else if (!two) {
                     if (g->sh == 1)
-                        dw3_sweep_one_asm(sk);
+                        nk_arm_dw3_one(sk);
                     else
-                        dw3_sweep_one2_asm(sk);
+                        nk_arm_dw3_one2(sk);
                 } else {
                     dw3_sweep_fast_c(sk, 1);
                 }

@@ -145,6 +145,12 @@ static void runtime_defines(cm_argv *av, const cm_fw_args *a)
         if (!a->profile->board->qemu_machine)
             argv_add(av, "-DNRT_RX_FLOW_CONTROL=1");
     }
+    if (a->layer_capture)
+        argv_add(av, "-DNRT_LAYER_CAPTURE=1");
+    if (a->test_fault)
+        argv_add(av, "-DNRT_TEST_FAULT_LAYER=%d", (int)a->test_fault_layer);
+    if (a->layer_capture || a->test_fault)
+        argv_add(av, "-DNEURIO_LAYER_OUTPUT_FN=nrt_layer_output");
 }
 
 int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,

@@ -34,6 +34,11 @@ typedef struct cm_fw_args {
                                 UART being the fallback when RAM is short  */
     const char *build_id;    /* string compiled into the image               */
     int timeout_ms;          /* for the compiler                            */
+    int layer_capture;       /* debug build: the model's layer output hook
+                                and the runtime's RUN_CAPTURE (neurio debug) */
+    int test_fault;          /* TEST-ONLY: 1 = NRT_TEST_FAULT_LAYER=
+                                test_fault_layer (a broken layer on purpose) */
+    int32_t test_fault_layer;
 } cm_fw_args;
 
 /* Section sizes of the linked image (bytes). */

@@ -120,6 +120,10 @@ static const neurio_option cm_options[] = {
     {"fault_rate", NEURIO_OPT_FLOAT, "0", NULL,
      "fault testing: per-byte probability of corrupting, dropping and duplicating link bytes"},
     {"fault_seed", NEURIO_OPT_INT, "1", NULL, "fault testing: PRNG seed for fault_rate"},
+    {"test_fault_layer", NEURIO_OPT_INT, "-1", NULL,
+     "TEST-ONLY fault injection: the firmware flips the low bit of every byte of this layer's "
+     "output, as a broken kernel would (NRT_TEST_FAULT_LAYER; -1 = none), for testing "
+     "`neurio debug`"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -207,6 +211,10 @@ static int cm_open(neurio_ctx *ctx, const neurio_host *host, void **self)
         rc = neurio_fail(&e, NEURIO_ERR_CONFIG,
                          "device.fault_rate = %g must be in 0..0.5 (a per-byte probability; "
                          "0 = no fault injection)", rate);
+    int64_t fl = host->opt_int(ctx, "test_fault_layer");
+    if (!rc && (fl < -1 || fl > 65535))
+        rc = neurio_fail(&e, NEURIO_ERR_CONFIG, "device.test_fault_layer = %lld must be -1 "
+                         "(none) or a layer index", (long long)fl);
     static const char *const ms_opts[] = { "boot_timeout_ms", "timeout_ms", "run_timeout_ms",
                                            "build_timeout_ms", "rx_timeout_ms", "reset_after" };
     for (size_t i = 0; !rc && i < sizeof ms_opts / sizeof ms_opts[0]; i++) {
@@ -536,8 +544,8 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
         neurio_fail(&e, NEURIO_ERR_IO, "cannot create %s: %s", out_dir, strerror(errno));
         return cm_fail(s, NEURIO_ERR_IO, &e);
     }
-    cm_fmt(s->build_id, sizeof s->build_id, "neurio-cm %s %.12s", p->board->name,
-             s->model_sha);
+    cm_fmt(s->build_id, sizeof s->build_id, "neurio-cm %s %.12s%s", p->board->name,
+             s->model_sha, neurio_host_layer_capture(s->host, s->ctx) ? " debug" : "");
     toolchain_version(s, prefix, work);
 
     cm_fw_args fa = {
@@ -559,6 +567,9 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
         .build_id = s->build_id,
         .link_rtt = wants_rtt(s),
         .timeout_ms = (int)s->host->opt_int(s->ctx, "build_timeout_ms"),
+        .layer_capture = neurio_host_layer_capture(s->host, s->ctx),
+        .test_fault = s->host->opt_int(s->ctx, "test_fault_layer") >= 0,
+        .test_fault_layer = (int32_t)s->host->opt_int(s->ctx, "test_fault_layer"),
     };
     cm_fw_sizes sz;
     s->host->progress(s->ctx, "building firmware", 0, 0);

@@ -188,6 +188,13 @@ typedef struct neurio_host {
      * true for it (a NULL codegen hook gets the SDK's default, which the
      * core runs stateful itself). */
     int (*run_stateful)(neurio_ctx *ctx);
+    /* 1.2: non-zero when this run reads layer outputs back (`neurio debug`,
+     * task.debug = "layers"): codegen/flash should build the device's debug
+     * firmware (the generated code's NEURIO_LAYER_OUTPUT hook compiled in,
+     * see neurio_model_desc.h), and infer then gets batches with
+     * capture_buf set.  Valid from open to close.  Read it with
+     * neurio_host_layer_capture(), which answers 0 from an older core. */
+    int (*layer_capture)(neurio_ctx *ctx);
 } neurio_host;
 
 /* host->run_stateful(ctx) when the core has it (ABI >= 1.2), else 0. */
@@ -197,6 +204,15 @@ static inline int neurio_host_run_stateful(const neurio_host *host, neurio_ctx *
                    host->size >= offsetof(neurio_host, run_stateful) + sizeof host->run_stateful &&
                    host->run_stateful
                ? host->run_stateful(ctx)
+               : 0;
+}
+
+static inline int neurio_host_layer_capture(const neurio_host *host, neurio_ctx *ctx)
+{
+    return host && host->abi_minor >= 2 &&
+                   host->size >= offsetof(neurio_host, layer_capture) + sizeof host->layer_capture &&
+                   host->layer_capture
+               ? host->layer_capture(ctx)
                : 0;
 }
 
@@ -285,7 +301,22 @@ typedef struct neurio_batch {
     /* 1.1: sizeof(neurio_batch) in the core.  Present when
      * host->abi_minor >= 1; fields after it exist when size covers them. */
     uint32_t size;
+    /* 1.2, layer capture (host->layer_capture() non-zero): when
+     * capture_buf is not NULL the batch has count 1 and infer() also copies the
+     * first output of layer capture_layer (0-based, = prepared op index) of
+     * that inference into capture_buf (capture_cap bytes, the tensor's
+     * size) and sets capture_bytes to the bytes written; 0 = this device
+     * cannot capture (then set_error says why and infer fails).
+     * neurio_link_infer() does all of it over the link. */
+    int32_t capture_layer;
+    uint32_t capture_cap;
+    void *capture_buf;
+    uint32_t capture_bytes;
 } neurio_batch;
+
+/* Does this batch (as the core built it) carry the 1.2 capture fields? */
+#define NEURIO_BATCH_HAS_CAPTURE(b) \
+    ((b)->size >= offsetof(neurio_batch, capture_bytes) + sizeof(uint32_t))
 
 /* Discovery: one attached or available device. Strings valid during the
  * callback only. */

@@ -102,6 +102,26 @@ static int cg_check_io(const neurio_model *m, neurio_errbuf *err)
     return NEURIO_OK;
 }
 
+/* NEURIO_LAYER_OUTPUT(i, ptr, bytes) after layer i: its first output, for
+ * debug builds (neurio_model_desc.h; expands to nothing otherwise). */
+static int cg_emit_layer_output(cg_ctx *c, int32_t i)
+{
+    const neurio_op *op = &c->m->ops[i];
+    if (op->n_outputs < 1 || op->outputs[0] < 0 || op->outputs[0] >= c->m->n_tensors)
+        return NEURIO_OK;
+    int32_t t = op->outputs[0];
+    neurio_mem_kind k = c->plan->tensors[t].kind;
+    if ((k != NEURIO_MEM_ARENA && k != NEURIO_MEM_INPUT && k != NEURIO_MEM_OUTPUT) ||
+        !cg_ctype(c->m->tensors[t].dtype))
+        return NEURIO_OK;
+    char ptr[160];
+    int rc = cg_ptr(c, t, ptr, sizeof ptr);
+    if (!rc)
+        fprintf(c->body, "    NEURIO_LAYER_OUTPUT(%d, %s, %zuu);\n", i, ptr,
+                neurio_tensor_bytes(&c->m->tensors[t]));
+    return rc;
+}
+
 /* The declarations (c->decl) and run body (c->body) of every op, then the
  * copies of graph outputs that do not live in their own output buffer. */
 static int cg_emit_body(cg_ctx *c)
@@ -115,6 +135,8 @@ static int cg_emit_body(cg_ctx *c)
         if (plan->op_elided[i]) {
             fprintf(c->body, "    /* layer %d: %s aliased by the planner, no copy */\n", i,
                     neurio_op_name(m->ops[i].kind));
+            if ((rc = cg_emit_layer_output(c, i)))
+                return rc;
             continue;
         }
         if (plan->op_overlap[i])
@@ -122,7 +144,7 @@ static int cg_emit_body(cg_ctx *c)
                     "    /* layer %d: output overlaps its input (starts >= %lld bytes "
                     "below it; nk.h pixel-block contract) */\n",
                     i, (long long)plan->op_overlap_gap[i]);
-        if ((rc = cg_emit_op(c, i)))
+        if ((rc = cg_emit_op(c, i)) || (rc = cg_emit_layer_output(c, i)))
             return rc;
     }
     for (int32_t i = 0; i < m->n_outputs; i++) {

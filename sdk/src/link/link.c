@@ -513,6 +513,106 @@ static int infer_loop(neurio_link *l, neurio_batch *b, int *resets, neurio_errbu
     return NEURIO_OK;
 }
 
+/* Where the capture of `need` bytes goes: the first 8-aligned gap of the
+ * batch buffer clear of slot 0's inputs and outputs; UINT32_MAX if none. */
+static uint32_t capture_offset(const neurio_link_hello *h, uint32_t need)
+{
+    uint32_t n = h->n_inputs + h->n_outputs;
+    for (uint32_t c = 0; c <= n; c++) {
+        uint64_t at = 0;
+        if (c > 0) {
+            uint32_t k = c - 1;
+            at = k < h->n_inputs ? (uint64_t)h->in_offset[k] + h->in_bytes[k]
+                                 : (uint64_t)h->out_offset[k - h->n_inputs] +
+                                       h->out_bytes[k - h->n_inputs];
+            at = (at + 7u) & ~(uint64_t)7u;
+        }
+        int clear = at + need <= h->batch_bytes;
+        for (uint32_t k = 0; clear && k < n; k++) {
+            uint64_t lo = k < h->n_inputs ? h->in_offset[k] : h->out_offset[k - h->n_inputs];
+            uint64_t hi = lo + (k < h->n_inputs ? h->in_bytes[k] : h->out_bytes[k - h->n_inputs]);
+            clear = !(at < hi && lo < at + need);
+        }
+        if (clear)
+            return (uint32_t)at;
+    }
+    return UINT32_MAX;
+}
+
+/* The debug path (ABI 1.2 layer capture): RUN slot 0 with RUN_CAPTURE,
+ * then READ the captured layer output into b->capture_buf. */
+static int link_capture(neurio_link *l, neurio_batch *b, neurio_errbuf *err)
+{
+    const neurio_link_hello *h = &l->hello;
+    uint32_t layer = (uint32_t)b->capture_layer, need = b->capture_cap;
+    if (!(h->flags & NEURIO_LINK_HF_CAPTURE))
+        return neurio_fail(err, NEURIO_ERR_UNSUPPORTED, "%s: the firmware (%s) cannot read layer "
+                           "outputs back: it is not a debug build (the plugin builds one when "
+                           "the run asks for layer capture)", l->t->desc, h->build_id);
+    if (b->count != 1 || !b->capture_buf || need == 0 || layer >= h->n_layers)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "link capture: layer %u of %u, %u samples, "
+                           "%u bytes: expected one sample and a buffer", (unsigned)layer,
+                           (unsigned)h->n_layers, (unsigned)b->count, (unsigned)need);
+    uint32_t off = capture_offset(h, need);
+    if (off == UINT32_MAX)
+        return neurio_fail(err, NEURIO_ERR_UNSUPPORTED, "%s: layer %u's output (%u bytes) does "
+                           "not fit in the device's batch buffer (%u bytes) next to one sample",
+                           l->t->desc, (unsigned)layer, (unsigned)need, (unsigned)h->batch_bytes);
+    if (!l->committed)
+        return neurio_fail(err, NEURIO_ERR_DEVICE, "%s: the device lost the batch before the "
+                           "layer capture (reboot?)", l->t->desc);
+    uint8_t pl[NEURIO_LINK_RUN_CAPTURE_LEN];
+    lk_frame f;
+    lk_put32(pl, 0);
+    lk_put32(pl + 4, l->tag);
+    lk_put32(pl + 8, NEURIO_LINK_RUN_CAPTURE);
+    lk_put32(pl + 12, layer);
+    lk_put32(pl + 16, off);
+    uint64_t t0 = lk_now_ns();
+    int rc = lk_request(l, NEURIO_LINK_T_RUN, pl, sizeof pl, 1, &f, err);
+    if (rc == LK_REBOOT || rc == LK_NOT_READY)
+        return neurio_fail(err, NEURIO_ERR_DEVICE, "%s: the device rebooted during the capture "
+                           "of layer %u", l->t->desc, (unsigned)layer);
+    if (rc != NEURIO_OK)
+        return rc;
+    uint32_t got = f.len >= NEURIO_LINK_RESULT_FIXED ? lk_get32(f.payload + 28) : 0;
+    int need_read = 0;
+    if ((rc = lk_take_result(l, b, 0, &f, lk_now_ns() - t0, 0, &need_read, err)) ||
+        (need_read && (rc = lk_read_outputs(l, b, 0, err))))
+        return rc;
+    if (got != need)
+        return neurio_fail(err, got ? NEURIO_ERR_STALE : NEURIO_ERR_UNSUPPORTED,
+                           got ? "%s: layer %u's output is %u bytes on the device, %u in the "
+                                 "prepared model: flash the firmware again"
+                               : "%s: the device captured nothing for layer %u (%u of %u bytes): "
+                                 "its firmware lacks the layer output hook",
+                           l->t->desc, (unsigned)layer, (unsigned)got, (unsigned)need);
+    uint8_t *dst = b->capture_buf;
+    for (uint32_t at = 0; at < need;) {
+        uint32_t chunk = lk_bulk_chunk(l);
+        uint32_t n = need - at < chunk ? need - at : chunk;
+        uint8_t rq[8];
+        lk_put32(rq, off + at);
+        lk_put32(rq + 4, n);
+        rc = bulk_request(l, NEURIO_LINK_T_READ, rq, 8, n, &f, err);
+        if (rc != NEURIO_OK && lk_bulk_shrink(l, n))
+            continue;
+        if (rc != NEURIO_OK ||
+            (rc = lk_expect(l, &f, NEURIO_LINK_T_DATA, 4 + n, "READ", err)) != NEURIO_OK)
+            return rc;
+        if (lk_get32(f.payload) != off + at)
+            return neurio_fail(err, NEURIO_ERR_DEVICE, "%s: DATA for offset %u answered READ of "
+                               "%u", l->t->desc, (unsigned)lk_get32(f.payload),
+                               (unsigned)(off + at));
+        memcpy(dst + at, f.payload + 4, n);
+        lk_bulk_ok(l);
+        at += n;
+    }
+    b->capture_bytes = need;
+    b->done = 1;
+    return NEURIO_OK;
+}
+
 int neurio_link_infer(neurio_link *l, neurio_batch *b, neurio_errbuf *err)
 {
     if (!l || !b)
@@ -530,7 +630,10 @@ int neurio_link_infer(neurio_link *l, neurio_batch *b, neurio_errbuf *err)
     int resets = 0;
     l->layers_missing = 0;
     uint64_t t0 = lk_now_ns();
-    int rc = infer_loop(l, b, &resets, err);
+    int capture = NEURIO_BATCH_HAS_CAPTURE(b) && b->capture_buf;
+    if (capture)
+        b->capture_bytes = 0;
+    int rc = capture ? link_capture(l, b, err) : infer_loop(l, b, &resets, err);
     l->st.infer_ns += lk_now_ns() - t0;
     const neurio_link_hello *h = &l->hello;
     int want_layers = b->layer_cycles && b->n_layers == h->n_layers && h->n_layers > 0;

@@ -70,6 +70,7 @@ int test_dw3(int iter);
 int test_avgpool(int iter);
 int test_conv_requant(int iter);
 int test_conv_wide(int iter);
+int test_conv_band(int iter);
 int test_conv1x1(int iter);
 int test_fc_gemm(int iter);
 #if defined(NK_TEST_MVE)

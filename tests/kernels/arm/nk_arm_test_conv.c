@@ -564,3 +564,65 @@ int test_conv_wide(int iter)
     }
     return 0;
 }
+
+/* conv2d with few input channels (first layers: kws 10x4 s2, micro_speech
+ * 10x8 s2, ResNet 3x3 x 3): the zero-point padded input band of
+ * conv_patch, on images whose band holds the whole image or only some
+ * rows (re-filled as the blocks move down), one-pixel-wide outputs (blocks
+ * spanning several output rows), SAME, VALID and explicit padding. */
+int test_conv_band(int iter)
+{
+    nk_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(1, 2);
+    p.in_c = rnd_in(1, 3);
+    p.in_h = rnd_in(10, 60);
+    p.in_w = rnd() % 4 ? rnd_in(3, 40) : rnd_in(1, 3);
+    p.out_c = rnd_in(1, 6);
+    p.filter_h = rnd_in(1, 10);
+    p.filter_w = rnd_in(1, 8);
+    p.stride_h = rnd_in(1, 2);
+    p.stride_w = rnd_in(1, 2);
+    p.dilation_h = p.dilation_w = 1;
+    p.depth_multiplier = 1;
+    if (rnd() % 3 == 0) {
+        /* explicit padding, up to the filter size - 1 on each side */
+        p.pad_top = rnd_in(0, p.filter_h - 1);
+        p.pad_left = rnd_in(0, p.filter_w - 1);
+        const int32_t ph = p.in_h + p.pad_top + rnd_in(0, p.filter_h - 1) - p.filter_h;
+        const int32_t pw = p.in_w + p.pad_left + rnd_in(0, p.filter_w - 1) - p.filter_w;
+        if (ph < 0 || pw < 0)
+            return 0;
+        p.out_h = ph / p.stride_h + 1;
+        p.out_w = pw / p.stride_w + 1;
+    } else if (!conv_shape(&p, (int)(rnd() & 1))) {
+        return 0;
+    }
+    const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
+    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
+    if (n_in > sizeof in_buf || n_out > sizeof out_a)
+        return 0;
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    p.act_min = -128;
+    p.act_max = 127;
+    if (rnd() % 4 == 0)
+        p.act_min = p.out_zp;
+    fill(in_buf, n_in);
+    fill(w_buf, (size_t)p.out_c * p.filter_h * p.filter_w * p.in_c);
+    fill_quant(p.out_c);
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
+    const int rb = fast_conv(&p, in_buf, w_buf, b, out_b);
+    if (expect(conv_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
+        if (printed++ < 5)
+            put_num("conv2d band mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}

@@ -206,6 +206,8 @@ int nk_test_main(void)
         failures += test_conv_requant(i);
     for (int i = 0; i < 500; ++i)
         failures += test_conv_wide(i);
+    for (int i = 0; i < 300; ++i)
+        failures += test_conv_band(i);
     for (int i = 0; i < 1000; ++i)
         failures += test_conv1x1(i);
     for (int i = 0; i < 1000; ++i)

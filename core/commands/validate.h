@@ -1,4 +1,4 @@
-/* core/validate.h — the one validation `neurio check` and `neurio run` share.
+/* core/commands/validate.h — the one validation `neurio check` and `neurio run` share.
  *
  * Everything `run` would reject is rejected here, before any model is
  * prepared, any directory created or any firmware built:

@@ -1,5 +1,5 @@
-/* core/validate.c — the one validation `check` and `run` share (validate.h). */
-#include "validate.h"
+/* core/commands/validate.c — the one validation `check` and `run` share (validate.h). */
+#include "commands/validate.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -1,0 +1,44 @@
+/* firmware/kernels/arm/nk_arm_dw3.h — the 3x3 depthwise plane sweeps
+ * (internal to nk_arm_depthwise_conv2d.c): the sweep block and, on
+ * Thumb-2, the hand-scheduled sweeps of nk_arm_dw3_sweep.c.  Each reads
+ * entry rows of the zero-point padded int16 planes (see
+ * nk_arm_depthwise_conv2d.c), the filter and bias doubled and the
+ * nk_arm_requant_x2 constants from the block, and writes int8 outputs for
+ * the activation range [-128, 127]. */
+#ifndef NEURIO_NK_ARM_DW3_H
+#define NEURIO_NK_ARM_DW3_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One sweep: constants first, in the order the assembly loads them. */
+typedef struct dw3_sweep {
+    uint32_t f01a, f12a;
+    int32_t bias;
+    uint32_t f01b, f12b, f01c, f12c;
+    int32_t mult, hi0, sh;    /* offset 28: nk_arm_requant_x2 mult, c0, e (fast sweeps) */
+    const uint32_t *q;        /* offset 40: entry (j, 0) */
+    int8_t *o;                /* offset 44: output of row 0, column 2j */
+    int32_t n, c_n, ostride;  /* offsets 48, 52, 56: rows, channels, bytes per output row */
+    int32_t shift, lo, hi;    /* for the C sweeps */
+    int32_t qstep;            /* offset 72: bytes from one output row's entry to the next */
+    const uint32_t *q2;       /* offset 76: entry (j + 1, 0).second (stride_w 2 pairs) */
+} dw3_sweep;
+
+#if defined(__GNUC__) && defined(__thumb2__)
+#define NK_ARM_DW3_ASM 1
+/* outputs 2j and 2j+1 of every row (entry rows 32 bytes apart) */
+void nk_arm_dw3_pair(const dw3_sweep *s);
+/* the same two rows per trip: n / 2 trips (the caller does an odd last row) */
+void nk_arm_dw3_pair2(const dw3_sweep *s);
+/* one output per row; entry rows per output row 32 (one) or 64 (one2) bytes */
+void nk_arm_dw3_one(const dw3_sweep *s);
+void nk_arm_dw3_one2(const dw3_sweep *s);
+/* stride_w 2: outputs j and j + 1 per row from entry j and s->q2 */
+void nk_arm_dw3_s2pair(const dw3_sweep *s);
+void nk_arm_dw3_s2pair2(const dw3_sweep *s);
+#else
+#define NK_ARM_DW3_ASM 0
+#endif
+
+#endif /* NEURIO_NK_ARM_DW3_H */

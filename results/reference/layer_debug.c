@@ -1,0 +1,184 @@
+/* results/reference/layer_debug.c — see layer_debug.h. */
+#include "reference/layer_debug.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neurio/interp.h"
+
+double nr_layer_debug_rel_l2(const nr_layer_debug *l)
+{
+    return l->ref2 > 0 ? sqrt(l->err2 / l->ref2) : (l->err2 > 0 ? INFINITY : 0.0);
+}
+
+double nr_layer_debug_snr_db(const nr_layer_debug *l)
+{
+    if (l->err2 == 0)
+        return INFINITY;
+    return l->ref2 > 0 ? 10.0 * log10(l->ref2 / l->err2) : -INFINITY;
+}
+
+int nr_layer_debug_differs(const nr_layer_debug *l)
+{
+    if (!l->compared)
+        return 0;
+    if (l->dtype && !strcmp(l->dtype, "float32"))
+        return nr_layer_debug_rel_l2(l) > 1e-5;
+    return l->mismatches > 0;
+}
+
+/* Element e of data (tensor x's dtype) as a real value; NAN if unknown. */
+static double real_at(const neurio_tensor *x, const void *d, size_t e)
+{
+    double scale = x->quant.count > 0 ? x->quant.scale[0] : 1.0;
+    double zp = x->quant.count > 0 ? x->quant.zero_point[0] : 0.0;
+    if (x->quant.count > 1 && x->rank > 0 && x->quant.axis == x->rank - 1) {
+        size_t ch = e % (size_t)x->dims[x->rank - 1];
+        if ((int32_t)ch < x->quant.count) {
+            scale = x->quant.scale[ch];
+            zp = x->quant.zero_point[ch];
+        }
+    }
+    switch (x->dtype) {
+    case NEURIO_DT_FLOAT32: return ((const float *)d)[e];
+    case NEURIO_DT_INT8: return (((const int8_t *)d)[e] - zp) * scale;
+    case NEURIO_DT_UINT8: return (((const uint8_t *)d)[e] - zp) * scale;
+    case NEURIO_DT_INT16: return (((const int16_t *)d)[e] - zp) * scale;
+    case NEURIO_DT_INT32: return (((const int32_t *)d)[e] - zp) * scale;
+    case NEURIO_DT_INT64: return (double)(((const int64_t *)d)[e] - (int64_t)zp) * scale;
+    default: return NAN;
+    }
+}
+
+/* Accumulate one sample of one layer: device bytes `dev` against the host
+ * reference `ref`. */
+static void compare_layer(nr_layer_debug *l, const neurio_tensor *x, const void *dev,
+                          const void *ref)
+{
+    size_t ne = neurio_tensor_elements(x), bytes = neurio_tensor_bytes(x);
+    size_t es = ne ? bytes / ne : 0;
+    for (size_t e = 0; e < ne; e++) {
+        if (memcmp((const char *)dev + e * es, (const char *)ref + e * es, es))
+            l->mismatches++;
+        double r = real_at(x, ref, e), q = real_at(x, dev, e);
+        double d = fabs(q - r);
+        if (isnan(d))
+            continue;
+        l->max_abs = fmax(l->max_abs, d);
+        l->err2 += d * d;
+        l->ref2 += r * r;
+    }
+    l->elements += ne;
+    l->compared = 1;
+}
+
+int nr_layer_debug_run(const neurio_model *m, const void *const *inputs, const size_t *in_bytes,
+                       size_t n, nr_layer_capture_fn capture, void *user,
+                       nr_layer_debug **rows_out, int32_t *first_diff, neurio_errbuf *err)
+{
+    *rows_out = NULL;
+    *first_diff = -1;
+    neurio_interp *it = NULL;
+    nr_layer_debug *rows = calloc((size_t)m->n_ops + 1, sizeof *rows);
+    void **ref_outs = calloc((size_t)m->n_outputs + 1, sizeof *ref_outs);
+    const void **in_ptr = calloc((size_t)m->n_inputs + 1, sizeof *in_ptr);
+    size_t max_bytes = 1;
+    int rc = rows && ref_outs && in_ptr ? NEURIO_OK : NEURIO_ERR_NOMEM;
+    for (int32_t k = 0; !rc && k < m->n_outputs; k++)
+        if (!(ref_outs[k] = malloc(neurio_tensor_bytes(&m->tensors[m->outputs[k]]) + 1)))
+            rc = NEURIO_ERR_NOMEM;
+    for (int32_t i = 0; !rc && i < m->n_ops; i++) {
+        const neurio_op *op = &m->ops[i];
+        rows[i].op = i;
+        rows[i].op_name = neurio_op_name(op->kind);
+        if (op->n_outputs > 0) {
+            const neurio_tensor *x = &m->tensors[op->outputs[0]];
+            rows[i].tensor = x->name;
+            rows[i].dtype = neurio_dtype_name(x->dtype);
+            if (neurio_tensor_bytes(x) > max_bytes)
+                max_bytes = neurio_tensor_bytes(x);
+        }
+    }
+    void *cap = rc ? NULL : malloc(max_bytes);
+    if (!rc && !cap)
+        rc = NEURIO_ERR_NOMEM;
+    if (rc) {
+        neurio_fail(err, rc, "out of memory for the layer readback");
+        goto out;
+    }
+    if ((rc = neurio_interp_new(m, &it, err)))
+        goto out;
+    for (size_t s = 0; s < n; s++) {
+        for (int32_t k = 0; k < m->n_inputs; k++)
+            in_ptr[k] = (const char *)inputs[k] + s * in_bytes[k];
+        if ((rc = neurio_interp_run(it, in_ptr, ref_outs, err)))
+            goto out;
+        for (int32_t i = 0; i < m->n_ops; i++) {
+            if (m->ops[i].n_outputs < 1)
+                continue;
+            int32_t t = m->ops[i].outputs[0];
+            const neurio_tensor *x = &m->tensors[t];
+            uint32_t bytes = (uint32_t)neurio_tensor_bytes(x);
+            const void *ref = neurio_interp_tensor(it, t);
+            if (!ref || bytes == 0)
+                continue;
+            if ((rc = capture(user, s, i, cap, bytes, err)))
+                goto out;
+            compare_layer(&rows[i], x, cap, ref);
+        }
+    }
+    for (int32_t i = 0; i < m->n_ops && *first_diff < 0; i++)
+        if (nr_layer_debug_differs(&rows[i]))
+            *first_diff = i;
+    *rows_out = rows;
+    rows = NULL;
+out:
+    for (int32_t k = 0; ref_outs && k < m->n_outputs; k++)
+        free(ref_outs[k]);
+    free(ref_outs);
+    free(in_ptr);
+    free(cap);
+    free(rows);
+    neurio_interp_free(it);
+    return rc;
+}
+
+void nr_layer_debug_print(const nr_layer_debug *rows, uint32_t n, uint32_t samples,
+                          int32_t first_diff)
+{
+    printf("layer readback: device against the host reference (prepared model), %u "
+           "sample%s\n", samples, samples == 1 ? "" : "s");
+    printf("  %-4s %-18s %-26s %-8s %21s %12s %10s %9s\n", "#", "op", "output tensor", "dtype",
+           "mismatches/elements", "max_abs_err", "rel_l2", "snr_db");
+    for (uint32_t i = 0; i < n; i++) {
+        const nr_layer_debug *l = &rows[i];
+        if (!l->compared) {
+            printf("  %-4u %-18s %-26.26s %-8s %21s\n", i, l->op_name, l->tensor ? l->tensor : "",
+                   l->dtype ? l->dtype : "", "(not read back)");
+            continue;
+        }
+        char me[48], snr[24];
+        snprintf(me, sizeof me, "%llu/%llu", (unsigned long long)l->mismatches,
+                 (unsigned long long)l->elements);
+        double v = nr_layer_debug_snr_db(l);
+        if (isinf(v) && v > 0)
+            snprintf(snr, sizeof snr, "exact");
+        else
+            snprintf(snr, sizeof snr, "%.2f", v);
+        printf("  %-4u %-18s %-26.26s %-8s %21s %12.6g %10.4g %9s%s\n", i, l->op_name,
+               l->tensor ? l->tensor : "", l->dtype ? l->dtype : "", me, l->max_abs,
+               nr_layer_debug_rel_l2(l), snr, nr_layer_debug_differs(l) ? "  DIFFERS" : "");
+    }
+    if (first_diff >= 0)
+        printf("first layer that differs from the host reference: #%d %s (%s), %llu of %llu "
+               "elements differ, max abs error %.6g\n", (int)first_diff, rows[first_diff].op_name,
+               rows[first_diff].tensor ? rows[first_diff].tensor : "",
+               (unsigned long long)rows[first_diff].mismatches,
+               (unsigned long long)rows[first_diff].elements, rows[first_diff].max_abs);
+    else
+        printf("every layer read back matches the host reference%s\n",
+               n ? " (integer layers bit-exact)" : "");
+    fflush(stdout);
+}

@@ -1,0 +1,55 @@
+/* results/reference/layer_debug.h — per-layer readback against the host
+ * reference (task.debug = "layers", `neurio debug`): each sample runs once
+ * on libneurio's reference interpreter (neurio/interp.h) over the prepared
+ * model, and once per layer on the device with that layer's first output
+ * read back through a capture callback (the pipeline's: one-sample batches
+ * with the ABI 1.2 capture fields); every layer is compared (mismatching
+ * elements, max abs error in real units, relative L2, SNR). */
+#ifndef NEURIO_RESULTS_LAYER_DEBUG_H
+#define NEURIO_RESULTS_LAYER_DEBUG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "neurio/model.h"
+#include "neurio/status.h"
+
+/* One layer (= prepared op = device layer), summed over the samples. */
+typedef struct nr_layer_debug {
+    int32_t op;               /* = layer index                              */
+    const char *op_name;      /* static                                     */
+    const char *tensor;       /* the op's first output (owned by the model) */
+    const char *dtype;        /* static                                     */
+    int compared;             /* 0: not read back (no output tensor)        */
+    uint64_t elements;        /* compared, over all samples                 */
+    uint64_t mismatches;      /* elements whose bytes differ                */
+    double max_abs;           /* largest |device - host| in real units      */
+    double err2, ref2;        /* sums of squares: error and host reference  */
+} nr_layer_debug;
+
+/* Relative L2 error (0 when both are zero) and SNR in dB (INFINITY when
+ * identical) of a row. */
+double nr_layer_debug_rel_l2(const nr_layer_debug *l);
+double nr_layer_debug_snr_db(const nr_layer_debug *l);
+/* Does the row differ from the reference: any mismatch on an integer
+ * tensor, a relative L2 error above 1e-5 on a float one. */
+int nr_layer_debug_differs(const nr_layer_debug *l);
+
+/* Run sample `sample` on the device with layer `layer`'s first output
+ * (`bytes` bytes) copied into buf.  NEURIO_OK or a status with err set. */
+typedef int (*nr_layer_capture_fn)(void *user, size_t sample, int32_t layer, void *buf,
+                                   uint32_t bytes, neurio_errbuf *err);
+
+/* Compare the first n samples: inputs[k] holds model input k of every
+ * sample back to back, in_bytes[k] each (m->n_inputs of them).  On success
+ * *rows ([m->n_ops], malloc'ed: free()) and *first_diff (-1 = every layer
+ * equal).  Errors: the interpreter's, or the capture's. */
+int nr_layer_debug_run(const neurio_model *m, const void *const *inputs, const size_t *in_bytes,
+                       size_t n, nr_layer_capture_fn capture, void *user, nr_layer_debug **rows,
+                       int32_t *first_diff, neurio_errbuf *err);
+
+/* The terminal table and the verdict line. */
+void nr_layer_debug_print(const nr_layer_debug *rows, uint32_t n, uint32_t samples,
+                          int32_t first_diff);
+
+#endif /* NEURIO_RESULTS_LAYER_DEBUG_H */
