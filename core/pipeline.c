@@ -702,10 +702,31 @@ static int pipe_finish(nr_pipeline *p, int status, neurio_errbuf *err)
 /* task.debug = "layers", after a good run (observers/layer_readback.c). */
 static int pipe_debug(nr_pipeline *p, neurio_errbuf *err)
 {
-    nr_readback_io io = { &p->entry->desc, p->self, p->ctx, (const void *const *)p->inputs,
-                          p->input_sample_bytes, p->outputs, p->output_sample_bytes };
+    /* The run keeps one batch: the debug samples (the first ones) are read
+     * again into buffers of their own. */
+    size_t n = (size_t)p->rig->task_debug_samples < p->run.n_done
+                   ? (size_t)p->rig->task_debug_samples : p->run.n_done;
+    void *in[NEURIO_DATAPREP_MAX_INPUTS] = { 0 }, *out[NEURIO_DATAPREP_MAX_INPUTS] = { 0 };
     neurio_errbuf e;
-    int rc = nr_layer_readback(&io, p->rig, &p->run, &p->debug_rows, &e);
+    int rc = p->run.n_outputs > NEURIO_DATAPREP_MAX_INPUTS ? NEURIO_ERR_UNSUPPORTED : 0;
+    for (uint32_t k = 0; !rc && k < p->run.n_inputs; k++)
+        if (!(in[k] = malloc((n ? n : 1) * (p->input_sample_bytes[k] + 1))))
+            rc = NEURIO_ERR_NOMEM;
+    for (uint32_t k = 0; !rc && k < p->run.n_outputs; k++)
+        if (!(out[k] = calloc(n ? n : 1, p->output_sample_bytes[k] + 1)))
+            rc = NEURIO_ERR_NOMEM;
+    if (rc)
+        snprintf(e.msg, sizeof e.msg, "layer readback: out of memory or too many outputs");
+    if (!rc)
+        rc = neurio_input_stream_read(&p->in_st, 0, n, in, &e);
+    nr_readback_io io = { &p->entry->desc, p->self, p->ctx, (const void *const *)in,
+                          p->input_sample_bytes, out, p->output_sample_bytes };
+    if (!rc)
+        rc = nr_layer_readback(&io, p->rig, &p->run, &p->debug_rows, &e);
+    for (uint32_t k = 0; k < NEURIO_DATAPREP_MAX_INPUTS; k++) {
+        free(in[k]);
+        free(out[k]);
+    }
     return rc ? pipe_fail(p, err, rc, rc == NEURIO_ERR_CANCELLED ? NR_EXIT_CANCELLED
                           : rc == NEURIO_ERR_CONFIG ? NR_EXIT_CONFIG : NR_EXIT_DEVICE,
                           "%s", e.msg) : NEURIO_OK;
