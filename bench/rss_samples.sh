@@ -2,7 +2,8 @@
 # bench/rss_samples.sh [BUILD_DIR] [N...] — peak RSS of `neurio run` on the
 # host device for N samples of hello_world_int8 (default 10^4, 10^5, 10^6),
 # with the default outputs (predictions, profile.json, inferences.csv,
-# report.html, SQLite store).  Prints N, the launcher's own peak RSS (kB,
+# report.html, SQLite store).  Memory should not grow with N (issue 19).
+# Prints N, the launcher's own peak RSS (kB,
 # VmHWM through bench/rss_probe.so; GNU time's %M would be the compiler it
 # spawns), wall time and the profile's size.  A benchmark: it prints figures, never fails
 # on them.  Inputs are random int8 written here (numpy, Debian's python3).

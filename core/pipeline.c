@@ -21,6 +21,7 @@
 #include "neurio/link_host.h"
 #include "neurio/npy.h"
 #include "neurio/quantize.h"
+#include "report/run_latency.h"
 #include "options.h"
 
 #define PIPE_MAX_OBSERVERS 8
@@ -44,12 +45,20 @@ struct nr_pipeline {
     char run_dir[PATH_MAX];
     char gen_dir[PATH_MAX];
     char work_dir[PATH_MAX];
-    void **inputs;             /* [n_inputs_alloc]                        */
+    /* One batch at a time (memory independent of the number of samples):
+     * the input rows are read from data.inputs per batch, the outputs
+     * appended to the predictions per batch, the measures spilled to the
+     * summary's series (run_dir/work, unlinked files). */
+    neurio_input_stream in_st;
+    void **inputs;           /* [n_inputs_alloc]: one batch each, in the
+                                model's input dtypes                      */
     uint32_t n_inputs_alloc;
     size_t *input_sample_bytes;
-    void **outputs;
+    void **outputs;          /* [n_outputs]: one batch each                 */
     size_t *output_sample_bytes;
-    neurio_measure *measures;
+    neurio_npy_writer *pred; /* [n_outputs]                                  */
+    neurio_measure *measures;/* one batch                                    */
+    nr_run_latency lat;      /* the summary's latency series             */
     uint64_t *layer_cycles;  /* one batch: [batch_size * n_layers]          */
     double *layer_sum;       /* [n_layers], over the samples done            */
     int exit_code;
@@ -295,87 +304,130 @@ static void pipe_hostref(nr_pipeline *p, const neurio_npy *const *arrs, int32_t 
     p->run.hostref = p->hostref;
 }
 
-/* Read data.inputs (one array per graph input) and convert each to its
- * input's dtype (neurio_dataprep_inputs). */
+/* Open data.inputs (one array per graph input) and check it against the
+ * model: its rows are read and converted one batch at a time
+ * (pipe_read_batch), never held whole. */
 static int pipe_load_inputs(nr_pipeline *p, neurio_errbuf *err)
 {
     const neurio_model *m = p->model;
-    neurio_input_set in;
     neurio_errbuf e2;
     if (!p->rig->n_data_inputs)
         return pipe_fail(p, err, NEURIO_ERR_CONFIG, NR_EXIT_CONFIG,
                          "%s: data.inputs is required to run inferences; add data = { "
                          "inputs = \"x.npy\"; }; or stop earlier with --until flash",
                          p->rig->path);
-    int rc = neurio_dataprep_inputs(m, (const char *const *)p->rig->data_input_list,
-                                    p->rig->n_data_inputs, "data.inputs",
-                                    p->imported ? NEURIO_INPUTS_KEEP_RAW : 0,
-                                    &in, &e2);
-    if (rc) {
-        rc = pipe_fail(p, err, rc, rc == NEURIO_ERR_CONFIG ? NR_EXIT_CONFIG : NR_EXIT_MODEL,
-                       "%s%s%s", rc == NEURIO_ERR_CONFIG ? p->rig->path : "",
-                       rc == NEURIO_ERR_CONFIG ? ": " : "", e2.msg);
-        goto out;
-    }
-    p->inputs = calloc(in.n, sizeof *p->inputs);
-    p->input_sample_bytes = calloc(in.n, sizeof *p->input_sample_bytes);
-    if (!p->inputs || !p->input_sample_bytes) {
-        rc = pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
-        goto out;
-    }
-    p->n_inputs_alloc = in.n;
-    for (uint32_t i = 0; i < in.n; i++) {
-        p->inputs[i] = in.conv[i]; /* taken over */
-        in.conv[i] = NULL;
-        p->input_sample_bytes[i] = in.sample_bytes[i];
-    }
-    size_t n = in.n_samples;
+    int rc = neurio_input_stream_open(m, (const char *const *)p->rig->data_input_list,
+                                      p->rig->n_data_inputs, "data.inputs", 0, &p->in_st, &e2);
+    if (rc)
+        return pipe_fail(p, err, rc, rc == NEURIO_ERR_CONFIG ? NR_EXIT_CONFIG : NR_EXIT_MODEL,
+                         "%s%s%s", rc == NEURIO_ERR_CONFIG ? p->rig->path : "",
+                         rc == NEURIO_ERR_CONFIG ? ": " : "", e2.msg);
+    uint32_t ni = p->in_st.n;
+    p->inputs = calloc(ni, sizeof *p->inputs);
+    p->input_sample_bytes = calloc(ni, sizeof *p->input_sample_bytes);
+    if (!p->inputs || !p->input_sample_bytes)
+        return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
+    p->n_inputs_alloc = ni;
+    for (uint32_t i = 0; i < ni; i++)
+        p->input_sample_bytes[i] = p->in_st.sample_bytes[i];
+    size_t n = p->in_st.n_samples;
     if (p->rig->data_limit > 0 && (size_t)p->rig->data_limit < n)
         n = (size_t)p->rig->data_limit;
-    if (n > UINT32_MAX) {
-        rc = pipe_fail(p, err, NEURIO_ERR_UNSUPPORTED, NR_EXIT_MODEL,
-                       "data.inputs %s: %zu samples; at most %u per run, use data.limit",
-                       p->rig->data_inputs, n, UINT32_MAX);
-        goto out;
-    }
+    if (n > UINT32_MAX)
+        return pipe_fail(p, err, NEURIO_ERR_UNSUPPORTED, NR_EXIT_MODEL,
+                         "data.inputs %s: %zu samples; at most %u per run, use data.limit",
+                         p->rig->data_inputs, n, UINT32_MAX);
     p->run.n_samples = n;
-    p->run.n_inputs = in.n;
-    p->run.inputs = (const void *const *)p->inputs;
+    p->run.n_inputs = ni;
     p->run.input_sample_bytes = p->input_sample_bytes;
-    const neurio_npy *arrs[NEURIO_DATAPREP_MAX_INPUTS];
-    for (uint32_t i = 0; i < in.n; i++)
-        arrs[i] = &in.arr[i];
-    pipe_hostref(p, arrs, (int32_t)in.n); /* the user's data, read once */
-out:
-    neurio_input_set_free(&in);
-    return rc;
+    if (p->imported) {
+        /* The host reference converts the user's data itself: it gets the
+         * arrays whole (task.reference_run = "host" and the quantization
+         * cost hold them; a plain run never does). */
+        neurio_input_set in;
+        rc = neurio_dataprep_inputs(m, (const char *const *)p->rig->data_input_list,
+                                    p->rig->n_data_inputs, "data.inputs",
+                                    NEURIO_INPUTS_KEEP_RAW, &in, &e2);
+        if (rc) {
+            neurio_input_set_free(&in);
+            return pipe_fail(p, err, rc, NR_EXIT_MODEL, "%s", e2.msg);
+        }
+        const neurio_npy *arrs[NEURIO_DATAPREP_MAX_INPUTS];
+        for (uint32_t i = 0; i < in.n; i++)
+            arrs[i] = &in.arr[i];
+        pipe_hostref(p, arrs, (int32_t)in.n); /* the user's data, read once */
+        neurio_input_set_free(&in);
+    }
+    return NEURIO_OK;
 }
 
+/* Rows [first, first + count) of every data.inputs array into p->inputs,
+ * in the model's input dtypes. */
+static int pipe_read_batch(nr_pipeline *p, size_t first, uint32_t count, neurio_errbuf *err)
+{
+    neurio_errbuf e2;
+    int rc = neurio_input_stream_read(&p->in_st, first, count, p->inputs, &e2);
+    if (rc)
+        return pipe_fail(p, err, rc, NR_EXIT_MODEL, "%s; the %zu result(s) received so far "
+                         "are kept", e2.msg, p->run.n_done);
+    return NEURIO_OK;
+}
+
+static void pipe_pred_path(const nr_pipeline *p, uint32_t k, char *buf, size_t cap);
+
+/* One batch of buffers (inputs, outputs, measures, per-layer counts), the
+ * predictions files (written batch by batch, their header always giving
+ * the rows so far) and the summary's spilled series. */
 static int pipe_alloc_outputs(nr_pipeline *p, neurio_errbuf *err)
 {
     const neurio_model *m = p->model;
     size_t n = p->run.n_samples, no = (size_t)m->n_outputs;
-    p->outputs = calloc(no ? no : 1, sizeof *p->outputs);
-    p->output_sample_bytes = calloc(no ? no : 1, sizeof *p->output_sample_bytes);
-    p->measures = calloc(n, sizeof *p->measures);
-    p->run.n_layers = (uint32_t)m->n_ops;
     size_t bs = p->rig->data_batch_size > 0 && (size_t)p->rig->data_batch_size < n
                     ? (size_t)p->rig->data_batch_size : n;
+    p->outputs = calloc(no ? no : 1, sizeof *p->outputs);
+    p->output_sample_bytes = calloc(no ? no : 1, sizeof *p->output_sample_bytes);
+    p->pred = calloc(no ? no : 1, sizeof *p->pred);
+    p->measures = calloc(bs, sizeof *p->measures);
+    p->run.n_layers = (uint32_t)m->n_ops;
     p->layer_cycles = calloc(bs * (m->n_ops ? (size_t)m->n_ops : 1), sizeof *p->layer_cycles);
     p->layer_sum = calloc(m->n_ops ? (size_t)m->n_ops : 1, sizeof *p->layer_sum);
-    if (!p->outputs || !p->output_sample_bytes || !p->measures || !p->layer_cycles ||
-        !p->layer_sum)
+    if (!p->outputs || !p->output_sample_bytes || !p->pred || !p->measures ||
+        !p->layer_cycles || !p->layer_sum)
         return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
+    for (uint32_t i = 0; i < p->n_inputs_alloc; i++)
+        if (!(p->inputs[i] = malloc(bs * (p->input_sample_bytes[i] ? p->input_sample_bytes[i]
+                                                                    : 1))))
+            return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
+    p->run.n_outputs = (uint32_t)no;
     for (size_t i = 0; i < no; i++) {
         p->output_sample_bytes[i] = neurio_tensor_bytes(&m->tensors[m->outputs[i]]);
-        p->outputs[i] = calloc(n, p->output_sample_bytes[i] ? p->output_sample_bytes[i] : 1);
+        p->outputs[i] = calloc(bs, p->output_sample_bytes[i] ? p->output_sample_bytes[i] : 1);
         if (!p->outputs[i])
             return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
     }
-    p->run.n_outputs = (uint32_t)no;
-    p->run.outputs = (const void *const *)p->outputs;
+    for (uint32_t k = 0; k < no; k++) {
+        const neurio_tensor *t = &m->tensors[m->outputs[k]];
+        int64_t dims[NEURIO_NPY_MAX_RANK];
+        int32_t rank = t->rank + 1;
+        if (rank > NEURIO_NPY_MAX_RANK)
+            return pipe_fail(p, err, NEURIO_ERR_UNSUPPORTED, NR_EXIT_FAILURE,
+                             "output %u has rank %d; .npy output is limited to rank %d", k,
+                             (int)t->rank, NEURIO_NPY_MAX_RANK - 1);
+        dims[0] = (int64_t)n;
+        for (int32_t d = 0; d < t->rank; d++)
+            dims[d + 1] = t->dims[d];
+        char path[PATH_MAX];
+        neurio_errbuf e2;
+        pipe_pred_path(p, k, path, sizeof path);
+        int rc = neurio_npy_create(path, t->dtype, rank, dims, &p->pred[k], &e2);
+        if (rc)
+            return pipe_fail(p, err, rc, NR_EXIT_FAILURE, "writing predictions: %s", e2.msg);
+    }
+    if (nr_run_latency_init(&p->lat, p->work_dir))
+        return pipe_fail(p, err, NEURIO_ERR_IO, NR_EXIT_FAILURE,
+                         "cannot create a temporary file in %s: %s", p->work_dir,
+                         strerror(errno));
     p->run.output_sample_bytes = p->output_sample_bytes;
-    p->run.measures = p->measures;
     p->run.layer_cycles = p->layer_cycles;
     p->run.layer_sum = p->layer_sum;
     return NEURIO_OK;
@@ -413,62 +465,51 @@ static void pipe_pred_path(const nr_pipeline *p, uint32_t k, char *buf, size_t c
     nr_pred_path(p->run_dir, p->rig->output_predictions, k, buf, cap);
 }
 
-static int pipe_write_predictions(nr_pipeline *p, neurio_errbuf *err)
+/* The `done` rows of batch b: outputs appended to the predictions, measures
+ * to the summary's series.  A write failure (disk full) stops the run; the
+ * rows written before stay valid. */
+static int pipe_keep_batch(nr_pipeline *p, const neurio_batch *b, uint32_t done,
+                           neurio_errbuf *err)
 {
-    const neurio_model *m = p->model;
-    for (uint32_t k = 0; k < p->run.n_outputs; k++) {
-        const neurio_tensor *t = &m->tensors[m->outputs[k]];
-        int64_t dims[NEURIO_NPY_MAX_RANK];
-        int32_t rank = t->rank + 1;
-        if (rank > NEURIO_NPY_MAX_RANK)
-            return pipe_fail(p, err, NEURIO_ERR_UNSUPPORTED, NR_EXIT_FAILURE,
-                             "output %u has rank %d; .npy output is limited to rank %d", k,
-                             (int)t->rank, NEURIO_NPY_MAX_RANK - 1);
-        dims[0] = (int64_t)p->run.n_done;
-        for (int32_t d = 0; d < t->rank; d++)
-            dims[d + 1] = t->dims[d];
-        char path[PATH_MAX];
+    for (uint32_t k = 0; k < p->run.n_outputs && done; k++) {
         neurio_errbuf e2;
-        pipe_pred_path(p, k, path, sizeof path);
-        int rc = neurio_npy_write(path, t->dtype, rank, dims, p->outputs[k], &e2);
+        int rc = neurio_npy_append(&p->pred[k], p->outputs[k], done, &e2);
         if (rc)
             return pipe_fail(p, err, rc, NR_EXIT_FAILURE, "writing predictions: %s", e2.msg);
-        printf("predictions: %s [%zu", path, p->run.n_done);
+    }
+    nr_run_latency_add(&p->lat, b->measures, done);
+    return NEURIO_OK;
+}
+
+/* Close the predictions (on disk, fsync'ed) and name them; a run that
+ * completed no sample leaves none. */
+static int pipe_close_predictions(nr_pipeline *p, neurio_errbuf *err)
+{
+    const neurio_model *m = p->model;
+    int first = NEURIO_OK;
+    for (uint32_t k = 0; p->pred && k < p->run.n_outputs; k++) {
+        neurio_errbuf e2;
+        char path[PATH_MAX];
+        if (!p->pred[k].file)
+            continue;
+        pipe_pred_path(p, k, path, sizeof path);
+        size_t rows = p->pred[k].rows;
+        int rc = neurio_npy_close_writer(&p->pred[k], &e2);
+        if (!rows) {
+            unlink(path);
+            continue;
+        }
+        if (rc && !first)
+            first = pipe_fail(p, err, rc, NR_EXIT_FAILURE, "writing predictions: %s", e2.msg);
+        if (rc)
+            continue;
+        const neurio_tensor *t = &m->tensors[m->outputs[k]];
+        printf("predictions: %s [%zu", path, rows);
         for (int32_t d = 0; d < t->rank; d++)
             printf(", %d", (int)t->dims[d]);
         printf("] %s\n", neurio_dtype_name(t->dtype));
     }
-    return NEURIO_OK;
-}
-
-static int pipe_cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Percentile q (0..100) of sorted values, linear interpolation between
- * closest ranks (numpy's default, as the report's KPIs use). */
-static double pipe_pct(const uint64_t *v, size_t n, double q)
-{
-    double pos = q / 100.0 * (double)(n - 1);
-    size_t lo = (size_t)pos;
-    double frac = pos - (double)lo;
-    if (lo + 1 >= n)
-        return (double)v[n - 1];
-    return (double)v[lo] + frac * ((double)v[lo + 1] - (double)v[lo]);
-}
-
-/* mean, p50, p99 of n values; values is sorted in place. */
-static void pipe_stats(uint64_t *v, size_t n, double *mean, double *p50, double *p99)
-{
-    double s = 0;
-    qsort(v, n, sizeof *v, pipe_cmp_u64);
-    for (size_t i = 0; i < n; i++)
-        s += (double)v[i];
-    *mean = s / (double)n;
-    *p50 = pipe_pct(v, n, 50);
-    *p99 = pipe_pct(v, n, 99);
+    return first;
 }
 
 static void pipe_summary(nr_pipeline *p)
@@ -477,56 +518,8 @@ static void pipe_summary(nr_pipeline *p)
     printf("run %s: %zu of %zu samples on '%s' (%s), batches of %u\n", p->run.run_id, n,
            p->run.n_samples, p->entry->desc.name,
            p->run.info.board ? p->run.info.board : "device", p->run.batch_size);
-    if (!n)
-        return;
-    uint64_t *v = malloc(n * sizeof *v);
-    if (!v)
-        return;
-    double mean, p50, p99;
-    int have_ns = 0, have_cyc = 0;
-    for (size_t i = 0; i < n; i++) {
-        have_ns |= p->measures[i].host_ns != 0;
-        have_cyc |= p->measures[i].cycles != 0;
-    }
-    size_t nh = 0, stalls = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p->measures[i].flags & NEURIO_MEASURE_STALLED)
-            stalls++; /* a stall, not a latency */
-        else
-            v[nh++] = p->measures[i].host_ns;
-    }
-    if (have_ns && nh) {
-        pipe_stats(v, nh, &mean, &p50, &p99);
-        printf("latency (host wall clock): mean %.3f ms, p50 %.3f ms, p99 %.3f ms\n",
-               mean / 1e6, p50 / 1e6, p99 / 1e6);
-    }
-    if (stalls)
-        printf("stalls: %zu sample(s) answered after a link timeout or retransmission "
-               "(not counted as latency)\n", stalls);
-    const neurio_device_info *di = &p->run.info;
-    if (di->size >= offsetof(neurio_device_info, link_stats) + sizeof di->link_stats &&
-        di->link_stats) {
-        const neurio_link_stats *ls = di->link_stats;
-        double tx_s = (double)ls->transfer_ns / 1e9;
-        printf("link (%s): %.1f kB to the device in %.2f s (%.1f kB/s payload), %.1f kB back; "
-               "%llu retransmits, %llu timeouts\n",
-               di->link_channel ? di->link_channel : "device", (double)ls->bytes_tx / 1e3, tx_s,
-               tx_s > 0 ? (double)ls->payload_tx / tx_s / 1e3 : 0.0, (double)ls->bytes_rx / 1e3,
-               (unsigned long long)ls->retransmits, (unsigned long long)ls->timeouts);
-    }
-    if (have_cyc) {
-        for (size_t i = 0; i < n; i++)
-            v[i] = p->measures[i].cycles;
-        pipe_stats(v, n, &mean, &p50, &p99);
-        const char *unit = p->run.info.cycle_unit ? p->run.info.cycle_unit : "cycles";
-        printf("%s (%s): mean %.1f, p50 %.1f, p99 %.1f\n", unit,
-               p->run.info.cycle_source ? p->run.info.cycle_source : "device", mean, p50, p99);
-        if (p->run.info.clock_hz > 0)
-            printf("latency (%s at %.0f MHz): mean %.3f ms, p50 %.3f ms, p99 %.3f ms\n", unit,
-                   p->run.info.clock_hz / 1e6, mean / p->run.info.clock_hz * 1e3,
-                   p50 / p->run.info.clock_hz * 1e3, p99 / p->run.info.clock_hz * 1e3);
-    }
-    free(v);
+    if (n)
+        nr_run_latency_print(&p->lat, &p->run.info, p->work_dir, stdout);
 }
 
 static char pipe_obs_error[1024];
@@ -607,10 +600,12 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
             goto out;
         }
         uint32_t count = (uint32_t)(n - first < bs ? n - first : bs);
+        if ((rc = pipe_read_batch(p, first, count, err)) != 0)
+            goto out;
         for (uint32_t k = 0; k < p->run.n_inputs; k++)
-            in_ptr[k] = (const char *)p->inputs[k] + first * p->input_sample_bytes[k];
+            in_ptr[k] = p->inputs[k];
         for (uint32_t k = 0; k < p->run.n_outputs; k++)
-            out_ptr[k] = (char *)p->outputs[k] + first * p->output_sample_bytes[k];
+            out_ptr[k] = p->outputs[k];
         neurio_batch b = {
             .first = (uint32_t)first,
             .count = count,
@@ -618,7 +613,7 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
             .n_outputs = p->run.n_outputs,
             .inputs = in_ptr,
             .outputs = (void *const *)out_ptr,
-            .measures = p->measures + first,
+            .measures = p->measures,
             .layer_cycles = p->layer_cycles, /* one batch, summed below */
             .n_layers = p->run.n_layers,
             .size = (uint32_t)sizeof(neurio_batch),
@@ -652,6 +647,11 @@ static int pipe_batches(nr_pipeline *p, neurio_errbuf *err)
             for (uint32_t l = 0; l < p->run.n_layers; l++)
                 p->layer_sum[l] += (double)p->layer_cycles[(size_t)k * p->run.n_layers + l];
         b.done = done;
+        int krc = pipe_keep_batch(p, &b, done, rc ? NULL : err);
+        if (krc && !rc) {
+            rc = krc;
+            goto out;
+        }
         if (stalled) {
             int r2 = pipe_stall(p, err, &b, done);
             if (done)
@@ -702,10 +702,31 @@ static int pipe_finish(nr_pipeline *p, int status, neurio_errbuf *err)
 /* task.debug = "layers", after a good run (observers/layer_readback.c). */
 static int pipe_debug(nr_pipeline *p, neurio_errbuf *err)
 {
-    nr_readback_io io = { &p->entry->desc, p->self, p->ctx, (const void *const *)p->inputs,
-                          p->input_sample_bytes, p->outputs, p->output_sample_bytes };
+    /* The run keeps one batch: the debug samples (the first ones) are read
+     * again into buffers of their own. */
+    size_t n = (size_t)p->rig->task_debug_samples < p->run.n_done
+                   ? (size_t)p->rig->task_debug_samples : p->run.n_done;
+    void *in[NEURIO_DATAPREP_MAX_INPUTS] = { 0 }, *out[NEURIO_DATAPREP_MAX_INPUTS] = { 0 };
     neurio_errbuf e;
-    int rc = nr_layer_readback(&io, p->rig, &p->run, &p->debug_rows, &e);
+    int rc = p->run.n_outputs > NEURIO_DATAPREP_MAX_INPUTS ? NEURIO_ERR_UNSUPPORTED : 0;
+    for (uint32_t k = 0; !rc && k < p->run.n_inputs; k++)
+        if (!(in[k] = malloc((n ? n : 1) * (p->input_sample_bytes[k] + 1))))
+            rc = NEURIO_ERR_NOMEM;
+    for (uint32_t k = 0; !rc && k < p->run.n_outputs; k++)
+        if (!(out[k] = calloc(n ? n : 1, p->output_sample_bytes[k] + 1)))
+            rc = NEURIO_ERR_NOMEM;
+    if (rc)
+        snprintf(e.msg, sizeof e.msg, "layer readback: out of memory or too many outputs");
+    if (!rc)
+        rc = neurio_input_stream_read(&p->in_st, 0, n, in, &e);
+    nr_readback_io io = { &p->entry->desc, p->self, p->ctx, (const void *const *)in,
+                          p->input_sample_bytes, out, p->output_sample_bytes };
+    if (!rc)
+        rc = nr_layer_readback(&io, p->rig, &p->run, &p->debug_rows, &e);
+    for (uint32_t k = 0; k < NEURIO_DATAPREP_MAX_INPUTS; k++) {
+        free(in[k]);
+        free(out[k]);
+    }
     return rc ? pipe_fail(p, err, rc, rc == NEURIO_ERR_CANCELLED ? NR_EXIT_CANCELLED
                           : rc == NEURIO_ERR_CONFIG ? NR_EXIT_CONFIG : NR_EXIT_DEVICE,
                           "%s", e.msg) : NEURIO_OK;
@@ -820,9 +841,9 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
     if (!rc && pipe_debug_on(p) && p->run.n_done > 0)
         rc = pipe_debug(p, err);
 done:
-    if (until == NR_STAGE_INFER && p->run.n_done > 0) {
+    if (until == NR_STAGE_INFER) {
         neurio_errbuf e3;
-        int wrc = pipe_write_predictions(p, rc ? &e3 : err);
+        int wrc = pipe_close_predictions(p, rc ? &e3 : err);
         if (wrc && !rc)
             rc = wrc;
         else if (wrc)
@@ -858,6 +879,11 @@ void nr_pipeline_free(nr_pipeline *p)
     for (uint32_t i = 0; p->inputs && i < p->n_inputs_alloc; i++)
         free(p->inputs[i]);
     free(p->inputs);
+    neurio_input_stream_close(&p->in_st);
+    for (uint32_t k = 0; p->pred && k < p->run.n_outputs; k++)
+        neurio_npy_close_writer(&p->pred[k], NULL);
+    free(p->pred);
+    nr_run_latency_free(&p->lat);
     free(p->input_sample_bytes);
     for (uint32_t k = 0; p->outputs && k < p->run.n_outputs; k++)
         free(p->outputs[k]);

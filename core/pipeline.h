@@ -4,11 +4,13 @@
  *   prepare  : neurio_model_load(model.path) then plugin->prepare
  *   codegen  : plugin->codegen into <output.dir>/<run-id>/gen
  *   flash    : plugin->flash (fills neurio_device_info)
- *   infer    : data.inputs read and converted to the model's input dtype,
- *              cut into batches of min(data.batch_size, info.max_batch)
- *              (the last partial batch is never dropped, data.limit honoured),
- *              then transfer/infer per batch; outputs written to
- *              output.predictions (pred.npy, pred_1.npy, ...).
+ *   infer    : batches of min(data.batch_size, info.max_batch) samples
+ *              (the last partial batch is never dropped, data.limit
+ *              honoured), each read from data.inputs and converted to the
+ *              model's input dtype, then transfer/infer; its outputs are
+ *              appended to output.predictions (pred.npy, pred_1.npy, ...,
+ *              whose header always states the rows written).  Memory holds
+ *              one batch, whatever the number of samples.
  * A failed hook stops the run with the plugin's message wrapped in context;
  * results already received are kept, written and passed to observers.
  *
@@ -56,17 +58,16 @@ typedef struct nr_run {
     const char *gen_dir;            /* <run_dir>/gen                         */
     int64_t start_unix_ms;          /* wall clock at start                   */
 
-    /* Inputs as sent, in the model's input dtype, samples back to back:
-     * inputs[i] has n_samples * input_sample_bytes[i] bytes. */
+    /* Bytes of one sample of each input / output in the model's dtype.
+     * The samples themselves are in each batch (neurio_batch inputs,
+     * outputs and measures, rows [0, done) = samples first..): the run
+     * holds one batch at a time, never the whole data, so memory does not
+     * grow with the number of samples.  Outputs are also in
+     * output.predictions, written batch by batch. */
     uint32_t n_inputs;
-    const void *const *inputs;
     const size_t *input_sample_bytes;
-    /* Outputs received: outputs[i] has n_samples * output_sample_bytes[i]
-     * bytes, rows [0, n_done) valid. */
     uint32_t n_outputs;
-    const void *const *outputs;
     const size_t *output_sample_bytes;
-    const neurio_measure *measures; /* [n_samples], [0, n_done) valid        */
     /* Per-layer counts of the CURRENT batch only ([batch_size * n_layers],
      * valid in on_batch; memory does not grow with the run), and their
      * sums per layer over the n_done samples ([n_layers], valid always);

@@ -223,10 +223,14 @@ static int val_inputs(const nr_rig *rig, const neurio_model *m, const char *what
 {
     int quantizing = rig->model_quantize && strcmp(rig->model_quantize, "none") != 0;
     char w[200];
-    neurio_input_set in;
+    neurio_input_stream in;
     neurio_errbuf e2;
-    int rc = neurio_dataprep_inputs(m, (const char *const *)paths, n_paths, what,
-                                    quantizing ? NEURIO_INPUTS_REAL_FOR_FLOAT : 0, &in, &e2);
+    /* every value checked as the run converts it, 256 kB of rows at a
+     * time (memory independent of the arrays' size) */
+    int rc = neurio_input_stream_open(m, (const char *const *)paths, n_paths, what,
+                                      quantizing ? NEURIO_INPUTS_REAL_FOR_FLOAT : 0, &in, &e2);
+    if (!rc)
+        rc = neurio_input_stream_check(&in, 1u << 18, &e2);
     if (rc == NEURIO_ERR_CONFIG)
         *exit_code = NR_EXIT_CONFIG;
     if (rc)
@@ -241,7 +245,7 @@ static int val_inputs(const nr_rig *rig, const neurio_model *m, const char *what
             printf("%s: %s (%zu samples)\n", strcmp(what, "data.inputs") ? what : "data",
                    paths[i], in.n_samples);
     }
-    neurio_input_set_free(&in);
+    neurio_input_stream_close(&in);
     return rc;
 }
 

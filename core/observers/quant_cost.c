@@ -111,7 +111,7 @@ static int qc_on_batch(void *user, const nr_run *run, const neurio_batch *b)
             qc_disable(s, "device outputs", "task.output is not an output of the model");
             return 0;
         }
-        const char *d = (const char *)run->outputs[ko] + i * run->output_sample_bytes[ko];
+        const char *d = (const char *)b->outputs[ko] + (size_t)k * run->output_sample_bytes[ko];
         if (neurio_dataprep_dequantize(run->model, (int32_t)ko, d, 1, s->dev)) {
             qc_disable(s, "device outputs", "cannot dequantize");
             return 0;

@@ -26,6 +26,7 @@
 #include "report/report_data.h"
 #include "report/report_html.h"
 #include "report/report_inputs.h"
+#include "report/report_rows.h"
 #include "store/store.h"
 #include "report/summary.h"
 
@@ -53,25 +54,44 @@ typedef struct rp_state {
     char store_error[sizeof(neurio_errbuf)];
     int64_t start_ms;         /* wall clock at on_start                      */
     char started_at[32];
-    neurio_npy labels, ref;
+    /* data.labels and task.reference, read one batch of rows at a time. */
+    neurio_npy_reader labels, ref;
     int have_labels, have_ref;
     int want_refrun;          /* task.reference_run = "host": the run's
                                  host reference (core/hostref.h)          */
     char ref_source[160];     /* source of the fidelity figures            */
 
-    /* Sized at on_start for run->n_samples. */
-    size_t n, per_sample;
+    /* One batch of scratch, sized at on_start for run->batch_size: memory
+     * does not grow with the number of samples. */
+    size_t n, per_sample, cap;
     const neurio_tensor *out_t, *in_t;
-    float *out_f;             /* output out_k as float [n * per_sample]     */
+    float *y;                 /* output out_k as float [cap * per_sample]   */
     uint32_t out_k;           /* task.output: the output the KPIs use       */
-    float *ref_f;             /* reference rows as float, or NULL           */
-    float *tgt_f;             /* regression targets as float, or NULL       */
-    int64_t *label_idx;       /* class / 0-1 label per sample, or NULL      */
-    int64_t *preds;           /* argmax per sample (classification), or NULL */
-    double *scores;           /* anomaly score per sample, or NULL          */
-    double *serr;             /* max |y - ref| per sample, or NULL          */
+    float *ref_b;             /* reference rows as float, or NULL           */
+    float *tgt_b;             /* regression targets as float, or NULL       */
+    int64_t *lab_b;           /* class / 0-1 label per sample, or NULL      */
+    void *raw;                /* rows as read from labels / reference       */
     float *in_f;              /* scratch: one input sample as float         */
     size_t in_elems;
+    /* Per-inference rows for the profile, CSV and HTML, spilled to an
+     * unlinked file in the run directory. */
+    nr_report_rows *rows;
+    int rows_broken;
+    /* KPIs accumulated batch by batch (figures identical to the
+     * whole-array computation). */
+    nr_kpi_cost_acc cost;
+    int cost_on;
+    nr_kpi_classification cls;
+    int cls_on;               /* 1 adding, -1 failed (note kept)            */
+    nr_kpi_regression reg;
+    int reg_on;
+    nr_kpi_fidelity fid;
+    int fid_on;
+    /* Anomaly ROC AUC ranks every score: kept whole (16 B per sample,
+     * task.kind = "anomaly" only). */
+    double *scores;
+    int64_t *score_labels;
+    size_t n_scores;
 
     char notes[8][256];
     int n_notes;
@@ -120,17 +140,18 @@ static int64_t now_ms(void)
 
 static void rp_free_arrays(rp_state *s)
 {
-    free(s->out_f);
-    free(s->ref_f);
-    free(s->tgt_f);
-    free(s->label_idx);
-    free(s->preds);
-    free(s->scores);
-    free(s->serr);
+    free(s->y);
+    free(s->ref_b);
+    free(s->tgt_b);
+    free(s->lab_b);
+    free(s->raw);
     free(s->in_f);
-    s->out_f = s->ref_f = s->tgt_f = s->in_f = NULL;
-    s->label_idx = s->preds = NULL;
-    s->scores = s->serr = NULL;
+    free(s->scores);
+    free(s->score_labels);
+    s->y = s->ref_b = s->tgt_b = s->in_f = NULL;
+    s->lab_b = s->score_labels = NULL;
+    s->raw = NULL;
+    s->scores = NULL;
 }
 
 static void rp_destroy(void *user)
@@ -139,8 +160,11 @@ static void rp_destroy(void *user)
     if (!s)
         return;
     rp_free_arrays(s);
-    neurio_npy_free(&s->labels);
-    neurio_npy_free(&s->ref);
+    neurio_npy_close(&s->labels);
+    neurio_npy_close(&s->ref);
+    nr_report_rows_free(s->rows);
+    nr_kpi_cost_acc_free(&s->cost);
+    nr_kpi_classification_free(&s->cls);
     nr_store_close(s->store);
     free(s->pending);
     free(s);
@@ -245,25 +269,79 @@ static int rp_keep_rows(rp_state *s, const nr_store_row *rows, size_t n)
 
 static int rp_alloc(rp_state *s)
 {
-    size_t n = s->n ? s->n : 1, per = s->per_sample ? s->per_sample : 1;
-    s->out_f = calloc(n * per, sizeof *s->out_f);
-    if (!s->out_f)
-        return NEURIO_ERR_NOMEM;
-    if (s->task == RP_CLASSIFICATION && per > 1 && !(s->preds = calloc(n, sizeof *s->preds)))
+    size_t cap = s->cap ? s->cap : 1, per = s->per_sample ? s->per_sample : 1;
+    size_t raw = s->labels.row_bytes > s->ref.row_bytes ? s->labels.row_bytes
+                                                         : s->ref.row_bytes;
+    if (!(s->y = calloc(cap * per, sizeof *s->y)) ||
+        !(s->raw = malloc(cap * (raw ? raw : 1))))
         return NEURIO_ERR_NOMEM;
     if (s->task == RP_ANOMALY) {
-        if (!(s->scores = calloc(n, sizeof *s->scores)))
+        size_t n = s->n ? s->n : 1;
+        if (!(s->scores = calloc(n, sizeof *s->scores)) ||
+            !(s->score_labels = calloc(n, sizeof *s->score_labels)))
             return NEURIO_ERR_NOMEM;
         if (!(s->in_f = calloc(s->in_elems ? s->in_elems : 1, sizeof *s->in_f)))
             return NEURIO_ERR_NOMEM;
     }
-    if (s->have_ref || s->want_refrun) {
-        s->ref_f = calloc(n * per, sizeof *s->ref_f);
-        s->serr = calloc(n, sizeof *s->serr);
-        if (!s->ref_f || !s->serr)
-            return NEURIO_ERR_NOMEM;
-    }
+    if (s->have_ref && !(s->ref_b = calloc(cap * per, sizeof *s->ref_b)))
+        return NEURIO_ERR_NOMEM;
     return 0;
+}
+
+/* Rows [first, first + count) of data.labels into s->lab_b (class
+ * indices) or s->tgt_b (regression targets); of task.reference into
+ * s->ref_b. */
+static int rp_read_labels(rp_state *s, size_t first, size_t count, neurio_errbuf *err)
+{
+    const char *lp = s->rig->data_labels;
+    /* the shape first (count 0 checks it alone), then the rows */
+    int rc = s->lab_b ? nr_report_labels_classes_rows(&s->labels.hdr, s->raw, lp, s->n, first,
+                                                      0, s->task == RP_ANOMALY ? 2
+                                                         : (int32_t)s->per_sample, s->lab_b,
+                                                      err)
+                      : nr_report_rows_float_at(&s->labels.hdr, s->raw, "data.labels", lp,
+                                                s->n, first, 0, s->out_t, s->per_sample,
+                                                s->tgt_b, err);
+    if (!rc)
+        rc = neurio_npy_read_rows(&s->labels, first, count, s->raw, err);
+    if (rc)
+        return rc;
+    if (s->lab_b)
+        return nr_report_labels_classes_rows(&s->labels.hdr, s->raw, lp, s->n, first, count,
+                                             s->task == RP_ANOMALY ? 2 : (int32_t)s->per_sample,
+                                             s->lab_b, err);
+    return nr_report_rows_float_at(&s->labels.hdr, s->raw, "data.labels", lp, s->n, first,
+                                   count, s->out_t, s->per_sample, s->tgt_b, err);
+}
+
+static int rp_read_ref(rp_state *s, size_t first, size_t count, neurio_errbuf *err)
+{
+    int rc = nr_report_rows_float_at(&s->ref.hdr, s->raw, "task.reference",
+                                     s->rig->task_reference, s->n, first, 0, s->out_t,
+                                     s->per_sample, s->ref_b, err);
+    if (!rc)
+        rc = neurio_npy_read_rows(&s->ref, first, count, s->raw, err);
+    if (rc)
+        return rc;
+    return nr_report_rows_float_at(&s->ref.hdr, s->raw, "task.reference",
+                                   s->rig->task_reference, s->n, first, count, s->out_t,
+                                   s->per_sample, s->ref_b, err);
+}
+
+/* Every label and reference row checked before the first batch (the
+ * messages of a bad value come before the run, not in the middle), one
+ * batch of rows at a time. */
+static int rp_check_inputs(rp_state *s, neurio_errbuf *err)
+{
+    int rc = 0;
+    for (size_t first = 0; first < s->n && !rc; first += s->cap) {
+        size_t count = s->n - first < s->cap ? s->n - first : s->cap;
+        if (s->lab_b || s->tgt_b)
+            rc = rp_read_labels(s, first, count, err);
+        if (!rc && s->have_ref)
+            rc = rp_read_ref(s, first, count, err);
+    }
+    return rc;
 }
 
 static int rp_on_start(void *user, const nr_run *run)
@@ -274,6 +352,7 @@ static int rp_on_start(void *user, const nr_run *run)
     s->start_ms = now_ms();
     iso_time(run->start_unix_ms, s->started_at);
     s->n = run->n_samples;
+    s->cap = run->batch_size ? run->batch_size : 1;
     const neurio_model *m = run->model;
     if (!m || m->n_outputs < 1 || run->n_outputs < 1) {
         nr_observer_error("report: the prepared model has no output to evaluate");
@@ -301,40 +380,49 @@ static int rp_on_start(void *user, const nr_run *run)
         goto nomem;
 
     if (s->have_labels) {
-        const char *lp = s->rig->data_labels;
-        if (s->task == RP_CLASSIFICATION && s->per_sample >= 2) {
-            if (!(s->label_idx = calloc(s->n ? s->n : 1, sizeof *s->label_idx)))
-                goto nomem;
-            rc = nr_report_labels_classes(&s->labels, lp, s->n, (int32_t)s->per_sample,
-                                          s->label_idx, &err);
-        } else if (s->task == RP_ANOMALY) {
-            if (!(s->label_idx = calloc(s->n ? s->n : 1, sizeof *s->label_idx)))
-                goto nomem;
+        if ((s->task == RP_CLASSIFICATION && s->per_sample >= 2) || s->task == RP_ANOMALY) {
             /* anomaly labels: 0 = normal, 1 = anomaly, i.e. two "classes" */
-            rc = nr_report_labels_classes(&s->labels, lp, s->n, 2, s->label_idx, &err);
-        } else if (s->task == RP_REGRESSION) {
-            if (!(s->tgt_f = calloc((s->n ? s->n : 1) * s->per_sample, sizeof *s->tgt_f)))
+            if (!(s->lab_b = calloc(s->cap, sizeof *s->lab_b)))
                 goto nomem;
-            rc = nr_report_rows_float(&s->labels, "data.labels", lp, s->n, s->out_t,
-                                      s->per_sample, s->tgt_f, &err);
+        } else if (s->task == RP_REGRESSION) {
+            if (!(s->tgt_b = calloc(s->cap * (s->per_sample ? s->per_sample : 1),
+                                    sizeof *s->tgt_b)))
+                goto nomem;
         }
-        if (rc)
-            goto fail;
     }
-    if (s->have_ref &&
-        (rc = nr_report_rows_float(&s->ref, "task.reference", s->rig->task_reference, s->n,
-                                   s->out_t, s->per_sample, s->ref_f, &err)))
+    if ((rc = rp_check_inputs(s, &err)))
         goto fail;
     if (s->want_refrun && !run->hostref) {
         rc = neurio_fail(&err, NEURIO_ERR_CONFIG, "task.reference_run = \"host\": %s",
                          run->hostref_error ? run->hostref_error : "no host reference");
         goto fail;
     }
+    unsigned fields = (s->lab_b ? NR_ROW_LABEL : 0u) |
+                      (s->task == RP_CLASSIFICATION && s->per_sample > 1 ? NR_ROW_PREDICTION
+                                                                         : 0u) |
+                      (s->task == RP_ANOMALY ? NR_ROW_SCORE : 0u) |
+                      (s->have_ref || s->want_refrun ? NR_ROW_ERROR : 0u);
+    const char *dir = run->run_dir ? run->run_dir : NULL;
+    if (nr_report_rows_new(dir, fields, &s->rows) ||
+        nr_kpi_cost_acc_init(&s->cost, dir, &err)) {
+        nr_observer_error("report: cannot create a temporary file in %s",
+                          dir ? dir : "$TMPDIR");
+        return NEURIO_ERR_IO;
+    }
+    s->cost_on = 1;
+    if (s->task == RP_CLASSIFICATION && s->per_sample >= 2 && s->lab_b)
+        s->cls_on = nr_kpi_classification_begin((int32_t)s->per_sample,
+                                                (int32_t)s->rig->task_top_k, &s->cls, &err)
+                        ? -1 : 1;
+    if (s->cls_on < 0)
+        rp_note(s, "%s", err.msg);
+    s->reg_on = s->task == RP_REGRESSION && s->tgt_b;
+    s->fid_on = s->have_ref || s->want_refrun;
     s->started = 1;
     rp_flush(s, run, 200);
     return 0;
 nomem:
-    nr_observer_error("report: out of memory for %zu samples", s->n);
+    nr_observer_error("report: out of memory for batches of %zu samples", s->cap);
     return NEURIO_ERR_NOMEM;
 fail:
     nr_observer_error("%s", err.msg);
@@ -342,6 +430,28 @@ fail:
 }
 
 /* ---- on_batch: per-sample values, rows into the store ------------------- */
+
+/* A KPI that cannot take a batch stops accumulating, with a note. */
+static void rp_kpi_failed(rp_state *s, int *on, const char *msg)
+{
+    *on = -1;
+    rp_note(s, "%s", msg);
+}
+
+/* The KPI accumulators take the batch's `done` rows. */
+static void rp_accumulate(rp_state *s, size_t first, size_t done, const float *ref_rows)
+{
+    neurio_errbuf err = { { 0 } };
+    if (s->cls_on > 0 &&
+        nr_kpi_classification_add(&s->cls, s->y, done, s->lab_b, first, &err))
+        rp_kpi_failed(s, &s->cls_on, err.msg);
+    if (s->reg_on > 0 &&
+        nr_kpi_regression_add(&s->reg, s->y, s->tgt_b, done * s->per_sample, &err))
+        rp_kpi_failed(s, &s->reg_on, err.msg);
+    if (s->fid_on > 0 && ref_rows &&
+        nr_kpi_fidelity_add(&s->fid, s->y, ref_rows, done, s->per_sample, &err))
+        rp_kpi_failed(s, &s->fid_on, err.msg);
+}
 
 static int rp_on_batch(void *user, const nr_run *run, const neurio_batch *b)
 {
@@ -351,6 +461,8 @@ static int rp_on_batch(void *user, const nr_run *run, const neurio_batch *b)
     size_t first = b->first, done = b->done;
     if (first + done > s->n)
         done = first < s->n ? s->n - first : 0;
+    if (done > s->cap)
+        done = s->cap;
     nr_store_row *rows = calloc(done ? done : 1, sizeof *rows);
     if (!rows)
         return NEURIO_ERR_NOMEM;
@@ -361,58 +473,80 @@ static int rp_on_batch(void *user, const nr_run *run, const neurio_batch *b)
         nr_observer_error("task.reference_run = \"host\": %s", err.msg);
         return NEURIO_ERR_UNSUPPORTED;
     }
+    int rc = 0;
+    if ((s->lab_b || s->tgt_b) && done)
+        rc = rp_read_labels(s, first, done, &err);
+    if (!rc && s->have_ref && done && !(rc = rp_read_ref(s, first, done, &err)))
+        ref_rows = s->ref_b;
+    if (rc) {
+        free(rows);
+        nr_observer_error("report: %s", err.msg);
+        return rc < 0 ? rc : NEURIO_ERR_IO;
+    }
+    size_t in_bytes = run->n_inputs ? run->input_sample_bytes[0] : 0;
     for (size_t k = 0; k < done; k++) {
         size_t i = first + k;
-        float *y = s->out_f + i * s->per_sample;
-        nr_report_to_float((const char *)run->outputs[s->out_k] +
-                               i * run->output_sample_bytes[s->out_k],
+        float *y = s->y + k * s->per_sample;
+        nr_report_to_float((const char *)b->outputs[s->out_k] +
+                               k * run->output_sample_bytes[s->out_k],
                            s->out_t, s->per_sample, y);
         nr_store_row *w = &rows[k];
+        nr_report_row r = { .m = b->measures[k], .score = NAN, .sample_error = NAN };
         w->index = i;
-        w->host_ns = run->measures[i].host_ns;
-        w->cycles = run->measures[i].cycles;
-        w->stack_bytes = run->measures[i].stack_bytes;
+        w->host_ns = r.m.host_ns;
+        w->cycles = r.m.cycles;
+        w->stack_bytes = r.m.stack_bytes;
         w->score = NAN;
-        if (s->label_idx) {
+        if (s->lab_b) {
             w->has_label = 1;
-            w->label = s->label_idx[i];
+            w->label = r.label = s->lab_b[k];
         }
-        if (s->preds) {
-            s->preds[i] = nr_kpi_argmax(y, (int32_t)s->per_sample);
+        if (s->task == RP_CLASSIFICATION && s->per_sample > 1) {
             w->has_prediction = 1;
-            w->prediction = s->preds[i];
+            w->prediction = r.prediction = nr_kpi_argmax(y, (int32_t)s->per_sample);
         }
         if (s->scores) {
-            s->scores[i] = NAN;
-            if (s->in_t)
-                nr_report_to_float((const char *)run->inputs[0] + i * run->input_sample_bytes[0],
-                                   s->in_t, s->in_elems, s->in_f);
+            if (s->in_t && b->n_inputs)
+                nr_report_to_float((const char *)b->inputs[0] + k * in_bytes, s->in_t,
+                                   s->in_elems, s->in_f);
             double sc = NAN;
             if (nr_score_sample(&s->score, y, s->per_sample, s->in_f, s->in_elems, &sc, &err)) {
                 free(rows);
                 nr_observer_error("%s", err.msg);
                 return NEURIO_ERR_CONFIG;
             }
-            s->scores[i] = w->score = sc;
+            w->score = r.score = sc;
+            if (s->n_scores < s->n) {
+                s->scores[s->n_scores] = sc;
+                s->score_labels[s->n_scores++] = s->lab_b ? s->lab_b[k] : 0;
+            }
         }
-        if (ref_rows)
-            memcpy(s->ref_f + i * s->per_sample, ref_rows + k * s->per_sample,
-                   s->per_sample * sizeof *s->ref_f);
-        if (s->serr) {
+        if (ref_rows) {
             double mx = 0;
-            const float *r = s->ref_f + i * s->per_sample;
+            const float *rr = ref_rows + k * s->per_sample;
             for (size_t e = 0; e < s->per_sample; e++) {
-                double d = fabs((double)y[e] - (double)r[e]);
+                double d = fabs((double)y[e] - (double)rr[e]);
                 mx = d > mx ? d : mx;
             }
-            s->serr[i] = mx;
+            r.sample_error = mx;
         }
+        if (!s->rows_broken && nr_report_rows_add(s->rows, &r))
+            s->rows_broken = 1;
     }
-    int rc = rp_keep_rows(s, rows, done);
+    if (s->cost_on && nr_kpi_cost_acc_add(&s->cost, b->measures, done))
+        s->rows_broken = 1;
+    rp_accumulate(s, first, done, ref_rows);
+    rc = rp_keep_rows(s, rows, done);
     free(rows);
     if (rc) {
         nr_observer_error("report: out of memory keeping %zu rows for the store", done);
         return rc;
+    }
+    if (s->rows_broken) {
+        nr_observer_error("report: cannot write the per-inference rows to a temporary file "
+                          "in %s (disk full?); the predictions keep the results so far",
+                          run->run_dir ? run->run_dir : "$TMPDIR");
+        return NEURIO_ERR_IO;
     }
     rp_flush(s, run, 200);
     return 0;
@@ -434,43 +568,43 @@ static void rp_kpis(rp_state *s, const nr_run *run, size_t n, nr_metrics *m,
         if (s->per_sample < 2)
             rp_note(s, "classification KPIs need >= 2 output classes, the output has %zu "
                        "value(s); set task.kind = \"regression\"", s->per_sample);
-        else if (!s->label_idx)
+        else if (!s->lab_b)
             rp_note(s, "no data.labels: accuracy not computed");
-        else if (nr_kpi_classification_compute(s->out_f, n, (int32_t)s->per_sample,
-                                                s->label_idx, (int32_t)s->rig->task_top_k, cls,
-                                                &err) == 0) {
+        else if (s->cls_on > 0 && nr_kpi_classification_end(&s->cls, &err) == 0) {
+            *cls = s->cls; /* the arrays move to the caller */
+            memset(&s->cls, 0, sizeof s->cls);
             *have_cls = 1;
             nr_kpi_classification_metrics(cls, lp, m);
-        } else
+        } else if (s->cls_on > 0)
             rp_note(s, "%s", err.msg);
     } else if (s->task == RP_REGRESSION) {
-        nr_kpi_regression r;
-        if (!s->tgt_f)
+        if (!s->tgt_b)
             rp_note(s, "no data.labels: regression errors not computed");
-        else if (nr_kpi_regression_compute(s->out_f, s->tgt_f, n * s->per_sample, &r, &err) == 0)
-            nr_kpi_regression_metrics(&r, lp, m);
-        else
+        else if (s->reg_on > 0 && nr_kpi_regression_end(&s->reg, &err) == 0)
+            nr_kpi_regression_metrics(&s->reg, lp, m);
+        else if (s->reg_on > 0)
             rp_note(s, "%s", err.msg);
     } else if (s->task == RP_ANOMALY) {
         double auc;
         char src[160];
         snprintf(src, sizeof src, "%s, score %s", lp ? lp : "labels",
                  s->rig->task_score ? s->rig->task_score : "mse");
-        if (!s->label_idx)
+        if (!s->lab_b)
             rp_note(s, "no data.labels: ROC AUC not computed");
-        else if (nr_kpi_roc_auc(s->scores, s->label_idx, n, &auc, &err) == 0)
+        else if (nr_kpi_roc_auc(s->scores, s->score_labels, s->n_scores, &auc, &err) == 0)
             nr_metrics_add(m, "accuracy", "roc_auc", auc, "1", src);
         else
             rp_note(s, "%s", err.msg);
     }
-    if (s->ref_f) {
-        if (nr_kpi_fidelity_compute(s->out_f, s->ref_f, n, s->per_sample, fid, &err) == 0) {
+    if (s->fid_on > 0) {
+        if (nr_kpi_fidelity_end(&s->fid, &err) == 0) {
+            *fid = s->fid;
             *have_fid = 1;
             nr_kpi_fidelity_metrics(fid, s->ref_source, m);
         } else
             rp_note(s, "%s", err.msg);
     }
-    if (nr_kpi_cost_compute(run->measures, n, &run->info, cost, &err) == 0) {
+    if (s->cost_on && nr_kpi_cost_acc_compute(&s->cost, &run->info, cost, &err) == 0) {
         *have_cost = 1;
         nr_kpi_cost_metrics(cost, &run->info, m);
         if (cost->energy_note[0])
@@ -480,7 +614,7 @@ static void rp_kpis(rp_state *s, const nr_run *run, size_t n, nr_metrics *m,
                        "energy are estimates", run->info.cycle_source ? run->info.cycle_source
                                                                        : "emulator");
     } else
-        rp_note(s, "%s", err.msg);
+        rp_note(s, "%s", s->cost_on ? err.msg : "cost KPIs: no inference was measured");
 }
 
 /* The per-layer means into the store (compare reads them). */
@@ -599,11 +733,7 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
         .n_planned = run->n_samples,
         .n_done = n,
         .model_load_time_s = s->started ? (double)(s->start_ms - run->start_unix_ms) / 1e3 : -1,
-        .measures = n ? run->measures : NULL,
-        .labels = s->label_idx,
-        .predictions = s->preds,
-        .scores = s->scores,
-        .sample_error = s->serr,
+        .rows = n && s->rows ? s->rows : NULL,
         .metrics = &m,
         .cls = have_cls ? &cls : NULL,
         .cost = have_cost ? &cost : NULL,
@@ -719,7 +849,7 @@ int nr_report_observer_new_member(const nr_rig *rig, const nr_report_member *mem
         goto fail;
     }
     if (rig->data_labels && s->task != RP_NONE) {
-        if ((rc = neurio_npy_read(rig->data_labels, &s->labels, &e2))) {
+        if ((rc = neurio_npy_open(rig->data_labels, &s->labels, &e2))) {
             rc = neurio_fail(err, NEURIO_ERR_CONFIG, "data.labels: %s", e2.msg);
             goto fail;
         }
@@ -738,7 +868,7 @@ int nr_report_observer_new_member(const nr_rig *rig, const nr_report_member *mem
     }
     if (rig->task_reference) {
         snprintf(s->ref_source, sizeof s->ref_source, "%s", base_name(rig->task_reference));
-        if ((rc = neurio_npy_read(rig->task_reference, &s->ref, &e2))) {
+        if ((rc = neurio_npy_open(rig->task_reference, &s->ref, &e2))) {
             rc = neurio_fail(err, NEURIO_ERR_CONFIG, "task.reference: %s", e2.msg);
             goto fail;
         }

@@ -39,26 +39,15 @@ void nr_kpi_classification_free(nr_kpi_classification *c)
     memset(c, 0, sizeof *c);
 }
 
-int nr_kpi_classification_compute(const float *scores, size_t n_samples,
-                                  int32_t n_classes, const int64_t *labels,
-                                  int32_t top_k, nr_kpi_classification *out,
-                                  neurio_errbuf *err)
+int nr_kpi_classification_begin(int32_t n_classes, int32_t top_k,
+                                nr_kpi_classification *out, neurio_errbuf *err)
 {
     memset(out, 0, sizeof *out);
-    if (n_samples == 0)
-        return neurio_fail(err, NEURIO_ERR_INVALID,
-                           "classification KPIs: no samples were completed");
     if (n_classes < 2)
         return neurio_fail(err, NEURIO_ERR_INVALID,
                            "classification KPIs: the model output has %d class(es); "
                            "use task.kind = \"regression\" for a single output",
                            (int)n_classes);
-    for (size_t i = 0; i < n_samples; i++)
-        if (labels[i] < 0 || labels[i] >= n_classes)
-            return neurio_fail(err, NEURIO_ERR_INVALID,
-                               "label %" PRId64 " of sample %zu is outside the model's "
-                               "%d classes (0..%d); check data.labels matches data.inputs",
-                               labels[i], i, (int)n_classes, (int)n_classes - 1);
     size_t nc = (size_t)n_classes;
     out->precision = malloc(nc * sizeof(double));
     out->recall = malloc(nc * sizeof(double));
@@ -71,23 +60,44 @@ int nr_kpi_classification_compute(const float *scores, size_t n_samples,
         nr_kpi_classification_free(out);
         return neurio_fail(err, NEURIO_ERR_NOMEM, "classification KPIs: out of memory");
     }
-    out->n_samples = n_samples;
     out->n_classes = n_classes;
     out->top_k = top_k < 1 ? 1 : (top_k > n_classes ? n_classes : top_k);
+    return 0;
+}
 
-    size_t hit1 = 0, hitk = 0;
-    for (size_t i = 0; i < n_samples; i++) {
+int nr_kpi_classification_add(nr_kpi_classification *out, const float *scores, size_t count,
+                              const int64_t *labels, size_t first, neurio_errbuf *err)
+{
+    int32_t n_classes = out->n_classes;
+    size_t nc = (size_t)n_classes;
+    for (size_t i = 0; i < count; i++)
+        if (labels[i] < 0 || labels[i] >= n_classes)
+            return neurio_fail(err, NEURIO_ERR_INVALID,
+                               "label %" PRId64 " of sample %zu is outside the model's "
+                               "%d classes (0..%d); check data.labels matches data.inputs",
+                               labels[i], first + i, (int)n_classes, (int)n_classes - 1);
+    for (size_t i = 0; i < count; i++) {
         const float *row = scores + i * nc;
         int32_t pred = nr_kpi_argmax(row, n_classes);
         int32_t lab = (int32_t)labels[i];
         out->confusion[(size_t)lab * nc + (size_t)pred]++;
         out->support[lab]++;
         out->predicted[pred]++;
-        hit1 += pred == lab;
-        hitk += class_rank(row, n_classes, lab) < out->top_k;
+        out->hit1 += pred == lab;
+        out->hitk += class_rank(row, n_classes, lab) < out->top_k;
     }
-    out->top1 = (double)hit1 / (double)n_samples;
-    out->topk = (double)hitk / (double)n_samples;
+    out->n_samples += count;
+    return 0;
+}
+
+int nr_kpi_classification_end(nr_kpi_classification *out, neurio_errbuf *err)
+{
+    size_t n_samples = out->n_samples, nc = (size_t)out->n_classes;
+    if (n_samples == 0)
+        return neurio_fail(err, NEURIO_ERR_INVALID,
+                           "classification KPIs: no samples were completed");
+    out->top1 = (double)out->hit1 / (double)n_samples;
+    out->topk = (double)out->hitk / (double)n_samples;
 
     double rsum = 0, fsum = 0;
     int rn = 0, fn = 0;
@@ -111,6 +121,25 @@ int nr_kpi_classification_compute(const float *scores, size_t n_samples,
     out->balanced_accuracy = rn ? rsum / rn : NAN;
     out->macro_f1 = fn ? fsum / fn : NAN;
     return 0;
+}
+
+int nr_kpi_classification_compute(const float *scores, size_t n_samples,
+                                  int32_t n_classes, const int64_t *labels,
+                                  int32_t top_k, nr_kpi_classification *out,
+                                  neurio_errbuf *err)
+{
+    memset(out, 0, sizeof *out);
+    if (n_samples == 0)
+        return neurio_fail(err, NEURIO_ERR_INVALID,
+                           "classification KPIs: no samples were completed");
+    int rc = nr_kpi_classification_begin(n_classes, top_k, out, err);
+    if (!rc)
+        rc = nr_kpi_classification_add(out, scores, n_samples, labels, 0, err);
+    if (!rc)
+        rc = nr_kpi_classification_end(out, err);
+    if (rc)
+        nr_kpi_classification_free(out);
+    return rc;
 }
 
 int nr_kpi_classification_metrics(const nr_kpi_classification *c,

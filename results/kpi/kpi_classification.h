@@ -38,6 +38,7 @@ typedef struct nr_kpi_classification {
     uint64_t *predicted;      /* predictions per class                       */
     /* [n_classes * n_classes], row = true label, column = prediction. */
     uint64_t *confusion;
+    size_t hit1, hitk;        /* running counts (the _add form)              */
 } nr_kpi_classification;
 
 /* Argmax of scores[0..n) with ties to the lowest index. */
@@ -54,6 +55,17 @@ int nr_kpi_classification_compute(const float *scores, size_t n_samples,
                                   int32_t n_classes, const int64_t *labels,
                                   int32_t top_k, nr_kpi_classification *out,
                                   neurio_errbuf *err);
+
+/* The same KPIs fed one batch at a time (memory independent of the number
+ * of samples, the figures identical): begin (n_classes < 2 refused, NOMEM),
+ * add `count` rows of scores with their labels (`first` = the batch's
+ * first sample, for messages), end (computes the ratios; no sample
+ * refused).  Free with nr_kpi_classification_free in every case. */
+int nr_kpi_classification_begin(int32_t n_classes, int32_t top_k,
+                                nr_kpi_classification *out, neurio_errbuf *err);
+int nr_kpi_classification_add(nr_kpi_classification *out, const float *scores, size_t count,
+                              const int64_t *labels, size_t first, neurio_errbuf *err);
+int nr_kpi_classification_end(nr_kpi_classification *out, neurio_errbuf *err);
 
 /* Append the headline figures (top1/topk/balanced accuracy, macro F1) to m,
  * with source `source` (e.g. the labels file name).  Returns 0 or NOMEM. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kpi/kpi_stats_stream.h"
 #include "neurio/link_host.h"
 
 static const char *str_or(const char *s, const char *dflt)
@@ -18,53 +19,73 @@ static int is_instructions(const neurio_device_info *dev)
     return dev->cycle_unit && !strcmp(dev->cycle_unit, "instructions");
 }
 
-int nr_kpi_cost_compute(const neurio_measure *m, size_t n,
-                        const neurio_device_info *dev, nr_kpi_cost *out,
-                        neurio_errbuf *err)
+int nr_kpi_cost_acc_init(nr_kpi_cost_acc *a, const char *dir, neurio_errbuf *err)
+{
+    memset(a, 0, sizeof *a);
+    int rc = nr_stats_stream_new(dir, &a->host_ms);
+    if (!rc)
+        rc = nr_stats_stream_new(dir, &a->cycles);
+    if (rc) {
+        nr_kpi_cost_acc_free(a);
+        return neurio_fail(err, rc, "cost KPIs: cannot create a temporary file in %s",
+                           dir ? dir : "$TMPDIR");
+    }
+    return 0;
+}
+
+int nr_kpi_cost_acc_add(nr_kpi_cost_acc *a, const neurio_measure *m, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        a->n++;
+        /* A stalled sample's host time is the stall (a link timeout or
+         * retransmission), not a latency: counted apart, kept out of the
+         * statistics. */
+        if (m[i].flags & NEURIO_MEASURE_STALLED) {
+            a->stalls++;
+        } else {
+            if (!m[i].host_ns)
+                a->host_missing = 1;
+            rc = nr_stats_stream_add(a->host_ms, (double)m[i].host_ns / 1e6);
+        }
+        if (!m[i].cycles)
+            a->cycles_missing = 1;
+        if (m[i].stack_bytes > a->stack_max)
+            a->stack_max = m[i].stack_bytes;
+        if (!rc)
+            rc = nr_stats_stream_add(a->cycles, (double)m[i].cycles);
+    }
+    return rc;
+}
+
+void nr_kpi_cost_acc_free(nr_kpi_cost_acc *a)
+{
+    nr_stats_stream_free(a->host_ms);
+    nr_stats_stream_free(a->cycles);
+    memset(a, 0, sizeof *a);
+}
+
+int nr_kpi_cost_acc_compute(nr_kpi_cost_acc *a, const neurio_device_info *dev,
+                            nr_kpi_cost *out, neurio_errbuf *err)
 {
     memset(out, 0, sizeof *out);
+    size_t n = a->n;
     if (n == 0)
         return neurio_fail(err, NEURIO_ERR_INVALID, "cost KPIs: no inference was measured");
-    double *x = malloc(n * sizeof *x);
-    if (!x)
-        return neurio_fail(err, NEURIO_ERR_NOMEM, "cost KPIs: out of memory");
     out->n = n;
+    out->stalls = a->stalls;
+    out->stack_max = a->stack_max;
     int rc = 0;
-
-    /* A stalled sample's host time is the stall (a link timeout or
-     * retransmission), not a latency: counted apart, kept out of the
-     * statistics. */
-    size_t nh = 0;
-    out->have_host = 1;
-    for (size_t i = 0; i < n; i++) {
-        if (m[i].flags & NEURIO_MEASURE_STALLED) {
-            out->stalls++;
-            continue;
-        }
-        if (!m[i].host_ns)
-            out->have_host = 0;
-        x[nh++] = (double)m[i].host_ns / 1e6;
-    }
-    if (!nh)
-        out->have_host = 0;
-    if (out->have_host && (rc = nr_stats_compute(x, nh, &out->host_ms)))
+    size_t nh = nr_stats_stream_count(a->host_ms);
+    out->have_host = !a->host_missing && nh > 0;
+    if (out->have_host && (rc = nr_stats_stream_compute(a->host_ms, 1.0, 1.0, &out->host_ms)))
         goto fail;
-
-    out->have_cycles = 1;
-    for (size_t i = 0; i < n; i++) {
-        if (!m[i].cycles)
-            out->have_cycles = 0;
-        x[i] = (double)m[i].cycles;
-        if (m[i].stack_bytes > out->stack_max)
-            out->stack_max = m[i].stack_bytes;
-    }
-    if (out->have_cycles && (rc = nr_stats_compute(x, n, &out->cycles)))
+    out->have_cycles = !a->cycles_missing;
+    if (out->have_cycles && (rc = nr_stats_stream_compute(a->cycles, 1.0, 1.0, &out->cycles)))
         goto fail;
-
     if (out->have_cycles && dev->clock_hz > 0) {
-        for (size_t i = 0; i < n; i++)
-            x[i] = (double)m[i].cycles / dev->clock_hz * 1e3;
-        if ((rc = nr_stats_compute(x, n, &out->device_ms)))
+        /* cycles / clock_hz * 1e3 per value, as the whole-array form */
+        if ((rc = nr_stats_stream_compute(a->cycles, dev->clock_hz, 1e3, &out->device_ms)))
             goto fail;
         out->have_device = 1;
         out->device_estimated = is_instructions(dev);
@@ -87,11 +108,28 @@ int nr_kpi_cost_compute(const neurio_measure *m, size_t n,
                  lat_ms > 0 ? "not available: the device profile gives no current/voltage"
                             : "not available: no latency was measured");
     }
-    free(x);
     return 0;
 fail:
-    free(x);
     return neurio_fail(err, rc, "cost KPIs: %s", neurio_status_str(rc));
+}
+
+int nr_kpi_cost_compute(const neurio_measure *m, size_t n,
+                        const neurio_device_info *dev, nr_kpi_cost *out,
+                        neurio_errbuf *err)
+{
+    nr_kpi_cost_acc a;
+    memset(out, 0, sizeof *out);
+    if (n == 0)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "cost KPIs: no inference was measured");
+    int rc = nr_kpi_cost_acc_init(&a, NULL, err);
+    if (rc)
+        return rc;
+    if ((rc = nr_kpi_cost_acc_add(&a, m, n)) != 0)
+        rc = neurio_fail(err, rc, "cost KPIs: cannot write a temporary file");
+    else
+        rc = nr_kpi_cost_acc_compute(&a, dev, out, err);
+    nr_kpi_cost_acc_free(&a);
+    return rc;
 }
 
 static int add_stats(nr_metrics *m, const char *group, const char *prefix,

@@ -48,6 +48,27 @@ int nr_kpi_cost_compute(const neurio_measure *m, size_t n,
                         const neurio_device_info *dev, nr_kpi_cost *out,
                         neurio_errbuf *err);
 
+/* The same KPIs fed one batch of measures at a time, memory independent of
+ * the number of inferences: host latencies and cycle counts are spilled
+ * to unlinked files in `dir` (NULL: $TMPDIR or /tmp) and computed exactly
+ * as nr_kpi_cost_compute would on the whole array
+ * (kpi/kpi_stats_stream.h). */
+typedef struct nr_kpi_cost_acc {
+    struct nr_stats_stream *host_ms, *cycles;
+    size_t n, stalls;
+    int host_missing, cycles_missing;
+    uint32_t stack_max;
+} nr_kpi_cost_acc;
+
+/* 0, or NEURIO_ERR_IO / NOMEM with the message in err. */
+int nr_kpi_cost_acc_init(nr_kpi_cost_acc *a, const char *dir, neurio_errbuf *err);
+/* 0 or NEURIO_ERR_IO (the spill file could not be written). */
+int nr_kpi_cost_acc_add(nr_kpi_cost_acc *a, const neurio_measure *m, size_t n);
+/* nr_kpi_cost_compute over every measure added so far. */
+int nr_kpi_cost_acc_compute(nr_kpi_cost_acc *a, const neurio_device_info *dev,
+                            nr_kpi_cost *out, neurio_errbuf *err);
+void nr_kpi_cost_acc_free(nr_kpi_cost_acc *a);
+
 /* Append latency/cycles/throughput/energy/memory figures with units and
  * sources.  Memory comes from dev (bytes, "firmware image") and the stack
  * high-water mark ("device stack painting").  Returns 0 or NOMEM. */

@@ -6,16 +6,11 @@
 
 #include "kpi/kpi_classification.h"
 
-int nr_kpi_fidelity_compute(const float *y, const float *ref, size_t n_samples,
-                            size_t per_sample, nr_kpi_fidelity *out,
-                            neurio_errbuf *err)
+int nr_kpi_fidelity_add(nr_kpi_fidelity *acc, const float *y, const float *ref, size_t count,
+                        size_t per_sample, neurio_errbuf *err)
 {
-    memset(out, 0, sizeof *out);
-    if (!n_samples || !per_sample)
-        return neurio_fail(err, NEURIO_ERR_INVALID, "fidelity KPIs: no outputs to compare");
-    size_t agree = 0;
-    double sabs = 0, mx = 0, cos_sum = 0, diff2 = 0, ref2 = 0;
-    for (size_t s = 0; s < n_samples; s++) {
+    acc->per_sample = per_sample;
+    for (size_t s = 0; s < count; s++) {
         const float *a = y + s * per_sample, *b = ref + s * per_sample;
         double dot = 0, na = 0, nb = 0;
         for (size_t i = 0; i < per_sample; i++) {
@@ -23,33 +18,55 @@ int nr_kpi_fidelity_compute(const float *y, const float *ref, size_t n_samples,
             if (!isfinite(u) || !isfinite(v))
                 return neurio_fail(err, NEURIO_ERR_INVALID,
                                    "fidelity KPIs: %s value %zu of sample %zu is not finite",
-                                   isfinite(u) ? "reference" : "output", i, s);
+                                   isfinite(u) ? "reference" : "output", i,
+                                   acc->n_samples + s);
             double d = fabs(u - v);
-            sabs += d;
-            if (d > mx)
-                mx = d;
-            diff2 += d * d;
-            ref2 += v * v;
+            acc->sum_abs += d;
+            if (d > acc->max_abs_error)
+                acc->max_abs_error = d;
+            acc->diff2 += d * d;
+            acc->ref2 += v * v;
             dot += u * v;
             na += u * u;
             nb += v * v;
         }
         if (na == 0 && nb == 0)
-            cos_sum += 1;
+            acc->cos_sum += 1;
         else if (na > 0 && nb > 0)
-            cos_sum += dot / (sqrt(na) * sqrt(nb));
+            acc->cos_sum += dot / (sqrt(na) * sqrt(nb));
         if (per_sample > 1)
-            agree += nr_kpi_argmax(a, (int32_t)per_sample) ==
-                     nr_kpi_argmax(b, (int32_t)per_sample);
+            acc->agree += nr_kpi_argmax(a, (int32_t)per_sample) ==
+                          nr_kpi_argmax(b, (int32_t)per_sample);
     }
-    out->n_samples = n_samples;
-    out->per_sample = per_sample;
-    out->argmax_agreement = per_sample > 1 ? (double)agree / (double)n_samples : NAN;
-    out->max_abs_error = mx;
-    out->mean_abs_error = sabs / ((double)n_samples * (double)per_sample);
-    out->cosine_similarity = cos_sum / (double)n_samples;
-    out->relative_l2 = ref2 > 0 ? sqrt(diff2) / sqrt(ref2) : NAN;
+    acc->n_samples += count;
     return 0;
+}
+
+int nr_kpi_fidelity_end(nr_kpi_fidelity *acc, neurio_errbuf *err)
+{
+    size_t n_samples = acc->n_samples, per_sample = acc->per_sample;
+    if (!n_samples || !per_sample)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "fidelity KPIs: no outputs to compare");
+    acc->argmax_agreement = per_sample > 1 ? (double)acc->agree / (double)n_samples : NAN;
+    acc->mean_abs_error = acc->sum_abs / ((double)n_samples * (double)per_sample);
+    acc->cosine_similarity = acc->cos_sum / (double)n_samples;
+    acc->relative_l2 = acc->ref2 > 0 ? sqrt(acc->diff2) / sqrt(acc->ref2) : NAN;
+    return 0;
+}
+
+int nr_kpi_fidelity_compute(const float *y, const float *ref, size_t n_samples,
+                            size_t per_sample, nr_kpi_fidelity *out,
+                            neurio_errbuf *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!n_samples || !per_sample)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "fidelity KPIs: no outputs to compare");
+    int rc = nr_kpi_fidelity_add(out, y, ref, n_samples, per_sample, err);
+    if (!rc)
+        rc = nr_kpi_fidelity_end(out, err);
+    if (rc)
+        memset(out, 0, sizeof *out);
+    return rc;
 }
 
 int nr_kpi_fidelity_metrics(const nr_kpi_fidelity *f, const char *source,

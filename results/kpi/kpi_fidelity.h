@@ -25,7 +25,17 @@ typedef struct nr_kpi_fidelity {
     double max_abs_error, mean_abs_error;
     double cosine_similarity;
     double relative_l2;
+    /* running sums (the _add form) */
+    size_t agree;
+    double sum_abs, cos_sum, diff2, ref2;
 } nr_kpi_fidelity;
+
+/* The same figures fed one batch at a time: start from a zeroed struct,
+ * add `count` samples per batch (messages count samples from the first),
+ * end computes the ratios (no sample: NEURIO_ERR_INVALID). */
+int nr_kpi_fidelity_add(nr_kpi_fidelity *acc, const float *y, const float *ref, size_t count,
+                        size_t per_sample, neurio_errbuf *err);
+int nr_kpi_fidelity_end(nr_kpi_fidelity *acc, neurio_errbuf *err);
 
 /* y and ref: n_samples x per_sample floats.  Returns 0 or
  * NEURIO_ERR_INVALID (no data, or a non-finite value named by index). */

@@ -4,6 +4,37 @@
 #include <math.h>
 #include <string.h>
 
+int nr_kpi_regression_add(nr_kpi_regression *acc, const float *pred, const float *target,
+                          size_t n_values, neurio_errbuf *err)
+{
+    size_t base = acc->n_values;
+    for (size_t i = 0; i < n_values; i++) {
+        if (!isfinite(target[i]))
+            return neurio_fail(err, NEURIO_ERR_INVALID,
+                               "regression KPIs: target value %zu is not finite; "
+                               "check data.labels", base + i);
+        double d = fabs((double)pred[i] - (double)target[i]);
+        if (!isfinite(d))
+            return neurio_fail(err, NEURIO_ERR_INVALID,
+                               "regression KPIs: output value %zu is not finite", base + i);
+        acc->sum_abs += d;
+        acc->sum_sq += d * d;
+        if (d > acc->max_error)
+            acc->max_error = d;
+    }
+    acc->n_values += n_values;
+    return 0;
+}
+
+int nr_kpi_regression_end(nr_kpi_regression *acc, neurio_errbuf *err)
+{
+    if (acc->n_values == 0)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "regression KPIs: no values to compare");
+    acc->mae = acc->sum_abs / (double)acc->n_values;
+    acc->rmse = sqrt(acc->sum_sq / (double)acc->n_values);
+    return 0;
+}
+
 int nr_kpi_regression_compute(const float *pred, const float *target,
                               size_t n_values, nr_kpi_regression *out,
                               neurio_errbuf *err)
@@ -11,26 +42,12 @@ int nr_kpi_regression_compute(const float *pred, const float *target,
     memset(out, 0, sizeof *out);
     if (n_values == 0)
         return neurio_fail(err, NEURIO_ERR_INVALID, "regression KPIs: no values to compare");
-    double sa = 0, ss = 0, mx = 0;
-    for (size_t i = 0; i < n_values; i++) {
-        if (!isfinite(target[i]))
-            return neurio_fail(err, NEURIO_ERR_INVALID,
-                               "regression KPIs: target value %zu is not finite; "
-                               "check data.labels", i);
-        double d = fabs((double)pred[i] - (double)target[i]);
-        if (!isfinite(d))
-            return neurio_fail(err, NEURIO_ERR_INVALID,
-                               "regression KPIs: output value %zu is not finite", i);
-        sa += d;
-        ss += d * d;
-        if (d > mx)
-            mx = d;
-    }
-    out->n_values = n_values;
-    out->mae = sa / (double)n_values;
-    out->rmse = sqrt(ss / (double)n_values);
-    out->max_error = mx;
-    return 0;
+    int rc = nr_kpi_regression_add(out, pred, target, n_values, err);
+    if (!rc)
+        rc = nr_kpi_regression_end(out, err);
+    if (rc)
+        memset(out, 0, sizeof *out);
+    return rc;
 }
 
 int nr_kpi_regression_metrics(const nr_kpi_regression *r, const char *source,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report/report_file.h"
+#include "report/report_rows.h"
 
 /* Add helpers: a NULL string or a non-finite number becomes JSON null. */
 static void add_str(cJSON *o, const char *k, const char *v)
@@ -123,9 +124,8 @@ static void add_runtime(cJSON *root, const nr_report_data *d)
 #define PJ_STREAM_TIMES "\001neurio-stream:inference_time"
 #define PJ_STREAM_ROWS "\001neurio-stream:measurements"
 
-static double pj_time(const nr_report_data *d, size_t i, int device)
+static double pj_time(const nr_report_data *d, const neurio_measure *m, int device)
 {
-    const neurio_measure *m = &d->measures[i];
     return device ? (double)m->cycles / d->device.clock_hz
                   : m->host_ns ? (double)m->host_ns / 1e9 : NAN;
 }
@@ -138,19 +138,22 @@ static void add_inference(cJSON *root, const nr_report_data *d, int stream)
     cJSON_AddStringToObject(o, "model_load_time_source",
                             "run start to first batch: prepare + codegen + flash");
     cJSON_AddStringToObject(o, "time_unit", "s");
-    /* The pipeline converts the whole input array once before the first
-     * batch; it does not time preprocessing per inference. */
+    /* The pipeline reads and converts each batch's inputs before sending
+     * it; it does not time preprocessing per inference. */
     cJSON_AddArrayToObject(o, "preprocess_time");
     cJSON_AddStringToObject(o, "preprocess_time_note",
-                            "not measured per inference (inputs are converted in bulk "
-                            "before the first batch)");
+                            "not measured per inference (each batch's inputs are read and "
+                            "converted before the batch is sent)");
     int device = d->cost && d->cost->have_device && d->device.clock_hz > 0;
     if (stream) {
         cJSON_AddStringToObject(o, "inference_time", PJ_STREAM_TIMES);
     } else {
         cJSON *it = cJSON_AddArrayToObject(o, "inference_time");
-        for (size_t i = 0; d->measures && i < d->n_done; i++)
-            cJSON_AddItemToArray(it, num_or_null(pj_time(d, i, device)));
+        nr_report_iter ri;
+        nr_report_row r;
+        nr_report_iter_begin(d, &ri);
+        while (nr_report_iter_next(&ri, &r))
+            cJSON_AddItemToArray(it, num_or_null(pj_time(d, &r.m, device)));
     }
     add_str(o, "inference_time_source",
             device ? (d->cost->device_estimated ? "device counter / clock (estimated from "
@@ -223,17 +226,21 @@ static void add_measurements(cJSON *root, const nr_report_data *d, int stream)
         return;
     }
     cJSON *a = cJSON_AddArrayToObject(root, "measurements");
-    for (size_t i = 0; d->measures && i < d->n_done; i++) {
-        const neurio_measure *m = &d->measures[i];
+    unsigned fl = nr_report_fields(d);
+    nr_report_iter ri;
+    nr_report_row r;
+    nr_report_iter_begin(d, &ri);
+    for (size_t i = 0; nr_report_iter_next(&ri, &r); i++) {
+        const neurio_measure *m = &r.m;
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "index", (double)i);
         add_num(o, "host_ns", m->host_ns ? (double)m->host_ns : NAN);
         add_num(o, "cycles", m->cycles ? (double)m->cycles : NAN);
         add_num(o, "stack_bytes", m->stack_bytes ? (double)m->stack_bytes : NAN);
-        add_num(o, "label", d->labels ? (double)d->labels[i] : NAN);
-        add_num(o, "prediction", d->predictions ? (double)d->predictions[i] : NAN);
-        add_num(o, "score", d->scores ? d->scores[i] : NAN);
-        add_num(o, "ref_max_abs_error", d->sample_error ? d->sample_error[i] : NAN);
+        add_num(o, "label", fl & NR_ROW_LABEL ? (double)r.label : NAN);
+        add_num(o, "prediction", fl & NR_ROW_PREDICTION ? (double)r.prediction : NAN);
+        add_num(o, "score", fl & NR_ROW_SCORE ? r.score : NAN);
+        add_num(o, "ref_max_abs_error", fl & NR_ROW_ERROR ? r.sample_error : NAN);
         cJSON_AddItemToArray(a, o);
     }
 }
@@ -304,23 +311,31 @@ static void pj_num(FILE *f, double v)
         fprintf(f, "%.17g", v);
 }
 
-static void pj_stream_times(FILE *f, const nr_report_data *d)
+static int pj_stream_times(FILE *f, const nr_report_data *d)
 {
     int device = d->cost && d->cost->have_device && d->device.clock_hz > 0;
     fputc('[', f);
-    for (size_t i = 0; d->measures && i < d->n_done; i++) {
+    nr_report_iter ri;
+    nr_report_row r;
+    nr_report_iter_begin(d, &ri);
+    for (size_t i = 0; nr_report_iter_next(&ri, &r); i++) {
         if (i)
             fputs(", ", f);
-        pj_num(f, pj_time(d, i, device));
+        pj_num(f, pj_time(d, &r.m, device));
     }
     fputc(']', f);
+    return ri.error;
 }
 
-static void pj_stream_rows(FILE *f, const nr_report_data *d)
+static int pj_stream_rows(FILE *f, const nr_report_data *d)
 {
+    unsigned fl = nr_report_fields(d);
+    nr_report_iter ri;
+    nr_report_row r;
+    nr_report_iter_begin(d, &ri);
     fputc('[', f);
-    for (size_t i = 0; d->measures && i < d->n_done; i++) {
-        const neurio_measure *m = &d->measures[i];
+    for (size_t i = 0; nr_report_iter_next(&ri, &r); i++) {
+        const neurio_measure *m = &r.m;
         fputs(i ? ", {\"index\": " : "{\"index\": ", f);
         pj_num(f, (double)i);
         fputs(", \"host_ns\": ", f);
@@ -330,16 +345,17 @@ static void pj_stream_rows(FILE *f, const nr_report_data *d)
         fputs(", \"stack_bytes\": ", f);
         pj_num(f, m->stack_bytes ? (double)m->stack_bytes : NAN);
         fputs(", \"label\": ", f);
-        pj_num(f, d->labels ? (double)d->labels[i] : NAN);
+        pj_num(f, fl & NR_ROW_LABEL ? (double)r.label : NAN);
         fputs(", \"prediction\": ", f);
-        pj_num(f, d->predictions ? (double)d->predictions[i] : NAN);
+        pj_num(f, fl & NR_ROW_PREDICTION ? (double)r.prediction : NAN);
         fputs(", \"score\": ", f);
-        pj_num(f, d->scores ? d->scores[i] : NAN);
+        pj_num(f, fl & NR_ROW_SCORE ? r.score : NAN);
         fputs(", \"ref_max_abs_error\": ", f);
-        pj_num(f, d->sample_error ? d->sample_error[i] : NAN);
+        pj_num(f, fl & NR_ROW_ERROR ? r.sample_error : NAN);
         fputc('}', f);
     }
     fputc(']', f);
+    return ri.error;
 }
 
 /* cJSON drops a node whose allocation failed without telling anyone: its
@@ -375,6 +391,7 @@ int nr_profile_write(const nr_report_data *d, const char *path, neurio_errbuf *e
                            path);
     nr_report_file rf;
     int rc = nr_report_file_open(&rf, path, err);
+    int short_rows = 0;
     if (!rc) {
         static const char times[] = "\"\\u0001neurio-stream:inference_time\"";
         static const char rows[] = "\"\\u0001neurio-stream:measurements\"";
@@ -388,15 +405,21 @@ int nr_profile_write(const nr_report_data *d, const char *path, neurio_errbuf *e
             }
             fwrite(p, 1, (size_t)(next - p), rf.f);
             if (next == a) {
-                pj_stream_times(rf.f, d);
+                short_rows |= pj_stream_times(rf.f, d);
                 p = next + sizeof times - 1;
             } else {
-                pj_stream_rows(rf.f, d);
+                short_rows |= pj_stream_rows(rf.f, d);
                 p = next + sizeof rows - 1;
             }
         }
         fputc('\n', rf.f);
-        rc = nr_report_file_commit(&rf, err);
+        if (short_rows) {
+            nr_report_file_abort(&rf);
+            rc = neurio_fail(err, NEURIO_ERR_IO, "cannot write the profile %s: the run's "
+                             "per-inference rows could not be read back", path);
+        } else {
+            rc = nr_report_file_commit(&rf, err);
+        }
     }
     cJSON_free(text);
     return rc;

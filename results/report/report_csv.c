@@ -5,13 +5,18 @@
 #include <math.h>
 
 #include "report/report_file.h"
+#include "report/report_rows.h"
 
 int nr_report_csv_fwrite(const nr_report_data *d, FILE *f)
 {
     fputs("index,host_ns,cycles,stack_bytes,label,prediction,correct,score,"
           "ref_max_abs_error\n", f);
-    for (size_t i = 0; d->measures && i < d->n_done; i++) {
-        const neurio_measure *m = &d->measures[i];
+    unsigned fl = nr_report_fields(d);
+    nr_report_iter it;
+    nr_report_row r;
+    nr_report_iter_begin(d, &it);
+    for (size_t i = 0; nr_report_iter_next(&it, &r); i++) {
+        const neurio_measure *m = &r.m;
         fprintf(f, "%zu,", i);
         if (m->host_ns)
             fprintf(f, "%" PRIu64, m->host_ns);
@@ -22,23 +27,23 @@ int nr_report_csv_fwrite(const nr_report_data *d, FILE *f)
         if (m->stack_bytes)
             fprintf(f, "%" PRIu32, m->stack_bytes);
         fputc(',', f);
-        if (d->labels)
-            fprintf(f, "%" PRId64, d->labels[i]);
+        if (fl & NR_ROW_LABEL)
+            fprintf(f, "%" PRId64, r.label);
         fputc(',', f);
-        if (d->predictions)
-            fprintf(f, "%" PRId64, d->predictions[i]);
+        if (fl & NR_ROW_PREDICTION)
+            fprintf(f, "%" PRId64, r.prediction);
         fputc(',', f);
-        if (d->labels && d->predictions)
-            fputc(d->labels[i] == d->predictions[i] ? '1' : '0', f);
+        if ((fl & NR_ROW_LABEL) && (fl & NR_ROW_PREDICTION))
+            fputc(r.label == r.prediction ? '1' : '0', f);
         fputc(',', f);
-        if (d->scores && isfinite(d->scores[i]))
-            fprintf(f, "%.9g", d->scores[i]);
+        if ((fl & NR_ROW_SCORE) && isfinite(r.score))
+            fprintf(f, "%.9g", r.score);
         fputc(',', f);
-        if (d->sample_error && isfinite(d->sample_error[i]))
-            fprintf(f, "%.9g", d->sample_error[i]);
+        if ((fl & NR_ROW_ERROR) && isfinite(r.sample_error))
+            fprintf(f, "%.9g", r.sample_error);
         fputc('\n', f);
     }
-    return ferror(f) ? NEURIO_ERR_IO : 0;
+    return ferror(f) || it.error ? NEURIO_ERR_IO : 0;
 }
 
 int nr_report_csv_write(const nr_report_data *d, const char *path, neurio_errbuf *err)

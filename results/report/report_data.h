@@ -55,6 +55,11 @@ typedef struct nr_report_data {
     const int64_t *predictions;   /* argmax class                          */
     const double *scores;         /* anomaly score, or NULL                */
     const double *sample_error;   /* max |y - ref| per sample, or NULL     */
+    /* Or the same rows spilled to a file (report/report_rows.h), which the
+     * observer uses so that no per-inference array is held: when set, the
+     * arrays above are NULL.  Writers read either through
+     * nr_report_iter_begin/next. */
+    const struct nr_report_rows *rows;
 
     /* --- KPIs --- */
     const nr_metrics *metrics;                 /* every figure, never NULL */

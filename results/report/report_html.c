@@ -7,6 +7,7 @@
 
 #include "report/report_file.h"
 #include "report/summary.h"
+#include "report/report_rows.h"
 #include "report/svg.h"
 
 static const char css[] =
@@ -167,17 +168,32 @@ static void write_kpis(FILE *f, const nr_report_data *d)
     fputs("</section>\n", f);
 }
 
+/* One per-inference value of d's rows, for a histogram read in passes
+ * (the rows may be a spill file: nothing is held). */
+typedef enum hv_kind { HV_DEVICE_MS, HV_HOST_MS, HV_ERROR } hv_kind;
+typedef struct hv_src {
+    const nr_report_data *d;
+    hv_kind kind;
+} hv_src;
+
+static int hv_each(void *ctx, void (*fn)(void *acc, double v), void *acc)
+{
+    const hv_src *s = ctx;
+    nr_report_iter it;
+    nr_report_row r;
+    nr_report_iter_begin(s->d, &it);
+    while (nr_report_iter_next(&it, &r))
+        fn(acc, s->kind == HV_DEVICE_MS ? (double)r.m.cycles / s->d->device.clock_hz * 1e3
+                : s->kind == HV_HOST_MS ? (double)r.m.host_ns / 1e6
+                                        : r.sample_error);
+    return it.error;
+}
+
 static void write_latency(FILE *f, const nr_report_data *d)
 {
-    if (!d->cost || !d->measures || !d->n_done)
-        return;
-    double *v = malloc(d->n_done * sizeof *v);
-    if (!v)
+    if (!d->cost || (!d->measures && !d->rows) || !d->n_done)
         return;
     int device = d->cost->have_device;
-    for (size_t i = 0; i < d->n_done; i++)
-        v[i] = device ? (double)d->measures[i].cycles / d->device.clock_hz * 1e3
-                      : (double)d->measures[i].host_ns / 1e6;
     if (device || d->cost->have_host) {
         fputs("<section id=\"latency\"><h2>Latency</h2>\n", f);
         char title[160];
@@ -186,17 +202,16 @@ static void write_latency(FILE *f, const nr_report_data *d)
                                                      : "device cycles / clock")
                         : "host wall clock",
                  d->n_done);
-        nr_svg_histogram(f, "latency-histogram", title, v, d->n_done, 0, "latency (ms)");
+        hv_src src = { d, device ? HV_DEVICE_MS : HV_HOST_MS };
+        nr_svg_histogram_each(f, "latency-histogram", title, hv_each, &src, 0, "latency (ms)");
         if (device && d->cost->have_host) {
-            for (size_t i = 0; i < d->n_done; i++)
-                v[i] = (double)d->measures[i].host_ns / 1e6;
-            nr_svg_histogram(f, "host-latency-histogram",
-                             "Host wall clock per inference (includes the link)", v, d->n_done,
-                             0, "latency (ms)");
+            src.kind = HV_HOST_MS;
+            nr_svg_histogram_each(f, "host-latency-histogram",
+                                  "Host wall clock per inference (includes the link)", hv_each,
+                                  &src, 0, "latency (ms)");
         }
         fputs("</section>\n", f);
     }
-    free(v);
 }
 
 static void write_layers(FILE *f, const nr_report_data *d)
@@ -273,9 +288,11 @@ static void write_fidelity(FILE *f, const nr_report_data *d)
         fprintf(f, "<tr><th>relative L2 error</th><td class=\"num\">%.6g</td></tr>\n",
                 x->relative_l2);
     fputs("</table>\n", f);
-    if (d->sample_error)
-        nr_svg_histogram(f, "fidelity-errors", "Max |output - reference| per sample",
-                         d->sample_error, d->n_done, 0, "max abs error");
+    if (nr_report_fields(d) & NR_ROW_ERROR) {
+        hv_src src = { d, HV_ERROR };
+        nr_svg_histogram_each(f, "fidelity-errors", "Max |output - reference| per sample",
+                              hv_each, &src, 0, "max abs error");
+    }
     fputs("</section>\n", f);
 }
 

@@ -56,6 +56,13 @@ static size_t rows_of(const neurio_npy *a)
 int nr_report_labels_classes(const neurio_npy *a, const char *path, size_t n,
                              int32_t n_classes, int64_t *out, neurio_errbuf *err)
 {
+    return nr_report_labels_classes_rows(a, a->data, path, n, 0, n, n_classes, out, err);
+}
+
+int nr_report_labels_classes_rows(const neurio_npy *a, const void *rows, const char *path,
+                                  size_t n, size_t first, size_t count, int32_t n_classes,
+                                  int64_t *out, neurio_errbuf *err)
+{
     char shape[128];
     nr_report_shape_str(a, shape, sizeof shape);
     if (a->rank < 1 || rows_of(a) < n)
@@ -64,23 +71,23 @@ int nr_report_labels_classes(const neurio_npy *a, const char *path, size_t n,
                            "label per input row", path, shape, n);
     size_t per = rows_of(a) ? neurio_npy_elements(a) / rows_of(a) : 0;
     if (a->rank == 1 || per == 1) {
-        for (size_t i = 0; i < n; i++) {
-            double v = nr_report_get(a->data, a->dtype, i * per);
+        for (size_t i = 0; i < count; i++) {
+            double v = nr_report_get(rows, a->dtype, i * per);
             if (v != floor(v) || v < 0 || v >= n_classes)
                 return neurio_fail(err, NEURIO_ERR_CONFIG,
                                    "data.labels (%s): label %g of sample %zu is not a class of "
-                                   "the model's %d outputs (0..%d)", path, v, i,
+                                   "the model's %d outputs (0..%d)", path, v, first + i,
                                    (int)n_classes, (int)n_classes - 1);
             out[i] = (int64_t)v;
         }
         return 0;
     }
     if (per == (size_t)n_classes) { /* [N, C] or [N, 1, C]: one-hot or scores */
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < count; i++) {
             size_t best = 0;
             for (size_t k = 1; k < per; k++)
-                if (nr_report_get(a->data, a->dtype, i * per + k) >
-                    nr_report_get(a->data, a->dtype, i * per + best))
+                if (nr_report_get(rows, a->dtype, i * per + k) >
+                    nr_report_get(rows, a->dtype, i * per + best))
                     best = k;
             out[i] = (int64_t)best;
         }
@@ -96,23 +103,31 @@ int nr_report_rows_float(const neurio_npy *a, const char *key, const char *path,
                          size_t n, const neurio_tensor *out_t, size_t per_sample,
                          float *dst, neurio_errbuf *err)
 {
+    return nr_report_rows_float_at(a, a->data, key, path, n, 0, n, out_t, per_sample, dst, err);
+}
+
+int nr_report_rows_float_at(const neurio_npy *a, const void *rows, const char *key,
+                            const char *path, size_t n, size_t first, size_t count,
+                            const neurio_tensor *out_t, size_t per_sample, float *dst,
+                            neurio_errbuf *err)
+{
     char shape[128];
     nr_report_shape_str(a, shape, sizeof shape);
-    size_t rows = rows_of(a);
-    size_t per = rows ? neurio_npy_elements(a) / rows : 0;
-    if (a->rank < 1 || rows < n || per != per_sample)
+    size_t nrows = rows_of(a);
+    size_t per = nrows ? neurio_npy_elements(a) / nrows : 0;
+    if (a->rank < 1 || nrows < n || per != per_sample)
         return neurio_fail(err, NEURIO_ERR_CONFIG,
                            "%s (%s) has shape %s but the run needs %zu rows of %zu values (one "
                            "per model output element)", key, path, shape, n, per_sample);
     int dequant = a->dtype == out_t->dtype && is_int_dtype(a->dtype) && out_t->quant.count >= 1;
     double scale = dequant ? out_t->quant.scale[0] : 1.0;
     double zp = dequant ? out_t->quant.zero_point[0] : 0.0;
-    for (size_t i = 0; i < n * per_sample; i++) {
-        double v = nr_report_get(a->data, a->dtype, i);
+    for (size_t i = 0; i < count * per_sample; i++) {
+        double v = nr_report_get(rows, a->dtype, i);
         dst[i] = (float)(dequant ? scale * (v - zp) : v);
         if (!isfinite(dst[i]))
             return neurio_fail(err, NEURIO_ERR_CONFIG, "%s (%s): value %zu is not finite", key,
-                               path, i);
+                               path, first * per_sample + i);
     }
     return 0;
 }

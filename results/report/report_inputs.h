@@ -40,4 +40,16 @@ int nr_report_rows_float(const neurio_npy *a, const char *key, const char *path,
                          size_t n, const neurio_tensor *out_t, size_t per_sample,
                          float *dst, neurio_errbuf *err);
 
+/* Streaming forms: `a` is the whole array's header (shape checks against
+ * n samples), `rows` its rows [first, first + count) as in the file (a
+ * neurio_npy_reader's read); out/dst get count entries; messages count
+ * samples and values from the start of the array. */
+int nr_report_labels_classes_rows(const neurio_npy *a, const void *rows, const char *path,
+                                  size_t n, size_t first, size_t count, int32_t n_classes,
+                                  int64_t *out, neurio_errbuf *err);
+int nr_report_rows_float_at(const neurio_npy *a, const void *rows, const char *key,
+                            const char *path, size_t n, size_t first, size_t count,
+                            const neurio_tensor *out_t, size_t per_sample, float *dst,
+                            neurio_errbuf *err);
+
 #endif /* NEURIO_CORE_REPORT_INPUTS_H */

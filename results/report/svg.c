@@ -167,21 +167,65 @@ static void svg_open(FILE *f, const char *id, const char *title, int w, int h)
     fputs("</title>\n", f);
 }
 
+typedef struct svg_hist {
+    double lo, hi, width;
+    size_t finite, peak;
+    int nbins;
+    size_t *count;
+} svg_hist;
+
+static void svg_hist_range(void *acc, double v)
+{
+    svg_hist *h = acc;
+    if (!isfinite(v))
+        return;
+    h->lo = v < h->lo ? v : h->lo;
+    h->hi = v > h->hi ? v : h->hi;
+    h->finite++;
+}
+
+static void svg_hist_bin(void *acc, double v)
+{
+    svg_hist *h = acc;
+    if (!isfinite(v))
+        return;
+    int b = h->hi > h->lo ? (int)((v - h->lo) / h->width) : 0;
+    if (b >= h->nbins)
+        b = h->nbins - 1;
+    if (++h->count[b] > h->peak)
+        h->peak = h->count[b];
+}
+
+typedef struct svg_array {
+    const double *v;
+    size_t n;
+} svg_array;
+
+static int svg_array_each(void *ctx, void (*fn)(void *acc, double v), void *acc)
+{
+    const svg_array *a = ctx;
+    for (size_t i = 0; i < a->n; i++)
+        fn(acc, a->v[i]);
+    return 0;
+}
+
 int nr_svg_histogram(FILE *f, const char *id, const char *title, const double *v,
                      size_t n, int nbins, const char *xlabel)
 {
-    double lo = INFINITY, hi = -INFINITY;
-    size_t finite = 0;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(v[i])) {
-            lo = v[i] < lo ? v[i] : lo;
-            hi = v[i] > hi ? v[i] : hi;
-            finite++;
-        }
-    if (!finite)
+    svg_array a = { v, n };
+    return nr_svg_histogram_each(f, id, title, svg_array_each, &a, nbins, xlabel);
+}
+
+int nr_svg_histogram_each(FILE *f, const char *id, const char *title,
+                          int (*each)(void *ctx, void (*fn)(void *acc, double v), void *acc),
+                          void *ctx, int nbins, const char *xlabel)
+{
+    svg_hist h = { .lo = INFINITY, .hi = -INFINITY };
+    if (each(ctx, svg_hist_range, &h) != 0 || !h.finite)
         return 0;
+    double lo = h.lo, hi = h.hi;
     if (nbins <= 0)
-        nbins = (int)ceil(sqrt((double)finite));
+        nbins = (int)ceil(sqrt((double)h.finite));
     if (nbins > 40)
         nbins = 40;
     if (nbins < 1 || hi == lo)
@@ -190,16 +234,14 @@ int nr_svg_histogram(FILE *f, const char *id, const char *title, const double *v
     if (!count)
         return 0;
     double width = hi > lo ? (hi - lo) / nbins : 1.0;
-    size_t peak = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!isfinite(v[i]))
-            continue;
-        int b = hi > lo ? (int)((v[i] - lo) / width) : 0;
-        if (b >= nbins)
-            b = nbins - 1;
-        if (++count[b] > peak)
-            peak = count[b];
+    h.nbins = nbins;
+    h.width = width;
+    h.count = count;
+    if (each(ctx, svg_hist_bin, &h) != 0) {
+        free(count);
+        return 0;
     }
+    size_t peak = h.peak;
     /* Left margin fits the peak count, width fits the axis label; the
      * title wraps to the width. */
     char peak_s[32], axis_s[256];

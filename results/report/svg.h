@@ -19,6 +19,13 @@ void nr_html_escape(FILE *f, const char *s);
 int nr_svg_histogram(FILE *f, const char *id, const char *title, const double *v,
                      size_t n, int nbins, const char *xlabel);
 
+/* The same histogram of values too many to hold: each(ctx, fn, acc) calls
+ * fn(acc, v) for every value in order and returns 0 (non-zero: no chart);
+ * it is called twice (range, then bins), so the bins are exact. */
+int nr_svg_histogram_each(FILE *f, const char *id, const char *title,
+                          int (*each)(void *ctx, void (*fn)(void *acc, double v), void *acc),
+                          void *ctx, int nbins, const char *xlabel);
+
 /* One horizontal bar per entry: labels[i] and v[i] (>= 0) in `unit`.
  * Returns the number of bars drawn. */
 int nr_svg_hbars(FILE *f, const char *id, const char *title,

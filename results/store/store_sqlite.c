@@ -137,9 +137,11 @@ static int sq_open(const char *target, int read_only, void **out, neurio_errbuf 
     /* Writers: WAL with synchronous=NORMAL — each batch's commit survives the
      * process being killed (even -9) without an fsync per batch; only an OS
      * crash may lose the last commits.  Readers (neurio runs) can read while
-     * a run writes. */
+     * a run writes.  A writer appends rows: a 512 KiB page cache (SQLite's
+     * default is 2 MB) keeps a long run's memory flat (issue 19). */
     if (!read_only &&
-        sqlite3_exec(d->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", NULL,
+        sqlite3_exec(d->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                            "PRAGMA cache_size = -512;", NULL,
                      NULL, NULL) != SQLITE_OK) {
         neurio_fail(err, NEURIO_ERR_IO, "cannot use the store sqlite:%s: %s; point "
                     "output.store at a neurio results database", target, sqlite3_errmsg(d->db));

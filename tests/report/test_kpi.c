@@ -10,6 +10,8 @@
 #include "kpi/kpi_metrics.h"
 #include "kpi/kpi_regression.h"
 #include "kpi/kpi_stats.h"
+#include "kpi/kpi_stats_stream.h"
+#include <stdlib.h>
 #include "test_util.h"
 
 #define EPS 1e-6
@@ -264,6 +266,105 @@ static void test_cost(void)
     CU_ASSERT_DOUBLE_EQUAL(mean[2], 40.0, EPS);
 }
 
+/* The spilled series gives nr_stats_compute's figures bit for bit: in
+ * memory (n <= chunk) and through the external merge (many runs), values
+ * as added and mapped v / div * mul (the device latency from cycles). */
+static void test_stats_stream(void)
+{
+    const size_t sizes[] = { 1, 2, 7, 1000, 150001 };
+    const size_t chunks[] = { 0, 16 };
+    unsigned seed = 12345;
+    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        size_t n = sizes[si];
+        double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            x[i] = (double)(1000 + (seed >> 8) % 5000); /* integer counts, duplicates */
+            y[i] = x[i] / 25e6 * 1e3;
+        }
+        for (size_t ci = 0; ci < 2; ci++) {
+            if (chunks[ci] && n > 20000)
+                continue; /* the small chunk on the small sizes only */
+            nr_stats_stream *st = NULL;
+            CU_ASSERT_EQUAL_FATAL(nr_stats_stream_new(NULL, &st), 0);
+            nr_stats_stream_set_chunk(st, chunks[ci]);
+            for (size_t i = 0; i < n; i++)
+                CU_ASSERT_EQUAL(nr_stats_stream_add(st, x[i]), 0);
+            nr_stats a, b;
+            CU_ASSERT_EQUAL(nr_stats_compute(x, n, &a), 0);
+            CU_ASSERT_EQUAL(nr_stats_stream_compute(st, 1.0, 1.0, &b), 0);
+            CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof a), 0);
+            CU_ASSERT_EQUAL(nr_stats_compute(y, n, &a), 0);
+            CU_ASSERT_EQUAL(nr_stats_stream_compute(st, 25e6, 1e3, &b), 0);
+            CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof a), 0);
+            nr_stats_stream_free(st);
+        }
+        free(x);
+        free(y);
+    }
+    nr_stats_stream *st = NULL;
+    nr_stats out;
+    CU_ASSERT_EQUAL_FATAL(nr_stats_stream_new(NULL, &st), 0);
+    CU_ASSERT_EQUAL(nr_stats_stream_compute(st, 1.0, 1.0, &out), NEURIO_ERR_INVALID);
+    nr_stats_stream_add(st, 1.0);
+    nr_stats_stream_add(st, INFINITY);
+    CU_ASSERT_EQUAL(nr_stats_stream_compute(st, 1.0, 1.0, &out), NEURIO_ERR_INVALID);
+    nr_stats_stream_free(st);
+}
+
+/* Batch by batch, the accuracy, regression and fidelity KPIs equal the
+ * whole-array ones exactly. */
+static void test_kpi_batches(void)
+{
+    enum { N = 50, C = 4 };
+    float y[N * C], r[N * C];
+    int64_t lab[N];
+    unsigned seed = 7;
+    for (size_t i = 0; i < N * C; i++) {
+        seed = seed * 1103515245u + 12345u;
+        y[i] = (float)((seed >> 8) % 100) / 10.0f;
+        r[i] = y[i] + (float)((seed >> 4) % 7) / 50.0f;
+    }
+    for (size_t i = 0; i < N; i++)
+        lab[i] = (int64_t)(i * 7 % C);
+    nr_kpi_classification whole, inc;
+    neurio_errbuf err;
+    CU_ASSERT_EQUAL(nr_kpi_classification_compute(y, N, C, lab, 2, &whole, &err), 0);
+    CU_ASSERT_EQUAL(nr_kpi_classification_begin(C, 2, &inc, &err), 0);
+    for (size_t f = 0; f < N; f += 16) {
+        size_t cnt = N - f < 16 ? N - f : 16;
+        CU_ASSERT_EQUAL(nr_kpi_classification_add(&inc, y + f * C, cnt, lab + f, f, &err), 0);
+    }
+    CU_ASSERT_EQUAL(nr_kpi_classification_end(&inc, &err), 0);
+    CU_ASSERT_EQUAL(memcmp(&whole.top1, &inc.top1, 4 * sizeof(double)), 0);
+    CU_ASSERT_EQUAL(memcmp(whole.confusion, inc.confusion, C * C * sizeof(uint64_t)), 0);
+    lab[33] = C; /* out of range: named by its sample number in the run */
+    CU_ASSERT_NOT_EQUAL(nr_kpi_classification_add(&inc, y + 32 * C, 16, lab + 32, 32, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "of sample 33 "));
+    nr_kpi_classification_free(&whole);
+    nr_kpi_classification_free(&inc);
+
+    nr_kpi_regression rw, ri;
+    memset(&ri, 0, sizeof ri);
+    CU_ASSERT_EQUAL(nr_kpi_regression_compute(y, r, N * C, &rw, &err), 0);
+    for (size_t f = 0; f < N * C; f += 48)
+        CU_ASSERT_EQUAL(nr_kpi_regression_add(&ri, y + f, r + f, N * C - f < 48 ? N * C - f : 48,
+                                              &err), 0);
+    CU_ASSERT_EQUAL(nr_kpi_regression_end(&ri, &err), 0);
+    CU_ASSERT_EQUAL(memcmp(&rw, &ri, sizeof rw), 0);
+
+    nr_kpi_fidelity fw, fi;
+    memset(&fi, 0, sizeof fi);
+    CU_ASSERT_EQUAL(nr_kpi_fidelity_compute(y, r, N, C, &fw, &err), 0);
+    for (size_t f = 0; f < N; f += 16)
+        CU_ASSERT_EQUAL(nr_kpi_fidelity_add(&fi, y + f * C, r + f * C, N - f < 16 ? N - f : 16,
+                                            C, &err), 0);
+    CU_ASSERT_EQUAL(nr_kpi_fidelity_end(&fi, &err), 0);
+    CU_ASSERT_EQUAL(memcmp(&fw, &fi, sizeof fw), 0);
+}
+
 static void test_metrics_list(void)
 {
     nr_metrics m = { 0 };
@@ -295,6 +396,8 @@ int neurio_register_tests(void)
     CU_add_test(s, "fidelity", test_fidelity);
     CU_add_test(s, "stats", test_stats);
     CU_add_test(s, "cost", test_cost);
+    CU_add_test(s, "stats of a spilled series (exact)", test_stats_stream);
+    CU_add_test(s, "KPIs batch by batch (exact)", test_kpi_batches);
     CU_add_test(s, "metrics list", test_metrics_list);
     return 0;
 }

@@ -68,9 +68,11 @@ int nk_svdf_s8(const nk_svdf_params *p, const int8_t *input, const int8_t *weigh
                 for (int32_t j = 0; j < nm; ++j) {
                     int32_t sv = wide ? s16[off + j] : s8[off + j];
                     int32_t wv = wide ? t16[woff + j] : t8[woff + j];
-                    dot += wv * (sv - p->state_zp);
+                    /* int32 accumulation wraps, as on the device (and in
+                     * TFLM's int32 arithmetic); signed overflow is UB in C. */
+                    dot = (int32_t)((uint32_t)dot + (uint32_t)(wv * (sv - p->state_zp)));
                 }
-                sum += dot;
+                sum = (int32_t)((uint32_t)sum + (uint32_t)dot);
             }
             int32_t y = nk_mbqm(sum, p->mult2, p->shift2) + p->out_zp;
             output[(size_t)b * nu + u] = (int8_t)nk_clamp(y, -128, 127);

@@ -40,6 +40,23 @@ NEURIO_API int neurio_dataprep_input(const neurio_model *m, int32_t input_index,
                           const neurio_npy *arr, void **out, size_t *n_samples,
                           neurio_errbuf *err);
 
+/* Streaming form (rows read from a large file, neurio/npy.h's reader):
+ * `arr` gives the WHOLE array's header (dtype, rank, dims; data unused),
+ * `rows` holds its samples [first, first + count) as in the file.  Writes
+ * count * neurio_tensor_bytes(input) bytes to out (caller-owned).  The
+ * same checks and messages as neurio_dataprep_input, sample numbers
+ * counted from the start of the array. */
+NEURIO_API int neurio_dataprep_input_rows(const neurio_model *m, int32_t input_index,
+                                          const neurio_npy *arr, const void *rows,
+                                          size_t first, size_t count, void *out,
+                                          neurio_errbuf *err);
+
+/* The shape check alone: *n_samples of arr (its header) for input
+ * input_index, or the neurio_dataprep_input message. */
+NEURIO_API int neurio_dataprep_input_shape(const neurio_model *m, int32_t input_index,
+                                           const neurio_npy *arr, size_t *n_samples,
+                                           neurio_errbuf *err);
+
 /* Check a real (float32/float64) array before it is used as model input
  * or calibration data: every value finite, and when `t` is a quantized
  * integer tensor, every value within its representable real range widened
@@ -100,6 +117,36 @@ NEURIO_API void neurio_input_set_free(neurio_input_set *s);
 NEURIO_API const char *neurio_dataprep_input_what(const neurio_model *m, size_t n_paths,
                                                   uint32_t i, const char *what, char *buf,
                                                   size_t cap);
+
+/* The same arrays streamed (memory = one batch, whatever the number of
+ * samples): open checks what neurio_dataprep_inputs checks from the
+ * headers (count, shape, dtype for REAL_FOR_FLOAT, equal sample counts;
+ * same messages), read converts rows [first, first + count) of every input
+ * into out[i] (count * sample_bytes[i] bytes each; the per-value checks
+ * and messages of neurio_dataprep_input, samples numbered in the whole
+ * array), check reads every row once through buffers of about
+ * chunk_bytes (validation before a run).  Close also after a failure. */
+typedef struct neurio_input_stream {
+    uint32_t n;
+    neurio_npy_reader rd[NEURIO_DATAPREP_MAX_INPUTS];
+    size_t sample_bytes[NEURIO_DATAPREP_MAX_INPUTS];
+    size_t n_samples;
+    const neurio_model *m;          /* borrowed until close              */
+    const char *what;               /* borrowed                          */
+    const char *const *paths;       /* borrowed                          */
+    size_t n_paths;
+    void *raw;                      /* one batch of rows as in the file  */
+    size_t raw_cap;
+} neurio_input_stream;
+
+NEURIO_API int neurio_input_stream_open(const neurio_model *m, const char *const *paths,
+                                        size_t n_paths, const char *what, unsigned flags,
+                                        neurio_input_stream *s, neurio_errbuf *err);
+NEURIO_API int neurio_input_stream_read(neurio_input_stream *s, size_t first, size_t count,
+                                        void *const *out, neurio_errbuf *err);
+NEURIO_API int neurio_input_stream_check(neurio_input_stream *s, size_t chunk_bytes,
+                                         neurio_errbuf *err);
+NEURIO_API void neurio_input_stream_close(neurio_input_stream *s);
 
 /* Write "[1, 49, 10, 1]" into buf (always NUL-terminated). */
 NEURIO_API void neurio_shape_str(char *buf, size_t size, int32_t rank, const int64_t *dims);

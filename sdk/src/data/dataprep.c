@@ -96,12 +96,13 @@ static void dp_put_int(void *p, neurio_dtype dt, size_t i, int64_t v)
     }
 }
 
-int neurio_dataprep_check_real(const neurio_npy *arr, const neurio_tensor *t, size_t per,
-                               neurio_errbuf *err)
+/* Check n elements of data (dtype dt); sample numbers in messages start
+ * at `base` (the first row of a batch read from a larger file). */
+static int dp_check_real(const void *data, neurio_dtype dt, size_t n, const neurio_tensor *t,
+                         size_t per, size_t base, neurio_errbuf *err)
 {
-    if (arr->dtype != NEURIO_DT_FLOAT32 && arr->dtype != NEURIO_DT_FLOAT64)
+    if (dt != NEURIO_DT_FLOAT32 && dt != NEURIO_DT_FLOAT64)
         return NEURIO_OK;
-    size_t n = neurio_npy_elements(arr);
     if (!per)
         per = 1;
     /* The real range a quantized input can represent, and a margin as wide
@@ -124,23 +125,29 @@ int neurio_dataprep_check_real(const neurio_npy *arr, const neurio_tensor *t, si
         }
     }
     for (size_t i = 0; i < n; i++) {
-        double v = dp_get_real(arr->data, arr->dtype, i);
+        double v = dp_get_real(data, dt, i);
         if (!isfinite(v))
             return neurio_fail(err, NEURIO_ERR_INVALID,
                                "sample %zu element %zu (flat index %zu) is %g: every value "
                                "must be finite; clean the data (NaN/Inf are never valid input)",
-                               i / per, i % per, i, v);
+                               base + i / per, i % per, base * per + i, v);
         if (quantized && (v < lo || v > hi))
             return neurio_fail(err, NEURIO_ERR_INVALID,
                                "sample %zu element %zu (flat index %zu) is %g, far outside "
                                "the range [%g, %g] that input '%s' can represent (scale %g, "
                                "zero point %d): it would saturate; check the data's unit and "
                                "scaling (e.g. pixels 0..255 against a model trained on 0..1)",
-                               i / per, i % per, i, v, rlo, rhi, t->name,
+                               base + i / per, i % per, base * per + i, v, rlo, rhi, t->name,
                                (double)t->quant.scale[0],
                                t->quant.zero_point ? t->quant.zero_point[0] : 0);
     }
     return NEURIO_OK;
+}
+
+int neurio_dataprep_check_real(const neurio_npy *arr, const neurio_tensor *t, size_t per,
+                               neurio_errbuf *err)
+{
+    return dp_check_real(arr->data, arr->dtype, neurio_npy_elements(arr), t, per, 0, err);
 }
 
 /* Does arr's shape fit tensor t?  Sets *n on success. */
@@ -167,16 +174,13 @@ static int dp_fit_shape(const neurio_tensor *t, const neurio_npy *arr, size_t *n
     return 0;
 }
 
-int neurio_dataprep_input(const neurio_model *m, int32_t input_index,
-                          const neurio_npy *arr, void **out, size_t *n_samples,
-                          neurio_errbuf *err)
+/* Shape check of arr (the whole array's header) against input
+ * input_index: the input tensor in *t, the number of samples in *n. */
+static int dp_input_shape(const neurio_model *m, int32_t input_index, const neurio_npy *arr,
+                          const neurio_tensor **tp, size_t *n_samples, neurio_errbuf *err)
 {
     char ashape[160], tshape[160], tail[160];
     int64_t td[NEURIO_MAX_RANK + 1];
-    if (!m || !arr || !out || !n_samples)
-        return neurio_fail(err, NEURIO_ERR_INVALID, "dataprep: NULL argument");
-    *out = NULL;
-    *n_samples = 0;
     if (input_index < 0 || input_index >= m->n_inputs)
         return neurio_fail(err, NEURIO_ERR_INVALID,
                            "dataprep: model '%s' has %d input(s), no input %d", m->name,
@@ -204,80 +208,135 @@ int neurio_dataprep_input(const neurio_model *m, int32_t input_index,
     if (n == 0)
         return neurio_fail(err, NEURIO_ERR_INVALID,
                            "input data shape %s holds no samples (N = 0)", ashape);
-    size_t per = neurio_tensor_elements(t), esz = neurio_dtype_size(t->dtype);
-    size_t total = n * per;
-    if (esz == 0)
+    if (neurio_dtype_size(t->dtype) == 0)
         return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
                            "model input %d '%s' has dtype %s, which data preparation cannot "
                            "fill", input_index, t->name, neurio_dtype_name(t->dtype));
-    void *buf = malloc(total * esz > 0 ? total * esz : 1);
-    if (!buf)
-        return neurio_fail(err, NEURIO_ERR_NOMEM, "dataprep: out of memory (%zu bytes)",
-                           total * esz);
+    *tp = t;
+    *n_samples = n;
+    return NEURIO_OK;
+}
+
+/* Convert `count` samples of data (dtype adt), sample numbers from `base`
+ * in messages, into buf (input t's dtype). */
+static int dp_convert(const neurio_tensor *t, int32_t input_index, const neurio_npy *arr,
+                      const void *data, size_t base, size_t count, void *buf,
+                      neurio_errbuf *err)
+{
+    char ashape[160], tshape[160];
+    int64_t td[NEURIO_MAX_RANK + 1];
+    size_t per = neurio_tensor_elements(t), esz = neurio_dtype_size(t->dtype);
+    size_t total = count * per;
     neurio_dtype adt = arr->dtype, tdt = t->dtype;
     int areal = adt == NEURIO_DT_FLOAT32 || adt == NEURIO_DT_FLOAT64;
-    int rc = areal ? neurio_dataprep_check_real(arr, t, per, err) : NEURIO_OK;
-    if (rc) {
-        free(buf);
+    int rc = areal ? dp_check_real(data, adt, total, t, per, base, err) : NEURIO_OK;
+    if (rc)
         return rc;
-    }
     if (adt == tdt) {
-        memcpy(buf, arr->data, total * esz);
+        memcpy(buf, data, total * esz);
     } else if (tdt == NEURIO_DT_FLOAT32 && (areal || dp_is_int(adt))) {
         for (size_t i = 0; i < total; i++)
-            ((float *)buf)[i] = (float)dp_get_real(arr->data, adt, i);
+            ((float *)buf)[i] = (float)dp_get_real(data, adt, i);
     } else if (areal && dp_is_int(tdt) && tdt != NEURIO_DT_BOOL) {
         int64_t lo, hi;
         dp_range(tdt, &lo, &hi);
-        if (t->quant.count < 1 || !t->quant.scale || t->quant.scale[0] <= 0.0f) {
-            free(buf);
+        if (t->quant.count < 1 || !t->quant.scale || t->quant.scale[0] <= 0.0f)
             return neurio_fail(err, NEURIO_ERR_INVALID,
                                "input data is %s but model input %d '%s' is %s without "
                                "quantization parameters: give %s data",
                                neurio_dtype_name(adt), input_index, t->name,
                                neurio_dtype_name(tdt), neurio_dtype_name(tdt));
-        }
-        if (t->quant.count > 1) {
-            free(buf);
+        if (t->quant.count > 1)
             return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
                                "model input %d '%s' is quantized per channel; give %s data",
                                input_index, t->name, neurio_dtype_name(tdt));
-        }
         float sc = t->quant.scale[0];
         int32_t zp = t->quant.zero_point ? t->quant.zero_point[0] : 0;
         if (lo < INT32_MIN) lo = INT32_MIN;
         if (hi > INT32_MAX) hi = INT32_MAX;
         for (size_t i = 0; i < total; i++) {
-            float x = (float)dp_get_real(arr->data, adt, i);
+            float x = (float)dp_get_real(data, adt, i);
             dp_put_int(buf, tdt, i, neurio_quantize_value(x, sc, zp, (int32_t)lo, (int32_t)hi));
         }
     } else if (dp_is_int(adt) && dp_is_int(tdt)) {
         int64_t lo, hi;
         dp_range(tdt, &lo, &hi);
         for (size_t i = 0; i < total; i++) {
-            int64_t v = dp_get_int(arr->data, adt, i);
-            if (v < lo || v > hi) {
-                free(buf);
+            int64_t v = dp_get_int(data, adt, i);
+            if (v < lo || v > hi)
                 return neurio_fail(err, NEURIO_ERR_INVALID,
                                    "input data (%s) sample %zu element %zu is %lld, outside "
                                    "model input %d '%s' dtype %s range [%lld, %lld]",
-                                   neurio_dtype_name(adt), i / per, i % per, (long long)v,
-                                   input_index, t->name, neurio_dtype_name(tdt),
+                                   neurio_dtype_name(adt), base + i / per, i % per,
+                                   (long long)v, input_index, t->name, neurio_dtype_name(tdt),
                                    (long long)lo, (long long)hi);
-            }
             dp_put_int(buf, tdt, i, v);
         }
     } else {
-        free(buf);
+        for (int32_t i = 0; i < t->rank; i++)
+            td[i] = t->dims[i];
+        neurio_shape_str(ashape, sizeof ashape, arr->rank, arr->dims);
+        neurio_shape_str(tshape, sizeof tshape, t->rank, td);
         return neurio_fail(err, NEURIO_ERR_INVALID,
                            "input data dtype %s %s cannot feed model input %d '%s' dtype %s "
                            "%s: convert the data to %s",
                            neurio_dtype_name(adt), ashape, input_index, t->name,
                            neurio_dtype_name(tdt), tshape, neurio_dtype_name(tdt));
     }
+    return NEURIO_OK;
+}
+
+int neurio_dataprep_input(const neurio_model *m, int32_t input_index,
+                          const neurio_npy *arr, void **out, size_t *n_samples,
+                          neurio_errbuf *err)
+{
+    if (!m || !arr || !out || !n_samples)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "dataprep: NULL argument");
+    *out = NULL;
+    *n_samples = 0;
+    const neurio_tensor *t = NULL;
+    size_t n = 0;
+    int rc = dp_input_shape(m, input_index, arr, &t, &n, err);
+    if (rc)
+        return rc;
+    size_t bytes = n * neurio_tensor_bytes(t);
+    void *buf = malloc(bytes > 0 ? bytes : 1);
+    if (!buf)
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "dataprep: out of memory (%zu bytes)", bytes);
+    if ((rc = dp_convert(t, input_index, arr, arr->data, 0, n, buf, err)) != 0) {
+        free(buf);
+        return rc;
+    }
     *out = buf;
     *n_samples = n;
     return NEURIO_OK;
+}
+
+int neurio_dataprep_input_shape(const neurio_model *m, int32_t input_index,
+                                const neurio_npy *arr, size_t *n_samples, neurio_errbuf *err)
+{
+    const neurio_tensor *t = NULL;
+    if (!m || !arr || !n_samples)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "dataprep: NULL argument");
+    return dp_input_shape(m, input_index, arr, &t, n_samples, err);
+}
+
+int neurio_dataprep_input_rows(const neurio_model *m, int32_t input_index,
+                               const neurio_npy *arr, const void *rows, size_t first,
+                               size_t count, void *out, neurio_errbuf *err)
+{
+    const neurio_tensor *t = NULL;
+    size_t n = 0;
+    if (!m || !arr || !out || (count && !rows))
+        return neurio_fail(err, NEURIO_ERR_INVALID, "dataprep: NULL argument");
+    int rc = dp_input_shape(m, input_index, arr, &t, &n, err);
+    if (rc)
+        return rc;
+    if (first > n || count > n - first)
+        return neurio_fail(err, NEURIO_ERR_INVALID,
+                           "dataprep: samples %zu..%zu asked of an array of %zu", first,
+                           first + count, n);
+    return dp_convert(t, input_index, arr, rows, first, count, out, err);
 }
 
 int neurio_dataprep_dequantize(const neurio_model *m, int32_t output_index,

@@ -96,3 +96,126 @@ void neurio_input_set_free(neurio_input_set *in)
     }
     in->n = 0;
 }
+
+/* ---- streaming: the same arrays read one batch of rows at a time ------- */
+
+int neurio_input_stream_open(const neurio_model *m, const char *const *paths, size_t n_paths,
+                             const char *what, unsigned flags, neurio_input_stream *s,
+                             neurio_errbuf *err)
+{
+    char w[200], names[600];
+    neurio_errbuf e2 = { { 0 } };
+    int rc;
+    memset(s, 0, sizeof *s);
+    if (m->n_inputs < 1 || m->n_inputs > NEURIO_DATAPREP_MAX_INPUTS)
+        return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
+                           "model '%s' has %d inputs; at most %d are supported", m->name,
+                           (int)m->n_inputs, NEURIO_DATAPREP_MAX_INPUTS);
+    if (n_paths != (size_t)m->n_inputs) {
+        inputs_list(m, names, sizeof names);
+        return neurio_fail(err, NEURIO_ERR_CONFIG,
+                           "%s gives %zu array%s but model '%s' has %d input%s (%s); give one "
+                           ".npy per input, in the model's input order", what, n_paths,
+                           n_paths == 1 ? "" : "s", m->name, (int)m->n_inputs,
+                           m->n_inputs == 1 ? "" : "s", names);
+    }
+    s->m = m;
+    s->what = what;
+    s->paths = paths;
+    s->n_paths = n_paths;
+    for (uint32_t i = 0; i < (uint32_t)m->n_inputs; i++) {
+        const char *path = paths[i];
+        size_t n = 0;
+        const char *what_i = neurio_dataprep_input_what(m, n_paths, i, what, w, sizeof w);
+        if ((rc = neurio_npy_open(path, &s->rd[i], &e2)) != 0) {
+            neurio_input_stream_close(s);
+            return neurio_fail(err, rc, "%s: %s", what_i, e2.msg);
+        }
+        s->n = i + 1;
+        const neurio_tensor *t = &m->tensors[m->inputs[i]];
+        neurio_dtype dt = s->rd[i].hdr.dtype;
+        if ((flags & NEURIO_INPUTS_REAL_FOR_FLOAT) && t->dtype == NEURIO_DT_FLOAT32 &&
+            dt != NEURIO_DT_FLOAT32 && dt != NEURIO_DT_FLOAT64)
+            rc = neurio_fail(err, NEURIO_ERR_INVALID,
+                             "%s %s: %s data for input '%s', which is float32 in the model "
+                             "file and quantized by neurio (model.quantize): give the real "
+                             "values as float32 (neurio quantizes them with the prepared "
+                             "model's scale)", what_i, path, neurio_dtype_name(dt), t->name);
+        else if ((rc = neurio_dataprep_input_shape(m, (int32_t)i, &s->rd[i].hdr, &n, &e2)))
+            rc = neurio_fail(err, rc, "%s %s: %s", what_i, path, e2.msg);
+        else if (i > 0 && n != s->n_samples)
+            rc = neurio_fail(err, NEURIO_ERR_INVALID,
+                             "%s %s: holds %zu samples but %s[0] holds %zu; sample k of every "
+                             "input array is one inference, so all need the same count",
+                             what_i, path, n, what, s->n_samples);
+        if (rc) {
+            neurio_input_stream_close(s);
+            return rc;
+        }
+        s->sample_bytes[i] = neurio_tensor_bytes(t);
+        s->n_samples = n;
+    }
+    return NEURIO_OK;
+}
+
+int neurio_input_stream_read(neurio_input_stream *s, size_t first, size_t count,
+                             void *const *out, neurio_errbuf *err)
+{
+    char w[200];
+    neurio_errbuf e2 = { { 0 } };
+    for (uint32_t i = 0; i < s->n; i++) {
+        size_t need = count * (s->rd[i].row_bytes ? s->rd[i].row_bytes : 1);
+        if (need > s->raw_cap) {
+            void *r = realloc(s->raw, need);
+            if (!r)
+                return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory reading %zu rows",
+                                   count);
+            s->raw = r;
+            s->raw_cap = need;
+        }
+        int rc = neurio_npy_read_rows(&s->rd[i], first, count, s->raw, &e2);
+        if (!rc)
+            rc = neurio_dataprep_input_rows(s->m, (int32_t)i, &s->rd[i].hdr, s->raw, first,
+                                            count, out[i], &e2);
+        if (rc)
+            return neurio_fail(err, rc, "%s %s: %s",
+                               neurio_dataprep_input_what(s->m, s->n_paths, i, s->what, w,
+                                                          sizeof w),
+                               s->paths[i], e2.msg);
+    }
+    return NEURIO_OK;
+}
+
+int neurio_input_stream_check(neurio_input_stream *s, size_t chunk_bytes, neurio_errbuf *err)
+{
+    size_t widest = 1;
+    for (uint32_t i = 0; i < s->n; i++) {
+        if (s->rd[i].row_bytes > widest)
+            widest = s->rd[i].row_bytes;
+        if (s->sample_bytes[i] > widest)
+            widest = s->sample_bytes[i];
+    }
+    size_t chunk = chunk_bytes / widest ? chunk_bytes / widest : 1;
+    void *conv[NEURIO_DATAPREP_MAX_INPUTS] = { 0 };
+    int rc = NEURIO_OK;
+    for (uint32_t i = 0; i < s->n && !rc; i++)
+        if (!(conv[i] = malloc(chunk * (s->sample_bytes[i] ? s->sample_bytes[i] : 1))))
+            rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    for (size_t first = 0; !rc && first < s->n_samples; first += chunk)
+        rc = neurio_input_stream_read(s, first, s->n_samples - first < chunk
+                                                    ? s->n_samples - first : chunk,
+                                      conv, err);
+    for (uint32_t i = 0; i < s->n; i++)
+        free(conv[i]);
+    return rc;
+}
+
+void neurio_input_stream_close(neurio_input_stream *s)
+{
+    if (!s)
+        return;
+    for (uint32_t i = 0; i < NEURIO_DATAPREP_MAX_INPUTS; i++)
+        neurio_npy_close(&s->rd[i]);
+    free(s->raw);
+    memset(s, 0, sizeof *s);
+}

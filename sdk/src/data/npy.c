@@ -232,8 +232,8 @@ static int parse_header(npy_hdr *h, neurio_npy *a)
     return NEURIO_OK;
 }
 
-int neurio_npy_parse(const void *buf, size_t len, const char *name,
-                     neurio_npy *out, neurio_errbuf *err)
+int neurio_npy_parse_header(const void *buf, size_t len, uint64_t file_len, const char *name,
+                            neurio_npy *out, uint64_t *data_offset, neurio_errbuf *err)
 {
     const unsigned char *p = buf;
     neurio_npy a;
@@ -281,24 +281,40 @@ int neurio_npy_parse(const void *buf, size_t len, const char *name,
                                name, (int)i, (long long)a.dims[i]);
         n *= (size_t)a.dims[i];
     }
-    size_t need = n * es, dstart = hstart + hlen, have = len - dstart;
-    if (have < need)
+    uint64_t need = (uint64_t)n * es, dstart = hstart + hlen, have = file_len - dstart;
+    if (file_len < dstart || have < need)
         return neurio_fail(err, NEURIO_ERR_FORMAT,
-                           "%s: truncated data: shape needs %zu bytes from byte %zu, "
-                           "file has %zu; the file was cut short, re-create it",
-                           name, need, dstart, have);
+                           "%s: truncated data: shape needs %llu bytes from byte %llu, "
+                           "file has %llu; the file was cut short, re-create it",
+                           name, (unsigned long long)need, (unsigned long long)dstart,
+                           (unsigned long long)(file_len < dstart ? 0 : have));
     if (have > need)
         return neurio_fail(err, NEURIO_ERR_FORMAT,
-                           "%s: %zu trailing bytes after the data (byte %zu); "
+                           "%s: %llu trailing bytes after the data (byte %llu); "
                            "the header's shape does not match the file size",
-                           name, have - need, dstart + need);
-    a.bytes = need;
-    a.data = malloc(need ? need : 1);
+                           name, (unsigned long long)(have - need),
+                           (unsigned long long)(dstart + need));
+    a.bytes = (size_t)need;
+    *out = a;
+    *data_offset = dstart;
+    return NEURIO_OK;
+}
+
+int neurio_npy_parse(const void *buf, size_t len, const char *name,
+                     neurio_npy *out, neurio_errbuf *err)
+{
+    neurio_npy a;
+    uint64_t dstart = 0;
+    memset(out, 0, sizeof *out);
+    int rc = neurio_npy_parse_header(buf, len, len, name, &a, &dstart, err);
+    if (rc)
+        return rc;
+    a.data = malloc(a.bytes ? a.bytes : 1);
     if (!a.data)
         return neurio_fail(err, NEURIO_ERR_NOMEM, "%s: out of memory for %zu bytes",
-                           name, need);
-    if (need)
-        memcpy(a.data, p + dstart, need);
+                           name ? name : "<memory>", a.bytes);
+    if (a.bytes)
+        memcpy(a.data, (const unsigned char *)buf + dstart, a.bytes);
     *out = a;
     return NEURIO_OK;
 }
@@ -334,7 +350,7 @@ fail:
     return rc;
 }
 
-static const char *npy_descr(neurio_dtype dt)
+const char *neurio_npy_descr(neurio_dtype dt)
 {
     switch (dt) {
     case NEURIO_DT_INT8: return "|i1";
@@ -352,7 +368,7 @@ static const char *npy_descr(neurio_dtype dt)
 int neurio_npy_write(const char *path, neurio_dtype dt, int32_t rank,
                      const int64_t *dims, const void *data, neurio_errbuf *err)
 {
-    const char *descr = npy_descr(dt);
+    const char *descr = neurio_npy_descr(dt);
     char hdr[512], tmp[4096];
     FILE *f = NULL;
     int rc = NEURIO_OK;
