@@ -86,6 +86,25 @@ static int sq_busy(void *user, int count)
     return 1;
 }
 
+/* sqlite3_exec, retried while the database is busy.  Switching a new file
+ * to WAL while another process opens it too can return SQLITE_BUSY without
+ * calling the busy handler (SQLite does so where waiting could deadlock);
+ * retry for up to the store's wait, 10 ms apart. */
+static int sq_exec_retry(sq_db *d, const char *sql, char **msg)
+{
+    for (int waited = 0;; waited += 10) {
+        int rc = sqlite3_exec(d->db, sql, NULL, NULL, msg);
+        if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) ||
+            waited >= d->wait_ms)
+            return rc;
+        if (msg && *msg) {
+            sqlite3_free(*msg);
+            *msg = NULL;
+        }
+        sqlite3_sleep(10);
+    }
+}
+
 /* Is the file at d->path still the one we opened? */
 static int sq_same_file(sq_db *d, neurio_errbuf *err)
 {
@@ -140,17 +159,16 @@ static int sq_open(const char *target, int read_only, void **out, neurio_errbuf 
      * a run writes.  A writer appends rows: a 512 KiB page cache (SQLite's
      * default is 2 MB) keeps a long run's memory flat (issue 19). */
     if (!read_only &&
-        sqlite3_exec(d->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                            "PRAGMA cache_size = -512;", NULL,
-                     NULL, NULL) != SQLITE_OK) {
+        sq_exec_retry(d, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                         "PRAGMA cache_size = -512;", NULL) != SQLITE_OK) {
         neurio_fail(err, NEURIO_ERR_IO, "cannot use the store sqlite:%s: %s; point "
                     "output.store at a neurio results database", target, sqlite3_errmsg(d->db));
         goto fail;
     }
     /* Touch the file so "not a database" surfaces here, not mid-run. */
     char *msg = NULL;
-    if (sqlite3_exec(d->db, "PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_master;",
-                     NULL, NULL, &msg) != SQLITE_OK) {
+    if (sq_exec_retry(d, "PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_master;",
+                      &msg) != SQLITE_OK) {
         neurio_fail(err, NEURIO_ERR_IO, "cannot use the store sqlite:%s: %s; point "
                     "output.store at a neurio results database", target,
                     msg ? msg : sqlite3_errmsg(d->db));
