@@ -286,14 +286,16 @@ static int pipe_make_dirs(nr_pipeline *p, neurio_errbuf *err)
 /* Build the host reference from the copy of the imported model and the
  * user's arrays, when an observer asked for it; a failure is kept for the
  * observers to report (run->hostref_error), it does not stop the run. */
-static void pipe_hostref(nr_pipeline *p, const neurio_npy *const *arrs, int32_t n)
+static void pipe_hostref(nr_pipeline *p)
 {
     neurio_errbuf e2 = { { 0 } };
     if (!p->imported)
         return;
     neurio_model *m = p->imported;
     p->imported = NULL; /* taken over by nr_hostref_new */
-    if (nr_hostref_new(m, p->model, arrs, n, p->run.n_samples, &p->hostref, &e2) != NEURIO_OK ||
+    if (nr_hostref_new(m, p->model, (const char *const *)p->rig->data_input_list,
+                       p->rig->n_data_inputs, p->run.n_samples, &p->hostref,
+                       &e2) != NEURIO_OK ||
         nr_hostref_configure(p->hostref, (int32_t)p->rig->task_output, p->rig->data_stateful,
                              &e2) != NEURIO_OK) {
         nr_hostref_free(p->hostref);
@@ -340,24 +342,9 @@ static int pipe_load_inputs(nr_pipeline *p, neurio_errbuf *err)
     p->run.n_samples = n;
     p->run.n_inputs = ni;
     p->run.input_sample_bytes = p->input_sample_bytes;
-    if (p->imported) {
-        /* The host reference converts the user's data itself: it gets the
-         * arrays whole (task.reference_run = "host" and the quantization
-         * cost hold them; a plain run never does). */
-        neurio_input_set in;
-        rc = neurio_dataprep_inputs(m, (const char *const *)p->rig->data_input_list,
-                                    p->rig->n_data_inputs, "data.inputs",
-                                    NEURIO_INPUTS_KEEP_RAW, &in, &e2);
-        if (rc) {
-            neurio_input_set_free(&in);
-            return pipe_fail(p, err, rc, NR_EXIT_MODEL, "%s", e2.msg);
-        }
-        const neurio_npy *arrs[NEURIO_DATAPREP_MAX_INPUTS];
-        for (uint32_t i = 0; i < in.n; i++)
-            arrs[i] = &in.arr[i];
-        pipe_hostref(p, arrs, (int32_t)in.n); /* the user's data, read once */
-        neurio_input_set_free(&in);
-    }
+    /* The host reference reads and converts the user's data itself, one
+     * batch at a time as the run asks for its rows (never whole). */
+    pipe_hostref(p);
     return NEURIO_OK;
 }
 
