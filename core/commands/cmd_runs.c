@@ -246,7 +246,12 @@ static void print_debug(nr_store *s, const char *run_id)
             snprintf(snr, sizeof snr, "exact");
         else
             snprintf(snr, sizeof snr, "%.2f", d[i].snr_db);
-        printf("  %-4u %-18s %-26.26s %-8s %21s %12.6g %10.4g %9s\n", d[i].index, d[i].op,
+        char id[32];
+        if (d[i].output)
+            snprintf(id, sizeof id, "%u:%u", d[i].index, d[i].output);
+        else
+            snprintf(id, sizeof id, "%u", d[i].index);
+        printf("  %-4s %-18s %-26.26s %-8s %21s %12.6g %10.4g %9s\n", id, d[i].op,
                d[i].tensor, d[i].dtype, me, d[i].max_abs, d[i].rel_l2, snr);
         if (first < 0 && !strcmp(d[i].ref, "device") && d[i].mismatches > 0)
             first = (long)i;

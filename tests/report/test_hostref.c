@@ -2,8 +2,11 @@
  * data batch by batch (results/reference/hostref.h): its rows, asked for in
  * batches of any size, are bit for bit what the interpreter gives on the
  * whole array converted at once (the former whole-array reading), for a
- * float model fed float data and a quantized model fed int8 data.
- * Skipped when ../shared is absent. */
+ * float model fed float data and a quantized model fed int8 data
+ * (skipped when ../shared is absent).  And the one layer comparison of the
+ * results library (reference/layer_debug.h) that `neurio debug` calls:
+ * every output of a layer is compared, not only the first. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 #include "neurio/npy.h"
 #include "neurio/optimize.h"
 #include "reference/hostref.h"
+#include "reference/layer_debug.h"
 #include "test_util.h"
 
 enum { N = 1000 };
@@ -140,11 +144,66 @@ static void test_bad_data(void)
     neurio_model_free(prep);
 }
 
+/* x [2, 3] -> SPLIT (axis 1) into three [2, 1] -> PACK: the prepared run
+ * gets an input that differs in column 1 only, so only SPLIT's second
+ * output (and PACK, which gathers it) may differ. */
+static neurio_model *split_model(void)
+{
+    neurio_model *m = neurio_model_new("split");
+    int32_t d23[2] = { 2, 3 }, d21[2] = { 2, 1 }, d321[3] = { 3, 2, 1 }, s[3];
+    int32_t x = neurio_model_add_tensor(m, "x", NEURIO_DT_FLOAT32, 2, d23);
+    static const char *const names[3] = { "s0", "s1", "s2" };
+    for (int i = 0; i < 3; i++)
+        s[i] = neurio_model_add_tensor(m, names[i], NEURIO_DT_FLOAT32, 2, d21);
+    int32_t pk = neurio_model_add_tensor(m, "pk", NEURIO_DT_FLOAT32, 3, d321);
+    int32_t o = neurio_model_add_op(m, NEURIO_OP_SPLIT, 1, &x, 3, s);
+    m->ops[o].attr.ext.axis = 1;
+    neurio_model_add_op(m, NEURIO_OP_PACK, 3, s, 1, &pk);
+    neurio_model_set_io(m, 1, &x, 1, &pk);
+    return m;
+}
+
+static void test_every_output(void)
+{
+    neurio_model *f = split_model(), *p = split_model();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    static const float xf[6] = { 0, 1, 2, 3, 4, 5 }, xp[6] = { 0, 1.5f, 2, 3, 4, 5 };
+    nr_layer_debug *rows = NULL;
+    size_t n = 0;
+    neurio_errbuf err = { { 0 } };
+    int rc = nr_layer_float_run(f, p, xf, xp, 1, &rows, &n, &err);
+    if (rc)
+        fprintf(stderr, "layer float run: %s\n", err.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    CU_ASSERT_EQUAL_FATAL(n, 4); /* SPLIT's three outputs, PACK's one */
+    for (size_t i = 0; i < 3; i++) {
+        CU_ASSERT_EQUAL(rows[i].op, 0);
+        CU_ASSERT_EQUAL(rows[i].output, (int32_t)i);
+        CU_ASSERT(rows[i].compared);
+        CU_ASSERT_EQUAL(rows[i].elements, 2);
+    }
+    CU_ASSERT_STRING_EQUAL(rows[1].tensor, "s1");
+    CU_ASSERT_EQUAL(rows[0].mismatches, 0);
+    CU_ASSERT_EQUAL(rows[1].mismatches, 1);
+    CU_ASSERT_DOUBLE_EQUAL(rows[1].max_abs, 0.5, 1e-9);
+    CU_ASSERT_EQUAL(rows[2].mismatches, 0);
+    CU_ASSERT(isinf(nr_layer_debug_snr_db(&rows[0])));
+    CU_ASSERT(isfinite(nr_layer_debug_snr_db(&rows[1])));
+    CU_ASSERT_EQUAL(rows[3].op, 1);
+    CU_ASSERT_EQUAL(rows[3].mismatches, 1);
+    free(rows);
+    neurio_model_free(p);
+    neurio_model_free(f);
+}
+
 int neurio_register_tests(void)
 {
+    CU_pSuite l = CU_add_suite("layer comparison", NULL, NULL);
+    CU_add_test(l, "every output of a layer compared", test_every_output);
     const char *sh = neurio_test_shared_dir();
     if (!sh)
-        neurio_test_skip("../shared (models) is absent");
+        return 0; /* the host reference cases need ../shared's models */
     snprintf(model_f, sizeof model_f, "%s/models/hello_world_float.tflite", sh);
     snprintf(model_q, sizeof model_q, "%s/models/hello_world_int8.tflite", sh);
     CU_pSuite s = CU_add_suite("hostref", NULL, NULL);

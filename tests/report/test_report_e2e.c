@@ -289,7 +289,7 @@ static void test_reference_run(void)
     snprintf(pp, sizeof pp, "%s/profile.json", rd);
     char *prof = neurio_test_read_file(pp, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(prof);
-    expect(prof, "\"measurements\": []");
+    expect(prof, "\"measurements\":\t[]");
     expect(prof, "per-inference rows left out of the profile");
     free(prof);
     snprintf(args, sizeof args, "run '%s' --set output.profile_inferences=some", rig);
