@@ -114,7 +114,7 @@ static void run_model(const char *model)
 }
 
 /* The image built from the kernel cache (NEURIO_KERNEL_CACHE, which CTest
- * sets for every test, plugins/cortex-m/src/cm_kcache.h) is the image built
+ * sets for every test, neurio_port_kernel_objects in neurio/port.h) is the image built
  * from the kernel sources, byte for byte: what lets the goldens above run
  * from the cache.  Build only (link = "none", --until flash). */
 static void test_kernel_cache_same_image(void)

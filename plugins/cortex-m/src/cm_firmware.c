@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cm_kcache.h"
 #include "cm_proc.h"
 #include "neurio/paths.h"
+#include "neurio/port.h"
 
 /* A growable NULL-terminated argv of owned strings. */
 typedef struct cm_argv {
@@ -177,7 +177,8 @@ static void compiler_flags(cm_argv *av, const cm_fw_args *a)
 }
 
 /* The kernels: their sources, or with NEURIO_KERNEL_CACHE set the objects
- * compiled once for these flags (cm_kcache.h), in the same order. */
+ * compiled once for these flags (neurio_port_kernel_objects), in the same
+ * order: the same image. */
 static int add_kernels(cm_argv *av, const cm_fw_args *a, const char *log_path,
                        neurio_errbuf *err)
 {
@@ -194,8 +195,9 @@ static int add_kernels(cm_argv *av, const cm_fw_args *a, const char *log_path,
     argv_add(&kf, "-I%s", dir);
     neurio_path_list objs = {0};
     int rc = kf.oom ? neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory")
-                    : cm_kcache_objects(cache, kf.v, a->toolchain_id, a->fw_dir, log_path,
-                                        a->timeout_ms > 0 ? a->timeout_ms : 600000, &objs, err);
+                    : neurio_port_kernel_objects(cache, kf.v, a->fw_dir, NULL, log_path,
+                                                 a->timeout_ms > 0 ? a->timeout_ms : 600000,
+                                                 &objs, err);
     for (size_t i = 0; !rc && i < objs.count; i++)
         argv_add(av, "%s", objs.paths[i]);
     neurio_path_list_free(&objs);

@@ -22,8 +22,6 @@ typedef struct cm_fw_args {
     const char *gen_dir;     /* generated model sources (NULL: none)         */
     const char *out_dir;     /* where fw.ld, fw.elf, build.log go        */
     const char *toolchain_prefix; /* "arm-none-eabi-"                        */
-    const char *toolchain_id; /* "arm-none-eabi-gcc 12.2.1": part of the kernel
-                                cache's key (NEURIO_KERNEL_CACHE, cm_kcache.h) */
     const char *opt_level;   /* "2", "s", ...                                */
     const char *main_src;    /* NULL = runtime's main; else this file (the
                                 smoke image) and no runtime/kernels/model   */

@@ -555,7 +555,6 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
         .gen_dir = gen_dir,
         .out_dir = out_dir,
         .toolchain_prefix = prefix,
-        .toolchain_id = s->toolchain,
         .opt_level = s->host->opt_string(s->ctx, "opt_level"),
         .reset_after = (uint32_t)s->host->opt_int(s->ctx, "reset_after"),
         /* Over RTT bigger frames mean fewer stops per byte. */

@@ -1,6 +1,7 @@
-/* plugins/cortex-m/src/cm_kcache.c — see cm_kcache.h. */
+/* sdk/src/port/port_kcache.c — the firmware kernels compiled once per
+ * compiler and flag set (neurio/port.h, part 3). */
 #define _GNU_SOURCE
-#include "cm_kcache.h"
+#include "neurio/paths.h"
 
 #include <errno.h>
 #include <openssl/evp.h>
@@ -31,15 +32,40 @@ static int hash_file(EVP_MD_CTX *md, const char *root, const char *path)
     return bad ? -1 : 0;
 }
 
-/* Hex SHA-256 of the flags, the compiler's version and every file the
- * kernels are compiled from (kernels/ sources and headers, include/). */
-static int cache_key(char *const *flags, const char *toolchain_id, const char *fw_dir,
-                     const neurio_path_list *srcs, char hex[65], neurio_errbuf *err)
+/* The compiler's `--version` output (its first line) into id: part of the
+ * key, so an upgraded compiler compiles anew.  log_path gets it too. */
+static int compiler_id(const char *cc, const char *log_path, int timeout_ms, char *id,
+                       size_t cap, neurio_errbuf *err)
+{
+    char *argv[] = {(char *)cc, "--version", NULL};
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.version", log_path);
+    unlink(tmp);
+    int code = 0, rc = neurio_proc_run(argv, tmp, timeout_ms, &code, err);
+    FILE *f = rc ? NULL : fopen(tmp, "r");
+    id[0] = '\0';
+    if (f) {
+        if (!fgets(id, (int)cap, f))
+            id[0] = '\0';
+        fclose(f);
+    }
+    unlink(tmp);
+    if (!rc && (code != 0 || !id[0]))
+        rc = neurio_fail(err, NEURIO_ERR_TOOLCHAIN, "%s --version failed (exit %d)", cc, code);
+    return rc;
+}
+
+/* Hex SHA-256 of the flags, the compiler's version, the folders left out
+ * and every file the kernels are compiled from (kernels/ sources and
+ * headers, include/). */
+static int cache_key(char *const *flags, const char *toolchain_id, const char *const *skip,
+                     const char *fw_dir, const neurio_path_list *srcs, char hex[65],
+                     neurio_errbuf *err)
 {
     char dir[4096];
     neurio_path_list hdrs = {0};
     snprintf(dir, sizeof dir, "%s/kernels", fw_dir);
-    int rc = neurio_list_files(dir, ".h", NULL, &hdrs, err);
+    int rc = neurio_list_files(dir, ".h", skip, &hdrs, err);
     snprintf(dir, sizeof dir, "%s/include", fw_dir);
     if (!rc)
         rc = neurio_list_files(dir, ".h", NULL, &hdrs, err);
@@ -50,6 +76,8 @@ static int cache_key(char *const *flags, const char *toolchain_id, const char *f
         for (size_t i = 0; flags[i]; i++)
             EVP_DigestUpdate(md, flags[i], strlen(flags[i]) + 1);
         EVP_DigestUpdate(md, toolchain_id, strlen(toolchain_id) + 1);
+        for (size_t i = 0; skip && skip[i]; i++)
+            EVP_DigestUpdate(md, skip[i], strlen(skip[i]) + 1);
     }
     const neurio_path_list *lists[] = {srcs, &hdrs};
     for (size_t l = 0; !rc && l < 2; l++)
@@ -127,29 +155,35 @@ static void remove_tmp(const char *dir, const char *kdir, const neurio_path_list
     rmdir(dir);
 }
 
-int cm_kcache_objects(const char *cache_root, char *const *flags, const char *toolchain_id,
-                      const char *fw_dir, const char *log_path, int timeout_ms,
-                      neurio_path_list *objs, neurio_errbuf *err)
+int neurio_port_kernel_objects(const char *cache_root, char *const *flags, const char *fw_dir,
+                               const char *const *skip, const char *log_path, int timeout_ms,
+                               neurio_path_list *objs, neurio_errbuf *err)
 {
-    char kdir[4096], dir[4200], tmp[4200], hex[65], obj[4096];
+    char kdir[4096], dir[4200], tmp[4200], hex[65], obj[4096], id[256];
     neurio_path_list srcs = {0};
+    if (!cache_root || !*cache_root || !flags || !flags[0] || !fw_dir || !log_path || !objs)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "neurio_port_kernel_objects: a cache "
+                           "folder, the compiler and its flags, the firmware folder, a log and "
+                           "a list are required");
     snprintf(kdir, sizeof kdir, "%s/kernels", fw_dir);
-    int rc = neurio_list_files(kdir, ".c", NULL, &srcs, err);
+    int rc = compiler_id(flags[0], log_path, timeout_ms, id, sizeof id, err);
     if (!rc)
-        rc = cache_key(flags, toolchain_id ? toolchain_id : "", fw_dir, &srcs, hex, err);
+        rc = neurio_list_files(kdir, ".c", skip, &srcs, err);
+    if (!rc)
+        rc = cache_key(flags, id, skip, fw_dir, &srcs, hex, err);
     if (rc)
         goto out;
     snprintf(dir, sizeof dir, "%s/%s", cache_root, hex);
     struct stat st;
     if (stat(dir, &st) != 0) {
         if (mkdir(cache_root, 0755) != 0 && errno != EEXIST) {
-            rc = neurio_fail(err, NEURIO_ERR_IO, "NEURIO_KERNEL_CACHE %s: cannot create: %s",
+            rc = neurio_fail(err, NEURIO_ERR_IO, "kernel cache %s: cannot create: %s",
                              cache_root, strerror(errno));
             goto out;
         }
         snprintf(tmp, sizeof tmp, "%s/tmp-%s-XXXXXX", cache_root, hex);
-        if (!mkdtemp(tmp)) {
-            rc = neurio_fail(err, NEURIO_ERR_IO, "NEURIO_KERNEL_CACHE %s: cannot create a "
+        if (!mkdtemp(tmp) || chmod(tmp, 0755) != 0) {
+            rc = neurio_fail(err, NEURIO_ERR_IO, "kernel cache %s: cannot create a "
                              "directory in it: %s", cache_root, strerror(errno));
             goto out;
         }
@@ -160,7 +194,7 @@ int cm_kcache_objects(const char *cache_root, char *const *flags, const char *to
             int e = errno;
             remove_tmp(tmp, kdir, &srcs);
             if (!rc && stat(dir, &st) != 0)
-                rc = neurio_fail(err, NEURIO_ERR_IO, "NEURIO_KERNEL_CACHE: cannot rename %s "
+                rc = neurio_fail(err, NEURIO_ERR_IO, "kernel cache: cannot rename %s "
                                  "to %s: %s", tmp, dir, strerror(e));
             if (rc)
                 goto out;
