@@ -54,9 +54,10 @@ static void dbg_help(void)
            "first layer that differs is named (exit 7); the rows are stored with the\n"
            "run (`neurio show RUN`).\n\n"
            "Then, where does quantization lose precision?  Runs the first N samples of\n"
-           "data.inputs through the model prepared as the rig says (model.quantize,\n"
-           "model.calibration) and through the same model optimized but kept in\n"
-           "float, both on the host reference interpreter (the devices' kernels),\n"
+           "data.inputs (one .npy, or a list with one per model input in the model's\n"
+           "input order, as `run` takes it) through the model prepared as the rig says\n"
+           "(model.quantize, model.calibration) and through the same model optimized\n"
+           "but kept in float, both on the host reference interpreter (the devices' kernels),\n"
            "and compares every output of every layer (matched by tensor name,\n"
            "dequantized; \"3:1\" = layer 3's second output): max abs error, relative\n"
            "L2 and SNR in dB.  The first layer whose SNR is below --tolerance is named\n"
@@ -164,9 +165,6 @@ static int dbg_models(const nr_rig *rig, neurio_model **f, neurio_model **p, neu
                                      .n_calibrations = (uint32_t)rig->n_model_calibrations };
         rc = neurio_prepare_default(*p, &args, err);
     }
-    if (!rc && ((*f)->n_inputs != 1 || (*p)->n_inputs != 1))
-        rc = neurio_fail(err, NEURIO_ERR_UNSUPPORTED, "neurio debug handles models with one "
-                         "input; %s has %d", rig->model_path, (int)(*p)->n_inputs);
     return rc;
 }
 
@@ -329,39 +327,73 @@ static int dbg_device(const dbg_args *a, char *run_id, size_t cap)
     return code;
 }
 
-/* The first n samples of data.inputs (at most `want`), converted for f
- * and for p: only those rows are read. */
-static int dbg_inputs(const nr_rig *rig, const neurio_model *f, const neurio_model *p,
-                      size_t want, void **in_f, void **in_p, size_t *n, neurio_errbuf *err)
+/* data.inputs converted for both models: one array per model input (a
+ * list in the model's input order, as `run` takes it); only the first
+ * `count` samples are read. */
+typedef struct dbg_in {
+    int32_t n;                                  /* model inputs             */
+    void *f[NEURIO_DATAPREP_MAX_INPUTS];        /* rows for the float model */
+    void *p[NEURIO_DATAPREP_MAX_INPUTS];        /* rows for the prepared one */
+    size_t count;                               /* samples in every array   */
+} dbg_in;
+
+/* The first `want` samples (fewer when the array is shorter) of input k. */
+static int dbg_input(const char *path, const neurio_model *f, const neurio_model *p, int32_t k,
+                     size_t want, dbg_in *in, neurio_errbuf *err)
 {
     neurio_npy_reader rd;
     size_t nf = 0, np = 0;
-    int rc = neurio_npy_open(rig->data_inputs, &rd, err);
+    int rc = neurio_npy_open(path, &rd, err);
     if (rc)
         return rc;
-    if ((rc = neurio_dataprep_input_shape(f, 0, &rd.hdr, &nf, err)) ||
-        (rc = neurio_dataprep_input_shape(p, 0, &rd.hdr, &np, err))) {
-        neurio_npy_close(&rd);
-        return rc;
-    }
-    *n = nf < np ? nf : np;
-    *n = *n < want ? *n : want;
-    size_t bf = neurio_tensor_bytes(&f->tensors[f->inputs[0]]);
-    size_t bp = neurio_tensor_bytes(&p->tensors[p->inputs[0]]);
-    void *raw = malloc(*n * (rd.row_bytes ? rd.row_bytes : 1) + 1); /* a row per sample */
-    *in_f = malloc(*n * bf + 1);
-    *in_p = malloc(*n * bp + 1);
-    if (!raw || !*in_f || !*in_p)
-        rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory for %zu samples", *n);
+    if (!(rc = neurio_dataprep_input_shape(f, k, &rd.hdr, &nf, err)))
+        rc = neurio_dataprep_input_shape(p, k, &rd.hdr, &np, err);
+    size_t n = nf < np ? nf : np;
+    n = n < want ? n : want;
+    n = n < in->count ? n : in->count;
+    void *raw = rc ? NULL : malloc(n * (rd.row_bytes ? rd.row_bytes : 1) + 1); /* row = sample */
+    in->f[k] = rc ? NULL : malloc(n * neurio_tensor_bytes(&f->tensors[f->inputs[k]]) + 1);
+    in->p[k] = rc ? NULL : malloc(n * neurio_tensor_bytes(&p->tensors[p->inputs[k]]) + 1);
+    if (!rc && (!raw || !in->f[k] || !in->p[k]))
+        rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory for %zu samples", n);
     if (!rc)
-        rc = neurio_npy_read_rows(&rd, 0, *n, raw, err);
+        rc = neurio_npy_read_rows(&rd, 0, n, raw, err);
     if (!rc)
-        rc = neurio_dataprep_input_rows(f, 0, &rd.hdr, raw, 0, *n, *in_f, err);
+        rc = neurio_dataprep_input_rows(f, k, &rd.hdr, raw, 0, n, in->f[k], err);
     if (!rc)
-        rc = neurio_dataprep_input_rows(p, 0, &rd.hdr, raw, 0, *n, *in_p, err);
+        rc = neurio_dataprep_input_rows(p, k, &rd.hdr, raw, 0, n, in->p[k], err);
     free(raw);
     neurio_npy_close(&rd);
+    in->count = n;
     return rc;
+}
+
+static int dbg_inputs(const nr_rig *rig, const neurio_model *f, const neurio_model *p,
+                      size_t want, dbg_in *in, neurio_errbuf *err)
+{
+    if (p->n_inputs != f->n_inputs || rig->n_data_inputs != (size_t)p->n_inputs ||
+        p->n_inputs > NEURIO_DATAPREP_MAX_INPUTS)
+        return neurio_fail(err, NEURIO_ERR_CONFIG, "data.inputs has %zu array%s but model '%s' "
+                           "has %d input%s; give one .npy per input in the model's input order "
+                           "(data.inputs = [ \"in0.npy\", \"in1.npy\" ])", rig->n_data_inputs,
+                           rig->n_data_inputs == 1 ? "" : "s", rig->model_path,
+                           (int)p->n_inputs, p->n_inputs == 1 ? "" : "s");
+    in->n = p->n_inputs;
+    in->count = want;
+    for (int32_t k = 0; k < in->n; k++) {
+        int rc = dbg_input(rig->data_input_list[k], f, p, k, want, in, err);
+        if (rc)
+            return rc;
+    }
+    return NEURIO_OK;
+}
+
+static void dbg_inputs_free(dbg_in *in)
+{
+    for (int32_t k = 0; k < NEURIO_DATAPREP_MAX_INPUTS; k++) {
+        free(in->f[k]);
+        free(in->p[k]);
+    }
 }
 
 /* The float rows into the store, with the device run they explain. */
@@ -415,7 +447,7 @@ int nr_cmd_debug(int argc, char **argv)
     int code = dbg_parse(argc, argv, &a);
     nr_rig *rig = NULL;
     neurio_model *f = NULL, *p = NULL;
-    void *in_f = NULL, *in_p = NULL;
+    dbg_in in = { 0 };
     nr_layer_debug *l = NULL;
     size_t nl = 0, n = 0;
     char run_id[64] = "";
@@ -440,11 +472,12 @@ int nr_cmd_debug(int argc, char **argv)
         code = NR_EXIT_CONFIG;
         goto out;
     }
-    if (dbg_models(rig, &f, &p, &err) ||
-        dbg_inputs(rig, f, p, (size_t)a.samples, &in_f, &in_p, &n, &err) ||
-        nr_layer_float_run(f, p, in_f, in_p, n, &l, &nl, &err)) {
+    int rc = dbg_models(rig, &f, &p, &err);
+    if (rc || (rc = dbg_inputs(rig, f, p, (size_t)a.samples, &in, &err)) ||
+        (rc = nr_layer_float_run(f, p, (const void *const *)in.f, (const void *const *)in.p,
+                                 n = in.count, &l, &nl, &err))) {
         fprintf(stderr, "neurio debug: %s\n", err.msg);
-        code = NR_EXIT_MODEL;
+        code = rc == NEURIO_ERR_CONFIG ? NR_EXIT_CONFIG : NR_EXIT_MODEL;
         goto out;
     }
     size_t matched = 0;
@@ -482,8 +515,7 @@ int nr_cmd_debug(int argc, char **argv)
         code = dev_code;
 out:
     free(l);
-    free(in_f);
-    free(in_p);
+    dbg_inputs_free(&in);
     neurio_model_free(f);
     neurio_model_free(p);
     nr_rig_free(rig);

@@ -49,14 +49,15 @@ void nr_layer_debug_add(nr_layer_debug *l, const neurio_tensor *rx, const void *
 
 /* Prepared model p against float model f (both optimized; f's tensors are
  * matched to p's by name and element count) on the host interpreter, over
- * the first n samples of one input each (in_f / in_p: samples back to
- * back in f's / p's input dtype).  One row per output of every op of p,
- * in op then output order (*n_rows, *rows malloc'ed: free()); a row whose
- * tensor has no float twin has compared = 0.  Errors: the interpreter's,
- * NEURIO_ERR_UNSUPPORTED for a model with more than one input. */
-int nr_layer_float_run(const neurio_model *f, const neurio_model *p, const void *in_f,
-                       const void *in_p, size_t n, nr_layer_debug **rows, size_t *n_rows,
-                       neurio_errbuf *err);
+ * the first n samples: in_f[k] / in_p[k] hold model input k of every
+ * sample back to back, in f's / p's input dtype.  One row per output of
+ * every op of p, in op then output order (*n_rows, *rows malloc'ed:
+ * free()); a row whose tensor has no float twin has compared = 0.  Errors:
+ * the interpreter's, NEURIO_ERR_INVALID when the models' input counts
+ * differ. */
+int nr_layer_float_run(const neurio_model *f, const neurio_model *p, const void *const *in_f,
+                       const void *const *in_p, size_t n, nr_layer_debug **rows,
+                       size_t *n_rows, neurio_errbuf *err);
 
 /* Run sample `sample` on the device with layer `layer`'s first output
  * (`bytes` bytes) copied into buf.  NEURIO_OK or a status with err set. */

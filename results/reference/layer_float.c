@@ -66,34 +66,37 @@ static int float_rows(const neurio_model *f, const neurio_model *p, nr_layer_deb
     return NEURIO_OK;
 }
 
-int nr_layer_float_run(const neurio_model *f, const neurio_model *p, const void *in_f,
-                       const void *in_p, size_t n, nr_layer_debug **rows_out, size_t *n_rows,
-                       neurio_errbuf *err)
+int nr_layer_float_run(const neurio_model *f, const neurio_model *p, const void *const *in_f,
+                       const void *const *in_p, size_t n, nr_layer_debug **rows_out,
+                       size_t *n_rows, neurio_errbuf *err)
 {
     *rows_out = NULL;
     *n_rows = 0;
-    if (f->n_inputs != 1 || p->n_inputs != 1)
-        return neurio_fail(err, NEURIO_ERR_UNSUPPORTED, "the per-layer float comparison "
-                           "handles models with one input; this one has %d",
+    if (f->n_inputs != p->n_inputs || p->n_inputs < 1)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "the per-layer float comparison: the float "
+                           "model has %d inputs, the prepared one %d", (int)f->n_inputs,
                            (int)p->n_inputs);
     nr_layer_debug *rows = NULL;
     int32_t *twin = NULL;
     size_t nr = 0;
     neurio_interp *fi = NULL, *pi = NULL;
     void **fo = out_bufs(f), **po = out_bufs(p);
-    int rc = fo && po ? float_rows(f, p, &rows, &twin, &nr) : NEURIO_ERR_NOMEM;
+    const void **xf = calloc((size_t)f->n_inputs, sizeof *xf);
+    const void **xp = calloc((size_t)p->n_inputs, sizeof *xp);
+    int rc = fo && po && xf && xp ? float_rows(f, p, &rows, &twin, &nr) : NEURIO_ERR_NOMEM;
     if (rc) {
         neurio_fail(err, rc, "out of memory for the per-layer float comparison");
         goto out;
     }
     if ((rc = neurio_interp_new(f, &fi, err)) || (rc = neurio_interp_new(p, &pi, err)))
         goto out;
-    size_t bf = neurio_tensor_bytes(&f->tensors[f->inputs[0]]);
-    size_t bp = neurio_tensor_bytes(&p->tensors[p->inputs[0]]);
     for (size_t s = 0; s < n; s++) {
-        const void *xf = (const char *)in_f + s * bf, *xp = (const char *)in_p + s * bp;
-        if ((rc = neurio_interp_run(fi, &xf, fo, err)) ||
-            (rc = neurio_interp_run(pi, &xp, po, err)))
+        for (int32_t k = 0; k < p->n_inputs; k++) {
+            xf[k] = (const char *)in_f[k] + s * neurio_tensor_bytes(&f->tensors[f->inputs[k]]);
+            xp[k] = (const char *)in_p[k] + s * neurio_tensor_bytes(&p->tensors[p->inputs[k]]);
+        }
+        if ((rc = neurio_interp_run(fi, xf, fo, err)) ||
+            (rc = neurio_interp_run(pi, xp, po, err)))
             goto out;
         size_t r = 0;
         for (int32_t i = 0; i < p->n_ops; i++)
@@ -112,6 +115,8 @@ int nr_layer_float_run(const neurio_model *f, const neurio_model *p, const void 
 out:
     free(rows);
     free(twin);
+    free(xf);
+    free(xp);
     free_bufs(f, fo);
     free_bufs(p, po);
     neurio_interp_free(fi);

@@ -172,7 +172,8 @@ static void test_every_output(void)
     nr_layer_debug *rows = NULL;
     size_t n = 0;
     neurio_errbuf err = { { 0 } };
-    int rc = nr_layer_float_run(f, p, xf, xp, 1, &rows, &n, &err);
+    const void *in_f[1] = { xf }, *in_p[1] = { xp };
+    int rc = nr_layer_float_run(f, p, in_f, in_p, 1, &rows, &n, &err);
     if (rc)
         fprintf(stderr, "layer float run: %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
