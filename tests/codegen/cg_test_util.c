@@ -12,6 +12,47 @@
 
 #define FW NEURIO_SOURCE_DIR "/firmware"
 
+neurio_interp *cg_interp(const neurio_model *m)
+{
+    neurio_errbuf e = {{0}};
+    int rc = neurio_model_validate(m, &e);
+    if (rc)
+        fprintf(stderr, "validate: %s\n", e.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    neurio_interp *it = NULL;
+    rc = neurio_interp_new(m, &it, &e);
+    if (rc)
+        fprintf(stderr, "interp: %s\n", e.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    return it;
+}
+
+void cg_compile_for_m4(const char *src, const char *dir, const char *const *kernels)
+{
+#ifdef NEURIO_ARM_GCC
+    char cmd[8192];
+    int o = snprintf(cmd, sizeof cmd, "%s -mcpu=cortex-m4 -mthumb -mfloat-abi=hard "
+                     "-mfpu=fpv4-sp-d16 -std=c99 -Wall -Wextra -pedantic -Werror -O2 -I%s/kernels "
+                     "-I%s/include -c %s -o %s/m4_model.o", NEURIO_ARM_GCC, FW, FW, src, dir);
+    for (size_t k = 0; kernels[k] && o > 0; k++)
+        o += snprintf(cmd + o, sizeof cmd - (size_t)o, " && %s -mcpu=cortex-m4 -mthumb "
+                      "-std=c99 -Wall -Wextra -pedantic -Werror -O2 -I%s/kernels -c %s/kernels/%s "
+                      "-o %s/m4_k%zu.o", NEURIO_ARM_GCC, FW, FW, kernels[k], dir, k);
+    CU_ASSERT_FATAL(o > 0 && (size_t)o < sizeof cmd);
+    char *out = NULL;
+    int st = neurio_test_run(cmd, &out);
+    if (st)
+        fprintf(stderr, "%s\n%s\n", cmd, out ? out : "");
+    free(out);
+    CU_ASSERT_EQUAL(st, 0);
+#else
+    (void)src;
+    (void)dir;
+    (void)kernels;
+    fprintf(stderr, "arm-none-eabi-gcc not found: the Cortex-M4 compile check is skipped\n");
+#endif
+}
+
 uint32_t cg_lcg(uint32_t *st)
 {
     *st = *st * 1664525u + 1013904223u;
@@ -65,15 +106,7 @@ void cg_compare_interp_codegen(neurio_model *m, const char *name, size_t in_byte
                                 size_t out_bytes, neurio_dtype in_dt)
 {
     neurio_errbuf e = {{0}};
-    int rc = neurio_model_validate(m, &e);
-    if (rc)
-        fprintf(stderr, "validate: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    neurio_interp *it = NULL;
-    rc = neurio_interp_new(m, &it, &e);
-    if (rc)
-        fprintf(stderr, "interp: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    neurio_interp *it = cg_interp(m);
     nh_module *mod = cg_build_and_open(m, name);
     unsigned char *x = malloc(in_bytes), *ref = malloc(out_bytes), *got = malloc(out_bytes);
     uint32_t st = 99;

@@ -9,7 +9,17 @@
 #include <stdint.h>
 
 #include "host_runner.h"
+#include "neurio/interp.h"
 #include "neurio/model.h"
+
+/* m validated and on the reference interpreter (asserts fatally). */
+neurio_interp *cg_interp(const neurio_model *m);
+
+/* The generated C `src` and the kernels named (paths below
+ * firmware/kernels, NULL-terminated) compile for Cortex-M4 (hard float,
+ * -pedantic -Werror) into dir; skipped with a note when CMake found no
+ * arm-none-eabi-gcc (NEURIO_ARM_GCC). */
+void cg_compile_for_m4(const char *src, const char *dir, const char *const *kernels);
 
 /* The tests' pseudo-random numbers (24 bits), reproducible from *st. */
 uint32_t cg_lcg(uint32_t *st);

@@ -27,29 +27,12 @@
 /* The generated C compiles for Cortex-M4 (hard float), kernels included. */
 static void compile_for_m4(const char *name)
 {
-#ifdef NEURIO_ARM_GCC
     static const char *const kernels[] = {"activation/nk_act_s16.c", "pool/nk_avg_pool2d.c",
-                                          "pool/nk_max_pool2d.c"};
-    char cmd[8192], dir[1024];
+                                          "pool/nk_max_pool2d.c", NULL};
+    char dir[1024], src[1200];
     snprintf(dir, sizeof dir, "%s/%s", neurio_test_tmpdir(), name);
-    int o = snprintf(cmd, sizeof cmd, "%s -mcpu=cortex-m4 -mthumb -mfloat-abi=hard "
-                     "-mfpu=fpv4-sp-d16 -std=c99 -Wall -Wextra -pedantic -Werror -O2 -I%s/kernels "
-                     "-I%s/include -c %s/%s.c -o %s/m4_model.o", NEURIO_ARM_GCC, FW, FW, dir, name,
-                     dir);
-    for (size_t k = 0; k < sizeof kernels / sizeof *kernels && o > 0; k++)
-        o += snprintf(cmd + o, sizeof cmd - (size_t)o, " && %s -mcpu=cortex-m4 -mthumb "
-                      "-std=c99 -Wall -Wextra -pedantic -Werror -O2 -I%s/kernels -c %s/kernels/%s "
-                      "-o %s/m4_k%zu.o", NEURIO_ARM_GCC, FW, FW, kernels[k], dir, k);
-    char *out = NULL;
-    int st = neurio_test_run(cmd, &out);
-    if (st)
-        fprintf(stderr, "%s\n%s\n", cmd, out ? out : "");
-    free(out);
-    CU_ASSERT_EQUAL(st, 0);
-#else
-    (void)name;
-    fprintf(stderr, "arm-none-eabi-gcc not found: the Cortex-M4 compile check is skipped\n");
-#endif
+    snprintf(src, sizeof src, "%s/%s.c", dir, name);
+    cg_compile_for_m4(src, dir, kernels);
 }
 
 /* x [1,6,6,4] int16 (1/4096) -> AVERAGE_POOL 2x2 s1 SAME -> MAX_POOL 3x3 s2
