@@ -76,6 +76,20 @@ static void dw3_sweep_pair_rows(dw3_sweep *s)
     }
 }
 
+/* Output 2j alone (stride 1) of the n rows of s: pairs of rows, then a
+ * last odd row (s->q, s->o, s->n are changed). */
+static void dw3_sweep_one_rows(dw3_sweep *s)
+{
+    nk_arm_dw3_one_r2(s);
+    if (s->n & 1) {
+        const int32_t done = s->n - 1;
+        s->q += (size_t)done * 8;
+        s->o += (size_t)done * s->ostride;
+        s->n = 1;
+        nk_arm_dw3_one(s);
+    }
+}
+
 #endif
 
 /* The same sweep in C: any activation range, nk_arm_requant_x2 (fast:
@@ -439,7 +453,8 @@ static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int
                             dw3_sweep_pair_rows(&s);
                             s.n = in_h;
                         } else {
-                            nk_arm_dw3_one(&s);
+                            dw3_sweep_one_rows(&s);
+                            s.n = in_h;
                         }
                         continue;
                     }
@@ -510,10 +525,12 @@ static void dw3_tile_sweeps(const dw3_geom *g, dw3_sweep *s, const int *fast, in
                     dw3_sweep_pair_rows(sk);
                     sk->n = th;
                 } else if (!two) {
-                    if (g->sh == 1)
-                        nk_arm_dw3_one(sk);
-                    else
+                    if (g->sh == 1) {
+                        dw3_sweep_one_rows(sk);
+                        sk->n = th;
+                    } else {
                         nk_arm_dw3_one2(sk);
+                    }
                 } else {
                     dw3_sweep_fast_c(sk, 1);
                 }

@@ -34,6 +34,9 @@ void nk_arm_dw3_pair2(const dw3_sweep *s);
 /* one output per row; entry rows per output row 32 (one) or 64 (one2) bytes */
 void nk_arm_dw3_one(const dw3_sweep *s);
 void nk_arm_dw3_one2(const dw3_sweep *s);
+/* stride 1, one output per row, two rows per trip: n / 2 trips (the
+ * caller does an odd last row) */
+void nk_arm_dw3_one_r2(const dw3_sweep *s);
 /* stride_w 2: outputs j and j + 1 per row from entry j and s->q2 */
 void nk_arm_dw3_s2pair(const dw3_sweep *s);
 void nk_arm_dw3_s2pair2(const dw3_sweep *s);

@@ -188,6 +188,60 @@ __attribute__((naked, noinline)) void nk_arm_dw3_one2(const dw3_sweep *s __attri
     DW3_SWEEP_ONE_ASM("64", "-32", "0");
 }
 
+/* One output per row (output 2j alone, stride 1), rows y and y + 1 per
+ * trip (n / 2 trips, from entry row 0; the caller does an odd last row):
+ * each entry row loaded once for both output rows, each filter row once
+ * per trip; 34 instructions per two outputs instead of 42.  r9 = row y,
+ * r11 = row y + 1.  r0 = s. */
+__attribute__((naked, noinline)) void nk_arm_dw3_one_r2(const dw3_sweep *s __attribute__((unused)))
+{
+    __asm__ volatile(
+        "push   {r4-r11, lr}\n\t"
+        "ldr    r1, [r0, #40]\n\t"
+        "ldr    r2, [r0, #44]\n\t"
+        "ldr    r3, [r0, #48]\n\t"
+        "ldr    lr, [r0, #56]\n\t"
+        "lsrs   r3, r3, #1\n\t"
+        "beq    2f\n\t"
+        "1:\n\t"
+        "ldm    r0, {r4, r5, r6}\n\t"
+        "ldrd   r7, r8, [r1], #64\n\t"
+        "smlad  r9, r7, r4, r6\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "ldrd   r7, r8, [r1, #-32]\n\t"
+        "smlad  r11, r7, r4, r6\n\t"
+        "smlabt r11, r8, r5, r11\n\t"
+        "ldrd   r4, r5, [r0, #12]\n\t"
+        "smlad  r9, r7, r4, r9\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "ldrd   r7, r8, [r1]\n\t"
+        "smlad  r11, r7, r4, r11\n\t"
+        "smlabt r11, r8, r5, r11\n\t"
+        "ldrd   r4, r5, [r0, #20]\n\t"
+        "smlad  r9, r7, r4, r9\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "ldrd   r7, r8, [r1, #32]\n\t"
+        "smlad  r11, r7, r4, r11\n\t"
+        "smlabt r11, r8, r5, r11\n\t"
+        "ldr    r4, [r0, #28]\n\t"
+        "ldrd   r5, r6, [r0, #32]\n\t"
+        "add    r7, r5, r9, asr #31\n\t"
+        "smmlar r8, r9, r4, r7\n\t"
+        "asr    r8, r8, r6\n\t"
+        "ssat   r8, #8, r8\n\t"
+        "strb   r8, [r2]\n\t"
+        "add    r7, r5, r11, asr #31\n\t"
+        "smmlar r8, r11, r4, r7\n\t"
+        "asr    r8, r8, r6\n\t"
+        "ssat   r8, #8, r8\n\t"
+        "strb   r8, [r2, lr]\n\t"
+        "add    r2, r2, lr, lsl #1\n\t"
+        "subs   r3, r3, #1\n\t"
+        "bne    1b\n\t"
+        "2:\n\t"
+        "pop    {r4-r11, pc}\n\t");
+}
+
 /* stride_w 2: outputs j and j + 1 of every row from entry j (E_j, E_j+1,
  * post-incremented r1) and the second word of entry j + 1 (E_j+2, r11 from
  * s->q2): out j = SMLAD(E_j, F01) + SMLABT(E_j+1, F12), out j + 1 =
