@@ -76,6 +76,24 @@ static inline void conv_put_rows8(uint32_t *g, const int8_t *src, int32_t prow, 
 #if defined(__thumb2__) && defined(__GNUC__)
     uint32_t v_, h_, n_;
     const int8_t *s_;
+    if (nw == 1) {
+        /* one word per filter row (kws' 10x4 first layer): no inner loop */
+        __asm__ volatile("1:\n\t"
+                         "ldr %[v], [%[src]]\n\t"
+                         "add %[src], %[src], %[prow]\n\t"
+                         "sxtb16 %[h], %[v], ror #8\n\t"
+                         "sxtb16 %[v], %[v]\n\t"
+                         "sadd16 %[v], %[v], %[o]\n\t"
+                         "sadd16 %[h], %[h], %[o]\n\t"
+                         "strd %[v], %[h], [%[g]], #32\n\t"
+                         "subs %[nr], %[nr], #1\n\t"
+                         "bne 1b\n\t"
+                         : [v] "=&r"(v_), [h] "=&r"(h_), [src] "+r"(src), [g] "+r"(g),
+                           [nr] "+r"(nrows)
+                         : [o] "r"(off2), [prow] "r"(prow)
+                         : "cc", "memory");
+        return;
+    }
     __asm__ volatile("1:\n\t"
                      "mov %[s2], %[src]\n\t"
                      "mov %[n2], %[nw]\n\t"
@@ -591,7 +609,8 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
 #if CONV_ASM
             if (use_all && nv == 4) {
                 const int32_t ng = ngf + (rem != 0);
-                conv_k4all ka = {buf, ng, len - 4 * ng, tab, nch_all, q.lo, q.hi, out, out_c};
+                conv_k4all ka = {buf,     ng, len - 4 * ng, tab,   nch_all,
+                                 q.lo,    q.hi, out,        out_c, tab + 4 * nch_all};
                 if (use_x2)
                     nk_arm_conv_k4all_x2(filter, &ka);
                 else if (q.lo == -128 && q.hi == 127)

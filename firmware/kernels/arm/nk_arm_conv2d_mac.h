@@ -64,6 +64,7 @@ typedef struct conv_k4all {
     int32_t nch, lo, hi;
     int8_t *out;
     int32_t ostride;
+    const int32_t *tab_end; /* tab + 4 nch (nk_arm_conv_k4all_x2 ends there) */
 } conv_k4all;
 void nk_arm_conv_k4all(const int8_t *w, conv_k4all *a);
 void nk_arm_conv_k4all_sat(const int8_t *w, conv_k4all *a);
