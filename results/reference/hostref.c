@@ -245,3 +245,19 @@ uint64_t nr_hostref_runs(const nr_hostref *h)
 {
     return h ? h->runs : 0;
 }
+
+int nr_hostref_for_run(neurio_model *imported, const neurio_model *prepared,
+                       const char *const *paths, size_t n_paths, size_t n_samples,
+                       int32_t output, int stateful, nr_hostref **out,
+                       neurio_errbuf *ref_err, neurio_errbuf *err)
+{
+    *out = NULL;
+    (void)err; /* the pipeline's own input stream has checked the data */
+    if (nr_hostref_new(imported, prepared, paths, n_paths, n_samples, out, ref_err) !=
+            NEURIO_OK ||
+        nr_hostref_configure(*out, output, stateful, ref_err) != NEURIO_OK) {
+        nr_hostref_free(*out);
+        *out = NULL;
+    }
+    return NEURIO_OK;
+}

@@ -54,6 +54,19 @@ int nr_hostref_new(neurio_model *imported, const neurio_model *prepared,
  * output, or its element count differs from the prepared model's). */
 int nr_hostref_configure(nr_hostref *h, int32_t output, int stateful, neurio_errbuf *err);
 
+/* The reference of one run, as the pipeline builds it: nr_hostref_new on
+ * data.inputs (`paths`, one per graph input of `prepared`; read batch by
+ * batch, never whole: the reference converts the user's values itself)
+ * taking `imported` (freed on every path), then nr_hostref_configure.  The
+ * pipeline has opened and checked the same files for the device (data it
+ * cannot read fails the run there).  A reference that cannot be built does
+ * not fail the run: NEURIO_OK with *out NULL and its message in ref_err
+ * (the observers that need it say why); err is kept for that contract. */
+int nr_hostref_for_run(neurio_model *imported, const neurio_model *prepared,
+                       const char *const *paths, size_t n_paths, size_t n_samples,
+                       int32_t output, int stateful, nr_hostref **out,
+                       neurio_errbuf *ref_err, neurio_errbuf *err);
+
 /* Rows of samples [first, first + count) (count * out_elems floats,
  * row-major), run on the first request and kept until a different range
  * is asked for.  Valid until the next call or free.  NULL with a message

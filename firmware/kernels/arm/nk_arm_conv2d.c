@@ -10,7 +10,11 @@
  *    halfword pairs (hand-scheduled Thumb-2 in naked functions, 13
  *    instructions per 16 MACs plus the loop).  With np = 4 and the fast
  *    requantization available for every channel, the whole channel loop
- *    runs in nk_arm_conv_k4all (requantization and stores included).
+ *    runs in nk_arm_conv_k4all (requantization and stores included), its
+ *    constants from a table in the unused end of the patch buffer or, when
+ *    the patch fills it (16x16x32 3x3), read from the layer's arrays
+ *    (nk_arm_conv_k4all_x2r).  The last channel of a patch length that is
+ *    not a multiple of 4 runs from a zero-padded copy of its weights.
  *    Gathers: interior pixels convert whole filter rows straight from the
  *    input (in_c % 4 == 0; for stride 1, width 3, in_c 16/32 four pixels
  *    share each conversion) or copy rows into a small staging patch first
@@ -18,6 +22,9 @@
  *    != 0, dilation 1) first copy a zero-point padded band of input rows
  *    into the unused end of the patch buffer (conv_pimg), so that every
  *    pixel, border ones included, gathers as an interior one.
+ *  - split (nk_arm_conv2d_split.c): patches longer than a quarter of
+ *    NK_ARM_PATCH_MAX with in_c % 4 == 0 and no dilation go by filter-row
+ *    chunks of four pixels instead of two- or one-pixel blocks.
  *  - runs (larger patches): for each filter row, the taps inside the image
  *    are one contiguous run in input and filter (dilation_w == 1), one dot
  *    product per run.
@@ -37,66 +44,6 @@
 #include "nk_arm_requant.h"
 #include "nk_arm_conv2d_mac.h"
 
-/* Requantization in one 64-bit multiply-accumulate, for the common case
- * multiplier m in (2^30, 2^31) and right shift e = -shift in [1, 22] (the
- * caller checks; other channels take conv_out).  Bit-exact with
- * nk_arm_requant(x, m, -e) + zp (so with nk_mbqm):
- *  - nk_arm_requant computes r = floor((x m + 2^30) / 2^31), then rounds
- *    r / 2^e half away from zero: floor((r + 2^(e-1) - neg) / 2^e), where
- *    neg = (r < 0).  Nested floors merge (floor(floor(a / b) / c) =
- *    floor(a / (b c)), floor(a / b) + n = floor((a + n b) / b)), so
- *    r' + zp = floor(T / 2^(31+e)) with
- *    T = x m + 2^30 + 2^(30+e) + zp 2^(31+e) - neg 2^31.
- *  - neg == (x < 0) because m > 2^30: x >= 0 gives x m + 2^30 > 0, x <= -1
- *    gives x m + 2^30 <= 2^30 - m < 0.
- *  - 31 + e >= 32, so the quotient is the high word of T shifted right by
- *    e - 1.  |x m| < 2^62 and the constant is below 2^61 for e <= 22 and
- *    |zp| <= 128, so T does not overflow; the constant's words are
- *    klo = 2^30 (+ 2^31 for e == 1), khi = (1 + 2 zp) << (e - 2)
- *    (zp for e == 1).
- * -neg 2^31 is (x >>> 31) * INT32_MIN: a second SMLAL. */
-typedef struct conv_rq {
-    uint32_t klo;
-    int32_t khi, m, sh; /* sh = e - 1 */
-} conv_rq;
-
-static inline int conv_rq_of(const nk_arm_conv_q *q, int32_t oc, conv_rq *r)
-{
-    const int32_t k = oc * q->q_step;
-    const int32_t m = q->mult[k], e = -q->shift[k];
-    if (m <= 0x40000000 || e < 1 || e > 22)
-        return 0;
-    r->m = m;
-    r->sh = e - 1;
-    r->klo = e == 1 ? 0xC0000000u : 0x40000000u;
-    r->khi = e == 1 ? q->zp : (int32_t)((uint32_t)(1 + 2 * q->zp) << (e - 2));
-    return 1;
-}
-
-static inline int8_t conv_rq_out(const conv_rq *r, int32_t x, int32_t lo, int32_t hi)
-{
-#if defined(__thumb2__) && defined(__GNUC__)
-    uint32_t tl = r->klo;
-    int32_t th = r->khi;
-    __asm__("smlal %0, %1, %2, %3" : "+r"(tl), "+r"(th) : "r"(x), "r"(r->m));
-    __asm__("smlal %0, %1, %2, %3"
-            : "+r"(tl), "+r"(th)
-            : "r"((uint32_t)x >> 31), "r"(INT32_MIN));
-    int32_t v = th >> r->sh;
-#else
-    uint64_t t = ((uint64_t)(uint32_t)r->khi << 32) | r->klo;
-    t += (uint64_t)((int64_t)x * r->m);
-    t += (uint64_t)((int64_t)(int32_t)((uint32_t)x >> 31) * (int64_t)INT32_MIN);
-    int32_t v = (int32_t)(uint32_t)(t >> 32) >> r->sh;
-#endif
-    v = v < lo ? lo : v;
-    v = v > hi ? hi : v;
-    return (int8_t)v;
-}
-
-#ifndef NK_ARM_PATCH_MAX
-#define NK_ARM_PATCH_MAX 1152
-#endif
 
 /* Block layout of the patch buffer: the receptive fields of np (1, 2 or
  * 4) output pixels are gathered as int16 (x - zp, 0 for padding and for
@@ -124,53 +71,6 @@ static void gather_taps(int16_t *dst0, int32_t stride, int32_t k, int32_t n, con
     }
 }
 
-/* n / 4 words of int8 input at src -> lane-ordered (x - zp) halfword
- * pairs at g, g + sw, ...; returns the next group. */
-#if defined(__thumb2__) && defined(__GNUC__)
-/* LDR, two SXTB16, two SADD16 and one STRD with writeback per word */
-#define CONV_PUT_WORDS_ASM(BYTES)                                                              \
-    do {                                                                                       \
-        uint32_t v_, h_;                                                                       \
-        __asm__ volatile("1:\n\t"                                                              \
-                         "ldr %[v], [%[s]], #4\n\t"                                            \
-                         "sxtb16 %[h], %[v], ror #8\n\t"                                       \
-                         "sxtb16 %[v], %[v]\n\t"                                               \
-                         "sadd16 %[v], %[v], %[o]\n\t"                                         \
-                         "sadd16 %[h], %[h], %[o]\n\t"                                         \
-                         "strd %[v], %[h], [%[g]], #" #BYTES "\n\t"                            \
-                         "subs %[n], %[n], #1\n\t"                                             \
-                         "bne 1b\n\t"                                                          \
-                         : [v] "=&r"(v_), [h] "=&r"(h_), [s] "+r"(src), [g] "+r"(g),           \
-                           [n] "+r"(nw)                                                        \
-                         : [o] "r"(off2)                                                       \
-                         : "cc", "memory");                                                    \
-    } while (0)
-#endif
-
-static inline uint32_t *conv_put_words(uint32_t *g, int32_t sw, const int8_t *src, int32_t nw,
-                                       uint32_t off2)
-{
-    if (nw <= 0)
-        return g;
-#if defined(__thumb2__) && defined(__GNUC__)
-    /* g is word aligned (STRD needs it): the buffer is uint32_t */
-    if (sw == 8) {
-        CONV_PUT_WORDS_ASM(32);
-        return g;
-    }
-    if (sw == 4) {
-        CONV_PUT_WORDS_ASM(16);
-        return g;
-    }
-#endif
-    for (; nw > 0; --nw, src += 4, g += sw) {
-        const uint32_t xv = nk_arm_load32(src);
-        g[0] = (uint32_t)__sadd16(__sxtb16(xv), off2);
-        g[1] = (uint32_t)__sadd16(nk_arm_sxtb16_ror8(xv), off2);
-    }
-    return g;
-}
-
 /* nrows filter rows of nw words each (rows prow bytes apart from src) ->
  * consecutive groups of a 4-pixel block (sw 8): conv_put_words per row
  * without its per-call work. */
@@ -180,6 +80,24 @@ static inline void conv_put_rows8(uint32_t *g, const int8_t *src, int32_t prow, 
 #if defined(__thumb2__) && defined(__GNUC__)
     uint32_t v_, h_, n_;
     const int8_t *s_;
+    if (nw == 1) {
+        /* one word per filter row (kws' 10x4 first layer): no inner loop */
+        __asm__ volatile("1:\n\t"
+                         "ldr %[v], [%[src]]\n\t"
+                         "add %[src], %[src], %[prow]\n\t"
+                         "sxtb16 %[h], %[v], ror #8\n\t"
+                         "sxtb16 %[v], %[v]\n\t"
+                         "sadd16 %[v], %[v], %[o]\n\t"
+                         "sadd16 %[h], %[h], %[o]\n\t"
+                         "strd %[v], %[h], [%[g]], #32\n\t"
+                         "subs %[nr], %[nr], #1\n\t"
+                         "bne 1b\n\t"
+                         : [v] "=&r"(v_), [h] "=&r"(h_), [src] "+r"(src), [g] "+r"(g),
+                           [nr] "+r"(nrows)
+                         : [o] "r"(off2), [prow] "r"(prow)
+                         : "cc", "memory");
+        return;
+    }
     __asm__ volatile("1:\n\t"
                      "mov %[s2], %[src]\n\t"
                      "mov %[n2], %[nw]\n\t"
@@ -203,15 +121,6 @@ static inline void conv_put_rows8(uint32_t *g, const int8_t *src, int32_t prow, 
     for (; nrows > 0; --nrows, src += prow)
         g = conv_put_words(g, 8, src, nw, off2);
 #endif
-}
-
-static inline uint32_t *conv_put_zero(uint32_t *g, int32_t sw, int32_t nw)
-{
-    for (; nw > 0; --nw, g += sw) {
-        g[0] = 0;
-        g[1] = 0;
-    }
-    return g;
 }
 
 static inline void conv_copy8(int8_t *d, const int8_t *s, int32_t n)
@@ -283,6 +192,27 @@ __attribute__((noinline)) static void conv_gather_staged(const nk_conv_params *p
     }
     conv_pad3(st, lenp - len, p->in_zp);
     conv_put_words(g, sw, stage, lenp >> 2, off2);
+}
+
+/* conv_gather_staged for three filter rows of 9..11 bytes (ResNet's 3x3x3
+ * first layer) without its loops: three words per row copied to stage
+ * (the extra bytes are overwritten by the next row or the padding), then
+ * the 7..9 groups converted into the 4-pixel block (stride 8 words).  The
+ * caller checks that the last row's 12 bytes lie inside the band. */
+static inline void conv_gather_3x3(const int8_t *src, int32_t prow, int32_t run, int32_t len,
+                                   int32_t lenp, int32_t zp, uint32_t *g, uint32_t off2,
+                                   int8_t *stage)
+{
+    for (int32_t fy = 0; fy < 3; ++fy, src += prow) {
+        const uint32_t a = nk_arm_load32(src), b = nk_arm_load32(src + 4);
+        const uint32_t c = nk_arm_load32(src + 8);
+        int8_t *const st = stage + fy * run;
+        memcpy(st, &a, 4);
+        memcpy(st + 4, &b, 4);
+        memcpy(st + 8, &c, 4);
+    }
+    conv_pad3(stage + len, lenp - len, zp);
+    conv_put_words(g, 8, stage, lenp >> 2, off2);
 }
 
 /* Four neighbouring output pixels of one output row, stride 1, filter
@@ -498,6 +428,8 @@ static __attribute__((noinline)) void conv_pimg_block(conv_pimg *pi, const nk_co
         const int8_t *src = pi->img + (size_t)(y0 - pi->y0) * prow + (size_t)(x0 - pi->x0) * c;
         if ((run & 3) == 0) /* filter rows are whole groups */
             conv_put_rows8(buf32 + 2 * j, src, prow, fh, run >> 2, off2);
+        else if (fh == 3 && run > 8 && run < 12 && src + 2 * (size_t)prow + 12 <= end)
+            conv_gather_3x3(src, prow, run, len, lenp, p->in_zp, buf32 + 2 * j, off2, stage);
         else
             conv_gather_staged(pp, src, end, buf32 + 2 * j, 8, len, lenp, off2, stage);
     }
@@ -547,6 +479,34 @@ static int conv_tab_setup(const nk_arm_conv_q *q, int32_t *tab, int32_t nch, int
 #endif
 
 #if CONV_ASM
+/* 1 when the activation range is all of int8 and each of the first nch
+ * channels has nk_arm_requant_x2 with the doubled sum inside int32. */
+static int conv_all_x2(const nk_arm_conv_q *q, int32_t nch, int32_t lenp)
+{
+    if (q->lo != -128 || q->hi != 127)
+        return 0;
+    const int32_t bias_max = conv_bias_max(lenp);
+    for (int32_t oc = 0; oc < nch; ++oc) {
+        const int32_t k = oc * q->q_step, bv = q->bias ? q->bias[oc] : 0;
+        if (!nk_arm_requant_x2_ok(q->mult[k], q->shift[k], q->zp) || bv > bias_max ||
+            bv < -bias_max)
+            return 0;
+    }
+    return 1;
+}
+
+/* The first nch channels of a 4-pixel block by nk_arm_conv_k4all_x2r
+ * (conv_all_x2 holds, bias present, per-channel quantization). */
+static __attribute__((noinline)) void conv_raw_block(const nk_conv_params *p, const int16_t *buf,
+                                                     const int8_t *filter, const int32_t *bias,
+                                                     int32_t nch, int8_t *out)
+{
+    const int32_t len = p->filter_h * p->filter_w * p->in_c, ng = (len + 3) >> 2;
+    conv_k4raw kr = {buf,         ng,           len - 4 * ng,      bias, p->out_mult,
+                     p->out_shift, 1 + 2 * p->out_zp, out, p->out_c, p->out_mult + nch};
+    nk_arm_conv_k4all_x2r(filter, &kr);
+}
+
 /* One channel of a 4-pixel block in the asm kernels (sums, requantization,
  * stores at out + j * out_c) when its requantization allows it: returns 1
  * when done, 0 when the caller must do it. */
@@ -598,6 +558,64 @@ static void conv_pimg_setup(conv_pimg *pi, nk_conv_params *pp, uint32_t *buf32, 
     }
 }
 
+/* n weights at f zero-padded to np bytes at d; returns d. */
+static const int8_t *conv_pad_weights(int8_t *d, const int8_t *f, int32_t n, int32_t np)
+{
+    for (int32_t i = 0; i < np; ++i)
+        d[i] = i < n ? f[i] : 0;
+    return d;
+}
+
+/* Channels oc0.. of a block of nv (<= np) gathered pixels, one channel at
+ * a time: the 4-pixel asm kernels with their requantization when they
+ * take the channel (the last one of a partial last group from lastw, its
+ * weights zero-padded, when given), else the multiply-accumulate kernels
+ * and the requantization here. */
+static void conv_block_rest(const nk_conv_params *p, const nk_arm_conv_q *qp,
+                            const int16_t *buf, const int8_t *filter, int32_t oc0, int32_t np,
+                            int32_t nv, const int8_t *lastw, int8_t *out)
+{
+    const nk_arm_conv_q q = *qp;
+    const int32_t len = p->filter_h * p->filter_w * p->in_c, out_c = p->out_c;
+    const int32_t ngf = len >> 2, rem = len & 3, lenp = (len + 3) & ~3, stride = 4 * np;
+#if !CONV_ASM
+    (void)lastw;
+#endif
+    const int8_t *f = filter + (size_t)oc0 * len;
+    for (int32_t oc = oc0; oc < out_c; ++oc, f += len) {
+#if CONV_ASM
+        if (np == 4 && nv == 4 && (rem == 0 || oc + 1 < out_c) &&
+            conv_k4q_try(&q, oc, buf, f, ngf + (rem != 0), lenp, out + oc, out_c))
+            continue;
+        /* the last channel of a partial last group: its weights
+         * zero-padded in the upper half of stage */
+        if (np == 4 && nv == 4 && lastw && oc + 1 == out_c &&
+            conv_k4q_try(&q, oc, buf, lastw, ngf + 1, lenp, out + oc, out_c))
+            continue;
+#endif
+        int32_t a[4] = {0, 0, 0, 0};
+        if (rem == 0 || oc + 1 < out_c) {
+            /* a partial last group reads the next channel's first
+             * weights, against zero taps */
+            conv_kn(np, buf, f, ngf + (rem != 0), a);
+        } else {
+            conv_kn(np, buf, f, ngf, a);
+            uint32_t wt = 0;
+            memcpy(&wt, f + 4 * ngf, (size_t)rem);
+            conv_kn(np, buf + ngf * stride, (const int8_t *)&wt, 1, a);
+        }
+        conv_rq r;
+        if (conv_rq_of(&q, oc, &r)) {
+            const int32_t bc = q.bias ? q.bias[oc] : 0;
+            for (int32_t j = 0; j < nv; ++j)
+                out[(size_t)j * out_c + oc] = conv_rq_out(&r, a[j] + bc, q.lo, q.hi);
+        } else {
+            for (int32_t j = 0; j < nv; ++j)
+                out[(size_t)j * out_c + oc] = nk_arm_conv_q_out(&q, oc, a[j]);
+        }
+    }
+}
+
 static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
                       const int32_t *bias, int8_t *output)
 {
@@ -607,7 +625,7 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
     const int32_t len = p->filter_h * p->filter_w * p->in_c;
     const int32_t ngf = len >> 2, rem = len & 3, lenp = (len + 3) & ~3;
     const int32_t np = 4 * lenp <= NK_ARM_PATCH_MAX ? 4 : 2 * lenp <= NK_ARM_PATCH_MAX ? 2 : 1;
-    const int32_t stride = 4 * np, out_c = p->out_c, out_w = p->out_w;
+    const int32_t out_c = p->out_c, out_w = p->out_w;
     const int32_t npix = p->out_h * out_w;
     const nk_arm_conv_q q = nk_arm_conv_q_of(p, bias);
     const uint32_t off2 = nk_arm_offset2(p->in_zp);
@@ -631,6 +649,11 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
     const int use_all = np == 4 && nch_all >= 1 &&
                         np * lenp / 2 + 4 * nch_all <= NK_ARM_PATCH_MAX / 2 &&
                         conv_tab_setup(&q, tab, nch_all, lenp, &use_x2);
+    /* no room for the table (16x16x32 3x3: the patch fills buf): the same
+     * loop reading the layer's arrays when every channel has the fast
+     * requantization */
+    const int use_raw = !use_all && np == 4 && nch_all >= 1 && bias && p->per_channel &&
+                        conv_all_x2(&q, nch_all, lenp);
 #endif
     /* Small in_c (first layers, in_c % 4 != 0): the rows of the input that
      * a block of pixels reads, zero-point padded, copied into the unused
@@ -647,6 +670,13 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
 #endif
         conv_pimg_setup(&pi, &pp, buf32, used);
     }
+    /* the last channel's weights zero-padded to lenp (when rem != 0) in the
+     * upper half of stage, which the staged gathers (lenp + 4 bytes) leave
+     * alone, so that its last partial group never reads past the filter */
+    const int8_t *lastw = NULL;
+    if (CONV_ASM && rem != 0 && np == 4 && lenp + 4 <= CONV_STAGE_MAX / 2)
+        lastw = conv_pad_weights(stage + CONV_STAGE_MAX / 2, filter + (size_t)(out_c - 1) * len,
+                                 len, lenp);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * p->in_c;
         int8_t *out_b = output + (size_t)b * npix * out_c;
@@ -704,7 +734,8 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
 #if CONV_ASM
             if (use_all && nv == 4) {
                 const int32_t ng = ngf + (rem != 0);
-                conv_k4all ka = {buf, ng, len - 4 * ng, tab, nch_all, q.lo, q.hi, out, out_c};
+                conv_k4all ka = {buf,     ng, len - 4 * ng, tab,   nch_all,
+                                 q.lo,    q.hi, out,        out_c, tab + 4 * nch_all};
                 if (use_x2)
                     nk_arm_conv_k4all_x2(filter, &ka);
                 else if (q.lo == -128 && q.hi == 127)
@@ -712,36 +743,13 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
                 else
                     nk_arm_conv_k4all(filter, &ka);
                 oc0 = nch_all;
+            } else if (use_raw && nv == 4) {
+                conv_raw_block(p, buf, filter, bias, nch_all, out);
+                oc0 = nch_all;
             }
 #endif
-            const int8_t *f = filter + (size_t)oc0 * len;
-            for (int32_t oc = oc0; oc < out_c; ++oc, f += len) {
-#if CONV_ASM
-                if (np == 4 && nv == 4 && (rem == 0 || oc + 1 < out_c) &&
-                    conv_k4q_try(&q, oc, buf, f, ngf + (rem != 0), lenp, out + oc, out_c))
-                    continue;
-#endif
-                int32_t a[4] = {0, 0, 0, 0};
-                if (rem == 0 || oc + 1 < out_c) {
-                    /* a partial last group reads the next channel's first
-                     * weights, against zero taps */
-                    conv_kn(np, buf, f, ngf + (rem != 0), a);
-                } else {
-                    conv_kn(np, buf, f, ngf, a);
-                    uint32_t wt = 0;
-                    memcpy(&wt, f + 4 * ngf, (size_t)rem);
-                    conv_kn(np, buf + ngf * stride, (const int8_t *)&wt, 1, a);
-                }
-                conv_rq r;
-                if (conv_rq_of(&q, oc, &r)) {
-                    const int32_t bc = q.bias ? q.bias[oc] : 0;
-                    for (int32_t j = 0; j < nv; ++j)
-                        out[(size_t)j * out_c + oc] = conv_rq_out(&r, a[j] + bc, q.lo, q.hi);
-                } else {
-                    for (int32_t j = 0; j < nv; ++j)
-                        out[(size_t)j * out_c + oc] = nk_arm_conv_q_out(&q, oc, a[j]);
-                }
-            }
+            if (oc0 < out_c)
+                conv_block_rest(p, &q, buf, filter, oc0, np, nv, lastw, out);
         }
     }
     return NK_OK;
@@ -753,7 +761,13 @@ int nk_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t 
     if (p->filter_h == 1 && p->filter_w == 1 &&
         nk_conv2d_1x1_s8_dsp(p, input, filter, bias, output) == NK_OK)
         return NK_OK; /* 1x1 without padding: matrix product (nk_arm_conv2d_1x1.c) */
-    if (((p->filter_h * p->filter_w * p->in_c + 3) & ~3) <= NK_ARM_PATCH_MAX)
+    const int32_t lenp = (p->filter_h * p->filter_w * p->in_c + 3) & ~3;
+    /* patches too long for four pixels: filter-row chunks of four pixels
+     * (nk_arm_conv2d_split.c) when it takes the shape */
+    if (4 * lenp > NK_ARM_PATCH_MAX &&
+        nk_arm_conv2d_split(p, input, filter, bias, output) == NK_OK)
+        return NK_OK;
+    if (lenp <= NK_ARM_PATCH_MAX)
         return conv_patch(p, input, filter, bias, output);
     const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
     const int32_t fh = p->filter_h, fw = p->filter_w, zp = p->in_zp;
