@@ -36,6 +36,14 @@ void cm_board_wait_input(void);
  * hardware counter (QEMU: 171 or 214 s virtual, NUCLEO: 35 s) to extend it
  * correctly. */
 uint64_t cm_board_count(void);
+/* The count for measurements (platform_cycles()): exact to one instruction
+ * or cycle.  QEMU boards synchronise to the next tick edge of their counter
+ * and resolve where in the tick it fell (cm_cmsdk.h, CMSDK_TICK_SYNC), so
+ * the count advances by the instructions executed outside these calls
+ * only and a measured interval no longer depends on the phase of the tick
+ * it started in (under the same constraint of one call per 32-bit wrap);
+ * a real board returns cm_board_count() (DWT cycles). */
+uint64_t cm_board_count_exact(void);
 /* cm_board_count() units per millisecond (QEMU: 1e6 instructions = 1 ms of
  * virtual time under -icount shift=0; real board: clock_hz / 1000). */
 uint32_t cm_board_counts_per_ms(void);

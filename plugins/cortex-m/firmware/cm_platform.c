@@ -12,7 +12,11 @@
  * channel (firmware/runtime/nrt_rtt.h) whose rings are carved from the top
  * of that leftover RAM (CM_RTT_BYTES, default 1/8 of it, at most 80 KiB): the host reads
  * and writes them through a debugger (QEMU's gdbstub, a probe).  When the
- * leftover RAM cannot hold the rings the UART is used.
+ * leftover RAM cannot hold the rings the UART is used.  With the rings set
+ * up the UART still listens until the first byte arrives: the channel that
+ * brings it carries the link from then on (until the next reset), so a
+ * host whose debugger connection failed can fall back to the UART with the
+ * same image (the boot hello, sent before any byte, goes to the up ring).
  */
 #include <stdint.h>
 
@@ -31,7 +35,9 @@
 #define CM_LINK_RTT 0
 #endif
 
-static int use_rtt;        /* the link runs over the RTT rings        */
+static int use_rtt;        /* the RTT rings are set up                */
+static int link_chan;      /* LINK_ANY until the first byte arrives   */
+enum { LINK_ANY, LINK_RTT, LINK_UART };
 static uint32_t rtt_bytes; /* RAM taken from the top of the heap by them */
 
 static void heap_bounds(uintptr_t *lo, uintptr_t *hi)
@@ -59,11 +65,12 @@ void platform_init(void)
         use_rtt = nrt_rtt_init(want ? (uint8_t *)(hi - want) : (uint8_t *)0, want) != 0;
         rtt_bytes = use_rtt ? want : 0u;
     }
+    link_chan = use_rtt ? LINK_ANY : LINK_UART;
 }
 
 uint64_t platform_cycles(void)
 {
-    return cm_board_count();
+    return cm_board_count_exact();
 }
 
 const char *platform_cycle_method(void)
@@ -78,7 +85,7 @@ uint32_t platform_clock_hz(void)
 
 void platform_uart_write(const uint8_t *buf, uint32_t n)
 {
-    if (use_rtt) {
+    if (link_chan != LINK_UART) {
         /* A full up ring waits for the host to drain it. */
         for (uint32_t done = nrt_rtt_put(buf, n); done < n; done += nrt_rtt_put(buf + done, n - done))
             nrt_rtt_wait(NRT_RTT_WAIT_WRITE);
@@ -95,7 +102,14 @@ void platform_uart_putc(uint8_t c)
 
 static int link_getc(void)
 {
-    return use_rtt ? nrt_rtt_getc() : cm_board_getc();
+    if (link_chan == LINK_UART)
+        return cm_board_getc();
+    int c = nrt_rtt_getc();
+    if (c >= 0)
+        link_chan = LINK_RTT;
+    else if (link_chan == LINK_ANY && (c = cm_board_getc()) >= 0)
+        link_chan = LINK_UART;
+    return c;
 }
 
 int platform_uart_getc(uint32_t timeout_ms)
@@ -108,7 +122,7 @@ int platform_uart_getc(uint32_t timeout_ms)
     for (;;) {
         if (timeout_ms != PLATFORM_WAIT_FOREVER && cm_board_count() - t0 >= limit)
             return PLATFORM_UART_TIMEOUT;
-        if (use_rtt)
+        if (link_chan != LINK_UART)
             nrt_rtt_wait(NRT_RTT_WAIT_READ); /* a halting host stops here */
         else
             cm_board_wait_input();

@@ -124,6 +124,10 @@ static const neurio_option cm_options[] = {
      "TEST-ONLY fault injection: the firmware flips the low bit of every byte of this layer's "
      "output, as a broken kernel would (NRT_TEST_FAULT_LAYER; -1 = none), for testing "
      "`neurio debug`"},
+    {"test_gdbstub_unusable", NEURIO_OPT_BOOL, "false", NULL,
+     "TEST-ONLY fault injection: on an emulated board the host connects to a gdbstub socket path "
+     "that cannot exist, as if QEMU's gdbstub were unusable (link = auto then falls back to the "
+     "UART with a warning; link = rtt fails)"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -430,7 +434,11 @@ static int wants_rtt(cm_plugin *s)
 }
 
 /* Start QEMU and connect: *t = the RTT channel through its gdbstub, or its
- * UART (device.link = uart, or a firmware without RAM for the rings). */
+ * UART (device.link = uart, or a firmware without RAM for the rings).  Any
+ * other failure of the gdbstub is an error with device.link = rtt; with
+ * auto QEMU is restarted without it and the link runs over the UART (the
+ * firmware listens on both until the first byte), with a warning naming
+ * why. */
 static int start_qemu_link(cm_plugin *s, const char *elf, const char *out_dir,
                            neurio_transport **t, neurio_errbuf *e)
 {
@@ -463,6 +471,8 @@ static int start_qemu_link(cm_plugin *s, const char *elf, const char *out_dir,
         return rc;
     char spec[200];
     cm_fmt(spec, sizeof spec, "unix:%s", s->qemu.gdb_path);
+    if (s->host->opt_bool(s->ctx, "test_gdbstub_unusable"))
+        cm_fmt(spec, sizeof spec, "unix:/dev/null/neurio-test-gdbstub-unusable.sock");
     neurio_transport *g = NULL;
     rc = neurio_transport_gdb_rtt_open(spec, &gc, boot_ms, &g, e);
     if (rc == NEURIO_ERR_UNSUPPORTED) {
@@ -474,7 +484,15 @@ static int start_qemu_link(cm_plugin *s, const char *elf, const char *out_dir,
         neurio_transport_close(*t);
         *t = NULL;
         cm_qemu_stop(&s->qemu);
-        return rc;
+        if (rc == NEURIO_ERR_CANCELLED || strcmp(link_spec, "auto") != 0)
+            return rc;
+        CM_LOG(s, NEURIO_LOG_WARN,
+               "the RTT channel through QEMU's gdbstub failed (%s); restarting QEMU without it "
+               "and linking over the UART instead",
+               e->msg);
+        e->msg[0] = '\0';
+        qa.gdb = 0;
+        return cm_qemu_start(&s->qemu, &qa, t, e);
     }
     neurio_transport_close(*t); /* the firmware does not use its UART */
     *t = s->rtt = g;

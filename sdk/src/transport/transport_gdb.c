@@ -403,7 +403,7 @@ static int gdb_start(gdb_tp *g, int connect_timeout_ms, neurio_errbuf *err)
         if ((rc = gdb_rsp_cmd(&g->rsp, cmd, io_ms(g), "setting a breakpoint on nrt_rtt_halt", err)))
             return rc;
         if (strcmp(g->rsp.pkt, "OK") != 0)
-            return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
+            return neurio_fail(err, NEURIO_ERR_DEVICE,
                                "%s: the gdb server cannot set a %s breakpoint at 0x%08x ('%.40s')",
                                g->base.desc, g->cfg.hw_breakpoint ? "hardware" : "software",
                                g->cfg.halt_addr & ~1u, g->rsp.pkt);

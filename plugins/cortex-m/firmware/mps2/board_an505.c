@@ -30,6 +30,7 @@
 #define CM_AN505_INSNS_PER_TICK 50u
 
 static cmsdk_count count;
+static cmsdk_exact exact;
 
 void cm_board_init(void)
 {
@@ -38,6 +39,9 @@ void cm_board_init(void)
     TIMER1_LOAD = 0xFFFFFFFFu;
     TIMER1_CTRL = TIMER_CTRL_32BIT | TIMER_CTRL_ENABLE; /* free-running */
     count = (cmsdk_count){0u, 0u};
+    exact = (cmsdk_exact){0u, 0u, 0u};
+    (void)cm_board_count_exact(); /* the first edge: the counts start at 0 */
+    exact.ts = 0u;
 }
 
 void cm_board_putc(uint8_t c)
@@ -58,6 +62,13 @@ void cm_board_wait_input(void)
 uint64_t cm_board_count(void)
 {
     return cmsdk_count_extend(&count, 0xFFFFFFFFu - TIMER1_VALUE) * CM_AN505_INSNS_PER_TICK;
+}
+
+uint64_t cm_board_count_exact(void)
+{
+    uint32_t v, n, a, b, c;
+    CMSDK_TICK_SYNC(&TIMER1_VALUE, CM_AN505_INSNS_PER_TICK, v, n, a, b, c);
+    return cmsdk_exact_step(&exact, CM_AN505_INSNS_PER_TICK, 1, v, n, a, b, c);
 }
 
 uint32_t cm_board_counts_per_ms(void)

@@ -24,11 +24,15 @@
 #define CM_AN547_INSNS_PER_TICK 50u
 
 static cmsdk_count count;
+static cmsdk_exact exact;
 
 void cm_board_init(void)
 {
     cmsdk_uart_init(UART0_BASE);
     count = (cmsdk_count){FPGAIO_COUNTER, 0u};
+    exact = (cmsdk_exact){0u, 0u, 0u};
+    (void)cm_board_count_exact(); /* the first edge: the counts start at 0 */
+    exact.ts = 0u;
 }
 
 void cm_board_putc(uint8_t c)
@@ -49,6 +53,13 @@ void cm_board_wait_input(void)
 uint64_t cm_board_count(void)
 {
     return cmsdk_count_extend(&count, FPGAIO_COUNTER) * CM_AN547_INSNS_PER_TICK;
+}
+
+uint64_t cm_board_count_exact(void)
+{
+    uint32_t v, n, a, b, c;
+    CMSDK_TICK_SYNC(&FPGAIO_COUNTER, CM_AN547_INSNS_PER_TICK, v, n, a, b, c);
+    return cmsdk_exact_step(&exact, CM_AN547_INSNS_PER_TICK, 0, v, n, a, b, c);
 }
 
 uint32_t cm_board_counts_per_ms(void)

@@ -210,6 +210,11 @@ uint64_t cm_board_count(void)
     return ((uint64_t)count_high << 32) | now;
 }
 
+uint64_t cm_board_count_exact(void)
+{
+    return cm_board_count(); /* DWT CYCCNT counts every cycle */
+}
+
 uint32_t cm_board_counts_per_ms(void)
 {
     return CM_NUCLEO_HCLK_HZ / 1000u;

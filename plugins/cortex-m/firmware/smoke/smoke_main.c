@@ -32,10 +32,10 @@ static volatile uint32_t zeroed;               /* checks the .bss clear  */
 
 int main(void)
 {
-    uint64_t t0 = cm_board_count();
+    uint64_t t0 = cm_board_count_exact();
     for (uint32_t i = 0; i < 100000u; i++)
         sink += i;
-    uint64_t t1 = cm_board_count();
+    uint64_t t1 = cm_board_count_exact();
     volatile float f = 1.5f; /* touches the FPU on hard-float builds */
     f = f * 2.0f;
 
