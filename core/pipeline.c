@@ -21,6 +21,7 @@
 #include "neurio/link_host.h"
 #include "neurio/npy.h"
 #include "neurio/quantize.h"
+#include "report/predictions.h"
 #include "report/run_latency.h"
 #include "options.h"
 
@@ -56,7 +57,7 @@ struct nr_pipeline {
     size_t *input_sample_bytes;
     void **outputs;          /* [n_outputs]: one batch each                 */
     size_t *output_sample_bytes;
-    neurio_npy_writer *pred; /* [n_outputs]                                  */
+    nr_predictions pred;     /* output.predictions, one batch at a time    */
     neurio_measure *measures;/* one batch                                    */
     nr_run_latency lat;      /* the summary's latency series             */
     uint64_t *layer_cycles;  /* one batch: [batch_size * n_layers]          */
@@ -123,19 +124,39 @@ static int pipe_hook_fail(nr_pipeline *p, neurio_errbuf *err, int status, const 
                      msg ? "" : " (the plugin gave no message)");
 }
 
-/* prepare and codegen: the plugin's hook, or (ABI 1.1, hook NULL) the
- * SDK's default recipe, whose message goes where a hook's would. */
-static int pipe_prepare(nr_pipeline *p, const neurio_prepare_args *args)
+int nr_prepare_for_device(const neurio_plugin *d, void *self, neurio_ctx *ctx,
+                          const nr_rig *rig, neurio_model *m, int *hook_failed,
+                          neurio_errbuf *err)
 {
-    const neurio_plugin *d = &p->entry->desc;
-    if (d->prepare)
-        return d->prepare(p->self, p->model, args);
+    neurio_prepare_args args = {
+        .size = (uint32_t)sizeof args,
+        .model_path = rig->model_path,
+        .quantize = rig->model_quantize,
+        .calibration = rig->model_calibration,
+        .calibration_method = rig->model_calibration_method,
+        .calibrations = (const char *const *)rig->model_calibration_list,
+        .n_calibrations = (uint32_t)rig->n_model_calibrations,
+    };
     neurio_errbuf e = {{0}};
-    int rc = neurio_prepare_default(p->model, args, &e);
+    int rc;
+    *hook_failed = 1;
+    nr_ctx_clear_error(ctx);
+    if (d->prepare)
+        rc = d->prepare(self, m, &args);
+    else if ((rc = neurio_prepare_default(m, &args, &e)) != 0)
+        nr_host()->set_error(ctx, "%s (the SDK's default prepare)", e.msg);
     if (rc)
-        nr_host()->set_error(p->ctx, "%s (the SDK's default prepare)", e.msg);
-    return rc;
+        return rc;
+    *hook_failed = 0;
+    if ((rc = neurio_codegen_check_all(m, &e)) != 0)
+        return neurio_fail(err, rc, "model '%s' cannot run on device '%s' (model.quantize = "
+                           "\"%s\"): %s", m->name, d->name,
+                           rig->model_quantize ? rig->model_quantize : "none", e.msg);
+    return NEURIO_OK;
 }
+
+/* codegen: the plugin's hook, or (ABI 1.1, hook NULL) the SDK's default
+ * recipe, whose message goes where a hook's would. */
 
 static int pipe_codegen(nr_pipeline *p)
 {
@@ -373,8 +394,6 @@ static int pipe_read_batch(nr_pipeline *p, size_t first, uint32_t count, neurio_
     return NEURIO_OK;
 }
 
-static void pipe_pred_path(const nr_pipeline *p, uint32_t k, char *buf, size_t cap);
-
 /* One batch of buffers (inputs, outputs, measures, per-layer counts), the
  * predictions files (written batch by batch, their header always giving
  * the rows so far) and the summary's spilled series. */
@@ -386,12 +405,11 @@ static int pipe_alloc_outputs(nr_pipeline *p, neurio_errbuf *err)
                     ? (size_t)p->rig->data_batch_size : n;
     p->outputs = calloc(no ? no : 1, sizeof *p->outputs);
     p->output_sample_bytes = calloc(no ? no : 1, sizeof *p->output_sample_bytes);
-    p->pred = calloc(no ? no : 1, sizeof *p->pred);
     p->measures = calloc(bs, sizeof *p->measures);
     p->run.n_layers = (uint32_t)m->n_ops;
     p->layer_cycles = calloc(bs * (m->n_ops ? (size_t)m->n_ops : 1), sizeof *p->layer_cycles);
     p->layer_sum = calloc(m->n_ops ? (size_t)m->n_ops : 1, sizeof *p->layer_sum);
-    if (!p->outputs || !p->output_sample_bytes || !p->pred || !p->measures ||
+    if (!p->outputs || !p->output_sample_bytes || !p->measures ||
         !p->layer_cycles || !p->layer_sum)
         return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
     for (uint32_t i = 0; i < p->n_inputs_alloc; i++)
@@ -405,24 +423,10 @@ static int pipe_alloc_outputs(nr_pipeline *p, neurio_errbuf *err)
         if (!p->outputs[i])
             return pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
     }
-    for (uint32_t k = 0; k < no; k++) {
-        const neurio_tensor *t = &m->tensors[m->outputs[k]];
-        int64_t dims[NEURIO_NPY_MAX_RANK];
-        int32_t rank = t->rank + 1;
-        if (rank > NEURIO_NPY_MAX_RANK)
-            return pipe_fail(p, err, NEURIO_ERR_UNSUPPORTED, NR_EXIT_FAILURE,
-                             "output %u has rank %d; .npy output is limited to rank %d", k,
-                             (int)t->rank, NEURIO_NPY_MAX_RANK - 1);
-        dims[0] = (int64_t)n;
-        for (int32_t d = 0; d < t->rank; d++)
-            dims[d + 1] = t->dims[d];
-        char path[PATH_MAX];
-        neurio_errbuf e2;
-        pipe_pred_path(p, k, path, sizeof path);
-        int rc = neurio_npy_create(path, t->dtype, rank, dims, &p->pred[k], &e2);
-        if (rc)
-            return pipe_fail(p, err, rc, NR_EXIT_FAILURE, "writing predictions: %s", e2.msg);
-    }
+    neurio_errbuf e2;
+    int rc = nr_predictions_open(&p->pred, m, p->run_dir, p->rig->output_predictions, n, &e2);
+    if (rc)
+        return pipe_fail(p, err, rc, NR_EXIT_FAILURE, "%s", e2.msg);
     if (nr_run_latency_init(&p->lat, p->work_dir))
         return pipe_fail(p, err, NEURIO_ERR_IO, NR_EXIT_FAILURE,
                          "cannot create a temporary file in %s: %s", p->work_dir,
@@ -433,50 +437,16 @@ static int pipe_alloc_outputs(nr_pipeline *p, neurio_errbuf *err)
     return NEURIO_OK;
 }
 
-void nr_pred_path(const char *run_dir, const char *name, uint32_t k, char *buf, size_t cap)
-{
-    int n;
-    if (name[0] == '/')
-        n = snprintf(buf, cap, "%s", name);
-    else
-        n = snprintf(buf, cap, "%s/%s", run_dir, name);
-    if (n < 0 || (size_t)n >= cap || k == 0)
-        return;
-    char suffix[16];
-    size_t l = strlen(buf);
-    int has_ext = l > 4 && !strcmp(buf + l - 4, ".npy");
-    snprintf(suffix, sizeof suffix, "_%u%s", k, has_ext ? ".npy" : "");
-    if (has_ext)
-        l -= 4;
-    if (l + strlen(suffix) < cap)
-        memcpy(buf + l, suffix, strlen(suffix) + 1);
-}
-
-void nr_report_path(const char *run_dir, const char *name, char *buf, size_t cap)
-{
-    if (name[0] == '/')
-        snprintf(buf, cap, "%s", name);
-    else
-        snprintf(buf, cap, "%s/%s", run_dir, name);
-}
-
-static void pipe_pred_path(const nr_pipeline *p, uint32_t k, char *buf, size_t cap)
-{
-    nr_pred_path(p->run_dir, p->rig->output_predictions, k, buf, cap);
-}
-
 /* The `done` rows of batch b: outputs appended to the predictions, measures
  * to the summary's series.  A write failure (disk full) stops the run; the
  * rows written before stay valid. */
 static int pipe_keep_batch(nr_pipeline *p, const neurio_batch *b, uint32_t done,
                            neurio_errbuf *err)
 {
-    for (uint32_t k = 0; k < p->run.n_outputs && done; k++) {
-        neurio_errbuf e2;
-        int rc = neurio_npy_append(&p->pred[k], p->outputs[k], done, &e2);
-        if (rc)
-            return pipe_fail(p, err, rc, NR_EXIT_FAILURE, "writing predictions: %s", e2.msg);
-    }
+    neurio_errbuf e2;
+    int rc = nr_predictions_append(&p->pred, p->outputs, done, &e2);
+    if (rc)
+        return pipe_fail(p, err, rc, NR_EXIT_FAILURE, "%s", e2.msg);
     nr_run_latency_add(&p->lat, b->measures, done);
     return NEURIO_OK;
 }
@@ -485,31 +455,9 @@ static int pipe_keep_batch(nr_pipeline *p, const neurio_batch *b, uint32_t done,
  * completed no sample leaves none. */
 static int pipe_close_predictions(nr_pipeline *p, neurio_errbuf *err)
 {
-    const neurio_model *m = p->model;
-    int first = NEURIO_OK;
-    for (uint32_t k = 0; p->pred && k < p->run.n_outputs; k++) {
-        neurio_errbuf e2;
-        char path[PATH_MAX];
-        if (!p->pred[k].file)
-            continue;
-        pipe_pred_path(p, k, path, sizeof path);
-        size_t rows = p->pred[k].rows;
-        int rc = neurio_npy_close_writer(&p->pred[k], &e2);
-        if (!rows) {
-            unlink(path);
-            continue;
-        }
-        if (rc && !first)
-            first = pipe_fail(p, err, rc, NR_EXIT_FAILURE, "writing predictions: %s", e2.msg);
-        if (rc)
-            continue;
-        const neurio_tensor *t = &m->tensors[m->outputs[k]];
-        printf("predictions: %s [%zu", path, rows);
-        for (int32_t d = 0; d < t->rank; d++)
-            printf(", %d", (int)t->dims[d]);
-        printf("] %s\n", neurio_dtype_name(t->dtype));
-    }
-    return first;
+    neurio_errbuf e2;
+    int rc = nr_predictions_close(&p->pred, &e2);
+    return rc ? pipe_fail(p, err, rc, NR_EXIT_FAILURE, "%s", e2.msg) : NEURIO_OK;
 }
 
 static void pipe_summary(nr_pipeline *p)
@@ -771,29 +719,15 @@ int nr_pipeline_run(nr_pipeline *p, nr_stage until, neurio_errbuf *err)
             rc = pipe_fail(p, err, NEURIO_ERR_NOMEM, NR_EXIT_FAILURE, "out of memory");
             goto done;
         }
-    neurio_prepare_args args = {
-        .size = (uint32_t)sizeof args,
-        .model_path = rig->model_path,
-        .quantize = rig->model_quantize,
-        .calibration = rig->model_calibration,
-        .calibration_method = rig->model_calibration_method,
-        .calibrations = (const char *const *)rig->model_calibration_list,
-        .n_calibrations = (uint32_t)rig->n_model_calibrations,
-    };
-    nr_ctx_clear_error(p->ctx);
-    if ((rc = pipe_prepare(p, &args)) != 0) {
-        rc = pipe_hook_fail(p, err, rc, "prepare", NR_EXIT_MODEL);
+    /* Every op x dtype needs a kernel: said here, before anything is
+     * generated or built (the same step as `neurio check`). */
+    int hook_failed = 0;
+    if ((rc = nr_prepare_for_device(d, p->self, p->ctx, rig, p->model, &hook_failed, &e2))) {
+        rc = hook_failed ? pipe_hook_fail(p, err, rc, "prepare", NR_EXIT_MODEL)
+                         : pipe_fail(p, err, rc, NR_EXIT_MODEL, "%s", e2.msg);
         goto done;
     }
     p->run.model = p->model;
-    /* Every op x dtype needs a kernel: said here, before anything is
-     * generated or built (the same check as `neurio check` and `inspect`). */
-    if ((rc = neurio_codegen_check_all(p->model, &e2)) != 0) {
-        rc = pipe_fail(p, err, rc, NR_EXIT_MODEL, "model '%s' cannot run on device '%s' "
-                       "(model.quantize = \"%s\"): %s", p->model->name, d->name,
-                       rig->model_quantize ? rig->model_quantize : "none", e2.msg);
-        goto done;
-    }
     /* The one hash of the prepared model: handed to the plugin
      * (host->model_sha256), the observers and the store. */
     neurio_model_sha256_hex(p->model, p->run.model_sha256);
@@ -880,9 +814,7 @@ void nr_pipeline_free(nr_pipeline *p)
         free(p->inputs[i]);
     free(p->inputs);
     neurio_input_stream_close(&p->in_st);
-    for (uint32_t k = 0; p->pred && k < p->run.n_outputs; k++)
-        neurio_npy_close_writer(&p->pred[k], NULL);
-    free(p->pred);
+    nr_predictions_free(&p->pred);
     nr_run_latency_free(&p->lat);
     free(p->input_sample_bytes);
     for (uint32_t k = 0; p->outputs && k < p->run.n_outputs; k++)

@@ -27,6 +27,7 @@
 #include "neurio/plugin.h"
 #include "neurio/status.h"
 #include "reference/layer_debug.h"
+#include "report/predictions.h" /* nr_pred_path, nr_report_path */
 #include "rig.h"
 
 typedef enum nr_stage {
@@ -173,13 +174,17 @@ const nr_run *nr_pipeline_state(const nr_pipeline *p);
 
 void nr_pipeline_free(nr_pipeline *p);
 
-/* Where output k's predictions go: output.predictions `name` inside
- * run_dir (or as is when absolute), "_k" inserted before ".npy" for k > 0
- * (pred.npy, pred_1.npy, ...). */
-void nr_pred_path(const char *run_dir, const char *name, uint32_t k, char *buf, size_t cap);
+/* The prepare step `run` and `check` share: the plugin `d`'s prepare hook
+ * (or, hook NULL, the SDK's default recipe) on m with the rig's model.*
+ * keys, then every op x dtype of the prepared m checked for a kernel,
+ * nothing generated or built.  Returns NEURIO_OK, or the status with
+ * *hook_failed = 1 (the message in ctx: nr_ctx_error) when prepare failed,
+ * 0 (the message, naming the missing op x dtype, in err) when a kernel is
+ * missing. */
+int nr_prepare_for_device(const neurio_plugin *d, void *self, neurio_ctx *ctx,
+                          const nr_rig *rig, neurio_model *m, int *hook_failed,
+                          neurio_errbuf *err);
 /* mkdir -p: 0, or -1 with errno set. */
 int nr_mkdirs(const char *path);
-/* Where output.report `name` goes: inside run_dir, or as is when absolute. */
-void nr_report_path(const char *run_dir, const char *name, char *buf, size_t cap);
 
 #endif /* NEURIO_CORE_PIPELINE_H */

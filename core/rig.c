@@ -311,6 +311,74 @@ static int rig_store_files(nr_rig *rig, const rig_key *k, const config_setting_t
     return rc;
 }
 
+/* `--set data.inputs=[a.npy, "b c.npy"]`: a list value for a RIG_FILES
+ * key, elements separated by commas, each bare (trimmed) or in double
+ * quotes (then it may hold commas and spaces); stored as rig_store_files
+ * stores a list from the file, relative paths against base_dir. */
+static int rig_set_files(nr_rig *rig, const rig_key *k, const char *val, const char *where,
+                         const char *base_dir, neurio_errbuf *err)
+{
+    size_t len = strlen(val);
+    char what[160], *buf = malloc(len + 1), **slot = (char **)((char *)rig + k->off);
+    rig_key one = *k;
+    one.key = what;
+    one.type = RIG_FILE;
+    if (!buf)
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    rig_list l = rig_list_of(rig, k);
+    rig_free_list(l);
+    int rc = NEURIO_OK, i = 0;
+    const char *q = val + 1, *end = val + len - 1; /* inside the brackets */
+    while (!rc) {
+        while (q < end && (*q == ' ' || *q == '\t'))
+            q++;
+        size_t n = 0;
+        if (q < end && *q == '"') {
+            const char *c = memchr(q + 1, '"', (size_t)(end - q - 1));
+            if (!c) {
+                rc = neurio_fail(err, NEURIO_ERR_CONFIG, "%s: %s[%d]: unterminated quote; e.g. "
+                                 "--set %s=[\"a.npy\",\"b.npy\"]", where, k->key, i, k->key);
+                break;
+            }
+            n = (size_t)(c - q - 1);
+            memcpy(buf, q + 1, n);
+            q = c + 1;
+            while (q < end && (*q == ' ' || *q == '\t'))
+                q++;
+        } else {
+            while (q + n < end && q[n] != ',')
+                n++;
+            memcpy(buf, q, n);
+            q += n;
+            while (n && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+                n--;
+        }
+        buf[n] = '\0';
+        if (q < end && *q != ',') {
+            rc = neurio_fail(err, NEURIO_ERR_CONFIG, "%s: %s[%d]: expected ',' or ']' after the "
+                             "path; e.g. --set %s=[\"a.npy\",\"b.npy\"]", where, k->key, i,
+                             k->key);
+            break;
+        }
+        snprintf(what, sizeof what, "%s[%d]", k->key, i);
+        if (!n) {
+            rc = neurio_fail(err, NEURIO_ERR_CONFIG, "%s: %s is empty; e.g. --set "
+                             "%s=[\"a.npy\",\"b.npy\"]", where, what, k->key);
+            break;
+        }
+        if (!(rc = rig_store(rig, &one, buf, 0, where, base_dir, err)))
+            rc = rig_list_add(l, *slot, err); /* resolved and checked as one path */
+        i++;
+        if (q >= end)
+            break;
+        q++; /* the comma */
+    }
+    free(buf);
+    if (!rc && (free(*slot), !(*slot = strdup((*l.v)[0]))))
+        rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    return rc;
+}
+
 /* Take the value of key k from the config tree (or its default). */
 static int rig_take_cfg(nr_rig *rig, const rig_key *k, neurio_errbuf *err)
 {
@@ -492,6 +560,9 @@ static int rig_apply_set(nr_rig *rig, const char *arg, const char *cwd, neurio_e
                                    "%s: %s: expected an integer, got \"%s\"", where, key, val);
             return rig_store(rig, k, NULL, v, where, cwd, err);
         }
+        size_t vl = strlen(val);
+        if (k->type == RIG_FILES && vl >= 2 && val[0] == '[' && val[vl - 1] == ']')
+            return rig_set_files(rig, k, val, where, cwd, err);
         return rig_store(rig, k, val, 0, where, cwd, err);
     }
     char known[1024] = "plugin_path, device.<option>";

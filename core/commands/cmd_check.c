@@ -15,9 +15,10 @@
 #include "rig.h"
 #include "commands/validate.h"
 
-/* The model prepared on a copy as `run` would (the plugin's prepare hook,
- * or the SDK's default recipe), then every op x dtype checked for a
- * kernel: nothing is generated or built. */
+/* The model prepared on a copy by `run`'s own prepare step
+ * (nr_prepare_for_device: the plugin's prepare hook or the SDK's default
+ * recipe, then every op x dtype checked for a kernel): nothing is
+ * generated or built. */
 static int check_deploy(const nr_rig *rig, const nr_plugin_entry *e, const nr_options *opts,
                         neurio_errbuf *err)
 {
@@ -43,30 +44,13 @@ static int check_deploy(const nr_rig *rig, const nr_plugin_entry *e, const nr_op
         goto out;
     }
     opened = 1;
-    neurio_prepare_args args = {
-        .size = (uint32_t)sizeof args,
-        .model_path = rig->model_path,
-        .quantize = rig->model_quantize,
-        .calibration = rig->model_calibration,
-        .calibration_method = rig->model_calibration_method,
-        .calibrations = (const char *const *)rig->model_calibration_list,
-        .n_calibrations = (uint32_t)rig->n_model_calibrations,
-    };
-    if (e->desc.prepare) {
-        if ((rc = e->desc.prepare(self, c, &args)) != 0) {
-            const char *msg = nr_ctx_error(ctx);
-            rc = neurio_fail(err, rc < 0 ? rc : NEURIO_ERR_INTERNAL, "prepare failed: [%s] %s",
-                             e->desc.name, msg ? msg : neurio_status_str(rc));
-            goto out;
-        }
-    } else if ((rc = neurio_prepare_default(c, &args, &e2)) != 0) {
-        rc = neurio_fail(err, rc, "prepare failed: %s (the SDK's default prepare)", e2.msg);
-        goto out;
-    }
-    if ((rc = neurio_codegen_check_all(c, &e2)) != 0) {
-        rc = neurio_fail(err, rc, "model.path %s cannot run on device '%s' (model.quantize = "
-                         "\"%s\"): %s", rig->model_path, e->desc.name,
-                         rig->model_quantize ? rig->model_quantize : "none", e2.msg);
+    int hook_failed = 0;
+    if ((rc = nr_prepare_for_device(&e->desc, self, ctx, rig, c, &hook_failed, &e2)) != 0) {
+        const char *msg = nr_ctx_error(ctx);
+        rc = hook_failed ? neurio_fail(err, rc < 0 ? rc : NEURIO_ERR_INTERNAL,
+                                       "prepare failed: [%s] %s", e->desc.name,
+                                       msg ? msg : neurio_status_str(rc))
+                         : neurio_fail(err, rc, "%s", e2.msg);
         goto out;
     }
     printf("deploy: every op x dtype of the prepared model (%d ops) has a kernel for "

@@ -13,6 +13,7 @@
  * layers bit-exact), stored with the run and shown by `neurio show`. */
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,9 +56,10 @@ static void dbg_help(void)
            "first layer that differs is named (exit 7); the rows are stored with the\n"
            "run (`neurio show RUN`).\n\n"
            "Then, where does quantization lose precision?  Runs the first N samples of\n"
-           "data.inputs through the model prepared as the rig says (model.quantize,\n"
-           "model.calibration) and through the same model optimized but kept in\n"
-           "float, both on the host reference interpreter (the devices' kernels),\n"
+           "data.inputs (one .npy, or a list with one per model input in the model's\n"
+           "input order, as `run` takes it) through the model prepared as the rig says\n"
+           "(model.quantize, model.calibration) and through the same model optimized\n"
+           "but kept in float, both on the host reference interpreter (the devices' kernels),\n"
            "and compares every layer's output (matched by tensor name, dequantized):\n"
            "max abs error, relative L2 and SNR in dB.  The first layer whose SNR is\n"
            "below --tolerance is named (exit 7).\n\n"
@@ -191,22 +193,64 @@ static int dbg_models(const nr_rig *rig, neurio_model **f, neurio_model **p, neu
                                      .n_calibrations = (uint32_t)rig->n_model_calibrations };
         rc = neurio_prepare_default(*p, &args, err);
     }
-    if (!rc && ((*f)->n_inputs != 1 || (*p)->n_inputs != 1))
-        rc = neurio_fail(err, NEURIO_ERR_UNSUPPORTED, "neurio debug handles models with one "
-                         "input; %s has %d", rig->model_path, (int)(*p)->n_inputs);
     return rc;
 }
 
+/* data.inputs converted for both models: one array per model input (a
+ * list in the model's input order, as `run` takes it). */
+typedef struct dbg_in {
+    int32_t n;                                  /* model inputs             */
+    void *f[NEURIO_DATAPREP_MAX_INPUTS];        /* rows for the float model */
+    void *p[NEURIO_DATAPREP_MAX_INPUTS];        /* rows for the prepared one */
+    size_t count;                               /* samples in every array   */
+} dbg_in;
+
+static int dbg_inputs(const nr_rig *rig, const neurio_model *f, const neurio_model *p,
+                      dbg_in *in, neurio_errbuf *err)
+{
+    if (p->n_inputs != f->n_inputs || rig->n_data_inputs != (size_t)p->n_inputs ||
+        p->n_inputs > NEURIO_DATAPREP_MAX_INPUTS)
+        return neurio_fail(err, NEURIO_ERR_CONFIG, "data.inputs has %zu array%s but model '%s' "
+                           "has %d input%s; give one .npy per input in the model's input order "
+                           "(data.inputs = [ \"in0.npy\", \"in1.npy\" ])", rig->n_data_inputs,
+                           rig->n_data_inputs == 1 ? "" : "s", rig->model_path,
+                           (int)p->n_inputs, p->n_inputs == 1 ? "" : "s");
+    in->n = p->n_inputs;
+    in->count = SIZE_MAX;
+    for (int32_t k = 0; k < in->n; k++) {
+        neurio_npy arr = { 0 };
+        size_t nf = 0, np = 0;
+        int rc = neurio_npy_read(rig->data_input_list[k], &arr, err);
+        if (!rc)
+            rc = neurio_dataprep_input(f, k, &arr, &in->f[k], &nf, err);
+        if (!rc)
+            rc = neurio_dataprep_input(p, k, &arr, &in->p[k], &np, err);
+        neurio_npy_free(&arr);
+        if (rc)
+            return rc;
+        in->count = nf < in->count ? nf : in->count;
+        in->count = np < in->count ? np : in->count;
+    }
+    return NEURIO_OK;
+}
+
+static void dbg_inputs_free(dbg_in *in)
+{
+    for (int32_t k = 0; k < NEURIO_DATAPREP_MAX_INPUTS; k++) {
+        free(in->f[k]);
+        free(in->p[k]);
+    }
+}
+
 /* Run both on n samples and accumulate the per-layer errors. */
-static int dbg_compare(const neurio_model *f, const neurio_model *p, const void *in_f,
-                       const void *in_p, size_t n, dbg_layer *l, neurio_errbuf *err)
+static int dbg_compare(const neurio_model *f, const neurio_model *p, const dbg_in *in, size_t n,
+                       dbg_layer *l, neurio_errbuf *err)
 {
     neurio_interp *fi = NULL, *pi = NULL;
     int rc = neurio_interp_new(f, &fi, err);
     if (!rc)
         rc = neurio_interp_new(p, &pi, err);
-    size_t bf = neurio_tensor_bytes(&f->tensors[f->inputs[0]]);
-    size_t bp = neurio_tensor_bytes(&p->tensors[p->inputs[0]]);
+    const void *xf[NEURIO_DATAPREP_MAX_INPUTS], *xp[NEURIO_DATAPREP_MAX_INPUTS];
     void **fo = calloc((size_t)f->n_outputs + 1, sizeof *fo);
     void **po = calloc((size_t)p->n_outputs + 1, sizeof *po);
     for (int32_t k = 0; !rc && fo && k < f->n_outputs; k++)
@@ -218,8 +262,11 @@ static int dbg_compare(const neurio_model *f, const neurio_model *p, const void 
     if (!fo || !po)
         rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
     for (size_t s = 0; !rc && s < n; s++) {
-        const void *xf = (const char *)in_f + s * bf, *xp = (const char *)in_p + s * bp;
-        if ((rc = neurio_interp_run(fi, &xf, fo, err)) || (rc = neurio_interp_run(pi, &xp, po, err)))
+        for (int32_t k = 0; k < in->n; k++) {
+            xf[k] = (const char *)in->f[k] + s * neurio_tensor_bytes(&f->tensors[f->inputs[k]]);
+            xp[k] = (const char *)in->p[k] + s * neurio_tensor_bytes(&p->tensors[p->inputs[k]]);
+        }
+        if ((rc = neurio_interp_run(fi, xf, fo, err)) || (rc = neurio_interp_run(pi, xp, po, err)))
             break;
         for (int32_t i = 0; i < p->n_ops; i++) {
             dbg_layer *y = &l[i];
@@ -402,8 +449,7 @@ int nr_cmd_debug(int argc, char **argv)
     int code = dbg_parse(argc, argv, &a);
     nr_rig *rig = NULL;
     neurio_model *f = NULL, *p = NULL;
-    neurio_npy arr = { 0 };
-    void *in_f = NULL, *in_p = NULL;
+    dbg_in in = { 0 };
     dbg_layer *l = NULL;
     neurio_errbuf err;
     if (code || a.help) {
@@ -426,15 +472,13 @@ int nr_cmd_debug(int argc, char **argv)
         code = NR_EXIT_CONFIG;
         goto out;
     }
-    size_t nf = 0, np = 0;
-    if (dbg_models(rig, &f, &p, &err) || neurio_npy_read(rig->data_inputs, &arr, &err) ||
-        neurio_dataprep_input(f, 0, &arr, &in_f, &nf, &err) ||
-        neurio_dataprep_input(p, 0, &arr, &in_p, &np, &err)) {
+    int rc = dbg_models(rig, &f, &p, &err);
+    if (rc || (rc = dbg_inputs(rig, f, p, &in, &err))) {
         fprintf(stderr, "neurio debug: %s\n", err.msg);
-        code = NR_EXIT_MODEL;
+        code = rc == NEURIO_ERR_CONFIG ? NR_EXIT_CONFIG : NR_EXIT_MODEL;
         goto out;
     }
-    size_t n = nf < np ? nf : np;
+    size_t n = in.count;
     if ((size_t)a.samples < n)
         n = (size_t)a.samples;
     if (!(l = calloc((size_t)p->n_ops + 1, sizeof *l))) {
@@ -449,7 +493,7 @@ int nr_cmd_debug(int argc, char **argv)
         l[i].f_tensor = find_tensor(f, t->name, neurio_tensor_elements(t));
         matched += l[i].f_tensor >= 0;
     }
-    if (dbg_compare(f, p, in_f, in_p, n, l, &err)) {
+    if (dbg_compare(f, p, &in, n, l, &err)) {
         fprintf(stderr, "neurio debug: %s\n", err.msg);
         code = NR_EXIT_MODEL;
         goto out;
@@ -484,9 +528,7 @@ int nr_cmd_debug(int argc, char **argv)
         code = dev_code;
 out:
     free(l);
-    free(in_f);
-    free(in_p);
-    neurio_npy_free(&arr);
+    dbg_inputs_free(&in);
     neurio_model_free(f);
     neurio_model_free(p);
     nr_rig_free(rig);

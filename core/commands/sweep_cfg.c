@@ -46,6 +46,31 @@ static char *scalar_text(const config_setting_t *s)
     }
 }
 
+/* A list of strings as the text `--set key=[...]` takes ("[\"a\", \"b\"]",
+ * e.g. data.inputs of a multi-input model).  NULL when s is not a
+ * non-empty list of strings or an element holds a double quote. */
+static char *list_text(const config_setting_t *s)
+{
+    int n = config_setting_is_aggregate(s) ? config_setting_length(s) : 0;
+    size_t len = 3;
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        if (config_setting_type(e) != CONFIG_TYPE_STRING ||
+            strchr(config_setting_get_string(e), '"'))
+            return NULL;
+        len += strlen(config_setting_get_string(e)) + 4;
+    }
+    char *t = n > 0 ? malloc(len) : NULL, *p = t;
+    if (!t)
+        return NULL;
+    *p++ = '[';
+    for (int i = 0; i < n; i++)
+        p += sprintf(p, "%s\"%s\"", i ? ", " : "",
+                     config_setting_get_string(config_setting_get_elem(s, (unsigned)i)));
+    strcpy(p, "]");
+    return t;
+}
+
 static int bad(neurio_errbuf *err, const char *file, const config_setting_t *s,
                const char *fmt, const char *what)
 {
@@ -131,9 +156,10 @@ static int parse_axis(const config_setting_t *a, const char *file, sw_axis *ax,
                                        config_setting_source_line(e), ax->n_keys, ax->n_keys);
                 x = config_setting_get_elem(e, (unsigned)k);
             }
-            char *t = scalar_text(x);
+            char *t = config_setting_is_aggregate(x) ? list_text(x) : scalar_text(x);
             if (!t)
-                return bad(err, file, x, "must be a string, number or boolean", "an axis value");
+                return bad(err, file, x, "must be a string, number or boolean, or a list of "
+                           "strings (data.inputs of a multi-input model)", "an axis value");
             ax->values[(size_t)i * ax->n_keys + k] = t;
         }
     }

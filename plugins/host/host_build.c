@@ -12,6 +12,7 @@
 
 #include "host_runner.h"
 #include "neurio/paths.h"
+#include "neurio/port.h"
 
 extern char **environ;
 
@@ -134,6 +135,30 @@ static void nh_toolchain(const char *cc, char *out, size_t size, const char *tmp
         snprintf(out, size, "%s", cc);
 }
 
+/* The portable kernels: every .c below kernels/ but the Cortex-M DSP
+ * (arm/) and Helium (mve/) variants, sorted so that builds are
+ * reproducible; with NEURIO_KERNEL_CACHE set, the objects compiled once for
+ * these flags (argv[0..na): the compiler, its options and device.cflags,
+ * the -I folders; not the hook -D's, which no kernel reads) in the same
+ * order: the same library. */
+static int nh_kernels(char *const *argv, int na, const char *fw_dir, const char *log,
+                      neurio_path_list *kernels, neurio_errbuf *err)
+{
+    static const char *const skip_arch[] = {"arm", "mve", NULL};
+    char kdir[4200];
+    const char *cache = getenv("NEURIO_KERNEL_CACHE");
+    snprintf(kdir, sizeof kdir, "%s/kernels", fw_dir);
+    if (!cache || !*cache)
+        return neurio_list_files(kdir, ".c", skip_arch, kernels, err);
+    char *kf[NH_MAX_ARGS];
+    int n = 0;
+    for (int i = 0; i < na && n < NH_MAX_ARGS - 1; i++)
+        if (strcmp(argv[i], "-shared") != 0)
+            kf[n++] = argv[i];
+    kf[n] = NULL;
+    return neurio_port_kernel_objects(cache, kf, fw_dir, skip_arch, log, 600000, kernels, err);
+}
+
 int nh_build(const char *gen_dir, const char *name, const char *fw_dir,
              const nh_build_opts *opts, char *so_path, size_t so_size,
              nh_sizes *sizes, char *toolchain, size_t tc_size,
@@ -192,6 +217,7 @@ int nh_build(const char *gen_dir, const char *name, const char *fw_dir,
             argv[na++] = tok;
     argv[na++] = inc1;
     argv[na++] = inc2;
+    int n_flags = na; /* the compiler, its options, the -I folders */
     if (opts->layer_hook)
         argv[na++] = "-DNEURIO_LAYER_HOOK_FN=neurio_host_layer_hook";
     if (out_hook)
@@ -205,12 +231,8 @@ int nh_build(const char *gen_dir, const char *name, const char *fw_dir,
         argv[na++] = hook;
     if (out_hook)
         argv[na++] = cap_src;
-    /* The portable kernels: every .c below kernels/ but the Cortex-M DSP
-     * (arm/) and Helium (mve/) variants, sorted so that builds are
-     * reproducible. */
-    static const char *const skip_arch[] = {"arm", "mve", NULL};
     neurio_errbuf le = {{0}};
-    if ((rc = neurio_list_files(kdir, ".c", skip_arch, &kernels, &le)) != NEURIO_OK) {
+    if ((rc = nh_kernels(argv, n_flags, fw_dir, log, &kernels, &le)) != NEURIO_OK) {
         rc = neurio_fail(err, rc, "host: kernel sources: %s (set NEURIO_FIRMWARE_DIR to "
                          "the firmware directory)", le.msg);
         goto fail;

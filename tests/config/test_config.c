@@ -429,6 +429,27 @@ static void test_inputs_list_stateful_output(void)
                                "stateful = false; };\n", one, 1, &rig, &err), NEURIO_OK);
     CU_ASSERT_EQUAL(rig->n_data_inputs, 1);
     nr_rig_free(rig);
+    /* --set gives a list in brackets: bare (trimmed) or quoted elements */
+    char set_two[2 * PATH_MAX + 64];
+    snprintf(set_two, sizeof set_two, "data.inputs=[ %s/m.tflite , \"%s/x.npy\"]", dir, dir);
+    const char *two[] = { set_two };
+    CU_ASSERT_EQUAL_FATAL(load(MIN_RIG "data = { inputs = \"x.npy\"; };\n", two, 1, &rig, &err),
+                          NEURIO_OK);
+    CU_ASSERT_EQUAL_FATAL(rig->n_data_inputs, 2);
+    CU_ASSERT_STRING_EQUAL(rig->data_input_list[0], want); /* m.tflite */
+    CU_ASSERT_STRING_EQUAL(rig->data_inputs, want);
+    snprintf(want, sizeof want, "%s/x.npy", dir);
+    CU_ASSERT_STRING_EQUAL(rig->data_input_list[1], want);
+    nr_rig_free(rig);
+    const char *empty[] = { "data.inputs=[]" };
+    assert_rig_error(MIN_RIG, empty, 1, "--set data.inputs=[]: data.inputs[0] is empty; e.g. "
+                     "--set data.inputs=[\"a.npy\",\"b.npy\"]");
+    const char *unterminated[] = { "data.inputs=[\"x.npy]" };
+    assert_rig_error(MIN_RIG, unterminated, 1, "--set data.inputs=[\"x.npy]: data.inputs[0]: "
+                     "unterminated quote; e.g. --set data.inputs=[\"a.npy\",\"b.npy\"]");
+    const char *junk[] = { "data.inputs=[\"x.npy\" y]" };
+    assert_rig_error(MIN_RIG, junk, 1, "--set data.inputs=[\"x.npy\" y]: data.inputs[0]: "
+                     "expected ',' or ']' after the path; e.g. --set data.inputs=[\"a.npy\",\"b.npy\"]");
     assert_rig_error(MIN_RIG "data = { inputs = [ ]; };\n", NULL, 0,
                      ":3: data.inputs is an empty list; e.g. inputs = \"x.npy\";  (several model "
                      "inputs: inputs = [ \"x0.npy\", \"x1.npy\" ];)");

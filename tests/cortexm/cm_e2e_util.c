@@ -49,6 +49,31 @@ int cm_e2e_run(const char *name, const char *rig_text, const char *args, char **
     return rc;
 }
 
+const char *cm_e2e_rig(const char *name, const char *device, const char *model,
+                       const char *data)
+{
+    static char buf[8192];
+    int n = snprintf(buf, sizeof buf,
+                     "device = { plugin = \"cortex-m\"; %s };\n"
+                     "model = { path = \"%s\"; quantize = \"none\"; };\n"
+                     "data = { %s };\n"
+                     "task = { kind = \"none\"; };\n"
+                     "output = { dir = \"%s\"; predictions = \"pred.npy\"; store = \"none\"; };\n",
+                     device, model, data, cm_e2e_outdir(name));
+    CU_ASSERT_FATAL(n > 0 && (size_t)n < sizeof buf); /* a rig cut short tests something else */
+    return buf;
+}
+
+int cm_e2e_run_pred(const char *name, const char *rig_text, neurio_npy *pred)
+{
+    char *log = NULL;
+    int rc = cm_e2e_run(name, rig_text, "", &log);
+    free(log); /* cm_e2e_run printed it when the run failed */
+    if (rc)
+        return -1;
+    return cm_e2e_read_pred(cm_e2e_outdir(name), "pred.npy", pred);
+}
+
 int cm_e2e_read_pred(const char *outdir, const char *file, neurio_npy *a)
 {
     char pat[2048];

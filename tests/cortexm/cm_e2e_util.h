@@ -18,6 +18,19 @@ void cm_e2e_require_tools(void);
  * its stdout+stderr (caller frees; may be NULL). */
 int cm_e2e_run(const char *name, const char *rig_text, const char *args, char **log);
 
+/* A rig for `neurio run` on the cortex-m device: `device` the device keys
+ * after plugin = "cortex-m" (board, ...), the model at `model` (.tflite,
+ * quantize = "none"), the data keys `data` (inputs, batch_size, ...),
+ * task none, predictions pred.npy in cm_e2e_outdir(name), no store.
+ * Static buffer, valid until the next call. */
+const char *cm_e2e_rig(const char *name, const char *device, const char *model,
+                       const char *data);
+
+/* cm_e2e_run(name, rig_text, "") (its log printed when it fails), then the
+ * predictions it wrote read into *pred.  0, or -1 (the run failed or wrote
+ * no predictions). */
+int cm_e2e_run_pred(const char *name, const char *rig_text, neurio_npy *pred);
+
 /* <tmp>/<name>-runs (static buffer per call index 0..3, rotating). */
 const char *cm_e2e_outdir(const char *name);
 

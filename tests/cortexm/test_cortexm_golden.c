@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cm_e2e_util.h"
+#include "npy_cmp.h"
 #include "test_util.h"
 
 static const char *const models[] = {
@@ -40,26 +41,10 @@ static char *rig_for(const char *name, const char *model, const char *device)
     return buf;
 }
 
-/* 0 = equal (bit-exact for ints, within tol for float32). */
-static int compare(const neurio_npy *a, const neurio_npy *b, int is_float, double *maxdiff)
+/* 0 = equal (bit-exact for ints, within 1e-5 of the range for float32). */
+static int compare(const neurio_npy *a, const neurio_npy *b, double *maxdiff)
 {
-    *maxdiff = 0;
-    if (a->dtype != b->dtype || a->bytes != b->bytes)
-        return 1;
-    if (!is_float)
-        return memcmp(a->data, b->data, a->bytes) != 0;
-    const float *x = a->data, *y = b->data;
-    size_t n = a->bytes / sizeof(float);
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < n; i++) {
-        double d = fabs((double)x[i] - (double)y[i]);
-        if (d > *maxdiff || isnan(d))
-            *maxdiff = isnan(d) ? INFINITY : d;
-        lo = fmin(lo, y[i]);
-        hi = fmax(hi, y[i]);
-    }
-    double range = hi > lo ? hi - lo : 1.0;
-    return *maxdiff > 1e-5 * range;
+    return neurio_test_npy_cmp(a, b, b->bytes, 1e-5, maxdiff);
 }
 
 static void run_model(const char *model)
@@ -108,7 +93,7 @@ static void run_model(const char *model)
         neurio_npy p;
         CU_ASSERT_EQUAL_FATAL(cm_e2e_read_pred(cm_e2e_outdir(name), "pred.npy", &p), 0);
         double d;
-        int diff = compare(&p, &golden, fl, &d);
+        int diff = compare(&p, &golden, &d);
         CU_ASSERT_EQUAL(diff, 0);
         fprintf(stderr, "\n  %s on %s: %s golden (max diff %g)", model, boards[b],
                 diff ? "DIFFERS from" : (fl ? "matches" : "bit-identical to"), d);
@@ -117,7 +102,7 @@ static void run_model(const char *model)
              * contract multiply-adds (the firmware is -std=c99: it does
              * not), so the same tolerance as against the golden data. */
             double hd;
-            CU_ASSERT_EQUAL(compare(&p, &host, fl, &hd), 0);
+            CU_ASSERT_EQUAL(compare(&p, &host, &hd), 0);
             fprintf(stderr, ", %s host (max diff %g)", hd == 0 ? "identical to" : "close to", hd);
         }
         neurio_npy_free(&p);
@@ -126,6 +111,49 @@ static void run_model(const char *model)
         neurio_npy_free(&host);
     neurio_npy_free(&golden);
     CU_ASSERT_EQUAL(cm_e2e_count_qemu(neurio_test_tmpdir()), 0);
+}
+
+/* The image built from the kernel cache (NEURIO_KERNEL_CACHE, which CTest
+ * sets for every test, neurio_port_kernel_objects in neurio/port.h) is the image built
+ * from the kernel sources, byte for byte: what lets the goldens above run
+ * from the cache.  Build only (link = "none", --until flash). */
+static void test_kernel_cache_same_image(void)
+{
+    cm_e2e_require_tools();
+    const char *cache = getenv("NEURIO_KERNEL_CACHE");
+    if (!cache || !*cache) {
+        fprintf(stderr, " (NEURIO_KERNEL_CACHE unset: nothing to compare) ");
+        return;
+    }
+    const char *tmp = neurio_test_tmpdir(), *sd = neurio_test_shared_dir();
+    char md5[2][128];
+    for (int i = 0; i < 2; i++) {
+        char rig[1200], text[4096], cmd[8192], name[64];
+        snprintf(name, sizeof name, "kcache-%d", i);
+        snprintf(rig, sizeof rig, "%s/%s.cfg", tmp, name);
+        int n = snprintf(text, sizeof text,
+                         "device = { plugin = \"cortex-m\"; board = \"mps2-an386\"; link = \"none\"; };\n"
+                         "model = { path = \"%s/models/hello_world_int8.tflite\"; };\n"
+                         "output = { dir = \"%s/%s-runs\"; store = \"none\"; };\n",
+                         sd, tmp, name);
+        CU_ASSERT_FATAL(n > 0 && (size_t)n < sizeof text);
+        CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(rig, text, (size_t)n), 0);
+        /* 0: from the sources (cache unset), 1: from the cache */
+        snprintf(cmd, sizeof cmd,
+                 "%s '%s' run '%s' --until flash >/dev/null && cd '%s/%s-runs'/*/work/firmware && "
+                 "arm-none-eabi-objcopy -O binary fw.elf fw.bin && md5sum < fw.bin",
+                 i ? "" : "env -u NEURIO_KERNEL_CACHE",
+                 neurio_test_path(NEURIO_BINARY_DIR, "core/neurio"), rig, tmp, name);
+        char *out = NULL;
+        int rc = neurio_test_run(cmd, &out);
+        if (rc)
+            fprintf(stderr, "\n$ %s\n%s\n", cmd, out ? out : "");
+        CU_ASSERT_EQUAL_FATAL(rc, 0);
+        snprintf(md5[i], sizeof md5[i], "%s", out ? out : "");
+        free(out);
+    }
+    fprintf(stderr, "\n  image from the kernel sources %.32s, from the cache %.32s", md5[0], md5[1]);
+    CU_ASSERT_STRING_EQUAL(md5[0], md5[1]);
 }
 
 #define MODEL_TEST(i)                                                         \
@@ -150,5 +178,6 @@ int neurio_register_tests(void)
                                  test_model_4, test_model_5, test_model_6, test_model_7};
     for (int i = 0; i < 8; i++)
         CU_add_test(s, models[i], fns[i]);
-    return 0;
+    CU_add_test(s, "kernel cache: the same image", test_kernel_cache_same_image);
+    return CU_get_error() == CUE_SUCCESS ? 0 : -1;
 }

@@ -8,12 +8,12 @@
  * e.g. ad01_fp32's float weights on the AN547) is reported and skipped.  CI size (label conformance): the first NEURIO_GOLDEN_SAMPLES
  * samples of each golden (default 8); test_cortexm_golden_boards_all
  * (label long) runs all 64.  Skips (exit 77) when ../shared is absent. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cm_e2e_util.h"
+#include "npy_cmp.h"
 #include "test_util.h"
 
 static const char *const models[] = {
@@ -27,27 +27,6 @@ static int samples(void)
     const char *s = getenv("NEURIO_GOLDEN_SAMPLES");
     int n = s ? atoi(s) : 8;
     return n > 0 && n <= 64 ? n : 8;
-}
-
-/* 0 = the first n samples equal (ints bit for bit, float within 1e-5 of the
- * golden range). */
-static int compare(const neurio_npy *p, const neurio_npy *g, int n, double *maxdiff)
-{
-    *maxdiff = 0;
-    size_t bytes = g->dims[0] > 0 ? g->bytes / (size_t)g->dims[0] * (size_t)n : 0;
-    if (p->dtype != g->dtype || p->bytes != bytes)
-        return 1;
-    if (p->dtype != NEURIO_DT_FLOAT32)
-        return memcmp(p->data, g->data, bytes) != 0;
-    const float *x = p->data, *y = g->data;
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < bytes / sizeof(float); i++) {
-        double d = fabs((double)x[i] - (double)y[i]);
-        *maxdiff = isnan(d) ? INFINITY : fmax(*maxdiff, d);
-        lo = fmin(lo, y[i]);
-        hi = fmax(hi, y[i]);
-    }
-    return *maxdiff > 1e-5 * (hi > lo ? hi - lo : 1.0);
 }
 
 static void run_model(const char *model)
@@ -89,7 +68,8 @@ static void run_model(const char *model)
             continue;
         }
         double d;
-        int diff = compare(&p, &golden, n, &d);
+        int diff = neurio_test_npy_cmp(&p, &golden, neurio_test_npy_rows_bytes(&golden, (size_t)n),
+                                       1e-5, &d);
         CU_ASSERT_EQUAL(diff, 0);
         fprintf(stderr, "\n  %s on %s (%d samples): %s golden (max diff %g)", model, boards[b],
                 n, diff ? "DIFFERS from" : d == 0 ? "bit-identical to" : "matches", d);

@@ -14,45 +14,37 @@
 #include <string.h>
 
 #include "cm_e2e_util.h"
+#include "npy_cmp.h"
 #include "neurio/interp.h"
 #include "neurio/model.h"
 #include "test_util.h"
 
-static void test_trained_lstm_m4(void)
+/* The lstm's goldens and the device's predictions for the rig's data. */
+static void run_lstm(const char *name, const char *data, neurio_npy *p, neurio_npy *g)
 {
     cm_e2e_require_tools();
-    char zoo[1024], rig[4096], path[1200];
-    snprintf(zoo, sizeof zoo, "%s/golden-zoo/trained_lstm", neurio_test_shared_dir());
-    snprintf(rig, sizeof rig,
-             "device = { plugin = \"cortex-m\"; board = \"mps2-an386\"; "
-             "run_timeout_ms = 600000; };\n"
-             "model = { path = \"%s/model.tflite\"; quantize = \"none\"; };\n"
-             "data = { inputs = \"%s/input.npy\"; batch_size = 32; };\n"
-             "task = { kind = \"none\"; };\n"
-             "output = { dir = \"%s\"; predictions = \"pred.npy\"; store = \"none\"; };\n",
-             zoo, zoo, cm_e2e_outdir("lstm-m4"));
-    char *log = NULL;
-    int rc = cm_e2e_run("lstm-m4", rig, "", &log);
-    if (rc)
-        fprintf(stderr, "%s\n", log ? log : "");
-    free(log);
-    CU_ASSERT_EQUAL_FATAL(rc, 0);
-    neurio_npy p, g;
+    char zoo[1024], model[1200], path[1200];
     neurio_errbuf e;
+    snprintf(zoo, sizeof zoo, "%s/golden-zoo/trained_lstm", neurio_test_shared_dir());
+    snprintf(model, sizeof model, "%s/model.tflite", zoo);
     snprintf(path, sizeof path, "%s/output.npy", zoo);
-    CU_ASSERT_EQUAL_FATAL(neurio_npy_read(path, &g, &e), NEURIO_OK);
-    CU_ASSERT_EQUAL_FATAL(cm_e2e_read_pred(cm_e2e_outdir("lstm-m4"), "pred.npy", &p), 0);
-    CU_ASSERT_EQUAL_FATAL(p.bytes, g.bytes);
-    const float *x = p.data, *y = g.data;
-    double worst = 0, lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < g.bytes / 4; i++) {
-        worst = fmax(worst, fabs((double)x[i] - y[i]));
-        lo = fmin(lo, y[i]);
-        hi = fmax(hi, y[i]);
-    }
-    fprintf(stderr, "\n  trained_lstm on mps2-an386: max abs diff %g (output range %g)\n", worst,
-            hi - lo);
-    CU_ASSERT(worst <= 1e-5 * (hi > lo ? hi - lo : 1.0));
+    CU_ASSERT_EQUAL_FATAL(neurio_npy_read(path, g, &e), NEURIO_OK);
+    char keys[2400];
+    snprintf(keys, sizeof keys, "inputs = \"%s/input.npy\"; %s", zoo, data);
+    const char *rig = cm_e2e_rig(name, "board = \"mps2-an386\"; run_timeout_ms = 600000;",
+                                 model, keys);
+    CU_ASSERT_EQUAL_FATAL(cm_e2e_run_pred(name, rig, p), 0);
+}
+
+static void test_trained_lstm_m4(void)
+{
+    neurio_npy p, g;
+    run_lstm("lstm-m4", "batch_size = 32;", &p, &g);
+    double worst;
+    int diff = neurio_test_npy_cmp(&p, &g, g.bytes, 1e-5, &worst);
+    fprintf(stderr, "\n  trained_lstm on mps2-an386: max abs diff %g (1e-5 of the output "
+            "range allowed)\n", worst);
+    CU_ASSERT_EQUAL(diff, 0);
     neurio_npy_free(&p);
     neurio_npy_free(&g);
     CU_ASSERT_EQUAL(cm_e2e_count_qemu(neurio_test_tmpdir()), 0);
@@ -62,31 +54,14 @@ static void test_trained_lstm_m4(void)
  * 0..s-1 left, as the reference interpreter with its state kept. */
 static void test_trained_lstm_m4_stateful(void)
 {
-    cm_e2e_require_tools();
-    char zoo[1024], rig[4096], path[1200];
-    snprintf(zoo, sizeof zoo, "%s/golden-zoo/trained_lstm", neurio_test_shared_dir());
-    snprintf(rig, sizeof rig,
-             "device = { plugin = \"cortex-m\"; board = \"mps2-an386\"; "
-             "run_timeout_ms = 600000; };\n"
-             "model = { path = \"%s/model.tflite\"; quantize = \"none\"; };\n"
-             "data = { inputs = \"%s/input.npy\"; batch_size = 3; limit = 8; stateful = true; };\n"
-             "task = { kind = \"none\"; };\n"
-             "output = { dir = \"%s\"; predictions = \"pred.npy\"; store = \"none\"; };\n",
-             zoo, zoo, cm_e2e_outdir("lstm-m4-stateful"));
-    char *log = NULL;
-    int rc = cm_e2e_run("lstm-m4-stateful", rig, "", &log);
-    if (rc)
-        fprintf(stderr, "%s\n", log ? log : "");
-    free(log);
-    CU_ASSERT_EQUAL_FATAL(rc, 0);
     neurio_npy p, g, in;
     neurio_errbuf e;
-    snprintf(path, sizeof path, "%s/output.npy", zoo);
-    CU_ASSERT_EQUAL_FATAL(neurio_npy_read(path, &g, &e), NEURIO_OK);
-    snprintf(path, sizeof path, "%s/input.npy", zoo);
+    char path[1200];
+    run_lstm("lstm-m4-stateful", "batch_size = 3; limit = 8; stateful = true;", &p, &g);
+    const char *zoo = neurio_test_shared_dir();
+    snprintf(path, sizeof path, "%s/golden-zoo/trained_lstm/input.npy", zoo);
     CU_ASSERT_EQUAL_FATAL(neurio_npy_read(path, &in, &e), NEURIO_OK);
-    CU_ASSERT_EQUAL_FATAL(cm_e2e_read_pred(cm_e2e_outdir("lstm-m4-stateful"), "pred.npy", &p), 0);
-    snprintf(path, sizeof path, "%s/model.tflite", zoo);
+    snprintf(path, sizeof path, "%s/golden-zoo/trained_lstm/model.tflite", zoo);
     neurio_model *m = NULL;
     neurio_interp *it = NULL;
     CU_ASSERT_EQUAL_FATAL(neurio_model_load(path, &m, &e), NEURIO_OK);
@@ -133,27 +108,17 @@ static void test_trained_lstm_m4_stateful(void)
 static void test_two_inputs_m4(void)
 {
     cm_e2e_require_tools();
-    char zoo[1024], rig[4096], path[1200];
+    char zoo[1024], model[1200], data[4096], path[1200];
     snprintf(zoo, sizeof zoo, "%s/golden-zoo/seanet_add2", neurio_test_shared_dir());
-    snprintf(rig, sizeof rig,
-             "device = { plugin = \"cortex-m\"; board = \"mps2-an386\"; };\n"
-             "model = { path = \"%s/model.tflite\"; };\n"
-             "data = { inputs = [ \"%s/input_0.npy\", \"%s/input_1.npy\" ]; batch_size = 5; "
-             "limit = 12; };\n"
-             "task = { kind = \"none\"; };\n"
-             "output = { dir = \"%s\"; predictions = \"pred.npy\"; store = \"none\"; };\n",
-             zoo, zoo, zoo, cm_e2e_outdir("add2-m4"));
-    char *log = NULL;
-    int rc = cm_e2e_run("add2-m4", rig, "", &log);
-    if (rc)
-        fprintf(stderr, "%s\n", log ? log : "");
-    free(log);
-    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    snprintf(model, sizeof model, "%s/model.tflite", zoo);
+    snprintf(data, sizeof data, "inputs = [ \"%s/input_0.npy\", \"%s/input_1.npy\" ]; "
+             "batch_size = 5; limit = 12;", zoo, zoo);
     neurio_npy p, g;
     neurio_errbuf e;
+    CU_ASSERT_EQUAL_FATAL(cm_e2e_run_pred("add2-m4", cm_e2e_rig("add2-m4", "board = "
+                          "\"mps2-an386\";", model, data), &p), 0);
     snprintf(path, sizeof path, "%s/output.npy", zoo);
     CU_ASSERT_EQUAL_FATAL(neurio_npy_read(path, &g, &e), NEURIO_OK);
-    CU_ASSERT_EQUAL_FATAL(cm_e2e_read_pred(cm_e2e_outdir("add2-m4"), "pred.npy", &p), 0);
     size_t per = g.bytes / (size_t)g.dims[0];
     CU_ASSERT_EQUAL_FATAL(p.bytes, 12 * per);
     CU_ASSERT_EQUAL(memcmp(p.data, g.data, 12 * per), 0);

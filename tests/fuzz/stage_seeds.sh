@@ -4,6 +4,7 @@
 #   npy       every .npy of ../shared/golden and golden-zoo (<= 128 KB) and
 #             the examples' arrays
 #   rig       config/*.cfg, each also with a few --set arguments appended
+#             (and with --set lists: data.inputs=[...], model.calibration=[...])
 #   model     ../shared/models, golden-zoo models (<= 128 KB), examples' .onnx
 #   store     a results store written by store_fuzz_seeds (real runs' rows)
 #   link_host the device's answers recorded from the real device runtime
@@ -23,6 +24,8 @@ rig)
         add "$f"
         { cat "$f"; printf '\000data.limit=3\000device.board=mps2-an500\000output.predictions=p.npy'; } \
             > "$dir/set-$(basename "$f")"
+        { cat "$f"; printf '\000data.inputs=["%s", %s ]\000model.calibration=[%s]' "$f" "$f" "$f"; } \
+            > "$dir/setlist-$(basename "$f")"
     done ;;
 model)
     for f in "$shared"/models/*.tflite "$shared"/golden-zoo/*/*.tflite "$src"/examples/*/*.onnx; do

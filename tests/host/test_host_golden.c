@@ -120,6 +120,53 @@ static void run_golden(const char *model_name)
     neurio_model_free(m);
 }
 
+/* The library built from the kernel cache (NEURIO_KERNEL_CACHE, which
+ * CTest sets for every test: neurio_port_kernel_objects in neurio/port.h)
+ * holds the code and data of the one built from the kernel sources, byte
+ * for byte: what lets every host run of the tests use the cache. */
+static void test_kernel_cache_same_library(void)
+{
+    const char *cache = getenv("NEURIO_KERNEL_CACHE");
+    if (!cache || !*cache) {
+        fprintf(stderr, " (NEURIO_KERNEL_CACHE unset: nothing to compare) ");
+        return;
+    }
+    char saved[4096], path[1024], gen[1024], so[1200], cmd[4096];
+    snprintf(saved, sizeof saved, "%s", cache);
+    neurio_model *m = NULL;
+    neurio_errbuf e = {{0}};
+    neurio_codegen_result res;
+    snprintf(path, sizeof path, "%s/models/hello_world_int8.tflite", g_shared);
+    CU_ASSERT_EQUAL_FATAL(neurio_model_load(path, &m, &e), NEURIO_OK);
+    char md5[2][128] = {"", ""};
+    for (int i = 0; i < 2; i++) {
+        snprintf(gen, sizeof gen, "%s/kcache-%d", neurio_test_tmpdir(), i);
+        mkdir(gen, 0777);
+        CU_ASSERT_EQUAL_FATAL(neurio_codegen(m, gen, NULL, &res, &e), NEURIO_OK);
+        if (i == 0)
+            unsetenv("NEURIO_KERNEL_CACHE"); /* 0: from the sources */
+        else
+            setenv("NEURIO_KERNEL_CACHE", saved, 1); /* 1: from the cache */
+        nh_build_opts bo = {.cflags = "-O2", .layer_hook = 1, .n_layers = (uint32_t)m->n_ops};
+        int rc = nh_build(gen, res.name, NEURIO_SOURCE_DIR "/firmware", &bo, so, sizeof so,
+                          NULL, NULL, 0, &e);
+        if (rc)
+            fprintf(stderr, "build: %s\n", e.msg);
+        CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+        snprintf(cmd, sizeof cmd, "objcopy -O binary --only-section=.text --only-section=.rodata "
+                 "--only-section=.data '%s' '%s.bin' && md5sum < '%s.bin'", so, so, so);
+        char *out = NULL;
+        CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 0);
+        snprintf(md5[i], sizeof md5[i], "%s", out ? out : "");
+        free(out);
+    }
+    setenv("NEURIO_KERNEL_CACHE", saved, 1);
+    printf("  kernel cache: library from the sources %.32s, from the cache %.32s\n", md5[0],
+           md5[1]);
+    CU_ASSERT_STRING_EQUAL(md5[0], md5[1]);
+    neurio_model_free(m);
+}
+
 #define GOLDEN(nm) \
     static void test_##nm(void) { run_golden(#nm); }
 GOLDEN(ad01_fp32)
@@ -145,6 +192,7 @@ int neurio_register_tests(void)
     CU_add_test(s, "hello_world_int8", test_hello_world_int8);
     CU_add_test(s, "kws_ref_model", test_kws_ref_model);
     CU_add_test(s, "micro_speech_quantized", test_micro_speech_quantized);
+    CU_add_test(s, "kernel cache: the same library", test_kernel_cache_same_library);
     CU_add_test(s, "pretrainedResnet", test_pretrainedResnet);
     CU_add_test(s, "pretrainedResnet_quant", test_pretrainedResnet_quant);
     return 0;

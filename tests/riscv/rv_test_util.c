@@ -2,12 +2,12 @@
 #include "rv_test_util.h"
 
 #include <glob.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "neurio/npy.h"
+#include "npy_cmp.h"
 #include "test_util.h"
 
 static char prefix[2048], plugdir[2200], launcher[2200];
@@ -52,25 +52,6 @@ int rv_test_setup(void)
     return sh(cmd);
 }
 
-/* 0 equal (ints bit for bit, float within 1e-5 of the golden range). */
-static int compare(const neurio_npy *p, const neurio_npy *g, size_t bytes, double *maxdiff)
-{
-    *maxdiff = 0;
-    if (p->dtype != g->dtype || p->bytes != bytes || g->bytes < bytes)
-        return 1;
-    if (p->dtype != NEURIO_DT_FLOAT32)
-        return memcmp(p->data, g->data, bytes) != 0;
-    const float *x = p->data, *y = g->data;
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < bytes / sizeof(float); i++) {
-        double d = fabs((double)x[i] - (double)y[i]);
-        *maxdiff = isnan(d) ? INFINITY : fmax(*maxdiff, d);
-        lo = fmin(lo, y[i]);
-        hi = fmax(hi, y[i]);
-    }
-    return *maxdiff > 1e-5 * (hi > lo ? hi - lo : 1.0);
-}
-
 int rv_test_golden(const char *model, const char *device, int limit, double *maxdiff)
 {
     const char *tmp = neurio_test_tmpdir(), *sd = neurio_test_shared_dir();
@@ -106,10 +87,9 @@ int rv_test_golden(const char *model, const char *device, int limit, double *max
         rc = neurio_npy_read(path, &g, &e) == NEURIO_OK ? 0 : -1;
     if (rc)
         fprintf(stderr, "\n%s: %s\n", model, e.msg);
-    size_t n = g.rank > 0 ? (size_t)g.dims[0] : 0;
-    size_t per = n ? g.bytes / n : 0, take = limit > 0 && (size_t)limit < n ? (size_t)limit : n;
     if (!rc)
-        rc = compare(&p, &g, take * per, maxdiff);
+        rc = neurio_test_npy_cmp(&p, &g, neurio_test_npy_rows_bytes(&g, limit > 0 ? (size_t)limit : 0),
+                                 1e-5, maxdiff);
     neurio_npy_free(&p);
     neurio_npy_free(&g);
     return rc;

@@ -10,10 +10,12 @@
  * reference; the TEST-ONLY device.test_fault_layer = 4 (a broken kernel on
  * purpose) is found at exactly layer 4 (exit 7), the rows are in the store
  * (SQLite) and shown by `neurio show`.  The same on emulated Cortex-M4 is
- * test_debug_m4 (label long). */
+ * test_debug_m4 (label long).  A two-input zoo model (seanet_sub1) takes
+ * data.inputs as a list given with --set. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sweep_util.h"
 #include "test_util.h"
@@ -144,6 +146,44 @@ static void test_device_readback(void)
     free(out);
 }
 
+/* A two-input model (seanet_sub1, int16 SUB of [1,2,22,32] and [32]):
+ * data.inputs given as a list with --set, as `run` takes it, through the
+ * host part (both inputs to both models).  One array for two inputs is
+ * refused by name, and so is a missing file of the list. */
+static void test_two_inputs(void)
+{
+    sw_setup(); /* skips without ../shared */
+    char zoo[4200], text[8192], args[9000];
+    snprintf(zoo, sizeof zoo, "%s/golden-zoo/seanet_sub1", sw_shared);
+    if (access(zoo, R_OK) != 0) {
+        fprintf(stderr, "\n  %s is absent: not run\n", zoo);
+        return;
+    }
+    snprintf(rig, sizeof rig, "%s/sub1.cfg", sw_dir);
+    snprintf(text, sizeof text,
+             "device = { plugin = \"host\"; };\n"
+             "model = { path = \"%s/model.tflite\"; };\n"
+             "data = { inputs = \"%s/input_0.npy\"; };\n"
+             "output = { dir = \"runs\"; };\n", zoo, zoo);
+    CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(rig, text, strlen(text)), 0);
+    char *out = NULL;
+    /* host part only: the device part is `run`'s pipeline with the same
+     * --set, whose lists test_host_multi covers (a host build costs ~20 s) */
+    snprintf(args, sizeof args, "debug sub1.cfg --host-only --samples 3 --set "
+             "'data.inputs=[\"%s/input_0.npy\", %s/input_1.npy]'", zoo, zoo);
+    CU_ASSERT_EQUAL(sw_run(args, &out), 0);
+    sw_expect(out, "3 samples, host reference interpreter; 1 of 1 layers matched by name");
+    sw_expect(out, "every compared layer within tolerance");
+    free(out);
+    CU_ASSERT_EQUAL(sw_run("debug sub1.cfg --host-only --samples 2", &out), 3);
+    sw_expect(out, "data.inputs has 1 array but model");
+    sw_expect(out, "has 2 inputs; give one .npy per input in the model's input order");
+    free(out);
+    CU_ASSERT_EQUAL(sw_run("debug sub1.cfg --host-only --set 'data.inputs=[a.npy,]'", &out), 3);
+    sw_expect(out, "--set data.inputs=[a.npy,]: data.inputs[0] = \"a.npy\": No such file");
+    free(out);
+}
+
 int neurio_register_tests(void)
 {
     CU_pSuite s = CU_add_suite("debug", NULL, NULL);
@@ -152,5 +192,6 @@ int neurio_register_tests(void)
     CU_add_test(s, "int8 digits layer by layer against float", test_int8_layers);
     CU_add_test(s, "kws read back layer by layer from the host device, broken layer found",
                 test_device_readback);
+    CU_add_test(s, "two-input model: data.inputs list through --set", test_two_inputs);
     return 0;
 }

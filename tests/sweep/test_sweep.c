@@ -5,7 +5,8 @@
  * runs under one sweep id, none twice, the interrupted attempts kept as
  * cancelled; `neurio show SWEEP` prints the table; sweep.html renders in
  * headless Chromium with its three Pareto plots and the front marked; bad
- * sweep files and a changed file on --resume are refused by name. */
+ * sweep files and a changed file on --resume are refused by name; an axis
+ * over data.inputs lists runs a two-input zoo model (seanet_add2). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +196,48 @@ static void test_bad_files(void)
     free(out);
 }
 
+/* An axis over data.inputs lists: a two-input model (seanet_add2) on the
+ * test_echo device with its inputs in both orders, two complete runs. */
+static void test_inputs_axis(void)
+{
+    char zoo[4200], text[16384], db2[4300];
+    snprintf(zoo, sizeof zoo, "%s/golden-zoo/seanet_add2", sw_shared);
+    if (access(zoo, R_OK) != 0) {
+        fprintf(stderr, "\n  %s is absent: not run\n", zoo);
+        return;
+    }
+    snprintf(text, sizeof text,
+             "plugin_path = [ \"%s\" ];\n"
+             "device = { plugin = \"test_echo\"; };\n"
+             "model = { path = \"%s/model.tflite\"; };\n"
+             "data = { inputs = \"%s/input_0.npy\"; limit = 4; };\n"
+             "task = { kind = \"none\"; };\n"
+             "output = { dir = \"runs2\"; };\n", SW_GOOD, zoo, zoo);
+    write_file("add2.cfg", text);
+    snprintf(text, sizeof text,
+             "rig = \"add2.cfg\";\n"
+             "axes = ( { key = \"data.inputs\";\n"
+             "           values = ( [ \"%s/input_0.npy\", \"%s/input_1.npy\" ],\n"
+             "                      [ \"%s/input_1.npy\", \"%s/input_0.npy\" ] ); } );\n",
+             zoo, zoo, zoo, zoo);
+    write_file("inputs.cfg", text);
+    char *out = NULL, want[9000];
+    CU_ASSERT_EQUAL(sw_run("sweep inputs.cfg --dry-run", &out), 0);
+    snprintf(want, sizeof want, "data.inputs=[\"%s/input_1.npy\", \"%s/input_0.npy\"]", zoo, zoo);
+    sw_expect(out, want);
+    free(out);
+    CU_ASSERT_EQUAL(sw_run("sweep inputs.cfg", &out), 0);
+    free(out);
+    snprintf(db2, sizeof db2, "%s/runs2/results.db", sw_dir);
+    long long v = -1;
+    CU_ASSERT_EQUAL(sw_sql_int(db2, "SELECT count(*) FROM runs WHERE complete = 1", &v), 0);
+    CU_ASSERT_EQUAL(v, 2);
+    /* a list element that is not a string is refused by name */
+    expect_refused("b6.cfg", "rig = \"add2.cfg\";\naxes = ( { key = \"data.inputs\"; values = "
+                   "( ( \"a.npy\", 3 ) ); } );\n", "b6.cfg:2: an axis value must be a string, "
+                   "number or boolean, or a list of strings");
+}
+
 int neurio_register_tests(void)
 {
     sw_setup();
@@ -205,5 +248,6 @@ int neurio_register_tests(void)
     CU_add_test(s, "show SWEEP prints the table", test_show);
     CU_add_test(s, "sweep.html in headless Chromium", test_page_in_chromium);
     CU_add_test(s, "bad sweep files, changed file on --resume", test_bad_files);
+    CU_add_test(s, "an axis over data.inputs lists (two-input model)", test_inputs_axis);
     return 0;
 }

@@ -15,27 +15,16 @@
 
 static void run_case(const char *name)
 {
-    char zoo[1024], rig[4096], path[1200];
+    char zoo[1024], model[1200], data[1200], path[1200];
     snprintf(zoo, sizeof zoo, "%s/golden-zoo/%s", neurio_test_shared_dir(), name);
-    snprintf(rig, sizeof rig,
-             "device = { plugin = \"cortex-m\"; board = \"mps2-an386\"; "
-             "run_timeout_ms = 600000; };\n"
-             "model = { path = \"%s/model.tflite\"; quantize = \"none\"; };\n"
-             "data = { inputs = \"%s/input.npy\"; batch_size = 33; };\n"
-             "task = { kind = \"none\"; };\n"
-             "output = { dir = \"%s\"; predictions = \"pred.npy\"; store = \"none\"; };\n",
-             zoo, zoo, cm_e2e_outdir(name));
-    char *log = NULL;
-    int rc = cm_e2e_run(name, rig, "", &log);
-    if (rc)
-        fprintf(stderr, "%s\n", log ? log : "");
-    free(log);
-    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    snprintf(model, sizeof model, "%s/model.tflite", zoo);
+    snprintf(data, sizeof data, "inputs = \"%s/input.npy\"; batch_size = 33;", zoo);
     neurio_npy p, g;
     neurio_errbuf e;
+    CU_ASSERT_EQUAL_FATAL(cm_e2e_run_pred(name, cm_e2e_rig(name, "board = \"mps2-an386\"; "
+                          "run_timeout_ms = 600000;", model, data), &p), 0);
     snprintf(path, sizeof path, "%s/output.npy", zoo);
     CU_ASSERT_EQUAL_FATAL(neurio_npy_read(path, &g, &e), NEURIO_OK);
-    CU_ASSERT_EQUAL_FATAL(cm_e2e_read_pred(cm_e2e_outdir(name), "pred.npy", &p), 0);
     CU_ASSERT_EQUAL(p.dtype, g.dtype);
     CU_ASSERT_EQUAL_FATAL(p.bytes, g.bytes);
     size_t es = neurio_dtype_size(g.dtype), diff = 0;

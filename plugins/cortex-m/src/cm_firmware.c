@@ -13,6 +13,7 @@
 
 #include "cm_proc.h"
 #include "neurio/paths.h"
+#include "neurio/port.h"
 
 /* A growable NULL-terminated argv of owned strings. */
 typedef struct cm_argv {
@@ -153,6 +154,57 @@ static void runtime_defines(cm_argv *av, const cm_fw_args *a)
         argv_add(av, "-DNEURIO_LAYER_OUTPUT_FN=nrt_layer_output");
 }
 
+/* The compiler and the code generation flags every source is built with. */
+static void compiler_flags(cm_argv *av, const cm_fw_args *a)
+{
+    const cm_profile *p = a->profile;
+    argv_add(av, "%sgcc", a->toolchain_prefix ? a->toolchain_prefix : "arm-none-eabi-");
+    argv_add(av, "-mcpu=%s", p->cpu);
+    argv_add(av, "-mthumb");
+    if (p->fpu) {
+        argv_add(av, "-mfpu=%s", p->fpu);
+        argv_add(av, "-mfloat-abi=hard");
+    } else {
+        argv_add(av, "-mfloat-abi=soft");
+    }
+    argv_add(av, "-O%s", a->opt_level && *a->opt_level ? a->opt_level : "2");
+    argv_add(av, "-g");
+    argv_add(av, "-std=c99");
+    argv_add(av, "-Wall");
+    argv_add(av, "-ffunction-sections");
+    argv_add(av, "-fdata-sections");
+    argv_add(av, "-fno-common");
+}
+
+/* The kernels: their sources, or with NEURIO_KERNEL_CACHE set the objects
+ * compiled once for these flags (neurio_port_kernel_objects), in the same
+ * order: the same image. */
+static int add_kernels(cm_argv *av, const cm_fw_args *a, const char *log_path,
+                       neurio_errbuf *err)
+{
+    char dir[4096];
+    const char *cache = getenv("NEURIO_KERNEL_CACHE");
+    snprintf(dir, sizeof dir, "%s/kernels", a->fw_dir);
+    if (!cache || !*cache) {
+        argv_sources(av, dir); /* portable kernels and arm/ (self-guarded) */
+        return NEURIO_OK;
+    }
+    cm_argv kf = {0};
+    compiler_flags(&kf, a);
+    argv_add(&kf, "-I%s/include", a->fw_dir);
+    argv_add(&kf, "-I%s", dir);
+    neurio_path_list objs = {0};
+    int rc = kf.oom ? neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory")
+                    : neurio_port_kernel_objects(cache, kf.v, a->fw_dir, NULL, log_path,
+                                                 a->timeout_ms > 0 ? a->timeout_ms : 600000,
+                                                 &objs, err);
+    for (size_t i = 0; !rc && i < objs.count; i++)
+        argv_add(av, "%s", objs.paths[i]);
+    neurio_path_list_free(&objs);
+    argv_free(&kf);
+    return rc;
+}
+
 int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
                 size_t cap, neurio_errbuf *err)
 {
@@ -168,22 +220,7 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
     unlink(log_path);
     unlink(elf);
 
-    argv_add(&av, "%sgcc", a->toolchain_prefix ? a->toolchain_prefix : "arm-none-eabi-");
-    argv_add(&av, "-mcpu=%s", p->cpu);
-    argv_add(&av, "-mthumb");
-    if (p->fpu) {
-        argv_add(&av, "-mfpu=%s", p->fpu);
-        argv_add(&av, "-mfloat-abi=hard");
-    } else {
-        argv_add(&av, "-mfloat-abi=soft");
-    }
-    argv_add(&av, "-O%s", a->opt_level && *a->opt_level ? a->opt_level : "2");
-    argv_add(&av, "-g");
-    argv_add(&av, "-std=c99");
-    argv_add(&av, "-Wall");
-    argv_add(&av, "-ffunction-sections");
-    argv_add(&av, "-fdata-sections");
-    argv_add(&av, "-fno-common");
+    compiler_flags(&av, a);
     argv_add(&av, "-DCM_BOARD_NAME=\"%s\"", p->board->name);
     argv_add(&av, "-DCM_CLOCK_HZ=%.0fu", p->clock_hz);
     argv_add(&av, "-DCM_STACK_BYTES=%uu", p->stack_bytes);
@@ -221,8 +258,10 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
                                "NEURIO_FIRMWARE_DIR to neurio's firmware/ directory",
                                dir);
         }
-        snprintf(dir, sizeof dir, "%s/kernels", a->fw_dir);
-        argv_sources(&av, dir); /* portable kernels and arm/ (self-guarded) */
+        if ((rc = add_kernels(&av, a, log_path, err)) != NEURIO_OK) {
+            argv_free(&av);
+            return rc;
+        }
         if (a->gen_dir && argv_sources(&av, a->gen_dir) == 0) {
             argv_free(&av);
             return neurio_fail(err, NEURIO_ERR_INVALID,

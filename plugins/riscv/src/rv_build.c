@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "neurio/paths.h"
+#include "neurio/port.h"
 #include "rv.h"
 
 typedef struct argv_list {
@@ -68,8 +69,24 @@ static int build_argv(const rv_build_args *a, argv_list *l, char ***out, neurio_
     rv_fmt(dir, sizeof dir, "%s/runtime", a->fw_dir);
     rc = neurio_list_files(dir, ".c", NULL, &l->src, err);
     rv_fmt(dir, sizeof dir, "%s/kernels", a->fw_dir);
-    if (!rc)
+    const char *cache = getenv("NEURIO_KERNEL_CACHE");
+    if (!rc && cache && *cache) {
+        /* the kernels compiled once for these flags: the same image */
+        char march[64], mabi[32], opt[16], inc[4200], kinc[4200], log[4096];
+        rv_fmt(march, sizeof march, "-march=%s", a->march);
+        rv_fmt(mabi, sizeof mabi, "-mabi=ilp32%s", fpu);
+        rv_fmt(opt, sizeof opt, "-O%s", a->opt_level);
+        rv_fmt(inc, sizeof inc, "-I%s/include", a->fw_dir);
+        rv_fmt(kinc, sizeof kinc, "-I%s/kernels", a->fw_dir);
+        char *kf[] = {(char *)a->gcc, march, mabi, opt, "-g", "-std=c99", "-Wall",
+                      "-ffunction-sections", "-fdata-sections", "--specs=picolibc.specs", inc,
+                      kinc, NULL};
+        rv_fmt(log, sizeof log, "%s/build.log", a->out_dir);
+        rc = neurio_port_kernel_objects(cache, kf, a->fw_dir, skip, log, a->timeout_ms,
+                                        &l->src, err);
+    } else if (!rc) {
         rc = neurio_list_files(dir, ".c", skip, &l->src, err);
+    }
     size_t sdk = l->src.count;
     if (!rc)
         rc = neurio_list_files(a->gen_dir, ".c", NULL, &l->src, err);

@@ -11,7 +11,9 @@
  * argv[0] is searched in PATH; arguments are passed as they are (no shell,
  * so user paths need no quoting).  stdin is /dev/null; stdout and stderr
  * are appended to log_path (created if needed).  File descriptors without
- * O_CLOEXEC are inherited: that is how a socketpair end reaches a child. */
+ * O_CLOEXEC are inherited: that is how a socketpair end reaches a child.
+ * 3. The firmware kernels compiled once per compiler and flag set, shared
+ *    by every image built with the same ones: neurio_port_kernel_objects(). */
 #ifndef NEURIO_PORT_H
 #define NEURIO_PORT_H
 
@@ -22,6 +24,7 @@
 
 #include "neurio/link_host.h"
 #include "neurio/model.h"
+#include "neurio/paths.h"
 #include "neurio/status.h"
 
 #ifdef __cplusplus
@@ -71,6 +74,31 @@ NEURIO_API void neurio_child_stop(neurio_child *c, int grace_ms);
 /* The last `max` bytes of a text file, whole lines joined by " | ", for an
  * error message ("... failed: <tail of the log>").  "" if unreadable. */
 NEURIO_API void neurio_log_tail(const char *path, char *out, size_t max);
+
+/* ---- 3. the kernels, compiled once --------------------------------------- */
+
+/* The firmware kernels (<fw_dir>/kernels, the folders named in `skip` left
+ * out, e.g. {"arm", "mve", NULL} on a core that is not a Cortex-M) depend
+ * on nothing of the model, the board or the runtime's build options: only
+ * on their sources and headers, <fw_dir>/include and the compiler flags.
+ * This compiles them once into cache_root/<SHA-256 of the compiler's
+ * --version, the flags, `skip` and every kernel and include file>/ (under a
+ * temporary name, renamed into place, so concurrent builds never see half
+ * a folder) and lists in *objs (appended; the caller frees) one object per
+ * source, in the order of neurio_list_files(<fw_dir>/kernels, ".c", skip):
+ * an image that links them where it would compile the sources is the same
+ * image.  flags: the compiler, then the code generation options and the
+ * -I folders the kernels need (no -c, -o or source, no -D of the runtime
+ * or the board), NULL-terminated.  The compiler's messages go to log_path.
+ * The in-tree plugins use it when the environment sets
+ * NEURIO_KERNEL_CACHE=DIR (CTest does, for every test).  Errors:
+ * NEURIO_ERR_TOOLCHAIN naming the kernel that failed and the log,
+ * NEURIO_ERR_IO naming the cache path, NEURIO_ERR_INVALID on a NULL
+ * argument. */
+NEURIO_API int neurio_port_kernel_objects(const char *cache_root, char *const *flags,
+                                          const char *fw_dir, const char *const *skip,
+                                          const char *log_path, int timeout_ms,
+                                          neurio_path_list *objs, neurio_errbuf *err);
 
 #ifdef __cplusplus
 }

@@ -82,6 +82,12 @@ int ox_convert_node(ox_ctx *c);
 const ox_value *ox_need(ox_ctx *c, int i, const char *what);
 /* Per-tensor quantization of src copied onto dst (layout-only ops). */
 void ox_copy_quant(ox_ctx *c, int32_t dst, int32_t src);
+/* The node's output 0 as a new tensor (dtype dt, rank, dims) computed by
+ * op k on in[0..n_in), bound with layout nhwc; quant_src >= 0 copies that
+ * tensor's per-tensor quantization onto it.  Returns the op index (its
+ * attributes are the caller's to set), -1 when out of memory. */
+int32_t ox_emit(ox_ctx *c, neurio_op_kind k, int32_t n_in, const int32_t *in, neurio_dtype dt,
+                int32_t rank, const int32_t *dims, int32_t quant_src, int nhwc);
 /* Unary op keeping shape and layout; binds output 0; *op_out = op index. */
 int ox_unary(ox_ctx *c, neurio_op_kind k, int32_t *op_out);
 /* RESHAPE of IR tensor `in` (plain layout) to dims; binds output 0. */

@@ -55,6 +55,20 @@ void ox_copy_quant(ox_ctx *c, int32_t dst, int32_t src)
         neurio_tensor_set_quant(c->m, dst, 1, 0, s->quant.scale, s->quant.zero_point);
 }
 
+int32_t ox_emit(ox_ctx *c, neurio_op_kind k, int32_t n_in, const int32_t *in, neurio_dtype dt,
+                int32_t rank, const int32_t *dims, int32_t quant_src, int nhwc)
+{
+    int32_t out = ox_new_output(c, 0, dt, rank, dims);
+    if (out < 0)
+        return -1;
+    if (quant_src >= 0)
+        ox_copy_quant(c, out, quant_src);
+    int32_t op = ox_add_op(c, k, n_in, in, 1, &out);
+    if (op < 0 || ox_bind(c, c->node->output[0], out, nhwc))
+        return -1;
+    return op;
+}
+
 /* Unary op keeping shape and layout. */
 int ox_unary(ox_ctx *c, neurio_op_kind k, int32_t *op_out)
 {
@@ -68,16 +82,12 @@ int ox_unary(ox_ctx *c, neurio_op_kind k, int32_t *op_out)
     const neurio_tensor *t = &c->m->tensors[in];
     int32_t dims[NEURIO_MAX_RANK];
     memcpy(dims, t->dims, sizeof dims);
-    int32_t out = ox_new_output(c, 0, t->dtype, t->rank, dims);
-    if (out < 0)
-        return NEURIO_ERR_NOMEM;
-    ox_copy_quant(c, out, in);
-    int32_t o = ox_add_op(c, k, 1, &in, 1, &out);
+    int32_t o = ox_emit(c, k, 1, &in, t->dtype, t->rank, dims, in, nhwc);
     if (o < 0)
         return NEURIO_ERR_NOMEM;
     if (op_out)
         *op_out = o;
-    return ox_bind(c, c->node->output[0], out, nhwc);
+    return NEURIO_OK;
 }
 
 /* Reshape the IR tensor `in` (plain layout) to dims; binds output 0. */
@@ -90,13 +100,9 @@ int ox_reshape_to(ox_ctx *c, int32_t in, int32_t rank, const int32_t *dims)
         return ox_fail(c, NEURIO_ERR_INVALID,
                        "target shape has %zu elements, input has %zu", n,
                        neurio_tensor_elements(&c->m->tensors[in]));
-    int32_t out = ox_new_output(c, 0, c->m->tensors[in].dtype, rank, dims);
-    if (out < 0)
+    if (ox_emit(c, NEURIO_OP_RESHAPE, 1, &in, c->m->tensors[in].dtype, rank, dims, in, 0) < 0)
         return NEURIO_ERR_NOMEM;
-    ox_copy_quant(c, out, in);
-    if (ox_add_op(c, NEURIO_OP_RESHAPE, 1, &in, 1, &out) < 0)
-        return NEURIO_ERR_NOMEM;
-    return ox_bind(c, c->node->output[0], out, 0);
+    return NEURIO_OK;
 }
 
 /* Spatial attributes shared by Conv and pooling (2-D only). */
@@ -277,11 +283,9 @@ static int ox_conv(ox_ctx *c)
                            b->name, (int)M);
     }
     int32_t od[4] = { c->m->tensors[xi].dims[0], sp.out_h, sp.out_w, M };
-    int32_t out = ox_new_output(c, 0, ox_out_dtype(c, xi), 4, od);
-    if (out < 0)
-        return NEURIO_ERR_NOMEM;
     int32_t ins[3] = { xi, wi, bi };
-    int32_t op = ox_add_op(c, dw ? NEURIO_OP_DEPTHWISE_CONV_2D : NEURIO_OP_CONV_2D, 3, ins, 1, &out);
+    int32_t op = ox_emit(c, dw ? NEURIO_OP_DEPTHWISE_CONV_2D : NEURIO_OP_CONV_2D, 3, ins,
+                         ox_out_dtype(c, xi), 4, od, -1, 1);
     if (op < 0)
         return NEURIO_ERR_NOMEM;
     neurio_conv_attr *a = &c->m->ops[op].attr.conv;
@@ -293,7 +297,7 @@ static int ox_conv(ox_ctx *c)
     memcpy(a->pad, sp.pad, sizeof a->pad);
     a->depth_multiplier = dw ? M / C : 1;
     a->activation = NEURIO_ACT_NONE;
-    return ox_bind(c, c->node->output[0], out, 1);
+    return NEURIO_OK;
 }
 
 static int ox_pool(ox_ctx *c, neurio_op_kind k, int global)
@@ -334,11 +338,7 @@ static int ox_pool(ox_ctx *c, neurio_op_kind k, int global)
     }
     xt = &c->m->tensors[xi];
     int32_t od[4] = { xt->dims[0], sp.out_h, sp.out_w, xt->dims[3] };
-    int32_t out = ox_new_output(c, 0, xt->dtype, 4, od);
-    if (out < 0)
-        return NEURIO_ERR_NOMEM;
-    ox_copy_quant(c, out, xi);
-    int32_t op = ox_add_op(c, k, 1, &xi, 1, &out);
+    int32_t op = ox_emit(c, k, 1, &xi, xt->dtype, 4, od, xi, 1);
     if (op < 0)
         return NEURIO_ERR_NOMEM;
     neurio_pool_attr *a = &c->m->ops[op].attr.pool;
@@ -349,7 +349,7 @@ static int ox_pool(ox_ctx *c, neurio_op_kind k, int global)
     a->padding = sp.padding;
     memcpy(a->pad, sp.pad, sizeof a->pad);
     a->activation = NEURIO_ACT_NONE;
-    return ox_bind(c, c->node->output[0], out, 1);
+    return NEURIO_OK;
 }
 
 /* Constant of rank `rank` holding v's data with leading 1s prepended, then
@@ -488,11 +488,10 @@ int ox_binary(ox_ctx *c, neurio_op_kind k)
     if (ta->dtype != tb->dtype)
         return ox_fail(c, NEURIO_ERR_INVALID, "operand dtypes differ (%s vs %s)",
                        neurio_dtype_name(ta->dtype), neurio_dtype_name(tb->dtype));
-    int32_t out = ox_new_output(c, 0, ox_is_compare(k) ? NEURIO_DT_BOOL : ox_out_dtype(c, ti[0]),
-                                ta->rank, od);
-    if (out < 0 || ox_add_op(c, k, 2, ti, 1, &out) < 0)
+    if (ox_emit(c, k, 2, ti, ox_is_compare(k) ? NEURIO_DT_BOOL : ox_out_dtype(c, ti[0]),
+                ta->rank, od, -1, nhwc) < 0)
         return NEURIO_ERR_NOMEM;
-    return ox_bind(c, c->node->output[0], out, nhwc);
+    return NEURIO_OK;
 }
 
 /* Gemm/MatMul with a constant B (float, or int8 from DequantizeLinear):
@@ -586,15 +585,13 @@ static int ox_fc(ox_ctx *c, const ox_value *b, const ox_value *cv, int32_t ai, i
     int32_t od[NEURIO_MAX_RANK];
     memcpy(od, at->dims, sizeof od);
     od[at->rank - 1] = N;
-    int32_t out = ox_new_output(c, 0, ox_out_dtype(c, ai), at->rank, od);
     int32_t ins[3] = { ai, wi, bi };
-    if (out < 0)
-        return NEURIO_ERR_NOMEM;
-    int32_t op = ox_add_op(c, NEURIO_OP_FULLY_CONNECTED, 3, ins, 1, &out);
+    int32_t op = ox_emit(c, NEURIO_OP_FULLY_CONNECTED, 3, ins, ox_out_dtype(c, ai), at->rank, od,
+                         -1, 0);
     if (op < 0)
         return NEURIO_ERR_NOMEM;
     c->m->ops[op].attr.fc.keep_num_dims = c->m->tensors[ai].rank > 2;
-    return ox_bind(c, c->node->output[0], out, 0);
+    return NEURIO_OK;
 }
 
 static int ox_gemm(ox_ctx *c, int matmul)
@@ -640,11 +637,10 @@ static int ox_gemm(ox_ctx *c, int matmul)
     }
     od[at->rank - 2] = at->dims[at->rank - 2];
     od[at->rank - 1] = bt->dims[bt->rank - 1];
-    int32_t out = ox_new_output(c, 0, ox_out_dtype(c, ai), at->rank, od);
     int32_t ins[2] = { ai, bi };
-    if (out < 0 || ox_add_op(c, NEURIO_OP_BATCH_MATMUL, 2, ins, 1, &out) < 0)
+    if (ox_emit(c, NEURIO_OP_BATCH_MATMUL, 2, ins, ox_out_dtype(c, ai), at->rank, od, -1, 0) < 0)
         return NEURIO_ERR_NOMEM;
-    return ox_bind(c, c->node->output[0], out, 0);
+    return NEURIO_OK;
 }
 
 static int ox_clip(ox_ctx *c)

@@ -75,13 +75,9 @@ int ox_unary_any(ox_ctx *c, int k)
                        t->name);
     int32_t dims[NEURIO_MAX_RANK], in = x->t, nhwc = x->nhwc;
     memcpy(dims, t->dims, sizeof dims);
-    int32_t out = ox_new_output(c, 0, t->dtype, t->rank, dims);
-    if (out < 0)
+    if (ox_emit(c, (neurio_op_kind)k, 1, &in, t->dtype, t->rank, dims, in, nhwc) < 0)
         return NEURIO_ERR_NOMEM;
-    ox_copy_quant(c, out, in);
-    if (ox_add_op(c, (neurio_op_kind)k, 1, &in, 1, &out) < 0)
-        return NEURIO_ERR_NOMEM;
-    return ox_bind(c, c->node->output[0], out, nhwc);
+    return NEURIO_OK;
 }
 
 /* Reciprocal: DIV(1, x). */
@@ -211,10 +207,9 @@ int ox_cast(ox_ctx *c, int a)
         return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "cast of the quantized tensor '%s'", t->name);
     int32_t dims[NEURIO_MAX_RANK], in = x->t, nhwc = x->nhwc;
     memcpy(dims, t->dims, sizeof dims);
-    int32_t out = ox_new_output(c, 0, dt, t->rank, dims);
-    if (out < 0 || ox_add_op(c, NEURIO_OP_CAST, 1, &in, 1, &out) < 0)
+    if (ox_emit(c, NEURIO_OP_CAST, 1, &in, dt, t->rank, dims, -1, nhwc) < 0)
         return NEURIO_ERR_NOMEM;
-    return ox_bind(c, c->node->output[0], out, nhwc);
+    return NEURIO_OK;
 }
 
 /* Expand: x * ones(shape) (bit-exact for float and int32). */
@@ -314,17 +309,13 @@ int ox_reduce(ox_ctx *c, int k)
         od[0] = 1;
         orank = 1;
     }
-    int32_t out = ox_new_output(c, 0, ox_out_dtype(c, in), orank, od);
-    if (out < 0)
-        return NEURIO_ERR_NOMEM;
-    ox_copy_quant(c, out, in);
-    int32_t op = ox_add_op(c, (neurio_op_kind)k, 1, &in, 1, &out);
+    int32_t op = ox_emit(c, (neurio_op_kind)k, 1, &in, ox_out_dtype(c, in), orank, od, in, 0);
     if (op < 0)
         return NEURIO_ERR_NOMEM;
     c->m->ops[op].attr.mean.keep_dims = keep;
     c->m->ops[op].attr.mean.n_axes = n_axes;
     memcpy(c->m->ops[op].attr.mean.axes, axes, sizeof(int32_t) * (size_t)n_axes);
-    return ox_bind(c, c->node->output[0], out, 0);
+    return NEURIO_OK;
 }
 
 /* LayerNormalization as TFLite-free arithmetic, following the ONNX
@@ -442,13 +433,9 @@ int ox_where(ox_ctx *c, int a)
     }
     if (c->m->tensors[t[1]].dtype != c->m->tensors[t[2]].dtype)
         return ox_fail(c, NEURIO_ERR_INVALID, "X and Y dtypes differ");
-    int32_t out = ox_new_output(c, 0, c->m->tensors[t[1]].dtype, rank, od);
-    if (out < 0)
+    if (ox_emit(c, NEURIO_OP_SELECT, 3, t, c->m->tensors[t[1]].dtype, rank, od, t[1], 0) < 0)
         return NEURIO_ERR_NOMEM;
-    ox_copy_quant(c, out, t[1]);
-    if (ox_add_op(c, NEURIO_OP_SELECT, 3, t, 1, &out) < 0)
-        return NEURIO_ERR_NOMEM;
-    return ox_bind(c, c->node->output[0], out, 0);
+    return NEURIO_OK;
 }
 
 /* ReduceSumSquare (SUM of x*x), ReduceL1 (SUM of |x|), ReduceL2 (SQRT of
@@ -601,7 +588,7 @@ static int ox_softmax_perm(ox_ctx *c, neurio_op_kind k, int32_t axis)
     if (in < 0)
         return NEURIO_ERR_UNSUPPORTED;
     const neurio_tensor *t = &c->m->tensors[in];
-    int32_t r = t->rank, perm[NEURIO_MAX_RANK], d1[NEURIO_MAX_RANK], od[NEURIO_MAX_RANK];
+    int32_t r = t->rank, perm[NEURIO_MAX_RANK] = { 0 }, d1[NEURIO_MAX_RANK], od[NEURIO_MAX_RANK];
     if (axis < 0 || axis >= r)
         return ox_fail(c, NEURIO_ERR_INVALID, "axis out of range");
     for (int32_t i = 0; i < r; i++)

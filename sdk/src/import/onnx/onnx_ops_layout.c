@@ -169,15 +169,11 @@ int ox_transpose(ox_ctx *c)
     if (ident)
         return ox_reshape_to(c, x->t, rank, od);
     int32_t in = x->t;
-    int32_t out = ox_new_output(c, 0, t->dtype, rank, od);
-    if (out < 0)
-        return NEURIO_ERR_NOMEM;
-    ox_copy_quant(c, out, in);
-    int32_t op = ox_add_op(c, NEURIO_OP_TRANSPOSE, 1, &in, 1, &out);
+    int32_t op = ox_emit(c, NEURIO_OP_TRANSPOSE, 1, &in, t->dtype, rank, od, in, 0);
     if (op < 0)
         return NEURIO_ERR_NOMEM;
     memcpy(c->m->ops[op].attr.transpose.perm, q, sizeof(int32_t) * (size_t)rank);
-    return ox_bind(c, c->node->output[0], out, 0);
+    return NEURIO_OK;
 }
 
 int ox_concat(ox_ctx *c)
@@ -224,14 +220,12 @@ int ox_concat(ox_ctx *c)
                                (int)i, (int)k, (int)t->dims[k], (int)od[k]);
         }
     }
-    int32_t out = ox_new_output(c, 0, c->m->tensors[ins[0]].dtype, rank, od);
-    if (out < 0)
-        return NEURIO_ERR_NOMEM;
-    int32_t op = ox_add_op(c, NEURIO_OP_CONCATENATION, n, ins, 1, &out);
+    int32_t op = ox_emit(c, NEURIO_OP_CONCATENATION, n, ins, c->m->tensors[ins[0]].dtype, rank, od,
+                         -1, any_nhwc);
     if (op < 0)
         return NEURIO_ERR_NOMEM;
     c->m->ops[op].attr.concat.axis = ax;
-    return ox_bind(c, c->node->output[0], out, any_nhwc);
+    return NEURIO_OK;
 }
 
 int ox_pad(ox_ctx *c)
@@ -289,12 +283,8 @@ int ox_pad(ox_ctx *c)
     int32_t pi = ox_new_const(c, name, NEURIO_DT_INT32, 2, pdims, pd);
     if (pi < 0)
         return NEURIO_ERR_NOMEM;
-    int32_t out = ox_new_output(c, 0, c->m->tensors[in].dtype, rank, od);
-    if (out < 0)
-        return NEURIO_ERR_NOMEM;
-    ox_copy_quant(c, out, in);
     int32_t ins[2] = { in, pi };
-    if (ox_add_op(c, NEURIO_OP_PAD, 2, ins, 1, &out) < 0)
+    if (ox_emit(c, NEURIO_OP_PAD, 2, ins, c->m->tensors[in].dtype, rank, od, in, x->nhwc) < 0)
         return NEURIO_ERR_NOMEM;
-    return ox_bind(c, c->node->output[0], out, x->nhwc);
+    return NEURIO_OK;
 }

@@ -33,14 +33,11 @@ int ox_batchnorm(ox_ctx *c)
     }
     int32_t bd[NEURIO_MAX_RANK];
     memcpy(bd, t->dims, sizeof bd);
-    int32_t out = ox_new_output(c, 0, t->dtype, t->rank, bd);
-    if (out < 0)
-        return NEURIO_ERR_NOMEM;
-    int32_t op = ox_add_op(c, NEURIO_OP_BATCH_NORM, 5, ins, 1, &out);
+    int32_t op = ox_emit(c, NEURIO_OP_BATCH_NORM, 5, ins, t->dtype, t->rank, bd, -1, x->nhwc);
     if (op < 0)
         return NEURIO_ERR_NOMEM;
     c->m->ops[op].attr.batch_norm.epsilon = ox_attr_float(c, "epsilon", 1e-5f);
-    return ox_bind(c, c->node->output[0], out, x->nhwc);
+    return NEURIO_OK;
 }
 
 int ox_constant(ox_ctx *c)

@@ -68,15 +68,12 @@ int ox_gather(ox_ctx *c, int a)
         od[0] = 1;
         orank = 1;
     }
-    int32_t out = ox_new_output(c, 0, tx->dtype, orank, od), ins[2] = { xi, ii };
-    if (out < 0)
-        return NEURIO_ERR_NOMEM;
-    ox_copy_quant(c, out, xi);
-    int32_t op = ox_add_op(c, NEURIO_OP_GATHER, 2, ins, 1, &out);
+    int32_t ins[2] = { xi, ii };
+    int32_t op = ox_emit(c, NEURIO_OP_GATHER, 2, ins, tx->dtype, orank, od, xi, 0);
     if (op < 0)
         return NEURIO_ERR_NOMEM;
     c->m->ops[op].attr.ext.axis = (int32_t)axis;
-    return ox_bind(c, c->node->output[0], out, 0);
+    return NEURIO_OK;
 }
 
 int ox_split(ox_ctx *c, int a)
@@ -224,19 +221,16 @@ int ox_slice(ox_ctx *c, int a)
     int32_t ts = tz < 0 || !strided ? -1 : ox_new_const(c, nst, NEURIO_DT_INT32, 1, &r, stride);
     if (tz < 0 || (strided && ts < 0))
         return NEURIO_ERR_NOMEM;
-    int32_t out = ox_new_output(c, 0, c->m->tensors[xi].dtype, r, size), ins[4] = { xi, tb, tz, ts };
-    if (out < 0)
-        return NEURIO_ERR_NOMEM;
-    ox_copy_quant(c, out, xi);
+    int32_t ins[4] = { xi, tb, tz, ts };
     /* Unit steps: SLICE (begin, size); any other step: STRIDED_SLICE
      * (begin, end, strides) with the window resolved here. */
-    int32_t op = ox_add_op(c, strided ? NEURIO_OP_STRIDED_SLICE : NEURIO_OP_SLICE, strided ? 4 : 3,
-                           ins, 1, &out);
+    int32_t op = ox_emit(c, strided ? NEURIO_OP_STRIDED_SLICE : NEURIO_OP_SLICE, strided ? 4 : 3,
+                         ins, c->m->tensors[xi].dtype, r, size, xi, 0);
     if (op < 0)
         return NEURIO_ERR_NOMEM;
     if (strided)
         c->m->ops[op].attr.strided_slice.end_mask = end_mask;
-    return ox_bind(c, c->node->output[0], out, 0);
+    return NEURIO_OK;
 }
 
 /* DepthToSpace (DCR) / SpaceToDepth on the NHWC tensor (TFLite's order). */
@@ -271,16 +265,12 @@ int ox_space_depth(ox_ctx *c, int to_space)
         od[2] = t->dims[2] / b;
         od[3] = t->dims[3] * b * b;
     }
-    int32_t out = ox_new_output(c, 0, t->dtype, 4, od);
-    if (out < 0)
-        return NEURIO_ERR_NOMEM;
-    ox_copy_quant(c, out, xi);
-    int32_t op = ox_add_op(c, to_space ? NEURIO_OP_DEPTH_TO_SPACE : NEURIO_OP_SPACE_TO_DEPTH, 1,
-                           &xi, 1, &out);
+    int32_t op = ox_emit(c, to_space ? NEURIO_OP_DEPTH_TO_SPACE : NEURIO_OP_SPACE_TO_DEPTH, 1,
+                         &xi, t->dtype, 4, od, xi, 1);
     if (op < 0)
         return NEURIO_ERR_NOMEM;
     c->m->ops[op].attr.ext.block = b;
-    return ox_bind(c, c->node->output[0], out, 1);
+    return NEURIO_OK;
 }
 
 /* ONNX's source coordinate of output index x (resize.py's definitions). */
@@ -414,17 +404,13 @@ int ox_resize(ox_ctx *c, int upsample)
     if (ox_check_numeric(c, xi))
         return NEURIO_ERR_UNSUPPORTED;
     int32_t nd[4] = { od[0], od[2], od[3], od[1] };
-    int32_t out = ox_new_output(c, 0, c->m->tensors[xi].dtype, 4, nd);
-    if (out < 0)
-        return NEURIO_ERR_NOMEM;
-    ox_copy_quant(c, out, xi);
-    int32_t op = ox_add_op(c, linear ? NEURIO_OP_RESIZE_BILINEAR : NEURIO_OP_RESIZE_NEAREST, 1,
-                           &xi, 1, &out);
+    int32_t op = ox_emit(c, linear ? NEURIO_OP_RESIZE_BILINEAR : NEURIO_OP_RESIZE_NEAREST, 1, &xi,
+                         c->m->tensors[xi].dtype, 4, nd, xi, 1);
     if (op < 0)
         return NEURIO_ERR_NOMEM;
     c->m->ops[op].attr.ext.align_corners = combos[pick][0];
     c->m->ops[op].attr.ext.half_pixel_centers = combos[pick][1];
-    return ox_bind(c, c->node->output[0], out, 1);
+    return NEURIO_OK;
 }
 
 /* ConvTranspose (2-D, group 1, no dilation, float32) onto TRANSPOSE_CONV:

@@ -7,14 +7,25 @@
  * CONCATENATIONs of the per-step hidden states.  Forward, reverse and
  * bidirectional, layout 0 and 1, optional bias, initial states and LSTM
  * peepholes.  A zero state (no initial_h / initial_c) drops the terms it
- * would multiply.  Not taken (refused with a message): sequence_lens
- * shorter than the sequence, clip, input_forget, activations other than
- * Sigmoid/Tanh/Relu, non-constant weights, non-float data.  Every op of
- * the decomposition has float and int8 kernels, so the quantizer takes the
- * unrolled graph like any other. */
+ * would multiply.  clip bounds every activation's input to [-clip, clip]
+ * (CLIP; the LSTM cell state itself stays unclipped, as onnxruntime);
+ * input_forget makes the LSTM forget gate 1 - i (its peephole unused);
+ * the optional activations Affine, LeakyRelu, ThresholdedRelu,
+ * ScaledTanh, HardSigmoid, Elu, Softsign and Softplus are built from
+ * MUL/ADD/CLIP/LEAKY_RELU/GREATER+SELECT/TANH/EXP/LOG/ABS/DIV with
+ * activation_alpha/activation_beta consumed in order by the activations
+ * that take them (the ONNX operators' defaults for the rest); a constant
+ * sequence_lens shorter than the sequence masks each batch entry per step
+ * (state kept, Y zero past its length; reverse runs from its last valid
+ * step).  Not taken (refused with a message): non-constant or zero
+ * sequence_lens, non-constant weights, non-float data.  Every op of the
+ * default decomposition has float and int8 kernels, so the quantizer takes
+ * the unrolled graph like any other. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "onnx_internal.h"
 
@@ -22,12 +33,23 @@ enum { RB_RNN, RB_GRU, RB_LSTM };
 #define RB_ZERO (-2)     /* a state that is all zeros (no tensor)        */
 #define RB_MAX_STEPS 256 /* unrolled steps per direction                 */
 
+/* An activation function of the node: its kind and alpha/beta. */
+enum { RF_SIGMOID, RF_TANH, RF_RELU, RF_AFFINE, RF_LEAKY, RF_THRESH, RF_STANH, RF_HSIG, RF_ELU,
+       RF_SOFTSIGN, RF_SOFTPLUS };
+typedef struct rb_fn {
+    int kind;
+    float alpha, beta;
+} rb_fn;
+
 typedef struct rnn_b {
     ox_ctx *c;
-    int kind, ng, nd, layout, lbr;
+    int kind, ng, nd, layout, lbr, input_forget;
     int32_t S, B, I, H;
     const float *W, *R, *Bs, *P; /* ONNX constants (Bs, P may be NULL) */
-    neurio_op_kind act[2][3];    /* per direction: f, g, h           */
+    rb_fn act[2][3];             /* per direction: f, g, h           */
+    float clip;                  /* > 0: activation inputs clipped   */
+    int32_t lens[64];            /* sequence_lens when n_lens > 0    */
+    int32_t n_lens;
     int serial;                  /* names of the helper tensors      */
 } rnn_b;
 
@@ -45,17 +67,24 @@ static int32_t rb_tensor(rnn_b *b, neurio_dtype dt, int32_t rank, const int32_t 
     return t;
 }
 
-/* Op k on in[0..n) with a new float output of dims; the output or -1. */
-static int32_t rb_op(rnn_b *b, neurio_op_kind k, int32_t n, const int32_t *in, int32_t rank,
-                     const int32_t *dims)
+/* Op k on in[0..n) with a new output of dtype dt and dims; the output or
+ * -1. */
+static int32_t rb_op_dt(rnn_b *b, neurio_op_kind k, int32_t n, const int32_t *in,
+                        neurio_dtype dt, int32_t rank, const int32_t *dims)
 {
     for (int32_t i = 0; i < n; i++)
         if (in[i] < 0)
             return -1;
-    int32_t y = rb_tensor(b, NEURIO_DT_FLOAT32, rank, dims, NULL);
+    int32_t y = rb_tensor(b, dt, rank, dims, NULL);
     if (y < 0 || ox_add_op(b->c, k, n, in, 1, &y) < 0)
         return -1;
     return y;
+}
+
+static int32_t rb_op(rnn_b *b, neurio_op_kind k, int32_t n, const int32_t *in, int32_t rank,
+                     const int32_t *dims)
+{
+    return rb_op_dt(b, k, n, in, NEURIO_DT_FLOAT32, rank, dims);
 }
 
 static int32_t rb_bin(rnn_b *b, neurio_op_kind k, int32_t x, int32_t y)
@@ -68,6 +97,85 @@ static int32_t rb_un(rnn_b *b, neurio_op_kind k, int32_t x)
 {
     int32_t d[2] = { b->B, b->H };
     return rb_op(b, k, 1, &x, 2, d);
+}
+
+/* A float constant [1] holding v. */
+static int32_t rb_k(rnn_b *b, float v)
+{
+    int32_t one = 1;
+    return rb_tensor(b, NEURIO_DT_FLOAT32, 1, &one, &v);
+}
+
+/* A float constant [B, H]: entry (r, k) = row[r] (a per-batch-entry mask),
+ * zeros when row is NULL. */
+static int32_t rb_rows(rnn_b *b, const float *row)
+{
+    size_t n = (size_t)b->B * (size_t)b->H;
+    float *v = calloc(n, sizeof *v);
+    if (!v) {
+        ox_fail(b->c, NEURIO_ERR_NOMEM, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < n && row; i++)
+        v[i] = row[i / (size_t)b->H];
+    int32_t d[2] = { b->B, b->H }, t = rb_tensor(b, NEURIO_DT_FLOAT32, 2, d, v);
+    free(v);
+    return t;
+}
+
+/* x [B, H] clipped to [lo, hi] (one CLIP op). */
+static int32_t rb_clip(rnn_b *b, int32_t x, float lo, float hi)
+{
+    int32_t y = rb_un(b, NEURIO_OP_CLIP, x);
+    if (y >= 0) {
+        b->c->m->ops[b->c->m->n_ops - 1].attr.clip.min = lo;
+        b->c->m->ops[b->c->m->n_ops - 1].attr.clip.max = hi;
+    }
+    return y;
+}
+
+/* Activation f of x [B, H] (after the clip, when the node has one). */
+static int32_t rb_fn_apply(rnn_b *b, const rb_fn *f, int32_t x)
+{
+    if (x >= 0 && b->clip > 0)
+        x = rb_clip(b, x, -b->clip, b->clip);
+    int32_t y, d[2] = { b->B, b->H };
+    switch (f->kind) {
+    case RF_SIGMOID: return rb_un(b, NEURIO_OP_LOGISTIC, x);
+    case RF_TANH: return rb_un(b, NEURIO_OP_TANH, x);
+    case RF_RELU: return rb_un(b, NEURIO_OP_RELU, x);
+    case RF_AFFINE: /* alpha x + beta */
+        return rb_bin(b, NEURIO_OP_ADD, rb_bin(b, NEURIO_OP_MUL, x, rb_k(b, f->alpha)),
+                      rb_k(b, f->beta));
+    case RF_LEAKY:
+        if ((y = rb_un(b, NEURIO_OP_LEAKY_RELU, x)) >= 0)
+            b->c->m->ops[b->c->m->n_ops - 1].attr.leaky_relu.alpha = f->alpha;
+        return y;
+    case RF_THRESH: { /* x > alpha ? x : 0 */
+        int32_t in[3] = { rb_op_dt(b, NEURIO_OP_GREATER, 2, (int32_t[]){ x, rb_k(b, f->alpha) },
+                                   NEURIO_DT_BOOL, 2, d),
+                          x, rb_rows(b, NULL) };
+        return rb_op(b, NEURIO_OP_SELECT, 3, in, 2, d);
+    }
+    case RF_STANH: /* alpha tanh(beta x) */
+        return rb_bin(b, NEURIO_OP_MUL,
+                      rb_un(b, NEURIO_OP_TANH, rb_bin(b, NEURIO_OP_MUL, x, rb_k(b, f->beta))),
+                      rb_k(b, f->alpha));
+    case RF_HSIG: /* min(max(alpha x + beta, 0), 1) */
+        return rb_clip(b, rb_bin(b, NEURIO_OP_ADD, rb_bin(b, NEURIO_OP_MUL, x, rb_k(b, f->alpha)),
+                                 rb_k(b, f->beta)), 0.0f, 1.0f);
+    case RF_ELU: /* max(x, 0) + min(alpha (exp(x) - 1), 0) */
+        y = rb_bin(b, NEURIO_OP_SUB, rb_un(b, NEURIO_OP_EXP, x), rb_k(b, 1.0f));
+        y = rb_bin(b, NEURIO_OP_MINIMUM, rb_bin(b, NEURIO_OP_MUL, y, rb_k(b, f->alpha)),
+                   rb_k(b, 0.0f));
+        return rb_bin(b, NEURIO_OP_ADD, rb_un(b, NEURIO_OP_RELU, x), y);
+    case RF_SOFTSIGN: /* x / (1 + |x|) */
+        return rb_bin(b, NEURIO_OP_DIV, x,
+                      rb_bin(b, NEURIO_OP_ADD, rb_un(b, NEURIO_OP_ABS, x), rb_k(b, 1.0f)));
+    default: /* RF_SOFTPLUS: log(1 + exp(x)) */
+        return rb_un(b, NEURIO_OP_LOG,
+                     rb_bin(b, NEURIO_OP_ADD, rb_un(b, NEURIO_OP_EXP, x), rb_k(b, 1.0f)));
+    }
 }
 
 static int32_t rb_reshape(rnn_b *b, int32_t x, int32_t rank, const int32_t *dims)
@@ -134,27 +242,30 @@ static int32_t rb_peep(rnn_b *b, int d, int k, int32_t acc, int32_t cell)
     return rb_bin(b, NEURIO_OP_ADD, acc, rb_bin(b, NEURIO_OP_MUL, p, cell));
 }
 
-/* One LSTM step (gates i, o, f, c; peepholes i, o, f): new h, *cell. */
+/* One LSTM step (gates i, o, f, c; peepholes i, o, f): new h, *cell.
+ * input_forget: f = 1 - i. */
 static int32_t rb_lstm_step(rnn_b *b, int d, int32_t xt, int32_t h, int32_t *cell)
 {
-    const neurio_op_kind *a = b->act[d];
-    int32_t i = rb_un(b, a[0], rb_peep(b, d, 0, rb_pre(b, d, 0, xt, h, 1), *cell));
-    int32_t f = rb_un(b, a[0], rb_peep(b, d, 2, rb_pre(b, d, 2, xt, h, 1), *cell));
-    int32_t g = rb_un(b, a[1], rb_pre(b, d, 3, xt, h, 1));
+    const rb_fn *a = b->act[d];
+    int32_t i = rb_fn_apply(b, &a[0], rb_peep(b, d, 0, rb_pre(b, d, 0, xt, h, 1), *cell));
+    int32_t f = b->input_forget
+                    ? rb_bin(b, NEURIO_OP_SUB, rb_k(b, 1.0f), i)
+                    : rb_fn_apply(b, &a[0], rb_peep(b, d, 2, rb_pre(b, d, 2, xt, h, 1), *cell));
+    int32_t g = rb_fn_apply(b, &a[1], rb_pre(b, d, 3, xt, h, 1));
     int32_t cn = rb_bin(b, NEURIO_OP_MUL, i, g);
     if (*cell != RB_ZERO)
         cn = rb_bin(b, NEURIO_OP_ADD, rb_bin(b, NEURIO_OP_MUL, f, *cell), cn);
-    int32_t o = rb_un(b, a[0], rb_peep(b, d, 1, rb_pre(b, d, 1, xt, h, 1), cn));
+    int32_t o = rb_fn_apply(b, &a[0], rb_peep(b, d, 1, rb_pre(b, d, 1, xt, h, 1), cn));
     *cell = cn;
-    return rb_bin(b, NEURIO_OP_MUL, o, rb_un(b, a[2], cn));
+    return rb_bin(b, NEURIO_OP_MUL, o, rb_fn_apply(b, &a[2], cn));
 }
 
 /* One GRU step (gates z, r, h). */
 static int32_t rb_gru_step(rnn_b *b, int d, int32_t xt, int32_t h)
 {
-    const neurio_op_kind *a = b->act[d];
-    int32_t z = rb_un(b, a[0], rb_pre(b, d, 0, xt, h, 1));
-    int32_t r = rb_un(b, a[0], rb_pre(b, d, 1, xt, h, 1));
+    const rb_fn *a = b->act[d];
+    int32_t z = rb_fn_apply(b, &a[0], rb_pre(b, d, 0, xt, h, 1));
+    int32_t r = rb_fn_apply(b, &a[0], rb_pre(b, d, 1, xt, h, 1));
     size_t gi = (size_t)d * 3 + 2, H = (size_t)b->H;
     int32_t n;
     if (!b->lbr) { /* g(x Wh + (r * h) Rh + Wbh + Rbh) */
@@ -176,7 +287,7 @@ static int32_t rb_gru_step(rnn_b *b, int d, int32_t xt, int32_t h)
         n = rb_bin(b, NEURIO_OP_ADD, rb_pre(b, d, 2, xt, RB_ZERO, 0),
                    rb_bin(b, NEURIO_OP_MUL, r, hr));
     }
-    n = rb_un(b, a[1], n);
+    n = rb_fn_apply(b, &a[1], n);
     /* (1 - z) * n + z * h */
     float one = 1.0f;
     int32_t k1 = 1, t1 = rb_tensor(b, NEURIO_DT_FLOAT32, 1, &k1, &one);
@@ -221,6 +332,31 @@ static int rb_emit(rnn_b *b, int oi, const int32_t *pieces, int32_t n, int32_t r
     return ox_bind(c, c->node->output[oi], y, 0);
 }
 
+/* sequence_lens: step t of entries whose length is <= t keeps their old
+ * state (ho, co; RB_ZERO = zeros) and gives a zero Y row.  *h, *cell hold
+ * the step's new values on entry, the masked ones on return; *y = Y row. */
+static int rb_mask(rnn_b *b, int32_t t, int32_t *h, int32_t ho, int32_t *cell, int32_t co,
+                   int32_t *y)
+{
+    int any = 0;
+    float row[64], inv[64];
+    for (int32_t r = 0; r < b->n_lens; r++) {
+        row[r] = t < b->lens[r] ? 1.0f : 0.0f;
+        inv[r] = 1.0f - row[r];
+        any |= row[r] == 0.0f;
+    }
+    if (!any)
+        return NEURIO_OK;
+    int32_t mk = rb_rows(b, row), iv = rb_rows(b, inv);
+    *y = rb_bin(b, NEURIO_OP_MUL, mk, *h);
+    *h = ho == RB_ZERO ? *y : rb_bin(b, NEURIO_OP_ADD, *y, rb_bin(b, NEURIO_OP_MUL, iv, ho));
+    if (b->kind == RB_LSTM) {
+        int32_t cn = rb_bin(b, NEURIO_OP_MUL, mk, *cell);
+        *cell = co == RB_ZERO ? cn : rb_bin(b, NEURIO_OP_ADD, cn, rb_bin(b, NEURIO_OP_MUL, iv, co));
+    }
+    return *h < 0 || *cell == -1 || *y < 0 ? NEURIO_ERR_NOMEM : NEURIO_OK;
+}
+
 /* Runs every direction and step, then emits Y, Y_h and (LSTM) Y_c. */
 static int rb_unroll(rnn_b *b, int32_t x, const int32_t *h0, const int32_t *c0, int reverse_only)
 {
@@ -240,13 +376,15 @@ static int rb_unroll(rnn_b *b, int32_t x, const int32_t *h0, const int32_t *c0, 
         int rev = reverse_only || d == 1;
         int32_t h = h0[d], cell = c0[d];
         for (int32_t s = 0; s < S; s++) {
-            int32_t t = rev ? S - 1 - s : s;
+            int32_t t = rev ? S - 1 - s : s, ho = h, co = cell;
             h = b->kind == RB_LSTM ? rb_lstm_step(b, d, xt[t], h, &cell)
                 : b->kind == RB_GRU ? rb_gru_step(b, d, xt[t], h)
-                                    : rb_un(b, b->act[d][0], rb_pre(b, d, 0, xt[t], h, 1));
+                                    : rb_fn_apply(b, &b->act[d][0], rb_pre(b, d, 0, xt[t], h, 1));
             if (h < 0 || cell == -1)
                 goto fail;
             ys[t * nd + d] = h;
+            if (b->n_lens && rb_mask(b, t, &h, ho, &cell, co, &ys[t * nd + d]))
+                goto fail;
         }
         hl[d] = h;
         cl[d] = cell;
@@ -273,27 +411,100 @@ done:
     return rc;
 }
 
-/* The activation op named by attribute entry k (default dflt). */
-static int rb_act(rnn_b *b, int k, neurio_op_kind dflt, neurio_op_kind *out)
+/* The activation functions ONNX's RNN operators name (case-insensitive,
+ * as onnxruntime), how many of alpha/beta each takes and their defaults
+ * (those of the ONNX operators of the same name; Affine and ScaledTanh
+ * have none: onnxruntime's). */
+static const struct {
+    const char *name;
+    int kind, uses;
+    float alpha, beta;
+} rb_fns[] = {
+    { "Sigmoid", RF_SIGMOID, 0, 0, 0 },       { "Tanh", RF_TANH, 0, 0, 0 },
+    { "Relu", RF_RELU, 0, 0, 0 },             { "Affine", RF_AFFINE, 2, 1.0f, 0.0f },
+    { "LeakyRelu", RF_LEAKY, 1, 0.01f, 0 },   { "ThresholdedRelu", RF_THRESH, 1, 1.0f, 0 },
+    { "ScaledTanh", RF_STANH, 2, 1.0f, 1.0f }, { "HardSigmoid", RF_HSIG, 2, 0.2f, 0.5f },
+    { "Elu", RF_ELU, 1, 1.0f, 0 },            { "Softsign", RF_SOFTSIGN, 0, 0, 0 },
+    { "Softplus", RF_SOFTPLUS, 0, 0, 0 },
+};
+
+/* b->act from activations, activation_alpha and activation_beta: alpha and
+ * beta values are consumed in order by the activations that take them. */
+static int rb_acts(rnn_b *b)
 {
-    const Onnx__AttributeProto *a = ox_attr(b->c, "activations");
-    *out = dflt;
-    if (!a || a->n_strings == 0)
-        return NEURIO_OK;
-    if ((size_t)k >= a->n_strings)
-        return ox_fail(b->c, NEURIO_ERR_INVALID, "activations has %zu entries, needs %d",
-                       a->n_strings, b->nd * (b->kind == RB_LSTM ? 3 : b->kind == RB_GRU ? 2 : 1));
-    static const struct { const char *name; neurio_op_kind k; } map[] = {
-        { "Sigmoid", NEURIO_OP_LOGISTIC }, { "Tanh", NEURIO_OP_TANH }, { "Relu", NEURIO_OP_RELU } };
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (a->strings[k].len == strlen(map[i].name) &&
-            !memcmp(a->strings[k].data, map[i].name, a->strings[k].len)) {
-            *out = map[i].k;
-            return NEURIO_OK;
+    ox_ctx *c = b->c;
+    const Onnx__AttributeProto *a = ox_attr(c, "activations");
+    const Onnx__AttributeProto *al = ox_attr(c, "activation_alpha");
+    const Onnx__AttributeProto *be = ox_attr(c, "activation_beta");
+    int na = b->kind == RB_LSTM ? 3 : b->kind == RB_GRU ? 2 : 1, n = na * b->nd;
+    size_t ia = 0, ib = 0, nal = al ? al->n_floats : 0, nbe = be ? be->n_floats : 0;
+    if (a && a->n_strings && a->n_strings < (size_t)n)
+        return ox_fail(c, NEURIO_ERR_INVALID, "activations has %zu entries, needs %d",
+                       a->n_strings, n);
+    for (int i = 0; i < n; i++) {
+        size_t fi = b->kind == RB_RNN || i % na ? 1 : 0; /* Tanh, or Sigmoid for f */
+        if (a && a->n_strings) {
+            const ProtobufCBinaryData *nm = &a->strings[i];
+            for (fi = 0; fi < sizeof rb_fns / sizeof rb_fns[0]; fi++)
+                if (nm->len == strlen(rb_fns[fi].name) &&
+                    !strncasecmp((const char *)nm->data, rb_fns[fi].name, nm->len))
+                    break;
+            if (fi == sizeof rb_fns / sizeof rb_fns[0])
+                return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "activation %d '%.*s' (Sigmoid, Tanh, "
+                               "Relu, Affine, LeakyRelu, ThresholdedRelu, ScaledTanh, "
+                               "HardSigmoid, Elu, Softsign or Softplus)", i,
+                               (int)(nm->len < 40 ? nm->len : 40), (const char *)nm->data);
         }
-    return ox_fail(b->c, NEURIO_ERR_UNSUPPORTED, "activation %d '%.*s' (Sigmoid, Tanh and Relu "
-                   "only)", k, (int)(a->strings[k].len < 40 ? a->strings[k].len : 40),
-                   (const char *)a->strings[k].data);
+        rb_fn *f = &b->act[i / na][i % na];
+        f->kind = rb_fns[fi].kind;
+        f->alpha = rb_fns[fi].uses >= 1 && ia < nal ? al->floats[ia++] : rb_fns[fi].alpha;
+        f->beta = rb_fns[fi].uses >= 2 && ib < nbe ? be->floats[ib++] : rb_fns[fi].beta;
+        if (!isfinite(f->alpha) || !isfinite(f->beta) || (f->kind == RF_ELU && f->alpha < 0))
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "activation %d %s: alpha %g, beta %g "
+                           "(finite; Elu takes alpha >= 0)", i, rb_fns[fi].name,
+                           (double)f->alpha, (double)f->beta);
+    }
+    if (ia < nal || ib < nbe)
+        return ox_fail(c, NEURIO_ERR_INVALID, "activation_alpha has %zu values and "
+                       "activation_beta %zu, but the activations take %zu and %zu", nal, nbe,
+                       ia, ib);
+    return NEURIO_OK;
+}
+
+/* clip, input_forget and a constant sequence_lens (b->lens, n_lens = 0
+ * when every entry runs the whole sequence). */
+static int rb_attrs(rnn_b *b)
+{
+    ox_ctx *c = b->c;
+    if (ox_attr(c, "clip")) {
+        b->clip = ox_attr_float(c, "clip", 0.0f);
+        if (!(b->clip > 0) || !isfinite(b->clip))
+            return ox_fail(c, NEURIO_ERR_INVALID, "clip %g (a positive threshold)",
+                           (double)b->clip);
+    }
+    int64_t inf = ox_attr_int(c, "input_forget", 0);
+    if (inf && b->kind != RB_LSTM)
+        return ox_fail(c, NEURIO_ERR_INVALID, "input_forget is an LSTM attribute");
+    b->input_forget = inf != 0;
+    const ox_value *sl = ox_input(c, 4);
+    if (!sl)
+        return NEURIO_OK;
+    int64_t lens[64];
+    int32_t n = ox_const_ints(c, sl, lens, 64), full = 1;
+    if (n < 0)
+        return NEURIO_ERR_UNSUPPORTED;
+    if (n != b->B)
+        return ox_fail(c, NEURIO_ERR_INVALID, "sequence_lens has %d entries, batch is %d", n,
+                       b->B);
+    for (int32_t k = 0; k < n; k++) {
+        if (lens[k] < 1 || lens[k] > b->S)
+            return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "sequence_lens[%d] = %lld (1..%d: the "
+                           "sequence length)", k, (long long)lens[k], b->S);
+        b->lens[k] = (int32_t)lens[k];
+        full &= lens[k] == b->S;
+    }
+    b->n_lens = full ? 0 : n;
+    return NEURIO_OK;
 }
 
 /* Float constant input i of exactly n elements into *out (what: for
@@ -360,10 +571,6 @@ static int rb_setup(rnn_b *b, int32_t *x, int *reverse_only)
     b->lbr = b->kind == RB_GRU && ox_attr_int(c, "linear_before_reset", 0) != 0;
     if (b->layout != 0 && b->layout != 1)
         return ox_fail(c, NEURIO_ERR_INVALID, "layout %d (0 or 1)", b->layout);
-    if (ox_attr(c, "clip") || ox_attr_int(c, "input_forget", 0) ||
-        ox_attr(c, "activation_alpha") || ox_attr(c, "activation_beta"))
-        return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "clip, input_forget and activation_alpha/beta "
-                       "are not supported");
     const ox_value *xv = ox_need(c, 0, "X"), *rv = ox_need(c, 2, "R");
     if (!xv || !rv || !ox_need(c, 1, "W"))
         return NEURIO_ERR_FORMAT;
@@ -399,30 +606,8 @@ static int rb_setup(rnn_b *b, int32_t *x, int *reverse_only)
         (b->kind == RB_LSTM &&
          (rc = rb_const(b, 7, "P", (size_t)b->nd * 3 * (size_t)b->H, 0, &b->P))))
         return rc;
-    const ox_value *sl = ox_input(c, 4);
-    if (sl) {
-        int64_t lens[64];
-        int32_t n = ox_const_ints(c, sl, lens, 64);
-        if (n < 0)
-            return NEURIO_ERR_UNSUPPORTED;
-        for (int32_t k = 0; k < n; k++)
-            if (lens[k] != b->S)
-                return ox_fail(c, NEURIO_ERR_UNSUPPORTED, "sequence_lens[%d] = %lld: every batch "
-                               "entry must run the whole sequence of %d steps", k,
-                               (long long)lens[k], b->S);
-        if (n != b->B)
-            return ox_fail(c, NEURIO_ERR_INVALID, "sequence_lens has %d entries, batch is %d", n,
-                           b->B);
-    }
-    static const neurio_op_kind dflt[3] = { NEURIO_OP_LOGISTIC, NEURIO_OP_TANH, NEURIO_OP_TANH };
-    int na = b->kind == RB_LSTM ? 3 : b->kind == RB_GRU ? 2 : 1;
-    for (int d = 0; d < b->nd; d++)
-        for (int k = 0; k < na; k++) {
-            rc = rb_act(b, d * na + k, b->kind == RB_RNN ? NEURIO_OP_TANH : dflt[k],
-                            &b->act[d][k]);
-            if (rc)
-                return rc;
-        }
+    if ((rc = rb_attrs(b)) || (rc = rb_acts(b)))
+        return rc;
     *x = ox_plain(c, xv);
     return *x < 0 ? NEURIO_ERR_UNSUPPORTED : NEURIO_OK;
 }
