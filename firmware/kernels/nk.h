@@ -89,7 +89,9 @@ int nk_depthwise_conv2d_s16(const nk_conv_params *p, const int16_t *input,
                             const int8_t *filter, const int64_t *bias, int16_t *output);
 /* int16x8 with an int32 bias (TFLite Micro's 16x8 kernels with an int32
  * bias): the accumulator is int32 (wrapping) and requantized by the
- * 32-bit MultiplyByQuantizedMultiplier (nk_mbqm); bias required. */
+ * 32-bit MultiplyByQuantizedMultiplier (nk_mbqm).  bias may be NULL
+ * (conv and FC: a bias-less layer whose TFLite options ask for the int32
+ * accumulator, quantized_bias_type = INT32); depthwise requires it. */
 int nk_conv2d_s16_b32(const nk_conv_params *p, const int16_t *input, const int8_t *filter,
                       const int32_t *bias, int16_t *output);
 int nk_depthwise_conv2d_s16_b32(const nk_conv_params *p, const int16_t *input,

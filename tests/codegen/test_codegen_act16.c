@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cg_test_util.h"
 #include "host_runner.h"
 #include "neurio/codegen.h"
 #include "neurio/interp.h"
@@ -23,124 +24,15 @@
 
 #define FW NEURIO_SOURCE_DIR "/firmware"
 
-static uint32_t lcg(uint32_t *st)
-{
-    *st = *st * 1664525u + 1013904223u;
-    return *st >> 8;
-}
-
-static nh_module *build_and_open(const neurio_model *m, const char *name)
-{
-    neurio_errbuf e = {{0}};
-    neurio_codegen_result res;
-    char dir[1024], so[1200], cmd[10000];
-    snprintf(dir, sizeof dir, "%s/%s", neurio_test_tmpdir(), name);
-    mkdir(dir, 0777);
-    int rc = neurio_codegen(m, dir, NULL, &res, &e);
-    if (rc)
-        fprintf(stderr, "codegen: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    snprintf(cmd, sizeof cmd,
-             "cc -std=c99 -Wall -Wextra -pedantic -Werror -I%s/kernels -I%s/include -c %s "
-             "-o %s/pedantic.o", FW, FW, res.source_path, dir);
-    char *out = NULL;
-    int st = neurio_test_run(cmd, &out);
-    if (st)
-        fprintf(stderr, "%s\n%s\n", cmd, out ? out : "");
-    free(out);
-    CU_ASSERT_EQUAL_FATAL(st, 0);
-    nh_build_opts bo = {.cflags = "-O1"};
-    rc = nh_build(dir, res.name, FW, &bo, so, sizeof so, NULL, NULL, 0, &e);
-    if (rc)
-        fprintf(stderr, "build: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    nh_module *mod = NULL;
-    CU_ASSERT_EQUAL_FATAL(nh_open(so, res.name, res.sha256, &mod, &e), NEURIO_OK);
-    return mod;
-}
-
-/* A tensor of dtype dt with one scale/zero point (none when sc == 0). */
-static int32_t tq(neurio_model *m, const char *nm, neurio_dtype dt, const int32_t *d4, float sc,
-                  int32_t zp)
-{
-    int32_t t = neurio_model_add_tensor(m, nm, dt, 4, d4);
-    if (sc > 0)
-        neurio_tensor_set_quant(m, t, 1, 0, &sc, &zp);
-    return t;
-}
-
-/* Runs m (one input of in_bytes, one output of out_bytes) on the interpreter
- * and the generated code for 4 random inputs; asserts identical bytes and
- * that the output is not constant. */
-static void compare_interp_codegen(neurio_model *m, const char *name, size_t in_bytes,
-                                   size_t out_bytes, neurio_dtype in_dt)
-{
-    neurio_errbuf e = {{0}};
-    int rc = neurio_model_validate(m, &e);
-    if (rc)
-        fprintf(stderr, "validate: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    neurio_interp *it = NULL;
-    rc = neurio_interp_new(m, &it, &e);
-    if (rc)
-        fprintf(stderr, "interp: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    nh_module *mod = build_and_open(m, name);
-    unsigned char *x = malloc(in_bytes), *ref = malloc(out_bytes), *got = malloc(out_bytes);
-    uint32_t st = 99;
-    int varied = 0;
-    for (int trial = 0; trial < 4; trial++) {
-        for (size_t i = 0; i < in_bytes; i += 4) {
-            uint32_t r = lcg(&st);
-            if (in_dt == NEURIO_DT_FLOAT32) {
-                float f = (float)(r % 2001) / 1000.0f - 1.0f;
-                memcpy(x + i, &f, 4);
-            } else {
-                memcpy(x + i, &r, in_bytes - i < 4 ? in_bytes - i : 4);
-            }
-        }
-        const void *in[1] = {x};
-        void *o1[1] = {ref}, *o2[1] = {got};
-        CU_ASSERT_EQUAL_FATAL(neurio_interp_run(it, in, o1, &e), NEURIO_OK);
-        CU_ASSERT_EQUAL_FATAL(nh_run(mod, in, o2, NULL, NULL, NULL, NULL, &e), NEURIO_OK);
-        CU_ASSERT_EQUAL(memcmp(ref, got, out_bytes), 0);
-        for (size_t i = 1; i < out_bytes; i++)
-            varied |= got[i] != got[0];
-    }
-    CU_ASSERT(varied); /* real data flowed through */
-    free(x);
-    free(ref);
-    free(got);
-    nh_close(mod);
-    neurio_interp_free(it);
-}
-
 /* The generated C compiles for Cortex-M4 (hard float), kernels included. */
 static void compile_for_m4(const char *name)
 {
-#ifdef NEURIO_ARM_GCC
     static const char *const kernels[] = {"activation/nk_act_s16.c", "pool/nk_avg_pool2d.c",
-                                          "pool/nk_max_pool2d.c"};
-    char cmd[8192], dir[1024];
+                                          "pool/nk_max_pool2d.c", NULL};
+    char dir[1024], src[1200];
     snprintf(dir, sizeof dir, "%s/%s", neurio_test_tmpdir(), name);
-    int o = snprintf(cmd, sizeof cmd, "%s -mcpu=cortex-m4 -mthumb -mfloat-abi=hard "
-                     "-mfpu=fpv4-sp-d16 -std=c99 -Wall -Wextra -pedantic -Werror -O2 -I%s/kernels "
-                     "-I%s/include -c %s/%s.c -o %s/m4_model.o", NEURIO_ARM_GCC, FW, FW, dir, name,
-                     dir);
-    for (size_t k = 0; k < sizeof kernels / sizeof *kernels && o > 0; k++)
-        o += snprintf(cmd + o, sizeof cmd - (size_t)o, " && %s -mcpu=cortex-m4 -mthumb "
-                      "-std=c99 -Wall -Wextra -pedantic -Werror -O2 -I%s/kernels -c %s/kernels/%s "
-                      "-o %s/m4_k%zu.o", NEURIO_ARM_GCC, FW, FW, kernels[k], dir, k);
-    char *out = NULL;
-    int st = neurio_test_run(cmd, &out);
-    if (st)
-        fprintf(stderr, "%s\n%s\n", cmd, out ? out : "");
-    free(out);
-    CU_ASSERT_EQUAL(st, 0);
-#else
-    (void)name;
-    fprintf(stderr, "arm-none-eabi-gcc not found: the Cortex-M4 compile check is skipped\n");
-#endif
+    snprintf(src, sizeof src, "%s/%s.c", dir, name);
+    cg_compile_for_m4(src, dir, kernels);
 }
 
 /* x [1,6,6,4] int16 (1/4096) -> AVERAGE_POOL 2x2 s1 SAME -> MAX_POOL 3x3 s2
@@ -152,9 +44,9 @@ static neurio_model *act16_chain(int32_t logistic_zp, float softmax_out_scale)
     const neurio_dtype s16 = NEURIO_DT_INT16;
     int32_t dx[4] = {1, 6, 6, 4}, dp[4] = {1, 3, 3, 4}, d36[2] = {1, 36};
     const float q12 = 1.0f / 4096.0f, q15 = 1.0f / 32768.0f;
-    int32_t x = tq(m, "x", s16, dx, q12, 0), a = tq(m, "avg", s16, dx, q12, 0);
-    int32_t mx = tq(m, "max", s16, dp, q12, logistic_zp), lg = tq(m, "logistic", s16, dp, q15, 0);
-    int32_t th = tq(m, "tanh", s16, dp, q15, 0);
+    int32_t x = cg_tq(m, "x", s16, dx, q12, 0), a = cg_tq(m, "avg", s16, dx, q12, 0);
+    int32_t mx = cg_tq(m, "max", s16, dp, q12, logistic_zp), lg = cg_tq(m, "logistic", s16, dp, q15, 0);
+    int32_t th = cg_tq(m, "tanh", s16, dp, q15, 0);
     int32_t r = neurio_model_add_tensor(m, "r", s16, 2, d36);
     int32_t sm = neurio_model_add_tensor(m, "softmax", s16, 2, d36);
     int32_t z0 = 0;
@@ -178,7 +70,7 @@ static neurio_model *act16_chain(int32_t logistic_zp, float softmax_out_scale)
 static void test_act16_chain(void)
 {
     neurio_model *m = act16_chain(0, 1.0f / 32768.0f);
-    compare_interp_codegen(m, "act16", 144 * 2, 36 * 2, NEURIO_DT_INT16);
+    cg_compare_interp_codegen(m, "act16", 144 * 2, 36 * 2, NEURIO_DT_INT16);
     compile_for_m4("act16");
     /* the softmax output is a distribution */
     neurio_errbuf e = {{0}};
@@ -187,7 +79,7 @@ static void test_act16_chain(void)
     int16_t x[144], y[36];
     uint32_t st = 7;
     for (int i = 0; i < 144; i++)
-        x[i] = (int16_t)(int32_t)((lcg(&st) & 0xffff) - 32768);
+        x[i] = (int16_t)(int32_t)((cg_lcg(&st) & 0xffff) - 32768);
     const void *in[1] = {x};
     void *out[1] = {y};
     CU_ASSERT_EQUAL_FATAL(neurio_interp_run(it, in, out, &e), NEURIO_OK);
@@ -226,8 +118,8 @@ static int32_t cq(neurio_model *m, const char *nm, neurio_dtype dt, int32_t rank
     int16_t v16[64];
     int8_t v8[64];
     for (size_t i = 0; i < n && i < 64; i++) {
-        v16[i] = (int16_t)(int32_t)((lcg(st) & 0xffff) - 32768);
-        v8[i] = (int8_t)(int32_t)((lcg(st) & 0xff) - 128);
+        v16[i] = (int16_t)(int32_t)((cg_lcg(st) & 0xffff) - 32768);
+        v8[i] = (int8_t)(int32_t)((cg_lcg(st) & 0xff) - 128);
     }
     if (dt == NEURIO_DT_INT8)
         neurio_tensor_set_data(m, t, v8, n);
@@ -327,7 +219,7 @@ static void test_binary16(void)
     for (int k = 0; k < B_COUNT; k++) {
         size_t ob = 0;
         neurio_model *m = binary16(k, names[k], &ob);
-        compare_interp_codegen(m, names[k], 40, ob, NEURIO_DT_INT16);
+        cg_compare_interp_codegen(m, names[k], 40, ob, NEURIO_DT_INT16);
         compile_for_m4(names[k]);
         neurio_model_free(m);
     }
@@ -345,7 +237,7 @@ static void test_neg_s8(void)
     neurio_tensor_set_quant(m, y, 1, 0, &sy, &zy);
     neurio_model_add_op(m, NEURIO_OP_NEG, 1, &x, 1, &y);
     neurio_model_set_io(m, 1, &x, 1, &y);
-    compare_interp_codegen(m, "neg8", 40, 40, NEURIO_DT_INT8);
+    cg_compare_interp_codegen(m, "neg8", 40, 40, NEURIO_DT_INT8);
     compile_for_m4("neg8");
     neurio_errbuf e = {{0}};
     neurio_interp *it = NULL;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cg_test_util.h"
 #include "host_runner.h"
 #include "neurio/codegen.h"
 #include "neurio/interp.h"
@@ -19,52 +20,6 @@
 #include "test_util.h"
 
 #define FW NEURIO_SOURCE_DIR "/firmware"
-
-static uint32_t lcg(uint32_t *st)
-{
-    *st = *st * 1664525u + 1013904223u;
-    return *st >> 8;
-}
-
-static nh_module *build_and_open(const neurio_model *m, const char *name)
-{
-    neurio_errbuf e = {{0}};
-    neurio_codegen_result res;
-    char dir[1024], so[1200], cmd[10000];
-    snprintf(dir, sizeof dir, "%s/%s", neurio_test_tmpdir(), name);
-    mkdir(dir, 0777);
-    int rc = neurio_codegen(m, dir, NULL, &res, &e);
-    if (rc)
-        fprintf(stderr, "codegen: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    snprintf(cmd, sizeof cmd,
-             "cc -std=c99 -Wall -Wextra -pedantic -Werror -I%s/kernels -I%s/include -c %s "
-             "-o %s/pedantic.o", FW, FW, res.source_path, dir);
-    char *out = NULL;
-    int st = neurio_test_run(cmd, &out);
-    if (st)
-        fprintf(stderr, "%s\n%s\n", cmd, out ? out : "");
-    free(out);
-    CU_ASSERT_EQUAL_FATAL(st, 0);
-    nh_build_opts bo = {.cflags = "-O1"};
-    rc = nh_build(dir, res.name, FW, &bo, so, sizeof so, NULL, NULL, 0, &e);
-    if (rc)
-        fprintf(stderr, "build: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    nh_module *mod = NULL;
-    CU_ASSERT_EQUAL_FATAL(nh_open(so, res.name, res.sha256, &mod, &e), NEURIO_OK);
-    return mod;
-}
-
-/* A tensor of dtype dt with one scale/zero point (none when sc == 0). */
-static int32_t tq(neurio_model *m, const char *nm, neurio_dtype dt, const int32_t *d4, float sc,
-                  int32_t zp)
-{
-    int32_t t = neurio_model_add_tensor(m, nm, dt, 4, d4);
-    if (sc > 0)
-        neurio_tensor_set_quant(m, t, 1, 0, &sc, &zp);
-    return t;
-}
 
 /* Constant weights of dtype dt (int8 or float32), n_scales scales on axis. */
 static int32_t weights(neurio_model *m, const char *nm, neurio_dtype dt, int32_t rank,
@@ -75,14 +30,14 @@ static int32_t weights(neurio_model *m, const char *nm, neurio_dtype dt, int32_t
     if (dt == NEURIO_DT_FLOAT32) {
         float *v = malloc(n * sizeof *v);
         for (size_t i = 0; i < n; i++)
-            v[i] = (float)((int32_t)(lcg(st) % 2001) - 1000) / 1500.0f;
+            v[i] = (float)((int32_t)(cg_lcg(st) % 2001) - 1000) / 1500.0f;
         neurio_tensor_set_data(m, t, v, n * sizeof *v);
         free(v);
         return t;
     }
     int8_t *v = malloc(n);
     for (size_t i = 0; i < n; i++)
-        v[i] = (int8_t)((int32_t)(lcg(st) % 255) - 127);
+        v[i] = (int8_t)((int32_t)(cg_lcg(st) % 255) - 127);
     neurio_tensor_set_data(m, t, v, n);
     free(v);
     float sc[16];
@@ -103,7 +58,7 @@ static int32_t bias(neurio_model *m, const char *nm, neurio_dtype dt, int32_t n,
     int16_t v16[16];
     float vf[16];
     for (int32_t i = 0; i < n; i++) {
-        v32[i] = (int32_t)(lcg(st) % 4001) - 2000;
+        v32[i] = (int32_t)(cg_lcg(st) % 4001) - 2000;
         v64[i] = (int64_t)v32[i] * 100;
         vf[i] = (float)v32[i] / 4000.0f;
         v16[i] = (int16_t)(v32[i] * 16);
@@ -125,52 +80,6 @@ static int32_t bias(neurio_model *m, const char *nm, neurio_dtype dt, int32_t n,
     return t;
 }
 
-/* Runs m (one input of in_bytes, one output of out_bytes) on the interpreter
- * and the generated code for 4 random inputs; asserts identical bytes and
- * that the output is not constant. */
-static void compare_interp_codegen(neurio_model *m, const char *name, size_t in_bytes,
-                                   size_t out_bytes, neurio_dtype in_dt)
-{
-    neurio_errbuf e = {{0}};
-    int rc = neurio_model_validate(m, &e);
-    if (rc)
-        fprintf(stderr, "validate: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    neurio_interp *it = NULL;
-    rc = neurio_interp_new(m, &it, &e);
-    if (rc)
-        fprintf(stderr, "interp: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    nh_module *mod = build_and_open(m, name);
-    unsigned char *x = malloc(in_bytes), *ref = malloc(out_bytes), *got = malloc(out_bytes);
-    uint32_t st = 99;
-    int varied = 0;
-    for (int trial = 0; trial < 4; trial++) {
-        for (size_t i = 0; i < in_bytes; i += 4) {
-            uint32_t r = lcg(&st);
-            if (in_dt == NEURIO_DT_FLOAT32) {
-                float f = (float)(r % 2001) / 1000.0f - 1.0f;
-                memcpy(x + i, &f, 4);
-            } else {
-                memcpy(x + i, &r, in_bytes - i < 4 ? in_bytes - i : 4);
-            }
-        }
-        const void *in[1] = {x};
-        void *o1[1] = {ref}, *o2[1] = {got};
-        CU_ASSERT_EQUAL_FATAL(neurio_interp_run(it, in, o1, &e), NEURIO_OK);
-        CU_ASSERT_EQUAL_FATAL(nh_run(mod, in, o2, NULL, NULL, NULL, NULL, &e), NEURIO_OK);
-        CU_ASSERT_EQUAL(memcmp(ref, got, out_bytes), 0);
-        for (size_t i = 1; i < out_bytes; i++)
-            varied |= got[i] != got[0];
-    }
-    CU_ASSERT(varied); /* real data flowed through */
-    free(x);
-    free(ref);
-    free(got);
-    nh_close(mod);
-    neurio_interp_free(it);
-}
-
 /* TRANSPOSE_CONV [1,3,4,3] -> [1,6,8,4], 3x3 filter, stride 2, SAME, of
  * dtype dt (float32 with RELU, int8 per-channel, int16x8 per-channel). */
 static void run_tconv(neurio_dtype dt, const char *name, neurio_dtype bias_dt)
@@ -181,7 +90,7 @@ static void run_tconv(neurio_dtype dt, const char *name, neurio_dtype bias_dt)
     float sx = dt == NEURIO_DT_INT16 ? 0.0005f : 0.05f, sy = dt == NEURIO_DT_INT16 ? 0.0002f : 0.02f;
     int32_t zx = dt == NEURIO_DT_INT8 ? 3 : 0, zy = dt == NEURIO_DT_INT8 ? -7 : 0;
     int quant = dt != NEURIO_DT_FLOAT32;
-    int32_t x = tq(m, "x", dt, dx, quant ? sx : 0, zx), y = tq(m, "y", dt, dy, quant ? sy : 0, zy);
+    int32_t x = cg_tq(m, "x", dt, dx, quant ? sx : 0, zx), y = cg_tq(m, "y", dt, dy, quant ? sy : 0, zy);
     int32_t w = weights(m, "w", quant ? NEURIO_DT_INT8 : NEURIO_DT_FLOAT32, 4, dw, quant ? 4 : 0,
                         0, &st);
     int32_t b = bias(m, "b", bias_dt, 4, &st);
@@ -195,7 +104,7 @@ static void run_tconv(neurio_dtype dt, const char *name, neurio_dtype bias_dt)
         m->ops[o].attr.conv.activation = NEURIO_ACT_RELU;
     neurio_model_set_io(m, 1, &x, 1, &y);
     size_t es = dt == NEURIO_DT_INT8 ? 1 : (dt == NEURIO_DT_INT16 ? 2 : 4);
-    compare_interp_codegen(m, name, 36 * es, 192 * es, dt);
+    cg_compare_interp_codegen(m, name, 36 * es, 192 * es, dt);
     neurio_model_free(m);
 }
 
@@ -220,8 +129,8 @@ static neurio_model *int16_chain(int32_t bad_zp, neurio_dtype fc_bias_dt,
     int32_t wc[4] = {4, 3, 3, 2}, wd[4] = {1, 3, 3, 8}, wt[4] = {3, 2, 2, 8}, wf[2] = {5, 48};
     int32_t d48[2] = {1, 48}, d5[2] = {1, 5};
     const neurio_dtype s16 = NEURIO_DT_INT16;
-    int32_t x = tq(m, "x", s16, dx, 0.001f, 0), c = tq(m, "c", s16, dc, 0.0004f, bad_zp);
-    int32_t d = tq(m, "d", s16, dd, 0.0003f, 0), t = tq(m, "t", s16, dt, 0.0006f, 0);
+    int32_t x = cg_tq(m, "x", s16, dx, 0.001f, 0), c = cg_tq(m, "c", s16, dc, 0.0004f, bad_zp);
+    int32_t d = cg_tq(m, "d", s16, dd, 0.0003f, 0), t = cg_tq(m, "t", s16, dt, 0.0006f, 0);
     int32_t r = neurio_model_add_tensor(m, "r", s16, 2, d48);
     float sr = 0.0006f, sf = 0.002f;
     int32_t z0 = 0;
@@ -254,11 +163,11 @@ static neurio_model *int16_chain(int32_t bad_zp, neurio_dtype fc_bias_dt,
 static void test_int16_chain(void)
 {
     neurio_model *m = int16_chain(0, NEURIO_DT_INT64, NEURIO_DT_INT64);
-    compare_interp_codegen(m, "chain_s16", 72 * 2, 5 * 2, NEURIO_DT_INT16);
+    cg_compare_interp_codegen(m, "chain_s16", 72 * 2, 5 * 2, NEURIO_DT_INT16);
     neurio_model_free(m);
     /* int32 biases (TFLite Micro's other 16x8 form) on conv, depthwise, fc */
     m = int16_chain(0, NEURIO_DT_INT32, NEURIO_DT_INT32);
-    compare_interp_codegen(m, "chain_s16_b32", 72 * 2, 5 * 2, NEURIO_DT_INT16);
+    cg_compare_interp_codegen(m, "chain_s16_b32", 72 * 2, 5 * 2, NEURIO_DT_INT16);
     neurio_model_free(m);
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cg_test_util.h"
 #include "host_runner.h"
 #include "neurio/codegen.h"
 #include "neurio/interp.h"
@@ -20,14 +21,6 @@
 
 #define FW NEURIO_SOURCE_DIR "/firmware"
 #define MAXO 24
-
-static const char *gen_dir(const char *name)
-{
-    static char buf[1024];
-    snprintf(buf, sizeof buf, "%s/%s", neurio_test_tmpdir(), name);
-    mkdir(buf, 0777);
-    return buf;
-}
 
 static int32_t tn(neurio_model *m, const char *nm, neurio_dtype dt, int32_t rank, const int32_t *d)
 {
@@ -66,46 +59,20 @@ static int32_t op2(neurio_model *m, neurio_op_kind k, int32_t a, int32_t b, int3
 static void run_both(neurio_model *m, const char *name, const void *const *in, void **out)
 {
     neurio_errbuf e = {{0}};
-    int rc = neurio_model_validate(m, &e);
-    if (rc)
-        fprintf(stderr, "validate: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    neurio_interp *it = NULL;
-    rc = neurio_interp_new(m, &it, &e);
-    if (rc)
-        fprintf(stderr, "interp: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    neurio_interp *it = cg_interp(m);
     void *iout[MAXO], *gout[MAXO];
     for (int32_t k = 0; k < m->n_outputs; k++) {
         size_t b = neurio_tensor_bytes(&m->tensors[m->outputs[k]]);
         iout[k] = calloc(1, b + 1);
         gout[k] = calloc(1, b + 1);
     }
-    rc = neurio_interp_run(it, in, iout, &e);
+    int rc = neurio_interp_run(it, in, iout, &e);
     if (rc)
         fprintf(stderr, "interp run: %s\n", e.msg);
     CU_ASSERT_EQUAL(rc, NEURIO_OK);
     neurio_interp_free(it);
 
-    const char *dir = gen_dir(name);
-    neurio_codegen_result res;
-    rc = neurio_codegen(m, dir, NULL, &res, &e);
-    if (rc)
-        fprintf(stderr, "codegen: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    char cmd[10000], so[1200];
-    snprintf(cmd, sizeof cmd, "cc -std=c99 -Wall -Wextra -pedantic -Werror -I%s/kernels "
-             "-I%s/include -c '%s' -o '%s/pedantic.o'", FW, FW, res.source_path, dir);
-    char *log = NULL;
-    int st = neurio_test_run(cmd, &log);
-    if (st)
-        fprintf(stderr, "%s\n%s\n", cmd, log ? log : "");
-    free(log);
-    CU_ASSERT_EQUAL_FATAL(st, 0);
-    nh_build_opts bo = {.cflags = "-O1"};
-    CU_ASSERT_EQUAL_FATAL(nh_build(dir, res.name, FW, &bo, so, sizeof so, NULL, NULL, 0, &e), 0);
-    nh_module *mod = NULL;
-    CU_ASSERT_EQUAL_FATAL(nh_open(so, res.name, res.sha256, &mod, &e), NEURIO_OK);
+    nh_module *mod = cg_build_and_open(m, name);
     rc = nh_run(mod, in, gout, NULL, NULL, NULL, NULL, &e);
     if (rc)
         fprintf(stderr, "run: %s\n", e.msg);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cg_test_util.h"
 #include "host_runner.h"
 #include "neurio/codegen.h"
 #include "neurio/interp.h"
@@ -250,48 +251,12 @@ static void check_outputs(const wide_io *w)
     CU_ASSERT_EQUAL(far, 0);
 }
 
-/* The generated C compiles for Cortex-M4 (hard float), kernels included. */
-static void compile_for_m4(const char *src, const char *dir)
-{
-#ifdef NEURIO_ARM_GCC
-    static const char *const kernels[] = {"elementwise/nk_binary_s16.c",
-        "activation/nk_softmax.c",
-        "activation/nk_leaky_relu.c", "quant/nk_requantize_wide.c", "shape/nk_pad.c",
-        "shape/nk_slice.c"};
-    char cmd[8192];
-    int o = snprintf(cmd, sizeof cmd, "%s -mcpu=cortex-m4 -mthumb -mfloat-abi=hard "
-                     "-mfpu=fpv4-sp-d16 -std=c99 -Wall -Wextra -pedantic -Werror -O2 -I%s/kernels "
-                     "-I%s/include -c %s -o %s/m4_model.o", NEURIO_ARM_GCC, FW, FW, src, dir);
-    for (size_t k = 0; k < sizeof kernels / sizeof *kernels && o > 0; k++)
-        o += snprintf(cmd + o, sizeof cmd - (size_t)o, " && %s -mcpu=cortex-m4 -mthumb "
-                      "-std=c99 -Wall -Wextra -pedantic -Werror -O2 -I%s/kernels -c %s/kernels/%s "
-                      "-o %s/m4_k%zu.o", NEURIO_ARM_GCC, FW, FW, kernels[k], dir, k);
-    char *out = NULL;
-    int st = neurio_test_run(cmd, &out);
-    if (st)
-        fprintf(stderr, "%s\n%s\n", cmd, out ? out : "");
-    free(out);
-    CU_ASSERT_EQUAL(st, 0);
-#else
-    (void)src;
-    (void)dir;
-    fprintf(stderr, "arm-none-eabi-gcc not found: the Cortex-M4 compile check is skipped\n");
-#endif
-}
-
 static void test_wide_ops(void)
 {
     neurio_model *m = build();
     neurio_errbuf e = {{0}};
-    int rc = neurio_model_validate(m, &e);
-    if (rc)
-        fprintf(stderr, "validate: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    neurio_interp *it = NULL;
-    rc = neurio_interp_new(m, &it, &e);
-    if (rc)
-        fprintf(stderr, "interp: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    neurio_interp *it = cg_interp(m);
+    int rc;
     char dir[1024];
     snprintf(dir, sizeof dir, "%s/wide_ops", neurio_test_tmpdir());
     mkdir(dir, 0777);
@@ -300,7 +265,10 @@ static void test_wide_ops(void)
     if (rc)
         fprintf(stderr, "codegen: %s\n", e.msg);
     CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    compile_for_m4(res.source_path, dir);
+    static const char *const kernels[] = {"elementwise/nk_binary_s16.c",
+        "activation/nk_softmax.c", "activation/nk_leaky_relu.c", "quant/nk_requantize_wide.c",
+        "shape/nk_pad.c", "shape/nk_slice.c", NULL};
+    cg_compile_for_m4(res.source_path, dir, kernels);
     char so[1200];
     nh_build_opts bo = {.cflags = "-O1 -std=c99 -Wall -Wextra -pedantic -Werror"};
     rc = nh_build(dir, res.name, FW, &bo, so, sizeof so, NULL, NULL, 0, &e);

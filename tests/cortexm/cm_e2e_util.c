@@ -130,3 +130,34 @@ const char *cm_e2e_golden(const char *model)
     struct stat st;
     return stat(buf, &st) == 0 ? buf : NULL;
 }
+
+const char *const cm_e2e_golden_models[] = {
+    "hello_world_int8", "hello_world_float", "micro_speech_quantized", "ad01_int8",
+    "ad01_fp32", "kws_ref_model", "pretrainedResnet_quant", "pretrainedResnet", NULL,
+};
+
+static void (*golden_run)(const char *model);
+static size_t golden_next;
+
+/* CUnit runs a suite's tests in the order they were added: the n-th call
+ * is the n-th model. */
+static void golden_case(void)
+{
+    const char *m = cm_e2e_golden_models[golden_next];
+    if (m)
+        golden_next++;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    golden_run(m);
+}
+
+int cm_e2e_add_golden_suite(const char *name, void (*run)(const char *model))
+{
+    CU_pSuite s = CU_add_suite(name, NULL, NULL);
+    if (!s)
+        return -1;
+    golden_run = run;
+    golden_next = 0;
+    for (size_t i = 0; cm_e2e_golden_models[i]; i++)
+        CU_add_test(s, cm_e2e_golden_models[i], golden_case);
+    return CU_get_error() == CUE_SUCCESS ? 0 : -1;
+}

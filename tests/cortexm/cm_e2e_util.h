@@ -41,6 +41,15 @@ int cm_e2e_read_pred(const char *outdir, const char *file, neurio_npy *a);
  * `needle` (e.g. the test's temp dir). */
 int cm_e2e_count_qemu(const char *needle);
 
+/* The golden models of ../shared/golden the cortex-m conformance tests run
+ * (NULL-terminated). */
+extern const char *const cm_e2e_golden_models[];
+
+/* A CUnit suite `name` with one test per golden model (named after it),
+ * each calling run(model), in the order of cm_e2e_golden_models.  0, or -1
+ * when CUnit could not add them. */
+int cm_e2e_add_golden_suite(const char *name, void (*run)(const char *model));
+
 /* Absolute path of the golden dir of `model` in ../shared, or NULL. */
 const char *cm_e2e_golden(const char *model);
 

@@ -17,10 +17,6 @@
 #include "npy_cmp.h"
 #include "test_util.h"
 
-static const char *const models[] = {
-    "hello_world_int8", "hello_world_float", "micro_speech_quantized", "ad01_int8",
-    "ad01_fp32", "kws_ref_model", "pretrainedResnet_quant", "pretrainedResnet",
-};
 
 static int is_float_model(const char *m)
 {
@@ -156,28 +152,15 @@ static void test_kernel_cache_same_image(void)
     CU_ASSERT_STRING_EQUAL(md5[0], md5[1]);
 }
 
-#define MODEL_TEST(i)                                                         \
-    static void test_model_##i(void) { run_model(models[i]); }
-MODEL_TEST(0)
-MODEL_TEST(1)
-MODEL_TEST(2)
-MODEL_TEST(3)
-MODEL_TEST(4)
-MODEL_TEST(5)
-MODEL_TEST(6)
-MODEL_TEST(7)
-
 int neurio_register_tests(void)
 {
     if (!neurio_test_shared_dir())
         neurio_test_skip("../shared (golden models) is absent");
-    CU_pSuite s = CU_add_suite("cortexm_golden", NULL, NULL);
+    if (cm_e2e_add_golden_suite("cortexm_golden", run_model) != 0)
+        return -1;
+    CU_pSuite s = CU_add_suite("cortexm_kernel_cache", NULL, NULL);
     if (!s)
         return -1;
-    void (*const fns[])(void) = {test_model_0, test_model_1, test_model_2, test_model_3,
-                                 test_model_4, test_model_5, test_model_6, test_model_7};
-    for (int i = 0; i < 8; i++)
-        CU_add_test(s, models[i], fns[i]);
     CU_add_test(s, "kernel cache: the same image", test_kernel_cache_same_image);
     return CU_get_error() == CUE_SUCCESS ? 0 : -1;
 }

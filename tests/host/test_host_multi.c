@@ -71,6 +71,27 @@ static void expect(const char *out, const char *needle)
     CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, needle) : NULL);
 }
 
+/* `neurio CMD rig` exits with `code` and says `needle`. */
+static void says(const char *cmd, const char *rig_path, int code, const char *needle)
+{
+    char *out = NULL;
+    CU_ASSERT_EQUAL(launch(cmd, rig_path, &out), code);
+    expect(out, needle);
+    free(out);
+}
+
+/* `neurio run rig` succeeds (its output printed when not); returns the
+ * output (caller frees). */
+static char *run_ok(const char *rig_path)
+{
+    char *out = NULL;
+    int st = launch("run", rig_path, &out);
+    if (st)
+        fprintf(stderr, "%s\n", out ? out : "");
+    CU_ASSERT_EQUAL_FATAL(st, 0);
+    return out;
+}
+
 /* Largest |a - b| over float arrays of equal size; -1 when they differ in size. */
 static double max_diff(const neurio_npy *a, const neurio_npy *b)
 {
@@ -116,10 +137,7 @@ static void test_multi_io_onnx(void)
     expect(out, "(20 samples)");
     expect(out, "deploy: every op x dtype");
     free(out);
-    int st = launch("run", r, &out);
-    if (st)
-        fprintf(stderr, "%s\n", out ? out : "");
-    CU_ASSERT_EQUAL_FATAL(st, 0);
+    out = run_ok(r);
     expect(out, "KPIs use output 1 ('y1', task.output)");
     free(out);
     neurio_npy p0 = { 0 }, p1 = { 0 }, y0 = { 0 }, y1 = { 0 };
@@ -160,13 +178,8 @@ static void test_multi_io_int8(void)
     snprintf(extra, sizeof extra, "task = { kind = \"none\"; output = 1; reference_run = "
              "\"host\"; };\n");
     const char *r = rig("mio_q", model, data, extra);
-    CU_ASSERT_EQUAL(launch("check", r, &out), 0);
-    expect(out, "model.calibration: model.calibration[1] (input 1 'b')");
-    free(out);
-    int st = launch("run", r, &out);
-    if (st)
-        fprintf(stderr, "%s\n", out ? out : "");
-    CU_ASSERT_EQUAL_FATAL(st, 0);
+    says("check", r, 0, "model.calibration: model.calibration[1] (input 1 'b')");
+    out = run_ok(r);
     const char *c = out ? strstr(out, "cosine_similarity") : NULL;
     double cos = 0;
     CU_ASSERT_PTR_NOT_NULL(c);
@@ -180,9 +193,8 @@ static void test_multi_io_int8(void)
     snprintf(model, sizeof model, "%s/multi_io.onnx\"; quantize = \"int8\"; calibration = "
              "\"%s/a.npy", g_mm, g_mm);
     r = rig("mio_q1", model, data, "");
-    CU_ASSERT_EQUAL(launch("check", r, &out), 3);
-    expect(out, "model.calibration gives 1 array but model 'multi_io' has 2 inputs (0 'a', 1 'b')");
-    free(out);
+    says("check", r, 3, "model.calibration gives 1 array but model 'multi_io' has 2 inputs (0 "
+         "'a', 1 'b')");
 }
 
 /* The errors: wrong count (exit 3), unequal sample counts (5), task.output
@@ -197,9 +209,8 @@ static void test_multi_io_errors(void)
     snprintf(model, sizeof model, "%s/multi_io.onnx", g_mm);
     snprintf(data, sizeof data, "inputs = \"%s/a.npy\";", g_mm);
     const char *r = rig("mio_one", model, data, "");
-    CU_ASSERT_EQUAL(launch("check", r, &out), 3);
-    expect(out, "data.inputs gives 1 array but model 'multi_io' has 2 inputs (0 'a', 1 'b')");
-    free(out);
+    says("check", r, 3, "data.inputs gives 1 array but model 'multi_io' has 2 inputs (0 'a', 1 "
+         "'b')");
     CU_ASSERT_EQUAL(launch("run", r, &out), 3);
     expect(out, "gives 1 array but model 'multi_io' has 2 inputs");
     CU_ASSERT_PTR_NULL(out ? strstr(out, "generated code") : NULL);
@@ -207,9 +218,7 @@ static void test_multi_io_errors(void)
     snprintf(data, sizeof data, "inputs = [ \"%s/a.npy\", \"%s/b.npy\", \"%s/a.npy\" ];", g_mm,
              g_mm, g_mm);
     r = rig("mio_three", model, data, "");
-    CU_ASSERT_EQUAL(launch("check", r, &out), 3);
-    expect(out, "data.inputs gives 3 arrays but model 'multi_io' has 2 inputs");
-    free(out);
+    says("check", r, 3, "data.inputs gives 3 arrays but model 'multi_io' has 2 inputs");
     snprintf(data, sizeof data, "inputs = [ \"%s/a.npy\", \"%s/b_short.npy\" ];", g_mm, g_mm);
     r = rig("mio_short", model, data, "");
     CU_ASSERT_EQUAL(launch("check", r, &out), 5);
@@ -218,14 +227,10 @@ static void test_multi_io_errors(void)
     free(out);
     snprintf(data, sizeof data, "inputs = [ \"%s/a.npy\", \"%s/b.npy\" ];", g_mm, g_mm);
     r = rig("mio_out", model, data, "task = { kind = \"none\"; output = 2; };\n");
-    CU_ASSERT_EQUAL(launch("check", r, &out), 3);
-    expect(out, "task.output = 2, but model 'multi_io' has 2 outputs (0 to 1)");
-    free(out);
+    says("check", r, 3, "task.output = 2, but model 'multi_io' has 2 outputs (0 to 1)");
     snprintf(data, sizeof data, "inputs = [ \"%s/a.npy\", \"%s/missing.npy\" ];", g_mm, g_mm);
     r = rig("mio_missing", model, data, "");
-    CU_ASSERT_EQUAL(launch("check", r, &out), 3);
-    expect(out, "data.inputs[1] = \"");
-    free(out);
+    says("check", r, 3, "data.inputs[1] = \"");
 }
 
 /* seanet_sub1: int16 SUB, inputs [1,2,22,32] and [32], bit-exact with
@@ -238,10 +243,7 @@ static void test_zoo_sub_two_inputs(void)
     snprintf(data, sizeof data, "inputs = [ \"%s/seanet_sub1/input_0.npy\", "
              "\"%s/seanet_sub1/input_1.npy\" ]; batch_size = 8;", g_zoo, g_zoo);
     const char *r = rig("sub1", model, data, "task = { kind = \"none\"; };\n");
-    int st = launch("run", r, &out);
-    if (st)
-        fprintf(stderr, "%s\n", out ? out : "");
-    CU_ASSERT_EQUAL_FATAL(st, 0);
+    out = run_ok(r);
     free(out);
     neurio_npy p = { 0 }, g = { 0 };
     snprintf(path, sizeof path, "%s/sub1_pred.npy", neurio_test_tmpdir());
@@ -258,9 +260,7 @@ static void test_zoo_sub_two_inputs(void)
     snprintf(data, sizeof data, "inputs = [ \"%s/seanet_sub1/input_1.npy\", "
              "\"%s/seanet_sub1/input_0.npy\" ];", g_zoo, g_zoo);
     r = rig("sub1_swapped", model, data, "");
-    CU_ASSERT_EQUAL(launch("check", r, &out), 5);
-    expect(out, "data.inputs[0] (input 0 '");
-    free(out);
+    says("check", r, 5, "data.inputs[0] (input 0 '");
 }
 
 /* A model with an op x dtype no device kernel runs (ABS int32, which the
@@ -298,10 +298,7 @@ static void run_lstm(const char *name, int stateful, neurio_npy *pred)
              "limit = 16; stateful = %s;", g_zoo, stateful ? "true" : "false");
     const char *r = rig(name, model, data,
                         "task = { kind = \"none\"; reference_run = \"host\"; };\n");
-    int st = launch("run", r, &out);
-    if (st)
-        fprintf(stderr, "%s\n", out ? out : "");
-    CU_ASSERT_EQUAL_FATAL(st, 0);
+    out = run_ok(r);
     free(out);
     snprintf(path, sizeof path, "%s/%s_pred.npy", neurio_test_tmpdir(), name);
     CU_ASSERT_EQUAL_FATAL(read_npy(path, pred), 0);
@@ -378,17 +375,14 @@ static void test_stateful_lstm(void)
 static void test_stateful_key(void)
 {
     char model[1200], data[2048];
-    char *out = NULL;
     snprintf(model, sizeof model, "%s/trained_lstm/model.tflite", g_zoo);
     snprintf(data, sizeof data, "inputs = \"%s/trained_lstm/input.npy\"; stateful = \"yes\";",
              g_zoo);
     const char *r = rig("lstm_badkey", model, data, "");
-    CU_ASSERT_EQUAL(launch("check", r, &out), 3);
-    expect(out, "data.stateful: expected a boolean (true or false, no quotes), got a string");
-    free(out);
-    CU_ASSERT_EQUAL(launch("check --set data.stateful=maybe", r, &out), 3);
-    expect(out, "data.stateful: expected true or false, got \"maybe\"");
-    free(out);
+    says("check", r, 3, "data.stateful: expected a boolean (true or false, no quotes), got a "
+         "string");
+    says("check --set data.stateful=maybe", r, 3, "data.stateful: expected true or false, got "
+         "\"maybe\"");
 }
 
 int neurio_register_tests(void)

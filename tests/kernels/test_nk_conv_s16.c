@@ -161,7 +161,17 @@ static void test_random_conv(void)
                        : nk_conv2d_s16_b32(&p, in, f, b32, got);
         CU_ASSERT_EQUAL_FATAL(rc, NK_OK);
         CU_ASSERT_EQUAL(memcmp(got, want, (size_t)(out_h * out_w * out_c) * sizeof got[0]), 0);
-        CU_ASSERT_EQUAL(nk_conv2d_s16_b32(&p, in, f, NULL, got), NK_ERR_PARAMS);
+        /* no bias on the int32 path (TFLite's quantized_bias_type = INT32 on a
+         * bias-less conv): as an all-zero int32 bias; depthwise needs one */
+        int32_t zero[10] = { 0 };
+        ref_conv(&p, depthwise, in, f, NULL, zero, want);
+        if (depthwise) {
+            CU_ASSERT_EQUAL(nk_depthwise_conv2d_s16_b32(&p, in, f, NULL, got), NK_ERR_PARAMS);
+        } else {
+            CU_ASSERT_EQUAL_FATAL(nk_conv2d_s16_b32(&p, in, f, NULL, got), NK_OK);
+            CU_ASSERT_EQUAL(memcmp(got, want, (size_t)(out_h * out_w * out_c) * sizeof got[0]),
+                            0);
+        }
     }
 }
 
@@ -213,6 +223,19 @@ static void test_random_fc(void)
                     32767);
             }
         CU_ASSERT_EQUAL_FATAL(nk_fully_connected_s16_b32(&p, x, w, b32, got), NK_OK);
+        CU_ASSERT_EQUAL(memcmp(got, want, (size_t)(batches * out_d) * sizeof got[0]), 0);
+        /* no bias on the int32 path: int32 accumulator of the products only */
+        for (int b = 0; b < batches; b++)
+            for (int o = 0; o < out_d; o++) {
+                int64_t acc = 0;
+                for (int d = 0; d < depth; d++)
+                    acc += (int64_t)(w[o * depth + d] - wzp) * x[b * depth + d];
+                int q = per_channel ? o : 0;
+                want[b * out_d + o] = (int16_t)ref_clamp(
+                    ref_requant((int32_t)(uint32_t)(uint64_t)acc, mult[q], shift[q]), -32768,
+                    32767);
+            }
+        CU_ASSERT_EQUAL_FATAL(nk_fully_connected_s16_b32(&p, x, w, NULL, got), NK_OK);
         CU_ASSERT_EQUAL(memcmp(got, want, (size_t)(batches * out_d) * sizeof got[0]), 0);
     }
 }

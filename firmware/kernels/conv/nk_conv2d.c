@@ -65,7 +65,7 @@ int nk_conv2d_s8(const nk_conv_params *p, const int8_t *input, const int8_t *fil
  * (nk_mbqm64); in_zp/out_zp are not read.  Portable only: the DSP and
  * Helium versions are int8. */
 static int conv2d_s16(const nk_conv_params *p, const int16_t *input, const int8_t *filter,
-                      const int64_t *bias, const int32_t *bias32, int16_t *output)
+                      const int64_t *bias, const int32_t *bias32, int acc32, int16_t *output)
 {
     if (nk_conv_check(p, 0) != NK_OK || !input || !filter || !output ||
         !p->out_mult || !p->out_shift || p->act_min > p->act_max)
@@ -101,7 +101,7 @@ static int conv2d_s16(const nk_conv_params *p, const int16_t *input, const int8_
                     if (bias32)
                         acc += bias32[oc];
                     const int32_t q = p->per_channel ? oc : 0;
-                    const int32_t v = bias32 ? nk_mbqm(nk_wrap64to32(acc), p->out_mult[q],
+                    const int32_t v = acc32 ? nk_mbqm(nk_wrap64to32(acc), p->out_mult[q],
                                                        p->out_shift[q])
                                              : nk_mbqm64(acc, p->out_mult[q], p->out_shift[q]);
                     out[oc] = (int16_t)nk_clamp(v, p->act_min, p->act_max);
@@ -115,7 +115,7 @@ static int conv2d_s16(const nk_conv_params *p, const int16_t *input, const int8_
 int nk_conv2d_s16(const nk_conv_params *p, const int16_t *input, const int8_t *filter,
                   const int64_t *bias, int16_t *output)
 {
-    return conv2d_s16(p, input, filter, bias, NULL, output);
+    return conv2d_s16(p, input, filter, bias, NULL, 0, output);
 }
 
 /* int16x8 with an int32 bias (TFLite's ConvPerChannel<int32_t>): int32
@@ -123,9 +123,7 @@ int nk_conv2d_s16(const nk_conv_params *p, const int16_t *input, const int8_t *f
 int nk_conv2d_s16_b32(const nk_conv_params *p, const int16_t *input, const int8_t *filter,
                       const int32_t *bias, int16_t *output)
 {
-    if (!bias)
-        return NK_ERR_PARAMS;
-    return conv2d_s16(p, input, filter, NULL, bias, output);
+    return conv2d_s16(p, input, filter, NULL, bias, 1, output);
 }
 
 int nk_conv2d_f32(const nk_conv_params *p, const float *input, const float *filter,

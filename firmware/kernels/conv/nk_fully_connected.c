@@ -50,7 +50,7 @@ int nk_fully_connected_s8(const nk_fc_params *p, const int8_t *input,
  * int8 weights (filter_zp applied per-tensor, as TFLite; 0 per-channel),
  * int64 bias and accumulator, nk_mbqm64.  Portable only. */
 static int fc_s16(const nk_fc_params *p, const int16_t *input, const int8_t *weights,
-                  const int64_t *bias, const int32_t *bias32, int16_t *output)
+                  const int64_t *bias, const int32_t *bias32, int acc32, int16_t *output)
 {
     if (fc_check(p) != NK_OK || !input || !weights || !output || !p->out_mult ||
         !p->out_shift || p->act_min > p->act_max)
@@ -69,7 +69,7 @@ static int fc_s16(const nk_fc_params *p, const int16_t *input, const int8_t *wei
             if (bias32)
                 acc += bias32[o];
             const int32_t q = p->per_channel ? o : 0;
-            const int32_t v = bias32 ? nk_mbqm(nk_wrap64to32(acc), p->out_mult[q], p->out_shift[q])
+            const int32_t v = acc32 ? nk_mbqm(nk_wrap64to32(acc), p->out_mult[q], p->out_shift[q])
                                      : nk_mbqm64(acc, p->out_mult[q], p->out_shift[q]);
             output[(size_t)b * p->out_depth + o] = (int16_t)nk_clamp(v, p->act_min, p->act_max);
         }
@@ -80,7 +80,7 @@ static int fc_s16(const nk_fc_params *p, const int16_t *input, const int8_t *wei
 int nk_fully_connected_s16(const nk_fc_params *p, const int16_t *input,
                            const int8_t *weights, const int64_t *bias, int16_t *output)
 {
-    return fc_s16(p, input, weights, bias, NULL, output);
+    return fc_s16(p, input, weights, bias, NULL, 0, output);
 }
 
 /* int16x8 with an int32 bias (TFLite's FullyConnected<int32_t>): int32
@@ -88,9 +88,7 @@ int nk_fully_connected_s16(const nk_fc_params *p, const int16_t *input,
 int nk_fully_connected_s16_b32(const nk_fc_params *p, const int16_t *input,
                                const int8_t *weights, const int32_t *bias, int16_t *output)
 {
-    if (!bias)
-        return NK_ERR_PARAMS;
-    return fc_s16(p, input, weights, NULL, bias, output);
+    return fc_s16(p, input, weights, NULL, bias, 1, output);
 }
 
 int nk_fully_connected_f32(const nk_fc_params *p, const float *input,

@@ -6,6 +6,7 @@
 #include "arm/nk_arm.h"
 #include "mve/nk_mve.h"
 #include "nk_internal.h"
+#include "pool/nk_pool_walk.h"
 
 /* The window of output (oy, ox) clipped to the image. */
 typedef struct pool_window {
@@ -40,6 +41,19 @@ static int windows_ok(const nk_pool_params *p)
     return 1;
 }
 
+/* int8 and int16: the sum of the window's taps, its average rounded half
+ * away from zero, clamped. */
+#define AVG_POOL_INT(T)                                                                \
+    NK_POOL_WALK(p, T, input, output,                                                  \
+        int32_t acc = 0, count = 0;                                                    \
+        for (int32_t fy = fy0; fy < fy1; ++fy)                                         \
+            for (int32_t fx = fx0; fx < fx1; ++fx) {                                   \
+                acc += NK_POOL_TAP(p, fy, fx);                                         \
+                count++;                                                               \
+            }                                                                          \
+        acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;         \
+        out[c] = (T)nk_clamp(acc, p->act_min, p->act_max);)
+
 int nk_avg_pool2d_s8(const nk_pool_params *p, const int8_t *input, int8_t *output)
 {
     if (nk_pool_check(p) != NK_OK || !input || !output || p->act_min > p->act_max ||
@@ -53,26 +67,7 @@ int nk_avg_pool2d_s8(const nk_pool_params *p, const int8_t *input, int8_t *outpu
     if (nk_avg_pool2d_s8_dsp(p, input, output) == NK_OK)
         return NK_OK; /* else: a case the DSP version leaves to this loop */
 #endif
-    const int32_t c_n = p->channels;
-    for (int32_t b = 0; b < p->batches; ++b) {
-        const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * c_n;
-        for (int32_t oy = 0; oy < p->out_h; ++oy) {
-            for (int32_t ox = 0; ox < p->out_w; ++ox) {
-                const pool_window w = window_of(p, oy, ox);
-                int8_t *out = output + (((size_t)b * p->out_h + oy) * p->out_w + ox) * c_n;
-                for (int32_t c = 0; c < c_n; ++c) {
-                    int32_t acc = 0, count = 0;
-                    for (int32_t fy = w.fy_start; fy < w.fy_end; ++fy)
-                        for (int32_t fx = w.fx_start; fx < w.fx_end; ++fx) {
-                            acc += in_b[((size_t)(w.y0 + fy) * p->in_w + (w.x0 + fx)) * c_n + c];
-                            count++;
-                        }
-                    acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
-                    out[c] = (int8_t)nk_clamp(acc, p->act_min, p->act_max);
-                }
-            }
-        }
-    }
+    AVG_POOL_INT(int8_t);
     return NK_OK;
 }
 
@@ -80,25 +75,15 @@ int nk_avg_pool2d_f32(const nk_pool_params *p, const float *input, float *output
 {
     if (nk_pool_check(p) != NK_OK || !input || !output || !windows_ok(p))
         return NK_ERR_PARAMS;
-    const int32_t c_n = p->channels;
-    for (int32_t b = 0; b < p->batches; ++b) {
-        const float *in_b = input + (size_t)b * p->in_h * p->in_w * c_n;
-        for (int32_t oy = 0; oy < p->out_h; ++oy) {
-            for (int32_t ox = 0; ox < p->out_w; ++ox) {
-                const pool_window w = window_of(p, oy, ox);
-                float *out = output + (((size_t)b * p->out_h + oy) * p->out_w + ox) * c_n;
-                for (int32_t c = 0; c < c_n; ++c) {
-                    float total = 0.0f, count = 0.0f;
-                    for (int32_t fy = w.fy_start; fy < w.fy_end; ++fy)
-                        for (int32_t fx = w.fx_start; fx < w.fx_end; ++fx) {
-                            total += in_b[((size_t)(w.y0 + fy) * p->in_w + (w.x0 + fx)) * c_n + c];
-                            count += 1.0f;
-                        }
-                    out[c] = nk_fminmax(total / count, p->act_min_f, p->act_max_f);
-                }
+    NK_POOL_WALK(p, float, input, output,
+        float total = 0.0f, count = 0.0f;
+        for (int32_t fy = fy0; fy < fy1; ++fy)
+            for (int32_t fx = fx0; fx < fx1; ++fx) {
+                total += NK_POOL_TAP(p, fy, fx);
+                count += 1.0f;
             }
-        }
-    }
+        out[c] = nk_fminmax(total / count, p->act_min_f, p->act_max_f);
+    );
     return NK_OK;
 }
 
@@ -107,25 +92,6 @@ int nk_avg_pool2d_s16(const nk_pool_params *p, const int16_t *input, int16_t *ou
     if (nk_pool_check(p) != NK_OK || !input || !output || p->act_min > p->act_max ||
         !windows_ok(p))
         return NK_ERR_PARAMS;
-    const int32_t c_n = p->channels;
-    for (int32_t b = 0; b < p->batches; ++b) {
-        const int16_t *in_b = input + (size_t)b * p->in_h * p->in_w * c_n;
-        for (int32_t oy = 0; oy < p->out_h; ++oy) {
-            for (int32_t ox = 0; ox < p->out_w; ++ox) {
-                const pool_window w = window_of(p, oy, ox);
-                int16_t *out = output + (((size_t)b * p->out_h + oy) * p->out_w + ox) * c_n;
-                for (int32_t c = 0; c < c_n; ++c) {
-                    int32_t acc = 0, count = 0;
-                    for (int32_t fy = w.fy_start; fy < w.fy_end; ++fy)
-                        for (int32_t fx = w.fx_start; fx < w.fx_end; ++fx) {
-                            acc += in_b[((size_t)(w.y0 + fy) * p->in_w + (w.x0 + fx)) * c_n + c];
-                            count++;
-                        }
-                    acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
-                    out[c] = (int16_t)nk_clamp(acc, p->act_min, p->act_max);
-                }
-            }
-        }
-    }
+    AVG_POOL_INT(int16_t);
     return NK_OK;
 }

@@ -215,6 +215,10 @@ typedef struct neurio_conv_attr {      /* CONV_2D, DEPTHWISE_CONV_2D        */
     int32_t pad[4];                    /* top, left, bottom, right          */
     int32_t depth_multiplier;          /* depthwise only, >= 1              */
     neurio_activation activation;
+    /* TFLite's Conv2DOptions.quantized_bias_type (CONV_2D): INT32 or INT64
+     * when the file says, UNKNOWN otherwise; picks the int16x8 accumulator
+     * of a bias-less layer (lower/lower_conv.c) */
+    neurio_dtype quantized_bias_type;
 } neurio_conv_attr;
 
 typedef struct neurio_pool_attr {      /* AVERAGE_POOL_2D, MAX_POOL_2D      */
@@ -236,7 +240,11 @@ typedef struct neurio_op {
     union {
         neurio_conv_attr conv;
         neurio_pool_attr pool;
-        struct { neurio_activation activation; int32_t keep_num_dims; } fc;
+        struct {
+            neurio_activation activation;
+            int32_t keep_num_dims;
+            neurio_dtype quantized_bias_type; /* as conv.quantized_bias_type */
+        } fc;
         struct { neurio_activation activation; } eltwise;  /* ADD SUB MUL   */
         struct { int32_t axis; neurio_activation activation; } concat;
         struct { float beta; } softmax;

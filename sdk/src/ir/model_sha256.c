@@ -46,6 +46,8 @@ static void put_conv(EVP_MD_CTX *c, const neurio_conv_attr *a)
         put_i32(c, a->padding == NEURIO_PAD_EXPLICIT ? a->pad[i] : 0);
     put_i32(c, a->depth_multiplier);
     put_i32(c, (int32_t)a->activation);
+    if (a->quantized_bias_type != NEURIO_DT_UNKNOWN) /* absent: the hash as before */
+        put_i32(c, (int32_t)a->quantized_bias_type);
 }
 
 static void put_attr(EVP_MD_CTX *c, const neurio_op *op)
@@ -72,6 +74,8 @@ static void put_attr(EVP_MD_CTX *c, const neurio_op *op)
     case NEURIO_OP_FULLY_CONNECTED:
         put_i32(c, (int32_t)op->attr.fc.activation);
         put_i32(c, op->attr.fc.keep_num_dims);
+        if (op->attr.fc.quantized_bias_type != NEURIO_DT_UNKNOWN)
+            put_i32(c, (int32_t)op->attr.fc.quantized_bias_type);
         break;
     case NEURIO_OP_ADD:
     case NEURIO_OP_SUB:

@@ -62,6 +62,27 @@ int lw_bias16(lw_ctx *c, int32_t b, neurio_dtype dt, neurio_dtype alt, int *use_
     return lw_bias(c, b, lw_bias_dtype(dt));
 }
 
+/* A bias-less int16x8 CONV_2D or FULLY_CONNECTED: 1 when it takes the int32
+ * accumulator (the *_S16_B32 kernels with no bias), 0 for the int64 one.
+ * TFLite Micro has had three rules for it, in kernels/conv.cc and
+ * kernels/fully_connected.cc:
+ *   - at tensorflow/tflite-micro afbf908ac6e9a47ac4990778bb4b3fd94ffee021
+ *     (conv.cc: `bias == nullptr || bias->type == kTfLiteInt32`): always
+ *     int32;
+ *   - then int32 unless the op's options say quantized_bias_type = INT64
+ *     (`bias == nullptr && params.quantized_bias_type != kTfLiteInt64`);
+ *   - since tensorflow/tflite-micro PR #3598 (merged 2026-06-15, "Ensure
+ *     int64 accumulation for bias-less 16x8 ops"): int64 unless the options
+ *     say quantized_bias_type = INT32.
+ * The zoo's TFLite Micro (90b983c2b3f1, built with flatbuffers v25.9.23) is
+ * later than the first; its source was not at hand to tell the other two
+ * apart and the zoo has no bias-less int16 layer that would.  This is the
+ * third rule, on which the second agrees whenever the option is present. */
+int lw_biasless_acc32(neurio_dtype dt, int32_t b, neurio_dtype quantized_bias_type)
+{
+    return dt == NEURIO_DT_INT16 && b < 0 && quantized_bias_type == NEURIO_DT_INT32;
+}
+
 int lw_bias(lw_ctx *c, int32_t b, neurio_dtype want)
 {
     if (b >= 0 && lw_t(c, b)->dtype != want)
@@ -205,6 +226,8 @@ int lw_conv(lw_ctx *c, int depthwise)
     if ((rc = lw_conv_quant(c, dt, x, w, y, yd[3], a->activation, p)) ||
         (rc = lw_bias16(c, b, dt, NEURIO_DT_INT32, &b32)))
         return rc;
+    if (!depthwise)
+        b32 |= lw_biasless_acc32(dt, b, a->quantized_bias_type);
     static const lw_kernel ks[2][3] = {{LW_K_CONV2D_S8, LW_K_CONV2D_S16, LW_K_CONV2D_F32},
                                        {LW_K_DWCONV2D_S8, LW_K_DWCONV2D_S16, LW_K_DWCONV2D_F32}};
     lw_kernel k = !b32 ? ks[depthwise][lw_dt_index(dt)]
@@ -248,6 +271,7 @@ int lw_fc(lw_ctx *c)
     int b32 = 0;
     if ((rc = lw_bias16(c, b, dt, NEURIO_DT_INT32, &b32)))
         return rc;
+    b32 |= lw_biasless_acc32(dt, b, c->op->attr.fc.quantized_bias_type);
     static const lw_kernel ks[3] = {LW_K_FC_S8, LW_K_FC_S16, LW_K_FC_F32};
     return lw_set(c, b32 ? LW_K_FC_S16_B32 : ks[lw_dt_index(dt)], 4, (int32_t[]){x, w, b, y});
 }

@@ -69,6 +69,10 @@ neurio_dtype lw_bias_dtype(neurio_dtype dt);
 int lw_bias16(lw_ctx *c, int32_t b, neurio_dtype dt, neurio_dtype alt, int *use_alt);
 /* The bias of a conv/fc: absent, or of dtype `want`. */
 int lw_bias(lw_ctx *c, int32_t b, neurio_dtype want);
+/* 1 when a bias-less (b < 0) int16x8 CONV_2D / FULLY_CONNECTED takes the
+ * int32 accumulator: its options' quantized_bias_type is INT32 (TFLite
+ * Micro's rule, lower_conv.c). */
+int lw_biasless_acc32(neurio_dtype dt, int32_t b, neurio_dtype quantized_bias_type);
 /* Weights of the activations' dtype (int8 for int16x8; no hybrid layers). */
 int lw_weights_dtype(lw_ctx *c, int32_t w, neurio_dtype dt);
 /* An int16 tensor's zero point must be 0 (int16x8). */

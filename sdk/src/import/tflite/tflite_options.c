@@ -92,16 +92,25 @@ static const neurio_tensor *ir_in(const neurio_model *m, const neurio_op *op, in
     return &m->tensors[op->inputs[k]];
 }
 
+/* quantized_bias_type (a TFLite TensorType: INT32 = 2, INT64 = 4; absent =
+ * FLOAT32 = 0) as the IR keeps it: the int16x8 accumulator of a bias-less
+ * CONV_2D / FULLY_CONNECTED when INT32 or INT64, UNKNOWN for anything else. */
+static neurio_dtype bias_type(uint8_t t)
+{
+    return t == 2 ? NEURIO_DT_INT32 : t == 4 ? NEURIO_DT_INT64 : NEURIO_DT_UNKNOWN;
+}
+
 static int conv_options(ntfl_opctx *o, neurio_op *op, int depthwise)
 {
     nfb_buf *b = &o->t->b;
     neurio_conv_attr *a = &op->attr.conv;
-    uint8_t pad = 0, act = 0;
+    uint8_t pad = 0, act = 0, qbt = 0;
     int32_t sw = 0, sh = 0, dw = 1, dh = 1, dm = 1;
     int rc = need_opt(o, depthwise ? "DepthwiseConv2DOptions" : "Conv2DOptions");
     if (rc)
         return rc;
-    /* Conv2DOptions: padding, stride_w, stride_h, act, dil_w, dil_h.
+    /* Conv2DOptions: padding, stride_w, stride_h, act, dil_w, dil_h,
+     * quantized_bias_type.
      * DepthwiseConv2DOptions: padding, stride_w, stride_h, depth_multiplier,
      * act, dil_w, dil_h. */
     int base = depthwise ? 1 : 0;
@@ -111,8 +120,10 @@ static int conv_options(ntfl_opctx *o, neurio_op *op, int depthwise)
         (depthwise && (rc = nfb_i32(b, &o->opt, 3, "depth_multiplier", 1, &dm))) ||
         (rc = nfb_u8(b, &o->opt, 3 + base, "fused_activation_function", 0, &act)) ||
         (rc = nfb_i32(b, &o->opt, 4 + base, "dilation_w_factor", 1, &dw)) ||
-        (rc = nfb_i32(b, &o->opt, 5 + base, "dilation_h_factor", 1, &dh)))
+        (rc = nfb_i32(b, &o->opt, 5 + base, "dilation_h_factor", 1, &dh)) ||
+        (!depthwise && (rc = nfb_u8(b, &o->opt, 6, "quantized_bias_type", 0, &qbt))))
         return rc;
+    a->quantized_bias_type = bias_type(qbt);
     if ((rc = map_pad(o, pad, &a->padding)) || (rc = map_act(o, act, &a->activation)))
         return rc;
     if (sw < 1 || sh < 1 || dw < 1 || dh < 1)
@@ -263,12 +274,14 @@ int ntfl_convert_options(ntfl_opctx *o, neurio_op *op)
     case TFL_AVERAGE_POOL_2D:
     case TFL_MAX_POOL_2D: return pool_options(o, op);
     case TFL_FULLY_CONNECTED: {
-        uint8_t fmt = 0, keep = 0;
+        uint8_t fmt = 0, keep = 0, qbt = 0;
         if (o->has_opt &&
             ((rc = nfb_u8(b, &o->opt, 0, "fused_activation_function", 0, &act)) ||
              (rc = nfb_u8(b, &o->opt, 1, "weights_format", 0, &fmt)) ||
-             (rc = nfb_u8(b, &o->opt, 2, "keep_num_dims", 0, &keep))))
+             (rc = nfb_u8(b, &o->opt, 2, "keep_num_dims", 0, &keep)) ||
+             (rc = nfb_u8(b, &o->opt, 4, "quantized_bias_type", 0, &qbt))))
             return rc;
+        op->attr.fc.quantized_bias_type = bias_type(qbt);
         if (fmt != 0)
             return ntfl_op_fail(o, NEURIO_ERR_UNSUPPORTED, "weights_format %u (shuffled) is not "
                            "supported; neurio reads DEFAULT weights", fmt);
