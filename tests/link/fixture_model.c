@@ -104,11 +104,47 @@ const neurio_model_desc fixture_wide_desc = {
     .run = wide_run,
 };
 
+static int mid_run(const void *const *in, void *const *out)
+{
+    if (!in || !out || !in[0] || !out[0])
+        return NEURIO_RUN_ERR_ARG;
+    maybe_hang();
+    const int8_t *a = in[0];
+    int8_t *o = out[0];
+    NEURIO_LAYER_HOOK(0);
+    for (int i = 0; i < 640; i++)
+        o[i] = (int8_t)(a[i % 300] ^ (i / 300) ^ 0x5A);
+    NEURIO_LAYER_HOOK(1);
+    return NEURIO_RUN_OK;
+}
+
+static const neurio_tensor_desc mid_out[1] = {
+    {.name = "y", .dtype = NEURIO_DESC_DT_INT8, .rank = 2, .dims = {1, 640}, .bytes = 640},
+};
+
+const neurio_model_desc fixture_mid_desc = {
+    .version = NEURIO_MODEL_DESC_VERSION,
+    .name = "fixture_mid",
+    .sha256 = "3d1d000000000000000000000000000000000000000000000000000000000000",
+    .n_inputs = 1,
+    .n_outputs = 1,
+    .inputs = wide_in,
+    .outputs = mid_out,
+    .arena_bytes = 0,
+    .weights_bytes = 0,
+    .n_layers = 1,
+    .layer_ops = wide_ops,
+    .layer_macs = wide_macs,
+    .run = mid_run,
+};
+
 const neurio_model_desc *fixture_model(const char *name)
 {
     if (!strcmp(name, "small"))
         return &fixture_small_desc;
     if (!strcmp(name, "wide"))
         return &fixture_wide_desc;
+    if (!strcmp(name, "mid"))
+        return &fixture_mid_desc;
     return NULL;
 }

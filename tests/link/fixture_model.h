@@ -1,4 +1,4 @@
-/* tests/link/fixture_model.h — two tiny hand-written models in the shape
+/* tests/link/fixture_model.h — three tiny hand-written models in the shape
  * of generated code (a neurio_model_desc each), used to drive the REAL
  * device runtime in the link tests without depending on the code
  * generator.  Test fixture, not a mock: the runtime is the real one. */
@@ -13,6 +13,9 @@ extern const neurio_model_desc fixture_small_desc;
 /* "wide": in0 int8[1,300] -> out0 int8[1,1500] (too big for one RESULT,
  * so the host READs it); 1 layer. */
 extern const neurio_model_desc fixture_wide_desc;
+/* "mid": in0 int8[1,300] -> out0 int8[1,640] (ad01's output size: one
+ * RESULT of 688 bytes carries it). */
+extern const neurio_model_desc fixture_mid_desc;
 
 /* The fixture for a name, or NULL. */
 const neurio_model_desc *fixture_model(const char *name);

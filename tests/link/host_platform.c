@@ -3,7 +3,7 @@
  * the main() of `link_device_host`: the REAL device runtime (nrt_serve)
  * serving a fixture model in a child process of the link tests.
  *
- *   link_device_host --fd N [--model small|wide] [--reset-after N]
+ *   link_device_host --fd N [--model small|wide|mid] [--reset-after N]
  *                    [--hang-at N] [--garbage N] [--mute-hello-after-reset]
  *                    [--batch-bytes N]
  *
@@ -195,7 +195,7 @@ int main(int argc, char **argv)
         else if (!strcmp(k, "--model")) {
             a.model = fixture_model(v);
             if (!a.model) {
-                fprintf(stderr, "link_device_host: unknown model '%s' (small|wide)\n", v);
+                fprintf(stderr, "link_device_host: unknown model '%s' (small|wide|mid)\n", v);
                 return 2;
             }
         } else if (!strcmp(k, "--reset-after"))

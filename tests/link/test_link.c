@@ -445,6 +445,52 @@ static void test_noisy_line_shrinks_chunks(void)
     dev_stop(&d);
 }
 
+/* RESULTs that carry 640 bytes of outputs (ad01's size) on a line that
+ * damages 0.5 % of the bytes from the device (97 % of them arrive damaged):
+ * RUNs exhaust their tries, the link then runs without outputs in the
+ * RESULT and READs them in shrinking chunks, and every sample completes
+ * with the outputs a clean run gives. */
+static void test_damaged_results_degrade(void)
+{
+    dev d;
+    neurio_errbuf e = {{0}};
+    neurio_link_options o;
+    quiet_opts(&o, 150, 8); /* 9 tries, as by default */
+    o.boot_timeout_ms = 20000;
+    neurio_fault_config fc = {.seed = 640, .corrupt_rate = 0.005, .on_read = 1};
+    CU_ASSERT_FATAL(dev_start(&d, "mid", NULL) == 0);
+    neurio_link *l = link_to(&d, &fc, &o, &e);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    enum { N = 16 };
+    static int8_t x[N * 300], y[N * 640], want[640];
+    for (int i = 0; i < N * 300; i++)
+        x[i] = (int8_t)(i * 5 + 1);
+    memset(y, 0, sizeof y);
+    const void *in[1] = {x};
+    void *out[1] = {y};
+    neurio_measure m[N];
+    neurio_batch b = {.count = N, .n_inputs = 1, .n_outputs = 1, .inputs = in,
+                      .outputs = out, .measures = m};
+    int rc = neurio_link_run_batch(l, &b, &e);
+    if (rc)
+        fprintf(stderr, "error: %s\n", e.msg);
+    CU_ASSERT_EQUAL(rc, NEURIO_OK);
+    CU_ASSERT_EQUAL(b.done, N);
+    for (int i = 0; i < N; i++) {
+        const void *ti[1] = {x + i * 300};
+        void *to[1] = {want};
+        fixture_mid_desc.run(ti, to);
+        CU_ASSERT(memcmp(want, y + i * 640, 640) == 0);
+    }
+    neurio_link_stats st = neurio_link_get_stats(l);
+    printf("\n  damaged RESULTs: chunk shrinks %llu, chunk now %u bytes, retransmits %llu",
+           (unsigned long long)st.chunk_shrinks, (unsigned)st.chunk_bytes,
+           (unsigned long long)st.retransmits);
+    CU_ASSERT(st.chunk_shrinks > 0);
+    neurio_link_close(l);
+    dev_stop(&d);
+}
+
 static void test_garbage_before_frames(void)
 {
     dev d;
@@ -644,6 +690,7 @@ int neurio_register_tests(void)
         !CU_add_test(s, "fault injection at several rates", test_faults) ||
         !CU_add_test(s, "noisy line: bulk chunks shrink", test_noisy_line_shrinks_chunks) ||
         !CU_add_test(s, "1% faults: complete, same results as clean", test_one_percent_faults) ||
+        !CU_add_test(s, "damaged RESULTs: outputs by READ", test_damaged_results_degrade) ||
         !CU_add_test(s, "garbage before and between frames", test_garbage_before_frames) ||
         !CU_add_test(s, "hung device: timeout, results kept", test_hung_device) ||
         !CU_add_test(s, "reboot mid-batch: hello, batch re-sent", test_reboot_mid_batch) ||

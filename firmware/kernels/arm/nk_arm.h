@@ -7,6 +7,9 @@
  *   nk_arm_conv2d.c            CONV_2D: blocks of 4/2/1 output pixels gathered
  *                              as int16 patches (first layers from a padded
  *                              input band), 1x1 filters to the GEMM core
+ *   nk_arm_conv2d_split.c      CONV_2D patches too long for four pixels
+ *                              (ResNet's 8x8x64 3x3): filter-row chunks of
+ *                              four pixels, partial sums per channel
  *   nk_arm_conv2d_1x1.c        1x1 CONV_2D without padding as a GEMM
  *   nk_arm_gemm.c              int8 GEMM core (FC and 1x1 conv), fused requant
  *   nk_arm_fully_connected.c   FULLY_CONNECTED on the GEMM core

@@ -18,6 +18,9 @@
  *    != 0, dilation 1) first copy a zero-point padded band of input rows
  *    into the unused end of the patch buffer (conv_pimg), so that every
  *    pixel, border ones included, gathers as an interior one.
+ *  - split (nk_arm_conv2d_split.c): patches longer than a quarter of
+ *    NK_ARM_PATCH_MAX with in_c % 4 == 0 and no dilation go by filter-row
+ *    chunks of four pixels instead of two- or one-pixel blocks.
  *  - runs (larger patches): for each filter row, the taps inside the image
  *    are one contiguous run in input and filter (dilation_w == 1), one dot
  *    product per run.
@@ -37,66 +40,6 @@
 #include "nk_arm_requant.h"
 #include "nk_arm_conv2d_mac.h"
 
-/* Requantization in one 64-bit multiply-accumulate, for the common case
- * multiplier m in (2^30, 2^31) and right shift e = -shift in [1, 22] (the
- * caller checks; other channels take conv_out).  Bit-exact with
- * nk_arm_requant(x, m, -e) + zp (so with nk_mbqm):
- *  - nk_arm_requant computes r = floor((x m + 2^30) / 2^31), then rounds
- *    r / 2^e half away from zero: floor((r + 2^(e-1) - neg) / 2^e), where
- *    neg = (r < 0).  Nested floors merge (floor(floor(a / b) / c) =
- *    floor(a / (b c)), floor(a / b) + n = floor((a + n b) / b)), so
- *    r' + zp = floor(T / 2^(31+e)) with
- *    T = x m + 2^30 + 2^(30+e) + zp 2^(31+e) - neg 2^31.
- *  - neg == (x < 0) because m > 2^30: x >= 0 gives x m + 2^30 > 0, x <= -1
- *    gives x m + 2^30 <= 2^30 - m < 0.
- *  - 31 + e >= 32, so the quotient is the high word of T shifted right by
- *    e - 1.  |x m| < 2^62 and the constant is below 2^61 for e <= 22 and
- *    |zp| <= 128, so T does not overflow; the constant's words are
- *    klo = 2^30 (+ 2^31 for e == 1), khi = (1 + 2 zp) << (e - 2)
- *    (zp for e == 1).
- * -neg 2^31 is (x >>> 31) * INT32_MIN: a second SMLAL. */
-typedef struct conv_rq {
-    uint32_t klo;
-    int32_t khi, m, sh; /* sh = e - 1 */
-} conv_rq;
-
-static inline int conv_rq_of(const nk_arm_conv_q *q, int32_t oc, conv_rq *r)
-{
-    const int32_t k = oc * q->q_step;
-    const int32_t m = q->mult[k], e = -q->shift[k];
-    if (m <= 0x40000000 || e < 1 || e > 22)
-        return 0;
-    r->m = m;
-    r->sh = e - 1;
-    r->klo = e == 1 ? 0xC0000000u : 0x40000000u;
-    r->khi = e == 1 ? q->zp : (int32_t)((uint32_t)(1 + 2 * q->zp) << (e - 2));
-    return 1;
-}
-
-static inline int8_t conv_rq_out(const conv_rq *r, int32_t x, int32_t lo, int32_t hi)
-{
-#if defined(__thumb2__) && defined(__GNUC__)
-    uint32_t tl = r->klo;
-    int32_t th = r->khi;
-    __asm__("smlal %0, %1, %2, %3" : "+r"(tl), "+r"(th) : "r"(x), "r"(r->m));
-    __asm__("smlal %0, %1, %2, %3"
-            : "+r"(tl), "+r"(th)
-            : "r"((uint32_t)x >> 31), "r"(INT32_MIN));
-    int32_t v = th >> r->sh;
-#else
-    uint64_t t = ((uint64_t)(uint32_t)r->khi << 32) | r->klo;
-    t += (uint64_t)((int64_t)x * r->m);
-    t += (uint64_t)((int64_t)(int32_t)((uint32_t)x >> 31) * (int64_t)INT32_MIN);
-    int32_t v = (int32_t)(uint32_t)(t >> 32) >> r->sh;
-#endif
-    v = v < lo ? lo : v;
-    v = v > hi ? hi : v;
-    return (int8_t)v;
-}
-
-#ifndef NK_ARM_PATCH_MAX
-#define NK_ARM_PATCH_MAX 1152
-#endif
 
 /* Block layout of the patch buffer: the receptive fields of np (1, 2 or
  * 4) output pixels are gathered as int16 (x - zp, 0 for padding and for
@@ -124,53 +67,6 @@ static void gather_taps(int16_t *dst0, int32_t stride, int32_t k, int32_t n, con
     }
 }
 
-/* n / 4 words of int8 input at src -> lane-ordered (x - zp) halfword
- * pairs at g, g + sw, ...; returns the next group. */
-#if defined(__thumb2__) && defined(__GNUC__)
-/* LDR, two SXTB16, two SADD16 and one STRD with writeback per word */
-#define CONV_PUT_WORDS_ASM(BYTES)                                                              \
-    do {                                                                                       \
-        uint32_t v_, h_;                                                                       \
-        __asm__ volatile("1:\n\t"                                                              \
-                         "ldr %[v], [%[s]], #4\n\t"                                            \
-                         "sxtb16 %[h], %[v], ror #8\n\t"                                       \
-                         "sxtb16 %[v], %[v]\n\t"                                               \
-                         "sadd16 %[v], %[v], %[o]\n\t"                                         \
-                         "sadd16 %[h], %[h], %[o]\n\t"                                         \
-                         "strd %[v], %[h], [%[g]], #" #BYTES "\n\t"                            \
-                         "subs %[n], %[n], #1\n\t"                                             \
-                         "bne 1b\n\t"                                                          \
-                         : [v] "=&r"(v_), [h] "=&r"(h_), [s] "+r"(src), [g] "+r"(g),           \
-                           [n] "+r"(nw)                                                        \
-                         : [o] "r"(off2)                                                       \
-                         : "cc", "memory");                                                    \
-    } while (0)
-#endif
-
-static inline uint32_t *conv_put_words(uint32_t *g, int32_t sw, const int8_t *src, int32_t nw,
-                                       uint32_t off2)
-{
-    if (nw <= 0)
-        return g;
-#if defined(__thumb2__) && defined(__GNUC__)
-    /* g is word aligned (STRD needs it): the buffer is uint32_t */
-    if (sw == 8) {
-        CONV_PUT_WORDS_ASM(32);
-        return g;
-    }
-    if (sw == 4) {
-        CONV_PUT_WORDS_ASM(16);
-        return g;
-    }
-#endif
-    for (; nw > 0; --nw, src += 4, g += sw) {
-        const uint32_t xv = nk_arm_load32(src);
-        g[0] = (uint32_t)__sadd16(__sxtb16(xv), off2);
-        g[1] = (uint32_t)__sadd16(nk_arm_sxtb16_ror8(xv), off2);
-    }
-    return g;
-}
-
 /* nrows filter rows of nw words each (rows prow bytes apart from src) ->
  * consecutive groups of a 4-pixel block (sw 8): conv_put_words per row
  * without its per-call work. */
@@ -180,6 +76,24 @@ static inline void conv_put_rows8(uint32_t *g, const int8_t *src, int32_t prow, 
 #if defined(__thumb2__) && defined(__GNUC__)
     uint32_t v_, h_, n_;
     const int8_t *s_;
+    if (nw == 1) {
+        /* one word per filter row (kws' 10x4 first layer): no inner loop */
+        __asm__ volatile("1:\n\t"
+                         "ldr %[v], [%[src]]\n\t"
+                         "add %[src], %[src], %[prow]\n\t"
+                         "sxtb16 %[h], %[v], ror #8\n\t"
+                         "sxtb16 %[v], %[v]\n\t"
+                         "sadd16 %[v], %[v], %[o]\n\t"
+                         "sadd16 %[h], %[h], %[o]\n\t"
+                         "strd %[v], %[h], [%[g]], #32\n\t"
+                         "subs %[nr], %[nr], #1\n\t"
+                         "bne 1b\n\t"
+                         : [v] "=&r"(v_), [h] "=&r"(h_), [src] "+r"(src), [g] "+r"(g),
+                           [nr] "+r"(nrows)
+                         : [o] "r"(off2), [prow] "r"(prow)
+                         : "cc", "memory");
+        return;
+    }
     __asm__ volatile("1:\n\t"
                      "mov %[s2], %[src]\n\t"
                      "mov %[n2], %[nw]\n\t"
@@ -203,15 +117,6 @@ static inline void conv_put_rows8(uint32_t *g, const int8_t *src, int32_t prow, 
     for (; nrows > 0; --nrows, src += prow)
         g = conv_put_words(g, 8, src, nw, off2);
 #endif
-}
-
-static inline uint32_t *conv_put_zero(uint32_t *g, int32_t sw, int32_t nw)
-{
-    for (; nw > 0; --nw, g += sw) {
-        g[0] = 0;
-        g[1] = 0;
-    }
-    return g;
 }
 
 static inline void conv_copy8(int8_t *d, const int8_t *s, int32_t n)
@@ -704,7 +609,8 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
 #if CONV_ASM
             if (use_all && nv == 4) {
                 const int32_t ng = ngf + (rem != 0);
-                conv_k4all ka = {buf, ng, len - 4 * ng, tab, nch_all, q.lo, q.hi, out, out_c};
+                conv_k4all ka = {buf,     ng, len - 4 * ng, tab,   nch_all,
+                                 q.lo,    q.hi, out,        out_c, tab + 4 * nch_all};
                 if (use_x2)
                     nk_arm_conv_k4all_x2(filter, &ka);
                 else if (q.lo == -128 && q.hi == 127)
@@ -753,7 +659,13 @@ int nk_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t 
     if (p->filter_h == 1 && p->filter_w == 1 &&
         nk_conv2d_1x1_s8_dsp(p, input, filter, bias, output) == NK_OK)
         return NK_OK; /* 1x1 without padding: matrix product (nk_arm_conv2d_1x1.c) */
-    if (((p->filter_h * p->filter_w * p->in_c + 3) & ~3) <= NK_ARM_PATCH_MAX)
+    const int32_t lenp = (p->filter_h * p->filter_w * p->in_c + 3) & ~3;
+    /* patches too long for four pixels: filter-row chunks of four pixels
+     * (nk_arm_conv2d_split.c) when it takes the shape */
+    if (4 * lenp > NK_ARM_PATCH_MAX &&
+        nk_arm_conv2d_split(p, input, filter, bias, output) == NK_OK)
+        return NK_OK;
+    if (lenp <= NK_ARM_PATCH_MAX)
         return conv_patch(p, input, filter, bias, output);
     const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
     const int32_t fh = p->filter_h, fw = p->filter_w, zp = p->in_zp;

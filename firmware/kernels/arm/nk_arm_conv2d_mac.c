@@ -34,6 +34,36 @@
     "bne 2b\n"                                                                                 \
     "3:\n\t"
 
+/* The first group of a channel: SMUAD starts the four sums (no zeroing). */
+#define CONV_K4_GROUP0                                                                         \
+    "ldr r12, [r1], #4\n\t"                                                                    \
+    "ldm r0!, {r4-r7}\n\t"                                                                     \
+    "sxtb16 lr, r12, ror #8\n\t"                                                               \
+    "sxtb16 r12, r12\n\t"                                                                      \
+    "smuad r8, r4, r12\n\t"                                                                    \
+    "smlad r8, r5, lr, r8\n\t"                                                                 \
+    "smuad r9, r6, r12\n\t"                                                                    \
+    "smlad r9, r7, lr, r9\n\t"                                                                 \
+    "ldm r0!, {r4-r7}\n\t"                                                                     \
+    "smuad r10, r4, r12\n\t"                                                                   \
+    "smlad r10, r5, lr, r10\n\t"                                                               \
+    "smuad r11, r6, r12\n\t"                                                                   \
+    "smlad r11, r7, lr, r11\n\t"
+
+/* r2 (>= 0) groups of G: one, two, four, then eight per loop trip */
+#define CONV_LOOP8(G)                                                                          \
+    "lsrs r2, r2, #1\n\t"                                                                      \
+    "bcc 1f\n\t" G "1:\n\t"                                                                    \
+    "lsrs r2, r2, #1\n\t"                                                                      \
+    "bcc 6f\n\t" G G "6:\n\t"                                                                  \
+    "lsrs r2, r2, #1\n\t"                                                                      \
+    "bcc 7f\n\t" G G G G "7:\n\t"                                                              \
+    "cmp r2, #0\n\t"                                                                           \
+    "beq 3f\n"                                                                                 \
+    "2:\n\t" G G G G G G G G "subs r2, r2, #1\n\t"                                             \
+    "bne 2b\n"                                                                                 \
+    "3:\n\t"
+
 #define CONV_UNUSED __attribute__((unused))
 __attribute__((naked, noinline)) void nk_arm_conv_k4(CONV_UNUSED const int16_t *x,
                                                      CONV_UNUSED const int8_t *w,
@@ -42,7 +72,7 @@ __attribute__((naked, noinline)) void nk_arm_conv_k4(CONV_UNUSED const int16_t *
 {
     __asm__ volatile("push {r4-r11, lr}\n\t"
                      "ldm r3, {r8-r11}\n\t"
-                     CONV_LOOP4(CONV_K4_GROUP)
+                     CONV_LOOP8(CONV_K4_GROUP)
                      "stm r3, {r8-r11}\n\t"
                      "pop {r4-r11, pc}\n\t");
 }
@@ -113,11 +143,9 @@ __attribute__((naked, noinline)) void nk_arm_conv_k4q_x2(CONV_UNUSED const int16
                                                          CONV_UNUSED const conv_k4q *q)
 {
     __asm__ volatile("push {r4-r11, lr}\n\t"
-                     "mov r8, #0\n\t"
-                     "mov r9, #0\n\t"
-                     "mov r10, #0\n\t"
-                     "mov r11, #0\n\t"
-                     CONV_LOOP4(CONV_K4_GROUP)
+                     CONV_K4_GROUP0
+                     "subs r2, r2, #1\n\t"
+                     CONV_LOOP8(CONV_K4_GROUP)
                      "ldm r3, {r0, r1, r2, r4, r5, r6, r7, r12}\n\t"
                      CONV_K4X2_OUT("r8") CONV_K4X2_OUT("r9") CONV_K4X2_OUT("r10")
                      CONV_K4X2_OUT("r11")
@@ -159,8 +187,53 @@ __attribute__((naked, noinline)) void NAME(CONV_UNUSED const int8_t *w,         
 }
 
 CONV_K4ALL_FN(nk_arm_conv_k4all, CONV_K4Q_OUT)
-CONV_K4ALL_FN(nk_arm_conv_k4all_x2, CONV_K4X2_OUT)
 CONV_K4ALL_FN(nk_arm_conv_k4all_sat, CONV_K4Q_OUT_SAT)
+
+/* nk_arm_requant_x2 of 2 (sum + bias) for the whole-channel loop below:
+ * r0 = 2 bias, r2 = m, r4 = c0, r5 = e; stores at [ADDR] */
+#define CONV_K4ALLX2_OUT(ACC, ADDR)                                                            \
+    "add " ACC ", r0, " ACC ", lsl #1\n\t"                                                      \
+    "add r6, r4, " ACC ", asr #31\n\t"                                                        \
+    "smmlar r6, " ACC ", r2, r6\n\t"                                                           \
+    "asr r6, r6, r5\n\t"                                                                      \
+    "ssat r6, #8, r6\n\t"                                                                     \
+    "strb r6, " ADDR "\n\t"
+
+/* nk_arm_conv_k4all for the activation range [-128, 127] with
+ * nk_arm_requant_x2: the first group starts the sums, eight groups per
+ * loop trip, the requantization constants and the output pointers in
+ * registers the sums do not use (no spills), the loop ending at
+ * a->tab_end: about 20 instructions fewer per channel than the generic
+ * loop.  r1 = w, r3 = a. */
+__attribute__((naked, noinline)) void nk_arm_conv_k4all_x2(CONV_UNUSED const int8_t *w,
+                                                           CONV_UNUSED conv_k4all *a)
+{
+    __asm__ volatile("push {r4-r11, lr}\n\t"
+                     "mov r3, r1\n\t"
+                     "mov r1, r0\n"
+                     "4:\n\t"
+                     "ldrd r0, r2, [r3]\n\t"
+                     CONV_K4_GROUP0
+                     "subs r2, r2, #1\n\t"
+                     CONV_LOOP8(CONV_K4_GROUP)
+                     "ldr r12, [r3, #8]\n\t"
+                     "add r1, r1, r12\n\t"
+                     "ldr lr, [r3, #12]\n\t"
+                     "ldm lr!, {r0, r2, r4, r5}\n\t"
+                     "str lr, [r3, #12]\n\t"
+                     "ldrd r7, r12, [r3, #28]\n\t"
+                     "add r6, r7, #1\n\t"
+                     "str r6, [r3, #28]\n\t"
+                     CONV_K4ALLX2_OUT("r8", "[r7]")
+                     CONV_K4ALLX2_OUT("r9", "[r7, r12]")
+                     "add r7, r7, r12, lsl #1\n\t"
+                     CONV_K4ALLX2_OUT("r10", "[r7]")
+                     CONV_K4ALLX2_OUT("r11", "[r7, r12]")
+                     "ldr r6, [r3, #36]\n\t"
+                     "cmp lr, r6\n\t"
+                     "bne 4b\n\t"
+                     "pop {r4-r11, pc}\n\t");
+}
 
 #define CONV_K2_GROUP                                                                          \
     "ldr r12, [r1], #4\n\t"                                                                    \

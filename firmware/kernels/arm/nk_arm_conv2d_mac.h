@@ -10,7 +10,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../nk_fixedpoint.h"
 #include "nk_arm_dot.h"
+#include "nk_arm_requant.h"
 
 /* Kernels: np pixels x one output channel, ng groups of four taps, the
  * sums added to a[].  On Thumb-2 the 4- and 2-pixel kernels are hand
@@ -19,6 +21,18 @@
  * 28 instructions per 32 MACs for four pixels.  (gcc's own code for the C
  * version spills and uses single LDRs: 24 instructions per 16 MACs.)
  * x must be 4-byte aligned (LDM). */
+/* halfwords of the patch buffer of nk_arm_conv2d.c */
+#ifndef NK_ARM_PATCH_MAX
+#define NK_ARM_PATCH_MAX 1152
+#endif
+
+/* nk_arm_conv2d_split.c: CONV_2D whose patch is too long for four pixels
+ * in NK_ARM_PATCH_MAX (in_c % 4 == 0, no dilation, one filter row of four
+ * pixels within NK_ARM_SPLIT_PATCH); returns NK_ERR_PARAMS, writing
+ * nothing, for other shapes. */
+int nk_arm_conv2d_split(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
+                        const int32_t *bias, int8_t *output);
+
 #if defined(__thumb2__) && defined(__GNUC__)
 #define CONV_ASM 1
 void nk_arm_conv_k4(const int16_t *x, const int8_t *w, int32_t ng, int32_t *a);
@@ -50,6 +64,7 @@ typedef struct conv_k4all {
     int32_t nch, lo, hi;
     int8_t *out;
     int32_t ostride;
+    const int32_t *tab_end; /* tab + 4 nch (nk_arm_conv_k4all_x2 ends there) */
 } conv_k4all;
 void nk_arm_conv_k4all(const int8_t *w, conv_k4all *a);
 void nk_arm_conv_k4all_sat(const int8_t *w, conv_k4all *a);
@@ -135,6 +150,122 @@ static inline void conv_kn(int32_t np, const int16_t *x, const int8_t *w, int32_
         conv_k2(x, w, ng, a);
     else
         conv_k1(x, w, ng, a);
+}
+
+/* ---- shared by the patch path (nk_arm_conv2d.c) and the split path
+ * (nk_arm_conv2d_split.c) ---- */
+
+/* Requantization in one 64-bit multiply-accumulate, for the common case
+ * multiplier m in (2^30, 2^31) and right shift e = -shift in [1, 22] (the
+ * caller checks; other channels take conv_out).  Bit-exact with
+ * nk_arm_requant(x, m, -e) + zp (so with nk_mbqm):
+ *  - nk_arm_requant computes r = floor((x m + 2^30) / 2^31), then rounds
+ *    r / 2^e half away from zero: floor((r + 2^(e-1) - neg) / 2^e), where
+ *    neg = (r < 0).  Nested floors merge (floor(floor(a / b) / c) =
+ *    floor(a / (b c)), floor(a / b) + n = floor((a + n b) / b)), so
+ *    r' + zp = floor(T / 2^(31+e)) with
+ *    T = x m + 2^30 + 2^(30+e) + zp 2^(31+e) - neg 2^31.
+ *  - neg == (x < 0) because m > 2^30: x >= 0 gives x m + 2^30 > 0, x <= -1
+ *    gives x m + 2^30 <= 2^30 - m < 0.
+ *  - 31 + e >= 32, so the quotient is the high word of T shifted right by
+ *    e - 1.  |x m| < 2^62 and the constant is below 2^61 for e <= 22 and
+ *    |zp| <= 128, so T does not overflow; the constant's words are
+ *    klo = 2^30 (+ 2^31 for e == 1), khi = (1 + 2 zp) << (e - 2)
+ *    (zp for e == 1).
+ * -neg 2^31 is (x >>> 31) * INT32_MIN: a second SMLAL. */
+typedef struct conv_rq {
+    uint32_t klo;
+    int32_t khi, m, sh; /* sh = e - 1 */
+} conv_rq;
+
+static inline int conv_rq_of(const nk_arm_conv_q *q, int32_t oc, conv_rq *r)
+{
+    const int32_t k = oc * q->q_step;
+    const int32_t m = q->mult[k], e = -q->shift[k];
+    if (m <= 0x40000000 || e < 1 || e > 22)
+        return 0;
+    r->m = m;
+    r->sh = e - 1;
+    r->klo = e == 1 ? 0xC0000000u : 0x40000000u;
+    r->khi = e == 1 ? q->zp : (int32_t)((uint32_t)(1 + 2 * q->zp) << (e - 2));
+    return 1;
+}
+
+static inline int8_t conv_rq_out(const conv_rq *r, int32_t x, int32_t lo, int32_t hi)
+{
+#if defined(__thumb2__) && defined(__GNUC__)
+    uint32_t tl = r->klo;
+    int32_t th = r->khi;
+    __asm__("smlal %0, %1, %2, %3" : "+r"(tl), "+r"(th) : "r"(x), "r"(r->m));
+    __asm__("smlal %0, %1, %2, %3"
+            : "+r"(tl), "+r"(th)
+            : "r"((uint32_t)x >> 31), "r"(INT32_MIN));
+    int32_t v = th >> r->sh;
+#else
+    uint64_t t = ((uint64_t)(uint32_t)r->khi << 32) | r->klo;
+    t += (uint64_t)((int64_t)x * r->m);
+    t += (uint64_t)((int64_t)(int32_t)((uint32_t)x >> 31) * (int64_t)INT32_MIN);
+    int32_t v = (int32_t)(uint32_t)(t >> 32) >> r->sh;
+#endif
+    v = v < lo ? lo : v;
+    v = v > hi ? hi : v;
+    return (int8_t)v;
+}
+
+/* n / 4 words of int8 input at src -> lane-ordered (x - zp) halfword
+ * pairs at g, g + sw, ...; returns the next group. */
+#if defined(__thumb2__) && defined(__GNUC__)
+/* LDR, two SXTB16, two SADD16 and one STRD with writeback per word */
+#define CONV_PUT_WORDS_ASM(BYTES)                                                              \
+    do {                                                                                       \
+        uint32_t v_, h_;                                                                       \
+        __asm__ volatile("1:\n\t"                                                              \
+                         "ldr %[v], [%[s]], #4\n\t"                                            \
+                         "sxtb16 %[h], %[v], ror #8\n\t"                                       \
+                         "sxtb16 %[v], %[v]\n\t"                                               \
+                         "sadd16 %[v], %[v], %[o]\n\t"                                         \
+                         "sadd16 %[h], %[h], %[o]\n\t"                                         \
+                         "strd %[v], %[h], [%[g]], #" #BYTES "\n\t"                            \
+                         "subs %[n], %[n], #1\n\t"                                             \
+                         "bne 1b\n\t"                                                          \
+                         : [v] "=&r"(v_), [h] "=&r"(h_), [s] "+r"(src), [g] "+r"(g),           \
+                           [n] "+r"(nw)                                                        \
+                         : [o] "r"(off2)                                                       \
+                         : "cc", "memory");                                                    \
+    } while (0)
+#endif
+
+static inline uint32_t *conv_put_words(uint32_t *g, int32_t sw, const int8_t *src, int32_t nw,
+                                       uint32_t off2)
+{
+    if (nw <= 0)
+        return g;
+#if defined(__thumb2__) && defined(__GNUC__)
+    /* g is word aligned (STRD needs it): the buffer is uint32_t */
+    if (sw == 8) {
+        CONV_PUT_WORDS_ASM(32);
+        return g;
+    }
+    if (sw == 4) {
+        CONV_PUT_WORDS_ASM(16);
+        return g;
+    }
+#endif
+    for (; nw > 0; --nw, src += 4, g += sw) {
+        const uint32_t xv = nk_arm_load32(src);
+        g[0] = (uint32_t)__sadd16(__sxtb16(xv), off2);
+        g[1] = (uint32_t)__sadd16(nk_arm_sxtb16_ror8(xv), off2);
+    }
+    return g;
+}
+
+static inline uint32_t *conv_put_zero(uint32_t *g, int32_t sw, int32_t nw)
+{
+    for (; nw > 0; --nw, g += sw) {
+        g[0] = 0;
+        g[1] = 0;
+    }
+    return g;
 }
 
 #endif /* NEURIO_NK_ARM_CONV2D_MAC_H */

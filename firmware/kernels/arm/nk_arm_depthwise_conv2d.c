@@ -61,22 +61,6 @@
 
 #include "nk_arm_dw3.h"
 
-#if NK_ARM_DW3_ASM
-/* Outputs 2j and 2j+1 of the n rows of s: pairs of rows, then a last odd
- * row (s->q, s->o, s->n are changed). */
-static void dw3_sweep_pair_rows(dw3_sweep *s)
-{
-    nk_arm_dw3_pair2(s);
-    if (s->n & 1) {
-        const int32_t done = s->n - 1;
-        s->q += (size_t)done * 8;
-        s->o += (size_t)done * s->ostride;
-        s->n = 1;
-        nk_arm_dw3_pair(s);
-    }
-}
-
-#endif
 
 /* The same sweep in C: any activation range, nk_arm_requant_x2 (fast:
  * doubled filter and bias) or nk_arm_requant; two = 0 writes output 2j
@@ -335,21 +319,41 @@ static void dw3_tile_planes(const dw3_geom *g, const int8_t *in, const int8_t *z
     }
 }
 
+/* What dw3_setup needs of the layer, once per call: the input zero point,
+ * the output zero point's requantization term and the largest |bias'|
+ * for which the doubled accumulator fits an int32. */
+typedef struct dw3_layer {
+    int32_t zp, zp1;  /* in_zp; 1 + 2 out_zp (nk_arm_requant_x2_c0 = zp1 << (e - 1)) */
+    int32_t out_zp;
+    uint32_t bmax;    /* 0: no fast requantization (out_zp outside [-128, 128]) */
+} dw3_layer;
+
+static dw3_layer dw3_layer_of(int32_t zp, int32_t out_zp)
+{
+    /* |bias'| + 9 * 128 * max|x| < 2^30 (x an input value or the zero point) */
+    const uint32_t xmax = zp < -128 ? (uint32_t)-zp : zp > 128 ? (uint32_t)zp : 128u;
+    const dw3_layer l = {zp, 1 + 2 * out_zp, out_zp,
+                         out_zp >= -128 && out_zp <= 128 ? (1u << 30) - 1152u * xmax : 0u};
+    return l;
+}
+
 /* One channel's filter pairs and requantization constants into s; returns
  * 1 (fast: filter and bias doubled, nk_arm_requant_x2 constants) when the
- * multiplier and shift allow it and the doubled accumulator fits an int32:
- * |bias'| + 9 * 128 * max|x| < 2^30 (x an input value or the zero point). */
+ * multiplier and shift allow it (nk_arm_requant_x2_ok) and the doubled
+ * accumulator fits an int32 (|bias'| < l->bmax). */
 static __attribute__((noinline)) int dw3_setup(dw3_sweep *s, const int8_t *f, int32_t c_n,
-                                               int32_t bias_v, int32_t zp, int32_t mult,
-                                               int32_t shift, int32_t out_zp)
+                                               int32_t bias_v, const dw3_layer *l,
+                                               int32_t mult, int32_t shift)
 {
-    const int32_t f0 = f[0], f1 = f[c_n], f2 = f[2 * c_n], f3 = f[3 * c_n], f4 = f[4 * c_n];
-    const int32_t f5 = f[5 * c_n], f6 = f[6 * c_n], f7 = f[7 * c_n], f8 = f[8 * c_n];
+    const int32_t f0 = f[0], f1 = f[c_n], f2 = f[2 * c_n];
+    f += 3 * c_n;
+    const int32_t f3 = f[0], f4 = f[c_n], f5 = f[2 * c_n];
+    f += 3 * c_n;
+    const int32_t f6 = f[0], f7 = f[c_n], f8 = f[2 * c_n];
     const int32_t fsum = f0 + f1 + f2 + f3 + f4 + f5 + f6 + f7 + f8;
-    const int32_t b = (int32_t)((uint32_t)bias_v - (uint32_t)zp * (uint32_t)fsum);
+    const int32_t b = (int32_t)((uint32_t)bias_v - (uint32_t)l->zp * (uint32_t)fsum);
     const uint32_t ub = b < 0 ? 0u - (uint32_t)b : (uint32_t)b;
-    const uint32_t xmax = zp < -128 ? (uint32_t)-zp : zp > 128 ? (uint32_t)zp : 128u;
-    const int fast = nk_arm_requant_x2_ok(mult, shift, out_zp) && ub < (1u << 30) - 1152u * xmax;
+    const int fast = mult > (1 << 30) && (uint32_t)(shift + 22) <= 20u && ub < l->bmax;
     uint32_t w0 = dw3_pkhbt((uint32_t)f0, (uint32_t)f1), w1 = dw3_pkhbt((uint32_t)f1, (uint32_t)f2);
     uint32_t w2 = dw3_pkhbt((uint32_t)f3, (uint32_t)f4), w3 = dw3_pkhbt((uint32_t)f4, (uint32_t)f5);
     uint32_t w4 = dw3_pkhbt((uint32_t)f6, (uint32_t)f7), w5 = dw3_pkhbt((uint32_t)f7, (uint32_t)f8);
@@ -362,12 +366,12 @@ static __attribute__((noinline)) int dw3_setup(dw3_sweep *s, const int8_t *f, in
         w3 = (uint32_t)__sadd16(w3, w3);
         w4 = (uint32_t)__sadd16(w4, w4);
         w5 = (uint32_t)__sadd16(w5, w5);
-        s->bias = 2 * b;
-        s->hi0 = nk_arm_requant_x2_c0(shift, out_zp);
+        s->bias = (int32_t)((uint32_t)b << 1);
+        s->hi0 = (int32_t)((uint32_t)l->zp1 << (-shift - 1)); /* nk_arm_requant_x2_c0 */
         s->sh = -shift;
     } else {
         s->bias = b;
-        s->hi0 = out_zp;
+        s->hi0 = l->out_zp;
         s->sh = 0;
     }
     s->f01a = w0;
@@ -412,6 +416,7 @@ static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int
             for (int32_t k = 0; k < 4; ++k)
                 planes[8 * (hp * (ew - 1) + y) + 2 * k + 1] = zz;
     const int full = p->act_min == -128 && p->act_max == 127;
+    const dw3_layer lay = dw3_layer_of(zp, p->out_zp);
     dw3_sweep s;
     s.n = in_h;
     s.c_n = c_n;
@@ -427,8 +432,8 @@ static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int
             for (int32_t k = 0; k < 4; ++k) {
                 const int32_t oc = c + k;
                 const int32_t q = p->per_channel ? oc : 0;
-                const int fast = dw3_setup(&s, filter + oc, c_n, bias ? bias[oc] : 0, zp,
-                                           p->out_mult[q], p->out_shift[q], p->out_zp);
+                const int fast = dw3_setup(&s, filter + oc, c_n, bias ? bias[oc] : 0, &lay,
+                                           p->out_mult[q], p->out_shift[q]);
                 for (int32_t j = 0; j < ew; ++j) {
                     const int two = 2 * j + 1 < in_w;
                     s.q = planes + (j * hp * 4 + k) * 2;
@@ -436,10 +441,9 @@ static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int
 #if NK_ARM_DW3_ASM
                     if (fast && full) {
                         if (two) {
-                            dw3_sweep_pair_rows(&s);
-                            s.n = in_h;
+                            nk_arm_dw3_pair2(&s);
                         } else {
-                            nk_arm_dw3_one(&s);
+                            nk_arm_dw3_one_r2(&s);
                         }
                         continue;
                     }
@@ -507,13 +511,13 @@ static void dw3_tile_sweeps(const dw3_geom *g, dw3_sweep *s, const int *fast, in
                         nk_arm_dw3_s2pair2(sk);
                     ++jj;
                 } else if (two && g->sh == 1) {
-                    dw3_sweep_pair_rows(sk);
-                    sk->n = th;
+                    nk_arm_dw3_pair2(sk);
                 } else if (!two) {
-                    if (g->sh == 1)
-                        nk_arm_dw3_one(sk);
-                    else
+                    if (g->sh == 1) {
+                        nk_arm_dw3_one_r2(sk);
+                    } else {
                         nk_arm_dw3_one2(sk);
+                    }
                 } else {
                     dw3_sweep_fast_c(sk, 1);
                 }
@@ -551,6 +555,7 @@ static __attribute__((noinline)) int dw3x3(const nk_conv_params *p, const int8_t
     int8_t zw[4];
     memcpy(zw, &zwv, 4);
     const int full = p->act_min == -128 && p->act_max == 127;
+    const dw3_layer lay = dw3_layer_of(zp, p->out_zp);
     dw3_sweep s[4];
     int fast[4];
     for (int32_t k = 0; k < 4; ++k) {
@@ -573,8 +578,8 @@ static __attribute__((noinline)) int dw3x3(const nk_conv_params *p, const int8_t
                 for (int32_t c = 0; c < c_n; c += 4) {
                     for (int32_t k = 0; k < 4; ++k) {
                         const int32_t oc = c + k, q = p->per_channel ? oc : 0;
-                        fast[k] = dw3_setup(&s[k], filter + oc, c_n, bias ? bias[oc] : 0, zp,
-                                            p->out_mult[q], p->out_shift[q], p->out_zp);
+                        fast[k] = dw3_setup(&s[k], filter + oc, c_n, bias ? bias[oc] : 0,
+                                            &lay, p->out_mult[q], p->out_shift[q]);
                     }
                     dw3_tile_planes(&g, in_b + c, zw, j0, nw, oy0 * g.sh, nr, c == 0, planes);
                     dw3_tile_sweeps(&g, s, fast, full, planes, j0, nw, oy0, nh, nr, out_b + c);

@@ -27,12 +27,13 @@ typedef struct dw3_sweep {
 
 #if defined(__GNUC__) && defined(__thumb2__)
 #define NK_ARM_DW3_ASM 1
-/* outputs 2j and 2j+1 of every row (entry rows 32 bytes apart) */
-void nk_arm_dw3_pair(const dw3_sweep *s);
-/* the same two rows per trip: n / 2 trips (the caller does an odd last row) */
+/* stride_h 1: outputs 2j and 2j+1 of two rows per trip (entry rows 32
+ * bytes apart; n / 2 trips, then an odd last row alone) */
 void nk_arm_dw3_pair2(const dw3_sweep *s);
-/* one output per row; entry rows per output row 32 (one) or 64 (one2) bytes */
-void nk_arm_dw3_one(const dw3_sweep *s);
+/* stride_h 1, one output per row (2j, the last column of an odd width),
+ * two rows per trip as above */
+void nk_arm_dw3_one_r2(const dw3_sweep *s);
+/* stride_h 2 (entry rows 64 bytes apart per output row), one output per row */
 void nk_arm_dw3_one2(const dw3_sweep *s);
 /* stride_w 2: outputs j and j + 1 per row from entry j and s->q2 */
 void nk_arm_dw3_s2pair(const dw3_sweep *s);

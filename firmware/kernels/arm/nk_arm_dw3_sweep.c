@@ -19,57 +19,11 @@ typedef char dw3_layout_check[(offsetof(dw3_sweep, bias) == 8 && offsetof(dw3_sw
                                offsetof(dw3_sweep, q2) == 76)
                                   ? 1
                                   : -1];
-/* Outputs 2j and 2j+1 of every row.  r0 = s. */
-__attribute__((naked, noinline)) void nk_arm_dw3_pair(const dw3_sweep *s __attribute__((unused)))
-{
-    __asm__ volatile(
-        "push   {r4-r11, lr}\n\t"
-        "ldr    r1, [r0, #40]\n\t"
-        "ldr    r2, [r0, #44]\n\t"
-        "ldr    r3, [r0, #48]\n\t"
-        "ldr    r11, [r0, #52]\n\t"
-        "ldr    lr, [r0, #56]\n\t"
-        "add    r12, r0, #28\n\t"
-        "1:\n\t"
-        "ldm    r0, {r4, r5, r6}\n\t"
-        "ldrd   r7, r8, [r1], #32\n\t"
-        "smlad  r9, r7, r4, r6\n\t"
-        "smlatb r10, r7, r4, r6\n\t"
-        "smlabt r9, r8, r5, r9\n\t"
-        "smlad  r10, r8, r5, r10\n\t"
-        "ldrd   r4, r5, [r0, #12]\n\t"
-        "ldrd   r7, r8, [r1]\n\t"
-        "smlad  r9, r7, r4, r9\n\t"
-        "smlatb r10, r7, r4, r10\n\t"
-        "smlabt r9, r8, r5, r9\n\t"
-        "smlad  r10, r8, r5, r10\n\t"
-        "ldrd   r4, r5, [r0, #20]\n\t"
-        "ldrd   r7, r8, [r1, #32]\n\t"
-        "smlad  r9, r7, r4, r9\n\t"
-        "smlatb r10, r7, r4, r10\n\t"
-        "smlabt r9, r8, r5, r9\n\t"
-        "smlad  r10, r8, r5, r10\n\t"
-        "ldm    r12, {r4, r5, r6}\n\t"
-        "add    r7, r5, r9, asr #31\n\t"
-        "smmlar r8, r9, r4, r7\n\t"
-        "asr    r8, r8, r6\n\t"
-        "ssat   r8, #8, r8\n\t"
-        "strb   r8, [r2]\n\t"
-        "add    r7, r5, r10, asr #31\n\t"
-        "smmlar r8, r10, r4, r7\n\t"
-        "asr    r8, r8, r6\n\t"
-        "ssat   r8, #8, r8\n\t"
-        "strb   r8, [r2, r11]\n\t"
-        "add    r2, r2, lr\n\t"
-        "subs   r3, r3, #1\n\t"
-        "bne    1b\n\t"
-        "pop    {r4-r11, pc}\n\t");
-}
-
 /* Outputs 2j and 2j+1 of rows y and y + 1 per trip (n / 2 trips, from
  * entry row 0): each entry row is loaded once for both output rows and
  * each filter row once per trip; 58 instructions per four outputs instead
- * of 64.  r9, r10 = row y, r11, r12 = row y + 1.  r0 = s. */
+ * of 64; an odd last row ends the call alone.  r9, r10 =
+ * row y, r11, r12 = row y + 1.  r0 = s. */
 __attribute__((naked, noinline)) void nk_arm_dw3_pair2(const dw3_sweep *s __attribute__((unused)))
 {
     __asm__ volatile(
@@ -140,11 +94,47 @@ __attribute__((naked, noinline)) void nk_arm_dw3_pair2(const dw3_sweep *s __attr
         "subs   r3, r3, #1\n\t"
         "bne    1b\n\t"
         "2:\n\t"
+        /* an odd last row alone */
+        "ldr    r3, [r0, #48]\n\t"
+        "tst    r3, #1\n\t"
+        "beq    9f\n\t"
+        "ldr    r11, [r0, #52]\n\t"
+        "add    r12, r0, #28\n\t"
+        "ldm    r0, {r4, r5, r6}\n\t"
+        "ldrd   r7, r8, [r1]\n\t"
+        "smlad  r9, r7, r4, r6\n\t"
+        "smlatb r10, r7, r4, r6\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "smlad  r10, r8, r5, r10\n\t"
+        "ldrd   r4, r5, [r0, #12]\n\t"
+        "ldrd   r7, r8, [r1, #32]\n\t"
+        "smlad  r9, r7, r4, r9\n\t"
+        "smlatb r10, r7, r4, r10\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "smlad  r10, r8, r5, r10\n\t"
+        "ldrd   r4, r5, [r0, #20]\n\t"
+        "ldrd   r7, r8, [r1, #64]\n\t"
+        "smlad  r9, r7, r4, r9\n\t"
+        "smlatb r10, r7, r4, r10\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "smlad  r10, r8, r5, r10\n\t"
+        "ldm    r12, {r4, r5, r6}\n\t"
+        "add    r7, r5, r9, asr #31\n\t"
+        "smmlar r8, r9, r4, r7\n\t"
+        "asr    r8, r8, r6\n\t"
+        "ssat   r8, #8, r8\n\t"
+        "strb   r8, [r2]\n\t"
+        "add    r7, r5, r10, asr #31\n\t"
+        "smmlar r8, r10, r4, r7\n\t"
+        "asr    r8, r8, r6\n\t"
+        "ssat   r8, #8, r8\n\t"
+        "strb   r8, [r2, r11]\n\t"
+        "9:\n\t"
         "pop    {r4-r11, pc}\n\t");
 }
 
-/* One output per row: output 2j alone (last column of an odd width) or,
- * for stride_w 2, output j; STEP bytes from one output row's entries to
+/* One output per row, stride_h 2: output j for stride_w 2 (or 2j, the
+ * last column of an odd width, for stride_w 1); STEP bytes from one output row's entries to
  * the next (32: stride_h 1, 64: stride_h 2), R1 and R2 the offsets of
  * entry rows 1 and 2 after the post-increment.  r0 = s. */
 #define DW3_SWEEP_ONE_ASM(STEP, R1, R2)                                                   \
@@ -178,14 +168,87 @@ __attribute__((naked, noinline)) void nk_arm_dw3_pair2(const dw3_sweep *s __attr
                      "bne    1b\n\t"                                                      \
                      "pop    {r4-r11, pc}\n\t")
 
-__attribute__((naked, noinline)) void nk_arm_dw3_one(const dw3_sweep *s __attribute__((unused)))
-{
-    DW3_SWEEP_ONE_ASM("32", "0", "32");
-}
-
 __attribute__((naked, noinline)) void nk_arm_dw3_one2(const dw3_sweep *s __attribute__((unused)))
 {
     DW3_SWEEP_ONE_ASM("64", "-32", "0");
+}
+
+/* One output per row (output 2j alone, stride 1), rows y and y + 1 per
+ * trip (n / 2 trips, from entry row 0, then an odd last row alone):
+ * each entry row loaded once for both output rows, each filter row once
+ * per trip; 34 instructions per two outputs instead of 42.  r9 = row y,
+ * r11 = row y + 1.  r0 = s. */
+__attribute__((naked, noinline)) void nk_arm_dw3_one_r2(const dw3_sweep *s __attribute__((unused)))
+{
+    __asm__ volatile(
+        "push   {r4-r11, lr}\n\t"
+        "ldr    r1, [r0, #40]\n\t"
+        "ldr    r2, [r0, #44]\n\t"
+        "ldr    r3, [r0, #48]\n\t"
+        "ldr    lr, [r0, #56]\n\t"
+        "lsrs   r3, r3, #1\n\t"
+        "beq    2f\n\t"
+        "1:\n\t"
+        "ldm    r0, {r4, r5, r6}\n\t"
+        "ldrd   r7, r8, [r1], #64\n\t"
+        "smlad  r9, r7, r4, r6\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "ldrd   r7, r8, [r1, #-32]\n\t"
+        "smlad  r11, r7, r4, r6\n\t"
+        "smlabt r11, r8, r5, r11\n\t"
+        "ldrd   r4, r5, [r0, #12]\n\t"
+        "smlad  r9, r7, r4, r9\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "ldrd   r7, r8, [r1]\n\t"
+        "smlad  r11, r7, r4, r11\n\t"
+        "smlabt r11, r8, r5, r11\n\t"
+        "ldrd   r4, r5, [r0, #20]\n\t"
+        "smlad  r9, r7, r4, r9\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "ldrd   r7, r8, [r1, #32]\n\t"
+        "smlad  r11, r7, r4, r11\n\t"
+        "smlabt r11, r8, r5, r11\n\t"
+        "ldr    r4, [r0, #28]\n\t"
+        "ldrd   r5, r6, [r0, #32]\n\t"
+        "add    r7, r5, r9, asr #31\n\t"
+        "smmlar r8, r9, r4, r7\n\t"
+        "asr    r8, r8, r6\n\t"
+        "ssat   r8, #8, r8\n\t"
+        "strb   r8, [r2]\n\t"
+        "add    r7, r5, r11, asr #31\n\t"
+        "smmlar r8, r11, r4, r7\n\t"
+        "asr    r8, r8, r6\n\t"
+        "ssat   r8, #8, r8\n\t"
+        "strb   r8, [r2, lr]\n\t"
+        "add    r2, r2, lr, lsl #1\n\t"
+        "subs   r3, r3, #1\n\t"
+        "bne    1b\n\t"
+        "2:\n\t"
+        /* an odd last row alone */
+        "ldr    r3, [r0, #48]\n\t"
+        "tst    r3, #1\n\t"
+        "beq    9f\n\t"
+        "ldm    r0, {r4, r5, r6}\n\t"
+        "ldrd   r7, r8, [r1]\n\t"
+        "smlad  r9, r7, r4, r6\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "ldrd   r4, r5, [r0, #12]\n\t"
+        "ldrd   r7, r8, [r1, #32]\n\t"
+        "smlad  r9, r7, r4, r9\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "ldrd   r4, r5, [r0, #20]\n\t"
+        "ldrd   r7, r8, [r1, #64]\n\t"
+        "smlad  r9, r7, r4, r9\n\t"
+        "smlabt r9, r8, r5, r9\n\t"
+        "ldr    r4, [r0, #28]\n\t"
+        "ldrd   r5, r6, [r0, #32]\n\t"
+        "add    r7, r5, r9, asr #31\n\t"
+        "smmlar r8, r9, r4, r7\n\t"
+        "asr    r8, r8, r6\n\t"
+        "ssat   r8, #8, r8\n\t"
+        "strb   r8, [r2]\n\t"
+        "9:\n\t"
+        "pop    {r4-r11, pc}\n\t");
 }
 
 /* stride_w 2: outputs j and j + 1 of every row from entry j (E_j, E_j+1,

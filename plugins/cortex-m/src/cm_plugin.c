@@ -118,7 +118,8 @@ static const neurio_option cm_options[] = {
     {"reset_after", NEURIO_OPT_INT, "0", NULL,
      "fault testing: the firmware reboots after this many inferences since boot (0 = never)"},
     {"fault_rate", NEURIO_OPT_FLOAT, "0", NULL,
-     "fault testing: per-byte probability of corrupting, dropping and duplicating link bytes"},
+     "fault testing: per-byte probability of each of corrupting, dropping and duplicating a "
+     "link byte (about 3x this per byte in all, each way) and of a garbage burst per transfer"},
     {"fault_seed", NEURIO_OPT_INT, "1", NULL, "fault testing: PRNG seed for fault_rate"},
     {"test_fault_layer", NEURIO_OPT_INT, "-1", NULL,
      "TEST-ONLY fault injection: the firmware flips the low bit of every byte of this layer's "

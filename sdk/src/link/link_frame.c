@@ -162,6 +162,8 @@ int lk_recv(neurio_link *l, lk_frame *f, uint64_t deadline_ns, neurio_errbuf *er
             uint64_t gap = lk_now_ns() + lk_gap_ns(l);
             int rc = rx_fill(l, deadline_ns && deadline_ns < gap ? deadline_ns : gap, err);
             if (rc == NEURIO_ERR_TIMEOUT && (!deadline_ns || lk_now_ns() < deadline_ns)) {
+                lk_log(l, 3, "%s: frame type %u seq %d: %zu of %zu bytes, then silence",
+                       l->t->desc, (unsigned)h[2], seq, l->rx_len, total);
                 l->st.crc_errors++;
                 rx_drop(l, 1);
                 l->bad_seq = seq;
@@ -181,6 +183,8 @@ int lk_recv(neurio_link *l, lk_frame *f, uint64_t deadline_ns, neurio_errbuf *er
         if (crc != lk_get32(h + NEURIO_LINK_HDR_BYTES + len)) {
             /* Damaged: skip its start marker and rescan what follows (a
              * good frame may start inside the bytes we buffered). */
+            lk_log(l, 3, "%s: frame type %u seq %d, %zu bytes: CRC mismatch", l->t->desc,
+                   (unsigned)h[2], seq, total);
             l->st.crc_errors++;
             rx_drop(l, 1);
             l->bad_seq = seq;

@@ -311,6 +311,9 @@ static int eng_frame(lk_eng *g, const lk_frame *f, neurio_errbuf *err)
         if (code == NEURIO_LINK_NAK_CRC) {
             char why[96];
             snprintf(why, sizeof why, "the device received %s damaged", lk_type_name(k->type));
+            lk_log(l, 3, "%s: NAK: the device got %u payload bytes of %s (seq %u, %u sent)",
+                   l->t->desc, (unsigned)detail, lk_type_name(k->type), k->seq,
+                   (unsigned)(k->len + NEURIO_LINK_OVERHEAD - NEURIO_LINK_HDR_BYTES));
             return eng_nakd(g, k, why, err);
         }
         if (code == NEURIO_LINK_NAK_NOT_READY)

@@ -64,6 +64,7 @@ int expect(int is_refused, int ra, int rb, const int8_t *b, const int8_t *a, siz
 /* The cases: 0 = passed, 1 = failed. */
 int test_conv(int iter, int depthwise);
 int test_fc(int iter);
+int test_conv_split(int iter);
 int test_conv_overlap(int iter, int shape);
 int test_add(int iter);
 int test_dw3(int iter);

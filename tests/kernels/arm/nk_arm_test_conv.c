@@ -156,6 +156,11 @@ int test_conv_overlap(int iter, int shape)
         p.in_h = p.in_w = 8;
         p.in_c = 16;
         p.out_c = 32;
+    } else if (shape == 5) {
+        /* ResNet's 8x8x64 (fewer output channels: w_buf): the split path */
+        p.in_h = p.in_w = 8;
+        p.in_c = 64;
+        p.out_c = 48;
     } else {
         p.batches = rnd_in(1, 2);
         p.in_h = rnd_in(1, 12);
@@ -209,6 +214,56 @@ int test_conv_overlap(int iter, int shape)
     if (ra != NK_OK || rb != NK_OK || memcmp(out_a, ov_buf, n_out)) {
         if (printed++ < 5)
             put_num("conv2d overlapped output differs at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+
+/* CONV_2D whose patch is too long for four pixels in the patch buffer,
+ * in_c % 4 == 0 (nk_arm_conv2d_split.c: filter-row chunks, more than
+ * NK_ARM_SPLIT_OC output channels in several passes), any stride and
+ * padding; shapes outside it exercise the patch and run paths. */
+int test_conv_split(int iter)
+{
+    nk_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(1, 2);
+    p.in_h = rnd_in(1, 10);
+    p.in_w = rnd_in(1, 10);
+    p.in_c = 4 * rnd_in(5, 20);
+    p.filter_h = rnd_in(1, 4);
+    p.filter_w = rnd_in(1, 4);
+    const int32_t len = p.filter_h * p.filter_w * p.in_c;
+    p.out_c = rnd_in(1, 32768 / len < 90 ? 32768 / len : 90);
+    p.depth_multiplier = 1;
+    p.stride_h = rnd_in(1, 3);
+    p.stride_w = rnd_in(1, 3);
+    p.dilation_h = p.dilation_w = rnd() % 8 == 0 ? 2 : 1;
+    if (!conv_shape(&p, (int)(rnd() & 1)))
+        return 0;
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    p.act_min = rnd() % 4 == 0 ? p.out_zp : -128;
+    p.act_max = 127;
+    const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
+    const size_t n_w = (size_t)p.out_c * len;
+    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
+    if (n_in > sizeof in_buf || n_out > sizeof out_a || n_w > sizeof w_buf)
+        return 0;
+    fill(in_buf, n_in);
+    fill(w_buf, n_w);
+    fill_quant(p.out_c);
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
+    const int rb = fast_conv(&p, in_buf, w_buf, b, out_b);
+    if (expect(conv_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
+        if (printed++ < 5)
+            put_num("conv2d (split) mismatch at iteration ", iter);
         return 1;
     }
     return 0;

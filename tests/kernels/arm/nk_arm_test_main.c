@@ -195,7 +195,9 @@ int nk_test_main(void)
     for (int i = 0; i < 300; ++i)
         failures += test_fc(i);
     for (int i = 0; i < 300; ++i)
-        failures += test_conv_overlap(i, i < 8 ? 1 + i / 2 : 0);
+        failures += test_conv_overlap(i, i < 10 ? 1 + i / 2 : 0);
+    for (int i = 0; i < 300; ++i)
+        failures += test_conv_split(i);
     for (int i = 0; i < 300; ++i)
         failures += test_add(i);
     for (int i = 0; i < 400; ++i)
