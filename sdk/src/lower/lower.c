@@ -61,6 +61,17 @@ int lw_operands(lw_ctx *c, int32_t n, int32_t *in, int32_t *y, neurio_dtype *dt)
     return dt ? lw_same_dtype(c, dt) : NEURIO_OK;
 }
 
+int lw_last_axis(lw_ctx *c, int32_t t, int32_t *rows, int32_t *depth)
+{
+    const neurio_tensor *tt = lw_t(c, t);
+    *depth = tt->rank > 0 ? tt->dims[tt->rank - 1] : 1;
+    size_t n = neurio_tensor_elements(tt);
+    if (*depth <= 0 || n % (size_t)*depth)
+        return lw_fail(c, NEURIO_ERR_INVALID, "bad input shape");
+    *rows = (int32_t)(n / (size_t)*depth);
+    return NEURIO_OK;
+}
+
 int32_t lw_opt_in(const lw_ctx *c, int32_t k)
 {
     return k < c->op->n_inputs ? c->op->inputs[k] : -1;

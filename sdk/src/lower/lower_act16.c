@@ -107,11 +107,9 @@ int lw_softmax_s16(lw_ctx *c)
     if (lw_t(c, y)->dtype != NEURIO_DT_INT16)
         return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "int16 input needs an int16 output (has %s)",
                        neurio_dtype_name(lw_t(c, y)->dtype));
-    const neurio_tensor *tx = lw_t(c, x);
-    int32_t depth = tx->rank > 0 ? tx->dims[tx->rank - 1] : 1;
-    size_t n = neurio_tensor_elements(tx);
-    if (depth <= 0 || n % (size_t)depth)
-        return lw_fail(c, NEURIO_ERR_INVALID, "bad input shape");
+    int32_t rows, depth;
+    if ((rc = lw_last_axis(c, x, &rows, &depth)))
+        return rc;
     if (depth > 65536)
         return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "int16 SOFTMAX over %d values (the int32 "
                        "sum of TFLite's kernel holds at most 65536)", depth);
@@ -123,7 +121,7 @@ int lw_softmax_s16(lw_ctx *c)
         return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "int16 output must have scale 1/32768 and "
                        "zero point 0 (has %g, %d)", (double)ys, yz);
     nk_softmax_params *p = &c->out->p.softmax;
-    p->rows = (int32_t)(n / (size_t)depth);
+    p->rows = rows;
     p->depth = depth;
     p->beta = c->op->attr.softmax.beta != 0.0f ? c->op->attr.softmax.beta : 1.0f;
     /* [-65535, 0] steps of the scaled difference cover [-10, 0] */

@@ -29,6 +29,10 @@ int32_t lw_in(lw_ctx *c, int32_t k, int *rc);
 /* Inputs 0..n-1, which must exist, into in[]; the output into *y; when dt
  * is not NULL, the dtype input 0 and the output share (lw_same_dtype). */
 int lw_operands(lw_ctx *c, int32_t n, int32_t *in, int32_t *y, neurio_dtype *dt);
+/* The ops over the last axis (softmaxes, L2 norm): tensor t as `rows`
+ * rows of `depth` values; NEURIO_ERR_INVALID "bad input shape" when its
+ * elements are not a whole number of rows. */
+int lw_last_axis(lw_ctx *c, int32_t t, int32_t *rows, int32_t *depth);
 /* Input k if present, else -1 (optional inputs: bias, pad value). */
 int32_t lw_opt_in(const lw_ctx *c, int32_t k);
 /* Input 0 and output 0 share a dtype that has kernels (int8 or float32). */

@@ -305,13 +305,11 @@ int lw_log_softmax(lw_ctx *c)
     int rc = lw_operands(c, 1, &x, &y, &dt);
     if (rc)
         return rc;
-    const neurio_tensor *tx = lw_t(c, x);
-    int32_t depth = tx->rank > 0 ? tx->dims[tx->rank - 1] : 1;
-    size_t n = neurio_tensor_elements(tx);
-    if (depth <= 0 || n % (size_t)depth)
-        return lw_fail(c, NEURIO_ERR_INVALID, "bad input shape");
+    int32_t rows, depth;
+    if ((rc = lw_last_axis(c, x, &rows, &depth)))
+        return rc;
     nk_log_softmax_params *p = &c->out->p.log_softmax;
-    p->rows = (int32_t)(n / (size_t)depth);
+    p->rows = rows;
     p->depth = depth;
     if (dt == NEURIO_DT_INT8) {
         float xs, ys;
@@ -344,13 +342,11 @@ int lw_l2norm(lw_ctx *c)
     int rc = lw_operands(c, 1, &x, &y, &dt);
     if (rc)
         return rc;
-    const neurio_tensor *tx = lw_t(c, x);
-    int32_t depth = tx->rank > 0 ? tx->dims[tx->rank - 1] : 1;
-    size_t n = neurio_tensor_elements(tx);
-    if (depth <= 0 || n % (size_t)depth)
-        return lw_fail(c, NEURIO_ERR_INVALID, "bad input shape");
+    int32_t rows, depth;
+    if ((rc = lw_last_axis(c, x, &rows, &depth)))
+        return rc;
     nk_l2norm_params *p = &c->out->p.l2norm;
-    p->rows = (int32_t)(n / (size_t)depth);
+    p->rows = rows;
     p->depth = depth;
     if (dt == NEURIO_DT_INT8) {
         float xs, ys;

@@ -155,11 +155,9 @@ static int lw_softmax_s8_s16(lw_ctx *c)
     int rc = lw_operands(c, 1, &x, &y, NULL);
     if (rc)
         return rc;
-    const neurio_tensor *tx = lw_t(c, x);
-    int32_t depth = tx->rank > 0 ? tx->dims[tx->rank - 1] : 1;
-    size_t n = neurio_tensor_elements(tx);
-    if (depth <= 0 || n % (size_t)depth)
-        return lw_fail(c, NEURIO_ERR_INVALID, "bad input shape");
+    int32_t rows, depth;
+    if ((rc = lw_last_axis(c, x, &rows, &depth)))
+        return rc;
     float xs, ys;
     int32_t xz, yz;
     if ((rc = lw_q1(c, x, &xs, &xz)) || (rc = lw_q1(c, y, &ys, &yz)))
@@ -168,7 +166,7 @@ static int lw_softmax_s8_s16(lw_ctx *c)
         return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "int16 output must have scale 1/65536 and "
                        "zero point -32768 (has %g, %d)", (double)ys, yz);
     nk_softmax_params *p = &c->out->p.softmax;
-    p->rows = (int32_t)(n / (size_t)depth);
+    p->rows = rows;
     p->depth = depth;
     p->beta = c->op->attr.softmax.beta != 0.0f ? c->op->attr.softmax.beta : 1.0f;
     neurio_errbuf e = {{0}};
