@@ -10,7 +10,11 @@
  *    halfword pairs (hand-scheduled Thumb-2 in naked functions, 13
  *    instructions per 16 MACs plus the loop).  With np = 4 and the fast
  *    requantization available for every channel, the whole channel loop
- *    runs in nk_arm_conv_k4all (requantization and stores included).
+ *    runs in nk_arm_conv_k4all (requantization and stores included), its
+ *    constants from a table in the unused end of the patch buffer or, when
+ *    the patch fills it (16x16x32 3x3), read from the layer's arrays
+ *    (nk_arm_conv_k4all_x2r).  The last channel of a patch length that is
+ *    not a multiple of 4 runs from a zero-padded copy of its weights.
  *    Gathers: interior pixels convert whole filter rows straight from the
  *    input (in_c % 4 == 0; for stride 1, width 3, in_c 16/32 four pixels
  *    share each conversion) or copy rows into a small staging patch first
@@ -188,6 +192,27 @@ __attribute__((noinline)) static void conv_gather_staged(const nk_conv_params *p
     }
     conv_pad3(st, lenp - len, p->in_zp);
     conv_put_words(g, sw, stage, lenp >> 2, off2);
+}
+
+/* conv_gather_staged for three filter rows of 9..11 bytes (ResNet's 3x3x3
+ * first layer) without its loops: three words per row copied to stage
+ * (the extra bytes are overwritten by the next row or the padding), then
+ * the 7..9 groups converted into the 4-pixel block (stride 8 words).  The
+ * caller checks that the last row's 12 bytes lie inside the band. */
+static inline void conv_gather_3x3(const int8_t *src, int32_t prow, int32_t run, int32_t len,
+                                   int32_t lenp, int32_t zp, uint32_t *g, uint32_t off2,
+                                   int8_t *stage)
+{
+    for (int32_t fy = 0; fy < 3; ++fy, src += prow) {
+        const uint32_t a = nk_arm_load32(src), b = nk_arm_load32(src + 4);
+        const uint32_t c = nk_arm_load32(src + 8);
+        int8_t *const st = stage + fy * run;
+        memcpy(st, &a, 4);
+        memcpy(st + 4, &b, 4);
+        memcpy(st + 8, &c, 4);
+    }
+    conv_pad3(stage + len, lenp - len, zp);
+    conv_put_words(g, 8, stage, lenp >> 2, off2);
 }
 
 /* Four neighbouring output pixels of one output row, stride 1, filter
@@ -403,6 +428,8 @@ static __attribute__((noinline)) void conv_pimg_block(conv_pimg *pi, const nk_co
         const int8_t *src = pi->img + (size_t)(y0 - pi->y0) * prow + (size_t)(x0 - pi->x0) * c;
         if ((run & 3) == 0) /* filter rows are whole groups */
             conv_put_rows8(buf32 + 2 * j, src, prow, fh, run >> 2, off2);
+        else if (fh == 3 && run > 8 && run < 12 && src + 2 * (size_t)prow + 12 <= end)
+            conv_gather_3x3(src, prow, run, len, lenp, p->in_zp, buf32 + 2 * j, off2, stage);
         else
             conv_gather_staged(pp, src, end, buf32 + 2 * j, 8, len, lenp, off2, stage);
     }
@@ -452,6 +479,34 @@ static int conv_tab_setup(const nk_arm_conv_q *q, int32_t *tab, int32_t nch, int
 #endif
 
 #if CONV_ASM
+/* 1 when the activation range is all of int8 and each of the first nch
+ * channels has nk_arm_requant_x2 with the doubled sum inside int32. */
+static int conv_all_x2(const nk_arm_conv_q *q, int32_t nch, int32_t lenp)
+{
+    if (q->lo != -128 || q->hi != 127)
+        return 0;
+    const int32_t bias_max = conv_bias_max(lenp);
+    for (int32_t oc = 0; oc < nch; ++oc) {
+        const int32_t k = oc * q->q_step, bv = q->bias ? q->bias[oc] : 0;
+        if (!nk_arm_requant_x2_ok(q->mult[k], q->shift[k], q->zp) || bv > bias_max ||
+            bv < -bias_max)
+            return 0;
+    }
+    return 1;
+}
+
+/* The first nch channels of a 4-pixel block by nk_arm_conv_k4all_x2r
+ * (conv_all_x2 holds, bias present, per-channel quantization). */
+static __attribute__((noinline)) void conv_raw_block(const nk_conv_params *p, const int16_t *buf,
+                                                     const int8_t *filter, const int32_t *bias,
+                                                     int32_t nch, int8_t *out)
+{
+    const int32_t len = p->filter_h * p->filter_w * p->in_c, ng = (len + 3) >> 2;
+    conv_k4raw kr = {buf,         ng,           len - 4 * ng,      bias, p->out_mult,
+                     p->out_shift, 1 + 2 * p->out_zp, out, p->out_c, p->out_mult + nch};
+    nk_arm_conv_k4all_x2r(filter, &kr);
+}
+
 /* One channel of a 4-pixel block in the asm kernels (sums, requantization,
  * stores at out + j * out_c) when its requantization allows it: returns 1
  * when done, 0 when the caller must do it. */
@@ -503,6 +558,64 @@ static void conv_pimg_setup(conv_pimg *pi, nk_conv_params *pp, uint32_t *buf32, 
     }
 }
 
+/* n weights at f zero-padded to np bytes at d; returns d. */
+static const int8_t *conv_pad_weights(int8_t *d, const int8_t *f, int32_t n, int32_t np)
+{
+    for (int32_t i = 0; i < np; ++i)
+        d[i] = i < n ? f[i] : 0;
+    return d;
+}
+
+/* Channels oc0.. of a block of nv (<= np) gathered pixels, one channel at
+ * a time: the 4-pixel asm kernels with their requantization when they
+ * take the channel (the last one of a partial last group from lastw, its
+ * weights zero-padded, when given), else the multiply-accumulate kernels
+ * and the requantization here. */
+static void conv_block_rest(const nk_conv_params *p, const nk_arm_conv_q *qp,
+                            const int16_t *buf, const int8_t *filter, int32_t oc0, int32_t np,
+                            int32_t nv, const int8_t *lastw, int8_t *out)
+{
+    const nk_arm_conv_q q = *qp;
+    const int32_t len = p->filter_h * p->filter_w * p->in_c, out_c = p->out_c;
+    const int32_t ngf = len >> 2, rem = len & 3, lenp = (len + 3) & ~3, stride = 4 * np;
+#if !CONV_ASM
+    (void)lastw;
+#endif
+    const int8_t *f = filter + (size_t)oc0 * len;
+    for (int32_t oc = oc0; oc < out_c; ++oc, f += len) {
+#if CONV_ASM
+        if (np == 4 && nv == 4 && (rem == 0 || oc + 1 < out_c) &&
+            conv_k4q_try(&q, oc, buf, f, ngf + (rem != 0), lenp, out + oc, out_c))
+            continue;
+        /* the last channel of a partial last group: its weights
+         * zero-padded in the upper half of stage */
+        if (np == 4 && nv == 4 && lastw && oc + 1 == out_c &&
+            conv_k4q_try(&q, oc, buf, lastw, ngf + 1, lenp, out + oc, out_c))
+            continue;
+#endif
+        int32_t a[4] = {0, 0, 0, 0};
+        if (rem == 0 || oc + 1 < out_c) {
+            /* a partial last group reads the next channel's first
+             * weights, against zero taps */
+            conv_kn(np, buf, f, ngf + (rem != 0), a);
+        } else {
+            conv_kn(np, buf, f, ngf, a);
+            uint32_t wt = 0;
+            memcpy(&wt, f + 4 * ngf, (size_t)rem);
+            conv_kn(np, buf + ngf * stride, (const int8_t *)&wt, 1, a);
+        }
+        conv_rq r;
+        if (conv_rq_of(&q, oc, &r)) {
+            const int32_t bc = q.bias ? q.bias[oc] : 0;
+            for (int32_t j = 0; j < nv; ++j)
+                out[(size_t)j * out_c + oc] = conv_rq_out(&r, a[j] + bc, q.lo, q.hi);
+        } else {
+            for (int32_t j = 0; j < nv; ++j)
+                out[(size_t)j * out_c + oc] = nk_arm_conv_q_out(&q, oc, a[j]);
+        }
+    }
+}
+
 static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
                       const int32_t *bias, int8_t *output)
 {
@@ -512,7 +625,7 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
     const int32_t len = p->filter_h * p->filter_w * p->in_c;
     const int32_t ngf = len >> 2, rem = len & 3, lenp = (len + 3) & ~3;
     const int32_t np = 4 * lenp <= NK_ARM_PATCH_MAX ? 4 : 2 * lenp <= NK_ARM_PATCH_MAX ? 2 : 1;
-    const int32_t stride = 4 * np, out_c = p->out_c, out_w = p->out_w;
+    const int32_t out_c = p->out_c, out_w = p->out_w;
     const int32_t npix = p->out_h * out_w;
     const nk_arm_conv_q q = nk_arm_conv_q_of(p, bias);
     const uint32_t off2 = nk_arm_offset2(p->in_zp);
@@ -536,6 +649,11 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
     const int use_all = np == 4 && nch_all >= 1 &&
                         np * lenp / 2 + 4 * nch_all <= NK_ARM_PATCH_MAX / 2 &&
                         conv_tab_setup(&q, tab, nch_all, lenp, &use_x2);
+    /* no room for the table (16x16x32 3x3: the patch fills buf): the same
+     * loop reading the layer's arrays when every channel has the fast
+     * requantization */
+    const int use_raw = !use_all && np == 4 && nch_all >= 1 && bias && p->per_channel &&
+                        conv_all_x2(&q, nch_all, lenp);
 #endif
     /* Small in_c (first layers, in_c % 4 != 0): the rows of the input that
      * a block of pixels reads, zero-point padded, copied into the unused
@@ -552,6 +670,13 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
 #endif
         conv_pimg_setup(&pi, &pp, buf32, used);
     }
+    /* the last channel's weights zero-padded to lenp (when rem != 0) in the
+     * upper half of stage, which the staged gathers (lenp + 4 bytes) leave
+     * alone, so that its last partial group never reads past the filter */
+    const int8_t *lastw = NULL;
+    if (CONV_ASM && rem != 0 && np == 4 && lenp + 4 <= CONV_STAGE_MAX / 2)
+        lastw = conv_pad_weights(stage + CONV_STAGE_MAX / 2, filter + (size_t)(out_c - 1) * len,
+                                 len, lenp);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * p->in_c;
         int8_t *out_b = output + (size_t)b * npix * out_c;
@@ -618,36 +743,13 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
                 else
                     nk_arm_conv_k4all(filter, &ka);
                 oc0 = nch_all;
+            } else if (use_raw && nv == 4) {
+                conv_raw_block(p, buf, filter, bias, nch_all, out);
+                oc0 = nch_all;
             }
 #endif
-            const int8_t *f = filter + (size_t)oc0 * len;
-            for (int32_t oc = oc0; oc < out_c; ++oc, f += len) {
-#if CONV_ASM
-                if (np == 4 && nv == 4 && (rem == 0 || oc + 1 < out_c) &&
-                    conv_k4q_try(&q, oc, buf, f, ngf + (rem != 0), lenp, out + oc, out_c))
-                    continue;
-#endif
-                int32_t a[4] = {0, 0, 0, 0};
-                if (rem == 0 || oc + 1 < out_c) {
-                    /* a partial last group reads the next channel's first
-                     * weights, against zero taps */
-                    conv_kn(np, buf, f, ngf + (rem != 0), a);
-                } else {
-                    conv_kn(np, buf, f, ngf, a);
-                    uint32_t wt = 0;
-                    memcpy(&wt, f + 4 * ngf, (size_t)rem);
-                    conv_kn(np, buf + ngf * stride, (const int8_t *)&wt, 1, a);
-                }
-                conv_rq r;
-                if (conv_rq_of(&q, oc, &r)) {
-                    const int32_t bc = q.bias ? q.bias[oc] : 0;
-                    for (int32_t j = 0; j < nv; ++j)
-                        out[(size_t)j * out_c + oc] = conv_rq_out(&r, a[j] + bc, q.lo, q.hi);
-                } else {
-                    for (int32_t j = 0; j < nv; ++j)
-                        out[(size_t)j * out_c + oc] = nk_arm_conv_q_out(&q, oc, a[j]);
-                }
-            }
+            if (oc0 < out_c)
+                conv_block_rest(p, &q, buf, filter, oc0, np, nv, lastw, out);
         }
     }
     return NK_OK;

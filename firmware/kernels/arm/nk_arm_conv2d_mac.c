@@ -202,38 +202,59 @@ CONV_K4ALL_FN(nk_arm_conv_k4all_sat, CONV_K4Q_OUT_SAT)
 /* nk_arm_conv_k4all for the activation range [-128, 127] with
  * nk_arm_requant_x2: the first group starts the sums, eight groups per
  * loop trip, the requantization constants and the output pointers in
- * registers the sums do not use (no spills), the loop ending at
+ * registers the sums leave free (no spills), the loop ending at
  * a->tab_end: about 20 instructions fewer per channel than the generic
- * loop.  r1 = w, r3 = a. */
-__attribute__((naked, noinline)) void nk_arm_conv_k4all_x2(CONV_UNUSED const int8_t *w,
-                                                           CONV_UNUSED conv_k4all *a)
-{
-    __asm__ volatile("push {r4-r11, lr}\n\t"
-                     "mov r3, r1\n\t"
-                     "mov r1, r0\n"
-                     "4:\n\t"
-                     "ldrd r0, r2, [r3]\n\t"
-                     CONV_K4_GROUP0
-                     "subs r2, r2, #1\n\t"
-                     CONV_LOOP8(CONV_K4_GROUP)
-                     "ldr r12, [r3, #8]\n\t"
-                     "add r1, r1, r12\n\t"
-                     "ldr lr, [r3, #12]\n\t"
-                     "ldm lr!, {r0, r2, r4, r5}\n\t"
-                     "str lr, [r3, #12]\n\t"
-                     "ldrd r7, r12, [r3, #28]\n\t"
-                     "add r6, r7, #1\n\t"
-                     "str r6, [r3, #28]\n\t"
-                     CONV_K4ALLX2_OUT("r8", "[r7]")
-                     CONV_K4ALLX2_OUT("r9", "[r7, r12]")
-                     "add r7, r7, r12, lsl #1\n\t"
-                     CONV_K4ALLX2_OUT("r10", "[r7]")
-                     CONV_K4ALLX2_OUT("r11", "[r7, r12]")
-                     "ldr r6, [r3, #36]\n\t"
-                     "cmp lr, r6\n\t"
-                     "bne 4b\n\t"
-                     "pop {r4-r11, pc}\n\t");
+ * loop.  LOADQ leaves r0 = 2 bias, r2 = m, r4 = c0, r5 = e and lr = the
+ * pointer compared with the end (offset 36).  r1 = w, r3 = a. */
+#define CONV_K4ALLX2_FN(NAME, TYPE, LOADQ)                                                     \
+__attribute__((naked, noinline)) void NAME(CONV_UNUSED const int8_t *w, CONV_UNUSED TYPE *a)   \
+{                                                                                              \
+    __asm__ volatile("push {r4-r11, lr}\n\t"                                                   \
+                     "mov r3, r1\n\t"                                                          \
+                     "mov r1, r0\n"                                                            \
+                     "4:\n\t"                                                                  \
+                     "ldrd r0, r2, [r3]\n\t"                                                   \
+                     CONV_K4_GROUP0                                                            \
+                     "subs r2, r2, #1\n\t"                                                     \
+                     CONV_LOOP8(CONV_K4_GROUP)                                                 \
+                     "ldr r12, [r3, #8]\n\t"                                                   \
+                     "add r1, r1, r12\n\t"                                                     \
+                     LOADQ                                                                     \
+                     "ldrd r7, r12, [r3, #28]\n\t"                                             \
+                     "add r6, r7, #1\n\t"                                                      \
+                     "str r6, [r3, #28]\n\t"                                                   \
+                     CONV_K4ALLX2_OUT("r8", "[r7]")                                            \
+                     CONV_K4ALLX2_OUT("r9", "[r7, r12]")                                       \
+                     "add r7, r7, r12, lsl #1\n\t"                                             \
+                     CONV_K4ALLX2_OUT("r10", "[r7]")                                           \
+                     CONV_K4ALLX2_OUT("r11", "[r7, r12]")                                      \
+                     "ldr r6, [r3, #36]\n\t"                                                   \
+                     "cmp lr, r6\n\t"                                                          \
+                     "bne 4b\n\t"                                                              \
+                     "pop {r4-r11, pc}\n\t");                                                  \
 }
+
+/* the table {2 bias, m, c0, e} per channel */
+CONV_K4ALLX2_FN(nk_arm_conv_k4all_x2, conv_k4all,
+                "ldr lr, [r3, #12]\n\t"
+                "ldm lr!, {r0, r2, r4, r5}\n\t"
+                "str lr, [r3, #12]\n\t")
+
+/* the layer's own arrays (bias, mult, shift pointers at offsets 12, 16,
+ * 20, stepped here; zp1 = 1 + 2 out_zp at 24): c0 = zp1 << (e - 1) */
+CONV_K4ALLX2_FN(nk_arm_conv_k4all_x2r, conv_k4raw,
+                "add r6, r3, #12\n\t"
+                "ldm r6, {r0, r4, r5}\n\t"
+                "ldr r2, [r4], #4\n\t"
+                "ldr r12, [r0], #4\n\t"
+                "ldr lr, [r5], #4\n\t"
+                "stm r6, {r0, r4, r5}\n\t"
+                "lsl r0, r12, #1\n\t"
+                "rsb r5, lr, #0\n\t"
+                "ldr r6, [r3, #24]\n\t"
+                "sub lr, r5, #1\n\t"
+                "lsl r4, r6, lr\n\t"
+                "ldr lr, [r3, #16]\n\t")
 
 #define CONV_K2_GROUP                                                                          \
     "ldr r12, [r1], #4\n\t"                                                                    \

@@ -72,6 +72,19 @@ void nk_arm_conv_k4all_sat(const int8_t *w, conv_k4all *a);
  * table per channel {2 bias, m, nk_arm_requant_x2_c0, e}, the doubled sum
  * inside int32 (the caller checks) */
 void nk_arm_conv_k4all_x2(const int8_t *w, conv_k4all *a);
+/* the same reading the layer's bias, multiplier and shift arrays (per
+ * channel, bias present) instead of a table: for layers whose patch leaves
+ * no room for one.  The loop ends when mult reaches mult_end. */
+typedef struct conv_k4raw {
+    const int16_t *x;
+    int32_t ng, wadj;
+    const int32_t *bias, *mult, *shift;
+    int32_t zp1; /* 1 + 2 out_zp */
+    int8_t *out;
+    int32_t ostride;
+    const int32_t *mult_end;
+} conv_k4raw;
+void nk_arm_conv_k4all_x2r(const int8_t *w, conv_k4raw *a);
 
 #define conv_k4 nk_arm_conv_k4
 #define conv_k2 nk_arm_conv_k2

@@ -221,8 +221,9 @@ int test_conv_overlap(int iter, int shape)
 
 /* CONV_2D whose patch is too long for four pixels in the patch buffer,
  * in_c % 4 == 0 (nk_arm_conv2d_split.c: filter-row chunks, more than
- * NK_ARM_SPLIT_OC output channels in several passes), any stride and
- * padding; shapes outside it exercise the patch and run paths. */
+ * NK_ARM_SPLIT_OC output channels in several passes), or that fills it
+ * (the table-less whole-channel loop), any stride and padding; shapes
+ * outside them exercise the patch and run paths. */
 int test_conv_split(int iter)
 {
     nk_conv_params p;
@@ -233,6 +234,12 @@ int test_conv_split(int iter)
     p.in_c = 4 * rnd_in(5, 20);
     p.filter_h = rnd_in(1, 4);
     p.filter_w = rnd_in(1, 4);
+    if (rnd() % 3 == 0) {
+        /* four pixels fill the patch buffer, no room for the requantization
+         * table: nk_arm_conv_k4all_x2r (16x16x32 3x3) */
+        p.in_c = 4 * rnd_in(7, 8);
+        p.filter_h = p.filter_w = 3;
+    }
     const int32_t len = p.filter_h * p.filter_w * p.in_c;
     p.out_c = rnd_in(1, 32768 / len < 90 ? 32768 / len : 90);
     p.depth_multiplier = 1;
