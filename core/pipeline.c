@@ -255,23 +255,6 @@ int nr_pipeline_exit_code(const nr_pipeline *p, int status)
     return p ? p->exit_code : NR_EXIT_FAILURE;
 }
 
-int nr_mkdirs(const char *path)
-{
-    char buf[PATH_MAX];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *c = buf + 1; *c; c++) {
-        if (*c != '/')
-            continue;
-        *c = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return -1;
-        *c = '/';
-    }
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-        return -1;
-    return 0;
-}
-
 static int pipe_make_dirs(nr_pipeline *p, neurio_errbuf *err)
 {
     struct timespec ts;
@@ -302,27 +285,6 @@ static int pipe_make_dirs(nr_pipeline *p, neurio_errbuf *err)
     p->run.run_dir = p->run_dir;
     p->run.gen_dir = p->gen_dir;
     return NEURIO_OK;
-}
-
-/* Build the host reference from the copy of the imported model and the
- * user's arrays, when an observer asked for it; a failure is kept for the
- * observers to report (run->hostref_error), it does not stop the run. */
-static void pipe_hostref(nr_pipeline *p, const neurio_npy *const *arrs, int32_t n)
-{
-    neurio_errbuf e2 = { { 0 } };
-    if (!p->imported)
-        return;
-    neurio_model *m = p->imported;
-    p->imported = NULL; /* taken over by nr_hostref_new */
-    if (nr_hostref_new(m, p->model, arrs, n, p->run.n_samples, &p->hostref, &e2) != NEURIO_OK ||
-        nr_hostref_configure(p->hostref, (int32_t)p->rig->task_output, p->rig->data_stateful,
-                             &e2) != NEURIO_OK) {
-        nr_hostref_free(p->hostref);
-        p->hostref = NULL;
-        snprintf(p->hostref_error, sizeof p->hostref_error, "%s", e2.msg);
-        p->run.hostref_error = p->hostref_error;
-    }
-    p->run.hostref = p->hostref;
 }
 
 /* Open data.inputs (one array per graph input) and check it against the
@@ -361,23 +323,21 @@ static int pipe_load_inputs(nr_pipeline *p, neurio_errbuf *err)
     p->run.n_samples = n;
     p->run.n_inputs = ni;
     p->run.input_sample_bytes = p->input_sample_bytes;
-    if (p->imported) {
-        /* The host reference converts the user's data itself: it gets the
-         * arrays whole (task.reference_run = "host" and the quantization
-         * cost hold them; a plain run never does). */
-        neurio_input_set in;
-        rc = neurio_dataprep_inputs(m, (const char *const *)p->rig->data_input_list,
-                                    p->rig->n_data_inputs, "data.inputs",
-                                    NEURIO_INPUTS_KEEP_RAW, &in, &e2);
-        if (rc) {
-            neurio_input_set_free(&in);
+    if (p->imported) { /* the user's data, read once for the host reference */
+        neurio_model *imp = p->imported;
+        neurio_errbuf re = { { 0 } };
+        p->imported = NULL; /* taken over */
+        rc = nr_hostref_for_run(imp, p->model, (const char *const *)p->rig->data_input_list,
+                                p->rig->n_data_inputs, p->run.n_samples,
+                                (int32_t)p->rig->task_output, p->rig->data_stateful,
+                                &p->hostref, &re, &e2);
+        if (rc)
             return pipe_fail(p, err, rc, NR_EXIT_MODEL, "%s", e2.msg);
+        if (!p->hostref) {
+            snprintf(p->hostref_error, sizeof p->hostref_error, "%s", re.msg);
+            p->run.hostref_error = p->hostref_error;
         }
-        const neurio_npy *arrs[NEURIO_DATAPREP_MAX_INPUTS];
-        for (uint32_t i = 0; i < in.n; i++)
-            arrs[i] = &in.arr[i];
-        pipe_hostref(p, arrs, (int32_t)in.n); /* the user's data, read once */
-        neurio_input_set_free(&in);
+        p->run.hostref = p->hostref;
     }
     return NEURIO_OK;
 }

@@ -28,6 +28,7 @@
 #include "neurio/status.h"
 #include "reference/layer_debug.h"
 #include "report/predictions.h" /* nr_pred_path, nr_report_path */
+#include "report/report_file.h" /* nr_mkdirs */
 #include "rig.h"
 
 typedef enum nr_stage {
@@ -184,7 +185,5 @@ void nr_pipeline_free(nr_pipeline *p);
 int nr_prepare_for_device(const neurio_plugin *d, void *self, neurio_ctx *ctx,
                           const nr_rig *rig, neurio_model *m, int *hook_failed,
                           neurio_errbuf *err);
-/* mkdir -p: 0, or -1 with errno set. */
-int nr_mkdirs(const char *path);
 
 #endif /* NEURIO_CORE_PIPELINE_H */

@@ -206,12 +206,46 @@ static int rig_list_add(rig_list l, const char *path, neurio_errbuf *err)
     return NEURIO_OK;
 }
 
+/* "${NEURIO_SHARED_DIR}/x" in a rig path: the folder holding neurio's shared
+ * models and golden data (the repository's ../shared): $NEURIO_SHARED_DIR
+ * when set, else <base_dir>/../../shared (a rig in a source checkout's
+ * config/).  *out = the expanded path (owned), or NULL when p does not use
+ * the variable. */
+#define RIG_SHARED_VAR "${NEURIO_SHARED_DIR}"
+static int rig_expand_shared(const char *p, const char *base_dir, const char *where,
+                             const char *key, char **out, neurio_errbuf *err)
+{
+    size_t n = strlen(RIG_SHARED_VAR);
+    *out = NULL;
+    if (strncmp(p, RIG_SHARED_VAR, n) != 0 || (p[n] != '/' && p[n] != '\0'))
+        return NEURIO_OK;
+    const char *env = getenv("NEURIO_SHARED_DIR");
+    char *dir = env && *env ? strdup(env) : nr_path_resolve(base_dir, "../../shared");
+    struct stat st;
+    if (dir && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        int rc = neurio_fail(err, NEURIO_ERR_CONFIG,
+                             "%s: %s = \"%s\": %s %s is not a folder; set NEURIO_SHARED_DIR to "
+                             "the folder holding neurio's shared models and golden data "
+                             "(models/, golden/)", where, key, p,
+                             env && *env ? "NEURIO_SHARED_DIR =" :
+                             "NEURIO_SHARED_DIR is not set and its default", dir);
+        free(dir);
+        return rc;
+    }
+    size_t len = dir ? strlen(dir) + strlen(p + n) + 1 : 0;
+    if (dir && (*out = malloc(len)) != NULL)
+        snprintf(*out, len, "%s%s", dir, p + n);
+    free(dir);
+    return *out ? NEURIO_OK : neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+}
+
 /* Store one value into the rig field for key k.  `where` names the origin
  * for messages, base_dir resolves relative paths. */
 static int rig_store(nr_rig *rig, const rig_key *k, const char *sval, int64_t ival,
                      const char *where, const char *base_dir, neurio_errbuf *err)
 {
-    char *field_s = NULL;
+    char *field_s = NULL, *shared = NULL;
+    int xrc;
     const char *leaf = strchr(k->key, '.') + 1;
     switch (k->type) {
     case RIG_INT:
@@ -250,7 +284,10 @@ static int rig_store(nr_rig *rig, const rig_key *k, const char *sval, int64_t iv
         if (!sval[0])
             return neurio_fail(err, NEURIO_ERR_CONFIG, "%s: %s must not be empty; e.g. %s",
                                where, k->key, k->example);
-        field_s = nr_path_resolve(base_dir, sval);
+        if ((xrc = rig_expand_shared(sval, base_dir, where, k->key, &shared, err)) != 0)
+            return xrc;
+        field_s = nr_path_resolve(base_dir, shared ? shared : sval);
+        free(shared);
         if (field_s && k->type != RIG_PATH) {
             struct stat st;
             if (stat(field_s, &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -216,3 +216,30 @@ uint64_t nr_hostref_runs(const nr_hostref *h)
 {
     return h ? h->runs : 0;
 }
+
+int nr_hostref_for_run(neurio_model *imported, const neurio_model *prepared,
+                       const char *const *paths, size_t n_paths, size_t n_samples,
+                       int32_t output, int stateful, nr_hostref **out,
+                       neurio_errbuf *ref_err, neurio_errbuf *err)
+{
+    neurio_input_set in;
+    *out = NULL;
+    int rc = neurio_dataprep_inputs(prepared, paths, n_paths, "data.inputs",
+                                    NEURIO_INPUTS_KEEP_RAW, &in, err);
+    if (rc) {
+        neurio_input_set_free(&in);
+        neurio_model_free(imported);
+        return rc;
+    }
+    const neurio_npy *arrs[NEURIO_DATAPREP_MAX_INPUTS];
+    for (uint32_t i = 0; i < in.n; i++)
+        arrs[i] = &in.arr[i];
+    if (nr_hostref_new(imported, prepared, arrs, (int32_t)in.n, n_samples, out, ref_err) !=
+            NEURIO_OK ||
+        nr_hostref_configure(*out, output, stateful, ref_err) != NEURIO_OK) {
+        nr_hostref_free(*out);
+        *out = NULL;
+    }
+    neurio_input_set_free(&in);
+    return NEURIO_OK;
+}

@@ -50,6 +50,18 @@ int nr_hostref_new(neurio_model *imported, const neurio_model *prepared,
  * output, or its element count differs from the prepared model's). */
 int nr_hostref_configure(nr_hostref *h, int32_t output, int stateful, neurio_errbuf *err);
 
+/* The reference of one run, as the pipeline builds it: data.inputs
+ * (`paths`, one per graph input of `prepared`) read whole and kept raw (the
+ * reference converts the user's values itself), then nr_hostref_new
+ * (taking `imported`, freed on every path) and nr_hostref_configure.  Not
+ * being able to read the data fails the run: that status, message in err.
+ * A reference that cannot be built does not: NEURIO_OK with *out NULL and
+ * its message in ref_err (the observers that need it say why). */
+int nr_hostref_for_run(neurio_model *imported, const neurio_model *prepared,
+                       const char *const *paths, size_t n_paths, size_t n_samples,
+                       int32_t output, int stateful, nr_hostref **out,
+                       neurio_errbuf *ref_err, neurio_errbuf *err);
+
 /* Rows of samples [first, first + count) (count * out_elems floats,
  * row-major), run on the first request and kept until a different range
  * is asked for.  Valid until the next call or free.  NULL with a message

@@ -26,4 +26,7 @@ int nr_report_file_commit(nr_report_file *rf, neurio_errbuf *err);
 /* Close and remove the temporary file without publishing it. */
 void nr_report_file_abort(nr_report_file *rf);
 
+/* mkdir -p (the run's output folders): 0, or -1 with errno set. */
+int nr_mkdirs(const char *path);
+
 #endif /* NEURIO_CORE_REPORT_FILE_H */

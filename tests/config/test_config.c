@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "loader.h"
@@ -192,6 +193,52 @@ static void test_missing_file(void)
              "%s/nope.npy); fix the path (relative paths are relative to %s)",
              dir, dir);
     assert_rig_error(MIN_RIG "data = { inputs = \"nope.npy\"; };\n", NULL, 0, tail);
+}
+
+/* ${NEURIO_SHARED_DIR}/...: the variable when set, else <rig dir>/../../shared;
+ * neither a folder: an error naming the variable. */
+static void test_shared_dir(void)
+{
+    const char *text = "device = { plugin = \"test_echo\"; };\n"
+                       "model = { path = \"${NEURIO_SHARED_DIR}/m.tflite\"; };\n";
+    char *old = getenv("NEURIO_SHARED_DIR") ? strdup(getenv("NEURIO_SHARED_DIR")) : NULL;
+    nr_rig *rig = NULL;
+    neurio_errbuf err;
+    char want[PATH_MAX + 32], tail[PATH_MAX * 2 + 256];
+    setenv("NEURIO_SHARED_DIR", dir, 1);
+    CU_ASSERT_EQUAL(load(text, NULL, 0, &rig, &err), NEURIO_OK);
+    snprintf(want, sizeof want, "%s/m.tflite", dir);
+    CU_ASSERT_STRING_EQUAL(rig ? rig->model_path : "", want);
+    nr_rig_free(rig);
+    setenv("NEURIO_SHARED_DIR", "/nonexistent-shared", 1);
+    assert_rig_error(text, NULL, 0, ":2: model.path = \"${NEURIO_SHARED_DIR}/m.tflite\": "
+                     "NEURIO_SHARED_DIR = /nonexistent-shared is not a folder; set "
+                     "NEURIO_SHARED_DIR to the folder holding neurio's shared models and golden "
+                     "data (models/, golden/)");
+    unsetenv("NEURIO_SHARED_DIR"); /* the default: <tmp>/../../shared, absent */
+    char def[PATH_MAX + 32];
+    snprintf(def, sizeof def, "%s/../../shared", dir);
+    struct stat st;
+    if (stat(def, &st) != 0) {
+        snprintf(tail, sizeof tail, ":2: model.path = \"${NEURIO_SHARED_DIR}/m.tflite\": "
+                 "NEURIO_SHARED_DIR is not set and its default ");
+        CU_ASSERT_EQUAL(load(text, NULL, 0, &rig, &err), NEURIO_ERR_CONFIG);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, tail));
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "/shared is not a folder"));
+    }
+    /* a path merely containing the name is a path */
+    setenv("NEURIO_SHARED_DIR", dir, 1);
+    snprintf(tail, sizeof tail, ":2: model.path = \"${NEURIO_SHARED_DIR}x/m.tflite\": No such "
+             "file or directory (looked for %s/${NEURIO_SHARED_DIR}x/m.tflite); fix the path "
+             "(relative paths are relative to %s)", dir, dir);
+    assert_rig_error("device = { plugin = \"test_echo\"; };\n"
+                     "model = { path = \"${NEURIO_SHARED_DIR}x/m.tflite\"; };\n", NULL, 0,
+                     tail);
+    if (old)
+        setenv("NEURIO_SHARED_DIR", old, 1);
+    else
+        unsetenv("NEURIO_SHARED_DIR");
+    free(old);
 }
 
 static void test_plugin_path_type(void)
@@ -480,6 +527,7 @@ int neurio_register_tests(void)
     CU_add_test(s, "minimal rig and defaults", test_minimal_and_defaults);
     CU_add_test(s, "full rig, --set, path resolution", test_full_rig_and_sets);
     CU_add_test(s, "relative paths normalized", test_path_normalized);
+    CU_add_test(s, "${NEURIO_SHARED_DIR} in rig paths", test_shared_dir);
     CU_add_test(s, "syntax error file:line", test_syntax_error);
     CU_add_test(s, "unknown top-level key", test_unknown_top_key);
     CU_add_test(s, "unknown key in a section", test_unknown_section_key);

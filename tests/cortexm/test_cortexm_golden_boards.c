@@ -4,8 +4,8 @@
  * Cortex-M33 (mps2-an505: DSP kernels) and Cortex-M55 (mps3-an547: Helium
  * kernels).  int8 outputs bit-exact with TFLite Micro's golden output.npy,
  * float within 1e-5 of the output range.  One firmware build per model and
- * board; a model whose image does not fit the board (refused at link time,
- * e.g. ad01_fp32's float weights on the AN547) is reported and skipped.  CI size (label conformance): the first NEURIO_GOLDEN_SAMPLES
+ * board; every model fits every board (ad01_fp32's float weights go to the
+ * AN547's DDR, which the log says).  CI size (label conformance): the first NEURIO_GOLDEN_SAMPLES
  * samples of each golden (default 8); test_cortexm_golden_boards_all
  * (label long) runs all 64.  Skips (exit 77) when ../shared is absent. */
 #include <stdio.h>
@@ -50,12 +50,10 @@ static void run_model(const char *model)
                  boards[b], neurio_test_shared_dir(), model, g, n, cm_e2e_outdir(name));
         char *log = NULL;
         int rc = cm_e2e_run(name, rig, "", &log);
-        if (rc != 0 && log && strstr(log, "does not fit")) {
-            /* ad01_fp32's 1 MB of float weights on the AN547's 512 KiB image */
-            fprintf(stderr, "\n  %s on %s does not fit the board, skipped", model, boards[b]);
-            free(log);
-            continue;
-        }
+        /* ad01_fp32's 1 MB of float weights overflow the AN547's 512 KiB
+         * ITCM: the plugin puts them in its DDR and says so. */
+        if (!strcmp(model, "ad01_fp32") && !strcmp(boards[b], "mps3-an547"))
+            CU_ASSERT_PTR_NOT_NULL(log && strstr(log, "are in mps3-an547's DDR at 0x60000000"));
         free(log);
         CU_ASSERT_EQUAL(rc, 0);
         neurio_npy p;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "neurio/npy.h"
+#include "neurio/paths.h"
 #include "neurio/plugin.h"
 #include "test_util.h"
 
@@ -34,6 +35,56 @@ static int sh(const char *cmd, char **out)
     if (rc != 0)
         fprintf(stderr, "\n$ %s\n(exit %d)\n%s\n", cmd, rc, out && *out ? *out : "");
     return rc;
+}
+
+/* Every installed example rig passes `neurio check` from the prefix: the
+ * digits rigs use the model and data installed with neurio, the others name
+ * ${NEURIO_SHARED_DIR} (the shared models and golden data), which fails with
+ * a message naming the variable while it is unset and resolves once set. */
+static void check_installed_rigs(void)
+{
+    char dir[PATH_MAX + 64], cmd[PATH_MAX * 4], *out = NULL;
+    const char *shared = neurio_test_shared_dir();
+    snprintf(dir, sizeof dir, "%s/share/neurio/config", prefix);
+    neurio_path_list installed_rigs = {0}, source_rigs = {0};
+    neurio_errbuf e;
+    CU_ASSERT_EQUAL_FATAL(neurio_list_files(dir, ".cfg", NULL, &installed_rigs, &e), NEURIO_OK);
+    CU_ASSERT_EQUAL(neurio_list_files(NEURIO_SOURCE_DIR "/config", ".cfg", NULL, &source_rigs,
+                                      &e), NEURIO_OK);
+    CU_ASSERT_EQUAL(installed_rigs.count, source_rigs.count);
+    CU_ASSERT(installed_rigs.count >= 14);
+    size_t uses_shared = 0;
+    for (size_t i = 0; i < installed_rigs.count; i++) {
+        const char *rig = installed_rigs.paths[i];
+        char *text = neurio_test_read_file(rig, NULL);
+        int needs = text && strstr(text, "${NEURIO_SHARED_DIR}/") != NULL;
+        free(text);
+        uses_shared += (size_t)needs;
+        /* from the prefix, no shared folder named: */
+        snprintf(cmd, sizeof cmd, "cd '%s' && env -u NEURIO_SHARED_DIR '%s/bin/neurio' check '%s'",
+                 dir, prefix, rig);
+        int rc = neurio_test_run(cmd, &out);
+        if (needs) {
+            CU_ASSERT_EQUAL(rc, 3); /* NR_EXIT_CONFIG, the variable named */
+            CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "NEURIO_SHARED_DIR is not set"));
+        } else if (rc != 0) {
+            fprintf(stderr, "\n$ %s\n(exit %d)\n%s\n", cmd, rc, out ? out : "");
+            CU_FAIL("an installed example rig fails neurio check");
+        }
+        free(out);
+        if (!needs || !shared)
+            continue;
+        snprintf(cmd, sizeof cmd, "cd '%s' && NEURIO_SHARED_DIR='%s' '%s/bin/neurio' check '%s'",
+                 dir, shared, prefix, rig);
+        CU_ASSERT_EQUAL(sh(cmd, &out), 0);
+        free(out);
+    }
+    CU_ASSERT(uses_shared >= 9);
+    if (!shared)
+        fprintf(stderr, "\n  ../shared is absent: the %zu rigs that use it were checked for "
+                "their error only", uses_shared);
+    neurio_path_list_free(&installed_rigs);
+    neurio_path_list_free(&source_rigs);
 }
 
 static void test_install_tree(void)
@@ -60,16 +111,7 @@ static void test_install_tree(void)
     CU_ASSERT(exists("include/neurio/port.h"));
     /* test-only plugins are never installed */
     CU_ASSERT(!exists("lib/neurio/plugins/neurio-test_echo.so"));
-    /* the example rigs whose data ships with neurio pass check from the
-     * prefix (the ../shared ones need the shared models next to it) */
-    static const char *const rigs[] = { "digits-host.cfg", "digits-m4.cfg", "example-host.cfg",
-                                        "qemu-m4-digits.cfg", "qemu-m7-digits.cfg" };
-    for (size_t i = 0; i < sizeof rigs / sizeof rigs[0]; i++) {
-        snprintf(cmd, sizeof cmd, "cd '%s/share/neurio/config' && '%s/bin/neurio' check '%s'",
-                 prefix, prefix, rigs[i]);
-        CU_ASSERT_EQUAL(sh(cmd, &out), 0);
-        free(out);
-    }
+    check_installed_rigs();
     snprintf(cmd, sizeof cmd, "'%s/bin/neurio' --version", prefix);
     CU_ASSERT_EQUAL(sh(cmd, &out), 0);
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "neurio "));

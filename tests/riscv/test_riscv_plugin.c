@@ -3,7 +3,8 @@
  * plugins/riscv on its own against it, and run a golden model (int8,
  * bit-exact with TFLite Micro) through the installed launcher on QEMU virt
  * rv32imac.  Also: the installed launcher lists the plugin, and a bad
- * option is refused by name. */
+ * option is refused by name; task.debug = "layers" builds the plugin's
+ * debug firmware and every layer read back equals the host reference. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,39 @@ static void test_golden_hello_world(void)
     CU_ASSERT_EQUAL(d, 0);
 }
 
+/* The debug firmware (ABI 1.2 layer capture): kws_ref_model's 13 layers
+ * read back from QEMU, each bit-exact with the host reference. */
+static void test_debug_layers(void)
+{
+    if (!ready) {
+        CU_FAIL("setup failed");
+        return;
+    }
+    const char *tmp = neurio_test_tmpdir(), *sd = neurio_test_shared_dir();
+    char rig[2048], text[6000], cmd[4400], *out = NULL;
+    snprintf(rig, sizeof rig, "%s/debug.cfg", tmp);
+    snprintf(text, sizeof text,
+             "plugin_path = [ \"%s\" ];\n"
+             "device = { plugin = \"riscv\"; run_timeout_ms = 600000; };\n"
+             "model = { path = \"%s/models/kws_ref_model.tflite\"; };\n"
+             "data = { inputs = \"%s/golden/kws_ref_model/input.npy\"; limit = 2; };\n"
+             "task = { kind = \"none\"; debug = \"layers\"; debug_samples = 1; };\n"
+             "output = { dir = \"%s/debug-runs\"; };\n",
+             rv_test_plugin_dir(), sd, sd, tmp);
+    CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(rig, text, strlen(text)), 0);
+    snprintf(cmd, sizeof cmd, "'%s' run '%s'", rv_test_launcher(), rig);
+    int rc = neurio_test_run(cmd, &out);
+    CU_ASSERT_EQUAL(rc, 0);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "layer readback: device against the host "
+                                               "reference (prepared model), 1 sample\n"));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "  12   SOFTMAX "));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "every layer read back matches the host "
+                                               "reference"));
+    if (rc && out)
+        fprintf(stderr, "\n%s\n", out);
+    free(out);
+}
+
 int neurio_register_tests(void)
 {
     CU_pSuite s = CU_add_suite("riscv_plugin", NULL, NULL);
@@ -54,5 +88,6 @@ int neurio_register_tests(void)
     CU_add_test(s, "install, build plugins/riscv against it", test_build_out_of_tree);
     CU_add_test(s, "hello_world_int8 bit-exact through the installed launcher",
                 test_golden_hello_world);
+    CU_add_test(s, "debug firmware: kws layers read back bit-exact", test_debug_layers);
     return CU_get_error() == CUE_SUCCESS ? 0 : -1;
 }

@@ -9,7 +9,11 @@
  * case for every op x dtype of the zoo (meta.json op_dtypes; the smallest
  * model file that adds one not yet covered), the first 4 samples of each.
  * test_zoo_cortexm_full (label long; NEURIO_ZOO_FULL=1): every case, every
- * sample, on mps2-an386 and mps2-an500 (Cortex-M7).
+ * sample, on mps2-an386 and mps2-an500 (Cortex-M7).  test_zoo_boards_full
+ * (label long; NEURIO_ZOO_BOARDS = a comma list of board names): the same on
+ * mps2-an385 (Cortex-M3, soft float), mps2-an505 (Cortex-M33), mps3-an547
+ * (Cortex-M55 with Helium; code and data in its DDR) and riscv-rv32imac
+ * (QEMU virt, the riscv plugin's default ISA, picolibc).
  *
  * Each case ends exact, unsupported (no kernel for an op x dtype, or the
  * image does not fit the board: named) or FAIL (a wrong output or any other
@@ -18,8 +22,8 @@
  * fit the board.  Prints a line per case and the table per op x dtype, also
  * written to <build>/tests/zoo/zoo_cortexm_<board>.txt.
  * Environment: NEURIO_ZOO_FILTER = only cases whose name contains it.
- * Skips (77) when ../shared/golden-zoo, arm-none-eabi-gcc or
- * qemu-system-arm is absent. */
+ * Skips (77) when ../shared/golden-zoo is absent or no asked-for board has
+ * its compiler, QEMU and kernel library (each missing one is named). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,18 +155,50 @@ static void run_board(const zoo_fw_board *b)
     free(p);
 }
 
-static void test_m4(void)
-{
-    static const zoo_fw_board b = {"mps2-an386", "-mcpu=cortex-m4 -mfpu=fpv4-sp-d16",
-                                   NEURIO_ZOO_CM4_LIB};
-    run_board(&b);
-}
+#define ARM_LINK "-mthumb -nostartfiles --specs=nano.specs"
+#define RV_MEM "-Wl,--defsym=__flash=0x80000000 -Wl,--defsym=__flash_size=0x1000000 " \
+    "-Wl,--defsym=__ram=0x81000000 -Wl,--defsym=__ram_size=0x1000000 "         \
+    "-Wl,--defsym=__stack_size=0x10000"
 
-static void test_m7(void)
+/* name, compiler flags, kernels; compiler, linker script, start-up, QEMU */
+static const zoo_fw_board boards[] = {
+    {"mps2-an386", "-mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard " ARM_LINK,
+     NEURIO_ZOO_LIB_DIR "/libnk-m4.a", NULL, NULL, NULL, NULL, NULL},
+    {"mps2-an500", "-mcpu=cortex-m7 -mfpu=fpv5-d16 -mfloat-abi=hard " ARM_LINK,
+     NEURIO_ZOO_LIB_DIR "/libnk-m7.a", NULL, NULL, NULL, NULL, NULL},
+    {"mps2-an385", "-mcpu=cortex-m3 -mfloat-abi=soft " ARM_LINK,
+     NEURIO_ZOO_LIB_DIR "/libnk-m3.a", NULL, NULL, NULL, NULL, NULL},
+    {"mps2-an505", "-mcpu=cortex-m33 -mfpu=fpv5-sp-d16 -mfloat-abi=hard " ARM_LINK,
+     NEURIO_ZOO_LIB_DIR "/libnk-m33.a", NULL, NEURIO_SOURCE_DIR "/tests/zoo/zoo_an505.ld",
+     NULL, NULL, NULL},
+    {"mps3-an547", "-mcpu=cortex-m55 -mfloat-abi=hard " ARM_LINK,
+     NEURIO_ZOO_LIB_DIR "/libnk-m55.a", NULL, NEURIO_SOURCE_DIR "/tests/zoo/zoo_an547.ld",
+     NULL, NULL, NULL},
+    /* the riscv plugin's default ISA; picolibc's crt0 and linker script */
+    {"riscv-rv32imac", "-march=rv32imac -mabi=ilp32 --specs=picolibc.specs " RV_MEM,
+     NEURIO_ZOO_LIB_DIR "/libnk-rv32imac.a", "riscv64-unknown-elf-gcc", "",
+     NEURIO_SOURCE_DIR "/tests/zoo/zoo_rv_startup.c", "qemu-system-riscv32",
+     "-M virt -cpu rv32,f=false,d=false -bios none -m 128M"},
+};
+#define N_BOARDS (sizeof boards / sizeof boards[0])
+
+static const char *g_boards; /* NEURIO_ZOO_BOARDS, NULL = the default set */
+
+#define BOARD_TEST(i) static void test_board_##i(void) { run_board(&boards[i]); }
+BOARD_TEST(0) BOARD_TEST(1) BOARD_TEST(2) BOARD_TEST(3) BOARD_TEST(4) BOARD_TEST(5)
+static void (*const board_tests[N_BOARDS])(void) = {test_board_0, test_board_1, test_board_2,
+                                                    test_board_3, test_board_4, test_board_5};
+
+/* Is board i asked for?  Default: the M4 (CI), and the M7 with the full run. */
+static int wanted(size_t i)
 {
-    static const zoo_fw_board b = {"mps2-an500", "-mcpu=cortex-m7 -mfpu=fpv5-d16",
-                                   NEURIO_ZOO_CM7_LIB};
-    run_board(&b);
+    if (!g_boards)
+        return i == 0 || (i == 1 && g_full);
+    size_t n = strlen(boards[i].name);
+    for (const char *p = g_boards; (p = strstr(p, boards[i].name)) != NULL; p += n)
+        if ((p == g_boards || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+            return 1;
+    return 0;
 }
 
 int neurio_register_tests(void)
@@ -175,18 +211,49 @@ int neurio_register_tests(void)
     snprintf(zoo, sizeof zoo, "%s/golden-zoo", shared);
     if (stat(zoo, &st) || !S_ISDIR(st.st_mode))
         neurio_test_skip("%s is absent", zoo);
-    if (system("arm-none-eabi-gcc --version > /dev/null 2>&1") != 0 ||
-        system("qemu-system-arm --version > /dev/null 2>&1") != 0)
-        neurio_test_skip("arm-none-eabi-gcc or qemu-system-arm is not installed");
     g_zoo = zoo;
     const char *full = getenv("NEURIO_ZOO_FULL");
     g_full = full && *full == '1';
+    g_boards = getenv("NEURIO_ZOO_BOARDS");
+    if (g_boards && !*g_boards)
+        g_boards = NULL;
     CU_pSuite s = CU_add_suite("zoo_cortexm", NULL, NULL);
     if (!s)
         return -1;
-    CU_add_test(s, g_full ? "every zoo case on mps2-an386 (Cortex-M4F)"
-                          : "one zoo case per op x dtype on mps2-an386 (Cortex-M4F)", test_m4);
-    if (g_full)
-        CU_add_test(s, "every zoo case on mps2-an500 (Cortex-M7)", test_m7);
+    int n = 0;
+    for (size_t i = 0; i < N_BOARDS; i++) {
+        if (!wanted(i))
+            continue;
+        const char *cc = boards[i].cc ? boards[i].cc : "arm-none-eabi-gcc";
+        const char *qemu = boards[i].qemu ? boards[i].qemu : "qemu-system-arm";
+        char cmd[400], name[160];
+        struct stat lib;
+        snprintf(cmd, sizeof cmd, "%s --version > /dev/null 2>&1 && %s --version > /dev/null 2>&1",
+                 cc, qemu);
+        if (system(cmd) != 0 || stat(boards[i].lib, &lib) != 0) {
+            fprintf(stderr, "zoo on %s skipped: %s, %s or %s is missing (the kernels: "
+                    "cmake --build <build> --target zoo-kernels-boards)\n", boards[i].name, cc,
+                    qemu, boards[i].lib);
+            continue;
+        }
+        snprintf(name, sizeof name, "%s zoo case%s on %s", g_full ? "every" : "one",
+                 g_full ? "" : " per op x dtype", boards[i].name);
+        CU_add_test(s, strdup(name), board_tests[i]);
+        n++;
+    }
+    if (!n)
+        neurio_test_skip("no asked-for board has its compiler, QEMU and kernels");
+    if (g_boards)
+        for (const char *p = g_boards; *p; p += strcspn(p, ","), p += *p == ',') {
+            int known = 0;
+            for (size_t i = 0; i < N_BOARDS; i++)
+                known |= strncmp(p, boards[i].name, strcspn(p, ",")) == 0 &&
+                         strlen(boards[i].name) == strcspn(p, ",");
+            if (!known) {
+                fprintf(stderr, "NEURIO_ZOO_BOARDS: unknown board '%.*s'\n",
+                        (int)strcspn(p, ","), p);
+                return -1;
+            }
+        }
     return 0;
 }

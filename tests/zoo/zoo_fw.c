@@ -145,24 +145,32 @@ static void argv_free(char **a)
 static int fw_link(const zoo_fw_board *b, fw_case *const *g, int n, const char *gdir,
                    char *why, size_t wl)
 {
-    char *av[256] = {0}, log[1400], fl[256];
+    char *av[256] = {0}, log[1400], fl[512];
     int k = 0, code = 0;
     snprintf(fl, sizeof fl, "%s", b->cflags);
-    av[k++] = strdup("arm-none-eabi-gcc");
-    for (char *t = strtok(fl, " "); t && k < 16; t = strtok(NULL, " "))
+    av[k++] = strdup(b->cc ? b->cc : "arm-none-eabi-gcc");
+    for (char *t = strtok(fl, " "); t && k < 40; t = strtok(NULL, " "))
         av[k++] = strdup(t);
-    static const char *const fixed[] = {"-mthumb", "-mfloat-abi=hard", "-O2", "-std=c99",
-                                        "-ffunction-sections", "-fdata-sections",
-                                        "-DNEURIO_NO_DEFAULT_MODEL", "-nostartfiles",
-                                        "--specs=nano.specs", "-Wl,--gc-sections"};
+    static const char *const fixed[] = {"-O2", "-std=c99", "-ffunction-sections",
+                                        "-fdata-sections", "-DNEURIO_NO_DEFAULT_MODEL",
+                                        "-Wl,--gc-sections"};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         av[k++] = strdup(fixed[i]);
     if (asprintf(&av[k++], "-I%s", gdir) < 0 ||
         asprintf(&av[k++], "-I%s/kernels", neurio_firmware_dir()) < 0 ||
-        asprintf(&av[k++], "-I%s/include", neurio_firmware_dir()) < 0 ||
-        asprintf(&av[k++], "-T%s/tests/kernels/arm/nk_arm_test.ld", NEURIO_SOURCE_DIR) < 0 ||
-        asprintf(&av[k++], "%s/tests/kernels/arm/nk_arm_test_startup.c", NEURIO_SOURCE_DIR) < 0 ||
-        asprintf(&av[k++], "%s/tests/zoo/zoo_fw_main.c", NEURIO_SOURCE_DIR) < 0)
+        asprintf(&av[k++], "-I%s/include", neurio_firmware_dir()) < 0)
+        av[k - 1] = NULL;
+    if (b->ld && !*b->ld)
+        ; /* the C library's own linker script (picolibc.specs) */
+    else if (b->ld ? asprintf(&av[k++], "-T%s", b->ld) < 0
+                   : asprintf(&av[k++], "-T%s/tests/kernels/arm/nk_arm_test.ld",
+                              NEURIO_SOURCE_DIR) < 0)
+        av[k - 1] = NULL;
+    if (b->startup ? (av[k++] = strdup(b->startup)) == NULL
+                   : asprintf(&av[k++], "%s/tests/kernels/arm/nk_arm_test_startup.c",
+                              NEURIO_SOURCE_DIR) < 0)
+        av[k - 1] = NULL;
+    if (asprintf(&av[k++], "%s/tests/zoo/zoo_fw_main.c", NEURIO_SOURCE_DIR) < 0)
         av[k - 1] = NULL;
     for (int i = 0; i < n && k < 240; i++)
         av[k++] = strdup(g[i]->src);
@@ -252,12 +260,26 @@ static void fw_group(const zoo_fw_board *b, fw_case **g, int n, const char *work
         }
         return;
     }
-    char elf[1400], log[1400], machine[64];
+    char elf[1400], log[1400], words[256], *av[32];
+    int k = 0;
     snprintf(elf, sizeof elf, "%s/fw.elf", gdir);
     snprintf(log, sizeof log, "%s/qemu.log", gdir);
-    snprintf(machine, sizeof machine, "%s", b->name); /* QEMU machine = board name */
-    char *av[] = {"qemu-system-arm", "-M", machine, "-nographic", "-monitor", "none",
-                  "-semihosting-config", "enable=on,target=native", "-kernel", elf, NULL};
+    av[k++] = (char *)(b->qemu ? b->qemu : "qemu-system-arm");
+    if (b->qemu_args) {
+        snprintf(words, sizeof words, "%s", b->qemu_args);
+        for (char *t = strtok(words, " "); t && k < 20; t = strtok(NULL, " "))
+            av[k++] = t;
+    } else { /* QEMU machine = board name */
+        av[k++] = "-M";
+        av[k++] = (char *)b->name;
+    }
+    static const char *const tail_args[] = {"-nographic", "-monitor", "none",
+                                            "-semihosting-config", "enable=on,target=native",
+                                            "-kernel"};
+    for (size_t i = 0; i < sizeof tail_args / sizeof tail_args[0]; i++)
+        av[k++] = (char *)tail_args[i];
+    av[k++] = elf;
+    av[k] = NULL;
     neurio_errbuf e = {{0}};
     int code = 0;
     (*images)++;

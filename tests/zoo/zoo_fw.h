@@ -15,9 +15,17 @@
 #include "zoo_case.h"
 
 typedef struct zoo_fw_board {
-    const char *name;    /* "mps2-an386"                                  */
-    const char *cflags;  /* "-mcpu=cortex-m4 -mfpu=fpv4-sp-d16"  (fixed) */
+    const char *name;    /* "mps2-an386" (also the report's file name)    */
+    const char *cflags;  /* "-mcpu=cortex-m4 -mfpu=fpv4-sp-d16 ..." (fixed
+                            words, no paths)                             */
     const char *lib;     /* the kernels cross-compiled by CMake           */
+    /* NULL = the mps2-an386 defaults: arm-none-eabi-gcc, the kernel test
+     * image's linker script and start-up, qemu-system-arm -M <name>.    */
+    const char *cc;      /* compiler                                       */
+    const char *ld;      /* linker script (a path)                         */
+    const char *startup; /* start-up source (a path)                       */
+    const char *qemu;    /* "qemu-system-riscv32"                          */
+    const char *qemu_args; /* fixed words before -kernel: "-M virt -bios none" */
 } zoo_fw_board;
 
 typedef struct zoo_fw_result {

@@ -1,7 +1,8 @@
 /* tests/zoo/zoo_fw_main.c — the device side of the zoo firmware harness
- * (zoo_fw.c): a bare-metal image for QEMU's mps2 boards holding several
- * generated models (listed in the generated zoo_fw_cases.h), started by
- * tests/kernels/arm/nk_arm_test_startup.c.  For every case it reads each
+ * (zoo_fw.c): a bare-metal image for QEMU's Arm boards (started by
+ * tests/kernels/arm/nk_arm_test_startup.c) or RISC-V virt (started by
+ * picolibc's crt0 and tests/zoo/zoo_rv_startup.c) holding several
+ * generated models (listed in the generated zoo_fw_cases.h).  For every case it reads each
  * sample's inputs from the host file named in the table (semihosting, raw
  * bytes, inputs in model order), runs the model and writes its outputs to
  * the case's output file; the host compares them with TFLite Micro's.
@@ -14,6 +15,17 @@
 
 void nk_test_puts(const char *s);
 
+#if defined(__riscv) /* the RISC-V semihosting trap: three uncompressed instructions */
+static int sh(int op, void *arg)
+{
+    register long a0 __asm__("a0") = op;
+    register void *a1 __asm__("a1") = arg;
+    __asm__ volatile(".option push\n.option norvc\n.balign 16\n"
+                     "slli x0, x0, 0x1f\nebreak\nsrai x0, x0, 7\n.option pop"
+                     : "+r"(a0) : "r"(a1) : "memory");
+    return (int)a0;
+}
+#else
 static int sh(int op, void *arg)
 {
     register int r0 __asm__("r0") = op;
@@ -21,6 +33,7 @@ static int sh(int op, void *arg)
     __asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
     return r0;
 }
+#endif
 
 static int sh_open(const char *name, int mode) /* mode 1 "rb", 5 "wb" */
 {

@@ -80,7 +80,7 @@ static int is_dir(const char *p)
 }
 
 int cm_fw_write_memory_ld(const cm_profile *p, const char *board_dir,
-                          const char *out_dir, neurio_errbuf *err)
+                          const char *out_dir, int bulk, neurio_errbuf *err)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/fw.ld", out_dir);
@@ -88,17 +88,26 @@ int cm_fw_write_memory_ld(const cm_profile *p, const char *board_dir,
     if (!f)
         return neurio_fail(err, NEURIO_ERR_IO, "cannot write %s: %s", path,
                            strerror(errno));
+    const cm_board *b = p->board;
+    bulk = bulk && b->bulk_name;
     fprintf(f,
             "/* Written by the neurio cortex-m plugin from the device profile "
             "(board %s). */\n"
             "MEMORY\n{\n"
             "    FLASH (rx)  : ORIGIN = 0x%08x, LENGTH = %u\n"
-            "    RAM   (rwx) : ORIGIN = 0x%08x, LENGTH = %u\n"
-            "}\n"
-            "__cm_stack_size = %u;\n"
-            "INCLUDE cm_sections.ld\n",
-            p->board->name, p->board->flash_origin, p->flash_bytes,
-            p->board->ram_origin, p->ram_bytes, p->stack_bytes);
+            "    RAM   (rwx) : ORIGIN = 0x%08x, LENGTH = %u\n",
+            b->name, b->flash_origin, p->flash_bytes, b->ram_origin, p->ram_bytes);
+    if (bulk) /* the generated model's constant arrays (ng_c<N>) in the bulk memory */
+        fprintf(f,
+                "    BULK  (r)   : ORIGIN = 0x%08x, LENGTH = %u /* %s */\n"
+                "}\n"
+                "SECTIONS\n{\n"
+                "    .cm_weights : ALIGN(16) { *(.rodata.ng_c*) . = ALIGN(4); } > BULK\n"
+                "}\n",
+                b->bulk_origin, b->bulk_bytes, b->bulk_name);
+    else
+        fputs("}\n", f);
+    fprintf(f, "__cm_stack_size = %u;\nINCLUDE cm_sections.ld\n", p->stack_bytes);
     (void)board_dir; /* found through -L: a path is never written into ld's syntax */
     if (fclose(f) != 0)
         return neurio_fail(err, NEURIO_ERR_IO, "cannot write %s: %s", path,
@@ -205,13 +214,51 @@ static int add_kernels(cm_argv *av, const cm_fw_args *a, const char *log_path,
     return rc;
 }
 
-int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
-                size_t cap, neurio_errbuf *err)
+/* The message for a failed build (exit status code): an overflowed
+ * region named with the sizes, else the tail of the log. */
+static int fw_build_error(const cm_profile *p, int bulk, const char *log_path, int code,
+                          int *flash_over, neurio_errbuf *err)
+{
+    unsigned long long over = 0;
+    if (find_overflow(log_path, "RAM", &over))
+        return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
+                           "firmware does not fit %s: RAM needs %llu bytes, "
+                           "board has %u (data+bss+arena+%u stack); use a "
+                           "smaller model or raise device.ram_bytes",
+                           p->board->name, (unsigned long long)p->ram_bytes + over,
+                           p->ram_bytes, p->stack_bytes);
+    if (find_overflow(log_path, "FLASH", &over)) {
+        *flash_over = 1;
+        return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
+                           "firmware does not fit %s: flash needs %llu bytes, "
+                           "board has %u%s; use a smaller model or raise "
+                           "device.flash_bytes",
+                           p->board->name, (unsigned long long)p->flash_bytes + over,
+                           p->flash_bytes, bulk ? " (the model's constants in "
+                           "its bulk memory)" : "");
+    }
+    if (find_overflow(log_path, "BULK", &over))
+        return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
+                           "firmware does not fit %s: the model's constants need "
+                           "%llu bytes of %s, the profile has %u; use a smaller model",
+                           p->board->name, (unsigned long long)p->board->bulk_bytes + over,
+                           p->board->bulk_name, p->board->bulk_bytes);
+    char tail[400];
+    neurio_log_tail(log_path, tail, sizeof tail);
+    return neurio_fail(err, NEURIO_ERR_TOOLCHAIN,
+                       "firmware build failed (exit %d): %s (full log: %s)",
+                       code, tail, log_path);
+}
+
+/* One build with the constants in the code memory (bulk 0) or in the
+ * board's bulk memory (bulk 1); *flash_over is set when FLASH overflowed. */
+static int fw_build_once(const cm_fw_args *a, int bulk, cm_fw_sizes *sizes, char *elf_out,
+                         size_t cap, int *flash_over, neurio_errbuf *err)
 {
     const cm_profile *p = a->profile;
     cm_argv av = {0};
     char elf[4096], log_path[4096], map[4096];
-    int rc = cm_fw_write_memory_ld(p, a->board_dir, a->out_dir, err);
+    int rc = cm_fw_write_memory_ld(p, a->board_dir, a->out_dir, bulk, err);
     if (rc)
         return rc;
     snprintf(elf, sizeof elf, "%s/fw.elf", a->out_dir);
@@ -307,34 +354,29 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
     argv_free(&av);
     if (rc)
         return rc;
-    if (code != 0) {
-        unsigned long long over = 0;
-        if (find_overflow(log_path, "RAM", &over))
-            return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
-                               "firmware does not fit %s: RAM needs %llu bytes, "
-                               "board has %u (data+bss+arena+%u stack); use a "
-                               "smaller model or raise device.ram_bytes",
-                               p->board->name, (unsigned long long)p->ram_bytes + over,
-                               p->ram_bytes, p->stack_bytes);
-        if (find_overflow(log_path, "FLASH", &over))
-            return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
-                               "firmware does not fit %s: flash needs %llu bytes, "
-                               "board has %u; use a smaller model or raise "
-                               "device.flash_bytes",
-                               p->board->name, (unsigned long long)p->flash_bytes + over,
-                               p->flash_bytes);
-        char tail[400];
-        neurio_log_tail(log_path, tail, sizeof tail);
-        return neurio_fail(err, NEURIO_ERR_TOOLCHAIN,
-                           "firmware build failed (exit %d): %s (full log: %s)",
-                           code, tail, log_path);
-    }
+    if (code != 0)
+        return fw_build_error(p, bulk, log_path, code, flash_over, err);
     rc = cm_fw_elf_sizes(elf, sizes, err);
     if (rc)
         return rc;
     if (elf_out && cap)
         snprintf(elf_out, cap, "%s", elf);
     return NEURIO_OK;
+}
+
+int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
+                size_t cap, neurio_errbuf *err)
+{
+    int flash_over = 0;
+    int rc = fw_build_once(a, 0, sizes, elf_out, cap, &flash_over, err);
+    /* Code + constants overflow the code memory: a board with a bulk
+     * memory (the AN547's DDR) takes the model's constant arrays there. */
+    if (rc == NEURIO_ERR_UNSUPPORTED && flash_over && a->profile->board->bulk_name) {
+        flash_over = 0;
+        err->msg[0] = '\0';
+        rc = fw_build_once(a, 1, sizes, elf_out, cap, &flash_over, err);
+    }
+    return rc;
 }
 
 int cm_fw_elf_sizes(const char *path, cm_fw_sizes *sizes, neurio_errbuf *err)
@@ -409,6 +451,8 @@ int cm_fw_elf_sizes(const char *path, cm_fw_sizes *sizes, neurio_errbuf *err)
                              "%s: section %u name is not terminated", path, i);
             goto fail;
         }
+        if (strcmp(name, ".cm_weights") == 0)
+            sizes->bulk += sh.sh_size; /* also counted as rodata below */
         if (strcmp(name, ".text") == 0)
             sizes->text += sh.sh_size;
         else if (strcmp(name, ".data") == 0)

@@ -44,12 +44,18 @@ typedef struct cm_fw_args {
 /* Section sizes of the linked image (bytes). */
 typedef struct cm_fw_sizes {
     uint64_t text, rodata, data, bss, stack;
+    uint64_t bulk;    /* of rodata: the model's constants placed in the
+                         board's bulk memory (cm_board.bulk_name), 0 when
+                         the image fits the code memory               */
     uint64_t flash;   /* text + rodata + data (load image)                 */
     uint64_t ram;     /* data + bss + stack                                */
 } cm_fw_sizes;
 
 /* Build out_dir/fw.elf.  On success fills *sizes and, when elf_out is not
- * NULL, copies the image path into it (cap bytes).  Errors:
+ * NULL, copies the image path into it (cap bytes).  When code + constants
+ * overflow the code memory of a board with a bulk memory (cm_board
+ * bulk_name, the AN547's DDR), it links again with the generated model's
+ * constant arrays there (sizes->bulk).  Errors:
  * NEURIO_ERR_TOOLCHAIN with the compiler's last lines and the log path,
  * NEURIO_ERR_UNSUPPORTED "does not fit: RAM needs N bytes, board has M". */
 int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
@@ -60,8 +66,10 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
 int cm_fw_elf_sizes(const char *path, cm_fw_sizes *sizes, neurio_errbuf *err);
 
 /* Write out_dir/fw.ld for the profile: MEMORY + stack size, then INCLUDE
- * board_dir/cm_sections.ld. */
+ * board_dir/cm_sections.ld.  bulk (on a board with a bulk memory): a BULK
+ * region and the output section .cm_weights holding the generated model's
+ * constants (.rodata.ng_c*), placed before cm_sections.ld's .rodata. */
 int cm_fw_write_memory_ld(const cm_profile *p, const char *board_dir,
-                          const char *out_dir, neurio_errbuf *err);
+                          const char *out_dir, int bulk, neurio_errbuf *err);
 
 #endif

@@ -341,7 +341,11 @@ static void toolchain_version(cm_plugin *s, const char *prefix, const char *work
     }
 }
 
-static int open_link(cm_plugin *s, neurio_transport *t, neurio_errbuf *e)
+/* The port kit's attach (neurio/port.h): the link over t (taken), the
+ * device's hello checked against the prepared model; fills the link's
+ * fields of *info. */
+static int open_link(cm_plugin *s, neurio_transport *t, const neurio_model *model,
+                     neurio_device_info *info, neurio_errbuf *e)
 {
     double rate = s->host->opt_float(s->ctx, "fault_rate");
     int rc;
@@ -381,7 +385,7 @@ static int open_link(cm_plugin *s, neurio_transport *t, neurio_errbuf *e)
     lo.log = link_log;
     lo.cancelled = link_cancelled;
     lo.user = s;
-    return neurio_link_open(t, &lo, &s->link, e);
+    return neurio_port_attach(t, &lo, model, s->model_sha, &s->link, info, e);
 }
 
 /* Fields of *info known without a device: profile and ELF sizes. */
@@ -600,6 +604,11 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
            elf, (unsigned long long)sz.text, (unsigned long long)sz.rodata,
            (unsigned long long)sz.data, (unsigned long long)sz.bss,
            (unsigned long long)sz.stack);
+    if (sz.bulk)
+        CM_LOG(s, NEURIO_LOG_INFO, "the model's constants (%llu bytes) are in %s's %s at "
+               "0x%08x: code and constants overflow its %u bytes of code memory",
+               (unsigned long long)sz.bulk, p->board->name, p->board->bulk_name,
+               p->board->bulk_origin, p->flash_bytes);
 
     const char *link_spec = s->host->opt_string(s->ctx, "link");
     neurio_transport *t = NULL;
@@ -628,39 +637,16 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
             return cm_fail(s, rc, &e);
         }
     }
-    rc = open_link(s, t, &e);
-    if (rc)
-        goto fail;
-    rc = neurio_link_check_model(s->link, s->model_sha, &e);
-    if (rc)
-        goto fail;
-    size_t in_b[NEURIO_LINK_MAX_TENSORS], out_b[NEURIO_LINK_MAX_TENSORS];
-    if (model->n_inputs > (int32_t)NEURIO_LINK_MAX_TENSORS ||
-        model->n_outputs > (int32_t)NEURIO_LINK_MAX_TENSORS) {
-        rc = neurio_fail(&e, NEURIO_ERR_UNSUPPORTED, "model has more than %u inputs or outputs",
-                         NEURIO_LINK_MAX_TENSORS);
-        goto fail;
+    rc = open_link(s, t, model, info, &e);
+    if (rc == NEURIO_ERR_UNSUPPORTED && strstr(e.msg, "no room for one sample")) {
+        size_t n = strlen(e.msg);
+        snprintf(e.msg + n, sizeof e.msg - n, " (%s: RAM %u, the image uses %llu; raise "
+                 "device.ram_bytes or lower device.stack_bytes)", p->board->name, p->ram_bytes,
+                 (unsigned long long)sz.ram);
     }
-    for (int32_t i = 0; i < model->n_inputs; i++)
-        in_b[i] = neurio_tensor_bytes(&model->tensors[model->inputs[i]]);
-    for (int32_t i = 0; i < model->n_outputs; i++)
-        out_b[i] = neurio_tensor_bytes(&model->tensors[model->outputs[i]]);
-    rc = neurio_link_check_tensors(s->link, (uint32_t)model->n_inputs, in_b,
-                                   (uint32_t)model->n_outputs, out_b, &e);
     if (rc)
         goto fail;
     const neurio_link_hello *h = neurio_link_info(s->link);
-    if (h->max_batch == 0) {
-        rc = neurio_fail(&e, NEURIO_ERR_UNSUPPORTED,
-                         "no RAM left for even one sample on %s: the batch buffer "
-                         "has %u bytes (RAM %u, image uses %llu); raise "
-                         "device.ram_bytes or lower device.stack_bytes",
-                         p->board->name, h->batch_bytes, p->ram_bytes,
-                         (unsigned long long)sz.ram);
-        goto fail;
-    }
-
-    neurio_link_device_info(s->link, info);
     fill_static_info(s, &sz, info);
     info->firmware = h->build_id;
     s->lstats = neurio_link_get_stats(s->link);

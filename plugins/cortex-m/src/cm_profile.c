@@ -10,7 +10,11 @@
  *     SSRAM2+3 4 MiB, Secure alias 0x38000000; system clock 20 MHz.
  *   - MPS3 AN547 (Cortex-M55, SSE-300; QEMU 7.2 `info mtree`): ITCM
  *     512 KiB at 0x0, DTCM 512 KiB at 0x20000000; the AN547 FPGA image
- *     clocks the core at 32 MHz.
+ *     clocks the core at 32 MHz.  Its DDR4 sits behind a TrustZone MPC from
+ *     0x60000000 (QEMU maps 2 GiB there; the AN547 application note puts
+ *     the DDR4 at 0x6000_0000): the profile uses its first 256 MiB for the
+ *     model's constant arrays when code + weights overflow the ITCM (as
+ *     Arm's ML evaluation kit places models in DDR on its MPS3 targets).
  *   - NUCLEO-L4R5ZI: STM32L4R5ZI datasheet/reference manual: 2 MiB flash at
  *     0x08000000, 640 KiB SRAM (SRAM1+2+3 contiguous) at 0x20000000,
  *     120 MHz in range-1 boost mode, run-mode current 110 uA/MHz (LDO),
@@ -116,6 +120,9 @@ static const cm_board cm_boards[] = {
         .flash_bytes = 512u << 10,
         .ram_origin = 0x20000000u,
         .ram_bytes = 512u << 10,
+        .bulk_name = "DDR",
+        .bulk_origin = 0x60000000u,
+        .bulk_bytes = 256u << 20,
         .clock_hz = 32e6,
         .cycle_source = "icount (instructions, 50/tick)",
         .cycle_unit = "instructions",

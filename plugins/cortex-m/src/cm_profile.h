@@ -20,6 +20,10 @@ typedef struct cm_board {
     const char *board_src;    /* board file under the board-support dir      */
     uint32_t flash_origin, flash_bytes; /* physical memory of the board      */
     uint32_t ram_origin, ram_bytes;
+    const char *bulk_name;    /* a larger, slower memory for the model's
+                                 constants when the image does not fit the
+                                 code memory ("DDR"), NULL = none          */
+    uint32_t bulk_origin, bulk_bytes;
     double clock_hz;          /* core clock the board runs at                */
     const char *cycle_source; /* what the count is: "icount (...)" or "dwt"  */
     const char *cycle_unit;   /* "instructions" or "cycles"                  */

@@ -1,6 +1,7 @@
 /* plugins/riscv/src/rv.h — internals of the riscv device plugin (names rv_*):
- * child processes, the firmware build and the QEMU virt machine.  Built
- * against the installed neurio SDK only. */
+ * the firmware build and the QEMU virt machine.  Child processes come from
+ * the SDK's port kit (neurio/port.h).  Built against the installed neurio
+ * SDK only. */
 #ifndef RV_H
 #define RV_H
 
@@ -8,24 +9,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "neurio/port.h"
 #include "neurio/status.h"
 #include "neurio/transport.h"
 
 /* snprintf into a fixed buffer: 0, or -1 when truncated (still terminated). */
 int rv_fmt(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Last bytes of a text file, newlines as '|', for error messages. */
-void rv_log_tail(const char *path, char *out, size_t cap);
-
-/* A child in its own process group, stdin /dev/null, its command line and
- * stdout+stderr appended to a log, killed if we die.  An exec failure is
- * exit status 127 with the reason in the log. */
-typedef struct rv_child { pid_t pid; int status; } rv_child; /* pid 0: not running */
-int rv_spawn(rv_child *c, char *const argv[], const char *log_path, neurio_errbuf *err);
-int rv_exited(rv_child *c);           /* 1 once exited (reaped; c->status) */
-void rv_stop(rv_child *c, int grace_ms); /* TERM, then KILL; idempotent */
-/* Run to completion within timeout_ms; *code = exit status (128+signal). */
-int rv_run(char *const argv[], const char *log_path, int timeout_ms, int *code,
-           neurio_errbuf *err);
 
 typedef struct rv_sizes { uint64_t text, rodata, data, bss, stack; } rv_sizes; /* bytes */
 
@@ -37,6 +26,7 @@ typedef struct rv_build_args {
     uint32_t flash_origin, flash_bytes, ram_origin, ram_bytes, stack_bytes;
     uint32_t clock_hz, rx_timeout_ms;
     int timeout_ms;
+    int layer_capture;           /* debug build: neurio debug's per-layer outputs */
 } rv_build_args;
 
 /* Compile and link <out_dir>/fw.elf (path in elf); sizes in *sz.  A RAM or
@@ -46,7 +36,7 @@ int rv_build(const rv_build_args *a, char *elf, size_t cap, rv_sizes *sz, neurio
 int rv_elf_sizes(const char *path, rv_sizes *sz, neurio_errbuf *err);
 
 /* QEMU `virt` running one image under -icount, its UART0 on a Unix socket. */
-typedef struct rv_qemu { rv_child child; char log_path[4096], sock_path[108], tmp_dir[64]; } rv_qemu;
+typedef struct rv_qemu { neurio_child child; char log_path[4096], sock_path[108], tmp_dir[64]; } rv_qemu;
 /* Start it and connect: *t is the UART transport (the caller's). */
 int rv_qemu_start(rv_qemu *q, const char *qemu, const char *cpu, const char *elf,
                   const char *work_dir, int timeout_ms, neurio_transport **t,

@@ -54,6 +54,10 @@ static int build_argv(const rv_build_args *a, argv_list *l, char ***out, neurio_
     add(l, "-DNRT_BUILD_ID=\"%s\"", a->build_id);
     add(l, "-DNRT_RX_TIMEOUT_MS=%uu", a->rx_timeout_ms);
     add(l, "-DRV_CLOCK_HZ=%uu", a->clock_hz);
+    if (a->layer_capture) { /* the runtime answers RUN_CAPTURE (firmware/LINK.md) */
+        add(l, "-DNRT_LAYER_CAPTURE=1");
+        add(l, "-DNEURIO_LAYER_OUTPUT_FN=nrt_layer_output");
+    }
     add(l, "-I%s/include", a->fw_dir);
     add(l, "-I%s/runtime", a->fw_dir);
     add(l, "-I%s/kernels", a->fw_dir);
@@ -132,9 +136,12 @@ int rv_build(const rv_build_args *a, char *elf, size_t cap, rv_sizes *sz, neurio
     unlink(elf);
     int rc = build_argv(a, &l, &v, err), code = 0;
     if (!rc)
-        rc = rv_run(v, log, a->timeout_ms, &code, err);
+        rc = neurio_proc_run(v, log, a->timeout_ms, &code, err);
     free(v);
     argv_free(&l);
+    if (rc == NEURIO_ERR_TOOLCHAIN) /* the compiler could not start */
+        neurio_fail(err, rc, "%s; install Debian's gcc-riscv64-unknown-elf and "
+                    "picolibc-riscv64-unknown-elf, or set device.toolchain", err->msg);
     if (rc)
         return rc;
     unsigned long long over;
@@ -145,7 +152,7 @@ int rv_build(const rv_build_args *a, char *elf, size_t cap, rv_sizes *sz, neurio
                            region, over, a->flash_bytes, a->ram_bytes, a->stack_bytes, region);
     if (code) {
         char tail[400];
-        rv_log_tail(log, tail, sizeof tail);
+        neurio_log_tail(log, tail, sizeof tail);
         return neurio_fail(err, NEURIO_ERR_TOOLCHAIN, "firmware build failed (exit %d): %s "
                            "(full log: %s)%s", code, tail, log, code != 127 ? "" :
                            "; install Debian's gcc-riscv64-unknown-elf and "

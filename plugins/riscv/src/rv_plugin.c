@@ -4,8 +4,8 @@
  * prepare/codegen: none, so the core runs the SDK's default recipe (ABI 1.1);
  * flash: riscv64-unknown-elf-gcc + picolibc build of the generated model,
  * the SDK's runtime and portable kernels and firmware/rv_board.c, QEMU under
- * -icount, the SDK's host link over its UART socket checked against the
- * model; transfer/infer: the link; close: link closed, QEMU reaped. */
+ * -icount, the SDK's host link over its UART socket attached and checked
+ * against the model by the port kit (neurio_port_attach); transfer/infer: the link; close: link closed, QEMU reaped. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +17,7 @@
 #include "neurio/model.h"
 #include "neurio/paths.h"
 #include "neurio/plugin.h"
+#include "neurio/port.h"
 #include "rv.h"
 
 #ifndef RV_INSTALLED_FIRMWARE /* where rv_board.c is: installed, else in the source tree */
@@ -133,8 +134,9 @@ static int build(rv_plugin *s, const char *gen_dir, char *elf, size_t cap, neuri
         (mkdir(out, 0755) != 0 && errno != EEXIST))
         return neurio_fail(e, NEURIO_ERR_IO, "cannot create %s: %s", out, strerror(errno));
     const char *sha = h->model_sha256(c);
-    rv_fmt(s->build_id, sizeof s->build_id, "neurio-rv %s %.12s", h->opt_string(c, "march"),
-           sha ? sha : "");
+    int debug = neurio_host_layer_capture(h, c);
+    rv_fmt(s->build_id, sizeof s->build_id, "neurio-rv %s %.12s%s", h->opt_string(c, "march"),
+           sha ? sha : "", debug ? " debug" : "");
     rv_fmt(s->toolchain, sizeof s->toolchain, "%s (picolibc)", h->opt_string(c, "toolchain"));
     rv_fmt(s->cpu, sizeof s->cpu, "%s", h->opt_string(c, "march"));
     rv_build_args a = {
@@ -146,7 +148,7 @@ static int build(rv_plugin *s, const char *gen_dir, char *elf, size_t cap, neuri
         .stack_bytes = (uint32_t)h->opt_int(c, "stack_bytes"),
         .clock_hz = (uint32_t)h->opt_int(c, "clock_hz"),
         .rx_timeout_ms = 10000, /* virtual ms: virtual time races while the guest polls */
-        .timeout_ms = 600000,
+        .timeout_ms = 600000, .layer_capture = debug,
     };
     h->progress(c, "building firmware", 0, 0);
     int rc = rv_build(&a, elf, cap, &s->sz, e);
@@ -155,28 +157,6 @@ static int build(rv_plugin *s, const char *gen_dir, char *elf, size_t cap, neuri
                "stack %llu bytes", elf, (unsigned long long)s->sz.text,
                (unsigned long long)s->sz.rodata, (unsigned long long)s->sz.data,
                (unsigned long long)s->sz.bss, (unsigned long long)s->sz.stack);
-    return rc;
-}
-
-/* The device's tensors against the model's, and room for one sample. */
-static int check_device(rv_plugin *s, const neurio_model *m, neurio_errbuf *e)
-{
-    size_t in_b[NEURIO_LINK_MAX_TENSORS], out_b[NEURIO_LINK_MAX_TENSORS];
-    if (m->n_inputs > (int32_t)NEURIO_LINK_MAX_TENSORS ||
-        m->n_outputs > (int32_t)NEURIO_LINK_MAX_TENSORS)
-        return neurio_fail(e, NEURIO_ERR_UNSUPPORTED, "model has more than %u inputs or outputs",
-                           NEURIO_LINK_MAX_TENSORS);
-    for (int32_t i = 0; i < m->n_inputs; i++)
-        in_b[i] = neurio_tensor_bytes(&m->tensors[m->inputs[i]]);
-    for (int32_t i = 0; i < m->n_outputs; i++)
-        out_b[i] = neurio_tensor_bytes(&m->tensors[m->outputs[i]]);
-    int rc = neurio_link_check_tensors(s->link, (uint32_t)m->n_inputs, in_b,
-                                       (uint32_t)m->n_outputs, out_b, e);
-    const neurio_link_hello *h = neurio_link_info(s->link);
-    if (!rc && h->max_batch == 0)
-        rc = neurio_fail(e, NEURIO_ERR_UNSUPPORTED, "no RAM left for one sample: the batch "
-                         "buffer has %u bytes; raise device.ram_bytes or lower "
-                         "device.stack_bytes", h->batch_bytes);
     return rc;
 }
 
@@ -206,18 +186,14 @@ static int rv_flash(void *self, const neurio_model *model, const char *gen_dir,
     lo.log = link_log;
     lo.cancelled = link_cancelled;
     lo.user = s;
-    rc = neurio_link_open(t, &lo, &s->link, &e);
-    if (!rc)
-        rc = neurio_link_check_model(s->link, s->host->model_sha256(c), &e);
-    if (!rc)
-        rc = check_device(s, model, &e);
+    /* the port kit: hello, model identity, tensor sizes, room for a sample */
+    rc = neurio_port_attach(t, &lo, model, s->host->model_sha256(c), &s->link, info, &e);
+    if (rc == NEURIO_ERR_UNSUPPORTED && strstr(e.msg, "no room for one sample"))
+        neurio_fail(&e, rc, "%s (raise device.ram_bytes or lower device.stack_bytes)", e.msg);
     if (rc) {
-        neurio_link_close(s->link);
-        s->link = NULL;
         rv_qemu_stop(&s->qemu);
         return rv_fail(s, rc, &e);
     }
-    neurio_link_device_info(s->link, info);
     info->board = "qemu-virt-rv32", info->cpu = s->cpu, info->toolchain = s->toolchain;
     info->cycle_unit = "instructions", info->clock_hz = (double)s->host->opt_int(c, "clock_hz");
     info->flash_text = s->sz.text, info->flash_rodata = s->sz.rodata;
@@ -240,9 +216,9 @@ static int rv_infer(void *self, neurio_batch *batch)
     rv_plugin *s = self;
     neurio_errbuf e = {{0}};
     int rc = neurio_link_infer(s->link, batch, &e);
-    if (rc && rv_exited(&s->qemu.child)) {
+    if (rc && neurio_child_exited(&s->qemu.child)) {
         char tail[300];
-        rv_log_tail(s->qemu.log_path, tail, sizeof tail);
+        neurio_log_tail(s->qemu.log_path, tail, sizeof tail);
         s->host->set_error(s->ctx, "%s (QEMU exited, status %d: %s)", e.msg,
                            s->qemu.child.status, tail);
         return rc;
