@@ -160,6 +160,54 @@ int nk_fully_connected_s16_b32(const nk_fc_params *p, const int16_t *input,
 int nk_fully_connected_f32(const nk_fc_params *p, const float *input,
                            const float *weights, const float *bias, float *output);
 
+/* FULLY_CONNECTED int8 with weights laid out at code-generation time for
+ * the DSP extension (one SXTB16 and two SMLADs per four weights instead of
+ * two SXTB16s and two SMLADs): rows in groups of four, depth padded to
+ * eight; within each 16-bit lane pair (w_even, w_odd) the odd byte is
+ * stored as w_odd - [w_even < 0], so the signed halfword equals
+ * 256 w_odd + w_even exactly; with the input prepared once per call as
+ * (x_odd + 129) and 256 (x_even + 1) - (x_odd + 129) (both fit int16),
+ * SMLAD(halfwords, prep_odd) + SMLAD(SXTB16(word), prep_even) is 256 times
+ * the pair's dot product (with offsets folded into k).  The sum of each
+ * 128-input chunk is below 2^31 in magnitude and shifted back exactly.
+ * k[o] = bias[o] - in_zp sum(w) - sum(w_even) - 129 sum(w_odd), one per
+ * padded row.  Built by nk_fc_pack_s8 (portable: the code generator runs
+ * it); run by nk_fully_connected_s8_packed (portable C everywhere, the
+ * DSP version when the core has it; NK_FC_PACKED says the generated code
+ * should prefer it).  Bit-exact with nk_fully_connected_s8. */
+typedef struct nk_fc_pack {
+    const int32_t *w;  /* NK_FC_PACK_WORDS(in_depth, out_depth) words */
+    const int32_t *k;  /* NK_FC_PACK_ROWS(out_depth) folded constants */
+    uint32_t *xbuf;    /* scratch of NK_FC_PACK_XWORDS(in_depth) words */
+    int32_t depth_pad; /* in_depth rounded up to a multiple of 8 */
+    int32_t x2;        /* 1: every row passes nk_arm_requant_x2_ok
+                          (arm/nk_arm_requant.h) and its sum is below
+                          2^30 in magnitude for every input */
+} nk_fc_pack;
+
+#define NK_FC_PACK_DEPTH(in_depth) (((in_depth) + 7) / 8 * 8)
+#define NK_FC_PACK_ROWS(out_depth) (((out_depth) + 3) / 4 * 4)
+#define NK_FC_PACK_WORDS(in_depth, out_depth) \
+    (NK_FC_PACK_ROWS(out_depth) * NK_FC_PACK_DEPTH(in_depth) / 4)
+#define NK_FC_PACK_XWORDS(in_depth) (NK_FC_PACK_DEPTH(in_depth) / 2)
+
+/* Fills w[NK_FC_PACK_WORDS] and k[NK_FC_PACK_ROWS] from row-major int8
+ * weights [out_depth][in_depth] and bias (may be NULL) for p, and *x2.
+ * NK_ERR_PARAMS, writing nothing useful, when the layout cannot hold them:
+ * filter_zp != 0, or a pair (w_even < 0, w_odd == -128). */
+int nk_fc_pack_s8(const nk_fc_params *p, const int8_t *weights, const int32_t *bias,
+                  int32_t *w, int32_t *k, int32_t *x2);
+/* p->batches rows of input through the packed weights of k. */
+int nk_fully_connected_s8_packed(const nk_fc_params *p, const nk_fc_pack *k,
+                                 const int8_t *input, int8_t *output);
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && !defined(NK_PORTABLE_ONLY) && \
+    !(defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1))
+#define NK_FC_PACKED 1
+#else
+#define NK_FC_PACKED 0
+#endif
+
 /* ---------------------------------------------------------------- pool */
 
 /* AVERAGE_POOL_2D and MAX_POOL_2D (int8: input and output share scale/zp,

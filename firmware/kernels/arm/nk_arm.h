@@ -13,6 +13,8 @@
  *   nk_arm_conv2d_1x1.c        1x1 CONV_2D without padding as a GEMM
  *   nk_arm_gemm.c              int8 GEMM core (FC and 1x1 conv), fused requant
  *   nk_arm_fully_connected.c   FULLY_CONNECTED on the GEMM core
+ *   nk_arm_fc_packed.c         FULLY_CONNECTED on weights packed at code
+ *                              generation (nk_fc_pack in ../nk.h)
  *   nk_arm_depthwise_conv2d.c  DEPTHWISE_CONV_2D (3x3 strides 1/2, any padding:
  *                              zero-point-padded int16 planes, tiled for large
  *                              images; general path)
@@ -52,6 +54,9 @@ int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,
                                const int8_t *filter, const int32_t *bias, int8_t *output);
 int nk_fully_connected_s8_dsp(const nk_fc_params *p, const int8_t *input,
                               const int8_t *weights, const int32_t *bias, int8_t *output);
+/* the packed layout of nk.h (nk_fc_pack), parameters already checked */
+int nk_fully_connected_s8_packed_dsp(const nk_fc_params *p, const nk_fc_pack *k,
+                                     const int8_t *input, int8_t *output);
 /* no broadcast, at least NK_ARM_ADD_MIN_TABLE (512) elements, output equal
  * to an input or not overlapping it, activation range inside int8;
  * returns NK_ERR_PARAMS otherwise, writing nothing */

@@ -118,6 +118,13 @@ int cg_source_text(const cg_ctx *c, const char *hex, const char *decl, size_t de
                 "static union {\n    uint8_t b[%zu];\n    int64_t align_i;\n"
                 "    double align_d;\n} NG_ALIGN ng_arena;\n\n",
                 plan->arena_bytes);
+    if (c->fc_xwords)
+        fprintf(src,
+                "#if NK_FC_PACKED\n"
+                "/* The prepared input of the packed FULLY_CONNECTED layers (nk.h,\n"
+                " * nk_fc_pack), shared: one layer runs at a time. */\n"
+                "static uint32_t ng_fcx[%ld];\n#endif\n\n",
+                (long)c->fc_xwords);
     fwrite(decl, 1, decl_len, src);
     fputs("\n", src);
     if (plan->state_bytes)

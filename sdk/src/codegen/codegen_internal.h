@@ -23,6 +23,7 @@ typedef struct cg_ctx {
     uint64_t weights_bytes;
     neurio_errbuf *err;
     int stateful;           /* neurio_codegen_options.stateful             */
+    int32_t fc_xwords;      /* words of ng_fcx (packed FC input), 0 = none */
 } cg_ctx;
 
 /* C type of a dtype ("int8_t", "float"), NULL if unsupported. */
@@ -61,6 +62,12 @@ int cg_source_text(const cg_ctx *c, const char *hex, const char *decl, size_t de
                    const char *body, size_t body_len, int default_model, char **text,
                    size_t *len);
 int cg_header_text(const cg_ctx *c, const char *hex, char **text, size_t *len);
+
+/* When op oi (lowered to nk_fully_connected_s8 as l, operand expressions
+ * p) can run on packed weights (nk.h, nk_fc_pack): emits the packed arrays
+ * and both calls, the packed one under #if NK_FC_PACKED, and sets *done
+ * (codegen_fcpack.c).  Otherwise *done = 0 and nothing is written. */
+int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done);
 
 /* SVDF, LSTM and the Signal ops (codegen_state.c). */
 int cg_state_op(cg_ctx *c, int32_t oi, const neurio_op *op);

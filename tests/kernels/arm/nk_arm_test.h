@@ -74,6 +74,9 @@ int test_conv_wide(int iter);
 int test_conv_band(int iter);
 int test_conv1x1(int iter);
 int test_fc_gemm(int iter);
+#if !defined(NK_TEST_MVE)
+int test_fc_packed(int iter);
+#endif
 #if defined(NK_TEST_MVE)
 int test_requant_lanes(int iter);
 int test_fc_batched(int iter);

@@ -124,6 +124,59 @@ int test_fc_gemm(int iter)
     }
     return 0;
 }
+#if !defined(NK_TEST_MVE)
+/* The packed FULLY_CONNECTED layout (nk_fc_pack, nk.h): packed here as the
+ * code generator packs, run by the DSP version, equal to the portable
+ * kernel; weights at the int8 extremes sometimes (chunk and int16 bounds),
+ * depths across several 128-input chunks. */
+int test_fc_packed(int iter)
+{
+    static int32_t pw[8192], pk[256];
+    static uint32_t xb[1024];
+    nk_fc_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(1, 3);
+    p.in_depth = (rnd() % 4 == 0) ? rnd_in(129, 700) : rnd_in(1, 128);
+    p.out_depth = rnd_in(1, 40);
+    while (NK_FC_PACK_WORDS(p.in_depth, p.out_depth) > 8192)
+        p.out_depth /= 2;
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    gemm_fill_quant(p.out_depth, &p.act_min, &p.act_max, p.out_zp);
+    fill(in_buf, (size_t)p.batches * p.in_depth);
+    fill(w_buf, (size_t)p.out_depth * p.in_depth);
+    const int extreme = rnd() % 4 == 0;
+    for (int32_t i = 0; i < p.out_depth * p.in_depth; ++i) {
+        if (w_buf[i] == -128 || extreme)
+            w_buf[i] = extreme ? ((rnd() & 1) ? 127 : -127) : -127;
+    }
+    if (extreme)
+        for (int32_t i = 0; i < p.batches * p.in_depth; ++i)
+            in_buf[i] = (rnd() & 1) ? 127 : -128;
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    const size_t n_out = (size_t)p.batches * p.out_depth;
+    int32_t x2 = 0;
+    if (nk_fc_pack_s8(&p, w_buf, b, pw, pk, &x2) != NK_OK) {
+        put_num("fc packed: weights in [-127, 127] refused at iteration ", iter);
+        return 1;
+    }
+    const nk_fc_pack k = {pw, pk, xb, NK_FC_PACK_DEPTH(p.in_depth), x2};
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    const int ra = nk_fully_connected_s8(&p, in_buf, w_buf, b, out_a);
+    const int rb = nk_fully_connected_s8_packed_dsp(&p, &k, in_buf, out_b);
+    if (expect(0, ra, rb, out_b, out_a, n_out, 0x66)) {
+        if (printed++ < 5)
+            put_num("fully_connected (packed) mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+#endif
+
 #if defined(NK_TEST_MVE)
 /* ---- Helium only ---- */
 

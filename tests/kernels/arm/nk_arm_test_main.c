@@ -214,6 +214,10 @@ int nk_test_main(void)
         failures += test_conv1x1(i);
     for (int i = 0; i < 1000; ++i)
         failures += test_fc_gemm(i);
+#if !defined(NK_TEST_MVE)
+    for (int i = 0; i < 600; ++i)
+        failures += test_fc_packed(i);
+#endif
 #if defined(NK_TEST_MVE)
     for (int i = 0; i < 20000; ++i)
         failures += test_requant_lanes(i);

@@ -1,0 +1,198 @@
+/* firmware/kernels/arm/nk_arm_fc_packed.c — FULLY_CONNECTED int8 with the
+ * DSP extension on weights packed at code generation (nk_fc_pack, ../nk.h;
+ * packer and portable twin ../conv/nk_fc_pack.c).  Per step of four inputs
+ * and four rows: one LDRD of the prepared input, four weight words, four
+ * SXTB16 and eight SMLAD (16 MACs); requantization once per row after the
+ * loop (nk_arm_requant_x2 when the packer found every row suits it).
+ * Bit-exact with ../conv/nk_fully_connected.c. */
+#include "nk_arm.h"
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+
+#include <arm_acle.h>
+#include <string.h>
+
+#include "../nk_fixedpoint.h"
+#include "nk_arm_dot.h"
+#include "nk_arm_requant.h"
+
+/* The prepared input (layout in ../conv/nk_fc_pack.c, fcp_prep): four
+ * inputs per two words, SIMD for whole words, the tail and padding in C. */
+static void fcp_prep_dsp(const int8_t *in, int32_t depth, int32_t dp, uint32_t *xb)
+{
+    int32_t d = 0;
+    for (; d + 4 <= depth; d += 4) {
+        const uint32_t v = nk_arm_load32(in + d);
+        const int32_t xo = nk_arm_sxtb16_ror8(v);                   /* x1, x3 */
+        const uint32_t e256 = (v << 8) & 0xff00ff00u;                /* 256 x0, 256 x2 */
+        xb[d / 2] = (uint32_t)__sadd16(xo, 0x00810081);              /* x + 129 */
+        xb[d / 2 + 1] = (uint32_t)__ssub16((int32_t)e256, __sadd16(xo, (int32_t)0xff81ff81u));
+    }
+    for (; d < dp; d += 2) {
+        /* past depth as x = 0 (the weights there are 0; x_odd + 129 >= 1
+         * keeps the even lane inside int16) */
+        const int32_t xe = (d < depth ? in[d] : 0) + 1;
+        const int32_t xo = (d + 1 < depth ? in[d + 1] : 0) + 129;
+        const uint32_t lo = (uint32_t)(uint16_t)(int16_t)xo;
+        const uint32_t hi = (uint32_t)(uint16_t)(int16_t)(256 * xe - xo);
+        const int32_t s = d / 4;
+        if (d % 4) {
+            xb[2 * s] |= lo << 16;
+            xb[2 * s + 1] |= hi << 16;
+        } else {
+            xb[2 * s] = lo;
+            xb[2 * s + 1] = hi;
+        }
+    }
+}
+
+#if defined(__GNUC__) && defined(__thumb2__)
+/* One step: four inputs (LDRD of the prepared pair) times four rows (LDM
+ * of their words), 16 MACs in 14 instructions. */
+#define FCP_STEP                                                                           \
+    "ldrd   r8, r9, [r0], #8\n\t"                                                          \
+    "ldmia  r1!, {r4-r7}\n\t"                                                              \
+    "smlad  r10, r4, r8, r10\n\t"                                                          \
+    "smlad  r11, r5, r8, r11\n\t"                                                          \
+    "smlad  r12, r6, r8, r12\n\t"                                                          \
+    "smlad  lr, r7, r8, lr\n\t"                                                            \
+    "sxtb16 r4, r4\n\t"                                                                    \
+    "sxtb16 r5, r5\n\t"                                                                    \
+    "sxtb16 r6, r6\n\t"                                                                    \
+    "sxtb16 r7, r7\n\t"                                                                    \
+    "smlad  r10, r4, r9, r10\n\t"                                                          \
+    "smlad  r11, r5, r9, r11\n\t"                                                          \
+    "smlad  r12, r6, r9, r12\n\t"                                                          \
+    "smlad  lr, r7, r9, lr\n\t"
+
+/* The four sums of one group of rows: acc[r] += dot / 256 per chunk of at
+ * most 32 steps (128 inputs: |256 dot| < 2^31, so the shift is exact).
+ * r0 = prepared input, r1 = the group's words, r2 = steps (even, >= 2),
+ * r3 = acc (kept at [sp] while r3 holds the chunk's end).  Four steps per
+ * trip (58 instructions per 64 MACs), two first when the chunk has 4k + 2. */
+__attribute__((naked, noinline)) static void fcp_group(const uint32_t *xb __attribute__((unused)),
+                                                       const int32_t *w __attribute__((unused)),
+                                                       int32_t steps __attribute__((unused)),
+                                                       int32_t *acc __attribute__((unused)))
+{
+    __asm__ volatile(
+        "push   {r3-r11, lr}\n\t"
+        "1:\n\t"
+        "mov    r3, r2\n\t"
+        "cmp    r2, #32\n\t"
+        "it     gt\n\t"
+        "movgt  r3, #32\n\t"
+        "sub    r2, r2, r3\n\t"
+        "mov    r10, #0\n\t"
+        "mov    r11, #0\n\t"
+        "mov    r12, #0\n\t"
+        "mov    lr, #0\n\t"
+        "tst    r3, #2\n\t"
+        "add    r3, r0, r3, lsl #3\n\t"
+        "beq    2f\n\t"
+        FCP_STEP FCP_STEP
+        "cmp    r0, r3\n\t"
+        "beq    3f\n\t"
+        "2:\n\t"
+        FCP_STEP FCP_STEP FCP_STEP FCP_STEP
+        "cmp    r0, r3\n\t"
+        "bne    2b\n\t"
+        "3:\n\t"
+        "ldr    r3, [sp]\n\t"
+        "ldm    r3, {r4-r7}\n\t"
+        "add    r4, r4, r10, asr #8\n\t"
+        "add    r5, r5, r11, asr #8\n\t"
+        "add    r6, r6, r12, asr #8\n\t"
+        "add    r7, r7, lr, asr #8\n\t"
+        "stm    r3, {r4-r7}\n\t"
+        "cmp    r2, #0\n\t"
+        "bne    1b\n\t"
+        "pop    {r3-r11, pc}\n\t");
+}
+#else
+static void fcp_group(const uint32_t *xb, const int32_t *w, int32_t steps, int32_t acc[4])
+{
+    const uint32_t *xp = xb;
+    const int32_t *wp = w;
+    int32_t left = steps;
+    do {
+        const int32_t n = left < 32 ? left : 32;
+        left -= n;
+        const uint32_t *const xend = xp + 2 * n;
+        int32_t s[4] = {0, 0, 0, 0};
+        do {
+            const int32_t xo = (int32_t)xp[0], xe = (int32_t)xp[1];
+            for (int r = 0; r < 4; ++r)
+                s[r] = __smlad(__sxtb16(wp[r]), xe, __smlad(wp[r], xo, s[r]));
+            xp += 2;
+            wp += 4;
+        } while (xp != xend);
+        for (int r = 0; r < 4; ++r)
+            acc[r] += s[r] >> 8;
+    } while (left > 0);
+}
+#endif
+
+/* nk_arm_requant_x2's c0 for shift -e: (2 zp + 1) 2^(e - 1) */
+static inline int32_t fcp_c0(int32_t zp, int32_t e)
+{
+    return (int32_t)((uint32_t)(2 * zp + 1) << ((e - 1) & 31));
+}
+
+/* The int8 output of sum acc (|acc| < 2^30, packer's x2 flag): the
+ * full int8 range is one SSAT. */
+static inline int8_t fcp_q(int32_t acc, int32_t mult, int32_t c0, int32_t e, int32_t lo,
+                           int32_t hi)
+{
+    int32_t v = __ssat(nk_arm_requant_x2(acc * 2, mult, c0, e), 8);
+    if (v < lo)
+        v = lo;
+    if (v > hi)
+        v = hi;
+    return (int8_t)v;
+}
+
+int nk_fully_connected_s8_packed_dsp(const nk_fc_params *p, const nk_fc_pack *k,
+                                     const int8_t *input, int8_t *output)
+{
+    const int32_t depth = p->in_depth, out_depth = p->out_depth, steps = k->depth_pad / 4;
+    const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max;
+    const int32_t *const mult = p->out_mult, *const shift = p->out_shift;
+    const int32_t q_step = p->per_channel ? 1 : 0;
+    uint32_t *const xb = k->xbuf;
+    const int32_t m0 = mult[0], e0 = -shift[0], c00 = fcp_c0(zp, e0);
+    for (int32_t b = 0; b < p->batches; ++b) {
+        fcp_prep_dsp(input + (size_t)b * depth, depth, k->depth_pad, xb);
+        int8_t *out = output + (size_t)b * out_depth;
+        const int32_t *w = k->w;
+        for (int32_t o = 0; o < out_depth; o += 4, w += 4 * steps) {
+            int32_t acc[4];
+            memcpy(acc, k->k + o, sizeof acc);
+            fcp_group(xb, w, steps, acc);
+            const int32_t n = out_depth - o < 4 ? out_depth - o : 4;
+            if (k->x2 && !p->per_channel && n == 4) {
+                /* per tensor: the constants stay in registers */
+                out[o] = fcp_q(acc[0], m0, c00, e0, lo, hi);
+                out[o + 1] = fcp_q(acc[1], m0, c00, e0, lo, hi);
+                out[o + 2] = fcp_q(acc[2], m0, c00, e0, lo, hi);
+                out[o + 3] = fcp_q(acc[3], m0, c00, e0, lo, hi);
+            } else if (k->x2) {
+                for (int32_t r = 0; r < n; ++r) {
+                    const int32_t qi = (o + r) * q_step, e = -shift[qi];
+                    out[o + r] = fcp_q(acc[r], mult[qi], fcp_c0(zp, e), e, lo, hi);
+                }
+            } else {
+                for (int32_t r = 0; r < n; ++r) {
+                    const int32_t qi = (o + r) * q_step;
+                    const int32_t v = nk_arm_requant(acc[r], mult[qi], shift[qi]) + zp;
+                    out[o + r] = (int8_t)nk_clamp(v, lo, hi);
+                }
+            }
+        }
+    }
+    return NK_OK;
+}
+
+#else
+typedef int nk_arm_fc_packed_unused; /* ISO C: no empty translation unit */
+#endif

@@ -1,0 +1,105 @@
+/* sdk/src/codegen/codegen_fcpack.c — FULLY_CONNECTED int8 on weights packed
+ * at code generation (nk.h, nk_fc_pack): the packed words and folded
+ * per-row constants are emitted under #if NK_FC_PACKED (cores with the DSP
+ * extension), the plain weights and bias under #else, so each build holds
+ * one layout; the parameter struct ng_p<oi> serves both calls. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen_internal.h"
+
+/* Const tensor src, referenced by op oi's input slot only, not emitted
+ * yet: then its emission can go under #else. */
+static int cg_exclusive_const(const cg_ctx *c, int32_t oi, int32_t t, int32_t *src)
+{
+    const neurio_tensor_place *pl = &c->plan->tensors[t];
+    if (pl->kind != NEURIO_MEM_CONST || c->const_done[pl->index])
+        return 0;
+    *src = pl->index;
+    int uses = 0;
+    for (int32_t j = 0; j < c->m->n_ops; j++) {
+        const neurio_op *op = &c->m->ops[j];
+        for (int32_t i = 0; i < op->n_inputs; i++) {
+            const int32_t u = op->inputs[i];
+            if (u >= 0 && u < c->m->n_tensors && c->plan->tensors[u].kind == NEURIO_MEM_CONST &&
+                c->plan->tensors[u].index == *src)
+                uses += j == oi ? 1 : 1000;
+        }
+    }
+    for (int32_t i = 0; i < c->m->n_outputs; i++)
+        if (c->plan->tensors[c->m->outputs[i]].kind == NEURIO_MEM_CONST)
+            uses += 1000;
+    return uses == 1;
+}
+
+static void cg_words(cg_ctx *c, const char *tag, int32_t oi, const int32_t *v, int32_t n)
+{
+    fprintf(c->decl, "static const int32_t NG_ALIGN ng_%s%d[%d] = {", tag, oi, n);
+    for (int32_t i = 0; i < n; i++)
+        fprintf(c->decl, "%s%ld", !i ? "\n    " : i % 8 ? ", " : ",\n    ", (long)v[i]);
+    fputs("\n};\n", c->decl);
+}
+
+int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done)
+{
+    *done = 0;
+    const nk_fc_params *fp = &l->p.fc;
+    int32_t wsrc = -1, bsrc = -1;
+    /* below 16 inputs per row the per-call work outweighs the saving
+     * (measured: hello_world 1x16 and ad01 8x128 ran slower packed) */
+    if (l->kernel != LW_K_FC_S8 || l->n_args != 4 || fp->filter_zp != 0 || l->args[1] < 0 ||
+        fp->in_depth < 16 ||
+        !cg_exclusive_const(c, oi, l->args[1], &wsrc) ||
+        (l->args[2] >= 0 && !cg_exclusive_const(c, oi, l->args[2], &bsrc)))
+        return NEURIO_OK;
+    const neurio_tensor *wt = &c->m->tensors[wsrc];
+    const neurio_tensor *bt = bsrc >= 0 ? &c->m->tensors[bsrc] : NULL;
+    const size_t n_w = (size_t)fp->out_depth * (size_t)fp->in_depth;
+    if (wt->dtype != NEURIO_DT_INT8 || !wt->data || wt->data_bytes < n_w ||
+        (bt && (bt->dtype != NEURIO_DT_INT32 || !bt->data ||
+                bt->data_bytes < (size_t)fp->out_depth * 4u)))
+        return NEURIO_OK;
+    const int32_t n_words = NK_FC_PACK_WORDS(fp->in_depth, fp->out_depth);
+    const int32_t n_rows = NK_FC_PACK_ROWS(fp->out_depth);
+    int32_t *w = malloc((size_t)n_words * sizeof *w);
+    int32_t *k = malloc((size_t)n_rows * sizeof *k);
+    int32_t *bias = bt ? malloc((size_t)fp->out_depth * sizeof *bias) : NULL;
+    int32_t x2 = 0;
+    int rc = NEURIO_OK;
+    if (!w || !k || (bt && !bias)) {
+        rc = neurio_fail(c->err, NEURIO_ERR_NOMEM, "codegen: out of memory");
+        goto fail;
+    }
+    if (bt)
+        memcpy(bias, bt->data, (size_t)fp->out_depth * sizeof *bias);
+    if (nk_fc_pack_s8(fp, (const int8_t *)wt->data, bias, w, k, &x2) != NK_OK)
+        goto fail; /* a weight pair the layout cannot hold: the plain call */
+    fprintf(c->decl, "#if NK_FC_PACKED\n/* packed weights and folded constants (nk.h, "
+                     "nk_fc_pack) */\n");
+    cg_words(c, "fw", oi, w, n_words);
+    cg_words(c, "fk", oi, k, n_rows);
+    fprintf(c->decl,
+            "static const nk_fc_pack ng_fp%d = {ng_fw%d, ng_fk%d, ng_fcx, %d, %d};\n#else\n",
+            oi, oi, oi, NK_FC_PACK_DEPTH(fp->in_depth), (int)x2);
+    if ((rc = cg_ptr(c, l->args[1], p[1], 160)) ||
+        (l->args[2] >= 0 && (rc = cg_ptr(c, l->args[2], p[2], 160))))
+        goto fail;
+    fputs("#endif\n", c->decl);
+    if (NK_FC_PACK_XWORDS(fp->in_depth) > c->fc_xwords)
+        c->fc_xwords = NK_FC_PACK_XWORDS(fp->in_depth);
+    fprintf(c->body,
+            "#if NK_FC_PACKED\n"
+            "    if (nk_fully_connected_s8_packed(&ng_p%d, &ng_fp%d, %s, %s) != NK_OK) "
+            "return NEURIO_RUN_ERR_LAYER + %d;\n#else\n",
+            oi, oi, p[0], p[3], oi);
+    fprintf(c->body,
+            "    if (nk_fully_connected_s8(&ng_p%d, %s, %s, %s, %s) != NK_OK) "
+            "return NEURIO_RUN_ERR_LAYER + %d;\n#endif\n",
+            oi, p[0], p[1], l->args[2] >= 0 ? p[2] : "NULL", p[3], oi);
+    *done = 1;
+fail:
+    free(w);
+    free(k);
+    free(bias);
+    return rc;
+}
