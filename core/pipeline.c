@@ -767,6 +767,7 @@ void nr_pipeline_free(nr_pipeline *p)
         if (p->obs[i].destroy)
             p->obs[i].destroy(p->obs[i].user);
     nr_hostref_free(p->hostref);
+    nr_predictions_free(&p->pred); /* before the model its writers borrow */
     neurio_model_free(p->imported);
     neurio_model_free(p->model);
     nr_ctx_free(p->ctx);
@@ -774,7 +775,6 @@ void nr_pipeline_free(nr_pipeline *p)
         free(p->inputs[i]);
     free(p->inputs);
     neurio_input_stream_close(&p->in_st);
-    nr_predictions_free(&p->pred);
     nr_run_latency_free(&p->lat);
     free(p->input_sample_bytes);
     for (uint32_t k = 0; p->outputs && k < p->run.n_outputs; k++)

@@ -43,6 +43,7 @@ int nr_predictions_open(nr_predictions *pr, const neurio_model *m, const char *r
     pr->w = calloc(m->n_outputs ? (size_t)m->n_outputs : 1, sizeof *pr->w);
     if (!pr->w)
         return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    pr->n_w = (uint32_t)m->n_outputs;
     for (uint32_t k = 0; k < (uint32_t)m->n_outputs; k++) {
         const neurio_tensor *t = &m->tensors[m->outputs[k]];
         int64_t dims[NEURIO_NPY_MAX_RANK];
@@ -106,8 +107,9 @@ int nr_predictions_close(nr_predictions *pr, neurio_errbuf *err)
 
 void nr_predictions_free(nr_predictions *pr)
 {
-    for (uint32_t k = 0; pr->w && k < (uint32_t)pr->model->n_outputs; k++)
+    for (uint32_t k = 0; pr->w && k < pr->n_w; k++)
         neurio_npy_close_writer(&pr->w[k], NULL);
     free(pr->w);
     pr->w = NULL;
+    pr->n_w = 0;
 }

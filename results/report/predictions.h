@@ -24,7 +24,9 @@ typedef struct nr_predictions {
     const neurio_model *model; /* borrowed: its outputs give dtype and shape */
     char run_dir[4096];
     const char *name;          /* output.predictions (borrowed)             */
-    neurio_npy_writer *w;      /* [model->n_outputs]                        */
+    neurio_npy_writer *w;      /* [n_w]                                     */
+    uint32_t n_w;              /* model->n_outputs, kept so that freeing
+                                  never reads the (maybe freed) model      */
 } nr_predictions;
 
 /* Create the files for n_samples rows of every output of m (borrowed, as
