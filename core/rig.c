@@ -73,6 +73,9 @@ static const rig_key rig_keys[] = {
       "debug = \"layers\";" },
     { "task.debug_samples", RIG_INT, F(task_debug_samples), "4", NULL, 0, 1,
       "debug_samples = 4;" },
+    /* rel (issue 19): the profile's per-inference arrays */
+    { "output.profile_inferences", RIG_STRING, F(output_profile_inferences), "auto",
+      "auto|all|summary", 0, 0, "profile_inferences = \"auto\";" },
 };
 #undef F
 static const size_t rig_n_keys = sizeof rig_keys / sizeof rig_keys[0];

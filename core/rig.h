@@ -116,6 +116,10 @@ typedef struct nr_rig {
      * store. */
     char *task_debug;
     int64_t task_debug_samples;
+    /* output.profile_inferences: "auto" (default: per-inference arrays in
+     * profile.json up to NR_PROFILE_AUTO_MAX inferences, a summary beyond),
+     * "all" or "summary" (results/report/profile_json.h). */
+    char *output_profile_inferences;
 } nr_rig;
 
 /* The most settings (key = value, in the file and its @includes) a rig may

@@ -1,10 +1,13 @@
 /* core/commands/cmd_debug.c — `neurio debug RIG`: where quantization loses
  * precision, layer by layer, on the host reference interpreter: the model
  * prepared as the rig says (optimized, quantized) against the same model
- * optimized but left in float, on the first samples of data.inputs.  Each
- * op's output is matched by tensor name, dequantized and compared: max abs
- * error, relative L2 and SNR (dB); the first layer under the SNR tolerance
- * is named.  Terminal table, JSON and HTML.
+ * optimized but left in float, on the first samples of data.inputs (only
+ * those rows are read).  Every output of every op is matched by tensor
+ * name, dequantized and compared by the results library
+ * (reference/layer_debug.h, nr_layer_float_run: the comparison the device
+ * readback uses too): max abs error, relative L2 and SNR (dB); the first
+ * layer under the SNR tolerance is named.  Terminal table, JSON, HTML, and
+ * the store (ref "float", with the device run's id).
  *
  * Before that (unless --host-only), the rig runs on its device with
  * task.debug = "layers" (run_one.c, observers/layer_readback.c): the plugin builds
@@ -13,7 +16,6 @@
  * layers bit-exact), stored with the run and shown by `neurio show`. */
 #include <cjson/cJSON.h>
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,13 +23,14 @@
 #include "commands/commands.h"
 #include "commands/run_one.h"
 #include "neurio/dataprep.h"
-#include "neurio/interp.h"
 #include "neurio/npy.h"
 #include "neurio/optimize.h"
 #include "neurio/quantize.h"
+#include "reference/layer_debug.h"
 #include "report/report_file.h"
 #include "report/svg.h"
 #include "rig.h"
+#include "store/store.h"
 
 typedef struct dbg_args {
     const char *rig, *json, *html;
@@ -37,11 +40,6 @@ typedef struct dbg_args {
     double tolerance_db;
     int help, host_only;
 } dbg_args;
-
-typedef struct dbg_layer {
-    int32_t op, p_tensor, f_tensor; /* f_tensor -1 = no float twin */
-    double max_abs, err2, ref2;
-} dbg_layer;
 
 static void dbg_help(void)
 {
@@ -60,9 +58,10 @@ static void dbg_help(void)
            "input order, as `run` takes it) through the model prepared as the rig says\n"
            "(model.quantize, model.calibration) and through the same model optimized\n"
            "but kept in float, both on the host reference interpreter (the devices' kernels),\n"
-           "and compares every layer's output (matched by tensor name, dequantized):\n"
-           "max abs error, relative L2 and SNR in dB.  The first layer whose SNR is\n"
-           "below --tolerance is named (exit 7).\n\n"
+           "and compares every output of every layer (matched by tensor name,\n"
+           "dequantized; \"3:1\" = layer 3's second output): max abs error, relative\n"
+           "L2 and SNR in dB.  The first layer whose SNR is below --tolerance is named\n"
+           "(exit 7).  These rows are stored with the device run too.\n\n"
            "Options:\n"
            "  --samples N      samples to compare (default 4)\n"
            "  --tolerance DB   lowest acceptable per-layer SNR (default 20 dB)\n"
@@ -131,48 +130,21 @@ static int dbg_parse(int argc, char **argv, dbg_args *a)
     return 0;
 }
 
-/* Element e of tensor t after a run, as a real value; NAN if unsupported. */
-static double real_at(const neurio_model *m, const neurio_interp *it, int32_t t, size_t e)
+/* SNR of a row as the table, JSON and tolerance use it (dB; INFINITY =
+ * identical). */
+static double snr_db(const nr_layer_debug *l)
 {
-    const neurio_tensor *x = &m->tensors[t];
-    const void *d = neurio_interp_tensor(it, t);
-    if (!d)
-        return NAN;
-    double scale = x->quant.count > 0 ? x->quant.scale[0] : 1.0;
-    double zp = x->quant.count > 0 ? x->quant.zero_point[0] : 0.0;
-    if (x->quant.count > 1 && x->rank > 0 && x->quant.axis == x->rank - 1) {
-        size_t ch = e % (size_t)x->dims[x->rank - 1];
-        if ((int32_t)ch < x->quant.count) {
-            scale = x->quant.scale[ch];
-            zp = x->quant.zero_point[ch];
-        }
-    }
-    switch (x->dtype) {
-    case NEURIO_DT_FLOAT32: return ((const float *)d)[e];
-    case NEURIO_DT_INT8: return (((const int8_t *)d)[e] - zp) * scale;
-    case NEURIO_DT_UINT8: return (((const uint8_t *)d)[e] - zp) * scale;
-    case NEURIO_DT_INT16: return (((const int16_t *)d)[e] - zp) * scale;
-    case NEURIO_DT_INT32: return (((const int32_t *)d)[e] - zp) * scale;
-    default: return NAN;
-    }
+    return nr_layer_debug_snr_db(l);
 }
 
-static int32_t find_tensor(const neurio_model *m, const char *name, size_t elems)
+/* "3" or "3:1" (layer 3, its second output). */
+static const char *row_id(const nr_layer_debug *l, char buf[32])
 {
-    if (!name[0])
-        return -1;
-    for (int32_t t = 0; t < m->n_tensors; t++)
-        if (!strcmp(m->tensors[t].name, name) &&
-            neurio_tensor_elements(&m->tensors[t]) == elems)
-            return t;
-    return -1;
-}
-
-static double snr_db(const dbg_layer *l)
-{
-    if (l->err2 == 0)
-        return INFINITY;
-    return 10.0 * log10(l->ref2 / l->err2);
+    if (l->output)
+        snprintf(buf, 32, "%d:%d", (int)l->op, (int)l->output);
+    else
+        snprintf(buf, 32, "%d", (int)l->op);
+    return buf;
 }
 
 /* The two models: F (float, optimized) and P (prepared as the rig says). */
@@ -196,131 +168,34 @@ static int dbg_models(const nr_rig *rig, neurio_model **f, neurio_model **p, neu
     return rc;
 }
 
-/* data.inputs converted for both models: one array per model input (a
- * list in the model's input order, as `run` takes it). */
-typedef struct dbg_in {
-    int32_t n;                                  /* model inputs             */
-    void *f[NEURIO_DATAPREP_MAX_INPUTS];        /* rows for the float model */
-    void *p[NEURIO_DATAPREP_MAX_INPUTS];        /* rows for the prepared one */
-    size_t count;                               /* samples in every array   */
-} dbg_in;
-
-static int dbg_inputs(const nr_rig *rig, const neurio_model *f, const neurio_model *p,
-                      dbg_in *in, neurio_errbuf *err)
-{
-    if (p->n_inputs != f->n_inputs || rig->n_data_inputs != (size_t)p->n_inputs ||
-        p->n_inputs > NEURIO_DATAPREP_MAX_INPUTS)
-        return neurio_fail(err, NEURIO_ERR_CONFIG, "data.inputs has %zu array%s but model '%s' "
-                           "has %d input%s; give one .npy per input in the model's input order "
-                           "(data.inputs = [ \"in0.npy\", \"in1.npy\" ])", rig->n_data_inputs,
-                           rig->n_data_inputs == 1 ? "" : "s", rig->model_path,
-                           (int)p->n_inputs, p->n_inputs == 1 ? "" : "s");
-    in->n = p->n_inputs;
-    in->count = SIZE_MAX;
-    for (int32_t k = 0; k < in->n; k++) {
-        neurio_npy arr = { 0 };
-        size_t nf = 0, np = 0;
-        int rc = neurio_npy_read(rig->data_input_list[k], &arr, err);
-        if (!rc)
-            rc = neurio_dataprep_input(f, k, &arr, &in->f[k], &nf, err);
-        if (!rc)
-            rc = neurio_dataprep_input(p, k, &arr, &in->p[k], &np, err);
-        neurio_npy_free(&arr);
-        if (rc)
-            return rc;
-        in->count = nf < in->count ? nf : in->count;
-        in->count = np < in->count ? np : in->count;
-    }
-    return NEURIO_OK;
-}
-
-static void dbg_inputs_free(dbg_in *in)
-{
-    for (int32_t k = 0; k < NEURIO_DATAPREP_MAX_INPUTS; k++) {
-        free(in->f[k]);
-        free(in->p[k]);
-    }
-}
-
-/* Run both on n samples and accumulate the per-layer errors. */
-static int dbg_compare(const neurio_model *f, const neurio_model *p, const dbg_in *in, size_t n,
-                       dbg_layer *l, neurio_errbuf *err)
-{
-    neurio_interp *fi = NULL, *pi = NULL;
-    int rc = neurio_interp_new(f, &fi, err);
-    if (!rc)
-        rc = neurio_interp_new(p, &pi, err);
-    const void *xf[NEURIO_DATAPREP_MAX_INPUTS], *xp[NEURIO_DATAPREP_MAX_INPUTS];
-    void **fo = calloc((size_t)f->n_outputs + 1, sizeof *fo);
-    void **po = calloc((size_t)p->n_outputs + 1, sizeof *po);
-    for (int32_t k = 0; !rc && fo && k < f->n_outputs; k++)
-        if (!(fo[k] = malloc(neurio_tensor_bytes(&f->tensors[f->outputs[k]]) + 1)))
-            rc = NEURIO_ERR_NOMEM;
-    for (int32_t k = 0; !rc && po && k < p->n_outputs; k++)
-        if (!(po[k] = malloc(neurio_tensor_bytes(&p->tensors[p->outputs[k]]) + 1)))
-            rc = NEURIO_ERR_NOMEM;
-    if (!fo || !po)
-        rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
-    for (size_t s = 0; !rc && s < n; s++) {
-        for (int32_t k = 0; k < in->n; k++) {
-            xf[k] = (const char *)in->f[k] + s * neurio_tensor_bytes(&f->tensors[f->inputs[k]]);
-            xp[k] = (const char *)in->p[k] + s * neurio_tensor_bytes(&p->tensors[p->inputs[k]]);
-        }
-        if ((rc = neurio_interp_run(fi, xf, fo, err)) || (rc = neurio_interp_run(pi, xp, po, err)))
-            break;
-        for (int32_t i = 0; i < p->n_ops; i++) {
-            dbg_layer *y = &l[i];
-            if (y->f_tensor < 0)
-                continue;
-            size_t ne = neurio_tensor_elements(&p->tensors[y->p_tensor]);
-            for (size_t e = 0; e < ne; e++) {
-                double r = real_at(f, fi, y->f_tensor, e), q = real_at(p, pi, y->p_tensor, e);
-                double d = fabs(q - r);
-                if (isnan(d))
-                    continue;
-                y->max_abs = fmax(y->max_abs, d);
-                y->err2 += d * d;
-                y->ref2 += r * r;
-            }
-        }
-    }
-    for (int32_t k = 0; fo && k < f->n_outputs; k++)
-        free(fo[k]);
-    for (int32_t k = 0; po && k < p->n_outputs; k++)
-        free(po[k]);
-    free(fo);
-    free(po);
-    neurio_interp_free(fi);
-    neurio_interp_free(pi);
-    return rc;
-}
-
-static int dbg_json(const char *path, const neurio_model *p, const dbg_layer *l, double tol,
-                    int32_t first, size_t n)
+static int dbg_json(const char *path, const nr_layer_debug *l, size_t nl, double tol,
+                    long first, size_t n)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "compared", "prepared model vs float model, host reference "
                                               "interpreter");
     cJSON_AddNumberToObject(root, "samples", (double)n);
     cJSON_AddNumberToObject(root, "tolerance_snr_db", tol);
-    if (first >= 0)
-        cJSON_AddNumberToObject(root, "first_layer_over_tolerance", first);
-    else
+    if (first >= 0) {
+        cJSON_AddNumberToObject(root, "first_layer_over_tolerance", l[first].op);
+        cJSON_AddNumberToObject(root, "first_output_over_tolerance", l[first].output);
+    } else {
         cJSON_AddNullToObject(root, "first_layer_over_tolerance");
+    }
     cJSON *a = cJSON_AddArrayToObject(root, "layers");
-    for (int32_t i = 0; i < p->n_ops; i++) {
+    for (size_t i = 0; i < nl; i++) {
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "index", i);
-        cJSON_AddStringToObject(o, "op", neurio_op_name(p->ops[i].kind));
-        cJSON_AddStringToObject(o, "tensor", p->tensors[l[i].p_tensor].name);
-        cJSON_AddBoolToObject(o, "compared", l[i].f_tensor >= 0);
-        if (l[i].f_tensor >= 0) {
+        cJSON_AddNumberToObject(o, "index", l[i].op);
+        cJSON_AddNumberToObject(o, "output", l[i].output);
+        cJSON_AddStringToObject(o, "op", l[i].op_name);
+        cJSON_AddStringToObject(o, "tensor", l[i].tensor ? l[i].tensor : "");
+        cJSON_AddBoolToObject(o, "compared", l[i].compared);
+        if (l[i].compared) {
             double snr = snr_db(&l[i]);
             cJSON_AddNumberToObject(o, "max_abs_error", l[i].max_abs);
-            cJSON_AddNumberToObject(o, "relative_l2",
-                                    l[i].ref2 > 0 ? sqrt(l[i].err2 / l[i].ref2) : 0);
+            cJSON_AddNumberToObject(o, "relative_l2", nr_layer_debug_rel_l2(&l[i]));
             if (isinf(snr))
-                cJSON_AddStringToObject(o, "snr_db", "inf");
+                cJSON_AddStringToObject(o, "snr_db", snr > 0 ? "inf" : "-inf");
             else
                 cJSON_AddNumberToObject(o, "snr_db", snr);
         }
@@ -335,14 +210,36 @@ static int dbg_json(const char *path, const neurio_model *p, const dbg_layer *l,
     return ok ? 0 : -1;
 }
 
-static int dbg_html(const char *path, const char *rig, const neurio_model *p,
-                    const dbg_layer *l, double tol, int32_t first, size_t n, neurio_errbuf *err)
+static void dbg_html_bars(FILE *f, const nr_layer_debug *l, size_t nl)
+{
+    const char **labels = calloc(nl + 1, sizeof *labels);
+    double *snr = calloc(nl + 1, sizeof *snr);
+    char (*lab)[64] = calloc(nl + 1, sizeof *lab);
+    if (labels && snr && lab) {
+        for (size_t i = 0; i < nl; i++) {
+            double v = l[i].compared ? snr_db(&l[i]) : 0;
+            snr[i] = isinf(v) ? (v > 0 ? 120 : 0) : v < 0 ? 0 : v;
+            char id[32];
+            snprintf(lab[i], sizeof lab[i], "%s %s", row_id(&l[i], id), l[i].op_name);
+            labels[i] = lab[i];
+        }
+        nr_svg_hbars(f, "layer-snr", "SNR per layer (dB; 120 = identical)", labels, snr, nl,
+                     "dB");
+    }
+    free(labels);
+    free(snr);
+    free(lab);
+}
+
+static int dbg_html(const char *path, const char *rig, const nr_layer_debug *l, size_t nl,
+                    double tol, long first, size_t n, neurio_errbuf *err)
 {
     nr_report_file rf;
     int rc = nr_report_file_open(&rf, path, err);
     if (rc)
         return rc;
     FILE *f = rf.f;
+    char id[32];
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>neurio "
           "debug</title><style>body{font-family:system-ui,sans-serif;margin:24px;color:#222}"
           "table{border-collapse:collapse;font-size:13px}td,th{padding:3px 10px;border-bottom:"
@@ -353,73 +250,59 @@ static int dbg_html(const char *path, const char *rig, const neurio_model *p,
     fprintf(f, ": prepared model against the float model, %zu sample%s, host reference "
                "interpreter; tolerance %.4g dB SNR.</p>\n", n, n == 1 ? "" : "s", tol);
     if (first >= 0) {
-        fprintf(f, "<p class=\"bad\" id=\"first-bad\">first layer over tolerance: #%d %s ",
-                (int)first, neurio_op_name(p->ops[first].kind));
-        nr_html_escape(f, p->tensors[l[first].p_tensor].name);
+        fprintf(f, "<p class=\"bad\" id=\"first-bad\">first layer over tolerance: #%s %s ",
+                row_id(&l[first], id), l[first].op_name);
+        nr_html_escape(f, l[first].tensor ? l[first].tensor : "");
         fputs("</p>\n", f);
     }
-    const char **labels = calloc((size_t)p->n_ops + 1, sizeof *labels);
-    double *snr = calloc((size_t)p->n_ops + 1, sizeof *snr);
-    char (*lab)[64] = calloc((size_t)p->n_ops + 1, sizeof *lab);
-    if (labels && snr && lab) {
-        for (int32_t i = 0; i < p->n_ops; i++) {
-            double v = l[i].f_tensor >= 0 ? snr_db(&l[i]) : 0;
-            snr[i] = isinf(v) ? 120 : v < 0 ? 0 : v;
-            snprintf(lab[i], sizeof lab[i], "%d %s", (int)i, neurio_op_name(p->ops[i].kind));
-            labels[i] = lab[i];
-        }
-        nr_svg_hbars(f, "layer-snr", "SNR per layer (dB; 120 = identical)", labels, snr,
-                     (size_t)p->n_ops, "dB");
-    }
-    free(labels);
-    free(snr);
-    free(lab);
+    dbg_html_bars(f, l, nl);
     fputs("<table id=\"layers\"><tr><th>#</th><th>op</th><th>output tensor</th><th>max abs "
           "error</th><th>relative L2</th><th>SNR (dB)</th></tr>\n", f);
-    for (int32_t i = 0; i < p->n_ops; i++) {
+    for (size_t i = 0; i < nl; i++) {
         double v = snr_db(&l[i]);
-        int bad = l[i].f_tensor >= 0 && v < tol;
-        fprintf(f, "<tr class=\"%s\"><td>%d</td><td>%s</td><td>", bad ? "bad" : "", (int)i,
-                neurio_op_name(p->ops[i].kind));
-        nr_html_escape(f, p->tensors[l[i].p_tensor].name);
-        if (l[i].f_tensor < 0)
+        int bad = l[i].compared && v < tol;
+        fprintf(f, "<tr class=\"%s\"><td>%s</td><td>%s</td><td>", bad ? "bad" : "",
+                row_id(&l[i], id), l[i].op_name);
+        nr_html_escape(f, l[i].tensor ? l[i].tensor : "");
+        if (!l[i].compared)
             fputs("</td><td colspan=\"3\">no float twin</td></tr>\n", f);
         else
             fprintf(f, "</td><td class=\"num\">%.6g</td><td class=\"num\">%.4g</td><td "
                        "class=\"num\">%s%.2f</td></tr>\n", l[i].max_abs,
-                    l[i].ref2 > 0 ? sqrt(l[i].err2 / l[i].ref2) : 0.0, isinf(v) ? "&ge;" : "",
-                    isinf(v) ? 120.0 : v);
+                    nr_layer_debug_rel_l2(&l[i]), isinf(v) && v > 0 ? "&ge;" : "",
+                    isinf(v) ? (v > 0 ? 120.0 : -120.0) : v);
     }
     fputs("</table></body></html>\n", f);
     return nr_report_file_commit(&rf, err);
 }
 
-static void dbg_print(const neurio_model *p, const dbg_layer *l, double tol, int32_t *first)
+/* The table; *first = the first compared row under the tolerance, or -1. */
+static void dbg_print(const nr_layer_debug *l, size_t nl, double tol, long *first)
 {
     printf("  %-4s %-20s %-28s %14s %12s %10s\n", "#", "op", "output tensor", "max_abs_err",
            "rel_l2", "snr_db");
     *first = -1;
-    for (int32_t i = 0; i < p->n_ops; i++) {
-        const char *name = p->tensors[l[i].p_tensor].name;
-        if (l[i].f_tensor < 0) {
-            printf("  %-4d %-20s %-28.28s %14s %12s %10s  (no float twin)\n", (int)i,
-                   neurio_op_name(p->ops[i].kind), name, "-", "-", "-");
+    for (size_t i = 0; i < nl; i++) {
+        char id[32];
+        const char *name = l[i].tensor ? l[i].tensor : "";
+        if (!l[i].compared) {
+            printf("  %-4s %-20s %-28.28s %14s %12s %10s  (no float twin)\n", row_id(&l[i], id),
+                   l[i].op_name, name, "-", "-", "-");
             continue;
         }
         double snr = snr_db(&l[i]);
         int bad = snr < tol;
         if (bad && *first < 0)
-            *first = i;
-        printf("  %-4d %-20s %-28.28s %14.6g %12.4g %10.2f%s\n", (int)i,
-               neurio_op_name(p->ops[i].kind), name, l[i].max_abs,
-               l[i].ref2 > 0 ? sqrt(l[i].err2 / l[i].ref2) : 0.0, isinf(snr) ? 999.99 : snr,
-               bad ? "  < tolerance" : "");
+            *first = (long)i;
+        printf("  %-4s %-20s %-28.28s %14.6g %12.4g %10.2f%s\n", row_id(&l[i], id),
+               l[i].op_name, name, l[i].max_abs, nr_layer_debug_rel_l2(&l[i]),
+               isinf(snr) ? (snr > 0 ? 999.99 : -999.99) : snr, bad ? "  < tolerance" : "");
     }
 }
 
 /* The device part: the rig's run with task.debug = "layers" on the first
  * samples (the pipeline prints the per-layer table). */
-static int dbg_device(const dbg_args *a)
+static int dbg_device(const dbg_args *a, char *run_id, size_t cap)
 {
     const char **sets = calloc(a->n_sets + 4, sizeof *sets);
     if (!sets)
@@ -433,7 +316,8 @@ static int dbg_device(const dbg_args *a)
     sets[a->n_sets + 1] = lim;
     sets[a->n_sets + 2] = smp;
     nr_run_req req = { .cmd = "debug", .rig_path = a->rig, .sets = sets,
-                       .n_sets = a->n_sets + 3, .until = NR_STAGE_INFER };
+                       .n_sets = a->n_sets + 3, .until = NR_STAGE_INFER,
+                       .run_id_out = run_id, .run_id_cap = cap };
     printf("== device: every layer read back and compared with the host reference ==\n");
     fflush(stdout);
     int code = nr_run_one(&req);
@@ -443,6 +327,120 @@ static int dbg_device(const dbg_args *a)
     return code;
 }
 
+/* data.inputs converted for both models: one array per model input (a
+ * list in the model's input order, as `run` takes it); only the first
+ * `count` samples are read. */
+typedef struct dbg_in {
+    int32_t n;                                  /* model inputs             */
+    void *f[NEURIO_DATAPREP_MAX_INPUTS];        /* rows for the float model */
+    void *p[NEURIO_DATAPREP_MAX_INPUTS];        /* rows for the prepared one */
+    size_t count;                               /* samples in every array   */
+} dbg_in;
+
+/* The first `want` samples (fewer when the array is shorter) of input k. */
+static int dbg_input(const char *path, const neurio_model *f, const neurio_model *p, int32_t k,
+                     size_t want, dbg_in *in, neurio_errbuf *err)
+{
+    neurio_npy_reader rd;
+    size_t nf = 0, np = 0;
+    int rc = neurio_npy_open(path, &rd, err);
+    if (rc)
+        return rc;
+    if (!(rc = neurio_dataprep_input_shape(f, k, &rd.hdr, &nf, err)))
+        rc = neurio_dataprep_input_shape(p, k, &rd.hdr, &np, err);
+    size_t n = nf < np ? nf : np;
+    n = n < want ? n : want;
+    n = n < in->count ? n : in->count;
+    void *raw = rc ? NULL : malloc(n * (rd.row_bytes ? rd.row_bytes : 1) + 1); /* row = sample */
+    in->f[k] = rc ? NULL : malloc(n * neurio_tensor_bytes(&f->tensors[f->inputs[k]]) + 1);
+    in->p[k] = rc ? NULL : malloc(n * neurio_tensor_bytes(&p->tensors[p->inputs[k]]) + 1);
+    if (!rc && (!raw || !in->f[k] || !in->p[k]))
+        rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory for %zu samples", n);
+    if (!rc)
+        rc = neurio_npy_read_rows(&rd, 0, n, raw, err);
+    if (!rc)
+        rc = neurio_dataprep_input_rows(f, k, &rd.hdr, raw, 0, n, in->f[k], err);
+    if (!rc)
+        rc = neurio_dataprep_input_rows(p, k, &rd.hdr, raw, 0, n, in->p[k], err);
+    free(raw);
+    neurio_npy_close(&rd);
+    in->count = n;
+    return rc;
+}
+
+static int dbg_inputs(const nr_rig *rig, const neurio_model *f, const neurio_model *p,
+                      size_t want, dbg_in *in, neurio_errbuf *err)
+{
+    if (p->n_inputs != f->n_inputs || rig->n_data_inputs != (size_t)p->n_inputs ||
+        p->n_inputs > NEURIO_DATAPREP_MAX_INPUTS)
+        return neurio_fail(err, NEURIO_ERR_CONFIG, "data.inputs has %zu array%s but model '%s' "
+                           "has %d input%s; give one .npy per input in the model's input order "
+                           "(data.inputs = [ \"in0.npy\", \"in1.npy\" ])", rig->n_data_inputs,
+                           rig->n_data_inputs == 1 ? "" : "s", rig->model_path,
+                           (int)p->n_inputs, p->n_inputs == 1 ? "" : "s");
+    in->n = p->n_inputs;
+    in->count = want;
+    for (int32_t k = 0; k < in->n; k++) {
+        int rc = dbg_input(rig->data_input_list[k], f, p, k, want, in, err);
+        if (rc)
+            return rc;
+    }
+    return NEURIO_OK;
+}
+
+static void dbg_inputs_free(dbg_in *in)
+{
+    for (int32_t k = 0; k < NEURIO_DATAPREP_MAX_INPUTS; k++) {
+        free(in->f[k]);
+        free(in->p[k]);
+    }
+}
+
+/* The float rows into the store, with the device run they explain. */
+static void dbg_store(const nr_rig *rig, const char *run_id, const nr_layer_debug *l, size_t nl,
+                      size_t n)
+{
+    char spec[1200];
+    if (!run_id[0]) {
+        printf("(prepared-against-float rows not stored: no device run to store them with)\n");
+        return;
+    }
+    if (!nr_rig_store_spec(rig, spec, sizeof spec))
+        return; /* output.store = "none" */
+    nr_store_layer_debug *o = calloc(nl + 1, sizeof *o);
+    nr_store *s = NULL;
+    neurio_errbuf err = { { 0 } };
+    int rc = o ? nr_store_open(spec, NR_STORE_WRITE, &s, &err)
+               : neurio_fail(&err, NEURIO_ERR_NOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; !rc && i < nl; i++) {
+        if (!l[i].compared)
+            continue;
+        nr_store_layer_debug *d = &o[k++];
+        snprintf(d->ref, sizeof d->ref, "float");
+        d->index = (uint32_t)l[i].op;
+        d->output = (uint32_t)l[i].output;
+        snprintf(d->op, sizeof d->op, "%s", l[i].op_name ? l[i].op_name : "");
+        snprintf(d->tensor, sizeof d->tensor, "%s", l[i].tensor ? l[i].tensor : "");
+        snprintf(d->dtype, sizeof d->dtype, "%s", l[i].dtype ? l[i].dtype : "");
+        d->samples = (uint32_t)n;
+        d->elements = l[i].elements;
+        d->mismatches = l[i].mismatches;
+        d->max_abs = l[i].max_abs;
+        d->rel_l2 = nr_layer_debug_rel_l2(&l[i]);
+        d->snr_db = nr_layer_debug_snr_db(&l[i]);
+    }
+    if (!rc)
+        rc = nr_store_set_layer_debug(s, run_id, o, k, &err);
+    if (rc)
+        fprintf(stderr, "neurio debug: prepared-against-float rows not stored: %s\n", err.msg);
+    else
+        printf("prepared-against-float rows stored with run %s (`neurio show %s`)\n", run_id,
+               run_id);
+    nr_store_close(s);
+    free(o);
+}
+
 int nr_cmd_debug(int argc, char **argv)
 {
     dbg_args a;
@@ -450,14 +448,16 @@ int nr_cmd_debug(int argc, char **argv)
     nr_rig *rig = NULL;
     neurio_model *f = NULL, *p = NULL;
     dbg_in in = { 0 };
-    dbg_layer *l = NULL;
+    nr_layer_debug *l = NULL;
+    size_t nl = 0, n = 0;
+    char run_id[64] = "";
     neurio_errbuf err;
     if (code || a.help) {
         if (a.help)
             dbg_help();
         goto out;
     }
-    int dev_code = a.host_only ? 0 : dbg_device(&a);
+    int dev_code = a.host_only ? 0 : dbg_device(&a, run_id, sizeof run_id);
     if (dev_code && dev_code != NR_EXIT_REGRESSION) {
         code = dev_code;
         goto out;
@@ -473,57 +473,44 @@ int nr_cmd_debug(int argc, char **argv)
         goto out;
     }
     int rc = dbg_models(rig, &f, &p, &err);
-    if (rc || (rc = dbg_inputs(rig, f, p, &in, &err))) {
+    if (rc || (rc = dbg_inputs(rig, f, p, (size_t)a.samples, &in, &err)) ||
+        (rc = nr_layer_float_run(f, p, (const void *const *)in.f, (const void *const *)in.p,
+                                 n = in.count, &l, &nl, &err))) {
         fprintf(stderr, "neurio debug: %s\n", err.msg);
         code = rc == NEURIO_ERR_CONFIG ? NR_EXIT_CONFIG : NR_EXIT_MODEL;
         goto out;
     }
-    size_t n = in.count;
-    if ((size_t)a.samples < n)
-        n = (size_t)a.samples;
-    if (!(l = calloc((size_t)p->n_ops + 1, sizeof *l))) {
-        code = NR_EXIT_FAILURE;
-        goto out;
-    }
     size_t matched = 0;
-    for (int32_t i = 0; i < p->n_ops; i++) {
-        l[i].op = i;
-        l[i].p_tensor = p->ops[i].outputs[0];
-        const neurio_tensor *t = &p->tensors[l[i].p_tensor];
-        l[i].f_tensor = find_tensor(f, t->name, neurio_tensor_elements(t));
-        matched += l[i].f_tensor >= 0;
-    }
-    if (dbg_compare(f, p, &in, n, l, &err)) {
-        fprintf(stderr, "neurio debug: %s\n", err.msg);
-        code = NR_EXIT_MODEL;
-        goto out;
-    }
+    for (size_t i = 0; i < nl; i++)
+        matched += l[i].compared != 0;
     printf("%s: %s (%s) against the float model, %zu sample%s, host reference interpreter; "
-           "%zu of %d layers matched by name\n", a.rig, rig->model_path,
+           "%zu of %zu layer%s matched by name\n", a.rig, rig->model_path,
            rig->model_quantize ? rig->model_quantize : "none", n, n == 1 ? "" : "s", matched,
-           (int)p->n_ops);
-    int32_t first = -1;
-    dbg_print(p, l, a.tolerance_db, &first);
+           nl, nl == (size_t)p->n_ops ? "s" : " outputs");
+    long first = -1;
+    dbg_print(l, nl, a.tolerance_db, &first);
     if (first >= 0) {
-        printf("first layer over tolerance: #%d %s (%s), SNR %.2f dB < %.4g dB\n", (int)first,
-               neurio_op_name(p->ops[first].kind), p->tensors[l[first].p_tensor].name,
+        char id[32];
+        printf("first layer over tolerance: #%s %s (%s), SNR %.2f dB < %.4g dB\n",
+               row_id(&l[first], id), l[first].op_name, l[first].tensor ? l[first].tensor : "",
                snr_db(&l[first]), a.tolerance_db);
         code = NR_EXIT_REGRESSION;
     } else {
         printf("every compared layer within tolerance (SNR >= %.4g dB)\n", a.tolerance_db);
     }
-    if (a.json && dbg_json(a.json, p, l, a.tolerance_db, first, n)) {
+    if (a.json && dbg_json(a.json, l, nl, a.tolerance_db, first, n)) {
         fprintf(stderr, "neurio debug: cannot write %s\n", a.json);
         code = NR_EXIT_FAILURE;
     } else if (a.json) {
         printf("per-layer figures: %s\n", a.json);
     }
-    if (a.html && dbg_html(a.html, a.rig, p, l, a.tolerance_db, first, n, &err)) {
+    if (a.html && dbg_html(a.html, a.rig, l, nl, a.tolerance_db, first, n, &err)) {
         fprintf(stderr, "neurio debug: %s\n", err.msg);
         code = NR_EXIT_FAILURE;
     } else if (a.html) {
         printf("per-layer page: %s\n", a.html);
     }
+    dbg_store(rig, run_id, l, nl, n);
     if (!code && dev_code)
         code = dev_code;
 out:

@@ -18,6 +18,7 @@ typedef struct runs_args {
     const char *rig;       /* --rig R: that rig's output.store */
     size_t limit;          /* --limit N (runs)                 */
     int all;               /* --all (compare: every statistic) */
+    const char *html;      /* --html FILE (show: a sweep's page) */
     int help;
     const char *pos[2];
     int n_pos;
@@ -31,7 +32,8 @@ static int runs_parse(const char *cmd, int argc, char **argv, int want_pos, runs
         const char *s = argv[i];
         if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
             a->help = 1;
-        } else if (!strcmp(s, "--store") || !strcmp(s, "--rig") || !strcmp(s, "--limit")) {
+        } else if (!strcmp(s, "--store") || !strcmp(s, "--rig") || !strcmp(s, "--limit") ||
+                   (!strcmp(s, "--html") && !strcmp(cmd, "show"))) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "neurio %s: %s needs a value\n", cmd, s);
                 return NR_EXIT_USAGE;
@@ -41,6 +43,8 @@ static int runs_parse(const char *cmd, int argc, char **argv, int want_pos, runs
                 a->store = v;
             else if (!strcmp(s, "--rig"))
                 a->rig = v;
+            else if (!strcmp(s, "--html"))
+                a->html = v;
             else {
                 char *end;
                 long long n = strtoll(v, &end, 10);
@@ -246,7 +250,12 @@ static void print_debug(nr_store *s, const char *run_id)
             snprintf(snr, sizeof snr, "exact");
         else
             snprintf(snr, sizeof snr, "%.2f", d[i].snr_db);
-        printf("  %-4u %-18s %-26.26s %-8s %21s %12.6g %10.4g %9s\n", d[i].index, d[i].op,
+        char id[32];
+        if (d[i].output)
+            snprintf(id, sizeof id, "%u:%u", d[i].index, d[i].output);
+        else
+            snprintf(id, sizeof id, "%u", d[i].index);
+        printf("  %-4s %-18s %-26.26s %-8s %21s %12.6g %10.4g %9s\n", id, d[i].op,
                d[i].tensor, d[i].dtype, me, d[i].max_abs, d[i].rel_l2, snr);
         if (first < 0 && !strcmp(d[i].ref, "device") && d[i].mismatches > 0)
             first = (long)i;
@@ -271,7 +280,11 @@ int nr_cmd_show(int argc, char **argv)
                "its run, accuracy, latency, RAM and flash, the Pareto front marked.\n"
                "A run made with task.debug = \"layers\" (or `neurio debug`) also shows\n"
                "its per-layer comparison with the host reference.\n\n"
-               "Options:\n%s\n%s", nr_store_help, nr_exit_codes_help);
+               "Options:\n%s"
+               "  --html FILE write a sweep's page (table and Pareto plots, as\n"
+               "              `neurio sweep` writes sweep.html) from the store: for a\n"
+               "              sweep run by the farm (`neurio submit SWEEP`) too\n\n%s",
+               nr_store_help, nr_exit_codes_help);
         return NR_EXIT_OK;
     }
     nr_store *s = NULL;
@@ -283,10 +296,16 @@ int nr_cmd_show(int argc, char **argv)
     neurio_errbuf err = { { 0 } };
     if (nr_store_get_run(s, a.pos[0], &r, &err) == NEURIO_ERR_INVALID) {
         int found = 0;
-        code = nr_sweep_show(s, a.pos[0], &found);
+        code = nr_sweep_show(s, a.pos[0], a.html, &found);
         if (found)
             goto out;
         code = 0;
+    }
+    if (a.html) {
+        fprintf(stderr, "neurio show: --html writes a sweep's page and %s names no sweep; a "
+                        "run's page is the report.html in its run directory\n", a.pos[0]);
+        code = NR_EXIT_USAGE;
+        goto out;
     }
     if (nr_store_get_run(s, a.pos[0], &r, &err) || nr_store_get_metrics(s, r.run_id, &m, &err)) {
         fprintf(stderr, "neurio show: %s\n", err.msg);

@@ -59,9 +59,10 @@ static void sweep_help(void)
            "passed as --set data.inputs=[\"a0.npy\", \"a1.npy\"].  Ctrl-C (or a point\n"
            "interrupted) stops the sweep: running points stop after their batch and\n"
            "keep their results; `--resume` runs only the points with no complete run.\n"
-           "At the end the table is printed (also `neurio show SWEEP_ID`) and the\n"
-           "sweep page with its Pareto plots is written to\n"
-           "<output.dir>/<sweep-id>/sweep.html.\n\n"
+           "Every 10 s the samples each running point has stored are printed.  At the\n"
+           "end the table is printed (also `neurio show SWEEP_ID`) and the sweep page\n"
+           "with its Pareto plots is written to <output.dir>/<sweep-id>/sweep.html\n"
+           "(also `neurio show SWEEP_ID --html FILE`, e.g. for a farm's sweep).\n\n"
            "Options:\n"
            "  -j N             run up to N points at once (default 1)\n"
            "  --resume         continue the newest sweep of this file in the store\n"
@@ -317,6 +318,35 @@ static void report_exit(const sw_state *st, const sw_child *ch, int status, sw_t
     fflush(stdout);
 }
 
+/* Progress within the running points, from the store (each point's run
+ * commits its rows batch by batch): "point 3: 4096/10000 samples". */
+static void print_progress(const sw_state *st, const sw_child *run, size_t n_run)
+{
+    nr_store *s = NULL;
+    neurio_errbuf err;
+    nr_sweep_row *rows = NULL;
+    size_t n = 0;
+    if (!n_run || nr_store_open(st->spec, NR_STORE_READ, &s, &err))
+        return;
+    if (nr_sweep_rows_load(s, &st->sw, &rows, &n, &err) == 0)
+        for (size_t i = 0; i < n_run; i++)
+            if (run[i].point < n && rows[run[i].point].run_id[0] &&
+                !rows[run[i].point].complete)
+                printf("  point %zu: %llu/%llu samples\n", run[i].point,
+                       (unsigned long long)rows[run[i].point].n_done,
+                       (unsigned long long)rows[run[i].point].n_planned);
+    fflush(stdout);
+    free(rows);
+    nr_store_close(s);
+}
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* Run every point not done; returns the tally. */
 static sw_tally run_points(const sw_args *a, sw_state *st)
 {
@@ -326,6 +356,7 @@ static sw_tally run_points(const sw_args *a, sw_state *st)
     size_t next = 0, n_run = 0;
     int cancel = 0, forwarded = 0;
     pid_t self = getpid();
+    double last_progress = mono_s();
     for (size_t k = 0; k < c->n_points; k++)
         t.done += st->done[k];
     while (run) {
@@ -365,6 +396,10 @@ static sw_tally run_points(const sw_args *a, sw_state *st)
         int status;
         pid_t w = waitpid(-1, &status, WNOHANG);
         if (w == 0 || (w < 0 && errno == EINTR)) {
+            if (mono_s() - last_progress >= 10.0) { /* a progress line, not a test input */
+                print_progress(st, run, n_run);
+                last_progress = mono_s();
+            }
             struct timespec nap = { .tv_sec = 0, .tv_nsec = 50000000 };
             nanosleep(&nap, NULL);
             continue;
@@ -544,7 +579,7 @@ out:
     return code;
 }
 
-int nr_sweep_show(nr_store *s, const char *id, int *found)
+int nr_sweep_show(nr_store *s, const char *id, const char *html, int *found)
 {
     nr_store_sweep sw;
     neurio_errbuf err;
@@ -560,6 +595,13 @@ int nr_sweep_show(nr_store *s, const char *id, int *found)
     }
     nr_sweep_info info = nr_sweep_info_of(&sw);
     nr_sweep_print_table(stdout, &info, rows, n);
+    int code = NR_EXIT_OK;
+    if (html && nr_sweep_html_write(html, &info, rows, n, &err)) {
+        fprintf(stderr, "neurio show: %s\n", err.msg);
+        code = NR_EXIT_FAILURE;
+    } else if (html) {
+        printf("sweep report: %s\n", html);
+    }
     free(rows);
-    return NR_EXIT_OK;
+    return code;
 }

@@ -60,6 +60,8 @@ int nr_run_one(const nr_run_req *req)
 
     nr_cancel_install();
     int rc = nr_pipeline_run(p, until, &err);
+    if (req->run_id_out && req->run_id_cap)
+        snprintf(req->run_id_out, req->run_id_cap, "%s", nr_pipeline_state(p)->run_id);
     if (rc) {
         fprintf(stderr, "neurio %s: %s\n", req->cmd, err.msg);
         code = nr_pipeline_exit_code(p, rc);

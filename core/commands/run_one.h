@@ -18,6 +18,8 @@ typedef struct nr_run_req {
     nr_stage until;                  /* NR_STAGE_INFER for a full run         */
     const char *until_name;          /* the --until word, or NULL             */
     const nr_report_member *member;  /* sweep point / farm job, or NULL       */
+    char *run_id_out;                /* or NULL: the run's id once it ran     */
+    size_t run_id_cap;
 } nr_run_req;
 
 /* Load, validate and run; prints errors as "neurio <cmd>: ...".  Installs

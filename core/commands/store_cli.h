@@ -33,8 +33,9 @@ nr_sweep_info nr_sweep_info_of(const nr_store_sweep *sw);
 /* A new sweep id ("sw-20261207-120000-3f2a") and its creation time. */
 void nr_sweep_new_id(char id[64], char created[32]);
 
-/* `neurio show SWEEP`: print a stored sweep's table (cmd_sweep.c).
- * *found = 0 when id names no sweep (nothing printed).  Returns NR_EXIT_*. */
-int nr_sweep_show(nr_store *s, const char *id, int *found);
+/* `neurio show SWEEP [--html FILE]`: print a stored sweep's table and,
+ * with html, write its page (cmd_sweep.c).  *found = 0 when id names no
+ * sweep (nothing printed).  Returns NR_EXIT_*. */
+int nr_sweep_show(nr_store *s, const char *id, const char *html, int *found);
 
 #endif /* NEURIO_CORE_STORE_CLI_H */

@@ -37,6 +37,8 @@ static int run_cb(void *user, const nr_store_run_info *info)
         return 0;
     snprintf(r->run_id, sizeof r->run_id, "%s", info->run_id);
     r->complete = info->complete;
+    r->n_done = info->n_done;
+    r->n_planned = info->n_planned;
     snprintf(r->status, sizeof r->status, "%s", nr_run_status_word(info));
     nr_metrics m = { 0 };
     neurio_errbuf e;

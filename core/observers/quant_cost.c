@@ -17,8 +17,13 @@ typedef struct qc_state {
     int active;
     char note[1024];          /* why the reference is unavailable, or ""  */
     size_t out_elems;
-    int64_t *labels;          /* or NULL                                   */
-    size_t n_labels;
+    neurio_npy_reader lab;    /* data.labels, read batch by batch          */
+    int has_labels;
+    int64_t *labels;          /* the current batch's labels                */
+    size_t lab_first, lab_count, lab_cap;
+    void *lab_raw;            /* the rows holding them, as in the file     */
+    size_t lab_raw_cap;
+    size_t n_labels;          /* elements in data.labels                   */
     float *dev;               /* one sample's outputs                      */
     size_t n, agree, ok_ref, ok_dev;
     double sq_diff, sq_ref;
@@ -39,32 +44,68 @@ static void qc_disable(qc_state *s, const char *what, const char *msg)
     snprintf(s->note, sizeof s->note, "%s: %s", what, msg);
 }
 
-static int qc_read_labels(qc_state *s, neurio_errbuf *err)
+/* Open data.labels: label i is element i of the array (any shape), its
+ * dtype an integer one.  Read batch by batch (qc_labels). */
+static int qc_open_labels(qc_state *s, neurio_errbuf *err)
 {
-    neurio_npy y = { 0 };
-    int rc = neurio_npy_read(s->rig->data_labels, &y, err);
+    int rc = neurio_npy_open(s->rig->data_labels, &s->lab, err);
     if (rc)
         return rc;
-    size_t n = neurio_npy_elements(&y);
-    s->labels = malloc((n ? n : 1) * sizeof *s->labels);
-    if (!s->labels) {
-        neurio_npy_free(&y);
-        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    switch (s->lab.hdr.dtype) {
+    case NEURIO_DT_INT64: case NEURIO_DT_INT32: case NEURIO_DT_UINT8: case NEURIO_DT_INT8:
+        break;
+    default:
+        rc = neurio_fail(err, NEURIO_ERR_INVALID, "labels are %s, not integers",
+                         neurio_dtype_name(s->lab.hdr.dtype));
+        neurio_npy_close(&s->lab);
+        return rc;
     }
-    for (size_t i = 0; i < n; i++) {
-        switch (y.dtype) {
-        case NEURIO_DT_INT64: s->labels[i] = ((const int64_t *)y.data)[i]; break;
-        case NEURIO_DT_INT32: s->labels[i] = ((const int32_t *)y.data)[i]; break;
-        case NEURIO_DT_UINT8: s->labels[i] = ((const uint8_t *)y.data)[i]; break;
-        case NEURIO_DT_INT8: s->labels[i] = ((const int8_t *)y.data)[i]; break;
-        default:
-            neurio_npy_free(&y);
-            return neurio_fail(err, NEURIO_ERR_INVALID, "labels are %s, not integers",
-                               neurio_dtype_name(y.dtype));
+    s->n_labels = neurio_npy_elements(&s->lab.hdr);
+    s->has_labels = 1;
+    return NEURIO_OK;
+}
+
+/* Labels of samples [first, first + count) (those below n_labels) into
+ * s->labels[0..): the rows of the file that hold those elements. */
+static int qc_labels(qc_state *s, size_t first, size_t count, neurio_errbuf *err)
+{
+    size_t es = neurio_dtype_size(s->lab.hdr.dtype);
+    size_t per = es && s->lab.row_bytes ? s->lab.row_bytes / es : 1;
+    s->lab_first = first;
+    s->lab_count = first < s->n_labels ? (count < s->n_labels - first ? count
+                                                                      : s->n_labels - first)
+                                       : 0;
+    if (!s->lab_count || !per)
+        return NEURIO_OK;
+    size_t r0 = first / per, r1 = (first + s->lab_count - 1) / per;
+    size_t nb = (r1 - r0 + 1) * s->lab.row_bytes;
+    if (nb > s->lab_raw_cap) {
+        void *b = realloc(s->lab_raw, nb);
+        if (!b)
+            return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+        s->lab_raw = b;
+        s->lab_raw_cap = nb;
+    }
+    if (s->lab_count > s->lab_cap) {
+        int64_t *b = realloc(s->labels, s->lab_count * sizeof *b);
+        if (!b)
+            return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+        s->labels = b;
+        s->lab_cap = s->lab_count;
+    }
+    int rc = neurio_npy_read_rows(&s->lab, r0, r1 - r0 + 1, s->lab_raw, err);
+    if (rc)
+        return rc;
+    size_t off = first - r0 * per;
+    for (size_t k = 0; k < s->lab_count; k++) {
+        size_t e = off + k;
+        switch (s->lab.hdr.dtype) {
+        case NEURIO_DT_INT64: s->labels[k] = ((const int64_t *)s->lab_raw)[e]; break;
+        case NEURIO_DT_INT32: s->labels[k] = ((const int32_t *)s->lab_raw)[e]; break;
+        case NEURIO_DT_UINT8: s->labels[k] = ((const uint8_t *)s->lab_raw)[e]; break;
+        default: s->labels[k] = ((const int8_t *)s->lab_raw)[e]; break;
         }
     }
-    s->n_labels = n;
-    neurio_npy_free(&y);
     return NEURIO_OK;
 }
 
@@ -84,11 +125,8 @@ static int qc_on_start(void *user, const nr_run *run)
         qc_disable(s, "float reference", "out of memory");
         return 0;
     }
-    if (s->rig->data_labels && qc_read_labels(s, &err)) {
-        free(s->labels);
-        s->labels = NULL;
+    if (s->rig->data_labels && qc_open_labels(s, &err))
         snprintf(s->note, sizeof s->note, "labels ignored: %s", err.msg);
-    }
     return 0;
 }
 
@@ -102,6 +140,10 @@ static int qc_on_batch(void *user, const nr_run *run, const neurio_batch *b)
     if (!rows) {
         qc_disable(s, "float reference run", err.msg);
         return 0;
+    }
+    if (s->has_labels && qc_labels(s, b->first, b->done, &err)) {
+        s->has_labels = 0; /* as when the labels cannot be read at start */
+        snprintf(s->note, sizeof s->note, "labels ignored: %s", err.msg);
     }
     for (uint32_t k = 0; k < b->done; k++) {
         size_t i = (size_t)b->first + k;
@@ -123,9 +165,9 @@ static int qc_on_batch(void *user, const nr_run *run, const neurio_batch *b)
         }
         size_t ar = qc_argmax(ref, s->out_elems), ad = qc_argmax(s->dev, s->out_elems);
         s->agree += ar == ad;
-        if (s->labels && i < s->n_labels) {
-            s->ok_ref += (int64_t)ar == s->labels[i];
-            s->ok_dev += (int64_t)ad == s->labels[i];
+        if (s->has_labels && i < s->n_labels) {
+            s->ok_ref += (int64_t)ar == s->labels[i - s->lab_first];
+            s->ok_dev += (int64_t)ad == s->labels[i - s->lab_first];
         }
         s->n++;
     }
@@ -145,7 +187,7 @@ static int qc_on_finish(void *user, const nr_run *run, int status)
     }
     double l2 = s->sq_ref > 0 ? sqrt(s->sq_diff / s->sq_ref) : sqrt(s->sq_diff);
     double agree = (double)s->agree / (double)s->n;
-    int has_acc = s->labels && !strcmp(s->rig->task_kind ? s->rig->task_kind : "classification",
+    int has_acc = s->has_labels && !strcmp(s->rig->task_kind ? s->rig->task_kind : "classification",
                                        "classification");
     double acc_ref = (double)s->ok_ref / (double)s->n, acc_dev = (double)s->ok_dev / (double)s->n;
     printf("quantization cost (float host reference vs %s device, %zu samples)\n",
@@ -189,6 +231,8 @@ static void qc_destroy(void *user)
     if (!s)
         return;
     free(s->labels);
+    free(s->lab_raw);
+    neurio_npy_close(&s->lab);
     free(s->dev);
     free(s);
 }

@@ -87,11 +87,9 @@ typedef struct rp_state {
     int reg_on;
     nr_kpi_fidelity fid;
     int fid_on;
-    /* Anomaly ROC AUC ranks every score: kept whole (16 B per sample,
-     * task.kind = "anomaly" only). */
-    double *scores;
-    int64_t *score_labels;
-    size_t n_scores;
+    /* Anomaly ROC AUC: every score is ranked, spilled to unlinked files
+     * in the run directory (task.kind = "anomaly" only; memory bounded). */
+    nr_kpi_auc_acc *auc;
 
     char notes[8][256];
     int n_notes;
@@ -146,12 +144,11 @@ static void rp_free_arrays(rp_state *s)
     free(s->lab_b);
     free(s->raw);
     free(s->in_f);
-    free(s->scores);
-    free(s->score_labels);
+    nr_kpi_auc_acc_free(s->auc);
     s->y = s->ref_b = s->tgt_b = s->in_f = NULL;
-    s->lab_b = s->score_labels = NULL;
+    s->lab_b = NULL;
     s->raw = NULL;
-    s->scores = NULL;
+    s->auc = NULL;
 }
 
 static void rp_destroy(void *user)
@@ -276,10 +273,6 @@ static int rp_alloc(rp_state *s)
         !(s->raw = malloc(cap * (raw ? raw : 1))))
         return NEURIO_ERR_NOMEM;
     if (s->task == RP_ANOMALY) {
-        size_t n = s->n ? s->n : 1;
-        if (!(s->scores = calloc(n, sizeof *s->scores)) ||
-            !(s->score_labels = calloc(n, sizeof *s->score_labels)))
-            return NEURIO_ERR_NOMEM;
         if (!(s->in_f = calloc(s->in_elems ? s->in_elems : 1, sizeof *s->in_f)))
             return NEURIO_ERR_NOMEM;
     }
@@ -410,6 +403,10 @@ static int rp_on_start(void *user, const nr_run *run)
         return NEURIO_ERR_IO;
     }
     s->cost_on = 1;
+    if (s->task == RP_ANOMALY && nr_kpi_auc_acc_new(dir, &s->auc, &err)) {
+        nr_observer_error("report: %s", err.msg);
+        return NEURIO_ERR_IO;
+    }
     if (s->task == RP_CLASSIFICATION && s->per_sample >= 2 && s->lab_b)
         s->cls_on = nr_kpi_classification_begin((int32_t)s->per_sample,
                                                 (int32_t)s->rig->task_top_k, &s->cls, &err)
@@ -505,7 +502,7 @@ static int rp_on_batch(void *user, const nr_run *run, const neurio_batch *b)
             w->has_prediction = 1;
             w->prediction = r.prediction = nr_kpi_argmax(y, (int32_t)s->per_sample);
         }
-        if (s->scores) {
+        if (s->auc) {
             if (s->in_t && b->n_inputs)
                 nr_report_to_float((const char *)b->inputs[0] + k * in_bytes, s->in_t,
                                    s->in_elems, s->in_f);
@@ -516,10 +513,9 @@ static int rp_on_batch(void *user, const nr_run *run, const neurio_batch *b)
                 return NEURIO_ERR_CONFIG;
             }
             w->score = r.score = sc;
-            if (s->n_scores < s->n) {
-                s->scores[s->n_scores] = sc;
-                s->score_labels[s->n_scores++] = s->lab_b ? s->lab_b[k] : 0;
-            }
+            if (nr_kpi_auc_acc_count(s->auc) < s->n &&
+                nr_kpi_auc_acc_add(s->auc, sc, s->lab_b ? s->lab_b[k] : 0))
+                s->rows_broken = 1;
         }
         if (ref_rows) {
             double mx = 0;
@@ -591,7 +587,7 @@ static void rp_kpis(rp_state *s, const nr_run *run, size_t n, nr_metrics *m,
                  s->rig->task_score ? s->rig->task_score : "mse");
         if (!s->lab_b)
             rp_note(s, "no data.labels: ROC AUC not computed");
-        else if (nr_kpi_roc_auc(s->scores, s->score_labels, s->n_scores, &auc, &err) == 0)
+        else if (s->auc && nr_kpi_auc_acc_end(s->auc, &auc, &err) == 0)
             nr_metrics_add(m, "accuracy", "roc_auc", auc, "1", src);
         else
             rp_note(s, "%s", err.msg);
@@ -705,6 +701,11 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
         n_layers = run->layers_filled < run->n_layers ? run->layers_filled : run->n_layers;
     }
 
+    const char *pmode = s->rig->output_profile_inferences;
+    if (nr_profile_summarise(pmode, n) && !(pmode && !strcmp(pmode, "summary")))
+        rp_note(s, "profile.json: the %zu per-inference rows are in inferences.csv and the "
+                   "store, not in the profile (more than %d; output.profile_inferences = "
+                   "\"all\" keeps them)", n, NR_PROFILE_AUTO_MAX);
     nr_report_data d = {
         .run_id = run->run_id,
         .rig_path = run->rig_path,
@@ -740,6 +741,7 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
         .fidelity = have_fid ? &fid : NULL,
         .n_layers = n_layers,
         .layer_mean = layer_mean,
+        .profile_summary = nr_profile_summarise(pmode, n),
     };
     for (int i = 0; i < s->n_notes; i++)
         d.notes[d.n_notes++] = s->notes[i];

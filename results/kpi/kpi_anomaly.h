@@ -43,4 +43,21 @@ int nr_score_sample(const nr_score_spec *s, const float *output, size_t n_out,
 int nr_kpi_roc_auc(const double *score, const int64_t *labels, size_t n,
                    double *auc, neurio_errbuf *err);
 
+/* The same ROC AUC, bit for bit, over a series too long to hold: scores
+ * are appended to two spill files (anomalous, normal) in `dir` (NULL:
+ * $TMPDIR or /tmp) and walked in sorted order by the external merge sort of
+ * kpi_stats_stream.h.  Memory: two 8 kB append buffers while adding, about
+ * 1 MB while computing, whatever the number of samples.  The first bad
+ * label or non-finite score is remembered (sample index as added) and
+ * reported by _end with nr_kpi_roc_auc's message. */
+typedef struct nr_kpi_auc_acc nr_kpi_auc_acc;
+int nr_kpi_auc_acc_new(const char *dir, nr_kpi_auc_acc **out, neurio_errbuf *err);
+/* 0, or NEURIO_ERR_IO when the spill file cannot be written (disk full). */
+int nr_kpi_auc_acc_add(nr_kpi_auc_acc *a, double score, int64_t label);
+size_t nr_kpi_auc_acc_count(const nr_kpi_auc_acc *a);
+/* Test hook: values per sorted chunk (forces the external merge). */
+void nr_kpi_auc_acc_set_chunk(nr_kpi_auc_acc *a, size_t values);
+int nr_kpi_auc_acc_end(nr_kpi_auc_acc *a, double *auc, neurio_errbuf *err);
+void nr_kpi_auc_acc_free(nr_kpi_auc_acc *a);
+
 #endif /* NEURIO_CORE_KPI_ANOMALY_H */

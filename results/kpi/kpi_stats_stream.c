@@ -183,87 +183,156 @@ static int ss_run_head(FILE *f, ss_run *r, double *v)
     return 0;
 }
 
-/* Sorted chunks into a run file, merged with a heap of run heads; the
- * wanted ranks are captured on the way. */
-static int ss_sort_select(nr_stats_stream *s, double *chunk, ss_ranks *want)
+/* Sorted order: one in-memory sorted chunk (n <= chunk), or sorted chunks
+ * in a run file merged with a heap of run heads. */
+struct nr_stats_sorted {
+    size_t n, k;        /* values in all, values handed out                 */
+    double *mem;        /* the in-memory case: the sorted values            */
+    FILE *rf;
+    ss_run *runs;
+    size_t *heap, hn;
+    double *head;
+};
+
+void nr_stats_sorted_free(nr_stats_sorted *it)
+{
+    if (!it)
+        return;
+    free(it->mem);
+    free(it->runs);
+    free(it->heap);
+    free(it->head);
+    if (it->rf)
+        fclose(it->rf);
+    free(it);
+}
+
+static void ss_sift_down(nr_stats_sorted *it)
+{
+    size_t i = 0, hn = it->hn, *heap = it->heap;
+    const double *head = it->head;
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < hn && head[heap[l]] < head[heap[m]])
+            m = l;
+        if (l + 1 < hn && head[heap[l + 1]] < head[heap[m]])
+            m = l + 1;
+        if (m == i)
+            break;
+        size_t t = heap[i];
+        heap[i] = heap[m];
+        heap[m] = t;
+        i = m;
+    }
+}
+
+/* Write the sorted runs of s into it->rf and load the run heads. */
+static int ss_runs_begin(nr_stats_stream *s, nr_stats_sorted *it, double *chunk)
 {
     size_t n = s->n, cs = s->chunk;
-    if (n <= cs) {
-        if (ss_read(s->f, 0, chunk, n))
-            return NEURIO_ERR_IO;
-        qsort(chunk, n, sizeof *chunk, cmp_double);
-        for (int i = 0; i < want->n; i++)
-            want->value[i] = chunk[want->rank[i]];
-        return 0;
-    }
-    FILE *rf = ss_tmpfile(s->dir);
     size_t nruns = (n + cs - 1) / cs;
-    ss_run *runs = calloc(nruns, sizeof *runs);
-    size_t *heap = calloc(nruns, sizeof *heap);
-    double *head = calloc(nruns, sizeof *head);
-    int rc = rf && runs && heap && head ? 0 : NEURIO_ERR_NOMEM;
-    for (size_t r = 0; !rc && r < nruns; r++) {
+    it->rf = ss_tmpfile(s->dir);
+    it->runs = calloc(nruns, sizeof *it->runs);
+    it->heap = calloc(nruns, sizeof *it->heap);
+    it->head = calloc(nruns, sizeof *it->head);
+    if (!it->rf)
+        return NEURIO_ERR_IO;
+    if (!it->runs || !it->heap || !it->head)
+        return NEURIO_ERR_NOMEM;
+    for (size_t r = 0; r < nruns; r++) {
         size_t at = r * cs, cnt = n - at < cs ? n - at : cs;
-        if (ss_read(s->f, at, chunk, cnt)) {
-            rc = NEURIO_ERR_IO;
-            break;
-        }
+        if (ss_read(s->f, at, chunk, cnt))
+            return NEURIO_ERR_IO;
         qsort(chunk, cnt, sizeof *chunk, cmp_double);
-        if (fseeko(rf, (off_t)(at * sizeof *chunk), SEEK_SET) != 0 ||
-            fwrite(chunk, sizeof *chunk, cnt, rf) != cnt || fflush(rf) != 0)
-            rc = NEURIO_ERR_IO;
-        runs[r].pos = at;
-        runs[r].end = at + cnt;
+        if (fseeko(it->rf, (off_t)(at * sizeof *chunk), SEEK_SET) != 0 ||
+            fwrite(chunk, sizeof *chunk, cnt, it->rf) != cnt || fflush(it->rf) != 0)
+            return NEURIO_ERR_IO;
+        it->runs[r].pos = at;
+        it->runs[r].end = at + cnt;
     }
-    size_t hn = 0;
-    for (size_t r = 0; !rc && r < nruns; r++) {
-        if (ss_run_head(rf, &runs[r], &head[r]) < 0) {
-            rc = NEURIO_ERR_IO;
-            break;
-        }
+    for (size_t r = 0; r < nruns; r++) {
+        if (ss_run_head(it->rf, &it->runs[r], &it->head[r]) < 0)
+            return NEURIO_ERR_IO;
         /* sift up */
-        size_t i = hn++;
+        size_t i = it->hn++, *heap = it->heap;
         heap[i] = r;
-        while (i && head[heap[(i - 1) / 2]] > head[heap[i]]) {
+        while (i && it->head[heap[(i - 1) / 2]] > it->head[heap[i]]) {
             size_t t = heap[i];
             heap[i] = heap[(i - 1) / 2];
             heap[(i - 1) / 2] = t;
             i = (i - 1) / 2;
         }
     }
-    for (size_t k = 0; !rc && k < n && hn; k++) {
-        size_t r = heap[0];
-        ss_capture(want, k, head[r]);
-        runs[r].bpos++;
-        int e = ss_run_head(rf, &runs[r], &head[r]);
-        if (e < 0) {
+    return 0;
+}
+
+int nr_stats_stream_sorted(nr_stats_stream *s, nr_stats_sorted **out)
+{
+    *out = NULL;
+    if (ss_flush(s) || fflush(s->f) != 0)
+        return NEURIO_ERR_IO;
+    nr_stats_sorted *it = calloc(1, sizeof *it);
+    if (!it)
+        return NEURIO_ERR_NOMEM;
+    size_t n = s->n, cs = s->chunk < n ? s->chunk : n;
+    it->n = n;
+    double *chunk = malloc((cs ? cs : 1) * sizeof *chunk);
+    int rc = chunk ? 0 : NEURIO_ERR_NOMEM;
+    if (!rc && n <= s->chunk) {
+        if (ss_read(s->f, 0, chunk, n))
             rc = NEURIO_ERR_IO;
-            break;
+        else {
+            qsort(chunk, n, sizeof *chunk, cmp_double);
+            it->mem = chunk;
+            chunk = NULL;
         }
-        if (e > 0)
-            heap[0] = heap[--hn];
-        /* sift down */
-        size_t i = 0;
-        for (;;) {
-            size_t l = 2 * i + 1, m = i;
-            if (l < hn && head[heap[l]] < head[heap[m]])
-                m = l;
-            if (l + 1 < hn && head[heap[l + 1]] < head[heap[m]])
-                m = l + 1;
-            if (m == i)
-                break;
-            size_t t = heap[i];
-            heap[i] = heap[m];
-            heap[m] = t;
-            i = m;
-        }
+    } else if (!rc)
+        rc = ss_runs_begin(s, it, chunk);
+    free(chunk);
+    if (rc) {
+        nr_stats_sorted_free(it);
+        return rc;
     }
-    free(runs);
-    free(heap);
-    free(head);
-    if (rf)
-        fclose(rf);
-    return rc;
+    *out = it;
+    return 0;
+}
+
+int nr_stats_sorted_next(nr_stats_sorted *it, double *v)
+{
+    if (it->k >= it->n)
+        return 0;
+    if (it->mem) {
+        *v = it->mem[it->k++];
+        return 1;
+    }
+    if (!it->hn)
+        return NEURIO_ERR_IO;
+    size_t r = it->heap[0];
+    *v = it->head[r];
+    it->k++;
+    it->runs[r].bpos++;
+    int e = ss_run_head(it->rf, &it->runs[r], &it->head[r]);
+    if (e < 0)
+        return NEURIO_ERR_IO;
+    if (e > 0)
+        it->heap[0] = it->heap[--it->hn];
+    ss_sift_down(it);
+    return 1;
+}
+
+/* The wanted ranks, captured on a walk in sorted order. */
+static int ss_sort_select(nr_stats_stream *s, ss_ranks *want)
+{
+    nr_stats_sorted *it;
+    int rc = nr_stats_stream_sorted(s, &it);
+    if (rc)
+        return rc;
+    double v;
+    size_t k = 0;
+    while ((rc = nr_stats_sorted_next(it, &v)) == 1)
+        ss_capture(want, k++, v);
+    nr_stats_sorted_free(it);
+    return rc < 0 ? rc : 0;
 }
 
 int nr_stats_stream_compute(nr_stats_stream *s, double div, double mul, nr_stats *out)
@@ -313,9 +382,9 @@ int nr_stats_stream_compute(nr_stats_stream *s, double div, double mul, nr_stats
     ss_pct_ranks(&want, n, 50);
     ss_pct_ranks(&want, n, 90);
     ss_pct_ranks(&want, n, 99);
-    if (!rc)
-        rc = ss_sort_select(s, chunk, &want);
     free(chunk);
+    if (!rc)
+        rc = ss_sort_select(s, &want);
     if (rc) {
         memset(out, 0, sizeof *out);
         return rc;

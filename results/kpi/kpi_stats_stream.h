@@ -36,6 +36,17 @@ size_t nr_stats_stream_count(const nr_stats_stream *s);
  * finite), or NEURIO_ERR_IO.  The series can be computed again. */
 int nr_stats_stream_compute(nr_stats_stream *s, double div, double mul, nr_stats *out);
 
+/* The values in ascending order (the same external merge sort), read one
+ * by one: nr_stats_stream_sorted returns 0, NEURIO_ERR_IO or
+ * NEURIO_ERR_NOMEM; nr_stats_sorted_next returns 1 with *v set, 0 at the
+ * end, or NEURIO_ERR_IO.  Memory: the sort chunk while sorting; then the
+ * chunk (one chunk of values) or 4 kB per run.  Appending to the series
+ * while a walk is open is not allowed. */
+typedef struct nr_stats_sorted nr_stats_sorted;
+int nr_stats_stream_sorted(nr_stats_stream *s, nr_stats_sorted **out);
+int nr_stats_sorted_next(nr_stats_sorted *it, double *v);
+void nr_stats_sorted_free(nr_stats_sorted *it);
+
 /* Values sorted per chunk (tests force the external merge with a small
  * chunk; 0 restores the default 65536). */
 void nr_stats_stream_set_chunk(nr_stats_stream *s, size_t values);

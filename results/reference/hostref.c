@@ -14,8 +14,11 @@ struct nr_hostref {
     neurio_model *ref;           /* owned: the optimized import            */
     neurio_interp *it;
     int32_t n_in;
-    void *x[HR_MAX_INPUTS];      /* inputs in ref's dtype, samples back to back */
+    neurio_input_stream in;      /* data.inputs, read batch by batch       */
+    int in_open;
+    void *x[HR_MAX_INPUTS];      /* one batch of inputs in ref's dtype     */
     size_t x_bytes[HR_MAX_INPUTS]; /* one sample of input i                */
+    size_t x_cap;                /* samples x[] holds                      */
     size_t n_samples;
     void **outs;                 /* [ref->n_outputs] one sample each       */
     size_t out_elems;
@@ -32,6 +35,8 @@ void nr_hostref_free(nr_hostref *h)
         return;
     for (int32_t i = 0; i < h->n_in; i++)
         free(h->x[i]);
+    if (h->in_open)
+        neurio_input_stream_close(&h->in);
     for (int32_t i = 0; h->outs && h->ref && i < h->ref->n_outputs; i++)
         free(h->outs[i]);
     free(h->outs);
@@ -70,7 +75,7 @@ static int hr_check_shapes(const neurio_model *r, const neurio_model *p, neurio_
 }
 
 int nr_hostref_new(neurio_model *imported, const neurio_model *prepared,
-                   const neurio_npy *const *data, int32_t n_data, size_t n_samples,
+                   const char *const *paths, size_t n_paths, size_t n_samples,
                    nr_hostref **out, neurio_errbuf *err)
 {
     neurio_errbuf e2 = { { 0 } };
@@ -89,9 +94,9 @@ int nr_hostref_new(neurio_model *imported, const neurio_model *prepared,
                                   : neurio_fail(err, NEURIO_ERR_INVALID, "host reference: no model");
         goto fail;
     }
-    if (n_data != imported->n_inputs) {
-        rc = neurio_fail(err, NEURIO_ERR_INVALID, "host reference: %d data arrays for %d inputs",
-                         (int)n_data, (int)imported->n_inputs);
+    if (n_paths != (size_t)imported->n_inputs) {
+        rc = neurio_fail(err, NEURIO_ERR_INVALID, "host reference: %zu data arrays for %d inputs",
+                         n_paths, (int)imported->n_inputs);
         goto fail;
     }
     if ((rc = neurio_optimize(h->ref, &e2)) != 0 ||
@@ -100,20 +105,23 @@ int nr_hostref_new(neurio_model *imported, const neurio_model *prepared,
         goto fail;
     }
     h->n_in = h->ref->n_inputs;
-    for (int32_t i = 0; i < h->n_in; i++) {
-        size_t n = 0;
-        if ((rc = neurio_dataprep_input(h->ref, i, data[i], &h->x[i], &n, &e2)) != 0) {
-            rc = neurio_fail(err, rc, "host reference inputs: %s", e2.msg);
-            goto fail;
-        }
-        if (n < n_samples) {
-            rc = neurio_fail(err, NEURIO_ERR_INVALID,
-                             "host reference: input %d holds %zu samples, the run %zu", (int)i,
-                             n, n_samples);
-            goto fail;
-        }
-        h->x_bytes[i] = neurio_tensor_bytes(&h->ref->tensors[h->ref->inputs[i]]);
+    /* the user's arrays, converted to the reference's input dtypes one
+     * batch at a time (nr_hostref_rows): memory = one batch */
+    if ((rc = neurio_input_stream_open(h->ref, paths, n_paths, "data.inputs", 0, &h->in,
+                                       &e2)) != 0) {
+        neurio_input_stream_close(&h->in);
+        rc = neurio_fail(err, rc, "host reference inputs: %s", e2.msg);
+        goto fail;
     }
+    h->in_open = 1;
+    if (h->in.n_samples < n_samples) {
+        rc = neurio_fail(err, NEURIO_ERR_INVALID,
+                         "host reference: data.inputs holds %zu samples, the run %zu",
+                         h->in.n_samples, n_samples);
+        goto fail;
+    }
+    for (int32_t i = 0; i < h->n_in; i++)
+        h->x_bytes[i] = neurio_tensor_bytes(&h->ref->tensors[h->ref->inputs[i]]);
     h->out_elems = neurio_tensor_elements(&h->ref->tensors[h->ref->outputs[0]]);
     h->outs = calloc((size_t)h->ref->n_outputs, sizeof *h->outs);
     if (!h->outs)
@@ -130,13 +138,32 @@ fail:
     return rc;
 }
 
-/* Run sample i into row (out_elems floats). */
-static int hr_run(nr_hostref *h, size_t i, float *row, neurio_errbuf *err)
+/* Samples [first, first + count) of every input into x[] (their dtypes). */
+static int hr_read(nr_hostref *h, size_t first, size_t count, neurio_errbuf *err)
+{
+    neurio_errbuf e2 = { { 0 } };
+    if (count > h->x_cap) {
+        for (int32_t k = 0; k < h->n_in; k++) {
+            void *b = realloc(h->x[k], count * (h->x_bytes[k] ? h->x_bytes[k] : 1));
+            if (!b)
+                return neurio_fail(err, NEURIO_ERR_NOMEM, "host reference: out of memory");
+            h->x[k] = b;
+        }
+        h->x_cap = count;
+    }
+    int rc = neurio_input_stream_read(&h->in, first, count, h->x, &e2);
+    if (rc)
+        return neurio_fail(err, rc, "host reference inputs: %s", e2.msg);
+    return NEURIO_OK;
+}
+
+/* Run sample i (x[] row k) into row (out_elems floats). */
+static int hr_run(nr_hostref *h, size_t i, size_t k_row, float *row, neurio_errbuf *err)
 {
     const void *in[HR_MAX_INPUTS];
     neurio_errbuf e2 = { { 0 } };
     for (int32_t k = 0; k < h->n_in; k++)
-        in[k] = (const char *)h->x[k] + i * h->x_bytes[k];
+        in[k] = (const char *)h->x[k] + k_row * h->x_bytes[k];
     int rc = neurio_interp_run(h->it, in, h->outs, &e2);
     if (rc)
         return neurio_fail(err, rc, "host reference, sample %zu: %s", i, e2.msg);
@@ -173,8 +200,10 @@ const float *nr_hostref_rows(nr_hostref *h, size_t first, size_t count, neurio_e
         h->rows_cap = need;
     }
     h->rows_count = 0; /* invalid while being refilled */
+    if (count && hr_read(h, first, count, err) != NEURIO_OK)
+        return NULL;
     for (size_t k = 0; k < count; k++)
-        if (hr_run(h, first + k, h->rows + k * h->out_elems, err) != NEURIO_OK)
+        if (hr_run(h, first + k, k, h->rows + k * h->out_elems, err) != NEURIO_OK)
             return NULL;
     h->rows_first = first;
     h->rows_count = count;
@@ -222,24 +251,13 @@ int nr_hostref_for_run(neurio_model *imported, const neurio_model *prepared,
                        int32_t output, int stateful, nr_hostref **out,
                        neurio_errbuf *ref_err, neurio_errbuf *err)
 {
-    neurio_input_set in;
     *out = NULL;
-    int rc = neurio_dataprep_inputs(prepared, paths, n_paths, "data.inputs",
-                                    NEURIO_INPUTS_KEEP_RAW, &in, err);
-    if (rc) {
-        neurio_input_set_free(&in);
-        neurio_model_free(imported);
-        return rc;
-    }
-    const neurio_npy *arrs[NEURIO_DATAPREP_MAX_INPUTS];
-    for (uint32_t i = 0; i < in.n; i++)
-        arrs[i] = &in.arr[i];
-    if (nr_hostref_new(imported, prepared, arrs, (int32_t)in.n, n_samples, out, ref_err) !=
+    (void)err; /* the pipeline's own input stream has checked the data */
+    if (nr_hostref_new(imported, prepared, paths, n_paths, n_samples, out, ref_err) !=
             NEURIO_OK ||
         nr_hostref_configure(*out, output, stateful, ref_err) != NEURIO_OK) {
         nr_hostref_free(*out);
         *out = NULL;
     }
-    neurio_input_set_free(&in);
     return NEURIO_OK;
 }

@@ -7,7 +7,9 @@
  * dtype (neurio/dataprep.h).  Every sample runs once per run, however many
  * observers ask: the quantization cost (core/quant_cost.c) and the
  * fidelity KPIs of task.reference_run = "host" (core/report.c) read the
- * same rows.
+ * same rows.  The user's arrays are read and converted one requested
+ * range (one batch) at a time, never whole: memory is bounded by the
+ * batch size, not the number of samples.
  *
  *     observer.needs_hostref = 1;              // nr_observer, pipeline.h
  *     ...in on_batch:
@@ -32,14 +34,16 @@ typedef struct nr_hostref nr_hostref;
 
 /* Build the reference from `imported` (taken over: freed by
  * nr_hostref_free, also when this call fails) for a run of n_samples of
- * `data` (n_data arrays, one per graph input, borrowed during the call).
+ * the .npy files `paths` (n_paths, one per graph input; the array of
+ * strings is borrowed until free: rows are read from the files on
+ * demand).
  * `prepared` (borrowed until free) is what the device runs: the reference
  * must have its number of inputs, the same element count per input, and
  * the same element count of output 0.  Errors name the mismatch, the
  * optimizer's or the interpreter's message (NEURIO_ERR_UNSUPPORTED for an
  * op it cannot run), or the data conversion. */
 int nr_hostref_new(neurio_model *imported, const neurio_model *prepared,
-                   const neurio_npy *const *data, int32_t n_data, size_t n_samples,
+                   const char *const *paths, size_t n_paths, size_t n_samples,
                    nr_hostref **out, neurio_errbuf *err);
 
 /* Before the first nr_hostref_rows: the rows hold graph output `output`
@@ -50,13 +54,14 @@ int nr_hostref_new(neurio_model *imported, const neurio_model *prepared,
  * output, or its element count differs from the prepared model's). */
 int nr_hostref_configure(nr_hostref *h, int32_t output, int stateful, neurio_errbuf *err);
 
-/* The reference of one run, as the pipeline builds it: data.inputs
- * (`paths`, one per graph input of `prepared`) read whole and kept raw (the
- * reference converts the user's values itself), then nr_hostref_new
- * (taking `imported`, freed on every path) and nr_hostref_configure.  Not
- * being able to read the data fails the run: that status, message in err.
- * A reference that cannot be built does not: NEURIO_OK with *out NULL and
- * its message in ref_err (the observers that need it say why). */
+/* The reference of one run, as the pipeline builds it: nr_hostref_new on
+ * data.inputs (`paths`, one per graph input of `prepared`; read batch by
+ * batch, never whole: the reference converts the user's values itself)
+ * taking `imported` (freed on every path), then nr_hostref_configure.  The
+ * pipeline has opened and checked the same files for the device (data it
+ * cannot read fails the run there).  A reference that cannot be built does
+ * not fail the run: NEURIO_OK with *out NULL and its message in ref_err
+ * (the observers that need it say why); err is kept for that contract. */
 int nr_hostref_for_run(neurio_model *imported, const neurio_model *prepared,
                        const char *const *paths, size_t n_paths, size_t n_samples,
                        int32_t output, int stateful, nr_hostref **out,

@@ -52,17 +52,17 @@ static double real_at(const neurio_tensor *x, const void *d, size_t e)
     }
 }
 
-/* Accumulate one sample of one layer: device bytes `dev` against the host
- * reference `ref`. */
-static void compare_layer(nr_layer_debug *l, const neurio_tensor *x, const void *dev,
-                          const void *ref)
+void nr_layer_debug_add(nr_layer_debug *l, const neurio_tensor *rx, const void *ref,
+                        const neurio_tensor *gx, const void *got)
 {
-    size_t ne = neurio_tensor_elements(x), bytes = neurio_tensor_bytes(x);
+    size_t ne = neurio_tensor_elements(gx), bytes = neurio_tensor_bytes(gx);
     size_t es = ne ? bytes / ne : 0;
+    int same = rx->dtype == gx->dtype && neurio_tensor_bytes(rx) == bytes;
     for (size_t e = 0; e < ne; e++) {
-        if (memcmp((const char *)dev + e * es, (const char *)ref + e * es, es))
+        double r = real_at(rx, ref, e), q = real_at(gx, got, e);
+        if (same ? memcmp((const char *)got + e * es, (const char *)ref + e * es, es) != 0
+                 : q != r)
             l->mismatches++;
-        double r = real_at(x, ref, e), q = real_at(x, dev, e);
         double d = fabs(q - r);
         if (isnan(d))
             continue;
@@ -126,7 +126,7 @@ int nr_layer_debug_run(const neurio_model *m, const void *const *inputs, const s
                 continue;
             if ((rc = capture(user, s, i, cap, bytes, err)))
                 goto out;
-            compare_layer(&rows[i], x, cap, ref);
+            nr_layer_debug_add(&rows[i], x, ref, x, cap);
         }
     }
     for (int32_t i = 0; i < m->n_ops && *first_diff < 0; i++)

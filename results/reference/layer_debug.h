@@ -4,7 +4,11 @@
  * model, and once per layer on the device with that layer's first output
  * read back through a capture callback (the pipeline's: one-sample batches
  * with the ABI 1.2 capture fields); every layer is compared (mismatching
- * elements, max abs error in real units, relative L2, SNR). */
+ * elements, max abs error in real units, relative L2, SNR).
+ *
+ * The same comparison serves `neurio debug`'s host part: the prepared model
+ * against the float model on the host interpreter (nr_layer_float_run),
+ * every output of every layer. */
 #ifndef NEURIO_RESULTS_LAYER_DEBUG_H
 #define NEURIO_RESULTS_LAYER_DEBUG_H
 
@@ -17,12 +21,14 @@
 /* One layer (= prepared op = device layer), summed over the samples. */
 typedef struct nr_layer_debug {
     int32_t op;               /* = layer index                              */
+    int32_t output;           /* which output of the op (0 = the first)     */
     const char *op_name;      /* static                                     */
     const char *tensor;       /* the op's first output (owned by the model) */
     const char *dtype;        /* static                                     */
     int compared;             /* 0: not read back (no output tensor)        */
     uint64_t elements;        /* compared, over all samples                 */
-    uint64_t mismatches;      /* elements whose bytes differ                */
+    uint64_t mismatches;      /* elements that differ: bytes (same dtype)
+                                 or real values (float against quantized)   */
     double max_abs;           /* largest |device - host| in real units      */
     double err2, ref2;        /* sums of squares: error and host reference  */
 } nr_layer_debug;
@@ -34,6 +40,24 @@ double nr_layer_debug_snr_db(const nr_layer_debug *l);
 /* Does the row differ from the reference: any mismatch on an integer
  * tensor, a relative L2 error above 1e-5 on a float one. */
 int nr_layer_debug_differs(const nr_layer_debug *l);
+
+/* Accumulate one sample of one row: `got` (tensor gx's dtype and
+ * quantization) against the reference `ref` (tensor rx's), both of
+ * gx's element count.  Sets compared. */
+void nr_layer_debug_add(nr_layer_debug *l, const neurio_tensor *rx, const void *ref,
+                        const neurio_tensor *gx, const void *got);
+
+/* Prepared model p against float model f (both optimized; f's tensors are
+ * matched to p's by name and element count) on the host interpreter, over
+ * the first n samples: in_f[k] / in_p[k] hold model input k of every
+ * sample back to back, in f's / p's input dtype.  One row per output of
+ * every op of p, in op then output order (*n_rows, *rows malloc'ed:
+ * free()); a row whose tensor has no float twin has compared = 0.  Errors:
+ * the interpreter's, NEURIO_ERR_INVALID when the models' input counts
+ * differ. */
+int nr_layer_float_run(const neurio_model *f, const neurio_model *p, const void *const *in_f,
+                       const void *const *in_p, size_t n, nr_layer_debug **rows,
+                       size_t *n_rows, neurio_errbuf *err);
 
 /* Run sample `sample` on the device with layer `layer`'s first output
  * (`bytes` bytes) copied into buf.  NEURIO_OK or a status with err set. */

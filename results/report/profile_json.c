@@ -145,7 +145,14 @@ static void add_inference(cJSON *root, const nr_report_data *d, int stream)
                             "not measured per inference (each batch's inputs are read and "
                             "converted before the batch is sent)");
     int device = d->cost && d->cost->have_device && d->device.clock_hz > 0;
-    if (stream) {
+    if (d->profile_summary) {
+        char note[256];
+        snprintf(note, sizeof note, "%zu per-inference times left out of the profile "
+                 "(output.profile_inferences): they are in inferences.csv and the store's "
+                 "rows; kpis[] holds their statistics", d->n_done);
+        cJSON_AddArrayToObject(o, "inference_time");
+        cJSON_AddStringToObject(o, "inference_time_note", note);
+    } else if (stream) {
         cJSON_AddStringToObject(o, "inference_time", PJ_STREAM_TIMES);
     } else {
         cJSON *it = cJSON_AddArrayToObject(o, "inference_time");
@@ -221,6 +228,15 @@ static void add_layers(cJSON *root, const nr_report_data *d)
 
 static void add_measurements(cJSON *root, const nr_report_data *d, int stream)
 {
+    if (d->profile_summary) {
+        char note[256];
+        snprintf(note, sizeof note, "%zu per-inference rows left out of the profile "
+                 "(output.profile_inferences): they are in inferences.csv, the predictions "
+                 "and the store's rows", d->n_done);
+        cJSON_AddArrayToObject(root, "measurements");
+        cJSON_AddStringToObject(root, "measurements_note", note);
+        return;
+    }
     if (stream) {
         cJSON_AddStringToObject(root, "measurements", PJ_STREAM_ROWS);
         return;
@@ -293,6 +309,15 @@ static cJSON *pj_build(const nr_report_data *d, int stream)
         cJSON_AddItemToArray(notes, cJSON_CreateString(d->notes[i]));
     add_provenance(root, d);
     return root;
+}
+
+int nr_profile_summarise(const char *mode, size_t n)
+{
+    if (mode && !strcmp(mode, "all"))
+        return 0;
+    if (mode && !strcmp(mode, "summary"))
+        return 1;
+    return n > NR_PROFILE_AUTO_MAX;
 }
 
 cJSON *nr_profile_build(const nr_report_data *d)

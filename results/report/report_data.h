@@ -61,6 +61,11 @@ typedef struct nr_report_data {
      * nr_report_iter_begin/next. */
     const struct nr_report_rows *rows;
 
+    /* profile.json without its per-inference arrays (inference_time,
+     * measurements: left empty, with a note naming where the rows are);
+     * 0 = write them (output.profile_inferences). */
+    int profile_summary;
+
     /* --- KPIs --- */
     const nr_metrics *metrics;                 /* every figure, never NULL */
     const nr_kpi_classification *cls;          /* or NULL                  */

@@ -130,7 +130,8 @@ static void cell(FILE *f, double v, const char *fmt, int front)
 static void table(FILE *f, const nr_sweep_row *rows, size_t n)
 {
     fputs("<section id=\"points\"><h2>Points</h2><table id=\"sweep-table\">\n<tr><th>#</th>"
-          "<th>settings</th><th>status</th><th>run</th><th>accuracy</th><th>latency p50 "
+          "<th>settings</th><th>status</th><th>run</th><th>samples</th><th>accuracy</th>"
+          "<th>latency p50 "
           "(ms)</th><th>RAM (bytes)</th><th>flash (bytes)</th></tr>\n", f);
     for (size_t i = 0; i < n; i++) {
         const nr_sweep_row *r = &rows[i];
@@ -142,7 +143,11 @@ static void table(FILE *f, const nr_sweep_row *rows, size_t n)
         nr_html_escape(f, r->status);
         fputs("</td><td>", f);
         nr_html_escape(f, r->run_id[0] ? r->run_id : "—");
-        fputs("</td>", f);
+        if (r->run_id[0])
+            fprintf(f, "</td><td class=\"num samples\">%llu / %llu</td>",
+                    (unsigned long long)r->n_done, (unsigned long long)r->n_planned);
+        else
+            fputs("</td><td class=\"num samples\">—</td>", f);
         if (isnan(r->acc)) {
             fputs("<td class=\"num\">—</td>", f);
         } else {

@@ -71,13 +71,17 @@ void nr_sweep_print_table(FILE *f, const nr_sweep_info *sw, const nr_sweep_row *
     for (size_t i = 0; i < n; i++)
         ok += rows[i].complete;
     fprintf(f, "sweep %s: %zu of %zu points complete (%s)\n", sw->id, ok, n, sw->cfg_path);
-    fprintf(f, "%-5s %-10s %-32s %-30s %12s %10s %10s  %s\n", "POINT", "STATUS", "RUN",
-            "ACCURACY", "LATENCY_MS", "RAM", "FLASH", "SETTINGS");
+    fprintf(f, "%-5s %-10s %-32s %15s %-30s %12s %10s %10s  %s\n", "POINT", "STATUS", "RUN",
+            "SAMPLES", "ACCURACY", "LATENCY_MS", "RAM", "FLASH", "SETTINGS");
     for (size_t i = 0; i < n; i++) {
         const nr_sweep_row *r = &rows[i];
-        char a[32], l[32], ram[32], fl[32];
-        fprintf(f, "%-5d %-10s %-32s %-20s %9s %11s%s %10s %10s  %s\n", r->point, r->status,
-                r->run_id[0] ? r->run_id : "-", r->acc_name[0] ? r->acc_name : "-",
+        char a[32], l[32], ram[32], fl[32], sm[48] = "-";
+        if (r->run_id[0])
+            snprintf(sm, sizeof sm, "%llu/%llu", (unsigned long long)r->n_done,
+                     (unsigned long long)r->n_planned);
+        fprintf(f, "%-5d %-10s %-32s %15s %-20s %9s %11s%s %10s %10s  %s\n", r->point,
+                r->status, r->run_id[0] ? r->run_id : "-", sm,
+                r->acc_name[0] ? r->acc_name : "-",
                 num(a, sizeof a, r->acc, "%.4f"), num(l, sizeof l, r->cost[NR_SW_LAT], "%.4g"),
                 r->front[NR_SW_LAT] ? "*" : " ", num(ram, sizeof ram, r->cost[NR_SW_RAM], "%.0f"),
                 num(fl, sizeof fl, r->cost[NR_SW_FLASH], "%.0f"), r->label);

@@ -8,6 +8,7 @@
 #define NEURIO_RESULTS_SWEEP_REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "neurio/status.h"
@@ -22,6 +23,8 @@ typedef struct nr_sweep_row {
                                  "pending"                                 */
     int complete;
     int n_runs;               /* runs stored for this point (reruns too)   */
+    uint64_t n_done, n_planned; /* the row's run: samples back / planned
+                                   (progress of a point still running)     */
     char acc_name[48];        /* top1_accuracy, roc_auc, argmax_agreement... */
     double acc;               /* NAN = none                                */
     double cost[NR_SW_N_COST];/* latency p50 ms, RAM bytes, flash bytes; NAN = none */

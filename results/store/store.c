@@ -77,6 +77,22 @@ static const char *const schema_v3[] = {
     "PRIMARY KEY (run_id, ref, idx))",
 };
 
+/* Version 4 (issue 17): a debug row per output of a layer (out_idx; 0 =
+ * the first output, which is all an older store held).  SQLite cannot
+ * change a primary key in place: the table is rebuilt, rows kept. */
+static const char *const schema_v4[] = {
+    "CREATE TABLE layer_debug_v4 (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE "
+    "CASCADE, ref TEXT NOT NULL, idx INTEGER NOT NULL, out_idx INTEGER NOT NULL DEFAULT 0, "
+    "op TEXT, tensor TEXT, dtype TEXT, samples INTEGER NOT NULL, elements BIGINT NOT NULL, "
+    "mismatches BIGINT NOT NULL, max_abs DOUBLE PRECISION, rel_l2 DOUBLE PRECISION, "
+    "snr_db DOUBLE PRECISION, PRIMARY KEY (run_id, ref, idx, out_idx))",
+    "INSERT INTO layer_debug_v4 (run_id, ref, idx, out_idx, op, tensor, dtype, samples, "
+    "elements, mismatches, max_abs, rel_l2, snr_db) SELECT run_id, ref, idx, 0, op, tensor, "
+    "dtype, samples, elements, mismatches, max_abs, rel_l2, snr_db FROM layer_debug",
+    "DROP TABLE layer_debug",
+    "ALTER TABLE layer_debug_v4 RENAME TO layer_debug",
+};
+
 typedef struct nr_migration {
     int version;
     const char *const *stmts;
@@ -87,6 +103,7 @@ static const nr_migration migrations[] = {
     { .version = 1, .stmts = schema_v1, .n = sizeof schema_v1 / sizeof schema_v1[0] },
     { .version = 2, .stmts = schema_v2, .n = sizeof schema_v2 / sizeof schema_v2[0] },
     { .version = 3, .stmts = schema_v3, .n = sizeof schema_v3 / sizeof schema_v3[0] },
+    { .version = 4, .stmts = schema_v4, .n = sizeof schema_v4 / sizeof schema_v4[0] },
 };
 
 /* ---- helpers ----------------------------------------------------------- */

@@ -37,7 +37,7 @@
  */
 
 /* The schema version this neurio writes. */
-#define NR_STORE_SCHEMA_VERSION 3
+#define NR_STORE_SCHEMA_VERSION 4
 
 typedef struct nr_store nr_store;
 
@@ -214,6 +214,7 @@ int nr_store_sweep_runs(nr_store *s, const char *sweep_id, nr_store_run_fn fn, v
 typedef struct nr_store_layer_debug {
     char ref[16];
     uint32_t index;
+    uint32_t output;             /* which output of the layer (schema 4)    */
     char op[32];
     char tensor[96];
     char dtype[16];
@@ -223,12 +224,14 @@ typedef struct nr_store_layer_debug {
 } nr_store_layer_debug;
 
 /* Replace the run's rows of rows[0].ref (all rows share it) in one
- * transaction.  NEURIO_ERR_INVALID on a store older than schema 3. */
+ * transaction.  NEURIO_ERR_INVALID on a store older than schema 4 (open it
+ * for writing once to upgrade it). */
 int nr_store_set_layer_debug(nr_store *s, const char *run_id, const nr_store_layer_debug *rows,
                              size_t n, neurio_errbuf *err);
 
-/* Every debug row of the run, by ref then layer; *out malloc'ed (free()),
- * *n = 0 when none (or a store older than schema 3). */
+/* Every debug row of the run, by ref, layer, output; *out malloc'ed
+ * (free()), *n = 0 when none (or a store older than schema 3; a schema-3
+ * store's rows are each layer's first output). */
 int nr_store_get_layer_debug(nr_store *s, const char *run_id, nr_store_layer_debug **out,
                              size_t *n, neurio_errbuf *err);
 

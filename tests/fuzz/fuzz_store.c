@@ -2,7 +2,7 @@
  * read-back (issue 19): the input is a SQLite database file (seeded with
  * real neurio stores); `neurio runs/show/compare` read it through
  * nr_store_open(READ), list, get_run ("last" and each id), get_metrics and
- * get_rows.  Any content — a foreign schema, wrong types, huge or NULL
+ * get_rows, get_layers and get_layer_debug.  Any content — a foreign schema, wrong types, huge or NULL
  * values — must be refused or shown, never crash. */
 #include <stddef.h>
 #include <stdint.h>
@@ -58,6 +58,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         nr_store_row rows[32];
         size_t n = 0;
         (void)nr_store_get_rows(s, info.run_id, rows, 32, &n, &err);
+        /* `neurio show`: per-layer means and debug rows (schema 3 or 4) */
+        nr_store_layer *ly = NULL;
+        if (nr_store_get_layers(s, info.run_id, &ly, &n, &err) == NEURIO_OK)
+            free(ly);
+        nr_store_layer_debug *dbg = NULL;
+        if (nr_store_get_layer_debug(s, info.run_id, &dbg, &n, &err) == NEURIO_OK)
+            free(dbg);
     }
     nr_store_close(s);
     return 0;

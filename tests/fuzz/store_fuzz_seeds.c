@@ -1,6 +1,6 @@
 /* tests/fuzz/store_fuzz_seeds.c — a real results store as the seed of
- * fuzz_store: two runs (one complete with KPIs and rows, one left
- * "running"), written through the store's own API.
+ * fuzz_store: two runs (one complete with KPIs, rows and per-layer debug
+ * rows, one left "running"), written through the store's own API.
  * usage: store_fuzz_seeds FILE.db   (gcc-built helper) */
 #include <math.h>
 #include <stdio.h>
@@ -49,6 +49,22 @@ int main(int argc, char **argv)
                 return 1;
             }
             nr_metrics_free(&m);
+            /* per-layer debug rows: the device's and the float comparison's,
+             * a layer with two outputs */
+            nr_store_layer_debug d[3] = {
+                { .ref = "device", .index = 0, .op = "CONV_2D", .tensor = "c0", .dtype = "int8",
+                  .samples = 2, .elements = 64, .snr_db = INFINITY },
+                { .ref = "float", .index = 1, .op = "SPLIT", .tensor = "s0", .dtype = "int8",
+                  .samples = 2, .elements = 8, .mismatches = 3, .max_abs = 0.5,
+                  .rel_l2 = 0.1, .snr_db = 20.0 },
+                { .ref = "float", .index = 1, .output = 1, .op = "SPLIT", .tensor = "s1",
+                  .dtype = "int8", .samples = 2, .elements = 8, .snr_db = INFINITY },
+            };
+            if (nr_store_set_layer_debug(s, ids[r], d, 1, &err) ||
+                nr_store_set_layer_debug(s, ids[r], d + 1, 2, &err)) {
+                fprintf(stderr, "%s\n", err.msg);
+                return 1;
+            }
         }
     }
     nr_store_close(s);

@@ -314,6 +314,61 @@ static void test_stats_stream(void)
     nr_stats_stream_free(st);
 }
 
+/* The spilled ROC AUC equals nr_kpi_roc_auc bit for bit: in memory and
+ * through the external merge, with many tied scores across the classes;
+ * and it reports the same errors. */
+static void test_roc_auc_stream(void)
+{
+    const size_t sizes[] = { 2, 9, 1000, 70001 };
+    const size_t chunks[] = { 0, 7 };
+    unsigned seed = 99;
+    neurio_errbuf err = { { 0 } };
+    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        size_t n = sizes[si];
+        double *x = malloc(n * sizeof *x);
+        int64_t *l = malloc(n * sizeof *l);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            l[i] = i < 2 ? (int64_t)i : (int64_t)((seed >> 9) % 3 == 0);
+            x[i] = (double)((seed >> 12) % 500) / 7.0 + (double)l[i] * 3.0;
+        }
+        double want = -1;
+        CU_ASSERT_EQUAL_FATAL(nr_kpi_roc_auc(x, l, n, &want, &err), 0);
+        for (size_t ci = 0; ci < 2; ci++) {
+            nr_kpi_auc_acc *a = NULL;
+            CU_ASSERT_EQUAL_FATAL(nr_kpi_auc_acc_new(NULL, &a, &err), 0);
+            nr_kpi_auc_acc_set_chunk(a, chunks[ci]);
+            for (size_t i = 0; i < n; i++)
+                CU_ASSERT_EQUAL(nr_kpi_auc_acc_add(a, x[i], l[i]), 0);
+            double got = -2;
+            CU_ASSERT_EQUAL(nr_kpi_auc_acc_end(a, &got, &err), 0);
+            CU_ASSERT_EQUAL(memcmp(&want, &got, sizeof got), 0);
+            nr_kpi_auc_acc_free(a);
+        }
+        free(x);
+        free(l);
+    }
+    /* the errors nr_kpi_roc_auc gives, naming the same sample */
+    const double sc[4] = { 0.1, 0.4, NAN, 0.8 };
+    const int64_t lb[4] = { 0, 1, 1, 5 };
+    nr_kpi_auc_acc *a = NULL;
+    double auc;
+    CU_ASSERT_EQUAL_FATAL(nr_kpi_auc_acc_new(NULL, &a, &err), 0);
+    for (int i = 0; i < 4; i++)
+        nr_kpi_auc_acc_add(a, sc[i], lb[i]);
+    CU_ASSERT_EQUAL(nr_kpi_auc_acc_end(a, &auc, &err), NEURIO_ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "sample 2 is not finite"));
+    nr_kpi_auc_acc_free(a);
+    CU_ASSERT_EQUAL_FATAL(nr_kpi_auc_acc_new(NULL, &a, &err), 0);
+    nr_kpi_auc_acc_add(a, 0.5, 0);
+    nr_kpi_auc_acc_add(a, 0.7, 0);
+    CU_ASSERT_EQUAL(nr_kpi_auc_acc_end(a, &auc, &err), NEURIO_ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "only normal samples (2)"));
+    nr_kpi_auc_acc_free(a);
+}
+
 /* Batch by batch, the accuracy, regression and fidelity KPIs equal the
  * whole-array ones exactly. */
 static void test_kpi_batches(void)
@@ -392,6 +447,7 @@ int neurio_register_tests(void)
     CU_add_test(s, "classification bad input", test_classification_bad_input);
     CU_add_test(s, "regression", test_regression);
     CU_add_test(s, "roc auc (ties, degenerate)", test_roc_auc);
+    CU_add_test(s, "roc auc of spilled scores (exact)", test_roc_auc_stream);
     CU_add_test(s, "anomaly score", test_anomaly_score);
     CU_add_test(s, "fidelity", test_fidelity);
     CU_add_test(s, "stats", test_stats);

@@ -279,6 +279,23 @@ static void test_reference_run(void)
     expect(out, "max_abs_error");
     expect(out, "relative_l2");
     free(out);
+    /* output.profile_inferences = "summary": the profile's per-inference
+     * arrays are left out, with notes; the CSV keeps every row */
+    snprintf(args, sizeof args, "run '%s' --set output.profile_inferences=summary", rig);
+    CU_ASSERT_EQUAL(run(args, &out), 0);
+    char rd[PATH_MAX], pp[PATH_MAX + 32];
+    CU_ASSERT_EQUAL_FATAL(run_dir_of(out, rd, sizeof rd), 0);
+    free(out);
+    snprintf(pp, sizeof pp, "%s/profile.json", rd);
+    char *prof = neurio_test_read_file(pp, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(prof);
+    expect(prof, "\"measurements\":\t[]");
+    expect(prof, "per-inference rows left out of the profile");
+    free(prof);
+    snprintf(args, sizeof args, "run '%s' --set output.profile_inferences=some", rig);
+    CU_ASSERT_EQUAL(run(args, &out), 3);
+    expect(out, "output.profile_inferences");
+    free(out);
     snprintf(args, sizeof args, "run '%s' --set task.reference=%s/golden/hello_world_int8/"
              "output.npy", rig, shared);
     CU_ASSERT_EQUAL(run(args, &out), 3);

@@ -93,6 +93,45 @@ static void test_profile_valid(void)
     free(text);
 }
 
+/* output.profile_inferences: the summarised profile leaves the two
+ * per-inference arrays empty with notes saying where the rows are, stays
+ * valid, and its size does not depend on the number of inferences. */
+static void test_profile_summary(void)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/profile_summary.json", neurio_test_tmpdir());
+    neurio_errbuf err = { { 0 } };
+    nr_report_data d = fx.d;
+    d.profile_summary = 1;
+    CU_ASSERT_EQUAL_FATAL(nr_profile_write(&d, path, &err), 0);
+    char *out = NULL;
+    int st = validate(path, &out);
+    if (st != 0 && st != 77)
+        fprintf(stderr, "validator: %s\n", out ? out : "");
+    CU_ASSERT(st == 0 || st == 77);
+    free(out);
+    char *text = neurio_test_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    cJSON *j = cJSON_Parse(text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    const cJSON *inf = cJSON_GetObjectItem(j, "inference");
+    CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(inf, "inference_time")), 0);
+    const cJSON *n1 = cJSON_GetObjectItem(inf, "inference_time_note");
+    CU_ASSERT(cJSON_IsString(n1) && strstr(n1->valuestring, "6 per-inference times") &&
+              strstr(n1->valuestring, "inferences.csv"));
+    CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(j, "measurements")), 0);
+    const cJSON *n2 = cJSON_GetObjectItem(j, "measurements_note");
+    CU_ASSERT(cJSON_IsString(n2) && strstr(n2->valuestring, "6 per-inference rows"));
+    CU_ASSERT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "kpis")) > 0);
+    cJSON_Delete(j);
+    free(text);
+    /* the rig's modes */
+    CU_ASSERT_EQUAL(nr_profile_summarise("all", 10000000), 0);
+    CU_ASSERT_EQUAL(nr_profile_summarise("summary", 1), 1);
+    CU_ASSERT_EQUAL(nr_profile_summarise("auto", NR_PROFILE_AUTO_MAX), 0);
+    CU_ASSERT_EQUAL(nr_profile_summarise(NULL, NR_PROFILE_AUTO_MAX + 1), 1);
+}
+
 static void test_profile_minimal_run(void)
 {
     /* A run that failed before flashing: no model, no device, no samples. */
@@ -209,6 +248,7 @@ int neurio_register_tests(void)
         return -1;
     CU_add_test(s, "profile JSON validates against the schema", test_profile_valid);
     CU_add_test(s, "profile JSON of a failed run", test_profile_minimal_run);
+    CU_add_test(s, "profile JSON without per-inference arrays", test_profile_summary);
     CU_add_test(s, "CSV rows", test_csv);
     CU_add_test(s, "terminal summary", test_summary);
     CU_add_test(s, "HTML structure", test_html_structure);

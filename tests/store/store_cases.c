@@ -405,6 +405,81 @@ static void test_v3_layer_debug(void)
     nr_store_close(s);
 }
 
+/* Version 4: a row per output of a layer; a version-3 store (one row per
+ * layer, no out_idx) is read as it is (rows = first outputs) and the next
+ * writer rebuilds the table keeping its rows. */
+static void test_v4_outputs_and_v3_upgrade(void)
+{
+    const char *spec = E->fresh("v4debug");
+    nr_store *s = NULL;
+    neurio_errbuf err = { { 0 } };
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), 0);
+    nr_store_run r = sample_run("20261207-040000-host-v4aa", "2026-12-07T04:00:00Z");
+    CU_ASSERT_EQUAL_FATAL(nr_store_begin_run(s, &r, &err), 0);
+    nr_store_layer_debug d[3];
+    memset(d, 0, sizeof d);
+    for (int i = 0; i < 3; i++) {
+        snprintf(d[i].ref, sizeof d[i].ref, "float");
+        d[i].index = i < 2 ? 0 : 1; /* layer 0 has two outputs */
+        d[i].output = i == 1 ? 1 : 0;
+        snprintf(d[i].op, sizeof d[i].op, i < 2 ? "SPLIT" : "RELU");
+        snprintf(d[i].tensor, sizeof d[i].tensor, "t%d", i);
+        d[i].samples = 4;
+        d[i].elements = 10;
+        d[i].snr_db = 30.0 + i;
+    }
+    CU_ASSERT_EQUAL(nr_store_set_layer_debug(s, r.run_id, d, 3, &err), 0);
+    nr_store_layer_debug *got = NULL;
+    size_t n = 0;
+    CU_ASSERT_EQUAL_FATAL(nr_store_get_layer_debug(s, r.run_id, &got, &n, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 3);
+    CU_ASSERT_EQUAL(got[1].index, 0);
+    CU_ASSERT_EQUAL(got[1].output, 1);
+    CU_ASSERT_STRING_EQUAL(got[1].tensor, "t1");
+    CU_ASSERT_EQUAL(got[2].index, 1);
+    free(got);
+    nr_store_close(s);
+
+    /* Back to the version-3 layout with one row, as an older neurio left it. */
+    static const char *const down[] = {
+        "DROP TABLE layer_debug",
+        "CREATE TABLE layer_debug (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
+        "ref TEXT NOT NULL, idx INTEGER NOT NULL, op TEXT, tensor TEXT, dtype TEXT, "
+        "samples INTEGER NOT NULL, elements BIGINT NOT NULL, mismatches BIGINT NOT NULL, "
+        "max_abs DOUBLE PRECISION, rel_l2 DOUBLE PRECISION, snr_db DOUBLE PRECISION, "
+        "PRIMARY KEY (run_id, ref, idx))",
+        "INSERT INTO layer_debug VALUES ('20261207-040000-host-v4aa', 'device', 2, 'CONV_2D', "
+        "'c2', 'int8', 2, 100, 3, 0.5, 0.01, 40.0)",
+        "UPDATE neurio_schema SET version = 3",
+    };
+    for (size_t i = 0; i < sizeof down / sizeof down[0]; i++)
+        CU_ASSERT_EQUAL_FATAL(E->raw_exec(spec, down[i]), 0);
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(spec, NR_STORE_READ, &s, &err), 0);
+    CU_ASSERT_EQUAL(nr_store_schema_version(s), 3);
+    CU_ASSERT_EQUAL_FATAL(nr_store_get_layer_debug(s, r.run_id, &got, &n, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 1);
+    CU_ASSERT_EQUAL(got[0].index, 2);
+    CU_ASSERT_EQUAL(got[0].output, 0);
+    CU_ASSERT_EQUAL(got[0].mismatches, 3);
+    free(got);
+    /* writing per-output rows needs the upgrade, and says so */
+    CU_ASSERT_EQUAL(nr_store_set_layer_debug(s, r.run_id, d, 3, &err), NEURIO_ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "open it for writing once to upgrade it"));
+    nr_store_close(s);
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), 0);
+    CU_ASSERT_EQUAL(nr_store_schema_version(s), NR_STORE_SCHEMA_VERSION);
+    CU_ASSERT_EQUAL(nr_store_set_layer_debug(s, r.run_id, d, 3, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(nr_store_get_layer_debug(s, r.run_id, &got, &n, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 4); /* the kept device row and the three float rows */
+    CU_ASSERT_STRING_EQUAL(got[0].ref, "device");
+    CU_ASSERT_STRING_EQUAL(got[0].tensor, "c2");
+    CU_ASSERT_DOUBLE_EQUAL(got[0].snr_db, 40.0, 1e-9);
+    CU_ASSERT_STRING_EQUAL(got[2].ref, "float");
+    CU_ASSERT_EQUAL(got[2].output, 1);
+    free(got);
+    nr_store_close(s);
+}
+
 static void test_bad_specs(void)
 {
     nr_store *s = NULL;
@@ -431,5 +506,7 @@ int store_cases_register(const store_engine *engine)
     CU_add_test(s, "v2: layers, membership; v1 read as is, then migrated",
                 test_v2_layers_and_v1_upgrade);
     CU_add_test(s, "v3: per-layer debug rows", test_v3_layer_debug);
+    CU_add_test(s, "v4: a debug row per layer output; v3 read as is, then migrated",
+                test_v4_outputs_and_v3_upgrade);
     return 0;
 }

@@ -3,15 +3,18 @@
  * every layer is matched with its float twin and its SNR reported; a
  * tolerance above the first layer's SNR names layer 0 (exit 7); with
  * model.quantize = "none" every layer is identical (no error at all); the
- * JSON holds one entry per layer, the HTML page its SNR bars.
+ * JSON holds one entry per layer, the HTML page its SNR bars; the
+ * prepared-against-float rows are stored with the device run and shown by
+ * `neurio show`.
  *
  * The device part (task.debug = "layers", ABI 1.2 layer capture) on the
  * host plugin with kws (../shared): every layer read back equals the host
  * reference; the TEST-ONLY device.test_fault_layer = 4 (a broken kernel on
  * purpose) is found at exactly layer 4 (exit 7), the rows are in the store
- * (SQLite) and shown by `neurio show`.  The same on emulated Cortex-M4 is
- * test_debug_m4 (label long).  A two-input zoo model (seanet_sub1) takes
- * data.inputs as a list given with --set. */
+ * (SQLite) and shown by `neurio show`; layer_debug.html is rendered in
+ * headless Chromium.  The same on emulated Cortex-M4 is test_debug_m4
+ * (label long).  A two-input zoo model (seanet_sub1) takes data.inputs as a
+ * list given with --set. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +46,15 @@ static void test_int8_layers(void)
     sw_expect(out, "every layer read back matches the host reference");
     sw_expect(out, "4 samples, host reference interpreter; 8 of 8 layers matched by name");
     sw_expect(out, "every compared layer within tolerance (SNR >= 20 dB)");
+    /* the prepared-against-float rows go to the store with the device run */
+    char id[64] = "", args[200];
+    CU_ASSERT_EQUAL(sw_run_id(out, id), 0);
+    sw_expect(out, "prepared-against-float rows stored with run ");
+    free(out);
+    snprintf(args, sizeof args, "show %s --rig digits.cfg", id);
+    CU_ASSERT_EQUAL(sw_run(args, &out), 0);
+    sw_expect(out, "per-layer debug (device: device against the host reference, 4 samples)");
+    sw_expect(out, "per-layer debug (float: prepared against float, 4 samples)");
     free(out);
     char path[4300];
     snprintf(path, sizeof path, "%s/dbg.json", tmp);
@@ -75,6 +87,50 @@ static void test_int8_layers(void)
     CU_ASSERT_EQUAL(sw_run("debug digits.cfg --samples 0", &out), 2);
     sw_expect(out, "--samples 0: expected 1 to 100000");
     free(out);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; p && (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* layer_debug.html as headless Chromium builds it (--dump-dom): the
+ * verdict, the SNR bars (one per layer) and the table (one row per layer,
+ * layer 4 marked), i.e. the page loads and lays out whole. */
+static void check_in_chromium(const char *html)
+{
+    if (access("/usr/bin/chromium", X_OK) != 0) {
+        fprintf(stderr, "\nchromium not installed: layer_debug.html checked as text only\n");
+        return;
+    }
+    char dom[4400], cmd[16384];
+    snprintf(dom, sizeof dom, "%s/layer-debug-dom.html", sw_dir);
+    snprintf(cmd, sizeof cmd, "timeout 120 /usr/bin/chromium --headless --no-sandbox "
+             "--disable-gpu --no-first-run --disable-background-networking "
+             "--disable-component-update --disable-sync --user-data-dir='%s/chromium-dbg' "
+             "--dump-dom 'file://%s' > '%s' 2>/dev/null", sw_dir, html, dom);
+    CU_ASSERT_EQUAL_FATAL(neurio_test_run(cmd, NULL), 0);
+    char *d = neurio_test_read_file(dom, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "<h1>neurio debug: device layers against the host "
+                                     "reference</h1>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "id=\"first-diff\">first layer that differs: #4 CONV_2D"));
+    const char *svg = strstr(d, "id=\"layer-snr\"");
+    const char *end = svg ? strstr(svg, "</svg>") : NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+    size_t bars = 0;
+    for (const char *p = svg; (p = strstr(p, "<rect class=\"bar\"")) != NULL && p < end; p++)
+        bars++;
+    CU_ASSERT_EQUAL(bars, 13);
+    CU_ASSERT_EQUAL(count(d, "<tr class="), 13);
+    /* layers 0-3 match; the broken layer 4 and every layer after it (fed
+     * by it on the device) differ */
+    CU_ASSERT_EQUAL(count(d, "<tr class=\"\">"), 4);
+    CU_ASSERT_EQUAL(count(d, "<tr class=\"bad\">"), 9);
+    free(d);
 }
 
 /* kws on the host device: exact, then a broken layer 4 found at layer 4. */
@@ -122,7 +178,9 @@ static void test_device_readback(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(h);
     CU_ASSERT_PTR_NOT_NULL(strstr(h, "id=\"first-diff\">first layer that differs: #4 CONV_2D"));
     CU_ASSERT_PTR_NOT_NULL(strstr(h, "id=\"layer-snr\""));
+    CU_ASSERT_PTR_NULL(strstr(h, "<script")); /* self-contained */
     free(h);
+    check_in_chromium(path);
     char db[4300], sql[512];
     long long v = -1;
     snprintf(db, sizeof db, "%s/runs/results.db", sw_dir);

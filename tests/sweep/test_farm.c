@@ -97,6 +97,47 @@ static pid_t start_worker(int k)
     return start_worker_lease(k, "2");
 }
 
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; p && (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* A sweep page as headless Chromium builds it: the title, the latency
+ * Pareto plot, a table row per point with its samples. */
+static void check_page_in_chromium(const char *name, const char *sweep_id)
+{
+    char html[4400], dom[4400], cmd[16384];
+    snprintf(html, sizeof html, "%s/%s", sw_dir, name);
+    char *h = neurio_test_read_file(html, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    CU_ASSERT_PTR_NULL(strstr(h, "<script"));
+    CU_ASSERT_EQUAL(count(h, "<td class=\"num samples\">12 / 12</td>") +
+                        count(h, "<td class=\"num samples\">16 / 16</td>"), 6);
+    free(h);
+    if (access("/usr/bin/chromium", X_OK) != 0) {
+        fprintf(stderr, "\nchromium not installed: %s checked as text only\n", name);
+        return;
+    }
+    snprintf(dom, sizeof dom, "%s/%s.dom", sw_dir, name);
+    snprintf(cmd, sizeof cmd, "timeout 120 /usr/bin/chromium --headless --no-sandbox "
+             "--disable-gpu --no-first-run --disable-background-networking "
+             "--disable-component-update --disable-sync --user-data-dir='%s/chromium-farm' "
+             "--dump-dom 'file://%s' > '%s' 2>/dev/null", sw_dir, html, dom);
+    CU_ASSERT_EQUAL_FATAL(neurio_test_run(cmd, NULL), 0);
+    char *d = neurio_test_read_file(dom, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    char h1[128];
+    snprintf(h1, sizeof h1, "<h1>neurio sweep %s", sweep_id);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, h1));
+    /* the test device reports latency (no RAM or flash figures): that plot */
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "id=\"pareto-latency\""));
+    CU_ASSERT_EQUAL(count(d, "<tr class=\"point"), 6);
+    free(d);
+}
+
 static void test_farm_kill_one_worker(void)
 {
     sw_rig("farm.cfg", "batch_ms = 50; stall_ms = 4000;", 16, NULL);
@@ -127,19 +168,35 @@ static void test_farm_kill_one_worker(void)
         w[k] = start_worker(k + 1);
     /* A run that stalls at sample 6 has stored 4 rows and waits 4 s for its
      * answer: kill its worker then. */
-    char victim[32] = "", job[96] = "";
+    char victim[32] = "", job[96] = "", vrun[96] = "";
     for (int i = 0; i < 3000 && !victim[0]; i++) {
-        if (pq_text(c, "SELECT j.worker || ' ' || j.id FROM jobs j JOIN runs r ON r.job_id = "
+        if (pq_text(c, "SELECT j.worker || ' ' || j.id || ' ' || r.id FROM jobs j JOIN runs r "
+                       "ON r.job_id = "
                        "j.id WHERE j.status = 'running' AND r.status = 'running' AND r.n_done "
                        ">= 4 AND r.attempt = 1 AND j.sets LIKE '%device.stall_at=6%' LIMIT 1",
                     p, sizeof p) == 0)
-            sscanf(p, "%31s %95s", victim, job);
+            sscanf(p, "%31s %95s %95s", victim, job, vrun);
         struct timespec nap = { 0, 20000000 };
         nanosleep(&nap, NULL);
     }
     CU_ASSERT_FATAL(victim[0] == 'w');
     int vk = victim[1] - '1';
     CU_ASSERT_FATAL(vk >= 0 && vk < 3);
+    /* Progress within a point: the stalled run (waiting on sample 6) shows
+     * its samples so far in `neurio show SWEEP`. */
+    snprintf(args, sizeof args, "show %s --store '%s'", sweep_id, pg_uri);
+    CU_ASSERT_EQUAL(sw_run(args, &out), 0);
+    const char *line = out && vrun[0] ? strstr(out, vrun) : NULL;
+    unsigned long long done = 0, planned = 0;
+    CU_ASSERT_PTR_NOT_NULL(line);
+    if (line) {
+        const char *sl = line + strlen(vrun);
+        CU_ASSERT_EQUAL(sscanf(sl, " %llu/%llu", &done, &planned), 2);
+        CU_ASSERT(done >= 4 && done < 6);
+        CU_ASSERT(planned == 12 || planned == 16);
+        CU_ASSERT_EQUAL(strncmp(line - 11, "incomplete ", 11), 0); /* the STATUS column */
+    }
+    free(out);
     kill(w[vk], SIGKILL);
     for (int k = 0; k < 3; k++) {
         int st = 0;
@@ -171,9 +228,16 @@ static void test_farm_kill_one_worker(void)
                         "WHERE r.status = 'abandoned'") >= 4);
     PQfinish(c);
 
-    snprintf(args, sizeof args, "show %s --store '%s'", sweep_id, pg_uri);
+    /* The farm sweep's page from the store, checked in headless Chromium. */
+    snprintf(args, sizeof args, "show %s --store '%s' --html farm-sweep.html", sweep_id, pg_uri);
     CU_ASSERT_EQUAL(sw_run(args, &out), 0);
     sw_expect(out, "6 of 6 points complete");
+    sw_expect(out, "sweep report: farm-sweep.html");
+    free(out);
+    check_page_in_chromium("farm-sweep.html", sweep_id);
+    snprintf(args, sizeof args, "show %s --store '%s' --html x.html", vrun, pg_uri);
+    CU_ASSERT_EQUAL(sw_run(args, &out), 2);
+    sw_expect(out, "--html writes a sweep's page");
     free(out);
 }
 
