@@ -208,6 +208,24 @@ int nk_fully_connected_s8_packed(const nk_fc_params *p, const nk_fc_pack *k,
 #define NK_FC_PACKED 0
 #endif
 
+#if NK_FC_PACKED && defined(__GNUC__)
+/* The int8 output of a FULLY_CONNECTED row from twice its sum, x2 = 2 acc
+ * (|acc| < 2^30): nk_mbqm(acc, mult, -e) + zp clamped to [lo, hi], exact
+ * for mult in (2^30, 2^31), e in [2, 22], |zp| <= 128, with
+ * c0 = (2 zp + 1) 2^(e - 1) (nk_arm_requant_x2 in arm/nk_arm_requant.h,
+ * which proves it).  The straight-line FULLY_CONNECTED code the generator
+ * writes for tiny layers (codegen_fcpack.c) calls it with constants. */
+static inline int8_t nk_fc_q_x2(int32_t x2, int32_t mult, int32_t c0, int32_t e, int32_t lo,
+                                int32_t hi)
+{
+    const uint32_t c = (uint32_t)c0 + (uint32_t)(x2 >> 31);
+    int32_t r;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(x2), "r"(mult), "r"(c));
+    r >>= e;
+    return (int8_t)(r < lo ? lo : (r > hi ? hi : r));
+}
+#endif
+
 /* ---------------------------------------------------------------- pool */
 
 /* AVERAGE_POOL_2D and MAX_POOL_2D (int8: input and output share scale/zp,

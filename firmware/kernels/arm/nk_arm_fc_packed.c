@@ -10,6 +10,7 @@
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 
 #include <arm_acle.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "../nk_fixedpoint.h"
@@ -70,6 +71,7 @@ static void fcp_prep_dsp(const int8_t *in, int32_t depth, int32_t dp, uint32_t *
  * r0 = prepared input, r1 = the group's words, r2 = steps (even, >= 2),
  * r3 = acc (kept at [sp] while r3 holds the chunk's end).  Four steps per
  * trip (58 instructions per 64 MACs), two first when the chunk has 4k + 2. */
+#define FCP_HAVE_LAYER 1
 __attribute__((naked, noinline)) static void fcp_group(const uint32_t *xb __attribute__((unused)),
                                                        const int32_t *w __attribute__((unused)),
                                                        int32_t steps __attribute__((unused)),
@@ -109,7 +111,134 @@ __attribute__((naked, noinline)) static void fcp_group(const uint32_t *xb __attr
         "bne    1b\n\t"
         "pop    {r3-r11, pc}\n\t");
 }
+/* Row R's output: R = 2 R, then nk_arm_requant_x2 (r8 = mult, r9 = c0,
+ * r10 = e; lr scratch), SSAT to int8, the activation bounds r11, r12
+ * (FCP_Q only), STRB to [r2], r2 += 1. */
+#define FCP_QF(R)                                                                          \
+    "lsl    " #R ", " #R ", #1\n\t"                                                         \
+    "add    lr, r9, " #R ", asr #31\n\t"                                                    \
+    "smmlar " #R ", " #R ", r8, lr\n\t"                                                     \
+    "asr    " #R ", " #R ", r10\n\t"                                                        \
+    "ssat   " #R ", #8, " #R "\n\t"                                                         \
+    "strb   " #R ", [r2], #1\n\t"
+#define FCP_Q(R)                                                                           \
+    "lsl    " #R ", " #R ", #1\n\t"                                                         \
+    "add    lr, r9, " #R ", asr #31\n\t"                                                    \
+    "smmlar " #R ", " #R ", r8, lr\n\t"                                                     \
+    "asr    " #R ", " #R ", r10\n\t"                                                        \
+    "ssat   " #R ", #8, " #R "\n\t"                                                         \
+    "cmp    " #R ", r11\n\t"                                                                \
+    "it     lt\n\t"                                                                         \
+    "movlt  " #R ", r11\n\t"                                                                \
+    "cmp    " #R ", r12\n\t"                                                                \
+    "it     gt\n\t"                                                                         \
+    "movgt  " #R ", r12\n\t"                                                                \
+    "strb   " #R ", [r2], #1\n\t"
+
+/* What fcp_layer reads (offsets fixed: the assembly names them). */
+typedef struct fcp_run {
+    const uint32_t *xb;  /* 0: prepared input */
+    const int32_t *w;    /* 4: packed words */
+    const int32_t *k;    /* 8: folded constants */
+    int8_t *out;         /* 12 */
+    int32_t steps;       /* 16: depth_pad / 4 (even) */
+    int32_t groups;      /* 20: full groups of four rows (>= 1) */
+    int32_t mult, c0, e; /* 24, 28, 32: nk_arm_requant_x2 */
+    int32_t lo, hi;      /* 36, 40: activation bounds */
+    int32_t full;        /* 44: 1 = bounds are -128, 127 (SSAT alone) */
+} fcp_run;
+typedef char fcp_run_layout_check[(offsetof(fcp_run, steps) == 16 &&
+                                   offsetof(fcp_run, mult) == 24 &&
+                                   offsetof(fcp_run, full) == 44)
+                                      ? 1
+                                      : -1];
+
+/* One layer's full groups of four rows, per-tensor requantization through
+ * nk_arm_requant_x2 (the packer's x2 flag), for the whole group loop in
+ * registers: r0 = run.  Stack: [sp] run, [sp, #4] groups left, [sp, #8]
+ * next k, [sp, #12] next output, [sp, #16..31] the four running sums.
+ * Per group: the sums start at k; per chunk of at most 32 steps
+ * (r2 = steps left, r3 = the chunk's end) the sums are in r10-r12, lr and
+ * added (>> 8) to the running ones; then each row is doubled,
+ * requantized (ADD, SMMLAR, ASR), saturated (SSAT, then the activation
+ * bounds unless run->full) and stored. */
+__attribute__((naked, noinline)) static void fcp_layer(const fcp_run *r __attribute__((unused)))
+{
+    __asm__ volatile(
+        "push   {r4-r11, lr}\n\t"
+        "sub    sp, sp, #32\n\t"
+        "str    r0, [sp]\n\t"
+        "ldr    r1, [r0, #20]\n\t"
+        "str    r1, [sp, #4]\n\t"
+        "ldr    r1, [r0, #8]\n\t"
+        "str    r1, [sp, #8]\n\t"
+        "ldr    r1, [r0, #12]\n\t"
+        "str    r1, [sp, #12]\n\t"
+        "ldr    r1, [r0, #4]\n\t"
+        "4:\n\t" /* group */
+        "ldr    r3, [sp, #8]\n\t"
+        "ldm    r3!, {r4-r7}\n\t"
+        "str    r3, [sp, #8]\n\t"
+        "add    r3, sp, #16\n\t"
+        "stm    r3, {r4-r7}\n\t"
+        "ldr    r3, [sp]\n\t"
+        "ldr    r0, [r3]\n\t"
+        "ldr    r2, [r3, #16]\n\t"
+        "1:\n\t" /* chunk */
+        "mov    r3, r2\n\t"
+        "cmp    r2, #32\n\t"
+        "it     gt\n\t"
+        "movgt  r3, #32\n\t"
+        "sub    r2, r2, r3\n\t"
+        "mov    r10, #0\n\t"
+        "mov    r11, #0\n\t"
+        "mov    r12, #0\n\t"
+        "mov    lr, #0\n\t"
+        "tst    r3, #2\n\t"
+        "add    r3, r0, r3, lsl #3\n\t"
+        "beq    2f\n\t"
+        FCP_STEP FCP_STEP
+        "cmp    r0, r3\n\t"
+        "beq    3f\n\t"
+        "2:\n\t"
+        FCP_STEP FCP_STEP FCP_STEP FCP_STEP
+        "cmp    r0, r3\n\t"
+        "bne    2b\n\t"
+        "3:\n\t"
+        "add    r3, sp, #16\n\t"
+        "ldm    r3, {r4-r7}\n\t"
+        "add    r4, r4, r10, asr #8\n\t"
+        "add    r5, r5, r11, asr #8\n\t"
+        "add    r6, r6, r12, asr #8\n\t"
+        "add    r7, r7, lr, asr #8\n\t"
+        "cmp    r2, #0\n\t"
+        "beq    5f\n\t"
+        "stm    r3, {r4-r7}\n\t"
+        "b      1b\n\t"
+        "5:\n\t" /* requantize r4-r7 */
+        "ldr    r3, [sp]\n\t"
+        "add    r0, r3, #24\n\t"
+        "ldm    r0, {r8-r12}\n\t" /* mult, c0, e, lo, hi */
+        "ldr    r0, [r3, #44]\n\t" /* full */
+        "ldr    r2, [sp, #12]\n\t"
+        "cmp    r0, #0\n\t"
+        "bne    6f\n\t"
+        FCP_Q(r4) FCP_Q(r5) FCP_Q(r6) FCP_Q(r7)
+        "b      7f\n\t"
+        "6:\n\t"
+        FCP_QF(r4) FCP_QF(r5) FCP_QF(r6) FCP_QF(r7)
+        "7:\n\t"
+        "str    r2, [sp, #12]\n\t"
+        "ldr    r2, [sp, #4]\n\t"
+        "subs   r2, r2, #1\n\t"
+        "str    r2, [sp, #4]\n\t"
+        "bne    4b\n\t"
+        "add    sp, sp, #32\n\t"
+        "pop    {r4-r11, pc}\n\t");
+}
+
 #else
+#define FCP_HAVE_LAYER 0
 static void fcp_group(const uint32_t *xb, const int32_t *w, int32_t steps, int32_t acc[4])
 {
     const uint32_t *xp = xb;
@@ -165,7 +294,18 @@ int nk_fully_connected_s8_packed_dsp(const nk_fc_params *p, const nk_fc_pack *k,
         fcp_prep_dsp(input + (size_t)b * depth, depth, k->depth_pad, xb);
         int8_t *out = output + (size_t)b * out_depth;
         const int32_t *w = k->w;
-        for (int32_t o = 0; o < out_depth; o += 4, w += 4 * steps) {
+        int32_t o = 0;
+#if FCP_HAVE_LAYER
+        if (k->x2 && !p->per_channel && out_depth >= 4) {
+            /* per tensor: the whole group loop in fcp_layer */
+            const fcp_run run = {xb, w, k->k, out, steps, out_depth / 4, m0, c00, e0, lo, hi,
+                                 lo == -128 && hi == 127};
+            fcp_layer(&run);
+            o = out_depth / 4 * 4;
+            w += (size_t)o * steps;
+        }
+#endif
+        for (; o < out_depth; o += 4, w += 4 * steps) {
             int32_t acc[4];
             memcpy(acc, k->k + o, sizeof acc);
             fcp_group(xb, w, steps, acc);

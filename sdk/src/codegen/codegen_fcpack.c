@@ -2,11 +2,14 @@
  * at code generation (nk.h, nk_fc_pack): the packed words and folded
  * per-row constants are emitted under #if NK_FC_PACKED (cores with the DSP
  * extension), the plain weights and bias under #else, so each build holds
- * one layout; the parameter struct ng_p<oi> serves both calls. */
+ * one layout; the parameter struct ng_p<oi> serves both calls.  Layers of
+ * at most CG_FC_SMALL MACs become straight-line C with the weights as
+ * constants instead (same #if). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "codegen_internal.h"
+#include "kernels/arm/nk_arm_requant.h"
 
 /* Const tensor src, referenced by op oi's input slot only, not emitted
  * yet: then its emission can go under #else. */
@@ -40,15 +43,90 @@ static void cg_words(cg_ctx *c, const char *tag, int32_t oi, const int32_t *v, i
     fputs("\n};\n", c->decl);
 }
 
+/* The plain weights and bias under #if !NK_FC_PACKED only. */
+static int cg_plain_consts(cg_ctx *c, const lw_op *l, char (*p)[160])
+{
+    int rc;
+    fputs("#if !NK_FC_PACKED\n", c->decl);
+    if ((rc = cg_ptr(c, l->args[1], p[1], 160)) ||
+        (l->args[2] >= 0 && (rc = cg_ptr(c, l->args[2], p[2], 160))))
+        return rc;
+    fputs("#endif\n", c->decl);
+    return NEURIO_OK;
+}
+
+/* The plain call, under #else of the body's #if NK_FC_PACKED. */
+static void cg_plain_call(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160])
+{
+    fprintf(c->body,
+            "#else\n    if (nk_fully_connected_s8(&ng_p%d, %s, %s, %s, %s) != NK_OK) "
+            "return NEURIO_RUN_ERR_LAYER + %d;\n#endif\n",
+            oi, p[0], p[1], l->args[2] >= 0 ? p[2] : "NULL", p[3], oi);
+}
+
+/* A layer of at most CG_FC_SMALL MACs and one batch as straight-line C:
+ * each row is nk_fc_q_x2 of 2 (bias - in_zp sum w) + sum 2 w x with the
+ * weights as constants, when every partial sum stays below 2^29 and the
+ * requantization suits nk_fc_q_x2 (else *done = 0). */
+#define CG_FC_SMALL 128
+static int cg_fc_small(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160],
+                       const int8_t *w, const int32_t *bias, int *done)
+{
+    const nk_fc_params *fp = &l->p.fc;
+    const int32_t depth = fp->in_depth;
+    int64_t *k2 = calloc((size_t)fp->out_depth, sizeof *k2);
+    if (!k2)
+        return neurio_fail(c->err, NEURIO_ERR_NOMEM, "codegen: out of memory");
+    for (int32_t o = 0; o < fp->out_depth; o++) {
+        const int32_t q = fp->per_channel ? o : 0;
+        const int64_t b = bias ? bias[o] : 0;
+        int64_t sum = 0, mag = 0;
+        for (int32_t d = 0; d < depth; d++) {
+            const int32_t v = w[(size_t)o * depth + d];
+            sum += v;
+            mag += v < 0 ? -v : v;
+        }
+        const int64_t zp = fp->in_zp < 0 ? -(int64_t)fp->in_zp : fp->in_zp;
+        if (!nk_arm_requant_x2_ok(fp->out_mult[q], fp->out_shift[q], fp->out_zp) ||
+            (b < 0 ? -b : b) + (zp + 128) * mag >= ((int64_t)1 << 29)) {
+            free(k2);
+            return NEURIO_OK;
+        }
+        k2[o] = 2 * (b - (int64_t)fp->in_zp * sum);
+    }
+    int rc = cg_plain_consts(c, l, p);
+    if (rc) {
+        free(k2);
+        return rc;
+    }
+    fprintf(c->body, "#if NK_FC_PACKED\n    {   /* straight-line: nk_fc_q_x2 (nk.h) */\n"
+                     "        const int8_t *const ng_x = %s;\n        int8_t *const ng_y = %s;\n",
+            p[0], p[3]);
+    for (int32_t d = 0; d < depth; d++)
+        fprintf(c->body, "        const int32_t ng_x%d = ng_x[%d];\n", d, d);
+    for (int32_t o = 0; o < fp->out_depth; o++) {
+        const int32_t q = fp->per_channel ? o : 0, e = -fp->out_shift[q];
+        fprintf(c->body, "        ng_y[%d] = nk_fc_q_x2(%lld", o, (long long)k2[o]);
+        for (int32_t d = 0; d < depth; d++)
+            if (w[(size_t)o * depth + d])
+                fprintf(c->body, " + %d * ng_x%d", 2 * w[(size_t)o * depth + d], d);
+        fprintf(c->body, ", %ld, %ld, %d, %d, %d);\n", (long)fp->out_mult[q],
+                (long)nk_arm_requant_x2_c0(fp->out_shift[q], fp->out_zp), (int)e,
+                (int)fp->act_min, (int)fp->act_max);
+    }
+    fputs("    }\n", c->body);
+    cg_plain_call(c, oi, l, p);
+    free(k2);
+    *done = 1;
+    return NEURIO_OK;
+}
+
 int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done)
 {
     *done = 0;
     const nk_fc_params *fp = &l->p.fc;
     int32_t wsrc = -1, bsrc = -1;
-    /* below 16 inputs per row the per-call work outweighs the saving
-     * (measured: hello_world 1x16 and ad01 8x128 ran slower packed) */
     if (l->kernel != LW_K_FC_S8 || l->n_args != 4 || fp->filter_zp != 0 || l->args[1] < 0 ||
-        fp->in_depth < 16 ||
         !cg_exclusive_const(c, oi, l->args[1], &wsrc) ||
         (l->args[2] >= 0 && !cg_exclusive_const(c, oi, l->args[2], &bsrc)))
         return NEURIO_OK;
@@ -58,6 +136,21 @@ int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *don
     if (wt->dtype != NEURIO_DT_INT8 || !wt->data || wt->data_bytes < n_w ||
         (bt && (bt->dtype != NEURIO_DT_INT32 || !bt->data ||
                 bt->data_bytes < (size_t)fp->out_depth * 4u)))
+        return NEURIO_OK;
+    if (fp->batches == 1 && n_w <= CG_FC_SMALL) {
+        int32_t *bias = bt ? malloc((size_t)fp->out_depth * sizeof *bias) : NULL;
+        if (bt && !bias)
+            return neurio_fail(c->err, NEURIO_ERR_NOMEM, "codegen: out of memory");
+        if (bt)
+            memcpy(bias, bt->data, (size_t)fp->out_depth * sizeof *bias);
+        int rc = cg_fc_small(c, oi, l, p, (const int8_t *)wt->data, bias, done);
+        free(bias);
+        if (rc || *done)
+            return rc;
+    }
+    /* below 16 inputs per row the per-call work outweighs the saving
+     * (measured: hello_world 1x16 and ad01 8x128 ran slower packed) */
+    if (fp->in_depth < 16)
         return NEURIO_OK;
     const int32_t n_words = NK_FC_PACK_WORDS(fp->in_depth, fp->out_depth);
     const int32_t n_rows = NK_FC_PACK_ROWS(fp->out_depth);
@@ -79,23 +172,18 @@ int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *don
     cg_words(c, "fw", oi, w, n_words);
     cg_words(c, "fk", oi, k, n_rows);
     fprintf(c->decl,
-            "static const nk_fc_pack ng_fp%d = {ng_fw%d, ng_fk%d, ng_fcx, %d, %d};\n#else\n",
+            "static const nk_fc_pack ng_fp%d = {ng_fw%d, ng_fk%d, ng_fcx, %d, %d};\n#endif\n",
             oi, oi, oi, NK_FC_PACK_DEPTH(fp->in_depth), (int)x2);
-    if ((rc = cg_ptr(c, l->args[1], p[1], 160)) ||
-        (l->args[2] >= 0 && (rc = cg_ptr(c, l->args[2], p[2], 160))))
+    if ((rc = cg_plain_consts(c, l, p)))
         goto fail;
-    fputs("#endif\n", c->decl);
     if (NK_FC_PACK_XWORDS(fp->in_depth) > c->fc_xwords)
         c->fc_xwords = NK_FC_PACK_XWORDS(fp->in_depth);
     fprintf(c->body,
             "#if NK_FC_PACKED\n"
             "    if (nk_fully_connected_s8_packed(&ng_p%d, &ng_fp%d, %s, %s) != NK_OK) "
-            "return NEURIO_RUN_ERR_LAYER + %d;\n#else\n",
+            "return NEURIO_RUN_ERR_LAYER + %d;\n",
             oi, oi, p[0], p[3], oi);
-    fprintf(c->body,
-            "    if (nk_fully_connected_s8(&ng_p%d, %s, %s, %s, %s) != NK_OK) "
-            "return NEURIO_RUN_ERR_LAYER + %d;\n#endif\n",
-            oi, p[0], p[1], l->args[2] >= 0 ? p[2] : "NULL", p[3], oi);
+    cg_plain_call(c, oi, l, p);
     *done = 1;
 fail:
     free(w);
