@@ -32,7 +32,7 @@ void platform_init(void);
 uint64_t platform_cycles(void);
 
 /* How platform_cycles() counts, as a short static string shown to users:
- * "dwt" (core cycles), "icount (instructions, 40/tick)", ...  Never NULL. */
+ * "dwt" (core cycles), "icount (instructions, exact)", ...  Never NULL. */
 const char *platform_cycle_method(void);
 
 /* Core clock in Hz (0 = unknown). */

@@ -230,7 +230,7 @@ static void test_profiles(void)
     o = (cm_profile_overrides){.board = "mps3-an547", .fpu = 1, .core = "cortex-m55"};
     CU_ASSERT_EQUAL(cm_profile_make(&o, &p, &e), NEURIO_OK);
     CU_ASSERT_EQUAL(p.ram_bytes, 512u * 1024u);
-    CU_ASSERT_STRING_EQUAL(p.board->cycle_source, "icount (instructions, 50/tick)");
+    CU_ASSERT_STRING_EQUAL(p.board->cycle_source, "icount (instructions, exact)");
     CU_ASSERT_PTR_NOT_NULL(strstr(p.board->energy_ref, "estimate"));
     o.ram_bytes = 1 << 20;
     CU_ASSERT_EQUAL(cm_profile_make(&o, &p, &e), NEURIO_ERR_CONFIG);

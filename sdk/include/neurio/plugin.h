@@ -242,7 +242,7 @@ typedef struct neurio_device_info {
     const char *firmware;       /* firmware/build id, or shared object path  */
     const char *toolchain;      /* "arm-none-eabi-gcc 12.2.1", "cc 12.2.0"   */
     const char *cycle_source;   /* how `cycles` are counted: "dwt",
-                                   "icount (instructions, 40/tick)", "rdtsc" */
+                                   "icount (instructions, exact)", "rdtsc" */
     const char *cycle_unit;     /* "cycles" or "instructions"                */
     double clock_hz;            /* core clock, 0 if unknown                  */
     uint32_t max_batch;         /* samples per batch the device can hold;

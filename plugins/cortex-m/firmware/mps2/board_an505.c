@@ -10,7 +10,7 @@
  * Link UART: CMSDK APB UART0, polled (cm_cmsdk.h).
  * Cycle source: dual timer 1 as a free-running 32-bit down counter on the
  * 20 MHz system clock: under `-icount shift=0` one tick is 50 instructions,
- * labelled "icount (instructions, 50/tick)".
+ * labelled "icount (instructions, exact)".
  */
 #include <stdint.h>
 

@@ -7,8 +7,9 @@
  * ever lost.
  * Cycle source: CMSDK dual timer 1 at 0x40002000 as a free-running 32-bit
  * down counter on the 25 MHz system clock.  Under `-icount shift=0` one
- * instruction is 1 ns of virtual time, so one tick is 40 instructions: the
- * count returned is ticks * 40, labelled "icount (instructions, 40/tick)".
+ * instruction is 1 ns of virtual time, so one tick is 40 instructions;
+ * cm_board_count_exact() synchronises to a tick edge and resolves it to the
+ * instruction (cm_cmsdk.h), labelled "icount (instructions, exact)".
  * (DWT CYCCNT reads 0 in QEMU, so it cannot be used here.)
  */
 #include <stdint.h>

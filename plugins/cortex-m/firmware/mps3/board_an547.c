@@ -8,7 +8,8 @@
  * Cycle source: QEMU 7.2 gives this board no CMSDK timer, so the FPGA
  * I/O block's free-running COUNTER register (0x49302018) is used; it
  * counts at 20 MHz of virtual time: under `-icount shift=0` one tick is
- * 50 instructions, labelled "icount (instructions, 50/tick)".
+ * 50 instructions; cm_board_count_exact() resolves the edge to the
+ * instruction (cm_cmsdk.h), labelled "icount (instructions, exact)".
  * The reset handler enables CP10/CP11, which gives access to both the FPU
  * and the MVE (Helium) vector unit.
  */
