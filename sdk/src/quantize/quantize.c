@@ -129,6 +129,9 @@ static int nq_bias(neurio_model *m, int32_t i, int wide, neurio_errbuf *err)
     int32_t C = (int32_t)neurio_tensor_elements(b);
     if (w->quant.count != C && w->quant.count != 1)
         return nq_fail_op(m, i, err, NEURIO_ERR_INVALID, "bias size does not match the weights");
+    if (x->quant.count < 1 || !x->quant.scale || w->quant.count < 1 || !w->quant.scale)
+        return nq_fail_op(m, i, err, NEURIO_ERR_INVALID,
+                          "the bias needs a quantized input and quantized weights (one has no scale)");
     float *scale = malloc((size_t)C * sizeof *scale);
     int32_t *zp = calloc((size_t)C, sizeof *zp);
     int64_t *q = malloc((size_t)C * sizeof *q);
