@@ -28,6 +28,8 @@ static void nq_act_params(float lo, float hi, int wide, float *scale, int32_t *z
         hi = lo + 1e-8f;
     *scale = (hi - lo) / 255.0f;
     double z = round(-128.0 - (double)lo / (double)*scale);
+    if (isnan(z)) /* a degenerate range: no finite zero point, take 0 */
+        z = 0.0;
     *zp = (int32_t)(z < -128 ? -128 : z > 127 ? 127 : z);
 }
 
@@ -77,6 +79,8 @@ static int nq_weights(neurio_model *m, int32_t i, int k, int32_t axis, int wide,
         for (size_t e = 0; e < n; e++) {
             int32_t c = (int32_t)((e / inner) % (size_t)C);
             double v = round((double)f[e] / (double)scale[c]);
+            if (isnan(v)) /* a NaN weight: the cast below would be undefined */
+                v = 0.0;
             q[e] = (int8_t)(v < -127 ? -127 : v > 127 ? 127 : v);
         }
     } else {
@@ -88,6 +92,8 @@ static int nq_weights(neurio_model *m, int32_t i, int k, int32_t axis, int wide,
         nq_act_params(lo, hi, wide && axis < 0, &scale[0], &zp[0]);
         for (size_t e = 0; e < n; e++) {
             double v = round((double)f[e] / (double)scale[0]) + zp[0];
+            if (isnan(v)) /* a NaN weight: the cast below would be undefined */
+                v = 0.0;
             if (wide && axis < 0)
                 q16[e] = (int16_t)(v < -32768 ? -32768 : v > 32767 ? 32767 : v);
             else
@@ -145,6 +151,14 @@ static int nq_bias(neurio_model *m, int32_t i, int wide, neurio_errbuf *err)
     for (int32_t c = 0; c < C; c++) {
         scale[c] = x->quant.scale[0] * w->quant.scale[w->quant.count == 1 ? 0 : c];
         double v = round((double)f[c] / (double)scale[c]);
+        if (isnan(v)) {
+            char what[160];
+            snprintf(what, sizeof what,
+                     "bias element %d is not a number after scaling (bias %g, scale %g)", (int)c,
+                     (double)f[c], (double)scale[c]);
+            rc = nq_fail_op(m, i, err, NEURIO_ERR_INVALID, what);
+            goto done;
+        }
         if (wide)
             q[c] = (int64_t)(v < -9.2e18 ? -9.2e18 : v > 9.2e18 ? 9.2e18 : v);
         else
