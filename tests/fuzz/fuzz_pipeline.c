@@ -101,7 +101,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         neurio_plan_free(p);
     }
     neurio_codegen_result res;
-    (void)neurio_codegen(m, fz_dir, NULL, &res, &err);
+    /* the packed FULLY_CONNECTED layouts: auto (a budget from the size),
+     * int8, int16 */
+    const neurio_codegen_options co = {.fc_weights = (int)(size % 3),
+                                       .flash_budget = (uint64_t)size * 64u};
+    (void)neurio_codegen(m, fz_dir, &co, &res, &err);
 out:
     neurio_model_free(m);
     return 0;
