@@ -39,6 +39,8 @@ typedef struct cm_fw_args {
     int test_fault;          /* TEST-ONLY: 1 = NRT_TEST_FAULT_LAYER=
                                 test_fault_layer (a broken layer on purpose) */
     int32_t test_fault_layer;
+    uint32_t test_slow_run;  /* TEST-ONLY: NRT_TEST_SLOW_RUN (0 = off)      */
+    uint32_t test_hang_run;  /* TEST-ONLY: NRT_TEST_HANG_RUN (0 = off)      */
 } cm_fw_args;
 
 /* Section sizes of the linked image (bytes). */
