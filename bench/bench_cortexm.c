@@ -18,9 +18,12 @@
  * --fc-weights auto|int8|int16 picks the packed FULLY_CONNECTED layout as
  * the rig's device.fc_weights does (auto: int16 while the constants fit the
  * board's flash less 64 KiB); the flash line says what each layer got.
+ * --band-rows N generates with banded execution (neurio/planner.h): chains
+ * of convolutions run N output rows at a time (less arena, more
+ * instructions); 0 (default) = off.
  *
  *   bench_cortexm [--board mps2-an386|mps2-an500] [--samples N] [--link rtt|uart]
- *                 [--fc-weights auto|int8|int16] [model...]
+ *                 [--fc-weights auto|int8|int16] [--band-rows N] [model...]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -80,6 +83,8 @@ typedef struct result {
 
 /* --fc-weights: the packed FULLY_CONNECTED layout (as device.fc_weights). */
 static int fc_weights = NEURIO_FC_WEIGHTS_AUTO;
+/* --band-rows: banded execution in the generated code (0 = off). */
+static int32_t g_band_rows;
 
 /* The anchor was measured on mps2-an386 only: other boards get no ratios. */
 static int anchor_board = 1;
@@ -240,8 +245,9 @@ static int bench_build(bench *b)
     snprintf(b->fw, sizeof b->fw, "%s/%s-fw", b->work, b->model_name);
     mkdir(gen, 0755);
     mkdir(b->fw, 0755);
-    const neurio_codegen_options co = {.fc_weights = fc_weights,
-                                       .flash_budget = cm_profile_const_budget(b->p)};
+    neurio_codegen_options co = {.band_rows = g_band_rows,
+                                 .fc_weights = fc_weights,
+                                 .flash_budget = cm_profile_const_budget(b->p)};
     if ((rc = neurio_codegen(b->m, gen, &co, &b->cg, &b->e)))
         return rc;
     cm_fw_args fa = {
@@ -517,10 +523,11 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--fc-weights") == 0 && i + 1 < argc &&
                  cm_fc_weights_parse(argv[i + 1]) >= 0)
             fc_weights = cm_fc_weights_parse(argv[++i]);
+        else if (strcmp(argv[i], "--band-rows") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 0)
+            g_band_rows = atoi(argv[++i]);
         else if (argv[i][0] == '-') {
-            fprintf(stderr,
-                    "usage: %s [--board B] [--samples N] [--link rtt|uart] "
-                    "[--fc-weights auto|int8|int16] [model...]\n",
+            fprintf(stderr, "usage: %s [--board B] [--samples N] [--link rtt|uart] "
+                            "[--fc-weights auto|int8|int16] [--band-rows N] [model...]\n",
                     argv[0]);
             return 2;
         } else if (n_models < 32)
@@ -557,6 +564,8 @@ int main(int argc, char **argv)
            "work dir: %s\n",
            p.board->name, p.cpu, p.board->cycle_source,
            anchor_board ? "" : " (not this board: no ratios)", work);
+    if (g_band_rows > 0)
+        printf("banded execution: %d output rows per band (neurio/planner.h)\n", g_band_rows);
     int failed = 0;
     result res[32];
     memset(res, 0, sizeof res);
