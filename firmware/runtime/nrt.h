@@ -21,6 +21,11 @@
  *   NRT_TEST_FAULT_LAYER k: TEST-ONLY fault injection (needs the output
  *                     hook): layer k's output gets the low bit of every
  *                     byte flipped, as a broken kernel would
+ *   NRT_TEST_SLOW_RUN n: TEST-ONLY: every inference first counts to n
+ *                     million in a volatile loop (inside the measured run:
+ *                     a slow but healthy inference)
+ *   NRT_TEST_HANG_RUN k: TEST-ONLY: the k-th inference since boot is
+ *                     acknowledged and then spins forever (a hung device)
  *   NRT_RX_FLOW_CONTROL 1 when the board's input never loses bytes while the
  *                     runtime is busy (an emulator's UART, a socket, a
  *                     memory channel): the hello then announces

@@ -250,7 +250,17 @@ static void do_run(const nrt_frame *f)
     S.timing_layers = (flags & NEURIO_LINK_RUN_LAYERS) && nl > 0 && nl <= NRT_MAX_LAYERS;
     S.layers_seen = 0;
     nrt_stack_paint();
+#ifdef NRT_TEST_HANG_RUN
+    if (S.runs + 1u >= (uint32_t)(NRT_TEST_HANG_RUN)) /* TEST-ONLY: a hung device */
+        for (;;)
+            __asm__ volatile("" ::: "memory");
+#endif
     uint64_t t0 = platform_cycles();
+#ifdef NRT_TEST_SLOW_RUN
+    /* TEST-ONLY: a slow but healthy inference (counted in its count). */
+    for (volatile uint32_t spin = 0; spin < (uint32_t)(NRT_TEST_SLOW_RUN) * 1000000u; spin++) {
+    }
+#endif
     int rc = S.m->run(in, out);
     uint64_t t1 = platform_cycles();
     uint32_t stack = nrt_stack_high_water();

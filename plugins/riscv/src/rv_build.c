@@ -139,7 +139,10 @@ int rv_build(const rv_build_args *a, char *elf, size_t cap, rv_sizes *sz, neurio
         rc = neurio_proc_run(v, log, a->timeout_ms, &code, err);
     free(v);
     argv_free(&l);
-    if (rc == NEURIO_ERR_TOOLCHAIN) /* the compiler could not start */
+    /* The compiler could not start (neurio_proc_run's "cannot run", from the
+     * build or from the kernel cache's `--version`): how to get one.  A
+     * compiler that ran and failed is a TOOLCHAIN error too, with its log. */
+    if (rc == NEURIO_ERR_TOOLCHAIN && strncmp(err->msg, "cannot run ", 11) == 0)
         neurio_fail(err, rc, "%s; install Debian's gcc-riscv64-unknown-elf and "
                     "picolibc-riscv64-unknown-elf, or set device.toolchain", err->msg);
     if (rc)
@@ -154,9 +157,7 @@ int rv_build(const rv_build_args *a, char *elf, size_t cap, rv_sizes *sz, neurio
         char tail[400];
         neurio_log_tail(log, tail, sizeof tail);
         return neurio_fail(err, NEURIO_ERR_TOOLCHAIN, "firmware build failed (exit %d): %s "
-                           "(full log: %s)%s", code, tail, log, code != 127 ? "" :
-                           "; install Debian's gcc-riscv64-unknown-elf and "
-                           "picolibc-riscv64-unknown-elf, or set device.toolchain");
+                           "(full log: %s)", code, tail, log);
     }
     rc = rv_elf_sizes(elf, sz, err);
     sz->stack = a->stack_bytes; /* [__heap_end, __stack): picolibc's .stack is its minimum */
