@@ -9,7 +9,8 @@
  * test_fault_output = 1 (SPLIT's second output broken in the firmware) the
  * first differing row is 0:1, SPLIT's outputs 0 and 2 still match, and the
  * terminal, layer_debug.json, layer_debug.html and the store (out_idx) say
- * so. */
+ * so.  A plugin built for ABI 1.2 (tests/plugins/host_abi12.c) reads first
+ * outputs only: the others say "not read back" and why, the run passes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +202,38 @@ static void test_host(void)
     check_broken_output1("split-host.cfg", "");
 }
 
+/* A plugin built for ABI 1.2 (the host plugin as host_abi12) keeps
+ * working: first outputs are read back and exact, the others are "not read
+ * back" with the reason, and the run passes. */
+static void test_abi12(void)
+{
+    setup_dir();
+    write_rig("split-abi12.cfg", "plugin = \"host_abi12\";");
+    char path[4200], text[4600];
+    snprintf(path, sizeof path, "%s/split-abi12.cfg", sw_dir);
+    char *rig = neurio_test_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rig);
+    snprintf(text, sizeof text, "plugin_path = [ \"%s/tests/plugins/compat\" ];\n%s",
+             NEURIO_BINARY_DIR, rig);
+    free(rig);
+    CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(path, text, strlen(text)), 0);
+    char *out = NULL;
+    int rc = sw_run("run split-abi12.cfg", &out);
+    if (rc)
+        fprintf(stderr, "%s\n", out ? out : "");
+    CU_ASSERT_EQUAL(rc, 0);
+    sw_expect(out, "layer readback: layer 0 output 1 (s1) not read back: plugin host_abi12 is "
+                   "built for ABI 1.2, which reads back the first output of a layer only (1.3 "
+                   "reads any)");
+    CU_ASSERT(row_says(out, "0", "SPLIT", "exact"));
+    CU_ASSERT(row_says(out, "0:1", "SPLIT", "(not read back)"));
+    CU_ASSERT(row_says(out, "0:2", "SPLIT", "(not read back)"));
+    CU_ASSERT(row_says(out, "1", "ADD", "exact"));
+    CU_ASSERT(row_says(out, "2", "ADD", "exact"));
+    sw_expect(out, "every layer read back matches the host reference");
+    free(out);
+}
+
 int neurio_register_tests(void)
 {
     CU_pSuite s = CU_add_suite("debug_multi", NULL, NULL);
@@ -209,5 +242,7 @@ int neurio_register_tests(void)
     CU_add_test(s, "SPLIT's three outputs read back from emulated M4, output 1 broken found",
                 test_m4);
     CU_add_test(s, "the same on the host plugin", test_host);
+    CU_add_test(s, "a plugin built for ABI 1.2: first outputs only, the run passes",
+                test_abi12);
     return 0;
 }
