@@ -2,9 +2,11 @@
 #include "fixture_model.h"
 
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 unsigned fixture_hang_at;
+unsigned fixture_slow_ms;
 static unsigned fixture_runs;
 
 static void maybe_hang(void)
@@ -12,6 +14,11 @@ static void maybe_hang(void)
     if (fixture_hang_at && ++fixture_runs >= fixture_hang_at) {
         for (;;)
             pause();
+    }
+    if (fixture_slow_ms) { /* a slow but healthy inference */
+        struct timespec ts = {fixture_slow_ms / 1000u, (long)(fixture_slow_ms % 1000u) * 1000000L};
+        while (nanosleep(&ts, &ts) != 0) {
+        }
     }
 }
 

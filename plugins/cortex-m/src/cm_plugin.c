@@ -125,6 +125,9 @@ static const neurio_option cm_options[] = {
      "TEST-ONLY fault injection: the firmware flips the low bit of every byte of this layer's "
      "output, as a broken kernel would (NRT_TEST_FAULT_LAYER; -1 = none), for testing "
      "`neurio debug`"},
+    {"test_fault_output", NEURIO_OPT_INT, "0", NULL,
+     "TEST-ONLY fault injection: which output of test_fault_layer is broken (NRT_TEST_FAULT_OUTPUT; "
+     "0 = the first)"},
     {"test_gdbstub_unusable", NEURIO_OPT_BOOL, "false", NULL,
      "TEST-ONLY fault injection: on an emulated board the host connects to a gdbstub socket path "
      "that cannot exist, as if QEMU's gdbstub were unusable (link = auto then falls back to the "
@@ -220,6 +223,10 @@ static int cm_open(neurio_ctx *ctx, const neurio_host *host, void **self)
     if (!rc && (fl < -1 || fl > 65535))
         rc = neurio_fail(&e, NEURIO_ERR_CONFIG, "device.test_fault_layer = %lld must be -1 "
                          "(none) or a layer index", (long long)fl);
+    int64_t fo = host->opt_int(ctx, "test_fault_output");
+    if (!rc && (fo < 0 || fo > 255))
+        rc = neurio_fail(&e, NEURIO_ERR_CONFIG, "device.test_fault_output = %lld must be an "
+                         "output index of test_fault_layer (0..255)", (long long)fo);
     static const char *const ms_opts[] = { "boot_timeout_ms", "timeout_ms", "run_timeout_ms",
                                            "build_timeout_ms", "rx_timeout_ms", "reset_after" };
     for (size_t i = 0; !rc && i < sizeof ms_opts / sizeof ms_opts[0]; i++) {
@@ -593,6 +600,7 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
         .layer_capture = neurio_host_layer_capture(s->host, s->ctx),
         .test_fault = s->host->opt_int(s->ctx, "test_fault_layer") >= 0,
         .test_fault_layer = (int32_t)s->host->opt_int(s->ctx, "test_fault_layer"),
+        .test_fault_output = (int32_t)s->host->opt_int(s->ctx, "test_fault_output"),
     };
     cm_fw_sizes sz;
     s->host->progress(s->ctx, "building firmware", 0, 0);

@@ -56,7 +56,7 @@ static int build_argv(const rv_build_args *a, argv_list *l, char ***out, neurio_
     add(l, "-DRV_CLOCK_HZ=%uu", a->clock_hz);
     if (a->layer_capture) { /* the runtime answers RUN_CAPTURE (firmware/LINK.md) */
         add(l, "-DNRT_LAYER_CAPTURE=1");
-        add(l, "-DNEURIO_LAYER_OUTPUT_FN=nrt_layer_output");
+        add(l, "-DNEURIO_LAYER_OUTPUT_K_FN=nrt_layer_output_k"); /* every output */
     }
     add(l, "-I%s/include", a->fw_dir);
     add(l, "-I%s/runtime", a->fw_dir);

@@ -102,24 +102,28 @@ static int cg_check_io(const neurio_model *m, neurio_errbuf *err)
     return NEURIO_OK;
 }
 
-/* NEURIO_LAYER_OUTPUT(i, ptr, bytes) after layer i: its first output, for
- * debug builds (neurio_model_desc.h; expands to nothing otherwise). */
+/* NEURIO_LAYER_OUTPUT_K(i, k, ptr, bytes) after layer i for each of its
+ * outputs k, for debug builds (neurio_model_desc.h; expands to nothing
+ * otherwise). */
 static int cg_emit_layer_output(cg_ctx *c, int32_t i)
 {
     const neurio_op *op = &c->m->ops[i];
-    if (op->n_outputs < 1 || op->outputs[0] < 0 || op->outputs[0] >= c->m->n_tensors)
-        return NEURIO_OK;
-    int32_t t = op->outputs[0];
-    neurio_mem_kind k = c->plan->tensors[t].kind;
-    if ((k != NEURIO_MEM_ARENA && k != NEURIO_MEM_INPUT && k != NEURIO_MEM_OUTPUT) ||
-        !cg_ctype(c->m->tensors[t].dtype))
-        return NEURIO_OK;
-    char ptr[160];
-    int rc = cg_ptr(c, t, ptr, sizeof ptr);
-    if (!rc)
-        fprintf(c->body, "    NEURIO_LAYER_OUTPUT(%d, %s, %zuu);\n", i, ptr,
+    for (int32_t o = 0; o < op->n_outputs; o++) {
+        int32_t t = op->outputs[o];
+        if (t < 0 || t >= c->m->n_tensors)
+            continue;
+        neurio_mem_kind k = c->plan->tensors[t].kind;
+        if ((k != NEURIO_MEM_ARENA && k != NEURIO_MEM_INPUT && k != NEURIO_MEM_OUTPUT) ||
+            !cg_ctype(c->m->tensors[t].dtype))
+            continue;
+        char ptr[160];
+        int rc = cg_ptr(c, t, ptr, sizeof ptr);
+        if (rc)
+            return rc;
+        fprintf(c->body, "    NEURIO_LAYER_OUTPUT_K(%d, %d, %s, %zuu);\n", i, (int)o, ptr,
                 neurio_tensor_bytes(&c->m->tensors[t]));
-    return rc;
+    }
+    return NEURIO_OK;
 }
 
 /* The declarations (c->decl) and run body (c->body) of every op, then the

@@ -99,8 +99,11 @@ typedef struct lk_slot {
     uint64_t sent_ns;
     int tries, acked, pads;
     uint64_t ack_ns;  /* RUN: when the device first accepted it */
+    uint64_t ack_order; /* RUN: order of its last ACK among all ACKs */
     int waits;        /* RUN: consecutive waits for its RESULT without
                          a byte from the device                     */
+    int expiries;     /* RUN: waits for its RESULT that expired      */
+    uint64_t exp_ns;  /* RUN: start of the current wait              */
     int inflight;     /* copies sent and not answered (ok or not)  */
     uint64_t heard_ns; /* RUN: last ACK, NAK or damaged answer      */
 } lk_slot;
@@ -110,7 +113,8 @@ typedef struct lk_eng {
     lk_pipe *p;
     lk_slot s[LK_WIN_MAX];
     uint32_t busy, next;
-    uint64_t order, progress_ns;
+    uint64_t order, acks, progress_ns;
+    int stale_run; /* the device runs a late copy of an answered RUN */
     int max_tries;
 } lk_eng;
 
@@ -159,8 +163,7 @@ static int eng_retry(lk_eng *g, lk_slot *s, const char *why, neurio_errbuf *err)
     return eng_send(g, s, err);
 }
 
-/* The oldest request in flight: the only one whose timer runs (the device
- * answers in order, so the later ones wait behind it). */
+/* The oldest request in flight (by its last transmission). */
 static lk_slot *eng_oldest(lk_eng *g)
 {
     lk_slot *o = NULL;
@@ -170,10 +173,27 @@ static lk_slot *eng_oldest(lk_eng *g)
     return o;
 }
 
+/* The only request whose timer runs.  The device answers in arrival
+ * order, so the requests behind the one it works on wait: while it
+ * computes a RUN it accepted (the last ACK without its RESULT), that RUN's
+ * wait for the RESULT is the timer, and the requests queued behind it do
+ * not time out (a multi-second inference would otherwise spend their
+ * tries: issue 14).  Otherwise the oldest request in flight. */
+static lk_slot *eng_timed(lk_eng *g)
+{
+    lk_slot *run = NULL;
+    for (uint32_t k = 0; k < LK_WIN_MAX; k++)
+        if (g->s[k].used && g->s[k].acked && (!run || g->s[k].ack_order > run->ack_order))
+            run = &g->s[k];
+    return run ? run : eng_oldest(g);
+}
+
 static uint64_t eng_deadline(lk_eng *g, const lk_slot *o)
 {
     uint64_t from = o->sent_ns > g->progress_ns ? o->sent_ns : g->progress_ns;
-    if (o->acked) /* accepted: its RESULT is due after about one inference */
+    /* Accepted, or queued behind a copy the device runs again: its
+     * RESULT (or ACK) is due after about one inference. */
+    if (o->acked || g->stale_run)
         return from + g->l->rto[LK_RTO_RUN].rto;
     return from + g->l->rto[rto_class(o->type, o->len)].rto;
 }
@@ -186,32 +206,66 @@ static lk_slot *eng_find(lk_eng *g, uint8_t seq)
     return NULL;
 }
 
-/* The oldest request's timer (deadline dl) expired. */
+/* Whether a request still in flight went out after o's last copy. */
+static int eng_queued_behind(const lk_eng *g, const lk_slot *o)
+{
+    for (uint32_t k = 0; k < LK_WIN_MAX; k++)
+        if (g->s[k].used && &g->s[k] != o && g->s[k].first_order > o->last_order)
+            return 1;
+    return 0;
+}
+
+/* The timed request's timer (deadline dl) expired. */
 static int eng_timeout(lk_eng *g, lk_slot *o, uint64_t dl, neurio_errbuf *err)
 {
     neurio_link *l = g->l;
     l->st.timeouts++;
     uint64_t from = o->sent_ns > g->progress_ns ? o->sent_ns : g->progress_ns;
     int tmo = (int)((dl - from) / LK_NS_MS);
+    uint64_t heard = o->heard_ns > l->rx_last_ns ? o->heard_ns : l->rx_last_ns;
+    uint64_t silent_ms = (lk_now_ns() - heard) / LK_NS_MS;
     if (o->acked) {
-        /* Accepted and no RESULT within the estimate: ask again (the device
-         * answers from its cache if it is done).  A hang is not a byte from
-         * the device for run_timeout_ms (answers that arrive damaged, even
-         * beyond recognition, are retried). */
-        o->waits = l->rx_last_ns < o->sent_ns ? o->waits + 1 : 0; /* silent waits */
-        uint64_t heard = o->heard_ns > l->rx_last_ns ? o->heard_ns : l->rx_last_ns;
-        if ((l->exhausted = o->waits >= 3 && lk_now_ns() - heard >= rto_ceiling(l, LK_RTO_RUN)))
+        /* Accepted and no RESULT within the estimate.  A hang is not a
+         * byte from the device for run_timeout_ms over three such waits
+         * (answers that arrive damaged, even beyond recognition, are
+         * retried). */
+        uint64_t now = lk_now_ns();
+        o->waits = l->rx_last_ns < o->exp_ns ? o->waits + 1 : 0; /* silent waits */
+        o->exp_ns = now;
+        if ((l->exhausted = o->waits >= 3 && silent_ms * LK_NS_MS >= rto_ceiling(l, LK_RTO_RUN)))
             return neurio_fail(err, NEURIO_ERR_TIMEOUT,
-                               "%s: device did not answer %s after %d tries; it accepted the request, so the inference hangs or needs more than %d ms (raise run_timeout_ms)",
-                               l->t->desc, lk_type_name(o->type), o->tries, l->opt.run_timeout_ms);
+                               "%s: device accepted %s (seq %u) and then sent nothing for %llu ms "
+                               "(run_timeout_ms %d, %d tries): the inference hangs or needs "
+                               "more than run_timeout_ms (raise it)",
+                               l->t->desc, lk_type_name(o->type), o->seq,
+                               (unsigned long long)silent_ms, l->opt.run_timeout_ms, o->tries);
+        rto_backoff(l, LK_RTO_RUN);
+        if (eng_queued_behind(g, o) && ++o->expiries < 3) {
+            /* Requests wait behind it: the device acknowledges the next
+             * one when it is done, which tells a lost RESULT (fast
+             * retransmission).  A copy sent now would queue behind them
+             * and run the inference once more. */
+            lk_log(l, 3, "%s: no RESULT for %s (seq %u) within %d ms of its ACK, still waiting",
+                   l->t->desc, lk_type_name(o->type), o->seq, tmo);
+            g->progress_ns = now;
+            return NEURIO_OK;
+        }
+        /* Ask again: a device done with it answers from its cache. */
         lk_log(l, 2, "%s: no RESULT for %s (seq %u) within %d ms of its ACK, asking again",
                l->t->desc, lk_type_name(o->type), o->seq, tmo);
-        rto_backoff(l, LK_RTO_RUN);
     } else {
-        if ((l->exhausted = o->tries >= g->max_tries))
+        /* A RUN whose ACK was lost may be computing: it is declared hung
+         * only after run_timeout_ms without a byte from the device, as an
+         * accepted one. */
+        int spent = o->tries >= g->max_tries;
+        if (spent && g->p->run && silent_ms * LK_NS_MS < rto_ceiling(l, LK_RTO_RUN))
+            spent = 0;
+        if ((l->exhausted = spent))
             return neurio_fail(err, NEURIO_ERR_TIMEOUT,
-                               "%s: device did not answer %s after %d tries (last wait %d ms, ceiling %d ms): it hung, was reset without a hello, or the link is down",
-                               l->t->desc, lk_type_name(o->type), o->tries, tmo, l->opt.timeout_ms);
+                               "%s: device did not answer %s after %d tries (last wait %d ms, ceiling %d ms%s): it hung, was reset without a hello, or the link is down",
+                               l->t->desc, lk_type_name(o->type), o->tries, tmo,
+                               g->p->run ? l->opt.run_timeout_ms : l->opt.timeout_ms,
+                               g->p->run ? ", run_timeout_ms" : "");
         lk_log(l, 2, "%s: no answer to %s (seq %u) within %d ms, retrying", l->t->desc,
                lk_type_name(o->type), o->seq, tmo);
         rto_backoff(l, rto_class(o->type, o->len));
@@ -273,7 +327,7 @@ static int eng_fill(lk_eng *g, uint32_t window, neurio_errbuf *err)
         s->type = type;
         s->len = len;
         s->seq = lk_next_seq(g->l);
-        s->tries = s->pads = s->acked = s->waits = s->inflight = 0;
+        s->tries = s->pads = s->acked = s->waits = s->expiries = s->inflight = 0;
         g->busy++;
         if ((rc = eng_send(g, s, err)) != NEURIO_OK)
             return rc;
@@ -301,8 +355,18 @@ static int eng_frame(lk_eng *g, const lk_frame *f, neurio_errbuf *err)
     lk_slot *k = eng_find(g, f->seq);
     if (!k) {
         l->st.duplicates++; /* answer to an earlier try */
+        /* An ACK of a RUN already answered: the device runs a late copy
+         * of it (the requests behind it wait that long); its RESULT ends
+         * that. */
+        if (g->p->run && f->type == NEURIO_LINK_T_ACK) {
+            g->stale_run = 1;
+            g->progress_ns = lk_now_ns();
+        } else if (f->type == NEURIO_LINK_T_RESULT) {
+            g->stale_run = 0;
+        }
         return 0;
     }
+    g->stale_run = 0;
     uint64_t now = lk_now_ns();
     if (f->type == NEURIO_LINK_T_NAK) {
         l->st.naks++;
@@ -331,9 +395,10 @@ static int eng_frame(lk_eng *g, const lk_frame *f, neurio_errbuf *err)
         if (k->tries == 1 && !k->acked)
             rto_sample(l, rto_class(k->type, k->len), now - from);
         if (!k->acked)
-            k->ack_ns = now;
+            k->ack_ns = k->exp_ns = now;
         k->heard_ns = now;
         k->acked = 1;
+        k->ack_order = ++g->acks;
         g->progress_ns = now;
         return 0;
     }
@@ -379,7 +444,7 @@ int lk_pipe_run(neurio_link *l, lk_pipe *p, neurio_errbuf *err)
         }
         if ((rc = eng_fill(g, window, err)) != NEURIO_OK)
             break;
-        lk_slot *o = eng_oldest(g);
+        lk_slot *o = eng_timed(g);
         if (!o)
             break; /* all answered */
         uint64_t dl = eng_deadline(g, o);
@@ -400,8 +465,9 @@ int lk_pipe_run(neurio_link *l, lk_pipe *p, neurio_errbuf *err)
                  * device accepted the RUN; its RESULT follows. */
                 uint64_t now = lk_now_ns();
                 if (!k->acked)
-                    k->ack_ns = now;
+                    k->ack_ns = k->exp_ns = now;
                 k->acked = 1;
+                k->ack_order = ++g->acks;
                 k->heard_ns = now;
             } else if (k) {
                 char why[96];
