@@ -91,11 +91,12 @@ typedef struct nr_run {
     const char *hostref_error;
 
     /* task.debug = "layers" (reference/layer_debug.h, run by the pipeline
-     * after the batches): the per-layer comparison (model->n_ops rows) of
-     * the first debug_samples samples, NULL when not asked or it failed
-     * (the run's error says why); debug_first_diff = first differing
-     * layer, -1 = every layer matches. */
+     * after the batches): the per-layer comparison (debug_rows rows, one
+     * per output of every op) of the first debug_samples samples, NULL
+     * when not asked or it failed (the run's error says why);
+     * debug_first_diff = first differing row, -1 = every layer matches. */
     const nr_layer_debug *debug_layers;
+    uint32_t debug_rows;
     uint32_t debug_samples;
     int32_t debug_first_diff;
 } nr_run;

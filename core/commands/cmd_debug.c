@@ -11,8 +11,8 @@
  *
  * Before that (unless --host-only), the rig runs on its device with
  * task.debug = "layers" (run_one.c, observers/layer_readback.c): the plugin builds
- * its debug firmware, every layer's output of the first samples is read
- * back and compared with the host reference on the prepared model (int
+ * its debug firmware, every output of every layer of the first samples is
+ * read back and compared with the host reference on the prepared model (int
  * layers bit-exact), stored with the run and shown by `neurio show`. */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -47,12 +47,13 @@ static void dbg_help(void)
            "                        [--html FILE] [--host-only] [--set key=value]...\n\n"
            "Which layer goes wrong on the device?  Runs the rig on its device with\n"
            "task.debug = \"layers\" on the first N samples: the plugin builds its debug\n"
-           "firmware, every layer's output is read back over the link (cortex-m, host\n"
-           "and any plugin of ABI 1.2) and compared with the host reference\n"
-           "interpreter on the prepared model: mismatching elements, max abs error,\n"
-           "relative L2 and SNR per layer; integer layers must be bit-exact.  The\n"
-           "first layer that differs is named (exit 7); the rows are stored with the\n"
-           "run (`neurio show RUN`).\n\n"
+           "firmware, every output of every layer is read back over the link\n"
+           "(cortex-m, riscv, host and any plugin of ABI 1.3; one of ABI 1.2 reads\n"
+           "first outputs only) and compared with the host reference interpreter on\n"
+           "the prepared model: mismatching elements, max abs error, relative L2 and\n"
+           "SNR per layer output (\"3:1\" = layer 3's second); integer layers must be\n"
+           "bit-exact.  The first layer that differs is named (exit 7); the rows are\n"
+           "stored with the run (`neurio show RUN`).\n\n"
            "Then, where does quantization lose precision?  Runs the first N samples of\n"
            "data.inputs (one .npy, or a list with one per model input in the model's\n"
            "input order, as `run` takes it) through the model prepared as the rig says\n"

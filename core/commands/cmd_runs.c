@@ -260,9 +260,15 @@ static void print_debug(nr_store *s, const char *run_id)
         if (first < 0 && !strcmp(d[i].ref, "device") && d[i].mismatches > 0)
             first = (long)i;
     }
-    if (first >= 0)
-        printf("first layer that differs from the host reference: #%u %s (%s)\n",
-               d[first].index, d[first].op, d[first].tensor);
+    if (first >= 0) {
+        char id[32];
+        if (d[first].output)
+            snprintf(id, sizeof id, "%u:%u", d[first].index, d[first].output);
+        else
+            snprintf(id, sizeof id, "%u", d[first].index);
+        printf("first layer that differs from the host reference: #%s %s (%s)\n", id,
+               d[first].op, d[first].tensor);
+    }
     free(d);
 }
 

@@ -1,7 +1,8 @@
 /* core/observers/layer_readback.c — task.debug = "layers", the step the
  * pipeline runs after the batches (nr_layer_readback, pipeline.h):
- * each debug sample runs once per layer on the device as a one-sample batch
- * asking for that layer's output (plugin ABI 1.2 layer capture), compared
+ * each debug sample runs once per output of every layer on the device as a
+ * one-sample batch asking for that output (plugin ABI 1.2 layer capture,
+ * 1.3 the output index; a 1.2 plugin reads first outputs only), compared
  * with the host reference interpreter on the prepared model by
  * reference/layer_debug.c. */
 #include <stdio.h>
@@ -18,9 +19,9 @@ typedef struct rb_ctx {
     nr_run *run;
 } rb_ctx;
 
-/* Layer readback: sample s capturing `layer`'s first output into buf. */
-static int pipe_capture(void *user, size_t s, int32_t layer, void *buf, uint32_t bytes,
-                        neurio_errbuf *err)
+/* Layer readback: sample s capturing output `output` of `layer` into buf. */
+static int pipe_capture(void *user, size_t s, int32_t layer, int32_t output, void *buf,
+                        uint32_t bytes, neurio_errbuf *err)
 {
     const rb_ctx *c = user;
     const nr_readback_io *io = c->io;
@@ -32,6 +33,10 @@ static int pipe_capture(void *user, size_t s, int32_t layer, void *buf, uint32_t
     if (nr_cancel_requested())
         return neurio_fail(err, NEURIO_ERR_CANCELLED, "layer readback %s at sample %zu",
                            nr_cancel_reason(), s);
+    if (output > 0 && d->abi_minor < 3)
+        return neurio_fail(err, NR_LAYER_NOT_READ, "plugin %s is built for ABI %u.%u, which "
+                           "reads back the first output of a layer only (1.3 reads any)",
+                           d->name, (unsigned)d->abi_major, (unsigned)d->abi_minor);
     if (run->n_inputs > PIPE_MAX_IO || run->n_outputs > PIPE_MAX_IO)
         return neurio_fail(err, NEURIO_ERR_UNSUPPORTED, "layer readback: more than %d inputs "
                            "or outputs", PIPE_MAX_IO);
@@ -44,6 +49,7 @@ static int pipe_capture(void *user, size_t s, int32_t layer, void *buf, uint32_t
         .n_outputs = run->n_outputs, .inputs = in_ptr, .outputs = (void *const *)out_ptr,
         .measures = &meas, .size = (uint32_t)sizeof(neurio_batch),
         .capture_layer = layer, .capture_cap = bytes, .capture_buf = buf,
+        .capture_output = (uint32_t)output,
     };
     nr_ctx_clear_error(io->ctx);
     int rc = d->transfer(io->self, &b);
@@ -57,10 +63,17 @@ static int pipe_capture(void *user, size_t s, int32_t layer, void *buf, uint32_t
     }
     if (rc) {
         const char *why = nr_ctx_error(io->ctx);
-        return neurio_fail(err, rc, "layer readback, sample %zu, layer %d: [%s] %s", s,
-                           (int)layer, d->name, why ? why : "the plugin gave no reason");
+        /* an output after the first the device cannot read back (a firmware
+         * with the first-output hook, an output the graph does not keep):
+         * that row stays "not read back" */
+        if (output > 0 && rc == NEURIO_ERR_UNSUPPORTED)
+            return neurio_fail(err, NR_LAYER_NOT_READ, "[%s] %s", d->name,
+                               why ? why : "the plugin gave no reason");
+        return neurio_fail(err, rc, "layer readback, sample %zu, layer %d output %d: [%s] %s",
+                           s, (int)layer, (int)output, d->name,
+                           why ? why : "the plugin gave no reason");
     }
-    if (layer + 1 == run->model->n_ops)
+    if (layer + 1 == run->model->n_ops && output == 0)
         nr_host()->progress(io->ctx, "layer readback", s + 1, run->debug_samples);
     return NEURIO_OK;
 }
@@ -78,13 +91,14 @@ int nr_layer_readback(const nr_readback_io *io, const nr_rig *rig, nr_run *run,
     size_t n = (size_t)rig->task_debug_samples;
     run->debug_samples = (uint32_t)(n = n < run->n_done ? n : run->n_done);
     rb_ctx c = { io, run };
+    size_t n_rows = 0;
     int rc = nr_layer_debug_run(run->model, io->inputs, io->input_bytes, n, pipe_capture, &c,
-                                rows, &run->debug_first_diff, err);
+                                rows, &n_rows, &run->debug_first_diff, err);
     nr_ctx_progress_done(io->ctx);
     if (rc)
         return rc;
     run->debug_layers = *rows;
-    nr_layer_debug_print(*rows, (uint32_t)run->model->n_ops, run->debug_samples,
-                         run->debug_first_diff);
+    run->debug_rows = (uint32_t)n_rows;
+    nr_layer_debug_print(*rows, (uint32_t)n_rows, run->debug_samples, run->debug_first_diff);
     return NEURIO_OK;
 }

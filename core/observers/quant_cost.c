@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "reference/hostref.h"
+#include "report/report_inputs.h"
 #include "neurio/dataprep.h"
 #include "neurio/npy.h"
 #include "quant_cost.h"
@@ -19,11 +20,11 @@ typedef struct qc_state {
     size_t out_elems;
     neurio_npy_reader lab;    /* data.labels, read batch by batch          */
     int has_labels;
-    int64_t *labels;          /* the current batch's labels                */
-    size_t lab_first, lab_count, lab_cap;
-    void *lab_raw;            /* the rows holding them, as in the file     */
+    int64_t *labels;          /* the current batch's class indices         */
+    size_t lab_cap;
+    void *lab_raw;            /* the batch's rows, as in the file          */
     size_t lab_raw_cap;
-    size_t n_labels;          /* elements in data.labels                   */
+    size_t n_run;             /* samples the run has (labels needed)       */
     float *dev;               /* one sample's outputs                      */
     size_t n, agree, ok_ref, ok_dev;
     double sq_diff, sq_ref;
@@ -44,41 +45,33 @@ static void qc_disable(qc_state *s, const char *what, const char *msg)
     snprintf(s->note, sizeof s->note, "%s: %s", what, msg);
 }
 
-/* Open data.labels: label i is element i of the array (any shape), its
- * dtype an integer one.  Read batch by batch (qc_labels). */
-static int qc_open_labels(qc_state *s, neurio_errbuf *err)
+/* Open data.labels and check its shape against the run as the accuracy
+ * KPI does (report/report_inputs.h): [N] or [N, 1] class indices, or
+ * [N, C] / [N, 1, C] one-hot rows (or scores) taken by argmax, N >= the
+ * samples run.  Read batch by batch (qc_labels). */
+static int qc_open_labels(qc_state *s, const nr_run *run, neurio_errbuf *err)
 {
     int rc = neurio_npy_open(s->rig->data_labels, &s->lab, err);
     if (rc)
         return rc;
-    switch (s->lab.hdr.dtype) {
-    case NEURIO_DT_INT64: case NEURIO_DT_INT32: case NEURIO_DT_UINT8: case NEURIO_DT_INT8:
-        break;
-    default:
-        rc = neurio_fail(err, NEURIO_ERR_INVALID, "labels are %s, not integers",
-                         neurio_dtype_name(s->lab.hdr.dtype));
+    s->n_run = run->n_samples;
+    /* count 0: the shape alone */
+    rc = nr_report_labels_classes_rows(&s->lab.hdr, NULL, s->rig->data_labels, s->n_run, 0, 0,
+                                       (int32_t)s->out_elems, NULL, err);
+    if (rc) {
         neurio_npy_close(&s->lab);
         return rc;
     }
-    s->n_labels = neurio_npy_elements(&s->lab.hdr);
     s->has_labels = 1;
     return NEURIO_OK;
 }
 
-/* Labels of samples [first, first + count) (those below n_labels) into
- * s->labels[0..): the rows of the file that hold those elements. */
+/* Class indices of samples [first, first + count) into s->labels[0..). */
 static int qc_labels(qc_state *s, size_t first, size_t count, neurio_errbuf *err)
 {
-    size_t es = neurio_dtype_size(s->lab.hdr.dtype);
-    size_t per = es && s->lab.row_bytes ? s->lab.row_bytes / es : 1;
-    s->lab_first = first;
-    s->lab_count = first < s->n_labels ? (count < s->n_labels - first ? count
-                                                                      : s->n_labels - first)
-                                       : 0;
-    if (!s->lab_count || !per)
+    size_t nb = count * (s->lab.row_bytes ? s->lab.row_bytes : 1);
+    if (!count)
         return NEURIO_OK;
-    size_t r0 = first / per, r1 = (first + s->lab_count - 1) / per;
-    size_t nb = (r1 - r0 + 1) * s->lab.row_bytes;
     if (nb > s->lab_raw_cap) {
         void *b = realloc(s->lab_raw, nb);
         if (!b)
@@ -86,27 +79,19 @@ static int qc_labels(qc_state *s, size_t first, size_t count, neurio_errbuf *err
         s->lab_raw = b;
         s->lab_raw_cap = nb;
     }
-    if (s->lab_count > s->lab_cap) {
-        int64_t *b = realloc(s->labels, s->lab_count * sizeof *b);
+    if (count > s->lab_cap) {
+        int64_t *b = realloc(s->labels, count * sizeof *b);
         if (!b)
             return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
         s->labels = b;
-        s->lab_cap = s->lab_count;
+        s->lab_cap = count;
     }
-    int rc = neurio_npy_read_rows(&s->lab, r0, r1 - r0 + 1, s->lab_raw, err);
-    if (rc)
-        return rc;
-    size_t off = first - r0 * per;
-    for (size_t k = 0; k < s->lab_count; k++) {
-        size_t e = off + k;
-        switch (s->lab.hdr.dtype) {
-        case NEURIO_DT_INT64: s->labels[k] = ((const int64_t *)s->lab_raw)[e]; break;
-        case NEURIO_DT_INT32: s->labels[k] = ((const int32_t *)s->lab_raw)[e]; break;
-        case NEURIO_DT_UINT8: s->labels[k] = ((const uint8_t *)s->lab_raw)[e]; break;
-        default: s->labels[k] = ((const int8_t *)s->lab_raw)[e]; break;
-        }
-    }
-    return NEURIO_OK;
+    int rc = neurio_npy_read_rows(&s->lab, first, count, s->lab_raw, err);
+    if (!rc)
+        rc = nr_report_labels_classes_rows(&s->lab.hdr, s->lab_raw, s->rig->data_labels,
+                                           s->n_run, first, count, (int32_t)s->out_elems,
+                                           s->labels, err);
+    return rc;
 }
 
 static int qc_on_start(void *user, const nr_run *run)
@@ -125,7 +110,7 @@ static int qc_on_start(void *user, const nr_run *run)
         qc_disable(s, "float reference", "out of memory");
         return 0;
     }
-    if (s->rig->data_labels && qc_open_labels(s, &err))
+    if (s->rig->data_labels && qc_open_labels(s, run, &err))
         snprintf(s->note, sizeof s->note, "labels ignored: %s", err.msg);
     return 0;
 }
@@ -146,7 +131,6 @@ static int qc_on_batch(void *user, const nr_run *run, const neurio_batch *b)
         snprintf(s->note, sizeof s->note, "labels ignored: %s", err.msg);
     }
     for (uint32_t k = 0; k < b->done; k++) {
-        size_t i = (size_t)b->first + k;
         const float *ref = rows + (size_t)k * s->out_elems;
         uint32_t ko = (uint32_t)s->rig->task_output;
         if (ko >= run->n_outputs) {
@@ -165,9 +149,9 @@ static int qc_on_batch(void *user, const nr_run *run, const neurio_batch *b)
         }
         size_t ar = qc_argmax(ref, s->out_elems), ad = qc_argmax(s->dev, s->out_elems);
         s->agree += ar == ad;
-        if (s->has_labels && i < s->n_labels) {
-            s->ok_ref += (int64_t)ar == s->labels[i - s->lab_first];
-            s->ok_dev += (int64_t)ad == s->labels[i - s->lab_first];
+        if (s->has_labels) {
+            s->ok_ref += (int64_t)ar == s->labels[k];
+            s->ok_dev += (int64_t)ad == s->labels[k];
         }
         s->n++;
     }
@@ -192,6 +176,8 @@ static int qc_on_finish(void *user, const nr_run *run, int status)
     double acc_ref = (double)s->ok_ref / (double)s->n, acc_dev = (double)s->ok_dev / (double)s->n;
     printf("quantization cost (float host reference vs %s device, %zu samples)\n",
            s->rig->model_quantize, s->n);
+    if (s->note[0]) /* the labels could not be used */
+        printf("  %s\n", s->note);
     if (has_acc)
         printf("  top1 accuracy      float %.2f %%  device %.2f %%  (%+.2f points)\n",
                acc_ref * 100, acc_dev * 100, (acc_dev - acc_ref) * 100);

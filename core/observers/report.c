@@ -642,7 +642,7 @@ static int rp_store_layers(rp_state *s, const nr_run *run, const double *mean, u
 /* task.debug = "layers": the per-layer comparison into the store. */
 static int rp_store_debug(rp_state *s, const nr_run *run, neurio_errbuf *err)
 {
-    uint32_t n = run->model ? (uint32_t)run->model->n_ops : 0;
+    uint32_t n = run->debug_rows;
     if (!run->debug_layers || !n || !s->run_recorded)
         return 0;
     nr_store_layer_debug *l = calloc(n, sizeof *l);
@@ -655,7 +655,8 @@ static int rp_store_debug(rp_state *s, const nr_run *run, neurio_errbuf *err)
             continue;
         nr_store_layer_debug *o = &l[k++];
         snprintf(o->ref, sizeof o->ref, "device");
-        o->index = i;
+        o->index = (uint32_t)d->op;
+        o->output = (uint32_t)d->output;
         snprintf(o->op, sizeof o->op, "%s", d->op_name ? d->op_name : "");
         snprintf(o->tensor, sizeof o->tensor, "%s", d->tensor ? d->tensor : "");
         snprintf(o->dtype, sizeof o->dtype, "%s", d->dtype ? d->dtype : "");
@@ -763,7 +764,7 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
     char dj[1400] = "", dh[1400] = "";
     if (run->run_dir && run->debug_layers && run->model) {
         nr_debug_files df = { .run_id = run->run_id, .rows = run->debug_layers,
-                              .n = (uint32_t)run->model->n_ops, .samples = run->debug_samples,
+                              .n = run->debug_rows, .samples = run->debug_samples,
                               .first_diff = run->debug_first_diff };
         snprintf(dj, sizeof dj, "%s/layer_debug.json", run->run_dir);
         snprintf(dh, sizeof dh, "%s/layer_debug.html", run->run_dir);

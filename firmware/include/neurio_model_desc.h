@@ -21,12 +21,16 @@
  * called (the runtime provides it).
  *
  * Layer output hook (debug builds): right after layer i ran, the generated
- * run function calls NEURIO_LAYER_OUTPUT(i, data, bytes) with the layer's
- * first output tensor (data points at its bytes in the arena, an input or
- * an output buffer; writable except when the planner aliased a graph input).
- * By default it expands to nothing; NEURIO_LAYER_OUTPUT_FN=my_fn declares
- * and calls my_fn(uint32_t layer, void *data, uint32_t bytes) (the device
- * runtime's nrt_layer_output copies one layer's output for `neurio debug`).
+ * run function calls NEURIO_LAYER_OUTPUT_K(i, k, data, bytes) for each
+ * output k of the layer (0 = the first; data points at its bytes in the
+ * arena, an input or an output buffer; writable except when the planner
+ * aliased a graph input).  By default it expands to nothing;
+ * NEURIO_LAYER_OUTPUT_K_FN=my_fn declares and calls my_fn(uint32_t layer,
+ * uint32_t out_idx, void *data, uint32_t bytes) (the device runtime's
+ * nrt_layer_output_k copies one layer output for `neurio debug`).  The
+ * older first-output hook still works: NEURIO_LAYER_OUTPUT_FN=my_fn (or a
+ * NEURIO_LAYER_OUTPUT(i, data, bytes) macro of the runtime's own) gets
+ * my_fn(layer, data, bytes) for output 0 only.
  *
  * Return codes of run: 0 success; NEURIO_RUN_ERR_* otherwise.
  */
@@ -115,6 +119,20 @@ void NEURIO_LAYER_OUTPUT_FN(uint32_t layer, void *data, uint32_t bytes);
     NEURIO_LAYER_OUTPUT_FN((uint32_t)(i), (void *)(p), (uint32_t)(n))
 #else
 #define NEURIO_LAYER_OUTPUT(i, p, n) ((void)0)
+#endif
+#endif
+
+#ifndef NEURIO_LAYER_OUTPUT_K
+#ifdef NEURIO_LAYER_OUTPUT_K_FN
+void NEURIO_LAYER_OUTPUT_K_FN(uint32_t layer, uint32_t out_idx, void *data, uint32_t bytes);
+#define NEURIO_LAYER_OUTPUT_K(i, k, p, n) \
+    NEURIO_LAYER_OUTPUT_K_FN((uint32_t)(i), (uint32_t)(k), (void *)(p), (uint32_t)(n))
+#else /* the first-output hook, if any */
+#define NEURIO_LAYER_OUTPUT_K(i, k, p, n) \
+    do {                                  \
+        if ((k) == 0)                     \
+            NEURIO_LAYER_OUTPUT(i, p, n); \
+    } while (0)
 #endif
 #endif
 

@@ -15,12 +15,21 @@
  *                     inferences since boot (fault testing; default 0 = no)
  *   NRT_RX_TIMEOUT_MS inter-byte timeout inside a frame (default 200)
  *   NRT_LAYER_CAPTURE 1 in a debug build: the generated model is compiled
- *                     with -DNEURIO_LAYER_OUTPUT_FN=nrt_layer_output and the
- *                     hello announces NEURIO_LINK_HF_CAPTURE (RUN_CAPTURE
- *                     copies one layer's output for `neurio debug`)
+ *                     with -DNEURIO_LAYER_OUTPUT_K_FN=nrt_layer_output_k and
+ *                     the hello announces NEURIO_LINK_HF_CAPTURE and
+ *                     HF_CAPTURE_OUT (RUN_CAPTURE copies any output of one
+ *                     layer for `neurio debug`; the older
+ *                     -DNEURIO_LAYER_OUTPUT_FN=nrt_layer_output gives first
+ *                     outputs only and no HF_CAPTURE_OUT)
  *   NRT_TEST_FAULT_LAYER k: TEST-ONLY fault injection (needs the output
- *                     hook): layer k's output gets the low bit of every
- *                     byte flipped, as a broken kernel would
+ *                     hook): layer k's output NRT_TEST_FAULT_OUTPUT (default
+ *                     0) gets the low bit of every byte flipped, as a
+ *                     broken kernel would
+ *   NRT_TEST_SLOW_RUN n: TEST-ONLY: every inference first counts to n
+ *                     million in a volatile loop (inside the measured run:
+ *                     a slow but healthy inference)
+ *   NRT_TEST_HANG_RUN k: TEST-ONLY: the k-th inference since boot is
+ *                     acknowledged and then spins forever (a hung device)
  *   NRT_RX_FLOW_CONTROL 1 when the board's input never loses bytes while the
  *                     runtime is busy (an emulator's UART, a socket, a
  *                     memory channel): the hello then announces
@@ -67,8 +76,11 @@ int nrt_serve(const neurio_model_desc *model, const nrt_options *opt);
 /* Layer hook called by the generated code (NEURIO_LAYER_HOOK_FN). */
 void nrt_layer_hook(uint32_t layer);
 
-/* Layer output hook (NEURIO_LAYER_OUTPUT_FN, debug builds): layer's first
- * output after it ran, for RUN_CAPTURE (and NRT_TEST_FAULT_LAYER). */
+/* Layer output hook (NEURIO_LAYER_OUTPUT_K_FN, debug builds): output
+ * out_idx of layer after it ran, for RUN_CAPTURE (and the TEST-ONLY
+ * NRT_TEST_FAULT_LAYER / NRT_TEST_FAULT_OUTPUT). */
+void nrt_layer_output_k(uint32_t layer, uint32_t out_idx, void *data, uint32_t bytes);
+/* The older first-output hook (NEURIO_LAYER_OUTPUT_FN): = output 0. */
 void nrt_layer_output(uint32_t layer, void *data, uint32_t bytes);
 
 /* CRC-32 (IEEE, same as zlib's crc32), continuing from crc (start 0). */

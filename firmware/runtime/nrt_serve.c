@@ -38,7 +38,7 @@ typedef struct nrt_state {
     uint32_t layers_seen;
     /* RUN_CAPTURE of the current inference (debug builds). */
     int capturing;
-    uint32_t cap_layer, cap_off, cap_bytes, cap_need;
+    uint32_t cap_layer, cap_out, cap_off, cap_bytes, cap_need;
     const uint8_t *slot_lo[2 * NEURIO_LINK_MAX_TENSORS], *slot_hi[2 * NEURIO_LINK_MAX_TENSORS];
 } nrt_state;
 
@@ -57,23 +57,28 @@ void nrt_layer_hook(uint32_t layer)
     }
 }
 
-/* Layer output hook (NEURIO_LAYER_OUTPUT_FN=nrt_layer_output, debug builds
- * with NRT_LAYER_CAPTURE=1): copy the captured layer's output into the
- * batch buffer at cap_off, unless that area leaves the buffer or overlaps
- * the running slot's own tensors (then cap_need says how many bytes it
- * needed).  NRT_TEST_FAULT_LAYER=k (TEST-ONLY fault injection, never for a
- * real deployment): flip the low bit of every byte of layer k's output, as
- * a broken kernel would, so `neurio debug` can be shown to find it. */
-void nrt_layer_output(uint32_t layer, void *data, uint32_t bytes)
+#ifndef NRT_TEST_FAULT_OUTPUT
+#define NRT_TEST_FAULT_OUTPUT 0
+#endif
+
+/* Layer output hook (NEURIO_LAYER_OUTPUT_K_FN=nrt_layer_output_k, debug
+ * builds with NRT_LAYER_CAPTURE=1): copy the captured output of the
+ * captured layer into the batch buffer at cap_off, unless that area leaves
+ * the buffer or overlaps the running slot's own tensors (then cap_need says
+ * how many bytes it needed).  NRT_TEST_FAULT_LAYER=k (TEST-ONLY fault
+ * injection, never for a real deployment): flip the low bit of every byte
+ * of layer k's output NRT_TEST_FAULT_OUTPUT (default 0), as a broken kernel
+ * would, so `neurio debug` can be shown to find it. */
+void nrt_layer_output_k(uint32_t layer, uint32_t out_idx, void *data, uint32_t bytes)
 {
 #ifdef NRT_TEST_FAULT_LAYER
-    if (layer == (uint32_t)(NRT_TEST_FAULT_LAYER)) {
+    if (layer == (uint32_t)(NRT_TEST_FAULT_LAYER) && out_idx == (uint32_t)(NRT_TEST_FAULT_OUTPUT)) {
         uint8_t *d = (uint8_t *)data;
         for (uint32_t i = 0; i < bytes; i++)
             d[i] ^= 1u;
     }
 #endif
-    if (!S.capturing || layer != S.cap_layer)
+    if (!S.capturing || layer != S.cap_layer || out_idx != S.cap_out)
         return;
     const uint8_t *lo = S.buf + S.cap_off, *hi = lo + bytes;
     int bad = S.cap_off > S.buf_bytes || bytes > S.buf_bytes - S.cap_off;
@@ -87,6 +92,13 @@ void nrt_layer_output(uint32_t layer, void *data, uint32_t bytes)
     for (uint32_t i = 0; i < bytes; i++)
         S.buf[S.cap_off + i] = src[i];
     S.cap_bytes = bytes;
+}
+
+/* The first-output hook (NEURIO_LAYER_OUTPUT_FN=nrt_layer_output) of older
+ * builds: output 0 only (the hello then lacks HF_CAPTURE_OUT). */
+void nrt_layer_output(uint32_t layer, void *data, uint32_t bytes)
+{
+    nrt_layer_output_k(layer, 0, data, bytes);
 }
 
 static uint32_t str_len(const char *s, uint32_t max)
@@ -160,6 +172,9 @@ static void send_hello(uint8_t seq)
         flags |= NEURIO_LINK_HF_WINDOW;
 #if defined(NRT_LAYER_CAPTURE) && NRT_LAYER_CAPTURE
     flags |= NEURIO_LINK_HF_CAPTURE;
+#ifdef NEURIO_LAYER_OUTPUT_K_FN /* the model reports every output of a layer */
+    flags |= NEURIO_LINK_HF_CAPTURE_OUT;
+#endif
 #endif
     nrt_put16(p + 0, NEURIO_LINK_PROTO_VERSION);
     nrt_put16(p + 2, flags);
@@ -225,6 +240,8 @@ static void do_run(const nrt_frame *f)
     S.capturing = (flags & NEURIO_LINK_RUN_CAPTURE) != 0;
     S.cap_layer = S.capturing ? nrt_get32(f->payload + 12) : 0;
     S.cap_off = S.capturing ? nrt_get32(f->payload + 16) : 0;
+    S.cap_out = S.capturing && f->len >= NEURIO_LINK_RUN_CAPTURE_OUT_LEN
+                    ? nrt_get32(f->payload + 20) : 0;
     S.cap_bytes = S.cap_need = 0;
     if (S.capturing && S.cap_layer >= S.m->n_layers) {
         S.capturing = 0;
@@ -250,7 +267,18 @@ static void do_run(const nrt_frame *f)
     S.timing_layers = (flags & NEURIO_LINK_RUN_LAYERS) && nl > 0 && nl <= NRT_MAX_LAYERS;
     S.layers_seen = 0;
     nrt_stack_paint();
+#ifdef NRT_TEST_HANG_RUN
+    if (S.runs + 1u >= (uint32_t)(NRT_TEST_HANG_RUN)) /* TEST-ONLY: a hung device */
+        for (;;)
+            __asm__ volatile("" ::: "memory");
+#endif
     uint64_t t0 = platform_cycles();
+#ifdef NRT_TEST_SLOW_RUN
+    /* TEST-ONLY: a slow but healthy inference (counted in its count). */
+    for (uint32_t mega = 0; mega < (uint32_t)(NRT_TEST_SLOW_RUN); mega++)
+        for (volatile uint32_t spin = 0; spin < 1000000u; spin++) {
+        }
+#endif
     int rc = S.m->run(in, out);
     uint64_t t1 = platform_cycles();
     uint32_t stack = nrt_stack_high_water();

@@ -39,25 +39,34 @@ static const char nh_hook_src[] =
     "void neurio_host_layer_hook(uint32_t layer)\n"
     "{\n    if (layer <= NH_MAX_LAYERS) neurio_host_layer_ts[layer] = nh_ts();\n}\n";
 
-/* The layer output hook of debug builds (NEURIO_LAYER_OUTPUT_FN): copies
- * one layer's output for nh_capture_set(); NH_TEST_FAULT_LAYER (TEST-ONLY
- * fault injection) flips the low bit of every byte of that layer's output. */
+/* The layer output hook of debug builds (NEURIO_LAYER_OUTPUT_K_FN): copies
+ * one output of one layer for nh_capture_set(); NH_TEST_FAULT_LAYER and
+ * NH_TEST_FAULT_OUTPUT (TEST-ONLY fault injection) flip the low bit of
+ * every byte of that layer output. */
 static const char nh_capture_src[] =
     "/* neurio_host_capture.c — written by the host plugin: the layer output\n"
-    " * hook of its debug build (NEURIO_LAYER_OUTPUT, see neurio_model_desc.h). */\n"
+    " * hook of its debug build (NEURIO_LAYER_OUTPUT_K, see neurio_model_desc.h). */\n"
     "#include <stdint.h>\n"
     "#include <string.h>\n"
+    "#ifndef NH_TEST_FAULT_OUTPUT\n"
+    "#define NH_TEST_FAULT_OUTPUT 0\n"
+    "#endif\n"
     "int32_t neurio_host_capture_layer = -1;\n"
+    "uint32_t neurio_host_capture_output;\n"
     "void *neurio_host_capture_buf;\n"
     "uint32_t neurio_host_capture_cap, neurio_host_capture_bytes;\n"
-    "void neurio_host_layer_output(uint32_t layer, void *data, uint32_t bytes);\n"
-    "void neurio_host_layer_output(uint32_t layer, void *data, uint32_t bytes)\n"
+    "void neurio_host_layer_output_k(uint32_t layer, uint32_t out_idx, void *data,\n"
+    "                                uint32_t bytes);\n"
+    "void neurio_host_layer_output_k(uint32_t layer, uint32_t out_idx, void *data,\n"
+    "                                uint32_t bytes)\n"
     "{\n"
     "#ifdef NH_TEST_FAULT_LAYER\n"
-    "    if (layer == (uint32_t)(NH_TEST_FAULT_LAYER))\n"
+    "    if (layer == (uint32_t)(NH_TEST_FAULT_LAYER) &&\n"
+    "        out_idx == (uint32_t)(NH_TEST_FAULT_OUTPUT))\n"
     "        for (uint32_t i = 0; i < bytes; i++) ((uint8_t *)data)[i] ^= 1u;\n"
     "#endif\n"
-    "    if (neurio_host_capture_layer < 0 || layer != (uint32_t)neurio_host_capture_layer)\n"
+    "    if (neurio_host_capture_layer < 0 || layer != (uint32_t)neurio_host_capture_layer ||\n"
+    "        out_idx != neurio_host_capture_output)\n"
     "        return;\n"
     "    neurio_host_capture_bytes = bytes;\n"
     "    if (neurio_host_capture_buf && bytes == neurio_host_capture_cap)\n"
@@ -169,7 +178,7 @@ int nh_build(const char *gen_dir, const char *name, const char *fw_dir,
     int na = 0, rc = NEURIO_ERR_NOMEM;
     char *flags = NULL;
     char log[4200], src[4200], hook[4200], inc1[4200], inc2[4200], kdir[4200], tclog[4300];
-    char cap_src[4200], fault_def[64];
+    char cap_src[4200], fault_def[64], fault_out[64];
     neurio_path_list kernels = {0};
     if (!opts)
         opts = &defaults;
@@ -191,6 +200,8 @@ int nh_build(const char *gen_dir, const char *name, const char *fw_dir,
     snprintf(cap_src, sizeof cap_src, "%s/neurio_host_capture.c", gen_dir);
     int out_hook = opts->layer_capture || opts->test_fault;
     snprintf(fault_def, sizeof fault_def, "-DNH_TEST_FAULT_LAYER=%d", (int)opts->test_fault_layer);
+    snprintf(fault_out, sizeof fault_out, "-DNH_TEST_FAULT_OUTPUT=%d",
+             (int)opts->test_fault_output);
     if (out_hook && (rc = nh_write(cap_src, nh_capture_src, err)))
         return rc;
     if (opts->layer_hook) {
@@ -221,9 +232,11 @@ int nh_build(const char *gen_dir, const char *name, const char *fw_dir,
     if (opts->layer_hook)
         argv[na++] = "-DNEURIO_LAYER_HOOK_FN=neurio_host_layer_hook";
     if (out_hook)
-        argv[na++] = "-DNEURIO_LAYER_OUTPUT_FN=neurio_host_layer_output";
-    if (opts->test_fault)
+        argv[na++] = "-DNEURIO_LAYER_OUTPUT_K_FN=neurio_host_layer_output_k";
+    if (opts->test_fault) {
         argv[na++] = fault_def;
+        argv[na++] = fault_out;
+    }
     argv[na++] = "-o";
     argv[na++] = so_path;
     argv[na++] = src;

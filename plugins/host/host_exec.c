@@ -18,6 +18,7 @@ struct nh_module {
     void (*run)(void);          /* <name>_run, called through ffi only */
     const uint64_t *layer_ts;   /* neurio_host_layer_ts or NULL */
     int32_t *cap_layer;         /* neurio_host_capture_* (debug builds) or NULL */
+    uint32_t *cap_output;
     void **cap_buf;
     uint32_t *cap_cap, *cap_bytes;
     ffi_cif cif;
@@ -52,11 +53,12 @@ static uint64_t nh_now_ns(void)
     return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-int nh_capture_set(nh_module *mod, int32_t layer, void *buf, uint32_t cap)
+int nh_capture_set(nh_module *mod, int32_t layer, uint32_t out_idx, void *buf, uint32_t cap)
 {
     if (!mod->cap_layer)
         return layer < 0 ? NEURIO_OK : NEURIO_ERR_UNSUPPORTED;
     *mod->cap_layer = layer;
+    *mod->cap_output = out_idx;
     *mod->cap_buf = buf;
     *mod->cap_cap = cap;
     *mod->cap_bytes = 0;
@@ -111,10 +113,11 @@ int nh_open(const char *so_path, const char *name, const char *sha256_hex,
     memcpy(&mod->run, &fn, sizeof fn);
     mod->layer_ts = (const uint64_t *)dlsym(mod->handle, "neurio_host_layer_ts");
     mod->cap_layer = (int32_t *)dlsym(mod->handle, "neurio_host_capture_layer");
+    mod->cap_output = (uint32_t *)dlsym(mod->handle, "neurio_host_capture_output");
     mod->cap_buf = (void **)dlsym(mod->handle, "neurio_host_capture_buf");
     mod->cap_cap = (uint32_t *)dlsym(mod->handle, "neurio_host_capture_cap");
     mod->cap_bytes = (uint32_t *)dlsym(mod->handle, "neurio_host_capture_bytes");
-    if (!mod->cap_buf || !mod->cap_cap || !mod->cap_bytes)
+    if (!mod->cap_output || !mod->cap_buf || !mod->cap_cap || !mod->cap_bytes)
         mod->cap_layer = NULL;
     const neurio_model_desc *d = mod->desc;
     if (d->version != NEURIO_MODEL_DESC_VERSION) {

@@ -42,6 +42,9 @@ static const neurio_option host_options[] = {
     {.name = "test_fault_layer", .type = NEURIO_OPT_INT, .default_value = "-1",
      .help = "TEST-ONLY fault injection: flip the low bit of every byte of this layer's "
              "output, as a broken kernel would (-1 = none), for testing `neurio debug`"},
+    {.name = "test_fault_output", .type = NEURIO_OPT_INT, .default_value = "0",
+     .help = "TEST-ONLY fault injection: which output of test_fault_layer is broken "
+             "(0 = the first)"},
     {.name = NULL},
 };
 
@@ -167,7 +170,9 @@ static int host_flash(void *self, const neurio_model *model, const char *gen_dir
                         .n_layers = (uint32_t)model->n_ops,
                         .layer_capture = neurio_host_layer_capture(d->host, d->ctx),
                         .test_fault = d->host->opt_int(d->ctx, "test_fault_layer") >= 0,
-                        .test_fault_layer = (int32_t)d->host->opt_int(d->ctx, "test_fault_layer")};
+                        .test_fault_layer = (int32_t)d->host->opt_int(d->ctx, "test_fault_layer"),
+                        .test_fault_output =
+                            (int32_t)d->host->opt_int(d->ctx, "test_fault_output")};
     d->host->progress(d->ctx, "compiling generated model", 0, 0);
     rc = nh_build(gen_dir, d->gen.name, neurio_firmware_dir(), &bo, d->so_path,
                   sizeof d->so_path, &sz, d->toolchain, sizeof d->toolchain, &err);
@@ -268,8 +273,8 @@ static int host_infer(void *self, neurio_batch *batch)
         batch->capture_bytes = 0;
         if (batch->count != 1 || !batch->capture_buf ||
             (uint32_t)batch->capture_layer >= desc->n_layers ||
-            nh_capture_set(d->mod, batch->capture_layer, batch->capture_buf,
-                           batch->capture_cap)) {
+            nh_capture_set(d->mod, batch->capture_layer, NEURIO_BATCH_CAPTURE_OUTPUT(batch),
+                           batch->capture_buf, batch->capture_cap)) {
             d->host->set_error(d->ctx, "host: cannot capture layer %d of %u (%u samples): %s",
                                (int)batch->capture_layer, desc->n_layers, batch->count,
                                batch->count != 1 || !batch->capture_buf
@@ -302,11 +307,13 @@ static int host_infer(void *self, neurio_batch *batch)
     d->pending = NULL;
     if (capture) {
         uint32_t got = nh_capture_bytes(d->mod);
-        nh_capture_set(d->mod, -1, NULL, 0);
+        nh_capture_set(d->mod, -1, 0, NULL, 0);
         if (got != batch->capture_cap) {
-            d->host->set_error(d->ctx, "host: layer %d's output is %u bytes, %u expected",
-                               (int)batch->capture_layer, got, batch->capture_cap);
-            return NEURIO_ERR_STALE;
+            d->host->set_error(d->ctx, "host: layer %d's output %u is %u bytes, %u expected%s",
+                               (int)batch->capture_layer,
+                               (unsigned)NEURIO_BATCH_CAPTURE_OUTPUT(batch), got,
+                               batch->capture_cap, got ? "" : " (not kept: unused by the graph?)");
+            return got ? NEURIO_ERR_STALE : NEURIO_ERR_UNSUPPORTED;
         }
         batch->capture_bytes = got;
     }

@@ -20,10 +20,11 @@ typedef struct nh_build_opts {
     uint32_t n_layers;       /* layers of the model (sizes the timestamp
                                 table of the layer hook); 0 = 4096         */
     int layer_capture;       /* debug build: the layer output hook
-                                (NEURIO_LAYER_OUTPUT) copies one layer's
-                                output for nh_capture (neurio debug)        */
+                                (NEURIO_LAYER_OUTPUT_K) copies one output
+                                of one layer for nh_capture (neurio debug) */
     int test_fault;          /* TEST-ONLY: flip the low bit of every byte */
     int32_t test_fault_layer; /* of this layer's output (a broken kernel)  */
+    int32_t test_fault_output; /* that output of it (0 = the first)        */
 } nh_build_opts;
 
 typedef struct nh_sizes {
@@ -65,10 +66,10 @@ int nh_run(nh_module *mod, const void *const *inputs, void *const *outputs,
            uint64_t *ns, uint64_t *cycles, uint64_t *layer_cycles,
            uint32_t *layers, neurio_errbuf *err);
 
-/* Debug builds (nh_build_opts.layer_capture): the next nh_run copies the
- * first output of `layer` (-1 = none) into buf (cap bytes).  Returns
+/* Debug builds (nh_build_opts.layer_capture): the next nh_run copies
+ * output out_idx of `layer` (-1 = none) into buf (cap bytes).  Returns
  * NEURIO_ERR_UNSUPPORTED when the module has no layer output hook. */
-int nh_capture_set(nh_module *mod, int32_t layer, void *buf, uint32_t cap);
+int nh_capture_set(nh_module *mod, int32_t layer, uint32_t out_idx, void *buf, uint32_t cap);
 /* Bytes of the layer's output seen by the last nh_run (copied only when it
  * equals cap; 0 = the layer did not run). */
 uint32_t nh_capture_bytes(const nh_module *mod);

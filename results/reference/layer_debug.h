@@ -1,9 +1,10 @@
 /* results/reference/layer_debug.h — per-layer readback against the host
  * reference (task.debug = "layers", `neurio debug`): each sample runs once
  * on libneurio's reference interpreter (neurio/interp.h) over the prepared
- * model, and once per layer on the device with that layer's first output
- * read back through a capture callback (the pipeline's: one-sample batches
- * with the ABI 1.2 capture fields); every layer is compared (mismatching
+ * model, and once per output of every layer on the device with that
+ * output read back through a capture callback (the pipeline's: one-sample
+ * batches with the ABI 1.2 capture fields and the 1.3 output index);
+ * every output of every layer is compared (mismatching
  * elements, max abs error in real units, relative L2, SNR).
  *
  * The same comparison serves `neurio debug`'s host part: the prepared model
@@ -18,12 +19,13 @@
 #include "neurio/model.h"
 #include "neurio/status.h"
 
-/* One layer (= prepared op = device layer), summed over the samples. */
+/* One output of one layer (= prepared op = device layer), summed over the
+ * samples. */
 typedef struct nr_layer_debug {
     int32_t op;               /* = layer index                              */
     int32_t output;           /* which output of the op (0 = the first)     */
     const char *op_name;      /* static                                     */
-    const char *tensor;       /* the op's first output (owned by the model) */
+    const char *tensor;       /* that output tensor (owned by the model)    */
     const char *dtype;        /* static                                     */
     int compared;             /* 0: not read back (no output tensor)        */
     uint64_t elements;        /* compared, over all samples                 */
@@ -59,20 +61,28 @@ int nr_layer_float_run(const neurio_model *f, const neurio_model *p, const void 
                        const void *const *in_p, size_t n, nr_layer_debug **rows,
                        size_t *n_rows, neurio_errbuf *err);
 
-/* Run sample `sample` on the device with layer `layer`'s first output
- * (`bytes` bytes) copied into buf.  NEURIO_OK or a status with err set. */
-typedef int (*nr_layer_capture_fn)(void *user, size_t sample, int32_t layer, void *buf,
-                                   uint32_t bytes, neurio_errbuf *err);
+/* "3" for layer 3's first output, "3:1" for its second (buf returned). */
+const char *nr_layer_debug_row_id(const nr_layer_debug *l, char buf[32]);
+
+/* Run sample `sample` on the device with output `output` of layer `layer`
+ * (`bytes` bytes) copied into buf.  NEURIO_OK, NR_LAYER_NOT_READ (this
+ * device cannot read that output back: the row stays "not read back", err
+ * says why, the comparison goes on) or a status with err set. */
+#define NR_LAYER_NOT_READ 1
+typedef int (*nr_layer_capture_fn)(void *user, size_t sample, int32_t layer, int32_t output,
+                                   void *buf, uint32_t bytes, neurio_errbuf *err);
 
 /* Compare the first n samples: inputs[k] holds model input k of every
- * sample back to back, in_bytes[k] each (m->n_inputs of them).  On success
- * *rows ([m->n_ops], malloc'ed: free()) and *first_diff (-1 = every layer
- * equal).  Errors: the interpreter's, or the capture's. */
+ * sample back to back, in_bytes[k] each (m->n_inputs of them).  One row
+ * per output of every op, in op then output order.  On success *rows
+ * ([*n_rows], malloc'ed: free()) and *first_diff (the first differing
+ * row, -1 = every output equal).  Errors: the interpreter's, or the
+ * capture's. */
 int nr_layer_debug_run(const neurio_model *m, const void *const *inputs, const size_t *in_bytes,
                        size_t n, nr_layer_capture_fn capture, void *user, nr_layer_debug **rows,
-                       int32_t *first_diff, neurio_errbuf *err);
+                       size_t *n_rows, int32_t *first_diff, neurio_errbuf *err);
 
-/* The terminal table and the verdict line. */
+/* The terminal table (n rows) and the verdict line. */
 void nr_layer_debug_print(const nr_layer_debug *rows, uint32_t n, uint32_t samples,
                           int32_t first_diff);
 

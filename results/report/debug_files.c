@@ -18,15 +18,19 @@ static int write_json(const char *path, const nr_debug_files *d, neurio_errbuf *
                                               "reference interpreter on the prepared model");
     cJSON_AddStringToObject(root, "run_id", d->run_id ? d->run_id : "");
     cJSON_AddNumberToObject(root, "samples", d->samples);
-    if (d->first_diff >= 0)
-        cJSON_AddNumberToObject(root, "first_differing_layer", d->first_diff);
-    else
+    if (d->first_diff >= 0) {
+        cJSON_AddNumberToObject(root, "first_differing_layer", d->rows[d->first_diff].op);
+        cJSON_AddNumberToObject(root, "first_differing_output", d->rows[d->first_diff].output);
+    } else {
         cJSON_AddNullToObject(root, "first_differing_layer");
+        cJSON_AddNullToObject(root, "first_differing_output");
+    }
     cJSON *a = cJSON_AddArrayToObject(root, "layers");
     for (uint32_t i = 0; i < d->n; i++) {
         const nr_layer_debug *l = &d->rows[i];
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "index", i);
+        cJSON_AddNumberToObject(o, "index", l->op);
+        cJSON_AddNumberToObject(o, "output", l->output);
         cJSON_AddStringToObject(o, "op", l->op_name ? l->op_name : "");
         cJSON_AddStringToObject(o, "tensor", l->tensor ? l->tensor : "");
         cJSON_AddStringToObject(o, "dtype", l->dtype ? l->dtype : "");
@@ -71,8 +75,9 @@ static void html_rows(FILE *f, const nr_debug_files *d)
     for (uint32_t i = 0; i < d->n; i++) {
         const nr_layer_debug *l = &d->rows[i];
         int bad = nr_layer_debug_differs(l);
-        fprintf(f, "<tr class=\"%s\"><td>%u</td><td>%s</td><td>", bad ? "bad" : "", i,
-                l->op_name ? l->op_name : "");
+        char id[32];
+        fprintf(f, "<tr class=\"%s\"><td>%s</td><td>%s</td><td>", bad ? "bad" : "",
+                nr_layer_debug_row_id(l, id), l->op_name ? l->op_name : "");
         nr_html_escape(f, l->tensor ? l->tensor : "");
         fprintf(f, "</td><td>%s</td>", l->dtype ? l->dtype : "");
         if (!l->compared) {
@@ -109,12 +114,14 @@ static int write_html(const char *path, const nr_debug_files *d, neurio_errbuf *
     nr_html_escape(f, d->run_id ? d->run_id : "");
     fprintf(f, ": every layer's output read back from the device (its debug firmware) for "
                "%u sample%s and compared with the host reference interpreter on the prepared "
-               "model; integer layers must match bit for bit.</p>\n", d->samples,
+               "model (\"3:1\" = layer 3's second output); integer layers must match bit for "
+               "bit.</p>\n", d->samples,
             d->samples == 1 ? "" : "s");
     if (d->first_diff >= 0) {
         const nr_layer_debug *l = &d->rows[d->first_diff];
-        fprintf(f, "<p class=\"bad\" id=\"first-diff\">first layer that differs: #%d %s ",
-                (int)d->first_diff, l->op_name ? l->op_name : "");
+        char id[32];
+        fprintf(f, "<p class=\"bad\" id=\"first-diff\">first layer that differs: #%s %s ",
+                nr_layer_debug_row_id(l, id), l->op_name ? l->op_name : "");
         nr_html_escape(f, l->tensor ? l->tensor : "");
         fputs("</p>\n", f);
     } else {
@@ -128,7 +135,9 @@ static int write_html(const char *path, const nr_debug_files *d, neurio_errbuf *
             const nr_layer_debug *l = &d->rows[i];
             double snr = l->compared ? nr_layer_debug_snr_db(l) : 0;
             v[i] = isinf(snr) && snr > 0 ? 120 : snr < 0 || isnan(snr) ? 0 : snr;
-            snprintf(lab[i], sizeof lab[i], "%u %s", i, l->op_name ? l->op_name : "");
+            char id[32];
+            snprintf(lab[i], sizeof lab[i], "%s %s", nr_layer_debug_row_id(l, id),
+                     l->op_name ? l->op_name : "");
             labels[i] = lab[i];
         }
         nr_svg_hbars(f, "layer-snr", "SNR per layer (dB; 120 = identical)", labels, v, d->n,

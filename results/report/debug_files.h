@@ -1,5 +1,6 @@
 /* results/report/debug_files.h — the per-layer readback (task.debug =
- * "layers", `neurio debug`) as files: JSON (one entry per layer: op,
+ * "layers", `neurio debug`) as files: JSON (one entry per output of every
+ * layer: index, output, op,
  * tensor, dtype, elements, mismatches, max abs error, relative L2, SNR,
  * differs) and a self-contained HTML page (SNR bars, the table, the first
  * differing layer named), written atomically. */
@@ -13,10 +14,10 @@
 
 typedef struct nr_debug_files {
     const char *run_id;
-    const nr_layer_debug *rows;  /* [n]                                     */
+    const nr_layer_debug *rows;  /* [n], one per output of every layer       */
     uint32_t n;
     uint32_t samples;
-    int32_t first_diff;          /* -1 = every layer matches                */
+    int32_t first_diff;          /* row index, -1 = every layer matches     */
 } nr_debug_files;
 
 /* Write either file (a NULL path is skipped).  NEURIO_OK or an I/O error

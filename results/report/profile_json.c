@@ -130,6 +130,27 @@ static double pj_time(const nr_report_data *d, const neurio_measure *m, int devi
                   : m->host_ns ? (double)m->host_ns / 1e9 : NAN;
 }
 
+/* The per-inference arrays (key: "inference_time", "measurements") in
+ * object o: with output.profile_inferences off, an empty array and a note
+ * (key_note) that the `what` of n_done inferences are `where`; when streamed
+ * into a file, the placeholder.  1 if so, 0 when the caller fills the array. */
+static int pj_left_out(cJSON *o, const char *key, const char *placeholder, const char *what,
+                       const char *where, const nr_report_data *d, int stream)
+{
+    char note[320], note_key[64];
+    if (d->profile_summary) {
+        snprintf(note, sizeof note, "%zu per-inference %s left out of the profile "
+                 "(output.profile_inferences): they are in %s", d->n_done, what, where);
+        snprintf(note_key, sizeof note_key, "%s_note", key);
+        cJSON_AddArrayToObject(o, key);
+        cJSON_AddStringToObject(o, note_key, note);
+        return 1;
+    }
+    if (stream)
+        cJSON_AddStringToObject(o, key, placeholder);
+    return stream;
+}
+
 static void add_inference(cJSON *root, const nr_report_data *d, int stream)
 {
     cJSON *o = cJSON_AddObjectToObject(root, "inference");
@@ -145,16 +166,9 @@ static void add_inference(cJSON *root, const nr_report_data *d, int stream)
                             "not measured per inference (each batch's inputs are read and "
                             "converted before the batch is sent)");
     int device = d->cost && d->cost->have_device && d->device.clock_hz > 0;
-    if (d->profile_summary) {
-        char note[256];
-        snprintf(note, sizeof note, "%zu per-inference times left out of the profile "
-                 "(output.profile_inferences): they are in inferences.csv and the store's "
-                 "rows; kpis[] holds their statistics", d->n_done);
-        cJSON_AddArrayToObject(o, "inference_time");
-        cJSON_AddStringToObject(o, "inference_time_note", note);
-    } else if (stream) {
-        cJSON_AddStringToObject(o, "inference_time", PJ_STREAM_TIMES);
-    } else {
+    if (!pj_left_out(o, "inference_time", PJ_STREAM_TIMES, "times",
+                     "inferences.csv and the store's rows; kpis[] holds their statistics", d,
+                     stream)) {
         cJSON *it = cJSON_AddArrayToObject(o, "inference_time");
         nr_report_iter ri;
         nr_report_row r;
@@ -228,19 +242,9 @@ static void add_layers(cJSON *root, const nr_report_data *d)
 
 static void add_measurements(cJSON *root, const nr_report_data *d, int stream)
 {
-    if (d->profile_summary) {
-        char note[256];
-        snprintf(note, sizeof note, "%zu per-inference rows left out of the profile "
-                 "(output.profile_inferences): they are in inferences.csv, the predictions "
-                 "and the store's rows", d->n_done);
-        cJSON_AddArrayToObject(root, "measurements");
-        cJSON_AddStringToObject(root, "measurements_note", note);
+    if (pj_left_out(root, "measurements", PJ_STREAM_ROWS, "rows",
+                    "inferences.csv, the predictions and the store's rows", d, stream))
         return;
-    }
-    if (stream) {
-        cJSON_AddStringToObject(root, "measurements", PJ_STREAM_ROWS);
-        return;
-    }
     cJSON *a = cJSON_AddArrayToObject(root, "measurements");
     unsigned fl = nr_report_fields(d);
     nr_report_iter ri;

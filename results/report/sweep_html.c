@@ -175,11 +175,16 @@ int nr_sweep_html_write(const char *path, const nr_sweep_info *sw, const nr_swee
     FILE *f = rf.f;
     size_t ok = 0;
     const char *acc_name = NULL;
+    int mixed = 0; /* no figure common to every point (nr_sweep_pareto) */
     for (size_t i = 0; i < n; i++) {
         ok += rows[i].complete;
         if (!acc_name && rows[i].acc_name[0])
             acc_name = rows[i].acc_name;
+        else if (acc_name && rows[i].acc_name[0] && strcmp(acc_name, rows[i].acc_name))
+            mixed = 1;
     }
+    if (mixed)
+        acc_name = "accuracy or fidelity (figures differ by point; fronts per figure)";
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>neurio "
           "sweep ", f);
     nr_html_escape(f, sw->id);

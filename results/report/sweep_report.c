@@ -7,19 +7,20 @@
 
 #include "kpi/kpi_metrics.h"
 
-static const char *const acc_names[] = { "top1_accuracy", "roc_auc", "argmax_agreement",
-                                         "cosine_similarity" };
+static const char *const acc_names[NR_SW_N_ACC] = { "top1_accuracy", "roc_auc",
+                                                     "argmax_agreement",
+                                                     "cosine_similarity" };
 
 void nr_sweep_row_figures(nr_sweep_row *r, const struct nr_metrics *m)
 {
     r->acc = NAN;
     r->acc_name[0] = '\0';
-    for (size_t i = 0; i < sizeof acc_names / sizeof acc_names[0]; i++) {
+    for (size_t i = 0; i < NR_SW_N_ACC; i++) {
         const nr_metric *x = nr_metrics_find(m, acc_names[i]);
-        if (x) {
+        r->accs[i] = x && !isnan(x->value) ? x->value : NAN;
+        if (x && !r->acc_name[0]) {
             r->acc = x->value;
             snprintf(r->acc_name, sizeof r->acc_name, "%s", x->name);
-            break;
         }
     }
     const nr_metric *lat = nr_metrics_find(m, "device_latency_p50");
@@ -35,8 +36,31 @@ void nr_sweep_row_figures(nr_sweep_row *r, const struct nr_metrics *m)
     r->cost[NR_SW_FLASH] = fl ? fl->value : NAN;
 }
 
+/* The first figure every row with one has, or -1. */
+static int common_figure(const nr_sweep_row *rows, size_t n)
+{
+    for (int a = 0; a < NR_SW_N_ACC; a++) {
+        int all = 1, any = 0;
+        for (size_t i = 0; i < n && all; i++) {
+            if (!rows[i].acc_name[0])
+                continue;
+            any = 1;
+            all = !isnan(rows[i].accs[a]);
+        }
+        if (any && all)
+            return a;
+    }
+    return -1;
+}
+
 void nr_sweep_pareto(nr_sweep_row *rows, size_t n)
 {
+    int fig = common_figure(rows, n);
+    for (size_t i = 0; fig >= 0 && i < n; i++)
+        if (rows[i].acc_name[0]) {
+            rows[i].acc = rows[i].accs[fig];
+            snprintf(rows[i].acc_name, sizeof rows[i].acc_name, "%s", acc_names[fig]);
+        }
     for (int k = 0; k < NR_SW_N_COST; k++)
         for (size_t i = 0; i < n; i++) {
             nr_sweep_row *a = &rows[i];
@@ -46,8 +70,9 @@ void nr_sweep_pareto(nr_sweep_row *rows, size_t n)
             int dominated = 0;
             for (size_t j = 0; j < n && !dominated; j++) {
                 const nr_sweep_row *b = &rows[j];
-                if (j == i || !b->complete || isnan(b->acc) || isnan(b->cost[k]))
-                    continue;
+                if (j == i || !b->complete || isnan(b->acc) || isnan(b->cost[k]) ||
+                    strcmp(a->acc_name, b->acc_name))
+                    continue; /* another figure: not comparable */
                 dominated = b->acc >= a->acc && b->cost[k] <= a->cost[k] &&
                             (b->acc > a->acc || b->cost[k] < a->cost[k]);
             }

@@ -14,6 +14,7 @@
 #include "neurio/status.h"
 
 enum { NR_SW_LAT = 0, NR_SW_RAM, NR_SW_FLASH, NR_SW_N_COST };
+enum { NR_SW_N_ACC = 4 };
 
 typedef struct nr_sweep_row {
     int point;
@@ -27,6 +28,8 @@ typedef struct nr_sweep_row {
                                    (progress of a point still running)     */
     char acc_name[48];        /* top1_accuracy, roc_auc, argmax_agreement... */
     double acc;               /* NAN = none                                */
+    double accs[NR_SW_N_ACC]; /* each accuracy/fidelity figure the run has,
+                                 in nr_sweep_row_figures' order; NAN = none */
     double cost[NR_SW_N_COST];/* latency p50 ms, RAM bytes, flash bytes; NAN = none */
     char lat_name[48];        /* device_latency_p50 or host_latency_p50    */
     int front[NR_SW_N_COST];  /* on the Pareto front of acc vs that cost   */
@@ -42,9 +45,14 @@ typedef struct nr_sweep_info {
 struct nr_metrics;
 void nr_sweep_row_figures(nr_sweep_row *r, const struct nr_metrics *m);
 
-/* Mark front[c] on every row: no other row has accuracy >= and cost <=
- * with one of them strictly better.  Incomplete rows and rows without both
- * figures are off every front (and do not push others off). */
+/* First the one accuracy figure of the sweep: the first of top1_accuracy,
+ * roc_auc, argmax_agreement, cosine_similarity that every row with a
+ * figure has becomes each row's acc (points of different models may
+ * otherwise head with different figures); when none is common, rows keep
+ * their own.  Then mark front[c] on every row: no other row with the same
+ * figure has accuracy >= and cost <= with one of them strictly better.
+ * Incomplete rows and rows without both figures are off every front (and
+ * do not push others off). */
 void nr_sweep_pareto(nr_sweep_row *rows, size_t n);
 
 /* The table, one line per point ('*' marks the latency front). */

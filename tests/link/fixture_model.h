@@ -23,5 +23,8 @@ const neurio_model_desc *fixture_model(const char *name);
 /* Inference number (1-based, counted over the process) at which run()
  * blocks forever, 0 = never: simulates a hung device. */
 extern unsigned fixture_hang_at;
+/* Milliseconds every run() sleeps before computing, 0 = none: a slow but
+ * healthy device (an inference much longer than a round trip). */
+extern unsigned fixture_slow_ms;
 
 #endif

@@ -5,7 +5,7 @@
  *
  *   link_device_host --fd N [--model small|wide|mid] [--reset-after N]
  *                    [--hang-at N] [--garbage N] [--mute-hello-after-reset]
- *                    [--batch-bytes N]
+ *                    [--batch-bytes N] [--slow-ms N]
  *
  * The runtime runs on a thread with a known stack so stack painting works;
  * platform_reset() clears the batch memory and restarts nrt_serve from
@@ -202,6 +202,8 @@ int main(int argc, char **argv)
             a.opt.reset_after = (uint32_t)arg_num(v, k);
         else if (!strcmp(k, "--hang-at"))
             fixture_hang_at = (unsigned)arg_num(v, k);
+        else if (!strcmp(k, "--slow-ms"))
+            fixture_slow_ms = (unsigned)arg_num(v, k);
         else if (!strcmp(k, "--garbage"))
             a.garbage = (unsigned)arg_num(v, k);
         else if (!strcmp(k, "--batch-bytes")) {

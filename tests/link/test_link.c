@@ -326,7 +326,7 @@ static void test_faults(void)
         small_run r;
         small_init(&r, 60, (uint32_t)c + 5);
         uint32_t done = 0;
-        int rc = small_run_all(l, &r, 16, &done, &e);
+        int rc = small_run_all(l, &r, 10, &done, &e);
         neurio_link_stats st = neurio_link_get_stats(l);
         neurio_fault_stats fs = neurio_transport_fault_stats(neurio_link_transport(l));
         printf("\n  rate %.4f: rc=%d done=%u retransmits=%llu crc=%llu timeouts=%llu garbage=%llu dup=%llu | "
@@ -529,10 +529,49 @@ static void test_hung_device(void)
     uint32_t done = 0;
     int rc = small_run_all(l, &r, 10, &done, &e);
     CU_ASSERT_EQUAL(rc, NEURIO_ERR_TIMEOUT);
-    CU_ASSERT(strstr(e.msg, "did not answer RUN") != NULL);
+    /* It names the channel, the request and the wait. */
+    CU_ASSERT(strstr(e.msg, "accepted RUN") != NULL);
+    CU_ASSERT(strstr(e.msg, "run_timeout_ms 200") != NULL);
+    CU_ASSERT(strstr(e.msg, "hangs") != NULL);
     CU_ASSERT(strstr(e.msg, "device-child") != NULL);
     CU_ASSERT_EQUAL(done, 4); /* the 5th inference hung; the first 4 kept */
     CU_ASSERT_EQUAL(small_check(&r, 4), 4);
+    small_free(&r);
+    neurio_link_close(l);
+    dev_stop(&d);
+}
+
+/* A healthy device whose inference takes many round-trip timeouts (200 ms
+ * against 20 ms): the RUNs queued in the window behind the one it
+ * computes must not spend their tries (issue 14: "did not answer RUN
+ * after 9 tries" for a multi-second inference on the Cortex-M3), and the
+ * wait for a RESULT follows the measured inference time. */
+static void test_slow_device(void)
+{
+    dev d;
+    neurio_errbuf e = {{0}};
+    neurio_link_options o;
+    quiet_opts(&o, 20, 8);
+    o.run_timeout_ms = 20000;
+    const char *extra[] = {"--slow-ms", "200", NULL};
+    CU_ASSERT_FATAL(dev_start(&d, "small", extra) == 0);
+    neurio_link *l = link_to(&d, NULL, &o, &e);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    small_run r;
+    small_init(&r, 10, 5);
+    uint32_t done = 0;
+    int rc = small_run_all(l, &r, 10, &done, &e);
+    if (rc)
+        fprintf(stderr, "\n  slow device: %s\n", e.msg);
+    CU_ASSERT_EQUAL(rc, NEURIO_OK);
+    CU_ASSERT_EQUAL(done, 10);
+    CU_ASSERT_EQUAL(small_check(&r, 10), 10);
+    neurio_link_stats st = neurio_link_get_stats(l);
+    printf("\n  slow device (200 ms per inference, timeout 20 ms): %llu timeouts, %llu retransmits",
+           (unsigned long long)st.timeouts, (unsigned long long)st.retransmits);
+    /* Before the fix: "device did not answer RUN after 9 tries (last wait
+     * 20 ms, ceiling 20 ms)" after 39 timeouts; now only the waits for the
+     * first RESULT (inference time not yet measured) expire. */
     small_free(&r);
     neurio_link_close(l);
     dev_stop(&d);
@@ -693,6 +732,7 @@ int neurio_register_tests(void)
         !CU_add_test(s, "damaged RESULTs: outputs by READ", test_damaged_results_degrade) ||
         !CU_add_test(s, "garbage before and between frames", test_garbage_before_frames) ||
         !CU_add_test(s, "hung device: timeout, results kept", test_hung_device) ||
+        !CU_add_test(s, "slow device: queued RUNs are not lost", test_slow_device) ||
         !CU_add_test(s, "reboot mid-batch: hello, batch re-sent", test_reboot_mid_batch) ||
         !CU_add_test(s, "reboot with the hello lost", test_reboot_hello_lost) ||
         !CU_add_test(s, "reboot loop: clear error", test_reboot_no_progress) ||

@@ -5,7 +5,9 @@
  * float model fed float data and a quantized model fed int8 data
  * (skipped when ../shared is absent).  And the one layer comparison of the
  * results library (reference/layer_debug.h) that `neurio debug` calls:
- * every output of a layer is compared, not only the first. */
+ * every output of a layer is compared, not only the first, on the host
+ * (float against prepared) and in the device readback (each output read
+ * back by its index). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,10 +200,82 @@ static void test_every_output(void)
     neurio_model_free(f);
 }
 
+/* The device readback's capture for the split model: a "device" that
+ * gives the interpreter's values, but SPLIT's output 1 broken (its first
+ * element off by one) and PACK unreadable (NR_LAYER_NOT_READ). */
+typedef struct fake_dev {
+    neurio_interp *it;
+    const neurio_model *m;
+    int calls[2][3];
+} fake_dev;
+
+static int fake_capture(void *user, size_t s, int32_t layer, int32_t output, void *buf,
+                        uint32_t bytes, neurio_errbuf *err)
+{
+    fake_dev *d = user;
+    const void *in[1] = { s ? (const void *)(const float[6]){ 6, 5, 4, 3, 2, 1 }
+                            : (const void *)(const float[6]){ 0, 1, 2, 3, 4, 5 } };
+    float out[6];
+    void *outs[1] = { out };
+    d->calls[layer][output]++;
+    if (layer == 1)
+        return neurio_fail(err, NR_LAYER_NOT_READ, "this device cannot read PACK");
+    if (neurio_interp_run(d->it, in, outs, err))
+        return NEURIO_ERR_INTERNAL;
+    memcpy(buf, neurio_interp_tensor(d->it, d->m->ops[layer].outputs[output]), bytes);
+    if (output == 1)
+        ((float *)buf)[0] += 1.0f;
+    return NEURIO_OK;
+}
+
+/* nr_layer_debug_run: one row per output of every op, each output read
+ * back by its index; the broken output 1 is the first differing row, a
+ * row the device cannot read stays uncompared and is asked for once. */
+static void test_device_rows(void)
+{
+    neurio_model *m = split_model();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    fake_dev d = { .m = m };
+    neurio_errbuf err = { { 0 } };
+    CU_ASSERT_EQUAL_FATAL(neurio_interp_new(m, &d.it, &err), 0);
+    static const float x[12] = { 0, 1, 2, 3, 4, 5, 6, 5, 4, 3, 2, 1 };
+    const void *inputs[1] = { x };
+    size_t in_bytes[1] = { 6 * sizeof(float) };
+    nr_layer_debug *rows = NULL;
+    size_t n = 0;
+    int32_t first = -2;
+    int rc = nr_layer_debug_run(m, inputs, in_bytes, 2, fake_capture, &d, &rows, &n, &first,
+                                &err);
+    if (rc)
+        fprintf(stderr, "layer debug run: %s\n", err.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    CU_ASSERT_EQUAL_FATAL(n, 4);
+    for (int k = 0; k < 3; k++) {
+        CU_ASSERT_EQUAL(rows[k].op, 0);
+        CU_ASSERT_EQUAL(rows[k].output, k);
+        CU_ASSERT(rows[k].compared);
+        CU_ASSERT_EQUAL(rows[k].elements, 4); /* 2 samples x [2, 1] */
+        CU_ASSERT_EQUAL(d.calls[0][k], 2);
+    }
+    CU_ASSERT_EQUAL(rows[0].mismatches, 0);
+    CU_ASSERT_EQUAL(rows[1].mismatches, 2); /* element 0 of both samples */
+    CU_ASSERT_EQUAL(rows[2].mismatches, 0);
+    CU_ASSERT_EQUAL(first, 1);
+    CU_ASSERT_FALSE(rows[3].compared);
+    CU_ASSERT_EQUAL(d.calls[1][0], 1); /* not asked again after NR_LAYER_NOT_READ */
+    char id[32];
+    CU_ASSERT_STRING_EQUAL(nr_layer_debug_row_id(&rows[1], id), "0:1");
+    CU_ASSERT_STRING_EQUAL(nr_layer_debug_row_id(&rows[3], id), "1");
+    free(rows);
+    neurio_interp_free(d.it);
+    neurio_model_free(m);
+}
+
 int neurio_register_tests(void)
 {
     CU_pSuite l = CU_add_suite("layer comparison", NULL, NULL);
     CU_add_test(l, "every output of a layer compared", test_every_output);
+    CU_add_test(l, "device readback: every output of a layer by its index", test_device_rows);
     const char *sh = neurio_test_shared_dir();
     if (!sh)
         return 0; /* the host reference cases need ../shared's models */

@@ -130,6 +130,15 @@ static void test_classification_run(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "id=\"layer-bars\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "id=\"latency-histogram\""));
     free(html);
+    /* Provenance: in a git checkout, the revision the launcher was
+     * configured from (core/CMakeLists.txt) is in the profile. */
+    snprintf(cmd, sizeof cmd, "git -C '%s' rev-parse --git-dir", NEURIO_SOURCE_DIR);
+    if (neurio_test_run(cmd, NULL) == 0) {
+        snprintf(p, sizeof p, "%s/profile.json", rd);
+        char *prof = neurio_test_read_file(p, NULL);
+        expect(prof, "\"git_revision\":\t\"");
+        free(prof);
+    }
 
     /* 64 rows in the store, a complete run with its KPIs. */
     char db[PATH_MAX + 32];

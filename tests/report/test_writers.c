@@ -2,6 +2,7 @@
  * schema/profile.schema.json, and the schema must reject a broken profile),
  * CSV rows, the terminal summary and the HTML page's structure. */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,8 @@
 #include "report/report_csv.h"
 #include "report/report_html.h"
 #include "report/summary.h"
+#include "report/sweep_report.h"
+#include "kpi/kpi_metrics.h"
 #include "test_util.h"
 
 static fixture fx;
@@ -237,6 +240,54 @@ static void test_html_structure(void)
     free(html);
 }
 
+/* A sweep over two models: a one-output model has cosine_similarity only
+ * (no argmax), the other argmax_agreement first.  Every row then uses the
+ * common figure (cosine_similarity), and the front compares like with
+ * like; with no common figure, a row is only dominated by rows of its own
+ * figure. */
+static void test_sweep_figure(void)
+{
+    static const struct { double cos, agree, lat; } v[3] = {
+        { 0.99, NAN, 0.1 }, { 0.95, 1.0, 10 }, { 0.999, 0.5, 20 } };
+    nr_sweep_row rows[3];
+    memset(rows, 0, sizeof rows);
+    for (int i = 0; i < 3; i++) {
+        nr_metrics m = { 0 };
+        if (!isnan(v[i].agree))
+            CU_ASSERT_EQUAL(nr_metrics_add(&m, "fidelity", "argmax_agreement", v[i].agree,
+                                           "ratio", "t"), 0);
+        CU_ASSERT_EQUAL(nr_metrics_add(&m, "fidelity", "cosine_similarity", v[i].cos, "ratio",
+                                       "t"), 0);
+        CU_ASSERT_EQUAL(nr_metrics_add(&m, "latency", "device_latency_p50", v[i].lat, "ms",
+                                       "t"), 0);
+        nr_sweep_row_figures(&rows[i], &m);
+        nr_metrics_free(&m);
+        rows[i].complete = 1;
+    }
+    CU_ASSERT_STRING_EQUAL(rows[1].acc_name, "argmax_agreement"); /* its own headline */
+    nr_sweep_pareto(rows, 3);
+    for (int i = 0; i < 3; i++) {
+        CU_ASSERT_STRING_EQUAL(rows[i].acc_name, "cosine_similarity");
+        CU_ASSERT_DOUBLE_EQUAL(rows[i].acc, v[i].cos, 1e-12);
+    }
+    CU_ASSERT(rows[0].front[NR_SW_LAT]);  /* fastest */
+    CU_ASSERT(!rows[1].front[NR_SW_LAT]); /* slower and less similar than 0 */
+    CU_ASSERT(rows[2].front[NR_SW_LAT]);  /* most similar */
+    /* no common figure: row 1 (top1 1.0, 10 ms) cannot push row 2 (roc_auc
+     * 0.5, 20 ms) off, the figures are not comparable */
+    static const char *const names[3] = { "cosine_similarity", "top1_accuracy", "roc_auc" };
+    static const double acc[3] = { 0.99, 1.0, 0.5 };
+    for (int i = 0; i < 3; i++) {
+        snprintf(rows[i].acc_name, sizeof rows[i].acc_name, "%s", names[i]);
+        rows[i].acc = acc[i];
+        for (int a = 0; a < NR_SW_N_ACC; a++)
+            rows[i].accs[a] = NAN;
+    }
+    nr_sweep_pareto(rows, 3);
+    CU_ASSERT_STRING_EQUAL(rows[2].acc_name, "roc_auc");
+    CU_ASSERT(rows[0].front[NR_SW_LAT] && rows[1].front[NR_SW_LAT] && rows[2].front[NR_SW_LAT]);
+}
+
 int neurio_register_tests(void)
 {
     if (fixture_make(&fx)) {
@@ -252,5 +303,6 @@ int neurio_register_tests(void)
     CU_add_test(s, "CSV rows", test_csv);
     CU_add_test(s, "terminal summary", test_summary);
     CU_add_test(s, "HTML structure", test_html_structure);
+    CU_add_test(s, "sweep rows: one accuracy figure for every point", test_sweep_figure);
     return 0;
 }

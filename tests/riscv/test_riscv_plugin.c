@@ -80,6 +80,37 @@ static void test_debug_layers(void)
     free(out);
 }
 
+/* A toolchain that cannot start: the flash step says which and how to get
+ * one (exit non-zero, nothing built); with CTest's kernel cache the first
+ * call is the cache's `--version`, the same message. */
+static void test_missing_toolchain(void)
+{
+    if (!ready) {
+        CU_FAIL("setup failed");
+        return;
+    }
+    const char *tmp = neurio_test_tmpdir(), *sd = neurio_test_shared_dir();
+    char rig[2048], text[6000], cmd[4400], *out = NULL;
+    snprintf(rig, sizeof rig, "%s/notool.cfg", tmp);
+    snprintf(text, sizeof text,
+             "plugin_path = [ \"%s\" ];\n"
+             "device = { plugin = \"riscv\"; toolchain = \"no-such-riscv-gcc\"; };\n"
+             "model = { path = \"%s/models/hello_world_int8.tflite\"; quantize = \"none\"; };\n"
+             "data = { inputs = \"%s/golden/hello_world_int8/input.npy\"; limit = 1; };\n"
+             "task = { kind = \"none\"; };\n"
+             "output = { dir = \"%s/notool-runs\"; };\n",
+             rv_test_plugin_dir(), sd, sd, tmp);
+    CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(rig, text, strlen(text)), 0);
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' --until flash", rv_test_launcher(), rig);
+    CU_ASSERT_NOT_EQUAL(neurio_test_run(cmd, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "cannot run no-such-riscv-gcc: No such file or "
+                                               "directory"));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "; install Debian's gcc-riscv64-unknown-elf and "
+                                               "picolibc-riscv64-unknown-elf, or set "
+                                               "device.toolchain"));
+    free(out);
+}
+
 int neurio_register_tests(void)
 {
     CU_pSuite s = CU_add_suite("riscv_plugin", NULL, NULL);
@@ -88,6 +119,8 @@ int neurio_register_tests(void)
     CU_add_test(s, "install, build plugins/riscv against it", test_build_out_of_tree);
     CU_add_test(s, "hello_world_int8 bit-exact through the installed launcher",
                 test_golden_hello_world);
+    CU_add_test(s, "a toolchain that cannot start is named, with the fix",
+                test_missing_toolchain);
     CU_add_test(s, "debug firmware: kws layers read back bit-exact", test_debug_layers);
     return CU_get_error() == CUE_SUCCESS ? 0 : -1;
 }

@@ -88,9 +88,16 @@ extern "C" {
                                         capture area outside the buffer or
                                         over the slot's own input/output
                                         regions is refused after the run:
-                                        NAK RANGE, detail = bytes needed   */
+                                        NAK RANGE, detail = bytes needed.
+                                        A third word, u32 out_idx (hello
+                                        flag HF_CAPTURE_OUT), picks which
+                                        output of the layer (0 = first; a
+                                        20-byte payload means 0); for an
+                                        out_idx the layer lacks nothing is
+                                        captured (RESULT.captured 0)       */
 #define NEURIO_LINK_RUN_FIXED 12u    /* slot, tag, flags                   */
 #define NEURIO_LINK_RUN_CAPTURE_LEN 20u /* + layer, cap_off                 */
+#define NEURIO_LINK_RUN_CAPTURE_OUT_LEN 24u /* + out_idx                    */
 
 /* NAK codes */
 #define NEURIO_LINK_NAK_CRC 1u       /* frame CRC mismatch: resend; with seq 0
@@ -136,6 +143,9 @@ extern "C" {
 #define NEURIO_LINK_HF_STACK 0x2u   /* RESULT.stack_bytes is measured      */
 #define NEURIO_LINK_HF_LAYERS 0x4u  /* per-layer counts available          */
 #define NEURIO_LINK_HF_CAPTURE 0x10u /* debug build: RUN_CAPTURE available  */
+#define NEURIO_LINK_HF_CAPTURE_OUT 0x20u /* RUN_CAPTURE takes out_idx: any
+                                            output of a layer, not only
+                                            its first                       */
 #define NEURIO_LINK_HF_WINDOW 0x8u  /* the device's input is flow-controlled
                                        (no byte is lost while it computes or
                                        transmits): the host may keep several

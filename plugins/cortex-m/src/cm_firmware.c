@@ -157,10 +157,16 @@ static void runtime_defines(cm_argv *av, const cm_fw_args *a)
     }
     if (a->layer_capture)
         argv_add(av, "-DNRT_LAYER_CAPTURE=1");
-    if (a->test_fault)
+    if (a->test_fault) {
         argv_add(av, "-DNRT_TEST_FAULT_LAYER=%d", (int)a->test_fault_layer);
-    if (a->layer_capture || a->test_fault)
-        argv_add(av, "-DNEURIO_LAYER_OUTPUT_FN=nrt_layer_output");
+        argv_add(av, "-DNRT_TEST_FAULT_OUTPUT=%d", (int)a->test_fault_output);
+    }
+    if (a->layer_capture || a->test_fault) /* every output of every layer */
+        argv_add(av, "-DNEURIO_LAYER_OUTPUT_K_FN=nrt_layer_output_k");
+    if (a->test_slow_run)
+        argv_add(av, "-DNRT_TEST_SLOW_RUN=%uu", a->test_slow_run);
+    if (a->test_hang_run)
+        argv_add(av, "-DNRT_TEST_HANG_RUN=%uu", a->test_hang_run);
 }
 
 /* The compiler and the code generation flags every source is built with. */

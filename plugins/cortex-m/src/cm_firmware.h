@@ -37,8 +37,12 @@ typedef struct cm_fw_args {
     int layer_capture;       /* debug build: the model's layer output hook
                                 and the runtime's RUN_CAPTURE (neurio debug) */
     int test_fault;          /* TEST-ONLY: 1 = NRT_TEST_FAULT_LAYER=
-                                test_fault_layer (a broken layer on purpose) */
+                                test_fault_layer (a broken layer on purpose),
+                                its output test_fault_output               */
     int32_t test_fault_layer;
+    int32_t test_fault_output;
+    uint32_t test_slow_run;  /* TEST-ONLY: NRT_TEST_SLOW_RUN (0 = off)      */
+    uint32_t test_hang_run;  /* TEST-ONLY: NRT_TEST_HANG_RUN (0 = off)      */
 } cm_fw_args;
 
 /* Section sizes of the linked image (bytes). */

@@ -56,7 +56,7 @@ static int build_argv(const rv_build_args *a, argv_list *l, char ***out, neurio_
     add(l, "-DRV_CLOCK_HZ=%uu", a->clock_hz);
     if (a->layer_capture) { /* the runtime answers RUN_CAPTURE (firmware/LINK.md) */
         add(l, "-DNRT_LAYER_CAPTURE=1");
-        add(l, "-DNEURIO_LAYER_OUTPUT_FN=nrt_layer_output");
+        add(l, "-DNEURIO_LAYER_OUTPUT_K_FN=nrt_layer_output_k"); /* every output */
     }
     add(l, "-I%s/include", a->fw_dir);
     add(l, "-I%s/runtime", a->fw_dir);
@@ -139,7 +139,10 @@ int rv_build(const rv_build_args *a, char *elf, size_t cap, rv_sizes *sz, neurio
         rc = neurio_proc_run(v, log, a->timeout_ms, &code, err);
     free(v);
     argv_free(&l);
-    if (rc == NEURIO_ERR_TOOLCHAIN) /* the compiler could not start */
+    /* The compiler could not start (neurio_proc_run's "cannot run", from the
+     * build or from the kernel cache's `--version`): how to get one.  A
+     * compiler that ran and failed is a TOOLCHAIN error too, with its log. */
+    if (rc == NEURIO_ERR_TOOLCHAIN && strncmp(err->msg, "cannot run ", 11) == 0)
         neurio_fail(err, rc, "%s; install Debian's gcc-riscv64-unknown-elf and "
                     "picolibc-riscv64-unknown-elf, or set device.toolchain", err->msg);
     if (rc)
@@ -154,9 +157,7 @@ int rv_build(const rv_build_args *a, char *elf, size_t cap, rv_sizes *sz, neurio
         char tail[400];
         neurio_log_tail(log, tail, sizeof tail);
         return neurio_fail(err, NEURIO_ERR_TOOLCHAIN, "firmware build failed (exit %d): %s "
-                           "(full log: %s)%s", code, tail, log, code != 127 ? "" :
-                           "; install Debian's gcc-riscv64-unknown-elf and "
-                           "picolibc-riscv64-unknown-elf, or set device.toolchain");
+                           "(full log: %s)", code, tail, log);
     }
     rc = rv_elf_sizes(elf, sz, err);
     sz->stack = a->stack_bytes; /* [__heap_end, __stack): picolibc's .stack is its minimum */

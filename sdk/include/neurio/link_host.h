@@ -63,6 +63,9 @@ typedef struct neurio_link_options {
      * 4 x its variation, doubled on each expiry), at least rto_min_us
      * (10000) and at most timeout_ms, which is also where it starts.     */
     int rto_min_us;
+    /* Optional: called (with user) each time a sample's RESULT arrives, so
+     * a caller's own stall deadline can count from the last answer. */
+    void (*answered)(void *user);
 } neurio_link_options;
 
 /* Fill *o with the defaults. */
@@ -159,9 +162,11 @@ NEURIO_API int neurio_link_transfer(neurio_link *l, const neurio_batch *batch,
  * the number of samples (from the start) whose results are in place.
  * Layer capture (ABI 1.2, NEURIO_BATCH_HAS_CAPTURE and capture_buf set,
  * count 1): the RUN asks the device's debug firmware (hello flag
- * NEURIO_LINK_HF_CAPTURE) for that layer's first output, which is READ
- * into capture_buf (capture_bytes set); NEURIO_ERR_UNSUPPORTED when the
- * firmware has no capture or the tensor does not fit its batch buffer. */
+ * NEURIO_LINK_HF_CAPTURE) for that layer's output capture_output (ABI 1.3;
+ * the first output before, and from a firmware without
+ * NEURIO_LINK_HF_CAPTURE_OUT), which is READ into capture_buf
+ * (capture_bytes set); NEURIO_ERR_UNSUPPORTED when the firmware has no
+ * capture (of that output) or the tensor does not fit its batch buffer. */
 NEURIO_API int neurio_link_infer(neurio_link *l, neurio_batch *batch, neurio_errbuf *err);
 
 /* transfer + infer. */

@@ -50,7 +50,7 @@ extern "C" {
 #endif
 
 #define NEURIO_ABI_MAJOR 1
-#define NEURIO_ABI_MINOR 2
+#define NEURIO_ABI_MINOR 3
 
 /* The only symbol a plugin exports. */
 #define NEURIO_PLUGIN_ENTRY "neurio_plugin_init"
@@ -302,21 +302,33 @@ typedef struct neurio_batch {
      * host->abi_minor >= 1; fields after it exist when size covers them. */
     uint32_t size;
     /* 1.2, layer capture (host->layer_capture() non-zero): when
-     * capture_buf is not NULL the batch has count 1 and infer() also copies the
-     * first output of layer capture_layer (0-based, = prepared op index) of
-     * that inference into capture_buf (capture_cap bytes, the tensor's
-     * size) and sets capture_bytes to the bytes written; 0 = this device
-     * cannot capture (then set_error says why and infer fails).
+     * capture_buf is not NULL the batch has count 1 and infer() also copies
+     * output capture_output (1.3; before it, the first output) of layer
+     * capture_layer (0-based, = prepared op index) of that inference into
+     * capture_buf (capture_cap bytes, the tensor's size) and sets
+     * capture_bytes to the bytes written; 0 = this device cannot capture (then set_error says why and infer fails).
      * neurio_link_infer() does all of it over the link. */
     int32_t capture_layer;
     uint32_t capture_cap;
     void *capture_buf;
     uint32_t capture_bytes;
+    /* 1.3: which output of layer capture_layer to copy (0 = the first;
+     * < the op's output count), present when NEURIO_BATCH_HAS_CAPTURE_OUTPUT.
+     * The core asks for an output > 0 only from a plugin built for ABI >=
+     * 1.3 (an older one copies the first output; its other outputs are
+     * reported as not read back).  neurio_link_infer() reads it. */
+    uint32_t capture_output;
 } neurio_batch;
 
 /* Does this batch (as the core built it) carry the 1.2 capture fields? */
 #define NEURIO_BATCH_HAS_CAPTURE(b) \
     ((b)->size >= offsetof(neurio_batch, capture_bytes) + sizeof(uint32_t))
+/* ... and the 1.3 output index (else the capture is of output 0)? */
+#define NEURIO_BATCH_HAS_CAPTURE_OUTPUT(b) \
+    ((b)->size >= offsetof(neurio_batch, capture_output) + sizeof(uint32_t))
+/* The output index a capture batch asks for (0 from an older core). */
+#define NEURIO_BATCH_CAPTURE_OUTPUT(b) \
+    (NEURIO_BATCH_HAS_CAPTURE_OUTPUT(b) ? (b)->capture_output : 0u)
 
 /* Discovery: one attached or available device. Strings valid during the
  * callback only. */

@@ -91,10 +91,15 @@ NEURIO_API void neurio_log_tail(const char *path, char *out, size_t max);
  * -I folders the kernels need (no -c, -o or source, no -D of the runtime
  * or the board), NULL-terminated.  The compiler's messages go to log_path.
  * The in-tree plugins use it when the environment sets
- * NEURIO_KERNEL_CACHE=DIR (CTest does, for every test).  Errors:
- * NEURIO_ERR_TOOLCHAIN naming the kernel that failed and the log,
- * NEURIO_ERR_IO naming the cache path, NEURIO_ERR_INVALID on a NULL
- * argument. */
+ * NEURIO_KERNEL_CACHE=DIR (CTest does, for every test).
+ * The cache is bounded: each use marks its entry used (the folder's mtime),
+ * then the entries beyond the NEURIO_KERNEL_CACHE_MAX (default 32) most
+ * recently used are removed, except those used in the last hour (a
+ * concurrent build may be linking them), as are the temporary folders of
+ * builds that died over an hour ago.  Errors: NEURIO_ERR_TOOLCHAIN naming
+ * the kernel that failed and the log, NEURIO_ERR_IO naming the cache path,
+ * NEURIO_ERR_INVALID on a NULL argument or a NEURIO_KERNEL_CACHE_MAX that
+ * is not a whole number from 1 to 1000000. */
 NEURIO_API int neurio_port_kernel_objects(const char *cache_root, char *const *flags,
                                           const char *fw_dir, const char *const *skip,
                                           const char *log_path, int timeout_ms,

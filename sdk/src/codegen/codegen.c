@@ -102,24 +102,28 @@ static int cg_check_io(const neurio_model *m, neurio_errbuf *err)
     return NEURIO_OK;
 }
 
-/* NEURIO_LAYER_OUTPUT(i, ptr, bytes) after layer i: its first output, for
- * debug builds (neurio_model_desc.h; expands to nothing otherwise). */
+/* NEURIO_LAYER_OUTPUT_K(i, k, ptr, bytes) after layer i for each of its
+ * outputs k, for debug builds (neurio_model_desc.h; expands to nothing
+ * otherwise). */
 static int cg_emit_layer_output(cg_ctx *c, int32_t i)
 {
     const neurio_op *op = &c->m->ops[i];
-    if (op->n_outputs < 1 || op->outputs[0] < 0 || op->outputs[0] >= c->m->n_tensors)
-        return NEURIO_OK;
-    int32_t t = op->outputs[0];
-    neurio_mem_kind k = c->plan->tensors[t].kind;
-    if ((k != NEURIO_MEM_ARENA && k != NEURIO_MEM_INPUT && k != NEURIO_MEM_OUTPUT) ||
-        !cg_ctype(c->m->tensors[t].dtype))
-        return NEURIO_OK;
-    char ptr[160];
-    int rc = cg_ptr(c, t, ptr, sizeof ptr);
-    if (!rc)
-        fprintf(c->body, "    NEURIO_LAYER_OUTPUT(%d, %s, %zuu);\n", i, ptr,
+    for (int32_t o = 0; o < op->n_outputs; o++) {
+        int32_t t = op->outputs[o];
+        if (t < 0 || t >= c->m->n_tensors)
+            continue;
+        neurio_mem_kind k = c->plan->tensors[t].kind;
+        if ((k != NEURIO_MEM_ARENA && k != NEURIO_MEM_INPUT && k != NEURIO_MEM_OUTPUT) ||
+            !cg_ctype(c->m->tensors[t].dtype))
+            continue;
+        char ptr[160];
+        int rc = cg_ptr(c, t, ptr, sizeof ptr);
+        if (rc)
+            return rc;
+        fprintf(c->body, "    NEURIO_LAYER_OUTPUT_K(%d, %d, %s, %zuu);\n", i, (int)o, ptr,
                 neurio_tensor_bytes(&c->m->tensors[t]));
-    return rc;
+    }
+    return NEURIO_OK;
 }
 
 /* The declarations (c->decl) and run body (c->body) of every op, then the
@@ -132,6 +136,17 @@ static int cg_emit_body(cg_ctx *c)
     int rc;
     for (int32_t i = 0; i < m->n_ops; i++) {
         fprintf(c->body, "    NEURIO_LAYER_HOOK(%d);\n", i);
+        if (plan->op_chain && plan->op_chain[i] >= 0) { /* a band chain, whole */
+            const neurio_band_chain *ch = &plan->chains[plan->op_chain[i]];
+            if ((rc = cg_emit_chain(c, plan->op_chain[i])))
+                return rc;
+            for (i = ch->first_op + 1; i <= ch->last_op; i++)
+                fprintf(c->body, "    NEURIO_LAYER_HOOK(%d);\n", i);
+            i = ch->last_op;
+            if ((rc = cg_emit_layer_output(c, i)))
+                return rc;
+            continue;
+        }
         if (plan->op_elided[i]) {
             fprintf(c->body, "    /* layer %d: %s aliased by the planner, no copy */\n", i,
                     neurio_op_name(m->ops[i].kind));
@@ -226,7 +241,8 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
                               .no_alias = opts->no_alias,
                               .no_inplace = opts->no_inplace,
                               .no_overlap = opts->no_inplace,
-                              .op_scratch = scratch};
+                              .op_scratch = scratch,
+                              .band_rows = opts->band_rows};
     rc = neurio_plan_model(m, &po, &plan, err);
     free(scratch);
     if (rc)

@@ -76,6 +76,10 @@ int cg_exclusive_const(const cg_ctx *c, int32_t oi, int32_t t, int32_t *src);
  * #if NK_CONV_PACKED (codegen_convpack.c). */
 int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done);
 
+/* Band chain ci of the plan: every op's parameters and its band calls
+ * (codegen_band.c). */
+int cg_emit_chain(cg_ctx *c, int32_t ci);
+
 /* SVDF, LSTM and the Signal ops (codegen_state.c). */
 int cg_state_op(cg_ctx *c, int32_t oi, const neurio_op *op);
 /* Emits M_reset_state(), which resets every variable tensor. */

@@ -24,223 +24,180 @@ typedef struct cg_field {
     size_t aux;      /* CG_DIMS: offset of the count field; CG_ARRAY: array index */
 } cg_field;
 
-#define F(st, f, ty, g) {#f, offsetof(st, f), ty, g, 0}
-#define FD(st, f, cnt) {#f, offsetof(st, f), CG_DIMS, 0, offsetof(st, cnt)}
-#define FA(st, f, k, g) {#f, offsetof(st, f), CG_ARRAY, g, k}
+/* The tables: S names the struct (#define S before each table).  I(f) an
+ * int32_t field always printed, Q(f) one for integer kernels (LW_G_INT),
+ * R(f) a float one for float kernels (LW_G_FLT), G(f, type, group) any
+ * other, D(f, count) dimensions, A(f, k, group) array k; ACT the fused
+ * activation range of both kinds; END closes a table. */
+#define G(f, ty, g) {#f, offsetof(S, f), ty, g, 0}
+#define I(f) G(f, CG_I32, 0)
+#define Q(f) G(f, CG_I32, LW_G_INT)
+#define R(f) G(f, CG_F32, LW_G_FLT)
+#define D(f, cnt) {#f, offsetof(S, f), CG_DIMS, 0, offsetof(S, cnt)}
+#define A(f, k, g) {#f, offsetof(S, f), CG_ARRAY, g, k}
+#define ACT Q(act_min), Q(act_max), R(act_min_f), R(act_max_f)
+#define END {NULL, 0, 0, 0, 0}
 
+#define S nk_conv_params
 static const cg_field cg_conv[] = {
-    F(nk_conv_params, batches, CG_I32, 0), F(nk_conv_params, in_h, CG_I32, 0),
-    F(nk_conv_params, in_w, CG_I32, 0), F(nk_conv_params, in_c, CG_I32, 0),
-    F(nk_conv_params, out_h, CG_I32, 0), F(nk_conv_params, out_w, CG_I32, 0),
-    F(nk_conv_params, out_c, CG_I32, 0), F(nk_conv_params, filter_h, CG_I32, 0),
-    F(nk_conv_params, filter_w, CG_I32, 0), F(nk_conv_params, stride_h, CG_I32, 0),
-    F(nk_conv_params, stride_w, CG_I32, 0), F(nk_conv_params, dilation_h, CG_I32, 0),
-    F(nk_conv_params, dilation_w, CG_I32, 0), F(nk_conv_params, pad_top, CG_I32, 0),
-    F(nk_conv_params, pad_left, CG_I32, 0), F(nk_conv_params, depth_multiplier, CG_I32, 0),
-    F(nk_conv_params, in_zp, CG_I32, LW_G_INT), F(nk_conv_params, out_zp, CG_I32, LW_G_INT),
-    F(nk_conv_params, per_channel, CG_I32, LW_G_INT),
-    FA(nk_conv_params, out_mult, 0, LW_G_INT), FA(nk_conv_params, out_shift, 1, LW_G_INT),
-    F(nk_conv_params, act_min, CG_I32, LW_G_INT), F(nk_conv_params, act_max, CG_I32, LW_G_INT),
-    F(nk_conv_params, act_min_f, CG_F32, LW_G_FLT), F(nk_conv_params, act_max_f, CG_F32, LW_G_FLT),
-    {NULL, 0, 0, 0, 0},
+    I(batches), I(in_h), I(in_w), I(in_c), I(out_h), I(out_w), I(out_c), I(filter_h), I(filter_w),
+    I(stride_h), I(stride_w), I(dilation_h), I(dilation_w), I(pad_top), I(pad_left),
+    I(depth_multiplier), Q(in_zp), Q(out_zp), Q(per_channel), A(out_mult, 0, LW_G_INT),
+    A(out_shift, 1, LW_G_INT), ACT, END,
 };
+#undef S
 
+#define S nk_fc_params
 static const cg_field cg_fc[] = {
-    F(nk_fc_params, batches, CG_I32, 0), F(nk_fc_params, in_depth, CG_I32, 0),
-    F(nk_fc_params, out_depth, CG_I32, 0), F(nk_fc_params, in_zp, CG_I32, LW_G_INT),
-    F(nk_fc_params, filter_zp, CG_I32, LW_G_INT), F(nk_fc_params, out_zp, CG_I32, LW_G_INT),
-    F(nk_fc_params, per_channel, CG_I32, LW_G_INT),
-    FA(nk_fc_params, out_mult, 0, LW_G_INT), FA(nk_fc_params, out_shift, 1, LW_G_INT),
-    F(nk_fc_params, act_min, CG_I32, LW_G_INT), F(nk_fc_params, act_max, CG_I32, LW_G_INT),
-    F(nk_fc_params, act_min_f, CG_F32, LW_G_FLT), F(nk_fc_params, act_max_f, CG_F32, LW_G_FLT),
-    {NULL, 0, 0, 0, 0},
+    I(batches), I(in_depth), I(out_depth), Q(in_zp), Q(filter_zp), Q(out_zp), Q(per_channel),
+    A(out_mult, 0, LW_G_INT), A(out_shift, 1, LW_G_INT), ACT, END,
 };
+#undef S
 
+#define S nk_pool_params
 static const cg_field cg_pool[] = {
-    F(nk_pool_params, batches, CG_I32, 0), F(nk_pool_params, in_h, CG_I32, 0),
-    F(nk_pool_params, in_w, CG_I32, 0), F(nk_pool_params, channels, CG_I32, 0),
-    F(nk_pool_params, out_h, CG_I32, 0), F(nk_pool_params, out_w, CG_I32, 0),
-    F(nk_pool_params, filter_h, CG_I32, 0), F(nk_pool_params, filter_w, CG_I32, 0),
-    F(nk_pool_params, stride_h, CG_I32, 0), F(nk_pool_params, stride_w, CG_I32, 0),
-    F(nk_pool_params, pad_top, CG_I32, 0), F(nk_pool_params, pad_left, CG_I32, 0),
-    F(nk_pool_params, act_min, CG_I32, LW_G_INT), F(nk_pool_params, act_max, CG_I32, LW_G_INT),
-    F(nk_pool_params, act_min_f, CG_F32, LW_G_FLT), F(nk_pool_params, act_max_f, CG_F32, LW_G_FLT),
-    {NULL, 0, 0, 0, 0},
+    I(batches), I(in_h), I(in_w), I(channels), I(out_h), I(out_w), I(filter_h), I(filter_w),
+    I(stride_h), I(stride_w), I(pad_top), I(pad_left), ACT, END,
 };
+#undef S
 
 /* rank and the broadcast arrays stay 0 (omitted) when broadcast == 0. */
+#define S nk_binary_params
 static const cg_field cg_binary[] = {
-    F(nk_binary_params, broadcast, CG_I32, 0), F(nk_binary_params, flat_size, CG_I32, 0),
-    F(nk_binary_params, rank, CG_NZ, 0), FD(nk_binary_params, out_dims, rank),
-    FD(nk_binary_params, in1_strides, rank), FD(nk_binary_params, in2_strides, rank),
-    F(nk_binary_params, left_shift, CG_I32, LW_G_ADD),
-    F(nk_binary_params, in1_mult, CG_I32, LW_G_ADD), F(nk_binary_params, in1_shift, CG_I32, LW_G_ADD),
-    F(nk_binary_params, in2_mult, CG_I32, LW_G_ADD), F(nk_binary_params, in2_shift, CG_I32, LW_G_ADD),
-    F(nk_binary_params, in1_zp, CG_I32, LW_G_INT), F(nk_binary_params, in2_zp, CG_I32, LW_G_INT),
-    F(nk_binary_params, out_zp, CG_I32, LW_G_INT), F(nk_binary_params, out_mult, CG_I32, LW_G_INT),
-    F(nk_binary_params, out_shift, CG_I32, LW_G_INT), F(nk_binary_params, act_min, CG_I32, LW_G_INT),
-    F(nk_binary_params, act_max, CG_I32, LW_G_INT),
-    F(nk_binary_params, act_min_f, CG_F32, LW_G_FLT), F(nk_binary_params, act_max_f, CG_F32, LW_G_FLT),
-    {NULL, 0, 0, 0, 0},
+    I(broadcast), I(flat_size), G(rank, CG_NZ, 0), D(out_dims, rank), D(in1_strides, rank),
+    D(in2_strides, rank), G(left_shift, CG_I32, LW_G_ADD), G(in1_mult, CG_I32, LW_G_ADD),
+    G(in1_shift, CG_I32, LW_G_ADD), G(in2_mult, CG_I32, LW_G_ADD), G(in2_shift, CG_I32, LW_G_ADD),
+    Q(in1_zp), Q(in2_zp), Q(out_zp), Q(out_mult), Q(out_shift), ACT, END,
 };
+#undef S
 
+#define S nk_softmax_params
 static const cg_field cg_softmax[] = {
-    F(nk_softmax_params, rows, CG_I32, 0), F(nk_softmax_params, depth, CG_I32, 0),
-    F(nk_softmax_params, input_multiplier, CG_I32, LW_G_INT),
-    F(nk_softmax_params, input_left_shift, CG_I32, LW_G_INT),
-    F(nk_softmax_params, diff_min, CG_I32, LW_G_INT), F(nk_softmax_params, beta, CG_F32, 0),
-    FA(nk_softmax_params, exp_lut, 0, LW_G_LUT), FA(nk_softmax_params, recip_lut, 1, LW_G_LUT),
-    {NULL, 0, 0, 0, 0},
+    I(rows), I(depth), Q(input_multiplier), Q(input_left_shift), Q(diff_min), G(beta, CG_F32, 0),
+    A(exp_lut, 0, LW_G_LUT), A(recip_lut, 1, LW_G_LUT), END,
 };
+#undef S
 
+#define S nk_sigmoid_params
 static const cg_field cg_sigmoid[] = {
-    F(nk_sigmoid_params, size, CG_I32, 0), F(nk_sigmoid_params, in_zp, CG_I32, 0),
-    F(nk_sigmoid_params, in_range_radius, CG_I32, 0), F(nk_sigmoid_params, in_mult, CG_I32, 0),
-    F(nk_sigmoid_params, in_left_shift, CG_I32, 0),
-    {NULL, 0, 0, 0, 0},
+    I(size), I(in_zp), I(in_range_radius), I(in_mult), I(in_left_shift), END,
 };
+#undef S
 
+#define S nk_quantize_params
 static const cg_field cg_quantize[] = {
-    F(nk_quantize_params, size, CG_I32, 0), F(nk_quantize_params, scale, CG_F32, 0),
-    F(nk_quantize_params, zp, CG_I32, 0),
-    {NULL, 0, 0, 0, 0},
+    I(size), G(scale, CG_F32, 0), I(zp), END,
 };
+#undef S
 
+#define S nk_requant_params
 static const cg_field cg_requant[] = {
-    F(nk_requant_params, size, CG_I32, 0), F(nk_requant_params, in_zp, CG_I32, 0),
-    F(nk_requant_params, out_zp, CG_I32, 0), F(nk_requant_params, mult, CG_I32, 0),
-    F(nk_requant_params, shift, CG_I32, 0), F(nk_requant_params, act_min, CG_I32, 0),
-    F(nk_requant_params, act_max, CG_I32, 0),
-    {NULL, 0, 0, 0, 0},
+    I(size), I(in_zp), I(out_zp), I(mult), I(shift), I(act_min), I(act_max), END,
 };
+#undef S
 
+#define S nk_pad_params
 static const cg_field cg_pad[] = {
-    F(nk_pad_params, rank, CG_I32, 0), FD(nk_pad_params, in_dims, rank),
-    FD(nk_pad_params, pad_before, rank), FD(nk_pad_params, pad_after, rank),
-    F(nk_pad_params, pad_value, CG_I32, 0), F(nk_pad_params, pad_value_f, CG_F32, 0),
-    {NULL, 0, 0, 0, 0},
+    I(rank), D(in_dims, rank), D(pad_before, rank), D(pad_after, rank), I(pad_value),
+    G(pad_value_f, CG_F32, 0), END,
 };
+#undef S
 
+#define S nk_concat_params
 static const cg_field cg_concat[] = {
-    F(nk_concat_params, n_inputs, CG_I32, 0), F(nk_concat_params, outer, CG_I32, 0),
-    F(nk_concat_params, elem_size, CG_I32, 0), FA(nk_concat_params, in_inner, 0, 0),
-    {NULL, 0, 0, 0, 0},
+    I(n_inputs), I(outer), I(elem_size), A(in_inner, 0, 0), END,
 };
+#undef S
 
+#define S nk_mean_params
 static const cg_field cg_mean[] = {
-    F(nk_mean_params, rank, CG_I32, 0), FD(nk_mean_params, in_dims, rank),
-    FD(nk_mean_params, reduce, rank), F(nk_mean_params, in_zp, CG_I32, LW_G_INT),
-    F(nk_mean_params, out_zp, CG_I32, LW_G_INT), F(nk_mean_params, mult, CG_I32, LW_G_INT),
-    F(nk_mean_params, shift, CG_I32, LW_G_INT),
-    {NULL, 0, 0, 0, 0},
+    I(rank), D(in_dims, rank), D(reduce, rank), Q(in_zp), Q(out_zp), Q(mult), Q(shift), END,
 };
+#undef S
 
+#define S nk_leaky_relu_params
 static const cg_field cg_leaky_relu[] = {
-    F(nk_leaky_relu_params, size, CG_I32, 0),
-    F(nk_leaky_relu_params, in_zp, CG_I32, LW_G_INT), F(nk_leaky_relu_params, out_zp, CG_I32, LW_G_INT),
-    F(nk_leaky_relu_params, mult_identity, CG_I32, LW_G_INT),
-    F(nk_leaky_relu_params, shift_identity, CG_I32, LW_G_INT),
-    F(nk_leaky_relu_params, mult_alpha, CG_I32, LW_G_INT),
-    F(nk_leaky_relu_params, shift_alpha, CG_I32, LW_G_INT),
-    F(nk_leaky_relu_params, alpha, CG_F32, LW_G_FLT),
-    {NULL, 0, 0, 0, 0},
+    I(size), Q(in_zp), Q(out_zp), Q(mult_identity), Q(shift_identity), Q(mult_alpha),
+    Q(shift_alpha), R(alpha), END,
 };
+#undef S
 
+#define S nk_slice_params
 static const cg_field cg_slice[] = {
-    F(nk_slice_params, rank, CG_I32, 0), FD(nk_slice_params, in_dims, rank),
-    FD(nk_slice_params, begin, rank), FD(nk_slice_params, step, rank),
-    FD(nk_slice_params, out_dims, rank), F(nk_slice_params, elem_size, CG_I32, 0),
-    {NULL, 0, 0, 0, 0},
+    I(rank), D(in_dims, rank), D(begin, rank), D(step, rank), D(out_dims, rank), I(elem_size), END,
 };
+#undef S
 
+#define S nk_transpose_params
 static const cg_field cg_transpose[] = {
-    F(nk_transpose_params, rank, CG_I32, 0), FD(nk_transpose_params, in_dims, rank),
-    FD(nk_transpose_params, perm, rank), F(nk_transpose_params, elem_size, CG_I32, 0),
-    {NULL, 0, 0, 0, 0},
+    I(rank), D(in_dims, rank), D(perm, rank), I(elem_size), END,
 };
+#undef S
 
+#define S nk_split_params
 static const cg_field cg_split[] = {
-    F(nk_split_params, n_outputs, CG_I32, 0), F(nk_split_params, outer, CG_I32, 0),
-    F(nk_split_params, elem_size, CG_I32, 0), FA(nk_split_params, out_inner, 0, 0),
-    {NULL, 0, 0, 0, 0},
+    I(n_outputs), I(outer), I(elem_size), A(out_inner, 0, 0), END,
 };
+#undef S
 
+#define S nk_gather_params
 static const cg_field cg_gather[] = {
-    F(nk_gather_params, batches, CG_I32, 0), F(nk_gather_params, outer, CG_I32, 0),
-    F(nk_gather_params, axis_size, CG_I32, 0), F(nk_gather_params, coords, CG_I32, 0),
-    F(nk_gather_params, inner, CG_I32, 0), F(nk_gather_params, elem_size, CG_I32, 0),
-    F(nk_gather_params, index_size, CG_I32, 0),
-    {NULL, 0, 0, 0, 0},
+    I(batches), I(outer), I(axis_size), I(coords), I(inner), I(elem_size), I(index_size), END,
 };
+#undef S
 
+#define S nk_space_depth_params
 static const cg_field cg_space_depth[] = {
-    F(nk_space_depth_params, batches, CG_I32, 0), F(nk_space_depth_params, in_h, CG_I32, 0),
-    F(nk_space_depth_params, in_w, CG_I32, 0), F(nk_space_depth_params, in_c, CG_I32, 0),
-    F(nk_space_depth_params, block, CG_I32, 0), F(nk_space_depth_params, elem_size, CG_I32, 0),
-    {NULL, 0, 0, 0, 0},
+    I(batches), I(in_h), I(in_w), I(in_c), I(block), I(elem_size), END,
 };
+#undef S
 
+#define S nk_select_params
 static const cg_field cg_select[] = {
-    F(nk_select_params, rank, CG_I32, 0), FD(nk_select_params, out_dims, rank),
-    FD(nk_select_params, cond_strides, rank), FD(nk_select_params, x_strides, rank),
-    FD(nk_select_params, y_strides, rank), F(nk_select_params, elem_size, CG_I32, 0),
-    {NULL, 0, 0, 0, 0},
+    I(rank), D(out_dims, rank), D(cond_strides, rank), D(x_strides, rank), D(y_strides, rank),
+    I(elem_size), END,
 };
+#undef S
 
+#define S nk_resize_params
 static const cg_field cg_resize[] = {
-    F(nk_resize_params, batches, CG_I32, 0), F(nk_resize_params, in_h, CG_I32, 0),
-    F(nk_resize_params, in_w, CG_I32, 0), F(nk_resize_params, channels, CG_I32, 0),
-    F(nk_resize_params, out_h, CG_I32, 0), F(nk_resize_params, out_w, CG_I32, 0),
-    F(nk_resize_params, align_corners, CG_I32, 0),
-    F(nk_resize_params, half_pixel_centers, CG_I32, 0),
-    F(nk_resize_params, elem_size, CG_I32, 0),
-    {NULL, 0, 0, 0, 0},
+    I(batches), I(in_h), I(in_w), I(channels), I(out_h), I(out_w), I(align_corners),
+    I(half_pixel_centers), I(elem_size), END,
 };
+#undef S
 
+#define S nk_hard_swish_params
 static const cg_field cg_hard_swish[] = {
-    F(nk_hard_swish_params, size, CG_I32, 0), F(nk_hard_swish_params, in_zp, CG_I32, 0),
-    F(nk_hard_swish_params, out_zp, CG_I32, 0), F(nk_hard_swish_params, reluish_mult, CG_I32, 0),
-    F(nk_hard_swish_params, reluish_exp, CG_I32, 0), F(nk_hard_swish_params, out_mult, CG_I32, 0),
-    F(nk_hard_swish_params, out_exp, CG_I32, 0),
-    {NULL, 0, 0, 0, 0},
+    I(size), I(in_zp), I(out_zp), I(reluish_mult), I(reluish_exp), I(out_mult), I(out_exp), END,
 };
+#undef S
 
+#define S nk_log_softmax_params
 static const cg_field cg_log_softmax[] = {
-    F(nk_log_softmax_params, rows, CG_I32, 0), F(nk_log_softmax_params, depth, CG_I32, 0),
-    F(nk_log_softmax_params, input_multiplier, CG_I32, 0),
-    F(nk_log_softmax_params, input_left_shift, CG_I32, 0),
-    F(nk_log_softmax_params, reverse_scaling_divisor, CG_I32, 0),
-    F(nk_log_softmax_params, reverse_scaling_shift, CG_I32, 0),
-    F(nk_log_softmax_params, diff_min, CG_I32, 0),
-    {NULL, 0, 0, 0, 0},
+    I(rows), I(depth), I(input_multiplier), I(input_left_shift), I(reverse_scaling_divisor),
+    I(reverse_scaling_shift), I(diff_min), END,
 };
+#undef S
 
+#define S nk_l2norm_params
 static const cg_field cg_l2norm[] = {
-    F(nk_l2norm_params, rows, CG_I32, 0), F(nk_l2norm_params, depth, CG_I32, 0),
-    F(nk_l2norm_params, in_zp, CG_I32, 0),
-    {NULL, 0, 0, 0, 0},
+    I(rows), I(depth), I(in_zp), END,
 };
+#undef S
 
+#define S nk_cast_params
 static const cg_field cg_cast[] = {
-    F(nk_cast_params, size, CG_I32, 0), F(nk_cast_params, from, CG_I32, 0),
-    F(nk_cast_params, to, CG_I32, 0),
-    {NULL, 0, 0, 0, 0},
+    I(size), I(from), I(to), END,
 };
+#undef S
 
+#define S nk_batch_matmul_params
 static const cg_field cg_bmm[] = {
-    F(nk_batch_matmul_params, batch_rank, CG_I32, 0),
-    FD(nk_batch_matmul_params, out_bdims, batch_rank),
-    FD(nk_batch_matmul_params, lhs_bstrides, batch_rank),
-    FD(nk_batch_matmul_params, rhs_bstrides, batch_rank),
-    F(nk_batch_matmul_params, rows, CG_I32, 0), F(nk_batch_matmul_params, depth, CG_I32, 0),
-    F(nk_batch_matmul_params, cols, CG_I32, 0), F(nk_batch_matmul_params, adj_x, CG_I32, 0),
-    F(nk_batch_matmul_params, adj_y, CG_I32, 0), F(nk_batch_matmul_params, lhs_zp, CG_I32, 0),
-    F(nk_batch_matmul_params, rhs_zp, CG_I32, 0), F(nk_batch_matmul_params, out_zp, CG_I32, 0),
-    F(nk_batch_matmul_params, out_mult, CG_I32, 0),
-    F(nk_batch_matmul_params, out_shift, CG_I32, 0),
-    F(nk_batch_matmul_params, act_min, CG_I32, 0), F(nk_batch_matmul_params, act_max, CG_I32, 0),
-    {NULL, 0, 0, 0, 0},
+    I(batch_rank), D(out_bdims, batch_rank), D(lhs_bstrides, batch_rank),
+    D(rhs_bstrides, batch_rank), I(rows), I(depth), I(cols), I(adj_x), I(adj_y), I(lhs_zp),
+    I(rhs_zp), I(out_zp), I(out_mult), I(out_shift), I(act_min), I(act_max), END,
 };
+#undef S
 
 static const struct {
     const char *type;

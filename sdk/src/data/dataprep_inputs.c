@@ -31,14 +31,11 @@ static void inputs_list(const neurio_model *m, char *buf, size_t cap)
     }
 }
 
-int neurio_dataprep_inputs(const neurio_model *m, const char *const *paths, size_t n_paths,
-                           const char *what, unsigned flags, neurio_input_set *out,
-                           neurio_errbuf *err)
+/* One array per model input, and at most NEURIO_DATAPREP_MAX_INPUTS. */
+static int check_paths(const neurio_model *m, size_t n_paths, const char *what,
+                       neurio_errbuf *err)
 {
-    char w[200], names[600];
-    neurio_errbuf e2 = { { 0 } };
-    int rc;
-    memset(out, 0, sizeof *out);
+    char names[600];
     if (m->n_inputs < 1 || m->n_inputs > NEURIO_DATAPREP_MAX_INPUTS)
         return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
                            "model '%s' has %d inputs; at most %d are supported", m->name,
@@ -51,6 +48,42 @@ int neurio_dataprep_inputs(const neurio_model *m, const char *const *paths, size
                            n_paths == 1 ? "" : "s", m->name, (int)m->n_inputs,
                            m->n_inputs == 1 ? "" : "s", names);
     }
+    return NEURIO_OK;
+}
+
+/* Array i (dtype dt, n samples) fits input i: real values for an input
+ * neurio quantizes (with NEURIO_INPUTS_REAL_FOR_FLOAT), as many samples as
+ * array 0 (n0). */
+static int check_array(const neurio_model *m, uint32_t i, neurio_dtype dt, unsigned flags,
+                       size_t n, size_t n0, const char *what, const char *what_i,
+                       const char *path, neurio_errbuf *err)
+{
+    const neurio_tensor *t = &m->tensors[m->inputs[i]];
+    if ((flags & NEURIO_INPUTS_REAL_FOR_FLOAT) && t->dtype == NEURIO_DT_FLOAT32 &&
+        dt != NEURIO_DT_FLOAT32 && dt != NEURIO_DT_FLOAT64)
+        return neurio_fail(err, NEURIO_ERR_INVALID,
+                           "%s %s: %s data for input '%s', which is float32 in the model "
+                           "file and quantized by neurio (model.quantize): give the real "
+                           "values as float32 (neurio quantizes them with the prepared "
+                           "model's scale)", what_i, path, neurio_dtype_name(dt), t->name);
+    if (i > 0 && n != n0)
+        return neurio_fail(err, NEURIO_ERR_INVALID,
+                           "%s %s: holds %zu samples but %s[0] holds %zu; sample k of every "
+                           "input array is one inference, so all need the same count",
+                           what_i, path, n, what, n0);
+    return NEURIO_OK;
+}
+
+int neurio_dataprep_inputs(const neurio_model *m, const char *const *paths, size_t n_paths,
+                           const char *what, unsigned flags, neurio_input_set *out,
+                           neurio_errbuf *err)
+{
+    char w[200];
+    neurio_errbuf e2 = { { 0 } };
+    int rc;
+    memset(out, 0, sizeof *out);
+    if ((rc = check_paths(m, n_paths, what, err)))
+        return rc;
     out->n = (uint32_t)m->n_inputs;
     for (uint32_t i = 0; i < out->n; i++) {
         const char *path = paths[i];
@@ -58,15 +91,9 @@ int neurio_dataprep_inputs(const neurio_model *m, const char *const *paths, size
         const char *what_i = neurio_dataprep_input_what(m, n_paths, i, what, w, sizeof w);
         if ((rc = neurio_npy_read(path, &out->arr[i], &e2)) != 0)
             return neurio_fail(err, rc, "%s: %s", what_i, e2.msg);
-        const neurio_tensor *t = &m->tensors[m->inputs[i]];
         neurio_dtype dt = out->arr[i].dtype;
-        if ((flags & NEURIO_INPUTS_REAL_FOR_FLOAT) && t->dtype == NEURIO_DT_FLOAT32 &&
-            dt != NEURIO_DT_FLOAT32 && dt != NEURIO_DT_FLOAT64)
-            return neurio_fail(err, NEURIO_ERR_INVALID,
-                               "%s %s: %s data for input '%s', which is float32 in the model "
-                               "file and quantized by neurio (model.quantize): give the real "
-                               "values as float32 (neurio quantizes them with the prepared "
-                               "model's scale)", what_i, path, neurio_dtype_name(dt), t->name);
+        if ((rc = check_array(m, i, dt, flags, 1, 1, what, what_i, path, err)))
+            return rc;
         if ((rc = neurio_dataprep_input(m, (int32_t)i, &out->arr[i], &out->conv[i], &n, &e2)))
             return neurio_fail(err, rc, "%s %s: %s", what_i, path, e2.msg);
         if (!(flags & NEURIO_INPUTS_KEEP_RAW))
@@ -75,11 +102,8 @@ int neurio_dataprep_inputs(const neurio_model *m, const char *const *paths, size
         if (n == 0)
             return neurio_fail(err, NEURIO_ERR_INVALID, "%s %s: holds 0 samples; nothing to run",
                                what_i, path);
-        if (i > 0 && n != out->n_samples)
-            return neurio_fail(err, NEURIO_ERR_INVALID,
-                               "%s %s: holds %zu samples but %s[0] holds %zu; sample k of every "
-                               "input array is one inference, so all need the same count",
-                               what_i, path, n, what, out->n_samples);
+        if ((rc = check_array(m, i, dt, 0, n, out->n_samples, what, what_i, path, err)))
+            return rc;
         out->n_samples = n;
     }
     return NEURIO_OK;
@@ -103,22 +127,12 @@ int neurio_input_stream_open(const neurio_model *m, const char *const *paths, si
                              const char *what, unsigned flags, neurio_input_stream *s,
                              neurio_errbuf *err)
 {
-    char w[200], names[600];
+    char w[200];
     neurio_errbuf e2 = { { 0 } };
     int rc;
     memset(s, 0, sizeof *s);
-    if (m->n_inputs < 1 || m->n_inputs > NEURIO_DATAPREP_MAX_INPUTS)
-        return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
-                           "model '%s' has %d inputs; at most %d are supported", m->name,
-                           (int)m->n_inputs, NEURIO_DATAPREP_MAX_INPUTS);
-    if (n_paths != (size_t)m->n_inputs) {
-        inputs_list(m, names, sizeof names);
-        return neurio_fail(err, NEURIO_ERR_CONFIG,
-                           "%s gives %zu array%s but model '%s' has %d input%s (%s); give one "
-                           ".npy per input, in the model's input order", what, n_paths,
-                           n_paths == 1 ? "" : "s", m->name, (int)m->n_inputs,
-                           m->n_inputs == 1 ? "" : "s", names);
-    }
+    if ((rc = check_paths(m, n_paths, what, err)))
+        return rc;
     s->m = m;
     s->what = what;
     s->paths = paths;
@@ -132,27 +146,17 @@ int neurio_input_stream_open(const neurio_model *m, const char *const *paths, si
             return neurio_fail(err, rc, "%s: %s", what_i, e2.msg);
         }
         s->n = i + 1;
-        const neurio_tensor *t = &m->tensors[m->inputs[i]];
         neurio_dtype dt = s->rd[i].hdr.dtype;
-        if ((flags & NEURIO_INPUTS_REAL_FOR_FLOAT) && t->dtype == NEURIO_DT_FLOAT32 &&
-            dt != NEURIO_DT_FLOAT32 && dt != NEURIO_DT_FLOAT64)
-            rc = neurio_fail(err, NEURIO_ERR_INVALID,
-                             "%s %s: %s data for input '%s', which is float32 in the model "
-                             "file and quantized by neurio (model.quantize): give the real "
-                             "values as float32 (neurio quantizes them with the prepared "
-                             "model's scale)", what_i, path, neurio_dtype_name(dt), t->name);
-        else if ((rc = neurio_dataprep_input_shape(m, (int32_t)i, &s->rd[i].hdr, &n, &e2)))
+        rc = check_array(m, i, dt, flags, 1, 1, what, what_i, path, err);
+        if (!rc && (rc = neurio_dataprep_input_shape(m, (int32_t)i, &s->rd[i].hdr, &n, &e2)))
             rc = neurio_fail(err, rc, "%s %s: %s", what_i, path, e2.msg);
-        else if (i > 0 && n != s->n_samples)
-            rc = neurio_fail(err, NEURIO_ERR_INVALID,
-                             "%s %s: holds %zu samples but %s[0] holds %zu; sample k of every "
-                             "input array is one inference, so all need the same count",
-                             what_i, path, n, what, s->n_samples);
+        if (!rc)
+            rc = check_array(m, i, dt, 0, n, s->n_samples, what, what_i, path, err);
         if (rc) {
             neurio_input_stream_close(s);
             return rc;
         }
-        s->sample_bytes[i] = neurio_tensor_bytes(t);
+        s->sample_bytes[i] = neurio_tensor_bytes(&m->tensors[m->inputs[i]]);
         s->n_samples = n;
     }
     return NEURIO_OK;

@@ -433,6 +433,8 @@ int lk_take_result(neurio_link *l, neurio_batch *b, uint32_t i, const lk_frame *
                            "%s: malformed RESULT for sample %u (slot %u, tag %u/%u, %u layers, %u output bytes, %u bytes)",
                            l->t->desc, (unsigned)i, (unsigned)slot, (unsigned)tag, (unsigned)l->tag,
                            (unsigned)nl, (unsigned)outb, (unsigned)f->len);
+    if (l->opt.answered)
+        l->opt.answered(l->opt.user);
     neurio_measure *m = &b->measures[i];
     m->cycles = (h->flags & NEURIO_LINK_HF_CYCLES) ? lk_get64(p + 8) : 0;
     m->stack_bytes = lk_get32(p + 16);
@@ -581,16 +583,23 @@ static uint32_t capture_offset(const neurio_link_hello *h, uint32_t need)
     return UINT32_MAX;
 }
 
-/* The debug path (ABI 1.2 layer capture): RUN slot 0 with RUN_CAPTURE,
- * then READ the captured layer output into b->capture_buf. */
+/* The debug path (ABI 1.2 layer capture, 1.3 any output of the layer):
+ * RUN slot 0 with RUN_CAPTURE, then READ the captured layer output into
+ * b->capture_buf. */
 static int link_capture(neurio_link *l, neurio_batch *b, neurio_errbuf *err)
 {
     const neurio_link_hello *h = &l->hello;
     uint32_t layer = (uint32_t)b->capture_layer, need = b->capture_cap;
+    uint32_t out_idx = NEURIO_BATCH_CAPTURE_OUTPUT(b);
     if (!(h->flags & NEURIO_LINK_HF_CAPTURE))
         return neurio_fail(err, NEURIO_ERR_UNSUPPORTED, "%s: the firmware (%s) cannot read layer "
                            "outputs back: it is not a debug build (the plugin builds one when "
                            "the run asks for layer capture)", l->t->desc, h->build_id);
+    if (out_idx > 0 && !(h->flags & NEURIO_LINK_HF_CAPTURE_OUT))
+        return neurio_fail(err, NEURIO_ERR_UNSUPPORTED, "%s: the firmware (%s) reads back the "
+                           "first output of a layer only (built with NEURIO_LAYER_OUTPUT_FN, "
+                           "not NEURIO_LAYER_OUTPUT_K_FN): output %u of layer %u not read",
+                           l->t->desc, h->build_id, (unsigned)out_idx, (unsigned)layer);
     if (b->count != 1 || !b->capture_buf || need == 0 || layer >= h->n_layers)
         return neurio_fail(err, NEURIO_ERR_INVALID, "link capture: layer %u of %u, %u samples, "
                            "%u bytes: expected one sample and a buffer", (unsigned)layer,
@@ -603,15 +612,19 @@ static int link_capture(neurio_link *l, neurio_batch *b, neurio_errbuf *err)
     if (!l->committed)
         return neurio_fail(err, NEURIO_ERR_DEVICE, "%s: the device lost the batch before the "
                            "layer capture (reboot?)", l->t->desc);
-    uint8_t pl[NEURIO_LINK_RUN_CAPTURE_LEN];
+    uint8_t pl[NEURIO_LINK_RUN_CAPTURE_OUT_LEN];
     lk_frame f;
     lk_put32(pl, 0);
     lk_put32(pl + 4, l->tag);
     lk_put32(pl + 8, NEURIO_LINK_RUN_CAPTURE);
     lk_put32(pl + 12, layer);
     lk_put32(pl + 16, off);
+    lk_put32(pl + 20, out_idx);
     uint64_t t0 = lk_now_ns();
-    int rc = lk_request(l, NEURIO_LINK_T_RUN, pl, sizeof pl, 1, &f, err);
+    /* the 20-byte form (out_idx 0) to a firmware without HF_CAPTURE_OUT */
+    int rc = lk_request(l, NEURIO_LINK_T_RUN, pl,
+                       out_idx ? NEURIO_LINK_RUN_CAPTURE_OUT_LEN : NEURIO_LINK_RUN_CAPTURE_LEN, 1,
+                       &f, err);
     if (rc == LK_REBOOT || rc == LK_NOT_READY)
         return neurio_fail(err, NEURIO_ERR_DEVICE, "%s: the device rebooted during the capture "
                            "of layer %u", l->t->desc, (unsigned)layer);
@@ -624,11 +637,13 @@ static int link_capture(neurio_link *l, neurio_batch *b, neurio_errbuf *err)
         return rc;
     if (got != need)
         return neurio_fail(err, got ? NEURIO_ERR_STALE : NEURIO_ERR_UNSUPPORTED,
-                           got ? "%s: layer %u's output is %u bytes on the device, %u in the "
-                                 "prepared model: flash the firmware again"
-                               : "%s: the device captured nothing for layer %u (%u of %u bytes): "
-                                 "its firmware lacks the layer output hook",
-                           l->t->desc, (unsigned)layer, (unsigned)got, (unsigned)need);
+                           got ? "%s: layer %u's output %u is %u bytes on the device, %u in "
+                                 "the prepared model: flash the firmware again"
+                               : "%s: the device captured nothing for layer %u output %u (%u of "
+                                 "%u bytes): its firmware lacks the layer output hook, or the "
+                                 "output is not kept (unused by the graph)",
+                           l->t->desc, (unsigned)layer, (unsigned)out_idx, (unsigned)got,
+                           (unsigned)need);
     uint8_t *dst = b->capture_buf;
     for (uint32_t at = 0; at < need;) {
         uint32_t chunk = lk_bulk_chunk(l);

@@ -16,6 +16,12 @@
 /* Inside a frame, a silence this long (at most) means bytes were lost. */
 #define LK_GAP_MAX_NS (300ull * LK_NS_MS)
 #define LK_GAP_MIN_NS (5ull * LK_NS_MS)
+/* Over a channel that follows the device's clock, how often a RUN being
+ * computed is looked at, and the verdicts' thresholds (host time): every
+ * core register unchanged (a loop in place), the clock standing still. */
+#define LK_CHECK_NS (500ull * LK_NS_MS)
+#define LK_FROZEN_MS 3000
+#define LK_STILL_MS 10000
 
 /* Ceiling of estimator cls: timeout_ms for round trips, run_timeout_ms for
  * the wait from a RUN's ACK to its RESULT. */
@@ -99,8 +105,13 @@ typedef struct lk_slot {
     uint64_t sent_ns;
     int tries, acked, pads;
     uint64_t ack_ns;  /* RUN: when the device first accepted it */
+    uint64_t ack_order; /* RUN: order of its last ACK among all ACKs */
     int waits;        /* RUN: consecutive waits for its RESULT without
                          a byte from the device                     */
+    int expiries;     /* RUN: waits for its RESULT that expired      */
+    uint64_t dev_from_us; /* RUN: device clock at its first send, then
+                             at its ACK (channels that follow it)    */
+    uint64_t exp_ns;  /* RUN: start of the current wait              */
     int inflight;     /* copies sent and not answered (ok or not)  */
     uint64_t heard_ns; /* RUN: last ACK, NAK or damaged answer      */
 } lk_slot;
@@ -110,7 +121,8 @@ typedef struct lk_eng {
     lk_pipe *p;
     lk_slot s[LK_WIN_MAX];
     uint32_t busy, next;
-    uint64_t order, progress_ns;
+    uint64_t order, acks, progress_ns;
+    int stale_run; /* the device runs a late copy of an answered RUN */
     int max_tries;
 } lk_eng;
 
@@ -125,8 +137,10 @@ static int eng_send(lk_eng *g, lk_slot *s, neurio_errbuf *err)
     s->tries++;
     s->inflight++;
     s->last_order = ++g->order;
-    if (s->tries == 1)
+    if (s->tries == 1) {
         s->first_order = s->last_order;
+        s->dev_from_us = neurio_transport_device_clock(l->t).device_us;
+    }
     s->sent_ns = lk_now_ns();
     return NEURIO_OK;
 }
@@ -159,8 +173,7 @@ static int eng_retry(lk_eng *g, lk_slot *s, const char *why, neurio_errbuf *err)
     return eng_send(g, s, err);
 }
 
-/* The oldest request in flight: the only one whose timer runs (the device
- * answers in order, so the later ones wait behind it). */
+/* The oldest request in flight (by its last transmission). */
 static lk_slot *eng_oldest(lk_eng *g)
 {
     lk_slot *o = NULL;
@@ -170,10 +183,27 @@ static lk_slot *eng_oldest(lk_eng *g)
     return o;
 }
 
+/* The only request whose timer runs.  The device answers in arrival
+ * order, so the requests behind the one it works on wait: while it
+ * computes a RUN it accepted (the last ACK without its RESULT), that RUN's
+ * wait for the RESULT is the timer, and the requests queued behind it do
+ * not time out (a multi-second inference would otherwise spend their
+ * tries: issue 14).  Otherwise the oldest request in flight. */
+static lk_slot *eng_timed(lk_eng *g)
+{
+    lk_slot *run = NULL;
+    for (uint32_t k = 0; k < LK_WIN_MAX; k++)
+        if (g->s[k].used && g->s[k].acked && (!run || g->s[k].ack_order > run->ack_order))
+            run = &g->s[k];
+    return run ? run : eng_oldest(g);
+}
+
 static uint64_t eng_deadline(lk_eng *g, const lk_slot *o)
 {
     uint64_t from = o->sent_ns > g->progress_ns ? o->sent_ns : g->progress_ns;
-    if (o->acked) /* accepted: its RESULT is due after about one inference */
+    /* Accepted, or queued behind a copy the device runs again: its
+     * RESULT (or ACK) is due after about one inference. */
+    if (o->acked || g->stale_run)
         return from + g->l->rto[LK_RTO_RUN].rto;
     return from + g->l->rto[rto_class(o->type, o->len)].rto;
 }
@@ -186,32 +216,115 @@ static lk_slot *eng_find(lk_eng *g, uint8_t seq)
     return NULL;
 }
 
-/* The oldest request's timer (deadline dl) expired. */
+/* Whether a request still in flight went out after o's last copy. */
+static int eng_queued_behind(const lk_eng *g, const lk_slot *o)
+{
+    for (uint32_t k = 0; k < LK_WIN_MAX; k++)
+        if (g->s[k].used && &g->s[k] != o && g->s[k].first_order > o->last_order)
+            return 1;
+    return 0;
+}
+
+/* Is the device working on RUN o hung?  Over a channel that follows the
+ * device (RTT through a debugger: neurio_transport_device_clock) by what
+ * its core does, whatever the host's load: every register unchanged for
+ * LK_FROZEN_MS (a loop in place), its clock still for LK_STILL_MS (locked
+ * up, emulator stalled), or run_timeout_ms of the device's own time spent
+ * on it.  Otherwise (UART, sockets; a core held waiting for input, so not
+ * computing) by the host's clock: not a byte for run_timeout_ms
+ * (silent_ms).  Returns NEURIO_OK when it is not, else the
+ * error naming the channel, the request and the wait. */
+static int run_verdict(lk_eng *g, const lk_slot *o, uint64_t silent_ms, int waits,
+                       neurio_errbuf *err)
+{
+    neurio_link *l = g->l;
+    neurio_device_clock c = neurio_transport_device_clock(l->t);
+    const char *what = o->acked ? "accepted" : "got (its ACK was lost)";
+    if (c.frozen_ms >= LK_FROZEN_MS)
+        return neurio_fail(err, NEURIO_ERR_TIMEOUT,
+                           "%s: device %s %s (seq %u) and its core now loops in place (pc 0x%08x, "
+                           "every register unchanged for %lld ms of polls): the inference hangs",
+                           l->t->desc, what, lk_type_name(o->type), o->seq, (unsigned)c.pc,
+                           (long long)c.frozen_ms);
+    if (c.valid && c.still_ms >= LK_STILL_MS)
+        return neurio_fail(err, NEURIO_ERR_TIMEOUT,
+                           "%s: the core was let run for %s (seq %u) but its clock stood still "
+                           "for %lld ms (pc 0x%08x): it is locked up or the emulator stalled",
+                           l->t->desc, lk_type_name(o->type), o->seq, (long long)c.still_ms,
+                           (unsigned)c.pc);
+    if (c.valid && !c.idle) {
+        uint64_t ran_ms = (c.device_us - o->dev_from_us) / 1000u;
+        if (ran_ms >= (uint64_t)l->opt.run_timeout_ms)
+            return neurio_fail(err, NEURIO_ERR_TIMEOUT,
+                               "%s: device %s %s (seq %u) and computed %llu ms of its own time "
+                               "(its clock, read through the debugger) without an answer "
+                               "(run_timeout_ms %d, pc 0x%08x): the inference hangs or needs "
+                               "more than run_timeout_ms of device time (raise it)",
+                               l->t->desc, what, lk_type_name(o->type), o->seq,
+                               (unsigned long long)ran_ms, l->opt.run_timeout_ms, (unsigned)c.pc);
+        return NEURIO_OK; /* still computing, however long the host takes */
+    }
+    if (waits >= 3 && silent_ms * LK_NS_MS >= rto_ceiling(l, LK_RTO_RUN))
+        return neurio_fail(err, NEURIO_ERR_TIMEOUT,
+                           "%s: device %s %s (seq %u) and then sent nothing for %llu ms "
+                           "(run_timeout_ms %d, %d tries): the inference hangs or needs "
+                           "more than run_timeout_ms (raise it)",
+                           l->t->desc, what, lk_type_name(o->type), o->seq,
+                           (unsigned long long)silent_ms, l->opt.run_timeout_ms, o->tries);
+    return NEURIO_OK;
+}
+
+/* The timed request's timer (deadline dl) expired. */
 static int eng_timeout(lk_eng *g, lk_slot *o, uint64_t dl, neurio_errbuf *err)
 {
     neurio_link *l = g->l;
     l->st.timeouts++;
     uint64_t from = o->sent_ns > g->progress_ns ? o->sent_ns : g->progress_ns;
     int tmo = (int)((dl - from) / LK_NS_MS);
+    uint64_t heard = o->heard_ns > l->rx_last_ns ? o->heard_ns : l->rx_last_ns;
+    uint64_t silent_ms = (lk_now_ns() - heard) / LK_NS_MS;
     if (o->acked) {
-        /* Accepted and no RESULT within the estimate: ask again (the device
-         * answers from its cache if it is done).  A hang is not a byte from
-         * the device for run_timeout_ms (answers that arrive damaged, even
-         * beyond recognition, are retried). */
-        o->waits = l->rx_last_ns < o->sent_ns ? o->waits + 1 : 0; /* silent waits */
-        uint64_t heard = o->heard_ns > l->rx_last_ns ? o->heard_ns : l->rx_last_ns;
-        if ((l->exhausted = o->waits >= 3 && lk_now_ns() - heard >= rto_ceiling(l, LK_RTO_RUN)))
-            return neurio_fail(err, NEURIO_ERR_TIMEOUT,
-                               "%s: device did not answer %s after %d tries; it accepted the request, so the inference hangs or needs more than %d ms (raise run_timeout_ms)",
-                               l->t->desc, lk_type_name(o->type), o->tries, l->opt.run_timeout_ms);
+        /* Accepted and no RESULT within the estimate.  A hang is not a
+         * byte from the device for run_timeout_ms over three such waits
+         * (answers that arrive damaged, even beyond recognition, are
+         * retried). */
+        uint64_t now = lk_now_ns();
+        o->waits = l->rx_last_ns < o->exp_ns ? o->waits + 1 : 0; /* silent waits */
+        o->exp_ns = now;
+        int rc = run_verdict(g, o, silent_ms, o->waits, err);
+        if ((l->exhausted = rc != NEURIO_OK))
+            return rc;
+        rto_backoff(l, LK_RTO_RUN);
+        if (eng_queued_behind(g, o) && ++o->expiries < 3) {
+            /* Requests wait behind it: the device acknowledges the next
+             * one when it is done, which tells a lost RESULT (fast
+             * retransmission).  A copy sent now would queue behind them
+             * and run the inference once more. */
+            lk_log(l, 3, "%s: no RESULT for %s (seq %u) within %d ms of its ACK, still waiting",
+                   l->t->desc, lk_type_name(o->type), o->seq, tmo);
+            g->progress_ns = now;
+            return NEURIO_OK;
+        }
+        /* Ask again: a device done with it answers from its cache. */
         lk_log(l, 2, "%s: no RESULT for %s (seq %u) within %d ms of its ACK, asking again",
                l->t->desc, lk_type_name(o->type), o->seq, tmo);
-        rto_backoff(l, LK_RTO_RUN);
     } else {
-        if ((l->exhausted = o->tries >= g->max_tries))
+        /* A RUN whose ACK was lost may be computing: it is declared hung
+         * only after run_timeout_ms without a byte from the device, as an
+         * accepted one. */
+        int spent = o->tries >= g->max_tries;
+        if (spent && g->p->run) {
+            int rc = run_verdict(g, o, silent_ms, 3, err);
+            if ((l->exhausted = rc != NEURIO_OK))
+                return rc;
+            spent = 0;
+        }
+        if ((l->exhausted = spent))
             return neurio_fail(err, NEURIO_ERR_TIMEOUT,
-                               "%s: device did not answer %s after %d tries (last wait %d ms, ceiling %d ms): it hung, was reset without a hello, or the link is down",
-                               l->t->desc, lk_type_name(o->type), o->tries, tmo, l->opt.timeout_ms);
+                               "%s: device did not answer %s after %d tries (last wait %d ms, ceiling %d ms%s): it hung, was reset without a hello, or the link is down",
+                               l->t->desc, lk_type_name(o->type), o->tries, tmo,
+                               g->p->run ? l->opt.run_timeout_ms : l->opt.timeout_ms,
+                               g->p->run ? ", run_timeout_ms" : "");
         lk_log(l, 2, "%s: no answer to %s (seq %u) within %d ms, retrying", l->t->desc,
                lk_type_name(o->type), o->seq, tmo);
         rto_backoff(l, rto_class(o->type, o->len));
@@ -273,7 +386,7 @@ static int eng_fill(lk_eng *g, uint32_t window, neurio_errbuf *err)
         s->type = type;
         s->len = len;
         s->seq = lk_next_seq(g->l);
-        s->tries = s->pads = s->acked = s->waits = s->inflight = 0;
+        s->tries = s->pads = s->acked = s->waits = s->expiries = s->inflight = 0;
         g->busy++;
         if ((rc = eng_send(g, s, err)) != NEURIO_OK)
             return rc;
@@ -301,8 +414,18 @@ static int eng_frame(lk_eng *g, const lk_frame *f, neurio_errbuf *err)
     lk_slot *k = eng_find(g, f->seq);
     if (!k) {
         l->st.duplicates++; /* answer to an earlier try */
+        /* An ACK of a RUN already answered: the device runs a late copy
+         * of it (the requests behind it wait that long); its RESULT ends
+         * that. */
+        if (g->p->run && f->type == NEURIO_LINK_T_ACK) {
+            g->stale_run = 1;
+            g->progress_ns = lk_now_ns();
+        } else if (f->type == NEURIO_LINK_T_RESULT) {
+            g->stale_run = 0;
+        }
         return 0;
     }
+    g->stale_run = 0;
     uint64_t now = lk_now_ns();
     if (f->type == NEURIO_LINK_T_NAK) {
         l->st.naks++;
@@ -330,10 +453,13 @@ static int eng_frame(lk_eng *g, const lk_frame *f, neurio_errbuf *err)
         /* "Accepted, working": the RESULT comes later. */
         if (k->tries == 1 && !k->acked)
             rto_sample(l, rto_class(k->type, k->len), now - from);
-        if (!k->acked)
-            k->ack_ns = now;
+        if (!k->acked) {
+            k->ack_ns = k->exp_ns = now;
+            k->dev_from_us = neurio_transport_device_clock(l->t).device_us;
+        }
         k->heard_ns = now;
         k->acked = 1;
+        k->ack_order = ++g->acks;
         g->progress_ns = now;
         return 0;
     }
@@ -379,14 +505,24 @@ int lk_pipe_run(neurio_link *l, lk_pipe *p, neurio_errbuf *err)
         }
         if ((rc = eng_fill(g, window, err)) != NEURIO_OK)
             break;
-        lk_slot *o = eng_oldest(g);
+        lk_slot *o = eng_timed(g);
         if (!o)
             break; /* all answered */
-        uint64_t dl = eng_deadline(g, o);
+        uint64_t dl = eng_deadline(g, o), wake = dl;
+        /* A RUN being computed over a channel that follows the device is
+         * looked at twice a second between its timer's expiries. */
+        int watch = o->acked && neurio_transport_device_clock(l->t).watched;
+        if (watch && lk_now_ns() + LK_CHECK_NS < wake)
+            wake = lk_now_ns() + LK_CHECK_NS;
         lk_frame f;
-        rc = lk_recv(l, &f, dl, err);
+        rc = lk_recv(l, &f, wake, err);
         if (rc == NEURIO_ERR_TIMEOUT && lk_now_ns() >= dl) {
             if ((rc = eng_timeout(g, o, dl, err)) != NEURIO_OK)
+                break;
+            continue;
+        }
+        if (rc == NEURIO_ERR_TIMEOUT && watch && lk_now_ns() >= wake) {
+            if ((l->exhausted = (rc = run_verdict(g, o, 0, 0, err)) != NEURIO_OK))
                 break;
             continue;
         }
@@ -399,9 +535,12 @@ int lk_pipe_run(neurio_link *l, lk_pipe *p, neurio_errbuf *err)
                 /* A damaged ACK (the only 4-byte answer to a RUN): the
                  * device accepted the RUN; its RESULT follows. */
                 uint64_t now = lk_now_ns();
-                if (!k->acked)
-                    k->ack_ns = now;
+                if (!k->acked) {
+                    k->ack_ns = k->exp_ns = now;
+                    k->dev_from_us = neurio_transport_device_clock(l->t).device_us;
+                }
                 k->acked = 1;
+                k->ack_order = ++g->acks;
                 k->heard_ns = now;
             } else if (k) {
                 char why[96];

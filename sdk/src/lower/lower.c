@@ -72,6 +72,27 @@ int lw_last_axis(lw_ctx *c, int32_t t, int32_t *rows, int32_t *depth)
     return NEURIO_OK;
 }
 
+int lw_rows_op(lw_ctx *c, int32_t *x, int32_t *y, neurio_dtype *dt, int32_t *rows,
+               int32_t *depth)
+{
+    int rc = lw_operands(c, 1, x, y, dt);
+    return rc ? rc : lw_last_axis(c, *x, rows, depth);
+}
+
+int lw_fixed_out_s8(lw_ctx *c, int32_t x, int32_t y, int num, int den, int32_t zp, float *xs,
+                    int32_t *xz)
+{
+    float ys;
+    int32_t yz;
+    int rc = lw_q1(c, x, xs, xz);
+    if (rc || (rc = lw_q1(c, y, &ys, &yz)))
+        return rc;
+    if (ys != (float)num / (float)den || yz != zp)
+        return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "int8 output must have scale %d/%d and zero "
+                       "point %d (has %g, %d)", num, den, zp, (double)ys, yz);
+    return NEURIO_OK;
+}
+
 int32_t lw_opt_in(const lw_ctx *c, int32_t k)
 {
     return k < c->op->n_inputs ? c->op->inputs[k] : -1;

@@ -126,27 +126,18 @@ int lw_binary(lw_ctx *c)
 
 int lw_softmax(lw_ctx *c)
 {
+    nk_softmax_params *p = &c->out->p.softmax;
     int32_t x, y;
     neurio_dtype dt;
-    int rc = lw_operands(c, 1, &x, &y, &dt);
+    int rc = lw_rows_op(c, &x, &y, &dt, &p->rows, &p->depth);
     if (rc)
         return rc;
-    int32_t rows, depth;
-    if ((rc = lw_last_axis(c, x, &rows, &depth)))
-        return rc;
-    nk_softmax_params *p = &c->out->p.softmax;
-    p->rows = rows;
-    p->depth = depth;
     p->beta = c->op->attr.softmax.beta != 0.0f ? c->op->attr.softmax.beta : 1.0f;
     if (dt == NEURIO_DT_INT8) {
-        float xs, ys;
-        int32_t xz, yz;
-        if ((rc = lw_q1(c, x, &xs, &xz)) || (rc = lw_q1(c, y, &ys, &yz)))
+        float xs;
+        int32_t xz;
+        if ((rc = lw_fixed_out_s8(c, x, y, 1, 256, -128, &xs, &xz)))
             return rc;
-        if (ys != 1.0f / 256.0f || yz != -128)
-            return lw_fail(c, NEURIO_ERR_UNSUPPORTED,
-                           "int8 output must have scale 1/256 and zero point -128 (has %g, %d)",
-                           (double)ys, yz);
         neurio_errbuf e = {{0}};
         if ((rc = lw_rq(c, neurio_softmax_params_s8(p->beta, xs, &p->input_multiplier,
                                                     &p->input_left_shift, &p->diff_min, &e), &e)))
@@ -168,15 +159,11 @@ int lw_sigmoid(lw_ctx *c, int is_tanh)
         c->out->p.scalar.size = n;
         return lw_set(c, is_tanh ? LW_K_TANH_F32 : LW_K_LOGISTIC_F32, 2, (int32_t[]){x, y});
     }
-    float xs, ys;
-    int32_t yz;
+    float xs;
     nk_sigmoid_params *p = &c->out->p.sigmoid;
-    if ((rc = lw_q1(c, x, &xs, &p->in_zp)) || (rc = lw_q1(c, y, &ys, &yz)))
+    if ((rc = lw_fixed_out_s8(c, x, y, 1, is_tanh ? 128 : 256, is_tanh ? 0 : -128, &xs,
+                              &p->in_zp)))
         return rc;
-    if (is_tanh ? (ys != 1.0f / 128.0f || yz != 0) : (ys != 1.0f / 256.0f || yz != -128))
-        return lw_fail(c, NEURIO_ERR_UNSUPPORTED,
-                       "int8 output must have scale 1/%d and zero point %d (has %g, %d)",
-                       is_tanh ? 128 : 256, is_tanh ? 0 : -128, (double)ys, yz);
     neurio_errbuf e = {{0}};
     rc = is_tanh ? neurio_tanh_params_s8(xs, &p->in_mult, &p->in_left_shift, &p->in_range_radius, &e)
                  : neurio_logistic_params_s8(xs, &p->in_mult, &p->in_left_shift,

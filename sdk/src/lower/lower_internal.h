@@ -33,6 +33,15 @@ int lw_operands(lw_ctx *c, int32_t n, int32_t *in, int32_t *y, neurio_dtype *dt)
  * rows of `depth` values; NEURIO_ERR_INVALID "bad input shape" when its
  * elements are not a whole number of rows. */
 int lw_last_axis(lw_ctx *c, int32_t t, int32_t *rows, int32_t *depth);
+/* Their common start: one input and one output of a dtype with kernels
+ * (lw_operands), the input as rows of depth values (lw_last_axis). */
+int lw_rows_op(lw_ctx *c, int32_t *x, int32_t *y, neurio_dtype *dt, int32_t *rows,
+               int32_t *depth);
+/* int8 ops whose output quantization TFLite fixes (softmaxes, L2 norm,
+ * logistic, tanh): input x's scale and zero point into *xs, *xz; output
+ * y's must be exactly scale 1/den (num = 1) or num/den, and zero point zp. */
+int lw_fixed_out_s8(lw_ctx *c, int32_t x, int32_t y, int num, int den, int32_t zp, float *xs,
+                    int32_t *xz);
 /* Input k if present, else -1 (optional inputs: bias, pad value). */
 int32_t lw_opt_in(const lw_ctx *c, int32_t k);
 /* Input 0 and output 0 share a dtype that has kernels (int8 or float32). */

@@ -300,25 +300,17 @@ int lw_hard_swish(lw_ctx *c)
  * 16/256 and zero point 127, 5 integer bits for the scaled differences. */
 int lw_log_softmax(lw_ctx *c)
 {
+    nk_log_softmax_params *p = &c->out->p.log_softmax;
     int32_t x, y;
     neurio_dtype dt;
-    int rc = lw_operands(c, 1, &x, &y, &dt);
+    int rc = lw_rows_op(c, &x, &y, &dt, &p->rows, &p->depth);
     if (rc)
         return rc;
-    int32_t rows, depth;
-    if ((rc = lw_last_axis(c, x, &rows, &depth)))
-        return rc;
-    nk_log_softmax_params *p = &c->out->p.log_softmax;
-    p->rows = rows;
-    p->depth = depth;
     if (dt == NEURIO_DT_INT8) {
-        float xs, ys;
-        int32_t xz, yz;
-        if ((rc = lw_q1(c, x, &xs, &xz)) || (rc = lw_q1(c, y, &ys, &yz)))
+        float xs;
+        int32_t xz;
+        if ((rc = lw_fixed_out_s8(c, x, y, 16, 256, 127, &xs, &xz)))
             return rc;
-        if (ys != 16.0f / 256.0f || yz != 127)
-            return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "int8 output must have scale 16/256 and "
-                           "zero point 127 (has %g, %d)", (double)ys, yz);
         int32_t mult, ls;
         neurio_preprocess_softmax_scaling(1.0, (double)xs, 5, &mult, &ls);
         p->input_multiplier = mult;
@@ -337,26 +329,15 @@ int lw_log_softmax(lw_ctx *c)
 /* L2_NORMALIZATION over the last axis; int8 output scale 1/128, zp 0. */
 int lw_l2norm(lw_ctx *c)
 {
+    nk_l2norm_params *p = &c->out->p.l2norm;
     int32_t x, y;
     neurio_dtype dt;
-    int rc = lw_operands(c, 1, &x, &y, &dt);
+    int rc = lw_rows_op(c, &x, &y, &dt, &p->rows, &p->depth);
     if (rc)
         return rc;
-    int32_t rows, depth;
-    if ((rc = lw_last_axis(c, x, &rows, &depth)))
+    float xs;
+    if (dt == NEURIO_DT_INT8 && (rc = lw_fixed_out_s8(c, x, y, 1, 128, 0, &xs, &p->in_zp)))
         return rc;
-    nk_l2norm_params *p = &c->out->p.l2norm;
-    p->rows = rows;
-    p->depth = depth;
-    if (dt == NEURIO_DT_INT8) {
-        float xs, ys;
-        int32_t yz;
-        if ((rc = lw_q1(c, x, &xs, &p->in_zp)) || (rc = lw_q1(c, y, &ys, &yz)))
-            return rc;
-        if (ys != 1.0f / 128.0f || yz != 0)
-            return lw_fail(c, NEURIO_ERR_UNSUPPORTED, "int8 output must have scale 1/128 and "
-                           "zero point 0 (has %g, %d)", (double)ys, yz);
-    }
     return lw_set(c, dt == NEURIO_DT_INT8 ? LW_K_L2NORM_S8 : LW_K_L2NORM_F32, 2,
                   (int32_t[]){x, y});
 }

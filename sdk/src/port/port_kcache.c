@@ -3,12 +3,15 @@
 #define _GNU_SOURCE
 #include "neurio/paths.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "neurio/port.h"
@@ -155,6 +158,118 @@ static void remove_tmp(const char *dir, const char *kdir, const neurio_path_list
     rmdir(dir);
 }
 
+/* ---- the bound: least recently used entries go ------------------------- */
+
+#define KCACHE_MAX_DEFAULT 32   /* entries (one compiler and flag set each)   */
+#define KCACHE_GRACE_S 3600     /* used this recently: never removed          */
+
+/* NEURIO_KERNEL_CACHE_MAX: how many entries the cache keeps (default 32). */
+static int cache_max(long *max, neurio_errbuf *err)
+{
+    const char *v = getenv("NEURIO_KERNEL_CACHE_MAX");
+    char *end = NULL;
+    *max = KCACHE_MAX_DEFAULT;
+    if (!v || !*v)
+        return NEURIO_OK;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || *end || n < 1 || n > 1000000)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "NEURIO_KERNEL_CACHE_MAX = \"%s\": "
+                           "expected how many kernel cache entries to keep, a whole number "
+                           "from 1 to 1000000", v);
+    *max = n;
+    return NEURIO_OK;
+}
+
+/* An entry's name: 64 lowercase hex digits (a key), or "tmp-<key>-XXXXXX"
+ * (a build in progress, or left by one that died). */
+static int is_key(const char *name)
+{
+    size_t len = strlen(name);
+    for (size_t i = 0; i < len; i++)
+        if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+            return 0;
+    return len == 64;
+}
+
+static int is_tmp(const char *name)
+{
+    return strncmp(name, "tmp-", 4) == 0 && strlen(name) == 4 + 64 + 7 && name[68] == '-';
+}
+
+/* Remove root/name: its files, then the folder (the cache puts nothing else
+ * there; anything else keeps the folder).  Skipped if it was used since. */
+static void remove_entry(const char *root, const char *name, time_t now)
+{
+    char dir[4200], f[4500];
+    struct stat st;
+    snprintf(dir, sizeof dir, "%s/%s", root, name);
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || now - st.st_mtime < KCACHE_GRACE_S)
+        return;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+        snprintf(f, sizeof f, "%s/%s", dir, e->d_name);
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            lstat(f, &st) == 0 && S_ISREG(st.st_mode))
+            unlink(f);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+typedef struct {
+    char name[65];
+    time_t used;
+} kc_entry;
+
+static int by_use_newest_first(const void *a, const void *b)
+{
+    time_t x = ((const kc_entry *)a)->used, y = ((const kc_entry *)b)->used;
+    return x < y ? 1 : x > y ? -1 : strcmp(((const kc_entry *)a)->name,
+                                            ((const kc_entry *)b)->name);
+}
+
+/* Keep the `max` most recently used entries (last use = the folder's
+ * mtime, refreshed on every use) and remove the others, except those used
+ * in the last hour (a concurrent build may be linking them); remove the
+ * temporary folders of builds that died over an hour ago.  Best effort: a
+ * cache that cannot be pruned still serves. */
+static void prune(const char *root, long max)
+{
+    DIR *d = opendir(root);
+    kc_entry *v = NULL;
+    size_t n = 0, cap = 0;
+    time_t now = time(NULL);
+    char path[4200];
+    struct stat st;
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+        if (is_tmp(e->d_name)) {
+            remove_entry(root, e->d_name, now);
+            continue;
+        }
+        snprintf(path, sizeof path, "%s/%s", root, e->d_name);
+        if (!is_key(e->d_name) || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+            continue;
+        if (n == cap) {
+            kc_entry *nv = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof *v);
+            if (!nv)
+                break;
+            v = nv;
+        }
+        memcpy(v[n].name, e->d_name, 65);
+        v[n++].used = st.st_mtime;
+    }
+    if (d)
+        closedir(d);
+    if (v && n > (size_t)max) {
+        qsort(v, n, sizeof *v, by_use_newest_first);
+        for (size_t i = (size_t)max; i < n; i++)
+            remove_entry(root, v[i].name, now);
+    }
+    free(v);
+}
+
 int neurio_port_kernel_objects(const char *cache_root, char *const *flags, const char *fw_dir,
                                const char *const *skip, const char *log_path, int timeout_ms,
                                neurio_path_list *objs, neurio_errbuf *err)
@@ -166,7 +281,10 @@ int neurio_port_kernel_objects(const char *cache_root, char *const *flags, const
                            "folder, the compiler and its flags, the firmware folder, a log and "
                            "a list are required");
     snprintf(kdir, sizeof kdir, "%s/kernels", fw_dir);
-    int rc = compiler_id(flags[0], log_path, timeout_ms, id, sizeof id, err);
+    long max = 0;
+    int rc = cache_max(&max, err);
+    if (!rc)
+        rc = compiler_id(flags[0], log_path, timeout_ms, id, sizeof id, err);
     if (!rc)
         rc = neurio_list_files(kdir, ".c", skip, &srcs, err);
     if (!rc)
@@ -200,6 +318,8 @@ int neurio_port_kernel_objects(const char *cache_root, char *const *flags, const
                 goto out;
         }
     }
+    utimensat(AT_FDCWD, dir, NULL, 0); /* last used: now (the prune's order) */
+    prune(cache_root, max);
     for (size_t i = 0; i < srcs.count; i++) {
         object_path(dir, kdir, srcs.paths[i], obj, sizeof obj);
         char *copy = strdup(obj);

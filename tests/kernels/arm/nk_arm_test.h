@@ -60,6 +60,12 @@ int avgpool_refused(const nk_pool_params *p);
 extern long handled, refused;
 int expect(int is_refused, int ra, int rb, const int8_t *b, const int8_t *a, size_t n,
            int8_t fillb);
+/* The usual case: prime_outputs(n) fills out_a and out_b with 0x55 and
+ * 0x66, the portable kernel writes out_a and the fast one out_b; then
+ * verdict() is expect() on them, printing `what` and the iteration for the
+ * first five failures: 0 = passed, 1 = failed. */
+void prime_outputs(size_t n);
+int verdict(int is_refused, int ra, int rb, size_t n, const char *what, int iter);
 
 /* The cases: 0 = passed, 1 = failed. */
 int test_conv(int iter, int depthwise);

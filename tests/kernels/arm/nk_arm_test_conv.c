@@ -54,8 +54,7 @@ int test_conv(int iter, int depthwise)
     fill(w_buf, n_w);
     fill_quant(p.out_c);
     const int32_t *b = (rnd() % 5) ? bias : 0;
-    memset(out_a, 0x55, n_out);
-    memset(out_b, 0x66, n_out);
+    prime_outputs(n_out);
     int ra, rb, no;
     if (depthwise) {
         ra = nk_depthwise_conv2d_s8(&p, in_buf, w_buf, b, out_a);
@@ -66,13 +65,9 @@ int test_conv(int iter, int depthwise)
         rb = fast_conv(&p, in_buf, w_buf, b, out_b);
         no = conv_refused(&p);
     }
-    if (expect(no, ra, rb, out_b, out_a, n_out, 0x66)) {
-        if (printed++ < 5)
-            put_num(depthwise ? "depthwise mismatch at iteration " : "conv2d mismatch at iteration ",
-                    iter);
-        return 1;
-    }
-    return 0;
+    return verdict(no, ra, rb, n_out,
+                   depthwise ? "depthwise mismatch at iteration " : "conv2d mismatch at iteration ",
+                   iter);
 }
 
 int test_fc(int iter)
@@ -99,12 +94,7 @@ int test_fc(int iter)
     memset(out_b, 0x66, n_out);
     const int ra = nk_fully_connected_s8(&p, in, w_buf, b, out_a);
     const int rb = fast_fc(&p, in, w_buf, b, out_b);
-    if (expect(fc_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
-        if (printed++ < 5)
-            put_num("fully_connected mismatch at iteration ", iter);
-        return 1;
-    }
-    return 0;
+    return verdict(fc_refused(&p), ra, rb, n_out, "fully_connected mismatch at iteration ", iter);
 }
 
 /* ---- pixel-block contract (nk.h): the memory planner may place a
@@ -264,16 +254,10 @@ int test_conv_split(int iter)
     fill(w_buf, n_w);
     fill_quant(p.out_c);
     const int32_t *b = (rnd() % 5) ? bias : 0;
-    memset(out_a, 0x55, n_out);
-    memset(out_b, 0x66, n_out);
+    prime_outputs(n_out);
     const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
     const int rb = fast_conv(&p, in_buf, w_buf, b, out_b);
-    if (expect(conv_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
-        if (printed++ < 5)
-            put_num("conv2d (split) mismatch at iteration ", iter);
-        return 1;
-    }
-    return 0;
+    return verdict(conv_refused(&p), ra, rb, n_out, "conv2d (split) mismatch at iteration ", iter);
 }
 
 /* ADD int8, no broadcast: table path (>= 512 elements), refused short
@@ -438,16 +422,10 @@ int test_dw3(int iter)
         }
     }
     const int32_t *b = (rnd() % 5) ? bias : 0;
-    memset(out_a, 0x55, n_out);
-    memset(out_b, 0x66, n_out);
+    prime_outputs(n_out);
     const int ra = nk_depthwise_conv2d_s8(&p, in_buf, w_buf, b, out_a);
     const int rb = fast_dw(&p, in_buf, w_buf, b, out_b);
-    if (expect(dw_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
-        if (printed++ < 5)
-            put_num("depthwise 3x3 mismatch at iteration ", iter);
-        return 1;
-    }
-    return 0;
+    return verdict(dw_refused(&p), ra, rb, n_out, "depthwise 3x3 mismatch at iteration ", iter);
 }
 
 /* AVERAGE_POOL_2D int8: random windows, strides, SAME/VALID padding,
@@ -498,18 +476,12 @@ int test_avgpool(int iter)
     fill(in_buf, n_in);
     if (rnd() % 4 == 0) /* all taps at one extreme: the int16 lane limits */
         memset(in_buf, (rnd() & 1) ? 0x80 : 0x7f, n_in);
-    memset(out_a, 0x55, n_out);
-    memset(out_b, 0x66, n_out);
+    prime_outputs(n_out);
     const int ra = nk_avg_pool2d_s8(&p, in_buf, out_a);
     if (ra != NK_OK)
         return 0; /* a window outside the image: refused by the entry point */
     const int rb = fast_avgpool(&p, in_buf, out_b);
-    if (expect(avgpool_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
-        if (printed++ < 5)
-            put_num("avg_pool mismatch at iteration ", iter);
-        return 1;
-    }
-    return 0;
+    return verdict(avgpool_refused(&p), ra, rb, n_out, "avg_pool mismatch at iteration ", iter);
 }
 
 /* conv2d requantization corners: multipliers at and around 2^30 and
@@ -566,16 +538,11 @@ int test_conv_requant(int iter)
     if (rnd() % 4 == 0)
         memset(w_buf, 0, n_w); /* sums are the bias alone: x = -1, 0, 1 happen */
     const int32_t *b = (rnd() % 5) ? bias : 0;
-    memset(out_a, 0x55, n_out);
-    memset(out_b, 0x66, n_out);
+    prime_outputs(n_out);
     const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
     const int rb = fast_conv(&p, in_buf, w_buf, b, out_b);
-    if (expect(conv_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
-        if (printed++ < 5)
-            put_num("conv2d requantization mismatch at iteration ", iter);
-        return 1;
-    }
-    return 0;
+    return verdict(conv_refused(&p), ra, rb, n_out,
+                   "conv2d requantization mismatch at iteration ", iter);
 }
 
 /* conv2d shapes of the stride-1 3x3 fast paths: in_c 16 or 32 (patches
@@ -615,16 +582,11 @@ int test_conv_wide(int iter)
     fill(w_buf, n_w);
     fill_quant(p.out_c);
     const int32_t *b = (rnd() % 5) ? bias : 0;
-    memset(out_a, 0x55, n_out);
-    memset(out_b, 0x66, n_out);
+    prime_outputs(n_out);
     const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
     const int rb = fast_conv(&p, in_buf, w_buf, b, out_b);
-    if (expect(conv_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
-        if (printed++ < 5)
-            put_num("conv2d (wide rows) mismatch at iteration ", iter);
-        return 1;
-    }
-    return 0;
+    return verdict(conv_refused(&p), ra, rb, n_out,
+                   "conv2d (wide rows) mismatch at iteration ", iter);
 }
 
 /* conv2d with few input channels (first layers: kws 10x4 s2, micro_speech
@@ -677,14 +639,8 @@ int test_conv_band(int iter)
     fill(w_buf, (size_t)p.out_c * p.filter_h * p.filter_w * p.in_c);
     fill_quant(p.out_c);
     const int32_t *b = (rnd() % 5) ? bias : 0;
-    memset(out_a, 0x55, n_out);
-    memset(out_b, 0x66, n_out);
+    prime_outputs(n_out);
     const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
     const int rb = fast_conv(&p, in_buf, w_buf, b, out_b);
-    if (expect(conv_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
-        if (printed++ < 5)
-            put_num("conv2d band mismatch at iteration ", iter);
-        return 1;
-    }
-    return 0;
+    return verdict(conv_refused(&p), ra, rb, n_out, "conv2d band mismatch at iteration ", iter);
 }

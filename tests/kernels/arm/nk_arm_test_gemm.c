@@ -78,16 +78,10 @@ int test_conv1x1(int iter)
     fill(in_buf, n_in);
     fill(w_buf, (size_t)p.out_c * p.in_c);
     const int32_t *b = (rnd() % 5) ? bias : 0;
-    memset(out_a, 0x55, n_out);
-    memset(out_b, 0x66, n_out);
+    prime_outputs(n_out);
     const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
     const int rb = fast_conv(&p, in_buf, w_buf, b, out_b);
-    if (expect(conv_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
-        if (printed++ < 5)
-            put_num("conv2d 1x1 mismatch at iteration ", iter);
-        return 1;
-    }
-    return 0;
+    return verdict(conv_refused(&p), ra, rb, n_out, "conv2d 1x1 mismatch at iteration ", iter);
 }
 
 int test_fc_gemm(int iter)
@@ -113,16 +107,11 @@ int test_fc_gemm(int iter)
     /* weights at any alignment too */
     const int8_t *w = w_buf + ((rnd() & 1) && p.out_depth * p.in_depth + 3 <= (int32_t)sizeof w_buf
                                    ? (int32_t)(rnd() & 3) : 0);
-    memset(out_a, 0x55, n_out);
-    memset(out_b, 0x66, n_out);
+    prime_outputs(n_out);
     const int ra = nk_fully_connected_s8(&p, in, w, b, out_a);
     const int rb = fast_fc(&p, in, w, b, out_b);
-    if (expect(fc_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
-        if (printed++ < 5)
-            put_num("fully_connected (gemm) mismatch at iteration ", iter);
-        return 1;
-    }
-    return 0;
+    return verdict(fc_refused(&p), ra, rb, n_out,
+                   "fully_connected (gemm) mismatch at iteration ", iter);
 }
 #if !defined(NK_TEST_MVE)
 /* The packed FULLY_CONNECTED layout (nk_fc_pack, nk.h): packed here as the
@@ -333,16 +322,11 @@ int test_fc_batched(int iter)
     const int32_t *b = (rnd() % 5) ? bias : 0;
     const size_t n_out = (size_t)p.batches * p.out_depth;
     const int8_t *in = in_buf + (iter & 3);
-    memset(out_a, 0x55, n_out);
-    memset(out_b, 0x66, n_out);
+    prime_outputs(n_out);
     const int ra = nk_fully_connected_s8(&p, in, w_buf, b, out_a);
     const int rb = fast_fc(&p, in, w_buf, b, out_b);
-    if (expect(fc_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
-        if (printed++ < 5)
-            put_num("fully_connected (batched) mismatch at iteration ", iter);
-        return 1;
-    }
-    return 0;
+    return verdict(fc_refused(&p), ra, rb, n_out,
+                   "fully_connected (batched) mismatch at iteration ", iter);
 }
 
 /* DEPTHWISE_CONV_2D of any filter, stride, dilation and padding, channel
@@ -377,16 +361,11 @@ int test_dw_general(int iter)
     fill(in_buf, n_in);
     fill(w_buf, (size_t)p.filter_h * p.filter_w * p.out_c);
     const int32_t *b = (rnd() % 5) ? bias : 0;
-    memset(out_a, 0x55, n_out);
-    memset(out_b, 0x66, n_out);
+    prime_outputs(n_out);
     const int ra = nk_depthwise_conv2d_s8(&p, in_buf, w_buf, b, out_a);
     const int rb = fast_dw(&p, in_buf, w_buf, b, out_b);
-    if (expect(dw_refused(&p), ra, rb, out_b, out_a, n_out, 0x66)) {
-        if (printed++ < 5)
-            put_num("depthwise (general) mismatch at iteration ", iter);
-        return 1;
-    }
-    return 0;
+    return verdict(dw_refused(&p), ra, rb, n_out,
+                   "depthwise (general) mismatch at iteration ", iter);
 }
 
 /* MAX_POOL_2D: random windows, strides, padding, channel counts, ranges. */
@@ -417,16 +396,10 @@ int test_maxpool(int iter)
     p.act_max = (rnd() & 1) ? 127 : rnd_in(0, 127);
     const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.channels;
     fill(in_buf, (size_t)p.batches * p.in_h * p.in_w * p.channels);
-    memset(out_a, 0x55, n_out);
-    memset(out_b, 0x66, n_out);
+    prime_outputs(n_out);
     const int ra = nk_max_pool2d_s8(&p, in_buf, out_a);
     const int rb = nk_max_pool2d_s8_mve(&p, in_buf, out_b);
-    if (expect(0, ra, rb, out_b, out_a, n_out, 0x66)) {
-        if (printed++ < 5)
-            put_num("max_pool mismatch at iteration ", iter);
-        return 1;
-    }
-    return 0;
+    return verdict(0, ra, rb, n_out, "max_pool mismatch at iteration ", iter);
 }
 #endif
 
