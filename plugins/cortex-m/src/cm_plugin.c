@@ -52,6 +52,8 @@ typedef struct cm_plugin {
     cm_qemu qemu;
     neurio_link *link;
     neurio_link_stats lstats; /* the link's counters after the last call */
+    uint64_t answers;         /* samples answered in the current infer()   */
+    uint32_t batch_first;     /* its batch's first sample                   */
     neurio_transport *rtt;    /* the GDB RTT transport (owned by link)  */
     neurio_child openocd;     /* real board, device.link = rtt          */
     char channel[96];
@@ -79,6 +81,10 @@ static const neurio_option cm_options[] = {
     {"ram_bytes", NEURIO_OPT_INT, "0", NULL,
      "RAM the image may use: data+bss+arena+stack, the rest holds batches; 0 = the whole board"},
     {"stack_bytes", NEURIO_OPT_INT, "16384", NULL, "main stack size"},
+    {"fc_weights", NEURIO_OPT_STRING, "auto", "auto|int8|int16",
+     "packed FULLY_CONNECTED weights on cores with the DSP extension: int8 (one byte per "
+     "weight), int16 (two bytes, about 1.3x faster), auto = int16 per layer while the model's "
+     "constants fit the flash less 64 KiB for code"},
     {"band_rows", NEURIO_OPT_INT, "0", NULL,
      "banded execution (MCUNetV2-style, by rows): chains of convolutions (and a residual ADD) "
      "run this many output rows at a time, so the tensors inside a chain never exist whole: "
@@ -133,6 +139,12 @@ static const neurio_option cm_options[] = {
     {"test_fault_output", NEURIO_OPT_INT, "0", NULL,
      "TEST-ONLY fault injection: which output of test_fault_layer is broken (NRT_TEST_FAULT_OUTPUT; "
      "0 = the first)"},
+    {"test_slow_run", NEURIO_OPT_INT, "0", NULL,
+     "TEST-ONLY: every inference first counts to this many million in a busy loop, inside the "
+     "measured run (NRT_TEST_SLOW_RUN; a slow but healthy device; 0 = none)"},
+    {"test_hang_run", NEURIO_OPT_INT, "0", NULL,
+     "TEST-ONLY fault injection: the firmware acknowledges its k-th RUN since boot and then "
+     "spins forever (NRT_TEST_HANG_RUN; a hung device; 0 = never)"},
     {"test_gdbstub_unusable", NEURIO_OPT_BOOL, "false", NULL,
      "TEST-ONLY fault injection: on an emulated board the host connects to a gdbstub socket path "
      "that cannot exist, as if QEMU's gdbstub were unusable (link = auto then falls back to the "
@@ -237,7 +249,8 @@ static int cm_open(neurio_ctx *ctx, const neurio_host *host, void **self)
         rc = neurio_fail(&e, NEURIO_ERR_CONFIG, "device.test_fault_output = %lld must be an "
                          "output index of test_fault_layer (0..255)", (long long)fo);
     static const char *const ms_opts[] = { "boot_timeout_ms", "timeout_ms", "run_timeout_ms",
-                                           "build_timeout_ms", "rx_timeout_ms", "reset_after" };
+                                           "build_timeout_ms", "rx_timeout_ms", "reset_after",
+                                           "test_slow_run", "test_hang_run" };
     for (size_t i = 0; !rc && i < sizeof ms_opts / sizeof ms_opts[0]; i++) {
         int64_t v = host->opt_int(ctx, ms_opts[i]);
         if (v < 0 || v > INT32_MAX)
@@ -310,18 +323,32 @@ static int cm_codegen(void *self, const neurio_model *model, const char *out_dir
     cm_plugin *s = self;
     neurio_errbuf e = {{0}};
     neurio_codegen_result res;
+    const char *fcw = s->host->opt_string(s->ctx, "fc_weights");
     neurio_codegen_options opts = {
         .model_sha256 = s->host->model_sha256(s->ctx),
         .stateful = neurio_host_run_stateful(s->host, s->ctx),
         /* layer read-back needs every layer's whole output: not banded */
         .band_rows = neurio_host_layer_capture(s->host, s->ctx)
-                         ? 0 : (int32_t)s->host->opt_int(s->ctx, "band_rows")};
+                         ? 0 : (int32_t)s->host->opt_int(s->ctx, "band_rows"),
+        .fc_weights = cm_fc_weights_parse(fcw),
+        .flash_budget = cm_profile_const_budget(&s->profile)};
+    if (opts.fc_weights < 0) {
+        s->host->set_error(s->ctx, "device.fc_weights = \"%s\": expected auto, int8 or int16",
+                           fcw);
+        return NEURIO_ERR_CONFIG;
+    }
     int rc = neurio_codegen(model, out_dir, &opts, &res, &e);
     if (rc)
         return cm_fail(s, rc, &e);
     CM_LOG(s, NEURIO_LOG_INFO, "generated %s: %u layers, arena %llu bytes, weights %llu bytes",
            res.name, res.n_layers, (unsigned long long)res.arena_bytes,
            (unsigned long long)res.weights_bytes);
+    if (res.fc_int8_layers + res.fc_int16_layers)
+        CM_LOG(s, NEURIO_LOG_INFO,
+               "packed FULLY_CONNECTED weights (device.fc_weights = %s, DSP cores): %u int8, "
+               "%u int16 (+%llu bytes of flash): %s",
+               fcw ? fcw : "auto", res.fc_int8_layers, res.fc_int16_layers,
+               (unsigned long long)res.fc_int16_bytes, res.fc_layout);
     return NEURIO_OK;
 }
 
@@ -335,6 +362,15 @@ static int link_cancelled(void *user)
 {
     cm_plugin *s = user;
     return s->host->cancelled(s->ctx);
+}
+
+/* A sample's result arrived: progress, which also restarts the run's
+ * stall deadline (data.stall_timeout_ms counts from the last answer). */
+static void link_answered(void *user)
+{
+    cm_plugin *s = user;
+    s->answers++;
+    s->host->progress(s->ctx, "inference", s->batch_first + s->answers, 0);
 }
 
 /* "arm-none-eabi-gcc 12.2.1" from -dumpversion. */
@@ -403,6 +439,7 @@ static int open_link(cm_plugin *s, neurio_transport *t, const neurio_model *mode
     lo.rto_min_us = 100000;
     lo.log = link_log;
     lo.cancelled = link_cancelled;
+    lo.answered = link_answered;
     lo.user = s;
     return neurio_port_attach(t, &lo, model, s->model_sha, &s->link, info, e);
 }
@@ -613,6 +650,8 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
         .test_fault = s->host->opt_int(s->ctx, "test_fault_layer") >= 0,
         .test_fault_layer = (int32_t)s->host->opt_int(s->ctx, "test_fault_layer"),
         .test_fault_output = (int32_t)s->host->opt_int(s->ctx, "test_fault_output"),
+        .test_slow_run = (uint32_t)s->host->opt_int(s->ctx, "test_slow_run"),
+        .test_hang_run = (uint32_t)s->host->opt_int(s->ctx, "test_hang_run"),
     };
     cm_fw_sizes sz;
     s->host->progress(s->ctx, "building firmware", 0, 0);
@@ -718,6 +757,8 @@ static int cm_infer(void *self, neurio_batch *batch)
         s->host->set_error(s->ctx, "batch has too many tensors");
         return NEURIO_ERR_INVALID;
     }
+    s->answers = 0;
+    s->batch_first = batch->first;
     int rc = neurio_link_infer(s->link, batch, &e);
     s->lstats = neurio_link_get_stats(s->link);
     if (rc) {
