@@ -81,7 +81,7 @@ int nk_depthwise_conv2d_f32(const nk_conv_params *p, const float *input,
 /* CONV_2D int8 with weights laid out at code generation for the DSP
  * extension's 4-pixel patch kernel (arm/nk_arm_conv2d.c): each output
  * channel's filter (OHWI order, len = filter_h filter_w in_c taps) as
- * int16, padded with zeros to NK_CONV_PACK_LEN(len) taps, in groups of
+ * int16 doubled (2 w, so that the sums come out doubled), padded with zeros to NK_CONV_PACK_LEN(len) taps, in groups of
  * four taps in the SXTB16 lane order of the gathered input (taps 0, 2, 1,
  * 3), so that the kernel feeds SMLAD straight from LDM (no unpacking);
  * and per channel the constants {2 bias, mult, c0, e} of the doubled-sum
