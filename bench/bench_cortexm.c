@@ -15,7 +15,12 @@
  * sample is also printed against the compute-only time (the RUN -> RESULT
  * time: inference plus its small answer), issue 14's target being <= 2x.
  *
- *   bench_cortexm [--board mps2-an386|mps2-an500] [--samples N] [--link rtt|uart] [model...]
+ * --band-rows N generates with banded execution (neurio/planner.h): chains
+ * of convolutions run N output rows at a time (less arena, more
+ * instructions); 0 (default) = off.
+ *
+ *   bench_cortexm [--board mps2-an386|mps2-an500] [--samples N] [--link rtt|uart]
+ *                 [--band-rows N] [model...]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -72,6 +77,9 @@ typedef struct result {
     double insns, arena, flash;
     size_t exact, n; /* samples bit-exact with the golden outputs, of n */
 } result;
+
+/* --band-rows: banded execution in the generated code (0 = off). */
+static int32_t g_band_rows;
 
 /* The anchor was measured on mps2-an386 only: other boards get no ratios. */
 static int anchor_board = 1;
@@ -232,7 +240,8 @@ static int bench_build(bench *b)
     snprintf(b->fw, sizeof b->fw, "%s/%s-fw", b->work, b->model_name);
     mkdir(gen, 0755);
     mkdir(b->fw, 0755);
-    if ((rc = neurio_codegen(b->m, gen, NULL, &b->cg, &b->e)))
+    neurio_codegen_options co = {.band_rows = g_band_rows};
+    if ((rc = neurio_codegen(b->m, gen, &co, &b->cg, &b->e)))
         return rc;
     cm_fw_args fa = {
         .profile = b->p, .board_dir = CM_SOURCE_BOARD_DIR, .fw_dir = neurio_firmware_dir(),
@@ -500,8 +509,11 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--link") == 0 && i + 1 < argc &&
                  (!strcmp(argv[i + 1], "rtt") || !strcmp(argv[i + 1], "uart")))
             rtt = strcmp(argv[++i], "rtt") == 0;
+        else if (strcmp(argv[i], "--band-rows") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 0)
+            g_band_rows = atoi(argv[++i]);
         else if (argv[i][0] == '-') {
-            fprintf(stderr, "usage: %s [--board B] [--samples N] [--link rtt|uart] [model...]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--board B] [--samples N] [--link rtt|uart] "
+                            "[--band-rows N] [model...]\n", argv[0]);
             return 2;
         } else if (n_models < 32)
             models[n_models++] = argv[i];
@@ -537,6 +549,8 @@ int main(int argc, char **argv)
            "work dir: %s\n",
            p.board->name, p.cpu, p.board->cycle_source,
            anchor_board ? "" : " (not this board: no ratios)", work);
+    if (g_band_rows > 0)
+        printf("banded execution: %d output rows per band (neurio/planner.h)\n", g_band_rows);
     int failed = 0;
     result res[32];
     memset(res, 0, sizeof res);

@@ -2,6 +2,7 @@
  * write its C99 code (M.h, M.c) without any device. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -12,7 +13,7 @@
 
 static void codegen_help(void)
 {
-    printf("usage: neurio codegen MODEL -o DIR [--name NAME] [--no-optimize]\n\n"
+    printf("usage: neurio codegen MODEL -o DIR [--name NAME] [--no-optimize] [--band-rows N]\n\n"
            "Import MODEL (.tflite or .onnx), optimize it, plan its memory and write\n"
            "DIR/NAME.h and DIR/NAME.c: C99 with the weights, a static arena, the calls\n"
            "into the portable kernels (firmware/kernels) and a neurio_model_desc table.\n"
@@ -21,6 +22,10 @@ static void codegen_help(void)
            "  -o, --output DIR  directory to write into (created if missing)\n"
            "  --name NAME       C identifier for the model (default: from the file name)\n"
            "  --no-optimize     generate the graph exactly as imported\n"
+           "  --band-rows N     banded execution: chains of convolutions (and a residual\n"
+           "                    ADD) run N output rows at a time, so the tensors inside\n"
+           "                    a chain never exist whole: less arena, more instructions\n"
+           "                    (docs/architecture.md, \"Banded execution\"); 0 = off\n"
            "  -h, --help        this help\n\n%s",
            nr_exit_codes_help);
 }
@@ -29,6 +34,7 @@ int nr_cmd_codegen(int argc, char **argv)
 {
     const char *model_path = NULL, *out_dir = NULL, *name = NULL;
     int optimize = 1;
+    long band_rows = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -43,6 +49,17 @@ int nr_cmd_codegen(int argc, char **argv)
                 name = argv[++i];
             else
                 out_dir = argv[++i];
+        } else if (!strcmp(a, "--band-rows")) {
+            char *end = NULL;
+            errno = 0;
+            band_rows = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
+            if (i + 1 >= argc || errno || !end || *end || end == argv[i + 1] || band_rows < 0 ||
+                band_rows > 65535) {
+                fprintf(stderr, "neurio codegen: --band-rows needs a row count 0..65535, "
+                                "not '%s'\n", i + 1 < argc ? argv[i + 1] : "");
+                return NR_EXIT_USAGE;
+            }
+            i++;
         } else if (!strcmp(a, "--no-optimize")) {
             optimize = 0;
         } else if (a[0] == '-') {
@@ -77,7 +94,7 @@ int nr_cmd_codegen(int argc, char **argv)
         code = NR_EXIT_MODEL;
         goto done;
     }
-    neurio_codegen_options opts = {.name = name};
+    neurio_codegen_options opts = {.name = name, .band_rows = (int32_t)band_rows};
     int rc = neurio_codegen(m, out_dir, &opts, &res, &err);
     if (rc != NEURIO_OK) {
         fprintf(stderr, "neurio codegen: %s\n", err.msg);

@@ -59,6 +59,8 @@ uint32_t cg_lcg(uint32_t *st)
     return *st >> 8;
 }
 
+const neurio_codegen_options *cg_codegen_opts;
+
 nh_module *cg_build_and_open(const neurio_model *m, const char *name)
 {
     neurio_errbuf e = {{0}};
@@ -66,7 +68,7 @@ nh_module *cg_build_and_open(const neurio_model *m, const char *name)
     char dir[1024], so[1200], cmd[10000];
     snprintf(dir, sizeof dir, "%s/%s", neurio_test_tmpdir(), name);
     mkdir(dir, 0777);
-    int rc = neurio_codegen(m, dir, NULL, &res, &e);
+    int rc = neurio_codegen(m, dir, cg_codegen_opts, &res, &e);
     if (rc)
         fprintf(stderr, "codegen: %s\n", e.msg);
     CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);

@@ -24,6 +24,10 @@ void cg_compile_for_m4(const char *src, const char *dir, const char *const *kern
 /* The tests' pseudo-random numbers (24 bits), reproducible from *st. */
 uint32_t cg_lcg(uint32_t *st);
 
+/* Options cg_build_and_open generates with (NULL: the defaults). */
+struct neurio_codegen_options;
+extern const struct neurio_codegen_options *cg_codegen_opts;
+
 /* Generate m's C into <tmp>/<name>, check it compiles with -std=c99
  * -pedantic -Werror, build it with the kernels (-O1) and open it;
  * asserts (fatally) every step. */

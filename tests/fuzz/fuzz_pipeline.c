@@ -109,17 +109,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (neurio_quantize(m, &a, &err) != NEURIO_OK)
             goto out;
     }
-    neurio_plan *p = NULL;
-    neurio_plan_options po = { 0 };
-    if (neurio_plan_model(m, &po, &p, &err) == NEURIO_OK) {
-        if (neurio_plan_check(m, p, &err) != NEURIO_OK) {
-            fprintf(stderr, "plan invariant broken: %s\n", err.msg);
-            abort(); /* a finding */
+    /* plain, then banded (rows from the input's size: 1..4) */
+    const int32_t band = 1 + (int32_t)(size % 4);
+    for (int k = 0; k < 2; k++) {
+        neurio_plan *p = NULL;
+        neurio_plan_options po = { .band_rows = k ? band : 0 };
+        if (neurio_plan_model(m, &po, &p, &err) == NEURIO_OK) {
+            if (neurio_plan_check(m, p, &err) != NEURIO_OK) {
+                fprintf(stderr, "plan invariant broken (band rows %d): %s\n", po.band_rows,
+                        err.msg);
+                abort(); /* a finding */
+            }
+            neurio_plan_free(p);
         }
-        neurio_plan_free(p);
     }
     neurio_codegen_result res;
+    neurio_codegen_options co = { .band_rows = band };
     (void)neurio_codegen(m, fz_dir, NULL, &res, &err);
+    (void)neurio_codegen(m, fz_dir, &co, &res, &err);
 out:
     neurio_model_free(m);
     return 0;

@@ -9,6 +9,7 @@
 #include "neurio/interp.h"
 #include "neurio/onnx.h"
 #include "neurio/optimize.h"
+#include "neurio/planner.h"
 #include "neurio/npy.h"
 #include "test_util.h"
 
@@ -353,6 +354,55 @@ static void test_depthwise_to_conv_int8(void)
     neurio_model_free(m);
 }
 
+/* A residual block's downsampling: x -> relu -> d; d -> conv3x3 s2 -> e ->
+ * conv3x3 -> f; d -> conv1x1 s2 -> g; f + g.  The 1x1 (op 3, 16 elements
+ * out of d's 64) moves before the strided 3x3: d dies at the 3x3, whose
+ * output then overlaps it, so the plan shrinks; same function. */
+static int32_t sched_conv(neurio_model *m, int32_t x, int32_t k, int32_t s, int32_t y)
+{
+    int32_t wd[4] = {4, k, k, 4}, bd[1] = {4};
+    int32_t ins[3] = {x, cst(m, "w", 4, wd), cst(m, "b", 1, bd)};
+    int32_t i = neurio_model_add_op(m, NEURIO_OP_CONV_2D, 3, ins, 1, &y);
+    m->ops[i].attr.conv.stride_h = m->ops[i].attr.conv.stride_w = s;
+    m->ops[i].attr.conv.padding = NEURIO_PAD_SAME;
+    return i;
+}
+
+static void test_schedule_memory(void)
+{
+    neurio_errbuf err;
+    neurio_model *m = neurio_model_new("sched");
+    int32_t dx[4] = {1, 8, 8, 4}, dh[4] = {1, 4, 4, 4};
+    int32_t x = act(m, "x", 4, dx), d = act(m, "d", 4, dx), e = act(m, "e", 4, dh),
+            f = act(m, "f", 4, dh), g = act(m, "g", 4, dh), y = act(m, "y", 4, dh);
+    neurio_model_add_op(m, NEURIO_OP_RELU, 1, &x, 1, &d);
+    sched_conv(m, d, 3, 2, e);
+    sched_conv(m, e, 3, 1, f);
+    sched_conv(m, d, 1, 2, g);
+    int32_t ia[2] = {f, g};
+    neurio_model_add_op(m, NEURIO_OP_ADD, 2, ia, 1, &y);
+    neurio_model_set_io(m, 1, &x, 1, &y);
+    neurio_model *ref = neurio_model_clone(m);
+    neurio_plan *p0 = NULL, *p1 = NULL;
+    CU_ASSERT_EQUAL_FATAL(neurio_plan_model(m, NULL, &p0, &err), NEURIO_OK);
+    CU_ASSERT_EQUAL_FATAL(neurio_opt_schedule_memory(m, &err), NEURIO_OK);
+    /* tensors are renumbered by compaction: compare names */
+    CU_ASSERT_STRING_EQUAL(m->tensors[m->ops[1].outputs[0]].name, "g"); /* the 1x1 first */
+    CU_ASSERT_STRING_EQUAL(m->tensors[m->ops[2].outputs[0]].name, "e");
+    CU_ASSERT_STRING_EQUAL(m->tensors[m->ops[3].outputs[0]].name, "f");
+    CU_ASSERT_EQUAL_FATAL(neurio_opt_schedule_memory(m, &err), NEURIO_OK); /* stable */
+    CU_ASSERT_STRING_EQUAL(m->tensors[m->ops[1].outputs[0]].name, "g");
+    CU_ASSERT_STRING_EQUAL(m->tensors[m->ops[2].outputs[0]].name, "e");
+    CU_ASSERT_EQUAL_FATAL(neurio_plan_model(m, NULL, &p1, &err), NEURIO_OK);
+    CU_ASSERT(p1->arena_bytes < p0->arena_bytes);
+    CU_ASSERT_EQUAL(neurio_plan_check(m, p1, &err), NEURIO_OK);
+    CU_ASSERT(max_diff(ref, m) == 0.0);
+    neurio_plan_free(p0);
+    neurio_plan_free(p1);
+    neurio_model_free(ref);
+    neurio_model_free(m);
+}
+
 int neurio_register_tests(void)
 {
     CU_pSuite s = CU_add_suite("optimize", NULL, NULL);
@@ -367,5 +417,6 @@ int neurio_register_tests(void)
 #endif
     CU_add_test(s, "depthwise_to_conv_float", test_depthwise_to_conv_float);
     CU_add_test(s, "depthwise_to_conv_int8 (shared micro_speech)", test_depthwise_to_conv_int8);
+    CU_add_test(s, "schedule_memory (sibling 1x1 first)", test_schedule_memory);
     return 0;
 }

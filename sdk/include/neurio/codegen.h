@@ -51,6 +51,10 @@ typedef struct neurio_codegen_options {
                               caller has it (a plugin: host->model_sha256),
                               so the model is not hashed again; NULL = hash
                               it here.  Must be 64 hex digits.             */
+    int32_t band_rows;     /* > 0: banded execution (neurio/planner.h):
+                              chains of convolutions run this many output
+                              rows at a time, less RAM for some more
+                              instructions; 0 = off (the default)          */
 } neurio_codegen_options;
 
 typedef struct neurio_codegen_result {

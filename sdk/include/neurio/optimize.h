@@ -46,6 +46,14 @@ NEURIO_API int neurio_opt_remove_dead(neurio_model *m, neurio_errbuf *err);
  * computed by the convolution kernels (blocked over output channels). */
 NEURIO_API int neurio_opt_depthwise_to_conv(neurio_model *m, neurio_errbuf *err);
 
+/* Op order for less memory: when a tensor t is read by exactly two ops, A
+ * first, and the op right after A reads A's output (A starts a chain),
+ * while B could run before A and writes less than t, B moves to just
+ * before A, so t dies at A (ResNet's 1x1 shortcut runs before the strided
+ * 3x3 convolution, which then writes over its dying input).  Same kernels,
+ * same parameters, another order. */
+NEURIO_API int neurio_opt_schedule_memory(neurio_model *m, neurio_errbuf *err);
+
 /* Run every pass above; the model is validated at the end. */
 NEURIO_API int neurio_optimize(neurio_model *m, neurio_errbuf *err);
 

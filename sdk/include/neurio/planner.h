@@ -23,6 +23,27 @@
  * the whole run and across runs: they are packed at the start of the arena
  * (plan->state_bytes), never aliased, and everything else is planned above.
  *
+ * Banded execution (neurio_plan_options.band_rows > 0, off by default; the
+ * technique of MCUNetV2's patch-based inference, by rows): a "band chain"
+ * is a run of consecutive int8 ops CONV_2D / DEPTHWISE_CONV_2D (stride and
+ * dilation 1 in height, output as high as the input) and ADD (no
+ * broadcast, its other input the chain's input), where every tensor
+ * between two ops of the run is read only by the next op.  The chain runs
+ * band_rows output rows at a time (every kernel call computes a band of
+ * rows, with the padding rows it needs): the tensors between its ops never
+ * exist in full, only a window of the rows still needed (a few rows each),
+ * and the chain's output may overlap its dying input, lagging behind the
+ * rows still to be read (neurio_band_chain.gap).  Every kernel call reads and
+ * writes disjoint bytes (or exactly the same, ADD in place), so this holds
+ * for every kernel set whatever its traversal order.  The ops of a chain
+ * count as one step for lifetimes (first_op/last_op are the chain's first
+ * op).  Runs are cut into the chains (or single unbanded ops) whose
+ * largest footprint (input + windows + output, less the overlap) is the
+ * smallest (counting what lives across them), fewer banded ops on a tie;
+ * the banded plan is kept only when its arena is smaller than the plain
+ * plan's.  A chain's extra instructions are the per-call costs of its band
+ * calls.
+ *
  * Placement is greedy: buffers are taken in several orders (largest first,
  * earliest first, longest-lived first, largest size x duration first), each
  * placed at the lowest aligned offset free for its whole lifetime; the
@@ -60,7 +81,37 @@ typedef struct neurio_tensor_place {
     int32_t first_op;   /* lifetime of the tensor's storage group, in op    */
     int32_t last_op;    /* indices (inclusive); -1 when not in the arena    */
     int32_t group;      /* representative tensor of the storage group       */
+    size_t bytes;       /* bytes of storage: the tensor's size, or for a
+                           tensor inside a band chain its window            */
 } neurio_tensor_place;
+
+/* One band chain: ops first_op..last_op run `rows` output rows at a time. */
+typedef struct neurio_band_chain {
+    int32_t first_op, last_op;
+    int32_t rows;          /* output rows of the last op per band           */
+    int32_t n_steps;       /* bands: ceil(height / rows)                    */
+    int32_t in_tensor;     /* the chain's input (op first_op's input 0)     */
+    int32_t out_tensor;    /* the chain's output (op last_op's output)      */
+    int64_t gap;           /* >= 0: the output may start this many bytes
+                              below the input and overlap it (0 with
+                              in_place: the same bytes); -1: no overlap     */
+    int in_place;          /* 1: output and input share storage (a final
+                              ADD writes its band over the input's band)    */
+} neurio_band_chain;
+
+/* What op `op` (of chain ch) does in band `step`: it computes rows
+ * [out_lo, out_hi) of its output (none when equal) from rows [in_lo,
+ * in_hi) of its input 0 with pad_top padding rows above them (ADD: the
+ * same rows of both inputs).  A tensor inside the chain is held in a
+ * window: before the call the window's first `drop` rows are discarded
+ * (the `keep` rows after them move to the window's start), then the call
+ * appends its rows; win_lo is the first row in the window after the call,
+ * so row r is at (r - win_lo) * row bytes. */
+typedef struct neurio_band_call {
+    int32_t out_lo, out_hi;
+    int32_t in_lo, in_hi, pad_top;
+    int32_t drop, keep, win_lo;
+} neurio_band_call;
 
 typedef struct neurio_plan_options {
     size_t alignment;        /* arena offsets are multiples; 0 means 16    */
@@ -71,6 +122,8 @@ typedef struct neurio_plan_options {
                                 too (TFLite Micro's accounting)             */
     const size_t *op_scratch;/* [n_ops] scratch bytes each op needs during
                                 its execution only, or NULL                */
+    int32_t band_rows;       /* > 0: banded execution of band chains, this
+                                many output rows per band; 0 = off          */
 } neurio_plan_options;
 
 typedef struct neurio_plan {
@@ -101,6 +154,9 @@ typedef struct neurio_plan {
                                       live at once (an overlap pair counted
                                       as max(out, gap + in)): a lower bound
                                       for any placement of these buffers   */
+    int32_t n_chains;              /* band chains (band_rows > 0)           */
+    neurio_band_chain *chains;     /* [n_chains]                            */
+    int32_t *op_chain;             /* [n_ops] chain index, -1 = none        */
 } neurio_plan;
 
 /* Plan `m` (validated, ops in execution order).  opts may be NULL
@@ -119,6 +175,12 @@ NEURIO_API void neurio_plan_free(neurio_plan *p);
  * two tensors named. */
 NEURIO_API int neurio_plan_check(const neurio_model *m, const neurio_plan *p,
                       neurio_errbuf *err);
+
+/* Op `op` of chain ch in band `step` (0 <= step < ch->n_steps) of model m:
+ * *out.  Pure function of the model and ch->rows (the code generator and
+ * neurio_plan_check use it).  NEURIO_OK or NEURIO_ERR_INVALID. */
+NEURIO_API int neurio_band_call_of(const neurio_model *m, const neurio_band_chain *ch,
+                                   int32_t op, int32_t step, neurio_band_call *out);
 
 /* Static name of a placement kind ("arena", "input", ...). */
 NEURIO_API const char *neurio_mem_kind_name(neurio_mem_kind k);

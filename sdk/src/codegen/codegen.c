@@ -136,6 +136,17 @@ static int cg_emit_body(cg_ctx *c)
     int rc;
     for (int32_t i = 0; i < m->n_ops; i++) {
         fprintf(c->body, "    NEURIO_LAYER_HOOK(%d);\n", i);
+        if (plan->op_chain && plan->op_chain[i] >= 0) { /* a band chain, whole */
+            const neurio_band_chain *ch = &plan->chains[plan->op_chain[i]];
+            if ((rc = cg_emit_chain(c, plan->op_chain[i])))
+                return rc;
+            for (i = ch->first_op + 1; i <= ch->last_op; i++)
+                fprintf(c->body, "    NEURIO_LAYER_HOOK(%d);\n", i);
+            i = ch->last_op;
+            if ((rc = cg_emit_layer_output(c, i)))
+                return rc;
+            continue;
+        }
         if (plan->op_elided[i]) {
             fprintf(c->body, "    /* layer %d: %s aliased by the planner, no copy */\n", i,
                     neurio_op_name(m->ops[i].kind));
@@ -230,7 +241,8 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
                               .no_alias = opts->no_alias,
                               .no_inplace = opts->no_inplace,
                               .no_overlap = opts->no_inplace,
-                              .op_scratch = scratch};
+                              .op_scratch = scratch,
+                              .band_rows = opts->band_rows};
     rc = neurio_plan_model(m, &po, &plan, err);
     free(scratch);
     if (rc)

@@ -69,6 +69,10 @@ int cg_header_text(const cg_ctx *c, const char *hex, char **text, size_t *len);
  * (codegen_fcpack.c).  Otherwise *done = 0 and nothing is written. */
 int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done);
 
+/* Band chain ci of the plan: every op's parameters and its band calls
+ * (codegen_band.c). */
+int cg_emit_chain(cg_ctx *c, int32_t ci);
+
 /* SVDF, LSTM and the Signal ops (codegen_state.c). */
 int cg_state_op(cg_ctx *c, int32_t oi, const neurio_op *op);
 /* Emits M_reset_state(), which resets every variable tensor. */

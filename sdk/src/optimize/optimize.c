@@ -113,12 +113,14 @@ NOPT_PUBLIC(neurio_opt_fuse_activations, nopt_fuse_activations)
 NOPT_PUBLIC(neurio_opt_remove_identity, nopt_remove_identity)
 NOPT_PUBLIC(neurio_opt_remove_dead, nopt_remove_dead)
 NOPT_PUBLIC(neurio_opt_depthwise_to_conv, nopt_depthwise_to_conv)
+NOPT_PUBLIC(neurio_opt_schedule_memory, nopt_schedule_memory)
 
 int neurio_optimize(neurio_model *m, neurio_errbuf *err)
 {
     int (*const passes[])(neurio_model *, neurio_errbuf *) = {
         nopt_fold_constants, nopt_remove_identity, nopt_fold_batch_norm,
         nopt_fuse_activations, nopt_remove_dead, nopt_depthwise_to_conv,
+        nopt_schedule_memory,
     };
     if (!m)
         return neurio_fail(err, NEURIO_ERR_INVALID, "optimize: no model");

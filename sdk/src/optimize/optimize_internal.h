@@ -28,6 +28,9 @@ int nopt_remove_identity(neurio_model *m, neurio_errbuf *err);
 int nopt_remove_dead(neurio_model *m, neurio_errbuf *err);
 /* optimize_depthwise.c: one-input-channel DEPTHWISE_CONV_2D -> CONV_2D */
 int nopt_depthwise_to_conv(neurio_model *m, neurio_errbuf *err);
+/* optimize_schedule.c: a sibling consumer runs first when that shortens
+ * a large tensor's life (one move per call) */
+int nopt_schedule_memory(neurio_model *m, neurio_errbuf *err);
 /* optimize_transpose.c, run by nopt_remove_identity */
 int nopt_fold_transpose_fc(neurio_model *m, neurio_errbuf *err);
 

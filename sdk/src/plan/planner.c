@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan_internal.h"
+
 /* One storage group waiting for an arena offset. */
 typedef struct pl_buf {
     size_t bytes;
@@ -53,11 +55,6 @@ static int32_t pl_find(pl_state *s, int32_t t)
     return t;
 }
 
-static size_t pl_align(size_t v, size_t a)
-{
-    return (v + a - 1) / a * a;
-}
-
 static int32_t pl_max32(int32_t a, int32_t b) { return a > b ? a : b; }
 
 /* Largest block of consecutive output pixels a conv kernel may have in
@@ -82,7 +79,7 @@ static int64_t pl_block_pixels(int64_t out_w)
  * (>= 0), or -1 when the op may not overlap its input and output.
  * Not DEPTHWISE_CONV_2D nor 1x1 CONV_2D: their fast kernels go channel
  * group by channel group (or column chunk by chunk) over the whole image. */
-static int64_t pl_overlap_gap(const neurio_model *m, const neurio_op *op)
+int64_t pl_overlap_gap(const neurio_model *m, const neurio_op *op)
 {
     if (op->kind != NEURIO_OP_CONV_2D || op->n_inputs < 2 || op->n_outputs != 1 ||
         op->inputs[0] < 0 || op->inputs[1] < 0 || op->outputs[0] < 0)
@@ -314,6 +311,8 @@ static int pl_cmp_size_late(const void *a, const void *b)
     return y->first - x->first;
 }
 
+#define PL_SHUFFLES 256 /* most shuffled orders tried (pl_best_order) */
+
 typedef struct pl_order {
     const char *name;
     int (*cmp)(const void *, const void *);
@@ -338,6 +337,8 @@ void neurio_plan_free(neurio_plan *p)
     free(p->op_elided);
     free(p->op_overlap_gap);
     free(p->op_overlap);
+    free(p->chains);
+    free(p->op_chain);
     free(p);
 }
 
@@ -484,6 +485,8 @@ static void pl_alias(pl_state *s, const neurio_plan_options *opts, neurio_plan *
     const neurio_model *m = s->m;
     for (int32_t i = 0; i < m->n_ops; i++) {
         const neurio_op *op = &m->ops[i];
+        if (p->op_chain[i] >= 0)
+            continue; /* band chains: pl_band_pairs */
         if (op->kind == NEURIO_OP_RESHAPE && !opts->no_alias && op->n_inputs >= 1 &&
             op->n_outputs == 1 && op->inputs[0] >= 0) {
             int32_t in = op->inputs[0], o = op->outputs[0];
@@ -511,7 +514,7 @@ static void pl_find_overlaps(pl_state *s, neurio_plan *p)
     const neurio_model *m = s->m;
     for (int32_t i = 0; i < m->n_ops; i++) {
         const neurio_op *op = &m->ops[i];
-        int64_t gap = pl_overlap_gap(m, op);
+        int64_t gap = p->op_chain[i] >= 0 ? -1 : pl_overlap_gap(m, op);
         if (gap < 0)
             continue;
         int32_t rin = pl_find(s, op->inputs[0]), rout = pl_find(s, op->outputs[0]);
@@ -532,6 +535,61 @@ static void pl_find_overlaps(pl_state *s, neurio_plan *p)
         s->ov_gap[rout] = (size_t)gap;
         p->op_overlap_gap[i] = gap;
     }
+}
+
+/* Band chains: the ops of a chain are one step for lifetimes (all moved
+ * to its first op), the tensors inside it hold only their windows. */
+static void pl_band_lifetimes(pl_state *s, neurio_plan *p)
+{
+    const neurio_model *m = s->m;
+    for (int32_t c = 0; c < p->n_chains; c++) {
+        const neurio_band_chain *ch = &p->chains[c];
+        int32_t f = ch->first_op, l = ch->last_op;
+        for (int32_t t = 0; t < m->n_tensors; t++) {
+            if (s->last_use[t] > f && s->last_use[t] <= l)
+                s->last_use[t] = s->grp_last[t] = f;
+            if (s->grp_first[t] > f && s->grp_first[t] <= l)
+                s->grp_first[t] = f;
+        }
+        for (int32_t k = f; k < l; k++)
+            s->grp_bytes[m->ops[k].outputs[0]] = pl_band_window_bytes(m, ch, k);
+    }
+}
+
+/* A chain whose input dies in it: its output goes over the input, in
+ * place (one storage group) or as an overlap pair with the chain's gap. */
+static int pl_band_pairs(pl_state *s, neurio_plan *p)
+{
+    const neurio_model *m = s->m;
+    for (int32_t c = 0; c < p->n_chains; c++) {
+        neurio_band_chain *ch = &p->chains[c];
+        int32_t r0 = pl_find(s, ch->in_tensor), rn = pl_find(s, ch->out_tensor);
+        if (r0 == rn || s->grp_kind[r0] != NEURIO_MEM_ARENA ||
+            s->grp_kind[rn] != NEURIO_MEM_ARENA || s->grp_last[r0] != ch->first_op ||
+            s->grp_first[rn] != ch->first_op || s->ov_in[rn] >= 0 ||
+            m->tensors[r0].is_variable || m->tensors[ch->in_tensor].is_variable)
+            continue;
+        int gone = 0;
+        for (int32_t k = 0; k < m->n_outputs; k++)
+            if (pl_find(s, m->outputs[k]) == r0)
+                gone = 1; /* a graph output (io_in_arena) must survive */
+        if (gone)
+            continue;
+        int ip = 0;
+        int64_t gap = pl_band_gap(m, ch->first_op, ch->last_op, ch->rows, &ip);
+        if (gap < -1)
+            return NEURIO_ERR_NOMEM;
+        if (ip && pl_merge(s, ch->in_tensor, ch->out_tensor)) {
+            ch->in_place = 1;
+            ch->gap = 0;
+            p->tensors[ch->out_tensor].alias_of = ch->in_tensor;
+        } else if (gap >= 0 && !ip) {
+            s->ov_in[rn] = r0;
+            s->ov_gap[rn] = (size_t)gap;
+            ch->gap = gap;
+        }
+    }
+    return NEURIO_OK;
 }
 
 /* The arena buffers: one per group root (state groups only counted into
@@ -610,6 +668,28 @@ static size_t pl_best_order(pl_buf *bufs, pl_buf *best, size_t nb, size_t align,
             p->strategy = pl_orders[o].name;
         }
     }
+    /* Still above the peak of live bytes: shuffled orders (a fixed seed,
+     * so plans are reproducible), as many as keep the work near 2^24
+     * buffer pairs, stopping at the peak. */
+    uint32_t seed = 0x9e3779b9u;
+    size_t tries = nb > 1 ? ((size_t)1 << 24) / (nb * nb) : 0;
+    tries = tries > PL_SHUFFLES ? PL_SHUFFLES : tries;
+    for (size_t k = 0; k < tries && best_total > pl_align(p->peak_live_bytes, align); k++) {
+        memcpy(bufs, best, nb * sizeof *bufs);
+        for (size_t i = nb - 1; i > 0; i--) {
+            seed = seed * 1664525u + 1013904223u;
+            size_t j = (size_t)(seed >> 8) % (i + 1);
+            pl_buf t = bufs[i];
+            bufs[i] = bufs[j];
+            bufs[j] = t;
+        }
+        size_t total = pl_place(bufs, nb, align, tmp);
+        if (total < best_total) {
+            best_total = total;
+            memcpy(best, bufs, nb * sizeof *bufs);
+            p->strategy = "greedy, shuffled order";
+        }
+    }
     if (!p->strategy)
         p->strategy = "empty";
     return best_total;
@@ -642,6 +722,12 @@ static void pl_write_places(pl_state *s, const pl_buf *best, size_t nb, size_t a
         pl->kind = s->grp_kind[r];
         pl->index = s->grp_index[r];
         pl->group = r;
+        pl->bytes = neurio_tensor_bytes(&m->tensors[t]);
+        if (p->op_chain && m->n_ops > 0) /* a chain's inside: its window */
+            for (int32_t c = 0; c < p->n_chains; c++)
+                for (int32_t k = p->chains[c].first_op; k < p->chains[c].last_op; k++)
+                    if (m->ops[k].outputs[0] == t)
+                        pl->bytes = s->grp_bytes[t];
         if (pl->kind == NEURIO_MEM_ARENA && m->tensors[r].is_variable) {
             pl->offset = root_off[r]; /* state: the whole run, every run */
             pl->first_op = 0;
@@ -667,8 +753,39 @@ static void pl_write_places(pl_state *s, const pl_buf *best, size_t nb, size_t a
     }
 }
 
+static int pl_plan_one(const neurio_model *m, const neurio_plan_options *opts,
+                       neurio_plan **out, neurio_errbuf *err);
+
 int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
                       neurio_plan **out, neurio_errbuf *err)
+{
+    if (!opts || opts->band_rows < 1)
+        return pl_plan_one(m, opts, out, err);
+    /* banded: kept only when its arena is smaller than the plain plan's */
+    neurio_plan_options plain = *opts;
+    neurio_plan *pb = NULL, *pp = NULL;
+    plain.band_rows = 0;
+    int rc = pl_plan_one(m, opts, &pb, err);
+    if (!rc)
+        rc = pl_plan_one(m, &plain, &pp, err);
+    if (rc) {
+        neurio_plan_free(pb);
+        if (out)
+            *out = NULL;
+        return rc;
+    }
+    if (pb->arena_bytes < pp->arena_bytes) {
+        neurio_plan_free(pp);
+        *out = pb;
+    } else {
+        neurio_plan_free(pb);
+        *out = pp;
+    }
+    return NEURIO_OK;
+}
+
+static int pl_plan_one(const neurio_model *m, const neurio_plan_options *opts,
+                       neurio_plan **out, neurio_errbuf *err)
 {
     static const neurio_plan_options defaults = {.alignment = 16};
     pl_state s = {.m = m};
@@ -693,7 +810,12 @@ int neurio_plan_model(const neurio_model *m, const neurio_plan_options *opts,
     p->alignment = align;
     if ((rc = pl_init_groups(&s, opts, p, err)) != NEURIO_OK)
         goto fail;
+    if ((rc = pl_band_find(m, opts->band_rows, align, p)) != NEURIO_OK)
+        goto fail;
+    pl_band_lifetimes(&s, p);
     pl_alias(&s, opts, p);
+    if ((rc = pl_band_pairs(&s, p)) != NEURIO_OK)
+        goto fail; /* before the conv overlaps: they see the merged groups */
     if (!opts->no_overlap)
         pl_find_overlaps(&s, p);
 
@@ -722,73 +844,4 @@ fail:
     free(tmp);
     neurio_plan_free(p);
     return rc;
-}
-
-/* Whether arena tensors `in` and `out` may share bytes: the only storage
- * live at once that may is an overlap pair, the input group dying at a conv
- * that starts writing the output group, with the output at least the gap
- * (recomputed here from the model) below the input. */
-static int pl_check_pair(const neurio_model *m, const neurio_plan *p, int32_t in,
-                         int32_t out)
-{
-    const neurio_tensor_place *pi = &p->tensors[in], *po = &p->tensors[out];
-    int32_t i = pi->last_op;
-    if (i < 0 || i >= m->n_ops || po->first_op != i || pi->first_op > i)
-        return 0;
-    const neurio_op *op = &m->ops[i];
-    int64_t gap = pl_overlap_gap(m, op);
-    if (gap < 0 || p->tensors[op->inputs[0]].group != pi->group ||
-        p->tensors[op->outputs[0]].group != po->group || pi->group == po->group)
-        return 0;
-    for (int32_t k = 0; k < m->n_outputs; k++)
-        if (p->tensors[m->outputs[k]].kind == NEURIO_MEM_ARENA &&
-            p->tensors[m->outputs[k]].group == pi->group)
-            return 0;
-    return po->offset + (size_t)gap <= pi->offset;
-}
-
-int neurio_plan_check(const neurio_model *m, const neurio_plan *p,
-                      neurio_errbuf *err)
-{
-    if (!m || !p || p->n_tensors != m->n_tensors || p->n_ops != m->n_ops)
-        return neurio_fail(err, NEURIO_ERR_INTERNAL, "plan check: plan does not match model");
-    for (int32_t a = 0; a < m->n_tensors; a++) {
-        const neurio_tensor_place *pa = &p->tensors[a];
-        if (pa->kind != NEURIO_MEM_ARENA)
-            continue;
-        size_t ba = neurio_tensor_bytes(&m->tensors[a]);
-        if (pa->offset % p->alignment || pa->offset + ba > p->arena_bytes)
-            return neurio_fail(err, NEURIO_ERR_INTERNAL,
-                               "plan check: tensor %d '%s' at %zu+%zu outside arena %zu "
-                               "or misaligned", a, m->tensors[a].name, pa->offset, ba,
-                               p->arena_bytes);
-        for (int32_t b = a + 1; b < m->n_tensors; b++) {
-            const neurio_tensor_place *pb = &p->tensors[b];
-            if (pb->kind != NEURIO_MEM_ARENA)
-                continue;
-            if (pb->group == pa->group)
-                continue; /* one storage (RESHAPE alias or in place) */
-            size_t bb = neurio_tensor_bytes(&m->tensors[b]);
-            int time = pa->first_op <= pb->last_op && pb->first_op <= pa->last_op;
-            int space = pa->offset < pb->offset + bb && pb->offset < pa->offset + ba;
-            if (time && space && !pl_check_pair(m, p, a, b) && !pl_check_pair(m, p, b, a))
-                return neurio_fail(err, NEURIO_ERR_INTERNAL,
-                                   "plan check: tensors %d '%s' [%zu,+%zu) ops %d..%d and %d "
-                                   "'%s' [%zu,+%zu) ops %d..%d overlap",
-                                   a, m->tensors[a].name, pa->offset, ba, pa->first_op,
-                                   pa->last_op, b, m->tensors[b].name, pb->offset, bb,
-                                   pb->first_op, pb->last_op);
-        }
-        for (int32_t i = 0; i < m->n_ops; i++) {
-            size_t sb = p->scratch_bytes[i];
-            if (!sb || i < pa->first_op || i > pa->last_op)
-                continue;
-            size_t so = p->scratch_offset[i];
-            if (pa->offset < so + sb && so < pa->offset + ba)
-                return neurio_fail(err, NEURIO_ERR_INTERNAL,
-                                   "plan check: scratch of op %d overlaps tensor %d '%s'", i,
-                                   a, m->tensors[a].name);
-        }
-    }
-    return NEURIO_OK;
 }
