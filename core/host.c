@@ -23,6 +23,7 @@ struct neurio_ctx {
     int last_decile;
     char last_what[64];
     int64_t deadline_ms;  /* CLOCK_MONOTONIC ms; 0 = none (see nr_ctx_set_deadline) */
+    int64_t stall_ms;     /* its length: restarted by every progress report */
     /* probe --rig: the rig is being probed; what the plugin designated */
     int probe_rig;
     int layer_capture;
@@ -114,6 +115,9 @@ static void host_progress(neurio_ctx *ctx, const char *what, uint64_t done, uint
 {
     if (!ctx || !what)
         return;
+    /* Progress: the device answered, so the stall deadline restarts. */
+    if (ctx->deadline_ms)
+        ctx->deadline_ms = host_now_ms() + ctx->stall_ms;
     int64_t now = host_now_ms();
     int same = !strncmp(ctx->last_what, what, sizeof ctx->last_what - 1);
     int finished = total && done >= total;
@@ -183,8 +187,10 @@ int nr_ctx_deadline_passed(const neurio_ctx *ctx)
 
 void nr_ctx_set_deadline(neurio_ctx *ctx, int64_t ms)
 {
-    if (ctx)
+    if (ctx) {
         ctx->deadline_ms = ms > 0 ? host_mono_ms() + ms : 0;
+        ctx->stall_ms = ms > 0 ? ms : 0;
+    }
 }
 
 /* A plugin waiting on a device polls this: Ctrl-C/SIGTERM/SIGHUP, or the

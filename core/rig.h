@@ -85,9 +85,11 @@ typedef struct nr_rig {
      * inputs by the host reference interpreter (neurio/interp.h).  Not
      * together with task.reference. */
     char *task_reference_run;
-    /* data.stall_timeout_ms: how long one batch (transfer + infer) may take
-     * before the run stops it as a stall (default 300000; 0 = no limit).
-     * Stalls are reported as stalls, never as latency. */
+    /* data.stall_timeout_ms: how long one batch (transfer + infer) may go
+     * without an answer (restarted by every progress report of the plugin,
+     * e.g. each sample's result) before the run stops it as a stall
+     * (default 300000; 0 = no limit).  Stalls are reported as stalls,
+     * never as latency. */
     int64_t data_stall_timeout_ms;
     /* data.inputs as given: one path (string) or a list of paths, one per
      * model input in the model's input order.  data_input_list[i] are

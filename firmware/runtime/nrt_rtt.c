@@ -51,6 +51,7 @@ uint32_t nrt_rtt_init(uint8_t *mem, uint32_t bytes)
     cb->down[0].wr_off = cb->down[0].rd_off = 0;
     cb->down[0].flags = 0;
     cb->wait = 0;
+    cb->clock_addr = cb->clock_scale = cb->clock_per_ms = 0;
     /* The ID last, written from pieces so that no copy of the whole string
      * sits in flash for a memory scan to find first. */
     static const char tail[] = " RTT";
@@ -68,6 +69,13 @@ uint32_t nrt_rtt_init(uint8_t *mem, uint32_t bytes)
         return 0;
     }
     return up + down;
+}
+
+void nrt_rtt_set_clock(uint32_t addr, uint32_t per_tick, int down, uint32_t per_ms)
+{
+    _SEGGER_RTT.clock_scale = (per_tick & ~NRT_RTT_CLOCK_DOWN) | (down ? NRT_RTT_CLOCK_DOWN : 0u);
+    _SEGGER_RTT.clock_per_ms = per_ms;
+    _SEGGER_RTT.clock_addr = addr;
 }
 
 int nrt_rtt_getc(void)

@@ -9,7 +9,11 @@
  *   16  int32 max_up (1), int32 max_down (1)
  *   24  up descriptor:   name, buffer, size, wr_off, rd_off, flags
  *   48  down descriptor: name, buffer, size, wr_off, rd_off, flags
- *   72  u32 wait          (neurio extension after the standard part)
+ *   72  u32 wait          (neurio extensions after the standard part)
+ *   76  u32 clock_addr    a free-running 32-bit counter a debugger may
+ *                         read while the core is halted (0 = none)
+ *   80  u32 clock_scale   counts per tick, bit 31 set: it counts down
+ *   84  u32 clock_per_ms  counts per millisecond of device time
  * The writer of a ring owns wr_off, the reader owns rd_off; a ring is
  * empty when they are equal and holds at most size - 1 bytes.
  *
@@ -18,7 +22,14 @@
  * nrt_rtt_halt(): NRT_RTT_WAIT_READ (down ring empty), NRT_RTT_WAIT_WRITE
  * (up ring full), NRT_RTT_WAIT_NO_RINGS (no RAM for the rings: the device
  * uses its UART); 0 while it runs.  A host that never halts the core (a
- * probe polling the rings) needs none of it.  C99, freestanding. */
+ * probe polling the rings) needs none of it.
+ *
+ * The clock words describe the board's cycle counter so that such a host
+ * can follow the device's own time while it waits for an inference (read
+ * while the core is stopped anyway: no instruction is added on the
+ * device): a RUN's time limit then counts device time, not the host's,
+ * and a core whose clock stands still while it runs is seen at once.
+ * C99, freestanding. */
 #ifndef NEURIO_FIRMWARE_NRT_RTT_H
 #define NEURIO_FIRMWARE_NRT_RTT_H
 
@@ -54,7 +65,12 @@ typedef struct nrt_rtt_cb {
     nrt_rtt_ring up[1];
     nrt_rtt_ring down[1];
     volatile uint32_t wait;
+    uint32_t clock_addr;
+    uint32_t clock_scale;
+    uint32_t clock_per_ms;
 } nrt_rtt_cb;
+
+#define NRT_RTT_CLOCK_DOWN 0x80000000u
 
 /* The control block (symbol `_SEGGER_RTT`, the name RTT tools look up). */
 extern nrt_rtt_cb _SEGGER_RTT;
@@ -66,6 +82,10 @@ extern nrt_rtt_cb _SEGGER_RTT;
  * no rings, and the device stops once in nrt_rtt_halt with
  * NRT_RTT_WAIT_NO_RINGS so that a halting host learns it at once). */
 uint32_t nrt_rtt_init(uint8_t *mem, uint32_t bytes);
+
+/* Describe the device clock (see above): the counter's address, counts
+ * per tick (at most 0x7FFFFFFF), whether it counts down, counts per ms. */
+void nrt_rtt_set_clock(uint32_t addr, uint32_t per_tick, int down, uint32_t per_ms);
 
 /* One byte from the down ring (0..255), or -1 when it is empty. */
 int nrt_rtt_getc(void);

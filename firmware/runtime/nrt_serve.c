@@ -275,8 +275,9 @@ static void do_run(const nrt_frame *f)
     uint64_t t0 = platform_cycles();
 #ifdef NRT_TEST_SLOW_RUN
     /* TEST-ONLY: a slow but healthy inference (counted in its count). */
-    for (volatile uint32_t spin = 0; spin < (uint32_t)(NRT_TEST_SLOW_RUN) * 1000000u; spin++) {
-    }
+    for (uint32_t mega = 0; mega < (uint32_t)(NRT_TEST_SLOW_RUN); mega++)
+        for (volatile uint32_t spin = 0; spin < 1000000u; spin++) {
+        }
 #endif
     int rc = S.m->run(in, out);
     uint64_t t1 = platform_cycles();

@@ -47,6 +47,10 @@ uint64_t cm_board_count_exact(void);
 /* cm_board_count() units per millisecond (QEMU: 1e6 instructions = 1 ms of
  * virtual time under -icount shift=0; real board: clock_hz / 1000). */
 uint32_t cm_board_counts_per_ms(void);
+/* The free-running 32-bit counter behind cm_board_count(), for a debugger
+ * reading it while the core is halted (the RTT host's device clock): its
+ * address (0 = none), cm_board_count() units per tick, 1 if it counts down. */
+void cm_board_clock_source(uint32_t *addr, uint32_t *per_tick, int *down);
 /* Request a system reset through SCB->AIRCR; does not return. */
 void cm_board_reset(void) __attribute__((noreturn));
 

@@ -64,6 +64,14 @@ void platform_init(void)
             want = 0;
         use_rtt = nrt_rtt_init(want ? (uint8_t *)(hi - want) : (uint8_t *)0, want) != 0;
         rtt_bytes = use_rtt ? want : 0u;
+        if (use_rtt) {
+            uint32_t addr, per_tick;
+            int down;
+            cm_board_clock_source(&addr, &per_tick, &down);
+            /* Device time as the report gives device latency: counts at
+             * the board's clock (QEMU: instructions at CM_CLOCK_HZ). */
+            nrt_rtt_set_clock(addr, per_tick, down, (uint32_t)(CM_CLOCK_HZ / 1000u));
+        }
     }
     link_chan = use_rtt ? LINK_ANY : LINK_UART;
 }

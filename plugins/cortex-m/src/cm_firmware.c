@@ -163,6 +163,10 @@ static void runtime_defines(cm_argv *av, const cm_fw_args *a)
     }
     if (a->layer_capture || a->test_fault) /* every output of every layer */
         argv_add(av, "-DNEURIO_LAYER_OUTPUT_K_FN=nrt_layer_output_k");
+    if (a->test_slow_run)
+        argv_add(av, "-DNRT_TEST_SLOW_RUN=%uu", a->test_slow_run);
+    if (a->test_hang_run)
+        argv_add(av, "-DNRT_TEST_HANG_RUN=%uu", a->test_hang_run);
 }
 
 /* The compiler and the code generation flags every source is built with. */

@@ -41,6 +41,8 @@ typedef struct cm_fw_args {
                                 its output test_fault_output               */
     int32_t test_fault_layer;
     int32_t test_fault_output;
+    uint32_t test_slow_run;  /* TEST-ONLY: NRT_TEST_SLOW_RUN (0 = off)      */
+    uint32_t test_hang_run;  /* TEST-ONLY: NRT_TEST_HANG_RUN (0 = off)      */
 } cm_fw_args;
 
 /* Section sizes of the linked image (bytes). */

@@ -52,6 +52,8 @@ typedef struct cm_plugin {
     cm_qemu qemu;
     neurio_link *link;
     neurio_link_stats lstats; /* the link's counters after the last call */
+    uint64_t answers;         /* samples answered in the current infer()   */
+    uint32_t batch_first;     /* its batch's first sample                   */
     neurio_transport *rtt;    /* the GDB RTT transport (owned by link)  */
     neurio_child openocd;     /* real board, device.link = rtt          */
     char channel[96];
@@ -133,6 +135,12 @@ static const neurio_option cm_options[] = {
     {"test_fault_output", NEURIO_OPT_INT, "0", NULL,
      "TEST-ONLY fault injection: which output of test_fault_layer is broken (NRT_TEST_FAULT_OUTPUT; "
      "0 = the first)"},
+    {"test_slow_run", NEURIO_OPT_INT, "0", NULL,
+     "TEST-ONLY: every inference first counts to this many million in a busy loop, inside the "
+     "measured run (NRT_TEST_SLOW_RUN; a slow but healthy device; 0 = none)"},
+    {"test_hang_run", NEURIO_OPT_INT, "0", NULL,
+     "TEST-ONLY fault injection: the firmware acknowledges its k-th RUN since boot and then "
+     "spins forever (NRT_TEST_HANG_RUN; a hung device; 0 = never)"},
     {"test_gdbstub_unusable", NEURIO_OPT_BOOL, "false", NULL,
      "TEST-ONLY fault injection: on an emulated board the host connects to a gdbstub socket path "
      "that cannot exist, as if QEMU's gdbstub were unusable (link = auto then falls back to the "
@@ -237,7 +245,8 @@ static int cm_open(neurio_ctx *ctx, const neurio_host *host, void **self)
         rc = neurio_fail(&e, NEURIO_ERR_CONFIG, "device.test_fault_output = %lld must be an "
                          "output index of test_fault_layer (0..255)", (long long)fo);
     static const char *const ms_opts[] = { "boot_timeout_ms", "timeout_ms", "run_timeout_ms",
-                                           "build_timeout_ms", "rx_timeout_ms", "reset_after" };
+                                           "build_timeout_ms", "rx_timeout_ms", "reset_after",
+                                           "test_slow_run", "test_hang_run" };
     for (size_t i = 0; !rc && i < sizeof ms_opts / sizeof ms_opts[0]; i++) {
         int64_t v = host->opt_int(ctx, ms_opts[i]);
         if (v < 0 || v > INT32_MAX)
@@ -337,6 +346,15 @@ static int link_cancelled(void *user)
     return s->host->cancelled(s->ctx);
 }
 
+/* A sample's result arrived: progress, which also restarts the run's
+ * stall deadline (data.stall_timeout_ms counts from the last answer). */
+static void link_answered(void *user)
+{
+    cm_plugin *s = user;
+    s->answers++;
+    s->host->progress(s->ctx, "inference", s->batch_first + s->answers, 0);
+}
+
 /* "arm-none-eabi-gcc 12.2.1" from -dumpversion. */
 static void toolchain_version(cm_plugin *s, const char *prefix, const char *work)
 {
@@ -403,6 +421,7 @@ static int open_link(cm_plugin *s, neurio_transport *t, const neurio_model *mode
     lo.rto_min_us = 100000;
     lo.log = link_log;
     lo.cancelled = link_cancelled;
+    lo.answered = link_answered;
     lo.user = s;
     return neurio_port_attach(t, &lo, model, s->model_sha, &s->link, info, e);
 }
@@ -613,6 +632,8 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
         .test_fault = s->host->opt_int(s->ctx, "test_fault_layer") >= 0,
         .test_fault_layer = (int32_t)s->host->opt_int(s->ctx, "test_fault_layer"),
         .test_fault_output = (int32_t)s->host->opt_int(s->ctx, "test_fault_output"),
+        .test_slow_run = (uint32_t)s->host->opt_int(s->ctx, "test_slow_run"),
+        .test_hang_run = (uint32_t)s->host->opt_int(s->ctx, "test_hang_run"),
     };
     cm_fw_sizes sz;
     s->host->progress(s->ctx, "building firmware", 0, 0);
@@ -718,6 +739,8 @@ static int cm_infer(void *self, neurio_batch *batch)
         s->host->set_error(s->ctx, "batch has too many tensors");
         return NEURIO_ERR_INVALID;
     }
+    s->answers = 0;
+    s->batch_first = batch->first;
     int rc = neurio_link_infer(s->link, batch, &e);
     s->lstats = neurio_link_get_stats(s->link);
     if (rc) {

@@ -63,6 +63,9 @@ typedef struct neurio_link_options {
      * 4 x its variation, doubled on each expiry), at least rto_min_us
      * (10000) and at most timeout_ms, which is also where it starts.     */
     int rto_min_us;
+    /* Optional: called (with user) each time a sample's RESULT arrives, so
+     * a caller's own stall deadline can count from the last answer. */
+    void (*answered)(void *user);
 } neurio_link_options;
 
 /* Fill *o with the defaults. */

@@ -133,6 +133,27 @@ NEURIO_API int neurio_transport_gdb_rtt_open(const char *spec, const neurio_gdb_
 /* Counters of a GDB RTT transport; zeroes for any other transport. */
 NEURIO_API neurio_gdb_rtt_stats neurio_transport_gdb_rtt_stats(const neurio_transport *t);
 
+/* The device's own clock as a GDB RTT transport follows it, read while the
+ * core is stopped anyway (no instruction is added on the device): the
+ * board's cycle counter named in the RTT control block (firmware/runtime/
+ * nrt_rtt.h), read at every poll of a running core, and the core's
+ * registers compared between polls.  All zero for any other transport;
+ * valid = 0 for a firmware that names no counter.  still_ms and frozen_ms
+ * span polls only (at least 8 in a row without a change). */
+typedef struct neurio_device_clock {
+    int watched;         /* the transport follows the core (a GDB one)      */
+    int valid;
+    uint64_t device_us;  /* device time since the channel opened            */
+    int64_t still_ms;    /* host ms the core was let run while its clock
+                            stood still (locked up, emulator stalled)        */
+    int64_t frozen_ms;   /* host ms the core was let run while every core
+                            register stayed the same (a loop in place)      */
+    uint32_t pc;         /* program counter at the last poll                */
+    int idle;            /* the core is held stopped, waiting for input     */
+} neurio_device_clock;
+
+NEURIO_API neurio_device_clock neurio_transport_device_clock(const neurio_transport *t);
+
 /* Fault injection: every byte going through the wrapper in the selected
  * directions is, with the given probabilities (0..1, per byte, drawn from
  * a deterministic PRNG seeded by `seed`), corrupted (one random bit

@@ -433,6 +433,8 @@ int lk_take_result(neurio_link *l, neurio_batch *b, uint32_t i, const lk_frame *
                            "%s: malformed RESULT for sample %u (slot %u, tag %u/%u, %u layers, %u output bytes, %u bytes)",
                            l->t->desc, (unsigned)i, (unsigned)slot, (unsigned)tag, (unsigned)l->tag,
                            (unsigned)nl, (unsigned)outb, (unsigned)f->len);
+    if (l->opt.answered)
+        l->opt.answered(l->opt.user);
     neurio_measure *m = &b->measures[i];
     m->cycles = (h->flags & NEURIO_LINK_HF_CYCLES) ? lk_get64(p + 8) : 0;
     m->stack_bytes = lk_get32(p + 16);

@@ -16,6 +16,12 @@
 /* Inside a frame, a silence this long (at most) means bytes were lost. */
 #define LK_GAP_MAX_NS (300ull * LK_NS_MS)
 #define LK_GAP_MIN_NS (5ull * LK_NS_MS)
+/* Over a channel that follows the device's clock, how often a RUN being
+ * computed is looked at, and the verdicts' thresholds (host time): every
+ * core register unchanged (a loop in place), the clock standing still. */
+#define LK_CHECK_NS (500ull * LK_NS_MS)
+#define LK_FROZEN_MS 3000
+#define LK_STILL_MS 10000
 
 /* Ceiling of estimator cls: timeout_ms for round trips, run_timeout_ms for
  * the wait from a RUN's ACK to its RESULT. */
@@ -103,6 +109,8 @@ typedef struct lk_slot {
     int waits;        /* RUN: consecutive waits for its RESULT without
                          a byte from the device                     */
     int expiries;     /* RUN: waits for its RESULT that expired      */
+    uint64_t dev_from_us; /* RUN: device clock at its first send, then
+                             at its ACK (channels that follow it)    */
     uint64_t exp_ns;  /* RUN: start of the current wait              */
     int inflight;     /* copies sent and not answered (ok or not)  */
     uint64_t heard_ns; /* RUN: last ACK, NAK or damaged answer      */
@@ -129,8 +137,10 @@ static int eng_send(lk_eng *g, lk_slot *s, neurio_errbuf *err)
     s->tries++;
     s->inflight++;
     s->last_order = ++g->order;
-    if (s->tries == 1)
+    if (s->tries == 1) {
         s->first_order = s->last_order;
+        s->dev_from_us = neurio_transport_device_clock(l->t).device_us;
+    }
     s->sent_ns = lk_now_ns();
     return NEURIO_OK;
 }
@@ -215,6 +225,55 @@ static int eng_queued_behind(const lk_eng *g, const lk_slot *o)
     return 0;
 }
 
+/* Is the device working on RUN o hung?  Over a channel that follows the
+ * device (RTT through a debugger: neurio_transport_device_clock) by what
+ * its core does, whatever the host's load: every register unchanged for
+ * LK_FROZEN_MS (a loop in place), its clock still for LK_STILL_MS (locked
+ * up, emulator stalled), or run_timeout_ms of the device's own time spent
+ * on it.  Otherwise (UART, sockets; a core held waiting for input, so not
+ * computing) by the host's clock: not a byte for run_timeout_ms
+ * (silent_ms).  Returns NEURIO_OK when it is not, else the
+ * error naming the channel, the request and the wait. */
+static int run_verdict(lk_eng *g, const lk_slot *o, uint64_t silent_ms, int waits,
+                       neurio_errbuf *err)
+{
+    neurio_link *l = g->l;
+    neurio_device_clock c = neurio_transport_device_clock(l->t);
+    const char *what = o->acked ? "accepted" : "got (its ACK was lost)";
+    if (c.frozen_ms >= LK_FROZEN_MS)
+        return neurio_fail(err, NEURIO_ERR_TIMEOUT,
+                           "%s: device %s %s (seq %u) and its core now loops in place (pc 0x%08x, "
+                           "every register unchanged for %lld ms of polls): the inference hangs",
+                           l->t->desc, what, lk_type_name(o->type), o->seq, (unsigned)c.pc,
+                           (long long)c.frozen_ms);
+    if (c.valid && c.still_ms >= LK_STILL_MS)
+        return neurio_fail(err, NEURIO_ERR_TIMEOUT,
+                           "%s: the core was let run for %s (seq %u) but its clock stood still "
+                           "for %lld ms (pc 0x%08x): it is locked up or the emulator stalled",
+                           l->t->desc, lk_type_name(o->type), o->seq, (long long)c.still_ms,
+                           (unsigned)c.pc);
+    if (c.valid && !c.idle) {
+        uint64_t ran_ms = (c.device_us - o->dev_from_us) / 1000u;
+        if (ran_ms >= (uint64_t)l->opt.run_timeout_ms)
+            return neurio_fail(err, NEURIO_ERR_TIMEOUT,
+                               "%s: device %s %s (seq %u) and computed %llu ms of its own time "
+                               "(its clock, read through the debugger) without an answer "
+                               "(run_timeout_ms %d, pc 0x%08x): the inference hangs or needs "
+                               "more than run_timeout_ms of device time (raise it)",
+                               l->t->desc, what, lk_type_name(o->type), o->seq,
+                               (unsigned long long)ran_ms, l->opt.run_timeout_ms, (unsigned)c.pc);
+        return NEURIO_OK; /* still computing, however long the host takes */
+    }
+    if (waits >= 3 && silent_ms * LK_NS_MS >= rto_ceiling(l, LK_RTO_RUN))
+        return neurio_fail(err, NEURIO_ERR_TIMEOUT,
+                           "%s: device %s %s (seq %u) and then sent nothing for %llu ms "
+                           "(run_timeout_ms %d, %d tries): the inference hangs or needs "
+                           "more than run_timeout_ms (raise it)",
+                           l->t->desc, what, lk_type_name(o->type), o->seq,
+                           (unsigned long long)silent_ms, l->opt.run_timeout_ms, o->tries);
+    return NEURIO_OK;
+}
+
 /* The timed request's timer (deadline dl) expired. */
 static int eng_timeout(lk_eng *g, lk_slot *o, uint64_t dl, neurio_errbuf *err)
 {
@@ -232,13 +291,9 @@ static int eng_timeout(lk_eng *g, lk_slot *o, uint64_t dl, neurio_errbuf *err)
         uint64_t now = lk_now_ns();
         o->waits = l->rx_last_ns < o->exp_ns ? o->waits + 1 : 0; /* silent waits */
         o->exp_ns = now;
-        if ((l->exhausted = o->waits >= 3 && silent_ms * LK_NS_MS >= rto_ceiling(l, LK_RTO_RUN)))
-            return neurio_fail(err, NEURIO_ERR_TIMEOUT,
-                               "%s: device accepted %s (seq %u) and then sent nothing for %llu ms "
-                               "(run_timeout_ms %d, %d tries): the inference hangs or needs "
-                               "more than run_timeout_ms (raise it)",
-                               l->t->desc, lk_type_name(o->type), o->seq,
-                               (unsigned long long)silent_ms, l->opt.run_timeout_ms, o->tries);
+        int rc = run_verdict(g, o, silent_ms, o->waits, err);
+        if ((l->exhausted = rc != NEURIO_OK))
+            return rc;
         rto_backoff(l, LK_RTO_RUN);
         if (eng_queued_behind(g, o) && ++o->expiries < 3) {
             /* Requests wait behind it: the device acknowledges the next
@@ -258,8 +313,12 @@ static int eng_timeout(lk_eng *g, lk_slot *o, uint64_t dl, neurio_errbuf *err)
          * only after run_timeout_ms without a byte from the device, as an
          * accepted one. */
         int spent = o->tries >= g->max_tries;
-        if (spent && g->p->run && silent_ms * LK_NS_MS < rto_ceiling(l, LK_RTO_RUN))
+        if (spent && g->p->run) {
+            int rc = run_verdict(g, o, silent_ms, 3, err);
+            if ((l->exhausted = rc != NEURIO_OK))
+                return rc;
             spent = 0;
+        }
         if ((l->exhausted = spent))
             return neurio_fail(err, NEURIO_ERR_TIMEOUT,
                                "%s: device did not answer %s after %d tries (last wait %d ms, ceiling %d ms%s): it hung, was reset without a hello, or the link is down",
@@ -394,8 +453,10 @@ static int eng_frame(lk_eng *g, const lk_frame *f, neurio_errbuf *err)
         /* "Accepted, working": the RESULT comes later. */
         if (k->tries == 1 && !k->acked)
             rto_sample(l, rto_class(k->type, k->len), now - from);
-        if (!k->acked)
+        if (!k->acked) {
             k->ack_ns = k->exp_ns = now;
+            k->dev_from_us = neurio_transport_device_clock(l->t).device_us;
+        }
         k->heard_ns = now;
         k->acked = 1;
         k->ack_order = ++g->acks;
@@ -447,11 +508,21 @@ int lk_pipe_run(neurio_link *l, lk_pipe *p, neurio_errbuf *err)
         lk_slot *o = eng_timed(g);
         if (!o)
             break; /* all answered */
-        uint64_t dl = eng_deadline(g, o);
+        uint64_t dl = eng_deadline(g, o), wake = dl;
+        /* A RUN being computed over a channel that follows the device is
+         * looked at twice a second between its timer's expiries. */
+        int watch = o->acked && neurio_transport_device_clock(l->t).watched;
+        if (watch && lk_now_ns() + LK_CHECK_NS < wake)
+            wake = lk_now_ns() + LK_CHECK_NS;
         lk_frame f;
-        rc = lk_recv(l, &f, dl, err);
+        rc = lk_recv(l, &f, wake, err);
         if (rc == NEURIO_ERR_TIMEOUT && lk_now_ns() >= dl) {
             if ((rc = eng_timeout(g, o, dl, err)) != NEURIO_OK)
+                break;
+            continue;
+        }
+        if (rc == NEURIO_ERR_TIMEOUT && watch && lk_now_ns() >= wake) {
+            if ((l->exhausted = (rc = run_verdict(g, o, 0, 0, err)) != NEURIO_OK))
                 break;
             continue;
         }
@@ -464,8 +535,10 @@ int lk_pipe_run(neurio_link *l, lk_pipe *p, neurio_errbuf *err)
                 /* A damaged ACK (the only 4-byte answer to a RUN): the
                  * device accepted the RUN; its RESULT follows. */
                 uint64_t now = lk_now_ns();
-                if (!k->acked)
+                if (!k->acked) {
                     k->ack_ns = k->exp_ns = now;
+                    k->dev_from_us = neurio_transport_device_clock(l->t).device_us;
+                }
                 k->acked = 1;
                 k->ack_order = ++g->acks;
                 k->heard_ns = now;

@@ -8,7 +8,13 @@
  * re-initialises it), the up ring is drained into rx, as much of tx as
  * fits goes into the down ring, and the core is resumed unless it waits
  * for input that the host does not have (then it stays stopped, and so
- * does virtual time under QEMU's -icount, until write() brings data). */
+ * does virtual time under QEMU's -icount, until write() brings data).
+ *
+ * At every poll of a running core (not at the breakpoint stops of the
+ * data path) the device clock is followed: the board's counter named in
+ * the control block, and the core's registers, compared with the last
+ * poll's (neurio_transport_device_clock: how long the core ran, whether
+ * its clock or its whole state stood still). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +26,12 @@
 /* nrt_rtt.h's wait reasons (the host does not include firmware headers). */
 #define WAIT_READ 1u
 #define WAIT_NO_RINGS 3u
-#define CB_BYTES 76u      /* standard block with one ring each way + wait */
+#define CB_BYTES 88u      /* standard block with one ring each way + wait
+                             + the clock words                            */
+#define CB_EXT_BYTES 16u  /* neurio's words after the standard part         */
+#define CLOCK_DOWN 0x80000000u
+#define REGS_MAX 600u     /* hex characters of a 'g' reply kept           */
+#define POLLS_SAME 8      /* polls in a row without a change: stood still */
 #define CB_MAX_RINGS 16
 #define RING_MAX (1u << 24)
 
@@ -44,6 +55,15 @@ typedef struct gdb_tp {
     size_t rx_start, rx_n, rx_cap;
     char problem[200]; /* why the control block is not usable yet     */
     neurio_gdb_rtt_stats st;
+    /* the device clock (see the top) */
+    uint32_t clk_addr, clk_scale, clk_per_ms;
+    int clk_have, poll_stop;
+    uint32_t clk_raw, pc;
+    uint64_t clk_counts;
+    int64_t clk_moved_ms, regs_moved_ms, polled_ms;
+    int clk_same, regs_same; /* polls in a row that saw no change      */
+    char regs[REGS_MAX];
+    size_t regs_len;
 } gdb_tp;
 
 static uint32_t get32(const uint8_t *p)
@@ -126,7 +146,7 @@ static int read_cb(gdb_tp *g, ring *up, ring *down, uint32_t *wait, int *ok, neu
                  a, nu, nd, CB_MAX_RINGS);
         return NEURIO_OK;
     }
-    uint32_t need = 24u + 24u * (nu + nd) + (nu == 1 && nd == 1 ? 4u : 0u);
+    uint32_t need = 24u + 24u * (nu + nd) + (nu == 1 && nd == 1 ? CB_EXT_BYTES : 0u);
     if (need > CB_BYTES && (rc = gdb_rsp_read_mem(&g->rsp, a, cb, need, io_ms(g), err)))
         return rc;
     ring *r[2] = {up, down};
@@ -146,8 +166,18 @@ static int read_cb(gdb_tp *g, ring *up, ring *down, uint32_t *wait, int *ok, neu
             return NEURIO_OK;
         }
     }
-    if (nu == 1 && nd == 1)
+    if (nu == 1 && nd == 1) {
         *wait = get32(cb + 72);
+        uint32_t ca = get32(cb + 76), sc = get32(cb + 80), pm = get32(cb + 84);
+        /* Plausible clock words only (a firmware without them has other
+         * data there). */
+        int ok_clk = ca != 0 && pm != 0 && (sc & ~CLOCK_DOWN) != 0 && (sc & ~CLOCK_DOWN) <= 1000000u;
+        if (!ok_clk || ca != g->clk_addr || sc != g->clk_scale || pm != g->clk_per_ms)
+            g->clk_have = 0; /* (re)start following it */
+        g->clk_addr = ok_clk ? ca : 0;
+        g->clk_scale = ok_clk ? sc : 0;
+        g->clk_per_ms = ok_clk ? pm : 0;
+    }
     g->st.up_size = up->size;
     g->st.down_size = down->size;
     g->ever_valid = *ok = 1;
@@ -212,6 +242,13 @@ static int fill_down(gdb_tp *g, const ring *d, uint32_t *used, neurio_errbuf *er
 
 static int resume(gdb_tp *g, int step_first, neurio_errbuf *err)
 {
+    if (!g->poll_stop) {
+        /* The core was stopped for input (or just attached): its clock and
+         * state stood still on purpose; start watching afresh. */
+        g->clk_moved_ms = g->regs_moved_ms = g->polled_ms = tp_now_ms();
+        g->regs_len = 0;
+        g->clk_same = g->regs_same = 0;
+    }
     if (step_first) {
         /* Stopped on the breakpoint: a 'c' would hit it again at once. */
         int rc = gdb_rsp_cmd(&g->rsp, "s", io_ms(g), "a single step over nrt_rtt_halt", err);
@@ -250,6 +287,58 @@ static int service(gdb_tp *g, neurio_errbuf *err)
     return resume(g, g->cfg.halt_addr && wait != 0, err);
 }
 
+/* At a poll of the running core: read the board's counter and the core's
+ * registers (the core is stopped: nothing changes on the device). */
+static int follow_clock(gdb_tp *g, neurio_errbuf *err)
+{
+    int64_t now = tp_now_ms();
+    if (g->clk_addr) {
+        uint8_t b[4];
+        int rc = gdb_rsp_read_mem(&g->rsp, g->clk_addr, b, 4, io_ms(g), err);
+        if (rc)
+            return rc;
+        uint32_t v = get32(b);
+        if (g->clk_have) {
+            uint32_t d = g->clk_scale & CLOCK_DOWN ? g->clk_raw - v : v - g->clk_raw;
+            if (d > 0x80000000u)
+                d = 0; /* restarted (a reboot), not half a wrap in one poll */
+            g->clk_counts += (uint64_t)d * (g->clk_scale & ~CLOCK_DOWN);
+            if (d) {
+                g->clk_moved_ms = now;
+                g->clk_same = 0;
+            } else {
+                g->clk_same++;
+            }
+        }
+        g->clk_raw = v;
+        g->clk_have = 1;
+    }
+    int rc = gdb_rsp_cmd(&g->rsp, "g", io_ms(g), "reading the core registers", err);
+    if (rc)
+        return rc;
+    size_t n = g->rsp.pkt_len < REGS_MAX ? g->rsp.pkt_len : REGS_MAX;
+    if (n != g->regs_len || memcmp(g->regs, g->rsp.pkt, n) != 0) {
+        memcpy(g->regs, g->rsp.pkt, n);
+        g->regs_len = n;
+        g->regs_moved_ms = now;
+        g->regs_same = 0;
+    } else {
+        g->regs_same++;
+    }
+    g->polled_ms = now;
+    if (n >= 16 * 8) { /* r15 (pc): the 16th 32-bit register, little-endian hex */
+        uint32_t pc = 0;
+        for (int i = 3; i >= 0; i--) {
+            unsigned byte = 0;
+            if (sscanf(g->regs + 15 * 8 + 2 * i, "%2x", &byte) != 1)
+                break;
+            pc = pc << 8 | byte;
+        }
+        g->pc = pc;
+    }
+    return NEURIO_OK;
+}
+
 /* Wait for the core to stop (breakpoint, or an interrupt after poll_ms)
  * until deadline; services the stop.  NEURIO_ERR_TIMEOUT when the
  * deadline passed first. */
@@ -263,7 +352,7 @@ static int pump(gdb_tp *g, int64_t deadline, neurio_errbuf *err)
         int wait_ms = (int)(poll_at > now ? poll_at - now : 0);
         int left = tp_remaining(deadline);
         int slice = left >= 0 && left < wait_ms ? left : wait_ms;
-        int rc = gdb_rsp_recv(&g->rsp, slice, err);
+        int rc = gdb_rsp_recv(&g->rsp, slice, err), polled = 0;
         if (rc == NEURIO_ERR_TIMEOUT) {
             if (tp_now_ms() < poll_at)
                 return rc; /* the caller's deadline */
@@ -274,6 +363,7 @@ static int pump(gdb_tp *g, int64_t deadline, neurio_errbuf *err)
                 return rc;
             }
             g->st.polls++;
+            polled = 1;
         } else if (rc) {
             return rc;
         } else {
@@ -286,6 +376,9 @@ static int pump(gdb_tp *g, int64_t deadline, neurio_errbuf *err)
         if (s == 1) {
             g->running = 0;
             g->serviced = 0;
+            g->poll_stop = polled;
+            if (polled && (rc = follow_clock(g, err)))
+                return rc;
         } /* other packets (console output 'O...') are ignored */
     }
 }
@@ -383,6 +476,26 @@ neurio_gdb_rtt_stats neurio_transport_gdb_rtt_stats(const neurio_transport *t)
     z.packets = g->rsp.packets;
     z.cb_addr = g->cfg.cb_addr;
     return z;
+}
+
+neurio_device_clock neurio_transport_device_clock(const neurio_transport *t)
+{
+    neurio_device_clock c = {0};
+    if (!t || t->ops != &gdb_ops)
+        return c;
+    const gdb_tp *g = (const gdb_tp *)t;
+    c.watched = 1;
+    c.valid = g->clk_addr != 0 && g->clk_have;
+    c.device_us = c.valid ? g->clk_counts * 1000u / g->clk_per_ms : 0;
+    /* Only while the core is let run (not held for input), and only the
+     * time spanned by polls that saw no change (at least POLLS_SAME in a
+     * row: a host too busy to poll proves nothing). */
+    int let_run = g->running || g->poll_stop;
+    c.still_ms = let_run && c.valid && g->clk_same >= POLLS_SAME ? g->polled_ms - g->clk_moved_ms : 0;
+    c.frozen_ms = let_run && g->regs_same >= POLLS_SAME ? g->polled_ms - g->regs_moved_ms : 0;
+    c.pc = g->pc;
+    c.idle = !g->running && g->serviced;
+    return c;
 }
 
 /* Connection set-up: no-ack mode, breakpoint, resume, first stop. */

@@ -71,6 +71,13 @@ uint64_t cm_board_count_exact(void)
     return cmsdk_exact_step(&exact, CM_AN505_INSNS_PER_TICK, 1, v, n, a, b, c);
 }
 
+void cm_board_clock_source(uint32_t *addr, uint32_t *per_tick, int *down)
+{
+    *addr = TIMER_BASE + 0x04u; /* TIMER1_VALUE */
+    *per_tick = CM_AN505_INSNS_PER_TICK;
+    *down = 1;
+}
+
 uint32_t cm_board_counts_per_ms(void)
 {
     return 1000000u; /* 1 instruction = 1 ns of virtual time */

@@ -63,6 +63,13 @@ uint64_t cm_board_count_exact(void)
     return cmsdk_exact_step(&exact, CM_AN547_INSNS_PER_TICK, 0, v, n, a, b, c);
 }
 
+void cm_board_clock_source(uint32_t *addr, uint32_t *per_tick, int *down)
+{
+    *addr = 0x49302018u; /* FPGAIO COUNTER */
+    *per_tick = CM_AN547_INSNS_PER_TICK;
+    *down = 0;
+}
+
 uint32_t cm_board_counts_per_ms(void)
 {
     return 1000000u; /* 1 instruction = 1 ns of virtual time */

@@ -215,6 +215,13 @@ uint64_t cm_board_count_exact(void)
     return cm_board_count(); /* DWT CYCCNT counts every cycle */
 }
 
+void cm_board_clock_source(uint32_t *addr, uint32_t *per_tick, int *down)
+{
+    *addr = (uint32_t)(uintptr_t)&CM_DWT_CYCCNT;
+    *per_tick = 1u;
+    *down = 0;
+}
+
 uint32_t cm_board_counts_per_ms(void)
 {
     return CM_NUCLEO_HCLK_HZ / 1000u;
