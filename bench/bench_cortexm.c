@@ -15,12 +15,15 @@
  * sample is also printed against the compute-only time (the RUN -> RESULT
  * time: inference plus its small answer), issue 14's target being <= 2x.
  *
+ * --fc-weights auto|int8|int16 picks the packed FULLY_CONNECTED layout as
+ * the rig's device.fc_weights does (auto: int16 while the constants fit the
+ * board's flash less 64 KiB); the flash line says what each layer got.
  * --band-rows N generates with banded execution (neurio/planner.h): chains
  * of convolutions run N output rows at a time (less arena, more
  * instructions); 0 (default) = off.
  *
  *   bench_cortexm [--board mps2-an386|mps2-an500] [--samples N] [--link rtt|uart]
- *                 [--band-rows N] [model...]
+ *                 [--fc-weights auto|int8|int16] [--band-rows N] [model...]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -78,6 +81,8 @@ typedef struct result {
     size_t exact, n; /* samples bit-exact with the golden outputs, of n */
 } result;
 
+/* --fc-weights: the packed FULLY_CONNECTED layout (as device.fc_weights). */
+static int fc_weights = NEURIO_FC_WEIGHTS_AUTO;
 /* --band-rows: banded execution in the generated code (0 = off). */
 static int32_t g_band_rows;
 
@@ -240,7 +245,9 @@ static int bench_build(bench *b)
     snprintf(b->fw, sizeof b->fw, "%s/%s-fw", b->work, b->model_name);
     mkdir(gen, 0755);
     mkdir(b->fw, 0755);
-    neurio_codegen_options co = {.band_rows = g_band_rows};
+    neurio_codegen_options co = {.band_rows = g_band_rows,
+                                 .fc_weights = fc_weights,
+                                 .flash_budget = cm_profile_const_budget(b->p)};
     if ((rc = neurio_codegen(b->m, gen, &co, &b->cg, &b->e)))
         return rc;
     cm_fw_args fa = {
@@ -393,6 +400,10 @@ static void bench_print(const bench *b, result *res)
            (unsigned long long)sz->flash, (unsigned long long)sz->text,
            (unsigned long long)sz->rodata, (unsigned long long)sz->data,
            (unsigned long long)b->cg.weights_bytes, a ? a->flash : 0.0, r3);
+    if (b->cg.fc_int8_layers + b->cg.fc_int16_layers)
+        printf("  packed FC weights      : %u int8, %u int16 (+%llu bytes): %s\n",
+               b->cg.fc_int8_layers, b->cg.fc_int16_layers,
+               (unsigned long long)b->cg.fc_int16_bytes, b->cg.fc_layout);
     printf("  static RAM bytes       : %llu (data %llu, bss incl. arena %llu, stack region %llu)\n",
            (unsigned long long)sz->ram, (unsigned long long)sz->data,
            (unsigned long long)sz->bss, (unsigned long long)sz->stack);
@@ -509,11 +520,15 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--link") == 0 && i + 1 < argc &&
                  (!strcmp(argv[i + 1], "rtt") || !strcmp(argv[i + 1], "uart")))
             rtt = strcmp(argv[++i], "rtt") == 0;
+        else if (strcmp(argv[i], "--fc-weights") == 0 && i + 1 < argc &&
+                 cm_fc_weights_parse(argv[i + 1]) >= 0)
+            fc_weights = cm_fc_weights_parse(argv[++i]);
         else if (strcmp(argv[i], "--band-rows") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 0)
             g_band_rows = atoi(argv[++i]);
         else if (argv[i][0] == '-') {
             fprintf(stderr, "usage: %s [--board B] [--samples N] [--link rtt|uart] "
-                            "[--band-rows N] [model...]\n", argv[0]);
+                            "[--fc-weights auto|int8|int16] [--band-rows N] [model...]\n",
+                    argv[0]);
             return 2;
         } else if (n_models < 32)
             models[n_models++] = argv[i];

@@ -183,6 +183,9 @@ typedef struct nk_fc_pack {
     int32_t x2;        /* 1: every row passes nk_arm_requant_x2_ok
                           (arm/nk_arm_requant.h) and its sum is below
                           2^30 in magnitude for every input */
+    int32_t wide;      /* 0: the int8 layout above; 1: the int16 layout
+                          (nk_fc_pack_s8_w16): twice the flash, one SMLAD
+                          per two weights and no unpacking */
 } nk_fc_pack;
 
 #define NK_FC_PACK_DEPTH(in_depth) (((in_depth) + 7) / 8 * 8)
@@ -190,6 +193,8 @@ typedef struct nk_fc_pack {
 #define NK_FC_PACK_WORDS(in_depth, out_depth) \
     (NK_FC_PACK_ROWS(out_depth) * NK_FC_PACK_DEPTH(in_depth) / 4)
 #define NK_FC_PACK_XWORDS(in_depth) (NK_FC_PACK_DEPTH(in_depth) / 2)
+#define NK_FC_PACK_WORDS16(in_depth, out_depth) \
+    (NK_FC_PACK_ROWS(out_depth) * NK_FC_PACK_DEPTH(in_depth) / 2)
 
 /* Fills w[NK_FC_PACK_WORDS] and k[NK_FC_PACK_ROWS] from row-major int8
  * weights [out_depth][in_depth] and bias (may be NULL) for p, and *x2.
@@ -197,6 +202,18 @@ typedef struct nk_fc_pack {
  * filter_zp != 0, or a pair (w_even < 0, w_odd == -128). */
 int nk_fc_pack_s8(const nk_fc_params *p, const int8_t *weights, const int32_t *bias,
                   int32_t *w, int32_t *k, int32_t *x2);
+/* The int16 layout (nk_fc_pack.wide = 1): the weights widened to int16,
+ * two per word, rows in groups of four, depth padded to eight; per group
+ * and step of four inputs 4s..4s+3 eight words: (w[r][4s], w[r][4s+2]) for
+ * rows r = 0..3, then (w[r][4s+1], w[r][4s+3]) (low halfword first); the
+ * input is prepared once per call as the pairs (x[4s], x[4s+2]) and
+ * (x[4s+1], x[4s+3]), so each SMLAD is two MACs with nothing unpacked.
+ * k[o] = bias[o] - in_zp sum(w), one int32 sum per row as the portable
+ * kernel's (no chunks).  Fills w[NK_FC_PACK_WORDS16] and
+ * k[NK_FC_PACK_ROWS] and *x2 (as nk_fc_pack_s8); NK_ERR_PARAMS for
+ * filter_zp != 0 (every int8 weight fits). */
+int nk_fc_pack_s8_w16(const nk_fc_params *p, const int8_t *weights, const int32_t *bias,
+                      int32_t *w, int32_t *k, int32_t *x2);
 /* p->batches rows of input through the packed weights of k. */
 int nk_fully_connected_s8_packed(const nk_fc_params *p, const nk_fc_pack *k,
                                  const int8_t *input, int8_t *output);

@@ -1,6 +1,9 @@
 /* tests/cortexm/test_cortexm_golden.c — conformance (label conformance):
  * every model in ../shared/golden that fits the board runs under `neurio
- * run` on the emulated Cortex-M4F (mps2-an386) and Cortex-M7 (mps2-an500).
+ * run` on the emulated Cortex-M4F (mps2-an386) and Cortex-M7 (mps2-an500),
+ * the packed FULLY_CONNECTED weights int16 on the M4 (device.fc_weights =
+ * auto), int8 on the M7 (both layouts against the goldens; the log must
+ * say so).
  * int8 models must reproduce TFLite Micro's golden output.npy bit for bit;
  * float models within 1e-5 (relative to the output range); int8
  * predictions must also be identical to the host device's (float: within
@@ -72,9 +75,13 @@ static void run_model(const char *model)
         /* NEURIO_TEST_CM_LINK=uart|rtt: the same goldens over one channel
          * (default: the plugin's, rtt on these boards). */
         const char *link = getenv("NEURIO_TEST_CM_LINK");
+        /* the packed FULLY_CONNECTED layouts: int16 on the M4 (auto, the
+         * board's 4 MiB), int8 on the M7 */
         snprintf(dev, sizeof dev,
-                 "plugin = \"cortex-m\"; board = \"%s\"; run_timeout_ms = 600000; link = \"%s\";",
-                 boards[b], link && (!strcmp(link, "uart") || !strcmp(link, "rtt")) ? link : "auto");
+                 "plugin = \"cortex-m\"; board = \"%s\"; run_timeout_ms = 600000; link = \"%s\";"
+                 " fc_weights = \"%s\";",
+                 boards[b], link && (!strcmp(link, "uart") || !strcmp(link, "rtt")) ? link : "auto",
+                 b ? "int8" : "auto");
         char *log = NULL;
         int rc = cm_e2e_run(name, rig_for(name, model, dev), "", &log);
         if (rc != 0 && log && strstr(log, "does not fit")) {
@@ -82,6 +89,8 @@ static void run_model(const char *model)
             free(log);
             continue;
         }
+        if (log && strstr(log, "packed FULLY_CONNECTED weights"))
+            CU_ASSERT_PTR_NOT_NULL(strstr(log, b ? ", 0 int16 (+0 bytes" : "DSP cores): 0 int8, "));
         free(log);
         CU_ASSERT_EQUAL(rc, 0);
         if (rc)

@@ -1,9 +1,15 @@
 /* firmware/kernels/arm/nk_arm_fc_packed.c — FULLY_CONNECTED int8 with the
  * DSP extension on weights packed at code generation (nk_fc_pack, ../nk.h;
- * packer and portable twin ../conv/nk_fc_pack.c).  Per step of four inputs
- * and four rows: one LDRD of the prepared input, four weight words, four
- * SXTB16 and eight SMLAD (16 MACs); requantization once per row after the
- * loop (nk_arm_requant_x2 when the packer found every row suits it).
+ * packers and portable twin ../conv/nk_fc_pack.c).  Per step of four inputs
+ * and four rows: one LDRD of the prepared input, then
+ *   - int8 layout: one LDM of four weight words, four SXTB16 and eight
+ *     SMLAD (16 MACs in 14 instructions), sums in chunks of 128 inputs;
+ *   - int16 layout (nk_fc_pack.wide): two LDM of four words and eight
+ *     SMLAD (16 MACs in 11 instructions), one sum per row;
+ * requantization once per row after the loop (nk_arm_requant_x2 when the
+ * packer found every row suits it).  The group loops and the layer frame
+ * are one assembly text each (FCP_CHUNKS, FCP16_STEPS, FCP_LAYER_ENTRY/
+ * EXIT), shared by the group and layer functions.
  * Bit-exact with ../conv/nk_fully_connected.c. */
 #include "nk_arm.h"
 
@@ -47,9 +53,29 @@ static void fcp_prep_dsp(const int8_t *in, int32_t depth, int32_t dp, uint32_t *
     }
 }
 
+/* The int16 layout's prepared input (nk_fc_pack_s8_w16 in ../nk.h): per
+ * four inputs the pairs (x0, x2) and (x1, x3); zeros past depth. */
+static void fcp_prep16_dsp(const int8_t *in, int32_t depth, int32_t dp, uint32_t *xb)
+{
+    int32_t d = 0;
+    for (; d + 4 <= depth; d += 4) {
+        const uint32_t v = nk_arm_load32(in + d);
+        xb[d / 2] = (uint32_t)__sxtb16(v);
+        xb[d / 2 + 1] = (uint32_t)nk_arm_sxtb16_ror8(v);
+    }
+    for (; d < dp; d += 4) {
+        int8_t t[4] = {0, 0, 0, 0};
+        for (int32_t j = 0; j < 4 && d + j < depth; ++j)
+            t[j] = in[d + j];
+        const uint32_t v = nk_arm_load32(t);
+        xb[d / 2] = (uint32_t)__sxtb16(v);
+        xb[d / 2 + 1] = (uint32_t)nk_arm_sxtb16_ror8(v);
+    }
+}
+
 #if defined(__GNUC__) && defined(__thumb2__)
-/* One step: four inputs (LDRD of the prepared pair) times four rows (LDM
- * of their words), 16 MACs in 14 instructions. */
+/* int8 layout, one step: four inputs (LDRD of the prepared pair) times four
+ * rows (LDM of their words), 16 MACs in 14 instructions. */
 #define FCP_STEP                                                                           \
     "ldrd   r8, r9, [r0], #8\n\t"                                                          \
     "ldmia  r1!, {r4-r7}\n\t"                                                              \
@@ -66,67 +92,118 @@ static void fcp_prep_dsp(const int8_t *in, int32_t depth, int32_t dp, uint32_t *
     "smlad  r12, r6, r9, r12\n\t"                                                          \
     "smlad  lr, r7, r9, lr\n\t"
 
-/* The four sums of one group of rows: acc[r] += dot / 256 per chunk of at
- * most 32 steps (128 inputs: |256 dot| < 2^31, so the shift is exact).
- * r0 = prepared input, r1 = the group's words, r2 = steps (even, >= 2),
- * r3 = acc (kept at [sp] while r3 holds the chunk's end).  Four steps per
- * trip (58 instructions per 64 MACs), two first when the chunk has 4k + 2. */
+/* int8 layout, the four sums of one group of rows at [SUMS] (an
+ * instruction that sets r3 to their address): acc[r] += dot / 256 per
+ * chunk of at most 32 steps (128 inputs: |256 dot| < 2^31, so the shift is
+ * exact).  r0 = prepared input, r1 = the group's words, r2 = steps (even,
+ * >= 2); r3 holds the chunk's end.  Four steps per trip (58 instructions
+ * per 64 MACs), two first when the chunk has 4k + 2.  The sums are in
+ * r4-r7 after each chunk; NEXT stores them and branches to 1b while r2 > 0
+ * (flags: r2 - 0).  Labels 1-3. */
+#define FCP_CHUNKS(SUMS, NEXT)                                                             \
+    "1:\n\t"                                                                               \
+    "mov    r3, r2\n\t"                                                                    \
+    "cmp    r2, #32\n\t"                                                                   \
+    "it     gt\n\t"                                                                        \
+    "movgt  r3, #32\n\t"                                                                   \
+    "sub    r2, r2, r3\n\t"                                                                \
+    "mov    r10, #0\n\t"                                                                   \
+    "mov    r11, #0\n\t"                                                                   \
+    "mov    r12, #0\n\t"                                                                   \
+    "mov    lr, #0\n\t"                                                                    \
+    "tst    r3, #2\n\t"                                                                    \
+    "add    r3, r0, r3, lsl #3\n\t"                                                        \
+    "beq    2f\n\t"                                                                        \
+    FCP_STEP FCP_STEP                                                                      \
+    "cmp    r0, r3\n\t"                                                                    \
+    "beq    3f\n\t"                                                                        \
+    "2:\n\t"                                                                               \
+    FCP_STEP FCP_STEP FCP_STEP FCP_STEP                                                    \
+    "cmp    r0, r3\n\t"                                                                    \
+    "bne    2b\n\t"                                                                        \
+    "3:\n\t"                                                                               \
+    SUMS                                                                                   \
+    "ldm    r3, {r4-r7}\n\t"                                                               \
+    "add    r4, r4, r10, asr #8\n\t"                                                       \
+    "add    r5, r5, r11, asr #8\n\t"                                                       \
+    "add    r6, r6, r12, asr #8\n\t"                                                       \
+    "add    r7, r7, lr, asr #8\n\t"                                                        \
+    "cmp    r2, #0\n\t"                                                                    \
+    NEXT
+
+/* int16 layout, one step: four inputs (LDRD of the pairs (x0, x2), (x1,
+ * x3)) times four rows (two LDM of their words), 16 MACs in 11
+ * instructions; the sums are r4-r7. */
+#define FCP16_STEP                                                                         \
+    "ldrd   r8, r9, [r0], #8\n\t"                                                          \
+    "ldmia  r1!, {r10, r11, r12, lr}\n\t"                                                  \
+    "smlad  r4, r10, r8, r4\n\t"                                                           \
+    "smlad  r5, r11, r8, r5\n\t"                                                           \
+    "smlad  r6, r12, r8, r6\n\t"                                                           \
+    "smlad  r7, lr, r8, r7\n\t"                                                            \
+    "ldmia  r1!, {r10, r11, r12, lr}\n\t"                                                  \
+    "smlad  r4, r10, r9, r4\n\t"                                                           \
+    "smlad  r5, r11, r9, r5\n\t"                                                           \
+    "smlad  r6, r12, r9, r6\n\t"                                                           \
+    "smlad  r7, lr, r9, r7\n\t"
+
+/* int16 layout, one group: r0 = prepared input, r1 = the group's words, r2
+ * = steps (even, >= 2), sums in r4-r7 (no chunks: one int32 sum per row as
+ * the portable kernel's); r3 = the end.  Four steps per trip (46
+ * instructions per 64 MACs).  Labels 2-3. */
+#define FCP16_STEPS                                                                        \
+    "tst    r2, #2\n\t"                                                                    \
+    "add    r3, r0, r2, lsl #3\n\t"                                                        \
+    "beq    2f\n\t"                                                                        \
+    FCP16_STEP FCP16_STEP                                                                  \
+    "cmp    r0, r3\n\t"                                                                    \
+    "beq    3f\n\t"                                                                        \
+    "2:\n\t"                                                                               \
+    FCP16_STEP FCP16_STEP FCP16_STEP FCP16_STEP                                            \
+    "cmp    r0, r3\n\t"                                                                    \
+    "bne    2b\n\t"                                                                        \
+    "3:\n\t"
+
 #define FCP_HAVE_LAYER 1
+/* int8 layout, the four sums acc[0..3] of one group (r3 = acc, kept at
+ * [sp]). */
 __attribute__((naked, noinline)) static void fcp_group(const uint32_t *xb __attribute__((unused)),
                                                        const int32_t *w __attribute__((unused)),
                                                        int32_t steps __attribute__((unused)),
                                                        int32_t *acc __attribute__((unused)))
 {
-    __asm__ volatile(
-        "push   {r3-r11, lr}\n\t"
-        "1:\n\t"
-        "mov    r3, r2\n\t"
-        "cmp    r2, #32\n\t"
-        "it     gt\n\t"
-        "movgt  r3, #32\n\t"
-        "sub    r2, r2, r3\n\t"
-        "mov    r10, #0\n\t"
-        "mov    r11, #0\n\t"
-        "mov    r12, #0\n\t"
-        "mov    lr, #0\n\t"
-        "tst    r3, #2\n\t"
-        "add    r3, r0, r3, lsl #3\n\t"
-        "beq    2f\n\t"
-        FCP_STEP FCP_STEP
-        "cmp    r0, r3\n\t"
-        "beq    3f\n\t"
-        "2:\n\t"
-        FCP_STEP FCP_STEP FCP_STEP FCP_STEP
-        "cmp    r0, r3\n\t"
-        "bne    2b\n\t"
-        "3:\n\t"
-        "ldr    r3, [sp]\n\t"
-        "ldm    r3, {r4-r7}\n\t"
-        "add    r4, r4, r10, asr #8\n\t"
-        "add    r5, r5, r11, asr #8\n\t"
-        "add    r6, r6, r12, asr #8\n\t"
-        "add    r7, r7, lr, asr #8\n\t"
-        "stm    r3, {r4-r7}\n\t"
-        "cmp    r2, #0\n\t"
-        "bne    1b\n\t"
-        "pop    {r3-r11, pc}\n\t");
+    __asm__ volatile("push   {r3-r11, lr}\n\t"
+                     FCP_CHUNKS("ldr    r3, [sp]\n\t",
+                                "stm    r3, {r4-r7}\n\t"
+                                "bne    1b\n\t")
+                     "pop    {r3-r11, pc}\n\t");
 }
+
+/* int16 layout, the same. */
+__attribute__((naked, noinline)) static void
+fcp_group16(const uint32_t *xb __attribute__((unused)), const int32_t *w __attribute__((unused)),
+            int32_t steps __attribute__((unused)), int32_t *acc __attribute__((unused)))
+{
+    __asm__ volatile("push   {r3-r11, lr}\n\t"
+                     "ldm    r3, {r4-r7}\n\t"
+                     FCP16_STEPS
+                     "ldr    r3, [sp]\n\t"
+                     "stm    r3, {r4-r7}\n\t"
+                     "pop    {r3-r11, pc}\n\t");
+}
+
 /* Row R's output: R = 2 R, then nk_arm_requant_x2 (r8 = mult, r9 = c0,
- * r10 = e; lr scratch), SSAT to int8, the activation bounds r11, r12
- * (FCP_Q only), STRB to [r2], r2 += 1. */
-#define FCP_QF(R)                                                                          \
+ * r10 = e; lr scratch), SSAT to int8 (FCP_QS); FCP_Q clamps to the
+ * activation bounds r11, r12 too; STRB to [r2], r2 += 1. */
+#define FCP_QS(R)                                                                          \
     "lsl    " #R ", " #R ", #1\n\t"                                                         \
     "add    lr, r9, " #R ", asr #31\n\t"                                                    \
     "smmlar " #R ", " #R ", r8, lr\n\t"                                                     \
     "asr    " #R ", " #R ", r10\n\t"                                                        \
-    "ssat   " #R ", #8, " #R "\n\t"                                                         \
-    "strb   " #R ", [r2], #1\n\t"
+    "ssat   " #R ", #8, " #R "\n\t"
+#define FCP_QF(R) FCP_QS(R) "strb   " #R ", [r2], #1\n\t"
 #define FCP_Q(R)                                                                           \
-    "lsl    " #R ", " #R ", #1\n\t"                                                         \
-    "add    lr, r9, " #R ", asr #31\n\t"                                                    \
-    "smmlar " #R ", " #R ", r8, lr\n\t"                                                     \
-    "asr    " #R ", " #R ", r10\n\t"                                                        \
-    "ssat   " #R ", #8, " #R "\n\t"                                                         \
+    FCP_QS(R)                                                                              \
     "cmp    " #R ", r11\n\t"                                                                \
     "it     lt\n\t"                                                                         \
     "movlt  " #R ", r11\n\t"                                                                \
@@ -153,88 +230,81 @@ typedef char fcp_run_layout_check[(offsetof(fcp_run, steps) == 16 &&
                                       ? 1
                                       : -1];
 
+/* Both layers' frame: r0 = run; [sp] run, [sp, #4] groups left, [sp, #8]
+ * next k, [sp, #12] next output, [sp, #16..31] the int8 layout's running
+ * sums; r1 = the packed words (kept across groups).  Label 4 = a group. */
+#define FCP_LAYER_ENTRY                                                                    \
+    "push   {r4-r11, lr}\n\t"                                                              \
+    "sub    sp, sp, #32\n\t"                                                               \
+    "str    r0, [sp]\n\t"                                                                  \
+    "ldr    r1, [r0, #20]\n\t"                                                             \
+    "str    r1, [sp, #4]\n\t"                                                              \
+    "ldr    r1, [r0, #8]\n\t"                                                              \
+    "str    r1, [sp, #8]\n\t"                                                              \
+    "ldr    r1, [r0, #12]\n\t"                                                             \
+    "str    r1, [sp, #12]\n\t"                                                             \
+    "ldr    r1, [r0, #4]\n\t"                                                              \
+    "4:\n\t"
+
+/* The group's four sums r4-r7 doubled, requantized (ADD, SMMLAR, ASR),
+ * saturated (SSAT, then the activation bounds unless run->full) and stored;
+ * the next group, or return.  Labels 6-7. */
+#define FCP_LAYER_EXIT                                                                     \
+    "ldr    r3, [sp]\n\t"                                                                  \
+    "add    r0, r3, #24\n\t"                                                               \
+    "ldm    r0, {r8-r12}\n\t" /* mult, c0, e, lo, hi */                                    \
+    "ldr    r0, [r3, #44]\n\t" /* full */                                                  \
+    "ldr    r2, [sp, #12]\n\t"                                                             \
+    "cmp    r0, #0\n\t"                                                                    \
+    "bne    6f\n\t"                                                                        \
+    FCP_Q(r4) FCP_Q(r5) FCP_Q(r6) FCP_Q(r7)                                                \
+    "b      7f\n\t"                                                                        \
+    "6:\n\t"                                                                               \
+    FCP_QF(r4) FCP_QF(r5) FCP_QF(r6) FCP_QF(r7)                                            \
+    "7:\n\t"                                                                               \
+    "str    r2, [sp, #12]\n\t"                                                             \
+    "ldr    r2, [sp, #4]\n\t"                                                              \
+    "subs   r2, r2, #1\n\t"                                                                \
+    "str    r2, [sp, #4]\n\t"                                                              \
+    "bne    4b\n\t"                                                                        \
+    "add    sp, sp, #32\n\t"                                                               \
+    "pop    {r4-r11, pc}\n\t"
+
 /* One layer's full groups of four rows, per-tensor requantization through
- * nk_arm_requant_x2 (the packer's x2 flag), for the whole group loop in
- * registers: r0 = run.  Stack: [sp] run, [sp, #4] groups left, [sp, #8]
- * next k, [sp, #12] next output, [sp, #16..31] the four running sums.
- * Per group: the sums start at k; per chunk of at most 32 steps
- * (r2 = steps left, r3 = the chunk's end) the sums are in r10-r12, lr and
- * added (>> 8) to the running ones; then each row is doubled,
- * requantized (ADD, SMMLAR, ASR), saturated (SSAT, then the activation
- * bounds unless run->full) and stored. */
+ * nk_arm_requant_x2 (the packer's x2 flag), the whole group loop in
+ * registers.  int8 layout: the sums start at k and gather the chunks at
+ * [sp, #16]. */
 __attribute__((naked, noinline)) static void fcp_layer(const fcp_run *r __attribute__((unused)))
 {
-    __asm__ volatile(
-        "push   {r4-r11, lr}\n\t"
-        "sub    sp, sp, #32\n\t"
-        "str    r0, [sp]\n\t"
-        "ldr    r1, [r0, #20]\n\t"
-        "str    r1, [sp, #4]\n\t"
-        "ldr    r1, [r0, #8]\n\t"
-        "str    r1, [sp, #8]\n\t"
-        "ldr    r1, [r0, #12]\n\t"
-        "str    r1, [sp, #12]\n\t"
-        "ldr    r1, [r0, #4]\n\t"
-        "4:\n\t" /* group */
-        "ldr    r3, [sp, #8]\n\t"
-        "ldm    r3!, {r4-r7}\n\t"
-        "str    r3, [sp, #8]\n\t"
-        "add    r3, sp, #16\n\t"
-        "stm    r3, {r4-r7}\n\t"
-        "ldr    r3, [sp]\n\t"
-        "ldr    r0, [r3]\n\t"
-        "ldr    r2, [r3, #16]\n\t"
-        "1:\n\t" /* chunk */
-        "mov    r3, r2\n\t"
-        "cmp    r2, #32\n\t"
-        "it     gt\n\t"
-        "movgt  r3, #32\n\t"
-        "sub    r2, r2, r3\n\t"
-        "mov    r10, #0\n\t"
-        "mov    r11, #0\n\t"
-        "mov    r12, #0\n\t"
-        "mov    lr, #0\n\t"
-        "tst    r3, #2\n\t"
-        "add    r3, r0, r3, lsl #3\n\t"
-        "beq    2f\n\t"
-        FCP_STEP FCP_STEP
-        "cmp    r0, r3\n\t"
-        "beq    3f\n\t"
-        "2:\n\t"
-        FCP_STEP FCP_STEP FCP_STEP FCP_STEP
-        "cmp    r0, r3\n\t"
-        "bne    2b\n\t"
-        "3:\n\t"
-        "add    r3, sp, #16\n\t"
-        "ldm    r3, {r4-r7}\n\t"
-        "add    r4, r4, r10, asr #8\n\t"
-        "add    r5, r5, r11, asr #8\n\t"
-        "add    r6, r6, r12, asr #8\n\t"
-        "add    r7, r7, lr, asr #8\n\t"
-        "cmp    r2, #0\n\t"
-        "beq    5f\n\t"
-        "stm    r3, {r4-r7}\n\t"
-        "b      1b\n\t"
-        "5:\n\t" /* requantize r4-r7 */
-        "ldr    r3, [sp]\n\t"
-        "add    r0, r3, #24\n\t"
-        "ldm    r0, {r8-r12}\n\t" /* mult, c0, e, lo, hi */
-        "ldr    r0, [r3, #44]\n\t" /* full */
-        "ldr    r2, [sp, #12]\n\t"
-        "cmp    r0, #0\n\t"
-        "bne    6f\n\t"
-        FCP_Q(r4) FCP_Q(r5) FCP_Q(r6) FCP_Q(r7)
-        "b      7f\n\t"
-        "6:\n\t"
-        FCP_QF(r4) FCP_QF(r5) FCP_QF(r6) FCP_QF(r7)
-        "7:\n\t"
-        "str    r2, [sp, #12]\n\t"
-        "ldr    r2, [sp, #4]\n\t"
-        "subs   r2, r2, #1\n\t"
-        "str    r2, [sp, #4]\n\t"
-        "bne    4b\n\t"
-        "add    sp, sp, #32\n\t"
-        "pop    {r4-r11, pc}\n\t");
+    __asm__ volatile(FCP_LAYER_ENTRY
+                     "ldr    r3, [sp, #8]\n\t"
+                     "ldm    r3!, {r4-r7}\n\t"
+                     "str    r3, [sp, #8]\n\t"
+                     "add    r3, sp, #16\n\t"
+                     "stm    r3, {r4-r7}\n\t"
+                     "ldr    r3, [sp]\n\t"
+                     "ldr    r0, [r3]\n\t"
+                     "ldr    r2, [r3, #16]\n\t"
+                     FCP_CHUNKS("add    r3, sp, #16\n\t",
+                                "beq    5f\n\t"
+                                "stm    r3, {r4-r7}\n\t"
+                                "b      1b\n\t"
+                                "5:\n\t")
+                     FCP_LAYER_EXIT);
+}
+
+/* int16 layout: the sums start at k in r4-r7 and stay there. */
+__attribute__((naked, noinline)) static void fcp_layer16(const fcp_run *r __attribute__((unused)))
+{
+    __asm__ volatile(FCP_LAYER_ENTRY
+                     "ldr    r3, [sp, #8]\n\t"
+                     "ldm    r3!, {r4-r7}\n\t"
+                     "str    r3, [sp, #8]\n\t"
+                     "ldr    r3, [sp]\n\t"
+                     "ldr    r0, [r3]\n\t"
+                     "ldr    r2, [r3, #16]\n\t"
+                     FCP16_STEPS
+                     FCP_LAYER_EXIT);
 }
 
 #else
@@ -260,6 +330,14 @@ static void fcp_group(const uint32_t *xb, const int32_t *w, int32_t steps, int32
             acc[r] += s[r] >> 8;
     } while (left > 0);
 }
+
+static void fcp_group16(const uint32_t *xb, const int32_t *w, int32_t steps, int32_t acc[4])
+{
+    for (int32_t s = 0; s < steps; ++s, w += 8)
+        for (int r = 0; r < 4; ++r)
+            acc[r] = __smlad(w[4 + r], (int32_t)xb[2 * s + 1],
+                             __smlad(w[r], (int32_t)xb[2 * s], acc[r]));
+}
 #endif
 
 /* nk_arm_requant_x2's c0 for shift -e: (2 zp + 1) 2^(e - 1) */
@@ -281,34 +359,48 @@ static inline int8_t fcp_q(int32_t acc, int32_t mult, int32_t c0, int32_t e, int
     return (int8_t)v;
 }
 
-int nk_fully_connected_s8_packed_dsp(const nk_fc_params *p, const nk_fc_pack *k,
-                                     const int8_t *input, int8_t *output)
+/* Any layer: rows left over from groups of four, per-channel or general
+ * requantization (out of line: the common case below stays short). */
+__attribute__((noinline)) static void fcp_general(const nk_fc_params *p, const nk_fc_pack *k,
+                                                  const int8_t *input, int8_t *output)
 {
+    const int32_t wide = k->wide ? 1 : 0;
     const int32_t depth = p->in_depth, out_depth = p->out_depth, steps = k->depth_pad / 4;
     const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max;
     const int32_t *const mult = p->out_mult, *const shift = p->out_shift;
     const int32_t q_step = p->per_channel ? 1 : 0;
     uint32_t *const xb = k->xbuf;
     const int32_t m0 = mult[0], e0 = -shift[0], c00 = fcp_c0(zp, e0);
+    /* words per row and step: 1 (int8 layout), 2 (int16) */
+    const int32_t wps = 1 + wide;
     for (int32_t b = 0; b < p->batches; ++b) {
-        fcp_prep_dsp(input + (size_t)b * depth, depth, k->depth_pad, xb);
+        if (wide)
+            fcp_prep16_dsp(input + (size_t)b * depth, depth, k->depth_pad, xb);
+        else
+            fcp_prep_dsp(input + (size_t)b * depth, depth, k->depth_pad, xb);
         int8_t *out = output + (size_t)b * out_depth;
         const int32_t *w = k->w;
         int32_t o = 0;
 #if FCP_HAVE_LAYER
         if (k->x2 && !p->per_channel && out_depth >= 4) {
-            /* per tensor: the whole group loop in fcp_layer */
+            /* per tensor: the whole group loop in fcp_layer(16) */
             const fcp_run run = {xb, w, k->k, out, steps, out_depth / 4, m0, c00, e0, lo, hi,
                                  lo == -128 && hi == 127};
-            fcp_layer(&run);
+            if (wide)
+                fcp_layer16(&run);
+            else
+                fcp_layer(&run);
             o = out_depth / 4 * 4;
-            w += (size_t)o * steps;
+            w += (size_t)o * steps * wps;
         }
 #endif
-        for (; o < out_depth; o += 4, w += 4 * steps) {
+        for (; o < out_depth; o += 4, w += 4 * steps * wps) {
             int32_t acc[4];
             memcpy(acc, k->k + o, sizeof acc);
-            fcp_group(xb, w, steps, acc);
+            if (wide)
+                fcp_group16(xb, w, steps, acc);
+            else
+                fcp_group(xb, w, steps, acc);
             const int32_t n = out_depth - o < 4 ? out_depth - o : 4;
             if (k->x2 && !p->per_channel && n == 4) {
                 /* per tensor: the constants stay in registers */
@@ -330,6 +422,33 @@ int nk_fully_connected_s8_packed_dsp(const nk_fc_params *p, const nk_fc_pack *k,
             }
         }
     }
+}
+
+int nk_fully_connected_s8_packed_dsp(const nk_fc_params *p, const nk_fc_pack *k,
+                                     const int8_t *input, int8_t *output)
+{
+#if FCP_HAVE_LAYER
+    const int32_t out_depth = p->out_depth;
+    if (k->x2 && !p->per_channel && !(out_depth & 3)) {
+        /* per tensor, whole groups (the models' layers): prepare, then the
+         * group loop in fcp_layer(16), with little work per call */
+        const int32_t depth = p->in_depth, zp = p->out_zp, lo = p->act_min, hi = p->act_max;
+        const int32_t e0 = -p->out_shift[0];
+        fcp_run run = {k->xbuf, k->w, k->k, output, k->depth_pad / 4, out_depth / 4,
+                       p->out_mult[0], fcp_c0(zp, e0), e0, lo, hi, lo == -128 && hi == 127};
+        for (int32_t b = 0; b < p->batches; ++b, input += depth, run.out += out_depth) {
+            if (k->wide) {
+                fcp_prep16_dsp(input, depth, k->depth_pad, k->xbuf);
+                fcp_layer16(&run);
+            } else {
+                fcp_prep_dsp(input, depth, k->depth_pad, k->xbuf);
+                fcp_layer(&run);
+            }
+        }
+        return NK_OK;
+    }
+#endif
+    fcp_general(p, k, input, output);
     return NK_OK;
 }
 

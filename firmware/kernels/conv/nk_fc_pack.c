@@ -2,23 +2,26 @@
  * (nk_fc_pack in nk.h): the packer the code generator runs, and the packed
  * kernel in portable C (the arithmetic of the DSP version,
  * arm/nk_arm_fc_packed.c, lane by lane), bit-exact with
- * nk_fully_connected_s8. */
+ * nk_fully_connected_s8; both layouts (int8, int16: nk_fc_pack.wide). */
 #include "nk.h"
 #include "nk_fixedpoint.h"
 #include "arm/nk_arm.h"
 #include "arm/nk_arm_requant.h"
 
-int nk_fc_pack_s8(const nk_fc_params *p, const int8_t *weights, const int32_t *bias,
-                  int32_t *w, int32_t *k, int32_t *x2)
+static int fcp_check(const nk_fc_params *p, const int8_t *weights, const int32_t *w,
+                     const int32_t *k, const int32_t *x2)
 {
-    if (!p || !weights || !w || !k || !x2 || p->batches < 1 || p->in_depth < 1 ||
-        p->out_depth < 1 || p->filter_zp != 0 || !p->out_mult || !p->out_shift)
-        return NK_ERR_PARAMS;
-    const int32_t depth = p->in_depth, dp = NK_FC_PACK_DEPTH(depth);
-    const int32_t rows = NK_FC_PACK_ROWS(p->out_depth), steps = dp / 4;
+    return p && weights && w && k && x2 && p->batches >= 1 && p->in_depth >= 1 &&
+           p->out_depth >= 1 && p->filter_zp == 0 && p->out_mult && p->out_shift;
+}
+
+/* Whether every row suits nk_arm_requant_x2 and its sum stays below 2^30
+ * in magnitude (both layouts' x2 flag). */
+static int32_t fcp_x2(const nk_fc_params *p, const int8_t *weights, const int32_t *bias)
+{
+    const int32_t depth = p->in_depth;
     /* the largest |x - in_zp| of an int8 x */
     const int64_t xmax = 127 - p->in_zp > p->in_zp + 128 ? 127 - p->in_zp : p->in_zp + 128;
-    *x2 = 1;
     for (int32_t o = 0; o < p->out_depth; ++o) {
         const int32_t q = p->per_channel ? o : 0;
         int64_t bound = bias ? (bias[o] < 0 ? -(int64_t)bias[o] : bias[o]) : 0;
@@ -28,19 +31,40 @@ int nk_fc_pack_s8(const nk_fc_params *p, const int8_t *weights, const int32_t *b
         }
         if (!nk_arm_requant_x2_ok(p->out_mult[q], p->out_shift[q], p->out_zp) ||
             bound >= ((int64_t)1 << 30))
-            *x2 = 0;
+            return 0;
     }
+    return 1;
+}
+
+/* Both layouts: wide = 0 the int8 one, 1 the int16 one (nk.h). */
+static int fcp_pack(const nk_fc_params *p, const int8_t *weights, const int32_t *bias,
+                    int32_t *w, int32_t *k, int32_t *x2, int wide)
+{
+    if (!fcp_check(p, weights, w, k, x2))
+        return NK_ERR_PARAMS;
+    const int32_t depth = p->in_depth, dp = NK_FC_PACK_DEPTH(depth);
+    const int32_t rows = NK_FC_PACK_ROWS(p->out_depth), steps = dp / 4;
+    *x2 = fcp_x2(p, weights, bias);
     for (int32_t o = 0; o < rows; ++o) {
         /* k in unsigned arithmetic: the int32 accumulator wraps the same way */
         uint32_t kk = (o < p->out_depth && bias) ? (uint32_t)bias[o] : 0u;
         for (int32_t s = 0; s < steps; ++s) {
+            int32_t v[4]; /* row o's weights 4s..4s+3, 0 past depth */
+            for (int32_t j = 0; j < 4; ++j) {
+                const int32_t d = 4 * s + j;
+                v[j] = (o < p->out_depth && d < depth) ? weights[(size_t)o * depth + d] : 0;
+            }
+            if (wide) {
+                /* group o / 4, step s: row o % 4's word of inputs (0, 2), then (1, 3) */
+                int32_t *const g = w + ((size_t)(o / 4) * steps + s) * 8 + o % 4;
+                g[0] = (int32_t)((uint32_t)(uint16_t)v[0] | (uint32_t)(uint16_t)v[2] << 16);
+                g[4] = (int32_t)((uint32_t)(uint16_t)v[1] | (uint32_t)(uint16_t)v[3] << 16);
+                kk -= (uint32_t)(p->in_zp * (v[0] + v[1] + v[2] + v[3]));
+                continue;
+            }
             uint32_t word = 0;
             for (int32_t j = 0; j < 4; j += 2) {
-                const int32_t d = 4 * s + j;
-                const int32_t we = (o < p->out_depth && d < depth)
-                                       ? weights[(size_t)o * depth + d] : 0;
-                const int32_t wo = (o < p->out_depth && d + 1 < depth)
-                                       ? weights[(size_t)o * depth + d + 1] : 0;
+                const int32_t we = v[j], wo = v[j + 1];
                 const int32_t stored = wo - (we < 0 ? 1 : 0);
                 if (stored < -128)
                     return NK_ERR_PARAMS;
@@ -54,6 +78,18 @@ int nk_fc_pack_s8(const nk_fc_params *p, const int8_t *weights, const int32_t *b
         k[o] = (int32_t)kk;
     }
     return NK_OK;
+}
+
+int nk_fc_pack_s8(const nk_fc_params *p, const int8_t *weights, const int32_t *bias,
+                  int32_t *w, int32_t *k, int32_t *x2)
+{
+    return fcp_pack(p, weights, bias, w, k, x2, 0);
+}
+
+int nk_fc_pack_s8_w16(const nk_fc_params *p, const int8_t *weights, const int32_t *bias,
+                      int32_t *w, int32_t *k, int32_t *x2)
+{
+    return fcp_pack(p, weights, bias, w, k, x2, 1);
 }
 
 #if !NK_HAVE_ARM_DSP
@@ -121,13 +157,25 @@ int nk_fully_connected_s8_packed(const nk_fc_params *p, const nk_fc_pack *k,
 #else
     const int32_t steps = k->depth_pad / 4;
     for (int32_t b = 0; b < p->batches; ++b) {
-        fcp_prep(input + (size_t)b * p->in_depth, p->in_depth, k->depth_pad, k->xbuf);
+        const int8_t *const in = input + (size_t)b * p->in_depth;
+        if (!k->wide)
+            fcp_prep(in, p->in_depth, k->depth_pad, k->xbuf);
         for (int32_t o = 0; o < p->out_depth; ++o) {
-            const int32_t *w = k->w + (size_t)(o / 4) * steps * 4 + o % 4;
             uint32_t acc = (uint32_t)k->k[o];
-            for (int32_t s = 0; s < steps; s += 32) {
-                const int32_t n = steps - s < 32 ? steps - s : 32;
-                acc += (uint32_t)fcp_chunk(k->xbuf + 2 * s, w + 4 * s, n);
+            if (k->wide) {
+                /* the int16 layout: inputs (4s, 4s + 2) with word 0, (4s + 1,
+                 * 4s + 3) with word 4 of row o's place in the group */
+                const int32_t *w = k->w + (size_t)(o / 4) * steps * 8 + o % 4;
+                for (int32_t d = 0; d < p->in_depth; ++d) {
+                    const uint32_t wv = (uint32_t)w[(d / 4) * 8 + (d % 2) * 4];
+                    acc += (uint32_t)(lane(wv, d % 4 >= 2) * in[d]);
+                }
+            } else {
+                const int32_t *w = k->w + (size_t)(o / 4) * steps * 4 + o % 4;
+                for (int32_t s = 0; s < steps; s += 32) {
+                    const int32_t n = steps - s < 32 ? steps - s : 32;
+                    acc += (uint32_t)fcp_chunk(k->xbuf + 2 * s, w + 4 * s, n);
+                }
             }
             const int32_t q = p->per_channel ? o : 0;
             const int32_t v = nk_mbqm((int32_t)acc, p->out_mult[q], p->out_shift[q]) + p->out_zp;

@@ -81,6 +81,10 @@ static const neurio_option cm_options[] = {
     {"ram_bytes", NEURIO_OPT_INT, "0", NULL,
      "RAM the image may use: data+bss+arena+stack, the rest holds batches; 0 = the whole board"},
     {"stack_bytes", NEURIO_OPT_INT, "16384", NULL, "main stack size"},
+    {"fc_weights", NEURIO_OPT_STRING, "auto", "auto|int8|int16",
+     "packed FULLY_CONNECTED weights on cores with the DSP extension: int8 (one byte per "
+     "weight), int16 (two bytes, about 1.3x faster), auto = int16 per layer while the model's "
+     "constants fit the flash less 64 KiB for code"},
     {"band_rows", NEURIO_OPT_INT, "0", NULL,
      "banded execution (MCUNetV2-style, by rows): chains of convolutions (and a residual ADD) "
      "run this many output rows at a time, so the tensors inside a chain never exist whole: "
@@ -319,18 +323,32 @@ static int cm_codegen(void *self, const neurio_model *model, const char *out_dir
     cm_plugin *s = self;
     neurio_errbuf e = {{0}};
     neurio_codegen_result res;
+    const char *fcw = s->host->opt_string(s->ctx, "fc_weights");
     neurio_codegen_options opts = {
         .model_sha256 = s->host->model_sha256(s->ctx),
         .stateful = neurio_host_run_stateful(s->host, s->ctx),
         /* layer read-back needs every layer's whole output: not banded */
         .band_rows = neurio_host_layer_capture(s->host, s->ctx)
-                         ? 0 : (int32_t)s->host->opt_int(s->ctx, "band_rows")};
+                         ? 0 : (int32_t)s->host->opt_int(s->ctx, "band_rows"),
+        .fc_weights = cm_fc_weights_parse(fcw),
+        .flash_budget = cm_profile_const_budget(&s->profile)};
+    if (opts.fc_weights < 0) {
+        s->host->set_error(s->ctx, "device.fc_weights = \"%s\": expected auto, int8 or int16",
+                           fcw);
+        return NEURIO_ERR_CONFIG;
+    }
     int rc = neurio_codegen(model, out_dir, &opts, &res, &e);
     if (rc)
         return cm_fail(s, rc, &e);
     CM_LOG(s, NEURIO_LOG_INFO, "generated %s: %u layers, arena %llu bytes, weights %llu bytes",
            res.name, res.n_layers, (unsigned long long)res.arena_bytes,
            (unsigned long long)res.weights_bytes);
+    if (res.fc_int8_layers + res.fc_int16_layers)
+        CM_LOG(s, NEURIO_LOG_INFO,
+               "packed FULLY_CONNECTED weights (device.fc_weights = %s, DSP cores): %u int8, "
+               "%u int16 (+%llu bytes of flash): %s",
+               fcw ? fcw : "auto", res.fc_int8_layers, res.fc_int16_layers,
+               (unsigned long long)res.fc_int16_bytes, res.fc_layout);
     return NEURIO_OK;
 }
 

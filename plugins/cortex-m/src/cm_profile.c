@@ -256,3 +256,21 @@ double cm_profile_active_current_a(const cm_profile *p)
 {
     return p->active_ua_per_mhz * 1e-6 * (p->clock_hz / 1e6);
 }
+
+uint64_t cm_profile_const_budget(const cm_profile *p)
+{
+    if (p->board->bulk_name)
+        return p->board->bulk_bytes;
+    return p->flash_bytes > CM_CODE_RESERVE ? p->flash_bytes - CM_CODE_RESERVE : 0;
+}
+
+int cm_fc_weights_parse(const char *s)
+{
+    if (!s || !strcmp(s, "auto"))
+        return NEURIO_FC_WEIGHTS_AUTO;
+    if (!strcmp(s, "int8"))
+        return NEURIO_FC_WEIGHTS_INT8;
+    if (!strcmp(s, "int16"))
+        return NEURIO_FC_WEIGHTS_INT16;
+    return -1;
+}

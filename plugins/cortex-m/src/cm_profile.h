@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "neurio/codegen.h"
 #include "neurio/plugin.h"
 #include "neurio/status.h"
 
@@ -67,5 +68,16 @@ int cm_profile_make(const cm_profile_overrides *o, cm_profile *out,
 
 /* Supply current while inferring, in amperes (0 when unknown). */
 double cm_profile_active_current_a(const cm_profile *p);
+
+/* Flash left to the model's constants when the code generator picks the
+ * packed FULLY_CONNECTED layout (device.fc_weights = auto): the profile's
+ * flash less CM_CODE_RESERVE for the runtime and kernels (the bulk memory
+ * where the board has one). */
+#define CM_CODE_RESERVE (64u << 10)
+uint64_t cm_profile_const_budget(const cm_profile *p);
+
+/* device.fc_weights: "auto", "int8", "int16" -> NEURIO_FC_WEIGHTS_* of
+ * neurio/codegen.h; -1 for anything else. */
+int cm_fc_weights_parse(const char *s);
 
 #endif

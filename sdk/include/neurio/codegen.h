@@ -55,7 +55,22 @@ typedef struct neurio_codegen_options {
                               chains of convolutions run this many output
                               rows at a time, less RAM for some more
                               instructions; 0 = off (the default)          */
+    int fc_weights;        /* the packed FULLY_CONNECTED layers' weights on
+                              cores with the DSP extension (nk.h,
+                              nk_fc_pack): NEURIO_FC_WEIGHTS_AUTO = int16
+                              for each layer, in model order, while the
+                              model's constants stay within flash_budget,
+                              else int8; _INT8 = one byte per weight;
+                              _INT16 = two bytes per weight, faster       */
+    uint64_t flash_budget; /* auto: flash bytes the model's constants may
+                              take; 0 = unknown (int8 everywhere)          */
 } neurio_codegen_options;
+
+enum {
+    NEURIO_FC_WEIGHTS_AUTO = 0,
+    NEURIO_FC_WEIGHTS_INT8 = 1,
+    NEURIO_FC_WEIGHTS_INT16 = 2
+};
 
 typedef struct neurio_codegen_result {
     char name[128];        /* the identifier used (M)                       */
@@ -66,6 +81,11 @@ typedef struct neurio_codegen_result {
     uint32_t n_layers;
     char sha256[65];       /* hex neurio_model_sha256 of the model          */
     const char *plan_strategy; /* static string                             */
+    uint32_t fc_int8_layers;   /* packed FULLY_CONNECTED layers per layout  */
+    uint32_t fc_int16_layers;
+    uint64_t fc_int16_bytes;   /* flash the int16 layouts add over int8     */
+    char fc_layout[512];       /* "op 0 int16 (+81920 B), op 2 int8, ..."
+                                  ("" = no packed layer; "..." when cut)   */
 } neurio_codegen_result;
 
 /* Generate M.h and M.c for `m` into the existing directory out_dir

@@ -196,6 +196,10 @@ static int cg_write_files(const cg_ctx *c, const char *out_dir, const char *hex,
         snprintf(res->source_path, sizeof res->source_path, "%s", sp);
         res->arena_bytes = c->plan->arena_bytes;
         res->weights_bytes = c->weights_bytes;
+        res->fc_int8_layers = c->fc_n8;
+        res->fc_int16_layers = c->fc_n16;
+        res->fc_int16_bytes = c->fc16_bytes;
+        memcpy(res->fc_layout, c->fc_layout, sizeof res->fc_layout);
         res->n_layers = (uint32_t)c->m->n_ops;
         memcpy(res->sha256, hex, 65);
         res->plan_strategy = c->plan->strategy;
@@ -218,6 +222,10 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
         return neurio_fail(err, NEURIO_ERR_INVALID, "codegen: NULL model or directory");
     if (!opts)
         opts = &defaults;
+    if (opts->fc_weights < NEURIO_FC_WEIGHTS_AUTO || opts->fc_weights > NEURIO_FC_WEIGHTS_INT16)
+        return neurio_fail(err, NEURIO_ERR_INVALID,
+                           "codegen: options.fc_weights is %d, not auto (0), int8 (1) or int16 (2)",
+                           opts->fc_weights);
     if ((rc = cg_check_io(m, err)))
         return rc;
     neurio_c_identifier(opts->name ? opts->name : m->name, name, sizeof name);
@@ -253,6 +261,11 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
     rc = NEURIO_ERR_NOMEM;
     c.plan = plan;
     c.stateful = opts->stateful;
+    c.fc_weights = opts->fc_weights;
+    c.flash_budget = opts->flash_budget;
+    for (int32_t t = 0; t < m->n_tensors; t++)
+        if (m->tensors[t].data)
+            c.const_bytes += m->tensors[t].data_bytes;
     c.name = name;
     c.const_done = calloc((size_t)(m->n_tensors > 0 ? m->n_tensors : 1), 1);
     c.decl = open_memstream(&decl_buf, &decl_len);

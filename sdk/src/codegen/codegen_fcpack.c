@@ -2,7 +2,8 @@
  * at code generation (nk.h, nk_fc_pack): the packed words and folded
  * per-row constants are emitted under #if NK_FC_PACKED (cores with the DSP
  * extension), the plain weights and bias under #else, so each build holds
- * one layout; the parameter struct ng_p<oi> serves both calls.  Layers of
+ * one layout; the parameter struct ng_p<oi> serves both calls.  The packed
+ * weights are int8 or int16 (options.fc_weights; auto by flash_budget).  Layers of
  * at most CG_FC_SMALL MACs become straight-line C with the weights as
  * constants instead (same #if). */
 #include <stdlib.h>
@@ -121,6 +122,44 @@ static int cg_fc_small(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160],
     return NEURIO_OK;
 }
 
+/* Flash the int16 layout of fp's weights takes beyond the int8 one. */
+static uint64_t cg_fc_extra(const nk_fc_params *fp)
+{
+    return 4u * (uint64_t)(NK_FC_PACK_WORDS16(fp->in_depth, fp->out_depth) -
+                           NK_FC_PACK_WORDS(fp->in_depth, fp->out_depth));
+}
+
+/* The layout of the next packed layer: as options.fc_weights says; auto =
+ * int16 while the model's constants plus the int16 layouts chosen so far
+ * and this one's stay within options.flash_budget (0: int8). */
+static int cg_fc_wide(const cg_ctx *c, const nk_fc_params *fp)
+{
+    if (c->fc_weights != NEURIO_FC_WEIGHTS_AUTO)
+        return c->fc_weights == NEURIO_FC_WEIGHTS_INT16;
+    return c->flash_budget && c->const_bytes + c->fc16_bytes + cg_fc_extra(fp) <= c->flash_budget;
+}
+
+/* Count the layer and name its layout in c->fc_layout ("..." once full). */
+static void cg_fc_note(cg_ctx *c, int32_t oi, int wide, uint64_t extra)
+{
+    char item[64];
+    if (wide) {
+        c->fc_n16++;
+        c->fc16_bytes += extra;
+        snprintf(item, sizeof item, "op %d int16 (+%llu B)", (int)oi, (unsigned long long)extra);
+    } else {
+        c->fc_n8++;
+        snprintf(item, sizeof item, "op %d int8", (int)oi);
+    }
+    const size_t len = strlen(c->fc_layout);
+    if (len && strcmp(c->fc_layout + len - 3, "...") == 0)
+        return;
+    if (len + strlen(item) + 2 + 5 >= sizeof c->fc_layout)
+        snprintf(c->fc_layout + len, sizeof c->fc_layout - len, "%s...", len ? ", " : "");
+    else
+        snprintf(c->fc_layout + len, sizeof c->fc_layout - len, "%s%s", len ? ", " : "", item);
+}
+
 int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done)
 {
     *done = 0;
@@ -152,7 +191,9 @@ int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *don
      * (measured: hello_world 1x16 and ad01 8x128 ran slower packed) */
     if (fp->in_depth < 16)
         return NEURIO_OK;
-    const int32_t n_words = NK_FC_PACK_WORDS(fp->in_depth, fp->out_depth);
+    const int wide = cg_fc_wide(c, fp);
+    const int32_t n_words = wide ? NK_FC_PACK_WORDS16(fp->in_depth, fp->out_depth)
+                                 : NK_FC_PACK_WORDS(fp->in_depth, fp->out_depth);
     const int32_t n_rows = NK_FC_PACK_ROWS(fp->out_depth);
     int32_t *w = malloc((size_t)n_words * sizeof *w);
     int32_t *k = malloc((size_t)n_rows * sizeof *k);
@@ -165,15 +206,19 @@ int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *don
     }
     if (bt)
         memcpy(bias, bt->data, (size_t)fp->out_depth * sizeof *bias);
-    if (nk_fc_pack_s8(fp, (const int8_t *)wt->data, bias, w, k, &x2) != NK_OK)
+    if ((wide ? nk_fc_pack_s8_w16(fp, (const int8_t *)wt->data, bias, w, k, &x2)
+              : nk_fc_pack_s8(fp, (const int8_t *)wt->data, bias, w, k, &x2)) != NK_OK)
         goto fail; /* a weight pair the layout cannot hold: the plain call */
-    fprintf(c->decl, "#if NK_FC_PACKED\n/* packed weights and folded constants (nk.h, "
-                     "nk_fc_pack) */\n");
+    const uint64_t extra = cg_fc_extra(fp);
+    fprintf(c->decl, "#if NK_FC_PACKED\n/* packed %s weights and folded constants (nk.h, "
+                     "nk_fc_pack)%s */\n", wide ? "int16" : "int8",
+            wide ? ": twice the int8 layout's flash" : "");
     cg_words(c, "fw", oi, w, n_words);
     cg_words(c, "fk", oi, k, n_rows);
     fprintf(c->decl,
-            "static const nk_fc_pack ng_fp%d = {ng_fw%d, ng_fk%d, ng_fcx, %d, %d};\n#endif\n",
-            oi, oi, oi, NK_FC_PACK_DEPTH(fp->in_depth), (int)x2);
+            "static const nk_fc_pack ng_fp%d = {ng_fw%d, ng_fk%d, ng_fcx, %d, %d, %d};\n#endif\n",
+            oi, oi, oi, NK_FC_PACK_DEPTH(fp->in_depth), (int)x2, wide);
+    cg_fc_note(c, oi, wide, extra);
     if ((rc = cg_plain_consts(c, l, p)))
         goto fail;
     if (NK_FC_PACK_XWORDS(fp->in_depth) > c->fc_xwords)

@@ -24,6 +24,12 @@ typedef struct cg_ctx {
     neurio_errbuf *err;
     int stateful;           /* neurio_codegen_options.stateful             */
     int32_t fc_xwords;      /* words of ng_fcx (packed FC input), 0 = none */
+    int fc_weights;         /* neurio_codegen_options.fc_weights           */
+    uint64_t flash_budget;  /* neurio_codegen_options.flash_budget         */
+    uint64_t const_bytes;   /* the model's constant data (int8 layouts)    */
+    uint64_t fc16_bytes;    /* flash the int16 layouts chosen so far add   */
+    uint32_t fc_n8, fc_n16; /* packed layers per layout                    */
+    char fc_layout[512];    /* neurio_codegen_result.fc_layout             */
 } cg_ctx;
 
 /* C type of a dtype ("int8_t", "float"), NULL if unsupported. */

@@ -114,20 +114,20 @@ int test_fc_gemm(int iter)
                    "fully_connected (gemm) mismatch at iteration ", iter);
 }
 #if !defined(NK_TEST_MVE)
-/* The packed FULLY_CONNECTED layout (nk_fc_pack, nk.h): packed here as the
- * code generator packs, run by the DSP version, equal to the portable
- * kernel; weights at the int8 extremes sometimes (chunk and int16 bounds),
+/* The packed FULLY_CONNECTED layouts (nk_fc_pack, nk.h; int8 or int16 at
+ * random): packed here as the code generator packs, run by the DSP
+ * version, equal to the portable kernel; weights at the int8 extremes sometimes (chunk and int16 bounds),
  * depths across several 128-input chunks. */
 int test_fc_packed(int iter)
 {
-    static int32_t pw[8192], pk[256];
+    static int32_t pw[16384], pk[256];
     static uint32_t xb[1024];
     nk_fc_params p;
     memset(&p, 0, sizeof p);
     p.batches = rnd_in(1, 3);
     p.in_depth = (rnd() % 4 == 0) ? rnd_in(129, 700) : rnd_in(1, 128);
     p.out_depth = rnd_in(1, 40);
-    while (NK_FC_PACK_WORDS(p.in_depth, p.out_depth) > 8192)
+    while (NK_FC_PACK_WORDS16(p.in_depth, p.out_depth) > 16384)
         p.out_depth /= 2;
     p.in_zp = pick_zp();
     p.out_zp = pick_zp();
@@ -148,11 +148,13 @@ int test_fc_packed(int iter)
     const int32_t *b = (rnd() % 5) ? bias : 0;
     const size_t n_out = (size_t)p.batches * p.out_depth;
     int32_t x2 = 0;
-    if (nk_fc_pack_s8(&p, w_buf, b, pw, pk, &x2) != NK_OK) {
+    const int32_t wide = (int32_t)(rnd() & 1); /* the int16 layout half the time */
+    if ((wide ? nk_fc_pack_s8_w16(&p, w_buf, b, pw, pk, &x2)
+              : nk_fc_pack_s8(&p, w_buf, b, pw, pk, &x2)) != NK_OK) {
         put_num("fc packed: weights in [-127, 127] refused at iteration ", iter);
         return 1;
     }
-    const nk_fc_pack k = {pw, pk, xb, NK_FC_PACK_DEPTH(p.in_depth), x2};
+    const nk_fc_pack k = {pw, pk, xb, NK_FC_PACK_DEPTH(p.in_depth), x2, wide};
     memset(out_a, 0x55, n_out);
     memset(out_b, 0x66, n_out);
     const int ra = nk_fully_connected_s8(&p, in_buf, w_buf, b, out_a);

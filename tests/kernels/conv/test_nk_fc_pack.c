@@ -1,5 +1,6 @@
 /* tests/kernels/conv/test_nk_fc_pack.c — the packed FULLY_CONNECTED layout
- * (nk_fc_pack_s8 + nk_fully_connected_s8_packed, portable C here; the DSP
+ * in both layouts (nk_fc_pack_s8 / nk_fc_pack_s8_w16 +
+ * nk_fully_connected_s8_packed, portable C here; the DSP
  * version is compared on the emulated board by test_nk_arm_dsp_qemu)
  * against nk_fully_connected_s8 on random shapes, extreme inputs and
  * weights, and the pairs the layout refuses. */
@@ -17,7 +18,7 @@ static int run_case(int batches, int depth, int outs, int pc, int in_zp, int out
     int8_t *in = malloc((size_t)batches * depth), *w = malloc((size_t)outs * depth);
     int8_t *out = malloc((size_t)batches * outs), *ref = malloc((size_t)batches * outs);
     int32_t *bias = malloc(4u * outs), *m = malloc(4u * outs), *s = malloc(4u * outs);
-    int32_t *pw = malloc(4u * NK_FC_PACK_WORDS(depth, outs));
+    int32_t *pw = malloc(4u * NK_FC_PACK_WORDS16(depth, outs));
     int32_t *pk = malloc(4u * NK_FC_PACK_ROWS(outs));
     uint32_t *xb = malloc(4u * NK_FC_PACK_XWORDS(depth));
     for (int i = 0; i < batches * depth; ++i) {
@@ -40,12 +41,22 @@ static int run_case(int batches, int depth, int outs, int pc, int in_zp, int out
                       .out_zp = out_zp, .per_channel = pc, .out_mult = m, .out_shift = s,
                       .act_min = amin, .act_max = amax};
     const int32_t *b = with_bias ? bias : NULL;
-    int32_t x2 = -1;
-    int rc = nk_fc_pack_s8(&p, w, b, pw, pk, &x2);
-    if (rc == NK_OK) {
+    CU_ASSERT_EQUAL_FATAL(nk_fully_connected_s8(&p, in, w, b, ref), NK_OK);
+    int rc = NK_OK;
+    for (int32_t wide = 0; wide < 2; ++wide) {
+        /* both layouts: int8 (may refuse a pair), int16 (always packs) */
+        int32_t x2 = -1;
+        const int r = wide ? nk_fc_pack_s8_w16(&p, w, b, pw, pk, &x2)
+                           : nk_fc_pack_s8(&p, w, b, pw, pk, &x2);
+        if (wide) {
+            CU_ASSERT_EQUAL(r, NK_OK);
+        } else {
+            rc = r;
+        }
+        if (r != NK_OK)
+            continue;
         CU_ASSERT(x2 == 0 || x2 == 1);
-        const nk_fc_pack k = {pw, pk, xb, NK_FC_PACK_DEPTH(depth), x2};
-        CU_ASSERT_EQUAL_FATAL(nk_fully_connected_s8(&p, in, w, b, ref), NK_OK);
+        const nk_fc_pack k = {pw, pk, xb, NK_FC_PACK_DEPTH(depth), x2, wide};
         memset(out, 0x5a, (size_t)batches * outs);
         CU_ASSERT_EQUAL_FATAL(nk_fully_connected_s8_packed(&p, &k, in, out), NK_OK);
         CU_ASSERT_EQUAL(memcmp(out, ref, (size_t)batches * outs), 0);
@@ -97,11 +108,16 @@ static void test_refused(void)
     p.filter_zp = 0;
     uint32_t xb[NK_FC_PACK_XWORDS(4)];
     int8_t in[4] = {0}, out[1];
-    nk_fc_pack k = {pw, pk, xb, 16, x2}; /* wrong depth_pad */
+    nk_fc_pack k = {pw, pk, xb, 16, x2, 0}; /* wrong depth_pad */
     CU_ASSERT_EQUAL(nk_fully_connected_s8_packed(&p, &k, in, out), NK_ERR_PARAMS);
     k.depth_pad = NK_FC_PACK_DEPTH(4);
     CU_ASSERT_EQUAL(nk_fully_connected_s8_packed(&p, &k, in, out), NK_OK);
     CU_ASSERT_EQUAL(nk_fully_connected_s8_packed(&p, NULL, in, out), NK_ERR_PARAMS);
+    /* the int16 layout holds every int8 weight; filter_zp != 0 refused */
+    int32_t pw16[NK_FC_PACK_WORDS16(4, 1)];
+    CU_ASSERT_EQUAL(nk_fc_pack_s8_w16(&p, w, NULL, pw16, pk, &x2), NK_OK);
+    p.filter_zp = 1;
+    CU_ASSERT_EQUAL(nk_fc_pack_s8_w16(&p, w, NULL, pw16, pk, &x2), NK_ERR_PARAMS);
 }
 
 int neurio_register_tests(void)

@@ -1,0 +1,148 @@
+/* tests/codegen/test_codegen_fcpack.c — the packed FULLY_CONNECTED layout
+ * as a code generation choice (neurio_codegen_options.fc_weights,
+ * flash_budget): int8 and int16 emit their arrays and say so in the
+ * result; auto takes int16 only while the model's constants fit the
+ * budget (int8 when it is short or unknown); a bad value is refused.  The
+ * generated C compiles for Cortex-M4 (where NK_FC_PACKED holds).  The
+ * kernels' bit-exactness in both layouts: test_nk_fc_pack (portable) and
+ * test_nk_arm_dsp_qemu (DSP, on the emulated board). */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cg_test_util.h"
+#include "neurio/codegen.h"
+#include "test_util.h"
+
+#define IN 64
+#define OUT 16
+/* int8 layout: rows 16 x depth 64 bytes; int16: twice that */
+#define EXTRA (4 * (NK16_WORDS - NK8_WORDS))
+#define NK8_WORDS (OUT * IN / 4)
+#define NK16_WORDS (OUT * IN / 2)
+/* the model's constants: weights + bias */
+#define CONSTS (OUT * IN + OUT * 4)
+
+/* x[1, IN] -> FULLY_CONNECTED (int8 per tensor, bias) -> y[1, OUT] */
+static neurio_model *fc_model(void)
+{
+    neurio_model *m = neurio_model_new("fcp");
+    int32_t dx[2] = {1, IN}, dw[2] = {OUT, IN}, db[1] = {OUT}, dy[2] = {1, OUT};
+    int32_t x = neurio_model_add_tensor(m, "x", NEURIO_DT_INT8, 2, dx);
+    int32_t w = neurio_model_add_tensor(m, "w", NEURIO_DT_INT8, 2, dw);
+    int32_t b = neurio_model_add_tensor(m, "b", NEURIO_DT_INT32, 1, db);
+    int32_t y = neurio_model_add_tensor(m, "y", NEURIO_DT_INT8, 2, dy);
+    int8_t wv[OUT * IN];
+    int32_t bv[OUT];
+    uint32_t st = 7u;
+    for (int i = 0; i < OUT * IN; i++)
+        wv[i] = (int8_t)((int32_t)(cg_lcg(&st) % 255) - 127);
+    for (int i = 0; i < OUT; i++)
+        bv[i] = (int32_t)(cg_lcg(&st) % 2001) - 1000;
+    neurio_tensor_set_data(m, w, wv, sizeof wv);
+    neurio_tensor_set_data(m, b, bv, sizeof bv);
+    float sx = 0.05f, sw = 0.01f, sb = 0.0005f, sy = 0.2f;
+    int32_t zx = -3, zero = 0, zy = 5;
+    neurio_tensor_set_quant(m, x, 1, 0, &sx, &zx);
+    neurio_tensor_set_quant(m, w, 1, 0, &sw, &zero);
+    neurio_tensor_set_quant(m, b, 1, 0, &sb, &zero);
+    neurio_tensor_set_quant(m, y, 1, 0, &sy, &zy);
+    int32_t ins[3] = {x, w, b};
+    neurio_model_add_op(m, NEURIO_OP_FULLY_CONNECTED, 3, ins, 1, &y);
+    neurio_model_set_io(m, 1, &x, 1, &y);
+    return m;
+}
+
+/* Generate m into <tmp>/<name> with fc_weights and budget; the result. */
+static neurio_codegen_result gen(const neurio_model *m, const char *name, int fc_weights,
+                                 uint64_t budget, char *src, size_t src_size)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/%s", neurio_test_tmpdir(), name);
+    mkdir(dir, 0777);
+    neurio_codegen_options o = {.fc_weights = fc_weights, .flash_budget = budget};
+    neurio_codegen_result res;
+    neurio_errbuf e = {{0}};
+    int rc = neurio_codegen(m, dir, &o, &res, &e);
+    if (rc)
+        fprintf(stderr, "codegen: %s\n", e.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    snprintf(src, src_size, "%s", res.source_path);
+    return res;
+}
+
+static int source_has(const char *path, const char *needle)
+{
+    size_t len = 0;
+    char *text = neurio_test_read_file(path, &len);
+    int found = text && strstr(text, needle) != NULL;
+    free(text);
+    return found;
+}
+
+static void test_layouts(void)
+{
+    neurio_model *m = fc_model();
+    char src[4096];
+    static const char *const kernels[] = {"conv/nk_fc_pack.c", "arm/nk_arm_fc_packed.c", NULL};
+
+    neurio_codegen_result r = gen(m, "fcp_int8", NEURIO_FC_WEIGHTS_INT8, 0, src, sizeof src);
+    CU_ASSERT_EQUAL(r.fc_int8_layers, 1);
+    CU_ASSERT_EQUAL(r.fc_int16_layers, 0);
+    CU_ASSERT_EQUAL(r.fc_int16_bytes, 0);
+    CU_ASSERT_STRING_EQUAL(r.fc_layout, "op 0 int8");
+    CU_ASSERT(source_has(src, "ng_fw0[256]"));
+    CU_ASSERT(source_has(src, "ng_fp0 = {ng_fw0, ng_fk0, ng_fcx, 64, 1, 0}"));
+
+    r = gen(m, "fcp_int16", NEURIO_FC_WEIGHTS_INT16, 0, src, sizeof src);
+    CU_ASSERT_EQUAL(r.fc_int8_layers, 0);
+    CU_ASSERT_EQUAL(r.fc_int16_layers, 1);
+    CU_ASSERT_EQUAL(r.fc_int16_bytes, EXTRA);
+    CU_ASSERT_STRING_EQUAL(r.fc_layout, "op 0 int16 (+1024 B)");
+    CU_ASSERT(source_has(src, "ng_fw0[512]"));
+    CU_ASSERT(source_has(src, "ng_fp0 = {ng_fw0, ng_fk0, ng_fcx, 64, 1, 1}"));
+    /* the int16 layout's generated C and kernels compile for Cortex-M4
+     * (NK_FC_PACKED: the packed arrays and call) */
+    cg_compile_for_m4(src, neurio_test_tmpdir(), kernels);
+    neurio_model_free(m);
+}
+
+static void test_auto(void)
+{
+    neurio_model *m = fc_model();
+    char src[4096];
+    /* budget unknown: int8 */
+    neurio_codegen_result r = gen(m, "fcp_auto0", NEURIO_FC_WEIGHTS_AUTO, 0, src, sizeof src);
+    CU_ASSERT_EQUAL(r.fc_int8_layers, 1);
+    CU_ASSERT_EQUAL(r.fc_int16_layers, 0);
+    /* flash one byte short of the int16 layout: int8 */
+    r = gen(m, "fcp_auto1", NEURIO_FC_WEIGHTS_AUTO, CONSTS + EXTRA - 1, src, sizeof src);
+    CU_ASSERT_EQUAL(r.fc_int8_layers, 1);
+    CU_ASSERT_EQUAL(r.fc_int16_layers, 0);
+    CU_ASSERT(source_has(src, "packed int8 weights"));
+    /* just enough: int16 */
+    r = gen(m, "fcp_auto2", NEURIO_FC_WEIGHTS_AUTO, CONSTS + EXTRA, src, sizeof src);
+    CU_ASSERT_EQUAL(r.fc_int8_layers, 0);
+    CU_ASSERT_EQUAL(r.fc_int16_layers, 1);
+    CU_ASSERT(source_has(src, "packed int16 weights"));
+    /* int8 asked for: int8 whatever the budget */
+    r = gen(m, "fcp_auto3", NEURIO_FC_WEIGHTS_INT8, (uint64_t)1 << 40, src, sizeof src);
+    CU_ASSERT_EQUAL(r.fc_int16_layers, 0);
+
+    neurio_codegen_options o = {.fc_weights = 3};
+    neurio_errbuf e = {{0}};
+    CU_ASSERT_EQUAL(neurio_codegen(m, neurio_test_tmpdir(), &o, NULL, &e), NEURIO_ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "fc_weights"));
+    neurio_model_free(m);
+}
+
+int neurio_register_tests(void)
+{
+    CU_pSuite s = CU_add_suite("codegen_fcpack", NULL, NULL);
+    if (!s)
+        return -1;
+    CU_add_test(s, "int8 and int16 packed layouts: arrays, result, M4 compile",
+                test_layouts);
+    CU_add_test(s, "auto: int16 only within the flash budget; bad value refused", test_auto);
+    return 0;
+}
