@@ -11,18 +11,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One sweep: constants first, in the order the assembly loads them. */
+/* One sweep: constants first, in the order the assembly loads them (it
+ * addresses them from &mult: filter rows b, c below, row a and the bias
+ * just below, so one LDMDB loads row a and the bias and one LDM the
+ * requantization constants with c_n). */
 typedef struct dw3_sweep {
-    uint32_t f01a, f12a;
-    int32_t bias;
-    uint32_t f01b, f12b, f01c, f12c;
+    uint32_t f01b, f12b, f01c, f12c; /* offsets 0..12 */
+    uint32_t f01a, f12a;             /* offsets 16, 20 */
+    int32_t bias;                    /* offset 24 */
     int32_t mult, hi0, sh;    /* offset 28: nk_arm_requant_x2 mult, c0, e (fast sweeps) */
-    const uint32_t *q;        /* offset 40: entry (j, 0) */
-    int8_t *o;                /* offset 44: output of row 0, column 2j */
-    int32_t n, c_n, ostride;  /* offsets 48, 52, 56: rows, channels, bytes per output row */
+    int32_t c_n;              /* offset 40: channels (bytes from one output column to the next) */
+    const uint32_t *q;        /* offset 44: entry (j, 0) */
+    int8_t *o;                /* offset 48: output of row 0, column 2j */
+    int32_t n, ostride;       /* offsets 52, 56: rows, bytes per output row */
+    int32_t qstep;            /* offset 60: bytes from one output row's entry to the next */
+    const uint32_t *q2;       /* offset 64: entry (j + 1, 0).second (stride_w 2 pairs) */
     int32_t shift, lo, hi;    /* for the C sweeps */
-    int32_t qstep;            /* offset 72: bytes from one output row's entry to the next */
-    const uint32_t *q2;       /* offset 76: entry (j + 1, 0).second (stride_w 2 pairs) */
 } dw3_sweep;
 
 #if defined(__GNUC__) && defined(__thumb2__)
