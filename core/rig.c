@@ -209,17 +209,39 @@ static int rig_list_add(rig_list l, const char *path, neurio_errbuf *err)
     return NEURIO_OK;
 }
 
+/* "${CWD}/x" or "${CWD}": x in the directory neurio was started in, where an
+ * installed example rig writes its runs (not into the install prefix). */
+#define RIG_CWD_VAR "${CWD}"
+char *nr_rig_cwd_path(const char *p)
+{
+    size_t n = strlen(RIG_CWD_VAR);
+    char cwd[PATH_MAX];
+    if (strncmp(p, RIG_CWD_VAR, n) != 0 || (p[n] != '/' && p[n] != '\0') ||
+        !getcwd(cwd, sizeof cwd))
+        return NULL;
+    size_t len = strlen(cwd) + strlen(p + n) + 1;
+    char *out = malloc(len);
+    if (out)
+        snprintf(out, len, "%s%s", cwd, p + n);
+    return out;
+}
+
 /* "${NEURIO_SHARED_DIR}/x" in a rig path: the folder holding neurio's shared
  * models and golden data (the repository's ../shared): $NEURIO_SHARED_DIR
  * when set, else <base_dir>/../../shared (a rig in a source checkout's
- * config/).  *out = the expanded path (owned), or NULL when p does not use
- * the variable. */
+ * config/).  "${CWD}/x" too (nr_rig_cwd_path).  *out = the expanded path
+ * (owned), or NULL when p uses neither variable. */
 #define RIG_SHARED_VAR "${NEURIO_SHARED_DIR}"
 static int rig_expand_shared(const char *p, const char *base_dir, const char *where,
                              const char *key, char **out, neurio_errbuf *err)
 {
-    size_t n = strlen(RIG_SHARED_VAR);
+    size_t n = strlen(RIG_SHARED_VAR), cn = strlen(RIG_CWD_VAR);
     *out = NULL;
+    if (!strncmp(p, RIG_CWD_VAR, cn) && (p[cn] == '/' || p[cn] == '\0'))
+        return (*out = nr_rig_cwd_path(p)) != NULL
+                   ? NEURIO_OK
+                   : neurio_fail(err, NEURIO_ERR_CONFIG, "%s: %s = \"%s\": cannot read the "
+                                 "current directory: %s", where, key, p, strerror(errno));
     if (strncmp(p, RIG_SHARED_VAR, n) != 0 || (p[n] != '/' && p[n] != '\0'))
         return NEURIO_OK;
     const char *env = getenv("NEURIO_SHARED_DIR");
@@ -815,7 +837,9 @@ const char *nr_rig_store_spec(const nr_rig *rig, char *buf, size_t cap)
         return buf;
     }
     if (!strncmp(st, "sqlite:", 7) && st[7] && st[7] != '/') {
-        char *abs = nr_path_resolve(rig->dir, st + 7);
+        char *abs = nr_rig_cwd_path(st + 7);
+        if (!abs)
+            abs = nr_path_resolve(rig->dir, st + 7);
         snprintf(buf, cap, "sqlite:%s", abs ? abs : st + 7);
         free(abs);
         return buf;

@@ -149,6 +149,11 @@ const char *nr_rig_where(const nr_rig *rig, const config_setting_t *s,
  * string (caller frees) or NULL on ENOMEM. */
 char *nr_path_resolve(const char *base_dir, const char *p);
 
+/* "${CWD}/x" (or "${CWD}") as x in the current directory: a new string
+ * (caller frees); NULL when p does not start with the variable or the
+ * current directory cannot be read. */
+char *nr_rig_cwd_path(const char *p);
+
 /* 1 when v is one of the '|'-separated words of choices ("a|b|c"), compared
  * whole and case-sensitively; 0 otherwise.  The one check behind rig keys
  * with choices and plugin options declared with choices (core/options.c). */

@@ -3,7 +3,7 @@
  * knowing it at compile time.
  *
  * C99, freestanding: only <stdint.h>.  No host types.  The code generator
- * (sdk/src/codegen*.c) emits, for a model named M:
+ * (sdk/src/codegen/) emits, for a model named M:
  *
  *   const neurio_model_desc M_desc;           the table below
  *   int M_run(const in_t *in0, ..., out_t *out0, ...);   typed entry

@@ -241,6 +241,37 @@ static void test_shared_dir(void)
     free(old);
 }
 
+/* ${CWD}/...: the directory neurio was started in (installed example rigs
+ * write their runs there), for paths and a store's sqlite file; a name
+ * that merely starts like it is a path relative to the rig. */
+static void test_cwd_dir(void)
+{
+    char cwd[PATH_MAX], sub[PATH_MAX + 16], want[PATH_MAX + 64], buf[PATH_MAX + 64];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(cwd, sizeof cwd));
+    snprintf(sub, sizeof sub, "%s/cwd", dir);
+    mkdir(sub, 0755);
+    CU_ASSERT_EQUAL_FATAL(chdir(sub), 0);
+    nr_rig *rig = NULL;
+    neurio_errbuf err;
+    CU_ASSERT_EQUAL(load(MIN_RIG "data = { inputs = \"${CWD}/../x.npy\"; };\n"
+                         "output = { dir = \"${CWD}/runs\"; store = \"sqlite:${CWD}/r.db\"; };\n",
+                         NULL, 0, &rig, &err), NEURIO_OK);
+    snprintf(want, sizeof want, "%s/runs", sub);
+    CU_ASSERT_STRING_EQUAL(rig ? rig->output_dir : "", want);
+    snprintf(want, sizeof want, "%s/../x.npy", sub);
+    CU_ASSERT_STRING_EQUAL(rig && rig->data_inputs ? rig->data_inputs : "", want);
+    snprintf(want, sizeof want, "sqlite:%s/r.db", sub);
+    CU_ASSERT_STRING_EQUAL(rig ? nr_rig_store_spec(rig, buf, sizeof buf) : "", want);
+    nr_rig_free(rig);
+    rig = NULL;
+    CU_ASSERT_EQUAL(load(MIN_RIG "output = { dir = \"${CWD}x\"; };\n", NULL, 0, &rig, &err),
+                    NEURIO_OK);
+    snprintf(want, sizeof want, "%s/${CWD}x", dir);
+    CU_ASSERT_STRING_EQUAL(rig ? rig->output_dir : "", want);
+    nr_rig_free(rig);
+    CU_ASSERT_EQUAL(chdir(cwd), 0);
+}
+
 static void test_plugin_path_type(void)
 {
     assert_rig_error("plugin_path = 3;\n" MIN_RIG, NULL, 0,
@@ -528,6 +559,7 @@ int neurio_register_tests(void)
     CU_add_test(s, "full rig, --set, path resolution", test_full_rig_and_sets);
     CU_add_test(s, "relative paths normalized", test_path_normalized);
     CU_add_test(s, "${NEURIO_SHARED_DIR} in rig paths", test_shared_dir);
+    CU_add_test(s, "${CWD} in rig paths", test_cwd_dir);
     CU_add_test(s, "syntax error file:line", test_syntax_error);
     CU_add_test(s, "unknown top-level key", test_unknown_top_key);
     CU_add_test(s, "unknown key in a section", test_unknown_section_key);

@@ -51,19 +51,42 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* The user who runs the installed examples: `nobody` when the test runs as
+ * root (the prefix is then not theirs, as after a system install), else
+ * the current user; the command prefix that runs as them with a clean
+ * environment (nothing but PATH and HOME) in a folder of their own. */
+static void example_user(char *run_as, size_t cap, char *cwd, size_t cwd_cap)
+{
+    const char *path = getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin";
+    char cmd[PATH_MAX * 2];
+    snprintf(cwd, cwd_cap, "%s/user", work);
+    mkdir(cwd, 0755);
+    chmod(cwd, 0777);
+    chmod(work, 0755); /* neurio_test_tmpdir() is private */
+    snprintf(cmd, sizeof cmd, "runuser -u nobody -- test -x '%s/bin/neurio'", prefix);
+    if (geteuid() == 0 && neurio_test_run(cmd, NULL) == 0) {
+        snprintf(run_as, cap, "cd '%s' && runuser -u nobody -- env -i PATH='%s' HOME='%s'",
+                 cwd, path, cwd);
+        return;
+    }
+    fprintf(stderr, "\n  (the installed rigs are checked as the current user)");
+    snprintf(run_as, cap, "cd '%s' && env -i PATH='%s' HOME='%s'", cwd, path, cwd);
+}
+
 /* The installed example rigs are exactly the source tree's config/ rigs (*.cfg)
  * that use only installed files (the demo's model and data), and each passes
- * `neurio check` from the prefix with a clean environment (no
- * NEURIO_SHARED_DIR, nothing but PATH and HOME).  The development rigs that
- * name ${NEURIO_SHARED_DIR}/... (../shared, never installed) are not
- * installed; from the source tree they pass check with the installed
- * launcher (skipped without ../shared). */
+ * `neurio check` from the prefix for a user who does not own the prefix,
+ * with a clean environment (no NEURIO_SHARED_DIR): their runs go to
+ * ${CWD}/runs, where that user is.  The development rigs that name
+ * ${NEURIO_SHARED_DIR}/... (../shared, never installed) are not installed;
+ * from the source tree they pass check with the installed launcher
+ * (skipped without ../shared). */
 static void check_installed_rigs(void)
 {
     char dir[PATH_MAX + 64], cmd[PATH_MAX * 4], *out = NULL;
+    char run_as[PATH_MAX * 3], user_dir[PATH_MAX + 16];
+    example_user(run_as, sizeof run_as, user_dir, sizeof user_dir);
     const char *shared = neurio_test_shared_dir();
-    const char *path = getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin";
-    const char *home = getenv("HOME") ? getenv("HOME") : "/";
     snprintf(dir, sizeof dir, "%s/share/neurio/config", prefix);
     neurio_path_list installed_rigs = {0}, source_rigs = {0};
     neurio_errbuf e;
@@ -90,8 +113,7 @@ static void check_installed_rigs(void)
             break;
         }
         CU_ASSERT(!uses_shared(inst));
-        snprintf(cmd, sizeof cmd, "cd '%s' && env -i PATH='%s' HOME='%s' '%s/bin/neurio' "
-                 "check '%s'", dir, path, home, prefix, inst);
+        snprintf(cmd, sizeof cmd, "%s '%s/bin/neurio' check '%s'", run_as, prefix, inst);
         CU_ASSERT_EQUAL(sh(cmd, &out), 0);
         free(out);
     }

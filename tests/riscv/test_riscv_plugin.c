@@ -47,6 +47,32 @@ static void test_golden_hello_world(void)
     CU_ASSERT_EQUAL(d, 0);
 }
 
+/* `neurio run` (plus args) of a rig <tmp>/<name>.cfg: the riscv plugin with
+ * the extra device options, the shared model <model> (extra model keys) on
+ * `limit` of its golden inputs, task none (extra task keys).  The exit
+ * status; the output in *out (caller frees). */
+static int run_rig(const char *name, const char *device, const char *model,
+                   const char *model_keys, int limit, const char *task_keys, const char *args,
+                   char **out)
+{
+    const char *tmp = neurio_test_tmpdir(), *sd = neurio_test_shared_dir();
+    char rig[2048], text[6000], cmd[4400];
+    snprintf(rig, sizeof rig, "%s/%s.cfg", tmp, name);
+    snprintf(text, sizeof text,
+             "plugin_path = [ \"%s\" ];\n"
+             "device = { plugin = \"riscv\"; %s };\n"
+             "model = { path = \"%s/models/%s.tflite\"; %s };\n"
+             "data = { inputs = \"%s/golden/%s/input.npy\"; limit = %d; };\n"
+             "task = { kind = \"none\"; %s };\n"
+             "output = { dir = \"%s/%s-runs\"; };\n",
+             rv_test_plugin_dir(), device, sd, model, model_keys, sd, model, limit, task_keys,
+             tmp, name);
+    if (neurio_test_write_file(rig, text, strlen(text)) != 0)
+        return -1;
+    snprintf(cmd, sizeof cmd, "'%s' run '%s'%s", rv_test_launcher(), rig, args);
+    return neurio_test_run(cmd, out);
+}
+
 /* The debug firmware (ABI 1.2 layer capture): kws_ref_model's 13 layers
  * read back from QEMU, each bit-exact with the host reference. */
 static void test_debug_layers(void)
@@ -55,20 +81,9 @@ static void test_debug_layers(void)
         CU_FAIL("setup failed");
         return;
     }
-    const char *tmp = neurio_test_tmpdir(), *sd = neurio_test_shared_dir();
-    char rig[2048], text[6000], cmd[4400], *out = NULL;
-    snprintf(rig, sizeof rig, "%s/debug.cfg", tmp);
-    snprintf(text, sizeof text,
-             "plugin_path = [ \"%s\" ];\n"
-             "device = { plugin = \"riscv\"; run_timeout_ms = 600000; };\n"
-             "model = { path = \"%s/models/kws_ref_model.tflite\"; };\n"
-             "data = { inputs = \"%s/golden/kws_ref_model/input.npy\"; limit = 2; };\n"
-             "task = { kind = \"none\"; debug = \"layers\"; debug_samples = 1; };\n"
-             "output = { dir = \"%s/debug-runs\"; };\n",
-             rv_test_plugin_dir(), sd, sd, tmp);
-    CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(rig, text, strlen(text)), 0);
-    snprintf(cmd, sizeof cmd, "'%s' run '%s'", rv_test_launcher(), rig);
-    int rc = neurio_test_run(cmd, &out);
+    char *out = NULL;
+    int rc = run_rig("debug", "run_timeout_ms = 600000;", "kws_ref_model", "", 2,
+                     "debug = \"layers\"; debug_samples = 1;", "", &out);
     CU_ASSERT_EQUAL(rc, 0);
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "layer readback: device against the host "
                                                "reference (prepared model), 1 sample\n"));
@@ -89,20 +104,10 @@ static void test_missing_toolchain(void)
         CU_FAIL("setup failed");
         return;
     }
-    const char *tmp = neurio_test_tmpdir(), *sd = neurio_test_shared_dir();
-    char rig[2048], text[6000], cmd[4400], *out = NULL;
-    snprintf(rig, sizeof rig, "%s/notool.cfg", tmp);
-    snprintf(text, sizeof text,
-             "plugin_path = [ \"%s\" ];\n"
-             "device = { plugin = \"riscv\"; toolchain = \"no-such-riscv-gcc\"; };\n"
-             "model = { path = \"%s/models/hello_world_int8.tflite\"; quantize = \"none\"; };\n"
-             "data = { inputs = \"%s/golden/hello_world_int8/input.npy\"; limit = 1; };\n"
-             "task = { kind = \"none\"; };\n"
-             "output = { dir = \"%s/notool-runs\"; };\n",
-             rv_test_plugin_dir(), sd, sd, tmp);
-    CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(rig, text, strlen(text)), 0);
-    snprintf(cmd, sizeof cmd, "'%s' run '%s' --until flash", rv_test_launcher(), rig);
-    CU_ASSERT_NOT_EQUAL(neurio_test_run(cmd, &out), 0);
+    char *out = NULL;
+    CU_ASSERT_NOT_EQUAL(run_rig("notool", "toolchain = \"no-such-riscv-gcc\";",
+                                "hello_world_int8", "quantize = \"none\";", 1, "",
+                                " --until flash", &out), 0);
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "cannot run no-such-riscv-gcc: No such file or "
                                                "directory"));
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "; install Debian's gcc-riscv64-unknown-elf and "

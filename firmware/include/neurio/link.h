@@ -1,5 +1,5 @@
 /* firmware/include/neurio/link.h — the neurio device link protocol: constants and
- * frame layout shared by the host (libneurio, sdk/src/link*.c) and the device
+ * frame layout shared by the host (libneurio, sdk/src/link/) and the device
  * runtime (firmware/runtime/).  C99, freestanding: only <stdint.h>, no host
  * types, so firmware includes it as is.  Prose spec: firmware/LINK.md.
  *

@@ -2,13 +2,14 @@
  * from float scales the way TensorFlow Lite (Micro) does (see
  * neurio/requant.h for the contract of each function). */
 #include "neurio/requant.h"
+#include "requant_internal.h"
 
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
 
 /* Scales must be finite and > 0; names the argument otherwise. */
-static int check_scale(const char *what, float s, neurio_errbuf *err)
+int nrq_check_scale(const char *what, float s, neurio_errbuf *err)
 {
     if (!(s > 0.0f) || !isfinite(s))
         return neurio_fail(err, NEURIO_ERR_INVALID,
@@ -68,15 +69,15 @@ static int channel_multipliers(int fc, float in_scale, const float *filter_scale
         return neurio_fail(err, NEURIO_ERR_INVALID,
                            "%s multipliers: %d filter scales given (need >= 1 and non-NULL buffers)",
                            op, (int)n);
-    int rc = check_scale("input scale", in_scale, err);
+    int rc = nrq_check_scale("input scale", in_scale, err);
     if (rc == NEURIO_OK)
-        rc = check_scale("output scale", out_scale, err);
+        rc = nrq_check_scale("output scale", out_scale, err);
     if (rc != NEURIO_OK)
         return rc;
     for (int32_t i = 0; i < n; ++i) {
         char what[64];
         snprintf(what, sizeof what, "filter scale [%d]", (int)i);
-        if ((rc = check_scale(what, filter_scales[i], err)) != NEURIO_OK)
+        if ((rc = nrq_check_scale(what, filter_scales[i], err)) != NEURIO_OK)
             return rc;
         double real;
         if (fc && n == 1)
@@ -102,52 +103,12 @@ int neurio_fc_multipliers(float in_scale, const float *filter_scales, int32_t n_
                                shift, err);
 }
 
-/* zp + round(f / scale) computed in float as TFLite; values far outside
- * int8 are pinned (the caller clamps to int8 anyway). */
-static int32_t quantize_value(float f, float scale, int32_t zp)
-{
-    const float t = roundf(f / scale);
-    if (t > 65536.0f)
-        return 65536;
-    if (t < -65536.0f)
-        return -65536;
-    return zp + (int32_t)t;
-}
-
-static int32_t clamp_s8(int32_t v)
-{
-    return v < -128 ? -128 : (v > 127 ? 127 : v);
-}
-
+/* The int8 case of neurio_act_range_q (requant_wide.c): zp + round(f /
+ * scale), clamped to [-128, 127]. */
 int neurio_act_range_s8(neurio_activation act, float out_scale, int32_t out_zp,
                         int32_t *act_min, int32_t *act_max, neurio_errbuf *err)
 {
-    int rc = check_scale("output scale", out_scale, err);
-    if (rc != NEURIO_OK)
-        return rc;
-    switch (act) {
-    case NEURIO_ACT_NONE:
-        *act_min = -128;
-        *act_max = 127;
-        break;
-    case NEURIO_ACT_RELU:
-        *act_min = clamp_s8(quantize_value(0.0f, out_scale, out_zp));
-        *act_max = 127;
-        break;
-    case NEURIO_ACT_RELU6:
-        *act_min = clamp_s8(quantize_value(0.0f, out_scale, out_zp));
-        *act_max = clamp_s8(quantize_value(6.0f, out_scale, out_zp));
-        break;
-    case NEURIO_ACT_RELU_N1_TO_1:
-        *act_min = clamp_s8(quantize_value(-1.0f, out_scale, out_zp));
-        *act_max = clamp_s8(quantize_value(1.0f, out_scale, out_zp));
-        break;
-    default:
-        return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
-                           "fused activation %d is not supported (NONE, RELU, RELU6, RELU_N1_TO_1)",
-                           (int)act);
-    }
-    return NEURIO_OK;
+    return neurio_act_range_q(act, out_scale, out_zp, -128, 127, act_min, act_max, err);
 }
 
 void neurio_act_range_f32(neurio_activation act, float *act_min, float *act_max)
@@ -176,11 +137,11 @@ void neurio_act_range_f32(neurio_activation act, float *act_min, float *act_max)
 int neurio_add_params_s8(float in1_scale, float in2_scale, float out_scale,
                          neurio_add_quant *q, neurio_errbuf *err)
 {
-    int rc = check_scale("ADD input 1 scale", in1_scale, err);
+    int rc = nrq_check_scale("ADD input 1 scale", in1_scale, err);
     if (rc == NEURIO_OK)
-        rc = check_scale("ADD input 2 scale", in2_scale, err);
+        rc = nrq_check_scale("ADD input 2 scale", in2_scale, err);
     if (rc == NEURIO_OK)
-        rc = check_scale("ADD output scale", out_scale, err);
+        rc = nrq_check_scale("ADD output scale", out_scale, err);
     if (rc != NEURIO_OK)
         return rc;
     q->left_shift = 20;
@@ -204,11 +165,11 @@ int neurio_add_params_s8(float in1_scale, float in2_scale, float out_scale,
 int neurio_mul_params_s8(float in1_scale, float in2_scale, float out_scale, int32_t *mult,
                          int32_t *shift, neurio_errbuf *err)
 {
-    int rc = check_scale("MUL input 1 scale", in1_scale, err);
+    int rc = nrq_check_scale("MUL input 1 scale", in1_scale, err);
     if (rc == NEURIO_OK)
-        rc = check_scale("MUL input 2 scale", in2_scale, err);
+        rc = nrq_check_scale("MUL input 2 scale", in2_scale, err);
     if (rc == NEURIO_OK)
-        rc = check_scale("MUL output scale", out_scale, err);
+        rc = nrq_check_scale("MUL output scale", out_scale, err);
     if (rc != NEURIO_OK)
         return rc;
     neurio_quantize_multiplier((double)in1_scale * (double)in2_scale / (double)out_scale, mult,
@@ -219,7 +180,7 @@ int neurio_mul_params_s8(float in1_scale, float in2_scale, float out_scale, int3
 int neurio_softmax_params_s8(float beta, float in_scale, int32_t *mult, int32_t *left_shift,
                              int32_t *diff_min, neurio_errbuf *err)
 {
-    int rc = check_scale("SOFTMAX input scale", in_scale, err);
+    int rc = nrq_check_scale("SOFTMAX input scale", in_scale, err);
     if (rc != NEURIO_OK)
         return rc;
     if (!(beta > 0.0f) || !isfinite(beta))
@@ -243,7 +204,7 @@ static int sigmoid_params(const char *op, float in_scale, int32_t *mult, int32_t
 {
     char what[48];
     snprintf(what, sizeof what, "%s input scale", op);
-    int rc = check_scale(what, in_scale, err);
+    int rc = nrq_check_scale(what, in_scale, err);
     if (rc != NEURIO_OK)
         return rc;
     static const int input_integer_bits = 4;
@@ -276,9 +237,9 @@ int neurio_tanh_params_s8(float in_scale, int32_t *mult, int32_t *left_shift,
 int neurio_requant_params_s8(float in_scale, float out_scale, int32_t *mult, int32_t *shift,
                              neurio_errbuf *err)
 {
-    int rc = check_scale("input scale", in_scale, err);
+    int rc = nrq_check_scale("input scale", in_scale, err);
     if (rc == NEURIO_OK)
-        rc = check_scale("output scale", out_scale, err);
+        rc = nrq_check_scale("output scale", out_scale, err);
     if (rc != NEURIO_OK)
         return rc;
     neurio_quantize_multiplier((double)in_scale / (double)out_scale, mult, shift);
@@ -305,9 +266,9 @@ int neurio_relu_params_s8(neurio_activation act, float in_scale, float out_scale
 int neurio_mean_params_s8(float in_scale, int32_t in_zp, float out_scale, int32_t out_zp,
                           int64_t count, int32_t *mult, int32_t *shift, neurio_errbuf *err)
 {
-    int rc = check_scale("MEAN input scale", in_scale, err);
+    int rc = nrq_check_scale("MEAN input scale", in_scale, err);
     if (rc == NEURIO_OK)
-        rc = check_scale("MEAN output scale", out_scale, err);
+        rc = nrq_check_scale("MEAN output scale", out_scale, err);
     if (rc != NEURIO_OK)
         return rc;
     if (count < 1 || count > 0x7fffffff)

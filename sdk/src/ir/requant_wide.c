@@ -5,15 +5,7 @@
 #include <stdio.h>
 
 #include "neurio/requant.h"
-
-static int wide_scale(const char *what, float s, neurio_errbuf *err)
-{
-    if (!(s > 0.0f) || !isfinite(s))
-        return neurio_fail(err, NEURIO_ERR_INVALID,
-                           "%s is %g: a quantization scale must be finite and > 0 "
-                           "(fix the model's quantization parameters)", what, (double)s);
-    return NEURIO_OK;
-}
+#include "requant_internal.h"
 
 static int32_t wide_quantize(float f, float scale, int32_t zp, int32_t qmin, int32_t qmax)
 {
@@ -26,7 +18,7 @@ static int32_t wide_quantize(float f, float scale, int32_t zp, int32_t qmin, int
 int neurio_act_range_q(neurio_activation act, float out_scale, int32_t out_zp, int32_t qmin,
                        int32_t qmax, int32_t *act_min, int32_t *act_max, neurio_errbuf *err)
 {
-    int rc = wide_scale("output scale", out_scale, err);
+    int rc = nrq_check_scale("output scale", out_scale, err);
     if (rc != NEURIO_OK)
         return rc;
     *act_min = qmin;
@@ -61,7 +53,7 @@ int neurio_add_params_s16(float in1_scale, float in2_scale, float out_scale, int
     static const char *const role[3] = {"input 1", "input 2", "output"};
     for (int k = 0; k < 3 && rc == NEURIO_OK; k++) {
         snprintf(what, sizeof what, "%s %s scale", op, role[k]);
-        rc = wide_scale(what, sc[k], err);
+        rc = nrq_check_scale(what, sc[k], err);
     }
     if (rc != NEURIO_OK)
         return rc;
@@ -93,9 +85,9 @@ int neurio_leaky_relu_params(float in_scale, float out_scale, float alpha, int32
                              int32_t *shift_id, int32_t *mult_alpha, int32_t *shift_alpha,
                              neurio_errbuf *err)
 {
-    int rc = wide_scale("LEAKY_RELU input scale", in_scale, err);
+    int rc = nrq_check_scale("LEAKY_RELU input scale", in_scale, err);
     if (rc == NEURIO_OK)
-        rc = wide_scale("LEAKY_RELU output scale", out_scale, err);
+        rc = nrq_check_scale("LEAKY_RELU output scale", out_scale, err);
     if (rc != NEURIO_OK)
         return rc;
     if (!(alpha >= 0.0f) || !isfinite(alpha))
@@ -110,9 +102,9 @@ int neurio_leaky_relu_params(float in_scale, float out_scale, float alpha, int32
 int neurio_requant_params(float in_scale, float out_scale, int32_t *mult, int32_t *shift,
                           neurio_errbuf *err)
 {
-    int rc = wide_scale("QUANTIZE input scale", in_scale, err);
+    int rc = nrq_check_scale("QUANTIZE input scale", in_scale, err);
     if (rc == NEURIO_OK)
-        rc = wide_scale("QUANTIZE output scale", out_scale, err);
+        rc = nrq_check_scale("QUANTIZE output scale", out_scale, err);
     if (rc != NEURIO_OK)
         return rc;
     neurio_quantize_multiplier((double)in_scale / (double)out_scale, mult, shift);

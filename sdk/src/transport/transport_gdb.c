@@ -58,6 +58,8 @@ typedef struct gdb_tp {
     /* the device clock (see the top) */
     uint32_t clk_addr, clk_scale, clk_per_ms;
     int clk_have, poll_stop;
+    int no_regs;             /* the server refused 'g': not watched    */
+    int no_clock;            /* it refused to read the counter          */
     uint32_t clk_raw, pc;
     uint64_t clk_counts;
     int64_t clk_moved_ms, regs_moved_ms, polled_ms;
@@ -171,7 +173,7 @@ static int read_cb(gdb_tp *g, ring *up, ring *down, uint32_t *wait, int *ok, neu
         uint32_t ca = get32(cb + 76), sc = get32(cb + 80), pm = get32(cb + 84);
         /* Plausible clock words only (a firmware without them has other
          * data there). */
-        int ok_clk = ca != 0 && pm != 0 && (sc & ~CLOCK_DOWN) != 0 && (sc & ~CLOCK_DOWN) <= 1000000u;
+        int ok_clk = !g->no_clock && ca != 0 && pm != 0 && (sc & ~CLOCK_DOWN) != 0 && (sc & ~CLOCK_DOWN) <= 1000000u;
         if (!ok_clk || ca != g->clk_addr || sc != g->clk_scale || pm != g->clk_per_ms)
             g->clk_have = 0; /* (re)start following it */
         g->clk_addr = ok_clk ? ca : 0;
@@ -294,9 +296,16 @@ static int follow_clock(gdb_tp *g, neurio_errbuf *err)
     int64_t now = tp_now_ms();
     if (g->clk_addr) {
         uint8_t b[4];
-        int rc = gdb_rsp_read_mem(&g->rsp, g->clk_addr, b, 4, io_ms(g), err);
+        neurio_errbuf e2;
+        int rc = gdb_rsp_read_mem(&g->rsp, g->clk_addr, b, 4, io_ms(g), &e2);
+        if (rc == NEURIO_ERR_DEVICE) { /* refused (Exx): no clock, not an error */
+            g->clk_addr = 0;
+            g->clk_have = 0;
+            g->no_clock = 1;
+            return follow_clock(g, err);
+        }
         if (rc)
-            return rc;
+            return neurio_fail(err, rc, "%s", e2.msg);
         uint32_t v = get32(b);
         if (g->clk_have) {
             uint32_t d = g->clk_scale & CLOCK_DOWN ? g->clk_raw - v : v - g->clk_raw;
@@ -313,9 +322,17 @@ static int follow_clock(gdb_tp *g, neurio_errbuf *err)
         g->clk_raw = v;
         g->clk_have = 1;
     }
-    int rc = gdb_rsp_cmd(&g->rsp, "g", io_ms(g), "reading the core registers", err);
+    if (g->no_regs)
+        return NEURIO_OK;
+    neurio_errbuf e2;
+    int rc = gdb_rsp_cmd(&g->rsp, "g", io_ms(g), "reading the core registers", &e2);
+    if (rc == NEURIO_ERR_DEVICE || (!rc && (g->rsp.pkt_len == 0 || g->rsp.pkt[0] == 'E'))) {
+        g->no_regs = 1; /* refused: the registers are not watched */
+        g->regs_len = 0;
+        return NEURIO_OK;
+    }
     if (rc)
-        return rc;
+        return neurio_fail(err, rc, "%s", e2.msg);
     size_t n = g->rsp.pkt_len < REGS_MAX ? g->rsp.pkt_len : REGS_MAX;
     if (n != g->regs_len || memcmp(g->regs, g->rsp.pkt, n) != 0) {
         memcpy(g->regs, g->rsp.pkt, n);
