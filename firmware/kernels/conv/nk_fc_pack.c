@@ -146,8 +146,8 @@ static int32_t fcp_chunk(const uint32_t *xb, const int32_t *w, int32_t n)
 #endif
 
 /* The parameters of a packed call in layout `wide` are usable. */
-static int fcp_args_ok(const nk_fc_params *p, const nk_fc_pack *k, const int8_t *input,
-                       const int8_t *output, int32_t wide)
+static inline int fcp_args_ok(const nk_fc_params *p, const nk_fc_pack *k, const int8_t *input,
+                              const int8_t *output, int32_t wide)
 {
     return p && k && k->w && k->k && k->xbuf && input && output && p->batches >= 1 &&
            p->in_depth >= 1 && p->out_depth >= 1 &&
