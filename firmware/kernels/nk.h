@@ -78,6 +78,48 @@ int nk_depthwise_conv2d_s8(const nk_conv_params *p, const int8_t *input,
 int nk_depthwise_conv2d_f32(const nk_conv_params *p, const float *input,
                             const float *filter, const float *bias, float *output);
 
+/* CONV_2D int8 with weights laid out at code generation for the DSP
+ * extension's 4-pixel patch kernel (arm/nk_arm_conv2d.c): each output
+ * channel's filter (OHWI order, len = filter_h filter_w in_c taps) as
+ * int16, padded with zeros to NK_CONV_PACK_LEN(len) taps, in groups of
+ * four taps in the SXTB16 lane order of the gathered input (taps 0, 2, 1,
+ * 3), so that the kernel feeds SMLAD straight from LDM (no unpacking);
+ * and per channel the constants {2 bias, mult, c0, e} of the doubled-sum
+ * requantization (nk_arm_requant_x2 in arm/nk_arm_requant.h).  Built by
+ * nk_conv_pack_s8 (portable: the code generator runs it); run by
+ * nk_conv2d_s8_packed (portable C everywhere, the DSP version when the
+ * core has it; NK_CONV_PACKED says the generated code should prefer it).
+ * Bit-exact with nk_conv2d_s8.  Flash: 2 bytes per weight instead of 1. */
+typedef struct nk_conv_pack {
+    const int16_t *w; /* NK_CONV_PACK_HALVES(len, out_c) halfwords */
+    const int32_t *k; /* 4 out_c: {2 bias, mult, c0, e} per channel */
+} nk_conv_pack;
+
+#define NK_CONV_PACK_LEN(len) (((len) + 3) / 4 * 4)
+#define NK_CONV_PACK_HALVES(len, out_c) (NK_CONV_PACK_LEN(len) * (out_c))
+/* the longest padded patch the 4-pixel kernel holds (arm: NK_ARM_PATCH_MAX / 4) */
+#define NK_CONV_PACK_MAX_LEN 288
+
+/* Fills w[NK_CONV_PACK_HALVES] and k[4 out_c] from the OHWI int8 filter
+ * and bias (may be NULL) of p.  NK_ERR_PARAMS, writing nothing useful,
+ * when the layout does not suit p: a padded patch longer than
+ * NK_CONV_PACK_MAX_LEN, an activation range other than [-128, 127],
+ * a channel whose requantization is not nk_arm_requant_x2's (mult in
+ * (2^30, 2^31), shift in [-22, -2]), or whose |bias| + sum |w| |x - in_zp|
+ * can reach 2^30. */
+int nk_conv_pack_s8(const nk_conv_params *p, const int8_t *filter, const int32_t *bias,
+                    int16_t *w, int32_t *k);
+/* CONV_2D through the packed weights and constants of k (p as packed). */
+int nk_conv2d_s8_packed(const nk_conv_params *p, const nk_conv_pack *k, const int8_t *input,
+                        int8_t *output);
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && !defined(NK_PORTABLE_ONLY) && \
+    !(defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1))
+#define NK_CONV_PACKED 1
+#else
+#define NK_CONV_PACKED 0
+#endif
+
 /* int16x8 (TFLite's 16x8 quantization): int16 activations with zero points
  * 0 (in_zp and out_zp are not read), int8 weights, int64 bias; 64-bit
  * accumulation requantized by TFLite's 64-bit MultiplyByQuantizedMultiplier;

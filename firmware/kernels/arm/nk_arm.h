@@ -6,7 +6,9 @@
  *
  *   nk_arm_conv2d.c            CONV_2D: blocks of 4/2/1 output pixels gathered
  *                              as int16 patches (first layers from a padded
- *                              input band), 1x1 filters to the GEMM core
+ *                              input band), 1x1 filters to the GEMM core;
+ *                              nk_conv2d_s8_packed_dsp: the same on weights
+ *                              packed at code generation (nk_conv_pack)
  *   nk_arm_conv2d_split.c      CONV_2D patches too long for four pixels
  *                              (ResNet's 8x8x64 3x3): filter-row chunks of
  *                              four pixels, partial sums per channel
@@ -48,6 +50,9 @@
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 int nk_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
                      const int32_t *bias, int8_t *output);
+/* the packed layout of nk.h (nk_conv_pack), parameters already checked */
+int nk_conv2d_s8_packed_dsp(const nk_conv_params *p, const nk_conv_pack *k,
+                            const int8_t *input, int8_t *output);
 /* depth multiplier 1 and at most NK_ARM_DW_MAX_TAPS (64) filter taps;
  * returns NK_ERR_PARAMS otherwise, writing nothing */
 int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,

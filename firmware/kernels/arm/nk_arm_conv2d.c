@@ -616,8 +616,43 @@ static void conv_block_rest(const nk_conv_params *p, const nk_arm_conv_q *qp,
     }
 }
 
+/* Channels of a block of nv gathered pixels on packed weights (nk.h,
+ * nk_conv_pack), in C: short last blocks (the asm loop takes full ones). */
+static void conv_packed_rest(const nk_conv_pack *pk, const int16_t *buf, int32_t ng,
+                             int32_t np, int32_t nv, int32_t out_c, int8_t *out)
+{
+    const int16_t *w = pk->w;
+    for (int32_t oc = 0; oc < out_c; ++oc, w += 4 * ng) {
+        const int32_t *kc = pk->k + 4 * oc;
+        for (int32_t j = 0; j < nv; ++j) {
+            int32_t a = 0;
+            const int16_t *x = buf + 4 * j;
+            for (int32_t g = 0; g < ng; ++g, x += 4 * np) {
+                a = __smlad(nk_arm_load32h(x), nk_arm_load32h(w + 4 * g), a);
+                a = __smlad(nk_arm_load32h(x + 2), nk_arm_load32h(w + 4 * g + 2), a);
+            }
+            /* the doubled sum stays inside int32: nk_conv_pack_s8's bound */
+            const int32_t v = nk_arm_requant_x2(kc[0] + 2 * a, kc[1], kc[2], kc[3]);
+            out[(size_t)j * out_c + oc] = (int8_t)__ssat(v, 8);
+        }
+    }
+}
+
+#if CONV_ASM
+/* nk_arm_conv_k4w's entry into its loop (pairs of groups, unrolled four
+ * times) for a patch of lenp taps: pairs % 4 run before the first end test */
+static uint32_t conv_k4w_entry(int32_t lenp)
+{
+    const int32_t pairs = (lenp >> 2) >> 1;
+    const char *const k4w_entry[4] = {nk_arm_conv_k4w_e0, nk_arm_conv_k4w_e3,
+                                      nk_arm_conv_k4w_e2, nk_arm_conv_k4w_e1};
+    return (uint32_t)(uintptr_t)(pairs ? k4w_entry[pairs & 3] : nk_arm_conv_k4w_done) | 1u;
+}
+#endif
+
+/* pk: packed weights (filter and bias unused) or NULL */
 static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
-                      const int32_t *bias, int8_t *output)
+                      const int32_t *bias, const nk_conv_pack *pk, int8_t *output)
 {
     uint32_t buf32[NK_ARM_PATCH_MAX / 2]; /* word aligned for LDM */
     int16_t *const buf = (int16_t *)buf32;
@@ -646,13 +681,13 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
     const int32_t nch_all = out_c - (rem != 0);
     int32_t *const tab = (int32_t *)(buf32 + np * lenp / 2);
     int use_x2 = 0;
-    const int use_all = np == 4 && nch_all >= 1 &&
+    const int use_all = !pk && np == 4 && nch_all >= 1 &&
                         np * lenp / 2 + 4 * nch_all <= NK_ARM_PATCH_MAX / 2 &&
                         conv_tab_setup(&q, tab, nch_all, lenp, &use_x2);
     /* no room for the table (16x16x32 3x3: the patch fills buf): the same
      * loop reading the layer's arrays when every channel has the fast
      * requantization */
-    const int use_raw = !use_all && np == 4 && nch_all >= 1 && bias && p->per_channel &&
+    const int use_raw = !pk && !use_all && np == 4 && nch_all >= 1 && bias && p->per_channel &&
                         conv_all_x2(&q, nch_all, lenp);
 #endif
     /* Small in_c (first layers, in_c % 4 != 0): the rows of the input that
@@ -674,9 +709,12 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
      * upper half of stage, which the staged gathers (lenp + 4 bytes) leave
      * alone, so that its last partial group never reads past the filter */
     const int8_t *lastw = NULL;
-    if (CONV_ASM && rem != 0 && np == 4 && lenp + 4 <= CONV_STAGE_MAX / 2)
+    if (CONV_ASM && !pk && rem != 0 && np == 4 && lenp + 4 <= CONV_STAGE_MAX / 2)
         lastw = conv_pad_weights(stage + CONV_STAGE_MAX / 2, filter + (size_t)(out_c - 1) * len,
                                  len, lenp);
+#if CONV_ASM
+    const uint32_t entry = conv_k4w_entry(lenp);
+#endif
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * p->in_c;
         int8_t *out_b = output + (size_t)b * npix * out_c;
@@ -732,7 +770,12 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
             int8_t *out = out_b + (size_t)pix * out_c;
             int32_t oc0 = 0;
 #if CONV_ASM
-            if (use_all && nv == 4) {
+            if (pk && nv == 4) {
+                conv_k4w kw = {buf, entry, pk->k, pk->k + 4 * out_c, out, out_c,
+                               buf + 4 * lenp, (lenp >> 2) & 1};
+                nk_arm_conv_k4w(pk->w, &kw);
+                oc0 = out_c;
+            } else if (use_all && nv == 4) {
                 const int32_t ng = ngf + (rem != 0);
                 conv_k4all ka = {buf,     ng, len - 4 * ng, tab,   nch_all,
                                  q.lo,    q.hi, out,        out_c, tab + 4 * nch_all};
@@ -748,7 +791,9 @@ static int conv_patch(const nk_conv_params *p, const int8_t *input, const int8_t
                 oc0 = nch_all;
             }
 #endif
-            if (oc0 < out_c)
+            if (oc0 < out_c && pk)
+                conv_packed_rest(pk, buf, lenp >> 2, np, nv, out_c, out);
+            else if (oc0 < out_c)
                 conv_block_rest(p, &q, buf, filter, oc0, np, nv, lastw, out);
         }
     }
@@ -768,7 +813,7 @@ int nk_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t 
         nk_arm_conv2d_split(p, input, filter, bias, output) == NK_OK)
         return NK_OK;
     if (lenp <= NK_ARM_PATCH_MAX)
-        return conv_patch(p, input, filter, bias, output);
+        return conv_patch(p, input, filter, bias, NULL, output);
     const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
     const int32_t fh = p->filter_h, fw = p->filter_w, zp = p->in_zp;
     const size_t filter_oc = (size_t)fh * fw * in_c;
@@ -830,6 +875,15 @@ int nk_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t 
         }
     }
     return NK_OK;
+}
+
+/* the packed layout's patches fit four pixels */
+typedef char nk_arm_conv_pack_fits[4 * NK_CONV_PACK_MAX_LEN <= NK_ARM_PATCH_MAX ? 1 : -1];
+
+int nk_conv2d_s8_packed_dsp(const nk_conv_params *p, const nk_conv_pack *k,
+                            const int8_t *input, int8_t *output)
+{
+    return conv_patch(p, input, NULL, NULL, k, output);
 }
 
 #else

@@ -256,6 +256,101 @@ CONV_K4ALLX2_FN(nk_arm_conv_k4all_x2r, conv_k4raw,
                 "lsl r4, r6, lr\n\t"
                 "ldr lr, [r3, #16]\n\t")
 
+/* ---- nk_arm_conv_k4w: packed int16 weights (nk_conv_pack) ----
+ * r0 = patch, r1 = weights, r2 r3 r12 lr = two groups' weight pairs,
+ * r4-r7 = patch words, r8-r11 = the four sums; [sp] = a, [sp, #4] =
+ * a->x_end.  The pair entry labels are global so that the caller can
+ * enter the unrolled loop part way (pairs % 4). */
+#define CONV_K4W_PAIR                                                                          \
+    "ldm.w r1!, {r2, r3, r12, lr}\n\t"                                                         \
+    "ldm.w r0!, {r4-r7}\n\t"                                                                   \
+    "smlad r8, r4, r2, r8\n\t"                                                                 \
+    "smlad r8, r5, r3, r8\n\t"                                                                 \
+    "smlad r9, r6, r2, r9\n\t"                                                                 \
+    "smlad r9, r7, r3, r9\n\t"                                                                 \
+    "ldm.w r0!, {r4-r7}\n\t"                                                                   \
+    "smlad r10, r4, r2, r10\n\t"                                                               \
+    "smlad r10, r5, r3, r10\n\t"                                                               \
+    "smlad r11, r6, r2, r11\n\t"                                                               \
+    "smlad r11, r7, r3, r11\n\t"                                                               \
+    "ldm.w r0!, {r4-r7}\n\t"                                                                   \
+    "smlad r8, r4, r12, r8\n\t"                                                                \
+    "smlad r8, r5, lr, r8\n\t"                                                                 \
+    "smlad r9, r6, r12, r9\n\t"                                                                \
+    "smlad r9, r7, lr, r9\n\t"                                                                 \
+    "ldm.w r0!, {r4-r7}\n\t"                                                                   \
+    "smlad r10, r4, r12, r10\n\t"                                                              \
+    "smlad r10, r5, lr, r10\n\t"                                                               \
+    "smlad r11, r6, r12, r11\n\t"                                                              \
+    "smlad r11, r7, lr, r11\n\t"
+
+__attribute__((naked, noinline)) void nk_arm_conv_k4w(CONV_UNUSED const int16_t *w,
+                                                      CONV_UNUSED conv_k4w *a)
+{
+    __asm__ volatile("push {r4-r11, lr}\n\t"
+                     "ldr r2, [r1, #24]\n\t"
+                     "push {r1, r2}\n\t"
+                     "mov r1, r0\n"
+                     "4:\n\t"
+                     "ldr r12, [sp]\n\t"
+                     "mov r8, #0\n\t"
+                     "mov r9, #0\n\t"
+                     "mov r10, #0\n\t"
+                     "mov r11, #0\n\t"
+                     "ldr r0, [r12]\n\t"
+                     "ldr r2, [r12, #28]\n\t"
+                     "cbz r2, 5f\n\t"
+                     "ldm.w r1!, {r2, r3}\n\t"
+                     "ldm.w r0!, {r4-r7}\n\t"
+                     "smlad r8, r4, r2, r8\n\t"
+                     "smlad r8, r5, r3, r8\n\t"
+                     "smlad r9, r6, r2, r9\n\t"
+                     "smlad r9, r7, r3, r9\n\t"
+                     "ldm.w r0!, {r4-r7}\n\t"
+                     "smlad r10, r4, r2, r10\n\t"
+                     "smlad r10, r5, r3, r10\n\t"
+                     "smlad r11, r6, r2, r11\n\t"
+                     "smlad r11, r7, r3, r11\n"
+                     "5:\n\t"
+                     "ldr r2, [r12, #4]\n\t"
+                     "bx r2\n"
+                     ".global nk_arm_conv_k4w_e0\n"
+                     "nk_arm_conv_k4w_e0:\n"
+                     "6:\n\t"
+                     CONV_K4W_PAIR
+                     ".global nk_arm_conv_k4w_e1\n"
+                     "nk_arm_conv_k4w_e1:\n\t"
+                     CONV_K4W_PAIR
+                     ".global nk_arm_conv_k4w_e2\n"
+                     "nk_arm_conv_k4w_e2:\n\t"
+                     CONV_K4W_PAIR
+                     ".global nk_arm_conv_k4w_e3\n"
+                     "nk_arm_conv_k4w_e3:\n\t"
+                     CONV_K4W_PAIR
+                     "ldr r4, [sp, #4]\n\t"
+                     "cmp r0, r4\n\t"
+                     "bne 6b\n"
+                     ".global nk_arm_conv_k4w_done\n"
+                     "nk_arm_conv_k4w_done:\n\t"
+                     "ldr r12, [sp]\n\t"
+                     "ldr lr, [r12, #8]\n\t"
+                     "ldm lr!, {r0, r2, r4, r5}\n\t"
+                     "str lr, [r12, #8]\n\t"
+                     "ldrd r7, r3, [r12, #16]\n\t"
+                     "add r6, r7, #1\n\t"
+                     "str r6, [r12, #16]\n\t"
+                     CONV_K4ALLX2_OUT("r8", "[r7]")
+                     CONV_K4ALLX2_OUT("r9", "[r7, r3]")
+                     "add r7, r7, r3, lsl #1\n\t"
+                     CONV_K4ALLX2_OUT("r10", "[r7]")
+                     CONV_K4ALLX2_OUT("r11", "[r7, r3]")
+                     "ldr r6, [r12, #12]\n\t"
+                     "cmp lr, r6\n\t"
+                     "bne 4b\n\t"
+                     "add sp, sp, #8\n\t"
+                     "pop {r4-r11, pc}\n\t");
+}
+
 #define CONV_K2_GROUP                                                                          \
     "ldr r12, [r1], #4\n\t"                                                                    \
     "ldm r0!, {r4-r7}\n\t"                                                                     \

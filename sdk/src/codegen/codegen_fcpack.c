@@ -14,7 +14,7 @@
 
 /* Const tensor src, referenced by op oi's input slot only, not emitted
  * yet: then its emission can go under #else. */
-static int cg_exclusive_const(const cg_ctx *c, int32_t oi, int32_t t, int32_t *src)
+int cg_exclusive_const(const cg_ctx *c, int32_t oi, int32_t t, int32_t *src)
 {
     const neurio_tensor_place *pl = &c->plan->tensors[t];
     if (pl->kind != NEURIO_MEM_CONST || c->const_done[pl->index])

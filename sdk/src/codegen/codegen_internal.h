@@ -74,6 +74,13 @@ int cg_header_text(const cg_ctx *c, const char *hex, char **text, size_t *len);
  * and both calls, the packed one under #if NK_FC_PACKED, and sets *done
  * (codegen_fcpack.c).  Otherwise *done = 0 and nothing is written. */
 int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done);
+/* 1 when operand t of op oi is a constant that only that slot uses and
+ * that is not emitted yet (its emission can then go under an #if); *src =
+ * its constant index (codegen_fcpack.c). */
+int cg_exclusive_const(const cg_ctx *c, int32_t oi, int32_t t, int32_t *src);
+/* The same for CONV_2D int8 on packed weights (nk.h, nk_conv_pack) under
+ * #if NK_CONV_PACKED (codegen_convpack.c). */
+int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done);
 
 /* Band chain ci of the plan: every op's parameters and its band calls
  * (codegen_band.c). */

@@ -139,6 +139,12 @@ int cg_emit_op(cg_ctx *c, int32_t oi)
             (rc = cg_fc_packed(c, oi, &l, p, &done)) || done)
             goto fail; /* packed weights under #if NK_FC_PACKED (codegen_fcpack.c) */
     }
+    if (l.kernel == LW_K_CONV2D_S8 && l.n_args == 4 && l.args[0] >= 0 && l.args[3] >= 0) {
+        int done = 0;
+        if ((rc = cg_ptr(c, l.args[0], p[0], CG_PTR)) || (rc = cg_ptr(c, l.args[3], p[3], CG_PTR)) ||
+            (rc = cg_conv_packed(c, oi, &l, p, &done)) || done)
+            goto fail; /* packed weights under #if NK_CONV_PACKED (codegen_convpack.c) */
+    }
     for (int32_t i = 0; i < l.n_args; i++) {
         if (l.args[i] < 0)
             snprintf(p[i], CG_PTR, "NULL");

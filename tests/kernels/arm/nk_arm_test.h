@@ -82,6 +82,7 @@ int test_conv1x1(int iter);
 int test_fc_gemm(int iter);
 #if !defined(NK_TEST_MVE)
 int test_fc_packed(int iter);
+int test_conv_packed(int iter);
 #endif
 #if defined(NK_TEST_MVE)
 int test_requant_lanes(int iter);

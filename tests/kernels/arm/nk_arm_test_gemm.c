@@ -166,6 +166,102 @@ int test_fc_packed(int iter)
     }
     return 0;
 }
+/* The packed CONV_2D layout (nk_conv_pack, nk.h): packed here as the code
+ * generator packs, run by the DSP version, equal to the portable kernel;
+ * random shapes plus the model shapes (3x3 over 16 and 32 channels, the
+ * 3-channel and the 10x4 one-channel first layers, 1x1 stride 2), weights and inputs at
+ * the int8 extremes sometimes, and requantizations the layout refuses. */
+int test_conv_packed(int iter)
+{
+    static int16_t pw[NK_CONV_PACK_MAX_LEN * 48];
+    static int32_t pk[4 * 48];
+    static const int32_t shapes[6][4] = {/* in_c, filter_h, filter_w, stride */
+                                         {16, 3, 3, 1}, {32, 3, 3, 1}, {3, 3, 3, 1},
+                                         {1, 10, 4, 2}, {16, 3, 3, 2}, {32, 1, 1, 2}};
+    nk_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(1, 2);
+    p.in_h = rnd_in(1, 12);
+    p.in_w = rnd_in(1, 12);
+    p.in_c = rnd_in(1, 20);
+    p.out_c = rnd_in(1, 24);
+    p.filter_h = rnd_in(1, 5);
+    p.filter_w = rnd_in(1, 5);
+    p.stride_h = rnd_in(1, 3);
+    p.stride_w = rnd_in(1, 3);
+    p.dilation_h = (rnd() % 4 == 0) ? 2 : 1;
+    p.dilation_w = (rnd() % 4 == 0) ? 2 : 1;
+    if (rnd() % 2 == 0) {
+        const int32_t *sh = shapes[rnd() % 6];
+        p.in_c = sh[0];
+        p.filter_h = sh[1];
+        p.filter_w = sh[2];
+        p.stride_h = p.stride_w = sh[3];
+        p.dilation_h = p.dilation_w = 1;
+        p.in_h = rnd_in(sh[1], 14);
+        p.in_w = rnd_in(sh[2], 14);
+    }
+    while (NK_CONV_PACK_LEN(p.filter_h * p.filter_w * p.in_c) > NK_CONV_PACK_MAX_LEN)
+        p.in_c /= 2;
+    if (!conv_shape(&p, (int)(rnd() & 1)))
+        return 0;
+    while ((size_t)p.batches * p.in_h * p.in_w * p.in_c > sizeof in_buf ||
+           (size_t)p.batches * p.out_h * p.out_w * p.out_c > sizeof out_a)
+        p.out_c = p.out_c > 1 ? p.out_c / 2 : (p.batches = 1, 1);
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    p.act_min = -128;
+    p.act_max = 127;
+    const int32_t len = p.filter_h * p.filter_w * p.in_c;
+    const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
+    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
+    fill(in_buf, n_in);
+    fill(w_buf, (size_t)p.out_c * len);
+    for (int32_t i = 0; i < p.out_c; ++i) {
+        bias[i] = rnd_in(-40000, 40000);
+        mult[i] = rnd_in((1 << 30) + 1, 0x7fffffff);
+        shift[i] = rnd_in(-22, -2);
+    }
+    if (rnd() % 4 == 0) {
+        for (size_t i = 0; i < (size_t)p.out_c * len; ++i)
+            w_buf[i] = (rnd() & 1) ? 127 : -128;
+        for (size_t i = 0; i < n_in; ++i)
+            in_buf[i] = (rnd() & 1) ? 127 : -128;
+    }
+    /* a requantization or range the layout refuses */
+    int refuse = 0;
+    switch (rnd() % 12) {
+    case 0: mult[0] = 1 << 30; refuse = 1; break;
+    case 1: shift[0] = -1; refuse = 1; break;
+    case 2: p.act_min = p.out_zp; refuse = p.act_min != -128; break;
+    case 3: bias[0] = (1 << 30) - 1; refuse = 1; break;
+    default: break;
+    }
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    if (!b && (refuse && bias[0] == (1 << 30) - 1))
+        refuse = 0;
+    const int rp = nk_conv_pack_s8(&p, w_buf, b, pw, pk);
+    if (rp != (refuse ? NK_ERR_PARAMS : NK_OK)) {
+        put_num("conv packed: pack accepted/refused wrongly at iteration ", iter);
+        return 1;
+    }
+    if (refuse)
+        return 0;
+    const nk_conv_pack k = {pw, pk};
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
+    const int rb = nk_conv2d_s8_packed_dsp(&p, &k, in_buf, out_b);
+    if (expect(0, ra, rb, out_b, out_a, n_out, 0x66)) {
+        if (printed++ < 5)
+            put_num("conv2d (packed) mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
 #endif
 
 #if defined(NK_TEST_MVE)

@@ -1,0 +1,93 @@
+/* firmware/kernels/conv/nk_conv_pack.c — the packed CONV_2D layout
+ * (nk_conv_pack in nk.h): the packer the code generator runs, and the
+ * packed kernel in portable C (the arithmetic of the DSP version,
+ * arm/nk_arm_conv2d.c: int16 weights in lane order, the doubled-sum
+ * requantization), bit-exact with nk_conv2d_s8. */
+#include "nk.h"
+#include "nk_fixedpoint.h"
+#include "nk_internal.h"
+#include "arm/nk_arm.h"
+#include "arm/nk_arm_requant.h"
+
+/* position of tap t % 4 inside its group (SXTB16 lane order 0, 2, 1, 3) */
+static const uint8_t ncp_lane[4] = {0, 2, 1, 3};
+
+int nk_conv_pack_s8(const nk_conv_params *p, const int8_t *filter, const int32_t *bias,
+                    int16_t *w, int32_t *k)
+{
+    if (nk_conv_check(p, 0) != NK_OK || !filter || !w || !k || !p->out_mult || !p->out_shift)
+        return NK_ERR_PARAMS;
+    const int32_t len = p->filter_h * p->filter_w * p->in_c, lenp = NK_CONV_PACK_LEN(len);
+    if (lenp > NK_CONV_PACK_MAX_LEN || p->act_min != -128 || p->act_max != 127)
+        return NK_ERR_PARAMS;
+    /* the largest |x - in_zp| of an int8 x */
+    const int64_t xmax = 127 - p->in_zp > p->in_zp + 128 ? 127 - p->in_zp : p->in_zp + 128;
+    for (int32_t oc = 0; oc < p->out_c; ++oc) {
+        const int32_t q = p->per_channel ? oc : 0;
+        const int32_t b = bias ? bias[oc] : 0;
+        int64_t bound = b < 0 ? -(int64_t)b : b;
+        const int8_t *f = filter + (size_t)oc * len;
+        for (int32_t t = 0; t < lenp; ++t) {
+            const int32_t v = t < len ? f[t] : 0;
+            bound += (v < 0 ? -v : v) * xmax;
+            w[(size_t)oc * lenp + (t & ~3) + ncp_lane[t & 3]] = (int16_t)v;
+        }
+        if (!nk_arm_requant_x2_ok(p->out_mult[q], p->out_shift[q], p->out_zp) ||
+            bound >= ((int64_t)1 << 30))
+            return NK_ERR_PARAMS;
+        k[4 * oc] = 2 * b;
+        k[4 * oc + 1] = p->out_mult[q];
+        k[4 * oc + 2] = nk_arm_requant_x2_c0(p->out_shift[q], p->out_zp);
+        k[4 * oc + 3] = -p->out_shift[q];
+    }
+    return NK_OK;
+}
+
+int nk_conv2d_s8_packed(const nk_conv_params *p, const nk_conv_pack *k, const int8_t *input,
+                        int8_t *output)
+{
+    if (nk_conv_check(p, 0) != NK_OK || !k || !k->w || !k->k || !input || !output ||
+        NK_CONV_PACK_LEN(p->filter_h * p->filter_w * p->in_c) > NK_CONV_PACK_MAX_LEN)
+        return NK_ERR_PARAMS;
+#if NK_HAVE_ARM_DSP
+    return nk_conv2d_s8_packed_dsp(p, k, input, output);
+#else
+    const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
+    const int32_t fh = p->filter_h, fw = p->filter_w;
+    const int32_t lenp = NK_CONV_PACK_LEN(fh * fw * in_c);
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *in_b = input + (size_t)b * in_h * in_w * in_c;
+        for (int32_t oy = 0; oy < p->out_h; ++oy) {
+            const int32_t y0 = oy * p->stride_h - p->pad_top;
+            for (int32_t ox = 0; ox < p->out_w; ++ox) {
+                const int32_t x0 = ox * p->stride_w - p->pad_left;
+                int8_t *out = output + (((size_t)b * p->out_h + oy) * p->out_w + ox) * p->out_c;
+                for (int32_t oc = 0; oc < p->out_c; ++oc) {
+                    const int16_t *wc = k->w + (size_t)oc * lenp;
+                    const int32_t *kc = k->k + 4 * oc;
+                    int32_t acc = 0, t = 0;
+                    for (int32_t fy = 0; fy < fh; ++fy) {
+                        const int32_t iy = y0 + p->dilation_h * fy;
+                        for (int32_t fx = 0; fx < fw; ++fx) {
+                            const int32_t ix = x0 + p->dilation_w * fx;
+                            if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
+                                t += in_c; /* implicit zero-point padding */
+                                continue;
+                            }
+                            const int8_t *ip = in_b + ((size_t)iy * in_w + ix) * in_c;
+                            for (int32_t ic = 0; ic < in_c; ++ic, ++t)
+                                acc += ((int32_t)ip[ic] - p->in_zp) *
+                                       wc[(t & ~3) + ncp_lane[t & 3]];
+                        }
+                    }
+                    /* the doubled sum of the DSP kernel (inside int32: the
+                     * packer's bound) */
+                    const int32_t v = nk_arm_requant_x2(kc[0] + 2 * acc, kc[1], kc[2], kc[3]);
+                    out[oc] = (int8_t)nk_clamp(v, -128, 127);
+                }
+            }
+        }
+    }
+    return NK_OK;
+#endif
+}

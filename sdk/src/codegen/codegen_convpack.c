@@ -1,0 +1,82 @@
+/* sdk/src/codegen/codegen_convpack.c — CONV_2D int8 on weights packed at
+ * code generation (nk.h, nk_conv_pack): int16 weights in the order the DSP
+ * patch kernel reads them and folded per-channel requantization constants
+ * are emitted under #if NK_CONV_PACKED (cores with the DSP extension), the
+ * plain weights and bias under #else, so each build holds one layout; the
+ * parameter struct ng_p<oi> serves both calls.  The packed layout doubles
+ * the weights' flash, so only layers of at most CG_CONV_PACK_MAX_BYTES
+ * int8 weights take it (ResNet-8's first layer and its 3x3 layers over 16
+ * input channels; kws' first layer). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen_internal.h"
+
+#define CG_CONV_PACK_MAX_BYTES 4608
+
+int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done)
+{
+    *done = 0;
+    const nk_conv_params *cp = &l->p.conv;
+    int32_t wsrc = -1, bsrc = -1;
+    if (l->kernel != LW_K_CONV2D_S8 || l->n_args != 4 || l->args[1] < 0 ||
+        !cg_exclusive_const(c, oi, l->args[1], &wsrc) ||
+        (l->args[2] >= 0 && !cg_exclusive_const(c, oi, l->args[2], &bsrc)))
+        return NEURIO_OK;
+    const int64_t len = (int64_t)cp->filter_h * cp->filter_w * cp->in_c;
+    const int64_t n_w = (int64_t)cp->out_c * len;
+    if (len < 1 || n_w > CG_CONV_PACK_MAX_BYTES || NK_CONV_PACK_LEN(len) > NK_CONV_PACK_MAX_LEN)
+        return NEURIO_OK;
+    /* 1x1: the GEMM core (nk_arm_conv2d_1x1.c) is as fast without doubling
+     * the flash (measured: ResNet-8's stride-2 shortcuts, 200092 and 158290
+     * instructions plain, 214308 and 145028 packed) */
+    if (cp->filter_h == 1 && cp->filter_w == 1)
+        return NEURIO_OK;
+    const neurio_tensor *wt = &c->m->tensors[wsrc];
+    const neurio_tensor *bt = bsrc >= 0 ? &c->m->tensors[bsrc] : NULL;
+    if (wt->dtype != NEURIO_DT_INT8 || !wt->data || wt->data_bytes < (size_t)n_w ||
+        (bt && (bt->dtype != NEURIO_DT_INT32 || !bt->data ||
+                bt->data_bytes < (size_t)cp->out_c * 4u)))
+        return NEURIO_OK;
+    const int32_t n_h = NK_CONV_PACK_HALVES((int32_t)len, cp->out_c), n_k = 4 * cp->out_c;
+    int16_t *w = malloc((size_t)n_h * sizeof *w);
+    int32_t *k = malloc((size_t)n_k * sizeof *k);
+    int32_t *bias = bt ? malloc((size_t)cp->out_c * sizeof *bias) : NULL;
+    int rc = NEURIO_OK;
+    if (!w || !k || (bt && !bias)) {
+        rc = neurio_fail(c->err, NEURIO_ERR_NOMEM, "codegen: out of memory");
+        goto out;
+    }
+    if (bt)
+        memcpy(bias, bt->data, (size_t)cp->out_c * sizeof *bias);
+    if (nk_conv_pack_s8(cp, (const int8_t *)wt->data, bias, w, k) != NK_OK)
+        goto out; /* a layer the layout does not suit: the plain call */
+    fprintf(c->decl, "#if NK_CONV_PACKED\n/* packed weights and folded constants (nk.h, "
+                     "nk_conv_pack) */\nstatic const int16_t NG_ALIGN ng_cw%d[%d] = {",
+            oi, n_h);
+    for (int32_t i = 0; i < n_h; i++)
+        fprintf(c->decl, "%s%d", !i ? "\n    " : i % 16 ? ", " : ",\n    ", w[i]);
+    fprintf(c->decl, "\n};\nstatic const int32_t NG_ALIGN ng_ck%d[%d] = {", oi, n_k);
+    for (int32_t i = 0; i < n_k; i++)
+        fprintf(c->decl, "%s%ld", !i ? "\n    " : i % 4 ? ", " : ",\n    ", (long)k[i]);
+    fprintf(c->decl, "\n};\nstatic const nk_conv_pack ng_cp%d = {ng_cw%d, ng_ck%d};\n#endif\n",
+            oi, oi, oi);
+    fputs("#if !NK_CONV_PACKED\n", c->decl);
+    if ((rc = cg_ptr(c, l->args[1], p[1], 160)) ||
+        (l->args[2] >= 0 && (rc = cg_ptr(c, l->args[2], p[2], 160))))
+        goto out;
+    fputs("#endif\n", c->decl);
+    fprintf(c->body,
+            "#if NK_CONV_PACKED\n"
+            "    if (nk_conv2d_s8_packed(&ng_p%d, &ng_cp%d, %s, %s) != NK_OK) "
+            "return NEURIO_RUN_ERR_LAYER + %d;\n#else\n"
+            "    if (nk_conv2d_s8(&ng_p%d, %s, %s, %s, %s) != NK_OK) "
+            "return NEURIO_RUN_ERR_LAYER + %d;\n#endif\n",
+            oi, oi, p[0], p[3], oi, oi, p[0], p[1], l->args[2] >= 0 ? p[2] : "NULL", p[3], oi);
+    *done = 1;
+out:
+    free(w);
+    free(k);
+    free(bias);
+    return rc;
+}
