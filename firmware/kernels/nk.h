@@ -81,7 +81,7 @@ int nk_depthwise_conv2d_f32(const nk_conv_params *p, const float *input,
 /* CONV_2D int8 with weights laid out at code generation for the DSP
  * extension's 4-pixel patch kernel (arm/nk_arm_conv2d.c): each output
  * channel's filter (OHWI order, len = filter_h filter_w in_c taps) as
- * int16, padded with zeros to NK_CONV_PACK_LEN(len) taps, in groups of
+ * int16 doubled (2 w, so that the sums come out doubled), padded with zeros to NK_CONV_PACK_LEN(len) taps, in groups of
  * four taps in the SXTB16 lane order of the gathered input (taps 0, 2, 1,
  * 3), so that the kernel feeds SMLAD straight from LDM (no unpacking);
  * and per channel the constants {2 bias, mult, c0, e} of the doubled-sum
@@ -256,9 +256,14 @@ int nk_fc_pack_s8(const nk_fc_params *p, const int8_t *weights, const int32_t *b
  * filter_zp != 0 (every int8 weight fits). */
 int nk_fc_pack_s8_w16(const nk_fc_params *p, const int8_t *weights, const int32_t *bias,
                       int32_t *w, int32_t *k, int32_t *x2);
-/* p->batches rows of input through the packed weights of k. */
+/* p->batches rows of input through the packed weights of k: the int8
+ * layout (k->wide = 0) and the int16 one (k->wide = 1), one entry each
+ * (NK_ERR_PARAMS for the other layout), so that an image links only the
+ * code of the layouts it uses. */
 int nk_fully_connected_s8_packed(const nk_fc_params *p, const nk_fc_pack *k,
                                  const int8_t *input, int8_t *output);
+int nk_fully_connected_s8_packed16(const nk_fc_params *p, const nk_fc_pack *k,
+                                   const int8_t *input, int8_t *output);
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && !defined(NK_PORTABLE_ONLY) && \
     !(defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1))

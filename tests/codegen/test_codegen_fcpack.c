@@ -93,6 +93,7 @@ static void test_layouts(void)
     CU_ASSERT_STRING_EQUAL(r.fc_layout, "op 0 int8");
     CU_ASSERT(source_has(src, "ng_fw0[256]"));
     CU_ASSERT(source_has(src, "ng_fp0 = {ng_fw0, ng_fk0, ng_fcx, 64, 1, 0}"));
+    CU_ASSERT(source_has(src, "nk_fully_connected_s8_packed(&ng_p0, &ng_fp0"));
 
     r = gen(m, "fcp_int16", NEURIO_FC_WEIGHTS_INT16, 0, src, sizeof src);
     CU_ASSERT_EQUAL(r.fc_int8_layers, 0);
@@ -101,6 +102,7 @@ static void test_layouts(void)
     CU_ASSERT_STRING_EQUAL(r.fc_layout, "op 0 int16 (+1024 B)");
     CU_ASSERT(source_has(src, "ng_fw0[512]"));
     CU_ASSERT(source_has(src, "ng_fp0 = {ng_fw0, ng_fk0, ng_fcx, 64, 1, 1}"));
+    CU_ASSERT(source_has(src, "nk_fully_connected_s8_packed16(&ng_p0, &ng_fp0"));
     /* the int16 layout's generated C and kernels compile for Cortex-M4
      * (NK_FC_PACKED: the packed arrays and call) */
     cg_compile_for_m4(src, neurio_test_tmpdir(), kernels);

@@ -36,9 +36,12 @@ static int small_run(const void *const *in, void *const *out)
         int v = a[2 * j] + a[2 * j + 1] + 1;
         o[j] = (int8_t)(v > 127 ? 127 : v < -128 ? -128 : v);
     }
+    NEURIO_LAYER_OUTPUT_K(0, 0, o, 4);
+    NEURIO_LAYER_OUTPUT_K(0, 1, f, sizeof f);
     NEURIO_LAYER_HOOK(1);
     float p = f[0] * f[1];
     memcpy(out[1], &p, sizeof p);
+    NEURIO_LAYER_OUTPUT_K(1, 0, out[1], sizeof p);
     NEURIO_LAYER_HOOK(2);
     return NEURIO_RUN_OK;
 }

@@ -8,7 +8,9 @@
 #include "neurio_model_desc.h"
 
 /* "small": in0 int8[1,8], in1 float32[1,2] -> out0 int8[1,4] (pairwise sum
- * + 1, saturated), out1 float32[1,1] (product of in1); 2 layers. */
+ * + 1, saturated), out1 float32[1,1] (product of in1); 2 layers.  To the
+ * layer output hook of a debug build, layer 0 has two outputs (out0, then
+ * in1's two floats as they were read), layer 1 one (out1). */
 extern const neurio_model_desc fixture_small_desc;
 /* "wide": in0 int8[1,300] -> out0 int8[1,1500] (too big for one RESULT,
  * so the host READs it); 1 layer. */

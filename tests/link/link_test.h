@@ -27,6 +27,8 @@ typedef struct small_run {
 /* Start link_device_host on one end of a socketpair (extra: NULL-ended
  * extra arguments); 0 on success.  dev_stop kills and reaps it. */
 int dev_start(dev *d, const char *model, const char *const *extra);
+/* The same with another device executable (the debug builds). */
+int dev_start_exe(dev *d, const char *exe, const char *model, const char *const *extra);
 void dev_stop(dev *d);
 /* Default link options with short timeouts for tests. */
 void quiet_opts(neurio_link_options *o, int timeout_ms, int retries);
@@ -41,5 +43,6 @@ uint32_t small_check(const small_run *r, uint32_t upto);
 int register_transport_tests(void);
 int register_hid_tests(void);
 int register_device_error_tests(void);
+int register_capture_tests(void);
 
 #endif

@@ -26,6 +26,11 @@
  * extra arguments. */
 int dev_start(dev *d, const char *model, const char *const *extra)
 {
+    return dev_start_exe(d, LINK_DEVICE_EXE, model, extra);
+}
+
+int dev_start_exe(dev *d, const char *exe, const char *model, const char *const *extra)
+{
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
         return -1;
@@ -38,7 +43,7 @@ int dev_start(dev *d, const char *model, const char *const *extra)
         int n = 0;
         int cfd = dup(sv[1]); /* without CLOEXEC */
         snprintf(fdbuf, sizeof fdbuf, "%d", cfd);
-        argv[n++] = LINK_DEVICE_EXE;
+        argv[n++] = exe;
         argv[n++] = "--fd";
         argv[n++] = fdbuf;
         argv[n++] = "--model";
@@ -46,7 +51,7 @@ int dev_start(dev *d, const char *model, const char *const *extra)
         for (int i = 0; extra && extra[i] && n < 30; i++)
             argv[n++] = extra[i];
         argv[n] = NULL;
-        execv(LINK_DEVICE_EXE, (char *const *)argv);
+        execv(exe, (char *const *)argv);
         _exit(127);
     }
     close(sv[1]);
@@ -741,6 +746,8 @@ int neurio_register_tests(void)
         !CU_add_test(s, "no device / closed peer", test_no_device))
         return -1;
     if (register_transport_tests() != 0)
+        return -1;
+    if (register_capture_tests() != 0)
         return -1;
     if (register_device_error_tests() != 0)
         return -1;

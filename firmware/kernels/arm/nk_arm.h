@@ -59,9 +59,12 @@ int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,
                                const int8_t *filter, const int32_t *bias, int8_t *output);
 int nk_fully_connected_s8_dsp(const nk_fc_params *p, const int8_t *input,
                               const int8_t *weights, const int32_t *bias, int8_t *output);
-/* the packed layout of nk.h (nk_fc_pack), parameters already checked */
+/* the packed layouts of nk.h (nk_fc_pack: int8, int16), parameters
+ * already checked */
 int nk_fully_connected_s8_packed_dsp(const nk_fc_params *p, const nk_fc_pack *k,
                                      const int8_t *input, int8_t *output);
+int nk_fully_connected_s8_packed16_dsp(const nk_fc_params *p, const nk_fc_pack *k,
+                                       const int8_t *input, int8_t *output);
 /* no broadcast, at least NK_ARM_ADD_MIN_TABLE (512) elements, output equal
  * to an input or not overlapping it, activation range inside int8;
  * returns NK_ERR_PARAMS otherwise, writing nothing */

@@ -625,28 +625,30 @@ static void conv_packed_rest(const nk_conv_pack *pk, const int16_t *buf, int32_t
     for (int32_t oc = 0; oc < out_c; ++oc, w += 4 * ng) {
         const int32_t *kc = pk->k + 4 * oc;
         for (int32_t j = 0; j < nv; ++j) {
-            int32_t a = 0;
+            int32_t a = kc[0]; /* doubled weights: the doubled sum */
             const int16_t *x = buf + 4 * j;
             for (int32_t g = 0; g < ng; ++g, x += 4 * np) {
                 a = __smlad(nk_arm_load32h(x), nk_arm_load32h(w + 4 * g), a);
                 a = __smlad(nk_arm_load32h(x + 2), nk_arm_load32h(w + 4 * g + 2), a);
             }
             /* the doubled sum stays inside int32: nk_conv_pack_s8's bound */
-            const int32_t v = nk_arm_requant_x2(kc[0] + 2 * a, kc[1], kc[2], kc[3]);
+            const int32_t v = nk_arm_requant_x2(a, kc[1], kc[2], kc[3]);
             out[(size_t)j * out_c + oc] = (int8_t)__ssat(v, 8);
         }
     }
 }
 
 #if CONV_ASM
-/* nk_arm_conv_k4w's entry into its loop (pairs of groups, unrolled four
- * times) for a patch of lenp taps: pairs % 4 run before the first end test */
+/* nk_arm_conv_k4w's entry into its loop (pairs of groups, unrolled eight
+ * times) for a patch of lenp taps: pairs % 8 run before the first end test */
 static uint32_t conv_k4w_entry(int32_t lenp)
 {
     const int32_t pairs = (lenp >> 2) >> 1;
-    const char *const k4w_entry[4] = {nk_arm_conv_k4w_e0, nk_arm_conv_k4w_e3,
+    const char *const k4w_entry[8] = {nk_arm_conv_k4w_e0, nk_arm_conv_k4w_e7,
+                                      nk_arm_conv_k4w_e6, nk_arm_conv_k4w_e5,
+                                      nk_arm_conv_k4w_e4, nk_arm_conv_k4w_e3,
                                       nk_arm_conv_k4w_e2, nk_arm_conv_k4w_e1};
-    return (uint32_t)(uintptr_t)(pairs ? k4w_entry[pairs & 3] : nk_arm_conv_k4w_done) | 1u;
+    return (uint32_t)(uintptr_t)(pairs ? k4w_entry[pairs & 7] : nk_arm_conv_k4w_done) | 1u;
 }
 #endif
 

@@ -257,10 +257,11 @@ CONV_K4ALLX2_FN(nk_arm_conv_k4all_x2r, conv_k4raw,
                 "ldr lr, [r3, #16]\n\t")
 
 /* ---- nk_arm_conv_k4w: packed int16 weights (nk_conv_pack) ----
- * r0 = patch, r1 = weights, r2 r3 r12 lr = two groups' weight pairs,
- * r4-r7 = patch words, r8-r11 = the four sums; [sp] = a, [sp, #4] =
- * a->x_end.  The pair entry labels are global so that the caller can
- * enter the unrolled loop part way (pairs % 4). */
+ * r0 = patch, r1 = weights (doubled), r2 r3 r12 lr = two groups' weight
+ * pairs, r4-r7 = patch words, r8-r11 = the four doubled sums, started at
+ * 2 bias; [sp] = a, [sp, #4] = a->x_end.  The pair entry labels are
+ * global so that the caller can enter the unrolled loop part way
+ * (pairs % 8). */
 #define CONV_K4W_PAIR                                                                          \
     "ldm.w r1!, {r2, r3, r12, lr}\n\t"                                                         \
     "ldm.w r0!, {r4-r7}\n\t"                                                                   \
@@ -284,6 +285,15 @@ CONV_K4ALLX2_FN(nk_arm_conv_k4all_x2r, conv_k4raw,
     "smlad r11, r6, r12, r11\n\t"                                                              \
     "smlad r11, r7, lr, r11\n\t"
 
+/* the requantization of one doubled sum (bias included): r2 = m, r4 = c0,
+ * r5 = e; stores at [ADDR] */
+#define CONV_K4W_OUT(ACC, ADDR)                                                                \
+    "add r6, r4, " ACC ", asr #31\n\t"                                                        \
+    "smmlar r6, " ACC ", r2, r6\n\t"                                                           \
+    "asr r6, r6, r5\n\t"                                                                      \
+    "ssat r6, #8, r6\n\t"                                                                     \
+    "strb r6, " ADDR "\n\t"
+
 __attribute__((naked, noinline)) void nk_arm_conv_k4w(CONV_UNUSED const int16_t *w,
                                                       CONV_UNUSED conv_k4w *a)
 {
@@ -293,12 +303,13 @@ __attribute__((naked, noinline)) void nk_arm_conv_k4w(CONV_UNUSED const int16_t 
                      "mov r1, r0\n"
                      "4:\n\t"
                      "ldr r12, [sp]\n\t"
-                     "mov r8, #0\n\t"
-                     "mov r9, #0\n\t"
-                     "mov r10, #0\n\t"
-                     "mov r11, #0\n\t"
+                     "ldr r8, [r12, #8]\n\t"
                      "ldr r0, [r12]\n\t"
+                     "ldr r8, [r8]\n\t"
                      "ldr r2, [r12, #28]\n\t"
+                     "mov r9, r8\n\t"
+                     "mov r10, r8\n\t"
+                     "mov r11, r8\n\t"
                      "cbz r2, 5f\n\t"
                      "ldm.w r1!, {r2, r3}\n\t"
                      "ldm.w r0!, {r4-r7}\n\t"
@@ -327,6 +338,18 @@ __attribute__((naked, noinline)) void nk_arm_conv_k4w(CONV_UNUSED const int16_t 
                      ".global nk_arm_conv_k4w_e3\n"
                      "nk_arm_conv_k4w_e3:\n\t"
                      CONV_K4W_PAIR
+                     ".global nk_arm_conv_k4w_e4\n"
+                     "nk_arm_conv_k4w_e4:\n\t"
+                     CONV_K4W_PAIR
+                     ".global nk_arm_conv_k4w_e5\n"
+                     "nk_arm_conv_k4w_e5:\n\t"
+                     CONV_K4W_PAIR
+                     ".global nk_arm_conv_k4w_e6\n"
+                     "nk_arm_conv_k4w_e6:\n\t"
+                     CONV_K4W_PAIR
+                     ".global nk_arm_conv_k4w_e7\n"
+                     "nk_arm_conv_k4w_e7:\n\t"
+                     CONV_K4W_PAIR
                      "ldr r4, [sp, #4]\n\t"
                      "cmp r0, r4\n\t"
                      "bne 6b\n"
@@ -339,11 +362,11 @@ __attribute__((naked, noinline)) void nk_arm_conv_k4w(CONV_UNUSED const int16_t 
                      "ldrd r7, r3, [r12, #16]\n\t"
                      "add r6, r7, #1\n\t"
                      "str r6, [r12, #16]\n\t"
-                     CONV_K4ALLX2_OUT("r8", "[r7]")
-                     CONV_K4ALLX2_OUT("r9", "[r7, r3]")
+                     CONV_K4W_OUT("r8", "[r7]")
+                     CONV_K4W_OUT("r9", "[r7, r3]")
                      "add r7, r7, r3, lsl #1\n\t"
-                     CONV_K4ALLX2_OUT("r10", "[r7]")
-                     CONV_K4ALLX2_OUT("r11", "[r7, r3]")
+                     CONV_K4W_OUT("r10", "[r7]")
+                     CONV_K4W_OUT("r11", "[r7, r3]")
                      "ldr r6, [r12, #12]\n\t"
                      "cmp lr, r6\n\t"
                      "bne 4b\n\t"

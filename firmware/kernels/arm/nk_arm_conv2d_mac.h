@@ -87,13 +87,14 @@ typedef struct conv_k4raw {
 void nk_arm_conv_k4all_x2r(const int8_t *w, conv_k4raw *a);
 
 /* The whole channel loop of a 4-pixel block on packed weights (nk.h,
- * nk_conv_pack: int16 in lane order, so LDM feeds SMLAD directly): per
- * channel an odd first group when a->odd, then the pairs of groups in a
- * loop unrolled four times that is entered at a->entry (one of
- * nk_arm_conv_k4w_e0..e3, or _done when there is no pair), running until
+ * nk_conv_pack: doubled int16 weights in lane order, so LDM feeds SMLAD
+ * directly and the sums come out doubled): per channel the four sums start
+ * at 2 bias, an odd first group when a->odd, then the pairs of groups in
+ * a loop unrolled eight times that is entered at a->entry (one of
+ * nk_arm_conv_k4w_e0..e7, or _done when there is no pair), running until
  * the patch pointer reaches a->x_end; 21 instructions per 32 MACs.  The
- * requantization as nk_arm_conv_k4all_x2 from a->tab ({2 bias, m, c0, e}
- * per channel) up to a->tab_end; out advances one byte per channel. */
+ * requantization is nk_arm_requant_x2 from a->tab ({2 bias, m, c0, e} per
+ * channel) up to a->tab_end; out advances one byte per channel. */
 typedef struct conv_k4w {
     const int16_t *x;      /* 0 */
     uint32_t entry;        /* 4: loop entry address, Thumb bit set */
@@ -106,7 +107,8 @@ typedef struct conv_k4w {
 } conv_k4w;
 void nk_arm_conv_k4w(const int16_t *w, conv_k4w *a);
 extern const char nk_arm_conv_k4w_e0[], nk_arm_conv_k4w_e1[], nk_arm_conv_k4w_e2[],
-    nk_arm_conv_k4w_e3[], nk_arm_conv_k4w_done[];
+    nk_arm_conv_k4w_e3[], nk_arm_conv_k4w_e4[], nk_arm_conv_k4w_e5[], nk_arm_conv_k4w_e6[],
+    nk_arm_conv_k4w_e7[], nk_arm_conv_k4w_done[];
 
 #define conv_k4 nk_arm_conv_k4
 #define conv_k2 nk_arm_conv_k2

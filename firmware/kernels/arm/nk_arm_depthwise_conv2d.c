@@ -6,7 +6,9 @@
  * four accumulators stay in registers across the filter taps (the taps
  * inside the image are listed once per output pixel): the general path.
  * 3x3 filters with dilation 1 and strides 1 or 2 (in_c % 4 == 0, int8 zero
- * point) take the planes below instead.  Other depth
+ * point) take the planes below instead, except stride 2 both ways with the
+ * activation range [-128, 127], which nk_arm_dw3_s2.c computes straight
+ * from the input (docs/depthwise-m4.md compares the paths).  Other depth
  * multipliers and filters of more than NK_ARM_DW_MAX_TAPS taps return
  * NK_ERR_PARAMS here, writing nothing, and take the portable loop.
  * Bit-exact with ../nk_depthwise_conv2d.c (integer sums are exact). */
@@ -675,6 +677,10 @@ int nk_depthwise_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input,
         return NK_ERR_PARAMS;
     if (dw3x3_s1(p, input, filter, bias, output) == NK_OK)
         return NK_OK;
+#if NK_ARM_DW3_ASM
+    if (nk_arm_dw3_s2_direct(p, input, filter, bias, output) == NK_OK)
+        return NK_OK;
+#endif
     if (dw3x3(p, input, filter, bias, output) == NK_OK)
         return NK_OK;
     return dw_general(p, input, filter, bias, output);

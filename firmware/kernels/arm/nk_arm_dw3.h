@@ -29,6 +29,13 @@ typedef struct dw3_sweep {
     int32_t shift, lo, hi;    /* for the C sweeps */
 } dw3_sweep;
 
+/* 3x3, stride 2 both ways, straight from the NHWC input (no planes,
+ * nk_arm_dw3_s2.c); NK_ERR_PARAMS, writing nothing, where it does not
+ * apply */
+struct nk_conv_params;
+int nk_arm_dw3_s2_direct(const struct nk_conv_params *p, const int8_t *input,
+                         const int8_t *filter, const int32_t *bias, int8_t *output);
+
 #if defined(__GNUC__) && defined(__thumb2__)
 #define NK_ARM_DW3_ASM 1
 /* stride_h 1: outputs 2j and 2j+1 of two rows per trip (entry rows 32

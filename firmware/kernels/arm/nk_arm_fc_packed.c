@@ -359,12 +359,12 @@ static inline int8_t fcp_q(int32_t acc, int32_t mult, int32_t c0, int32_t e, int
     return (int8_t)v;
 }
 
-/* Any layer: rows left over from groups of four, per-channel or general
- * requantization (out of line: the common case below stays short). */
-__attribute__((noinline)) static void fcp_general(const nk_fc_params *p, const nk_fc_pack *k,
-                                                  const int8_t *input, int8_t *output)
+/* Any layer in layout `wide` (a constant: one copy per layout): rows left
+ * over from groups of four, per-channel or general requantization. */
+static inline __attribute__((always_inline)) void
+fcp_general(const nk_fc_params *p, const nk_fc_pack *k, const int8_t *input, int8_t *output,
+            const int32_t wide)
 {
-    const int32_t wide = k->wide ? 1 : 0;
     const int32_t depth = p->in_depth, out_depth = p->out_depth, steps = k->depth_pad / 4;
     const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max;
     const int32_t *const mult = p->out_mult, *const shift = p->out_shift;
@@ -402,13 +402,7 @@ __attribute__((noinline)) static void fcp_general(const nk_fc_params *p, const n
             else
                 fcp_group(xb, w, steps, acc);
             const int32_t n = out_depth - o < 4 ? out_depth - o : 4;
-            if (k->x2 && !p->per_channel && n == 4) {
-                /* per tensor: the constants stay in registers */
-                out[o] = fcp_q(acc[0], m0, c00, e0, lo, hi);
-                out[o + 1] = fcp_q(acc[1], m0, c00, e0, lo, hi);
-                out[o + 2] = fcp_q(acc[2], m0, c00, e0, lo, hi);
-                out[o + 3] = fcp_q(acc[3], m0, c00, e0, lo, hi);
-            } else if (k->x2) {
+            if (k->x2) {
                 for (int32_t r = 0; r < n; ++r) {
                     const int32_t qi = (o + r) * q_step, e = -shift[qi];
                     out[o + r] = fcp_q(acc[r], mult[qi], fcp_c0(zp, e), e, lo, hi);
@@ -424,31 +418,63 @@ __attribute__((noinline)) static void fcp_general(const nk_fc_params *p, const n
     }
 }
 
-int nk_fully_connected_s8_packed_dsp(const nk_fc_params *p, const nk_fc_pack *k,
-                                     const int8_t *input, int8_t *output)
+/* Out of line, so that the common case below stays short. */
+__attribute__((noinline)) static void fcp_general8(const nk_fc_params *p, const nk_fc_pack *k,
+                                                   const int8_t *input, int8_t *output)
+{
+    fcp_general(p, k, input, output, 0);
+}
+
+__attribute__((noinline)) static void fcp_general16(const nk_fc_params *p, const nk_fc_pack *k,
+                                                    const int8_t *input, int8_t *output)
+{
+    fcp_general(p, k, input, output, 1);
+}
+
+/* The common case: per tensor, whole groups (the models' layers), prepare
+ * then the group loop in fcp_layer(16), with little work per call; 0 =
+ * not that case. */
+static inline __attribute__((always_inline)) int
+fcp_fast(const nk_fc_params *p, const nk_fc_pack *k, const int8_t *input, int8_t *output,
+         const int32_t wide)
 {
 #if FCP_HAVE_LAYER
     const int32_t out_depth = p->out_depth;
-    if (k->x2 && !p->per_channel && !(out_depth & 3)) {
-        /* per tensor, whole groups (the models' layers): prepare, then the
-         * group loop in fcp_layer(16), with little work per call */
-        const int32_t depth = p->in_depth, zp = p->out_zp, lo = p->act_min, hi = p->act_max;
-        const int32_t e0 = -p->out_shift[0];
-        fcp_run run = {k->xbuf, k->w, k->k, output, k->depth_pad / 4, out_depth / 4,
-                       p->out_mult[0], fcp_c0(zp, e0), e0, lo, hi, lo == -128 && hi == 127};
-        for (int32_t b = 0; b < p->batches; ++b, input += depth, run.out += out_depth) {
-            if (k->wide) {
-                fcp_prep16_dsp(input, depth, k->depth_pad, k->xbuf);
-                fcp_layer16(&run);
-            } else {
-                fcp_prep_dsp(input, depth, k->depth_pad, k->xbuf);
-                fcp_layer(&run);
-            }
+    if (!k->x2 || p->per_channel || (out_depth & 3))
+        return 0;
+    const int32_t depth = p->in_depth, zp = p->out_zp, lo = p->act_min, hi = p->act_max;
+    const int32_t e0 = -p->out_shift[0];
+    fcp_run run = {k->xbuf, k->w, k->k, output, k->depth_pad / 4, out_depth / 4,
+                   p->out_mult[0], fcp_c0(zp, e0), e0, lo, hi, lo == -128 && hi == 127};
+    for (int32_t b = 0; b < p->batches; ++b, input += depth, run.out += out_depth) {
+        if (wide) {
+            fcp_prep16_dsp(input, depth, k->depth_pad, k->xbuf);
+            fcp_layer16(&run);
+        } else {
+            fcp_prep_dsp(input, depth, k->depth_pad, k->xbuf);
+            fcp_layer(&run);
         }
-        return NK_OK;
     }
+    return 1;
+#else
+    (void)p, (void)k, (void)input, (void)output, (void)wide;
+    return 0;
 #endif
-    fcp_general(p, k, input, output);
+}
+
+int nk_fully_connected_s8_packed_dsp(const nk_fc_params *p, const nk_fc_pack *k,
+                                     const int8_t *input, int8_t *output)
+{
+    if (!fcp_fast(p, k, input, output, 0))
+        fcp_general8(p, k, input, output);
+    return NK_OK;
+}
+
+int nk_fully_connected_s8_packed16_dsp(const nk_fc_params *p, const nk_fc_pack *k,
+                                       const int8_t *input, int8_t *output)
+{
+    if (!fcp_fast(p, k, input, output, 1))
+        fcp_general16(p, k, input, output);
     return NK_OK;
 }
 

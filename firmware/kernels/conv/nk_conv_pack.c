@@ -1,8 +1,8 @@
 /* firmware/kernels/conv/nk_conv_pack.c — the packed CONV_2D layout
  * (nk_conv_pack in nk.h): the packer the code generator runs, and the
  * packed kernel in portable C (the arithmetic of the DSP version,
- * arm/nk_arm_conv2d.c: int16 weights in lane order, the doubled-sum
- * requantization), bit-exact with nk_conv2d_s8. */
+ * arm/nk_arm_conv2d.c: doubled int16 weights in lane order, the
+ * doubled-sum requantization), bit-exact with nk_conv2d_s8. */
 #include "nk.h"
 #include "nk_fixedpoint.h"
 #include "nk_internal.h"
@@ -30,7 +30,7 @@ int nk_conv_pack_s8(const nk_conv_params *p, const int8_t *filter, const int32_t
         for (int32_t t = 0; t < lenp; ++t) {
             const int32_t v = t < len ? f[t] : 0;
             bound += (v < 0 ? -v : v) * xmax;
-            w[(size_t)oc * lenp + (t & ~3) + ncp_lane[t & 3]] = (int16_t)v;
+            w[(size_t)oc * lenp + (t & ~3) + ncp_lane[t & 3]] = (int16_t)(2 * v);
         }
         if (!nk_arm_requant_x2_ok(p->out_mult[q], p->out_shift[q], p->out_zp) ||
             bound >= ((int64_t)1 << 30))
@@ -65,7 +65,7 @@ int nk_conv2d_s8_packed(const nk_conv_params *p, const nk_conv_pack *k, const in
                 for (int32_t oc = 0; oc < p->out_c; ++oc) {
                     const int16_t *wc = k->w + (size_t)oc * lenp;
                     const int32_t *kc = k->k + 4 * oc;
-                    int32_t acc = 0, t = 0;
+                    int32_t acc = kc[0], t = 0; /* the doubled sum */
                     for (int32_t fy = 0; fy < fh; ++fy) {
                         const int32_t iy = y0 + p->dilation_h * fy;
                         for (int32_t fx = 0; fx < fw; ++fx) {
@@ -80,9 +80,8 @@ int nk_conv2d_s8_packed(const nk_conv_params *p, const nk_conv_pack *k, const in
                                        wc[(t & ~3) + ncp_lane[t & 3]];
                         }
                     }
-                    /* the doubled sum of the DSP kernel (inside int32: the
-                     * packer's bound) */
-                    const int32_t v = nk_arm_requant_x2(kc[0] + 2 * acc, kc[1], kc[2], kc[3]);
+                    /* inside int32: the packer's bound */
+                    const int32_t v = nk_arm_requant_x2(acc, kc[1], kc[2], kc[3]);
                     out[oc] = (int8_t)nk_clamp(v, -128, 127);
                 }
             }

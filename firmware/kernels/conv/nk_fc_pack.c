@@ -145,16 +145,51 @@ static int32_t fcp_chunk(const uint32_t *xb, const int32_t *w, int32_t n)
 }
 #endif
 
+/* The parameters of a packed call in layout `wide` are usable. */
+static int fcp_args_ok(const nk_fc_params *p, const nk_fc_pack *k, const int8_t *input,
+                       const int8_t *output, int32_t wide)
+{
+    return p && k && k->w && k->k && k->xbuf && input && output && p->batches >= 1 &&
+           p->in_depth >= 1 && p->out_depth >= 1 &&
+           k->depth_pad == NK_FC_PACK_DEPTH(p->in_depth) && p->out_mult && p->out_shift &&
+           p->act_min <= p->act_max && (k->wide != 0) == (wide != 0);
+}
+
+#if !NK_HAVE_ARM_DSP
+static int fcp_portable(const nk_fc_params *p, const nk_fc_pack *k, const int8_t *input,
+                        int8_t *output);
+#endif
+
+/* One entry per layout, so that a firmware links only the DSP code of the
+ * layouts its model uses (-ffunction-sections, --gc-sections). */
 int nk_fully_connected_s8_packed(const nk_fc_params *p, const nk_fc_pack *k,
                                  const int8_t *input, int8_t *output)
 {
-    if (!p || !k || !k->w || !k->k || !k->xbuf || !input || !output || p->batches < 1 ||
-        p->in_depth < 1 || p->out_depth < 1 || k->depth_pad != NK_FC_PACK_DEPTH(p->in_depth) ||
-        !p->out_mult || !p->out_shift || p->act_min > p->act_max)
+    if (!fcp_args_ok(p, k, input, output, 0))
         return NK_ERR_PARAMS;
 #if NK_HAVE_ARM_DSP
     return nk_fully_connected_s8_packed_dsp(p, k, input, output);
 #else
+    return fcp_portable(p, k, input, output);
+#endif
+}
+
+int nk_fully_connected_s8_packed16(const nk_fc_params *p, const nk_fc_pack *k,
+                                   const int8_t *input, int8_t *output)
+{
+    if (!fcp_args_ok(p, k, input, output, 1))
+        return NK_ERR_PARAMS;
+#if NK_HAVE_ARM_DSP
+    return nk_fully_connected_s8_packed16_dsp(p, k, input, output);
+#else
+    return fcp_portable(p, k, input, output);
+#endif
+}
+
+#if !NK_HAVE_ARM_DSP
+static int fcp_portable(const nk_fc_params *p, const nk_fc_pack *k, const int8_t *input,
+                        int8_t *output)
+{
     const int32_t steps = k->depth_pad / 4;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *const in = input + (size_t)b * p->in_depth;
@@ -183,5 +218,5 @@ int nk_fully_connected_s8_packed(const nk_fc_params *p, const nk_fc_pack *k,
         }
     }
     return NK_OK;
-#endif
 }
+#endif

@@ -187,11 +187,12 @@ int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *don
         if (rc || *done)
             return rc;
     }
-    /* below 16 inputs per row the per-call work outweighs the saving
-     * (measured: hello_world 1x16 and ad01 8x128 ran slower packed) */
-    if (fp->in_depth < 16)
-        return NEURIO_OK;
+    /* below 16 inputs per row (8 with int16 weights) the per-call work
+     * outweighs the saving (measured: hello_world 1x16 and ad01 8x128 ran
+     * slower with int8 packing; ad01 8x128: 4,971 -> 2,424 with int16) */
     const int wide = cg_fc_wide(c, fp);
+    if (fp->in_depth < (wide ? 8 : 16))
+        return NEURIO_OK;
     const int32_t n_words = wide ? NK_FC_PACK_WORDS16(fp->in_depth, fp->out_depth)
                                  : NK_FC_PACK_WORDS(fp->in_depth, fp->out_depth);
     const int32_t n_rows = NK_FC_PACK_ROWS(fp->out_depth);
@@ -225,9 +226,9 @@ int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *don
         c->fc_xwords = NK_FC_PACK_XWORDS(fp->in_depth);
     fprintf(c->body,
             "#if NK_FC_PACKED\n"
-            "    if (nk_fully_connected_s8_packed(&ng_p%d, &ng_fp%d, %s, %s) != NK_OK) "
+            "    if (nk_fully_connected_s8_packed%s(&ng_p%d, &ng_fp%d, %s, %s) != NK_OK) "
             "return NEURIO_RUN_ERR_LAYER + %d;\n",
-            oi, oi, p[0], p[3], oi);
+            wide ? "16" : "", oi, oi, p[0], p[3], oi);
     cg_plain_call(c, oi, l, p);
     *done = 1;
 fail:

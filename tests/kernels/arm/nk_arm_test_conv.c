@@ -357,6 +357,14 @@ int test_dw3(int iter)
         p.in_w = rnd_in(16, 40);
         p.in_c = 4 * rnd_in(1, 2);
         break;
+    case 2: /* wide (stride 2: edge rows wider than the strip, patch by patch) */
+        if (rnd() % 4 == 0) {
+            p.batches = 1;
+            p.in_h = rnd_in(3, 6);
+            p.in_w = rnd_in(190, 230);
+            p.in_c = 4;
+        }
+        break;
     default: break;
     }
     p.out_c = p.in_c;

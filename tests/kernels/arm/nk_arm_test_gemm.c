@@ -158,7 +158,8 @@ int test_fc_packed(int iter)
     memset(out_a, 0x55, n_out);
     memset(out_b, 0x66, n_out);
     const int ra = nk_fully_connected_s8(&p, in_buf, w_buf, b, out_a);
-    const int rb = nk_fully_connected_s8_packed_dsp(&p, &k, in_buf, out_b);
+    const int rb = wide ? nk_fully_connected_s8_packed16_dsp(&p, &k, in_buf, out_b)
+                        : nk_fully_connected_s8_packed_dsp(&p, &k, in_buf, out_b);
     if (expect(0, ra, rb, out_b, out_a, n_out, 0x66)) {
         if (printed++ < 5)
             put_num("fully_connected (packed) mismatch at iteration ", iter);

@@ -118,8 +118,8 @@ static void test_refused(void)
     CU_ASSERT_EQUAL(nk_conv_pack_s8(&p, w, bias, pw, pk), NK_ERR_PARAMS);
     bias[0] = 0;
     CU_ASSERT_EQUAL(nk_conv_pack_s8(&p, w, bias, pw, pk), NK_OK);
-    /* the lane order: taps 0, 2, 1, 3 of each group, zeros past the patch */
-    CU_ASSERT(pw[0] == 1 && pw[1] == 3 && pw[2] == 2 && pw[3] == 0);
+    /* doubled, in lane order: taps 0, 2, 1, 3 of each group, zeros past the patch */
+    CU_ASSERT(pw[0] == 2 && pw[1] == 6 && pw[2] == 4 && pw[3] == 0);
     CU_ASSERT(pk[0] == 0 && pk[1] == m[0] && pk[3] == 3);
     int8_t in[6 * 6 * 4] = {0}, out[6 * 6];
     const nk_conv_pack k = {pw, pk};

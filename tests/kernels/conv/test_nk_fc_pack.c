@@ -1,6 +1,6 @@
 /* tests/kernels/conv/test_nk_fc_pack.c — the packed FULLY_CONNECTED layout
  * in both layouts (nk_fc_pack_s8 / nk_fc_pack_s8_w16 +
- * nk_fully_connected_s8_packed, portable C here; the DSP
+ * nk_fully_connected_s8_packed / _packed16, portable C here; the DSP
  * version is compared on the emulated board by test_nk_arm_dsp_qemu)
  * against nk_fully_connected_s8 on random shapes, extreme inputs and
  * weights, and the pairs the layout refuses. */
@@ -58,7 +58,9 @@ static int run_case(int batches, int depth, int outs, int pc, int in_zp, int out
         CU_ASSERT(x2 == 0 || x2 == 1);
         const nk_fc_pack k = {pw, pk, xb, NK_FC_PACK_DEPTH(depth), x2, wide};
         memset(out, 0x5a, (size_t)batches * outs);
-        CU_ASSERT_EQUAL_FATAL(nk_fully_connected_s8_packed(&p, &k, in, out), NK_OK);
+        CU_ASSERT_EQUAL_FATAL(wide ? nk_fully_connected_s8_packed16(&p, &k, in, out)
+                                   : nk_fully_connected_s8_packed(&p, &k, in, out),
+                              NK_OK);
         CU_ASSERT_EQUAL(memcmp(out, ref, (size_t)batches * outs), 0);
     }
     free(in), free(w), free(out), free(ref), free(bias), free(m), free(s);
@@ -113,6 +115,10 @@ static void test_refused(void)
     k.depth_pad = NK_FC_PACK_DEPTH(4);
     CU_ASSERT_EQUAL(nk_fully_connected_s8_packed(&p, &k, in, out), NK_OK);
     CU_ASSERT_EQUAL(nk_fully_connected_s8_packed(&p, NULL, in, out), NK_ERR_PARAMS);
+    /* each entry takes its own layout only */
+    CU_ASSERT_EQUAL(nk_fully_connected_s8_packed16(&p, &k, in, out), NK_ERR_PARAMS);
+    k.wide = 1;
+    CU_ASSERT_EQUAL(nk_fully_connected_s8_packed(&p, &k, in, out), NK_ERR_PARAMS);
     /* the int16 layout holds every int8 weight; filter_zp != 0 refused */
     int32_t pw16[NK_FC_PACK_WORDS16(4, 1)];
     CU_ASSERT_EQUAL(nk_fc_pack_s8_w16(&p, w, NULL, pw16, pk, &x2), NK_OK);
