@@ -82,8 +82,8 @@ int lw_rows_op(lw_ctx *c, int32_t *x, int32_t *y, neurio_dtype *dt, int32_t *row
 int lw_fixed_out_s8(lw_ctx *c, int32_t x, int32_t y, int num, int den, int32_t zp, float *xs,
                     int32_t *xz)
 {
-    float ys;
-    int32_t yz;
+    float ys = 0.0f; /* set by lw_q1; gcc -O2 cannot see it through rc */
+    int32_t yz = 0;
     int rc = lw_q1(c, x, xs, xz);
     if (rc || (rc = lw_q1(c, y, &ys, &yz)))
         return rc;
