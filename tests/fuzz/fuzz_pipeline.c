@@ -124,11 +124,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     neurio_codegen_result res;
-    /* banded (rows from the input's size), and the packed FULLY_CONNECTED
-     * layouts: auto (a budget from the size), int8, int16 */
+    /* plain, then banded (rows from the input's size) with a packed
+     * FULLY_CONNECTED layout: auto (a budget from the size), int8, int16 */
     const neurio_codegen_options co = {.band_rows = band,
                                        .fc_weights = (int)(size % 3),
                                        .flash_budget = (uint64_t)size * 64u};
+    (void)neurio_codegen(m, fz_dir, NULL, &res, &err); /* plain */
     (void)neurio_codegen(m, fz_dir, &co, &res, &err);
 out:
     neurio_model_free(m);
