@@ -56,6 +56,10 @@ static void hung_after_two(const char *name, const char *device, const char *con
     const char *msg = log ? strstr(log, "infer failed") : NULL;
     if (msg)
         fprintf(stderr, "\n  %s: %.*s\n", name, (int)strcspn(msg, "\n"), msg);
+    /* Over RTT the verdict comes from the device's own state (either one). */
+    if (log && strstr(log, "rtt over gdb"))
+        CU_ASSERT(strstr(log, "loops in place") != NULL ||
+                  strstr(log, "of its own time") != NULL);
     free(log);
     neurio_npy pred, golden;
     neurio_errbuf e;
@@ -73,12 +77,17 @@ static void hung_after_two(const char *name, const char *device, const char *con
     CU_ASSERT_EQUAL(cm_e2e_count_qemu(neurio_test_tmpdir()), 0);
 }
 
+/* The hung RUN spins in place, so two verdicts are right and which comes
+ * first depends on how fast the host runs QEMU: every register unchanged
+ * for 3 s of host polls, or run_timeout_ms of device time (60 s here, a
+ * second or two of host time on an idle machine).  Either passes; the test
+ * asserts the hang is named, not which clock saw it first. */
 static void test_rtt(void)
 {
-    static const char *const want[] = {"rtt over gdb", "accepted RUN", "loops in place",
-                                       "the inference hangs", NULL};
+    static const char *const want[] = {"rtt over gdb", "accepted RUN", "the inference hangs",
+                                       NULL};
     hung_after_two("runwait-rtt",
-                   "link = \"rtt\"; test_slow_run = 30; timeout_ms = 100; run_timeout_ms = 10000;",
+                   "link = \"rtt\"; test_slow_run = 30; timeout_ms = 100; run_timeout_ms = 60000;",
                    want);
 }
 
