@@ -15,7 +15,7 @@
 
 #define CG_CONV_PACK_MAX_BYTES 9216
 
-int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done)
+int cg_conv_pack_decl(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done)
 {
     *done = 0;
     const nk_conv_params *cp = &l->p.conv;
@@ -67,6 +67,19 @@ int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *d
         (l->args[2] >= 0 && (rc = cg_ptr(c, l->args[2], p[2], 160))))
         goto out;
     fputs("#endif\n", c->decl);
+    *done = 1;
+out:
+    free(w);
+    free(k);
+    free(bias);
+    return rc;
+}
+
+int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done)
+{
+    int rc = cg_conv_pack_decl(c, oi, l, p, done);
+    if (rc || !*done)
+        return rc;
     fprintf(c->body,
             "#if NK_CONV_PACKED\n"
             "    if (nk_conv2d_s8_packed(&ng_p%d, &ng_cp%d, %s, %s) != NK_OK) "
@@ -74,10 +87,5 @@ int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *d
             "    if (nk_conv2d_s8(&ng_p%d, %s, %s, %s, %s) != NK_OK) "
             "return NEURIO_RUN_ERR_LAYER + %d;\n#endif\n",
             oi, oi, p[0], p[3], oi, oi, p[0], p[1], l->args[2] >= 0 ? p[2] : "NULL", p[3], oi);
-    *done = 1;
-out:
-    free(w);
-    free(k);
-    free(bias);
-    return rc;
+    return NEURIO_OK;
 }

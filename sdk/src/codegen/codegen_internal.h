@@ -81,6 +81,10 @@ int cg_exclusive_const(const cg_ctx *c, int32_t oi, int32_t t, int32_t *src);
 /* The same for CONV_2D int8 on packed weights (nk.h, nk_conv_pack) under
  * #if NK_CONV_PACKED (codegen_convpack.c). */
 int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done);
+/* Its declarations only (ng_cp<oi> under #if NK_CONV_PACKED, the plain
+ * weight and bias expressions p[1], p[2] under #if !NK_CONV_PACKED), for a
+ * caller that writes its own calls (banded execution, codegen_band.c). */
+int cg_conv_pack_decl(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done);
 
 /* Band chain ci of the plan: every op's parameters and its band calls
  * (codegen_band.c). */
