@@ -64,6 +64,12 @@ typedef struct neurio_codegen_options {
                               _INT16 = two bytes per weight, faster       */
     uint64_t flash_budget; /* auto: flash bytes the model's constants may
                               take; 0 = unknown (int8 everywhere)          */
+    uint64_t arena_budget; /* > 0 with band_rows 0: banded execution only
+                              when the plain arena exceeds this many bytes,
+                              with the most rows per band (the fewest
+                              bands, so the fewest extra instructions)
+                              whose arena fits; none fits: the smallest
+                              arena.  0 = no budget                        */
 } neurio_codegen_options;
 
 enum {
@@ -86,6 +92,8 @@ typedef struct neurio_codegen_result {
     uint64_t fc_int16_bytes;   /* flash the int16 layouts add over int8     */
     char fc_layout[512];       /* "op 0 int16 (+81920 B), op 2 int8, ..."
                                   ("" = no packed layer; "..." when cut)   */
+    int32_t band_rows;         /* rows per band of the banded plan
+                                  generated, 0 = not banded                */
 } neurio_codegen_result;
 
 /* Generate M.h and M.c for `m` into the existing directory out_dir

@@ -201,6 +201,7 @@ static int cg_write_files(const cg_ctx *c, const char *out_dir, const char *hex,
         res->fc_int16_bytes = c->fc16_bytes;
         memcpy(res->fc_layout, c->fc_layout, sizeof res->fc_layout);
         res->n_layers = (uint32_t)c->m->n_ops;
+        res->band_rows = c->plan->n_chains > 0 ? c->plan->chains[0].rows : 0;
         memcpy(res->sha256, hex, 65);
         res->plan_strategy = c->plan->strategy;
     }
@@ -251,7 +252,7 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
                               .no_overlap = opts->no_inplace,
                               .op_scratch = scratch,
                               .band_rows = opts->band_rows};
-    rc = neurio_plan_model(m, &po, &plan, err);
+    rc = cg_plan(m, &po, opts->arena_budget, &plan, err); /* band rows: codegen_band.c */
     free(scratch);
     if (rc)
         return rc;

@@ -168,3 +168,34 @@ done:
     free(packed);
     return rc;
 }
+
+int cg_plan(const neurio_model *m, neurio_plan_options *po, uint64_t budget, neurio_plan **out,
+            neurio_errbuf *err)
+{
+    int rc = neurio_plan_model(m, po, out, err);
+    if (rc || po->band_rows > 0 || budget == 0 || (*out)->arena_bytes <= budget)
+        return rc;
+    int32_t h = 0; /* the tallest activation: more rows per band change nothing */
+    for (int32_t t = 0; t < m->n_tensors; t++)
+        if (m->tensors[t].rank == 4 && m->tensors[t].dims[1] > h)
+            h = m->tensors[t].dims[1];
+    neurio_plan *best = *out;
+    for (int32_t r = h; r >= 1 && best->arena_bytes > budget; r--) {
+        neurio_plan *p = NULL;
+        po->band_rows = r;
+        if ((rc = neurio_plan_model(m, po, &p, err))) {
+            neurio_plan_free(best);
+            *out = NULL;
+            return rc;
+        }
+        if (p->n_chains > 0 && p->arena_bytes < best->arena_bytes) {
+            neurio_plan_free(best);
+            best = p;
+        } else {
+            neurio_plan_free(p);
+        }
+    }
+    po->band_rows = best->n_chains > 0 ? best->chains[0].rows : 0;
+    *out = best;
+    return NEURIO_OK;
+}

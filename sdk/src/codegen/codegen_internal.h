@@ -89,6 +89,12 @@ int cg_conv_pack_decl(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int
 /* Band chain ci of the plan: every op's parameters and its band calls
  * (codegen_band.c). */
 int cg_emit_chain(cg_ctx *c, int32_t ci);
+/* neurio_plan_model(m, po), and with po->band_rows 0 and budget > 0 an
+ * arena over the budget: the plans banded at every height from the
+ * tallest tensor's down, the first (most rows) whose arena fits the
+ * budget, else the smallest arena (neurio_codegen_options.arena_budget). */
+int cg_plan(const neurio_model *m, neurio_plan_options *po, uint64_t budget, neurio_plan **out,
+            neurio_errbuf *err);
 
 /* SVDF, LSTM and the Signal ops (codegen_state.c). */
 int cg_state_op(cg_ctx *c, int32_t oi, const neurio_op *op);
