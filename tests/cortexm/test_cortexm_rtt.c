@@ -224,15 +224,10 @@ static void test_report_memory_and_layouts(void)
     CU_ASSERT(num(w, "budget_bytes") >= num(w, "const_bytes"));
     CU_ASSERT_PTR_NOT_NULL(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(w, "decision")),
                                   "int16 for all 10 packed layer(s)"));
-    char pat[2048];
-    snprintf(pat, sizeof pat, "%s/*/report.html", cm_e2e_outdir("rtt-rtt"));
-    glob_t g;
-    char *html = NULL;
-    if (glob(pat, 0, NULL, &g) == 0) {
-        if (g.gl_pathc == 1)
-            html = neurio_test_read_file(g.gl_pathv[0], NULL);
-        globfree(&g);
-    }
+    char path[2048];
+    char *html = neurio_test_run_file(cm_e2e_outdir("rtt-rtt"), "report.html", path,
+                                      sizeof path) == 0
+                     ? neurio_test_read_file(path, NULL) : NULL;
     CU_ASSERT_PTR_NOT_NULL(html && strstr(html, "<section id=\"memory\">"));
     CU_ASSERT_PTR_NOT_NULL(html && strstr(html, "<td>packed int16</td>"));
     free(html);
