@@ -63,14 +63,15 @@ static void decide_text(cm_layout *L, const cm_profile *p, int packed)
                grp(a, sizeof a, r->fc_int16_bytes));
     } else if (!r->fc_budget_int8) {
         cm_fmt(L->decision, sizeof L->decision,
-               "auto: int16 for all %u packed layer(s) (+%s bytes): the constants (%s bytes) "
-               "and the int16 layouts fit the budget of %s bytes",
-               total, grp(a, sizeof a, r->fc_int16_bytes), grp(b, sizeof b, r->const_bytes),
+               "auto: int16 for all %u packed layer(s): the model's constants as int8 (%s "
+               "bytes) plus the %s bytes int16 adds fit the budget of %s bytes",
+               total, grp(b, sizeof b, r->const_bytes), grp(a, sizeof a, r->fc_int16_bytes),
                grp(c, sizeof c, L->budget));
     } else {
         cm_fmt(L->decision, sizeof L->decision,
                "auto: int16 for %u packed layer(s) (+%s bytes), int8 for %u: int16 there "
-               "would take the constants (%s bytes) past the budget of %s bytes",
+               "would take the model's constants (%s bytes as int8, plus the int16 layouts) "
+               "past the budget of %s bytes",
                r->fc_int16_layers, grp(a, sizeof a, r->fc_int16_bytes), r->fc_budget_int8,
                grp(b, sizeof b, r->const_bytes), grp(c, sizeof c, L->budget));
     }
