@@ -15,7 +15,6 @@
  * link = rtt and a fallback to the UART, with a warning naming why, with
  * link = auto.  Skips (exit 77) without ../shared or the ARM tools. */
 #include <cjson/cJSON.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,18 +51,12 @@ static char *rig(const char *name, const char *link, const char *extra)
 
 static cJSON *read_profile(const char *name)
 {
-    char pat[2048];
-    snprintf(pat, sizeof pat, "%s/*/profile.json", cm_e2e_outdir(name));
-    glob_t g;
-    if (glob(pat, 0, NULL, &g) != 0)
+    char path[4096];
+    if (neurio_test_run_file(cm_e2e_outdir(name), "profile.json", path, sizeof path) != 0)
         return NULL;
-    cJSON *j = NULL;
-    if (g.gl_pathc == 1) {
-        char *text = neurio_test_read_file(g.gl_pathv[0], NULL);
-        j = text ? cJSON_Parse(text) : NULL;
-        free(text);
-    }
-    globfree(&g);
+    char *text = neurio_test_read_file(path, NULL);
+    cJSON *j = text ? cJSON_Parse(text) : NULL;
+    free(text);
     return j;
 }
 
