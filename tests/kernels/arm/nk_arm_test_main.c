@@ -217,6 +217,8 @@ int nk_test_main(void)
         failures += test_add(i);
     for (int i = 0; i < 400; ++i)
         failures += test_dw3(i);
+    for (int i = 0; i < 400; ++i)
+        failures += test_dw3_s2(i);
     for (int i = 0; i < 300; ++i)
         failures += test_avgpool(i);
     for (int i = 0; i < 600; ++i)
