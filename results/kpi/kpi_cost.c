@@ -206,17 +206,26 @@ int nr_kpi_cost_metrics(const nr_kpi_cost *c, const neurio_device_info *dev,
     if (!rc && c->have_energy)
         rc = nr_metrics_add(m, "energy", "energy_per_inference", c->energy_uj, "uJ",
                             c->energy_source);
-    const struct { const char *name; uint64_t v; } mem[] = {
-        { "flash_text", dev->flash_text },       { "flash_rodata", dev->flash_rodata },
-        { "flash_data", dev->flash_data },
-        { "flash_total", dev->flash_text + dev->flash_rodata + dev->flash_data },
-        { "weights_bytes", dev->weights_bytes }, { "arena_bytes", dev->arena_bytes },
-        { "ram_bytes", dev->ram_bytes },
+    /* the parts of ram_bytes: 0 from a plugin that does not report them
+     * (the core zeroes the whole neurio_device_info before flash) */
+    const struct { const char *name; uint64_t v; const char *src; } mem[] = {
+        { "flash_text", dev->flash_text, NULL },       { "flash_rodata", dev->flash_rodata, NULL },
+        { "flash_data", dev->flash_data, NULL },
+        { "flash_total", dev->flash_text + dev->flash_rodata + dev->flash_data, NULL },
+        { "weights_bytes", dev->weights_bytes, NULL }, { "arena_bytes", dev->arena_bytes, NULL },
+        { "ram_bytes", dev->ram_bytes,
+          dev->stack_region ? "firmware image (plugin): total static RAM = data + bss "
+                                       "(arena included) + stack region" : NULL },
+        { "ram_data_bytes", dev->ram_data, "firmware image (plugin): .data" },
+        { "ram_bss_bytes", dev->ram_bss,
+          "firmware image (plugin): .bss, the arena included" },
+        { "stack_region_bytes", dev->stack_region,
+          "firmware image (plugin): the stack reserved" },
     };
     for (size_t i = 0; !rc && i < sizeof mem / sizeof mem[0]; i++)
         if (mem[i].v)
             rc = nr_metrics_add(m, "memory", mem[i].name, (double)mem[i].v, "bytes",
-                                "firmware image (plugin)");
+                                mem[i].src ? mem[i].src : "firmware image (plugin)");
     if (!rc && c->stack_max)
         rc = nr_metrics_add(m, "memory", "stack_max_bytes", (double)c->stack_max, "bytes",
                             "device stack high-water mark");

@@ -74,6 +74,23 @@ static void add_model(cJSON *root, const nr_report_data *d)
         cJSON_AddItemToArray(out, tensor_json(m, m->outputs[i]));
 }
 
+/* device.weights: how the plugin chose the weight layouts, and on what. */
+static void add_weights_choice(cJSON *dev, const neurio_weights_choice *c)
+{
+    cJSON *o = cJSON_AddObjectToObject(dev, "weights");
+    add_str(o, "setting", c->setting);
+    add_str(o, "decision", c->decision);
+    const struct { const char *k; double v; } num[] = {
+        { "flash_bytes", (double)c->flash_bytes },  { "code_bytes", (double)c->code_bytes },
+        { "budget_bytes", (double)c->budget_bytes }, { "const_bytes", (double)c->const_bytes },
+        { "int8_layers", c->int8_layers },           { "int16_layers", c->int16_layers },
+        { "added_bytes", (double)c->added_bytes },   { "builds", c->builds },
+    };
+    for (size_t i = 0; i < sizeof num / sizeof num[0]; i++)
+        cJSON_AddNumberToObject(o, num[i].k, num[i].v);
+    add_str(o, "code_source", c->code_source);
+}
+
 static void add_device(cJSON *root, const nr_report_data *d)
 {
     const neurio_device_info *v = &d->device;
@@ -95,6 +112,18 @@ static void add_device(cJSON *root, const nr_report_data *d)
     cJSON_AddNumberToObject(mem, "weights_bytes", (double)v->weights_bytes);
     cJSON_AddNumberToObject(mem, "arena_bytes", (double)v->arena_bytes);
     cJSON_AddNumberToObject(mem, "ram_bytes", (double)v->ram_bytes);
+    /* the parts of ram_bytes and the stack's peak use beside its region
+     * (left out when the plugin or the device did not report them) */
+    const struct { const char *k; uint64_t v; } part[] = {
+        { "ram_data_bytes", v->ram_data }, { "ram_bss_bytes", v->ram_bss },
+        { "stack_region_bytes", v->stack_region },
+        { "stack_peak_bytes", d->cost ? d->cost->stack_max : 0 },
+    };
+    for (size_t i = 0; i < sizeof part / sizeof part[0]; i++)
+        if (part[i].v)
+            cJSON_AddNumberToObject(mem, part[i].k, (double)part[i].v);
+    if (v->weights_choice)
+        add_weights_choice(o, v->weights_choice);
     cJSON *en = cJSON_AddObjectToObject(o, "energy_profile");
     add_num(en, "active_current_a", v->active_current_a > 0 ? v->active_current_a : NAN);
     add_num(en, "supply_voltage_v", v->supply_voltage_v > 0 ? v->supply_voltage_v : NAN);
@@ -228,14 +257,24 @@ static void add_classification(cJSON *root, const nr_kpi_classification *c)
 static void add_layers(cJSON *root, const nr_report_data *d)
 {
     cJSON *a = cJSON_AddArrayToObject(root, "layers");
-    for (uint32_t i = 0; i < d->n_layers && d->layer_mean; i++) {
+    /* a layer's count (when the device measured them) and its weight
+     * layout (when the plugin reported them) */
+    const uint32_t n_mean = d->layer_mean ? d->n_layers : 0;
+    const uint32_t n_lay = d->device.layouts ? d->device.n_layouts : 0;
+    for (uint32_t i = 0; i < (n_mean > n_lay ? n_mean : n_lay); i++) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "index", i);
         const neurio_op *op = d->model && (int32_t)i < d->model->n_ops ? &d->model->ops[i] : NULL;
         add_str(o, "op", op ? neurio_op_name(op->kind) : NULL);
         add_str(o, "name", op ? op->name : NULL);
-        add_num(o, "mean", d->layer_mean[i]);
+        add_num(o, "mean", i < n_mean ? d->layer_mean[i] : NAN);
         add_str(o, "unit", d->device.cycle_unit ? d->device.cycle_unit : "cycles");
+        const neurio_layer_layout *w = i < n_lay ? &d->device.layouts[i] : NULL;
+        if (w && w->layout) {
+            cJSON_AddStringToObject(o, "weights_layout", w->layout);
+            cJSON_AddNumberToObject(o, "weights_layout_bytes", (double)w->bytes);
+            cJSON_AddNumberToObject(o, "weights_added_bytes", (double)w->added_bytes);
+        }
         cJSON_AddItemToArray(a, o);
     }
 }

@@ -241,6 +241,86 @@ out:
     free(labels);
 }
 
+/* A byte count as a table cell ("12 345 B"). */
+static void bytes_cell(FILE *f, uint64_t v)
+{
+    char buf[64];
+    fprintf(f, "<td class=\"num\">%s</td>", nr_summary_format(buf, sizeof buf, (double)v,
+                                                               "bytes"));
+}
+
+/* Static RAM by part with the stack's peak beside its region, and each
+ * layer's weight layout with the choice behind it (when reported). */
+static void write_memory(FILE *f, const nr_report_data *d)
+{
+    const neurio_device_info *v = &d->device;
+    const neurio_weights_choice *c = v->weights_choice;
+    uint32_t n_lay = 0;
+    for (uint32_t i = 0; v->layouts && i < v->n_layouts; i++)
+        n_lay += v->layouts[i].layout != NULL;
+    if (!v->stack_region && !c && !n_lay)
+        return;
+    fputs("<section id=\"memory\"><h2>Memory and weight layouts</h2>\n", f);
+    if (v->stack_region) {
+        fputs("<table class=\"ram\"><tr><th>static RAM</th><th>data</th><th>bss (arena "
+              "included)</th><th>arena</th><th>stack region</th><th>stack peak</th></tr>\n"
+              "<tr>", f);
+        bytes_cell(f, v->ram_bytes);
+        bytes_cell(f, v->ram_data);
+        bytes_cell(f, v->ram_bss);
+        bytes_cell(f, v->arena_bytes);
+        bytes_cell(f, v->stack_region);
+        if (d->cost && d->cost->stack_max)
+            bytes_cell(f, d->cost->stack_max);
+        else
+            fputs("<td class=\"num\">n/a</td>", f);
+        fputs("</tr></table>\n", f);
+    }
+    if (c) {
+        fputs("<p class=\"weights\">Weight layouts (", f);
+        esc(f, c->setting);
+        fputs("): ", f);
+        esc(f, c->decision);
+        fputs("</p>\n<table class=\"weights\"><tr><th>flash</th><th>code</th><th>budget for "
+              "constants</th><th>constants</th><th>int8 layers</th><th>int16 layers</th>"
+              "<th>int16 adds</th><th>builds</th></tr>\n<tr>", f);
+        bytes_cell(f, c->flash_bytes);
+        bytes_cell(f, c->code_bytes);
+        bytes_cell(f, c->budget_bytes);
+        bytes_cell(f, c->const_bytes);
+        fprintf(f, "<td class=\"num\">%u</td><td class=\"num\">%u</td>", c->int8_layers,
+                c->int16_layers);
+        bytes_cell(f, c->added_bytes);
+        fprintf(f, "<td class=\"num\">%u</td></tr></table>\n<p class=\"src\">code: ",
+                c->builds);
+        esc(f, c->code_source);
+        fputs("</p>\n", f);
+    }
+    if (n_lay) {
+        fputs("<table class=\"layouts\"><tr><th>layer</th><th>op</th><th>name</th>"
+              "<th>weights layout</th><th>bytes</th><th>added</th></tr>\n", f);
+        for (uint32_t i = 0; i < v->n_layouts; i++) {
+            const neurio_layer_layout *w = &v->layouts[i];
+            if (!w->layout)
+                continue;
+            const neurio_op *op = d->model && (int32_t)i < d->model->n_ops ? &d->model->ops[i]
+                                                                         : NULL;
+            fprintf(f, "<tr><td class=\"num\">%u</td><td>", i);
+            esc(f, op ? neurio_op_name(op->kind) : NULL);
+            fputs("</td><td>", f);
+            esc(f, op ? op->name : NULL);
+            fputs("</td><td>", f);
+            esc(f, w->layout);
+            fputs("</td>", f);
+            bytes_cell(f, w->bytes);
+            bytes_cell(f, w->added_bytes);
+            fputs("</tr>\n", f);
+        }
+        fputs("</table>\n", f);
+    }
+    fputs("</section>\n", f);
+}
+
 static void pct_cell(FILE *f, double v)
 {
     if (isfinite(v))
@@ -310,6 +390,7 @@ int nr_report_html_fwrite(const nr_report_data *d, FILE *f)
     write_kpis(f, d);
     write_latency(f, d);
     write_layers(f, d);
+    write_memory(f, d);
     write_confusion(f, d);
     write_fidelity(f, d);
     if (d->n_notes) {

@@ -38,6 +38,30 @@ static void remove_tree(const char *path)
     }
 }
 
+int neurio_test_run_file(const char *outdir, const char *file, char *path, size_t cap)
+{
+    DIR *d = opendir(outdir);
+    if (!d)
+        return -1;
+    int found = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char cand[4096];
+        struct stat st;
+        int n = snprintf(cand, sizeof cand, "%s/%s/%s", outdir, e->d_name, file);
+        if (n < 0 || (size_t)n >= sizeof cand || stat(cand, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        if (++found == 1 && (size_t)n < cap)
+            memcpy(path, cand, (size_t)n + 1);
+        else if (found == 1)
+            found = 2; /* does not fit: fail */
+    }
+    closedir(d);
+    return found == 1 ? 0 : -1;
+}
+
 static void cleanup_tmpdir(void)
 {
     if (tmpdir_path[0] && !getenv("NEURIO_KEEP_TMP"))

@@ -32,6 +32,12 @@ int neurio_test_write_file(const char *path, const void *data, size_t len);
  * NULL).  Returns the exit status (0..255), or -1 if it could not run. */
 int neurio_test_run(const char *cmd, char **out);
 
+/* The one run directory of `outdir` that holds `file`: "<outdir>/<run>/<file>"
+ * in path.  0 when exactly one exists; -1 when none, several, or path is too
+ * small.  Plain directory listing: the directory names are data (a "[" or
+ * "*" in $TMPDIR is not a pattern). */
+int neurio_test_run_file(const char *outdir, const char *file, char *path, size_t cap);
+
 /* Path of a built or source file: neurio_test_path(NEURIO_BINARY_DIR, "core/neurio"). */
 const char *neurio_test_path(const char *dir, const char *rel);
 

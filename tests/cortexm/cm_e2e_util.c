@@ -2,7 +2,6 @@
 #include "cm_e2e_util.h"
 
 #include <dirent.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,19 +75,13 @@ int cm_e2e_run_pred(const char *name, const char *rig_text, neurio_npy *pred)
 
 int cm_e2e_read_pred(const char *outdir, const char *file, neurio_npy *a)
 {
-    char pat[2048];
-    snprintf(pat, sizeof pat, "%s/*/%s", outdir, file);
-    glob_t g;
-    if (glob(pat, 0, NULL, &g) != 0)
+    char path[4096];
+    if (neurio_test_run_file(outdir, file, path, sizeof path) != 0)
         return -1;
-    int rc = -1;
-    if (g.gl_pathc == 1) {
-        neurio_errbuf e;
-        rc = neurio_npy_read(g.gl_pathv[0], a, &e) == NEURIO_OK ? 0 : -1;
-        if (rc)
-            fprintf(stderr, "%s\n", e.msg);
-    }
-    globfree(&g);
+    neurio_errbuf e;
+    int rc = neurio_npy_read(path, a, &e) == NEURIO_OK ? 0 : -1;
+    if (rc)
+        fprintf(stderr, "%s\n", e.msg);
     return rc;
 }
 

@@ -7,15 +7,15 @@
  * channel nor on the run: every per-inference count and every per-layer
  * mean is identical over rtt, over uart (with link faults), in a second
  * rtt run (with reboots mid-batch and link faults) and over the UART
- * fallback (the firmware resolves
- * the phase of its 40-instruction timer tick, cm_cmsdk.h, so the counts are
- * exact instruction counts).  A device that reboots mid-batch over RTT is
+ * fallback (the firmware resolves the phase of its 40-instruction timer
+ * tick, cm_cmsdk.h, so the counts are exact instruction counts).  The rtt
+ * run's report must hold the static RAM by part, the stack peak and each
+ * layer's weight layout with the choice behind it.  A device that reboots mid-batch over RTT is
  * detected and the batch re-sent.  A gdbstub that cannot be used (made so
  * by the TEST-ONLY option device.test_gdbstub_unusable) is an error with
  * link = rtt and a fallback to the UART, with a warning naming why, with
  * link = auto.  Skips (exit 77) without ../shared or the ARM tools. */
 #include <cjson/cJSON.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,18 +52,12 @@ static char *rig(const char *name, const char *link, const char *extra)
 
 static cJSON *read_profile(const char *name)
 {
-    char pat[2048];
-    snprintf(pat, sizeof pat, "%s/*/profile.json", cm_e2e_outdir(name));
-    glob_t g;
-    if (glob(pat, 0, NULL, &g) != 0)
+    char path[4096];
+    if (neurio_test_run_file(cm_e2e_outdir(name), "profile.json", path, sizeof path) != 0)
         return NULL;
-    cJSON *j = NULL;
-    if (g.gl_pathc == 1) {
-        char *text = neurio_test_read_file(g.gl_pathv[0], NULL);
-        j = text ? cJSON_Parse(text) : NULL;
-        free(text);
-    }
-    globfree(&g);
+    char *text = neurio_test_read_file(path, NULL);
+    cJSON *j = text ? cJSON_Parse(text) : NULL;
+    free(text);
     return j;
 }
 
@@ -183,6 +177,62 @@ static void test_counts_same_over_rtt_and_uart(void)
     CU_ASSERT_EQUAL(cm_e2e_count_qemu(neurio_test_tmpdir()), 0);
 }
 
+/* The reference run's report, from the device and the plugin: static RAM
+ * by part (ram_bytes = data + bss + stack region), the stack's painted
+ * peak beside its region, the packed FULLY_CONNECTED layout of each of
+ * ad01's ten layers (auto on 4 MiB of flash: int16 everywhere) and the
+ * figures of that choice, in profile.json, the KPIs and report.html. */
+static void test_report_memory_and_layouts(void)
+{
+    cm_e2e_require_tools();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rtt_ref);
+    const cJSON *dev = cJSON_GetObjectItem(rtt_ref, "device");
+    const cJSON *mem = cJSON_GetObjectItem(dev, "memory");
+    double ram = num(mem, "ram_bytes"), bss = num(mem, "ram_bss_bytes");
+    double region = num(mem, "stack_region_bytes"), peak = num(mem, "stack_peak_bytes");
+    double data = cJSON_GetObjectItem(mem, "ram_data_bytes") ? num(mem, "ram_data_bytes") : 0;
+    CU_ASSERT_EQUAL(region, 16384); /* device.stack_bytes' default */
+    CU_ASSERT(bss >= num(mem, "arena_bytes"));
+    CU_ASSERT_EQUAL(ram, data + bss + region);
+    CU_ASSERT(peak > 0 && peak < region);
+    double kpi_peak = -1;
+    const cJSON *k;
+    cJSON_ArrayForEach(k, cJSON_GetObjectItem(rtt_ref, "kpis"))
+        if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(k, "name")), "stack_max_bytes"))
+            kpi_peak = num(k, "value");
+    CU_ASSERT_EQUAL(kpi_peak, peak);
+    const cJSON *layers = cJSON_GetObjectItem(rtt_ref, "layers");
+    CU_ASSERT_EQUAL(cJSON_GetArraySize(layers), 10);
+    double added = 0;
+    for (int i = 0; i < cJSON_GetArraySize(layers); i++) {
+        const cJSON *l = cJSON_GetArrayItem(layers, i);
+        const char *lay = cJSON_GetStringValue(cJSON_GetObjectItem(l, "weights_layout"));
+        CU_ASSERT_PTR_NOT_NULL(lay);
+        CU_ASSERT(lay && !strcmp(lay, "packed int16"));
+        CU_ASSERT(num(l, "weights_layout_bytes") > num(l, "weights_added_bytes"));
+        added += num(l, "weights_added_bytes");
+    }
+    CU_ASSERT_EQUAL(added, 264192); /* 2 x 81920 + 5 x 16384 + 2 x 1024 + 16384 */
+    const cJSON *w = cJSON_GetObjectItem(dev, "weights");
+    CU_ASSERT_STRING_EQUAL(cJSON_GetStringValue(cJSON_GetObjectItem(w, "setting")), "auto");
+    CU_ASSERT_EQUAL(num(w, "int16_layers"), 10);
+    CU_ASSERT_EQUAL(num(w, "int8_layers"), 0);
+    CU_ASSERT_EQUAL(num(w, "added_bytes"), added);
+    CU_ASSERT_EQUAL(num(w, "flash_bytes"), 4194304);
+    double flash = num(mem, "flash_text") + num(mem, "flash_rodata") + num(mem, "flash_data");
+    CU_ASSERT(num(w, "code_bytes") > 0 && num(w, "code_bytes") + num(w, "const_bytes") == flash);
+    CU_ASSERT(num(w, "budget_bytes") >= num(w, "const_bytes"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(w, "decision")),
+                                  "int16 for all 10 packed layer(s)"));
+    char path[2048];
+    char *html = neurio_test_run_file(cm_e2e_outdir("rtt-rtt"), "report.html", path,
+                                      sizeof path) == 0
+                     ? neurio_test_read_file(path, NULL) : NULL;
+    CU_ASSERT_PTR_NOT_NULL(html && strstr(html, "<section id=\"memory\">"));
+    CU_ASSERT_PTR_NOT_NULL(html && strstr(html, "<td>packed int16</td>"));
+    free(html);
+}
+
 /* The firmware reboots after every 5 inferences (mid-batch: batches of 8)
  * over RTT: the host sees the boot hello in the up ring, re-sends the
  * batch, and every result arrives once, bit-exact. */
@@ -237,6 +287,7 @@ int neurio_register_tests(void)
     if (!s)
         return -1;
     CU_add_test(s, "counts_same_over_rtt_and_uart", test_counts_same_over_rtt_and_uart);
+    CU_add_test(s, "report_memory_and_layouts", test_report_memory_and_layouts);
     CU_add_test(s, "reset_mid_batch_over_rtt", test_reset_mid_batch_over_rtt);
     CU_add_test(s, "gdbstub_unusable", test_gdbstub_unusable);
     return 0;

@@ -125,12 +125,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     neurio_codegen_result res;
     /* plain, then banded (rows from the input's size) with a packed
-     * FULLY_CONNECTED layout: auto (a budget from the size), int8, int16 */
+     * FULLY_CONNECTED layout: auto (a budget from the size), int8, int16,
+     * each layer's layout recorded */
+    neurio_codegen_layer *lay = calloc((size_t)(m->n_ops > 0 ? m->n_ops : 1), sizeof *lay);
     const neurio_codegen_options co = {.band_rows = band,
                                        .fc_weights = (int)(size % 3),
-                                       .flash_budget = (uint64_t)size * 64u};
+                                       .flash_budget = (uint64_t)size * 64u,
+                                       .layers = lay};
     (void)neurio_codegen(m, fz_dir, NULL, &res, &err); /* plain */
-    (void)neurio_codegen(m, fz_dir, &co, &res, &err);
+    if (lay)
+        (void)neurio_codegen(m, fz_dir, &co, &res, &err);
+    free(lay);
 out:
     neurio_model_free(m);
     return 0;

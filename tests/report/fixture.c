@@ -57,7 +57,17 @@ int fixture_make(fixture *fx)
         .max_batch = 4, .flash_text = 20480, .flash_rodata = 4096, .flash_data = 128,
         .weights_bytes = 3000, .arena_bytes = 2048, .ram_bytes = 8192,
         .active_current_a = 0.012, .supply_voltage_v = 3.3,
+        .ram_data = 128, .ram_bss = 4032, .stack_region = 4032,
+        .layouts = fx->layouts, .n_layouts = 2, .weights_choice = &fx->choice,
     };
+    fx->layouts[0] = (neurio_layer_layout){ 0 }; /* no layout choice */
+    fx->layouts[1] = (neurio_layer_layout){ .layout = "packed int16", .bytes = 2112,
+                                            .added_bytes = 1024 };
+    fx->choice = (neurio_weights_choice){
+        .setting = "auto", .decision = "auto: int16 for all 1 packed layer(s) <fits>",
+        .flash_bytes = 65536, .code_bytes = 21000, .code_source = "measured: test",
+        .budget_bytes = 44536, .const_bytes = 3000, .int16_layers = 1, .added_bytes = 1024,
+        .builds = 1 };
     if (nr_kpi_classification_compute(scores, 6, 4, fx->labels, 2, &fx->cls, &err) ||
         nr_kpi_classification_metrics(&fx->cls, "labels.npy", &fx->metrics))
         return -1;

@@ -18,6 +18,8 @@ typedef struct fixture {
     int64_t labels[6], preds[6];
     double sample_error[6];
     double layer_mean[2];
+    neurio_layer_layout layouts[2];
+    neurio_weights_choice choice;
 } fixture;
 
 /* Fill fx; returns 0 on success. */

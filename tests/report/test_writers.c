@@ -80,6 +80,32 @@ static void test_profile_valid(void)
     CU_ASSERT(found_energy);
     CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(j, "layers")), 2);
     CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(j, "measurements")), 6);
+    /* Static RAM by part, the stack's peak beside its region (the deepest
+     * of the six: 900 + 4 * 5), each layer's weight layout and the choice. */
+    const cJSON *mem = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "device"), "memory");
+    CU_ASSERT_EQUAL(cJSON_GetNumberValue(cJSON_GetObjectItem(mem, "ram_data_bytes")), 128);
+    CU_ASSERT_EQUAL(cJSON_GetNumberValue(cJSON_GetObjectItem(mem, "ram_bss_bytes")), 4032);
+    CU_ASSERT_EQUAL(cJSON_GetNumberValue(cJSON_GetObjectItem(mem, "stack_region_bytes")), 4032);
+    CU_ASSERT_EQUAL(cJSON_GetNumberValue(cJSON_GetObjectItem(mem, "stack_peak_bytes")), 920);
+    const cJSON *l0 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 0);
+    const cJSON *l1 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 1);
+    CU_ASSERT_PTR_NULL(cJSON_GetObjectItem(l0, "weights_layout"));
+    CU_ASSERT_STRING_EQUAL(cJSON_GetStringValue(cJSON_GetObjectItem(l1, "weights_layout")),
+                           "packed int16");
+    CU_ASSERT_EQUAL(cJSON_GetNumberValue(cJSON_GetObjectItem(l1, "weights_layout_bytes")), 2112);
+    CU_ASSERT_EQUAL(cJSON_GetNumberValue(cJSON_GetObjectItem(l1, "weights_added_bytes")), 1024);
+    const cJSON *wc = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "device"), "weights");
+    CU_ASSERT_STRING_EQUAL(cJSON_GetStringValue(cJSON_GetObjectItem(wc, "setting")), "auto");
+    CU_ASSERT_EQUAL(cJSON_GetNumberValue(cJSON_GetObjectItem(wc, "code_bytes")), 21000);
+    CU_ASSERT_EQUAL(cJSON_GetNumberValue(cJSON_GetObjectItem(wc, "budget_bytes")), 44536);
+    CU_ASSERT_EQUAL(cJSON_GetNumberValue(cJSON_GetObjectItem(wc, "int16_layers")), 1);
+    int found_region = 0;
+    const cJSON *km;
+    cJSON_ArrayForEach(km, cJSON_GetObjectItem(j, "kpis"))
+        found_region += !strcmp(cJSON_GetObjectItem(km, "name")->valuestring,
+                                "stack_region_bytes") &&
+                        cJSON_GetNumberValue(cJSON_GetObjectItem(km, "value")) == 4032;
+    CU_ASSERT_EQUAL(found_region, 1);
 
     /* The schema has teeth: drop a required NeurIO field, break a type. */
     cJSON_DeleteItemFromObject(cJSON_GetObjectItem(j, "inference"), "inference_time");
@@ -197,6 +223,11 @@ static void test_summary(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(plain, "host latency             mean "));
     CU_ASSERT_PTR_NOT_NULL(strstr(plain, "instructions             mean 26000"));
     CU_ASSERT_PTR_NOT_NULL(strstr(plain, "arena_bytes              2 048 B"));
+    /* total static RAM, its parts and the stack's peak, in the terminal */
+    CU_ASSERT_PTR_NOT_NULL(strstr(plain, "ram_bytes                8 192 B"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(plain, "ram_bss_bytes            4 032 B"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(plain, "stack_region_bytes       4 032 B"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(plain, "stack_max_bytes          920 B"));
     CU_ASSERT_PTR_NOT_NULL(strstr(plain, "(estimated: 0.012 A x 3.3 V x device latency)"));
     CU_ASSERT_PTR_NULL(strstr(plain, "host_latency_p50")); /* folded into one line */
     char *color = capture_summary(1);
@@ -232,6 +263,12 @@ static void test_html_structure(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "id=\"layer-bars\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "id=\"confusion-matrix\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "id=\"fidelity-errors\""));
+    /* static RAM by part, stack peak 920 B beside the 4 032 B region, the
+     * layouts and the (escaped) decision */
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "<section id=\"memory\">"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td class=\"num\">4 032 B</td><td class=\"num\">920 B</td>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td>packed int16</td><td class=\"num\">2 112 B</td>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "auto: int16 for all 1 packed layer(s) &lt;fits&gt;"));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "tiny &lt;&amp;&gt; &quot;quoted&quot;.cfg"));
     CU_ASSERT_PTR_NULL(strstr(html, "http://") && !strstr(html, "xmlns=\"http://www.w3.org")
                            ? "x" : NULL);

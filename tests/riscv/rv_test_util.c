@@ -1,7 +1,6 @@
 /* tests/riscv/rv_test_util.c — see rv_test_util.h. */
 #include "rv_test_util.h"
 
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,16 +71,15 @@ int rv_test_golden(const char *model, const char *device, int limit, double *max
     snprintf(cmd, sizeof cmd, "'%s' run '%s'", launcher, rig);
     if (sh(cmd))
         return -1;
-    snprintf(path, sizeof path, "%s/%s-%d-runs/*/pred.npy", tmp, model, run_no);
-    glob_t gl;
-    if (glob(path, 0, NULL, &gl) != 0 || gl.gl_pathc != 1) {
-        fprintf(stderr, "\n%s: expected one %s\n", model, path);
+    char runs[2400];
+    snprintf(runs, sizeof runs, "%s/%s-%d-runs", tmp, model, run_no);
+    if (neurio_test_run_file(runs, "pred.npy", path, sizeof path) != 0) {
+        fprintf(stderr, "\n%s: expected one %s/<run>/pred.npy\n", model, runs);
         return -1;
     }
     neurio_npy p = {0}, g = {0};
     neurio_errbuf e;
-    int rc = neurio_npy_read(gl.gl_pathv[0], &p, &e) == NEURIO_OK ? 0 : -1;
-    globfree(&gl);
+    int rc = neurio_npy_read(path, &p, &e) == NEURIO_OK ? 0 : -1;
     snprintf(path, sizeof path, "%s/golden/%s/output.npy", sd, model);
     if (!rc)
         rc = neurio_npy_read(path, &g, &e) == NEURIO_OK ? 0 : -1;

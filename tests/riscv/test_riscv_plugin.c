@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rv_test_util.h"
 #include "test_util.h"
+#include "../tflite/tfl_split_model.h"
 
 static int ready;
 
@@ -90,8 +92,42 @@ static void test_debug_layers(void)
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "  12   SOFTMAX "));
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "every layer read back matches the host "
                                                "reference"));
+    /* each answer is reported as progress (it restarts the stall deadline) */
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "] inference: 1\n"));
     if (rc && out)
         fprintf(stderr, "\n%s\n", out);
+    free(out);
+}
+
+/* A layer with several outputs (SPLIT into three, ABI 1.3 capture_output,
+ * RUN_CAPTURE out_idx) read back from the riscv firmware output by output,
+ * each bit-exact with the host reference. */
+static void test_debug_multi_output(void)
+{
+    if (!ready) {
+        CU_FAIL("setup failed");
+        return;
+    }
+    char dir[2100], rig[2200], text[6000], cmd[4600], *out = NULL;
+    snprintf(dir, sizeof dir, "%s/split", neurio_test_tmpdir());
+    CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755), 0);
+    CU_ASSERT_EQUAL_FATAL(tfl_write_split_model(dir, 3), 0);
+    snprintf(rig, sizeof rig, "%s/split.cfg", dir);
+    snprintf(text, sizeof text,
+             "plugin_path = [ \"%s\" ];\n"
+             "device = { plugin = \"riscv\"; };\n"
+             "model = { path = \"split.tflite\"; };\n"
+             "data = { inputs = \"x.npy\"; };\n"
+             "task = { kind = \"none\"; debug = \"layers\"; debug_samples = 2; };\n"
+             "output = { dir = \"runs\"; };\n", rv_test_plugin_dir());
+    CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(rig, text, strlen(text)), 0);
+    snprintf(cmd, sizeof cmd, "'%s' run '%s'", rv_test_launcher(), rig);
+    int rc = neurio_test_run(cmd, &out);
+    CU_ASSERT_EQUAL(rc, 0);
+    CU_ASSERT(tfl_split_readback_exact(out));
+    CU_ASSERT_PTR_NULL(out ? strstr(out, "not read back") : "");
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "every layer read back matches the host "
+                                               "reference"));
     free(out);
 }
 
@@ -127,5 +163,7 @@ int neurio_register_tests(void)
     CU_add_test(s, "a toolchain that cannot start is named, with the fix",
                 test_missing_toolchain);
     CU_add_test(s, "debug firmware: kws layers read back bit-exact", test_debug_layers);
+    CU_add_test(s, "debug firmware: every output of a SPLIT read back bit-exact",
+                test_debug_multi_output);
     return CU_get_error() == CUE_SUCCESS ? 0 : -1;
 }

@@ -1,7 +1,7 @@
 /* tests/sweep/test_debug_multi.c — `neurio debug`'s device readback of a
  * layer with several outputs (plugin ABI 1.3 capture_output, RUN_CAPTURE
  * out_idx).  The model is built here with the project's TFLite writer
- * (tests/tflite/tfl_builder.c), int8: x [1,12] -> SPLIT (axis 1) into s0,
+ * (tests/tflite/tfl_split_model.c), int8: x [1,12] -> SPLIT (axis 1) into s0,
  * s1, s2 [1,4] -> ADD(s0, s1) -> u -> ADD(u, s2) -> y.  On the emulated
  * Cortex-M4 (QEMU mps2-an386) and on the host plugin every output of every
  * layer (rows 0, 0:1, 0:2, 1, 2) is read back and equals the host
@@ -19,48 +19,7 @@
 #include "neurio/npy.h"
 #include "sweep_util.h"
 #include "test_util.h"
-#include "../tflite/tfl_builder.h"
-
-#define Q(s, z) .n_quant = 1, .scale = { s }, .zero_point = { z }
-
-/* The model and 3 samples of int8 input into sw_dir. */
-static void write_model_and_data(void)
-{
-    static const int32_t axis = 1;
-    tspec t[] = {
-        /* 0 */ { .name = "axis", .type = TT_INT32, .rank = 0, .data = &axis,
-                  .data_len = sizeof axis },
-        /* 1 */ { .name = "x", .type = TT_INT8, .rank = 2, .dims = { 1, 12 }, Q(0.05f, 0) },
-        /* 2 */ { .name = "s0", .type = TT_INT8, .rank = 2, .dims = { 1, 4 }, Q(0.05f, 0) },
-        /* 3 */ { .name = "s1", .type = TT_INT8, .rank = 2, .dims = { 1, 4 }, Q(0.05f, 0) },
-        /* 4 */ { .name = "s2", .type = TT_INT8, .rank = 2, .dims = { 1, 4 }, Q(0.05f, 0) },
-        /* 5 */ { .name = "u", .type = TT_INT8, .rank = 2, .dims = { 1, 4 }, Q(0.1f, 3) },
-        /* 6 */ { .name = "y", .type = TT_INT8, .rank = 2, .dims = { 1, 4 }, Q(0.15f, -2) },
-    };
-    fbn *so = fbt_table();
-    fbt_i32(so, 0, 3); /* SplitOptions.num_splits */
-    ospec o[3] = {
-        { .code = 49, .opt_type = 35, .opt = so, .n_in = 2, .in = { 0, 1 }, .n_out = 3,
-          .out = { 2, 3, 4 } },
-        { .code = 0, .n_in = 2, .in = { 2, 3 }, .n_out = 1, .out = { 5 } },
-        { .code = 0, .n_in = 2, .in = { 5, 4 }, .n_out = 1, .out = { 6 } },
-    };
-    int32_t gin[1] = { 1 }, gout[1] = { 6 };
-    size_t len = 0;
-    uint8_t *img = tfl_build(t, 7, o, 3, gin, 1, gout, 1, NULL, &len);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
-    char path[4200];
-    snprintf(path, sizeof path, "%s/split.tflite", sw_dir);
-    CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(path, img, len), 0);
-    free(img);
-    int8_t x[3 * 12];
-    for (int i = 0; i < 3 * 12; i++)
-        x[i] = (int8_t)((i * 37) % 201 - 100);
-    int64_t dims[3] = { 3, 1, 12 };
-    neurio_errbuf err = { { 0 } };
-    snprintf(path, sizeof path, "%s/x.npy", sw_dir);
-    CU_ASSERT_EQUAL_FATAL(neurio_npy_write(path, NEURIO_DT_INT8, 3, dims, x, &err), 0);
-}
+#include "../tflite/tfl_split_model.h"
 
 static void write_rig(const char *name, const char *device)
 {
@@ -75,22 +34,6 @@ static void write_rig(const char *name, const char *device)
     CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(path, text, strlen(text)), 0);
 }
 
-/* A terminal row of the readback table: "  ID   OP ... mismatches/elements ...". */
-static const char *row(const char *out, const char *id, const char *op)
-{
-    char want[64];
-    snprintf(want, sizeof want, "\n  %-4s %-18s ", id, op);
-    return out ? strstr(out, want) : NULL;
-}
-
-static int row_says(const char *out, const char *id, const char *op, const char *what)
-{
-    const char *r = row(out, id, op);
-    const char *eol = r ? strchr(r + 1, '\n') : NULL;
-    const char *w = r ? strstr(r, what) : NULL;
-    return w && (!eol || w < eol);
-}
-
 static void check_exact(const char *rig, const char *sets)
 {
     char args[600], *out = NULL;
@@ -101,15 +44,7 @@ static void check_exact(const char *rig, const char *sets)
     CU_ASSERT_EQUAL(rc, 0);
     sw_expect(out, "layer readback: device against the host reference (prepared model), 2 "
                    "samples");
-    static const char *const ids[5] = { "0", "0:1", "0:2", "1", "2" };
-    static const char *const ops[5] = { "SPLIT", "SPLIT", "SPLIT", "ADD", "ADD" };
-    for (int i = 0; i < 5; i++) {
-        if (!row_says(out, ids[i], ops[i], " 0/8 ") || !row_says(out, ids[i], ops[i], "exact"))
-            fprintf(stderr, "\nrow %s %s is not 0/8 exact in:\n%s\n", ids[i], ops[i],
-                    out ? out : "");
-        CU_ASSERT(row_says(out, ids[i], ops[i], " 0/8 "));
-        CU_ASSERT(row_says(out, ids[i], ops[i], "exact"));
-    }
+    CU_ASSERT(tfl_split_readback_exact(out));
     CU_ASSERT_PTR_NULL(strstr(out ? out : "", "not read back"));
     sw_expect(out, "every layer read back matches the host reference (integer layers "
                    "bit-exact)");
@@ -133,10 +68,10 @@ static void check_broken_output1(const char *rig, const char *sets)
     CU_ASSERT_EQUAL(sw_run(args, &out), 7);
     sw_expect(out, "first layer that differs from the host reference: #0:1 SPLIT (s1), 8 of 8 "
                    "elements differ");
-    CU_ASSERT(row_says(out, "0", "SPLIT", "exact"));
-    CU_ASSERT(row_says(out, "0:1", "SPLIT", "DIFFERS"));
-    CU_ASSERT(row_says(out, "0:2", "SPLIT", "exact"));
-    CU_ASSERT(row_says(out, "1", "ADD", "DIFFERS")); /* fed by s1 on the device */
+    CU_ASSERT(tfl_split_row_says(out, "0", "SPLIT", "exact"));
+    CU_ASSERT(tfl_split_row_says(out, "0:1", "SPLIT", "DIFFERS"));
+    CU_ASSERT(tfl_split_row_says(out, "0:2", "SPLIT", "exact"));
+    CU_ASSERT(tfl_split_row_says(out, "1", "ADD", "DIFFERS")); /* fed by s1 on the device */
     char id[64] = "";
     CU_ASSERT_EQUAL(sw_run_id(out, id), 0);
     free(out);
@@ -178,7 +113,7 @@ static void setup_dir(void)
     if (access(SW_NEURIO, X_OK) != 0)
         neurio_test_skip("build the neurio launcher first");
     snprintf(sw_dir, sizeof sw_dir, "%s", neurio_test_tmpdir());
-    write_model_and_data();
+    CU_ASSERT_EQUAL_FATAL(tfl_write_split_model(sw_dir, 3), 0);
 }
 
 static void test_m4(void)
@@ -225,11 +160,11 @@ static void test_abi12(void)
     sw_expect(out, "layer readback: layer 0 output 1 (s1) not read back: plugin host_abi12 is "
                    "built for ABI 1.2, which reads back the first output of a layer only (1.3 "
                    "reads any)");
-    CU_ASSERT(row_says(out, "0", "SPLIT", "exact"));
-    CU_ASSERT(row_says(out, "0:1", "SPLIT", "(not read back)"));
-    CU_ASSERT(row_says(out, "0:2", "SPLIT", "(not read back)"));
-    CU_ASSERT(row_says(out, "1", "ADD", "exact"));
-    CU_ASSERT(row_says(out, "2", "ADD", "exact"));
+    CU_ASSERT(tfl_split_row_says(out, "0", "SPLIT", "exact"));
+    CU_ASSERT(tfl_split_row_says(out, "0:1", "SPLIT", "(not read back)"));
+    CU_ASSERT(tfl_split_row_says(out, "0:2", "SPLIT", "(not read back)"));
+    CU_ASSERT(tfl_split_row_says(out, "1", "ADD", "exact"));
+    CU_ASSERT(tfl_split_row_says(out, "2", "ADD", "exact"));
     sw_expect(out, "every layer read back matches the host reference");
     free(out);
 }

@@ -36,7 +36,12 @@ static int read_file(const char *path, unsigned char **buf, size_t *len, neurio_
     return NEURIO_OK;
 }
 
-int cm_elf_symbol(const char *path, const char *name, uint32_t *value, neurio_errbuf *err)
+/* Calls fn for every defined symbol of the file's symbol tables (name,
+ * value, size, type) until it returns non-zero; 1 if one did, 0 if none,
+ * or a negative status for an unreadable or malformed file. */
+typedef int (*cm_sym_fn)(void *user, const char *name, const Elf32_Sym *sym);
+
+static int elf_each_symbol(const char *path, cm_sym_fn fn, void *user, neurio_errbuf *err)
 {
     unsigned char *buf = NULL;
     size_t len = 0;
@@ -73,27 +78,86 @@ int cm_elf_symbol(const char *path, const char *name, uint32_t *value, neurio_er
             goto out;
         }
         memcpy(&strsh, buf + eh.e_shoff + (size_t)sh.sh_link * sizeof strsh, sizeof strsh);
-        if ((uint64_t)strsh.sh_offset + strsh.sh_size > len) {
+        if ((uint64_t)strsh.sh_offset + strsh.sh_size > len || !strsh.sh_size ||
+            buf[strsh.sh_offset + strsh.sh_size - 1] != '\0') {
             rc = neurio_fail(err, NEURIO_ERR_FORMAT, "%s: symbol names (byte %u) run past the end", path,
                              strsh.sh_offset);
             goto out;
         }
         const char *names = (const char *)buf + strsh.sh_offset;
-        size_t nlen = strlen(name);
         for (uint32_t k = 0; k < sh.sh_size / sizeof(Elf32_Sym); k++) {
             Elf32_Sym sym;
             memcpy(&sym, buf + sh.sh_offset + (size_t)k * sizeof sym, sizeof sym);
-            if (sym.st_name >= strsh.sh_size || strsh.sh_size - sym.st_name <= nlen)
+            if (sym.st_name >= strsh.sh_size || sym.st_shndx == SHN_UNDEF)
                 continue;
-            if (memcmp(names + sym.st_name, name, nlen + 1) == 0 && sym.st_shndx != SHN_UNDEF) {
-                *value = sym.st_value;
+            if (fn(user, names + sym.st_name, &sym)) {
+                rc = 1;
                 goto out;
             }
         }
     }
-    rc = neurio_fail(err, NEURIO_ERR_UNSUPPORTED, "%s has no symbol '%s' (a firmware without the RTT channel?)",
-                     path, name);
+    rc = 0;
 out:
     free(buf);
     return rc;
+}
+
+typedef struct sym_find {
+    const char *name;
+    uint32_t value, size;
+} sym_find;
+
+static int find_one(void *user, const char *name, const Elf32_Sym *sym)
+{
+    sym_find *f = user;
+    if (strcmp(name, f->name))
+        return 0;
+    f->value = sym->st_value;
+    f->size = sym->st_size;
+    return 1;
+}
+
+int cm_elf_symbol(const char *path, const char *name, uint32_t *value, neurio_errbuf *err)
+{
+    sym_find f = {.name = name};
+    int rc = elf_each_symbol(path, find_one, &f, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return neurio_fail(err, NEURIO_ERR_UNSUPPORTED,
+                           "%s has no symbol '%s' (a firmware without the RTT channel?)", path,
+                           name);
+    *value = f.value;
+    return NEURIO_OK;
+}
+
+int cm_elf_symbol_size(const char *path, const char *name, uint32_t *size, neurio_errbuf *err)
+{
+    sym_find f = {.name = name};
+    int rc = elf_each_symbol(path, find_one, &f, err);
+    *size = rc == 1 ? f.size : 0;
+    return rc < 0 ? rc : NEURIO_OK;
+}
+
+typedef struct sym_sum {
+    const char *prefix;
+    uint64_t bytes;
+} sym_sum;
+
+static int add_object(void *user, const char *name, const Elf32_Sym *sym)
+{
+    sym_sum *s = user;
+    if (ELF32_ST_TYPE(sym->st_info) == STT_OBJECT &&
+        strncmp(name, s->prefix, strlen(s->prefix)) == 0)
+        s->bytes += sym->st_size;
+    return 0;
+}
+
+int cm_elf_objects_bytes(const char *path, const char *prefix, uint64_t *bytes,
+                         neurio_errbuf *err)
+{
+    sym_sum s = {.prefix = prefix};
+    int rc = elf_each_symbol(path, add_object, &s, err);
+    *bytes = s.bytes;
+    return rc < 0 ? rc : NEURIO_OK;
 }

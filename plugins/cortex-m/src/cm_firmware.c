@@ -385,6 +385,57 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
     return rc;
 }
 
+int cm_fw_fc_packed(const cm_fw_args *a, int *packed, neurio_errbuf *err)
+{
+    char src[4096], out[4096], log_path[4096];
+    snprintf(src, sizeof src, "%s/fc_packed.c", a->out_dir);
+    snprintf(out, sizeof out, "%s/fc_packed.i", a->out_dir);
+    snprintf(log_path, sizeof log_path, "%s/fc_packed.log", a->out_dir);
+    *packed = 0;
+    FILE *f = fopen(src, "w");
+    if (!f || fputs("#include \"nk.h\"\nneurio_fc_packed = NK_FC_PACKED\n", f) < 0 ||
+        fclose(f) != 0) {
+        if (f)
+            fclose(f);
+        return neurio_fail(err, NEURIO_ERR_IO, "cannot write %s: %s", src, strerror(errno));
+    }
+    cm_argv av = {0};
+    compiler_flags(&av, a);
+    argv_add(&av, "-I%s/include", a->fw_dir);
+    argv_add(&av, "-I%s/kernels", a->fw_dir);
+    argv_add(&av, "-E");
+    argv_add(&av, "-P");
+    argv_add(&av, "%s", src);
+    argv_add(&av, "-o");
+    argv_add(&av, "%s", out);
+    if (av.oom) {
+        argv_free(&av);
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    }
+    int code = 0;
+    int rc = neurio_proc_run(av.v, log_path, a->timeout_ms > 0 ? a->timeout_ms : 600000,
+                             &code, err);
+    argv_free(&av);
+    if (rc)
+        return rc;
+    char line[256], tail[400];
+    int found = 0;
+    f = code == 0 ? fopen(out, "r") : NULL;
+    while (f && !found && fgets(line, sizeof line, f))
+        if (strncmp(line, "neurio_fc_packed = ", 19) == 0) {
+            *packed = atoi(line + 19) == 1;
+            found = 1;
+        }
+    if (f)
+        fclose(f);
+    if (found)
+        return NEURIO_OK;
+    neurio_log_tail(log_path, tail, sizeof tail);
+    return neurio_fail(err, NEURIO_ERR_TOOLCHAIN, "cannot tell whether the image holds the "
+                       "packed FULLY_CONNECTED layouts (NK_FC_PACKED): %s (log: %s)", tail,
+                       log_path);
+}
+
 int cm_fw_elf_sizes(const char *path, cm_fw_sizes *sizes, neurio_errbuf *err)
 {
     memset(sizes, 0, sizeof *sizes);

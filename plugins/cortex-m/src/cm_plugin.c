@@ -26,6 +26,7 @@
 
 #include "cm_elf.h"
 #include "cm_firmware.h"
+#include "cm_layout.h"
 #include "cm_flasher.h"
 #include "cm_openocd.h"
 #include "cm_probe.h"
@@ -61,6 +62,7 @@ typedef struct cm_plugin {
     char board_dir[4096];
     char toolchain[128];
     char build_id[128];
+    cm_layout layout;         /* weight layouts: generated, built, reported */
 } cm_plugin;
 
 static const neurio_option cm_options[] = {
@@ -337,9 +339,13 @@ static int cm_codegen(void *self, const neurio_model *model, const char *out_dir
                            fcw);
         return NEURIO_ERR_CONFIG;
     }
-    int rc = neurio_codegen(model, out_dir, &opts, &res, &e);
+    static const char *const names[] = {"auto", "int8", "int16"};
+    s->layout.setting = opts.fc_weights;
+    s->layout.setting_name = names[opts.fc_weights];
+    int rc = cm_layout_generate(&s->layout, model, out_dir, &opts, &e);
     if (rc)
         return cm_fail(s, rc, &e);
+    res = s->layout.res;
     CM_LOG(s, NEURIO_LOG_INFO, "generated %s: %u layers, arena %llu bytes, weights %llu bytes",
            res.name, res.n_layers, (unsigned long long)res.arena_bytes,
            (unsigned long long)res.weights_bytes);
@@ -459,6 +465,12 @@ static void fill_static_info(cm_plugin *s, const cm_fw_sizes *sz, neurio_device_
     info->flash_rodata = sz->rodata;
     info->flash_data = sz->data;
     info->ram_bytes = sz->ram;
+    if (info->size >= offsetof(neurio_device_info, stack_region) + sizeof info->stack_region) {
+        info->ram_data = sz->data;
+        info->ram_bss = sz->bss;
+        info->stack_region = sz->stack;
+    }
+    cm_layout_info(&s->layout, info);
     info->active_current_a = cm_profile_active_current_a(p);
     info->supply_voltage_v = p->supply_v;
 }
@@ -656,6 +668,9 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
     cm_fw_sizes sz;
     s->host->progress(s->ctx, "building firmware", 0, 0);
     rc = cm_fw_build(&fa, &sz, elf, sizeof elf, &e);
+    s->layout.builds++;
+    if (!rc)
+        rc = cm_layout_measure(&s->layout, p, &fa, elf, &sz, &e);
     if (rc)
         return cm_fail(s, rc, &e);
     CM_LOG(s, NEURIO_LOG_INFO,
@@ -783,6 +798,7 @@ static void cm_close(void *self)
     s->link = NULL;
     cm_qemu_stop(&s->qemu);
     neurio_child_stop(&s->openocd, 2000);
+    cm_layout_free(&s->layout);
     free(s);
 }
 

@@ -38,6 +38,8 @@ typedef struct rv_plugin {
     rv_qemu qemu;
     neurio_link *link;
     rv_sizes sz;
+    uint64_t answers;     /* samples answered in the current infer() */
+    uint32_t batch_first; /* its batch's first sample */
     char board_dir[4096], build_id[128], toolchain[160], cpu[32];
 } rv_plugin;
 
@@ -124,6 +126,16 @@ static int link_cancelled(void *user)
     return ((rv_plugin *)user)->host->cancelled(((rv_plugin *)user)->ctx);
 }
 
+/* A sample's result arrived: progress, which also restarts the run's
+ * stall deadline (data.stall_timeout_ms counts from the last answer, not
+ * from the batch's start). */
+static void link_answered(void *user)
+{
+    rv_plugin *s = user;
+    s->answers++;
+    s->host->progress(s->ctx, "inference", s->batch_first + s->answers, 0);
+}
+
 /* Build fw.elf in <work>/firmware from the generated model. */
 static int build(rv_plugin *s, const char *gen_dir, char *elf, size_t cap, neurio_errbuf *e)
 {
@@ -185,6 +197,7 @@ static int rv_flash(void *self, const neurio_model *model, const char *gen_dir,
     lo.run_timeout_ms = (int)s->host->opt_int(c, "run_timeout_ms");
     lo.log = link_log;
     lo.cancelled = link_cancelled;
+    lo.answered = link_answered;
     lo.user = s;
     /* the port kit: hello, model identity, tensor sizes, room for a sample */
     rc = neurio_port_attach(t, &lo, model, s->host->model_sha256(c), &s->link, info, &e);
@@ -215,6 +228,8 @@ static int rv_infer(void *self, neurio_batch *batch)
 {
     rv_plugin *s = self;
     neurio_errbuf e = {{0}};
+    s->answers = 0;
+    s->batch_first = batch->first;
     int rc = neurio_link_infer(s->link, batch, &e);
     if (rc && neurio_child_exited(&s->qemu.child)) {
         char tail[300];

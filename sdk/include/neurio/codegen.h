@@ -64,7 +64,31 @@ typedef struct neurio_codegen_options {
                               _INT16 = two bytes per weight, faster       */
     uint64_t flash_budget; /* auto: flash bytes the model's constants may
                               take; 0 = unknown (int8 everywhere)          */
+    struct neurio_codegen_layer *layers; /* out, NULL = not wanted: the
+                              weight layout of each op, [m->n_ops] entries
+                              the caller provides (zeroed here first)      */
 } neurio_codegen_options;
+
+/* Weight layouts the generated code holds (neurio_codegen_layer.layout).
+ * The packed ones are compiled in where NK_FC_PACKED (nk.h: cores with the
+ * DSP extension, not Helium); elsewhere those layers run plain. */
+enum {
+    NEURIO_LAYOUT_NONE = 0,     /* not a FULLY_CONNECTED layer                */
+    NEURIO_LAYOUT_PLAIN = 1,    /* the model's arrays, nk_fully_connected_*   */
+    NEURIO_LAYOUT_FC_INT8 = 2,  /* nk_fc_pack, int8 weights                   */
+    NEURIO_LAYOUT_FC_INT16 = 3, /* nk_fc_pack, int16 weights                  */
+    NEURIO_LAYOUT_FC_STRAIGHT = 4 /* straight-line C, weights as constants    */
+};
+
+typedef struct neurio_codegen_layer {
+    int layout;            /* NEURIO_LAYOUT_*                               */
+    uint64_t bytes;        /* flash of the packed arrays (0: plain / none)  */
+    uint64_t added_bytes;  /* of those, beyond the int8 layout (int16)      */
+} neurio_codegen_layer;
+
+/* "plain", "packed int8", "packed int16", "straight-line"; NULL for NONE
+ * or an unknown value. */
+NEURIO_API const char *neurio_codegen_layout_name(int layout);
 
 enum {
     NEURIO_FC_WEIGHTS_AUTO = 0,
@@ -86,6 +110,10 @@ typedef struct neurio_codegen_result {
     uint64_t fc_int16_bytes;   /* flash the int16 layouts add over int8     */
     char fc_layout[512];       /* "op 0 int16 (+81920 B), op 2 int8, ..."
                                   ("" = no packed layer; "..." when cut)   */
+    uint64_t const_bytes;      /* the model's constant data (auto's base)   */
+    uint32_t fc_budget_int8;   /* FULLY_CONNECTED layers auto left int8 (or
+                                  plain) because int16 would have exceeded
+                                  flash_budget                             */
 } neurio_codegen_result;
 
 /* Generate M.h and M.c for `m` into the existing directory out_dir

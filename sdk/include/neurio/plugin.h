@@ -252,7 +252,9 @@ typedef struct neurio_device_info {
     uint64_t flash_data;
     uint64_t weights_bytes;     /* constant model data                       */
     uint64_t arena_bytes;       /* activation arena                          */
-    uint64_t ram_bytes;         /* total static RAM used (data+bss+arena)    */
+    uint64_t ram_bytes;         /* total static RAM of the image: data + bss
+                                   (the arena included) + the stack region;
+                                   its parts below (1.3)                     */
     /* Energy model for estimates (device profile), 0 if unknown. */
     double active_current_a;    /* supply current while inferring, amperes   */
     double supply_voltage_v;
@@ -261,7 +263,44 @@ typedef struct neurio_device_info {
      * after every transfer()/infer(), valid until close(). */
     const char *link_channel;   /* "uart (QEMU chardev socket)", "serial"... */
     const struct neurio_link_stats *link_stats;
+    /* 1.3 (newer cores and plugins only: check `size`).  The parts of
+     * ram_bytes, 0 = not known: initialised data, zeroed data (the arena
+     * included) and the stack region reserved (its peak use per inference
+     * is neurio_measure.stack_bytes). */
+    uint64_t ram_data;
+    uint64_t ram_bss;
+    uint64_t stack_region;
+    /* How the image stores each layer's weights: [n_layouts] entries, one
+     * per op of the prepared model (NULL = not reported), and the choice
+     * behind them (NULL = none).  Owned by the plugin, valid until close. */
+    const struct neurio_layer_layout *layouts;
+    uint32_t n_layouts;
+    const struct neurio_weights_choice *weights_choice;
 } neurio_device_info;
+
+/* One layer's weight layout in the image (neurio_device_info.layouts). */
+typedef struct neurio_layer_layout {
+    const char *layout;     /* "packed int8", "packed int16", "straight-line",
+                               "plain"; NULL = the layer has no layout choice */
+    uint64_t bytes;         /* flash its weights and constants take in that
+                               layout (0 = not counted)                      */
+    uint64_t added_bytes;   /* flash that layout adds over the int8 one      */
+} neurio_layer_layout;
+
+/* How the plugin chose the weight layouts (e.g. the cortex-m plugin's
+ * device.fc_weights), with the figures it decided on; 0 = not known. */
+typedef struct neurio_weights_choice {
+    const char *setting;    /* the rig's value: "auto", "int8", "int16"      */
+    const char *decision;   /* one line: what was chosen and why             */
+    uint64_t flash_bytes;   /* the code memory of the device                 */
+    uint64_t code_bytes;    /* the image less the model's constants          */
+    const char *code_source;/* where code_bytes comes from ("measured: ...") */
+    uint64_t budget_bytes;  /* flash left to the model's constants           */
+    uint64_t const_bytes;   /* the model's constants in the image            */
+    uint32_t int8_layers, int16_layers; /* packed layers per layout          */
+    uint64_t added_bytes;   /* flash the int16 layouts add                   */
+    uint32_t builds;        /* firmware builds the decision took             */
+} neurio_weights_choice;
 
 /* One inference's measurements. */
 typedef struct neurio_measure {

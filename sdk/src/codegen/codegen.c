@@ -200,6 +200,8 @@ static int cg_write_files(const cg_ctx *c, const char *out_dir, const char *hex,
         res->fc_int16_layers = c->fc_n16;
         res->fc_int16_bytes = c->fc16_bytes;
         memcpy(res->fc_layout, c->fc_layout, sizeof res->fc_layout);
+        res->const_bytes = c->const_bytes;
+        res->fc_budget_int8 = c->fc_budget8;
         res->n_layers = (uint32_t)c->m->n_ops;
         memcpy(res->sha256, hex, 65);
         res->plan_strategy = c->plan->strategy;
@@ -263,6 +265,9 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
     c.stateful = opts->stateful;
     c.fc_weights = opts->fc_weights;
     c.flash_budget = opts->flash_budget;
+    c.layers = opts->layers;
+    if (c.layers)
+        memset(c.layers, 0, (size_t)m->n_ops * sizeof *c.layers);
     for (int32_t t = 0; t < m->n_tensors; t++)
         if (m->tensors[t].data)
             c.const_bytes += m->tensors[t].data_bytes;

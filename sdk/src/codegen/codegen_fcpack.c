@@ -118,6 +118,8 @@ static int cg_fc_small(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160],
     fputs("    }\n", c->body);
     cg_plain_call(c, oi, l, p);
     free(k2);
+    if (c->layers)
+        c->layers[oi].layout = NEURIO_LAYOUT_FC_STRAIGHT;
     *done = 1;
     return NEURIO_OK;
 }
@@ -139,10 +141,15 @@ static int cg_fc_wide(const cg_ctx *c, const nk_fc_params *fp)
     return c->flash_budget && c->const_bytes + c->fc16_bytes + cg_fc_extra(fp) <= c->flash_budget;
 }
 
-/* Count the layer and name its layout in c->fc_layout ("..." once full). */
-static void cg_fc_note(cg_ctx *c, int32_t oi, int wide, uint64_t extra)
+/* Count the layer (bytes: its packed arrays) and name its layout in
+ * c->fc_layout ("..." once full) and c->layers. */
+static void cg_fc_note(cg_ctx *c, int32_t oi, int wide, uint64_t extra, uint64_t bytes)
 {
     char item[64];
+    if (c->layers)
+        c->layers[oi] = (neurio_codegen_layer){
+            .layout = wide ? NEURIO_LAYOUT_FC_INT16 : NEURIO_LAYOUT_FC_INT8,
+            .bytes = bytes, .added_bytes = wide ? extra : 0};
     if (wide) {
         c->fc_n16++;
         c->fc16_bytes += extra;
@@ -158,6 +165,13 @@ static void cg_fc_note(cg_ctx *c, int32_t oi, int wide, uint64_t extra)
         snprintf(c->fc_layout + len, sizeof c->fc_layout - len, "%s...", len ? ", " : "");
     else
         snprintf(c->fc_layout + len, sizeof c->fc_layout - len, "%s%s", len ? ", " : "", item);
+}
+
+const char *neurio_codegen_layout_name(int layout)
+{
+    static const char *const names[] = {NULL, "plain", "packed int8", "packed int16",
+                                        "straight-line"};
+    return layout > 0 && layout < (int)(sizeof names / sizeof names[0]) ? names[layout] : NULL;
 }
 
 int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done)
@@ -191,6 +205,8 @@ int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *don
      * outweighs the saving (measured: hello_world 1x16 and ad01 8x128 ran
      * slower with int8 packing; ad01 8x128: 4,971 -> 2,424 with int16) */
     const int wide = cg_fc_wide(c, fp);
+    if (!wide && c->fc_weights == NEURIO_FC_WEIGHTS_AUTO && fp->in_depth >= 8)
+        c->fc_budget8++; /* int16 would have been taken with more flash */
     if (fp->in_depth < (wide ? 8 : 16))
         return NEURIO_OK;
     const int32_t n_words = wide ? NK_FC_PACK_WORDS16(fp->in_depth, fp->out_depth)
@@ -219,7 +235,7 @@ int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *don
     fprintf(c->decl,
             "static const nk_fc_pack ng_fp%d = {ng_fw%d, ng_fk%d, ng_fcx, %d, %d, %d};\n#endif\n",
             oi, oi, oi, NK_FC_PACK_DEPTH(fp->in_depth), (int)x2, wide);
-    cg_fc_note(c, oi, wide, extra);
+    cg_fc_note(c, oi, wide, extra, 4u * ((uint64_t)n_words + (uint64_t)n_rows));
     if ((rc = cg_plain_consts(c, l, p)))
         goto fail;
     if (NK_FC_PACK_XWORDS(fp->in_depth) > c->fc_xwords)

@@ -30,6 +30,8 @@ typedef struct cg_ctx {
     uint64_t fc16_bytes;    /* flash the int16 layouts chosen so far add   */
     uint32_t fc_n8, fc_n16; /* packed layers per layout                    */
     char fc_layout[512];    /* neurio_codegen_result.fc_layout             */
+    uint32_t fc_budget8;    /* neurio_codegen_result.fc_budget_int8        */
+    neurio_codegen_layer *layers; /* options.layers ([n_ops]) or NULL      */
 } cg_ctx;
 
 /* C type of a dtype ("int8_t", "float"), NULL if unsupported. */

@@ -1,0 +1,149 @@
+/* plugins/cortex-m/src/cm_layout.c — see cm_layout.h. */
+#include "cm_layout.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cm_elf.h"
+#include "cm_proc.h"
+
+int cm_layout_generate(cm_layout *L, const neurio_model *m, const char *out_dir,
+                       neurio_codegen_options *opts, neurio_errbuf *err)
+{
+    uint32_t n = m->n_ops > 0 ? (uint32_t)m->n_ops : 0;
+    if (n != L->n || !L->cg) {
+        free(L->cg);
+        free(L->out);
+        L->cg = calloc(n ? n : 1, sizeof *L->cg);
+        L->out = calloc(n ? n : 1, sizeof *L->out);
+        L->n = n;
+        if (!L->cg || !L->out)
+            return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    }
+    opts->layers = L->cg;
+    L->budget = opts->flash_budget;
+    return neurio_codegen(m, out_dir, opts, &L->res, err);
+}
+
+/* "12 345 678": bytes for a sentence. */
+static const char *grp(char *buf, size_t cap, uint64_t v)
+{
+    char d[32];
+    int n = snprintf(d, sizeof d, "%llu", (unsigned long long)v), j = 0;
+    for (int i = 0; i < n && (size_t)j + 2 < cap; i++) {
+        if (i && (n - i) % 3 == 0)
+            buf[j++] = ',';
+        buf[j++] = d[i];
+    }
+    buf[j] = '\0';
+    return buf;
+}
+
+/* The one-line decision of the report. */
+static void decide_text(cm_layout *L, const cm_profile *p, int packed)
+{
+    const neurio_codegen_result *r = &L->res;
+    char a[32], b[32], c[32];
+    uint32_t total = r->fc_int8_layers + r->fc_int16_layers;
+    if (!packed) {
+        cm_fmt(L->decision, sizeof L->decision,
+               "device.fc_weights = %s: no packed layout on %s (no DSP extension, or Helium "
+               "kernels): every FULLY_CONNECTED layer runs on the model's plain arrays",
+               L->setting_name, p->cpu);
+    } else if (!total) {
+        cm_fmt(L->decision, sizeof L->decision,
+               "device.fc_weights = %s: no FULLY_CONNECTED layer is packed (none, too small, "
+               "or straight-line code)", L->setting_name);
+    } else if (L->setting != NEURIO_FC_WEIGHTS_AUTO) {
+        cm_fmt(L->decision, sizeof L->decision,
+               "device.fc_weights = %s: %u packed layer(s) int8, %u int16 (+%s bytes), as set",
+               L->setting_name, r->fc_int8_layers, r->fc_int16_layers,
+               grp(a, sizeof a, r->fc_int16_bytes));
+    } else if (!r->fc_budget_int8) {
+        cm_fmt(L->decision, sizeof L->decision,
+               "auto: int16 for all %u packed layer(s) (+%s bytes): the constants (%s bytes) "
+               "and the int16 layouts fit the budget of %s bytes",
+               total, grp(a, sizeof a, r->fc_int16_bytes), grp(b, sizeof b, r->const_bytes),
+               grp(c, sizeof c, L->budget));
+    } else {
+        cm_fmt(L->decision, sizeof L->decision,
+               "auto: int16 for %u packed layer(s) (+%s bytes), int8 for %u: int16 there "
+               "would take the constants (%s bytes) past the budget of %s bytes",
+               r->fc_int16_layers, grp(a, sizeof a, r->fc_int16_bytes), r->fc_budget_int8,
+               grp(b, sizeof b, r->const_bytes), grp(c, sizeof c, L->budget));
+    }
+}
+
+int cm_layout_measure(cm_layout *L, const cm_profile *p, const cm_fw_args *fa, const char *elf,
+                      const cm_fw_sizes *sz, neurio_errbuf *err)
+{
+    int packed = 0;
+    int rc = cm_fw_fc_packed(fa, &packed, err);
+    if (!rc)
+        rc = cm_elf_objects_bytes(elf, "ng_", &L->const_image, err);
+    if (rc)
+        return rc;
+    uint64_t in_flash = sz->bulk ? 0 : L->const_image;
+    L->code_bytes = sz->flash > in_flash ? sz->flash - in_flash : 0;
+    char a[32], b[32];
+    if (p->board->bulk_name)
+        cm_fmt(L->code_source, sizeof L->code_source,
+               "the budget is %s's %s (%s bytes), which takes the model's constants when code "
+               "and constants overflow the code memory; code measured: this image less the "
+               "model's constants (ng_* objects)", p->board->name, p->board->bulk_name,
+               grp(a, sizeof a, p->board->bulk_bytes));
+    else if (L->budget_measured)
+        cm_fmt(L->code_source, sizeof L->code_source,
+               "measured: a first build's image less the model's constants (ng_* objects); the "
+               "budget is the flash less that code");
+    else
+        cm_fmt(L->code_source, sizeof L->code_source,
+               "measured: this image less the model's constants (ng_* objects); the budget "
+               "was the flash less a %s-byte code reserve (CM_CODE_RESERVE), not this "
+               "measure (%s bytes)", grp(a, sizeof a, CM_CODE_RESERVE),
+               grp(b, sizeof b, L->code_bytes));
+    for (uint32_t i = 0; i < L->n; i++) {
+        const neurio_codegen_layer *g = &L->cg[i];
+        int layout = g->layout;
+        if (!packed && layout > NEURIO_LAYOUT_PLAIN)
+            layout = NEURIO_LAYOUT_PLAIN; /* the #else branch of NK_FC_PACKED */
+        L->out[i] = (neurio_layer_layout){
+            .layout = neurio_codegen_layout_name(layout),
+            .bytes = layout == g->layout ? g->bytes : 0,
+            .added_bytes = layout == g->layout ? g->added_bytes : 0};
+    }
+    decide_text(L, p, packed);
+    L->choice = (neurio_weights_choice){
+        .setting = L->setting_name,
+        .decision = L->decision,
+        .flash_bytes = p->flash_bytes,
+        .code_bytes = L->code_bytes,
+        .code_source = L->code_source,
+        .budget_bytes = L->budget,
+        .const_bytes = L->const_image,
+        .int8_layers = packed ? L->res.fc_int8_layers : 0,
+        .int16_layers = packed ? L->res.fc_int16_layers : 0,
+        .added_bytes = packed ? L->res.fc_int16_bytes : 0,
+        .builds = L->builds,
+    };
+    return NEURIO_OK;
+}
+
+void cm_layout_info(const cm_layout *L, neurio_device_info *info)
+{
+    if (info->size < offsetof(neurio_device_info, weights_choice) + sizeof info->weights_choice)
+        return;
+    info->layouts = L->out;
+    info->n_layouts = L->out ? L->n : 0;
+    info->weights_choice = L->choice.decision ? &L->choice : NULL;
+}
+
+void cm_layout_free(cm_layout *L)
+{
+    free(L->cg);
+    free(L->out);
+    L->cg = NULL;
+    L->out = NULL;
+    L->n = 0;
+}
