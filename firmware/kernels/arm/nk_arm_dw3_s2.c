@@ -12,11 +12,16 @@
  * biases and the requantization constants are laid out once per group of
  * four channels in the order the pass reads them (dw3s2_k), so the pass
  * walks them with LDM.  The input zero point leaves the loop as in the
- * planes (bias' = bias - zp * sum of the taps); output pixels whose window
- * leaves the image run the same pass over a 3x3 patch filled with the zero
- * point.  Activation range [-128, 127] and multipliers/shifts that
- * nk_arm_requant_x2 takes only: otherwise NK_ERR_PARAMS (the planes take
- * the layer).  Bit-exact with ../nk_depthwise_conv2d.c. */
+ * planes (bias' = bias - zp * sum of the taps).  A window that leaves the
+ * image reads the three rows and columns inside it nearest to it instead,
+ * with a block whose taps are shifted to match, zero where the window's
+ * values are padding, and whose bias drops only the taps left
+ * (dw3s2_setup): the edges cost the same pass as the inside, one block set
+ * up per kind of edge (left, right, top, bottom, corners) and group.
+ * Images under 3x3, activation ranges other than [-128, 127] and
+ * multipliers/shifts/biases nk_arm_requant_x2 does not take (dw3s2_fits):
+ * NK_ERR_PARAMS, writing nothing (the planes take the layer).
+ * Bit-exact with ../nk_depthwise_conv2d.c. */
 #include "nk_arm.h"
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && defined(__GNUC__) && defined(__thumb2__)
@@ -30,32 +35,45 @@
 #include "nk_arm_requant.h"
 
 /* One group of four channels, in the order the pass reads it: the doubled
- * biases; per filter row, per tap, (2 f of channel c, of c + 2) and (2 f of
- * c + 1, of c + 3); per channel nk_arm_requant_x2's mult, c0, e; then the
- * bytes between input rows and between columns (read once per call). */
+ * biases; per filter row r, (2 f0, 2 f1) of channels c, c + 1, c + 2,
+ * c + 3 (taps 0 and 1 of the row as halfword pairs, for SMLAD), (2 f2 of
+ * c, of c + 2) and (2 f2 of c + 1, of c + 3) (tap 2 as SXTB16 splits the
+ * input word), then the bytes to the next row's window (the next pixel's
+ * first row after row 2); per channel nk_arm_requant_x2's mult, c0, e;
+ * then the bytes from one output pixel to the next and between columns. */
 typedef struct dw3s2_k {
     int32_t b[4];
-    uint32_t f[3][6];
+    uint32_t f[3][7];
     int32_t q[4][3];
-    int32_t os;     /* offset 136: bytes from one output pixel to the next (read with q[3]) */
-    int32_t rs, cs; /* offsets 140, 144 */
+    int32_t os; /* offset 148: bytes from one output pixel to the next (read with q[3]) */
+    int32_t cs; /* offset 152: bytes between input columns */
 } dw3s2_k;
 
-typedef char dw3s2_layout_check[(offsetof(dw3s2_k, f) == 16 && offsetof(dw3s2_k, q) == 88 &&
-                                 offsetof(dw3s2_k, os) == 136 && offsetof(dw3s2_k, rs) == 140 &&
-                                 offsetof(dw3s2_k, cs) == 144)
+typedef char dw3s2_layout_check[(offsetof(dw3s2_k, f) == 16 && offsetof(dw3s2_k, q) == 100 &&
+                                 offsetof(dw3s2_k, os) == 148 && offsetof(dw3s2_k, cs) == 152)
                                     ? 1
                                     : -1];
 
 #define DW3S2_I(x) x "\n\t"
-/* one tap: the window word at ADDR (four channels) into lanes (0,2) r9
- * and (1,3) r8, times the doubled taps of the four channels */
-#define DW3S2_TAP(ADDR)                                                                           \
-    DW3S2_I("ldr    r8, " ADDR) DW3S2_I("sxtb16 r9, r8") DW3S2_I("sxtb16 r8, r8, ror #8")         \
-    DW3S2_I("ldm    r0!, {r10, r11}") DW3S2_I("smlabb r4, r9, r10, r4")                          \
-    DW3S2_I("smlatt r6, r9, r10, r6") DW3S2_I("smlabb r5, r8, r11, r5")                          \
-    DW3S2_I("smlatt r7, r8, r11, r7")
-#define DW3S2_ROW DW3S2_TAP("[r1]") DW3S2_TAP("[r1, r3]") DW3S2_TAP("[r1, r3, lsl #1]")
+/* One window row: columns 0 and 1 (words A, B) as the halfword pairs
+ * (A_c, B_c) of each channel: PKHBT/PKHTB put bytes (A0 A1 B0 B1) and
+ * (A2 A3 B2 B3) in one word each, and SXTB16 (ror 0, 8) of those gives
+ * (A0, B0), (A1, B1), (A2, B2), (A3, B3), for SMLAD with (f0, f1); column
+ * 2 (word C) into lanes (0, 2) and (1, 3) for SMLABB/SMLATT with f2; then
+ * the step to the next row (r12 from the block). */
+#define DW3S2_ROW                                                                                 \
+    DW3S2_I("ldr    r8, [r1]") DW3S2_I("ldr    r9, [r1, r3]")                                     \
+    DW3S2_I("pkhbt  r10, r8, r9, lsl #16") DW3S2_I("pkhtb  r9, r9, r8, asr #16")                  \
+    DW3S2_I("ldm    r0!, {r11, r12}") DW3S2_I("sxtb16 r8, r10")                                   \
+    DW3S2_I("smlad  r4, r8, r11, r4") DW3S2_I("sxtb16 r8, r10, ror #8")                           \
+    DW3S2_I("smlad  r5, r8, r12, r5") DW3S2_I("ldm    r0!, {r11, r12}")                           \
+    DW3S2_I("sxtb16 r8, r9") DW3S2_I("smlad  r6, r8, r11, r6")                                    \
+    DW3S2_I("sxtb16 r8, r9, ror #8") DW3S2_I("smlad  r7, r8, r12, r7")                            \
+    DW3S2_I("ldr    r8, [r1, r3, lsl #1]") DW3S2_I("sxtb16 r9, r8")                               \
+    DW3S2_I("sxtb16 r8, r8, ror #8") DW3S2_I("ldm    r0!, {r10, r11, r12}")                       \
+    DW3S2_I("smlabb r4, r9, r10, r4") DW3S2_I("smlatt r6, r9, r10, r6")                          \
+    DW3S2_I("smlabb r5, r8, r11, r5") DW3S2_I("smlatt r7, r8, r11, r7")                          \
+    DW3S2_I("add    r1, r1, r12")
 /* nk_arm_requant_x2 of A with the next channel's constants (LDM: REGS),
  * then SSAT */
 #define DW3S2_REQ(A, REGS)                                                                        \
@@ -65,112 +83,144 @@ typedef char dw3s2_layout_check[(offsetof(dw3s2_k, f) == 16 && offsetof(dw3s2_k,
 
 /* n output pixels of one row (channels c..c+3 at o, o + os, ...), the
  * first window's top-left word at x; r0 walks k, r1 the window, r2 the
- * output, r3 = cs, r12 = rs, lr = pixels left; r4-r7 the sums of
- * channels c, c + 1, c + 2, c + 3. */
+ * output, r3 = cs, lr = pixels left; r4-r7 the sums of channels c, c + 1,
+ * c + 2, c + 3.  98 instructions per pixel (four outputs). */
 __attribute__((naked, noinline)) static void dw3s2_pass(const dw3s2_k *k __attribute__((unused)),
                                                         const int8_t *x __attribute__((unused)),
                                                         int8_t *o __attribute__((unused)),
                                                         int32_t n __attribute__((unused)))
 {
     __asm__ volatile(DW3S2_I("push   {r4-r11, lr}") DW3S2_I("mov    lr, r3")
-                     DW3S2_I("ldr    r3, [r0, #144]") DW3S2_I("ldr    r12, [r0, #140]")
-                     DW3S2_I("1:") DW3S2_I("ldm    r0!, {r4-r7}") DW3S2_ROW
-                     DW3S2_I("add    r1, r1, r12") DW3S2_ROW DW3S2_I("add    r1, r1, r12")
-                     DW3S2_ROW DW3S2_I("sub    r1, r1, r12, lsl #1")
-                     DW3S2_I("add    r1, r1, r3, lsl #1") DW3S2_REQ("r4", "{r8, r9, r10}")
-                     DW3S2_REQ("r5", "{r8, r9, r10}") DW3S2_REQ("r6", "{r8, r9, r10}")
-                     DW3S2_REQ("r7", "{r8, r9, r10, r11}") DW3S2_I("strb   r4, [r2]")
-                     DW3S2_I("strb   r5, [r2, #1]") DW3S2_I("strb   r6, [r2, #2]")
-                     DW3S2_I("strb   r7, [r2, #3]") DW3S2_I("add    r2, r2, r11")
-                     DW3S2_I("sub    r0, r0, #140") DW3S2_I("subs   lr, lr, #1")
-                     DW3S2_I("bne    1b") DW3S2_I("pop    {r4-r11, pc}"));
+                     DW3S2_I("ldr    r3, [r0, #152]") DW3S2_I("1:")
+                     DW3S2_I("ldm    r0!, {r4-r7}") DW3S2_ROW DW3S2_ROW DW3S2_ROW
+                     DW3S2_REQ("r4", "{r8, r9, r10}") DW3S2_REQ("r5", "{r8, r9, r10}")
+                     DW3S2_REQ("r6", "{r8, r9, r10}") DW3S2_REQ("r7", "{r8, r9, r10, r11}")
+                     DW3S2_I("strb   r4, [r2]") DW3S2_I("strb   r5, [r2, #1]")
+                     DW3S2_I("strb   r6, [r2, #2]") DW3S2_I("strb   r7, [r2, #3]")
+                     DW3S2_I("add    r2, r2, r11") DW3S2_I("sub    r0, r0, #152")
+                     DW3S2_I("subs   lr, lr, #1") DW3S2_I("bne    1b")
+                     DW3S2_I("pop    {r4-r11, pc}"));
 }
 
-static inline uint32_t dw3s2_pair(int32_t lo, int32_t hi)
+/* PKHBT lo, hi, LSL #16: (lo.bottom, hi.bottom); PKHTB hi, lo, ASR #16:
+ * (lo.top, hi.top), as (bottom, top) */
+static inline uint32_t dw3s2_pkhbt(uint32_t lo, uint32_t hi)
 {
-    return ((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16);
+    uint32_t r;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+    return r;
 }
 
-/* Channels c..c+3 into k; 0 when one of them cannot take nk_arm_requant_x2
- * with a doubled sum. */
-static int dw3s2_setup(const nk_conv_params *p, const int8_t *filter, const int32_t *bias,
-                       int32_t c, dw3s2_k *k)
+static inline uint32_t dw3s2_pkhtb(uint32_t hi, uint32_t lo)
 {
-    const int32_t c_n = p->in_c;
-    for (int32_t i = 0; i < 4; ++i) {
-        const int32_t oc = c + i, q = p->per_channel ? oc : 0;
-        const int32_t mult = p->out_mult[q], shift = p->out_shift[q];
-        int32_t fsum = 0;
-        for (int32_t t = 0; t < 9; ++t)
-            fsum += filter[(size_t)t * c_n + oc];
-        const int32_t b = (int32_t)((uint32_t)(bias ? bias[oc] : 0) -
-                                    (uint32_t)p->in_zp * (uint32_t)fsum);
-        const uint32_t ub = b < 0 ? 0u - (uint32_t)b : (uint32_t)b;
-        /* |bias'| + 9 * 128 * 128 < 2^30: the doubled sum fits an int32 */
-        if (!nk_arm_requant_x2_ok(mult, shift, p->out_zp) || ub >= (1u << 30) - 1152u * 128u)
-            return 0;
-        k->b[i] = (int32_t)((uint32_t)b << 1);
-        k->q[i][0] = mult;
-        k->q[i][1] = nk_arm_requant_x2_c0(shift, p->out_zp);
-        k->q[i][2] = -shift;
-    }
-    for (int32_t r = 0; r < 3; ++r)
-        for (int32_t s = 0; s < 3; ++s) {
-            const int8_t *const f = filter + (size_t)(3 * r + s) * c_n + c;
-            k->f[r][2 * s] = dw3s2_pair(2 * f[0], 2 * f[2]);
-            k->f[r][2 * s + 1] = dw3s2_pair(2 * f[1], 2 * f[3]);
+    uint32_t r;
+    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(lo));
+    return r;
+}
+
+/* Channels c..c+3 into k for windows whose top-left corner (iy0, ix0) lies
+ * (ky, kx) rows/columns before the corner (sy, sx) the pass reads: the
+ * pass's tap (tr, tc) is the filter's tap (tr - ky, tc - kx), zero when
+ * that is outside the filter, and the bias drops the zero point times the
+ * taps left (the input values outside the image contribute
+ * f * (zp - zp) = 0).  kx = ky = 0 inside the image.  The requantization
+ * constants come from base (the group's block for kx = ky = 0) or, with
+ * base null, from p; dw3s2_fits has checked that they and every bias
+ * take nk_arm_requant_x2 with a doubled sum. */
+static __attribute__((noinline)) void dw3s2_setup(const nk_conv_params *p, const int8_t *filter,
+                                                  const int32_t *bias, int32_t c, int32_t kx,
+                                                  int32_t ky, const dw3s2_k *base, dw3s2_k *k)
+{
+    const int32_t c_n = p->in_c, rs = p->in_w * c_n;
+    uint32_t s02 = 0, s13 = 0; /* the doubled taps kept, lanes (c, c + 2), (c + 1, c + 3) */
+    for (int32_t tr = 0; tr < 3; ++tr) {
+        uint32_t w02[3], w13[3];
+        for (int32_t tc = 0; tc < 3; ++tc) {
+            const int32_t r = tr - ky, t = tc - kx;
+            uint32_t w = 0;
+            if (r >= 0 && r < 3 && t >= 0 && t < 3)
+                w = nk_arm_load32(filter + (size_t)(3 * r + t) * c_n + c);
+            const uint32_t a = (uint32_t)__sxtb16(w), b = (uint32_t)nk_arm_sxtb16_ror8(w);
+            w02[tc] = (uint32_t)__sadd16(a, a); /* |2 f| <= 256 */
+            w13[tc] = (uint32_t)__sadd16(b, b);
+            s02 = (uint32_t)__sadd16(s02, w02[tc]); /* |sum| <= 9 * 256 */
+            s13 = (uint32_t)__sadd16(s13, w13[tc]);
         }
+        uint32_t *const f = k->f[tr];
+        f[0] = dw3s2_pkhbt(w02[0], w02[1]);
+        f[1] = dw3s2_pkhbt(w13[0], w13[1]);
+        f[2] = dw3s2_pkhtb(w02[1], w02[0]);
+        f[3] = dw3s2_pkhtb(w13[1], w13[0]);
+        f[4] = w02[2];
+        f[5] = w13[2];
+        f[6] = (uint32_t)(tr < 2 ? rs : 2 * c_n - 2 * rs);
+    }
+    const int32_t sums[4] = {(int16_t)s02, (int16_t)s13, (int16_t)(s02 >> 16),
+                             (int16_t)(s13 >> 16)};
+    for (int32_t i = 0; i < 4; ++i) {
+        const int32_t oc = c + i;
+        /* 2 (bias - zp * taps); |bias| < 2^30 - 2 * 1152 * 128 (dw3s2_fits) */
+        k->b[i] = 2 * (bias ? bias[oc] : 0) - p->in_zp * sums[i];
+    }
+    if (base) {
+        memcpy(k->q, base->q, sizeof k->q);
+    } else {
+        for (int32_t i = 0; i < 4; ++i) {
+            const int32_t q = p->per_channel ? c + i : 0, shift = p->out_shift[q];
+            k->q[i][0] = p->out_mult[q];
+            k->q[i][1] = nk_arm_requant_x2_c0(shift, p->out_zp);
+            k->q[i][2] = -shift;
+        }
+    }
+    k->os = c_n;
+    k->cs = c_n;
+}
+
+/* The first of three rows (or columns) inside [0, n) nearest to i0, the
+ * window's first: sy = i0 - ky (n >= 3). */
+static inline int32_t dw3s2_clamp(int32_t i0, int32_t n)
+{
+    return i0 < 0 ? 0 : i0 > n - 3 ? n - 3 : i0;
+}
+
+/* The channel blocks of one group: base (kx = ky = 0) and the windows
+ * leaving the image on the left (slot 0), on neither side (1: above or
+ * below) and on the right (2), each for the offsets it was last set up
+ * for. */
+typedef struct dw3s2_slots {
+    dw3s2_k base, k[3];
+    int32_t kx[3], ky[3];
+} dw3s2_slots;
+
+static inline const dw3s2_k *dw3s2_slot(const nk_conv_params *p, const int8_t *filter,
+                                        const int32_t *bias, int32_t c, int32_t kx, int32_t ky,
+                                        dw3s2_slots *sl)
+{
+    if (!(kx | ky))
+        return &sl->base;
+    const int i = kx < 0 ? 0 : kx > 0 ? 2 : 1;
+    if (sl->kx[i] != kx || sl->ky[i] != ky) {
+        dw3s2_setup(p, filter, bias, c, kx, ky, &sl->base, &sl->k[i]);
+        sl->kx[i] = kx;
+        sl->ky[i] = ky;
+    }
+    return &sl->k[i];
+}
+
+/* Whether every window of the layer takes nk_arm_requant_x2 with a doubled
+ * sum, for every (kx, ky) the edges use: the bias without the zero-point
+ * term within 2^30 - 2 * 1152 * 128 covers them all. */
+static int dw3s2_fits(const nk_conv_params *p, const int32_t *bias)
+{
+    for (int32_t oc = 0; oc < p->in_c; ++oc) {
+        const int32_t q = p->per_channel ? oc : 0;
+        const int32_t b = bias ? bias[oc] : 0;
+        const uint32_t ub = b < 0 ? 0u - (uint32_t)b : (uint32_t)b;
+        if (!nk_arm_requant_x2_ok(p->out_mult[q], p->out_shift[q], p->out_zp) ||
+            ub >= (1u << 30) - 2u * 1152u * 128u)
+            return 0;
+    }
     return 1;
-}
-
-#ifndef NK_ARM_DW3S2_STRIP_WORDS
-#define NK_ARM_DW3S2_STRIP_WORDS 600 /* 2400 bytes: the strip of an output row up to 99 wide */
-#endif
-
-/* The words of input row iy (four channels at `in`) for input columns
- * ix0 .. ix0 + n - 1 into d, the zero point word zw outside the image. */
-static void dw3s2_fill(const nk_conv_params *p, const int8_t *in, int32_t iy, int32_t ix0,
-                       int32_t n, uint32_t zw, uint32_t *d)
-{
-    int32_t i = 0;
-    if (iy >= 0 && iy < p->in_h) {
-        const int8_t *src = in + ((ptrdiff_t)iy * p->in_w + ix0) * p->in_c;
-        for (; i < n && ix0 + i < 0; ++i, src += p->in_c)
-            d[i] = zw;
-        for (; i < n && ix0 + i < p->in_w; ++i, src += p->in_c)
-            d[i] = nk_arm_load32(src);
-    }
-    for (; i < n; ++i)
-        d[i] = zw;
-}
-
-/* Output pixels [ox0, ox1) of output row oy whose windows leave the image:
- * their windows' words (the zero point outside) copied into a strip of
- * three rows, then the pass over the strip: one strip for a whole row
- * (top and bottom rows), a 3x3 patch per pixel otherwise. */
-static __attribute__((noinline)) void dw3s2_edges(const nk_conv_params *p, const int8_t *in,
-                                                  int32_t oy, int32_t ox0, int32_t ox1,
-                                                  dw3s2_k *k, int8_t *o)
-{
-    uint32_t strip[NK_ARM_DW3S2_STRIP_WORDS];
-    const uint32_t zw = (uint32_t)(uint8_t)p->in_zp * 0x01010101u;
-    const int32_t rs = k->rs, cs = k->cs, os = k->os, iy0 = 2 * oy - p->pad_top;
-    int32_t nw = 2 * (ox1 - ox0) + 1; /* strip columns */
-    int32_t step = 1;                 /* pixels per pass */
-    if (3 * nw > NK_ARM_DW3S2_STRIP_WORDS || (ox1 - ox0 > 1 && iy0 >= 0 && iy0 + 2 < p->in_h)) {
-        nw = 3;
-        step = 0;
-    }
-    k->rs = 4 * nw;
-    k->cs = 4;
-    for (int32_t ox = ox0; ox < ox1; ox += step ? ox1 - ox0 : 1) {
-        const int32_t n = step ? ox1 - ox0 : 1, ix0 = 2 * ox - p->pad_left;
-        for (int32_t r = 0; r < 3; ++r)
-            dw3s2_fill(p, in, iy0 + r, ix0, nw, zw, strip + r * nw);
-        dw3s2_pass(k, (const int8_t *)strip, o + (ptrdiff_t)(ox - ox0) * os, n);
-    }
-    k->rs = rs;
-    k->cs = cs;
 }
 
 int nk_arm_dw3_s2_direct(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
@@ -179,39 +229,41 @@ int nk_arm_dw3_s2_direct(const nk_conv_params *p, const int8_t *input, const int
     const int32_t c_n = p->in_c;
     if (p->filter_h != 3 || p->filter_w != 3 || p->dilation_h != 1 || p->dilation_w != 1 ||
         p->stride_h != 2 || p->stride_w != 2 || p->pad_top < 0 || p->pad_left < 0 ||
-        (c_n & 3) || c_n < 4 || p->in_w < 1 || p->in_h < 1 || p->out_h < 1 || p->out_w < 1 ||
-        p->act_min != -128 || p->act_max != 127 || p->in_zp < -128 || p->in_zp > 127)
-        return NK_ERR_PARAMS;
-    dw3s2_k k;
-    for (int32_t c = 0; c < c_n; c += 4)
-        if (!dw3s2_setup(p, filter, bias, c, &k))
-            return NK_ERR_PARAMS; /* nothing written yet: the planes take it */
-    k.rs = p->in_w * c_n;
-    k.cs = c_n;
-    k.os = c_n;
+        (c_n & 3) || c_n < 4 || p->in_w < 3 || p->in_h < 3 || p->out_h < 1 || p->out_w < 1 ||
+        p->act_min != -128 || p->act_max != 127 || p->in_zp < -128 || p->in_zp > 127 ||
+        !dw3s2_fits(p, bias))
+        return NK_ERR_PARAMS; /* nothing written: the planes take it */
+    const int32_t rs = p->in_w * c_n, in_w = p->in_w, in_h = p->in_h;
     /* columns [xa, xb) have their windows inside the image's width */
-    const int32_t last = p->in_w - 3 + p->pad_left; /* 2 ox <= last */
-    int32_t xa = (p->pad_left + 1) / 2, xb = last < 0 ? 0 : last / 2 + 1;
+    int32_t xa = (p->pad_left + 1) / 2, xb = (in_w - 3 + p->pad_left) / 2 + 1;
     xb = xb > p->out_w ? p->out_w : xb;
     xa = xa > xb ? xb : xa;
+    dw3s2_slots sl;
     for (int32_t b = 0; b < p->batches; ++b) {
-        const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * c_n;
+        const int8_t *in_b = input + (size_t)b * in_h * rs;
         int8_t *out_b = output + (size_t)b * p->out_h * p->out_w * c_n;
         for (int32_t c = 0; c < c_n; c += 4) {
-            dw3s2_setup(p, filter, bias, c, &k);
+            dw3s2_setup(p, filter, bias, c, 0, 0, 0, &sl.base);
+            for (int i = 0; i < 3; ++i)
+                sl.kx[i] = sl.ky[i] = 0; /* none derived yet */
             for (int32_t oy = 0; oy < p->out_h; ++oy) {
-                const int32_t iy0 = 2 * oy - p->pad_top;
+                const int32_t iy0 = 2 * oy - p->pad_top, sy = dw3s2_clamp(iy0, in_h);
+                const int8_t *const x = in_b + c + (ptrdiff_t)sy * rs;
                 int8_t *const o = out_b + (size_t)oy * p->out_w * c_n + c;
-                if (iy0 < 0 || iy0 + 2 >= p->in_h || xa == xb) {
-                    dw3s2_edges(p, in_b + c, oy, 0, p->out_w, &k, o);
-                    continue;
+                for (int32_t ox = 0; ox < p->out_w; ++ox) {
+                    if (ox == xa && xa < xb) {
+                        /* the windows inside the image's width */
+                        dw3s2_pass(dw3s2_slot(p, filter, bias, c, 0, iy0 - sy, &sl),
+                                   x + (ptrdiff_t)(2 * xa - p->pad_left) * c_n,
+                                   o + (size_t)xa * c_n, xb - xa);
+                        ox = xb - 1;
+                        continue;
+                    }
+                    const int32_t ix0 = 2 * ox - p->pad_left, sx = dw3s2_clamp(ix0, in_w);
+                    dw3s2_pass(dw3s2_slot(p, filter, bias, c, ix0 - sx, iy0 - sy, &sl),
+                               x + (ptrdiff_t)sx * c_n,
+                               o + (size_t)ox * c_n, 1);
                 }
-                if (xa > 0)
-                    dw3s2_edges(p, in_b + c, oy, 0, xa, &k, o);
-                dw3s2_pass(&k, in_b + c + (ptrdiff_t)iy0 * k.rs + (ptrdiff_t)(2 * xa - p->pad_left) * c_n,
-                           o + (size_t)xa * c_n, xb - xa);
-                if (xb < p->out_w)
-                    dw3s2_edges(p, in_b + c, oy, xb, p->out_w, &k, o + (size_t)xb * c_n);
             }
         }
     }

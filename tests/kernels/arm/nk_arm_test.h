@@ -1,7 +1,8 @@
 /* tests/kernels/arm/nk_arm_test.h — shared by the fast-kernel equality test
  * program (nk_arm_test_main.c: helpers, the refused-case rules, main;
  * nk_arm_test_conv.c: CONV_2D, depthwise, FULLY_CONNECTED, ADD, pooling;
- * nk_arm_test_gemm.c: the GEMM core and the Helium-only cases).  Built for
+ * nk_arm_test_gemm.c: the GEMM core and the Helium-only cases;
+ * nk_arm_test_dw.c: the 3x3 depthwise paths).  Built for
  * Cortex-M4 (DSP) and, with -DNK_TEST_MVE, for Cortex-M55 (Helium). */
 #ifndef NK_ARM_TEST_H
 #define NK_ARM_TEST_H
@@ -74,6 +75,7 @@ int test_conv_split(int iter);
 int test_conv_overlap(int iter, int shape);
 int test_add(int iter);
 int test_dw3(int iter);
+int test_dw3_s2(int iter);
 int test_avgpool(int iter);
 int test_conv_requant(int iter);
 int test_conv_wide(int iter);
@@ -88,6 +90,9 @@ int test_fc_gemm(int iter);
 int test_fc_packed(int iter);
 int test_conv_packed(int iter);
 #endif
+/* nk_arm_test_overlap.c: kernels on the planner's overlapped buffers */
+int test_pw_rows(int iter);
+int test_dw_overlap(int iter);
 #if defined(NK_TEST_MVE)
 int test_requant_lanes(int iter);
 int test_fc_batched(int iter);
