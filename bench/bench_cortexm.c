@@ -17,7 +17,9 @@
  *
  * --fc-weights auto|int8|int16 picks the packed FULLY_CONNECTED layout as
  * the rig's device.fc_weights does (auto: int16 while the constants fit the
- * board's flash less 64 KiB); the flash line says what each layer got.
+ * board's flash less 64 KiB; bench builds once, on that estimate, where
+ * `neurio run` measures the image's code and may build again: the same on
+ * these 4 MiB boards); the flash line says what each layer got.
  * --band-rows N generates with banded execution (neurio/planner.h): chains
  * of convolutions run N output rows at a time (less arena, more
  * instructions); 0 (default) = off.

@@ -37,9 +37,10 @@ static int read_file(const char *path, unsigned char **buf, size_t *len, neurio_
 }
 
 /* Calls fn for every defined symbol of the file's symbol tables (name,
- * value, size, type) until it returns non-zero; 1 if one did, 0 if none,
- * or a negative status for an unreadable or malformed file. */
-typedef int (*cm_sym_fn)(void *user, const char *name, const Elf32_Sym *sym);
+ * the symbol, the type of its section: SHT_NOBITS = .bss, 0 = none) until
+ * it returns non-zero; 1 if one did, 0 if none, or a negative status for
+ * an unreadable or malformed file. */
+typedef int (*cm_sym_fn)(void *user, const char *name, const Elf32_Sym *sym, uint32_t sh_type);
 
 static int elf_each_symbol(const char *path, cm_sym_fn fn, void *user, neurio_errbuf *err)
 {
@@ -90,7 +91,10 @@ static int elf_each_symbol(const char *path, cm_sym_fn fn, void *user, neurio_er
             memcpy(&sym, buf + sh.sh_offset + (size_t)k * sizeof sym, sizeof sym);
             if (sym.st_name >= strsh.sh_size || sym.st_shndx == SHN_UNDEF)
                 continue;
-            if (fn(user, names + sym.st_name, &sym)) {
+            Elf32_Shdr in = {0};
+            if (sym.st_shndx < eh.e_shnum)
+                memcpy(&in, buf + eh.e_shoff + (size_t)sym.st_shndx * sizeof in, sizeof in);
+            if (fn(user, names + sym.st_name, &sym, in.sh_type)) {
                 rc = 1;
                 goto out;
             }
@@ -107,9 +111,10 @@ typedef struct sym_find {
     uint32_t value, size;
 } sym_find;
 
-static int find_one(void *user, const char *name, const Elf32_Sym *sym)
+static int find_one(void *user, const char *name, const Elf32_Sym *sym, uint32_t sh_type)
 {
     sym_find *f = user;
+    (void)sh_type;
     if (strcmp(name, f->name))
         return 0;
     f->value = sym->st_value;
@@ -144,10 +149,10 @@ typedef struct sym_sum {
     uint64_t bytes;
 } sym_sum;
 
-static int add_object(void *user, const char *name, const Elf32_Sym *sym)
+static int add_object(void *user, const char *name, const Elf32_Sym *sym, uint32_t sh_type)
 {
     sym_sum *s = user;
-    if (ELF32_ST_TYPE(sym->st_info) == STT_OBJECT &&
+    if (ELF32_ST_TYPE(sym->st_info) == STT_OBJECT && sh_type != SHT_NOBITS && sh_type != 0 &&
         strncmp(name, s->prefix, strlen(s->prefix)) == 0)
         s->bytes += sym->st_size;
     return 0;

@@ -18,8 +18,9 @@ int cm_elf_symbol(const char *path, const char *name, uint32_t *value, neurio_er
  * an absent symbol. */
 int cm_elf_symbol_size(const char *path, const char *name, uint32_t *size, neurio_errbuf *err);
 
-/* The bytes of every data object whose name starts with `prefix` ("ng_":
- * the generated model's constants and parameters). */
+/* The bytes of every data object with contents in the file (not .bss)
+ * whose name starts with `prefix` ("ng_": the generated model's constants
+ * and parameters). */
 int cm_elf_objects_bytes(const char *path, const char *prefix, uint64_t *bytes,
                          neurio_errbuf *err);
 

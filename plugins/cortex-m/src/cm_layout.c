@@ -21,9 +21,10 @@ int cm_layout_generate(cm_layout *L, const neurio_model *m, const char *out_dir,
         if (!L->cg || !L->out)
             return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
     }
-    opts->layers = L->cg;
+    L->opts = *opts;
+    L->opts.layers = L->cg;
     L->budget = opts->flash_budget;
-    return neurio_codegen(m, out_dir, opts, &L->res, err);
+    return neurio_codegen(m, out_dir, &L->opts, &L->res, err);
 }
 
 /* "12 345 678": bytes for a sentence. */
@@ -62,14 +63,15 @@ static void decide_text(cm_layout *L, const cm_profile *p, int packed)
                grp(a, sizeof a, r->fc_int16_bytes));
     } else if (!r->fc_budget_int8) {
         cm_fmt(L->decision, sizeof L->decision,
-               "auto: int16 for all %u packed layer(s) (+%s bytes): the constants (%s bytes) "
-               "and the int16 layouts fit the budget of %s bytes",
-               total, grp(a, sizeof a, r->fc_int16_bytes), grp(b, sizeof b, r->const_bytes),
+               "auto: int16 for all %u packed layer(s): the model's constants as int8 (%s "
+               "bytes) plus the %s bytes int16 adds fit the budget of %s bytes",
+               total, grp(b, sizeof b, r->const_bytes), grp(a, sizeof a, r->fc_int16_bytes),
                grp(c, sizeof c, L->budget));
     } else {
         cm_fmt(L->decision, sizeof L->decision,
                "auto: int16 for %u packed layer(s) (+%s bytes), int8 for %u: int16 there "
-               "would take the constants (%s bytes) past the budget of %s bytes",
+               "would take the model's constants (%s bytes as int8, plus the int16 layouts) "
+               "past the budget of %s bytes",
                r->fc_int16_layers, grp(a, sizeof a, r->fc_int16_bytes), r->fc_budget_int8,
                grp(b, sizeof b, r->const_bytes), grp(c, sizeof c, L->budget));
     }
@@ -80,12 +82,13 @@ int cm_layout_measure(cm_layout *L, const cm_profile *p, const cm_fw_args *fa, c
 {
     int packed = 0;
     int rc = cm_fw_fc_packed(fa, &packed, err);
+    L->packed = packed;
     if (!rc)
         rc = cm_elf_objects_bytes(elf, "ng_", &L->const_image, err);
     if (rc)
         return rc;
-    uint64_t in_flash = sz->bulk ? 0 : L->const_image;
-    L->code_bytes = sz->flash > in_flash ? sz->flash - in_flash : 0;
+    /* sz->flash counts the bulk memory's constants too (as rodata) */
+    L->code_bytes = sz->flash > L->const_image ? sz->flash - L->const_image : 0;
     char a[32], b[32];
     if (p->board->bulk_name)
         cm_fmt(L->code_source, sizeof L->code_source,
@@ -95,8 +98,16 @@ int cm_layout_measure(cm_layout *L, const cm_profile *p, const cm_fw_args *fa, c
                grp(a, sizeof a, p->board->bulk_bytes));
     else if (L->budget_measured)
         cm_fmt(L->code_source, sizeof L->code_source,
-               "measured: a first build's image less the model's constants (ng_* objects); the "
-               "budget is the flash less that code");
+               "measured: this image less the model's constants (ng_* objects); the budget is "
+               "the flash less the code of a first build with the %s-byte reserve estimate "
+               "and %u bytes for the int16 kernel", grp(a, sizeof a, CM_CODE_RESERVE),
+               CM_FC16_CODE_SLACK);
+    else if (L->fell_back)
+        cm_fmt(L->code_source, sizeof L->code_source,
+               "measured: this image less the model's constants (ng_* objects); the budget "
+               "from a first build's measured code gave an image that did not fit, so the "
+               "flash less a %s-byte code reserve (CM_CODE_RESERVE) stands",
+               grp(a, sizeof a, CM_CODE_RESERVE));
     else
         cm_fmt(L->code_source, sizeof L->code_source,
                "measured: this image less the model's constants (ng_* objects); the budget "
@@ -128,6 +139,49 @@ int cm_layout_measure(cm_layout *L, const cm_profile *p, const cm_fw_args *fa, c
         .builds = L->builds,
     };
     return NEURIO_OK;
+}
+
+int cm_layout_rebuild(cm_layout *L, const cm_profile *p, const neurio_model *m,
+                      const char *gen_dir, const cm_fw_args *fa,
+                      cm_fw_sizes *sz, char *elf, size_t cap, int *rebuilt, neurio_errbuf *err)
+{
+    *rebuilt = 0;
+    const uint64_t need = L->code_bytes + CM_FC16_CODE_SLACK;
+    if (L->setting != NEURIO_FC_WEIGHTS_AUTO || !L->packed || p->board->bulk_name ||
+        !L->res.fc_budget_int8 || L->budget_measured || p->flash_bytes <= need ||
+        p->flash_bytes - need <= L->budget)
+        return NEURIO_OK;
+    const uint64_t estimate = L->budget;
+    const size_t n = (size_t)L->n * sizeof *L->cg;
+    neurio_codegen_layer *before = malloc(n ? n : 1);
+    if (!before)
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory");
+    memcpy(before, L->cg, n);
+    neurio_codegen_options o = L->opts;
+    o.flash_budget = p->flash_bytes - need;
+    int rc = cm_layout_generate(L, m, gen_dir, &o, err);
+    int same = !rc && n == (size_t)L->n * sizeof *L->cg && memcmp(before, L->cg, n) == 0;
+    free(before);
+    if (rc)
+        return rc;
+    L->budget_measured = 1;
+    if (same) /* the same layouts, the same code: the image stands */
+        return cm_layout_measure(L, p, fa, elf, sz, err);
+    rc = cm_fw_build(fa, sz, elf, cap, err);
+    L->builds++;
+    (*rebuilt)++;
+    if (rc) { /* slack too small after all: the first choice again */
+        err->msg[0] = '\0';
+        o.flash_budget = estimate;
+        L->budget_measured = 0;
+        L->fell_back = 1;
+        if ((rc = cm_layout_generate(L, m, gen_dir, &o, err)))
+            return rc;
+        rc = cm_fw_build(fa, sz, elf, cap, err);
+        L->builds++;
+        (*rebuilt)++;
+    }
+    return rc ? rc : cm_layout_measure(L, p, fa, elf, sz, err);
 }
 
 void cm_layout_info(const cm_layout *L, neurio_device_info *info)

@@ -86,7 +86,8 @@ static const neurio_option cm_options[] = {
     {"fc_weights", NEURIO_OPT_STRING, "auto", "auto|int8|int16",
      "packed FULLY_CONNECTED weights on cores with the DSP extension: int8 (one byte per "
      "weight), int16 (two bytes, about 1.3x faster), auto = int16 per layer while the model's "
-     "constants fit the flash less 64 KiB for code"},
+     "constants fit the flash less the code (estimated at 64 KiB, then measured on the built "
+     "image: built again when that gives more layers int16; the report says which)"},
     {"band_rows", NEURIO_OPT_INT, "0", NULL,
      "banded execution (MCUNetV2-style, by rows): chains of convolutions (and a residual ADD) "
      "run this many output rows at a time, so the tensors inside a chain never exist whole: "
@@ -671,6 +672,13 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
     s->layout.builds++;
     if (!rc)
         rc = cm_layout_measure(&s->layout, p, &fa, elf, &sz, &e);
+    int rebuilt = 0; /* auto's budget from this image's measured code */
+    if (!rc && !(rc = cm_layout_rebuild(&s->layout, p, model, gen_dir, &fa, &sz, elf,
+                                        sizeof elf, &rebuilt, &e)) && rebuilt)
+        CM_LOG(s, NEURIO_LOG_INFO, "device.fc_weights = auto, built again (%u builds) on the "
+               "measured code (%llu bytes) instead of the %u-byte reserve: %s",
+               s->layout.builds, (unsigned long long)s->layout.code_bytes, CM_CODE_RESERVE,
+               s->layout.decision);
     if (rc)
         return cm_fail(s, rc, &e);
     CM_LOG(s, NEURIO_LOG_INFO,

@@ -72,7 +72,9 @@ double cm_profile_active_current_a(const cm_profile *p);
 /* Flash left to the model's constants when the code generator picks the
  * packed FULLY_CONNECTED layout (device.fc_weights = auto): the profile's
  * flash less CM_CODE_RESERVE for the runtime and kernels (the bulk memory
- * where the board has one). */
+ * where the board has one).  An estimate, for the first generation only:
+ * the plugin then measures the built image's code and, where that leaves
+ * room for more int16 layers, generates and builds again (cm_layout.h). */
 #define CM_CODE_RESERVE (64u << 10)
 uint64_t cm_profile_const_budget(const cm_profile *p);
 
