@@ -13,6 +13,10 @@
 
 #define CG_BPTR 160
 
+/* how a band chain's CONV_2D is called (cg_band_lower) */
+#define CG_BAND_CONV_PACK 1
+#define CG_BAND_PW_ROWS 2
+
 /* A tensor's row r as an expression: base + (r - lo) * row bytes. */
 static void cg_band_row(char *buf, size_t n, const char *base, int32_t r, int32_t lo,
                         size_t row)
@@ -64,10 +68,16 @@ static void cg_band_call(cg_ctx *c, const neurio_band_chain *ch, int32_t k, cons
             "    {\n        nk_conv_params ng_b = ng_p%d;\n"
             "        ng_b.in_h = %d;\n        ng_b.out_h = %d;\n        ng_b.pad_top = %d;\n",
             k, bc->in_hi - bc->in_lo, bc->out_hi - bc->out_lo, bc->pad_top);
-    if (packed) /* the weights packed at generation (codegen_convpack.c) */
+    if (packed == CG_BAND_CONV_PACK) /* weights packed at generation (codegen_convpack.c) */
         fprintf(c->body,
                 "#if NK_CONV_PACKED\n"
                 "        if (nk_conv2d_s8_packed(&ng_b, &ng_cp%d, %s, %s) != NK_OK) return "
+                "NEURIO_RUN_ERR_LAYER + %d;\n#else\n",
+                k, in, out, k);
+    else if (packed == CG_BAND_PW_ROWS) /* 1x1 weights widened at generation */
+        fprintf(c->body,
+                "#if NK_CONV_ROWS\n"
+                "        if (nk_conv2d_1x1_s8_rows(&ng_b, &ng_pk%d, %s, %s) != NK_OK) return "
                 "NEURIO_RUN_ERR_LAYER + %d;\n#else\n",
                 k, in, out, k);
     fprintf(c->body,
@@ -79,9 +89,12 @@ static void cg_band_call(cg_ctx *c, const neurio_band_chain *ch, int32_t k, cons
 
 /* Lowers and declares op k of the chain and its weight/bias expressions
  * (wb[0], wb[1]); only the int8 CONV_2D, DEPTHWISE_CONV_2D and ADD kernels
- * are banded.  *packed: a CONV_2D whose weights are packed at generation
- * (cg_conv_pack_decl), called as nk_conv2d_s8_packed under
- * #if NK_CONV_PACKED, as the plain layer is. */
+ * are banded.  *packed: CG_BAND_CONV_PACK, a CONV_2D whose weights are
+ * packed at generation (cg_conv_pack_decl), called as nk_conv2d_s8_packed
+ * under #if NK_CONV_PACKED as the plain layer is; CG_BAND_PW_ROWS, a 1x1
+ * CONV_2D the row-pair packer takes (cg_pw_rows_decl), called as
+ * nk_conv2d_1x1_s8_rows under #if NK_CONV_ROWS: its weights are widened
+ * once at generation, not again by every band's GEMM call. */
 static int cg_band_lower(cg_ctx *c, int32_t k, lw_op *l, char (*wb)[CG_BPTR], int *packed)
 {
     const neurio_op *op = &c->m->ops[k];
@@ -106,8 +119,11 @@ static int cg_band_lower(cg_ctx *c, int32_t k, lw_op *l, char (*wb)[CG_BPTR], in
     *packed = 0;
     if (l->kernel == LW_K_CONV2D_S8) {
         char p[4][CG_BPTR];
-        if ((rc = cg_conv_pack_decl(c, k, l, p, packed)))
+        const int pw = l->p.conv.filter_h == 1 && l->p.conv.filter_w == 1;
+        int done = 0;
+        if ((rc = pw ? cg_pw_rows_decl(c, k, l, p, &done) : cg_conv_pack_decl(c, k, l, p, &done)))
             return rc;
+        *packed = !done ? 0 : pw ? CG_BAND_PW_ROWS : CG_BAND_CONV_PACK;
         if (*packed) {
             snprintf(wb[0], CG_BPTR, "%s", p[1]);
             if (l->args[2] >= 0)

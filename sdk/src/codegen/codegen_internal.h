@@ -99,6 +99,11 @@ int cg_pw_rows_mask(const neurio_model *m, uint8_t *mask);
  * input and output pointers.  NEURIO_ERR_INTERNAL when the layout does
  * not suit it (the plan should not have overlapped it). */
 int cg_pw_rows(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160]);
+/* Its declarations only, when the packer takes the layer (*done = 1; else
+ * nothing is written): ng_pk<oi> under #if NK_CONV_ROWS, the plain weight
+ * and bias expressions p[1], p[2] under #if !NK_CONV_ROWS (band calls,
+ * codegen_band.c). */
+int cg_pw_rows_decl(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done);
 
 /* Band chain ci of the plan: every op's parameters and its band calls
  * (codegen_band.c). */

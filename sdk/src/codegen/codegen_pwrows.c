@@ -92,21 +92,18 @@ int cg_pw_rows_mask(const neurio_model *m, uint8_t *mask)
     return NEURIO_OK;
 }
 
-int cg_pw_rows(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160])
+int cg_pw_rows_decl(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done)
 {
     int32_t wsrc = -1, bsrc = -1;
     int16_t *w = NULL;
     int32_t *t = NULL;
+    *done = 0;
     int rc = cg_pw_pack(c->m, l, &w, &t);
     if (rc)
         return neurio_fail(c->err, rc, "codegen: out of memory");
     if (!w || !cg_exclusive_const(c, oi, l->args[1], &wsrc) ||
-        (l->args[2] >= 0 && !cg_exclusive_const(c, oi, l->args[2], &bsrc))) {
-        rc = neurio_fail(c->err, NEURIO_ERR_INTERNAL,
-                         "codegen: layer %d (1x1 CONV_2D) overlaps its input in the plan but "
-                         "its weights do not suit the row-pair kernel (nk_pw_pack_s8)", oi);
-        goto out;
-    }
+        (l->args[2] >= 0 && !cg_exclusive_const(c, oi, l->args[2], &bsrc)))
+        goto out; /* nothing written */
     const nk_conv_params *cp = &l->p.conv;
     const int32_t n_h = NK_PW_PACK_HALVES(cp->in_c, cp->out_c), n_t = 4 * cp->out_c;
     fprintf(c->decl, "#if NK_CONV_ROWS\n/* weights widened for the row-pair kernel (nk.h, "
@@ -124,6 +121,23 @@ int cg_pw_rows(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160])
         (l->args[2] >= 0 && (rc = cg_ptr(c, l->args[2], p[2], 160))))
         goto out;
     fputs("#endif\n", c->decl);
+    *done = 1;
+out:
+    free(w);
+    free(t);
+    return rc;
+}
+
+int cg_pw_rows(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160])
+{
+    int done = 0;
+    int rc = cg_pw_rows_decl(c, oi, l, p, &done);
+    if (rc)
+        return rc;
+    if (!done)
+        return neurio_fail(c->err, NEURIO_ERR_INTERNAL,
+                           "codegen: layer %d (1x1 CONV_2D) overlaps its input in the plan but "
+                           "its weights do not suit the row-pair kernel (nk_pw_pack_s8)", oi);
     fprintf(c->body,
             "#if NK_CONV_ROWS\n"
             "    if (nk_conv2d_1x1_s8_rows(&ng_p%d, &ng_pk%d, %s, %s) != NK_OK) "
@@ -131,8 +145,5 @@ int cg_pw_rows(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160])
             "    if (nk_conv2d_s8(&ng_p%d, %s, %s, %s, %s) != NK_OK) "
             "return NEURIO_RUN_ERR_LAYER + %d;\n#endif\n",
             oi, oi, p[0], p[3], oi, oi, p[0], p[1], l->args[2] >= 0 ? p[2] : "NULL", p[3], oi);
-out:
-    free(w);
-    free(t);
-    return rc;
+    return NEURIO_OK;
 }
