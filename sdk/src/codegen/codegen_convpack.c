@@ -74,6 +74,11 @@ int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *d
             "    if (nk_conv2d_s8(&ng_p%d, %s, %s, %s, %s) != NK_OK) "
             "return NEURIO_RUN_ERR_LAYER + %d;\n#endif\n",
             oi, oi, p[0], p[3], oi, oi, p[0], p[1], l->args[2] >= 0 ? p[2] : "NULL", p[3], oi);
+    if (c->layers) /* the report's layout (neurio_codegen_options.layers) */
+        c->layers[oi] = (neurio_codegen_layer){
+            .layout = NEURIO_LAYOUT_CONV_INT16, .bytes = 2u * (uint64_t)n_h + 4u * (uint64_t)n_k,
+            .added_bytes = 2u * (uint64_t)n_h + 4u * (uint64_t)n_k - (uint64_t)n_w -
+                           (bt ? 4u * (uint64_t)cp->out_c : 0)};
     *done = 1;
 out:
     free(w);
