@@ -113,6 +113,52 @@ int nk_conv_pack_s8(const nk_conv_params *p, const int8_t *filter, const int32_t
 int nk_conv2d_s8_packed(const nk_conv_params *p, const nk_conv_pack *k, const int8_t *input,
                         int8_t *output);
 
+/* 1x1 CONV_2D int8 row pair by row pair, on weights packed at code
+ * generation (the matrix product of arm/nk_arm_gemm.c with the weights
+ * already widened): for every pair of output pixels both input pixels are
+ * widened into a buffer first, then every output channel of the pair is
+ * written, so the output may overlap the input (the memory planner's
+ * overlap table, sdk/src/plan/plan_overlap.c).  Layout: G =
+ * NK_PW_PACK_GROUPS(in_c) groups of four input channels per column; per
+ * pair of output channels (c, c + 1) and group g four words of int16
+ * doubled weights (2 w), channels (4g, 4g + 2), (4g + 1, 4g + 3) of column
+ * c, then the same of column c + 1, zeros past in_c; and per pair the
+ * constants {2 b_c, 2 b_c+1, m_c, K_c, e_c, m_c+1, K_c+1, e_c+1} with e =
+ * -shift and K = 2^(e-1) + (out_zp << e) (the fused requantization of
+ * nk_arm_gemm.c).  Flash: 2 bytes per weight. */
+typedef struct nk_pw_pack {
+    const int16_t *w; /* NK_PW_PACK_HALVES(in_c, out_c) halfwords */
+    const int32_t *t; /* 4 out_c words */
+} nk_pw_pack;
+
+#define NK_PW_PACK_GROUPS(in_c) ((((in_c) + 7) / 8) * 2)
+#define NK_PW_PACK_HALVES(in_c, out_c) (NK_PW_PACK_GROUPS(in_c) * 4 * (out_c))
+#define NK_PW_PACK_MAX_IN_C 128
+
+/* Fills w[NK_PW_PACK_HALVES] and t[4 out_c] from the OHWI int8 filter and
+ * bias (may be NULL) of p.  NK_ERR_PARAMS, writing nothing useful, unless
+ * p is a 1x1 convolution without padding, in_c <= NK_PW_PACK_MAX_IN_C,
+ * out_c even, the activation range [-128, 127], every shift in [-20, -1]
+ * and every |bias| < 2^29. */
+int nk_pw_pack_s8(const nk_conv_params *p, const int8_t *filter, const int32_t *bias,
+                  int16_t *w, int32_t *t);
+/* The 1x1 CONV_2D of p through k (p as packed): the DSP version where the
+ * core has it, else portable C (pixel by pixel).  Bit-exact with
+ * nk_conv2d_s8.  NK_ERR_PARAMS, writing nothing, for a p nk_pw_pack_s8
+ * refuses. */
+int nk_conv2d_1x1_s8_rows(const nk_conv_params *p, const nk_pw_pack *k, const int8_t *input,
+                          int8_t *output);
+
+/* The generated code calls nk_conv2d_1x1_s8_rows where the planner let a
+ * 1x1 convolution overlap its input: on every core with the DSP extension
+ * (Helium cores too: their nk_conv2d_s8 may fall back to the column-chunk
+ * matrix product), elsewhere the portable nk_conv2d_s8. */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && !defined(NK_PORTABLE_ONLY)
+#define NK_CONV_ROWS 1
+#else
+#define NK_CONV_ROWS 0
+#endif
+
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && !defined(NK_PORTABLE_ONLY) && \
     !(defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1))
 #define NK_CONV_PACKED 1
@@ -168,9 +214,12 @@ int nk_transpose_conv_f32(const nk_conv_params *p, const float *input, const flo
  * to place such a conv's output a computed gap below its dying input,
  * overlapping it (sdk/src/plan/planner.c pl_overlap_gap): a kernel that went
  * over the image once per channel group, or columns first, would silently
- * corrupt those plans.  (DEPTHWISE_CONV_2D and 1x1 CONV_2D are not bound by
- * it: the planner never overlaps their buffers.)  Checked on random shapes
- * by tests/planner (portable) and test_nk_arm_dsp_qemu (DSP). */
+ * corrupt those plans.  DEPTHWISE_CONV_2D and 1x1 CONV_2D have their own
+ * rows in the planner's overlap table (sdk/src/plan/plan_overlap.c: the
+ * portable depthwise loop pixel by pixel, the DSP and Helium depthwise
+ * kernels channel group by channel group over a copy of the whole image,
+ * 1x1 only through nk_conv2d_1x1_s8_rows).  Checked on random shapes by
+ * tests/planner (portable) and test_nk_arm_dsp_qemu (DSP). */
 
 /* ------------------------------------------------------ fully connected */
 

@@ -477,8 +477,11 @@ static int32_t simulate_plan(const neurio_model *m, const neurio_plan *p)
             break;
         int32_t y = op->outputs[0];
         const neurio_tensor *wt = op->n_inputs > 1 && op->inputs[1] >= 0 ? &m->tensors[op->inputs[1]] : NULL;
-        int conv = op->kind == NEURIO_OP_CONV_2D && wt && wt->rank == 4 &&
-                   wt->dims[1] * wt->dims[2] > 1 && m->tensors[op->inputs[0]].rank == 4 &&
+        /* the portable walks (plan_overlap.c): CONV_2D blocks of the
+         * contract, DEPTHWISE_CONV_2D pixel by pixel */
+        int dwo = op->kind == NEURIO_OP_DEPTHWISE_CONV_2D && p->op_overlap_gap[i] >= 0;
+        int conv = (op->kind == NEURIO_OP_CONV_2D || dwo) && wt && wt->rank == 4 &&
+                   (wt->dims[1] * wt->dims[2] > 1 || dwo) && m->tensors[op->inputs[0]].rank == 4 &&
                    m->tensors[y].rank == 4 && p->tensors[op->inputs[0]].kind == NEURIO_MEM_ARENA &&
                    p->tensors[y].kind == NEURIO_MEM_ARENA;
         if (conv) {
@@ -487,7 +490,7 @@ static int32_t simulate_plan(const neurio_model *m, const neurio_plan *p)
             size_t in_row = (size_t)xt->dims[2] * xt->dims[3] * es;
             size_t out_pix = (size_t)yt->dims[3] * es;
             size_t npix = (size_t)yt->dims[1] * yt->dims[2];
-            size_t nb = 2 * (size_t)yt->dims[2] > 8 ? 2 * (size_t)yt->dims[2] : 8;
+            size_t nb = dwo ? 1 : 2 * (size_t)yt->dims[2] > 8 ? 2 * (size_t)yt->dims[2] : 8;
             size_t xo = p->tensors[op->inputs[0]].offset, yo = p->tensors[y].offset;
             size_t xb = neurio_tensor_bytes(xt);
             for (int32_t n = 0; n < yt->dims[0] && !bad; n++)
@@ -761,8 +764,8 @@ static void test_kernels_on_overlap(void)
             memset(arena, 0x5a, p->arena_bytes);
             memcpy(arena + p->tensors[a].offset, in, in_b);
             overlapped += p->op_overlap[1];
-            if (dw || (fh == 1 && fw == 1))
-                CU_ASSERT_EQUAL(p->op_overlap_gap[1], -1);
+            if (!dw && fh == 1 && fw == 1)
+                CU_ASSERT_EQUAL(p->op_overlap_gap[1], -1); /* no op_rows_1x1 */
             CU_ASSERT_EQUAL(RUN(arena + p->tensors[a].offset, arena + p->tensors[b].offset),
                             NK_OK);
             if (memcmp(arena + p->tensors[b].offset, ref, out_b)) {

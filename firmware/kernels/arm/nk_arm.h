@@ -78,6 +78,10 @@ int nk_avg_pool2d_s8_dsp(const nk_pool_params *p, const int8_t *input, int8_t *o
  * NK_ERR_PARAMS, writing nothing, for other shapes. */
 int nk_conv2d_1x1_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
                          const int32_t *bias, int8_t *output);
+/* nk_conv2d_1x1_s8_rows (nk.h, nk_pw_pack) row pair by row pair,
+ * parameters already checked */
+int nk_conv2d_1x1_s8_rows_dsp(const nk_conv_params *p, const nk_pw_pack *k,
+                              const int8_t *input, int8_t *output);
 #endif
 
 #endif /* NEURIO_NK_ARM_H */

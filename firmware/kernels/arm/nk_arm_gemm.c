@@ -48,8 +48,6 @@
 #define GEMM_XBUF2 512 /* gemm_2x2: one widened row pair, depth <= 128 */
 
 void nk_arm_mm2x2(const int32_t *x, const int32_t *w, int32_t n8, int32_t *acc);
-void nk_arm_mm2x2qu(const int32_t *x, const int32_t *w, int32_t skip, const int32_t *tbl,
-                    int8_t *out, int32_t ncp, int32_t stride);
 void nk_arm_mv1x2(const int32_t *x, const int8_t *w0, int32_t n8, int32_t *acc,
                   const int8_t *w1);
 
@@ -460,8 +458,8 @@ __asm__(
 
 /* Widens rows x0, x1 (n >= 1 groups of four, any alignment) minus the
  * zero point (off2 = -zp in both halfwords) into the interleaved pair
- * layout of nk_arm_mm2x2: one STM of four words per group. */
-void nk_arm_widen2(const int8_t *x0, const int8_t *x1, int32_t n, int32_t *dst, uint32_t off2);
+ * layout of nk_arm_mm2x2: one STM of four words per group (declared in
+ * nk_arm_gemm.h). */
 __asm__(
     "  .pushsection .text.nk_arm_widen2,\"ax\",%progbits\n"
     "  .syntax unified\n"

@@ -30,6 +30,16 @@ typedef struct nk_arm_gemm {
 } nk_arm_gemm;
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+/* The assembly cores of nk_arm_gemm.c that nk_arm_conv2d_1x1.c shares:
+ * nk_arm_widen2 widens rows x0, x1 (n >= 1 groups of four) minus the zero
+ * point (off2 = -zp in both halfwords), per group {x0 (0,2), x0 (1,3),
+ * x1 (0,2), x1 (1,3)}; nk_arm_mm2x2qu multiplies such a row pair by ncp
+ * column pairs of doubled widened weights (G groups each, skip = (32 - G)
+ * * 44, G <= 32) and requantizes through tbl (8 words per column pair),
+ * writing row 0 at out and row 1 at out + stride. */
+void nk_arm_widen2(const int8_t *x0, const int8_t *x1, int32_t n, int32_t *dst, uint32_t off2);
+void nk_arm_mm2x2qu(const int32_t *x, const int32_t *w, int32_t skip, const int32_t *tbl,
+                    int8_t *out, int32_t ncp, int32_t stride);
 /* Returns 0 (NK_OK), or NK_ERR_PARAMS (nothing written) when depth > 1024.
  * Stack: about 3 kB. */
 int nk_arm_gemm_s8(const nk_arm_gemm *g);

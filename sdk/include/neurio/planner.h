@@ -10,11 +10,15 @@
  *   - element-wise ops (ADD, SUB, MUL without broadcast, RELU, RELU6, CLIP,
  *     LOGISTIC, TANH, QUANTIZE with equal element sizes) write in place into
  *     an input whose storage dies at that op.
- *   - CONV_2D (filter larger than 1x1) whose input storage dies at the
- *     conv: the output may start `gap` bytes (or more) below the input and
- *     run on over it, since the kernels (nk.h, pixel-block contract) never
- *     write output pixels over input rows they still read; `gap` follows
- *     from the shapes, stride and padding (op_overlap_gap).
+ *   - CONV_2D (filter larger than 1x1), DEPTHWISE_CONV_2D (int8, 3x3
+ *     stride 1 on images the DSP kernel holds whole) and 1x1 CONV_2D (int8,
+ *     only with op_rows_1x1) whose input storage dies at the op: the
+ *     output may start `gap` bytes (or more) below the input and run on
+ *     over it, since no kernel the generated code may call (portable, DSP,
+ *     Helium) writes output bytes over input it still reads; `gap` follows
+ *     from the shapes, stride and padding and from how each kernel walks
+ *     memory (the overlap table, sdk/src/plan/plan_overlap.c;
+ *     op_overlap_gap).
  * Storage shared this way forms one "group"; a group may sit in the arena,
  * in one graph input buffer (read-only), one graph output buffer, or in
  * constant data (read-only).
@@ -124,6 +128,10 @@ typedef struct neurio_plan_options {
                                 its execution only, or NULL                */
     int32_t band_rows;       /* > 0: banded execution of band chains, this
                                 many output rows per band; 0 = off          */
+    const uint8_t *op_rows_1x1; /* [n_ops] or NULL: 1 = the caller runs the
+                                1x1 CONV_2D op with the row-pair kernel on
+                                DSP cores (nk.h, nk_conv2d_1x1_s8_rows), so
+                                its output may overlap its input            */
 } neurio_plan_options;
 
 typedef struct neurio_plan {

@@ -247,14 +247,22 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
     for (int32_t i = 0; i < m->n_ops; i++)
         if (nlw_is_state_op(m->ops[i].kind))
             scratch[i] = nlw_state_scratch(m, i);
+    uint8_t *rows_1x1 = calloc((size_t)(m->n_ops > 0 ? m->n_ops : 1), 1);
+    if (!rows_1x1 || cg_pw_rows_mask(m, rows_1x1) != NEURIO_OK) {
+        free(scratch);
+        free(rows_1x1);
+        return neurio_fail(err, NEURIO_ERR_NOMEM, "codegen: out of memory");
+    }
     neurio_plan_options po = {.alignment = opts->alignment ? opts->alignment : 16,
                               .no_alias = opts->no_alias,
                               .no_inplace = opts->no_inplace,
                               .no_overlap = opts->no_inplace,
                               .op_scratch = scratch,
-                              .band_rows = opts->band_rows};
+                              .band_rows = opts->band_rows,
+                              .op_rows_1x1 = rows_1x1};
     rc = neurio_plan_model(m, &po, &plan, err);
     free(scratch);
+    free(rows_1x1);
     if (rc)
         return rc;
     if ((rc = neurio_plan_check(m, plan, err)))

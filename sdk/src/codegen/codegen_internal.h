@@ -84,6 +84,18 @@ int cg_exclusive_const(const cg_ctx *c, int32_t oi, int32_t t, int32_t *src);
  * #if NK_CONV_PACKED (codegen_convpack.c). */
 int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done);
 
+/* Which ops (mask[n_ops]) are 1x1 CONV_2D int8 layers the row-pair kernel
+ * can run (nk_pw_pack_s8 accepts them, weights and bias theirs alone): the
+ * planner may overlap those (neurio_plan_options.op_rows_1x1).
+ * NEURIO_OK or NEURIO_ERR_NOMEM (codegen_pwrows.c). */
+int cg_pw_rows_mask(const neurio_model *m, uint8_t *mask);
+
+/* Emits layer oi (a 1x1 CONV_2D the plan overlaps with its input) through
+ * nk_conv2d_1x1_s8_rows under #if NK_CONV_ROWS; p[0] and p[3] hold the
+ * input and output pointers.  NEURIO_ERR_INTERNAL when the layout does
+ * not suit it (the plan should not have overlapped it). */
+int cg_pw_rows(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160]);
+
 /* Band chain ci of the plan: every op's parameters and its band calls
  * (codegen_band.c). */
 int cg_emit_chain(cg_ctx *c, int32_t ci);

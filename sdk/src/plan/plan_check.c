@@ -3,8 +3,8 @@
 #include "plan_internal.h"
 
 /* Whether arena tensors `in` and `out` may share bytes: the only storage
- * live at once that may is an overlap pair, the input group dying at a conv
- * that starts writing the output group, with the output at least the gap
+ * live at once that may is an overlap pair, the input group dying at an op
+ * of the overlap table (plan_overlap.c) that starts writing the output group, with the output at least the gap
  * (recomputed here from the model) below the input. */
 static int pl_check_pair(const neurio_model *m, const neurio_plan *p, int32_t in,
                          int32_t out)
@@ -14,7 +14,9 @@ static int pl_check_pair(const neurio_model *m, const neurio_plan *p, int32_t in
     if (i < 0 || i >= m->n_ops || po->first_op != i || pi->first_op > i)
         return 0;
     const neurio_op *op = &m->ops[i];
-    int64_t gap = pl_overlap_gap(m, op);
+    /* a 1x1 conv counts with the row-pair kernel: the code generator
+     * refuses a plan that overlaps one it cannot run that way */
+    int64_t gap = pl_overlap_gap(m, op, 1);
     if (gap < 0 || p->tensors[op->inputs[0]].group != pi->group ||
         p->tensors[op->outputs[0]].group != po->group || pi->group == po->group)
         return 0;

@@ -16,9 +16,14 @@ static inline size_t pl_align(size_t v, size_t a)
     return (v + a - 1) / a * a;
 }
 
-/* The smallest gap with which CONV_2D op may write its output below its
- * dying input (nk.h pixel-block contract), or -1 (planner.c). */
-int64_t pl_overlap_gap(const neurio_model *m, const neurio_op *op);
+/* The smallest gap with which op may write its output below its dying
+ * input, or -1 (the overlap table, plan_overlap.c).  rows_1x1: the caller
+ * runs a 1x1 CONV_2D with the row-pair kernel (neurio_plan_options.
+ * op_rows_1x1); 1x1 convolutions never overlap without it. */
+int64_t pl_overlap_gap(const neurio_model *m, const neurio_op *op, int rows_1x1);
+
+/* op is a CONV_2D with a 1x1 filter (plan_overlap.c). */
+int pl_is_1x1_conv(const neurio_model *m, const neurio_op *op);
 
 /* Band chains of m with `rows` rows per band (rows < 1: none): allocates
  * and fills p->chains, p->n_chains and p->op_chain (every op -1 when

@@ -57,74 +57,6 @@ static int32_t pl_find(pl_state *s, int32_t t)
 
 static int32_t pl_max32(int32_t a, int32_t b) { return a > b ? a : b; }
 
-/* Largest block of consecutive output pixels a conv kernel may have in
- * flight (written, while still reading the block's first row's inputs):
- * twice the output width, at least 8 (nk.h, pixel-block contract). */
-static int64_t pl_block_pixels(int64_t out_w)
-{
-    return 2 * out_w > 8 ? 2 * out_w : 8;
-}
-
-/* CONV_2D with a filter of more than one tap (int8 or float32, NHWC) may
- * write its output over the part of its input it no longer reads.  The
- * kernels (nk.h, "pixel-block contract") produce the output pixels in
- * increasing raster order, each pixel's channels together, in blocks of at
- * most pl_block_pixels() consecutive pixels, and while working on a block
- * starting at pixel (oy, ox) read only input rows from
- * oy * stride_h - pad_top on.  So with the output placed `gap` bytes below
- * the input (out + gap <= in), nothing still to be read is overwritten when
- *   gap >= (pixels written up to the block's end) * out_pixel_bytes
- *           - (first input row still needed) * in_row_bytes
- * for every block start (and every batch).  Returns that smallest gap
- * (>= 0), or -1 when the op may not overlap its input and output.
- * Not DEPTHWISE_CONV_2D nor 1x1 CONV_2D: their fast kernels go channel
- * group by channel group (or column chunk by chunk) over the whole image. */
-int64_t pl_overlap_gap(const neurio_model *m, const neurio_op *op)
-{
-    if (op->kind != NEURIO_OP_CONV_2D || op->n_inputs < 2 || op->n_outputs != 1 ||
-        op->inputs[0] < 0 || op->inputs[1] < 0 || op->outputs[0] < 0)
-        return -1;
-    const neurio_tensor *x = &m->tensors[op->inputs[0]], *w = &m->tensors[op->inputs[1]];
-    const neurio_tensor *y = &m->tensors[op->outputs[0]];
-    if (x->rank != 4 || y->rank != 4 || w->rank != 4 || x->dtype != y->dtype ||
-        (x->dtype != NEURIO_DT_INT8 && x->dtype != NEURIO_DT_FLOAT32))
-        return -1;
-    if ((int64_t)w->dims[1] * w->dims[2] <= 1)
-        return -1; /* 1x1: matrix-product kernels */
-    const int64_t n = x->dims[0], in_h = x->dims[1], out_h = y->dims[1], out_w = y->dims[2];
-    if (n < 1 || y->dims[0] != n || in_h < 1 || out_h < 1 || x->dims[2] < 1 ||
-        x->dims[3] < 1 || out_w < 1 || y->dims[3] < 1)
-        return -1;
-    const neurio_conv_attr *a = &op->attr.conv;
-    const int64_t es = (int64_t)neurio_dtype_size(x->dtype);
-    const int64_t in_row = (int64_t)x->dims[2] * x->dims[3] * es;
-    const int64_t out_pix = (int64_t)y->dims[3] * es;
-    const int64_t npix = out_h * out_w, nb = pl_block_pixels(out_w);
-    const int64_t sh = a->stride_h > 0 ? a->stride_h : 1;
-    const int64_t dh = a->dilation_h > 0 ? a->dilation_h : 1;
-    const int64_t fh = w->dims[1] > 0 ? w->dims[1] : 1;
-    int64_t pt = 0; /* TFLite ComputePaddingHeightWidth, as the code generator */
-    if (a->padding == NEURIO_PAD_EXPLICIT) {
-        pt = a->pad[0];
-    } else if (a->padding == NEURIO_PAD_SAME) {
-        int64_t total = (out_h - 1) * sh + (fh - 1) * dh + 1 - in_h;
-        pt = total > 0 ? total / 2 : 0;
-    }
-    if (pt < 0)
-        pt = 0;
-    int64_t gap = 0;
-    for (int64_t b = 0; b < n; b++)
-        for (int64_t q = 0; q < npix; q++) {
-            int64_t end = q + nb < npix ? q + nb : npix;
-            int64_t first = (q / out_w) * sh - pt;
-            first = first < 0 ? 0 : (first > in_h ? in_h : first);
-            int64_t need = (b * npix + end) * out_pix - (b * in_h + first) * in_row;
-            if (need > gap)
-                gap = need;
-        }
-    return gap;
-}
-
 /* Merge group of `b` into group of `a` if their kinds are compatible.
  * Returns 1 if merged. */
 static int pl_merge(pl_state *s, int32_t a, int32_t b)
@@ -509,12 +441,13 @@ static void pl_alias(pl_state *s, const neurio_plan_options *opts, neurio_plan *
 
 /* Overlap pairs: a conv whose input group dies at it may write its output
  * over the input rows it has finished with (pl_overlap_gap). */
-static void pl_find_overlaps(pl_state *s, neurio_plan *p)
+static void pl_find_overlaps(pl_state *s, const neurio_plan_options *opts, neurio_plan *p)
 {
     const neurio_model *m = s->m;
     for (int32_t i = 0; i < m->n_ops; i++) {
         const neurio_op *op = &m->ops[i];
-        int64_t gap = p->op_chain[i] >= 0 ? -1 : pl_overlap_gap(m, op);
+        int rows_1x1 = opts->op_rows_1x1 && opts->op_rows_1x1[i];
+        int64_t gap = p->op_chain[i] >= 0 ? -1 : pl_overlap_gap(m, op, rows_1x1);
         if (gap < 0)
             continue;
         int32_t rin = pl_find(s, op->inputs[0]), rout = pl_find(s, op->outputs[0]);
@@ -817,7 +750,7 @@ static int pl_plan_one(const neurio_model *m, const neurio_plan_options *opts,
     if ((rc = pl_band_pairs(&s, p)) != NEURIO_OK)
         goto fail; /* before the conv overlaps: they see the merged groups */
     if (!opts->no_overlap)
-        pl_find_overlaps(&s, p);
+        pl_find_overlaps(&s, opts, p);
 
     rc = NEURIO_ERR_NOMEM;
     bufs = calloc(ntt + noo, sizeof *bufs);

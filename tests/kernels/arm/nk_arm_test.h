@@ -86,6 +86,9 @@ int test_fc_gemm(int iter);
 int test_fc_packed(int iter);
 int test_conv_packed(int iter);
 #endif
+/* nk_arm_test_overlap.c: kernels on the planner's overlapped buffers */
+int test_pw_rows(int iter);
+int test_dw_overlap(int iter);
 #if defined(NK_TEST_MVE)
 int test_requant_lanes(int iter);
 int test_fc_batched(int iter);

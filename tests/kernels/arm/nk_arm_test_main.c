@@ -231,6 +231,10 @@ int nk_test_main(void)
         failures += test_conv1x1(i);
     for (int i = 0; i < 1000; ++i)
         failures += test_fc_gemm(i);
+    for (int i = 0; i < 400; ++i)
+        failures += test_pw_rows(i);
+    for (int i = 0; i < 300; ++i)
+        failures += test_dw_overlap(i);
 #if !defined(NK_TEST_MVE)
     for (int i = 0; i < 600; ++i)
         failures += test_fc_packed(i);
