@@ -96,7 +96,7 @@ typedef struct conv_case {
     int32_t h, w, c, oc, fh, fw, s, dw;
 } conv_case;
 
-static void bench_conv(const conv_case *k)
+static nk_conv_params conv_params_of(const conv_case *k)
 {
     nk_conv_params p;
     memset(&p, 0, sizeof p);
@@ -122,6 +122,12 @@ static void bench_conv(const conv_case *k)
     p.out_shift = shift;
     p.act_min = -128;
     p.act_max = 127;
+    return p;
+}
+
+static void bench_conv(const conv_case *k)
+{
+    const nk_conv_params p = conv_params_of(k);
     const long macs = (long)p.out_h * p.out_w * p.out_c * k->fh * k->fw * (k->dw ? 1 : k->c);
     uint32_t t = ticks_start();
     if (k->dw)
@@ -148,6 +154,51 @@ static void bench_conv(const conv_case *k)
     put_num(dsp ? (long long)macs * 1000 / dsp : 0);
     put("\n");
 }
+
+#if !defined(NK_TEST_MVE)
+static int16_t pk_w[NK_CONV_PACK_MAX_LEN * 64];
+static int32_t pk_k[4 * 64], pk_fl[64 / 2 * (10 + 4 * NK_CONV_PACK_FL_MAX_GROUPS)];
+
+static void put_rate(const char *what, long macs, long insns)
+{
+    put(what);
+    if (insns < 0) {
+        put(" -");
+        return;
+    }
+    put_num(insns);
+    put(" (x1000 ");
+    put_num(insns ? (long long)macs * 1000 / insns : 0);
+    put(")");
+}
+
+/* CONV_2D on the layouts packed at code generation (nk.h, nk_conv_pack):
+ * the 4-pixel patch layout and the few-channel one, where they take the
+ * layer ("-": refused). */
+static void bench_conv_packed(const conv_case *k)
+{
+    const nk_conv_params p = conv_params_of(k);
+    const long macs = (long)p.out_h * p.out_w * p.out_c * k->fh * k->fw * k->c;
+    long std = -1, fl = -1;
+    if (p.out_c <= 64 && nk_conv_pack_s8(&p, w_buf, bias, pk_w, pk_k) == NK_OK) {
+        const nk_conv_pack pk = {pk_w, pk_k, NULL};
+        const uint32_t t = ticks_start();
+        nk_conv2d_s8_packed_dsp(&p, &pk, in_buf, out_buf);
+        std = insns_since(t);
+    }
+    if (p.out_c <= 64 && nk_conv_pack_s8_fl(&p, w_buf, bias, pk_fl) == NK_OK) {
+        const uint32_t t = ticks_start();
+        nk_conv2d_s8_fl_dsp(&p, pk_fl, in_buf, out_buf);
+        fl = insns_since(t);
+    }
+    put(k->name);
+    put("  packed: MACs ");
+    put_num(macs);
+    put_rate("  patch ", macs, std);
+    put_rate("  few-channel ", macs, fl);
+    put("\n");
+}
+#endif
 
 static void bench_fc(const char *name, int32_t depth, int32_t outs)
 {
@@ -281,6 +332,18 @@ int nk_test_main(void)
     put("kernel                              (instructions, -icount shift=0)\n");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i)
         bench_conv(&cases[i]);
+#if !defined(NK_TEST_MVE)
+    static const conv_case packed[] = {
+        {"kws conv1 49x10x1 -> 64, 10x4 s2", 49, 10, 1, 64, 10, 4, 2, 0},
+        {"micro_speech conv 49x40x1 -> 8, 10x8 s2", 49, 40, 1, 8, 10, 8, 2, 0},
+        {"resnet conv0 32x32x3 -> 16, 3x3  ", 32, 32, 3, 16, 3, 3, 1, 0},
+        {"resnet conv 32x32x16 -> 16, 3x3 ", 32, 32, 16, 16, 3, 3, 1, 0},
+        {"mobilenet conv0 96x96x3 -> 16, 3x3 s2", 96, 96, 3, 16, 3, 3, 2, 0},
+        {"mobilenet conv0 96x96x3 -> 8, 3x3 s2", 96, 96, 3, 8, 3, 3, 2, 0},
+    };
+    for (size_t i = 0; i < sizeof packed / sizeof packed[0]; ++i)
+        bench_conv_packed(&packed[i]);
+#endif
     bench_fc("kws fc 64 -> 12                  ", 64, 12);
     bench_fc("ad01 fc 640 -> 128               ", 640, 128);
     bench_add("resnet add 32x32x16              ", 32 * 32 * 16);

@@ -34,6 +34,9 @@
  *                     runtime is busy (an emulator's UART, a socket, a
  *                     memory channel): the hello then announces
  *                     NEURIO_LINK_HF_WINDOW (default 0: a polled UART)
+ *   NRT_UART_READ 1    when the board provides platform_uart_read(): a
+ *                     frame's payload is then taken in bulk (default 0:
+ *                     byte by byte through platform_uart_getc)
  */
 #ifndef NEURIO_FIRMWARE_NRT_H
 #define NEURIO_FIRMWARE_NRT_H
@@ -54,6 +57,9 @@ extern "C" {
 #endif
 #ifndef NRT_RX_FLOW_CONTROL
 #define NRT_RX_FLOW_CONTROL 0
+#endif
+#ifndef NRT_UART_READ
+#define NRT_UART_READ 0
 #endif
 #ifndef NRT_RESET_AFTER
 #define NRT_RESET_AFTER 0u

@@ -77,17 +77,22 @@ static void rx_skip(nrt_rxbuf *r)
     rx_drop(r, j - r->start);
 }
 
+/* Move the held bytes to the front of the buffer. */
+static void rx_compact(nrt_rxbuf *r)
+{
+    for (uint32_t i = r->start; i < r->n; i++)
+        r->buf[i - r->start] = r->buf[i];
+    r->n -= r->start;
+    r->start = 0;
+}
+
 /* Append one received byte (the buffer holds a whole frame: a byte that
  * does not fit means the held bytes cannot be one frame any more). */
 static void rx_put(nrt_rxbuf *r, uint8_t c)
 {
     uint32_t size = r->cap + NEURIO_LINK_OVERHEAD;
-    if (r->n == size && r->start > 0) {
-        for (uint32_t i = r->start; i < r->n; i++)
-            r->buf[i - r->start] = r->buf[i];
-        r->n -= r->start;
-        r->start = 0;
-    }
+    if (r->n == size && r->start > 0)
+        rx_compact(r);
     if (r->n == size)
         rx_skip(r);
     r->buf[r->n++] = c;
@@ -150,6 +155,17 @@ int nrt_frame_recv(nrt_rxbuf *r, nrt_frame *f)
         uint32_t total = NEURIO_LINK_OVERHEAD + len;
         int lost = 0;
         while (r->n - r->start < total) {
+#if NRT_UART_READ
+            /* What has arrived of this frame, in one piece (no byte of the
+             * next frame is taken: it stays in the board's buffer). */
+            if (r->start + total > r->cap + NEURIO_LINK_OVERHEAD)
+                rx_compact(r); /* total <= cap + overhead: now it fits */
+            uint32_t got = platform_uart_read(r->buf + r->n, r->start + total - r->n);
+            if (got) {
+                r->n += got;
+                continue;
+            }
+#endif
             int c = platform_uart_getc(NRT_RX_TIMEOUT_MS);
             if (c == PLATFORM_UART_CLOSED)
                 return -1;

@@ -91,6 +91,31 @@ int nrt_rtt_getc(void)
     return c;
 }
 
+uint32_t nrt_rtt_read(uint8_t *buf, uint32_t max)
+{
+    nrt_rtt_ring *r = &_SEGGER_RTT.down[0];
+    uint32_t rd = r->rd_off, wr = r->wr_off, size = r->size, done = 0;
+    if (size == 0 || rd >= size || wr >= size)
+        return 0;
+    NRT_BARRIER();
+    while (done < max && rd != wr) {
+        /* Contiguous bytes from rd: up to wr, or to the end of the ring. */
+        uint32_t n = wr > rd ? wr - rd : size - rd;
+        if (n > max - done)
+            n = max - done;
+        const uint8_t *src = r->buf + rd;
+        for (uint32_t i = 0; i < n; i++)
+            buf[done + i] = src[i];
+        done += n;
+        rd += n;
+        if (rd == size)
+            rd = 0;
+    }
+    NRT_BARRIER();
+    r->rd_off = rd;
+    return done;
+}
+
 uint32_t nrt_rtt_put(const uint8_t *buf, uint32_t n)
 {
     nrt_rtt_ring *r = &_SEGGER_RTT.up[0];

@@ -90,6 +90,10 @@ void nrt_rtt_set_clock(uint32_t addr, uint32_t per_tick, int down, uint32_t per_
 /* One byte from the down ring (0..255), or -1 when it is empty. */
 int nrt_rtt_getc(void);
 
+/* Up to max bytes from the down ring into buf (what it holds now, without
+ * waiting); returns how many. */
+uint32_t nrt_rtt_read(uint8_t *buf, uint32_t max);
+
 /* Copy up to n bytes into the up ring; returns how many fitted. */
 uint32_t nrt_rtt_put(const uint8_t *buf, uint32_t n);
 

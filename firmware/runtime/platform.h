@@ -47,6 +47,12 @@ void platform_uart_write(const uint8_t *buf, uint32_t n);
  * cannot time out may block; the runtime then relies on the host's
  * resynchronisation (see firmware/LINK.md). */
 int platform_uart_getc(uint32_t timeout_ms);
+/* Optional (only a board built with NRT_UART_READ=1 provides it, see
+ * nrt.h): copy up to max bytes that have already arrived into buf, without
+ * waiting; returns how many (0 when none: the runtime then waits in
+ * platform_uart_getc).  A memory channel (RTT) hands over a whole frame's
+ * payload at once instead of one call per byte. */
+uint32_t platform_uart_read(uint8_t *buf, uint32_t max);
 
 /* Reboot the device (never returns on a real board; the host build
  * restarts the runtime from scratch). */

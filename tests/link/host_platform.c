@@ -103,6 +103,16 @@ int platform_uart_getc(uint32_t timeout_ms)
     return hp_rx[hp_rx_pos++];
 }
 
+/* Bytes already read from the socket (NRT_UART_READ=1 builds: the
+ * runtime's bulk path, as over a memory channel). */
+uint32_t platform_uart_read(uint8_t *buf, uint32_t max)
+{
+    uint32_t n = 0;
+    while (n < max && hp_rx_pos < hp_rx_len)
+        buf[n++] = hp_rx[hp_rx_pos++];
+    return n;
+}
+
 void platform_reset(void)
 {
     longjmp(hp_reboot, 1);

@@ -46,6 +46,16 @@ int nk_conv_pack_s8(const nk_conv_params *p, const int8_t *filter, const int32_t
 int nk_conv2d_s8_packed(const nk_conv_params *p, const nk_conv_pack *k, const int8_t *input,
                         int8_t *output)
 {
+    if (k && k->fl) {
+        /* the few-channel layout (nk_conv_pack_fl.c) */
+        if (!nk_conv_pack_fl_ok(p) || !input || !output)
+            return NK_ERR_PARAMS;
+#if NK_HAVE_ARM_DSP
+        return nk_conv2d_s8_fl_dsp(p, k->fl, input, output);
+#else
+        return nk_conv2d_s8_packed_fl(p, k->fl, input, output);
+#endif
+    }
     if (nk_conv_check(p, 0) != NK_OK || !k || !k->w || !k->k || !input || !output ||
         NK_CONV_PACK_LEN(p->filter_h * p->filter_w * p->in_c) > NK_CONV_PACK_MAX_LEN)
         return NK_ERR_PARAMS;

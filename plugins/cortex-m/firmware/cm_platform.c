@@ -120,6 +120,18 @@ static int link_getc(void)
     return c;
 }
 
+/* Bytes already in the RTT down ring (built with NRT_UART_READ=1, i.e.
+ * with the RTT channel); the UART is read byte by byte. */
+uint32_t platform_uart_read(uint8_t *buf, uint32_t max)
+{
+    if (link_chan == LINK_UART)
+        return 0;
+    uint32_t n = nrt_rtt_read(buf, max);
+    if (n)
+        link_chan = LINK_RTT;
+    return n;
+}
+
 int platform_uart_getc(uint32_t timeout_ms)
 {
     int c = link_getc();

@@ -151,7 +151,10 @@ static void runtime_defines(cm_argv *av, const cm_fw_args *a)
         argv_add(av, "-DNRT_RX_FLOW_CONTROL=1");
     /* The RTT rings never lose a byte either. */
     if (a->link_rtt) {
+        /* A frame's payload leaves the ring in one copy, not one call per
+         * byte (under QEMU each call and return is a TB lookup). */
         argv_add(av, "-DCM_LINK_RTT=1");
+        argv_add(av, "-DNRT_UART_READ=1");
         if (!a->profile->board->qemu_machine)
             argv_add(av, "-DNRT_RX_FLOW_CONTROL=1");
     }

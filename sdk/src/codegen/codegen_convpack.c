@@ -15,6 +15,59 @@
 
 #define CG_CONV_PACK_MAX_BYTES 9216
 
+/* The plain arrays under #if !NK_CONV_PACKED and the call of both. */
+static int cg_conv_packed_call(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160])
+{
+    int rc;
+    fputs("#if !NK_CONV_PACKED\n", c->decl);
+    if ((rc = cg_ptr(c, l->args[1], p[1], 160)) ||
+        (l->args[2] >= 0 && (rc = cg_ptr(c, l->args[2], p[2], 160))))
+        return rc;
+    fputs("#endif\n", c->decl);
+    fprintf(c->body,
+            "#if NK_CONV_PACKED\n"
+            "    if (nk_conv2d_s8_packed(&ng_p%d, &ng_cp%d, %s, %s) != NK_OK) "
+            "return NEURIO_RUN_ERR_LAYER + %d;\n#else\n"
+            "    if (nk_conv2d_s8(&ng_p%d, %s, %s, %s, %s) != NK_OK) "
+            "return NEURIO_RUN_ERR_LAYER + %d;\n#endif\n",
+            oi, oi, p[0], p[3], oi, oi, p[0], p[1], l->args[2] >= 0 ? p[2] : "NULL", p[3], oi);
+    return NEURIO_OK;
+}
+
+/* The few-channel layout (nk.h, nk_conv_pack.fl: first layers with in_c %
+ * 4 != 0): one int32 stream, 2 x 2 blocks read straight from a padded
+ * input band (arm/nk_arm_conv2d_fl.c). */
+static int cg_conv_packed_fl(cg_ctx *c, int32_t oi, const lw_op *l, const neurio_tensor *wt,
+                             const neurio_tensor *bt, char (*p)[160], int *done)
+{
+    const nk_conv_params *cp = &l->p.conv;
+    const int32_t n = NK_CONV_PACK_FL_WORDS(cp);
+    int32_t *fl = malloc((size_t)n * sizeof *fl);
+    int32_t *bias = bt ? malloc((size_t)cp->out_c * sizeof *bias) : NULL;
+    int rc = NEURIO_OK;
+    if (!fl || (bt && !bias)) {
+        rc = neurio_fail(c->err, NEURIO_ERR_NOMEM, "codegen: out of memory");
+        goto out;
+    }
+    if (bt)
+        memcpy(bias, bt->data, (size_t)cp->out_c * sizeof *bias);
+    if (nk_conv_pack_s8_fl(cp, (const int8_t *)wt->data, bias, fl) != NK_OK)
+        goto out; /* a layer the layout does not suit: the plain call */
+    fprintf(c->decl, "#if NK_CONV_PACKED\n/* few-channel packed stream (nk.h, "
+                     "nk_conv_pack.fl) */\nstatic const int32_t NG_ALIGN ng_cf%d[%d] = {",
+            oi, n);
+    for (int32_t i = 0; i < n; i++)
+        fprintf(c->decl, "%s%ld", !i ? "\n    " : i % 8 ? ", " : ",\n    ", (long)fl[i]);
+    fprintf(c->decl, "\n};\nstatic const nk_conv_pack ng_cp%d = {NULL, NULL, ng_cf%d};\n#endif\n",
+            oi, oi);
+    if ((rc = cg_conv_packed_call(c, oi, l, p)) == NEURIO_OK)
+        *done = 1;
+out:
+    free(fl);
+    free(bias);
+    return rc;
+}
+
 int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done)
 {
     *done = 0;
@@ -39,11 +92,13 @@ int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *d
         (bt && (bt->dtype != NEURIO_DT_INT32 || !bt->data ||
                 bt->data_bytes < (size_t)cp->out_c * 4u)))
         return NEURIO_OK;
+    int rc = NEURIO_OK;
+    if (nk_conv_pack_fl_ok(cp) && ((rc = cg_conv_packed_fl(c, oi, l, wt, bt, p, done)) || *done))
+        return rc;
     const int32_t n_h = NK_CONV_PACK_HALVES((int32_t)len, cp->out_c), n_k = 4 * cp->out_c;
     int16_t *w = malloc((size_t)n_h * sizeof *w);
     int32_t *k = malloc((size_t)n_k * sizeof *k);
     int32_t *bias = bt ? malloc((size_t)cp->out_c * sizeof *bias) : NULL;
-    int rc = NEURIO_OK;
     if (!w || !k || (bt && !bias)) {
         rc = neurio_fail(c->err, NEURIO_ERR_NOMEM, "codegen: out of memory");
         goto out;
@@ -60,21 +115,10 @@ int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *d
     fprintf(c->decl, "\n};\nstatic const int32_t NG_ALIGN ng_ck%d[%d] = {", oi, n_k);
     for (int32_t i = 0; i < n_k; i++)
         fprintf(c->decl, "%s%ld", !i ? "\n    " : i % 4 ? ", " : ",\n    ", (long)k[i]);
-    fprintf(c->decl, "\n};\nstatic const nk_conv_pack ng_cp%d = {ng_cw%d, ng_ck%d};\n#endif\n",
+    fprintf(c->decl, "\n};\nstatic const nk_conv_pack ng_cp%d = {ng_cw%d, ng_ck%d, NULL};\n#endif\n",
             oi, oi, oi);
-    fputs("#if !NK_CONV_PACKED\n", c->decl);
-    if ((rc = cg_ptr(c, l->args[1], p[1], 160)) ||
-        (l->args[2] >= 0 && (rc = cg_ptr(c, l->args[2], p[2], 160))))
-        goto out;
-    fputs("#endif\n", c->decl);
-    fprintf(c->body,
-            "#if NK_CONV_PACKED\n"
-            "    if (nk_conv2d_s8_packed(&ng_p%d, &ng_cp%d, %s, %s) != NK_OK) "
-            "return NEURIO_RUN_ERR_LAYER + %d;\n#else\n"
-            "    if (nk_conv2d_s8(&ng_p%d, %s, %s, %s, %s) != NK_OK) "
-            "return NEURIO_RUN_ERR_LAYER + %d;\n#endif\n",
-            oi, oi, p[0], p[3], oi, oi, p[0], p[1], l->args[2] >= 0 ? p[2] : "NULL", p[3], oi);
-    *done = 1;
+    if ((rc = cg_conv_packed_call(c, oi, l, p)) == NEURIO_OK)
+        *done = 1;
 out:
     free(w);
     free(k);

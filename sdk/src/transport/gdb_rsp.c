@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "transport_internal.h"
 
@@ -19,6 +20,15 @@ static int hexval(int c)
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
     return -1;
+}
+
+/* Debugging (NEURIO_GDB_LOG): one line per packet, host microseconds. */
+static void rsp_log(const gdb_rsp *g, char dir, const char *data, size_t len)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    fprintf((FILE *)g->log, "%lld.%06ld %c %zu %.*s\n", (long long)ts.tv_sec, ts.tv_nsec / 1000L, dir,
+            len, (int)(len <= 400 ? len : 48), data); /* g replies whole */
 }
 
 int gdb_rsp_send(gdb_rsp *g, const char *data, size_t len, int timeout_ms, neurio_errbuf *err)
@@ -36,12 +46,16 @@ int gdb_rsp_send(gdb_rsp *g, const char *data, size_t len, int timeout_ms, neuri
     buf[2 + len] = hexd[sum >> 4];
     buf[3 + len] = hexd[sum & 15];
     g->packets++;
+    if (g->log)
+        rsp_log(g, '>', data, len);
     return neurio_transport_write(g->io, buf, len + 4, timeout_ms, err);
 }
 
 int gdb_rsp_interrupt(gdb_rsp *g, int timeout_ms, neurio_errbuf *err)
 {
     const char c = 0x03;
+    if (g->log)
+        rsp_log(g, '>', "^C", 2);
     return neurio_transport_write(g->io, &c, 1, timeout_ms, err);
 }
 
@@ -116,6 +130,8 @@ int gdb_rsp_recv(gdb_rsp *g, int timeout_ms, neurio_errbuf *err)
                                "gdb server packet checksum mismatch ('%.40s')", g->pkt);
         if (notification)
             continue;
+        if (g->log)
+            rsp_log(g, '<', g->pkt, n);
         return NEURIO_OK;
     }
 }

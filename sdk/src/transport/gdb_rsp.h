@@ -25,6 +25,7 @@ typedef struct gdb_rsp {
     char pkt[GDB_RSP_MAX_PACKET * 2 + 64]; /* last packet received (NUL-terminated) */
     size_t pkt_len;
     uint64_t packets;     /* packets sent                                 */
+    void *log;            /* FILE * of NEURIO_GDB_LOG (debugging), or NULL */
 } gdb_rsp;
 
 /* Send one packet (data printable, no escaping needed: m/M/c/s/Z/z/q). */

@@ -471,6 +471,8 @@ static void gdb_close(neurio_transport *t)
     if (g->rsp.io)
         detach(g);
     neurio_transport_close(g->rsp.io);
+    if (g->rsp.log)
+        fclose(g->rsp.log);
     free(g->tx);
     free(g->rx);
     free(g);
@@ -575,6 +577,9 @@ int neurio_transport_gdb_rtt_open(const char *spec, const neurio_gdb_rtt_config 
     g->base.ops = &gdb_ops;
     snprintf(g->base.desc, sizeof g->base.desc, "rtt over gdb %s", spec);
     g->cfg = *cfg;
+    const char *log = getenv("NEURIO_GDB_LOG"); /* debugging: every packet */
+    if (log && *log)
+        g->rsp.log = fopen(log, "w");
     int rc = neurio_transport_open(spec, connect_timeout_ms, &g->rsp.io, err);
     if (!rc)
         rc = gdb_start(g, connect_timeout_ms, err);

@@ -80,6 +80,10 @@ int test_avgpool(int iter);
 int test_conv_requant(int iter);
 int test_conv_wide(int iter);
 int test_conv_band(int iter);
+int test_conv_packed_fl(int iter);
+/* the planner's gap between a CONV_2D's output and its dying input (the
+ * pixel-block contract of nk.h) */
+long ov_gap(const nk_conv_params *p);
 int test_conv1x1(int iter);
 int test_fc_gemm(int iter);
 #if !defined(NK_TEST_MVE)

@@ -104,7 +104,7 @@ int test_fc(int iter)
  * (blocks of max(8, 2 * out_w) pixels). */
 static int8_t ov_buf[40000];
 
-static long ov_gap(const nk_conv_params *p)
+long ov_gap(const nk_conv_params *p)
 {
     const long in_row = (long)p->in_w * p->in_c, out_pix = p->out_c;
     const long npix = (long)p->out_h * p->out_w;

@@ -251,7 +251,7 @@ int test_conv_packed(int iter)
     }
     if (refuse)
         return 0;
-    const nk_conv_pack k = {pw, pk};
+    const nk_conv_pack k = {pw, pk, NULL};
     memset(out_a, 0x55, n_out);
     memset(out_b, 0x66, n_out);
     const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
@@ -259,6 +259,118 @@ int test_conv_packed(int iter)
     if (expect(0, ra, rb, out_b, out_a, n_out, 0x66)) {
         if (printed++ < 5)
             put_num("conv2d (packed) mismatch at iteration ", iter);
+        return 1;
+    }
+    return 0;
+}
+
+/* The few-channel packed CONV_2D layout (nk.h, nk_conv_pack.fl): packed
+ * here as the code generator packs, run by the DSP version, equal to the
+ * portable kernel; random first-layer shapes (in_c 1..7 but not 4, filter
+ * rows of every run % 4, strides 1 and 2, SAME, VALID and explicit or band
+ * padding, bands re-filled as the blocks move down, odd output widths
+ * whose last pixel pairs with the next row's first), the model shapes
+ * (ResNet 32x32x3 3x3, kws 49x10x1 10x4 s2, a 64x64x3 3x3 s2), inputs and
+ * weights at the int8 extremes sometimes. */
+int test_conv_packed_fl(int iter)
+{
+    static int32_t fl[24 / 2 * (10 + 4 * NK_CONV_PACK_FL_MAX_GROUPS)];
+    static int8_t fl_ov[36000];
+    static const int32_t shapes[3][7] = {/* h, w, in_c, out_c, fh, fw, stride */
+                                         {32, 32, 3, 16, 3, 3, 1},
+                                         {49, 10, 1, 24, 10, 4, 2},
+                                         {64, 64, 3, 16, 3, 3, 2}};
+    static const int32_t chans[] = {1, 2, 3, 3, 3, 5, 6, 7};
+    nk_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd_in(1, 2);
+    p.in_c = chans[rnd() % 8];
+    p.in_h = rnd_in(1, 40);
+    p.in_w = rnd_in(1, 40);
+    p.out_c = 2 * rnd_in(1, 12);
+    p.filter_h = rnd_in(1, 10);
+    p.filter_w = rnd_in(1, 6);
+    p.stride_h = rnd_in(1, 2);
+    p.stride_w = rnd_in(1, 2);
+    p.dilation_h = p.dilation_w = 1;
+    const int model = rnd() % 4 == 0;
+    if (model) {
+        const int32_t *sh = shapes[rnd() % 3];
+        p.batches = 1;
+        p.in_h = sh[0];
+        p.in_w = sh[1];
+        p.in_c = sh[2];
+        p.out_c = sh[3];
+        p.filter_h = sh[4];
+        p.filter_w = sh[5];
+        p.stride_h = p.stride_w = sh[6];
+    }
+    if (!model && rnd() % 3 == 0) {
+        /* explicit padding (as a band call's pad_top), up to the filter size */
+        p.pad_top = rnd_in(0, p.filter_h);
+        p.pad_left = rnd_in(0, p.filter_w - 1);
+        const int32_t ph = p.in_h + p.pad_top + rnd_in(0, p.filter_h - 1) - p.filter_h;
+        const int32_t pw = p.in_w + p.pad_left + rnd_in(0, p.filter_w - 1) - p.filter_w;
+        if (ph < 0 || pw < 0)
+            return 0;
+        p.out_h = ph / p.stride_h + 1;
+        p.out_w = pw / p.stride_w + 1;
+    } else if (!conv_shape(&p, model || (int)(rnd() & 1))) {
+        return 0;
+    }
+    const int32_t len = p.filter_h * p.filter_w * p.in_c;
+    const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
+    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
+    if (n_in > sizeof in_buf || n_out > sizeof out_a || !nk_conv_pack_fl_ok(&p))
+        return 0;
+    p.in_zp = pick_zp();
+    p.out_zp = pick_zp();
+    p.per_channel = (int32_t)(rnd() & 1);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    p.act_min = -128;
+    p.act_max = 127;
+    fill(in_buf, n_in);
+    fill(w_buf, (size_t)p.out_c * len);
+    for (int32_t i = 0; i < p.out_c; ++i) {
+        bias[i] = rnd_in(-40000, 40000);
+        mult[i] = rnd_in((1 << 30) + 1, 0x7fffffff);
+        shift[i] = rnd_in(-22, -2);
+    }
+    if (rnd() % 4 == 0) {
+        for (size_t i = 0; i < (size_t)p.out_c * len; ++i)
+            w_buf[i] = (rnd() & 1) ? 127 : -128;
+        for (size_t i = 0; i < n_in; ++i)
+            in_buf[i] = (rnd() & 1) ? 127 : -128;
+    }
+    const int32_t *b = (rnd() % 5) ? bias : 0;
+    if (nk_conv_pack_s8_fl(&p, w_buf, b, fl) != NK_OK) {
+        put_num("conv packed few-channel: pack refused at iteration ", iter);
+        return 1;
+    }
+    memset(out_a, 0x55, n_out);
+    memset(out_b, 0x66, n_out);
+    const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
+    const size_t gap = (size_t)ov_gap(&p) + ((rnd() & 1) ? 0 : rnd() % 16);
+    if (rnd() % 3 == 0 && gap + n_in <= sizeof fl_ov && n_out <= sizeof fl_ov) {
+        /* the output gap bytes below the dying input (nk.h pixel-block
+         * contract, as the planner places it) */
+        memset(fl_ov, 0x77, sizeof fl_ov);
+        memcpy(fl_ov + gap, in_buf, n_in);
+        const int rc = nk_conv2d_s8_fl_dsp(&p, fl, fl_ov + gap, fl_ov);
+        handled++;
+        if (ra != NK_OK || rc != NK_OK || memcmp(out_a, fl_ov, n_out)) {
+            if (printed++ < 5)
+                put_num("conv2d (packed few-channel) overlapped output differs at iteration ",
+                        iter);
+            return 1;
+        }
+        return 0;
+    }
+    const int rb = nk_conv2d_s8_fl_dsp(&p, fl, in_buf, out_b);
+    if (expect(0, ra, rb, out_b, out_a, n_out, 0x66)) {
+        if (printed++ < 5)
+            put_num("conv2d (packed few-channel) mismatch at iteration ", iter);
         return 1;
     }
     return 0;

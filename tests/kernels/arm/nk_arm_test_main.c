@@ -240,6 +240,8 @@ int nk_test_main(void)
         failures += test_fc_packed(i);
     for (int i = 0; i < 600; ++i)
         failures += test_conv_packed(i);
+    for (int i = 0; i < 600; ++i)
+        failures += test_conv_packed_fl(i);
 #endif
 #if defined(NK_TEST_MVE)
     for (int i = 0; i < 20000; ++i)

@@ -33,7 +33,7 @@ static int run_case(nk_conv_params p, int extreme, int with_bias, uint32_t seed)
     const int32_t *b = with_bias ? bias : NULL;
     int rc = nk_conv_pack_s8(&p, w, b, pw, pk);
     if (rc == NK_OK) {
-        const nk_conv_pack k = {pw, pk};
+        const nk_conv_pack k = {pw, pk, NULL};
         CU_ASSERT_EQUAL_FATAL(nk_conv2d_s8(&p, in, w, b, ref), NK_OK);
         memset(out, 0x5a, n_out);
         CU_ASSERT_EQUAL_FATAL(nk_conv2d_s8_packed(&p, &k, in, out), NK_OK);
@@ -122,10 +122,88 @@ static void test_refused(void)
     CU_ASSERT(pw[0] == 2 && pw[1] == 6 && pw[2] == 4 && pw[3] == 0);
     CU_ASSERT(pk[0] == 0 && pk[1] == m[0] && pk[3] == 3);
     int8_t in[6 * 6 * 4] = {0}, out[6 * 6];
-    const nk_conv_pack k = {pw, pk};
+    const nk_conv_pack k = {pw, pk, NULL};
     CU_ASSERT_EQUAL(nk_conv2d_s8_packed(&p, NULL, in, out), NK_ERR_PARAMS);
     CU_ASSERT_EQUAL(nk_conv2d_s8_packed(&p, &k, NULL, out), NK_ERR_PARAMS);
     CU_ASSERT_EQUAL(nk_conv2d_s8_packed(&p, &k, in, out), NK_OK);
+}
+
+/* The few-channel layout (nk_conv_pack_s8_fl, nk_conv_pack.fl) against
+ * nk_conv2d_s8: random first-layer shapes, every run % 4, explicit
+ * padding as banded calls pass it. */
+static void test_fl_random_shapes(void)
+{
+    uint32_t seed = 7u;
+    int ran = 0;
+    static const int chans[] = {1, 2, 3, 3, 5, 6, 7};
+    for (int i = 0; i < 300; ++i) {
+        const int fh = 1 + (int)(ref_rand(&seed) % 6), fw = 1 + (int)(ref_rand(&seed) % 5);
+        const int in_c = chans[ref_rand(&seed) % 7], stride = 1 + (int)(ref_rand(&seed) % 2);
+        const int in_h = fh + (int)(ref_rand(&seed) % 9), in_w = fw + (int)(ref_rand(&seed) % 9);
+        const int out_c = 2 * (1 + (int)(ref_rand(&seed) % 6));
+        const int in_zp = (int)(ref_rand(&seed) % 256) - 128;
+        const int out_zp = (int)(ref_rand(&seed) % 256) - 128;
+        nk_conv_params p = shape(in_h, in_w, in_c, out_c, fh, fw, stride,
+                                 (int)(ref_rand(&seed) & 1), in_zp, out_zp);
+        p.batches = 1 + (int)(ref_rand(&seed) & 1);
+        p.per_channel = (int)(ref_rand(&seed) & 1);
+        if (ref_rand(&seed) % 3 == 0) {
+            /* a band's pad_top: rows above the image */
+            p.pad_top = (int)(ref_rand(&seed) % (unsigned)fh);
+            p.out_h = (in_h + p.pad_top - fh) / stride + 1;
+        }
+        if (!nk_conv_pack_fl_ok(&p))
+            continue; /* more than NK_CONV_PACK_FL_MAX_GROUPS groups */
+        const int len = fh * fw * in_c;
+        const size_t n_in = (size_t)p.batches * in_h * in_w * in_c;
+        const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * out_c;
+        int8_t *in = malloc(n_in), *w = malloc((size_t)out_c * len);
+        int8_t *out = malloc(n_out), *ref = malloc(n_out);
+        int32_t bias[12], m[12], s[12];
+        int32_t *fl = malloc(4u * NK_CONV_PACK_FL_WORDS(&p));
+        const int extreme = ref_rand(&seed) % 4 == 0;
+        for (size_t k = 0; k < n_in; ++k)
+            in[k] = extreme ? ((ref_rand(&seed) & 1) ? -128 : 127) : ref_rand_s8(&seed);
+        for (int k = 0; k < out_c * len; ++k)
+            w[k] = extreme ? ((ref_rand(&seed) & 1) ? -128 : 127) : ref_rand_s8(&seed);
+        for (int o = 0; o < out_c; ++o) {
+            bias[o] = (int32_t)(ref_rand(&seed) % 60001) - 30000;
+            ref_multiplier(0.00005 + (ref_rand(&seed) % 1000) * 0.000003, &m[o], &s[o]);
+        }
+        p.out_mult = m;
+        p.out_shift = s;
+        const int32_t *b = ref_rand(&seed) % 4 ? bias : NULL;
+        if (nk_conv_pack_s8_fl(&p, w, b, fl) == NK_OK) {
+            const nk_conv_pack k = {NULL, NULL, fl};
+            CU_ASSERT_EQUAL_FATAL(nk_conv2d_s8(&p, in, w, b, ref), NK_OK);
+            memset(out, 0x5a, n_out);
+            CU_ASSERT_EQUAL_FATAL(nk_conv2d_s8_packed(&p, &k, in, out), NK_OK);
+            CU_ASSERT_EQUAL(memcmp(out, ref, n_out), 0);
+            ++ran;
+        }
+        free(in), free(w), free(out), free(ref), free(fl);
+    }
+    CU_ASSERT(ran > 200);
+    /* refused: in_c % 4 == 0, odd out_c, dilation, a band wider than
+     * NK_CONV_PACK_FL_BAND, a narrower activation range */
+    nk_conv_params p = shape(32, 32, 4, 16, 3, 3, 1, 1, 0, 0);
+    CU_ASSERT(!nk_conv_pack_fl_ok(&p));
+    p = shape(32, 32, 3, 15, 3, 3, 1, 1, 0, 0);
+    CU_ASSERT(!nk_conv_pack_fl_ok(&p));
+    p = shape(32, 32, 3, 16, 3, 3, 1, 1, 0, 0);
+    CU_ASSERT(nk_conv_pack_fl_ok(&p));
+    p.dilation_w = 2;
+    CU_ASSERT(!nk_conv_pack_fl_ok(&p));
+    p = shape(224, 224, 3, 16, 3, 3, 2, 1, 0, 0);
+    CU_ASSERT(!nk_conv_pack_fl_ok(&p));
+    p = shape(8, 8, 3, 2, 3, 3, 1, 1, 0, 0);
+    int8_t w[54] = {0};
+    int32_t m[2] = {(1 << 30) + 1, (1 << 30) + 1}, s[2] = {-3, -3}, fl[2 * 38];
+    p.out_mult = m;
+    p.out_shift = s;
+    CU_ASSERT_EQUAL(nk_conv_pack_s8_fl(&p, w, NULL, fl), NK_OK);
+    p.act_min = 0;
+    CU_ASSERT_EQUAL(nk_conv_pack_s8_fl(&p, w, NULL, fl), NK_ERR_PARAMS);
 }
 
 int neurio_register_tests(void)
@@ -135,5 +213,7 @@ int neurio_register_tests(void)
         return -1;
     CU_add_test(s, "packed = nk_conv2d_s8 on random shapes and extremes", test_random_shapes);
     CU_add_test(s, "refused layers and requantizations; the lane order", test_refused);
+    CU_add_test(s, "few-channel layout = nk_conv2d_s8 on random first-layer shapes",
+                test_fl_random_shapes);
     return 0;
 }
