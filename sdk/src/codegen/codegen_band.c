@@ -121,7 +121,11 @@ static int cg_band_lower(cg_ctx *c, int32_t k, lw_op *l, char (*wb)[CG_BPTR], in
         char p[4][CG_BPTR];
         const int pw = l->p.conv.filter_h == 1 && l->p.conv.filter_w == 1;
         int done = 0;
-        if ((rc = pw ? cg_pw_rows_decl(c, k, l, p, &done) : cg_conv_pack_decl(c, k, l, p, &done)))
+        if (pw && cg_pw_rows_wanted(c, k, l)) /* its flash rule (codegen_pwrows.c) */
+            rc = cg_pw_rows_decl(c, k, l, p, &done);
+        else if (!pw)
+            rc = cg_conv_pack_decl(c, k, l, p, &done);
+        if (rc)
             return rc;
         *packed = !done ? 0 : pw ? CG_BAND_PW_ROWS : CG_BAND_CONV_PACK;
         if (*packed) {
