@@ -167,11 +167,9 @@ static void dw3_planes(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c_n
         uint32_t *d = planes + 8 + i * col; /* entry (i, 1) */
         for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
             const uint32_t a = nk_arm_load32(src), b = nk_arm_load32(src + c_n);
-            const uint32_t a02 = (uint32_t)__sxtb16(a), b02 = (uint32_t)__sxtb16(b);
-            const uint32_t a13 = (uint32_t)nk_arm_sxtb16_ror8(a);
-            const uint32_t b13 = (uint32_t)nk_arm_sxtb16_ror8(b);
-            const uint32_t p0 = dw3_pkhbt(a02, b02), p1 = dw3_pkhbt(a13, b13);
-            const uint32_t p2 = dw3_pkhtb(b02, a02), p3 = dw3_pkhtb(b13, a13);
+            const uint32_t lo = dw3_pkhbt(a, b), hi = dw3_pkhtb(b, a); /* as in dw3_put4 */
+            const uint32_t p0 = (uint32_t)__sxtb16(lo), p1 = (uint32_t)nk_arm_sxtb16_ror8(lo);
+            const uint32_t p2 = (uint32_t)__sxtb16(hi), p3 = (uint32_t)nk_arm_sxtb16_ror8(hi);
             uint32_t *const d1 = d - col + 1; /* entry (i - 1, y).second */
             d[0] = p0;
             d[2] = p1;
@@ -207,11 +205,11 @@ static void dw3_planes(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c_n
 static inline __attribute__((always_inline)) void dw3_put4(uint32_t *d, int32_t off, uint32_t va,
                                                            uint32_t vb, int two)
 {
-    const uint32_t a02 = (uint32_t)__sxtb16(va), b02 = (uint32_t)__sxtb16(vb);
-    const uint32_t a13 = (uint32_t)nk_arm_sxtb16_ror8(va);
-    const uint32_t b13 = (uint32_t)nk_arm_sxtb16_ror8(vb);
-    const uint32_t p0 = dw3_pkhbt(a02, b02), p1 = dw3_pkhbt(a13, b13);
-    const uint32_t p2 = dw3_pkhtb(b02, a02), p3 = dw3_pkhtb(b13, a13);
+    /* bytes (a0 a1 b0 b1) and (a2 a3 b2 b3); SXTB16 (ror 0, 8) of those
+     * gives (a0, b0) .. (a3, b3): two PKH instead of four */
+    const uint32_t lo = dw3_pkhbt(va, vb), hi = dw3_pkhtb(vb, va);
+    const uint32_t p0 = (uint32_t)__sxtb16(lo), p1 = (uint32_t)nk_arm_sxtb16_ror8(lo);
+    const uint32_t p2 = (uint32_t)__sxtb16(hi), p3 = (uint32_t)nk_arm_sxtb16_ror8(hi);
     d[0] = p0;
     d[2] = p1;
     d[4] = p2;

@@ -16,7 +16,7 @@
  * image reads the three rows and columns inside it nearest to it instead,
  * with a block whose taps are shifted to match, zero where the window's
  * values are padding, and whose bias drops only the taps left
- * (dw3s2_setup): the edges cost the same pass as the inside, one block set
+ * (dw3s2_block): the edges cost the same pass as the inside, one block set
  * up per kind of edge (left, right, top, bottom, corners) and group.
  * Images under 3x3, activation ranges other than [-128, 127] and
  * multipliers/shifts/biases nk_arm_requant_x2 does not take (dw3s2_fits):
@@ -118,64 +118,6 @@ static inline uint32_t dw3s2_pkhtb(uint32_t hi, uint32_t lo)
     return r;
 }
 
-/* Channels c..c+3 into k for windows whose top-left corner (iy0, ix0) lies
- * (ky, kx) rows/columns before the corner (sy, sx) the pass reads: the
- * pass's tap (tr, tc) is the filter's tap (tr - ky, tc - kx), zero when
- * that is outside the filter, and the bias drops the zero point times the
- * taps left (the input values outside the image contribute
- * f * (zp - zp) = 0).  kx = ky = 0 inside the image.  The requantization
- * constants come from base (the group's block for kx = ky = 0) or, with
- * base null, from p; dw3s2_fits has checked that they and every bias
- * take nk_arm_requant_x2 with a doubled sum. */
-static __attribute__((noinline)) void dw3s2_setup(const nk_conv_params *p, const int8_t *filter,
-                                                  const int32_t *bias, int32_t c, int32_t kx,
-                                                  int32_t ky, const dw3s2_k *base, dw3s2_k *k)
-{
-    const int32_t c_n = p->in_c, rs = p->in_w * c_n;
-    uint32_t s02 = 0, s13 = 0; /* the doubled taps kept, lanes (c, c + 2), (c + 1, c + 3) */
-    for (int32_t tr = 0; tr < 3; ++tr) {
-        uint32_t w02[3], w13[3];
-        for (int32_t tc = 0; tc < 3; ++tc) {
-            const int32_t r = tr - ky, t = tc - kx;
-            uint32_t w = 0;
-            if (r >= 0 && r < 3 && t >= 0 && t < 3)
-                w = nk_arm_load32(filter + (size_t)(3 * r + t) * c_n + c);
-            const uint32_t a = (uint32_t)__sxtb16(w), b = (uint32_t)nk_arm_sxtb16_ror8(w);
-            w02[tc] = (uint32_t)__sadd16(a, a); /* |2 f| <= 256 */
-            w13[tc] = (uint32_t)__sadd16(b, b);
-            s02 = (uint32_t)__sadd16(s02, w02[tc]); /* |sum| <= 9 * 256 */
-            s13 = (uint32_t)__sadd16(s13, w13[tc]);
-        }
-        uint32_t *const f = k->f[tr];
-        f[0] = dw3s2_pkhbt(w02[0], w02[1]);
-        f[1] = dw3s2_pkhbt(w13[0], w13[1]);
-        f[2] = dw3s2_pkhtb(w02[1], w02[0]);
-        f[3] = dw3s2_pkhtb(w13[1], w13[0]);
-        f[4] = w02[2];
-        f[5] = w13[2];
-        f[6] = (uint32_t)(tr < 2 ? rs : 2 * c_n - 2 * rs);
-    }
-    const int32_t sums[4] = {(int16_t)s02, (int16_t)s13, (int16_t)(s02 >> 16),
-                             (int16_t)(s13 >> 16)};
-    for (int32_t i = 0; i < 4; ++i) {
-        const int32_t oc = c + i;
-        /* 2 (bias - zp * taps); |bias| < 2^30 - 2 * 1152 * 128 (dw3s2_fits) */
-        k->b[i] = 2 * (bias ? bias[oc] : 0) - p->in_zp * sums[i];
-    }
-    if (base) {
-        memcpy(k->q, base->q, sizeof k->q);
-    } else {
-        for (int32_t i = 0; i < 4; ++i) {
-            const int32_t q = p->per_channel ? c + i : 0, shift = p->out_shift[q];
-            k->q[i][0] = p->out_mult[q];
-            k->q[i][1] = nk_arm_requant_x2_c0(shift, p->out_zp);
-            k->q[i][2] = -shift;
-        }
-    }
-    k->os = c_n;
-    k->cs = c_n;
-}
-
 /* The first of three rows (or columns) inside [0, n) nearest to i0, the
  * window's first: sy = i0 - ky (n >= 3). */
 static inline int32_t dw3s2_clamp(int32_t i0, int32_t n)
@@ -183,28 +125,103 @@ static inline int32_t dw3s2_clamp(int32_t i0, int32_t n)
     return i0 < 0 ? 0 : i0 > n - 3 ? n - 3 : i0;
 }
 
-/* The channel blocks of one group: base (kx = ky = 0) and the windows
- * leaving the image on the left (slot 0), on neither side (1: above or
- * below) and on the right (2), each for the offsets it was last set up
- * for. */
-typedef struct dw3s2_slots {
+/* The state of one call: the group's taps, doubled and split into lanes
+ * (c, c + 2) (g02) and (c + 1, c + 3) (g13), at [3 + r][3 + t] of grids
+ * of zeros (set once per call), so that the taps of any offsets up to 3
+ * are three consecutive words; the doubled biases; the group's block base
+ * (kx = ky = 0) and the blocks of the windows leaving the image on the
+ * left (slot 0), on neither side (1: above or below) and on the right
+ * (2), each for the offsets it was last set up for. */
+typedef struct dw3s2_state {
+    uint32_t g02[9][9], g13[9][9];
+    int32_t b2[4];
     dw3s2_k base, k[3];
     int32_t kx[3], ky[3];
-} dw3s2_slots;
+} dw3s2_state;
 
-static inline const dw3s2_k *dw3s2_slot(const nk_conv_params *p, const int8_t *filter,
-                                        const int32_t *bias, int32_t c, int32_t kx, int32_t ky,
-                                        dw3s2_slots *sl)
+/* The block of the group for windows whose top-left corner (iy0, ix0)
+ * lies (ky, kx) rows/columns before the corner (sy, sx) the pass reads
+ * (|kx|, |ky| <= 3): the pass's tap (tr, tc) is the filter's tap
+ * (tr - ky, tc - kx), zero outside the filter, and the bias drops the zero
+ * point times the taps left only (the input values outside the image
+ * contribute f * (zp - zp) = 0). */
+static void dw3s2_block(const dw3s2_state *st, int32_t zp, int32_t rs, int32_t kx, int32_t ky,
+                        dw3s2_k *k)
+{
+    uint32_t s02 = 0, s13 = 0; /* the doubled taps kept: |sum| <= 9 * 256 */
+    for (int32_t tr = 0; tr < 3; ++tr) {
+        const uint32_t *const a = &st->g02[3 + tr - ky][3 - kx];
+        const uint32_t *const b = &st->g13[3 + tr - ky][3 - kx];
+        const uint32_t a0 = a[0], a1 = a[1], a2 = a[2], b0 = b[0], b1 = b[1], b2 = b[2];
+        uint32_t *const f = k->f[tr];
+        f[0] = dw3s2_pkhbt(a0, a1);
+        f[1] = dw3s2_pkhbt(b0, b1);
+        f[2] = dw3s2_pkhtb(a1, a0);
+        f[3] = dw3s2_pkhtb(b1, b0);
+        f[4] = a2;
+        f[5] = b2;
+        s02 = (uint32_t)__sadd16(s02, __sadd16(a0, __sadd16(a1, a2)));
+        s13 = (uint32_t)__sadd16(s13, __sadd16(b0, __sadd16(b1, b2)));
+    }
+    k->f[0][6] = k->f[1][6] = (uint32_t)rs;
+    k->f[2][6] = (uint32_t)(2 * k->cs - 2 * rs);
+    /* 2 (bias - zp * taps); |bias| < 2^30 - 2 * 1152 * 128 (dw3s2_fits) */
+    k->b[0] = st->b2[0] - zp * (int16_t)s02;
+    k->b[1] = st->b2[1] - zp * (int16_t)s13;
+    k->b[2] = st->b2[2] - zp * (int16_t)(s02 >> 16);
+    k->b[3] = st->b2[3] - zp * (int16_t)(s13 >> 16);
+}
+
+/* Channels c..c+3: the taps into the grids, the doubled biases, and the
+ * block base with the requantization constants (dw3s2_fits has checked
+ * that they and every bias take nk_arm_requant_x2 with a doubled sum). */
+static __attribute__((noinline)) void dw3s2_group(const nk_conv_params *p, const int8_t *filter,
+                                                  const int32_t *bias, int32_t c,
+                                                  dw3s2_state *st)
+{
+    const int32_t c_n = p->in_c;
+    for (int32_t t = 0; t < 9; ++t) {
+        const uint32_t w = nk_arm_load32(filter + (size_t)t * c_n + c);
+        const uint32_t a = (uint32_t)__sxtb16(w), b = (uint32_t)nk_arm_sxtb16_ror8(w);
+        st->g02[3 + t / 3][3 + t % 3] = (uint32_t)__sadd16(a, a); /* |2 f| <= 256 */
+        st->g13[3 + t / 3][3 + t % 3] = (uint32_t)__sadd16(b, b);
+    }
+    dw3s2_k *const k = &st->base;
+    for (int32_t i = 0; i < 4; ++i) {
+        const int32_t q = p->per_channel ? c + i : 0, shift = p->out_shift[q];
+        st->b2[i] = bias ? 2 * bias[c + i] : 0;
+        k->q[i][0] = p->out_mult[q];
+        k->q[i][1] = nk_arm_requant_x2_c0(shift, p->out_zp);
+        k->q[i][2] = -shift;
+    }
+    k->os = c_n;
+    k->cs = c_n;
+    dw3s2_block(st, p->in_zp, p->in_w * c_n, 0, 0, k);
+    st->kx[0] = st->kx[1] = st->kx[2] = 0; /* none set up */
+    st->ky[0] = st->ky[1] = st->ky[2] = 0;
+}
+
+static inline int32_t dw3s2_lim3(int32_t v)
+{
+    return v < -3 ? -3 : v > 3 ? 3 : v; /* 3: no tap left, as any larger offset */
+}
+
+static inline const dw3s2_k *dw3s2_slot(dw3s2_state *st, int32_t zp, int32_t rs, int32_t kx,
+                                        int32_t ky)
 {
     if (!(kx | ky))
-        return &sl->base;
+        return &st->base;
     const int i = kx < 0 ? 0 : kx > 0 ? 2 : 1;
-    if (sl->kx[i] != kx || sl->ky[i] != ky) {
-        dw3s2_setup(p, filter, bias, c, kx, ky, &sl->base, &sl->k[i]);
-        sl->kx[i] = kx;
-        sl->ky[i] = ky;
+    if (st->kx[i] != kx || st->ky[i] != ky) {
+        dw3s2_k *const k = &st->k[i];
+        memcpy(k->q, st->base.q, sizeof k->q);
+        k->os = st->base.os;
+        k->cs = st->base.cs;
+        dw3s2_block(st, zp, rs, dw3s2_lim3(kx), dw3s2_lim3(ky), k);
+        st->kx[i] = kx;
+        st->ky[i] = ky;
     }
-    return &sl->k[i];
+    return &st->k[i];
 }
 
 /* Whether every window of the layer takes nk_arm_requant_x2 with a doubled
@@ -238,14 +255,15 @@ int nk_arm_dw3_s2_direct(const nk_conv_params *p, const int8_t *input, const int
     int32_t xa = (p->pad_left + 1) / 2, xb = (in_w - 3 + p->pad_left) / 2 + 1;
     xb = xb > p->out_w ? p->out_w : xb;
     xa = xa > xb ? xb : xa;
-    dw3s2_slots sl;
+    const int32_t zp = p->in_zp;
+    dw3s2_state st;
+    memset(st.g02, 0, sizeof st.g02); /* the taps' zero surround */
+    memset(st.g13, 0, sizeof st.g13);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * in_h * rs;
         int8_t *out_b = output + (size_t)b * p->out_h * p->out_w * c_n;
         for (int32_t c = 0; c < c_n; c += 4) {
-            dw3s2_setup(p, filter, bias, c, 0, 0, 0, &sl.base);
-            for (int i = 0; i < 3; ++i)
-                sl.kx[i] = sl.ky[i] = 0; /* none derived yet */
+            dw3s2_group(p, filter, bias, c, &st);
             for (int32_t oy = 0; oy < p->out_h; ++oy) {
                 const int32_t iy0 = 2 * oy - p->pad_top, sy = dw3s2_clamp(iy0, in_h);
                 const int8_t *const x = in_b + c + (ptrdiff_t)sy * rs;
@@ -253,14 +271,14 @@ int nk_arm_dw3_s2_direct(const nk_conv_params *p, const int8_t *input, const int
                 for (int32_t ox = 0; ox < p->out_w; ++ox) {
                     if (ox == xa && xa < xb) {
                         /* the windows inside the image's width */
-                        dw3s2_pass(dw3s2_slot(p, filter, bias, c, 0, iy0 - sy, &sl),
+                        dw3s2_pass(dw3s2_slot(&st, zp, rs, 0, iy0 - sy),
                                    x + (ptrdiff_t)(2 * xa - p->pad_left) * c_n,
                                    o + (size_t)xa * c_n, xb - xa);
                         ox = xb - 1;
                         continue;
                     }
                     const int32_t ix0 = 2 * ox - p->pad_left, sx = dw3s2_clamp(ix0, in_w);
-                    dw3s2_pass(dw3s2_slot(p, filter, bias, c, ix0 - sx, iy0 - sy, &sl),
+                    dw3s2_pass(dw3s2_slot(&st, zp, rs, ix0 - sx, iy0 - sy),
                                x + (ptrdiff_t)sx * c_n,
                                o + (size_t)ox * c_n, 1);
                 }
