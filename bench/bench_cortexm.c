@@ -22,10 +22,14 @@
  * these 4 MiB boards); the flash line says what each layer got.
  * --band-rows N generates with banded execution (neurio/planner.h): chains
  * of convolutions run N output rows at a time (less arena, more
- * instructions); 0 (default) = off.
+ * instructions); 0 (default) = off.  --arena-budget N (bytes) or target
+ * (each model's issue 18 arena target) picks the rows per band instead
+ * (neurio_codegen_options.arena_budget, the cortex-m device.arena_budget):
+ * unbanded when the plain arena fits, else the most rows that fit.
  *
  *   bench_cortexm [--board mps2-an386|mps2-an500] [--samples N] [--link rtt|uart]
- *                 [--fc-weights auto|int8|int16] [--band-rows N] [model...]
+ *                 [--fc-weights auto|int8|int16] [--band-rows N]
+ *                 [--arena-budget N|target] [model...]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -87,6 +91,9 @@ typedef struct result {
 static int fc_weights = NEURIO_FC_WEIGHTS_AUTO;
 /* --band-rows: banded execution in the generated code (0 = off). */
 static int32_t g_band_rows;
+/* --arena-budget N|target: neurio_codegen_options.arena_budget (0 = none,
+ * -1 = each model's issue 18 target, ARENA_TARGET x the anchor's arena). */
+static long long g_arena_budget;
 
 /* The anchor was measured on mps2-an386 only: other boards get no ratios. */
 static int anchor_board = 1;
@@ -247,9 +254,14 @@ static int bench_build(bench *b)
     snprintf(b->fw, sizeof b->fw, "%s/%s-fw", b->work, b->model_name);
     mkdir(gen, 0755);
     mkdir(b->fw, 0755);
+    uint64_t budget = g_arena_budget > 0 ? (uint64_t)g_arena_budget : 0;
+    const anchor *an = find_anchor(b->model_name);
+    if (g_arena_budget < 0 && an && an->arena > 0)
+        budget = (uint64_t)(an->arena * ARENA_TARGET);
     neurio_codegen_options co = {.band_rows = g_band_rows,
                                  .fc_weights = fc_weights,
-                                 .flash_budget = cm_profile_const_budget(b->p)};
+                                 .flash_budget = cm_profile_const_budget(b->p),
+                                 .arena_budget = budget};
     if ((rc = neurio_codegen(b->m, gen, &co, &b->cg, &b->e)))
         return rc;
     cm_fw_args fa = {
@@ -397,6 +409,8 @@ static void bench_print(const bench *b, result *res)
            cmean, (unsigned long long)cmin, (unsigned long long)cmax, a ? a->insns : 0.0, r1);
     printf("  arena bytes            : %llu   anchor %.0f   ratio %s\n",
            (unsigned long long)b->cg.arena_bytes, a ? a->arena : 0.0, r2);
+    if (b->cg.band_rows > 0)
+        printf("  banded execution       : %d output rows per band\n", b->cg.band_rows);
     printf("  flash bytes            : %llu (text %llu, rodata %llu, data %llu; weights %llu)"
            "   anchor %.0f   ratio %s\n",
            (unsigned long long)sz->flash, (unsigned long long)sz->text,
@@ -527,9 +541,13 @@ int main(int argc, char **argv)
             fc_weights = cm_fc_weights_parse(argv[++i]);
         else if (strcmp(argv[i], "--band-rows") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 0)
             g_band_rows = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--arena-budget") == 0 && i + 1 < argc &&
+                 (!strcmp(argv[i + 1], "target") || atoll(argv[i + 1]) >= 0))
+            g_arena_budget = !strcmp(argv[++i], "target") ? -1 : atoll(argv[i]);
         else if (argv[i][0] == '-') {
             fprintf(stderr, "usage: %s [--board B] [--samples N] [--link rtt|uart] "
-                            "[--fc-weights auto|int8|int16] [--band-rows N] [model...]\n",
+                            "[--fc-weights auto|int8|int16] [--band-rows N] "
+                            "[--arena-budget N|target] [model...]\n",
                     argv[0]);
             return 2;
         } else if (n_models < 32)
@@ -568,6 +586,14 @@ int main(int argc, char **argv)
            anchor_board ? "" : " (not this board: no ratios)", work);
     if (g_band_rows > 0)
         printf("banded execution: %d output rows per band (neurio/planner.h)\n", g_band_rows);
+    else if (g_arena_budget != 0)
+    {
+        if (g_arena_budget < 0)
+            printf("arena budget: each model's target");
+        else
+            printf("arena budget: %lld bytes", g_arena_budget);
+        printf(" (banded execution with the most rows per band that fit)\n");
+    }
     int failed = 0;
     result res[32];
     memset(res, 0, sizeof res);

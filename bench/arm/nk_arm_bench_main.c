@@ -94,6 +94,8 @@ static long insns_since(uint32_t start)
 typedef struct conv_case {
     const char *name;
     int32_t h, w, c, oc, fh, fw, s, dw;
+    int32_t band; /* > 0: one middle band of that many output rows (banded
+                   * execution: pad_top 0, the rows the filter reaches) */
 } conv_case;
 
 static nk_conv_params conv_params_of(const conv_case *k)
@@ -113,6 +115,11 @@ static nk_conv_params conv_params_of(const conv_case *k)
     int32_t th = (p.out_h - 1) * k->s + k->fh - k->h, tw = (p.out_w - 1) * k->s + k->fw - k->w;
     p.pad_top = th > 0 ? th / 2 : 0;
     p.pad_left = tw > 0 ? tw / 2 : 0;
+    if (k->band > 0) {
+        p.out_h = k->band;
+        p.in_h = k->band + k->fh - 1;
+        p.pad_top = 0;
+    }
     p.depth_multiplier = 1;
     p.out_c = k->dw ? k->c : k->oc;
     p.in_zp = -3;
@@ -311,23 +318,26 @@ int nk_test_main(void)
         shift[i] = -9;
     }
     static const conv_case cases[] = {
-        {"kws conv1 49x10x1 -> 64, 10x4 s2", 49, 10, 1, 64, 10, 4, 2, 0},
-        {"micro_speech conv 49x40x1 -> 8, 10x8 s2", 49, 40, 1, 8, 10, 8, 2, 0},
-        {"kws depthwise 25x5x64, 3x3      ", 25, 5, 64, 64, 3, 3, 1, 1},
-        {"kws pointwise 25x5x64 -> 64, 1x1", 25, 5, 64, 64, 1, 1, 1, 0},
-        {"resnet conv 32x32x16 -> 16, 3x3 ", 32, 32, 16, 16, 3, 3, 1, 0},
-        {"resnet conv 16x16x32 -> 32, 3x3 ", 16, 16, 32, 32, 3, 3, 1, 0},
-        {"resnet conv 8x8x64 -> 64, 3x3   ", 8, 8, 64, 64, 3, 3, 1, 0},
-        {"resnet conv0 32x32x3 -> 16, 3x3  ", 32, 32, 3, 16, 3, 3, 1, 0},
-        {"resnet conv 32x32x16 -> 32, 3x3 s2", 32, 32, 16, 32, 3, 3, 2, 0},
-        {"resnet conv 16x16x32 -> 64, 3x3 s2", 16, 16, 32, 64, 3, 3, 2, 0},
-        {"resnet conv 32x32x16 -> 32, 1x1 s2", 32, 32, 16, 32, 1, 1, 2, 0},
-        {"resnet conv 16x16x32 -> 64, 1x1 s2", 16, 16, 32, 64, 1, 1, 2, 0},
-        {"mobilenet depthwise 48x48x16, 3x3 ", 48, 48, 16, 16, 3, 3, 1, 1},
-        {"mobilenet depthwise 48x48x16, 3x3 s2", 48, 48, 16, 16, 3, 3, 2, 1},
-        {"mobilenet depthwise 24x24x64, 3x3 ", 24, 24, 64, 64, 3, 3, 1, 1},
-        {"mobilenet depthwise 24x24x64, 3x3 s2", 24, 24, 64, 64, 3, 3, 2, 1},
-        {"mobilenet depthwise 96x96x8, 3x3 s2", 96, 96, 8, 8, 3, 3, 2, 1},
+        {"kws conv1 49x10x1 -> 64, 10x4 s2", 49, 10, 1, 64, 10, 4, 2, 0, 0},
+        {"micro_speech conv 49x40x1 -> 8, 10x8 s2", 49, 40, 1, 8, 10, 8, 2, 0, 0},
+        {"kws depthwise 25x5x64, 3x3      ", 25, 5, 64, 64, 3, 3, 1, 1, 0},
+        {"kws pointwise 25x5x64 -> 64, 1x1", 25, 5, 64, 64, 1, 1, 1, 0, 0},
+        {"resnet conv 32x32x16 -> 16, 3x3 ", 32, 32, 16, 16, 3, 3, 1, 0, 0},
+        {"resnet conv 16x16x32 -> 32, 3x3 ", 16, 16, 32, 32, 3, 3, 1, 0, 0},
+        {"resnet conv 8x8x64 -> 64, 3x3   ", 8, 8, 64, 64, 3, 3, 1, 0, 0},
+        {"resnet conv0 32x32x3 -> 16, 3x3  ", 32, 32, 3, 16, 3, 3, 1, 0, 0},
+        {"resnet conv 32x32x16 -> 32, 3x3 s2", 32, 32, 16, 32, 3, 3, 2, 0, 0},
+        {"resnet conv 16x16x32 -> 64, 3x3 s2", 16, 16, 32, 64, 3, 3, 2, 0, 0},
+        {"resnet conv 32x32x16 -> 32, 1x1 s2", 32, 32, 16, 32, 1, 1, 2, 0, 0},
+        {"resnet conv 16x16x32 -> 64, 1x1 s2", 16, 16, 32, 64, 1, 1, 2, 0, 0},
+        {"mobilenet depthwise 48x48x16, 3x3 ", 48, 48, 16, 16, 3, 3, 1, 1, 0},
+        {"mobilenet depthwise 48x48x16, 3x3 s2", 48, 48, 16, 16, 3, 3, 2, 1, 0},
+        {"mobilenet depthwise 24x24x64, 3x3 ", 24, 24, 64, 64, 3, 3, 1, 1, 0},
+        {"mobilenet depthwise 24x24x64, 3x3 s2", 24, 24, 64, 64, 3, 3, 2, 1, 0},
+        {"mobilenet depthwise 96x96x8, 3x3 s2", 96, 96, 8, 8, 3, 3, 2, 1, 0},
+        {"kws depthwise band of 8 rows of 25x5x64", 25, 5, 64, 64, 3, 3, 1, 1, 8},
+        {"kws pointwise band of 8 rows of 25x5x64", 25, 5, 64, 64, 1, 1, 1, 0, 8},
+        {"resnet conv band of 8 rows of 32x32x16", 32, 32, 16, 16, 3, 3, 1, 0, 8},
     };
     put("kernel                              (instructions, -icount shift=0)\n");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i)

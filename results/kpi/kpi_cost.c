@@ -187,7 +187,7 @@ int nr_kpi_cost_metrics(const nr_kpi_cost *c, const neurio_device_info *dev,
                        "host clock (wall time, includes the link)");
     if (!rc && c->stalls)
         rc = nr_metrics_add(m, "latency", "stalls", (double)c->stalls, "samples",
-                            "answers delayed by a link timeout or retransmission (kept out "
+                            "answers delayed by the link's recovery from a loss (kept out "
                             "of host latency)");
     if (!rc && c->have_device) {
         snprintf(src, sizeof src, "%s%s / %.6g Hz", c->device_estimated ? "estimated: " : "",

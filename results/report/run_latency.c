@@ -50,7 +50,7 @@ void nr_run_latency_print(nr_run_latency *l, const neurio_device_info *di, const
         fprintf(f, "latency (host wall clock): mean %.3f ms, p50 %.3f ms, p99 %.3f ms\n",
                 st.mean / 1e6, st.p50 / 1e6, st.p99 / 1e6);
     if (l->stalls)
-        fprintf(f, "stalls: %zu sample(s) answered after a link timeout or retransmission "
+        fprintf(f, "stalls: %zu sample(s) answered after the link recovered from a loss "
                    "(not counted as latency)\n", l->stalls);
     if (di->size >= offsetof(neurio_device_info, link_stats) + sizeof di->link_stats &&
         di->link_stats) {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cg_test_util.h"
 #include "neurio/codegen.h"
@@ -186,6 +187,58 @@ static void test_band_check(void)
     neurio_model_free(m);
 }
 
+/* neurio_codegen_options.arena_budget: unbanded when the plain arena fits;
+ * else the most rows per band whose arena fits; none fits: the smallest
+ * arena (the most rows giving it). */
+static void test_band_budget(void)
+{
+    neurio_model *m = bt_model(9, 5, 8);
+    const size_t plain = bt_arena(m, 0, NULL);
+    size_t arena[10], least = plain;
+    int32_t least_rows = 0;
+    for (int32_t r = 9; r >= 1; r--) {
+        arena[r] = bt_arena(m, r, NULL);
+        if (arena[r] < least) {
+            least = arena[r];
+            least_rows = r;
+        }
+    }
+    CU_ASSERT_FATAL(least < plain);
+    /* a budget between the smallest arena and the plain one: the most rows
+     * that fit */
+    size_t mid = least + (plain - least) / 2;
+    int32_t mid_rows = 0;
+    for (int32_t r = 9; r >= 1 && !mid_rows; r--)
+        if (arena[r] <= mid && arena[r] < plain)
+            mid_rows = r;
+    const struct {
+        uint64_t budget;
+        int32_t rows;
+        size_t arena;
+    } cases[] = {{plain, 0, plain}, {plain + 1000, 0, plain}, {least, least_rows, least},
+                 {mid, mid_rows, arena[mid_rows > 0 ? mid_rows : 1]}, {1, least_rows, least}};
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/band_budget", neurio_test_tmpdir());
+    mkdir(dir, 0755);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        neurio_codegen_options o = {.arena_budget = cases[i].budget};
+        neurio_codegen_result res;
+        neurio_errbuf e = {{0}};
+        CU_ASSERT_EQUAL_FATAL(neurio_codegen(m, dir, &o, &res, &e), NEURIO_OK);
+        CU_ASSERT_EQUAL(res.band_rows, cases[i].rows);
+        CU_ASSERT_EQUAL(res.arena_bytes, cases[i].arena);
+        if (cases[i].rows > 0 && cases[i].budget > 1)
+            CU_ASSERT(res.arena_bytes <= cases[i].budget);
+    }
+    /* band_rows given: the budget is not consulted */
+    neurio_codegen_options o = {.band_rows = 9, .arena_budget = 1};
+    neurio_codegen_result res;
+    neurio_errbuf e = {{0}};
+    CU_ASSERT_EQUAL(neurio_codegen(m, dir, &o, &res, &e), NEURIO_OK);
+    CU_ASSERT_EQUAL(res.arena_bytes, arena[9]);
+    neurio_model_free(m);
+}
+
 /* The shared kws and ResNet models, banded: the interpreter's bytes. */
 static void test_band_shared(void)
 {
@@ -216,7 +269,8 @@ int neurio_register_tests(void)
     CU_pSuite s = CU_add_suite("codegen_band", NULL, NULL);
     if (!s || !CU_add_test(s, "band chains: interpreter = generated C", test_band_chains) ||
         !CU_add_test(s, "band plans: unsafe overlap and short windows refused",
-                     test_band_check))
+                     test_band_check) ||
+        !CU_add_test(s, "arena budget: the most rows per band that fit", test_band_budget))
         return -1;
 #ifdef BAND_LONG
     if (neurio_test_shared_dir()) {

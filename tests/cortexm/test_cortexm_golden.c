@@ -3,7 +3,7 @@
  * run` on the emulated Cortex-M4F (mps2-an386) and Cortex-M7 (mps2-an500),
  * the packed FULLY_CONNECTED weights int16 on the M4 (device.fc_weights =
  * auto), int8 on the M7 (both layouts against the goldens; the log must
- * say so).
+ * say so), the M7 with banded execution (device.band_rows = 8).
  * int8 models must reproduce TFLite Micro's golden output.npy bit for bit;
  * float models within 1e-5 (relative to the output range); int8
  * predictions must also be identical to the host device's (float: within
@@ -76,12 +76,14 @@ static void run_model(const char *model)
          * (default: the plugin's, rtt on these boards). */
         const char *link = getenv("NEURIO_TEST_CM_LINK");
         /* the packed FULLY_CONNECTED layouts: int16 on the M4 (auto, the
-         * board's 4 MiB), int8 on the M7 */
+         * board's 4 MiB), int8 on the M7; and banded execution on the M7
+         * (8 rows: kws' and ResNet-8's chains, the DSP kernels' band calls;
+         * unbanded on the M4, every board in test_cortexm_banded) */
         snprintf(dev, sizeof dev,
                  "plugin = \"cortex-m\"; board = \"%s\"; run_timeout_ms = 600000; link = \"%s\";"
-                 " fc_weights = \"%s\";",
+                 " fc_weights = \"%s\"; band_rows = %d;",
                  boards[b], link && (!strcmp(link, "uart") || !strcmp(link, "rtt")) ? link : "auto",
-                 b ? "int8" : "auto");
+                 b ? "int8" : "auto", b ? 8 : 0);
         char *log = NULL;
         int rc = cm_e2e_run(name, rig_for(name, model, dev), "", &log);
         if (rc != 0 && log && strstr(log, "does not fit")) {

@@ -136,6 +136,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (lay)
         (void)neurio_codegen(m, fz_dir, &co, &res, &err);
     free(lay);
+    /* the band rows chosen from an arena budget (from the size) */
+    const neurio_codegen_options cb = {.arena_budget = 1 + (uint64_t)size % 8192u};
+    (void)neurio_codegen(m, fz_dir, &cb, &res, &err);
 out:
     neurio_model_free(m);
     return 0;

@@ -136,8 +136,9 @@ static inline uint32_t dw3_pkhtb(uint32_t hi, uint32_t lo)
     return r;
 }
 
-/* Channels c..c+3 of one image into the planes (rows 1..h; the padding
- * keeps the zero point written once per call).  Entry (j, y) of channel
+/* Channels c..c+3 of in_h input rows into the planes (from `planes`, the
+ * entry (0, y0) of the first of them; the padding rows keep the zero point
+ * written once per call).  Entry (j, y) of channel
  * c + k is the word pair at ((j * hp + y) * 4 + k) * 2: the four channels'
  * entries sit side by side, so one base pointer and immediate offsets reach
  * all of them.  Padded row p[i] = x[i - 1]; E_i = (x[2i-1], x[2i]) goes to
@@ -151,7 +152,7 @@ static void dw3_planes(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c_n
     {
         /* E_0 = (zp, x0) */
         const int8_t *src = in;
-        uint32_t *d = planes + 8; /* entry (0, 1) */
+        uint32_t *d = planes; /* entry (0, y0) */
         for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
             const uint32_t b = nk_arm_load32(src);
             const uint32_t b02 = (uint32_t)__sxtb16(b), b13 = (uint32_t)nk_arm_sxtb16_ror8(b);
@@ -164,7 +165,7 @@ static void dw3_planes(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c_n
     for (int32_t i = 1; i < ew; ++i) {
         /* E_i = (x[2i-1], x[2i]), both inside the row (2i < w) */
         const int8_t *src = in + (size_t)(2 * i - 1) * c_n;
-        uint32_t *d = planes + 8 + i * col; /* entry (i, 1) */
+        uint32_t *d = planes + i * col; /* entry (i, y0) */
         for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
             const uint32_t a = nk_arm_load32(src), b = nk_arm_load32(src + c_n);
             const uint32_t lo = dw3_pkhbt(a, b), hi = dw3_pkhtb(b, a); /* as in dw3_put4 */
@@ -184,7 +185,7 @@ static void dw3_planes(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c_n
     if (!(in_w & 1)) {
         /* even width: E_ew = (x[w-1], zp), second word of entry ew - 1 */
         const int8_t *src = in + (size_t)(in_w - 1) * c_n;
-        uint32_t *d = planes + 8 + (ew - 1) * col + 1;
+        uint32_t *d = planes + (ew - 1) * col + 1;
         for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
             const uint32_t a = nk_arm_load32(src);
             const uint32_t a02 = (uint32_t)__sxtb16(a), a13 = (uint32_t)nk_arm_sxtb16_ror8(a);
@@ -383,42 +384,60 @@ static __attribute__((noinline)) int dw3_setup(dw3_sweep *s, const int8_t *f, in
     return fast;
 }
 
-/* 3x3, stride 1, SAME padding of one (kws DS-CNN), the whole image in one
- * set of planes: the planes of the whole image for four channels at a
- * time, the padding written once per call (fewer instructions than the
- * tiled path below on such small images). */
+/* 3x3, stride 1, padding of one on the left and right (kws DS-CNN), the
+ * whole image in one set of planes: the planes of the whole image for four
+ * channels at a time, the padding written once per call (fewer
+ * instructions than the tiled path below on such small images).  Also a
+ * band of rows (banded execution, nk.h): any pad_top up to 2 and any
+ * out_h; padded row y of the planes is input row y - pad_top, the zero
+ * point outside [0, in_h), as the portable loop reads it. */
 static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int8_t *input,
                                               const int8_t *filter, const int32_t *bias,
                                               int8_t *output)
 {
     const int32_t in_h = p->in_h, in_w = p->in_w, c_n = p->in_c, zp = p->in_zp;
-    const int32_t ew = (in_w + 1) >> 1, hp = in_h + 2;
+    const int32_t out_h = p->out_h, pt = p->pad_top;
+    const int32_t ew = (in_w + 1) >> 1, hp = out_h + 2;
+    /* input rows in the planes: padded rows pt .. pt + nin - 1 */
+    const int32_t nin = in_h < hp - pt ? in_h : hp - pt;
     if (p->filter_h != 3 || p->filter_w != 3 || p->stride_h != 1 || p->stride_w != 1 ||
-        p->dilation_h != 1 || p->dilation_w != 1 || p->pad_top != 1 || p->pad_left != 1 ||
-        p->out_h != in_h || p->out_w != in_w || (c_n & 3) || in_w < 1 || in_h < 1 ||
+        p->dilation_h != 1 || p->dilation_w != 1 || pt < 0 || pt > 2 || p->pad_left != 1 ||
+        out_h < 1 || p->out_w != in_w || (c_n & 3) || in_w < 1 || in_h < 1 || nin < 1 ||
         (int64_t)8 * ew * hp > NK_ARM_DW3_BUF_WORDS || p->act_min < -128 || p->act_max > 127 ||
         zp < -32768 || zp > 32767)
         return NK_ERR_PARAMS;
     uint32_t planes[NK_ARM_DW3_BUF_WORDS];
     const uint32_t zz = dw3_pack(zp, zp);
-    /* The padding, once: the entries of padded rows 0 and h + 1 and, for an
-     * odd width, the second word of the last column (E_ew lies in the
-     * padding); dw3_planes rewrites every other word for each group. */
+    /* The padding, once: the entries of the padded rows outside the input
+     * (row 0 and h + 1 of a whole image) and, for an odd width, the second
+     * word of the last column (E_ew lies in the padding); dw3_planes
+     * rewrites every other word for each group. */
     for (int32_t j = 0; j < ew; ++j) {
-        uint32_t *const top = planes + 8 * hp * j, *const bottom = top + 8 * (hp - 1);
-        for (int32_t i = 0; i < 8; ++i) {
-            top[i] = zz;
-            bottom[i] = zz;
+        uint32_t *const col = planes + 8 * hp * j;
+        for (int32_t y = 0; y < hp; ++y) {
+            if (y == pt) /* the input rows: dw3_planes */
+                y += nin;
+            if (y < hp) {
+                uint32_t *const e = col + 8 * y;
+                e[0] = zz;
+                e[1] = zz;
+                e[2] = zz;
+                e[3] = zz;
+                e[4] = zz;
+                e[5] = zz;
+                e[6] = zz;
+                e[7] = zz;
+            }
         }
     }
     if (in_w & 1)
-        for (int32_t y = 1; y <= in_h; ++y)
+        for (int32_t y = pt; y < pt + nin; ++y)
             for (int32_t k = 0; k < 4; ++k)
                 planes[8 * (hp * (ew - 1) + y) + 2 * k + 1] = zz;
     const int full = p->act_min == -128 && p->act_max == 127;
     const dw3_layer lay = dw3_layer_of(zp, p->out_zp);
     dw3_sweep s;
-    s.n = in_h;
+    s.n = out_h;
     s.c_n = c_n;
     s.ostride = in_w * c_n;
     s.qstep = 32;
@@ -426,9 +445,9 @@ static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int
     s.hi = p->act_max;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * in_h * in_w * c_n;
-        int8_t *out_b = output + (size_t)b * in_h * in_w * c_n;
+        int8_t *out_b = output + (size_t)b * out_h * in_w * c_n;
         for (int32_t c = 0; c < c_n; c += 4) {
-            dw3_planes(in_b + c, in_h, in_w, c_n, ew, hp, zz, planes);
+            dw3_planes(in_b + c, nin, in_w, c_n, ew, hp, zz, planes + 8 * pt);
             for (int32_t k = 0; k < 4; ++k) {
                 const int32_t oc = c + k;
                 const int32_t q = p->per_channel ? oc : 0;

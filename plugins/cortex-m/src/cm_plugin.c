@@ -93,6 +93,10 @@ static const neurio_option cm_options[] = {
      "run this many output rows at a time, so the tensors inside a chain never exist whole: "
      "less arena for some more instructions (ResNet-8 at 8 rows: arena 34800 -> 26080 bytes, "
      "+0.6 % instructions); 0 = off; a debug (layer read-back) run is never banded"},
+    {"arena_budget", NEURIO_OPT_INT, "0", NULL,
+     "with band_rows = 0: the arena bytes the model may take; when the plain plan's arena is "
+     "larger, banded execution with the most rows per band (fewest extra instructions) whose "
+     "arena fits (none fits: the smallest arena, with a warning); 0 = no budget"},
     {"active_ua_per_mhz", NEURIO_OPT_FLOAT, "0", NULL,
      "run-mode supply current per MHz (datasheet) for energy estimates; 0 = the board's"},
     {"supply_v", NEURIO_OPT_FLOAT, "0", NULL, "supply voltage for energy estimates; 0 = the board's"},
@@ -243,6 +247,10 @@ static int cm_open(neurio_ctx *ctx, const neurio_host *host, void **self)
     if (!rc && (br < 0 || br > 65535))
         rc = neurio_fail(&e, NEURIO_ERR_CONFIG, "device.band_rows = %lld must be 0 (off) or "
                          "1..65535 output rows per band", (long long)br);
+    int64_t ab = host->opt_int(ctx, "arena_budget");
+    if (!rc && (ab < 0 || ab > INT32_MAX))
+        rc = neurio_fail(&e, NEURIO_ERR_CONFIG, "device.arena_budget = %lld must be 0 (none) "
+                         "or 1..%d bytes", (long long)ab, INT32_MAX);
     int64_t fl = host->opt_int(ctx, "test_fault_layer");
     if (!rc && (fl < -1 || fl > 65535))
         rc = neurio_fail(&e, NEURIO_ERR_CONFIG, "device.test_fault_layer = %lld must be -1 "
@@ -334,7 +342,9 @@ static int cm_codegen(void *self, const neurio_model *model, const char *out_dir
         .band_rows = neurio_host_layer_capture(s->host, s->ctx)
                          ? 0 : (int32_t)s->host->opt_int(s->ctx, "band_rows"),
         .fc_weights = cm_fc_weights_parse(fcw),
-        .flash_budget = cm_profile_const_budget(&s->profile)};
+        .flash_budget = cm_profile_const_budget(&s->profile),
+        .arena_budget = neurio_host_layer_capture(s->host, s->ctx)
+                            ? 0 : (uint64_t)s->host->opt_int(s->ctx, "arena_budget")};
     if (opts.fc_weights < 0) {
         s->host->set_error(s->ctx, "device.fc_weights = \"%s\": expected auto, int8 or int16",
                            fcw);
@@ -350,6 +360,13 @@ static int cm_codegen(void *self, const neurio_model *model, const char *out_dir
     CM_LOG(s, NEURIO_LOG_INFO, "generated %s: %u layers, arena %llu bytes, weights %llu bytes",
            res.name, res.n_layers, (unsigned long long)res.arena_bytes,
            (unsigned long long)res.weights_bytes);
+    if (res.band_rows > 0)
+        CM_LOG(s, NEURIO_LOG_INFO, "banded execution: %d output rows per band%s", res.band_rows,
+               opts.band_rows > 0 ? "" : " (chosen for device.arena_budget)");
+    if (opts.arena_budget > 0 && opts.band_rows == 0 && res.arena_bytes > opts.arena_budget)
+        CM_LOG(s, NEURIO_LOG_WARN,
+               "device.arena_budget = %llu bytes not met: the smallest arena is %llu bytes",
+               (unsigned long long)opts.arena_budget, (unsigned long long)res.arena_bytes);
     if (res.fc_int8_layers + res.fc_int16_layers)
         CM_LOG(s, NEURIO_LOG_INFO,
                "packed FULLY_CONNECTED weights (device.fc_weights = %s, DSP cores): %u int8, "

@@ -67,6 +67,12 @@ typedef struct neurio_codegen_options {
     struct neurio_codegen_layer *layers; /* out, NULL = not wanted: the
                               weight layout of each op, [m->n_ops] entries
                               the caller provides (zeroed here first)      */
+    uint64_t arena_budget; /* > 0 with band_rows 0: banded execution only
+                              when the plain arena exceeds this many bytes,
+                              with the most rows per band (the fewest
+                              bands, so the fewest extra instructions)
+                              whose arena fits; none fits: the smallest
+                              arena.  0 = no budget                        */
 } neurio_codegen_options;
 
 /* Weight layouts the generated code holds (neurio_codegen_layer.layout).
@@ -114,6 +120,8 @@ typedef struct neurio_codegen_result {
     uint32_t fc_budget_int8;   /* FULLY_CONNECTED layers auto left int8 (or
                                   plain) because int16 would have exceeded
                                   flash_budget                             */
+    int32_t band_rows;         /* rows per band of the banded plan
+                                  generated, 0 = not banded                */
 } neurio_codegen_result;
 
 /* Generate M.h and M.c for `m` into the existing directory out_dir

@@ -311,7 +311,9 @@ typedef struct neurio_measure {
 } neurio_measure;
 
 /* neurio_measure.flags: the answer for this sample came late because the
- * link stalled (a timeout, a retransmission, a device reset): host_ns holds
+ * link stalled (it recovered from a loss: a request sent again before the
+ * device accepted it, a damaged or lost frame, a device reset; not a slow
+ * inference whose wait for its result merely expired): host_ns holds
  * the stall, not the inference, and the core keeps it out of every latency
  * figure, counting the sample as a stall instead. */
 #define NEURIO_MEASURE_STALLED 1u

@@ -203,6 +203,7 @@ static int cg_write_files(const cg_ctx *c, const char *out_dir, const char *hex,
         res->const_bytes = c->const_bytes;
         res->fc_budget_int8 = c->fc_budget8;
         res->n_layers = (uint32_t)c->m->n_ops;
+        res->band_rows = c->plan->n_chains > 0 ? c->plan->chains[0].rows : 0;
         memcpy(res->sha256, hex, 65);
         res->plan_strategy = c->plan->strategy;
     }
@@ -260,7 +261,7 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
                               .op_scratch = scratch,
                               .band_rows = opts->band_rows,
                               .op_rows_1x1 = rows_1x1};
-    rc = neurio_plan_model(m, &po, &plan, err);
+    rc = cg_plan(m, &po, opts->arena_budget, &plan, err); /* band rows: codegen_band.c */
     free(scratch);
     free(rows_1x1);
     if (rc)

@@ -27,7 +27,7 @@ static size_t cg_row_bytes(const neurio_model *m, int32_t t)
 
 /* One band of op k: its call (nothing when it computes no row). */
 static void cg_band_call(cg_ctx *c, const neurio_band_chain *ch, int32_t k, const lw_op *l,
-                         const neurio_band_call *bc, const neurio_band_call *prev,
+                         int packed, const neurio_band_call *bc, const neurio_band_call *prev,
                          char (*base)[CG_BPTR], char (*wb)[CG_BPTR])
 {
     const neurio_model *m = c->m;
@@ -62,17 +62,27 @@ static void cg_band_call(cg_ctx *c, const neurio_band_chain *ch, int32_t k, cons
     }
     fprintf(c->body,
             "    {\n        nk_conv_params ng_b = ng_p%d;\n"
-            "        ng_b.in_h = %d;\n        ng_b.out_h = %d;\n        ng_b.pad_top = %d;\n"
+            "        ng_b.in_h = %d;\n        ng_b.out_h = %d;\n        ng_b.pad_top = %d;\n",
+            k, bc->in_hi - bc->in_lo, bc->out_hi - bc->out_lo, bc->pad_top);
+    if (packed) /* the weights packed at generation (codegen_convpack.c) */
+        fprintf(c->body,
+                "#if NK_CONV_PACKED\n"
+                "        if (nk_conv2d_s8_packed(&ng_b, &ng_cp%d, %s, %s) != NK_OK) return "
+                "NEURIO_RUN_ERR_LAYER + %d;\n#else\n",
+                k, in, out, k);
+    fprintf(c->body,
             "        if (%s(&ng_b, %s, %s, %s, %s) != NK_OK) return "
-            "NEURIO_RUN_ERR_LAYER + %d;\n    }\n",
-            k, bc->in_hi - bc->in_lo, bc->out_hi - bc->out_lo, bc->pad_top,
-            lw_kernel_get(l->kernel)->name, in, wb[2 * j], wb[2 * j + 1], out, k);
+            "NEURIO_RUN_ERR_LAYER + %d;\n%s    }\n",
+            lw_kernel_get(l->kernel)->name, in, wb[2 * j], wb[2 * j + 1], out, k,
+            packed ? "#endif\n" : "");
 }
 
 /* Lowers and declares op k of the chain and its weight/bias expressions
  * (wb[0], wb[1]); only the int8 CONV_2D, DEPTHWISE_CONV_2D and ADD kernels
- * are banded. */
-static int cg_band_lower(cg_ctx *c, int32_t k, lw_op *l, char (*wb)[CG_BPTR])
+ * are banded.  *packed: a CONV_2D whose weights are packed at generation
+ * (cg_conv_pack_decl), called as nk_conv2d_s8_packed under
+ * #if NK_CONV_PACKED, as the plain layer is. */
+static int cg_band_lower(cg_ctx *c, int32_t k, lw_op *l, char (*wb)[CG_BPTR], int *packed)
 {
     const neurio_op *op = &c->m->ops[k];
     neurio_errbuf e = {{0}};
@@ -93,6 +103,18 @@ static int cg_band_lower(cg_ctx *c, int32_t k, lw_op *l, char (*wb)[CG_BPTR])
         return rc;
     snprintf(wb[0], CG_BPTR, "NULL");
     snprintf(wb[1], CG_BPTR, "NULL");
+    *packed = 0;
+    if (l->kernel == LW_K_CONV2D_S8) {
+        char p[4][CG_BPTR];
+        if ((rc = cg_conv_pack_decl(c, k, l, p, packed)))
+            return rc;
+        if (*packed) {
+            snprintf(wb[0], CG_BPTR, "%s", p[1]);
+            if (l->args[2] >= 0)
+                snprintf(wb[1], CG_BPTR, "%s", p[2]);
+            return NEURIO_OK;
+        }
+    }
     for (int32_t i = 1; conv && i < 3; i++)
         if (l->args[i] >= 0 && (rc = cg_ptr(c, l->args[i], wb[i - 1], CG_BPTR)))
             return rc;
@@ -107,13 +129,14 @@ int cg_emit_chain(cg_ctx *c, int32_t ci)
     char (*wb)[CG_BPTR] = calloc((size_t)(2 * n), sizeof *wb);
     char (*base)[CG_BPTR] = calloc((size_t)(n + 1), sizeof *base);
     neurio_band_call *bc = calloc((size_t)n, sizeof *bc);
+    int *packed = calloc((size_t)n, sizeof *packed);
     int rc = NEURIO_ERR_NOMEM;
-    if (!l || !wb || !base || !bc) {
+    if (!l || !wb || !base || !bc || !packed) {
         neurio_fail(c->err, rc, "codegen: out of memory");
         goto done;
     }
     for (int32_t j = 0; j < n; j++)
-        if ((rc = cg_band_lower(c, ch->first_op + j, &l[j], wb + 2 * j)))
+        if ((rc = cg_band_lower(c, ch->first_op + j, &l[j], wb + 2 * j, &packed[j])))
             goto done;
     if ((rc = cg_ptr(c, ch->in_tensor, base[0], CG_BPTR)))
         goto done;
@@ -131,8 +154,8 @@ int cg_emit_chain(cg_ctx *c, int32_t ci)
                             ch->first_op, ch->last_op);
                 goto done;
             }
-            cg_band_call(c, ch, ch->first_op + j, &l[j], &bc[j], j ? &bc[j - 1] : NULL, base,
-                         wb);
+            cg_band_call(c, ch, ch->first_op + j, &l[j], packed[j], &bc[j],
+                         j ? &bc[j - 1] : NULL, base, wb);
         }
     rc = NEURIO_OK;
 done:
@@ -142,5 +165,37 @@ done:
     free(wb);
     free(base);
     free(bc);
+    free(packed);
     return rc;
+}
+
+int cg_plan(const neurio_model *m, neurio_plan_options *po, uint64_t budget, neurio_plan **out,
+            neurio_errbuf *err)
+{
+    int rc = neurio_plan_model(m, po, out, err);
+    if (rc || po->band_rows > 0 || budget == 0 || (*out)->arena_bytes <= budget)
+        return rc;
+    int32_t h = 0; /* the tallest activation: more rows per band change nothing */
+    for (int32_t t = 0; t < m->n_tensors; t++)
+        if (m->tensors[t].rank == 4 && m->tensors[t].dims[1] > h)
+            h = m->tensors[t].dims[1];
+    neurio_plan *best = *out;
+    for (int32_t r = h; r >= 1 && best->arena_bytes > budget; r--) {
+        neurio_plan *p = NULL;
+        po->band_rows = r;
+        if ((rc = neurio_plan_model(m, po, &p, err))) {
+            neurio_plan_free(best);
+            *out = NULL;
+            return rc;
+        }
+        if (p->n_chains > 0 && p->arena_bytes < best->arena_bytes) {
+            neurio_plan_free(best);
+            best = p;
+        } else {
+            neurio_plan_free(p);
+        }
+    }
+    po->band_rows = best->n_chains > 0 ? best->chains[0].rows : 0;
+    *out = best;
+    return NEURIO_OK;
 }

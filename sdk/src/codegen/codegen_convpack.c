@@ -15,8 +15,8 @@
 
 #define CG_CONV_PACK_MAX_BYTES 9216
 
-/* The plain arrays under #if !NK_CONV_PACKED and the call of both. */
-static int cg_conv_packed_call(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160])
+/* The plain arrays under #if !NK_CONV_PACKED and (call) the call of both. */
+static int cg_conv_packed_call(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int call)
 {
     int rc;
     fputs("#if !NK_CONV_PACKED\n", c->decl);
@@ -24,6 +24,8 @@ static int cg_conv_packed_call(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[
         (l->args[2] >= 0 && (rc = cg_ptr(c, l->args[2], p[2], 160))))
         return rc;
     fputs("#endif\n", c->decl);
+    if (!call)
+        return NEURIO_OK;
     fprintf(c->body,
             "#if NK_CONV_PACKED\n"
             "    if (nk_conv2d_s8_packed(&ng_p%d, &ng_cp%d, %s, %s) != NK_OK) "
@@ -60,7 +62,7 @@ static int cg_conv_packed_fl(cg_ctx *c, int32_t oi, const lw_op *l, const neurio
         fprintf(c->decl, "%s%ld", !i ? "\n    " : i % 8 ? ", " : ",\n    ", (long)fl[i]);
     fprintf(c->decl, "\n};\nstatic const nk_conv_pack ng_cp%d = {NULL, NULL, ng_cf%d};\n#endif\n",
             oi, oi);
-    if ((rc = cg_conv_packed_call(c, oi, l, p)) == NEURIO_OK)
+    if ((rc = cg_conv_packed_call(c, oi, l, p, 1)) == NEURIO_OK)
         *done = 1;
 out:
     free(fl);
@@ -68,7 +70,11 @@ out:
     return rc;
 }
 
-int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done)
+/* cg_conv_packed (call) or cg_conv_pack_decl (!call: no call, and not the
+ * few-channel layout: band calls keep the 4-pixel patch layout, whose
+ * partial windows test_nk_arm_dsp_qemu covers). */
+static int cg_conv_pack_emit(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done,
+                             int call)
 {
     *done = 0;
     const nk_conv_params *cp = &l->p.conv;
@@ -93,7 +99,8 @@ int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *d
                 bt->data_bytes < (size_t)cp->out_c * 4u)))
         return NEURIO_OK;
     int rc = NEURIO_OK;
-    if (nk_conv_pack_fl_ok(cp) && ((rc = cg_conv_packed_fl(c, oi, l, wt, bt, p, done)) || *done))
+    if (call && nk_conv_pack_fl_ok(cp) &&
+        ((rc = cg_conv_packed_fl(c, oi, l, wt, bt, p, done)) || *done))
         return rc;
     const int32_t n_h = NK_CONV_PACK_HALVES((int32_t)len, cp->out_c), n_k = 4 * cp->out_c;
     int16_t *w = malloc((size_t)n_h * sizeof *w);
@@ -117,11 +124,21 @@ int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *d
         fprintf(c->decl, "%s%ld", !i ? "\n    " : i % 4 ? ", " : ",\n    ", (long)k[i]);
     fprintf(c->decl, "\n};\nstatic const nk_conv_pack ng_cp%d = {ng_cw%d, ng_ck%d, NULL};\n#endif\n",
             oi, oi, oi);
-    if ((rc = cg_conv_packed_call(c, oi, l, p)) == NEURIO_OK)
+    if ((rc = cg_conv_packed_call(c, oi, l, p, call)) == NEURIO_OK)
         *done = 1;
 out:
     free(w);
     free(k);
     free(bias);
     return rc;
+}
+
+int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done)
+{
+    return cg_conv_pack_emit(c, oi, l, p, done, 1);
+}
+
+int cg_conv_pack_decl(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done)
+{
+    return cg_conv_pack_emit(c, oi, l, p, done, 0);
 }

@@ -83,6 +83,10 @@ int cg_exclusive_const(const cg_ctx *c, int32_t oi, int32_t t, int32_t *src);
 /* The same for CONV_2D int8 on packed weights (nk.h, nk_conv_pack) under
  * #if NK_CONV_PACKED (codegen_convpack.c). */
 int cg_conv_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done);
+/* Its declarations only (ng_cp<oi> under #if NK_CONV_PACKED, the plain
+ * weight and bias expressions p[1], p[2] under #if !NK_CONV_PACKED), for a
+ * caller that writes its own calls (banded execution, codegen_band.c). */
+int cg_conv_pack_decl(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done);
 
 /* Which ops (mask[n_ops]) are 1x1 CONV_2D int8 layers the row-pair kernel
  * can run (nk_pw_pack_s8 accepts them, weights and bias theirs alone): the
@@ -99,6 +103,12 @@ int cg_pw_rows(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160]);
 /* Band chain ci of the plan: every op's parameters and its band calls
  * (codegen_band.c). */
 int cg_emit_chain(cg_ctx *c, int32_t ci);
+/* neurio_plan_model(m, po), and with po->band_rows 0 and budget > 0 an
+ * arena over the budget: the plans banded at every height from the
+ * tallest tensor's down, the first (most rows) whose arena fits the
+ * budget, else the smallest arena (neurio_codegen_options.arena_budget). */
+int cg_plan(const neurio_model *m, neurio_plan_options *po, uint64_t budget, neurio_plan **out,
+            neurio_errbuf *err);
 
 /* SVDF, LSTM and the Signal ops (codegen_state.c). */
 int cg_state_op(cg_ctx *c, int32_t oi, const neurio_op *op);

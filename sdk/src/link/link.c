@@ -399,17 +399,23 @@ static int run_one(neurio_link *l, neurio_batch *b, uint32_t i, uint32_t flags, 
     lk_put32(pl + 4, l->tag);
     lk_put32(pl + 8, flags);
     uint64_t t0 = lk_now_ns();
-    uint64_t stalls0 = l->st.timeouts + l->st.retransmits;
+    uint64_t stalls0 = lk_stall_mark(l);
     int rc = lk_request(l, NEURIO_LINK_T_RUN, pl, sizeof pl, 1, &f, err);
     uint64_t t1 = lk_now_ns();
-    /* A wait that expired or a request sent again: t1 - t0 is a stall. */
-    int stalled = l->st.timeouts + l->st.retransmits != stalls0;
+    /* The link recovered from a loss meanwhile: t1 - t0 is a stall. */
+    int stalled = lk_stall_mark(l) != stalls0;
     if (rc != NEURIO_OK)
         return rc;
     int need_read = 0;
     if ((rc = lk_take_result(l, b, i, &f, t1 - t0, stalled, &need_read, err)) != NEURIO_OK)
         return rc;
     return need_read ? lk_read_outputs(l, b, i, err) : NEURIO_OK;
+}
+
+uint64_t lk_stall_mark(const neurio_link *l)
+{
+    const neurio_link_stats *s = &l->st;
+    return s->retransmits - l->run_asks + s->crc_errors + s->naks + s->garbage_bytes + s->resets;
 }
 
 int lk_take_result(neurio_link *l, neurio_batch *b, uint32_t i, const lk_frame *f,

@@ -57,6 +57,8 @@ struct neurio_link {
     uint32_t chunk_ok;
     int tries_cap;         /* > 0: retry budget override for one request */
     int exhausted;         /* the last request failed by running out of tries */
+    uint64_t run_asks;     /* retransmits that only asked an accepted RUN
+                              again after its RESULT wait expired          */
     int layers_missing;    /* a RESULT of this batch came without layers */
     char firmware[NEURIO_LINK_MAX_STR + 1];
     /* Adaptive timeouts: small round trips, bulk ones, ACK -> RESULT. */
@@ -166,6 +168,12 @@ int lk_expect(neurio_link *l, const lk_frame *f, uint8_t type, uint32_t min_len,
               const char *what, neurio_errbuf *err);
 /* Store the RESULT of sample i (outputs too when it carries them, else
  * *need_read = 1). */
+/* Evidence that the link had to recover (bytes or frames lost or damaged,
+ * a request sent again before the device accepted it, a reboot): a
+ * sample answered after it changed is a stall.  An accepted RUN whose
+ * RESULT wait merely expired (a slow inference, an estimate not yet
+ * learned) is not one, even when it was asked again. */
+uint64_t lk_stall_mark(const neurio_link *l);
 int lk_take_result(neurio_link *l, neurio_batch *b, uint32_t i, const lk_frame *f,
                    uint64_t host_ns, int stalled, int *need_read, neurio_errbuf *err);
 int lk_read_outputs(neurio_link *l, neurio_batch *b, uint32_t i, neurio_errbuf *err);

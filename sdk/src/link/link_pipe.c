@@ -97,7 +97,7 @@ typedef struct run_ctx {
     uint8_t *got;         /* [count]: 1 result taken, 2 outputs to READ   */
     uint64_t last_ns;     /* when the previous RESULT arrived              */
     uint64_t sent_ns[LK_WIN_MAX];
-    uint64_t stalls;      /* timeouts + retransmits when last_ns was set   */
+    uint64_t stalls;      /* lk_stall_mark when last_ns was set            */
 } run_ctx;
 
 static int run_make(void *ctx, uint32_t i, uint8_t *type, uint8_t *pl, uint32_t *len,
@@ -125,7 +125,7 @@ static int run_take(void *ctx, uint32_t i, const lk_frame *f, neurio_errbuf *err
     uint64_t now = lk_now_ns(), sent = c->sent_ns[i % LK_WIN_MAX];
     /* Host time of this sample: from when the link was free for it. */
     uint64_t from = sent > c->last_ns ? sent : c->last_ns;
-    uint64_t stalls = l->st.timeouts + l->st.retransmits;
+    uint64_t stalls = lk_stall_mark(l);
     int need_read = 0;
     int rc = lk_take_result(l, c->b, slot, f, now - from, stalls != c->stalls, &need_read, err);
     if (rc != NEURIO_OK)
@@ -147,7 +147,7 @@ int lk_run_window(neurio_link *l, neurio_batch *b, uint32_t from, uint32_t flags
     c.got = calloc(b->count, 1);
     if (!c.got)
         return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory running a batch");
-    c.stalls = l->st.timeouts + l->st.retransmits;
+    c.stalls = lk_stall_mark(l);
     c.from = from;
     lk_pipe p = {.n = b->count - from, .make = run_make, .take = run_take, .ctx = &c,
                  .run = 1, .window = l->window};

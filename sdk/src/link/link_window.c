@@ -305,7 +305,9 @@ static int eng_timeout(lk_eng *g, lk_slot *o, uint64_t dl, neurio_errbuf *err)
             g->progress_ns = now;
             return NEURIO_OK;
         }
-        /* Ask again: a device done with it answers from its cache. */
+        /* Ask again: a device done with it answers from its cache.  Not
+         * evidence of a loss (lk_stall_mark): it may just be computing. */
+        l->run_asks++;
         lk_log(l, 2, "%s: no RESULT for %s (seq %u) within %d ms of its ACK, asking again",
                l->t->desc, lk_type_name(o->type), o->seq, tmo);
     } else {

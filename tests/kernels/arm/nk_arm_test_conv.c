@@ -346,7 +346,8 @@ int test_dw3(int iter)
     p.in_c = 4 * rnd_in(1, 10);
     if (rnd() % 8 == 0)
         p.in_c = rnd_in(1, 19);
-    switch (rnd() % 5) {
+    const int band = (int)(rnd() % 6);
+    switch (band) {
     case 0: /* tall: tiled by rows */
         p.in_h = rnd_in(30, 60);
         p.in_c = 4 * rnd_in(1, 3);
@@ -356,6 +357,19 @@ int test_dw3(int iter)
         p.in_h = rnd_in(16, 40);
         p.in_w = rnd_in(16, 40);
         p.in_c = 4 * rnd_in(1, 2);
+        break;
+    case 4: /* a band of rows of a kws-like layer (banded execution): any
+             * pad_top up to 2, the bottom cut inside the filter reach */
+        p.in_w = rnd_in(3, 7);
+        p.in_c = 4 * rnd_in(1, 16);
+        p.in_h = rnd_in(1, 9);
+        p.stride_h = p.stride_w = 1;
+        p.pad_top = rnd_in(0, 2);
+        p.pad_left = 1;
+        p.out_w = p.in_w;
+        p.out_h = p.in_h + p.pad_top + rnd_in(0, 2) - 2;
+        if (p.out_h < 1)
+            return 0;
         break;
     case 2: /* wide (stride 2: edge rows wider than the strip, patch by patch) */
         if (rnd() % 4 == 0) {
@@ -371,12 +385,13 @@ int test_dw3(int iter)
     p.depth_multiplier = 1;
     p.filter_h = p.filter_w = 3;
     p.stride_h = p.stride_w = 1;
-    if (rnd() % 2) {
+    if (band != 4 && rnd() % 2) {
         p.stride_h = rnd_in(1, 2);
         p.stride_w = rnd() % 4 ? p.stride_h : rnd_in(1, 2);
     }
     p.dilation_h = p.dilation_w = 1;
-    switch (rnd() % 4) {
+    switch (band == 4 ? 4 : rnd() % 4) {
+    case 4: break; /* the band's shape, above */
     case 0: /* VALID */
         if (!conv_shape(&p, 0))
             return 0;
