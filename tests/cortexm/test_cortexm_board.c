@@ -237,6 +237,34 @@ static void test_profiles(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "mps3-an547"));
 }
 
+/* The derived limit of one inference (device.run_timeout_ms = 0). */
+static void test_run_timeout_default(void)
+{
+    cm_profile p;
+    neurio_errbuf e = {{0}};
+    cm_profile_overrides o = {.board = "mps2-an386", .fpu = 1};
+    CU_ASSERT_EQUAL_FATAL(cm_profile_make(&o, &p, &e), NEURIO_OK);
+    for (int fl = 0; fl < 2; fl++) {
+        neurio_dtype dt = fl ? NEURIO_DT_FLOAT32 : NEURIO_DT_INT8;
+        neurio_model *m = neurio_model_new("fc");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+        int32_t din[2] = {1, 1000}, dw[2] = {500, 1000}, dout[2] = {1, 500};
+        int32_t io[2] = {neurio_model_add_tensor(m, "in", dt, 2, din),
+                         neurio_model_add_tensor(m, "w", dt, 2, dw)};
+        int32_t out = neurio_model_add_tensor(m, "out", dt, 2, dout);
+        CU_ASSERT(neurio_model_add_op(m, NEURIO_OP_FULLY_CONNECTED, 2, io, 1, &out) >= 0);
+        /* 500,000 MACs + 500 outputs, 100 cycles each, at 25 MHz: 2,002 ms
+         * over the 10 s floor; soft float (x10) only without an FPU. */
+        CU_ASSERT_EQUAL(cm_run_timeout_default(&p, m), CM_RUN_FLOOR_MS + 2002);
+        cm_profile q;
+        cm_profile_overrides oq = {.board = "mps2-an385", .fpu = 1}; /* M3: no FPU */
+        CU_ASSERT_EQUAL_FATAL(cm_profile_make(&oq, &q, &e), NEURIO_OK);
+        CU_ASSERT_EQUAL(cm_run_timeout_default(&q, m), CM_RUN_FLOOR_MS + (fl ? 20020 : 2002));
+        neurio_model_free(m);
+    }
+    CU_ASSERT_EQUAL(cm_run_timeout_default(&p, NULL), CM_RUN_FLOOR_MS);
+}
+
 static void test_elf_garbage(void)
 {
     char path[512];
@@ -261,6 +289,7 @@ int neurio_register_tests(void)
     if (!s)
         return -1;
     CU_add_test(s, "profiles", test_profiles);
+    CU_add_test(s, "run_timeout_default", test_run_timeout_default);
     CU_add_test(s, "elf_garbage", test_elf_garbage);
     CU_add_test(s, "boot_mps2_an386", test_boot_an386);
     CU_add_test(s, "boot_mps2_an500", test_boot_an500);

@@ -124,7 +124,10 @@ static const neurio_option cm_options[] = {
      "board-support sources (absolute); empty = the ones shipped with neurio"},
     {"boot_timeout_ms", NEURIO_OPT_INT, "10000", NULL, "wait for the device's first hello"},
     {"timeout_ms", NEURIO_OPT_INT, "2000", NULL, "wait for an answer to a link request"},
-    {"run_timeout_ms", NEURIO_OPT_INT, "120000", NULL, "wait for one inference"},
+    {"run_timeout_ms", NEURIO_OPT_INT, "0", NULL,
+     "wait for one inference (device time over RTT through the gdbstub, host time otherwise); "
+     "0 = derived from the prepared model: 10 s + 100 cycles per MAC and per output element "
+     "at clock_hz (x10 for a float model built without an FPU)"},
     {"build_timeout_ms", NEURIO_OPT_INT, "600000", NULL, "firmware build time limit"},
     {"max_payload", NEURIO_OPT_INT, "0", NULL,
      "largest link frame payload the firmware accepts (NRT_MAX_PAYLOAD, 512..65535); 0 = runtime default"},
@@ -456,6 +459,11 @@ static int open_link(cm_plugin *s, neurio_transport *t, const neurio_model *mode
     lo.boot_timeout_ms = (int)s->host->opt_int(s->ctx, "boot_timeout_ms");
     lo.timeout_ms = (int)s->host->opt_int(s->ctx, "timeout_ms");
     lo.run_timeout_ms = (int)s->host->opt_int(s->ctx, "run_timeout_ms");
+    if (lo.run_timeout_ms == 0) {
+        lo.run_timeout_ms = cm_run_timeout_default(&s->profile, model);
+        CM_LOG(s, NEURIO_LOG_INFO, "run_timeout_ms %d (derived from the model's work at %.0f Hz; "
+               "set device.run_timeout_ms to override)", lo.run_timeout_ms, s->profile.clock_hz);
+    }
     lo.max_payload = (uint32_t)s->host->opt_int(s->ctx, "send_payload");
     /* A UART answers a request only after the frames queued before it
      * (~5 ms per 50 bytes here) and QEMU shares the host's cores: adaptive

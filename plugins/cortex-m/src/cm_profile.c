@@ -264,6 +264,29 @@ uint64_t cm_profile_const_budget(const cm_profile *p)
     return p->flash_bytes > CM_CODE_RESERVE ? p->flash_bytes - CM_CODE_RESERVE : 0;
 }
 
+int32_t cm_run_timeout_default(const cm_profile *p, const neurio_model *m)
+{
+    uint64_t work = 0;
+    int is_float = 0;
+    for (int32_t i = 0; m && i < m->n_ops; i++) {
+        const neurio_op *op = &m->ops[i];
+        if (op->removed)
+            continue;
+        work += neurio_op_macs(m, op);
+        for (int32_t k = 0; k < op->n_outputs; k++) {
+            if (op->outputs[k] < 0 || op->outputs[k] >= m->n_tensors)
+                continue;
+            const neurio_tensor *t = &m->tensors[op->outputs[k]];
+            work += neurio_tensor_elements(t);
+            is_float |= t->dtype == NEURIO_DT_FLOAT32;
+        }
+    }
+    double cycles = (double)work * CM_RUN_CYCLES_PER_MAC * (is_float && !p->fpu ? 10.0 : 1.0);
+    double hz = p->clock_hz > 0 ? p->clock_hz : 1e6;
+    double ms = CM_RUN_FLOOR_MS + cycles / hz * 1e3;
+    return ms < (double)INT32_MAX ? (int32_t)ms : INT32_MAX;
+}
+
 int cm_fc_weights_parse(const char *s)
 {
     if (!s || !strcmp(s, "auto"))

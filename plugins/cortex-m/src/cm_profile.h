@@ -78,6 +78,18 @@ double cm_profile_active_current_a(const cm_profile *p);
 #define CM_CODE_RESERVE (64u << 10)
 uint64_t cm_profile_const_budget(const cm_profile *p);
 
+/* The default limit of one inference (device.run_timeout_ms = 0), in ms:
+ * CM_RUN_FLOOR_MS plus the model's work at the profile's clock with a
+ * generous budget per unit of work: CM_RUN_CYCLES_PER_MAC cycles per
+ * multiply-accumulate and per element an op writes (x10 for a float model
+ * on a core without an FPU: soft float), about 10-100x what the kernels
+ * take (ResNet-8 int8: ~0.9 instructions per MAC).  Over the UART it is
+ * host time: on QEMU (1 instruction per count) a host that emulates at
+ * least 10 MIPS stays within it for the boards' 20-32 MHz clocks. */
+#define CM_RUN_FLOOR_MS 10000
+#define CM_RUN_CYCLES_PER_MAC 100
+int32_t cm_run_timeout_default(const cm_profile *p, const neurio_model *m);
+
 /* device.fc_weights: "auto", "int8", "int16" -> NEURIO_FC_WEIGHTS_* of
  * neurio/codegen.h; -1 for anything else. */
 int cm_fc_weights_parse(const char *s);

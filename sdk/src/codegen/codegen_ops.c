@@ -121,8 +121,8 @@ int cg_emit_op(cg_ctx *c, int32_t oi)
     fputs("' */\n", c->decl);
     if (nlw_is_state_op(op->kind))
         return cg_state_op(c, oi, op); /* not yet in lw_lower: lower/lower_state.c */
-    if (c->layers && op->kind == NEURIO_OP_FULLY_CONNECTED)
-        c->layers[oi].layout = NEURIO_LAYOUT_PLAIN; /* until packed (codegen_fcpack.c) */
+    if (c->layers && (op->kind == NEURIO_OP_FULLY_CONNECTED || op->kind == NEURIO_OP_CONV_2D))
+        c->layers[oi].layout = NEURIO_LAYOUT_PLAIN; /* until packed (codegen_*pack.c) */
     int rc = lw_lower(c->m, oi, &l, &e);
     if (rc) {
         rc = neurio_fail(c->err, rc, "codegen: %s", e.msg);
