@@ -128,7 +128,9 @@ int cg_emit_op(cg_ctx *c, int32_t oi)
         rc = neurio_fail(c->err, rc, "codegen: %s", e.msg);
         goto fail;
     }
-    if ((rc = cg_emit_params(c, oi, &l)))
+    const int pw_rows = l.kernel == LW_K_CONV2D_S8 && l.n_args == 4 && l.args[0] >= 0 &&
+                        l.args[3] >= 0 && cg_pw_rows_wanted(c, oi, &l);
+    if ((rc = cg_emit_params_unless(c, oi, &l, pw_rows ? "NK_CONV_ROWS" : NULL)))
         goto fail;
     p = calloc((size_t)l.n_args, sizeof *p);
     if (!p) {
@@ -141,11 +143,10 @@ int cg_emit_op(cg_ctx *c, int32_t oi)
             (rc = cg_fc_packed(c, oi, &l, p, &done)) || done)
             goto fail; /* packed weights under #if NK_FC_PACKED (codegen_fcpack.c) */
     }
-    if (l.kernel == LW_K_CONV2D_S8 && l.n_args == 4 && l.args[0] >= 0 && l.args[3] >= 0 &&
-        c->plan->op_overlap[oi] && l.p.conv.filter_h == 1 && l.p.conv.filter_w == 1) {
+    if (pw_rows) {
         if (!(rc = cg_ptr(c, l.args[0], p[0], CG_PTR)) &&
             !(rc = cg_ptr(c, l.args[3], p[3], CG_PTR)))
-            rc = cg_pw_rows(c, oi, &l, p); /* over its input: codegen_pwrows.c */
+            rc = cg_pw_rows(c, oi, &l, p); /* row-pair kernel: codegen_pwrows.c */
         goto fail;
     }
     if (l.kernel == LW_K_CONV2D_S8 && l.n_args == 4 && l.args[0] >= 0 && l.args[3] >= 0) {
