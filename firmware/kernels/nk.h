@@ -176,10 +176,10 @@ typedef struct nk_pw_pack {
  * and every |bias| < 2^29. */
 int nk_pw_pack_s8(const nk_conv_params *p, const int8_t *filter, const int32_t *bias,
                   int16_t *w, int32_t *t);
-/* The 1x1 CONV_2D of p through k (p as packed): the DSP version where the
- * core has it, else portable C (pixel by pixel).  Bit-exact with
- * nk_conv2d_s8.  NK_ERR_PARAMS, writing nothing, for a p nk_pw_pack_s8
- * refuses. */
+/* The 1x1 CONV_2D of p through k (p as packed; its out_mult, out_shift
+ * and bias are in k, p's may be NULL): the DSP version where the core has
+ * it, else portable C (pixel by pixel).  Bit-exact with nk_conv2d_s8.
+ * NK_ERR_PARAMS, writing nothing, for a p nk_pw_pack_s8 refuses. */
 int nk_conv2d_1x1_s8_rows(const nk_conv_params *p, const nk_pw_pack *k, const int8_t *input,
                           int8_t *output);
 

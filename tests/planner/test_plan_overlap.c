@@ -130,6 +130,43 @@ static void test_dw_refused(void)
     }
 }
 
+/* x -> RELU -> a -> HARD_SWISH -> b -> LEAKY_RELU -> c; MAXIMUM(c, d) -> e
+ * (d: a second graph input) -> ABS -> y, [1,8,4,4] int8 (128 bytes): every
+ * op after the first writes in place over its dying input, so a..e share
+ * one 128-byte buffer; broadcasting MAXIMUM may not. */
+static void test_elementwise_in_place(void)
+{
+    for (int bcast = 0; bcast < 2; bcast++) {
+        neurio_model *m = neurio_model_new("ew");
+        int32_t x = t_nhwc(m, "x", 8, 4, 4), a = t_nhwc(m, "a", 8, 4, 4),
+                b = t_nhwc(m, "b", 8, 4, 4), c = t_nhwc(m, "c", 8, 4, 4),
+                d = bcast ? t_nhwc(m, "d", 1, 1, 4) : t_nhwc(m, "d", 8, 4, 4),
+                f = t_nhwc(m, "e", 8, 4, 4), y = t_nhwc(m, "y", 8, 4, 4);
+        add_op(m, NEURIO_OP_RELU, x, -1, a, 1);
+        add_op(m, NEURIO_OP_HARD_SWISH, a, -1, b, 1);
+        add_op(m, NEURIO_OP_LEAKY_RELU, b, -1, c, 1);
+        add_op(m, NEURIO_OP_MAXIMUM, c, d, f, 1);
+        add_op(m, NEURIO_OP_ABS, f, -1, y, 1);
+        int32_t ins[2] = {x, d};
+        neurio_model_set_io(m, 2, ins, 1, &y);
+        neurio_plan *p = NULL;
+        neurio_errbuf e = {{0}};
+        CU_ASSERT_EQUAL_FATAL(neurio_plan_model(m, NULL, &p, &e), NEURIO_OK);
+        CU_ASSERT_EQUAL(p->tensors[b].alias_of, a);
+        CU_ASSERT_EQUAL(p->tensors[c].alias_of, b);
+        if (bcast) {
+            CU_ASSERT_EQUAL(p->tensors[f].alias_of, -1);
+            CU_ASSERT_EQUAL(p->arena_bytes, 256);
+        } else {
+            CU_ASSERT_EQUAL(p->tensors[f].alias_of, c);
+            CU_ASSERT_EQUAL(p->arena_bytes, 128);
+        }
+        CU_ASSERT_EQUAL(neurio_plan_check(m, p, &e), NEURIO_OK);
+        neurio_plan_free(p);
+        neurio_model_free(m);
+    }
+}
+
 static uint32_t rs = 777u;
 static uint32_t rnd(void)
 {
@@ -236,6 +273,7 @@ int neurio_register_tests(void)
         return -1;
     CU_add_test(s, "kws_body", test_kws_body);
     CU_add_test(s, "dw_refused", test_dw_refused);
+    CU_add_test(s, "elementwise_in_place", test_elementwise_in_place);
     CU_add_test(s, "kernels_on_plan", test_kernels_on_plan);
     return 0;
 }

@@ -514,11 +514,17 @@ static int32_t simulate_plan(const neurio_model *m, const neurio_plan *p)
         }
         for (int32_t k = 0; k < op->n_inputs && !bad; k++) {
             int32_t t = op->inputs[k];
-            int eltwise = op->kind == NEURIO_OP_ADD || op->kind == NEURIO_OP_SUB ||
-                          op->kind == NEURIO_OP_MUL || op->kind == NEURIO_OP_RELU ||
-                          op->kind == NEURIO_OP_RELU6 || op->kind == NEURIO_OP_CLIP ||
-                          op->kind == NEURIO_OP_LOGISTIC || op->kind == NEURIO_OP_TANH ||
-                          op->kind == NEURIO_OP_QUANTIZE;
+            int eltwise = 0;
+            switch (op->kind) { /* planner.c pl_is_elementwise */
+            case NEURIO_OP_ADD: case NEURIO_OP_SUB: case NEURIO_OP_MUL: case NEURIO_OP_DIV:
+            case NEURIO_OP_SQUARED_DIFFERENCE: case NEURIO_OP_MAXIMUM: case NEURIO_OP_MINIMUM:
+            case NEURIO_OP_RELU: case NEURIO_OP_RELU6: case NEURIO_OP_CLIP:
+            case NEURIO_OP_LOGISTIC: case NEURIO_OP_TANH: case NEURIO_OP_QUANTIZE:
+            case NEURIO_OP_LEAKY_RELU: case NEURIO_OP_HARD_SWISH: case NEURIO_OP_ABS:
+            case NEURIO_OP_NEG: case NEURIO_OP_SQRT: case NEURIO_OP_RSQRT: case NEURIO_OP_EXP:
+            case NEURIO_OP_LOG: eltwise = 1; break;
+            default: break;
+            }
             if (t < 0 || p->tensors[t].kind != NEURIO_MEM_ARENA ||
                 (eltwise && p->tensors[y].kind == NEURIO_MEM_ARENA &&
                  p->tensors[t].group == p->tensors[y].group &&

@@ -16,14 +16,14 @@ static int pwp_check(const nk_conv_params *p)
     return nk_conv_check(p, 0) == NK_OK && p->filter_h == 1 && p->filter_w == 1 &&
            p->pad_top == 0 && p->pad_left == 0 && p->in_c <= NK_PW_PACK_MAX_IN_C &&
            (p->out_c & 1) == 0 && p->act_min == -128 && p->act_max == 127 &&
-           p->out_zp >= -128 && p->out_zp <= 127 && p->out_mult && p->out_shift &&
+           p->out_zp >= -128 && p->out_zp <= 127 &&
            (p->out_h - 1) * p->stride_h < p->in_h && (p->out_w - 1) * p->stride_w < p->in_w;
 }
 
 int nk_pw_pack_s8(const nk_conv_params *p, const int8_t *filter, const int32_t *bias,
                   int16_t *w, int32_t *t)
 {
-    if (!pwp_check(p) || !filter || !w || !t)
+    if (!pwp_check(p) || !filter || !w || !t || !p->out_mult || !p->out_shift)
         return NK_ERR_PARAMS;
     const int32_t depth = p->in_c, g4 = 4 * NK_PW_PACK_GROUPS(depth);
     for (int32_t c = 0; c < p->out_c; ++c) {

@@ -108,7 +108,7 @@ out:
 
 typedef struct sym_find {
     const char *name;
-    uint32_t value, size;
+    uint32_t value;
 } sym_find;
 
 static int find_one(void *user, const char *name, const Elf32_Sym *sym, uint32_t sh_type)
@@ -118,7 +118,6 @@ static int find_one(void *user, const char *name, const Elf32_Sym *sym, uint32_t
     if (strcmp(name, f->name))
         return 0;
     f->value = sym->st_value;
-    f->size = sym->st_size;
     return 1;
 }
 
@@ -134,14 +133,6 @@ int cm_elf_symbol(const char *path, const char *name, uint32_t *value, neurio_er
                            name);
     *value = f.value;
     return NEURIO_OK;
-}
-
-int cm_elf_symbol_size(const char *path, const char *name, uint32_t *size, neurio_errbuf *err)
-{
-    sym_find f = {.name = name};
-    int rc = elf_each_symbol(path, find_one, &f, err);
-    *size = rc == 1 ? f.size : 0;
-    return rc < 0 ? rc : NEURIO_OK;
 }
 
 typedef struct sym_sum {

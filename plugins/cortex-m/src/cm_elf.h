@@ -1,7 +1,7 @@
 /* plugins/cortex-m/src/cm_elf.h — symbol lookup in the firmware image
  * (internal to the cortex-m plugin): where the RTT control block and the
  * RTT wait point are, for the GDB RTT transport and OpenOCD's `rtt setup`;
- * which kernels the image links and how much of it is the model's data. */
+ * how much of the image is the model's data. */
 #ifndef CM_ELF_H
 #define CM_ELF_H
 
@@ -13,10 +13,6 @@
  * path.  NEURIO_ERR_FORMAT on a malformed file (naming the byte offset),
  * NEURIO_ERR_UNSUPPORTED when the symbol is absent (naming it and the file). */
 int cm_elf_symbol(const char *path, const char *name, uint32_t *value, neurio_errbuf *err);
-
-/* The size of symbol `name` (0 when absent).  Errors as above, never for
- * an absent symbol. */
-int cm_elf_symbol_size(const char *path, const char *name, uint32_t *size, neurio_errbuf *err);
 
 /* The bytes of every data object with contents in the file (not .bss)
  * whose name starts with `prefix` ("ng_": the generated model's constants

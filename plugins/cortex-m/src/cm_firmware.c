@@ -388,15 +388,16 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
     return rc;
 }
 
-int cm_fw_fc_packed(const cm_fw_args *a, int *packed, neurio_errbuf *err)
+int cm_fw_packed(const cm_fw_args *a, int *fc, int *conv, neurio_errbuf *err)
 {
     char src[4096], out[4096], log_path[4096];
-    snprintf(src, sizeof src, "%s/fc_packed.c", a->out_dir);
-    snprintf(out, sizeof out, "%s/fc_packed.i", a->out_dir);
-    snprintf(log_path, sizeof log_path, "%s/fc_packed.log", a->out_dir);
-    *packed = 0;
+    snprintf(src, sizeof src, "%s/packed.c", a->out_dir);
+    snprintf(out, sizeof out, "%s/packed.i", a->out_dir);
+    snprintf(log_path, sizeof log_path, "%s/packed.log", a->out_dir);
+    *fc = *conv = 0;
     FILE *f = fopen(src, "w");
-    if (!f || fputs("#include \"nk.h\"\nneurio_fc_packed = NK_FC_PACKED\n", f) < 0 ||
+    if (!f || fputs("#include \"nk.h\"\nneurio_fc_packed = NK_FC_PACKED\n"
+                    "neurio_conv_packed = NK_CONV_PACKED\n", f) < 0 ||
         fclose(f) != 0) {
         if (f)
             fclose(f);
@@ -424,18 +425,21 @@ int cm_fw_fc_packed(const cm_fw_args *a, int *packed, neurio_errbuf *err)
     char line[256], tail[400];
     int found = 0;
     f = code == 0 ? fopen(out, "r") : NULL;
-    while (f && !found && fgets(line, sizeof line, f))
+    while (f && fgets(line, sizeof line, f))
         if (strncmp(line, "neurio_fc_packed = ", 19) == 0) {
-            *packed = atoi(line + 19) == 1;
-            found = 1;
+            *fc = atoi(line + 19) == 1;
+            found |= 1;
+        } else if (strncmp(line, "neurio_conv_packed = ", 21) == 0) {
+            *conv = atoi(line + 21) == 1;
+            found |= 2;
         }
     if (f)
         fclose(f);
-    if (found)
+    if (found == 3)
         return NEURIO_OK;
     neurio_log_tail(log_path, tail, sizeof tail);
     return neurio_fail(err, NEURIO_ERR_TOOLCHAIN, "cannot tell whether the image holds the "
-                       "packed FULLY_CONNECTED layouts (NK_FC_PACKED): %s (log: %s)", tail,
+                       "packed layouts (NK_FC_PACKED, NK_CONV_PACKED): %s (log: %s)", tail,
                        log_path);
 }
 

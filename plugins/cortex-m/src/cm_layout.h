@@ -39,7 +39,7 @@ int cm_layout_generate(cm_layout *L, const neurio_model *m, const char *out_dir,
                        neurio_codegen_options *opts, neurio_errbuf *err);
 
 /* After a successful build (elf, sz) with fa: whether the image holds the
- * packed layouts (cm_fw_fc_packed), how much of it is the model's
+ * packed layouts (cm_fw_packed), how much of it is the model's
  * constants, and the report's layouts and choice. */
 int cm_layout_measure(cm_layout *L, const cm_profile *p, const cm_fw_args *fa, const char *elf,
                       const cm_fw_sizes *sz, neurio_errbuf *err);

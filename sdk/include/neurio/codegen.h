@@ -76,24 +76,27 @@ typedef struct neurio_codegen_options {
 } neurio_codegen_options;
 
 /* Weight layouts the generated code holds (neurio_codegen_layer.layout).
- * The packed ones are compiled in where NK_FC_PACKED (nk.h: cores with the
- * DSP extension, not Helium); elsewhere those layers run plain. */
+ * The packed ones are compiled in where NK_FC_PACKED / NK_CONV_PACKED (nk.h:
+ * cores with the DSP extension, not Helium); elsewhere those layers run
+ * plain. */
 enum {
-    NEURIO_LAYOUT_NONE = 0,     /* not a FULLY_CONNECTED layer                */
-    NEURIO_LAYOUT_PLAIN = 1,    /* the model's arrays, nk_fully_connected_*   */
+    NEURIO_LAYOUT_NONE = 0,     /* not a FULLY_CONNECTED or CONV_2D layer     */
+    NEURIO_LAYOUT_PLAIN = 1,    /* the model's arrays, the portable call      */
     NEURIO_LAYOUT_FC_INT8 = 2,  /* nk_fc_pack, int8 weights                   */
     NEURIO_LAYOUT_FC_INT16 = 3, /* nk_fc_pack, int16 weights                  */
-    NEURIO_LAYOUT_FC_STRAIGHT = 4 /* straight-line C, weights as constants    */
+    NEURIO_LAYOUT_FC_STRAIGHT = 4, /* straight-line C, weights as constants   */
+    NEURIO_LAYOUT_CONV_INT16 = 5 /* CONV_2D, nk_conv_pack (int16 weights)     */
 };
 
 typedef struct neurio_codegen_layer {
     int layout;            /* NEURIO_LAYOUT_*                               */
     uint64_t bytes;        /* flash of the packed arrays (0: plain / none)  */
-    uint64_t added_bytes;  /* of those, beyond the int8 layout (int16)      */
+    uint64_t added_bytes;  /* of those, beyond the int8 layout (FC int16) or
+                              the model's arrays (CONV_INT16)              */
 } neurio_codegen_layer;
 
-/* "plain", "packed int8", "packed int16", "straight-line"; NULL for NONE
- * or an unknown value. */
+/* "plain", "packed int8", "packed int16" (FC_INT16 and CONV_INT16),
+ * "straight-line"; NULL for NONE or an unknown value. */
 NEURIO_API const char *neurio_codegen_layout_name(int layout);
 
 enum {

@@ -7,9 +7,11 @@
  *
  * Aliasing (no copy, no extra memory):
  *   - RESHAPE: the output shares its input's storage.
- *   - element-wise ops (ADD, SUB, MUL without broadcast, RELU, RELU6, CLIP,
- *     LOGISTIC, TANH, QUANTIZE with equal element sizes) write in place into
- *     an input whose storage dies at that op.
+ *   - element-wise ops (ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, MAXIMUM,
+ *     MINIMUM without broadcast; RELU, RELU6, CLIP, LEAKY_RELU, HARD_SWISH,
+ *     LOGISTIC, TANH, QUANTIZE, ABS, NEG, SQRT, RSQRT, EXP, LOG; equal
+ *     element sizes) write in place into an input whose storage dies at
+ *     that op.
  *   - CONV_2D (filter larger than 1x1), DEPTHWISE_CONV_2D (int8, 3x3
  *     stride 1 on images the DSP kernel holds whole) and 1x1 CONV_2D (int8,
  *     only with op_rows_1x1) whose input storage dies at the op: the

@@ -284,7 +284,8 @@ typedef struct neurio_layer_layout {
                                "plain"; NULL = the layer has no layout choice */
     uint64_t bytes;         /* flash its weights and constants take in that
                                layout (0 = not counted)                      */
-    uint64_t added_bytes;   /* flash that layout adds over the int8 one      */
+    uint64_t added_bytes;   /* flash that layout adds over the int8 one (a
+                               packed CONV_2D: over the model's arrays)     */
 } neurio_layer_layout;
 
 /* How the plugin chose the weight layouts (e.g. the cortex-m plugin's

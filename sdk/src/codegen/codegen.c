@@ -263,9 +263,11 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
                               .op_rows_1x1 = rows_1x1};
     rc = cg_plan(m, &po, opts->arena_budget, &plan, err); /* band rows: codegen_band.c */
     free(scratch);
-    free(rows_1x1);
-    if (rc)
+    if (rc) {
+        free(rows_1x1);
         return rc;
+    }
+    c.pw_rows = rows_1x1;
     if ((rc = neurio_plan_check(m, plan, err)))
         goto fail;
 
@@ -311,6 +313,7 @@ fail:
     free(src_buf);
     free(hdr_buf);
     free(c.const_done);
+    free(c.pw_rows);
     neurio_plan_free(plan);
     return rc;
 }

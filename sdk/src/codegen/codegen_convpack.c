@@ -36,6 +36,20 @@ static int cg_conv_packed_call(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[
     return NEURIO_OK;
 }
 
+/* The report's layout of a packed layer (neurio_codegen_options.layers):
+ * `bytes` of packed arrays in place of the model's weights and bias. */
+static void cg_conv_note(cg_ctx *c, int32_t oi, const lw_op *l, uint64_t bytes)
+{
+    const nk_conv_params *cp = &l->p.conv;
+    const uint64_t plain = (uint64_t)cp->out_c * (uint64_t)cp->filter_h * (uint64_t)cp->filter_w *
+                               (uint64_t)cp->in_c +
+                           (l->args[2] >= 0 ? 4u * (uint64_t)cp->out_c : 0);
+    if (c->layers)
+        c->layers[oi] = (neurio_codegen_layer){.layout = NEURIO_LAYOUT_CONV_INT16,
+                                               .bytes = bytes,
+                                               .added_bytes = bytes > plain ? bytes - plain : 0};
+}
+
 /* The few-channel layout (nk.h, nk_conv_pack.fl: first layers with in_c %
  * 4 != 0): one int32 stream, 2 x 2 blocks read straight from a padded
  * input band (arm/nk_arm_conv2d_fl.c). */
@@ -62,8 +76,10 @@ static int cg_conv_packed_fl(cg_ctx *c, int32_t oi, const lw_op *l, const neurio
         fprintf(c->decl, "%s%ld", !i ? "\n    " : i % 8 ? ", " : ",\n    ", (long)fl[i]);
     fprintf(c->decl, "\n};\nstatic const nk_conv_pack ng_cp%d = {NULL, NULL, ng_cf%d};\n#endif\n",
             oi, oi);
-    if ((rc = cg_conv_packed_call(c, oi, l, p, 1)) == NEURIO_OK)
+    if ((rc = cg_conv_packed_call(c, oi, l, p, 1)) == NEURIO_OK) {
+        cg_conv_note(c, oi, l, 4u * (uint64_t)n);
         *done = 1;
+    }
 out:
     free(fl);
     free(bias);
@@ -124,8 +140,10 @@ static int cg_conv_pack_emit(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[16
         fprintf(c->decl, "%s%ld", !i ? "\n    " : i % 4 ? ", " : ",\n    ", (long)k[i]);
     fprintf(c->decl, "\n};\nstatic const nk_conv_pack ng_cp%d = {ng_cw%d, ng_ck%d, NULL};\n#endif\n",
             oi, oi, oi);
-    if ((rc = cg_conv_packed_call(c, oi, l, p, call)) == NEURIO_OK)
+    if ((rc = cg_conv_packed_call(c, oi, l, p, call)) == NEURIO_OK) {
+        cg_conv_note(c, oi, l, 2u * (uint64_t)n_h + 4u * (uint64_t)n_k);
         *done = 1;
+    }
 out:
     free(w);
     free(k);

@@ -32,6 +32,8 @@ typedef struct cg_ctx {
     char fc_layout[512];    /* neurio_codegen_result.fc_layout             */
     uint32_t fc_budget8;    /* neurio_codegen_result.fc_budget_int8        */
     neurio_codegen_layer *layers; /* options.layers ([n_ops]) or NULL      */
+    uint8_t *pw_rows;       /* [n_ops] cg_pw_rows_mask: 1x1 layers the
+                               row-pair kernel can run                     */
 } cg_ctx;
 
 /* C type of a dtype ("int8_t", "float"), NULL if unsupported. */
@@ -62,6 +64,10 @@ void cg_dims(cg_ctx *c, const char *field, const int32_t *v, int32_t n);
 /* The arrays (ng_<tag><oi>) and the `static const` parameter struct
  * (ng_p<oi>) of lowered op l (codegen_params.c). */
 int cg_emit_params(cg_ctx *c, int32_t oi, const lw_op *l);
+/* The same, with the arrays (and the fields pointing at them) only under
+ * #if !macro: for a layer whose call under #if macro reads none of them
+ * (codegen_pwrows.c).  macro NULL: cg_emit_params. */
+int cg_emit_params_unless(cg_ctx *c, int32_t oi, const lw_op *l, const char *macro);
 
 /* The text of M.c (around the emitted declarations and run body) and of
  * M.h, in buffers the caller frees (codegen_files.c).  NEURIO_OK or
@@ -94,10 +100,16 @@ int cg_conv_pack_decl(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int
  * NEURIO_OK or NEURIO_ERR_NOMEM (codegen_pwrows.c). */
 int cg_pw_rows_mask(const neurio_model *m, uint8_t *mask);
 
-/* Emits layer oi (a 1x1 CONV_2D the plan overlaps with its input) through
- * nk_conv2d_1x1_s8_rows under #if NK_CONV_ROWS; p[0] and p[3] hold the
- * input and output pointers.  NEURIO_ERR_INTERNAL when the layout does
- * not suit it (the plan should not have overlapped it). */
+/* Whether layer oi (lowered as l) goes through cg_pw_rows: a 1x1 CONV_2D
+ * the plan overlaps with its input (it must), or one the row-pair kernel
+ * can run with at most CG_PW_ROWS_MAX_BYTES int8 weights (faster than the
+ * column-chunk GEMM; the flash doubles). */
+int cg_pw_rows_wanted(const cg_ctx *c, int32_t oi, const lw_op *l);
+
+/* Emits layer oi through nk_conv2d_1x1_s8_rows under #if NK_CONV_ROWS;
+ * p[0] and p[3] hold the input and output pointers.  NEURIO_ERR_INTERNAL
+ * when the layout does not suit it (an overlapped layer: the plan should
+ * not have overlapped it). */
 int cg_pw_rows(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160]);
 
 /* Band chain ci of the plan: every op's parameters and its band calls

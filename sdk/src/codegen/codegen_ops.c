@@ -121,14 +121,16 @@ int cg_emit_op(cg_ctx *c, int32_t oi)
     fputs("' */\n", c->decl);
     if (nlw_is_state_op(op->kind))
         return cg_state_op(c, oi, op); /* not yet in lw_lower: lower/lower_state.c */
-    if (c->layers && op->kind == NEURIO_OP_FULLY_CONNECTED)
-        c->layers[oi].layout = NEURIO_LAYOUT_PLAIN; /* until packed (codegen_fcpack.c) */
+    if (c->layers && (op->kind == NEURIO_OP_FULLY_CONNECTED || op->kind == NEURIO_OP_CONV_2D))
+        c->layers[oi].layout = NEURIO_LAYOUT_PLAIN; /* until packed (codegen_*pack.c) */
     int rc = lw_lower(c->m, oi, &l, &e);
     if (rc) {
         rc = neurio_fail(c->err, rc, "codegen: %s", e.msg);
         goto fail;
     }
-    if ((rc = cg_emit_params(c, oi, &l)))
+    const int pw_rows = l.kernel == LW_K_CONV2D_S8 && l.n_args == 4 && l.args[0] >= 0 &&
+                        l.args[3] >= 0 && cg_pw_rows_wanted(c, oi, &l);
+    if ((rc = cg_emit_params_unless(c, oi, &l, pw_rows ? "NK_CONV_ROWS" : NULL)))
         goto fail;
     p = calloc((size_t)l.n_args, sizeof *p);
     if (!p) {
@@ -141,11 +143,10 @@ int cg_emit_op(cg_ctx *c, int32_t oi)
             (rc = cg_fc_packed(c, oi, &l, p, &done)) || done)
             goto fail; /* packed weights under #if NK_FC_PACKED (codegen_fcpack.c) */
     }
-    if (l.kernel == LW_K_CONV2D_S8 && l.n_args == 4 && l.args[0] >= 0 && l.args[3] >= 0 &&
-        c->plan->op_overlap[oi] && l.p.conv.filter_h == 1 && l.p.conv.filter_w == 1) {
+    if (pw_rows) {
         if (!(rc = cg_ptr(c, l.args[0], p[0], CG_PTR)) &&
             !(rc = cg_ptr(c, l.args[3], p[3], CG_PTR)))
-            rc = cg_pw_rows(c, oi, &l, p); /* over its input: codegen_pwrows.c */
+            rc = cg_pw_rows(c, oi, &l, p); /* row-pair kernel: codegen_pwrows.c */
         goto fail;
     }
     if (l.kernel == LW_K_CONV2D_S8 && l.n_args == 4 && l.args[0] >= 0 && l.args[3] >= 0) {

@@ -261,9 +261,11 @@ static void cg_field_line(cg_ctx *c, int32_t oi, const lw_op *l, const cg_field 
     }
 }
 
-int cg_emit_params(cg_ctx *c, int32_t oi, const lw_op *l)
+int cg_emit_params_unless(cg_ctx *c, int32_t oi, const lw_op *l, const char *macro)
 {
     const lw_kernel_info *k = lw_kernel_get(l->kernel);
+    if (macro)
+        fprintf(c->decl, "#if !%s\n", macro);
     for (int a = 0; a < LW_MAX_ARRAYS; a++) {
         if (!l->arrays[a].v)
             continue;
@@ -271,12 +273,25 @@ int cg_emit_params(cg_ctx *c, int32_t oi, const lw_op *l)
         snprintf(nm, sizeof nm, "ng_%s%d", l->arrays[a].tag, oi);
         cg_emit_i32_array(c, nm, l->arrays[a].v, l->arrays[a].n);
     }
+    if (macro)
+        fputs("#endif\n", c->decl);
     if (!cg_structs[k->ptype].type)
         return NEURIO_OK;
     fprintf(c->decl, "static const %s ng_p%d = {\n", cg_structs[k->ptype].type, oi);
-    for (const cg_field *f = cg_structs[k->ptype].fields; f->name; f++)
-        if (!f->group || (f->group & k->groups))
-            cg_field_line(c, oi, l, f);
+    for (const cg_field *f = cg_structs[k->ptype].fields; f->name; f++) {
+        if (f->group && !(f->group & k->groups))
+            continue;
+        if (macro && f->type == CG_ARRAY)
+            fprintf(c->decl, "#if !%s\n", macro);
+        cg_field_line(c, oi, l, f);
+        if (macro && f->type == CG_ARRAY)
+            fputs("#endif\n", c->decl);
+    }
     fputs("};\n", c->decl);
     return NEURIO_OK;
+}
+
+int cg_emit_params(cg_ctx *c, int32_t oi, const lw_op *l)
+{
+    return cg_emit_params_unless(c, oi, l, NULL);
 }

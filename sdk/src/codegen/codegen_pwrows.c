@@ -1,6 +1,7 @@
 /* sdk/src/codegen/codegen_pwrows.c — 1x1 CONV_2D int8 layers whose output
  * the plan lays over their input (the planner's overlap table, sdk/src/
- * plan/plan_overlap.c): their weights packed for the row-pair kernel
+ * plan/plan_overlap.c), and small ones that are faster that way: their
+ * weights packed for the row-pair kernel
  * (nk.h, nk_pw_pack: widened at generation, read one pair of pixels at a
  * time) under #if NK_CONV_ROWS, the plain weights and bias under #else
  * (the portable loop, pixel by pixel).  The default 1x1 kernel on DSP cores
@@ -11,6 +12,13 @@
 #include <string.h>
 
 #include "codegen_internal.h"
+
+/* Layers not overlapped take the row-pair kernel up to this many int8
+ * weights (as codegen_convpack.c's CG_CONV_PACK_MAX_BYTES): it doubles
+ * their flash for fewer instructions (measured, bench_cortexm on
+ * mps2-an386: ResNet-8's stride-2 1x1 shortcuts 200,092 -> 181,029 and
+ * 158,292 -> 133,654 instructions, +4.5 kB flash). */
+#define CG_PW_ROWS_MAX_BYTES 9216
 
 /* The constant tensor t, read by no op but oi (and no graph output). */
 static int cg_pw_exclusive(const neurio_model *m, int32_t oi, int32_t t)
@@ -90,6 +98,16 @@ int cg_pw_rows_mask(const neurio_model *m, uint8_t *mask)
             return rc;
     }
     return NEURIO_OK;
+}
+
+int cg_pw_rows_wanted(const cg_ctx *c, int32_t oi, const lw_op *l)
+{
+    const nk_conv_params *cp = &l->p.conv;
+    if (l->kernel != LW_K_CONV2D_S8 || cp->filter_h != 1 || cp->filter_w != 1)
+        return 0;
+    return c->plan->op_overlap[oi] ||
+           (c->pw_rows && c->pw_rows[oi] &&
+            (int64_t)cp->in_c * cp->out_c <= CG_PW_ROWS_MAX_BYTES);
 }
 
 int cg_pw_rows(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160])

@@ -86,13 +86,24 @@ static int pl_merge(pl_state *s, int32_t a, int32_t b)
     return 1;
 }
 
-/* Ops that may write their output over input 0 (or 1) element by element. */
+/* Ops that may write their output over input 0 (or 1) element by element:
+ * every kernel they lower to reads element i of its inputs before it
+ * writes element i of its output and touches no other element then
+ * (portable loops, NK_BINARY_EACH without broadcast, the LUTs; ADD's
+ * DSP and Helium kernels accept an output equal to an input).  Returns
+ * the number of data inputs (1 or 2), 0 for other ops. */
 static int pl_is_elementwise(const neurio_op *op)
 {
     switch (op->kind) {
     case NEURIO_OP_ADD: case NEURIO_OP_SUB: case NEURIO_OP_MUL:
+    case NEURIO_OP_DIV: case NEURIO_OP_SQUARED_DIFFERENCE:
+    case NEURIO_OP_MAXIMUM: case NEURIO_OP_MINIMUM:
+        return 2;
     case NEURIO_OP_RELU: case NEURIO_OP_RELU6: case NEURIO_OP_CLIP:
     case NEURIO_OP_LOGISTIC: case NEURIO_OP_TANH: case NEURIO_OP_QUANTIZE:
+    case NEURIO_OP_LEAKY_RELU: case NEURIO_OP_HARD_SWISH: case NEURIO_OP_ABS:
+    case NEURIO_OP_NEG: case NEURIO_OP_SQRT: case NEURIO_OP_RSQRT: case NEURIO_OP_EXP:
+    case NEURIO_OP_LOG:
         return 1;
     default:
         return 0;
@@ -107,8 +118,7 @@ static int32_t pl_try_inplace(pl_state *s, int32_t oi, const neurio_op *op)
         return -1;
     int32_t o = op->outputs[0];
     const neurio_tensor *to = &m->tensors[o];
-    int32_t n_data = op->kind == NEURIO_OP_ADD || op->kind == NEURIO_OP_SUB ||
-                             op->kind == NEURIO_OP_MUL ? 2 : 1;
+    int32_t n_data = pl_is_elementwise(op);
     if (op->n_inputs < n_data)
         return -1;
     /* No broadcasting: every data input has the output's element count. */
