@@ -180,7 +180,7 @@ static void put_rate(const char *what, long macs, long insns)
 }
 
 /* CONV_2D on the layouts packed at code generation (nk.h, nk_conv_pack):
- * the 4-pixel patch layout and the few-channel one, where they take the
+ * the 4-pixel patch layout and the 2 x 2 one, where they take the
  * layer ("-": refused). */
 static void bench_conv_packed(const conv_case *k)
 {
@@ -202,7 +202,7 @@ static void bench_conv_packed(const conv_case *k)
     put("  packed: MACs ");
     put_num(macs);
     put_rate("  patch ", macs, std);
-    put_rate("  few-channel ", macs, fl);
+    put_rate("  2x2 ", macs, fl);
     put("\n");
 }
 #endif
@@ -348,6 +348,9 @@ int nk_test_main(void)
         {"micro_speech conv 49x40x1 -> 8, 10x8 s2", 49, 40, 1, 8, 10, 8, 2, 0},
         {"resnet conv0 32x32x3 -> 16, 3x3  ", 32, 32, 3, 16, 3, 3, 1, 0},
         {"resnet conv 32x32x16 -> 16, 3x3 ", 32, 32, 16, 16, 3, 3, 1, 0},
+        {"resnet conv 16x16x32 -> 32, 3x3 ", 16, 16, 32, 32, 3, 3, 1, 0},
+        {"resnet conv 32x32x16 -> 32, 3x3 s2", 32, 32, 16, 32, 3, 3, 2, 0},
+        {"resnet conv 16x16x32 -> 64, 3x3 s2", 16, 16, 32, 64, 3, 3, 2, 0},
         {"mobilenet conv0 96x96x3 -> 16, 3x3 s2", 96, 96, 3, 16, 3, 3, 2, 0},
         {"mobilenet conv0 96x96x3 -> 8, 3x3 s2", 96, 96, 3, 8, 3, 3, 2, 0},
     };

@@ -93,7 +93,7 @@ int nk_depthwise_conv2d_f32(const nk_conv_params *p, const float *input,
 typedef struct nk_conv_pack {
     const int16_t *w; /* NK_CONV_PACK_HALVES(len, out_c) halfwords */
     const int32_t *k; /* 4 out_c: {2 bias, mult, c0, e} per channel */
-    const int32_t *fl; /* the few-channel layout below (w and k unused), or NULL */
+    const int32_t *fl; /* the 2 x 2 layout below (w and k unused), or NULL */
 } nk_conv_pack;
 
 #define NK_CONV_PACK_LEN(len) (((len) + 3) / 4 * 4)
@@ -110,33 +110,34 @@ typedef struct nk_conv_pack {
  * can reach 2^30. */
 int nk_conv_pack_s8(const nk_conv_params *p, const int8_t *filter, const int32_t *bias,
                     int16_t *w, int32_t *k);
-/* The few-channel layout (first layers: in_c % 4 != 0, e.g. RGB 3x3;
- * dilation 1, even out_c), for the DSP kernel's 2-pixel x 2-channel blocks
- * read straight from a zero-point padded band of input rows: each filter
- * row's run of run = filter_w in_c bytes is read as whole words (run / 4,
- * one more when run % 4 == 3), and the rows' leftover byte (run % 4 == 1:
- * four rows per group) or two bytes (run % 4 == 2: two rows per group)
- * make the last groups; taps in SXTB16 lane order, taps past the run
- * weighted 0.  The input zero point is folded into the bias (bias -
- * in_zp sum w), so the kernel multiplies raw input bytes.  One int32 stream
- * fl, per pair of output channels (c, c + 1): {2 b'c, 2 b'c, 2 b'c+1,
- * 2 b'c+1}, then per group {wc lanes 0-1, wc lanes 2-3, wc+1 lanes 0-1,
- * wc+1 lanes 2-3} (two doubled int16 weights per word, the lower lane in
- * the low half), then {mult, c0, e} of c and of c + 1 (nk_arm_requant_x2).
- * NK_CONV_PACK_FL_GROUPS(p) groups of four taps, at most
- * NK_CONV_PACK_FL_MAX_GROUPS; the padded band of fh + stride_h rows of
- * (out_w - 1) stride_w + filter_w pixels plus 4 bytes fits
- * NK_CONV_PACK_FL_BAND bytes. */
-#define NK_CONV_PACK_FL_MAX_GROUPS 32
-#define NK_CONV_PACK_FL_BAND 1792
+/* The 2 x 2 layout (nk_conv_pack.fl; first layers with in_c % 4 != 0,
+ * e.g. RGB 3x3, and 3x3 layers over a multiple of 4 channels; dilation 1,
+ * even out_c), for the DSP kernel's blocks of 2 pixels x 2 channels: each
+ * filter row's run of run = filter_w in_c bytes is read as whole words
+ * (run / 4, one more when run % 4 == 3), and the rows' leftover byte (run %
+ * 4 == 1: four rows per group) or two bytes (run % 4 == 2: two rows per
+ * group) make the last groups; taps in SXTB16 lane order, taps past the run
+ * weighted 0.  The input zero point is folded into the bias (bias - in_zp
+ * sum w), so the kernel multiplies raw input bytes (padding reads as
+ * in_zp).  One int32 stream fl, per pair of output channels (c, c + 1):
+ * {2 b'c, 2 b'c, 2 b'c+1, 2 b'c+1}, then per group {wc lanes 0-1, wc lanes
+ * 2-3, wc+1 lanes 0-1, wc+1 lanes 2-3} (two doubled int16 weights per word,
+ * the lower lane in the low half), then {mult, c0, e} of c and of c + 1
+ * (nk_arm_requant_x2).  NK_CONV_PACK_FL_GROUPS(p) groups of four taps, at
+ * most NK_CONV_PACK_FL_MAX_GROUPS; the kernel's buffer of
+ * NK_CONV_PACK_FL_BUF bytes holds 16 bytes per group and, when in_c % 4 !=
+ * 0, a zero-point padded band of filter_h + stride_h input rows of
+ * (out_w - 1) stride_w + filter_w pixels plus 4 bytes. */
+#define NK_CONV_PACK_FL_MAX_GROUPS 72
+#define NK_CONV_PACK_FL_BUF 2304
 #define NK_CONV_PACK_FL_GROUPS(p)                                                              \
     ((p)->filter_h * ((p)->filter_w * (p)->in_c / 4 + ((p)->filter_w * (p)->in_c % 4 == 3)) +   \
      ((p)->filter_w * (p)->in_c % 4 == 1   ? ((p)->filter_h + 3) / 4                         \
       : (p)->filter_w * (p)->in_c % 4 == 2 ? ((p)->filter_h + 1) / 2                         \
                                            : 0))
 #define NK_CONV_PACK_FL_WORDS(p) ((p)->out_c / 2 * (10 + 4 * NK_CONV_PACK_FL_GROUPS(p)))
-/* 1 when the few-channel layout takes p (shape, dilation, even out_c,
- * groups, band), 0 otherwise. */
+/* 1 when the 2 x 2 layout takes p (shape, dilation, even out_c, groups,
+ * buffer), 0 otherwise. */
 int nk_conv_pack_fl_ok(const nk_conv_params *p);
 /* Fills fl[NK_CONV_PACK_FL_WORDS(p)]; NK_ERR_PARAMS as nk_conv_pack_s8
  * (bound on |bias'| + 128 sum |w|), or when nk_conv_pack_fl_ok(p) is 0. */

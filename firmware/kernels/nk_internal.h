@@ -20,7 +20,7 @@ static inline int nk_conv_check(const nk_conv_params *p, int depthwise)
     return NK_OK;
 }
 
-/* CONV_2D on the few-channel packed layout (nk.h, nk_conv_pack.fl) in
+/* CONV_2D on the 2 x 2 packed layout (nk.h, nk_conv_pack.fl) in
  * portable C; p checked by nk_conv_pack_fl_ok (conv/nk_conv_pack_fl.c). */
 int nk_conv2d_s8_packed_fl(const nk_conv_params *p, const int32_t *fl, const int8_t *input,
                            int8_t *output);

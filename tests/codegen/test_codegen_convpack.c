@@ -1,8 +1,8 @@
 /* tests/codegen/test_codegen_convpack.c — which packed CONV_2D layout the
- * code generator picks (codegen_convpack.c): a first layer (in_c % 4 != 0,
- * even out_c) gets the few-channel stream (nk_conv_pack.fl), in_c 4 and an
- * odd out_c the 4-pixel patch layout, a fused ReLU (activation range
- * narrower than int8) the plain call; the generated C compiles for
+ * code generator picks (codegen_convpack.c): an even out_c gets the 2 x 2
+ * stream (nk_conv_pack.fl; in_c 3 and 4), an odd out_c the 4-pixel patch
+ * layout, a fused ReLU (activation range narrower than int8) the plain
+ * call; the generated C compiles for
  * Cortex-M4 (where NK_CONV_PACKED holds).  The kernels' bit-exactness:
  * test_nk_conv_pack (portable) and test_nk_arm_dsp_qemu (DSP). */
 #include <stdlib.h>
@@ -74,7 +74,7 @@ static void test_layout_choice(void)
     static const char *const kernels[] = {"conv/nk_conv_pack_fl.c", "arm/nk_arm_conv2d_fl.c",
                                           NULL};
     char src[4096];
-    /* 3 channels, 8 outputs: the few-channel stream, 4 pairs of 10 + 4 * 7 words */
+    /* 3 channels, 8 outputs: the 2 x 2 stream, 4 pairs of 10 + 4 * 7 words */
     neurio_model *m = conv_model(3, 8, NEURIO_ACT_NONE);
     gen(m, "cvp_fl", src, sizeof src);
     CU_ASSERT(source_has(src, "ng_cf0[152]"));
@@ -83,17 +83,17 @@ static void test_layout_choice(void)
     CU_ASSERT(!source_has(src, "ng_cw0"));
     cg_compile_for_m4(src, neurio_test_tmpdir(), kernels);
     neurio_model_free(m);
-    /* 4 input channels: the 4-pixel patch layout (36 taps x 8) */
+    /* 4 input channels: the same stream, 4 pairs of 10 + 4 * 9 words */
     m = conv_model(4, 8, NEURIO_ACT_NONE);
-    gen(m, "cvp_patch", src, sizeof src);
-    CU_ASSERT(source_has(src, "ng_cw0[288]"));
-    CU_ASSERT(source_has(src, "nk_conv_pack ng_cp0 = {ng_cw0, ng_ck0, NULL}"));
-    CU_ASSERT(!source_has(src, "ng_cf0"));
+    gen(m, "cvp_c4", src, sizeof src);
+    CU_ASSERT(source_has(src, "ng_cf0[184]"));
+    CU_ASSERT(!source_has(src, "ng_cw0"));
     neurio_model_free(m);
-    /* an odd number of outputs: the patch layout (28 taps x 7) */
+    /* an odd number of outputs: the 4-pixel patch layout (28 taps x 7) */
     m = conv_model(3, 7, NEURIO_ACT_NONE);
     gen(m, "cvp_odd", src, sizeof src);
     CU_ASSERT(source_has(src, "ng_cw0[196]"));
+    CU_ASSERT(source_has(src, "nk_conv_pack ng_cp0 = {ng_cw0, ng_ck0, NULL}"));
     CU_ASSERT(!source_has(src, "ng_cf0"));
     neurio_model_free(m);
     /* a fused ReLU: neither layout, the plain call */
@@ -109,7 +109,7 @@ int neurio_register_tests(void)
     CU_pSuite s = CU_add_suite("codegen_convpack", NULL, NULL);
     if (!s)
         return -1;
-    CU_add_test(s, "few-channel stream, patch layout or plain call; M4 compile",
+    CU_add_test(s, "2 x 2 stream, patch layout or plain call; M4 compile",
                 test_layout_choice);
     return 0;
 }

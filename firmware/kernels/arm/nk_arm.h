@@ -9,9 +9,10 @@
  *                              input band), 1x1 filters to the GEMM core;
  *                              nk_conv2d_s8_packed_dsp: the same on weights
  *                              packed at code generation (nk_conv_pack)
- *   nk_arm_conv2d_fl.c         CONV_2D on the few-channel packed layout (first
- *                              layers: 2 pixels x 2 channels per block from a
- *                              zero-point padded input band)
+ *   nk_arm_conv2d_fl.c         CONV_2D on the 2 x 2 packed layout: 2 pixels x
+ *                              2 channels per block, first layers from a
+ *                              zero-point padded input band, 3x3 layers over
+ *                              4k channels straight from the input
  *   nk_arm_conv2d_split.c      CONV_2D patches too long for four pixels
  *                              (ResNet's 8x8x64 3x3): filter-row chunks of
  *                              four pixels, partial sums per channel
@@ -56,7 +57,7 @@ int nk_conv2d_s8_dsp(const nk_conv_params *p, const int8_t *input, const int8_t 
 /* the packed layout of nk.h (nk_conv_pack), parameters already checked */
 int nk_conv2d_s8_packed_dsp(const nk_conv_params *p, const nk_conv_pack *k,
                             const int8_t *input, int8_t *output);
-/* the few-channel packed layout (nk.h, nk_conv_pack.fl), p checked by
+/* the 2 x 2 packed layout (nk.h, nk_conv_pack.fl), p checked by
  * nk_conv_pack_fl_ok (nk_arm_conv2d_fl.c) */
 int nk_conv2d_s8_fl_dsp(const nk_conv_params *p, const int32_t *fl, const int8_t *input,
                         int8_t *output);

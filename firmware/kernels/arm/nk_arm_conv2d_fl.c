@@ -1,13 +1,16 @@
-/* firmware/kernels/arm/nk_arm_conv2d_fl.c — CONV_2D int8 on the
- * few-channel packed layout (nk.h, nk_conv_pack.fl): first layers with
- * in_c % 4 != 0, such as ResNet-8's 32x32x3 3x3, whose 27-tap patches left
- * the 4-pixel patch kernel mostly gathering.
- *  - The input rows a block reads are copied once into a zero-point padded
- *    band (stack buffer), so every pixel, border ones included, reads its
- *    filter rows as plain runs of bytes, and the zero point, folded into the
- *    bias by the packer, needs no subtraction: a pixel's patch is one
- *    unaligned LDR and two SXTB16 per four taps (ResNet: 6 words and one
- *    group of the rows' ninth bytes).
+/* firmware/kernels/arm/nk_arm_conv2d_fl.c — CONV_2D int8 on the 2 x 2
+ * packed layout (nk.h, nk_conv_pack.fl): first layers with in_c % 4 != 0,
+ * such as ResNet-8's 32x32x3 3x3, whose 27-tap patches left the 4-pixel
+ * patch kernel mostly gathering, and 3x3 layers over a multiple of 4
+ * channels.
+ *  - in_c % 4 != 0: the input rows a block reads are copied once into a
+ *    zero-point padded band (stack buffer), so every pixel, border ones
+ *    included, reads its filter rows as plain runs of bytes; in_c % 4 ==
+ *    0: interior pixels read their rows straight from the input, border
+ *    pixels get the zero point for the taps outside.  The zero point,
+ *    folded into the bias by the packer, needs no subtraction: a pixel's
+ *    patch is one LDR and two SXTB16 per four taps (ResNet's first layer:
+ *    6 words and one group of the rows' ninth bytes).
  *  - Blocks of 2 output pixels x 2 output channels: one LDM fetches a
  *    group of four taps of both pixels, one LDM the group's doubled int16
  *    weights of both channels (the stream holds them in that order), eight
@@ -27,10 +30,9 @@
 #include "nk_arm_requant.h"
 #include "nk_arm_conv2d_mac.h"
 
-/* the block buffer: NK_CONV_PACK_FL_MAX_GROUPS groups of two pixels, then
- * the band (NK_CONV_PACK_FL_BAND bytes) */
-#define FL_XWORDS (4 * NK_CONV_PACK_FL_MAX_GROUPS)
-#define FL_WORDS (FL_XWORDS + NK_CONV_PACK_FL_BAND / 4)
+/* the block buffer: the groups of two pixels (4 words each), then the
+ * band (in_c % 4 != 0) */
+#define FL_WORDS (NK_CONV_PACK_FL_BUF / 4)
 
 /* the arguments of nk_arm_conv_fl2, copied to its stack frame */
 typedef struct conv_fl2 {
@@ -83,7 +85,8 @@ __attribute__((naked, noinline)) void nk_arm_conv_fl2(FL2_UNUSED const int32_t *
                      ".p2align 2\n"
                      ".global nk_arm_conv_fl2_g0\n"
                      "nk_arm_conv_fl2_g0:\n\t"
-                     FL2_G4 FL2_G4 FL2_G4 FL2_G4 FL2_G4 FL2_G4 FL2_G4 FL2_G4
+                     FL2_G4 FL2_G4 FL2_G4 FL2_G4 FL2_G4 FL2_G4 FL2_G4 FL2_G4 FL2_G4
+                     FL2_G4 FL2_G4 FL2_G4 FL2_G4 FL2_G4 FL2_G4 FL2_G4 FL2_G4 FL2_G4
                      ".global nk_arm_conv_fl2_done\n"
                      "nk_arm_conv_fl2_done:\n\t"
                      "ldm r1!, {r2-r7}\n\t"
@@ -100,13 +103,15 @@ __attribute__((naked, noinline)) void nk_arm_conv_fl2(FL2_UNUSED const int32_t *
                      "pop {r4-r11, pc}\n\t");
 }
 
-/* the entry for ng groups: the last ng of the 32 unrolled ones; 0 when the
+typedef char nk_arm_conv_fl2_unroll[NK_CONV_PACK_FL_MAX_GROUPS == 72 ? 1 : -1];
+
+/* the entry for ng groups: the last ng of the 72 unrolled ones; 0 when the
  * code is not laid out as expected (the C loop runs instead) */
 static uint32_t fl2_entry(int32_t ng)
 {
     const uintptr_t g0 = (uintptr_t)nk_arm_conv_fl2_g0 & ~(uintptr_t)1;
     const uintptr_t done = (uintptr_t)nk_arm_conv_fl2_done & ~(uintptr_t)1;
-    if (done - g0 != 40u * NK_CONV_PACK_FL_MAX_GROUPS)
+    if (done - g0 != 40u * 72u)
         return 0;
     return (uint32_t)(done - 40u * (uint32_t)ng) | 1u;
 }
@@ -323,24 +328,173 @@ fl_image(const nk_conv_params *p, const int32_t *fl, conv_fl2 *a, fl_band *bd, u
     }
 }
 
+/* in_c % 4 == 0: the rows of one pixel straight from the input (nw words
+ * each, rows prow bytes apart; unaligned LDRs) */
+static inline __attribute__((always_inline)) void fl_rows(uint32_t *x, const int8_t *src,
+                                                          int32_t prow, int32_t fh, int32_t nw)
+{
+#if CONV_ASM
+    if ((nw & 3) == 0) {
+        /* four words per trip (3x3 over 16 and 32 channels: 12, 24 words) */
+        for (int32_t fy = 0; fy < fh; ++fy, src += prow) {
+            const int8_t *s_ = src;
+            int32_t n_ = nw >> 2;
+            uint32_t v_, a_, b_, c_;
+            __asm__ volatile("1:\n\t"
+                             "ldr %[v], [%[s]], #4\n\t"
+                             "ldr %[c], [%[s]], #4\n\t"
+                             "sxtb16 %[a], %[v]\n\t"
+                             "sxtb16 %[b], %[v], ror #8\n\t"
+                             "strd %[a], %[b], [%[x]], #16\n\t"
+                             "sxtb16 %[a], %[c]\n\t"
+                             "sxtb16 %[b], %[c], ror #8\n\t"
+                             "strd %[a], %[b], [%[x]], #16\n\t"
+                             "ldr %[v], [%[s]], #4\n\t"
+                             "ldr %[c], [%[s]], #4\n\t"
+                             "sxtb16 %[a], %[v]\n\t"
+                             "sxtb16 %[b], %[v], ror #8\n\t"
+                             "strd %[a], %[b], [%[x]], #16\n\t"
+                             "sxtb16 %[a], %[c]\n\t"
+                             "sxtb16 %[b], %[c], ror #8\n\t"
+                             "strd %[a], %[b], [%[x]], #16\n\t"
+                             "subs %[n], %[n], #1\n\t"
+                             "bne 1b\n\t"
+                             : [v] "=&r"(v_), [a] "=&r"(a_), [b] "=&r"(b_), [c] "=&r"(c_),
+                               [s] "+r"(s_), [x] "+r"(x), [n] "+r"(n_)
+                             :
+                             : "cc", "memory");
+        }
+        return;
+    }
+    for (int32_t fy = 0; fy < fh; ++fy, src += prow) {
+        const int8_t *s_ = src;
+        int32_t n_ = nw;
+        uint32_t v_, a_, b_, c_;
+        if (n_ & 1)
+            __asm__ volatile("ldr %[v], [%[s]], #4\n\t"
+                             "sxtb16 %[a], %[v]\n\t"
+                             "sxtb16 %[b], %[v], ror #8\n\t"
+                             "strd %[a], %[b], [%[x]], #16\n\t"
+                             : [v] "=&r"(v_), [a] "=&r"(a_), [b] "=&r"(b_), [s] "+r"(s_),
+                               [x] "+r"(x)
+                             :
+                             : "memory");
+        if (n_ >>= 1)
+            __asm__ volatile("1:\n\t"
+                             "ldr %[v], [%[s]], #4\n\t"
+                             "ldr %[c], [%[s]], #4\n\t"
+                             "sxtb16 %[a], %[v]\n\t"
+                             "sxtb16 %[b], %[v], ror #8\n\t"
+                             "strd %[a], %[b], [%[x]], #16\n\t"
+                             "sxtb16 %[a], %[c]\n\t"
+                             "sxtb16 %[b], %[c], ror #8\n\t"
+                             "strd %[a], %[b], [%[x]], #16\n\t"
+                             "subs %[n], %[n], #1\n\t"
+                             "bne 1b\n\t"
+                             : [v] "=&r"(v_), [a] "=&r"(a_), [b] "=&r"(b_), [c] "=&r"(c_),
+                               [s] "+r"(s_), [x] "+r"(x), [n] "+r"(n_)
+                             :
+                             : "cc", "memory");
+    }
+#else
+    for (int32_t fy = 0; fy < fh; ++fy, src += prow)
+        for (int32_t k = 0; k < nw; ++k)
+            x = fl_put(x, src + 4 * k);
+#endif
+}
+
+/* in_c % 4 == 0, a pixel whose taps leave the image: the zero point
+ * (za, zb: its lanes) for the taps outside */
+static __attribute__((noinline)) void fl_border(uint32_t *x, const nk_conv_params *p,
+                                                const int8_t *in_b, int32_t y0, int32_t x0,
+                                                uint32_t za, uint32_t zb)
+{
+    const int32_t cw = p->in_c / 4;
+    for (int32_t fy = 0; fy < p->filter_h; ++fy) {
+        const int32_t iy = y0 + fy;
+        for (int32_t fx = 0; fx < p->filter_w; ++fx) {
+            const int32_t ix = x0 + fx;
+            if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
+                for (int32_t k = 0; k < cw; ++k, x += 4) {
+                    x[0] = za;
+                    x[1] = zb;
+                }
+                continue;
+            }
+            const int8_t *src = in_b + ((size_t)iy * p->in_w + ix) * p->in_c;
+            for (int32_t k = 0; k < cw; ++k)
+                x = fl_put(x, src + 4 * k);
+        }
+    }
+}
+
+/* in_c % 4 == 0: one pixel from the input, interior or border */
+static inline __attribute__((always_inline)) void
+fl_direct(uint32_t *x, const nk_conv_params *p, const int8_t *in_b, int32_t oy, int32_t ox,
+          int32_t nw, uint32_t za, uint32_t zb)
+{
+    const int32_t y0 = oy * p->stride_h - p->pad_top, x0 = ox * p->stride_w - p->pad_left;
+    if (y0 >= 0 && y0 + p->filter_h <= p->in_h && x0 >= 0 && x0 + p->filter_w <= p->in_w)
+        fl_rows(x, in_b + ((size_t)y0 * p->in_w + x0) * p->in_c, p->in_w * p->in_c,
+                p->filter_h, nw);
+    else
+        fl_border(x, p, in_b, y0, x0, za, zb);
+}
+
+/* in_c % 4 == 0: the image of one batch, pixels in pairs (a row's odd last
+ * pixel with the next row's first); input rows read from the block's
+ * first pixel's on */
+static void fl_image_direct(const nk_conv_params *p, const int32_t *fl, conv_fl2 *a,
+                            uint32_t *buf, const int8_t *in_b, int8_t *out_b)
+{
+    const int32_t ng = NK_CONV_PACK_FL_GROUPS(p), out_w = p->out_w, out_h = p->out_h;
+    const int32_t out_c = p->out_c, nw = p->filter_w * p->in_c / 4;
+    const uint32_t zp4 = (uint32_t)(uint8_t)p->in_zp * 0x01010101u;
+    const uint32_t za = __sxtb16(zp4), zb = (uint32_t)nk_arm_sxtb16_ror8(zp4);
+    int32_t ox0 = 0;
+    for (int32_t oy = 0; oy < out_h; ++oy) {
+        int8_t *o = out_b + ((size_t)oy * out_w + ox0) * out_c;
+        int32_t ox = ox0;
+        for (; ox + 1 < out_w; ox += 2, o += 2 * out_c) {
+            fl_direct(buf, p, in_b, oy, ox, nw, za, zb);
+            fl_direct(buf + 2, p, in_b, oy, ox + 1, nw, za, zb);
+            fl_block(fl, a, o, o + out_c, ng);
+        }
+        ox0 = 0;
+        if (ox < out_w) {
+            fl_direct(buf, p, in_b, oy, ox, nw, za, zb);
+            if (oy + 1 < out_h) {
+                fl_direct(buf + 2, p, in_b, oy + 1, 0, nw, za, zb);
+                fl_block(fl, a, o, o + out_c, ng);
+                ox0 = 1;
+            } else {
+                fl_direct(buf + 2, p, in_b, oy, ox, nw, za, zb);
+                fl_block(fl, a, o, o, ng);
+            }
+        }
+    }
+}
+
 int nk_conv2d_s8_fl_dsp(const nk_conv_params *p, const int32_t *fl, const int8_t *input,
                         int8_t *output)
 {
     uint32_t buf[FL_WORDS]; /* word aligned for LDM */
     const int32_t ng = NK_CONV_PACK_FL_GROUPS(p), c = p->in_c;
     const int32_t npix = p->out_h * p->out_w;
-    fl_band bd = {(int8_t *)(buf + FL_XWORDS), 0, 0, (p->out_w - 1) * p->stride_w + p->filter_w,
+    fl_band bd = {(int8_t *)(buf + 4 * ng), 0, 0, (p->out_w - 1) * p->stride_w + p->filter_w,
                   0, 0};
     bd.prow = bd.w * c;
     const int32_t all_h = (p->out_h - 1) * p->stride_h + p->filter_h;
-    const int32_t cap = (NK_CONV_PACK_FL_BAND - 4) / bd.prow;
+    const int32_t cap = (NK_CONV_PACK_FL_BUF - 16 * ng - 4) / bd.prow;
     bd.h = cap < all_h ? cap : all_h;
     conv_fl2 a = {buf, fl2_entry(ng), NULL, NULL, fl + NK_CONV_PACK_FL_WORDS(p)};
     const int k3x9 = p->filter_h == 3 && p->filter_w * c == 9;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * c;
         int8_t *out_b = output + (size_t)b * npix * p->out_c;
-        if (k3x9)
+        if ((c & 3) == 0)
+            fl_image_direct(p, fl, &a, buf, in_b, out_b);
+        else if (k3x9)
             fl_image(p, fl, &a, &bd, buf, in_b, out_b, 1);
         else
             fl_image(p, fl, &a, &bd, buf, in_b, out_b, 0);

@@ -4,11 +4,12 @@
  * outputs, so building the int16 planes of nk_arm_depthwise_conv2d.c
  * (SXTB16, PKHBT/PKHTB and two stores per value) costs more than it saves.
  * Here one pass per output pixel computes its four channels c..c+3: per
- * tap, one word of the window (four channels) is split by SXTB16 into
- * lanes (0,2) and (1,3), and SMLABB/SMLATT multiply each lane by its
- * channel's tap: 8 instructions per tap for 4 MACs, no pairing step
- * (pairing two taps of one channel for SMLAD costs a PKH per pair, the
- * instruction it saves).  The taps, doubled for nk_arm_requant_x2, the
+ * window row, the words of columns 0 and 1 (four channels each) become
+ * the halfword pairs of each channel for SMLAD (PKHBT/PKHTB, then SXTB16:
+ * two PKH for four pairs), and column 2's word is split by SXTB16 into
+ * lanes (0,2) and (1,3) for SMLABB/SMLATT: 23 instructions per row for 12
+ * MACs, 97 per pixel (docs/depthwise-m4.md).  The taps, doubled for
+ * nk_arm_requant_x2, the
  * biases and the requantization constants are laid out once per group of
  * four channels in the order the pass reads them (dw3s2_k), so the pass
  * walks them with LDM.  The input zero point leaves the loop as in the
@@ -45,12 +46,12 @@ typedef struct dw3s2_k {
     int32_t b[4];
     uint32_t f[3][7];
     int32_t q[4][3];
-    int32_t os; /* offset 148: bytes from one output pixel to the next (read with q[3]) */
-    int32_t cs; /* offset 152: bytes between input columns */
+    int32_t cs; /* offset 148: bytes between input columns */
+    int32_t os; /* offset 152: bytes from one output pixel to the next */
 } dw3s2_k;
 
 typedef char dw3s2_layout_check[(offsetof(dw3s2_k, f) == 16 && offsetof(dw3s2_k, q) == 100 &&
-                                 offsetof(dw3s2_k, os) == 148 && offsetof(dw3s2_k, cs) == 152)
+                                 offsetof(dw3s2_k, cs) == 148 && offsetof(dw3s2_k, os) == 152)
                                     ? 1
                                     : -1];
 
@@ -74,32 +75,43 @@ typedef char dw3s2_layout_check[(offsetof(dw3s2_k, f) == 16 && offsetof(dw3s2_k,
     DW3S2_I("smlabb r4, r9, r10, r4") DW3S2_I("smlatt r6, r9, r10, r6")                          \
     DW3S2_I("smlabb r5, r8, r11, r5") DW3S2_I("smlatt r7, r8, r11, r7")                          \
     DW3S2_I("add    r1, r1, r12")
-/* nk_arm_requant_x2 of A with the next channel's constants (LDM: REGS),
- * then SSAT */
-#define DW3S2_REQ(A, REGS)                                                                        \
-    DW3S2_I("ldm    r0!, " REGS) DW3S2_I("add    r9, r9, " A ", asr #31")                         \
-    DW3S2_I("smmlar " A ", " A ", r8, r9") DW3S2_I("asr    " A ", " A ", r10")                   \
-    DW3S2_I("ssat   " A ", #8, " A)
+/* nk_arm_requant_x2 of the sums A (constants r3 mult, r8 c0, r9 e) and B
+ * (r10, r11, r12), then SSAT; one LDM loads both channels' constants */
+#define DW3S2_REQ2(A, B)                                                                          \
+    DW3S2_I("ldm    r0!, {r3, r8, r9, r10, r11, r12}")                                            \
+    DW3S2_I("add    r8, r8, " A ", asr #31") DW3S2_I("smmlar " A ", " A ", r3, r8")              \
+    DW3S2_I("asr    " A ", " A ", r9") DW3S2_I("ssat   " A ", #8, " A)                           \
+    DW3S2_I("add    r11, r11, " B ", asr #31") DW3S2_I("smmlar " B ", " B ", r10, r11")          \
+    DW3S2_I("asr    " B ", " B ", r12") DW3S2_I("ssat   " B ", #8, " B)
 
 /* n output pixels of one row (channels c..c+3 at o, o + os, ...), the
- * first window's top-left word at x; r0 walks k, r1 the window, r2 the
- * output, r3 = cs, lr = pixels left; r4-r7 the sums of channels c, c + 1,
- * c + 2, c + 3.  98 instructions per pixel (four outputs). */
+ * first window's top-left word at x; then, when k2 is not null, one more
+ * pixel (the next output) with the block k2 and its window at x2 (a
+ * window leaving the image on the right: dw3s2_block).  r0 walks the
+ * block, r1 the window, r2 the output, r3 = cs (but during the
+ * requantization), lr = pixels left; r4-r7 the sums of channels c, c + 1,
+ * c + 2, c + 3.  97 instructions per pixel (four outputs). */
 __attribute__((naked, noinline)) static void dw3s2_pass(const dw3s2_k *k __attribute__((unused)),
                                                         const int8_t *x __attribute__((unused)),
                                                         int8_t *o __attribute__((unused)),
-                                                        int32_t n __attribute__((unused)))
+                                                        int32_t n __attribute__((unused)),
+                                                        const dw3s2_k *k2 __attribute__((unused)),
+                                                        const int8_t *x2 __attribute__((unused)))
 {
     __asm__ volatile(DW3S2_I("push   {r4-r11, lr}") DW3S2_I("mov    lr, r3")
-                     DW3S2_I("ldr    r3, [r0, #152]") DW3S2_I("1:")
+                     DW3S2_I("ldr    r3, [r0, #148]") DW3S2_I("1:")
                      DW3S2_I("ldm    r0!, {r4-r7}") DW3S2_ROW DW3S2_ROW DW3S2_ROW
-                     DW3S2_REQ("r4", "{r8, r9, r10}") DW3S2_REQ("r5", "{r8, r9, r10}")
-                     DW3S2_REQ("r6", "{r8, r9, r10}") DW3S2_REQ("r7", "{r8, r9, r10, r11}")
-                     DW3S2_I("strb   r4, [r2]") DW3S2_I("strb   r5, [r2, #1]")
-                     DW3S2_I("strb   r6, [r2, #2]") DW3S2_I("strb   r7, [r2, #3]")
-                     DW3S2_I("add    r2, r2, r11") DW3S2_I("sub    r0, r0, #152")
-                     DW3S2_I("subs   lr, lr, #1") DW3S2_I("bne    1b")
-                     DW3S2_I("pop    {r4-r11, pc}"));
+                     DW3S2_REQ2("r4", "r5") DW3S2_REQ2("r6", "r7")
+                     DW3S2_I("ldm    r0!, {r3, r11}") DW3S2_I("strb   r4, [r2]")
+                     DW3S2_I("strb   r5, [r2, #1]") DW3S2_I("strb   r6, [r2, #2]")
+                     DW3S2_I("strb   r7, [r2, #3]") DW3S2_I("add    r2, r2, r11")
+                     DW3S2_I("sub    r0, r0, #156") DW3S2_I("subs   lr, lr, #1")
+                     DW3S2_I("bne    1b")
+                     /* the extra pixel: k2, x2 are the stack arguments */
+                     DW3S2_I("ldr    r0, [sp, #36]") DW3S2_I("cbz    r0, 9f")
+                     DW3S2_I("ldr    r1, [sp, #40]") DW3S2_I("str    lr, [sp, #36]")
+                     DW3S2_I("ldr    r3, [r0, #148]") DW3S2_I("movs   lr, #1")
+                     DW3S2_I("b      1b") DW3S2_I("9:") DW3S2_I("pop    {r4-r11, pc}"));
 }
 
 /* PKHBT lo, hi, LSL #16: (lo.bottom, hi.bottom); PKHTB hi, lo, ASR #16:
@@ -268,19 +280,29 @@ int nk_arm_dw3_s2_direct(const nk_conv_params *p, const int8_t *input, const int
                 const int32_t iy0 = 2 * oy - p->pad_top, sy = dw3s2_clamp(iy0, in_h);
                 const int8_t *const x = in_b + c + (ptrdiff_t)sy * rs;
                 int8_t *const o = out_b + (size_t)oy * p->out_w * c_n + c;
-                for (int32_t ox = 0; ox < p->out_w; ++ox) {
+                const int32_t ky = iy0 - sy;
+                for (int32_t ox = 0; ox < p->out_w;) {
                     if (ox == xa && xa < xb) {
-                        /* the windows inside the image's width */
-                        dw3s2_pass(dw3s2_slot(&st, zp, rs, 0, iy0 - sy),
-                                   x + (ptrdiff_t)(2 * xa - p->pad_left) * c_n,
-                                   o + (size_t)xa * c_n, xb - xa);
-                        ox = xb - 1;
+                        /* the windows inside the image's width, and in the
+                         * same call the first one leaving it on the right */
+                        const dw3s2_k *const kc = dw3s2_slot(&st, zp, rs, 0, ky);
+                        const dw3s2_k *kr = 0;
+                        const int8_t *xr = 0;
+                        if (xb < p->out_w) {
+                            const int32_t ix0 = 2 * xb - p->pad_left;
+                            const int32_t sx = dw3s2_clamp(ix0, in_w);
+                            kr = dw3s2_slot(&st, zp, rs, ix0 - sx, ky); /* slot 2, not kc */
+                            xr = x + (ptrdiff_t)sx * c_n;
+                        }
+                        dw3s2_pass(kc, x + (ptrdiff_t)(2 * xa - p->pad_left) * c_n,
+                                   o + (size_t)xa * c_n, xb - xa, kr, xr);
+                        ox = kr ? xb + 1 : xb;
                         continue;
                     }
                     const int32_t ix0 = 2 * ox - p->pad_left, sx = dw3s2_clamp(ix0, in_w);
-                    dw3s2_pass(dw3s2_slot(&st, zp, rs, ix0 - sx, iy0 - sy),
-                               x + (ptrdiff_t)sx * c_n,
-                               o + (size_t)ox * c_n, 1);
+                    dw3s2_pass(dw3s2_slot(&st, zp, rs, ix0 - sx, ky), x + (ptrdiff_t)sx * c_n,
+                               o + (size_t)ox * c_n, 1, 0, 0);
+                    ++ox;
                 }
             }
         }

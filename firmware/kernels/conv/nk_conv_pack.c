@@ -47,7 +47,7 @@ int nk_conv2d_s8_packed(const nk_conv_params *p, const nk_conv_pack *k, const in
                         int8_t *output)
 {
     if (k && k->fl) {
-        /* the few-channel layout (nk_conv_pack_fl.c) */
+        /* the 2 x 2 layout (nk_conv_pack_fl.c) */
         if (!nk_conv_pack_fl_ok(p) || !input || !output)
             return NK_ERR_PARAMS;
 #if NK_HAVE_ARM_DSP

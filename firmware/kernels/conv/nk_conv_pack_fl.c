@@ -1,9 +1,9 @@
-/* firmware/kernels/conv/nk_conv_pack_fl.c — the few-channel packed
- * CONV_2D layout (nk.h, nk_conv_pack.fl; first layers such as ResNet's
- * 32x32x3 3x3): the packer the code generator runs, and the packed kernel
- * in portable C, bit-exact with nk_conv2d_s8.  The DSP version
- * (arm/nk_arm_conv2d_fl.c) gathers the same taps from a zero-point padded
- * band of input rows. */
+/* firmware/kernels/conv/nk_conv_pack_fl.c — the 2 x 2 packed CONV_2D
+ * layout (nk.h, nk_conv_pack.fl; first layers such as ResNet's 32x32x3 3x3,
+ * and 3x3 layers over a multiple of 4 channels): the packer the code
+ * generator runs, and the packed kernel in portable C, bit-exact with
+ * nk_conv2d_s8.  The DSP version (arm/nk_arm_conv2d_fl.c) gathers the same
+ * taps from the input or a zero-point padded band of input rows. */
 #include "nk.h"
 #include "nk_fixedpoint.h"
 #include "nk_internal.h"
@@ -13,13 +13,16 @@
 int nk_conv_pack_fl_ok(const nk_conv_params *p)
 {
     if (nk_conv_check(p, 0) != NK_OK || p->dilation_h != 1 || p->dilation_w != 1 ||
-        (p->out_c & 1) || (p->in_c & 3) == 0 || p->filter_h > 64 || p->filter_w > 64 ||
-        p->in_c > 64 || p->stride_h > 64 || p->stride_w > 64 || p->out_w > 4096)
+        (p->out_c & 1) || p->filter_h > 64 || p->filter_w > 64 || p->in_c > 1024 ||
+        p->stride_h > 64 || p->stride_w > 64 || p->out_w > 4096)
         return 0;
-    if (NK_CONV_PACK_FL_GROUPS(p) > NK_CONV_PACK_FL_MAX_GROUPS)
+    const int32_t ng = NK_CONV_PACK_FL_GROUPS(p);
+    if (ng > NK_CONV_PACK_FL_MAX_GROUPS)
         return 0;
+    if ((p->in_c & 3) == 0)
+        return 1; /* whole words straight from the input */
     const int64_t row = ((int64_t)(p->out_w - 1) * p->stride_w + p->filter_w) * p->in_c;
-    return row * (p->filter_h + p->stride_h) + 4 <= NK_CONV_PACK_FL_BAND;
+    return 16 * ng + row * (p->filter_h + p->stride_h) + 4 <= NK_CONV_PACK_FL_BUF;
 }
 
 /* Tap t (0 .. 4 groups) of the layout: its index in one channel's OHWI

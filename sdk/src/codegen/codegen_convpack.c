@@ -50,9 +50,13 @@ static void cg_conv_note(cg_ctx *c, int32_t oi, const lw_op *l, uint64_t bytes)
                                                .added_bytes = bytes > plain ? bytes - plain : 0};
 }
 
-/* The few-channel layout (nk.h, nk_conv_pack.fl: first layers with in_c %
- * 4 != 0): one int32 stream, 2 x 2 blocks read straight from a padded
- * input band (arm/nk_arm_conv2d_fl.c). */
+/* The 2 x 2 layout (nk.h, nk_conv_pack.fl: an even out_c, at most
+ * NK_CONV_PACK_FL_MAX_GROUPS groups; first layers read from a padded input
+ * band, in_c % 4 == 0 from the input): one int32 stream, blocks of 2
+ * pixels x 2 channels (arm/nk_arm_conv2d_fl.c).  Measured against the
+ * 4-pixel patch layout (bench/arm/nk_arm_bench_main.c, "packed"): ResNet-8
+ * 32x32x3 0.64 -> 0.94 MACs/instr, 32x32x16 3x3 1.15 -> 1.24, 16x16x32
+ * 1.30 -> 1.41, 32x32x16 -> 32 s2 1.20 -> 1.35; kws 10x4x1 0.96 -> 1.07. */
 static int cg_conv_packed_fl(cg_ctx *c, int32_t oi, const lw_op *l, const neurio_tensor *wt,
                              const neurio_tensor *bt, char (*p)[160], int *done)
 {
@@ -69,7 +73,7 @@ static int cg_conv_packed_fl(cg_ctx *c, int32_t oi, const lw_op *l, const neurio
         memcpy(bias, bt->data, (size_t)cp->out_c * sizeof *bias);
     if (nk_conv_pack_s8_fl(cp, (const int8_t *)wt->data, bias, fl) != NK_OK)
         goto out; /* a layer the layout does not suit: the plain call */
-    fprintf(c->decl, "#if NK_CONV_PACKED\n/* few-channel packed stream (nk.h, "
+    fprintf(c->decl, "#if NK_CONV_PACKED\n/* 2 x 2 packed stream (nk.h, "
                      "nk_conv_pack.fl) */\nstatic const int32_t NG_ALIGN ng_cf%d[%d] = {",
             oi, n);
     for (int32_t i = 0; i < n; i++)

@@ -272,27 +272,32 @@ int test_conv_packed(int iter)
     return 0;
 }
 
-/* The few-channel packed CONV_2D layout (nk.h, nk_conv_pack.fl): packed
- * here as the code generator packs, run by the DSP version, equal to the
- * portable kernel; random first-layer shapes (in_c 1..7 but not 4, filter
- * rows of every run % 4, strides 1 and 2, SAME, VALID and explicit or band
- * padding, bands re-filled as the blocks move down, odd output widths
- * whose last pixel pairs with the next row's first), the model shapes
- * (ResNet 32x32x3 3x3, kws 49x10x1 10x4 s2, a 64x64x3 3x3 s2), inputs and
- * weights at the int8 extremes sometimes. */
+/* The 2 x 2 packed CONV_2D layout (nk.h, nk_conv_pack.fl): packed here as
+ * the code generator packs, run by the DSP version, equal to the portable
+ * kernel; random shapes (in_c 1..7: filter rows of every run % 4, read from
+ * a band; 4, 8, 12, 16: straight from the input, border pixels padded;
+ * strides 1 and 2, SAME, VALID and explicit or band padding, bands
+ * re-filled as the blocks move down, odd output widths whose last pixel
+ * pairs with the next row's first, the planner's overlapped output), the
+ * model shapes (ResNet 32x32x3, 32x32x16, 16x16x32 3x3 and 32x32x16 3x3 s2,
+ * kws 49x10x1 10x4 s2, a 64x64x3 3x3 s2), inputs and weights at the int8
+ * extremes sometimes. */
 int test_conv_packed_fl(int iter)
 {
-    static int32_t fl[24 / 2 * (10 + 4 * NK_CONV_PACK_FL_MAX_GROUPS)];
+    static int32_t fl[32 / 2 * (10 + 4 * NK_CONV_PACK_FL_MAX_GROUPS)];
     static int8_t fl_ov[36000];
-    static const int32_t shapes[3][7] = {/* h, w, in_c, out_c, fh, fw, stride */
+    static const int32_t shapes[6][7] = {/* h, w, in_c, out_c, fh, fw, stride */
                                          {32, 32, 3, 16, 3, 3, 1},
                                          {49, 10, 1, 24, 10, 4, 2},
-                                         {64, 64, 3, 16, 3, 3, 2}};
-    static const int32_t chans[] = {1, 2, 3, 3, 3, 5, 6, 7};
+                                         {64, 64, 3, 16, 3, 3, 2},
+                                         {32, 32, 16, 16, 3, 3, 1},
+                                         {16, 16, 32, 32, 3, 3, 1},
+                                         {32, 32, 16, 32, 3, 3, 2}};
+    static const int32_t chans[] = {1, 2, 3, 3, 3, 5, 6, 7, 4, 8, 16, 12};
     nk_conv_params p;
     memset(&p, 0, sizeof p);
     p.batches = rnd_in(1, 2);
-    p.in_c = chans[rnd() % 8];
+    p.in_c = chans[rnd() % 12];
     p.in_h = rnd_in(1, 40);
     p.in_w = rnd_in(1, 40);
     p.out_c = 2 * rnd_in(1, 12);
@@ -303,7 +308,7 @@ int test_conv_packed_fl(int iter)
     p.dilation_h = p.dilation_w = 1;
     const int model = rnd() % 4 == 0;
     if (model) {
-        const int32_t *sh = shapes[rnd() % 3];
+        const int32_t *sh = shapes[rnd() % 6];
         p.batches = 1;
         p.in_h = sh[0];
         p.in_w = sh[1];
@@ -353,7 +358,7 @@ int test_conv_packed_fl(int iter)
     }
     const int32_t *b = (rnd() % 5) ? bias : 0;
     if (nk_conv_pack_s8_fl(&p, w_buf, b, fl) != NK_OK) {
-        put_num("conv packed few-channel: pack refused at iteration ", iter);
+        put_num("conv packed 2x2: pack refused at iteration ", iter);
         return 1;
     }
     memset(out_a, 0x55, n_out);
@@ -369,8 +374,7 @@ int test_conv_packed_fl(int iter)
         handled++;
         if (ra != NK_OK || rc != NK_OK || memcmp(out_a, fl_ov, n_out)) {
             if (printed++ < 5)
-                put_num("conv2d (packed few-channel) overlapped output differs at iteration ",
-                        iter);
+                put_num("conv2d (packed 2x2) overlapped output differs at iteration ", iter);
             return 1;
         }
         return 0;
@@ -378,7 +382,7 @@ int test_conv_packed_fl(int iter)
     const int rb = nk_conv2d_s8_fl_dsp(&p, fl, in_buf, out_b);
     if (expect(0, ra, rb, out_b, out_a, n_out, 0x66)) {
         if (printed++ < 5)
-            put_num("conv2d (packed few-channel) mismatch at iteration ", iter);
+            put_num("conv2d (packed 2x2) mismatch at iteration ", iter);
         return 1;
     }
     return 0;

@@ -128,17 +128,17 @@ static void test_refused(void)
     CU_ASSERT_EQUAL(nk_conv2d_s8_packed(&p, &k, in, out), NK_OK);
 }
 
-/* The few-channel layout (nk_conv_pack_s8_fl, nk_conv_pack.fl) against
- * nk_conv2d_s8: random first-layer shapes, every run % 4, explicit
+/* The 2 x 2 layout (nk_conv_pack_s8_fl, nk_conv_pack.fl) against
+ * nk_conv2d_s8: random shapes, every run % 4, in_c 4 and 8, explicit
  * padding as banded calls pass it. */
 static void test_fl_random_shapes(void)
 {
     uint32_t seed = 7u;
     int ran = 0;
-    static const int chans[] = {1, 2, 3, 3, 5, 6, 7};
+    static const int chans[] = {1, 2, 3, 3, 5, 6, 7, 4, 8};
     for (int i = 0; i < 300; ++i) {
         const int fh = 1 + (int)(ref_rand(&seed) % 6), fw = 1 + (int)(ref_rand(&seed) % 5);
-        const int in_c = chans[ref_rand(&seed) % 7], stride = 1 + (int)(ref_rand(&seed) % 2);
+        const int in_c = chans[ref_rand(&seed) % 9], stride = 1 + (int)(ref_rand(&seed) % 2);
         const int in_h = fh + (int)(ref_rand(&seed) % 9), in_w = fw + (int)(ref_rand(&seed) % 9);
         const int out_c = 2 * (1 + (int)(ref_rand(&seed) % 6));
         const int in_zp = (int)(ref_rand(&seed) % 256) - 128;
@@ -184,9 +184,12 @@ static void test_fl_random_shapes(void)
         free(in), free(w), free(out), free(ref), free(fl);
     }
     CU_ASSERT(ran > 200);
-    /* refused: in_c % 4 == 0, odd out_c, dilation, a band wider than
-     * NK_CONV_PACK_FL_BAND, a narrower activation range */
-    nk_conv_params p = shape(32, 32, 4, 16, 3, 3, 1, 1, 0, 0);
+    /* refused: odd out_c, dilation, more than NK_CONV_PACK_FL_MAX_GROUPS
+     * groups, a band beyond NK_CONV_PACK_FL_BUF, a narrower activation
+     * range */
+    nk_conv_params p = shape(32, 32, 16, 16, 3, 3, 1, 1, 0, 0);
+    CU_ASSERT(nk_conv_pack_fl_ok(&p));
+    p = shape(8, 8, 64, 16, 3, 3, 1, 1, 0, 0);
     CU_ASSERT(!nk_conv_pack_fl_ok(&p));
     p = shape(32, 32, 3, 15, 3, 3, 1, 1, 0, 0);
     CU_ASSERT(!nk_conv_pack_fl_ok(&p));
@@ -213,7 +216,7 @@ int neurio_register_tests(void)
         return -1;
     CU_add_test(s, "packed = nk_conv2d_s8 on random shapes and extremes", test_random_shapes);
     CU_add_test(s, "refused layers and requantizations; the lane order", test_refused);
-    CU_add_test(s, "few-channel layout = nk_conv2d_s8 on random first-layer shapes",
+    CU_add_test(s, "2 x 2 layout = nk_conv2d_s8 on random shapes",
                 test_fl_random_shapes);
     return 0;
 }
