@@ -55,10 +55,11 @@ static void cg_conv_note(cg_ctx *c, int32_t oi, const lw_op *l, uint64_t bytes)
  * band, in_c % 4 == 0 from the input): one int32 stream, blocks of 2
  * pixels x 2 channels (arm/nk_arm_conv2d_fl.c).  Measured against the
  * 4-pixel patch layout (bench/arm/nk_arm_bench_main.c, "packed"): ResNet-8
- * 32x32x3 0.64 -> 0.94 MACs/instr, 32x32x16 3x3 1.15 -> 1.24, 16x16x32
- * 1.30 -> 1.41, 32x32x16 -> 32 s2 1.20 -> 1.35; kws 10x4x1 0.96 -> 1.07. */
+ * 32x32x3 0.64 -> 0.94 MACs/instr, 32x32x16 3x3 1.15 -> 1.31, 16x16x32
+ * 1.30 -> 1.44, 32x32x16 -> 32 s2 1.20 -> 1.36; kws 10x4x1 0.96 -> 1.07.
+ * Band calls (codegen_band.c) take it too. */
 static int cg_conv_packed_fl(cg_ctx *c, int32_t oi, const lw_op *l, const neurio_tensor *wt,
-                             const neurio_tensor *bt, char (*p)[160], int *done)
+                             const neurio_tensor *bt, char (*p)[160], int *done, int call)
 {
     const nk_conv_params *cp = &l->p.conv;
     const int32_t n = NK_CONV_PACK_FL_WORDS(cp);
@@ -80,7 +81,7 @@ static int cg_conv_packed_fl(cg_ctx *c, int32_t oi, const lw_op *l, const neurio
         fprintf(c->decl, "%s%ld", !i ? "\n    " : i % 8 ? ", " : ",\n    ", (long)fl[i]);
     fprintf(c->decl, "\n};\nstatic const nk_conv_pack ng_cp%d = {NULL, NULL, ng_cf%d};\n#endif\n",
             oi, oi);
-    if ((rc = cg_conv_packed_call(c, oi, l, p, 1)) == NEURIO_OK) {
+    if ((rc = cg_conv_packed_call(c, oi, l, p, call)) == NEURIO_OK) {
         cg_conv_note(c, oi, l, 4u * (uint64_t)n);
         *done = 1;
     }
@@ -90,9 +91,10 @@ out:
     return rc;
 }
 
-/* cg_conv_packed (call) or cg_conv_pack_decl (!call: no call, and not the
- * few-channel layout: band calls keep the 4-pixel patch layout, whose
- * partial windows test_nk_arm_dsp_qemu covers). */
+/* cg_conv_packed (call) or cg_conv_pack_decl (!call: no call; band calls
+ * through nk_conv2d_s8_packed on either layout, whose partial windows, any
+ * pad_top and a bottom cut inside the filter reach, test_nk_arm_dsp_qemu
+ * covers: test_conv_packed, test_conv_packed_fl). */
 static int cg_conv_pack_emit(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done,
                              int call)
 {
@@ -119,8 +121,8 @@ static int cg_conv_pack_emit(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[16
                 bt->data_bytes < (size_t)cp->out_c * 4u)))
         return NEURIO_OK;
     int rc = NEURIO_OK;
-    if (call && nk_conv_pack_fl_ok(cp) &&
-        ((rc = cg_conv_packed_fl(c, oi, l, wt, bt, p, done)) || *done))
+    if (nk_conv_pack_fl_ok(cp) &&
+        ((rc = cg_conv_packed_fl(c, oi, l, wt, bt, p, done, call)) || *done))
         return rc;
     const int32_t n_h = NK_CONV_PACK_HALVES((int32_t)len, cp->out_c), n_k = 4 * cp->out_c;
     int16_t *w = malloc((size_t)n_h * sizeof *w);
