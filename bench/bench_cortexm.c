@@ -309,7 +309,7 @@ static int bench_boot(bench *b)
                        .elf = b->elf, .work_dir = b->fw, .connect_timeout_ms = 10000,
                        .gdb = b->rtt};
     neurio_transport *t = NULL;
-    neurio_gdb_rtt_config gc = {0};
+    neurio_gdb_rtt_config gc = {.write_ahead = 1}; /* QEMU's gdbstub */
     int rc;
     if (b->rtt && ((rc = cm_elf_symbol(b->elf, "_SEGGER_RTT", &gc.cb_addr, &b->e)) ||
                    (rc = cm_elf_symbol(b->elf, "nrt_rtt_halt", &gc.halt_addr, &b->e))))

@@ -344,15 +344,15 @@ int nk_test_main(void)
         bench_conv(&cases[i]);
 #if !defined(NK_TEST_MVE)
     static const conv_case packed[] = {
-        {"kws conv1 49x10x1 -> 64, 10x4 s2", 49, 10, 1, 64, 10, 4, 2, 0},
-        {"micro_speech conv 49x40x1 -> 8, 10x8 s2", 49, 40, 1, 8, 10, 8, 2, 0},
-        {"resnet conv0 32x32x3 -> 16, 3x3  ", 32, 32, 3, 16, 3, 3, 1, 0},
-        {"resnet conv 32x32x16 -> 16, 3x3 ", 32, 32, 16, 16, 3, 3, 1, 0},
-        {"resnet conv 16x16x32 -> 32, 3x3 ", 16, 16, 32, 32, 3, 3, 1, 0},
-        {"resnet conv 32x32x16 -> 32, 3x3 s2", 32, 32, 16, 32, 3, 3, 2, 0},
-        {"resnet conv 16x16x32 -> 64, 3x3 s2", 16, 16, 32, 64, 3, 3, 2, 0},
-        {"mobilenet conv0 96x96x3 -> 16, 3x3 s2", 96, 96, 3, 16, 3, 3, 2, 0},
-        {"mobilenet conv0 96x96x3 -> 8, 3x3 s2", 96, 96, 3, 8, 3, 3, 2, 0},
+        {"kws conv1 49x10x1 -> 64, 10x4 s2", 49, 10, 1, 64, 10, 4, 2, 0, 0},
+        {"micro_speech conv 49x40x1 -> 8, 10x8 s2", 49, 40, 1, 8, 10, 8, 2, 0, 0},
+        {"resnet conv0 32x32x3 -> 16, 3x3  ", 32, 32, 3, 16, 3, 3, 1, 0, 0},
+        {"resnet conv 32x32x16 -> 16, 3x3 ", 32, 32, 16, 16, 3, 3, 1, 0, 0},
+        {"resnet conv 16x16x32 -> 32, 3x3 ", 16, 16, 32, 32, 3, 3, 1, 0, 0},
+        {"resnet conv 32x32x16 -> 32, 3x3 s2", 32, 32, 16, 32, 3, 3, 2, 0, 0},
+        {"resnet conv 16x16x32 -> 64, 3x3 s2", 16, 16, 32, 64, 3, 3, 2, 0, 0},
+        {"mobilenet conv0 96x96x3 -> 16, 3x3 s2", 96, 96, 3, 16, 3, 3, 2, 0, 0},
+        {"mobilenet conv0 96x96x3 -> 8, 3x3 s2", 96, 96, 3, 8, 3, 3, 2, 0, 0},
     };
     for (size_t i = 0; i < sizeof packed / sizeof packed[0]; ++i)
         bench_conv_packed(&packed[i]);

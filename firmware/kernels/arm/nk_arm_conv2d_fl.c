@@ -441,6 +441,73 @@ fl_direct(uint32_t *x, const nk_conv_params *p, const int8_t *in_b, int32_t oy, 
         fl_border(x, p, in_b, y0, x0, za, zb);
 }
 
+#if CONV_ASM
+/* Two neighbouring pixels (stride 1) of a 3-wide filter over in_c = 4 CW
+ * channels, both inside the image: each input word of a filter row is
+ * converted once and stored for each pixel that reads it (words 0 .. CW - 1
+ * pixel 0 only, CW .. 3 CW - 1 both, the last CW pixel 1 only), straight-
+ * line. */
+#define FLW_LD(K)                                                                              \
+    "ldr %[v], [%[s], #(4*" #K ")]\n\t"                                                       \
+    "sxtb16 %[a], %[v]\n\t"                                                                   \
+    "sxtb16 %[b], %[v], ror #8\n\t"
+#define FLW_P0(K) FLW_LD(K) "strd %[a], %[b], [%[x], #(16*" #K ")]\n\t"
+#define FLW_P1(K, CW) FLW_LD(K) "strd %[a], %[b], [%[x], #(16*(" #K "-" #CW ")+8)]\n\t"
+#define FLW_B(K, CW) FLW_P0(K) "strd %[a], %[b], [%[x], #(16*(" #K "-" #CW ")+8)]\n\t"
+#define FLW_ROW_ASM(SEQ)                                                                       \
+    do {                                                                                       \
+        uint32_t v_, a_, b_;                                                                   \
+        __asm__ volatile(SEQ                                                                   \
+                         : [v] "=&r"(v_), [a] "=&r"(a_), [b] "=&r"(b_)                         \
+                         : [s] "r"(src), [x] "r"(x)                                            \
+                         : "memory");                                                          \
+    } while (0)
+#define FLW_C16                                                                                \
+    FLW_P0(0) FLW_P0(1) FLW_P0(2) FLW_P0(3) FLW_B(4, 4) FLW_B(5, 4) FLW_B(6, 4) FLW_B(7, 4)   \
+    FLW_B(8, 4) FLW_B(9, 4) FLW_B(10, 4) FLW_B(11, 4) FLW_P1(12, 4) FLW_P1(13, 4)            \
+    FLW_P1(14, 4) FLW_P1(15, 4)
+#define FLW_C32                                                                                \
+    FLW_P0(0) FLW_P0(1) FLW_P0(2) FLW_P0(3) FLW_P0(4) FLW_P0(5) FLW_P0(6) FLW_P0(7)           \
+    FLW_B(8, 8) FLW_B(9, 8) FLW_B(10, 8) FLW_B(11, 8) FLW_B(12, 8) FLW_B(13, 8)              \
+    FLW_B(14, 8) FLW_B(15, 8) FLW_B(16, 8) FLW_B(17, 8) FLW_B(18, 8) FLW_B(19, 8)            \
+    FLW_B(20, 8) FLW_B(21, 8) FLW_B(22, 8) FLW_B(23, 8) FLW_P1(24, 8) FLW_P1(25, 8)          \
+    FLW_P1(26, 8) FLW_P1(27, 8) FLW_P1(28, 8) FLW_P1(29, 8) FLW_P1(30, 8) FLW_P1(31, 8)
+
+static __attribute__((noinline)) void fl_pair3_c16(uint32_t *x, const int8_t *src, int32_t prow)
+{
+    for (int32_t fy = 0; fy < 3; ++fy, src += prow, x += 4 * 12)
+        FLW_ROW_ASM(FLW_C16);
+}
+
+static __attribute__((noinline)) void fl_pair3_c32(uint32_t *x, const int8_t *src, int32_t prow)
+{
+    for (int32_t fy = 0; fy < 3; ++fy, src += prow, x += 4 * 24)
+        FLW_ROW_ASM(FLW_C32);
+}
+#endif
+
+/* in_c % 4 == 0: the pair of pixels (oy, ox), (oy, ox + 1); 1 when done
+ * by the shared conversions above */
+static inline __attribute__((always_inline)) int fl_pair(uint32_t *x, const nk_conv_params *p,
+                                                         const int8_t *in_b, int32_t oy,
+                                                         int32_t ox, int pair3)
+{
+#if CONV_ASM
+    const int32_t y0 = oy - p->pad_top, x0 = ox - p->pad_left;
+    if (!pair3 || y0 < 0 || y0 + 3 > p->in_h || x0 < 0 || x0 + 4 > p->in_w)
+        return 0;
+    const int8_t *src = in_b + ((size_t)y0 * p->in_w + x0) * p->in_c;
+    if (p->in_c == 16)
+        fl_pair3_c16(x, src, p->in_w * 16);
+    else
+        fl_pair3_c32(x, src, p->in_w * 32);
+    return 1;
+#else
+    (void)x, (void)p, (void)in_b, (void)oy, (void)ox, (void)pair3;
+    return 0;
+#endif
+}
+
 /* in_c % 4 == 0: the image of one batch, pixels in pairs (a row's odd last
  * pixel with the next row's first); input rows read from the block's
  * first pixel's on */
@@ -451,13 +518,18 @@ static void fl_image_direct(const nk_conv_params *p, const int32_t *fl, conv_fl2
     const int32_t out_c = p->out_c, nw = p->filter_w * p->in_c / 4;
     const uint32_t zp4 = (uint32_t)(uint8_t)p->in_zp * 0x01010101u;
     const uint32_t za = __sxtb16(zp4), zb = (uint32_t)nk_arm_sxtb16_ror8(zp4);
+    /* 3x3 stride 1 over 16 or 32 channels: pairs share their conversions */
+    const int pair3 = p->filter_h == 3 && p->filter_w == 3 && p->stride_h == 1 &&
+                      p->stride_w == 1 && (p->in_c == 16 || p->in_c == 32);
     int32_t ox0 = 0;
     for (int32_t oy = 0; oy < out_h; ++oy) {
         int8_t *o = out_b + ((size_t)oy * out_w + ox0) * out_c;
         int32_t ox = ox0;
         for (; ox + 1 < out_w; ox += 2, o += 2 * out_c) {
-            fl_direct(buf, p, in_b, oy, ox, nw, za, zb);
-            fl_direct(buf + 2, p, in_b, oy, ox + 1, nw, za, zb);
+            if (!fl_pair(buf, p, in_b, oy, ox, pair3)) {
+                fl_direct(buf, p, in_b, oy, ox, nw, za, zb);
+                fl_direct(buf + 2, p, in_b, oy, ox + 1, nw, za, zb);
+            }
             fl_block(fl, a, o, o + out_c, ng);
         }
         ox0 = 0;

@@ -551,7 +551,8 @@ static int start_qemu_link(cm_plugin *s, const char *elf, const char *out_dir,
                            link_spec, p->board->name);
     int rtt = wants_rtt(s);
     int boot_ms = (int)s->host->opt_int(s->ctx, "boot_timeout_ms");
-    neurio_gdb_rtt_config gc = {.poll_ms = (int)s->host->opt_int(s->ctx, "rtt_poll_ms")};
+    neurio_gdb_rtt_config gc = {.poll_ms = (int)s->host->opt_int(s->ctx, "rtt_poll_ms"),
+                                .write_ahead = 1 /* QEMU's gdbstub */};
     int rc;
     if (rtt && ((rc = cm_elf_symbol(elf, "_SEGGER_RTT", &gc.cb_addr, e)) ||
                 (rc = cm_elf_symbol(elf, "nrt_rtt_halt", &gc.halt_addr, e))))

@@ -115,6 +115,10 @@ typedef struct neurio_gdb_rtt_config {
     int poll_ms;         /* while the core runs, collect output this often
                             (0 = 10 ms)                                       */
     int io_timeout_ms;   /* one gdb request (0 = 2000 ms)                     */
+    int write_ahead;     /* the server reads requests while it answers, acks
+                            or not (QEMU's gdbstub): send up to 16 memory
+                            writes before reading their replies (always in
+                            no-ack mode)                                      */
 } neurio_gdb_rtt_config;
 
 typedef struct neurio_gdb_rtt_stats {

@@ -55,8 +55,9 @@ static void cg_conv_note(cg_ctx *c, int32_t oi, const lw_op *l, uint64_t bytes)
  * band, in_c % 4 == 0 from the input): one int32 stream, blocks of 2
  * pixels x 2 channels (arm/nk_arm_conv2d_fl.c).  Measured against the
  * 4-pixel patch layout (bench/arm/nk_arm_bench_main.c, "packed"): ResNet-8
- * 32x32x3 0.64 -> 0.94 MACs/instr, 32x32x16 3x3 1.15 -> 1.24, 16x16x32
- * 1.30 -> 1.41, 32x32x16 -> 32 s2 1.20 -> 1.35; kws 10x4x1 0.96 -> 1.07. */
+ * 32x32x3 0.64 -> 0.94 MACs/instr, 32x32x16 3x3 1.15 -> 1.31, 16x16x32
+ * 1.30 -> 1.44, 32x32x16 -> 32 s2 1.20 -> 1.36; kws 10x4x1 0.96 -> 1.07.
+ * Band calls (codegen_band.c) take it too. */
 static int cg_conv_packed_fl(cg_ctx *c, int32_t oi, const lw_op *l, const neurio_tensor *wt,
                              const neurio_tensor *bt, char (*p)[160], int *done, int call)
 {
@@ -91,8 +92,9 @@ out:
 }
 
 /* cg_conv_packed (call) or cg_conv_pack_decl (!call: no call; band calls
- * on partial windows, which test_nk_arm_dsp_qemu covers for both
- * layouts). */
+ * through nk_conv2d_s8_packed on either layout, whose partial windows, any
+ * pad_top and a bottom cut inside the filter reach, test_nk_arm_dsp_qemu
+ * covers: test_conv_packed, test_conv_packed_fl). */
 static int cg_conv_pack_emit(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *done,
                              int call)
 {

@@ -183,29 +183,49 @@ int gdb_rsp_read_mem(gdb_rsp *g, uint32_t addr, uint8_t *dst, uint32_t len, int 
     return NEURIO_OK;
 }
 
+/* M requests sent ahead of reading their replies (no-ack mode, or a
+ * server that reads on while it answers: write_ahead). */
+#define WRITE_AHEAD 16
+
 int gdb_rsp_write_mem(gdb_rsp *g, uint32_t addr, const uint8_t *src, uint32_t len, int timeout_ms,
                       neurio_errbuf *err)
 {
     char cmd[GDB_RSP_MAX_PACKET];
     while (len) {
-        uint32_t n = len < MEM_CHUNK ? len : MEM_CHUNK;
-        int o = snprintf(cmd, sizeof cmd, "M%x,%x:", addr, n);
-        for (uint32_t i = 0; i < n; i++) {
-            cmd[o++] = hexd[src[i] >> 4];
-            cmd[o++] = hexd[src[i] & 15];
+        /* The server answers in order: send up to WRITE_AHEAD packets,
+         * then read their replies (one round trip for them all instead of
+         * one each; QEMU's gdbstub: 32 kB of ring in 2.5 ms instead of
+         * 16 waits of 0.1-several ms on a loaded host). */
+        int ahead = g->no_ack || g->write_ahead ? WRITE_AHEAD : 1, sent = 0, rc = NEURIO_OK;
+        uint32_t first = addr;
+        int64_t deadline = tp_deadline(timeout_ms);
+        for (; sent < ahead && len; sent++) {
+            uint32_t n = len < MEM_CHUNK ? len : MEM_CHUNK;
+            int o = snprintf(cmd, sizeof cmd, "M%x,%x:", addr, n);
+            for (uint32_t i = 0; i < n; i++) {
+                cmd[o++] = hexd[src[i] >> 4];
+                cmd[o++] = hexd[src[i] & 15];
+            }
+            if ((rc = gdb_rsp_send(g, cmd, (size_t)o, timeout_ms, err)))
+                return rc;
+            addr += n;
+            src += n;
+            len -= n;
         }
-        cmd[o] = '\0';
-        char what[64];
-        snprintf(what, sizeof what, "writing %u bytes at 0x%08x", n, addr);
-        int rc = gdb_rsp_cmd(g, cmd, timeout_ms, what, err);
+        for (int k = 0; k < sent; k++) {
+            neurio_errbuf e2;
+            int r = gdb_rsp_recv(g, tp_remaining(deadline), &e2);
+            if (r == NEURIO_ERR_TIMEOUT)
+                return neurio_fail(err, r, "gdb server did not answer writing %u bytes at 0x%08x "
+                                   "within %d ms", addr - first, first, timeout_ms);
+            if (r)
+                return neurio_fail(err, r, "%s", e2.msg);
+            if (!rc && strcmp(g->pkt, "OK") != 0) /* the first refusal; read the rest */
+                rc = neurio_fail(err, NEURIO_ERR_DEVICE, "gdb server answered writing %u bytes at "
+                                 "0x%08x with '%.40s'", addr - first, first, g->pkt);
+        }
         if (rc)
             return rc;
-        if (strcmp(g->pkt, "OK") != 0)
-            return neurio_fail(err, NEURIO_ERR_DEVICE, "gdb server answered %s with '%.40s'",
-                               what, g->pkt);
-        addr += n;
-        src += n;
-        len -= n;
     }
     return NEURIO_OK;
 }

@@ -20,6 +20,7 @@
 typedef struct gdb_rsp {
     neurio_transport *io; /* owned */
     int no_ack;           /* QStartNoAckMode accepted                     */
+    int write_ahead;      /* pipeline M packets even with acks (QEMU)     */
     uint8_t in[8192];     /* received, not yet parsed                     */
     size_t in_start, in_n;
     char pkt[GDB_RSP_MAX_PACKET * 2 + 64]; /* last packet received (NUL-terminated) */

@@ -577,6 +577,7 @@ int neurio_transport_gdb_rtt_open(const char *spec, const neurio_gdb_rtt_config 
     g->base.ops = &gdb_ops;
     snprintf(g->base.desc, sizeof g->base.desc, "rtt over gdb %s", spec);
     g->cfg = *cfg;
+    g->rsp.write_ahead = cfg->write_ahead != 0;
     const char *log = getenv("NEURIO_GDB_LOG"); /* debugging: every packet */
     if (log && *log)
         g->rsp.log = fopen(log, "w");
