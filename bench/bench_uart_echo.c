@@ -5,7 +5,7 @@
  * and pumps bytes through it with as many in flight as the socket takes,
  * printing bytes/s host->device (the ceiling any framed serial link over
  * this UART can reach; compare bench_cortexm's "link: to device" figure).
- * Usage: bench_uart_echo [--board B] [--bytes N] */
+ * Usage: bench_uart_echo [--board B] [--bytes N] [--inflight N] */
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,23 +41,27 @@ static uint8_t pattern(size_t i)
     return c == 'Q' || c == 'R' ? (uint8_t)'A' : c;
 }
 
-#ifndef INFLIGHT
-#define INFLIGHT 512u /* bytes sent and not yet echoed */
-#endif
+/* Bytes sent and not yet echoed (--inflight). */
+static size_t inflight = 512;
+
+/* Bytes go out in whole chunks, and a chunk is sent only when it fits in
+ * the window at once, so this side never blocks in a write while echoes wait
+ * to be read.  (The first version topped the window up a byte at a time:
+ * every 1-byte send() costs a whole socket buffer (skb) on each side, so
+ * after about 300 echoes both send buffers were full of 1-byte buffers, the
+ * host sat in a blocking write, QEMU could not emit the next echo, the guest
+ * stopped reading, and the benchmark stalled after ~810 bytes.) */
 
 static int pump(neurio_transport *t, size_t n, double *secs, neurio_errbuf *e)
 {
-    uint8_t out[256], in[4096];
+    uint8_t out[4096], in[4096];
+    size_t chunk = inflight / 2 < sizeof out ? inflight / 2 : sizeof out;
     size_t sent = 0, got = 0;
     double t0 = now_s();
     while (got < n) {
-        /* Keep at most INFLIGHT bytes unanswered (with several KiB in
-         * flight QEMU 7.2's UART socket stops taking bytes after about
-         * 1 KiB while the guest echoes: measured, not understood). */
-        if (sent < n && sent - got < INFLIGHT) {
-            size_t k = n - sent < sizeof out ? n - sent : sizeof out;
-            if (k > INFLIGHT - (sent - got))
-                k = INFLIGHT - (sent - got);
+        int can_send = sent < n && sent - got + chunk <= inflight;
+        if (can_send) {
+            size_t k = n - sent < chunk ? n - sent : chunk;
             for (size_t i = 0; i < k; i++)
                 out[i] = pattern(sent + i);
             int rc = neurio_transport_write(t, out, k, 5000, e);
@@ -68,11 +72,14 @@ static int pump(neurio_transport *t, size_t n, double *secs, neurio_errbuf *e)
             sent += k;
         }
         size_t r = 0;
-        int rc = neurio_transport_read(t, in, sizeof in, &r, sent < n ? 0 : 5000, e);
-        if (rc == NEURIO_ERR_TIMEOUT && sent < n)
+        /* Nothing more may go out until echoes come back: wait for them. */
+        int rc = neurio_transport_read(t, in, sizeof in, &r, can_send ? 0 : 5000, e);
+        if (rc == NEURIO_ERR_TIMEOUT && can_send)
             continue;
-        if (rc != NEURIO_OK)
+        if (rc != NEURIO_OK) {
+            fprintf(stderr, "bench_uart_echo: after %zu bytes sent, %zu echoed\n", sent, got);
             return rc;
+        }
         for (size_t i = 0; i < r; i++)
             if (in[i] != (uint8_t)(pattern(got + i) + 1u)) {
                 snprintf(e->msg, sizeof e->msg, "echo of byte %zu is 0x%02x, expected 0x%02x",
@@ -94,8 +101,10 @@ int main(int argc, char **argv)
             board = argv[i + 1];
         else if (!strcmp(argv[i], "--bytes"))
             n = (size_t)strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--inflight") && strtoul(argv[i + 1], NULL, 10) >= 2)
+            inflight = (size_t)strtoul(argv[i + 1], NULL, 10);
         else {
-            fprintf(stderr, "usage: bench_uart_echo [--board B] [--bytes N]\n");
+            fprintf(stderr, "usage: bench_uart_echo [--board B] [--bytes N] [--inflight N]\n");
             return 2;
         }
     }
@@ -138,8 +147,8 @@ int main(int argc, char **argv)
         rc = pump(t, n, &secs, &e);
     if (rc == NEURIO_OK)
         printf("uart echo on %s (QEMU -icount shift=0,sleep=off): %zu bytes each way in %.3f s: "
-               "%.1f kB/s host->device (and back)\n",
-               board, n, secs, n / secs / 1e3);
+               "%.1f kB/s host->device (and back), %zu bytes in flight\n",
+               board, n, secs, n / secs / 1e3, inflight);
     else
         fprintf(stderr, "bench_uart_echo: %s\n", e.msg);
     neurio_transport_close(t);
