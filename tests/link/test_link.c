@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -546,6 +547,57 @@ static void test_hung_device(void)
     dev_stop(&d);
 }
 
+/* A device that stops answering altogether (SIGSTOP after the hello),
+ * with the timer floor at 1 ms: the short timer must not spend every try
+ * within a few milliseconds (one scheduling stall of a loaded host looks
+ * the same); the host gives up only once timeout_ms has passed since the
+ * request's first copy.  A lower bound on the time, so no machine is too
+ * slow for it. */
+static void test_silent_device_waits_timeout(void)
+{
+    dev d;
+    neurio_errbuf e = {{0}};
+    neurio_link_options o;
+    quiet_opts(&o, 1000, 2);
+    o.rto_min_us = 1000;
+    /* The wide fixture's inputs (300 bytes) go in WRITEs, not inside the
+     * RUNs (which have their own hang verdict), and one request at a time
+     * makes the stalled one the batch's first WRITE. */
+    o.window = 1;
+    CU_ASSERT_FATAL(dev_start(&d, "wide", NULL) == 0);
+    neurio_link *l = link_to(&d, NULL, &o, &e);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    enum { N = 4 };
+    static int8_t x[N * 300], y[N * 1500];
+    const void *in[1] = {x};
+    void *out[1] = {y};
+    neurio_measure m[N];
+    neurio_batch b = {.count = N, .n_inputs = 1, .n_outputs = 1, .inputs = in,
+                      .outputs = out, .measures = m};
+    CU_ASSERT_EQUAL(neurio_link_run_batch(l, &b, &e), NEURIO_OK); /* timer samples */
+    CU_ASSERT_EQUAL(b.done, N);
+    CU_ASSERT_FATAL(kill(d.pid, SIGSTOP) == 0);
+    int ws = 0; /* stopped before the first byte goes out */
+    CU_ASSERT_FATAL(waitpid(d.pid, &ws, WUNTRACED) == d.pid && WIFSTOPPED(ws));
+    for (int i = 0; i < N * 300; i++)
+        x[i] = (int8_t)(i * 7 + 3); /* new inputs: the batch starts with a WRITE */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = neurio_link_run_batch(l, &b, &e);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    int named = strstr(e.msg, "did not answer WRITE") != NULL;
+    if (rc != NEURIO_ERR_TIMEOUT || ms < 1000.0 || !named)
+        fprintf(stderr, "\n  silent device: rc %d after %.1f ms: %s\n", rc, ms, e.msg);
+    CU_ASSERT_EQUAL(rc, NEURIO_ERR_TIMEOUT);
+    CU_ASSERT(named);
+    CU_ASSERT(ms >= 1000.0);
+    CU_ASSERT_EQUAL(b.done, 0);
+    kill(d.pid, SIGCONT);
+    neurio_link_close(l);
+    dev_stop(&d);
+}
+
 /* A healthy device whose inference takes many round-trip timeouts (200 ms
  * against 20 ms): the RUNs queued in the window behind the one it
  * computes must not spend their tries (issue 14: "did not answer RUN
@@ -760,6 +812,8 @@ int neurio_register_tests(void)
         !CU_add_test(s, "damaged RESULTs: outputs by READ", test_damaged_results_degrade) ||
         !CU_add_test(s, "garbage before and between frames", test_garbage_before_frames) ||
         !CU_add_test(s, "hung device: timeout, results kept", test_hung_device) ||
+        !CU_add_test(s, "silent device: short timer, given up after timeout_ms",
+                     test_silent_device_waits_timeout) ||
         !CU_add_test(s, "slow device: queued RUNs are not lost", test_slow_device) ||
         !CU_add_test(s, "reboot mid-batch: hello, batch re-sent", test_reboot_mid_batch) ||
         !CU_add_test(s, "reboot with the hello lost", test_reboot_hello_lost) ||

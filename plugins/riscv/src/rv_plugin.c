@@ -195,6 +195,9 @@ static int rv_flash(void *self, const neurio_model *model, const char *gen_dir,
     neurio_link_options_default(&lo);
     lo.boot_timeout_ms = boot_ms, lo.timeout_ms = 3000; /* emulated UART on a loaded host */
     lo.run_timeout_ms = (int)s->host->opt_int(c, "run_timeout_ms");
+    /* The emulated UART shares the host's cores with QEMU's guest: a copy
+     * sent early queues behind the original on a slow wire (firmware/LINK.md). */
+    lo.rto_min_us = 10000;
     lo.log = link_log;
     lo.cancelled = link_cancelled;
     lo.answered = link_answered;

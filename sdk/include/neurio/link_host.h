@@ -45,7 +45,9 @@ typedef struct neurio_link_options {
     int timeout_ms;         /* answer to a PING/WRITE/READ/COMMIT: 1000     */
     int run_timeout_ms;     /* answer to a RUN (one inference): 30000       */
     int boot_timeout_ms;    /* first hello after open: 10000                */
-    int max_retries;        /* consecutive failed tries of one request: 8   */
+    int max_retries;        /* consecutive failed tries of one request: 8
+                               (given up only once timeout_ms has also
+                               passed since its first copy)               */
     int max_resets;         /* device reboots without progress: 3           */
     uint32_t max_payload;   /* cap on the payload the host sends; 0 = the
                                device's max_payload                         */
@@ -61,7 +63,7 @@ typedef struct neurio_link_options {
     int window;
     /* Retransmission timeout: adaptive (RFC 6298: smoothed round trip +
      * 4 x its variation, doubled on each expiry), at least rto_min_us
-     * (10000) and at most timeout_ms, which is also where it starts.     */
+     * (1000) and at most timeout_ms, which is also where it starts.     */
     int rto_min_us;
     /* Optional: called (with user) each time a sample's RESULT arrives, so
      * a caller's own stall deadline can count from the last answer. */

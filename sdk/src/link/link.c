@@ -21,7 +21,7 @@ void neurio_link_options_default(neurio_link_options *o)
     o->max_retries = 8;
     o->max_resets = 3;
     o->window = LK_WIN_DEFAULT;
-    o->rto_min_us = 10000;
+    o->rto_min_us = 1000;
 }
 
 void lk_log(neurio_link *l, int level, const char *fmt, ...)

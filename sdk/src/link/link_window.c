@@ -102,7 +102,7 @@ typedef struct lk_slot {
     uint32_t len;
     uint8_t *pl;
     uint64_t first_order, last_order; /* send counter at first / last send */
-    uint64_t sent_ns;
+    uint64_t sent_ns, first_ns; /* last copy, first copy */
     int tries, acked, pads;
     uint64_t ack_ns;  /* RUN: when the device first accepted it */
     uint64_t ack_order; /* RUN: order of its last ACK among all ACKs */
@@ -137,11 +137,12 @@ static int eng_send(lk_eng *g, lk_slot *s, neurio_errbuf *err)
     s->tries++;
     s->inflight++;
     s->last_order = ++g->order;
+    s->sent_ns = lk_now_ns();
     if (s->tries == 1) {
         s->first_order = s->last_order;
+        s->first_ns = s->sent_ns;
         s->dev_from_us = neurio_transport_device_clock(l->t).device_us;
     }
-    s->sent_ns = lk_now_ns();
     return NEURIO_OK;
 }
 
@@ -314,7 +315,11 @@ static int eng_timeout(lk_eng *g, lk_slot *o, uint64_t dl, neurio_errbuf *err)
         /* A RUN whose ACK was lost may be computing: it is declared hung
          * only after run_timeout_ms without a byte from the device, as an
          * accepted one. */
-        int spent = o->tries >= g->max_tries;
+        /* Spent: max_retries expiries AND the ceiling (timeout_ms) since
+         * its first copy, so a short timer floor (rto_min_us) cannot spend
+         * every try within one scheduling stall of a loaded host. */
+        int spent = o->tries >= g->max_tries &&
+                    lk_now_ns() - o->first_ns >= rto_ceiling(l, rto_class(o->type, o->len));
         if (spent && g->p->run) {
             int rc = run_verdict(g, o, silent_ms, 3, err);
             if ((l->exhausted = rc != NEURIO_OK))
