@@ -120,22 +120,6 @@ static inline uint32_t dw3_pack(int32_t lo, int32_t hi)
     return ((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16);
 }
 
-/* PKHBT lo, hi, LSL #16: (lo.bottom, hi.bottom); PKHTB hi, lo, ASR #16:
- * (lo.top, hi.top) as (bottom, top). */
-static inline uint32_t dw3_pkhbt(uint32_t lo, uint32_t hi)
-{
-    uint32_t r;
-    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
-    return r;
-}
-
-static inline uint32_t dw3_pkhtb(uint32_t hi, uint32_t lo)
-{
-    uint32_t r;
-    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(lo));
-    return r;
-}
-
 /* One E column of a tile: E_k = (p[2k], p[2k+1]) of every tile row, for the
  * four channels at `in` (padded column 2k is input column 2k - pad_left,
  * padded row r0 + rr input row r0 + rr - pad_top; outside the image the
@@ -147,7 +131,7 @@ static inline __attribute__((always_inline)) void dw3_put4(uint32_t *d, int32_t 
 {
     /* bytes (a0 a1 b0 b1) and (a2 a3 b2 b3); SXTB16 (ror 0, 8) of those
      * gives (a0, b0) .. (a3, b3): two PKH instead of four */
-    const uint32_t lo = dw3_pkhbt(va, vb), hi = dw3_pkhtb(vb, va);
+    const uint32_t lo = nk_arm_pkhbt(va, vb), hi = nk_arm_pkhtb(vb, va);
     const uint32_t p0 = (uint32_t)__sxtb16(lo), p1 = (uint32_t)nk_arm_sxtb16_ror8(lo);
     const uint32_t p2 = (uint32_t)__sxtb16(hi), p3 = (uint32_t)nk_arm_sxtb16_ror8(hi);
     d[0] = p0;
@@ -192,10 +176,10 @@ static void dw3_planes(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c_n
         for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
             const uint32_t b = nk_arm_load32(src);
             const uint32_t b02 = (uint32_t)__sxtb16(b), b13 = (uint32_t)nk_arm_sxtb16_ror8(b);
-            d[0] = dw3_pkhbt(zz, b02);
-            d[2] = dw3_pkhbt(zz, b13);
-            d[4] = dw3_pkhtb(b02, zz);
-            d[6] = dw3_pkhtb(b13, zz);
+            d[0] = nk_arm_pkhbt(zz, b02);
+            d[2] = nk_arm_pkhbt(zz, b13);
+            d[4] = nk_arm_pkhtb(b02, zz);
+            d[6] = nk_arm_pkhtb(b13, zz);
         }
     }
     for (int32_t i = 1; i < ew; ++i) {
@@ -211,10 +195,10 @@ static void dw3_planes(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c_n
         for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
             const uint32_t a = nk_arm_load32(src);
             const uint32_t a02 = (uint32_t)__sxtb16(a), a13 = (uint32_t)nk_arm_sxtb16_ror8(a);
-            d[0] = dw3_pkhbt(a02, zz);
-            d[2] = dw3_pkhbt(a13, zz);
-            d[4] = dw3_pkhtb(zz, a02);
-            d[6] = dw3_pkhtb(zz, a13);
+            d[0] = nk_arm_pkhbt(a02, zz);
+            d[2] = nk_arm_pkhbt(a13, zz);
+            d[4] = nk_arm_pkhtb(zz, a02);
+            d[6] = nk_arm_pkhtb(zz, a13);
         }
     }
 }
@@ -341,9 +325,9 @@ static __attribute__((noinline)) int dw3_setup(dw3_sweep *s, const int8_t *f, in
     const int32_t b = (int32_t)((uint32_t)bias_v - (uint32_t)l->zp * (uint32_t)fsum);
     const uint32_t ub = b < 0 ? 0u - (uint32_t)b : (uint32_t)b;
     const int fast = mult > (1 << 30) && (uint32_t)(shift + 22) <= 20u && ub < l->bmax;
-    uint32_t w0 = dw3_pkhbt((uint32_t)f0, (uint32_t)f1), w1 = dw3_pkhbt((uint32_t)f1, (uint32_t)f2);
-    uint32_t w2 = dw3_pkhbt((uint32_t)f3, (uint32_t)f4), w3 = dw3_pkhbt((uint32_t)f4, (uint32_t)f5);
-    uint32_t w4 = dw3_pkhbt((uint32_t)f6, (uint32_t)f7), w5 = dw3_pkhbt((uint32_t)f7, (uint32_t)f8);
+    uint32_t w0 = nk_arm_pkhbt((uint32_t)f0, (uint32_t)f1), w1 = nk_arm_pkhbt((uint32_t)f1, (uint32_t)f2);
+    uint32_t w2 = nk_arm_pkhbt((uint32_t)f3, (uint32_t)f4), w3 = nk_arm_pkhbt((uint32_t)f4, (uint32_t)f5);
+    uint32_t w4 = nk_arm_pkhbt((uint32_t)f6, (uint32_t)f7), w5 = nk_arm_pkhbt((uint32_t)f7, (uint32_t)f8);
     s->mult = mult;
     s->shift = shift;
     if (fast) {
