@@ -1,9 +1,11 @@
-/* firmware/kernels/nk_conv_walk.h — the output walk of the portable
- * convolution loops (conv/nk_conv2d.c, conv/nk_conv_pack.c): every output
- * pixel of every batch image in raster order, with where its taps start in
- * the input and where its outputs go.  The walk and the pixel function are
- * inlined into the kernel (always_inline, the function a constant), so a
- * kernel compiles as if it had written the three loops itself. */
+/* firmware/kernels/nk_conv_walk.h — the walks of the portable convolution
+ * loops (conv/nk_conv2d.c, conv/nk_depthwise_conv2d.c, conv/nk_conv_pack.c;
+ * int8, int16x8 and float): every output pixel of every batch image in
+ * raster order, with where its taps start in the input and where its
+ * outputs go; and the taps of one output inside the image.  The walks and
+ * the functions they call are inlined into the kernel (always_inline, the
+ * function a constant), so a kernel compiles as if it had written the
+ * loops itself. */
 #ifndef NK_CONV_WALK_H
 #define NK_CONV_WALK_H
 
@@ -36,6 +38,30 @@ static inline __attribute__((always_inline)) void nk_conv_walk(const nk_conv_par
                 px.out = (((size_t)b * p->out_h + oy) * p->out_w + ox) * p->out_c;
                 pixel(p, &px, ctx);
             }
+        }
+    }
+}
+
+/* what a kernel does at one tap inside the image: in, the input element
+ * of the tap's first channel (from the batch image); f, the tap's index
+ * fy * filter_w + fx */
+typedef void (*nk_conv_tap_fn)(void *ctx, size_t in, int32_t f);
+
+/* The taps of pixel px inside the image in (fy, fx) order (those in the
+ * implicit zero-point padding skipped). */
+static inline __attribute__((always_inline)) void nk_conv_taps(const nk_conv_params *p,
+                                                               const nk_conv_px *px,
+                                                               nk_conv_tap_fn tap, void *ctx)
+{
+    for (int32_t fy = 0; fy < p->filter_h; ++fy) {
+        const int32_t iy = px->y0 + p->dilation_h * fy;
+        if (iy < 0 || iy >= p->in_h)
+            continue;
+        for (int32_t fx = 0; fx < p->filter_w; ++fx) {
+            const int32_t ix = px->x0 + p->dilation_w * fx;
+            if (ix < 0 || ix >= p->in_w)
+                continue;
+            tap(ctx, ((size_t)iy * p->in_w + ix) * p->in_c, fy * p->filter_w + fx);
         }
     }
 }

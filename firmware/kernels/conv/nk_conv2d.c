@@ -17,32 +17,32 @@ typedef struct conv_s8_args {
     int8_t *output;
 } conv_s8_args;
 
+/* one output channel's sum over the taps: input from in, filter from f
+ * (the channel's filter), in_c channels a tap */
+typedef struct conv_s8_sum {
+    const int8_t *in, *f;
+    int32_t in_c, zp, acc;
+} conv_s8_sum;
+
+static inline __attribute__((always_inline)) void conv_s8_tap(void *ctx, size_t in, int32_t f)
+{
+    conv_s8_sum *s = (conv_s8_sum *)ctx;
+    const int8_t *ip = s->in + in, *fp = s->f + (size_t)f * s->in_c;
+    for (int32_t ic = 0; ic < s->in_c; ++ic)
+        s->acc += (int32_t)fp[ic] * ((int32_t)ip[ic] - s->zp);
+}
+
 /* all output channels of one pixel */
 static inline __attribute__((always_inline)) void conv_s8_px(const nk_conv_params *p,
                                                              const nk_conv_px *px, void *ctx)
 {
     const conv_s8_args *a = (const conv_s8_args *)ctx;
-    const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
-    const int32_t fh = p->filter_h, fw = p->filter_w;
-    const int8_t *in_b = a->input + px->in;
+    const size_t len = (size_t)p->filter_h * p->filter_w * p->in_c;
     int8_t *out = a->output + px->out;
     for (int32_t oc = 0; oc < p->out_c; ++oc) {
-        const int8_t *f_oc = a->filter + (size_t)oc * fh * fw * in_c;
-        int32_t acc = 0;
-        for (int32_t fy = 0; fy < fh; ++fy) {
-            const int32_t iy = px->y0 + p->dilation_h * fy;
-            if (iy < 0 || iy >= in_h)
-                continue;
-            for (int32_t fx = 0; fx < fw; ++fx) {
-                const int32_t ix = px->x0 + p->dilation_w * fx;
-                if (ix < 0 || ix >= in_w)
-                    continue;
-                const int8_t *ip = in_b + ((size_t)iy * in_w + ix) * in_c;
-                const int8_t *fp = f_oc + ((size_t)fy * fw + fx) * in_c;
-                for (int32_t ic = 0; ic < in_c; ++ic)
-                    acc += (int32_t)fp[ic] * ((int32_t)ip[ic] - p->in_zp);
-            }
-        }
+        conv_s8_sum s = {a->input + px->in, a->filter + (size_t)oc * len, p->in_c, p->in_zp, 0};
+        nk_conv_taps(p, px, conv_s8_tap, &s);
+        int32_t acc = s.acc;
         if (a->bias)
             acc += a->bias[oc];
         const int32_t q = p->per_channel ? oc : 0;
@@ -79,31 +79,33 @@ typedef struct conv_s16_args {
     int16_t *output;
 } conv_s16_args;
 
+/* one output channel's int64 sum over the taps (conv_s8_sum's way) */
+typedef struct conv_s16_sum {
+    const int16_t *in;
+    const int8_t *f;
+    int32_t in_c;
+    int64_t acc;
+} conv_s16_sum;
+
+static inline __attribute__((always_inline)) void conv_s16_tap(void *ctx, size_t in, int32_t f)
+{
+    conv_s16_sum *s = (conv_s16_sum *)ctx;
+    const int16_t *ip = s->in + in;
+    const int8_t *fp = s->f + (size_t)f * s->in_c;
+    for (int32_t ic = 0; ic < s->in_c; ++ic)
+        s->acc += (int32_t)fp[ic] * (int32_t)ip[ic];
+}
+
 static inline __attribute__((always_inline)) void conv_s16_px(const nk_conv_params *p,
                                                               const nk_conv_px *px, void *ctx)
 {
     const conv_s16_args *a = (const conv_s16_args *)ctx;
-    const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
-    const int32_t fh = p->filter_h, fw = p->filter_w;
-    const int16_t *in_b = a->input + px->in;
+    const size_t len = (size_t)p->filter_h * p->filter_w * p->in_c;
     int16_t *out = a->output + px->out;
     for (int32_t oc = 0; oc < p->out_c; ++oc) {
-        const int8_t *f_oc = a->filter + (size_t)oc * fh * fw * in_c;
-        int64_t acc = 0;
-        for (int32_t fy = 0; fy < fh; ++fy) {
-            const int32_t iy = px->y0 + p->dilation_h * fy;
-            if (iy < 0 || iy >= in_h)
-                continue;
-            for (int32_t fx = 0; fx < fw; ++fx) {
-                const int32_t ix = px->x0 + p->dilation_w * fx;
-                if (ix < 0 || ix >= in_w)
-                    continue;
-                const int16_t *ip = in_b + ((size_t)iy * in_w + ix) * in_c;
-                const int8_t *fp = f_oc + ((size_t)fy * fw + fx) * in_c;
-                for (int32_t ic = 0; ic < in_c; ++ic)
-                    acc += (int32_t)fp[ic] * (int32_t)ip[ic];
-            }
-        }
+        conv_s16_sum s = {a->input + px->in, a->filter + (size_t)oc * len, p->in_c, 0};
+        nk_conv_taps(p, px, conv_s16_tap, &s);
+        int64_t acc = s.acc;
         if (a->bias)
             acc += a->bias[oc];
         if (a->bias32)
@@ -150,33 +152,32 @@ typedef struct conv_f32_args {
     float *output;
 } conv_f32_args;
 
+/* one output channel's float sum over the taps (conv_s8_sum's way) */
+typedef struct conv_f32_sum {
+    const float *in, *f;
+    int32_t in_c;
+    float total;
+} conv_f32_sum;
+
+static inline __attribute__((always_inline)) void conv_f32_tap(void *ctx, size_t in, int32_t f)
+{
+    conv_f32_sum *s = (conv_f32_sum *)ctx;
+    const float *ip = s->in + in, *fp = s->f + (size_t)f * s->in_c;
+    for (int32_t ic = 0; ic < s->in_c; ++ic)
+        s->total += ip[ic] * fp[ic];
+}
+
 static inline __attribute__((always_inline)) void conv_f32_px(const nk_conv_params *p,
                                                               const nk_conv_px *px, void *ctx)
 {
     const conv_f32_args *a = (const conv_f32_args *)ctx;
-    const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
-    const int32_t fh = p->filter_h, fw = p->filter_w;
-    const float *in_b = a->input + px->in;
+    const size_t len = (size_t)p->filter_h * p->filter_w * p->in_c;
     float *out = a->output + px->out;
     for (int32_t oc = 0; oc < p->out_c; ++oc) {
-        const float *f_oc = a->filter + (size_t)oc * fh * fw * in_c;
-        float total = 0.0f;
-        for (int32_t fy = 0; fy < fh; ++fy) {
-            const int32_t iy = px->y0 + p->dilation_h * fy;
-            if (iy < 0 || iy >= in_h)
-                continue;
-            for (int32_t fx = 0; fx < fw; ++fx) {
-                const int32_t ix = px->x0 + p->dilation_w * fx;
-                if (ix < 0 || ix >= in_w)
-                    continue;
-                const float *ip = in_b + ((size_t)iy * in_w + ix) * in_c;
-                const float *fp = f_oc + ((size_t)fy * fw + fx) * in_c;
-                for (int32_t ic = 0; ic < in_c; ++ic)
-                    total += ip[ic] * fp[ic];
-            }
-        }
+        conv_f32_sum s = {a->input + px->in, a->filter + (size_t)oc * len, p->in_c, 0.0f};
+        nk_conv_taps(p, px, conv_f32_tap, &s);
         const float bias_value = a->bias ? a->bias[oc] : 0.0f;
-        out[oc] = nk_fminmax(total + bias_value, p->act_min_f, p->act_max_f);
+        out[oc] = nk_fminmax(s.total + bias_value, p->act_min_f, p->act_max_f);
     }
 }
 
