@@ -53,15 +53,18 @@ static inline __attribute__((always_inline)) void nk_conv_taps(const nk_conv_par
                                                                const nk_conv_px *px,
                                                                nk_conv_tap_fn tap, void *ctx)
 {
-    for (int32_t fy = 0; fy < p->filter_h; ++fy) {
-        const int32_t iy = px->y0 + p->dilation_h * fy;
-        if (iy < 0 || iy >= p->in_h)
+    /* in locals: the tap function's stores may alias *p */
+    const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
+    const int32_t fh = p->filter_h, fw = p->filter_w, dh = p->dilation_h, dw = p->dilation_w;
+    for (int32_t fy = 0; fy < fh; ++fy) {
+        const int32_t iy = px->y0 + dh * fy;
+        if (iy < 0 || iy >= in_h)
             continue;
-        for (int32_t fx = 0; fx < p->filter_w; ++fx) {
-            const int32_t ix = px->x0 + p->dilation_w * fx;
-            if (ix < 0 || ix >= p->in_w)
+        for (int32_t fx = 0; fx < fw; ++fx) {
+            const int32_t ix = px->x0 + dw * fx;
+            if (ix < 0 || ix >= in_w)
                 continue;
-            tap(ctx, ((size_t)iy * p->in_w + ix) * p->in_c, fy * p->filter_w + fx);
+            tap(ctx, ((size_t)iy * in_w + ix) * in_c, fy * fw + fx);
         }
     }
 }

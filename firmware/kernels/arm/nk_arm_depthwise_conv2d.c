@@ -22,6 +22,7 @@
 #include "../nk_fixedpoint.h"
 #include "nk_arm_dot.h"
 #include "nk_arm_requant.h"
+#include "../nk_conv_walk.h"
 
 #ifndef NK_ARM_DW_MAX_TAPS
 #define NK_ARM_DW_MAX_TAPS 64 /* filters up to 8x8; larger take the portable loop */
@@ -589,6 +590,21 @@ static __attribute__((noinline)) int dw3x3(const nk_conv_params *p, const int8_t
     return NK_OK;
 }
 
+/* dw_general's list of the taps inside the image of the pixel at hand, as
+ * input and filter offsets of channel 0 */
+typedef struct dw_gen_taps {
+    int32_t *in, *f;
+    int32_t c_n, n;
+} dw_gen_taps;
+
+static inline __attribute__((always_inline)) void dw_gen_tap(void *ctx, size_t in, int32_t f)
+{
+    dw_gen_taps *t = (dw_gen_taps *)ctx;
+    t->in[t->n] = (int32_t)in;
+    t->f[t->n] = f * t->c_n;
+    t->n++;
+}
+
 /* Any padding, stride and dilation: the taps inside the image listed once
  * per output pixel, four channels per word.  Out of line so its tap lists
  * and dw3x3_s1's planes are never on the stack together. */
@@ -597,8 +613,7 @@ static __attribute__((noinline)) int dw_general(const nk_conv_params *p, const i
                                                 int8_t *output)
 {
     int32_t tap_in[NK_ARM_DW_MAX_TAPS], tap_f[NK_ARM_DW_MAX_TAPS];
-    const int32_t in_h = p->in_h, in_w = p->in_w, c_n = p->in_c;
-    const int32_t fh = p->filter_h, fw = p->filter_w, zp = p->in_zp;
+    const int32_t in_h = p->in_h, in_w = p->in_w, c_n = p->in_c, zp = p->in_zp;
     const uint32_t off2 = nk_arm_offset2(zp);
     const nk_arm_conv_q q = nk_arm_conv_q_of(p, bias);
     for (int32_t b = 0; b < p->batches; ++b) {
@@ -608,21 +623,10 @@ static __attribute__((noinline)) int dw_general(const nk_conv_params *p, const i
             for (int32_t ox = 0; ox < p->out_w; ++ox) {
                 const int32_t x0 = ox * p->stride_w - p->pad_left;
                 int8_t *out = output + (((size_t)b * p->out_h + oy) * p->out_w + ox) * c_n;
-                /* the taps inside the image, as input/filter offsets (channel 0) */
-                int32_t n_taps = 0;
-                for (int32_t fy = 0; fy < fh; ++fy) {
-                    const int32_t iy = y0 + p->dilation_h * fy;
-                    if (iy < 0 || iy >= in_h)
-                        continue;
-                    for (int32_t fx = 0; fx < fw; ++fx) {
-                        const int32_t ix = x0 + p->dilation_w * fx;
-                        if (ix < 0 || ix >= in_w)
-                            continue;
-                        tap_in[n_taps] = ((int32_t)iy * in_w + ix) * c_n;
-                        tap_f[n_taps] = (fy * fw + fx) * c_n;
-                        n_taps++;
-                    }
-                }
+                const nk_conv_px px = {0, 0, y0, x0};
+                dw_gen_taps taps = {tap_in, tap_f, c_n, 0};
+                nk_conv_taps(p, &px, dw_gen_tap, &taps);
+                const int32_t n_taps = taps.n;
                 int32_t c = 0;
                 for (; c + 4 <= c_n; c += 4) {
                     int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
@@ -645,20 +649,11 @@ static __attribute__((noinline)) int dw_general(const nk_conv_params *p, const i
                     out[c + 2] = nk_arm_conv_q_out(&q, c + 2, a2);
                     out[c + 3] = nk_arm_conv_q_out(&q, c + 3, a3);
                 }
+                /* the channels left: the same taps, one channel at a time */
                 for (; c < c_n; ++c) {
                     int32_t acc = 0;
-                    for (int32_t fy = 0; fy < fh; ++fy) {
-                        const int32_t iy = y0 + p->dilation_h * fy;
-                        if (iy < 0 || iy >= in_h)
-                            continue;
-                        for (int32_t fx = 0; fx < fw; ++fx) {
-                            const int32_t ix = x0 + p->dilation_w * fx;
-                            if (ix < 0 || ix >= in_w)
-                                continue;
-                            acc += (int32_t)filter[((size_t)fy * fw + fx) * c_n + c] *
-                                   ((int32_t)in_b[((size_t)iy * in_w + ix) * c_n + c] - zp);
-                        }
-                    }
+                    for (int32_t t = 0; t < n_taps; ++t)
+                        acc += (int32_t)filter[tap_f[t] + c] * ((int32_t)in_b[tap_in[t] + c] - zp);
                     out[c] = nk_arm_conv_q_out(&q, c, acc);
                 }
             }
