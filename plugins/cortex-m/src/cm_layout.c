@@ -58,9 +58,11 @@ static void decide_text(cm_layout *L, const cm_profile *p, int packed)
                "or straight-line code)", L->setting_name);
     } else if (L->setting != NEURIO_FC_WEIGHTS_AUTO) {
         cm_fmt(L->decision, sizeof L->decision,
-               "device.fc_weights = %s: %u packed layer(s) int8, %u int16 (+%s bytes), as set",
+               "device.fc_weights = %s: %u packed layer(s) int8, %u int16 (+%s bytes), %s",
                L->setting_name, r->fc_int8_layers, r->fc_int16_layers,
-               grp(a, sizeof a, r->fc_int16_bytes));
+               grp(a, sizeof a, r->fc_int16_bytes),
+               L->compact && !strcmp(L->setting_name, "auto")
+                   ? "int8 as device.weights = compact makes auto" : "as set");
     } else if (!r->fc_budget_int8) {
         cm_fmt(L->decision, sizeof L->decision,
                "auto: int16 for all %u packed layer(s): the model's constants as int8 (%s "
