@@ -136,67 +136,6 @@ static inline uint32_t dw3_pkhtb(uint32_t hi, uint32_t lo)
     return r;
 }
 
-/* Channels c..c+3 of in_h input rows into the planes (from `planes`, the
- * entry (0, y0) of the first of them; the padding rows keep the zero point
- * written once per call).  Entry (j, y) of channel
- * c + k is the word pair at ((j * hp + y) * 4 + k) * 2: the four channels'
- * entries sit side by side, so one base pointer and immediate offsets reach
- * all of them.  Padded row p[i] = x[i - 1]; E_i = (x[2i-1], x[2i]) goes to
- * entry (i, y).first and entry (i - 1, y).second; ew = ceil(w/2). */
-static void dw3_planes(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c_n, int32_t ew,
-                       int32_t hp, uint32_t zz, uint32_t *planes)
-{
-    const int32_t col = 8 * hp; /* words between entry columns */
-    const size_t row = (size_t)in_w * c_n;
-    /* column by column, down the rows: few live values, no per-row setup */
-    {
-        /* E_0 = (zp, x0) */
-        const int8_t *src = in;
-        uint32_t *d = planes; /* entry (0, y0) */
-        for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
-            const uint32_t b = nk_arm_load32(src);
-            const uint32_t b02 = (uint32_t)__sxtb16(b), b13 = (uint32_t)nk_arm_sxtb16_ror8(b);
-            d[0] = dw3_pkhbt(zz, b02);
-            d[2] = dw3_pkhbt(zz, b13);
-            d[4] = dw3_pkhtb(b02, zz);
-            d[6] = dw3_pkhtb(b13, zz);
-        }
-    }
-    for (int32_t i = 1; i < ew; ++i) {
-        /* E_i = (x[2i-1], x[2i]), both inside the row (2i < w) */
-        const int8_t *src = in + (size_t)(2 * i - 1) * c_n;
-        uint32_t *d = planes + i * col; /* entry (i, y0) */
-        for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
-            const uint32_t a = nk_arm_load32(src), b = nk_arm_load32(src + c_n);
-            const uint32_t lo = dw3_pkhbt(a, b), hi = dw3_pkhtb(b, a); /* as in dw3_put4 */
-            const uint32_t p0 = (uint32_t)__sxtb16(lo), p1 = (uint32_t)nk_arm_sxtb16_ror8(lo);
-            const uint32_t p2 = (uint32_t)__sxtb16(hi), p3 = (uint32_t)nk_arm_sxtb16_ror8(hi);
-            uint32_t *const d1 = d - col + 1; /* entry (i - 1, y).second */
-            d[0] = p0;
-            d[2] = p1;
-            d[4] = p2;
-            d[6] = p3;
-            d1[0] = p0;
-            d1[2] = p1;
-            d1[4] = p2;
-            d1[6] = p3;
-        }
-    }
-    if (!(in_w & 1)) {
-        /* even width: E_ew = (x[w-1], zp), second word of entry ew - 1 */
-        const int8_t *src = in + (size_t)(in_w - 1) * c_n;
-        uint32_t *d = planes + (ew - 1) * col + 1;
-        for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
-            const uint32_t a = nk_arm_load32(src);
-            const uint32_t a02 = (uint32_t)__sxtb16(a), a13 = (uint32_t)nk_arm_sxtb16_ror8(a);
-            d[0] = dw3_pkhbt(a02, zz);
-            d[2] = dw3_pkhbt(a13, zz);
-            d[4] = dw3_pkhtb(zz, a02);
-            d[6] = dw3_pkhtb(zz, a13);
-        }
-    }
-}
-
 /* One E column of a tile: E_k = (p[2k], p[2k+1]) of every tile row, for the
  * four channels at `in` (padded column 2k is input column 2k - pad_left,
  * padded row r0 + rr input row r0 + rr - pad_top; outside the image the
@@ -231,6 +170,53 @@ static inline __attribute__((always_inline)) void dw3_put_img(const int8_t *src,
 {
     for (const uint32_t *const de = d + 8 * n; d < de; d += 8, src += row)
         dw3_put4(d, off, nk_arm_load32(src), nk_arm_load32(src + c_n), two);
+}
+
+/* Channels c..c+3 of in_h input rows into the planes (from `planes`, the
+ * entry (0, y0) of the first of them; the padding rows keep the zero point
+ * written once per call).  Entry (j, y) of channel
+ * c + k is the word pair at ((j * hp + y) * 4 + k) * 2: the four channels'
+ * entries sit side by side, so one base pointer and immediate offsets reach
+ * all of them.  Padded row p[i] = x[i - 1]; E_i = (x[2i-1], x[2i]) goes to
+ * entry (i, y).first and entry (i - 1, y).second; ew = ceil(w/2). */
+static void dw3_planes(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c_n, int32_t ew,
+                       int32_t hp, uint32_t zz, uint32_t *planes)
+{
+    const int32_t col = 8 * hp; /* words between entry columns */
+    const size_t row = (size_t)in_w * c_n;
+    /* column by column, down the rows: few live values, no per-row setup */
+    {
+        /* E_0 = (zp, x0) */
+        const int8_t *src = in;
+        uint32_t *d = planes; /* entry (0, y0) */
+        for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
+            const uint32_t b = nk_arm_load32(src);
+            const uint32_t b02 = (uint32_t)__sxtb16(b), b13 = (uint32_t)nk_arm_sxtb16_ror8(b);
+            d[0] = dw3_pkhbt(zz, b02);
+            d[2] = dw3_pkhbt(zz, b13);
+            d[4] = dw3_pkhtb(b02, zz);
+            d[6] = dw3_pkhtb(b13, zz);
+        }
+    }
+    for (int32_t i = 1; i < ew; ++i) {
+        /* E_i = (x[2i-1], x[2i]), both inside the row (2i < w) */
+        /* to entry (i, y0).first and entry (i - 1, y0).second */
+        dw3_put_img(in + (size_t)(2 * i - 1) * c_n, (int32_t)row, c_n, in_h, planes + i * col,
+                    1 - col, 1);
+    }
+    if (!(in_w & 1)) {
+        /* even width: E_ew = (x[w-1], zp), second word of entry ew - 1 */
+        const int8_t *src = in + (size_t)(in_w - 1) * c_n;
+        uint32_t *d = planes + (ew - 1) * col + 1;
+        for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
+            const uint32_t a = nk_arm_load32(src);
+            const uint32_t a02 = (uint32_t)__sxtb16(a), a13 = (uint32_t)nk_arm_sxtb16_ror8(a);
+            d[0] = dw3_pkhbt(a02, zz);
+            d[2] = dw3_pkhbt(a13, zz);
+            d[4] = dw3_pkhtb(zz, a02);
+            d[6] = dw3_pkhtb(zz, a13);
+        }
+    }
 }
 
 static __attribute__((noinline)) void dw3_put_img2(const int8_t *src, int32_t row, int32_t c_n,
@@ -384,6 +370,30 @@ static __attribute__((noinline)) int dw3_setup(dw3_sweep *s, const int8_t *f, in
     return fast;
 }
 
+/* dw3_setup of output channel oc of the layer */
+static inline __attribute__((always_inline)) int dw3_setup_oc(dw3_sweep *s,
+                                                              const nk_conv_params *p,
+                                                              const int8_t *filter,
+                                                              const int32_t *bias,
+                                                              const dw3_layer *l, int32_t oc)
+{
+    const int32_t q = p->per_channel ? oc : 0;
+    return dw3_setup(s, filter + oc, p->in_c, bias ? bias[oc] : 0, l, p->out_mult[q],
+                     p->out_shift[q]);
+}
+
+/* The fields of a sweep that stay for the whole call: output row stride
+ * (output columns of in_c bytes) and entry row step of qstep bytes */
+static inline void dw3_sweep_init(dw3_sweep *s, const nk_conv_params *p, int32_t out_w,
+                                  int32_t qstep)
+{
+    s->c_n = p->in_c;
+    s->ostride = out_w * p->in_c;
+    s->qstep = qstep;
+    s->lo = p->act_min;
+    s->hi = p->act_max;
+}
+
 /* 3x3, stride 1, padding of one on the left and right (kws DS-CNN), the
  * whole image in one set of planes: the planes of the whole image for four
  * channels at a time, the padding written once per call (fewer
@@ -438,11 +448,7 @@ static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int
     const dw3_layer lay = dw3_layer_of(zp, p->out_zp);
     dw3_sweep s;
     s.n = out_h;
-    s.c_n = c_n;
-    s.ostride = in_w * c_n;
-    s.qstep = 32;
-    s.lo = p->act_min;
-    s.hi = p->act_max;
+    dw3_sweep_init(&s, p, in_w, 32);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * in_h * in_w * c_n;
         int8_t *out_b = output + (size_t)b * out_h * in_w * c_n;
@@ -450,9 +456,7 @@ static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int
             dw3_planes(in_b + c, nin, in_w, c_n, ew, hp, zz, planes + 8 * pt);
             for (int32_t k = 0; k < 4; ++k) {
                 const int32_t oc = c + k;
-                const int32_t q = p->per_channel ? oc : 0;
-                const int fast = dw3_setup(&s, filter + oc, c_n, bias ? bias[oc] : 0, &lay,
-                                           p->out_mult[q], p->out_shift[q]);
+                const int fast = dw3_setup_oc(&s, p, filter, bias, &lay, oc);
                 for (int32_t j = 0; j < ew; ++j) {
                     const int two = 2 * j + 1 < in_w;
                     s.q = planes + (j * hp * 4 + k) * 2;
@@ -577,13 +581,8 @@ static __attribute__((noinline)) int dw3x3(const nk_conv_params *p, const int8_t
     const dw3_layer lay = dw3_layer_of(zp, p->out_zp);
     dw3_sweep s[4];
     int fast[4];
-    for (int32_t k = 0; k < 4; ++k) {
-        s[k].c_n = c_n;
-        s[k].ostride = g.out_w * c_n;
-        s[k].qstep = 32 * g.sh;
-        s[k].lo = p->act_min;
-        s[k].hi = p->act_max;
-    }
+    for (int32_t k = 0; k < 4; ++k)
+        dw3_sweep_init(&s[k], p, g.out_w, 32 * g.sh);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * g.in_h * g.in_w * c_n;
         int8_t *out_b = output + (size_t)b * g.out_h * g.out_w * c_n;
@@ -595,11 +594,8 @@ static __attribute__((noinline)) int dw3x3(const nk_conv_params *p, const int8_t
             for (int32_t j0 = 0; j0 < g.nj; j0 += tj) {
                 const int32_t nw = g.nj - j0 < tj ? g.nj - j0 : tj;
                 for (int32_t c = 0; c < c_n; c += 4) {
-                    for (int32_t k = 0; k < 4; ++k) {
-                        const int32_t oc = c + k, q = p->per_channel ? oc : 0;
-                        fast[k] = dw3_setup(&s[k], filter + oc, c_n, bias ? bias[oc] : 0,
-                                            &lay, p->out_mult[q], p->out_shift[q]);
-                    }
+                    for (int32_t k = 0; k < 4; ++k)
+                        fast[k] = dw3_setup_oc(&s[k], p, filter, bias, &lay, c + k);
                     dw3_tile_planes(&g, in_b + c, zw, j0, nw, oy0 * g.sh, nr, c == 0, planes);
                     dw3_tile_sweeps(&g, s, fast, full, planes, j0, nw, oy0, nh, nr, out_b + c);
                 }
