@@ -147,7 +147,7 @@ static int int16_count(const char *text, int32_t n_ops, int *n16)
     *n16 = 0;
     for (int32_t i = 0; i < n_ops; i++)
         *n16 += lay[i].layout == NEURIO_LAYOUT_CONV_INT16 ||
-                lay[i].layout == NEURIO_LAYOUT_FC_INT16;
+                lay[i].layout == NEURIO_LAYOUT_FC_INT16 || lay[i].layout == NEURIO_LAYOUT_PW_INT16;
     return found;
 }
 
@@ -164,6 +164,12 @@ static void test_conv_compact(void)
     CU_ASSERT(int16_count(text, m->n_ops, &n16) >= 3);
     CU_ASSERT_EQUAL(lay[0].layout, NEURIO_LAYOUT_CONV_INT16);
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "nk_pw_pack ng_pk1"));
+    /* reported as such: 4 groups (of four input channels) x 4 x 16
+     * halfwords and 4 x 16 words in place of 256 weight and 64 bias bytes */
+    CU_ASSERT_EQUAL(lay[1].layout, NEURIO_LAYOUT_PW_INT16);
+    CU_ASSERT_STRING_EQUAL(neurio_codegen_layout_name(lay[1].layout), "packed int16");
+    CU_ASSERT_EQUAL(lay[1].bytes, 2 * 256 + 4 * 64);
+    CU_ASSERT_EQUAL(lay[1].added_bytes, 2 * 256 + 4 * 64 - (256 + 64));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "layer 1: output overlaps its input"));
     const uint64_t arena_fast = r.arena_bytes;
     free(text);

@@ -82,8 +82,8 @@ static void decide_text(cm_layout *L, const cm_profile *p, int packed)
 int cm_layout_measure(cm_layout *L, const cm_profile *p, const cm_fw_args *fa, const char *elf,
                       const cm_fw_sizes *sz, neurio_errbuf *err)
 {
-    int packed = 0, conv = 0;
-    int rc = cm_fw_packed(fa, &packed, &conv, err);
+    int packed = 0, conv = 0, rows = 0;
+    int rc = cm_fw_packed(fa, &packed, &conv, &rows, err);
     L->packed = packed;
     if (!rc)
         rc = cm_elf_objects_bytes(elf, "ng_", &L->const_image, err);
@@ -119,7 +119,9 @@ int cm_layout_measure(cm_layout *L, const cm_profile *p, const cm_fw_args *fa, c
     for (uint32_t i = 0; i < L->n; i++) {
         const neurio_codegen_layer *g = &L->cg[i];
         int layout = g->layout;
-        if (layout == NEURIO_LAYOUT_CONV_INT16 ? !conv : (!packed && layout > NEURIO_LAYOUT_PLAIN))
+        if (layout == NEURIO_LAYOUT_CONV_INT16  ? !conv
+            : layout == NEURIO_LAYOUT_PW_INT16 ? !rows
+                                               : (!packed && layout > NEURIO_LAYOUT_PLAIN))
             layout = NEURIO_LAYOUT_PLAIN; /* the #else branch of NK_*_PACKED */
         L->out[i] = (neurio_layer_layout){
             .layout = neurio_codegen_layout_name(layout),

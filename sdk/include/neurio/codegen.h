@@ -96,18 +96,20 @@ enum {
     NEURIO_LAYOUT_FC_INT8 = 2,  /* nk_fc_pack, int8 weights                   */
     NEURIO_LAYOUT_FC_INT16 = 3, /* nk_fc_pack, int16 weights                  */
     NEURIO_LAYOUT_FC_STRAIGHT = 4, /* straight-line C, weights as constants   */
-    NEURIO_LAYOUT_CONV_INT16 = 5 /* CONV_2D, nk_conv_pack (int16 weights)     */
+    NEURIO_LAYOUT_CONV_INT16 = 5, /* CONV_2D, nk_conv_pack (int16 weights)    */
+    NEURIO_LAYOUT_PW_INT16 = 6  /* 1x1 CONV_2D, nk_pw_pack (int16 weights,
+                                   under NK_CONV_ROWS: the row-pair kernel)  */
 };
 
 typedef struct neurio_codegen_layer {
     int layout;            /* NEURIO_LAYOUT_*                               */
     uint64_t bytes;        /* flash of the packed arrays (0: plain / none)  */
     uint64_t added_bytes;  /* of those, beyond the int8 layout (FC int16) or
-                              the model's arrays (CONV_INT16)              */
+                              the model's arrays (CONV_INT16, PW_INT16)    */
 } neurio_codegen_layer;
 
-/* "plain", "packed int8", "packed int16" (FC_INT16 and CONV_INT16),
- * "straight-line"; NULL for NONE or an unknown value. */
+/* "plain", "packed int8", "packed int16" (FC_INT16, CONV_INT16 and
+ * PW_INT16), "straight-line"; NULL for NONE or an unknown value. */
 NEURIO_API const char *neurio_codegen_layout_name(int layout);
 
 /* neurio_codegen_options.weights */

@@ -182,7 +182,8 @@ static void cg_fc_note(cg_ctx *c, int32_t oi, int wide, uint64_t extra, uint64_t
 const char *neurio_codegen_layout_name(int layout)
 {
     static const char *const names[] = {NULL,           "plain",         "packed int8",
-                                        "packed int16", "straight-line", "packed int16"};
+                                        "packed int16", "straight-line", "packed int16",
+                                        "packed int16"};
     return layout > 0 && layout < (int)(sizeof names / sizeof names[0]) ? names[layout] : NULL;
 }
 

@@ -144,6 +144,14 @@ int cg_pw_rows_decl(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *
         goto out;
     fputs("#endif\n", c->decl);
     *done = 1;
+    if (c->layers) { /* the report: int16 weights and 4 constants per channel */
+        const uint64_t bytes = 2u * (uint64_t)n_h + 4u * (uint64_t)n_t;
+        const uint64_t plain = (uint64_t)cp->in_c * (uint64_t)cp->out_c +
+                               (l->args[2] >= 0 ? 4u * (uint64_t)cp->out_c : 0);
+        c->layers[oi] = (neurio_codegen_layer){.layout = NEURIO_LAYOUT_PW_INT16,
+                                               .bytes = bytes,
+                                               .added_bytes = bytes > plain ? bytes - plain : 0};
+    }
 out:
     free(w);
     free(t);
