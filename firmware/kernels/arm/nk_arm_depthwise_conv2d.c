@@ -157,6 +157,22 @@ static inline __attribute__((always_inline)) void dw3_put_img(const int8_t *src,
         dw3_put4(d, off, nk_arm_load32(src), nk_arm_load32(src + c_n), two);
 }
 
+/* n rows of an edge E column: (zp, x) (zp_first) or (x, zp), x the four
+ * channels at src (rows row bytes apart), to d (entries 8 words apart) */
+static inline __attribute__((always_inline)) void dw3_put_edge(const int8_t *src, size_t row,
+                                                               int32_t n, uint32_t *d,
+                                                               uint32_t zz, const int zp_first)
+{
+    for (const uint32_t *const de = d + 8 * n; d < de; d += 8, src += row) {
+        const uint32_t a = nk_arm_load32(src);
+        const uint32_t a02 = (uint32_t)__sxtb16(a), a13 = (uint32_t)nk_arm_sxtb16_ror8(a);
+        d[0] = zp_first ? nk_arm_pkhbt(zz, a02) : nk_arm_pkhbt(a02, zz);
+        d[2] = zp_first ? nk_arm_pkhbt(zz, a13) : nk_arm_pkhbt(a13, zz);
+        d[4] = zp_first ? nk_arm_pkhtb(a02, zz) : nk_arm_pkhtb(zz, a02);
+        d[6] = zp_first ? nk_arm_pkhtb(a13, zz) : nk_arm_pkhtb(zz, a13);
+    }
+}
+
 /* Channels c..c+3 of in_h input rows into the planes (from `planes`, the
  * entry (0, y0) of the first of them; the padding rows keep the zero point
  * written once per call).  Entry (j, y) of channel
@@ -170,38 +186,16 @@ static void dw3_planes(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c_n
     const int32_t col = 8 * hp; /* words between entry columns */
     const size_t row = (size_t)in_w * c_n;
     /* column by column, down the rows: few live values, no per-row setup */
-    {
-        /* E_0 = (zp, x0) */
-        const int8_t *src = in;
-        uint32_t *d = planes; /* entry (0, y0) */
-        for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
-            const uint32_t b = nk_arm_load32(src);
-            const uint32_t b02 = (uint32_t)__sxtb16(b), b13 = (uint32_t)nk_arm_sxtb16_ror8(b);
-            d[0] = nk_arm_pkhbt(zz, b02);
-            d[2] = nk_arm_pkhbt(zz, b13);
-            d[4] = nk_arm_pkhtb(b02, zz);
-            d[6] = nk_arm_pkhtb(b13, zz);
-        }
-    }
+    /* E_0 = (zp, x0), to entry (0, y0) */
+    dw3_put_edge(in, row, in_h, planes, zz, 1);
     for (int32_t i = 1; i < ew; ++i) {
         /* E_i = (x[2i-1], x[2i]), both inside the row (2i < w) */
         /* to entry (i, y0).first and entry (i - 1, y0).second */
         dw3_put_img(in + (size_t)(2 * i - 1) * c_n, (int32_t)row, c_n, in_h, planes + i * col,
                     1 - col, 1);
     }
-    if (!(in_w & 1)) {
-        /* even width: E_ew = (x[w-1], zp), second word of entry ew - 1 */
-        const int8_t *src = in + (size_t)(in_w - 1) * c_n;
-        uint32_t *d = planes + (ew - 1) * col + 1;
-        for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
-            const uint32_t a = nk_arm_load32(src);
-            const uint32_t a02 = (uint32_t)__sxtb16(a), a13 = (uint32_t)nk_arm_sxtb16_ror8(a);
-            d[0] = nk_arm_pkhbt(a02, zz);
-            d[2] = nk_arm_pkhbt(a13, zz);
-            d[4] = nk_arm_pkhtb(zz, a02);
-            d[6] = nk_arm_pkhtb(zz, a13);
-        }
-    }
+    if (!(in_w & 1)) /* even width: E_ew = (x[w-1], zp), second word of entry ew - 1 */
+        dw3_put_edge(in + (size_t)(in_w - 1) * c_n, row, in_h, planes + (ew - 1) * col + 1, zz, 0);
 }
 
 static __attribute__((noinline)) void dw3_put_img2(const int8_t *src, int32_t row, int32_t c_n,
