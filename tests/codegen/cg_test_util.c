@@ -59,6 +59,40 @@ uint32_t cg_lcg(uint32_t *st)
     return *st >> 8;
 }
 
+void cg_consts(neurio_model *m, int32_t w, int32_t b, int32_t n_w, int32_t n_b, int per_channel,
+               uint32_t seed)
+{
+    int8_t *wv = malloc((size_t)n_w);
+    int32_t *bv = malloc((size_t)n_b * sizeof *bv), *zero = calloc((size_t)n_b, sizeof *zero);
+    float *sw = malloc((size_t)n_b * sizeof *sw), *sb = malloc((size_t)n_b * sizeof *sb);
+    CU_ASSERT_FATAL(wv && bv && zero && sw && sb);
+    for (int32_t i = 0; i < n_w; i++)
+        wv[i] = (int8_t)((int32_t)(cg_lcg(&seed) % 255) - 127);
+    for (int32_t i = 0; i < n_b; i++) {
+        bv[i] = (int32_t)(cg_lcg(&seed) % 2001) - 1000;
+        sw[i] = per_channel ? 0.01f + 0.001f * (float)i : 0.01f;
+        sb[i] = per_channel ? 0.05f * sw[i] : 0.0005f;
+    }
+    neurio_tensor_set_data(m, w, wv, (size_t)n_w);
+    neurio_tensor_set_data(m, b, bv, (size_t)n_b * sizeof *bv);
+    const int32_t nq = per_channel ? n_b : 1;
+    neurio_tensor_set_quant(m, w, nq, 0, sw, zero);
+    neurio_tensor_set_quant(m, b, nq, 0, sb, zero);
+    free(wv);
+    free(bv);
+    free(zero);
+    free(sw);
+    free(sb);
+}
+
+int cg_file_has(const char *path, const char *needle)
+{
+    char *text = neurio_test_read_file(path, NULL);
+    const int found = text && strstr(text, needle) != NULL;
+    free(text);
+    return found;
+}
+
 const neurio_codegen_options *cg_codegen_opts;
 
 nh_module *cg_build_and_open(const neurio_model *m, const char *name)

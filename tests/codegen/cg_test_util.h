@@ -24,6 +24,17 @@ void cg_compile_for_m4(const char *src, const char *dir, const char *const *kern
 /* The tests' pseudo-random numbers (24 bits), reproducible from *st. */
 uint32_t cg_lcg(uint32_t *st);
 
+/* The constants of a quantized layer: w's n_w int8 weights in [-127, 127],
+ * then b's n_b int32 biases in [-1000, 1000], drawn by cg_lcg from seed;
+ * scales per tensor (per_channel 0: weights 0.01, bias 0.0005) or per
+ * channel (n_b channels: weights 0.01 + 0.001 i, bias 0.05 of that), zero
+ * points 0. */
+void cg_consts(neurio_model *m, int32_t w, int32_t b, int32_t n_w, int32_t n_b, int per_channel,
+               uint32_t seed);
+
+/* 1 when the file at path holds needle (0 also when it cannot be read). */
+int cg_file_has(const char *path, const char *needle);
+
 /* Options cg_build_and_open generates with (NULL: the defaults). */
 struct neurio_codegen_options;
 extern const struct neurio_codegen_options *cg_codegen_opts;

@@ -22,21 +22,7 @@ static neurio_model *conv_model(int32_t ci, int32_t co, neurio_activation act)
     int32_t w = neurio_model_add_tensor(m, "w", NEURIO_DT_INT8, 4, dw);
     int32_t b = neurio_model_add_tensor(m, "b", NEURIO_DT_INT32, 1, db);
     int32_t y = cg_tq(m, "y", NEURIO_DT_INT8, dy, 0.2f, 5);
-    int8_t wv[16 * 9 * 8];
-    int32_t bv[16], zero[16] = {0};
-    float sw[16], sb[16];
-    uint32_t st = 11u;
-    for (int i = 0; i < co * 9 * ci; i++)
-        wv[i] = (int8_t)((int32_t)(cg_lcg(&st) % 255) - 127);
-    for (int i = 0; i < co; i++) {
-        bv[i] = (int32_t)(cg_lcg(&st) % 2001) - 1000;
-        sw[i] = 0.01f + 0.001f * (float)i;
-        sb[i] = 0.05f * sw[i];
-    }
-    neurio_tensor_set_data(m, w, wv, (size_t)co * 9 * ci);
-    neurio_tensor_set_data(m, b, bv, (size_t)co * 4);
-    neurio_tensor_set_quant(m, w, co, 0, sw, zero);
-    neurio_tensor_set_quant(m, b, co, 0, sb, zero);
+    cg_consts(m, w, b, co * 9 * ci, co, 1, 11u);
     int32_t ins[3] = {x, w, b};
     int32_t i = neurio_model_add_op(m, NEURIO_OP_CONV_2D, 3, ins, 1, &y);
     neurio_conv_attr *a = &m->ops[i].attr.conv;
@@ -60,15 +46,6 @@ static void gen(const neurio_model *m, const char *name, char *src, size_t src_s
     snprintf(src, src_size, "%s", res.source_path);
 }
 
-static int source_has(const char *path, const char *needle)
-{
-    size_t len = 0;
-    char *text = neurio_test_read_file(path, &len);
-    int found = text && strstr(text, needle) != NULL;
-    free(text);
-    return found;
-}
-
 static void test_layout_choice(void)
 {
     static const char *const kernels[] = {"conv/nk_conv_pack_fl.c", "arm/nk_arm_conv2d_fl.c",
@@ -77,30 +54,30 @@ static void test_layout_choice(void)
     /* 3 channels, 8 outputs: the 2 x 2 stream, 4 pairs of 10 + 4 * 7 words */
     neurio_model *m = conv_model(3, 8, NEURIO_ACT_NONE);
     gen(m, "cvp_fl", src, sizeof src);
-    CU_ASSERT(source_has(src, "ng_cf0[152]"));
-    CU_ASSERT(source_has(src, "nk_conv_pack ng_cp0 = {NULL, NULL, ng_cf0}"));
-    CU_ASSERT(source_has(src, "nk_conv2d_s8_packed(&ng_p0, &ng_cp0"));
-    CU_ASSERT(!source_has(src, "ng_cw0"));
+    CU_ASSERT(cg_file_has(src, "ng_cf0[152]"));
+    CU_ASSERT(cg_file_has(src, "nk_conv_pack ng_cp0 = {NULL, NULL, ng_cf0}"));
+    CU_ASSERT(cg_file_has(src, "nk_conv2d_s8_packed(&ng_p0, &ng_cp0"));
+    CU_ASSERT(!cg_file_has(src, "ng_cw0"));
     cg_compile_for_m4(src, neurio_test_tmpdir(), kernels);
     neurio_model_free(m);
     /* 4 input channels: the same stream, 4 pairs of 10 + 4 * 9 words */
     m = conv_model(4, 8, NEURIO_ACT_NONE);
     gen(m, "cvp_c4", src, sizeof src);
-    CU_ASSERT(source_has(src, "ng_cf0[184]"));
-    CU_ASSERT(!source_has(src, "ng_cw0"));
+    CU_ASSERT(cg_file_has(src, "ng_cf0[184]"));
+    CU_ASSERT(!cg_file_has(src, "ng_cw0"));
     neurio_model_free(m);
     /* an odd number of outputs: the 4-pixel patch layout (28 taps x 7) */
     m = conv_model(3, 7, NEURIO_ACT_NONE);
     gen(m, "cvp_odd", src, sizeof src);
-    CU_ASSERT(source_has(src, "ng_cw0[196]"));
-    CU_ASSERT(source_has(src, "nk_conv_pack ng_cp0 = {ng_cw0, ng_ck0, NULL}"));
-    CU_ASSERT(!source_has(src, "ng_cf0"));
+    CU_ASSERT(cg_file_has(src, "ng_cw0[196]"));
+    CU_ASSERT(cg_file_has(src, "nk_conv_pack ng_cp0 = {ng_cw0, ng_ck0, NULL}"));
+    CU_ASSERT(!cg_file_has(src, "ng_cf0"));
     neurio_model_free(m);
     /* a fused ReLU: neither layout, the plain call */
     m = conv_model(3, 8, NEURIO_ACT_RELU);
     gen(m, "cvp_relu", src, sizeof src);
-    CU_ASSERT(!source_has(src, "ng_cf0") && !source_has(src, "ng_cw0"));
-    CU_ASSERT(source_has(src, "nk_conv2d_s8(&ng_p0"));
+    CU_ASSERT(!cg_file_has(src, "ng_cf0") && !cg_file_has(src, "ng_cw0"));
+    CU_ASSERT(cg_file_has(src, "nk_conv2d_s8(&ng_p0"));
     neurio_model_free(m);
 }
 

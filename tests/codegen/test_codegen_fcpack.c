@@ -34,20 +34,10 @@ static neurio_model *fc_model(void)
     int32_t w = neurio_model_add_tensor(m, "w", NEURIO_DT_INT8, 2, dw);
     int32_t b = neurio_model_add_tensor(m, "b", NEURIO_DT_INT32, 1, db);
     int32_t y = neurio_model_add_tensor(m, "y", NEURIO_DT_INT8, 2, dy);
-    int8_t wv[OUT * IN];
-    int32_t bv[OUT];
-    uint32_t st = 7u;
-    for (int i = 0; i < OUT * IN; i++)
-        wv[i] = (int8_t)((int32_t)(cg_lcg(&st) % 255) - 127);
-    for (int i = 0; i < OUT; i++)
-        bv[i] = (int32_t)(cg_lcg(&st) % 2001) - 1000;
-    neurio_tensor_set_data(m, w, wv, sizeof wv);
-    neurio_tensor_set_data(m, b, bv, sizeof bv);
-    float sx = 0.05f, sw = 0.01f, sb = 0.0005f, sy = 0.2f;
-    int32_t zx = -3, zero = 0, zy = 5;
+    cg_consts(m, w, b, OUT * IN, OUT, 0, 7u);
+    float sx = 0.05f, sy = 0.2f;
+    int32_t zx = -3, zy = 5;
     neurio_tensor_set_quant(m, x, 1, 0, &sx, &zx);
-    neurio_tensor_set_quant(m, w, 1, 0, &sw, &zero);
-    neurio_tensor_set_quant(m, b, 1, 0, &sb, &zero);
     neurio_tensor_set_quant(m, y, 1, 0, &sy, &zy);
     int32_t ins[3] = {x, w, b};
     neurio_model_add_op(m, NEURIO_OP_FULLY_CONNECTED, 3, ins, 1, &y);
@@ -77,15 +67,6 @@ static neurio_codegen_result gen(const neurio_model *m, const char *name, int fc
     return res;
 }
 
-static int source_has(const char *path, const char *needle)
-{
-    size_t len = 0;
-    char *text = neurio_test_read_file(path, &len);
-    int found = text && strstr(text, needle) != NULL;
-    free(text);
-    return found;
-}
-
 static void test_layouts(void)
 {
     neurio_model *m = fc_model();
@@ -97,9 +78,9 @@ static void test_layouts(void)
     CU_ASSERT_EQUAL(r.fc_int16_layers, 0);
     CU_ASSERT_EQUAL(r.fc_int16_bytes, 0);
     CU_ASSERT_STRING_EQUAL(r.fc_layout, "op 0 int8");
-    CU_ASSERT(source_has(src, "ng_fw0[256]"));
-    CU_ASSERT(source_has(src, "ng_fp0 = {ng_fw0, ng_fk0, ng_fcx, 64, 1, 0}"));
-    CU_ASSERT(source_has(src, "nk_fully_connected_s8_packed(&ng_p0, &ng_fp0"));
+    CU_ASSERT(cg_file_has(src, "ng_fw0[256]"));
+    CU_ASSERT(cg_file_has(src, "ng_fp0 = {ng_fw0, ng_fk0, ng_fcx, 64, 1, 0}"));
+    CU_ASSERT(cg_file_has(src, "nk_fully_connected_s8_packed(&ng_p0, &ng_fp0"));
     /* the layer's layout for the report: the int8 words and one constant
      * per row (rows of four), nothing added */
     CU_ASSERT_EQUAL(lay[0].layout, NEURIO_LAYOUT_FC_INT8);
@@ -114,9 +95,9 @@ static void test_layouts(void)
     CU_ASSERT_EQUAL(r.fc_int16_layers, 1);
     CU_ASSERT_EQUAL(r.fc_int16_bytes, EXTRA);
     CU_ASSERT_STRING_EQUAL(r.fc_layout, "op 0 int16 (+1024 B)");
-    CU_ASSERT(source_has(src, "ng_fw0[512]"));
-    CU_ASSERT(source_has(src, "ng_fp0 = {ng_fw0, ng_fk0, ng_fcx, 64, 1, 1}"));
-    CU_ASSERT(source_has(src, "nk_fully_connected_s8_packed16(&ng_p0, &ng_fp0"));
+    CU_ASSERT(cg_file_has(src, "ng_fw0[512]"));
+    CU_ASSERT(cg_file_has(src, "ng_fp0 = {ng_fw0, ng_fk0, ng_fcx, 64, 1, 1}"));
+    CU_ASSERT(cg_file_has(src, "nk_fully_connected_s8_packed16(&ng_p0, &ng_fp0"));
     CU_ASSERT_EQUAL(lay[0].layout, NEURIO_LAYOUT_FC_INT16);
     CU_ASSERT_STRING_EQUAL(neurio_codegen_layout_name(lay[0].layout), "packed int16");
     CU_ASSERT_EQUAL(lay[0].bytes, 4 * NK16_WORDS + 4 * OUT);
@@ -141,14 +122,14 @@ static void test_auto(void)
     CU_ASSERT_EQUAL(r.fc_int16_layers, 0);
     CU_ASSERT_EQUAL(r.fc_budget_int8, 1); /* int8 for the budget: a plugin may retry */
     CU_ASSERT_EQUAL(lay[0].layout, NEURIO_LAYOUT_FC_INT8);
-    CU_ASSERT(source_has(src, "packed int8 weights"));
+    CU_ASSERT(cg_file_has(src, "packed int8 weights"));
     /* just enough: int16 */
     r = gen(m, "fcp_auto2", NEURIO_FC_WEIGHTS_AUTO, CONSTS + EXTRA, src, sizeof src);
     CU_ASSERT_EQUAL(r.fc_int8_layers, 0);
     CU_ASSERT_EQUAL(r.fc_int16_layers, 1);
     CU_ASSERT_EQUAL(r.fc_budget_int8, 0);
     CU_ASSERT_EQUAL(lay[0].layout, NEURIO_LAYOUT_FC_INT16);
-    CU_ASSERT(source_has(src, "packed int16 weights"));
+    CU_ASSERT(cg_file_has(src, "packed int16 weights"));
     /* int8 asked for: int8 whatever the budget */
     r = gen(m, "fcp_auto3", NEURIO_FC_WEIGHTS_INT8, (uint64_t)1 << 40, src, sizeof src);
     CU_ASSERT_EQUAL(r.fc_int16_layers, 0);
@@ -166,31 +147,17 @@ static void test_conv_layout(void)
 {
     neurio_model *m = neurio_model_new("cvp");
     int32_t dx[4] = {1, 6, 6, 2}, dw[4] = {4, 3, 3, 2}, db[1] = {4}, dy[4] = {1, 4, 4, 4};
-    int32_t x = neurio_model_add_tensor(m, "x", NEURIO_DT_INT8, 4, dx);
+    int32_t x = cg_tq(m, "x", NEURIO_DT_INT8, dx, 0.05f, -3);
     int32_t w = neurio_model_add_tensor(m, "w", NEURIO_DT_INT8, 4, dw);
     int32_t b = neurio_model_add_tensor(m, "b", NEURIO_DT_INT32, 1, db);
-    int32_t y = neurio_model_add_tensor(m, "y", NEURIO_DT_INT8, 4, dy);
-    int8_t wv[72];
-    int32_t bv[4];
-    uint32_t st = 11u;
-    for (int i = 0; i < 72; i++)
-        wv[i] = (int8_t)((int32_t)(cg_lcg(&st) % 255) - 127);
-    for (int i = 0; i < 4; i++)
-        bv[i] = (int32_t)(cg_lcg(&st) % 2001) - 1000;
-    neurio_tensor_set_data(m, w, wv, sizeof wv);
-    neurio_tensor_set_data(m, b, bv, sizeof bv);
-    float sx = 0.05f, sw = 0.01f, sb = 0.0005f, sy = 0.2f;
-    int32_t zx = -3, zero = 0, zy = 5;
-    neurio_tensor_set_quant(m, x, 1, 0, &sx, &zx);
-    neurio_tensor_set_quant(m, w, 1, 0, &sw, &zero);
-    neurio_tensor_set_quant(m, b, 1, 0, &sb, &zero);
-    neurio_tensor_set_quant(m, y, 1, 0, &sy, &zy);
+    int32_t y = cg_tq(m, "y", NEURIO_DT_INT8, dy, 0.2f, 5);
+    cg_consts(m, w, b, 72, 4, 0, 11u);
     int32_t ins[3] = {x, w, b};
     neurio_model_add_op(m, NEURIO_OP_CONV_2D, 3, ins, 1, &y);
     neurio_model_set_io(m, 1, &x, 1, &y);
     char src[4096];
     gen(m, "cvp", NEURIO_FC_WEIGHTS_AUTO, 0, src, sizeof src);
-    CU_ASSERT(source_has(src, "nk_conv2d_s8_packed(&ng_p0, &ng_cp0"));
+    CU_ASSERT(cg_file_has(src, "nk_conv2d_s8_packed(&ng_p0, &ng_cp0"));
     CU_ASSERT_EQUAL(lay[0].layout, NEURIO_LAYOUT_CONV_INT16);
     CU_ASSERT_STRING_EQUAL(neurio_codegen_layout_name(lay[0].layout), "packed int16");
     /* int16 weights and four constants per output channel, beyond the

@@ -7,7 +7,8 @@
  * int8 models must reproduce TFLite Micro's golden output.npy bit for bit;
  * float models within 1e-5 (relative to the output range); int8
  * predictions must also be identical to the host device's (float: within
- * the same tolerance).  A model
+ * the same tolerance).  kws also runs with device.weights = compact on the
+ * M4 (int8 weights only, -Os), bit-exact and in less flash.  A model
  * whose image does not fit (refused at link time) is reported and skipped.
  * The link is the plugin's default (rtt) unless NEURIO_TEST_CM_LINK=uart
  * (or rtt) picks the channel.  Skips (exit 77) when ../shared is absent. */
@@ -120,6 +121,87 @@ static void run_model(const char *model)
     CU_ASSERT_EQUAL(cm_e2e_count_qemu(neurio_test_tmpdir()), 0);
 }
 
+/* profile.json's number after "key": (the first), or -1. */
+static double profile_num(const char *json, const char *key)
+{
+    char pat[96];
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *at = json ? strstr(json, pat) : NULL;
+    return at ? strtod(at + strlen(pat), NULL) : -1;
+}
+
+/* The flash of the run in outdir (text + rodata + data), or -1; its
+ * profile.json text in *json_out (caller frees) when wanted. */
+static double run_flash(const char *outdir, char **json_out)
+{
+    char path[2048];
+    char *json = neurio_test_run_file(outdir, "profile.json", path, sizeof path) == 0
+                     ? neurio_test_read_file(path, NULL) : NULL;
+    double f = json ? profile_num(json, "flash_text") + profile_num(json, "flash_rodata") +
+                          (profile_num(json, "flash_data") > 0 ? profile_num(json, "flash_data") : 0)
+                    : -1;
+    if (json_out)
+        *json_out = json;
+    else
+        free(json);
+    return f;
+}
+
+/* device.weights = compact (int8 weights only, -Os) on the M4: kws (conv,
+ * depthwise, 1x1 convolutions that no longer overlap their inputs, a
+ * packed int8 FULLY_CONNECTED) bit-exact with the golden, no int16 layout
+ * in the report, built -Os, and smaller than the default (fast) image of
+ * the golden suite's run above when that ran. */
+static void test_compact(void)
+{
+    cm_e2e_require_tools();
+    const char *model = "kws_ref_model", *g = cm_e2e_golden(model);
+    if (!g) {
+        fprintf(stderr, "\n  %s: no golden data, skipped\n", model);
+        return;
+    }
+    char path[2048];
+    neurio_npy golden, p;
+    neurio_errbuf e;
+    snprintf(path, sizeof path, "%s/output.npy", g);
+    CU_ASSERT_EQUAL_FATAL(neurio_npy_read(path, &golden, &e), NEURIO_OK);
+    const char *name = "kws-compact";
+    char *log = NULL;
+    int rc = cm_e2e_run(name,
+                        rig_for(name, model,
+                                "plugin = \"cortex-m\"; board = \"mps2-an386\"; "
+                                "weights = \"compact\"; run_timeout_ms = 600000;"),
+                        "", &log);
+    if (rc)
+        fprintf(stderr, "\n%s\n", log ? log : "");
+    CU_ASSERT_PTR_NOT_NULL(log && strstr(log, "(device.weights = compact)"));
+    free(log);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    CU_ASSERT_EQUAL_FATAL(cm_e2e_read_pred(cm_e2e_outdir(name), "pred.npy", &p), 0);
+    double d;
+    CU_ASSERT_EQUAL(compare(&p, &golden, &d), 0);
+    char *json = NULL;
+    const double flash = run_flash(cm_e2e_outdir(name), &json);
+    CU_ASSERT_PTR_NOT_NULL(json);
+    CU_ASSERT_PTR_NULL(json ? strstr(json, "packed int16") : "");
+    CU_ASSERT_PTR_NOT_NULL(json ? strstr(json, "\"weights_layout\":\t\"packed int8\"") : NULL);
+    CU_ASSERT_EQUAL(profile_num(json, "int16_layers"), 0);
+    free(json);
+    char *blog = neurio_test_run_file(cm_e2e_outdir(name), "work/firmware/build.log", path,
+                                      sizeof path) == 0
+                     ? neurio_test_read_file(path, NULL) : NULL;
+    CU_ASSERT_PTR_NOT_NULL(blog && strstr(blog, " '-Os' "));
+    free(blog);
+    snprintf(path, sizeof path, "%s-mps2-an386", model);
+    const double fast = run_flash(cm_e2e_outdir(path), NULL);
+    CU_ASSERT(flash > 0 && (fast < 0 || flash < fast));
+    fprintf(stderr, "\n  %s compact on mps2-an386: %s golden, flash %.0f bytes (fast: %.0f)",
+            model, d == 0 ? "bit-identical to" : "DIFFERS from", flash, fast);
+    neurio_npy_free(&p);
+    neurio_npy_free(&golden);
+    CU_ASSERT_EQUAL(cm_e2e_count_qemu(neurio_test_tmpdir()), 0);
+}
+
 /* The image built from the kernel cache (NEURIO_KERNEL_CACHE, which CTest
  * sets for every test, neurio_port_kernel_objects in neurio/port.h) is the image built
  * from the kernel sources, byte for byte: what lets the goldens above run
@@ -147,7 +229,8 @@ static void test_kernel_cache_same_image(void)
         CU_ASSERT_EQUAL_FATAL(neurio_test_write_file(rig, text, (size_t)n), 0);
         /* 0: from the sources (cache unset), 1: from the cache */
         snprintf(cmd, sizeof cmd,
-                 "%s '%s' run '%s' --until flash >/dev/null && cd '%s/%s-runs'/*/work/firmware && "
+                 "%s '%s' run '%s' --until flash >/dev/null 2>&1 && "
+                 "cd '%s/%s-runs'/*/work/firmware && "
                  "arm-none-eabi-objcopy -O binary fw.elf fw.bin && md5sum < fw.bin",
                  i ? "" : "env -u NEURIO_KERNEL_CACHE",
                  neurio_test_path(NEURIO_BINARY_DIR, "core/neurio"), rig, tmp, name);
@@ -173,5 +256,9 @@ int neurio_register_tests(void)
     if (!s)
         return -1;
     CU_add_test(s, "kernel cache: the same image", test_kernel_cache_same_image);
+    if (!(s = CU_add_suite("cortexm_compact", NULL, NULL)))
+        return -1;
+    CU_add_test(s, "device.weights = compact: kws bit-exact, int8 layouts, -Os, less flash",
+                test_compact);
     return CU_get_error() == CUE_SUCCESS ? 0 : -1;
 }

@@ -126,10 +126,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     neurio_codegen_result res;
     /* plain, then banded (rows from the input's size) with a packed
      * FULLY_CONNECTED layout: auto (a budget from the size), int8, int16,
-     * each layer's layout recorded */
+     * fast or compact weights (int8 layouts only, no 1x1 overlap), each
+     * layer's layout recorded */
     neurio_codegen_layer *lay = calloc((size_t)(m->n_ops > 0 ? m->n_ops : 1), sizeof *lay);
     const neurio_codegen_options co = {.band_rows = band,
                                        .fc_weights = (int)(size % 3),
+                                       .weights = (int)(size / 3 % 2),
                                        .flash_budget = (uint64_t)size * 64u,
                                        .layers = lay};
     (void)neurio_codegen(m, fz_dir, NULL, &res, &err); /* plain */

@@ -328,6 +328,43 @@ fl_image(const nk_conv_params *p, const int32_t *fl, conv_fl2 *a, fl_band *bd, u
     }
 }
 
+#if CONV_ASM
+/* fl_put of two words (one LDR each, then the SXTB16 pairs) */
+#define FL_PUT2                                                                                \
+    "ldr %[v], [%[s]], #4\n\t"                                                                 \
+    "ldr %[c], [%[s]], #4\n\t"                                                                 \
+    "sxtb16 %[a], %[v]\n\t"                                                                    \
+    "sxtb16 %[b], %[v], ror #8\n\t"                                                            \
+    "strd %[a], %[b], [%[x]], #16\n\t"                                                         \
+    "sxtb16 %[a], %[c]\n\t"                                                                    \
+    "sxtb16 %[b], %[c], ror #8\n\t"                                                            \
+    "strd %[a], %[b], [%[x]], #16\n\t"
+
+/* n trips of fl_put over `per` words (2 or 4), n >= 1, from s to *x
+ * (advanced).  The loop stays in assembly: as a C loop around the words
+ * the compiler spills the row loop's registers (4 more instructions a
+ * row, kernel bench). */
+static inline __attribute__((always_inline)) void fl_put_run(uint32_t **x, const int8_t *s,
+                                                             int32_t n, const int per)
+{
+    uint32_t v_, a_, b_, c_;
+    if (per == 4)
+        __asm__ volatile("1:\n\t" FL_PUT2 FL_PUT2 "subs %[n], %[n], #1\n\t"
+                         "bne 1b\n\t"
+                         : [v] "=&r"(v_), [a] "=&r"(a_), [b] "=&r"(b_), [c] "=&r"(c_),
+                           [s] "+r"(s), [x] "+r"(*x), [n] "+r"(n)
+                         :
+                         : "cc", "memory");
+    else
+        __asm__ volatile("1:\n\t" FL_PUT2 "subs %[n], %[n], #1\n\t"
+                         "bne 1b\n\t"
+                         : [v] "=&r"(v_), [a] "=&r"(a_), [b] "=&r"(b_), [c] "=&r"(c_),
+                           [s] "+r"(s), [x] "+r"(*x), [n] "+r"(n)
+                         :
+                         : "cc", "memory");
+}
+#endif
+
 /* in_c % 4 == 0: the rows of one pixel straight from the input (nw words
  * each, rows prow bytes apart; unaligned LDRs) */
 static inline __attribute__((always_inline)) void fl_rows(uint32_t *x, const int8_t *src,
@@ -336,41 +373,14 @@ static inline __attribute__((always_inline)) void fl_rows(uint32_t *x, const int
 #if CONV_ASM
     if ((nw & 3) == 0) {
         /* four words per trip (3x3 over 16 and 32 channels: 12, 24 words) */
-        for (int32_t fy = 0; fy < fh; ++fy, src += prow) {
-            const int8_t *s_ = src;
-            int32_t n_ = nw >> 2;
-            uint32_t v_, a_, b_, c_;
-            __asm__ volatile("1:\n\t"
-                             "ldr %[v], [%[s]], #4\n\t"
-                             "ldr %[c], [%[s]], #4\n\t"
-                             "sxtb16 %[a], %[v]\n\t"
-                             "sxtb16 %[b], %[v], ror #8\n\t"
-                             "strd %[a], %[b], [%[x]], #16\n\t"
-                             "sxtb16 %[a], %[c]\n\t"
-                             "sxtb16 %[b], %[c], ror #8\n\t"
-                             "strd %[a], %[b], [%[x]], #16\n\t"
-                             "ldr %[v], [%[s]], #4\n\t"
-                             "ldr %[c], [%[s]], #4\n\t"
-                             "sxtb16 %[a], %[v]\n\t"
-                             "sxtb16 %[b], %[v], ror #8\n\t"
-                             "strd %[a], %[b], [%[x]], #16\n\t"
-                             "sxtb16 %[a], %[c]\n\t"
-                             "sxtb16 %[b], %[c], ror #8\n\t"
-                             "strd %[a], %[b], [%[x]], #16\n\t"
-                             "subs %[n], %[n], #1\n\t"
-                             "bne 1b\n\t"
-                             : [v] "=&r"(v_), [a] "=&r"(a_), [b] "=&r"(b_), [c] "=&r"(c_),
-                               [s] "+r"(s_), [x] "+r"(x), [n] "+r"(n_)
-                             :
-                             : "cc", "memory");
-        }
+        for (int32_t fy = 0; fy < fh; ++fy, src += prow)
+            fl_put_run(&x, src, nw >> 2, 4);
         return;
     }
     for (int32_t fy = 0; fy < fh; ++fy, src += prow) {
         const int8_t *s_ = src;
-        int32_t n_ = nw;
-        uint32_t v_, a_, b_, c_;
-        if (n_ & 1)
+        if (nw & 1) {
+            uint32_t v_, a_, b_;
             __asm__ volatile("ldr %[v], [%[s]], #4\n\t"
                              "sxtb16 %[a], %[v]\n\t"
                              "sxtb16 %[b], %[v], ror #8\n\t"
@@ -379,22 +389,9 @@ static inline __attribute__((always_inline)) void fl_rows(uint32_t *x, const int
                                [x] "+r"(x)
                              :
                              : "memory");
-        if (n_ >>= 1)
-            __asm__ volatile("1:\n\t"
-                             "ldr %[v], [%[s]], #4\n\t"
-                             "ldr %[c], [%[s]], #4\n\t"
-                             "sxtb16 %[a], %[v]\n\t"
-                             "sxtb16 %[b], %[v], ror #8\n\t"
-                             "strd %[a], %[b], [%[x]], #16\n\t"
-                             "sxtb16 %[a], %[c]\n\t"
-                             "sxtb16 %[b], %[c], ror #8\n\t"
-                             "strd %[a], %[b], [%[x]], #16\n\t"
-                             "subs %[n], %[n], #1\n\t"
-                             "bne 1b\n\t"
-                             : [v] "=&r"(v_), [a] "=&r"(a_), [b] "=&r"(b_), [c] "=&r"(c_),
-                               [s] "+r"(s_), [x] "+r"(x), [n] "+r"(n_)
-                             :
-                             : "cc", "memory");
+        }
+        if (nw >> 1)
+            fl_put_run(&x, s_, nw >> 1, 2);
     }
 #else
     for (int32_t fy = 0; fy < fh; ++fy, src += prow)

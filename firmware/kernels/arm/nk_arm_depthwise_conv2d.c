@@ -22,6 +22,7 @@
 #include "../nk_fixedpoint.h"
 #include "nk_arm_dot.h"
 #include "nk_arm_requant.h"
+#include "../nk_conv_walk.h"
 
 #ifndef NK_ARM_DW_MAX_TAPS
 #define NK_ARM_DW_MAX_TAPS 64 /* filters up to 8x8; larger take the portable loop */
@@ -120,83 +121,6 @@ static inline uint32_t dw3_pack(int32_t lo, int32_t hi)
     return ((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16);
 }
 
-/* PKHBT lo, hi, LSL #16: (lo.bottom, hi.bottom); PKHTB hi, lo, ASR #16:
- * (lo.top, hi.top) as (bottom, top). */
-static inline uint32_t dw3_pkhbt(uint32_t lo, uint32_t hi)
-{
-    uint32_t r;
-    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
-    return r;
-}
-
-static inline uint32_t dw3_pkhtb(uint32_t hi, uint32_t lo)
-{
-    uint32_t r;
-    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(lo));
-    return r;
-}
-
-/* Channels c..c+3 of in_h input rows into the planes (from `planes`, the
- * entry (0, y0) of the first of them; the padding rows keep the zero point
- * written once per call).  Entry (j, y) of channel
- * c + k is the word pair at ((j * hp + y) * 4 + k) * 2: the four channels'
- * entries sit side by side, so one base pointer and immediate offsets reach
- * all of them.  Padded row p[i] = x[i - 1]; E_i = (x[2i-1], x[2i]) goes to
- * entry (i, y).first and entry (i - 1, y).second; ew = ceil(w/2). */
-static void dw3_planes(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c_n, int32_t ew,
-                       int32_t hp, uint32_t zz, uint32_t *planes)
-{
-    const int32_t col = 8 * hp; /* words between entry columns */
-    const size_t row = (size_t)in_w * c_n;
-    /* column by column, down the rows: few live values, no per-row setup */
-    {
-        /* E_0 = (zp, x0) */
-        const int8_t *src = in;
-        uint32_t *d = planes; /* entry (0, y0) */
-        for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
-            const uint32_t b = nk_arm_load32(src);
-            const uint32_t b02 = (uint32_t)__sxtb16(b), b13 = (uint32_t)nk_arm_sxtb16_ror8(b);
-            d[0] = dw3_pkhbt(zz, b02);
-            d[2] = dw3_pkhbt(zz, b13);
-            d[4] = dw3_pkhtb(b02, zz);
-            d[6] = dw3_pkhtb(b13, zz);
-        }
-    }
-    for (int32_t i = 1; i < ew; ++i) {
-        /* E_i = (x[2i-1], x[2i]), both inside the row (2i < w) */
-        const int8_t *src = in + (size_t)(2 * i - 1) * c_n;
-        uint32_t *d = planes + i * col; /* entry (i, y0) */
-        for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
-            const uint32_t a = nk_arm_load32(src), b = nk_arm_load32(src + c_n);
-            const uint32_t lo = dw3_pkhbt(a, b), hi = dw3_pkhtb(b, a); /* as in dw3_put4 */
-            const uint32_t p0 = (uint32_t)__sxtb16(lo), p1 = (uint32_t)nk_arm_sxtb16_ror8(lo);
-            const uint32_t p2 = (uint32_t)__sxtb16(hi), p3 = (uint32_t)nk_arm_sxtb16_ror8(hi);
-            uint32_t *const d1 = d - col + 1; /* entry (i - 1, y).second */
-            d[0] = p0;
-            d[2] = p1;
-            d[4] = p2;
-            d[6] = p3;
-            d1[0] = p0;
-            d1[2] = p1;
-            d1[4] = p2;
-            d1[6] = p3;
-        }
-    }
-    if (!(in_w & 1)) {
-        /* even width: E_ew = (x[w-1], zp), second word of entry ew - 1 */
-        const int8_t *src = in + (size_t)(in_w - 1) * c_n;
-        uint32_t *d = planes + (ew - 1) * col + 1;
-        for (const uint32_t *const de = d + 8 * in_h; d < de; d += 8, src += row) {
-            const uint32_t a = nk_arm_load32(src);
-            const uint32_t a02 = (uint32_t)__sxtb16(a), a13 = (uint32_t)nk_arm_sxtb16_ror8(a);
-            d[0] = dw3_pkhbt(a02, zz);
-            d[2] = dw3_pkhbt(a13, zz);
-            d[4] = dw3_pkhtb(zz, a02);
-            d[6] = dw3_pkhtb(zz, a13);
-        }
-    }
-}
-
 /* One E column of a tile: E_k = (p[2k], p[2k+1]) of every tile row, for the
  * four channels at `in` (padded column 2k is input column 2k - pad_left,
  * padded row r0 + rr input row r0 + rr - pad_top; outside the image the
@@ -208,7 +132,7 @@ static inline __attribute__((always_inline)) void dw3_put4(uint32_t *d, int32_t 
 {
     /* bytes (a0 a1 b0 b1) and (a2 a3 b2 b3); SXTB16 (ror 0, 8) of those
      * gives (a0, b0) .. (a3, b3): two PKH instead of four */
-    const uint32_t lo = dw3_pkhbt(va, vb), hi = dw3_pkhtb(vb, va);
+    const uint32_t lo = nk_arm_pkhbt(va, vb), hi = nk_arm_pkhtb(vb, va);
     const uint32_t p0 = (uint32_t)__sxtb16(lo), p1 = (uint32_t)nk_arm_sxtb16_ror8(lo);
     const uint32_t p2 = (uint32_t)__sxtb16(hi), p3 = (uint32_t)nk_arm_sxtb16_ror8(hi);
     d[0] = p0;
@@ -231,6 +155,47 @@ static inline __attribute__((always_inline)) void dw3_put_img(const int8_t *src,
 {
     for (const uint32_t *const de = d + 8 * n; d < de; d += 8, src += row)
         dw3_put4(d, off, nk_arm_load32(src), nk_arm_load32(src + c_n), two);
+}
+
+/* n rows of an edge E column: (zp, x) (zp_first) or (x, zp), x the four
+ * channels at src (rows row bytes apart), to d (entries 8 words apart) */
+static inline __attribute__((always_inline)) void dw3_put_edge(const int8_t *src, size_t row,
+                                                               int32_t n, uint32_t *d,
+                                                               uint32_t zz, const int zp_first)
+{
+    for (const uint32_t *const de = d + 8 * n; d < de; d += 8, src += row) {
+        const uint32_t a = nk_arm_load32(src);
+        const uint32_t a02 = (uint32_t)__sxtb16(a), a13 = (uint32_t)nk_arm_sxtb16_ror8(a);
+        d[0] = zp_first ? nk_arm_pkhbt(zz, a02) : nk_arm_pkhbt(a02, zz);
+        d[2] = zp_first ? nk_arm_pkhbt(zz, a13) : nk_arm_pkhbt(a13, zz);
+        d[4] = zp_first ? nk_arm_pkhtb(a02, zz) : nk_arm_pkhtb(zz, a02);
+        d[6] = zp_first ? nk_arm_pkhtb(a13, zz) : nk_arm_pkhtb(zz, a13);
+    }
+}
+
+/* Channels c..c+3 of in_h input rows into the planes (from `planes`, the
+ * entry (0, y0) of the first of them; the padding rows keep the zero point
+ * written once per call).  Entry (j, y) of channel
+ * c + k is the word pair at ((j * hp + y) * 4 + k) * 2: the four channels'
+ * entries sit side by side, so one base pointer and immediate offsets reach
+ * all of them.  Padded row p[i] = x[i - 1]; E_i = (x[2i-1], x[2i]) goes to
+ * entry (i, y).first and entry (i - 1, y).second; ew = ceil(w/2). */
+static void dw3_planes(const int8_t *in, int32_t in_h, int32_t in_w, int32_t c_n, int32_t ew,
+                       int32_t hp, uint32_t zz, uint32_t *planes)
+{
+    const int32_t col = 8 * hp; /* words between entry columns */
+    const size_t row = (size_t)in_w * c_n;
+    /* column by column, down the rows: few live values, no per-row setup */
+    /* E_0 = (zp, x0), to entry (0, y0) */
+    dw3_put_edge(in, row, in_h, planes, zz, 1);
+    for (int32_t i = 1; i < ew; ++i) {
+        /* E_i = (x[2i-1], x[2i]), both inside the row (2i < w) */
+        /* to entry (i, y0).first and entry (i - 1, y0).second */
+        dw3_put_img(in + (size_t)(2 * i - 1) * c_n, (int32_t)row, c_n, in_h, planes + i * col,
+                    1 - col, 1);
+    }
+    if (!(in_w & 1)) /* even width: E_ew = (x[w-1], zp), second word of entry ew - 1 */
+        dw3_put_edge(in + (size_t)(in_w - 1) * c_n, row, in_h, planes + (ew - 1) * col + 1, zz, 0);
 }
 
 static __attribute__((noinline)) void dw3_put_img2(const int8_t *src, int32_t row, int32_t c_n,
@@ -355,9 +320,9 @@ static __attribute__((noinline)) int dw3_setup(dw3_sweep *s, const int8_t *f, in
     const int32_t b = (int32_t)((uint32_t)bias_v - (uint32_t)l->zp * (uint32_t)fsum);
     const uint32_t ub = b < 0 ? 0u - (uint32_t)b : (uint32_t)b;
     const int fast = mult > (1 << 30) && (uint32_t)(shift + 22) <= 20u && ub < l->bmax;
-    uint32_t w0 = dw3_pkhbt((uint32_t)f0, (uint32_t)f1), w1 = dw3_pkhbt((uint32_t)f1, (uint32_t)f2);
-    uint32_t w2 = dw3_pkhbt((uint32_t)f3, (uint32_t)f4), w3 = dw3_pkhbt((uint32_t)f4, (uint32_t)f5);
-    uint32_t w4 = dw3_pkhbt((uint32_t)f6, (uint32_t)f7), w5 = dw3_pkhbt((uint32_t)f7, (uint32_t)f8);
+    uint32_t w0 = nk_arm_pkhbt((uint32_t)f0, (uint32_t)f1), w1 = nk_arm_pkhbt((uint32_t)f1, (uint32_t)f2);
+    uint32_t w2 = nk_arm_pkhbt((uint32_t)f3, (uint32_t)f4), w3 = nk_arm_pkhbt((uint32_t)f4, (uint32_t)f5);
+    uint32_t w4 = nk_arm_pkhbt((uint32_t)f6, (uint32_t)f7), w5 = nk_arm_pkhbt((uint32_t)f7, (uint32_t)f8);
     s->mult = mult;
     s->shift = shift;
     if (fast) {
@@ -382,6 +347,30 @@ static __attribute__((noinline)) int dw3_setup(dw3_sweep *s, const int8_t *f, in
     s->f01c = w4;
     s->f12c = w5;
     return fast;
+}
+
+/* dw3_setup of output channel oc of the layer */
+static inline __attribute__((always_inline)) int dw3_setup_oc(dw3_sweep *s,
+                                                              const nk_conv_params *p,
+                                                              const int8_t *filter,
+                                                              const int32_t *bias,
+                                                              const dw3_layer *l, int32_t oc)
+{
+    const int32_t q = p->per_channel ? oc : 0;
+    return dw3_setup(s, filter + oc, p->in_c, bias ? bias[oc] : 0, l, p->out_mult[q],
+                     p->out_shift[q]);
+}
+
+/* The fields of a sweep that stay for the whole call: output row stride
+ * (output columns of in_c bytes) and entry row step of qstep bytes */
+static inline void dw3_sweep_init(dw3_sweep *s, const nk_conv_params *p, int32_t out_w,
+                                  int32_t qstep)
+{
+    s->c_n = p->in_c;
+    s->ostride = out_w * p->in_c;
+    s->qstep = qstep;
+    s->lo = p->act_min;
+    s->hi = p->act_max;
 }
 
 /* 3x3, stride 1, padding of one on the left and right (kws DS-CNN), the
@@ -438,11 +427,7 @@ static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int
     const dw3_layer lay = dw3_layer_of(zp, p->out_zp);
     dw3_sweep s;
     s.n = out_h;
-    s.c_n = c_n;
-    s.ostride = in_w * c_n;
-    s.qstep = 32;
-    s.lo = p->act_min;
-    s.hi = p->act_max;
+    dw3_sweep_init(&s, p, in_w, 32);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * in_h * in_w * c_n;
         int8_t *out_b = output + (size_t)b * out_h * in_w * c_n;
@@ -450,9 +435,7 @@ static __attribute__((noinline)) int dw3x3_s1(const nk_conv_params *p, const int
             dw3_planes(in_b + c, nin, in_w, c_n, ew, hp, zz, planes + 8 * pt);
             for (int32_t k = 0; k < 4; ++k) {
                 const int32_t oc = c + k;
-                const int32_t q = p->per_channel ? oc : 0;
-                const int fast = dw3_setup(&s, filter + oc, c_n, bias ? bias[oc] : 0, &lay,
-                                           p->out_mult[q], p->out_shift[q]);
+                const int fast = dw3_setup_oc(&s, p, filter, bias, &lay, oc);
                 for (int32_t j = 0; j < ew; ++j) {
                     const int two = 2 * j + 1 < in_w;
                     s.q = planes + (j * hp * 4 + k) * 2;
@@ -577,13 +560,8 @@ static __attribute__((noinline)) int dw3x3(const nk_conv_params *p, const int8_t
     const dw3_layer lay = dw3_layer_of(zp, p->out_zp);
     dw3_sweep s[4];
     int fast[4];
-    for (int32_t k = 0; k < 4; ++k) {
-        s[k].c_n = c_n;
-        s[k].ostride = g.out_w * c_n;
-        s[k].qstep = 32 * g.sh;
-        s[k].lo = p->act_min;
-        s[k].hi = p->act_max;
-    }
+    for (int32_t k = 0; k < 4; ++k)
+        dw3_sweep_init(&s[k], p, g.out_w, 32 * g.sh);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + (size_t)b * g.in_h * g.in_w * c_n;
         int8_t *out_b = output + (size_t)b * g.out_h * g.out_w * c_n;
@@ -595,11 +573,8 @@ static __attribute__((noinline)) int dw3x3(const nk_conv_params *p, const int8_t
             for (int32_t j0 = 0; j0 < g.nj; j0 += tj) {
                 const int32_t nw = g.nj - j0 < tj ? g.nj - j0 : tj;
                 for (int32_t c = 0; c < c_n; c += 4) {
-                    for (int32_t k = 0; k < 4; ++k) {
-                        const int32_t oc = c + k, q = p->per_channel ? oc : 0;
-                        fast[k] = dw3_setup(&s[k], filter + oc, c_n, bias ? bias[oc] : 0,
-                                            &lay, p->out_mult[q], p->out_shift[q]);
-                    }
+                    for (int32_t k = 0; k < 4; ++k)
+                        fast[k] = dw3_setup_oc(&s[k], p, filter, bias, &lay, c + k);
                     dw3_tile_planes(&g, in_b + c, zw, j0, nw, oy0 * g.sh, nr, c == 0, planes);
                     dw3_tile_sweeps(&g, s, fast, full, planes, j0, nw, oy0, nh, nr, out_b + c);
                 }
@@ -607,6 +582,21 @@ static __attribute__((noinline)) int dw3x3(const nk_conv_params *p, const int8_t
         }
     }
     return NK_OK;
+}
+
+/* dw_general's list of the taps inside the image of the pixel at hand, as
+ * input and filter offsets of channel 0 */
+typedef struct dw_gen_taps {
+    int32_t *in, *f;
+    int32_t c_n, n;
+} dw_gen_taps;
+
+static inline __attribute__((always_inline)) void dw_gen_tap(void *ctx, size_t in, int32_t f)
+{
+    dw_gen_taps *t = (dw_gen_taps *)ctx;
+    t->in[t->n] = (int32_t)in;
+    t->f[t->n] = f * t->c_n;
+    t->n++;
 }
 
 /* Any padding, stride and dilation: the taps inside the image listed once
@@ -617,8 +607,7 @@ static __attribute__((noinline)) int dw_general(const nk_conv_params *p, const i
                                                 int8_t *output)
 {
     int32_t tap_in[NK_ARM_DW_MAX_TAPS], tap_f[NK_ARM_DW_MAX_TAPS];
-    const int32_t in_h = p->in_h, in_w = p->in_w, c_n = p->in_c;
-    const int32_t fh = p->filter_h, fw = p->filter_w, zp = p->in_zp;
+    const int32_t in_h = p->in_h, in_w = p->in_w, c_n = p->in_c, zp = p->in_zp;
     const uint32_t off2 = nk_arm_offset2(zp);
     const nk_arm_conv_q q = nk_arm_conv_q_of(p, bias);
     for (int32_t b = 0; b < p->batches; ++b) {
@@ -628,21 +617,10 @@ static __attribute__((noinline)) int dw_general(const nk_conv_params *p, const i
             for (int32_t ox = 0; ox < p->out_w; ++ox) {
                 const int32_t x0 = ox * p->stride_w - p->pad_left;
                 int8_t *out = output + (((size_t)b * p->out_h + oy) * p->out_w + ox) * c_n;
-                /* the taps inside the image, as input/filter offsets (channel 0) */
-                int32_t n_taps = 0;
-                for (int32_t fy = 0; fy < fh; ++fy) {
-                    const int32_t iy = y0 + p->dilation_h * fy;
-                    if (iy < 0 || iy >= in_h)
-                        continue;
-                    for (int32_t fx = 0; fx < fw; ++fx) {
-                        const int32_t ix = x0 + p->dilation_w * fx;
-                        if (ix < 0 || ix >= in_w)
-                            continue;
-                        tap_in[n_taps] = ((int32_t)iy * in_w + ix) * c_n;
-                        tap_f[n_taps] = (fy * fw + fx) * c_n;
-                        n_taps++;
-                    }
-                }
+                const nk_conv_px px = {0, 0, y0, x0};
+                dw_gen_taps taps = {tap_in, tap_f, c_n, 0};
+                nk_conv_taps(p, &px, dw_gen_tap, &taps);
+                const int32_t n_taps = taps.n;
                 int32_t c = 0;
                 for (; c + 4 <= c_n; c += 4) {
                     int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
@@ -665,20 +643,11 @@ static __attribute__((noinline)) int dw_general(const nk_conv_params *p, const i
                     out[c + 2] = nk_arm_conv_q_out(&q, c + 2, a2);
                     out[c + 3] = nk_arm_conv_q_out(&q, c + 3, a3);
                 }
+                /* the channels left: the same taps, one channel at a time */
                 for (; c < c_n; ++c) {
                     int32_t acc = 0;
-                    for (int32_t fy = 0; fy < fh; ++fy) {
-                        const int32_t iy = y0 + p->dilation_h * fy;
-                        if (iy < 0 || iy >= in_h)
-                            continue;
-                        for (int32_t fx = 0; fx < fw; ++fx) {
-                            const int32_t ix = x0 + p->dilation_w * fx;
-                            if (ix < 0 || ix >= in_w)
-                                continue;
-                            acc += (int32_t)filter[((size_t)fy * fw + fx) * c_n + c] *
-                                   ((int32_t)in_b[((size_t)iy * in_w + ix) * c_n + c] - zp);
-                        }
-                    }
+                    for (int32_t t = 0; t < n_taps; ++t)
+                        acc += (int32_t)filter[tap_f[t] + c] * ((int32_t)in_b[tap_in[t] + c] - zp);
                     out[c] = nk_arm_conv_q_out(&q, c, acc);
                 }
             }

@@ -38,6 +38,22 @@ static inline int32_t nk_arm_sxtb16_ror8(uint32_t v)
 #endif
 }
 
+/* PKHBT lo, hi, LSL #16: (lo.bottom, hi.bottom); PKHTB hi, lo, ASR #16:
+ * (lo.top, hi.top), as (bottom, top) halfwords. */
+static inline uint32_t nk_arm_pkhbt(uint32_t lo, uint32_t hi)
+{
+    uint32_t r;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+    return r;
+}
+
+static inline uint32_t nk_arm_pkhtb(uint32_t hi, uint32_t lo)
+{
+    uint32_t r;
+    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(lo));
+    return r;
+}
+
 /* (-zp) in both halfwords, for __sadd16. */
 static inline uint32_t nk_arm_offset2(int32_t zp)
 {

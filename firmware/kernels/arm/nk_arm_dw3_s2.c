@@ -114,22 +114,6 @@ __attribute__((naked, noinline)) static void dw3s2_pass(const dw3s2_k *k __attri
                      DW3S2_I("b      1b") DW3S2_I("9:") DW3S2_I("pop    {r4-r11, pc}"));
 }
 
-/* PKHBT lo, hi, LSL #16: (lo.bottom, hi.bottom); PKHTB hi, lo, ASR #16:
- * (lo.top, hi.top), as (bottom, top) */
-static inline uint32_t dw3s2_pkhbt(uint32_t lo, uint32_t hi)
-{
-    uint32_t r;
-    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
-    return r;
-}
-
-static inline uint32_t dw3s2_pkhtb(uint32_t hi, uint32_t lo)
-{
-    uint32_t r;
-    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(lo));
-    return r;
-}
-
 /* The first of three rows (or columns) inside [0, n) nearest to i0, the
  * window's first: sy = i0 - ky (n >= 3). */
 static inline int32_t dw3s2_clamp(int32_t i0, int32_t n)
@@ -166,10 +150,10 @@ static void dw3s2_block(const dw3s2_state *st, int32_t zp, int32_t rs, int32_t k
         const uint32_t *const b = &st->g13[3 + tr - ky][3 - kx];
         const uint32_t a0 = a[0], a1 = a[1], a2 = a[2], b0 = b[0], b1 = b[1], b2 = b[2];
         uint32_t *const f = k->f[tr];
-        f[0] = dw3s2_pkhbt(a0, a1);
-        f[1] = dw3s2_pkhbt(b0, b1);
-        f[2] = dw3s2_pkhtb(a1, a0);
-        f[3] = dw3s2_pkhtb(b1, b0);
+        f[0] = nk_arm_pkhbt(a0, a1);
+        f[1] = nk_arm_pkhbt(b0, b1);
+        f[2] = nk_arm_pkhtb(a1, a0);
+        f[3] = nk_arm_pkhtb(b1, b0);
         f[4] = a2;
         f[5] = b2;
         s02 = (uint32_t)__sadd16(s02, __sadd16(a0, __sadd16(a1, a2)));

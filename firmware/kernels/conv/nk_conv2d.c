@@ -8,6 +8,48 @@
 #include "arm/nk_arm.h"
 #include "mve/nk_mve.h"
 #include "nk_internal.h"
+#include "nk_conv_walk.h"
+
+/* the arguments of nk_conv2d_s8 for its pixel function */
+typedef struct conv_s8_args {
+    const int8_t *input, *filter;
+    const int32_t *bias;
+    int8_t *output;
+} conv_s8_args;
+
+/* one output channel's sum over the taps: input from in, filter from f
+ * (the channel's filter), in_c channels a tap */
+typedef struct conv_s8_sum {
+    const int8_t *in, *f;
+    int32_t in_c, zp, acc;
+} conv_s8_sum;
+
+static inline __attribute__((always_inline)) void conv_s8_tap(void *ctx, size_t in, int32_t f)
+{
+    conv_s8_sum *s = (conv_s8_sum *)ctx;
+    const int8_t *ip = s->in + in, *fp = s->f + (size_t)f * s->in_c;
+    for (int32_t ic = 0; ic < s->in_c; ++ic)
+        s->acc += (int32_t)fp[ic] * ((int32_t)ip[ic] - s->zp);
+}
+
+/* all output channels of one pixel */
+static inline __attribute__((always_inline)) void conv_s8_px(const nk_conv_params *p,
+                                                             const nk_conv_px *px, void *ctx)
+{
+    const conv_s8_args *a = (const conv_s8_args *)ctx;
+    const size_t len = (size_t)p->filter_h * p->filter_w * p->in_c;
+    int8_t *out = a->output + px->out;
+    for (int32_t oc = 0; oc < p->out_c; ++oc) {
+        conv_s8_sum s = {a->input + px->in, a->filter + (size_t)oc * len, p->in_c, p->in_zp, 0};
+        nk_conv_taps(p, px, conv_s8_tap, &s);
+        int32_t acc = s.acc;
+        if (a->bias)
+            acc += a->bias[oc];
+        const int32_t q = p->per_channel ? oc : 0;
+        acc = nk_mbqm(acc, p->out_mult[q], p->out_shift[q]) + p->out_zp;
+        out[oc] = (int8_t)nk_clamp(acc, p->act_min, p->act_max);
+    }
+}
 
 int nk_conv2d_s8(const nk_conv_params *p, const int8_t *input, const int8_t *filter,
                  const int32_t *bias, int8_t *output)
@@ -22,42 +64,57 @@ int nk_conv2d_s8(const nk_conv_params *p, const int8_t *input, const int8_t *fil
 #if NK_HAVE_ARM_DSP
     return nk_conv2d_s8_dsp(p, input, filter, bias, output);
 #endif
-    const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
-    const int32_t fh = p->filter_h, fw = p->filter_w;
-    for (int32_t b = 0; b < p->batches; ++b) {
-        const int8_t *in_b = input + (size_t)b * in_h * in_w * in_c;
-        for (int32_t oy = 0; oy < p->out_h; ++oy) {
-            const int32_t y0 = oy * p->stride_h - p->pad_top;
-            for (int32_t ox = 0; ox < p->out_w; ++ox) {
-                const int32_t x0 = ox * p->stride_w - p->pad_left;
-                int8_t *out = output + (((size_t)b * p->out_h + oy) * p->out_w + ox) * p->out_c;
-                for (int32_t oc = 0; oc < p->out_c; ++oc) {
-                    const int8_t *f_oc = filter + (size_t)oc * fh * fw * in_c;
-                    int32_t acc = 0;
-                    for (int32_t fy = 0; fy < fh; ++fy) {
-                        const int32_t iy = y0 + p->dilation_h * fy;
-                        if (iy < 0 || iy >= in_h)
-                            continue;
-                        for (int32_t fx = 0; fx < fw; ++fx) {
-                            const int32_t ix = x0 + p->dilation_w * fx;
-                            if (ix < 0 || ix >= in_w)
-                                continue;
-                            const int8_t *ip = in_b + ((size_t)iy * in_w + ix) * in_c;
-                            const int8_t *fp = f_oc + ((size_t)fy * fw + fx) * in_c;
-                            for (int32_t ic = 0; ic < in_c; ++ic)
-                                acc += (int32_t)fp[ic] * ((int32_t)ip[ic] - p->in_zp);
-                        }
-                    }
-                    if (bias)
-                        acc += bias[oc];
-                    const int32_t q = p->per_channel ? oc : 0;
-                    acc = nk_mbqm(acc, p->out_mult[q], p->out_shift[q]) + p->out_zp;
-                    out[oc] = (int8_t)nk_clamp(acc, p->act_min, p->act_max);
-                }
-            }
-        }
-    }
+    conv_s8_args a = {input, filter, bias, output};
+    nk_conv_walk(p, conv_s8_px, &a);
     return NK_OK;
+}
+
+/* the arguments of conv2d_s16 for its pixel function */
+typedef struct conv_s16_args {
+    const int16_t *input;
+    const int8_t *filter;
+    const int64_t *bias;
+    const int32_t *bias32;
+    int acc32;
+    int16_t *output;
+} conv_s16_args;
+
+/* one output channel's int64 sum over the taps (conv_s8_sum's way) */
+typedef struct conv_s16_sum {
+    const int16_t *in;
+    const int8_t *f;
+    int32_t in_c;
+    int64_t acc;
+} conv_s16_sum;
+
+static inline __attribute__((always_inline)) void conv_s16_tap(void *ctx, size_t in, int32_t f)
+{
+    conv_s16_sum *s = (conv_s16_sum *)ctx;
+    const int16_t *ip = s->in + in;
+    const int8_t *fp = s->f + (size_t)f * s->in_c;
+    for (int32_t ic = 0; ic < s->in_c; ++ic)
+        s->acc += (int32_t)fp[ic] * (int32_t)ip[ic];
+}
+
+static inline __attribute__((always_inline)) void conv_s16_px(const nk_conv_params *p,
+                                                              const nk_conv_px *px, void *ctx)
+{
+    const conv_s16_args *a = (const conv_s16_args *)ctx;
+    const size_t len = (size_t)p->filter_h * p->filter_w * p->in_c;
+    int16_t *out = a->output + px->out;
+    for (int32_t oc = 0; oc < p->out_c; ++oc) {
+        conv_s16_sum s = {a->input + px->in, a->filter + (size_t)oc * len, p->in_c, 0};
+        nk_conv_taps(p, px, conv_s16_tap, &s);
+        int64_t acc = s.acc;
+        if (a->bias)
+            acc += a->bias[oc];
+        if (a->bias32)
+            acc += a->bias32[oc];
+        const int32_t q = p->per_channel ? oc : 0;
+        const int32_t v = a->acc32 ? nk_mbqm(nk_wrap64to32(acc), p->out_mult[q], p->out_shift[q])
+                                   : nk_mbqm64(acc, p->out_mult[q], p->out_shift[q]);
+        out[oc] = (int16_t)nk_clamp(v, p->act_min, p->act_max);
+    }
 }
 
 /* int16x8: int16 activations (zero points 0), int8 weights, int64 bias and
@@ -70,45 +127,8 @@ static int conv2d_s16(const nk_conv_params *p, const int16_t *input, const int8_
     if (nk_conv_check(p, 0) != NK_OK || !input || !filter || !output ||
         !p->out_mult || !p->out_shift || p->act_min > p->act_max)
         return NK_ERR_PARAMS;
-    const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
-    const int32_t fh = p->filter_h, fw = p->filter_w;
-    for (int32_t b = 0; b < p->batches; ++b) {
-        const int16_t *in_b = input + (size_t)b * in_h * in_w * in_c;
-        for (int32_t oy = 0; oy < p->out_h; ++oy) {
-            const int32_t y0 = oy * p->stride_h - p->pad_top;
-            for (int32_t ox = 0; ox < p->out_w; ++ox) {
-                const int32_t x0 = ox * p->stride_w - p->pad_left;
-                int16_t *out = output + (((size_t)b * p->out_h + oy) * p->out_w + ox) * p->out_c;
-                for (int32_t oc = 0; oc < p->out_c; ++oc) {
-                    const int8_t *f_oc = filter + (size_t)oc * fh * fw * in_c;
-                    int64_t acc = 0;
-                    for (int32_t fy = 0; fy < fh; ++fy) {
-                        const int32_t iy = y0 + p->dilation_h * fy;
-                        if (iy < 0 || iy >= in_h)
-                            continue;
-                        for (int32_t fx = 0; fx < fw; ++fx) {
-                            const int32_t ix = x0 + p->dilation_w * fx;
-                            if (ix < 0 || ix >= in_w)
-                                continue;
-                            const int16_t *ip = in_b + ((size_t)iy * in_w + ix) * in_c;
-                            const int8_t *fp = f_oc + ((size_t)fy * fw + fx) * in_c;
-                            for (int32_t ic = 0; ic < in_c; ++ic)
-                                acc += (int32_t)fp[ic] * (int32_t)ip[ic];
-                        }
-                    }
-                    if (bias)
-                        acc += bias[oc];
-                    if (bias32)
-                        acc += bias32[oc];
-                    const int32_t q = p->per_channel ? oc : 0;
-                    const int32_t v = acc32 ? nk_mbqm(nk_wrap64to32(acc), p->out_mult[q],
-                                                       p->out_shift[q])
-                                             : nk_mbqm64(acc, p->out_mult[q], p->out_shift[q]);
-                    out[oc] = (int16_t)nk_clamp(v, p->act_min, p->act_max);
-                }
-            }
-        }
-    }
+    conv_s16_args a = {input, filter, bias, bias32, acc32, output};
+    nk_conv_walk(p, conv_s16_px, &a);
     return NK_OK;
 }
 
@@ -126,42 +146,47 @@ int nk_conv2d_s16_b32(const nk_conv_params *p, const int16_t *input, const int8_
     return conv2d_s16(p, input, filter, NULL, bias, 1, output);
 }
 
+/* the arguments of nk_conv2d_f32 for its pixel function */
+typedef struct conv_f32_args {
+    const float *input, *filter, *bias;
+    float *output;
+} conv_f32_args;
+
+/* one output channel's float sum over the taps (conv_s8_sum's way) */
+typedef struct conv_f32_sum {
+    const float *in, *f;
+    int32_t in_c;
+    float total;
+} conv_f32_sum;
+
+static inline __attribute__((always_inline)) void conv_f32_tap(void *ctx, size_t in, int32_t f)
+{
+    conv_f32_sum *s = (conv_f32_sum *)ctx;
+    const float *ip = s->in + in, *fp = s->f + (size_t)f * s->in_c;
+    for (int32_t ic = 0; ic < s->in_c; ++ic)
+        s->total += ip[ic] * fp[ic];
+}
+
+static inline __attribute__((always_inline)) void conv_f32_px(const nk_conv_params *p,
+                                                              const nk_conv_px *px, void *ctx)
+{
+    const conv_f32_args *a = (const conv_f32_args *)ctx;
+    const size_t len = (size_t)p->filter_h * p->filter_w * p->in_c;
+    float *out = a->output + px->out;
+    for (int32_t oc = 0; oc < p->out_c; ++oc) {
+        conv_f32_sum s = {a->input + px->in, a->filter + (size_t)oc * len, p->in_c, 0.0f};
+        nk_conv_taps(p, px, conv_f32_tap, &s);
+        const float bias_value = a->bias ? a->bias[oc] : 0.0f;
+        out[oc] = nk_fminmax(s.total + bias_value, p->act_min_f, p->act_max_f);
+    }
+}
+
 int nk_conv2d_f32(const nk_conv_params *p, const float *input, const float *filter,
                   const float *bias, float *output)
 {
     if (nk_conv_check(p, 0) != NK_OK || !input || !filter || !output)
         return NK_ERR_PARAMS;
-    const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
-    const int32_t fh = p->filter_h, fw = p->filter_w;
-    for (int32_t b = 0; b < p->batches; ++b) {
-        const float *in_b = input + (size_t)b * in_h * in_w * in_c;
-        for (int32_t oy = 0; oy < p->out_h; ++oy) {
-            const int32_t y0 = oy * p->stride_h - p->pad_top;
-            for (int32_t ox = 0; ox < p->out_w; ++ox) {
-                const int32_t x0 = ox * p->stride_w - p->pad_left;
-                float *out = output + (((size_t)b * p->out_h + oy) * p->out_w + ox) * p->out_c;
-                for (int32_t oc = 0; oc < p->out_c; ++oc) {
-                    const float *f_oc = filter + (size_t)oc * fh * fw * in_c;
-                    float total = 0.0f;
-                    for (int32_t fy = 0; fy < fh; ++fy) {
-                        const int32_t iy = y0 + p->dilation_h * fy;
-                        if (iy < 0 || iy >= in_h)
-                            continue;
-                        for (int32_t fx = 0; fx < fw; ++fx) {
-                            const int32_t ix = x0 + p->dilation_w * fx;
-                            if (ix < 0 || ix >= in_w)
-                                continue;
-                            const float *ip = in_b + ((size_t)iy * in_w + ix) * in_c;
-                            const float *fp = f_oc + ((size_t)fy * fw + fx) * in_c;
-                            for (int32_t ic = 0; ic < in_c; ++ic)
-                                total += ip[ic] * fp[ic];
-                        }
-                    }
-                    const float bias_value = bias ? bias[oc] : 0.0f;
-                    out[oc] = nk_fminmax(total + bias_value, p->act_min_f, p->act_max_f);
-                }
-            }
-        }
-    }
+    conv_f32_args a = {input, filter, bias, output};
+    nk_conv_walk(p, conv_f32_px, &a);
     return NK_OK;
 }

@@ -6,6 +6,7 @@
 #include "nk.h"
 #include "nk_fixedpoint.h"
 #include "nk_internal.h"
+#include "nk_conv_walk.h"
 #include "arm/nk_arm.h"
 #include "arm/nk_arm_requant.h"
 
@@ -43,6 +44,49 @@ int nk_conv_pack_s8(const nk_conv_params *p, const int8_t *filter, const int32_t
     return NK_OK;
 }
 
+#if !NK_HAVE_ARM_DSP
+/* the arguments of nk_conv2d_s8_packed for its pixel function */
+typedef struct packed_args {
+    const nk_conv_pack *k;
+    const int8_t *input;
+    int8_t *output;
+} packed_args;
+
+/* one output channel's doubled sum over the taps, the packed weights in
+ * lane order (tap f's first weight at position f * in_c) */
+typedef struct packed_sum {
+    const int8_t *in;
+    const int16_t *w;
+    int32_t in_c, zp, acc;
+} packed_sum;
+
+static inline __attribute__((always_inline)) void packed_tap(void *ctx, size_t in, int32_t f)
+{
+    packed_sum *s = (packed_sum *)ctx;
+    const int8_t *ip = s->in + in;
+    for (int32_t ic = 0, t = f * s->in_c; ic < s->in_c; ++ic, ++t)
+        s->acc += ((int32_t)ip[ic] - s->zp) * s->w[(t & ~3) + ncp_lane[t & 3]];
+}
+
+/* all output channels of one pixel, from the packed weights */
+static inline __attribute__((always_inline)) void packed_px(const nk_conv_params *p,
+                                                            const nk_conv_px *px, void *ctx)
+{
+    const packed_args *a = (const packed_args *)ctx;
+    const int32_t lenp = NK_CONV_PACK_LEN(p->filter_h * p->filter_w * p->in_c);
+    int8_t *out = a->output + px->out;
+    for (int32_t oc = 0; oc < p->out_c; ++oc) {
+        const int32_t *kc = a->k->k + 4 * oc;
+        /* the doubled sum from the doubled bias; padding taps add 0 */
+        packed_sum s = {a->input + px->in, a->k->w + (size_t)oc * lenp, p->in_c, p->in_zp, kc[0]};
+        nk_conv_taps(p, px, packed_tap, &s);
+        /* inside int32: the packer's bound */
+        const int32_t v = nk_arm_requant_x2(s.acc, kc[1], kc[2], kc[3]);
+        out[oc] = (int8_t)nk_clamp(v, -128, 127);
+    }
+}
+#endif
+
 int nk_conv2d_s8_packed(const nk_conv_params *p, const nk_conv_pack *k, const int8_t *input,
                         int8_t *output)
 {
@@ -62,41 +106,8 @@ int nk_conv2d_s8_packed(const nk_conv_params *p, const nk_conv_pack *k, const in
 #if NK_HAVE_ARM_DSP
     return nk_conv2d_s8_packed_dsp(p, k, input, output);
 #else
-    const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
-    const int32_t fh = p->filter_h, fw = p->filter_w;
-    const int32_t lenp = NK_CONV_PACK_LEN(fh * fw * in_c);
-    for (int32_t b = 0; b < p->batches; ++b) {
-        const int8_t *in_b = input + (size_t)b * in_h * in_w * in_c;
-        for (int32_t oy = 0; oy < p->out_h; ++oy) {
-            const int32_t y0 = oy * p->stride_h - p->pad_top;
-            for (int32_t ox = 0; ox < p->out_w; ++ox) {
-                const int32_t x0 = ox * p->stride_w - p->pad_left;
-                int8_t *out = output + (((size_t)b * p->out_h + oy) * p->out_w + ox) * p->out_c;
-                for (int32_t oc = 0; oc < p->out_c; ++oc) {
-                    const int16_t *wc = k->w + (size_t)oc * lenp;
-                    const int32_t *kc = k->k + 4 * oc;
-                    int32_t acc = kc[0], t = 0; /* the doubled sum */
-                    for (int32_t fy = 0; fy < fh; ++fy) {
-                        const int32_t iy = y0 + p->dilation_h * fy;
-                        for (int32_t fx = 0; fx < fw; ++fx) {
-                            const int32_t ix = x0 + p->dilation_w * fx;
-                            if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
-                                t += in_c; /* implicit zero-point padding */
-                                continue;
-                            }
-                            const int8_t *ip = in_b + ((size_t)iy * in_w + ix) * in_c;
-                            for (int32_t ic = 0; ic < in_c; ++ic, ++t)
-                                acc += ((int32_t)ip[ic] - p->in_zp) *
-                                       wc[(t & ~3) + ncp_lane[t & 3]];
-                        }
-                    }
-                    /* inside int32: the packer's bound */
-                    const int32_t v = nk_arm_requant_x2(acc, kc[1], kc[2], kc[3]);
-                    out[oc] = (int8_t)nk_clamp(v, -128, 127);
-                }
-            }
-        }
-    }
+    packed_args a = {k, input, output};
+    nk_conv_walk(p, packed_px, &a);
     return NK_OK;
 #endif
 }

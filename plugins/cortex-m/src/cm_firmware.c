@@ -388,16 +388,17 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
     return rc;
 }
 
-int cm_fw_packed(const cm_fw_args *a, int *fc, int *conv, neurio_errbuf *err)
+int cm_fw_packed(const cm_fw_args *a, int *fc, int *conv, int *rows, neurio_errbuf *err)
 {
     char src[4096], out[4096], log_path[4096];
     snprintf(src, sizeof src, "%s/packed.c", a->out_dir);
     snprintf(out, sizeof out, "%s/packed.i", a->out_dir);
     snprintf(log_path, sizeof log_path, "%s/packed.log", a->out_dir);
-    *fc = *conv = 0;
+    *fc = *conv = *rows = 0;
     FILE *f = fopen(src, "w");
     if (!f || fputs("#include \"nk.h\"\nneurio_fc_packed = NK_FC_PACKED\n"
-                    "neurio_conv_packed = NK_CONV_PACKED\n", f) < 0 ||
+                    "neurio_conv_packed = NK_CONV_PACKED\n"
+                    "neurio_conv_rows = NK_CONV_ROWS\n", f) < 0 ||
         fclose(f) != 0) {
         if (f)
             fclose(f);
@@ -432,14 +433,18 @@ int cm_fw_packed(const cm_fw_args *a, int *fc, int *conv, neurio_errbuf *err)
         } else if (strncmp(line, "neurio_conv_packed = ", 21) == 0) {
             *conv = atoi(line + 21) == 1;
             found |= 2;
+        } else if (strncmp(line, "neurio_conv_rows = ", 19) == 0) {
+            *rows = atoi(line + 19) == 1;
+            found |= 4;
         }
     if (f)
         fclose(f);
-    if (found == 3)
+    if (found == 7)
         return NEURIO_OK;
     neurio_log_tail(log_path, tail, sizeof tail);
     return neurio_fail(err, NEURIO_ERR_TOOLCHAIN, "cannot tell whether the image holds the "
-                       "packed layouts (NK_FC_PACKED, NK_CONV_PACKED): %s (log: %s)", tail,
+                       "packed layouts (NK_FC_PACKED, NK_CONV_PACKED, NK_CONV_ROWS): %s "
+                       "(log: %s)", tail,
                        log_path);
 }
 

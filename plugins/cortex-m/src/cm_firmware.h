@@ -68,9 +68,11 @@ int cm_fw_build(const cm_fw_args *a, cm_fw_sizes *sizes, char *elf_out,
 /* Whether images built with a's flags hold the packed FULLY_CONNECTED and
  * CONV_2D layouts the code generator emits (nk.h's NK_FC_PACKED and
  * NK_CONV_PACKED as the compiler sees them with those flags: DSP
- * extension, no Helium): *fc, *conv = 1 or 0.  Writes packed.c/.i/.log
- * into a->out_dir.  NEURIO_ERR_TOOLCHAIN when the compiler fails. */
-int cm_fw_packed(const cm_fw_args *a, int *fc, int *conv, neurio_errbuf *err);
+ * extension, no Helium) and the 1x1 row-pair layout (NK_CONV_ROWS: DSP
+ * extension, Helium too): *fc, *conv, *rows = 1 or 0.  Writes
+ * packed.c/.i/.log into a->out_dir.  NEURIO_ERR_TOOLCHAIN when the
+ * compiler fails. */
+int cm_fw_packed(const cm_fw_args *a, int *fc, int *conv, int *rows, neurio_errbuf *err);
 
 /* Section sizes of an ARM ELF32 image.  NEURIO_ERR_FORMAT on a malformed
  * file (naming the byte offset). */

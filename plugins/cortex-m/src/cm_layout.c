@@ -58,9 +58,11 @@ static void decide_text(cm_layout *L, const cm_profile *p, int packed)
                "or straight-line code)", L->setting_name);
     } else if (L->setting != NEURIO_FC_WEIGHTS_AUTO) {
         cm_fmt(L->decision, sizeof L->decision,
-               "device.fc_weights = %s: %u packed layer(s) int8, %u int16 (+%s bytes), as set",
+               "device.fc_weights = %s: %u packed layer(s) int8, %u int16 (+%s bytes), %s",
                L->setting_name, r->fc_int8_layers, r->fc_int16_layers,
-               grp(a, sizeof a, r->fc_int16_bytes));
+               grp(a, sizeof a, r->fc_int16_bytes),
+               L->compact && !strcmp(L->setting_name, "auto")
+                   ? "int8 as device.weights = compact makes auto" : "as set");
     } else if (!r->fc_budget_int8) {
         cm_fmt(L->decision, sizeof L->decision,
                "auto: int16 for all %u packed layer(s): the model's constants as int8 (%s "
@@ -80,8 +82,8 @@ static void decide_text(cm_layout *L, const cm_profile *p, int packed)
 int cm_layout_measure(cm_layout *L, const cm_profile *p, const cm_fw_args *fa, const char *elf,
                       const cm_fw_sizes *sz, neurio_errbuf *err)
 {
-    int packed = 0, conv = 0;
-    int rc = cm_fw_packed(fa, &packed, &conv, err);
+    int packed = 0, conv = 0, rows = 0;
+    int rc = cm_fw_packed(fa, &packed, &conv, &rows, err);
     L->packed = packed;
     if (!rc)
         rc = cm_elf_objects_bytes(elf, "ng_", &L->const_image, err);
@@ -117,7 +119,9 @@ int cm_layout_measure(cm_layout *L, const cm_profile *p, const cm_fw_args *fa, c
     for (uint32_t i = 0; i < L->n; i++) {
         const neurio_codegen_layer *g = &L->cg[i];
         int layout = g->layout;
-        if (layout == NEURIO_LAYOUT_CONV_INT16 ? !conv : (!packed && layout > NEURIO_LAYOUT_PLAIN))
+        if (layout == NEURIO_LAYOUT_CONV_INT16  ? !conv
+            : layout == NEURIO_LAYOUT_PW_INT16 ? !rows
+                                               : (!packed && layout > NEURIO_LAYOUT_PLAIN))
             layout = NEURIO_LAYOUT_PLAIN; /* the #else branch of NK_*_PACKED */
         L->out[i] = (neurio_layer_layout){
             .layout = neurio_codegen_layout_name(layout),

@@ -17,6 +17,8 @@
 typedef struct cm_layout {
     int setting;                /* NEURIO_FC_WEIGHTS_*                         */
     const char *setting_name;   /* "auto", "int8", "int16" (static)            */
+    int compact;                /* device.weights = compact (setting: auto
+                                   resolved to NEURIO_FC_WEIGHTS_INT8)         */
     neurio_codegen_layer *cg;   /* [n] what the code generator emitted         */
     neurio_layer_layout *out;   /* [n] what the built image holds              */
     uint32_t n;

@@ -88,6 +88,12 @@ static const neurio_option cm_options[] = {
      "weight), int16 (two bytes, about 1.3x faster), auto = int16 per layer while the model's "
      "constants fit the flash less the code (estimated at 64 KiB, then measured on the built "
      "image: built again when that gives more layers int16; the report says which)"},
+    {"weights", NEURIO_OPT_STRING, "fast", "fast|compact",
+     "weight layouts: fast = the packed layouts that widen weights to int16 where they are "
+     "faster (CONV_2D, 1x1 row pairs, FULLY_CONNECTED per fc_weights); compact = every layer's "
+     "weights int8, one byte per weight, for the least flash (more instructions; no 1x1 layer "
+     "overlaps its input, so the arena may grow), with fc_weights = auto meaning int8 (int16 "
+     "set explicitly still widens the FULLY_CONNECTED layers)"},
     {"band_rows", NEURIO_OPT_INT, "0", NULL,
      "banded execution (MCUNetV2-style, by rows): chains of convolutions (and a residual ADD) "
      "run this many output rows at a time, so the tensors inside a chain never exist whole: "
@@ -119,7 +125,8 @@ static const neurio_option cm_options[] = {
     {"qemu", NEURIO_OPT_STRING, "qemu-system-arm", NULL, "QEMU executable"},
     {"toolchain_prefix", NEURIO_OPT_STRING, "arm-none-eabi-", NULL,
      "cross compiler prefix (gcc, objcopy)"},
-    {"opt_level", NEURIO_OPT_STRING, "2", "0|1|2|3|s", "firmware optimisation level (-O)"},
+    {"opt_level", NEURIO_OPT_STRING, "auto", "auto|0|1|2|3|s",
+     "firmware optimisation level (-O); auto = 2, or s under device.weights = compact"},
     {"board_dir", NEURIO_OPT_STRING, "", NULL,
      "board-support sources (absolute); empty = the ones shipped with neurio"},
     {"boot_timeout_ms", NEURIO_OPT_INT, "10000", NULL, "wait for the device's first hello"},
@@ -338,6 +345,7 @@ static int cm_codegen(void *self, const neurio_model *model, const char *out_dir
     neurio_errbuf e = {{0}};
     neurio_codegen_result res;
     const char *fcw = s->host->opt_string(s->ctx, "fc_weights");
+    const char *wts = s->host->opt_string(s->ctx, "weights");
     neurio_codegen_options opts = {
         .model_sha256 = s->host->model_sha256(s->ctx),
         .stateful = neurio_host_run_stateful(s->host, s->ctx),
@@ -345,6 +353,7 @@ static int cm_codegen(void *self, const neurio_model *model, const char *out_dir
         .band_rows = neurio_host_layer_capture(s->host, s->ctx)
                          ? 0 : (int32_t)s->host->opt_int(s->ctx, "band_rows"),
         .fc_weights = cm_fc_weights_parse(fcw),
+        .weights = cm_weights_parse(wts),
         .flash_budget = cm_profile_const_budget(&s->profile),
         .arena_budget = neurio_host_layer_capture(s->host, s->ctx)
                             ? 0 : (uint64_t)s->host->opt_int(s->ctx, "arena_budget")};
@@ -353,16 +362,26 @@ static int cm_codegen(void *self, const neurio_model *model, const char *out_dir
                            fcw);
         return NEURIO_ERR_CONFIG;
     }
+    if (opts.weights < 0) {
+        s->host->set_error(s->ctx, "device.weights = \"%s\": expected fast or compact", wts);
+        return NEURIO_ERR_CONFIG;
+    }
     static const char *const names[] = {"auto", "int8", "int16"};
     s->layout.setting = opts.fc_weights;
     s->layout.setting_name = names[opts.fc_weights];
+    s->layout.compact = opts.weights == NEURIO_WEIGHTS_COMPACT;
+    if (s->layout.compact && opts.fc_weights == NEURIO_FC_WEIGHTS_AUTO) {
+        opts.fc_weights = NEURIO_FC_WEIGHTS_INT8; /* no flash-budget rebuild either */
+        s->layout.setting = opts.fc_weights;
+    }
     int rc = cm_layout_generate(&s->layout, model, out_dir, &opts, &e);
     if (rc)
         return cm_fail(s, rc, &e);
     res = s->layout.res;
-    CM_LOG(s, NEURIO_LOG_INFO, "generated %s: %u layers, arena %llu bytes, weights %llu bytes",
+    CM_LOG(s, NEURIO_LOG_INFO,
+           "generated %s: %u layers, arena %llu bytes, weights %llu bytes (device.weights = %s)",
            res.name, res.n_layers, (unsigned long long)res.arena_bytes,
-           (unsigned long long)res.weights_bytes);
+           (unsigned long long)res.weights_bytes, wts ? wts : "fast");
     if (res.band_rows > 0)
         CM_LOG(s, NEURIO_LOG_INFO, "banded execution: %d output rows per band%s", res.band_rows,
                opts.band_rows > 0 ? "" : " (chosen for device.arena_budget)");
@@ -374,7 +393,7 @@ static int cm_codegen(void *self, const neurio_model *model, const char *out_dir
         CM_LOG(s, NEURIO_LOG_INFO,
                "packed FULLY_CONNECTED weights (device.fc_weights = %s, DSP cores): %u int8, "
                "%u int16 (+%llu bytes of flash): %s",
-               fcw ? fcw : "auto", res.fc_int8_layers, res.fc_int16_layers,
+               s->layout.setting_name, res.fc_int8_layers, res.fc_int16_layers,
                (unsigned long long)res.fc_int16_bytes, res.fc_layout);
     return NEURIO_OK;
 }
@@ -643,6 +662,18 @@ static int real_board_link(cm_plugin *s, const char *elf, const char *out_dir,
     return neurio_transport_open(spec, boot_ms, t, e);
 }
 
+/* device.opt_level, auto resolved: -Os for device.weights = compact (the
+ * least flash: ResNet-8 127,304 -> 117,108 bytes, 0.4 % more
+ * instructions), else -O2. */
+static const char *cm_opt_level(const cm_plugin *s)
+{
+    const char *o = s->host->opt_string(s->ctx, "opt_level");
+    if (o && strcmp(o, "auto") != 0)
+        return o;
+    return cm_weights_parse(s->host->opt_string(s->ctx, "weights")) == NEURIO_WEIGHTS_COMPACT
+               ? "s" : "2";
+}
+
 static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
                     neurio_device_info *info)
 {
@@ -673,7 +704,7 @@ static int cm_flash(void *self, const neurio_model *model, const char *gen_dir,
         .gen_dir = gen_dir,
         .out_dir = out_dir,
         .toolchain_prefix = prefix,
-        .opt_level = s->host->opt_string(s->ctx, "opt_level"),
+        .opt_level = cm_opt_level(s),
         .reset_after = (uint32_t)s->host->opt_int(s->ctx, "reset_after"),
         /* Over RTT bigger frames mean fewer stops per byte. */
         .max_payload = s->host->opt_int(s->ctx, "max_payload") > 0

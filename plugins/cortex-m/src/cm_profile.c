@@ -297,3 +297,12 @@ int cm_fc_weights_parse(const char *s)
         return NEURIO_FC_WEIGHTS_INT16;
     return -1;
 }
+
+int cm_weights_parse(const char *s)
+{
+    if (!s || !strcmp(s, "fast"))
+        return NEURIO_WEIGHTS_FAST;
+    if (!strcmp(s, "compact"))
+        return NEURIO_WEIGHTS_COMPACT;
+    return -1;
+}

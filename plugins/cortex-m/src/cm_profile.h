@@ -93,5 +93,8 @@ int32_t cm_run_timeout_default(const cm_profile *p, const neurio_model *m);
 /* device.fc_weights: "auto", "int8", "int16" -> NEURIO_FC_WEIGHTS_* of
  * neurio/codegen.h; -1 for anything else. */
 int cm_fc_weights_parse(const char *s);
+/* device.weights: "fast", "compact" -> NEURIO_WEIGHTS_* of neurio/codegen.h
+ * (NULL = fast); -1 for anything else. */
+int cm_weights_parse(const char *s);
 
 #endif

@@ -73,6 +73,17 @@ typedef struct neurio_codegen_options {
                               bands, so the fewest extra instructions)
                               whose arena fits; none fits: the smallest
                               arena.  0 = no budget                        */
+    int weights;           /* NEURIO_WEIGHTS_FAST (0, the default): the
+                              packed layouts that widen weights to int16
+                              where they are faster (CONV_2D nk_conv_pack,
+                              1x1 nk_pw_pack and its overlapped plans, FC
+                              per fc_weights); NEURIO_WEIGHTS_COMPACT:
+                              every layer keeps its weights int8, one byte
+                              per weight (no nk_conv_pack, no nk_pw_pack,
+                              so no 1x1 layer overlaps its input; FC
+                              packed int8, or plain; no straight-line FC)
+                              and fc_weights AUTO means INT8 (an explicit
+                              INT16 still widens the FC layers)         */
 } neurio_codegen_options;
 
 /* Weight layouts the generated code holds (neurio_codegen_layer.layout).
@@ -85,19 +96,27 @@ enum {
     NEURIO_LAYOUT_FC_INT8 = 2,  /* nk_fc_pack, int8 weights                   */
     NEURIO_LAYOUT_FC_INT16 = 3, /* nk_fc_pack, int16 weights                  */
     NEURIO_LAYOUT_FC_STRAIGHT = 4, /* straight-line C, weights as constants   */
-    NEURIO_LAYOUT_CONV_INT16 = 5 /* CONV_2D, nk_conv_pack (int16 weights)     */
+    NEURIO_LAYOUT_CONV_INT16 = 5, /* CONV_2D, nk_conv_pack (int16 weights)    */
+    NEURIO_LAYOUT_PW_INT16 = 6  /* 1x1 CONV_2D, nk_pw_pack (int16 weights,
+                                   under NK_CONV_ROWS: the row-pair kernel)  */
 };
 
 typedef struct neurio_codegen_layer {
     int layout;            /* NEURIO_LAYOUT_*                               */
     uint64_t bytes;        /* flash of the packed arrays (0: plain / none)  */
     uint64_t added_bytes;  /* of those, beyond the int8 layout (FC int16) or
-                              the model's arrays (CONV_INT16)              */
+                              the model's arrays (CONV_INT16, PW_INT16)    */
 } neurio_codegen_layer;
 
-/* "plain", "packed int8", "packed int16" (FC_INT16 and CONV_INT16),
- * "straight-line"; NULL for NONE or an unknown value. */
+/* "plain", "packed int8", "packed int16" (FC_INT16, CONV_INT16 and
+ * PW_INT16), "straight-line"; NULL for NONE or an unknown value. */
 NEURIO_API const char *neurio_codegen_layout_name(int layout);
+
+/* neurio_codegen_options.weights */
+enum {
+    NEURIO_WEIGHTS_FAST = 0,
+    NEURIO_WEIGHTS_COMPACT = 1
+};
 
 enum {
     NEURIO_FC_WEIGHTS_AUTO = 0,

@@ -229,6 +229,10 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
         return neurio_fail(err, NEURIO_ERR_INVALID,
                            "codegen: options.fc_weights is %d, not auto (0), int8 (1) or int16 (2)",
                            opts->fc_weights);
+    if (opts->weights != NEURIO_WEIGHTS_FAST && opts->weights != NEURIO_WEIGHTS_COMPACT)
+        return neurio_fail(err, NEURIO_ERR_INVALID,
+                           "codegen: options.weights is %d, not fast (0) or compact (1)",
+                           opts->weights);
     if ((rc = cg_check_io(m, err)))
         return rc;
     neurio_c_identifier(opts->name ? opts->name : m->name, name, sizeof name);
@@ -249,7 +253,10 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
         if (nlw_is_state_op(m->ops[i].kind))
             scratch[i] = nlw_state_scratch(m, i);
     uint8_t *rows_1x1 = calloc((size_t)(m->n_ops > 0 ? m->n_ops : 1), 1);
-    if (!rows_1x1 || cg_pw_rows_mask(m, rows_1x1) != NEURIO_OK) {
+    /* compact: no 1x1 layer runs the row-pair kernel (int16 weights), so
+     * none may overlap its input (sdk/src/plan/plan_overlap.c) */
+    if (!rows_1x1 ||
+        (opts->weights != NEURIO_WEIGHTS_COMPACT && cg_pw_rows_mask(m, rows_1x1) != NEURIO_OK)) {
         free(scratch);
         free(rows_1x1);
         return neurio_fail(err, NEURIO_ERR_NOMEM, "codegen: out of memory");
@@ -274,7 +281,9 @@ int neurio_codegen(const neurio_model *m, const char *out_dir,
     rc = NEURIO_ERR_NOMEM;
     c.plan = plan;
     c.stateful = opts->stateful;
-    c.fc_weights = opts->fc_weights;
+    c.compact = opts->weights == NEURIO_WEIGHTS_COMPACT;
+    c.fc_weights = c.compact && opts->fc_weights == NEURIO_FC_WEIGHTS_AUTO
+                       ? NEURIO_FC_WEIGHTS_INT8 : opts->fc_weights;
     c.flash_budget = opts->flash_budget;
     c.layers = opts->layers;
     if (c.layers)

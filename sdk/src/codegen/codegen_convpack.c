@@ -101,6 +101,8 @@ static int cg_conv_pack_emit(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[16
     *done = 0;
     const nk_conv_params *cp = &l->p.conv;
     int32_t wsrc = -1, bsrc = -1;
+    if (c->compact)
+        return NEURIO_OK; /* both layouts widen to int16: the plain call */
     if (l->kernel != LW_K_CONV2D_S8 || l->n_args != 4 || l->args[1] < 0 ||
         !cg_exclusive_const(c, oi, l->args[1], &wsrc) ||
         (l->args[2] >= 0 && !cg_exclusive_const(c, oi, l->args[2], &bsrc)))

@@ -131,6 +131,18 @@ static uint64_t cg_fc_extra(const nk_fc_params *fp)
                            NK_FC_PACK_WORDS(fp->in_depth, fp->out_depth));
 }
 
+/* Compact mode packs (int8) a layer whose layout's padding (depth to 8,
+ * rows to 4) adds at most CG_FC_COMPACT_PAD bytes, below 16 inputs per
+ * row too (slower there, but the plain call links
+ * nk_fully_connected_s8_dsp, 1,944 bytes of code at -O2, and the DSP
+ * GEMM it calls, about 7 kB more: ad01's 8x128 layer), and no other. */
+#define CG_FC_COMPACT_PAD 256
+static int cg_fc_compact_pad(const nk_fc_params *fp, size_t n_w)
+{
+    return 4u * (uint64_t)NK_FC_PACK_WORDS(fp->in_depth, fp->out_depth) <=
+           (uint64_t)n_w + CG_FC_COMPACT_PAD;
+}
+
 /* The layout of the next packed layer: as options.fc_weights says; auto =
  * int16 while the model's constants plus the int16 layouts chosen so far
  * and this one's stay within options.flash_budget (0: int8). */
@@ -170,7 +182,8 @@ static void cg_fc_note(cg_ctx *c, int32_t oi, int wide, uint64_t extra, uint64_t
 const char *neurio_codegen_layout_name(int layout)
 {
     static const char *const names[] = {NULL,           "plain",         "packed int8",
-                                        "packed int16", "straight-line", "packed int16"};
+                                        "packed int16", "straight-line", "packed int16",
+                                        "packed int16"};
     return layout > 0 && layout < (int)(sizeof names / sizeof names[0]) ? names[layout] : NULL;
 }
 
@@ -190,6 +203,11 @@ int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *don
         (bt && (bt->dtype != NEURIO_DT_INT32 || !bt->data ||
                 bt->data_bytes < (size_t)fp->out_depth * 4u)))
         return NEURIO_OK;
+    /* compact too: at most CG_FC_SMALL weights as instructions (a few bytes
+     * each) link no FULLY_CONNECTED kernel at all (measured, bench_cortexm
+     * --weights compact on mps2-an386: hello_world 20,332 bytes of flash
+     * with its 1x16 and 16x1 layers plain/packed (nk_fully_connected_s8_dsp
+     * and the GEMM it calls), 11,332 straight-line) */
     if (fp->batches == 1 && n_w <= CG_FC_SMALL) {
         int32_t *bias = bt ? malloc((size_t)fp->out_depth * sizeof *bias) : NULL;
         if (bt && !bias)
@@ -207,7 +225,7 @@ int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *don
     const int wide = cg_fc_wide(c, fp);
     if (!wide && c->fc_weights == NEURIO_FC_WEIGHTS_AUTO && fp->in_depth >= 8)
         c->fc_budget8++; /* int16 would have been taken with more flash */
-    if (fp->in_depth < (wide ? 8 : 16))
+    if (c->compact && !wide ? !cg_fc_compact_pad(fp, n_w) : fp->in_depth < (wide ? 8 : 16))
         return NEURIO_OK;
     const int32_t n_words = wide ? NK_FC_PACK_WORDS16(fp->in_depth, fp->out_depth)
                                  : NK_FC_PACK_WORDS(fp->in_depth, fp->out_depth);

@@ -24,7 +24,10 @@ typedef struct cg_ctx {
     neurio_errbuf *err;
     int stateful;           /* neurio_codegen_options.stateful             */
     int32_t fc_xwords;      /* words of ng_fcx (packed FC input), 0 = none */
-    int fc_weights;         /* neurio_codegen_options.fc_weights           */
+    int fc_weights;         /* neurio_codegen_options.fc_weights (compact:
+                               AUTO resolved to INT8)                      */
+    int compact;            /* options.weights == NEURIO_WEIGHTS_COMPACT:
+                               int8 layouts only, one byte per weight      */
     uint64_t flash_budget;  /* neurio_codegen_options.flash_budget         */
     uint64_t const_bytes;   /* the model's constant data (int8 layouts)    */
     uint64_t fc16_bytes;    /* flash the int16 layouts chosen so far add   */

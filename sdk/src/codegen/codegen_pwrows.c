@@ -105,6 +105,8 @@ int cg_pw_rows_wanted(const cg_ctx *c, int32_t oi, const lw_op *l)
     const nk_conv_params *cp = &l->p.conv;
     if (l->kernel != LW_K_CONV2D_S8 || cp->filter_h != 1 || cp->filter_w != 1)
         return 0;
+    if (c->compact) /* int16 weights: never (the plan overlaps no 1x1 then) */
+        return c->plan->op_overlap[oi];
     return c->plan->op_overlap[oi] ||
            (c->pw_rows && c->pw_rows[oi] &&
             (int64_t)cp->in_c * cp->out_c <= CG_PW_ROWS_MAX_BYTES);
@@ -116,6 +118,8 @@ int cg_pw_rows_decl(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *
     int16_t *w = NULL;
     int32_t *t = NULL;
     *done = 0;
+    if (c->compact)
+        return NEURIO_OK; /* int16 weights: not in compact mode */
     int rc = cg_pw_pack(c->m, l, &w, &t);
     if (rc)
         return neurio_fail(c->err, rc, "codegen: out of memory");
@@ -140,6 +144,14 @@ int cg_pw_rows_decl(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *
         goto out;
     fputs("#endif\n", c->decl);
     *done = 1;
+    if (c->layers) { /* the report: int16 weights and 4 constants per channel */
+        const uint64_t bytes = 2u * (uint64_t)n_h + 4u * (uint64_t)n_t;
+        const uint64_t plain = (uint64_t)cp->in_c * (uint64_t)cp->out_c +
+                               (l->args[2] >= 0 ? 4u * (uint64_t)cp->out_c : 0);
+        c->layers[oi] = (neurio_codegen_layer){.layout = NEURIO_LAYOUT_PW_INT16,
+                                               .bytes = bytes,
+                                               .added_bytes = bytes > plain ? bytes - plain : 0};
+    }
 out:
     free(w);
     free(t);

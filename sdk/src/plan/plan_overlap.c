@@ -36,7 +36,10 @@
  *   CONV_2D 1x1 int8, no padding, only  PIX(1, 0)     PIX(2, 1) (nk_conv PIX(4, 1) (four
  *     when the caller runs the row-pair               2d_1x1_s8_rows:    pixels gathered,
  *     kernel (neurio_plan_options.                    row pair widened   then the gemm)
- *     op_rows_1x1)                                    first)
+ *     op_rows_1x1; the code generator's               first)
+ *     compact mode marks none: its 1x1
+ *     layers keep int8 weights and run
+ *     the GEMM)
  *
  * The gap is the largest over the columns (ROWS taken at the contract's
  * block, which covers the smaller ones), rounded up to a multiple of the

@@ -28,39 +28,15 @@ int test_dw3_s2(int iter)
     p.filter_h = p.filter_w = 3;
     p.stride_h = p.stride_w = 2;
     p.dilation_h = p.dilation_w = 1;
-    switch (rnd() % 3) {
-    case 0: /* VALID */
-        if (!conv_shape(&p, 0))
-            return 0;
-        break;
-    case 1: { /* explicit paddings, up to windows wholly in the padding */
-        p.pad_top = rnd_in(0, 4);
-        p.pad_left = rnd_in(0, 4);
-        const int32_t ph = p.in_h + p.pad_top + rnd_in(0, 4) - 3;
-        const int32_t pw = p.in_w + p.pad_left + rnd_in(0, 4) - 3;
-        if (ph < 0 || pw < 0)
-            return 0;
-        p.out_h = ph / 2 + 1;
-        p.out_w = pw / 2 + 1;
-        break;
-    }
-    default: /* SAME */
-        conv_shape(&p, 1);
-        break;
-    }
-    p.in_zp = pick_zp();
-    p.out_zp = pick_zp();
-    p.per_channel = (int32_t)(rnd() & 1);
-    p.out_mult = mult;
-    p.out_shift = shift;
-    p.act_min = -128;
-    p.act_max = 127;
+    /* explicit paddings up to windows wholly in the padding */
+    if (!pick_padding(&p, rnd() % 3, 4))
+        return 0;
+    conv_quant(&p);
     if (rnd() % 8 == 0) {
         p.act_min = rnd_in(-128, 0);
         p.act_max = rnd_in(0, 127);
     }
     const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
-    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
     fill(in_buf, n_in);
     fill(w_buf, (size_t)9 * p.in_c);
     switch (rnd() % 6) {
@@ -83,9 +59,5 @@ int test_dw3_s2(int iter)
         else if (rnd() % 32 == 0)
             shift[i] = rnd_in(-1, 1); /* outside nk_arm_requant_x2: the planes */
     }
-    const int32_t *b = (rnd() % 5) ? bias : 0;
-    prime_outputs(n_out);
-    const int ra = nk_depthwise_conv2d_s8(&p, in_buf, w_buf, b, out_a);
-    const int rb = fast_dw(&p, in_buf, w_buf, b, out_b);
-    return verdict(dw_refused(&p), ra, rb, n_out, "depthwise 3x3 s2 mismatch at iteration ", iter);
+    return check_conv(&p, pick_bias(), 1, "depthwise 3x3 s2 mismatch at iteration ", iter);
 }

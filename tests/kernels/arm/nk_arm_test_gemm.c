@@ -67,21 +67,11 @@ int test_conv1x1(int iter)
     p.out_h = (p.in_h - 1) / p.stride_h + 1;
     p.out_w = (p.in_w - 1) / p.stride_w + 1;
     p.depth_multiplier = 1;
-    p.in_zp = pick_zp();
-    p.out_zp = pick_zp();
-    p.per_channel = (int32_t)(rnd() & 1);
-    p.out_mult = mult;
-    p.out_shift = shift;
+    conv_quant(&p);
     gemm_fill_quant(p.out_c, &p.act_min, &p.act_max, p.out_zp);
-    const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
-    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
-    fill(in_buf, n_in);
+    fill(in_buf, (size_t)p.batches * p.in_h * p.in_w * p.in_c);
     fill(w_buf, (size_t)p.out_c * p.in_c);
-    const int32_t *b = (rnd() % 5) ? bias : 0;
-    prime_outputs(n_out);
-    const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
-    const int rb = fast_conv(&p, in_buf, w_buf, b, out_b);
-    return verdict(conv_refused(&p), ra, rb, n_out, "conv2d 1x1 mismatch at iteration ", iter);
+    return check_conv(&p, pick_bias(), 0, "conv2d 1x1 mismatch at iteration ", iter);
 }
 
 int test_fc_gemm(int iter)
@@ -93,15 +83,11 @@ int test_fc_gemm(int iter)
     p.out_depth = rnd_in(1, 70);
     if (p.in_depth > 1000)
         p.batches = rnd_in(1, 3);
-    p.in_zp = pick_zp();
-    p.out_zp = pick_zp();
-    p.per_channel = (int32_t)(rnd() & 1);
-    p.out_mult = mult;
-    p.out_shift = shift;
+    fc_quant(&p);
     gemm_fill_quant(p.out_depth, &p.act_min, &p.act_max, p.out_zp);
     fill(in_buf, (size_t)p.batches * p.in_depth + 4);
     fill(w_buf, (size_t)p.out_depth * p.in_depth);
-    const int32_t *b = (rnd() % 5) ? bias : 0;
+    const int32_t *b = pick_bias();
     const size_t n_out = (size_t)p.batches * p.out_depth;
     const int8_t *in = in_buf + (iter & 3);
     /* weights at any alignment too */
@@ -129,11 +115,7 @@ int test_fc_packed(int iter)
     p.out_depth = rnd_in(1, 40);
     while (NK_FC_PACK_WORDS16(p.in_depth, p.out_depth) > 16384)
         p.out_depth /= 2;
-    p.in_zp = pick_zp();
-    p.out_zp = pick_zp();
-    p.per_channel = (int32_t)(rnd() & 1);
-    p.out_mult = mult;
-    p.out_shift = shift;
+    fc_quant(&p);
     gemm_fill_quant(p.out_depth, &p.act_min, &p.act_max, p.out_zp);
     fill(in_buf, (size_t)p.batches * p.in_depth);
     fill(w_buf, (size_t)p.out_depth * p.in_depth);
@@ -145,7 +127,7 @@ int test_fc_packed(int iter)
     if (extreme)
         for (int32_t i = 0; i < p.batches * p.in_depth; ++i)
             in_buf[i] = (rnd() & 1) ? 127 : -128;
-    const int32_t *b = (rnd() % 5) ? bias : 0;
+    const int32_t *b = pick_bias();
     const size_t n_out = (size_t)p.batches * p.out_depth;
     int32_t x2 = 0;
     const int32_t wide = (int32_t)(rnd() & 1); /* the int16 layout half the time */
@@ -155,18 +137,29 @@ int test_fc_packed(int iter)
         return 1;
     }
     const nk_fc_pack k = {pw, pk, xb, NK_FC_PACK_DEPTH(p.in_depth), x2, wide};
-    memset(out_a, 0x55, n_out);
-    memset(out_b, 0x66, n_out);
+    prime_outputs(n_out);
     const int ra = nk_fully_connected_s8(&p, in_buf, w_buf, b, out_a);
     const int rb = wide ? nk_fully_connected_s8_packed16_dsp(&p, &k, in_buf, out_b)
                         : nk_fully_connected_s8_packed_dsp(&p, &k, in_buf, out_b);
-    if (expect(0, ra, rb, out_b, out_a, n_out, 0x66)) {
-        if (printed++ < 5)
-            put_num("fully_connected (packed) mismatch at iteration ", iter);
-        return 1;
-    }
-    return 0;
+    return verdict(0, ra, rb, n_out, "fully_connected (packed) mismatch at iteration ", iter);
 }
+/* Input, weights and the requantization of the packed CONV_2D layouts
+ * (multipliers above 2^30, right shifts 2..22), inputs and weights at the
+ * int8 extremes one time in four; returns the output size. */
+static size_t random_packed(const nk_conv_params *p)
+{
+    const size_t n_in = (size_t)p->batches * p->in_h * p->in_w * p->in_c;
+    const size_t n_w = (size_t)p->out_c * p->filter_h * p->filter_w * p->in_c;
+    fill(in_buf, n_in);
+    fill(w_buf, n_w);
+    fill_quant_in(p->out_c, (1 << 30) + 1, -22, -2);
+    if (rnd() % 4 == 0) {
+        fill_extremes(w_buf, n_w);
+        fill_extremes(in_buf, n_in);
+    }
+    return (size_t)p->batches * p->out_h * p->out_w * p->out_c;
+}
+
 /* The packed CONV_2D layout (nk_conv_pack, nk.h): packed here as the code
  * generator packs, run by the DSP version, equal to the portable kernel;
  * random shapes plus the model shapes (3x3 over 16 and 32 channels, the
@@ -217,29 +210,8 @@ int test_conv_packed(int iter)
     while ((size_t)p.batches * p.in_h * p.in_w * p.in_c > sizeof in_buf ||
            (size_t)p.batches * p.out_h * p.out_w * p.out_c > sizeof out_a)
         p.out_c = p.out_c > 1 ? p.out_c / 2 : (p.batches = 1, 1);
-    p.in_zp = pick_zp();
-    p.out_zp = pick_zp();
-    p.per_channel = (int32_t)(rnd() & 1);
-    p.out_mult = mult;
-    p.out_shift = shift;
-    p.act_min = -128;
-    p.act_max = 127;
-    const int32_t len = p.filter_h * p.filter_w * p.in_c;
-    const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
-    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
-    fill(in_buf, n_in);
-    fill(w_buf, (size_t)p.out_c * len);
-    for (int32_t i = 0; i < p.out_c; ++i) {
-        bias[i] = rnd_in(-40000, 40000);
-        mult[i] = rnd_in((1 << 30) + 1, 0x7fffffff);
-        shift[i] = rnd_in(-22, -2);
-    }
-    if (rnd() % 4 == 0) {
-        for (size_t i = 0; i < (size_t)p.out_c * len; ++i)
-            w_buf[i] = (rnd() & 1) ? 127 : -128;
-        for (size_t i = 0; i < n_in; ++i)
-            in_buf[i] = (rnd() & 1) ? 127 : -128;
-    }
+    conv_quant(&p);
+    const size_t n_out = random_packed(&p);
     /* a requantization or range the layout refuses */
     int refuse = 0;
     switch (rnd() % 12) {
@@ -249,7 +221,7 @@ int test_conv_packed(int iter)
     case 3: bias[0] = (1 << 30) - 1; refuse = 1; break;
     default: break;
     }
-    const int32_t *b = (rnd() % 5) ? bias : 0;
+    const int32_t *b = pick_bias();
     if (!b && (refuse && bias[0] == (1 << 30) - 1))
         refuse = 0;
     const int rp = nk_conv_pack_s8(&p, w_buf, b, pw, pk);
@@ -260,16 +232,10 @@ int test_conv_packed(int iter)
     if (refuse)
         return 0;
     const nk_conv_pack k = {pw, pk, NULL};
-    memset(out_a, 0x55, n_out);
-    memset(out_b, 0x66, n_out);
+    prime_outputs(n_out);
     const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
     const int rb = nk_conv2d_s8_packed_dsp(&p, &k, in_buf, out_b);
-    if (expect(0, ra, rb, out_b, out_a, n_out, 0x66)) {
-        if (printed++ < 5)
-            put_num("conv2d (packed) mismatch at iteration ", iter);
-        return 1;
-    }
-    return 0;
+    return verdict(0, ra, rb, n_out, "conv2d (packed) mismatch at iteration ", iter);
 }
 
 /* The 2 x 2 packed CONV_2D layout (nk.h, nk_conv_pack.fl): packed here as
@@ -320,72 +286,35 @@ int test_conv_packed_fl(int iter)
     }
     if (!model && rnd() % 3 == 0) {
         /* explicit padding (as a band call's pad_top), up to the filter size */
-        p.pad_top = rnd_in(0, p.filter_h);
-        p.pad_left = rnd_in(0, p.filter_w - 1);
-        const int32_t ph = p.in_h + p.pad_top + rnd_in(0, p.filter_h - 1) - p.filter_h;
-        const int32_t pw = p.in_w + p.pad_left + rnd_in(0, p.filter_w - 1) - p.filter_w;
-        if (ph < 0 || pw < 0)
+        if (!pad_shape(&p, p.filter_h, p.filter_w - 1, p.filter_h - 1, p.filter_w - 1))
             return 0;
-        p.out_h = ph / p.stride_h + 1;
-        p.out_w = pw / p.stride_w + 1;
     } else if (!conv_shape(&p, model || (int)(rnd() & 1))) {
         return 0;
     }
-    const int32_t len = p.filter_h * p.filter_w * p.in_c;
     const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
-    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
-    if (n_in > sizeof in_buf || n_out > sizeof out_a || !nk_conv_pack_fl_ok(&p))
+    if (n_in > sizeof in_buf || (size_t)p.batches * p.out_h * p.out_w * p.out_c > sizeof out_a ||
+        !nk_conv_pack_fl_ok(&p))
         return 0;
-    p.in_zp = pick_zp();
-    p.out_zp = pick_zp();
-    p.per_channel = (int32_t)(rnd() & 1);
-    p.out_mult = mult;
-    p.out_shift = shift;
-    p.act_min = -128;
-    p.act_max = 127;
-    fill(in_buf, n_in);
-    fill(w_buf, (size_t)p.out_c * len);
-    for (int32_t i = 0; i < p.out_c; ++i) {
-        bias[i] = rnd_in(-40000, 40000);
-        mult[i] = rnd_in((1 << 30) + 1, 0x7fffffff);
-        shift[i] = rnd_in(-22, -2);
-    }
-    if (rnd() % 4 == 0) {
-        for (size_t i = 0; i < (size_t)p.out_c * len; ++i)
-            w_buf[i] = (rnd() & 1) ? 127 : -128;
-        for (size_t i = 0; i < n_in; ++i)
-            in_buf[i] = (rnd() & 1) ? 127 : -128;
-    }
-    const int32_t *b = (rnd() % 5) ? bias : 0;
+    conv_quant(&p);
+    const size_t n_out = random_packed(&p);
+    const int32_t *b = pick_bias();
     if (nk_conv_pack_s8_fl(&p, w_buf, b, fl) != NK_OK) {
         put_num("conv packed 2x2: pack refused at iteration ", iter);
         return 1;
     }
-    memset(out_a, 0x55, n_out);
-    memset(out_b, 0x66, n_out);
+    prime_outputs(n_out);
     const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
     const size_t gap = (size_t)ov_gap(&p) + ((rnd() & 1) ? 0 : rnd() % 16);
     if (rnd() % 3 == 0 && gap + n_in <= sizeof fl_ov && n_out <= sizeof fl_ov) {
         /* the output gap bytes below the dying input (nk.h pixel-block
          * contract, as the planner places it) */
-        memset(fl_ov, 0x77, sizeof fl_ov);
-        memcpy(fl_ov + gap, in_buf, n_in);
-        const int rc = nk_conv2d_s8_fl_dsp(&p, fl, fl_ov + gap, fl_ov);
-        handled++;
-        if (ra != NK_OK || rc != NK_OK || memcmp(out_a, fl_ov, n_out)) {
-            if (printed++ < 5)
-                put_num("conv2d (packed 2x2) overlapped output differs at iteration ", iter);
-            return 1;
-        }
-        return 0;
+        const int8_t *in = place_input(fl_ov, sizeof fl_ov, gap, n_in);
+        const int rc = nk_conv2d_s8_fl_dsp(&p, fl, in, fl_ov);
+        return same_bytes(ra, rc, fl_ov, n_out,
+                          "conv2d (packed 2x2) overlapped output differs at iteration ", iter);
     }
     const int rb = nk_conv2d_s8_fl_dsp(&p, fl, in_buf, out_b);
-    if (expect(0, ra, rb, out_b, out_a, n_out, 0x66)) {
-        if (printed++ < 5)
-            put_num("conv2d (packed 2x2) mismatch at iteration ", iter);
-        return 1;
-    }
-    return 0;
+    return verdict(0, ra, rb, n_out, "conv2d (packed 2x2) mismatch at iteration ", iter);
 }
 #endif
 
@@ -419,11 +348,8 @@ int test_requant_lanes(int iter)
     const int32x4_t sv = vld1q_s32(shv);
     vst1q_s32(lanes, nk_mve_mbqm_v(vld1q_s32(x), vld1q_s32(mv), sv, vshrq_n_s32(sv, 31)));
     for (int i = 0; i < 4; ++i)
-        if (got[i] != nk_mbqm(x[i], m, sh) || lanes[i] != nk_mbqm(x[i], mv[i], shv[i])) {
-            if (printed++ < 5)
-                put_num("requantization lanes differ at iteration ", iter);
-            return 1;
-        }
+        if (got[i] != nk_mbqm(x[i], m, sh) || lanes[i] != nk_mbqm(x[i], mv[i], shv[i]))
+            return report(1, "requantization lanes differ at iteration ", iter);
     return 0;
 }
 
@@ -438,15 +364,11 @@ int test_fc_batched(int iter)
     p.out_depth = rnd_in(1, 40);
     while ((size_t)p.batches * p.in_depth + 4 > sizeof in_buf)
         p.batches--;
-    p.in_zp = pick_zp();
-    p.out_zp = pick_zp();
-    p.per_channel = (int32_t)(rnd() & 1);
-    p.out_mult = mult;
-    p.out_shift = shift;
+    fc_quant(&p);
     gemm_fill_quant(p.out_depth, &p.act_min, &p.act_max, p.out_zp);
     fill(in_buf, (size_t)p.batches * p.in_depth + 4);
     fill(w_buf, (size_t)p.out_depth * p.in_depth);
-    const int32_t *b = (rnd() % 5) ? bias : 0;
+    const int32_t *b = pick_bias();
     const size_t n_out = (size_t)p.batches * p.out_depth;
     const int8_t *in = in_buf + (iter & 3);
     prime_outputs(n_out);
@@ -477,48 +399,19 @@ int test_dw_general(int iter)
     p.dilation_w = rnd_in(1, 2);
     if (!conv_shape(&p, (int)(rnd() & 1)))
         return 0;
-    p.in_zp = pick_zp();
-    p.out_zp = pick_zp();
-    p.per_channel = (int32_t)(rnd() & 1);
-    p.out_mult = mult;
-    p.out_shift = shift;
+    conv_quant(&p);
     gemm_fill_quant(p.out_c, &p.act_min, &p.act_max, p.out_zp);
-    const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
-    const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
-    fill(in_buf, n_in);
+    fill(in_buf, (size_t)p.batches * p.in_h * p.in_w * p.in_c);
     fill(w_buf, (size_t)p.filter_h * p.filter_w * p.out_c);
-    const int32_t *b = (rnd() % 5) ? bias : 0;
-    prime_outputs(n_out);
-    const int ra = nk_depthwise_conv2d_s8(&p, in_buf, w_buf, b, out_a);
-    const int rb = fast_dw(&p, in_buf, w_buf, b, out_b);
-    return verdict(dw_refused(&p), ra, rb, n_out,
-                   "depthwise (general) mismatch at iteration ", iter);
+    return check_conv(&p, pick_bias(), 1, "depthwise (general) mismatch at iteration ", iter);
 }
 
 /* MAX_POOL_2D: random windows, strides, padding, channel counts, ranges. */
 int test_maxpool(int iter)
 {
-    nk_pool_params p;
-    memset(&p, 0, sizeof p);
-    p.batches = rnd_in(1, 2);
-    p.in_h = rnd_in(1, 12);
-    p.in_w = rnd_in(1, 12);
-    p.channels = rnd_in(1, 40);
-    p.filter_h = rnd_in(1, 4);
-    p.filter_w = rnd_in(1, 4);
-    p.stride_h = rnd_in(1, 3);
-    p.stride_w = rnd_in(1, 3);
-    const int same = (int)(rnd() & 1);
-    if (!same && (p.filter_h > p.in_h || p.filter_w > p.in_w))
+    nk_pool_params p = random_pool(4);
+    if (!pool_shape(&p, (int)(rnd() & 1)))
         return 0;
-    p.out_h = same ? (p.in_h + p.stride_h - 1) / p.stride_h : (p.in_h - p.filter_h) / p.stride_h + 1;
-    p.out_w = same ? (p.in_w + p.stride_w - 1) / p.stride_w : (p.in_w - p.filter_w) / p.stride_w + 1;
-    if (same) {
-        const int32_t th = (p.out_h - 1) * p.stride_h + p.filter_h - p.in_h;
-        const int32_t tw = (p.out_w - 1) * p.stride_w + p.filter_w - p.in_w;
-        p.pad_top = th > 0 ? th / 2 : 0;
-        p.pad_left = tw > 0 ? tw / 2 : 0;
-    }
     p.act_min = (rnd() & 1) ? -128 : rnd_in(-128, 0);
     p.act_max = (rnd() & 1) ? 127 : rnd_in(0, 127);
     const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.channels;

@@ -55,27 +55,15 @@ int test_pw_rows(int iter)
     p.depth_multiplier = 1;
     p.out_h = (p.in_h - 1) / p.stride_h + 1;
     p.out_w = (p.in_w - 1) / p.stride_w + 1;
-    p.in_zp = pick_zp();
-    p.out_zp = pick_zp();
-    p.per_channel = (int32_t)(rnd() & 1);
-    p.out_mult = mult;
-    p.out_shift = shift;
-    p.act_min = -128;
-    p.act_max = 127;
-    for (int32_t i = 0; i < p.out_c; ++i) {
-        bias[i] = rnd_in(-40000, 40000);
-        mult[i] = rnd_in(1 << 30, 0x7fffffff);
-        shift[i] = rnd_in(-20, -1);
-    }
+    conv_quant(&p);
+    fill_quant_in(p.out_c, 1 << 30, -20, -1);
     const size_t n_in = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
     const size_t n_out = (size_t)p.batches * p.out_h * p.out_w * p.out_c;
     fill(in_buf, n_in);
     fill(w_buf, (size_t)p.out_c * p.in_c);
     if (rnd() % 4 == 0) {
-        for (size_t i = 0; i < (size_t)p.out_c * p.in_c; ++i)
-            w_buf[i] = (rnd() & 1) ? 127 : -128;
-        for (size_t i = 0; i < n_in; ++i)
-            in_buf[i] = (rnd() & 1) ? 127 : -128;
+        fill_extremes(w_buf, (size_t)p.out_c * p.in_c);
+        fill_extremes(in_buf, n_in);
         bias[0] = (rnd() & 1) ? (1 << 29) - 1 : -(1 << 29);
     }
     /* what the layout refuses */
@@ -85,7 +73,7 @@ int test_pw_rows(int iter)
     case 2: bias[0] = (rnd() & 1) ? (1 << 29) : -(1 << 29) - 1; break;
     default: break;
     }
-    const int32_t *b = (rnd() % 5) ? bias : 0;
+    const int32_t *b = pick_bias();
     const int refuse = p.act_min != -128 || shift[0] > -1 || shift[0] < -20 ||
                        (b && (bias[0] >= (1 << 29) || bias[0] < -(1 << 29)));
     const int rp = nk_pw_pack_s8(&p, w_buf, b, pw, pt);
@@ -98,28 +86,18 @@ int test_pw_rows(int iter)
     const nk_pw_pack k = {pw, pt};
     nk_conv_params q = p; /* the generated code leaves these out (nk.h) */
     q.out_mult = q.out_shift = NULL;
-    memset(out_a, 0x55, n_out);
-    memset(out_b, 0x66, n_out);
+    prime_outputs(n_out);
     const int ra = nk_conv2d_s8(&p, in_buf, w_buf, b, out_a);
     const int rb = nk_conv2d_1x1_s8_rows(&q, &k, in_buf, out_b); /* portable C here */
-    if (expect(0, ra, rb, out_b, out_a, n_out, 0x66)) {
-        if (printed++ < 5)
-            put_num("pw rows (portable twin) mismatch at iteration ", iter);
+    if (verdict(0, ra, rb, n_out, "pw rows (portable twin) mismatch at iteration ", iter))
         return 1;
-    }
     const size_t gap = (size_t)pw_gap(&p) + ((rnd() & 1) ? 0 : rnd() % 9);
     if (gap + n_in > sizeof ovl_buf || n_out > sizeof ovl_buf)
         return 0;
-    memset(ovl_buf, 0x77, sizeof ovl_buf);
-    memcpy(ovl_buf + gap, in_buf, n_in);
-    const int rc = nk_conv2d_1x1_s8_rows_dsp(&q, &k, ovl_buf + gap, ovl_buf);
-    handled++;
-    if (rc != NK_OK || memcmp(out_a, ovl_buf, n_out)) {
-        if (printed++ < 5)
-            put_num("pw rows (DSP, overlapped) mismatch at iteration ", iter);
-        return 1;
-    }
-    return 0;
+    const int rc = nk_conv2d_1x1_s8_rows_dsp(&q, &k, place_input(ovl_buf, sizeof ovl_buf, gap, n_in),
+                                             ovl_buf);
+    return same_bytes(NK_OK, rc, ovl_buf, n_out, "pw rows (DSP, overlapped) mismatch at iteration ",
+                      iter);
 }
 
 /* Depthwise 3x3 stride 1, padding one, depth multiplier 1, in_c % 4 == 0,
@@ -151,31 +129,20 @@ int test_dw_overlap(int iter)
     p.dilation_h = p.dilation_w = 1;
     p.depth_multiplier = 1;
     conv_shape(&p, 1);
-    p.in_zp = pick_zp();
-    p.out_zp = pick_zp();
-    p.per_channel = (int32_t)(rnd() & 1);
-    p.out_mult = mult;
-    p.out_shift = shift;
-    p.act_min = (rnd() % 4 == 0) ? p.out_zp : -128;
-    p.act_max = 127;
+    conv_quant(&p);
+    if (rnd() % 4 == 0)
+        p.act_min = p.out_zp;
     fill_quant(p.out_c);
     const size_t n = (size_t)p.batches * p.in_h * p.in_w * p.in_c;
     fill(in_buf, n);
     fill(w_buf, (size_t)9 * p.in_c);
-    const int32_t *b = (rnd() % 5) ? bias : 0;
+    const int32_t *b = pick_bias();
     const size_t gap = (size_t)p.in_c * (size_t)((rnd() & 1) ? 0 : rnd_in(0, 2 * p.in_w + 2));
     if (gap + n > sizeof ovl_buf)
         return 0;
     memset(out_a, 0x55, n);
     const int ra = nk_depthwise_conv2d_s8(&p, in_buf, w_buf, b, out_a);
-    memset(ovl_buf, 0x77, sizeof ovl_buf);
-    memcpy(ovl_buf + gap, in_buf, n);
-    const int rb = fast_dw(&p, ovl_buf + gap, w_buf, b, ovl_buf);
-    handled++;
-    if (ra != NK_OK || rb != NK_OK || memcmp(out_a, ovl_buf, n)) {
-        if (printed++ < 5)
-            put_num("depthwise overlapped output differs at iteration ", iter);
-        return 1;
-    }
-    return 0;
+    const int rb = fast_dw(&p, place_input(ovl_buf, sizeof ovl_buf, gap, n), w_buf, b, ovl_buf);
+    return same_bytes(ra, rb, ovl_buf, n, "depthwise overlapped output differs at iteration ",
+                      iter);
 }

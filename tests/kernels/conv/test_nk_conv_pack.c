@@ -9,6 +9,36 @@
 #include "nk.h"
 #include "test_util.h"
 
+/* Random inputs and weights of p (extreme: at the int8 extremes, the
+ * packer's bound), then per output channel a bias and a requantization
+ * (m, s: p's out_mult and out_shift), drawn from *seed. */
+static void fill_case(nk_conv_params *p, int8_t *in, int8_t *w, int32_t *bias, int32_t *m,
+                      int32_t *s, int extreme, uint32_t *seed)
+{
+    const size_t n_in = (size_t)p->batches * p->in_h * p->in_w * p->in_c;
+    const int n_w = p->out_c * p->filter_h * p->filter_w * p->in_c;
+    for (size_t i = 0; i < n_in; ++i)
+        in[i] = extreme ? ((ref_rand(seed) & 1) ? -128 : 127) : ref_rand_s8(seed);
+    for (int i = 0; i < n_w; ++i)
+        w[i] = extreme ? ((ref_rand(seed) & 1) ? -128 : 127) : ref_rand_s8(seed);
+    for (int o = 0; o < p->out_c; ++o) {
+        bias[o] = (int32_t)(ref_rand(seed) % 60001) - 30000;
+        ref_multiplier(0.00005 + (ref_rand(seed) % 1000) * 0.000003, &m[o], &s[o]);
+    }
+    p->out_mult = m;
+    p->out_shift = s;
+}
+
+/* nk_conv2d_s8_packed on k gives nk_conv2d_s8's n_out bytes */
+static void check_packed(const nk_conv_params *p, const nk_conv_pack *k, const int8_t *in,
+                         const int8_t *w, const int32_t *b, int8_t *out, int8_t *ref, size_t n_out)
+{
+    CU_ASSERT_EQUAL_FATAL(nk_conv2d_s8(p, in, w, b, ref), NK_OK);
+    memset(out, 0x5a, n_out);
+    CU_ASSERT_EQUAL_FATAL(nk_conv2d_s8_packed(p, k, in, out), NK_OK);
+    CU_ASSERT_EQUAL(memcmp(out, ref, n_out), 0);
+}
+
 /* extreme: inputs and weights at the int8 extremes (the packer's bound) */
 static int run_case(nk_conv_params p, int extreme, int with_bias, uint32_t seed)
 {
@@ -20,24 +50,12 @@ static int run_case(nk_conv_params p, int extreme, int with_bias, uint32_t seed)
     int32_t *bias = malloc(4u * p.out_c), *m = malloc(4u * p.out_c), *s = malloc(4u * p.out_c);
     int16_t *pw = malloc(2u * NK_CONV_PACK_HALVES(len, p.out_c));
     int32_t *pk = malloc(16u * p.out_c);
-    for (size_t i = 0; i < n_in; ++i)
-        in[i] = extreme ? ((ref_rand(&seed) & 1) ? -128 : 127) : ref_rand_s8(&seed);
-    for (int i = 0; i < p.out_c * len; ++i)
-        w[i] = extreme ? ((ref_rand(&seed) & 1) ? -128 : 127) : ref_rand_s8(&seed);
-    for (int o = 0; o < p.out_c; ++o) {
-        bias[o] = (int32_t)(ref_rand(&seed) % 60001) - 30000;
-        ref_multiplier(0.00005 + (ref_rand(&seed) % 1000) * 0.000003, &m[o], &s[o]);
-    }
-    p.out_mult = m;
-    p.out_shift = s;
+    fill_case(&p, in, w, bias, m, s, extreme, &seed);
     const int32_t *b = with_bias ? bias : NULL;
     int rc = nk_conv_pack_s8(&p, w, b, pw, pk);
     if (rc == NK_OK) {
         const nk_conv_pack k = {pw, pk, NULL};
-        CU_ASSERT_EQUAL_FATAL(nk_conv2d_s8(&p, in, w, b, ref), NK_OK);
-        memset(out, 0x5a, n_out);
-        CU_ASSERT_EQUAL_FATAL(nk_conv2d_s8_packed(&p, &k, in, out), NK_OK);
-        CU_ASSERT_EQUAL(memcmp(out, ref, n_out), 0);
+        check_packed(&p, &k, in, w, b, out, ref, n_out);
     }
     free(in), free(w), free(out), free(ref), free(bias), free(m), free(s);
     free(pw), free(pk);
@@ -61,6 +79,20 @@ static nk_conv_params shape(int in_h, int in_w, int in_c, int out_c, int fh, int
     return p;
 }
 
+/* shape() with random zero points and padding (SAME or VALID), then a
+ * random batch count (1, 2) and per-channel flag, drawn from *seed */
+static nk_conv_params random_shape(uint32_t *seed, int in_h, int in_w, int in_c, int out_c, int fh,
+                                   int fw, int stride)
+{
+    const int in_zp = (int)(ref_rand(seed) % 256) - 128;
+    const int out_zp = (int)(ref_rand(seed) % 256) - 128;
+    nk_conv_params p = shape(in_h, in_w, in_c, out_c, fh, fw, stride, (int)(ref_rand(seed) & 1),
+                             in_zp, out_zp);
+    p.batches = 1 + (int)(ref_rand(seed) & 1);
+    p.per_channel = (int)(ref_rand(seed) & 1);
+    return p;
+}
+
 static void test_random_shapes(void)
 {
     uint32_t seed = 91u;
@@ -69,12 +101,7 @@ static void test_random_shapes(void)
         const int in_c = 1 + (int)(ref_rand(&seed) % 17), stride = 1 + (int)(ref_rand(&seed) % 2);
         const int in_h = fh + (int)(ref_rand(&seed) % 8), in_w = fw + (int)(ref_rand(&seed) % 8);
         const int out_c = 1 + (int)(ref_rand(&seed) % 12);
-        const int in_zp = (int)(ref_rand(&seed) % 256) - 128;
-        const int out_zp = (int)(ref_rand(&seed) % 256) - 128;
-        nk_conv_params p = shape(in_h, in_w, in_c, out_c, fh, fw, stride,
-                                 (int)(ref_rand(&seed) & 1), in_zp, out_zp);
-        p.batches = 1 + (int)(ref_rand(&seed) & 1);
-        p.per_channel = (int)(ref_rand(&seed) & 1);
+        nk_conv_params p = random_shape(&seed, in_h, in_w, in_c, out_c, fh, fw, stride);
         p.dilation_w = (ref_rand(&seed) % 4 == 0) ? 2 : 1;
         if ((p.filter_w - 1) * p.dilation_w + 1 > p.in_w)
             p.dilation_w = 1;
@@ -141,12 +168,7 @@ static void test_fl_random_shapes(void)
         const int in_c = chans[ref_rand(&seed) % 9], stride = 1 + (int)(ref_rand(&seed) % 2);
         const int in_h = fh + (int)(ref_rand(&seed) % 9), in_w = fw + (int)(ref_rand(&seed) % 9);
         const int out_c = 2 * (1 + (int)(ref_rand(&seed) % 6));
-        const int in_zp = (int)(ref_rand(&seed) % 256) - 128;
-        const int out_zp = (int)(ref_rand(&seed) % 256) - 128;
-        nk_conv_params p = shape(in_h, in_w, in_c, out_c, fh, fw, stride,
-                                 (int)(ref_rand(&seed) & 1), in_zp, out_zp);
-        p.batches = 1 + (int)(ref_rand(&seed) & 1);
-        p.per_channel = (int)(ref_rand(&seed) & 1);
+        nk_conv_params p = random_shape(&seed, in_h, in_w, in_c, out_c, fh, fw, stride);
         if (ref_rand(&seed) % 3 == 0) {
             /* a band's pad_top: rows above the image */
             p.pad_top = (int)(ref_rand(&seed) % (unsigned)fh);
@@ -162,23 +184,11 @@ static void test_fl_random_shapes(void)
         int32_t bias[12], m[12], s[12];
         int32_t *fl = malloc(4u * NK_CONV_PACK_FL_WORDS(&p));
         const int extreme = ref_rand(&seed) % 4 == 0;
-        for (size_t k = 0; k < n_in; ++k)
-            in[k] = extreme ? ((ref_rand(&seed) & 1) ? -128 : 127) : ref_rand_s8(&seed);
-        for (int k = 0; k < out_c * len; ++k)
-            w[k] = extreme ? ((ref_rand(&seed) & 1) ? -128 : 127) : ref_rand_s8(&seed);
-        for (int o = 0; o < out_c; ++o) {
-            bias[o] = (int32_t)(ref_rand(&seed) % 60001) - 30000;
-            ref_multiplier(0.00005 + (ref_rand(&seed) % 1000) * 0.000003, &m[o], &s[o]);
-        }
-        p.out_mult = m;
-        p.out_shift = s;
+        fill_case(&p, in, w, bias, m, s, extreme, &seed);
         const int32_t *b = ref_rand(&seed) % 4 ? bias : NULL;
         if (nk_conv_pack_s8_fl(&p, w, b, fl) == NK_OK) {
             const nk_conv_pack k = {NULL, NULL, fl};
-            CU_ASSERT_EQUAL_FATAL(nk_conv2d_s8(&p, in, w, b, ref), NK_OK);
-            memset(out, 0x5a, n_out);
-            CU_ASSERT_EQUAL_FATAL(nk_conv2d_s8_packed(&p, &k, in, out), NK_OK);
-            CU_ASSERT_EQUAL(memcmp(out, ref, n_out), 0);
+            check_packed(&p, &k, in, w, b, out, ref, n_out);
             ++ran;
         }
         free(in), free(w), free(out), free(ref), free(fl);
