@@ -3,15 +3,23 @@
  * fixture model of the link tests with the fuzz input as everything the
  * host sends; what it answers is discarded.  platform.h is implemented
  * here in memory: the input ends in PLATFORM_UART_CLOSED (nrt_serve
- * returns), a reset request restarts nothing (the input is over). */
+ * returns), a reset request restarts nothing (the input is over).
+ * The frame reader is compiled into this file with NRT_UART_READ=1 (the
+ * RTT channel's bulk path: the archive's copy, without it, is then not
+ * linked), and platform_uart_read() hands over 0..max bytes, a count
+ * drawn from the input itself, so both the bulk path and the byte path
+ * (when it returns 0) run on the same bytes. */
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#define NRT_UART_READ 1
 #include "fixture_model.h"
 #include "nrt.h"
 #include "platform.h"
+
+#include "nrt_frame.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -56,6 +64,21 @@ int platform_uart_getc(uint32_t timeout_ms)
     if (fz_pos >= fz_len)
         return PLATFORM_UART_CLOSED;
     return fz_in[fz_pos++];
+}
+
+/* How many of the bytes asked for arrive at once: 0 (the runtime then
+ * waits byte by byte), all of them, or a part, from a cheap hash of the
+ * position, so the same input always splits the same way. */
+uint32_t platform_uart_read(uint8_t *buf, uint32_t max)
+{
+    size_t left = fz_len - fz_pos;
+    uint32_t k = (uint32_t)(fz_pos * 2654435761u) >> 29; /* 0..7 */
+    uint32_t n = k == 0 ? 0 : k >= 4 ? max : max / k;
+    if (n > left)
+        n = (uint32_t)left;
+    memcpy(buf, fz_in + fz_pos, n);
+    fz_pos += n;
+    return n;
 }
 
 void platform_reset(void)
