@@ -24,28 +24,6 @@
 
 static neurio_codegen_layer lay[MAX_OPS];
 
-/* Per-channel int8 weights [co, k, k, ci] and int32 bias of a conv. */
-static void conv_consts(neurio_model *m, int32_t w, int32_t b, int32_t co, int32_t n_w,
-                        uint32_t seed)
-{
-    int8_t *wv = malloc((size_t)n_w);
-    int32_t bv[64], zero[64] = {0};
-    float sw[64], sb[64];
-    CU_ASSERT_FATAL(wv != NULL && co <= 64);
-    for (int i = 0; i < n_w; i++)
-        wv[i] = (int8_t)((int32_t)(cg_lcg(&seed) % 255) - 127);
-    for (int i = 0; i < co; i++) {
-        bv[i] = (int32_t)(cg_lcg(&seed) % 2001) - 1000;
-        sw[i] = 0.004f + 0.0003f * (float)i;
-        sb[i] = 0.05f * sw[i];
-    }
-    neurio_tensor_set_data(m, w, wv, (size_t)n_w);
-    neurio_tensor_set_data(m, b, bv, (size_t)co * 4);
-    neurio_tensor_set_quant(m, w, co, 0, sw, zero);
-    neurio_tensor_set_quant(m, b, co, 0, sb, zero);
-    free(wv);
-}
-
 /* x[1,10,10,8] -> CONV_2D 3x3 SAME -> t[1,10,10,16] -> CONV_2D 1x1 -> u[1,10,10,16]
  * -> CONV_2D 1x1 -> y[1,10,10,16] (t and u in the arena: layer 1 may overlap) */
 static neurio_model *conv_model(void)
@@ -63,9 +41,9 @@ static neurio_model *conv_model(void)
     int32_t b1 = neurio_model_add_tensor(m, "b1", NEURIO_DT_INT32, 1, db);
     int32_t w2 = neurio_model_add_tensor(m, "w2", NEURIO_DT_INT8, 4, dw1);
     int32_t b2 = neurio_model_add_tensor(m, "b2", NEURIO_DT_INT32, 1, db);
-    conv_consts(m, w0, b0, 16, 16 * 9 * 8, 5u);
-    conv_consts(m, w1, b1, 16, 16 * 16, 9u);
-    conv_consts(m, w2, b2, 16, 16 * 16, 13u);
+    cg_consts(m, w0, b0, 16 * 9 * 8, 16, 1, 5u); /* per channel */
+    cg_consts(m, w1, b1, 16 * 16, 16, 1, 9u);
+    cg_consts(m, w2, b2, 16 * 16, 16, 1, 13u);
     int32_t in0[3] = {x, w0, b0}, in1[3] = {t, w1, b1}, in2[3] = {u, w2, b2};
     int32_t i = neurio_model_add_op(m, NEURIO_OP_CONV_2D, 3, in0, 1, &t);
     m->ops[i].attr.conv.padding = NEURIO_PAD_SAME;
@@ -86,20 +64,10 @@ static neurio_model *fc_model(void)
     int32_t w = neurio_model_add_tensor(m, "w", NEURIO_DT_INT8, 2, dw);
     int32_t b = neurio_model_add_tensor(m, "b", NEURIO_DT_INT32, 1, db);
     int32_t y = neurio_model_add_tensor(m, "y", NEURIO_DT_INT8, 2, dy);
-    int8_t wv[16 * 64];
-    int32_t bv[16];
-    uint32_t st = 3u;
-    for (int i = 0; i < 16 * 64; i++)
-        wv[i] = (int8_t)((int32_t)(cg_lcg(&st) % 255) - 127);
-    for (int i = 0; i < 16; i++)
-        bv[i] = (int32_t)(cg_lcg(&st) % 2001) - 1000;
-    neurio_tensor_set_data(m, w, wv, sizeof wv);
-    neurio_tensor_set_data(m, b, bv, sizeof bv);
-    float sx = 0.05f, sw = 0.01f, sb = 0.0005f, sy = 0.2f;
-    int32_t zx = -3, zero = 0, zy = 5;
+    cg_consts(m, w, b, 16 * 64, 16, 0, 3u); /* per tensor */
+    float sx = 0.05f, sy = 0.2f;
+    int32_t zx = -3, zy = 5;
     neurio_tensor_set_quant(m, x, 1, 0, &sx, &zx);
-    neurio_tensor_set_quant(m, w, 1, 0, &sw, &zero);
-    neurio_tensor_set_quant(m, b, 1, 0, &sb, &zero);
     neurio_tensor_set_quant(m, y, 1, 0, &sy, &zy);
     int32_t ins[3] = {x, w, b};
     neurio_model_add_op(m, NEURIO_OP_FULLY_CONNECTED, 3, ins, 1, &y);

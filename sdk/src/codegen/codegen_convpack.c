@@ -9,7 +9,6 @@
  * and 32 input channels, flash +24 kB, 11 % fewer instructions; kws'
  * first layer). */
 #include <stdlib.h>
-#include <string.h>
 
 #include "codegen_internal.h"
 
@@ -18,36 +17,12 @@
 /* The plain arrays under #if !NK_CONV_PACKED and (call) the call of both. */
 static int cg_conv_packed_call(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int call)
 {
-    int rc;
-    fputs("#if !NK_CONV_PACKED\n", c->decl);
-    if ((rc = cg_ptr(c, l->args[1], p[1], 160)) ||
-        (l->args[2] >= 0 && (rc = cg_ptr(c, l->args[2], p[2], 160))))
+    int rc = cg_plain_consts(c, l, p, "NK_CONV_PACKED");
+    if (rc || !call)
         return rc;
-    fputs("#endif\n", c->decl);
-    if (!call)
-        return NEURIO_OK;
-    fprintf(c->body,
-            "#if NK_CONV_PACKED\n"
-            "    if (nk_conv2d_s8_packed(&ng_p%d, &ng_cp%d, %s, %s) != NK_OK) "
-            "return NEURIO_RUN_ERR_LAYER + %d;\n#else\n"
-            "    if (nk_conv2d_s8(&ng_p%d, %s, %s, %s, %s) != NK_OK) "
-            "return NEURIO_RUN_ERR_LAYER + %d;\n#endif\n",
-            oi, oi, p[0], p[3], oi, oi, p[0], p[1], l->args[2] >= 0 ? p[2] : "NULL", p[3], oi);
+    cg_packed_call(c, oi, p, "NK_CONV_PACKED", "nk_conv2d_s8_packed", "ng_cp");
+    cg_plain_call(c, oi, l, p, "nk_conv2d_s8");
     return NEURIO_OK;
-}
-
-/* The report's layout of a packed layer (neurio_codegen_options.layers):
- * `bytes` of packed arrays in place of the model's weights and bias. */
-static void cg_conv_note(cg_ctx *c, int32_t oi, const lw_op *l, uint64_t bytes)
-{
-    const nk_conv_params *cp = &l->p.conv;
-    const uint64_t plain = (uint64_t)cp->out_c * (uint64_t)cp->filter_h * (uint64_t)cp->filter_w *
-                               (uint64_t)cp->in_c +
-                           (l->args[2] >= 0 ? 4u * (uint64_t)cp->out_c : 0);
-    if (c->layers)
-        c->layers[oi] = (neurio_codegen_layer){.layout = NEURIO_LAYOUT_CONV_INT16,
-                                               .bytes = bytes,
-                                               .added_bytes = bytes > plain ? bytes - plain : 0};
 }
 
 /* The 2 x 2 layout (nk.h, nk_conv_pack.fl: an even out_c, at most
@@ -63,26 +38,20 @@ static int cg_conv_packed_fl(cg_ctx *c, int32_t oi, const lw_op *l, const neurio
 {
     const nk_conv_params *cp = &l->p.conv;
     const int32_t n = NK_CONV_PACK_FL_WORDS(cp);
-    int32_t *fl = malloc((size_t)n * sizeof *fl);
-    int32_t *bias = bt ? malloc((size_t)cp->out_c * sizeof *bias) : NULL;
+    int32_t *fl = malloc((size_t)n * sizeof *fl), *bias = NULL;
     int rc = NEURIO_OK;
-    if (!fl || (bt && !bias)) {
+    if (cg_bias_copy(bt, cp->out_c, &bias) || !fl) {
         rc = neurio_fail(c->err, NEURIO_ERR_NOMEM, "codegen: out of memory");
         goto out;
     }
-    if (bt)
-        memcpy(bias, bt->data, (size_t)cp->out_c * sizeof *bias);
     if (nk_conv_pack_s8_fl(cp, (const int8_t *)wt->data, bias, fl) != NK_OK)
         goto out; /* a layer the layout does not suit: the plain call */
-    fprintf(c->decl, "#if NK_CONV_PACKED\n/* 2 x 2 packed stream (nk.h, "
-                     "nk_conv_pack.fl) */\nstatic const int32_t NG_ALIGN ng_cf%d[%d] = {",
-            oi, n);
-    for (int32_t i = 0; i < n; i++)
-        fprintf(c->decl, "%s%ld", !i ? "\n    " : i % 8 ? ", " : ",\n    ", (long)fl[i]);
-    fprintf(c->decl, "\n};\nstatic const nk_conv_pack ng_cp%d = {NULL, NULL, ng_cf%d};\n#endif\n",
-            oi, oi);
+    fputs("#if NK_CONV_PACKED\n/* 2 x 2 packed stream (nk.h, nk_conv_pack.fl) */\n", c->decl);
+    cg_pack_i32(c, "cf", oi, fl, n, 8);
+    fprintf(c->decl, "static const nk_conv_pack ng_cp%d = {NULL, NULL, ng_cf%d};\n#endif\n", oi,
+            oi);
     if ((rc = cg_conv_packed_call(c, oi, l, p, call)) == NEURIO_OK) {
-        cg_conv_note(c, oi, l, 4u * (uint64_t)n);
+        cg_conv_note(c, oi, l, NEURIO_LAYOUT_CONV_INT16, 4u * (uint64_t)n);
         *done = 1;
     }
 out:
@@ -118,9 +87,7 @@ static int cg_conv_pack_emit(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[16
         return NEURIO_OK;
     const neurio_tensor *wt = &c->m->tensors[wsrc];
     const neurio_tensor *bt = bsrc >= 0 ? &c->m->tensors[bsrc] : NULL;
-    if (wt->dtype != NEURIO_DT_INT8 || !wt->data || wt->data_bytes < (size_t)n_w ||
-        (bt && (bt->dtype != NEURIO_DT_INT32 || !bt->data ||
-                bt->data_bytes < (size_t)cp->out_c * 4u)))
+    if (!cg_pack_input_ok(wt, bt, (size_t)n_w, cp->out_c))
         return NEURIO_OK;
     int rc = NEURIO_OK;
     if (nk_conv_pack_fl_ok(cp) &&
@@ -128,28 +95,22 @@ static int cg_conv_pack_emit(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[16
         return rc;
     const int32_t n_h = NK_CONV_PACK_HALVES((int32_t)len, cp->out_c), n_k = 4 * cp->out_c;
     int16_t *w = malloc((size_t)n_h * sizeof *w);
-    int32_t *k = malloc((size_t)n_k * sizeof *k);
-    int32_t *bias = bt ? malloc((size_t)cp->out_c * sizeof *bias) : NULL;
-    if (!w || !k || (bt && !bias)) {
+    int32_t *k = malloc((size_t)n_k * sizeof *k), *bias = NULL;
+    if (cg_bias_copy(bt, cp->out_c, &bias) || !w || !k) {
         rc = neurio_fail(c->err, NEURIO_ERR_NOMEM, "codegen: out of memory");
         goto out;
     }
-    if (bt)
-        memcpy(bias, bt->data, (size_t)cp->out_c * sizeof *bias);
     if (nk_conv_pack_s8(cp, (const int8_t *)wt->data, bias, w, k) != NK_OK)
         goto out; /* a layer the layout does not suit: the plain call */
-    fprintf(c->decl, "#if NK_CONV_PACKED\n/* packed weights and folded constants (nk.h, "
-                     "nk_conv_pack) */\nstatic const int16_t NG_ALIGN ng_cw%d[%d] = {",
-            oi, n_h);
-    for (int32_t i = 0; i < n_h; i++)
-        fprintf(c->decl, "%s%d", !i ? "\n    " : i % 16 ? ", " : ",\n    ", w[i]);
-    fprintf(c->decl, "\n};\nstatic const int32_t NG_ALIGN ng_ck%d[%d] = {", oi, n_k);
-    for (int32_t i = 0; i < n_k; i++)
-        fprintf(c->decl, "%s%ld", !i ? "\n    " : i % 4 ? ", " : ",\n    ", (long)k[i]);
-    fprintf(c->decl, "\n};\nstatic const nk_conv_pack ng_cp%d = {ng_cw%d, ng_ck%d, NULL};\n#endif\n",
-            oi, oi, oi);
+    fputs("#if NK_CONV_PACKED\n/* packed weights and folded constants (nk.h, nk_conv_pack) */\n",
+          c->decl);
+    cg_pack_i16(c, "cw", oi, w, n_h);
+    cg_pack_i32(c, "ck", oi, k, n_k, 4);
+    fprintf(c->decl, "static const nk_conv_pack ng_cp%d = {ng_cw%d, ng_ck%d, NULL};\n#endif\n", oi,
+            oi, oi);
     if ((rc = cg_conv_packed_call(c, oi, l, p, call)) == NEURIO_OK) {
-        cg_conv_note(c, oi, l, 2u * (uint64_t)n_h + 4u * (uint64_t)n_k);
+        cg_conv_note(c, oi, l, NEURIO_LAYOUT_CONV_INT16,
+                     2u * (uint64_t)n_h + 4u * (uint64_t)n_k);
         *done = 1;
     }
 out:

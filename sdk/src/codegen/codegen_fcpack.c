@@ -36,35 +36,6 @@ int cg_exclusive_const(const cg_ctx *c, int32_t oi, int32_t t, int32_t *src)
     return uses == 1;
 }
 
-static void cg_words(cg_ctx *c, const char *tag, int32_t oi, const int32_t *v, int32_t n)
-{
-    fprintf(c->decl, "static const int32_t NG_ALIGN ng_%s%d[%d] = {", tag, oi, n);
-    for (int32_t i = 0; i < n; i++)
-        fprintf(c->decl, "%s%ld", !i ? "\n    " : i % 8 ? ", " : ",\n    ", (long)v[i]);
-    fputs("\n};\n", c->decl);
-}
-
-/* The plain weights and bias under #if !NK_FC_PACKED only. */
-static int cg_plain_consts(cg_ctx *c, const lw_op *l, char (*p)[160])
-{
-    int rc;
-    fputs("#if !NK_FC_PACKED\n", c->decl);
-    if ((rc = cg_ptr(c, l->args[1], p[1], 160)) ||
-        (l->args[2] >= 0 && (rc = cg_ptr(c, l->args[2], p[2], 160))))
-        return rc;
-    fputs("#endif\n", c->decl);
-    return NEURIO_OK;
-}
-
-/* The plain call, under #else of the body's #if NK_FC_PACKED. */
-static void cg_plain_call(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160])
-{
-    fprintf(c->body,
-            "#else\n    if (nk_fully_connected_s8(&ng_p%d, %s, %s, %s, %s) != NK_OK) "
-            "return NEURIO_RUN_ERR_LAYER + %d;\n#endif\n",
-            oi, p[0], p[1], l->args[2] >= 0 ? p[2] : "NULL", p[3], oi);
-}
-
 /* A layer of at most CG_FC_SMALL MACs and one batch as straight-line C:
  * each row is nk_fc_q_x2 of 2 (bias - in_zp sum w) + sum 2 w x with the
  * weights as constants, when every partial sum stays below 2^29 and the
@@ -95,7 +66,7 @@ static int cg_fc_small(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160],
         }
         k2[o] = 2 * (b - (int64_t)fp->in_zp * sum);
     }
-    int rc = cg_plain_consts(c, l, p);
+    int rc = cg_plain_consts(c, l, p, "NK_FC_PACKED");
     if (rc) {
         free(k2);
         return rc;
@@ -116,7 +87,7 @@ static int cg_fc_small(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160],
                 (int)fp->act_min, (int)fp->act_max);
     }
     fputs("    }\n", c->body);
-    cg_plain_call(c, oi, l, p);
+    cg_plain_call(c, oi, l, p, "nk_fully_connected_s8");
     free(k2);
     if (c->layers)
         c->layers[oi].layout = NEURIO_LAYOUT_FC_STRAIGHT;
@@ -199,9 +170,7 @@ int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *don
     const neurio_tensor *wt = &c->m->tensors[wsrc];
     const neurio_tensor *bt = bsrc >= 0 ? &c->m->tensors[bsrc] : NULL;
     const size_t n_w = (size_t)fp->out_depth * (size_t)fp->in_depth;
-    if (wt->dtype != NEURIO_DT_INT8 || !wt->data || wt->data_bytes < n_w ||
-        (bt && (bt->dtype != NEURIO_DT_INT32 || !bt->data ||
-                bt->data_bytes < (size_t)fp->out_depth * 4u)))
+    if (!cg_pack_input_ok(wt, bt, n_w, fp->out_depth))
         return NEURIO_OK;
     /* compact too: at most CG_FC_SMALL weights as instructions (a few bytes
      * each) link no FULLY_CONNECTED kernel at all (measured, bench_cortexm
@@ -209,11 +178,9 @@ int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *don
      * with its 1x16 and 16x1 layers plain/packed (nk_fully_connected_s8_dsp
      * and the GEMM it calls), 11,332 straight-line) */
     if (fp->batches == 1 && n_w <= CG_FC_SMALL) {
-        int32_t *bias = bt ? malloc((size_t)fp->out_depth * sizeof *bias) : NULL;
-        if (bt && !bias)
+        int32_t *bias = NULL;
+        if (cg_bias_copy(bt, fp->out_depth, &bias))
             return neurio_fail(c->err, NEURIO_ERR_NOMEM, "codegen: out of memory");
-        if (bt)
-            memcpy(bias, bt->data, (size_t)fp->out_depth * sizeof *bias);
         int rc = cg_fc_small(c, oi, l, p, (const int8_t *)wt->data, bias, done);
         free(bias);
         if (rc || *done)
@@ -231,16 +198,13 @@ int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *don
                                  : NK_FC_PACK_WORDS(fp->in_depth, fp->out_depth);
     const int32_t n_rows = NK_FC_PACK_ROWS(fp->out_depth);
     int32_t *w = malloc((size_t)n_words * sizeof *w);
-    int32_t *k = malloc((size_t)n_rows * sizeof *k);
-    int32_t *bias = bt ? malloc((size_t)fp->out_depth * sizeof *bias) : NULL;
+    int32_t *k = malloc((size_t)n_rows * sizeof *k), *bias = NULL;
     int32_t x2 = 0;
     int rc = NEURIO_OK;
-    if (!w || !k || (bt && !bias)) {
+    if (cg_bias_copy(bt, fp->out_depth, &bias) || !w || !k) {
         rc = neurio_fail(c->err, NEURIO_ERR_NOMEM, "codegen: out of memory");
         goto fail;
     }
-    if (bt)
-        memcpy(bias, bt->data, (size_t)fp->out_depth * sizeof *bias);
     if ((wide ? nk_fc_pack_s8_w16(fp, (const int8_t *)wt->data, bias, w, k, &x2)
               : nk_fc_pack_s8(fp, (const int8_t *)wt->data, bias, w, k, &x2)) != NK_OK)
         goto fail; /* a weight pair the layout cannot hold: the plain call */
@@ -248,22 +212,19 @@ int cg_fc_packed(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *don
     fprintf(c->decl, "#if NK_FC_PACKED\n/* packed %s weights and folded constants (nk.h, "
                      "nk_fc_pack)%s */\n", wide ? "int16" : "int8",
             wide ? ": twice the int8 layout's flash" : "");
-    cg_words(c, "fw", oi, w, n_words);
-    cg_words(c, "fk", oi, k, n_rows);
+    cg_pack_i32(c, "fw", oi, w, n_words, 8);
+    cg_pack_i32(c, "fk", oi, k, n_rows, 8);
     fprintf(c->decl,
             "static const nk_fc_pack ng_fp%d = {ng_fw%d, ng_fk%d, ng_fcx, %d, %d, %d};\n#endif\n",
             oi, oi, oi, NK_FC_PACK_DEPTH(fp->in_depth), (int)x2, wide);
     cg_fc_note(c, oi, wide, extra, 4u * ((uint64_t)n_words + (uint64_t)n_rows));
-    if ((rc = cg_plain_consts(c, l, p)))
+    if ((rc = cg_plain_consts(c, l, p, "NK_FC_PACKED")))
         goto fail;
     if (NK_FC_PACK_XWORDS(fp->in_depth) > c->fc_xwords)
         c->fc_xwords = NK_FC_PACK_XWORDS(fp->in_depth);
-    fprintf(c->body,
-            "#if NK_FC_PACKED\n"
-            "    if (nk_fully_connected_s8_packed%s(&ng_p%d, &ng_fp%d, %s, %s) != NK_OK) "
-            "return NEURIO_RUN_ERR_LAYER + %d;\n",
-            wide ? "16" : "", oi, oi, p[0], p[3], oi);
-    cg_plain_call(c, oi, l, p);
+    cg_packed_call(c, oi, p, "NK_FC_PACKED",
+                   wide ? "nk_fully_connected_s8_packed16" : "nk_fully_connected_s8_packed", "ng_fp");
+    cg_plain_call(c, oi, l, p, "nk_fully_connected_s8");
     *done = 1;
 fail:
     free(w);

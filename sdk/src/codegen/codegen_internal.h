@@ -80,6 +80,32 @@ int cg_source_text(const cg_ctx *c, const char *hex, const char *decl, size_t de
                    size_t *len);
 int cg_header_text(const cg_ctx *c, const char *hex, char **text, size_t *len);
 
+/* What the packed layouts share (codegen_pack.c).  cg_pack_input_ok: 1
+ * when wt holds at least n_w int8 weights and bt (NULL: no bias) n_b
+ * int32 values, as the packers read them.  cg_bias_copy: *bias = a copy of
+ * bt's n int32 values (aligned; NULL without bt), NEURIO_OK or
+ * NEURIO_ERR_NOMEM (the caller frees). */
+int cg_pack_input_ok(const neurio_tensor *wt, const neurio_tensor *bt, size_t n_w, int32_t n_b);
+int cg_bias_copy(const neurio_tensor *bt, int32_t n, int32_t **bias);
+/* `static const int16_t NG_ALIGN ng_<tag><oi>[n] = {...};` with 16 values
+ * a line; cg_pack_i32 the same for int32_t, per_line values a line. */
+void cg_pack_i16(cg_ctx *c, const char *tag, int32_t oi, const int16_t *v, int32_t n);
+void cg_pack_i32(cg_ctx *c, const char *tag, int32_t oi, const int32_t *v, int32_t n,
+                 int per_line);
+/* The plain weight and bias expressions p[1], p[2] (cg_ptr: emitted on
+ * first use) under #if !guard. */
+int cg_plain_consts(cg_ctx *c, const lw_op *l, char (*p)[160], const char *guard);
+/* The body's two calls of layer oi: cg_packed_call opens #if guard with
+ * fn(&ng_p<oi>, &<pack><oi>, p[0], p[3]); cg_plain_call writes #else,
+ * fn(&ng_p<oi>, p[0], p[1], p[2] or NULL, p[3]) and #endif. */
+void cg_packed_call(cg_ctx *c, int32_t oi, char (*p)[160], const char *guard, const char *fn,
+                    const char *pack);
+void cg_plain_call(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], const char *fn);
+/* The report's entry (neurio_codegen_options.layers) of CONV_2D layer oi
+ * on a packed layout: bytes of packed arrays in place of its int8 weights
+ * and int32 bias. */
+void cg_conv_note(cg_ctx *c, int32_t oi, const lw_op *l, int layout, uint64_t bytes);
+
 /* When op oi (lowered to nk_fully_connected_s8 as l, operand expressions
  * p) can run on packed weights (nk.h, nk_fc_pack): emits the packed arrays
  * and both calls, the packed one under #if NK_FC_PACKED, and sets *done

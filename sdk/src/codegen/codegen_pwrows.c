@@ -9,7 +9,6 @@
  * so a layer the packer refuses must not overlap: cg_pw_rows_mask tells
  * the planner which layers may. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "codegen_internal.h"
 
@@ -49,21 +48,16 @@ static int cg_pw_pack(const neurio_model *m, const lw_op *l, int16_t **w, int32_
     const neurio_tensor *wt = &m->tensors[l->args[1]];
     const neurio_tensor *bt = l->args[2] >= 0 ? &m->tensors[l->args[2]] : NULL;
     const size_t n_w = (size_t)cp->out_c * (size_t)cp->in_c;
-    if (wt->dtype != NEURIO_DT_INT8 || !wt->data || wt->data_bytes < n_w ||
-        (bt && (bt->dtype != NEURIO_DT_INT32 || !bt->data ||
-                bt->data_bytes < (size_t)cp->out_c * 4u)))
+    if (!cg_pack_input_ok(wt, bt, n_w, cp->out_c))
         return NEURIO_OK;
     int16_t *pw = malloc((size_t)NK_PW_PACK_HALVES(cp->in_c, cp->out_c) * sizeof *pw);
-    int32_t *pt = malloc((size_t)cp->out_c * 4 * sizeof *pt);
-    int32_t *bias = bt ? malloc((size_t)cp->out_c * sizeof *bias) : NULL;
-    if (!pw || !pt || (bt && !bias)) {
+    int32_t *pt = malloc((size_t)cp->out_c * 4 * sizeof *pt), *bias = NULL;
+    if (cg_bias_copy(bt, cp->out_c, &bias) || !pw || !pt) {
         free(pw);
         free(pt);
         free(bias);
         return NEURIO_ERR_NOMEM;
     }
-    if (bt)
-        memcpy(bias, bt->data, (size_t)cp->out_c * sizeof *bias);
     if (nk_pw_pack_s8(cp, (const int8_t *)wt->data, bias, pw, pt) == NK_OK) {
         *w = pw;
         *t = pt;
@@ -128,30 +122,18 @@ int cg_pw_rows_decl(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160], int *
         goto out; /* nothing written */
     const nk_conv_params *cp = &l->p.conv;
     const int32_t n_h = NK_PW_PACK_HALVES(cp->in_c, cp->out_c), n_t = 4 * cp->out_c;
-    fprintf(c->decl, "#if NK_CONV_ROWS\n/* weights widened for the row-pair kernel (nk.h, "
-                     "nk_pw_pack): the output overlaps the input */\n"
-                     "static const int16_t NG_ALIGN ng_pw%d[%d] = {", oi, n_h);
-    for (int32_t i = 0; i < n_h; i++)
-        fprintf(c->decl, "%s%d", !i ? "\n    " : i % 16 ? ", " : ",\n    ", w[i]);
-    fprintf(c->decl, "\n};\nstatic const int32_t NG_ALIGN ng_pt%d[%d] = {", oi, n_t);
-    for (int32_t i = 0; i < n_t; i++)
-        fprintf(c->decl, "%s%ld", !i ? "\n    " : i % 8 ? ", " : ",\n    ", (long)t[i]);
-    fprintf(c->decl, "\n};\nstatic const nk_pw_pack ng_pk%d = {ng_pw%d, ng_pt%d};\n#endif\n",
-            oi, oi, oi);
-    fputs("#if !NK_CONV_ROWS\n", c->decl);
-    if ((rc = cg_ptr(c, l->args[1], p[1], 160)) ||
-        (l->args[2] >= 0 && (rc = cg_ptr(c, l->args[2], p[2], 160))))
+    fputs("#if NK_CONV_ROWS\n/* weights widened for the row-pair kernel (nk.h, "
+          "nk_pw_pack): the output overlaps the input */\n",
+          c->decl);
+    cg_pack_i16(c, "pw", oi, w, n_h);
+    cg_pack_i32(c, "pt", oi, t, n_t, 8);
+    fprintf(c->decl, "static const nk_pw_pack ng_pk%d = {ng_pw%d, ng_pt%d};\n#endif\n", oi, oi,
+            oi);
+    if ((rc = cg_plain_consts(c, l, p, "NK_CONV_ROWS")))
         goto out;
-    fputs("#endif\n", c->decl);
     *done = 1;
-    if (c->layers) { /* the report: int16 weights and 4 constants per channel */
-        const uint64_t bytes = 2u * (uint64_t)n_h + 4u * (uint64_t)n_t;
-        const uint64_t plain = (uint64_t)cp->in_c * (uint64_t)cp->out_c +
-                               (l->args[2] >= 0 ? 4u * (uint64_t)cp->out_c : 0);
-        c->layers[oi] = (neurio_codegen_layer){.layout = NEURIO_LAYOUT_PW_INT16,
-                                               .bytes = bytes,
-                                               .added_bytes = bytes > plain ? bytes - plain : 0};
-    }
+    /* the report: int16 weights and 4 constants per channel */
+    cg_conv_note(c, oi, l, NEURIO_LAYOUT_PW_INT16, 2u * (uint64_t)n_h + 4u * (uint64_t)n_t);
 out:
     free(w);
     free(t);
@@ -168,12 +150,7 @@ int cg_pw_rows(cg_ctx *c, int32_t oi, const lw_op *l, char (*p)[160])
         return neurio_fail(c->err, NEURIO_ERR_INTERNAL,
                            "codegen: layer %d (1x1 CONV_2D) overlaps its input in the plan but "
                            "its weights do not suit the row-pair kernel (nk_pw_pack_s8)", oi);
-    fprintf(c->body,
-            "#if NK_CONV_ROWS\n"
-            "    if (nk_conv2d_1x1_s8_rows(&ng_p%d, &ng_pk%d, %s, %s) != NK_OK) "
-            "return NEURIO_RUN_ERR_LAYER + %d;\n#else\n"
-            "    if (nk_conv2d_s8(&ng_p%d, %s, %s, %s, %s) != NK_OK) "
-            "return NEURIO_RUN_ERR_LAYER + %d;\n#endif\n",
-            oi, oi, p[0], p[3], oi, oi, p[0], p[1], l->args[2] >= 0 ? p[2] : "NULL", p[3], oi);
+    cg_packed_call(c, oi, p, "NK_CONV_ROWS", "nk_conv2d_1x1_s8_rows", "ng_pk");
+    cg_plain_call(c, oi, l, p, "nk_conv2d_s8");
     return NEURIO_OK;
 }
