@@ -27,6 +27,16 @@ neurio_interp *cg_interp(const neurio_model *m)
     return it;
 }
 
+int cg_run(const char *cmd)
+{
+    char *out = NULL;
+    int st = neurio_test_run(cmd, &out);
+    if (st)
+        fprintf(stderr, "%s\n%s\n", cmd, out ? out : "");
+    free(out);
+    return st;
+}
+
 void cg_compile_for_m4(const char *src, const char *dir, const char *const *kernels)
 {
 #ifdef NEURIO_ARM_GCC
@@ -39,12 +49,7 @@ void cg_compile_for_m4(const char *src, const char *dir, const char *const *kern
                       "-std=c99 -Wall -Wextra -pedantic -Werror -O2 -I%s/kernels -c %s/kernels/%s "
                       "-o %s/m4_k%zu.o", NEURIO_ARM_GCC, FW, FW, kernels[k], dir, k);
     CU_ASSERT_FATAL(o > 0 && (size_t)o < sizeof cmd);
-    char *out = NULL;
-    int st = neurio_test_run(cmd, &out);
-    if (st)
-        fprintf(stderr, "%s\n%s\n", cmd, out ? out : "");
-    free(out);
-    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_EQUAL(cg_run(cmd), 0);
 #else
     (void)src;
     (void)dir;
@@ -109,12 +114,7 @@ nh_module *cg_build_and_open(const neurio_model *m, const char *name)
     snprintf(cmd, sizeof cmd,
              "cc -std=c99 -Wall -Wextra -pedantic -Werror -I%s/kernels -I%s/include -c %s "
              "-o %s/pedantic.o", FW, FW, res.source_path, dir);
-    char *out = NULL;
-    int st = neurio_test_run(cmd, &out);
-    if (st)
-        fprintf(stderr, "%s\n%s\n", cmd, out ? out : "");
-    free(out);
-    CU_ASSERT_EQUAL_FATAL(st, 0);
+    CU_ASSERT_EQUAL_FATAL(cg_run(cmd), 0);
     nh_build_opts bo = {.cflags = "-O1"};
     rc = nh_build(dir, res.name, FW, &bo, so, sizeof so, NULL, NULL, 0, &e);
     if (rc)

@@ -15,6 +15,10 @@
 /* m validated and on the reference interpreter (asserts fatally). */
 neurio_interp *cg_interp(const neurio_model *m);
 
+/* Runs the shell command cmd (neurio_test_run); when it fails, prints it
+ * and its output.  Its exit status (0: success). */
+int cg_run(const char *cmd);
+
 /* The generated C `src` and the kernels named (paths below
  * firmware/kernels, NULL-terminated) compile for Cortex-M4 (hard float,
  * -pedantic -Werror) into dir; skipped with a note when CMake found no

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cg_test_util.h"
 #include "host_runner.h"
 #include "neurio/codegen.h"
 #include "neurio/interp.h"
@@ -37,12 +38,7 @@ static nh_module *build_and_open(const neurio_model *m, const char *dir,
     snprintf(cmd, sizeof cmd,
              "cc -std=c99 -Wall -Wextra -pedantic -Werror -I%s/kernels -I%s/include -c %s "
              "-o %s/pedantic.o", FW, FW, res->source_path, dir);
-    char *out = NULL;
-    int st = neurio_test_run(cmd, &out);
-    if (st)
-        fprintf(stderr, "%s\n%s\n", cmd, out ? out : "");
-    free(out);
-    CU_ASSERT_EQUAL_FATAL(st, 0);
+    CU_ASSERT_EQUAL_FATAL(cg_run(cmd), 0);
     nh_build_opts bo = {.cflags = "-O1", .layer_hook = 1, .n_layers = (uint32_t)m->n_ops};
     rc = nh_build(dir, res->name, FW, &bo, so, sizeof so, NULL, NULL, 0, &e);
     if (rc)
@@ -345,16 +341,7 @@ static void test_float_ops_vs_interp(void)
     int32_t go[2] = {y, ap};
     neurio_model_set_io(m, 1, &x, 2, go);
     neurio_errbuf e = {{0}};
-    int vrc = neurio_model_validate(m, &e);
-    if (vrc)
-        fprintf(stderr, "validate: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(vrc, NEURIO_OK);
-
-    neurio_interp *it = NULL;
-    int irc = neurio_interp_new(m, &it, &e);
-    if (irc)
-        fprintf(stderr, "interp: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(irc, NEURIO_OK);
+    neurio_interp *it = cg_interp(m);
     neurio_codegen_result res;
     nh_module *mod = build_and_open(m, gen_dir("ops_f32"), &res);
     float xin[8 * 8 * 3], y_ref[5], ap_ref[72], y_got[5], ap_got[72];
@@ -487,15 +474,7 @@ static void test_int8_ops_vs_interp(void)
     int32_t go[2] = {y, cl};
     neurio_model_set_io(m, 1, &x, 2, go);
     neurio_errbuf e = {{0}};
-    int vrc = neurio_model_validate(m, &e);
-    if (vrc)
-        fprintf(stderr, "validate: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(vrc, NEURIO_OK);
-    neurio_interp *it = NULL;
-    int irc = neurio_interp_new(m, &it, &e);
-    if (irc)
-        fprintf(stderr, "interp: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(irc, NEURIO_OK);
+    neurio_interp *it = cg_interp(m);
     neurio_codegen_result res;
     nh_module *mod = build_and_open(m, gen_dir("ops_s8"), &res);
     float xin[32], y_ref[4], y_got[4];
