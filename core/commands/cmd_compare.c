@@ -403,6 +403,51 @@ static void print_layers(const nr_store_layer *la, size_t na, const nr_store_lay
     free(ord);
 }
 
+/* Layers [0, n) with a measured count: they come first (the store's rows
+ * past them only carry a weight layout). */
+static size_t measured(const nr_store_layer *l, size_t n)
+{
+    size_t k = 0;
+    while (k < n && !isnan(l[k].mean))
+        k++;
+    return k;
+}
+
+/* The weight layouts (when a plugin reported them): the layers whose
+ * layout or size differs, every layer with --layers. */
+static void print_layouts(const nr_store_layer *la, size_t na, const nr_store_layer *lb,
+                          size_t nb, int all)
+{
+    size_t n = na > nb ? na : nb, with = 0, differ = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *a = i < na ? la[i].layout : "", *b = i < nb ? lb[i].layout : "";
+        uint64_t ba = i < na ? la[i].layout_bytes : 0, bb = i < nb ? lb[i].layout_bytes : 0;
+        with += a[0] || b[0];
+        differ += (a[0] || b[0]) && (strcmp(a, b) || ba != bb);
+    }
+    if (!with)
+        return;
+    printf("\nweight layouts: %zu of %zu layers differ\n", differ, with);
+    if (!differ && !all)
+        return;
+    printf("  %-5s %-20s %-16s %12s %-16s %12s\n", "#", "op", "A layout", "A bytes", "B layout",
+           "B bytes");
+    for (size_t i = 0; i < n; i++) {
+        const nr_store_layer *x = i < na ? &la[i] : NULL, *y = i < nb ? &lb[i] : NULL;
+        const char *a = x ? x->layout : "", *b = y ? y->layout : "";
+        uint64_t ba = x ? x->layout_bytes : 0, bb = y ? y->layout_bytes : 0;
+        if (!(a[0] || b[0]) || (!all && !strcmp(a, b) && ba == bb))
+            continue;
+        char sa[24] = "-", sb[24] = "-";
+        if (a[0])
+            snprintf(sa, sizeof sa, "%llu", (unsigned long long)ba);
+        if (b[0])
+            snprintf(sb, sizeof sb, "%llu", (unsigned long long)bb);
+        printf("  %-5zu %-20.20s %-16.16s %12s %-16.16s %12s\n", i, x ? x->op : y->op,
+               a[0] ? a : "-", sa, b[0] ? b : "-", sb);
+    }
+}
+
 static void cmp_help(void)
 {
     printf("usage: neurio compare RUN_A RUN_B [--store S | --rig R] [thresholds] [--all]\n"
@@ -410,7 +455,8 @@ static void cmp_help(void)
            "Print the KPIs of two stored runs side by side with B - A, the relative\n"
            "change and whether B is better or worse (higher accuracy and throughput,\n"
            "lower errors, latency, cycles, energy and memory are better), then the\n"
-           "per-layer counts (cycles or instructions) when both runs stored them.\n"
+           "per-layer counts (cycles or instructions) when both runs stored them and\n"
+           "the layers whose weight layout differs (when a plugin reported them).\n"
            "Runs are ids, unique prefixes, or \"last\".  A warning is printed when the\n"
            "runs used different models or sample counts, or one did not finish.\n\n"
            "Thresholds (CI gating; B is the candidate, A the baseline).  Each prints\n"
@@ -428,7 +474,8 @@ static void cmp_help(void)
            "                            run incomplete) also exits 7\n\n"
            "Options:\n%s"
            "  --all       also show std, min and the confidence bounds\n"
-           "  --layers    show every layer (default: the 10 largest changes)\n\n"
+           "  --layers    show every layer (default: the 10 largest changes, and\n"
+           "              the layers whose weight layout differs)\n\n"
            "%s",
            nr_store_help, nr_exit_codes_help);
 }
@@ -494,14 +541,15 @@ int nr_cmd_compare(int argc, char **argv)
     print_kpis(&ma, &mb, a.all, color);
     if (!ma.n || !mb.n)
         printf("\n(%s has no KPIs stored: it did not finish)\n", !ma.n ? "A" : "B");
-    print_layers(la, na, lb, nb, a.layers);
+    print_layers(la, measured(la, na), lb, measured(lb, nb), a.layers);
+    print_layouts(la, na, lb, nb, a.layers);
     gate_ctx g = { .color = color };
     int any = 0;
     for (size_t k = 0; k < N_CMP_OPTS; k++)
         any |= !isnan(*(const double *)((const char *)&a + cmp_opts[k].off));
     if (any || a.fail_on_warning) {
         printf("\nthresholds\n");
-        run_gates(&g, &a, &ma, &mb, la, na, lb, nb);
+        run_gates(&g, &a, &ma, &mb, la, measured(la, na), lb, measured(lb, nb));
         if (a.fail_on_warning)
             gate(&g, nwarn == 0, "warnings: %d (--fail-on-warning)", nwarn);
         printf("%s: %d of %d threshold%s failed\n", g.failed ? "REGRESSION" : "ok", g.failed,

@@ -225,6 +225,43 @@ static void print_run(const nr_store_run_info *r)
         printf("error     %s\n", r->error);
 }
 
+/* The run's layers: mean count per inference and the weight layout the
+ * plugin reported ("-" where not measured / none). */
+static void print_layers(nr_store *s, const char *run_id)
+{
+    nr_store_layer *l = NULL;
+    size_t n = 0, lay = 0;
+    neurio_errbuf err;
+    if (nr_store_get_layers(s, run_id, &l, &n, &err)) {
+        fprintf(stderr, "neurio show: per-layer rows: %s\n", err.msg);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        lay += l[i].layout[0] != 0;
+    if (n)
+        printf("layers (%s, mean per inference%s)\n  %-4s %-20s %-24s %14s", l[0].unit,
+               lay ? "; weight layout, bytes, added over int8" : "", "#", "op", "name", "mean");
+    if (n && lay)
+        printf("  %-16s %10s %10s", "layout", "bytes", "added");
+    if (n)
+        printf("\n");
+    for (size_t i = 0; i < n; i++) {
+        char mean[32] = "-", bytes[24] = "-", added[24] = "-";
+        if (!isnan(l[i].mean))
+            snprintf(mean, sizeof mean, "%.6g", l[i].mean);
+        if (l[i].layout[0]) {
+            snprintf(bytes, sizeof bytes, "%llu", (unsigned long long)l[i].layout_bytes);
+            snprintf(added, sizeof added, "%llu", (unsigned long long)l[i].added_bytes);
+        }
+        printf("  %-4u %-20.20s %-24.24s %14s", l[i].index, l[i].op,
+               l[i].name[0] ? l[i].name : "-", mean);
+        if (lay)
+            printf("  %-16.16s %10s %10s", l[i].layout[0] ? l[i].layout : "-", bytes, added);
+        printf("\n");
+    }
+    free(l);
+}
+
 /* The run's per-layer debug rows (neurio debug, task.debug = "layers"). */
 static void print_debug(nr_store *s, const char *run_id)
 {
@@ -281,7 +318,8 @@ int nr_cmd_show(int argc, char **argv)
     if (a.help) {
         printf("usage: neurio show RUN|SWEEP [--store S | --rig R]\n\n"
                "Print one stored run: provenance and every KPI with its unit and\n"
-               "source.  RUN is a run id, a unique prefix of one, or \"last\".  Given a\n"
+               "source, then its layers: mean count per inference and weight layout.\n"
+               "RUN is a run id, a unique prefix of one, or \"last\".  Given a\n"
                "sweep id (or a unique prefix), print the sweep's table: every point,\n"
                "its run, accuracy, latency, RAM and flash, the Pareto front marked.\n"
                "A run made with task.debug = \"layers\" (or `neurio debug`) also shows\n"
@@ -324,6 +362,7 @@ int nr_cmd_show(int argc, char **argv)
     else
         printf("no KPIs stored (the run did not finish); %llu per-inference rows are stored\n",
                (unsigned long long)r.n_done);
+    print_layers(s, r.run_id);
     print_debug(s, r.run_id);
 out:
     nr_metrics_free(&m);

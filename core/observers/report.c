@@ -1,6 +1,7 @@
 /* core/observers/report.c — the reporting observer: KPIs, summary, profile, CSV, HTML
  * and the result store, fed by the pipeline (see report.h). */
 #include "report.h"
+#include "report_store.h"
 
 #include "host.h"
 
@@ -613,65 +614,6 @@ static void rp_kpis(rp_state *s, const nr_run *run, size_t n, nr_metrics *m,
         rp_note(s, "%s", s->cost_on ? err.msg : "cost KPIs: no inference was measured");
 }
 
-/* The per-layer means into the store (compare reads them). */
-static int rp_store_layers(rp_state *s, const nr_run *run, const double *mean, uint32_t n,
-                           neurio_errbuf *err)
-{
-    if (!n || !mean || !s->run_recorded)
-        return 0;
-    nr_store_layer *l = calloc(n, sizeof *l);
-    if (!l)
-        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory storing %u layers", n);
-    for (uint32_t i = 0; i < n; i++) {
-        const neurio_op *op =
-            run->model && (int32_t)i < run->model->n_ops ? &run->model->ops[i] : NULL;
-        l[i].index = i;
-        if (op) {
-            snprintf(l[i].op, sizeof l[i].op, "%s", neurio_op_name(op->kind));
-            snprintf(l[i].name, sizeof l[i].name, "%s", op->name ? op->name : "");
-        }
-        l[i].mean = mean[i];
-        snprintf(l[i].unit, sizeof l[i].unit, "%s",
-                 run->info.cycle_unit ? run->info.cycle_unit : "cycles");
-    }
-    int rc = nr_store_set_layers(s->store, run->run_id, l, n, err);
-    free(l);
-    return rc;
-}
-
-/* task.debug = "layers": the per-layer comparison into the store. */
-static int rp_store_debug(rp_state *s, const nr_run *run, neurio_errbuf *err)
-{
-    uint32_t n = run->debug_rows;
-    if (!run->debug_layers || !n || !s->run_recorded)
-        return 0;
-    nr_store_layer_debug *l = calloc(n, sizeof *l);
-    if (!l)
-        return neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory storing %u debug layers", n);
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        const nr_layer_debug *d = &run->debug_layers[i];
-        if (!d->compared)
-            continue;
-        nr_store_layer_debug *o = &l[k++];
-        snprintf(o->ref, sizeof o->ref, "device");
-        o->index = (uint32_t)d->op;
-        o->output = (uint32_t)d->output;
-        snprintf(o->op, sizeof o->op, "%s", d->op_name ? d->op_name : "");
-        snprintf(o->tensor, sizeof o->tensor, "%s", d->tensor ? d->tensor : "");
-        snprintf(o->dtype, sizeof o->dtype, "%s", d->dtype ? d->dtype : "");
-        o->samples = run->debug_samples;
-        o->elements = d->elements;
-        o->mismatches = d->mismatches;
-        o->max_abs = d->max_abs;
-        o->rel_l2 = nr_layer_debug_rel_l2(d);
-        o->snr_db = nr_layer_debug_snr_db(d);
-    }
-    int rc = nr_store_set_layer_debug(s->store, run->run_id, l, k, err);
-    free(l);
-    return rc;
-}
-
 static int rp_on_finish(void *user, const nr_run *run, int status)
 {
     rp_state *s = user;
@@ -782,9 +724,10 @@ static int rp_on_finish(void *user, const nr_run *run, int status)
         if (src)
             memcpy(err.msg, s->store_error, sizeof err.msg);
         else
-            src = rp_store_layers(s, run, layer_mean, n_layers, &err);
+            src = s->run_recorded ? nr_report_store_layers(s->store, run, layer_mean,
+                                                          n_layers, &err) : 0;
         if (!src)
-            src = rp_store_debug(s, run, &err);
+            src = s->run_recorded ? nr_report_store_debug(s->store, run, &err) : 0;
         if (!src)
             src = nr_store_finish_run(s->store, run->run_id, st, complete, run->error, finished,
                                       &m, profile[0] ? profile : NULL, html[0] ? html : NULL,

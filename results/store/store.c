@@ -93,6 +93,21 @@ static const char *const schema_v4[] = {
     "ALTER TABLE layer_debug_v4 RENAME TO layer_debug",
 };
 
+/* Version 5: each layer's weight layout in the image (profile.json's
+ * layers[].weights_layout, _layout_bytes, weights_added_bytes; NULL = none
+ * reported), and a layer with a layout but no measured count (mean NULL).
+ * SQLite cannot drop NOT NULL in place: the table is rebuilt, rows kept. */
+static const char *const schema_v5[] = {
+    "CREATE TABLE layers_v5 (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
+    "idx INTEGER NOT NULL, op TEXT, name TEXT, mean DOUBLE PRECISION, unit TEXT NOT NULL, "
+    "weights_layout TEXT, weights_layout_bytes BIGINT, weights_added_bytes BIGINT, "
+    "PRIMARY KEY (run_id, idx))",
+    "INSERT INTO layers_v5 (run_id, idx, op, name, mean, unit) SELECT run_id, idx, op, name, "
+    "mean, unit FROM layers",
+    "DROP TABLE layers",
+    "ALTER TABLE layers_v5 RENAME TO layers",
+};
+
 typedef struct nr_migration {
     int version;
     const char *const *stmts;
@@ -104,6 +119,7 @@ static const nr_migration migrations[] = {
     { .version = 2, .stmts = schema_v2, .n = sizeof schema_v2 / sizeof schema_v2[0] },
     { .version = 3, .stmts = schema_v3, .n = sizeof schema_v3 / sizeof schema_v3[0] },
     { .version = 4, .stmts = schema_v4, .n = sizeof schema_v4 / sizeof schema_v4[0] },
+    { .version = 5, .stmts = schema_v5, .n = sizeof schema_v5 / sizeof schema_v5[0] },
 };
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -622,6 +638,10 @@ int nr_store_get_rows(nr_store *s, const char *run_id, nr_store_row *rows,
 int nr_store_set_layers(nr_store *s, const char *run_id, const nr_store_layer *layers,
                         size_t n, neurio_errbuf *err)
 {
+    if (s->version < 5)
+        return neurio_fail(err, NEURIO_ERR_INVALID, "store %s predates the weight layouts "
+                           "(schema %d); open it for writing once to upgrade it", s->where,
+                           s->version);
     int rc = nr_sx0(s, "BEGIN", err);
     if (rc)
         return rc;
@@ -630,11 +650,16 @@ int nr_store_set_layers(nr_store *s, const char *run_id, const nr_store_layer *l
         return nr_srollback(s, rc);
     for (size_t i = 0; i < n; i++) {
         const nr_store_layer *l = &layers[i];
-        char idx[32], mean[32];
-        const char *p[6] = { run_id, nr_su64(idx, l->index), l->op[0] ? l->op : NULL,
-                             l->name[0] ? l->name : NULL, nr_sdbl(mean, l->mean), l->unit };
-        if ((rc = nr_sxp(s, "INSERT INTO layers (run_id, idx, op, name, mean, unit) "
-                            "VALUES ($1, $2, $3, $4, $5, $6)", 6, p, err)))
+        char idx[32], mean[32], lb[32], ab[32];
+        const int lay = l->layout[0] != 0;
+        const char *p[9] = { run_id, nr_su64(idx, l->index), l->op[0] ? l->op : NULL,
+                             l->name[0] ? l->name : NULL,
+                             isfinite(l->mean) ? nr_sdbl(mean, l->mean) : NULL, l->unit,
+                             lay ? l->layout : NULL, lay ? nr_su64(lb, l->layout_bytes) : NULL,
+                             lay ? nr_su64(ab, l->added_bytes) : NULL };
+        if ((rc = nr_sxp(s, "INSERT INTO layers (run_id, idx, op, name, mean, unit, "
+                            "weights_layout, weights_layout_bytes, weights_added_bytes) "
+                            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9, p, err)))
             return nr_srollback(s, rc);
     }
     if ((rc = nr_sx0(s, "COMMIT", err)))
@@ -667,6 +692,11 @@ static int layer_row(void *user, int n, const char *const *v)
     cp(l->name, sizeof l->name, v[2]);
     l->mean = v[3] ? strtod(v[3], NULL) : NAN;
     cp(l->unit, sizeof l->unit, v[4]);
+    if (n >= 8 && v[5]) { /* schema 5 */
+        cp(l->layout, sizeof l->layout, v[5]);
+        l->layout_bytes = v[6] ? strtoull(v[6], NULL, 10) : 0;
+        l->added_bytes = v[7] ? strtoull(v[7], NULL, 10) : 0;
+    }
     return 0;
 }
 
@@ -679,8 +709,13 @@ int nr_store_get_layers(nr_store *s, const char *run_id, nr_store_layer **out, s
     *n = 0;
     if (s->version < 2)
         return 0; /* an old store read as it is: no per-layer table */
-    int rc = s->be->exec(s->db, "SELECT idx, op, name, mean, unit FROM layers WHERE run_id = $1 "
-                                "ORDER BY idx", 1, p, layer_row, &c, err);
+    /* an old store read without migration has no layout columns */
+    int rc = s->be->exec(s->db, s->version >= 5
+                             ? "SELECT idx, op, name, mean, unit, weights_layout, "
+                               "weights_layout_bytes, weights_added_bytes FROM layers "
+                               "WHERE run_id = $1 ORDER BY idx"
+                             : "SELECT idx, op, name, mean, unit FROM layers WHERE run_id = $1 "
+                               "ORDER BY idx", 1, p, layer_row, &c, err);
     if (rc) {
         free(c.v);
         return rc == 1 ? neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory reading layers")

@@ -37,7 +37,7 @@
  */
 
 /* The schema version this neurio writes. */
-#define NR_STORE_SCHEMA_VERSION 4
+#define NR_STORE_SCHEMA_VERSION 5
 
 typedef struct nr_store nr_store;
 
@@ -70,13 +70,18 @@ typedef struct nr_store_run {
     int attempt;
 } nr_store_run;
 
-/* One layer's mean count over a run (per-layer cycles or instructions). */
+/* One layer of a run: its mean count (per-layer cycles or instructions,
+ * NAN = not measured) and its weight layout in the image (schema 5; ""
+ * = none reported, as every layer of an older store reads). */
 typedef struct nr_store_layer {
     uint32_t index;
     char op[32];
     char name[96];
     double mean;
     char unit[24];
+    char layout[32];       /* "packed int8", "packed int16", "straight-line"...  */
+    uint64_t layout_bytes; /* flash its weights and constants take that way   */
+    uint64_t added_bytes;  /* flash that layout adds over the int8 one        */
 } nr_store_layer;
 
 /* One inference. */
@@ -165,12 +170,14 @@ int nr_store_get_metrics(nr_store *s, const char *run_id, nr_metrics *out,
 int nr_store_get_rows(nr_store *s, const char *run_id, nr_store_row *rows,
                       size_t max, size_t *n_out, neurio_errbuf *err);
 
-/* Store a run's per-layer means (replacing any), one transaction. */
+/* Store a run's layers (replacing any), one transaction: mean NAN and
+ * layout "" are stored as NULL. */
 int nr_store_set_layers(nr_store *s, const char *run_id, const nr_store_layer *layers,
                         size_t n, neurio_errbuf *err);
 
-/* A run's per-layer means ordered by index: *out malloc'ed (free()), *n
- * how many (0 and NULL when the device measured none). */
+/* A run's layers ordered by index: *out malloc'ed (free()), *n how many (0
+ * and NULL when the device measured none and the plugin reported no
+ * layout).  The layers with a count come first, from index 0. */
 int nr_store_get_layers(nr_store *s, const char *run_id, nr_store_layer **out, size_t *n,
                         neurio_errbuf *err);
 

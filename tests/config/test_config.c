@@ -408,13 +408,13 @@ static void test_dev_unknown(void)
                      ":3: device.baud: unknown option for plugin 'test_echo'; it accepts: "
                      "fail_at, fail_after, max_batch, gain, verbose, serial_dir, signal_at, "
                      "signal, stall_at, stall_ms, remove_at, remove_path, late_at, slowdown, "
-                     "slow_layer, batch_ms, ram_bytes, flash_bytes");
+                     "slow_layer, batch_ms, ram_bytes, flash_bytes, layout");
     const char *sets[] = { "device.baud=9600" };
     assert_dev_error(MIN_RIG, sets, 1,
                      "--set device.baud=9600: device.baud: unknown option for plugin "
                      "'test_echo'; it accepts: fail_at, fail_after, max_batch, gain, verbose, "
                      "serial_dir, signal_at, signal, stall_at, stall_ms, remove_at, remove_path, "
-                     "late_at, slowdown, slow_layer, batch_ms, ram_bytes, flash_bytes");
+                     "late_at, slowdown, slow_layer, batch_ms, ram_bytes, flash_bytes, layout");
 }
 
 static void test_dev_wrong_type(void)

@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         nr_store_row rows[32];
         size_t n = 0;
         (void)nr_store_get_rows(s, info.run_id, rows, 32, &n, &err);
-        /* `neurio show`: per-layer means and debug rows (schema 3 or 4) */
+        /* `neurio show`: per-layer means and layouts (schema 5), debug rows (3, 4) */
         nr_store_layer *ly = NULL;
         if (nr_store_get_layers(s, info.run_id, &ly, &n, &err) == NEURIO_OK)
             free(ly);

@@ -1,6 +1,7 @@
 /* tests/fuzz/store_fuzz_seeds.c — a real results store as the seed of
- * fuzz_store: two runs (one complete with KPIs, rows and per-layer debug
- * rows, one left "running"), written through the store's own API.
+ * fuzz_store: two runs (one complete with KPIs, rows, per-layer means,
+ * weight layouts and debug rows, one left "running"), written through the
+ * store's own API.
  * usage: store_fuzz_seeds FILE.db   (gcc-built helper) */
 #include <math.h>
 #include <stdio.h>
@@ -60,7 +61,17 @@ int main(int argc, char **argv)
                 { .ref = "float", .index = 1, .output = 1, .op = "SPLIT", .tensor = "s1",
                   .dtype = "int8", .samples = 2, .elements = 8, .snr_db = INFINITY },
             };
+            /* per-layer means and weight layouts (schema 5): a layer with
+             * a layout and no count, one with a count and no layout */
+            nr_store_layer l[3] = {
+                { .index = 0, .op = "FULLY_CONNECTED", .mean = 1200.5, .unit = "cycles",
+                  .layout = "packed int16", .layout_bytes = 81920, .added_bytes = 40960 },
+                { .index = 1, .op = "RELU", .mean = 80, .unit = "cycles" },
+                { .index = 2, .op = "CONV_2D", .mean = NAN, .unit = "cycles",
+                  .layout = "straight-line", .layout_bytes = 4096 },
+            };
             if (nr_store_set_layer_debug(s, ids[r], d, 1, &err) ||
+                nr_store_set_layers(s, ids[r], l, 3, &err) ||
                 nr_store_set_layer_debug(s, ids[r], d + 1, 2, &err)) {
                 fprintf(stderr, "%s\n", err.msg);
                 return 1;

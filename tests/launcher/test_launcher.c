@@ -166,7 +166,7 @@ static void test_check_errors(void)
              "neurio check: %s:2: device.colour: unknown option for plugin 'test_echo'; it "
              "accepts: fail_at, fail_after, max_batch, gain, verbose, serial_dir, signal_at, "
              "signal, stall_at, stall_ms, remove_at, remove_path, late_at, slowdown, slow_layer, "
-             "batch_ms, ram_bytes, flash_bytes\n", rig);
+             "batch_ms, ram_bytes, flash_bytes, layout\n", rig);
     assert_contains(out, want);
     free(out);
     /* nothing was written for a failed check */

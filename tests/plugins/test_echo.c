@@ -14,11 +14,14 @@
  *     (only layer `slow_layer` when >= 0): a deliberate latency regression;
  *     `batch_ms` makes every batch take that long (polling cancellation):
  *     a run that lasts, for the farm and sweep tests; `ram_bytes` and
- *     `flash_bytes` are the memory figures it reports;
+ *     `flash_bytes` are the memory figures it reports; `layout` names the
+ *     weight layout it reports for every layer l (1000 * (l + 1) bytes,
+ *     100 * (l + 1) added);
  *   - `signal_at` sends the launcher a signal mid-run, `stall_at` makes one
  *     answer never come (the plugin waits polling host->cancelled, as the
  *     link does), `late_at` flags one answer as delayed by the link. */
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +35,8 @@ typedef struct echo {
     int64_t signal_at, stall_at, stall_ms, late_at, remove_at, slow_layer, batch_ms;
     int64_t ram_bytes, flash_bytes;
     double slowdown;
-    const char *remove_path;
+    const char *remove_path, *layout;
+    neurio_layer_layout *layouts;
     int sig;
     neurio_ctx *ctx;
     const neurio_host *host;
@@ -84,6 +88,8 @@ static const neurio_option echo_options[] = {
       .help = "RAM the \"firmware\" reports (0 = none)" },
     { .name = "flash_bytes", .type = NEURIO_OPT_INT, .default_value = "0",
       .help = "flash (text) the \"firmware\" reports (0 = none)" },
+    { .name = "layout", .type = NEURIO_OPT_STRING, .default_value = "",
+      .help = "weight layout reported for every layer (\"\" = none)" },
     { .name = NULL },
 };
 
@@ -124,6 +130,7 @@ static int echo_open(neurio_ctx *ctx, const neurio_host *host, void **self)
     e->batch_ms = host->opt_int(ctx, "batch_ms");
     e->ram_bytes = host->opt_int(ctx, "ram_bytes");
     e->flash_bytes = host->opt_int(ctx, "flash_bytes");
+    e->layout = host->opt_string(ctx, "layout");
     const char *sg = host->opt_string(ctx, "signal");
     e->sig = sg && !strcmp(sg, "INT") ? SIGINT : sg && !strcmp(sg, "HUP") ? SIGHUP : SIGTERM;
     if (!e->fail_at || echo_should_fail(e, "open")) {
@@ -189,6 +196,19 @@ static int echo_flash(void *self, const neurio_model *model, const char *gen_dir
     info->max_batch = (uint32_t)e->max_batch;
     info->ram_bytes = (uint64_t)e->ram_bytes;
     info->flash_text = (uint64_t)e->flash_bytes;
+    if (e->layout && e->layout[0] && model->n_ops > 0 &&
+        info->size >= offsetof(neurio_device_info, n_layouts) + sizeof info->n_layouts) {
+        free(e->layouts);
+        e->layouts = calloc((size_t)model->n_ops, sizeof *e->layouts);
+        if (!e->layouts)
+            return NEURIO_ERR_NOMEM;
+        for (int32_t l = 0; l < model->n_ops; l++)
+            e->layouts[l] = (neurio_layer_layout){ .layout = e->layout,
+                                                   .bytes = 1000u * (uint64_t)(l + 1),
+                                                   .added_bytes = 100u * (uint64_t)(l + 1) };
+        info->layouts = e->layouts;
+        info->n_layouts = (uint32_t)model->n_ops;
+    }
     return NEURIO_OK;
 }
 
@@ -276,6 +296,8 @@ static int echo_infer(void *self, neurio_batch *batch)
 
 static void echo_close(void *self)
 {
+    if (self)
+        free(((echo *)self)->layouts);
     free(self);
 }
 

@@ -10,11 +10,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <cjson/cJSON.h>
+
 #include "rv_test_util.h"
 #include "test_util.h"
 #include "../tflite/tfl_split_model.h"
 
 static int ready;
+
+/* A number of profile.json's device.memory, -1 when absent. */
+static double mem_num(const cJSON *mem, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(mem, key);
+    return cJSON_IsNumber(v) ? cJSON_GetNumberValue(v) : -1;
+}
 
 static void test_build_out_of_tree(void)
 {
@@ -47,6 +56,27 @@ static void test_golden_hello_world(void)
     double d = -1;
     CU_ASSERT_EQUAL(rv_test_golden("hello_world_int8", "", 0, &d), 0);
     CU_ASSERT_EQUAL(d, 0);
+    /* the same run's profile.json: static RAM by part from the ELF and the
+     * link script (ram_bytes = .data + .bss + the stack region, the arena
+     * inside .bss), the stack's painted peak inside its region */
+    char runs[2100], path[2400];
+    snprintf(runs, sizeof runs, "%s/hello_world_int8-1-runs", neurio_test_tmpdir());
+    CU_ASSERT_EQUAL_FATAL(neurio_test_run_file(runs, "profile.json", path, sizeof path), 0);
+    char *text = neurio_test_read_file(path, NULL);
+    cJSON *root = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    const cJSON *mem = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "device"), "memory");
+    double ram = mem_num(mem, "ram_bytes"), data = mem_num(mem, "ram_data_bytes");
+    double bss = mem_num(mem, "ram_bss_bytes"), region = mem_num(mem, "stack_region_bytes");
+    double peak = mem_num(mem, "stack_peak_bytes");
+    if (data < 0)
+        data = 0; /* an image without initialised data: the part is left out */
+    CU_ASSERT(bss >= mem_num(mem, "arena_bytes") && mem_num(mem, "arena_bytes") > 0);
+    CU_ASSERT_EQUAL(region, 16384); /* device.stack_bytes' default */
+    CU_ASSERT_EQUAL(ram, data + bss + region);
+    CU_ASSERT(peak > 0 && peak < region);
+    cJSON_Delete(root);
 }
 
 /* `neurio run` (plus args) of a rig <tmp>/<name>.cfg: the riscv plugin with

@@ -480,6 +480,90 @@ static void test_v4_outputs_and_v3_upgrade(void)
     nr_store_close(s);
 }
 
+/* Version 5: each layer's weight layout round trips (a layer with a
+ * layout and no measured count too); a version-4 store, its layers table
+ * as the old schema created it, is read as it is (no layouts) and the next
+ * writer rebuilds the table keeping its rows. */
+static void test_v5_layouts_and_v4_upgrade(void)
+{
+    const char *spec = E->fresh("v5layout");
+    nr_store *s = NULL;
+    neurio_errbuf err = { { 0 } };
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), 0);
+    nr_store_run r = sample_run("20261207-050000-host-v5aa", "2026-12-07T05:00:00Z");
+    CU_ASSERT_EQUAL_FATAL(nr_store_begin_run(s, &r, &err), 0);
+    nr_store_layer l[3];
+    memset(l, 0, sizeof l);
+    static const char *const lay[] = { "packed int16", "", "straight-line" };
+    for (int i = 0; i < 3; i++) {
+        l[i].index = (uint32_t)i;
+        snprintf(l[i].op, sizeof l[i].op, i == 1 ? "RELU" : "FULLY_CONNECTED");
+        l[i].mean = i < 2 ? 500.0 * (i + 1) : NAN; /* layer 2: a layout, no count */
+        snprintf(l[i].unit, sizeof l[i].unit, "cycles");
+        snprintf(l[i].layout, sizeof l[i].layout, "%s", lay[i]);
+        l[i].layout_bytes = i == 1 ? 0 : 81920u * (i + 1) + 5000000000ull; /* > 32 bits */
+        l[i].added_bytes = i == 1 ? 0 : 40960u + (uint64_t)i;
+    }
+    CU_ASSERT_EQUAL(nr_store_set_layers(s, r.run_id, l, 3, &err), 0);
+    nr_store_layer *got = NULL;
+    size_t n = 0;
+    CU_ASSERT_EQUAL_FATAL(nr_store_get_layers(s, r.run_id, &got, &n, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 3);
+    CU_ASSERT_STRING_EQUAL(got[0].layout, "packed int16");
+    CU_ASSERT_EQUAL(got[0].layout_bytes, 81920u + 5000000000ull);
+    CU_ASSERT_EQUAL(got[0].added_bytes, 40960u);
+    CU_ASSERT_STRING_EQUAL(got[1].layout, "");
+    CU_ASSERT_EQUAL(got[1].layout_bytes, 0);
+    CU_ASSERT_DOUBLE_EQUAL(got[1].mean, 1000.0, 1e-9);
+    CU_ASSERT_STRING_EQUAL(got[2].layout, "straight-line");
+    CU_ASSERT_EQUAL(got[2].layout_bytes, 3 * 81920u + 5000000000ull);
+    CU_ASSERT_EQUAL(got[2].added_bytes, 40962u);
+    CU_ASSERT(isnan(got[2].mean));
+    free(got);
+    nr_store_close(s);
+
+    /* Back to the version-4 layers table (schema 2's definition) with one
+     * row, as an older neurio left it. */
+    static const char *const down[] = {
+        "DROP TABLE layers",
+        "CREATE TABLE layers (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
+        "idx INTEGER NOT NULL, op TEXT, name TEXT, mean DOUBLE PRECISION NOT NULL, "
+        "unit TEXT NOT NULL, PRIMARY KEY (run_id, idx))",
+        "INSERT INTO layers VALUES ('20261207-050000-host-v5aa', 7, 'CONV_2D', 'c7', 1234.5, "
+        "'instructions')",
+        "UPDATE neurio_schema SET version = 4",
+    };
+    for (size_t i = 0; i < sizeof down / sizeof down[0]; i++)
+        CU_ASSERT_EQUAL_FATAL(E->raw_exec(spec, down[i]), 0);
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(spec, NR_STORE_READ, &s, &err), 0);
+    CU_ASSERT_EQUAL(nr_store_schema_version(s), 4);
+    CU_ASSERT_EQUAL_FATAL(nr_store_get_layers(s, r.run_id, &got, &n, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 1);
+    CU_ASSERT_EQUAL(got[0].index, 7);
+    CU_ASSERT_STRING_EQUAL(got[0].layout, "");
+    CU_ASSERT_DOUBLE_EQUAL(got[0].mean, 1234.5, 1e-9);
+    free(got);
+    /* writing layouts needs the upgrade, and says so */
+    CU_ASSERT_EQUAL(nr_store_set_layers(s, r.run_id, l, 3, &err), NEURIO_ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "open it for writing once to upgrade it"));
+    nr_store_close(s);
+    CU_ASSERT_EQUAL_FATAL(nr_store_open(spec, NR_STORE_WRITE, &s, &err), 0);
+    CU_ASSERT_EQUAL(nr_store_schema_version(s), NR_STORE_SCHEMA_VERSION);
+    CU_ASSERT_EQUAL_FATAL(nr_store_get_layers(s, r.run_id, &got, &n, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 1); /* the old row kept, no layout */
+    CU_ASSERT_STRING_EQUAL(got[0].name, "c7");
+    CU_ASSERT_STRING_EQUAL(got[0].unit, "instructions");
+    CU_ASSERT_STRING_EQUAL(got[0].layout, "");
+    free(got);
+    CU_ASSERT_EQUAL(nr_store_set_layers(s, r.run_id, l, 3, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(nr_store_get_layers(s, r.run_id, &got, &n, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 3);
+    CU_ASSERT_STRING_EQUAL(got[2].layout, "straight-line");
+    CU_ASSERT(isnan(got[2].mean));
+    free(got);
+    nr_store_close(s);
+}
+
 static void test_bad_specs(void)
 {
     nr_store *s = NULL;
@@ -508,5 +592,7 @@ int store_cases_register(const store_engine *engine)
     CU_add_test(s, "v3: per-layer debug rows", test_v3_layer_debug);
     CU_add_test(s, "v4: a debug row per layer output; v3 read as is, then migrated",
                 test_v4_outputs_and_v3_upgrade);
+    CU_add_test(s, "v5: weight layouts per layer; v4 read as is, then migrated",
+                test_v5_layouts_and_v4_upgrade);
     return 0;
 }

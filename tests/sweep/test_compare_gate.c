@@ -2,7 +2,9 @@
  * (issue 17): per-layer counts go into the store; a run with a deliberate
  * latency regression (test_echo's `slowdown`) fails the threshold with exit
  * 7, an identical rerun passes; a regression in one layer is named by
- * --max-layer-increase; differing sample counts warn (and fail with
+ * --max-layer-increase, and each layer's weight layout (test_echo's
+ * `layout`) is stored and read back by compare and show; differing sample
+ * counts warn (and fail with
  * --fail-on-warning); bad threshold values are usage errors. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +34,8 @@ static void test_layers_stored(void)
     run_rig(rig, "", base);
     run_rig(rig, "", same);
     run_rig(rig, "--set device.slowdown=1.2", slow);
-    run_rig(rig, "--set device.slowdown=2 --set device.slow_layer=5", layer5);
+    run_rig(rig, "--set device.slowdown=2 --set device.slow_layer=5 "
+                 "--set device.layout=straight-line", layer5);
     run_rig(rig, "--set data.limit=12", shorter);
     snprintf(db, sizeof db, "%s/runs/results.db", sw_dir);
     char sql[512];
@@ -44,6 +47,15 @@ static void test_layers_stored(void)
     snprintf(sql, sizeof sql, "SELECT mean FROM layers WHERE run_id = '%s' AND idx = 5", layer5);
     CU_ASSERT_EQUAL(sw_sql_int(db, sql, &v), 0);
     CU_ASSERT_EQUAL(v, 120);
+    /* the layer5 run's plugin reported a weight layout per layer (schema 5) */
+    snprintf(sql, sizeof sql, "SELECT weights_layout_bytes + weights_added_bytes FROM layers "
+             "WHERE run_id = '%s' AND idx = 5 AND weights_layout = 'straight-line'", layer5);
+    CU_ASSERT_EQUAL(sw_sql_int(db, sql, &v), 0);
+    CU_ASSERT_EQUAL(v, 6600);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM layers WHERE run_id = '%s' AND "
+             "weights_layout IS NULL", base);
+    CU_ASSERT_EQUAL(sw_sql_int(db, sql, &v), 0);
+    CU_ASSERT_EQUAL(v, 13);
 }
 
 static void test_latency_gate(void)
@@ -82,6 +94,17 @@ static void test_layer_gate(void)
     sw_expect(out, "PASS  latency");
     sw_expect(out, "FAIL  per-layer counts: largest increase layer 5 DEPTHWISE_CONV_2D");
     sw_expect(out, "1 of 13 changed");
+    /* the weight layouts read back: B's differ on every layer */
+    sw_expect(out, "weight layouts: 13 of 13 layers differ");
+    sw_expect(out, "  5     DEPTHWISE_CONV_2D    -                           - straight-line    "
+                   "        6000");
+    free(out);
+    /* `neurio show` prints each layer's count and layout */
+    snprintf(args, sizeof args, "show %s --store sqlite:runs/results.db", layer5);
+    CU_ASSERT_EQUAL(sw_run(args, &out), 0);
+    sw_expect(out, "layers (cycles, mean per inference; weight layout, bytes, added over int8)");
+    sw_expect(out, "  5    DEPTHWISE_CONV_2D");
+    sw_expect(out, "120  straight-line          6000        600\n");
     free(out);
 }
 

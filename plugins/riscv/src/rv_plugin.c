@@ -214,6 +214,9 @@ static int rv_flash(void *self, const neurio_model *model, const char *gen_dir,
     info->cycle_unit = "instructions", info->clock_hz = (double)s->host->opt_int(c, "clock_hz");
     info->flash_text = s->sz.text, info->flash_rodata = s->sz.rodata;
     info->flash_data = s->sz.data, info->ram_bytes = s->sz.data + s->sz.bss + s->sz.stack;
+    if (info->size >= offsetof(neurio_device_info, stack_region) + sizeof info->stack_region)
+        /* ram_bytes by part (SDK 1.3): .data, .bss (the arena in it), the stack region */
+        info->ram_data = s->sz.data, info->ram_bss = s->sz.bss, info->stack_region = s->sz.stack;
     const neurio_link_hello *h = neurio_link_info(s->link);
     s->host->log(c, NEURIO_LOG_INFO, "qemu virt %s ready: %s, max batch %u, %s", s->cpu,
                  h->build_id, h->max_batch, h->cycle_method);
