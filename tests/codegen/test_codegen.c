@@ -15,7 +15,6 @@
 #include "neurio/model.h"
 #include "test_util.h"
 
-
 static const char *gen_dir(const char *name)
 {
     static char buf[1024];

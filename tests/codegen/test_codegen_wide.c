@@ -23,7 +23,6 @@
 #include "neurio/model.h"
 #include "test_util.h"
 
-
 static const int32_t g_dx[4] = {2, 3, 4, 5}; /* x[a][b][c][d], flat = ((a*3+b)*4+c)*5+d */
 
 static int32_t tensor(neurio_model *m, const char *name, neurio_dtype dt, int32_t rank,
