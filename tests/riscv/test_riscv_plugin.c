@@ -18,7 +18,7 @@
 
 static int ready;
 
-/* A number of profile.json's device.memory, -1 when absent. */
+/* A number member of a profile.json object, -1 when absent. */
 static double mem_num(const cJSON *mem, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItem(mem, key);
@@ -76,7 +76,23 @@ static void test_golden_hello_world(void)
     CU_ASSERT_EQUAL(region, 16384); /* device.stack_bytes' default */
     CU_ASSERT_EQUAL(ram, data + bss + region);
     CU_ASSERT(peak > 0 && peak < region);
+    /* the same figures as KPIs, and report.html's static RAM table */
+    double kpi_bss = -1, kpi_region = -1;
+    const cJSON *k;
+    cJSON_ArrayForEach(k, cJSON_GetObjectItem(root, "kpis")) {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItem(k, "name"));
+        if (n && !strcmp(n, "ram_bss_bytes"))
+            kpi_bss = mem_num(k, "value");
+        if (n && !strcmp(n, "stack_region_bytes"))
+            kpi_region = mem_num(k, "value");
+    }
+    CU_ASSERT_EQUAL(kpi_bss, bss);
+    CU_ASSERT_EQUAL(kpi_region, region);
     cJSON_Delete(root);
+    char *html = neurio_test_run_file(runs, "report.html", path, sizeof path) == 0
+                     ? neurio_test_read_file(path, NULL) : NULL;
+    CU_ASSERT_PTR_NOT_NULL(html && strstr(html, "<table class=\"ram\">"));
+    free(html);
 }
 
 /* `neurio run` (plus args) of a rig <tmp>/<name>.cfg: the riscv plugin with
