@@ -2,7 +2,6 @@
  * file is checked against its size before use. */
 #include "cm_elf.h"
 
-#include <elf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +35,37 @@ static int read_file(const char *path, unsigned char **buf, size_t *len, neurio_
     return NEURIO_OK;
 }
 
+int cm_elf_load(const char *path, unsigned char **buf, size_t *len, Elf32_Ehdr *eh,
+                neurio_errbuf *err)
+{
+    int rc = read_file(path, buf, len, err);
+    if (rc)
+        return rc;
+    if (*len < sizeof *eh) {
+        rc = neurio_fail(err, NEURIO_ERR_FORMAT, "%s: %zu bytes, too short for an ELF header", path,
+                         *len);
+        goto bad;
+    }
+    memcpy(eh, *buf, sizeof *eh);
+    if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS32 ||
+        eh->e_ident[EI_DATA] != ELFDATA2LSB) {
+        rc = neurio_fail(err, NEURIO_ERR_FORMAT, "%s: not a little-endian 32-bit ELF file (byte 0)", path);
+        goto bad;
+    }
+    if (eh->e_shentsize != sizeof(Elf32_Shdr) ||
+        (uint64_t)eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(Elf32_Shdr) > *len) {
+        rc = neurio_fail(err, NEURIO_ERR_FORMAT,
+                         "%s: section header table at byte %u (%u entries) is outside the %zu-byte file",
+                         path, eh->e_shoff, eh->e_shnum, *len);
+        goto bad;
+    }
+    return NEURIO_OK;
+bad:
+    free(*buf);
+    *buf = NULL;
+    return rc;
+}
+
 /* Calls fn for every defined symbol of the file's symbol tables (name,
  * the symbol, the type of its section: SHT_NOBITS = .bss, 0 = none) until
  * it returns non-zero; 1 if one did, 0 if none, or a negative status for
@@ -46,27 +76,10 @@ static int elf_each_symbol(const char *path, cm_sym_fn fn, void *user, neurio_er
 {
     unsigned char *buf = NULL;
     size_t len = 0;
-    int rc = read_file(path, &buf, &len, err);
+    Elf32_Ehdr eh;
+    int rc = cm_elf_load(path, &buf, &len, &eh, err);
     if (rc)
         return rc;
-    Elf32_Ehdr eh;
-    if (len < sizeof eh) {
-        rc = neurio_fail(err, NEURIO_ERR_FORMAT, "%s: %zu bytes, too short for an ELF header", path, len);
-        goto out;
-    }
-    memcpy(&eh, buf, sizeof eh);
-    if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS32 ||
-        eh.e_ident[EI_DATA] != ELFDATA2LSB) {
-        rc = neurio_fail(err, NEURIO_ERR_FORMAT, "%s: not a little-endian 32-bit ELF file (byte 0)", path);
-        goto out;
-    }
-    if (eh.e_shentsize != sizeof(Elf32_Shdr) ||
-        (uint64_t)eh.e_shoff + (uint64_t)eh.e_shnum * sizeof(Elf32_Shdr) > len) {
-        rc = neurio_fail(err, NEURIO_ERR_FORMAT,
-                         "%s: section header table at byte %u (%u entries) is outside the %zu-byte file",
-                         path, eh.e_shoff, eh.e_shnum, len);
-        goto out;
-    }
     for (unsigned i = 0; i < eh.e_shnum; i++) {
         Elf32_Shdr sh, strsh;
         memcpy(&sh, buf + eh.e_shoff + (size_t)i * sizeof sh, sizeof sh);

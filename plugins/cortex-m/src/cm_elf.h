@@ -5,9 +5,18 @@
 #ifndef CM_ELF_H
 #define CM_ELF_H
 
+#include <elf.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "neurio/status.h"
+
+/* The whole file at path in *buf (malloc'ed, *len bytes; the caller
+ * frees) and its header in *eh, once it is a little-endian ELF32 file whose
+ * section header table lies inside it; else NEURIO_ERR_IO or
+ * NEURIO_ERR_FORMAT naming the file, *buf NULL. */
+int cm_elf_load(const char *path, unsigned char **buf, size_t *len, Elf32_Ehdr *eh,
+                neurio_errbuf *err);
 
 /* Value of the global or local symbol `name` in the ARM ELF32 file at
  * path.  NEURIO_ERR_FORMAT on a malformed file (naming the byte offset),

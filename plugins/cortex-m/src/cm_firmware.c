@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cm_elf.h"
 #include "cm_proc.h"
 #include "neurio/paths.h"
 #include "neurio/port.h"
@@ -451,47 +452,22 @@ int cm_fw_packed(const cm_fw_args *a, int *fc, int *conv, int *rows, neurio_errb
 int cm_fw_elf_sizes(const char *path, cm_fw_sizes *sizes, neurio_errbuf *err)
 {
     memset(sizes, 0, sizeof *sizes);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return neurio_fail(err, NEURIO_ERR_IO, "cannot open %s: %s", path,
-                           strerror(errno));
     unsigned char *buf = NULL;
-    int rc = NEURIO_OK;
-    if (fseek(f, 0, SEEK_END) != 0) {
-        rc = neurio_fail(err, NEURIO_ERR_IO, "cannot seek %s", path);
-        goto fail;
-    }
-    long len = ftell(f);
-    if (len < (long)sizeof(Elf32_Ehdr)) {
-        rc = neurio_fail(err, NEURIO_ERR_FORMAT,
-                         "%s: %ld bytes, too short for an ELF header", path, len);
-        goto fail;
-    }
-    buf = malloc((size_t)len);
-    if (!buf) {
-        rc = neurio_fail(err, NEURIO_ERR_NOMEM, "out of memory reading %s", path);
-        goto fail;
-    }
-    rewind(f);
-    if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
-        rc = neurio_fail(err, NEURIO_ERR_IO, "short read on %s", path);
-        goto fail;
-    }
+    size_t len = 0;
     Elf32_Ehdr eh;
-    memcpy(&eh, buf, sizeof eh);
-    if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS32 ||
-        eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_ARM) {
+    int rc = cm_elf_load(path, &buf, &len, &eh, err);
+    if (rc)
+        return rc;
+    if (eh.e_machine != EM_ARM) {
         rc = neurio_fail(err, NEURIO_ERR_FORMAT,
                          "%s: not a little-endian 32-bit ARM ELF file (byte 0)", path);
         goto fail;
     }
-    if (eh.e_shentsize != sizeof(Elf32_Shdr) || eh.e_shoff == 0 ||
-        (uint64_t)eh.e_shoff + (uint64_t)eh.e_shnum * sizeof(Elf32_Shdr) > (uint64_t)len ||
-        eh.e_shstrndx >= eh.e_shnum) {
+    if (eh.e_shoff == 0 || eh.e_shstrndx >= eh.e_shnum) {
         rc = neurio_fail(err, NEURIO_ERR_FORMAT,
-                         "%s: section header table at byte %u (%u entries) is "
-                         "outside the %ld-byte file",
-                         path, eh.e_shoff, eh.e_shnum, len);
+                         "%s: section header table at byte %u (%u entries, names in %u) is "
+                         "not usable in the %zu-byte file",
+                         path, eh.e_shoff, eh.e_shnum, eh.e_shstrndx, len);
         goto fail;
     }
     Elf32_Shdr strsh;
@@ -539,6 +515,5 @@ int cm_fw_elf_sizes(const char *path, cm_fw_sizes *sizes, neurio_errbuf *err)
     sizes->ram = sizes->data + sizes->bss + sizes->stack;
 fail:
     free(buf);
-    fclose(f);
     return rc;
 }
