@@ -100,29 +100,36 @@ int cg_file_has(const char *path, const char *needle)
 
 const neurio_codegen_options *cg_codegen_opts;
 
-nh_module *cg_build_and_open(const neurio_model *m, const char *name)
+nh_module *cg_gen_build_open(const neurio_model *m, const char *dir, const nh_build_opts *bo,
+                             neurio_codegen_result *res)
 {
     neurio_errbuf e = {{0}};
-    neurio_codegen_result res;
-    char dir[1024], so[1200], cmd[10000];
-    snprintf(dir, sizeof dir, "%s/%s", neurio_test_tmpdir(), name);
+    char so[1200], cmd[10000];
     mkdir(dir, 0777);
-    int rc = neurio_codegen(m, dir, cg_codegen_opts, &res, &e);
+    int rc = neurio_codegen(m, dir, cg_codegen_opts, res, &e);
     if (rc)
         fprintf(stderr, "codegen: %s\n", e.msg);
     CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
     snprintf(cmd, sizeof cmd,
              "cc -std=c99 -Wall -Wextra -pedantic -Werror -I%s/kernels -I%s/include -c %s "
-             "-o %s/pedantic.o", FW, FW, res.source_path, dir);
+             "-o %s/pedantic.o", FW, FW, res->source_path, dir);
     CU_ASSERT_EQUAL_FATAL(cg_run(cmd), 0);
-    nh_build_opts bo = {.cflags = "-O1"};
-    rc = nh_build(dir, res.name, FW, &bo, so, sizeof so, NULL, NULL, 0, &e);
+    const nh_build_opts o1 = {.cflags = "-O1"};
+    rc = nh_build(dir, res->name, FW, bo ? bo : &o1, so, sizeof so, NULL, NULL, 0, &e);
     if (rc)
         fprintf(stderr, "build: %s\n", e.msg);
     CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
     nh_module *mod = NULL;
-    CU_ASSERT_EQUAL_FATAL(nh_open(so, res.name, res.sha256, &mod, &e), NEURIO_OK);
+    CU_ASSERT_EQUAL_FATAL(nh_open(so, res->name, res->sha256, &mod, &e), NEURIO_OK);
     return mod;
+}
+
+nh_module *cg_build_and_open(const neurio_model *m, const char *name)
+{
+    char dir[1024];
+    neurio_codegen_result res;
+    snprintf(dir, sizeof dir, "%s/%s", neurio_test_tmpdir(), name);
+    return cg_gen_build_open(m, dir, NULL, &res);
 }
 
 /* A tensor of dtype dt with one scale/zero point (none when sc == 0). */

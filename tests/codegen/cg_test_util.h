@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "host_runner.h"
+#include "neurio/codegen.h"
 #include "neurio/interp.h"
 #include "neurio/model.h"
 
@@ -43,9 +44,13 @@ int cg_file_has(const char *path, const char *needle);
 struct neurio_codegen_options;
 extern const struct neurio_codegen_options *cg_codegen_opts;
 
-/* Generate m's C into <tmp>/<name>, check it compiles with -std=c99
- * -pedantic -Werror, build it with the kernels (-O1) and open it;
- * asserts (fatally) every step. */
+/* Generate m's C (options cg_codegen_opts) into dir (created if need be;
+ * *res: what neurio_codegen returns), check it compiles with -std=c99
+ * -pedantic -Werror, build it with the kernels (bo; NULL: -O1) and open
+ * it; asserts (fatally) every step. */
+nh_module *cg_gen_build_open(const neurio_model *m, const char *dir, const nh_build_opts *bo,
+                             neurio_codegen_result *res);
+/* The same into <tmp>/<name> with -O1. */
 nh_module *cg_build_and_open(const neurio_model *m, const char *name);
 
 /* A rank-4 tensor of dtype dt with one scale/zero point (none when sc == 0). */

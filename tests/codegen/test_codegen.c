@@ -15,8 +15,6 @@
 #include "neurio/model.h"
 #include "test_util.h"
 
-#define FW NEURIO_SOURCE_DIR "/firmware"
-
 static const char *gen_dir(const char *name)
 {
     static char buf[1024];
@@ -25,29 +23,13 @@ static const char *gen_dir(const char *name)
     return buf;
 }
 
-/* Generate, compile pedantically as a check, build the .so, open it. */
+/* Generate, compile pedantically as a check, build the .so (with the
+ * per-layer hook), open it. */
 static nh_module *build_and_open(const neurio_model *m, const char *dir,
                                  neurio_codegen_result *res)
 {
-    neurio_errbuf e = {{0}};
-    char so[1200], cmd[10000];
-    int rc = neurio_codegen(m, dir, NULL, res, &e);
-    if (rc)
-        fprintf(stderr, "codegen: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    snprintf(cmd, sizeof cmd,
-             "cc -std=c99 -Wall -Wextra -pedantic -Werror -I%s/kernels -I%s/include -c %s "
-             "-o %s/pedantic.o", FW, FW, res->source_path, dir);
-    CU_ASSERT_EQUAL_FATAL(cg_run(cmd), 0);
     nh_build_opts bo = {.cflags = "-O1", .layer_hook = 1, .n_layers = (uint32_t)m->n_ops};
-    rc = nh_build(dir, res->name, FW, &bo, so, sizeof so, NULL, NULL, 0, &e);
-    if (rc)
-        fprintf(stderr, "build: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    nh_module *mod = NULL;
-    rc = nh_open(so, res->name, res->sha256, &mod, &e);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    return mod;
+    return cg_gen_build_open(m, dir, &bo, res);
 }
 
 static void test_identifier(void)

@@ -23,8 +23,6 @@
 #include "neurio/model.h"
 #include "test_util.h"
 
-#define FW NEURIO_SOURCE_DIR "/firmware"
-
 static const int32_t g_dx[4] = {2, 3, 4, 5}; /* x[a][b][c][d], flat = ((a*3+b)*4+c)*5+d */
 
 static int32_t tensor(neurio_model *m, const char *name, neurio_dtype dt, int32_t rank,
@@ -261,22 +259,13 @@ static void test_wide_ops(void)
     snprintf(dir, sizeof dir, "%s/wide_ops", neurio_test_tmpdir());
     mkdir(dir, 0777);
     neurio_codegen_result res;
-    rc = neurio_codegen(m, dir, NULL, &res, &e);
-    if (rc)
-        fprintf(stderr, "codegen: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
+    /* the kernels too built -pedantic -Werror */
+    nh_build_opts bo = {.cflags = "-O1 -std=c99 -Wall -Wextra -pedantic -Werror"};
+    nh_module *mod = cg_gen_build_open(m, dir, &bo, &res);
     static const char *const kernels[] = {"elementwise/nk_binary_s16.c",
         "activation/nk_softmax.c", "activation/nk_leaky_relu.c", "quant/nk_requantize_wide.c",
         "shape/nk_pad.c", "shape/nk_slice.c", NULL};
     cg_compile_for_m4(res.source_path, dir, kernels);
-    char so[1200];
-    nh_build_opts bo = {.cflags = "-O1 -std=c99 -Wall -Wextra -pedantic -Werror"};
-    rc = nh_build(dir, res.name, FW, &bo, so, sizeof so, NULL, NULL, 0, &e);
-    if (rc)
-        fprintf(stderr, "build: %s\n", e.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, NEURIO_OK);
-    nh_module *mod = NULL;
-    CU_ASSERT_EQUAL_FATAL(nh_open(so, res.name, res.sha256, &mod, &e), NEURIO_OK);
     static wide_io ref, got;
     static unsigned char bufs[2][O_COUNT][600];
     for (int k = 0; k < O_COUNT; k++) {
