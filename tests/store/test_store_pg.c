@@ -106,7 +106,8 @@ static void test_pg_unreachable(void)
 }
 
 /* `neurio run` (TEST-ONLY test_echo plugin, a model from ../shared) storing
- * into this server, then `neurio runs` and `neurio show` reading it back. */
+ * into this server, then `neurio runs` and `neurio show` reading it back
+ * (with the per-layer weight layouts the plugin reported). */
 static void test_launcher_into_pg(void)
 {
     const char *shared = neurio_test_shared_dir();
@@ -136,7 +137,8 @@ static void test_launcher_into_pg(void)
     CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 6);
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "stored as run "));
     free(out);
-    snprintf(cmd, sizeof cmd, "NO_COLOR=1 '%s' run '%s'", neurio, rig);
+    snprintf(cmd, sizeof cmd, "NO_COLOR=1 '%s' run '%s' --set device.layout=packed-int16",
+             neurio, rig);
     CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 0);
     free(out);
     snprintf(cmd, sizeof cmd, "NO_COLOR=1 '%s' runs --store '%s'", neurio, spec);
@@ -148,6 +150,8 @@ static void test_launcher_into_pg(void)
     CU_ASSERT_EQUAL(neurio_test_run(cmd, &out), 0);
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "samples   64 of 64"));
     CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "rmse"));
+    /* each layer's weight layout (test_echo: 1000 * (l + 1) bytes) read back */
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "packed-int16           3000        300\n"));
     free(out);
     PGconn *c = PQconnectdb(spec);
     PGresult *r = PQexec(c, "SELECT count(*) FROM inferences");
