@@ -349,6 +349,7 @@ static int bench_boot(bench *b)
     neurio_link_options lo;
     neurio_link_options_default(&lo);
     lo.run_timeout_ms = 600000;
+    lo.rto_min_us = CM_LINK_RTO_MIN_US; /* as the plugin's runs */
     if ((rc = neurio_link_open(t, &lo, &b->link, &b->e)))
         return rc;
     b->t_boot = now_s() - b->t_boot;

@@ -484,10 +484,7 @@ static int open_link(cm_plugin *s, neurio_transport *t, const neurio_model *mode
                "set device.run_timeout_ms to override)", lo.run_timeout_ms, s->profile.clock_hz);
     }
     lo.max_payload = (uint32_t)s->host->opt_int(s->ctx, "send_payload");
-    /* A UART answers a request only after the frames queued before it
-     * (~5 ms per 50 bytes here) and QEMU shares the host's cores: adaptive
-     * timeouts no shorter than 100 ms, so a busy machine is not a loss. */
-    lo.rto_min_us = 100000;
+    lo.rto_min_us = CM_LINK_RTO_MIN_US; /* a busy machine is not a loss */
     lo.log = link_log;
     lo.cancelled = link_cancelled;
     lo.answered = link_answered;

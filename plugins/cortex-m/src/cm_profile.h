@@ -97,4 +97,12 @@ int cm_fc_weights_parse(const char *s);
  * (NULL = fast); -1 for anything else. */
 int cm_weights_parse(const char *s);
 
+/* The link's retransmission-timer floor (neurio_link_options.rto_min_us)
+ * on every Cortex-M channel: a UART answers a request only after the
+ * frames queued before it (~5 ms per 50 bytes here) and QEMU shares the
+ * host's cores, so no shorter than 100 ms (the library's 1 ms default is
+ * for channels where a copy sent early costs nothing).  The plugin and
+ * bench_cortexm both use it, so the bench measures what a run does. */
+#define CM_LINK_RTO_MIN_US 100000
+
 #endif
