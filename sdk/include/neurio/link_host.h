@@ -47,7 +47,8 @@ typedef struct neurio_link_options {
     int boot_timeout_ms;    /* first hello after open: 10000                */
     int max_retries;        /* consecutive failed tries of one request: 8
                                (given up only once timeout_ms has also
-                               passed since its first copy)               */
+                               passed since its first copy; tries that a
+                               NAK or damaged answer ended: 4x this)      */
     int max_resets;         /* device reboots without progress: 3           */
     uint32_t max_payload;   /* cap on the payload the host sends; 0 = the
                                device's max_payload                         */
