@@ -3,8 +3,9 @@
  * (plugins/cortex-m/firmware/smoke, echoes every byte + 1), starts it in QEMU
  * exactly as a run does (-icount shift=0,sleep=off, UART on a unix socket)
  * and pumps bytes through it with as many in flight as the socket takes,
- * printing bytes/s host->device (the ceiling any framed serial link over
- * this UART can reach; compare bench_cortexm's "link: to device" figure).
+ * printing bytes/s host->device (the issue 14 reference for the framed
+ * serial link; compare bench_cortexm's "link: to device" figure, which is
+ * higher: the echo answers every byte, the link only with short ACKs).
  * Usage: bench_uart_echo [--board B] [--bytes N] [--inflight N] */
 #include <ftw.h>
 #include <stdio.h>
